@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * Event contracts: one zod schema per detail-type. Publishers validate before PutEvents,
+ * handlers validate on receipt; the sample events in events/samples are checked against these.
+ */
+export const eventSource = 'progress-claims';
+
+const emailAddress = z.email();
+
+export const emailRequested = z.object({
+  /** Stable id of this email: a retried or duplicated event with the same id sends nothing more. */
+  emailId: z.string().min(1).max(200),
+  to: z.array(emailAddress).min(1).max(50),
+  replyTo: z.array(emailAddress).max(10).optional(),
+  subject: z.string().min(1).max(998),
+  html: z.string().min(1),
+  text: z.string().min(1),
+  /** Files already in the product's bucket, attached to the message. */
+  attachments: z
+    .array(z.object({ key: z.string().min(1), filename: z.string().min(1), contentType: z.string().min(1) }))
+    .max(10)
+    .optional(),
+});
+export type EmailRequested = z.infer<typeof emailRequested>;
+
+export const detailSchemas = {
+  'email.requested': emailRequested,
+} as const;
+
+export type DetailType = keyof typeof detailSchemas;
+export type Detail<T extends DetailType> = z.infer<(typeof detailSchemas)[T]>;

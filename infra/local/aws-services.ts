@@ -1,0 +1,206 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import S3rver from 's3rver';
+import sesLocal from 'aws-ses-v2-local';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client, BucketAlreadyOwnedByYou, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { tableDefinition } from '../../shared/db/table';
+import { freePort, waitForPort } from './ports';
+
+/**
+ * The real local servers that speak the AWS wire protocols: DynamoDB Local (AWS's jar),
+ * s3rver and aws-ses-v2-local. `npm start` keeps their data on disk; tests keep it in memory.
+ */
+export interface LocalAwsOptions {
+  /** Directory for DynamoDB and S3 data; omitted → DynamoDB in memory, S3 in a temp dir. */
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalAws {
+  /** Environment that points the AWS SDK (and so every handler) at these servers. */
+  env: Record<string, string>;
+  mailboxUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Thrown when Java is not installed: DynamoDB Local cannot run without it. */
+export class JavaMissingError extends Error {
+  constructor() {
+    super('Java 17 or newer is needed to run DynamoDB Local, and `java` was not found on the PATH: install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) and try again.');
+  }
+}
+
+const credentials = {
+  // s3rver only accepts its own built-in key pair; DynamoDB Local (-sharedDb) and SES local accept any.
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'ap-southeast-2',
+};
+
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDbLocal(options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined);
+    stops.push(dynamo.stop);
+    const s3 = await startS3rver(options.dataDir ? path.join(options.dataDir, 's3') : undefined);
+    stops.push(s3.stop);
+    const ses = await startSesLocal();
+    stops.push(ses.stop);
+    return {
+      env: {
+        ...credentials,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      },
+      mailboxUrl: ses.endpoint,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startDynamoDbLocal(dbPath: string | undefined) {
+  const require = createRequire(import.meta.url);
+  const emulatorDir = path.join(path.dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  const port = await freePort();
+  if (dbPath) fs.mkdirSync(dbPath, { recursive: true });
+  const args = [
+    '-Djava.library.path=./DynamoDBLocal_lib',
+    '-jar',
+    'DynamoDBLocal.jar',
+    '-port',
+    String(port),
+    '-sharedDb',
+    ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
+  ];
+  const child: ChildProcess = spawn('java', args, { cwd: emulatorDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new JavaMissingError() : error));
+  });
+  await spawned;
+  try {
+    await waitForPort(port, 30_000, () => child.exitCode === null);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function startS3rver(directory: string | undefined) {
+  const port = await freePort();
+  const dir = directory ?? fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 's3rver-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const server = new S3rver({ address: '127.0.0.1', port, directory: dir, silent: true });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await server.close();
+      if (!directory) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startSesLocal() {
+  const port = await freePort();
+  // The package is CommonJS with `exports.default`; Node's ESM interop may wrap it once more.
+  const start = ((sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal) as typeof sesLocal;
+  const server: Server = await start({ host: '127.0.0.1', port });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Creates the product's table (keys and indexes from the ElectroDB entities) unless it exists. */
+export async function ensureTable(tableName: string, endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: credentials.AWS_REGION, credentials: keyPair() });
+  const table = tableDefinition();
+  const attributes = new Set([table.partitionKey, table.sortKey, ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: table.globalIndexes.map(
+          (index): GlobalSecondaryIndex => ({
+            IndexName: index.indexName,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Creates the product's bucket unless it exists, with the CORS a browser upload needs. */
+export async function ensureBucket(bucketName: string, endpoint: string): Promise<void> {
+  const client = new S3Client({ endpoint, region: credentials.AWS_REGION, credentials: keyPair(), forcePathStyle: true });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucketName }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou) && (error as Error).name !== 'BucketAlreadyExists') throw error;
+  }
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucketName,
+      CORSConfiguration: {
+        CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'], AllowedHeaders: ['*'], MaxAgeSeconds: 3000 }],
+      },
+    }),
+  );
+  client.destroy();
+}
+
+function keyPair() {
+  return { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY };
+}

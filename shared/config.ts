@@ -1,0 +1,34 @@
+/**
+ * Runtime configuration, read from the environment that both runtimes set:
+ * CDK sets these on every function; the local runtime sets them before importing a handler.
+ */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
+export const config = {
+  get tableName() {
+    return required('TABLE_NAME');
+  },
+  get bucketName() {
+    return required('BUCKET_NAME');
+  },
+  get eventBusName() {
+    return required('EVENT_BUS_NAME');
+  },
+  get backupStateMachineArn() {
+    return required('BACKUP_STATE_MACHINE_ARN');
+  },
+  get emailFrom() {
+    return required('EMAIL_FROM');
+  },
+  /** Optional: SES configuration set for delivery events (AWS only). */
+  get sesConfigurationSet(): string | undefined {
+    return process.env.SES_CONFIGURATION_SET || undefined;
+  },
+  get frontendBaseUrl() {
+    return required('FRONTEND_BASE_URL');
+  },
+};

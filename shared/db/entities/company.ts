@@ -1,0 +1,19 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+
+/** A company: the general contractor that owns projects, or a vendor it contracts with. */
+export const Company = new Entity({
+  model: { entity: 'company', version: '1', service: 'claims' },
+  attributes: {
+    companyId: { type: 'string', required: true, readOnly: true },
+    name: { type: 'string', required: true },
+    kind: { type: ['general_contractor', 'vendor'] as const, required: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+  },
+  indexes: {
+    byId: {
+      pk: { field: tableKeys.primary.pk, composite: ['companyId'] },
+      sk: { field: tableKeys.primary.sk, composite: [] },
+    },
+  },
+});

@@ -1,0 +1,46 @@
+import { Company } from './entities/company';
+import { User } from './entities/user';
+import { Project } from './entities/project';
+import { Member } from './entities/member';
+import { tableKeys, ttlAttribute, type IndexName } from './keys';
+
+/** Every entity stored in the single table. */
+export const entities = { Company, User, Project, Member };
+
+export interface TableDefinition {
+  partitionKey: string;
+  sortKey: string;
+  globalIndexes: { indexName: string; partitionKey: string; sortKey: string }[];
+  ttlAttribute: string;
+}
+
+/**
+ * The table as the entities use it: only the indexes some entity declares are created.
+ * Throws if an entity maps an index onto fields other than `tableKeys` says.
+ */
+export function tableDefinition(): TableDefinition {
+  const used = new Set<IndexName>();
+  for (const entity of Object.values(entities)) {
+    for (const index of Object.values(entity.schema.indexes) as Array<{
+      index?: string;
+      pk: { field: string };
+      sk?: { field: string };
+    }>) {
+      const name = (index.index ?? 'primary') as IndexName;
+      const keys = tableKeys[name];
+      if (!keys || index.pk.field !== keys.pk || index.sk?.field !== keys.sk) {
+        throw new Error(`${entity.schema.model.entity}: index ${name} must use fields ${JSON.stringify(keys)}`);
+      }
+      used.add(name);
+    }
+  }
+  return {
+    partitionKey: tableKeys.primary.pk,
+    sortKey: tableKeys.primary.sk,
+    globalIndexes: [...used]
+      .filter((name) => name !== 'primary')
+      .sort()
+      .map((name) => ({ indexName: name, partitionKey: tableKeys[name].pk, sortKey: tableKeys[name].sk })),
+    ttlAttribute,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Every Lambda function of the product, declared once.
+ * `infra/aws` makes one NodejsFunction per entry with exactly these grants;
+ * `infra/local` imports the same entry module and calls its `handler` export.
+ */
+export type Grant =
+  | 'table:read'
+  | 'table:write'
+  | 'bucket:read'
+  | 'bucket:write'
+  | 'events:put'
+  | 'email:send'
+  | 'backup:start';
+
+export interface FunctionDefinition {
+  /** Module path from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly grants: readonly Grant[];
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+export const functions = {
+  health: {
+    entry: 'functions/http/health.ts',
+    description: 'GET /health: liveness, no auth',
+    grants: [],
+  },
+  openApi: {
+    entry: 'functions/http/openapi.ts',
+    description: 'GET /openapi.json: the API contract generated from the zod schemas',
+    grants: [],
+  },
+  docs: {
+    entry: 'functions/http/docs.ts',
+    description: 'GET /docs: a readable page over /openapi.json',
+    grants: [],
+  },
+  getMe: {
+    entry: 'functions/http/get-me.ts',
+    description: 'GET /v1/me: the caller, their company and project memberships',
+    grants: ['table:read'],
+  },
+  sendEmail: {
+    entry: 'functions/events/send-email.ts',
+    description: 'email.requested events: sends one email through SES v2, once per email id',
+    grants: ['table:read', 'table:write', 'email:send', 'bucket:read'],
+    timeoutSeconds: 30,
+  },
+  billingCycle: {
+    entry: 'functions/scheduled/billing-cycle.ts',
+    description: 'Scheduled: finds projects whose next automatic billing period is due',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 300,
+  },
+  backupMergePart: {
+    entry: 'functions/backup/merge-part.ts',
+    description: 'Backup workflow: merges one part (a list of S3 documents) into one PDF in S3',
+    grants: ['bucket:read', 'bucket:write'],
+    memoryMb: 1769,
+    timeoutSeconds: 300,
+  },
+  backupCombine: {
+    entry: 'functions/backup/combine.ts',
+    description: 'Backup workflow: combines the merged parts into the final PDF in S3',
+    grants: ['bucket:read', 'bucket:write'],
+    memoryMb: 1769,
+    timeoutSeconds: 600,
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof functions;
+
+/** The ASL placeholder (and CDK definition substitution key) for a function's ARN. */
+export const functionArnPlaceholder = (name: FunctionName): string => `${name}FunctionArn`;

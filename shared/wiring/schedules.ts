@@ -1,0 +1,35 @@
+import type { FunctionName } from './functions';
+
+/**
+ * Schedules, declared once: an EventBridge Scheduler schedule in AWS, a cron timer
+ * in the local dev server (`npm run invoke -- <name>` fires one now).
+ * `cron` uses the five-field Unix form; `toScheduler` turns it into AWS's six-field form.
+ */
+export interface ScheduleDefinition {
+  readonly name: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly target: FunctionName;
+  readonly description: string;
+}
+
+export const schedules = [
+  {
+    name: 'billing-cycle',
+    // Every 15 minutes: project time zones start their days at :00, :30 and :45 offsets.
+    cron: '*/15 * * * *',
+    timezone: 'UTC',
+    target: 'billingCycle',
+    description: 'Creates each project’s next automatic billing period when it is due',
+  },
+] as const satisfies readonly ScheduleDefinition[];
+
+/** `m h dom mon dow` → EventBridge Scheduler's `cron(m h dom mon dow year)`, where one of dom/dow must be `?`. */
+export function toSchedulerExpression(cron: string): string {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5) throw new Error(`cron must have five fields: ${cron}`);
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  const dom = dayOfWeek !== '*' ? '?' : dayOfMonth;
+  const dow = dayOfWeek !== '*' ? dayOfWeek : '?';
+  return `cron(${minute} ${hour} ${dom} ${month} ${dow} *)`;
+}

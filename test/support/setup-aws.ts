@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, inject } from 'vitest';
+import { ensureBucket, ensureTable } from '../../infra/local/aws-services';
+
+/**
+ * Each integration test file gets its own table and bucket on the shared local servers,
+ * so files can run in parallel without seeing each other's data.
+ */
+const suffix = randomUUID().slice(0, 8);
+Object.assign(process.env, inject('awsEnv'), {
+  TABLE_NAME: `test-${suffix}`,
+  BUCKET_NAME: `test-bucket-${suffix}`,
+  EVENT_BUS_NAME: 'test-bus',
+  EMAIL_FROM: 'billing@progress-claims.test',
+  FRONTEND_BASE_URL: 'https://app.progress-claims.test',
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+});
+
+beforeAll(async () => {
+  await ensureTable(process.env.TABLE_NAME!, process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+  await ensureBucket(process.env.BUCKET_NAME!, process.env.AWS_ENDPOINT_URL_S3!);
+});
