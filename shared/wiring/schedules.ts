@@ -29,7 +29,24 @@ export function toSchedulerExpression(cron: string): string {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5) throw new Error(`cron must have five fields: ${cron}`);
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  // Unix numbers Sunday 0, AWS numbers it 1: names (MON-FRI) mean the same in both.
+  if (/\d/.test(dayOfWeek)) throw new Error(`use day names, not numbers, for the day of week: ${cron}`);
   const dom = dayOfWeek !== '*' ? '?' : dayOfMonth;
   const dow = dayOfWeek !== '*' ? dayOfWeek : '?';
   return `cron(${minute} ${hour} ${dom} ${month} ${dow} *)`;
+}
+
+/**
+ * What a scheduled handler receives, in both runtimes: EventBridge Scheduler sends this as the
+ * target input (with `<aws.scheduler.scheduled-time>` filled in); the local cron timer sends the same.
+ */
+export interface ScheduledEvent {
+  schedule: string;
+  /** ISO 8601 instant the run was scheduled for (not when it started). */
+  scheduledTime: string;
+}
+
+/** The target input template for EventBridge Scheduler. */
+export function schedulerInput(name: string): string {
+  return JSON.stringify({ schedule: name, scheduledTime: '<aws.scheduler.scheduled-time>' });
 }
