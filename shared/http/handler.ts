@@ -1,0 +1,188 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpCors from '@middy/http-cors';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z, ZodType } from 'zod';
+import { logger } from '../logger';
+import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
+import { callerFromEvent, type Caller } from './auth';
+import { HttpProblem, problems, type FieldError } from './problem';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Largest JSON body any route accepts (API Gateway's own cap is 10 MB). */
+export const maxBodyBytes = 1024 * 1024;
+
+type RouteOf<Op extends OperationId> = Extract<(typeof routes)[number], { operationId: Op }>;
+type ParsedPart<R, K extends string> = R extends { request: { [P in K]: infer S extends ZodType } } ? z.infer<S> : undefined;
+
+export interface HttpInput<Op extends OperationId> {
+  body: ParsedPart<RouteOf<Op>, 'body'>;
+  query: ParsedPart<RouteOf<Op>, 'query'>;
+  path: ParsedPart<RouteOf<Op>, 'path'>;
+  /** The verified caller; routes declared `auth: 'none'` get `undefined`. */
+  caller: RouteOf<Op> extends { auth: 'jwt' } ? Caller : undefined;
+  headers: Record<string, string | undefined>;
+  event: HttpEvent;
+  context: Context;
+}
+
+/** What a handler answers: a JSON body, or `text` with its content type. */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Parsed input travels on the event under a symbol, out of the way of API Gateway's fields. */
+const parsedKey = Symbol('parsed');
+interface Parsed {
+  body: unknown;
+  query: unknown;
+  path: unknown;
+  caller: Caller | undefined;
+}
+type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
+
+/**
+ * The one way to write an HTTP handler: the route's declaration (by operationId) drives
+ * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
+ */
+export function httpHandler<Op extends OperationId>(
+  operationId: Op,
+  handle: (input: HttpInput<Op>) => Promise<Reply>,
+) {
+  const route = routeFor(operationId);
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLog(route))
+    .use(httpCors({ origins: [process.env.CORS_ORIGIN ?? '*'], exposeHeaders: 'etag,location,x-correlation-id' }))
+    .use(problemResponses())
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit())
+    .use(route.request?.body ? [httpJsonBodyParser()] : [])
+    .use(authorizeAndValidate(route))
+    .handler(async (event: ParsedEvent, context) => {
+      const parsed = event[parsedKey]!;
+      const reply = await handle({
+        ...parsed,
+        headers: event.headers ?? {},
+        event,
+        context,
+      } as HttpInput<Op>);
+      return toResult(route, reply);
+    });
+}
+
+function toResult(route: RouteDefinition, reply: Reply): HttpResult {
+  const status = reply.status ?? route.response.status;
+  if (reply.text !== undefined) {
+    return {
+      statusCode: status,
+      headers: { 'content-type': reply.contentType ?? 'text/plain; charset=utf-8', ...reply.headers },
+      body: reply.text,
+    };
+  }
+  if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers } };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+    body: JSON.stringify(reply.body),
+  };
+}
+
+/** One log line per request: method, route, status, latency and the correlation id. */
+function requestLog(route: RouteDefinition): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  const started = new WeakMap<object, number>();
+  const log = (request: middy.Request<HttpEvent, HttpResult, Error, Context>) => {
+    const status = request.response?.statusCode ?? 500;
+    const latencyMs = Date.now() - (started.get(request) ?? Date.now());
+    const line = { method: route.method, route: route.path, path: request.event.rawPath, status, latencyMs };
+    if (status >= 500) logger.error('request', { ...line, error: request.error });
+    else logger.info('request', line);
+    request.response = {
+      ...request.response,
+      headers: { ...request.response?.headers, 'x-correlation-id': String(logger.getCorrelationId() ?? '') },
+    };
+  };
+  return {
+    before: (request) => {
+      started.set(request, Date.now());
+      const headers = request.event.headers ?? {};
+      logger.setCorrelationId(headers['x-correlation-id'] ?? request.event.requestContext?.requestId ?? request.context.awsRequestId);
+    },
+    after: log,
+    onError: log,
+  };
+}
+
+/** Every failure leaves as application/problem+json; unexpected ones are logged and hidden. */
+function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  return {
+    onError: (request) => {
+      const problem = toProblem(request.error);
+      if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
+      request.response = {
+        statusCode: problem.status,
+        headers: { ...problem.headers, 'content-type': 'application/problem+json' },
+        body: JSON.stringify(problem.toJSON(request.event.rawPath)),
+      };
+    },
+  };
+}
+
+function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
+  if (cause?.package === '@middy/http-json-body-parser') {
+    return (error as Error).message === 'Unsupported Media Type'
+      ? problems.unsupportedMediaType(cause.data)
+      : problems.malformedJson(cause.message ?? 'the body is empty');
+  }
+  return problems.internal();
+}
+
+function bodyLimit(): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  return {
+    before: ({ event }) => {
+      if (!event.body) return;
+      const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes > maxBodyBytes) throw problems.payloadTooLarge(maxBodyBytes);
+    },
+  };
+}
+
+function authorizeAndValidate(route: RouteDefinition): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  return {
+    before: ({ event }) => {
+      const caller = route.auth === 'jwt' ? callerFromEvent(event) : undefined;
+      const errors: FieldError[] = [];
+      const parse = (location: FieldError['location'], schema: ZodType | undefined, value: unknown) => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value);
+        if (result.success) return result.data;
+        for (const issue of result.error.issues) {
+          errors.push({ location, field: issue.path.map(String).join('.'), message: issue.message });
+        }
+        return undefined;
+      };
+      const parsed: Parsed = {
+        path: parse('path', route.request?.path, event.pathParameters ?? {}),
+        query: parse('query', route.request?.query, event.queryStringParameters ?? {}),
+        body: parse('body', route.request?.body, event.body),
+        caller,
+      };
+      if (errors.length > 0) throw problems.validation(errors);
+      (event as ParsedEvent)[parsedKey] = parsed;
+    },
+  };
+}

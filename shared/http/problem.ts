@@ -1,0 +1,66 @@
+import type { Problem } from '../api/common';
+
+/** Base of every problem `type` URI; the slug after it is stable and documented. */
+export const problemTypeBase = 'https://progress-claims.dev/problems/';
+
+export type FieldError = NonNullable<Problem['errors']>[number];
+
+/**
+ * An RFC 9457 problem. Anything a handler throws that is not an HttpProblem becomes
+ * a 500 `internal` problem whose detail reveals nothing.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+
+  toJSON(instance?: string): Problem {
+    return {
+      type: problemTypeBase + this.slug,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(instance ? { instance } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export const problems = {
+  validation: (errors: FieldError[]) =>
+    new HttpProblem(
+      400,
+      'validation',
+      'Invalid request',
+      `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.location} ${e.field || '(root)'}`).join(', ')}.`,
+      errors,
+    ),
+  malformedJson: (reason: string) =>
+    new HttpProblem(400, 'malformed-json', 'Malformed JSON', `The request body is not valid JSON: ${reason}`),
+  unauthorized: (detail = 'A valid bearer token is required.') =>
+    new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' }),
+  forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail),
+  notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
+  conflict: (detail: string) => new HttpProblem(409, 'conflict', 'Conflict', detail),
+  preconditionFailed: (detail: string) => new HttpProblem(412, 'precondition-failed', 'Precondition failed', detail),
+  payloadTooLarge: (limitBytes: number) =>
+    new HttpProblem(413, 'payload-too-large', 'Payload too large', `The request body exceeds the limit of ${limitBytes} bytes.`),
+  unsupportedMediaType: (contentType: string | undefined) =>
+    new HttpProblem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `The request body must be application/json, not ${contentType ? `'${contentType}'` : 'an unspecified type'}.`,
+    ),
+  preconditionRequired: (detail: string) => new HttpProblem(428, 'precondition-required', 'Precondition required', detail),
+  internal: () =>
+    new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged. Please retry later.'),
+};
