@@ -2,10 +2,11 @@ import { Company } from './entities/company';
 import { User } from './entities/user';
 import { Project } from './entities/project';
 import { Member } from './entities/member';
+import { EmailDelivery } from './entities/email-delivery';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
-export const entities = { Company, User, Project, Member };
+export const entities = { Company, User, Project, Member, EmailDelivery };
 
 export interface TableDefinition {
   partitionKey: string;

@@ -12,6 +12,8 @@ export const Project = new Entity({
     number: { type: 'string', required: true },
     timeZone: { type: 'string', required: true },
     region: { type: regions, required: true },
+    /** When the next automatic billing period opens (ISO instant); absent when frequency is `never`. */
+    nextBillingPeriodAt: { type: 'string' },
     createdAt: { type: 'string', required: true, readOnly: true },
   },
   indexes: {
@@ -23,6 +25,13 @@ export const Project = new Entity({
       index: 'gsi1',
       pk: { field: tableKeys.gsi1.pk, composite: ['companyId'] },
       sk: { field: tableKeys.gsi1.sk, composite: ['projectId'] },
+    },
+    /** Sparse: only projects with automatic billing periods, ordered by when the next one is due. */
+    byBillingDue: {
+      index: 'gsi2',
+      condition: (attributes) => attributes.nextBillingPeriodAt !== undefined,
+      pk: { field: tableKeys.gsi2.pk, composite: [] },
+      sk: { field: tableKeys.gsi2.sk, composite: ['nextBillingPeriodAt', 'projectId'] },
     },
   },
 });
