@@ -22,3 +22,10 @@ export const meResponse = z
   })
   .meta({ id: 'Me', description: 'The caller, their company and the projects they are a member of' });
 export type MeResponse = z.infer<typeof meResponse>;
+
+export const updateMeBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).meta({ description: 'Display name used in emails and PDFs' }),
+  })
+  .strict()
+  .meta({ id: 'UpdateMe' });

@@ -1,14 +1,10 @@
 import { db } from '../db/service';
+import { isConditionalFailure } from '../http/etag';
 
 /** How long one attempt owns a send before another delivery of the same event may take over. */
 export const sendLeaseMs = 2 * 60 * 1000;
 
 export type Claim = 'claimed' | 'already-sent' | 'in-flight' | 'rejected';
-
-function isConditionalFailure(error: unknown): boolean {
-  const cause = (error as { cause?: { name?: string } }).cause;
-  return (error as Error).name === 'ConditionalCheckFailedException' || cause?.name === 'ConditionalCheckFailedException';
-}
 
 /**
  * Claims the right to send `emailId` now. Exactly one concurrent caller gets `claimed`;

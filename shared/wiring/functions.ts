@@ -42,6 +42,11 @@ export const functions = {
     description: 'GET /v1/me: the caller, their company and project memberships',
     grants: ['table:read'],
   },
+  updateMe: {
+    entry: 'functions/http/update-me.ts',
+    description: 'PATCH /v1/me: the caller changes their display name',
+    grants: ['table:read', 'table:write'],
+  },
   sendEmail: {
     entry: 'functions/events/send-email.ts',
     description: 'email.requested events: sends one email through SES v2, once per email id',

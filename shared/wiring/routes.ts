@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import type { FunctionName } from './functions';
 import { healthResponse } from '../api/system';
-import { meResponse } from '../api/me';
+import { meResponse, updateMeBody } from '../api/me';
 
 /**
  * The HTTP route table, declared once: one API Gateway route each in AWS, the same
@@ -70,7 +70,19 @@ export const routes = [
     action: null,
     summary: 'The caller, their company and their project memberships',
     tags: ['users'],
-    response: { status: 200, description: 'The caller', schema: meResponse },
+    response: { status: 200, description: 'The caller (ETag: its version)', schema: meResponse },
+  },
+  {
+    operationId: 'updateMe',
+    method: 'PATCH',
+    path: '/v1/me',
+    function: 'updateMe',
+    auth: 'jwt',
+    action: null,
+    summary: 'Change the caller’s display name (If-Match required)',
+    tags: ['users'],
+    request: { body: updateMeBody },
+    response: { status: 200, description: 'The caller, updated (ETag: its new version)', schema: meResponse },
   },
 ] as const satisfies readonly RouteDefinition[];
 
