@@ -1,0 +1,85 @@
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts, type PDFPage } from 'pdf-lib';
+
+/**
+ * Small, deterministic inputs for merge tests, and a reader that tells the pages of a
+ * merged PDF apart by their text and images.
+ */
+
+/** A PDF whose page n reads "<label> page <n>". */
+export async function labelledPdf(label: string, pageCount: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let n = 1; n <= pageCount; n++) doc.addPage([300, 200]).drawText(`${label} page ${n}`, { x: 20, y: 100, size: 14, font });
+  return doc.save();
+}
+
+/**
+ * A PDF marked as encrypted. pdf-lib cannot encrypt, but the trailer's /Encrypt dictionary is
+ * what readers (pdf-lib included) check first; files encrypted by qpdf (AES-256, with and
+ * without object streams) are rejected by pdf-lib the same way.
+ */
+export async function encryptedPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.addPage();
+  doc.context.trailerInfo.Encrypt = doc.context.register(doc.context.obj({ Filter: 'Standard', V: 5, R: 6, Length: 256, P: -4 }));
+  return doc.save();
+}
+
+/** A PDF cut off halfway, as an interrupted upload leaves it. */
+export async function truncatedPdf(): Promise<Uint8Array> {
+  const bytes = await labelledPdf('Truncated', 2);
+  return bytes.slice(0, Math.floor(bytes.length / 2));
+}
+
+/** A 2×2 RGB PNG (red, green, blue, white), assembled by hand: signature, IHDR, IDAT, IEND. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFElEQVR4nGP4z8DAAMIM/////w8AH+4F+7C4l8kAAAAASUVORK5CYII=',
+  'base64',
+);
+
+/**
+ * An 8×8 mid-grey baseline JPEG, assembled by hand: one component, one 8×8 block whose DC
+ * difference is 0 followed by end-of-block, with one-code Huffman tables (renders with poppler).
+ */
+export const TINY_JPEG = Buffer.from(
+  '/9j/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAAIAAgBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z',
+  'base64',
+);
+
+export interface PageSummary {
+  /** The page's text, lines joined by single spaces. */
+  text: string;
+  images: number;
+  width: number;
+  height: number;
+}
+
+/** Reloads a PDF and summarises each page, in order. */
+export async function describePages(pdf: Uint8Array): Promise<PageSummary[]> {
+  const doc = await PDFDocument.load(pdf);
+  return doc.getPages().map((page) => ({
+    text: pageText(page),
+    images: page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.keys().length ?? 0,
+    ...page.getSize(),
+  }));
+}
+
+/** Counts the font dictionaries in a PDF: shared fonts copied once per source, not once per page. */
+export async function fontCount(pdf: Uint8Array): Promise<number> {
+  const doc = await PDFDocument.load(pdf);
+  return doc.context
+    .enumerateIndirectObjects()
+    .filter(([, object]) => object instanceof PDFDict && object.get(PDFName.of('Type')) === PDFName.of('Font')).length;
+}
+
+// pdf-lib writes each drawText line as a hex string shown with Tj, which is all our fixtures
+// and placeholder pages contain; this is not a general text extractor.
+function pageText(page: PDFPage): string {
+  const contents = page.node.Contents();
+  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => page.doc.context.lookup(ref)) : [contents];
+  const operators = streams
+    .filter((stream): stream is PDFRawStream => stream instanceof PDFRawStream)
+    .map((stream) => Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1'))
+    .join('\n');
+  return [...operators.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map(([, hex]) => Buffer.from(hex ?? '', 'hex').toString('latin1')).join(' ');
+}
