@@ -10,7 +10,8 @@ export const Member = new Entity({
     userId: { type: 'string', required: true, readOnly: true },
     commitments: { type: toolLevels, required: true },
     headContracts: { type: toolLevels, required: true },
-    granular: { type: 'set', items: granularPermissions, default: () => [] },
+    // A set has no empty form in DynamoDB: absent means no granular permissions.
+    granular: { type: 'set', items: granularPermissions },
     createdAt: { type: 'string', required: true, readOnly: true },
   },
   indexes: {

@@ -31,7 +31,7 @@ export const Project = new Entity({
       index: 'gsi2',
       condition: (attributes) => attributes.nextBillingPeriodAt !== undefined,
       pk: { field: tableKeys.gsi2.pk, composite: [] },
-      sk: { field: tableKeys.gsi2.sk, composite: ['nextBillingPeriodAt', 'projectId'] },
+      sk: { field: tableKeys.gsi2.sk, composite: ['nextBillingPeriodAt'] },
     },
   },
 });

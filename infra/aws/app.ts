@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readConfig } from './config';
+import { applyNagSuppressions } from './nag-suppressions';
+import { backupAslPath } from './paths';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface BuildAppOptions {
+  /** CDK context; the CLI passes cdk.json's through the environment, tests pass it here. */
+  readonly context?: Record<string, unknown>;
+  /** Defaults to `shared/wiring/backup.asl.json`. */
+  readonly backupAslPath?: string;
+}
+
+/** The whole AWS app, checked by cdk-nag: `cdk synth` and the infra tests build exactly this. */
+export function buildApp(options: BuildAppOptions = {}) {
+  const app = new App({ context: options.context });
+  const config = readConfig(app.node);
+  // Environment-agnostic unless the CLI knows the account: synth never needs AWS credentials.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+  const stateful = new StatefulStack(app, 'ProgressClaims-Stateful', {
+    env,
+    config,
+    description: 'Progress claims: table, bucket, user pool, SES identity',
+  });
+  const stateless = new StatelessStack(app, 'ProgressClaims-Stateless', {
+    env,
+    config,
+    stateful,
+    backupAslPath: options.backupAslPath ?? backupAslPath,
+    description: 'Progress claims: functions, HTTP API, event bus, schedules, backup workflow',
+  });
+
+  // cdk-nag 3 is a validation plugin: synth fails on any finding that is not acknowledged.
+  const nag = new AwsSolutionsChecks(app, { verbose: true });
+  Validations.of(app).addPlugins(nag);
+  applyNagSuppressions(stateful, stateless);
+  return { app, stateful, stateless, nag };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildApp().app.synth();
+}

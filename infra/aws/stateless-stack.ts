@@ -1,0 +1,353 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { eventRules } from '../../shared/wiring/event-rules';
+import {
+  functionArnPlaceholder,
+  functions,
+  type FunctionDefinition,
+  type FunctionName,
+  type Grant,
+} from '../../shared/wiring/functions';
+import { routes } from '../../shared/wiring/routes';
+import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
+import { aslFunctionNames } from './backup-workflow';
+import type { AppConfig } from './config';
+import { repoRoot } from './paths';
+import type { StatefulResources } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: AppConfig;
+  readonly stateful: StatefulResources;
+  /** The backup workflow's ASL file (`shared/wiring/backup.asl.json` unless a test passes its own). */
+  readonly backupAslPath: string;
+}
+
+const serviceName = 'progress-claims';
+const logRetention = logs.RetentionDays.ONE_MONTH;
+const functionDefaults = { memoryMb: 1024, timeoutSeconds: 10 };
+// Steady-state and burst limits for the whole API; a runaway client cannot run up the Lambda bill.
+const apiThrottle = { rateLimit: 50, burstLimit: 100 };
+
+/** Functions, API, bus, schedules and the backup workflow: everything that can be replaced freely. */
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
+  readonly eventBus: events.EventBus;
+  readonly schedulerRole: iam.Role;
+  readonly deadLetterQueues: sqs.Queue[] = [];
+  readonly backupWorkflow: sfn.StateMachine;
+  /** The functions the backup workflow's ASL calls. */
+  readonly backupTaskFunctions: readonly FunctionName[];
+  /** Every execution of the backup workflow, for DescribeExecution. */
+  readonly backupExecutionsArn: string;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    assertLocalEsbuild();
+
+    // Read the workflow first: a bad placeholder should fail synth before any bundling starts.
+    this.backupTaskFunctions = aslFunctionNames(readFileSync(props.backupAslPath, 'utf8'), props.backupAslPath);
+    for (const name of this.backupTaskFunctions) {
+      const grants: readonly Grant[] = functions[name].grants;
+      // The workflow depends on its task functions, so none of them can depend on the workflow.
+      if (grants.includes('backup:start')) {
+        throw new Error(`${name} is a task of the backup workflow and cannot also have the backup:start grant`);
+      }
+    }
+    this.eventBus = new events.EventBus(this, 'EventBus', { description: 'Product events: emails to send, workflow fan-out' });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: stateful.table.tableName,
+      BUCKET_NAME: stateful.bucket.bucketName,
+      EVENT_BUS_NAME: this.eventBus.eventBusName,
+      EMAIL_FROM: config.emailFrom,
+      SES_CONFIGURATION_SET: stateful.configurationSet.configurationSetName,
+      FRONTEND_BASE_URL: config.frontendBaseUrl,
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const definitions = Object.entries(functions) as [FunctionName, FunctionDefinition][];
+    this.functions = Object.fromEntries(
+      definitions.map(([name, definition]) => [name, this.createFunction(name, definition, environment)]),
+    ) as Record<FunctionName, NodejsFunction>;
+
+    this.backupWorkflow = this.createBackupWorkflow(props.backupAslPath);
+    this.backupExecutionsArn = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.backupWorkflow.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: stateful.configurationSet.configurationSetName,
+    });
+    const grants: Record<Grant, (fn: NodejsFunction) => void> = {
+      'table:read': (fn) => stateful.table.grants.readData(fn),
+      'table:write': (fn) => stateful.table.grants.writeData(fn),
+      'bucket:read': (fn) => stateful.bucket.grants.read(fn),
+      'bucket:write': (fn) => {
+        stateful.bucket.grants.put(fn);
+        stateful.bucket.grants.delete(fn);
+      },
+      // On this bus only (grants.allPutEvents would allow every bus).
+      'events:put': (fn) => this.eventBus.grantPutEventsTo(fn),
+      'email:send': (fn) =>
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            resources: [stateful.emailIdentity.emailIdentityArn, configurationSetArn],
+          }),
+        ),
+      'backup:start': (fn) => {
+        this.backupWorkflow.grants.startExecution(fn);
+        // Only DescribeExecution (to report a job's status), not everything grants.read() adds.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.backupExecutionsArn] }),
+        );
+        fn.addEnvironment('BACKUP_STATE_MACHINE_ARN', this.backupWorkflow.stateMachineArn);
+      },
+    };
+    for (const [name, definition] of definitions) {
+      for (const grant of definition.grants) grants[grant](this.functions[name]);
+    }
+
+    const { stage, routes: apiRoutes } = this.createHttpApi(config, stateful);
+    this.routes = apiRoutes;
+    this.createEventRules();
+    this.schedulerRole = this.createSchedules();
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'BucketName', { value: stateful.bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: stateful.table.tableName });
+  }
+
+  private createFunction(name: FunctionName, definition: FunctionDefinition, environment: Record<string, string>) {
+    const logGroup = new logs.LogGroup(this, `${name}LogGroup`, { retention: logRetention });
+    // An own role per function, instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
+    const role = new iam.Role(this, `${name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${name} function`,
+    });
+    logGroup.grantWrite(role);
+    return new NodejsFunction(this, name, {
+      entry: path.join(repoRoot, definition.entry),
+      handler: 'handler',
+      description: definition.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: definition.memoryMb ?? functionDefaults.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? functionDefaults.timeoutSeconds),
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Stack traces map to file and line without shipping the sources themselves.
+        sourcesContent: false,
+        // Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Deploy the SDK versions the tests ran against, not whichever the runtime ships.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+  }
+
+  private createBackupWorkflow(aslPath: string): sfn.StateMachine {
+    const workflow = new sfn.StateMachine(this, 'BackupWorkflow', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(aslPath),
+      definitionSubstitutions: Object.fromEntries(
+        this.backupTaskFunctions.map((name) => [functionArnPlaceholder(name), this.functions[name].functionArn]),
+      ),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'BackupWorkflowLogGroup', { retention: logRetention }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+    for (const name of this.backupTaskFunctions) this.functions[name].grantInvoke(workflow);
+    workflow.metricFailed({ period: Duration.minutes(5) }).createAlarm(this, 'BackupWorkflowFailedAlarm', {
+      alarmDescription: 'A backup workflow execution failed',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return workflow;
+  }
+
+  private createHttpApi(config: AppConfig, stateful: StatefulResources) {
+    const api = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Progress claims API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [config.frontendOrigin],
+        allowMethods: [
+          apigwv2.CorsHttpMethod.GET,
+          apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.PUT,
+          apigwv2.CorsHttpMethod.PATCH,
+          apigwv2.CorsHttpMethod.DELETE,
+        ],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+        exposeHeaders: ['etag', 'location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogGroup', { retention: logRetention });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', stateful.userPool, {
+      userPoolClients: [stateful.userPoolClient],
+    });
+    // One integration per function, shared by all of its routes.
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: FunctionName) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${name}Integration`, this.functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+    const apiRoutes = new Map<string, apigwv2.HttpRoute>();
+    for (const route of routes) {
+      const [httpRoute] = api.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integrationFor(route.function),
+        authorizer: route.auth === 'jwt' ? authorizer : new apigwv2.HttpNoneAuthorizer(),
+      });
+      if (!httpRoute) throw new Error(`No route created for ${route.operationId}`);
+      apiRoutes.set(route.operationId, httpRoute);
+    }
+    return { stage, routes: apiRoutes };
+  }
+
+  private createEventRules(): void {
+    for (const rule of eventRules) {
+      const deadLetterQueue = this.deadLetterQueue(`${rule.name}Rule`);
+      new events.Rule(this, `${rule.name}Rule`, {
+        eventBus: this.eventBus,
+        description: rule.description,
+        eventPattern: { source: [rule.source], detailType: [rule.detailType] },
+        targets: [
+          new eventTargets.LambdaFunction(this.functions[rule.target], {
+            deadLetterQueue,
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(6),
+          }),
+        ],
+      });
+    }
+  }
+
+  private createSchedules(): iam.Role {
+    // One role for all schedules; each LambdaInvoke target adds invoke on its own function only.
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: invokes the scheduled functions',
+    });
+    for (const schedule of schedules) {
+      new scheduler.Schedule(this, `${schedule.name}Schedule`, {
+        description: schedule.description,
+        schedule: scheduler.ScheduleExpression.expression(
+          toSchedulerExpression(schedule.cron),
+          TimeZone.of(schedule.timezone),
+        ),
+        timeWindow: scheduler.TimeWindow.off(),
+        target: new LambdaInvoke(this.functions[schedule.target], {
+          role,
+          input: scheduler.ScheduleTargetInput.fromText(schedulerInput(schedule.name)),
+          deadLetterQueue: this.deadLetterQueue(`${schedule.name}Schedule`),
+          retryAttempts: 3,
+          // Scheduled handlers are idempotent and catch up on their next run: an hour-old run is not worth retrying.
+          maxEventAge: Duration.hours(1),
+        }),
+      });
+    }
+    return role;
+  }
+
+  /** A dead-letter queue for undeliverable events, with an alarm as soon as one lands there. */
+  private deadLetterQueue(id: string): sqs.Queue {
+    const queue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, `${id}DeadLetterAlarm`, {
+      alarmDescription: `${id}: undeliverable events are waiting in the dead-letter queue`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterQueues.push(queue);
+    return queue;
+  }
+}
+
+/** NodejsFunction falls back to Docker when it cannot find esbuild; bundling must stay local. */
+function assertLocalEsbuild(): void {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch {
+    throw new Error('esbuild is not installed: run npm ci (functions are bundled locally, never in Docker)');
+  }
+}

@@ -1,0 +1,401 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/aws/app';
+import { backupAslPath, repoRoot } from '../../infra/aws/paths';
+import { tableDefinition } from '../../shared/db/table';
+import { eventRules } from '../../shared/wiring/event-rules';
+import {
+  functionArnPlaceholder,
+  functions,
+  type FunctionDefinition,
+  type FunctionName,
+  type Grant,
+} from '../../shared/wiring/functions';
+import { routes } from '../../shared/wiring/routes';
+import { schedulerInput, schedules, toSchedulerExpression } from '../../shared/wiring/schedules';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** Lambda functions CDK adds on its own (custom-resource providers). None: log groups are explicit, nothing auto-deletes. */
+const cdkInternalFunctions = 0;
+/** The service each grant opens; a function's role may reach no other data service. */
+const grantServices: Record<Grant, string> = {
+  'table:read': 'dynamodb',
+  'table:write': 'dynamodb',
+  'bucket:read': 's3',
+  'bucket:write': 's3',
+  'events:put': 'events',
+  'email:send': 'ses',
+  'backup:start': 'states',
+};
+const functionNames = Object.keys(functions) as FunctionName[];
+
+let built: ReturnType<typeof buildApp>;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  // The same context `cdk synth` reads from cdk.json, so tests and CLI build the same templates.
+  const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  built = buildApp({ context: cdkJson.context });
+  // Synth runs the cdk-nag validation plugin and throws its report on any unacknowledged finding.
+  stateful = Template.fromStack(built.stateful);
+  stateless = Template.fromStack(built.stateless);
+}, 300_000);
+
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+const getAtt = (construct: IConstruct, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
+const resourcesOf = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every policy attached to a role. */
+function roleStatements(roleLogicalId: string): Statement[] {
+  return resourcesOf(stateless, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+const functionResource = (name: FunctionName): Resource =>
+  stateless.toJSON().Resources[logicalId(built.stateless.functions[name])] as Resource;
+const functionRole = (name: FunctionName): string => {
+  const role = built.stateless.functions[name].role;
+  if (!role) throw new Error(`${name} has no role`);
+  return logicalId(role);
+};
+
+describe('stateful stack', () => {
+  it('builds the table from tableDefinition(): keys, indexes, PITR, deletion protection, TTL, retained', () => {
+    const definition = tableDefinition();
+    const keySchema = (partitionKey: string, sortKey: string) => [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ];
+    stateful.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+        GlobalSecondaryIndexes: definition.globalIndexes.map((index) =>
+          Match.objectLike({ IndexName: index.indexName, KeySchema: keySchema(index.partitionKey, index.sortKey) }),
+        ),
+        TimeToLiveSpecification: { AttributeName: definition.ttlAttribute, Enabled: true },
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('keeps the bucket private, encrypted, versioned, logged, TLS-only, with backups/ expiring after 30 days', () => {
+    const bucketId = logicalId(built.stateful.bucket);
+    const bucket = stateful.toJSON().Resources[bucketId] as Resource;
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(built.stateful.accessLogsBucket) } },
+      CorsConfiguration: {
+        CorsRules: [{ AllowedMethods: ['PUT', 'POST'], AllowedOrigins: ['https://app.example.com'] }],
+      },
+      LifecycleConfiguration: {
+        Rules: expect.arrayContaining([
+          expect.objectContaining({ Prefix: 'backups/', ExpirationInDays: 30, Status: 'Enabled' }),
+          expect.objectContaining({
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          }),
+        ]),
+      },
+    });
+    stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('has a user pool with email sign-in, a strong password policy and optional TOTP MFA; SES identity and configuration set', () => {
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({ RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }),
+      },
+    });
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+    stateful.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(built.stateful.configurationSet) } },
+    });
+  });
+
+  it('has no Lambda functions', () => {
+    stateful.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+});
+
+describe('functions', () => {
+  it('are exactly one per declaration (plus no CDK-internal ones), Node.js 22 on arm64', () => {
+    stateless.resourceCountIs('AWS::Lambda::Function', functionNames.length + cdkInternalFunctions);
+    for (const name of functionNames) {
+      const definition: FunctionDefinition = functions[name];
+      expect(functionResource(name).Properties, name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: definition.memoryMb ?? 1024,
+        Timeout: definition.timeoutSeconds ?? 10,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(built.stateless.node.findChild(`${name}LogGroup`)) } },
+        Role: { 'Fn::GetAtt': [functionRole(name), 'Arn'] },
+        Environment: {
+          Variables: {
+            TABLE_NAME: expect.anything(),
+            BUCKET_NAME: expect.anything(),
+            EVENT_BUS_NAME: { Ref: logicalId(built.stateless.eventBus) },
+            EMAIL_FROM: 'billing@example.com',
+            SES_CONFIGURATION_SET: expect.anything(),
+            FRONTEND_BASE_URL: 'https://app.example.com',
+            POWERTOOLS_SERVICE_NAME: 'progress-claims',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      });
+    }
+  });
+
+  it('see the state machine ARN only when granted backup:start', () => {
+    for (const name of functionNames) {
+      const grants: readonly Grant[] = functions[name].grants;
+      const variables = functionResource(name).Properties.Environment as { Variables: Record<string, unknown> };
+      expect('BACKUP_STATE_MACHINE_ARN' in variables.Variables, name).toBe(grants.includes('backup:start'));
+    }
+  });
+
+  it('have least privilege: data-service actions only for their grants, logs only to their own log group', () => {
+    for (const name of functionNames) {
+      const statements = roleStatements(functionRole(name));
+      const services = new Set(statements.flatMap((s) => asArray(s.Action)).map((action) => action.split(':')[0]));
+      const granted = new Set(functions[name].grants.map((grant: Grant) => grantServices[grant]));
+      expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted])].sort());
+      const logs = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('logs:')));
+      expect(logs.map((s) => s.Resource), name).toEqual([getAtt(built.stateless.node.findChild(`${name}LogGroup`))]);
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      // Only X-Ray, which has no resource-level permissions, may use Resource '*'.
+      const unscoped = statements.filter((s) => asArray(s.Resource).includes('*')).flatMap((s) => asArray(s.Action));
+      expect(unscoped.filter((action) => !action.startsWith('xray:')), name).toEqual([]);
+    }
+    // The declared functions with no grants exist, so the check above is not vacuous.
+    expect(functionNames.filter((name) => functions[name].grants.length === 0).length).toBeGreaterThan(0);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has one route per route table entry, JWT exactly where declared, one integration per function', () => {
+    const authorizerId = logicalId(built.stateless.node.findChild('HttpApi').node.findChild('CognitoAuthorizer'));
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    const routeResources = resourcesOf(stateless, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const integrations = Object.fromEntries(
+      resourcesOf(stateless, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties]),
+    );
+    for (const route of routes) {
+      const resource = routeResources.find((r) => r.RouteKey === `${route.method} ${route.path}`);
+      expect(resource, route.operationId).toBeDefined();
+      expect(resource?.AuthorizationType, route.operationId).toBe(route.auth === 'jwt' ? 'JWT' : 'NONE');
+      expect(resource?.AuthorizerId, route.operationId).toEqual(route.auth === 'jwt' ? { Ref: authorizerId } : undefined);
+      const target = resource?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integration = integrations[target['Fn::Join'][1][1].Ref];
+      expect(integration?.IntegrationUri, route.operationId).toEqual(getAtt(built.stateless.functions[route.function]));
+    }
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(routes.map((r) => r.function)).size);
+  });
+
+  it('validates JWTs issued by the user pool for its web client', () => {
+    const userPoolId = logicalId(built.stateful.userPool);
+    const authorizers = resourcesOf(stateless, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const { JwtConfiguration, AuthorizerType } = authorizers[0]![1].Properties as {
+      AuthorizerType: string;
+      JwtConfiguration: { Issuer: unknown; Audience: unknown[] };
+    };
+    expect(AuthorizerType).toBe('JWT');
+    const issuer = JSON.stringify(JwtConfiguration.Issuer);
+    expect(issuer).toMatch(/https:\/\/cognito-idp\./);
+    expect(issuer).toContain(`ExportsOutputRef${userPoolId}`);
+    expect(JSON.stringify(JwtConfiguration.Audience)).toContain(`ExportsOutputRef${logicalId(built.stateful.userPoolClient)}`);
+  });
+
+  it('allows the frontend origin and the headers the API uses; logs and throttles the default stage', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://app.example.com'],
+        AllowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+        ExposeHeaders: ['etag', 'location'],
+      }),
+    });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe('events and schedules', () => {
+  it('has one rule per event rule on the custom bus, with the detail-type pattern, retries and a DLQ', () => {
+    stateless.resourceCountIs('AWS::Events::Rule', eventRules.length);
+    for (const rule of eventRules) {
+      stateless.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: logicalId(built.stateless.eventBus) },
+        EventPattern: { source: [rule.source], 'detail-type': [rule.detailType] },
+        Targets: [
+          Match.objectLike({
+            Arn: getAtt(built.stateless.functions[rule.target]),
+            DeadLetterConfig: { Arn: Match.anyValue() },
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+          }),
+        ],
+      });
+    }
+  });
+
+  it('has one schedule per declaration with its expression, time zone and input, no flexible window, a DLQ', () => {
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', schedules.length);
+    for (const schedule of schedules) {
+      stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: toSchedulerExpression(schedule.cron),
+        ScheduleExpressionTimezone: schedule.timezone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: Match.objectLike({
+          Arn: getAtt(built.stateless.functions[schedule.target]),
+          Input: schedulerInput(schedule.name),
+          RoleArn: getAtt(built.stateless.schedulerRole),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        }),
+      });
+    }
+  });
+
+  it('lets the scheduler role invoke only the schedule targets', () => {
+    const invoked = roleStatements(logicalId(built.stateless.schedulerRole))
+      .filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'))
+      .flatMap((s) => asArray(s.Resource));
+    const targets = [...new Set(schedules.map((s) => s.target))];
+    expect(JSON.stringify(invoked)).toBe(
+      JSON.stringify(
+        targets.flatMap((name) => {
+          const arn = getAtt(built.stateless.functions[name]);
+          return [arn, { 'Fn::Join': ['', [arn, ':*']] }];
+        }),
+      ),
+    );
+  });
+
+  it('keeps dead-letter queues encrypted, TLS-only and alarmed', () => {
+    const count = eventRules.length + schedules.length;
+    stateless.resourceCountIs('AWS::SQS::Queue', count);
+    expect(Object.keys(stateless.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }))).toHaveLength(count);
+    expect(
+      Object.keys(
+        stateless.findResources('AWS::SQS::QueuePolicy', {
+          Properties: {
+            PolicyDocument: {
+              Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+            },
+          },
+        }),
+      ),
+    ).toHaveLength(count);
+    expect(
+      Object.keys(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } })),
+    ).toHaveLength(count);
+  });
+});
+
+describe('backup workflow', () => {
+  it('substitutes every placeholder of the ASL file with its function ARN and may invoke exactly those', () => {
+    const asl = readFileSync(backupAslPath, 'utf8');
+    const placeholders = [...new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
+    expect(placeholders.length).toBeGreaterThan(0);
+    const taskFunctions = functionNames.filter((name) => placeholders.includes(functionArnPlaceholder(name)));
+    expect(taskFunctions.map(functionArnPlaceholder).sort()).toEqual(placeholders);
+
+    stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionS3Location: Match.anyValue(),
+      DefinitionSubstitutions: Object.fromEntries(
+        taskFunctions.map((name) => [functionArnPlaceholder(name), getAtt(built.stateless.functions[name])]),
+      ),
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      TracingConfiguration: { Enabled: true },
+    });
+
+    const role = built.stateless.backupWorkflow.role;
+    const invoked = roleStatements(logicalId(role))
+      .filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'))
+      .flatMap((s) => asArray(s.Resource))
+      .filter((resource) => !JSON.stringify(resource).includes(':*'));
+    expect(invoked).toHaveLength(taskFunctions.length);
+    expect(invoked).toEqual(expect.arrayContaining(taskFunctions.map((name) => getAtt(built.stateless.functions[name]))));
+  });
+
+  it('alarms on failed executions', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: logicalId(built.stateless.backupWorkflow) } }],
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('exports what a frontend and an operator need', () => {
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(
+      ['ApiUrl', 'BucketName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort(),
+    );
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('has no unacknowledged errors or warnings', () => {
+    const { violations } = built.nag.validateScope(built.app);
+    const findings = (severity: string) =>
+      violations
+        .filter((v) => v.severity === severity)
+        .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+    expect(findings('error')).toEqual([]);
+    expect(findings('warning')).toEqual([]);
+  });
+
+  it('leaves no error or warning annotations on either stack', () => {
+    for (const stack of [built.stateful, built.stateless]) {
+      const annotations = Annotations.fromStack(stack);
+      expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
+      expect(annotations.findWarning('*', Match.anyValue()), stack.stackName).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,153 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalIdp, localUserId, type LocalIdp } from '../../infra/local/auth';
+import { startHttpServer, type LocalHttpServer } from '../../infra/local/http-server';
+import { freePort } from '../../infra/local/ports';
+import { seedDemoData, demoProject } from '../../infra/local/seed';
+import { problemTypeBase } from '../../shared/http/problem';
+import { maxBodyBytes } from '../../shared/http/handler';
+
+/**
+ * The HTTP stack end to end against DynamoDB Local: the local API Gateway builds the v2 event,
+ * the middy chain parses, validates and answers; every failure is problem+json.
+ */
+let api: LocalHttpServer;
+let idp: LocalIdp;
+let dataDir: string;
+let priya: string;
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'http-api-'));
+  idp = await openLocalIdp(dataDir);
+  api = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
+  await seedDemoData();
+  priya = await idp.signToken({ sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' });
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+const call = (pathname: string, init: RequestInit & { token?: string } = {}) => {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  return fetch(`${api.url}${pathname}`, { ...init, headers });
+};
+
+/** Response bodies as the tests read them: JSON of any shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const json = (response: Response): Promise<Json> => response.json();
+
+async function expectProblem(response: Response, status: number, slug: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = await json(response);
+  expect(body).toMatchObject({ type: problemTypeBase + slug, status });
+  expect(typeof body.detail).toBe('string');
+  return body;
+}
+
+describe('public routes', () => {
+  it('GET /health answers 200 JSON without a token, with CORS and a correlation id', async () => {
+    const response = await call('/health', { headers: { origin: 'https://app.example.com', 'x-correlation-id': 'abc-123' } });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ status: 'ok', service: 'progress-claims' });
+    expect(response.headers.get('access-control-allow-origin')).toBeTruthy();
+    expect(response.headers.get('x-correlation-id')).toBe('abc-123');
+  });
+
+  it('GET /openapi.json is the generated document and /docs is a page over it', async () => {
+    const document = await json(await call('/openapi.json'));
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/v1/me']));
+    const docs = await call('/docs');
+    expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await docs.text()).toContain('/v1/me');
+  });
+
+  it('an unknown route is a 404 problem', async () => {
+    await expectProblem(await call('/v1/nothing-here'), 404, 'not-found');
+  });
+});
+
+describe('GET /v1/me', () => {
+  it('refuses a missing token with 401 problem+json', async () => {
+    const response = await call('/v1/me');
+    await expectProblem(response, 401, 'unauthorized');
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('answers the caller with company, memberships and an ETag', async () => {
+    const response = await call('/v1/me', { token: priya });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toMatch(/^"\d+"$/);
+    const me = await json(response);
+    expect(me).toMatchObject({
+      email: 'priya@northbeam.example',
+      company: { name: 'Northbeam Constructions', kind: 'general_contractor' },
+      projects: [{ projectId: demoProject.projectId, name: 'Harbour Tower', levels: { commitments: 'admin', headContracts: 'admin' } }],
+    });
+  });
+
+  it('answers 404 for a valid token with no profile', async () => {
+    const stranger = await idp.signToken({ sub: localUserId('nobody@example.com'), email: 'nobody@example.com', name: 'Nobody' });
+    await expectProblem(await call('/v1/me', { token: stranger }), 404, 'not-found');
+  });
+});
+
+describe('PATCH /v1/me: body parsing, validation and optimistic concurrency', () => {
+  const patch = (body: string, headers: Record<string, string> = {}) =>
+    call('/v1/me', { method: 'PATCH', token: priya, body, headers: { 'content-type': 'application/json', ...headers } });
+  const currentEtag = async () => (await call('/v1/me', { token: priya })).headers.get('etag')!;
+
+  it('malformed JSON is a 400 problem', async () => {
+    const body = await expectProblem(await patch('{"name": ', { 'if-match': '"1"' }), 400, 'malformed-json');
+    expect(body.detail).toMatch(/not valid JSON/);
+  });
+
+  it('a wrong content type is a 415 problem', async () => {
+    const response = await call('/v1/me', { method: 'PATCH', token: priya, body: 'name=x', headers: { 'content-type': 'text/plain' } });
+    const body = await expectProblem(response, 415, 'unsupported-media-type');
+    expect(body.detail).toContain('text/plain');
+  });
+
+  it('an invalid field is a 400 problem naming the field', async () => {
+    const body = await expectProblem(await patch(JSON.stringify({ name: '', extra: 1 }), { 'if-match': '"1"' }), 400, 'validation');
+    expect(body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ location: 'body', field: 'name' })]),
+    );
+    expect(body.errors.some((e: { message: string }) => /extra/.test(e.message))).toBe(true);
+  });
+
+  it('a body over the API limit is a 413 problem (handler limit and gateway limit)', async () => {
+    const large = JSON.stringify({ name: 'x'.repeat(maxBodyBytes) });
+    await expectProblem(await patch(large, { 'if-match': '"1"' }), 413, 'payload-too-large');
+    const huge = Buffer.alloc(11 * 1024 * 1024, 'a');
+    await expectProblem(await patch(huge.toString(), { 'if-match': '"1"' }), 413, 'payload-too-large');
+  });
+
+  it('a missing If-Match is 428, a stale one 412, the current one 200 with a new ETag', async () => {
+    await expectProblem(await patch(JSON.stringify({ name: 'Priya P.' })), 428, 'precondition-required');
+    const etag = await currentEtag();
+    const ok = await patch(JSON.stringify({ name: 'Priya P.' }), { 'if-match': etag });
+    expect(ok.status).toBe(200);
+    expect((await json(ok)).name).toBe('Priya P.');
+    expect(ok.headers.get('etag')).not.toBe(etag);
+    await expectProblem(await patch(JSON.stringify({ name: 'Priya Again' }), { 'if-match': etag }), 412, 'precondition-failed');
+  });
+
+  it('two concurrent edits with the same ETag: exactly one wins, the other gets 412', async () => {
+    const etag = await currentEtag();
+    const responses = await Promise.all(
+      ['First', 'Second'].map((name) => patch(JSON.stringify({ name }), { 'if-match': etag })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = await json(responses.find((r) => r.status === 200)!);
+    const me = await json(await call('/v1/me', { token: priya }));
+    expect(me.name).toBe(winner.name);
+  });
+});
