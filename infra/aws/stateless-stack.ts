@@ -27,6 +27,7 @@ import {
   type Grant,
 } from '../../shared/wiring/functions';
 import { routes } from '../../shared/wiring/routes';
+import { cors } from '../../shared/wiring/cors';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { aslFunctionNames } from './backup-workflow';
 import type { AppConfig } from './config';
@@ -215,16 +216,10 @@ export class StatelessStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [config.frontendOrigin],
-        allowMethods: [
-          apigwv2.CorsHttpMethod.GET,
-          apigwv2.CorsHttpMethod.POST,
-          apigwv2.CorsHttpMethod.PUT,
-          apigwv2.CorsHttpMethod.PATCH,
-          apigwv2.CorsHttpMethod.DELETE,
-        ],
-        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-        exposeHeaders: ['etag', 'location'],
-        maxAge: Duration.hours(1),
+        allowMethods: cors.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+        allowHeaders: [...cors.allowHeaders],
+        exposeHeaders: [...cors.exposeHeaders],
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
       },
     });
     const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogGroup', { retention: logRetention });

@@ -1,7 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpCors from '@middy/http-cors';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -65,7 +64,6 @@ export function httpHandler<Op extends OperationId>(
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestLog(route))
-    .use(httpCors({ origins: [process.env.CORS_ORIGIN ?? '*'], exposeHeaders: 'etag,location,x-correlation-id' }))
     .use(problemResponses())
     .use(httpHeaderNormalizer())
     .use(bodyLimit())

@@ -251,8 +251,8 @@ describe('HTTP API', () => {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
-        AllowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-        ExposeHeaders: ['etag', 'location'],
+        AllowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
+        ExposeHeaders: ['etag', 'location', 'x-correlation-id'],
       }),
     });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {

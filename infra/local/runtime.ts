@@ -1,0 +1,135 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureBucket, ensureTable, startLocalAws } from './aws-services';
+import { openLocalIdp, type LocalIdp } from './auth';
+import { startLocalEventBus, type LocalEventBus } from './event-bus';
+import { startHttpServer, type LocalHttpServer } from './http-server';
+import { repoRoot } from './lambda';
+import { startScheduler } from './scheduler';
+import { seedDemoData } from './seed';
+import { startLocalStepFunctions } from './step-functions';
+
+/**
+ * The whole product on one machine, as `npm start` runs it: the real local AWS servers, the
+ * event bus, Step Functions, the scheduler and the API, wired from the same declarations as AWS.
+ */
+export const tableName = 'progress-claims';
+export const bucketName = 'progress-claims-local';
+/** Where `npm start` keeps its data, and where the CLIs find it. */
+export const defaultDataDir = path.join(repoRoot, '.local');
+
+export interface LocalRuntimeOptions {
+  port: number;
+  /** Data on disk (DynamoDB, S3, signing key, dead letters, runtime.json); omitted → in memory / temp. */
+  dataDir?: string;
+  host?: string;
+  seed?: boolean;
+  schedules?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  docsUrl: string;
+  openApiUrl: string;
+  mailboxUrl: string;
+  bus: LocalEventBus;
+  idp: LocalIdp;
+  stop(): Promise<void>;
+}
+
+/** What `<dataDir>/runtime.json` holds, so the CLIs can reach a running stack. */
+export interface RuntimeFile {
+  pid: number;
+  apiUrl: string;
+  env: Record<string, string>;
+}
+
+export const runtimeFilePath = (dataDir: string) => path.join(dataDir, 'runtime.json');
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let api: LocalHttpServer | undefined;
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    // The API first, so that no request reaches a service that is already gone; then the rest in reverse.
+    const steps = [...(api ? [api.stop] : []), ...stops.splice(0).reverse()];
+    api = undefined;
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        log(`stop: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  // Lambda runs Node 22; the SDK's notice that it will drop Node 20 says nothing about our code.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'progress-claims-')));
+  if (!options.dataDir) stops.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+  let markReady!: () => void;
+  let markFailed!: (error: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
+  ready.catch(() => undefined); // requests waiting on it get a 503; the caller gets the error
+
+  try {
+    // The API port first: a taken port fails in milliseconds, before Java starts.
+    const idp = await openLocalIdp(dataDir);
+    api = await startHttpServer({ port: options.port, host: options.host ?? '127.0.0.1', idp, log, ready });
+    const apiUrl = api.url;
+
+    const aws = await startLocalAws({ dataDir: options.dataDir, log });
+    stops.push(aws.stop);
+    await Promise.all([ensureTable(tableName, aws.env.AWS_ENDPOINT_URL_DYNAMODB!), ensureBucket(bucketName, aws.env.AWS_ENDPOINT_URL_S3!)]);
+    const bus = await startLocalEventBus({ dataDir, log });
+    stops.push(bus.stop);
+    const stepFunctions = await startLocalStepFunctions();
+    stops.push(stepFunctions.stop);
+
+    const env: Record<string, string> = {
+      ...aws.env,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      TABLE_NAME: tableName,
+      BUCKET_NAME: bucketName,
+      EVENT_BUS_NAME: bus.busName,
+      BACKUP_STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+      EMAIL_FROM: 'billing@northbeam.example',
+      FRONTEND_BASE_URL: process.env.FRONTEND_BASE_URL ?? apiUrl,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+    };
+    Object.assign(process.env, env);
+
+    if (options.seed ?? true) {
+      const created = await seedDemoData();
+      if (created > 0) log(`seeded ${created} demo items`);
+    }
+    if (options.schedules ?? true) {
+      const scheduler = startScheduler(log);
+      stops.push(() => scheduler.stop());
+    }
+
+    const runtimeFile = runtimeFilePath(dataDir);
+    await fs.writeFile(runtimeFile, JSON.stringify({ pid: process.pid, apiUrl, env } satisfies RuntimeFile, null, 2));
+    stops.push(() => fs.rm(runtimeFile, { force: true }));
+
+    markReady();
+    return {
+      apiUrl,
+      docsUrl: `${apiUrl}/docs`,
+      openApiUrl: `${apiUrl}/openapi.json`,
+      mailboxUrl: aws.mailboxUrl,
+      bus,
+      idp,
+      stop,
+    };
+  } catch (error) {
+    markFailed(error as Error);
+    await stop();
+    throw error;
+  }
+}
+
