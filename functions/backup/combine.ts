@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logger } from '../../shared/logger';
 import { PdfMerger, type MergeWarning } from '../../shared/pdf/merge';
-import { getObject, mergedPartSchema, parseEvent, putPdf } from './merge-part';
+import { getObject, mergedPartSchema, parseEvent, putPdf } from '../../shared/backup/task-io';
 
 /**
  * Backup workflow, `Combine`: appends the merged parts, in order, into the final PDF at

@@ -1,0 +1,40 @@
+/** Timing helpers for benchmarks: run a task N times, report percentiles in milliseconds. */
+export interface Timing {
+  p50: number;
+  p99: number;
+  mean: number;
+  runs: number;
+}
+
+/**
+ * Times each task `runs` times, interleaved (one run of each in turn), so that warm-up of the
+ * servers underneath and noise from the machine fall on all of them alike.
+ */
+export async function compare<K extends string>(
+  runs: number,
+  tasks: Record<K, () => Promise<unknown>>,
+  warmup = Math.min(50, runs),
+): Promise<Record<K, Timing>> {
+  const names = Object.keys(tasks) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const name of names) {
+      const started = performance.now();
+      await tasks[name]();
+      if (i >= warmup) samples[name].push(performance.now() - started);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, summarize(samples[name])])) as Record<K, Timing>;
+}
+
+function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, runs: sorted.length };
+}
+
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+export function table(rows: Array<Record<string, string | number>>): void {
+  console.table(rows);
+}
