@@ -48,6 +48,7 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     },
     'events:put': {},
     'email:send': {},
+    'identity:invite': {},
     'backup:start': {
       [`Resource::${nagName(stateless, stateless.backupExecutionsArn)}`]:
         'DescribeExecution on the executions of the backup workflow only; execution names are generated per job.',

@@ -130,6 +130,11 @@ export class StatelessStack extends Stack {
         );
         fn.addEnvironment('BACKUP_STATE_MACHINE_ARN', this.backupWorkflow.stateMachineArn);
       },
+      // Invite a person: create (or find) their Cognito user, which yields the `sub` our records key on.
+      'identity:invite': (fn) => {
+        stateful.userPool.grant(fn, 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser');
+        fn.addEnvironment('USER_POOL_ID', stateful.userPool.userPoolId);
+      },
     };
     for (const [name, definition] of definitions) {
       for (const grant of definition.grants) grants[grant](this.functions[name]);

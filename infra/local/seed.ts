@@ -1,5 +1,6 @@
 import { db } from '../../shared/db/service';
 import type { ToolLevel } from '../../shared/domain/permissions';
+import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { localUserId, stableUuid } from './auth';
 
 /**
@@ -8,7 +9,12 @@ import { localUserId, stableUuid } from './auth';
  * so what a developer changes survives restarts.
  */
 const northbeam = { companyId: stableUuid('company:northbeam-constructions'), name: 'Northbeam Constructions', kind: 'general_contractor' } as const;
-const harbourElectrical = { companyId: stableUuid('company:harbour-electrical'), name: 'Harbour Electrical Pty Ltd', kind: 'vendor' } as const;
+const harbourElectrical = {
+  companyId: stableUuid('company:harbour-electrical'),
+  name: 'Harbour Electrical Pty Ltd',
+  kind: 'vendor',
+  ownerCompanyId: northbeam.companyId,
+} as const;
 
 export const demoProject = {
   projectId: stableUuid('project:HT-2027'),
@@ -27,10 +33,11 @@ export interface DemoUser {
   companyId: string;
   commitments: ToolLevel;
   headContracts: ToolLevel;
+  companyRole?: 'admin';
 }
 
 export const demoUsers: readonly DemoUser[] = [
-  { email: 'priya@northbeam.example', name: 'Priya Patel', role: 'admin (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'admin', headContracts: 'admin' },
+  { email: 'priya@northbeam.example', name: 'Priya Patel', role: 'admin (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'admin', headContracts: 'admin', companyRole: 'admin' },
   { email: 'sam@northbeam.example', name: 'Sam Nguyen', role: 'standard (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'standard', headContracts: 'standard' },
   { email: 'riley@northbeam.example', name: 'Riley Chen', role: 'read only (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'read_only', headContracts: 'read_only' },
   { email: 'noah@northbeam.example', name: 'Noah Brown', role: 'member without access (none, none)', companyId: northbeam.companyId, commitments: 'none', headContracts: 'none' },
@@ -43,11 +50,20 @@ export async function seedDemoData(now = new Date()): Promise<number> {
   const createdAt = now.toISOString();
   const created = await Promise.all([
     ...[northbeam, harbourElectrical].map((company) => createIfMissing(Company.create({ ...company, createdAt }))),
-    createIfMissing(Project.create({ ...demoProject, createdAt })),
+    createIfMissing(
+      Project.create({
+        ...defaultProjectSettings(demoProject.region),
+        ...demoProject,
+        createdBy: localUserId(demoUsers[0]!.email),
+        createdAt,
+      }),
+    ),
     ...demoUsers.flatMap((user) => {
       const userId = localUserId(user.email);
       return [
-        createIfMissing(User.create({ userId, email: user.email, name: user.name, companyId: user.companyId, createdAt })),
+        createIfMissing(
+          User.create({ userId, email: user.email, name: user.name, companyId: user.companyId, companyRole: user.companyRole ?? 'member', createdAt }),
+        ),
         createIfMissing(
           Member.create({ projectId: demoProject.projectId, userId, commitments: user.commitments, headContracts: user.headContracts, createdAt }),
         ),

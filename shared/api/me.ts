@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels, granularPermissions } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 
@@ -29,3 +30,29 @@ export const updateMeBody = z
   })
   .strict()
   .meta({ id: 'UpdateMe' });
+
+export const meRoutes = [
+  {
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/v1/me',
+    function: 'getMe',
+    auth: 'jwt',
+    action: null,
+    summary: 'The caller, their company and their project memberships',
+    tags: ['users'],
+    response: { status: 200, description: 'The caller (ETag: its version)', schema: meResponse },
+  },
+  {
+    operationId: 'updateMe',
+    method: 'PATCH',
+    path: '/v1/me',
+    function: 'updateMe',
+    auth: 'jwt',
+    action: null,
+    summary: 'Change the caller’s display name (If-Match required)',
+    tags: ['users'],
+    request: { body: updateMeBody },
+    response: { status: 200, description: 'The caller, updated (ETag: its new version)', schema: meResponse },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
 
 export const healthResponse = z
   .object({
@@ -8,3 +9,40 @@ export const healthResponse = z
     time: z.iso.datetime(),
   })
   .meta({ id: 'Health' });
+
+export const systemRoutes = [
+
+  {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    function: 'health',
+    auth: 'none',
+    action: null,
+    summary: 'Liveness check',
+    tags: ['system'],
+    response: { status: 200, description: 'The service is up', schema: healthResponse },
+  },
+  {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'openApi',
+    auth: 'none',
+    action: null,
+    summary: 'This API’s OpenAPI 3.1 document',
+    tags: ['system'],
+    response: { status: 200, description: 'OpenAPI document', contentType: 'application/json' },
+  },
+  {
+    operationId: 'getDocs',
+    method: 'GET',
+    path: '/docs',
+    function: 'docs',
+    auth: 'none',
+    action: null,
+    summary: 'API reference page',
+    tags: ['system'],
+    response: { status: 200, description: 'HTML page', contentType: 'text/html' },
+  },
+] as const satisfies readonly RouteDefinition[];

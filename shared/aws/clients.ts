@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * One SDK client per service and process. Endpoints come from the SDK's standard
@@ -47,4 +48,11 @@ export function eventBridgeClient(): EventBridgeClient {
 export function stepFunctionsClient(): SFNClient {
   sfn ??= new SFNClient({});
   return sfn;
+}
+
+let cognito: CognitoIdentityProviderClient | undefined;
+
+export function cognitoClient(): CognitoIdentityProviderClient {
+  cognito ??= new CognitoIdentityProviderClient({});
+  return cognito;
 }

@@ -3,10 +3,27 @@ import { User } from './entities/user';
 import { Project } from './entities/project';
 import { Member } from './entities/member';
 import { EmailDelivery } from './entities/email-delivery';
+import { ProjectVendor } from './entities/project-vendor';
+import { Commitment, CommitmentNumber } from './entities/commitment';
+import { Sov } from './entities/sov';
+import { ChangeOrder } from './entities/change-order';
+import { Ssov } from './entities/ssov';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
-export const entities = { Company, User, Project, Member, EmailDelivery };
+export const entities = {
+  Company,
+  User,
+  Project,
+  Member,
+  EmailDelivery,
+  ProjectVendor,
+  Commitment,
+  CommitmentNumber,
+  Sov,
+  ChangeOrder,
+  Ssov,
+};
 
 export interface TableDefinition {
   partitionKey: string;

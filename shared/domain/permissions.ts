@@ -1,6 +1,6 @@
 /**
- * The vocabulary of PERMISSIONS.md: tool levels and granular permissions.
- * (The policy table that maps each action to the levels allowed is built on this.)
+ * The permission matrix of PERMISSIONS.md as data, and the one decision function every route
+ * consults. Pure: the caller passes the member and the record; nothing here does I/O.
  */
 export const toolLevels = ['none', 'read_only', 'standard', 'admin'] as const;
 export type ToolLevel = (typeof toolLevels)[number];
@@ -19,4 +19,164 @@ export type GranularPermission = (typeof granularPermissions)[number];
 /** `none < read_only < standard < admin` */
 export function levelAtLeast(level: ToolLevel, minimum: ToolLevel): boolean {
   return toolLevels.indexOf(level) >= toolLevels.indexOf(minimum);
+}
+
+/** What a level needs on top of itself: the contact designation and/or all these granular permissions. */
+export interface Requirement {
+  contact?: true;
+  granular?: readonly GranularPermission[];
+}
+
+export interface ActionRule {
+  tool: Tool;
+  /** The PERMISSIONS.md row, in words that read well in a 403's detail. */
+  does: string;
+  allow: Partial<Record<Exclude<ToolLevel, 'none'>, true | Requirement>>;
+}
+
+const everyLevel = { read_only: true, standard: true, admin: true } as const;
+const contactOnly = { contact: true } as const;
+const updateContracts = { granular: ['update_purchase_order_contract', 'update_work_order_contract'] } as const;
+const createContracts = { granular: ['create_purchase_order_contract', 'create_work_order_contract'] } as const;
+
+export const policy = {
+  // Invoicing (level on commitments)
+  'invoices.bulk_status': { tool: 'commitments', does: 'bulk edit subcontractor invoice status', allow: { admin: true } },
+  'invoices.bulk_esign': { tool: 'commitments', does: 'bulk send subcontractor invoices for e-signature', allow: { admin: true } },
+  'invoices.compile_backups': { tool: 'commitments', does: 'compile invoice backups', allow: { admin: true } },
+  'settings.configure': { tool: 'commitments', does: 'configure invoicing settings', allow: { admin: true } },
+  'billing_periods.configure_automatic': { tool: 'commitments', does: 'create automatic billing periods', allow: { admin: true } },
+  'billing_periods.create': { tool: 'commitments', does: 'create manual billing periods', allow: { admin: true } },
+  'billing_periods.edit': { tool: 'commitments', does: 'edit billing periods', allow: { admin: true } },
+  'billing_periods.manage': { tool: 'commitments', does: 'close or delete billing periods', allow: { admin: true } },
+  // (reading) members must see periods to bill
+  'billing_periods.list': { tool: 'commitments', does: 'list billing periods', allow: everyLevel },
+
+  // Head contracts (level on head_contracts)
+  'owner_invoices.create': { tool: 'head_contracts', does: 'create an owner invoice', allow: { admin: true } },
+  'owner_invoices.record_payment': { tool: 'head_contracts', does: 'record a payment received', allow: { admin: true } },
+  'owner_invoices.edit': { tool: 'head_contracts', does: 'edit or delete an owner invoice', allow: { admin: true } },
+  'owner_invoices.email': { tool: 'head_contracts', does: 'email an owner invoice', allow: { admin: true } },
+  'owner_invoices.export': { tool: 'head_contracts', does: 'export an owner invoice', allow: { admin: true } },
+  'owner_invoices.preview': { tool: 'head_contracts', does: 'view an owner invoice summary preview', allow: { admin: true } },
+  'head_contracts.view': { tool: 'head_contracts', does: 'view head contracts', allow: everyLevel },
+
+  // Commitments (level on commitments)
+  'commitments.view': { tool: 'commitments', does: 'view and search commitments', allow: everyLevel },
+  'commitments.create_purchase_order': {
+    tool: 'commitments',
+    does: 'create a purchase order',
+    allow: { admin: true, read_only: { granular: ['create_purchase_order_contract'] }, standard: { granular: ['create_purchase_order_contract'] } },
+  },
+  // (reading) a subcontract is a work order contract
+  'commitments.create_subcontract': {
+    tool: 'commitments',
+    does: 'create a subcontract',
+    allow: { admin: true, read_only: { granular: ['create_work_order_contract'] }, standard: { granular: ['create_work_order_contract'] } },
+  },
+  'commitments.edit': { tool: 'commitments', does: 'edit a commitment’s header fields', allow: { admin: true } },
+  'sov.edit': { tool: 'commitments', does: 'edit a commitment’s schedule of values', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
+  // (reading) change orders change the SOV, so they follow its row; approving one is an admin's edit of the commitment
+  'change_orders.edit': { tool: 'commitments', does: 'create or edit change orders', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
+  'change_orders.approve': { tool: 'commitments', does: 'approve or void change orders', allow: { admin: true } },
+  'ssov.create': { tool: 'commitments', does: 'create a subcontractor SOV', allow: { admin: true, read_only: createContracts, standard: createContracts } },
+  'ssov.update_as_contact': { tool: 'commitments', does: 'update the subcontractor SOV', allow: { admin: true, read_only: contactOnly, standard: contactOnly } },
+  // (reading) reviewing an SSOV is the administrator's, like reviewing invoices
+  'ssov.review': { tool: 'commitments', does: 'review a subcontractor SOV', allow: { admin: true } },
+  'ssov.enable': { tool: 'commitments', does: 'enable or disable the subcontractor SOV', allow: { admin: true } },
+  'payments.enable': { tool: 'commitments', does: 'enable the payments issued tab', allow: { admin: true } },
+  'commitments.add_contacts': { tool: 'commitments', does: 'add invoice contacts', allow: { admin: true } },
+  'payments.add': { tool: 'commitments', does: 'add a payment issued', allow: { admin: true } },
+  'invites.send': { tool: 'commitments', does: 'send an invite to bill', allow: { admin: true } },
+  'invites.respond': { tool: 'commitments', does: 'accept or decline an invite to bill', allow: { read_only: contactOnly, standard: contactOnly } },
+  'invoices.create_as_contact': { tool: 'commitments', does: 'create an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
+  'invoices.submit_as_contact': { tool: 'commitments', does: 'submit an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
+  'invoices.review_lines_as_contact': { tool: 'commitments', does: 'review invoice line items as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
+  'invoices.resubmit_as_contact': { tool: 'commitments', does: 'revise and resubmit an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
+  'invoices.create_on_behalf': { tool: 'commitments', does: 'create an invoice on behalf of an invoice contact', allow: { admin: true } },
+  'invoices.review': { tool: 'commitments', does: 'review an invoice as invoice administrator', allow: { admin: true } },
+  'invoices.forward': { tool: 'commitments', does: 'forward an invoice by email', allow: { standard: true, admin: true } },
+  // (reading) read_only sees invoices only as the contact
+  'invoices.view': { tool: 'commitments', does: 'view subcontractor invoices', allow: { read_only: contactOnly, standard: true, admin: true } },
+  'invoices.delete': { tool: 'commitments', does: 'delete a subcontractor invoice', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
+  'retainage.set_current_period': { tool: 'commitments', does: 'set or release retainage during the current billing period', allow: { admin: true, read_only: contactOnly, standard: contactOnly } },
+  'retainage.create_release_current_period': { tool: 'commitments', does: 'create an invoice releasing retainage during the current billing period', allow: { admin: true, standard: contactOnly } },
+  'retainage.set_any_period': { tool: 'commitments', does: 'set or release retainage before, during or after the current billing period', allow: { admin: true } },
+  'retainage.create_release_any_period': { tool: 'commitments', does: 'create an invoice releasing retainage before, during or after the current period', allow: { admin: true } },
+
+  // Project administration (not in the seed's matrix; readings of the product)
+  'project.view': { tool: 'commitments', does: 'view the project', allow: everyLevel },
+  'members.view': { tool: 'commitments', does: 'view the project’s members', allow: everyLevel },
+  'members.manage': { tool: 'commitments', does: 'manage the project’s members', allow: { admin: true } },
+  'vendors.view': { tool: 'commitments', does: 'view the project’s vendors', allow: everyLevel },
+  'vendors.manage': { tool: 'commitments', does: 'add vendors and their users', allow: { admin: true } },
+} as const satisfies Record<string, ActionRule>;
+
+export type Action = keyof typeof policy;
+
+/** The caller as a member of the project: their levels, granular permissions and id. */
+export interface Membership {
+  userId: string;
+  commitments: ToolLevel;
+  headContracts: ToolLevel;
+  granular?: readonly GranularPermission[];
+}
+
+/** A commitment or head contract as far as access goes. */
+export interface GuardedRecord {
+  private: boolean;
+  privateUserIds: readonly string[];
+  invoiceContactIds?: readonly string[];
+}
+
+export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; detail: string };
+
+const levelOf = (member: Membership, tool: Tool): ToolLevel => (tool === 'commitments' ? member.commitments : member.headContracts);
+
+/**
+ * Whether the record exists for this member at all. Private records are visible to the tool's
+ * admins and to members on the private list; nothing is visible without a level on the tool.
+ */
+export function canSee(member: Membership | undefined, tool: Tool, record?: GuardedRecord): boolean {
+  if (!member) return false;
+  const level = levelOf(member, tool);
+  if (level === 'none') return false;
+  if (!record?.private || level === 'admin') return true;
+  return record.privateUserIds.includes(member.userId);
+}
+
+/**
+ * The decision for `action` by `member` (undefined: not a member of the project), on `record`
+ * when the action concerns one. Invisible → 404, visible but not allowed → 403 naming what is missing.
+ */
+export function authorize(action: Action, member: Membership | undefined, record?: GuardedRecord): Decision {
+  const rule: ActionRule = policy[action];
+  if (!member) return { allowed: false, status: 404, detail: 'No such project.' };
+  // A record the member cannot see does not exist for them. (A project is visible to every member.)
+  if (record && !canSee(member, rule.tool, record)) return { allowed: false, status: 404, detail: 'No such record.' };
+
+  const level = levelOf(member, rule.tool);
+  const requirement = level === 'none' ? undefined : rule.allow[level];
+  if (requirement === true) return { allowed: true };
+  const isContact = Boolean(record?.invoiceContactIds?.includes(member.userId));
+  const missing: string[] = [];
+  if (requirement) {
+    if (requirement.contact && !isContact) missing.push('the invoice contact designation on this commitment');
+    const lacking = (requirement.granular ?? []).filter((g) => !member.granular?.includes(g));
+    if (lacking.length) missing.push(`the granular permission${lacking.length > 1 ? 's' : ''} ${lacking.join(' and ')}`);
+    if (missing.length === 0) return { allowed: true };
+  }
+  const tool = rule.tool === 'commitments' ? 'Commitments' : 'Head Contracts';
+  const who = describeAllowed(rule);
+  const has = requirement ? `your ${level} level lacks ${missing.join(' and ')}` : `your level is ${level}`;
+  return { allowed: false, status: 403, detail: `To ${rule.does} you need ${who} on the ${tool} tool; ${has}.` };
+}
+
+function describeAllowed(rule: ActionRule): string {
+  const parts = (Object.entries(rule.allow) as Array<[string, true | Requirement]>).map(([level, req]) => {
+    if (req === true) return level;
+    const extras = [req.contact ? 'invoice contact designation' : '', ...(req.granular ?? [])].filter(Boolean);
+    return `${level} with ${extras.join(' and ')}`;
+  });
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : parts[0]!;
 }

@@ -184,3 +184,23 @@ function authorizeAndValidate(route: RouteDefinition): MiddlewareObj<HttpEvent, 
     },
   };
 }
+
+type OperationHandlers = { [Op in OperationId]?: (input: HttpInput<Op>) => Promise<Reply> };
+
+/**
+ * One Lambda serving several routes: each operation gets its own `httpHandler` chain, and the
+ * event's routeKey (`GET /v1/projects/{projectId}`) picks it, as API Gateway routed it.
+ */
+export function httpRouter(handlers: OperationHandlers) {
+  const byRouteKey = new Map<string, ReturnType<typeof httpHandler>>();
+  for (const [operationId, handle] of Object.entries(handlers)) {
+    const route = routeFor(operationId as OperationId);
+    byRouteKey.set(`${route.method} ${route.path}`, httpHandler(operationId as OperationId, handle as never));
+  }
+  const handler = async (event: HttpEvent, context: Context) => {
+    const chain = byRouteKey.get(event.routeKey);
+    if (!chain) throw new Error(`no operation for route ${event.routeKey}`);
+    return chain(event, context);
+  };
+  return Object.assign(handler, { operations: Object.keys(handlers) as OperationId[] });
+}

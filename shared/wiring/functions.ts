@@ -10,7 +10,9 @@ export type Grant =
   | 'bucket:write'
   | 'events:put'
   | 'email:send'
-  | 'backup:start';
+  | 'backup:start'
+  /** Create users in the identity provider (Cognito AdminCreateUser / AdminGetUser). */
+  | 'identity:invite';
 
 export interface FunctionDefinition {
   /** Module path from the repository root; it exports `handler`. */
@@ -45,6 +47,31 @@ export const functions = {
   updateMe: {
     entry: 'functions/http/update-me.ts',
     description: 'PATCH /v1/me: the caller changes their display name',
+    grants: ['table:read', 'table:write'],
+  },
+  projects: {
+    entry: 'functions/http/projects.ts',
+    description: 'Projects: create, read, settings, members',
+    grants: ['table:read', 'table:write'],
+  },
+  vendors: {
+    entry: 'functions/http/vendors.ts',
+    description: 'Vendors of a project and their users',
+    grants: ['table:read', 'table:write', 'identity:invite'],
+  },
+  commitments: {
+    entry: 'functions/http/commitments.ts',
+    description: 'Commitments: create, search, read, edit (contacts, private list, retainage)',
+    grants: ['table:read', 'table:write'],
+  },
+  sov: {
+    entry: 'functions/http/sov.ts',
+    description: 'Schedules of values and change orders',
+    grants: ['table:read', 'table:write'],
+  },
+  ssov: {
+    entry: 'functions/http/ssov.ts',
+    description: 'Subcontractor schedules of values and their review',
     grants: ['table:read', 'table:write'],
   },
   sendEmail: {

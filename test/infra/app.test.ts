@@ -32,6 +32,7 @@ const grantServices: Record<Grant, string> = {
   'events:put': 'events',
   'email:send': 'ses',
   'backup:start': 'states',
+  'identity:invite': 'cognito-idp',
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 

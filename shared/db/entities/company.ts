@@ -8,6 +8,8 @@ export const Company = new Entity({
     companyId: { type: 'string', required: true, readOnly: true },
     name: { type: 'string', required: true },
     kind: { type: ['general_contractor', 'vendor'] as const, required: true },
+    /** For a vendor: the general contractor whose projects it was added to (its tenant). */
+    ownerCompanyId: { type: 'string' },
     createdAt: { type: 'string', required: true, readOnly: true },
   },
   indexes: {

@@ -2,7 +2,12 @@ import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
 import { regions } from '../../domain/terminology';
 
-/** A construction project, owned by one company. */
+export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
+export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
+/** `none` makes an invite required before a contact may invoice (DOMAIN.md, Invite to Bill). */
+export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
+
+/** A construction project, owned by one company, with its invoicing settings. */
 export const Project = new Entity({
   model: { entity: 'project', version: '1', service: 'claims' },
   attributes: {
@@ -12,8 +17,40 @@ export const Project = new Entity({
     number: { type: 'string', required: true },
     timeZone: { type: 'string', required: true },
     region: { type: regions, required: true },
+    /** Default retainage for new commitments; percentages are exact decimal strings ("10", "7.5"). */
+    retainage: {
+      type: 'map',
+      required: true,
+      properties: {
+        workPercent: { type: 'string', required: true },
+        workEnabled: { type: 'boolean', required: true },
+        materialsPercent: { type: 'string', required: true },
+        materialsEnabled: { type: 'boolean', required: true },
+      },
+    },
+    overbillingAllowed: { type: 'boolean', required: true },
+    defaultInvoiceType: { type: defaultInvoiceTypes, required: true },
+    /** Email the contacts when their invoice is approved. */
+    notifyContactsOnApproval: { type: 'boolean', required: true },
+    billingPeriods: {
+      type: 'map',
+      required: true,
+      properties: {
+        frequency: { type: billingFrequencies, required: true },
+        /** Monthly: day of month (end day 31 = the month's last day). Weekly: ISO weekday 1–7. */
+        startDay: { type: 'number', required: true },
+        endDay: { type: 'number', required: true },
+        dueDay: { type: 'number', required: true },
+        autoInvites: { type: 'boolean', required: true },
+        /** Remind invited contacts who have not submitted this many days before the due date; absent = no reminder. */
+        reminderDaysBeforeDue: { type: 'number' },
+      },
+    },
     /** When the next automatic billing period opens (ISO instant); absent when frequency is `never`. */
     nextBillingPeriodAt: { type: 'string' },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    /** Incremented by every change of the settings: the ETag of the settings resource. */
+    version: { type: 'number', required: true, default: () => 1 },
     createdAt: { type: 'string', required: true, readOnly: true },
   },
   indexes: {

@@ -9,6 +9,8 @@ export const User = new Entity({
     email: { type: 'string', required: true },
     name: { type: 'string', required: true },
     companyId: { type: 'string', required: true },
+    /** Company administrators create projects; members only work in projects they are added to. */
+    companyRole: { type: ['admin', 'member'] as const, required: true, default: () => 'member' as const },
     /** Incremented by every change: the ETag clients send back in If-Match. */
     version: { type: 'number', required: true, default: () => 1 },
     createdAt: { type: 'string', required: true, readOnly: true },

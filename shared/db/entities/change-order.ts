@@ -1,0 +1,56 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+
+export const changeOrderStatuses = ['pending', 'approved', 'void'] as const;
+
+/**
+ * A change order on a commitment. Each line either adds an SOV line or adjusts an existing
+ * one (by amount, or by quantity for unit-based commitments). Approving applies it to the SOV.
+ */
+export const ChangeOrder = new Entity({
+  model: { entity: 'changeOrder', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    changeOrderId: { type: 'string', required: true, readOnly: true },
+    number: { type: 'string', required: true },
+    title: { type: 'string', required: true },
+    description: { type: 'string' },
+    status: { type: changeOrderStatuses, required: true },
+    lines: {
+      type: 'list',
+      required: true,
+      items: {
+        type: 'map',
+        properties: {
+          kind: { type: ['add', 'adjust'] as const, required: true },
+          /** For `adjust`: the SOV line it changes. */
+          lineId: { type: 'string' },
+          costCode: { type: 'string' },
+          description: { type: 'string' },
+          /** Amount lines: the value added (or, adjusting, the change, may be negative). */
+          amountCents: { type: 'number' },
+          /** Unit lines: quantity added (or the change), unit of measure and unit price for new lines. */
+          quantity: { type: 'string' },
+          unitOfMeasure: { type: 'string' },
+          unitPrice: { type: 'string' },
+          /** What this line changes the contract sum by, rounded once. */
+          valueCents: { type: 'number', required: true },
+        },
+      },
+    },
+    totalCents: { type: 'number', required: true },
+    approvedAt: { type: 'string' },
+    approvedBy: { type: 'string' },
+    version: { type: 'number', required: true },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+    updatedAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byCommitment: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'changeOrderId'] },
+    },
+  },
+});

@@ -1,0 +1,87 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+
+export const commitmentTypes = ['subcontract', 'purchase_order'] as const;
+export const commitmentStatuses = ['draft', 'out_for_bid', 'out_for_signature', 'approved', 'complete', 'terminated', 'void'] as const;
+export const accountingMethods = ['amount', 'unit'] as const;
+export const ssovStatuses = ['draft', 'under_review', 'revise_and_resubmit', 'approved'] as const;
+
+/**
+ * A subcontract or purchase order to one vendor. Its SOV lives in the `Sov` item; the sums
+ * here are kept equal to it in the same transaction, for lists and the G702 header.
+ */
+export const Commitment = new Entity({
+  model: { entity: 'commitment', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    type: { type: commitmentTypes, required: true, readOnly: true },
+    number: { type: 'string', required: true },
+    title: { type: 'string', required: true },
+    vendorId: { type: 'string', required: true },
+    vendorName: { type: 'string', required: true },
+    status: { type: commitmentStatuses, required: true },
+    description: { type: 'string' },
+    /** ISO dates (YYYY-MM-DD) in the project's time zone. */
+    contractDate: { type: 'string' },
+    startDate: { type: 'string' },
+    estimatedCompletionDate: { type: 'string' },
+    actualCompletionDate: { type: 'string' },
+    accountingMethod: { type: accountingMethods, required: true },
+    retainage: {
+      type: 'map',
+      required: true,
+      properties: {
+        workPercent: { type: 'string', required: true },
+        workEnabled: { type: 'boolean', required: true },
+        materialsPercent: { type: 'string', required: true },
+        materialsEnabled: { type: 'boolean', required: true },
+      },
+    },
+    private: { type: 'boolean', required: true },
+    privateUserIds: { type: 'list', items: { type: 'string' }, required: true },
+    invoiceContactIds: { type: 'list', items: { type: 'string' }, required: true },
+    ssovEnabled: { type: 'boolean', required: true },
+    /** Absent until the SSOV is first saved. */
+    ssovStatus: { type: ssovStatuses },
+    paymentsIssuedEnabled: { type: 'boolean', required: true },
+    lineCount: { type: 'number', required: true },
+    originalContractSumCents: { type: 'number', required: true },
+    approvedChangeOrdersCents: { type: 'number', required: true },
+    /** Lower-cased number, title and vendor name: what `?q=` searches. */
+    searchText: { type: 'string', required: true },
+    version: { type: 'number', required: true },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+    updatedAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byProject: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId'] },
+    },
+    /** Lists in commitment-number order. */
+    byNumber: {
+      index: 'gsi1',
+      pk: { field: tableKeys.gsi1.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.gsi1.sk, composite: ['number'] },
+    },
+  },
+});
+
+/** Holds a commitment number in its project: created with the commitment, so a duplicate fails the transaction. */
+export const CommitmentNumber = new Entity({
+  model: { entity: 'commitmentNumber', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    /** Trimmed and upper-cased: "sc-001" and "SC-001 " are the same number. */
+    normalizedNumber: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true },
+  },
+  indexes: {
+    byNumber: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['normalizedNumber'] },
+    },
+  },
+});

@@ -1,0 +1,37 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+
+/**
+ * A commitment's schedule of values: all lines in one item, so replacing them, their totals
+ * and the version change atomically (a 400 KB item holds well over a thousand lines).
+ * Amount lines carry `scheduledValueCents`; unit lines carry quantity × unit price (exact
+ * decimal strings) and the value rounded once to cents.
+ */
+export const sovLineProperties = {
+  lineId: { type: 'string', required: true },
+  costCode: { type: 'string' },
+  description: { type: 'string', required: true },
+  /** `original`, or the approved change order that added the line. */
+  changeOrderId: { type: 'string' },
+  scheduledValueCents: { type: 'number', required: true },
+  quantity: { type: 'string' },
+  unitOfMeasure: { type: 'string' },
+  unitPrice: { type: 'string' },
+} as const;
+
+export const Sov = new Entity({
+  model: { entity: 'sov', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    lines: { type: 'list', required: true, items: { type: 'map', properties: sovLineProperties } },
+    version: { type: 'number', required: true },
+    updatedAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byCommitment: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId'] },
+    },
+  },
+});

@@ -1,0 +1,30 @@
+import { db } from '../db/service';
+import { authorize, type Action, type GuardedRecord, type Membership } from '../domain/permissions';
+import { problems } from './problem';
+
+/**
+ * The caller's standing in a project: the project and their membership, in two parallel
+ * GetItems. A project the caller is not a member of does not exist for them (404).
+ */
+export async function loadProjectAccess(projectId: string, userId: string) {
+  const { Project, Member } = db();
+  const [{ data: project }, { data: member }] = await Promise.all([
+    Project.get({ projectId }).go(),
+    Member.get({ projectId, userId }).go(),
+  ]);
+  if (!project || !member) throw problems.notFound('No such project.');
+  const membership: Membership = {
+    userId,
+    commitments: member.commitments,
+    headContracts: member.headContracts,
+    granular: member.granular ?? [],
+  };
+  return { project, member: membership };
+}
+
+/** Throws the policy's refusal as problem+json: 404 for what the member cannot see, 403 naming what is missing. */
+export function enforce(action: Action, member: Membership | undefined, record?: GuardedRecord): void {
+  const decision = authorize(action, member, record);
+  if (decision.allowed) return;
+  throw decision.status === 404 ? problems.notFound(decision.detail) : problems.forbidden(decision.detail);
+}

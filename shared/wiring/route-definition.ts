@@ -1,0 +1,26 @@
+import type { ZodType } from 'zod';
+import type { FunctionName } from './functions';
+
+/**
+ * One HTTP route, declared once: one API Gateway route in AWS, the same API Gateway v2 event
+ * from the local server. Handlers find their schemas here by operationId, and the OpenAPI
+ * document is generated from these declarations.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/v1/projects/{projectId}`. */
+  readonly path: string;
+  readonly function: FunctionName;
+  /** `jwt`: the Cognito JWT authorizer must accept the caller's bearer token. */
+  readonly auth: 'jwt' | 'none';
+  /** The PERMISSIONS.md action the handler enforces; null: any authenticated caller (or public). */
+  readonly action: string | null;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly request?: { readonly body?: ZodType; readonly query?: ZodType; readonly path?: ZodType };
+  /** Success response: status, schema (JSON) or a content type for non-JSON bodies. */
+  readonly response: { readonly status: number; readonly description: string; readonly schema?: ZodType; readonly contentType?: string };
+}
