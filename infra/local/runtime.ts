@@ -5,6 +5,7 @@ import { ensureBucket, ensureTable, startLocalAws } from './aws-services';
 import { openLocalIdp, type LocalIdp } from './auth';
 import { startLocalEventBus, type LocalEventBus } from './event-bus';
 import { startHttpServer, type LocalHttpServer } from './http-server';
+import { startLocalIdentityProvider } from './identity-provider';
 import { repoRoot } from './lambda';
 import { startScheduler } from './scheduler';
 import { seedDemoData } from './seed';
@@ -87,11 +88,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(bus.stop);
     const stepFunctions = await startLocalStepFunctions();
     stops.push(stepFunctions.stop);
+    const userPool = await startLocalIdentityProvider();
+    stops.push(userPool.stop);
 
     const env: Record<string, string> = {
       ...aws.env,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      // The SDK's variable for the service whose serviceId is "Cognito Identity Provider".
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: userPool.endpoint,
+      USER_POOL_ID: userPool.userPoolId,
       TABLE_NAME: tableName,
       BUCKET_NAME: bucketName,
       EVENT_BUS_NAME: bus.busName,

@@ -1,20 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { createCommitmentBody } from '../../shared/api/commitments';
+import type { changeOrderLineInput, sovLineInput } from '../../shared/api/sov';
+import { normalizeCommitmentNumber } from '../../shared/db/commitments';
 import { db } from '../../shared/db/service';
 import type { ToolLevel } from '../../shared/domain/permissions';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import { routes } from '../../shared/wiring/routes';
+import { buildApiGatewayEvent, routeMatcher, toHttpResponse } from './api-gateway-event';
 import { localUserId, stableUuid } from './auth';
+import { invokeLocal } from './lambda';
 
 /**
- * Demo data for `npm start`: one general contractor with a project and one member per level,
- * and a vendor whose user will be the invoice contact. Every item is created only if missing,
- * so what a developer changes survives restarts.
+ * Demo data for `npm start`: a general contractor with the Harbour Tower project, one member
+ * per level, three vendors with a contact each, and subcontracts and purchase orders with their
+ * schedules of values and an approved change order. Every item is created only if missing, so
+ * what a developer changes survives restarts.
+ *
+ * Companies, users and members are written as records; commitments, SOV lines and change orders
+ * go through the API's own handlers (as the project admin), so their numbers, totals and
+ * invariants are exactly what the API computes.
  */
 const northbeam = { companyId: stableUuid('company:northbeam-constructions'), name: 'Northbeam Constructions', kind: 'general_contractor' } as const;
-const harbourElectrical = {
-  companyId: stableUuid('company:harbour-electrical'),
-  name: 'Harbour Electrical Pty Ltd',
-  kind: 'vendor',
-  ownerCompanyId: northbeam.companyId,
-} as const;
+const vendor = (slug: string, name: string) =>
+  ({ companyId: stableUuid(`company:${slug}`), name, kind: 'vendor', ownerCompanyId: northbeam.companyId }) as const;
+const harbourElectrical = vendor('harbour-electrical', 'Harbour Electrical Pty Ltd');
+const coastlinePlumbing = vendor('coastline-plumbing', 'Coastline Plumbing & Drainage Pty Ltd');
+const summitSteel = vendor('summit-steel', 'Summit Steel Fabrications Pty Ltd');
+const vendors = [harbourElectrical, coastlinePlumbing, summitSteel];
 
 export const demoProject = {
   projectId: stableUuid('project:HT-2027'),
@@ -38,39 +51,278 @@ export interface DemoUser {
 
 export const demoUsers: readonly DemoUser[] = [
   { email: 'priya@northbeam.example', name: 'Priya Patel', role: 'admin (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'admin', headContracts: 'admin', companyRole: 'admin' },
-  { email: 'sam@northbeam.example', name: 'Sam Nguyen', role: 'standard (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'standard', headContracts: 'standard' },
+  { email: 'sam@northbeam.example', name: 'Sam Nguyen', role: 'standard (commitments, head contracts), on the private list of SC-002', companyId: northbeam.companyId, commitments: 'standard', headContracts: 'standard' },
   { email: 'riley@northbeam.example', name: 'Riley Chen', role: 'read only (commitments, head contracts)', companyId: northbeam.companyId, commitments: 'read_only', headContracts: 'read_only' },
   { email: 'noah@northbeam.example', name: 'Noah Brown', role: 'member without access (none, none)', companyId: northbeam.companyId, commitments: 'none', headContracts: 'none' },
-  { email: 'ella@harbour-electrical.example', name: 'Ella Ward', role: 'vendor, read only on commitments (the invoice contact)', companyId: harbourElectrical.companyId, commitments: 'read_only', headContracts: 'none' },
+  { email: 'ella@harbour-electrical.example', name: 'Ella Ward', role: 'Harbour Electrical, read only on commitments, invoice contact of SC-001 and PO-001', companyId: harbourElectrical.companyId, commitments: 'read_only', headContracts: 'none' },
+  { email: 'marco@coastline-plumbing.example', name: 'Marco Rossi', role: 'Coastline Plumbing, read only on commitments, invoice contact of SC-002 (private) and PO-002', companyId: coastlinePlumbing.companyId, commitments: 'read_only', headContracts: 'none' },
+  { email: 'hana@summit-steel.example', name: 'Hana Kim', role: 'Summit Steel, read only on commitments, invoice contact of SC-003', companyId: summitSteel.companyId, commitments: 'read_only', headContracts: 'none' },
+];
+
+const userId = (email: string) => localUserId(email);
+const admin = demoUsers[0]!;
+
+type SovLineInput = z.input<typeof sovLineInput>;
+type ChangeOrderLineInput = z.input<typeof changeOrderLineInput>;
+
+interface DemoCommitment {
+  header: Omit<z.input<typeof createCommitmentBody>, 'vendorId' | 'invoiceContactIds' | 'privateUserIds'>;
+  vendorId: string;
+  contacts: string[];
+  /** Emails of members on the private list (contacts join it anyway). */
+  privateList?: string[];
+  lines: SovLineInput[];
+  /** Approved once created; `lines` may adjust SOV lines found by cost code. */
+  changeOrder?: { number: string; title: string; description: string; lines: (lineIdOf: (costCode: string) => string) => ChangeOrderLineInput[] };
+}
+
+/** Harbour Tower's commitments, in the figures a 24-storey residential tower's trades would carry. */
+export const demoCommitments: readonly DemoCommitment[] = [
+  {
+    header: {
+      type: 'subcontract',
+      number: 'SC-001',
+      title: 'Electrical services',
+      status: 'approved',
+      description: 'Design and construct electrical services for levels B2–24: supply, installation, testing and commissioning.',
+      contractDate: '2026-02-16',
+      startDate: '2026-03-02',
+      estimatedCompletionDate: '2027-05-28',
+      accountingMethod: 'amount',
+    },
+    vendorId: harbourElectrical.companyId,
+    contacts: ['ella@harbour-electrical.example'],
+    lines: [
+      { costCode: '16-100', description: 'Main switchboard and distribution boards', scheduledValueCents: 4_850_000 },
+      { costCode: '16-200', description: 'Sub-mains and final sub-circuits', scheduledValueCents: 12_640_000 },
+      { costCode: '16-300', description: 'Lighting and emergency lighting', scheduledValueCents: 8_725_000 },
+      { costCode: '16-400', description: 'Fire detection and EWIS', scheduledValueCents: 4_180_000 },
+      { costCode: '16-900', description: 'Testing and commissioning', scheduledValueCents: 1_260_000 },
+    ],
+    changeOrder: {
+      number: 'CO-001',
+      title: 'EV charging to basement B2',
+      description: 'Owner variation V-07: twelve 7 kW EV chargers on B2, with the extra lighting the bays need.',
+      lines: (lineIdOf) => [
+        { kind: 'add', costCode: '16-500', description: 'EV charging infrastructure, basement B2', amountCents: 1_895_000 },
+        { kind: 'adjust', lineId: lineIdOf('16-300'), description: 'Additional bay lighting, B2', amountCents: 240_000 },
+      ],
+    },
+  },
+  {
+    header: {
+      type: 'subcontract',
+      number: 'SC-002',
+      title: 'Hydraulic services',
+      status: 'approved',
+      description: 'Sanitary drainage, water reticulation and fixtures. Private: negotiated rates.',
+      contractDate: '2026-03-09',
+      startDate: '2026-04-06',
+      accountingMethod: 'amount',
+      private: true,
+    },
+    vendorId: coastlinePlumbing.companyId,
+    contacts: ['marco@coastline-plumbing.example'],
+    privateList: ['sam@northbeam.example'],
+    lines: [
+      { costCode: '15-100', description: 'Sanitary drainage', scheduledValueCents: 6_420_000 },
+      { costCode: '15-200', description: 'Cold and hot water reticulation', scheduledValueCents: 5_875_000 },
+      { costCode: '15-300', description: 'Sanitary fixtures and tapware installation', scheduledValueCents: 3_748_000 },
+    ],
+  },
+  {
+    header: {
+      type: 'subcontract',
+      number: 'SC-003',
+      title: 'Structural steel supply and erection',
+      status: 'approved',
+      description: 'Transfer-level and roof steelwork, measured and paid by the tonne.',
+      contractDate: '2026-01-27',
+      startDate: '2026-02-09',
+      accountingMethod: 'unit',
+    },
+    vendorId: summitSteel.companyId,
+    contacts: ['hana@summit-steel.example'],
+    lines: [
+      { costCode: '05-120', description: 'Beams 310UB40, supply and erect', quantity: '42.5', unitOfMeasure: 't', unitPrice: '4850' },
+      { costCode: '05-130', description: 'Columns 250UC89.5, supply and erect', quantity: '18.75', unitOfMeasure: 't', unitPrice: '5120' },
+      { costCode: '05-500', description: 'Hold-down bolts M24 with plates', quantity: '96', unitOfMeasure: 'ea', unitPrice: '38.65' },
+    ],
+  },
+  {
+    header: {
+      type: 'purchase_order',
+      number: 'PO-001',
+      title: 'Light fittings supply',
+      status: 'approved',
+      description: 'Supply only, delivered to site in three drops.',
+      contractDate: '2026-04-20',
+      accountingMethod: 'unit',
+    },
+    vendorId: harbourElectrical.companyId,
+    contacts: ['ella@harbour-electrical.example'],
+    lines: [
+      { costCode: '16-310', description: 'LED downlight 12 W', quantity: '480', unitOfMeasure: 'ea', unitPrice: '42.35' },
+      { costCode: '16-320', description: 'LED batten 1200 mm', quantity: '126', unitOfMeasure: 'ea', unitPrice: '68.9' },
+      { costCode: '16-330', description: 'Exit and emergency signs', quantity: '38', unitOfMeasure: 'ea', unitPrice: '112.5' },
+    ],
+  },
+  {
+    header: {
+      type: 'purchase_order',
+      number: 'PO-002',
+      title: 'Hot water plant supply',
+      status: 'approved',
+      description: 'Heat pump hot water plant for the level 24 plant room.',
+      contractDate: '2026-05-04',
+      accountingMethod: 'amount',
+    },
+    vendorId: coastlinePlumbing.companyId,
+    contacts: ['marco@coastline-plumbing.example'],
+    lines: [
+      { costCode: '15-410', description: 'Heat pump hot water units (2 no.)', scheduledValueCents: 2_840_000 },
+      { costCode: '15-420', description: 'Storage tanks, valves and controls', scheduledValueCents: 986_000 },
+    ],
+  },
 ];
 
 /** Seeds what is missing; returns how many items it created. */
 export async function seedDemoData(now = new Date()): Promise<number> {
-  const { Company, Project, User, Member } = db();
+  const { Company, Project, User, Member, ProjectVendor } = db();
   const createdAt = now.toISOString();
   const created = await Promise.all([
-    ...[northbeam, harbourElectrical].map((company) => createIfMissing(Company.create({ ...company, createdAt }))),
+    ...[northbeam, ...vendors].map((company) => createIfMissing(Company.create({ ...company, createdAt }))),
     createIfMissing(
       Project.create({
         ...defaultProjectSettings(demoProject.region),
         ...demoProject,
-        createdBy: localUserId(demoUsers[0]!.email),
+        createdBy: userId(admin.email),
         createdAt,
       }),
     ),
-    ...demoUsers.flatMap((user) => {
-      const userId = localUserId(user.email);
-      return [
-        createIfMissing(
-          User.create({ userId, email: user.email, name: user.name, companyId: user.companyId, companyRole: user.companyRole ?? 'member', createdAt }),
-        ),
-        createIfMissing(
-          Member.create({ projectId: demoProject.projectId, userId, commitments: user.commitments, headContracts: user.headContracts, createdAt }),
-        ),
-      ];
-    }),
+    ...vendors.map((v) =>
+      createIfMissing(ProjectVendor.create({ projectId: demoProject.projectId, vendorId: v.companyId, name: v.name, createdAt })),
+    ),
+    ...demoUsers.flatMap((user) => [
+      createIfMissing(
+        User.create({ userId: userId(user.email), email: user.email, name: user.name, companyId: user.companyId, companyRole: user.companyRole ?? 'member', createdAt }),
+      ),
+      createIfMissing(
+        Member.create({ projectId: demoProject.projectId, userId: userId(user.email), commitments: user.commitments, headContracts: user.headContracts, createdAt }),
+      ),
+    ]),
   ]);
-  return created.filter(Boolean).length;
+  let count = created.filter(Boolean).length;
+  // One after the other: each step reads what the previous one left, so an interrupted seed resumes.
+  for (const commitment of demoCommitments) count += await seedCommitment(commitment);
+  return count;
+}
+
+/** A commitment, its SOV lines and its approved change order, each created if missing. */
+async function seedCommitment(plan: DemoCommitment): Promise<number> {
+  let created = 0;
+  const projectPath = `/v1/projects/${demoProject.projectId}`;
+  const { data: claimed } = await db()
+    .CommitmentNumber.get({ projectId: demoProject.projectId, normalizedNumber: normalizeCommitmentNumber(plan.header.number) })
+    .go();
+  let commitmentId = claimed?.commitmentId;
+  if (!commitmentId) {
+    const response = await asAdmin('POST', `${projectPath}/commitments`, {
+      ...plan.header,
+      vendorId: plan.vendorId,
+      invoiceContactIds: plan.contacts.map(userId),
+      privateUserIds: (plan.privateList ?? []).map(userId),
+    });
+    commitmentId = expectStatus(response, 201, `creating ${plan.header.number}`).commitmentId as string;
+    created++;
+  }
+  const commitmentPath = `${projectPath}/commitments/${commitmentId}`;
+
+  let sov = await asAdmin('GET', `${commitmentPath}/sov`);
+  if (expectStatus(sov, 200, `reading the SOV of ${plan.header.number}`).lines.length === 0) {
+    sov = await asAdmin('PUT', `${commitmentPath}/sov`, { lines: plan.lines }, { 'if-match': sov.headers.etag! });
+    expectStatus(sov, 200, `the SOV of ${plan.header.number}`);
+    created += plan.lines.length;
+  }
+
+  if (plan.changeOrder) {
+    const co = plan.changeOrder;
+    const list = await asAdmin('GET', `${commitmentPath}/change-orders?limit=100`);
+    let existing = (expectStatus(list, 200, `the change orders of ${plan.header.number}`).items as ChangeOrderSummary[]).find(
+      (c) => c.number === co.number,
+    );
+    if (!existing) {
+      const lines = sov.body.lines as Array<{ lineId: string; costCode?: string }>;
+      const lineIdOf = (costCode: string) => {
+        const line = lines.find((l) => l.costCode === costCode);
+        if (!line) throw new Error(`${plan.header.number} has no SOV line ${costCode}`);
+        return line.lineId;
+      };
+      const response = await asAdmin('POST', `${commitmentPath}/change-orders`, { number: co.number, title: co.title, description: co.description, lines: co.lines(lineIdOf) });
+      existing = expectStatus(response, 201, `creating ${co.number} on ${plan.header.number}`) as ChangeOrderSummary;
+      created++;
+    }
+    if (existing.status === 'pending') {
+      const path = `${commitmentPath}/change-orders/${existing.changeOrderId}`;
+      const response = await asAdmin('PATCH', path, { status: 'approved' }, { 'if-match': `"${existing.version}"` });
+      expectStatus(response, 200, `approving ${co.number} on ${plan.header.number}`);
+    }
+  }
+  return created;
+}
+
+interface ChangeOrderSummary {
+  changeOrderId: string;
+  number: string;
+  status: string;
+  version: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const matchRoute = routeMatcher(routes);
+
+interface SeedResponse {
+  status: number;
+  headers: Record<string, string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * Calls the route's handler as the local API Gateway would after accepting the admin's token:
+ * the same event, the same function module.
+ */
+async function asAdmin(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<SeedResponse> {
+  const match = matchRoute(method, url.split('?')[0]!);
+  if (match.kind !== 'route') throw new Error(`seed: no route for ${method} ${url}`);
+  const rawHeaders = Object.entries({ host: 'localhost', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }).flat();
+  const claims = { sub: userId(admin.email), email: admin.email, name: admin.name, token_use: 'id' };
+  const event = buildApiGatewayEvent(
+    {
+      method,
+      url,
+      rawHeaders,
+      ...(body !== undefined ? { body: Buffer.from(JSON.stringify(body)) } : {}),
+      sourceIp: '127.0.0.1',
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      now: new Date(),
+    },
+    match.route,
+    match.pathParameters,
+    claims,
+  );
+  const response = toHttpResponse(await invokeLocal(match.route.function, event));
+  const text = response.body.toString('utf8');
+  return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+function expectStatus(response: SeedResponse, status: number, what: string) {
+  if (response.status !== status) {
+    throw new Error(`seed: ${what} answered ${response.status}: ${response.body?.detail ?? JSON.stringify(response.body)}`);
+  }
+  return response.body;
 }
 
 /** `create` is a conditional put: it refuses an item that exists, which was seeded before. */

@@ -1,3 +1,333 @@
+import { z } from 'zod';
+import type { EntityItem } from 'electrodb';
 import type { RouteDefinition } from '../wiring/route-definition';
+import type { FieldError } from '../http/problem';
+import type { Project } from '../db/entities/project';
+import type { Member } from '../db/entities/member';
+import type { User } from '../db/entities/user';
+import type { Company } from '../db/entities/company';
+import { billingFrequencies, defaultInvoiceTypes } from '../db/entities/project';
+import { granularPermissions, toolLevels } from '../domain/permissions';
+import { regions } from '../domain/terminology';
+import { pageQuery } from '../http/cursor';
+import { retainageSettings } from './commitments';
 
-export const projectRoutes = [] as const satisfies readonly RouteDefinition[];
+// ---------------------------------------------------------------------------------------------
+// Field schemas
+
+/** An IANA zone name the runtime knows ("Australia/Sydney", "UTC"), stored in its canonical spelling. */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .max(64)
+  // Intl also accepts offsets ("+10:00"); a project needs a zone that follows daylight saving.
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true })
+  .refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"')
+  .transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone)
+  .meta({ example: 'Australia/Sydney' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const dayOfPeriod = z
+  .number()
+  .int()
+  .min(1)
+  .max(31)
+  .meta({ description: 'Monthly: day of the month, 1–31 (31 = the month’s last day). Weekly: ISO weekday, 1 (Monday) – 7.' });
+
+const billingPeriodSettings = z
+  .object({
+    frequency: z.enum(billingFrequencies),
+    startDay: z.number().int(),
+    endDay: z.number().int(),
+    dueDay: z.number().int(),
+    autoInvites: z.boolean().meta({ description: 'Send invites to bill when an automatic period opens' }),
+    reminderDaysBeforeDue: z.number().int().nullable().meta({ description: 'Remind contacts this many days before the due date; null: no reminder' }),
+  })
+  .meta({ id: 'BillingPeriodSettings' });
+
+export const projectSettingsResponse = z
+  .object({
+    timeZone: z.string(),
+    region: z.enum(regions).meta({ description: 'Terminology in emails and PDFs (API field names stay en-US)' }),
+    retainage: retainageSettings,
+    overbillingAllowed: z.boolean(),
+    defaultInvoiceType: z.enum(defaultInvoiceTypes).meta({ description: '`none`: contacts may invoice only when invited' }),
+    notifyContactsOnApproval: z.boolean(),
+    billingPeriods: billingPeriodSettings,
+  })
+  .meta({ id: 'ProjectSettings' });
+export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
+
+/** The settings a request may give: every field optional, nested objects merged field by field. */
+const settingsFields = {
+  timeZone: timeZoneSchema.optional(),
+  region: z.enum(regions).optional(),
+  retainage: retainageSettings.partial().optional(),
+  overbillingAllowed: z.boolean().optional(),
+  defaultInvoiceType: z.enum(defaultInvoiceTypes).optional(),
+  notifyContactsOnApproval: z.boolean().optional(),
+  billingPeriods: z
+    .object({
+      frequency: z.enum(billingFrequencies).optional(),
+      startDay: dayOfPeriod.optional(),
+      endDay: dayOfPeriod.optional(),
+      dueDay: dayOfPeriod.optional(),
+      autoInvites: z.boolean().optional(),
+      reminderDaysBeforeDue: z.number().int().min(0).max(60).nullable().optional().meta({ description: '0–60, or null for no reminder' }),
+    })
+    .strict()
+    .optional(),
+};
+
+export const updateProjectSettingsBody = z
+  .object(settingsFields)
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'Give at least one setting to change')
+  .meta({ id: 'UpdateProjectSettings', description: 'Only the fields given change; nested objects are merged field by field.' });
+export type SettingsPatch = z.infer<typeof updateProjectSettingsBody>;
+
+export const createProjectBody = z
+  .object({
+    ...settingsFields,
+    name: z.string().trim().min(1).max(200),
+    number: z.string().trim().min(1).max(50),
+    timeZone: timeZoneSchema,
+    region: z.enum(regions),
+  })
+  .strict()
+  .meta({ id: 'CreateProject', description: 'Settings not given take the defaults (10% work retainage, no overbilling, no automatic periods)' });
+
+export const projectResponse = z
+  .object({
+    projectId: z.string(),
+    companyId: z.string(),
+    name: z.string(),
+    number: z.string(),
+    settings: projectSettingsResponse,
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Project' });
+export type ProjectResponse = z.infer<typeof projectResponse>;
+
+const levels = z.object({ commitments: z.enum(toolLevels), headContracts: z.enum(toolLevels) });
+
+export const projectMember = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    company: z.object({ companyId: z.string(), name: z.string(), kind: z.enum(['general_contractor', 'vendor']) }),
+    levels,
+    granular: z.array(z.enum(granularPermissions)),
+  })
+  .meta({ id: 'ProjectMember' });
+export type ProjectMemberResponse = z.infer<typeof projectMember>;
+
+export const memberList = z
+  .object({ items: z.array(projectMember), nextCursor: z.string().nullable() })
+  .meta({ id: 'ProjectMemberList' });
+
+export const putMemberBody = z
+  .object({
+    commitments: z.enum(toolLevels),
+    headContracts: z.enum(toolLevels),
+    granular: z.array(z.enum(granularPermissions)).max(granularPermissions.length).default([]),
+  })
+  .strict()
+  .meta({ id: 'PutMember' });
+
+export const projectPath = z.object({ projectId: z.string().min(1).max(100) });
+const memberPath = z.object({ projectId: z.string().min(1).max(100), userId: z.string().min(1).max(100) });
+
+// ---------------------------------------------------------------------------------------------
+// Settings as stored ↔ as the API shows and changes them
+
+type ProjectItem = EntityItem<typeof Project>;
+export type StoredSettings = Pick<
+  ProjectItem,
+  'timeZone' | 'region' | 'retainage' | 'overbillingAllowed' | 'defaultInvoiceType' | 'notifyContactsOnApproval' | 'billingPeriods'
+>;
+
+export function toSettingsResponse(project: StoredSettings): ProjectSettingsResponse {
+  const { reminderDaysBeforeDue, ...billing } = project.billingPeriods;
+  return {
+    timeZone: project.timeZone,
+    region: project.region,
+    retainage: { ...project.retainage },
+    overbillingAllowed: project.overbillingAllowed,
+    defaultInvoiceType: project.defaultInvoiceType,
+    notifyContactsOnApproval: project.notifyContactsOnApproval,
+    billingPeriods: { ...billing, reminderDaysBeforeDue: reminderDaysBeforeDue ?? null },
+  };
+}
+
+export function toProjectResponse(project: ProjectItem): ProjectResponse {
+  return {
+    projectId: project.projectId,
+    companyId: project.companyId,
+    name: project.name,
+    number: project.number,
+    settings: toSettingsResponse(project),
+    createdBy: project.createdBy,
+    createdAt: project.createdAt,
+  };
+}
+
+/** A member as the API shows them: who they are, their company, their levels. */
+export function toMemberResponse(
+  member: EntityItem<typeof Member>,
+  user: Pick<EntityItem<typeof User>, 'name' | 'email'>,
+  company: Pick<EntityItem<typeof Company>, 'companyId' | 'name' | 'kind'>,
+): ProjectMemberResponse {
+  return {
+    userId: member.userId,
+    name: user.name,
+    email: user.email,
+    company: { companyId: company.companyId, name: company.name, kind: company.kind },
+    levels: { commitments: member.commitments, headContracts: member.headContracts },
+    granular: [...(member.granular ?? [])].sort(),
+  };
+}
+
+/**
+ * The settings after a partial change: given fields replace, nested objects merge field by
+ * field, a null reminder removes it. Returns the merged settings or the fields that make them
+ * invalid together (a weekly period's days are ISO weekdays).
+ */
+export function mergeSettings(
+  current: StoredSettings,
+  patch: SettingsPatch,
+): { settings: StoredSettings; errors: FieldError[] } {
+  const { reminderDaysBeforeDue: reminder, ...billingPatch } = patch.billingPeriods ?? {};
+  const { reminderDaysBeforeDue: currentReminder, ...currentBilling } = current.billingPeriods;
+  const reminderDays = reminder === undefined ? currentReminder : (reminder ?? undefined);
+  const settings: StoredSettings = {
+    timeZone: patch.timeZone ?? current.timeZone,
+    region: patch.region ?? current.region,
+    retainage: { ...current.retainage, ...definedOnly(patch.retainage ?? {}) },
+    overbillingAllowed: patch.overbillingAllowed ?? current.overbillingAllowed,
+    defaultInvoiceType: patch.defaultInvoiceType ?? current.defaultInvoiceType,
+    notifyContactsOnApproval: patch.notifyContactsOnApproval ?? current.notifyContactsOnApproval,
+    billingPeriods: {
+      ...currentBilling,
+      ...definedOnly(billingPatch),
+      ...(reminderDays === undefined ? {} : { reminderDaysBeforeDue: reminderDays }),
+    },
+  };
+  const errors: FieldError[] = [];
+  if (settings.billingPeriods.frequency === 'weekly') {
+    for (const day of ['startDay', 'endDay', 'dueDay'] as const) {
+      if (settings.billingPeriods[day] > 7) {
+        errors.push({
+          location: 'body',
+          field: `billingPeriods.${day}`,
+          message: `A weekly billing period’s ${day} is an ISO weekday from 1 (Monday) to 7 (Sunday); it is ${settings.billingPeriods[day]}.`,
+        });
+      }
+    }
+  }
+  return { settings, errors };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+export const projectRoutes = [
+  {
+    operationId: 'createProject',
+    method: 'POST',
+    path: '/v1/projects',
+    function: 'projects',
+    auth: 'jwt',
+    action: null,
+    summary: 'Create a project (company administrators of a general contractor); the creator becomes its admin',
+    tags: ['projects'],
+    request: { body: createProjectBody },
+    response: { status: 201, description: 'The project (Location: its URL; ETag: its settings version)', schema: projectResponse },
+  },
+  {
+    operationId: 'getProject',
+    method: 'GET',
+    path: '/v1/projects/{projectId}',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'project.view',
+    summary: 'A project the caller is a member of, with its settings',
+    tags: ['projects'],
+    request: { path: projectPath },
+    response: { status: 200, description: 'The project (ETag: its settings version)', schema: projectResponse },
+  },
+  {
+    operationId: 'getProjectSettings',
+    method: 'GET',
+    path: '/v1/projects/{projectId}/settings',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'project.view',
+    summary: 'The project’s invoicing settings',
+    tags: ['projects'],
+    request: { path: projectPath },
+    response: { status: 200, description: 'The settings (ETag: their version)', schema: projectSettingsResponse },
+  },
+  {
+    operationId: 'updateProjectSettings',
+    method: 'PATCH',
+    path: '/v1/projects/{projectId}/settings',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'settings.configure',
+    summary: 'Change some of the project’s invoicing settings (If-Match required)',
+    tags: ['projects'],
+    request: { path: projectPath, body: updateProjectSettingsBody },
+    response: { status: 200, description: 'The settings, changed (ETag: their new version)', schema: projectSettingsResponse },
+  },
+  {
+    operationId: 'listMembers',
+    method: 'GET',
+    path: '/v1/projects/{projectId}/members',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'members.view',
+    summary: 'The project’s members with their levels, a page at a time',
+    tags: ['members'],
+    request: { path: projectPath, query: z.object(pageQuery) },
+    response: { status: 200, description: 'A page of members; nextCursor fetches the next', schema: memberList },
+  },
+  {
+    operationId: 'putMember',
+    method: 'PUT',
+    path: '/v1/projects/{projectId}/members/{userId}',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'members.manage',
+    summary: 'Add a user of the company or of a project vendor as a member, or change their levels',
+    tags: ['members'],
+    request: { path: memberPath, body: putMemberBody },
+    response: { status: 200, description: 'The member (200 changed, 201 added)', schema: projectMember },
+  },
+  {
+    operationId: 'removeMember',
+    method: 'DELETE',
+    path: '/v1/projects/{projectId}/members/{userId}',
+    function: 'projects',
+    auth: 'jwt',
+    action: 'members.manage',
+    summary: 'Remove a member from the project (never its last commitments admin)',
+    tags: ['members'],
+    request: { path: memberPath },
+    response: { status: 204, description: 'Removed' },
+  },
+] as const satisfies readonly RouteDefinition[];

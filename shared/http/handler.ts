@@ -12,6 +12,7 @@ import { logger } from '../logger';
 import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
 import { HttpProblem, problems, type FieldError } from './problem';
+import { idempotencyKey, idempotencyProblem } from './idempotency';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -69,6 +70,7 @@ export function httpHandler<Op extends OperationId>(
     .use(bodyLimit())
     .use(route.request?.body ? [httpJsonBodyParser()] : [])
     .use(authorizeAndValidate(route))
+    .use(route.method === 'POST' ? [idempotencyKey()] : [])
     .handler(async (event: ParsedEvent, context) => {
       const parsed = event[parsedKey]!;
       const reply = await handle({
@@ -140,6 +142,8 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
 
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  const idempotency = idempotencyProblem(error);
+  if (idempotency) return idempotency;
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'

@@ -17,6 +17,17 @@ describe('declarations', () => {
     }
   });
 
+  it('each HTTP function module serves exactly the routes the table maps to it', async () => {
+    const httpFunctions = new Set(routes.map((r) => r.function));
+    for (const name of httpFunctions) {
+      const module = await import(path.join(root, functions[name].entry));
+      const mapped = routes.filter((r) => r.function === name).map((r) => r.operationId).sort();
+      // A router (httpRouter) lists its operations; a single-route module (httpHandler) serves one.
+      if (module.handler.operations) expect([...module.handler.operations].sort(), name).toEqual(mapped);
+      else expect(mapped, name).toHaveLength(1);
+    }
+  });
+
   it('routes are unique by method and path, and by operationId', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);

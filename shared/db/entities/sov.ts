@@ -17,6 +17,13 @@ export const sovLineProperties = {
   quantity: { type: 'string' },
   unitOfMeasure: { type: 'string' },
   unitPrice: { type: 'string' },
+  /**
+   * Set once an approved change order adjusts the line: the net cents (and, on unit lines, the
+   * net quantity) those adjustments added. They are part of `scheduledValueCents`/`quantity`,
+   * so the original contract sum is the value less them.
+   */
+  changeOrderAdjustmentCents: { type: 'number' },
+  changeOrderAdjustmentQuantity: { type: 'string' },
 } as const;
 
 export const Sov = new Entity({

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { httpRouter } from '../../shared/http/handler';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { db, dbService } from '../../shared/db/service';
+import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
+import {
+  mergeSettings,
+  toMemberResponse,
+  toProjectResponse,
+  toSettingsResponse,
+  type ProjectMemberResponse,
+} from '../../shared/api/projects';
+
+const projectUrl = (projectId: string) => `/v1/projects/${encodeURIComponent(projectId)}`;
+
+export const handler = httpRouter({
+  createProject: async ({ caller, body }) => {
+    const { User, Company } = db();
+    const { data: user } = await User.get({ userId: caller.userId }).go();
+    const { data: company } = user ? await Company.get({ companyId: user.companyId }).go() : { data: null };
+    if (!user || !company || company.kind !== 'general_contractor') {
+      throw problems.forbidden('Only an administrator of a general contractor company can create projects; your account belongs to no such company.');
+    }
+    if (user.companyRole !== 'admin') {
+      throw problems.forbidden(`Only an administrator of ${company.name} can create projects; your company role is ${user.companyRole}.`);
+    }
+
+    const { name, number, ...requested } = body;
+    const { settings, errors } = mergeSettings({ ...defaultProjectSettings(body.region), timeZone: body.timeZone }, requested);
+    if (errors.length) throw problems.validation(errors);
+
+    const now = new Date().toISOString();
+    const project = {
+      projectId: randomUUID(),
+      companyId: company.companyId,
+      name,
+      number,
+      ...settings,
+      createdBy: caller.userId,
+      version: 1,
+      createdAt: now,
+    };
+    // The project and its first admin together: a project nobody administers must never exist.
+    const result = await dbService()
+      .transaction.write(({ Project, Member }) => [
+        Project.create(project).commit(),
+        Member.create({ projectId: project.projectId, userId: caller.userId, commitments: 'admin', headContracts: 'admin', createdAt: now }).commit(),
+      ])
+      .go();
+    if (result.canceled) throw new Error(`creating project ${project.projectId} was canceled: ${JSON.stringify(result.data)}`);
+    return {
+      status: 201,
+      body: toProjectResponse(project),
+      headers: { location: projectUrl(project.projectId), etag: etagFor(project.version) },
+    };
+  },
+
+  getProject: async ({ caller, path }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('project.view', member);
+    return { body: toProjectResponse(project), headers: { etag: etagFor(project.version) } };
+  },
+
+  getProjectSettings: async ({ caller, path }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('project.view', member);
+    return { body: toSettingsResponse(project), headers: { etag: etagFor(project.version) } };
+  },
+
+  updateProjectSettings: async ({ caller, path, body, headers }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('settings.configure', member);
+    const expectedVersion = requiredIfMatch(headers);
+    const stale = () =>
+      problems.preconditionFailed('The project’s settings changed since you read them; read them again (GET …/settings) and retry.');
+    if (expectedVersion !== project.version) throw stale();
+
+    const { settings, errors } = mergeSettings(project, body);
+    if (errors.length) throw problems.validation(errors);
+    try {
+      // Whole nested maps are written: merged above from the version the condition pins.
+      const { data } = await db()
+        .Project.patch({ projectId: project.projectId })
+        .set(settings)
+        .add({ version: 1 })
+        .where((attr, op) => op.eq(attr.version, expectedVersion))
+        .go({ response: 'all_new' });
+      return { body: toSettingsResponse(data), headers: { etag: etagFor(data.version) } };
+    } catch (error) {
+      if (isConditionalFailure(error)) throw stale();
+      throw error;
+    }
+  },
+
+  listMembers: async ({ caller, path, query }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('members.view', member);
+    const scope = `members:${project.projectId}`;
+    const { User, Company, Member } = db();
+    const page = await Member.query.byProject({ projectId: project.projectId }).go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+
+    const users = await batchGetAll((keys) => User.get(keys).go(), page.data.map(({ userId }) => ({ userId })));
+    const companyIds = [...new Set(users.map((user) => user.companyId))];
+    const companies = await batchGetAll((keys) => Company.get(keys).go(), companyIds.map((companyId) => ({ companyId })));
+    const userById = new Map(users.map((user) => [user.userId, user]));
+    const companyById = new Map(companies.map((company) => [company.companyId, company]));
+
+    const items = page.data.flatMap((m): ProjectMemberResponse[] => {
+      const user = userById.get(m.userId);
+      const company = user && companyById.get(user.companyId);
+      return user && company ? [toMemberResponse(m, user, company)] : [];
+    });
+    return { body: { items, nextCursor: encodeCursor(scope, page.cursor) } };
+  },
+
+  putMember: async ({ caller, path, body }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('members.manage', member);
+    const { projectId } = project;
+    const { userId } = path;
+    const { User, Member, Company, ProjectVendor } = db();
+
+    const [{ data: user }, { data: existing }] = await Promise.all([User.get({ userId }).go(), Member.get({ projectId, userId }).go()]);
+    // Users of other companies do not exist for this project: the same 404 as an unknown id.
+    const noSuchUser = problems.notFound(`No user ${userId} in this project’s company or among its vendors.`);
+    if (!user) throw noSuchUser;
+    const [{ data: company }, { data: vendor }] = await Promise.all([
+      Company.get({ companyId: user.companyId }).go(),
+      user.companyId === project.companyId ? Promise.resolve({ data: null }) : ProjectVendor.get({ projectId, vendorId: user.companyId }).go(),
+    ]);
+    if (!company || (user.companyId !== project.companyId && !vendor)) throw noSuchUser;
+
+    const levels = { commitments: body.commitments, headContracts: body.headContracts };
+    const granular = [...new Set(body.granular)];
+    const answer = (status: 200 | 201, createdAt: string) => ({
+      status,
+      body: toMemberResponse({ projectId, userId, ...levels, granular, createdAt }, user, company),
+      headers: status === 201 ? { location: `${projectUrl(projectId)}/members/${encodeURIComponent(userId)}` } : undefined,
+    });
+
+    if (!existing) {
+      const createdAt = new Date().toISOString();
+      try {
+        await Member.create({ projectId, userId, ...levels, ...(granular.length ? { granular } : {}), createdAt }).go();
+        return answer(201, createdAt);
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        throw problems.conflict(`${user.name} was added to the project at the same moment by someone else; read the members again.`);
+      }
+    }
+
+    if (existing.commitments === 'admin' && body.commitments !== 'admin') {
+      await whileAnotherAdminRemains(projectId, userId, user.name, { levels, granular });
+    } else {
+      try {
+        await memberUpdate(Member, projectId, userId, levels, granular).go();
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        throw problems.conflict(`${user.name} was removed from the project meanwhile; PUT again to add them.`);
+      }
+    }
+    return answer(200, existing.createdAt);
+  },
+
+  removeMember: async ({ caller, path }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('members.manage', member);
+    const { projectId } = project;
+    const { userId } = path;
+    const { Member, User } = db();
+    const notMember = problems.notFound(`User ${userId} is not a member of this project.`);
+    const { data: existing } = await Member.get({ projectId, userId }).go();
+    if (!existing) throw notMember;
+
+    if (existing.commitments === 'admin') {
+      const { data: user } = await User.get({ userId }).go();
+      await whileAnotherAdminRemains(projectId, userId, user?.name ?? userId, 'remove');
+    } else {
+      try {
+        await Member.remove({ projectId, userId }).go();
+      } catch (error) {
+        if (isConditionalFailure(error)) throw notMember;
+        throw error;
+      }
+    }
+    return { status: 204 };
+  },
+});
+
+interface Levels {
+  commitments: ToolLevel;
+  headContracts: ToolLevel;
+}
+
+/** A member's new levels; no granular permissions is no attribute (a set has no empty form in DynamoDB). */
+function memberUpdate(
+  Member: ReturnType<typeof db>['Member'],
+  projectId: string,
+  userId: string,
+  levels: Levels,
+  granular: GranularPermission[],
+) {
+  const patch = Member.patch({ projectId, userId }).set({ ...levels, ...(granular.length ? { granular } : {}) });
+  return granular.length ? patch : patch.remove(['granular']);
+}
+
+/**
+ * Demotes or removes commitments admin `userId` only together with a check that another member
+ * is still a commitments admin, in one transaction: two admins demoting each other at once
+ * cannot both succeed, so a project always keeps an admin.
+ */
+async function whileAnotherAdminRemains(
+  projectId: string,
+  userId: string,
+  name: string,
+  change: 'remove' | { levels: Levels; granular: GranularPermission[] },
+): Promise<void> {
+  const verb = change === 'remove' ? 'remove' : 'demote';
+  const lastAdmin = problems.conflict(
+    `${name} is the project’s last commitments admin; make another member admin before you ${verb} them.`,
+  );
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { data: admins } = await db()
+      .Member.query.byProject({ projectId })
+      .where((attr, op) => op.eq(attr.commitments, 'admin'))
+      .go({ pages: 'all', attributes: ['userId'] });
+    const other = admins.find((admin) => admin.userId !== userId);
+    if (!other) throw lastAdmin;
+    const result = await dbService()
+      .transaction.write(({ Member }) => [
+        change === 'remove'
+          ? Member.remove({ projectId, userId }).commit()
+          : change.granular.length
+            ? Member.patch({ projectId, userId }).set({ ...change.levels, granular: change.granular }).commit()
+            : Member.patch({ projectId, userId }).set(change.levels).remove(['granular']).commit(),
+        Member.check({ projectId, userId: other.userId })
+          .where((attr, op) => op.eq(attr.commitments, 'admin'))
+          .commit(),
+      ])
+      .go();
+    if (!result.canceled) return;
+    // The member went away meanwhile, or the other admin changed: look again.
+  }
+  throw lastAdmin;
+}
+
+/** BatchGet that also fetches what DynamoDB left unprocessed (it may, under load). */
+async function batchGetAll<K, T>(get: (keys: K[]) => Promise<{ data: T[]; unprocessed: K[] }>, keys: K[]): Promise<T[]> {
+  const items: T[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length && attempt < 5; attempt++) {
+    const { data, unprocessed } = await get(pending);
+    items.push(...data);
+    pending = unprocessed;
+  }
+  if (pending.length) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
+  return items;
+}

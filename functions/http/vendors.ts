@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { httpRouter } from '../../shared/http/handler';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { isConditionalFailure } from '../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { db, dbService } from '../../shared/db/service';
+import { inviteUser } from '../../shared/identity';
+import { toMemberResponse } from '../../shared/api/projects';
+import type { VendorResponse } from '../../shared/api/vendors';
+
+const vendorUrl = (projectId: string, vendorId: string) =>
+  `/v1/projects/${encodeURIComponent(projectId)}/vendors/${encodeURIComponent(vendorId)}`;
+
+const toVendorResponse = (vendor: { vendorId: string; name: string; createdAt: string }): VendorResponse => ({
+  vendorId: vendor.vendorId,
+  name: vendor.name,
+  addedAt: vendor.createdAt,
+});
+
+/** A vendor that is not on the project, or belongs to another contractor, does not exist for the caller. */
+const noSuchVendor = (vendorId: string) => problems.notFound(`No vendor ${vendorId} on this project.`);
+
+export const handler = httpRouter({
+  listVendors: async ({ caller, path, query }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('vendors.view', member);
+    const scope = `vendors:${project.projectId}`;
+    const page = await db()
+      .ProjectVendor.query.byProject({ projectId: project.projectId })
+      .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+    return { body: { items: page.data.map(toVendorResponse), nextCursor: encodeCursor(scope, page.cursor) } };
+  },
+
+  createVendor: async ({ caller, path, body }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('vendors.manage', member);
+    const { projectId } = project;
+    const createdAt = new Date().toISOString();
+
+    if (body.vendorId === undefined) {
+      // A new vendor company, owned by (visible to) this project's contractor only.
+      const vendor = { vendorId: randomUUID(), name: body.name!, createdAt };
+      const result = await dbService()
+        .transaction.write(({ Company, ProjectVendor }) => [
+          Company.create({ companyId: vendor.vendorId, name: vendor.name, kind: 'vendor', ownerCompanyId: project.companyId, createdAt }).commit(),
+          ProjectVendor.create({ projectId, ...vendor }).commit(),
+        ])
+        .go();
+      if (result.canceled) throw new Error(`creating vendor ${vendor.vendorId} was canceled: ${JSON.stringify(result.data)}`);
+      return { status: 201, body: toVendorResponse(vendor), headers: { location: vendorUrl(projectId, vendor.vendorId) } };
+    }
+
+    const { data: company } = await db().Company.get({ companyId: body.vendorId }).go();
+    if (!company || company.kind !== 'vendor' || company.ownerCompanyId !== project.companyId) {
+      throw problems.notFound(`No vendor ${body.vendorId} among your company’s vendors.`);
+    }
+    const vendor = { vendorId: company.companyId, name: company.name, createdAt };
+    try {
+      await db().ProjectVendor.create({ projectId, ...vendor }).go();
+    } catch (error) {
+      if (isConditionalFailure(error)) throw problems.conflict(`${company.name} is already a vendor of this project.`);
+      throw error;
+    }
+    return { status: 201, body: toVendorResponse(vendor), headers: { location: vendorUrl(projectId, vendor.vendorId) } };
+  },
+
+  getVendor: async ({ caller, path }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('vendors.view', member);
+    const { ProjectVendor, User } = db();
+    const [{ data: vendor }, { data: users }] = await Promise.all([
+      ProjectVendor.get({ projectId: project.projectId, vendorId: path.vendorId }).go(),
+      // A vendor's people are few: every page of one Query on the company index.
+      User.query.byCompany({ companyId: path.vendorId }).go({ pages: 'all', attributes: ['userId', 'name', 'email'] }),
+    ]);
+    if (!vendor) throw noSuchVendor(path.vendorId);
+    return {
+      body: {
+        ...toVendorResponse(vendor),
+        users: users
+          .map(({ userId, name, email }) => ({ userId, name, email }))
+          .sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId)),
+      },
+    };
+  },
+
+  addVendorUser: async ({ caller, path, body }) => {
+    const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+    enforce('vendors.manage', member);
+    const { projectId } = project;
+    const { vendorId } = path;
+    const { ProjectVendor, User, Member } = db();
+    const email = body.email.trim().toLowerCase();
+
+    const [{ data: vendor }, { data: sameEmail }] = await Promise.all([
+      ProjectVendor.get({ projectId, vendorId }).go(),
+      User.query.byEmail({ email }).go({ limit: 1 }),
+    ]);
+    if (!vendor) throw noSuchVendor(vendorId);
+    const otherCompany = () =>
+      problems.conflict(`${email} is the account of a person of another company; a person belongs to one company only.`);
+    if (sameEmail[0] && sameEmail[0].companyId !== vendorId) throw otherCompany();
+
+    let created = false;
+    let user = sameEmail[0];
+    if (!user) {
+      const userId = await inviteUser(email, body.name);
+      const fresh = { userId, email, name: body.name, companyId: vendorId, companyRole: 'member' as const, version: 1, createdAt: new Date().toISOString() };
+      try {
+        await User.create(fresh).go();
+        user = fresh;
+        created = true;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        // The account exists already (another email on record, or a concurrent invitation).
+        const { data: existing } = await User.get({ userId }).go();
+        if (!existing || existing.companyId !== vendorId) throw otherCompany();
+        user = existing;
+      }
+    }
+
+    const levels = { commitments: body.commitments, headContracts: body.headContracts };
+    let { data: membership } = await Member.get({ projectId, userId: user.userId }).go();
+    if (!membership) {
+      const fresh = { projectId, userId: user.userId, ...levels, createdAt: new Date().toISOString() };
+      try {
+        await Member.create(fresh).go();
+        membership = fresh;
+        created = true;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        ({ data: membership } = await Member.get({ projectId, userId: user.userId }).go());
+        if (!membership) throw error;
+      }
+    }
+    // Inviting someone who already is a member changes nothing: their levels are PUT …/members' to change.
+    return {
+      status: created ? 201 : 200,
+      body: toMemberResponse(membership, user, { companyId: vendorId, name: vendor.name, kind: 'vendor' }),
+      ...(created ? { headers: { location: `/v1/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(user.userId)}` } } : {}),
+    };
+  },
+});

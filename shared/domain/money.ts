@@ -1,0 +1,135 @@
+import DecimalJs from 'decimal.js';
+
+/**
+ * Money as integer cents; quantities, unit prices and percentages as exact decimal strings.
+ * Products are computed with decimal.js and rounded ONCE to cents, half away from zero
+ * (decimal.js's ROUND_HALF_UP rounds -0.5 to -1). Pure: no I/O.
+ */
+
+// The default precision (20 significant digits) would round large products silently.
+const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
+type Decimal = InstanceType<typeof Decimal>;
+
+/** A decimal string or cents value the caller must fix: names what is wrong, for a field error. */
+export class MoneyError extends Error {
+  constructor(
+    readonly code: 'format' | 'decimals' | 'negative' | 'range',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MoneyError';
+  }
+}
+
+export interface DecimalRule {
+  /** Most digits after the point. */
+  maxDecimals: number;
+  /** Deltas (change-order adjustments) may be negative; amounts, quantities and prices may not. */
+  allowNegative?: boolean;
+  /** Inclusive upper bound, e.g. 100 for a percentage. */
+  max?: string;
+}
+
+export const decimalRules = {
+  quantity: { maxDecimals: 4 },
+  quantityDelta: { maxDecimals: 4, allowNegative: true },
+  unitPrice: { maxDecimals: 4 },
+  percent: { maxDecimals: 4, max: '100' },
+} as const satisfies Record<string, DecimalRule>;
+
+/** Plain notation only: no exponent, no sign other than a leading minus, no bare point. */
+const decimalPattern = /^-?\d+(\.\d+)?$/;
+
+/** Parses a decimal string under a rule; throws MoneyError saying what is wrong. */
+export function parseDecimal(value: string, rule: DecimalRule): Decimal {
+  if (!decimalPattern.test(value)) {
+    throw new MoneyError('format', `must be a decimal number written like "12.5" (got "${value}")`);
+  }
+  const decimal = new Decimal(value);
+  if (decimal.isNegative() && !decimal.isZero() && !rule.allowNegative) throw new MoneyError('negative', 'must not be negative');
+  if (decimal.decimalPlaces() > rule.maxDecimals) {
+    throw new MoneyError('decimals', `must have at most ${rule.maxDecimals} decimal places`);
+  }
+  if (rule.max !== undefined && decimal.greaterThan(rule.max)) throw new MoneyError('range', `must be at most ${rule.max}`);
+  return decimal;
+}
+
+/** The message for a field error, or undefined when the string satisfies the rule. */
+export function decimalProblem(value: string, rule: DecimalRule): string | undefined {
+  try {
+    parseDecimal(value, rule);
+    return undefined;
+  } catch (error) {
+    if (error instanceof MoneyError) return error.message;
+    throw error;
+  }
+}
+
+/** The canonical form stored and answered: "012.50" → "12.5", "-0" → "0". */
+export function normalizeDecimal(value: string, rule: DecimalRule): string {
+  const decimal = parseDecimal(value, rule);
+  return decimal.isZero() ? '0' : decimal.toFixed();
+}
+
+/** Rounds a decimal number of cents once, half away from zero, refusing what integers cannot hold exactly. */
+function roundToCents(cents: Decimal): number {
+  const rounded = cents.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+  if (rounded.abs().greaterThan(Number.MAX_SAFE_INTEGER)) {
+    throw new MoneyError('range', 'is too large to be held exactly in cents');
+  }
+  // -0 would compare unequal to 0 in strict equality checks.
+  return rounded.isZero() ? 0 : rounded.toNumber();
+}
+
+/** quantity × unit price in cents, rounded once: 12.5 × 123.45 = 154313; 3 × 33.33 = 9999. */
+export function unitValueCents(quantity: string, unitPrice: string): number {
+  const q = parseDecimal(quantity, decimalRules.quantity);
+  const p = parseDecimal(unitPrice, decimalRules.unitPrice);
+  return roundToCents(q.times(p).times(100));
+}
+
+/** percent % of cents, rounded once: 10 % of 199125 = 19913 (19912.5 rounds away from zero). */
+export function percentOfCents(cents: number, percent: string): number {
+  assertCents(cents);
+  const rate = parseDecimal(percent, decimalRules.percent);
+  return roundToCents(new Decimal(cents).times(rate).dividedBy(100));
+}
+
+/** Throws unless the value is an integer number of cents that is held exactly. */
+export function assertCents(cents: number): void {
+  if (!Number.isSafeInteger(cents)) throw new MoneyError('range', `${cents} is not a whole number of cents within the exact range`);
+}
+
+/** a + b in cents, refusing a result beyond Number.MAX_SAFE_INTEGER. */
+export function addCents(a: number, b: number): number {
+  assertCents(a);
+  assertCents(b);
+  const sum = a + b;
+  assertCents(sum);
+  return sum;
+}
+
+export function sumCents(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total = addCents(total, value);
+  return total;
+}
+
+/** Exact decimal addition of two decimal strings (quantity + delta), in canonical form. */
+export function addDecimals(a: string, b: string): string {
+  const sum = new Decimal(a).plus(b);
+  return sum.isZero() ? '0' : sum.toFixed();
+}
+
+export function isNegativeDecimal(value: string): boolean {
+  const decimal = new Decimal(value);
+  return decimal.isNegative() && !decimal.isZero();
+}
+
+/** 154313 → "1543.13", -5 → "-0.05": for details a person reads. */
+export function formatCents(cents: number): string {
+  assertCents(cents);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,666 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  amountLines,
+  client,
+  createChangeOrder,
+  createCommitment,
+  etagOf,
+  expectRefusal,
+  freshMember,
+  freshNumber,
+  fullAllocation,
+  profiles,
+  seedPermissionFixture,
+  ssovInState,
+  startTestApi,
+  unitLines,
+  type ApiRequest,
+  type ApiResponse,
+  type Call,
+  type PermissionFixture,
+  type Profile,
+  type TestApi,
+  type TestCommitment,
+} from '../support/permission-fixtures';
+
+/**
+ * Every route of issue 3 × every member profile, through the local API Gateway: allowed
+ * callers succeed, visible-but-forbidden ones get 403 naming the action, callers who cannot see
+ * the record (or the project) get 404. The expected outcome of each (route, profile) is written
+ * here from PERMISSIONS.md, not taken from the policy module.
+ */
+
+let api: TestApi;
+let fx: PermissionFixture;
+let call: Call;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  fx = await seedPermissionFixture(api.idp);
+  call = client(api);
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Who may do what, as PERMISSIONS.md reads (see the rows named in each case).
+
+/** Every member with a level on the commitments tool (everyone but `none`). */
+const readers: readonly Profile[] = [
+  'read_only',
+  'standard',
+  'admin',
+  'read_only+contact',
+  'standard+contact',
+  'read_only+G(create_po)',
+  'read_only+G(create_wo)',
+  'read_only+G(update_po)',
+  'read_only+G(update_po,update_wo)',
+  'read_only+G(create_po,create_wo)',
+  'standard+G(update_po,update_wo)',
+  'standard+private_list',
+];
+const admins: readonly Profile[] = ['admin'];
+/** “create a purchase order”: admin; read_only/standard +G(create_purchase_order_contract). */
+const createPurchaseOrder: readonly Profile[] = ['admin', 'read_only+G(create_po)', 'read_only+G(create_po,create_wo)'];
+/** “create a subcontract”: admin; read_only/standard +G(create_work_order_contract). */
+const createSubcontract: readonly Profile[] = ['admin', 'read_only+G(create_wo)', 'read_only+G(create_po,create_wo)'];
+/** “edit a commitment’s SOV” (and change orders, which follow it): admin; +G(update_po, update_wo), both. */
+const editSov: readonly Profile[] = ['admin', 'read_only+G(update_po,update_wo)', 'standard+G(update_po,update_wo)'];
+/** “update the SSOV as invoice contact” (contact; admin) or “create a subcontractor SOV” (+G(create_po, create_wo)). */
+const editSsov: readonly Profile[] = ['admin', 'read_only+contact', 'standard+contact', 'read_only+G(create_po,create_wo)'];
+
+/** Whether the profile sees a commitment: a level, and for a private one admin or a place on its list (contacts are on it). */
+function sees(profile: Profile, target: Target): boolean {
+  if (profile === 'none' || profile === 'not_a_member' || profile === 'other_company_admin') return false;
+  if (target !== 'private') return true;
+  return ['admin', 'standard+private_list', 'standard+G(update_po,update_wo)', 'read_only+contact', 'standard+contact'].includes(profile);
+}
+
+type Target = 'project' | 'public' | 'private' | 'unit';
+
+interface Context {
+  public: TestCommitment;
+  private: TestCommitment;
+  unit: TestCommitment;
+  /** A pending change order per target, for edits. */
+  changeOrders: Partial<Record<Target, { changeOrderId: string; path: string }>>;
+}
+
+interface RouteCase {
+  route: string;
+  variant?: string;
+  /** The PERMISSIONS.md row (or reading) the case exercises. */
+  row: string;
+  target: Target;
+  success: 200 | 201 | 204;
+  allowed: readonly Profile[];
+  /** What a 403's detail must name: the action. */
+  names: RegExp;
+  /** Builds the request at run time (reading ETags, creating fresh sub-resources first). */
+  request: (profile: Profile, ctx: Context) => Promise<ApiRequest>;
+  /** More checks on a success. */
+  check?: (response: ApiResponse, profile: Profile, ctx: Context) => void;
+}
+
+interface Group {
+  name: string;
+  /** The commitments this group's cases work on, created fresh so one group's writes never disturb another's. */
+  setup?: () => Promise<Context>;
+  cases: RouteCase[];
+}
+
+function expected(c: RouteCase, profile: Profile): 200 | 201 | 204 | 403 | 404 {
+  if (profile === 'not_a_member' || profile === 'other_company_admin') return 404;
+  if (c.target !== 'project' && !sees(profile, c.target)) return 404;
+  return c.allowed.includes(profile) ? c.success : 403;
+}
+
+const project = () => `/v1/projects/${fx.projectId}`;
+const commitmentOf = (ctx: Context, target: Target) => ctx[target as 'public' | 'private' | 'unit'];
+const withEtag = async (path: string) => ({ 'if-match': await etagOf(call, fx, path) });
+const tag = (profile: Profile) => profile.replace(/[^a-z0-9]+/gi, '-');
+
+/** One case per target, the route and row the same. */
+const onTargets = (targets: Target[], make: (target: Target) => Omit<RouteCase, 'target'>): RouteCase[] =>
+  targets.map((target) => ({ ...make(target), target }));
+
+async function commitmentsContext(options: { ssov?: boolean } = {}): Promise<Context> {
+  const [publicOne, privateOne, unit] = await Promise.all([
+    createCommitment(call, fx, { ssov: options.ssov }),
+    createCommitment(call, fx, { private: true, ssov: options.ssov }),
+    createCommitment(call, fx, { method: 'unit' }),
+  ]);
+  return { public: publicOne, private: privateOne, unit, changeOrders: {} };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const groups: Group[] = [
+  {
+    name: 'project, settings, members',
+    cases: [
+      {
+        route: 'GET /v1/projects/{projectId}',
+        row: '(reading) view the project',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /view the project/,
+        request: async () => ({ method: 'GET', path: project() }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/settings',
+        row: '(reading) view the project',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /view the project/,
+        request: async () => ({ method: 'GET', path: `${project()}/settings` }),
+      },
+      {
+        route: 'PATCH /v1/projects/{projectId}/settings',
+        row: 'configure invoicing settings',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /configure invoicing settings/,
+        request: async () => ({
+          method: 'PATCH',
+          path: `${project()}/settings`,
+          body: { retainage: { workPercent: '5' }, overbillingAllowed: false },
+          headers: await withEtag(`${project()}/settings`),
+        }),
+        check: (response) => expect(response.body.retainage.workPercent).toBe('5'),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/members',
+        row: '(reading) view the project’s members',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /members/,
+        request: async () => ({ method: 'GET', path: `${project()}/members?limit=100` }),
+        check: (response) => expect(response.body.items.map((m: { userId: string }) => m.userId)).toContain(fx.users.admin.userId),
+      },
+      {
+        route: 'PUT /v1/projects/{projectId}/members/{userId}',
+        row: '(reading) add, change or remove members',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /members/,
+        request: async () => ({
+          method: 'PUT',
+          path: `${project()}/members/${fx.memberTarget.userId}`,
+          body: { commitments: 'standard', headContracts: 'read_only', granular: ['update_purchase_order_contract'] },
+        }),
+        check: (response) => expect(response.body.levels).toEqual({ commitments: 'standard', headContracts: 'read_only' }),
+      },
+      {
+        route: 'DELETE /v1/projects/{projectId}/members/{userId}',
+        row: '(reading) add, change or remove members',
+        target: 'project',
+        success: 204,
+        allowed: admins,
+        names: /members/,
+        request: async () => ({ method: 'DELETE', path: `${project()}/members/${await freshMember(fx)}` }),
+      },
+    ],
+  },
+  {
+    name: 'vendors',
+    cases: [
+      {
+        route: 'GET /v1/projects/{projectId}/vendors',
+        row: '(reading) view the project’s vendors',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /vendors/,
+        request: async () => ({ method: 'GET', path: `${project()}/vendors` }),
+        check: (response) => expect(response.body.items.map((v: { vendorId: string }) => v.vendorId)).toContain(fx.vendorId),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/vendors/{vendorId}',
+        row: '(reading) view the project’s vendors',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /vendors/,
+        request: async () => ({ method: 'GET', path: `${project()}/vendors/${fx.vendorId}` }),
+      },
+      {
+        route: 'POST /v1/projects/{projectId}/vendors',
+        row: '(reading) add vendors and their users',
+        target: 'project',
+        success: 201,
+        allowed: admins,
+        names: /add vendors/,
+        request: async (profile) => ({ method: 'POST', path: `${project()}/vendors`, body: { name: `Vendor added by ${profile} ${freshNumber()}` } }),
+      },
+      {
+        route: 'POST /v1/projects/{projectId}/vendors/{vendorId}/users',
+        row: '(reading) add vendors and their users',
+        target: 'project',
+        success: 201,
+        allowed: admins,
+        names: /add vendors/,
+        request: async (profile) => ({
+          method: 'POST',
+          path: `${project()}/vendors/${fx.vendorId}/users`,
+          body: { email: `${tag(profile)}-${freshNumber().toLowerCase()}@vendor.example.test`, name: 'New Vendor Person' },
+        }),
+      },
+    ],
+  },
+  {
+    name: 'commitments: create, list, read',
+    setup: () => commitmentsContext(),
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/commitments',
+        variant: 'purchase order',
+        row: 'create a purchase order',
+        target: 'project',
+        success: 201,
+        allowed: createPurchaseOrder,
+        names: /create a purchase order/,
+        request: async () => ({
+          method: 'POST',
+          path: `${project()}/commitments`,
+          body: { type: 'purchase_order', number: freshNumber('PO'), title: 'Light fittings supply', vendorId: fx.vendorId },
+        }),
+        check: (response) => expect(response.body).toMatchObject({ type: 'purchase_order', status: 'draft' }),
+      },
+      {
+        route: 'POST /v1/projects/{projectId}/commitments',
+        variant: 'subcontract',
+        row: 'create a subcontract',
+        target: 'project',
+        success: 201,
+        allowed: createSubcontract,
+        names: /create a subcontract/,
+        request: async () => ({
+          method: 'POST',
+          path: `${project()}/commitments`,
+          body: { type: 'subcontract', number: freshNumber('SC'), title: 'Electrical services', vendorId: fx.vendorId, accountingMethod: 'unit' },
+        }),
+        check: (response) => expect(response.body).toMatchObject({ type: 'subcontract', accountingMethod: 'unit' }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/commitments',
+        variant: '?q= the private commitment’s number',
+        row: 'view / search commitments not private; view a private commitment',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${project()}/commitments?q=${encodeURIComponent(ctx.private.number.toLowerCase())}` }),
+        // The private one is listed exactly for those who may see it.
+        check: (response, profile, ctx) =>
+          expect(response.body.items.map((c: { commitmentId: string }) => c.commitmentId)).toEqual(
+            sees(profile, 'private') ? [ctx.private.commitmentId] : [],
+          ),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/commitments',
+        variant: 'all, a page at a time',
+        row: 'view / search commitments not private',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async () => ({ method: 'GET', path: `${project()}/commitments?limit=100` }),
+        check: (response, profile, ctx) => {
+          const ids = response.body.items.map((c: { commitmentId: string }) => c.commitmentId);
+          expect(ids).toContain(ctx.public.commitmentId);
+          expect(ids.includes(ctx.private.commitmentId)).toBe(sees(profile, 'private'));
+        },
+      },
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}',
+        row: target === 'private' ? 'view a private commitment' : 'view / search commitments not private',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: commitmentOf(ctx, target).path }),
+        check: (response, _profile, ctx) => expect(response.body.commitmentId).toBe(commitmentOf(ctx, target).commitmentId),
+      })),
+    ],
+  },
+  {
+    name: 'commitments: edit',
+    setup: () => commitmentsContext(),
+    cases: [
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}',
+        variant: 'header fields',
+        row: 'edit a purchase order / subcontract (header fields)',
+        success: 200,
+        allowed: admins,
+        names: /header fields/,
+        request: async (profile, ctx) => ({
+          method: 'PATCH',
+          path: commitmentOf(ctx, target).path,
+          body: { title: `Electrical services (edited by ${profile})`, status: 'approved' },
+          headers: await withEtag(commitmentOf(ctx, target).path),
+        }),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}',
+        variant: 'invoiceContactIds',
+        row: 'add invoice contacts to a commitment',
+        success: 200,
+        allowed: admins,
+        names: /add invoice contacts/,
+        request: async (_profile, ctx) => ({
+          method: 'PATCH',
+          path: commitmentOf(ctx, target).path,
+          body: { invoiceContactIds: [...fx.contactIds, fx.spareVendorUser.userId] },
+          headers: await withEtag(commitmentOf(ctx, target).path),
+        }),
+        check: (response) => expect(response.body.privateUserIds).toContain(fx.spareVendorUser.userId),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}',
+        variant: 'ssovEnabled',
+        row: 'enable/disable the SSOV tab',
+        success: 200,
+        allowed: admins,
+        names: /subcontractor SOV/,
+        request: async (_profile, ctx) => ({
+          method: 'PATCH',
+          path: commitmentOf(ctx, target).path,
+          body: { ssovEnabled: true },
+          headers: await withEtag(commitmentOf(ctx, target).path),
+        }),
+        check: (response) => expect(response.body.ssovEnabled).toBe(true),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}',
+        variant: 'paymentsIssuedEnabled',
+        row: 'enable the payments-issued tab',
+        success: 200,
+        allowed: admins,
+        names: /payments issued tab/,
+        request: async (_profile, ctx) => ({
+          method: 'PATCH',
+          path: commitmentOf(ctx, target).path,
+          body: { paymentsIssuedEnabled: true },
+          headers: await withEtag(commitmentOf(ctx, target).path),
+        }),
+        check: (response) => expect(response.body.paymentsIssuedEnabled).toBe(true),
+      })),
+    ],
+  },
+  {
+    name: 'schedule of values',
+    setup: () => commitmentsContext(),
+    cases: [
+      ...onTargets(['public', 'private', 'unit'], (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/sov',
+        row: target === 'private' ? 'view a private commitment' : 'view / search commitments not private',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${commitmentOf(ctx, target).path}/sov` }),
+        check: (response) => expect(response.body.totals.contractSumToDateCents).toBe(target === 'unit' ? 154_313 + 9_999 : 20_840_050),
+      })),
+      ...onTargets(['public', 'private', 'unit'], (target) => ({
+        route: 'PUT /v1/projects/{projectId}/commitments/{commitmentId}/sov',
+        row: 'edit a commitment’s SOV',
+        success: 200,
+        allowed: editSov,
+        names: /schedule of values/,
+        request: async (_profile, ctx) => ({
+          method: 'PUT',
+          path: `${commitmentOf(ctx, target).path}/sov`,
+          body: { lines: target === 'unit' ? unitLines : amountLines },
+          headers: await withEtag(`${commitmentOf(ctx, target).path}/sov`),
+        }),
+        check: (response) => expect(response.body.totals.contractSumToDateCents).toBe(target === 'unit' ? 154_313 + 9_999 : 20_840_050),
+      })),
+      ...onTargets(['public', 'private', 'unit'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}/sov/lines/{lineId}',
+        row: 'edit a commitment’s SOV',
+        success: 200,
+        allowed: editSov,
+        names: /schedule of values/,
+        request: async (profile, ctx) => {
+          const path = `${commitmentOf(ctx, target).path}/sov`;
+          const sov = await call(fx.users.admin.token, { method: 'GET', path });
+          return {
+            method: 'PATCH',
+            path: `${path}/lines/${sov.body.lines[0].lineId}`,
+            body: { description: `Edited by ${profile}` },
+            headers: { 'if-match': sov.headers.get('etag')! },
+          };
+        },
+        check: (response, profile) => expect(response.body.lines[0].description).toBe(`Edited by ${profile}`),
+      })),
+    ],
+  },
+  {
+    name: 'change orders',
+    setup: async () => {
+      const ctx = await commitmentsContext();
+      for (const target of ['public', 'private'] as const) ctx.changeOrders[target] = await createChangeOrder(call, fx, ctx[target]);
+      return ctx;
+    },
+    cases: [
+      ...onTargets(['public', 'private', 'unit'], (target) => ({
+        route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/change-orders',
+        row: '(reading) create or edit a change order — follows “edit a commitment’s SOV”',
+        success: 201,
+        allowed: editSov,
+        names: /change orders/,
+        request: async (profile, ctx) => ({
+          method: 'POST',
+          path: `${commitmentOf(ctx, target).path}/change-orders`,
+          body: {
+            number: freshNumber('CO'),
+            title: `Variation raised by ${profile}`,
+            lines: [
+              target === 'unit'
+                ? { kind: 'add', description: 'Extra conduit', quantity: '2', unitOfMeasure: 'm', unitPrice: '123.45' }
+                : { kind: 'add', costCode: '16-900', description: 'Extra circuits', amountCents: 120_000 },
+            ],
+          },
+        }),
+        check: (response) => expect(response.body.status).toBe('pending'),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/change-orders',
+        row: target === 'private' ? 'view a private commitment' : 'view / search commitments not private',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${commitmentOf(ctx, target).path}/change-orders` }),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/change-orders/{changeOrderId}',
+        row: target === 'private' ? 'view a private commitment' : 'view / search commitments not private',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.changeOrders[target]!.path }),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}/change-orders/{changeOrderId}',
+        variant: 'fields of a pending change order',
+        row: '(reading) create or edit a change order — follows “edit a commitment’s SOV”',
+        success: 200,
+        allowed: editSov,
+        names: /change orders/,
+        request: async (profile, ctx) => ({
+          method: 'PATCH',
+          path: ctx.changeOrders[target]!.path,
+          body: { title: `Variation edited by ${profile}` },
+          headers: await withEtag(ctx.changeOrders[target]!.path),
+        }),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}/change-orders/{changeOrderId}',
+        variant: 'status: approved (a fresh pending change order)',
+        row: '(reading) approve or void a change order',
+        success: 200,
+        allowed: admins,
+        names: /approve or void/,
+        request: async (_profile, ctx) => {
+          const co = await createChangeOrder(call, fx, commitmentOf(ctx, target));
+          return { method: 'PATCH', path: co.path, body: { status: 'approved' }, headers: await withEtag(co.path) };
+        },
+        check: (response) => expect(response.body.status).toBe('approved'),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/commitments/{commitmentId}/change-orders/{changeOrderId}',
+        variant: 'status: void (a fresh pending change order)',
+        row: '(reading) approve or void a change order',
+        success: 200,
+        allowed: admins,
+        names: /approve or void/,
+        request: async (_profile, ctx) => {
+          const co = await createChangeOrder(call, fx, commitmentOf(ctx, target));
+          return { method: 'PATCH', path: co.path, body: { status: 'void' }, headers: await withEtag(co.path) };
+        },
+        check: (response) => expect(response.body.status).toBe('void'),
+      })),
+    ],
+  },
+  {
+    name: 'subcontractor SOV: read and edit',
+    setup: () => commitmentsContext({ ssov: true }),
+    cases: [
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/ssov',
+        row: target === 'private' ? 'view a private commitment' : 'view / search commitments not private',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${commitmentOf(ctx, target).path}/ssov` }),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'PUT /v1/projects/{projectId}/commitments/{commitmentId}/ssov',
+        row: 'update the SSOV as invoice contact; create a subcontractor SOV (SSOV)',
+        success: 200,
+        allowed: editSsov,
+        names: /subcontractor SOV/,
+        request: async (_profile, ctx) => {
+          const commitment = commitmentOf(ctx, target);
+          return {
+            method: 'PUT',
+            path: `${commitment.path}/ssov`,
+            body: { lines: await fullAllocation(call, fx, commitment) },
+            headers: await withEtag(`${commitment.path}/ssov`),
+          };
+        },
+        check: (response) => expect(response.body).toMatchObject({ status: 'draft', fullyAllocated: true }),
+      })),
+    ],
+  },
+  {
+    name: 'subcontractor SOV: submit',
+    setup: () => commitmentsContext({ ssov: true }),
+    cases: onTargets(['public', 'private'], (target) => ({
+      route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/ssov/status',
+      variant: 'under_review (submit)',
+      row: 'update the SSOV as invoice contact; create a subcontractor SOV (SSOV)',
+      success: 200,
+      allowed: editSsov,
+      names: /subcontractor SOV/,
+      request: async (_profile, ctx) => {
+        const ssov = await ssovInState(call, fx, commitmentOf(ctx, target), 'editable');
+        return {
+          method: 'POST',
+          path: `${commitmentOf(ctx, target).path}/ssov/status`,
+          body: { status: 'under_review' },
+          headers: { 'if-match': ssov.headers.get('etag')! },
+        };
+      },
+      check: (response) => expect(response.body.status).toBe('under_review'),
+    })),
+  },
+  {
+    name: 'subcontractor SOV: review',
+    setup: () => commitmentsContext({ ssov: true }),
+    cases: [
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/ssov/status',
+        variant: 'revise_and_resubmit',
+        row: '(reading) review a subcontractor SOV',
+        success: 200,
+        allowed: admins,
+        names: /review a subcontractor SOV/,
+        request: async (_profile, ctx) => {
+          const ssov = await ssovInState(call, fx, commitmentOf(ctx, target), 'under_review');
+          return {
+            method: 'POST',
+            path: `${commitmentOf(ctx, target).path}/ssov/status`,
+            body: { status: 'revise_and_resubmit', comment: 'Break the switchboard down by board.' },
+            headers: { 'if-match': ssov.headers.get('etag')! },
+          };
+        },
+        check: (response) => expect(response.body.status).toBe('revise_and_resubmit'),
+      })),
+      ...onTargets(['public', 'private'], (target) => ({
+        route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/ssov/status',
+        variant: 'approved',
+        row: '(reading) review a subcontractor SOV',
+        success: 200,
+        allowed: admins,
+        names: /review a subcontractor SOV/,
+        request: async (_profile, ctx) => {
+          const ssov = await ssovInState(call, fx, commitmentOf(ctx, target), 'under_review');
+          return {
+            method: 'POST',
+            path: `${commitmentOf(ctx, target).path}/ssov/status`,
+            body: { status: 'approved' },
+            headers: { 'if-match': ssov.headers.get('etag')! },
+          };
+        },
+        check: (response) => expect(response.body.status).toBe('approved'),
+      })),
+    ],
+  },
+];
+
+// The admin goes last: its successes (approving, enabling) would change what the others are refused on.
+const order: readonly Profile[] = [...profiles.filter((p) => p !== 'admin'), 'admin'];
+
+const caseTitle = (c: RouteCase) => `${c.route}${c.variant ? ` [${c.variant}]` : ''} on ${c.target} — “${c.row}”`;
+
+describe.each(groups.map((group) => [group.name, group] as const))('%s', (_name, group) => {
+  let ctx: Context;
+  beforeAll(async () => {
+    ctx = group.setup ? await group.setup() : ({ changeOrders: {} } as unknown as Context);
+  });
+
+  describe.each(group.cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, c) => {
+    const cases = order.map((profile) => [`${profile} → ${expected(c, profile)}`, profile, expected(c, profile)] as const);
+    it.each(cases)('%s', async (_title, profile, status) => {
+      const request = await c.request(profile, ctx);
+      const response = await call(fx.users[profile].token, request);
+      if (status === 403 || status === 404) {
+        expect(response.status, JSON.stringify(response.body)).toBe(status);
+        expectRefusal(response, status, c.names);
+        // …and the level the caller has, which is what falls short.
+        if (status === 403) expect(response.body.detail).toMatch(new RegExp(`\\b${profile.split('+')[0]}\\b`));
+        return;
+      }
+      expect(response.status, JSON.stringify(response.body)).toBe(status);
+      c.check?.(response, profile, ctx);
+    });
+  });
+});
+
+describe('the matrix', () => {
+  it('covers every route of issue 3', async () => {
+    const { routes } = await import('../../shared/wiring/routes');
+    const covered = new Set(groups.flatMap((g) => g.cases.map((c) => c.route)));
+    const issue3 = routes.filter((r) => r.path.startsWith('/v1/projects/{projectId}')).map((r) => `${r.method} ${r.path}`);
+    expect(issue3.filter((route) => !covered.has(route))).toEqual([]);
+  });
+});

@@ -1,0 +1,433 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { openLocalIdp, type LocalIdp } from '../../infra/local/auth';
+import { startHttpServer, type LocalHttpServer } from '../../infra/local/http-server';
+import { freePort } from '../../infra/local/ports';
+import { db } from '../../shared/db/service';
+import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
+import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import { problemTypeBase } from '../../shared/http/problem';
+
+/**
+ * One project seen by every kind of member, for the permission-matrix and tenant-isolation
+ * tests: a general contractor's project, a vendor with contact users, a member per profile,
+ * and another company with its own project. Seeded with the entities; commitments are created
+ * through the API (see `createCommitment`) so they hold exactly what the routes write.
+ */
+
+export const profiles = [
+  'none',
+  'read_only',
+  'standard',
+  'admin',
+  'read_only+contact',
+  'standard+contact',
+  'read_only+G(create_po)',
+  'read_only+G(create_wo)',
+  'read_only+G(update_po)',
+  'read_only+G(update_po,update_wo)',
+  'read_only+G(create_po,create_wo)',
+  'standard+G(update_po,update_wo)',
+  'standard+private_list',
+  'not_a_member',
+  'other_company_admin',
+] as const;
+export type Profile = (typeof profiles)[number];
+
+interface ProfileSpec {
+  commitments: ToolLevel;
+  headContracts: ToolLevel;
+  granular?: GranularPermission[];
+  /** A user of the vendor, designated invoice contact on the fixture's commitments (and so on their private lists). */
+  contact?: true;
+  /** On the private list of the fixture's private commitments. */
+  privateList?: true;
+  /** A user of the general contractor who is not a member of the project. */
+  notMember?: true;
+  /** Admin of company B and of B's own project; nothing in A's. */
+  otherCompany?: true;
+}
+
+const specs: Record<Profile, ProfileSpec> = {
+  none: { commitments: 'none', headContracts: 'none' },
+  read_only: { commitments: 'read_only', headContracts: 'read_only' },
+  standard: { commitments: 'standard', headContracts: 'standard' },
+  admin: { commitments: 'admin', headContracts: 'admin' },
+  'read_only+contact': { commitments: 'read_only', headContracts: 'none', contact: true },
+  'standard+contact': { commitments: 'standard', headContracts: 'none', contact: true },
+  'read_only+G(create_po)': { commitments: 'read_only', headContracts: 'read_only', granular: ['create_purchase_order_contract'] },
+  'read_only+G(create_wo)': { commitments: 'read_only', headContracts: 'read_only', granular: ['create_work_order_contract'] },
+  'read_only+G(update_po)': { commitments: 'read_only', headContracts: 'read_only', granular: ['update_purchase_order_contract'] },
+  'read_only+G(update_po,update_wo)': {
+    commitments: 'read_only',
+    headContracts: 'read_only',
+    granular: ['update_purchase_order_contract', 'update_work_order_contract'],
+  },
+  'read_only+G(create_po,create_wo)': {
+    commitments: 'read_only',
+    headContracts: 'read_only',
+    granular: ['create_purchase_order_contract', 'create_work_order_contract'],
+  },
+  'standard+G(update_po,update_wo)': {
+    commitments: 'standard',
+    headContracts: 'standard',
+    granular: ['update_purchase_order_contract', 'update_work_order_contract'],
+    privateList: true,
+  },
+  'standard+private_list': { commitments: 'standard', headContracts: 'standard', privateList: true },
+  not_a_member: { commitments: 'none', headContracts: 'none', notMember: true },
+  other_company_admin: { commitments: 'admin', headContracts: 'admin', otherCompany: true },
+};
+
+export interface FixtureUser {
+  userId: string;
+  email: string;
+  name: string;
+  token: string;
+}
+
+export interface PermissionFixture {
+  companyId: string;
+  projectId: string;
+  /** The vendor company (and the project's vendor id). */
+  vendorId: string;
+  vendorName: string;
+  users: Record<Profile, FixtureUser>;
+  /** A second vendor user (a read_only member), never a contact: for adding contacts. */
+  spareVendorUser: FixtureUser;
+  /** A user of the general contractor, a read_only member: whose levels PUT …/members/{userId} changes. */
+  memberTarget: FixtureUser;
+  /** Company B: its own project, vendor and admin (the `other_company_admin` profile). */
+  other: { companyId: string; projectId: string; vendorId: string };
+  /** Users of the vendor designated invoice contacts. */
+  contactIds: string[];
+  /** Members put on private lists (not contacts). */
+  privateListIds: string[];
+}
+
+/** The local API Gateway with its own identity provider, as test/integration/http-api.test.ts starts it. */
+export interface TestApi {
+  server: LocalHttpServer;
+  idp: LocalIdp;
+  stop(): Promise<void>;
+}
+
+export async function startTestApi(): Promise<TestApi> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'permissions-'));
+  const idp = await openLocalIdp(dataDir);
+  const server = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
+  return {
+    server,
+    idp,
+    stop: async () => {
+      await server.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const slug = (profile: string) => profile.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+
+/** Seeds companies A and B, their projects, A's vendor and a user per profile; signs each a token. */
+export async function seedPermissionFixture(idp: LocalIdp, now = new Date()): Promise<PermissionFixture> {
+  const { Company, Project, User, Member, ProjectVendor } = db();
+  const createdAt = now.toISOString();
+  const run = randomUUID().slice(0, 8);
+  const companyId = `company-a-${run}`;
+  const vendorId = `vendor-a-${run}`;
+  const vendorName = 'Harbour Electrical Pty Ltd';
+  const projectId = `project-a-${run}`;
+  const other = { companyId: `company-b-${run}`, projectId: `project-b-${run}`, vendorId: `vendor-b-${run}` };
+
+  await Promise.all([
+    Company.create({ companyId, name: 'Northbeam Constructions', kind: 'general_contractor', createdAt }).go(),
+    Company.create({ companyId: vendorId, name: vendorName, kind: 'vendor', ownerCompanyId: companyId, createdAt }).go(),
+    Company.create({ companyId: other.companyId, name: 'Southgate Builders', kind: 'general_contractor', createdAt }).go(),
+    Company.create({ companyId: other.vendorId, name: 'Southgate Plumbing', kind: 'vendor', ownerCompanyId: other.companyId, createdAt }).go(),
+  ]);
+
+  const userOf = async (label: string, userCompanyId: string, companyRole: 'admin' | 'member'): Promise<FixtureUser> => {
+    const email = `${slug(label)}.${run}@example.test`;
+    const user = { userId: `user-${slug(label)}-${run}`, email, name: `Test ${label}` };
+    await User.create({ ...user, companyId: userCompanyId, companyRole, createdAt }).go();
+    return { ...user, token: await idp.signToken({ sub: user.userId, email, name: user.name }) };
+  };
+
+  const users = {} as Record<Profile, FixtureUser>;
+  for (const profile of profiles) {
+    const spec = specs[profile];
+    const userCompany = spec.otherCompany ? other.companyId : spec.contact ? vendorId : companyId;
+    users[profile] = await userOf(profile, userCompany, profile === 'admin' || spec.otherCompany ? 'admin' : 'member');
+  }
+  const spareVendorUser = await userOf('spare vendor user', vendorId, 'member');
+  const memberTarget = await userOf('member target', companyId, 'member');
+
+  await Promise.all([
+    Project.create({
+      ...defaultProjectSettings('en-AU'),
+      projectId,
+      companyId,
+      name: 'Harbour Tower',
+      number: 'HT-TEST',
+      timeZone: 'Australia/Sydney',
+      createdBy: users.admin.userId,
+      createdAt,
+    }).go(),
+    Project.create({
+      ...defaultProjectSettings('en-GB'),
+      projectId: other.projectId,
+      companyId: other.companyId,
+      name: 'Southgate Depot',
+      number: 'SD-1',
+      timeZone: 'Europe/London',
+      createdBy: users.other_company_admin.userId,
+      createdAt,
+    }).go(),
+    ProjectVendor.create({ projectId, vendorId, name: vendorName, createdAt }).go(),
+    ProjectVendor.create({ projectId: other.projectId, vendorId: other.vendorId, name: 'Southgate Plumbing', createdAt }).go(),
+    Member.create({ projectId: other.projectId, userId: users.other_company_admin.userId, commitments: 'admin', headContracts: 'admin', createdAt }).go(),
+    Member.create({ projectId, userId: spareVendorUser.userId, commitments: 'read_only', headContracts: 'none', createdAt }).go(),
+    Member.create({ projectId, userId: memberTarget.userId, commitments: 'read_only', headContracts: 'read_only', createdAt }).go(),
+    ...profiles
+      .filter((profile) => !specs[profile].notMember && !specs[profile].otherCompany)
+      .map((profile) => {
+        const { commitments, headContracts, granular } = specs[profile];
+        return Member.create({
+          projectId,
+          userId: users[profile].userId,
+          commitments,
+          headContracts,
+          ...(granular ? { granular } : {}),
+          createdAt,
+        }).go();
+      }),
+  ]);
+
+  return {
+    companyId,
+    projectId,
+    vendorId,
+    vendorName,
+    users,
+    spareVendorUser,
+    memberTarget,
+    other,
+    contactIds: profiles.filter((p) => specs[p].contact).map((p) => users[p].userId),
+    privateListIds: profiles.filter((p) => specs[p].privateList).map((p) => users[p].userId),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+/** Response bodies as the tests read them: JSON of any shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: Json;
+}
+
+export function client(api: TestApi) {
+  return async function call(token: string | undefined, request: ApiRequest): Promise<ApiResponse> {
+    const headers = new Headers(request.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (request.body !== undefined) headers.set('content-type', 'application/json');
+    const response = await fetch(`${api.server.url}${request.path}`, {
+      method: request.method,
+      headers,
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** Fails with the response's body in the message, which is what one needs to see when a seed step breaks. */
+export function expectStatus(response: ApiResponse, status: number, what: string): ApiResponse {
+  expect(response.status, `${what}: ${JSON.stringify(response.body)}`).toBe(status);
+  return response;
+}
+
+/** A refusal: problem+json of the given kind; for 403 the detail names the action. */
+export function expectRefusal(response: ApiResponse, status: 403 | 404, names?: RegExp) {
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ type: problemTypeBase + (status === 403 ? 'forbidden' : 'not-found'), status });
+  expect(typeof response.body.detail).toBe('string');
+  if (status === 403 && names) expect(response.body.detail).toMatch(names);
+}
+
+/** A fresh member of A's project (a user of the general contractor, read_only): something to remove. */
+export async function freshMember(fx: PermissionFixture): Promise<string> {
+  const { User, Member } = db();
+  const userId = `user-leaving-${randomUUID().slice(0, 8)}`;
+  const createdAt = new Date().toISOString();
+  await User.create({ userId, email: `${userId}@example.test`, name: 'Leaving Member', companyId: fx.companyId, createdAt }).go();
+  await Member.create({ projectId: fx.projectId, userId, commitments: 'read_only', headContracts: 'none', createdAt }).go();
+  return userId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commitments, through the API as the project's admin
+
+export type Call = ReturnType<typeof client>;
+
+export interface SovLineInput {
+  costCode?: string;
+  description: string;
+  scheduledValueCents?: number;
+  quantity?: string;
+  unitOfMeasure?: string;
+  unitPrice?: string;
+}
+
+export const amountLines: SovLineInput[] = [
+  { costCode: '16-100', description: 'Main switchboard and distribution boards', scheduledValueCents: 12_500_000 },
+  { costCode: '16-200', description: 'Cabling and containment', scheduledValueCents: 8_340_050 },
+];
+export const unitLines: SovLineInput[] = [
+  { costCode: '16-300', description: 'Conduit, 25 mm', quantity: '12.5', unitOfMeasure: 'm', unitPrice: '123.45' },
+  { costCode: '16-310', description: 'Cable tray fixings', quantity: '3', unitOfMeasure: 'ea', unitPrice: '33.33' },
+];
+
+export interface TestCommitment {
+  commitmentId: string;
+  number: string;
+  /** /v1/projects/{projectId}/commitments/{commitmentId} */
+  path: string;
+}
+
+let commitmentCounter = 0;
+export const freshNumber = (prefix = 'T') => `${prefix}-${String(++commitmentCounter).padStart(3, '0')}-${randomUUID().slice(0, 4)}`;
+
+/**
+ * A commitment of A's project as its admin creates it: the fixture's contacts designated, the
+ * private list set when private, SOV lines, and the SSOV enabled when asked.
+ */
+export async function createCommitment(
+  call: Call,
+  fx: PermissionFixture,
+  options: { private?: boolean; method?: 'amount' | 'unit'; type?: 'subcontract' | 'purchase_order'; ssov?: boolean; title?: string } = {},
+): Promise<TestCommitment> {
+  const admin = fx.users.admin.token;
+  const method = options.method ?? 'amount';
+  const number = freshNumber(options.private ? 'PRIV' : 'SC');
+  const created = await call(admin, {
+    method: 'POST',
+    path: `/v1/projects/${fx.projectId}/commitments`,
+    body: {
+      type: options.type ?? 'subcontract',
+      number,
+      title: options.title ?? `Electrical services ${number}`,
+      vendorId: fx.vendorId,
+      accountingMethod: method,
+      private: options.private ?? false,
+      privateUserIds: options.private ? fx.privateListIds : [],
+      invoiceContactIds: fx.contactIds,
+    },
+  });
+  expectStatus(created, 201, `create commitment ${number}`);
+  const commitment: TestCommitment = {
+    commitmentId: created.body.commitmentId,
+    number,
+    path: `/v1/projects/${fx.projectId}/commitments/${created.body.commitmentId}`,
+  };
+  await replaceSov(call, admin, commitment, method === 'unit' ? unitLines : amountLines);
+  if (options.ssov) {
+    const etag = await etagOf(call, fx, commitment.path);
+    expectStatus(
+      await call(admin, { method: 'PATCH', path: commitment.path, body: { ssovEnabled: true }, headers: { 'if-match': etag } }),
+      200,
+      `enable the SSOV of ${number}`,
+    );
+  }
+  return commitment;
+}
+
+/** The current ETag of a resource, read by the admin. */
+export async function etagOf(call: Call, fx: PermissionFixture, path: string): Promise<string> {
+  const response = expectStatus(await call(fx.users.admin.token, { method: 'GET', path }), 200, `GET ${path}`);
+  return response.headers.get('etag')!;
+}
+
+export async function replaceSov(call: Call, token: string, commitment: TestCommitment, lines: SovLineInput[]) {
+  const current = await call(token, { method: 'GET', path: `${commitment.path}/sov` });
+  expectStatus(current, 200, `GET SOV of ${commitment.number}`);
+  const response = await call(token, {
+    method: 'PUT',
+    path: `${commitment.path}/sov`,
+    body: { lines },
+    headers: { 'if-match': current.headers.get('etag')! },
+  });
+  return expectStatus(response, 200, `PUT SOV of ${commitment.number}`).body;
+}
+
+/** A pending change order on the commitment, created by the admin. */
+export async function createChangeOrder(call: Call, fx: PermissionFixture, commitment: TestCommitment, method: 'amount' | 'unit' = 'amount') {
+  const number = freshNumber('CO');
+  const line =
+    method === 'amount'
+      ? { kind: 'add', costCode: '16-900', description: 'Additional sub-main to level 12', amountCents: 485_000 }
+      : { kind: 'add', costCode: '16-900', description: 'Additional conduit', quantity: '4', unitOfMeasure: 'm', unitPrice: '123.45' };
+  const response = await call(fx.users.admin.token, {
+    method: 'POST',
+    path: `${commitment.path}/change-orders`,
+    body: { number, title: `Variation ${number}`, lines: [line] },
+  });
+  expectStatus(response, 201, `create change order ${number}`);
+  return { changeOrderId: response.body.changeOrderId as string, path: `${commitment.path}/change-orders/${response.body.changeOrderId}` };
+}
+
+/** A full allocation of the SSOV: each SOV line as two sub-lines adding up to it. */
+export async function fullAllocation(call: Call, fx: PermissionFixture, commitment: TestCommitment) {
+  const sov = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: `${commitment.path}/sov` }), 200, 'GET SOV').body;
+  return sov.lines.flatMap((line: { lineId: string; description: string; scheduledValueCents: number }) => {
+    const first = Math.floor(line.scheduledValueCents / 3);
+    return [
+      { parentLineId: line.lineId, description: `${line.description}: rough-in`, amountCents: first },
+      { parentLineId: line.lineId, description: `${line.description}: fit-off`, amountCents: line.scheduledValueCents - first },
+    ];
+  });
+}
+
+/**
+ * Brings a commitment's SSOV to `draft`-like (editable, fully allocated) or `under_review`, as
+ * the admin, whatever state earlier cases left it in.
+ */
+export async function ssovInState(call: Call, fx: PermissionFixture, commitment: TestCommitment, wanted: 'editable' | 'under_review') {
+  const admin = fx.users.admin.token;
+  const path = `${commitment.path}/ssov`;
+  const read = async () => expectStatus(await call(admin, { method: 'GET', path }), 200, `GET SSOV of ${commitment.number}`);
+  let ssov = await read();
+  if (ssov.body.status === 'approved') throw new Error(`the SSOV of ${commitment.number} is approved already`);
+  if (ssov.body.status === 'under_review' && wanted === 'editable') {
+    expectStatus(
+      await call(admin, { method: 'POST', path: `${path}/status`, body: { status: 'revise_and_resubmit', comment: 'Split the cabling by level.' } }),
+      200,
+      'send the SSOV back',
+    );
+    ssov = await read();
+  }
+  if (ssov.body.status !== 'under_review' && !ssov.body.fullyAllocated) {
+    const lines = await fullAllocation(call, fx, commitment);
+    expectStatus(await call(admin, { method: 'PUT', path, body: { lines }, headers: { 'if-match': ssov.headers.get('etag')! } }), 200, 'allocate the SSOV');
+    ssov = await read();
+  }
+  if (wanted === 'under_review' && ssov.body.status !== 'under_review') {
+    expectStatus(await call(admin, { method: 'POST', path: `${path}/status`, body: { status: 'under_review' } }), 200, 'submit the SSOV');
+    ssov = await read();
+  }
+  return ssov;
+}
