@@ -5,10 +5,9 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { db, dbService } from '../../shared/db/service';
-import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
 import {
-  mergeSettings,
   toMemberResponse,
   toProjectResponse,
   toSettingsResponse,

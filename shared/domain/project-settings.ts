@@ -1,4 +1,6 @@
 import type { Region } from './terminology';
+import type { FieldError } from '../http/problem';
+import type { SettingsPatch, StoredSettings } from '../api/projects';
 
 /**
  * What a new project starts with (DOMAIN.md): 10% retainage on completed work, none on
@@ -13,4 +15,48 @@ export function defaultProjectSettings(region: Region) {
     billingPeriods: { frequency: 'never' as const, startDay: 1, endDay: 31, dueDay: 25, autoInvites: false },
     region,
   };
+}
+
+/**
+ * The settings after a partial change: given fields replace, nested objects merge field by
+ * field, a null reminder removes it. Returns the merged settings or the fields that make them
+ * invalid together (a weekly period's days are ISO weekdays).
+ */
+export function mergeSettings(
+  current: StoredSettings,
+  patch: SettingsPatch,
+): { settings: StoredSettings; errors: FieldError[] } {
+  const { reminderDaysBeforeDue: reminder, ...billingPatch } = patch.billingPeriods ?? {};
+  const { reminderDaysBeforeDue: currentReminder, ...currentBilling } = current.billingPeriods;
+  const reminderDays = reminder === undefined ? currentReminder : (reminder ?? undefined);
+  const settings: StoredSettings = {
+    timeZone: patch.timeZone ?? current.timeZone,
+    region: patch.region ?? current.region,
+    retainage: { ...current.retainage, ...definedOnly(patch.retainage ?? {}) },
+    overbillingAllowed: patch.overbillingAllowed ?? current.overbillingAllowed,
+    defaultInvoiceType: patch.defaultInvoiceType ?? current.defaultInvoiceType,
+    notifyContactsOnApproval: patch.notifyContactsOnApproval ?? current.notifyContactsOnApproval,
+    billingPeriods: {
+      ...currentBilling,
+      ...definedOnly(billingPatch),
+      ...(reminderDays === undefined ? {} : { reminderDaysBeforeDue: reminderDays }),
+    },
+  };
+  const errors: FieldError[] = [];
+  if (settings.billingPeriods.frequency === 'weekly') {
+    for (const day of ['startDay', 'endDay', 'dueDay'] as const) {
+      if (settings.billingPeriods[day] > 7) {
+        errors.push({
+          location: 'body',
+          field: `billingPeriods.${day}`,
+          message: `A weekly billing period’s ${day} is an ISO weekday from 1 (Monday) to 7 (Sunday); it is ${settings.billingPeriods[day]}.`,
+        });
+      }
+    }
+  }
+  return { settings, errors };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
