@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../db/entities/commitment';
+import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
 
 /** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
 export const percentString = z

@@ -5,7 +5,7 @@ import type { Project } from '../db/entities/project';
 import type { Member } from '../db/entities/member';
 import type { User } from '../db/entities/user';
 import type { Company } from '../db/entities/company';
-import { billingFrequencies, defaultInvoiceTypes } from '../db/entities/project';
+import { billingFrequencies, defaultInvoiceTypes } from '../domain/project-settings';
 import { granularPermissions, toolLevels } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 import { pageQuery } from '../http/cursor';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { accountingMethods } from '../db/entities/commitment';
-import { changeOrderStatuses } from '../db/entities/change-order';
+import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
 import { commitmentPath } from './commitments';
 
 /** Most lines an SOV holds: they live in one item (400 KB), with room to spare. */

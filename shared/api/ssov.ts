@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { ssovStatuses } from '../db/entities/commitment';
+import { ssovStatuses } from '../domain/commitments';
 import { ssovTargetStatuses } from '../domain/ssov';
 
 export const ssovPath = z.object({ projectId: z.string().min(1), commitmentId: z.string().min(1) });

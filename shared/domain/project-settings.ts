@@ -2,6 +2,11 @@ import type { Region } from './terminology';
 import type { FieldError } from '../http/problem';
 import type { SettingsPatch, StoredSettings } from '../api/projects';
 
+export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
+export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
+/** `none` makes an invite required before a contact may invoice (DOMAIN.md, Invite to Bill). */
+export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
+
 /**
  * What a new project starts with (DOMAIN.md): 10% retainage on completed work, none on
  * stored materials, no overbilling, monthly periods 1st → month end, due on the 25th.

@@ -8,7 +8,7 @@
  * contract sum and the net change by change orders can both be read off the lines. Value
  * figures of a line a change order touched change only through change orders.
  */
-import type { accountingMethods } from '../db/entities/commitment';
+import type { accountingMethods } from './commitments';
 import {
   MoneyError,
   addCents,

@@ -5,7 +5,7 @@
  * SOV after approval shows up as new remaining amounts (and sub-lines of removed lines as orphans).
  */
 
-import type { ssovStatuses } from '../db/entities/commitment';
+import type { ssovStatuses } from './commitments';
 import { addCents, formatCents } from './money';
 
 export type SsovStatus = (typeof ssovStatuses)[number];

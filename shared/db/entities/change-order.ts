@@ -1,7 +1,8 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
+import { changeOrderStatuses } from '../../domain/commitments';
 
-export const changeOrderStatuses = ['pending', 'approved', 'void'] as const;
+
 
 /**
  * A change order on a commitment. Each line either adds an SOV line or adjusts an existing

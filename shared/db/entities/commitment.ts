@@ -1,10 +1,6 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
-
-export const commitmentTypes = ['subcontract', 'purchase_order'] as const;
-export const commitmentStatuses = ['draft', 'out_for_bid', 'out_for_signature', 'approved', 'complete', 'terminated', 'void'] as const;
-export const accountingMethods = ['amount', 'unit'] as const;
-export const ssovStatuses = ['draft', 'under_review', 'revise_and_resubmit', 'approved'] as const;
+import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../../domain/commitments';
 
 /**
  * A subcontract or purchase order to one vendor. Its SOV lives in the `Sov` item; the sums

@@ -1,11 +1,9 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
 import { regions } from '../../domain/terminology';
+import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-settings';
 
-export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
-export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
-/** `none` makes an invite required before a contact may invoice (DOMAIN.md, Invite to Bill). */
-export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
+
 
 /** A construction project, owned by one company, with its invoicing settings. */
 export const Project = new Entity({

@@ -1,6 +1,6 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
-import { ssovStatuses } from './commitment';
+import { ssovStatuses } from '../../domain/commitments';
 
 /**
  * The subcontractor's own breakdown of each SOV line: sub-lines that must add up exactly to
