@@ -1,5 +1,6 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
+import { retainageAttribute } from '../attributes';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../../domain/commitments';
 
 /**
@@ -24,16 +25,7 @@ export const Commitment = new Entity({
     estimatedCompletionDate: { type: 'string' },
     actualCompletionDate: { type: 'string' },
     accountingMethod: { type: accountingMethods, required: true },
-    retainage: {
-      type: 'map',
-      required: true,
-      properties: {
-        workPercent: { type: 'string', required: true },
-        workEnabled: { type: 'boolean', required: true },
-        materialsPercent: { type: 'string', required: true },
-        materialsEnabled: { type: 'boolean', required: true },
-      },
-    },
+    retainage: retainageAttribute,
     private: { type: 'boolean', required: true },
     privateUserIds: { type: 'list', items: { type: 'string' }, required: true },
     invoiceContactIds: { type: 'list', items: { type: 'string' }, required: true },

@@ -1,5 +1,6 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
+import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';
 import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-settings';
 
@@ -15,17 +16,8 @@ export const Project = new Entity({
     number: { type: 'string', required: true },
     timeZone: { type: 'string', required: true },
     region: { type: regions, required: true },
-    /** Default retainage for new commitments; percentages are exact decimal strings ("10", "7.5"). */
-    retainage: {
-      type: 'map',
-      required: true,
-      properties: {
-        workPercent: { type: 'string', required: true },
-        workEnabled: { type: 'boolean', required: true },
-        materialsPercent: { type: 'string', required: true },
-        materialsEnabled: { type: 'boolean', required: true },
-      },
-    },
+    /** Default retainage for new commitments. */
+    retainage: retainageAttribute,
     overbillingAllowed: { type: 'boolean', required: true },
     defaultInvoiceType: { type: defaultInvoiceTypes, required: true },
     /** Email the contacts when their invoice is approved. */
