@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
 import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -377,4 +378,4 @@ export const handler = httpRouter({
     }
     return { body: toCommitmentResponse(updated), headers: { etag: etagFor(updated.version) } };
   },
-});
+}, { idempotency: idempotencyKey });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
@@ -188,7 +189,7 @@ export const handler = httpRouter({
     }
     return { status: 204 };
   },
-});
+}, { idempotency: idempotencyKey });
 
 interface Levels {
   commitments: ToolLevel;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems, type HttpProblem } from '../../shared/http/problem';
 import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
@@ -316,7 +317,7 @@ export const handler = httpRouter({
     await current();
     return patchChangeOrder(key, expected, (patch) => withFields(patch.set({ updatedAt: now }), fields), current);
   },
-});
+}, { idempotency: idempotencyKey });
 
 type ChangeOrderPatch = ReturnType<ReturnType<typeof db>['ChangeOrder']['patch']>;
 

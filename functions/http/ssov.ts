@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
@@ -250,4 +251,4 @@ export const handler = httpRouter({
     if (write.removeReviewComment) delete merged.reviewComment;
     return reply(view(path.projectId, path.commitmentId, merged, parents));
   },
-});
+}, { idempotency: idempotencyKey });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { isConditionalFailure } from '../../shared/http/etag';
@@ -141,4 +142,4 @@ export const handler = httpRouter({
       ...(created ? { headers: { location: `/v1/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(user.userId)}` } } : {}),
     };
   },
-});
+}, { idempotency: idempotencyKey });

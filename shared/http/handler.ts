@@ -12,7 +12,6 @@ import { logger } from '../logger';
 import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
 import { HttpProblem, problems, type FieldError } from './problem';
-import { idempotencyKey, idempotencyProblem } from './idempotency';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -57,9 +56,18 @@ type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
  * The one way to write an HTTP handler: the route's declaration (by operationId) drives
  * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
  */
+/**
+ * What a module adds to the chain. `idempotency` (shared/http/idempotency.ts) is passed in by
+ * modules that serve POSTs, so functions without POSTs do not bundle its DynamoDB client.
+ */
+export interface ChainOptions {
+  idempotency?: () => MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
+}
+
 export function httpHandler<Op extends OperationId>(
   operationId: Op,
   handle: (input: HttpInput<Op>) => Promise<Reply>,
+  options: ChainOptions = {},
 ) {
   const route = routeFor(operationId);
   return middy<HttpEvent, HttpResult, Error, Context>()
@@ -70,7 +78,7 @@ export function httpHandler<Op extends OperationId>(
     .use(bodyLimit())
     .use(route.request?.body ? [httpJsonBodyParser()] : [])
     .use(authorizeAndValidate(route))
-    .use(route.method === 'POST' ? [idempotencyKey()] : [])
+    .use(route.method === 'POST' && options.idempotency ? [options.idempotency()] : [])
     .handler(async (event: ParsedEvent, context) => {
       const parsed = event[parsedKey]!;
       const reply = await handle({
@@ -140,10 +148,16 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   };
 }
 
+/** Errors of libraries in the chain that mean a client-side problem, by name (no import needed). */
+const problemsByErrorName: Record<string, () => HttpProblem> = {
+  IdempotencyAlreadyInProgressError: problems.idempotencyInProgress,
+  IdempotencyValidationError: problems.idempotencyKeyReused,
+};
+
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  const idempotency = idempotencyProblem(error);
-  if (idempotency) return idempotency;
+  const known = problemsByErrorName[(error as Error | null)?.name ?? ''];
+  if (known) return known();
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'
@@ -195,16 +209,16 @@ type OperationHandlers = { [Op in OperationId]?: (input: HttpInput<Op>) => Promi
  * One Lambda serving several routes: each operation gets its own `httpHandler` chain, and the
  * event's routeKey (`GET /v1/projects/{projectId}`) picks it, as API Gateway routed it.
  */
-export function httpRouter(handlers: OperationHandlers) {
+export function httpRouter(handlers: OperationHandlers, options: ChainOptions = {}) {
   const byRouteKey = new Map<string, ReturnType<typeof httpHandler>>();
   for (const [operationId, handle] of Object.entries(handlers)) {
     const route = routeFor(operationId as OperationId);
-    byRouteKey.set(`${route.method} ${route.path}`, httpHandler(operationId as OperationId, handle as never));
+    byRouteKey.set(`${route.method} ${route.path}`, httpHandler(operationId as OperationId, handle as never, options));
   }
   const handler = async (event: HttpEvent, context: Context) => {
     const chain = byRouteKey.get(event.routeKey);
     if (!chain) throw new Error(`no operation for route ${event.routeKey}`);
     return chain(event, context);
   };
-  return Object.assign(handler, { operations: Object.keys(handlers) as OperationId[] });
+  return Object.assign(handler, { operations: Object.keys(handlers) as OperationId[], idempotent: Boolean(options.idempotency) });
 }

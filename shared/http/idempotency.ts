@@ -5,7 +5,6 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { config } from '../config';
 import { tableKeys, ttlAttribute } from '../db/keys';
-import { HttpProblem } from './problem';
 import type { HttpEvent, HttpResult } from './handler';
 
 /** How long a POST's answer is kept for replays of the same Idempotency-Key. */
@@ -41,16 +40,4 @@ export function idempotencyKey(): Middleware {
     after: (request) => (active(request.event) ? middleware().after?.(request) : undefined),
     onError: (request) => (active(request.event) ? middleware().onError?.(request) : undefined),
   };
-}
-
-/** Powertools' refusals, as problems a client can act on. */
-export function idempotencyProblem(error: unknown): HttpProblem | undefined {
-  switch ((error as Error | null)?.name) {
-    case 'IdempotencyAlreadyInProgressError':
-      return new HttpProblem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-    case 'IdempotencyValidationError':
-      return new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request body; use a new key.');
-    default:
-      return undefined;
-  }
 }

@@ -25,6 +25,8 @@ describe('declarations', () => {
       // A router (httpRouter) lists its operations; a single-route module (httpHandler) serves one.
       if (module.handler.operations) expect([...module.handler.operations].sort(), name).toEqual(mapped);
       else expect(mapped, name).toHaveLength(1);
+      // POSTs create or send: their modules must honour Idempotency-Key.
+      if (routes.some((r) => r.function === name && r.method === 'POST')) expect(module.handler.idempotent, name).toBe(true);
     }
   });
 
