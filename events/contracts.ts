@@ -24,8 +24,29 @@ export const emailRequested = z.object({
 });
 export type EmailRequested = z.infer<typeof emailRequested>;
 
+/** Invites were written for these commitments of an open period: email each contact once. */
+export const invitesSent = z.object({
+  projectId: z.string().min(1),
+  billingPeriodId: z.string().min(1),
+  /** Commitments whose invites to email (at most one PutEvents entry's worth; larger sends are split). */
+  commitmentIds: z.array(z.string().min(1)).min(1).max(500),
+  /** `invite` for the first email, `reminder` for the reminder before the due date. */
+  kind: z.enum(['invite', 'reminder']),
+});
+export type InvitesSent = z.infer<typeof invitesSent>;
+
+/** A billing period opened (manually or by the billing cycle). */
+export const billingPeriodOpened = z.object({
+  projectId: z.string().min(1),
+  billingPeriodId: z.string().min(1),
+  source: z.enum(['manual', 'automatic']),
+});
+export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
+  'invites.sent': invitesSent,
+  'billing-period.opened': billingPeriodOpened,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

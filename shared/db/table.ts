@@ -8,6 +8,8 @@ import { Commitment, CommitmentNumber } from './entities/commitment';
 import { Sov } from './entities/sov';
 import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
+import { BillingPeriod } from './entities/billing-period';
+import { Invite } from './entities/invite';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -23,6 +25,8 @@ export const entities = {
   Sov,
   ChangeOrder,
   Ssov,
+  BillingPeriod,
+  Invite,
 };
 
 export interface TableDefinition {

@@ -21,4 +21,18 @@ export const eventRules = [
     target: 'sendEmail',
     description: 'Every email the product sends goes through one idempotent sender',
   },
+  {
+    name: 'invite-emails',
+    source: eventSource,
+    detailType: 'invites.sent',
+    target: 'inviteEmails',
+    description: 'Emails each invoice contact of the invited commitments, once per invite and kind',
+  },
+  {
+    name: 'automatic-invites',
+    source: eventSource,
+    detailType: 'billing-period.opened',
+    target: 'automaticInvites',
+    description: 'Sends invites for an automatic period when the project asks for it',
+  },
 ] as const satisfies readonly EventRuleDefinition[];

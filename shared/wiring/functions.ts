@@ -74,6 +74,34 @@ export const functions = {
     description: 'Subcontractor schedules of values and their review',
     grants: ['table:read', 'table:write'],
   },
+  billingPeriods: {
+    entry: 'functions/http/billing-periods.ts',
+    description: 'Billing periods: list, current, create, edit, close, delete',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  invites: {
+    entry: 'functions/http/invites.ts',
+    description: 'Invites to bill: send for the open period, list with counts, accept or decline',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  inviteEmails: {
+    entry: 'functions/events/invite-emails.ts',
+    description: 'invites.sent events: one email per invoice contact, idempotent, status on the invite',
+    grants: ['table:read', 'table:write', 'email:send'],
+    timeoutSeconds: 300,
+  },
+  automaticInvites: {
+    entry: 'functions/events/automatic-invites.ts',
+    description: 'billing-period.opened events: invites every eligible commitment when the project has automatic invites',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 120,
+  },
+  inviteReminders: {
+    entry: 'functions/scheduled/invite-reminders.ts',
+    description: 'Scheduled: reminders before the due date to invited contacts who have not submitted',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 300,
+  },
   sendEmail: {
     entry: 'functions/events/send-email.ts',
     description: 'email.requested events: sends one email through SES v2, once per email id',
@@ -82,7 +110,7 @@ export const functions = {
   },
   billingCycle: {
     entry: 'functions/scheduled/billing-cycle.ts',
-    description: 'Scheduled: finds projects whose next automatic billing period is due',
+    description: 'Scheduled: creates each project’s next automatic billing period when it is due, exactly once',
     grants: ['table:read', 'table:write', 'events:put'],
     timeoutSeconds: 300,
   },

@@ -6,6 +6,8 @@ import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
 import { sovRoutes } from '../api/sov';
 import { ssovRoutes } from '../api/ssov';
+import { billingPeriodRoutes } from '../api/billing-periods';
+import { inviteRoutes } from '../api/invites';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -21,6 +23,8 @@ export const routes = [
   ...commitmentRoutes,
   ...sovRoutes,
   ...ssovRoutes,
+  ...billingPeriodRoutes,
+  ...inviteRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

@@ -22,6 +22,14 @@ export const schedules = [
     target: 'billingCycle',
     description: 'Creates each project’s next automatic billing period when it is due',
   },
+  {
+    name: 'invite-reminders',
+    // Hourly: each project's reminder goes out on its own local day, whatever its time zone.
+    cron: '5 * * * *',
+    timezone: 'UTC',
+    target: 'inviteReminders',
+    description: 'Reminds invited contacts who have not submitted, N days before the due date',
+  },
 ] as const satisfies readonly ScheduleDefinition[];
 
 /** `m h dom mon dow` → EventBridge Scheduler's `cron(m h dom mon dow year)`, where one of dom/dow must be `?`. */

@@ -36,6 +36,9 @@ export const Project = new Entity({
         reminderDaysBeforeDue: { type: 'number' },
       },
     },
+    /** Bumped by every change to the project's billing periods, in the same transaction (see BillingPeriod). */
+    periodsVersion: { type: 'number', required: true, default: () => 0 },
+    openBillingPeriodId: { type: 'string' },
     /** When the next automatic billing period opens (ISO instant); absent when frequency is `never`. */
     nextBillingPeriodAt: { type: 'string' },
     createdBy: { type: 'string', required: true, readOnly: true },
