@@ -42,6 +42,7 @@ export const handler = httpRouter({
       ...settings,
       createdBy: caller.userId,
       version: 1,
+      periodsVersion: 0,
       createdAt: now,
     };
     // The project and its first admin together: a project nobody administers must never exist.
