@@ -9,6 +9,7 @@ import { routes } from '../../shared/wiring/routes';
 import { freePort } from '../../infra/local/ports';
 import { localAudience, localIssuer, localUserId } from '../../infra/local/auth';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../infra/local/runtime';
+import { expectFetchedProblem } from '../support/api-client';
 
 /**
  * The whole local stack as `npm start` runs it (DynamoDB Local on disk, the event bus, Step
@@ -51,14 +52,6 @@ afterAll(async () => {
 const api = (pathname: string, init: RequestInit = {}) => fetch(`${runtime!.apiUrl}${pathname}`, init);
 const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
 
-async function expectProblem(response: Response, status: number, slug: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toBe(problemJson);
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ type: `https://progress-claims.dev/problems/${slug}`, status, title: expect.any(String), detail: expect.any(String) });
-  return body;
-}
-
 describe('local stack over HTTP', () => {
   it('answers GET /health with JSON, a request id, and logs one line for it', async () => {
     const response = await api('/health');
@@ -72,7 +65,7 @@ describe('local stack over HTTP', () => {
   it('refuses GET /v1/me without a token: 401 problem+json with a Bearer challenge', async () => {
     const response = await api('/v1/me');
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
-    expect(await expectProblem(response, 401, 'unauthorized')).toMatchObject({ detail: 'No bearer token' });
+    expect(await expectFetchedProblem(response, 401, 'unauthorized')).toMatchObject({ detail: 'No bearer token' });
   });
 
   it('answers GET /v1/me for a seeded user with their project and levels', async () => {
@@ -105,10 +98,10 @@ describe('local stack over HTTP', () => {
       .sign(privateKey);
     const forged = await api('/v1/me', { headers: bearer(foreign) });
     expect(forged.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
-    expect(await expectProblem(forged, 401, 'unauthorized')).toMatchObject({ detail: 'Token signature invalid' });
+    expect(await expectFetchedProblem(forged, 401, 'unauthorized')).toMatchObject({ detail: 'Token signature invalid' });
 
     const expired = await api('/v1/me', { headers: bearer(await runtime!.idp.signToken(priya, '-1m')) });
-    expect(await expectProblem(expired, 401, 'unauthorized')).toMatchObject({ detail: 'Token expired' });
+    expect(await expectFetchedProblem(expired, 401, 'unauthorized')).toMatchObject({ detail: 'Token expired' });
   });
 
   it('serves the public signing keys at /.well-known/jwks.json', async () => {
@@ -117,27 +110,27 @@ describe('local stack over HTTP', () => {
   });
 
   it('answers an unknown route with 404 and a known path with another method with 405 and Allow', async () => {
-    await expectProblem(await api('/v1/nothing-here'), 404, 'not-found');
+    await expectFetchedProblem(await api('/v1/nothing-here'), 404, 'not-found');
 
     const jwtRoute = routes.find((route) => route.auth === 'jwt')!;
     const allowed: string[] = routes.filter((route) => route.path === jwtRoute.path).map((route) => route.method);
     const other = (['DELETE', 'PUT', 'POST', 'PATCH', 'GET'] as const).find((method) => !allowed.includes(method))!;
     const response = await api(jwtRoute.path, { method: other, headers: bearer(token) });
     expect(response.headers.get('allow')).toBe([...new Set(allowed)].sort().join(', '));
-    await expectProblem(response, 405, 'method-not-allowed');
+    await expectFetchedProblem(response, 405, 'method-not-allowed');
   });
 
   it('answers a malformed JSON body with 400 and a body of another content type with 415', async () => {
     const bodyRoute = routes.find((route) => route.operationId === 'updateMe')!;
     const send = (contentType: string, body: string) =>
       api(bodyRoute.path, { method: bodyRoute.method, headers: { ...bearer(token), 'content-type': contentType, 'if-match': '"1"' }, body });
-    await expectProblem(await send('application/json', '{"name": '), 400, 'malformed-json');
-    await expectProblem(await send('text/plain', 'name=Priya'), 415, 'unsupported-media-type');
+    await expectFetchedProblem(await send('application/json', '{"name": '), 400, 'malformed-json');
+    await expectFetchedProblem(await send('text/plain', 'name=Priya'), 415, 'unsupported-media-type');
   });
 
   it('refuses a body over 10 MiB with 413 before reading it, declared or streamed', async () => {
     const declared = await api('/v1/me', { method: 'PATCH', headers: { ...bearer(token), 'content-type': 'application/json' }, body: Buffer.alloc(11 * 1024 * 1024, 0x20) });
-    await expectProblem(declared, 413, 'payload-too-large');
+    await expectFetchedProblem(declared, 413, 'payload-too-large');
 
     // Chunked, with no content-length: the limit bites while the body is being read.
     const streamed = await new Promise<{ status: number; contentType: string | undefined }>((resolve, reject) => {

@@ -1,18 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  client,
-  expectRefusal,
-  expectStatus,
-  seedPermissionFixture,
-  startTestApi,
-  type ApiRequest,
-  type ApiResponse,
-  type Json,
-  type PermissionFixture,
-  type Profile,
-  type TestApi,
-} from '../support/permission-fixtures';
-import { problemTypeBase } from '../../shared/http/problem';
+import { expectProblem, expectRefusal, expectStatus, fieldsOf, ifMatch, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
+import { startFixtureApi, type PermissionFixture, type Profile } from '../support/permission-fixtures';
 
 /**
  * Change orders through the local API Gateway against DynamoDB Local: pending ones are priced
@@ -21,7 +9,7 @@ import { problemTypeBase } from '../../shared/http/problem';
  */
 let api: TestApi;
 let fixture: PermissionFixture;
-let call: ReturnType<typeof client>;
+let call: Call;
 
 const as = (profile: Profile, request: ApiRequest) => call(fixture.users[profile].token, request);
 const base = (commitmentId: string, projectId = fixture.projectId) => `/v1/projects/${projectId}/commitments/${commitmentId}`;
@@ -42,23 +30,12 @@ async function commitmentWithLines(accountingMethod: 'amount' | 'unit', lines: u
 
 const createCo = (commitmentId: string, body: unknown, profile: Profile = 'admin') => as(profile, { method: 'POST', path: cosPath(commitmentId), body });
 const patchCo = (commitmentId: string, changeOrderId: string, body: unknown, etag: string | undefined, profile: Profile = 'admin') =>
-  as(profile, { method: 'PATCH', path: `${cosPath(commitmentId)}/${changeOrderId}`, body, headers: etag ? { 'if-match': etag } : {} });
+  as(profile, { method: 'PATCH', path: `${cosPath(commitmentId)}/${changeOrderId}`, body, headers: ifMatch(etag) });
 const getSov = (commitmentId: string) => as('admin', { method: 'GET', path: `${base(commitmentId)}/sov` });
 const getCommitment = (commitmentId: string) => as('admin', { method: 'GET', path: base(commitmentId) });
 
-function expectProblem(response: ApiResponse, status: number, slug: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: problemTypeBase + slug, status });
-  return response.body;
-}
-
-const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
-
 beforeAll(async () => {
-  api = await startTestApi();
-  fixture = await seedPermissionFixture(api.idp);
-  call = client(api);
+  ({ api, fx: fixture, call } = await startFixtureApi());
 });
 
 afterAll(async () => {
@@ -128,7 +105,7 @@ describe('amount-based change orders', () => {
       ],
     });
     const body = expectProblem(response, 400, 'validation');
-    expect(fields(body)).toEqual([
+    expect(fieldsOf(body)).toEqual([
       'lines.0.quantity',
       'lines.0.unitOfMeasure',
       'lines.0.unitPrice',
@@ -137,9 +114,9 @@ describe('amount-based change orders', () => {
       'lines.1.amountCents',
     ]);
     const unknown = await createCo(commitmentId, { number: 'CO-X', title: 'Wrong', lines: [{ kind: 'adjust', lineId: 'no-such-line', amountCents: 5 }] });
-    expect(fields(expectProblem(unknown, 400, 'validation'))).toEqual(['lines.0.lineId']);
+    expect(fieldsOf(expectProblem(unknown, 400, 'validation'))).toEqual(['lines.0.lineId']);
     const kind = await createCo(commitmentId, { number: 'CO-X', title: 'Wrong', lines: [{ kind: 'remove', lineId: slab }] });
-    expect(fields(expectProblem(kind, 400, 'validation'))).toEqual(['lines.0.kind']);
+    expect(fieldsOf(expectProblem(kind, 400, 'validation'))).toEqual(['lines.0.kind']);
   });
 
   it('an adjustment that would make a line negative is a 409 naming the line', async () => {
@@ -156,7 +133,7 @@ describe('amount-based change orders', () => {
     }
     expectProblem(await patchCo(commitmentId, changeOrderId, { status: 'approved' }, undefined), 428, 'precondition-required');
     expectProblem(await patchCo(commitmentId, changeOrderId, { status: 'approved' }, '"7"'), 412, 'precondition-failed');
-    expect(fields(expectProblem(await patchCo(commitmentId, changeOrderId, { status: 'approved', title: 'x' }, '"1"'), 400, 'validation'))).toEqual([
+    expect(fieldsOf(expectProblem(await patchCo(commitmentId, changeOrderId, { status: 'approved', title: 'x' }, '"1"'), 400, 'validation'))).toEqual([
       'status',
     ]);
   });
@@ -305,7 +282,7 @@ describe('amount-based change orders', () => {
     // A cursor replayed against another commitment's list is refused.
     const other = await commitmentWithLines('amount', []);
     const replay = await as('admin', { method: 'GET', path: `${cosPath(other.commitmentId)}?cursor=${encodeURIComponent(first.body.nextCursor)}` });
-    expect(fields(expectProblem(replay, 400, 'validation'))).toEqual(['cursor']);
+    expect(fieldsOf(expectProblem(replay, 400, 'validation'))).toEqual(['cursor']);
   });
 });
 
@@ -316,7 +293,7 @@ describe('unit-based change orders', () => {
     ]);
     const tray = sov.lines[0].lineId;
     const wrong = await createCo(commitmentId, { number: 'U-0', title: 'By amount', lines: [{ kind: 'adjust', lineId: tray, amountCents: 5 }] });
-    expect(fields(expectProblem(wrong, 400, 'validation'))).toEqual(['lines.0.amountCents', 'lines.0.quantity']);
+    expect(fieldsOf(expectProblem(wrong, 400, 'validation'))).toEqual(['lines.0.amountCents', 'lines.0.quantity']);
 
     const created = await createCo(commitmentId, {
       number: 'U-1',

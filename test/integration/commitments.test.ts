@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
-import { problemTypeBase } from '../../shared/http/problem';
-import {
-  client,
-  expectStatus,
-  seedPermissionFixture,
-  startTestApi,
-  type ApiResponse,
-  type FixtureUser,
-  type Json,
-  type PermissionFixture,
-  type TestApi,
-} from '../support/permission-fixtures';
+import { expectProblem, expectStatus, fieldsOf, ifMatch, notFoundBody, type Call, type Json, type TestApi } from '../support/api-client';
+import { startFixtureApi, type FixtureUser, type PermissionFixture } from '../support/permission-fixtures';
 
 /**
  * Commitments through the local API Gateway against DynamoDB Local: unique numbers (also
@@ -21,7 +11,7 @@ import {
  */
 let api: TestApi;
 let fx: PermissionFixture;
-let call: ReturnType<typeof client>;
+let call: Call;
 /** A vendor user who is not a member of the project. */
 let outsider: FixtureUser;
 /** A member who is a user of the project's second vendor. */
@@ -31,9 +21,7 @@ const otherVendor = { vendorId: 'vendor-sparks', name: 'Sparks Plumbing' };
 const secondProjectId = 'project-a-second';
 
 beforeAll(async () => {
-  api = await startTestApi();
-  call = client(api);
-  fx = await seedPermissionFixture(api.idp);
+  ({ api, fx, call } = await startFixtureApi());
   const { Company, User, Member, Project, ProjectVendor } = db();
   const createdAt = new Date().toISOString();
   const userOf = async (userId: string, companyId: string): Promise<FixtureUser> => {
@@ -72,22 +60,13 @@ const create = (user: FixtureUser, body: Record<string, unknown>, projectId = fx
 const get = (user: FixtureUser, commitmentId: string, projectId = fx.projectId) =>
   call(user.token, { method: 'GET', path: `${base(projectId)}/${commitmentId}` });
 const patch = (user: FixtureUser, commitmentId: string, body: Record<string, unknown>, etag?: string | null) =>
-  call(user.token, { method: 'PATCH', path: `${base()}/${commitmentId}`, body, headers: etag ? { 'if-match': etag } : {} });
+  call(user.token, { method: 'PATCH', path: `${base()}/${commitmentId}`, body, headers: ifMatch(etag) });
 const list = (user: FixtureUser, query: Record<string, string> = {}, projectId = fx.projectId) =>
   call(user.token, { method: 'GET', path: `${base(projectId)}?${new URLSearchParams(query)}` });
 
 async function created(body: Record<string, unknown>, user = fx.users.admin): Promise<Json> {
   return expectStatus(await create(user, body), 201, `create ${String(body.number)}`).body;
 }
-
-function expectProblem(response: ApiResponse, status: number, slug: string): Json {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: problemTypeBase + slug, status });
-  return response.body;
-}
-
-const fields = (problem: Json): string[] => (problem.errors ?? []).map((e: { field: string }) => e.field);
 
 /** Every page of a list, following nextCursor. */
 async function allPages(user: FixtureUser, query: Record<string, string>) {
@@ -152,7 +131,7 @@ describe('create', () => {
     await created({ number: 'DUP-1' });
     for (const number of ['DUP-1', 'dup-1', '  Dup-1  ']) {
       const problem = expectProblem(await create(fx.users.admin, { number }), 409, 'conflict');
-      expect(fields(problem)).toEqual(['number']);
+      expect(fieldsOf(problem)).toEqual(['number']);
       expect(problem.detail).toContain('already used');
     }
   });
@@ -168,10 +147,10 @@ describe('create', () => {
 
   it('validates the vendor, the contacts and unit-based retainage, naming the fields', async () => {
     let problem = expectProblem(await create(fx.users.admin, { number: 'V-1', vendorId: 'no-such-vendor' }), 400, 'validation');
-    expect(fields(problem)).toEqual(['vendorId']);
+    expect(fieldsOf(problem)).toEqual(['vendorId']);
     // A vendor company of A that is not a vendor of this project.
     problem = expectProblem(await create(fx.users.admin, { number: 'V-1', vendorId: fx.other.vendorId }), 400, 'validation');
-    expect(fields(problem)).toEqual(['vendorId']);
+    expect(fieldsOf(problem)).toEqual(['vendorId']);
 
     const [contact] = fx.contactIds;
     problem = expectProblem(
@@ -183,10 +162,10 @@ describe('create', () => {
       'validation',
     );
     // Not a member of the project; a user of another vendor; a user of the general contractor.
-    expect(fields(problem)).toEqual(['invoiceContactIds.1', 'invoiceContactIds.2', 'invoiceContactIds.3']);
+    expect(fieldsOf(problem)).toEqual(['invoiceContactIds.1', 'invoiceContactIds.2', 'invoiceContactIds.3']);
 
     problem = expectProblem(await create(fx.users.admin, { number: 'V-1', privateUserIds: [outsider.userId] }), 400, 'validation');
-    expect(fields(problem)).toEqual(['privateUserIds.0']);
+    expect(fieldsOf(problem)).toEqual(['privateUserIds.0']);
 
     problem = expectProblem(
       await create(fx.users.admin, {
@@ -197,13 +176,13 @@ describe('create', () => {
       400,
       'validation',
     );
-    expect(fields(problem)).toEqual(['retainage.materialsEnabled']);
+    expect(fieldsOf(problem)).toEqual(['retainage.materialsEnabled']);
     problem = expectProblem(
       await create(fx.users.admin, { number: 'V-1', retainage: { workPercent: '100.5', workEnabled: true, materialsPercent: 'ten', materialsEnabled: false } }),
       400,
       'validation',
     );
-    expect(fields(problem).sort()).toEqual(['retainage.materialsPercent', 'retainage.workPercent']);
+    expect(fieldsOf(problem).sort()).toEqual(['retainage.materialsPercent', 'retainage.workPercent']);
   });
 
   it('designating a contact puts them on the private list', async () => {
@@ -285,7 +264,7 @@ describe('update', () => {
     await created({ number: 'NUM-A' });
     const b = await created({ number: 'NUM-B' });
     const problem = expectProblem(await patch(fx.users.admin, b.commitmentId, { number: ' num-a' }, '"1"'), 409, 'conflict');
-    expect(fields(problem)).toEqual(['number']);
+    expect(fieldsOf(problem)).toEqual(['number']);
     // Same number in another case is no change of the key.
     const recased = expectStatus(await patch(fx.users.admin, b.commitmentId, { number: 'num-b' }, '"1"'), 200, 'recase').body;
     expect(recased.number).toBe('num-b');
@@ -341,10 +320,10 @@ describe('update', () => {
     const [contact] = fx.contactIds;
     const commitment = await created({ number: 'VC-1', invoiceContactIds: [contact] });
     let problem = expectProblem(await patch(fx.users.admin, commitment.commitmentId, { invoiceContactIds: [outsider.userId] }, '"1"'), 400, 'validation');
-    expect(fields(problem)).toEqual(['invoiceContactIds.0']);
+    expect(fieldsOf(problem)).toEqual(['invoiceContactIds.0']);
 
     problem = expectProblem(await patch(fx.users.admin, commitment.commitmentId, { vendorId: otherVendor.vendorId }, '"1"'), 400, 'validation');
-    expect(fields(problem)).toEqual(['invoiceContactIds']);
+    expect(fieldsOf(problem)).toEqual(['invoiceContactIds']);
 
     const moved = expectStatus(
       await patch(fx.users.admin, commitment.commitmentId, { vendorId: otherVendor.vendorId, invoiceContactIds: [otherVendorUser.userId] }, '"1"'),
@@ -397,13 +376,13 @@ describe('list', () => {
     const forged = Buffer.from(JSON.stringify({ ...decoded, s: `commitments:${fx.other.projectId}` })).toString('base64url');
     for (const cursor of [`${forged}.${signature}`, `${payload}.${signature}x`, 'garbage']) {
       const problem = expectProblem(await list(fx.users.admin, { cursor }), 400, 'validation');
-      expect(fields(problem)).toEqual(['cursor']);
+      expect(fieldsOf(problem)).toEqual(['cursor']);
     }
 
     for (const n of [1, 2, 3]) expectStatus(await create(fx.users.admin, { number: `SEC-${n}` }, secondProjectId), 201, 'second project');
     const second = expectStatus(await list(fx.users.admin, { limit: '1' }, secondProjectId), 200, 'second list').body;
     const problem = expectProblem(await list(fx.users.admin, { limit: '1', cursor: second.nextCursor }), 400, 'validation');
-    expect(fields(problem)).toEqual(['cursor']);
+    expect(fieldsOf(problem)).toEqual(['cursor']);
   });
 });
 
@@ -443,24 +422,22 @@ describe('private commitments and other companies', () => {
   it('answers a hidden id exactly like an unknown one', async () => {
     const hidden = await get(fx.users.read_only, secret.commitmentId);
     const unknown = await get(fx.users.read_only, 'no-such-commitment');
-    const strip = ({ instance: _instance, ...rest }: Json) => rest;
-    expect(strip(expectProblem(hidden, 404, 'not-found'))).toEqual(strip(expectProblem(unknown, 404, 'not-found')));
+    expect(notFoundBody(hidden)).toEqual(notFoundBody(unknown));
   });
 
   it('a user of another company probing this project’s commitment ids gets 404, indistinguishable from an unknown id', async () => {
     const probe = fx.users.other_company_admin;
-    const strip = ({ instance: _instance, ...rest }: Json) => rest;
-    const { body: publicId } = await get(fx.users.admin, 'no-such-commitment');
+    const publicId = notFoundBody(await get(fx.users.admin, 'no-such-commitment'));
     const known = (await list(fx.users.admin, { q: 'sc-001' })).body.items[0].commitmentId as string;
     for (const commitmentId of [known, secret.commitmentId]) {
       // Through A's project: A's project does not exist for them.
-      const direct = expectProblem(await get(probe, commitmentId), 404, 'not-found');
-      expect(strip(direct)).toEqual(strip(expectProblem(await get(probe, 'no-such-commitment'), 404, 'not-found')));
+      const direct = notFoundBody(await get(probe, commitmentId));
+      expect(direct).toEqual(notFoundBody(await get(probe, 'no-such-commitment')));
       expectProblem(await patch(probe, commitmentId, { title: 'x' }, '"1"'), 404, 'not-found');
       // Through their own project: the id is unknown there, exactly like any other.
-      const own = expectProblem(await get(probe, commitmentId, fx.other.projectId), 404, 'not-found');
-      expect(strip(own)).toEqual(strip(expectProblem(await get(probe, 'no-such-commitment', fx.other.projectId), 404, 'not-found')));
-      expect(strip(own)).toEqual(strip(publicId));
+      const own = notFoundBody(await get(probe, commitmentId, fx.other.projectId));
+      expect(own).toEqual(notFoundBody(await get(probe, 'no-such-commitment', fx.other.projectId)));
+      expect(own).toEqual(publicId);
     }
     expectProblem(await list(probe), 404, 'not-found');
     expectProblem(await create(probe, { number: 'X-1' }), 404, 'not-found');

@@ -1,55 +1,34 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalIdp, localUserId, type LocalIdp } from '../../infra/local/auth';
-import { startHttpServer, type LocalHttpServer } from '../../infra/local/http-server';
-import { freePort } from '../../infra/local/ports';
+import { localUserId } from '../../infra/local/auth';
 import { seedDemoData, demoProject } from '../../infra/local/seed';
-import { problemTypeBase } from '../../shared/http/problem';
 import { maxBodyBytes } from '../../shared/http/handler';
+import { expectFetchedProblem, startTestApi, type Json, type TestApi } from '../support/api-client';
 
 /**
  * The HTTP stack end to end against DynamoDB Local: the local API Gateway builds the v2 event,
  * the middy chain parses, validates and answers; every failure is problem+json.
  */
-let api: LocalHttpServer;
-let idp: LocalIdp;
-let dataDir: string;
+let api: TestApi;
 let priya: string;
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'http-api-'));
-  idp = await openLocalIdp(dataDir);
-  api = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
+  api = await startTestApi();
   await seedDemoData();
-  priya = await idp.signToken({ sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' });
+  priya = await api.idp.signToken({ sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' });
 });
 
 afterAll(async () => {
   await api?.stop();
-  await fs.rm(dataDir, { recursive: true, force: true });
 });
 
+/** Raw requests: these tests send bodies that are not JSON and read answers that are not either. */
 const call = (pathname: string, init: RequestInit & { token?: string } = {}) => {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  return fetch(`${api.url}${pathname}`, { ...init, headers });
+  return fetch(`${api.server.url}${pathname}`, { ...init, headers });
 };
 
-/** Response bodies as the tests read them: JSON of any shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 const json = (response: Response): Promise<Json> => response.json();
-
-async function expectProblem(response: Response, status: number, slug: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const body = await json(response);
-  expect(body).toMatchObject({ type: problemTypeBase + slug, status });
-  expect(typeof body.detail).toBe('string');
-  return body;
-}
 
 describe('public routes', () => {
   it('GET /health answers 200 JSON without a token, with CORS and a correlation id', async () => {
@@ -70,14 +49,14 @@ describe('public routes', () => {
   });
 
   it('an unknown route is a 404 problem', async () => {
-    await expectProblem(await call('/v1/nothing-here'), 404, 'not-found');
+    await expectFetchedProblem(await call('/v1/nothing-here'), 404, 'not-found');
   });
 });
 
 describe('GET /v1/me', () => {
   it('refuses a missing token with 401 problem+json', async () => {
     const response = await call('/v1/me');
-    await expectProblem(response, 401, 'unauthorized');
+    await expectFetchedProblem(response, 401, 'unauthorized');
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
@@ -94,8 +73,8 @@ describe('GET /v1/me', () => {
   });
 
   it('answers 404 for a valid token with no profile', async () => {
-    const stranger = await idp.signToken({ sub: localUserId('nobody@example.com'), email: 'nobody@example.com', name: 'Nobody' });
-    await expectProblem(await call('/v1/me', { token: stranger }), 404, 'not-found');
+    const stranger = await api.idp.signToken({ sub: localUserId('nobody@example.com'), email: 'nobody@example.com', name: 'Nobody' });
+    await expectFetchedProblem(await call('/v1/me', { token: stranger }), 404, 'not-found');
   });
 });
 
@@ -105,18 +84,18 @@ describe('PATCH /v1/me: body parsing, validation and optimistic concurrency', ()
   const currentEtag = async () => (await call('/v1/me', { token: priya })).headers.get('etag')!;
 
   it('malformed JSON is a 400 problem', async () => {
-    const body = await expectProblem(await patch('{"name": ', { 'if-match': '"1"' }), 400, 'malformed-json');
+    const body = await expectFetchedProblem(await patch('{"name": ', { 'if-match': '"1"' }), 400, 'malformed-json');
     expect(body.detail).toMatch(/not valid JSON/);
   });
 
   it('a wrong content type is a 415 problem', async () => {
     const response = await call('/v1/me', { method: 'PATCH', token: priya, body: 'name=x', headers: { 'content-type': 'text/plain' } });
-    const body = await expectProblem(response, 415, 'unsupported-media-type');
+    const body = await expectFetchedProblem(response, 415, 'unsupported-media-type');
     expect(body.detail).toContain('text/plain');
   });
 
   it('an invalid field is a 400 problem naming the field', async () => {
-    const body = await expectProblem(await patch(JSON.stringify({ name: '', extra: 1 }), { 'if-match': '"1"' }), 400, 'validation');
+    const body = await expectFetchedProblem(await patch(JSON.stringify({ name: '', extra: 1 }), { 'if-match': '"1"' }), 400, 'validation');
     expect(body.errors).toEqual(
       expect.arrayContaining([expect.objectContaining({ location: 'body', field: 'name' })]),
     );
@@ -125,19 +104,19 @@ describe('PATCH /v1/me: body parsing, validation and optimistic concurrency', ()
 
   it('a body over the API limit is a 413 problem (handler limit and gateway limit)', async () => {
     const large = JSON.stringify({ name: 'x'.repeat(maxBodyBytes) });
-    await expectProblem(await patch(large, { 'if-match': '"1"' }), 413, 'payload-too-large');
+    await expectFetchedProblem(await patch(large, { 'if-match': '"1"' }), 413, 'payload-too-large');
     const huge = Buffer.alloc(11 * 1024 * 1024, 'a');
-    await expectProblem(await patch(huge.toString(), { 'if-match': '"1"' }), 413, 'payload-too-large');
+    await expectFetchedProblem(await patch(huge.toString(), { 'if-match': '"1"' }), 413, 'payload-too-large');
   });
 
   it('a missing If-Match is 428, a stale one 412, the current one 200 with a new ETag', async () => {
-    await expectProblem(await patch(JSON.stringify({ name: 'Priya P.' })), 428, 'precondition-required');
+    await expectFetchedProblem(await patch(JSON.stringify({ name: 'Priya P.' })), 428, 'precondition-required');
     const etag = await currentEtag();
     const ok = await patch(JSON.stringify({ name: 'Priya P.' }), { 'if-match': etag });
     expect(ok.status).toBe(200);
     expect((await json(ok)).name).toBe('Priya P.');
     expect(ok.headers.get('etag')).not.toBe(etag);
-    await expectProblem(await patch(JSON.stringify({ name: 'Priya Again' }), { 'if-match': etag }), 412, 'precondition-failed');
+    await expectFetchedProblem(await patch(JSON.stringify({ name: 'Priya Again' }), { 'if-match': etag }), 412, 'precondition-failed');
   });
 
   it('two concurrent edits with the same ETag: exactly one wins, the other gets 412', async () => {

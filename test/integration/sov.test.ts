@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  client,
-  expectRefusal,
-  expectStatus,
-  seedPermissionFixture,
-  startTestApi,
-  type ApiRequest,
-  type ApiResponse,
-  type PermissionFixture,
-  type Profile,
-  type TestApi,
-} from '../support/permission-fixtures';
-import { problemTypeBase } from '../../shared/http/problem';
+import { expectProblem, expectRefusal, expectStatus, fieldsOf, ifMatch, type ApiRequest, type Call, type TestApi } from '../support/api-client';
+import { startFixtureApi, type PermissionFixture, type Profile } from '../support/permission-fixtures';
 
 /**
  * Schedules of values through the local API Gateway against DynamoDB Local: replacing and
@@ -20,7 +9,7 @@ import { problemTypeBase } from '../../shared/http/problem';
  */
 let api: TestApi;
 let fixture: PermissionFixture;
-let call: ReturnType<typeof client>;
+let call: Call;
 
 const as = (profile: Profile, request: ApiRequest) => call(fixture.users[profile].token, request);
 const sovPath = (commitmentId: string, projectId = fixture.projectId) => `/v1/projects/${projectId}/commitments/${commitmentId}/sov`;
@@ -39,21 +28,10 @@ async function createCommitment(accountingMethod: 'amount' | 'unit', extra: Reco
 const getSov = (commitmentId: string, profile: Profile = 'admin') => as(profile, { method: 'GET', path: sovPath(commitmentId) });
 const etagOf = async (commitmentId: string) => (await getSov(commitmentId)).headers.get('etag')!;
 const putSov = (commitmentId: string, lines: unknown[], etag?: string, profile: Profile = 'admin') =>
-  as(profile, { method: 'PUT', path: sovPath(commitmentId), body: { lines }, headers: etag ? { 'if-match': etag } : {} });
-
-function expectProblem(response: ApiResponse, status: number, slug: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: problemTypeBase + slug, status });
-  return response.body;
-}
-
-const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
+  as(profile, { method: 'PUT', path: sovPath(commitmentId), body: { lines }, headers: ifMatch(etag) });
 
 beforeAll(async () => {
-  api = await startTestApi();
-  fixture = await seedPermissionFixture(api.idp);
-  call = client(api);
+  ({ api, fx: fixture, call } = await startFixtureApi());
 });
 
 afterAll(async () => {
@@ -132,7 +110,7 @@ describe('amount-based SOV', () => {
     expect(response.body.totals.contractSumToDateCents).toBe(6283333);
 
     const unknown = await putSov(commitmentId, [{ lineId: 'no-such-line', description: 'x', scheduledValueCents: 1 }], response.headers.get('etag')!);
-    expect(fields(expectProblem(unknown, 400, 'validation'))).toEqual(['lines.0.lineId']);
+    expect(fieldsOf(expectProblem(unknown, 400, 'validation'))).toEqual(['lines.0.lineId']);
   });
 
   it('unit fields on an amount-based commitment are a 400 naming each field', async () => {
@@ -145,7 +123,7 @@ describe('amount-based SOV', () => {
       await etagOf(commitmentId),
     );
     const body = expectProblem(response, 400, 'validation');
-    expect(fields(body)).toEqual(['lines.1.quantity', 'lines.1.unitOfMeasure', 'lines.1.unitPrice', 'lines.1.scheduledValueCents']);
+    expect(fieldsOf(body)).toEqual(['lines.1.quantity', 'lines.1.unitOfMeasure', 'lines.1.unitPrice', 'lines.1.scheduledValueCents']);
     expect(body.errors[0].message).toMatch(/amount-based/);
   });
 
@@ -155,7 +133,7 @@ describe('amount-based SOV', () => {
       [{ description: 'x', scheduledValueCents: -1 }, { description: 'y', scheduledValueCents: 1.5 }, { description: 'z', scheduledValueCents: 1, extra: 1 }],
       await etagOf(commitmentId),
     );
-    expect(fields(expectProblem(response, 400, 'validation'))).toEqual(
+    expect(fieldsOf(expectProblem(response, 400, 'validation'))).toEqual(
       expect.arrayContaining(['lines.0.scheduledValueCents', 'lines.1.scheduledValueCents', 'lines.2']),
     );
   });
@@ -197,7 +175,7 @@ describe('amount-based SOV', () => {
     const stale = await as('admin', { method: 'PATCH', path, body: { description: 'x' }, headers: { 'if-match': etagFor(current.version) } });
     expectProblem(stale, 412, 'precondition-failed');
     const unit = await as('admin', { method: 'PATCH', path, body: { quantity: '1' }, headers: { 'if-match': response.headers.get('etag')! } });
-    expect(fields(expectProblem(unit, 400, 'validation'))).toEqual(['quantity']);
+    expect(fieldsOf(expectProblem(unit, 400, 'validation'))).toEqual(['quantity']);
     const unknown = await as('admin', {
       method: 'PATCH',
       path: `${sovPath(commitmentId)}/lines/no-such-line`,
@@ -245,7 +223,7 @@ describe('unit-based SOV', () => {
       ],
       await etagOf(commitmentId),
     );
-    expect(fields(expectProblem(response, 400, 'validation'))).toEqual([
+    expect(fieldsOf(expectProblem(response, 400, 'validation'))).toEqual([
       'lines.0.quantity',
       'lines.0.unitOfMeasure',
       'lines.0.unitPrice',

@@ -1,28 +1,18 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openLocalIdp, localUserId, type LocalIdp } from '../../infra/local/auth';
-import { startHttpServer, type LocalHttpServer } from '../../infra/local/http-server';
-import { freePort } from '../../infra/local/ports';
+import { localUserId } from '../../infra/local/auth';
 import { db } from '../../shared/db/service';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
-import { problemTypeBase } from '../../shared/http/problem';
+import { client, expectProblem, expectStatus, ifMatch, startTestApi, type ApiRequest, type ApiResponse, type Call, type Json, type TestApi } from '../support/api-client';
 
 /**
  * The subcontractor SOV through the local API Gateway against DynamoDB Local: the contact's
  * breakdown, exact allocation on submit, the review loop, permissions and concurrency.
  * Projects, members, commitments and SOVs are seeded with the entities directly.
  */
-let api: LocalHttpServer;
-let idp: LocalIdp;
-let dataDir: string;
-
-// Response bodies as the tests read them: JSON of any shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+let api: TestApi;
+let call: Call;
 
 const now = new Date().toISOString();
 const projectId = `p-${randomUUID()}`;
@@ -50,7 +40,7 @@ async function person(key: string, projects: Array<{ projectId: string; level: T
       })
       .go();
   }
-  people[key] = { email, userId, token: await idp.signToken({ sub: userId, email, name: key }) };
+  people[key] = { email, userId, token: await api.idp.signToken({ sub: userId, email, name: key }) };
 }
 
 async function project(id: string, companyId: string) {
@@ -115,9 +105,8 @@ async function commitment(options: {
 }
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssov-'));
-  idp = await openLocalIdp(dataDir);
-  api = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
+  api = await startTestApi();
+  call = client(api);
   await project(projectId, 'company-a');
   await project(otherProjectId, 'company-b');
   await person('admin', [{ projectId, level: 'admin' }]);
@@ -131,41 +120,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  await fs.rm(dataDir, { recursive: true, force: true });
 });
 
 const ssovPath = (commitmentId: string, pid = projectId) => `/v1/projects/${pid}/commitments/${commitmentId}/ssov`;
 
-function call(pathname: string, who: string, init: { method?: string; body?: unknown; ifMatch?: string } = {}) {
-  const headers = new Headers({ authorization: `Bearer ${people[who]!.token}` });
-  if (init.body !== undefined) headers.set('content-type', 'application/json');
-  if (init.ifMatch) headers.set('if-match', init.ifMatch);
-  return fetch(`${api.url}${pathname}`, {
-    method: init.method ?? 'GET',
-    headers,
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-}
+const as = (who: string, request: ApiRequest) => call(people[who]!.token, request);
+const get = (commitmentId: string, who = 'contact') => as(who, { method: 'GET', path: ssovPath(commitmentId) });
+const put = (commitmentId: string, who: string, lines: unknown[], etag?: string) =>
+  as(who, { method: 'PUT', path: ssovPath(commitmentId), body: { lines }, headers: ifMatch(etag) });
+const setStatus = (commitmentId: string, who: string, body: unknown, etag?: string) =>
+  as(who, { method: 'POST', path: `${ssovPath(commitmentId)}/status`, body, headers: ifMatch(etag) });
 
-const get = (commitmentId: string, who = 'contact') => call(ssovPath(commitmentId), who);
-const put = (commitmentId: string, who: string, lines: unknown[], ifMatch?: string) =>
-  call(ssovPath(commitmentId), who, { method: 'PUT', body: { lines }, ifMatch });
-const setStatus = (commitmentId: string, who: string, body: unknown, ifMatch?: string) =>
-  call(`${ssovPath(commitmentId)}/status`, who, { method: 'POST', body, ifMatch });
-
-async function ok(response: Response, status = 200): Promise<Json> {
-  const body: Json = await response.json();
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  return body;
-}
-
-async function problem(response: Response, status: number, slug: string): Promise<Json> {
-  const body: Json = await response.json();
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(body.type).toBe(problemTypeBase + slug);
-  return body;
-}
+const ok = (response: ApiResponse): Json => expectStatus(response, 200, 'SSOV').body;
 
 const etag = async (commitmentId: string) => (await get(commitmentId, 'admin')).headers.get('etag')!;
 const storedStatus = async (commitmentId: string) => (await db().Commitment.get({ projectId, commitmentId }).go()).data?.ssovStatus;
@@ -187,7 +153,7 @@ describe('the contact’s breakdown, submission and review', () => {
   it('an SSOV never saved is a draft without lines, ETag "0", everything remaining', async () => {
     const response = await get(commitmentId);
     expect(response.headers.get('etag')).toBe('"0"');
-    expect(await ok(response)).toMatchObject({
+    expect(ok(response)).toMatchObject({
       status: 'draft',
       lines: [],
       version: 0,
@@ -203,7 +169,7 @@ describe('the contact’s breakdown, submission and review', () => {
   it('a contact (read_only + designation) saves a partial draft; the commitment records its status', async () => {
     const response = await put(commitmentId, 'contact', fullLines.slice(0, 2), '"0"');
     expect(response.headers.get('etag')).toBe('"1"');
-    const body = await ok(response);
+    const body = ok(response);
     expect(body.status).toBe('draft');
     expect(body.lines).toHaveLength(2);
     expect(body.lines[0]).toMatchObject({ parentLineId: 'L1', description: 'Wall framing', amountCents: 33_333, orphaned: false });
@@ -216,45 +182,45 @@ describe('the contact’s breakdown, submission and review', () => {
 
   it('submitting with 0.01 unallocated is refused, listing the line and its 1 cent', async () => {
     const lines = [...fullLines.slice(0, 3), { parentLineId: 'L2', description: 'Board and finish', amountCents: 154_312 }];
-    await ok(await put(commitmentId, 'contact', lines, '"1"'));
-    const body = await problem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'ssov-not-allocated');
+    ok(await put(commitmentId, 'contact', lines, '"1"'));
+    const body = expectProblem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'ssov-not-allocated');
     expect(body.errors).toEqual([
       { location: 'body', field: 'parentLines.1.remainingCents', message: expect.stringMatching(/L2 “Drywall”: 0\.01 remaining to allocate/) },
     ]);
-    const current = await ok(await get(commitmentId));
+    const current = ok(await get(commitmentId));
     expect(current.status).toBe('draft');
     expect(current.parentLines[1].remainingCents).toBe(1);
   });
 
   it('fully allocated, the contact submits: under review, recorded who and when', async () => {
-    const saved = await ok(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)));
+    const saved = ok(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)));
     expect(saved.fullyAllocated).toBe(true);
     expect(saved.parentLines.map((p: Json) => p.remainingCents)).toEqual([0, 0]);
     const response = await setStatus(commitmentId, 'contact', { status: 'under_review' });
-    const body = await ok(response);
+    const body = ok(response);
     expect(body).toMatchObject({ status: 'under_review', submittedBy: people.contact!.userId, version: saved.version + 1 });
     expect(response.headers.get('etag')).toBe(`"${saved.version + 1}"`);
     expect(await storedStatus(commitmentId)).toBe('under_review');
   });
 
   it('while under review it cannot be edited (409), and only an admin reviews it (403 for the contact)', async () => {
-    const body = await problem(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)), 409, 'conflict');
+    const body = expectProblem(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)), 409, 'conflict');
     expect(body.detail).toMatch(/under review/);
-    const refused = await problem(await setStatus(commitmentId, 'contact', { status: 'approved' }), 403, 'forbidden');
+    const refused = expectProblem(await setStatus(commitmentId, 'contact', { status: 'approved' }), 403, 'forbidden');
     expect(refused.detail).toMatch(/review a subcontractor SOV.*admin/);
   });
 
   it('the admin sends it back with a comment (a comment is required), the contact edits and resubmits', async () => {
-    const missing = await problem(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit' }), 400, 'validation');
+    const missing = expectProblem(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit' }), 400, 'validation');
     expect(missing.errors).toEqual([expect.objectContaining({ location: 'body', field: 'comment' })]);
 
-    const sentBack = await ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'Split drywall into board and taping' }));
+    const sentBack = ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'Split drywall into board and taping' }));
     expect(sentBack).toMatchObject({ status: 'revise_and_resubmit', reviewComment: 'Split drywall into board and taping', reviewedBy: people.admin!.userId });
     expect(await storedStatus(commitmentId)).toBe('revise_and_resubmit');
 
-    const current = await ok(await get(commitmentId));
+    const current = ok(await get(commitmentId));
     const keep = current.lines.slice(0, 3).map(({ orphaned: _o, ...line }: Json) => line);
-    const edited = await ok(
+    const edited = ok(
       await put(
         commitmentId,
         'contact',
@@ -266,21 +232,21 @@ describe('the contact’s breakdown, submission and review', () => {
     expect(edited.lines.slice(0, 3).map((l: Json) => l.subLineId)).toEqual(keep.map((l: Json) => l.subLineId));
     expect(edited.reviewComment).toBe('Split drywall into board and taping');
 
-    const resubmitted = await ok(await setStatus(commitmentId, 'contact', { status: 'under_review' }));
+    const resubmitted = ok(await setStatus(commitmentId, 'contact', { status: 'under_review' }));
     expect(resubmitted.status).toBe('under_review');
     expect(await storedStatus(commitmentId)).toBe('under_review');
   });
 
   it('the admin approves; approved it cannot be edited nor approved again', async () => {
-    const approved = await ok(await setStatus(commitmentId, 'admin', { status: 'approved' }));
+    const approved = ok(await setStatus(commitmentId, 'admin', { status: 'approved' }));
     expect(approved).toMatchObject({ status: 'approved', reviewedBy: people.admin!.userId, fullyAllocated: true });
     expect(approved.reviewComment).toBeUndefined();
     expect(await storedStatus(commitmentId)).toBe('approved');
 
-    await problem(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)), 409, 'conflict');
-    const again = await problem(await setStatus(commitmentId, 'admin', { status: 'approved' }), 409, 'conflict');
+    expectProblem(await put(commitmentId, 'contact', fullLines, await etag(commitmentId)), 409, 'conflict');
+    const again = expectProblem(await setStatus(commitmentId, 'admin', { status: 'approved' }), 409, 'conflict');
     expect(again.detail).toMatch(/approved; it can become approved only from under review/);
-    await problem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'conflict');
+    expectProblem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'conflict');
   });
 
   it('when the SOV changes after approval, the allocation shows the new remaining amounts and orphaned sub-lines', async () => {
@@ -294,11 +260,11 @@ describe('the contact’s breakdown, submission and review', () => {
         version: 2,
       })
       .go();
-    const body = await ok(await get(commitmentId));
+    const body = ok(await get(commitmentId));
     expect(body.status).toBe('approved');
     expect(body.fullyAllocated).toBe(false);
     // The administrator reopens it so the contact can allocate the changed SOV.
-    const reopened = await ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'SOV changed by CO 1' }));
+    const reopened = ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'SOV changed by CO 1' }));
     expect(reopened.status).toBe('revise_and_resubmit');
     expect(body.parentLines).toEqual([
       expect.objectContaining({ parentLineId: 'L1', scheduledValueCents: 112_550, allocatedCents: 100_000, remainingCents: 12_550 }),
@@ -311,104 +277,104 @@ describe('the contact’s breakdown, submission and review', () => {
 describe('who may edit', () => {
   it('a read_only member who is not a contact may read but not save: 403 naming the designation', async () => {
     const commitmentId = await commitment();
-    await ok(await get(commitmentId, 'reader'));
-    const body = await problem(await put(commitmentId, 'reader', fullLines, '"0"'), 403, 'forbidden');
+    ok(await get(commitmentId, 'reader'));
+    const body = expectProblem(await put(commitmentId, 'reader', fullLines, '"0"'), 403, 'forbidden');
     expect(body.detail).toMatch(/invoice contact designation/);
-    const submit = await problem(await setStatus(commitmentId, 'reader', { status: 'under_review' }), 403, 'forbidden');
+    const submit = expectProblem(await setStatus(commitmentId, 'reader', { status: 'under_review' }), 403, 'forbidden');
     expect(submit.detail).toMatch(/invoice contact designation/);
   });
 
   it('a standard non-contact with both create_* granular permissions can save and submit', async () => {
     const commitmentId = await commitment();
-    await ok(await put(commitmentId, 'creator', fullLines, '"0"'));
-    expect((await ok(await setStatus(commitmentId, 'creator', { status: 'under_review' }))).status).toBe('under_review');
+    ok(await put(commitmentId, 'creator', fullLines, '"0"'));
+    expect((ok(await setStatus(commitmentId, 'creator', { status: 'under_review' }))).status).toBe('under_review');
   });
 
   it('one create_* permission is not enough', async () => {
     const commitmentId = await commitment();
-    await problem(await put(commitmentId, 'halfCreator', fullLines, '"0"'), 403, 'forbidden');
+    expectProblem(await put(commitmentId, 'halfCreator', fullLines, '"0"'), 403, 'forbidden');
   });
 
   it('a standard contact and an admin can save', async () => {
     const commitmentId = await commitment({ contacts: ['standardContact'] });
-    await ok(await put(commitmentId, 'standardContact', fullLines, '"0"'));
-    await ok(await put(commitmentId, 'admin', fullLines.slice(0, 1), '"1"'));
-    await problem(await put(commitmentId, 'contact', fullLines, '"2"'), 403, 'forbidden');
+    ok(await put(commitmentId, 'standardContact', fullLines, '"0"'));
+    ok(await put(commitmentId, 'admin', fullLines.slice(0, 1), '"1"'));
+    expectProblem(await put(commitmentId, 'contact', fullLines, '"2"'), 403, 'forbidden');
   });
 
   it('a private commitment the reader is not on does not exist for them (404)', async () => {
     const commitmentId = await commitment({ private: true });
-    await problem(await get(commitmentId, 'reader'), 404, 'not-found');
-    await problem(await put(commitmentId, 'reader', fullLines, '"0"'), 404, 'not-found');
-    await ok(await get(commitmentId, 'contact'));
+    expectProblem(await get(commitmentId, 'reader'), 404, 'not-found');
+    expectProblem(await put(commitmentId, 'reader', fullLines, '"0"'), 404, 'not-found');
+    ok(await get(commitmentId, 'contact'));
   });
 
   it('a member of another company gets 404 for every SSOV route', async () => {
     const commitmentId = await commitment();
-    await problem(await get(commitmentId, 'outsider'), 404, 'not-found');
-    await problem(await put(commitmentId, 'outsider', fullLines, '"0"'), 404, 'not-found');
-    await problem(await setStatus(commitmentId, 'outsider', { status: 'approved' }), 404, 'not-found');
+    expectProblem(await get(commitmentId, 'outsider'), 404, 'not-found');
+    expectProblem(await put(commitmentId, 'outsider', fullLines, '"0"'), 404, 'not-found');
+    expectProblem(await setStatus(commitmentId, 'outsider', { status: 'approved' }), 404, 'not-found');
     // Nor through their own project's path with this commitment's id.
-    await problem(await call(ssovPath(commitmentId, otherProjectId), 'outsider'), 404, 'not-found');
+    expectProblem(await as('outsider', { method: 'GET', path: ssovPath(commitmentId, otherProjectId) }), 404, 'not-found');
   });
 });
 
 describe('when there is no SSOV to have', () => {
   it('SSOV not enabled on the commitment: 409 with a clear detail', async () => {
     const commitmentId = await commitment({ ssovEnabled: false });
-    const body = await problem(await put(commitmentId, 'contact', fullLines, '"0"'), 409, 'conflict');
+    const body = expectProblem(await put(commitmentId, 'contact', fullLines, '"0"'), 409, 'conflict');
     expect(body.detail).toMatch(/not enabled on commitment/);
-    await problem(await get(commitmentId), 409, 'conflict');
-    await problem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'conflict');
+    expectProblem(await get(commitmentId), 409, 'conflict');
+    expectProblem(await setStatus(commitmentId, 'contact', { status: 'under_review' }), 409, 'conflict');
   });
 
   it('unit-based commitment: 409', async () => {
     const commitmentId = await commitment({ accountingMethod: 'unit' });
-    const body = await problem(await put(commitmentId, 'contact', [{ parentLineId: 'L1', description: 'x', amountCents: 154_313 }], '"0"'), 409, 'conflict');
+    const body = expectProblem(await put(commitmentId, 'contact', [{ parentLineId: 'L1', description: 'x', amountCents: 154_313 }], '"0"'), 409, 'conflict');
     expect(body.detail).toMatch(/unit-based/);
-    await problem(await get(commitmentId), 409, 'conflict');
+    expectProblem(await get(commitmentId), 409, 'conflict');
   });
 
   it('an unknown commitment: 404', async () => {
-    await problem(await get('c-nope'), 404, 'not-found');
+    expectProblem(await get('c-nope'), 404, 'not-found');
   });
 });
 
 describe('input and concurrency', () => {
   it('a parent that is not an SOV line is a 400 naming lines.N.parentLineId; a negative amount too', async () => {
     const commitmentId = await commitment();
-    const body = await problem(
+    const body = expectProblem(
       await put(commitmentId, 'contact', [fullLines[0], { parentLineId: 'L9', description: 'x', amountCents: 1 }], '"0"'),
       400,
       'validation',
     );
     expect(body.errors).toEqual([expect.objectContaining({ location: 'body', field: 'lines.1.parentLineId' })]);
-    const negative = await problem(await put(commitmentId, 'contact', [{ parentLineId: 'L1', description: 'x', amountCents: -1 }], '"0"'), 400, 'validation');
+    const negative = expectProblem(await put(commitmentId, 'contact', [{ parentLineId: 'L1', description: 'x', amountCents: -1 }], '"0"'), 400, 'validation');
     expect(negative.errors).toEqual([expect.objectContaining({ field: 'lines.0.amountCents' })]);
-    expect((await ok(await get(commitmentId))).version).toBe(0);
+    expect((ok(await get(commitmentId))).version).toBe(0);
   });
 
   it('missing If-Match is 428, a stale one 412', async () => {
     const commitmentId = await commitment();
-    await problem(await put(commitmentId, 'contact', fullLines), 428, 'precondition-required');
-    await problem(await put(commitmentId, 'contact', fullLines, '"3"'), 412, 'precondition-failed');
-    await ok(await put(commitmentId, 'contact', fullLines, '"0"'));
-    await problem(await put(commitmentId, 'contact', fullLines, '"0"'), 412, 'precondition-failed');
-    await problem(await setStatus(commitmentId, 'contact', { status: 'under_review' }, '"7"'), 412, 'precondition-failed');
+    expectProblem(await put(commitmentId, 'contact', fullLines), 428, 'precondition-required');
+    expectProblem(await put(commitmentId, 'contact', fullLines, '"3"'), 412, 'precondition-failed');
+    ok(await put(commitmentId, 'contact', fullLines, '"0"'));
+    expectProblem(await put(commitmentId, 'contact', fullLines, '"0"'), 412, 'precondition-failed');
+    expectProblem(await setStatus(commitmentId, 'contact', { status: 'under_review' }, '"7"'), 412, 'precondition-failed');
   });
 
   it('an SSOV whose SOV changed while under review cannot be approved until it adds up again', async () => {
     const commitmentId = await commitment();
-    await ok(await put(commitmentId, 'contact', fullLines, '"0"'));
-    await ok(await setStatus(commitmentId, 'contact', { status: 'under_review' }));
+    ok(await put(commitmentId, 'contact', fullLines, '"0"'));
+    ok(await setStatus(commitmentId, 'contact', { status: 'under_review' }));
     await db()
       .Sov.patch({ projectId, commitmentId })
       .set({ lines: [{ lineId: 'L1', description: 'Framing', scheduledValueCents: 100_001 }], version: 2 })
       .go();
-    const body = await problem(await setStatus(commitmentId, 'admin', { status: 'approved' }), 409, 'ssov-not-allocated');
+    const body = expectProblem(await setStatus(commitmentId, 'admin', { status: 'approved' }), 409, 'ssov-not-allocated');
     expect(body.errors.map((e: Json) => e.field)).toEqual(['parentLines.0.remainingCents', 'lines.3.parentLineId']);
     expect(body.errors[0].message).toMatch(/0\.01 remaining/);
-    await ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'The SOV changed' }));
+    ok(await setStatus(commitmentId, 'admin', { status: 'revise_and_resubmit', comment: 'The SOV changed' }));
   });
 
   it('a save checked against an SOV that moved on before the write is refused (409), not saved', async () => {
@@ -417,25 +383,25 @@ describe('input and concurrency', () => {
     await db().Sov.patch({ projectId, commitmentId }).set({ version: 2 }).go();
     // The handler reads the SOV as it was (version 1), as if the change landed between its read and its write.
     const sovGet = vi.spyOn(db().Sov, 'get').mockReturnValueOnce({ go: async () => ({ data: stale }) } as never);
-    const body = await problem(await put(commitmentId, 'contact', fullLines, '"0"'), 409, 'conflict');
+    const body = expectProblem(await put(commitmentId, 'contact', fullLines, '"0"'), 409, 'conflict');
     expect(sovGet).toHaveBeenCalledOnce();
     sovGet.mockRestore();
     expect(body.detail).toMatch(/SOV changed meanwhile/);
-    expect((await ok(await get(commitmentId))).version).toBe(0);
+    expect((ok(await get(commitmentId))).version).toBe(0);
     expect(await storedStatus(commitmentId)).toBeUndefined();
   });
 
   it('two concurrent saves with the same ETag: exactly one wins, the other gets 412', async () => {
     for (const start of ['"0"', '"1"']) {
       const commitmentId = await commitment();
-      if (start === '"1"') await ok(await put(commitmentId, 'contact', [], '"0"'));
+      if (start === '"1"') ok(await put(commitmentId, 'contact', [], '"0"'));
       const responses = await Promise.all([
         put(commitmentId, 'contact', fullLines.slice(0, 1), start),
         put(commitmentId, 'admin', fullLines.slice(0, 2), start),
       ]);
       expect(responses.map((r) => r.status).sort()).toEqual([200, 412]);
-      const winner: Json = await responses.find((r) => r.status === 200)!.json();
-      const current = await ok(await get(commitmentId));
+      const winner: Json = responses.find((r) => r.status === 200)!.body;
+      const current = ok(await get(commitmentId));
       expect(current.version).toBe(winner.version);
       expect(current.lines).toHaveLength(winner.lines.length);
     }

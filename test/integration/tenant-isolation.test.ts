@@ -1,23 +1,16 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, expectRefusal, expectStatus, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
 import {
-  client,
   createChangeOrder,
-  etagOf,
-  expectStatus,
   createCommitment,
+  etagOf,
   freshNumber,
   fullAllocation,
-  seedPermissionFixture,
-  startTestApi,
-  type ApiRequest,
-  type ApiResponse,
-  type Call,
+  startFixtureApi,
   type PermissionFixture,
-  type TestApi,
   type TestCommitment,
 } from '../support/permission-fixtures';
-import { problemTypeBase } from '../../shared/http/problem';
 
 /**
  * Company B's admin probes company A's ids — on A's project paths and on B's own — and always
@@ -43,9 +36,7 @@ const a = {} as {
 const b = {} as { commitment: TestCommitment; sovEtag: string };
 
 beforeAll(async () => {
-  api = await startTestApi();
-  fx = await seedPermissionFixture(api.idp);
-  call = client(api);
+  ({ api, fx, call } = await startFixtureApi());
   probeToken = fx.users.other_company_admin.token;
   const admin = fx.users.admin.token;
 
@@ -370,10 +361,7 @@ describe.each([
     expect(made).not.toEqual(real);
     const [withReal, withMade] = [await call(probeToken, probe.build(real)), await call(probeToken, probe.build(made))];
 
-    expect(withReal.status, JSON.stringify(withReal.body)).toBe(probe.status);
-    expect(withReal.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const slug = probe.status === 404 ? 'not-found' : 'validation';
-    expect(withReal.body).toMatchObject({ type: problemTypeBase + slug, status: probe.status });
+    expectProblem(withReal, probe.status, probe.status === 404 ? 'not-found' : 'validation');
     // A route that does not exist also answers 404: make sure the route was reached.
     expect(withReal.body.detail).not.toMatch(/No route matches/);
     expect(normalized(withReal, real)).toEqual(normalized(withMade, made));
@@ -410,7 +398,7 @@ describe('B’s own lists', () => {
     for (const probe of probes) {
       const response = await call(admin, probe);
       expect(response.status, probe.path).toBe(404);
-      expect(response.body.type).toBe(`${problemTypeBase}not-found`);
+      expectRefusal(response, 404);
     }
   });
 });

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { expect } from 'vitest';
-import { openLocalIdp, type LocalIdp } from '../../infra/local/auth';
-import { startHttpServer, type LocalHttpServer } from '../../infra/local/http-server';
-import { freePort } from '../../infra/local/ports';
+import type { LocalIdp } from '../../infra/local/auth';
 import { db } from '../../shared/db/service';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
-import { problemTypeBase } from '../../shared/http/problem';
+import type { SovLineInput } from '../../shared/domain/sov';
+import { client, expectStatus, startTestApi, type Call, type TestApi } from './api-client';
 
 /**
  * One project seen by every kind of member, for the permission-matrix and tenant-isolation
@@ -108,27 +103,6 @@ export interface PermissionFixture {
   privateListIds: string[];
 }
 
-/** The local API Gateway with its own identity provider, as test/integration/http-api.test.ts starts it. */
-export interface TestApi {
-  server: LocalHttpServer;
-  idp: LocalIdp;
-  stop(): Promise<void>;
-}
-
-export async function startTestApi(): Promise<TestApi> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'permissions-'));
-  const idp = await openLocalIdp(dataDir);
-  const server = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
-  return {
-    server,
-    idp,
-    stop: async () => {
-      await server.stop();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 const slug = (profile: string) => profile.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 
 /** Seeds companies A and B, their projects, A's vendor and a user per profile; signs each a token. */
@@ -220,53 +194,10 @@ export async function seedPermissionFixture(idp: LocalIdp, now = new Date()): Pr
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-/** Response bodies as the tests read them: JSON of any shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
-
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  body: Json;
-}
-
-export function client(api: TestApi) {
-  return async function call(token: string | undefined, request: ApiRequest): Promise<ApiResponse> {
-    const headers = new Headers(request.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    if (request.body !== undefined) headers.set('content-type', 'application/json');
-    const response = await fetch(`${api.server.url}${request.path}`, {
-      method: request.method,
-      headers,
-      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  };
-}
-
-/** Fails with the response's body in the message, which is what one needs to see when a seed step breaks. */
-export function expectStatus(response: ApiResponse, status: number, what: string): ApiResponse {
-  expect(response.status, `${what}: ${JSON.stringify(response.body)}`).toBe(status);
-  return response;
-}
-
-/** A refusal: problem+json of the given kind; for 403 the detail names the action. */
-export function expectRefusal(response: ApiResponse, status: 403 | 404, names?: RegExp) {
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: problemTypeBase + (status === 403 ? 'forbidden' : 'not-found'), status });
-  expect(typeof response.body.detail).toBe('string');
-  if (status === 403 && names) expect(response.body.detail).toMatch(names);
+/** The local API with the fixture seeded in it, and a client: what every test of the fixture starts with. */
+export async function startFixtureApi(): Promise<{ api: TestApi; fx: PermissionFixture; call: Call }> {
+  const api = await startTestApi();
+  return { api, fx: await seedPermissionFixture(api.idp), call: client(api) };
 }
 
 /** A fresh member of A's project (a user of the general contractor, read_only): something to remove. */
@@ -281,17 +212,6 @@ export async function freshMember(fx: PermissionFixture): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // Commitments, through the API as the project's admin
-
-export type Call = ReturnType<typeof client>;
-
-export interface SovLineInput {
-  costCode?: string;
-  description: string;
-  scheduledValueCents?: number;
-  quantity?: string;
-  unitOfMeasure?: string;
-  unitPrice?: string;
-}
 
 export const amountLines: SovLineInput[] = [
   { costCode: '16-100', description: 'Main switchboard and distribution boards', scheduledValueCents: 12_500_000 },
