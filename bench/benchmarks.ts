@@ -1,3 +1,4 @@
 import { http } from './http';
+import { invites } from './invites';
 
-export const benchmarks = { http };
+export const benchmarks = { http, invites };

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { createConversions } from 'electrodb';
 import { canSee, type Action, type Membership } from '../../shared/domain/permissions';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
 import {
   commitmentSearchText,
   loadCommitment,
@@ -59,18 +59,6 @@ async function vendorOfProject(projectId: string, vendorId: string) {
   return data ?? undefined;
 }
 
-/** BatchGet with the (rare) unprocessed keys fetched again. */
-async function getAll<K, T>(keys: K[], get: (keys: K[]) => Promise<{ data: T[]; unprocessed: K[] }>): Promise<T[]> {
-  const found: T[] = [];
-  let pending = keys;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt === 3) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
-    const { data, unprocessed } = await get(pending);
-    found.push(...data);
-    pending = unprocessed;
-  }
-  return found;
-}
 
 /**
  * Field errors for invoice contacts (users of the vendor company and members of the project)
@@ -87,8 +75,8 @@ async function participantErrors(
   if (memberIds.length === 0) return [];
   const { User, Member } = db();
   const [users, members] = await Promise.all([
-    contactIds.length ? getAll(unique(contactIds).map((userId) => ({ userId })), (keys) => User.get(keys).go()) : [],
-    getAll(memberIds.map((userId) => ({ projectId, userId })), (keys) => Member.get(keys).go()),
+    contactIds.length ? batchGetAll(unique(contactIds).map((userId) => ({ userId })), (keys) => User.get(keys).go()) : [],
+    batchGetAll(memberIds.map((userId) => ({ projectId, userId })), (keys) => Member.get(keys).go()),
   ]);
   const companyOf = new Map(users.map((user) => [user.userId, user.companyId]));
   const isMember = new Set(members.map((member) => member.userId));

@@ -5,8 +5,10 @@ import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { db, dbService } from '../../shared/db/service';
+import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
 import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
+import { nextBillingPeriodAt } from '../../shared/domain/billing-periods';
+import { loadPeriodsState, scheduleFor, withBillingDueKey } from '../../shared/db/billing-periods';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
 import {
   toMemberResponse,
@@ -33,7 +35,10 @@ export const handler = httpRouter({
     const { settings, errors } = mergeSettings({ ...defaultProjectSettings(body.region), timeZone: body.timeZone }, requested);
     if (errors.length) throw problems.validation(errors);
 
-    const now = new Date().toISOString();
+    const clock = new Date();
+    const now = clock.toISOString();
+    // Automatic periods from the start: the billing cycle opens the period containing today.
+    const nextAt = nextBillingPeriodAt(settings.billingPeriods, settings.timeZone, undefined, clock);
     const project = {
       projectId: randomUUID(),
       companyId: company.companyId,
@@ -43,6 +48,7 @@ export const handler = httpRouter({
       createdBy: caller.userId,
       version: 1,
       periodsVersion: 0,
+      ...(nextAt ? { nextBillingPeriodAt: nextAt } : {}),
       createdAt: now,
     };
     // The project and its first admin together: a project nobody administers must never exist.
@@ -80,21 +86,36 @@ export const handler = httpRouter({
       problems.preconditionFailed('The project’s settings changed since you read them; read them again (GET …/settings) and retry.');
     if (expectedVersion !== project.version) throw stale();
 
-    const { settings, errors } = mergeSettings(project, body);
-    if (errors.length) throw problems.validation(errors);
-    try {
-      // Whole nested maps are written: merged above from the version the condition pins.
-      const { data } = await db()
-        .Project.patch({ projectId: project.projectId })
-        .set(settings)
-        .add({ version: 1 })
-        .where((attr, op) => op.eq(attr.version, expectedVersion))
-        .go({ response: 'all_new' });
-      return { body: toSettingsResponse(data), headers: { etag: etagFor(data.version) } };
-    } catch (error) {
-      if (isConditionalFailure(error)) throw stale();
-      throw error;
+    // When the next automatic period opens follows from the settings and the latest period, so
+    // the write is conditioned on both the settings version and the periods' version read here.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const state = await loadPeriodsState(project.projectId);
+      if (!state) throw problems.notFound('No such project.');
+      if (state.project.version !== expectedVersion) throw stale();
+      const { settings, errors } = mergeSettings(state.project, body);
+      if (errors.length) throw problems.validation(errors);
+      const nextAt = scheduleFor({ ...settings, nextBillingPeriodAt: state.project.nextBillingPeriodAt }, state.periods, new Date());
+      const periodsVersion = state.project.periodsVersion as number | undefined; // absent on projects from before issue 4
+      const result = await transactWithRetry(() =>
+        dbService()
+          .transaction.write(({ Project }) => {
+            // Whole nested maps are written: merged above from the version the condition pins.
+            const patch = Project.patch({ projectId: project.projectId })
+              .set({ ...settings, ...(nextAt ? { nextBillingPeriodAt: nextAt } : {}) })
+              .add({ version: 1 });
+            const write = (nextAt ? patch : patch.remove(['nextBillingPeriodAt'])).where((attr, op) => {
+              const periodsUnchanged =
+                periodsVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, periodsVersion);
+              return `${op.eq(attr.version, expectedVersion)} AND ${periodsUnchanged}`;
+            });
+            return [withBillingDueKey(write.commit())];
+          })
+          .go(),
+      );
+      if (!result.canceled) return { body: toSettingsResponse(settings), headers: { etag: etagFor(expectedVersion + 1) } };
+      // The settings or the periods changed meanwhile: the next round tells which.
     }
+    throw problems.conflict('The project’s billing periods are being changed right now; retry.');
   },
 
   listMembers: async ({ caller, path, query }) => {
@@ -104,9 +125,9 @@ export const handler = httpRouter({
     const { User, Company, Member } = db();
     const page = await Member.query.byProject({ projectId: project.projectId }).go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
 
-    const users = await batchGetAll((keys) => User.get(keys).go(), page.data.map(({ userId }) => ({ userId })));
+    const users = await batchGetAll(page.data.map(({ userId }) => ({ userId })), (keys) => User.get(keys).go());
     const companyIds = [...new Set(users.map((user) => user.companyId))];
-    const companies = await batchGetAll((keys) => Company.get(keys).go(), companyIds.map((companyId) => ({ companyId })));
+    const companies = await batchGetAll(companyIds.map((companyId) => ({ companyId })), (keys) => Company.get(keys).go());
     const userById = new Map(users.map((user) => [user.userId, user]));
     const companyById = new Map(companies.map((company) => [company.companyId, company]));
 
@@ -249,15 +270,3 @@ async function whileAnotherAdminRemains(
   throw lastAdmin;
 }
 
-/** BatchGet that also fetches what DynamoDB left unprocessed (it may, under load). */
-async function batchGetAll<K, T>(get: (keys: K[]) => Promise<{ data: T[]; unprocessed: K[] }>, keys: K[]): Promise<T[]> {
-  const items: T[] = [];
-  let pending = keys;
-  for (let attempt = 0; pending.length && attempt < 5; attempt++) {
-    const { data, unprocessed } = await get(pending);
-    items.push(...data);
-    pending = unprocessed;
-  }
-  if (pending.length) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
-  return items;
-}

@@ -1,3 +1,152 @@
+import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
+import { invoiceTypes } from '../domain/project-settings';
 
-export const inviteRoutes = [] as const satisfies readonly RouteDefinition[];
+/** The invite vocabulary, here (not in the entity) so the route table does not bundle ElectroDB. */
+export const inviteStatuses = ['invited', 'accepted', 'declined'] as const;
+export const inviteEmailStatuses = ['pending', 'sent', 'failed'] as const;
+/** Why a commitment was not invited (DOMAIN.md, Invite to Bill: each failed precondition per commitment). */
+export const inviteRefusalReasons = ['not_found', 'no_invoice_contacts', 'ssov_not_approved', 'already_invited', 'period_not_open'] as const;
+
+const id = z.string().min(1).max(100);
+
+export const periodInvitesPath = z.object({ projectId: id, billingPeriodId: id });
+export const invitePath = z.object({
+  projectId: id,
+  inviteId: z.string().min(3).max(201).meta({ description: '`<billingPeriodId>.<commitmentId>`' }),
+});
+
+const invoiceType = z.enum(invoiceTypes).meta({ description: 'What the contact is invited to bill' });
+const refusalReason = z.enum(inviteRefusalReasons).meta({ id: 'InviteRefusalReason' });
+
+export const sendInvitesBody = z
+  .object({
+    commitmentIds: z
+      .array(id)
+      .min(1)
+      .max(500)
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((commitmentId, index) => {
+          if (seen.has(commitmentId)) ctx.addIssue({ code: 'custom', path: [index], message: `${commitmentId} is listed more than once` });
+          seen.add(commitmentId);
+        });
+      })
+      .meta({ description: '1–500 distinct commitments of the project' }),
+    invoiceType,
+  })
+  .strict()
+  .meta({ id: 'SendInvites' });
+
+export const sendInvitesResponse = z
+  .object({
+    invited: z.array(z.object({ commitmentId: z.string(), inviteId: z.string() })),
+    refused: z.array(
+      z.object({
+        commitmentId: z.string(),
+        reason: refusalReason,
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'SendInvitesResult', description: 'Each requested commitment, invited or refused with the precondition it failed' });
+
+export const respondToInviteBody = z
+  .object({ accept: z.boolean().meta({ description: 'true: bill this period (accepted); false: declined' }) })
+  .strict()
+  .meta({ id: 'InviteResponse' });
+
+const inviteStatus = z.enum(inviteStatuses);
+const emailStatus = z.enum(inviteEmailStatuses).meta({ description: 'Delivery of the invite (and reminder) emails' });
+
+export const inviteResponse = z
+  .object({
+    inviteId: z.string(),
+    projectId: z.string(),
+    billingPeriodId: z.string(),
+    commitmentId: z.string(),
+    status: inviteStatus,
+    invoiceType,
+    contactIds: z.array(z.string()),
+    invitedBy: z.string(),
+    invitedAt: z.iso.datetime(),
+    emailStatus,
+    emailError: z.string().nullable(),
+    reminderSentAt: z.iso.datetime().nullable(),
+    respondedBy: z.string().nullable(),
+    respondedAt: z.iso.datetime().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Invite', description: 'The invite to bill of one commitment for one billing period' });
+export type InviteResponse = z.infer<typeof inviteResponse>;
+
+export const periodInviteRow = z
+  .object({
+    commitmentId: z.string(),
+    number: z.string(),
+    title: z.string(),
+    vendorName: z.string(),
+    status: z.enum(['not_invited', ...inviteStatuses]),
+    inviteId: z.string().nullable(),
+    invoiceType: invoiceType.nullable(),
+    emailStatus: emailStatus.nullable(),
+    emailError: z.string().nullable(),
+    invitedAt: z.iso.datetime().nullable(),
+    respondedAt: z.iso.datetime().nullable(),
+    reminderSentAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'PeriodInviteRow' });
+export type PeriodInviteRow = z.infer<typeof periodInviteRow>;
+
+export const periodInvitesResponse = z
+  .object({
+    items: z.array(periodInviteRow).meta({ description: 'Every commitment the caller can see, by number' }),
+    counts: z.object({
+      notInvited: z.number().int(),
+      invited: z.number().int(),
+      accepted: z.number().int(),
+      declined: z.number().int(),
+    }),
+  })
+  .meta({ id: 'PeriodInvites' });
+
+const periodInvites = '/v1/projects/{projectId}/billing-periods/{billingPeriodId}/invites';
+
+export const inviteRoutes = [
+  {
+    operationId: 'sendInvites',
+    method: 'POST',
+    path: periodInvites,
+    function: 'invites',
+    auth: 'jwt',
+    action: 'invites.send',
+    summary: 'Invite the contacts of these commitments to bill the open period; preconditions reported per commitment',
+    tags: ['invites'],
+    request: { path: periodInvitesPath, body: sendInvitesBody },
+    response: { status: 200, description: 'Who was invited and who was refused, and why', schema: sendInvitesResponse },
+  },
+  {
+    operationId: 'listInvites',
+    method: 'GET',
+    path: periodInvites,
+    function: 'invites',
+    auth: 'jwt',
+    action: 'commitments.view',
+    summary: 'Every visible commitment with its invite status for the period, and counts per status',
+    tags: ['invites'],
+    request: { path: periodInvitesPath },
+    response: { status: 200, description: 'The period’s invites', schema: periodInvitesResponse },
+  },
+  {
+    operationId: 'respondToInvite',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/invites/{inviteId}/response',
+    function: 'invites',
+    auth: 'jwt',
+    action: 'invites.respond',
+    summary: 'An invoice contact accepts or declines the invite to bill',
+    tags: ['invites'],
+    request: { path: invitePath, body: respondToInviteBody },
+    response: { status: 200, description: 'The invite, answered (ETag: its version)', schema: inviteResponse },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -17,6 +17,20 @@ export function db() {
   return dbService().entities;
 }
 
+/** BatchGet (ElectroDB chunks by 100) that fetches again, with backoff, what DynamoDB left unprocessed. */
+export async function batchGetAll<K, T>(keys: K[], get: (keys: K[]) => Promise<{ data: T[]; unprocessed: K[] }>): Promise<T[]> {
+  const found: T[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === 4) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
+    if (attempt > 0) await sleep(50 * 2 ** attempt);
+    const { data, unprocessed } = await get(pending);
+    found.push(...data);
+    pending = unprocessed;
+  }
+  return found;
+}
+
 interface TransactionOutcome {
   canceled: boolean;
   data: ReadonlyArray<{ code: TransactionItemCode }>;

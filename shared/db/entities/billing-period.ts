@@ -1,7 +1,8 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
+import { billingPeriodSources, billingPeriodStatuses } from '../../domain/billing-periods';
 
-export const billingPeriodStatuses = ['open', 'closed'] as const;
+export { billingPeriodStatuses };
 
 /**
  * A project's billing period. Dates are calendar dates (YYYY-MM-DD) in the project's time zone.
@@ -19,10 +20,18 @@ export const BillingPeriod = new Entity({
     endDate: { type: 'string', required: true },
     dueDate: { type: 'string', required: true },
     status: { type: billingPeriodStatuses, required: true },
-    source: { type: ['manual', 'automatic'] as const, required: true, readOnly: true },
+    source: { type: billingPeriodSources, required: true, readOnly: true },
     /** Invoices billed in this period (kept by the invoices of issue 5): a period in use cannot be deleted. */
     invoiceCount: { type: 'number', required: true, default: () => 0 },
     closedAt: { type: 'string' },
+    /**
+     * false from the period's creation until its `billing-period.opened` event is on the bus (an
+     * outbox flag: a publish that failed after the period was committed is retried, never lost).
+     * Absent on periods from before the flag: published.
+     */
+    openedEventPublished: { type: 'boolean' },
+    /** Who publishes the opened event holds this lease (an ISO instant) meanwhile, so racing runs publish it once. */
+    openedEventClaimedAt: { type: 'string' },
     version: { type: 'number', required: true },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },

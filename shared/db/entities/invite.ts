@@ -1,9 +1,7 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
 import { invoiceTypes } from '../../domain/project-settings';
-
-export const inviteStatuses = ['invited', 'accepted', 'declined'] as const;
-export const inviteEmailStatuses = ['pending', 'sent', 'failed'] as const;
+import { inviteEmailStatuses, inviteStatuses } from '../../api/invites';
 
 /**
  * The invite to bill of one commitment for one billing period (absent = Not Invited). Its id
@@ -25,6 +23,10 @@ export const Invite = new Entity({
     emailStatus: { type: inviteEmailStatuses, required: true },
     emailError: { type: 'string' },
     reminderSentAt: { type: 'string' },
+    /** 1 for the first invite, +1 per re-invite after a decline: email ids carry it, so a re-invite emails again. */
+    round: { type: 'number', required: true, default: () => 1 },
+    /** When the reminder is due (ISO instant); set while one is pending, removed once sent or moot (sparse index). */
+    remindAt: { type: 'string' },
     respondedBy: { type: 'string' },
     respondedAt: { type: 'string' },
     version: { type: 'number', required: true },
@@ -34,6 +36,16 @@ export const Invite = new Entity({
     byPeriod: {
       pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
       sk: { field: tableKeys.primary.sk, composite: ['billingPeriodId', 'commitmentId'] },
+    },
+    /**
+     * Sparse: invites with a reminder pending, by when it is due, for the hourly reminder job (a
+     * Query, never a Scan). A partition of its own (template), apart from the projects' byBillingDue.
+     */
+    byReminder: {
+      index: 'gsi2',
+      condition: (attributes) => attributes.remindAt !== undefined,
+      pk: { field: tableKeys.gsi2.pk, composite: [], template: 'invite-reminders' },
+      sk: { field: tableKeys.gsi2.sk, composite: ['remindAt'] },
     },
   },
 });

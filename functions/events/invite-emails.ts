@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { invitesSent, type InvitesSent } from '../../events/contracts';
+import { config } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { batchGetAll, db } from '../../shared/db/service';
+import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
+import {
+  inviteIdOf,
+  loadCommitmentsById,
+  loadInvites,
+  type InviteItem,
+  type ProjectItem,
+} from '../../shared/db/invites';
+import { isConditionalFailure } from '../../shared/http/etag';
+import { renderInviteEmail } from '../../shared/email/invite';
+import { sendOnce, TransientEmailError, type OutgoingEmail, type SendOutcome } from '../../shared/email/send';
+import type { CommitmentItem } from '../../shared/db/commitments';
+
+export interface InviteEmailOptions {
+  /** SES attempts per email within one invocation (throttling backs off between them). */
+  attemptsPerRun: number;
+  /** First backoff; doubled each attempt, with jitter. */
+  baseDelayMs: number;
+  /** Emails in flight at once (SES's send rate is per account). */
+  concurrency: number;
+}
+
+export const defaultInviteEmailOptions: InviteEmailOptions = { attemptsPerRun: 3, baseDelayMs: 250, concurrency: 8 };
+
+/** Stable per invite round, contact and kind: a retried or duplicated event sends nothing more. */
+export function inviteEmailId(invite: Pick<InviteItem, 'billingPeriodId' | 'commitmentId' | 'round'>, contactId: string, kind: InvitesSent['kind']): string {
+  const base = `invite:${invite.billingPeriodId}:${invite.commitmentId}:${contactId}:${kind}`;
+  return invite.round > 1 ? `${base}:${invite.round}` : base;
+}
+
+type Delivery = SendOutcome | { status: 'no-address'; error: string };
+
+/**
+ * `invites.sent`: one email per invoice contact of each invite (SES through the one idempotent
+ * sender), then the invite's `emailStatus`: `sent` when every contact got it, `failed` with the
+ * error otherwise. Throttling is retried here with backoff; what still fails throws, so Lambda's
+ * async retries take over — a retry sends only what is missing — while the invite already shows
+ * `failed`, so nothing is lost silently even when the retries run out.
+ */
+export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteEmailOptions) {
+  return async (event: EventBridgeEvent<'invites.sent', unknown>) => {
+    const parsed = invitesSent.safeParse(event.detail);
+    if (!parsed.success) {
+      logger.error('invalid invites.sent event', { eventId: event.id, issues: parsed.error.issues });
+      return { status: 'invalid' as const };
+    }
+    const { projectId, billingPeriodId, commitmentIds, kind } = parsed.data;
+    logger.appendKeys({ projectId, billingPeriodId, kind });
+
+    const [{ data: project }, period, invites, commitments] = await Promise.all([
+      db().Project.get({ projectId }).go(),
+      loadBillingPeriod(projectId, billingPeriodId),
+      loadInvites(projectId, billingPeriodId, commitmentIds),
+      loadCommitmentsById(projectId, commitmentIds),
+    ]);
+    if (!project || !period) {
+      logger.error('invites.sent for a project or period that does not exist', { eventId: event.id });
+      return { status: 'invalid' as const };
+    }
+    // A declined invite gets no email; a reminder goes to those who have not answered no.
+    const toEmail = [...invites.values()].filter((invite) => invite.status !== 'declined');
+    const commitmentOf = new Map(commitments.map((c) => [c.commitmentId, c]));
+    const userIds = [...new Set(toEmail.flatMap((invite) => [...invite.contactIds, invite.invitedBy]))];
+    const users = new Map(
+      (await batchGetAll(userIds.map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
+    );
+
+    const jobs = toEmail.flatMap((invite) => invite.contactIds.map((contactId) => ({ invite, contactId })));
+    const deliveries = await mapLimit(jobs, options.concurrency, async ({ invite, contactId }): Promise<Delivery> => {
+      const contact = users.get(contactId);
+      const commitment = commitmentOf.get(invite.commitmentId);
+      if (!contact) return { status: 'no-address', error: `Contact ${contactId} has no user record to email.` };
+      if (!commitment) return { status: 'no-address', error: `Commitment ${invite.commitmentId} no longer exists.` };
+      const email = inviteEmail(kind, project, period, commitment, invite, users.get(invite.invitedBy)?.name, contact);
+      return deliverWithBackoff(email, options);
+    });
+
+    // One outcome per invite: the worst of its contacts' deliveries.
+    const byInvite = new Map<InviteItem, Delivery[]>();
+    jobs.forEach((job, index) => byInvite.set(job.invite, [...(byInvite.get(job.invite) ?? []), deliveries[index]!]));
+    let pendingRetry = 0;
+    const updates: Array<Promise<void>> = [];
+    for (const [invite, results] of byInvite) {
+      const failures = results.filter((r) => r.status === 'rejected' || r.status === 'no-address' || r.status === 'retrying');
+      if (results.some((r) => r.status === 'retrying' || r.status === 'in-flight')) pendingRetry += 1;
+      if (failures.length > 0) {
+        const error = [...new Set(failures.map((f) => ('error' in f && f.error ? f.error : 'rejected by SES')))].join('; ');
+        if (invite.emailStatus !== 'failed' || invite.emailError !== error) updates.push(recordEmailStatus(invite, 'failed', error));
+      } else if (results.every((r) => r.status === 'sent' || r.status === 'already-sent')) {
+        if (invite.emailStatus !== 'sent' || invite.emailError) updates.push(recordEmailStatus(invite, 'sent'));
+      }
+    }
+    await Promise.all(updates);
+
+    const sent = deliveries.filter((d) => d.status === 'sent').length;
+    logger.info('invite emails', { invites: toEmail.length, emails: jobs.length, sent, invitesToRetry: pendingRetry });
+    if (pendingRetry > 0) throw new TransientEmailError(`${pendingRetry} invite(s) of this invites.sent event still have emails to send`);
+    return { status: 'done' as const, invites: toEmail.length, emails: jobs.length, sent };
+  };
+}
+
+export const handler = inviteEmailsHandler();
+
+function inviteEmail(
+  kind: InvitesSent['kind'],
+  project: ProjectItem,
+  period: BillingPeriodItem,
+  commitment: CommitmentItem,
+  invite: InviteItem,
+  inviterName: string | undefined,
+  contact: { userId: string; email: string; name: string },
+): OutgoingEmail {
+  const rendered = renderInviteEmail({
+    kind,
+    region: project.region,
+    frontendBaseUrl: config.frontendBaseUrl,
+    projectId: project.projectId,
+    projectName: project.name,
+    inviteId: inviteIdOf(invite.billingPeriodId, invite.commitmentId),
+    commitment: { number: commitment.number, title: commitment.title },
+    invoiceType: invite.invoiceType,
+    period: { startDate: period.startDate, endDate: period.endDate, dueDate: period.dueDate },
+    inviterName: inviterName ?? 'The project team',
+    contactName: contact.name,
+  });
+  return { emailId: inviteEmailId(invite, contact.userId, kind), to: [contact.email], subject: rendered.subject, html: rendered.html, text: rendered.text };
+}
+
+/** Sends, backing off while SES throttles (or another attempt holds the email), up to `attemptsPerRun` times. */
+async function deliverWithBackoff(email: OutgoingEmail, options: InviteEmailOptions): Promise<SendOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await sendOnce(email);
+    if ((outcome.status !== 'retrying' && outcome.status !== 'in-flight') || attempt >= options.attemptsPerRun) return outcome;
+    await sleep(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+  }
+}
+
+/** The invite's email status, for its current round only: a re-invite meanwhile starts over. */
+async function recordEmailStatus(invite: InviteItem, emailStatus: 'sent' | 'failed', error?: string): Promise<void> {
+  const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
+  const updatedAt = new Date().toISOString();
+  const patch = db().Invite.patch(key);
+  const update =
+    emailStatus === 'sent'
+      ? patch.set({ emailStatus, updatedAt }).remove(['emailError'])
+      : patch.set({ emailStatus, emailError: error!.slice(0, 1000), updatedAt });
+  try {
+    await update.where((attr, op) => op.eq(attr.round, invite.round)).go();
+  } catch (e) {
+    if (!isConditionalFailure(e)) throw e;
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { logger } from '../../shared/logger';
+import { db } from '../../shared/db/service';
+import {
+  changePeriods,
+  closeWrite,
+  loadBillingPeriod,
+  loadOpenPeriod,
+  newPeriodChange,
+  publishOpenedEvents,
+  publishPendingEvents,
+  scheduleFor,
+  toBillingPeriodResponse,
+  type BillingPeriodItem,
+  type PeriodsState,
+} from '../../shared/db/billing-periods';
+import { periodDateProblems, placementConflict, type PeriodDates } from '../../shared/domain/billing-periods';
+
+const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
+  `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
+
+const noSuchPeriod = () => problems.notFound('No such billing period in this project.');
+const changeErrors = {
+  missing: () => problems.notFound('No such project.'),
+  busy: () => problems.conflict('The project’s billing periods are being changed by other requests right now; retry.'),
+};
+const stale = (period: BillingPeriodItem) =>
+  problems.preconditionFailed(`The billing period changed since you read it (now ${etagFor(period.version)}); read it again.`);
+
+/** Start ≤ end and due ≥ start, as a 400 naming the fields. */
+function checkDates(dates: PeriodDates): void {
+  const errors = periodDateProblems(dates);
+  if (errors.length) throw problems.validation(errors.map((e) => ({ location: 'body' as const, ...e })));
+}
+
+/** The period in a freshly read state, 404 when absent, 412 when the client's If-Match (if any) is stale. */
+function periodIn(state: PeriodsState, billingPeriodId: string, expectedVersion: number | undefined): BillingPeriodItem {
+  const period = state.periods.find((p) => p.billingPeriodId === billingPeriodId);
+  if (!period) throw noSuchPeriod();
+  if (expectedVersion !== undefined && expectedVersion !== period.version) throw stale(period);
+  return period;
+}
+
+const optionalIfMatch = (headers: Record<string, string | undefined>) => (headers['if-match'] ? requiredIfMatch(headers) : undefined);
+
+const reply = (period: BillingPeriodItem, status?: number) => ({
+  ...(status ? { status } : {}),
+  body: toBillingPeriodResponse(period),
+  headers: { etag: etagFor(period.version), ...(status === 201 ? { location: periodUrl(period) } : {}) },
+});
+
+export const handler = httpRouter(
+  {
+    listBillingPeriods: async ({ caller, path, query }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.list', member);
+      const scope = `billing-periods:${path.projectId}`;
+      const page = await db()
+        .BillingPeriod.query.byStart({ projectId: path.projectId })
+        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+      return { body: { items: page.data.map(toBillingPeriodResponse), nextCursor: encodeCursor(scope, page.cursor) } };
+    },
+
+    getCurrentBillingPeriod: async ({ caller, path }) => {
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.list', member);
+      const period = await loadOpenPeriod(project.projectId, { project });
+      if (!period) throw problems.notFound('No billing period is open in this project.');
+      return reply(period);
+    },
+
+    getBillingPeriod: async ({ caller, path }) => {
+      const [{ member }, period] = await Promise.all([
+        loadProjectAccess(path.projectId, caller.userId),
+        loadBillingPeriod(path.projectId, path.billingPeriodId),
+      ]);
+      enforce('billing_periods.list', member);
+      if (!period) throw noSuchPeriod();
+      return reply(period);
+    },
+
+    createBillingPeriod: async ({ caller, path, body }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.create', member);
+      checkDates(body);
+      const billingPeriodId = randomUUID();
+      const { item, pending } = await changePeriods(
+        path.projectId,
+        (state) => {
+          const conflict = placementConflict(state.periods, body);
+          if (conflict) throw problems.conflict(conflict);
+          const now = new Date();
+          const { item, change } = newPeriodChange(state, { ...body, billingPeriodId, source: 'manual', createdBy: caller.userId }, now);
+          // Events an earlier create could not publish go out with this one.
+          const pending = state.periods.filter((p) => p.openedEventPublished === false);
+          return {
+            change: { ...change, nextBillingPeriodAt: scheduleFor(state.project, [...state.periods, item], now) ?? null },
+            result: () => ({ item, pending }),
+          };
+        },
+        changeErrors,
+      );
+      try {
+        await publishOpenedEvents([item]);
+        if (pending.length) await publishPendingEvents(pending);
+      } catch (error) {
+        // The period is committed: answering an error would invite a retry that meets a 409. The
+        // flag stays false, so the project's next billing cycle or period creation publishes it.
+        logger.error('billing-period.opened not published; it stays pending', { projectId: item.projectId, billingPeriodId, error: error as Error });
+      }
+      return reply(item, 201);
+    },
+
+    updateBillingPeriod: async ({ caller, path, body, headers }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.edit', member);
+      const expectedVersion = requiredIfMatch(headers);
+      return changePeriods(
+        path.projectId,
+        (state) => {
+          const period = periodIn(state, path.billingPeriodId, expectedVersion);
+          const dates = { startDate: body.startDate ?? period.startDate, endDate: body.endDate ?? period.endDate, dueDate: body.dueDate ?? period.dueDate };
+          checkDates(dates);
+          const conflict = placementConflict(state.periods, dates, period.billingPeriodId);
+          if (conflict) throw problems.conflict(conflict);
+          const now = new Date();
+          const updated: BillingPeriodItem = { ...period, ...dates, version: period.version + 1, updatedAt: now.toISOString() };
+          const periods = state.periods.map((p) => (p.billingPeriodId === period.billingPeriodId ? updated : p));
+          return {
+            change: {
+              writes: ({ BillingPeriod }) => [
+                BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+                  .set({ ...dates, updatedAt: updated.updatedAt })
+                  .add({ version: 1 })
+                  .where((attr, op) => op.eq(attr.version, period.version))
+                  .commit(),
+              ],
+              nextBillingPeriodAt: scheduleFor(state.project, periods, now) ?? null,
+            },
+            result: () => reply(updated),
+          };
+        },
+        changeErrors,
+      );
+    },
+
+    closeBillingPeriod: async ({ caller, path, headers }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.manage', member);
+      const expectedVersion = optionalIfMatch(headers);
+      return changePeriods(
+        path.projectId,
+        (state) => {
+          const period = periodIn(state, path.billingPeriodId, expectedVersion);
+          if (period.status !== 'open') {
+            throw problems.conflict(`Billing period ${period.position} (${period.startDate} – ${period.endDate}) is already closed.`);
+          }
+          const at = new Date().toISOString();
+          const closed: BillingPeriodItem = { ...period, status: 'closed', closedAt: at, updatedAt: at, version: period.version + 1 };
+          return {
+            change: {
+              writes: ({ BillingPeriod }) => [closeWrite(BillingPeriod, period, at)],
+              openBillingPeriodId: state.project.openBillingPeriodId === period.billingPeriodId ? null : undefined,
+            },
+            result: () => reply(closed),
+          };
+        },
+        changeErrors,
+      );
+    },
+
+    deleteBillingPeriod: async ({ caller, path, headers }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('billing_periods.manage', member);
+      const expectedVersion = optionalIfMatch(headers);
+      const inUse = (period: BillingPeriodItem) =>
+        problems.conflict(
+          `Billing period ${period.position} (${period.startDate} – ${period.endDate}) is used by ${period.invoiceCount} invoice${period.invoiceCount === 1 ? '' : 's'}; it cannot be deleted.`,
+        );
+      return changePeriods(
+        path.projectId,
+        (state) => {
+          const period = periodIn(state, path.billingPeriodId, expectedVersion);
+          if (period.invoiceCount > 0) throw inUse(period);
+          const key = { projectId: period.projectId, billingPeriodId: period.billingPeriodId };
+          const periods = state.periods.filter((p) => p.billingPeriodId !== period.billingPeriodId);
+          return {
+            change: {
+              // Invoices count themselves on the period without touching the project: the condition keeps them exclusive.
+              writes: ({ BillingPeriod }) => [BillingPeriod.delete(key).where((attr, op) => op.eq(attr.invoiceCount, 0)).commit()],
+              openBillingPeriodId: state.project.openBillingPeriodId === period.billingPeriodId ? null : undefined,
+              nextBillingPeriodAt: scheduleFor(state.project, periods, new Date()) ?? null,
+            },
+            result: () => ({ status: 204 }),
+            onFailedWrite: async () => {
+              const now = await loadBillingPeriod(key.projectId, key.billingPeriodId, { consistent: true });
+              return now && now.invoiceCount > 0 ? inUse(now) : 'retry';
+            },
+          };
+        },
+        changeErrors,
+      );
+    },
+  },
+  { idempotency: idempotencyKey },
+);

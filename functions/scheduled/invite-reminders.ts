@@ -1,0 +1,96 @@
+import { logger } from '../../shared/logger';
+import { db } from '../../shared/db/service';
+import { loadBillingPeriod } from '../../shared/db/billing-periods';
+import { localDate } from '../../shared/domain/billing-periods';
+import { isConditionalFailure } from '../../shared/http/etag';
+import { publishInvitesSent, reminderDay, reminderInstant, type InviteItem } from '../../shared/db/invites';
+import type { ScheduledEvent } from '../../shared/wiring/schedules';
+
+/**
+ * Hourly: reminds the contacts of invites whose reminder is due, once per invite. Invites carry
+ * `remindAt` (set when sent, from the project's `reminderDaysBeforeDue`) in a sparse index, so
+ * this is one Query for the reminders due by now — never a Scan, and it scales with the reminders
+ * due, not with projects. Each is checked against the current settings and period first (they
+ * may have changed since): moved later → re-indexed, moot → dropped from the index.
+ * The reminder is published before `reminderSentAt` is set: a run that dies between the two
+ * publishes again next hour, and the email ids (per invite round, contact and kind) send once.
+ */
+export const handler = async (event: ScheduledEvent) => {
+  const now = new Date(event.scheduledTime);
+  if (Number.isNaN(now.getTime())) throw new Error(`invalid scheduledTime: ${event.scheduledTime}`);
+  const { data: due } = await db().Invite.query.byReminder({}).lte({ remindAt: now.toISOString() }).go({ pages: 'all' });
+
+  const groups = new Map<string, InviteItem[]>();
+  for (const invite of due) {
+    const key = `${invite.projectId}\n${invite.billingPeriodId}`;
+    groups.set(key, [...(groups.get(key) ?? []), invite]);
+  }
+  const totals = { reminded: 0, rescheduled: 0, dropped: 0 };
+  for (const invites of groups.values()) {
+    const outcome = await remindPeriod(invites, now);
+    totals.reminded += outcome.reminded;
+    totals.rescheduled += outcome.rescheduled;
+    totals.dropped += outcome.dropped;
+  }
+  logger.info('invite reminders', { scheduledTime: event.scheduledTime, due: due.length, ...totals });
+  return { scheduledTime: now.toISOString(), ...totals };
+};
+
+async function remindPeriod(invites: InviteItem[], now: Date) {
+  const { projectId, billingPeriodId } = invites[0]!;
+  const [{ data: project }, period] = await Promise.all([db().Project.get({ projectId }).go(), loadBillingPeriod(projectId, billingPeriodId)]);
+  const outcome = { reminded: 0, rescheduled: 0, dropped: 0 };
+
+  const day = project && period ? reminderDay(project, period) : undefined;
+  const today = project ? localDate(now, project.timeZone) : undefined;
+  if (!project || !period || period.status !== 'open' || day === undefined || today! > period.dueDate) {
+    await Promise.all(invites.map((invite) => settle(invite, {})));
+    outcome.dropped = invites.length;
+    return outcome;
+  }
+  if (day > today!) {
+    // The due date or the number of days changed since the invite was sent: remind on the new day.
+    const remindAt = reminderInstant(day, project.timeZone);
+    await Promise.all(invites.map((invite) => settle(invite, { remindAt })));
+    outcome.rescheduled = invites.length;
+    return outcome;
+  }
+  // Issue 5 adds: and has not submitted an invoice for this period.
+  const remind = invites.filter((invite) => invite.status !== 'declined' && !invite.reminderSentAt);
+  const moot = invites.filter((invite) => !remind.includes(invite));
+  await Promise.all(moot.map((invite) => settle(invite, {})));
+  outcome.dropped = moot.length;
+  if (remind.length > 0) {
+    await publishInvitesSent(projectId, billingPeriodId, remind.map((invite) => invite.commitmentId), 'reminder');
+    await Promise.all(remind.map((invite) => settle(invite, { reminderSentAt: now.toISOString() })));
+    outcome.reminded = remind.length;
+  }
+  return outcome;
+}
+
+/**
+ * Takes the invite out of the reminder index (setting `reminderSentAt` when it was reminded), or
+ * moves it to a new `remindAt` — only if it is still the item that was read (a re-invite meanwhile
+ * has its own reminder), and `reminderSentAt` only once.
+ */
+async function settle(invite: InviteItem, change: { remindAt?: string; reminderSentAt?: string }): Promise<void> {
+  const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
+  const updatedAt = new Date().toISOString();
+  const patch = db().Invite.patch(key);
+  const update = change.remindAt
+    ? patch.set({ remindAt: change.remindAt, updatedAt })
+    : change.reminderSentAt
+      ? patch.set({ reminderSentAt: change.reminderSentAt, updatedAt }).remove(['remindAt'])
+      : patch.set({ updatedAt }).remove(['remindAt']);
+  try {
+    await update
+      .where((attr, op) =>
+        [op.eq(attr.round, invite.round), op.eq(attr.remindAt, invite.remindAt!), change.reminderSentAt ? op.notExists(attr.reminderSentAt) : '']
+          .filter(Boolean)
+          .join(' AND '),
+      )
+      .go();
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+  }
+}

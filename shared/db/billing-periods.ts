@@ -1,0 +1,430 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityItem, TransactionItemCode } from 'electrodb';
+import { putEvents } from '../aws/events';
+import type { BillingPeriod } from './entities/billing-period';
+import type { Project } from './entities/project';
+import { db, dbService, transactWithRetry } from './service';
+import { tableKeys } from './keys';
+import { logger } from '../logger';
+import { isConditionalFailure } from '../http/etag';
+import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
+import type { BillingPeriodResponse } from '../api/billing-periods';
+
+export type BillingPeriodItem = EntityItem<typeof BillingPeriod>;
+type ProjectItem = EntityItem<typeof Project>;
+/** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
+type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
+type Periods = WriteEntities['BillingPeriod'];
+/** A `.commit()`ed write of a period: create, patch or delete. */
+type WriteItem =
+  | ReturnType<ReturnType<Periods['create']>['commit']>
+  | ReturnType<ReturnType<ReturnType<Periods['patch']>['set']>['commit']>
+  | ReturnType<ReturnType<Periods['delete']>['commit']>;
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+/** One billing period of a project, or undefined. `consistent`: read what a write just did. */
+export async function loadBillingPeriod(
+  projectId: string,
+  billingPeriodId: string,
+  options: { consistent?: boolean } = {},
+): Promise<BillingPeriodItem | undefined> {
+  const { data } = await db().BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: options.consistent ?? false });
+  return data ?? undefined;
+}
+
+/**
+ * The project's open billing period, or undefined when none is open. Pass the project when it
+ * was just read (it holds `openBillingPeriodId`) to save a read.
+ */
+export async function loadOpenPeriod(
+  projectId: string,
+  options: { consistent?: boolean; project?: Pick<ProjectItem, 'openBillingPeriodId'> } = {},
+): Promise<BillingPeriodItem | undefined> {
+  const consistent = options.consistent ?? false;
+  const project = options.project ?? (await db().Project.get({ projectId }).go({ consistent })).data;
+  if (!project?.openBillingPeriodId) return undefined;
+  const period = await loadBillingPeriod(projectId, project.openBillingPeriodId, { consistent });
+  return period?.status === 'open' ? period : undefined;
+}
+
+/** A project and all its periods in date order, read consistently: what a period change decides on. */
+export interface PeriodsState {
+  project: ProjectItem;
+  periods: BillingPeriodItem[];
+}
+
+/**
+ * Reads the project first, then its periods (a strongly consistent Query of its partition, not
+ * the eventually consistent date index): any change committed after the project read bumped
+ * `periodsVersion`, so a transaction conditioned on the version read cannot act on a stale list.
+ * A project holds a few hundred periods at most (weekly for years), one Query page.
+ */
+export async function loadPeriodsState(projectId: string): Promise<PeriodsState | undefined> {
+  const { Project, BillingPeriod } = db();
+  const { data: project } = await Project.get({ projectId }).go({ consistent: true });
+  if (!project) return undefined;
+  const { data } = await BillingPeriod.query.byProject({ projectId }).go({ consistent: true, pages: 'all' });
+  return { project, periods: data.sort((a, b) => a.startDate.localeCompare(b.startDate)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// When the next automatic period opens
+
+/**
+ * The project's `nextBillingPeriodAt` after a change that leaves it with `settings` and `periods`:
+ * when the period after the latest one opens (undefined when the frequency is `never`). While an
+ * automatic period's event is not on the bus yet, the project stays due so the cycle publishes it.
+ */
+export function scheduleFor(
+  project: Pick<ProjectItem, 'billingPeriods' | 'timeZone' | 'nextBillingPeriodAt'>,
+  periods: ReadonlyArray<Pick<BillingPeriodItem, 'endDate' | 'source' | 'openedEventPublished'>>,
+  now: Date,
+): string | undefined {
+  const latest = periods.reduce<string | undefined>((end, p) => (end === undefined || p.endDate > end ? p.endDate : end), undefined);
+  const at = nextBillingPeriodAt(project.billingPeriods, project.timeZone, latest, now);
+  if (!at) return undefined;
+  const held = project.nextBillingPeriodAt;
+  const eventPending = periods.some((p) => p.source === 'automatic' && p.openedEventPublished === false);
+  return held && eventPending && held < at ? held : at;
+}
+
+/**
+ * ElectroDB (3.9) writes only the sort key of the sparse `byBillingDue` index when an update sets
+ * `nextBillingPeriodAt`: its partition key has no composite attributes, so no update "impacts"
+ * it, and a project created without the attribute would never enter the index. Every update that
+ * sets the attribute goes through here, which adds the partition key ElectroDB's query uses.
+ */
+export function withBillingDueKey<T extends object>(item: T): T {
+  type Update = { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> };
+  const update = (item as { Update?: Update }).Update;
+  const setsKey = (field: string) => new RegExp(`(^SET |, )#${field} = `).test(update?.UpdateExpression ?? '');
+  if (!update || !setsKey(tableKeys.gsi2.sk) || setsKey(tableKeys.gsi2.pk)) return item;
+  update.UpdateExpression = update.UpdateExpression.replace(/^SET /, `SET #${tableKeys.gsi2.pk} = :billingDuePartition, `);
+  update.ExpressionAttributeNames[`#${tableKeys.gsi2.pk}`] = tableKeys.gsi2.pk;
+  update.ExpressionAttributeValues[':billingDuePartition'] = billingDuePartition();
+  return item;
+}
+
+let duePartition: unknown;
+/** The partition value ElectroDB queries `byBillingDue` with. */
+function billingDuePartition(): unknown {
+  duePartition ??= db().Project.query.byBillingDue({}).params<{ ExpressionAttributeValues: Record<string, unknown> }>().ExpressionAttributeValues[':pk'];
+  return duePartition;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes: one transaction that also conditions on and bumps the project's periodsVersion
+
+export interface PeriodChange {
+  /** The period items written with the project (each `.commit()`ed), after the project's update. */
+  writes: (entities: WriteEntities) => WriteItem[];
+  /** The open period afterwards: an id, null for none, undefined to leave it. */
+  openBillingPeriodId?: string | null;
+  /** When the next automatic period opens afterwards: an instant, null for never, undefined to leave it. */
+  nextBillingPeriodAt?: string | null;
+  /** The billing cycle: only while `nextBillingPeriodAt` is still the value read. */
+  pinNextBillingPeriodAt?: boolean;
+}
+
+export type ChangeOutcome = { committed: true } | { committed: false; stale: true } | { committed: false; failedWrite: number };
+
+/**
+ * Commits `change` if the project is still as `state` read it: its periodsVersion (bumped here),
+ * its settings version (the schedule depends on the settings), and when pinned its
+ * nextBillingPeriodAt. `stale` means re-read and decide again; `failedWrite` is the index (in
+ * `writes`) of a period write whose own condition failed.
+ */
+export async function commitPeriodChange(state: PeriodsState, change: PeriodChange): Promise<ChangeOutcome> {
+  const { project } = state;
+  const readVersion = project.periodsVersion as number | undefined; // absent on projects from before issue 4
+  const set: Partial<Pick<ProjectItem, 'periodsVersion' | 'openBillingPeriodId' | 'nextBillingPeriodAt'>> = { periodsVersion: (readVersion ?? 0) + 1 };
+  const remove: Array<'openBillingPeriodId' | 'nextBillingPeriodAt'> = [];
+  if (change.openBillingPeriodId) set.openBillingPeriodId = change.openBillingPeriodId;
+  else if (change.openBillingPeriodId === null) remove.push('openBillingPeriodId');
+  if (change.nextBillingPeriodAt) set.nextBillingPeriodAt = change.nextBillingPeriodAt;
+  else if (change.nextBillingPeriodAt === null) remove.push('nextBillingPeriodAt');
+
+  const outcome = await transactWithRetry(() =>
+    dbService()
+      .transaction.write((entities) => {
+        const patch = entities.Project.patch({ projectId: project.projectId }).set(set);
+        const projectWrite = (remove.length ? patch.remove(remove) : patch)
+          .where((attr, op) =>
+            [
+              readVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, readVersion),
+              op.eq(attr.version, project.version),
+              ...(change.pinNextBillingPeriodAt
+                ? [project.nextBillingPeriodAt === undefined ? op.notExists(attr.nextBillingPeriodAt) : op.eq(attr.nextBillingPeriodAt, project.nextBillingPeriodAt)]
+                : []),
+            ].join(' AND '),
+          )
+          .commit();
+        return [withBillingDueKey(projectWrite), ...change.writes(entities)];
+      })
+      .go(),
+  );
+  if (!outcome.canceled) return { committed: true };
+  const codes = (outcome.data as ReadonlyArray<{ code: TransactionItemCode }>).map((item) => item.code);
+  const failed = codes.indexOf('ConditionalCheckFailed');
+  // The project's condition, or a conflict that outlasted the retries: the state moved on.
+  if (failed <= 0) return { committed: false, stale: true };
+  return { committed: false, failedWrite: failed - 1 };
+}
+
+/** How many times a change re-reads and re-decides when another change got in first. */
+const changeAttempts = 5;
+
+/** A planned change, what to answer once it is committed, and why a period write's own condition failed (or retry). */
+export interface Decision<T> {
+  change: PeriodChange;
+  result: () => T;
+  onFailedWrite?: (index: number) => Promise<Error | 'retry'>;
+}
+
+/**
+ * Reads the project's periods, lets `decide` validate and plan a change, commits it, and when
+ * another change got in first reads and decides again. `decide` throws to refuse. Gives up with
+ * `busy()` after a few rounds (a project's periods are not changed that often).
+ */
+export async function changePeriods<T>(
+  projectId: string,
+  decide: (state: PeriodsState) => Decision<T> | Promise<Decision<T>>,
+  errors: { missing: () => Error; busy: () => Error },
+): Promise<T> {
+  for (let attempt = 1; attempt <= changeAttempts; attempt++) {
+    const state = await loadPeriodsState(projectId);
+    if (!state) throw errors.missing();
+    const decision = await decide(state);
+    const outcome = await commitPeriodChange(state, decision.change);
+    if (outcome.committed) return decision.result();
+    if ('failedWrite' in outcome) {
+      const explained = (await decision.onFailedWrite?.(outcome.failedWrite)) ?? 'retry';
+      if (explained !== 'retry') throw explained;
+    }
+  }
+  throw errors.busy();
+}
+
+/**
+ * A new period after the latest one (placement is the caller's to check): position latest + 1,
+ * open; the open period, if any, is closed in the same change. Its opened event is pending, and
+ * the creator holds the claim to publish it (`publishOpenedEvents([item])` once committed).
+ * `now`: the wall clock (timestamps, the claim), not the billing cycle's scheduled time.
+ */
+export function newPeriodChange(
+  state: PeriodsState,
+  period: PeriodDates & { billingPeriodId: string; source: BillingPeriodItem['source']; createdBy: string },
+  now: Date,
+): { item: BillingPeriodItem; change: PeriodChange } {
+  const { project, periods } = state;
+  const at = now.toISOString();
+  const item: BillingPeriodItem = {
+    projectId: project.projectId,
+    billingPeriodId: period.billingPeriodId,
+    position: (periods.at(-1)?.position ?? 0) + 1,
+    startDate: period.startDate,
+    endDate: period.endDate,
+    dueDate: period.dueDate,
+    status: 'open',
+    source: period.source,
+    invoiceCount: 0,
+    openedEventPublished: false,
+    openedEventClaimedAt: at,
+    version: 1,
+    createdBy: period.createdBy,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const open = periods.find((p) => p.billingPeriodId === project.openBillingPeriodId && p.status === 'open');
+  return {
+    item,
+    change: {
+      writes: ({ BillingPeriod }) => [
+        BillingPeriod.create(item).commit(),
+        ...(open ? [closeWrite(BillingPeriod, open, at)] : []),
+      ],
+      openBillingPeriodId: item.billingPeriodId,
+    },
+  };
+}
+
+/** Closes an open period (conditional on it still being open). */
+export function closeWrite(BillingPeriod: WriteEntities['BillingPeriod'], period: BillingPeriodItem, at: string): WriteItem {
+  return BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+    .set({ status: 'closed', closedAt: at, updatedAt: at })
+    .add({ version: 1 })
+    .where((attr, op) => op.eq(attr.status, 'open'))
+    .commit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The billing-period.opened event: an outbox flag on the period, committed with it
+
+/**
+ * How long a claim to publish a period's opened event holds. Whoever creates a period holds it
+ * from the start; a run that finds the event pending under a live claim leaves it to the holder.
+ * A holder that crashed is replaced once the claim lapses; one that failed releases it at once.
+ */
+const claimMs = 2 * 60_000;
+
+type EventPeriod = Pick<BillingPeriodItem, 'projectId' | 'billingPeriodId' | 'source'>;
+
+/** Whether a pending event's claim has lapsed (or was never taken) at wall-clock time `now`. */
+export const claimLapsed = (period: Pick<BillingPeriodItem, 'openedEventClaimedAt'>, now: Date): boolean =>
+  !period.openedEventClaimedAt || period.openedEventClaimedAt < new Date(now.getTime() - claimMs).toISOString();
+
+/**
+ * Takes over pending events whose claims lapsed (conditional: one taker wins) and publishes them.
+ * Answers how many were left to a live claim elsewhere; throws when the bus refuses one.
+ */
+export async function publishPendingEvents(periods: ReadonlyArray<BillingPeriodItem>, now = new Date()): Promise<{ leftToOthers: number }> {
+  const claimedAt = now.toISOString();
+  const lapsedBefore = new Date(now.getTime() - claimMs).toISOString();
+  const taken: BillingPeriodItem[] = [];
+  for (const period of periods.filter((p) => p.openedEventPublished === false && claimLapsed(p, now))) {
+    try {
+      await db()
+        .BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+        .set({ openedEventClaimedAt: claimedAt })
+        .where(
+          (attr, op) =>
+            `${op.eq(attr.openedEventPublished, false)} AND (${op.notExists(attr.openedEventClaimedAt)} OR ${op.lt(attr.openedEventClaimedAt, lapsedBefore)})`,
+        )
+        .go();
+      taken.push({ ...period, openedEventClaimedAt: claimedAt });
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+  await publishOpenedEvents(taken);
+  return { leftToOthers: periods.filter((p) => p.openedEventPublished === false).length - taken.length };
+}
+
+/**
+ * Puts `billing-period.opened` for periods whose claim the caller holds, then marks each
+ * published. When the bus refuses one, its claim is released (so a retry publishes it at once)
+ * and this throws: the flag stays false and nothing is lost.
+ */
+export async function publishOpenedEvents(periods: ReadonlyArray<EventPeriod & Pick<BillingPeriodItem, 'openedEventClaimedAt'>>): Promise<void> {
+  if (periods.length === 0) return;
+  const outcomes = await putEvents(
+    'billing-period.opened',
+    periods.map((period) => ({ projectId: period.projectId, billingPeriodId: period.billingPeriodId, source: period.source })),
+  );
+  await Promise.all(periods.map((period, index) => settleClaim(period, outcomes[index]!.accepted)));
+  const refusals = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.reason]));
+  if (refusals.length) throw new Error(`EventBridge refused ${refusals.length} billing-period.opened event(s): ${refusals.join('; ')}`);
+}
+
+/** Published: the flag turns true. Not published: the claim is released for the next attempt. */
+async function settleClaim(period: EventPeriod & Pick<BillingPeriodItem, 'openedEventClaimedAt'>, published: boolean): Promise<void> {
+  const key = { projectId: period.projectId, billingPeriodId: period.billingPeriodId };
+  try {
+    const patch = db().BillingPeriod.patch(key);
+    await (published ? patch.set({ openedEventPublished: true }).remove(['openedEventClaimedAt']) : patch.remove(['openedEventClaimedAt']))
+      .where((attr, op) => (period.openedEventClaimedAt ? op.eq(attr.openedEventClaimedAt, period.openedEventClaimedAt) : op.notExists(attr.openedEventClaimedAt)))
+      .go();
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+    // Deleted meanwhile, or our claim lapsed and another publisher took over: theirs to settle.
+    logger.info('billing period event claim not settled: the period is gone or another publisher took over', { ...key, published });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The billing cycle of one project
+
+/** At most this many periods per project per run; a project further behind carries on next run (it stays due). */
+export const maxPeriodsPerRun = 60;
+
+export interface OpenedPeriod {
+  projectId: string;
+  billingPeriodId: string;
+  startDate: string;
+  endDate: string;
+  dueDate: string;
+}
+
+/**
+ * Opens a due project's automatic periods up to `dueAt`, one transaction each, until it is caught
+ * up. Each round re-reads the project and its periods (consistently):
+ * - not due any more (`nextBillingPeriodAt` absent or after `dueAt`): another run did it — stop;
+ * - a period whose opened event is not out yet: publish it first (a failed publish throws and
+ *   leaves the project due, so a retried or later run publishes it); while another run holds the
+ *   claim to publish it (it just created the period), leave the project to that run;
+ * - the next period opens by `dueAt`: create it (closing the open one) without moving
+ *   `nextBillingPeriodAt`, conditioned on periodsVersion, the settings version and
+ *   `nextBillingPeriodAt` as read — two runs at once create it once — then publish its event;
+ * - otherwise move `nextBillingPeriodAt` to when the next period opens, under the same conditions.
+ */
+export async function advanceBillingCycle(projectId: string, dueAt: Date): Promise<OpenedPeriod[]> {
+  const due = dueAt.toISOString();
+  const opened: OpenedPeriod[] = [];
+  let staleRounds = 0;
+  for (;;) {
+    const state = await loadPeriodsState(projectId);
+    const at = state?.project.nextBillingPeriodAt;
+    if (!state || !at || at > due) return opened;
+
+    const pending = state.periods.filter((p) => p.openedEventPublished === false);
+    if (pending.length) {
+      const { leftToOthers } = await publishPendingEvents(pending);
+      // Another run created the period and is publishing its event: that run carries on with the project.
+      if (leftToOthers) return opened;
+    }
+    if (opened.length >= maxPeriodsPerRun) return opened;
+
+    const next = nextAutomaticPeriodOf(state, dueAt);
+    let outcome: ChangeOutcome;
+    let created: BillingPeriodItem | undefined;
+    if (next && next.opensAt <= due) {
+      const { item, change } = newPeriodChange(state, { ...next.dates, billingPeriodId: randomUUID(), source: 'automatic', createdBy: 'system' }, new Date());
+      created = item;
+      outcome = await commitPeriodChange(state, { ...change, pinNextBillingPeriodAt: true });
+    } else {
+      // Caught up (or the frequency is `never` now): the project waits for its next period, or leaves the index.
+      outcome = await commitPeriodChange(state, { writes: () => [], nextBillingPeriodAt: next?.opensAt ?? null, pinNextBillingPeriodAt: true });
+      if (outcome.committed) return opened;
+    }
+    if (!outcome.committed) {
+      if (++staleRounds > changeAttempts) throw new Error(`billing cycle for project ${projectId}: its periods kept changing meanwhile`);
+      continue;
+    }
+    if (created) {
+      opened.push({ projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate, dueDate: created.dueDate });
+      logger.info('automatic billing period opened', { projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate });
+      await publishOpenedEvents([created]);
+    }
+  }
+}
+
+/** The project's next automatic period and the instant it opens, or undefined for `never`. */
+function nextAutomaticPeriodOf(state: PeriodsState, now: Date): { dates: PeriodDates; opensAt: string } | undefined {
+  const { project, periods } = state;
+  const dates = nextAutomaticPeriod(project.billingPeriods, { latestEndDate: periods.at(-1)?.endDate, today: localDate(now, project.timeZone) });
+  return dates && { dates, opensAt: startOfLocalDay(dates.startDate, project.timeZone).toISOString() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API's view
+
+export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodResponse {
+  return {
+    projectId: item.projectId,
+    billingPeriodId: item.billingPeriodId,
+    position: item.position,
+    startDate: item.startDate,
+    endDate: item.endDate,
+    dueDate: item.dueDate,
+    status: item.status,
+    source: item.source,
+    invoiceCount: item.invoiceCount,
+    closedAt: item.closedAt ?? null,
+    version: item.version,
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}

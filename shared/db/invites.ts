@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityItem } from 'electrodb';
+import type { Invite } from './entities/invite';
+import type { Project } from './entities/project';
+import type { CommitmentItem } from './commitments';
+import type { BillingPeriodItem } from './billing-periods';
+import { batchGetAll, db, dbService, transactWithRetry } from './service';
+import { publishEvents } from '../aws/events';
+import { logger } from '../logger';
+import type { InvitesSent } from '../../events/contracts';
+import type { InvoiceType } from '../email/invite';
+import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
+import type { InviteResponse, inviteRefusalReasons } from '../api/invites';
+
+export type InviteItem = EntityItem<typeof Invite>;
+export type ProjectItem = EntityItem<typeof Project>;
+
+export type RefusalReason = (typeof inviteRefusalReasons)[number];
+
+export interface Refusal {
+  commitmentId: string;
+  reason: RefusalReason;
+  detail: string;
+}
+
+/** The API's invite id: `<billingPeriodId>.<commitmentId>` (commitment ids are UUIDs, without dots). */
+export const inviteIdOf = (billingPeriodId: string, commitmentId: string): string => `${billingPeriodId}.${commitmentId}`;
+
+export function parseInviteId(inviteId: string): { billingPeriodId: string; commitmentId: string } | undefined {
+  const dot = inviteId.lastIndexOf('.');
+  if (dot <= 0 || dot === inviteId.length - 1) return undefined;
+  return { billingPeriodId: inviteId.slice(0, dot), commitmentId: inviteId.slice(dot + 1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates in the project's time zone
+
+/** Whether invites may be sent (or answered) in this period now: it is open and its due date has not passed locally. */
+export function periodClosedForInvites(period: BillingPeriodItem, timeZone: string, now: Date): string | undefined {
+  if (period.status !== 'open') return 'The billing period is closed.';
+  const today = localDate(now, timeZone);
+  if (today > period.dueDate) return `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.`;
+  return undefined;
+}
+
+/** Reminders go out in the morning of their local day, not at midnight. */
+const reminderDelayMs = 8 * 60 * 60 * 1000;
+
+/** The local day (YYYY-MM-DD) the reminder is due on, or undefined when the project sets none. */
+export function reminderDay(project: ProjectItem, period: BillingPeriodItem): string | undefined {
+  const days = project.billingPeriods.reminderDaysBeforeDue;
+  return days === undefined ? undefined : addDays(period.dueDate, -days);
+}
+
+/** When a reminder due on `day` goes out (ISO instant): the morning of that day in the project's zone. */
+export function reminderInstant(day: string, timeZone: string): string {
+  return new Date(startOfLocalDay(day, timeZone).getTime() + reminderDelayMs).toISOString();
+}
+
+/**
+ * When the reminder for an invite sent now is due, or undefined: no reminder set, or its day is
+ * today or already past (an invite sent that late needs no reminder).
+ */
+export function remindAtFor(project: ProjectItem, period: BillingPeriodItem, now: Date): string | undefined {
+  const day = reminderDay(project, period);
+  if (day === undefined || day <= localDate(now, project.timeZone)) return undefined;
+  return reminderInstant(day, project.timeZone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+
+export async function loadCommitmentsById(projectId: string, commitmentIds: readonly string[]): Promise<CommitmentItem[]> {
+  if (commitmentIds.length === 0) return [];
+  const { Commitment } = db();
+  return batchGetAll(
+    commitmentIds.map((commitmentId) => ({ projectId, commitmentId })),
+    (keys) => Commitment.get(keys).go(),
+  );
+}
+
+/** Every commitment of the project (Query, pages of up to 1 MB). */
+export async function loadProjectCommitments(projectId: string): Promise<CommitmentItem[]> {
+  const { data } = await db().Commitment.query.byProject({ projectId }).go({ pages: 'all' });
+  return data;
+}
+
+/** The invites of these commitments for the period, by commitment id (BatchGet). */
+export async function loadInvites(projectId: string, billingPeriodId: string, commitmentIds: readonly string[]): Promise<Map<string, InviteItem>> {
+  if (commitmentIds.length === 0) return new Map();
+  const { Invite } = db();
+  const items = await batchGetAll(
+    commitmentIds.map((commitmentId) => ({ projectId, billingPeriodId, commitmentId })),
+    (keys) => Invite.get(keys).go(),
+  );
+  return new Map(items.map((item) => [item.commitmentId, item]));
+}
+
+/** Every invite of the period (Query on the primary key's prefix). */
+export async function loadPeriodInvites(projectId: string, billingPeriodId: string): Promise<InviteItem[]> {
+  const { data } = await db().Invite.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' });
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending invites: the one implementation behind the route and automatic invites
+
+/** What to do with one requested commitment: write a new invite, replace the existing one, or refuse. */
+type Plan =
+  | { commitment: CommitmentItem; existing?: InviteItem; round: number }
+  | { refusal: Refusal };
+
+/**
+ * The per-commitment preconditions, in the order they are reported. A declined invite may be
+ * sent again (a new round); an invited one whose email failed may be sent again (same round,
+ * so contacts who did get it get nothing more).
+ */
+export function planInvite(
+  commitmentId: string,
+  commitment: CommitmentItem | undefined,
+  existing: InviteItem | undefined,
+  visible: boolean,
+): Plan {
+  const refuse = (reason: RefusalReason, detail: string): Plan => ({ refusal: { commitmentId, reason, detail } });
+  if (!commitment || !visible) return refuse('not_found', 'No such commitment in this project.');
+  if (commitment.invoiceContactIds.length === 0) {
+    return refuse('no_invoice_contacts', `Commitment ${commitment.number} has no invoice contacts to invite.`);
+  }
+  if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
+    return refuse(
+      'ssov_not_approved',
+      `Commitment ${commitment.number} has its subcontractor SOV enabled and it is ${commitment.ssovStatus ?? 'not started'}, not approved.`,
+    );
+  }
+  if (!existing) return { commitment, round: 1 };
+  if (existing.status === 'declined') return { commitment, existing, round: existing.round + 1 };
+  if (existing.status === 'invited' && existing.emailStatus === 'failed') return { commitment, existing, round: existing.round };
+  return refuse('already_invited', `Commitment ${commitment.number} is already ${existing.status} for this billing period.`);
+}
+
+export interface SendInvitesInput {
+  project: ProjectItem;
+  /** The open period; the caller has checked `periodClosedForInvites`, the writes check it again. */
+  period: BillingPeriodItem;
+  /** The commitments asked for, in the order answered. */
+  commitmentIds: readonly string[];
+  /** Already loaded (automatic invites Query them all); otherwise read by BatchGet. */
+  commitments?: CommitmentItem[];
+  /** Whether the sender may see the commitment (an invisible one answers `not_found`). */
+  visible: (commitment: CommitmentItem) => boolean;
+  invoiceType: InvoiceType;
+  invitedBy: string;
+  now: Date;
+}
+
+export interface SendInvitesResult {
+  invited: Array<{ commitmentId: string; inviteId: string }>;
+  refused: Refusal[];
+  /** Existing invites whose emails were never reported sent or failed (e.g. the sender crashed before publishing). */
+  awaitingEmail: string[];
+}
+
+/** One transaction: the period check plus at most this many invites (DynamoDB's limit is 100 items). */
+const invitesPerTransaction = 99;
+const parallelTransactions = 4;
+
+/**
+ * Checks every requested commitment's preconditions (two BatchGets per 100), writes the invites
+ * (conditional creates, or conditional replaces of a declined or failed one) in transactions that
+ * also check the period is still open, then publishes `invites.sent`. If publishing fails the
+ * invites are marked `emailStatus: failed`, so nothing is lost silently and they can be sent again.
+ */
+export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesResult> {
+  const { project, period, now } = input;
+  const [commitments, existing] = await Promise.all([
+    input.commitments ?? loadCommitmentsById(project.projectId, input.commitmentIds),
+    loadInvites(project.projectId, period.billingPeriodId, input.commitmentIds),
+  ]);
+  const byId = new Map(commitments.map((c) => [c.commitmentId, c]));
+
+  const plans = input.commitmentIds.map((commitmentId) => {
+    const commitment = byId.get(commitmentId);
+    return planInvite(commitmentId, commitment, existing.get(commitmentId), Boolean(commitment && input.visible(commitment)));
+  });
+  const remindAt = remindAtFor(project, period, now);
+  const writes = plans.flatMap((plan) =>
+    'refusal' in plan
+      ? []
+      : [
+          {
+            existing: plan.existing,
+            item: {
+              projectId: project.projectId,
+              billingPeriodId: period.billingPeriodId,
+              commitmentId: plan.commitment.commitmentId,
+              status: 'invited' as const,
+              invoiceType: input.invoiceType,
+              contactIds: [...plan.commitment.invoiceContactIds],
+              invitedBy: input.invitedBy,
+              invitedAt: now.toISOString(),
+              emailStatus: 'pending' as const,
+              round: plan.round,
+              ...(remindAt ? { remindAt } : {}),
+              version: (plan.existing?.version ?? 0) + 1,
+              updatedAt: now.toISOString(),
+            } satisfies InviteItem,
+            number: plan.commitment.number,
+          },
+        ],
+  );
+
+  const outcomes = new Map<string, WriteOutcome>();
+  const chunks = chunk(writes, invitesPerTransaction);
+  const today = localDate(now, project.timeZone);
+  for (const group of chunk(chunks, parallelTransactions)) {
+    const results = await Promise.all(group.map((writes) => writeInviteChunk(period, today, writes)));
+    for (const result of results) for (const [id, outcome] of result) outcomes.set(id, outcome);
+  }
+
+  const invited: SendInvitesResult['invited'] = [];
+  const refused: Refusal[] = [];
+  const numberOf = new Map(writes.map((w) => [w.item.commitmentId, w.number]));
+  for (const plan of plans) {
+    if ('refusal' in plan) {
+      refused.push(plan.refusal);
+      continue;
+    }
+    const commitmentId = plan.commitment.commitmentId;
+    const outcome = outcomes.get(commitmentId);
+    if (outcome === 'written') invited.push({ commitmentId, inviteId: inviteIdOf(period.billingPeriodId, commitmentId) });
+    else if (outcome === 'period') refused.push({ commitmentId, reason: 'period_not_open', detail: 'The billing period closed or passed its due date meanwhile.' });
+    else refused.push({ commitmentId, reason: 'already_invited', detail: `Commitment ${numberOf.get(commitmentId)} was invited by another request meanwhile.` });
+  }
+
+  if (invited.length > 0) {
+    const ids = invited.map((i) => i.commitmentId);
+    try {
+      await publishInvitesSent(project.projectId, period.billingPeriodId, ids, 'invite');
+    } catch (error) {
+      logger.error('invites written but invites.sent not published; marking their email failed', { error: error as Error, count: ids.length });
+      await markEmailFailed(project.projectId, period.billingPeriodId, ids, `The invite emails could not be queued: ${(error as Error).message}`);
+    }
+  }
+  const awaitingEmail = [...existing.values()]
+    .filter((invite) => invite.status !== 'declined' && invite.emailStatus === 'pending')
+    .map((invite) => invite.commitmentId);
+  return { invited, refused, awaitingEmail };
+}
+
+type WriteOutcome = 'written' | 'conflict' | 'period';
+
+/**
+ * Writes up to 99 invites in one transaction with a check that the period is still open and not
+ * past due. A conditional failure on an invite (another request got there first) drops that one
+ * and the rest are written again; a failed period check refuses them all.
+ */
+async function writeInviteChunk(
+  period: BillingPeriodItem,
+  today: string,
+  writes: Array<{ existing?: InviteItem; item: InviteItem }>,
+): Promise<Map<string, WriteOutcome>> {
+  const outcomes = new Map<string, WriteOutcome>();
+  let pending = writes;
+  while (pending.length > 0) {
+    const outcome = await transactWithRetry(() =>
+      dbService()
+        .transaction.write(({ BillingPeriod, Invite }) => [
+          BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+            .where((attr, op) => `${op.eq(attr.status, 'open')} AND ${op.gte(attr.dueDate, today)}`)
+            .commit(),
+          ...pending.map(({ existing, item }) =>
+            existing
+              ? Invite.put(item)
+                  .where((attr, op) => `${op.eq(attr.version, existing.version)}`)
+                  .commit()
+              : Invite.create(item).commit(),
+          ),
+        ])
+        // A token makes the SDK's own retries of this call idempotent.
+        .go({ token: randomUUID() }),
+    );
+    if (!outcome.canceled) {
+      for (const { item } of pending) outcomes.set(item.commitmentId, 'written');
+      break;
+    }
+    const codes = outcome.data.map((d) => d.code);
+    if (codes[0] === 'ConditionalCheckFailed') {
+      for (const { item } of pending) outcomes.set(item.commitmentId, 'period');
+      break;
+    }
+    const lost = pending.filter((_, index) => codes[index + 1] === 'ConditionalCheckFailed');
+    if (lost.length === 0) throw new Error(`invite transaction canceled: ${codes.join(', ')}`);
+    for (const { item } of lost) outcomes.set(item.commitmentId, 'conflict');
+    pending = pending.filter((write) => !lost.includes(write));
+  }
+  return outcomes;
+}
+
+async function markEmailFailed(projectId: string, billingPeriodId: string, commitmentIds: string[], error: string): Promise<void> {
+  const { Invite } = db();
+  const updatedAt = new Date().toISOString();
+  for (const ids of chunk(commitmentIds, 25)) {
+    await Promise.all(
+      ids.map((commitmentId) =>
+        Invite.patch({ projectId, billingPeriodId, commitmentId })
+          .set({ emailStatus: 'failed', emailError: error.slice(0, 1000), updatedAt })
+          .go(),
+      ),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/** PutEvents takes 10 entries and 256 KB per call; a 500-id entry is ~20 KB. */
+/**
+ * Publishes `invites.sent` for these commitments, 500 per event; throws when any event is
+ * refused, never losing one silently.
+ */
+export async function publishInvitesSent(
+  projectId: string,
+  billingPeriodId: string,
+  commitmentIds: readonly string[],
+  kind: InvitesSent['kind'],
+): Promise<void> {
+  await publishEvents(
+    'invites.sent',
+    chunk(commitmentIds, 500).map((ids) => ({ projectId, billingPeriodId, commitmentIds: ids, kind })),
+  );
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** The API's view of a stored invite: absent optional fields as null. */
+export function toInviteResponse(item: InviteItem): InviteResponse {
+  return {
+    inviteId: inviteIdOf(item.billingPeriodId, item.commitmentId),
+    projectId: item.projectId,
+    billingPeriodId: item.billingPeriodId,
+    commitmentId: item.commitmentId,
+    status: item.status,
+    invoiceType: item.invoiceType,
+    contactIds: [...item.contactIds],
+    invitedBy: item.invitedBy,
+    invitedAt: item.invitedAt,
+    emailStatus: item.emailStatus,
+    emailError: item.emailError ?? null,
+    reminderSentAt: item.reminderSentAt ?? null,
+    respondedBy: item.respondedBy ?? null,
+    respondedAt: item.respondedAt ?? null,
+    version: item.version,
+  };
+}

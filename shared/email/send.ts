@@ -1,0 +1,95 @@
+import { SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
+import { sesClient } from '../aws/clients';
+import { config } from '../config';
+import { logger } from '../logger';
+import { claimSend, recordOutcome } from './deliveries';
+import { db } from '../db/service';
+
+/** SES errors that a retry cannot fix: the email is marked rejected instead of retried. */
+const permanentSesErrors = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'BadRequestException',
+  'AccountSuspendedException',
+  'NotFoundException',
+]);
+
+/** A transient failure: thrown so Lambda's async retries, then the rule's DLQ, take over. */
+export class TransientEmailError extends Error {
+  override name = 'TransientEmailError';
+}
+
+/** One email, identified by a stable id: the same id is sent at most once. */
+export interface OutgoingEmail {
+  emailId: string;
+  to: string[];
+  replyTo?: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** Loaded only when this attempt actually sends (not for duplicates). */
+  attachments?: () => Promise<Attachment[]>;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; messageId: string }
+  /** An earlier attempt sent it: nothing was sent now. */
+  | { status: 'already-sent' }
+  /** SES refused it for good, now (`error` says why) or earlier. */
+  | { status: 'rejected'; error?: string }
+  /** Another attempt holds the send right now: retry later. */
+  | { status: 'in-flight' }
+  /** SES failed in a way a retry may fix (throttling, 5xx); the delivery is recorded as `retrying`. */
+  | { status: 'retrying'; error: string; cause: unknown };
+
+/**
+ * The one SES sending path: claims the email id (EmailDelivery), sends through SES v2, records
+ * the outcome, and tells transient failures from permanent ones. Never throws for an SES error;
+ * DynamoDB errors propagate (the caller's retry finds the claim and takes over once its lease ends).
+ */
+export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
+  const claim = await claimSend(email.emailId, email, Date.now());
+  if (claim === 'already-sent') return { status: 'already-sent' };
+  if (claim === 'rejected') return { status: 'rejected', error: await rejection(email.emailId) };
+  if (claim === 'in-flight') return { status: 'in-flight' };
+
+  try {
+    const { MessageId } = await sesClient().send(
+      new SendEmailCommand({
+        FromEmailAddress: config.emailFrom,
+        Destination: { ToAddresses: email.to },
+        ReplyToAddresses: email.replyTo,
+        ConfigurationSetName: config.sesConfigurationSet,
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+            Attachments: email.attachments ? await email.attachments() : undefined,
+          },
+        },
+        EmailTags: [{ Name: 'emailId', Value: email.emailId.replace(/[^\w-]/g, '_').slice(0, 256) }],
+      }),
+    );
+    const messageId = MessageId ?? 'unknown';
+    await recordOutcome(email.emailId, { status: 'sent', messageId }, Date.now());
+    logger.info('email sent', { emailId: email.emailId, messageId, to: email.to.length });
+    return { status: 'sent', messageId };
+  } catch (error) {
+    const name = (error as Error).name;
+    const description = `${name}: ${(error as Error).message}`;
+    if (permanentSesErrors.has(name)) {
+      await recordOutcome(email.emailId, { status: 'rejected', error: description }, Date.now());
+      logger.error('email rejected by SES', { emailId: email.emailId, error: error as Error });
+      return { status: 'rejected', error: description };
+    }
+    await recordOutcome(email.emailId, { status: 'retrying', error: description }, Date.now());
+    logger.warn('email send failed, retryable', { emailId: email.emailId, error: error as Error });
+    return { status: 'retrying', error: description, cause: error };
+  }
+}
+
+/** Why SES refused an email earlier (a second GetItem, only on this rare path). */
+async function rejection(emailId: string): Promise<string | undefined> {
+  const { data } = await db().EmailDelivery.get({ emailId }).go({ attributes: ['lastError'] });
+  return data?.lastError;
+}
