@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
 import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
 import { nextBillingPeriodAt } from '../../shared/domain/billing-periods';
-import { loadPeriodsState, scheduleFor, withBillingDueKey } from '../../shared/db/billing-periods';
+import { loadPeriodsState, scheduleFor } from '../../shared/db/billing-periods';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
 import {
   toMemberResponse,
@@ -108,7 +108,7 @@ export const handler = httpRouter({
                 periodsVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, periodsVersion);
               return `${op.eq(attr.version, expectedVersion)} AND ${periodsUnchanged}`;
             });
-            return [withBillingDueKey(write.commit())];
+            return [write.commit()];
           })
           .go(),
       );

@@ -1,4 +1,5 @@
 import { db } from '../../shared/db/service';
+import { billingDue } from '../../shared/db/entities/project';
 import { advanceBillingCycle, type OpenedPeriod } from '../../shared/db/billing-periods';
 import { logger } from '../../shared/logger';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
@@ -18,7 +19,7 @@ export const handler = async (event: ScheduledEvent) => {
   const dueAt = new Date(event.scheduledTime);
   if (Number.isNaN(dueAt.getTime())) throw new Error(`invalid scheduledTime: ${event.scheduledTime}`);
   const { data } = await db()
-    .Project.query.byBillingDue({})
+    .Project.query.byBillingDue({ billingDuePartition: billingDue })
     .lte({ nextBillingPeriodAt: dueAt.toISOString() })
     .go({ pages: 'all', attributes: ['projectId'] });
   const due = data.map((project) => project.projectId);

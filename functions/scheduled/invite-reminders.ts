@@ -1,5 +1,6 @@
 import { logger } from '../../shared/logger';
 import { db } from '../../shared/db/service';
+import { remindersDue } from '../../shared/db/entities/invite';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { localDate } from '../../shared/domain/billing-periods';
 import { isConditionalFailure } from '../../shared/http/etag';
@@ -18,7 +19,7 @@ import type { ScheduledEvent } from '../../shared/wiring/schedules';
 export const handler = async (event: ScheduledEvent) => {
   const now = new Date(event.scheduledTime);
   if (Number.isNaN(now.getTime())) throw new Error(`invalid scheduledTime: ${event.scheduledTime}`);
-  const { data: due } = await db().Invite.query.byReminder({}).lte({ remindAt: now.toISOString() }).go({ pages: 'all' });
+  const { data: due } = await db().Invite.query.byReminder({ reminderPartition: remindersDue }).lte({ remindAt: now.toISOString() }).go({ pages: 'all' });
 
   const groups = new Map<string, InviteItem[]>();
   for (const invite of due) {

@@ -4,7 +4,6 @@ import { putEvents } from '../aws/events';
 import type { BillingPeriod } from './entities/billing-period';
 import type { Project } from './entities/project';
 import { db, dbService, transactWithRetry } from './service';
-import { tableKeys } from './keys';
 import { logger } from '../logger';
 import { isConditionalFailure } from '../http/etag';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
@@ -90,30 +89,6 @@ export function scheduleFor(
   return held && eventPending && held < at ? held : at;
 }
 
-/**
- * ElectroDB (3.9) writes only the sort key of the sparse `byBillingDue` index when an update sets
- * `nextBillingPeriodAt`: its partition key has no composite attributes, so no update "impacts"
- * it, and a project created without the attribute would never enter the index. Every update that
- * sets the attribute goes through here, which adds the partition key ElectroDB's query uses.
- */
-export function withBillingDueKey<T extends object>(item: T): T {
-  type Update = { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> };
-  const update = (item as { Update?: Update }).Update;
-  const setsKey = (field: string) => new RegExp(`(^SET |, )#${field} = `).test(update?.UpdateExpression ?? '');
-  if (!update || !setsKey(tableKeys.gsi2.sk) || setsKey(tableKeys.gsi2.pk)) return item;
-  update.UpdateExpression = update.UpdateExpression.replace(/^SET /, `SET #${tableKeys.gsi2.pk} = :billingDuePartition, `);
-  update.ExpressionAttributeNames[`#${tableKeys.gsi2.pk}`] = tableKeys.gsi2.pk;
-  update.ExpressionAttributeValues[':billingDuePartition'] = billingDuePartition();
-  return item;
-}
-
-let duePartition: unknown;
-/** The partition value ElectroDB queries `byBillingDue` with. */
-function billingDuePartition(): unknown {
-  duePartition ??= db().Project.query.byBillingDue({}).params<{ ExpressionAttributeValues: Record<string, unknown> }>().ExpressionAttributeValues[':pk'];
-  return duePartition;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Changes: one transaction that also conditions on and bumps the project's periodsVersion
 
@@ -161,7 +136,7 @@ export async function commitPeriodChange(state: PeriodsState, change: PeriodChan
             ].join(' AND '),
           )
           .commit();
-        return [withBillingDueKey(projectWrite), ...change.writes(entities)];
+        return [projectWrite, ...change.writes(entities)];
       })
       .go(),
   );

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
 import { handler as billingCycle } from '../../functions/scheduled/billing-cycle';
 import { db } from '../../shared/db/service';
+import { billingDue } from '../../shared/db/entities/project';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { addDays, nextBillingPeriodAt, type AutomaticPeriodSettings } from '../../shared/domain/billing-periods';
 import { expectStatus, type Call, type Json, type TestApi } from '../support/api-client';
@@ -45,7 +46,7 @@ beforeEach(() => {
 // Every test starts with no project due: the cycle reads all due projects of the table.
 afterEach(async () => {
   const { Project } = db();
-  const { data } = await Project.query.byBillingDue({}).go({ pages: 'all', attributes: ['projectId'] });
+  const { data } = await Project.query.byBillingDue({ billingDuePartition: billingDue }).go({ pages: 'all', attributes: ['projectId'] });
   await Promise.all(data.map(({ projectId }) => Project.patch({ projectId }).remove(['nextBillingPeriodAt']).go()));
 });
 
@@ -227,7 +228,7 @@ describe('exactly once', () => {
 describe('settings keep nextBillingPeriodAt (PATCH …/settings, POST /v1/projects, periods)', () => {
   const settingsPath = () => `/v1/projects/${fx.projectId}/settings`;
   const dueProjects = async () =>
-    (await db().Project.query.byBillingDue({}).lte({ nextBillingPeriodAt: '9999-12-31T00:00:00.000Z' }).go({ pages: 'all', attributes: ['projectId'] })).data.map(
+    (await db().Project.query.byBillingDue({ billingDuePartition: billingDue }).lte({ nextBillingPeriodAt: '9999-12-31T00:00:00.000Z' }).go({ pages: 'all', attributes: ['projectId'] })).data.map(
       (p) => p.projectId,
     );
   const patchSettings = async (billingPeriods: Json) => {

@@ -3,6 +3,9 @@ import { tableKeys } from '../keys';
 import { invoiceTypes } from '../../domain/project-settings';
 import { inviteEmailStatuses, inviteStatuses } from '../../api/invites';
 
+/** The one partition of the `byReminder` index: query it as `byReminder({ reminderPartition: remindersDue })`. */
+export const remindersDue = 'invite-reminders';
+
 /**
  * The invite to bill of one commitment for one billing period (absent = Not Invited). Its id
  * is `<billingPeriodId>.<commitmentId>`, so a second send for the same pair finds this item.
@@ -27,6 +30,13 @@ export const Invite = new Entity({
     round: { type: 'number', required: true, default: () => 1 },
     /** When the reminder is due (ISO instant); set while one is pending, removed once sent or moot (sparse index). */
     remindAt: { type: 'string' },
+    /** The partition of the sparse `byReminder` index, derived from `remindAt` (see Project.billingDuePartition). */
+    reminderPartition: {
+      type: 'string',
+      hidden: true,
+      watch: ['remindAt'],
+      set: (_value, { remindAt }) => (remindAt === undefined ? undefined : remindersDue),
+    },
     respondedBy: { type: 'string' },
     respondedAt: { type: 'string' },
     version: { type: 'number', required: true },
@@ -44,7 +54,7 @@ export const Invite = new Entity({
     byReminder: {
       index: 'gsi2',
       condition: (attributes) => attributes.remindAt !== undefined,
-      pk: { field: tableKeys.gsi2.pk, composite: [], template: 'invite-reminders' },
+      pk: { field: tableKeys.gsi2.pk, composite: ['reminderPartition'] },
       sk: { field: tableKeys.gsi2.sk, composite: ['remindAt'] },
     },
   },

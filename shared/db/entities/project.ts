@@ -6,6 +6,9 @@ import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-se
 
 
 
+/** The one partition of the `byBillingDue` index: query it as `byBillingDue({ billingDuePartition: billingDue })`. */
+export const billingDue = 'billing-due';
+
 /** A construction project, owned by one company, with its invoicing settings. */
 export const Project = new Entity({
   model: { entity: 'project', version: '1', service: 'claims' },
@@ -41,6 +44,16 @@ export const Project = new Entity({
     openBillingPeriodId: { type: 'string' },
     /** When the next automatic billing period opens (ISO instant); absent when frequency is `never`. */
     nextBillingPeriodAt: { type: 'string' },
+    /**
+     * The partition of the sparse `byBillingDue` index, derived from `nextBillingPeriodAt`: an index
+     * key with no attribute behind it is never rewritten by an update, so the index key needs one.
+     */
+    billingDuePartition: {
+      type: 'string',
+      hidden: true,
+      watch: ['nextBillingPeriodAt'],
+      set: (_value, { nextBillingPeriodAt }) => (nextBillingPeriodAt === undefined ? undefined : billingDue),
+    },
     createdBy: { type: 'string', required: true, readOnly: true },
     /** Incremented by every change of the settings: the ETag of the settings resource. */
     version: { type: 'number', required: true, default: () => 1 },
@@ -60,7 +73,7 @@ export const Project = new Entity({
     byBillingDue: {
       index: 'gsi2',
       condition: (attributes) => attributes.nextBillingPeriodAt !== undefined,
-      pk: { field: tableKeys.gsi2.pk, composite: [] },
+      pk: { field: tableKeys.gsi2.pk, composite: ['billingDuePartition'] },
       sk: { field: tableKeys.gsi2.sk, composite: ['nextBillingPeriodAt'] },
     },
   },
