@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectRefusal, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
+import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import { addDays, localDate } from '../../shared/domain/billing-periods';
+import { expectRefusal, expectStatus, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
 import {
   amountLines,
+  createBillingPeriod,
   createChangeOrder,
   createCommitment,
   etagOf,
@@ -9,16 +12,18 @@ import {
   freshNumber,
   fullAllocation,
   profiles,
+  sendInvites,
   ssovInState,
   startFixtureApi,
   unitLines,
   type PermissionFixture,
   type Profile,
+  type TestBillingPeriod,
   type TestCommitment,
 } from '../support/permission-fixtures';
 
 /**
- * Every route of issue 3 × every member profile, through the local API Gateway: allowed
+ * Every route of a project (/v1/projects/{projectId}…) × every member profile, through the local API Gateway: allowed
  * callers succeed, visible-but-forbidden ones get 403 naming the action, callers who cannot see
  * the record (or the project) get 404. The expected outcome of each (route, profile) is written
  * here from PERMISSIONS.md, not taken from the policy module.
@@ -27,13 +32,19 @@ import {
 let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
+let bus: LocalEventBus;
 
 beforeAll(async () => {
+  // Periods and invites publish events: a local bus takes them (and delivers them nowhere).
+  bus = await startLocalEventBus({ log: () => undefined, invoke: async () => undefined });
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
+  process.env.EVENT_BUS_NAME = bus.busName;
   ({ api, fx, call } = await startFixtureApi());
 });
 
 afterAll(async () => {
   await api?.stop();
+  await bus?.stop();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -52,15 +63,30 @@ const createSubcontract: readonly Profile[] = ['admin', 'read_only+G(create_wo)'
 const editSov: readonly Profile[] = ['admin', 'read_only+G(update_po,update_wo)', 'standard+G(update_po,update_wo)'];
 /** “update the SSOV as invoice contact” (contact; admin) or “create a subcontractor SOV” (+G(create_po, create_wo)). */
 const editSsov: readonly Profile[] = ['admin', 'read_only+contact', 'standard+contact', 'read_only+G(create_po,create_wo)'];
+/** The fixture's invoice contacts: “accept or decline an 'invite to bill'” is theirs, on their own commitments (read_only, standard). */
+const contacts: readonly Profile[] = ['read_only+contact', 'standard+contact'];
 
-/** Whether the profile sees a commitment: a level, and for a private one admin or a place on its list (contacts are on it). */
+/**
+ * What a case works on: the project itself, or a commitment. `public`, `private` and `unit`
+ * designate the fixture's contact profiles as invoice contacts; the `…-other-contact` ones
+ * designate another vendor user instead (so the contact profiles are not contacts of those).
+ */
+type Target = 'project' | 'public' | 'private' | 'unit' | 'public-other-contact' | 'private-other-contact';
+
+const isPrivate = (target: Target) => target === 'private' || target === 'private-other-contact';
+/** Whether the contact profiles are the target commitment's invoice contacts. */
+const contactsOn = (target: Target) => target === 'public' || target === 'private' || target === 'unit';
+
+/**
+ * Whether the profile sees a commitment: a level, and for a private one admin or a place on its
+ * list (the private-list profiles; the contacts only where they are contacts, which lists them).
+ */
 function sees(profile: Profile, target: Target): boolean {
   if (noLevel.includes(profile)) return false;
-  if (target !== 'private') return true;
-  return ['admin', 'standard+private_list', 'standard+G(update_po,update_wo)', 'read_only+contact', 'standard+contact'].includes(profile);
+  if (!isPrivate(target)) return true;
+  if (['admin', 'standard+private_list', 'standard+G(update_po,update_wo)'].includes(profile)) return true;
+  return contacts.includes(profile) && contactsOn(target);
 }
-
-type Target = 'project' | 'public' | 'private' | 'unit';
 
 interface Context {
   public: TestCommitment;
@@ -68,6 +94,8 @@ interface Context {
   unit: TestCommitment;
   /** A pending change order per target, for edits. */
   changeOrders: Partial<Record<Target, { changeOrderId: string; path: string }>>;
+  /** The open billing period around today (see `openPeriod`), for the groups on periods and invites. */
+  period?: TestBillingPeriod;
 }
 
 interface RouteCase {
@@ -193,6 +221,59 @@ async function commitmentsContext(options: { ssov?: boolean } = {}): Promise<Con
   ]);
   return { public: publicOne, private: privateOne, unit, changeOrders: {} };
 }
+
+// Billing periods and invites
+
+/** Today in the project's time zone (the fixture's project is in Sydney). */
+const today = localDate(new Date(), 'Australia/Sydney');
+let aroundToday: Promise<TestBillingPeriod> | undefined;
+/**
+ * The project's open period, around today and not past its due date (invites need one): created
+ * once, by the first group that asks. Creating any later period closes it, so the groups that
+ * create periods come after the ones that invite.
+ */
+const openPeriod = () =>
+  (aroundToday ??= createBillingPeriod(call, fx, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) }));
+
+/** The open period, for groups that need no commitments of their own. */
+const periodContext = async () => ({ changeOrders: {}, period: await openPeriod() }) as unknown as Context;
+
+/** A week starting the day after the latest period ends: a new period must come after every one. */
+async function nextPeriodDates() {
+  const list = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: `${project()}/billing-periods?limit=100` }), 200, 'list periods');
+  const latest: { endDate: string } | undefined = list.body.items.at(-1);
+  if (list.body.nextCursor || !latest) throw new Error('expected between 1 and 100 billing periods');
+  const startDate = addDays(latest.endDate, 1);
+  return { startDate, endDate: addDays(startDate, 6), dueDate: addDays(startDate, 4) };
+}
+
+const listPeriods = { row: 'manage billing periods (list, close, delete) — list: read_only+ (reading)', names: /list billing periods/ } as const;
+const managePeriods = { row: 'manage billing periods (list, close, delete)', names: /close or delete billing periods/ } as const;
+
+/**
+ * POST …/invites/{inviteId}/response on a fresh invite: the admin creates a commitment shaped
+ * like `target` and invites its contacts, then the profile answers.
+ */
+const respondOn = (targets: Target[], accept: boolean): RouteCase[] =>
+  onTargets(targets, (target) => ({
+    route: 'POST /v1/projects/{projectId}/invites/{inviteId}/response',
+    variant: `${accept ? 'accept' : 'decline'} a fresh invite`,
+    row: `accept or decline an 'invite to bill' (as ${contactsOn(target) ? 'its' : 'another commitment’s'} invoice contact)`,
+    success: 200,
+    allowed: contactsOn(target) ? contacts : [],
+    names: /accept or decline an invite to bill/,
+    request: async (_profile, ctx) => {
+      const commitment = await createCommitment(call, fx, {
+        private: isPrivate(target),
+        contactIds: contactsOn(target) ? fx.contactIds : [fx.spareVendorUser.userId],
+        sov: false,
+      });
+      const [inviteId] = await sendInvites(call, fx, ctx.period!, [commitment]);
+      return { method: 'POST', path: `${project()}/invites/${inviteId}/response`, body: { accept } };
+    },
+    check: (response, profile) =>
+      expect(response.body).toMatchObject({ status: accept ? 'accepted' : 'declined', respondedBy: fx.users[profile].userId, version: 2 }),
+  }));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -535,6 +616,135 @@ const groups: Group[] = [
       ...ssovStatus('under_review', { status: 'approved' }, { variant: 'approved', row: '(reading) review a subcontractor SOV', allowed: admins, names: /review a subcontractor SOV/ }),
     ],
   },
+  {
+    name: 'billing periods: read and edit',
+    setup: periodContext,
+    cases: [
+      {
+        route: 'GET /v1/projects/{projectId}/billing-periods',
+        ...listPeriods,
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        request: async () => ({ method: 'GET', path: `${project()}/billing-periods?limit=100` }),
+        check: (response, _profile, ctx) =>
+          expect(response.body.items.map((p: { billingPeriodId: string }) => p.billingPeriodId)).toContain(ctx.period!.billingPeriodId),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/billing-periods/current',
+        ...listPeriods,
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        request: async () => ({ method: 'GET', path: `${project()}/billing-periods/current` }),
+        check: (response, _profile, ctx) => expect(response.body).toMatchObject({ billingPeriodId: ctx.period!.billingPeriodId, status: 'open' }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/billing-periods/{billingPeriodId}',
+        ...listPeriods,
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.period!.path }),
+        check: (response, _profile, ctx) => expect(response.body.billingPeriodId).toBe(ctx.period!.billingPeriodId),
+      },
+      {
+        route: 'PATCH /v1/projects/{projectId}/billing-periods/{billingPeriodId}',
+        variant: 'the open period’s due date',
+        row: 'edit billing periods',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /edit billing periods/,
+        // Still open and not past due: the invites' groups use it next.
+        request: (_profile, ctx) => current('PATCH', ctx.period!.path, { dueDate: addDays(today, 21) }),
+        check: (response) => expect(response.body).toMatchObject({ dueDate: addDays(today, 21), status: 'open' }),
+      },
+    ],
+  },
+  {
+    name: 'invites: send and list',
+    setup: async () => ({ ...(await commitmentsContext()), period: await openPeriod() }),
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/billing-periods/{billingPeriodId}/invites',
+        variant: 'a public and a private commitment',
+        row: "send an 'invite to bill'",
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /send an invite to bill/,
+        request: async (_profile, ctx) => ({
+          method: 'POST',
+          path: `${ctx.period!.path}/invites`,
+          body: { commitmentIds: [ctx.public.commitmentId, ctx.private.commitmentId], invoiceType: 'work_materials_retainage' },
+        }),
+        check: (response, _profile, ctx) =>
+          expect(response.body).toEqual({
+            invited: [ctx.public, ctx.private].map((c) => ({ commitmentId: c.commitmentId, inviteId: `${ctx.period!.billingPeriodId}.${c.commitmentId}` })),
+            refused: [],
+          }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/billing-periods/{billingPeriodId}/invites',
+        row: '(reading) view / search commitments not private; view a private commitment — the period’s invites, of the commitments one sees',
+        target: 'project',
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${ctx.period!.path}/invites` }),
+        // The private commitment's row is there exactly for those who may see it.
+        check: (response, profile, ctx) => {
+          const status = new Map(response.body.items.map((r: { commitmentId: string; status: string }) => [r.commitmentId, r.status]));
+          expect(status.get(ctx.public.commitmentId)).toBe('invited');
+          expect(status.get(ctx.unit.commitmentId)).toBe('not_invited');
+          expect(status.get(ctx.private.commitmentId)).toBe(sees(profile, 'private') ? 'invited' : undefined);
+        },
+      },
+    ],
+  },
+  {
+    name: 'invites: respond',
+    setup: periodContext,
+    cases: [...respondOn(['public', 'private', 'public-other-contact', 'private-other-contact'], true), ...respondOn(['public', 'private'], false)],
+  },
+  {
+    // After the invites' groups: each period created here closes the open one.
+    name: 'billing periods: create, close, delete',
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/billing-periods',
+        variant: 'after the latest period',
+        row: 'create manual billing periods',
+        target: 'project',
+        success: 201,
+        allowed: admins,
+        names: /create manual billing periods/,
+        request: async () => ({ method: 'POST', path: `${project()}/billing-periods`, body: await nextPeriodDates() }),
+        check: (response, profile) =>
+          expect(response.body).toMatchObject({ status: 'open', source: 'manual', createdBy: fx.users[profile].userId }),
+      },
+      {
+        route: 'POST /v1/projects/{projectId}/billing-periods/{billingPeriodId}/close',
+        variant: 'a fresh open period',
+        ...managePeriods,
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        request: async () => ({ method: 'POST', path: `${(await createBillingPeriod(call, fx, await nextPeriodDates())).path}/close` }),
+        check: (response) => expect(response.body).toMatchObject({ status: 'closed', closedAt: expect.any(String) }),
+      },
+      {
+        route: 'DELETE /v1/projects/{projectId}/billing-periods/{billingPeriodId}',
+        variant: 'a fresh open period',
+        ...managePeriods,
+        target: 'project',
+        success: 204,
+        allowed: admins,
+        request: async () => ({ method: 'DELETE', path: (await createBillingPeriod(call, fx, await nextPeriodDates())).path }),
+      },
+    ],
+  },
 ];
 
 // The admin goes last: its successes (approving, enabling) would change what the others are refused on.
@@ -566,10 +776,12 @@ describe.each(groups.map((group) => [group.name, group] as const))('%s', (_name,
 });
 
 describe('the matrix', () => {
-  it('covers every route of issue 3', async () => {
+  it('covers every route of a project (/v1/projects/{projectId}…)', async () => {
     const { routes } = await import('../../shared/wiring/routes');
     const covered = new Set(groups.flatMap((g) => g.cases.map((c) => c.route)));
-    const issue3 = routes.filter((r) => r.path.startsWith('/v1/projects/{projectId}')).map((r) => `${r.method} ${r.path}`);
-    expect(issue3.filter((route) => !covered.has(route))).toEqual([]);
+    const projectRoutes = routes.filter((r) => r.path.startsWith('/v1/projects/{projectId}')).map((r) => `${r.method} ${r.path}`);
+    expect(projectRoutes.filter((route) => !covered.has(route))).toEqual([]);
+    // …and names no route that does not exist.
+    expect([...covered].filter((route) => !projectRoutes.includes(route))).toEqual([]);
   });
 });

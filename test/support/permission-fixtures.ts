@@ -239,7 +239,17 @@ export const freshNumber = (prefix = 'T') => `${prefix}-${String(++commitmentCou
 export async function createCommitment(
   call: Call,
   fx: PermissionFixture,
-  options: { private?: boolean; method?: 'amount' | 'unit'; type?: 'subcontract' | 'purchase_order'; ssov?: boolean; title?: string } = {},
+  options: {
+    private?: boolean;
+    method?: 'amount' | 'unit';
+    type?: 'subcontract' | 'purchase_order';
+    ssov?: boolean;
+    title?: string;
+    /** The invoice contacts to designate instead of the fixture's (`contactIds`). */
+    contactIds?: string[];
+    /** false: no SOV lines (a commitment only to invite, quicker to make). */
+    sov?: boolean;
+  } = {},
 ): Promise<TestCommitment> {
   const admin = fx.users.admin.token;
   const method = options.method ?? 'amount';
@@ -255,7 +265,7 @@ export async function createCommitment(
       accountingMethod: method,
       private: options.private ?? false,
       privateUserIds: options.private ? fx.privateListIds : [],
-      invoiceContactIds: fx.contactIds,
+      invoiceContactIds: options.contactIds ?? fx.contactIds,
     },
   });
   expectStatus(created, 201, `create commitment ${number}`);
@@ -264,7 +274,7 @@ export async function createCommitment(
     number,
     path: `/v1/projects/${fx.projectId}/commitments/${created.body.commitmentId}`,
   };
-  await replaceSov(call, admin, commitment, method === 'unit' ? unitLines : amountLines);
+  if (options.sov !== false) await replaceSov(call, admin, commitment, method === 'unit' ? unitLines : amountLines);
   if (options.ssov) {
     const etag = await etagOf(call, fx, commitment.path);
     expectStatus(
@@ -274,6 +284,38 @@ export async function createCommitment(
     );
   }
   return commitment;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Billing periods and invites, through the API as the project's admin
+
+export interface TestBillingPeriod {
+  billingPeriodId: string;
+  /** /v1/projects/{projectId}/billing-periods/{billingPeriodId} */
+  path: string;
+}
+
+/** A manual billing period of A's project, created (and so opened, closing the open one) by its admin. */
+export async function createBillingPeriod(
+  call: Call,
+  fx: PermissionFixture,
+  dates: { startDate: string; endDate: string; dueDate: string },
+): Promise<TestBillingPeriod> {
+  const created = await call(fx.users.admin.token, { method: 'POST', path: `/v1/projects/${fx.projectId}/billing-periods`, body: dates });
+  expectStatus(created, 201, `create the billing period ${dates.startDate} – ${dates.endDate}`);
+  return { billingPeriodId: created.body.billingPeriodId, path: created.headers.get('location')! };
+}
+
+/** Invites the contacts of these commitments to bill the period, as the admin; every one must be invited. */
+export async function sendInvites(call: Call, fx: PermissionFixture, period: TestBillingPeriod, commitments: TestCommitment[]): Promise<string[]> {
+  const response = await call(fx.users.admin.token, {
+    method: 'POST',
+    path: `${period.path}/invites`,
+    body: { commitmentIds: commitments.map((c) => c.commitmentId), invoiceType: 'work_materials_retainage' },
+  });
+  const { invited, refused } = expectStatus(response, 200, `invite ${commitments.map((c) => c.number).join(', ')}`).body;
+  if (refused.length) throw new Error(`invites refused: ${JSON.stringify(refused)}`);
+  return invited.map((i: { inviteId: string }) => i.inviteId);
 }
 
 /** The current ETag of a resource, read by the admin. */
