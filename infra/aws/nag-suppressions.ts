@@ -5,7 +5,7 @@ import { functions, type FunctionDefinition, type FunctionName, type Grant } fro
 import { routes } from '../../shared/wiring/routes';
 import { schedules } from '../../shared/wiring/schedules';
 import type { StatefulStack } from './stateful-stack';
-import type { StatelessStack } from './stateless-stack';
+import { asyncInvokers, type StatelessStack } from './stateless-stack';
 
 /**
  * Every acknowledged cdk-nag finding, each with the reason it is acceptable. cdk-nag 3 matches
@@ -104,6 +104,14 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
   for (const queue of stateless.deadLetterQueues) {
     acknowledge(queue, {
       'AwsSolutions-SQS3': 'This queue is itself a dead-letter queue (of an EventBridge rule or schedule target); it is alarmed, not redriven.',
+    });
+  }
+
+  for (const [name, invokers] of asyncInvokers) {
+    const queue = stateless.asyncFailureQueues.get(name);
+    if (!queue) throw new Error(`No async failure queue for ${name}`);
+    acknowledge(queue, {
+      'AwsSolutions-SQS3': `This queue is itself the on-failure destination of ${name}'s asynchronous invocations (by ${invokers.join(', ')}): the last stop for events the function failed on; it is alarmed and read by an operator, not redriven.`,
     });
   }
 }

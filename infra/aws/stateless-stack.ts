@@ -11,6 +11,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -47,6 +48,18 @@ const functionDefaults = { memoryMb: 1024, timeoutSeconds: 10 };
 // Steady-state and burst limits for the whole API; a runaway client cannot run up the Lambda bill.
 const apiThrottle = { rateLimit: 50, burstLimit: 100 };
 
+/**
+ * The functions Lambda invokes asynchronously, each with what invokes it: event-rule targets
+ * (EventBridge) and schedule targets (EventBridge Scheduler). Derived from the declarations.
+ */
+export const asyncInvokers: ReadonlyMap<FunctionName, readonly string[]> = (() => {
+  const invokers = new Map<FunctionName, string[]>();
+  const add = (name: FunctionName, invoker: string) => invokers.set(name, [...(invokers.get(name) ?? []), invoker]);
+  for (const rule of eventRules) add(rule.target, `event rule ${rule.name}`);
+  for (const schedule of schedules) add(schedule.target, `schedule ${schedule.name}`);
+  return invokers;
+})();
+
 /** Functions, API, bus, schedules and the backup workflow: everything that can be replaced freely. */
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -54,6 +67,8 @@ export class StatelessStack extends Stack {
   readonly eventBus: events.EventBus;
   readonly schedulerRole: iam.Role;
   readonly deadLetterQueues: sqs.Queue[] = [];
+  /** Per async-invoked function: where Lambda sends an event after the function's last failed attempt. */
+  readonly asyncFailureQueues: ReadonlyMap<FunctionName, sqs.Queue>;
   readonly backupWorkflow: sfn.StateMachine;
   /** The functions the backup workflow's ASL calls. */
   readonly backupTaskFunctions: readonly FunctionName[];
@@ -144,6 +159,7 @@ export class StatelessStack extends Stack {
     this.routes = apiRoutes;
     this.createEventRules();
     this.schedulerRole = this.createSchedules();
+    this.asyncFailureQueues = this.createAsyncFailureDestinations();
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
@@ -324,21 +340,64 @@ export class StatelessStack extends Stack {
     return role;
   }
 
+  /**
+   * Rule and schedule DLQs catch only events that could not be delivered to Lambda. Once delivered,
+   * Lambda invokes the function asynchronously: after the function's last failed attempt it sends the
+   * event, with the error, to an on-failure destination, instead of dropping it.
+   *
+   * One queue per function rather than one shared queue: the alarm names the failing function, a
+   * backlog left by one function cannot hold a shared alarm in ALARM and so hide another function's
+   * new failures, and each role may send only to its own queue.
+   */
+  private createAsyncFailureDestinations(): ReadonlyMap<FunctionName, sqs.Queue> {
+    const queues = new Map<FunctionName, sqs.Queue>();
+    for (const [name, invokers] of asyncInvokers) {
+      const queue = this.alarmedQueue(`${name}AsyncFailureQueue`, {
+        id: `${name}AsyncFailureAlarm`,
+        description: `${name} failed on an event from ${invokers.join(', ')} after all retries: the event and its error are in the queue`,
+        // Alarm on the first failed event (> 0).
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      this.functions[name].configureAsyncInvoke({
+        onFailure: new SqsDestination(queue),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
+      queues.set(name, queue);
+    }
+    return queues;
+  }
+
   /** A dead-letter queue for undeliverable events, with an alarm as soon as one lands there. */
   private deadLetterQueue(id: string): sqs.Queue {
-    const queue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+    const queue = this.alarmedQueue(`${id}DeadLetterQueue`, {
+      id: `${id}DeadLetterAlarm`,
+      description: `${id}: undeliverable events are waiting in the dead-letter queue`,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.deadLetterQueues.push(queue);
+    return queue;
+  }
+
+  /** An encrypted (SQS-managed keys), TLS-only queue keeping messages 14 days, alarmed on visible messages. */
+  private alarmedQueue(
+    id: string,
+    alarm: { id: string; description: string; threshold: number; comparisonOperator: cloudwatch.ComparisonOperator },
+  ): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, `${id}DeadLetterAlarm`, {
-      alarmDescription: `${id}: undeliverable events are waiting in the dead-letter queue`,
-      threshold: 1,
+    queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, alarm.id, {
+      alarmDescription: alarm.description,
+      threshold: alarm.threshold,
       evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      comparisonOperator: alarm.comparisonOperator,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.deadLetterQueues.push(queue);
     return queue;
   }
 }

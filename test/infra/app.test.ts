@@ -35,6 +35,10 @@ const grantServices: Record<Grant, string> = {
   'identity:invite': 'cognito-idp',
 };
 const functionNames = Object.keys(functions) as FunctionName[];
+/** Functions Lambda invokes asynchronously: the targets of event rules and of schedules. */
+const asyncTargets = [...new Set<FunctionName>([...eventRules.map((r) => r.target), ...schedules.map((s) => s.target)])];
+/** What SqsDestination grants a function on its own on-failure queue. */
+const sqsSendActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 
 let built: ReturnType<typeof buildApp>;
 let stateful: Template;
@@ -54,6 +58,8 @@ const logicalId = (construct: IConstruct): string =>
 const getAtt = (construct: IConstruct, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
 const resourcesOf = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const key = (value: unknown): string => JSON.stringify(value);
+const hasAction = (statement: Statement, prefix: string) => asArray(statement.Action).some((action) => action.startsWith(prefix));
 
 /** Every statement of every policy attached to a role. */
 function roleStatements(roleLogicalId: string): Statement[] {
@@ -199,7 +205,15 @@ describe('functions', () => {
       const statements = roleStatements(functionRole(name));
       const services = new Set(statements.flatMap((s) => asArray(s.Action)).map((action) => action.split(':')[0]));
       const granted = new Set(functions[name].grants.map((grant: Grant) => grantServices[grant]));
-      expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted])].sort());
+      // Async targets may also send to their own on-failure queue, and to no other queue.
+      const isAsyncTarget = asyncTargets.includes(name);
+      expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...(isAsyncTarget ? ['sqs'] : [])])].sort());
+      const sqs = statements.filter((s) => hasAction(s, 'sqs:'));
+      expect([...new Set(sqs.flatMap((s) => asArray(s.Action)))].sort(), name).toEqual(isAsyncTarget ? sqsSendActions : []);
+      expect(
+        sqs.flatMap((s) => asArray(s.Resource)),
+        name,
+      ).toEqual(isAsyncTarget ? [getAtt(built.stateless.asyncFailureQueues.get(name) as IConstruct)] : []);
       const logs = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('logs:')));
       expect(logs.map((s) => s.Resource), name).toEqual([getAtt(built.stateless.node.findChild(`${name}LogGroup`))]);
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
@@ -302,22 +316,20 @@ describe('events and schedules', () => {
   });
 
   it('lets the scheduler role invoke only the schedule targets', () => {
-    const invoked = roleStatements(logicalId(built.stateless.schedulerRole))
-      .filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'))
-      .flatMap((s) => asArray(s.Resource));
-    const targets = [...new Set(schedules.map((s) => s.target))];
-    expect(JSON.stringify(invoked)).toBe(
-      JSON.stringify(
-        targets.flatMap((name) => {
-          const arn = getAtt(built.stateless.functions[name]);
-          return [arn, { 'Fn::Join': ['', [arn, ':*']] }];
-        }),
-      ),
-    );
+    const lambdaStatements = roleStatements(logicalId(built.stateless.schedulerRole)).filter((s) => hasAction(s, 'lambda:'));
+    expect([...new Set(lambdaStatements.flatMap((s) => asArray(s.Action)))]).toEqual(['lambda:InvokeFunction']);
+    // In any order (CDK orders statements and resources as it pleases), but exactly: each target
+    // function, and its versions/aliases (`<arn>:*`) for all targets when CDK grants them.
+    const invoked = lambdaStatements.flatMap((s) => asArray(s.Resource)).map(key).sort();
+    const functionArns = [...new Set(schedules.map((s) => s.target))].map((name) => getAtt(built.stateless.functions[name]));
+    const qualified = functionArns.map((arn) => ({ 'Fn::Join': ['', [arn, ':*']] }));
+    const withVersions = invoked.some((resource) => resource.endsWith(`":*"]]}`));
+    expect(invoked).toEqual([...functionArns, ...(withVersions ? qualified : [])].map(key).sort());
+    expect(functionArns.length).toBeGreaterThan(0);
   });
 
-  it('keeps dead-letter queues encrypted, TLS-only and alarmed', () => {
-    const count = eventRules.length + schedules.length;
+  it('keeps dead-letter queues (and on-failure queues) encrypted, TLS-only and alarmed', () => {
+    const count = eventRules.length + schedules.length + asyncTargets.length;
     stateless.resourceCountIs('AWS::SQS::Queue', count);
     expect(Object.keys(stateless.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }))).toHaveLength(count);
     expect(
@@ -334,6 +346,78 @@ describe('events and schedules', () => {
     expect(
       Object.keys(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } })),
     ).toHaveLength(count);
+  });
+});
+
+describe('asynchronous invocations', () => {
+  it('send each event-rule and schedule target’s failed events to its own encrypted, TLS-only, alarmed queue', () => {
+    expect(asyncTargets.length).toBeGreaterThan(0);
+    const resources = stateless.toJSON().Resources as Record<string, Resource>;
+    const configs = resourcesOf(stateless, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(asyncTargets.length);
+    const queueIds = new Set<string>();
+    for (const name of asyncTargets) {
+      const own = configs.filter(([, c]) => key(c.Properties.FunctionName) === key({ Ref: logicalId(built.stateless.functions[name]) }));
+      expect(own, name).toHaveLength(1);
+      const properties = own[0]![1].Properties;
+      expect(properties, name).toMatchObject({
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 60 * 60,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+      });
+      const destination = properties.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } };
+      expect(Object.keys(destination), name).toEqual(['OnFailure']);
+      const queueId = destination.OnFailure.Destination['Fn::GetAtt'][0];
+      queueIds.add(queueId);
+
+      const queue = resources[queueId];
+      expect(queue?.Type, name).toBe('AWS::SQS::Queue');
+      const encrypted = queue?.Properties.SqsManagedSseEnabled === true || queue?.Properties.KmsMasterKeyId !== undefined;
+      expect(encrypted, `${name}: queue encrypted`).toBe(true);
+      expect(queue?.Properties.MessageRetentionPeriod, name).toBe(14 * 24 * 60 * 60);
+      const tlsOnly = stateless.findResources('AWS::SQS::QueuePolicy', {
+        Properties: {
+          Queues: [{ Ref: queueId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 'sqs:*',
+                Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        },
+      });
+      expect(Object.keys(tlsOnly), `${name}: queue TLS-only`).toHaveLength(1);
+      const alarms = stateless.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+        },
+      });
+      expect(Object.keys(alarms), `${name}: queue alarmed on > 0 visible messages`).toHaveLength(1);
+    }
+    // One queue per function, none of them an EventBridge or Scheduler dead-letter queue.
+    expect(queueIds.size).toBe(asyncTargets.length);
+    const deadLetterQueueIds = new Set(built.stateless.deadLetterQueues.map((q) => logicalId(q)));
+    expect([...queueIds].filter((id) => deadLetterQueueIds.has(id))).toEqual([]);
+  });
+
+  it('configure no asynchronous invocation for functions that are not event-rule or schedule targets', () => {
+    const others = functionNames.filter((name) => !asyncTargets.includes(name));
+    expect(others.length).toBeGreaterThan(0);
+    const configured = new Set(
+      resourcesOf(stateless, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => key(c.Properties.FunctionName)),
+    );
+    for (const name of others) {
+      expect(configured.has(key({ Ref: logicalId(built.stateless.functions[name]) })), name).toBe(false);
+    }
   });
 });
 
