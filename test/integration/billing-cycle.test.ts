@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import type { LocalEventBus } from '../../infra/local/event-bus';
+import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { handler as billingCycle } from '../../functions/scheduled/billing-cycle';
 import { db } from '../../shared/db/service';
 import { billingDue } from '../../shared/db/entities/project';
@@ -19,18 +20,10 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let bus: LocalEventBus;
-const published: Array<{ detailType: string; detail: Json }> = [];
+let published: RecordedEvent[] = [];
 
 beforeAll(async () => {
-  bus = await startLocalEventBus({
-    log: () => undefined,
-    invoke: async (_target, event) => {
-      const e = event as { 'detail-type': string; detail: Json };
-      published.push({ detailType: e['detail-type'], detail: e.detail });
-    },
-  });
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
-  process.env.EVENT_BUS_NAME = bus.busName;
+  ({ bus, published } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
 });
 

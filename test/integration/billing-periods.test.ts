@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import type { LocalEventBus } from '../../infra/local/event-bus';
+import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { db } from '../../shared/db/service';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
 import { startFixtureApi, type PermissionFixture, type Profile } from '../support/permission-fixtures';
@@ -14,18 +15,10 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let bus: LocalEventBus;
-const published: Array<{ detailType: string; detail: Json }> = [];
+let published: RecordedEvent[] = [];
 
 beforeAll(async () => {
-  bus = await startLocalEventBus({
-    log: () => undefined,
-    invoke: async (_target, event) => {
-      const e = event as { 'detail-type': string; detail: Json };
-      published.push({ detailType: e['detail-type'], detail: e.detail });
-    },
-  });
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
-  process.env.EVENT_BUS_NAME = bus.busName;
+  ({ bus, published } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
 });
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import type { LocalEventBus } from '../../infra/local/event-bus';
+import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { db } from '../../shared/db/service';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
@@ -18,7 +19,7 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let bus: LocalEventBus;
-const published: Array<{ detailType: string; detail: Json }> = [];
+let published: RecordedEvent[] = [];
 
 const today = localDate(new Date(), 'Australia/Sydney');
 let periodId: string;
@@ -65,15 +66,7 @@ async function dueOn(dueDate: string) {
 }
 
 beforeAll(async () => {
-  bus = await startLocalEventBus({
-    log: () => undefined,
-    invoke: async (_target, event) => {
-      const e = event as { 'detail-type': string; detail: Json };
-      published.push({ detailType: e['detail-type'], detail: e.detail });
-    },
-  });
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
-  process.env.EVENT_BUS_NAME = bus.busName;
+  ({ bus, published } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
   periodId = await seedPeriod(fx.projectId, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) });
 });

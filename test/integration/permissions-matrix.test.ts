@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import type { LocalEventBus } from '../../infra/local/event-bus';
+import { startRecordingBus } from '../support/event-recorder';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectRefusal, expectStatus, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
 import {
@@ -36,9 +37,7 @@ let bus: LocalEventBus;
 
 beforeAll(async () => {
   // Periods and invites publish events: a local bus takes them (and delivers them nowhere).
-  bus = await startLocalEventBus({ log: () => undefined, invoke: async () => undefined });
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
-  process.env.EVENT_BUS_NAME = bus.busName;
+  ({ bus } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
 });
 
