@@ -1,0 +1,575 @@
+import DecimalJs from 'decimal.js';
+import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { commitmentTypes } from '../domain/commitments';
+import { assertCents } from '../domain/money';
+import { termsFor, type Region, type Terms } from '../domain/terminology';
+
+/**
+ * The invoice PDF (DOMAIN.md "Subcontractor invoices"): page 1 is a G702-style summary
+ * (lines 1–9), then G703-style continuation sheets in landscape, one row per line, with the
+ * column totals on the last sheet. Pure: every figure, date and the "printed at" instant come
+ * in the view model; nothing is computed from the figures, only formatted, so the PDF shows
+ * exactly what the server computed.
+ *
+ * Standard fonts only (Helvetica, embedded once): they encode WinAnsi, so any other
+ * character (CJK, emoji, …) is printed as '?' rather than failing the whole document.
+ */
+
+export type InvoiceStatus = 'draft' | 'under_review' | 'revise_and_resubmit' | 'approved' | 'approved_as_noted' | 'pending_owner_approval';
+export type CommitmentType = (typeof commitmentTypes)[number];
+
+/** One SOV line as a G703 row. Money in integer cents; dates elsewhere as `YYYY-MM-DD`. */
+export interface InvoicePdfLine {
+  lineId: string;
+  /** Column A. */
+  itemNumber: string;
+  costCode?: string;
+  /** Column B: wrapped to two lines, then cut with an ellipsis. */
+  description: string;
+  scheduledValueCents: number; // C
+  fromPreviousCents: number; // D
+  thisPeriodCents: number; // E
+  materialsStoredCents: number; // F
+  totalCompletedCents: number; // G = D + E + F
+  /** G ÷ C in percent, as an exact decimal string ("45.5" is 45.5 %); printed to 2 places. */
+  percent: string;
+  balanceCents: number; // H = C − G
+  retainageCents: number; // I
+}
+
+/** The G703 totals row: the same columns, summed by the caller. */
+export type InvoicePdfTotals = Omit<InvoicePdfLine, 'lineId' | 'itemNumber' | 'costCode' | 'description'>;
+
+/** G702 lines 1–9, in cents. */
+export interface InvoicePdfSummary {
+  originalContractSumCents: number; // 1
+  netChangeOrdersCents: number; // 2
+  contractSumToDateCents: number; // 3
+  totalCompletedAndStoredCents: number; // 4
+  retainageWorkCents: number; // 5a
+  retainageMaterialsCents: number; // 5b
+  retainageTotalCents: number; // 5
+  totalEarnedLessRetainageCents: number; // 6
+  previousCertificatesCents: number; // 7
+  currentPaymentDueCents: number; // 8
+  balanceToFinishCents: number; // 9
+}
+
+export interface InvoiceDocument {
+  /** Picks the terminology (termsFor) and the paper: Letter for en-US and en-CA, A4 otherwise. */
+  region: Region;
+  project: { name: string; number: string };
+  commitment: { number: string; title: string; type: CommitmentType; vendorName: string };
+  invoice: {
+    number: string;
+    /** 1, 2, … within the commitment. */
+    position: number;
+    status: InvoiceStatus;
+    invoiceDate: string;
+    billingPeriod: { start: string; end: string; due: string };
+  };
+  /** The commitment's rates in percent, exact decimal strings ("10", "7.5"; "0" when off). */
+  retainagePercent: { work: string; materials: string };
+  lines: InvoicePdfLine[];
+  totals: InvoicePdfTotals;
+  summary: InvoicePdfSummary;
+  /** When the PDF is rendered: printed in the footer and set as its creation date. */
+  printedAt: Date;
+  /** The project's IANA time zone, in which `printedAt` is printed. */
+  timeZone: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout. All sizes in points; the continuation sheets' rows have one fixed height, so the
+// number of rows per sheet is a constant that does not depend on the text.
+
+type Paper = readonly [width: number, height: number];
+/** Portrait sizes. */
+const LETTER: Paper = [612, 792];
+const A4: Paper = [595.28, 841.89];
+
+const MARGIN = 28;
+const HEADER_HEIGHT = 30;
+const COLUMN_HEADER_HEIGHT = 36;
+/** Two lines of 7.5 pt text. */
+const ROW_HEIGHT = 20;
+const TOTALS_HEIGHT = 20;
+const FOOTER_HEIGHT = 12;
+const BODY_SIZE = 7.5;
+const LINE_GAP = 8.5;
+const CELL_PAD = 3;
+
+/** Line rows on each continuation sheet; the totals row has its own space below them. */
+export const ROWS_PER_SHEET = Math.floor(
+  (Math.min(LETTER[0], A4[0]) - 2 * MARGIN - HEADER_HEIGHT - COLUMN_HEADER_HEIGHT - TOTALS_HEIGHT - FOOTER_HEIGHT) / ROW_HEIGHT,
+);
+
+/** Continuation sheets for a number of lines: at least one, which then holds only the totals. */
+export function continuationSheetCount(lineCount: number): number {
+  return Math.max(1, Math.ceil(lineCount / ROWS_PER_SHEET));
+}
+
+/** Pages of the whole PDF: the summary page plus the continuation sheets. */
+export function invoicePdfPageCount(lineCount: number): number {
+  return 1 + continuationSheetCount(lineCount);
+}
+
+function paperFor(region: Region): Paper {
+  return region === 'en-US' || region === 'en-CA' ? LETTER : A4;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting: integer and string math only, never floats for money.
+
+/** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */
+export function formatMoney(cents: number): string {
+  assertCents(cents);
+  const digits = String(Math.abs(cents)).padStart(3, '0');
+  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${cents < 0 ? '-' : ''}${whole}.${digits.slice(-2)}`;
+}
+
+const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
+const decimalPattern = /^-?\d+(\.\d+)?$/;
+
+function parsePercent(value: string, what: string): InstanceType<typeof Decimal> {
+  if (!decimalPattern.test(value)) throw new RangeError(`${what} must be a decimal string such as "12.5" (got "${value}")`);
+  return new Decimal(value);
+}
+
+/** A line's G ÷ C: "8.4231875" → "8.42" (half away from zero). */
+function formatLinePercent(value: string): string {
+  const fixed = parsePercent(value, 'percent').toFixed(2);
+  return fixed === '-0.00' ? '0.00' : fixed;
+}
+
+/** A retainage rate as written, without trailing zeros: "10.00" → "10". */
+function formatRate(value: string): string {
+  const rate = parsePercent(value, 'retainage percent');
+  return rate.isZero() ? '0' : rate.toFixed();
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2025-03-31" → "Mar 31, 2025" (en-US) or "31 Mar 2025": unambiguous in every region. */
+function formatDate(isoDate: string, region: Region): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  if (!match || !month) throw new RangeError(`a date must be written YYYY-MM-DD (got "${isoDate}")`);
+  const day = String(Number(match[3]));
+  return region === 'en-US' ? `${month} ${day}, ${match[1]}` : `${day} ${month} ${match[1]}`;
+}
+
+/** The instant in the project's time zone: "2 Apr 2025, 09:15 (Australia/Sydney)". */
+function formatInstant(instant: Date, timeZone: string, region: Region): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${formatDate(`${part('year')}-${part('month')}-${part('day')}`, region)}, ${part('hour')}:${part('minute')} (${timeZone})`;
+}
+
+const statusLabels: Record<InvoiceStatus, string> = {
+  draft: 'Draft',
+  under_review: 'Under Review',
+  revise_and_resubmit: 'Revise and Resubmit',
+  approved: 'Approved',
+  approved_as_noted: 'Approved as Noted',
+  pending_owner_approval: 'Pending Owner Approval',
+};
+
+const commitmentTypeLabels: Record<CommitmentType, string> = { subcontract: 'Subcontract', purchase_order: 'Purchase Order' };
+
+// ---------------------------------------------------------------------------------------------
+// Text: every string drawn passes through `Typesetter`, which makes it encodable and fits it.
+
+type Align = 'left' | 'right' | 'center';
+
+interface TextOptions {
+  size: number;
+  bold?: boolean;
+  align?: Align;
+  /** Too-wide text is cut with an ellipsis (default) or, for figures that must stay whole, shrunk. */
+  maxWidth?: number;
+  overflow?: 'ellipsis' | 'shrink';
+  color?: ReturnType<typeof rgb>;
+}
+
+const ELLIPSIS = '\u2026';
+const GREY = rgb(0.4, 0.4, 0.4);
+const SHADE = rgb(0.94, 0.94, 0.94);
+const RULE = rgb(0.6, 0.6, 0.6);
+
+class Typesetter {
+  private readonly encodable: Set<number>;
+
+  constructor(
+    readonly regular: PDFFont,
+    readonly bold: PDFFont,
+  ) {
+    const boldSet = new Set(bold.getCharacterSet());
+    this.encodable = new Set(regular.getCharacterSet().filter((code) => boldSet.has(code)));
+  }
+
+  /** One line of WinAnsi text: whitespace collapsed (no-break spaces kept), anything the fonts cannot encode → '?'. */
+  printable(text: string): string {
+    return [...text.normalize('NFC').replace(/[^\S\u00a0]+/g, ' ').trim()]
+      .map((char) => (this.encodable.has(char.codePointAt(0) ?? -1) ? char : '?'))
+      .join('');
+  }
+
+  width(text: string, size: number, bold = false): number {
+    return (bold ? this.bold : this.regular).widthOfTextAtSize(text, size);
+  }
+
+  /** The longest prefix that fits with an ellipsis after it (the text itself when it fits). */
+  ellipsize(text: string, size: number, maxWidth: number, bold = false): string {
+    if (this.width(text, size, bold) <= maxWidth) return text;
+    const chars = [...text];
+    let low = 0;
+    let high = chars.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (this.width(`${chars.slice(0, mid).join('').trimEnd()}${ELLIPSIS}`, size, bold) <= maxWidth) low = mid;
+      else high = mid - 1;
+    }
+    return `${chars.slice(0, low).join('').trimEnd()}${ELLIPSIS}`;
+  }
+
+  /** Word-wraps into at most `maxLines` lines; what does not fit ends the last one with an ellipsis. */
+  wrap(raw: string, size: number, maxWidth: number, maxLines: number, bold = false): string[] {
+    const fits = (line: string) => this.width(line, size, bold) <= maxWidth;
+    const lines: string[] = [];
+    let rest = this.printable(raw);
+    while (rest && lines.length < maxLines - 1 && !fits(rest)) {
+      const words = rest.split(' ');
+      let line = words[0] ?? '';
+      let used = 1;
+      if (!fits(line)) {
+        // A word wider than the column is broken where it overflows.
+        line = this.ellipsize(line, size, maxWidth, bold).slice(0, -1) || [...line][0] || '';
+        rest = rest.slice(line.length).trimStart();
+      } else {
+        while (used < words.length && fits(`${line} ${words[used]}`)) line = `${line} ${words[used++]}`;
+        rest = words.slice(used).join(' ');
+      }
+      lines.push(line);
+    }
+    if (rest) lines.push(this.ellipsize(rest, size, maxWidth, bold));
+    return lines;
+  }
+
+  /** Draws one line of text at a baseline; `x` is its left, right or centre edge per `align`. */
+  draw(page: PDFPage, raw: string, x: number, y: number, options: TextOptions): void {
+    const { bold = false, align = 'left', maxWidth, overflow = 'ellipsis', color } = options;
+    let size = options.size;
+    let text = this.printable(raw);
+    if (maxWidth !== undefined) {
+      const width = this.width(text, size, bold);
+      if (width > maxWidth) {
+        if (overflow === 'shrink') size = (size * maxWidth) / width;
+        else text = this.ellipsize(text, size, maxWidth, bold);
+      }
+    }
+    if (!text) return;
+    const width = this.width(text, size, bold);
+    const left = align === 'left' ? x : align === 'right' ? x - width : x - width / 2;
+    page.drawText(text, { x: left, y, size, font: bold ? this.bold : this.regular, ...(color ? { color } : {}) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+
+interface Column {
+  letter: string;
+  name: string;
+  width: number;
+  cell: (line: InvoicePdfTotals) => string;
+}
+
+function sheetColumns(terms: Terms, usableWidth: number): Array<Column & { x: number }> {
+  const money = (name: string, letter: string, cell: (line: InvoicePdfTotals) => number): Column => ({
+    letter,
+    name,
+    width: 70,
+    cell: (line) => formatMoney(cell(line)),
+  });
+  const fixed: Column[] = [
+    { letter: 'A', name: 'Item No.\u00a0/ Cost\u00a0Code', width: 54, cell: () => '' },
+    { letter: 'B', name: 'Description of Work', width: 0, cell: () => '' },
+    money('Scheduled Value', 'C', (line) => line.scheduledValueCents),
+    money('From Previous Application (D\u00a0+\u00a0E)', 'D', (line) => line.fromPreviousCents),
+    money('Work Completed This Period', 'E', (line) => line.thisPeriodCents),
+    money('Materials Presently Stored (not in D\u00a0or\u00a0E)', 'F', (line) => line.materialsStoredCents),
+    money('Total Completed and Stored to Date (D\u00a0+\u00a0E\u00a0+\u00a0F)', 'G', (line) => line.totalCompletedCents),
+    { letter: '%', name: '(G \u00f7 C)', width: 34, cell: (line) => formatLinePercent(line.percent) },
+    money('Balance to Finish (C\u00a0-\u00a0G)', 'H', (line) => line.balanceCents),
+    money(terms.retainage, 'I', (line) => line.retainageCents),
+  ];
+  const description = fixed[1];
+  if (description) description.width = usableWidth - fixed.reduce((sum, column) => sum + column.width, 0);
+  let x = MARGIN;
+  return fixed.map((column) => {
+    const placed = { ...column, x };
+    x += column.width;
+    return placed;
+  });
+}
+
+/** Renders the invoice as a PDF: a G702-style summary page, then G703-style continuation sheets. */
+export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
+  const terms = termsFor(doc.region);
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const type = new Typesetter(await pdf.embedFont(StandardFonts.Helvetica), await pdf.embedFont(StandardFonts.HelveticaBold));
+  const pageCount = invoicePdfPageCount(doc.lines.length);
+  const printed = `Printed ${formatInstant(doc.printedAt, doc.timeZone, doc.region)}`;
+  const [paperWidth, paperHeight] = paperFor(doc.region);
+
+  const headerAndFooter = (page: PDFPage, heading: string, pageNumber: number) => {
+    const { width, height } = page.getSize();
+    const top = height - MARGIN;
+    const half = (width - 2 * MARGIN) / 2 - 6;
+    type.draw(page, heading, MARGIN, top - 10, { size: 10, bold: true, maxWidth: half });
+    type.draw(page, `Commitment ${doc.commitment.number}: ${doc.commitment.title}`, width - MARGIN, top - 10, {
+      size: 10,
+      bold: true,
+      align: 'right',
+      maxWidth: half,
+    });
+    type.draw(page, `Project: ${doc.project.name} (${doc.project.number})`, MARGIN, top - 22, { size: 8, maxWidth: half });
+    type.draw(page, `${doc.commitment.vendorName} \u00b7 Billing period ${periodText()}`, width - MARGIN, top - 22, {
+      size: 8,
+      align: 'right',
+      maxWidth: half,
+    });
+    page.drawLine({ start: { x: MARGIN, y: top - 26 }, end: { x: width - MARGIN, y: top - 26 }, thickness: 0.75, color: RULE });
+    type.draw(page, printed, MARGIN, MARGIN, { size: 7, maxWidth: half });
+    type.draw(page, `Page ${pageNumber} of ${pageCount}`, width - MARGIN, MARGIN, { size: 8, align: 'right' });
+  };
+  const periodText = () =>
+    `${formatDate(doc.invoice.billingPeriod.start, doc.region)} to ${formatDate(doc.invoice.billingPeriod.end, doc.region)}`;
+
+  // Page 1: the G702-style summary, portrait.
+  const summaryPage = pdf.addPage([paperWidth, paperHeight]);
+  headerAndFooter(summaryPage, `${terms.invoice} ${doc.invoice.number}`, 1);
+  drawSummary(summaryPage, type, doc, terms, periodText());
+
+  // Continuation sheets, landscape.
+  const sheets = continuationSheetCount(doc.lines.length);
+  const columns = sheetColumns(terms, paperHeight - 2 * MARGIN);
+  for (let sheet = 0; sheet < sheets; sheet++) {
+    const page = pdf.addPage([paperHeight, paperWidth]);
+    headerAndFooter(page, `${terms.invoice} ${doc.invoice.number} \u2014 Continuation Sheet`, sheet + 2);
+    const rows = doc.lines.slice(sheet * ROWS_PER_SHEET, (sheet + 1) * ROWS_PER_SHEET);
+    drawSheet(page, type, columns, rows, sheet === sheets - 1 ? doc.totals : undefined);
+  }
+
+  const title = `${terms.invoice} ${doc.invoice.number} \u2014 ${doc.commitment.number} ${doc.commitment.title}`;
+  pdf.setTitle(title);
+  pdf.setSubject(
+    `${doc.project.name} (${doc.project.number}): ${terms.invoice} ${doc.invoice.number} from ${doc.commitment.vendorName}, billing period ${periodText()}`,
+  );
+  pdf.setKeywords([doc.project.number, doc.commitment.number, doc.invoice.number]);
+  pdf.setCreator('Progress Claims');
+  pdf.setProducer('Progress Claims invoice renderer (pdf-lib)');
+  pdf.setLanguage(doc.region);
+  pdf.setCreationDate(doc.printedAt);
+  pdf.setModificationDate(doc.printedAt);
+  return pdf.save();
+}
+
+function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, terms: Terms, period: string): void {
+  const { width, height } = page.getSize();
+  const usable = width - 2 * MARGIN;
+  let y = height - MARGIN - HEADER_HEIGHT - 22;
+  type.draw(page, `${terms.invoice} \u2014 Application and Certificate for Payment`, MARGIN, y, {
+    size: 15,
+    bold: true,
+    maxWidth: usable,
+    overflow: 'shrink',
+  });
+
+  // Who, what and when, in two columns of label: value.
+  y -= 28;
+  const columnWidth = usable / 2 - 8;
+  const info: Array<Array<[string, string]>> = [
+    [
+      ['Project', doc.project.name],
+      ['Project No.', doc.project.number],
+      ['Commitment', doc.commitment.number],
+      ['Commitment title', doc.commitment.title],
+      ['Commitment type', commitmentTypeLabels[doc.commitment.type]],
+      ['Vendor', doc.commitment.vendorName],
+    ],
+    [
+      [`${terms.invoice} No.`, doc.invoice.number],
+      [`${terms.invoice} position`, String(doc.invoice.position)],
+      ['Status', statusLabels[doc.invoice.status]],
+      [`${terms.invoice} date`, formatDate(doc.invoice.invoiceDate, doc.region)],
+      ['Billing period', period],
+      ['Due date', formatDate(doc.invoice.billingPeriod.due, doc.region)],
+    ],
+  ];
+  info.forEach((rows, index) => {
+    const x = MARGIN + index * (columnWidth + 16);
+    // Labels are never cut: the widest one (e.g. "Payment Application date") sets the value's left edge.
+    const labelWidth = Math.max(...rows.map(([label]) => type.width(type.printable(label), 9, true))) + 12;
+    rows.forEach(([label, value], row) => {
+      const rowY = y - row * 14;
+      type.draw(page, label, x, rowY, { size: 9, bold: true });
+      type.draw(page, value, x + labelWidth, rowY, { size: 9, maxWidth: columnWidth - labelWidth });
+    });
+  });
+
+  // Lines 1–9.
+  y -= 6 * 14 + 18;
+  type.draw(page, `${terms.invoice} Summary`, MARGIN, y, { size: 11, bold: true });
+  y -= 6;
+  page.drawLine({ start: { x: MARGIN, y }, end: { x: width - MARGIN, y }, thickness: 0.75, color: RULE });
+  const s = doc.summary;
+  const r = terms.retainage;
+  const lines: Array<{ number: string; label: string; cents?: number; indent?: boolean; strong?: boolean }> = [
+    { number: '1.', label: 'Original Contract Sum', cents: s.originalContractSumCents },
+    { number: '2.', label: 'Net Change by Change Orders', cents: s.netChangeOrdersCents },
+    { number: '3.', label: 'Contract Sum to Date (Line 1 + Line 2)', cents: s.contractSumToDateCents },
+    { number: '4.', label: 'Total Completed and Stored to Date (Column G)', cents: s.totalCompletedAndStoredCents },
+    { number: '5.', label: `${r}:` },
+    {
+      number: '',
+      label: `a. ${formatRate(doc.retainagePercent.work)}% of Completed Work (Columns D + E)`,
+      cents: s.retainageWorkCents,
+      indent: true,
+    },
+    {
+      number: '',
+      label: `b. ${formatRate(doc.retainagePercent.materials)}% of Stored Materials (Column F)`,
+      cents: s.retainageMaterialsCents,
+      indent: true,
+    },
+    { number: '', label: `Total ${r} (Line 5a + Line 5b, Column I)`, cents: s.retainageTotalCents, indent: true },
+    { number: '6.', label: `Total Earned Less ${r} (Line 4 - Line 5 Total)`, cents: s.totalEarnedLessRetainageCents },
+    {
+      number: '7.',
+      label: `Less Previous Certificates for Payment (Line 6 of the previous ${terms.invoice})`,
+      cents: s.previousCertificatesCents,
+    },
+    { number: '8.', label: 'Current Payment Due (Line 6 - Line 7)', cents: s.currentPaymentDueCents, strong: true },
+    { number: '9.', label: `Balance to Finish, Including ${r} (Line 3 - Line 6)`, cents: s.balanceToFinishCents },
+  ];
+  const amountWidth = 120;
+  const amountRight = width - MARGIN - CELL_PAD;
+  y -= 4;
+  for (const line of lines) {
+    y -= 20;
+    if (line.strong) page.drawRectangle({ x: MARGIN, y: y - 6, width: usable, height: 19, color: SHADE });
+    const labelX = MARGIN + 22 + (line.indent ? 16 : 0);
+    type.draw(page, line.number, MARGIN + CELL_PAD, y, { size: 10, bold: true });
+    type.draw(page, line.label, labelX, y, { size: 10, bold: line.strong, maxWidth: amountRight - amountWidth - labelX });
+    if (line.cents !== undefined) {
+      type.draw(page, formatMoney(line.cents), amountRight, y, {
+        size: 10,
+        bold: line.strong,
+        align: 'right',
+        maxWidth: amountWidth,
+        overflow: 'shrink',
+      });
+    }
+  }
+  y -= 28;
+  const sheets = continuationSheetCount(doc.lines.length);
+  const where = sheets === 1 ? 'page 2' : `pages 2\u2013${sheets + 1}`;
+  type.draw(page, `Each of the ${doc.lines.length} lines is detailed on the continuation sheets (${where}).`, MARGIN, y, {
+    size: 9,
+    maxWidth: usable,
+  });
+}
+
+function drawSheet(
+  page: PDFPage,
+  type: Typesetter,
+  columns: Array<Column & { x: number }>,
+  rows: InvoicePdfLine[],
+  totals: InvoicePdfTotals | undefined,
+): void {
+  const { width, height } = page.getSize();
+  const tableTop = height - MARGIN - HEADER_HEIGHT;
+  const rowsTop = tableTop - COLUMN_HEADER_HEIGHT;
+  const inner = (column: { width: number }) => column.width - 2 * CELL_PAD;
+
+  // Column headers: letter, then the name in up to three lines.
+  page.drawRectangle({ x: MARGIN, y: rowsTop, width: width - 2 * MARGIN, height: COLUMN_HEADER_HEIGHT, color: SHADE });
+  for (const column of columns) {
+    const centre = column.x + column.width / 2;
+    type.draw(page, column.letter, centre, tableTop - 9, { size: 7.5, bold: true, align: 'center' });
+    type.wrap(column.name, 6.5, inner(column), 3, true).forEach((text, index) => {
+      type.draw(page, text, centre, tableTop - 17 - index * 7, { size: 6.5, bold: true, align: 'center' });
+    });
+  }
+
+  let y = rowsTop;
+  rows.forEach((line, index) => {
+    if (index % 2 === 1) page.drawRectangle({ x: MARGIN, y: y - ROW_HEIGHT, width: width - 2 * MARGIN, height: ROW_HEIGHT, color: SHADE });
+    const first = y - 8;
+    for (const column of columns) {
+      if (column.letter === 'A') {
+        type.draw(page, line.itemNumber, column.x + CELL_PAD, first, { size: BODY_SIZE, maxWidth: inner(column) });
+        if (line.costCode) {
+          type.draw(page, line.costCode, column.x + CELL_PAD, first - LINE_GAP, { size: 6.5, maxWidth: inner(column) });
+        }
+      } else if (column.letter === 'B') {
+        type.wrap(line.description, BODY_SIZE, inner(column), 2).forEach((text, lineIndex) => {
+          type.draw(page, text, column.x + CELL_PAD, first - lineIndex * LINE_GAP, { size: BODY_SIZE });
+        });
+      } else {
+        type.draw(page, column.cell(line), column.x + column.width - CELL_PAD, first, {
+          size: BODY_SIZE,
+          align: 'right',
+          maxWidth: inner(column),
+          overflow: 'shrink',
+        });
+      }
+    }
+    y -= ROW_HEIGHT;
+  });
+  if (rows.length === 0) {
+    const description = columns[1];
+    if (description) type.draw(page, 'No lines.', description.x + CELL_PAD, y - 8, { size: BODY_SIZE, color: GREY });
+    y -= ROW_HEIGHT;
+  }
+
+  let bottom = y;
+  if (totals) {
+    page.drawLine({ start: { x: MARGIN, y }, end: { x: width - MARGIN, y }, thickness: 1 });
+    const first = y - 8;
+    for (const column of columns) {
+      if (column.letter === 'A') continue;
+      if (column.letter === 'B') type.draw(page, 'Grand Total', column.x + CELL_PAD, first, { size: BODY_SIZE, bold: true });
+      else {
+        type.draw(page, column.cell(totals), column.x + column.width - CELL_PAD, first, {
+          size: BODY_SIZE,
+          bold: true,
+          align: 'right',
+          maxWidth: inner(column),
+          overflow: 'shrink',
+        });
+      }
+    }
+    bottom = y - TOTALS_HEIGHT + 6;
+  }
+
+  // Grid: the table's frame and column boundaries.
+  const frame = { thickness: 0.5, color: RULE };
+  page.drawLine({ start: { x: MARGIN, y: tableTop }, end: { x: width - MARGIN, y: tableTop }, ...frame });
+  page.drawLine({ start: { x: MARGIN, y: rowsTop }, end: { x: width - MARGIN, y: rowsTop }, ...frame });
+  page.drawLine({ start: { x: MARGIN, y: bottom }, end: { x: width - MARGIN, y: bottom }, ...frame });
+  for (const x of [...columns.map((column) => column.x), width - MARGIN]) {
+    page.drawLine({ start: { x, y: tableTop }, end: { x, y: bottom }, ...frame });
+  }
+}

@@ -1,0 +1,357 @@
+import DecimalJs from 'decimal.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Region } from '../../shared/domain/terminology';
+import {
+  continuationSheetCount,
+  formatMoney,
+  invoicePdfPageCount,
+  renderInvoicePdf,
+  ROWS_PER_SHEET,
+  type InvoiceDocument,
+} from '../../shared/pdf/invoice-pdf';
+import { lineDescription, manyLineInvoice, threeLineInvoice } from '../support/invoice-fixtures';
+import { fontCount } from '../support/pdf-fixtures';
+
+/**
+ * The invoice PDF checked with the tools a reader would trust: qpdf for the file's structure,
+ * poppler's pdftotext and pdfinfo for what it shows. The tools are required (CI installs them
+ * in .ci/run): a missing one makes execFileSync throw, so these tests fail, never skip.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'invoice-pdf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+function save(pdf: Uint8Array): string {
+  const file = join(dir, `invoice-${++fileCount}.pdf`);
+  writeFileSync(file, pdf);
+  return file;
+}
+
+/** qpdf exits 0 only without errors or warnings; any other exit throws here. */
+function qpdfCheck(file: string): string {
+  return execFileSync('qpdf', ['--check', file], { encoding: 'utf8' });
+}
+
+/** pdftotext -layout, one string per page. */
+function pageTexts(file: string): string[] {
+  const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  return text.split('\f').slice(0, -1);
+}
+
+function pdfInfo(file: string): Record<string, string> {
+  const output = execFileSync('pdfinfo', ['-isodates', file], { encoding: 'utf8' });
+  const entries = output.split('\n').map((line) => /^([^:]+):\s*(.*)$/.exec(line));
+  return Object.fromEntries(entries.flatMap((match) => (match ? [[match[1], match[2]]] : [])));
+}
+
+interface Word {
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Each page's size and words with their boxes (pdftotext -bbox; y grows downwards). */
+function pageWords(file: string): Array<{ width: number; height: number; words: Word[] }> {
+  const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  return [...html.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)].map(([, width, height, body]) => ({
+    width: Number(width),
+    height: Number(height),
+    words: [...(body ?? '').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)<\/word>/g)].map(
+      ([, xMin, yMin, xMax, yMax, text]) => ({ text: text ?? '', xMin: Number(xMin), yMin: Number(yMin), xMax: Number(xMax), yMax: Number(yMax) }),
+    ),
+  }));
+}
+
+const MARGIN = 28;
+
+/** poppler's metrics for the standard fonts differ from pdf-lib's by a fraction of a point over a line. */
+const SLACK = 1;
+
+/** Every word inside the margins, and nothing but the footer in the bottom band of a page. */
+function expectLaidOutWithinPages(file: string): void {
+  pageWords(file).forEach(({ width, height, words }, index) => {
+    for (const word of words) {
+      expect(word.xMin, word.text).toBeGreaterThanOrEqual(MARGIN - SLACK);
+      expect(word.xMax, word.text).toBeLessThanOrEqual(width - MARGIN + SLACK);
+      expect(word.yMin, word.text).toBeGreaterThanOrEqual(MARGIN - SLACK);
+      expect(word.yMax, word.text).toBeLessThanOrEqual(height - MARGIN + 3);
+    }
+    const footer = words.filter((word) => word.yMin > height - MARGIN - 14).map((word) => word.text);
+    expect(footer.join(' ')).toMatch(new RegExp(`^Printed .* Page ${index + 1} of \\d+$`));
+  });
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A label and its amount at the end of the same printed line (spaces in the label match any run of them). */
+const labelled = (label: string, amount: string) =>
+  new RegExp(`${escape(label).replace(/ +/g, '\\s+')}\\s.*\\s${escape(amount)}\\s*$`, 'm');
+
+describe('formatMoney', () => {
+  it('formats integer cents with thousands separators, two decimals and a leading minus', () => {
+    expect(formatMoney(0)).toBe('0.00');
+    expect(formatMoney(5)).toBe('0.05');
+    expect(formatMoney(-5)).toBe('-0.05');
+    expect(formatMoney(99_999)).toBe('999.99');
+    expect(formatMoney(154_313)).toBe('1,543.13');
+    expect(formatMoney(-100_000_000)).toBe('-1,000,000.00');
+    expect(formatMoney(Number.MAX_SAFE_INTEGER)).toBe('90,071,992,547,409.91');
+  });
+
+  it('refuses what is not a whole number of cents', () => {
+    expect(() => formatMoney(1.5)).toThrow();
+    expect(() => formatMoney(Number.MAX_SAFE_INTEGER + 1)).toThrow();
+  });
+});
+
+describe('pagination rule', () => {
+  it('puts ROWS_PER_SHEET lines on each continuation sheet, after the summary page', () => {
+    expect(ROWS_PER_SHEET).toBeGreaterThanOrEqual(20);
+    expect(continuationSheetCount(0)).toBe(1);
+    expect(continuationSheetCount(ROWS_PER_SHEET)).toBe(1);
+    expect(continuationSheetCount(ROWS_PER_SHEET + 1)).toBe(2);
+    expect(invoicePdfPageCount(250)).toBe(1 + Math.ceil(250 / ROWS_PER_SHEET));
+  });
+});
+
+describe('renderInvoicePdf: a 3-line invoice (en-US)', () => {
+  const doc = threeLineInvoice('en-US');
+  let file: string;
+  let pages: string[];
+  beforeAll(async () => {
+    file = save(await renderInvoicePdf(doc));
+    pages = pageTexts(file);
+  });
+
+  it('passes qpdf --check', () => {
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+  });
+
+  it('has a summary page and one continuation sheet, numbered "Page n of 2", each naming the invoice and commitment', () => {
+    expect(pdfInfo(file).Pages).toBe('2');
+    expect(pages).toHaveLength(2);
+    pages.forEach((text, index) => {
+      expect(text).toContain(`Page ${index + 1} of 2`);
+      expect(text).toContain('INV-0002');
+      expect(text).toContain('Commitment SC-001: Concrete and electrical works');
+    });
+  });
+
+  it('shows the G702 lines 1–9 with their labels, amounts and retainage rates on page 1', () => {
+    const summary = pages[0] ?? '';
+    expect(summary).toContain('Invoice — Application and Certificate for Payment');
+    expect(summary).toMatch(labelled('Invoice No.', 'INV-0002'));
+    expect(summary).toContain('Apex Builders Pty Ltd');
+    expect(summary).toContain('Mar 1, 2025 to Mar 31, 2025');
+    expect(summary).toMatch(labelled('1. Original Contract Sum', '173,000.00'));
+    expect(summary).toMatch(labelled('2. Net Change by Change Orders', '-2,500.00'));
+    expect(summary).toMatch(labelled('3. Contract Sum to Date', '170,500.00'));
+    expect(summary).toMatch(labelled('4. Total Completed and Stored to Date', '77,793.13'));
+    expect(summary).toMatch(/5\.\s+Retainage:\s*$/m);
+    expect(summary).toMatch(labelled('a. 10% of Completed Work', '7,529.31'));
+    expect(summary).toMatch(labelled('b. 5% of Stored Materials', '125.00'));
+    expect(summary).toMatch(labelled('Total Retainage', '7,654.31'));
+    expect(summary).toMatch(labelled('6. Total Earned Less Retainage', '70,138.82'));
+    expect(summary).toMatch(labelled('7. Less Previous Certificates for Payment (Line 6 of the previous Invoice)', '45,000.00'));
+    expect(summary).toMatch(labelled('8. Current Payment Due', '25,138.82'));
+    expect(summary).toMatch(labelled('9. Balance to Finish, Including Retainage', '100,361.18'));
+  });
+
+  it('shows the G703 columns A–I, one row per line with right-aligned figures, and the totals row', () => {
+    const sheet = pages[1] ?? '';
+    expect(sheet).toMatch(/^\s*A\s+B\s+C\s+D\s+E\s+F\s+G\s+%\s+H\s+I\s*$/m);
+    for (const name of ['Description of Work', 'Scheduled Value', 'From Previous', 'This Period', 'Materials Presently', 'Balance to Finish']) {
+      expect(sheet).toContain(name);
+    }
+    const row = (cells: string[]) => new RegExp(cells.map(escape).join('\\s+'));
+    expect(sheet).toMatch(row(['1', 'Site preparation and earthworks', '125,000.00', '50,000.00', '25,000.00', '0.00', '75,000.00', '60.00', '50,000.00', '7,500.00']));
+    expect(sheet).toMatch(row(['2', 'Electrical rough-in', '48,000.00', '0.00', '1,543.13', '2,500.00', '4,043.13', '8.42', '43,956.87', '279.31']));
+    expect(sheet).toMatch(row(['3', 'Deduct: delete feature wall (CO-004)', '-2,500.00', '0.00', '-1,250.00', '0.00', '-1,250.00', '50.00', '-1,250.00', '-125.00']));
+    expect(sheet).toMatch(row(['Grand Total', '170,500.00', '50,000.00', '25,293.13', '2,500.00', '77,793.13', '45.63', '92,706.87', '7,654.31']));
+    for (const costCode of ['02-200', '16-100', '09-900']) expect(sheet).toContain(costCode);
+  });
+
+  it('sets the metadata from the input, including the creation date', () => {
+    expect(pdfInfo(file)).toMatchObject({
+      Title: 'Invoice INV-0002 — SC-001 Concrete and electrical works',
+      Subject: expect.stringContaining('Harbour View Tower (P-2025-014): Invoice INV-0002 from Apex Builders Pty Ltd'),
+      Creator: 'Progress Claims',
+      Producer: 'Progress Claims invoice renderer (pdf-lib)',
+      CreationDate: '2025-04-02T09:15:00Z',
+      ModDate: '2025-04-02T09:15:00Z',
+      'Page size': expect.stringContaining('612 x 792'),
+    });
+    expect(pages[0]).toContain('Printed Apr 2, 2025, 09:15 (UTC)');
+  });
+
+  it('is deterministic: the same input gives the same bytes', async () => {
+    const [first, second] = await Promise.all([renderInvoicePdf(doc), renderInvoicePdf(doc)]);
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+  });
+});
+
+describe('renderInvoicePdf: terminology and paper by region', () => {
+  const cases: Array<[Region, { invoice: string; retainage: string; absent: string[]; paper: string; date: string }]> = [
+    ['en-US', { invoice: 'Invoice', retainage: 'Retainage', absent: ['Retention', 'Holdback', 'Progress Claim'], paper: '612 x 792', date: 'Mar 28, 2025' }],
+    ['en-AU', { invoice: 'Progress Claim', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
+    ['en-CA', { invoice: 'Invoice', retainage: 'Holdback', absent: ['Retainage', 'Retention', 'Progress Claim'], paper: '612 x 792', date: '28 Mar 2025' }],
+    ['en-GB', { invoice: 'Payment Application', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
+  ];
+
+  it.each(cases)('%s', async (region, expected) => {
+    const file = save(await renderInvoicePdf(threeLineInvoice(region)));
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+    const [summary = '', sheet = ''] = pageTexts(file);
+    const { invoice, retainage } = expected;
+    expect(summary).toContain(`${invoice} — Application and Certificate for Payment`);
+    expect(summary).toMatch(labelled(`${invoice} No.`, 'INV-0002'));
+    expect(summary).toMatch(new RegExp(`5\\.\\s+${retainage}:`));
+    expect(summary).toMatch(labelled(`Total ${retainage} (Line 5a + Line 5b, Column I)`, '7,654.31'));
+    expect(summary).toMatch(labelled(`Less Previous Certificates for Payment (Line 6 of the previous ${invoice})`, '45,000.00'));
+    expect(summary).toMatch(labelled(`9. Balance to Finish, Including ${retainage}`, '100,361.18'));
+    expect(summary).toMatch(labelled(`${invoice} date`, expected.date));
+    expect(sheet).toContain(`${invoice} INV-0002 — Continuation Sheet`);
+    expect(sheet).toMatch(new RegExp(`Balance to Finish\\s+${retainage}\\s*$`, 'm'));
+    for (const word of expected.absent) expect(`${summary}\n${sheet}`).not.toContain(word);
+    expect(pdfInfo(file)['Page size']).toContain(expected.paper);
+  });
+});
+
+describe('renderInvoicePdf: a 250-line invoice (en-AU)', () => {
+  const doc = manyLineInvoice(250, 'en-AU');
+  const expectedPages = 1 + Math.ceil(250 / ROWS_PER_SHEET);
+  let pdf: Uint8Array;
+  let file: string;
+  let pages: string[];
+  beforeAll(async () => {
+    pdf = await renderInvoicePdf(doc);
+    file = save(pdf);
+    pages = pageTexts(file);
+  });
+
+  it('passes qpdf --check', () => {
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+  });
+
+  it('has 1 + ceil(250 / ROWS_PER_SHEET) pages, numbered "Page n of N", each naming the invoice and commitment', () => {
+    expect(Number(pdfInfo(file).Pages)).toBe(expectedPages);
+    expect(pages).toHaveLength(expectedPages);
+    pages.forEach((text, index) => {
+      expect(text).toContain(`Page ${index + 1} of ${expectedPages}`);
+      expect(text).toContain('Progress Claim INV-0002');
+      expect(text).toContain('Commitment SC-001: Concrete and electrical works');
+    });
+  });
+
+  it('prints every description once, whole, on the sheet its position puts it on, in order', () => {
+    expect(doc.lines.map((line) => line.description)).toEqual(Array.from({ length: 250 }, (_, index) => lineDescription(index)));
+    doc.lines.forEach((line, index) => {
+      const expectedPage = 1 + Math.floor(index / ROWS_PER_SHEET);
+      const found = pages.flatMap((text, page) => (text.includes(line.description) ? [page] : []));
+      expect(found, line.description).toEqual([expectedPage]);
+      // The whole row sits on one printed line: item number, description, then the figures.
+      expect(pages[expectedPage]).toMatch(
+        new RegExp(`^${line.itemNumber}\\s+${escape(line.description)}\\s+${escape(formatMoney(line.scheduledValueCents))}\\s`, 'm'),
+      );
+    });
+    for (const text of pages.slice(1)) {
+      const order = [...text.matchAll(/Line (\d{3}) /g)].map((match) => Number(match[1]));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
+  it('shows the G702 totals on page 1 and the G703 totals row only on the last sheet', () => {
+    const { summary, totals } = doc;
+    const first = pages[0] ?? '';
+    expect(first).toContain('Progress Claim — Application and Certificate for Payment');
+    expect(first).toMatch(labelled('1. Original Contract Sum', formatMoney(summary.originalContractSumCents)));
+    expect(first).toMatch(labelled('4. Total Completed and Stored to Date', formatMoney(summary.totalCompletedAndStoredCents)));
+    expect(first).toMatch(labelled('Total Retention', formatMoney(summary.retainageTotalCents)));
+    expect(first).toMatch(labelled('8. Current Payment Due', formatMoney(summary.currentPaymentDueCents)));
+    expect(first).toMatch(labelled('9. Balance to Finish, Including Retention', formatMoney(summary.balanceToFinishCents)));
+    expect(formatMoney(summary.totalCompletedAndStoredCents)).toMatch(/^\d{1,3}(,\d{3})+\.\d{2}$/);
+
+    const totalsRow = new RegExp(
+      ['Grand Total', ...[totals.scheduledValueCents, totals.fromPreviousCents, totals.thisPeriodCents, totals.materialsStoredCents, totals.totalCompletedCents].map(formatMoney)]
+        .concat([new DecimalJs(totals.percent).toFixed(2, DecimalJs.ROUND_HALF_UP), formatMoney(totals.balanceCents), formatMoney(totals.retainageCents)])
+        .map(escape)
+        .join('\\s+'),
+    );
+    expect(pages.at(-1)).toMatch(totalsRow);
+    expect(pages.slice(0, -1).join('\n')).not.toContain('Grand Total');
+  });
+
+  it('keeps every word inside the margins and rows clear of the footer', () => {
+    expectLaidOutWithinPages(file);
+  });
+
+  it('embeds each font once, not per page or row', async () => {
+    expect(await fontCount(pdf)).toBe(2);
+  });
+});
+
+describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode', () => {
+  const longDescription =
+    'Supply and install precast concrete panels including crane hire, temporary propping, grouting and sealant to all joints on levels 1 to 12 of the east and west elevations';
+
+  function awkwardInvoice(): InvoiceDocument {
+    const doc = threeLineInvoice('en-US');
+    const [first, second, third] = doc.lines;
+    if (!first || !second || !third) throw new Error('fixture has three lines');
+    return {
+      ...doc,
+      project: { name: '🏗 Harbour View Tower', number: 'P-2025-014' },
+      commitment: { ...doc.commitment, title: `Concrete works ${'and more '.repeat(30)}end`, vendorName: 'Société Générale Bâtiment' },
+      lines: [
+        { ...first, description: longDescription },
+        { ...second, description: '混凝土 slab – Zone 3 ✓', itemNumber: '1.2.3.4.5.6.7.8.9.10' },
+        { ...third, scheduledValueCents: Number.MAX_SAFE_INTEGER },
+      ],
+    };
+  }
+
+  it("prints '?' for characters outside WinAnsi instead of throwing, and keeps Latin accents", async () => {
+    const file = save(await renderInvoicePdf(awkwardInvoice()));
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+    const [summary = '', sheet = ''] = pageTexts(file);
+    expect(sheet).toContain('??? slab – Zone 3 ?');
+    expect(summary).toContain('? Harbour View Tower');
+    expect(summary).toContain('Société Générale Bâtiment');
+  });
+
+  it('wraps a long description onto a second line ending in an ellipsis, cuts long text and shrinks wide figures', async () => {
+    const file = save(await renderInvoicePdf(awkwardInvoice()));
+    const [summary = '', sheet = ''] = pageTexts(file);
+    const descriptionLines = sheet.split('\n').filter((line) => /Supply and install|propping|…/.test(line));
+    expect(descriptionLines.length).toBeGreaterThanOrEqual(2);
+    expect(sheet).toMatch(/^1\s+Supply and install precast\b/m);
+    expect(sheet).toMatch(/…/);
+    expect(sheet).not.toContain('west elevations');
+    expect(summary).toMatch(/Commitment SC-001: Concrete works and more .*…/);
+    expect(sheet).toContain('90,071,992,547,409.91');
+    expectLaidOutWithinPages(file);
+  });
+
+  it('renders an invoice without lines as a summary page and one sheet with the totals', async () => {
+    const doc = { ...threeLineInvoice('en-GB'), lines: [] };
+    const file = save(await renderInvoicePdf(doc));
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+    const pages = pageTexts(file);
+    expect(pages).toHaveLength(2);
+    expect(pages[1]).toContain('No lines.');
+    expect(pages[1]).toContain('Grand Total');
+    expect(pages[1]).toContain('Page 2 of 2');
+  });
+
+  it('refuses a malformed percentage or date rather than printing a wrong figure', async () => {
+    const doc = threeLineInvoice();
+    await expect(renderInvoicePdf({ ...doc, retainagePercent: { work: '10%', materials: '5' } })).rejects.toThrow(RangeError);
+    await expect(renderInvoicePdf({ ...doc, invoice: { ...doc.invoice, invoiceDate: '28/03/2025' } })).rejects.toThrow(RangeError);
+  });
+});
