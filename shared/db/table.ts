@@ -10,6 +10,7 @@ import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
 import { Invite } from './entities/invite';
+import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment } from './entities/invoice';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -27,6 +28,11 @@ export const entities = {
   Ssov,
   BillingPeriod,
   Invite,
+  Invoice,
+  InvoiceNumber,
+  InvoiceEvent,
+  InvoiceAttachment,
+  Payment,
 };
 
 export interface TableDefinition {

@@ -102,6 +102,28 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put'],
     timeoutSeconds: 300,
   },
+  invoices: {
+    entry: 'functions/http/invoices.ts',
+    description: 'Subcontractor invoices: create from the SOV, line entry with G702/G703 figures, read, list, delete',
+    grants: ['table:read', 'table:write'],
+  },
+  invoiceWorkflow: {
+    entry: 'functions/http/invoice-workflow.ts',
+    description: 'Invoice workflow: submit, review lines, set status, bulk status, history; notification emails',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  invoiceFiles: {
+    entry: 'functions/http/invoice-files.ts',
+    description: 'Invoice attachments (presigned S3 upload/download), the invoice PDF, forward by email',
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+  },
+  payments: {
+    entry: 'functions/http/payments.ts',
+    description: 'Payments issued on a commitment and the invoices’ payment status',
+    grants: ['table:read', 'table:write'],
+  },
   sendEmail: {
     entry: 'functions/events/send-email.ts',
     description: 'email.requested events: sends one email through SES v2, once per email id',

@@ -8,6 +8,10 @@ import { sovRoutes } from '../api/sov';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
+import { invoiceRoutes } from '../api/invoices';
+import { invoiceWorkflowRoutes } from '../api/invoice-workflow';
+import { invoiceFileRoutes } from '../api/invoice-files';
+import { paymentRoutes } from '../api/payments';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -25,6 +29,10 @@ export const routes = [
   ...ssovRoutes,
   ...billingPeriodRoutes,
   ...inviteRoutes,
+  ...invoiceRoutes,
+  ...invoiceWorkflowRoutes,
+  ...invoiceFileRoutes,
+  ...paymentRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

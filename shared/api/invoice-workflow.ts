@@ -1,0 +1,3 @@
+import type { RouteDefinition } from '../wiring/route-definition';
+
+export const invoiceWorkflowRoutes = [] as const satisfies readonly RouteDefinition[];

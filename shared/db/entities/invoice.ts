@@ -1,0 +1,151 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+import { invoicePaymentStatuses, invoiceStatuses, invoiceKinds } from '../../domain/invoices';
+
+/**
+ * A subcontractor invoice (progress claim) of a commitment for a billing period. `entries` are
+ * what was entered per SOV line; `figures` are the G703 lines, column totals and G702 summary
+ * computed from them by shared/domain/invoice-figures.ts (stored so reads, PDFs and the next
+ * invoice's "previous" figures never recompute history).
+ */
+export const Invoice = new Entity({
+  model: { entity: 'invoice', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    billingPeriodId: { type: 'string', required: true, readOnly: true },
+    number: { type: 'string', required: true },
+    /** 1, 2, … per commitment: the order of invoices and the "previous invoice" chain. */
+    position: { type: 'number', required: true, readOnly: true },
+    kind: { type: invoiceKinds, required: true, readOnly: true },
+    status: { type: invoiceStatuses, required: true },
+    paymentStatus: { type: invoicePaymentStatuses, required: true },
+    paidCents: { type: 'number', required: true },
+    /** Per SOV line: the LineEntry fields of invoice-figures.ts (validated by the API's zod schemas). */
+    entries: { type: 'any', required: true },
+    /** InvoiceFigures: lines, totals, summary. */
+    figures: { type: 'any', required: true },
+    /** Line review by the invoice administrator: lineId → { approved, reason?, by, at }. */
+    lineReviews: { type: 'any' },
+    /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
+    signedPdfKey: { type: 'string' },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+    submittedAt: { type: 'string' },
+    updatedAt: { type: 'string', required: true },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byProject: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['invoiceId'] },
+    },
+    /** A commitment's invoices in position order: the latest is the last. */
+    byCommitment: {
+      index: 'gsi1',
+      pk: { field: tableKeys.gsi1.pk, composite: ['projectId', 'commitmentId'] },
+      sk: { field: tableKeys.gsi1.sk, composite: ['position'] },
+    },
+    /** A billing period's invoices. */
+    byPeriod: {
+      index: 'gsi2',
+      pk: { field: tableKeys.gsi2.pk, composite: ['projectId', 'billingPeriodId'] },
+      sk: { field: tableKeys.gsi2.sk, composite: ['commitmentId', 'position'] },
+    },
+  },
+});
+
+/** Holds an invoice number within its commitment (created in the invoice's transaction). */
+export const InvoiceNumber = new Entity({
+  model: { entity: 'invoiceNumber', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    normalizedNumber: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true },
+  },
+  indexes: {
+    byNumber: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'normalizedNumber'] },
+    },
+  },
+});
+
+/** The append-only history of an invoice: who, when, from → to, comment, which figures changed. */
+export const InvoiceEvent = new Entity({
+  model: { entity: 'invoiceEvent', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    /** ISO instant + a suffix that keeps simultaneous events apart; the sort order is the history's. */
+    eventKey: { type: 'string', required: true, readOnly: true },
+    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded'] as const, required: true, readOnly: true },
+    by: { type: 'string', required: true, readOnly: true },
+    at: { type: 'string', required: true, readOnly: true },
+    fromStatus: { type: invoiceStatuses, readOnly: true },
+    toStatus: { type: invoiceStatuses, readOnly: true },
+    comment: { type: 'string', readOnly: true },
+    /** What changed: e.g. [{ lineId, field, from, to }] or review decisions. */
+    changes: { type: 'any', readOnly: true },
+  },
+  indexes: {
+    byInvoice: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['invoiceId', 'eventKey'] },
+    },
+  },
+});
+
+/** A file attached to an invoice, in S3 under companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/. */
+export const InvoiceAttachment = new Entity({
+  model: { entity: 'invoiceAttachment', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    attachmentId: { type: 'string', required: true, readOnly: true },
+    key: { type: 'string', required: true, readOnly: true },
+    filename: { type: 'string', required: true },
+    contentType: { type: 'string', required: true },
+    /** Declared at upload; confirmed (HeadObject) before the attachment counts. */
+    sizeBytes: { type: 'number', required: true },
+    status: { type: ['pending', 'uploaded'] as const, required: true },
+    /** Upload order: ISO instant of confirmation (ties broken by id). */
+    uploadedAt: { type: 'string' },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+  },
+  indexes: {
+    byInvoice: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['invoiceId', 'attachmentId'] },
+    },
+  },
+});
+
+/** A payment issued on a commitment, optionally against one invoice. */
+export const Payment = new Entity({
+  model: { entity: 'payment', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    paymentId: { type: 'string', required: true, readOnly: true },
+    paymentNumber: { type: 'string', required: true },
+    method: { type: ['check', 'credit_card', 'electronic'] as const, required: true },
+    amountCents: { type: 'number', required: true },
+    /** YYYY-MM-DD */
+    paidOn: { type: 'string', required: true },
+    invoiceId: { type: 'string' },
+    checkNumber: { type: 'string' },
+    notes: { type: 'string' },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+  },
+  indexes: {
+    byCommitment: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'paymentId'] },
+    },
+  },
+});
