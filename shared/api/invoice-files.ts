@@ -1,3 +1,211 @@
+import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
+import { invoicePath } from './invoices';
 
-export const invoiceFileRoutes = [] as const satisfies readonly RouteDefinition[];
+/** The files an invoice may carry: documents, spreadsheets and photos of delivery dockets. */
+export const attachmentContentTypes = [
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'image/heic',
+  'image/webp',
+  'text/csv',
+  'text/plain',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+] as const;
+
+/** 25 MiB: the largest attachment (a presigned PUT signs the declared length, so S3 holds it to that). */
+export const maxAttachmentBytes = 25 * 1024 * 1024;
+/** Attachments (uploaded or being uploaded) one invoice may hold: keeps its list one bounded Query. */
+export const maxAttachmentsPerInvoice = 50;
+/** How long a presigned upload URL is valid. */
+export const uploadUrlSeconds = 15 * 60;
+/** How long a presigned download URL is valid. */
+export const downloadUrlSeconds = 5 * 60;
+
+export const attachmentPath = invoicePath.extend({ attachmentId: z.string().min(1).max(100) });
+
+export const createAttachmentBody = z
+  .object({
+    filename: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((name) => !/[/\\]/.test(name), 'must be a file name, without / or \\')
+      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
+      .refine((name) => name !== '.' && name !== '..', 'must be a file name')
+      .meta({ description: 'The file’s name as the user knows it (kept as given; the S3 key uses a safe form)', example: 'delivery-docket-0412.pdf' }),
+    contentType: z.enum(attachmentContentTypes).meta({ description: 'The type the upload must be sent with (signed into the URL)' }),
+    sizeBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(maxAttachmentBytes, `must be at most ${maxAttachmentBytes} bytes (25 MiB)`)
+      .meta({ description: 'The exact size of the file; the upload must match it (signed into the URL)' }),
+  })
+  .strict()
+  .meta({ id: 'CreateAttachment' });
+
+const download = z
+  .object({
+    url: z.url().meta({ description: 'Presigned GET, valid for 5 minutes; downloads the file under its name' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Download' });
+
+export const attachmentResponse = z
+  .object({
+    projectId: z.string(),
+    invoiceId: z.string(),
+    attachmentId: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number().int(),
+    status: z.enum(['pending', 'uploaded']).meta({ description: 'pending until the upload is confirmed' }),
+    uploadedAt: z.iso.datetime().nullable().meta({ description: 'When the upload was confirmed: the list’s order' }),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    download: download.nullable().meta({ description: 'Absent (null) while pending' }),
+  })
+  .meta({ id: 'InvoiceAttachment' });
+export type AttachmentResponse = z.infer<typeof attachmentResponse>;
+
+export const createdAttachmentResponse = z
+  .object({
+    attachment: attachmentResponse,
+    upload: z.object({
+      method: z.literal('PUT'),
+      url: z.url().meta({ description: 'Presigned PUT, valid for 15 minutes' }),
+      headers: z
+        .object({ 'content-type': z.string() })
+        .meta({ description: 'Send exactly these headers (the content type and the length are signed)' }),
+      expiresAt: z.iso.datetime(),
+    }),
+  })
+  .meta({ id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' });
+
+export const attachmentList = z
+  .object({ items: z.array(attachmentResponse), nextCursor: z.string().nullable().meta({ description: 'Always null: an invoice holds at most 50 attachments' }) })
+  .meta({ id: 'InvoiceAttachmentList' });
+
+export const invoicePdfResponse = z
+  .object({
+    url: z.url().meta({ description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
+    expiresAt: z.iso.datetime(),
+    filename: z.string(),
+    contentType: z.literal('application/pdf'),
+    sizeBytes: z.number().int(),
+    invoiceVersion: z.number().int().meta({ description: 'The invoice version rendered: a new version renders a new PDF' }),
+  })
+  .meta({ id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' });
+
+export const forwardInvoiceBody = z
+  .object({
+    to: z.array(z.email()).min(1).max(20).meta({ description: 'Who receives the invoice PDF' }),
+    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
+  })
+  .strict()
+  .meta({ id: 'ForwardInvoice' });
+
+export const forwardInvoiceResponse = z
+  .object({
+    emailId: z.string().meta({ description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
+    to: z.array(z.string()),
+    attachment: z.object({ filename: z.string(), contentType: z.literal('application/pdf') }),
+  })
+  .meta({ id: 'ForwardedInvoice' });
+
+const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
+const attachment = `${attachments}/{attachmentId}`;
+const tags = ['invoices'];
+
+export const invoiceFileRoutes = [
+  {
+    operationId: 'createAttachment',
+    method: 'POST',
+    path: attachments,
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.create_as_contact',
+    summary: 'Start an attachment upload (contact or admin, while the invoice is editable): a presigned PUT for the declared type and size',
+    tags,
+    request: { path: invoicePath, body: createAttachmentBody },
+    response: { status: 201, description: 'The pending attachment and its upload (Location)', schema: createdAttachmentResponse },
+  },
+  {
+    operationId: 'confirmAttachment',
+    method: 'POST',
+    path: `${attachment}/confirm`,
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.create_as_contact',
+    summary: 'Confirm an upload: the object must be in S3 with the declared size and type',
+    tags,
+    request: { path: attachmentPath },
+    response: { status: 200, description: 'The attachment, uploaded', schema: attachmentResponse },
+  },
+  {
+    operationId: 'listAttachments',
+    method: 'GET',
+    path: attachments,
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The invoice’s uploaded attachments in upload order, each with a download URL',
+    tags,
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The uploaded attachments', schema: attachmentList },
+  },
+  {
+    operationId: 'getAttachment',
+    method: 'GET',
+    path: attachment,
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'One attachment with its download URL',
+    tags,
+    request: { path: attachmentPath },
+    response: { status: 200, description: 'The attachment', schema: attachmentResponse },
+  },
+  {
+    operationId: 'deleteAttachment',
+    method: 'DELETE',
+    path: attachment,
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.create_as_contact',
+    summary: 'Delete an attachment (contact or admin, while the invoice is editable)',
+    tags,
+    request: { path: attachmentPath },
+    response: { status: 204, description: 'Deleted' },
+  },
+  {
+    operationId: 'getInvoicePdf',
+    method: 'GET',
+    path: '/v1/projects/{projectId}/invoices/{invoiceId}/pdf',
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The invoice PDF (G702 summary, G703 continuation sheets): rendered for the invoice’s version, stored, and served by a presigned URL',
+    tags,
+    request: { path: invoicePath },
+    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+  },
+  {
+    operationId: 'forwardInvoice',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/invoices/{invoiceId}/forward',
+    function: 'invoiceFiles',
+    auth: 'jwt',
+    action: 'invoices.forward',
+    summary: 'Email the invoice PDF to the addresses given (Idempotency-Key: sent once)',
+    tags,
+    request: { path: invoicePath, body: forwardInvoiceBody },
+    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
+  },
+] as const satisfies readonly RouteDefinition[];

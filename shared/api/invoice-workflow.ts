@@ -1,3 +1,154 @@
+import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
+import { pageQuery } from '../http/cursor';
+import { invoiceStatuses } from '../domain/invoices';
+import { invoicePath, invoiceResponse } from './invoices';
+import { projectPath } from './commitments';
 
-export const invoiceWorkflowRoutes = [] as const satisfies readonly RouteDefinition[];
+const comment = z.string().trim().min(1).max(2000);
+
+export const changeInvoiceStatusBody = z
+  .object({
+    status: z.enum(invoiceStatuses).meta({
+      description: 'A contact may only send the invoice for review (`under_review`, from draft or revise_and_resubmit); an administrator may set any status',
+    }),
+    comment: comment.optional().meta({ description: 'Recorded in the history and shown in the email' }),
+  })
+  .strict()
+  .meta({ id: 'ChangeInvoiceStatus' });
+export type ChangeInvoiceStatusBody = z.infer<typeof changeInvoiceStatusBody>;
+
+export const reviewInvoiceBody = z
+  .object({
+    decisions: z
+      .array(
+        z
+          .object({
+            lineId: z.string().min(1).max(100),
+            approved: z.boolean(),
+            reason: comment.optional().meta({ description: 'Why the line is rejected: required when `approved` is false' }),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(2000)
+      .meta({ description: 'Decisions on some or all lines; they add to the decisions already made in this review round' }),
+    approveInvoice: z.boolean().default(false).meta({ description: 'Also approve the invoice: every line must then be approved' }),
+    comment: comment.optional(),
+  })
+  .strict()
+  .meta({ id: 'ReviewInvoice' });
+export type ReviewInvoiceBody = z.infer<typeof reviewInvoiceBody>;
+
+export const bulkInvoiceStatusBody = z
+  .object({
+    invoiceIds: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' }),
+    status: z.enum(invoiceStatuses),
+    comment: comment.optional(),
+  })
+  .strict()
+  .meta({ id: 'BulkInvoiceStatus' });
+
+export const bulkInvoiceStatusResult = z
+  .discriminatedUnion('ok', [
+    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.enum(invoiceStatuses), version: z.number().int() }),
+    z.object({
+      invoiceId: z.string(),
+      ok: z.literal(false),
+      status: z.union([z.literal(404), z.literal(409), z.literal(412)]).meta({ description: 'What the single change would have answered' }),
+      detail: z.string(),
+    }),
+  ])
+  .meta({ id: 'BulkInvoiceStatusResult' });
+export type BulkInvoiceStatusResult = z.infer<typeof bulkInvoiceStatusResult>;
+
+export const bulkInvoiceStatusResponse = z
+  .object({ results: z.array(bulkInvoiceStatusResult).meta({ description: 'One per invoice id, in request order' }) })
+  .meta({ id: 'BulkInvoiceStatusResponse' });
+
+export const invoiceEventTypes = [
+  'created',
+  'edited',
+  'status_changed',
+  'lines_reviewed',
+  'attachment_added',
+  'attachment_removed',
+  'payment_recorded',
+  'forwarded',
+] as const;
+
+export const invoiceHistoryEvent = z
+  .object({
+    eventId: z.string().meta({ description: 'Sorts in the order of the history' }),
+    type: z.enum(invoiceEventTypes),
+    by: z.string().meta({ description: 'The user who made the change' }),
+    at: z.iso.datetime(),
+    fromStatus: z.enum(invoiceStatuses).nullable(),
+    toStatus: z.enum(invoiceStatuses).nullable(),
+    comment: z.string().nullable(),
+    changes: z.unknown().meta({ description: 'What changed: figures edited ([{ lineId, field, from, to }]) or review decisions' }),
+  })
+  .meta({ id: 'InvoiceHistoryEvent' });
+export type InvoiceHistoryEventResponse = z.infer<typeof invoiceHistoryEvent>;
+
+export const invoiceHistory = z
+  .object({ items: z.array(invoiceHistoryEvent), nextCursor: z.string().nullable() })
+  .meta({ id: 'InvoiceHistory', description: 'The invoice’s append-only history, oldest first' });
+
+const invoice = '/v1/projects/{projectId}/invoices/{invoiceId}';
+
+export const invoiceWorkflowRoutes = [
+  {
+    operationId: 'changeInvoiceStatus',
+    method: 'POST',
+    path: `${invoice}/status`,
+    function: 'invoiceWorkflow',
+    auth: 'jwt',
+    // a contact submits (invoices.submit_as_contact) or resubmits (invoices.resubmit_as_contact); anything else is a review
+    action: 'invoices.review',
+    summary: 'Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match optional',
+    tags: ['invoices'],
+    request: { path: invoicePath, body: changeInvoiceStatusBody },
+    response: { status: 200, description: 'The invoice in its new status (ETag: its new version)', schema: invoiceResponse },
+  },
+  {
+    operationId: 'reviewInvoice',
+    method: 'POST',
+    path: `${invoice}/review`,
+    function: 'invoiceWorkflow',
+    auth: 'jwt',
+    action: 'invoices.review',
+    summary: 'Approve or reject lines of an invoice under review; any rejected line sends it back (revise & resubmit)',
+    tags: ['invoices'],
+    request: { path: invoicePath, body: reviewInvoiceBody },
+    response: { status: 200, description: 'The invoice with its line decisions (ETag: its new version)', schema: invoiceResponse },
+  },
+  {
+    operationId: 'bulkInvoiceStatus',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/invoices/bulk-status',
+    function: 'invoiceWorkflow',
+    auth: 'jwt',
+    action: 'invoices.bulk_status',
+    summary: 'Set the status of up to 100 invoices; each is changed on its own and answered on its own',
+    tags: ['invoices'],
+    request: { path: projectPath, body: bulkInvoiceStatusBody },
+    response: { status: 200, description: 'One result per invoice', schema: bulkInvoiceStatusResponse },
+  },
+  {
+    operationId: 'getInvoiceHistory',
+    method: 'GET',
+    path: `${invoice}/history`,
+    function: 'invoiceWorkflow',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The invoice’s history: who changed what and when, from → to, comments, figures and review decisions',
+    tags: ['invoices'],
+    request: { path: invoicePath, query: z.object(pageQuery) },
+    response: { status: 200, description: 'A page of events, oldest first', schema: invoiceHistory },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,3 +1,266 @@
+import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
+import { pageQuery } from '../http/cursor';
+import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
+import { commitmentPath, percentString, projectPath, retainageSettings } from './commitments';
 
-export const invoiceRoutes = [] as const satisfies readonly RouteDefinition[];
+const cents = (description: string) => z.number().int().meta({ description });
+const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
+const percentShown = (description: string) => z.string().meta({ description, example: '50' });
+
+// ---------------------------------------------------------------------------------------------
+// Entries: what is entered per line (all optional; invoice-figures.ts checks the combinations)
+
+const entryFields = {
+  workThisPeriodCents: z.number().int().optional().meta({ description: 'Amount lines: work completed this period (E); may be negative to correct' }),
+  percentComplete: decimal('Amount lines, instead of workThisPeriodCents: total % complete to date (work)', '50').optional(),
+  quantityThisPeriod: decimal('Unit lines: quantity completed this period; may be negative to correct', '12.5').optional(),
+  materialsStoredCents: z.number().int().optional().meta({ description: 'Amount lines: materials presently stored (F)' }),
+  workRetainagePercent: percentString.optional().meta({ description: 'Work retainage % on work completed to date' }),
+  workRetainageCents: z.number().int().optional().meta({ description: 'Work retainage by amount (instead of the %)' }),
+  materialsRetainagePercent: percentString.optional().meta({ description: 'Amount lines: materials retainage % on F' }),
+  materialsRetainageCents: z.number().int().optional().meta({ description: 'Amount lines: materials retainage by amount' }),
+  workRetainageReleasedCents: z.number().int().optional().meta({ description: 'Work retainage released this period' }),
+  materialsRetainageReleasedCents: z.number().int().optional().meta({ description: 'Materials retainage released this period' }),
+};
+export type EntryField = keyof typeof entryFields;
+export const entryFieldNames = Object.keys(entryFields) as EntryField[];
+
+export const lineEntry = z.object(entryFields).meta({ id: 'InvoiceLineEntry', description: 'What was entered on the line this period' });
+
+// ---------------------------------------------------------------------------------------------
+// Figures (shared/domain/invoice-figures.ts)
+
+export const retainageBucket = z
+  .object({
+    percent: percentShown('The % applied, or for an amount entered the % it is of the base'),
+    source: z.enum(['percent', 'amount', 'disabled']),
+    baseCents: cents('Work completed to date (D + E) or materials presently stored (F)'),
+    retainageCents: cents('Retainage on the base to date, before releases'),
+    retainedThisPeriodCents: cents('Change of what is held before this period’s release'),
+    releasedThisPeriodCents: cents('Released this period'),
+    releasedToDateCents: cents('Released so far'),
+    currentlyRetainedCents: cents('Currently retained'),
+  })
+  .meta({ id: 'RetainageBucket' });
+
+const subLine = z.object({ subLineId: z.string(), description: z.string(), amountCents: z.number().int() });
+
+export const invoiceLine = z
+  .object({
+    lineId: z.string(),
+    costCode: z.string().nullable(),
+    description: z.string(),
+    changeOrderId: z.string().nullable().meta({ description: 'The approved change order that added the line' }),
+    unitOfMeasure: z.string().nullable(),
+    subLines: z.array(subLine).meta({ description: 'SSOV sub-lines, for reference (the figures stay per SOV line)' }),
+    entry: lineEntry,
+    review: z
+      .object({ approved: z.boolean(), reason: z.string().nullable(), by: z.string(), at: z.iso.datetime() })
+      .nullable()
+      .meta({ description: 'The invoice administrator’s decision on the line' }),
+    kind: z.enum(['amount', 'unit']),
+    scheduledValueCents: cents('C'),
+    quantity: z.string().nullable(),
+    unitPrice: z.string().nullable(),
+    previousQuantity: z.string().nullable(),
+    quantityThisPeriod: z.string().nullable(),
+    quantityToDate: z.string().nullable(),
+    previousWorkCents: cents('D = previous D + previous E'),
+    workThisPeriodCents: cents('E'),
+    materialsStoredCents: cents('F'),
+    completedAndStoredCents: cents('G = D + E + F'),
+    percentComplete: percentShown('G ÷ C, 4 places'),
+    percentCompleteDisplay: percentShown('G ÷ C, 2 places'),
+    balanceToFinishCents: cents('H = C − G'),
+    retainageCents: cents('I: work + materials currently retained'),
+    workRetainage: retainageBucket,
+    materialsRetainage: retainageBucket,
+  })
+  .meta({ id: 'InvoiceLine' });
+export type InvoiceLineResponse = z.infer<typeof invoiceLine>;
+
+export const invoiceTotals = z
+  .object({
+    scheduledValueCents: z.number().int(),
+    previousWorkCents: z.number().int(),
+    workThisPeriodCents: z.number().int(),
+    materialsStoredCents: z.number().int(),
+    completedAndStoredCents: z.number().int(),
+    percentComplete: z.string(),
+    percentCompleteDisplay: z.string(),
+    balanceToFinishCents: z.number().int(),
+    retainageCents: z.number().int(),
+    retainedThisPeriodCents: z.number().int(),
+    releasedThisPeriodCents: z.number().int(),
+  })
+  .meta({ id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' });
+
+export const invoiceSummary = z
+  .object({
+    originalContractSumCents: cents('1'),
+    netChangeByChangeOrdersCents: cents('2'),
+    contractSumToDateCents: cents('3 = 1 + 2'),
+    totalCompletedAndStoredCents: cents('4 = Σ G'),
+    workRetainageCents: cents('5a'),
+    materialsRetainageCents: cents('5b'),
+    totalRetainageCents: cents('5 = 5a + 5b'),
+    totalEarnedLessRetainageCents: cents('6 = 4 − 5'),
+    previousCertificatesCents: cents('7 = line 6 of the previous invoice'),
+    currentPaymentDueCents: cents('8 = 6 − 7'),
+    balanceToFinishIncludingRetainageCents: cents('9 = 3 − 6'),
+  })
+  .meta({ id: 'InvoiceSummary', description: 'The G702 lines' });
+
+// ---------------------------------------------------------------------------------------------
+// Invoices
+
+const invoiceHeader = {
+  projectId: z.string(),
+  invoiceId: z.string(),
+  commitmentId: z.string(),
+  billingPeriodId: z.string(),
+  number: z.string(),
+  position: z.number().int().meta({ description: '1, 2, … per commitment' }),
+  kind: z.enum(invoiceKinds),
+  status: z.enum(invoiceStatuses),
+  paymentStatus: z.enum(invoicePaymentStatuses),
+  paidCents: z.number().int(),
+  totals: invoiceTotals,
+  summary: invoiceSummary,
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  submittedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int(),
+};
+
+export const invoiceResponse = z
+  .object({
+    ...invoiceHeader,
+    retainage: retainageSettings.meta({ description: 'The commitment’s retainage settings the figures use' }),
+    lines: z.array(invoiceLine),
+  })
+  .meta({ id: 'Invoice' });
+export type InvoiceResponse = z.infer<typeof invoiceResponse>;
+
+export const invoiceListItem = z
+  .object({
+    ...invoiceHeader,
+    commitmentNumber: z.string(),
+    commitmentTitle: z.string(),
+    vendorName: z.string(),
+  })
+  .meta({ id: 'InvoiceListItem', description: 'An invoice without its lines' });
+export type InvoiceListItemResponse = z.infer<typeof invoiceListItem>;
+
+export const invoiceList = z.object({ items: z.array(invoiceListItem), nextCursor: z.string().nullable() }).meta({ id: 'InvoiceList' });
+
+export const invoicePath = z.object({ projectId: z.string().min(1).max(100), invoiceId: z.string().min(1).max(100) });
+
+export const createInvoiceBody = z
+  .object({
+    number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per commitment; the next in sequence when absent' }),
+    kind: z.enum(invoiceKinds).default('progress'),
+  })
+  .strict()
+  .meta({ id: 'CreateInvoice' });
+
+/**
+ * A line's change: the fields given replace what was entered, null clears one. Giving one of a
+ * pair (workThisPeriodCents | percentComplete, a bucket's % | cents) clears the other.
+ */
+const lineEntryPatch = z
+  .object({
+    lineId: z.string().min(1).max(100),
+    ...(Object.fromEntries(Object.entries(entryFields).map(([name, schema]) => [name, schema.unwrap().nullable().optional()])) as {
+      [K in EntryField]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof entryFields)[K]['unwrap']>>>;
+    }),
+  })
+  .strict()
+  .meta({ id: 'InvoiceLineChange' });
+export type LineEntryPatch = z.infer<typeof lineEntryPatch>;
+
+export const updateInvoiceBody = z
+  .object({
+    lines: z
+      .array(lineEntryPatch)
+      .min(1)
+      .max(2000)
+      .meta({ description: 'Only the lines listed change' }),
+  })
+  .strict()
+  .meta({ id: 'UpdateInvoice' });
+
+export const listInvoicesQuery = z.object({
+  billingPeriodId: z.string().min(1).max(100).optional(),
+  commitmentId: z.string().min(1).max(100).optional(),
+  status: z.enum(invoiceStatuses).optional(),
+  ...pageQuery,
+});
+
+const invoices = '/v1/projects/{projectId}/invoices';
+const invoice = `${invoices}/{invoiceId}`;
+
+export const invoiceRoutes = [
+  {
+    operationId: 'createInvoice',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/commitments/{commitmentId}/invoices',
+    function: 'invoices',
+    auth: 'jwt',
+    action: 'invoices.create_as_contact',
+    summary: 'Create the commitment’s invoice for the open billing period (contact, or an admin on their behalf)',
+    tags: ['invoices'],
+    request: { path: commitmentPath, body: createInvoiceBody },
+    response: { status: 201, description: 'The invoice, in draft (Location; ETag: its version)', schema: invoiceResponse },
+  },
+  {
+    operationId: 'listInvoices',
+    method: 'GET',
+    path: invoices,
+    function: 'invoices',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The project’s invoices (of one billing period with ?billingPeriodId), a page at a time',
+    tags: ['invoices'],
+    request: { path: projectPath, query: listInvoicesQuery },
+    response: { status: 200, description: 'A page of invoices the caller may view; nextCursor fetches the next', schema: invoiceList },
+  },
+  {
+    operationId: 'getInvoice',
+    method: 'GET',
+    path: invoice,
+    function: 'invoices',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'One invoice with its lines, G703 totals and G702 summary',
+    tags: ['invoices'],
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The invoice (ETag: its version)', schema: invoiceResponse },
+  },
+  {
+    operationId: 'updateInvoice',
+    method: 'PATCH',
+    path: invoice,
+    function: 'invoices',
+    auth: 'jwt',
+    action: 'invoices.create_as_contact',
+    summary: 'Enter this period’s figures on some lines (If-Match required); the invoice is recomputed',
+    tags: ['invoices'],
+    request: { path: invoicePath, body: updateInvoiceBody },
+    response: { status: 200, description: 'The invoice, recomputed (ETag: its new version)', schema: invoiceResponse },
+  },
+  {
+    operationId: 'deleteInvoice',
+    method: 'DELETE',
+    path: invoice,
+    function: 'invoices',
+    auth: 'jwt',
+    action: 'invoices.delete',
+    summary: 'Delete the latest invoice of its commitment, unless approved or paid',
+    tags: ['invoices'],
+    request: { path: invoicePath },
+    response: { status: 204, description: 'Deleted' },
+  },
+] as const satisfies readonly RouteDefinition[];

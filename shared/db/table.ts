@@ -10,7 +10,7 @@ import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
 import { Invite } from './entities/invite';
-import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment } from './entities/invoice';
+import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, PaymentNumber } from './entities/invoice';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -33,6 +33,7 @@ export const entities = {
   InvoiceEvent,
   InvoiceAttachment,
   Payment,
+  PaymentNumber,
 };
 
 export interface TableDefinition {

@@ -16,8 +16,11 @@ export const Invoice = new Entity({
     commitmentId: { type: 'string', required: true, readOnly: true },
     billingPeriodId: { type: 'string', required: true, readOnly: true },
     number: { type: 'string', required: true },
-    /** 1, 2, … per commitment: the order of invoices and the "previous invoice" chain. */
-    position: { type: 'number', required: true, readOnly: true },
+    /**
+     * 1, 2, … per commitment: the order of invoices and the "previous invoice" chain. Padded in
+     * the index keys so they sort (and match) numerically: 2 before 10.
+     */
+    position: { type: 'number', required: true, readOnly: true, padding: { length: 6, char: '0' } },
     kind: { type: invoiceKinds, required: true, readOnly: true },
     status: { type: invoiceStatuses, required: true },
     paymentStatus: { type: invoicePaymentStatuses, required: true },
@@ -26,6 +29,14 @@ export const Invoice = new Entity({
     entries: { type: 'any', required: true },
     /** InvoiceFigures: lines, totals, summary. */
     figures: { type: 'any', required: true },
+    /**
+     * The SOV lines billed (InvoiceSovLine + costCode, changeOrderId and, with SSOV, the sub-lines
+     * for reference), as at creation: what the figures were computed from, kept with them so reads,
+     * edits and PDFs never depend on a later SOV change.
+     */
+    sovLines: { type: 'any', required: true },
+    /** The InvoiceContract (contract sums, retainage settings) the figures were computed with. */
+    contract: { type: 'any', required: true },
     /** Line review by the invoice administrator: lineId → { approved, reason?, by, at }. */
     lineReviews: { type: 'any' },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
@@ -146,6 +157,24 @@ export const Payment = new Entity({
     byCommitment: {
       pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'paymentId'] },
+    },
+  },
+});
+
+/** Holds a payment number within its commitment (created in the payment's transaction, deleted with it). */
+export const PaymentNumber = new Entity({
+  model: { entity: 'paymentNumber', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    commitmentId: { type: 'string', required: true, readOnly: true },
+    /** Trimmed and upper-cased: "chq-1" and " CHQ-1" are the same number. */
+    normalizedNumber: { type: 'string', required: true, readOnly: true },
+    paymentId: { type: 'string', required: true },
+  },
+  indexes: {
+    byNumber: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'normalizedNumber'] },
     },
   },
 });

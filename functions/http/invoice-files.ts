@@ -1,0 +1,492 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { EntityItem } from 'electrodb';
+import { s3Client } from '../../shared/aws/clients';
+import { publishEvents } from '../../shared/aws/events';
+import { config } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import type { Caller } from '../../shared/http/auth';
+import { authorize, type Membership } from '../../shared/domain/permissions';
+import { localDate } from '../../shared/domain/billing-periods';
+import { statusWords } from '../../shared/domain/invoice-workflow';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { termsFor } from '../../shared/domain/terminology';
+import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
+import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
+import {
+  appendInvoiceEvent,
+  invoiceEventWrite,
+  invoiceFigures,
+  isLatestInvoice,
+  loadInvoice,
+  successorCheck,
+  type InvoiceItem,
+  type WriteEntities,
+} from '../../shared/db/invoices';
+import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
+import type { Project } from '../../shared/db/entities/project';
+import { escapeHtml } from '../../shared/email/invite';
+import { invoiceLink } from '../../shared/email/invoice-notifications';
+import { invoiceDocument } from '../../shared/pdf/invoice-document';
+import { formatMoney, renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
+import { attachmentKey, contentDisposition, invoicePdfKey, type InvoiceScope } from '../../shared/storage/keys';
+import {
+  downloadUrlSeconds,
+  maxAttachmentsPerInvoice,
+  uploadUrlSeconds,
+  type AttachmentResponse,
+} from '../../shared/api/invoice-files';
+
+type AttachmentItem = EntityItem<typeof InvoiceAttachment>;
+type ProjectItem = EntityItem<typeof Project>;
+
+const noSuchInvoice = () => problems.notFound('No such invoice.');
+const noSuchAttachment = () => problems.notFound('No such attachment.');
+const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
+
+/** Attachments change only while the invoice itself can be edited. */
+const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+interface InvoiceAccess {
+  project: ProjectItem;
+  member: Membership;
+  invoice: InvoiceItem;
+  commitment: CommitmentItem;
+  scope: InvoiceScope;
+}
+
+/** The project, the caller's membership, the invoice and its commitment; 404 for any that is missing. */
+async function loadInvoiceAccess(path: { projectId: string; invoiceId: string }, caller: Caller): Promise<InvoiceAccess> {
+  // The invoice read goes with the membership reads; it is only used once membership is established.
+  const [{ project, member }, invoice] = await Promise.all([
+    loadProjectAccess(path.projectId, caller.userId),
+    loadInvoice(path.projectId, path.invoiceId),
+  ]);
+  if (!invoice) throw noSuchInvoice();
+  const commitment = await loadCommitment(project.projectId, invoice.commitmentId);
+  if (!commitment) throw noSuchInvoice();
+  return { project, member, invoice, commitment, scope: { companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId } };
+}
+
+/**
+ * Who may change an invoice's attachments: who may edit the invoice, i.e. an invoice
+ * administrator (on the contact's behalf) or one of the commitment's invoice contacts.
+ */
+function enforceEditor(member: Membership, commitment: CommitmentItem): 'administrator' | 'contact' {
+  if (authorize('invoices.create_on_behalf', member, commitment).allowed) return 'administrator';
+  enforce('invoices.create_as_contact', member, commitment);
+  return 'contact';
+}
+
+/**
+ * Why the invoice cannot be edited now (→ 409), or undefined: only the commitment's latest
+ * invoice, only in draft or revise & resubmit, and for contacts only until the period's due date.
+ */
+async function editRefusal({ invoice, project }: InvoiceAccess, role: 'administrator' | 'contact', now: Date): Promise<string | undefined> {
+  if (!editableStatuses.includes(invoice.status)) {
+    return `The invoice is ${statusWords[invoice.status]}; its attachments can be changed only while it is a draft or sent back to revise & resubmit.`;
+  }
+  const [latest, period] = await Promise.all([
+    isLatestInvoice(invoice),
+    role === 'contact' ? loadBillingPeriod(project.projectId, invoice.billingPeriodId) : undefined,
+  ]);
+  if (!latest) return 'Only the latest invoice of a commitment can be changed; a later invoice exists.';
+  const today = localDate(now, project.timeZone);
+  if (period && today > period.dueDate) {
+    return `The billing period was due on ${period.dueDate} and it is ${today} in the project’s time zone; an invoice administrator can change the invoice on your behalf.`;
+  }
+  return undefined;
+}
+
+async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> {
+  const role = enforceEditor(access.member, access.commitment);
+  const refusal = await editRefusal(access, role, now);
+  if (refusal) throw problems.conflict(refusal);
+}
+
+/**
+ * A transaction's checks that the invoice is still editable, whatever happened since it was read:
+ * still in an editable status, still the latest of its commitment. Always the first two items.
+ */
+const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => [
+  entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+    .where((a, op) => editableStatuses.map((status) => op.eq(a.status, status)).join(' OR '))
+    .commit(),
+  successorCheck(entities, invoice),
+];
+/** The cancellation codes of a transaction's items, in order. */
+const codesOf = (outcome: { data: ReadonlyArray<unknown> }) => (outcome.data as ReadonlyArray<{ code: string }>).map((item) => item.code);
+/** Whether a canceled transaction failed one of `stillEditable`'s checks. */
+const editableCheckFailed = (codes: readonly string[]) => codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed';
+const notEditableNow = () => problems.conflict('The invoice stopped being editable (it was sent for review or changed) while this request ran.');
+
+// ---------------------------------------------------------------------------------------------
+// S3
+
+const expiresAt = (seconds: number, now = Date.now()) => new Date(now + seconds * 1000).toISOString();
+
+async function downloadUrl(key: string, filename: string, disposition: 'attachment' | 'inline', contentType: string) {
+  const url = await getSignedUrl(
+    s3Client(),
+    new GetObjectCommand({
+      Bucket: config.bucketName,
+      Key: key,
+      ResponseContentDisposition: contentDisposition(disposition, filename),
+      ResponseContentType: contentType,
+    }),
+    { expiresIn: downloadUrlSeconds },
+  );
+  return { url, expiresAt: expiresAt(downloadUrlSeconds) };
+}
+
+/** The object's metadata, or undefined when there is no such object. */
+async function headObject(key: string): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await s3Client().send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));
+  } catch (error) {
+    if ((error as Error).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/** "Application/PDF; charset=binary" → "application/pdf". */
+const mediaType = (value: string | undefined) => (value ?? '').split(';')[0]!.trim().toLowerCase();
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+
+async function toAttachmentResponse(item: AttachmentItem): Promise<AttachmentResponse> {
+  return {
+    projectId: item.projectId,
+    invoiceId: item.invoiceId,
+    attachmentId: item.attachmentId,
+    filename: item.filename,
+    contentType: item.contentType,
+    sizeBytes: item.sizeBytes,
+    status: item.status,
+    uploadedAt: item.uploadedAt ?? null,
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    download: item.status === 'uploaded' ? await downloadUrl(item.key, item.filename, 'attachment', item.contentType) : null,
+  };
+}
+
+/** All of an invoice's attachment records: one Query (an invoice holds at most `maxAttachmentsPerInvoice`). */
+async function loadAttachments(projectId: string, invoiceId: string): Promise<AttachmentItem[]> {
+  const { data } = await db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' });
+  return data;
+}
+
+async function loadAttachment(projectId: string, invoiceId: string, attachmentId: string, consistent = false): Promise<AttachmentItem> {
+  const { data } = await db().InvoiceAttachment.get({ projectId, invoiceId, attachmentId }).go({ consistent });
+  if (!data) throw noSuchAttachment();
+  return data;
+}
+
+/** A pending upload whose URL has expired (with a minute's grace for a PUT still in flight). */
+const abandoned = (item: AttachmentItem, now: number) =>
+  item.status === 'pending' && Date.parse(item.createdAt) + (uploadUrlSeconds + 60) * 1000 < now;
+
+/** Removes abandoned uploads: their records, and any bytes that arrived without a confirmation. */
+async function sweepAbandoned(items: AttachmentItem[]): Promise<void> {
+  await Promise.all(
+    items.map(async (item) => {
+      await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: item.key }));
+      await db().InvoiceAttachment.delete({ projectId: item.projectId, invoiceId: item.invoiceId, attachmentId: item.attachmentId }).where((a, op) => op.eq(a.status, 'pending')).go();
+    }),
+  ).catch((error: unknown) => logger.warn('abandoned attachment uploads not removed', { error: error as Error }));
+}
+
+/** Time-ordered ids: the records list in creation order. */
+const newAttachmentId = () => `${Date.now().toString(36).padStart(10, '0')}-${randomUUID()}`;
+
+// ---------------------------------------------------------------------------------------------
+// The invoice PDF
+
+/** Bumped when the renderer's output changes, so stored PDFs of unchanged invoices are rendered again. */
+const rendererVersion = '1';
+
+interface StoredPdf {
+  key: string;
+  filename: string;
+  sizeBytes: number;
+  period: BillingPeriodItem;
+}
+
+/**
+ * The invoice's PDF in S3, rendered unless the object for this invoice version already holds
+ * the same document (its fingerprint, in the object's metadata, covers everything the PDF
+ * shows but the print time: a renamed project or commitment renders again).
+ */
+async function storedInvoicePdf({ project, invoice, commitment, scope }: InvoiceAccess, now: Date): Promise<StoredPdf> {
+  const period = await loadBillingPeriod(project.projectId, invoice.billingPeriodId);
+  if (!period) throw problems.conflict('The invoice’s billing period is missing; the PDF cannot be rendered.');
+  const document = invoiceDocument({ invoice, project, commitment, period, printedAt: now });
+  const { printedAt: _printedAt, ...shown } = document;
+  const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
+  const key = invoicePdfKey(scope, invoice.version);
+  const filename = `${termsFor(project.region).invoice} ${invoice.number} - ${commitment.number}.pdf`;
+
+  const existing = await headObject(key);
+  if (existing?.Metadata?.fingerprint === fingerprint && existing.ContentLength) {
+    return { key, filename, sizeBytes: existing.ContentLength, period };
+  }
+  const bytes = await renderInvoicePdf(document);
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.bucketName,
+      Key: key,
+      Body: bytes,
+      ContentType: 'application/pdf',
+      Metadata: { fingerprint, 'invoice-version': String(invoice.version) },
+    }),
+  );
+  return { key, filename, sizeBytes: bytes.length, period };
+}
+
+/** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
+function forwardEmail(input: { access: InvoiceAccess; senderName: string; message?: string; period: BillingPeriodItem }) {
+  const { project, invoice, commitment } = input.access;
+  const terms = termsFor(project.region);
+  const invoiceName = `${terms.invoice} ${invoice.number}`;
+  const due = formatMoney(invoiceFigures(invoice).summary.currentPaymentDueCents);
+  const link = invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
+  const subject = `${invoiceName} – ${commitment.number} ${commitment.title} (${project.name})`;
+  const facts = [
+    `Project: ${project.name} (${project.number})`,
+    `Commitment: ${commitment.number} – ${commitment.title}`,
+    `Vendor: ${commitment.vendorName}`,
+    `Billing period: ${input.period.startDate} to ${input.period.endDate}`,
+    `Current payment due: ${due}`,
+  ];
+  const intro = `${input.senderName} forwarded ${invoiceName} to you. The ${terms.invoice.toLowerCase()} is attached as a PDF.`;
+  const text = [intro, ...(input.message ? ['', input.message] : []), '', ...facts, '', `View it online: ${link}`].join('\n');
+  const html = [
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(input.message ? [`<blockquote>${escapeHtml(input.message).replace(/\n/g, '<br>')}</blockquote>`] : []),
+    `<ul>${facts.map((fact) => `<li>${escapeHtml(fact)}</li>`).join('')}</ul>`,
+    `<p><a href="${escapeHtml(link)}">View the ${escapeHtml(terms.invoice.toLowerCase())} online</a></p>`,
+  ].join('\n');
+  return { subject, text, html };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const handler = httpRouter(
+  {
+    createAttachment: async ({ path, body, caller }) => {
+      const now = new Date();
+      const access = await loadInvoiceAccess(path, caller);
+      await enforceEditable(access, now);
+      const { invoice } = access;
+
+      const existing = await loadAttachments(invoice.projectId, invoice.invoiceId);
+      const stale = existing.filter((item) => abandoned(item, now.getTime()));
+      if (stale.length) await sweepAbandoned(stale);
+      if (existing.length - stale.length >= maxAttachmentsPerInvoice) {
+        throw problems.conflict(`An invoice holds at most ${maxAttachmentsPerInvoice} attachments; delete one first.`);
+      }
+
+      const attachmentId = newAttachmentId();
+      const item: AttachmentItem = {
+        projectId: invoice.projectId,
+        invoiceId: invoice.invoiceId,
+        attachmentId,
+        key: attachmentKey(access.scope, attachmentId, body.filename),
+        filename: body.filename,
+        contentType: body.contentType,
+        sizeBytes: body.sizeBytes,
+        status: 'pending',
+        createdBy: caller.userId,
+        createdAt: now.toISOString(),
+      };
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [...stillEditable(entities, invoice), entities.InvoiceAttachment.create(item).commit()])
+          .go(),
+      );
+      if (outcome.canceled) throw editableCheckFailed(codesOf(outcome)) ? notEditableNow() : busy();
+
+      // The type and the length are signed: S3 refuses a PUT with any other (and confirm checks again).
+      const url = await getSignedUrl(
+        s3Client(),
+        new PutObjectCommand({ Bucket: config.bucketName, Key: item.key, ContentType: item.contentType, ContentLength: item.sizeBytes }),
+        { expiresIn: uploadUrlSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+      );
+      return {
+        status: 201,
+        headers: { location: `/v1/projects/${encodeURIComponent(invoice.projectId)}/invoices/${encodeURIComponent(invoice.invoiceId)}/attachments/${attachmentId}` },
+        body: {
+          attachment: await toAttachmentResponse(item),
+          upload: { method: 'PUT' as const, url, headers: { 'content-type': item.contentType }, expiresAt: expiresAt(uploadUrlSeconds, now.getTime()) },
+        },
+      };
+    },
+
+    confirmAttachment: async ({ path, caller }) => {
+      const now = new Date();
+      const access = await loadInvoiceAccess(path, caller);
+      await enforceEditable(access, now);
+      const { invoice } = access;
+      const attachment = await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId);
+      if (attachment.status === 'uploaded') return { body: await toAttachmentResponse(attachment) };
+
+      const object = await headObject(attachment.key);
+      if (!object) throw problems.conflict(`The file ${attachment.filename} is not uploaded yet: PUT it to the upload URL, then confirm.`);
+      const differences = [
+        object.ContentLength !== attachment.sizeBytes ? `its size is ${object.ContentLength} bytes, not the ${attachment.sizeBytes} declared (sizeBytes)` : '',
+        mediaType(object.ContentType) !== attachment.contentType ? `its type is ${object.ContentType ?? 'unknown'}, not the ${attachment.contentType} declared (contentType)` : '',
+      ].filter(Boolean);
+      if (differences.length) {
+        throw problems.conflict(`The uploaded file does not match what was declared: ${differences.join('; ')}. Upload it again with the declared size and type, or start a new attachment.`);
+      }
+
+      const uploadedAt = now.toISOString();
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [
+            ...stillEditable(entities, invoice),
+            entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
+              .set({ status: 'uploaded', uploadedAt })
+              .where((a, op) => op.eq(a.status, 'pending'))
+              .commit(),
+            invoiceEventWrite(entities, {
+              projectId: invoice.projectId,
+              invoiceId: invoice.invoiceId,
+              type: 'attachment_added',
+              by: caller.userId,
+              at: uploadedAt,
+              changes: { attachmentId: attachment.attachmentId, filename: attachment.filename, contentType: attachment.contentType, sizeBytes: attachment.sizeBytes },
+            }),
+          ])
+          .go(),
+      );
+      if (outcome.canceled) {
+        const codes = codesOf(outcome);
+        if (editableCheckFailed(codes)) throw notEditableNow();
+        if (codes[2] === 'ConditionalCheckFailed') {
+          // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
+          return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, attachment.attachmentId, true)) };
+        }
+        throw busy();
+      }
+      return { body: await toAttachmentResponse({ ...attachment, status: 'uploaded', uploadedAt }) };
+    },
+
+    listAttachments: async ({ path, caller }) => {
+      const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+      enforce('invoices.view', member, commitment);
+      const uploaded = (await loadAttachments(invoice.projectId, invoice.invoiceId))
+        .filter((item) => item.status === 'uploaded')
+        .sort((a, b) => a.uploadedAt!.localeCompare(b.uploadedAt!) || a.attachmentId.localeCompare(b.attachmentId));
+      return { body: { items: await Promise.all(uploaded.map(toAttachmentResponse)), nextCursor: null } };
+    },
+
+    getAttachment: async ({ path, caller }) => {
+      const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+      enforce('invoices.view', member, commitment);
+      return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId)) };
+    },
+
+    deleteAttachment: async ({ path, caller }) => {
+      const now = new Date();
+      const access = await loadInvoiceAccess(path, caller);
+      await enforceEditable(access, now);
+      const { invoice } = access;
+      const attachment = await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId);
+
+      // The bytes first: if the record's delete then fails, a retry finds the record and finishes.
+      await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: attachment.key }));
+      const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [
+            ...stillEditable(entities, invoice),
+            entities.InvoiceAttachment.delete(key)
+              .where((a, op) => op.exists(a.attachmentId))
+              .commit(),
+            // Only an upload that counted is history; an abandoned one never was.
+            ...(attachment.status === 'uploaded'
+              ? [
+                  invoiceEventWrite(entities, {
+                    projectId: invoice.projectId,
+                    invoiceId: invoice.invoiceId,
+                    type: 'attachment_removed',
+                    by: caller.userId,
+                    at: now.toISOString(),
+                    changes: { attachmentId: attachment.attachmentId, filename: attachment.filename },
+                  }),
+                ]
+              : []),
+          ])
+          .go(),
+      );
+      if (outcome.canceled) {
+        const codes = codesOf(outcome);
+        if (editableCheckFailed(codes)) throw notEditableNow();
+        if (codes[2] === 'ConditionalCheckFailed') throw noSuchAttachment();
+        throw busy();
+      }
+      return { status: 204 };
+    },
+
+    getInvoicePdf: async ({ path, caller }) => {
+      const now = new Date();
+      const access = await loadInvoiceAccess(path, caller);
+      enforce('invoices.view', access.member, access.commitment);
+      const pdf = await storedInvoicePdf(access, now);
+      const download = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
+      return {
+        body: { ...download, filename: pdf.filename, contentType: 'application/pdf' as const, sizeBytes: pdf.sizeBytes, invoiceVersion: access.invoice.version },
+      };
+    },
+
+    forwardInvoice: async ({ path, body, caller, headers }) => {
+      const now = new Date();
+      const access = await loadInvoiceAccess(path, caller);
+      enforce('invoices.forward', access.member, access.commitment);
+      const { invoice, project } = access;
+      const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), db().User.get({ userId: caller.userId }).go()]);
+      // A retry with the same Idempotency-Key (after a failure past the publish) is the same email, sent once.
+      const requestKey = headers['idempotency-key'];
+      const emailId = requestKey
+        ? `invoice-forward-${createHash('sha256').update(`${caller.userId}\n${project.projectId}\n${invoice.invoiceId}\n${requestKey}`).digest('hex').slice(0, 40)}`
+        : `invoice-forward-${randomUUID()}`;
+      const email = forwardEmail({
+        access,
+        senderName: sender.data?.name ?? caller.email ?? 'A colleague',
+        message: body.message || undefined,
+        period: pdf.period,
+      });
+      await publishEvents('email.requested', [
+        {
+          emailId,
+          to: body.to,
+          ...(caller.email ? { replyTo: [caller.email] } : {}),
+          ...email,
+          attachments: [{ key: pdf.key, filename: pdf.filename, contentType: 'application/pdf' }],
+        },
+      ]);
+      await appendInvoiceEvent({
+        projectId: invoice.projectId,
+        invoiceId: invoice.invoiceId,
+        type: 'forwarded',
+        by: caller.userId,
+        at: now.toISOString(),
+        ...(body.message ? { comment: body.message } : {}),
+        changes: { to: body.to, emailId, pdfKey: pdf.key },
+      });
+      return { status: 202, body: { emailId, to: body.to, attachment: { filename: pdf.filename, contentType: 'application/pdf' as const } } };
+    },
+  },
+  { idempotency: idempotencyKey },
+);

@@ -1,0 +1,417 @@
+import { randomUUID } from 'node:crypto';
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { problems, type FieldError } from '../../shared/http/problem';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { authorize, type Membership } from '../../shared/domain/permissions';
+import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
+import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
+import { loadCommitmentsById } from '../../shared/db/invites';
+import {
+  invoiceContract,
+  invoiceEntries,
+  invoiceEventWrite,
+  invoiceSovLines,
+  isLatestInvoice,
+  loadInvoice,
+  loadLatestInvoices,
+  nextInvoiceNumber,
+  normalizeInvoiceNumber,
+  positionKey,
+  previousFrom,
+  successorCheck,
+  toInvoiceListItem,
+  toInvoiceResponse,
+  type InvoiceItem,
+  type StoredSovLine,
+} from '../../shared/db/invoices';
+import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
+import { computeInvoice, InvoiceConflictError, InvoiceInputError, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { localDate } from '../../shared/domain/billing-periods';
+import type { SovLine } from '../../shared/domain/sov';
+import type { Project } from '../../shared/db/entities/project';
+import type { EntityItem } from 'electrodb';
+
+type ProjectItem = EntityItem<typeof Project>;
+
+const noSuchCommitment = () => problems.notFound('No such commitment.');
+const noSuchInvoice = () => problems.notFound('No such invoice.');
+const busy = () => problems.conflict('The invoice is being changed by another request right now; retry.');
+
+/** Statuses in which the invoice can be edited (DOMAIN.md). */
+const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
+/** The previous invoice must have left review before the next one builds on its figures. */
+const settledStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted', 'pending_owner_approval'];
+/** Never deleted: approved invoices (and paid ones, by payment status). */
+const undeletableStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted'];
+
+const retainageFields: readonly EntryField[] = [
+  'workRetainagePercent',
+  'workRetainageCents',
+  'materialsRetainagePercent',
+  'materialsRetainageCents',
+  'workRetainageReleasedCents',
+  'materialsRetainageReleasedCents',
+];
+const releaseFields: readonly EntryField[] = ['workRetainageReleasedCents', 'materialsRetainageReleasedCents'];
+/** Giving one of a pair clears the other: they are two ways to enter the same figure. */
+const alternatives: Partial<Record<EntryField, EntryField>> = {
+  workThisPeriodCents: 'percentComplete',
+  percentComplete: 'workThisPeriodCents',
+  workRetainagePercent: 'workRetainageCents',
+  workRetainageCents: 'workRetainagePercent',
+  materialsRetainagePercent: 'materialsRetainageCents',
+  materialsRetainageCents: 'materialsRetainagePercent',
+};
+
+const allowed = (action: Parameters<typeof authorize>[0], member: Membership, record: CommitmentItem) => authorize(action, member, record).allowed;
+
+/** Past the period's due date in the project's time zone (contacts can no longer invoice it). */
+function pastDue(period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<ProjectItem, 'timeZone'>, now: Date): string | undefined {
+  const today = localDate(now, project.timeZone);
+  return today > period.dueDate ? `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.` : undefined;
+}
+
+/** Figures' refusals as problems: entries to fix → 400 naming `lines.N.field` (N as the client sent it); clashes → 409. */
+function figures<T>(run: () => T, bodyIndex: (invoiceIndex: number) => number | undefined = (i) => i): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof InvoiceInputError) {
+      throw problems.validation(
+        error.issues.map((issue): FieldError => {
+          const match = /^lines\.(\d+)(\..*)?$/.exec(issue.field);
+          const index = match ? bodyIndex(Number(match[1])) : undefined;
+          return { location: 'body', field: match && index !== undefined ? `lines.${index}${match[2] ?? ''}` : 'lines', message: issue.message };
+        }),
+      );
+    }
+    if (error instanceof InvoiceConflictError) throw problems.conflict(error.message);
+    throw error;
+  }
+}
+
+/** The invoice, its commitment and the caller's membership; `action` enforced on the commitment (404 when invisible). */
+async function invoiceFor(action: 'invoices.view' | 'invoices.delete' | null, path: { projectId: string; invoiceId: string }, userId: string) {
+  const [{ project, member }, invoice] = await Promise.all([loadProjectAccess(path.projectId, userId), loadInvoice(path.projectId, path.invoiceId)]);
+  if (!invoice) throw noSuchInvoice();
+  const commitment = await loadCommitment(path.projectId, invoice.commitmentId);
+  if (!commitment) throw noSuchInvoice();
+  if (action) enforce(action, member, commitment);
+  return { project, member, invoice, commitment };
+}
+
+const locationOf = (item: InvoiceItem) => `/v1/projects/${item.projectId}/invoices/${item.invoiceId}`;
+
+/** The SOV lines an invoice bills: the SOV (with approved change-order lines) and, with SSOV, its sub-lines for reference. */
+async function billedLines(commitment: CommitmentItem): Promise<StoredSovLine[]> {
+  const key = { projectId: commitment.projectId, commitmentId: commitment.commitmentId };
+  const [{ data: sov }, ssov] = await Promise.all([
+    db().Sov.get(key).go({ consistent: true }),
+    commitment.ssovEnabled ? db().Ssov.get(key).go({ consistent: true }) : Promise.resolve(undefined),
+  ]);
+  const subLines = ssov?.data?.lines ?? [];
+  return ((sov?.lines ?? []) as SovLine[]).map((line) => {
+    const subs = subLines.filter((s) => s.parentLineId === line.lineId);
+    const stored: StoredSovLine = {
+      lineId: line.lineId,
+      description: line.description,
+      scheduledValueCents: line.scheduledValueCents,
+      ...(line.costCode !== undefined && { costCode: line.costCode }),
+      ...(line.changeOrderId !== undefined && { changeOrderId: line.changeOrderId }),
+      ...(line.quantity !== undefined && { quantity: line.quantity }),
+      ...(line.unitPrice !== undefined && { unitPrice: line.unitPrice }),
+      ...(line.unitOfMeasure !== undefined && { unitOfMeasure: line.unitOfMeasure }),
+      ...(subs.length > 0 && { subLines: subs.map((s) => ({ subLineId: s.subLineId, description: s.description, amountCents: s.amountCents })) }),
+    };
+    return stored;
+  });
+}
+
+/** Why a create transaction was cancelled, by the index of its failed write. */
+async function createRefusal(codes: string[], number: string, period: BillingPeriodItem) {
+  const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+  if (failed(1)) return problems.conflict(`Invoice number ${number} is already used on this commitment; give another number.`);
+  if (failed(2)) return problems.conflict('Another invoice of this commitment was created at the same moment; read its invoices and retry.');
+  if (failed(3)) {
+    const now = await loadBillingPeriod(period.projectId, period.billingPeriodId, { consistent: true });
+    return problems.conflict(now ? 'The billing period was closed meanwhile.' : 'The billing period was deleted meanwhile.');
+  }
+  if (failed(4)) return problems.conflict('The previous invoice of this commitment changed meanwhile; retry.');
+  return busy();
+}
+
+/** Applies a line's change to its entry: given fields replace, null clears, a pair's other half is cleared. */
+function patchEntry(entry: LineEntry, change: LineEntryPatch): { entry: LineEntry; changes: Array<{ field: EntryField; from: unknown; to: unknown }> } {
+  const next: Record<string, unknown> = { ...entry };
+  for (const field of entryFieldNames) {
+    const value = change[field];
+    if (value === undefined) continue;
+    const other = alternatives[field];
+    if (other && value !== null) delete next[other];
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  const changes = entryFieldNames
+    .filter((field) => next[field] !== entry[field])
+    .map((field) => ({ field, from: entry[field] ?? null, to: next[field] ?? null }));
+  return { entry: next as unknown as LineEntry, changes };
+}
+
+export const handler = httpRouter(
+  {
+    createInvoice: async ({ path, body, caller }) => {
+      const now = new Date();
+      const [{ project, member }, commitment] = await Promise.all([
+        loadProjectAccess(path.projectId, caller.userId),
+        loadCommitment(path.projectId, path.commitmentId),
+      ]);
+      if (!commitment) throw noSuchCommitment();
+      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
+      if (body.kind === 'retainage_release') enforce('retainage.create_release_current_period', member, commitment);
+
+      const period = await loadOpenPeriod(path.projectId, { consistent: true, project });
+      if (!period) throw problems.conflict('The project has no open billing period; invoices are created in the open period.');
+      if (asContact) {
+        const late = pastDue(period, project, now);
+        if (late) throw problems.conflict(`${late} An invoice administrator can still create the invoice on your behalf.`);
+        if (project.defaultInvoiceType === 'none') {
+          const { data: invite } = await db().Invite.get({ projectId: path.projectId, billingPeriodId: period.billingPeriodId, commitmentId: commitment.commitmentId }).go();
+          if (!invite || invite.status === 'declined') {
+            throw problems.conflict(
+              invite ? 'The invite to bill for this period was declined.' : 'This project invoices by invitation: this commitment has no invite to bill for the period.',
+            );
+          }
+        }
+      }
+      if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
+        throw problems.conflict(`The commitment's SSOV must be approved before invoicing; it is ${commitment.ssovStatus ?? 'not started'}.`);
+      }
+
+      const [recent, sovLines] = await Promise.all([loadLatestInvoices(path.projectId, commitment.commitmentId, 2), billedLines(commitment)]);
+      const latest = recent[0];
+      const same = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);
+      if (same) throw problems.conflict(`This commitment already has a ${body.kind.replace('_', ' ')} invoice (${same.number}) in the open period.`);
+      if (latest && !settledStatuses.includes(latest.status)) {
+        throw problems.conflict(`The previous invoice ${latest.number} is ${latest.status}; the next one can be created once it is approved.`);
+      }
+      if (sovLines.length === 0) throw problems.conflict('The commitment has no schedule of values lines to invoice.');
+
+      const contract: InvoiceContract = {
+        originalContractSumCents: commitment.originalContractSumCents,
+        approvedChangeOrdersCents: commitment.approvedChangeOrdersCents,
+        retainage: { ...commitment.retainage },
+      };
+      const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
+      const computed = figures(() =>
+        computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed }),
+      );
+
+      const at = now.toISOString();
+      const number = body.number ?? nextInvoiceNumber(latest);
+      const item: InvoiceItem = {
+        projectId: path.projectId,
+        invoiceId: randomUUID(),
+        commitmentId: commitment.commitmentId,
+        billingPeriodId: period.billingPeriodId,
+        number,
+        position: (latest?.position ?? 0) + 1,
+        kind: body.kind,
+        status: 'draft',
+        paymentStatus: 'unpaid',
+        paidCents: 0,
+        entries,
+        figures: computed,
+        sovLines,
+        contract,
+        createdBy: caller.userId,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
+      const numberKey = { projectId: item.projectId, commitmentId: item.commitmentId };
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [
+            entities.Invoice.create(item).commit(),
+            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(number), invoiceId: item.invoiceId }).commit(),
+            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
+            entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+              .add({ invoiceCount: 1 })
+              .where((attr, op) => op.eq(attr.status, 'open'))
+              .commit(),
+            // The previous figures are final: it is still as read (settled, not reopened).
+            ...(latest
+              ? [entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit()]
+              : []),
+            invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: caller.userId, at, toStatus: 'draft' }),
+          ])
+          .go(),
+      );
+      if (outcome.canceled) throw await createRefusal(outcome.data.map((d) => d.code), number, period);
+      return { status: 201, body: toInvoiceResponse(item), headers: { location: locationOf(item), etag: etagFor(item.version) } };
+    },
+
+    listInvoices: async ({ path, query, caller }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
+      if (member.commitments !== 'read_only') enforce('invoices.view', member);
+      const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status ?? ''}`;
+      const cursor = decodeCursor(scope, query.cursor);
+      const { Invoice } = db();
+      const { projectId, billingPeriodId, commitmentId, status } = { projectId: path.projectId, ...query };
+      const request = billingPeriodId
+        ? Invoice.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })
+        : commitmentId
+          ? Invoice.query.byCommitment({ projectId, commitmentId })
+          : Invoice.query.byProject({ projectId });
+      const filtered = status ? request.where((attr, op) => op.eq(attr.status, status)) : request;
+      const page = await filtered.go({ cursor, limit: query.limit });
+      const commitments = new Map(
+        (await loadCommitmentsById(projectId, [...new Set(page.data.map((i) => i.commitmentId))])).map((c) => [c.commitmentId, c]),
+      );
+      const items = page.data.flatMap((invoice) => {
+        const commitment = commitments.get(invoice.commitmentId);
+        return commitment && allowed('invoices.view', member, commitment) ? [toInvoiceListItem(invoice, commitment)] : [];
+      });
+      return { body: { items, nextCursor: encodeCursor(scope, page.cursor) } };
+    },
+
+    getInvoice: async ({ path, caller }) => {
+      const { invoice } = await invoiceFor('invoices.view', path, caller.userId);
+      return { body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } };
+    },
+
+    updateInvoice: async ({ path, body, caller, headers }) => {
+      const now = new Date();
+      const expected = requiredIfMatch(headers);
+      const { project, member, invoice, commitment } = await invoiceFor(null, path, caller.userId);
+      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
+      const touchesRetainage = body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
+      if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
+
+      if (invoice.version !== expected) throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(invoice.version)}); read it again.`);
+      if (!editableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; it can be edited only in draft or revise_and_resubmit.`);
+      if (asContact) {
+        const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
+        if (!period || period.status !== 'open') throw problems.conflict('The invoice’s billing period is closed; an invoice administrator can still edit it.');
+        const late = pastDue(period, project, now);
+        if (late) throw problems.conflict(`${late} An invoice administrator can still edit it on your behalf.`);
+      }
+      if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
+
+      // Entries in invoice line order, so the figures' issues name lines by position.
+      const sovLines = invoiceSovLines(invoice);
+      const lineIndex = new Map(sovLines.map((line, index) => [line.lineId, index]));
+      const bodyIndexOf = new Map<number, number>();
+      const issues: FieldError[] = [];
+      body.lines.forEach((line, index) => {
+        const at = lineIndex.get(line.lineId);
+        if (at === undefined) issues.push({ location: 'body', field: `lines.${index}.lineId`, message: 'No such line on this invoice.' });
+        else if (bodyIndexOf.has(at)) issues.push({ location: 'body', field: `lines.${index}.lineId`, message: 'The line is listed twice.' });
+        else bodyIndexOf.set(at, index);
+        if (invoice.kind === 'retainage_release') {
+          for (const field of entryFieldNames) {
+            if (line[field] !== undefined && !releaseFields.includes(field)) {
+              issues.push({ location: 'body', field: `lines.${index}.${field}`, message: 'A retainage release invoice only releases retainage.' });
+            }
+          }
+        }
+      });
+      if (issues.length) throw problems.validation(issues);
+
+      const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
+      const changes: Array<{ lineId: string; field: EntryField; from: unknown; to: unknown }> = [];
+      const entries = sovLines.map((line, index): LineEntry => {
+        const entry = current.get(line.lineId) ?? { lineId: line.lineId };
+        const bodyIndex = bodyIndexOf.get(index);
+        if (bodyIndex === undefined) return entry;
+        const patched = patchEntry(entry, body.lines[bodyIndex]!);
+        changes.push(...patched.changes.map((c) => ({ lineId: line.lineId, ...c })));
+        return patched.entry;
+      });
+
+      // The previous invoice's figures as stored (its position − 1); absent for the first.
+      const previous =
+        invoice.position > 1
+          ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
+          : undefined;
+      if (invoice.position > 1 && !previous) throw busy();
+      const computed = figures(
+        () =>
+          computeInvoice({
+            sovLines,
+            contract: invoiceContract(invoice),
+            ...(previous && { previous: previousFrom(previous) }),
+            entries,
+            overbillingAllowed: project.overbillingAllowed,
+          }),
+        (invoiceIndex) => bodyIndexOf.get(invoiceIndex),
+      );
+
+      const at = now.toISOString();
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [
+            entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+              .set({ entries, figures: computed, updatedAt: at })
+              .add({ version: 1 })
+              .where((attr, op) => `${op.eq(attr.version, expected)} AND (${op.eq(attr.status, 'draft')} OR ${op.eq(attr.status, 'revise_and_resubmit')})`)
+              .commit(),
+            successorCheck(entities, invoice),
+            invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
+          ])
+          .go(),
+      );
+      if (outcome.canceled) {
+        const [invoiceResult, successorResult] = outcome.data;
+        if (invoiceResult?.code === 'ConditionalCheckFailed') {
+          const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
+          if (!now) throw noSuchInvoice();
+          throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(now.version)}); read it again.`);
+        }
+        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be edited.');
+        throw busy();
+      }
+      const stored: InvoiceItem = { ...invoice, entries, figures: computed, updatedAt: at, version: invoice.version + 1 };
+      return { body: toInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+    },
+
+    deleteInvoice: async ({ path, caller }) => {
+      const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
+      if (undeletableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; an approved invoice is never deleted.`);
+      if (invoice.paymentStatus !== 'unpaid' || invoice.paidCents > 0) throw problems.conflict(`The invoice is ${invoice.paymentStatus.replace('_', ' ')}; a paid invoice is never deleted.`);
+      if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
+
+      const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
+      const outcome = await transactWithRetry(() =>
+        dbService()
+          .transaction.write((entities) => [
+            // Still as checked: no status change or payment since it was read.
+            entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+              .where((attr, op) => op.eq(attr.version, invoice.version))
+              .commit(),
+            successorCheck(entities, invoice),
+            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
+            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
+            entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+          ])
+          .go(),
+      );
+      if (outcome.canceled) {
+        const [invoiceResult, successorResult] = outcome.data;
+        if (invoiceResult?.code === 'ConditionalCheckFailed') throw problems.conflict('The invoice changed meanwhile; read it again.');
+        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
+        throw busy();
+      }
+      return { status: 204 };
+    },
+  },
+  { idempotency: idempotencyKey },
+);

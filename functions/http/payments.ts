@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityItem } from 'electrodb';
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { HttpProblem, problems } from '../../shared/http/problem';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import type { Action } from '../../shared/domain/permissions';
+import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { loadCommitment } from '../../shared/db/commitments';
+import type { Payment } from '../../shared/db/entities/invoice';
+import { invoiceEventWrite, invoiceFigures, loadInvoice, type InvoiceItem, type WriteEntities } from '../../shared/db/invoices';
+import { formatCents } from '../../shared/domain/money';
+import { applyPayment, normalizePaymentNumber } from '../../shared/domain/payments';
+import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
+
+type PaymentItem = EntityItem<typeof Payment>;
+
+/**
+ * How often a payment against an invoice re-reads the invoice when another write changed it
+ * between the read and the transaction (each payment is counted once, none is lost).
+ */
+const invoiceAttempts = 8;
+
+const noSuchCommitment = () => problems.notFound('No such commitment.');
+const noSuchPayment = () => problems.notFound('No such payment on this commitment.');
+const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
+
+const duplicateNumber = (number: string) =>
+  new HttpProblem(409, 'conflict', 'Conflict', `Payment number "${number}" is already used on this commitment.`, [
+    { location: 'body', field: 'paymentNumber', message: 'Already used by another payment of this commitment (ignoring case and surrounding spaces)' },
+  ]);
+
+const notAnInvoiceOfTheCommitment = () =>
+  problems.validation([{ location: 'body', field: 'invoiceId', message: 'Not an invoice of this commitment' }]);
+
+/** The caller's membership and the commitment, with the action enforced on it (404 when invisible). */
+async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
+  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
+  if (!commitment) throw noSuchCommitment();
+  enforce(action, member, commitment);
+  return commitment;
+}
+
+async function loadInvoiceOf(projectId: string, commitmentId: string, invoiceId: string): Promise<InvoiceItem | undefined> {
+  // Consistent: the read decides a conditional write, and a retry must see the write that beat it.
+  const invoice = await loadInvoice(projectId, invoiceId, { consistent: true });
+  return invoice?.commitmentId === commitmentId ? invoice : undefined;
+}
+
+/** G702 line 8: what the invoice asks to be paid. */
+const dueOf = (invoice: InvoiceItem) => invoiceFigures(invoice).summary.currentPaymentDueCents;
+
+const toPaymentResponse = (item: PaymentItem): PaymentResponse => ({
+  projectId: item.projectId,
+  commitmentId: item.commitmentId,
+  paymentId: item.paymentId,
+  paymentNumber: item.paymentNumber,
+  method: item.method,
+  amountCents: item.amountCents,
+  paidOn: item.paidOn,
+  invoiceId: item.invoiceId ?? null,
+  checkNumber: item.checkNumber ?? null,
+  notes: item.notes ?? null,
+  createdBy: item.createdBy,
+  createdAt: item.createdAt,
+});
+
+const locationOf = (item: PaymentItem) => `/v1/projects/${item.projectId}/commitments/${item.commitmentId}/payments/${item.paymentId}`;
+
+/** Ids that sort in the order payments were recorded, so the list (by id) reads in that order. */
+const newPaymentId = () => `${Date.now().toString(36).padStart(10, '0')}-${randomUUID()}`;
+
+/**
+ * The invoice side of a payment being recorded (+) or removed (−): the patch of its paid sum and
+ * payment status, conditional on the version read, and its history entry, as transaction items.
+ */
+function invoiceWrites(invoice: InvoiceItem, payment: PaymentItem, sign: 1 | -1, by: string, at: string) {
+  const next = applyPayment({ dueCents: dueOf(invoice), paidCents: invoice.paidCents }, sign * payment.amountCents);
+  const verb = sign > 0 ? 'recorded' : 'deleted';
+  return {
+    next,
+    writes: (entities: WriteEntities) => [
+      entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+        .set({ paidCents: next.paidCents, paymentStatus: next.paymentStatus, updatedAt: at })
+        .add({ version: 1 })
+        .where((attr, op) => op.eq(attr.version, invoice.version))
+        .commit(),
+      invoiceEventWrite(entities, {
+        projectId: invoice.projectId,
+        invoiceId: invoice.invoiceId,
+        type: 'payment_recorded',
+        by,
+        at,
+        comment: `Payment ${payment.paymentNumber} of ${formatCents(payment.amountCents)} ${verb}.`,
+        changes: [
+          { field: 'paidCents', from: invoice.paidCents, to: next.paidCents },
+          { field: 'paymentStatus', from: invoice.paymentStatus, to: next.paymentStatus },
+          { field: 'payment', paymentId: payment.paymentId, paymentNumber: payment.paymentNumber, amountCents: sign * payment.amountCents },
+        ],
+      }),
+    ],
+  };
+}
+
+/** What DynamoDB said of the i-th item of a canceled transaction (the invoice's items come third and fourth when present). */
+const codeAt = (outcome: { data: ReadonlyArray<{ code: string }> }, index: number) => outcome.data[index]?.code;
+
+function paymentItem(path: { projectId: string; commitmentId: string }, body: CreatePaymentBody, by: string, at: string): PaymentItem {
+  return {
+    projectId: path.projectId,
+    commitmentId: path.commitmentId,
+    paymentId: newPaymentId(),
+    paymentNumber: body.paymentNumber,
+    method: body.method,
+    amountCents: body.amountCents,
+    paidOn: body.paidOn,
+    ...(body.invoiceId ? { invoiceId: body.invoiceId } : {}),
+    ...(body.checkNumber ? { checkNumber: body.checkNumber } : {}),
+    ...(body.notes ? { notes: body.notes } : {}),
+    createdBy: by,
+    createdAt: at,
+  };
+}
+
+export const handler = httpRouter(
+  {
+    listPayments: async ({ path, query, caller }) => {
+      await commitmentFor('commitments.view', path, caller.userId);
+      const scope = `payments:${path.projectId}:${path.commitmentId}`;
+      const page = await db()
+        .Payment.query.byCommitment({ projectId: path.projectId, commitmentId: path.commitmentId })
+        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+      return { body: { items: page.data.map(toPaymentResponse), nextCursor: encodeCursor(scope, page.cursor) } };
+    },
+
+    getPayment: async ({ path, caller }) => {
+      await commitmentFor('commitments.view', path, caller.userId);
+      const { data } = await db().Payment.get(path).go();
+      if (!data) throw noSuchPayment();
+      return { body: toPaymentResponse(data) };
+    },
+
+    createPayment: async ({ path, body, caller }) => {
+      const commitment = await commitmentFor('payments.add', path, caller.userId);
+      if (!commitment.paymentsIssuedEnabled) {
+        throw problems.conflict('Payments issued are not enabled on this commitment; an admin enables the tab first (paymentsIssuedEnabled).');
+      }
+      const at = new Date().toISOString();
+      const item = paymentItem(path, body, caller.userId, at);
+      const numberItem = { projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(body.paymentNumber), paymentId: item.paymentId };
+      const created = { status: 201, body: toPaymentResponse(item), headers: { location: locationOf(item) } };
+
+      for (let attempt = 1; attempt <= invoiceAttempts; attempt++) {
+        const invoice = body.invoiceId ? await loadInvoiceOf(path.projectId, path.commitmentId, body.invoiceId) : undefined;
+        if (body.invoiceId && !invoice) throw notAnInvoiceOfTheCommitment();
+        const linked = invoice ? invoiceWrites(invoice, item, 1, caller.userId, at) : undefined;
+        if (invoice && linked && linked.next.overpaidCents > 0 && !body.allowOverpayment) {
+          throw problems.conflict(
+            `Invoice ${invoice.number} has ${formatCents(dueOf(invoice))} due and ${formatCents(invoice.paidCents)} paid; ` +
+              `this payment would overpay it by ${formatCents(linked.next.overpaidCents)}. Send allowOverpayment: true to record it anyway.`,
+          );
+        }
+        // One transaction: the payment, its number and the invoice's paid sum change together or not at all.
+        const outcome = await transactWithRetry(() =>
+          dbService()
+            .transaction.write((entities) => [
+              entities.Payment.create(item).commit(),
+              entities.PaymentNumber.create(numberItem).commit(),
+              ...(linked ? linked.writes(entities) : []),
+            ])
+            .go(),
+        );
+        if (!outcome.canceled) return created;
+        if (codeAt(outcome, 1) === 'ConditionalCheckFailed') throw duplicateNumber(body.paymentNumber);
+        // The invoice moved on since it was read (another payment, an edit): read it again.
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+      }
+      throw busy();
+    },
+
+    deletePayment: async ({ path, caller }) => {
+      await commitmentFor('payments.add', path, caller.userId);
+      const { data: payment } = await db().Payment.get(path).go({ consistent: true });
+      if (!payment) throw noSuchPayment();
+      const at = new Date().toISOString();
+
+      for (let attempt = 1; attempt <= invoiceAttempts; attempt++) {
+        // An invoice deleted since leaves nothing to reverse.
+        const invoice = payment.invoiceId ? await loadInvoiceOf(path.projectId, path.commitmentId, payment.invoiceId) : undefined;
+        const linked = invoice ? invoiceWrites(invoice, payment, -1, caller.userId, at) : undefined;
+        const outcome = await transactWithRetry(() =>
+          dbService()
+            .transaction.write((entities) => [
+              // `remove` fails when the payment is gone: a concurrent delete reverses the invoice only once.
+              entities.Payment.remove(path).commit(),
+              entities.PaymentNumber.delete({ projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(payment.paymentNumber) }).commit(),
+              ...(linked ? linked.writes(entities) : []),
+            ])
+            .go(),
+        );
+        if (!outcome.canceled) return { status: 204 };
+        if (codeAt(outcome, 0) === 'ConditionalCheckFailed') throw noSuchPayment();
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+      }
+      throw busy();
+    },
+  },
+  { idempotency: idempotencyKey },
+);

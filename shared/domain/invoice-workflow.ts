@@ -1,0 +1,151 @@
+/**
+ * The review workflow of a subcontractor invoice (DOMAIN.md "Subcontractor invoices"): which
+ * status changes a contact or an invoice administrator may make, the due-date gate on contacts,
+ * and the line-by-line review. Pure: the invoice, the caller's role and today's date come in.
+ */
+import type { Action } from './permissions';
+import type { FieldIssue } from './sov';
+import type { InvoiceStatus } from './invoices';
+
+/** An invoice administrator (`invoices.review`) or one of the commitment's invoice contacts. */
+export type WorkflowRole = 'administrator' | 'contact';
+
+export const statusWords: Record<InvoiceStatus, string> = {
+  draft: 'draft',
+  under_review: 'under review',
+  revise_and_resubmit: 'revise & resubmit',
+  approved: 'approved',
+  approved_as_noted: 'approved as noted',
+  pending_owner_approval: 'pending owner approval',
+};
+
+/** The statuses a contact sends from: a new draft (submit) or one sent back (resubmit). */
+const contactSendsFrom: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
+
+/**
+ * The policy action a status change needs. An administrator reviews (any status); anyone else
+ * can only send the invoice for review: submitting a draft or resubmitting one sent back.
+ */
+export function statusChangeAction(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): Action {
+  if (role === 'administrator' || to !== 'under_review') return 'invoices.review';
+  return from === 'revise_and_resubmit' ? 'invoices.resubmit_as_contact' : 'invoices.submit_as_contact';
+}
+
+/** Why `role` may not move an invoice from `from` to `to` (→ 409), or undefined when it may. */
+export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): string | undefined {
+  if (from === to) return `The invoice is already ${statusWords[from]}; nothing changes from ${statusWords[from]} to ${statusWords[to]}.`;
+  if (role === 'administrator') return undefined;
+  if (to === 'under_review' && contactSendsFrom.includes(from)) return undefined;
+  return (
+    `An invoice contact can only send a draft or revise & resubmit invoice for review; ` +
+    `this invoice cannot go from ${statusWords[from]} to ${statusWords[to]}.`
+  );
+}
+
+/**
+ * The contact's gates on sending an invoice (DOMAIN.md: only the latest invoice of the commitment,
+ * only before the billing period's due date in the project's time zone). `today` and `dueDate`
+ * are local calendar dates (YYYY-MM-DD). Administrators are not gated: they act on the contacts' behalf.
+ */
+export function contactSendRefusal(input: { isLatest: boolean; dueDate: string; today: string }): string | undefined {
+  if (!input.isLatest) return 'Only the latest invoice of a commitment can be sent for review; a later invoice exists.';
+  if (input.today > input.dueDate) {
+    return (
+      `The billing period was due on ${input.dueDate} and it is ${input.today} in the project’s time zone; ` +
+      'an invoice administrator can submit it on your behalf.'
+    );
+  }
+  return undefined;
+}
+
+/** Whether an invoice enters review with this change: its previous line decisions are cleared then. */
+export const entersReview = (from: InvoiceStatus, to: InvoiceStatus): boolean => to === 'under_review' && from !== 'under_review';
+
+// ---------------------------------------------------------------------------------------------
+// Line review
+
+export interface LineDecision {
+  lineId: string;
+  approved: boolean;
+  reason?: string;
+}
+
+/** A stored decision on one line (Invoice.lineReviews: lineId → LineReview). */
+export interface LineReview {
+  approved: boolean;
+  reason?: string;
+  by: string;
+  at: string;
+}
+
+export type LineReviews = Record<string, LineReview>;
+
+export interface ReviewInput {
+  /** The invoice's line ids, in invoice order. */
+  lineIds: readonly string[];
+  /** The decisions of this review round so far (cleared when the invoice enters review). */
+  current?: LineReviews;
+  decisions: readonly LineDecision[];
+  /** Approve the invoice too: every line must then be approved. */
+  approveInvoice: boolean;
+  by: string;
+  at: string;
+}
+
+export type ReviewOutcome =
+  | { ok: false; issues: FieldIssue[] }
+  | {
+      ok: true;
+      lineReviews: LineReviews;
+      /** Lines rejected in this review round, in invoice order. */
+      rejected: Array<{ lineId: string; reason: string }>;
+      /** revise_and_resubmit when any line is rejected; approved when asked and every line is approved; otherwise unchanged. */
+      toStatus: 'revise_and_resubmit' | 'approved' | 'under_review';
+    };
+
+/**
+ * Applies an administrator's decisions on top of the round's earlier ones. Refused (→ 400
+ * naming `decisions.N.field`): an unknown or repeated line, a rejection without a reason;
+ * `approveInvoice` while a line is rejected or undecided.
+ */
+export function reviewLines(input: ReviewInput): ReviewOutcome {
+  const issues: FieldIssue[] = [];
+  const known = new Set(input.lineIds);
+  const seen = new Set<string>();
+  input.decisions.forEach((decision, index) => {
+    if (!known.has(decision.lineId)) issues.push({ field: `decisions.${index}.lineId`, message: `The invoice has no line ${decision.lineId}.` });
+    else if (seen.has(decision.lineId)) issues.push({ field: `decisions.${index}.lineId`, message: `Line ${decision.lineId} is decided twice.` });
+    seen.add(decision.lineId);
+    if (!decision.approved && !decision.reason?.trim()) {
+      issues.push({ field: `decisions.${index}.reason`, message: 'Say why the line is rejected: a reason is required.' });
+    }
+  });
+  if (issues.length) return { ok: false, issues };
+
+  const lineReviews: LineReviews = { ...input.current };
+  for (const decision of input.decisions) {
+    lineReviews[decision.lineId] = {
+      approved: decision.approved,
+      ...(decision.reason?.trim() ? { reason: decision.reason.trim() } : {}),
+      by: input.by,
+      at: input.at,
+    };
+  }
+  const rejected = input.lineIds.flatMap((lineId) => {
+    const review = lineReviews[lineId];
+    return review && !review.approved ? [{ lineId, reason: review.reason ?? '' }] : [];
+  });
+
+  if (input.approveInvoice) {
+    const undecided = input.lineIds.filter((lineId) => !lineReviews[lineId]);
+    if (rejected.length || undecided.length) {
+      const parts = [
+        rejected.length ? `${rejected.length} line${rejected.length === 1 ? ' is' : 's are'} rejected` : '',
+        undecided.length ? `${undecided.length} line${undecided.length === 1 ? ' has' : 's have'} no decision` : '',
+      ].filter(Boolean);
+      return { ok: false, issues: [{ field: 'approveInvoice', message: `The invoice can be approved only when every line is approved; ${parts.join(' and ')}.` }] };
+    }
+  }
+  const toStatus = rejected.length ? 'revise_and_resubmit' : input.approveInvoice ? 'approved' : 'under_review';
+  return { ok: true, lineReviews, rejected, toStatus };
+}

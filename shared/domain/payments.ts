@@ -1,0 +1,37 @@
+/**
+ * Payments issued against an invoice (DOMAIN.md: payment status is derived from payments
+ * issued), pure: integer cents in, the invoice's payment status out.
+ *
+ * What is due is the invoice's current payment due (G702 line 8). An invoice that asks for
+ * nothing (line 8 ≤ 0: nothing billed, or a credit) has nothing left to pay: it is `paid`.
+ */
+import { addCents, assertCents } from './money';
+import type { InvoicePaymentStatus } from './invoices';
+
+export interface InvoicePayments {
+  /** G702 line 8 of the invoice. */
+  dueCents: number;
+  /** The sum of the payments recorded against it. */
+  paidCents: number;
+}
+
+export function invoicePaymentStatus({ dueCents, paidCents }: InvoicePayments): InvoicePaymentStatus {
+  assertCents(dueCents);
+  assertCents(paidCents);
+  if (paidCents >= dueCents) return 'paid';
+  return paidCents > 0 ? 'partially_paid' : 'unpaid';
+}
+
+/** What recording (positive) or removing (negative) a payment leaves: the new sum, its status, and whether it pays more than is due. */
+export function applyPayment(invoice: InvoicePayments, changeCents: number) {
+  const paidCents = addCents(invoice.paidCents, changeCents);
+  return {
+    paidCents,
+    paymentStatus: invoicePaymentStatus({ dueCents: invoice.dueCents, paidCents }),
+    /** Cents paid beyond what is due (0 when not overpaid). */
+    overpaidCents: Math.max(0, addCents(paidCents, -Math.max(invoice.dueCents, 0))),
+  };
+}
+
+/** Payment numbers are unique per commitment ignoring case and surrounding spaces: "chq-1" is " CHQ-1". */
+export const normalizePaymentNumber = (number: string): string => number.trim().toUpperCase();
