@@ -293,7 +293,7 @@ export const handler = httpRouter(
       const { project, member, invoice, commitment } = await invoiceFor(null, path, caller.userId);
       const asContact = allowed('invoices.create_as_contact', member, commitment);
       if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
-      const touchesRetainage = body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
+      const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
       if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
 
       if (invoice.version !== expected) throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(invoice.version)}); read it again.`);
@@ -324,18 +324,12 @@ export const handler = httpRouter(
           }
         }
       });
+      if (invoice.kind === 'retainage_release') {
+        for (const field of ['workRetainagePercent', 'materialsRetainagePercent'] as const) {
+          if (body.allLines?.[field] !== undefined) issues.push({ location: 'body', field: `allLines.${field}`, message: 'A retainage release invoice only releases retainage.' });
+        }
+      }
       if (issues.length) throw problems.validation(issues);
-
-      const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
-      const changes: Array<{ lineId: string; field: EntryField; from: unknown; to: unknown }> = [];
-      const entries = sovLines.map((line, index): LineEntry => {
-        const entry = current.get(line.lineId) ?? { lineId: line.lineId };
-        const bodyIndex = bodyIndexOf.get(index);
-        if (bodyIndex === undefined) return entry;
-        const patched = patchEntry(entry, body.lines[bodyIndex]!);
-        changes.push(...patched.changes.map((c) => ({ lineId: line.lineId, ...c })));
-        return patched.entry;
-      });
 
       // The previous invoice's figures as stored (its position − 1); absent for the first.
       const previous =
@@ -343,17 +337,46 @@ export const handler = httpRouter(
           ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
           : undefined;
       if (invoice.position > 1 && !previous) throw busy();
-      const computed = figures(
-        () =>
-          computeInvoice({
-            sovLines,
-            contract: invoiceContract(invoice),
-            ...(previous && { previous: previousFrom(previous) }),
-            entries,
-            overbillingAllowed: project.overbillingAllowed,
-          }),
-        (invoiceIndex) => bodyIndexOf.get(invoiceIndex),
+      const compute = (entries: LineEntry[]) =>
+        figures(
+          () =>
+            computeInvoice({
+              sovLines,
+              contract: invoiceContract(invoice),
+              ...(previous && { previous: previousFrom(previous) }),
+              entries,
+              overbillingAllowed: project.overbillingAllowed,
+            }),
+          (invoiceIndex) => bodyIndexOf.get(invoiceIndex),
+        );
+
+      // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
+      const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
+      const lineChanges = sovLines.map((line, index): LineEntryPatch => {
+        const bodyIndex = bodyIndexOf.get(index);
+        const { releaseAllRetainage: _release, ...percentages } = body.allLines ?? {};
+        return { ...percentages, ...(bodyIndex === undefined ? { lineId: line.lineId } : body.lines[bodyIndex]!) };
+      });
+      const entriesFor = (changesByLine: LineEntryPatch[]) =>
+        sovLines.map((line, index) => patchEntry(current.get(line.lineId) ?? { lineId: line.lineId }, changesByLine[index]!));
+      if (body.allLines?.releaseAllRetainage) {
+        // Release what each bucket holds once this period's work is counted: figures with no
+        // release this period give that amount, unless the line names its own release.
+        const held = compute(
+          entriesFor(lineChanges.map((change) => ({ ...change, workRetainageReleasedCents: null, materialsRetainageReleasedCents: null }))).map((p) => p.entry),
+        );
+        lineChanges.forEach((change, index) => {
+          const line = held.lines[index]!;
+          change.workRetainageReleasedCents ??= line.workRetainage.currentlyRetainedCents;
+          change.materialsRetainageReleasedCents ??= line.materialsRetainage.currentlyRetainedCents;
+        });
+      }
+      const patched = entriesFor(lineChanges);
+      const entries = patched.map((p) => p.entry);
+      const changes: Array<{ lineId: string; field: EntryField; from: unknown; to: unknown }> = patched.flatMap((p, index) =>
+        p.changes.map((c) => ({ lineId: sovLines[index]!.lineId, ...c })),
       );
+      const computed = compute(entries);
 
       const at = now.toISOString();
       const outcome = await transactWithRetry(() =>

@@ -181,15 +181,29 @@ const lineEntryPatch = z
   .meta({ id: 'InvoiceLineChange' });
 export type LineEntryPatch = z.infer<typeof lineEntryPatch>;
 
+/** "Set retainage on all lines" and "release retainage on all lines", applied before `lines`. */
+export const allLinesChange = z
+  .object({
+    workRetainagePercent: percentString.optional().meta({ description: 'Work retainage % on every line' }),
+    materialsRetainagePercent: percentString.optional().meta({ description: 'Materials retainage % on every amount line' }),
+    releaseAllRetainage: z.literal(true).optional().meta({ description: 'Release everything each line holds (both buckets)' }),
+  })
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, { message: 'Name at least one change for all lines' })
+  .meta({ id: 'InvoiceAllLinesChange' });
+export type AllLinesChange = z.infer<typeof allLinesChange>;
+
 export const updateInvoiceBody = z
   .object({
     lines: z
       .array(lineEntryPatch)
-      .min(1)
       .max(2000)
-      .meta({ description: 'Only the lines listed change' }),
+      .default([])
+      .meta({ description: 'Only the lines listed change; they override `allLines`' }),
+    allLines: allLinesChange.optional(),
   })
   .strict()
+  .refine((body) => body.lines.length > 0 || body.allLines !== undefined, { message: 'Send `lines`, `allLines` or both', path: ['lines'] })
   .meta({ id: 'UpdateInvoice' });
 
 export const listInvoicesQuery = z.object({

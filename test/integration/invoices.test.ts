@@ -245,6 +245,57 @@ describe('figures over three invoices (exact cents, hand-checked)', () => {
     expect(body.summary).toMatchObject({ totalRetainageCents: 19_913, totalEarnedLessRetainageCents: 179_212, currentPaymentDueCents: 179_212 });
   });
 
+  it('all lines at once: set the work retainage % on every line, then release all retainage', async () => {
+    const c = await commitmentWith(fx, retainage, [
+      { description: 'Switchboards', scheduledValueCents: 10_000_000 },
+      { description: 'Cabling', scheduledValueCents: 5_000_000 },
+    ]);
+    const created = expectStatus(await create(fx.users.admin.token, c), 201, 'create').body;
+    const [a, b] = created.lines.map((l: Json) => l.lineId);
+    const entered = expectStatus(
+      await patch(fx.users.admin.token, fx, created, '"1"', [
+        { lineId: a, workThisPeriodCents: 2_000_000 },
+        { lineId: b, workThisPeriodCents: 1_000_000 },
+      ]),
+      200,
+      'enter work',
+    );
+    const update = (etag: string, body: Json) =>
+      call(fx.users.admin.token, { method: 'PATCH', path: `${invoicesOf(fx)}/${created.invoiceId}`, body, headers: { 'if-match': etag } });
+
+    // 5 % of 20,000.00 = 1,000.00 and of 10,000.00 = 500.00; line 6 = 30,000.00 − 1,500.00.
+    const set = expectStatus(await update(entered.headers.get('etag')!, { allLines: { workRetainagePercent: '5' } }), 200, 'set on all lines');
+    expect(set.body.lines.map((l: Json) => l.workRetainage.currentlyRetainedCents)).toEqual([100_000, 50_000]);
+    expect(set.body.summary).toMatchObject({ totalRetainageCents: 150_000, totalEarnedLessRetainageCents: 2_850_000, currentPaymentDueCents: 2_850_000 });
+
+    // Releasing everything held: nothing retained, the full 30,000.00 due.
+    const released = expectStatus(await update(set.headers.get('etag')!, { allLines: { releaseAllRetainage: true } }), 200, 'release on all lines');
+    expect(released.body.lines.map((l: Json) => l.workRetainage.releasedThisPeriodCents)).toEqual([100_000, 50_000]);
+    expect(released.body.lines.map((l: Json) => l.workRetainage.currentlyRetainedCents)).toEqual([0, 0]);
+    expect(released.body.summary).toMatchObject({ totalRetainageCents: 0, totalEarnedLessRetainageCents: 3_000_000, currentPaymentDueCents: 3_000_000 });
+
+    // A line's own fields win over allLines: b keeps its release, so lowering its % below it is refused, naming b.
+    const refused = expectProblem(
+      await update(released.headers.get('etag')!, { allLines: { workRetainagePercent: '10' }, lines: [{ lineId: b, workRetainagePercent: '0' }] }),
+      400,
+      'validation',
+    );
+    expect(fieldsOf(refused)).toEqual(['lines.0.workRetainageReleasedCents']);
+    const mixed = expectStatus(
+      await update(released.headers.get('etag')!, {
+        allLines: { workRetainagePercent: '10' },
+        lines: [
+          { lineId: a, workRetainageReleasedCents: null },
+          { lineId: b, workRetainagePercent: '0', workRetainageReleasedCents: null },
+        ],
+      }),
+      200,
+      'mixed',
+    );
+    expect(mixed.body.lines.map((l: Json) => l.workRetainage.percent)).toEqual(['10', '0']);
+    expect(fieldsOf(expectProblem(await update(mixed.headers.get('etag')!, { allLines: {} }), 400, 'validation'))).toEqual(['allLines']);
+  });
+
   it('unit lines: quantity × unit price, rounded once; retainage by amount', async () => {
     const units = await commitmentWith(
       fx,
