@@ -1,4 +1,5 @@
 import { http } from './http';
 import { invites } from './invites';
+import { invoices } from './invoices';
 
-export const benchmarks = { http, invites };
+export const benchmarks = { http, invites, invoices };
