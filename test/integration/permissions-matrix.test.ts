@@ -2,16 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEventBus } from '../../infra/local/event-bus';
 import { startRecordingBus } from '../support/event-recorder';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { expectRefusal, expectStatus, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
 import {
   amountLines,
   createBillingPeriod,
+  createAttachment,
   createChangeOrder,
   createCommitment,
+  createInvoice,
+  createPayment,
+  enablePayments,
   etagOf,
+  exists,
   freshMember,
   freshNumber,
   fullAllocation,
+  invoiceInStatus,
+  paymentBody,
   profiles,
   sendInvites,
   ssovInState,
@@ -19,8 +27,10 @@ import {
   unitLines,
   type PermissionFixture,
   type Profile,
+  type TestAttachment,
   type TestBillingPeriod,
   type TestCommitment,
+  type TestInvoice,
 } from '../support/permission-fixtures';
 
 /**
@@ -87,14 +97,24 @@ function sees(profile: Profile, target: Target): boolean {
   return contacts.includes(profile) && contactsOn(target);
 }
 
-interface Context {
+/** The targets a commitment stands for: every one but the project. */
+type CommitmentTarget = Exclude<Target, 'project'>;
+
+interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'private-other-contact', TestCommitment>> {
   public: TestCommitment;
   private: TestCommitment;
-  unit: TestCommitment;
   /** A pending change order per target, for edits. */
   changeOrders: Partial<Record<Target, { changeOrderId: string; path: string }>>;
-  /** The open billing period around today (see `openPeriod`), for the groups on periods and invites. */
+  /** The open billing period around today (see `openPeriod`), for the groups on periods, invites and invoices. */
   period?: TestBillingPeriod;
+  /** An invoice per target, for the groups on invoices (replaced when a case deletes it). */
+  invoices?: Partial<Record<Target, TestInvoice>>;
+  /** An uploaded attachment per target's invoice, to read; and one per target for a case to consume (confirm or delete). */
+  attachments?: Partial<Record<Target, TestAttachment>>;
+  spareAttachments?: Partial<Record<Target, TestAttachment>>;
+  /** A payment per target's commitment, to read; and one per target for a case to delete. */
+  payments?: Partial<Record<Target, { paymentId: string; path: string }>>;
+  sparePayments?: Partial<Record<Target, { paymentId: string; path: string }>>;
 }
 
 interface RouteCase {
@@ -103,7 +123,7 @@ interface RouteCase {
   /** The PERMISSIONS.md row (or reading) the case exercises. */
   row: string;
   target: Target;
-  success: 200 | 201 | 204;
+  success: 200 | 201 | 202 | 204;
   allowed: readonly Profile[];
   /** What a 403's detail must name: the action. */
   names: RegExp;
@@ -120,14 +140,18 @@ interface Group {
   cases: RouteCase[];
 }
 
-function expected(c: RouteCase, profile: Profile): 200 | 201 | 204 | 403 | 404 {
+function expected(c: RouteCase, profile: Profile): RouteCase['success'] | 403 | 404 {
   if (profile === 'not_a_member' || profile === 'other_company_admin') return 404;
   if (c.target !== 'project' && !sees(profile, c.target)) return 404;
   return c.allowed.includes(profile) ? c.success : 403;
 }
 
 const project = () => `/v1/projects/${fx.projectId}`;
-const commitmentOf = (ctx: Context, target: Target) => ctx[target as 'public' | 'private' | 'unit'];
+function commitmentOf(ctx: Context, target: Target): TestCommitment {
+  const commitment = target === 'project' ? undefined : ctx[target];
+  if (!commitment) throw new Error(`the group made no ${target} commitment`);
+  return commitment;
+}
 /** A write to `path` carrying its current ETag (read by the admin). */
 const current = async (method: 'PUT' | 'PATCH', path: string, body: unknown): Promise<ApiRequest> => ({
   method,
@@ -249,6 +273,14 @@ async function nextPeriodDates() {
 const listPeriods = { row: 'manage billing periods (list, close, delete) — list: read_only+ (reading)', names: /list billing periods/ } as const;
 const managePeriods = { row: 'manage billing periods (list, close, delete)', names: /close or delete billing periods/ } as const;
 
+/** A commitment shaped like `target`: private or not, the contact profiles its invoice contacts or another vendor user. */
+const commitmentLike = (target: Target, options: { sov?: boolean } = {}) =>
+  createCommitment(call, fx, {
+    private: isPrivate(target),
+    contactIds: contactsOn(target) ? fx.contactIds : [fx.spareVendorUser.userId],
+    ...options,
+  });
+
 /**
  * POST …/invites/{inviteId}/response on a fresh invite: the admin creates a commitment shaped
  * like `target` and invites its contacts, then the profile answers.
@@ -262,17 +294,129 @@ const respondOn = (targets: Target[], accept: boolean): RouteCase[] =>
     allowed: contactsOn(target) ? contacts : [],
     names: /accept or decline an invite to bill/,
     request: async (_profile, ctx) => {
-      const commitment = await createCommitment(call, fx, {
-        private: isPrivate(target),
-        contactIds: contactsOn(target) ? fx.contactIds : [fx.spareVendorUser.userId],
-        sov: false,
-      });
+      const commitment = await commitmentLike(target, { sov: false });
       const [inviteId] = await sendInvites(call, fx, ctx.period!, [commitment]);
       return { method: 'POST', path: `${project()}/invites/${inviteId}/response`, body: { accept } };
     },
     check: (response, profile) =>
       expect(response.body).toMatchObject({ status: accept ? 'accepted' : 'declined', respondedBy: fx.users[profile].userId, version: 2 }),
   }));
+
+// ---------------------------------------------------------------------------------------------
+// Invoices, their files, and payments issued
+
+/** The commitments an invoice or payment case works on: the contact profiles are contacts of the first two only. */
+const invoiceTargets: CommitmentTarget[] = ['public', 'private', 'public-other-contact', 'private-other-contact'];
+
+/** The profiles with standard on the commitments tool. */
+const standards: readonly Profile[] = ['standard', 'standard+contact', 'standard+G(update_po,update_wo)', 'standard+private_list'];
+/** “view subcontractor invoices of a visible commitment”: admin, standard; read_only only as the commitment’s contact. */
+const invoiceViewers = (target: Target): readonly Profile[] => ['admin', ...standards, ...(contactsOn(target) ? (['read_only+contact'] as const) : [])];
+/**
+ * “create a new invoice as invoice contact” (read_only, standard, contact) or “… on behalf of an
+ * invoice contact” (admin): who creates the commitment’s invoice, enters its figures and changes its attachments.
+ */
+const invoiceEditors = (target: Target): readonly Profile[] => ['admin', ...(contactsOn(target) ? contacts : [])];
+/** “delete a subcontractor invoice”: admin; read_only/standard +G(update_purchase_order_contract, update_work_order_contract). */
+const invoiceDeleters: readonly Profile[] = ['admin', 'read_only+G(update_po,update_wo)', 'standard+G(update_po,update_wo)'];
+/** “forward an invoice by email”: standard, admin. */
+const forwarders: readonly Profile[] = ['admin', ...standards];
+
+/** Whether the profile may view the target's invoices: it sees the commitment, and its level (and designation) let it. */
+const viewsInvoices = (profile: Profile, target: Target) => sees(profile, target) && invoiceViewers(target).includes(profile);
+/** “(as its invoice contact)” or “(as another commitment’s …)”: what the contact profiles are to the target. */
+const asContactOf = (target: Target) => `(as ${contactsOn(target) ? 'its' : 'another commitment’s'} invoice contact)`;
+
+function invoiceOf(ctx: Context, target: Target): TestInvoice {
+  const invoice = ctx.invoices?.[target];
+  if (!invoice) throw new Error(`the group made no invoice on the ${target} commitment`);
+  return invoice;
+}
+
+/**
+ * A commitment per invoice target, each with (`invoice`) the admin's draft invoice for the open
+ * period, then whatever `more` adds.
+ */
+async function targetsContext(
+  options: { invoice: boolean },
+  more: (ctx: Context, target: CommitmentTarget) => Promise<void> = async () => undefined,
+): Promise<Context> {
+  const period = options.invoice ? await openPeriod() : undefined;
+  const ctx = { changeOrders: {}, period, invoices: {}, attachments: {}, spareAttachments: {}, payments: {}, sparePayments: {} } as unknown as Context;
+  await Promise.all(
+    invoiceTargets.map(async (target) => {
+      const commitment = await commitmentLike(target, { sov: options.invoice });
+      ctx[target] = commitment;
+      if (options.invoice) ctx.invoices![target] = await createInvoice(call, fx, commitment);
+      await more(ctx, target);
+    }),
+  );
+  return ctx;
+}
+
+/** A GET of (something of) the target's invoice: the invoice's viewers may, of the commitments they see. */
+const invoiceReads = (
+  route: string,
+  path: (invoice: TestInvoice, ctx: Context, target: Target) => string,
+  check?: (response: ApiResponse, ctx: Context, target: Target) => void,
+): RouteCase[] =>
+  onTargets(invoiceTargets, (target) => ({
+    route,
+    row: `view subcontractor invoices of a visible commitment — read_only ${asContactOf(target)}`,
+    success: 200,
+    allowed: invoiceViewers(target),
+    names: /view subcontractor invoices/,
+    request: async (_profile, ctx) => ({ method: 'GET', path: path(invoiceOf(ctx, target), ctx, target) }),
+    ...(check ? { check: (response: ApiResponse, _profile: Profile, ctx: Context) => check(response, ctx, target) } : {}),
+  }));
+
+/** The target's invoice, made again by the admin when a case deleted it. */
+async function liveInvoice(ctx: Context, target: Target): Promise<TestInvoice> {
+  const invoice = invoiceOf(ctx, target);
+  if (await exists(call, fx, invoice.path)) return invoice;
+  return (ctx.invoices![target] = await createInvoice(call, fx, commitmentOf(ctx, target)));
+}
+
+/** POST …/status moving the target's invoice `from` → `to`, once the admin has brought it to `from`. */
+const statusChange = (
+  from: InvoiceStatus,
+  to: InvoiceStatus,
+  who: (target: Target) => Pick<RouteCase, 'row' | 'allowed' | 'names'>,
+): RouteCase[] =>
+  onTargets(invoiceTargets, (target) => ({
+    route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/status',
+    variant: `${from} → ${to}`,
+    ...who(target),
+    success: 200,
+    request: async (profile, ctx) => {
+      await invoiceInStatus(call, fx, invoiceOf(ctx, target), from);
+      return { method: 'POST', path: `${invoiceOf(ctx, target).path}/status`, body: { status: to, comment: `Set by ${profile}` } };
+    },
+    check: (response) => expect(response.body.status).toBe(to),
+  }));
+
+/**
+ * The target's spare attachment, for a case to consume (confirm or delete): started by the admin,
+ * its bytes uploaded, again once a case deleted it (or, when a `pending` one is wanted, confirmed it).
+ */
+async function spareAttachment(ctx: Context, target: Target, wanted: 'pending' | 'any'): Promise<TestAttachment> {
+  const spare = ctx.spareAttachments![target];
+  if (spare) {
+    const read = await call(fx.users.admin.token, { method: 'GET', path: spare.path });
+    if (read.status === 200 && (wanted === 'any' || read.body.status === 'pending')) return spare;
+  }
+  return (ctx.spareAttachments![target] = await createAttachment(call, fx, invoiceOf(ctx, target), { upload: true }));
+}
+
+/** The target's spare payment, for a case to delete: recorded again by the admin once deleted. */
+async function sparePayment(ctx: Context, target: Target): Promise<{ paymentId: string; path: string }> {
+  const spare = ctx.sparePayments![target];
+  if (spare && (await exists(call, fx, spare.path))) return spare;
+  return (ctx.sparePayments![target] = await createPayment(call, fx, commitmentOf(ctx, target)));
+}
+
+/** The row of a payment's read: (reading) the payments-issued tab is part of the commitment, seen by those who see it. */
+const paymentReadRow = (target: Target) => `(reading) ${isPrivate(target) ? 'view a private commitment' : 'view / search commitments not private'} — its payments issued`;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -696,7 +840,7 @@ const groups: Group[] = [
         check: (response, profile, ctx) => {
           const status = new Map(response.body.items.map((r: { commitmentId: string; status: string }) => [r.commitmentId, r.status]));
           expect(status.get(ctx.public.commitmentId)).toBe('invited');
-          expect(status.get(ctx.unit.commitmentId)).toBe('not_invited');
+          expect(status.get(commitmentOf(ctx, 'unit').commitmentId)).toBe('not_invited');
           expect(status.get(ctx.private.commitmentId)).toBe(sees(profile, 'private') ? 'invited' : undefined);
         },
       },
@@ -708,7 +852,262 @@ const groups: Group[] = [
     cases: [...respondOn(['public', 'private', 'public-other-contact', 'private-other-contact'], true), ...respondOn(['public', 'private'], false)],
   },
   {
-    // After the invites' groups: each period created here closes the open one.
+    name: 'invoices: create',
+    setup: periodContext,
+    cases: onTargets(invoiceTargets, (target) => ({
+      route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/invoices',
+      variant: 'a fresh commitment with its SOV',
+      row: `create a new invoice as invoice contact ${asContactOf(target)}; create an invoice on behalf of an invoice contact`,
+      success: 201,
+      allowed: invoiceEditors(target),
+      names: /create an invoice on behalf of an invoice contact/,
+      // One progress invoice per commitment and period: each case bills a commitment of its own.
+      request: async () => ({ method: 'POST', path: `${(await commitmentLike(target)).path}/invoices`, body: {} }),
+      check: (response, profile, ctx) =>
+        expect(response.body).toMatchObject({
+          status: 'draft',
+          position: 1,
+          billingPeriodId: ctx.period!.billingPeriodId,
+          createdBy: fx.users[profile].userId,
+        }),
+    })),
+  },
+  {
+    name: 'invoices: list, read, edit, history',
+    setup: () => targetsContext({ invoice: true }),
+    cases: [
+      ...invoiceTargets.map(
+        (of): RouteCase => ({
+          route: 'GET /v1/projects/{projectId}/invoices',
+          variant: `?commitmentId= of the ${of} commitment`,
+          row: `view subcontractor invoices of a visible commitment — (reading) every member lists, and sees the invoices they may view; read_only ${asContactOf(of)}`,
+          target: 'project',
+          success: 200,
+          allowed: readers,
+          names: /view subcontractor invoices/,
+          request: async (_profile, ctx) => ({ method: 'GET', path: `${project()}/invoices?commitmentId=${commitmentOf(ctx, of).commitmentId}` }),
+          check: (response, profile, ctx) =>
+            expect(response.body.items.map((i: { invoiceId: string }) => i.invoiceId)).toEqual(viewsInvoices(profile, of) ? [invoiceOf(ctx, of).invoiceId] : []),
+        }),
+      ),
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}',
+        (invoice) => invoice.path,
+        (response, ctx, target) => expect(response.body).toMatchObject({ invoiceId: invoiceOf(ctx, target).invoiceId, commitmentId: commitmentOf(ctx, target).commitmentId }),
+      ),
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}/history',
+        (invoice) => `${invoice.path}/history`,
+        (response) => expect(response.body.items[0]).toMatchObject({ type: 'created', toStatus: 'draft' }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'PATCH /v1/projects/{projectId}/invoices/{invoiceId}',
+        variant: 'work this period on a line of the draft',
+        row: `(reading) enter an invoice’s figures — create a new invoice as invoice contact ${asContactOf(target)}; create an invoice on behalf of an invoice contact`,
+        success: 200,
+        allowed: invoiceEditors(target),
+        names: /create an invoice on behalf of an invoice contact/,
+        request: async (profile, ctx) => {
+          const invoice = invoiceOf(ctx, target);
+          return current('PATCH', invoice.path, { lines: [{ lineId: invoice.lineIds[0]!, workThisPeriodCents: 100_000 + profiles.indexOf(profile) }] });
+        },
+        check: (response, profile) => expect(response.body.lines[0].workThisPeriodCents).toBe(100_000 + profiles.indexOf(profile)),
+      })),
+    ],
+  },
+  {
+    name: 'invoices: delete',
+    setup: () => targetsContext({ invoice: true }),
+    cases: onTargets(invoiceTargets, (target) => ({
+      route: 'DELETE /v1/projects/{projectId}/invoices/{invoiceId}',
+      variant: 'the commitment’s only invoice, a draft (made again once deleted)',
+      row: `delete a subcontractor invoice — contacts ${asContactOf(target)} have no say`,
+      success: 204,
+      allowed: invoiceDeleters,
+      names: /delete a subcontractor invoice/,
+      request: async (_profile, ctx) => ({ method: 'DELETE', path: (await liveInvoice(ctx, target)).path }),
+    })),
+  },
+  {
+    name: 'invoices: status, review, bulk status',
+    setup: () => targetsContext({ invoice: true }),
+    cases: [
+      ...statusChange('draft', 'under_review', (target) => ({
+        row: `submit a new invoice as invoice contact ${asContactOf(target)}; review an invoice as invoice administrator (change status)`,
+        allowed: invoiceEditors(target),
+        names: /submit an invoice as invoice contact/,
+      })),
+      ...statusChange('revise_and_resubmit', 'under_review', (target) => ({
+        row: `revise & resubmit an invoice as invoice contact ${asContactOf(target)}; review an invoice as invoice administrator (change status)`,
+        allowed: invoiceEditors(target),
+        names: /revise and resubmit an invoice as invoice contact/,
+      })),
+      ...(['revise_and_resubmit', 'approved'] as const).flatMap((to) =>
+        statusChange('under_review', to, () => ({
+          row: 'review an invoice as invoice administrator (change status)',
+          allowed: admins,
+          names: /review an invoice as invoice administrator/,
+        })),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/review',
+        variant: 'approve a line of an invoice under review',
+        row: `review an invoice as invoice administrator — (reading) its lines, one by one; not the contacts ${asContactOf(target)}`,
+        success: 200,
+        allowed: admins,
+        names: /review an invoice as invoice administrator/,
+        request: async (profile, ctx) => {
+          const invoice = invoiceOf(ctx, target);
+          await invoiceInStatus(call, fx, invoice, 'under_review');
+          return { method: 'POST', path: `${invoice.path}/review`, body: { decisions: [{ lineId: invoice.lineIds[0]!, approved: true }], comment: `Reviewed by ${profile}` } };
+        },
+        check: (response) => {
+          expect(response.body.status).toBe('under_review');
+          expect(response.body.lines[0].review).toMatchObject({ approved: true, by: fx.users.admin.userId });
+        },
+      })),
+      {
+        route: 'POST /v1/projects/{projectId}/invoices/bulk-status',
+        variant: 'the four invoices, draft → under_review',
+        row: 'bulk edit subcontractor invoice status',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /bulk edit subcontractor invoice status/,
+        request: async (_profile, ctx) => {
+          const invoices = invoiceTargets.map((target) => invoiceOf(ctx, target));
+          for (const invoice of invoices) await invoiceInStatus(call, fx, invoice, 'draft');
+          return { method: 'POST', path: `${project()}/invoices/bulk-status`, body: { invoiceIds: invoices.map((i) => i.invoiceId), status: 'under_review' } };
+        },
+        check: (response, _profile, ctx) =>
+          expect(response.body.results).toEqual(
+            invoiceTargets.map((target) => ({ invoiceId: invoiceOf(ctx, target).invoiceId, ok: true, status: 'under_review', version: expect.any(Number) })),
+          ),
+      },
+    ],
+  },
+  {
+    name: 'invoice files: attachments, PDF, forward',
+    setup: () =>
+      targetsContext({ invoice: true }, async (ctx, target) => {
+        ctx.attachments![target] = await createAttachment(call, fx, invoiceOf(ctx, target), { confirm: true });
+      }),
+    cases: [
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/attachments',
+        variant: 'a draft invoice',
+        row: `(reading) attach files while the invoice is editable — create a new invoice as invoice contact ${asContactOf(target)}; on behalf of one (admin)`,
+        success: 201,
+        allowed: invoiceEditors(target),
+        names: /create an invoice as invoice contact/,
+        request: async (profile, ctx) => ({
+          method: 'POST',
+          path: `${invoiceOf(ctx, target).path}/attachments`,
+          body: { filename: `docket-${tag(profile)}.pdf`, contentType: 'application/pdf', sizeBytes: 1_234 },
+        }),
+        check: (response, profile) => expect(response.body.attachment).toMatchObject({ status: 'pending', createdBy: fx.users[profile].userId }),
+      })),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}/confirm',
+        variant: 'a pending upload, its bytes in S3',
+        row: `(reading) attach files while the invoice is editable — create a new invoice as invoice contact ${asContactOf(target)}; on behalf of one (admin)`,
+        success: 200,
+        allowed: invoiceEditors(target),
+        names: /create an invoice as invoice contact/,
+        request: async (_profile, ctx) => ({ method: 'POST', path: `${(await spareAttachment(ctx, target, 'pending')).path}/confirm` }),
+        check: (response) => expect(response.body).toMatchObject({ status: 'uploaded', download: { url: expect.any(String) } }),
+      })),
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}/attachments',
+        (invoice) => `${invoice.path}/attachments`,
+        (response, ctx, target) =>
+          expect(response.body.items.map((a: { attachmentId: string }) => a.attachmentId)).toContain(ctx.attachments![target]!.attachmentId),
+      ),
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
+        (_invoice, ctx, target) => ctx.attachments![target]!.path,
+        (response, ctx, target) =>
+          expect(response.body).toMatchObject({ attachmentId: ctx.attachments![target]!.attachmentId, status: 'uploaded', download: { url: expect.any(String) } }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'DELETE /v1/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
+        variant: 'a spare attachment (started again once deleted)',
+        row: `(reading) remove files while the invoice is editable — create a new invoice as invoice contact ${asContactOf(target)}; on behalf of one (admin)`,
+        success: 204,
+        allowed: invoiceEditors(target),
+        names: /create an invoice as invoice contact/,
+        request: async (_profile, ctx) => ({ method: 'DELETE', path: (await spareAttachment(ctx, target, 'any')).path }),
+      })),
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}/pdf',
+        (invoice) => `${invoice.path}/pdf`,
+        (response) => expect(response.body).toMatchObject({ contentType: 'application/pdf', url: expect.any(String), sizeBytes: expect.any(Number) }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/forward',
+        row: `forward an invoice by email: standard, admin — not read_only, even ${asContactOf(target)}`,
+        success: 202,
+        allowed: forwarders,
+        names: /forward an invoice by email/,
+        request: async (profile, ctx) => ({
+          method: 'POST',
+          path: `${invoiceOf(ctx, target).path}/forward`,
+          body: { to: ['site.office@example.test'], message: `Forwarded by ${profile}` },
+        }),
+        check: (response) => expect(response.body).toMatchObject({ to: ['site.office@example.test'], attachment: { contentType: 'application/pdf' } }),
+      })),
+    ],
+  },
+  {
+    name: 'payments issued',
+    setup: () =>
+      targetsContext({ invoice: false }, async (ctx, target) => {
+        await enablePayments(call, fx, commitmentOf(ctx, target));
+        ctx.payments![target] = await createPayment(call, fx, commitmentOf(ctx, target));
+      }),
+    cases: [
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/payments',
+        row: paymentReadRow(target),
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: `${commitmentOf(ctx, target).path}/payments?limit=100` }),
+        check: (response, _profile, ctx) =>
+          expect(response.body.items.map((p: { paymentId: string }) => p.paymentId)).toContain(ctx.payments![target]!.paymentId),
+      })),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'GET /v1/projects/{projectId}/commitments/{commitmentId}/payments/{paymentId}',
+        row: paymentReadRow(target),
+        success: 200,
+        allowed: readers,
+        names: /view and search commitments/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.payments![target]!.path }),
+        check: (response, _profile, ctx) => expect(response.body).toMatchObject({ paymentId: ctx.payments![target]!.paymentId, amountCents: 10_000 }),
+      })),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/commitments/{commitmentId}/payments',
+        variant: 'the payments-issued tab enabled',
+        row: `add a payment issued — not the contacts ${asContactOf(target)}`,
+        success: 201,
+        allowed: admins,
+        names: /add a payment issued/,
+        request: async (profile, ctx) => ({ method: 'POST', path: `${commitmentOf(ctx, target).path}/payments`, body: paymentBody(`Recorded by ${profile}`) }),
+        check: (response, profile) => expect(response.body).toMatchObject({ createdBy: fx.users[profile].userId, notes: `Recorded by ${profile}`, invoiceId: null }),
+      })),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'DELETE /v1/projects/{projectId}/commitments/{commitmentId}/payments/{paymentId}',
+        variant: 'a spare payment (recorded again once deleted)',
+        row: `(reading) delete a payment issued — add a payment issued; not the contacts ${asContactOf(target)}`,
+        success: 204,
+        allowed: admins,
+        names: /add a payment issued/,
+        request: async (_profile, ctx) => ({ method: 'DELETE', path: (await sparePayment(ctx, target)).path }),
+      })),
+    ],
+  },
+  {
+    // After the invites' and invoices' groups: each period created here closes the open one.
     name: 'billing periods: create, close, delete',
     cases: [
       {

@@ -3,6 +3,7 @@ import type { LocalIdp } from '../../infra/local/auth';
 import { db } from '../../shared/db/service';
 import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
 import type { SovLineInput } from '../../shared/domain/sov';
 import { client, expectStatus, startTestApi, type Call, type TestApi } from './api-client';
 
@@ -392,4 +393,100 @@ export async function ssovInState(call: Call, fx: PermissionFixture, commitment:
     ssov = await read();
   }
   return ssov;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices, their attachments and payments, through the API as the project's admin
+
+export interface TestInvoice {
+  invoiceId: string;
+  /** /v1/projects/{projectId}/invoices/{invoiceId} */
+  path: string;
+  /** The invoice's line ids, in order. */
+  lineIds: string[];
+}
+
+/**
+ * The commitment's invoice for the open billing period, created by the admin on the contacts'
+ * behalf (a draft, nothing entered yet). The commitment needs SOV lines and no invoice in the period.
+ */
+export async function createInvoice(call: Call, fx: PermissionFixture, commitment: TestCommitment): Promise<TestInvoice> {
+  const response = await call(fx.users.admin.token, { method: 'POST', path: `${commitment.path}/invoices`, body: {} });
+  const { invoiceId, lines } = expectStatus(response, 201, `create the invoice of ${commitment.number}`).body;
+  return { invoiceId, path: `/v1/projects/${fx.projectId}/invoices/${invoiceId}`, lineIds: lines.map((l: { lineId: string }) => l.lineId) };
+}
+
+/** Whether the invoice (or any resource the admin may read) still exists. */
+export async function exists(call: Call, fx: PermissionFixture, path: string): Promise<boolean> {
+  const response = await call(fx.users.admin.token, { method: 'GET', path });
+  if (response.status === 404) return false;
+  expectStatus(response, 200, `GET ${path}`);
+  return true;
+}
+
+/** Brings the invoice to `status` as the admin (an invoice administrator may set any status), whatever earlier cases left it in. */
+export async function invoiceInStatus(call: Call, fx: PermissionFixture, invoice: TestInvoice, status: InvoiceStatus): Promise<void> {
+  const admin = fx.users.admin.token;
+  const current = expectStatus(await call(admin, { method: 'GET', path: invoice.path }), 200, `GET ${invoice.path}`).body.status;
+  if (current === status) return;
+  expectStatus(await call(admin, { method: 'POST', path: `${invoice.path}/status`, body: { status } }), 200, `set ${invoice.path} ${status}`);
+}
+
+export interface TestAttachment {
+  attachmentId: string;
+  /** /v1/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId} */
+  path: string;
+}
+
+/**
+ * An attachment of an editable invoice, started by the admin: left pending, or with its bytes
+ * PUT to the presigned URL (`upload`), and then confirmed (`confirm`).
+ */
+export async function createAttachment(
+  call: Call,
+  fx: PermissionFixture,
+  invoice: TestInvoice,
+  options: { upload?: boolean; confirm?: boolean } = {},
+): Promise<TestAttachment> {
+  const admin = fx.users.admin.token;
+  const bytes = Buffer.from(`%PDF-1.4\n% delivery docket\n${'x'.repeat(100)}\n%%EOF\n`);
+  const started = await call(admin, {
+    method: 'POST',
+    path: `${invoice.path}/attachments`,
+    body: { filename: `delivery-docket-${freshNumber('D')}.pdf`, contentType: 'application/pdf', sizeBytes: bytes.length },
+  });
+  const { attachment, upload } = expectStatus(started, 201, `start an attachment of ${invoice.path}`).body;
+  const created = { attachmentId: attachment.attachmentId as string, path: `${invoice.path}/attachments/${attachment.attachmentId}` };
+  if (options.upload || options.confirm) {
+    const put = await fetch(upload.url, { method: 'PUT', body: bytes, headers: upload.headers });
+    if (put.status !== 200) throw new Error(`upload of ${created.path}: ${put.status} ${await put.text()}`);
+  }
+  if (options.confirm) expectStatus(await call(admin, { method: 'POST', path: `${created.path}/confirm` }), 200, `confirm ${created.path}`);
+  return created;
+}
+
+/** Enables the commitment's payments-issued tab, as the admin. */
+export async function enablePayments(call: Call, fx: PermissionFixture, commitment: TestCommitment): Promise<void> {
+  const etag = await etagOf(call, fx, commitment.path);
+  expectStatus(
+    await call(fx.users.admin.token, { method: 'PATCH', path: commitment.path, body: { paymentsIssuedEnabled: true }, headers: { 'if-match': etag } }),
+    200,
+    `enable the payments issued of ${commitment.number}`,
+  );
+}
+
+/** The body of a payment issued: an electronic one of 100.00, numbered afresh. */
+export const paymentBody = (notes?: string) => ({
+  paymentNumber: freshNumber('PMT'),
+  method: 'electronic',
+  amountCents: 10_000,
+  paidOn: '2025-03-31',
+  ...(notes ? { notes } : {}),
+});
+
+/** A payment issued on the commitment (its tab enabled), recorded by the admin; answers its path. */
+export async function createPayment(call: Call, fx: PermissionFixture, commitment: TestCommitment): Promise<{ paymentId: string; path: string }> {
+  const response = await call(fx.users.admin.token, { method: 'POST', path: `${commitment.path}/payments`, body: paymentBody() });
+  const { paymentId } = expectStatus(response, 201, `record a payment on ${commitment.number}`).body;
+  return { paymentId, path: `${commitment.path}/payments/${paymentId}` };
 }
