@@ -1,5 +1,6 @@
+import { backup } from './backup';
 import { http } from './http';
 import { invites } from './invites';
 import { invoices } from './invoices';
 
-export const benchmarks = { http, invites, invoices };
+export const benchmarks = { backup, http, invites, invoices };

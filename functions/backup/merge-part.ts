@@ -18,10 +18,10 @@ const MISSING_SOURCE = 'the file was not found in storage';
 
 export const handler = async (event: unknown): Promise<MergedPart> => {
   const part = parseEvent(partSchema, event);
-  const { pdf, pages, warnings } = await mergeDocuments(fetchSources(part.sources));
+  const { pdf, pages, warnings, sources } = await mergeDocuments(fetchSources(part.sources));
   await putPdf(part.partKey, pdf);
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
-  return { partKey: part.partKey, title: part.title, pages, warnings };
+  return { partKey: part.partKey, title: part.title, pages, warnings, sources };
 };
 
 /** Fetches each source only when the merge reaches it, so one source's bytes are held at a time. */

@@ -18,12 +18,17 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInput';
 }
 
-/** What `MergePart` returns and `Combine` receives, one per part: small, never PDF bytes. */
+/**
+ * What `MergePart` returns and `Combine` receives, one per part: small, never PDF bytes. The
+ * pages of each source (a left-out file's placeholder page included) let Combine number the
+ * cover's contents and place the bookmarks without reading the sources again.
+ */
 export const mergedPartSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
   pages: z.number().int().nonnegative(),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
+  sources: z.array(z.object({ title: z.string(), pages: z.number().int().nonnegative(), leftOut: z.string().optional() })),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
 

@@ -11,6 +11,7 @@ import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
 import { Invite } from './entities/invite';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, PaymentNumber } from './entities/invoice';
+import { BackupJob } from './entities/backup-job';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -34,6 +35,7 @@ export const entities = {
   InvoiceAttachment,
   Payment,
   PaymentNumber,
+  BackupJob,
 };
 
 export interface TableDefinition {

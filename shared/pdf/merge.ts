@@ -1,5 +1,9 @@
-import { EncryptedPDFError, PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
+import { degrees, drawImage, EncryptedPDFError, PDFDocument, StandardFonts, type PDFPage } from 'pdf-lib';
 import { logger } from '../logger';
+import { drawCover, layoutCover, type CoverContent, type CoverFonts } from './cover';
+import { setOutline, type OutlineItem } from './outline';
+import { embedPngDirect } from './png';
+import { printable, wrap } from './text';
 
 /** Why a file was left out of a merged PDF; the same words are printed on its placeholder page. */
 export interface MergeWarning {
@@ -22,13 +26,28 @@ export interface UnavailableSource {
 
 export type MergeSource = SourceDocument | UnavailableSource;
 
+/** The pages one source occupies in a merged PDF: its own, or its placeholder's when left out (`leftOut` says why). */
+export interface SourceSummary {
+  title: string;
+  pages: number;
+  leftOut?: string;
+}
+
 export interface MergeResult {
   pdf: Uint8Array;
   pages: number;
   warnings: MergeWarning[];
+  sources: SourceSummary[];
 }
 
 type SourceType = 'pdf' | 'png' | 'jpeg';
+
+interface Placement {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 const typeLabels: Record<SourceType, string> = { pdf: 'PDF', png: 'PNG image', jpeg: 'JPEG image' };
 
@@ -55,7 +74,8 @@ const encryptedMessage = new EncryptedPDFError().message;
  */
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
-  private fonts?: { regular: PDFFont; bold: PDFFont; encodable: Set<number> };
+  readonly sources: SourceSummary[] = [];
+  private fonts?: CoverFonts;
 
   private constructor(private readonly output: PDFDocument) {}
 
@@ -63,12 +83,43 @@ export class PdfMerger {
     return new PdfMerger(await PDFDocument.create());
   }
 
+  get pageCount(): number {
+    return this.output.getPageCount();
+  }
+
   /** Appends a source; one that cannot be merged becomes a warning and a placeholder page. */
-  async add(source: MergeSource): Promise<void> {
+  async add(source: MergeSource): Promise<SourceSummary> {
+    const before = this.pageCount;
     const reason = 'unavailable' in source ? source.unavailable : await this.tryAppend(source);
-    if (reason === undefined) return;
-    this.warnings.push({ title: source.title, reason });
-    await this.addPlaceholder(source.title, reason);
+    if (reason !== undefined) {
+      this.warnings.push({ title: source.title, reason });
+      await this.addPlaceholder(source.title, reason);
+    }
+    const summary: SourceSummary = { title: source.title, pages: this.pageCount - before, ...(reason !== undefined && { leftOut: reason }) };
+    this.sources.push(summary);
+    return summary;
+  }
+
+  /**
+   * Appends the cover pages of a backup whose parts will follow them, in this order, and
+   * returns how many pages the cover took. Must come first.
+   */
+  async addCover(cover: CoverContent, parts: Array<{ title: string; pages: number }>): Promise<number> {
+    if (this.pageCount !== 0) throw new Error('The cover must be the first pages of the document');
+    this.fonts ??= await this.embedFonts();
+    const layout = layoutCover(this.fonts, cover, parts.map((part) => part.title));
+    let next = layout.pages.length + 1;
+    const firstPages = parts.map(({ pages }) => {
+      const first = next;
+      next += pages;
+      return first;
+    });
+    drawCover(this.output, this.fonts, layout, firstPages);
+    return layout.pages.length;
+  }
+
+  setOutline(items: OutlineItem[]): void {
+    setOutline(this.output, items);
   }
 
   /**
@@ -106,21 +157,35 @@ export class PdfMerger {
 
   /** One page per image: A4, turned to landscape for wide images, the image fitted inside the margins. */
   private async appendImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<void> {
+    const image = await this.embedImage(bytes, type);
+    const landscape = image.width > image.height;
+    const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
+    const scale = Math.min((width - 2 * MARGIN) / image.width, (height - 2 * MARGIN) / image.height);
+    const fitted = { width: image.width * scale, height: image.height * scale };
+    const page = this.output.addPage([width, height]);
+    image.draw(page, { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted });
+  }
+
+  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
+    const direct = type === 'png' ? embedPngDirect(this.output, bytes) : undefined;
+    if (direct) {
+      return {
+        ...direct,
+        draw: (page, at) => page.pushOperators(...drawImage(page.node.newXObject('Image', direct.ref), { ...at, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0) })),
+      };
+    }
     // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
     // Buffer, a subarray): give it bytes of their own.
     const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(new Uint8Array(bytes));
-    const landscape = image.width > image.height;
-    const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
-    const fitted = image.scaleToFit(width - 2 * MARGIN, height - 2 * MARGIN);
-    const page = this.output.addPage([width, height]);
-    page.drawImage(image, { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted });
+    return { width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
-  /** Embedded only once a placeholder is needed, so clean merges carry no extra fonts. */
-  private async embedFonts() {
+  /** Embedded only once a placeholder or cover is needed, so clean merges carry no extra fonts. */
+  private async embedFonts(): Promise<CoverFonts> {
     const regular = await this.output.embedFont(StandardFonts.Helvetica);
     const bold = await this.output.embedFont(StandardFonts.HelveticaBold);
-    return { regular, bold, encodable: new Set(regular.getCharacterSet()) };
+    const boldSet = new Set(bold.getCharacterSet());
+    return { regular, bold, encodable: new Set(regular.getCharacterSet().filter((code) => boldSet.has(code))) };
   }
 
   private async addPlaceholder(title: string, reason: string): Promise<void> {
@@ -150,7 +215,51 @@ export class PdfMerger {
 export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>): Promise<MergeResult> {
   const merger = await PdfMerger.create();
   for await (const source of sources) await merger.add(source);
-  return { ...(await merger.save()), warnings: merger.warnings };
+  return { ...(await merger.save()), warnings: merger.warnings, sources: merger.sources };
+}
+
+/** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */
+export interface CombinedPart {
+  title: string;
+  pages: number;
+  sources: SourceSummary[];
+}
+
+/**
+ * Builds a backup: the cover (with each part's first page), then every part's pages, then an
+ * outline with a bookmark per part and, under it, one per source. Parts are loaded one at a
+ * time, in order, and the outline comes from their summaries, so memory holds the output and
+ * one part, never the sources again.
+ */
+export async function combineParts(
+  cover: CoverContent,
+  parts: CombinedPart[],
+  load: (index: number) => Promise<Uint8Array>,
+): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
+  const merger = await PdfMerger.create();
+  const coverPages = await merger.addCover(cover, parts);
+  const outline: OutlineItem[] = [];
+  for (const [index, part] of parts.entries()) {
+    const start = merger.pageCount;
+    const pages = await merger.appendPdf(await load(index));
+    // The cover already printed page numbers from the summaries: they must be the truth.
+    if (pages !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages} pages; its summary says ${part.pages}`);
+    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
+  }
+  merger.setOutline(outline);
+  return { ...(await merger.save()), coverPages };
+}
+
+/** A bookmark per source at its first page (a left-out file's at its placeholder). */
+function sourceBookmarks(part: CombinedPart, start: number): OutlineItem[] {
+  const covered = part.sources.reduce((sum, source) => sum + source.pages, 0);
+  if (covered !== part.pages) throw new Error(`The sources of part "${part.title}" cover ${covered} pages; the part has ${part.pages}`);
+  let pageIndex = start;
+  return part.sources.flatMap((source) => {
+    const item = { title: source.leftOut ? `${source.title} (left out)` : source.title, pageIndex };
+    pageIndex += source.pages;
+    return source.pages > 0 ? [item] : [];
+  });
 }
 
 /** The type the bytes say they are: a declared content type is often wrong or generic. */
@@ -169,33 +278,4 @@ function declaredType(contentType: string | undefined): SourceType | undefined {
   if (/png/i.test(contentType)) return 'png';
   if (/jpe?g/i.test(contentType)) return 'jpeg';
   return undefined;
-}
-
-/** Standard fonts only encode WinAnsi: anything else (e.g. CJK in a file name) would throw, so it becomes '?'. */
-function printable(text: string, encodable: Set<number>): string {
-  return [...text.replace(/\s+/g, ' ')].map((char) => (encodable.has(char.codePointAt(0) ?? -1) ? char : '?')).join('');
-}
-
-/** Word-wraps to `maxWidth`; a word wider than a line (a long file name) is broken where it overflows. */
-function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const fits = (line: string) => font.widthOfTextAtSize(line, size) <= maxWidth;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (fits(candidate)) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = word;
-    while (!fits(line)) {
-      let cut = line.length - 1;
-      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
-      lines.push(line.slice(0, cut));
-      line = line.slice(cut);
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }

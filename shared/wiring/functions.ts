@@ -136,6 +136,39 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put'],
     timeoutSeconds: 300,
   },
+  backups: {
+    entry: 'functions/http/backups.ts',
+    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download',
+    grants: ['table:read', 'table:write', 'bucket:read', 'backup:start'],
+  },
+  backupPrepare: {
+    entry: 'functions/backup/prepare.ts',
+    description: 'Backup workflow: the job starts running; its invoices in backup order, one part each, and the cover',
+    grants: ['table:read', 'table:write'],
+    timeoutSeconds: 60,
+  },
+  backupPreparePart: {
+    entry: 'functions/backup/prepare-part.ts',
+    description: 'Backup workflow: one invoice’s part — its PDF (e-signed, or rendered and stored) and its uploaded attachments',
+    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    memoryMb: 1024,
+    timeoutSeconds: 60,
+  },
+  backupProgress: {
+    entry: 'functions/backup/record-progress.ts',
+    description: 'Backup workflow: counts a merged part in the job’s progress, once',
+    grants: ['table:read', 'table:write'],
+  },
+  backupFinalize: {
+    entry: 'functions/backup/finalize.ts',
+    description: 'Backup workflow: the job succeeds (pages, size, warnings); emails the requester a link',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  backupFailed: {
+    entry: 'functions/backup/mark-failed.ts',
+    description: 'Backup workflow: every Catch ends here; the job fails with the reason',
+    grants: ['table:read', 'table:write'],
+  },
   backupMergePart: {
     entry: 'functions/backup/merge-part.ts',
     description: 'Backup workflow: merges one part (a list of S3 documents) into one PDF in S3',

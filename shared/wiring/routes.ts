@@ -12,6 +12,7 @@ import { invoiceRoutes } from '../api/invoices';
 import { invoiceWorkflowRoutes } from '../api/invoice-workflow';
 import { invoiceFileRoutes } from '../api/invoice-files';
 import { paymentRoutes } from '../api/payments';
+import { backupRoutes } from '../api/backups';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -33,6 +34,7 @@ export const routes = [
   ...invoiceWorkflowRoutes,
   ...invoiceFileRoutes,
   ...paymentRoutes,
+  ...backupRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

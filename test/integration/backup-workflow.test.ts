@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -11,32 +12,57 @@ import {
   type LocalStepFunctions,
 } from '../../infra/local/step-functions';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { db } from '../../shared/db/service';
+import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import { startRecordingBus } from '../support/event-recorder';
 import { describePages, encryptedPdf, labelledPdf, truncatedPdf } from '../support/pdf-fixtures';
+import { pageTexts, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
 
-/** Two parts, five sources: one encrypted, one corrupt and one that was never uploaded. */
-function backupRequest(jobId: string) {
-  return {
-    outputKey: `backups/${jobId}.pdf`,
-    parts: [
-      {
-        partKey: `backups/${jobId}/parts/0001.pdf`,
-        title: 'Invoice 1',
-        sources: [
-          { key: 'uploads/invoice-1.pdf', title: 'Invoice 1.pdf' },
-          { key: 'uploads/locked.pdf', title: 'Locked statement.pdf' },
-        ],
-      },
-      {
-        partKey: `backups/${jobId}/parts/0002.pdf`,
-        title: 'Invoice 2',
-        sources: [
-          { key: 'uploads/invoice-2.pdf', title: 'Invoice 2.pdf' },
-          { key: 'uploads/broken.pdf', title: 'Broken upload.pdf' },
-          { key: 'uploads/never-uploaded.pdf', title: 'Never uploaded.pdf' },
-        ],
-      },
+/**
+ * The backup workflow (shared/wiring/backup.asl.json) run locally, from a job's { projectId, jobId }:
+ * two invoices whose e-signed PDFs are in S3 (so nothing is rendered), five sources, three of
+ * them left out (encrypted, corrupt, never uploaded). The HTTP side is test/integration/backups.test.ts.
+ */
+
+const run = randomUUID().slice(0, 8);
+const projectId = `project-${run}`;
+const createdAt = new Date().toISOString();
+let stopBus: () => Promise<void>;
+
+/** Invoice 1 (commitment SC-2) and invoice 2 (SC-10): SC-2 comes first, by number. */
+const invoices = [
+  { invoiceId: `invoice-1-${run}`, commitmentId: `c-2-${run}`, commitmentNumber: 'SC-2', signed: 'uploads/invoice-1.pdf', attachments: [['uploads/locked.pdf', 'Locked statement.pdf']] },
+  {
+    invoiceId: `invoice-2-${run}`,
+    commitmentId: `c-10-${run}`,
+    commitmentNumber: 'SC-10',
+    signed: 'uploads/invoice-2.pdf',
+    attachments: [
+      ['uploads/broken.pdf', 'Broken upload.pdf'],
+      ['uploads/never-uploaded.pdf', 'Never uploaded.pdf'],
     ],
-  };
+  },
+] as const;
+
+async function seedJob(jobId: string): Promise<{ projectId: string; jobId: string; outputKey: string }> {
+  const outputKey = `backups/${jobId}/backup.pdf`;
+  await db()
+    .BackupJob.create({
+      projectId,
+      jobId,
+      status: 'queued',
+      // Requested in the other order: the workflow orders them.
+      invoiceIds: invoices.map((i) => i.invoiceId).reverse(),
+      requestedBy: `user-${run}`,
+      progress: { done: 0, total: invoices.length },
+      fileName: 'backup.pdf',
+      outputKey,
+      createdAt,
+      updatedAt: createdAt,
+      version: 1,
+    })
+    .go();
+  return { projectId, jobId, outputKey };
 }
 
 const expectedWarnings = [
@@ -45,7 +71,7 @@ const expectedWarnings = [
   { title: 'Never uploaded.pdf', reason: 'the file was not found in storage' },
 ];
 
-/** Part 1: 2 pages + a placeholder; part 2: 3 pages + 2 placeholders. */
+/** After the cover: part 1, 2 pages + a placeholder; part 2, 3 pages + 2 placeholders. */
 const expectedPages = [
   'Invoice 1 page 1',
   'Invoice 1 page 2',
@@ -62,7 +88,16 @@ async function readPdf(key: string) {
   return { contentType: object.ContentType, bytes: await object.Body!.transformToByteArray() };
 }
 
+/** The text of each page after the cover. */
+async function bodyPages(key: string) {
+  const pages = (await describePages((await readPdf(key)).bytes)).map((page) => page.text);
+  return pages.slice(pages.length - expectedPages.length);
+}
+
 beforeAll(async () => {
+  // Finalize emails the requester: the email event goes to a recording bus.
+  const recording = await startRecordingBus();
+  stopBus = () => recording.bus.stop();
   const uploads: Record<string, Uint8Array> = {
     'uploads/invoice-1.pdf': await labelledPdf('Invoice 1', 2),
     'uploads/locked.pdf': await encryptedPdf(),
@@ -72,12 +107,89 @@ beforeAll(async () => {
   for (const [key, body] of Object.entries(uploads)) {
     await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key, Body: body, ContentType: 'application/pdf' }));
   }
+  const { Project, Commitment, Invoice, InvoiceAttachment, User } = db();
+  await User.create({ userId: `user-${run}`, email: `requester-${run}@example.test`, name: 'Requester', companyId: `company-${run}`, createdAt }).go();
+  await Project.create({ ...defaultProjectSettings('en-US'), projectId, companyId: `company-${run}`, name: 'Harbour Tower', number: 'HT-1', timeZone: 'UTC', createdBy: `user-${run}`, createdAt }).go();
+  for (const invoice of invoices) {
+    await Commitment.create({
+      projectId,
+      commitmentId: invoice.commitmentId,
+      type: 'subcontract',
+      number: invoice.commitmentNumber,
+      title: 'Electrical services',
+      vendorId: `vendor-${run}`,
+      vendorName: 'Harbour Electrical',
+      status: 'approved',
+      accountingMethod: 'amount',
+      retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
+      private: false,
+      privateUserIds: [],
+      invoiceContactIds: [],
+      ssovEnabled: false,
+      paymentsIssuedEnabled: false,
+      lineCount: 0,
+      originalContractSumCents: 0,
+      approvedChangeOrdersCents: 0,
+      searchText: invoice.commitmentNumber,
+      version: 1,
+      createdBy: `user-${run}`,
+      createdAt,
+      updatedAt: createdAt,
+    }).go();
+    await Invoice.create({
+      projectId,
+      invoiceId: invoice.invoiceId,
+      commitmentId: invoice.commitmentId,
+      billingPeriodId: `period-${run}`,
+      number: '1',
+      position: 1,
+      kind: 'progress',
+      status: 'approved',
+      paymentStatus: 'unpaid',
+      paidCents: 0,
+      entries: [],
+      figures: {},
+      sovLines: [],
+      contract: {},
+      // The e-signed PDF is what the backup takes: nothing is rendered.
+      signedPdfKey: invoice.signed,
+      createdBy: `user-${run}`,
+      createdAt,
+      updatedAt: createdAt,
+      version: 1,
+    }).go();
+    for (const [index, [key, filename]] of invoice.attachments.entries()) {
+      await InvoiceAttachment.create({
+        projectId,
+        invoiceId: invoice.invoiceId,
+        attachmentId: `a-${index}`,
+        key,
+        filename,
+        contentType: 'application/pdf',
+        sizeBytes: 1,
+        status: 'uploaded',
+        uploadedAt: `2026-01-0${index + 1}T00:00:00.000Z`,
+        createdBy: `user-${run}`,
+        createdAt,
+      }).go();
+    }
+  }
 });
+
+afterAll(() => stopBus?.());
 
 describe('the backup workflow, run locally from shared/wiring/backup.asl.json', () => {
   it('maps each Task state, inside the Map too, to the function its Resource placeholder names', () => {
     const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8'));
-    expect(taskFunctions(definition)).toEqual({ MergePart: 'backupMergePart', Combine: 'backupCombine' });
+    expect(taskFunctions(definition)).toEqual({
+      Prepare: 'backupPrepare',
+      PreparePart: 'backupPreparePart',
+      MergePart: 'backupMergePart',
+      RecordProgress: 'backupProgress',
+      Combine: 'backupCombine',
+      Finalize: 'backupFinalize',
+      MarkFailed: 'backupFailed',
+    });
   });
 
   it('refuses a Task whose Resource names no declared function, even inside a Parallel branch', () => {
@@ -93,20 +205,61 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     expect(() => taskFunctions(definition)).toThrow(/Task state "Render" has Resource "\$\{renderFunctionArn\}", which names no function/);
   });
 
-  it('merges each part from S3, combines the parts in order into the output object and reports what was left out', async () => {
-    const request = backupRequest('job-direct');
+  it('merges each invoice’s part from S3, combines the parts in order after the cover, reports what was left out and finishes the job', async () => {
+    const job = await seedJob(`job-direct-${run}`);
 
-    const result = await runLocalWorkflow(request);
+    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toEqual({
       status: 'SUCCEEDED',
-      output: { outputKey: request.outputKey, pages: 8, bytes: expect.any(Number), warnings: expectedWarnings },
+      output: { projectId, jobId: job.jobId, status: 'succeeded', outputKey: job.outputKey, pages: expect.any(Number), bytes: expect.any(Number), warnings: expectedWarnings },
     });
-    const output = await readPdf(request.outputKey);
+    const output = await readPdf(job.outputKey);
     expect(output.contentType).toBe('application/pdf');
     expect(result).toMatchObject({ output: { bytes: output.bytes.byteLength } });
-    expect((await describePages(output.bytes)).map((page) => page.text)).toEqual(expectedPages);
-    expect(await describePages((await readPdf(request.parts[1]!.partKey)).bytes)).toHaveLength(5);
+    expect(await bodyPages(job.outputKey)).toEqual(expectedPages);
+    expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0002.pdf`)).bytes)).toHaveLength(5);
+    const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
+    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, bytes: output.bytes.byteLength });
+  });
+
+  it('starts the PDF with a cover listing the invoices at their page numbers, and bookmarks each invoice and each of its files', async () => {
+    const job = await seedJob(`job-cover-${run}`);
+
+    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + expectedPages.length } });
+    const { bytes } = await readPdf(job.outputKey);
+    expect(qpdfCheck(bytes)).toContain('No syntax or stream encoding errors');
+    const texts = pageTexts(bytes);
+    expect(texts).toHaveLength(1 + expectedPages.length);
+    // The cover: title, project, then the contents — SC-2 before SC-10, each at its first page.
+    expect(texts[0]).toMatch(/^\s*Subcontractor invoice backup\s*\n\s*Harbour Tower \(HT-1\)/);
+    expect(texts[0]).toMatch(/Contents\s*\n\s*SC-2 Electrical services — Invoice 1 \(1\)\s+2\s*\n\s*SC-10 Electrical services — Invoice 1 \(1\)\s+5\s*\n/);
+    expect([texts[1], texts[4]].map((text) => text?.trim())).toEqual(['Invoice 1 page 1', 'Invoice 2 page 1']);
+
+    const outline = await readOutline(bytes);
+    const bookmarks = outline.items.map((item) => [item.title, item.pageIndex + 1, item.children.map((child) => [child.title, child.pageIndex + 1])]);
+    expect(bookmarks).toEqual([
+      [
+        'SC-2 Electrical services — Invoice 1 (1)',
+        2,
+        [
+          [expect.stringMatching(/\.pdf$/), 2],
+          ['Locked statement.pdf (left out)', 4],
+        ],
+      ],
+      [
+        'SC-10 Electrical services — Invoice 1 (1)',
+        5,
+        [
+          [expect.stringMatching(/\.pdf$/), 5],
+          ['Broken upload.pdf (left out)', 8],
+          ['Never uploaded.pdf (left out)', 9],
+        ],
+      ],
+    ]);
+    expect(qpdfOutline(bytes).map((item) => [item.title, item.page])).toEqual(bookmarks.map(([title, page]) => [title, page]));
   });
 });
 
@@ -133,35 +286,47 @@ describe('the local Step Functions server, driven by the SDK client the product 
   }
 
   it('starts an execution at once, runs it in the background and describes its output when it succeeds', async () => {
-    const request = backupRequest('job-sdk');
+    const name = `job-sdk-${run}`;
+    const job = await seedJob(name);
+    const input = { projectId: job.projectId, jobId: job.jobId };
 
     // Like AWS: starting the same name with the same input while it runs is the same execution.
-    const [first, again] = await Promise.all([start('job-sdk', request), start('job-sdk', request)]);
+    const [first, again] = await Promise.all([start(name, input), start(name, input)]);
     expect(again).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
     const execution = await waitForEnd(first.executionArn!);
 
-    expect(execution).toMatchObject({ status: 'SUCCEEDED', name: 'job-sdk', stateMachineArn: stepFunctions.stateMachineArn, input: JSON.stringify(request) });
-    expect(JSON.parse(execution.output!)).toEqual({ outputKey: request.outputKey, pages: 8, bytes: expect.any(Number), warnings: expectedWarnings });
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', name, stateMachineArn: stepFunctions.stateMachineArn, input: JSON.stringify(input) });
+    expect(JSON.parse(execution.output!)).toMatchObject({ outputKey: job.outputKey, pages: expect.any(Number), bytes: expect.any(Number), warnings: expectedWarnings });
     expect(execution.stopDate!.getTime()).toBeGreaterThanOrEqual(execution.startDate!.getTime());
-    expect((await describePages((await readPdf(request.outputKey)).bytes)).map((page) => page.text)).toEqual(expectedPages);
+    expect(await bodyPages(job.outputKey)).toEqual(expectedPages);
     // Once it has ended, the name is taken.
-    await expect(start('job-sdk', request)).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(start(name, input)).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 
-  it.each([
-    { when: 'Combine refuses a backup without parts', input: { outputKey: 'backups/empty.pdf', parts: [] }, cause: /Invalid input:[\s\S]*parts/ },
-    {
-      when: 'MergePart refuses a part without sources',
-      input: { outputKey: 'backups/no-sources.pdf', parts: [{ partKey: 'backups/no-sources/parts/0001.pdf', title: 'Invoice 3' }] },
-      cause: /Invalid input:[\s\S]*sources/,
-    },
-  ])('fails through the BackupFailed state when $when', async ({ input, cause }) => {
-    const { executionArn } = await start(`failing-${input.outputKey.replace(/\W/g, '-')}`, input);
+  it('fails through MarkFailed and the BackupFailed state, with the job failed and the reason', async () => {
+    const job = await seedJob(`job-gone-${run}`);
+    await db().Invoice.delete({ projectId, invoiceId: invoices[0].invoiceId }).go();
+    try {
+      const { executionArn } = await start(job.jobId, { projectId, jobId: job.jobId });
+
+      const execution = await waitForEnd(executionArn!);
+
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'BackupFailed', cause: expect.stringContaining(invoices[0].invoiceId) });
+      expect(execution.output).toBeUndefined();
+      const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
+      expect(data).toMatchObject({ status: 'failed', error: expect.stringContaining('deleted after the backup was requested') });
+    } finally {
+      const { data } = await db().Invoice.get({ projectId, invoiceId: invoices[1].invoiceId }).go();
+      await db().Invoice.put({ ...data!, invoiceId: invoices[0].invoiceId, commitmentId: invoices[0].commitmentId, signedPdfKey: invoices[0].signed }).go();
+    }
+  });
+
+  it('fails an execution for a job that does not exist', async () => {
+    const { executionArn } = await start(`no-job-${run}`, { projectId, jobId: 'no-such-job' });
 
     const execution = await waitForEnd(executionArn!);
 
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'BackupFailed', cause: expect.stringMatching(cause) });
-    expect(execution.output).toBeUndefined();
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'BackupFailed', cause: expect.stringMatching(/no-such-job[\s\S]*does not exist/) });
   });
 
   it('answers unknown executions and operations with the errors of the JSON protocol', async () => {

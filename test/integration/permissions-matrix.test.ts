@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEventBus } from '../../infra/local/event-bus';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
 import { startRecordingBus } from '../support/event-recorder';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
@@ -44,15 +45,21 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let bus: LocalEventBus;
+let stepFunctions: LocalStepFunctions;
 
 beforeAll(async () => {
   // Periods and invites publish events: a local bus takes them (and delivers them nowhere).
   ({ bus } = await startRecordingBus());
+  // Backup requests start the backup workflow: the local Step Functions server runs it.
+  stepFunctions = await startLocalStepFunctions();
+  process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+  process.env.BACKUP_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
   ({ api, fx, call } = await startFixtureApi());
 });
 
 afterAll(async () => {
   await api?.stop();
+  await stepFunctions?.stop();
   await bus?.stop();
 });
 
@@ -115,6 +122,8 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
   /** A payment per target's commitment, to read; and one per target for a case to delete. */
   payments?: Partial<Record<Target, { paymentId: string; path: string }>>;
   sparePayments?: Partial<Record<Target, { paymentId: string; path: string }>>;
+  /** A backup job the admin requested of the targets' invoices: /v1/projects/{projectId}/invoice-backups/{jobId}. */
+  backupJob?: string;
 }
 
 interface RouteCase {
@@ -1104,6 +1113,43 @@ const groups: Group[] = [
         names: /add a payment issued/,
         request: async (_profile, ctx) => ({ method: 'DELETE', path: (await sparePayment(ctx, target)).path }),
       })),
+    ],
+  },
+  {
+    name: 'invoice backups',
+    setup: async () => {
+      const ctx = await targetsContext({ invoice: true });
+      const invoiceIds = invoiceTargets.map((target) => invoiceOf(ctx, target).invoiceId);
+      const requested = await call(fx.users.admin.token, { method: 'POST', path: `${project()}/invoice-backups`, body: { invoiceIds } });
+      ctx.backupJob = expectStatus(requested, 202, 'request a backup').body.location;
+      return ctx;
+    },
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/invoice-backups',
+        variant: 'every target’s invoice, private ones included',
+        row: 'compile invoice backups',
+        target: 'project',
+        success: 202,
+        allowed: admins,
+        names: /compile invoice backups/,
+        request: async (_profile, ctx) => ({
+          method: 'POST',
+          path: `${project()}/invoice-backups`,
+          body: { invoiceIds: invoiceTargets.map((target) => invoiceOf(ctx, target).invoiceId) },
+        }),
+        check: (response) => expect(response.body).toMatchObject({ jobId: expect.any(String), status: 'queued' }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/invoice-backups/{jobId}',
+        row: '(reading) compile invoice backups — the job and its download',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /compile invoice backups/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.backupJob! }),
+        check: (response) => expect(response.body.progress.total).toBe(invoiceTargets.length),
+      },
     ],
   },
   {

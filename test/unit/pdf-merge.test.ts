@@ -1,7 +1,8 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { mergeDocuments } from '../../shared/pdf/merge';
+import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 import { describePages, encryptedPdf, fontCount, labelledPdf, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
+import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
 
 const A4 = { width: 595.28, height: 841.89 };
 
@@ -22,6 +23,14 @@ describe('mergeDocuments', () => {
     ]);
     const pages = await describePages(result.pdf);
     expect(result.pages).toBe(2 + 1 + 3 + 1 + 1 + 1);
+    expect(result.sources).toEqual([
+      { title: 'Invoice 7.pdf', pages: 2 },
+      { title: 'Locked statement.pdf', pages: 1, leftOut: result.warnings[0]?.reason },
+      { title: 'Timesheets.pdf', pages: 3 },
+      { title: 'Site photo.png', pages: 1 },
+      { title: 'Delivery docket.jpg', pages: 1 },
+      { title: 'Broken upload.pdf', pages: 1, leftOut: result.warnings[1]?.reason },
+    ]);
     expect(pages.map((page) => (page.images ? `${page.images} image` : page.text))).toEqual([
       'Invoice page 1',
       'Invoice page 2',
@@ -88,5 +97,127 @@ describe('mergeDocuments', () => {
 
     expect(result).toMatchObject({ pages: 5, warnings: [] });
     expect(await fontCount(result.pdf)).toBe(2);
+  });
+});
+
+/** A merged part as MergePart makes it, kept in memory. */
+async function part(title: string, sources: MergeSource[]) {
+  const merged = await mergeDocuments(sources);
+  return { title, pages: merged.pages, sources: merged.sources, pdf: merged.pdf };
+}
+
+async function combine(parts: Array<Awaited<ReturnType<typeof part>>>, cover = { title: 'Subcontractor invoice backup', lines: ['Tower One (P-100)', '3 March 2026, 14:05'] }) {
+  const loaded: number[] = [];
+  const result = await combineParts(cover, parts, async (index) => {
+    loaded.push(index);
+    return parts[index]!.pdf;
+  });
+  return { ...result, loaded };
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The page number the cover's contents give a title (pdftotext -layout keeps an entry on one line). */
+function listedPage(coverText: string, title: string, wholeLine = true): number | undefined {
+  const match = new RegExp(`${wholeLine ? '^\\s*' : ''}${escape(title)}\\s+(\\d+)\\s*$`, 'm').exec(coverText);
+  return match ? Number(match[1]) : undefined;
+}
+
+describe('combineParts', () => {
+  it('starts with a cover listing each part at its first page, then the parts, with bookmarks per part and per source', async () => {
+    const parts = [
+      await part('SC-001 Electrical services — Invoice 1 (PC-1)', [
+        { title: 'Invoice PC-1.pdf', bytes: await labelledPdf('Electrical PC-1', 2) },
+        { title: 'Locked statement.pdf', bytes: await encryptedPdf() },
+        { title: 'Site photo.jpg', bytes: TINY_JPEG },
+      ]),
+      await part('SC-001 Electrical services — Invoice 2 (PC-2)', [{ title: 'Invoice PC-2.pdf', bytes: await labelledPdf('Electrical PC-2', 3) }]),
+      await part('SC-002 Plumbing — Invoice 1 (PC-1)', [
+        { title: 'Invoice PC-1.pdf', bytes: await labelledPdf('Plumbing PC-1', 1) },
+        { title: 'Timesheets.pdf', bytes: await labelledPdf('Timesheets', 2) },
+      ]),
+    ];
+
+    const result = await combine(parts);
+
+    expect(result.loaded).toEqual([0, 1, 2]);
+    expect(result.coverPages).toBe(1);
+    expect(result.pages).toBe(1 + 4 + 3 + 3);
+    expect(pdfPageCount(result.pdf)).toBe(result.pages);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors');
+    const texts = pageTexts(result.pdf);
+    const cover = texts[0]!;
+    expect(cover).toMatch(/^\s*Subcontractor invoice backup\s*\n\s*Tower One \(P-100\)\s*\n\s*3 March 2026, 14:05/);
+    expect(parts.map((p) => listedPage(cover, p.title))).toEqual([2, 6, 9]);
+    // Each listed page is where the part's first page really is.
+    expect([texts[1], texts[5], texts[8]].map((text) => text?.trim())).toEqual(['Electrical PC-1 page 1', 'Electrical PC-2 page 1', 'Plumbing PC-1 page 1']);
+    expect(texts[3]).toContain('"Locked statement.pdf" was left out');
+
+    const outline = await readOutline(result.pdf);
+    const bookmarks = outline.items.map(({ title, pageIndex, children }) => ({ title, pageIndex, children: children.map((c) => [c.title, c.pageIndex]) }));
+    expect(bookmarks).toEqual([
+      {
+        title: parts[0]!.title,
+        pageIndex: 1,
+        children: [
+          ['Invoice PC-1.pdf', 1],
+          ['Locked statement.pdf (left out)', 3],
+          ['Site photo.jpg', 4],
+        ],
+      },
+      { title: parts[1]!.title, pageIndex: 5, children: [['Invoice PC-2.pdf', 5]] },
+      {
+        title: parts[2]!.title,
+        pageIndex: 8,
+        children: [
+          ['Invoice PC-1.pdf', 8],
+          ['Timesheets.pdf', 9],
+        ],
+      },
+    ]);
+    // Parts start closed: the outline shows one line per invoice until one is opened.
+    expect(outline.count).toBe(3);
+    expect(qpdfOutline(result.pdf).map((item) => [item.title, item.page, item.kids.map((kid) => kid.page)])).toEqual([
+      [parts[0]!.title, 2, [2, 4, 5]],
+      [parts[1]!.title, 6, [6]],
+      [parts[2]!.title, 9, [9, 10]],
+    ]);
+  });
+
+  it('continues the contents over more cover pages when there are many parts, counting them in every page number', async () => {
+    const shared = await labelledPdf('x', 3);
+    const parts = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const pages = (i % 3) + 1;
+        const title = `SC-${String(Math.floor(i / 4) + 1).padStart(3, '0')} Subcontract ${i % 4 === 0 ? 'with a much longer description of the works that wraps onto a second line of the contents ' : ''}— Invoice ${(i % 4) + 1} (PC-${i + 1})`;
+        return part(title, [{ title: `Invoice ${i + 1}.pdf`, bytes: await labelledPdf(`Part ${i + 1}`, pages) }, { title: 'Shared.pdf', bytes: shared }]);
+      }),
+    );
+
+    const result = await combine(parts, { title: 'Subcontractor invoice backup', lines: ['Tower One (P-100)'] });
+
+    const partPages = parts.reduce((sum, p) => sum + p.pages, 0);
+    expect(result.coverPages).toBeGreaterThan(3);
+    expect(result.pages).toBe(result.coverPages + partPages);
+    const texts = pageTexts(result.pdf);
+    expect(texts).toHaveLength(result.pages);
+    expect(texts[1]).toMatch(/^\s*Contents \(continued\)/);
+    const coverText = texts.slice(0, result.coverPages).join('\n');
+    // Long titles wrap, with the number on their last line, which ends with the unique "(PC-n)".
+    expect(coverText).toMatch(new RegExp(`SC-001 Subcontract with a much longer description .* of the\\s*\\n\\s*contents — Invoice 1 \\(PC-1\\)\\s+${result.coverPages + 1}\\n`));
+    parts.forEach((_, i) => {
+      const listed = listedPage(coverText, `(PC-${i + 1})`, false);
+      expect({ part: i + 1, listed, text: texts[(listed ?? 0) - 1]?.trim() }).toEqual({ part: i + 1, listed: expect.any(Number), text: `Part ${i + 1} page 1` });
+    });
+    expect((await readOutline(result.pdf)).items.map((item) => item.pageIndex + 1)).toEqual(
+      parts.map((_, i) => result.coverPages + 1 + parts.slice(0, i).reduce((sum, p) => sum + p.pages, 0)),
+    );
+  });
+
+  it('refuses a part whose pages differ from its summary, since the cover already printed the numbers', async () => {
+    const real = await part('Invoice 1', [{ title: 'Invoice 1.pdf', bytes: await labelledPdf('Invoice 1', 2) }]);
+
+    await expect(combine([{ ...real, pages: 3, sources: [{ title: 'Invoice 1.pdf', pages: 3 }] }])).rejects.toThrow(/has 2 pages; its summary says 3/);
+    await expect(combine([{ ...real, sources: [{ title: 'Invoice 1.pdf', pages: 1 }] }])).rejects.toThrow(/cover 1 pages; the part has 2/);
   });
 });

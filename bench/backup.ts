@@ -1,0 +1,371 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { ensureBucket, startLocalAws } from '../infra/local/aws-services';
+import { invokeLocal } from '../infra/local/lambda';
+import { s3Client } from '../shared/aws/clients';
+import type { MergedPart } from '../shared/backup/task-io';
+import { combineParts, mergeDocuments, type CombinedPart } from '../shared/pdf/merge';
+import { table } from './stats';
+
+/**
+ * The backup merge at scale: 200 invoices × 5 attachments (about 2,100 pages) generated here —
+ * each invoice a 2-page PDF; attachments: three text PDFs of 1–3 pages, a "scanned" PDF of
+ * 1–2 JPEG pages, and a photo (JPEG) or a scan (PNG) — put into s3rver.
+ *
+ * Measured, in the same run:
+ * - the project's path: the real `MergePart` handler for each invoice (4 at a time, the Map's
+ *   MaxConcurrency) in one child process, then the real `Combine` handler (cover, parts,
+ *   outline) in a fresh child process — as two Lambdas would run them, reading and writing
+ *   s3rver over HTTP. Each child reports its work time and its peak RSS.
+ * - the same merge without S3 (files read from disk, MergePart's and Combine's PDF code in one
+ *   process): what s3rver and the SDK add.
+ * - the reference: `qpdf --empty --pages <the 1,200 sources in order> -- out.pdf` on the same
+ *   files, the images converted beforehand (not timed) into one-page PDFs by pdf-lib, one file
+ *   per use, since qpdf cannot read images; it writes no cover and no outline. Peak RSS by
+ *   /usr/bin/time.
+ *
+ * `BENCH_INVOICES`, `BENCH_ATTACHMENTS` (≤ 5), `BENCH_CONCURRENCY` change the sizes;
+ * `BENCH_KEEP=1` keeps the generated files in the temp directory.
+ */
+export async function backup(): Promise<void> {
+  const invoiceCount = Number(process.env.BENCH_INVOICES ?? 200);
+  const attachmentCount = Math.min(5, Number(process.env.BENCH_ATTACHMENTS ?? 5));
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+  const bucket = 'bench-backup';
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-backup-'));
+  const aws = await startLocalAws();
+  try {
+    const env = { ...aws.env, BUCKET_NAME: bucket, TABLE_NAME: bucket, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    Object.assign(process.env, env);
+    await ensureBucket(bucket, aws.env.AWS_ENDPOINT_URL_S3!);
+
+    let started = performance.now();
+    const inputs = await generateInputs(dir, invoiceCount, attachmentCount);
+    const totalBytes = inputs.flatMap((invoice) => invoice.sources).reduce((sum, source) => sum + source.bytes, 0);
+    console.log(
+      `generated ${invoiceCount} invoices × ${attachmentCount} attachments: ${inputs.length * (attachmentCount + 1)} files, ` +
+        `${inputs.reduce((sum, invoice) => sum + invoice.pages, 0)} pages, ${mb(totalBytes)} in ${seconds(performance.now() - started)}`,
+    );
+
+    started = performance.now();
+    await uploadAll(inputs, 16);
+    console.log(`uploaded to s3rver in ${seconds(performance.now() - started)}`);
+
+    // The project's merge: MergePart × N, then Combine, each phase in its own fresh process.
+    const parts = inputs.map((invoice, i) => ({
+      partKey: `backups/bench/parts/${String(i + 1).padStart(4, '0')}.pdf`,
+      title: invoice.title,
+      sources: invoice.sources.map(({ key, title }) => ({ key, title })),
+    }));
+    const partsFile = path.join(dir, 'parts.json');
+    await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
+    const map = await runChild('map', partsFile, env);
+    const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPart[];
+    const combineFile = path.join(dir, 'combine.json');
+    const combineEvent = {
+      outputKey: 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf',
+      cover: { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] },
+      parts: merged,
+    };
+    await fs.writeFile(combineFile, JSON.stringify(combineEvent));
+    const combine = await runChild('combine', combineFile, env);
+    const output = combine.output as { pages: number; bytes: number; warnings: unknown[] };
+    const ours = { ms: map.ms + combine.ms, maxRssKb: Math.max(map.maxRssKb, combine.maxRssKb) };
+    // The same merge without S3 (files on disk, one process): what s3rver and the SDK add.
+    const directFile = path.join(dir, 'direct.json');
+    await fs.writeFile(directFile, JSON.stringify({ cover: combineEvent.cover, parts: inputs.map((invoice) => ({ title: invoice.title, files: invoice.sources.map(({ file, title }) => ({ file, title })) })) }));
+    const direct = await runChild('direct', directFile, env);
+
+    // The same files through qpdf, images as PDFs.
+    const qpdfOut = path.join(dir, 'qpdf-out.pdf');
+    const qpdfInputs = inputs.flatMap((invoice) => invoice.sources.map((source) => source.qpdfFile));
+    const qpdf = timed('/usr/bin/time', ['-f', 'maxrss=%M', 'qpdf', '--empty', '--pages', ...qpdfInputs, '--', qpdfOut]);
+    const qpdfPages = pdfPages(qpdfOut);
+
+    // Checked outside the timing: a fast merge of a broken file would be no figure.
+    const ourFile = path.join(dir, 'ours.pdf');
+    await download(combineEvent.outputKey, ourFile);
+    const check = spawnSync('qpdf', ['--check', ourFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const ourPages = pdfPages(ourFile);
+
+    table([
+      {
+        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time)`,
+        'wall time': seconds(map.ms),
+        'peak RSS': mbKb(map.maxRssKb),
+        pages: merged.reduce((sum, part) => sum + part.pages, 0),
+        'pages/s': rate(merged.reduce((sum, part) => sum + part.pages, 0), map.ms),
+      },
+      { path: 'project: Combine (cover + outline)', 'wall time': seconds(combine.ms), 'peak RSS': mbKb(combine.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, combine.ms) },
+      { path: 'project: total', 'wall time': seconds(ours.ms), 'peak RSS': mbKb(ours.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, ours.ms) },
+      { path: 'project merge alone: no S3, one process', 'wall time': seconds(direct.ms), 'peak RSS': mbKb(direct.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, direct.ms) },
+      { path: 'qpdf --empty --pages', 'wall time': seconds(qpdf.ms), 'peak RSS': mbKb(qpdf.maxRssKb), pages: qpdfPages, 'pages/s': rate(qpdfPages, qpdf.ms) },
+    ]);
+    console.log(
+      `project output: ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warnings.length} warnings, ` +
+        `qpdf --check: ${check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
+    );
+    console.log(
+      `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 5×), peak RSS ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
+        `(${mbKb(ours.maxRssKb)}; target < 1.5 GB)`,
+    );
+  } finally {
+    await aws.stop();
+    if (!process.env.BENCH_KEEP) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface Source {
+  key: string;
+  title: string;
+  contentType: string;
+  file: string;
+  bytes: number;
+  /** The file qpdf merges: the source itself, or a one-page PDF of an image. */
+  qpdfFile: string;
+}
+
+interface InvoiceInput {
+  title: string;
+  pages: number;
+  sources: Source[];
+}
+
+const A4: [number, number] = [595.28, 841.89];
+
+/** A small seeded generator, so that every run merges the same files. */
+function random(seed: number) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+}
+
+function textPage(doc: PDFDocument, font: PDFFont, bold: PDFFont, heading: string, next: () => number): PDFPage {
+  const page = doc.addPage(A4);
+  page.drawText(heading, { x: 48, y: 790, size: 16, font: bold });
+  for (let line = 0; line < 42; line++) {
+    const y = 750 - line * 16;
+    const words = Array.from({ length: 6 + Math.floor(next() * 6) }, () => 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do'.split(' ')[Math.floor(next() * 10)]);
+    page.drawText(`${String(line + 1).padStart(2, '0')}  ${words.join(' ')}`, { x: 48, y, size: 10, font });
+    page.drawText(`$${(next() * 100000).toFixed(2)}`, { x: 460, y, size: 10, font });
+  }
+  page.drawRectangle({ x: 44, y: 76, width: 507, height: 690, borderColor: rgb(0.6, 0.6, 0.6), borderWidth: 0.5 });
+  return page;
+}
+
+async function textPdf(heading: string, pages: number, seed: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const next = random(seed);
+  for (let n = 1; n <= pages; n++) textPage(doc, font, bold, `${heading} — page ${n} of ${pages}`, next);
+  return doc.save();
+}
+
+/** Renders a one-page PDF to an image with poppler: photos (coloured shapes) and scans (text pages). */
+async function rasterize(dir: string, name: string, pdf: Uint8Array, args: string[]): Promise<Uint8Array> {
+  const input = path.join(dir, `${name}.pdf`);
+  await fs.writeFile(input, pdf);
+  const format = args.includes('-png') ? 'png' : 'jpg';
+  execFileSync('pdftoppm', [...args, '-singlefile', input, path.join(dir, name)]);
+  return fs.readFile(path.join(dir, `${name}.${format}`));
+}
+
+async function photoPdf(seed: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([800, 600]);
+  const next = random(seed);
+  for (let i = 0; i < 400; i++) {
+    page.drawEllipse({ x: next() * 800, y: next() * 600, xScale: 5 + next() * 60, yScale: 5 + next() * 60, color: rgb(next(), next(), next()), opacity: 0.7 });
+  }
+  return doc.save();
+}
+
+/** An image as qpdf's input: one A4 page, as the merge would lay it out. */
+async function imageAsPdf(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const image = type === 'png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes);
+  const landscape = image.width > image.height;
+  const [width, height] = landscape ? [A4[1], A4[0]] : A4;
+  const fitted = image.scaleToFit(width - 72, height - 72);
+  doc.addPage([width, height]).drawImage(image, { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted });
+  return doc.save();
+}
+
+async function generateInputs(dir: string, invoiceCount: number, attachmentCount: number): Promise<InvoiceInput[]> {
+  const files = path.join(dir, 'files');
+  await fs.mkdir(files);
+  // A few images, reused: each source is merged (and embedded) on its own all the same.
+  const photos: Uint8Array[] = [];
+  const pngScans: Uint8Array[] = [];
+  const jpegScans: Uint8Array[] = [];
+  for (let v = 0; v < 4; v++) {
+    photos.push(await rasterize(files, `photo-${v}`, await photoPdf(v + 1), ['-jpeg', '-jpegopt', 'quality=80', '-r', '120']));
+    pngScans.push(await rasterize(files, `png-scan-${v}`, await textPdf(`Delivery docket ${v}`, 1, v + 11), ['-png', '-gray', '-r', '100']));
+    jpegScans.push(await rasterize(files, `jpeg-scan-${v}`, await textPdf(`Signed statement ${v}`, 1, v + 21), ['-jpeg', '-gray', '-jpegopt', 'quality=75', '-r', '150']));
+  }
+  const imageQpdf = new Map<Uint8Array, Uint8Array>();
+
+  const invoices: InvoiceInput[] = [];
+  for (let i = 0; i < invoiceCount; i++) {
+    const commitment = `SC-${String(Math.floor(i / 4) + 1).padStart(3, '0')}`;
+    const number = (i % 4) + 1;
+    const sources: Array<{ title: string; contentType: string; bytes: Uint8Array; pages: number; image?: 'png' | 'jpeg' }> = [
+      { title: `Invoice PC-${number}.pdf`, contentType: 'application/pdf', bytes: await textPdf(`${commitment} Invoice PC-${number}`, 2, i * 10 + 1), pages: 2 },
+    ];
+    for (let j = 0; j < attachmentCount; j++) {
+      if (j === 3) {
+        // A scanned document: JPEG pages inside a PDF.
+        const doc = await PDFDocument.create();
+        const pages = 1 + ((i + j) % 2);
+        for (let n = 0; n < pages; n++) {
+          const image = await doc.embedJpg(jpegScans[(i + n) % 4]!);
+          doc.addPage(A4).drawImage(image, { x: 0, y: 0, width: A4[0], height: A4[1] });
+        }
+        sources.push({ title: `Signed statement ${i + 1}.pdf`, contentType: 'application/pdf', bytes: await doc.save(), pages });
+      } else if (j === 4) {
+        const png = i % 2 === 1;
+        sources.push({
+          title: png ? `Delivery docket ${i + 1}.png` : `Site photo ${i + 1}.jpg`,
+          contentType: png ? 'image/png' : 'image/jpeg',
+          bytes: png ? pngScans[i % 4]! : photos[i % 4]!,
+          pages: 1,
+          image: png ? 'png' : 'jpeg',
+        });
+      } else {
+        const pages = 1 + ((i + j) % 3);
+        sources.push({ title: `Attachment ${j + 1} of invoice ${i + 1}.pdf`, contentType: 'application/pdf', bytes: await textPdf(`Attachment ${j + 1}`, pages, i * 10 + j + 2), pages });
+      }
+    }
+    const written: Source[] = [];
+    for (const [j, source] of sources.entries()) {
+      const extension = source.image === 'png' ? 'png' : source.image === 'jpeg' ? 'jpg' : 'pdf';
+      const file = path.join(files, `${String(i + 1).padStart(4, '0')}-${j}.${extension}`);
+      await fs.writeFile(file, source.bytes);
+      let qpdfFile = file;
+      if (source.image) {
+        // A file of its own for each use: qpdf copies a file named twice only once.
+        let converted = imageQpdf.get(source.bytes);
+        if (!converted) imageQpdf.set(source.bytes, (converted = await imageAsPdf(source.bytes, source.image)));
+        qpdfFile = `${file}.pdf`;
+        await fs.writeFile(qpdfFile, converted);
+      }
+      written.push({ key: `uploads/bench/${path.basename(file)}`, title: source.title, contentType: source.contentType, file, bytes: source.bytes.byteLength, qpdfFile });
+    }
+    invoices.push({ title: `${commitment} Bench works — Invoice ${number} (PC-${number})`, pages: sources.reduce((sum, s) => sum + s.pages, 0), sources: written });
+  }
+  return invoices;
+}
+
+async function uploadAll(invoices: InvoiceInput[], concurrency: number): Promise<void> {
+  const sources = invoices.flatMap((invoice) => invoice.sources);
+  await inBatches(sources, concurrency, async (source) => {
+    await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: source.key, Body: await fs.readFile(source.file), ContentType: source.contentType }));
+  });
+}
+
+async function download(key: string, file: string): Promise<void> {
+  const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
+  await fs.writeFile(file, await object.Body!.transformToByteArray());
+}
+
+/** Runs `task` over the items with at most `concurrency` at once, like the Map's MaxConcurrency. */
+async function inBatches<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+interface ChildReport {
+  ms: number;
+  maxRssKb: number;
+  output?: unknown;
+}
+
+const childTimeoutMs = 240_000;
+
+/** Runs one phase in a fresh Node process (as a Lambda would), returning its work time and peak RSS. */
+async function runChild(mode: 'map' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, ...env, BENCH_BACKUP_CHILD: mode, BENCH_BACKUP_INPUT: inputFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  const report = stdout.trim().split('\n').pop();
+  if (code !== 0 || !report) throw new Error(`The ${mode} phase failed (exit ${code}): ${stdout.slice(-2000)}`);
+  return JSON.parse(report) as ChildReport;
+}
+
+/** In the child: the phase itself, through the handlers as Lambda calls them. */
+async function childPhase(mode: string, inputFile: string): Promise<void> {
+  const input = JSON.parse(await fs.readFile(inputFile, 'utf8'));
+  const started = performance.now();
+  let output: unknown;
+  if (mode === 'map') {
+    const merged = await inBatches(input.parts as unknown[], input.concurrency as number, (part) => invokeLocal('backupMergePart', part));
+    await fs.writeFile(`${inputFile}.merged.json`, JSON.stringify(merged));
+  } else if (mode === 'combine') {
+    output = await invokeLocal('backupCombine', input);
+  } else {
+    type Part = { title: string; files: Array<{ file: string; title: string }> };
+    const parts: Array<CombinedPart & { pdf?: Uint8Array }> = [];
+    for (const part of input.parts as Part[]) {
+      const merged = await mergeDocuments(
+        (async function* () {
+          for (const { file, title } of part.files) yield { title, bytes: await fs.readFile(file) };
+        })(),
+      );
+      parts.push({ title: part.title, pages: merged.pages, sources: merged.sources, pdf: merged.pdf });
+    }
+    const combined = await combineParts(input.cover, parts, async (index) => {
+      const { pdf } = parts[index]!;
+      delete parts[index]!.pdf;
+      return pdf!;
+    });
+    output = { pages: combined.pages };
+  }
+  const ms = performance.now() - started;
+  process.stdout.write(`${JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, output })}\n`);
+}
+
+function timed(command: string, args: string[]): { ms: number; maxRssKb: number } {
+  const started = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${args.slice(0, 3).join(' ')} failed (exit ${result.status}): ${result.stderr.slice(-2000)}`);
+  return { ms, maxRssKb: Number(/maxrss=(\d+)/.exec(result.stderr)?.[1]) };
+}
+
+function pdfPages(file: string): number {
+  return Number(/^Pages:\s*(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mbKb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const rate = (pages: number, ms: number) => Math.round(pages / (ms / 1000));
+
+if (process.env.BENCH_BACKUP_CHILD) {
+  await childPhase(process.env.BENCH_BACKUP_CHILD, process.env.BENCH_BACKUP_INPUT!);
+  process.exit(0);
+}

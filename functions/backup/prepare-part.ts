@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
+import { loadBillingPeriod } from '../../shared/db/billing-periods';
+import { loadCommitment } from '../../shared/db/commitments';
+import { loadInvoice } from '../../shared/db/invoices';
+import { db } from '../../shared/db/service';
+import { invoicePdfFilename, storeInvoicePdf } from '../../shared/storage/invoice-pdfs';
+
+/**
+ * Backup workflow, `PreparePart` (inside the Map, before MergePart): one invoice's part — its
+ * PDF (the e-signed one when the signature workflow stored it, else rendered and stored), then
+ * its uploaded attachments in upload order — as MergePart's input.
+ */
+
+const inputSchema = z.object({
+  projectId: z.string().min(1),
+  invoiceId: z.string().min(1),
+  partKey: z.string().min(1),
+  title: z.string().min(1),
+});
+
+export interface PartInput {
+  partKey: string;
+  title: string;
+  sources: Array<{ key: string; title: string }>;
+}
+
+export const handler = async (event: unknown): Promise<PartInput> => {
+  const { projectId, invoiceId, partKey, title } = parseEvent(inputSchema, event);
+  const [invoice, { data: project }, { data: attachments }] = await Promise.all([
+    loadInvoice(projectId, invoiceId),
+    db().Project.get({ projectId }).go(),
+    db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' }),
+  ]);
+  if (!invoice || !project) throw new InvalidInputError(`Invoice ${invoiceId} was deleted after the backup was requested`);
+  const commitment = await loadCommitment(projectId, invoice.commitmentId);
+  if (!commitment) throw new InvalidInputError(`The commitment of invoice ${invoice.number} no longer exists`);
+
+  let invoicePdf: { key: string; title: string };
+  if (invoice.signedPdfKey) {
+    invoicePdf = { key: invoice.signedPdfKey, title: invoicePdfFilename(project, invoice, commitment) };
+  } else {
+    const period = await loadBillingPeriod(projectId, invoice.billingPeriodId);
+    if (!period) throw new InvalidInputError(`The billing period of invoice ${invoice.number} (${commitment.number}) was deleted; its PDF cannot be rendered`);
+    let stored;
+    try {
+      stored = await storeInvoicePdf({ project, invoice, commitment, period, now: new Date() });
+    } catch (error) {
+      if ((error as { $metadata?: unknown }).$metadata) throw error; // S3 failures keep their own name
+      throw new InvalidInputError(`The PDF of invoice ${invoice.number} (${commitment.number}) could not be rendered: ${(error as Error).message}`);
+    }
+    invoicePdf = { key: stored.key, title: stored.filename };
+  }
+
+  const uploaded = attachments
+    .filter((attachment) => attachment.status === 'uploaded')
+    .sort((a, b) => a.uploadedAt!.localeCompare(b.uploadedAt!) || a.attachmentId.localeCompare(b.attachmentId));
+  return { partKey, title, sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename }))] };
+};

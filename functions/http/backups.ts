@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { config } from '../../shared/config';
+import { logger } from '../../shared/logger';
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { canSee } from '../../shared/domain/permissions';
+import { batchGetAll, db } from '../../shared/db/service';
+import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, type BackupJobItem } from '../../shared/db/backups';
+import { contentDisposition } from '../../shared/storage/keys';
+import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/backups';
+
+/**
+ * Invoice backups: the request checks every invoice (in this project, visible to the caller, its
+ * billing period still there), writes the job and starts the backup workflow with the job id as
+ * the execution name; the job then reports progress and, once done, a download.
+ */
+
+const jobLocation = (projectId: string, jobId: string) => `/v1/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
+
+async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobResponse> {
+  const download =
+    job.status === 'succeeded'
+      ? {
+          url: await getSignedUrl(
+            s3Client(),
+            new GetObjectCommand({
+              Bucket: config.bucketName,
+              Key: job.outputKey,
+              ResponseContentDisposition: contentDisposition('attachment', job.fileName),
+              ResponseContentType: 'application/pdf',
+            }),
+            { expiresIn: backupDownloadSeconds },
+          ),
+          expiresAt: new Date(Date.now() + backupDownloadSeconds * 1000).toISOString(),
+        }
+      : null;
+  return {
+    projectId: job.projectId,
+    jobId: job.jobId,
+    status: job.status,
+    invoiceIds: job.invoiceIds,
+    progress: { done: job.progress.done, total: job.progress.total },
+    warnings: (job.warnings ?? []).map(({ title, reason }) => ({ title, reason })),
+    fileName: job.fileName,
+    pages: job.pages ?? null,
+    bytes: job.bytes ?? null,
+    download,
+    error: job.error ?? null,
+    requestedBy: job.requestedBy,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt ?? null,
+    finishedAt: job.finishedAt ?? null,
+  };
+}
+
+export const handler = httpRouter(
+  {
+    requestBackup: async ({ path, body, caller }) => {
+      const now = new Date();
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('invoices.compile_backups', member);
+      const { projectId } = project;
+      const { Invoice, Commitment, BillingPeriod } = db();
+
+      // Invoices of another project are simply not found under this one: the same refusal as a typo.
+      const invoices = new Map(
+        (await batchGetAll(body.invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go())).map((i) => [i.invoiceId, i]),
+      );
+      const found = [...invoices.values()];
+      const [commitments, periods] = await Promise.all([
+        batchGetAll([...new Set(found.map((i) => i.commitmentId))].map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go()),
+        batchGetAll([...new Set(found.map((i) => i.billingPeriodId))].map((billingPeriodId) => ({ projectId, billingPeriodId })), (keys) =>
+          BillingPeriod.get(keys).go(),
+        ),
+      ]);
+      const visible = new Map(commitments.filter((c) => canSee(member, 'commitments', c)).map((c) => [c.commitmentId, c]));
+      const periodIds = new Set(periods.map((p) => p.billingPeriodId));
+
+      const unknown: FieldError[] = [];
+      const periodless: FieldError[] = [];
+      body.invoiceIds.forEach((invoiceId, index) => {
+        const invoice = invoices.get(invoiceId);
+        const field = `invoiceIds.${index}`;
+        if (!invoice || !visible.has(invoice.commitmentId)) {
+          unknown.push({ location: 'body', field, message: `No invoice ${invoiceId} in this project.` });
+        } else if (!periodIds.has(invoice.billingPeriodId)) {
+          const commitment = visible.get(invoice.commitmentId)!;
+          periodless.push({
+            location: 'body',
+            field,
+            message: `The billing period of invoice ${invoice.number} (${commitment.number}, ${invoiceId}) was deleted; it cannot be compiled.`,
+          });
+        }
+      });
+      if (unknown.length) throw problems.validation([...unknown, ...periodless]);
+      if (periodless.length) {
+        const ids = periodless.map((e) => body.invoiceIds[Number(e.field.split('.')[1])]);
+        throw new HttpProblem(
+          409,
+          'conflict',
+          'Conflict',
+          `Every invoice of a backup needs its billing period; these invoices’ periods were deleted: ${ids.join(', ')}.`,
+          periodless,
+        );
+      }
+
+      const jobId = randomUUID();
+      const fileName = backupFileName(project, now);
+      const job: BackupJobItem = {
+        projectId,
+        jobId,
+        status: 'queued',
+        invoiceIds: body.invoiceIds,
+        requestedBy: caller.userId,
+        progress: { done: 0, total: body.invoiceIds.length },
+        warnings: [],
+        fileName,
+        outputKey: backupOutputKey(jobId, fileName),
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        version: 1,
+      };
+      await db().BackupJob.create(job).go();
+
+      try {
+        const { executionArn } = await stepFunctionsClient().send(
+          new StartExecutionCommand({ stateMachineArn: config.backupStateMachineArn, name: jobId, input: JSON.stringify({ projectId, jobId }) }),
+        );
+        await db().BackupJob.patch({ projectId, jobId }).set({ executionArn }).go();
+      } catch (error) {
+        logger.error('Backup workflow not started', { projectId, jobId, error: error as Error });
+        await markBackupFailed(job, 'The backup workflow could not be started.', new Date());
+        throw error;
+      }
+
+      const location = jobLocation(projectId, jobId);
+      return { status: 202, headers: { location }, body: { jobId, status: job.status, location } };
+    },
+
+    getBackup: async ({ path, caller }) => {
+      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('invoices.compile_backups', member);
+      const job = await loadBackupJob(path.projectId, path.jobId);
+      if (!job) throw problems.notFound('No such backup job.');
+      return { body: await toBackupJobResponse(job) };
+    },
+  },
+  { idempotency: idempotencyKey },
+);

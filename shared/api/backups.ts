@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { backupJobStatuses } from '../db/entities/backup-job';
+import { projectPath } from './commitments';
+
+/** The most invoices one backup may hold (its parts travel through the workflow's state, which is capped at 256 KB). */
+export const maxInvoicesPerBackup = 500;
+/** How long the presigned download URL of a finished backup is valid. */
+export const backupDownloadSeconds = 15 * 60;
+
+export const backupJobPath = projectPath.extend({ jobId: z.string().min(1).max(100) });
+
+export const requestBackupBody = z
+  .object({
+    invoiceIds: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(maxInvoicesPerBackup)
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, index) => {
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: `invoice ${id} is listed twice` });
+          seen.add(id);
+        });
+      })
+      .meta({ description: 'The invoices to compile (1–500, each once); the PDF orders them by commitment number, then invoice position' }),
+  })
+  .strict()
+  .meta({ id: 'RequestInvoiceBackup' });
+
+export const backupRequestedResponse = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(backupJobStatuses),
+    location: z.string().meta({ description: 'The job: GET it for progress and, when done, the download' }),
+  })
+  .meta({ id: 'InvoiceBackupRequested' });
+
+const warning = z.object({ title: z.string().meta({ description: 'The file left out' }), reason: z.string() });
+
+export const backupJobResponse = z
+  .object({
+    projectId: z.string(),
+    jobId: z.string(),
+    status: z.enum(backupJobStatuses),
+    invoiceIds: z.array(z.string()).meta({ description: 'As requested' }),
+    progress: z
+      .object({ done: z.number().int(), total: z.number().int() })
+      .meta({ description: 'Invoices merged so far, of all the job’s invoices' }),
+    warnings: z.array(warning).meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why' }),
+    fileName: z.string().meta({ example: 'Subcontractor invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
+    pages: z.number().int().nullable(),
+    bytes: z.number().int().nullable(),
+    download: z
+      .object({
+        url: z.url().meta({ description: 'Presigned GET of the PDF, valid for 15 minutes; downloads it under `fileName`' }),
+        expiresAt: z.iso.datetime(),
+      })
+      .nullable()
+      .meta({ description: 'Once the job has succeeded' }),
+    error: z.string().nullable().meta({ description: 'Why the job failed' }),
+    requestedBy: z.string(),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'InvoiceBackup' });
+export type BackupJobResponse = z.infer<typeof backupJobResponse>;
+
+const base = '/v1/projects/{projectId}/invoice-backups';
+
+export const backupRoutes = [
+  {
+    operationId: 'requestBackup',
+    method: 'POST',
+    path: base,
+    function: 'backups',
+    auth: 'jwt',
+    action: 'invoices.compile_backups',
+    summary: 'Compile the selected invoices and their attachments into one PDF, asynchronously (Idempotency-Key: the same job)',
+    tags: ['invoice backups'],
+    request: { path: projectPath, body: requestBackupBody },
+    response: { status: 202, description: 'The job, queued; its workflow has started', schema: backupRequestedResponse },
+  },
+  {
+    operationId: 'getBackup',
+    method: 'GET',
+    path: `${base}/{jobId}`,
+    function: 'backups',
+    auth: 'jwt',
+    action: 'invoices.compile_backups',
+    summary: 'A backup job: status, progress, warnings and, when done, the download',
+    tags: ['invoice backups'],
+    request: { path: backupJobPath },
+    response: { status: 200, description: 'The job', schema: backupJobResponse },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,0 +1,143 @@
+import type { EntityItem } from 'electrodb';
+import type { BackupJob } from './entities/backup-job';
+import type { Project } from './entities/project';
+import { db } from './service';
+import { isConditionalFailure } from '../http/etag';
+
+export type BackupJobItem = EntityItem<typeof BackupJob>;
+export interface BackupWarning {
+  title: string;
+  reason: string;
+}
+type ProjectItem = EntityItem<typeof Project>;
+
+export const backupTitle = 'Subcontractor invoice backup';
+
+/** One backup job of a project, or undefined. */
+export async function loadBackupJob(projectId: string, jobId: string, options: { consistent?: boolean } = {}): Promise<BackupJobItem | undefined> {
+  const { data } = await db().BackupJob.get({ projectId, jobId }).go({ consistent: options.consistent ?? false });
+  return data ?? undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** The date ("2026-11-21") and time ("14.05") of an instant on the project's clock. */
+export function localDateTime(instant: Date, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}.${parts.minute}` };
+}
+
+/** A name's characters that no common file system accepts (and control characters) become "-"; runs of spaces one. */
+const fileNameSafe = (value: string) =>
+  value
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** "Subcontractor invoice backup - {project name} - {project number} - {date} - {time}.pdf", on the project's clock. */
+export function backupFileName(project: Pick<ProjectItem, 'name' | 'number' | 'timeZone'>, at: Date): string {
+  const { date, time } = localDateTime(at, project.timeZone);
+  // Keeps the whole name under the 255 bytes most file systems allow.
+  const name = fileNameSafe(project.name).slice(0, 120);
+  const number = fileNameSafe(project.number).slice(0, 40);
+  return `${backupTitle} - ${name} - ${number} - ${date} - ${time}.pdf`;
+}
+
+/** Where the workflow writes the job's files: the parts, then the PDF under its file name (backups/ expire after 30 days). */
+export const backupPrefix = (jobId: string) => `backups/${jobId}/`;
+export const backupOutputKey = (jobId: string, fileName: string) => `${backupPrefix(jobId)}${fileName}`;
+export const backupPartKey = (jobId: string, index: number) => `${backupPrefix(jobId)}parts/${String(index + 1).padStart(4, '0')}.pdf`;
+
+// ---------------------------------------------------------------------------------------------
+// The workflow's updates: each conditioned on the status it moves from, so a retried task is a no-op.
+
+/** queued → running (Prepare); a retried Prepare finds it running already. */
+export async function markBackupRunning(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, now: Date): Promise<boolean> {
+  try {
+    await db()
+      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+      .set({ status: 'running', startedAt: now.toISOString(), updatedAt: now.toISOString() })
+      .add({ version: 1 })
+      .where((a, op) => op.eq(a.status, 'queued'))
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Counts one merged part, once however often it is reported (a set of the parts counted). */
+export async function recordBackupProgress(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, partKey: string, now: Date): Promise<boolean> {
+  try {
+    await db()
+      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+      .add({ mergedParts: [partKey] })
+      .data((a, op) => {
+        op.add(a.progress.done, 1);
+        op.set(a.updatedAt, now.toISOString());
+      })
+      .where((a, op) => `${op.eq(a.status, 'running')} AND ${op.notContains(a.mergedParts, partKey)}`)
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** running → succeeded, with what Combine wrote. False when the job had already left running. */
+export async function markBackupSucceeded(
+  job: Pick<BackupJobItem, 'projectId' | 'jobId'>,
+  result: { pages: number; bytes: number; warnings: BackupWarning[] },
+  now: Date,
+): Promise<boolean> {
+  try {
+    await db()
+      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+      .set({
+        status: 'succeeded',
+        pages: result.pages,
+        bytes: result.bytes,
+        warnings: result.warnings.map(({ title, reason }) => ({ title, reason })),
+        finishedAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      })
+      .add({ version: 1 })
+      .where((a, op) => op.eq(a.status, 'running'))
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** queued or running → failed, with the reason. A job that succeeded stays succeeded. */
+export async function markBackupFailed(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, reason: string, now: Date): Promise<boolean> {
+  try {
+    await db()
+      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+      .set({ status: 'failed', error: reason, finishedAt: now.toISOString(), updatedAt: now.toISOString() })
+      .add({ version: 1 })
+      .where((a, op) => `${op.eq(a.status, 'queued')} OR ${op.eq(a.status, 'running')}`)
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { Entity } from 'electrodb';
+import { tableKeys } from '../keys';
+
+export const backupJobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type BackupJobStatus = (typeof backupJobStatuses)[number];
+
+/**
+ * One invoice backup request and its run of the backup workflow (execution name = jobId):
+ * queued by the API, running from the workflow's Prepare, then succeeded (Finalize) or failed
+ * (MarkFailed). The PDF itself is in the bucket at `outputKey`.
+ */
+export const BackupJob = new Entity({
+  model: { entity: 'backupJob', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    jobId: { type: 'string', required: true, readOnly: true },
+    status: { type: backupJobStatuses, required: true },
+    /** As requested; the PDF orders them by commitment number, then invoice position. */
+    invoiceIds: { type: 'list', items: { type: 'string' }, required: true, readOnly: true },
+    requestedBy: { type: 'string', required: true, readOnly: true },
+    /** Invoices merged so far (`done`) of `total`. */
+    progress: {
+      type: 'map',
+      required: true,
+      properties: { done: { type: 'number', required: true }, total: { type: 'number', required: true } },
+    },
+    /** The parts already counted in `progress.done`: a retried RecordProgress counts its part once. */
+    mergedParts: { type: 'set', items: 'string' },
+    /** What was left out of the PDF (encrypted, corrupt, unsupported or missing files), and why. */
+    warnings: {
+      type: 'list',
+      items: { type: 'map', properties: { title: { type: 'string', required: true }, reason: { type: 'string', required: true } } },
+    },
+    /** "Subcontractor invoice backup - {project name} - {project number} - {date} - {time}.pdf", fixed at request time. */
+    fileName: { type: 'string', required: true, readOnly: true },
+    outputKey: { type: 'string', required: true, readOnly: true },
+    pages: { type: 'number' },
+    bytes: { type: 'number' },
+    /** Why the job failed, in words (no stack traces). */
+    error: { type: 'string' },
+    executionArn: { type: 'string' },
+    createdAt: { type: 'string', required: true, readOnly: true },
+    startedAt: { type: 'string' },
+    finishedAt: { type: 'string' },
+    updatedAt: { type: 'string', required: true },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byProject: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['jobId'] },
+    },
+  },
+});

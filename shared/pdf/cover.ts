@@ -1,0 +1,119 @@
+import { rgb, type PDFDocument, type PDFFont } from 'pdf-lib';
+import { printable, wrap } from './text';
+
+/**
+ * The cover of a compiled backup: a title, a few lines (project, date) and a table of contents
+ * listing each part with its first page number, continued on further pages when long.
+ *
+ * Laid out in two steps because the page numbers count the cover's own pages: `layoutCover`
+ * decides the pages (a number's value never changes the layout), `drawCover` prints them.
+ */
+
+export interface CoverContent {
+  title: string;
+  lines: string[];
+}
+
+export interface CoverFonts {
+  regular: PDFFont;
+  bold: PDFFont;
+  /** Code points both fonts can encode. */
+  encodable: Set<number>;
+}
+
+type Operation =
+  | { kind: 'text'; text: string; x: number; y: number; size: number; font: PDFFont }
+  /** Where entry `entry`'s page number goes, right-aligned, with dot leaders back to `afterX`. */
+  | { kind: 'number'; entry: number; y: number; afterX: number };
+
+export interface CoverLayout {
+  pages: Operation[][];
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 48;
+const TITLE_SIZE = 20;
+const LINE_SIZE = 11;
+const HEADING_SIZE = 14;
+const ENTRY_SIZE = 10;
+const ENTRY_LEADING = 14;
+/** Wide enough for a five-digit page number and a gap before it. */
+const NUMBER_COLUMN = 48;
+const MAX_ENTRY_LENGTH = 300;
+const LEADER_GREY = rgb(0.55, 0.55, 0.55);
+
+/** Lays out the cover for parts with these titles, in order. */
+export function layoutCover(fonts: CoverFonts, cover: CoverContent, entryTitles: string[]): CoverLayout {
+  const { regular, bold, encodable } = fonts;
+  const width = A4.width - 2 * MARGIN;
+  const pages: Operation[][] = [[]];
+  let y = A4.height - MARGIN;
+  let inContents = false;
+  const page = () => pages[pages.length - 1]!;
+  /** Makes room for `height` below y, on a new page when this one is full. */
+  const reserve = (height: number) => {
+    if (y - height >= MARGIN) return;
+    pages.push([]);
+    y = A4.height - MARGIN;
+    if (inContents) heading('Contents (continued)');
+  };
+  const text = (line: string, size: number, font: PDFFont, leading: number) => {
+    reserve(leading);
+    y -= leading;
+    page().push({ kind: 'text', text: line, x: MARGIN, y, size, font });
+  };
+  const heading = (title: string) => {
+    y -= HEADING_SIZE * 1.4;
+    page().push({ kind: 'text', text: title, x: MARGIN, y, size: HEADING_SIZE, font: bold });
+    y -= 8;
+  };
+
+  for (const line of wrap(printable(cover.title, encodable), bold, TITLE_SIZE, width)) text(line, TITLE_SIZE, bold, TITLE_SIZE * 1.25);
+  y -= 10;
+  for (const paragraph of cover.lines) {
+    for (const line of wrap(printable(paragraph, encodable), regular, LINE_SIZE, width)) text(line, LINE_SIZE, regular, LINE_SIZE * 1.4);
+  }
+  y -= 16;
+  reserve(HEADING_SIZE * 1.4 + 8 + ENTRY_LEADING);
+  heading('Contents');
+  inContents = true;
+
+  entryTitles.forEach((title, entry) => {
+    const short = title.length > MAX_ENTRY_LENGTH ? `${title.slice(0, MAX_ENTRY_LENGTH)}...` : title;
+    const lines = wrap(printable(short, encodable), regular, ENTRY_SIZE, width - NUMBER_COLUMN);
+    // An entry is never split across pages: its number goes on its last line.
+    reserve(lines.length * ENTRY_LEADING);
+    for (const line of lines) {
+      y -= ENTRY_LEADING;
+      page().push({ kind: 'text', text: line, x: MARGIN, y, size: ENTRY_SIZE, font: regular });
+    }
+    const afterX = MARGIN + regular.widthOfTextAtSize(lines[lines.length - 1] ?? '', ENTRY_SIZE);
+    page().push({ kind: 'number', entry, y, afterX });
+  });
+  return { pages };
+}
+
+/** Appends the cover's pages; `firstPages[i]` is entry i's one-based first page in the final document. */
+export function drawCover(doc: PDFDocument, fonts: CoverFonts, layout: CoverLayout, firstPages: number[]): void {
+  const right = A4.width - MARGIN;
+  for (const operations of layout.pages) {
+    const page = doc.addPage([A4.width, A4.height]);
+    for (const operation of operations) {
+      if (operation.kind === 'text') {
+        const { text, x, y, size, font } = operation;
+        page.drawText(text, { x, y, size, font });
+        continue;
+      }
+      const number = String(firstPages[operation.entry]);
+      const numberX = right - fonts.regular.widthOfTextAtSize(number, ENTRY_SIZE);
+      page.drawText(number, { x: numberX, y: operation.y, size: ENTRY_SIZE, font: fonts.regular });
+      // Dot leaders guide the eye from a title to its number. Drawn as a dotted line, not as
+      // text: viewers without Helvetica substitute a font whose widths differ.
+      const from = operation.afterX + 8;
+      const to = numberX - 6;
+      if (to - from > 12) {
+        page.drawLine({ start: { x: from, y: operation.y + 1 }, end: { x: to, y: operation.y + 1 }, thickness: 0.8, dashArray: [0.8, 3.2], color: LEADER_GREY });
+      }
+    }
+  }
+}

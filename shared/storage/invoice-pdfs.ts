@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { EntityItem } from 'electrodb';
+import { s3Client } from '../aws/clients';
+import { config } from '../config';
+import type { BillingPeriod } from '../db/entities/billing-period';
+import type { Commitment } from '../db/entities/commitment';
+import type { Project } from '../db/entities/project';
+import type { InvoiceItem } from '../db/invoices';
+import { termsFor } from '../domain/terminology';
+import { invoiceDocument } from '../pdf/invoice-document';
+import { renderInvoicePdf } from '../pdf/invoice-pdf';
+import { invoicePdfKey } from './keys';
+
+/**
+ * The invoice PDF as stored in the bucket: one object per invoice version, rendered again only
+ * when what it shows changed. The same key and fingerprint as GET …/pdf (functions/http/invoice-files.ts),
+ * so either reuses what the other rendered.
+ */
+
+/** Bumped when the renderer's output changes, so stored PDFs of unchanged invoices are rendered again. */
+const rendererVersion = '1';
+
+export interface StoredInvoicePdf {
+  key: string;
+  /** "Invoice 3 - SC-001.pdf", in the project's terminology. */
+  filename: string;
+  sizeBytes: number;
+}
+
+export function invoicePdfFilename(project: Pick<EntityItem<typeof Project>, 'region'>, invoice: Pick<InvoiceItem, 'number'>, commitment: Pick<EntityItem<typeof Commitment>, 'number'>) {
+  return `${termsFor(project.region).invoice} ${invoice.number} - ${commitment.number}.pdf`;
+}
+
+export async function storeInvoicePdf(input: {
+  project: EntityItem<typeof Project>;
+  invoice: InvoiceItem;
+  commitment: EntityItem<typeof Commitment>;
+  period: EntityItem<typeof BillingPeriod>;
+  now: Date;
+}): Promise<StoredInvoicePdf> {
+  const { project, invoice, commitment, period, now } = input;
+  const document = invoiceDocument({ invoice, project, commitment, period, printedAt: now });
+  const { printedAt: _printedAt, ...shown } = document;
+  const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
+  const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId }, invoice.version);
+  const filename = invoicePdfFilename(project, invoice, commitment);
+
+  const existing = await headObject(key);
+  if (existing?.Metadata?.fingerprint === fingerprint && existing.ContentLength) return { key, filename, sizeBytes: existing.ContentLength };
+  const bytes = await renderInvoicePdf(document);
+  await s3Client().send(
+    new PutObjectCommand({
+      Bucket: config.bucketName,
+      Key: key,
+      Body: bytes,
+      ContentType: 'application/pdf',
+      Metadata: { fingerprint, 'invoice-version': String(invoice.version) },
+    }),
+  );
+  return { key, filename, sizeBytes: bytes.length };
+}
+
+async function headObject(key: string): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await s3Client().send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));
+  } catch (error) {
+    if ((error as Error).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}

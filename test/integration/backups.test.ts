@@ -1,0 +1,433 @@
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { handler as sendEmail } from '../../functions/events/send-email';
+import { failureReason } from '../../functions/backup/mark-failed';
+import { eventSource } from '../../events/contracts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
+import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { backupFileName, localDateTime, recordBackupProgress } from '../../shared/db/backups';
+import { loadCommitment } from '../../shared/db/commitments';
+import { normalizeInvoiceNumber, positionKey } from '../../shared/db/invoices';
+import { db } from '../../shared/db/service';
+import { addDays, localDate } from '../../shared/domain/billing-periods';
+import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
+import { attachmentKey, invoicePdfKey } from '../../shared/storage/keys';
+import { expectProblem, expectStatus, fieldsOf, type ApiResponse, type Call, type Json, type TestApi } from '../support/api-client';
+import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import { sentEmails } from '../support/mailbox';
+import { encryptedPdf, labelledPdf, TINY_JPEG, truncatedPdf } from '../support/pdf-fixtures';
+import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
+
+/**
+ * Invoice backups through the local API Gateway: the request and its refusals, then the real
+ * workflow (shared/wiring/backup.asl.json run by the local Step Functions server) from the
+ * job's queue to the PDF in s3rver and the requester's email in aws-ses-v2-local.
+ */
+
+let api: TestApi;
+let fx: PermissionFixture;
+let call: Call;
+let published: RecordedEvent[];
+let stopBus: () => Promise<void>;
+let stepFunctions: LocalStepFunctions;
+let period: TestBillingPeriod;
+let workDir: string;
+
+beforeAll(async () => {
+  // Before any handler creates its client: EventBridge and Step Functions point at local servers.
+  const recording = await startRecordingBus();
+  published = recording.published;
+  stopBus = () => recording.bus.stop();
+  stepFunctions = await startLocalStepFunctions();
+  process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+  process.env.BACKUP_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
+  ({ api, fx, call } = await startFixtureApi());
+  const today = localDate(new Date(), 'Australia/Sydney');
+  period = await createBillingPeriod(call, fx, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) });
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'backups-test-'));
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await stepFunctions?.stop();
+  await stopBus?.();
+  if (workDir) await fs.rm(workDir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+interface SeededInvoice {
+  invoiceId: string;
+  number: string;
+  commitment: TestCommitment;
+}
+
+/** A stored invoice (figures from computeInvoice), its number and position held as the create transaction holds them. */
+async function seedInvoice(of: TestCommitment, options: { position?: number; projectId?: string; billingPeriodId?: string; brokenFigures?: boolean } = {}): Promise<SeededInvoice> {
+  const { Sov, Invoice, InvoiceNumber } = db();
+  const projectId = options.projectId ?? fx.projectId;
+  const [stored, sov] = await Promise.all([loadCommitment(fx.projectId, of.commitmentId), Sov.get({ projectId: fx.projectId, commitmentId: of.commitmentId }).go()]);
+  const sovLines = sov.data!.lines.map((line) => ({ ...line }));
+  const contract: InvoiceContract = {
+    originalContractSumCents: stored!.originalContractSumCents,
+    approvedChangeOrdersCents: stored!.approvedChangeOrdersCents,
+    retainage: stored!.retainage,
+  };
+  const entries: LineEntry[] = [{ lineId: sovLines[0]!.lineId, workThisPeriodCents: 2_500_000 }];
+  const figures = computeInvoice({ sovLines, contract, entries, overbillingAllowed: false });
+  const invoiceId = randomUUID();
+  const number = `INV-${randomUUID().slice(0, 6).toUpperCase()}`;
+  const position = options.position ?? 1;
+  const now = new Date().toISOString();
+  for (const normalizedNumber of [normalizeInvoiceNumber(number), positionKey(position)]) {
+    await InvoiceNumber.create({ projectId, commitmentId: of.commitmentId, normalizedNumber, invoiceId }).go();
+  }
+  await Invoice.create({
+    projectId,
+    invoiceId,
+    commitmentId: of.commitmentId,
+    billingPeriodId: options.billingPeriodId ?? period.billingPeriodId,
+    number,
+    position,
+    kind: 'progress',
+    status: 'under_review',
+    paymentStatus: 'unpaid',
+    paidCents: 0,
+    entries,
+    // Figures the PDF cannot be drawn from: the workflow's PreparePart fails on this invoice.
+    figures: options.brokenFigures ? { lines: null } : figures,
+    sovLines,
+    contract,
+    createdBy: fx.users.admin.userId,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  }).go();
+  return { invoiceId, number, commitment: of };
+}
+
+let uploadClock = Date.parse('2026-01-05T01:00:00Z');
+
+/** An uploaded attachment: its bytes in the bucket and its record, confirmed at a later instant than the last. */
+async function seedAttachment(invoice: SeededInvoice, filename: string, bytes: Uint8Array, contentType: string) {
+  const attachmentId = randomUUID();
+  const key = attachmentKey({ companyId: fx.companyId, projectId: fx.projectId, invoiceId: invoice.invoiceId }, attachmentId, filename);
+  await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key, Body: bytes, ContentType: contentType }));
+  const uploadedAt = new Date((uploadClock += 60_000)).toISOString();
+  await db()
+    .InvoiceAttachment.create({
+      projectId: fx.projectId,
+      invoiceId: invoice.invoiceId,
+      attachmentId,
+      key,
+      filename,
+      contentType,
+      sizeBytes: bytes.length,
+      status: 'uploaded',
+      uploadedAt,
+      createdBy: fx.users.admin.userId,
+      createdAt: uploadedAt,
+    })
+    .go();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const admin = () => fx.users.admin.token;
+const backupsPath = () => `/v1/projects/${fx.projectId}/invoice-backups`;
+
+const requestBackup = (invoiceIds: string[], token = admin(), headers: Record<string, string> = {}) =>
+  call(token, { method: 'POST', path: backupsPath(), body: { invoiceIds }, headers });
+
+/** GETs the job until it has ended, answering every response seen on the way. */
+async function untilEnded(location: string, timeoutMs = 25_000): Promise<ApiResponse[]> {
+  const seen: ApiResponse[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = expectStatus(await call(admin(), { method: 'GET', path: location }), 200, `GET ${location}`);
+    seen.push(response);
+    if (response.body.status === 'succeeded' || response.body.status === 'failed') return seen;
+    await sleep(25);
+  }
+  throw new Error(`${location} had not ended after ${timeoutMs} ms: ${JSON.stringify(seen.at(-1)?.body)}`);
+}
+
+async function readObject(key: string): Promise<Buffer> {
+  const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
+  return Buffer.from(await object.Body!.transformToByteArray());
+}
+
+/** Writes the bytes to a file of the work directory for the poppler and qpdf tools. */
+async function toFile(name: string, bytes: Uint8Array): Promise<string> {
+  const file = path.join(workDir, name);
+  await fs.writeFile(file, bytes);
+  return file;
+}
+
+const pdfPages = (file: string) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+
+function emailEvent(detail: Json): EventBridgeEvent<'email.requested', unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'email.requested',
+    source: eventSource,
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'ap-southeast-2',
+    resources: [],
+    detail,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('compiling a backup end to end', () => {
+  it('merges 3 invoices of 2 commitments with their 5 attachments in order, warns about the 2 left out, and emails the requester', async () => {
+    // Created first, so it has the lower number: its invoices come first whatever the request's order.
+    const first = await createCommitment(call, fx, { title: 'Electrical services' });
+    const second = await createCommitment(call, fx, { title: 'Hydraulic services' });
+    const early = await seedInvoice(first, { position: 1 });
+    const late = await seedInvoice(first, { position: 2 });
+    const other = await seedInvoice(second, { position: 1 });
+    await seedAttachment(early, 'Delivery docket.pdf', await labelledPdf('Docket', 2), 'application/pdf');
+    await seedAttachment(early, 'Locked statement.pdf', await encryptedPdf(), 'application/pdf');
+    await seedAttachment(late, 'Site photo.jpg', TINY_JPEG, 'image/jpeg');
+    await seedAttachment(late, 'Timesheet.pdf', await labelledPdf('Timesheet', 1), 'application/pdf');
+    await seedAttachment(other, 'Broken upload.pdf', await truncatedPdf(), 'application/pdf');
+
+    const requested = await requestBackup([other.invoiceId, late.invoiceId, early.invoiceId]);
+
+    expectStatus(requested, 202, 'request the backup');
+    const { jobId, location } = requested.body;
+    expect(requested.body).toEqual({ jobId: expect.any(String), status: 'queued', location: `${backupsPath()}/${jobId}` });
+    expect(requested.headers.get('location')).toBe(location);
+
+    const seen = await untilEnded(location);
+    const job = seen.at(-1)!.body;
+    // Seen while it runs (merging takes seconds): not done yet, with its progress so far.
+    expect(seen[0]!.body).toMatchObject({ status: expect.stringMatching(/^(queued|running)$/), progress: { total: 3 }, download: null, pages: null });
+    expect(seen[0]!.body.progress.done).toBeLessThan(3);
+    // Progress only grows.
+    const done = seen.map((r) => r.body.progress.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(seen.every((r) => r.body.progress.total === 3)).toBe(true);
+
+    expect(job).toMatchObject({
+      jobId,
+      status: 'succeeded',
+      invoiceIds: [other.invoiceId, late.invoiceId, early.invoiceId],
+      progress: { done: 3, total: 3 },
+      warnings: [
+        { title: 'Locked statement.pdf', reason: expect.stringContaining('password-protected') },
+        { title: 'Broken upload.pdf', reason: expect.stringContaining('damaged') },
+      ],
+      error: null,
+      requestedBy: fx.users.admin.userId,
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+    });
+    const { date } = localDateTime(new Date(job.createdAt), 'Australia/Sydney');
+    expect(job.fileName).toMatch(new RegExp(`^Subcontractor invoice backup - Harbour Tower - HT-TEST - ${date} - \\d{2}\\.\\d{2}\\.pdf$`));
+    expect(job.fileName).toBe(backupFileName({ name: 'Harbour Tower', number: 'HT-TEST', timeZone: 'Australia/Sydney' }, new Date(job.createdAt)));
+
+    // The download is the PDF, under the file name.
+    const download = await fetch(job.download.url);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain(`attachment; filename="${job.fileName}"`);
+    const pdf = Buffer.from(await download.arrayBuffer());
+    expect(pdf.byteLength).toBe(job.bytes);
+    const output = await toFile('backup.pdf', pdf);
+    execFileSync('qpdf', ['--check', output]); // throws on a damaged file
+
+    // Pages: each invoice's PDF, its attachments (the JPEG a page; a page for each file left out), after the cover.
+    const invoicePdfPages = await Promise.all(
+      [early, late, other].map(async (invoice, i) =>
+        pdfPages(await toFile(`invoice-${i}.pdf`, await readObject(invoicePdfKey({ companyId: fx.companyId, projectId: fx.projectId, invoiceId: invoice.invoiceId }, 1)))),
+      ),
+    );
+    const partPages = [invoicePdfPages[0]! + 2 + 1, invoicePdfPages[1]! + 1 + 1, invoicePdfPages[2]! + 1];
+    const parts = await Promise.all([1, 2, 3].map(async (n) => pdfPages(await toFile(`part-${n}.pdf`, await readObject(`backups/${jobId}/parts/000${n}.pdf`)))));
+    expect(parts).toEqual(partPages);
+    const total = pdfPages(output);
+    expect(total).toBe(job.pages);
+    const coverPages = total - partPages.reduce((a, b) => a + b, 0);
+    expect(coverPages).toBeGreaterThanOrEqual(1);
+
+    // The invoices in the backup's order (commitment number, then position), each followed by its files.
+    const body = execFileSync('pdftotext', ['-f', String(coverPages + 1), '-layout', output, '-'], { encoding: 'utf8' });
+    const at = (text: string) => {
+      const index = body.indexOf(text);
+      expect(index, text).toBeGreaterThanOrEqual(0);
+      return index;
+    };
+    const order = [at(early.number), at('Docket page 1'), at('Docket page 2'), at('Locked statement.pdf'), at(late.number), at('Timesheet page 1'), at(other.number), at('Broken upload.pdf')];
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // The cover lists the project.
+    expect(execFileSync('pdftotext', ['-l', String(coverPages), output, '-'], { encoding: 'utf8' })).toContain('Harbour Tower');
+
+    // The requester's email: published once, delivered through the email sender.
+    const emails = published.filter((e) => e.detailType === 'email.requested' && e.detail.emailId === `invoice-backup-${jobId}`);
+    expect(emails).toHaveLength(1);
+    const email = emails[0]!.detail;
+    expect(email).toMatchObject({ to: [fx.users.admin.email], subject: 'Your invoice backup for Harbour Tower (HT-TEST) is ready' });
+    expect(email.text).toContain(`https://app.progress-claims.test/projects/${fx.projectId}/invoice-backups/${jobId}`);
+    expect(email.text).toContain('Locked statement.pdf');
+    await expect(sendEmail(emailEvent(email))).resolves.toMatchObject({ status: 'sent' });
+    const delivered = (await sentEmails(email.subject)).filter((e) => e.destination.to.includes(fx.users.admin.email));
+    expect(delivered).toHaveLength(1);
+
+    // The execution is the job's: named by its id, succeeded.
+    const stored = await db().BackupJob.get({ projectId: fx.projectId, jobId }).go();
+    const execution = await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: stored.data!.executionArn! }));
+    expect(execution).toMatchObject({ name: jobId, status: 'SUCCEEDED' });
+  });
+
+  it('fails the job with the reason when a task fails, and the execution with it', async () => {
+    const commitment = await createCommitment(call, fx, { title: 'Mechanical services' });
+    const fine = await seedInvoice(commitment, { position: 1 });
+    const broken = await seedInvoice(commitment, { position: 2, brokenFigures: true });
+
+    const requested = expectStatus(await requestBackup([fine.invoiceId, broken.invoiceId]), 202, 'request');
+    const job = (await untilEnded(requested.body.location)).at(-1)!.body;
+
+    expect(job).toMatchObject({ status: 'failed', download: null, finishedAt: expect.any(String) });
+    expect(job.error).toContain(`The PDF of invoice ${broken.number} (${commitment.number}) could not be rendered`);
+    expect(published.some((e) => e.detailType === 'email.requested' && e.detail.emailId === `invoice-backup-${job.jobId}`)).toBe(false);
+    const stored = await db().BackupJob.get({ projectId: fx.projectId, jobId: job.jobId }).go();
+    let execution = await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: stored.data!.executionArn! }));
+    for (let i = 0; execution.status === 'RUNNING' && i < 50; i++) {
+      await sleep(20);
+      execution = await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: stored.data!.executionArn! }));
+    }
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'BackupFailed', cause: expect.stringContaining(broken.number) });
+  });
+});
+
+describe('requesting a backup', () => {
+  let commitment: TestCommitment;
+  let invoice: SeededInvoice;
+
+  beforeAll(async () => {
+    commitment = await createCommitment(call, fx, { title: 'Fire services' });
+    invoice = await seedInvoice(commitment);
+  });
+
+  it('refuses invoices of another project, naming them, and starts nothing', async () => {
+    const elsewhere = await seedInvoice(commitment, { projectId: fx.other.projectId });
+    const before = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
+
+    const problem = expectProblem(await requestBackup([invoice.invoiceId, elsewhere.invoiceId, 'no-such-invoice']), 400, 'validation');
+
+    expect(problem.errors).toEqual([
+      { location: 'body', field: 'invoiceIds.1', message: `No invoice ${elsewhere.invoiceId} in this project.` },
+      { location: 'body', field: 'invoiceIds.2', message: 'No invoice no-such-invoice in this project.' },
+    ]);
+    const after = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
+    expect(after.data).toHaveLength(before.data.length);
+  });
+
+  it('refuses invoices whose billing period was deleted, naming them (409)', async () => {
+    const { BillingPeriod } = db();
+    const billingPeriodId = `doomed-${randomUUID()}`;
+    const createdAt = new Date().toISOString();
+    await BillingPeriod.create({
+      projectId: fx.projectId,
+      billingPeriodId,
+      position: 99,
+      startDate: '2024-01-01',
+      endDate: '2024-01-31',
+      dueDate: '2024-01-25',
+      status: 'closed',
+      source: 'manual',
+      version: 1,
+      createdBy: fx.users.admin.userId,
+      createdAt,
+      updatedAt: createdAt,
+    }).go();
+    const orphan = await seedInvoice(await createCommitment(call, fx, { title: 'Lifts' }), { billingPeriodId });
+    await BillingPeriod.delete({ projectId: fx.projectId, billingPeriodId }).go();
+
+    const problem = expectProblem(await requestBackup([invoice.invoiceId, orphan.invoiceId]), 409, 'conflict');
+
+    expect(fieldsOf(problem)).toEqual(['invoiceIds.1']);
+    expect(problem.errors[0].message).toContain(orphan.number);
+    expect(problem.detail).toContain(orphan.invoiceId);
+  });
+
+  it('refuses an empty, oversized or repeating list', async () => {
+    expect(fieldsOf(expectProblem(await requestBackup([]), 400, 'validation'))).toEqual(['invoiceIds']);
+    expect(fieldsOf(expectProblem(await requestBackup(Array.from({ length: 501 }, (_, i) => `i-${i}`)), 400, 'validation'))).toEqual(['invoiceIds']);
+    expect(fieldsOf(expectProblem(await requestBackup([invoice.invoiceId, invoice.invoiceId]), 400, 'validation'))).toEqual(['invoiceIds.1']);
+  });
+
+  it('is for admins only: 403 for other members, 404 for another company and its jobs', async () => {
+    for (const profile of ['standard', 'read_only', 'standard+contact'] as const) {
+      expectProblem(await requestBackup([invoice.invoiceId], fx.users[profile].token), 403, 'forbidden');
+    }
+    expectProblem(await requestBackup([invoice.invoiceId], fx.users.other_company_admin.token), 404, 'not-found');
+
+    const { location } = expectStatus(await requestBackup([invoice.invoiceId]), 202, 'request').body;
+    await untilEnded(location);
+    expectProblem(await call(fx.users.standard.token, { method: 'GET', path: location }), 403, 'forbidden');
+    expectProblem(await call(fx.users.other_company_admin.token, { method: 'GET', path: location }), 404, 'not-found');
+    expectProblem(await call(admin(), { method: 'GET', path: `${backupsPath()}/no-such-job` }), 404, 'not-found');
+  });
+
+  it('answers a retried request with the same Idempotency-Key with the same job', async () => {
+    const key = randomUUID();
+    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
+    const again = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'again');
+
+    expect(again.body).toEqual(first.body);
+    const jobs = (await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' })).data.filter((j) => j.jobId === first.body.jobId);
+    expect(jobs).toHaveLength(1);
+    await untilEnded(first.body.location);
+  });
+});
+
+describe('the workflow’s bookkeeping', () => {
+  it('counts a merged part once, however often RecordProgress is retried, and only while running', async () => {
+    const jobId = randomUUID();
+    const now = new Date();
+    await db()
+      .BackupJob.create({
+        projectId: fx.projectId,
+        jobId,
+        status: 'running',
+        invoiceIds: ['a', 'b'],
+        requestedBy: fx.users.admin.userId,
+        progress: { done: 0, total: 2 },
+        fileName: 'x.pdf',
+        outputKey: `backups/${jobId}/x.pdf`,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        version: 1,
+      })
+      .go();
+    const job = { projectId: fx.projectId, jobId };
+
+    expect(await recordBackupProgress(job, 'p1', now)).toBe(true);
+    expect(await recordBackupProgress(job, 'p1', now)).toBe(false);
+    expect(await recordBackupProgress(job, 'p2', now)).toBe(true);
+
+    const { data } = await db().BackupJob.get(job).go({ consistent: true });
+    expect(data!.progress).toEqual({ done: 2, total: 2 });
+  });
+
+  it('keeps the message of a Lambda error as the reason, not its stack', () => {
+    expect(failureReason({ Error: 'InvalidInput', Cause: JSON.stringify({ errorType: 'InvalidInput', errorMessage: 'No PDF', stackTrace: ['at x'] }) })).toBe('No PDF');
+    expect(failureReason({ Error: 'States.Timeout', Cause: 'Task timed out' })).toBe('Task timed out');
+    expect(failureReason({ Error: 'States.Timeout' })).toBe('States.Timeout');
+  });
+});
