@@ -33,9 +33,9 @@ import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import type { Project } from '../../shared/db/entities/project';
 import { escapeHtml } from '../../shared/email/invite';
 import { invoiceLink } from '../../shared/email/invoice-notifications';
-import { invoiceDocument } from '../../shared/pdf/invoice-document';
-import { formatMoney, renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
-import { attachmentKey, contentDisposition, invoicePdfKey, type InvoiceScope } from '../../shared/storage/keys';
+import { formatMoney } from '../../shared/pdf/invoice-pdf';
+import { attachmentKey, contentDisposition, type InvoiceScope } from '../../shared/storage/keys';
+import { storeInvoicePdf, type StoredInvoicePdf } from '../../shared/storage/invoice-pdfs';
 import {
   downloadUrlSeconds,
   maxAttachmentsPerInvoice,
@@ -212,45 +212,15 @@ const newAttachmentId = () => `${Date.now().toString(36).padStart(10, '0')}-${ra
 // ---------------------------------------------------------------------------------------------
 // The invoice PDF
 
-/** Bumped when the renderer's output changes, so stored PDFs of unchanged invoices are rendered again. */
-const rendererVersion = '1';
-
-interface StoredPdf {
-  key: string;
-  filename: string;
-  sizeBytes: number;
+interface StoredPdf extends StoredInvoicePdf {
   period: BillingPeriodItem;
 }
 
-/**
- * The invoice's PDF in S3, rendered unless the object for this invoice version already holds
- * the same document (its fingerprint, in the object's metadata, covers everything the PDF
- * shows but the print time: a renamed project or commitment renders again).
- */
-async function storedInvoicePdf({ project, invoice, commitment, scope }: InvoiceAccess, now: Date): Promise<StoredPdf> {
+/** The invoice's PDF in S3 (shared/storage/invoice-pdfs.ts renders it only when what it shows changed). */
+async function storedInvoicePdf({ project, invoice, commitment }: InvoiceAccess, now: Date): Promise<StoredPdf> {
   const period = await loadBillingPeriod(project.projectId, invoice.billingPeriodId);
   if (!period) throw problems.conflict('The invoice’s billing period is missing; the PDF cannot be rendered.');
-  const document = invoiceDocument({ invoice, project, commitment, period, printedAt: now });
-  const { printedAt: _printedAt, ...shown } = document;
-  const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
-  const key = invoicePdfKey(scope, invoice.version);
-  const filename = `${termsFor(project.region).invoice} ${invoice.number} - ${commitment.number}.pdf`;
-
-  const existing = await headObject(key);
-  if (existing?.Metadata?.fingerprint === fingerprint && existing.ContentLength) {
-    return { key, filename, sizeBytes: existing.ContentLength, period };
-  }
-  const bytes = await renderInvoicePdf(document);
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: config.bucketName,
-      Key: key,
-      Body: bytes,
-      ContentType: 'application/pdf',
-      Metadata: { fingerprint, 'invoice-version': String(invoice.version) },
-    }),
-  );
-  return { key, filename, sizeBytes: bytes.length, period };
+  return { ...(await storeInvoicePdf({ project, invoice, commitment, period, now })), period };
 }
 
 /** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
