@@ -4,7 +4,7 @@ import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { loadBackupJob, markBackupSucceeded, type BackupWarning } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
-import { escapeHtml } from '../../shared/email/invite';
+import { escapeHtml } from '../../shared/email/letter';
 import { logger } from '../../shared/logger';
 
 /**

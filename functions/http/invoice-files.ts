@@ -31,7 +31,7 @@ import {
 } from '../../shared/db/invoices';
 import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import type { Project } from '../../shared/db/entities/project';
-import { escapeHtml } from '../../shared/email/invite';
+import { escapeHtml } from '../../shared/email/letter';
 import { invoiceLink } from '../../shared/email/invoice-notifications';
 import { formatMoney } from '../../shared/pdf/invoice-pdf';
 import { attachmentKey, contentDisposition, type InvoiceScope } from '../../shared/storage/keys';

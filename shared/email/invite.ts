@@ -1,5 +1,6 @@
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import type { invoiceTypes } from '../domain/project-settings';
+import { renderLetter } from './letter';
 
 export type InvoiceType = (typeof invoiceTypes)[number];
 
@@ -52,9 +53,6 @@ export function inviteLink(frontendBaseUrl: string, projectId: string, inviteId:
   return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/invites/${encodeURIComponent(inviteId)}`;
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const article = (noun: string) => (/^[aeiou]/i.test(noun) ? 'an' : 'a');
 
@@ -82,28 +80,7 @@ export function renderInviteEmail(input: InviteEmailInput): RenderedEmail {
   ];
   const action = 'Respond to the invite';
 
-  const text = [
-    `Hello ${input.contactName},`,
-    '',
-    intro,
-    '',
-    ...fields.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `${action}: ${link}`,
-    '',
-  ].join('\n');
-
-  const e = escapeHtml;
-  const html = [
-    '<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933">',
-    `<p>Hello ${e(input.contactName)},</p>`,
-    `<p>${e(intro)}</p>`,
-    '<table cellpadding="4" cellspacing="0" style="border-collapse:collapse">',
-    ...fields.map(([label, value]) => `<tr><th align="left">${e(label)}</th><td>${e(value)}</td></tr>`),
-    '</table>',
-    `<p><a href="${e(link)}">${e(action)}</a></p>`,
-    '</body></html>',
-  ].join('\n');
+  const { text, html } = renderLetter({ recipientName: input.contactName, intro, fields, action, link });
 
   return { subject, html, text, link };
 }

@@ -1,6 +1,6 @@
 import { termsFor, type Region } from '../domain/terminology';
 import { formatCents } from '../domain/money';
-import { escapeHtml } from './invite';
+import { escapeHtml, renderLetter } from './letter';
 
 /**
  * The invoice workflow's emails (DOMAIN.md "Email notifications"), in the project's terminology:
@@ -96,40 +96,19 @@ export function renderInvoiceNotification(input: InvoiceNotificationInput): Rend
   const lineName = (line: RejectedLineInWords) =>
     `Line ${line.itemNumber}${line.costCode ? ` (${line.costCode})` : ''}: ${line.description}`;
 
-  const text = [
-    `Hello ${input.recipientName},`,
-    '',
-    intro,
-    '',
-    ...fields.map(([label, value]) => `${label}: ${value}`),
-    ...(rejected.length
-      ? ['', `Rejected lines (${rejected.length}):`, ...rejected.map((line) => `- ${lineName(line)} — Reason: ${line.reason}`)]
-      : []),
-    '',
-    `${action}: ${link}`,
-    '',
-  ].join('\n');
-
-  const e = escapeHtml;
-  const html = [
-    '<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933">',
-    `<p>Hello ${e(input.recipientName)},</p>`,
-    `<p>${e(intro)}</p>`,
-    '<table cellpadding="4" cellspacing="0" style="border-collapse:collapse">',
-    ...fields.map(([label, value]) => `<tr><th align="left">${e(label)}</th><td>${e(value)}</td></tr>`),
-    '</table>',
-    ...(rejected.length
-      ? [
+  const extra = rejected.length
+    ? {
+        text: [`Rejected lines (${rejected.length}):`, ...rejected.map((line) => `- ${lineName(line)} — Reason: ${line.reason}`)],
+        html: [
           `<p><strong>Rejected lines (${rejected.length})</strong></p>`,
           '<table cellpadding="4" cellspacing="0" border="1" style="border-collapse:collapse">',
           '<tr><th align="left">Line</th><th align="left">Reason</th></tr>',
-          ...rejected.map((line) => `<tr><td>${e(lineName(line))}</td><td>${e(line.reason)}</td></tr>`),
+          ...rejected.map((line) => `<tr><td>${escapeHtml(lineName(line))}</td><td>${escapeHtml(line.reason)}</td></tr>`),
           '</table>',
-        ]
-      : []),
-    `<p><a href="${e(link)}">${e(action)}</a></p>`,
-    '</body></html>',
-  ].join('\n');
+        ],
+      }
+    : undefined;
+  const { text, html } = renderLetter({ recipientName: input.recipientName, intro, fields, ...(extra && { extra }), action, link });
 
   return { subject, html, text, link };
 }

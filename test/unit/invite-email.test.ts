@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateInWords, escapeHtml, renderInviteEmail, type InviteEmailInput } from '../../shared/email/invite';
+import { dateInWords, renderInviteEmail, type InviteEmailInput } from '../../shared/email/invite';
+import { escapeHtml } from '../../shared/email/letter';
 
 const input = (overrides: Partial<InviteEmailInput> = {}): InviteEmailInput => ({
   kind: 'invite',
