@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { backupJobStatuses } from '../db/entities/backup-job';
+import { backupJobStatuses } from '../domain/backups';
 import { projectPath } from './commitments';
 
 /** The most invoices one backup may hold (its parts travel through the workflow's state, which is capped at 256 KB). */

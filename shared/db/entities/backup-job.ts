@@ -1,8 +1,6 @@
 import { Entity } from 'electrodb';
 import { tableKeys } from '../keys';
-
-export const backupJobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type BackupJobStatus = (typeof backupJobStatuses)[number];
+import { backupJobStatuses } from '../../domain/backups';
 
 /**
  * One invoice backup request and its run of the backup workflow (execution name = jobId):
