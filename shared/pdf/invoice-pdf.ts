@@ -3,6 +3,7 @@ import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf
 import type { commitmentTypes } from '../domain/commitments';
 import { assertCents } from '../domain/money';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
+import { encodableBy, encodableText } from './text';
 
 /**
  * The invoice PDF (DOMAIN.md "Subcontractor invoices"): page 1 is a G702-style summary
@@ -213,15 +214,12 @@ class Typesetter {
     readonly regular: PDFFont,
     readonly bold: PDFFont,
   ) {
-    const boldSet = new Set(bold.getCharacterSet());
-    this.encodable = new Set(regular.getCharacterSet().filter((code) => boldSet.has(code)));
+    this.encodable = encodableBy(regular, bold);
   }
 
   /** One line of WinAnsi text: whitespace collapsed (no-break spaces kept), anything the fonts cannot encode → '?'. */
   printable(text: string): string {
-    return [...text.normalize('NFC').replace(/[^\S\u00a0]+/g, ' ').trim()]
-      .map((char) => (this.encodable.has(char.codePointAt(0) ?? -1) ? char : '?'))
-      .join('');
+    return encodableText(text.normalize('NFC').replace(/[^\S\u00a0]+/g, ' ').trim(), this.encodable);
   }
 
   width(text: string, size: number, bold = false): number {

@@ -3,7 +3,7 @@ import { logger } from '../logger';
 import { drawCover, layoutCover, type CoverContent, type CoverFonts } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { embedPngDirect } from './png';
-import { printable, wrap } from './text';
+import { encodableBy, printable, wrap } from './text';
 
 /** Why a file was left out of a merged PDF; the same words are printed on its placeholder page. */
 export interface MergeWarning {
@@ -184,8 +184,7 @@ export class PdfMerger {
   private async embedFonts(): Promise<CoverFonts> {
     const regular = await this.output.embedFont(StandardFonts.Helvetica);
     const bold = await this.output.embedFont(StandardFonts.HelveticaBold);
-    const boldSet = new Set(bold.getCharacterSet());
-    return { regular, bold, encodable: new Set(regular.getCharacterSet().filter((code) => boldSet.has(code))) };
+    return { regular, bold, encodable: encodableBy(regular, bold) };
   }
 
   private async addPlaceholder(title: string, reason: string): Promise<void> {
