@@ -7,10 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { handler as sendEmail } from '../../functions/events/send-email';
 import { failureReason } from '../../functions/backup/mark-failed';
-import { eventSource } from '../../events/contracts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { backupFileName, localDateTime, recordBackupProgress } from '../../shared/db/backups';
@@ -20,8 +18,8 @@ import { db } from '../../shared/db/service';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import { attachmentKey, invoicePdfKey } from '../../shared/storage/keys';
-import { expectProblem, expectStatus, fieldsOf, type ApiResponse, type Call, type Json, type TestApi } from '../support/api-client';
-import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import { expectProblem, expectStatus, fieldsOf, type ApiResponse, type Call, type TestApi } from '../support/api-client';
+import { startRecordingBus, type RecordedEvent, deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 import { encryptedPdf, labelledPdf, TINY_JPEG, truncatedPdf } from '../support/pdf-fixtures';
 import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
@@ -176,19 +174,7 @@ async function toFile(name: string, bytes: Uint8Array): Promise<string> {
 
 const pdfPages = (file: string) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
 
-function emailEvent(detail: Json): EventBridgeEvent<'email.requested', unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'email.requested',
-    source: eventSource,
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'ap-southeast-2',
-    resources: [],
-    detail,
-  };
-}
+const emailEvent = (detail: unknown) => deliveredEvent('email.requested', detail);
 
 // ---------------------------------------------------------------------------------------------
 

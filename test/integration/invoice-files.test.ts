@@ -5,9 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { handler as sendEmail } from '../../functions/events/send-email';
-import { eventSource } from '../../events/contracts';
 import { s3Client } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
@@ -18,7 +16,7 @@ import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { maxAttachmentBytes, maxAttachmentsPerInvoice } from '../../shared/api/invoice-files';
 import { attachmentKey, invoicePdfKey, safeFilename } from '../../shared/storage/keys';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
-import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import { startRecordingBus, type RecordedEvent, deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 import {
   createBillingPeriod,
@@ -193,19 +191,7 @@ function s3WouldAccept(url: string, method: string, sent: Record<string, string>
   return createHmac('sha256', signingKey).update(toSign).digest('hex') === q('X-Amz-Signature');
 }
 
-function emailEvent(detail: Json): EventBridgeEvent<'email.requested', unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'email.requested',
-    source: eventSource,
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'ap-southeast-2',
-    resources: [],
-    detail,
-  };
-}
+const emailEvent = (detail: unknown) => deliveredEvent('email.requested', detail);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -3,26 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { handler, TransientEmailError } from '../../functions/events/send-email';
 import { s3Client } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
-import { eventSource, type EmailRequested } from '../../events/contracts';
+import type { EmailRequested } from '../../events/contracts';
+import { deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 
-function emailEvent(detail: EmailRequested): EventBridgeEvent<'email.requested', unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'email.requested',
-    source: eventSource,
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'ap-southeast-2',
-    resources: [],
-    detail,
-  };
-}
+const emailEvent = (detail: unknown) => deliveredEvent('email.requested', detail);
 
 function email(overrides: Partial<EmailRequested> = {}): EmailRequested {
   const emailId = `test-${randomUUID()}`;

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { eventSource } from '../../events/contracts';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
 import type { Json } from './api-client';
 
@@ -22,4 +25,19 @@ export async function startRecordingBus(): Promise<{ bus: LocalEventBus; publish
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.endpoint;
   process.env.EVENT_BUS_NAME = bus.busName;
   return { bus, published };
+}
+
+/** An event as an EventBridge rule delivers it to its target. */
+export function deliveredEvent<T extends string>(detailType: T, detail: unknown): EventBridgeEvent<T, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: eventSource,
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'ap-southeast-2',
+    resources: [],
+    detail,
+  };
 }
