@@ -9,7 +9,7 @@ import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/s
 import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
 import { nextBillingPeriodAt } from '../../shared/domain/billing-periods';
 import { loadPeriodsState, scheduleFor } from '../../shared/db/billing-periods';
-import type { GranularPermission, ToolLevel } from '../../shared/domain/permissions';
+import { companyAdminRefusal, type GranularPermission, type ToolLevel } from '../../shared/domain/permissions';
 import {
   toMemberResponse,
   toProjectResponse,
@@ -24,12 +24,11 @@ export const handler = httpRouter({
     const { User, Company } = db();
     const { data: user } = await User.get({ userId: caller.userId }).go();
     const { data: company } = user ? await Company.get({ companyId: user.companyId }).go() : { data: null };
-    if (!user || !company || company.kind !== 'general_contractor') {
-      throw problems.forbidden('Only an administrator of a general contractor company can create projects; your account belongs to no such company.');
-    }
-    if (user.companyRole !== 'admin') {
-      throw problems.forbidden(`Only an administrator of ${company.name} can create projects; your company role is ${user.companyRole}.`);
-    }
+    const refusal = companyAdminRefusal(
+      'projects.create',
+      user && company ? { companyKind: company.kind, companyName: company.name, companyRole: user.companyRole } : undefined,
+    );
+    if (refusal || !user || !company) throw problems.forbidden(refusal ?? 'No such account.');
 
     const { name, number, ...requested } = body;
     const { settings, errors } = mergeSettings({ ...defaultProjectSettings(body.region), timeZone: body.timeZone }, requested);

@@ -60,6 +60,12 @@ export const policy = {
   'owner_invoices.export': { tool: 'head_contracts', does: 'export an owner invoice', allow: { admin: true } },
   'owner_invoices.preview': { tool: 'head_contracts', does: 'view an owner invoice summary preview', allow: { admin: true } },
   'head_contracts.view': { tool: 'head_contracts', does: 'view head contracts', allow: everyLevel },
+  // (reading) the seed lists no lower level for creating or editing a head contract
+  'head_contracts.edit': { tool: 'head_contracts', does: 'create or edit a head contract, its SOV and change orders', allow: { admin: true } },
+  // (reading) whoever sees a head contract sees its owner invoices
+  'owner_invoices.view': { tool: 'head_contracts', does: 'view owner invoices', allow: everyLevel },
+  // (reading) as for subcontractor invoices
+  'owner_invoices.bulk_esign': { tool: 'head_contracts', does: 'bulk send owner invoices for e-signature', allow: { admin: true } },
 
   // Commitments (level on commitments)
   'commitments.view': { tool: 'commitments', does: 'view and search commitments', allow: everyLevel },
@@ -103,6 +109,10 @@ export const policy = {
   'retainage.create_release_current_period': { tool: 'commitments', does: 'create an invoice releasing retainage during the current billing period', allow: { admin: true, standard: contactOnly } },
   'retainage.set_any_period': { tool: 'commitments', does: 'set or release retainage before, during or after the current billing period', allow: { admin: true } },
   'retainage.create_release_any_period': { tool: 'commitments', does: 'create an invoice releasing retainage before, during or after the current period', allow: { admin: true } },
+
+  // Beyond the seed (PERMISSIONS.md readings)
+  'retainage.configure_sliding_scale': { tool: 'commitments', does: 'configure sliding-scale retention on a commitment', allow: { admin: true } },
+  'payment_schedules.serve': { tool: 'commitments', does: 'serve or edit a payment schedule', allow: { admin: true } },
 
   // Project administration (not in the seed's matrix; readings of the product)
   'project.view': { tool: 'commitments', does: 'view the project', allow: everyLevel },
@@ -179,4 +189,52 @@ function describeAllowed(rule: ActionRule): string {
     return `${level} with ${extras.join(' and ')}`;
   });
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : parts[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules outside a project's tool levels (PERMISSIONS.md, "Beyond the seed")
+
+/** The caller's standing in their own company: what company-level actions are decided on. */
+export interface CompanyStanding {
+  companyKind: 'general_contractor' | 'vendor';
+  companyName: string;
+  companyRole: 'admin' | 'member';
+}
+
+export const companyActions = {
+  'projects.create': 'create projects',
+  'webhooks.manage': 'manage webhook endpoints, see their deliveries and replay them',
+} as const;
+export type CompanyAction = keyof typeof companyActions;
+
+/**
+ * Company-level actions (creating projects, webhooks) belong to the administrators of a general
+ * contractor: why `standing` may not do `action` (→ 403), or undefined when it may.
+ */
+export function companyAdminRefusal(action: CompanyAction, standing: CompanyStanding | undefined): string | undefined {
+  const does = companyActions[action];
+  if (!standing || standing.companyKind !== 'general_contractor') {
+    return `Only an administrator of a general contractor company can ${does}; your account belongs to no such company.`;
+  }
+  if (standing.companyRole !== 'admin') return `Only an administrator of ${standing.companyName} can ${does}; your company role is ${standing.companyRole}.`;
+  return undefined;
+}
+
+/** A one-time signing link as stored: the SHA-256 of its token, its expiry and whether it was used. */
+export interface SigningLink {
+  tokenSha256: string;
+  expiresAt: string;
+  usedAt?: string;
+}
+
+/**
+ * Signing needs no level on any tool: the named signer proves who they are by the one-time link
+ * emailed to them. Why the presented token may not sign (→ 404, so a guessed link learns
+ * nothing), or undefined. `presentedSha256` is the SHA-256 of the token in the link; `now` an ISO instant.
+ */
+export function signingLinkRefusal(link: SigningLink | undefined, presentedSha256: string, now: string): string | undefined {
+  if (!link || link.tokenSha256 !== presentedSha256) return 'No such signing link.';
+  if (link.usedAt) return 'This signing link was already used; each link signs once.';
+  if (now >= link.expiresAt) return 'This signing link has expired; ask the sender for a new one.';
+  return undefined;
 }

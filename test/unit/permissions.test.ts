@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   authorize,
   canSee,
+  companyAdminRefusal,
+  signingLinkRefusal,
   granularPermissions,
   policy,
   type Action,
@@ -31,7 +33,7 @@ interface Grant {
 
 interface Row {
   /** The markdown section and the row's first cell, verbatim. */
-  section: 'Invoicing' | 'Head contracts' | 'Commitments';
+  section: 'Invoicing' | 'Head contracts' | 'Commitments' | 'Beyond the seed';
   row: string;
   /** The row's "allowed" cell, verbatim (for the test title). */
   allowed: string;
@@ -45,6 +47,8 @@ interface Row {
   records?: 'public' | 'private';
   /** A word of the action a 403's detail must contain. */
   named: RegExp;
+  /** The tool whose level the row reads, where its section does not say (Beyond the seed). */
+  tool?: 'commitments' | 'head_contracts';
 }
 
 const admin: Grant = { levels: ['admin'] };
@@ -112,6 +116,33 @@ const matrix: readonly Row[] = [
     // The private list is visibility: once seen, read_only and standard may view.
     grants: [readOnlyUp],
     named: /view head contracts/,
+  },
+  {
+    section: 'Head contracts',
+    row: 'create / edit a head contract, its SOV and change orders',
+    allowed: 'admin *(reading: the seed lists no lower level)*',
+    action: 'head_contracts.edit',
+    subject: 'head_contract',
+    grants: [admin],
+    named: /create or edit a head contract/,
+  },
+  {
+    section: 'Head contracts',
+    row: 'view owner invoices of a visible head contract',
+    allowed: 'read_only, standard, admin *(reading)*',
+    action: 'owner_invoices.view',
+    subject: 'head_contract',
+    grants: [readOnlyUp],
+    named: /view owner invoices/,
+  },
+  {
+    section: 'Head contracts',
+    row: 'bulk send owner invoices for e-signature',
+    allowed: 'admin *(reading, as for subcontractor invoices)*',
+    action: 'owner_invoices.bulk_esign',
+    subject: 'project',
+    grants: [admin],
+    named: /bulk send owner invoices/,
   },
 
   // ## Commitments (level on commitments)
@@ -293,6 +324,73 @@ const matrix: readonly Row[] = [
     grants: [admin],
     named: /releasing retainage before, during or after/,
   },
+
+  // ## Beyond the seed (readings, not in its tables): the rows decided by a tool level
+  {
+    section: 'Beyond the seed',
+    row: 'configure sliding-scale retention on a commitment',
+    allowed: 'admin (commitments)',
+    action: 'retainage.configure_sliding_scale',
+    subject: 'commitment',
+    tool: 'commitments',
+    grants: [admin],
+    named: /sliding-scale retention/,
+  },
+  {
+    section: 'Beyond the seed',
+    row: 'serve / edit an AU payment schedule for a subcontractor invoice',
+    allowed: 'admin (commitments)',
+    action: 'payment_schedules.serve',
+    subject: 'commitment',
+    tool: 'commitments',
+    grants: [admin],
+    named: /payment schedule/,
+  },
+];
+
+/**
+ * The rows of "Beyond the seed" that no tool level decides, each checked against its own pure
+ * rule in shared/domain/permissions.ts (or, for tasks, the visibility every list applies).
+ */
+const outsideTools: ReadonlyArray<{ row: string; allowed: string; check: () => void }> = [
+  {
+    row: 'see one’s own tasks (`/v1/me/tasks`)',
+    allowed: 'any member, scoped to what they may see',
+    // Every level may ask; what comes back is only what `canSee` shows, on either tool.
+    check: () => {
+      for (const level of levels) {
+        for (const tool of ['commitments', 'head_contracts'] as const) {
+          const who: Membership = { userId: me, commitments: tool === 'commitments' ? level : 'none', headContracts: tool === 'head_contracts' ? level : 'none' };
+          expect(canSee(who, tool, { private: false, privateUserIds: [] })).toBe(level !== 'none');
+          expect(canSee(who, tool, { private: true, privateUserIds: ['user-other'] })).toBe(level === 'admin');
+          expect(canSee(who, tool, { private: true, privateUserIds: [me] })).toBe(level !== 'none');
+        }
+      }
+    },
+  },
+  {
+    row: 'sign an invoice sent for signature',
+    allowed: 'the named signer only (a one-time link), no level needed',
+    check: () => {
+      const link = { tokenSha256: 'abc', expiresAt: '2027-01-01T00:00:00.000Z' };
+      expect(signingLinkRefusal(link, 'abc', '2026-12-31T23:59:59.000Z')).toBeUndefined();
+      expect(signingLinkRefusal(link, 'abd', '2026-12-31T23:59:59.000Z')).toMatch(/No such signing link/);
+      expect(signingLinkRefusal(undefined, 'abc', '2026-12-31T23:59:59.000Z')).toMatch(/No such signing link/);
+      expect(signingLinkRefusal({ ...link, usedAt: '2026-12-01T00:00:00.000Z' }, 'abc', '2026-12-31T23:59:59.000Z')).toMatch(/already used/);
+      expect(signingLinkRefusal(link, 'abc', '2027-01-01T00:00:00.000Z')).toMatch(/expired/);
+    },
+  },
+  {
+    row: 'manage webhook endpoints, see deliveries, replay',
+    allowed: 'company admin of the general contractor',
+    check: () => {
+      const gc = { companyKind: 'general_contractor', companyName: 'Northbeam', companyRole: 'admin' } as const;
+      expect(companyAdminRefusal('webhooks.manage', gc)).toBeUndefined();
+      expect(companyAdminRefusal('webhooks.manage', { ...gc, companyRole: 'member' })).toMatch(/Only an administrator of Northbeam can manage webhook endpoints, see their deliveries and replay them; your company role is member/);
+      expect(companyAdminRefusal('webhooks.manage', { ...gc, companyKind: 'vendor' })).toMatch(/general contractor/);
+      expect(companyAdminRefusal('webhooks.manage', undefined)).toMatch(/general contractor/);
+    },
+  },
 ];
 
 /**
@@ -392,8 +490,8 @@ function member(row: Row, s: Scenario): Membership {
   };
 }
 
-/** The tool a row's level is read on, from the markdown's section (not from the policy). */
-const toolOf = (row: Row) => (row.section === 'Head contracts' ? 'head_contracts' : 'commitments');
+/** The tool a row's level is read on, from the markdown's section or the row's own words (not from the policy). */
+const toolOf = (row: Row) => row.tool ?? (row.section === 'Head contracts' ? 'head_contracts' : 'commitments');
 
 function record(s: Scenario, subject: Subject): GuardedRecord | undefined {
   if (!s.record) return undefined;
@@ -441,16 +539,25 @@ describe('readings beyond PERMISSIONS.md', () => {
   for (const row of readings) describe(title(row), () => check(row));
 });
 
+describe('PERMISSIONS.md rows no tool level decides', () => {
+  for (const row of outsideTools) it(`Beyond the seed: “${row.row}” — ${row.allowed}`, row.check);
+});
+
 describe('the transcription itself', () => {
   const specFile = path.resolve(import.meta.dirname, '../../../shared/PERMISSIONS.md');
 
   // The specification sits beside the repository (../shared) in CI and on developers' machines;
-  // a checkout without it still checks the transcription's size against the spec's 42 rows.
+  // a checkout without it still checks the transcription's size against the spec's 50 rows.
   it('has every row of PERMISSIONS.md, and nothing else', () => {
     const plain = (s: string) => s.replace(/[‘’]/g, "'");
-    const transcribed = [...new Set(matrix.map((r) => `${r.section}: ${plain(r.row)} | ${r.allowed}`))];
+    const transcribed = [
+      ...new Set([
+        ...matrix.map((r) => `${r.section}: ${plain(r.row)} | ${r.allowed}`),
+        ...outsideTools.map((r) => `Beyond the seed: ${plain(r.row)} | ${r.allowed}`),
+      ]),
+    ];
     if (!fs.existsSync(specFile)) {
-      expect(transcribed).toHaveLength(42);
+      expect(transcribed).toHaveLength(50);
       return;
     }
     const rows: string[] = [];
