@@ -40,7 +40,7 @@ export async function backup(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-backup-'));
   const aws = await startLocalAws();
   try {
-    const env = { ...aws.env, BUCKET_NAME: bucket, TABLE_NAME: bucket, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = { ...aws.env, BUCKET_NAME: bucket, TABLE_NAME: bucket, POWERTOOLS_LOG_LEVEL: 'SILENT' };
     Object.assign(process.env, env);
     await ensureBucket(bucket, aws.env.AWS_ENDPOINT_URL_S3!);
 

@@ -24,7 +24,6 @@ export async function http_(): Promise<void> {
   Object.assign(process.env, aws.env, {
     TABLE_NAME: 'bench',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   await ensureTable('bench', aws.env.AWS_ENDPOINT_URL_DYNAMODB!);
   await seedDemoData();

@@ -38,7 +38,6 @@ export async function invites(): Promise<void> {
     EMAIL_FROM: 'billing@progress-claims.bench',
     FRONTEND_BASE_URL: 'https://app.progress-claims.bench',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   await ensureTable('bench-invites', aws.env.AWS_ENDPOINT_URL_DYNAMODB!);
   // Imported once the environment is set: the logger reads its level when first loaded.

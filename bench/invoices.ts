@@ -49,7 +49,6 @@ export async function invoices(): Promise<void> {
     EMAIL_FROM: 'billing@progress-claims.bench',
     FRONTEND_BASE_URL: 'https://app.progress-claims.bench',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   await ensureTable(tableName, aws.env.AWS_ENDPOINT_URL_DYNAMODB!);
 

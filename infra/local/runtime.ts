@@ -66,8 +66,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
   };
 
-  // Lambda runs Node 22; the SDK's notice that it will drop Node 20 says nothing about our code.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = options.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'progress-claims-')));
   if (!options.dataDir) stops.push(() => fs.rm(dataDir, { recursive: true, force: true }));
   let markReady!: () => void;
@@ -105,7 +103,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       EMAIL_FROM: 'billing@northbeam.example',
       FRONTEND_BASE_URL: process.env.FRONTEND_BASE_URL ?? apiUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
     };
     Object.assign(process.env, env);
 

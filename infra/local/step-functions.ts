@@ -16,19 +16,6 @@ import { freePort, PortInUseError } from './ports';
 export const backupDefinitionFile = path.join(repoRoot, 'shared/wiring/backup.asl.json');
 const localStateMachineArn = 'arn:aws:states:ap-southeast-2:000000000000:stateMachine:backup-local';
 
-// aws-local-stepfunctions 3 is built for Node 22 and calls Promise.withResolvers (for every
-// Task's timeout); Node 20, which this project runs on, does not have it.
-const promiseStatics = Promise as unknown as { withResolvers?: () => object };
-promiseStatics.withResolvers ??= () => {
-  let resolve: unknown;
-  let reject: unknown;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
-
 type Json = Parameters<StateMachine['run']>[0];
 type States = StateMachineDefinition['States'];
 
