@@ -9,8 +9,7 @@
 import HolidaysParser from 'date-holidays-parser';
 import auHolidayData from './au-holidays.data.json';
 
-export const auJurisdictions = ['NSW', 'VIC', 'QLD', 'WA', 'SA', 'TAS', 'ACT', 'NT'] as const;
-export type AuJurisdiction = (typeof auJurisdictions)[number];
+import type { AuJurisdiction } from './au-jurisdictions';
 
 export interface PublicHoliday {
   date: string;

@@ -12,14 +12,14 @@
  * WA, SA, TAS and NT's 27–31 December exclusions are from the Acts' definitions as remembered,
  * not yet checked against the current text (see `checked`).
  */
-import { auPublicHoliday, type AuJurisdiction } from './au-holidays';
+import { auPublicHoliday } from './au-holidays';
+import type { AuJurisdiction } from './au-jurisdictions';
 import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previousBusinessDay, type NonBusinessDay } from './business-days';
-import { addCents, formatCents, percentOfCents, sumCents } from './money';
+import { addCents, formatCents, sumCents } from './money';
 import type { FieldIssue } from './sov';
-import { ruleLimitCents, type ContractValues, type SlidingScaleRule } from './sliding-scale';
 
-export type { AuJurisdiction } from './au-holidays';
-export { auJurisdictions } from './au-holidays';
+export type { AuJurisdiction } from './au-jurisdictions';
+export { auJurisdictions } from './au-jurisdictions';
 
 /** A yearly run of non-business days, month-day to month-day inclusive (may wrap into January). */
 interface ClosedPeriod {
@@ -221,27 +221,4 @@ export function paymentScheduleFigures(claimed: readonly ClaimedLine[], entries:
   return { figures: { lines, claimedCents, scheduledCents, differenceCents: addCents(scheduledCents, -claimedCents) } };
 }
 
-// ---- Queensland retention caps ----
-
-/**
- * Queensland Building and Construction Commission Act 1991 (Qld) s 67J: retention may not be
- * more than 10 % of any payment claimed, nor more than 5 % of the contract price in total before
- * practical completion. Checked when sliding-scale rules are set (`rules.N.…` issues).
- */
-export function qldRetentionCapIssues(rules: readonly SlidingScaleRule[], contract: ContractValues): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const totalCap = percentOfCents(contract.contractSumToDateCents, '5');
-  rules.forEach((rule, index) => {
-    if (Number(rule.retainagePercent) > 10) {
-      issues.push({ field: `rules.${index}.retainagePercent`, message: 'Queensland caps retention at 10 % of any payment claimed (QBCC Act s 67J)' });
-    }
-    const limit = ruleLimitCents(rule, contract);
-    if (limit > totalCap) {
-      issues.push({
-        field: `rules.${index}.until`,
-        message: `holds up to ${formatCents(limit)}, above Queensland's 5 % of the contract price (${formatCents(totalCap)}) before practical completion (QBCC Act s 67J)`,
-      });
-    }
-  });
-  return issues;
-}
+export { qldRetentionCapIssues } from './au-jurisdictions';
