@@ -34,7 +34,7 @@ export const lineEntry = z.object(entryFields).meta({ id: 'InvoiceLineEntry', de
 export const retainageBucket = z
   .object({
     percent: percentShown('The % applied, or for an amount entered the % it is of the base'),
-    source: z.enum(['percent', 'amount', 'disabled']),
+    source: z.enum(['percent', 'amount', 'disabled', 'sliding_scale']),
     baseCents: cents('Work completed to date (D + E) or materials presently stored (F)'),
     retainageCents: cents('Retainage on the base to date, before releases'),
     retainedThisPeriodCents: cents('Change of what is held before this period’s release'),

@@ -30,6 +30,11 @@
  * - retained this period is what that leaves: normally `retainageCents` − the previous one
  *   (negative when the base shrank).
  * G703 column I is the sum of both buckets' currently retained.
+ *
+ * Sliding-scale retention (optional `contract.slidingScale`, see sliding-scale.ts): the rule
+ * that applies replaces the % of every enabled bucket, and each bucket's retainage to date
+ * becomes the previous one plus this period's (capped) share, `source: 'sliding_scale'`;
+ * `figures.slidingScale` names the rule. Without it, nothing here changes.
  */
 import DecimalJs from 'decimal.js';
 import type { FieldIssue, SovLine } from './sov';
@@ -47,6 +52,7 @@ import {
   sumCents,
   unitValueCents,
 } from './money';
+import { activeSlidingScaleRule, cappedRetentionThisPeriod, describeRule, type SlidingScaleRule } from './sliding-scale';
 
 // Ratios only (percentages shown); cents are rounded by money.ts alone.
 const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
@@ -75,6 +81,8 @@ export interface InvoiceContract {
   retainage: RetainageSettings;
   /** By SOV line id. */
   lineRetainage?: Readonly<Record<string, LineRetainageOverride>>;
+  /** Sliding-scale retention: when it has rules, they decide the retainage % and cap (no per-line retainage entries). */
+  slidingScale?: { rules: readonly SlidingScaleRule[] };
 }
 
 /** What the SOV line of an invoice line must carry: a unit line has `quantity` and `unitPrice`. */
@@ -109,7 +117,8 @@ export interface LineEntry {
 /** What of a previous invoice line the next invoice reads. */
 export type PreviousLineFigures = Pick<InvoiceLineFigures, 'lineId' | 'previousWorkCents' | 'workThisPeriodCents' | 'quantityToDate'> & {
   workRetainage: Pick<RetainageBucket, 'retainageCents' | 'releasedToDateCents'>;
-  materialsRetainage: Pick<RetainageBucket, 'retainageCents' | 'releasedToDateCents'>;
+  /** `baseCents` (stored with every figured invoice) lets a sliding scale retain on the change of stored materials. */
+  materialsRetainage: Pick<RetainageBucket, 'retainageCents' | 'releasedToDateCents'> & Partial<Pick<RetainageBucket, 'baseCents'>>;
 };
 
 export interface PreviousInvoice {
@@ -137,7 +146,7 @@ export interface RetainageBucket {
   /** The % applied, or for an amount entered the % it is of the base (rounded to 4 places). */
   percent: string;
   /** Whether `percent` or `retainageCents` is what was set (an amount entered stays as entered when the base changes). */
-  source: 'percent' | 'amount' | 'disabled';
+  source: 'percent' | 'amount' | 'disabled' | 'sliding_scale';
   /** The base: work completed to date (D + E) or materials presently stored (F). */
   baseCents: number;
   /** Retainage on the base to date, before releases. */
@@ -222,10 +231,31 @@ export interface InvoiceSummary {
   balanceToFinishIncludingRetainageCents: number;
 }
 
+/** Which sliding-scale rule applied to the invoice, and how much room it had. */
+export interface SlidingScaleFigures {
+  /** 1-based position of the rule that applied; null once every rule's limit was reached (0 % withheld). */
+  ruleNumber: number | null;
+  rule: SlidingScaleRule | null;
+  /** "10 % until 5 % of the original contract value ($20000.00) is held". */
+  description: string;
+  retainagePercent: string;
+  /** The rule's limit in cents (null when no rule applied). */
+  limitCents: number | null;
+  /** Retention withheld to date before this invoice (releases do not reopen a limit). */
+  withheldBeforeCents: number;
+  /** Σ this period's change of what is withheld. */
+  withheldThisPeriodCents: number;
+  withheldToDateCents: number;
+  /** Whether the limit cut this period's retention short. */
+  capped: boolean;
+}
+
 export interface InvoiceFigures {
   lines: InvoiceLineFigures[];
   totals: InvoiceColumnTotals;
   summary: InvoiceSummary;
+  /** Present when the contract has sliding-scale rules. */
+  slidingScale?: SlidingScaleFigures;
 }
 
 // ---- Errors ----
@@ -358,6 +388,8 @@ interface BucketInput {
   amountEntry?: number;
   releasedEntry?: number;
   previous?: Pick<RetainageBucket, 'retainageCents' | 'releasedToDateCents'>;
+  /** Sliding scale: the retainage to date it decided (wins over the % and amount). */
+  slidingCents?: number;
 }
 
 function bucketFigures(ctx: LineContext, b: BucketInput): RetainageBucket {
@@ -374,6 +406,10 @@ function bucketFigures(ctx: LineContext, b: BucketInput): RetainageBucket {
     percent = '0';
     source = 'disabled';
     retainageCents = 0;
+  } else if (b.slidingCents !== undefined) {
+    source = 'sliding_scale';
+    retainageCents = b.slidingCents;
+    percent = ratioPercent(retainageCents, b.baseCents).exact;
   } else if (b.amountEntry !== undefined) {
     if (b.amountEntry > b.baseCents) {
       fail(ctx, centsField, `must not exceed the ${baseName} (${formatCents(b.baseCents)})`);
@@ -414,6 +450,7 @@ function lineFigures(
   previous: PreviousLineFigures | undefined,
   contract: InvoiceContract,
   overbillingAllowed: boolean,
+  sliding?: SlidingLine,
 ): InvoiceLineFigures {
   const { sov } = ctx;
   const kind = lineKind(sov);
@@ -471,6 +508,7 @@ function lineFigures(
     amountEntry: entry?.workRetainageCents,
     releasedEntry: entry?.workRetainageReleasedCents,
     previous: previous?.workRetainage,
+    slidingCents: sliding?.workCents,
   });
   const materialsRetainage = bucketFigures(ctx, {
     name: 'materials',
@@ -481,6 +519,7 @@ function lineFigures(
     amountEntry: entry?.materialsRetainageCents,
     releasedEntry: entry?.materialsRetainageReleasedCents,
     previous: previous?.materialsRetainage,
+    slidingCents: sliding?.materialsCents,
   });
 
   const percent = ratioPercent(G, C);
@@ -556,26 +595,42 @@ export function computeInvoice(input: InvoiceInput): InvoiceFigures {
     else {
       entryById.set(entry.lineId, { entry, index });
       checkEntry(entry, lineKind(sovLines[at]!), index, contract.retainage, issues);
+      if (contract.slidingScale && contract.slidingScale.rules.length > 0) {
+        for (const field of ['workRetainagePercent', 'workRetainageCents', 'materialsRetainagePercent', 'materialsRetainageCents'] as const) {
+          if (entry[field] !== undefined) issues.push(issue(`lines.${index}.${field}`, 'not allowed: this contract’s sliding-scale retention rules set the retainage'));
+        }
+      }
     }
   });
   if (issues.length > 0) throw new InvoiceInputError(issues);
 
-  const lines: InvoiceLineFigures[] = [];
-  for (const sov of sovLines) {
-    const given = entryById.get(sov.lineId);
-    const ctx: LineContext = { index: given?.index, sov, issues };
-    try {
-      lines.push(lineFigures(ctx, given?.entry, previousById.get(sov.lineId), contract, overbillingAllowed));
-    } catch (error) {
-      if (error instanceof LineRefused) continue;
-      if (!(error instanceof MoneyError)) throw error;
-      record(ctx, undefined, `a figure ${error.message}`);
+  const figureLines = (sliding?: ReadonlyMap<string, SlidingLine>): InvoiceLineFigures[] => {
+    const lines: InvoiceLineFigures[] = [];
+    for (const sov of sovLines) {
+      const given = entryById.get(sov.lineId);
+      const ctx: LineContext = { index: given?.index, sov, issues };
+      try {
+        lines.push(lineFigures(ctx, given?.entry, previousById.get(sov.lineId), contract, overbillingAllowed, sliding?.get(sov.lineId)));
+      } catch (error) {
+        if (error instanceof LineRefused) continue;
+        if (!(error instanceof MoneyError)) throw error;
+        record(ctx, undefined, `a figure ${error.message}`);
+      }
     }
+    if (issues.length > 0) throw new InvoiceInputError(issues);
+    return lines;
+  };
+
+  let lines = figureLines();
+  let slidingScale: SlidingScaleFigures | undefined;
+  if (contract.slidingScale && contract.slidingScale.rules.length > 0) {
+    const slid = slidingScaleLines(lines, previousById, contract, contract.slidingScale.rules);
+    lines = figureLines(slid.byLine);
+    slidingScale = slid.figures;
   }
-  if (issues.length > 0) throw new InvoiceInputError(issues);
 
   try {
-    return { lines, ...documentTotals(lines, contract, previous) };
+    return { lines, ...documentTotals(lines, contract, previous), ...(slidingScale ? { slidingScale } : {}) };
   } catch (error) {
     if (error instanceof MoneyError) throw new InvoiceInputError([issue('lines', `the invoice totals ${error.message}`)]);
     throw error;
@@ -625,4 +680,69 @@ function documentTotals(
     balanceToFinishIncludingRetainageCents: subCents(line3, line6),
   };
   return { totals, summary };
+}
+
+// ---- Sliding scale ----
+
+/** A line's retainage to date per bucket as the sliding scale decided it. */
+interface SlidingLine {
+  workCents: number;
+  materialsCents: number;
+}
+
+/**
+ * The sliding-scale retainage to date of every line-bucket, from the lines figured without it
+ * (which give this period's bases): previous retainage to date + the rule's capped share of the
+ * base's change, kept between 0 and the base.
+ */
+function slidingScaleLines(
+  lines: readonly InvoiceLineFigures[],
+  previousById: ReadonlyMap<string, PreviousLineFigures>,
+  contract: InvoiceContract,
+  rules: readonly SlidingScaleRule[],
+): { byLine: Map<string, SlidingLine>; figures: SlidingScaleFigures } {
+  const values = {
+    originalContractSumCents: contract.originalContractSumCents,
+    contractSumToDateCents: addCents(contract.originalContractSumCents, contract.approvedChangeOrdersCents),
+  };
+  const previousOf = (line: InvoiceLineFigures) => previousById.get(line.lineId);
+  const withheldBeforeCents = sumCents(
+    [...previousById.values()].map((p) => addCents(p.workRetainage.retainageCents, p.materialsRetainage.retainageCents)),
+  );
+  const active = activeSlidingScaleRule(rules, withheldBeforeCents, values);
+  const percent = active?.rule.retainagePercent ?? '0';
+
+  // Two line-buckets per line, in order: [work, materials]; a disabled bucket's base never changes.
+  const enabled = (b: RetainageBucket) => b.source !== 'disabled';
+  const previousHeld = lines.flatMap((l) => [previousOf(l)?.workRetainage.retainageCents ?? 0, previousOf(l)?.materialsRetainage.retainageCents ?? 0]);
+  const baseChanges = lines.flatMap((l) => [
+    enabled(l.workRetainage) ? l.workThisPeriodCents : 0,
+    enabled(l.materialsRetainage) ? subCents(l.materialsStoredCents, previousOf(l)?.materialsRetainage.baseCents ?? 0) : 0,
+  ]);
+  const headroom = active ? Math.max(0, subCents(active.limitCents, withheldBeforeCents)) : 0;
+  const { cents, capped } = cappedRetentionThisPeriod(percent, baseChanges, headroom);
+
+  const byLine = new Map<string, SlidingLine>();
+  let withheldThisPeriodCents = 0;
+  lines.forEach((line, i) => {
+    const toDate = (k: number, base: number) => Math.min(Math.max(addCents(previousHeld[k]!, cents[k]!), 0), base);
+    const workCents = enabled(line.workRetainage) ? toDate(2 * i, line.workRetainage.baseCents) : 0;
+    const materialsCents = enabled(line.materialsRetainage) ? toDate(2 * i + 1, line.materialsRetainage.baseCents) : 0;
+    withheldThisPeriodCents = addCents(withheldThisPeriodCents, subCents(addCents(workCents, materialsCents), addCents(previousHeld[2 * i]!, previousHeld[2 * i + 1]!)));
+    byLine.set(line.lineId, { workCents, materialsCents });
+  });
+  return {
+    byLine,
+    figures: {
+      ruleNumber: active ? active.index + 1 : null,
+      rule: active?.rule ?? null,
+      description: active ? describeRule(active.rule, values) : 'every sliding-scale limit is reached: 0 % withheld',
+      retainagePercent: normalizeDecimal(percent, decimalRules.percent),
+      limitCents: active?.limitCents ?? null,
+      withheldBeforeCents,
+      withheldThisPeriodCents,
+      withheldToDateCents: addCents(withheldBeforeCents, withheldThisPeriodCents),
+      capped,
+    },
+  };
 }
