@@ -60,6 +60,43 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   };
 }
 
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What zod emits, made readable for people and generators: a nullable field is `type: [T, "null"]`
+ * instead of an `anyOf`; integers lose the ±(2^53 − 1) bounds zod adds to every `z.int()`; a
+ * `format` (date-time, date, email, uuid) stands alone without the long regex behind it.
+ * Validation is unchanged: the zod schemas, not this document, check every request.
+ */
+function tidySchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidySchema);
+  if (!isObject(node)) return node;
+  const tidy: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Examples are data, not schemas.
+    tidy[key] = key === 'example' || key === 'examples' ? value : tidySchema(value);
+  }
+  if (tidy.minimum === Number.MIN_SAFE_INTEGER) delete tidy.minimum;
+  if (tidy.maximum === Number.MAX_SAFE_INTEGER) delete tidy.maximum;
+  if (typeof tidy.format === 'string' && typeof tidy.pattern === 'string') delete tidy.pattern;
+  const variants = tidy.anyOf;
+  if (Array.isArray(variants) && variants.length === 2) {
+    const nullAt = variants.findIndex((v) => isObject(v) && v.type === 'null' && Object.keys(v).length === 1);
+    const other = variants[1 - nullAt];
+    if (nullAt !== -1 && isObject(other) && typeof other.type === 'string') {
+      const { anyOf: _nullable, ...outer } = tidy;
+      return {
+        ...other,
+        ...outer,
+        type: [other.type, 'null'],
+        ...(Array.isArray(other.enum) ? { enum: [...(other.enum as unknown[]), null] } : {}),
+      };
+    }
+  }
+  return tidy;
+}
+
 let document: ReturnType<typeof createDocument> | undefined;
 
 /** The OpenAPI 3.1 document, generated once per process from the route table's zod schemas. */
@@ -85,5 +122,6 @@ export function openApiDocument() {
     },
     paths,
   });
+  document = tidySchema(document) as typeof document;
   return document;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/http/openapi';
-import { renderDocsPage } from '../../shared/http/docs-page';
+import { buildDocsSite } from '../../shared/http/docs-page';
 import { routes } from '../../shared/wiring/routes';
 
 describe('OpenAPI document', () => {
@@ -27,10 +27,15 @@ describe('OpenAPI document', () => {
     expect(document.components.schemas).toHaveProperty('Me');
   });
 
-  it('renders a docs page listing every operation, with text escaped', () => {
-    const html = renderDocsPage(document as never);
-    for (const route of routes) expect(html).toContain(`id="${route.operationId}"`);
-    expect(html).toContain('href="/openapi.json"');
-    expect(html).not.toContain('<script');
+  it('builds a docs page that loads only its own hashed files, no inline script', () => {
+    const site = buildDocsSite('A & B <API>');
+    expect(site.page).toContain('<title>A &amp; B &lt;API&gt; — reference</title>');
+    const linked = [...site.page.matchAll(/(?:src|href)="docs\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(new Set(linked)).toEqual(new Set(site.assets.keys()));
+    expect(site.page).not.toMatch(/<script>|<style|https?:\/\//);
+    for (const [name, asset] of site.assets) {
+      expect(name).toMatch(/\.[0-9a-f]{10}\.(js|css|png)$/);
+      if (asset.contentType.startsWith('text/')) expect(asset.gzipped!.length).toBeLessThan(asset.bytes.length);
+    }
   });
 });
