@@ -835,7 +835,7 @@ export interface components {
             /** @enum {string} */
             headContracts: "none" | "read_only" | "standard" | "admin";
             /** @default [] */
-            granular: ("create_purchase_order_contract" | "create_work_order_contract" | "update_purchase_order_contract" | "update_work_order_contract")[];
+            granular?: ("create_purchase_order_contract" | "create_work_order_contract" | "update_purchase_order_contract" | "update_work_order_contract")[];
         };
         CreateVendor: {
             /** @description Create a new vendor company with this name */
@@ -852,12 +852,12 @@ export interface components {
              * @default read_only
              * @enum {string}
              */
-            commitments: "none" | "read_only" | "standard" | "admin";
+            commitments?: "none" | "read_only" | "standard" | "admin";
             /**
              * @default none
              * @enum {string}
              */
-            headContracts: "none" | "read_only" | "standard" | "admin";
+            headContracts?: "none" | "read_only" | "standard" | "admin";
         };
         CreateCommitment: {
             /** @enum {string} */
@@ -871,7 +871,7 @@ export interface components {
              * @default draft
              * @enum {string}
              */
-            status: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+            status?: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
             description?: string;
             /**
              * Format: date
@@ -898,21 +898,21 @@ export interface components {
              * @default amount
              * @enum {string}
              */
-            accountingMethod: "amount" | "unit";
+            accountingMethod?: "amount" | "unit";
             /** @description Defaults to the project’s retainage settings */
             retainage?: components["schemas"]["RetainageSettings"];
             /** @default false */
-            private: boolean;
+            private?: boolean;
             /**
              * @description Project members who may see the commitment when it is private
              * @default []
              */
-            privateUserIds: string[];
+            privateUserIds?: string[];
             /**
              * @description Users of the vendor who may bill (needs the add-contacts permission); each joins the private list
              * @default []
              */
-            invoiceContactIds: string[];
+            invoiceContactIds?: string[];
         };
         RetainageSettings: {
             /** @example 10 */
@@ -1128,14 +1128,14 @@ export interface components {
              * @default progress
              * @enum {string}
              */
-            kind: "progress" | "retainage_release";
+            kind?: "progress" | "retainage_release";
         };
         UpdateInvoice: {
             /**
              * @description Only the lines listed change; they override `allLines`
              * @default []
              */
-            lines: components["schemas"]["InvoiceLineChange"][];
+            lines?: components["schemas"]["InvoiceLineChange"][];
             allLines?: components["schemas"]["InvoiceAllLinesChange"];
         };
         InvoiceLineChange: {
@@ -1199,7 +1199,7 @@ export interface components {
              * @description Also approve the invoice: every line must then be approved
              * @default false
              */
-            approveInvoice: boolean;
+            approveInvoice?: boolean;
             comment?: string;
         };
         BulkInvoiceStatus: {
@@ -1252,7 +1252,7 @@ export interface components {
              * @description Record the payment even if the invoice’s payments then exceed its current payment due (G702 line 8)
              * @default false
              */
-            allowOverpayment: boolean;
+            allowOverpayment?: boolean;
         };
         RequestInvoiceBackup: {
             /** @description The invoices to compile (1–500, each once); the PDF orders them by commitment number, then invoice position */
