@@ -1,8 +1,9 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { z } from 'zod';
 import { problemSchema } from '../api/common';
-import { routes, type OperationId, type RouteDefinition } from '../wiring/routes';
+import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
 import { maxBodyBytes } from './handler';
+import { addExamples } from './openapi-examples';
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
@@ -71,6 +72,37 @@ export const tagDescriptions: Record<string, string> = {
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
 };
 
+/**
+ * The main flows, as OpenAPI links from an answer to the next calls: each target's path
+ * parameters come from the request's path when it has them, else from the answer's body.
+ */
+const nextCalls: Partial<Record<OperationId, readonly OperationId[]>> = {
+  createProject: ['getProject', 'createVendor', 'createCommitment', 'createBillingPeriod'],
+  createVendor: ['getVendor', 'addVendorUser'],
+  createCommitment: ['getCommitment', 'getSov', 'replaceSov', 'createInvoice'],
+  createBillingPeriod: ['getBillingPeriod', 'sendInvites', 'listInvites'],
+  createInvoice: ['getInvoice', 'updateInvoice', 'changeInvoiceStatus', 'createAttachment'],
+  changeInvoiceStatus: ['getInvoiceHistory', 'reviewInvoice', 'createPayment'],
+  requestBackup: ['getBackup'],
+};
+
+const pathParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+
+function linksFrom(route: RouteDefinition) {
+  const targets = nextCalls[route.operationId as OperationId];
+  if (!targets) return undefined;
+  const own = new Set(pathParameters(route.path));
+  return Object.fromEntries(
+    targets.map((operationId) => {
+      const target = routeFor(operationId);
+      const parameters = Object.fromEntries(
+        pathParameters(target.path).map((name) => [name, own.has(name) ? `$request.path.${name}` : `$response.body#/${name}`]),
+      );
+      return [operationId, { operationId, parameters, description: target.summary }];
+    }),
+  );
+}
+
 const ifMatchHeader = (requirement: 'required' | 'optional') => ({
   name: 'if-match',
   in: 'header',
@@ -133,9 +165,11 @@ function successResponse(route: RouteDefinition, status: number, description: st
     ...(ifMatch[operationId] || answersETag.has(operationId) ? { etag: etagHeader } : {}),
     ...(status === 201 || status === 202 ? { location: locationHeader } : {}),
   };
+  const links = status === response.status ? linksFrom(route) : undefined;
   return {
     description,
     ...(Object.keys(headers).length ? { headers } : {}),
+    ...(links ? { links } : {}),
     ...(response.schema
       ? { content: { 'application/json': { schema: response.schema } } }
       : response.contentType && status !== 204
@@ -247,5 +281,6 @@ export function openApiDocument() {
     paths,
   });
   document = tidySchema(document) as typeof document;
+  addExamples(document as Parameters<typeof addExamples>[0]);
   return document;
 }
