@@ -12,7 +12,8 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -202,6 +203,7 @@ export class StatelessStack extends Stack {
         // Deploy the SDK versions the tests ran against, not whichever the runtime ships.
         bundleAwsSDK: true,
         forceDockerBundling: false,
+        ...(name === 'docs' ? { commandHooks: docsAssetsHooks } : {}),
       },
     });
   }
@@ -401,6 +403,19 @@ export class StatelessStack extends Stack {
     return queue;
   }
 }
+
+/**
+ * The reference page's Swagger UI files travel beside the docs function's bundle only (read by
+ * shared/http/docs-page.ts at run time): no other function carries them, and no bucket is needed.
+ */
+const docsAssetsHooks: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [
+    `mkdir -p "${outputDir}/${docsAssetsFolder}"`,
+    ...swaggerUiFiles.map((file) => `cp "${inputDir}/node_modules/swagger-ui-dist/${file}" "${outputDir}/${docsAssetsFolder}/"`),
+  ],
+};
 
 /** NodejsFunction falls back to Docker when it cannot find esbuild; bundling must stay local. */
 function assertLocalEsbuild(): void {

@@ -45,4 +45,16 @@ export const systemRoutes = [
     tags: ['system'],
     response: { status: 200, description: 'HTML page', contentType: 'text/html' },
   },
+  {
+    operationId: 'getDocsAsset',
+    method: 'GET',
+    path: '/docs/{asset}',
+    function: 'docs',
+    auth: 'none',
+    action: null,
+    summary: 'A script, stylesheet or icon of the API reference page (content-hashed name, cached for a year)',
+    tags: ['system'],
+    request: { path: z.object({ asset: z.string().max(100).meta({ description: 'Content-hashed file name linked from /docs', example: 'swagger-ui.3f2a9c1b0d.css' }) }) },
+    response: { status: 200, description: 'The file, gzip-encoded when the client accepts it', contentType: 'application/octet-stream' },
+  },
 ] as const satisfies readonly RouteDefinition[];

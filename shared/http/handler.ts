@@ -33,11 +33,13 @@ export interface HttpInput<Op extends OperationId> {
   context: Context;
 }
 
-/** What a handler answers: a JSON body, or `text` with its content type. */
+/** What a handler answers: a JSON body, or `text` or `binary` bytes with its content type. */
 export interface Reply {
   status?: number;
   body?: unknown;
   text?: string;
+  /** Sent base64-encoded, as API Gateway expects binary Lambda replies. */
+  binary?: Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -93,6 +95,14 @@ export function httpHandler<Op extends OperationId>(
 
 function toResult(route: RouteDefinition, reply: Reply): HttpResult {
   const status = reply.status ?? route.response.status;
+  if (reply.binary !== undefined) {
+    return {
+      statusCode: status,
+      headers: { 'content-type': reply.contentType ?? 'application/octet-stream', ...reply.headers },
+      body: Buffer.from(reply.binary).toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
   if (reply.text !== undefined) {
     return {
       statusCode: status,

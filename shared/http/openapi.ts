@@ -1,14 +1,137 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { z } from 'zod';
 import { problemSchema } from '../api/common';
-import { routes, type RouteDefinition } from '../wiring/routes';
+import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
 import { maxBodyBytes } from './handler';
+import { addExamples } from './openapi-examples';
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
-/** The failures every route can answer, by what the route declares. */
+/**
+ * What the route table does not say on its own, declared here once per operation and checked by
+ * test/unit/openapi.test.ts against the handlers' behaviour where it can be observed.
+ *
+ * If-Match: `required` answers 428 without it and 412 when stale; `optional` (status changes)
+ * checks it when sent and otherwise acts on the current version.
+ */
+const ifMatch: Partial<Record<OperationId, 'required' | 'optional'>> = {
+  updateMe: 'required',
+  updateProjectSettings: 'required',
+  updateCommitment: 'required',
+  replaceSov: 'required',
+  updateSovLine: 'required',
+  updateChangeOrder: 'required',
+  replaceSsov: 'required',
+  updateBillingPeriod: 'required',
+  updateInvoice: 'required',
+  changeSsovStatus: 'optional',
+  closeBillingPeriod: 'optional',
+  deleteBillingPeriod: 'optional',
+  changeInvoiceStatus: 'optional',
+  reviewInvoice: 'optional',
+};
+
+/** Reads (and creates) that answer the resource's version as an ETag, besides every If-Match write. */
+const answersETag = new Set<OperationId>([
+  'getMe',
+  'createProject',
+  'getProject',
+  'getProjectSettings',
+  'createCommitment',
+  'getCommitment',
+  'getSov',
+  'getChangeOrder',
+  'getSsov',
+  'getCurrentBillingPeriod',
+  'getBillingPeriod',
+  'createBillingPeriod',
+  'respondToInvite',
+  'getInvoice',
+]);
+
+/** Second success statuses: the route table declares the usual one. */
+const alsoAnswers: Partial<Record<OperationId, { status: number; description: string }>> = {
+  putMember: { status: 201, description: 'The user was not a member yet: added with these levels' },
+  addVendorUser: { status: 200, description: 'The user already was a member of the project: nothing changed' },
+};
+
+/** One line per tag, shown as the section headings of /docs. */
+export const tagDescriptions: Record<string, string> = {
+  system: 'Liveness, this contract and its reference page; no authentication.',
+  users: 'The caller: profile, company and project memberships.',
+  projects: 'Projects of a general contractor and their settings (retainage, billing cycle, terminology).',
+  members: 'Who works on a project, at which permission level for commitments and head contracts.',
+  vendors: 'Subcontractors and suppliers of a project, and their users (invoice contacts).',
+  commitments: 'Subcontracts and purchase orders: amounts, contacts, private lists, retainage; the subcontractor schedule of values (SSOV).',
+  sov: 'The schedule of values of a commitment: the lines invoices bill against.',
+  'change-orders': 'Changes to a commitment’s value, approved into its schedule of values.',
+  'billing periods': 'Monthly (or ad hoc) periods in which vendors are invited to bill.',
+  invites: 'Invitations to bill for a period, sent to invoice contacts, accepted or declined.',
+  invoices: 'Invoices (progress claims, G702/G703): amounts per line, workflow from draft to approved, attachments, PDF.',
+  payments: 'Payments recorded against approved invoices.',
+  'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
+};
+
+/**
+ * The main flows, as OpenAPI links from an answer to the next calls: each target's path
+ * parameters come from the request's path when it has them, else from the answer's body.
+ */
+const nextCalls: Partial<Record<OperationId, readonly OperationId[]>> = {
+  createProject: ['getProject', 'createVendor', 'createCommitment', 'createBillingPeriod'],
+  createVendor: ['getVendor', 'addVendorUser'],
+  createCommitment: ['getCommitment', 'getSov', 'replaceSov', 'createInvoice'],
+  createBillingPeriod: ['getBillingPeriod', 'sendInvites', 'listInvites'],
+  createInvoice: ['getInvoice', 'updateInvoice', 'changeInvoiceStatus', 'createAttachment'],
+  changeInvoiceStatus: ['getInvoiceHistory', 'reviewInvoice', 'createPayment'],
+  requestBackup: ['getBackup'],
+};
+
+const pathParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+
+function linksFrom(route: RouteDefinition) {
+  const targets = nextCalls[route.operationId as OperationId];
+  if (!targets) return undefined;
+  const own = new Set(pathParameters(route.path));
+  return Object.fromEntries(
+    targets.map((operationId) => {
+      const target = routeFor(operationId);
+      const parameters = Object.fromEntries(
+        pathParameters(target.path).map((name) => [name, own.has(name) ? `$request.path.${name}` : `$response.body#/${name}`]),
+      );
+      return [operationId, { operationId, parameters, description: target.summary }];
+    }),
+  );
+}
+
+const ifMatchHeader = (requirement: 'required' | 'optional') => ({
+  name: 'if-match',
+  in: 'header',
+  required: requirement === 'required',
+  description:
+    requirement === 'required'
+      ? 'The ETag you last read (`"3"`): the change applies only to that version (412 if it moved on, 428 if absent).'
+      : 'The ETag you last read (`"3"`): when sent, the change applies only to that version (412 if it moved on).',
+  schema: { type: 'string', example: '"3"' },
+});
+
+const idempotencyKeyHeader = {
+  name: 'idempotency-key',
+  in: 'header',
+  required: false,
+  description:
+    'Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first ' +
+    'answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body).',
+  schema: { type: 'string', maxLength: 255, example: '5f0c1a9e-8d7b-4a43-9d0e-3b1f6c2a7e10' },
+};
+
+const etagHeader = { description: 'The version of the resource, for If-Match', schema: { type: 'string', example: '"4"' } };
+const locationHeader = { description: 'Where the created resource (or job) is read', schema: { type: 'string', example: '/v1/projects/…' } };
+
+/** The failures each route can answer, by what the route declares. */
 function errorResponses(route: RouteDefinition) {
   const problem = (description: string) => ({ description, content: problemContent });
+  const operationId = route.operationId as OperationId;
+  const writes = route.method !== 'GET';
   return {
     ...(route.request ? { '400': problem('Invalid input; `errors` names each bad field') } : {}),
     ...(route.auth === 'jwt'
@@ -18,18 +141,51 @@ function errorResponses(route: RouteDefinition) {
           '404': problem('No such resource, or not visible to the caller'),
         }
       : {}),
+    '405': problem('The path exists but does not accept this method (`Allow` lists those it does)'),
+    ...(writes && route.auth === 'jwt'
+      ? { '409': problem('The resource’s state does not allow this now (e.g. an invoice already submitted), or a request with this Idempotency-Key is in progress') }
+      : {}),
+    ...(ifMatch[operationId] ? { '412': problem('If-Match is not the current ETag: read the resource again') } : {}),
     ...(route.request?.body
       ? {
           '413': problem(`Body larger than ${maxBodyBytes} bytes`),
           '415': problem('Body is not application/json'),
         }
       : {}),
+    ...(route.method === 'POST' ? { '422': problem('This Idempotency-Key was used with a different body') } : {}),
+    ...(ifMatch[operationId] === 'required' ? { '428': problem('If-Match is required for this change') } : {}),
     '500': problem('Unexpected error (logged with the correlation id)'),
+  };
+}
+
+function successResponse(route: RouteDefinition, status: number, description: string) {
+  const { response } = route;
+  const operationId = route.operationId as OperationId;
+  const headers = {
+    ...(ifMatch[operationId] || answersETag.has(operationId) ? { etag: etagHeader } : {}),
+    ...(status === 201 || status === 202 ? { location: locationHeader } : {}),
+  };
+  const links = status === response.status ? linksFrom(route) : undefined;
+  return {
+    description,
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(links ? { links } : {}),
+    ...(response.schema
+      ? { content: { 'application/json': { schema: response.schema } } }
+      : response.contentType && status !== 204
+        ? { content: { [response.contentType]: { schema: { type: 'string' } } } }
+        : {}),
   };
 }
 
 function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   const { response } = route;
+  const operationId = route.operationId as OperationId;
+  const headers = [
+    ...(ifMatch[operationId] ? [ifMatchHeader(ifMatch[operationId])] : []),
+    ...(route.method === 'POST' ? [idempotencyKeyHeader] : []),
+  ];
+  const other = alsoAnswers[operationId];
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -43,21 +199,53 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
           },
         }
       : {}),
+    ...(headers.length ? { parameters: headers as never } : {}),
     ...(route.request?.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
       : {}),
     responses: {
-      [String(response.status)]: {
-        description: response.description,
-        ...(response.schema
-          ? { content: { 'application/json': { schema: response.schema } } }
-          : response.contentType
-            ? { content: { [response.contentType]: {} } }
-            : {}),
-      },
+      [String(response.status)]: successResponse(route, response.status, response.description),
+      ...(other ? { [String(other.status)]: successResponse(route, other.status, other.description) } : {}),
       ...errorResponses(route),
     },
   };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What zod emits, made readable for people and generators: a nullable field is `type: [T, "null"]`
+ * instead of an `anyOf`; integers lose the ±(2^53 − 1) bounds zod adds to every `z.int()`; a
+ * `format` (date-time, date, email, uuid) stands alone without the long regex behind it.
+ * Validation is unchanged: the zod schemas, not this document, check every request.
+ */
+function tidySchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidySchema);
+  if (!isObject(node)) return node;
+  const tidy: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Examples are data, not schemas.
+    tidy[key] = key === 'example' || key === 'examples' ? value : tidySchema(value);
+  }
+  if (tidy.minimum === Number.MIN_SAFE_INTEGER) delete tidy.minimum;
+  if (tidy.maximum === Number.MAX_SAFE_INTEGER) delete tidy.maximum;
+  if (typeof tidy.format === 'string' && typeof tidy.pattern === 'string') delete tidy.pattern;
+  const variants = tidy.anyOf;
+  if (Array.isArray(variants) && variants.length === 2) {
+    const nullAt = variants.findIndex((v) => isObject(v) && v.type === 'null' && Object.keys(v).length === 1);
+    const other = variants[1 - nullAt];
+    if (nullAt !== -1 && isObject(other) && typeof other.type === 'string') {
+      const { anyOf: _nullable, ...outer } = tidy;
+      return {
+        ...other,
+        ...outer,
+        type: [other.type, 'null'],
+        ...(Array.isArray(other.enum) ? { enum: [...(other.enum as unknown[]), null] } : {}),
+      };
+    }
+  }
+  return tidy;
 }
 
 let document: ReturnType<typeof createDocument> | undefined;
@@ -74,10 +262,17 @@ export function openApiDocument() {
     info: {
       title: 'Progress Claims API',
       version: '1.0.0',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         'Subcontractor invoicing for general contractors: billing periods, invites to bill, invoices (G702/G703), ' +
         'attachments and invoice backups. Errors are RFC 9457 problem+json; money is integer cents.',
     },
+    servers: [{ url: '/', description: 'This deployment: the API answers on the same origin as this document' }],
+    tags: [...new Set(routes.flatMap((route) => route.tags))].map((name) => {
+      const description = tagDescriptions[name];
+      if (!description) throw new Error(`No description for tag ${name}`);
+      return { name, description };
+    }),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito ID token (locally: `npm run token -- <email>`)' },
@@ -85,5 +280,7 @@ export function openApiDocument() {
     },
     paths,
   });
+  document = tidySchema(document) as typeof document;
+  addExamples(document as Parameters<typeof addExamples>[0]);
   return document;
 }

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Stack, Stage, type CfnElement } from 'aws-cdk-lib';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/aws/app';
 import { backupAslPath, repoRoot } from '../../infra/aws/paths';
 import { tableDefinition } from '../../shared/db/table';
+import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
 import { eventRules } from '../../shared/wiring/event-rules';
 import {
   functionArnPlaceholder,
@@ -189,6 +191,19 @@ describe('functions', () => {
           },
         },
       });
+    }
+  });
+
+  it('ship the Swagger UI files beside the docs function only', () => {
+    const bundleFolder = (name: FunctionName) => {
+      const code = built.stateless.functions[name].node.findChild('Code') as Asset;
+      return path.join(Stage.of(built.stateless)!.outdir, code.assetPath);
+    };
+    for (const name of functionNames) {
+      const shipped = existsSync(path.join(bundleFolder(name), docsAssetsFolder))
+        ? readdirSync(path.join(bundleFolder(name), docsAssetsFolder)).sort()
+        : [];
+      expect(shipped, name).toEqual(name === 'docs' ? [...swaggerUiFiles].sort() : []);
     }
   });
 
