@@ -49,6 +49,46 @@ async function openDocs(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
+/** Swagger UI's method badge colours. */
+const badgeColours = { get: [0x61, 0xaf, 0xfe], post: [0x49, 0xcc, 0x90] } as const;
+
+/** The share of the screenshot's pixels in each badge colour, decoded by the browser itself. */
+async function badgeColourShares(page: Page, png: Buffer): Promise<Record<keyof typeof badgeColours, number>> {
+  return page.evaluate(
+    async ({ dataUrl, colours }) => {
+      // Runs in the page; the project's tsc has no DOM library, so the few browser types are named here.
+      interface Canvas {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+      }
+      const dom = globalThis as unknown as {
+        Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+        document: { createElement(tag: 'canvas'): Canvas };
+      };
+      const { document } = dom;
+      const image = new dom.Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const counts = Object.fromEntries(Object.keys(colours).map((name) => [name, 0]));
+      for (let i = 0; i < data.length; i += 4) {
+        for (const [name, [r, g, b]] of Object.entries(colours)) {
+          if (Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 12) counts[name]!++;
+        }
+      }
+      const pixels = data.length / 4;
+      return Object.fromEntries(Object.entries(counts).map(([name, count]) => [name, count / pixels]));
+    },
+    { dataUrl: `data:image/png;base64,${png.toString('base64')}`, colours: badgeColours },
+  ) as Promise<Record<keyof typeof badgeColours, number>>;
+}
+
 const shownOperationIds = (page: Page) => page.locator('.opblock-summary-operation-id').allInnerTexts();
 
 describe('GET /docs in headless chromium', () => {
@@ -58,6 +98,10 @@ describe('GET /docs in headless chromium', () => {
     const screenshot = await page.screenshot({ fullPage: false, path: path.join(dataDir, 'docs.png') });
     // A blank or unstyled page compresses to a few KB; the rendered reference does not.
     expect(screenshot.length).toBeGreaterThan(30_000);
+    // And what it shows: the method badges of the operation list in Swagger UI's colours.
+    const shares = await badgeColourShares(page, screenshot);
+    expect(shares.get, 'GET badges (blue)').toBeGreaterThan(0.0005);
+    expect(shares.post, 'POST badges (green)').toBeGreaterThan(0.0005);
     expect(await page.locator('.info .title').innerText()).toContain('Progress Claims API');
     expect(problems).toEqual([]);
     await page.close();
