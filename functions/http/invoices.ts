@@ -29,6 +29,7 @@ import {
   type StoredSovLine,
 } from '../../shared/db/invoices';
 import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
+import type { SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { computeInvoice, InvoiceConflictError, InvoiceInputError, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { localDate } from '../../shared/domain/billing-periods';
@@ -206,6 +207,8 @@ export const handler = httpRouter(
         originalContractSumCents: commitment.originalContractSumCents,
         approvedChangeOrdersCents: commitment.approvedChangeOrdersCents,
         retainage: { ...commitment.retainage },
+        // The rules as they stand now travel with the invoice: later changes never reach it.
+        ...(slidingScaleRulesOf(commitment).length > 0 && { slidingScale: { rules: slidingScaleRulesOf(commitment) } }),
       };
       const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
       const computed = figures(() =>
@@ -438,3 +441,7 @@ export const handler = httpRouter(
   },
   { idempotency: idempotencyKey },
 );
+
+/** The commitment's sliding-scale rules (functions/http/retainage-rules.ts stores them). */
+const slidingScaleRulesOf = (commitment: { slidingScale?: unknown }): SlidingScaleRule[] =>
+  (commitment.slidingScale as { rules?: SlidingScaleRule[] } | undefined)?.rules ?? [];

@@ -133,6 +133,30 @@ const invoiceHeader = {
   submittedAt: z.iso.datetime().nullable(),
   updatedAt: z.iso.datetime(),
   version: z.number().int(),
+  slidingScale: z
+    .object({
+      ruleNumber: z.number().int().nullable().meta({ description: '1-based; null once every rule’s limit was reached (0 % withheld)' }),
+      description: z.string().meta({ example: '10 % until 5 % of the original contract value ($20000.00) is held' }),
+      retainagePercent: z.string(),
+      limitCents: z.number().int().nullable(),
+      withheldBeforeCents: z.number().int(),
+      withheldThisPeriodCents: z.number().int(),
+      withheldToDateCents: z.number().int(),
+      capped: z.boolean().meta({ description: 'Whether the limit cut this period’s retention short' }),
+    })
+    .nullable()
+    .meta({ description: 'The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created)' }),
+  paymentSchedule: z
+    .object({
+      jurisdiction: z.string(),
+      claimServedOn: z.iso.date(),
+      dueOn: z.iso.date(),
+      servedOn: z.iso.date(),
+      scheduledCents: z.number().int(),
+      differenceCents: z.number().int(),
+    })
+    .nullable()
+    .meta({ description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' }),
 };
 
 export const invoiceResponse = z

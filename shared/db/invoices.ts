@@ -202,7 +202,21 @@ function header(item: InvoiceItem) {
     submittedAt: item.submittedAt ?? null,
     updatedAt: item.updatedAt,
     version: item.version,
+    slidingScale: figures.slidingScale
+      ? (({ rule: _rule, ...applied }) => applied)(figures.slidingScale)
+      : null,
+    paymentSchedule: servedSchedule(item),
   };
+}
+
+/** The served payment schedule's headline figures (functions/http/payment-schedules.ts stores it). */
+function servedSchedule(item: InvoiceItem) {
+  const stored = item.paymentSchedule as
+    | { jurisdiction: string; claimServedOn: string; dueOn: string; servedOn: string; figures: { scheduledCents: number; differenceCents: number } }
+    | undefined;
+  if (!stored) return null;
+  const { jurisdiction, claimServedOn, dueOn, servedOn, figures } = stored;
+  return { jurisdiction, claimServedOn, dueOn, servedOn, scheduledCents: figures.scheduledCents, differenceCents: figures.differenceCents };
 }
 
 /** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */

@@ -64,6 +64,16 @@ export const functions = {
     description: 'Commitments: create, search, read, edit (contacts, private list, retainage)',
     grants: ['table:read', 'table:write'],
   },
+  retainageRules: {
+    entry: 'functions/http/retainage-rules.ts',
+    description: 'Sliding-scale retention rules of a commitment',
+    grants: ['table:read', 'table:write'],
+  },
+  paymentSchedules: {
+    entry: 'functions/http/payment-schedules.ts',
+    description: 'Payment schedules of progress claims (Security of Payment Acts): deadlines, serving',
+    grants: ['table:read', 'table:write'],
+  },
   sov: {
     entry: 'functions/http/sov.ts',
     description: 'Schedules of values and change orders',

@@ -13,6 +13,7 @@ import { invoiceWorkflowRoutes } from '../api/invoice-workflow';
 import { invoiceFileRoutes } from '../api/invoice-files';
 import { paymentRoutes } from '../api/payments';
 import { backupRoutes } from '../api/backups';
+import { regionalRoutes } from '../api/regional';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -35,6 +36,7 @@ export const routes = [
   ...invoiceFileRoutes,
   ...paymentRoutes,
   ...backupRoutes,
+  ...regionalRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

@@ -424,6 +424,9 @@ async function sparePayment(ctx: Context, target: Target): Promise<{ paymentId: 
   return (ctx.sparePayments![target] = await createPayment(call, fx, commitmentOf(ctx, target)));
 }
 
+/** A payment schedule answering a claim served Thu 17 Dec 2026 in NSW (due Fri 8 Jan 2027). */
+const scheduleBody = { claimServedOn: '2026-12-17', servedOn: '2027-01-07', lines: [] };
+
 /** The row of a payment's read: (reading) the payments-issued tab is part of the commitment, seen by those who see it. */
 const paymentReadRow = (target: Target) => `(reading) ${isPrivate(target) ? 'view a private commitment' : 'view / search commitments not private'} — its payments issued`;
 
@@ -1112,6 +1115,43 @@ const groups: Group[] = [
         allowed: admins,
         names: /add a payment issued/,
         request: async (_profile, ctx) => ({ method: 'DELETE', path: (await sparePayment(ctx, target)).path }),
+      })),
+    ],
+  },
+  {
+    name: 'regional payment rules',
+    setup: () =>
+      targetsContext({ invoice: true }, async (ctx, target) => {
+        // A payment schedule served by the admin, so its deadline can be read.
+        const served = await call(fx.users.admin.token, { method: 'POST', path: `${invoiceOf(ctx, target).path}/payment-schedule`, body: scheduleBody });
+        expectStatus(served, 200, 'serve a payment schedule');
+      }),
+    cases: [
+      ...readsOn(invoiceTargets, 'GET /v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules', (ctx, target) => `${commitmentOf(ctx, target).path}/retainage-rules`),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'PUT /v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules',
+        row: `configure sliding-scale retention on a commitment — not the contacts ${asContactOf(target)}`,
+        success: 200,
+        allowed: admins,
+        names: /configure sliding-scale retention/,
+        request: async (_profile, ctx) => ({
+          method: 'PUT',
+          path: `${commitmentOf(ctx, target).path}/retainage-rules`,
+          body: { rules: [{ retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } }] },
+        }),
+        check: (response) => expect(response.body.rules[0].limitCents).toBeGreaterThan(0),
+      })),
+      ...invoiceReads('GET /v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule', (invoice) => `${invoice.path}/payment-schedule`, (response) =>
+        expect(response.body).toMatchObject({ status: 'served', deadline: { dueOn: '2027-01-08' } }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule',
+        row: `serve or edit a payment schedule — not the contacts ${asContactOf(target)}`,
+        success: 200,
+        allowed: admins,
+        names: /serve or edit a payment schedule/,
+        request: async (_profile, ctx) => ({ method: 'POST', path: `${invoiceOf(ctx, target).path}/payment-schedule`, body: scheduleBody }),
+        check: (response, profile) => expect(response.body).toMatchObject({ status: 'served', servedBy: fx.users[profile].userId }),
       })),
     ],
   },

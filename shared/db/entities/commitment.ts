@@ -26,6 +26,8 @@ export const Commitment = new Entity({
     actualCompletionDate: { type: 'string' },
     accountingMethod: { type: accountingMethods, required: true },
     retainage: retainageAttribute,
+    /** Sliding-scale retention: { rules: SlidingScaleRule[], jurisdiction?, updatedBy, updatedAt } (shared/domain/sliding-scale.ts). */
+    slidingScale: { type: 'any' },
     private: { type: 'boolean', required: true },
     privateUserIds: { type: 'list', items: { type: 'string' }, required: true },
     invoiceContactIds: { type: 'list', items: { type: 'string' }, required: true },

@@ -39,6 +39,8 @@ export const Invoice = new Entity({
     contract: { type: 'any', required: true },
     /** Line review by the invoice administrator: lineId → { approved, reason?, by, at }. */
     lineReviews: { type: 'any' },
+    /** The payment schedule served in answer to the claim (StoredPaymentSchedule, functions/http/payment-schedules.ts). */
+    paymentSchedule: { type: 'any' },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
     signedPdfKey: { type: 'string' },
     createdBy: { type: 'string', required: true, readOnly: true },

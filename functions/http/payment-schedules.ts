@@ -1,0 +1,154 @@
+import { httpRouter } from '../../shared/http/handler';
+import { idempotencyKey } from '../../shared/http/idempotency';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { etagFor, isConditionalFailure } from '../../shared/http/etag';
+import type { Action } from '../../shared/domain/permissions';
+import { db } from '../../shared/db/service';
+import { loadCommitment } from '../../shared/db/commitments';
+import { invoiceFigures, invoiceSovLines, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
+import { localDateTime } from '../../shared/db/backups';
+import {
+  auSecurityOfPayment,
+  paymentScheduleDeadline,
+  paymentScheduleFigures,
+  paymentScheduleJurisdictionRefusal,
+  paymentScheduleStatus,
+  type ClaimedLine,
+  type PaymentScheduleDeadline,
+  type PaymentScheduleFigures,
+} from '../../shared/domain/au-payment-schedules';
+import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
+import type { PaymentScheduleResponse } from '../../shared/api/regional';
+
+/** What an invoice stores in `paymentSchedule` once one is served. */
+export interface StoredPaymentSchedule {
+  jurisdiction: AuJurisdiction;
+  claimServedOn: string;
+  contractBusinessDays?: number;
+  referenceDate?: string;
+  servedOn: string;
+  servedBy: string;
+  servedAt: string;
+  dueOn: string;
+  figures: PaymentScheduleFigures;
+}
+
+const noSuchInvoice = () => problems.notFound('No such invoice.');
+
+async function invoiceFor(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
+  const [{ project, member }, invoice] = await Promise.all([
+    loadProjectAccess(path.projectId, userId),
+    loadInvoice(path.projectId, path.invoiceId, { consistent: true }),
+  ]);
+  if (!invoice) throw noSuchInvoice();
+  const commitment = await loadCommitment(path.projectId, invoice.commitmentId);
+  if (!commitment) throw noSuchInvoice();
+  enforce(action, member, commitment);
+  return { project, invoice };
+}
+
+const storedOf = (invoice: InvoiceItem) => invoice.paymentSchedule as StoredPaymentSchedule | undefined;
+
+/** The state or territory whose Act applies: given, stored with the schedule, or the project's time zone. */
+function jurisdictionOf(project: { region: string; timeZone: string }, given: AuJurisdiction | undefined, stored?: StoredPaymentSchedule): AuJurisdiction {
+  const jurisdiction = given ?? stored?.jurisdiction ?? (project.region === 'en-AU' ? auJurisdictionForTimeZone(project.timeZone) : undefined);
+  if (!jurisdiction) {
+    throw problems.conflict('Payment schedules follow an Australian Security of Payment Act: this project is not in an Australian state’s time zone; give the jurisdiction.');
+  }
+  const refusal = paymentScheduleJurisdictionRefusal(jurisdiction);
+  if (refusal) throw problems.conflict(`${refusal}.`);
+  return jurisdiction;
+}
+
+/** When the claim was served: given, stored, or the day it was submitted on the project's clock. */
+function claimServedOnOf(invoice: InvoiceItem, timeZone: string, given?: string): string {
+  const served = given ?? storedOf(invoice)?.claimServedOn ?? (invoice.submittedAt ? localDateTime(new Date(invoice.submittedAt), timeZone).date : undefined);
+  if (!served) throw problems.conflict(`Invoice ${invoice.number} has not been submitted: a payment schedule answers a claim once it is served.`);
+  return served;
+}
+
+/** What the claim asks per line: columns E + F (work this period and materials presently stored). */
+function claimedLines(invoice: InvoiceItem): ClaimedLine[] {
+  const descriptions = new Map(invoiceSovLines(invoice).map((l) => [l.lineId, l.description]));
+  return invoiceFigures(invoice).lines.map((line) => ({
+    lineId: line.lineId,
+    description: descriptions.get(line.lineId) ?? '',
+    claimedCents: line.workThisPeriodCents + line.materialsStoredCents,
+  }));
+}
+
+function toResponse(invoice: InvoiceItem, deadline: PaymentScheduleDeadline, today: string): PaymentScheduleResponse {
+  const stored = storedOf(invoice);
+  return {
+    projectId: invoice.projectId,
+    invoiceId: invoice.invoiceId,
+    status: paymentScheduleStatus(deadline, stored?.servedOn, today),
+    deadline: { ...deadline, act: auSecurityOfPayment[deadline.jurisdiction].act },
+    referenceDate: stored?.referenceDate ?? null,
+    servedOn: stored?.servedOn ?? null,
+    servedLate: stored ? stored.servedOn > deadline.dueOn : null,
+    servedBy: stored?.servedBy ?? null,
+    lines: stored?.figures.lines ?? null,
+    claimedCents: stored?.figures.claimedCents ?? null,
+    scheduledCents: stored?.figures.scheduledCents ?? null,
+    differenceCents: stored?.figures.differenceCents ?? null,
+  };
+}
+
+export const handler = httpRouter(
+  {
+    getPaymentSchedule: async ({ path, caller }) => {
+      const { project, invoice } = await invoiceFor('invoices.view', path, caller.userId);
+      const stored = storedOf(invoice);
+      const jurisdiction = jurisdictionOf(project, undefined, stored);
+      const deadline = paymentScheduleDeadline({
+        jurisdiction,
+        claimServedOn: claimServedOnOf(invoice, project.timeZone),
+        ...(stored?.contractBusinessDays !== undefined && { contractBusinessDays: stored.contractBusinessDays }),
+      });
+      return { body: toResponse(invoice, deadline, localDateTime(new Date(), project.timeZone).date) };
+    },
+
+    servePaymentSchedule: async ({ path, body, caller }) => {
+      const { project, invoice } = await invoiceFor('payment_schedules.serve', path, caller.userId);
+      const jurisdiction = jurisdictionOf(project, body.jurisdiction, storedOf(invoice));
+      const claimServedOn = claimServedOnOf(invoice, project.timeZone, body.claimServedOn);
+      const today = localDateTime(new Date(), project.timeZone).date;
+      const servedOn = body.servedOn ?? today;
+      if (servedOn < claimServedOn) {
+        throw problems.validation([{ location: 'body', field: 'servedOn', message: `must not be before the claim was served (${claimServedOn})` }]);
+      }
+      const contractBusinessDays = body.contractBusinessDays ?? storedOf(invoice)?.contractBusinessDays;
+      const deadline = paymentScheduleDeadline({ jurisdiction, claimServedOn, ...(contractBusinessDays !== undefined && { contractBusinessDays }) });
+      const result = paymentScheduleFigures(claimedLines(invoice), body.lines);
+      if ('issues' in result) throw problems.validation(result.issues.map((i) => ({ location: 'body' as const, field: i.field, message: i.message })));
+
+      const at = new Date().toISOString();
+      const paymentSchedule: StoredPaymentSchedule = {
+        jurisdiction,
+        claimServedOn,
+        ...(contractBusinessDays !== undefined && { contractBusinessDays }),
+        ...(body.referenceDate !== undefined && { referenceDate: body.referenceDate }),
+        servedOn,
+        servedBy: caller.userId,
+        servedAt: at,
+        dueOn: deadline.dueOn,
+        figures: result.figures,
+      };
+      try {
+        await db()
+          .Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .set({ paymentSchedule, version: invoice.version + 1, updatedAt: at })
+          .where((attr, op) => op.eq(attr.version, invoice.version))
+          .go();
+      } catch (error) {
+        if (isConditionalFailure(error)) throw problems.conflict('The invoice changed while the schedule was prepared; send it again.');
+        throw error;
+      }
+      const updated = { ...invoice, paymentSchedule, version: invoice.version + 1 };
+      return { body: toResponse(updated, deadline, today), headers: { etag: etagFor(updated.version) } };
+    },
+  },
+  { idempotency: idempotencyKey },
+);

@@ -1,0 +1,83 @@
+import { httpRouter } from '../../shared/http/handler';
+import { problems } from '../../shared/http/problem';
+import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { etagFor, isConditionalFailure } from '../../shared/http/etag';
+import type { Action } from '../../shared/domain/permissions';
+import { db } from '../../shared/db/service';
+import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
+import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
+import { auJurisdictionForTimeZone, qldRetentionCapIssues, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
+import type { FieldIssue } from '../../shared/domain/sov';
+import type { RetainageRulesResponse } from '../../shared/api/regional';
+
+/** What a commitment stores in `slidingScale`. */
+export interface StoredSlidingScale {
+  rules: SlidingScaleRule[];
+  jurisdiction?: AuJurisdiction;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+const noSuchCommitment = () => problems.notFound('No such commitment.');
+
+async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
+  const [{ project, member }, commitment] = await Promise.all([
+    loadProjectAccess(path.projectId, userId),
+    loadCommitment(path.projectId, path.commitmentId, { consistent: true }),
+  ]);
+  if (!commitment) throw noSuchCommitment();
+  enforce(action, member, commitment);
+  return { project, commitment };
+}
+
+const contractValues = (c: CommitmentItem): ContractValues => ({
+  originalContractSumCents: c.originalContractSumCents,
+  contractSumToDateCents: c.originalContractSumCents + c.approvedChangeOrdersCents,
+});
+
+function toResponse(commitment: CommitmentItem): RetainageRulesResponse {
+  const stored = commitment.slidingScale as StoredSlidingScale | undefined;
+  const values = contractValues(commitment);
+  return {
+    projectId: commitment.projectId,
+    commitmentId: commitment.commitmentId,
+    rules: (stored?.rules ?? []).map((rule) => ({ ...rule, limitCents: ruleLimitCents(rule, values), description: describeRule(rule, values) })),
+    jurisdiction: stored?.jurisdiction ?? null,
+    updatedBy: stored?.updatedBy ?? null,
+    updatedAt: stored?.updatedAt ?? null,
+  };
+}
+
+const asFieldErrors = (issues: FieldIssue[]) => issues.map((i) => ({ location: 'body' as const, field: i.field, message: i.message }));
+
+export const handler = httpRouter({
+  getRetainageRules: async ({ path, caller }) => {
+    const { commitment } = await commitmentFor('commitments.view', path, caller.userId);
+    return { body: toResponse(commitment), headers: { etag: etagFor(commitment.version) } };
+  },
+
+  putRetainageRules: async ({ path, body, caller }) => {
+    const { project, commitment } = await commitmentFor('retainage.configure_sliding_scale', path, caller.userId);
+    const rules: SlidingScaleRule[] = body.rules;
+    const values = contractValues(commitment);
+    const jurisdiction = body.jurisdiction ?? (project.region === 'en-AU' ? auJurisdictionForTimeZone(project.timeZone) : undefined);
+    const issues = [...slidingScaleRuleIssues(rules, values), ...(jurisdiction === 'QLD' ? qldRetentionCapIssues(rules, values) : [])];
+    if (issues.length > 0) throw problems.validation(asFieldErrors(issues));
+
+    const at = new Date().toISOString();
+    const slidingScale: StoredSlidingScale = { rules, ...(jurisdiction && { jurisdiction }), updatedBy: caller.userId, updatedAt: at };
+    try {
+      // Conditional on the version read: rules checked against contract sums that changed meanwhile are not stored.
+      await db()
+        .Commitment.patch({ projectId: commitment.projectId, commitmentId: commitment.commitmentId })
+        .set({ slidingScale, version: commitment.version + 1, updatedAt: at })
+        .where((attr, op) => op.eq(attr.version, commitment.version))
+        .go();
+    } catch (error) {
+      if (isConditionalFailure(error)) throw problems.conflict('The commitment changed while the rules were checked; send them again.');
+      throw error;
+    }
+    const updated = { ...commitment, slidingScale, version: commitment.version + 1, updatedAt: at };
+    return { body: toResponse(updated), headers: { etag: etagFor(updated.version) } };
+  },
+});

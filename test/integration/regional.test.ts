@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../shared/db/service';
+import { addDays, localDate } from '../../shared/domain/billing-periods';
+import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
+import {
+  createBillingPeriod,
+  freshNumber,
+  replaceSov,
+  startFixtureApi,
+  type PermissionFixture,
+  type Profile,
+  type TestCommitment,
+} from '../support/permission-fixtures';
+
+/**
+ * Regional payment rules through the local API Gateway against DynamoDB Local: sliding-scale
+ * retention set on a commitment (admin only; QLD caps) and applied to the invoices created
+ * after it, to the cent; payment schedules served on a progress claim (admin only) with their
+ * Security of Payment deadline, to the day. The fixture's project is in Australia/Sydney (NSW).
+ */
+let api: TestApi;
+let fx: PermissionFixture;
+let call: Call;
+const today = localDate(new Date(), 'Australia/Sydney');
+
+beforeAll(async () => {
+  ({ api, fx, call } = await startFixtureApi());
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+const as = (profile: Profile, request: ApiRequest) => call(fx.users[profile].token, request);
+const rulesOf = (c: TestCommitment) => `${c.path}/retainage-rules`;
+const tenUntilFive = { retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } };
+
+/** The $400,000.00 subcontract: Structure $250,000.00 and Services $150,000.00, 10 % on completed work. */
+async function subcontract400k(): Promise<TestCommitment> {
+  const number = freshNumber('SS');
+  const created = await as('admin', {
+    method: 'POST',
+    path: `/v1/projects/${fx.projectId}/commitments`,
+    body: {
+      type: 'subcontract',
+      number,
+      title: `Sliding scale ${number}`,
+      vendorId: fx.vendorId,
+      accountingMethod: 'amount',
+      retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
+      invoiceContactIds: fx.contactIds,
+    },
+  });
+  expectStatus(created, 201, 'create the subcontract');
+  const commitment = { commitmentId: created.body.commitmentId, number, path: `/v1/projects/${fx.projectId}/commitments/${created.body.commitmentId}` };
+  await replaceSov(call, fx.users.admin.token, commitment, [
+    { description: 'Structure', scheduledValueCents: 25_000_000 },
+    { description: 'Services', scheduledValueCents: 15_000_000 },
+  ]);
+  return commitment;
+}
+
+let periodOffset = -400;
+/** A new (past) billing period, opened by the admin: each claim bills its own. */
+async function nextPeriod() {
+  periodOffset += 20;
+  return createBillingPeriod(call, fx, { startDate: addDays(today, periodOffset), endDate: addDays(today, periodOffset + 9), dueDate: addDays(today, periodOffset + 5) });
+}
+
+/** Creates the claim (kind) in a new period, enters per-line figures, approves it; answers the invoice. */
+async function claim(commitment: TestCommitment, lines: (ids: string[]) => Json[], kind: 'progress' | 'retainage_release' = 'progress', newPeriod = true): Promise<Json> {
+  if (newPeriod) await nextPeriod();
+  const created = expectStatus(await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind } }), 201, `create a ${kind} invoice`).body;
+  const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
+  const ids = created.lines.map((l: Json) => l.lineId);
+  const edited = expectStatus(await as('admin', { method: 'PATCH', path, body: { lines: lines(ids) }, headers: { 'if-match': `"${created.version}"` } }), 200, 'enter the claim').body;
+  expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'approved' } }), 200, 'approve the claim');
+  return edited;
+}
+const work = (structure: number, services: number) => (ids: string[]) => [
+  { lineId: ids[0], workThisPeriodCents: structure },
+  { lineId: ids[1], workThisPeriodCents: services },
+];
+const retained = (invoice: Json) => invoice.lines.map((l: Json) => l.retainageCents);
+
+describe('sliding-scale retention rules on a commitment', () => {
+  let commitment: TestCommitment;
+  beforeAll(async () => {
+    commitment = await subcontract400k();
+  });
+
+  it('admin sets them; every limit is shown in cents', async () => {
+    const put = expectStatus(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: [tenUntilFive] } }), 200, 'set the rules');
+    expect(put.body).toMatchObject({
+      commitmentId: commitment.commitmentId,
+      jurisdiction: 'NSW',
+      rules: [{ ...tenUntilFive, limitCents: 2_000_000, description: '10 % until 5 % of the original contract value ($20000.00) is held' }],
+      updatedBy: fx.users.admin.userId,
+    });
+    const read = expectStatus(await as('read_only', { method: 'GET', path: rulesOf(commitment) }), 200, 'read the rules');
+    expect(read.body.rules).toHaveLength(1);
+  });
+
+  it('refuses other levels: 403 naming the action, 404 for those who cannot see the commitment', async () => {
+    for (const profile of ['standard', 'read_only', 'standard+contact'] as const) {
+      expectRefusal(await as(profile, { method: 'PUT', path: rulesOf(commitment), body: { rules: [] } }), 403, /sliding-scale retention/);
+    }
+    expectRefusal(await as('none', { method: 'PUT', path: rulesOf(commitment), body: { rules: [] } }), 404);
+    expectRefusal(await as('none', { method: 'GET', path: rulesOf(commitment) }), 404);
+  });
+
+  it('refuses bad rules naming each field: more than 5, a limit that could never apply, QLD caps', async () => {
+    const six = Array.from({ length: 6 }, (_, i) => ({ retainagePercent: '1', until: { kind: 'amount', cents: (i + 1) * 100 } }));
+    expect(fieldsOf(expectProblem(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: six } }), 400, 'validation'))).toEqual(['rules']);
+    const backwards = [tenUntilFive, { retainagePercent: '5', until: { kind: 'amount', cents: 1_000_000 } }];
+    expect(fieldsOf(expectProblem(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: backwards } }), 400, 'validation'))).toEqual(['rules.1.until']);
+    const qld = [{ retainagePercent: '12', until: { kind: 'revised_contract_percent', percent: '6' } }];
+    const problem = expectProblem(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: qld, jurisdiction: 'QLD' } }), 400, 'validation');
+    expect(fieldsOf(problem)).toEqual(['rules.0.retainagePercent', 'rules.0.until']);
+    expect(fieldsOf(expectProblem(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: [{ retainagePercent: 'ten', until: { kind: 'amount', cents: 1 } }] } }), 400, 'validation'))).toEqual(['rules.0.retainagePercent']);
+    // The rules stored are still the first ones.
+    expect((await as('admin', { method: 'GET', path: rulesOf(commitment) })).body.rules).toHaveLength(1);
+  });
+});
+
+describe('worked example through the API: $400,000.00 at 10 % until 5 % ($20,000.00), five claims and two releases', () => {
+  let commitment: TestCommitment;
+  const claims: Json[] = [];
+  beforeAll(async () => {
+    commitment = await subcontract400k();
+    expectStatus(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: [tenUntilFive] } }), 200, 'set the rules');
+  });
+
+  it('claims 1 and 2: $80,000.00 each, $8,000.00 withheld each', async () => {
+    claims.push(await claim(commitment, work(6_000_000, 2_000_000)));
+    expect(retained(claims[0])).toEqual([600_000, 200_000]);
+    expect(claims[0].slidingScale).toMatchObject({ ruleNumber: 1, limitCents: 2_000_000, withheldToDateCents: 800_000, capped: false });
+    expect(claims[0].lines[0].workRetainage.source).toBe('sliding_scale');
+    claims.push(await claim(commitment, work(5_000_000, 3_000_000)));
+    expect(claims[1].summary).toMatchObject({ totalRetainageCents: 1_600_000, currentPaymentDueCents: 7_200_000 });
+  });
+
+  it('claim 3: the cap binds — $4,000.00 withheld instead of $7,333.33, split 2,181.82 / 1,818.18', async () => {
+    claims.push(await claim(commitment, work(4_000_000, 3_333_333)));
+    expect(claims[2].lines.map((l: Json) => l.workRetainage.retainedThisPeriodCents)).toEqual([218_182, 181_818]);
+    expect(claims[2].slidingScale).toMatchObject({ ruleNumber: 1, withheldThisPeriodCents: 400_000, withheldToDateCents: 2_000_000, capped: true });
+    expect(claims[2].summary).toMatchObject({ totalRetainageCents: 2_000_000, totalEarnedLessRetainageCents: 21_333_333, currentPaymentDueCents: 6_933_333 });
+  });
+
+  it('claims 4 and 5: the limit is reached, nothing more withheld', async () => {
+    claims.push(await claim(commitment, work(6_000_000, 4_000_000)));
+    claims.push(await claim(commitment, work(4_000_000, 2_666_667)));
+    expect(claims[4].slidingScale).toMatchObject({ ruleNumber: null, retainagePercent: '0', withheldToDateCents: 2_000_000 });
+    expect(claims[3].summary.currentPaymentDueCents).toBe(10_000_000);
+    expect(claims[4].summary).toMatchObject({ totalCompletedAndStoredCents: 40_000_000, totalRetainageCents: 2_000_000, currentPaymentDueCents: 6_666_667 });
+    expect(retained(claims[4])).toEqual([1_318_182, 681_818]);
+  });
+
+  it('releases: 50 % at practical completion, 50 % after the defects liability period', async () => {
+    const release = (a: number, b: number) => (ids: string[]) => [
+      { lineId: ids[0], workRetainageReleasedCents: a },
+      { lineId: ids[1], workRetainageReleasedCents: b },
+    ];
+    const first = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+    expect(first.summary).toMatchObject({ totalRetainageCents: 1_000_000, currentPaymentDueCents: 1_000_000 });
+    const second = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+    expect(second.summary).toMatchObject({ totalRetainageCents: 0, currentPaymentDueCents: 1_000_000, balanceToFinishIncludingRetainageCents: 0 });
+  });
+
+  it('never retroactive: new rules leave invoices already figured alone', async () => {
+    expectStatus(await as('admin', { method: 'PUT', path: rulesOf(commitment), body: { rules: [] } }), 200, 'remove the rules');
+    const first = expectStatus(await as('admin', { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${claims[0].invoiceId}` }), 200, 'claim 1').body;
+    expect(first.slidingScale).toMatchObject({ ruleNumber: 1 });
+    expect(retained(first)).toEqual([600_000, 200_000]);
+  });
+});
+
+describe('payment schedules (NSW project; QLD given)', () => {
+  let invoice: Json;
+  let schedulePath: string;
+  beforeAll(async () => {
+    const commitment = await subcontract400k();
+    invoice = await claim(commitment, work(5_000_000, 2_000_000));
+    schedulePath = `/v1/projects/${fx.projectId}/invoices/${invoice.invoiceId}/payment-schedule`;
+  });
+
+  it('refuses a schedule before the claim is served, and other levels than admin', async () => {
+    expectProblem(await as('admin', { method: 'GET', path: schedulePath }), 409, 'conflict');
+    const body = { claimServedOn: '2026-12-17', lines: [] };
+    for (const profile of ['standard', 'read_only+contact'] as const) {
+      expectRefusal(await as(profile, { method: 'POST', path: schedulePath, body }), 403, /payment schedule/);
+    }
+    expectRefusal(await as('none', { method: 'POST', path: schedulePath, body }), 404);
+  });
+
+  it('needs a reason for every difference, naming the line', async () => {
+    const [structure] = invoice.lines;
+    const problem = expectProblem(
+      await as('admin', { method: 'POST', path: schedulePath, body: { claimServedOn: '2026-12-17', servedOn: '2027-01-07', lines: [{ lineId: structure.lineId, scheduledCents: 4_500_000 }] } }),
+      400,
+      'validation',
+    );
+    expect(fieldsOf(problem)).toEqual(['lines.0.reason']);
+  });
+
+  it('NSW: claim served Thu 17 Dec 2026 → schedule due Fri 8 Jan 2027; served with reasons, shown on the invoice', async () => {
+    const [structure, services] = invoice.lines;
+    const served = expectStatus(
+      await as('admin', {
+        method: 'POST',
+        path: schedulePath,
+        body: {
+          claimServedOn: '2026-12-17',
+          referenceDate: '2026-12-15',
+          servedOn: '2027-01-07',
+          lines: [{ lineId: services.lineId, scheduledCents: 1_250_000, reason: 'Defective tiling, level 3' }],
+        },
+      }),
+      200,
+      'serve the schedule',
+    ).body;
+    expect(served).toMatchObject({
+      status: 'served',
+      servedOn: '2027-01-07',
+      servedLate: false,
+      claimedCents: 7_000_000,
+      scheduledCents: 6_250_000,
+      differenceCents: -750_000,
+      deadline: { jurisdiction: 'NSW', claimServedOn: '2026-12-17', businessDays: 10, dueOn: '2027-01-08', remindOn: '2027-01-06' },
+    });
+    expect(served.lines).toEqual([
+      { lineId: structure.lineId, description: 'Structure', claimedCents: 5_000_000, scheduledCents: 5_000_000, differenceCents: 0, reason: null },
+      { lineId: services.lineId, description: 'Services', claimedCents: 2_000_000, scheduledCents: 1_250_000, differenceCents: -750_000, reason: 'Defective tiling, level 3' },
+    ]);
+    const read = expectStatus(await as('read_only+contact', { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${invoice.invoiceId}` }), 200, 'the contact reads the invoice').body;
+    expect(read.paymentSchedule).toEqual({ jurisdiction: 'NSW', claimServedOn: '2026-12-17', dueOn: '2027-01-08', servedOn: '2027-01-07', scheduledCents: 6_250_000, differenceCents: -750_000 });
+    expect((await as('read_only+contact', { method: 'GET', path: schedulePath })).body.status).toBe('served');
+  });
+
+  it('QLD: the same claim is due Thu 28 Jan 2027 (22 Dec–10 Jan and Australia Day are not business days); Easter 2027', async () => {
+    const qld = expectStatus(await as('admin', { method: 'POST', path: schedulePath, body: { claimServedOn: '2026-12-17', jurisdiction: 'QLD', servedOn: '2027-01-29', lines: [] } }), 200, 'QLD').body;
+    expect(qld).toMatchObject({ status: 'served', servedLate: true, deadline: { jurisdiction: 'QLD', businessDays: 15, dueOn: '2027-01-28' } });
+    const easter = expectStatus(await as('admin', { method: 'POST', path: schedulePath, body: { claimServedOn: '2027-03-17', servedOn: '2027-04-01', lines: [] } }), 200, 'Easter').body;
+    expect(easter.deadline).toMatchObject({ jurisdiction: 'QLD', dueOn: '2027-04-09' });
+  });
+
+  it('flags a submitted claim without a schedule overdue once its deadline passed', async () => {
+    const commitment = await subcontract400k();
+    const late = await claim(commitment, work(1_000_000, 0));
+    await db().Invoice.patch({ projectId: fx.projectId, invoiceId: late.invoiceId }).set({ submittedAt: '2026-11-01T23:00:00.000Z' }).go();
+    const path = `/v1/projects/${fx.projectId}/invoices/${late.invoiceId}/payment-schedule`;
+    const due = expectStatus(await as('read_only+contact', { method: 'GET', path }), 200, 'deadline').body;
+    // Submitted 10 am 2 Nov in Sydney: 10 NSW business days → Mon 16 Nov 2026.
+    expect(due).toMatchObject({ status: today > '2026-11-16' ? 'overdue' : 'due', servedOn: null, deadline: { claimServedOn: '2026-11-02', dueOn: '2026-11-16' } });
+  });
+});
