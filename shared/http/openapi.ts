@@ -70,6 +70,8 @@ export const tagDescriptions: Record<string, string> = {
   invoices: 'Invoices (progress claims, G702/G703): amounts per line, workflow from draft to approved, attachments, PDF.',
   payments: 'Payments recorded against approved invoices.',
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
+  retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
+  'payment schedules': 'Payment schedules answering progress claims under the Australian Security of Payment Acts, with their deadlines.',
 };
 
 /**

@@ -755,6 +755,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A commitment’s sliding-scale retention rules */
+        get: operations["getRetainageRules"];
+        /** Set a commitment’s sliding-scale retention rules (applied to invoices created from now on; QLD caps checked) */
+        put: operations["putRetainageRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A submitted progress claim’s payment schedule: deadline, due / overdue / served */
+        get: operations["getPaymentSchedule"];
+        put?: never;
+        /** Serve (or correct) the payment schedule of a progress claim: scheduled amount per line, a reason for each difference */
+        post: operations["servePaymentSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1258,6 +1294,76 @@ export interface components {
             /** @description The invoices to compile (1–500, each once); the PDF orders them by commitment number, then invoice position */
             invoiceIds: string[];
         };
+        PutRetainageRules: {
+            /** @description Applied in order to new invoices, never to existing ones; at most 5; [] removes the sliding scale */
+            rules: components["schemas"]["SlidingScaleRule"][];
+            /**
+             * @description Australian state or territory; defaults from the project’s time zone
+             * @enum {string}
+             */
+            jurisdiction?: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+        };
+        /**
+         * @example {
+         *       "retainagePercent": "10",
+         *       "until": {
+         *         "kind": "original_contract_percent",
+         *         "percent": "5"
+         *       }
+         *     }
+         */
+        SlidingScaleRule: {
+            /**
+             * @description Retention withheld from each claim while the rule applies
+             * @example 10
+             */
+            retainagePercent: string;
+            until: {
+                /** @constant */
+                kind: "original_contract_percent";
+                /** @example 10 */
+                percent: string;
+            } | {
+                /** @constant */
+                kind: "revised_contract_percent";
+                /** @example 10 */
+                percent: string;
+            } | {
+                /** @constant */
+                kind: "amount";
+                cents: number;
+            };
+        };
+        ServePaymentSchedule: {
+            /** @description Scheduled (approved) amount per line; lines not given are scheduled as claimed; a difference needs its reason */
+            lines: {
+                lineId: string;
+                scheduledCents: number;
+                reason?: string;
+            }[];
+            /**
+             * Format: date
+             * @description When the claim was served; defaults to the day it was submitted, on the project’s clock
+             */
+            claimServedOn?: string;
+            /**
+             * Format: date
+             * @description The claim’s reference date
+             */
+            referenceDate?: string;
+            /**
+             * Format: date
+             * @description When this schedule is served; defaults to today on the project’s clock
+             */
+            servedOn?: string;
+            /** @description A shorter period the contract gives (the earlier one applies) */
+            contractBusinessDays?: number;
+            /**
+             * @description Australian state or territory; defaults from the project’s time zone
+             * @enum {string}
+             */
+            jurisdiction?: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -1723,6 +1829,32 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+            /** @description The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created) */
+            slidingScale: {
+                /** @description 1-based; null once every rule’s limit was reached (0 % withheld) */
+                ruleNumber: number | null;
+                /** @example 10 % until 5 % of the original contract value ($20000.00) is held */
+                description: string;
+                retainagePercent: string;
+                limitCents: number | null;
+                withheldBeforeCents: number;
+                withheldThisPeriodCents: number;
+                withheldToDateCents: number;
+                /** @description Whether the limit cut this period’s retention short */
+                capped: boolean;
+            } | null;
+            /** @description The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before) */
+            paymentSchedule: {
+                jurisdiction: string;
+                /** Format: date */
+                claimServedOn: string;
+                /** Format: date */
+                dueOn: string;
+                /** Format: date */
+                servedOn: string;
+                scheduledCents: number;
+                differenceCents: number;
+            } | null;
             /** @description The commitment’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
@@ -1864,7 +1996,7 @@ export interface components {
              */
             percent: string;
             /** @enum {string} */
-            source: "percent" | "amount" | "disabled";
+            source: "percent" | "amount" | "disabled" | "sliding_scale";
             /** @description Work completed to date (D + E) or materials presently stored (F) */
             baseCents: number;
             /** @description Retainage on the base to date, before releases */
@@ -1908,6 +2040,32 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+            /** @description The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created) */
+            slidingScale: {
+                /** @description 1-based; null once every rule’s limit was reached (0 % withheld) */
+                ruleNumber: number | null;
+                /** @example 10 % until 5 % of the original contract value ($20000.00) is held */
+                description: string;
+                retainagePercent: string;
+                limitCents: number | null;
+                withheldBeforeCents: number;
+                withheldThisPeriodCents: number;
+                withheldToDateCents: number;
+                /** @description Whether the limit cut this period’s retention short */
+                capped: boolean;
+            } | null;
+            /** @description The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before) */
+            paymentSchedule: {
+                jurisdiction: string;
+                /** Format: date */
+                claimServedOn: string;
+                /** Format: date */
+                dueOn: string;
+                /** Format: date */
+                servedOn: string;
+                scheduledCents: number;
+                differenceCents: number;
+            } | null;
             commitmentNumber: string;
             commitmentTitle: string;
             vendorName: string;
@@ -2109,6 +2267,83 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+        };
+        /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
+        RetainageRules: {
+            projectId: string;
+            commitmentId: string;
+            rules: {
+                /**
+                 * @description Retention withheld from each claim while the rule applies
+                 * @example 10
+                 */
+                retainagePercent: string;
+                until: {
+                    /** @constant */
+                    kind: "original_contract_percent";
+                    /** @example 10 */
+                    percent: string;
+                } | {
+                    /** @constant */
+                    kind: "revised_contract_percent";
+                    /** @example 10 */
+                    percent: string;
+                } | {
+                    /** @constant */
+                    kind: "amount";
+                    cents: number;
+                };
+                limitCents: number;
+                description: string;
+            }[];
+            /** @enum {string|null} */
+            jurisdiction: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT" | null;
+            updatedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        /** @description A progress claim’s payment schedule: its deadline and, once served, the scheduled amounts with reasons */
+        PaymentSchedule: {
+            projectId: string;
+            invoiceId: string;
+            /** @enum {string} */
+            status: "due" | "overdue" | "served";
+            deadline: {
+                /** @enum {string} */
+                jurisdiction: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+                act: string;
+                /** Format: date */
+                claimServedOn: string;
+                businessDays: number;
+                /** Format: date */
+                dueOn: string;
+                /** Format: date */
+                remindOn: string;
+                /** @description Weekdays that are not business days between the claim and the deadline */
+                skipped: {
+                    /** Format: date */
+                    date: string;
+                    reason: string;
+                }[];
+            };
+            /** Format: date */
+            referenceDate: string | null;
+            /** Format: date */
+            servedOn: string | null;
+            servedLate: boolean | null;
+            servedBy: string | null;
+            lines: {
+                lineId: string;
+                description?: string;
+                /** @description Columns E + F of the claim for the line */
+                claimedCents: number;
+                scheduledCents: number;
+                differenceCents: number;
+                reason: string | null;
+            }[] | null;
+            claimedCents: number | null;
+            scheduledCents: number | null;
+            differenceCents: number | null;
         };
     };
     responses: never;
@@ -10508,6 +10743,24 @@ export interface operations {
                      *       "submittedAt": "2027-03-31T09:30:00.000Z",
                      *       "updatedAt": "2027-03-31T09:30:00.000Z",
                      *       "version": 1,
+                     *       "slidingScale": {
+                     *         "ruleNumber": 1,
+                     *         "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *         "retainagePercent": "text",
+                     *         "limitCents": 1,
+                     *         "withheldBeforeCents": 1,
+                     *         "withheldThisPeriodCents": 1,
+                     *         "withheldToDateCents": 1,
+                     *         "capped": true
+                     *       },
+                     *       "paymentSchedule": {
+                     *         "jurisdiction": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "servedOn": "2027-03-31",
+                     *         "scheduledCents": 1,
+                     *         "differenceCents": 1
+                     *       },
                      *       "retainage": {
                      *         "workPercent": "10",
                      *         "workEnabled": true,
@@ -10845,6 +11098,24 @@ export interface operations {
                      *           "submittedAt": "2027-03-31T09:30:00.000Z",
                      *           "updatedAt": "2027-03-31T09:30:00.000Z",
                      *           "version": 1,
+                     *           "slidingScale": {
+                     *             "ruleNumber": 1,
+                     *             "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *             "retainagePercent": "text",
+                     *             "limitCents": 1,
+                     *             "withheldBeforeCents": 1,
+                     *             "withheldThisPeriodCents": 1,
+                     *             "withheldToDateCents": 1,
+                     *             "capped": true
+                     *           },
+                     *           "paymentSchedule": {
+                     *             "jurisdiction": "text",
+                     *             "claimServedOn": "2027-03-31",
+                     *             "dueOn": "2027-03-31",
+                     *             "servedOn": "2027-03-31",
+                     *             "scheduledCents": 1,
+                     *             "differenceCents": 1
+                     *           },
                      *           "commitmentNumber": "text",
                      *           "commitmentTitle": "text",
                      *           "vendorName": "text"
@@ -11036,6 +11307,24 @@ export interface operations {
                      *       "submittedAt": "2027-03-31T09:30:00.000Z",
                      *       "updatedAt": "2027-03-31T09:30:00.000Z",
                      *       "version": 1,
+                     *       "slidingScale": {
+                     *         "ruleNumber": 1,
+                     *         "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *         "retainagePercent": "text",
+                     *         "limitCents": 1,
+                     *         "withheldBeforeCents": 1,
+                     *         "withheldThisPeriodCents": 1,
+                     *         "withheldToDateCents": 1,
+                     *         "capped": true
+                     *       },
+                     *       "paymentSchedule": {
+                     *         "jurisdiction": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "servedOn": "2027-03-31",
+                     *         "scheduledCents": 1,
+                     *         "differenceCents": 1
+                     *       },
                      *       "retainage": {
                      *         "workPercent": "10",
                      *         "workEnabled": true,
@@ -11467,6 +11756,24 @@ export interface operations {
                      *       "submittedAt": "2027-03-31T09:30:00.000Z",
                      *       "updatedAt": "2027-03-31T09:30:00.000Z",
                      *       "version": 1,
+                     *       "slidingScale": {
+                     *         "ruleNumber": 1,
+                     *         "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *         "retainagePercent": "text",
+                     *         "limitCents": 1,
+                     *         "withheldBeforeCents": 1,
+                     *         "withheldThisPeriodCents": 1,
+                     *         "withheldToDateCents": 1,
+                     *         "capped": true
+                     *       },
+                     *       "paymentSchedule": {
+                     *         "jurisdiction": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "servedOn": "2027-03-31",
+                     *         "scheduledCents": 1,
+                     *         "differenceCents": 1
+                     *       },
                      *       "retainage": {
                      *         "workPercent": "10",
                      *         "workEnabled": true,
@@ -11832,6 +12139,24 @@ export interface operations {
                      *       "submittedAt": "2027-03-31T09:30:00.000Z",
                      *       "updatedAt": "2027-03-31T09:30:00.000Z",
                      *       "version": 1,
+                     *       "slidingScale": {
+                     *         "ruleNumber": 1,
+                     *         "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *         "retainagePercent": "text",
+                     *         "limitCents": 1,
+                     *         "withheldBeforeCents": 1,
+                     *         "withheldThisPeriodCents": 1,
+                     *         "withheldToDateCents": 1,
+                     *         "capped": true
+                     *       },
+                     *       "paymentSchedule": {
+                     *         "jurisdiction": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "servedOn": "2027-03-31",
+                     *         "scheduledCents": 1,
+                     *         "differenceCents": 1
+                     *       },
                      *       "retainage": {
                      *         "workPercent": "10",
                      *         "workEnabled": true,
@@ -12204,6 +12529,24 @@ export interface operations {
                      *       "submittedAt": "2027-03-31T09:30:00.000Z",
                      *       "updatedAt": "2027-03-31T09:30:00.000Z",
                      *       "version": 1,
+                     *       "slidingScale": {
+                     *         "ruleNumber": 1,
+                     *         "description": "10 % until 5 % of the original contract value ($20000.00) is held",
+                     *         "retainagePercent": "text",
+                     *         "limitCents": 1,
+                     *         "withheldBeforeCents": 1,
+                     *         "withheldThisPeriodCents": 1,
+                     *         "withheldToDateCents": 1,
+                     *         "capped": true
+                     *       },
+                     *       "paymentSchedule": {
+                     *         "jurisdiction": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "servedOn": "2027-03-31",
+                     *         "scheduledCents": 1,
+                     *         "differenceCents": 1
+                     *       },
                      *       "retainage": {
                      *         "workPercent": "10",
                      *         "workEnabled": true,
@@ -15310,6 +15653,841 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/invoice-backups/{jobId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRetainageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules (empty when the commitment has none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "commitmentId": "text",
+                     *       "rules": [
+                     *         {
+                     *           "retainagePercent": "10",
+                     *           "until": {
+                     *             "kind": "original_contract_percent",
+                     *             "percent": "10"
+                     *           },
+                     *           "limitCents": 1,
+                     *           "description": "text"
+                     *         }
+                     *       ],
+                     *       "jurisdiction": "NSW",
+                     *       "updatedBy": "text",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetainageRules"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putRetainageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                commitmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rules": [
+                 *         {
+                 *           "retainagePercent": "10",
+                 *           "until": {
+                 *             "kind": "original_contract_percent",
+                 *             "percent": "5"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "jurisdiction": "NSW"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutRetainageRules"];
+            };
+        };
+        responses: {
+            /** @description The rules as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "commitmentId": "text",
+                     *       "rules": [
+                     *         {
+                     *           "retainagePercent": "10",
+                     *           "until": {
+                     *             "kind": "original_contract_percent",
+                     *             "percent": "10"
+                     *           },
+                     *           "limitCents": 1,
+                     *           "description": "text"
+                     *         }
+                     *       ],
+                     *       "jurisdiction": "NSW",
+                     *       "updatedBy": "text",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetainageRules"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or a request with this Idempotency-Key is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule or its deadline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "invoiceId": "text",
+                     *       "status": "due",
+                     *       "deadline": {
+                     *         "jurisdiction": "NSW",
+                     *         "act": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "businessDays": 1,
+                     *         "dueOn": "2027-03-31",
+                     *         "remindOn": "2027-03-31",
+                     *         "skipped": [
+                     *           {
+                     *             "date": "2027-03-31",
+                     *             "reason": "text"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "referenceDate": "2027-03-31",
+                     *       "servedOn": "2027-03-31",
+                     *       "servedLate": true,
+                     *       "servedBy": "text",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "description": "text",
+                     *           "claimedCents": 1,
+                     *           "scheduledCents": 1,
+                     *           "differenceCents": 1,
+                     *           "reason": "text"
+                     *         }
+                     *       ],
+                     *       "claimedCents": 1,
+                     *       "scheduledCents": 1,
+                     *       "differenceCents": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentSchedule"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    servePaymentSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [
+                 *         {
+                 *           "lineId": "text",
+                 *           "scheduledCents": 1,
+                 *           "reason": "text"
+                 *         }
+                 *       ],
+                 *       "claimServedOn": "2027-03-31",
+                 *       "referenceDate": "2027-03-31",
+                 *       "servedOn": "2027-03-31",
+                 *       "contractBusinessDays": 1,
+                 *       "jurisdiction": "NSW"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ServePaymentSchedule"];
+            };
+        };
+        responses: {
+            /** @description The schedule as served */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "invoiceId": "text",
+                     *       "status": "due",
+                     *       "deadline": {
+                     *         "jurisdiction": "NSW",
+                     *         "act": "text",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "businessDays": 1,
+                     *         "dueOn": "2027-03-31",
+                     *         "remindOn": "2027-03-31",
+                     *         "skipped": [
+                     *           {
+                     *             "date": "2027-03-31",
+                     *             "reason": "text"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "referenceDate": "2027-03-31",
+                     *       "servedOn": "2027-03-31",
+                     *       "servedLate": true,
+                     *       "servedBy": "text",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "description": "text",
+                     *           "claimedCents": 1,
+                     *           "scheduledCents": 1,
+                     *           "differenceCents": 1,
+                     *           "reason": "text"
+                     *         }
+                     *       ],
+                     *       "claimedCents": 1,
+                     *       "scheduledCents": 1,
+                     *       "differenceCents": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentSchedule"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or a request with this Idempotency-Key is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with a different body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
