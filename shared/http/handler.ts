@@ -53,6 +53,12 @@ interface Parsed {
 type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
 
 /**
+ * An earlier answer to replay instead of running the handler (set by the idempotency
+ * middleware), so the rest of the chain (logging, correlation id) still runs.
+ */
+export const replayedReply = new WeakMap<HttpEvent, HttpResult>();
+
+/**
  * The one way to write an HTTP handler: the route's declaration (by operationId) drives
  * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
  */
@@ -80,6 +86,8 @@ export function httpHandler<Op extends OperationId>(
     .use(authorizeAndValidate(route))
     .use(route.method === 'POST' && options.idempotency ? [options.idempotency()] : [])
     .handler(async (event: ParsedEvent, context) => {
+      const replay = replayedReply.get(event);
+      if (replay) return replay;
       const parsed = event[parsedKey]!;
       const reply = await handle({
         ...parsed,
@@ -148,16 +156,8 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   };
 }
 
-/** Errors of libraries in the chain that mean a client-side problem, by name (no import needed). */
-const problemsByErrorName: Record<string, () => HttpProblem> = {
-  IdempotencyAlreadyInProgressError: problems.idempotencyInProgress,
-  IdempotencyValidationError: problems.idempotencyKeyReused,
-};
-
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  const known = problemsByErrorName[(error as Error | null)?.name ?? ''];
-  if (known) return known();
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'

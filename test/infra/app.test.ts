@@ -267,7 +267,7 @@ describe('HTTP API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
         AllowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
-        ExposeHeaders: ['etag', 'location', 'x-correlation-id'],
+        ExposeHeaders: ['etag', 'location', 'x-correlation-id', 'idempotent-replayed', 'retry-after'],
       }),
     });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
