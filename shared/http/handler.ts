@@ -146,7 +146,8 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   return {
     onError: (request) => {
       const problem = toProblem(request.error);
-      if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
+      if (problem.status === 503) logger.warn('dependency unavailable', { error: request.error as Error });
+      else if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
       request.response = {
         statusCode: problem.status,
         headers: { ...problem.headers, 'content-type': 'application/problem+json' },
@@ -156,8 +157,30 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   };
 }
 
+/** SDK errors (by name or Node error code) that mean DynamoDB or another AWS service is unreachable or throttling. */
+const unavailableNames = new Set([
+  'TimeoutError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'TransactionInProgressException',
+]);
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether an error, or one it wraps (ElectroDB wraps the SDK's in `cause`), says a dependency is down or busy. */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let current = error as { name?: string; code?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+    if (unavailableNames.has(current.name ?? '') || unavailableCodes.has(current.code ?? '')) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}
+
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (isDependencyUnavailable(error)) return problems.unavailable();
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'
