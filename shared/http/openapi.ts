@@ -24,7 +24,14 @@ function errorResponses(route: RouteDefinition) {
           '415': problem('Body is not application/json'),
         }
       : {}),
+    ...(route.method === 'POST' && route.auth === 'jwt'
+      ? {
+          '409': problem('A conflict with the current state, or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key still running'),
+          '422': problem('`idempotency-key-reused`: this Idempotency-Key was used with another body'),
+        }
+      : {}),
     '500': problem('Unexpected error (logged with the correlation id)'),
+    '503': problem('A dependency (the database) is unreachable or throttling; retry after Retry-After'),
   };
 }
 
