@@ -255,7 +255,7 @@ export const handler = httpRouter({
     const { member } = await loadProjectAccess(path.projectId, caller.userId);
     const current = await visibleCommitment(path.projectId, path.commitmentId, member);
     for (const action of actionsFor(body)) enforce(action, member, current);
-    const expectedVersion = requiredIfMatch(headers);
+    const expectedVersion = requiredIfMatch(headers, current.version);
     if (current.version !== expectedVersion) {
       throw problems.preconditionFailed(`The commitment changed since you read it (now ${etagFor(current.version)}); read it again.`);
     }

@@ -441,7 +441,8 @@ export const handler = httpRouter(
         {
           emailId,
           to: body.to,
-          ...(caller.email ? { replyTo: [caller.email] } : {}),
+          // Access tokens carry no email: the user record has it.
+          ...(sender.data?.email ?? caller.email ? { replyTo: [(sender.data?.email ?? caller.email)!] } : {}),
           ...email,
           attachments: [{ key: pdf.key, filename: pdf.filename, contentType: 'application/pdf' }],
         },

@@ -66,7 +66,7 @@ const reply = (invoice: InvoiceItem) => ({ body: toInvoiceResponse(invoice), hea
 /** The version a change applies to: If-Match when given (412 when stale), else the invoice as just read. */
 function expectedVersion(headers: Record<string, string | undefined>, invoice: InvoiceItem): number {
   if (!headers['if-match']) return invoice.version;
-  const expected = requiredIfMatch(headers);
+  const expected = requiredIfMatch(headers, invoice.version);
   if (expected !== invoice.version) throw problems.preconditionFailed(`If-Match ${etagFor(expected)} is not the invoice's current ETag; read it again.`);
   return expected;
 }

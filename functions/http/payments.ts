@@ -11,7 +11,7 @@ import { loadCommitment } from '../../shared/db/commitments';
 import type { Payment } from '../../shared/db/entities/invoice';
 import { invoiceEventWrite, invoiceFigures, loadInvoice, type InvoiceItem, type WriteEntities } from '../../shared/db/invoices';
 import { formatCents } from '../../shared/domain/money';
-import { applyPayment, normalizePaymentNumber } from '../../shared/domain/payments';
+import { applyPayment, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 
 type PaymentItem = EntityItem<typeof Payment>;
@@ -30,6 +30,9 @@ const duplicateNumber = (number: string) =>
   new HttpProblem(409, 'conflict', 'Conflict', `Payment number "${number}" is already used on this commitment.`, [
     { location: 'body', field: 'paymentNumber', message: 'Already used by another payment of this commitment (ignoring case and surrounding spaces)' },
   ]);
+
+const paymentTooLarge = (message: string) =>
+  new HttpProblem(422, 'payment-too-large', 'Payment too large', `amountCents ${message}.`, [{ location: 'body', field: 'amountCents', message }]);
 
 const notAnInvoiceOfTheCommitment = () =>
   problems.validation([{ location: 'body', field: 'invoiceId', message: 'Not an invoice of this commitment' }]);
@@ -154,6 +157,8 @@ export const handler = httpRouter(
       for (let attempt = 1; attempt <= invoiceAttempts; attempt++) {
         const invoice = body.invoiceId ? await loadInvoiceOf(path.projectId, path.commitmentId, body.invoiceId) : undefined;
         if (body.invoiceId && !invoice) throw notAnInvoiceOfTheCommitment();
+        const refusal = invoice ? paymentAmountRefusal({ dueCents: dueOf(invoice), paidCents: invoice.paidCents }, body.amountCents) : undefined;
+        if (refusal) throw paymentTooLarge(refusal);
         const linked = invoice ? invoiceWrites(invoice, item, 1, caller.userId, at) : undefined;
         if (invoice && linked && linked.next.overpaidCents > 0 && !body.allowOverpayment) {
           throw problems.conflict(

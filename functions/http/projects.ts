@@ -80,7 +80,7 @@ export const handler = httpRouter({
   updateProjectSettings: async ({ caller, path, body, headers }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
     enforce('settings.configure', member);
-    const expectedVersion = requiredIfMatch(headers);
+    const expectedVersion = requiredIfMatch(headers, project.version);
     const stale = () =>
       problems.preconditionFailed('The project’s settings changed since you read them; read them again (GET …/settings) and retry.');
     if (expectedVersion !== project.version) throw stale();

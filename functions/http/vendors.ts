@@ -99,9 +99,9 @@ export const handler = httpRouter({
       User.query.byEmail({ email }).go({ limit: 1 }),
     ]);
     if (!vendor) throw noSuchVendor(vendorId);
-    const otherCompany = () =>
-      problems.conflict(`${email} is the account of a person of another company; a person belongs to one company only.`);
-    if (sameEmail[0] && sameEmail[0].companyId !== vendorId) throw otherCompany();
+    // An account of another company: a neutral answer, so the endpoint does not tell anyone which emails have accounts.
+    const neutral = { status: 202, body: { email, status: 'received' } };
+    if (sameEmail[0] && sameEmail[0].companyId !== vendorId) return neutral;
 
     let created = false;
     let user = sameEmail[0];
@@ -116,7 +116,7 @@ export const handler = httpRouter({
         if (!isConditionalFailure(error)) throw error;
         // The account exists already (another email on record, or a concurrent invitation).
         const { data: existing } = await User.get({ userId }).go();
-        if (!existing || existing.companyId !== vendorId) throw otherCompany();
+        if (!existing || existing.companyId !== vendorId) return neutral;
         user = existing;
       }
     }

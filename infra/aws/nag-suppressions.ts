@@ -21,6 +21,11 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
       'Essentials feature plan: Plus-tier threat protection is billed per monthly active user and is a product decision still to make; the strong password policy, admin-only sign-up and optional TOTP MFA apply meanwhile.',
   });
 
+  acknowledge(stateful.cursorSecret, {
+    'AwsSolutions-SMG4':
+      'The cursor HMAC key signs short-lived list cursors only; rotating it would just invalidate cursors in flight, so it is replaced by redeploying when needed.',
+  });
+
   // Cross-stack ARNs appear in findings under their export name; exportValue() yields that name.
   const tableArn = nagName(stateful, stateful.exportValue(stateful.table.tableArn));
   const bucketArn = nagName(stateful, stateful.exportValue(stateful.bucket.bucketArn));

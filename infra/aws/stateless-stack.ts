@@ -155,6 +155,12 @@ export class StatelessStack extends Stack {
     for (const [name, definition] of definitions) {
       for (const grant of definition.grants) grants[grant](this.functions[name]);
     }
+    // Functions that serve lists sign and check cursors with the stateful stack's secret.
+    const listFunctions = new Set(routes.filter((route) => route.method === 'GET' && route.auth === 'jwt').map((route) => route.function));
+    for (const name of listFunctions) {
+      stateful.cursorSecret.grantRead(this.functions[name]);
+      this.functions[name].addEnvironment('CURSOR_SECRET_ARN', stateful.cursorSecret.secretArn);
+    }
 
     const { stage, routes: apiRoutes } = this.createHttpApi(config, stateful);
     this.routes = apiRoutes;

@@ -12,6 +12,7 @@ import {
   jwtVerify,
   type JSONWebKeySet,
   type JWK,
+  type JWTPayload,
 } from 'jose';
 
 /**
@@ -39,6 +40,8 @@ export interface LocalIdp {
   /** The public keys, as served at `/.well-known/jwks.json`. */
   readonly jwks: JSONWebKeySet;
   signToken(identity: LocalIdentity, ttl?: string): Promise<string>;
+  /** A Cognito-access-token-like JWT: `client_id` instead of `aud`, no email or name. */
+  signAccessToken(sub: string, ttl?: string): Promise<string>;
   /** The verified claims, every value a string as API Gateway passes them; throws TokenError. */
   verifyToken(token: string): Promise<Record<string, string>>;
 }
@@ -66,19 +69,35 @@ export async function openLocalIdp(dataDir: string): Promise<LocalIdp> {
         .setExpirationTime(ttl)
         .sign(privateKey);
     },
+    async signAccessToken(sub, ttl = '1h') {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ client_id: localAudience, token_use: 'access', scope: 'aws.cognito.signin.user.admin', auth_time: now })
+        .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid!, typ: 'JWT' })
+        .setIssuer(localIssuer)
+        .setSubject(sub)
+        .setIssuedAt(now)
+        .setExpirationTime(ttl)
+        .sign(privateKey);
+    },
     async verifyToken(token) {
+      let payload: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, keySet, {
+        ({ payload } = await jwtVerify(token, keySet, {
           issuer: localIssuer,
-          audience: localAudience,
           algorithms: ['RS256'],
           clockTolerance: clockToleranceSeconds,
           requiredClaims: ['exp', 'sub'],
-        });
-        return Object.fromEntries(Object.entries(payload).map(([claim, value]) => [claim, claimString(value)]));
+        }));
       } catch (error) {
         throw new TokenError(refusal(error));
       }
+      // As API Gateway's JWT authorizer: `aud` must name the client, or, without `aud` (Cognito access tokens), `client_id`.
+      const audiences = payload.aud === undefined ? [] : [payload.aud].flat();
+      const client = payload.aud === undefined ? payload.client_id : undefined;
+      if (!audiences.includes(localAudience) && client !== localAudience) throw new TokenError('Token audience invalid');
+      // …and `iat` must be in the past.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockToleranceSeconds) throw new TokenError('Token issued in the future');
+      return Object.fromEntries(Object.entries(payload).map(([claim, value]) => [claim, claimString(value)]));
     },
   };
 }
@@ -117,7 +136,7 @@ function refusal(error: unknown): string {
   if (error instanceof errors.JWKSNoMatchingKey) return 'Token signed by an unknown key';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'Token algorithm not allowed (RS256 only)';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    const claims: Record<string, string> = { iss: 'Token issuer invalid', aud: 'Token audience invalid', nbf: 'Token not yet valid' };
+    const claims: Record<string, string> = { iss: 'Token issuer invalid', aud: 'Token audience invalid', nbf: 'Token not yet valid', iat: 'Token issued in the future' };
     return claims[error.claim] ?? `Token claim ${error.claim} invalid`;
   }
   return 'Token malformed';

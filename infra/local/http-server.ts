@@ -31,8 +31,15 @@ export const jwksPath = '/.well-known/jwks.json';
 
 const matchRoute = routeMatcher(routes);
 
+/** Bigger than API Gateway's limits below, so Node's parser lets the request reach `handle`, which answers as problem+json. */
+const nodeMaxHeaderBytes = 64 * 1024;
+/** API Gateway's quota on the request line (and its URL). */
+export const maxUrlBytes = 8 * 1024;
+/** API Gateway's quota on the request line and header values together. */
+export const maxHeaderBytes = 10 * 1024;
+
 export async function startHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ maxHeaderSize: nodeMaxHeaderBytes }, (req, res) => {
     const started = performance.now();
     const requestId = randomBytes(10).toString('base64');
     res.setHeader('apigw-requestid', requestId);
@@ -45,6 +52,20 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
       if (!res.headersSent) sendProblem(res, problems.internal());
       else res.destroy();
     });
+  });
+
+  // Requests Node's parser refuses (beyond nodeMaxHeaderBytes, malformed) still get problem+json, not a bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const problem =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? headersTooLarge()
+        : new HttpProblem(400, 'bad-request', 'Bad request', 'The request is not valid HTTP/1.1.');
+    const body = JSON.stringify(problem.toJSON());
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${http.STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -76,6 +97,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, requestId: stri
   const url = req.url ?? '/';
   const rawPath = url.split('?')[0]!;
 
+  if (Buffer.byteLength(url) > maxUrlBytes) {
+    return sendProblem(res, new HttpProblem(414, 'uri-too-long', 'URI too long', `The request URL exceeds ${maxUrlBytes} bytes.`));
+  }
+  const headerBytes = req.rawHeaders.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+  if (headerBytes + Buffer.byteLength(url) > maxHeaderBytes) return sendProblem(res, headersTooLarge());
   if (method === 'OPTIONS') return sendPreflight(res);
   if (Number(req.headers['content-length'] ?? 0) > payloadLimitBytes) return sendTooLarge(res);
   if (method === 'GET' && rawPath === jwksPath) return send(res, json(200, options.idp.jwks));
@@ -156,6 +182,9 @@ function sendPreflight(res: ServerResponse) {
   });
   res.end();
 }
+
+const headersTooLarge = () =>
+  new HttpProblem(431, 'headers-too-large', 'Request header fields too large', `The request line and headers exceed ${maxHeaderBytes} bytes.`);
 
 function sendTooLarge(res: ServerResponse) {
   // Close the connection rather than read (and discard) the rest of an oversized upload.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,16 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   idp: LocalIdp;
   stop(): Promise<void>;
+}
+
+/** The list cursors' HMAC key: random, made once and kept in the data directory, so cursors survive restarts. */
+async function localCursorSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'cursor-secret');
+  const existing = await fs.readFile(file, 'utf8').catch(() => '');
+  if (existing.trim()) return existing.trim();
+  const secret = randomBytes(32).toString('base64url');
+  await fs.writeFile(file, secret, { mode: 0o600 });
+  return secret;
 }
 
 /** What `<dataDir>/runtime.json` holds, so the CLIs can reach a running stack. */
@@ -103,6 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       EMAIL_FROM: 'billing@northbeam.example',
       FRONTEND_BASE_URL: process.env.FRONTEND_BASE_URL ?? apiUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      CURSOR_SECRET: await localCursorSecret(dataDir),
     };
     Object.assign(process.env, env);
 

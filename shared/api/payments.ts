@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { commitmentPath } from './commitments';
+import { maxPaymentCents } from '../domain/payments';
 
 export const paymentMethods = ['check', 'credit_card', 'electronic'] as const;
 
@@ -13,7 +14,7 @@ export const createPaymentBody = z
   .object({
     paymentNumber: z.string().trim().min(1).max(50).meta({ description: 'Unique in the commitment, ignoring case and surrounding spaces', example: 'PMT-001' }),
     method: z.enum(paymentMethods),
-    amountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'Integer cents, more than 0' }),
+    amountCents: z.number().int().positive().max(maxPaymentCents).meta({ description: `Integer cents, from 1 to ${maxPaymentCents}` }),
     paidOn,
     invoiceId: z.string().min(1).max(100).optional().meta({ description: 'An invoice of this commitment the payment pays (its payment status follows)' }),
     checkNumber: z.string().trim().min(1).max(50).optional().meta({ description: 'Required for, and only for, method `check`' }),

@@ -10,6 +10,10 @@ export const healthResponse = z
   })
   .meta({ id: 'Health' });
 
+export const readyResponse = z
+  .object({ status: z.literal('ready'), service: z.string(), time: z.iso.datetime() })
+  .meta({ id: 'Ready' });
+
 export const systemRoutes = [
 
   {
@@ -22,6 +26,17 @@ export const systemRoutes = [
     summary: 'Liveness check',
     tags: ['system'],
     response: { status: 200, description: 'The service is up', schema: healthResponse },
+  },
+  {
+    operationId: 'getReady',
+    method: 'GET',
+    path: '/ready',
+    function: 'ready',
+    auth: 'none',
+    action: null,
+    summary: 'Readiness check: the service reaches its database (503 problem+json with Retry-After when not)',
+    tags: ['system'],
+    response: { status: 200, description: 'The service can serve requests', schema: readyResponse },
   },
   {
     operationId: 'getOpenApi',

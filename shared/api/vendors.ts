@@ -92,6 +92,6 @@ export const vendorRoutes = [
     summary: 'Invite a person of the vendor (an account by email) and make them a project member',
     tags: ['vendors'],
     request: { path: vendorPath, body: addVendorUserBody },
-    response: { status: 201, description: 'The member (201 invited or added; 200 when they already were)', schema: projectMember },
+    response: { status: 201, description: 'The member (201 invited or added; 200 when they already were; 202 `{ email, status: "received" }` when the email is not one this vendor can have, without saying why)', schema: projectMember },
   },
 ] as const satisfies readonly RouteDefinition[];

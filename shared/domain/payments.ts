@@ -22,6 +22,23 @@ export function invoicePaymentStatus({ dueCents, paidCents }: InvoicePayments): 
   return paidCents > 0 ? 'partially_paid' : 'unpaid';
 }
 
+/**
+ * The largest payment, and the largest sum of payments an invoice may carry: 10^14 cents (one
+ * trillion in the currency) is beyond any construction contract and far inside exact integers.
+ */
+export const maxPaymentCents = 10 ** 14;
+
+/** Why a payment of `amountCents` cannot be recorded against the invoice (its paid sum would pass the bound), or undefined. */
+export function paymentAmountRefusal(invoice: InvoicePayments, amountCents: number): string | undefined {
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0 || amountCents > maxPaymentCents) {
+    return `must be a whole number of cents from 1 to ${maxPaymentCents}`;
+  }
+  if (invoice.paidCents + amountCents > maxPaymentCents) {
+    return `would bring the invoice's payments to more than ${maxPaymentCents} cents (it has ${invoice.paidCents} paid)`;
+  }
+  return undefined;
+}
+
 /** What recording (positive) or removing (negative) a payment leaves: the new sum, its status, and whether it pays more than is due. */
 export function applyPayment(invoice: InvoicePayments, changeCents: number) {
   const paidCents = addCents(invoice.paidCents, changeCents);

@@ -1,6 +1,8 @@
 import { db } from '../db/service';
 import { authorize, type Action, type GuardedRecord, type Membership } from '../domain/permissions';
 import { problems } from './problem';
+// Every module that serves a project's lists comes through here: read the cursor key at cold start.
+import './cursor-secret';
 
 /**
  * The caller's standing in a project: the project and their membership, in two parallel

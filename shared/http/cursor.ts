@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { tableKeys } from '../db/keys';
 import { problems } from './problem';
 
 /**
@@ -7,7 +8,23 @@ import { problems } from './problem';
  * it belongs to (e.g. `commitments:<projectId>`) and an HMAC, so a client can neither edit it
  * nor replay it against another project's list: either way it gets a 400, never rows.
  */
-const secret = () => process.env.CURSOR_SECRET ?? `progress-claims:${process.env.TABLE_NAME ?? ''}`;
+/** Without a configured key (CURSOR_SECRET, see cursor-secret.ts), one nobody can reproduce: cursors then last as long as the process. */
+const processSecret = randomBytes(32).toString('base64url');
+const secret = () => process.env.CURSOR_SECRET || processSecret;
+
+/** What ElectroDB's cursor wraps: a DynamoDB key of string attributes of the table's indexes. */
+const keyAttributes = new Set<string>(Object.values(tableKeys).flatMap((index) => [index.pk, index.sk]));
+const lastEvaluatedKey = z
+  .record(z.string(), z.string().min(1).max(1024))
+  .refine((key) => Object.keys(key).every((name) => keyAttributes.has(name)) && tableKeys.primary.pk in key && tableKeys.primary.sk in key);
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 const sign = (payload: string) => createHmac('sha256', secret()).update(payload).digest('base64url');
 
 export function encodeCursor(scope: string, cursor: string | null): string | null {
@@ -23,8 +40,10 @@ export function decodeCursor(scope: string, token: string | undefined): string |
   const valid =
     payload && signature && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
   if (!valid) throw invalidCursor();
-  const parsed = z.object({ s: z.string(), c: z.string() }).safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString()));
+  const parsed = z.object({ s: z.string(), c: z.string() }).safeParse(parseJson(Buffer.from(payload, 'base64url').toString()));
   if (!parsed.success || parsed.data.s !== scope) throw invalidCursor();
+  // Signed but not a key this table could have given out (a leaked key, a bug): a 400, never a 500 from DynamoDB.
+  if (!lastEvaluatedKey.safeParse(parseJson(Buffer.from(parsed.data.c, 'base64url').toString())).success) throw invalidCursor();
   return parsed.data.c;
 }
 

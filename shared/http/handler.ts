@@ -55,6 +55,12 @@ interface Parsed {
 type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
 
 /**
+ * An earlier answer to replay instead of running the handler (set by the idempotency
+ * middleware), so the rest of the chain (logging, correlation id) still runs.
+ */
+export const replayedReply = new WeakMap<HttpEvent, HttpResult>();
+
+/**
  * The one way to write an HTTP handler: the route's declaration (by operationId) drives
  * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
  */
@@ -82,6 +88,8 @@ export function httpHandler<Op extends OperationId>(
     .use(authorizeAndValidate(route))
     .use(route.method === 'POST' && options.idempotency ? [options.idempotency()] : [])
     .handler(async (event: ParsedEvent, context) => {
+      const replay = replayedReply.get(event);
+      if (replay) return replay;
       const parsed = event[parsedKey]!;
       const reply = await handle({
         ...parsed,
@@ -148,7 +156,8 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   return {
     onError: (request) => {
       const problem = toProblem(request.error);
-      if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
+      if (problem.status === 503) logger.warn('dependency unavailable', { error: request.error as Error });
+      else if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
       request.response = {
         statusCode: problem.status,
         headers: { ...problem.headers, 'content-type': 'application/problem+json' },
@@ -158,16 +167,30 @@ function problemResponses(): MiddlewareObj<HttpEvent, HttpResult, Error, Context
   };
 }
 
-/** Errors of libraries in the chain that mean a client-side problem, by name (no import needed). */
-const problemsByErrorName: Record<string, () => HttpProblem> = {
-  IdempotencyAlreadyInProgressError: problems.idempotencyInProgress,
-  IdempotencyValidationError: problems.idempotencyKeyReused,
-};
+/** SDK errors (by name or Node error code) that mean DynamoDB or another AWS service is unreachable or throttling. */
+const unavailableNames = new Set([
+  'TimeoutError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'TransactionInProgressException',
+]);
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether an error, or one it wraps (ElectroDB wraps the SDK's in `cause`), says a dependency is down or busy. */
+export function isDependencyUnavailable(error: unknown): boolean {
+  for (let current = error as { name?: string; code?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+    if (unavailableNames.has(current.name ?? '') || unavailableCodes.has(current.code ?? '')) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}
 
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  const known = problemsByErrorName[(error as Error | null)?.name ?? ''];
-  if (known) return known();
+  if (isDependencyUnavailable(error)) return problems.unavailable();
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'

@@ -1,43 +1,161 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
 import { tableKeys, ttlAttribute } from '../db/keys';
-import type { HttpEvent, HttpResult } from './handler';
+import { logger } from '../logger';
+import { replayedReply, type HttpEvent, type HttpResult } from './handler';
+import { problems } from './problem';
+import { isConditionalFailure } from './etag';
 
-/** How long a POST's answer is kept for replays of the same Idempotency-Key. */
-const replayWindowSeconds = 24 * 60 * 60;
+/** How long a POST's answer is kept for replays of the same Idempotency-Key (the TTL attribute). */
+export const replayWindowSeconds = 24 * 60 * 60;
+/** Longest Idempotency-Key accepted (a UUID is 36). */
+export const maxIdempotencyKeyLength = 255;
+/** How long a client is told to wait before retrying a request still in progress. */
+const retryAfterSeconds = 1;
+/** Answers larger than this are not kept for replay (DynamoDB items stop at 400 KB); the key then stays "completed" without a body. */
+const maxStoredBodyBytes = 300 * 1024;
 
 type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
-let powertools: Middleware | undefined;
+
+interface IdempotencyRecord {
+  status: 'in_progress' | 'completed';
+  bodyHash: string;
+  /** Who holds the in-progress record: only that request completes or releases it. */
+  token: string;
+  /** Epoch ms after which an in-progress record is abandoned (its Lambda ran out of time). */
+  lockedUntil: number;
+  [ttlAttribute]: number;
+  response?: { statusCode: number; headers: Record<string, string>; body?: string };
+}
+
+/** The table item of one key: per caller, per method and path, per key. */
+function recordKey(event: HttpEvent, key: string) {
+  const caller = String(event.requestContext?.authorizer?.jwt?.claims?.sub ?? 'anonymous');
+  return {
+    [tableKeys.primary.pk]: `idempotency#${caller}`,
+    [tableKeys.primary.sk]: `${event.requestContext?.http?.method ?? 'POST'} ${event.rawPath}#${key}`,
+  };
+}
+
+/** The body as the JSON parser left it (same fields in the same order; whitespace does not count), or as sent. */
+function bodyHashOf(event: HttpEvent): string {
+  const body: unknown = event.body;
+  const bytes =
+    body === undefined || body === null ? Buffer.alloc(0)
+    : typeof body === 'string' ? Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.from(JSON.stringify(body));
+  return createHash('sha256').update(bytes).digest('base64url');
+}
+
+const inProgress = () => problems.idempotencyInProgress(retryAfterSeconds);
+
+const invalidKey = () =>
+  problems.validation([
+    { location: 'header', field: 'idempotency-key', message: `1 to ${maxIdempotencyKeyLength} visible ASCII characters` },
+  ]);
 
 /**
- * `Idempotency-Key` on POSTs (Powertools idempotency, records in the product's table under
- * `idempotency#<function>`): a retry with the same key, caller and path gets the first answer
- * again instead of creating or sending twice. Requests without the header are untouched.
+ * `Idempotency-Key` on POSTs, on the product's table: the first request with a key reserves a
+ * record (a conditional put, so one of any number of concurrent retries wins); the others get
+ * 422 when their body differs, 409 with Retry-After while the first runs, and the first answer
+ * (status, headers, body, plus `Idempotent-Replayed: true`) once it has finished, for 24 hours.
+ * A request that fails (4xx or 5xx) created nothing, so it releases the key for a retry.
+ * Requests without the header are untouched.
  */
 export function idempotencyKey(): Middleware {
-  const active = (event: HttpEvent) => Boolean(event.headers?.['idempotency-key']);
-  const middleware = () =>
-    (powertools ??= makeHandlerIdempotent({
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: config.tableName,
-        keyAttr: tableKeys.primary.pk,
-        sortKeyAttr: tableKeys.primary.sk,
-        expiryAttr: ttlAttribute,
-      }),
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: '[requestContext.authorizer.jwt.claims.sub, requestContext.http.method, rawPath, headers."idempotency-key"]',
-        // The same key with another body is a client bug, not a replay.
-        payloadValidationJmesPath: 'body',
-        expiresAfterSeconds: replayWindowSeconds,
-      }),
-    }) as Middleware);
+  const reserved = new WeakMap<object, { key: Record<string, string>; token: string }>();
+  const table = () => config.tableName;
+
+  const release = async (event: HttpEvent) => {
+    const held = reserved.get(event);
+    if (!held) return;
+    reserved.delete(event);
+    try {
+      await dynamoDocumentClient().send(
+        new DeleteCommand({ TableName: table(), Key: held.key, ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': held.token } }),
+      );
+    } catch (error) {
+      // The key then stays "in progress" until its lock lapses; a retry waits, it does not double.
+      if (!isConditionalFailure(error)) logger.warn('idempotency key not released', { error: error as Error });
+    }
+  };
+
   return {
-    before: (request) => (active(request.event) ? middleware().before?.(request) : undefined),
-    after: (request) => (active(request.event) ? middleware().after?.(request) : undefined),
-    onError: (request) => (active(request.event) ? middleware().onError?.(request) : undefined),
+    before: async (request) => {
+      const { event, context } = request;
+      const key = event.headers?.['idempotency-key'];
+      if (key === undefined) return;
+      if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw invalidKey();
+      const itemKey = recordKey(event, key);
+      const bodyHash = bodyHashOf(event);
+      const now = Date.now();
+      const remainingMs = context?.getRemainingTimeInMillis?.() ?? 30_000;
+      const token = randomUUID();
+      const record: IdempotencyRecord = {
+        status: 'in_progress',
+        bodyHash,
+        token,
+        lockedUntil: now + remainingMs + 1000,
+        [ttlAttribute]: Math.ceil(now / 1000) + replayWindowSeconds,
+      };
+      try {
+        await dynamoDocumentClient().send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...itemKey, ...record },
+            // Free, expired (TTL deletes lazily), or abandoned by a request that ran out of time.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #expiry < :nowSeconds OR (#status = :inProgress AND #lockedUntil < :now)',
+            ExpressionAttributeNames: { '#pk': tableKeys.primary.pk, '#expiry': ttlAttribute, '#status': 'status', '#lockedUntil': 'lockedUntil' },
+            ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000), ':inProgress': 'in_progress', ':now': now },
+          }),
+        );
+        reserved.set(event, { key: itemKey, token });
+        return;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+      const { Item } = await dynamoDocumentClient().send(new GetCommand({ TableName: table(), Key: itemKey, ConsistentRead: true }));
+      const existing = Item as IdempotencyRecord | undefined;
+      // Released between the put and the read: the client retries and then runs.
+      if (!existing) throw inProgress();
+      if (existing.bodyHash !== bodyHash) throw problems.idempotencyKeyReused();
+      if (existing.status !== 'completed' || !existing.response) throw inProgress();
+      const { statusCode, headers, body } = existing.response;
+      replayedReply.set(event, { statusCode, headers: { ...headers, 'idempotent-replayed': 'true' }, ...(body !== undefined ? { body } : {}) });
+    },
+
+    after: async (request) => {
+      const held = reserved.get(request.event);
+      const response = request.response;
+      if (!held || !response) return;
+      const statusCode = response.statusCode ?? 200;
+      if (statusCode >= 400) return release(request.event);
+      reserved.delete(request.event);
+      const body = typeof response.body === 'string' && Buffer.byteLength(response.body) <= maxStoredBodyBytes ? response.body : undefined;
+      const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)]));
+      try {
+        await dynamoDocumentClient().send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: held.key,
+            UpdateExpression: 'SET #status = :completed, #response = :response',
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+            ExpressionAttributeValues: { ':completed': 'completed', ':response': { statusCode, headers, ...(body !== undefined ? { body } : {}) }, ':token': held.token },
+          }),
+        );
+      } catch (error) {
+        // The work is done and answered; retries meet "in progress" until the lock lapses (a rare window, logged).
+        logger.error('idempotency record not completed', { error: error as Error });
+      }
+    },
+
+    onError: async (request) => {
+      await release(request.event);
+    },
   };
 }

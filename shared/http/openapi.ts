@@ -145,7 +145,7 @@ function errorResponses(route: RouteDefinition) {
       : {}),
     '405': problem('The path exists but does not accept this method (`Allow` lists those it does)'),
     ...(writes && route.auth === 'jwt'
-      ? { '409': problem('The resource’s state does not allow this now (e.g. an invoice already submitted), or a request with this Idempotency-Key is in progress') }
+      ? { '409': problem('The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running') }
       : {}),
     ...(ifMatch[operationId] ? { '412': problem('If-Match is not the current ETag: read the resource again') } : {}),
     ...(route.request?.body
@@ -154,9 +154,12 @@ function errorResponses(route: RouteDefinition) {
           '415': problem('Body is not application/json'),
         }
       : {}),
-    ...(route.method === 'POST' ? { '422': problem('This Idempotency-Key was used with a different body') } : {}),
+    ...(route.method === 'POST' && route.auth === 'jwt'
+      ? { '422': problem('`idempotency-key-reused`: this Idempotency-Key was used with another body') }
+      : {}),
     ...(ifMatch[operationId] === 'required' ? { '428': problem('If-Match is required for this change') } : {}),
     '500': problem('Unexpected error (logged with the correlation id)'),
+    '503': problem('A dependency (the database) is unreachable or throttling; retry after Retry-After'),
   };
 }
 

@@ -61,10 +61,27 @@ export const problems = {
       `The request body must be application/json, not ${contentType ? `'${contentType}'` : 'an unspecified type'}.`,
     ),
   preconditionRequired: (detail: string) => new HttpProblem(428, 'precondition-required', 'Precondition required', detail),
-  idempotencyInProgress: () =>
-    new HttpProblem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed; retry shortly.'),
+  idempotencyInProgress: (retryAfterSeconds: number) =>
+    new HttpProblem(
+      409,
+      'idempotency-in-progress',
+      'Request in progress',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   idempotencyKeyReused: () =>
     new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request body; use a new key.'),
+  /** A dependency (DynamoDB) is unreachable or throttling: retry, it is not the client's fault. */
+  unavailable: (retryAfterSeconds = 5) =>
+    new HttpProblem(
+      503,
+      'unavailable',
+      'Service unavailable',
+      'A service this API depends on is unreachable or busy right now; retry after the Retry-After delay.',
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   internal: () =>
     new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged. Please retry later.'),
 };

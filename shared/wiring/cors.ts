@@ -6,6 +6,6 @@
 export const cors = {
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
-  exposeHeaders: ['etag', 'location', 'x-correlation-id'],
+  exposeHeaders: ['etag', 'location', 'x-correlation-id', 'idempotent-replayed', 'retry-after'],
   maxAgeSeconds: 3600,
 } as const;

@@ -29,6 +29,12 @@ export const functions = {
     description: 'GET /health: liveness, no auth',
     grants: [],
   },
+  ready: {
+    entry: 'functions/http/ready.ts',
+    description: 'GET /ready: readiness, reaches DynamoDB (503 when it cannot), no auth',
+    grants: ['table:read'],
+    timeoutSeconds: 5,
+  },
   openApi: {
     entry: 'functions/http/openapi.ts',
     description: 'GET /openapi.json: the API contract generated from the zod schemas',

@@ -163,7 +163,7 @@ describe('local stack over HTTP', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-headers')).toBe('authorization,content-type,if-match,idempotency-key,x-correlation-id');
     expect(response.headers.get('access-control-allow-methods')).toContain('PATCH');
-    expect(response.headers.get('access-control-expose-headers')).toBe('etag,location,x-correlation-id');
+    expect(response.headers.get('access-control-expose-headers')).toBe('etag,location,x-correlation-id,idempotent-replayed,retry-after');
   });
 
   it('keeps its data on disk: started again on the same directory without seeding, the same token still finds Harbour Tower', async () => {

@@ -222,7 +222,10 @@ describe('functions', () => {
       const granted = new Set(functions[name].grants.map((grant: Grant) => grantServices[grant]));
       // Async targets may also send to their own on-failure queue, and to no other queue.
       const isAsyncTarget = asyncTargets.includes(name);
-      expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...(isAsyncTarget ? ['sqs'] : [])])].sort());
+      // Functions serving authenticated GETs (the lists) read the cursor key's secret.
+      const readsCursorSecret = routes.some((route) => route.function === name && route.method === 'GET' && route.auth === 'jwt');
+      const extra = [...(isAsyncTarget ? ['sqs'] : []), ...(readsCursorSecret ? ['secretsmanager'] : [])];
+      expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...extra])].sort());
       const sqs = statements.filter((s) => hasAction(s, 'sqs:'));
       expect([...new Set(sqs.flatMap((s) => asArray(s.Action)))].sort(), name).toEqual(isAsyncTarget ? sqsSendActions : []);
       expect(
@@ -282,7 +285,7 @@ describe('HTTP API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
         AllowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'],
-        ExposeHeaders: ['etag', 'location', 'x-correlation-id'],
+        ExposeHeaders: ['etag', 'location', 'x-correlation-id', 'idempotent-replayed', 'retry-after'],
       }),
     });
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {

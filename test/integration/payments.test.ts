@@ -253,6 +253,16 @@ describe('an invoice’s payment status follows its payments', () => {
     expect(await invoiceNow(invoiceId)).toMatchObject({ paidCents: 200_000, paymentStatus: 'paid' });
   });
 
+  it('a payment that would take the invoice’s paid sum past 10^14 cents is a 422 naming amountCents, even with allowOverpayment', async () => {
+    const { invoiceId } = await seedInvoice(commitment, 4);
+    expectStatus(await pay(commitment, payment({ invoiceId, amountCents: 10 ** 14, allowOverpayment: true })), 201, 'the largest payment');
+    const refused = expectProblem(await pay(commitment, payment({ invoiceId, amountCents: 1, allowOverpayment: true })), 422, 'payment-too-large');
+    expect(fieldsOf(refused)).toEqual(['amountCents']);
+    expect(await invoiceNow(invoiceId)).toMatchObject({ paidCents: 10 ** 14 });
+    const tooBig = expectProblem(await pay(commitment, payment({ invoiceId, amountCents: Number.MAX_SAFE_INTEGER, allowOverpayment: true })), 400, 'validation');
+    expect(fieldsOf(tooBig)).toEqual(['amountCents']);
+  });
+
   it('concurrent payments on one invoice are all counted', async () => {
     const { invoiceId } = await seedInvoice(commitment, 3);
     const responses = await Promise.all(Array.from({ length: 6 }, () => pay(commitment, payment({ invoiceId, amountCents: 10_001 }))));

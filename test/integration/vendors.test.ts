@@ -207,13 +207,20 @@ describe('vendors of a project', () => {
       expect(added.body).toMatchObject({ userId: lenaId, levels: { commitments: 'read_only', headContracts: 'none' } });
     });
 
-    it('a person of another company is 409, whichever company', async () => {
+    it('a person of another company gets a neutral 202 that does not say an account exists, and is not added', async () => {
       for (const who of ['standardA', 'roofer', 'adminB'] as const) {
-        const problem = expectProblem(await post(usersUrl(), 'adminA', { email: people[who].email, name: 'Someone' }), 409, 'conflict');
-        expect(problem.detail).toMatch(/another company/);
+        const response = await post(usersUrl(), 'adminA', { email: people[who].email, name: 'Someone' });
+        expect(response.status).toBe(202);
+        expect(response.body).toEqual({ email: people[who].email, status: 'received' });
+        expect(JSON.stringify(response.body)).not.toMatch(/company|account|exist/i);
       }
-      // Lena is Spark's: inviting her through Atlas Steel Fixers is 409 too.
-      expectProblem(await post(`${vendorsUrl()}/${knownVendorA.companyId}/users`, 'adminA', lena), 409, 'conflict');
+      // Lena is Spark's: inviting her through Atlas Steel Fixers is the same neutral answer.
+      const lenaThroughOther = await post(`${vendorsUrl()}/${knownVendorA.companyId}/users`, 'adminA', lena);
+      expect(lenaThroughOther.status).toBe(202);
+      const { data: roofer } = await db().User.get({ userId: people.roofer.userId }).go();
+      expect(roofer?.companyId).toBe(vendorB.companyId);
+      const { data: membership } = await db().Member.get({ projectId: projectA, userId: people.roofer.userId }).go();
+      expect(membership).toBeNull();
     });
 
     it('a vendor not on the project is 404; bad input is 400 naming the field; non-admins 403', async () => {

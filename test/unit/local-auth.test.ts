@@ -81,6 +81,20 @@ describe('local identity provider', () => {
     expect(await refusal(signWithLocalKey({ ...validClaims(), iss: 'https://cognito-idp.example' }))).toBe('Token issuer invalid');
   });
 
+  it('refuses a token issued in the future, as API Gateway does (beyond the few seconds of skew)', async () => {
+    expect(await refusal(signWithLocalKey({ ...validClaims(), iat: now() + 120 }))).toBe('Token issued in the future');
+    await expect(idp.verifyToken(await signWithLocalKey({ ...validClaims(), iat: now() + 2 }))).resolves.toBeDefined();
+  });
+
+  it('accepts a Cognito access token (client_id instead of aud, no email); refuses one for another client', async () => {
+    const claims = await idp.verifyToken(await idp.signAccessToken(priya.sub));
+    expect(claims).toMatchObject({ sub: priya.sub, client_id: localAudience, token_use: 'access' });
+    expect(claims.email).toBeUndefined();
+    const { aud: _aud, ...withoutAud } = validClaims();
+    expect(await refusal(signWithLocalKey({ ...withoutAud, client_id: 'another-client' }))).toBe('Token audience invalid');
+    expect(await refusal(signWithLocalKey(withoutAud))).toBe('Token audience invalid');
+  });
+
   it('refuses a tampered token', async () => {
     const [header, payload, signature] = (await idp.signToken(priya)).split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;

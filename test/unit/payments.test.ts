@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MoneyError } from '../../shared/domain/money';
-import { applyPayment, invoicePaymentStatus, normalizePaymentNumber } from '../../shared/domain/payments';
+import { applyPayment, invoicePaymentStatus, maxPaymentCents, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
 
 describe('invoicePaymentStatus: from the current payment due (G702 line 8) and what was paid, in exact cents', () => {
   it('is unpaid while nothing is paid', () => {
@@ -52,5 +52,15 @@ describe('applyPayment: recording (+) or removing (−) a payment', () => {
 describe('normalizePaymentNumber', () => {
   it('ignores case and surrounding spaces', () => {
     expect(normalizePaymentNumber(' chq-001 ')).toBe(normalizePaymentNumber('CHQ-001'));
+  });
+});
+
+describe('paymentAmountRefusal: payments and an invoice’s paid sum stay within 10^14 cents', () => {
+  it('accepts a payment up to the bound, and refuses what would pass it', () => {
+    expect(paymentAmountRefusal({ dueCents: 100, paidCents: 0 }, maxPaymentCents)).toBeUndefined();
+    expect(paymentAmountRefusal({ dueCents: 100, paidCents: 1 }, maxPaymentCents)).toMatch(/more than 100000000000000 cents/);
+    expect(paymentAmountRefusal({ dueCents: 100, paidCents: 0 }, maxPaymentCents + 1)).toMatch(/from 1 to/);
+    expect(paymentAmountRefusal({ dueCents: 100, paidCents: 0 }, 0)).toMatch(/from 1 to/);
+    expect(paymentAmountRefusal({ dueCents: 100, paidCents: 0 }, 1.5)).toMatch(/whole number/);
   });
 });
