@@ -304,6 +304,40 @@ async function writeInviteChunk(
   return { outcomes };
 }
 
+/**
+ * Puts the invite's emails back to pending and writes its `invites.sent` outbox record in one
+ * transaction (only if the invite is still the version read), then publishes it. The email ids
+ * are the same (same round), so a contact who did get it gets nothing more. Undefined when the
+ * invite changed meanwhile.
+ */
+export async function resendInvite(invite: InviteItem, now: Date): Promise<InviteItem | undefined> {
+  const record = outboxRecord(
+    'invites.sent',
+    { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentIds: [invite.commitmentId], kind: 'invite' },
+    now,
+  );
+  const updated: InviteItem = { ...invite, emailStatus: 'pending', emailError: undefined, version: invite.version + 1, updatedAt: now.toISOString() };
+  const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
+  const outcome = await transactWithRetry(() =>
+    dbService()
+      .transaction.write((entities) => [
+        entities.Invite.patch(key)
+          .set({ emailStatus: 'pending', version: updated.version, updatedAt: updated.updatedAt })
+          .remove(['emailError'])
+          .where((attr, op) => op.eq(attr.version, invite.version))
+          .commit(),
+        outboxWrite(entities, record),
+      ])
+      .go({ token: randomUUID() }),
+  );
+  if (outcome.canceled) {
+    if (outcome.data[0]?.code === 'ConditionalCheckFailed') return undefined;
+    throw new Error(`invite resend transaction canceled: ${outcome.data.map((d) => d.code).join(', ')}`);
+  }
+  await dispatchSoon([record.outboxId]);
+  return updated;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 

@@ -239,6 +239,34 @@ describe('sending invites (POST …/billing-periods/{id}/invites)', () => {
     expect(published.map((p) => p.detail.commitmentIds)).toEqual([[c.commitmentId]]);
   });
 
+  it('re-sends an invite whose emails failed or are stuck, for the admin only, through the outbox', async () => {
+    const c = await createCommitment(call, fx);
+    expectStatus(await send(fx.users.admin.token, [c.commitmentId]), 200, 'send');
+    await bus.idle();
+    published.length = 0;
+    const inviteId = `${periodId}.${c.commitmentId}`;
+    const resend = (token: string, id = inviteId) => call(token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invites/${id}/resend` });
+    const key = { projectId: fx.projectId, billingPeriodId: periodId, commitmentId: c.commitmentId };
+
+    // Still being sent (pending, just written): refused.
+    expectProblem(await resend(fx.users.admin.token), 409, 'conflict');
+    // Stuck: pending for over 10 minutes.
+    await db().Invite.patch(key).set({ updatedAt: new Date(Date.now() - 11 * 60_000).toISOString() }).go();
+    expectStatus(await resend(fx.users.standard.token), 403, 'standard may not re-send');
+    expectStatus(await resend(fx.users.admin.token, `${periodId}.${randomUUID()}`), 404, 'unknown invite');
+    const { data: before } = await db().Invite.get(key).go();
+    const answered = expectStatus(await resend(fx.users.admin.token), 200, 're-send a stuck invite');
+    expect(answered.body).toMatchObject({ inviteId, emailStatus: 'pending', emailError: null, version: before!.version + 1 });
+    await bus.idle();
+    expect(published.map((p) => p.detail)).toEqual([{ projectId: fx.projectId, billingPeriodId: periodId, commitmentIds: [c.commitmentId], kind: 'invite' }]);
+
+    // Failed: re-sent at once; sent: refused.
+    await db().Invite.patch(key).set({ emailStatus: 'failed', emailError: 'SES said no' }).go();
+    expectStatus(await resend(fx.users.admin.token), 200, 're-send a failed invite');
+    await db().Invite.patch(key).set({ emailStatus: 'sent' }).remove(['emailError']).go();
+    expectProblem(await resend(fx.users.admin.token), 409, 'conflict');
+  });
+
   it('validates the body: 1–500 distinct commitments and a known invoice type', async () => {
     const c = randomUUID();
     const duplicate = expectProblem(await send(fx.users.admin.token, [c, randomUUID(), c]), 400, 'validation');
