@@ -71,37 +71,27 @@ export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteE
       (await batchGetAll(userIds.map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
     );
 
-    const jobs = toEmail.flatMap((invite) => invite.contactIds.map((contactId) => ({ invite, contactId })));
-    const deliveries = await mapLimit(jobs, options.concurrency, async ({ invite, contactId }): Promise<Delivery> => {
-      const contact = users.get(contactId);
-      const commitment = commitmentOf.get(invite.commitmentId);
-      if (!contact) return { status: 'no-address', error: `Contact ${contactId} has no user record to email.` };
-      if (!commitment) return { status: 'no-address', error: `Commitment ${invite.commitmentId} no longer exists.` };
-      const email = inviteEmail(kind, project, period, commitment, invite, users.get(invite.invitedBy)?.name, contact);
-      return deliverWithBackoff(email, options);
-    });
-
-    // One outcome per invite: the worst of its contacts' deliveries.
-    const byInvite = new Map<InviteItem, Delivery[]>();
-    jobs.forEach((job, index) => byInvite.set(job.invite, [...(byInvite.get(job.invite) ?? []), deliveries[index]!]));
-    let pendingRetry = 0;
-    const updates: Array<Promise<void>> = [];
-    for (const [invite, results] of byInvite) {
-      const failures = results.filter((r) => r.status === 'rejected' || r.status === 'no-address' || r.status === 'retrying');
-      if (results.some((r) => r.status === 'retrying' || r.status === 'in-flight')) pendingRetry += 1;
-      if (failures.length > 0) {
-        const error = [...new Set(failures.map((f) => ('error' in f && f.error ? f.error : 'rejected by SES')))].join('; ');
-        if (invite.emailStatus !== 'failed' || invite.emailError !== error) updates.push(recordEmailStatus(invite, 'failed', error));
-      } else if (results.every((r) => r.status === 'sent' || r.status === 'already-sent')) {
-        if (invite.emailStatus !== 'sent' || invite.emailError) updates.push(recordEmailStatus(invite, 'sent'));
+    // Per invite: its contacts' emails, then its emailStatus at once — a crash midway leaves the
+    // invites already emailed recorded as such, and the rest pending for the redelivered event.
+    const perInvite = await mapLimit(toEmail, options.concurrency, async (invite) => {
+      const results: Delivery[] = [];
+      for (const contactId of invite.contactIds) {
+        const contact = users.get(contactId);
+        const commitment = commitmentOf.get(invite.commitmentId);
+        if (!contact) results.push({ status: 'no-address', error: `Contact ${contactId} has no user record to email.` });
+        else if (!commitment) results.push({ status: 'no-address', error: `Commitment ${invite.commitmentId} no longer exists.` });
+        else results.push(await deliverWithBackoff(inviteEmail(kind, project, period, commitment, invite, users.get(invite.invitedBy)?.name, contact), options));
       }
-    }
-    await Promise.all(updates);
+      await settleEmailStatus(invite, results);
+      return results;
+    });
+    const deliveries = perInvite.flat();
+    const pendingRetry = perInvite.filter((results) => results.some((r) => r.status === 'retrying' || r.status === 'in-flight')).length;
 
     const sent = deliveries.filter((d) => d.status === 'sent').length;
-    logger.info('invite emails', { invites: toEmail.length, emails: jobs.length, sent, invitesToRetry: pendingRetry });
+    logger.info('invite emails', { invites: toEmail.length, emails: deliveries.length, sent, invitesToRetry: pendingRetry });
     if (pendingRetry > 0) throw new TransientEmailError(`${pendingRetry} invite(s) of this invites.sent event still have emails to send`);
-    return { status: 'done' as const, invites: toEmail.length, emails: jobs.length, sent };
+    return { status: 'done' as const, invites: toEmail.length, emails: deliveries.length, sent };
   };
 }
 
@@ -138,6 +128,17 @@ async function deliverWithBackoff(email: OutgoingEmail, options: InviteEmailOpti
     const outcome = await sendOnce(email);
     if ((outcome.status !== 'retrying' && outcome.status !== 'in-flight') || attempt >= options.attemptsPerRun) return outcome;
     await sleep(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+  }
+}
+
+/** `sent` when every contact got it, `failed` (with the errors) when any was refused; otherwise left pending for a retry. */
+async function settleEmailStatus(invite: InviteItem, results: Delivery[]): Promise<void> {
+  const failures = results.filter((r) => r.status === 'rejected' || r.status === 'no-address' || r.status === 'retrying');
+  if (failures.length > 0) {
+    const error = [...new Set(failures.map((f) => ('error' in f && f.error ? f.error : 'rejected by SES')))].join('; ');
+    if (invite.emailStatus !== 'failed' || invite.emailError !== error) await recordEmailStatus(invite, 'failed', error);
+  } else if (results.every((r) => r.status === 'sent' || r.status === 'already-sent')) {
+    if (invite.emailStatus !== 'sent' || invite.emailError) await recordEmailStatus(invite, 'sent');
   }
 }
 

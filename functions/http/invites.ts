@@ -4,6 +4,7 @@ import { problems } from '../../shared/http/problem';
 import { etagFor, isConditionalFailure } from '../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { canSee } from '../../shared/domain/permissions';
+import { resendRefusal } from '../../shared/domain/invites';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
@@ -12,6 +13,7 @@ import {
   loadPeriodInvites,
   parseInviteId,
   periodClosedForInvites,
+  resendInvite,
   sendInvites,
   toInviteResponse,
   type InviteItem,
@@ -100,6 +102,27 @@ export const handler = httpRouter(
         if (!isConditionalFailure(error)) throw error;
         throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
       }
+    },
+
+    resendInvite: async ({ path, caller }) => {
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
+      enforce('invites.send', member);
+      const key = parseInviteId(path.inviteId);
+      if (!key) throw noSuchInvite();
+      const [commitment, { data: invite }, period] = await Promise.all([
+        loadCommitment(project.projectId, key.commitmentId),
+        db().Invite.get({ projectId: project.projectId, ...key }).go(),
+        loadBillingPeriod(project.projectId, key.billingPeriodId),
+      ]);
+      if (!commitment || !canSee(member, 'commitments', commitment) || !invite || !period) throw noSuchInvite();
+      const now = new Date();
+      const closed = periodClosedForInvites(period, project.timeZone, now);
+      if (closed) throw problems.conflict(`Invites are re-sent while their billing period is open, before its due date. ${closed}`);
+      const refusal = resendRefusal(invite, now);
+      if (refusal) throw problems.conflict(refusal);
+      const updated = await resendInvite(invite, now);
+      if (!updated) throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and try again.');
+      return reply(updated);
     },
   },
   { idempotency: idempotencyKey },

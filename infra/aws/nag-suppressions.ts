@@ -112,6 +112,10 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     });
   }
 
+  acknowledge(stateless.outboxFailureQueue, {
+    'AwsSolutions-SQS3': 'This queue is itself the on-failure destination of the outbox stream mapping: it holds pointers to stream records the dispatcher gave up on (the records stay pending, and the sweeper retries them); it is alarmed, not redriven.',
+  });
+
   for (const [name, invokers] of asyncInvokers) {
     const queue = stateless.asyncFailureQueues.get(name);
     if (!queue) throw new Error(`No async failure queue for ${name}`);

@@ -50,6 +50,8 @@ export class StatefulStack extends Stack implements StatefulResources {
         sortKey: stringKey(index.sortKey),
       })),
       timeToLiveAttribute: definition.ttlAttribute,
+      // The outbox dispatcher reads new outbox records from the stream.
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

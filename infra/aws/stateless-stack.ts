@@ -11,6 +11,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
@@ -71,6 +72,8 @@ export class StatelessStack extends Stack {
   /** Per async-invoked function: where Lambda sends an event after the function's last failed attempt. */
   readonly asyncFailureQueues: ReadonlyMap<FunctionName, sqs.Queue>;
   readonly backupWorkflow: sfn.StateMachine;
+  /** Outbox stream batches the dispatcher failed on after every retry (the sweeper still retries them). */
+  readonly outboxFailureQueue: sqs.Queue;
   /** The functions the backup workflow's ASL calls. */
   readonly backupTaskFunctions: readonly FunctionName[];
   /** Every execution of the backup workflow, for DescribeExecution. */
@@ -165,6 +168,7 @@ export class StatelessStack extends Stack {
     const { stage, routes: apiRoutes } = this.createHttpApi(config, stateful);
     this.routes = apiRoutes;
     this.createEventRules();
+    this.outboxFailureQueue = this.createOutboxStream(stateful);
     this.schedulerRole = this.createSchedules();
     this.asyncFailureQueues = this.createAsyncFailureDestinations();
 
@@ -317,6 +321,54 @@ export class StatelessStack extends Stack {
         ],
       });
     }
+  }
+
+  /**
+   * The outbox dispatcher reads the table's stream, filtered to outbox inserts: failed records are
+   * retried, the batch halved around a poison record, and what still fails goes to an alarmed queue
+   * (the sweeper keeps retrying those records while they stay pending). Iterator age alarms when
+   * the dispatcher falls behind.
+   */
+  private createOutboxStream(stateful: StatefulResources): sqs.Queue {
+    const queue = this.alarmedQueue('OutboxStreamFailureQueue', {
+      id: 'OutboxStreamFailureAlarm',
+      description: 'outboxDispatcher gave up on stream records after all retries: their pointers are in the queue',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    const dispatcher = this.functions.outboxDispatcher;
+    dispatcher.addEventSource(
+      new DynamoEventSource(stateful.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(0),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(queue),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { __edb_e__: { S: lambda.FilterRule.isEqual('outbox') } } },
+          }),
+        ],
+      }),
+    );
+    new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'IteratorAge',
+      dimensionsMap: { FunctionName: dispatcher.functionName },
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+    }).createAlarm(this, 'OutboxIteratorAgeAlarm', {
+      alarmDescription: 'outboxDispatcher is more than 5 minutes behind the table stream',
+      threshold: 5 * 60 * 1000,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return queue;
   }
 
   private createSchedules(): iam.Role {

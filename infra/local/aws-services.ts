@@ -10,6 +10,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
@@ -141,8 +142,11 @@ async function startSesLocal() {
   };
 }
 
-/** Creates the product's table (keys and indexes from the ElectroDB entities) unless it exists. */
-export async function ensureTable(tableName: string, endpoint: string): Promise<void> {
+/**
+ * Creates the product's table (keys and indexes from the ElectroDB entities) unless it exists, with
+ * its stream of new images on (turned on for a table made before the outbox); answers the stream's ARN.
+ */
+export async function ensureTable(tableName: string, endpoint: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint, region: credentials.AWS_REGION, credentials: keyPair() });
   const table = tableDefinition();
   const attributes = new Set([table.partitionKey, table.sortKey, ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
@@ -151,6 +155,7 @@ export async function ensureTable(tableName: string, endpoint: string): Promise<
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         KeySchema: [
           { AttributeName: table.partitionKey, KeyType: 'HASH' },
@@ -176,7 +181,15 @@ export async function ensureTable(tableName: string, endpoint: string): Promise<
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.LatestStreamArn && Table.StreamSpecification?.StreamEnabled) return Table.LatestStreamArn;
+    const { TableDescription } = await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }),
+    );
+    if (!TableDescription?.LatestStreamArn) throw new Error(`DynamoDB Local did not answer a stream ARN for ${tableName}`);
+    return TableDescription.LatestStreamArn;
   } finally {
     client.destroy();
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +56,15 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
   const invoke = options.invoke ?? invokeLocal;
   const retry = options.retry ?? { attempts: 4, baseDelayMs: 200 };
   const deadLetterFile = options.dataDir ? path.join(options.dataDir, 'dead-letters.jsonl') : undefined;
+  const journal = options.dataDir ? await openJournal(path.join(options.dataDir, 'event-journal.jsonl')) : undefined;
   const pending = new Set<Promise<void>>();
+
+  function schedule(rule: (typeof rules)[number], event: Envelope) {
+    const delivery = deliver(rule, event)
+      .then(() => journal?.settled(rule.name, event.id))
+      .finally(() => pending.delete(delivery));
+    pending.add(delivery);
+  }
 
   function accept(entry: PutEventsEntry): EntryResult {
     const busName = entry.EventBusName?.split('/').pop() ?? 'default';
@@ -85,10 +94,9 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     };
     const targets = rules.filter((rule) => rule.source === event.source && rule.detailType === event['detail-type']);
     if (targets.length === 0) log(`event ${event['detail-type']} ${event.id}: no rule matches, nothing delivered`);
-    for (const rule of targets) {
-      const delivery = deliver(rule, event).finally(() => pending.delete(delivery));
-      pending.add(delivery);
-    }
+    // Journaled before PutEvents answers: an event the bus accepted survives a kill of the stack.
+    for (const rule of targets) journal?.accepted(rule.name, event);
+    for (const rule of targets) schedule(rule, event);
     return { EventId: event.id };
   }
 
@@ -114,6 +122,12 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
       await fs.mkdir(path.dirname(deadLetterFile), { recursive: true });
       await fs.appendFile(deadLetterFile, `${JSON.stringify(letter)}\n`);
     }
+  }
+
+  // Deliveries a previous run accepted but never finished (it was killed): deliver them now.
+  for (const { rule: name, event } of journal?.unsettled ?? []) {
+    const rule = rules.find((r) => r.name === name);
+    if (rule) schedule(rule, event);
   }
 
   const server = http.createServer((req, res) => {
@@ -144,6 +158,34 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/**
+ * An append-only file of accepted deliveries and settled ones (delivered or dead-lettered), written
+ * synchronously so a SIGKILL loses nothing the bus answered for; compacted to the unsettled ones at start.
+ */
+async function openJournal(file: string) {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const unsettled = new Map<string, { rule: string; event: Envelope }>();
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let entry: { accepted?: { rule: string; event: Envelope }; settled?: { rule: string; id: string } };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // a line cut short by the kill
+    }
+    if (entry.accepted) unsettled.set(`${entry.accepted.rule} ${entry.accepted.event.id}`, entry.accepted);
+    if (entry.settled) unsettled.delete(`${entry.settled.rule} ${entry.settled.id}`);
+  }
+  const kept = [...unsettled.values()];
+  await fs.writeFile(file, kept.map((accepted) => `${JSON.stringify({ accepted })}\n`).join(''));
+  return {
+    unsettled: kept,
+    accepted: (rule: string, event: Envelope) => appendFileSync(file, `${JSON.stringify({ accepted: { rule, event } })}\n`),
+    settled: (rule: string, id: string) => appendFileSync(file, `${JSON.stringify({ settled: { rule, id } })}\n`),
   };
 }
 

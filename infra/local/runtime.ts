@@ -7,7 +7,8 @@ import { openLocalIdp, type LocalIdp } from './auth';
 import { startLocalEventBus, type LocalEventBus } from './event-bus';
 import { startHttpServer, type LocalHttpServer } from './http-server';
 import { startLocalIdentityProvider } from './identity-provider';
-import { repoRoot } from './lambda';
+import { invokeLocal, repoRoot } from './lambda';
+import { followTableStream } from './table-stream';
 import { startScheduler } from './scheduler';
 import { seedDemoData } from './seed';
 import { startLocalStepFunctions } from './step-functions';
@@ -92,7 +93,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const aws = await startLocalAws({ dataDir: options.dataDir, log });
     stops.push(aws.stop);
-    await Promise.all([ensureTable(tableName, aws.env.AWS_ENDPOINT_URL_DYNAMODB!), ensureBucket(bucketName, aws.env.AWS_ENDPOINT_URL_S3!)]);
+    const [streamArn] = await Promise.all([ensureTable(tableName, aws.env.AWS_ENDPOINT_URL_DYNAMODB!), ensureBucket(bucketName, aws.env.AWS_ENDPOINT_URL_S3!)]);
     const bus = await startLocalEventBus({ dataDir, log });
     stops.push(bus.stop);
     const stepFunctions = await startLocalStepFunctions();
@@ -117,6 +118,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       CURSOR_SECRET: await localCursorSecret(dataDir),
     };
     Object.assign(process.env, env);
+
+    // The outbox dispatcher on the table's stream, as the event source mapping runs it in AWS.
+    const stream = followTableStream({
+      endpoint: aws.env.AWS_ENDPOINT_URL_DYNAMODB!,
+      region: aws.env.AWS_REGION!,
+      accessKeyId: aws.env.AWS_ACCESS_KEY_ID!,
+      streamArn,
+      deliver: (event) => invokeLocal('outboxDispatcher', event),
+      log,
+    });
+    stops.push(stream.stop);
 
     if (options.seed ?? true) {
       const created = await seedDemoData();

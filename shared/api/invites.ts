@@ -149,4 +149,16 @@ export const inviteRoutes = [
     request: { path: invitePath, body: respondToInviteBody },
     response: { status: 200, description: 'The invite, answered (ETag: its version)', schema: inviteResponse },
   },
+  {
+    operationId: 'resendInvite',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/invites/{inviteId}/resend',
+    function: 'invites',
+    auth: 'jwt',
+    action: 'invites.send',
+    summary: 'Send an invite’s emails again when they failed or are stuck (pending for over 10 minutes); contacts who got it get nothing more',
+    tags: ['invites'],
+    request: { path: invitePath },
+    response: { status: 200, description: 'The invite, its emails pending again (ETag: its version)', schema: inviteResponse },
+  },
 ] as const satisfies readonly RouteDefinition[];

@@ -6,7 +6,7 @@ import type { CommitmentItem } from './commitments';
 import type { BillingPeriodItem } from './billing-periods';
 import { batchGetAll, db, dbService, transactWithRetry } from './service';
 import { publishEvents } from '../aws/events';
-import { logger } from '../logger';
+import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
@@ -161,15 +161,16 @@ export interface SendInvitesResult {
   awaitingEmail: string[];
 }
 
-/** One transaction: the period check plus at most this many invites (DynamoDB's limit is 100 items). */
-const invitesPerTransaction = 99;
+/** One transaction: the period check, at most this many invites and their outbox record (DynamoDB's limit is 100 items). */
+const invitesPerTransaction = 98;
 const parallelTransactions = 4;
 
 /**
  * Checks every requested commitment's preconditions (two BatchGets per 100), writes the invites
  * (conditional creates, or conditional replaces of a declined or failed one) in transactions that
- * also check the period is still open, then publishes `invites.sent`. If publishing fails the
- * invites are marked `emailStatus: failed`, so nothing is lost silently and they can be sent again.
+ * also check the period is still open and write the `invites.sent` outbox record, then publishes
+ * those records. A publish that fails (or never happens) is left to the outbox's stream dispatcher
+ * and sweeper: the invites stay `pending` until their emails go, never silently lost.
  */
 export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesResult> {
   const { project, period, now } = input;
@@ -211,11 +212,15 @@ export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesR
   );
 
   const outcomes = new Map<string, WriteOutcome>();
+  const outboxIds: string[] = [];
   const chunks = chunk(writes, invitesPerTransaction);
   const today = localDate(now, project.timeZone);
   for (const group of chunk(chunks, parallelTransactions)) {
-    const results = await Promise.all(group.map((writes) => writeInviteChunk(period, today, writes)));
-    for (const result of results) for (const [id, outcome] of result) outcomes.set(id, outcome);
+    const results = await Promise.all(group.map((writes) => writeInviteChunk(period, today, writes, now)));
+    for (const result of results) {
+      for (const [id, outcome] of result.outcomes) outcomes.set(id, outcome);
+      if (result.outboxId) outboxIds.push(result.outboxId);
+    }
   }
 
   const invited: SendInvitesResult['invited'] = [];
@@ -233,15 +238,9 @@ export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesR
     else refused.push({ commitmentId, reason: 'already_invited', detail: `Commitment ${numberOf.get(commitmentId)} was invited by another request meanwhile.` });
   }
 
-  if (invited.length > 0) {
-    const ids = invited.map((i) => i.commitmentId);
-    try {
-      await publishInvitesSent(project.projectId, period.billingPeriodId, ids, 'invite');
-    } catch (error) {
-      logger.error('invites written but invites.sent not published; marking their email failed', { error: error as Error, count: ids.length });
-      await markEmailFailed(project.projectId, period.billingPeriodId, ids, `The invite emails could not be queued: ${(error as Error).message}`);
-    }
-  }
+  // Their `invites.sent` records were written with them: publish now; the stream and the sweeper
+  // deliver whatever this request does not (it crashed, or EventBridge refused).
+  await dispatchSoon(outboxIds);
   const awaitingEmail = [...existing.values()]
     .filter((invite) => invite.status !== 'declined' && invite.emailStatus === 'pending')
     .map((invite) => invite.commitmentId);
@@ -251,38 +250,46 @@ export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesR
 type WriteOutcome = 'written' | 'conflict' | 'period';
 
 /**
- * Writes up to 99 invites in one transaction with a check that the period is still open and not
- * past due. A conditional failure on an invite (another request got there first) drops that one
- * and the rest are written again; a failed period check refuses them all.
+ * Writes up to 98 invites in one transaction with a check that the period is still open and not
+ * past due, and the outbox record of their `invites.sent` event: the invites and their emails
+ * are committed together or not at all. A conditional failure on an invite (another request got
+ * there first) drops that one and the rest are written again; a failed period check refuses them all.
  */
 async function writeInviteChunk(
   period: BillingPeriodItem,
   today: string,
   writes: Array<{ existing?: InviteItem; item: InviteItem }>,
-): Promise<Map<string, WriteOutcome>> {
+  now: Date,
+): Promise<{ outcomes: Map<string, WriteOutcome>; outboxId?: string }> {
   const outcomes = new Map<string, WriteOutcome>();
   let pending = writes;
   while (pending.length > 0) {
+    const record = outboxRecord(
+      'invites.sent',
+      { projectId: period.projectId, billingPeriodId: period.billingPeriodId, commitmentIds: pending.map(({ item }) => item.commitmentId), kind: 'invite' },
+      now,
+    );
     const outcome = await transactWithRetry(() =>
       dbService()
-        .transaction.write(({ BillingPeriod, Invite }) => [
-          BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+        .transaction.write((entities) => [
+          entities.BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
             .where((attr, op) => `${op.eq(attr.status, 'open')} AND ${op.gte(attr.dueDate, today)}`)
             .commit(),
           ...pending.map(({ existing, item }) =>
             existing
-              ? Invite.put(item)
+              ? entities.Invite.put(item)
                   .where((attr, op) => `${op.eq(attr.version, existing.version)}`)
                   .commit()
-              : Invite.create(item).commit(),
+              : entities.Invite.create(item).commit(),
           ),
+          outboxWrite(entities, record),
         ])
         // A token makes the SDK's own retries of this call idempotent.
         .go({ token: randomUUID() }),
     );
     if (!outcome.canceled) {
       for (const { item } of pending) outcomes.set(item.commitmentId, 'written');
-      break;
+      return { outcomes, outboxId: record.outboxId };
     }
     const codes = outcome.data.map((d) => d.code);
     if (codes[0] === 'ConditionalCheckFailed') {
@@ -294,21 +301,41 @@ async function writeInviteChunk(
     for (const { item } of lost) outcomes.set(item.commitmentId, 'conflict');
     pending = pending.filter((write) => !lost.includes(write));
   }
-  return outcomes;
+  return { outcomes };
 }
 
-async function markEmailFailed(projectId: string, billingPeriodId: string, commitmentIds: string[], error: string): Promise<void> {
-  const { Invite } = db();
-  const updatedAt = new Date().toISOString();
-  for (const ids of chunk(commitmentIds, 25)) {
-    await Promise.all(
-      ids.map((commitmentId) =>
-        Invite.patch({ projectId, billingPeriodId, commitmentId })
-          .set({ emailStatus: 'failed', emailError: error.slice(0, 1000), updatedAt })
-          .go(),
-      ),
-    );
+/**
+ * Puts the invite's emails back to pending and writes its `invites.sent` outbox record in one
+ * transaction (only if the invite is still the version read), then publishes it. The email ids
+ * are the same (same round), so a contact who did get it gets nothing more. Undefined when the
+ * invite changed meanwhile.
+ */
+export async function resendInvite(invite: InviteItem, now: Date): Promise<InviteItem | undefined> {
+  const record = outboxRecord(
+    'invites.sent',
+    { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentIds: [invite.commitmentId], kind: 'invite' },
+    now,
+  );
+  const updated: InviteItem = { ...invite, emailStatus: 'pending', emailError: undefined, version: invite.version + 1, updatedAt: now.toISOString() };
+  const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
+  const outcome = await transactWithRetry(() =>
+    dbService()
+      .transaction.write((entities) => [
+        entities.Invite.patch(key)
+          .set({ emailStatus: 'pending', version: updated.version, updatedAt: updated.updatedAt })
+          .remove(['emailError'])
+          .where((attr, op) => op.eq(attr.version, invite.version))
+          .commit(),
+        outboxWrite(entities, record),
+      ])
+      .go({ token: randomUUID() }),
+  );
+  if (outcome.canceled) {
+    if (outcome.data[0]?.code === 'ConditionalCheckFailed') return undefined;
+    throw new Error(`invite resend transaction canceled: ${outcome.data.map((d) => d.code).join(', ')}`);
   }
+  await dispatchSoon([record.outboxId]);
+  return updated;
 }
 
 // ---------------------------------------------------------------------------------------------

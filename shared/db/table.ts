@@ -12,6 +12,7 @@ import { BillingPeriod } from './entities/billing-period';
 import { Invite } from './entities/invite';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, PaymentNumber } from './entities/invoice';
 import { BackupJob } from './entities/backup-job';
+import { Outbox } from './entities/outbox';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -36,6 +37,7 @@ export const entities = {
   Payment,
   PaymentNumber,
   BackupJob,
+  Outbox,
 };
 
 export interface TableDefinition {

@@ -146,6 +146,18 @@ export const functions = {
     grants: ['table:read', 'table:write', 'email:send', 'bucket:read'],
     timeoutSeconds: 30,
   },
+  outboxDispatcher: {
+    entry: 'functions/events/outbox-dispatcher.ts',
+    description: 'The table’s stream: publishes each new outbox record to EventBridge, then marks it dispatched',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 60,
+  },
+  outboxSweeper: {
+    entry: 'functions/scheduled/outbox-sweeper.ts',
+    description: 'Scheduled: dispatches outbox records still pending two minutes after they were written',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 120,
+  },
   billingCycle: {
     entry: 'functions/scheduled/billing-cycle.ts',
     description: 'Scheduled: creates each project’s next automatic billing period when it is due, exactly once',

@@ -30,6 +30,13 @@ export const schedules = [
     target: 'inviteReminders',
     description: 'Reminds invited contacts who have not submitted, N days before the due date',
   },
+  {
+    name: 'outbox-sweeper',
+    cron: '* * * * *',
+    timezone: 'UTC',
+    target: 'outboxSweeper',
+    description: 'Dispatches outbox records the stream missed, two minutes after they were written',
+  },
 ] as const satisfies readonly ScheduleDefinition[];
 
 /** `m h dom mon dow` → EventBridge Scheduler's `cron(m h dom mon dow year)`, where one of dom/dow must be `?`. */

@@ -220,18 +220,24 @@ describe('functions', () => {
       const statements = roleStatements(functionRole(name));
       const services = new Set(statements.flatMap((s) => asArray(s.Action)).map((action) => action.split(':')[0]));
       const granted = new Set(functions[name].grants.map((grant: Grant) => grantServices[grant]));
-      // Async targets may also send to their own on-failure queue, and to no other queue.
+      // Async targets may also send to their own on-failure queue, and to no other queue; so may the
+      // outbox dispatcher, to the on-failure queue of its stream mapping.
       const isAsyncTarget = asyncTargets.includes(name);
+      const ownQueue = isAsyncTarget
+        ? (built.stateless.asyncFailureQueues.get(name) as IConstruct)
+        : name === 'outboxDispatcher'
+          ? built.stateless.outboxFailureQueue
+          : undefined;
       // Functions serving authenticated GETs (the lists) read the cursor key's secret.
       const readsCursorSecret = routes.some((route) => route.function === name && route.method === 'GET' && route.auth === 'jwt');
-      const extra = [...(isAsyncTarget ? ['sqs'] : []), ...(readsCursorSecret ? ['secretsmanager'] : [])];
+      const extra = [...(ownQueue ? ['sqs'] : []), ...(readsCursorSecret ? ['secretsmanager'] : [])];
       expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...extra])].sort());
       const sqs = statements.filter((s) => hasAction(s, 'sqs:'));
-      expect([...new Set(sqs.flatMap((s) => asArray(s.Action)))].sort(), name).toEqual(isAsyncTarget ? sqsSendActions : []);
+      expect([...new Set(sqs.flatMap((s) => asArray(s.Action)))].sort(), name).toEqual(ownQueue ? sqsSendActions : []);
       expect(
         sqs.flatMap((s) => asArray(s.Resource)),
         name,
-      ).toEqual(isAsyncTarget ? [getAtt(built.stateless.asyncFailureQueues.get(name) as IConstruct)] : []);
+      ).toEqual(ownQueue ? [getAtt(ownQueue)] : []);
       const logs = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('logs:')));
       expect(logs.map((s) => s.Resource), name).toEqual([getAtt(built.stateless.node.findChild(`${name}LogGroup`))]);
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
@@ -347,7 +353,8 @@ describe('events and schedules', () => {
   });
 
   it('keeps dead-letter queues (and on-failure queues) encrypted, TLS-only and alarmed', () => {
-    const count = eventRules.length + schedules.length + asyncTargets.length;
+    // Plus the outbox stream mapping's on-failure queue.
+    const count = eventRules.length + schedules.length + asyncTargets.length + 1;
     stateless.resourceCountIs('AWS::SQS::Queue', count);
     expect(Object.keys(stateless.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }))).toHaveLength(count);
     expect(

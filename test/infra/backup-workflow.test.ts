@@ -33,4 +33,10 @@ describe('aslFunctionNames', () => {
   it('accepts the real workflow: every task placeholder names a declared function', () => {
     expect(aslFunctionNames(readFileSync(backupAslPath, 'utf8'), backupAslPath).length).toBeGreaterThan(0);
   });
+
+  it('bounds every execution: the state machine times out after at most two hours', () => {
+    const { TimeoutSeconds } = JSON.parse(readFileSync(backupAslPath, 'utf8')) as { TimeoutSeconds?: number };
+    expect(TimeoutSeconds).toBeGreaterThan(0);
+    expect(TimeoutSeconds).toBeLessThanOrEqual(7200);
+  });
 });

@@ -5,6 +5,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { LocalEventBus } from '../../infra/local/event-bus';
 import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { db } from '../../shared/db/service';
+import { loadStalePending, sweepAfterMs } from '../../shared/db/outbox';
+import { handler as outboxSweeper } from '../../functions/scheduled/outbox-sweeper';
+import { handler as dispatchStream } from '../../functions/events/outbox-dispatcher';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
 import { createCommitment, ssovInState, startFixtureApi, type PermissionFixture, type TestCommitment } from '../support/permission-fixtures';
@@ -45,6 +49,18 @@ const send = (token: string, commitmentIds: string[], extra: { billingPeriodId?:
 const respond = (token: string, inviteId: string, accept: boolean) =>
   call(token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invites/${inviteId}/response`, body: { accept } });
 const list = async (token: string) => expectStatus(await call(token, { method: 'GET', path: invitesPath() }), 200, 'list invites').body;
+
+const sweep = (at: Date) => outboxSweeper({ schedule: 'outbox-sweeper', scheduledTime: at.toISOString() });
+/** The table's stream as Lambda delivers it: one INSERT of this outbox record (new image, keys only matter). */
+const streamEvent = (outboxId: string): DynamoDBStreamEvent => ({
+  Records: [
+    {
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { SequenceNumber: `seq-${outboxId}`, NewImage: { __edb_e__: { S: 'outbox' }, outboxId: { S: outboxId } } },
+    },
+  ],
+});
 
 /** A commitment of A's project with no invoice contacts (created through the API by the admin). */
 async function commitmentWithoutContacts(): Promise<TestCommitment> {
@@ -169,7 +185,7 @@ describe('sending invites (POST …/billing-periods/{id}/invites)', () => {
     expect(published).toHaveLength(1);
   });
 
-  it('marks the invites’ email failed when the event cannot be published, and lets them be sent again', async () => {
+  it('keeps the invites and their invites.sent in the outbox when publishing fails; the sweeper sends it once', async () => {
     const c = await createCommitment(call, fx);
     const events = mockClient(EventBridgeClient);
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
@@ -180,16 +196,75 @@ describe('sending invites (POST …/billing-periods/{id}/invites)', () => {
       events.restore();
     }
     const row = (await list(fx.users.admin.token)).items.find((r: Json) => r.commitmentId === c.commitmentId);
-    expect(row).toMatchObject({ status: 'invited', emailStatus: 'failed', emailError: expect.stringContaining('could not be queued') });
+    expect(row).toMatchObject({ status: 'invited', emailStatus: 'pending', emailError: null });
+    const stale = await loadStalePending(new Date(Date.now() + sweepAfterMs));
+    const pending = (await Promise.all(stale.map(async (outboxId) => (await db().Outbox.get({ outboxId }).go()).data!))).filter((r) =>
+      r.detail.includes(c.commitmentId),
+    );
+    expect(pending.map((r) => [r.detailType, JSON.parse(r.detail).commitmentIds])).toEqual([['invites.sent', [c.commitmentId]]]);
 
-    // Sending it again is allowed (the email never went) and publishes this time.
-    const again = expectStatus(await send(fx.users.admin.token, [c.commitmentId]), 200, 'send again');
-    expect(again.body).toEqual({ invited: [{ commitmentId: c.commitmentId, inviteId: `${periodId}.${c.commitmentId}` }], refused: [] });
+    // Not yet two minutes old: the sweeper leaves it to the stream.
+    await sweep(new Date());
+    await bus.idle();
+    expect(published).toEqual([]);
+    // Two minutes on, the sweeper publishes it; a redelivered stream record then publishes nothing more.
+    await sweep(new Date(Date.now() + sweepAfterMs + 60_000));
+    const streamed = await dispatchStream(streamEvent(pending[0]!.outboxId));
     await bus.idle();
     expect(published.map((p) => p.detail.commitmentIds)).toEqual([[c.commitmentId]]);
-    const { data } = await db().Invite.get({ projectId: fx.projectId, billingPeriodId: periodId, commitmentId: c.commitmentId }).go();
-    expect(data).toMatchObject({ emailStatus: 'pending', round: 1 });
-    expect(data!.emailError).toBeUndefined();
+    expect(streamed).toEqual({ batchItemFailures: [] });
+    const { data: record } = await db().Outbox.get({ outboxId: pending[0]!.outboxId }).go();
+    expect(record).toMatchObject({ dispatchedAt: expect.any(String) });
+    expect(record!.pendingShard).toBeUndefined();
+  });
+
+  it('publishes each outbox record from the stream once, and reports one EventBridge refused as a batch item failure', async () => {
+    const c = await createCommitment(call, fx);
+    const events = mockClient(EventBridgeClient);
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
+    let outboxId: string;
+    try {
+      expectStatus(await send(fx.users.admin.token, [c.commitmentId]), 200, 'send');
+      const stale = await loadStalePending(new Date(Date.now() + sweepAfterMs));
+      outboxId = (await Promise.all(stale.map(async (id) => (await db().Outbox.get({ outboxId: id }).go()).data!))).find((r) =>
+        r.detail.includes(c.commitmentId),
+      )!.outboxId;
+      expect(await dispatchStream(streamEvent(outboxId))).toEqual({ batchItemFailures: [{ itemIdentifier: `seq-${outboxId}` }] });
+    } finally {
+      events.restore();
+    }
+    expect(await dispatchStream(streamEvent(outboxId))).toEqual({ batchItemFailures: [] });
+    expect(await dispatchStream(streamEvent(outboxId))).toEqual({ batchItemFailures: [] });
+    await bus.idle();
+    expect(published.map((p) => p.detail.commitmentIds)).toEqual([[c.commitmentId]]);
+  });
+
+  it('re-sends an invite whose emails failed or are stuck, for the admin only, through the outbox', async () => {
+    const c = await createCommitment(call, fx);
+    expectStatus(await send(fx.users.admin.token, [c.commitmentId]), 200, 'send');
+    await bus.idle();
+    published.length = 0;
+    const inviteId = `${periodId}.${c.commitmentId}`;
+    const resend = (token: string, id = inviteId) => call(token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invites/${id}/resend` });
+    const key = { projectId: fx.projectId, billingPeriodId: periodId, commitmentId: c.commitmentId };
+
+    // Still being sent (pending, just written): refused.
+    expectProblem(await resend(fx.users.admin.token), 409, 'conflict');
+    // Stuck: pending for over 10 minutes.
+    await db().Invite.patch(key).set({ updatedAt: new Date(Date.now() - 11 * 60_000).toISOString() }).go();
+    expectStatus(await resend(fx.users.standard.token), 403, 'standard may not re-send');
+    expectStatus(await resend(fx.users.admin.token, `${periodId}.${randomUUID()}`), 404, 'unknown invite');
+    const { data: before } = await db().Invite.get(key).go();
+    const answered = expectStatus(await resend(fx.users.admin.token), 200, 're-send a stuck invite');
+    expect(answered.body).toMatchObject({ inviteId, emailStatus: 'pending', emailError: null, version: before!.version + 1 });
+    await bus.idle();
+    expect(published.map((p) => p.detail)).toEqual([{ projectId: fx.projectId, billingPeriodId: periodId, commitmentIds: [c.commitmentId], kind: 'invite' }]);
+
+    // Failed: re-sent at once; sent: refused.
+    await db().Invite.patch(key).set({ emailStatus: 'failed', emailError: 'SES said no' }).go();
+    expectStatus(await resend(fx.users.admin.token), 200, 're-send a failed invite');
+    await db().Invite.patch(key).set({ emailStatus: 'sent' }).remove(['emailError']).go();
+    expectProblem(await resend(fx.users.admin.token), 409, 'conflict');
   });
 
   it('validates the body: 1–500 distinct commitments and a known invoice type', async () => {

@@ -130,3 +130,47 @@ describe('local event bus', () => {
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
 });
+
+describe('local event bus journal', () => {
+  it('delivers after a restart what a killed bus had accepted but not delivered, and nothing it had', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-bus-journal-'));
+    const rules = [{ name: 'send-email', source: 'progress-claims', detailType: 'email.requested', target: 'sendEmail' }] as const;
+    const delivered: string[] = [];
+    try {
+      // The first bus takes two events; the target never finishes the second (the stack is killed meanwhile).
+      const first = await startLocalEventBus({
+        dataDir: dir,
+        log: () => undefined,
+        rules,
+        invoke: async (_target, event) => {
+          const { detail } = event as { detail: { emailId: string } };
+          if (detail.emailId === 'hangs') return new Promise(() => undefined);
+          delivered.push(detail.emailId);
+        },
+      });
+      const put = new EventBridgeClient({ endpoint: first.endpoint, region: 'ap-southeast-2', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+      const entries = ['done', 'hangs'].map((emailId) => ({ EventBusName: first.busName, Source: 'progress-claims', DetailType: 'email.requested', Detail: JSON.stringify({ emailId }) }));
+      await put.send(new PutEventsCommand({ Entries: entries }));
+      put.destroy();
+      await expect.poll(() => delivered).toEqual(['done']);
+
+      // A new bus on the same data directory delivers only the unfinished one.
+      const second = await startLocalEventBus({
+        dataDir: dir,
+        log: () => undefined,
+        rules,
+        invoke: async (_target, event) => void delivered.push((event as { detail: { emailId: string } }).detail.emailId),
+      });
+      await second.idle();
+      await second.stop();
+      expect(delivered).toEqual(['done', 'hangs']);
+      // Settled now: a third start delivers nothing.
+      const third = await startLocalEventBus({ dataDir: dir, log: () => undefined, rules, invoke: async () => void delivered.push('again') });
+      await third.idle();
+      await third.stop();
+      expect(delivered).toEqual(['done', 'hangs']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { EntityItem } from 'electrodb';
+import { Outbox, outboxShardCount } from './entities/outbox';
+import { batchGetAll, db, dbService } from './service';
+import { putEvents } from '../aws/events';
+import { isConditionalFailure } from '../http/etag';
+import { logger } from '../logger';
+import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
+
+export type OutboxItem = EntityItem<typeof Outbox>;
+
+/** The Outbox entity as a `transaction.write` callback receives it. */
+type TransactionEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
+
+/** Records pending this long were missed by the stream (or their dispatch failed): the sweeper sends them. */
+export const sweepAfterMs = 2 * 60 * 1000;
+/** Dispatched records are kept a week, for tracing, then expire. */
+const keepDispatchedSeconds = 7 * 24 * 60 * 60;
+
+const shardOf = (outboxId: string) => `outbox-pending-${createHash('sha1').update(outboxId).digest()[0]! % outboxShardCount}`;
+
+/** A new outbox record for one event; the detail is checked against its contract now, not at dispatch. */
+export function outboxRecord<T extends DetailType>(detailType: T, detail: Detail<T>, now: Date): OutboxItem {
+  const outboxId = randomUUID();
+  const createdAt = now.toISOString();
+  return {
+    outboxId,
+    detailType,
+    detail: JSON.stringify(detailSchemas[detailType].parse(detail)),
+    createdAt,
+    pendingShard: shardOf(outboxId),
+    pendingSince: createdAt,
+  };
+}
+
+/** The transaction item that writes `record`: add it to the transaction that makes the state change. */
+export function outboxWrite({ Outbox }: Pick<TransactionEntities, 'Outbox'>, record: OutboxItem) {
+  return Outbox.create(record).commit();
+}
+
+export interface DispatchResult {
+  dispatched: string[];
+  /** Already dispatched by another delivery (stream redelivery, or the sweeper got there first). */
+  skipped: string[];
+  failed: Array<{ outboxId: string; reason: string }>;
+}
+
+/**
+ * Publishes each pending record to EventBridge, then marks it dispatched. At least once: a crash
+ * between the two publishes it again, and every consumer is idempotent. Records already
+ * dispatched (read consistently) are skipped, so a redelivered stream record publishes nothing.
+ */
+export async function dispatchOutbox(outboxIds: readonly string[], now = new Date()): Promise<DispatchResult> {
+  const result: DispatchResult = { dispatched: [], skipped: [], failed: [] };
+  if (outboxIds.length === 0) return result;
+  const records = await batchGetAll(
+    outboxIds.map((outboxId) => ({ outboxId })),
+    (keys) => db().Outbox.get(keys).go({ consistent: true }),
+  );
+  const pending = records.filter((record) => record.pendingShard !== undefined);
+  const found = new Set(records.map((record) => record.outboxId));
+  for (const outboxId of outboxIds) {
+    if (!found.has(outboxId)) result.failed.push({ outboxId, reason: 'no such outbox record' });
+    else if (!pending.some((record) => record.outboxId === outboxId)) result.skipped.push(outboxId);
+  }
+
+  const byType = new Map<DetailType, OutboxItem[]>();
+  for (const record of pending) {
+    const type = record.detailType as DetailType;
+    if (!(type in detailSchemas)) {
+      result.failed.push({ outboxId: record.outboxId, reason: `unknown detail-type ${record.detailType}` });
+      continue;
+    }
+    byType.set(type, [...(byType.get(type) ?? []), record]);
+  }
+  for (const [detailType, group] of byType) {
+    const outcomes = await putEvents(
+      detailType,
+      group.map((record) => JSON.parse(record.detail) as Detail<typeof detailType>),
+    );
+    await Promise.all(
+      group.map(async (record, index) => {
+        const outcome = outcomes[index]!;
+        if (!outcome.accepted) return result.failed.push({ outboxId: record.outboxId, reason: outcome.reason });
+        await markDispatched(record, now);
+        result.dispatched.push(record.outboxId);
+      }),
+    );
+  }
+  if (result.failed.length > 0) logger.warn('outbox records not dispatched', { failed: result.failed });
+  return result;
+}
+
+async function markDispatched(record: OutboxItem, now: Date): Promise<void> {
+  try {
+    await db()
+      .Outbox.patch({ outboxId: record.outboxId })
+      .set({ dispatchedAt: now.toISOString(), expiration: Math.floor(now.getTime() / 1000) + keepDispatchedSeconds })
+      .remove(['pendingShard', 'pendingSince'])
+      .where((attr, op) => op.exists(attr.pendingShard))
+      .go();
+  } catch (error) {
+    // Another delivery marked it first: it was published (at least) once either way.
+    if (!isConditionalFailure(error)) throw error;
+  }
+}
+
+/** The ids of records pending since before `olderThan`, across every shard of the `pending` index. */
+export async function loadStalePending(olderThan: Date): Promise<string[]> {
+  const shards = Array.from({ length: outboxShardCount }, (_, n) => `outbox-pending-${n}`);
+  const pages = await Promise.all(
+    shards.map((pendingShard) =>
+      db().Outbox.query.pending({ pendingShard }).lte({ pendingSince: olderThan.toISOString() }).go({ pages: 'all', attributes: ['outboxId'] }),
+    ),
+  );
+  return pages.flatMap(({ data }) => data.map((record) => record.outboxId));
+}
+
+/**
+ * Publishes records just committed, from the request that wrote them (so effects do not wait for
+ * the stream). Never throws: what fails here is still pending, and the stream or sweeper sends it.
+ */
+export async function dispatchSoon(outboxIds: readonly string[]): Promise<void> {
+  try {
+    await dispatchOutbox(outboxIds);
+  } catch (error) {
+    logger.warn('outbox dispatch after commit failed; the stream or sweeper will retry', { error: error as Error, count: outboxIds.length });
+  }
+}
