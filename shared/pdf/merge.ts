@@ -1,9 +1,10 @@
-import { degrees, drawImage, EncryptedPDFError, PDFDocument, StandardFonts, type PDFPage } from 'pdf-lib';
+import { degrees, drawImage, EncryptedPDFError, PDFDocument, type PDFPage } from 'pdf-lib';
 import { logger } from '../logger';
-import { drawCover, layoutCover, type CoverContent, type CoverFonts } from './cover';
+import { drawCover, layoutCover, type CoverContent } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { embedPngDirect } from './png';
-import { encodableBy, printable, wrap } from './text';
+import { printable, wrap } from './text';
+import { Typesetter } from './typeset';
 
 /** Why a file was left out of a merged PDF; the same words are printed on its placeholder page. */
 export interface MergeWarning {
@@ -75,9 +76,12 @@ const encryptedMessage = new EncryptedPDFError().message;
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
   readonly sources: SourceSummary[] = [];
-  private fonts?: CoverFonts;
+  /** Fonts are embedded only once a placeholder or cover draws text, so clean merges carry none. */
+  private readonly type: Typesetter;
 
-  private constructor(private readonly output: PDFDocument) {}
+  private constructor(private readonly output: PDFDocument) {
+    this.type = new Typesetter(output);
+  }
 
   static async create(): Promise<PdfMerger> {
     return new PdfMerger(await PDFDocument.create());
@@ -106,15 +110,14 @@ export class PdfMerger {
    */
   async addCover(cover: CoverContent, parts: Array<{ title: string; pages: number }>): Promise<number> {
     if (this.pageCount !== 0) throw new Error('The cover must be the first pages of the document');
-    this.fonts ??= await this.embedFonts();
-    const layout = layoutCover(this.fonts, cover, parts.map((part) => part.title));
+    const layout = layoutCover(this.type, cover, parts.map((part) => part.title));
     let next = layout.pages.length + 1;
     const firstPages = parts.map(({ pages }) => {
       const first = next;
       next += pages;
       return first;
     });
-    drawCover(this.output, this.fonts, layout, firstPages);
+    drawCover(this.output, this.type, layout, firstPages);
     return layout.pages.length;
   }
 
@@ -180,20 +183,12 @@ export class PdfMerger {
     return { width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
-  /** Embedded only once a placeholder or cover is needed, so clean merges carry no extra fonts. */
-  private async embedFonts(): Promise<CoverFonts> {
-    const regular = await this.output.embedFont(StandardFonts.Helvetica);
-    const bold = await this.output.embedFont(StandardFonts.HelveticaBold);
-    return { regular, bold, encodable: encodableBy(regular, bold) };
-  }
-
   private async addPlaceholder(title: string, reason: string): Promise<void> {
-    this.fonts ??= await this.embedFonts();
-    const { regular, bold, encodable } = this.fonts;
+    const type = this.type;
     const page = this.output.addPage([A4.width, A4.height]);
     const maxWidth = A4.width - 2 * MARGIN;
     let y = A4.height - MARGIN - 18;
-    page.drawText('File left out', { x: MARGIN, y, size: 18, font: bold });
+    type.draw(page, 'File left out', { x: MARGIN, y, size: 18, bold: true });
     y -= 32;
     const shortTitle = title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH)}...` : title;
     const paragraphs = [
@@ -201,8 +196,8 @@ export class PdfMerger {
       'Open the original file to see its contents.',
     ];
     for (const paragraph of paragraphs) {
-      for (const line of wrap(printable(paragraph, encodable), regular, 12, maxWidth)) {
-        page.drawText(line, { x: MARGIN, y, size: 12, font: regular });
+      for (const line of wrap(printable(paragraph), (text) => type.width(text, 12), maxWidth)) {
+        type.draw(page, line, { x: MARGIN, y, size: 12 });
         y -= 16;
       }
       y -= 8;
