@@ -29,6 +29,8 @@ export interface DrawOptions {
 interface Run {
   font: PDFFont;
   text: string;
+  /** Width at 1 pt, measured once: fontkit lays text out (shaping included) at every measure. */
+  unitWidth: number;
 }
 
 /** Scripts fontkit lays out right to left by itself. */
@@ -47,7 +49,7 @@ export class Typesetter {
 
   /** Width of one line of text at `size` points. */
   width(text: string, size: number, bold = false): number {
-    return this.runs(text, bold).reduce((sum, run) => sum + run.font.widthOfTextAtSize(run.text, size), 0);
+    return this.runs(text, bold).reduce((sum, run) => sum + run.unitWidth * size, 0);
   }
 
   /** Draws one line of text, left edge at `x`. */
@@ -56,7 +58,7 @@ export class Typesetter {
     let x = options.x;
     for (const run of this.runs(text, bold)) {
       page.drawText(run.text, { x, y: options.y, size, font: run.font, ...(color ? { color } : {}) });
-      x += run.font.widthOfTextAtSize(run.text, size);
+      x += run.unitWidth * size;
     }
   }
 
@@ -70,7 +72,9 @@ export class Typesetter {
     const cached = this.layouts.get(key);
     if (cached) return cached;
 
-    const { levels } = bidi.getEmbeddingLevels(text, 'auto');
+    // Left-to-right paragraphs: every page reads left to right, and a line that merely starts
+    // with a Hebrew or Arabic name ('"فاتورة.pdf" was left out …') must not turn the sentence around.
+    const { levels } = bidi.getEmbeddingLevels(text, 'ltr');
     const logical: Array<{ file?: FontFile; level: number; chars: string[] }> = [];
     let index = 0;
     for (const char of text) {
@@ -108,7 +112,8 @@ export class Typesetter {
       const logicalText = chars.join('');
       const reverseHere = level % 2 === 1 && !rightToLeftScript.test(logicalText);
       const shown = reverseHere ? mirrored(chars).reverse().join('') : logicalText;
-      return { font: this.font(file!), text: shown };
+      const font = this.font(file!);
+      return { font, text: shown, unitWidth: font.widthOfTextAtSize(shown, 1) };
     });
     this.layouts.set(key, runs);
     return runs;
