@@ -1,7 +1,8 @@
-import { degrees, drawImage, EncryptedPDFError, PDFDocument, type PDFPage } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFDocument, popGraphicsState, pushGraphicsState, type PDFPage, type PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { drawCover, layoutCover, type CoverContent } from './cover';
 import { setOutline, type OutlineItem } from './outline';
+import { exifOrientation, orientationMatrix } from './exif';
 import { embedPngDirect } from './png';
 import { printable, wrap } from './text';
 import { Typesetter } from './typeset';
@@ -158,18 +159,29 @@ export class PdfMerger {
     }
   }
 
-  /** One page per image: A4, turned to landscape for wide images, the image fitted inside the margins. */
+  /**
+   * One page per image: A4, turned to landscape for wide images, the image fitted inside the
+   * margins, upright as its EXIF Orientation says (phone photos are stored sideways with one).
+   */
   private async appendImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<void> {
-    const image = await this.embedImage(bytes, type);
+    const stored = await this.embedImage(bytes, type);
+    const orientation = type === 'jpeg' ? exifOrientation(bytes) : 1;
+    // Orientations 5–8 turn the image a quarter: its displayed width is its stored height.
+    const image = orientation >= 5 ? { ...stored, width: stored.height, height: stored.width } : stored;
     const landscape = image.width > image.height;
     const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
     const scale = Math.min((width - 2 * MARGIN) / image.width, (height - 2 * MARGIN) / image.height);
     const fitted = { width: image.width * scale, height: image.height * scale };
     const page = this.output.addPage([width, height]);
-    image.draw(page, { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted });
+    const at = { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
+    if (orientation === 1) image.draw(page, at);
+    else {
+      const name = page.node.newXObject('Image', stored.ref);
+      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState());
+    }
   }
 
-  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
+  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
     const direct = type === 'png' ? embedPngDirect(this.output, bytes) : undefined;
     if (direct) {
       return {
@@ -180,7 +192,7 @@ export class PdfMerger {
     // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
     // Buffer, a subarray): give it bytes of their own.
     const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(new Uint8Array(bytes));
-    return { width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
+    return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
   private async addPlaceholder(title: string, reason: string): Promise<void> {
