@@ -8,6 +8,7 @@ import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
+import { attachmentTypeRefusal } from '../../shared/domain/attachments';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Caller } from '../../shared/http/auth';
@@ -255,6 +256,8 @@ export const handler = httpRouter(
   {
     createAttachment: async ({ path, body, caller }) => {
       const now = new Date();
+      const typeRefusal = attachmentTypeRefusal(body.contentType);
+      if (typeRefusal) throw problems.validation([{ location: 'body', field: 'contentType', message: typeRefusal }]);
       const access = await loadInvoiceAccess(path, caller);
       await enforceEditable(access, now);
       const { invoice } = access;

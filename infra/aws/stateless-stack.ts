@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, IgnoreMode, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -32,6 +32,7 @@ import {
 import { routes } from '../../shared/wiring/routes';
 import { cors } from '../../shared/wiring/cors';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
+import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
 import type { AppConfig } from './config';
 import { repoRoot } from './paths';
@@ -106,9 +107,15 @@ export class StatelessStack extends Stack {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
+    const pdfFonts = this.createPdfFontLayer();
     const definitions = Object.entries(functions) as [FunctionName, FunctionDefinition][];
     this.functions = Object.fromEntries(
-      definitions.map(([name, definition]) => [name, this.createFunction(name, definition, environment)]),
+      definitions.map(([name, definition]) => [
+        name,
+        definition.rendersPdf
+          ? this.createFunction(name, definition, { ...environment, PDF_TOOLS_DIR: '/opt' }, [pdfFonts])
+          : this.createFunction(name, definition, environment),
+      ]),
     ) as Record<FunctionName, NodejsFunction>;
 
     this.backupWorkflow = this.createBackupWorkflow(props.backupAslPath);
@@ -179,7 +186,25 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: stateful.table.tableName });
   }
 
-  private createFunction(name: FunctionName, definition: FunctionDefinition, environment: Record<string, string>) {
+  /**
+   * The font files PDFs are typeset with (shared/pdf/fonts.ts), only the weights and format
+   * used, as a layer mounted at /opt: only functions flagged `rendersPdf` get it.
+   */
+  private createPdfFontLayer(): lambda.LayerVersion {
+    const shipped = shippedFontFiles();
+    const keep = shipped.flatMap((file) => {
+      const family = file.split('/')[0]!;
+      return [`!${family}`, `!${family}/files`, `!${file}`];
+    });
+    return new lambda.LayerVersion(this, 'PdfFonts', {
+      description: 'Noto fonts (Unicode ranges, regular and bold) for the PDFs the product draws',
+      code: lambda.Code.fromAsset(fontRoot(), { exclude: ['*', ...keep], ignoreMode: IgnoreMode.GLOB }),
+      compatibleArchitectures: [lambda.Architecture.ARM_64],
+      compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
+    });
+  }
+
+  private createFunction(name: FunctionName, definition: FunctionDefinition, environment: Record<string, string>, layers: lambda.ILayerVersion[] = []) {
     const logGroup = new logs.LogGroup(this, `${name}LogGroup`, { retention: logRetention });
     // An own role per function, instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
     const role = new iam.Role(this, `${name}Role`, {
@@ -199,6 +224,7 @@ export class StatelessStack extends Stack {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment,
+      layers,
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       bundling: {

@@ -1,5 +1,6 @@
-import { rgb, type PDFDocument, type PDFFont } from 'pdf-lib';
+import { rgb, type PDFDocument } from 'pdf-lib';
 import { printable, wrap } from './text';
+import type { Typesetter } from './typeset';
 
 /**
  * The cover of a compiled backup: a title, a few lines (project, date) and a table of contents
@@ -14,15 +15,8 @@ export interface CoverContent {
   lines: string[];
 }
 
-export interface CoverFonts {
-  regular: PDFFont;
-  bold: PDFFont;
-  /** Code points both fonts can encode. */
-  encodable: Set<number>;
-}
-
 type Operation =
-  | { kind: 'text'; text: string; x: number; y: number; size: number; font: PDFFont }
+  | { kind: 'text'; text: string; x: number; y: number; size: number; bold: boolean }
   /** Where entry `entry`'s page number goes, right-aligned, with dot leaders back to `afterX`. */
   | { kind: 'number'; entry: number; y: number; afterX: number };
 
@@ -43,8 +37,8 @@ const MAX_ENTRY_LENGTH = 300;
 const LEADER_GREY = rgb(0.55, 0.55, 0.55);
 
 /** Lays out the cover for parts with these titles, in order. */
-export function layoutCover(fonts: CoverFonts, cover: CoverContent, entryTitles: string[]): CoverLayout {
-  const { regular, bold, encodable } = fonts;
+export function layoutCover(type: Typesetter, cover: CoverContent, entryTitles: string[]): CoverLayout {
+  const measure = (size: number, bold = false) => (line: string) => type.width(line, size, bold);
   const width = A4.width - 2 * MARGIN;
   const pages: Operation[][] = [[]];
   let y = A4.height - MARGIN;
@@ -57,21 +51,21 @@ export function layoutCover(fonts: CoverFonts, cover: CoverContent, entryTitles:
     y = A4.height - MARGIN;
     if (inContents) heading('Contents (continued)');
   };
-  const text = (line: string, size: number, font: PDFFont, leading: number) => {
+  const text = (line: string, size: number, bold: boolean, leading: number) => {
     reserve(leading);
     y -= leading;
-    page().push({ kind: 'text', text: line, x: MARGIN, y, size, font });
+    page().push({ kind: 'text', text: line, x: MARGIN, y, size, bold });
   };
   const heading = (title: string) => {
     y -= HEADING_SIZE * 1.4;
-    page().push({ kind: 'text', text: title, x: MARGIN, y, size: HEADING_SIZE, font: bold });
+    page().push({ kind: 'text', text: title, x: MARGIN, y, size: HEADING_SIZE, bold: true });
     y -= 8;
   };
 
-  for (const line of wrap(printable(cover.title, encodable), bold, TITLE_SIZE, width)) text(line, TITLE_SIZE, bold, TITLE_SIZE * 1.25);
+  for (const line of wrap(printable(cover.title), measure(TITLE_SIZE, true), width)) text(line, TITLE_SIZE, true, TITLE_SIZE * 1.25);
   y -= 10;
   for (const paragraph of cover.lines) {
-    for (const line of wrap(printable(paragraph, encodable), regular, LINE_SIZE, width)) text(line, LINE_SIZE, regular, LINE_SIZE * 1.4);
+    for (const line of wrap(printable(paragraph), measure(LINE_SIZE), width)) text(line, LINE_SIZE, false, LINE_SIZE * 1.4);
   }
   y -= 16;
   reserve(HEADING_SIZE * 1.4 + 8 + ENTRY_LEADING);
@@ -80,35 +74,34 @@ export function layoutCover(fonts: CoverFonts, cover: CoverContent, entryTitles:
 
   entryTitles.forEach((title, entry) => {
     const short = title.length > MAX_ENTRY_LENGTH ? `${title.slice(0, MAX_ENTRY_LENGTH)}...` : title;
-    const lines = wrap(printable(short, encodable), regular, ENTRY_SIZE, width - NUMBER_COLUMN);
+    const lines = wrap(printable(short), measure(ENTRY_SIZE), width - NUMBER_COLUMN);
     // An entry is never split across pages: its number goes on its last line.
     reserve(lines.length * ENTRY_LEADING);
     for (const line of lines) {
       y -= ENTRY_LEADING;
-      page().push({ kind: 'text', text: line, x: MARGIN, y, size: ENTRY_SIZE, font: regular });
+      page().push({ kind: 'text', text: line, x: MARGIN, y, size: ENTRY_SIZE, bold: false });
     }
-    const afterX = MARGIN + regular.widthOfTextAtSize(lines[lines.length - 1] ?? '', ENTRY_SIZE);
+    const afterX = MARGIN + type.width(lines[lines.length - 1] ?? '', ENTRY_SIZE);
     page().push({ kind: 'number', entry, y, afterX });
   });
   return { pages };
 }
 
 /** Appends the cover's pages; `firstPages[i]` is entry i's one-based first page in the final document. */
-export function drawCover(doc: PDFDocument, fonts: CoverFonts, layout: CoverLayout, firstPages: number[]): void {
+export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayout, firstPages: number[]): void {
   const right = A4.width - MARGIN;
   for (const operations of layout.pages) {
     const page = doc.addPage([A4.width, A4.height]);
     for (const operation of operations) {
       if (operation.kind === 'text') {
-        const { text, x, y, size, font } = operation;
-        page.drawText(text, { x, y, size, font });
+        const { text, x, y, size, bold } = operation;
+        type.draw(page, text, { x, y, size, bold });
         continue;
       }
       const number = String(firstPages[operation.entry]);
-      const numberX = right - fonts.regular.widthOfTextAtSize(number, ENTRY_SIZE);
-      page.drawText(number, { x: numberX, y: operation.y, size: ENTRY_SIZE, font: fonts.regular });
-      // Dot leaders guide the eye from a title to its number. Drawn as a dotted line, not as
-      // text: viewers without Helvetica substitute a font whose widths differ.
+      const numberX = right - type.width(number, ENTRY_SIZE);
+      type.draw(page, number, { x: numberX, y: operation.y, size: ENTRY_SIZE });
+      // Dot leaders guide the eye from a title to its number, drawn as a dotted line: exact at any width.
       const from = operation.afterX + 8;
       const to = numberX - 6;
       if (to - from > 12) {

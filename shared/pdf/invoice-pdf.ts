@@ -1,9 +1,9 @@
 import DecimalJs from 'decimal.js';
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { commitmentTypes } from '../domain/commitments';
 import { assertCents } from '../domain/money';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
-import { encodableBy, encodableText } from './text';
+import { Typesetter as UnicodeTypesetter } from './typeset';
 
 /**
  * The invoice PDF (DOMAIN.md "Subcontractor invoices"): page 1 is a G702-style summary
@@ -12,8 +12,8 @@ import { encodableBy, encodableText } from './text';
  * in the view model; nothing is computed from the figures, only formatted, so the PDF shows
  * exactly what the server computed.
  *
- * Standard fonts only (Helvetica, embedded once): they encode WinAnsi, so any other
- * character (CJK, emoji, …) is printed as '?' rather than failing the whole document.
+ * Text in any script (shared/pdf/typeset.ts): subset Noto fonts, one per Unicode range used,
+ * right-to-left runs in visual order.
  */
 
 export type InvoiceStatus = 'draft' | 'under_review' | 'revise_and_resubmit' | 'approved' | 'approved_as_noted' | 'pending_owner_approval';
@@ -188,7 +188,7 @@ const statusLabels: Record<InvoiceStatus, string> = {
 const commitmentTypeLabels: Record<CommitmentType, string> = { subcontract: 'Subcontract', purchase_order: 'Purchase Order' };
 
 // ---------------------------------------------------------------------------------------------
-// Text: every string drawn passes through `Typesetter`, which makes it encodable and fits it.
+// Text: every string drawn passes through `Typesetter`, which fits it.
 
 type Align = 'left' | 'right' | 'center';
 
@@ -208,22 +208,15 @@ const SHADE = rgb(0.94, 0.94, 0.94);
 const RULE = rgb(0.6, 0.6, 0.6);
 
 class Typesetter {
-  private readonly encodable: Set<number>;
+  constructor(private readonly text: UnicodeTypesetter) {}
 
-  constructor(
-    readonly regular: PDFFont,
-    readonly bold: PDFFont,
-  ) {
-    this.encodable = encodableBy(regular, bold);
-  }
-
-  /** One line of WinAnsi text: whitespace collapsed (no-break spaces kept), anything the fonts cannot encode → '?'. */
+  /** One line of text: whitespace collapsed (no-break spaces kept). */
   printable(text: string): string {
-    return encodableText(text.normalize('NFC').replace(/[^\S\u00a0]+/g, ' ').trim(), this.encodable);
+    return text.normalize('NFC').replace(/[^\S\u00a0]+/g, ' ').trim();
   }
 
   width(text: string, size: number, bold = false): number {
-    return (bold ? this.bold : this.regular).widthOfTextAtSize(text, size);
+    return this.text.width(text, size, bold);
   }
 
   /** The longest prefix that fits with an ellipsis after it (the text itself when it fits). */
@@ -278,7 +271,7 @@ class Typesetter {
     if (!text) return;
     const width = this.width(text, size, bold);
     const left = align === 'left' ? x : align === 'right' ? x - width : x - width / 2;
-    page.drawText(text, { x: left, y, size, font: bold ? this.bold : this.regular, ...(color ? { color } : {}) });
+    this.text.draw(page, text, { x: left, y, size, bold, ...(color ? { color } : {}) });
   }
 }
 
@@ -325,7 +318,7 @@ function sheetColumns(terms: Terms, usableWidth: number): Array<Column & { x: nu
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
   const terms = termsFor(doc.region);
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const type = new Typesetter(await pdf.embedFont(StandardFonts.Helvetica), await pdf.embedFont(StandardFonts.HelveticaBold));
+  const type = new Typesetter(new UnicodeTypesetter(pdf));
   const pageCount = invoicePdfPageCount(doc.lines.length);
   const printed = `Printed ${formatInstant(doc.printedAt, doc.timeZone, doc.region)}`;
   const [paperWidth, paperHeight] = paperFor(doc.region);

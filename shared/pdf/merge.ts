@@ -1,9 +1,11 @@
-import { degrees, drawImage, EncryptedPDFError, PDFDocument, StandardFonts, type PDFPage } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFDocument, popGraphicsState, pushGraphicsState, type PDFPage, type PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
-import { drawCover, layoutCover, type CoverContent, type CoverFonts } from './cover';
+import { drawCover, layoutCover, type CoverContent } from './cover';
 import { setOutline, type OutlineItem } from './outline';
+import { exifOrientation, orientationMatrix } from './exif';
 import { embedPngDirect } from './png';
-import { encodableBy, printable, wrap } from './text';
+import { printable, wrap } from './text';
+import { Typesetter } from './typeset';
 
 /** Why a file was left out of a merged PDF; the same words are printed on its placeholder page. */
 export interface MergeWarning {
@@ -75,9 +77,12 @@ const encryptedMessage = new EncryptedPDFError().message;
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
   readonly sources: SourceSummary[] = [];
-  private fonts?: CoverFonts;
+  /** Fonts are embedded only once a placeholder or cover draws text, so clean merges carry none. */
+  private readonly type: Typesetter;
 
-  private constructor(private readonly output: PDFDocument) {}
+  private constructor(private readonly output: PDFDocument) {
+    this.type = new Typesetter(output);
+  }
 
   static async create(): Promise<PdfMerger> {
     return new PdfMerger(await PDFDocument.create());
@@ -106,15 +111,14 @@ export class PdfMerger {
    */
   async addCover(cover: CoverContent, parts: Array<{ title: string; pages: number }>): Promise<number> {
     if (this.pageCount !== 0) throw new Error('The cover must be the first pages of the document');
-    this.fonts ??= await this.embedFonts();
-    const layout = layoutCover(this.fonts, cover, parts.map((part) => part.title));
+    const layout = layoutCover(this.type, cover, parts.map((part) => part.title));
     let next = layout.pages.length + 1;
     const firstPages = parts.map(({ pages }) => {
       const first = next;
       next += pages;
       return first;
     });
-    drawCover(this.output, this.fonts, layout, firstPages);
+    drawCover(this.output, this.type, layout, firstPages);
     return layout.pages.length;
   }
 
@@ -155,18 +159,29 @@ export class PdfMerger {
     }
   }
 
-  /** One page per image: A4, turned to landscape for wide images, the image fitted inside the margins. */
+  /**
+   * One page per image: A4, turned to landscape for wide images, the image fitted inside the
+   * margins, upright as its EXIF Orientation says (phone photos are stored sideways with one).
+   */
   private async appendImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<void> {
-    const image = await this.embedImage(bytes, type);
+    const stored = await this.embedImage(bytes, type);
+    const orientation = type === 'jpeg' ? exifOrientation(bytes) : 1;
+    // Orientations 5–8 turn the image a quarter: its displayed width is its stored height.
+    const image = orientation >= 5 ? { ...stored, width: stored.height, height: stored.width } : stored;
     const landscape = image.width > image.height;
     const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
     const scale = Math.min((width - 2 * MARGIN) / image.width, (height - 2 * MARGIN) / image.height);
     const fitted = { width: image.width * scale, height: image.height * scale };
     const page = this.output.addPage([width, height]);
-    image.draw(page, { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted });
+    const at = { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
+    if (orientation === 1) image.draw(page, at);
+    else {
+      const name = page.node.newXObject('Image', stored.ref);
+      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState());
+    }
   }
 
-  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
+  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
     const direct = type === 'png' ? embedPngDirect(this.output, bytes) : undefined;
     if (direct) {
       return {
@@ -177,23 +192,15 @@ export class PdfMerger {
     // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
     // Buffer, a subarray): give it bytes of their own.
     const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(new Uint8Array(bytes));
-    return { width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
-  }
-
-  /** Embedded only once a placeholder or cover is needed, so clean merges carry no extra fonts. */
-  private async embedFonts(): Promise<CoverFonts> {
-    const regular = await this.output.embedFont(StandardFonts.Helvetica);
-    const bold = await this.output.embedFont(StandardFonts.HelveticaBold);
-    return { regular, bold, encodable: encodableBy(regular, bold) };
+    return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
   private async addPlaceholder(title: string, reason: string): Promise<void> {
-    this.fonts ??= await this.embedFonts();
-    const { regular, bold, encodable } = this.fonts;
+    const type = this.type;
     const page = this.output.addPage([A4.width, A4.height]);
     const maxWidth = A4.width - 2 * MARGIN;
     let y = A4.height - MARGIN - 18;
-    page.drawText('File left out', { x: MARGIN, y, size: 18, font: bold });
+    type.draw(page, 'File left out', { x: MARGIN, y, size: 18, bold: true });
     y -= 32;
     const shortTitle = title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH)}...` : title;
     const paragraphs = [
@@ -201,8 +208,8 @@ export class PdfMerger {
       'Open the original file to see its contents.',
     ];
     for (const paragraph of paragraphs) {
-      for (const line of wrap(printable(paragraph, encodable), regular, 12, maxWidth)) {
-        page.drawText(line, { x: MARGIN, y, size: 12, font: regular });
+      for (const line of wrap(printable(paragraph), (text) => type.width(text, 12), maxWidth)) {
+        type.draw(page, line, { x: MARGIN, y, size: 12 });
         y -= 16;
       }
       y -= 8;

@@ -21,6 +21,8 @@ export interface FunctionDefinition {
   readonly grants: readonly Grant[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /** Draws PDF text: gets the font files (shared/pdf/fonts.ts) as a layer; nothing else carries their weight. */
+  readonly rendersPdf?: boolean;
 }
 
 export const functions = {
@@ -134,6 +136,7 @@ export const functions = {
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
     memoryMb: 1024,
     timeoutSeconds: 30,
+    rendersPdf: true,
   },
   payments: {
     entry: 'functions/http/payments.ts',
@@ -181,6 +184,7 @@ export const functions = {
     grants: ['table:read', 'bucket:read', 'bucket:write'],
     memoryMb: 1024,
     timeoutSeconds: 60,
+    rendersPdf: true,
   },
   backupProgress: {
     entry: 'functions/backup/record-progress.ts',
@@ -203,6 +207,7 @@ export const functions = {
     grants: ['bucket:read', 'bucket:write'],
     memoryMb: 1769,
     timeoutSeconds: 300,
+    rendersPdf: true,
   },
   backupCombine: {
     entry: 'functions/backup/combine.ts',
@@ -210,6 +215,7 @@ export const functions = {
     grants: ['bucket:read', 'bucket:write'],
     memoryMb: 1769,
     timeoutSeconds: 600,
+    rendersPdf: true,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

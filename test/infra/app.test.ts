@@ -207,6 +207,22 @@ describe('functions', () => {
     }
   });
 
+  it('get the PDF font layer (and PDF_TOOLS_DIR) only when they render PDFs', () => {
+    const [layer, ...others] = resourcesOf(stateless, 'AWS::Lambda::LayerVersion');
+    expect(others).toHaveLength(0);
+    for (const name of functionNames) {
+      const definition: FunctionDefinition = functions[name];
+      const { Layers, Environment } = functionResource(name).Properties as { Layers?: unknown[]; Environment: { Variables: Record<string, unknown> } };
+      if (definition.rendersPdf) {
+        expect(Layers, name).toEqual([{ Ref: layer![0] }]);
+        expect(Environment.Variables.PDF_TOOLS_DIR, name).toBe('/opt');
+      } else {
+        expect(Layers, name).toBeUndefined();
+        expect(Environment.Variables.PDF_TOOLS_DIR, name).toBeUndefined();
+      }
+    }
+  });
+
   it('see the state machine ARN only when granted backup:start', () => {
     for (const name of functionNames) {
       const grants: readonly Grant[] = functions[name].grants;

@@ -1,4 +1,5 @@
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts, type PDFPage } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { pageTexts } from './pdf-tools';
 
 /**
  * Small, deterministic inputs for merge tests, and a reader that tells the pages of a
@@ -57,8 +58,10 @@ export interface PageSummary {
 /** Reloads a PDF and summarises each page, in order. */
 export async function describePages(pdf: Uint8Array): Promise<PageSummary[]> {
   const doc = await PDFDocument.load(pdf);
-  return doc.getPages().map((page) => ({
-    text: pageText(page),
+  // poppler's reading of the text, which goes through each font's ToUnicode map as a reader's would.
+  const texts = pageTexts(pdf).map((text) => text.replace(/\s+/g, ' ').trim());
+  return doc.getPages().map((page, index) => ({
+    text: texts[index] ?? '',
     images: page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.keys().length ?? 0,
     ...page.getSize(),
   }));
@@ -70,16 +73,4 @@ export async function fontCount(pdf: Uint8Array): Promise<number> {
   return doc.context
     .enumerateIndirectObjects()
     .filter(([, object]) => object instanceof PDFDict && object.get(PDFName.of('Type')) === PDFName.of('Font')).length;
-}
-
-// pdf-lib writes each drawText line as a hex string shown with Tj, which is all our fixtures
-// and placeholder pages contain; this is not a general text extractor.
-function pageText(page: PDFPage): string {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => page.doc.context.lookup(ref)) : [contents];
-  const operators = streams
-    .filter((stream): stream is PDFRawStream => stream instanceof PDFRawStream)
-    .map((stream) => Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1'))
-    .join('\n');
-  return [...operators.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map(([, hex]) => Buffer.from(hex ?? '', 'hex').toString('latin1')).join(' ');
 }

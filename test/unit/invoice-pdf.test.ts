@@ -292,7 +292,8 @@ describe('renderInvoicePdf: a 250-line invoice (en-AU)', () => {
   });
 
   it('embeds each font once, not per page or row', async () => {
-    expect(await fontCount(pdf)).toBe(2);
+    // Regular and bold Latin, each a Type0 font and its CIDFont descendant.
+    expect(await fontCount(pdf)).toBe(4);
   });
 });
 
@@ -316,13 +317,29 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
     };
   }
 
-  it("prints '?' for characters outside WinAnsi instead of throwing, and keeps Latin accents", async () => {
+  it("prints CJK and Latin accents, and '?' only for a character no font has", async () => {
     const file = save(await renderInvoicePdf(awkwardInvoice()));
     expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
     const [summary = '', sheet = ''] = pageTexts(file);
-    expect(sheet).toContain('??? slab – Zone 3 ?');
+    expect(sheet).toContain('混凝土 slab – Zone 3 ?');
     expect(summary).toContain('? Harbour View Tower');
     expect(summary).toContain('Société Générale Bâtiment');
+  });
+
+  it('round-trips Latin Extended, Greek, Cyrillic, CJK, Hebrew, Arabic and emoji through pdftotext', async () => {
+    const names = ['Łódź Budownictwo', 'Ελληνικά Έργα', 'Строительство Москва', '東京建設', 'בניין ירושלים', 'مرحبا بالعالم', 'Crane 😀 hire'];
+    const doc = threeLineInvoice('en-AU');
+    const file = save(
+      await renderInvoicePdf({
+        ...doc,
+        commitment: { ...doc.commitment, vendorName: names[3]! },
+        lines: names.map((description, index) => ({ ...doc.lines[0]!, lineId: `line-${index}`, description })),
+      }),
+    );
+    expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
+    // poppler marks right-to-left runs with embedding controls and may give Arabic presentation forms.
+    const text = pageTexts(file).join('\n').normalize('NFKC').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+    for (const name of names) expect(text).toContain(name);
   });
 
   it('wraps a long description onto a second line ending in an ellipsis, cuts long text and shrinks wide figures', async () => {

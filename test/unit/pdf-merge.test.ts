@@ -75,7 +75,7 @@ describe('mergeDocuments', () => {
     );
   });
 
-  it('prints a placeholder for a title the standard fonts cannot encode, wrapping a long name', async () => {
+  it('prints a placeholder for a title in any script, wrapping a long name', async () => {
     const longName = `${'Progress-claim-backup-'.repeat(8)}final.pdf`;
     const result = await mergeDocuments([
       { title: '見積書.pdf', bytes: Buffer.from('?'), contentType: 'application/pdf' },
@@ -84,7 +84,7 @@ describe('mergeDocuments', () => {
 
     const pages = await describePages(result.pdf);
     expect(result.warnings.map((warning) => warning.title)).toEqual(['見積書.pdf', longName]);
-    expect(pages[0]?.text).toContain('"???.pdf" was left out');
+    expect(pages[0]?.text).toContain('"見積書.pdf" was left out');
     // The name is broken across lines (joined here by spaces), but every character is printed.
     expect(pages[1]?.text.replace(/ /g, '')).toContain(`"${longName}"`);
   });
@@ -204,7 +204,7 @@ describe('combineParts', () => {
     expect(texts[1]).toMatch(/^\s*Contents \(continued\)/);
     const coverText = texts.slice(0, result.coverPages).join('\n');
     // Long titles wrap, with the number on their last line, which ends with the unique "(PC-n)".
-    expect(coverText).toMatch(new RegExp(`SC-001 Subcontract with a much longer description .* of the\\s*\\n\\s*contents — Invoice 1 \\(PC-1\\)\\s+${result.coverPages + 1}\\n`));
+    expect(coverText).toMatch(new RegExp(`SC-001 Subcontract with a much longer description .*\\n.*Invoice 1 \\(PC-1\\)\\s+${result.coverPages + 1}\\n`));
     parts.forEach((_, i) => {
       const listed = listedPage(coverText, `(PC-${i + 1})`, false);
       expect({ part: i + 1, listed, text: texts[(listed ?? 0) - 1]?.trim() }).toEqual({ part: i + 1, listed: expect.any(Number), text: `Part ${i + 1} page 1` });
