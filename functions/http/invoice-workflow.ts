@@ -309,7 +309,6 @@ export const handler = httpRouter(
         by: caller.userId,
         at: now.toISOString(),
       });
-      if (!outcome.ok) throw problems.validation(outcome.issues.map((issue) => ({ location: 'body', ...issue })));
 
       const { invoice: updated, event } = await commitChange({
         loaded,

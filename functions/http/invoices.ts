@@ -29,7 +29,8 @@ import {
   type StoredSovLine,
 } from '../../shared/db/invoices';
 import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
-import { computeInvoice, InvoiceConflictError, InvoiceInputError, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
+import { InputError } from '../../shared/domain/errors';
+import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { SovLine } from '../../shared/domain/sov';
@@ -76,23 +77,11 @@ function pastDue(period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<Proje
   return today > period.dueDate ? `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.` : undefined;
 }
 
-/** Figures' refusals as problems: entries to fix → 400 naming `lines.N.field` (N as the client sent it); clashes → 409. */
-function figures<T>(run: () => T, bodyIndex: (invoiceIndex: number) => number | undefined = (i) => i): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof InvoiceInputError) {
-      throw problems.validation(
-        error.issues.map((issue): FieldError => {
-          const match = /^lines\.(\d+)(\..*)?$/.exec(issue.field);
-          const index = match ? bodyIndex(Number(match[1])) : undefined;
-          return { location: 'body', field: match && index !== undefined ? `lines.${index}${match[2] ?? ''}` : 'lines', message: issue.message };
-        }),
-      );
-    }
-    if (error instanceof InvoiceConflictError) throw problems.conflict(error.message);
-    throw error;
-  }
+/** An issue's `lines.N…` field in the client's numbering of its `lines` (`lines` alone when the client did not send line N). */
+function clientLineField(field: string, bodyIndex: (invoiceIndex: number) => number | undefined): string {
+  const match = /^lines\.(\d+)(\..*)?$/.exec(field);
+  const index = match ? bodyIndex(Number(match[1])) : undefined;
+  return match && index !== undefined ? `lines.${index}${match[2] ?? ''}` : 'lines';
 }
 
 /** The invoice, its commitment and the caller's membership; `action` enforced on the commitment (404 when invisible). */
@@ -208,9 +197,7 @@ export const handler = httpRouter(
         retainage: { ...commitment.retainage },
       };
       const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
-      const computed = figures(() =>
-        computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed }),
-      );
+      const computed = computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
 
       const at = now.toISOString();
       const number = body.number ?? nextInvoiceNumber(latest);
@@ -337,18 +324,19 @@ export const handler = httpRouter(
           ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
           : undefined;
       if (invoice.position > 1 && !previous) throw busy();
-      const compute = (entries: LineEntry[]) =>
-        figures(
-          () =>
-            computeInvoice({
-              sovLines,
-              contract: invoiceContract(invoice),
-              ...(previous && { previous: previousFrom(previous) }),
-              entries,
-              overbillingAllowed: project.overbillingAllowed,
-            }),
-          (invoiceIndex) => bodyIndexOf.get(invoiceIndex),
-        );
+      const compute = (entries: LineEntry[]) => {
+        try {
+          return computeInvoice({
+            sovLines,
+            contract: invoiceContract(invoice),
+            ...(previous && { previous: previousFrom(previous) }),
+            entries,
+            overbillingAllowed: project.overbillingAllowed,
+          });
+        } catch (error) {
+          throw error instanceof InputError ? error.renamed((field) => clientLineField(field, (i) => bodyIndexOf.get(i))) : error;
+        }
+      };
 
       // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
       const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));

@@ -4,7 +4,7 @@
  * and the line-by-line review. Pure: the invoice, the caller's role and today's date come in.
  */
 import type { Action } from './permissions';
-import type { FieldIssue } from './sov';
+import { InputError, type FieldIssue } from './errors';
 import type { InvoiceStatus } from './invoices';
 
 /** An invoice administrator (`invoices.review`) or one of the commitment's invoice contacts. */
@@ -92,19 +92,16 @@ export interface ReviewInput {
   at: string;
 }
 
-export type ReviewOutcome =
-  | { ok: false; issues: FieldIssue[] }
-  | {
-      ok: true;
-      lineReviews: LineReviews;
-      /** Lines rejected in this review round, in invoice order. */
-      rejected: Array<{ lineId: string; reason: string }>;
-      /** revise_and_resubmit when any line is rejected; approved when asked and every line is approved; otherwise unchanged. */
-      toStatus: 'revise_and_resubmit' | 'approved' | 'under_review';
-    };
+export interface ReviewOutcome {
+  lineReviews: LineReviews;
+  /** Lines rejected in this review round, in invoice order. */
+  rejected: Array<{ lineId: string; reason: string }>;
+  /** revise_and_resubmit when any line is rejected; approved when asked and every line is approved; otherwise unchanged. */
+  toStatus: 'revise_and_resubmit' | 'approved' | 'under_review';
+}
 
 /**
- * Applies an administrator's decisions on top of the round's earlier ones. Refused (→ 400
+ * Applies an administrator's decisions on top of the round's earlier ones. Throws InputError (→ 400
  * naming `decisions.N.field`): an unknown or repeated line, a rejection without a reason;
  * `approveInvoice` while a line is rejected or undecided.
  */
@@ -120,7 +117,7 @@ export function reviewLines(input: ReviewInput): ReviewOutcome {
       issues.push({ field: `decisions.${index}.reason`, message: 'Say why the line is rejected: a reason is required.' });
     }
   });
-  if (issues.length) return { ok: false, issues };
+  if (issues.length) throw new InputError(issues);
 
   const lineReviews: LineReviews = { ...input.current };
   for (const decision of input.decisions) {
@@ -143,9 +140,9 @@ export function reviewLines(input: ReviewInput): ReviewOutcome {
         rejected.length ? `${rejected.length} line${rejected.length === 1 ? ' is' : 's are'} rejected` : '',
         undecided.length ? `${undecided.length} line${undecided.length === 1 ? ' has' : 's have'} no decision` : '',
       ].filter(Boolean);
-      return { ok: false, issues: [{ field: 'approveInvoice', message: `The invoice can be approved only when every line is approved; ${parts.join(' and ')}.` }] };
+      throw new InputError([{ field: 'approveInvoice', message: `The invoice can be approved only when every line is approved; ${parts.join(' and ')}.` }]);
     }
   }
   const toStatus = rejected.length ? 'revise_and_resubmit' : input.approveInvoice ? 'approved' : 'under_review';
-  return { ok: true, lineReviews, rejected, toStatus };
+  return { lineReviews, rejected, toStatus };
 }

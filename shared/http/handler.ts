@@ -11,6 +11,7 @@ import type { z, ZodType } from 'zod';
 import { logger } from '../logger';
 import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
+import { ConflictError, InputError } from '../domain/errors';
 import { HttpProblem, problems, type FieldError } from './problem';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -53,10 +54,6 @@ interface Parsed {
 type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
 
 /**
- * The one way to write an HTTP handler: the route's declaration (by operationId) drives
- * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
- */
-/**
  * What a module adds to the chain. `idempotency` (shared/http/idempotency.ts) is passed in by
  * modules that serve POSTs, so functions without POSTs do not bundle its DynamoDB client.
  */
@@ -64,6 +61,10 @@ export interface ChainOptions {
   idempotency?: () => MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
 }
 
+/**
+ * The one way to write an HTTP handler: the route's declaration (by operationId) drives
+ * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
+ */
 export function httpHandler<Op extends OperationId>(
   operationId: Op,
   handle: (input: HttpInput<Op>) => Promise<Reply>,
@@ -154,8 +155,11 @@ const problemsByErrorName: Record<string, () => HttpProblem> = {
   IdempotencyValidationError: problems.idempotencyKeyReused,
 };
 
+/** The one place domain errors become problems: input to fix → 400 naming body fields; clashes → 409. */
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof InputError) return problems.validation(error.issues.map((issue) => ({ location: 'body', ...issue })));
+  if (error instanceof ConflictError) return problems.conflict(error.message);
   const known = problemsByErrorName[(error as Error | null)?.name ?? ''];
   if (known) return known();
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
