@@ -11,10 +11,10 @@ import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Caller } from '../../shared/http/auth';
-import { authorize, type Membership } from '../../shared/domain/permissions';
+import type { Membership } from '../../shared/domain/permissions';
 import { localDate } from '../../shared/domain/billing-periods';
-import { statusWords } from '../../shared/domain/invoice-workflow';
-import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { deadlineRefusal, editableStatuses, editRefusal, invoiceRole, type InvoiceRole } from '../../shared/domain/invoice-rules';
+import { isOneOf } from '../../shared/db/conditions';
 import { termsFor } from '../../shared/domain/terminology';
 import { db, dbService, transactWithRetry } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
@@ -50,9 +50,6 @@ const noSuchInvoice = () => problems.notFound('No such invoice.');
 const noSuchAttachment = () => problems.notFound('No such attachment.');
 const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
 
-/** Attachments change only while the invoice itself can be edited. */
-const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
-
 // ---------------------------------------------------------------------------------------------
 // Access
 
@@ -81,35 +78,31 @@ async function loadInvoiceAccess(path: { projectId: string; invoiceId: string },
  * Who may change an invoice's attachments: who may edit the invoice, i.e. an invoice
  * administrator (on the contact's behalf) or one of the commitment's invoice contacts.
  */
-function enforceEditor(member: Membership, commitment: CommitmentItem): 'administrator' | 'contact' {
-  if (authorize('invoices.create_on_behalf', member, commitment).allowed) return 'administrator';
-  enforce('invoices.create_as_contact', member, commitment);
-  return 'contact';
+function enforceEditor(member: Membership, commitment: CommitmentItem): InvoiceRole {
+  const role = invoiceRole(member, commitment);
+  // Neither: refused as a contact would be (404 when the commitment is invisible, else 403).
+  if (!role) enforce('invoices.create_as_contact', member, commitment);
+  return role!;
 }
 
 /**
  * Why the invoice cannot be edited now (→ 409), or undefined: only the commitment's latest
  * invoice, only in draft or revise & resubmit, and for contacts only until the period's due date.
  */
-async function editRefusal({ invoice, project }: InvoiceAccess, role: 'administrator' | 'contact', now: Date): Promise<string | undefined> {
-  if (!editableStatuses.includes(invoice.status)) {
-    return `The invoice is ${statusWords[invoice.status]}; its attachments can be changed only while it is a draft or sent back to revise & resubmit.`;
-  }
+async function attachmentChangeRefusal({ invoice, project }: InvoiceAccess, role: InvoiceRole, now: Date): Promise<string | undefined> {
+  const notEditable = editRefusal(invoice.status, 'its attachments');
+  if (notEditable) return notEditable;
   const [latest, period] = await Promise.all([
     isLatestInvoice(invoice),
     role === 'contact' ? loadBillingPeriod(project.projectId, invoice.billingPeriodId) : undefined,
   ]);
   if (!latest) return 'Only the latest invoice of a commitment can be changed; a later invoice exists.';
-  const today = localDate(now, project.timeZone);
-  if (period && today > period.dueDate) {
-    return `The billing period was due on ${period.dueDate} and it is ${today} in the project’s time zone; an invoice administrator can change the invoice on your behalf.`;
-  }
-  return undefined;
+  return period && deadlineRefusal({ dueDate: period.dueDate, today: localDate(now, project.timeZone), onBehalf: 'change the invoice' });
 }
 
 async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> {
   const role = enforceEditor(access.member, access.commitment);
-  const refusal = await editRefusal(access, role, now);
+  const refusal = await attachmentChangeRefusal(access, role, now);
   if (refusal) throw problems.conflict(refusal);
 }
 
@@ -119,7 +112,7 @@ async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> 
  */
 const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => [
   entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-    .where((a, op) => editableStatuses.map((status) => op.eq(a.status, status)).join(' OR '))
+    .where((a, op) => isOneOf(op, a.status, editableStatuses))
     .commit(),
   successorCheck(entities, invoice),
 ];

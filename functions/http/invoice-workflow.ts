@@ -20,20 +20,21 @@ import {
   type InvoiceEventItem,
   type InvoiceItem,
 } from '../../shared/db/invoices';
-import { authorize, canSee, type Membership } from '../../shared/domain/permissions';
+import { canSee, type Membership } from '../../shared/domain/permissions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { invoiceRole, notificationKind, statusWords } from '../../shared/domain/invoice-rules';
+import { notPastDue } from '../../shared/db/conditions';
 import {
   contactSendRefusal,
   entersReview,
   reviewLines,
   statusChangeAction,
-  statusWords,
   transitionRefusal,
   type LineReviews,
   type WorkflowRole,
 } from '../../shared/domain/invoice-workflow';
-import { renderInvoiceNotification, type InvoiceNotificationKind, type RejectedLineInWords } from '../../shared/email/invoice-notifications';
+import { renderInvoiceNotification, type RejectedLineInWords } from '../../shared/email/invoice-notifications';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
@@ -58,8 +59,8 @@ async function load(projectId: string, invoiceId: string, userId: string): Promi
   return { project, member, invoice, commitment };
 }
 
-const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole =>
-  authorize('invoices.review', member, commitment).allowed ? 'administrator' : 'contact';
+/** Anyone who is not an invoice administrator acts as a contact; the contact's actions are then enforced. */
+const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole => invoiceRole(member, commitment) ?? 'contact';
 
 const reply = (invoice: InvoiceItem) => ({ body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } });
 
@@ -125,7 +126,7 @@ async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; eve
         ...(gated
           ? [
               entities.BillingPeriod.check({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
-                .where((attr, op) => op.gte(attr.dueDate, today))
+                .where((attr, op) => notPastDue(op, attr.dueDate, today))
                 .commit(),
               successorCheck(entities, invoice),
             ]
@@ -191,14 +192,6 @@ async function changeStatus(input: {
 
 // ---------------------------------------------------------------------------------------------
 // Emails: `email.requested` per recipient, after the commit, with an id stable per event
-
-function notificationKind(project: ProjectItem, from: InvoiceStatus, to: InvoiceStatus): InvoiceNotificationKind | undefined {
-  if (from === to) return undefined;
-  if (to === 'under_review') return from === 'revise_and_resubmit' ? 'resubmitted' : 'submitted';
-  if (to === 'revise_and_resubmit') return 'revise_and_resubmit';
-  if ((to === 'approved' || to === 'approved_as_noted') && project.notifyContactsOnApproval) return to;
-  return undefined;
-}
 
 /** The project's invoice administrators: members with admin on the commitments tool (one Query). */
 async function invoiceAdministrators(projectId: string): Promise<string[]> {

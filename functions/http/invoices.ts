@@ -31,7 +31,8 @@ import {
 import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
 import { InputError } from '../../shared/domain/errors';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
-import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { creationRefusal, deadlineRefusal, deletionRefusal, editableStatuses, editRefusal, invoiceRole } from '../../shared/domain/invoice-rules';
+import { isOneOf } from '../../shared/db/conditions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { SovLine } from '../../shared/domain/sov';
 import type { Project } from '../../shared/db/entities/project';
@@ -42,13 +43,6 @@ type ProjectItem = EntityItem<typeof Project>;
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 const busy = () => problems.conflict('The invoice is being changed by another request right now; retry.');
-
-/** Statuses in which the invoice can be edited (DOMAIN.md). */
-const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
-/** The previous invoice must have left review before the next one builds on its figures. */
-const settledStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted', 'pending_owner_approval'];
-/** Never deleted: approved invoices (and paid ones, by payment status). */
-const undeletableStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted'];
 
 const retainageFields: readonly EntryField[] = [
   'workRetainagePercent',
@@ -71,11 +65,9 @@ const alternatives: Partial<Record<EntryField, EntryField>> = {
 
 const allowed = (action: Parameters<typeof authorize>[0], member: Membership, record: CommitmentItem) => authorize(action, member, record).allowed;
 
-/** Past the period's due date in the project's time zone (contacts can no longer invoice it). */
-function pastDue(period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<ProjectItem, 'timeZone'>, now: Date): string | undefined {
-  const today = localDate(now, project.timeZone);
-  return today > period.dueDate ? `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.` : undefined;
-}
+/** Why a contact cannot act on the period any more (its due date passed in the project's time zone), or undefined. */
+const lateRefusal = (period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<ProjectItem, 'timeZone'>, now: Date, onBehalf: string) =>
+  deadlineRefusal({ dueDate: period.dueDate, today: localDate(now, project.timeZone), onBehalf });
 
 /** An issue's `lines.N…` field in the client's numbering of its `lines` (`lines` alone when the client did not send line N). */
 function clientLineField(field: string, bodyIndex: (invoiceIndex: number) => number | undefined): string {
@@ -160,15 +152,15 @@ export const handler = httpRouter(
         loadCommitment(path.projectId, path.commitmentId),
       ]);
       if (!commitment) throw noSuchCommitment();
-      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      const asContact = invoiceRole(member, commitment) === 'contact';
       if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
       if (body.kind === 'retainage_release') enforce('retainage.create_release_current_period', member, commitment);
 
       const period = await loadOpenPeriod(path.projectId, { consistent: true, project });
       if (!period) throw problems.conflict('The project has no open billing period; invoices are created in the open period.');
       if (asContact) {
-        const late = pastDue(period, project, now);
-        if (late) throw problems.conflict(`${late} An invoice administrator can still create the invoice on your behalf.`);
+        const late = lateRefusal(period, project, now, 'still create the invoice');
+        if (late) throw problems.conflict(late);
         if (project.defaultInvoiceType === 'none') {
           const { data: invite } = await db().Invite.get({ projectId: path.projectId, billingPeriodId: period.billingPeriodId, commitmentId: commitment.commitmentId }).go();
           if (!invite || invite.status === 'declined') {
@@ -184,12 +176,9 @@ export const handler = httpRouter(
 
       const [recent, sovLines] = await Promise.all([loadLatestInvoices(path.projectId, commitment.commitmentId, 2), billedLines(commitment)]);
       const latest = recent[0];
-      const same = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);
-      if (same) throw problems.conflict(`This commitment already has a ${body.kind.replace('_', ' ')} invoice (${same.number}) in the open period.`);
-      if (latest && !settledStatuses.includes(latest.status)) {
-        throw problems.conflict(`The previous invoice ${latest.number} is ${latest.status}; the next one can be created once it is approved.`);
-      }
-      if (sovLines.length === 0) throw problems.conflict('The commitment has no schedule of values lines to invoice.');
+      const sameKindInPeriod = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);
+      const refusal = creationRefusal({ kind: body.kind, ...(latest && { latest }), ...(sameKindInPeriod && { sameKindInPeriod }), sovLineCount: sovLines.length });
+      if (refusal) throw problems.conflict(refusal);
 
       const contract: InvoiceContract = {
         originalContractSumCents: commitment.originalContractSumCents,
@@ -278,18 +267,19 @@ export const handler = httpRouter(
       const now = new Date();
       const expected = requiredIfMatch(headers);
       const { project, member, invoice, commitment } = await invoiceFor(null, path, caller.userId);
-      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      const asContact = invoiceRole(member, commitment) === 'contact';
       if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
       const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
       if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
 
       if (invoice.version !== expected) throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(invoice.version)}); read it again.`);
-      if (!editableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; it can be edited only in draft or revise_and_resubmit.`);
+      const notEditable = editRefusal(invoice.status);
+      if (notEditable) throw problems.conflict(notEditable);
       if (asContact) {
         const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
         if (!period || period.status !== 'open') throw problems.conflict('The invoice’s billing period is closed; an invoice administrator can still edit it.');
-        const late = pastDue(period, project, now);
-        if (late) throw problems.conflict(`${late} An invoice administrator can still edit it on your behalf.`);
+        const late = lateRefusal(period, project, now, 'still edit it');
+        if (late) throw problems.conflict(late);
       }
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
 
@@ -373,7 +363,7 @@ export const handler = httpRouter(
             entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
               .set({ entries, figures: computed, updatedAt: at })
               .add({ version: 1 })
-              .where((attr, op) => `${op.eq(attr.version, expected)} AND (${op.eq(attr.status, 'draft')} OR ${op.eq(attr.status, 'revise_and_resubmit')})`)
+              .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
               .commit(),
             successorCheck(entities, invoice),
             invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
@@ -396,8 +386,8 @@ export const handler = httpRouter(
 
     deleteInvoice: async ({ path, caller }) => {
       const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
-      if (undeletableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; an approved invoice is never deleted.`);
-      if (invoice.paymentStatus !== 'unpaid' || invoice.paidCents > 0) throw problems.conflict(`The invoice is ${invoice.paymentStatus.replace('_', ' ')}; a paid invoice is never deleted.`);
+      const undeletable = deletionRefusal(invoice);
+      if (undeletable) throw problems.conflict(undeletable);
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
 
       const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };

@@ -6,21 +6,10 @@
 import type { Action } from './permissions';
 import { InputError, type FieldIssue } from './errors';
 import type { InvoiceStatus } from './invoices';
+import { deadlineRefusal, isEditable, statusWords, type InvoiceRole } from './invoice-rules';
 
 /** An invoice administrator (`invoices.review`) or one of the commitment's invoice contacts. */
-export type WorkflowRole = 'administrator' | 'contact';
-
-export const statusWords: Record<InvoiceStatus, string> = {
-  draft: 'draft',
-  under_review: 'under review',
-  revise_and_resubmit: 'revise & resubmit',
-  approved: 'approved',
-  approved_as_noted: 'approved as noted',
-  pending_owner_approval: 'pending owner approval',
-};
-
-/** The statuses a contact sends from: a new draft (submit) or one sent back (resubmit). */
-const contactSendsFrom: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
+export type WorkflowRole = InvoiceRole;
 
 /**
  * The policy action a status change needs. An administrator reviews (any status); anyone else
@@ -35,7 +24,7 @@ export function statusChangeAction(role: WorkflowRole, from: InvoiceStatus, to: 
 export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): string | undefined {
   if (from === to) return `The invoice is already ${statusWords[from]}; nothing changes from ${statusWords[from]} to ${statusWords[to]}.`;
   if (role === 'administrator') return undefined;
-  if (to === 'under_review' && contactSendsFrom.includes(from)) return undefined;
+  if (to === 'under_review' && isEditable(from)) return undefined;
   return (
     `An invoice contact can only send a draft or revise & resubmit invoice for review; ` +
     `this invoice cannot go from ${statusWords[from]} to ${statusWords[to]}.`
@@ -49,13 +38,7 @@ export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: I
  */
 export function contactSendRefusal(input: { isLatest: boolean; dueDate: string; today: string }): string | undefined {
   if (!input.isLatest) return 'Only the latest invoice of a commitment can be sent for review; a later invoice exists.';
-  if (input.today > input.dueDate) {
-    return (
-      `The billing period was due on ${input.dueDate} and it is ${input.today} in the project’s time zone; ` +
-      'an invoice administrator can submit it on your behalf.'
-    );
-  }
-  return undefined;
+  return deadlineRefusal({ dueDate: input.dueDate, today: input.today, onBehalf: 'submit it' });
 }
 
 /** Whether an invoice enters review with this change: its previous line decisions are cleared then. */
