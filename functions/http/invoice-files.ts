@@ -27,8 +27,8 @@ import {
   loadInvoice,
   successorCheck,
   type InvoiceItem,
-  type WriteEntities,
 } from '../../shared/db/invoices';
+import type { WriteEntities } from '../../shared/db/transaction';
 import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import type { Project } from '../../shared/db/entities/project';
 import { escapeHtml } from '../../shared/email/letter';

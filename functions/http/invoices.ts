@@ -6,7 +6,8 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { authorize, type Membership } from '../../shared/domain/permissions';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
+import { explainFailure, writeTransaction, type WriteOutcome } from '../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import { loadCommitmentsById } from '../../shared/db/invites';
@@ -113,17 +114,23 @@ async function billedLines(commitment: CommitmentItem): Promise<StoredSovLine[]>
   });
 }
 
-/** Why a create transaction was cancelled, by the index of its failed write. */
-async function createRefusal(codes: string[], number: string, period: BillingPeriodItem) {
-  const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
-  if (failed(1)) return problems.conflict(`Invoice number ${number} is already used on this commitment; give another number.`);
-  if (failed(2)) return problems.conflict('Another invoice of this commitment was created at the same moment; read its invoices and retry.');
-  if (failed(3)) {
-    const now = await loadBillingPeriod(period.projectId, period.billingPeriodId, { consistent: true });
-    return problems.conflict(now ? 'The billing period was closed meanwhile.' : 'The billing period was deleted meanwhile.');
-  }
-  if (failed(4)) return problems.conflict('The previous invoice of this commitment changed meanwhile; retry.');
-  return busy();
+type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
+
+/** Why a create transaction was cancelled, by the name of its failed write. */
+async function createRefusal(outcome: WriteOutcome<CreateItem>, number: string, period: BillingPeriodItem) {
+  return explainFailure(
+    outcome,
+    {
+      number: () => problems.conflict(`Invoice number ${number} is already used on this commitment; give another number.`),
+      position: () => problems.conflict('Another invoice of this commitment was created at the same moment; read its invoices and retry.'),
+      period: async () => {
+        const now = await loadBillingPeriod(period.projectId, period.billingPeriodId, { consistent: true });
+        return problems.conflict(now ? 'The billing period was closed meanwhile.' : 'The billing period was deleted meanwhile.');
+      },
+      previous: () => problems.conflict('The previous invoice of this commitment changed meanwhile; retry.'),
+    },
+    busy,
+  );
 }
 
 /** Applies a line's change to its entry: given fields replace, null clears, a pair's other half is cleared. */
@@ -211,25 +218,19 @@ export const handler = httpRouter(
         version: 1,
       };
       const numberKey = { projectId: item.projectId, commitmentId: item.commitmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            entities.Invoice.create(item).commit(),
-            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(number), invoiceId: item.invoiceId }).commit(),
-            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
-            entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
-              .add({ invoiceCount: 1 })
-              .where((attr, op) => op.eq(attr.status, 'open'))
-              .commit(),
-            // The previous figures are final: it is still as read (settled, not reopened).
-            ...(latest
-              ? [entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit()]
-              : []),
-            invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: caller.userId, at, toStatus: 'draft' }),
-          ])
-          .go(),
-      );
-      if (outcome.canceled) throw await createRefusal(outcome.data.map((d) => d.code), number, period);
+      const outcome = await writeTransaction<CreateItem>((entities) => ({
+        invoice: entities.Invoice.create(item).commit(),
+        number: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(number), invoiceId: item.invoiceId }).commit(),
+        position: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
+        period: entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+          .add({ invoiceCount: 1 })
+          .where((attr, op) => op.eq(attr.status, 'open'))
+          .commit(),
+        // The previous figures are final: it is still as read (settled, not reopened).
+        previous: latest && entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit(),
+        event: invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: caller.userId, at, toStatus: 'draft' }),
+      }));
+      if (outcome.canceled) throw await createRefusal(outcome, number, period);
       return { status: 201, body: toInvoiceResponse(item), headers: { location: locationOf(item), etag: etagFor(item.version) } };
     },
 
@@ -357,28 +358,27 @@ export const handler = httpRouter(
       const computed = compute(entries);
 
       const at = now.toISOString();
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-              .set({ entries, figures: computed, updatedAt: at })
-              .add({ version: 1 })
-              .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
-              .commit(),
-            successorCheck(entities, invoice),
-            invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
-          ])
-          .go(),
-      );
+      const outcome = await writeTransaction((entities) => ({
+        invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .set({ entries, figures: computed, updatedAt: at })
+          .add({ version: 1 })
+          .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
+          .commit(),
+        successor: successorCheck(entities, invoice),
+        event: invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
+      }));
       if (outcome.canceled) {
-        const [invoiceResult, successorResult] = outcome.data;
-        if (invoiceResult?.code === 'ConditionalCheckFailed') {
-          const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
-          if (!now) throw noSuchInvoice();
-          throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(now.version)}); read it again.`);
-        }
-        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be edited.');
-        throw busy();
+        throw await explainFailure(
+          outcome,
+          {
+            invoice: async () => {
+              const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
+              return now ? problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(now.version)}); read it again.`) : noSuchInvoice();
+            },
+            successor: () => problems.conflict('Only the latest invoice of the commitment can be edited.'),
+          },
+          busy,
+        );
       }
       const stored: InvoiceItem = { ...invoice, entries, figures: computed, updatedAt: at, version: invoice.version + 1 };
       return { body: toInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
@@ -391,25 +391,25 @@ export const handler = httpRouter(
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
 
       const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            // Still as checked: no status change or payment since it was read.
-            entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-              .where((attr, op) => op.eq(attr.version, invoice.version))
-              .commit(),
-            successorCheck(entities, invoice),
-            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
-            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
-            entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
-          ])
-          .go(),
-      );
+      const outcome = await writeTransaction((entities) => ({
+        // Still as checked: no status change or payment since it was read.
+        invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .where((attr, op) => op.eq(attr.version, invoice.version))
+          .commit(),
+        successor: successorCheck(entities, invoice),
+        number: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
+        position: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
+        period: entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+      }));
       if (outcome.canceled) {
-        const [invoiceResult, successorResult] = outcome.data;
-        if (invoiceResult?.code === 'ConditionalCheckFailed') throw problems.conflict('The invoice changed meanwhile; read it again.');
-        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
-        throw busy();
+        throw await explainFailure(
+          outcome,
+          {
+            invoice: () => problems.conflict('The invoice changed meanwhile; read it again.'),
+            successor: () => problems.conflict('Only the latest invoice of the commitment can be deleted.'),
+          },
+          busy,
+        );
       }
       return { status: 204 };
     },
