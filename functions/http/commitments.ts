@@ -92,7 +92,7 @@ async function participantErrors(
 }
 
 /**
- * Unit-based commitments retain on completed work only (DOMAIN.md): materials retainage
+ * Unit-based commitments retain on completed work only (docs/domain.md): materials retainage
  * asked for explicitly is refused, inherited from defaults it is switched off.
  */
 function retainageFor(method: AccountingMethod, retainage: Retainage, explicitMaterials: boolean | undefined): Retainage | FieldError {

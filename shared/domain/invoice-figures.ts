@@ -1,5 +1,5 @@
 /**
- * The figures of a subcontractor invoice (DOMAIN.md, "Line figures" and "Invoice summary"),
+ * The figures of a subcontractor invoice (docs/domain.md, "Figures"),
  * pure: the SOV, the commitment's contract sums and retainage settings, the previous invoice's
  * figures and this period's entries come in as data; every G703 column of every line and every
  * G702 line come out, in integer cents.

@@ -1,5 +1,5 @@
 /**
- * The review workflow of a subcontractor invoice (DOMAIN.md "Subcontractor invoices"): which
+ * The review workflow of a subcontractor invoice (docs/domain.md "Invoices"): which
  * status changes a contact or an invoice administrator may make, the due-date gate on contacts,
  * and the line-by-line review. Pure: the invoice, the caller's role and today's date come in.
  */
@@ -32,7 +32,7 @@ export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: I
 }
 
 /**
- * The contact's gates on sending an invoice (DOMAIN.md: only the latest invoice of the commitment,
+ * The contact's gates on sending an invoice (docs/domain.md: only the latest invoice of the commitment,
  * only before the billing period's due date in the project's time zone). `today` and `dueDate`
  * are local calendar dates (YYYY-MM-DD). Administrators are not gated: they act on the contacts' behalf.
  */

@@ -4,11 +4,11 @@ import type { SettingsPatch, StoredSettings } from '../api/projects';
 
 export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
 export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
-/** `none` makes an invite required before a contact may invoice (DOMAIN.md, Invite to Bill). */
+/** `none` makes an invite required before a contact may invoice (docs/domain.md, "Invite to bill"). */
 export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
 
 /**
- * What a new project starts with (DOMAIN.md): 10% retainage on completed work, none on
+ * What a new project starts with (docs/domain.md): 10% retainage on completed work, none on
  * stored materials, no overbilling, monthly periods 1st → month end, due on the 25th.
  */
 export function defaultProjectSettings(region: Region) {

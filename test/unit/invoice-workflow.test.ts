@@ -12,7 +12,7 @@ import {
 import { authorize, type Membership, type ToolLevel } from '../../shared/domain/permissions';
 import { renderInvoiceNotification, type InvoiceNotificationInput } from '../../shared/email/invoice-notifications';
 
-/** DOMAIN.md by hand: a contact only sends for review, from draft (submit) or revise & resubmit (resubmit). */
+/** docs/domain.md by hand: a contact only sends for review, from draft (submit) or revise & resubmit (resubmit). */
 const contactMay = new Set(['draft→under_review', 'revise_and_resubmit→under_review']);
 
 const pairs = invoiceStatuses.flatMap((from) => invoiceStatuses.map((to) => [from, to] as [InvoiceStatus, InvoiceStatus]));
