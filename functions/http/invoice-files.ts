@@ -16,7 +16,7 @@ import { localDate } from '../../shared/domain/billing-periods';
 import { deadlineRefusal, editableStatuses, editRefusal, invoiceRole, type InvoiceRole } from '../../shared/domain/invoice-rules';
 import { isOneOf } from '../../shared/db/conditions';
 import { termsFor } from '../../shared/domain/terminology';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import {
@@ -28,7 +28,7 @@ import {
   successorCheck,
   type InvoiceItem,
 } from '../../shared/db/invoices';
-import type { WriteEntities } from '../../shared/db/transaction';
+import { explainFailure, writeTransaction, type WriteEntities } from '../../shared/db/transaction';
 import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import type { Project } from '../../shared/db/entities/project';
 import { escapeHtml } from '../../shared/email/letter';
@@ -108,18 +108,14 @@ async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> 
 
 /**
  * A transaction's checks that the invoice is still editable, whatever happened since it was read:
- * still in an editable status, still the latest of its commitment. Always the first two items.
+ * still in an editable status (`editable`), still the latest of its commitment (`latest`).
  */
-const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => [
-  entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => ({
+  editable: entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
     .where((a, op) => isOneOf(op, a.status, editableStatuses))
     .commit(),
-  successorCheck(entities, invoice),
-];
-/** The cancellation codes of a transaction's items, in order. */
-const codesOf = (outcome: { data: ReadonlyArray<unknown> }) => (outcome.data as ReadonlyArray<{ code: string }>).map((item) => item.code);
-/** Whether a canceled transaction failed one of `stillEditable`'s checks. */
-const editableCheckFailed = (codes: readonly string[]) => codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed';
+  latest: successorCheck(entities, invoice),
+});
 const notEditableNow = () => problems.conflict('The invoice stopped being editable (it was sent for review or changed) while this request ran.');
 
 // ---------------------------------------------------------------------------------------------
@@ -272,12 +268,8 @@ export const handler = httpRouter(
         createdBy: caller.userId,
         createdAt: now.toISOString(),
       };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [...stillEditable(entities, invoice), entities.InvoiceAttachment.create(item).commit()])
-          .go(),
-      );
-      if (outcome.canceled) throw editableCheckFailed(codesOf(outcome)) ? notEditableNow() : busy();
+      const outcome = await writeTransaction((entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, busy);
 
       // The type and the length are signed: S3 refuses a PUT with any other (and confirm checks again).
       const url = await getSignedUrl(
@@ -314,29 +306,26 @@ export const handler = httpRouter(
       }
 
       const uploadedAt = now.toISOString();
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            ...stillEditable(entities, invoice),
-            entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
-              .set({ status: 'uploaded', uploadedAt })
-              .where((a, op) => op.eq(a.status, 'pending'))
-              .commit(),
-            invoiceEventWrite(entities, {
-              projectId: invoice.projectId,
-              invoiceId: invoice.invoiceId,
-              type: 'attachment_added',
-              by: caller.userId,
-              at: uploadedAt,
-              changes: { attachmentId: attachment.attachmentId, filename: attachment.filename, contentType: attachment.contentType, sizeBytes: attachment.sizeBytes },
-            }),
-          ])
-          .go(),
+      const outcome = await writeTransaction((entities) =>
+        ({
+          ...stillEditable(entities, invoice),
+          attachment: entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
+            .set({ status: 'uploaded', uploadedAt })
+            .where((a, op) => op.eq(a.status, 'pending'))
+            .commit(),
+          event: invoiceEventWrite(entities, {
+            projectId: invoice.projectId,
+            invoiceId: invoice.invoiceId,
+            type: 'attachment_added',
+            by: caller.userId,
+            at: uploadedAt,
+            changes: { attachmentId: attachment.attachmentId, filename: attachment.filename, contentType: attachment.contentType, sizeBytes: attachment.sizeBytes },
+          }),
+        }),
       );
       if (outcome.canceled) {
-        const codes = codesOf(outcome);
-        if (editableCheckFailed(codes)) throw notEditableNow();
-        if (codes[2] === 'ConditionalCheckFailed') {
+        if (outcome.failed.includes('editable') || outcome.failed.includes('latest')) throw notEditableNow();
+        if (outcome.failed.includes('attachment')) {
           // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
           return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, attachment.attachmentId, true)) };
         }
@@ -370,35 +359,25 @@ export const handler = httpRouter(
       // The bytes first: if the record's delete then fails, a retry finds the record and finishes.
       await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: attachment.key }));
       const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            ...stillEditable(entities, invoice),
-            entities.InvoiceAttachment.delete(key)
-              .where((a, op) => op.exists(a.attachmentId))
-              .commit(),
-            // Only an upload that counted is history; an abandoned one never was.
-            ...(attachment.status === 'uploaded'
-              ? [
-                  invoiceEventWrite(entities, {
-                    projectId: invoice.projectId,
-                    invoiceId: invoice.invoiceId,
-                    type: 'attachment_removed',
-                    by: caller.userId,
-                    at: now.toISOString(),
-                    changes: { attachmentId: attachment.attachmentId, filename: attachment.filename },
-                  }),
-                ]
-              : []),
-          ])
-          .go(),
-      );
-      if (outcome.canceled) {
-        const codes = codesOf(outcome);
-        if (editableCheckFailed(codes)) throw notEditableNow();
-        if (codes[2] === 'ConditionalCheckFailed') throw noSuchAttachment();
-        throw busy();
-      }
+      const outcome = await writeTransaction((entities) => ({
+        ...stillEditable(entities, invoice),
+        attachment: entities.InvoiceAttachment.delete(key)
+          .where((a, op) => op.exists(a.attachmentId))
+          .commit(),
+        // Only an upload that counted is history; an abandoned one never was.
+        event:
+          attachment.status === 'uploaded'
+            ? invoiceEventWrite(entities, {
+                projectId: invoice.projectId,
+                invoiceId: invoice.invoiceId,
+                type: 'attachment_removed',
+                by: caller.userId,
+                at: now.toISOString(),
+                changes: { attachmentId: attachment.attachmentId, filename: attachment.filename },
+              })
+            : undefined,
+      }));
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, busy);
       return { status: 204 };
     },
 
