@@ -7,7 +7,8 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { createConversions } from 'electrodb';
 import { canSee, type Action, type Membership } from '../../shared/domain/permissions';
-import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
+import { batchGetAll, db } from '../../shared/db/service';
+import { explainFailure, writeTransaction } from '../../shared/db/transaction';
 import {
   commitmentSearchText,
   loadCommitment,
@@ -92,7 +93,7 @@ async function participantErrors(
 }
 
 /**
- * Unit-based commitments retain on completed work only (DOMAIN.md): materials retainage
+ * Unit-based commitments retain on completed work only (docs/domain.md): materials retainage
  * asked for explicitly is refused, inherited from defaults it is switched off.
  */
 function retainageFor(method: AccountingMethod, retainage: Retainage, explicitMaterials: boolean | undefined): Retainage | FieldError {
@@ -173,19 +174,12 @@ export const handler = httpRouter({
       updatedAt: now,
     };
     // One transaction: the number is claimed, the commitment and its empty SOV exist, or nothing does.
-    const outcome = await transactWithRetry(() =>
-      dbService()
-        .transaction.write(({ Commitment, CommitmentNumber, Sov }) => [
-          Commitment.create(item).commit(),
-          CommitmentNumber.create({ projectId: item.projectId, normalizedNumber: normalizeCommitmentNumber(item.number), commitmentId }).commit(),
-          Sov.create({ projectId: item.projectId, commitmentId, lines: [], version: 1, updatedAt: now }).commit(),
-        ])
-        .go(),
-    );
-    if (outcome.canceled) {
-      if (outcome.data[1]?.code === 'ConditionalCheckFailed') throw duplicateNumber(item.number);
-      throw busy();
-    }
+    const outcome = await writeTransaction(({ Commitment, CommitmentNumber, Sov }) => ({
+      commitment: Commitment.create(item).commit(),
+      number: CommitmentNumber.create({ projectId: item.projectId, normalizedNumber: normalizeCommitmentNumber(item.number), commitmentId }).commit(),
+      sov: Sov.create({ projectId: item.projectId, commitmentId, lines: [], version: 1, updatedAt: now }).commit(),
+    }));
+    if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, busy);
     return {
       status: 201,
       body: toCommitmentResponse(item),
@@ -341,25 +335,14 @@ export const handler = httpRouter({
       }
     } else {
       // A new number is claimed and the old one released with the edit, or none of it happens.
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write(({ Commitment, CommitmentNumber }) => [
-            (remove.length
-              ? Commitment.patch(key).set(set).add({ version: 1 }).remove(remove)
-              : Commitment.patch(key).set(set).add({ version: 1 })
-            )
-              .where(condition)
-              .commit(),
-            CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit(),
-            CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit(),
-          ])
-          .go(),
-      );
-      if (outcome.canceled) {
-        if (outcome.data[0]?.code === 'ConditionalCheckFailed') throw await refusal();
-        if (outcome.data[2]?.code === 'ConditionalCheckFailed') throw duplicateNumber(number);
-        throw busy();
-      }
+      const outcome = await writeTransaction(({ Commitment, CommitmentNumber }) => ({
+        commitment: (remove.length ? Commitment.patch(key).set(set).add({ version: 1 }).remove(remove) : Commitment.patch(key).set(set).add({ version: 1 }))
+          .where(condition)
+          .commit(),
+        oldNumber: CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit(),
+        newNumber: CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit(),
+      }));
+      if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(number) }, busy);
       const reloaded = await loadCommitment(current.projectId, current.commitmentId, { consistent: true });
       if (!reloaded) throw noSuchCommitment();
       updated = reloaded;

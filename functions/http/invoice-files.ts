@@ -12,12 +12,12 @@ import { attachmentTypeRefusal } from '../../shared/domain/attachments';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Caller } from '../../shared/http/auth';
-import { authorize, type Membership } from '../../shared/domain/permissions';
+import type { Membership } from '../../shared/domain/permissions';
 import { localDate } from '../../shared/domain/billing-periods';
-import { statusWords } from '../../shared/domain/invoice-workflow';
-import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { deadlineRefusal, editableStatuses, editRefusal, invoiceRole, type InvoiceRole } from '../../shared/domain/invoice-rules';
+import { isOneOf } from '../../shared/db/conditions';
 import { termsFor } from '../../shared/domain/terminology';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import {
@@ -28,8 +28,8 @@ import {
   loadInvoice,
   successorCheck,
   type InvoiceItem,
-  type WriteEntities,
 } from '../../shared/db/invoices';
+import { explainFailure, writeTransaction, type WriteEntities } from '../../shared/db/transaction';
 import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import type { Project } from '../../shared/db/entities/project';
 import { escapeHtml } from '../../shared/email/letter';
@@ -50,9 +50,6 @@ type ProjectItem = EntityItem<typeof Project>;
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 const noSuchAttachment = () => problems.notFound('No such attachment.');
 const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
-
-/** Attachments change only while the invoice itself can be edited. */
-const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -82,52 +79,44 @@ async function loadInvoiceAccess(path: { projectId: string; invoiceId: string },
  * Who may change an invoice's attachments: who may edit the invoice, i.e. an invoice
  * administrator (on the contact's behalf) or one of the commitment's invoice contacts.
  */
-function enforceEditor(member: Membership, commitment: CommitmentItem): 'administrator' | 'contact' {
-  if (authorize('invoices.create_on_behalf', member, commitment).allowed) return 'administrator';
-  enforce('invoices.create_as_contact', member, commitment);
-  return 'contact';
+function enforceEditor(member: Membership, commitment: CommitmentItem): InvoiceRole {
+  const role = invoiceRole(member, commitment);
+  // Neither: refused as a contact would be (404 when the commitment is invisible, else 403).
+  if (!role) enforce('invoices.create_as_contact', member, commitment);
+  return role!;
 }
 
 /**
  * Why the invoice cannot be edited now (→ 409), or undefined: only the commitment's latest
  * invoice, only in draft or revise & resubmit, and for contacts only until the period's due date.
  */
-async function editRefusal({ invoice, project }: InvoiceAccess, role: 'administrator' | 'contact', now: Date): Promise<string | undefined> {
-  if (!editableStatuses.includes(invoice.status)) {
-    return `The invoice is ${statusWords[invoice.status]}; its attachments can be changed only while it is a draft or sent back to revise & resubmit.`;
-  }
+async function attachmentChangeRefusal({ invoice, project }: InvoiceAccess, role: InvoiceRole, now: Date): Promise<string | undefined> {
+  const notEditable = editRefusal(invoice.status, 'its attachments');
+  if (notEditable) return notEditable;
   const [latest, period] = await Promise.all([
     isLatestInvoice(invoice),
     role === 'contact' ? loadBillingPeriod(project.projectId, invoice.billingPeriodId) : undefined,
   ]);
   if (!latest) return 'Only the latest invoice of a commitment can be changed; a later invoice exists.';
-  const today = localDate(now, project.timeZone);
-  if (period && today > period.dueDate) {
-    return `The billing period was due on ${period.dueDate} and it is ${today} in the project’s time zone; an invoice administrator can change the invoice on your behalf.`;
-  }
-  return undefined;
+  return period && deadlineRefusal({ dueDate: period.dueDate, today: localDate(now, project.timeZone), onBehalf: 'change the invoice' });
 }
 
 async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> {
   const role = enforceEditor(access.member, access.commitment);
-  const refusal = await editRefusal(access, role, now);
+  const refusal = await attachmentChangeRefusal(access, role, now);
   if (refusal) throw problems.conflict(refusal);
 }
 
 /**
  * A transaction's checks that the invoice is still editable, whatever happened since it was read:
- * still in an editable status, still the latest of its commitment. Always the first two items.
+ * still in an editable status (`editable`), still the latest of its commitment (`latest`).
  */
-const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => [
-  entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-    .where((a, op) => editableStatuses.map((status) => op.eq(a.status, status)).join(' OR '))
+const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => ({
+  editable: entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+    .where((a, op) => isOneOf(op, a.status, editableStatuses))
     .commit(),
-  successorCheck(entities, invoice),
-];
-/** The cancellation codes of a transaction's items, in order. */
-const codesOf = (outcome: { data: ReadonlyArray<unknown> }) => (outcome.data as ReadonlyArray<{ code: string }>).map((item) => item.code);
-/** Whether a canceled transaction failed one of `stillEditable`'s checks. */
-const editableCheckFailed = (codes: readonly string[]) => codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed';
+  latest: successorCheck(entities, invoice),
+});
 const notEditableNow = () => problems.conflict('The invoice stopped being editable (it was sent for review or changed) while this request ran.');
 
 // ---------------------------------------------------------------------------------------------
@@ -282,12 +271,8 @@ export const handler = httpRouter(
         createdBy: caller.userId,
         createdAt: now.toISOString(),
       };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [...stillEditable(entities, invoice), entities.InvoiceAttachment.create(item).commit()])
-          .go(),
-      );
-      if (outcome.canceled) throw editableCheckFailed(codesOf(outcome)) ? notEditableNow() : busy();
+      const outcome = await writeTransaction((entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, busy);
 
       // The type and the length are signed: S3 refuses a PUT with any other (and confirm checks again).
       const url = await getSignedUrl(
@@ -324,29 +309,26 @@ export const handler = httpRouter(
       }
 
       const uploadedAt = now.toISOString();
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            ...stillEditable(entities, invoice),
-            entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
-              .set({ status: 'uploaded', uploadedAt })
-              .where((a, op) => op.eq(a.status, 'pending'))
-              .commit(),
-            invoiceEventWrite(entities, {
-              projectId: invoice.projectId,
-              invoiceId: invoice.invoiceId,
-              type: 'attachment_added',
-              by: caller.userId,
-              at: uploadedAt,
-              changes: { attachmentId: attachment.attachmentId, filename: attachment.filename, contentType: attachment.contentType, sizeBytes: attachment.sizeBytes },
-            }),
-          ])
-          .go(),
+      const outcome = await writeTransaction((entities) =>
+        ({
+          ...stillEditable(entities, invoice),
+          attachment: entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
+            .set({ status: 'uploaded', uploadedAt })
+            .where((a, op) => op.eq(a.status, 'pending'))
+            .commit(),
+          event: invoiceEventWrite(entities, {
+            projectId: invoice.projectId,
+            invoiceId: invoice.invoiceId,
+            type: 'attachment_added',
+            by: caller.userId,
+            at: uploadedAt,
+            changes: { attachmentId: attachment.attachmentId, filename: attachment.filename, contentType: attachment.contentType, sizeBytes: attachment.sizeBytes },
+          }),
+        }),
       );
       if (outcome.canceled) {
-        const codes = codesOf(outcome);
-        if (editableCheckFailed(codes)) throw notEditableNow();
-        if (codes[2] === 'ConditionalCheckFailed') {
+        if (outcome.failed.includes('editable') || outcome.failed.includes('latest')) throw notEditableNow();
+        if (outcome.failed.includes('attachment')) {
           // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
           return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, attachment.attachmentId, true)) };
         }
@@ -380,35 +362,25 @@ export const handler = httpRouter(
       // The bytes first: if the record's delete then fails, a retry finds the record and finishes.
       await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: attachment.key }));
       const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            ...stillEditable(entities, invoice),
-            entities.InvoiceAttachment.delete(key)
-              .where((a, op) => op.exists(a.attachmentId))
-              .commit(),
-            // Only an upload that counted is history; an abandoned one never was.
-            ...(attachment.status === 'uploaded'
-              ? [
-                  invoiceEventWrite(entities, {
-                    projectId: invoice.projectId,
-                    invoiceId: invoice.invoiceId,
-                    type: 'attachment_removed',
-                    by: caller.userId,
-                    at: now.toISOString(),
-                    changes: { attachmentId: attachment.attachmentId, filename: attachment.filename },
-                  }),
-                ]
-              : []),
-          ])
-          .go(),
-      );
-      if (outcome.canceled) {
-        const codes = codesOf(outcome);
-        if (editableCheckFailed(codes)) throw notEditableNow();
-        if (codes[2] === 'ConditionalCheckFailed') throw noSuchAttachment();
-        throw busy();
-      }
+      const outcome = await writeTransaction((entities) => ({
+        ...stillEditable(entities, invoice),
+        attachment: entities.InvoiceAttachment.delete(key)
+          .where((a, op) => op.exists(a.attachmentId))
+          .commit(),
+        // Only an upload that counted is history; an abandoned one never was.
+        event:
+          attachment.status === 'uploaded'
+            ? invoiceEventWrite(entities, {
+                projectId: invoice.projectId,
+                invoiceId: invoice.invoiceId,
+                type: 'attachment_removed',
+                by: caller.userId,
+                at: now.toISOString(),
+                changes: { attachmentId: attachment.attachmentId, filename: attachment.filename },
+              })
+            : undefined,
+      }));
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, busy);
       return { status: 204 };
     },
 

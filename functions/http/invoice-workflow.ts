@@ -4,7 +4,8 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { HttpProblem, problems } from '../../shared/http/problem';
-import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
+import { batchGetAll, db } from '../../shared/db/service';
+import { explainFailure, writeTransaction } from '../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { chunk, loadCommitmentsById, type ProjectItem } from '../../shared/db/invites';
@@ -20,20 +21,21 @@ import {
   type InvoiceEventItem,
   type InvoiceItem,
 } from '../../shared/db/invoices';
-import { authorize, canSee, type Membership } from '../../shared/domain/permissions';
+import { canSee, type Membership } from '../../shared/domain/permissions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { invoiceRole, notificationKind, statusWords } from '../../shared/domain/invoice-rules';
+import { notPastDue } from '../../shared/db/conditions';
 import {
   contactSendRefusal,
   entersReview,
   reviewLines,
   statusChangeAction,
-  statusWords,
   transitionRefusal,
   type LineReviews,
   type WorkflowRole,
 } from '../../shared/domain/invoice-workflow';
-import { renderInvoiceNotification, type InvoiceNotificationKind, type RejectedLineInWords } from '../../shared/email/invoice-notifications';
+import { renderInvoiceNotification, type RejectedLineInWords } from '../../shared/email/invoice-notifications';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
@@ -58,8 +60,8 @@ async function load(projectId: string, invoiceId: string, userId: string): Promi
   return { project, member, invoice, commitment };
 }
 
-const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole =>
-  authorize('invoices.review', member, commitment).allowed ? 'administrator' : 'contact';
+/** Anyone who is not an invoice administrator acts as a contact; the contact's actions are then enforced. */
+const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole => invoiceRole(member, commitment) ?? 'contact';
 
 const reply = (invoice: InvoiceItem) => ({ body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } });
 
@@ -115,33 +117,32 @@ async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; eve
   const today = localDate(change.now, project.timeZone);
   const gated = change.role === 'contact';
 
-  const result = await transactWithRetry(() =>
-    dbService()
-      .transaction.write((entities) => [
-        (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
-          .where((attr, op) => op.eq(attr.version, change.expectedVersion))
-          .commit(),
-        entities.InvoiceEvent.create(event).commit(),
-        ...(gated
-          ? [
-              entities.BillingPeriod.check({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
-                .where((attr, op) => op.gte(attr.dueDate, today))
-                .commit(),
-              successorCheck(entities, invoice),
-            ]
-          : []),
-      ])
-      .go(),
-  );
+  const result = await writeTransaction((entities) => ({
+    invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
+      .where((attr, op) => op.eq(attr.version, change.expectedVersion))
+      .commit(),
+    event: entities.InvoiceEvent.create(event).commit(),
+    // The contact's gates again at write time: before the due date, still the latest invoice.
+    period: gated
+      ? entities.BillingPeriod.check({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
+          .where((attr, op) => notPastDue(op, attr.dueDate, today))
+          .commit()
+      : undefined,
+    successor: gated ? successorCheck(entities, invoice) : undefined,
+  }));
   if (result.canceled) {
-    const [invoiceReason, , periodReason, successorReason] = result.data as ReadonlyArray<{ code?: string } | undefined>;
-    if (invoiceReason?.code === 'ConditionalCheckFailed') {
-      const detail = 'The invoice changed since it was read; read it again and retry.';
-      throw change.staleStatus === 412 ? problems.preconditionFailed(detail) : problems.conflict(detail);
-    }
-    if (periodReason?.code === 'ConditionalCheckFailed') throw problems.conflict('The billing period’s due date passed or changed meanwhile; an invoice administrator can submit it on your behalf.');
-    if (successorReason?.code === 'ConditionalCheckFailed') throw problems.conflict('A later invoice of the commitment was created meanwhile; only the latest invoice can be sent for review.');
-    throw problems.conflict('The invoice could not be changed because of a concurrent change; retry.');
+    throw await explainFailure(
+      result,
+      {
+        invoice: () => {
+          const detail = 'The invoice changed since it was read; read it again and retry.';
+          return change.staleStatus === 412 ? problems.preconditionFailed(detail) : problems.conflict(detail);
+        },
+        period: () => problems.conflict('The billing period’s due date passed or changed meanwhile; an invoice administrator can submit it on your behalf.'),
+        successor: () => problems.conflict('A later invoice of the commitment was created meanwhile; only the latest invoice can be sent for review.'),
+      },
+      () => problems.conflict('The invoice could not be changed because of a concurrent change; retry.'),
+    );
   }
   const updated: InvoiceItem = { ...invoice, ...set };
   if (change.clearLineReviews) delete updated.lineReviews;
@@ -191,14 +192,6 @@ async function changeStatus(input: {
 
 // ---------------------------------------------------------------------------------------------
 // Emails: `email.requested` per recipient, after the commit, with an id stable per event
-
-function notificationKind(project: ProjectItem, from: InvoiceStatus, to: InvoiceStatus): InvoiceNotificationKind | undefined {
-  if (from === to) return undefined;
-  if (to === 'under_review') return from === 'revise_and_resubmit' ? 'resubmitted' : 'submitted';
-  if (to === 'revise_and_resubmit') return 'revise_and_resubmit';
-  if ((to === 'approved' || to === 'approved_as_noted') && project.notifyContactsOnApproval) return to;
-  return undefined;
-}
 
 /** The project's invoice administrators: members with admin on the commitments tool (one Query). */
 async function invoiceAdministrators(projectId: string): Promise<string[]> {
@@ -309,7 +302,6 @@ export const handler = httpRouter(
         by: caller.userId,
         at: now.toISOString(),
       });
-      if (!outcome.ok) throw problems.validation(outcome.issues.map((issue) => ({ location: 'body', ...issue })));
 
       const { invoice: updated, event } = await commitChange({
         loaded,

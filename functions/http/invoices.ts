@@ -6,7 +6,8 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { authorize, type Membership } from '../../shared/domain/permissions';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
+import { explainFailure, writeTransaction, type WriteOutcome } from '../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import { loadCommitmentsById } from '../../shared/db/invites';
@@ -30,8 +31,10 @@ import {
 } from '../../shared/db/invoices';
 import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
 import type { SlidingScaleRule } from '../../shared/domain/sliding-scale';
-import { computeInvoice, InvoiceConflictError, InvoiceInputError, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
-import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { InputError } from '../../shared/domain/errors';
+import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
+import { creationRefusal, deadlineRefusal, deletionRefusal, editableStatuses, editRefusal, invoiceRole } from '../../shared/domain/invoice-rules';
+import { isOneOf } from '../../shared/db/conditions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { SovLine } from '../../shared/domain/sov';
 import type { Project } from '../../shared/db/entities/project';
@@ -42,13 +45,6 @@ type ProjectItem = EntityItem<typeof Project>;
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 const busy = () => problems.conflict('The invoice is being changed by another request right now; retry.');
-
-/** Statuses in which the invoice can be edited (DOMAIN.md). */
-const editableStatuses: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
-/** The previous invoice must have left review before the next one builds on its figures. */
-const settledStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted', 'pending_owner_approval'];
-/** Never deleted: approved invoices (and paid ones, by payment status). */
-const undeletableStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted'];
 
 const retainageFields: readonly EntryField[] = [
   'workRetainagePercent',
@@ -71,29 +67,15 @@ const alternatives: Partial<Record<EntryField, EntryField>> = {
 
 const allowed = (action: Parameters<typeof authorize>[0], member: Membership, record: CommitmentItem) => authorize(action, member, record).allowed;
 
-/** Past the period's due date in the project's time zone (contacts can no longer invoice it). */
-function pastDue(period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<ProjectItem, 'timeZone'>, now: Date): string | undefined {
-  const today = localDate(now, project.timeZone);
-  return today > period.dueDate ? `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.` : undefined;
-}
+/** Why a contact cannot act on the period any more (its due date passed in the project's time zone), or undefined. */
+const lateRefusal = (period: Pick<BillingPeriodItem, 'dueDate'>, project: Pick<ProjectItem, 'timeZone'>, now: Date, onBehalf: string) =>
+  deadlineRefusal({ dueDate: period.dueDate, today: localDate(now, project.timeZone), onBehalf });
 
-/** Figures' refusals as problems: entries to fix → 400 naming `lines.N.field` (N as the client sent it); clashes → 409. */
-function figures<T>(run: () => T, bodyIndex: (invoiceIndex: number) => number | undefined = (i) => i): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof InvoiceInputError) {
-      throw problems.validation(
-        error.issues.map((issue): FieldError => {
-          const match = /^lines\.(\d+)(\..*)?$/.exec(issue.field);
-          const index = match ? bodyIndex(Number(match[1])) : undefined;
-          return { location: 'body', field: match && index !== undefined ? `lines.${index}${match[2] ?? ''}` : 'lines', message: issue.message };
-        }),
-      );
-    }
-    if (error instanceof InvoiceConflictError) throw problems.conflict(error.message);
-    throw error;
-  }
+/** An issue's `lines.N…` field in the client's numbering of its `lines` (`lines` alone when the client did not send line N). */
+function clientLineField(field: string, bodyIndex: (invoiceIndex: number) => number | undefined): string {
+  const match = /^lines\.(\d+)(\..*)?$/.exec(field);
+  const index = match ? bodyIndex(Number(match[1])) : undefined;
+  return match && index !== undefined ? `lines.${index}${match[2] ?? ''}` : 'lines';
 }
 
 /** The invoice, its commitment and the caller's membership; `action` enforced on the commitment (404 when invisible). */
@@ -133,17 +115,23 @@ async function billedLines(commitment: CommitmentItem): Promise<StoredSovLine[]>
   });
 }
 
-/** Why a create transaction was cancelled, by the index of its failed write. */
-async function createRefusal(codes: string[], number: string, period: BillingPeriodItem) {
-  const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
-  if (failed(1)) return problems.conflict(`Invoice number ${number} is already used on this commitment; give another number.`);
-  if (failed(2)) return problems.conflict('Another invoice of this commitment was created at the same moment; read its invoices and retry.');
-  if (failed(3)) {
-    const now = await loadBillingPeriod(period.projectId, period.billingPeriodId, { consistent: true });
-    return problems.conflict(now ? 'The billing period was closed meanwhile.' : 'The billing period was deleted meanwhile.');
-  }
-  if (failed(4)) return problems.conflict('The previous invoice of this commitment changed meanwhile; retry.');
-  return busy();
+type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
+
+/** Why a create transaction was cancelled, by the name of its failed write. */
+async function createRefusal(outcome: WriteOutcome<CreateItem>, number: string, period: BillingPeriodItem) {
+  return explainFailure(
+    outcome,
+    {
+      number: () => problems.conflict(`Invoice number ${number} is already used on this commitment; give another number.`),
+      position: () => problems.conflict('Another invoice of this commitment was created at the same moment; read its invoices and retry.'),
+      period: async () => {
+        const now = await loadBillingPeriod(period.projectId, period.billingPeriodId, { consistent: true });
+        return problems.conflict(now ? 'The billing period was closed meanwhile.' : 'The billing period was deleted meanwhile.');
+      },
+      previous: () => problems.conflict('The previous invoice of this commitment changed meanwhile; retry.'),
+    },
+    busy,
+  );
 }
 
 /** Applies a line's change to its entry: given fields replace, null clears, a pair's other half is cleared. */
@@ -172,15 +160,15 @@ export const handler = httpRouter(
         loadCommitment(path.projectId, path.commitmentId),
       ]);
       if (!commitment) throw noSuchCommitment();
-      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      const asContact = invoiceRole(member, commitment) === 'contact';
       if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
       if (body.kind === 'retainage_release') enforce('retainage.create_release_current_period', member, commitment);
 
       const period = await loadOpenPeriod(path.projectId, { consistent: true, project });
       if (!period) throw problems.conflict('The project has no open billing period; invoices are created in the open period.');
       if (asContact) {
-        const late = pastDue(period, project, now);
-        if (late) throw problems.conflict(`${late} An invoice administrator can still create the invoice on your behalf.`);
+        const late = lateRefusal(period, project, now, 'still create the invoice');
+        if (late) throw problems.conflict(late);
         if (project.defaultInvoiceType === 'none') {
           const { data: invite } = await db().Invite.get({ projectId: path.projectId, billingPeriodId: period.billingPeriodId, commitmentId: commitment.commitmentId }).go();
           if (!invite || invite.status === 'declined') {
@@ -196,12 +184,9 @@ export const handler = httpRouter(
 
       const [recent, sovLines] = await Promise.all([loadLatestInvoices(path.projectId, commitment.commitmentId, 2), billedLines(commitment)]);
       const latest = recent[0];
-      const same = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);
-      if (same) throw problems.conflict(`This commitment already has a ${body.kind.replace('_', ' ')} invoice (${same.number}) in the open period.`);
-      if (latest && !settledStatuses.includes(latest.status)) {
-        throw problems.conflict(`The previous invoice ${latest.number} is ${latest.status}; the next one can be created once it is approved.`);
-      }
-      if (sovLines.length === 0) throw problems.conflict('The commitment has no schedule of values lines to invoice.');
+      const sameKindInPeriod = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);
+      const refusal = creationRefusal({ kind: body.kind, ...(latest && { latest }), ...(sameKindInPeriod && { sameKindInPeriod }), sovLineCount: sovLines.length });
+      if (refusal) throw problems.conflict(refusal);
 
       const contract: InvoiceContract = {
         originalContractSumCents: commitment.originalContractSumCents,
@@ -211,9 +196,7 @@ export const handler = httpRouter(
         ...(slidingScaleRulesOf(commitment).length > 0 && { slidingScale: { rules: slidingScaleRulesOf(commitment) } }),
       };
       const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
-      const computed = figures(() =>
-        computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed }),
-      );
+      const computed = computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
 
       const at = now.toISOString();
       const number = body.number ?? nextInvoiceNumber(latest);
@@ -238,25 +221,19 @@ export const handler = httpRouter(
         version: 1,
       };
       const numberKey = { projectId: item.projectId, commitmentId: item.commitmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            entities.Invoice.create(item).commit(),
-            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(number), invoiceId: item.invoiceId }).commit(),
-            entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
-            entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
-              .add({ invoiceCount: 1 })
-              .where((attr, op) => op.eq(attr.status, 'open'))
-              .commit(),
-            // The previous figures are final: it is still as read (settled, not reopened).
-            ...(latest
-              ? [entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit()]
-              : []),
-            invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: caller.userId, at, toStatus: 'draft' }),
-          ])
-          .go(),
-      );
-      if (outcome.canceled) throw await createRefusal(outcome.data.map((d) => d.code), number, period);
+      const outcome = await writeTransaction<CreateItem>((entities) => ({
+        invoice: entities.Invoice.create(item).commit(),
+        number: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(number), invoiceId: item.invoiceId }).commit(),
+        position: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
+        period: entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+          .add({ invoiceCount: 1 })
+          .where((attr, op) => op.eq(attr.status, 'open'))
+          .commit(),
+        // The previous figures are final: it is still as read (settled, not reopened).
+        previous: latest && entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit(),
+        event: invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: caller.userId, at, toStatus: 'draft' }),
+      }));
+      if (outcome.canceled) throw await createRefusal(outcome, number, period);
       return { status: 201, body: toInvoiceResponse(item), headers: { location: locationOf(item), etag: etagFor(item.version) } };
     },
 
@@ -294,18 +271,19 @@ export const handler = httpRouter(
       const now = new Date();
       const expected = requiredIfMatch(headers);
       const { project, member, invoice, commitment } = await invoiceFor(null, path, caller.userId);
-      const asContact = allowed('invoices.create_as_contact', member, commitment);
+      const asContact = invoiceRole(member, commitment) === 'contact';
       if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
       const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
       if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
 
       if (invoice.version !== expected) throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(invoice.version)}); read it again.`);
-      if (!editableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; it can be edited only in draft or revise_and_resubmit.`);
+      const notEditable = editRefusal(invoice.status);
+      if (notEditable) throw problems.conflict(notEditable);
       if (asContact) {
         const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
         if (!period || period.status !== 'open') throw problems.conflict('The invoice’s billing period is closed; an invoice administrator can still edit it.');
-        const late = pastDue(period, project, now);
-        if (late) throw problems.conflict(`${late} An invoice administrator can still edit it on your behalf.`);
+        const late = lateRefusal(period, project, now, 'still edit it');
+        if (late) throw problems.conflict(late);
       }
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
 
@@ -340,18 +318,19 @@ export const handler = httpRouter(
           ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
           : undefined;
       if (invoice.position > 1 && !previous) throw busy();
-      const compute = (entries: LineEntry[]) =>
-        figures(
-          () =>
-            computeInvoice({
-              sovLines,
-              contract: invoiceContract(invoice),
-              ...(previous && { previous: previousFrom(previous) }),
-              entries,
-              overbillingAllowed: project.overbillingAllowed,
-            }),
-          (invoiceIndex) => bodyIndexOf.get(invoiceIndex),
-        );
+      const compute = (entries: LineEntry[]) => {
+        try {
+          return computeInvoice({
+            sovLines,
+            contract: invoiceContract(invoice),
+            ...(previous && { previous: previousFrom(previous) }),
+            entries,
+            overbillingAllowed: project.overbillingAllowed,
+          });
+        } catch (error) {
+          throw error instanceof InputError ? error.renamed((field) => clientLineField(field, (i) => bodyIndexOf.get(i))) : error;
+        }
+      };
 
       // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
       const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
@@ -382,28 +361,27 @@ export const handler = httpRouter(
       const computed = compute(entries);
 
       const at = now.toISOString();
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-              .set({ entries, figures: computed, updatedAt: at })
-              .add({ version: 1 })
-              .where((attr, op) => `${op.eq(attr.version, expected)} AND (${op.eq(attr.status, 'draft')} OR ${op.eq(attr.status, 'revise_and_resubmit')})`)
-              .commit(),
-            successorCheck(entities, invoice),
-            invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
-          ])
-          .go(),
-      );
+      const outcome = await writeTransaction((entities) => ({
+        invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .set({ entries, figures: computed, updatedAt: at })
+          .add({ version: 1 })
+          .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
+          .commit(),
+        successor: successorCheck(entities, invoice),
+        event: invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: caller.userId, at, changes }),
+      }));
       if (outcome.canceled) {
-        const [invoiceResult, successorResult] = outcome.data;
-        if (invoiceResult?.code === 'ConditionalCheckFailed') {
-          const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
-          if (!now) throw noSuchInvoice();
-          throw problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(now.version)}); read it again.`);
-        }
-        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be edited.');
-        throw busy();
+        throw await explainFailure(
+          outcome,
+          {
+            invoice: async () => {
+              const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
+              return now ? problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(now.version)}); read it again.`) : noSuchInvoice();
+            },
+            successor: () => problems.conflict('Only the latest invoice of the commitment can be edited.'),
+          },
+          busy,
+        );
       }
       const stored: InvoiceItem = { ...invoice, entries, figures: computed, updatedAt: at, version: invoice.version + 1 };
       return { body: toInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
@@ -411,30 +389,30 @@ export const handler = httpRouter(
 
     deleteInvoice: async ({ path, caller }) => {
       const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
-      if (undeletableStatuses.includes(invoice.status)) throw problems.conflict(`The invoice is ${invoice.status}; an approved invoice is never deleted.`);
-      if (invoice.paymentStatus !== 'unpaid' || invoice.paidCents > 0) throw problems.conflict(`The invoice is ${invoice.paymentStatus.replace('_', ' ')}; a paid invoice is never deleted.`);
+      const undeletable = deletionRefusal(invoice);
+      if (undeletable) throw problems.conflict(undeletable);
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
 
       const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
-      const outcome = await transactWithRetry(() =>
-        dbService()
-          .transaction.write((entities) => [
-            // Still as checked: no status change or payment since it was read.
-            entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-              .where((attr, op) => op.eq(attr.version, invoice.version))
-              .commit(),
-            successorCheck(entities, invoice),
-            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
-            entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
-            entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
-          ])
-          .go(),
-      );
+      const outcome = await writeTransaction((entities) => ({
+        // Still as checked: no status change or payment since it was read.
+        invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .where((attr, op) => op.eq(attr.version, invoice.version))
+          .commit(),
+        successor: successorCheck(entities, invoice),
+        number: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
+        position: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
+        period: entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+      }));
       if (outcome.canceled) {
-        const [invoiceResult, successorResult] = outcome.data;
-        if (invoiceResult?.code === 'ConditionalCheckFailed') throw problems.conflict('The invoice changed meanwhile; read it again.');
-        if (successorResult?.code === 'ConditionalCheckFailed') throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
-        throw busy();
+        throw await explainFailure(
+          outcome,
+          {
+            invoice: () => problems.conflict('The invoice changed meanwhile; read it again.'),
+            successor: () => problems.conflict('Only the latest invoice of the commitment can be deleted.'),
+          },
+          busy,
+        );
       }
       return { status: 204 };
     },

@@ -7,6 +7,7 @@ import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/htt
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
 import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
+import { InputError } from '../../shared/domain/errors';
 import { nextBillingPeriodAt } from '../../shared/domain/billing-periods';
 import { loadPeriodsState, scheduleFor } from '../../shared/db/billing-periods';
 import { companyAdminRefusal, type GranularPermission, type ToolLevel } from '../../shared/domain/permissions';
@@ -32,7 +33,7 @@ export const handler = httpRouter({
 
     const { name, number, ...requested } = body;
     const { settings, errors } = mergeSettings({ ...defaultProjectSettings(body.region), timeZone: body.timeZone }, requested);
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw new InputError(errors);
 
     const clock = new Date();
     const now = clock.toISOString();
@@ -92,7 +93,7 @@ export const handler = httpRouter({
       if (!state) throw problems.notFound('No such project.');
       if (state.project.version !== expectedVersion) throw stale();
       const { settings, errors } = mergeSettings(state.project, body);
-      if (errors.length) throw problems.validation(errors);
+      if (errors.length) throw new InputError(errors);
       const nextAt = scheduleFor({ ...settings, nextBillingPeriodAt: state.project.nextBillingPeriodAt }, state.periods, new Date());
       const periodsVersion = state.project.periodsVersion as number | undefined; // absent on projects from before issue 4
       const result = await transactWithRetry(() =>

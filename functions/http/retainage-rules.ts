@@ -7,7 +7,7 @@ import { db } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { auJurisdictionForTimeZone, qldRetentionCapIssues, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
-import type { FieldIssue } from '../../shared/domain/sov';
+import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/regional';
 
 /** What a commitment stores in `slidingScale`. */

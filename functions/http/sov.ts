@@ -12,8 +12,6 @@ import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments
 import type { ChangeOrder } from '../../shared/db/entities/change-order';
 import type { ChangeOrderResponse, SovResponse } from '../../shared/api/sov';
 import {
-  SovConflictError,
-  SovInputError,
   applyChangeOrder,
   editLine,
   priceChangeOrder,
@@ -64,19 +62,6 @@ async function loadSov(projectId: string, commitmentId: string): Promise<StoredS
 async function loadChangeOrder(projectId: string, commitmentId: string, changeOrderId: string) {
   const { data } = await db().ChangeOrder.get({ projectId, commitmentId, changeOrderId }).go();
   return data ?? undefined;
-}
-
-/** Domain refusals as problems: input the client must fix → 400 naming fields; clashes with the SOV → 409. */
-function domain<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof SovInputError) {
-      throw problems.validation(error.issues.map((issue) => ({ location: 'body' as const, ...issue })));
-    }
-    if (error instanceof SovConflictError) throw problems.conflict(error.message);
-    throw error;
-  }
 }
 
 function sovBody(commitment: CommitmentItem, sov: StoredSov): SovResponse {
@@ -186,7 +171,7 @@ export const handler = httpRouter({
   replaceSov: async ({ path, body, caller, headers }) => {
     const commitment = await commitmentFor('sov.edit', path, caller.userId);
     const sov = await sovAtIfMatch(commitment, headers);
-    const lines = domain(() => replaceOriginalLines(sov.lines, body.lines, commitment.accountingMethod, randomUUID));
+    const lines = replaceOriginalLines(sov.lines, body.lines, commitment.accountingMethod, randomUUID);
     const stored = await storeSov(commitment, sov, lines);
     return { body: sovBody(commitment, stored), headers: { etag: etagFor(stored.version) } };
   },
@@ -194,7 +179,7 @@ export const handler = httpRouter({
   updateSovLine: async ({ path, body, caller, headers }) => {
     const commitment = await commitmentFor('sov.edit', path, caller.userId);
     const sov = await sovAtIfMatch(commitment, headers);
-    const lines = domain(() => editLine(sov.lines, path.lineId, body, commitment.accountingMethod));
+    const lines = editLine(sov.lines, path.lineId, body, commitment.accountingMethod);
     if (!lines) throw problems.notFound('No such line in this schedule of values.');
     const stored = await storeSov(commitment, sov, lines);
     return { body: sovBody(commitment, stored), headers: { etag: etagFor(stored.version) } };
@@ -212,7 +197,7 @@ export const handler = httpRouter({
   createChangeOrder: async ({ path, body, caller }) => {
     const commitment = await commitmentFor('change_orders.edit', path, caller.userId);
     const sov = await loadSov(path.projectId, path.commitmentId);
-    const priced = domain(() => priceChangeOrder(body.lines, commitment.accountingMethod, sov.lines));
+    const priced = priceChangeOrder(body.lines, commitment.accountingMethod, sov.lines);
     const now = new Date().toISOString();
     const item: ChangeOrderItem = {
       projectId: path.projectId,
@@ -261,7 +246,7 @@ export const handler = httpRouter({
     if (status === 'approved') {
       for (let attempt = 1; attempt <= approvalAttempts; attempt++) {
         const [co, sov] = await Promise.all([current(), loadSov(key.projectId, key.commitmentId)]);
-        const applied = domain(() => applyChangeOrder(sov.lines, co.lines, commitment.accountingMethod, co.changeOrderId, randomUUID));
+        const applied = applyChangeOrder(sov.lines, co.lines, commitment.accountingMethod, co.changeOrderId, randomUUID);
         const approved: ChangeOrderItem = {
           ...co,
           status: 'approved',
@@ -306,7 +291,7 @@ export const handler = httpRouter({
     // A pending change order's fields; its lines are priced again against the SOV as it is.
     if (fields.lines) {
       const [, sov] = await Promise.all([current(), loadSov(key.projectId, key.commitmentId)]);
-      const priced = domain(() => priceChangeOrder(fields.lines!, commitment.accountingMethod, sov.lines));
+      const priced = priceChangeOrder(fields.lines!, commitment.accountingMethod, sov.lines);
       return patchChangeOrder(
         key,
         expected,

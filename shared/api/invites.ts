@@ -5,7 +5,7 @@ import { invoiceTypes } from '../domain/project-settings';
 /** The invite vocabulary, here (not in the entity) so the route table does not bundle ElectroDB. */
 export const inviteStatuses = ['invited', 'accepted', 'declined'] as const;
 export const inviteEmailStatuses = ['pending', 'sent', 'failed'] as const;
-/** Why a commitment was not invited (DOMAIN.md, Invite to Bill: each failed precondition per commitment). */
+/** Why a commitment was not invited (docs/domain.md, "Invite to bill": each failed precondition per commitment). */
 export const inviteRefusalReasons = ['not_found', 'no_invoice_contacts', 'ssov_not_approved', 'already_invited', 'period_not_open'] as const;
 
 const id = z.string().min(1).max(100);

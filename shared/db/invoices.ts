@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityItem } from 'electrodb';
 import type { Invoice, InvoiceEvent } from './entities/invoice';
 import type { CommitmentItem } from './commitments';
-import { db, dbService } from './service';
+import { db } from './service';
 import type {
   InvoiceContract,
   InvoiceFigures,
@@ -12,12 +12,11 @@ import type {
   PreviousInvoice,
 } from '../domain/invoice-figures';
 import type { InvoiceLineResponse, InvoiceListItemResponse, InvoiceResponse } from '../api/invoices';
+import type { WriteEntities } from './transaction';
 
 export type InvoiceItem = EntityItem<typeof Invoice>;
 export type InvoiceEventItem = EntityItem<typeof InvoiceEvent>;
 
-/** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
-export type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
 
 /** An SSOV sub-line shown under its SOV line, for reference. */
 export interface StoredSubLine {

@@ -4,7 +4,7 @@
  */
 import { formatCents, percentOfCents } from './money';
 import { ruleLimitCents, type ContractValues, type SlidingScaleRule } from './sliding-scale';
-import type { FieldIssue } from './sov';
+import type { FieldIssue } from './errors';
 
 export const auJurisdictions = ['NSW', 'VIC', 'QLD', 'WA', 'SA', 'TAS', 'ACT', 'NT'] as const;
 export type AuJurisdiction = (typeof auJurisdictions)[number];

@@ -16,7 +16,7 @@ import { auPublicHoliday } from './au-holidays';
 import type { AuJurisdiction } from './au-jurisdictions';
 import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previousBusinessDay, type NonBusinessDay } from './business-days';
 import { addCents, formatCents, sumCents } from './money';
-import type { FieldIssue } from './sov';
+import type { FieldIssue } from './errors';
 
 export type { AuJurisdiction } from './au-jurisdictions';
 export { auJurisdictions } from './au-jurisdictions';

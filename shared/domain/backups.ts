@@ -1,3 +1,3 @@
-/** The vocabulary of invoice backup jobs (DOMAIN.md "Compile invoice backups"). */
+/** The vocabulary of invoice backup jobs (docs/domain.md "Backups"). */
 export const backupJobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type BackupJobStatus = (typeof backupJobStatuses)[number];

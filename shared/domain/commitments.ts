@@ -1,4 +1,4 @@
-/** The vocabulary of commitments (DOMAIN.md): shared by the entities, the API schemas and the domain logic. */
+/** The vocabulary of commitments (docs/domain.md): shared by the entities, the API schemas and the domain logic. */
 export const commitmentTypes = ['subcontract', 'purchase_order'] as const;
 export const commitmentStatuses = ['draft', 'out_for_bid', 'out_for_signature', 'approved', 'complete', 'terminated', 'void'] as const;
 export const accountingMethods = ['amount', 'unit'] as const;

@@ -1,5 +1,5 @@
 /**
- * The figures of a subcontractor invoice (DOMAIN.md, "Line figures" and "Invoice summary"),
+ * The figures of a subcontractor invoice (docs/domain.md, "Figures"),
  * pure: the SOV, the commitment's contract sums and retainage settings, the previous invoice's
  * figures and this period's entries come in as data; every G703 column of every line and every
  * G702 line come out, in integer cents.
@@ -37,7 +37,8 @@
  * `figures.slidingScale` names the rule. Without it, nothing here changes.
  */
 import DecimalJs from 'decimal.js';
-import type { FieldIssue, SovLine } from './sov';
+import type { SovLine } from './sov';
+import { ConflictError, InputError, type FieldIssue } from './errors';
 import {
   MoneyError,
   addCents,
@@ -258,27 +259,6 @@ export interface InvoiceFigures {
   slidingScale?: SlidingScaleFigures;
 }
 
-// ---- Errors ----
-
-/** Entries the client must fix (→ 400 naming each field, `lines.N.field`). */
-export class InvoiceInputError extends Error {
-  constructor(readonly issues: FieldIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
-    this.name = 'InvoiceInputError';
-  }
-}
-
-/** Stored data that does not fit together (SOV vs contract sums vs previous invoice) (→ 409). */
-export class InvoiceConflictError extends Error {
-  constructor(
-    message: string,
-    readonly lineId?: string,
-  ) {
-    super(message);
-    this.name = 'InvoiceConflictError';
-  }
-}
-
 // ---- Helpers ----
 
 export function lineKind(line: Pick<SovLine, 'quantity' | 'unitPrice'>): 'amount' | 'unit' {
@@ -463,7 +443,7 @@ function lineFigures(
   let unit: Pick<InvoiceLineFigures, 'quantity' | 'unitPrice' | 'previousQuantity' | 'quantityThisPeriod' | 'quantityToDate'> = {};
   if (kind === 'unit') {
     if (sov.quantity === undefined || sov.unitPrice === undefined) {
-      throw new InvoiceConflictError(`Line ${sov.lineId} is a unit line without both a quantity and a unit price.`, sov.lineId);
+      throw new ConflictError(`Line ${sov.lineId} is a unit line without both a quantity and a unit price.`, sov.lineId);
     }
     const previousQuantity = previous?.quantityToDate ?? '0';
     const quantityThisPeriod = normalizeDecimal(entry?.quantityThisPeriod ?? '0', decimalRules.quantityDelta);
@@ -553,19 +533,19 @@ function checkSettings(contract: InvoiceContract, sovLines: readonly InvoiceSovL
     check(`line ${lineId}'s work retainage %`, override.workPercent);
     check(`line ${lineId}'s materials retainage %`, override.materialsPercent);
   }
-  if (bad.length > 0) throw new InvoiceConflictError(`The commitment's retainage settings are invalid: ${bad.join('; ')}.`);
+  if (bad.length > 0) throw new ConflictError(`The commitment's retainage settings are invalid: ${bad.join('; ')}.`);
   const contractSum = addCents(contract.originalContractSumCents, contract.approvedChangeOrdersCents);
   const linesSum = sumCents(sovLines.map((l) => l.scheduledValueCents));
   if (contractSum !== linesSum) {
-    throw new InvoiceConflictError(
+    throw new ConflictError(
       `The contract sum to date (${formatCents(contractSum)}) is not the sum of the lines' scheduled values (${formatCents(linesSum)}).`,
     );
   }
 }
 
 /**
- * Every G703 column of every line and every G702 line of an invoice. Throws InvoiceInputError
- * naming each entry field to fix (all lines are checked), InvoiceConflictError when the stored
+ * Every G703 column of every line and every G702 line of an invoice. Throws InputError
+ * naming each entry field to fix (all lines are checked), ConflictError when the stored
  * data does not fit together, MoneyError never (figures beyond exact cents are field errors).
  */
 export function computeInvoice(input: InvoiceInput): InvoiceFigures {
@@ -575,13 +555,13 @@ export function computeInvoice(input: InvoiceInput): InvoiceFigures {
 
   const sovById = new Map<string, number>();
   sovLines.forEach((line, i) => {
-    if (sovById.has(line.lineId)) throw new InvoiceConflictError(`Line ${line.lineId} appears more than once.`, line.lineId);
+    if (sovById.has(line.lineId)) throw new ConflictError(`Line ${line.lineId} appears more than once.`, line.lineId);
     sovById.set(line.lineId, i);
   });
   const previousById = new Map<string, PreviousLineFigures>();
   for (const line of previous?.lines ?? []) {
     if (!sovById.has(line.lineId)) {
-      throw new InvoiceConflictError(`The previous invoice bills line ${line.lineId}, which is no longer in the schedule of values.`, line.lineId);
+      throw new ConflictError(`The previous invoice bills line ${line.lineId}, which is no longer in the schedule of values.`, line.lineId);
     }
     previousById.set(line.lineId, line);
   }
@@ -602,7 +582,7 @@ export function computeInvoice(input: InvoiceInput): InvoiceFigures {
       }
     }
   });
-  if (issues.length > 0) throw new InvoiceInputError(issues);
+  if (issues.length > 0) throw new InputError(issues);
 
   const figureLines = (sliding?: ReadonlyMap<string, SlidingLine>): InvoiceLineFigures[] => {
     const lines: InvoiceLineFigures[] = [];
@@ -617,7 +597,7 @@ export function computeInvoice(input: InvoiceInput): InvoiceFigures {
         record(ctx, undefined, `a figure ${error.message}`);
       }
     }
-    if (issues.length > 0) throw new InvoiceInputError(issues);
+    if (issues.length > 0) throw new InputError(issues);
     return lines;
   };
 
@@ -632,7 +612,7 @@ export function computeInvoice(input: InvoiceInput): InvoiceFigures {
   try {
     return { lines, ...documentTotals(lines, contract, previous), ...(slidingScale ? { slidingScale } : {}) };
   } catch (error) {
-    if (error instanceof MoneyError) throw new InvoiceInputError([issue('lines', `the invoice totals ${error.message}`)]);
+    if (error instanceof MoneyError) throw new InputError([issue('lines', `the invoice totals ${error.message}`)]);
     throw error;
   }
 }

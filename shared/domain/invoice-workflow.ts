@@ -1,26 +1,15 @@
 /**
- * The review workflow of a subcontractor invoice (DOMAIN.md "Subcontractor invoices"): which
+ * The review workflow of a subcontractor invoice (docs/domain.md "Invoices"): which
  * status changes a contact or an invoice administrator may make, the due-date gate on contacts,
  * and the line-by-line review. Pure: the invoice, the caller's role and today's date come in.
  */
 import type { Action } from './permissions';
-import type { FieldIssue } from './sov';
+import { InputError, type FieldIssue } from './errors';
 import type { InvoiceStatus } from './invoices';
+import { deadlineRefusal, isEditable, statusWords, type InvoiceRole } from './invoice-rules';
 
 /** An invoice administrator (`invoices.review`) or one of the commitment's invoice contacts. */
-export type WorkflowRole = 'administrator' | 'contact';
-
-export const statusWords: Record<InvoiceStatus, string> = {
-  draft: 'draft',
-  under_review: 'under review',
-  revise_and_resubmit: 'revise & resubmit',
-  approved: 'approved',
-  approved_as_noted: 'approved as noted',
-  pending_owner_approval: 'pending owner approval',
-};
-
-/** The statuses a contact sends from: a new draft (submit) or one sent back (resubmit). */
-const contactSendsFrom: readonly InvoiceStatus[] = ['draft', 'revise_and_resubmit'];
+export type WorkflowRole = InvoiceRole;
 
 /**
  * The policy action a status change needs. An administrator reviews (any status); anyone else
@@ -35,7 +24,7 @@ export function statusChangeAction(role: WorkflowRole, from: InvoiceStatus, to: 
 export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): string | undefined {
   if (from === to) return `The invoice is already ${statusWords[from]}; nothing changes from ${statusWords[from]} to ${statusWords[to]}.`;
   if (role === 'administrator') return undefined;
-  if (to === 'under_review' && contactSendsFrom.includes(from)) return undefined;
+  if (to === 'under_review' && isEditable(from)) return undefined;
   return (
     `An invoice contact can only send a draft or revise & resubmit invoice for review; ` +
     `this invoice cannot go from ${statusWords[from]} to ${statusWords[to]}.`
@@ -43,19 +32,13 @@ export function transitionRefusal(role: WorkflowRole, from: InvoiceStatus, to: I
 }
 
 /**
- * The contact's gates on sending an invoice (DOMAIN.md: only the latest invoice of the commitment,
+ * The contact's gates on sending an invoice (docs/domain.md: only the latest invoice of the commitment,
  * only before the billing period's due date in the project's time zone). `today` and `dueDate`
  * are local calendar dates (YYYY-MM-DD). Administrators are not gated: they act on the contacts' behalf.
  */
 export function contactSendRefusal(input: { isLatest: boolean; dueDate: string; today: string }): string | undefined {
   if (!input.isLatest) return 'Only the latest invoice of a commitment can be sent for review; a later invoice exists.';
-  if (input.today > input.dueDate) {
-    return (
-      `The billing period was due on ${input.dueDate} and it is ${input.today} in the project’s time zone; ` +
-      'an invoice administrator can submit it on your behalf.'
-    );
-  }
-  return undefined;
+  return deadlineRefusal({ dueDate: input.dueDate, today: input.today, onBehalf: 'submit it' });
 }
 
 /** Whether an invoice enters review with this change: its previous line decisions are cleared then. */
@@ -92,19 +75,16 @@ export interface ReviewInput {
   at: string;
 }
 
-export type ReviewOutcome =
-  | { ok: false; issues: FieldIssue[] }
-  | {
-      ok: true;
-      lineReviews: LineReviews;
-      /** Lines rejected in this review round, in invoice order. */
-      rejected: Array<{ lineId: string; reason: string }>;
-      /** revise_and_resubmit when any line is rejected; approved when asked and every line is approved; otherwise unchanged. */
-      toStatus: 'revise_and_resubmit' | 'approved' | 'under_review';
-    };
+export interface ReviewOutcome {
+  lineReviews: LineReviews;
+  /** Lines rejected in this review round, in invoice order. */
+  rejected: Array<{ lineId: string; reason: string }>;
+  /** revise_and_resubmit when any line is rejected; approved when asked and every line is approved; otherwise unchanged. */
+  toStatus: 'revise_and_resubmit' | 'approved' | 'under_review';
+}
 
 /**
- * Applies an administrator's decisions on top of the round's earlier ones. Refused (→ 400
+ * Applies an administrator's decisions on top of the round's earlier ones. Throws InputError (→ 400
  * naming `decisions.N.field`): an unknown or repeated line, a rejection without a reason;
  * `approveInvoice` while a line is rejected or undecided.
  */
@@ -120,7 +100,7 @@ export function reviewLines(input: ReviewInput): ReviewOutcome {
       issues.push({ field: `decisions.${index}.reason`, message: 'Say why the line is rejected: a reason is required.' });
     }
   });
-  if (issues.length) return { ok: false, issues };
+  if (issues.length) throw new InputError(issues);
 
   const lineReviews: LineReviews = { ...input.current };
   for (const decision of input.decisions) {
@@ -143,9 +123,9 @@ export function reviewLines(input: ReviewInput): ReviewOutcome {
         rejected.length ? `${rejected.length} line${rejected.length === 1 ? ' is' : 's are'} rejected` : '',
         undecided.length ? `${undecided.length} line${undecided.length === 1 ? ' has' : 's have'} no decision` : '',
       ].filter(Boolean);
-      return { ok: false, issues: [{ field: 'approveInvoice', message: `The invoice can be approved only when every line is approved; ${parts.join(' and ')}.` }] };
+      throw new InputError([{ field: 'approveInvoice', message: `The invoice can be approved only when every line is approved; ${parts.join(' and ')}.` }]);
     }
   }
   const toStatus = rejected.length ? 'revise_and_resubmit' : input.approveInvoice ? 'approved' : 'under_review';
-  return { ok: true, lineReviews, rejected, toStatus };
+  return { lineReviews, rejected, toStatus };
 }

@@ -1,4 +1,4 @@
-/** The vocabulary of subcontractor invoices (DOMAIN.md "Subcontractor invoices"). */
+/** The vocabulary of subcontractor invoices (docs/domain.md "Invoices"). */
 export const invoiceStatuses = ['draft', 'under_review', 'revise_and_resubmit', 'approved', 'approved_as_noted', 'pending_owner_approval'] as const;
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Payments issued against an invoice (DOMAIN.md: payment status is derived from payments
+ * Payments issued against an invoice (docs/domain.md: payment status is derived from payments
  * issued), pure: integer cents in, the invoice's payment status out.
  *
  * What is due is the invoice's current payment due (G702 line 8). An invoice that asks for

@@ -1,5 +1,5 @@
 /**
- * The permission matrix of PERMISSIONS.md as data, and the one decision function every route
+ * The permission matrix of docs/permissions.md as data, and the one decision function every route
  * consults. Pure: the caller passes the member and the record; nothing here does I/O.
  */
 export const toolLevels = ['none', 'read_only', 'standard', 'admin'] as const;
@@ -29,7 +29,7 @@ export interface Requirement {
 
 export interface ActionRule {
   tool: Tool;
-  /** The PERMISSIONS.md row, in words that read well in a 403's detail. */
+  /** The docs/permissions.md row, in words that read well in a 403's detail. */
   does: string;
   allow: Partial<Record<Exclude<ToolLevel, 'none'>, true | Requirement>>;
 }
@@ -110,7 +110,7 @@ export const policy = {
   'retainage.set_any_period': { tool: 'commitments', does: 'set or release retainage before, during or after the current billing period', allow: { admin: true } },
   'retainage.create_release_any_period': { tool: 'commitments', does: 'create an invoice releasing retainage before, during or after the current period', allow: { admin: true } },
 
-  // Beyond the seed (PERMISSIONS.md readings)
+  // Beyond the seed (docs/permissions.md readings)
   'retainage.configure_sliding_scale': { tool: 'commitments', does: 'configure sliding-scale retention on a commitment', allow: { admin: true } },
   'payment_schedules.serve': { tool: 'commitments', does: 'serve or edit a payment schedule', allow: { admin: true } },
 
@@ -192,7 +192,7 @@ function describeAllowed(rule: ActionRule): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules outside a project's tool levels (PERMISSIONS.md, "Beyond the seed")
+// Rules outside a project's tool levels (docs/permissions.md, "Beyond the seed")
 
 /** The caller's standing in their own company: what company-level actions are decided on. */
 export interface CompanyStanding {

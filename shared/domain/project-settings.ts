@@ -1,14 +1,38 @@
 import type { Region } from './terminology';
-import type { FieldError } from '../http/problem';
-import type { SettingsPatch, StoredSettings } from '../api/projects';
+import type { FieldIssue } from './errors';
 
 export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
 export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
-/** `none` makes an invite required before a contact may invoice (DOMAIN.md, Invite to Bill). */
+/** `none` makes an invite required before a contact may invoice (docs/domain.md, "Invite to bill"). */
 export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
 
+export type BillingFrequency = (typeof billingFrequencies)[number];
+export type DefaultInvoiceType = (typeof defaultInvoiceTypes)[number];
+
+/** A project's settings as stored (the Project entity's columns of the same names). */
+export interface ProjectSettings {
+  timeZone: string;
+  region: Region;
+  retainage: { workPercent: string; workEnabled: boolean; materialsPercent: string; materialsEnabled: boolean };
+  overbillingAllowed: boolean;
+  defaultInvoiceType: DefaultInvoiceType;
+  notifyContactsOnApproval: boolean;
+  billingPeriods: { frequency: BillingFrequency; startDay: number; endDay: number; dueDay: number; autoInvites: boolean; reminderDaysBeforeDue?: number };
+}
+
+/** A partial change: given fields replace, nested objects merge, a null reminder removes it. */
+export interface SettingsPatch {
+  timeZone?: string;
+  region?: Region;
+  retainage?: Partial<ProjectSettings['retainage']>;
+  overbillingAllowed?: boolean;
+  defaultInvoiceType?: DefaultInvoiceType;
+  notifyContactsOnApproval?: boolean;
+  billingPeriods?: Partial<Omit<ProjectSettings['billingPeriods'], 'reminderDaysBeforeDue'>> & { reminderDaysBeforeDue?: number | null };
+}
+
 /**
- * What a new project starts with (DOMAIN.md): 10% retainage on completed work, none on
+ * What a new project starts with (docs/domain.md): 10% retainage on completed work, none on
  * stored materials, no overbilling, monthly periods 1st → month end, due on the 25th.
  */
 export function defaultProjectSettings(region: Region) {
@@ -27,14 +51,11 @@ export function defaultProjectSettings(region: Region) {
  * field, a null reminder removes it. Returns the merged settings or the fields that make them
  * invalid together (a weekly period's days are ISO weekdays).
  */
-export function mergeSettings(
-  current: StoredSettings,
-  patch: SettingsPatch,
-): { settings: StoredSettings; errors: FieldError[] } {
+export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): { settings: ProjectSettings; errors: FieldIssue[] } {
   const { reminderDaysBeforeDue: reminder, ...billingPatch } = patch.billingPeriods ?? {};
   const { reminderDaysBeforeDue: currentReminder, ...currentBilling } = current.billingPeriods;
   const reminderDays = reminder === undefined ? currentReminder : (reminder ?? undefined);
-  const settings: StoredSettings = {
+  const settings: ProjectSettings = {
     timeZone: patch.timeZone ?? current.timeZone,
     region: patch.region ?? current.region,
     retainage: { ...current.retainage, ...definedOnly(patch.retainage ?? {}) },
@@ -47,12 +68,11 @@ export function mergeSettings(
       ...(reminderDays === undefined ? {} : { reminderDaysBeforeDue: reminderDays }),
     },
   };
-  const errors: FieldError[] = [];
+  const errors: FieldIssue[] = [];
   if (settings.billingPeriods.frequency === 'weekly') {
     for (const day of ['startDay', 'endDay', 'dueDay'] as const) {
       if (settings.billingPeriods[day] > 7) {
         errors.push({
-          location: 'body',
           field: `billingPeriods.${day}`,
           message: `A weekly billing period’s ${day} is an ISO weekday from 1 (Monday) to 7 (Sunday); it is ${settings.billingPeriods[day]}.`,
         });

@@ -19,7 +19,7 @@
  */
 import { apportionCents } from './apportion';
 import { decimalProblem, decimalRules, formatCents, normalizeDecimal, percentOfCents, sumCents } from './money';
-import type { FieldIssue } from './sov';
+import type { FieldIssue } from './errors';
 
 export const maxSlidingScaleRules = 5;
 

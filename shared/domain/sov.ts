@@ -9,6 +9,7 @@
  * figures of a line a change order touched change only through change orders.
  */
 import type { accountingMethods } from './commitments';
+import { ConflictError, InputError, type FieldIssue } from './errors';
 import {
   MoneyError,
   addCents,
@@ -66,31 +67,6 @@ export interface SovTotals {
   lineCount: number;
 }
 
-export interface FieldIssue {
-  /** Dotted path in the request body, e.g. `lines.2.quantity`. */
-  field: string;
-  message: string;
-}
-
-/** Input the client must fix (→ 400 naming each field). */
-export class SovInputError extends Error {
-  constructor(readonly issues: FieldIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
-    this.name = 'SovInputError';
-  }
-}
-
-/** Input that is well formed but clashes with the SOV as it is (→ 409). */
-export class SovConflictError extends Error {
-  constructor(
-    message: string,
-    readonly lineId?: string,
-  ) {
-    super(message);
-    this.name = 'SovConflictError';
-  }
-}
-
 const unitFields = ['quantity', 'unitOfMeasure', 'unitPrice'] as const;
 
 export function sovTotals(lines: readonly SovLine[]): SovTotals {
@@ -120,11 +96,11 @@ function checkedLines(lines: readonly SovLine[], field: string): void {
   try {
     sovTotals(lines);
   } catch (error) {
-    if (error instanceof MoneyError) throw new SovInputError([{ field, message: `the total ${error.message}` }]);
+    if (error instanceof MoneyError) throw new InputError([{ field, message: `the total ${error.message}` }]);
     throw error;
   }
   if (sizeOf(lines) > maxSovBytes) {
-    throw new SovInputError([{ field, message: `the schedule of values would exceed ${maxSovBytes} bytes; use fewer or shorter lines` }]);
+    throw new InputError([{ field, message: `the schedule of values would exceed ${maxSovBytes} bytes; use fewer or shorter lines` }]);
   }
 }
 
@@ -234,18 +210,18 @@ export function replaceOriginalLines(
     const figures = figuresFor(input, method, prefix, issues);
     if (figures) built.push({ input, figures, existing });
   });
-  if (issues.length > 0) throw new SovInputError(issues);
+  if (issues.length > 0) throw new InputError(issues);
 
   // What change orders did to a line is changed only by change orders.
   for (const removed of current.filter((l) => !l.changeOrderId && isAdjusted(l) && !seen.has(l.lineId))) {
-    throw new SovConflictError(
+    throw new ConflictError(
       `Line ${removed.lineId} (${removed.description}) was adjusted by an approved change order and cannot be removed.`,
       removed.lineId,
     );
   }
   built.forEach(({ figures, existing }, i) => {
     if (existing && isAdjusted(existing) && !sameFigures(existing, figures)) {
-      throw new SovConflictError(
+      throw new ConflictError(
         `Line ${existing.lineId} (lines.${i}) was adjusted by an approved change order; its value, quantity and unit price change only through change orders.`,
         existing.lineId,
       );
@@ -292,17 +268,17 @@ export function editLine(
   };
   // Name only what the client sent: an amount line never has unit fields of its own.
   const figures = figuresFor(method === 'amount' ? { ...patch, scheduledValueCents: merged.scheduledValueCents } : merged, method, '', issues);
-  if (!figures) throw new SovInputError(issues);
+  if (!figures) throw new InputError(issues);
 
   if (changesValue && !sameFigures(existing, figures)) {
     if (existing.changeOrderId) {
-      throw new SovConflictError(
+      throw new ConflictError(
         `Line ${lineId} was added by change order ${existing.changeOrderId}; its value changes only through change orders.`,
         lineId,
       );
     }
     if (isAdjusted(existing)) {
-      throw new SovConflictError(
+      throw new ConflictError(
         `Line ${lineId} was adjusted by an approved change order; its value, quantity and unit price change only through change orders.`,
         lineId,
       );
@@ -366,7 +342,7 @@ export interface AppliedChangeOrder extends PricedChangeOrder {
   sovLines: SovLine[];
 }
 
-/** Checks each change order line against the accounting method; throws SovInputError naming `lines.N.field`. */
+/** Checks each change order line against the accounting method; throws InputError naming `lines.N.field`. */
 function validateChangeOrderLines(inputs: readonly ChangeOrderLineInput[], method: AccountingMethod): Omit<ChangeOrderLine, 'valueCents'>[] {
   const issues: FieldIssue[] = [];
   const lines = inputs.map((input, i) => {
@@ -411,7 +387,7 @@ function validateChangeOrderLines(inputs: readonly ChangeOrderLineInput[], metho
       quantity,
     });
   });
-  if (issues.length > 0) throw new SovInputError(issues);
+  if (issues.length > 0) throw new InputError(issues);
   return lines;
 }
 
@@ -454,11 +430,11 @@ function apply(
     let quantity = target.quantity;
     if (coLine.quantity !== undefined) {
       if (target.quantity === undefined || target.unitPrice === undefined) {
-        throw new SovConflictError(`Line ${target.lineId} has no quantity to adjust.`, target.lineId);
+        throw new ConflictError(`Line ${target.lineId} has no quantity to adjust.`, target.lineId);
       }
       quantity = addDecimals(target.quantity, coLine.quantity);
       if (isNegativeDecimal(quantity)) {
-        throw new SovConflictError(
+        throw new ConflictError(
           `Change order line ${i + 1} would take line ${target.lineId} (${target.description}) to a negative quantity (${quantity}).`,
           target.lineId,
         );
@@ -468,7 +444,7 @@ function apply(
       value = addCents(target.scheduledValueCents, coLine.amountCents!);
     }
     if (value < 0) {
-      throw new SovConflictError(
+      throw new ConflictError(
         `Change order line ${i + 1} would take line ${target.lineId} (${target.description}) to a negative value (${formatCents(value)}).`,
         target.lineId,
       );
@@ -494,13 +470,13 @@ function apply(
  */
 export function priceChangeOrder(inputs: readonly ChangeOrderLineInput[], method: AccountingMethod, sov: readonly SovLine[]): PricedChangeOrder {
   const validated = validateChangeOrderLines(inputs, method);
-  const missing = (i: number) => new SovInputError([{ field: `lines.${i}.lineId`, message: 'no line of this SOV has this id' }]);
+  const missing = (i: number) => new InputError([{ field: `lines.${i}.lineId`, message: 'no line of this SOV has this id' }]);
   let applied: AppliedChangeOrder;
   try {
     applied = apply(sov, validated, 'pending', () => '', missing);
     checkedLines(applied.sovLines, 'lines');
   } catch (error) {
-    if (error instanceof MoneyError) throw new SovInputError([{ field: 'lines', message: `the resulting contract sum ${error.message}` }]);
+    if (error instanceof MoneyError) throw new InputError([{ field: 'lines', message: `the resulting contract sum ${error.message}` }]);
     throw error;
   }
   // Added lines get their SOV line ids only when approved.
@@ -510,7 +486,7 @@ export function priceChangeOrder(inputs: readonly ChangeOrderLineInput[], method
 
 /**
  * Approving: the SOV with the change order applied (added lines carry its id) and the change
- * order's lines priced against the SOV as it is now. Throws SovConflictError when a line it
+ * order's lines priced against the SOV as it is now. Throws ConflictError when a line it
  * adjusts is gone or would go negative, or when its lines no longer fit the accounting method
  * (which may change while the SOV is empty).
  */
@@ -523,10 +499,10 @@ export function applyChangeOrder(
 ): AppliedChangeOrder {
   const fits = (l: ChangeOrderLine) => (method === 'unit' ? l.amountCents === undefined && l.quantity !== undefined : l.quantity === undefined && l.amountCents !== undefined);
   if (!coLines.every(fits)) {
-    throw new SovConflictError(`This change order's lines are not ${method}-based like the commitment now is; edit its lines first.`);
+    throw new ConflictError(`This change order's lines are not ${method}-based like the commitment now is; edit its lines first.`);
   }
   const missing = (i: number, lineId: string) =>
-    new SovConflictError(`Change order line ${i + 1} adjusts line ${lineId}, which is no longer in the SOV.`, lineId);
+    new ConflictError(`Change order line ${i + 1} adjusts line ${lineId}, which is no longer in the SOV.`, lineId);
   try {
     const applied = apply(
       sov,
@@ -538,8 +514,8 @@ export function applyChangeOrder(
     checkedLines(applied.sovLines, 'lines');
     return applied;
   } catch (error) {
-    if (error instanceof MoneyError) throw new SovConflictError(`Approving this change order would take the contract sum out of range: it ${error.message}.`);
-    if (error instanceof SovInputError) throw new SovConflictError(`Approving this change order would make ${error.issues[0]!.message}.`);
+    if (error instanceof MoneyError) throw new ConflictError(`Approving this change order would take the contract sum out of range: it ${error.message}.`);
+    if (error instanceof InputError) throw new ConflictError(`Approving this change order would make ${error.issues[0]!.message}.`);
     throw error;
   }
 }

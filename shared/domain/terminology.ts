@@ -1,4 +1,4 @@
-/** Region terminology (DOMAIN.md "Terminology by region"): used in emails and PDFs; API fields stay en-US. */
+/** Region terminology (docs/domain.md "Terminology by region"): used in emails and PDFs; API fields stay en-US. */
 export const regions = ['en-US', 'en-AU', 'en-CA', 'en-GB'] as const;
 export type Region = (typeof regions)[number];
 

@@ -3,7 +3,7 @@ import { formatCents } from '../domain/money';
 import { escapeHtml, renderLetter } from './letter';
 
 /**
- * The invoice workflow's emails (DOMAIN.md "Email notifications"), in the project's terminology:
+ * The invoice workflow's emails (docs/domain.md "Email notifications"), in the project's terminology:
  * submitted or resubmitted → the invoice administrators; revise & resubmit → the contacts, with
  * the rejected lines and reasons; approved (or approved as noted) → the contacts.
  */

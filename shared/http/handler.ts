@@ -11,6 +11,7 @@ import type { z, ZodType } from 'zod';
 import { logger } from '../logger';
 import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
+import { ConflictError, InputError } from '../domain/errors';
 import { HttpProblem, problems, type FieldError } from './problem';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -61,10 +62,6 @@ type ParsedEvent = HttpEvent & { [parsedKey]?: Parsed };
 export const replayedReply = new WeakMap<HttpEvent, HttpResult>();
 
 /**
- * The one way to write an HTTP handler: the route's declaration (by operationId) drives
- * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
- */
-/**
  * What a module adds to the chain. `idempotency` (shared/http/idempotency.ts) is passed in by
  * modules that serve POSTs, so functions without POSTs do not bundle its DynamoDB client.
  */
@@ -72,6 +69,10 @@ export interface ChainOptions {
   idempotency?: () => MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
 }
 
+/**
+ * The one way to write an HTTP handler: the route's declaration (by operationId) drives
+ * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
+ */
 export function httpHandler<Op extends OperationId>(
   operationId: Op,
   handle: (input: HttpInput<Op>) => Promise<Reply>,
@@ -188,9 +189,12 @@ export function isDependencyUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** The one place domain errors become problems: input to fix → 400 naming body fields; clashes → 409. */
 function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (isDependencyUnavailable(error)) return problems.unavailable();
+  if (error instanceof InputError) return problems.validation(error.issues.map((issue) => ({ location: 'body', ...issue })));
+  if (error instanceof ConflictError) return problems.conflict(error.message);
   const cause = (error as { cause?: { package?: string; message?: string; data?: string } } | null)?.cause;
   if (cause?.package === '@middy/http-json-body-parser') {
     return (error as Error).message === 'Unsupported Media Type'

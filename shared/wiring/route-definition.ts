@@ -1,13 +1,14 @@
 import type { ZodType } from 'zod';
 import type { FunctionName } from './functions';
+import type { Action } from '../domain/permissions';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One HTTP route, declared once: one API Gateway route in AWS, the same API Gateway v2 event
  * from the local server. Handlers find their schemas here by operationId, and the OpenAPI
  * document is generated from these declarations.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 export interface RouteDefinition {
   readonly operationId: string;
   readonly method: HttpMethod;
@@ -16,8 +17,11 @@ export interface RouteDefinition {
   readonly function: FunctionName;
   /** `jwt`: the Cognito JWT authorizer must accept the caller's bearer token. */
   readonly auth: 'jwt' | 'none';
-  /** The PERMISSIONS.md action the handler enforces; null: any authenticated caller (or public). */
-  readonly action: string | null;
+  /**
+   * The docs/permissions.md action the handler enforces (several when the body decides which);
+   * null: any authenticated caller (or public).
+   */
+  readonly action: Action | readonly Action[] | null;
   readonly summary: string;
   readonly tags: readonly string[];
   readonly request?: { readonly body?: ZodType; readonly query?: ZodType; readonly path?: ZodType };

@@ -8,7 +8,7 @@ import { startFixtureApi, type PermissionFixture, type Profile } from '../suppor
 /**
  * Billing periods through the local API Gateway against DynamoDB Local: one open period, no
  * overlaps or duplicates, the date rules, If-Match on edits, deletes refused while invoices use a
- * period, who may do what (PERMISSIONS.md), and the `billing-period.opened` events (recorded by
+ * period, who may do what (docs/permissions.md), and the `billing-period.opened` events (recorded by
  * the local bus instead of delivered).
  */
 let api: TestApi;
@@ -246,7 +246,7 @@ describe('closing and deleting periods', () => {
   });
 });
 
-describe('who may do what (PERMISSIONS.md: billing periods are admin-managed; lists are read_only+)', () => {
+describe('who may do what (docs/permissions.md: billing periods are admin-managed; lists are read_only+)', () => {
   let periodUrl: string;
   beforeAll(async () => {
     const created = await createOk(fx.projectId, dates('2027-01-01', '2027-01-31', '2027-01-25'));

@@ -38,7 +38,7 @@ import {
  * Every route of a project (/v1/projects/{projectId}…) × every member profile, through the local API Gateway: allowed
  * callers succeed, visible-but-forbidden ones get 403 naming the action, callers who cannot see
  * the record (or the project) get 404. The expected outcome of each (route, profile) is written
- * here from PERMISSIONS.md, not taken from the policy module.
+ * here from docs/permissions.md, not taken from the policy module.
  */
 
 let api: TestApi;
@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Who may do what, as PERMISSIONS.md reads (see the rows named in each case).
+// Who may do what, as docs/permissions.md reads (see the rows named in each case).
 
 /** No level on the commitments tool of A's project: `none`, and those who are not members of it. */
 const noLevel: readonly Profile[] = ['none', 'not_a_member', 'other_company_admin'];
@@ -129,7 +129,7 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
 interface RouteCase {
   route: string;
   variant?: string;
-  /** The PERMISSIONS.md row (or reading) the case exercises. */
+  /** The docs/permissions.md row (or reading) the case exercises. */
   row: string;
   target: Target;
   success: 200 | 201 | 202 | 204;

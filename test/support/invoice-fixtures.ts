@@ -3,7 +3,7 @@ import { percentOfCents, sumCents } from '../../shared/domain/money';
 import type { Region } from '../../shared/domain/terminology';
 import type { InvoiceDocument, InvoicePdfLine, InvoicePdfSummary, InvoicePdfTotals } from '../../shared/pdf/invoice-pdf';
 
-/** View models for invoice PDF tests: figures that add up the way DOMAIN.md says they must. */
+/** View models for invoice PDF tests: figures that add up the way docs/domain.md says they must. */
 
 const base = {
   project: { name: 'Harbour View Tower', number: 'P-2025-014' },

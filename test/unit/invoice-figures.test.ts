@@ -1,7 +1,6 @@
+import { ConflictError, InputError } from '../../shared/domain/errors';
 import { describe, expect, it } from 'vitest';
 import {
-  InvoiceConflictError,
-  InvoiceInputError,
   computeInvoice,
   type InvoiceFigures,
   type InvoiceInput,
@@ -42,17 +41,17 @@ function invoice(
   };
 }
 
-function inputError(run: () => unknown): InvoiceInputError {
+function inputError(run: () => unknown): InputError {
   try {
     run();
   } catch (error) {
-    if (error instanceof InvoiceInputError) return error;
+    if (error instanceof InputError) return error;
     throw error;
   }
-  throw new Error('expected an InvoiceInputError');
+  throw new Error('expected an InputError');
 }
 
-const fields = (error: InvoiceInputError) => error.issues.map((i) => i.field);
+const fields = (error: InputError) => error.issues.map((i) => i.field);
 
 describe('the issue’s case: $100,000 line, 10% retainage, $50,000 previously completed', () => {
   const sov: InvoiceSovLine[] = [{ lineId: 'L1', description: 'Concrete', scheduledValueCents: 10_000_000 }];
@@ -434,7 +433,7 @@ describe('retainage entries and settings', () => {
   });
 });
 
-function error(e: InvoiceInputError): Array<[string, string]> {
+function error(e: InputError): Array<[string, string]> {
   return e.issues.map((i) => [i.field, i.message]);
 }
 
@@ -506,7 +505,7 @@ describe('refusals', () => {
   it('stored data that does not fit together is a conflict', () => {
     const wrongSum = invoice(sov, []);
     wrongSum.contract.originalContractSumCents += 1;
-    expect(() => computeInvoice(wrongSum)).toThrow(InvoiceConflictError);
+    expect(() => computeInvoice(wrongSum)).toThrow(ConflictError);
     const first = computeInvoice(invoice(sov, [{ lineId: 'B', workThisPeriodCents: 1 }]));
     expect(() => computeInvoice(invoice([sov[0]!], [], { previous: first }))).toThrow(/previous invoice bills line B/);
   });

@@ -1,3 +1,4 @@
+import { InputError } from '../../shared/domain/errors';
 import { describe, expect, it } from 'vitest';
 import { invoiceStatuses, type InvoiceStatus } from '../../shared/domain/invoices';
 import {
@@ -11,7 +12,7 @@ import {
 import { authorize, type Membership, type ToolLevel } from '../../shared/domain/permissions';
 import { renderInvoiceNotification, type InvoiceNotificationInput } from '../../shared/email/invoice-notifications';
 
-/** DOMAIN.md by hand: a contact only sends for review, from draft (submit) or revise & resubmit (resubmit). */
+/** docs/domain.md by hand: a contact only sends for review, from draft (submit) or revise & resubmit (resubmit). */
 const contactMay = new Set(['draft→under_review', 'revise_and_resubmit→under_review']);
 
 const pairs = invoiceStatuses.flatMap((from) => invoiceStatuses.map((to) => [from, to] as [InvoiceStatus, InvoiceStatus]));
@@ -92,6 +93,15 @@ describe('contact gates', () => {
 });
 
 describe('line review', () => {
+  const refusal = (run: () => unknown): InputError => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof InputError) return error;
+      throw error;
+    }
+    throw new Error('expected an InputError');
+  };
   const base = { lineIds: ['a', 'b', 'c'], by: 'admin', at: '2026-03-10T00:00:00.000Z', approveInvoice: false };
 
   it('any rejected line sends the invoice back, listing rejections in invoice order', () => {
@@ -104,30 +114,29 @@ describe('line review', () => {
       ],
     });
     expect(outcome).toMatchObject({
-      ok: true,
       toStatus: 'revise_and_resubmit',
       rejected: [
         { lineId: 'b', reason: 'No delivery docket' },
         { lineId: 'c', reason: 'Over 100% claimed' },
       ],
     });
-    if (outcome.ok) expect(outcome.lineReviews.a).toEqual({ approved: true, by: 'admin', at: base.at });
+    expect(outcome.lineReviews.a).toEqual({ approved: true, by: 'admin', at: base.at });
   });
 
   it('approving every line keeps it under review unless approveInvoice', () => {
     const decisions = base.lineIds.map((lineId) => ({ lineId, approved: true }));
-    expect(reviewLines({ ...base, decisions })).toMatchObject({ ok: true, toStatus: 'under_review', rejected: [] });
-    expect(reviewLines({ ...base, decisions, approveInvoice: true })).toMatchObject({ ok: true, toStatus: 'approved' });
+    expect(reviewLines({ ...base, decisions })).toMatchObject({ toStatus: 'under_review', rejected: [] });
+    expect(reviewLines({ ...base, decisions, approveInvoice: true })).toMatchObject({ toStatus: 'approved' });
   });
 
   it('adds to the round’s earlier decisions', () => {
     const current = { a: { approved: true, by: 'x', at: 't' }, b: { approved: true, by: 'x', at: 't' } };
     const outcome = reviewLines({ ...base, current, decisions: [{ lineId: 'c', approved: true }], approveInvoice: true });
-    expect(outcome).toMatchObject({ ok: true, toStatus: 'approved' });
+    expect(outcome).toMatchObject({ toStatus: 'approved' });
   });
 
   it('refuses a rejection without a reason, unknown and repeated lines, naming decisions.N', () => {
-    const outcome = reviewLines({
+    const outcome = refusal(() => reviewLines({
       ...base,
       decisions: [
         { lineId: 'a', approved: false },
@@ -135,14 +144,13 @@ describe('line review', () => {
         { lineId: 'b', approved: false, reason: '   ' },
         { lineId: 'a', approved: true },
       ],
-    });
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.issues.map((i) => i.field)).toEqual(['decisions.0.reason', 'decisions.1.lineId', 'decisions.2.reason', 'decisions.3.lineId']);
+    }));
+    expect(outcome.issues.map((i) => i.field)).toEqual(['decisions.0.reason', 'decisions.1.lineId', 'decisions.2.reason', 'decisions.3.lineId']);
   });
 
   it('refuses approveInvoice while lines are rejected or undecided', () => {
-    const outcome = reviewLines({ ...base, approveInvoice: true, decisions: [{ lineId: 'a', approved: false, reason: 'no' }, { lineId: 'b', approved: true }] });
-    expect(outcome).toMatchObject({ ok: false, issues: [{ field: 'approveInvoice', message: expect.stringMatching(/1 line is rejected and 1 line has no decision/) }] });
+    const outcome = refusal(() => reviewLines({ ...base, approveInvoice: true, decisions: [{ lineId: 'a', approved: false, reason: 'no' }, { lineId: 'b', approved: true }] }));
+    expect(outcome).toMatchObject({ issues: [{ field: 'approveInvoice', message: expect.stringMatching(/1 line is rejected and 1 line has no decision/) }] });
   });
 });
 

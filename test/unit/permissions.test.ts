@@ -439,7 +439,7 @@ function granularSets(row: Row): GranularPermission[][] {
   });
 }
 
-/** Record variants: a contact is always on the private list (designating one adds them, DOMAIN.md). */
+/** Record variants: a contact is always on the private list (designating one adds them, docs/domain.md). */
 function recordVariants(row: Row): Scenario['record'][] {
   if (row.subject === 'project') return [undefined];
   const contactable = row.subject === 'commitment';

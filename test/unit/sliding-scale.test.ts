@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apportionCents } from '../../shared/domain/apportion';
-import { computeInvoice, InvoiceInputError, type InvoiceFigures, type InvoiceInput, type LineEntry } from '../../shared/domain/invoice-figures';
+import { computeInvoice, type InvoiceFigures, type InvoiceInput, type LineEntry } from '../../shared/domain/invoice-figures';
+import { InputError } from '../../shared/domain/errors';
 import {
   activeSlidingScaleRule,
   cappedRetentionThisPeriod,
@@ -187,7 +188,7 @@ describe('worked example: $400,000.00 subcontract, 10 % of each claim until 5 % 
 
   it('refuses a release above what is held, and per-line retainage entries under a sliding scale', () => {
     expect(releaseStageAmount(held, { amountCents: 2_000_001 })).toEqual({ refusal: { field: 'amountCents', message: 'would release 20000.01, more than the 20000.00 held' } });
-    expect(() => claim([{ lineId: 'L1', workThisPeriodCents: 100, workRetainagePercent: '5' }])).toThrow(InvoiceInputError);
+    expect(() => claim([{ lineId: 'L1', workThisPeriodCents: 100, workRetainagePercent: '5' }])).toThrow(InputError);
   });
 
   it('is never retroactive: rules decided from what came before; a contract without rules figures as before', () => {

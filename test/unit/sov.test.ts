@@ -1,7 +1,6 @@
+import { ConflictError, InputError } from '../../shared/domain/errors';
 import { describe, expect, it } from 'vitest';
 import {
-  SovConflictError,
-  SovInputError,
   applyChangeOrder,
   editLine,
   priceChangeOrder,
@@ -15,14 +14,14 @@ const ids = () => {
   return () => `L${++n}`;
 };
 
-function inputError(run: () => unknown): SovInputError {
+function inputError(run: () => unknown): InputError {
   try {
     run();
   } catch (error) {
-    if (error instanceof SovInputError) return error;
+    if (error instanceof InputError) return error;
     throw error;
   }
-  throw new Error('expected a SovInputError');
+  throw new Error('expected a InputError');
 }
 
 describe('replaceOriginalLines', () => {
@@ -138,7 +137,7 @@ describe('replaceOriginalLines', () => {
 
   it('an adjusted line cannot be removed nor revalued (409 naming the line)', () => {
     const current: SovLine[] = [{ lineId: 'A', description: 'a', scheduledValueCents: 1500, changeOrderAdjustmentCents: 500 }];
-    expect(() => replaceOriginalLines(current, [], 'amount', ids())).toThrow(SovConflictError);
+    expect(() => replaceOriginalLines(current, [], 'amount', ids())).toThrow(ConflictError);
     expect(() => replaceOriginalLines(current, [{ lineId: 'A', description: 'a', scheduledValueCents: 1000 }], 'amount', ids())).toThrow(
       /Line A .*adjusted by an approved change order/,
     );
@@ -326,10 +325,10 @@ describe('change orders', () => {
       try {
         priceChangeOrder([{ kind: 'adjust', lineId: 'B', amountCents: -250001 }], 'amount', amountSov);
       } catch (e) {
-        return e as SovConflictError;
+        return e as ConflictError;
       }
     })();
-    expect(error).toBeInstanceOf(SovConflictError);
+    expect(error).toBeInstanceOf(ConflictError);
     expect(error!.lineId).toBe('B');
     expect(error!.message).toContain('-0.01');
     // Exactly to zero is fine.
