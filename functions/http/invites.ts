@@ -106,7 +106,6 @@ export const handler = httpRouter(
 
     resendInvite: async ({ path, caller }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('invites.send', member);
       const key = parseInviteId(path.inviteId);
       if (!key) throw noSuchInvite();
       const [commitment, { data: invite }, period] = await Promise.all([
@@ -114,7 +113,9 @@ export const handler = httpRouter(
         db().Invite.get({ projectId: project.projectId, ...key }).go(),
         loadBillingPeriod(project.projectId, key.billingPeriodId),
       ]);
+      // Invisible is 404 before a missing level is 403, as everywhere.
       if (!commitment || !canSee(member, 'commitments', commitment) || !invite || !period) throw noSuchInvite();
+      enforce('invites.send', member);
       const now = new Date();
       const closed = periodClosedForInvites(period, project.timeZone, now);
       if (closed) throw problems.conflict(`Invites are re-sent while their billing period is open, before its due date. ${closed}`);

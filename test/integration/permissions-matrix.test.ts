@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEventBus } from '../../infra/local/event-bus';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
 import { startRecordingBus } from '../support/event-recorder';
+import { db } from '../../shared/db/service';
+import { parseInviteId } from '../../shared/db/invites';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { expectRefusal, expectStatus, type ApiRequest, type ApiResponse, type Call, type TestApi } from '../support/api-client';
@@ -857,6 +859,25 @@ const groups: Group[] = [
         },
       },
     ],
+  },
+  {
+    name: 'invites: resend',
+    setup: periodContext,
+    cases: onTargets(['public', 'private'], (target) => ({
+      route: 'POST /v1/projects/{projectId}/invites/{inviteId}/resend',
+      variant: 'a fresh invite whose emails failed',
+      row: "send an 'invite to bill' — again, when its emails failed or are stuck",
+      success: 200,
+      allowed: admins,
+      names: /send an invite to bill/,
+      request: async (_profile, ctx) => {
+        const commitment = await commitmentLike(target, { sov: false });
+        const [inviteId] = await sendInvites(call, fx, ctx.period!, [commitment]);
+        await db().Invite.patch({ projectId: fx.projectId, ...parseInviteId(inviteId!)! }).set({ emailStatus: 'failed', emailError: 'SES said no' }).go();
+        return { method: 'POST', path: `${project()}/invites/${inviteId}/resend` };
+      },
+      check: (response) => expect(response.body).toMatchObject({ status: 'invited', emailStatus: 'pending', emailError: null }),
+    })),
   },
   {
     name: 'invites: respond',
