@@ -30,6 +30,7 @@ import {
   contactSendRefusal,
   entersReview,
   reviewLines,
+  staleExpectationRefusal,
   statusChangeAction,
   transitionRefusal,
   type LineReviews,
@@ -65,9 +66,12 @@ const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole =>
 
 const reply = (invoice: InvoiceItem) => ({ body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } });
 
-/** The version a change applies to: If-Match when given (412 when stale), else the invoice as just read. */
+/**
+ * The version a change applies to: If-Match is required (428 without), 412 when it is not the
+ * version just read. The write is then conditional on it, so a change landing between the read
+ * and the write loses too.
+ */
 function expectedVersion(headers: Record<string, string | undefined>, invoice: InvoiceItem): number {
-  if (!headers['if-match']) return invoice.version;
   const expected = requiredIfMatch(headers, invoice.version);
   if (expected !== invoice.version) throw problems.preconditionFailed(`If-Match ${etagFor(expected)} is not the invoice's current ETag; read it again.`);
   return expected;
@@ -87,8 +91,6 @@ interface Change {
   event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: unknown };
   by: string;
   now: Date;
-  /** What a lost race answers: 412 when the caller sent If-Match (or in bulk), else 409. */
-  staleStatus: 409 | 412;
 }
 
 /**
@@ -134,10 +136,7 @@ async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; eve
     throw await explainFailure(
       result,
       {
-        invoice: () => {
-          const detail = 'The invoice changed since it was read; read it again and retry.';
-          return change.staleStatus === 412 ? problems.preconditionFailed(detail) : problems.conflict(detail);
-        },
+        invoice: () => problems.preconditionFailed('The invoice changed since it was read; read it again and retry.'),
         period: () => problems.conflict('The billing period’s due date passed or changed meanwhile; an invoice administrator can submit it on your behalf.'),
         successor: () => problems.conflict('A later invoice of the commitment was created meanwhile; only the latest invoice can be sent for review.'),
       },
@@ -160,7 +159,6 @@ async function changeStatus(input: {
   to: InvoiceStatus;
   comment?: string;
   by: string;
-  staleStatus: 409 | 412;
 }): Promise<InvoiceItem> {
   const { invoice, project } = input.loaded;
   const from = invoice.status;
@@ -184,7 +182,6 @@ async function changeStatus(input: {
     event: { type: 'status_changed', ...(input.comment ? { comment: input.comment } : {}) },
     by: input.by,
     now,
-    staleStatus: input.staleStatus,
   });
   await notify({ ...input.loaded, invoice: updated, from, event });
   return updated;
@@ -280,7 +277,6 @@ export const handler = httpRouter(
         to: body.status,
         ...(body.comment ? { comment: body.comment } : {}),
         by: caller.userId,
-        staleStatus: headers['if-match'] ? 412 : 409,
       });
       return reply(updated);
     },
@@ -312,7 +308,6 @@ export const handler = httpRouter(
         event: { type: 'lines_reviewed', ...(body.comment ? { comment: body.comment } : {}), changes: { decisions: body.decisions } },
         by: caller.userId,
         now,
-        staleStatus: headers['if-match'] ? 412 : 409,
       });
       await notify({ ...loaded, invoice: updated, from: invoice.status, event });
       return reply(updated);
@@ -322,19 +317,22 @@ export const handler = httpRouter(
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.bulk_status', member);
       const invoices = await batchGetAll(
-        body.invoiceIds.map((invoiceId) => ({ projectId: project.projectId, invoiceId })),
+        body.invoices.map(({ invoiceId }) => ({ projectId: project.projectId, invoiceId })),
         (keys) => db().Invoice.get(keys).go(),
       );
       const invoiceOf = new Map(invoices.map((i) => [i.invoiceId, i]));
       const commitments = await loadCommitmentsById(project.projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
       const commitmentOf = new Map(commitments.map((c) => [c.commitmentId, c]));
 
-      const one = async (invoiceId: string): Promise<BulkInvoiceStatusResult> => {
+      const one = async ({ invoiceId, ...expected }: (typeof body.invoices)[number]): Promise<BulkInvoiceStatusResult> => {
         const invoice = invoiceOf.get(invoiceId);
         const commitment = invoice && commitmentOf.get(invoice.commitmentId);
         if (!invoice || !commitment || !canSee(member, 'commitments', commitment)) {
           return { invoiceId, ok: false, status: 404, detail: 'No such invoice.' };
         }
+        // What the caller last read must still hold; the write is then conditional on the version read.
+        const stale = staleExpectationRefusal(expected, invoice);
+        if (stale) return { invoiceId, ok: false, status: 412, detail: stale };
         try {
           const updated = await changeStatus({
             loaded: { project, invoice, commitment },
@@ -343,7 +341,6 @@ export const handler = httpRouter(
             to: body.status,
             ...(body.comment ? { comment: body.comment } : {}),
             by: caller.userId,
-            staleStatus: 412,
           });
           return { invoiceId, ok: true, status: updated.status, version: updated.version };
         } catch (error) {
@@ -354,7 +351,7 @@ export const handler = httpRouter(
         }
       };
       const results: BulkInvoiceStatusResult[] = [];
-      for (const group of chunk(body.invoiceIds, bulkConcurrency)) results.push(...(await Promise.all(group.map(one))));
+      for (const group of chunk(body.invoices, bulkConcurrency)) results.push(...(await Promise.all(group.map(one))));
       return { body: { results } };
     },
 

@@ -42,11 +42,24 @@ export type ReviewInvoiceBody = z.infer<typeof reviewInvoiceBody>;
 
 export const bulkInvoiceStatusBody = z
   .object({
-    invoiceIds: z
-      .array(z.string().min(1).max(100))
+    invoices: z
+      .array(
+        z
+          .object({
+            invoiceId: z.string().min(1).max(100),
+            version: z.number().int().min(1).optional().meta({ description: 'The version (ETag) last read: the change applies only while it is current' }),
+            from: z.enum(invoiceStatuses).optional().meta({ description: 'The status last seen: the change applies only while the invoice is still in it' }),
+          })
+          .strict()
+          .refine((item) => item.version !== undefined || item.from !== undefined, {
+            message: 'Give the version or the status (`from`) you last read, so a change made meanwhile is not overwritten.',
+            path: ['version'],
+          }),
+      )
       .min(1)
       .max(100)
-      .refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' }),
+      .refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'Each invoice may be listed once.' })
+      .meta({ description: 'The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone' }),
     status: z.enum(invoiceStatuses),
     comment: comment.optional(),
   })
@@ -110,7 +123,7 @@ export const invoiceWorkflowRoutes = [
     auth: 'jwt',
     // a contact submits (invoices.submit_as_contact) or resubmits (invoices.resubmit_as_contact); anything else is a review
     action: 'invoices.review',
-    summary: 'Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match optional',
+    summary: 'Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match required',
     tags: ['invoices'],
     request: { path: invoicePath, body: changeInvoiceStatusBody },
     response: { status: 200, description: 'The invoice in its new status (ETag: its new version)', schema: invoiceResponse },

@@ -41,6 +41,20 @@ export function contactSendRefusal(input: { isLatest: boolean; dueDate: string; 
   return deadlineRefusal({ dueDate: input.dueDate, today: input.today, onBehalf: 'submit it' });
 }
 
+/**
+ * Why a bulk item's expectation no longer holds (→ 412 for that item), or undefined when it does:
+ * the invoice's version moved, or its status is not the `from` the caller saw.
+ */
+export function staleExpectationRefusal(expected: { version?: number; from?: InvoiceStatus }, current: { version: number; status: InvoiceStatus }): string | undefined {
+  if (expected.version !== undefined && expected.version !== current.version) {
+    return `The invoice is at version ${current.version}, not ${expected.version}: it changed since it was read; read it again.`;
+  }
+  if (expected.from !== undefined && expected.from !== current.status) {
+    return `The invoice is ${statusWords[current.status]}, not ${statusWords[expected.from]}: it changed since it was read; read it again.`;
+  }
+  return undefined;
+}
+
 /** Whether an invoice enters review with this change: its previous line decisions are cleared then. */
 export const entersReview = (from: InvoiceStatus, to: InvoiceStatus): boolean => to === 'under_review' && from !== 'under_review';
 

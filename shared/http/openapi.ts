@@ -27,8 +27,8 @@ const ifMatch: Partial<Record<OperationId, 'required' | 'optional'>> = {
   changeSsovStatus: 'optional',
   closeBillingPeriod: 'optional',
   deleteBillingPeriod: 'optional',
-  changeInvoiceStatus: 'optional',
-  reviewInvoice: 'optional',
+  changeInvoiceStatus: 'required',
+  reviewInvoice: 'required',
 };
 
 /** Reads (and creates) that answer the resource's version as an ETag, besides every If-Match write. */

@@ -110,16 +110,24 @@ async function seedInvoice(
 
 const invoicePath = (invoiceId: string, projectId = fx.projectId) => `/v1/projects/${projectId}/invoices/${invoiceId}`;
 
-const setStatus = (token: string, invoiceId: string, status: InvoiceStatus, extra: { comment?: string; headers?: Record<string, string> } = {}) =>
+/** If-Match with the invoice's current version, as a client that just read it sends (none for an invoice not in the project). */
+async function currentIfMatch(invoiceId: string): Promise<Record<string, string>> {
+  const { data } = await db().Invoice.get({ projectId: fx.projectId, invoiceId }).go({ consistent: true });
+  return data ? { 'if-match': `"${data.version}"` } : {};
+}
+
+/** POST …/status; If-Match is the invoice's current ETag unless `headers` say otherwise (`{}`: none). */
+const setStatus = async (token: string, invoiceId: string, status: InvoiceStatus, extra: { comment?: string; headers?: Record<string, string> } = {}) =>
   call(token, {
     method: 'POST',
     path: `${invoicePath(invoiceId)}/status`,
     body: { status, ...(extra.comment ? { comment: extra.comment } : {}) },
-    ...(extra.headers ? { headers: extra.headers } : {}),
+    headers: extra.headers ?? (await currentIfMatch(invoiceId)),
   });
 
-const review = (token: string, invoiceId: string, body: Json, headers?: Record<string, string>) =>
-  call(token, { method: 'POST', path: `${invoicePath(invoiceId)}/review`, body, ...(headers ? { headers } : {}) });
+/** POST …/review; If-Match as for setStatus. */
+const review = async (token: string, invoiceId: string, body: Json, headers?: Record<string, string>) =>
+  call(token, { method: 'POST', path: `${invoicePath(invoiceId)}/review`, body, headers: headers ?? (await currentIfMatch(invoiceId)) });
 
 const history = async (token: string, invoiceId: string, query = '') =>
   call(token, { method: 'GET', path: `${invoicePath(invoiceId)}/history${query}` });
@@ -430,7 +438,8 @@ describe('review, resubmission, approval and their emails', () => {
 
   it('a retried request with the same Idempotency-Key changes and emails once', async () => {
     const invoice = await seedInvoice(commitment);
-    const headers = { 'idempotency-key': randomUUID() };
+    // A retry repeats the request as first sent, If-Match included.
+    const headers = { 'idempotency-key': randomUUID(), 'if-match': '"1"' };
     const first = await setStatus(fx.users['standard+contact'].token, invoice.invoiceId, 'under_review', { headers });
     const again = await setStatus(fx.users['standard+contact'].token, invoice.invoiceId, 'under_review', { headers });
     expectStatus(first, 200, 'first');
@@ -466,7 +475,13 @@ describe('bulk status', () => {
     ]);
     const otherProjects = randomUUID();
     const response = await bulk(fx.users.admin.token, {
-      invoiceIds: [underReview.invoiceId, draft.invoiceId, approved.invoiceId, otherProjects, privateOne.invoiceId],
+      invoices: [
+        { invoiceId: underReview.invoiceId, version: 1 },
+        { invoiceId: draft.invoiceId, from: 'draft' },
+        { invoiceId: approved.invoiceId, version: 1 },
+        { invoiceId: otherProjects, version: 1 },
+        { invoiceId: privateOne.invoiceId, version: 1, from: 'under_review' },
+      ],
       status: 'approved',
       comment: 'Approved in the month-end run',
     });
@@ -488,50 +503,107 @@ describe('bulk status', () => {
 
   it('answers 412 for an invoice changed between the read and its write', async () => {
     const invoice = await seedInvoice(commitment, { status: 'under_review' });
-    // The bulk route reads, then writes under the version read: a change in between loses the race.
-    // Both ask for the same status, so whichever runs second is refused whatever the interleaving.
+    // Both expect version 1: the second is refused whether it read before the winner's write (the
+    // write's condition) or after it (the expected version).
     const responses = await Promise.all([
-      bulk(fx.users.admin.token, { invoiceIds: [invoice.invoiceId], status: 'approved' }),
-      bulk(fx.users.admin.token, { invoiceIds: [invoice.invoiceId], status: 'approved' }),
+      bulk(fx.users.admin.token, { invoices: [{ invoiceId: invoice.invoiceId, version: 1 }], status: 'approved' }),
+      bulk(fx.users.admin.token, { invoices: [{ invoiceId: invoice.invoiceId, version: 1 }], status: 'revise_and_resubmit' }),
     ]);
     const results = responses.map((r) => expectStatus(r, 200, 'bulk').body.results[0]);
     expect(results.filter((r: Json) => r.ok)).toHaveLength(1);
-    const lost = results.find((r: Json) => !r.ok);
-    // Whether the loser read before or after the winner's write decides 412 or 409.
-    expect([409, 412]).toContain(lost.status);
+    expect(results.find((r: Json) => !r.ok)).toMatchObject({ ok: false, status: 412, detail: expect.stringMatching(/changed since it was read/) });
+    const events = expectStatus(await history(fx.users.admin.token, invoice.invoiceId), 200, 'history').body.items;
+    expect(events.map((e: Json) => e.type)).toEqual(['created', 'status_changed']);
+  });
+
+  it('leaves alone, as 412, an invoice whose version or status moved since the caller read it', async () => {
+    const [moved, sentBack, fresh] = await Promise.all([
+      seedInvoice(commitment, { status: 'under_review' }),
+      seedInvoice(commitment, { status: 'under_review' }),
+      seedInvoice(commitment, { status: 'under_review' }),
+    ]);
+    // Another administrator sends two of them back after this caller read the list.
+    for (const invoice of [moved, sentBack]) expectStatus(await setStatus(fx.users.admin.token, invoice.invoiceId, 'revise_and_resubmit'), 200, 'send back');
+    published.length = 0;
+    const response = await bulk(fx.users.admin.token, {
+      invoices: [
+        { invoiceId: moved.invoiceId, version: 1 },
+        { invoiceId: sentBack.invoiceId, from: 'under_review' },
+        { invoiceId: fresh.invoiceId, version: 1 },
+      ],
+      status: 'approved',
+    });
+    expect(expectStatus(response, 200, 'bulk').body.results).toEqual([
+      { invoiceId: moved.invoiceId, ok: false, status: 412, detail: expect.stringMatching(/version 2, not 1/) },
+      { invoiceId: sentBack.invoiceId, ok: false, status: 412, detail: expect.stringMatching(/revise & resubmit, not under review/i) },
+      { invoiceId: fresh.invoiceId, ok: true, status: 'approved', version: 2 },
+    ]);
+    expect(await storedStatus(moved.invoiceId)).toBe('revise_and_resubmit');
+    expect(await storedStatus(sentBack.invoiceId)).toBe('revise_and_resubmit');
+    // Only the applied change emails anyone.
+    expect((await emails()).every((email: Json) => email.emailId.startsWith(`invoice:${fresh.invoiceId}:`))).toBe(true);
+  });
+
+  it('needs the version or status last read for each invoice, naming the field', async () => {
+    const invoice = await seedInvoice(commitment, { status: 'under_review' });
+    const problem = expectProblem(await bulk(fx.users.admin.token, { invoices: [{ invoiceId: invoice.invoiceId }], status: 'approved' }), 400, 'validation');
+    expect(fieldsOf(problem)).toEqual(['invoices.0.version']);
+    expect(await storedStatus(invoice.invoiceId)).toBe('under_review');
   });
 
   it('is for administrators, with 1–100 distinct ids', async () => {
     const invoice = await seedInvoice(commitment, { status: 'under_review' });
+    const one = [{ invoiceId: invoice.invoiceId, version: 1 }];
     for (const profile of ['read_only', 'standard', 'standard+contact'] as const) {
-      expectRefusal(await bulk(fx.users[profile].token, { invoiceIds: [invoice.invoiceId], status: 'approved' }), 403, /bulk edit subcontractor invoice status/);
+      expectRefusal(await bulk(fx.users[profile].token, { invoices: one, status: 'approved' }), 403, /bulk edit subcontractor invoice status/);
     }
     // The project is visible to every member; the action is not.
-    expectRefusal(await bulk(fx.users.none.token, { invoiceIds: [invoice.invoiceId], status: 'approved' }), 403, /bulk edit/);
-    expectRefusal(await bulk(fx.users.not_a_member.token, { invoiceIds: [invoice.invoiceId], status: 'approved' }), 404);
-    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoiceIds: [], status: 'approved' }), 400, 'validation'))).toEqual(['invoiceIds']);
-    const tooMany = Array.from({ length: 101 }, () => randomUUID());
-    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoiceIds: tooMany, status: 'approved' }), 400, 'validation'))).toEqual(['invoiceIds']);
-    const twice = [invoice.invoiceId, invoice.invoiceId];
-    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoiceIds: twice, status: 'approved' }), 400, 'validation'))).toEqual(['invoiceIds']);
+    expectRefusal(await bulk(fx.users.none.token, { invoices: one, status: 'approved' }), 403, /bulk edit/);
+    expectRefusal(await bulk(fx.users.not_a_member.token, { invoices: one, status: 'approved' }), 404);
+    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoices: [], status: 'approved' }), 400, 'validation'))).toEqual(['invoices']);
+    const tooMany = Array.from({ length: 101 }, () => ({ invoiceId: randomUUID(), version: 1 }));
+    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoices: tooMany, status: 'approved' }), 400, 'validation'))).toEqual(['invoices']);
+    const twice = [...one, ...one];
+    expect(fieldsOf(expectProblem(await bulk(fx.users.admin.token, { invoices: twice, status: 'approved' }), 400, 'validation'))).toEqual(['invoices']);
     expect(await storedStatus(invoice.invoiceId)).toBe('under_review');
   });
 });
 
 describe('concurrency', () => {
-  it('two changes with one ETag: one 200, one 412, one history event', async () => {
+  it('three approvals and three send-backs with one ETag: one wins, five 412, only the winner emails', async () => {
     const invoice = await seedInvoice(commitment, { status: 'under_review' });
     const headers = { 'if-match': '"1"' };
-    const responses = await Promise.all([
-      setStatus(fx.users.admin.token, invoice.invoiceId, 'approved', { headers }),
-      setStatus(fx.users.admin.token, invoice.invoiceId, 'revise_and_resubmit', { headers }),
-    ]);
-    expect(responses.map((r) => r.status).sort()).toEqual([200, 412]);
-    expectProblem(responses.find((r) => r.status === 412)!, 412, 'precondition-failed');
+    const wanted: InvoiceStatus[] = ['approved', 'revise_and_resubmit', 'approved', 'revise_and_resubmit', 'approved', 'revise_and_resubmit'];
+    const responses = await Promise.all(wanted.map((status) => setStatus(fx.users.admin.token, invoice.invoiceId, status, { headers })));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 412, 412, 412, 412, 412]);
+    for (const lost of responses.filter((r) => r.status === 412)) expectProblem(lost, 412, 'precondition-failed');
     const winner = responses.find((r) => r.status === 200)!;
+    expect(winner.body.version).toBe(2);
     expect(await storedStatus(invoice.invoiceId)).toBe(winner.body.status);
     const events = expectStatus(await history(fx.users.admin.token, invoice.invoiceId), 200, 'history').body.items;
     expect(events.map((e: Json) => e.type)).toEqual(['created', 'status_changed']);
+    // Every email is the winner's (its id names the one event), and "needs revision" only when a send-back won.
+    const sent = await emails();
+    const winningEvent = events.at(-1).eventId;
+    expect(sent.every((email: Json) => email.emailId.startsWith(`invoice:${invoice.invoiceId}:${winningEvent}:`))).toBe(true);
+    const revisionEmails = sent.filter((email: Json) => /needs revision/.test(email.subject));
+    if (winner.body.status === 'revise_and_resubmit') expect(revisionEmails.map((e: Json) => e.to[0]).sort()).toEqual(contactEmails());
+    else expect(revisionEmails).toEqual([]);
+  });
+
+  it('a status change or line review without If-Match is 428, naming the header', async () => {
+    const invoice = await seedInvoice(commitment, { status: 'under_review' });
+    const withoutIfMatch = {} as Record<string, string>;
+    const status = expectProblem(await setStatus(fx.users.admin.token, invoice.invoiceId, 'approved', { headers: withoutIfMatch }), 428, 'precondition-required');
+    expect(status.detail).toMatch(/If-Match/);
+    const lineId = (invoice.sovLines as StoredSovLine[])[0]!.lineId;
+    const reviewed = expectProblem(await review(fx.users.admin.token, invoice.invoiceId, { decisions: [{ lineId, approved: true }] }, withoutIfMatch), 428, 'precondition-required');
+    expect(reviewed.detail).toMatch(/If-Match/);
+    // A contact's submission needs it too.
+    const draft = await seedInvoice(commitment);
+    expectProblem(await setStatus(fx.users['standard+contact'].token, draft.invoiceId, 'under_review', { headers: withoutIfMatch }), 428, 'precondition-required');
+    expect(await storedStatus(invoice.invoiceId)).toBe('under_review');
+    expect(await storedStatus(draft.invoiceId)).toBe('draft');
   });
 
   it('a stale or malformed If-Match is 412', async () => {

@@ -400,8 +400,8 @@ const statusChange = (
     ...who(target),
     success: 200,
     request: async (profile, ctx) => {
-      await invoiceInStatus(call, fx, invoiceOf(ctx, target), from);
-      return { method: 'POST', path: `${invoiceOf(ctx, target).path}/status`, body: { status: to, comment: `Set by ${profile}` } };
+      const etag = await invoiceInStatus(call, fx, invoiceOf(ctx, target), from);
+      return { method: 'POST', path: `${invoiceOf(ctx, target).path}/status`, body: { status: to, comment: `Set by ${profile}` }, headers: { 'if-match': etag } };
     },
     check: (response) => expect(response.body.status).toBe(to),
   }));
@@ -991,8 +991,13 @@ const groups: Group[] = [
         names: /review an invoice as invoice administrator/,
         request: async (profile, ctx) => {
           const invoice = invoiceOf(ctx, target);
-          await invoiceInStatus(call, fx, invoice, 'under_review');
-          return { method: 'POST', path: `${invoice.path}/review`, body: { decisions: [{ lineId: invoice.lineIds[0]!, approved: true }], comment: `Reviewed by ${profile}` } };
+          const etag = await invoiceInStatus(call, fx, invoice, 'under_review');
+          return {
+            method: 'POST',
+            path: `${invoice.path}/review`,
+            body: { decisions: [{ lineId: invoice.lineIds[0]!, approved: true }], comment: `Reviewed by ${profile}` },
+            headers: { 'if-match': etag },
+          };
         },
         check: (response) => {
           expect(response.body.status).toBe('under_review');
@@ -1010,7 +1015,7 @@ const groups: Group[] = [
         request: async (_profile, ctx) => {
           const invoices = invoiceTargets.map((target) => invoiceOf(ctx, target));
           for (const invoice of invoices) await invoiceInStatus(call, fx, invoice, 'draft');
-          return { method: 'POST', path: `${project()}/invoices/bulk-status`, body: { invoiceIds: invoices.map((i) => i.invoiceId), status: 'under_review' } };
+          return { method: 'POST', path: `${project()}/invoices/bulk-status`, body: { invoices: invoices.map((i) => ({ invoiceId: i.invoiceId, from: 'draft' })), status: 'under_review' } };
         },
         check: (response, _profile, ctx) =>
           expect(response.body.results).toEqual(

@@ -73,7 +73,7 @@ async function claim(commitment: TestCommitment, lines: (ids: string[]) => Json[
   const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
   const ids = created.lines.map((l: Json) => l.lineId);
   const edited = expectStatus(await as('admin', { method: 'PATCH', path, body: { lines: lines(ids) }, headers: { 'if-match': `"${created.version}"` } }), 200, 'enter the claim').body;
-  expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'approved' } }), 200, 'approve the claim');
+  expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'approved' }, headers: { 'if-match': `"${edited.version}"` } }), 200, 'approve the claim');
   return edited;
 }
 const work = (structure: number, services: number) => (ids: string[]) => [

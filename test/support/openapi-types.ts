@@ -573,7 +573,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match optional */
+        /** Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match required */
         post: operations["changeInvoiceStatus"];
         delete?: never;
         options?: never;
@@ -1273,7 +1273,17 @@ export interface components {
             comment?: string;
         };
         BulkInvoiceStatus: {
-            invoiceIds: string[];
+            /** @description The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone */
+            invoices: {
+                invoiceId: string;
+                /** @description The version (ETag) last read: the change applies only while it is current */
+                version?: number;
+                /**
+                 * @description The status last seen: the change applies only while the invoice is still in it
+                 * @enum {string}
+                 */
+                from?: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+            }[];
             /** @enum {string} */
             status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
             comment?: string;
@@ -13567,9 +13577,9 @@ export interface operations {
     changeInvoiceStatus: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag you last read (`"3"`): when sent, the change applies only to that version (412 if it moved on). */
-                "if-match"?: string;
+            header: {
+                /** @description The ETag you last read (`"3"`): the change applies only to that version (412 if it moved on, 428 if absent). */
+                "if-match": string;
                 /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
                 "idempotency-key"?: string;
             };
@@ -13927,6 +13937,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match is required for this change */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/precondition-required",
+                     *       "title": "Precondition required",
+                     *       "status": 428,
+                     *       "detail": "This change needs an If-Match header with the ETag you last read.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged with the correlation id) */
             500: {
                 headers: {
@@ -13975,9 +14003,9 @@ export interface operations {
     reviewInvoice: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag you last read (`"3"`): when sent, the change applies only to that version (412 if it moved on). */
-                "if-match"?: string;
+            header: {
+                /** @description The ETag you last read (`"3"`): the change applies only to that version (412 if it moved on, 428 if absent). */
+                "if-match": string;
                 /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
                 "idempotency-key"?: string;
             };
@@ -14342,6 +14370,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match is required for this change */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/precondition-required",
+                     *       "title": "Precondition required",
+                     *       "status": 428,
+                     *       "detail": "This change needs an If-Match header with the ETag you last read.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/review"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error (logged with the correlation id) */
             500: {
                 headers: {
@@ -14403,8 +14449,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "invoiceIds": [
-                 *         "text"
+                 *       "invoices": [
+                 *         {
+                 *           "invoiceId": "text",
+                 *           "version": 1,
+                 *           "from": "draft"
+                 *         }
                  *       ],
                  *       "status": "draft",
                  *       "comment": "text"

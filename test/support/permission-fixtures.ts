@@ -424,12 +424,16 @@ export async function exists(call: Call, fx: PermissionFixture, path: string): P
   return true;
 }
 
-/** Brings the invoice to `status` as the admin (an invoice administrator may set any status), whatever earlier cases left it in. */
-export async function invoiceInStatus(call: Call, fx: PermissionFixture, invoice: TestInvoice, status: InvoiceStatus): Promise<void> {
+/**
+ * Brings the invoice to `status` as the admin (an invoice administrator may set any status), whatever
+ * earlier cases left it in, and answers its ETag then (for the If-Match of the change under test).
+ */
+export async function invoiceInStatus(call: Call, fx: PermissionFixture, invoice: TestInvoice, status: InvoiceStatus): Promise<string> {
   const admin = fx.users.admin.token;
-  const current = expectStatus(await call(admin, { method: 'GET', path: invoice.path }), 200, `GET ${invoice.path}`).body.status;
-  if (current === status) return;
-  expectStatus(await call(admin, { method: 'POST', path: `${invoice.path}/status`, body: { status } }), 200, `set ${invoice.path} ${status}`);
+  const current = expectStatus(await call(admin, { method: 'GET', path: invoice.path }), 200, `GET ${invoice.path}`);
+  if (current.body.status === status) return current.headers.get('etag')!;
+  const changed = await call(admin, { method: 'POST', path: `${invoice.path}/status`, body: { status }, headers: { 'if-match': current.headers.get('etag')! } });
+  return expectStatus(changed, 200, `set ${invoice.path} ${status}`).headers.get('etag')!;
 }
 
 export interface TestAttachment {

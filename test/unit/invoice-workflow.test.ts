@@ -5,6 +5,7 @@ import {
   contactSendRefusal,
   entersReview,
   reviewLines,
+  staleExpectationRefusal,
   statusChangeAction,
   transitionRefusal,
   type WorkflowRole,
@@ -89,6 +90,20 @@ describe('contact gates', () => {
   });
   it('refuses an invoice that is not the latest', () => {
     expect(contactSendRefusal({ isLatest: false, dueDate: '2026-03-25', today: '2026-03-01' })).toMatch(/latest invoice/);
+  });
+});
+
+describe('a bulk item’s expectation', () => {
+  const current = { version: 3, status: 'under_review' as const };
+  it('holds while the version and status read are current', () => {
+    expect(staleExpectationRefusal({ version: 3 }, current)).toBeUndefined();
+    expect(staleExpectationRefusal({ from: 'under_review' }, current)).toBeUndefined();
+    expect(staleExpectationRefusal({ version: 3, from: 'under_review' }, current)).toBeUndefined();
+  });
+  it('is stale when either moved, saying what it is now', () => {
+    expect(staleExpectationRefusal({ version: 2 }, current)).toMatch(/version 3, not 2/);
+    expect(staleExpectationRefusal({ from: 'draft' }, current)).toMatch(/under review, not draft/);
+    expect(staleExpectationRefusal({ version: 3, from: 'approved' }, current)).toMatch(/not approved/);
   });
 });
 
