@@ -2,7 +2,7 @@ import { localUserId } from './auth';
 import { JavaMissingError } from './aws-services';
 import { PortInUseError } from './ports';
 import { defaultDataDir, startLocalRuntime, type LocalRuntime } from './runtime';
-import { demoUsers } from './seed';
+import { demoProject, demoUsers } from './seed';
 
 /**
  * `npm start`: the whole product locally, data in `.local/`, on PORT (default 3000).
@@ -61,6 +61,8 @@ async function printBanner(runtime: LocalRuntime, seconds: number) {
       `  Docs     ${runtime.docsUrl}`,
       `  OpenAPI  ${runtime.openApiUrl}`,
       `  Mailbox  ${runtime.mailboxUrl}   (every email sent)`,
+      '',
+      `Projects  ${demoProject.name} (${demoProject.number})  projectId ${demoProject.projectId}`,
       '',
       'Demo users on project Harbour Tower, each with a token valid for 12 hours (`npm run token -- <email>` makes more):',
       ...tokens.flatMap(({ user, token }) => [`  ${user.name} <${user.email}>: ${user.role}`, `    ${token}`]),
