@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localUserId } from '../../infra/local/auth';
 import { freePort } from '../../infra/local/ports';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { demoProject } from '../../infra/local/seed';
+import { sentEmails } from '../support/mailbox';
 
 /**
  * The README's walkthrough, run as written: the ```sh blocks between the walkthrough markers,
@@ -75,5 +76,23 @@ describe('README walkthrough', () => {
     expect(pdf).toBeDefined();
     expect(fs.readFileSync(pdf!).subarray(0, 5).toString()).toBe('%PDF-');
     fs.rmSync(path.dirname(pdf!), { recursive: true, force: true });
+
+    // Ella's invite email links to the frontend, here the local stand-in page naming the API calls.
+    const invite = await vi.waitFor(
+      async () => {
+        const emails = await sentEmails();
+        const found = emails.find((email) => email.destination.to.some((to) => to.includes('ella@harbour-electrical.example')) && /invited you to bill/.test(email.subject));
+        if (!found) throw new Error(`no invite email to Ella among ${emails.map((email) => email.subject).join(', ')}`);
+        return found;
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    const link = new RegExp(`${runtime.apiUrl}/projects/[^\\s"<]+`).exec(invite.body.text ?? '')?.[0];
+    expect(link).toBeDefined();
+    const page = await fetch(link!);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toMatch(/POST \/v1\/projects\/[^/]+\/invites\/[^/]+\/response/);
+    expect(html).toContain('href="/docs"');
   }, 240_000);
 });
