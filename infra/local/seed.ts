@@ -222,6 +222,54 @@ export async function seedDemoData(now = new Date()): Promise<number> {
     commitmentIds[commitment.header.number] = seeded.commitmentId;
   }
   count += await seedBillingWork(commitmentIds, now);
+  count += await seedCycleProject(createdAt);
+  return count;
+}
+
+/** A second project, billed monthly with automatic invites and no period yet: its first period is due. */
+export const cycleProject = {
+  projectId: stableUuid('project:RA-2028'),
+  companyId: northbeam.companyId,
+  name: 'Riverside Apartments',
+  number: 'RA-2028',
+  timeZone: 'Australia/Sydney',
+  region: 'en-AU',
+} as const;
+
+const cycleCommitment: DemoCommitment = {
+  header: { type: 'subcontract', number: 'SC-101', title: 'Electrical services', status: 'approved', contractDate: '2026-09-07', accountingMethod: 'amount' },
+  vendorId: harbourElectrical.companyId,
+  contacts: ['ella@harbour-electrical.example'],
+  lines: [
+    { costCode: '16-100', description: 'Switchboards and sub-mains', scheduledValueCents: 3_420_000 },
+    { costCode: '16-300', description: 'Lighting and power', scheduledValueCents: 5_960_000 },
+  ],
+};
+
+/**
+ * Riverside Apartments: Priya and Ella are members, SC-101 is Harbour Electrical's. Its settings
+ * turn monthly periods with automatic invites on while it has no period, so the next billing
+ * cycle (`npm run invoke -- billing-cycle`) opens the current month's period and invites Ella.
+ */
+async function seedCycleProject(createdAt: string): Promise<number> {
+  const { Project, Member, ProjectVendor } = db();
+  const members = [demoUser('priya@northbeam.example'), demoUser('ella@harbour-electrical.example')];
+  const created = await Promise.all([
+    createIfMissing(Project.create({ ...defaultProjectSettings(cycleProject.region), ...cycleProject, createdBy: userId(admin.email), createdAt })),
+    createIfMissing(ProjectVendor.create({ projectId: cycleProject.projectId, vendorId: harbourElectrical.companyId, name: harbourElectrical.name, createdAt })),
+    ...members.map((user) =>
+      createIfMissing(Member.create({ projectId: cycleProject.projectId, userId: userId(user.email), commitments: user.commitments, headContracts: user.headContracts, createdAt })),
+    ),
+  ]);
+  let count = created.filter(Boolean).length + (await seedCommitment(cycleCommitment, cycleProject.projectId)).created;
+
+  const settingsPath = `/v1/projects/${cycleProject.projectId}/settings`;
+  const settings = await asAdmin('GET', settingsPath);
+  if (expectStatus(settings, 200, 'reading Riverside Apartments’ settings').billingPeriods.frequency === 'never') {
+    const patched = await asAdmin('PATCH', settingsPath, { billingPeriods: { frequency: 'monthly', startDay: 1, endDay: 31, dueDay: 25, autoInvites: true } }, { 'if-match': settings.headers.etag! });
+    expectStatus(patched, 200, 'turning on monthly periods in Riverside Apartments');
+    count++;
+  }
   return count;
 }
 
@@ -287,11 +335,11 @@ async function seedBillingWork(commitmentIds: Record<string, string>, now: Date)
 }
 
 /** A commitment, its SOV lines and its approved change order, each created if missing. */
-async function seedCommitment(plan: DemoCommitment): Promise<{ created: number; commitmentId: string }> {
+async function seedCommitment(plan: DemoCommitment, projectId = demoProject.projectId): Promise<{ created: number; commitmentId: string }> {
   let created = 0;
-  const projectPath = `/v1/projects/${demoProject.projectId}`;
+  const projectPath = `/v1/projects/${projectId}`;
   const { data: claimed } = await db()
-    .CommitmentNumber.get({ projectId: demoProject.projectId, normalizedNumber: normalizeCommitmentNumber(plan.header.number) })
+    .CommitmentNumber.get({ projectId, normalizedNumber: normalizeCommitmentNumber(plan.header.number) })
     .go();
   let commitmentId = claimed?.commitmentId;
   if (!commitmentId) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localUserId } from '../../infra/local/auth';
 import { freePort } from '../../infra/local/ports';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
-import { demoProject } from '../../infra/local/seed';
+import { cycleProject, demoProject } from '../../infra/local/seed';
 import { sentEmails } from '../support/mailbox';
 
 /**
@@ -56,6 +56,29 @@ describe('demo data', () => {
     expect(byNumber).toMatchObject({ 'SC-001': 'accepted', 'SC-002': 'accepted', 'SC-003': 'invited', 'PO-001': 'not_invited', 'PO-002': 'accepted' });
     const invoices = await asPriya(`${projectPath}/invoices?billingPeriodId=${period.billingPeriodId}`);
     expect((invoices.items as Array<{ status: string }>).map((invoice) => invoice.status).sort()).toEqual(['approved', 'under_review']);
+  });
+});
+
+describe('the billing cycle on the demo data', () => {
+  it('`npm run invoke -- billing-cycle` opens Riverside Apartments’ due monthly period and invites Ella', async () => {
+    const projectPath = `/v1/projects/${cycleProject.projectId}`;
+    expect((await asPriya(`${projectPath}/billing-periods`)).items).toEqual([]);
+
+    const { stdout } = await run('npm', ['run', '-s', 'invoke', '--', 'billing-cycle'], { cwd: root, env: { ...process.env, LOCAL_DATA_DIR: dataDir } });
+    expect(stdout).toContain(cycleProject.projectId);
+
+    const period = await asPriya(`${projectPath}/billing-periods/current`);
+    expect(period).toMatchObject({ status: 'open', source: 'automatic', createdBy: 'system' });
+    // Automatic invites follow through the outbox and the bus.
+    await vi.waitFor(
+      async () => {
+        const invites = await asPriya(`${projectPath}/billing-periods/${period.billingPeriodId}/invites`);
+        expect(invites.items).toEqual([expect.objectContaining({ number: 'SC-101', status: 'invited', emailStatus: 'sent' })]);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    const emails = await sentEmails();
+    expect(emails.filter((email) => email.subject.startsWith('Riverside Apartments') && email.destination.to.some((to) => to.includes('ella@')))).toHaveLength(1);
   });
 });
 
