@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpProblem, problems } from '../../shared/http/problem';
 import { routes } from '../../shared/wiring/routes';
 import { TokenError, type LocalIdp } from './auth';
+import { frontendPage } from './frontend-pages';
 import { invokeLocal } from './lambda';
 import { PortInUseError } from './ports';
 import { cors } from '../../shared/wiring/cors';
@@ -105,6 +106,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, requestId: stri
   if (method === 'OPTIONS') return sendPreflight(res);
   if (Number(req.headers['content-length'] ?? 0) > payloadLimitBytes) return sendTooLarge(res);
   if (method === 'GET' && rawPath === jwksPath) return send(res, json(200, options.idp.jwks));
+  const page = frontendPage(method, rawPath);
+  if (page) return send(res, { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, cookies: [], body: Buffer.from(page) });
 
   const match = matchRoute(method, rawPath);
   if (match.kind === 'not-found') return sendProblem(res, problems.notFound(`No route matches ${method} ${rawPath}.`));

@@ -19,8 +19,8 @@ import { startLocalStepFunctions } from './step-functions';
  */
 export const tableName = 'progress-claims';
 export const bucketName = 'progress-claims-local';
-/** Where `npm start` keeps its data, and where the CLIs find it. */
-export const defaultDataDir = path.join(repoRoot, '.local');
+/** Where `npm start` keeps its data, and where the CLIs find it (`LOCAL_DATA_DIR` overrides it, as the walkthrough test does). */
+export const defaultDataDir = process.env.LOCAL_DATA_DIR || path.join(repoRoot, '.local');
 
 export interface LocalRuntimeOptions {
   port: number;

@@ -5,6 +5,7 @@ import type { changeOrderLineInput, sovLineInput } from '../../shared/api/sov';
 import { normalizeCommitmentNumber } from '../../shared/db/commitments';
 import { db } from '../../shared/db/service';
 import type { ToolLevel } from '../../shared/domain/permissions';
+import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { routes } from '../../shared/wiring/routes';
 import { buildApiGatewayEvent, routeMatcher, toHttpResponse } from './api-gateway-event';
@@ -214,16 +215,131 @@ export async function seedDemoData(now = new Date()): Promise<number> {
   ]);
   let count = created.filter(Boolean).length;
   // One after the other: each step reads what the previous one left, so an interrupted seed resumes.
-  for (const commitment of demoCommitments) count += await seedCommitment(commitment);
+  const commitmentIds: Record<string, string> = {};
+  for (const commitment of demoCommitments) {
+    const seeded = await seedCommitment(commitment);
+    count += seeded.created;
+    commitmentIds[commitment.header.number] = seeded.commitmentId;
+  }
+  count += await seedBillingWork(commitmentIds, now);
+  count += await seedCycleProject(createdAt);
   return count;
 }
 
-/** A commitment, its SOV lines and its approved change order, each created if missing. */
-async function seedCommitment(plan: DemoCommitment): Promise<number> {
+/** A second project, billed monthly with automatic invites and no period yet: its first period is due. */
+export const cycleProject = {
+  projectId: stableUuid('project:RA-2028'),
+  companyId: northbeam.companyId,
+  name: 'Riverside Apartments',
+  number: 'RA-2028',
+  timeZone: 'Australia/Sydney',
+  region: 'en-AU',
+} as const;
+
+const cycleCommitment: DemoCommitment = {
+  header: { type: 'subcontract', number: 'SC-101', title: 'Electrical services', status: 'approved', contractDate: '2026-09-07', accountingMethod: 'amount' },
+  vendorId: harbourElectrical.companyId,
+  contacts: ['ella@harbour-electrical.example'],
+  lines: [
+    { costCode: '16-100', description: 'Switchboards and sub-mains', scheduledValueCents: 3_420_000 },
+    { costCode: '16-300', description: 'Lighting and power', scheduledValueCents: 5_960_000 },
+  ],
+};
+
+/**
+ * Riverside Apartments: Priya and Ella are members, SC-101 is Harbour Electrical's. Its settings
+ * turn monthly periods with automatic invites on while it has no period, so the next billing
+ * cycle (`npm run invoke -- billing-cycle`) opens the current month's period and invites Ella.
+ */
+async function seedCycleProject(createdAt: string): Promise<number> {
+  const { Project, Member, ProjectVendor } = db();
+  const members = [demoUser('priya@northbeam.example'), demoUser('ella@harbour-electrical.example')];
+  const created = await Promise.all([
+    createIfMissing(Project.create({ ...defaultProjectSettings(cycleProject.region), ...cycleProject, createdBy: userId(admin.email), createdAt })),
+    createIfMissing(ProjectVendor.create({ projectId: cycleProject.projectId, vendorId: harbourElectrical.companyId, name: harbourElectrical.name, createdAt })),
+    ...members.map((user) =>
+      createIfMissing(Member.create({ projectId: cycleProject.projectId, userId: userId(user.email), commitments: user.commitments, headContracts: user.headContracts, createdAt })),
+    ),
+  ]);
+  let count = created.filter(Boolean).length + (await seedCommitment(cycleCommitment, cycleProject.projectId)).created;
+
+  const settingsPath = `/v1/projects/${cycleProject.projectId}/settings`;
+  const settings = await asAdmin('GET', settingsPath);
+  if (expectStatus(settings, 200, 'reading Riverside Apartments’ settings').billingPeriods.frequency === 'never') {
+    const patched = await asAdmin('PATCH', settingsPath, { billingPeriods: { frequency: 'monthly', startDay: 1, endDay: 31, dueDay: 25, autoInvites: true } }, { 'if-match': settings.headers.etag! });
+    expectStatus(patched, 200, 'turning on monthly periods in Riverside Apartments');
+    count++;
+  }
+  return count;
+}
+
+const demoUser = (email: string) => demoUsers.find((user) => user.email === email)!;
+
+/**
+ * The product at work in Harbour Tower's open period: SC-003 invited (awaiting Hana's answer),
+ * SC-001 accepted by Ella (no invoice yet), SC-002 invoiced and submitted by Marco, PO-002
+ * invoiced by Marco and approved by Priya. Seeded once, while the project has no billing period,
+ * so a restart (or what a developer did since) is left alone.
+ */
+async function seedBillingWork(commitmentIds: Record<string, string>, now: Date): Promise<number> {
   let created = 0;
   const projectPath = `/v1/projects/${demoProject.projectId}`;
+  const periods = expectStatus(await asAdmin('GET', `${projectPath}/billing-periods?limit=1`), 200, 'listing billing periods');
+  if (periods.items.length > 0) return 0; // seeded before, or the developer's own periods
+  const today = localDate(now, demoProject.timeZone);
+  const period = expectStatus(
+    await asAdmin('POST', `${projectPath}/billing-periods`, { startDate: addDays(today, -10), endDate: addDays(today, 20), dueDate: addDays(today, 15) }),
+    201,
+    'opening a billing period',
+  );
+  created++;
+  const plans = [
+    { number: 'SC-003', contact: 'hana@summit-steel.example', until: 'invited' },
+    { number: 'SC-001', contact: 'ella@harbour-electrical.example', until: 'accepted' },
+    { number: 'SC-002', contact: 'marco@coastline-plumbing.example', until: 'under_review', workThisPeriodCents: 1_284_000 },
+    { number: 'PO-002', contact: 'marco@coastline-plumbing.example', until: 'approved', workThisPeriodCents: 2_840_000 },
+  ] as const;
+  const invites = expectStatus(
+    await asAdmin('POST', `${projectPath}/billing-periods/${period.billingPeriodId}/invites`, {
+      commitmentIds: plans.map((plan) => commitmentIds[plan.number]!),
+      invoiceType: 'work_materials_retainage',
+    }),
+    200,
+    'sending invites',
+  ) as { invited: Array<{ commitmentId: string; inviteId: string }>; refused: Array<{ detail: string }> };
+  if (invites.refused.length > 0) throw new Error(`seed: invites refused: ${invites.refused.map((r) => r.detail).join('; ')}`);
+  created += invites.invited.length;
+
+  for (const plan of plans) {
+    if (plan.until === 'invited') continue;
+    const contact = demoUser(plan.contact);
+    const commitmentId = commitmentIds[plan.number]!;
+    const inviteId = invites.invited.find((invite) => invite.commitmentId === commitmentId)!.inviteId;
+    expectStatus(await asUser(contact, 'POST', `${projectPath}/invites/${inviteId}/response`, { accept: true }), 200, `accepting the invite of ${plan.number}`);
+    if (plan.until === 'accepted') continue;
+
+    const invoice = expectStatus(await asUser(contact, 'POST', `${projectPath}/commitments/${commitmentId}/invoices`, {}), 201, `invoicing ${plan.number}`);
+    created++;
+    const invoicePath = `${projectPath}/invoices/${invoice.invoiceId}`;
+    const read = await asUser(contact, 'GET', invoicePath);
+    const lineId = expectStatus(read, 200, `reading the invoice of ${plan.number}`).lines[0].lineId as string;
+    const entered = await asUser(contact, 'PATCH', invoicePath, { lines: [{ lineId, workThisPeriodCents: plan.workThisPeriodCents }] }, { 'if-match': read.headers.etag! });
+    expectStatus(entered, 200, `entering work on the invoice of ${plan.number}`);
+    const submitted = await asUser(contact, 'POST', `${invoicePath}/status`, { status: 'under_review' }, { 'if-match': entered.headers.etag! });
+    expectStatus(submitted, 200, `submitting the invoice of ${plan.number}`);
+    if (plan.until === 'under_review') continue;
+    const approved = await asAdmin('POST', `${invoicePath}/status`, { status: 'approved' }, { 'if-match': submitted.headers.etag! });
+    expectStatus(approved, 200, `approving the invoice of ${plan.number}`);
+  }
+  return created;
+}
+
+/** A commitment, its SOV lines and its approved change order, each created if missing. */
+async function seedCommitment(plan: DemoCommitment, projectId = demoProject.projectId): Promise<{ created: number; commitmentId: string }> {
+  let created = 0;
+  const projectPath = `/v1/projects/${projectId}`;
   const { data: claimed } = await db()
-    .CommitmentNumber.get({ projectId: demoProject.projectId, normalizedNumber: normalizeCommitmentNumber(plan.header.number) })
+    .CommitmentNumber.get({ projectId, normalizedNumber: normalizeCommitmentNumber(plan.header.number) })
     .go();
   let commitmentId = claimed?.commitmentId;
   if (!commitmentId) {
@@ -268,7 +384,7 @@ async function seedCommitment(plan: DemoCommitment): Promise<number> {
       expectStatus(response, 200, `approving ${co.number} on ${plan.header.number}`);
     }
   }
-  return created;
+  return { created, commitmentId };
 }
 
 interface ChangeOrderSummary {
@@ -294,10 +410,14 @@ interface SeedResponse {
  * the same event, the same function module.
  */
 async function asAdmin(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<SeedResponse> {
+  return asUser(admin, method, url, body, headers);
+}
+
+async function asUser(user: DemoUser, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<SeedResponse> {
   const match = matchRoute(method, url.split('?')[0]!);
   if (match.kind !== 'route') throw new Error(`seed: no route for ${method} ${url}`);
   const rawHeaders = Object.entries({ host: 'localhost', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }).flat();
-  const claims = { sub: userId(admin.email), email: admin.email, name: admin.name, token_use: 'id' };
+  const claims = { sub: userId(user.email), email: user.email, name: user.name, token_use: 'id' };
   const event = buildApiGatewayEvent(
     {
       method,

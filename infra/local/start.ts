@@ -2,7 +2,7 @@ import { localUserId } from './auth';
 import { JavaMissingError } from './aws-services';
 import { PortInUseError } from './ports';
 import { defaultDataDir, startLocalRuntime, type LocalRuntime } from './runtime';
-import { demoUsers } from './seed';
+import { cycleProject, demoProject, demoUsers } from './seed';
 
 /**
  * `npm start`: the whole product locally, data in `.local/`, on PORT (default 3000).
@@ -61,6 +61,10 @@ async function printBanner(runtime: LocalRuntime, seconds: number) {
       `  Docs     ${runtime.docsUrl}`,
       `  OpenAPI  ${runtime.openApiUrl}`,
       `  Mailbox  ${runtime.mailboxUrl}   (every email sent)`,
+      '',
+      'Projects:',
+      `  ${demoProject.name} (${demoProject.number})         ${demoProject.projectId}   an open period: invites, a submitted and an approved invoice`,
+      `  ${cycleProject.name} (${cycleProject.number})  ${cycleProject.projectId}   its monthly period is due: \`npm run invoke -- billing-cycle\` opens it`,
       '',
       'Demo users on project Harbour Tower, each with a token valid for 12 hours (`npm run token -- <email>` makes more):',
       ...tokens.flatMap(({ user, token }) => [`  ${user.name} <${user.email}>: ${user.role}`, `    ${token}`]),
