@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { createConversions } from 'electrodb';
@@ -13,10 +14,9 @@ import {
   commitmentSearchText,
   loadCommitment,
   normalizeCommitmentNumber,
-  toCommitmentResponse,
   type CommitmentItem,
 } from '../../shared/db/commitments';
-import type { UpdateCommitmentBody } from '../../shared/api/commitments';
+import { toCommitmentResponse, type UpdateCommitmentBody } from '../../shared/api/commitments';
 import { Commitment } from '../../shared/db/entities/commitment';
 
 type Retainage = CommitmentItem['retainage'];

@@ -11,25 +11,8 @@ import { explainFailure, writeTransaction, type WriteOutcome } from '../../share
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import { loadCommitmentsById } from '../../shared/db/invites';
-import {
-  invoiceContract,
-  invoiceEntries,
-  invoiceEventWrite,
-  invoiceSovLines,
-  isLatestInvoice,
-  loadInvoice,
-  loadLatestInvoices,
-  nextInvoiceNumber,
-  normalizeInvoiceNumber,
-  positionKey,
-  previousFrom,
-  successorCheck,
-  toInvoiceListItem,
-  toInvoiceResponse,
-  type InvoiceItem,
-  type StoredSovLine,
-} from '../../shared/db/invoices';
-import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
+import { invoiceEventWrite, isLatestInvoice, loadInvoice, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, successorCheck, type InvoiceItem, type StoredSovLine } from '../../shared/db/invoices';
+import { type EntryField, entryFieldNames, type LineEntryPatch, toInvoiceListItem, toInvoiceResponse } from '../../shared/api/invoices';
 import type { SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { InputError } from '../../shared/domain/errors';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
@@ -37,10 +20,8 @@ import { creationRefusal, deadlineRefusal, deletionRefusal, editableStatuses, ed
 import { isOneOf } from '../../shared/db/conditions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { SovLine } from '../../shared/domain/sov';
-import type { Project } from '../../shared/db/entities/project';
-import type { EntityItem } from 'electrodb';
+import type { ProjectItem } from '../../shared/db/entities/project';
 
-type ProjectItem = EntityItem<typeof Project>;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchInvoice = () => problems.notFound('No such invoice.');
@@ -288,7 +269,7 @@ export const handler = httpRouter(
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
 
       // Entries in invoice line order, so the figures' issues name lines by position.
-      const sovLines = invoiceSovLines(invoice);
+      const sovLines = invoice.sovLines;
       const lineIndex = new Map(sovLines.map((line, index) => [line.lineId, index]));
       const bodyIndexOf = new Map<number, number>();
       const issues: FieldError[] = [];
@@ -322,7 +303,7 @@ export const handler = httpRouter(
         try {
           return computeInvoice({
             sovLines,
-            contract: invoiceContract(invoice),
+            contract: invoice.contract,
             ...(previous && { previous: previousFrom(previous) }),
             entries,
             overbillingAllowed: project.overbillingAllowed,
@@ -333,7 +314,7 @@ export const handler = httpRouter(
       };
 
       // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
-      const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
+      const current = new Map(invoice.entries.map((e) => [e.lineId, e]));
       const lineChanges = sovLines.map((line, index): LineEntryPatch => {
         const bodyIndex = bodyIndexOf.get(index);
         const { releaseAllRetainage: _release, ...percentages } = body.allLines ?? {};
@@ -421,5 +402,5 @@ export const handler = httpRouter(
 );
 
 /** The commitment's sliding-scale rules (functions/http/retainage-rules.ts stores them). */
-const slidingScaleRulesOf = (commitment: { slidingScale?: unknown }): SlidingScaleRule[] =>
-  (commitment.slidingScale as { rules?: SlidingScaleRule[] } | undefined)?.rules ?? [];
+const slidingScaleRulesOf = (commitment: Pick<CommitmentItem, 'slidingScale'>): SlidingScaleRule[] =>
+  commitment.slidingScale?.rules ?? [];

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems } from '../../shared/http/problem';
@@ -8,14 +7,13 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Action } from '../../shared/domain/permissions';
 import { db, dbService, transactWithRetry } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
-import type { Payment } from '../../shared/db/entities/invoice';
-import { invoiceEventWrite, invoiceFigures, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
+import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import type { WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
 import { applyPayment, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
+import type { PaymentItem } from '../../shared/db/entities/invoice';
 
-type PaymentItem = EntityItem<typeof Payment>;
 
 /**
  * How often a payment against an invoice re-reads the invoice when another write changed it
@@ -53,7 +51,7 @@ async function loadInvoiceOf(projectId: string, commitmentId: string, invoiceId:
 }
 
 /** G702 line 8: what the invoice asks to be paid. */
-const dueOf = (invoice: InvoiceItem) => invoiceFigures(invoice).summary.currentPaymentDueCents;
+const dueOf = (invoice: InvoiceItem) => invoice.figures.summary.currentPaymentDueCents;
 
 const toPaymentResponse = (item: PaymentItem): PaymentResponse => ({
   projectId: item.projectId,

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems, type HttpProblem } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Action } from '../../shared/domain/permissions';
 import { db, dbService, transactWithRetry } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
-import type { ChangeOrder } from '../../shared/db/entities/change-order';
 import type { ChangeOrderResponse, SovResponse } from '../../shared/api/sov';
 import {
   applyChangeOrder,
@@ -19,8 +18,8 @@ import {
   sovTotals,
   type SovLine,
 } from '../../shared/domain/sov';
+import type { ChangeOrderItem } from '../../shared/db/entities/change-order';
 
-type ChangeOrderItem = EntityItem<typeof ChangeOrder>;
 /** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
 type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
 
