@@ -53,7 +53,6 @@ const linesExist = () =>
 const ssovNeedsAmounts = () =>
   problems.conflict('The subcontractor SOV is not available for unit-based commitments.');
 
-const busy = () => problems.conflict('The commitment is being changed by another request right now; retry.');
 
 async function vendorOfProject(projectId: string, vendorId: string) {
   const { data } = await db().ProjectVendor.get({ projectId, vendorId }).go();
@@ -179,7 +178,7 @@ export const handler = httpRouter({
       number: CommitmentNumber.create({ projectId: item.projectId, normalizedNumber: normalizeCommitmentNumber(item.number), commitmentId }).commit(),
       sov: Sov.create({ projectId: item.projectId, commitmentId, lines: [], version: 1, updatedAt: now }).commit(),
     }));
-    if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, busy);
+    if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, () => problems.busy('commitment'));
     return {
       status: 201,
       body: toCommitmentResponse(item),
@@ -342,7 +341,7 @@ export const handler = httpRouter({
         oldNumber: CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit(),
         newNumber: CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit(),
       }));
-      if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(number) }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(number) }, () => problems.busy('commitment'));
       const reloaded = await loadCommitment(current.projectId, current.commitmentId, { consistent: true });
       if (!reloaded) throw noSuchCommitment();
       updated = reloaded;

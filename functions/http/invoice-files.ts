@@ -38,7 +38,6 @@ import type { ProjectItem } from '../../shared/db/entities/project';
 
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 const noSuchAttachment = () => problems.notFound('No such attachment.');
-const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -261,7 +260,7 @@ export const handler = httpRouter(
         createdAt: now.toISOString(),
       };
       const outcome = await writeTransaction((entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
-      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, () => problems.busy('invoice'));
 
       // The type and the length are signed: S3 refuses a PUT with any other (and confirm checks again).
       const url = await getSignedUrl(
@@ -321,7 +320,7 @@ export const handler = httpRouter(
           // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
           return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, attachment.attachmentId, true)) };
         }
-        throw busy();
+        throw problems.busy('invoice');
       }
       return { body: await toAttachmentResponse({ ...attachment, status: 'uploaded', uploadedAt }) };
     },
@@ -369,7 +368,7 @@ export const handler = httpRouter(
               })
             : undefined,
       }));
-      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, () => problems.busy('invoice'));
       return { status: 204 };
     },
 

@@ -25,7 +25,6 @@ import type { ProjectItem } from '../../shared/db/entities/project';
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchInvoice = () => problems.notFound('No such invoice.');
-const busy = () => problems.conflict('The invoice is being changed by another request right now; retry.');
 
 const retainageFields: readonly EntryField[] = [
   'workRetainagePercent',
@@ -111,7 +110,7 @@ async function createRefusal(outcome: WriteOutcome<CreateItem>, number: string, 
       },
       previous: () => problems.conflict('The previous invoice of this commitment changed meanwhile; retry.'),
     },
-    busy,
+    () => problems.busy('invoice'),
   );
 }
 
@@ -298,7 +297,7 @@ export const handler = httpRouter(
         invoice.position > 1
           ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
           : undefined;
-      if (invoice.position > 1 && !previous) throw busy();
+      if (invoice.position > 1 && !previous) throw problems.busy('invoice');
       const compute = (entries: LineEntry[]) => {
         try {
           return computeInvoice({
@@ -361,7 +360,7 @@ export const handler = httpRouter(
             },
             successor: () => problems.conflict('Only the latest invoice of the commitment can be edited.'),
           },
-          busy,
+          () => problems.busy('invoice'),
         );
       }
       const stored: InvoiceItem = { ...invoice, entries, figures: computed, updatedAt: at, version: invoice.version + 1 };
@@ -392,7 +391,7 @@ export const handler = httpRouter(
             invoice: () => problems.conflict('The invoice changed meanwhile; read it again.'),
             successor: () => problems.conflict('Only the latest invoice of the commitment can be deleted.'),
           },
-          busy,
+          () => problems.busy('invoice'),
         );
       }
       return { status: 204 };

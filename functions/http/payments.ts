@@ -23,7 +23,6 @@ const invoiceAttempts = 8;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchPayment = () => problems.notFound('No such payment on this commitment.');
-const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
 
 const duplicateNumber = (number: string) =>
   new HttpProblem(409, 'conflict', 'Conflict', `Payment number "${number}" is already used on this commitment.`, [
@@ -178,9 +177,9 @@ export const handler = httpRouter(
         if (!outcome.canceled) return created;
         if (codeAt(outcome, 1) === 'ConditionalCheckFailed') throw duplicateNumber(body.paymentNumber);
         // The invoice moved on since it was read (another payment, an edit): read it again.
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
       }
-      throw busy();
+      throw problems.busy('invoice');
     },
 
     deletePayment: async ({ path, caller }) => {
@@ -205,9 +204,9 @@ export const handler = httpRouter(
         );
         if (!outcome.canceled) return { status: 204 };
         if (codeAt(outcome, 0) === 'ConditionalCheckFailed') throw noSuchPayment();
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
       }
-      throw busy();
+      throw problems.busy('invoice');
     },
   },
   { idempotency: idempotencyKey },

@@ -34,7 +34,6 @@ const approvalAttempts = 3;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchChangeOrder = () => problems.notFound('No such change order.');
-const busy = () => problems.conflict('The schedule of values is being changed by another request right now; retry.');
 const staleSov = (version: number) =>
   problems.preconditionFailed(`The schedule of values changed since you read it (now ${etagFor(version)}); read it again.`);
 const staleChangeOrder = (version: number) =>
@@ -147,7 +146,7 @@ async function storeSov(commitment: CommitmentItem, sov: StoredSov, lines: SovLi
       throw staleSov((await loadSov(commitment.projectId, commitment.commitmentId)).version);
     }
     if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
-    throw busy();
+    throw problems.busy('schedule of values');
   }
   return { lines, version: sov.version + 1 };
 }
@@ -273,13 +272,13 @@ export const handler = httpRouter({
         const [sovResult, commitmentResult, coResult] = outcome.data;
         if (coResult?.code === 'ConditionalCheckFailed') {
           await current(); // throws the 404, 409 or 412 that now applies
-          throw busy();
+          throw problems.busy('schedule of values');
         }
         if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
         // Someone edited the SOV between our read and write: apply to the SOV as it is now.
         if (sovResult?.code !== 'ConditionalCheckFailed') break;
       }
-      throw busy();
+      throw problems.busy('schedule of values');
     }
 
     if (status === 'void') {
@@ -333,6 +332,6 @@ async function patchChangeOrder(
   } catch (error) {
     if (!isConditionalFailure(error)) throw error;
     await current();
-    throw busy();
+    throw problems.busy('schedule of values');
   }
 }
