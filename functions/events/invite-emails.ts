@@ -12,7 +12,7 @@ import {
   type InviteItem,
   type ProjectItem,
 } from '../../shared/db/invites';
-import { isConditionalFailure } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { renderInviteEmail } from '../../shared/email/invite';
 import { sendOnce, TransientEmailError, type OutgoingEmail, type SendOutcome } from '../../shared/email/send';
 import type { CommitmentItem } from '../../shared/db/commitments';

@@ -16,11 +16,11 @@ import {
   publishOpenedEvents,
   publishPendingEvents,
   scheduleFor,
-  toBillingPeriodResponse,
   type BillingPeriodItem,
   type PeriodsState,
 } from '../../shared/db/billing-periods';
 import { periodDateProblems, placementConflict, type PeriodDates } from '../../shared/domain/billing-periods';
+import { toBillingPeriodResponse } from '../../shared/api/billing-periods';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;

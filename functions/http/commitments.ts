@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { createConversions } from 'electrodb';
@@ -13,10 +14,9 @@ import {
   commitmentSearchText,
   loadCommitment,
   normalizeCommitmentNumber,
-  toCommitmentResponse,
   type CommitmentItem,
 } from '../../shared/db/commitments';
-import type { UpdateCommitmentBody } from '../../shared/api/commitments';
+import { toCommitmentResponse, type UpdateCommitmentBody } from '../../shared/api/commitments';
 import { Commitment } from '../../shared/db/entities/commitment';
 
 type Retainage = CommitmentItem['retainage'];
@@ -53,7 +53,6 @@ const linesExist = () =>
 const ssovNeedsAmounts = () =>
   problems.conflict('The subcontractor SOV is not available for unit-based commitments.');
 
-const busy = () => problems.conflict('The commitment is being changed by another request right now; retry.');
 
 async function vendorOfProject(projectId: string, vendorId: string) {
   const { data } = await db().ProjectVendor.get({ projectId, vendorId }).go();
@@ -179,7 +178,7 @@ export const handler = httpRouter({
       number: CommitmentNumber.create({ projectId: item.projectId, normalizedNumber: normalizeCommitmentNumber(item.number), commitmentId }).commit(),
       sov: Sov.create({ projectId: item.projectId, commitmentId, lines: [], version: 1, updatedAt: now }).commit(),
     }));
-    if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, busy);
+    if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, () => problems.busy('commitment'));
     return {
       status: 201,
       body: toCommitmentResponse(item),
@@ -342,7 +341,7 @@ export const handler = httpRouter({
         oldNumber: CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit(),
         newNumber: CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit(),
       }));
-      if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(number) }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(number) }, () => problems.busy('commitment'));
       const reloaded = await loadCommitment(current.projectId, current.commitmentId, { consistent: true });
       if (!reloaded) throw noSuchCommitment();
       updated = reloaded;

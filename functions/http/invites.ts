@@ -1,7 +1,8 @@
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure } from '../../shared/http/etag';
+import { etagFor } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { canSee } from '../../shared/domain/permissions';
 import { resendRefusal } from '../../shared/domain/invites';
@@ -15,10 +16,9 @@ import {
   periodClosedForInvites,
   resendInvite,
   sendInvites,
-  toInviteResponse,
   type InviteItem,
 } from '../../shared/db/invites';
-import type { PeriodInviteRow } from '../../shared/api/invites';
+import { type PeriodInviteRow, toInviteResponse } from '../../shared/api/invites';
 
 const noSuchPeriod = () => problems.notFound('No such billing period.');
 const noSuchInvite = () => problems.notFound('No such invite.');

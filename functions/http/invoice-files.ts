@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { EntityItem } from 'electrodb';
 import { s3Client } from '../../shared/aws/clients';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
@@ -20,18 +19,8 @@ import { termsFor } from '../../shared/domain/terminology';
 import { db } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
-import {
-  appendInvoiceEvent,
-  invoiceEventWrite,
-  invoiceFigures,
-  isLatestInvoice,
-  loadInvoice,
-  successorCheck,
-  type InvoiceItem,
-} from '../../shared/db/invoices';
+import { appendInvoiceEvent, invoiceEventWrite, isLatestInvoice, loadInvoice, successorCheck, type InvoiceItem } from '../../shared/db/invoices';
 import { explainFailure, writeTransaction, type WriteEntities } from '../../shared/db/transaction';
-import type { InvoiceAttachment } from '../../shared/db/entities/invoice';
-import type { Project } from '../../shared/db/entities/project';
 import { escapeHtml } from '../../shared/email/letter';
 import { invoiceLink } from '../../shared/email/invoice-notifications';
 import { formatMoney } from '../../shared/pdf/invoice-pdf';
@@ -43,13 +32,12 @@ import {
   uploadUrlSeconds,
   type AttachmentResponse,
 } from '../../shared/api/invoice-files';
+import type { InvoiceAttachmentItem } from '../../shared/db/entities/invoice';
+import type { ProjectItem } from '../../shared/db/entities/project';
 
-type AttachmentItem = EntityItem<typeof InvoiceAttachment>;
-type ProjectItem = EntityItem<typeof Project>;
 
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 const noSuchAttachment = () => problems.notFound('No such attachment.');
-const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -154,7 +142,7 @@ const mediaType = (value: string | undefined) => (value ?? '').split(';')[0]!.tr
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
-async function toAttachmentResponse(item: AttachmentItem): Promise<AttachmentResponse> {
+async function toAttachmentResponse(item: InvoiceAttachmentItem): Promise<AttachmentResponse> {
   return {
     projectId: item.projectId,
     invoiceId: item.invoiceId,
@@ -171,23 +159,23 @@ async function toAttachmentResponse(item: AttachmentItem): Promise<AttachmentRes
 }
 
 /** All of an invoice's attachment records: one Query (an invoice holds at most `maxAttachmentsPerInvoice`). */
-async function loadAttachments(projectId: string, invoiceId: string): Promise<AttachmentItem[]> {
+async function loadAttachments(projectId: string, invoiceId: string): Promise<InvoiceAttachmentItem[]> {
   const { data } = await db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' });
   return data;
 }
 
-async function loadAttachment(projectId: string, invoiceId: string, attachmentId: string, consistent = false): Promise<AttachmentItem> {
+async function loadAttachment(projectId: string, invoiceId: string, attachmentId: string, consistent = false): Promise<InvoiceAttachmentItem> {
   const { data } = await db().InvoiceAttachment.get({ projectId, invoiceId, attachmentId }).go({ consistent });
   if (!data) throw noSuchAttachment();
   return data;
 }
 
 /** A pending upload whose URL has expired (with a minute's grace for a PUT still in flight). */
-const abandoned = (item: AttachmentItem, now: number) =>
+const abandoned = (item: InvoiceAttachmentItem, now: number) =>
   item.status === 'pending' && Date.parse(item.createdAt) + (uploadUrlSeconds + 60) * 1000 < now;
 
 /** Removes abandoned uploads: their records, and any bytes that arrived without a confirmation. */
-async function sweepAbandoned(items: AttachmentItem[]): Promise<void> {
+async function sweepAbandoned(items: InvoiceAttachmentItem[]): Promise<void> {
   await Promise.all(
     items.map(async (item) => {
       await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: item.key }));
@@ -218,7 +206,7 @@ function forwardEmail(input: { access: InvoiceAccess; senderName: string; messag
   const { project, invoice, commitment } = input.access;
   const terms = termsFor(project.region);
   const invoiceName = `${terms.invoice} ${invoice.number}`;
-  const due = formatMoney(invoiceFigures(invoice).summary.currentPaymentDueCents);
+  const due = formatMoney(invoice.figures.summary.currentPaymentDueCents);
   const link = invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
   const subject = `${invoiceName} – ${commitment.number} ${commitment.title} (${project.name})`;
   const facts = [
@@ -259,7 +247,7 @@ export const handler = httpRouter(
       }
 
       const attachmentId = newAttachmentId();
-      const item: AttachmentItem = {
+      const item: InvoiceAttachmentItem = {
         projectId: invoice.projectId,
         invoiceId: invoice.invoiceId,
         attachmentId,
@@ -272,7 +260,7 @@ export const handler = httpRouter(
         createdAt: now.toISOString(),
       };
       const outcome = await writeTransaction((entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
-      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, () => problems.busy('invoice'));
 
       // The type and the length are signed: S3 refuses a PUT with any other (and confirm checks again).
       const url = await getSignedUrl(
@@ -332,7 +320,7 @@ export const handler = httpRouter(
           // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
           return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, attachment.attachmentId, true)) };
         }
-        throw busy();
+        throw problems.busy('invoice');
       }
       return { body: await toAttachmentResponse({ ...attachment, status: 'uploaded', uploadedAt }) };
     },
@@ -380,7 +368,7 @@ export const handler = httpRouter(
               })
             : undefined,
       }));
-      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, busy);
+      if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow, attachment: noSuchAttachment }, () => problems.busy('invoice'));
       return { status: 204 };
     },
 

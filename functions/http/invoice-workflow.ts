@@ -17,7 +17,6 @@ import {
   isLatestInvoice,
   loadInvoice,
   successorCheck,
-  toInvoiceResponse,
   type InvoiceEventItem,
   type InvoiceItem,
 } from '../../shared/db/invoices';
@@ -42,6 +41,7 @@ import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import type { EmailRequested } from '../../events/contracts';
 import type { BulkInvoiceStatusResult, InvoiceHistoryEventResponse } from '../../shared/api/invoice-workflow';
+import { toInvoiceResponse } from '../../shared/api/invoices';
 
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 

@@ -11,25 +11,8 @@ import { explainFailure, writeTransaction, type WriteOutcome } from '../../share
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import { loadCommitmentsById } from '../../shared/db/invites';
-import {
-  invoiceContract,
-  invoiceEntries,
-  invoiceEventWrite,
-  invoiceSovLines,
-  isLatestInvoice,
-  loadInvoice,
-  loadLatestInvoices,
-  nextInvoiceNumber,
-  normalizeInvoiceNumber,
-  positionKey,
-  previousFrom,
-  successorCheck,
-  toInvoiceListItem,
-  toInvoiceResponse,
-  type InvoiceItem,
-  type StoredSovLine,
-} from '../../shared/db/invoices';
-import { entryFieldNames, type EntryField, type LineEntryPatch } from '../../shared/api/invoices';
+import { invoiceEventWrite, isLatestInvoice, loadInvoice, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, successorCheck, type InvoiceItem, type StoredSovLine } from '../../shared/db/invoices';
+import { type EntryField, entryFieldNames, type LineEntryPatch, toInvoiceListItem, toInvoiceResponse } from '../../shared/api/invoices';
 import type { SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { InputError } from '../../shared/domain/errors';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
@@ -37,14 +20,11 @@ import { creationRefusal, deadlineRefusal, deletionRefusal, editableStatuses, ed
 import { isOneOf } from '../../shared/db/conditions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { SovLine } from '../../shared/domain/sov';
-import type { Project } from '../../shared/db/entities/project';
-import type { EntityItem } from 'electrodb';
+import type { ProjectItem } from '../../shared/db/entities/project';
 
-type ProjectItem = EntityItem<typeof Project>;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchInvoice = () => problems.notFound('No such invoice.');
-const busy = () => problems.conflict('The invoice is being changed by another request right now; retry.');
 
 const retainageFields: readonly EntryField[] = [
   'workRetainagePercent',
@@ -130,7 +110,7 @@ async function createRefusal(outcome: WriteOutcome<CreateItem>, number: string, 
       },
       previous: () => problems.conflict('The previous invoice of this commitment changed meanwhile; retry.'),
     },
-    busy,
+    () => problems.busy('invoice'),
   );
 }
 
@@ -288,7 +268,7 @@ export const handler = httpRouter(
       if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
 
       // Entries in invoice line order, so the figures' issues name lines by position.
-      const sovLines = invoiceSovLines(invoice);
+      const sovLines = invoice.sovLines;
       const lineIndex = new Map(sovLines.map((line, index) => [line.lineId, index]));
       const bodyIndexOf = new Map<number, number>();
       const issues: FieldError[] = [];
@@ -317,12 +297,12 @@ export const handler = httpRouter(
         invoice.position > 1
           ? (await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go()).data[0]
           : undefined;
-      if (invoice.position > 1 && !previous) throw busy();
+      if (invoice.position > 1 && !previous) throw problems.busy('invoice');
       const compute = (entries: LineEntry[]) => {
         try {
           return computeInvoice({
             sovLines,
-            contract: invoiceContract(invoice),
+            contract: invoice.contract,
             ...(previous && { previous: previousFrom(previous) }),
             entries,
             overbillingAllowed: project.overbillingAllowed,
@@ -333,7 +313,7 @@ export const handler = httpRouter(
       };
 
       // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
-      const current = new Map(invoiceEntries(invoice).map((e) => [e.lineId, e]));
+      const current = new Map(invoice.entries.map((e) => [e.lineId, e]));
       const lineChanges = sovLines.map((line, index): LineEntryPatch => {
         const bodyIndex = bodyIndexOf.get(index);
         const { releaseAllRetainage: _release, ...percentages } = body.allLines ?? {};
@@ -380,7 +360,7 @@ export const handler = httpRouter(
             },
             successor: () => problems.conflict('Only the latest invoice of the commitment can be edited.'),
           },
-          busy,
+          () => problems.busy('invoice'),
         );
       }
       const stored: InvoiceItem = { ...invoice, entries, figures: computed, updatedAt: at, version: invoice.version + 1 };
@@ -411,7 +391,7 @@ export const handler = httpRouter(
             invoice: () => problems.conflict('The invoice changed meanwhile; read it again.'),
             successor: () => problems.conflict('Only the latest invoice of the commitment can be deleted.'),
           },
-          busy,
+          () => problems.busy('invoice'),
         );
       }
       return { status: 204 };
@@ -421,5 +401,5 @@ export const handler = httpRouter(
 );
 
 /** The commitment's sliding-scale rules (functions/http/retainage-rules.ts stores them). */
-const slidingScaleRulesOf = (commitment: { slidingScale?: unknown }): SlidingScaleRule[] =>
-  (commitment.slidingScale as { rules?: SlidingScaleRule[] } | undefined)?.rules ?? [];
+const slidingScaleRulesOf = (commitment: Pick<CommitmentItem, 'slidingScale'>): SlidingScaleRule[] =>
+  commitment.slidingScale?.rules ?? [];

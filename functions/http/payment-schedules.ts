@@ -2,37 +2,16 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
-import { etagFor, isConditionalFailure } from '../../shared/http/etag';
+import { etagFor } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import type { Action } from '../../shared/domain/permissions';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
-import { invoiceFigures, invoiceSovLines, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
+import { loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
-import {
-  auSecurityOfPayment,
-  paymentScheduleDeadline,
-  paymentScheduleFigures,
-  paymentScheduleJurisdictionRefusal,
-  paymentScheduleStatus,
-  type ClaimedLine,
-  type PaymentScheduleDeadline,
-  type PaymentScheduleFigures,
-} from '../../shared/domain/au-payment-schedules';
+import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
 import type { PaymentScheduleResponse } from '../../shared/api/regional';
-
-/** What an invoice stores in `paymentSchedule` once one is served. */
-export interface StoredPaymentSchedule {
-  jurisdiction: AuJurisdiction;
-  claimServedOn: string;
-  contractBusinessDays?: number;
-  referenceDate?: string;
-  servedOn: string;
-  servedBy: string;
-  servedAt: string;
-  dueOn: string;
-  figures: PaymentScheduleFigures;
-}
 
 const noSuchInvoice = () => problems.notFound('No such invoice.');
 
@@ -48,7 +27,7 @@ async function invoiceFor(action: Action, path: { projectId: string; invoiceId: 
   return { project, invoice };
 }
 
-const storedOf = (invoice: InvoiceItem) => invoice.paymentSchedule as StoredPaymentSchedule | undefined;
+const storedOf = (invoice: InvoiceItem) => invoice.paymentSchedule;
 
 /** The state or territory whose Act applies: given, stored with the schedule, or the project's time zone. */
 function jurisdictionOf(project: { region: string; timeZone: string }, given: AuJurisdiction | undefined, stored?: StoredPaymentSchedule): AuJurisdiction {
@@ -70,8 +49,8 @@ function claimServedOnOf(invoice: InvoiceItem, timeZone: string, given?: string)
 
 /** What the claim asks per line: columns E + F (work this period and materials presently stored). */
 function claimedLines(invoice: InvoiceItem): ClaimedLine[] {
-  const descriptions = new Map(invoiceSovLines(invoice).map((l) => [l.lineId, l.description]));
-  return invoiceFigures(invoice).lines.map((line) => ({
+  const descriptions = new Map(invoice.sovLines.map((l) => [l.lineId, l.description]));
+  return invoice.figures.lines.map((line) => ({
     lineId: line.lineId,
     description: descriptions.get(line.lineId) ?? '',
     claimedCents: line.workThisPeriodCents + line.materialsStoredCents,

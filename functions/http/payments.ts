@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems } from '../../shared/http/problem';
@@ -8,14 +7,13 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Action } from '../../shared/domain/permissions';
 import { db, dbService, transactWithRetry } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
-import type { Payment } from '../../shared/db/entities/invoice';
-import { invoiceEventWrite, invoiceFigures, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
+import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import type { WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
 import { applyPayment, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
+import type { PaymentItem } from '../../shared/db/entities/invoice';
 
-type PaymentItem = EntityItem<typeof Payment>;
 
 /**
  * How often a payment against an invoice re-reads the invoice when another write changed it
@@ -25,7 +23,6 @@ const invoiceAttempts = 8;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchPayment = () => problems.notFound('No such payment on this commitment.');
-const busy = () => problems.conflict('The invoice is being changed by other requests right now; retry.');
 
 const duplicateNumber = (number: string) =>
   new HttpProblem(409, 'conflict', 'Conflict', `Payment number "${number}" is already used on this commitment.`, [
@@ -53,7 +50,7 @@ async function loadInvoiceOf(projectId: string, commitmentId: string, invoiceId:
 }
 
 /** G702 line 8: what the invoice asks to be paid. */
-const dueOf = (invoice: InvoiceItem) => invoiceFigures(invoice).summary.currentPaymentDueCents;
+const dueOf = (invoice: InvoiceItem) => invoice.figures.summary.currentPaymentDueCents;
 
 const toPaymentResponse = (item: PaymentItem): PaymentResponse => ({
   projectId: item.projectId,
@@ -180,9 +177,9 @@ export const handler = httpRouter(
         if (!outcome.canceled) return created;
         if (codeAt(outcome, 1) === 'ConditionalCheckFailed') throw duplicateNumber(body.paymentNumber);
         // The invoice moved on since it was read (another payment, an edit): read it again.
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
       }
-      throw busy();
+      throw problems.busy('invoice');
     },
 
     deletePayment: async ({ path, caller }) => {
@@ -207,9 +204,9 @@ export const handler = httpRouter(
         );
         if (!outcome.canceled) return { status: 204 };
         if (codeAt(outcome, 0) === 'ConditionalCheckFailed') throw noSuchPayment();
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw busy();
+        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
       }
-      throw busy();
+      throw problems.busy('invoice');
     },
   },
   { idempotency: idempotencyKey },

@@ -1,22 +1,15 @@
 import { httpRouter } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
-import { etagFor, isConditionalFailure } from '../../shared/http/etag';
+import { etagFor } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import type { Action } from '../../shared/domain/permissions';
 import { db } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
-import { auJurisdictionForTimeZone, qldRetentionCapIssues, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
+import { auJurisdictionForTimeZone, qldRetentionCapIssues, type StoredSlidingScale } from '../../shared/domain/au-jurisdictions';
 import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/regional';
-
-/** What a commitment stores in `slidingScale`. */
-export interface StoredSlidingScale {
-  rules: SlidingScaleRule[];
-  jurisdiction?: AuJurisdiction;
-  updatedBy: string;
-  updatedAt: string;
-}
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 
@@ -36,7 +29,7 @@ const contractValues = (c: CommitmentItem): ContractValues => ({
 });
 
 function toResponse(commitment: CommitmentItem): RetainageRulesResponse {
-  const stored = commitment.slidingScale as StoredSlidingScale | undefined;
+  const stored = commitment.slidingScale;
   const values = contractValues(commitment);
   return {
     projectId: commitment.projectId,

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems, type HttpProblem } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import type { Action } from '../../shared/domain/permissions';
 import { db, dbService, transactWithRetry } from '../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
-import type { ChangeOrder } from '../../shared/db/entities/change-order';
 import type { ChangeOrderResponse, SovResponse } from '../../shared/api/sov';
 import {
   applyChangeOrder,
@@ -19,8 +18,8 @@ import {
   sovTotals,
   type SovLine,
 } from '../../shared/domain/sov';
+import type { ChangeOrderItem } from '../../shared/db/entities/change-order';
 
-type ChangeOrderItem = EntityItem<typeof ChangeOrder>;
 /** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
 type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
 
@@ -35,7 +34,6 @@ const approvalAttempts = 3;
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 const noSuchChangeOrder = () => problems.notFound('No such change order.');
-const busy = () => problems.conflict('The schedule of values is being changed by another request right now; retry.');
 const staleSov = (version: number) =>
   problems.preconditionFailed(`The schedule of values changed since you read it (now ${etagFor(version)}); read it again.`);
 const staleChangeOrder = (version: number) =>
@@ -148,7 +146,7 @@ async function storeSov(commitment: CommitmentItem, sov: StoredSov, lines: SovLi
       throw staleSov((await loadSov(commitment.projectId, commitment.commitmentId)).version);
     }
     if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
-    throw busy();
+    throw problems.busy('schedule of values');
   }
   return { lines, version: sov.version + 1 };
 }
@@ -274,13 +272,13 @@ export const handler = httpRouter({
         const [sovResult, commitmentResult, coResult] = outcome.data;
         if (coResult?.code === 'ConditionalCheckFailed') {
           await current(); // throws the 404, 409 or 412 that now applies
-          throw busy();
+          throw problems.busy('schedule of values');
         }
         if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
         // Someone edited the SOV between our read and write: apply to the SOV as it is now.
         if (sovResult?.code !== 'ConditionalCheckFailed') break;
       }
-      throw busy();
+      throw problems.busy('schedule of values');
     }
 
     if (status === 'void') {
@@ -334,6 +332,6 @@ async function patchChangeOrder(
   } catch (error) {
     if (!isConditionalFailure(error)) throw error;
     await current();
-    throw busy();
+    throw problems.busy('schedule of values');
   }
 }

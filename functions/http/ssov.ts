@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
@@ -7,8 +6,6 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
 import { db, dbService } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
-import type { Sov } from '../../shared/db/entities/sov';
-import type { Ssov } from '../../shared/db/entities/ssov';
 import { authorize, type Membership } from '../../shared/domain/permissions';
 import {
   allocate,
@@ -22,10 +19,10 @@ import {
   type SsovSubLine,
 } from '../../shared/domain/ssov';
 import type { SsovResponse } from '../../shared/api/ssov';
+import type { SovItem } from '../../shared/db/entities/sov';
+import type { SsovItem } from '../../shared/db/entities/ssov';
 
 type Commitment = NonNullable<Awaited<ReturnType<typeof loadCommitment>>>;
-type SovItem = EntityItem<typeof Sov>;
-type SsovItem = EntityItem<typeof Ssov>;
 
 interface Loaded {
   member: Membership;

@@ -1,6 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
-import { etagFor, isConditionalFailure, requiredIfMatch } from '../../shared/http/etag';
+import { etagFor, requiredIfMatch } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { db } from '../../shared/db/service';
 import { loadMe } from '../../shared/db/me';
 

@@ -3,7 +3,7 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
-import { isConditionalFailure } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { db, dbService } from '../../shared/db/service';
 import { inviteUser } from '../../shared/identity';

@@ -3,7 +3,7 @@ import { db } from '../../shared/db/service';
 import { remindersDue } from '../../shared/db/entities/invite';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { localDate } from '../../shared/domain/billing-periods';
-import { isConditionalFailure } from '../../shared/http/etag';
+import { isConditionalFailure } from '../../shared/db/conditions';
 import { publishInvitesSent, reminderDay, reminderInstant, type InviteItem } from '../../shared/db/invites';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
 

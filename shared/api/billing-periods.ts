@@ -3,6 +3,7 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../domain/billing-periods';
 import { pageQuery } from '../http/cursor';
 import { projectPath } from './projects';
+import type { BillingPeriodItem } from '../db/billing-periods';
 
 /** A calendar date in the project's time zone. */
 const calendarDate = z
@@ -140,3 +141,25 @@ export const billingPeriodRoutes = [
     response: { status: 204, description: 'Deleted' },
   },
 ] as const satisfies readonly RouteDefinition[];
+
+// ---------------------------------------------------------------------------------------------
+// The API's view
+
+export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodResponse {
+  return {
+    projectId: item.projectId,
+    billingPeriodId: item.billingPeriodId,
+    position: item.position,
+    startDate: item.startDate,
+    endDate: item.endDate,
+    dueDate: item.dueDate,
+    status: item.status,
+    source: item.source,
+    invoiceCount: item.invoiceCount,
+    closedAt: item.closedAt ?? null,
+    version: item.version,
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
+import type { CommitmentItem } from '../db/commitments';
 
 /** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
 export const percentString = z
@@ -175,3 +176,38 @@ export const commitmentRoutes = [
     response: { status: 200, description: 'The commitment, updated (ETag: its new version)', schema: commitmentResponse },
   },
 ] as const satisfies readonly RouteDefinition[];
+
+/** The API's view of a stored commitment: absent optional fields as null, the contract sum to date derived. */
+export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
+  return {
+    projectId: item.projectId,
+    commitmentId: item.commitmentId,
+    type: item.type,
+    number: item.number,
+    title: item.title,
+    vendorId: item.vendorId,
+    vendorName: item.vendorName,
+    status: item.status,
+    description: item.description ?? null,
+    contractDate: item.contractDate ?? null,
+    startDate: item.startDate ?? null,
+    estimatedCompletionDate: item.estimatedCompletionDate ?? null,
+    actualCompletionDate: item.actualCompletionDate ?? null,
+    accountingMethod: item.accountingMethod,
+    retainage: { ...item.retainage },
+    private: item.private,
+    privateUserIds: [...item.privateUserIds],
+    invoiceContactIds: [...item.invoiceContactIds],
+    ssovEnabled: item.ssovEnabled,
+    ssovStatus: item.ssovStatus ?? null,
+    paymentsIssuedEnabled: item.paymentsIssuedEnabled,
+    lineCount: item.lineCount,
+    originalContractSumCents: item.originalContractSumCents,
+    approvedChangeOrdersCents: item.approvedChangeOrdersCents,
+    contractSumToDateCents: item.originalContractSumCents + item.approvedChangeOrdersCents,
+    version: item.version,
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}

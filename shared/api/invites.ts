@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceTypes } from '../domain/project-settings';
-
-/** The invite vocabulary, here (not in the entity) so the route table does not bundle ElectroDB. */
-export const inviteStatuses = ['invited', 'accepted', 'declined'] as const;
-export const inviteEmailStatuses = ['pending', 'sent', 'failed'] as const;
-/** Why a commitment was not invited (docs/domain.md, "Invite to bill": each failed precondition per commitment). */
-export const inviteRefusalReasons = ['not_found', 'no_invoice_contacts', 'ssov_not_approved', 'already_invited', 'period_not_open'] as const;
+import type { InviteItem } from '../db/invites';
+import { inviteEmailStatuses, inviteIdOf, inviteRefusalReasons, inviteStatuses } from '../domain/invites';
 
 const id = z.string().min(1).max(100);
 
@@ -162,3 +158,24 @@ export const inviteRoutes = [
     response: { status: 200, description: 'The invite, its emails pending again (ETag: its version)', schema: inviteResponse },
   },
 ] as const satisfies readonly RouteDefinition[];
+
+/** The API's view of a stored invite: absent optional fields as null. */
+export function toInviteResponse(item: InviteItem): InviteResponse {
+  return {
+    inviteId: inviteIdOf(item.billingPeriodId, item.commitmentId),
+    projectId: item.projectId,
+    billingPeriodId: item.billingPeriodId,
+    commitmentId: item.commitmentId,
+    status: item.status,
+    invoiceType: item.invoiceType,
+    contactIds: [...item.contactIds],
+    invitedBy: item.invitedBy,
+    invitedAt: item.invitedAt,
+    emailStatus: item.emailStatus,
+    emailError: item.emailError ?? null,
+    reminderSentAt: item.reminderSentAt ?? null,
+    respondedBy: item.respondedBy ?? null,
+    respondedAt: item.respondedAt ?? null,
+    version: item.version,
+  };
+}

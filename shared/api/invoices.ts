@@ -3,6 +3,10 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
 import { commitmentPath, percentString, projectPath, retainageSettings } from './commitments';
+import type { InvoiceLineFigures, LineEntry, StoredSovLine } from '../domain/invoice-figures';
+import type { CommitmentItem } from '../db/commitments';
+import type { InvoiceItem } from '../db/invoices';
+import type { LineReview } from '../domain/invoice-workflow';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -302,3 +306,97 @@ export const invoiceRoutes = [
     response: { status: 204, description: 'Deleted' },
   },
 ] as const satisfies readonly RouteDefinition[];
+
+// ---------------------------------------------------------------------------------------------
+// API views
+
+const entryWithoutId = (entry: LineEntry | undefined): Omit<LineEntry, 'lineId'> => {
+  if (!entry) return {};
+  const { lineId: _lineId, ...rest } = entry;
+  return rest;
+};
+
+function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
+  return {
+    lineId: sov.lineId,
+    costCode: sov.costCode ?? null,
+    description: sov.description,
+    changeOrderId: sov.changeOrderId ?? null,
+    unitOfMeasure: sov.unitOfMeasure ?? null,
+    subLines: (sov.subLines ?? []).map((s) => ({ subLineId: s.subLineId, description: s.description, amountCents: s.amountCents })),
+    entry: entryWithoutId(entry),
+    review: review ? { approved: review.approved, reason: review.reason ?? null, by: review.by, at: review.at } : null,
+    kind: figures.kind,
+    scheduledValueCents: figures.scheduledValueCents,
+    quantity: figures.quantity ?? null,
+    unitPrice: figures.unitPrice ?? null,
+    previousQuantity: figures.previousQuantity ?? null,
+    quantityThisPeriod: figures.quantityThisPeriod ?? null,
+    quantityToDate: figures.quantityToDate ?? null,
+    previousWorkCents: figures.previousWorkCents,
+    workThisPeriodCents: figures.workThisPeriodCents,
+    materialsStoredCents: figures.materialsStoredCents,
+    completedAndStoredCents: figures.completedAndStoredCents,
+    percentComplete: figures.percentComplete,
+    percentCompleteDisplay: figures.percentCompleteDisplay,
+    balanceToFinishCents: figures.balanceToFinishCents,
+    retainageCents: figures.retainageCents,
+    workRetainage: { ...figures.workRetainage },
+    materialsRetainage: { ...figures.materialsRetainage },
+  };
+}
+
+function header(item: InvoiceItem) {
+  const figures = item.figures;
+  return {
+    projectId: item.projectId,
+    invoiceId: item.invoiceId,
+    commitmentId: item.commitmentId,
+    billingPeriodId: item.billingPeriodId,
+    number: item.number,
+    position: item.position,
+    kind: item.kind,
+    status: item.status,
+    paymentStatus: item.paymentStatus,
+    paidCents: item.paidCents,
+    totals: { ...figures.totals },
+    summary: { ...figures.summary },
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    submittedAt: item.submittedAt ?? null,
+    updatedAt: item.updatedAt,
+    version: item.version,
+    slidingScale: figures.slidingScale
+      ? (({ rule: _rule, ...applied }) => applied)(figures.slidingScale)
+      : null,
+    paymentSchedule: servedSchedule(item),
+  };
+}
+
+/** The served payment schedule's headline figures (functions/http/payment-schedules.ts stores it). */
+function servedSchedule(item: InvoiceItem) {
+  const stored = item.paymentSchedule;
+  if (!stored) return null;
+  const { jurisdiction, claimServedOn, dueOn, servedOn, figures } = stored;
+  return { jurisdiction, claimServedOn, dueOn, servedOn, scheduledCents: figures.scheduledCents, differenceCents: figures.differenceCents };
+}
+
+/** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */
+export function toInvoiceResponse(item: InvoiceItem): InvoiceResponse {
+  const figures = item.figures;
+  const entries = new Map(item.entries.map((e) => [e.lineId, e]));
+  const reviews = (item.lineReviews ?? {});
+  const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
+  return {
+    ...header(item),
+    retainage: { ...item.contract.retainage },
+    lines: figures.lines.map((line) =>
+      toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), reviews[line.lineId]),
+    ),
+  };
+}
+
+/** An invoice in a list: without its lines, with its commitment's number, title and vendor. */
+export function toInvoiceListItem(item: InvoiceItem, commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>): InvoiceListItemResponse {
+  return { ...header(item), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
+}

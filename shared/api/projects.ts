@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import type { EntityItem } from 'electrodb';
 import type { RouteDefinition } from '../wiring/route-definition';
-import type { Project } from '../db/entities/project';
-import type { Member } from '../db/entities/member';
-import type { User } from '../db/entities/user';
-import type { Company } from '../db/entities/company';
 import { billingFrequencies, defaultInvoiceTypes } from '../domain/project-settings';
 import { granularPermissions, toolLevels } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 import { pageQuery } from '../http/cursor';
 import { retainageSettings } from './commitments';
+import type { CompanyItem } from '../db/entities/company';
+import type { MemberItem } from '../db/entities/member';
+import type { ProjectItem } from '../db/entities/project';
+import type { UserItem } from '../db/entities/user';
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
@@ -150,7 +149,6 @@ const memberPath = z.object({ projectId: z.string().min(1).max(100), userId: z.s
 // ---------------------------------------------------------------------------------------------
 // Settings as stored ↔ as the API shows and changes them
 
-type ProjectItem = EntityItem<typeof Project>;
 export type StoredSettings = Pick<
   ProjectItem,
   'timeZone' | 'region' | 'retainage' | 'overbillingAllowed' | 'defaultInvoiceType' | 'notifyContactsOnApproval' | 'billingPeriods'
@@ -183,9 +181,9 @@ export function toProjectResponse(project: ProjectItem): ProjectResponse {
 
 /** A member as the API shows them: who they are, their company, their levels. */
 export function toMemberResponse(
-  member: EntityItem<typeof Member>,
-  user: Pick<EntityItem<typeof User>, 'name' | 'email'>,
-  company: Pick<EntityItem<typeof Company>, 'companyId' | 'name' | 'kind'>,
+  member: MemberItem,
+  user: Pick<UserItem, 'name' | 'email'>,
+  company: Pick<CompanyItem, 'companyId' | 'name' | 'kind'>,
 ): ProjectMemberResponse {
   return {
     userId: member.userId,

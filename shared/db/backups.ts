@@ -1,15 +1,13 @@
-import type { EntityItem } from 'electrodb';
-import type { BackupJob } from './entities/backup-job';
-import type { Project } from './entities/project';
 import { db } from './service';
-import { isConditionalFailure } from '../http/etag';
+import { isConditionalFailure } from './conditions';
+export type { BackupJobItem } from './entities/backup-job';
+import type { BackupJobItem } from './entities/backup-job';
+import type { ProjectItem } from './entities/project';
 
-export type BackupJobItem = EntityItem<typeof BackupJob>;
 export interface BackupWarning {
   title: string;
   reason: string;
 }
-type ProjectItem = EntityItem<typeof Project>;
 
 export const backupTitle = 'Subcontractor invoice backup';
 

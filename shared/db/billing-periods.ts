@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem, TransactionItemCode } from 'electrodb';
+import type { TransactionItemCode } from 'electrodb';
 import { putEvents } from '../aws/events';
-import type { BillingPeriod } from './entities/billing-period';
-import type { Project } from './entities/project';
 import { db, dbService, transactWithRetry } from './service';
 import { logger } from '../logger';
-import { isConditionalFailure } from '../http/etag';
+import { isConditionalFailure } from './conditions';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
-import type { BillingPeriodResponse } from '../api/billing-periods';
+export type { BillingPeriodItem } from './entities/billing-period';
+import type { BillingPeriodItem } from './entities/billing-period';
+import type { ProjectItem } from './entities/project';
 
-export type BillingPeriodItem = EntityItem<typeof BillingPeriod>;
-type ProjectItem = EntityItem<typeof Project>;
 /** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
 type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
 type Periods = WriteEntities['BillingPeriod'];
@@ -380,26 +378,4 @@ function nextAutomaticPeriodOf(state: PeriodsState, now: Date): { dates: PeriodD
   const { project, periods } = state;
   const dates = nextAutomaticPeriod(project.billingPeriods, { latestEndDate: periods.at(-1)?.endDate, today: localDate(now, project.timeZone) });
   return dates && { dates, opensAt: startOfLocalDay(dates.startDate, project.timeZone).toISOString() };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The API's view
-
-export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodResponse {
-  return {
-    projectId: item.projectId,
-    billingPeriodId: item.billingPeriodId,
-    position: item.position,
-    startDate: item.startDate,
-    endDate: item.endDate,
-    dueDate: item.dueDate,
-    status: item.status,
-    source: item.source,
-    invoiceCount: item.invoiceCount,
-    closedAt: item.closedAt ?? null,
-    version: item.version,
-    createdBy: item.createdBy,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
 }

@@ -1,9 +1,7 @@
-import type { EntityItem } from 'electrodb';
-import type { Commitment } from './entities/commitment';
-import type { CommitmentResponse } from '../api/commitments';
 import { db } from './service';
+export type { CommitmentItem } from './entities/commitment';
+import type { CommitmentItem } from './entities/commitment';
 
-export type CommitmentItem = EntityItem<typeof Commitment>;
 
 /**
  * One commitment of a project, or undefined when there is none with that id there.
@@ -24,38 +22,3 @@ export const normalizeCommitmentNumber = (number: string): string => number.trim
 /** What `?q=` searches: number, title and vendor name, lower-cased. */
 export const commitmentSearchText = (fields: { number: string; title: string; vendorName: string }): string =>
   `${fields.number} ${fields.title} ${fields.vendorName}`.toLowerCase();
-
-/** The API's view of a stored commitment: absent optional fields as null, the contract sum to date derived. */
-export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
-  return {
-    projectId: item.projectId,
-    commitmentId: item.commitmentId,
-    type: item.type,
-    number: item.number,
-    title: item.title,
-    vendorId: item.vendorId,
-    vendorName: item.vendorName,
-    status: item.status,
-    description: item.description ?? null,
-    contractDate: item.contractDate ?? null,
-    startDate: item.startDate ?? null,
-    estimatedCompletionDate: item.estimatedCompletionDate ?? null,
-    actualCompletionDate: item.actualCompletionDate ?? null,
-    accountingMethod: item.accountingMethod,
-    retainage: { ...item.retainage },
-    private: item.private,
-    privateUserIds: [...item.privateUserIds],
-    invoiceContactIds: [...item.invoiceContactIds],
-    ssovEnabled: item.ssovEnabled,
-    ssovStatus: item.ssovStatus ?? null,
-    paymentsIssuedEnabled: item.paymentsIssuedEnabled,
-    lineCount: item.lineCount,
-    originalContractSumCents: item.originalContractSumCents,
-    approvedChangeOrdersCents: item.approvedChangeOrdersCents,
-    contractSumToDateCents: item.originalContractSumCents + item.approvedChangeOrdersCents,
-    version: item.version,
-    createdBy: item.createdBy,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}

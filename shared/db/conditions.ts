@@ -16,3 +16,9 @@ export function isOneOf<A>(op: Ops<A>, attribute: A, values: readonly string[]):
 export function notPastDue<A>(op: Ops<A>, dueDate: A, today: string): string {
   return op.gte(dueDate, today);
 }
+
+/** A conditional write (or a transaction's condition) failed: DynamoDB's answer, or ElectroDB's wrapping of it. */
+export function isConditionalFailure(error: unknown): boolean {
+  const cause = (error as { cause?: { name?: string } } | null)?.cause;
+  return (error as Error | null)?.name === 'ConditionalCheckFailedException' || cause?.name === 'ConditionalCheckFailedException';
+}

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
-import type { Invite } from './entities/invite';
-import type { Project } from './entities/project';
 import type { CommitmentItem } from './commitments';
 import type { BillingPeriodItem } from './billing-periods';
 import { batchGetAll, db, dbService, transactWithRetry } from './service';
@@ -10,12 +7,14 @@ import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
-import type { InviteResponse, inviteRefusalReasons } from '../api/invites';
+import { inviteIdOf, type InviteRefusalReason } from '../domain/invites';
+export type { InviteItem } from './entities/invite';
+export type { ProjectItem } from './entities/project';
+import type { InviteItem } from './entities/invite';
+import type { ProjectItem } from './entities/project';
 
-export type InviteItem = EntityItem<typeof Invite>;
-export type ProjectItem = EntityItem<typeof Project>;
 
-export type RefusalReason = (typeof inviteRefusalReasons)[number];
+export type RefusalReason = InviteRefusalReason;
 
 export interface Refusal {
   commitmentId: string;
@@ -23,8 +22,7 @@ export interface Refusal {
   detail: string;
 }
 
-/** The API's invite id: `<billingPeriodId>.<commitmentId>` (commitment ids are UUIDs, without dots). */
-export const inviteIdOf = (billingPeriodId: string, commitmentId: string): string => `${billingPeriodId}.${commitmentId}`;
+export { inviteIdOf };
 
 export function parseInviteId(inviteId: string): { billingPeriodId: string; commitmentId: string } | undefined {
   const dot = inviteId.lastIndexOf('.');
@@ -362,25 +360,4 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
-}
-
-/** The API's view of a stored invite: absent optional fields as null. */
-export function toInviteResponse(item: InviteItem): InviteResponse {
-  return {
-    inviteId: inviteIdOf(item.billingPeriodId, item.commitmentId),
-    projectId: item.projectId,
-    billingPeriodId: item.billingPeriodId,
-    commitmentId: item.commitmentId,
-    status: item.status,
-    invoiceType: item.invoiceType,
-    contactIds: [...item.contactIds],
-    invitedBy: item.invitedBy,
-    invitedAt: item.invitedAt,
-    emailStatus: item.emailStatus,
-    emailError: item.emailError ?? null,
-    reminderSentAt: item.reminderSentAt ?? null,
-    respondedBy: item.respondedBy ?? null,
-    respondedAt: item.respondedAt ?? null,
-    version: item.version,
-  };
 }

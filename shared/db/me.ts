@@ -1,5 +1,24 @@
 import { db } from './service';
-import type { MeResponse } from '../api/me';
+import type { CompanyItem } from './entities/company';
+import type { MemberItem } from './entities/member';
+import type { ProjectItem } from './entities/project';
+
+/** The caller's profile as the API shows it (checked against MeResponse where it is served). */
+export interface Me {
+  userId: string;
+  email: string;
+  name: string;
+  company: { companyId: string; name: string; kind: CompanyItem['kind'] };
+  projects: Array<{
+    projectId: string;
+    name: string;
+    number: string;
+    region: ProjectItem['region'];
+    timeZone: string;
+    levels: { commitments: MemberItem['commitments']; headContracts: MemberItem['headContracts'] };
+    granular: Array<NonNullable<MemberItem['granular']>[number]>;
+  }>;
+}
 
 /** A user sees at most this many memberships here; project lists page through their own route. */
 const membershipLimit = 100;
@@ -8,7 +27,7 @@ const membershipLimit = 100;
  * The caller's profile with their company and memberships, in three bounded requests
  * (GetItem, then GetItem + Query in parallel, then one BatchGet). Undefined: no profile.
  */
-export async function loadMe(userId: string): Promise<{ me: MeResponse; version: number } | undefined> {
+export async function loadMe(userId: string): Promise<{ me: Me; version: number } | undefined> {
   const { User, Company, Member, Project } = db();
   const { data: user } = await User.get({ userId }).go();
   if (!user) return undefined;
@@ -24,7 +43,7 @@ export async function loadMe(userId: string): Promise<{ me: MeResponse; version:
     : { data: [] };
   const projectById = new Map(projects.map((project) => [project.projectId, project]));
 
-  const me: MeResponse = {
+  const me: Me = {
     userId: user.userId,
     email: user.email,
     name: user.name,

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { EntityItem } from 'electrodb';
-import { Outbox, outboxShardCount } from './entities/outbox';
+import { outboxShardCount } from './entities/outbox';
 import { batchGetAll, db, dbService } from './service';
 import { putEvents } from '../aws/events';
-import { isConditionalFailure } from '../http/etag';
+import { isConditionalFailure } from './conditions';
 import { logger } from '../logger';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
+export type { OutboxItem } from './entities/outbox';
+import type { OutboxItem } from './entities/outbox';
 
-export type OutboxItem = EntityItem<typeof Outbox>;
 
 /** The Outbox entity as a `transaction.write` callback receives it. */
 type TransactionEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];

@@ -49,3 +49,11 @@ export function qldRetentionCapIssues(rules: readonly SlidingScaleRule[], contra
   });
   return issues;
 }
+
+/** What a commitment stores in `slidingScale`: the rules, checked under the project's jurisdiction. */
+export interface StoredSlidingScale {
+  rules: SlidingScaleRule[];
+  jurisdiction?: AuJurisdiction;
+  updatedBy: string;
+  updatedAt: string;
+}

@@ -222,3 +222,16 @@ export function paymentScheduleFigures(claimed: readonly ClaimedLine[], entries:
 }
 
 export { qldRetentionCapIssues } from './au-jurisdictions';
+
+/** What an invoice stores in `paymentSchedule` once one is served. */
+export interface StoredPaymentSchedule {
+  jurisdiction: AuJurisdiction;
+  claimServedOn: string;
+  contractBusinessDays?: number;
+  referenceDate?: string;
+  servedOn: string;
+  servedBy: string;
+  servedAt: string;
+  dueOn: string;
+  figures: PaymentScheduleFigures;
+}

@@ -1,3 +1,13 @@
+/** The invite vocabulary, here (not in the entity) so the route table does not bundle ElectroDB. */
+export const inviteStatuses = ['invited', 'accepted', 'declined'] as const;
+export const inviteEmailStatuses = ['pending', 'sent', 'failed'] as const;
+/** Why a commitment was not invited (docs/domain.md, "Invite to bill": each failed precondition per commitment). */
+export const inviteRefusalReasons = ['not_found', 'no_invoice_contacts', 'ssov_not_approved', 'already_invited', 'period_not_open'] as const;
+export type InviteRefusalReason = (typeof inviteRefusalReasons)[number];
+
+/** The API's invite id: `<billingPeriodId>.<commitmentId>` (commitment ids are UUIDs, without dots). */
+export const inviteIdOf = (billingPeriodId: string, commitmentId: string): string => `${billingPeriodId}.${commitmentId}`;
+
 /** An invite whose emails are still pending this long after it was written is stuck: it may be re-sent. */
 export const stuckEmailMs = 10 * 60 * 1000;
 

@@ -89,6 +89,21 @@ export interface InvoiceContract {
 /** What the SOV line of an invoice line must carry: a unit line has `quantity` and `unitPrice`. */
 export type InvoiceSovLine = Pick<SovLine, 'lineId' | 'scheduledValueCents' | 'quantity' | 'unitPrice' | 'unitOfMeasure'> & { description?: string };
 
+/** An SSOV sub-line shown under its SOV line, for reference. */
+export interface StoredSubLine {
+  subLineId: string;
+  description: string;
+  amountCents: number;
+}
+
+/** An SOV line as an invoice keeps it (`Invoice.sovLines`): what its figures were computed from. */
+export type StoredSovLine = InvoiceSovLine & {
+  description: string;
+  costCode?: string;
+  changeOrderId?: string;
+  subLines?: StoredSubLine[];
+};
+
 /**
  * This period's entries for one line; all optional (nothing given = nothing this period, the
  * retainage % from the commitment's settings, no stored materials, nothing released).

@@ -1,5 +1,5 @@
 import { db } from '../db/service';
-import { isConditionalFailure } from '../http/etag';
+import { isConditionalFailure } from '../db/conditions';
 
 /** How long one attempt owns a send before another delivery of the same event may take over. */
 export const sendLeaseMs = 2 * 60 * 1000;

@@ -21,8 +21,3 @@ export function requiredIfMatch(headers: Record<string, string | undefined>, cur
   if (!match) throw problems.preconditionFailed(`If-Match ${value.slice(0, 40)} is not an ETag of this resource; read it again.`);
   return Number(match[1]);
 }
-
-export function isConditionalFailure(error: unknown): boolean {
-  const cause = (error as { cause?: { name?: string } } | null)?.cause;
-  return (error as Error | null)?.name === 'ConditionalCheckFailedException' || cause?.name === 'ConditionalCheckFailedException';
-}

@@ -8,7 +8,7 @@ import { tableKeys, ttlAttribute } from '../db/keys';
 import { logger } from '../logger';
 import { replayedReply, type HttpEvent, type HttpResult } from './handler';
 import { problems } from './problem';
-import { isConditionalFailure } from './etag';
+import { isConditionalFailure } from '../db/conditions';
 
 /** How long a POST's answer is kept for replays of the same Idempotency-Key (the TTL attribute). */
 export const replayWindowSeconds = 24 * 60 * 60;

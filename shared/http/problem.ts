@@ -50,6 +50,8 @@ export const problems = {
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
   conflict: (detail: string) => new HttpProblem(409, 'conflict', 'Conflict', detail),
+  /** A write lost to concurrent writes even after its retries: the client may simply retry. */
+  busy: (what: string) => new HttpProblem(409, 'conflict', 'Conflict', `The ${what} is being changed by other requests right now; retry.`),
   preconditionFailed: (detail: string) => new HttpProblem(412, 'precondition-failed', 'Precondition failed', detail),
   payloadTooLarge: (limitBytes: number) =>
     new HttpProblem(413, 'payload-too-large', 'Payload too large', `The request body exceeds the limit of ${limitBytes} bytes.`),

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { EntityItem } from 'electrodb';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
-import type { BillingPeriod } from '../db/entities/billing-period';
-import type { Commitment } from '../db/entities/commitment';
-import type { Project } from '../db/entities/project';
 import type { InvoiceItem } from '../db/invoices';
 import { termsFor } from '../domain/terminology';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf } from '../pdf/invoice-pdf';
 import { invoicePdfKey } from './keys';
+import type { BillingPeriodItem } from '../db/entities/billing-period';
+import type { CommitmentItem } from '../db/entities/commitment';
+import type { ProjectItem } from '../db/entities/project';
 
 /**
  * The invoice PDF as stored in the bucket: one object per invoice version, rendered again only
@@ -28,15 +27,15 @@ export interface StoredInvoicePdf {
   sizeBytes: number;
 }
 
-export function invoicePdfFilename(project: Pick<EntityItem<typeof Project>, 'region'>, invoice: Pick<InvoiceItem, 'number'>, commitment: Pick<EntityItem<typeof Commitment>, 'number'>) {
+export function invoicePdfFilename(project: Pick<ProjectItem, 'region'>, invoice: Pick<InvoiceItem, 'number'>, commitment: Pick<CommitmentItem, 'number'>) {
   return `${termsFor(project.region).invoice} ${invoice.number} - ${commitment.number}.pdf`;
 }
 
 export async function storeInvoicePdf(input: {
-  project: EntityItem<typeof Project>;
+  project: ProjectItem;
   invoice: InvoiceItem;
-  commitment: EntityItem<typeof Commitment>;
-  period: EntityItem<typeof BillingPeriod>;
+  commitment: CommitmentItem;
+  period: BillingPeriodItem;
   now: Date;
 }): Promise<StoredInvoicePdf> {
   const { project, invoice, commitment, period, now } = input;

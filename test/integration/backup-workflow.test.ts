@@ -13,6 +13,7 @@ import {
 } from '../../infra/local/step-functions';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
+import type { InvoiceItem } from '../../shared/db/invoices';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { startRecordingBus } from '../support/event-recorder';
 import { describePages, encryptedPdf, labelledPdf, truncatedPdf } from '../support/pdf-fixtures';
@@ -148,9 +149,10 @@ beforeAll(async () => {
       paymentStatus: 'unpaid',
       paidCents: 0,
       entries: [],
-      figures: {},
+      // Never read: the signed PDF is taken as it is.
+      figures: {} as InvoiceItem['figures'],
       sovLines: [],
-      contract: {},
+      contract: {} as InvoiceItem['contract'],
       // The e-signed PDF is what the backup takes: nothing is rendered.
       signedPdfKey: invoice.signed,
       createdBy: `user-${run}`,

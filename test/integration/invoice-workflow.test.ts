@@ -16,6 +16,7 @@ import { db } from '../../shared/db/service';
 import { appendInvoiceEvent, positionKey, type InvoiceItem, type StoredSovLine } from '../../shared/db/invoices';
 import { computeInvoice, type InvoiceContract } from '../../shared/domain/invoice-figures';
 import { invoiceStatuses, type InvoiceStatus } from '../../shared/domain/invoices';
+import type { LineReviews } from '../../shared/domain/invoice-workflow';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 
 /**
@@ -63,7 +64,7 @@ let invoiceCounter = 0;
  */
 async function seedInvoice(
   target: TestCommitment,
-  options: { status?: InvoiceStatus; position?: number; lineReviews?: Record<string, unknown> } = {},
+  options: { status?: InvoiceStatus; position?: number; lineReviews?: LineReviews } = {},
 ): Promise<InvoiceItem> {
   const key = { projectId: fx.projectId, commitmentId: target.commitmentId };
   const [{ data: sov }, { data: stored }] = await Promise.all([db().Sov.get(key).go(), db().Commitment.get(key).go()]);

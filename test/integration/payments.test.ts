@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type TestApi } from '../support/api-client';
 import { createCommitment, etagOf, startFixtureApi, type PermissionFixture, type Profile, type TestCommitment } from '../support/permission-fixtures';
 import { db } from '../../shared/db/service';
-import { computeInvoice, type InvoiceSovLine } from '../../shared/domain/invoice-figures';
+import { computeInvoice, type StoredSovLine } from '../../shared/domain/invoice-figures';
 
 /**
  * Payments issued on a commitment, through the local API Gateway against DynamoDB Local: the
@@ -48,7 +48,7 @@ async function enablePayments(commitment: TestCommitment) {
  */
 async function seedInvoice(commitment: TestCommitment, position = 1) {
   const sov = expectStatus(await as('admin', { method: 'GET', path: `${commitment.path}/sov` }), 200, 'GET SOV').body;
-  const sovLines: InvoiceSovLine[] = sov.lines.map((l: { lineId: string; scheduledValueCents: number; description: string }) => ({
+  const sovLines: StoredSovLine[] = sov.lines.map((l: { lineId: string; scheduledValueCents: number; description: string }) => ({
     lineId: l.lineId,
     scheduledValueCents: l.scheduledValueCents,
     description: l.description,

@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { backupJobStatuses } from '../../domain/backups';
 
@@ -50,3 +50,5 @@ export const BackupJob = new Entity({
     },
   },
 });
+
+export type BackupJobItem = EntityItem<typeof BackupJob>;

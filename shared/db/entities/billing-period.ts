@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { billingPeriodSources, billingPeriodStatuses } from '../../domain/billing-periods';
 
@@ -50,3 +50,5 @@ export const BillingPeriod = new Entity({
     },
   },
 });
+
+export type BillingPeriodItem = EntityItem<typeof BillingPeriod>;

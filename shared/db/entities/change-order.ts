@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { changeOrderStatuses } from '../../domain/commitments';
 
@@ -55,3 +55,5 @@ export const ChangeOrder = new Entity({
     },
   },
 });
+
+export type ChangeOrderItem = EntityItem<typeof ChangeOrder>;

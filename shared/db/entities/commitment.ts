@@ -1,4 +1,5 @@
-import { Entity } from 'electrodb';
+import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { StoredSlidingScale } from '../../domain/au-jurisdictions';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../../domain/commitments';
@@ -27,7 +28,7 @@ export const Commitment = new Entity({
     accountingMethod: { type: accountingMethods, required: true },
     retainage: retainageAttribute,
     /** Sliding-scale retention: { rules: SlidingScaleRule[], jurisdiction?, updatedBy, updatedAt } (shared/domain/sliding-scale.ts). */
-    slidingScale: { type: 'any' },
+    slidingScale: { type: CustomAttributeType<StoredSlidingScale>('any') },
     private: { type: 'boolean', required: true },
     privateUserIds: { type: 'list', items: { type: 'string' }, required: true },
     invoiceContactIds: { type: 'list', items: { type: 'string' }, required: true },
@@ -75,3 +76,5 @@ export const CommitmentNumber = new Entity({
     },
   },
 });
+
+export type CommitmentItem = EntityItem<typeof Commitment>;

@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 
 /** A company: the general contractor that owns projects, or a vendor it contracts with. */
@@ -19,3 +19,5 @@ export const Company = new Entity({
     },
   },
 });
+
+export type CompanyItem = EntityItem<typeof Company>;

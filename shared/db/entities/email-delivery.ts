@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 
 /**
@@ -27,3 +27,5 @@ export const EmailDelivery = new Entity({
     },
   },
 });
+
+export type EmailDeliveryItem = EntityItem<typeof EmailDelivery>;

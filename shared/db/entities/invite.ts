@@ -1,7 +1,7 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { invoiceTypes } from '../../domain/project-settings';
-import { inviteEmailStatuses, inviteStatuses } from '../../api/invites';
+import { inviteEmailStatuses, inviteStatuses } from '../../domain/invites';
 
 /** The one partition of the `byReminder` index: query it as `byReminder({ reminderPartition: remindersDue })`. */
 export const remindersDue = 'invite-reminders';
@@ -59,3 +59,5 @@ export const Invite = new Entity({
     },
   },
 });
+
+export type InviteItem = EntityItem<typeof Invite>;

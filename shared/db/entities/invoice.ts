@@ -1,4 +1,7 @@
-import { Entity } from 'electrodb';
+import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
+import type { LineReviews } from '../../domain/invoice-workflow';
+import type { StoredPaymentSchedule } from '../../domain/au-payment-schedules';
 import { tableKeys } from '../keys';
 import { invoicePaymentStatuses, invoiceStatuses, invoiceKinds } from '../../domain/invoices';
 
@@ -26,21 +29,21 @@ export const Invoice = new Entity({
     paymentStatus: { type: invoicePaymentStatuses, required: true },
     paidCents: { type: 'number', required: true },
     /** Per SOV line: the LineEntry fields of invoice-figures.ts (validated by the API's zod schemas). */
-    entries: { type: 'any', required: true },
+    entries: { type: CustomAttributeType<LineEntry[]>('any'), required: true },
     /** InvoiceFigures: lines, totals, summary. */
-    figures: { type: 'any', required: true },
+    figures: { type: CustomAttributeType<InvoiceFigures>('any'), required: true },
     /**
      * The SOV lines billed (InvoiceSovLine + costCode, changeOrderId and, with SSOV, the sub-lines
      * for reference), as at creation: what the figures were computed from, kept with them so reads,
      * edits and PDFs never depend on a later SOV change.
      */
-    sovLines: { type: 'any', required: true },
+    sovLines: { type: CustomAttributeType<StoredSovLine[]>('any'), required: true },
     /** The InvoiceContract (contract sums, retainage settings) the figures were computed with. */
-    contract: { type: 'any', required: true },
+    contract: { type: CustomAttributeType<InvoiceContract>('any'), required: true },
     /** Line review by the invoice administrator: lineId → { approved, reason?, by, at }. */
-    lineReviews: { type: 'any' },
-    /** The payment schedule served in answer to the claim (StoredPaymentSchedule, functions/http/payment-schedules.ts). */
-    paymentSchedule: { type: 'any' },
+    lineReviews: { type: CustomAttributeType<LineReviews>('any') },
+    /** The payment schedule served in answer to the claim (StoredPaymentSchedule, shared/domain/au-payment-schedules.ts). */
+    paymentSchedule: { type: CustomAttributeType<StoredPaymentSchedule>('any') },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
     signedPdfKey: { type: 'string' },
     createdBy: { type: 'string', required: true, readOnly: true },
@@ -180,3 +183,8 @@ export const PaymentNumber = new Entity({
     },
   },
 });
+
+export type InvoiceItem = EntityItem<typeof Invoice>;
+export type InvoiceEventItem = EntityItem<typeof InvoiceEvent>;
+export type InvoiceAttachmentItem = EntityItem<typeof InvoiceAttachment>;
+export type PaymentItem = EntityItem<typeof Payment>;

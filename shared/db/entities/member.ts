@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { toolLevels, granularPermissions } from '../../domain/permissions';
 
@@ -26,3 +26,5 @@ export const Member = new Entity({
     },
   },
 });
+
+export type MemberItem = EntityItem<typeof Member>;

@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys, ttlAttribute } from '../keys';
 
 /**
@@ -41,3 +41,5 @@ export const Outbox = new Entity({
     },
   },
 });
+
+export type OutboxItem = EntityItem<typeof Outbox>;

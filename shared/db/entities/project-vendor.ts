@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 
 /** A vendor company the project contracts with (the vendor itself is a Company of kind `vendor`). */
@@ -18,3 +18,5 @@ export const ProjectVendor = new Entity({
     },
   },
 });
+
+export type ProjectVendorItem = EntityItem<typeof ProjectVendor>;

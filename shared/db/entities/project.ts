@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';
@@ -78,3 +78,5 @@ export const Project = new Entity({
     },
   },
 });
+
+export type ProjectItem = EntityItem<typeof Project>;

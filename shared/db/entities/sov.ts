@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 
 /**
@@ -42,3 +42,5 @@ export const Sov = new Entity({
     },
   },
 });
+
+export type SovItem = EntityItem<typeof Sov>;

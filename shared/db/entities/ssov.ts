@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { ssovStatuses } from '../../domain/commitments';
 
@@ -41,3 +41,5 @@ export const Ssov = new Entity({
     },
   },
 });
+
+export type SsovItem = EntityItem<typeof Ssov>;

@@ -1,4 +1,4 @@
-import { Entity } from 'electrodb';
+import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 
 /** A person. `userId` is the identity provider's `sub` claim. */
@@ -32,3 +32,5 @@ export const User = new Entity({
     },
   },
 });
+
+export type UserItem = EntityItem<typeof User>;
