@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
+import { backupLink } from '../../shared/backup/links';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { loadBackupJob, markBackupSucceeded, type BackupWarning } from '../../shared/db/backups';
@@ -24,10 +25,6 @@ const inputSchema = z.object({
 });
 
 const warningsSchema = z.array(z.object({ title: z.string(), reason: z.string() }));
-
-export function backupLink(frontendBaseUrl: string, projectId: string, jobId: string): string {
-  return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
-}
 
 export function backupReadyEmail(input: { projectName: string; projectNumber: string; fileName: string; pages: number; warnings: BackupWarning[]; link: string }) {
   const subject = `Your invoice backup for ${input.projectName} (${input.projectNumber}) is ready`;

@@ -201,6 +201,11 @@ export const functions = {
     description: 'Backup workflow: every Catch ends here; the job fails with the reason',
     grants: ['table:read', 'table:write'],
   },
+  backupExecutionEnded: {
+    entry: 'functions/backup/execution-ended.ts',
+    description: 'Step Functions status change (failed, timed out, aborted) of a backup: the job fails with the reason; emails the requester',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
   backupMergePart: {
     entry: 'functions/backup/merge-part.ts',
     description: 'Backup workflow: merges one part (a list of S3 documents) into one PDF in S3',
