@@ -169,8 +169,8 @@ export const functions = {
   },
   backups: {
     entry: 'functions/http/backups.ts',
-    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download',
-    grants: ['table:read', 'table:write', 'bucket:read', 'backup:start'],
+    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download (failing one whose workflow ended)',
+    grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
   backupPrepare: {
     entry: 'functions/backup/prepare.ts',
