@@ -8,7 +8,7 @@ import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf
 import { ensureBucket, startLocalAws } from '../infra/local/aws-services';
 import { invokeLocal } from '../infra/local/lambda';
 import { s3Client } from '../shared/aws/clients';
-import type { MergedPart } from '../shared/backup/task-io';
+import type { MergedPartCounts } from '../functions/backup/merge-part';
 import { combineParts, mergeDocuments, type CombinedPart } from '../shared/pdf/merge';
 import { table } from './stats';
 
@@ -65,7 +65,7 @@ export async function backup(): Promise<void> {
     const partsFile = path.join(dir, 'parts.json');
     await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
     const map = await runChild('map', partsFile, env);
-    const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPart[];
+    const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
     const combineFile = path.join(dir, 'combine.json');
     const combineEvent = {
       outputKey: 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf',
@@ -74,7 +74,7 @@ export async function backup(): Promise<void> {
     };
     await fs.writeFile(combineFile, JSON.stringify(combineEvent));
     const combine = await runChild('combine', combineFile, env);
-    const output = combine.output as { pages: number; bytes: number; warnings: unknown[] };
+    const output = combine.output as { pages: number; bytes: number; warningCount: number };
     const ours = { ms: map.ms + combine.ms, maxRssKb: Math.max(map.maxRssKb, combine.maxRssKb) };
     // The same merge without S3 (files on disk, one process): what s3rver and the SDK add.
     const directFile = path.join(dir, 'direct.json');
@@ -107,7 +107,7 @@ export async function backup(): Promise<void> {
       { path: 'qpdf --empty --pages', 'wall time': seconds(qpdf.ms), 'peak RSS': mbKb(qpdf.maxRssKb), pages: qpdfPages, 'pages/s': rate(qpdfPages, qpdf.ms) },
     ]);
     console.log(
-      `project output: ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warnings.length} warnings, ` +
+      `project output: ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
         `qpdf --check: ${check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
     );
     console.log(

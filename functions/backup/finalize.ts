@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
+import { getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
+import { backupLink } from '../../shared/backup/links';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { loadBackupJob, markBackupSucceeded, type BackupWarning } from '../../shared/db/backups';
@@ -19,12 +20,11 @@ const inputSchema = z.object({
   outputKey: z.string().min(1),
   pages: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
-  warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
+  warningsKey: z.string().min(1),
+  warningCount: z.number().int().nonnegative(),
 });
 
-export function backupLink(frontendBaseUrl: string, projectId: string, jobId: string): string {
-  return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
-}
+const warningsSchema = z.array(z.object({ title: z.string(), reason: z.string() }));
 
 export function backupReadyEmail(input: { projectName: string; projectNumber: string; fileName: string; pages: number; warnings: BackupWarning[]; link: string }) {
   const subject = `Your invoice backup for ${input.projectName} (${input.projectNumber}) is ready`;
@@ -45,7 +45,9 @@ export function backupReadyEmail(input: { projectName: string; projectNumber: st
 }
 
 export const handler = async (event: unknown) => {
-  const { projectId, jobId, outputKey, pages, bytes, warnings } = parseEvent(inputSchema, event);
+  const { projectId, jobId, outputKey, pages, bytes, warningsKey, warningCount } = parseEvent(inputSchema, event);
+  const warnings = await getJson(warningsKey, warningsSchema);
+  if (warnings.length !== warningCount) throw new InvalidInputError(`${warningsKey} holds ${warnings.length} warnings; Combine counted ${warningCount}`);
   const job = await loadBackupJob(projectId, jobId, { consistent: true });
   if (!job) throw new InvalidInputError(`Backup job ${jobId} of project ${projectId} does not exist`);
   if (job.outputKey !== outputKey) throw new InvalidInputError(`Combine wrote ${outputKey}, not the job's ${job.outputKey}`);
@@ -75,5 +77,5 @@ export const handler = async (event: unknown) => {
     logger.warn('Backup requester has no email address; none sent', { projectId, jobId, requestedBy: job.requestedBy });
   }
   logger.info('Backup succeeded', { projectId, jobId, pages, bytes, warnings: warnings.length });
-  return { projectId, jobId, status: 'succeeded' as const, outputKey, pages, bytes, warnings };
+  return { projectId, jobId, status: 'succeeded' as const, outputKey, pages, bytes, warningCount };
 };

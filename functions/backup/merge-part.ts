@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { getObject, parseEvent, putPdf, type MergedPart } from '../../shared/backup/task-io';
+import { getObject, parseEvent, partSummaryKey, putJson, putPdf, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 
 /**
  * Backup workflow, `MergePart` (inside the Map): merges one part's S3 documents into one PDF
- * at `partKey`.
+ * at `partKey`, and its summary (titles, pages, warnings) beside it for Combine. It answers keys
+ * and counts only: the Map collects one answer per invoice into the workflow's state.
  */
 
 const partSchema = z.object({
@@ -16,12 +17,20 @@ const partSchema = z.object({
 
 const MISSING_SOURCE = 'the file was not found in storage';
 
-export const handler = async (event: unknown): Promise<MergedPart> => {
+export interface MergedPartCounts {
+  partKey: string;
+  pages: number;
+  warningCount: number;
+}
+
+export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const part = parseEvent(partSchema, event);
   const { pdf, pages, warnings, sources } = await mergeDocuments(fetchSources(part.sources));
   await putPdf(part.partKey, pdf);
+  const summary: MergedPart = { partKey: part.partKey, title: part.title, pages, warnings, sources };
+  await putJson(partSummaryKey(part.partKey), summary);
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
-  return { partKey: part.partKey, title: part.title, pages, warnings, sources };
+  return { partKey: part.partKey, pages, warningCount: warnings.length };
 };
 
 /** Fetches each source only when the merge reaches it, so one source's bytes are held at a time. */

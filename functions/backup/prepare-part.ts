@@ -4,19 +4,19 @@ import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
+import { termsFor } from '../../shared/domain/terminology';
 import { invoicePdfFilename, storeInvoicePdf } from '../../shared/storage/invoice-pdfs';
 
 /**
  * Backup workflow, `PreparePart` (inside the Map, before MergePart): one invoice's part — its
  * PDF (the e-signed one when the signature workflow stored it, else rendered and stored), then
- * its uploaded attachments in upload order — as MergePart's input.
+ * its uploaded attachments in upload order — and its title, as MergePart's input.
  */
 
 const inputSchema = z.object({
   projectId: z.string().min(1),
   invoiceId: z.string().min(1),
   partKey: z.string().min(1),
-  title: z.string().min(1),
 });
 
 export interface PartInput {
@@ -26,7 +26,7 @@ export interface PartInput {
 }
 
 export const handler = async (event: unknown): Promise<PartInput> => {
-  const { projectId, invoiceId, partKey, title } = parseEvent(inputSchema, event);
+  const { projectId, invoiceId, partKey } = parseEvent(inputSchema, event);
   const [invoice, { data: project }, { data: attachments }] = await Promise.all([
     loadInvoice(projectId, invoiceId),
     db().Project.get({ projectId }).go(),
@@ -35,6 +35,8 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   if (!invoice || !project) throw new InvalidInputError(`Invoice ${invoiceId} was deleted after the backup was requested`);
   const commitment = await loadCommitment(projectId, invoice.commitmentId);
   if (!commitment) throw new InvalidInputError(`The commitment of invoice ${invoice.number} no longer exists`);
+
+  const title = `${commitment.number} ${commitment.title} — ${termsFor(project.region).invoice} ${invoice.position} (${invoice.number})`;
 
   let invoicePdf: { key: string; title: string };
   if (invoice.signedPdfKey) {

@@ -7,8 +7,8 @@ import { logger } from '../../shared/logger';
 
 /**
  * Backup workflow, `Prepare`: the job starts running; its invoices are put in the backup's order
- * (commitment number, then invoice position) as one small item per part, and the cover is
- * written. What each part holds is found per invoice, inside the Map (PreparePart), so the
+ * (commitment number, then invoice position) as one item per part — ids and keys only, the
+ * part's title is PreparePart's — and the cover is written. What each part holds is found per invoice, inside the Map (PreparePart), so the
  * state stays small however many files the invoices carry.
  */
 
@@ -17,7 +17,6 @@ const inputSchema = z.object({ projectId: z.string().min(1), jobId: z.string().m
 export interface PreparedPart {
   invoiceId: string;
   partKey: string;
-  title: string;
 }
 
 export interface PreparedBackup {
@@ -57,11 +56,7 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
     .map((invoice) => ({ invoice, commitment: commitments.get(invoice.commitmentId)! }))
     .sort((a, b) => byNumber(a.commitment.number, b.commitment.number) || a.invoice.position - b.invoice.position);
   const terms = termsFor(project.region);
-  const parts = ordered.map(({ invoice, commitment }, index) => ({
-    invoiceId: invoice.invoiceId,
-    partKey: backupPartKey(jobId, index),
-    title: `${commitment.number} ${commitment.title} — ${terms.invoice} ${invoice.position} (${invoice.number})`,
-  }));
+  const parts = ordered.map(({ invoice }, index) => ({ invoiceId: invoice.invoiceId, partKey: backupPartKey(jobId, index) }));
 
   await markBackupRunning(job, now);
   const { date, time } = localDateTime(new Date(job.createdAt), project.timeZone);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { config } from '../../shared/config';
@@ -10,6 +10,8 @@ import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { canSee } from '../../shared/domain/permissions';
+import { backupNeedsWorkflowCheck, endedWorkflowReason } from '../../shared/domain/backups';
+import { failBackupJob } from '../../shared/backup/fail-job';
 import { batchGetAll, db } from '../../shared/db/service';
 import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, type BackupJobItem } from '../../shared/db/backups';
 import { contentDisposition } from '../../shared/storage/keys';
@@ -57,6 +59,33 @@ async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobRespons
     startedAt: job.startedAt ?? null,
     finishedAt: job.finishedAt ?? null,
   };
+}
+
+/**
+ * A job silent for long is checked against its execution: one that is no longer running (its
+ * end event lost, or never sent) fails the job now, with the email. The job as it now is.
+ */
+async function endIfWorkflowEnded(job: BackupJobItem): Promise<BackupJobItem | undefined> {
+  const executionArn = job.executionArn ?? `${config.backupStateMachineArn.replace(':stateMachine:', ':execution:')}:${job.jobId}`;
+  let status: string | undefined;
+  try {
+    status = (await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn }))).status;
+  } catch (error) {
+    if (!(error instanceof ExecutionDoesNotExist)) {
+      // The answer stays the job as stored: a read does not fail because the check could not run.
+      logger.warn('Backup workflow check failed', { projectId: job.projectId, jobId: job.jobId, error: error as Error });
+      return undefined;
+    }
+  }
+  const reason = endedWorkflowReason(status);
+  if (!reason) return undefined;
+  try {
+    await failBackupJob(job, reason, new Date());
+  } catch (error) {
+    // Marked failed already unless the database failed; the email is the part that may be missed.
+    logger.error('Backup job with an ended workflow not fully failed', { projectId: job.projectId, jobId: job.jobId, error: error as Error });
+  }
+  return loadBackupJob(job.projectId, job.jobId, { consistent: true });
 }
 
 export const handler = httpRouter(
@@ -146,8 +175,9 @@ export const handler = httpRouter(
     getBackup: async ({ path, caller }) => {
       const { member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
-      const job = await loadBackupJob(path.projectId, path.jobId);
+      let job = await loadBackupJob(path.projectId, path.jobId);
       if (!job) throw problems.notFound('No such backup job.');
+      if (backupNeedsWorkflowCheck(job, new Date())) job = (await endIfWorkflowEnded(job)) ?? job;
       return { body: await toBackupJobResponse(job) };
     },
   },

@@ -21,7 +21,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { eventRules } from '../../shared/wiring/event-rules';
+import { backupExecutionEndedRule, eventRules } from '../../shared/wiring/event-rules';
 import {
   functionArnPlaceholder,
   functions,
@@ -59,6 +59,7 @@ export const asyncInvokers: ReadonlyMap<FunctionName, readonly string[]> = (() =
   const invokers = new Map<FunctionName, string[]>();
   const add = (name: FunctionName, invoker: string) => invokers.set(name, [...(invokers.get(name) ?? []), invoker]);
   for (const rule of eventRules) add(rule.target, `event rule ${rule.name}`);
+  add(backupExecutionEndedRule.target, `event rule ${backupExecutionEndedRule.name}`);
   for (const schedule of schedules) add(schedule.target, `schedule ${schedule.name}`);
   return invokers;
 })();
@@ -347,6 +348,23 @@ export class StatelessStack extends Stack {
         ],
       });
     }
+    // Step Functions sends its events to the default bus; only this stack's backup workflow counts.
+    const ended = backupExecutionEndedRule;
+    new events.Rule(this, 'BackupExecutionEndedRule', {
+      description: ended.description,
+      eventPattern: {
+        source: [ended.source],
+        detailType: [ended.detailType],
+        detail: { ...ended.detail, stateMachineArn: [this.backupWorkflow.stateMachineArn] },
+      },
+      targets: [
+        new eventTargets.LambdaFunction(this.functions[ended.target], {
+          deadLetterQueue: this.deadLetterQueue('BackupExecutionEndedRule'),
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
   }
 
   /**

@@ -5,7 +5,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { eventRules, type EventRuleDefinition } from '../../shared/wiring/event-rules';
+import { backupExecutionEndedRule, eventRules } from '../../shared/wiring/event-rules';
 import type { FunctionName } from '../../shared/wiring/functions';
 import { invokeLocal } from './lambda';
 
@@ -23,9 +23,26 @@ export interface LocalEventBusOptions {
   dataDir?: string;
   log?: (line: string) => void;
   /** Seams for tests: the rules and how a target is called. */
-  rules?: readonly Pick<EventRuleDefinition, 'name' | 'source' | 'detailType' | 'target'>[];
+  rules?: readonly LocalRule[];
   invoke?: (target: FunctionName, event: unknown) => Promise<unknown>;
   retry?: { attempts: number; baseDelayMs: number };
+}
+
+/** A rule as the local bus matches it: source, detail-type, and any of the values of some detail fields. */
+interface LocalRule {
+  name: string;
+  source: string;
+  detailType: string;
+  detail?: Readonly<Record<string, readonly string[]>>;
+  target: FunctionName;
+}
+
+const localRules: readonly LocalRule[] = [...eventRules, backupExecutionEndedRule];
+
+function matches(rule: LocalRule, event: Envelope): boolean {
+  if (rule.source !== event.source || rule.detailType !== event['detail-type']) return false;
+  const detail = event.detail as Record<string, unknown>;
+  return Object.entries(rule.detail ?? {}).every(([field, values]) => values.includes(detail[field] as string));
 }
 
 export interface LocalEventBus {
@@ -52,7 +69,7 @@ type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: stri
 
 export async function startLocalEventBus(options: LocalEventBusOptions = {}): Promise<LocalEventBus> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const rules = options.rules ?? eventRules;
+  const rules = options.rules ?? localRules;
   const invoke = options.invoke ?? invokeLocal;
   const retry = options.retry ?? { attempts: 4, baseDelayMs: 200 };
   const deadLetterFile = options.dataDir ? path.join(options.dataDir, 'dead-letters.jsonl') : undefined;
@@ -92,7 +109,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
       resources: entry.Resources ?? [],
       detail,
     };
-    const targets = rules.filter((rule) => rule.source === event.source && rule.detailType === event['detail-type']);
+    const targets = rules.filter((rule) => matches(rule, event));
     if (targets.length === 0) log(`event ${event['detail-type']} ${event.id}: no rule matches, nothing delivered`);
     // Journaled before PutEvents answers: an event the bus accepted survives a kill of the stack.
     for (const rule of targets) journal?.accepted(rule.name, event);

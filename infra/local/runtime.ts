@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureBucket, ensureTable, startLocalAws } from './aws-services';
 import { openLocalIdp, type LocalIdp } from './auth';
-import { startLocalEventBus, type LocalEventBus } from './event-bus';
+import { localBusName, startLocalEventBus, type LocalEventBus } from './event-bus';
 import { startHttpServer, type LocalHttpServer } from './http-server';
 import { startLocalIdentityProvider } from './identity-provider';
 import { invokeLocal, repoRoot } from './lambda';
 import { followTableStream } from './table-stream';
 import { startScheduler } from './scheduler';
 import { seedDemoData } from './seed';
-import { startLocalStepFunctions } from './step-functions';
+import { startLocalStepFunctions, type ExecutionStatusChange } from './step-functions';
 
 /**
  * The whole product on one machine, as `npm start` runs it: the real local AWS servers, the
@@ -96,7 +97,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const [streamArn] = await Promise.all([ensureTable(tableName, aws.env.AWS_ENDPOINT_URL_DYNAMODB!), ensureBucket(bucketName, aws.env.AWS_ENDPOINT_URL_S3!)]);
     const bus = await startLocalEventBus({ dataDir, log });
     stops.push(bus.stop);
-    const stepFunctions = await startLocalStepFunctions();
+    const stepFunctions = await startLocalStepFunctions({ dataDir, log, onStatusChange: (detail) => publishStatusChange(bus.endpoint, detail) });
     stops.push(stepFunctions.stop);
     const userPool = await startLocalIdentityProvider();
     stops.push(userPool.stop);
@@ -134,6 +135,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const created = await seedDemoData();
       if (created > 0) log(`seeded ${created} demo items`);
     }
+    // Backups a killed run left running end now (failed, emailed), never left running.
+    await stepFunctions.recover();
     if (options.schedules ?? true) {
       const scheduler = startScheduler(log);
       stops.push(() => scheduler.stop());
@@ -160,3 +163,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
+
+/** Step Functions' own event for an ended execution, on the local bus (in AWS it reaches the default bus). */
+async function publishStatusChange(endpoint: string, detail: ExecutionStatusChange): Promise<void> {
+  const client = new EventBridgeClient({ endpoint, region: process.env.AWS_REGION ?? 'ap-southeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { FailedEntryCount, Entries } = await client.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: localBusName, Source: 'aws.states', DetailType: 'Step Functions Execution Status Change', Resources: [detail.executionArn], Detail: JSON.stringify(detail) }],
+    }),
+  );
+  if (FailedEntryCount) throw new Error(`PutEvents refused the status change: ${Entries?.[0]?.ErrorMessage}`);
+}

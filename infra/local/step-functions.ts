@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { functionArnPlaceholder, functions, type FunctionName } from '../../shared/wiring/functions';
 import { invokeLocal, repoRoot } from './lambda';
 import { freePort, PortInUseError } from './ports';
@@ -19,7 +19,9 @@ const localStateMachineArn = 'arn:aws:states:ap-southeast-2:000000000000:stateMa
 type Json = Parameters<StateMachine['run']>[0];
 type States = StateMachineDefinition['States'];
 
-export type WorkflowResult = { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string; cause: string };
+export type WorkflowResult =
+  | { status: 'SUCCEEDED'; output: unknown }
+  | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause: string };
 
 /**
  * Task state name → the function its Resource placeholder names, for every Task of the
@@ -69,11 +71,22 @@ function backupStateMachine() {
 
 /** Runs the backup workflow to its end, in this process. */
 export async function runLocalWorkflow(input: unknown): Promise<WorkflowResult> {
+  return startLocalWorkflow(input).result;
+}
+
+/** Starts the backup workflow in this process: its result, and a way to stop it (StopExecution). */
+function startLocalWorkflow(input: unknown): { result: Promise<WorkflowResult>; abort: () => void } {
   const { machine, handlers } = backupStateMachine();
   const execution = machine.run(input as Json, { overrides: { taskResourceLocalHandlers: handlers } });
+  return { result: workflowResult(execution.result), abort: execution.abort };
+}
+
+async function workflowResult(result: Promise<unknown>): Promise<WorkflowResult> {
   try {
-    return { status: 'SUCCEEDED', output: await execution.result };
+    return { status: 'SUCCEEDED', output: await result };
   } catch (error) {
+    if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran past the state machine’s TimeoutSeconds' };
+    if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: 'States.Aborted', cause: 'The execution was stopped' };
     if (!(error instanceof ExecutionError)) throw error;
     // The error that ended the run (a Fail state's Error/Cause, or an uncaught task error).
     const cause = error.cause as Error;
@@ -86,6 +99,8 @@ export interface LocalStepFunctions {
   endpoint: string;
   /** For BACKUP_STATE_MACHINE_ARN: the only state machine this server runs. */
   stateMachineArn: string;
+  /** Publishes the end (ABORTED) of executions a previous run of the stack left running. */
+  recover(): Promise<void>;
   /** Stops accepting requests and waits for running executions to end. */
   stop(): Promise<void>;
 }
@@ -96,7 +111,7 @@ interface Execution {
   input: string;
   startDate: Date;
   stopDate?: Date;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
   output?: string;
   error?: string;
   cause?: string;
@@ -112,14 +127,58 @@ class ServiceError extends Error {
   }
 }
 
+/** The detail of Step Functions' "Execution Status Change" event, as AWS sends it to EventBridge. */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: Execution['status'];
+  startDate: number;
+  stopDate: number | null;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+}
+
+export interface LocalStepFunctionsOptions {
+  port?: number;
+  /** Executions are kept in `<dataDir>/step-functions-executions.json`, so they outlive a restart. */
+  dataDir?: string;
+  /** Called when an execution ends, like the events Step Functions sends to EventBridge. */
+  onStatusChange?: (detail: ExecutionStatusChange) => Promise<void>;
+  log?: (line: string) => void;
+}
+
 /**
- * Serves StartExecution and DescribeExecution for the backup state machine, so product code
- * calls it with the real SFNClient and `AWS_ENDPOINT_URL_SFN` pointed here.
+ * Serves StartExecution, DescribeExecution and StopExecution for the backup state machine, so
+ * product code calls it with the real SFNClient and `AWS_ENDPOINT_URL_SFN` pointed here.
  */
-export async function startLocalStepFunctions(options: { port?: number } = {}): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(options: LocalStepFunctionsOptions = {}): Promise<LocalStepFunctions> {
   const port = options.port ?? (await freePort());
-  const executions = new Map<string, Execution>();
+  const log = options.log ?? ((line: string) => console.error(line));
+  const executionsFile = options.dataDir ? path.join(options.dataDir, 'step-functions-executions.json') : undefined;
+  const executions = loadExecutions(executionsFile);
+  const aborts = new Map<string, () => void>();
   const running = new Set<Promise<void>>();
+  const save = () => executionsFile && saveExecutions(executionsFile, executions);
+
+  async function reportEnd(execution: Execution) {
+    if (!options.onStatusChange) return;
+    try {
+      await options.onStatusChange(statusChange(execution));
+    } catch (error) {
+      log(`step functions: the status change of ${execution.executionArn} was not published (${(error as Error).message})`);
+    }
+  }
+
+  // Executions a previous run left running died with it: like a stopped execution, they end
+  // ABORTED, and their status change is published once the product can handle it (recover()).
+  const interrupted = [...executions.values()].filter((execution) => execution.status === 'RUNNING');
+  for (const execution of interrupted) {
+    Object.assign(execution, { status: 'ABORTED', stopDate: new Date(), error: 'States.Aborted', cause: 'The local stack stopped while the execution ran' });
+  }
+  save();
 
   const operations: Record<string, (request: Record<string, unknown>) => object> = {
     StartExecution(request) {
@@ -143,18 +202,24 @@ export async function startLocalStepFunctions(options: { port?: number } = {}): 
         throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
       }
       const execution: Execution = { executionArn, name, input, startDate: new Date(), status: 'RUNNING' };
-      const finish = (result: WorkflowResult) => {
+      const finish = async (result: WorkflowResult) => {
         if (result.status === 'SUCCEEDED') execution.output = JSON.stringify(result.output);
         else ({ error: execution.error, cause: execution.cause } = result);
         execution.status = result.status;
         execution.stopDate = new Date();
+        aborts.delete(executionArn);
+        save();
+        await reportEnd(execution);
       };
-      const run: Promise<void> = runLocalWorkflow(parsed)
+      const workflow = startLocalWorkflow(parsed);
+      const run: Promise<void> = workflow.result
         .catch((error: Error): WorkflowResult => ({ status: 'FAILED', error: 'States.Runtime', cause: error.message }))
         .then(finish)
         .finally(() => running.delete(run));
       running.add(run);
+      aborts.set(executionArn, workflow.abort);
       executions.set(executionArn, execution);
+      save();
       return { executionArn, startDate: epochSeconds(execution.startDate) };
     },
     DescribeExecution(request) {
@@ -173,6 +238,13 @@ export async function startLocalStepFunctions(options: { port?: number } = {}): 
         startDate: epochSeconds(startDate),
         stopDate: stopDate && epochSeconds(stopDate),
       };
+    },
+    StopExecution(request) {
+      const execution = executions.get(String(request.executionArn));
+      if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(request.executionArn)}'`);
+      // The run ends ABORTED through its result; stopping an ended execution changes nothing.
+      aborts.get(execution.executionArn)?.();
+      return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
     },
   };
 
@@ -210,6 +282,10 @@ export async function startLocalStepFunctions(options: { port?: number } = {}): 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stateMachineArn: localStateMachineArn,
+    async recover() {
+      await Promise.all(interrupted.map(reportEnd));
+      interrupted.length = 0;
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -218,6 +294,44 @@ export async function startLocalStepFunctions(options: { port?: number } = {}): 
       await Promise.all(running);
     },
   };
+}
+
+function statusChange(execution: Execution): ExecutionStatusChange {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: localStateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate.getTime(),
+    stopDate: execution.stopDate?.getTime() ?? null,
+    input: execution.input,
+    output: execution.output ?? null,
+    error: execution.error ?? null,
+    cause: execution.cause ?? null,
+  };
+}
+
+function loadExecutions(file: string | undefined): Map<string, Execution> {
+  const executions = new Map<string, Execution>();
+  if (!file) return executions;
+  let saved: Array<Omit<Execution, 'startDate' | 'stopDate'> & { startDate: string; stopDate?: string }>;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return executions; // none yet
+  }
+  for (const { startDate, stopDate, ...rest } of saved) {
+    executions.set(rest.executionArn, { ...rest, startDate: new Date(startDate), stopDate: stopDate ? new Date(stopDate) : undefined });
+  }
+  return executions;
+}
+
+/** Written whole on every change: a few executions, and a kill mid-write must not leave half a file. */
+function saveExecutions(file: string, executions: Map<string, Execution>): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify([...executions.values()]));
+  renameSync(temporary, file);
 }
 
 /** The JSON protocol sends timestamps as epoch seconds. */

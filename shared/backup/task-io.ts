@@ -19,9 +19,11 @@ export class InvalidInputError extends Error {
 }
 
 /**
- * What `MergePart` returns and `Combine` receives, one per part: small, never PDF bytes. The
- * pages of each source (a left-out file's placeholder page included) let Combine number the
- * cover's contents and place the bookmarks without reading the sources again.
+ * What `MergePart` writes next to its part's PDF and `Combine` reads back, one per part. It lives
+ * in S3, not in the workflow's state: with every file's name it grows with the invoices' files,
+ * and the state (256 KB at most) carries only keys and counts. The pages of each source (a
+ * left-out file's placeholder page included) let Combine number the cover's contents and place
+ * the bookmarks without reading the sources again.
  */
 export const mergedPartSchema = z.object({
   partKey: z.string().min(1),
@@ -31,6 +33,12 @@ export const mergedPartSchema = z.object({
   sources: z.array(z.object({ title: z.string(), pages: z.number().int().nonnegative(), leftOut: z.string().optional() })),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
+
+/** Where a part's summary is kept: beside the part's PDF. */
+export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.summary.json`;
+
+/** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
+export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
 
 export function parseEvent<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
   const parsed = schema.safeParse(event);
@@ -52,8 +60,25 @@ export async function getObject(key: string): Promise<{ bytes: Uint8Array; conte
 }
 
 export async function putPdf(key: string, pdf: Uint8Array): Promise<void> {
+  await putObject(key, pdf, 'application/pdf');
+}
+
+export async function putJson(key: string, value: unknown): Promise<void> {
+  await putObject(key, JSON.stringify(value), 'application/json');
+}
+
+/** The JSON object at `key`, checked against `schema`; missing or malformed fails the run (it is our own output). */
+export async function getJson<T extends z.ZodType>(key: string, schema: T): Promise<z.infer<T>> {
+  const object = await getObject(key);
+  if (!object) throw new Error(`${key} is missing from the bucket`);
+  const parsed = schema.safeParse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));
+  if (!parsed.success) throw new Error(`${key} is not what the workflow wrote: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
   try {
-    await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: pdf, ContentType: 'application/pdf' }));
+    await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: body, ContentType: contentType }));
   } catch (error) {
     throw asTransient(error, `S3 PutObject ${key}`);
   }

@@ -36,3 +36,17 @@ export const eventRules = [
     description: 'Sends invites for an automatic period when the project asks for it',
   },
 ] as const satisfies readonly EventRuleDefinition[];
+
+/**
+ * An AWS service's event, not the product's: Step Functions reports every execution that ends
+ * other than by succeeding. In AWS the rule is on the default bus, filtered to the backup state
+ * machine; locally the Step Functions runner publishes the same event on the local bus.
+ */
+export const backupExecutionEndedRule = {
+  name: 'backup-execution-ended',
+  source: 'aws.states',
+  detailType: 'Step Functions Execution Status Change',
+  detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+  target: 'backupExecutionEnded',
+  description: 'A backup whose execution failed, timed out or was stopped: its job fails with the reason, and the requester is emailed',
+} as const satisfies { name: string; source: string; detailType: string; detail: Record<string, readonly string[]>; target: FunctionName; description: string };

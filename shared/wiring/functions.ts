@@ -169,8 +169,8 @@ export const functions = {
   },
   backups: {
     entry: 'functions/http/backups.ts',
-    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download',
-    grants: ['table:read', 'table:write', 'bucket:read', 'backup:start'],
+    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download (failing one whose workflow ended)',
+    grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
   backupPrepare: {
     entry: 'functions/backup/prepare.ts',
@@ -200,6 +200,11 @@ export const functions = {
     entry: 'functions/backup/mark-failed.ts',
     description: 'Backup workflow: every Catch ends here; the job fails with the reason',
     grants: ['table:read', 'table:write'],
+  },
+  backupExecutionEnded: {
+    entry: 'functions/backup/execution-ended.ts',
+    description: 'Step Functions status change (failed, timed out, aborted) of a backup: the job fails with the reason; emails the requester',
+    grants: ['table:read', 'table:write', 'events:put'],
   },
   backupMergePart: {
     entry: 'functions/backup/merge-part.ts',

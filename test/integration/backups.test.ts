@@ -417,3 +417,48 @@ describe('the workflow’s bookkeeping', () => {
     expect(failureReason({ Error: 'States.Timeout' })).toBe('States.Timeout');
   });
 });
+
+describe('reading a job whose workflow ended without ending it', () => {
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+  async function seedOpenJob(lastProgress: string) {
+    const jobId = randomUUID();
+    await db()
+      .BackupJob.create({
+        projectId: fx.projectId,
+        jobId,
+        status: 'running',
+        invoiceIds: ['invoice-x'],
+        requestedBy: fx.users.admin.userId,
+        progress: { done: 0, total: 10 },
+        fileName: 'backup.pdf',
+        outputKey: `backups/${jobId}/backup.pdf`,
+        // Its execution is gone: the local stack was killed before it kept executions.
+        executionArn: `${stepFunctions.stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}`,
+        createdAt: lastProgress,
+        startedAt: lastProgress,
+        updatedAt: lastProgress,
+        version: 2,
+      })
+      .go();
+    return `${backupsPath()}/${jobId}`;
+  }
+
+  it('fails a job silent for 5 minutes whose execution no longer runs, with the reason and the email', async () => {
+    const location = await seedOpenJob(minutesAgo(6));
+
+    const job = expectStatus(await call(admin(), { method: 'GET', path: location }), 200, 'GET').body;
+
+    expect(job).toMatchObject({ status: 'failed', error: expect.stringContaining('The backup workflow is gone'), finishedAt: expect.any(String) });
+    const emails = published.filter((e) => e.detailType === 'email.requested' && e.detail.emailId === `invoice-backup-failed-${job.jobId}`);
+    expect(emails).toEqual([{ detailType: 'email.requested', detail: expect.objectContaining({ to: [fx.users.admin.email], text: expect.stringContaining('The backup workflow is gone') }) }]);
+  });
+
+  it('leaves a job that made progress lately running, without asking Step Functions', async () => {
+    const location = await seedOpenJob(minutesAgo(1));
+
+    const job = expectStatus(await call(admin(), { method: 'GET', path: location }), 200, 'GET').body;
+
+    expect(job).toMatchObject({ status: 'running', error: null, progress: { done: 0, total: 10 } });
+  });
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
+import { backupExecutionEndedRule } from '../../shared/wiring/event-rules';
 import type { FunctionName } from '../../shared/wiring/functions';
 
 /** The bus over its real wire protocol, with a recording target in place of the handlers. */
@@ -22,6 +23,7 @@ beforeAll(async () => {
     rules: [
       { name: 'send-email', source: 'progress-claims', detailType: 'email.requested', target: 'sendEmail' },
       { name: 'audit', source: 'progress-claims', detailType: 'email.requested', target: 'health' },
+      backupExecutionEndedRule,
     ],
     invoke: async (target, event) => {
       calls.push({ target, event: event as Record<string, unknown> });
@@ -54,6 +56,21 @@ const entry = (detail: unknown = { emailId: 'e1' }) => ({
 });
 
 describe('local event bus', () => {
+  it('matches a rule’s detail fields: a backup execution that failed is delivered, one that succeeded is not', async () => {
+    const statusChange = (status: string) => ({
+      EventBusName: bus.busName,
+      Source: 'aws.states',
+      DetailType: 'Step Functions Execution Status Change',
+      Detail: JSON.stringify({ executionArn: `arn:x:${status}`, status }),
+    });
+    await client.send(new PutEventsCommand({ Entries: [statusChange('SUCCEEDED'), statusChange('FAILED'), statusChange('ABORTED')] }));
+    await bus.idle();
+    expect(calls.map((c) => [c.target, (c.event.detail as { status: string }).status])).toEqual([
+      ['backupExecutionEnded', 'FAILED'],
+      ['backupExecutionEnded', 'ABORTED'],
+    ]);
+  });
+
   it('answers PutEvents at once and delivers an EventBridge envelope to every matching rule', async () => {
     const result = await client.send(new PutEventsCommand({ Entries: [{ ...entry(), Time: new Date('2027-01-15T03:00:00.250Z'), Resources: ['r1'] }] }));
     expect(result.FailedEntryCount).toBe(0);

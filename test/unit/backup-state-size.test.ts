@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import type { CombinedBackup } from '../../functions/backup/combine';
+import type { MergedPartCounts } from '../../functions/backup/merge-part';
+import type { PartInput } from '../../functions/backup/prepare-part';
+import type { PreparedBackup } from '../../functions/backup/prepare';
+import { backupDefinitionFile } from '../../infra/local/step-functions';
+import { maxInvoicesPerBackup } from '../../shared/api/backups';
+import { backupWarningsKey } from '../../shared/backup/task-io';
+import { backupOutputKey, backupPartKey } from '../../shared/db/backups';
+import { attachmentKey } from '../../shared/storage/keys';
+
+/**
+ * Step Functions fails an execution (States.DataLimitExceeded, which no Catch can catch) when a
+ * state's input or output passes 256 KB. The real ASL runs here with Task handlers answering the
+ * largest values their types allow — 500 invoices, each with 50 files of 255-character names, every
+ * file left out — and every state's input and output is measured, inside the Map too.
+ */
+const stateLimitBytes = 256 * 1024;
+const filesPerInvoice = 50;
+const longName = (n: number) => `${'Very long subcontractor statement name '.repeat(7).slice(0, 245)} ${String(n).padStart(5, '0')}.pdf`;
+const long = (length: number) => 'W'.repeat(length);
+
+const projectId = randomUUID();
+const jobId = randomUUID();
+const outputKey = backupOutputKey(jobId, `${long(200)}.pdf`);
+
+const handlers = {
+  Prepare: (): PreparedBackup => ({
+    outputKey,
+    cover: { title: 'Subcontractor invoice backup', lines: [`${long(200)} (${long(50)})`, `Compiled 31/12/2026 at 23:59 (America/Argentina/ComodRivadavia)`, '500 invoices'] },
+    parts: Array.from({ length: maxInvoicesPerBackup }, (_, index) => ({ invoiceId: randomUUID(), partKey: backupPartKey(jobId, index) })),
+  }),
+  PreparePart: (input: { invoiceId: string; partKey: string }): PartInput => ({
+    partKey: input.partKey,
+    title: `${long(50)} ${long(200)} — Progress claim 999 (${long(50)})`,
+    sources: Array.from({ length: filesPerInvoice + 1 }, (_, n) => ({
+      key: attachmentKey({ companyId: randomUUID(), projectId, invoiceId: input.invoiceId }, randomUUID(), longName(n)),
+      title: longName(n),
+    })),
+  }),
+  MergePart: (input: PartInput): MergedPartCounts => ({ partKey: input.partKey, pages: 99_999, warningCount: filesPerInvoice }),
+  RecordProgress: () => ({ counted: true }),
+  Combine: (): CombinedBackup => ({ outputKey, pages: 49_999_500, bytes: 4_999_999_999, warningsKey: backupWarningsKey(outputKey), warningCount: maxInvoicesPerBackup * filesPerInvoice }),
+  Finalize: (input: object) => ({ ...input, status: 'succeeded' }),
+  MarkFailed: () => ({ marked: true }),
+};
+
+describe('the backup workflow state at the largest backup the API accepts', () => {
+  it(`stays far under the 256 KB limit: ${maxInvoicesPerBackup} invoices × ${filesPerInvoice} long-named files`, async () => {
+    const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8')) as StateMachineDefinition;
+    const machine = new StateMachine(definition);
+    const execution = machine.run({ projectId, jobId }, { overrides: { taskResourceLocalHandlers: handlers as never } });
+
+    const largest = new Map<string, number>();
+    const measure = (name: string, value: unknown) => {
+      if (value === undefined) return;
+      const size = Buffer.byteLength(JSON.stringify(value));
+      largest.set(name, Math.max(largest.get(name) ?? 0, size));
+    };
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered' || event.type === 'StateExited') {
+        measure(`${event.state.name} input`, event.state.input);
+        measure(`${event.state.name} output`, event.state.output);
+      }
+      if (event.type === 'ExecutionSucceeded') measure('execution output', event.output);
+    }
+    await expect(execution.result).resolves.toMatchObject({ status: 'succeeded', warningCount: 25_000 });
+
+    const [name, bytes] = [...largest].sort((a, b) => b[1] - a[1])[0]!;
+    console.info(`Largest backup workflow state: ${name}, ${bytes} bytes (${((100 * bytes) / stateLimitBytes).toFixed(1)}% of 256 KB)`);
+    // Every state measured, the Map's iterations included.
+    expect([...largest.keys()]).toEqual(expect.arrayContaining(['Prepare output', 'MergeParts output', 'PreparePart output', 'MergePart output', 'Combine input', 'Finalize output']));
+    // Half the limit: room for longer keys or names before anything comes near it.
+    expect(bytes).toBeLessThan(stateLimitBytes / 2);
+  });
+});
