@@ -42,6 +42,17 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
       percent: line.percentComplete,
       balanceCents: line.balanceToFinishCents,
       retainageCents: line.retainageCents,
+      ...(line.kind === 'unit' && line.quantity !== undefined && line.unitPrice !== undefined
+        ? {
+            units: {
+              quantity: line.quantity,
+              ...(sov?.unitOfMeasure ? { unitOfMeasure: sov.unitOfMeasure } : {}),
+              unitPrice: line.unitPrice,
+              quantityThisPeriod: line.quantityThisPeriod ?? '0',
+              quantityToDate: line.quantityToDate ?? '0',
+            },
+          }
+        : {}),
     };
   });
   const { totals, summary } = figures;

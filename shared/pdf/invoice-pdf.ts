@@ -37,10 +37,21 @@ export interface InvoicePdfLine {
   percent: string;
   balanceCents: number; // H = C − G
   retainageCents: number; // I
+  /** Unit lines only: printed under the description, in the sub-columns of column B. */
+  units?: InvoicePdfUnits;
+}
+
+/** A unit line's quantities as exact decimal strings ("1250.5"); the unit price in currency units ("85.5"). */
+export interface InvoicePdfUnits {
+  quantity: string;
+  unitOfMeasure?: string;
+  unitPrice: string;
+  quantityThisPeriod: string;
+  quantityToDate: string;
 }
 
 /** The G703 totals row: the same columns, summed by the caller. */
-export type InvoicePdfTotals = Omit<InvoicePdfLine, 'lineId' | 'itemNumber' | 'costCode' | 'description'>;
+export type InvoicePdfTotals = Omit<InvoicePdfLine, 'lineId' | 'itemNumber' | 'costCode' | 'description' | 'units'>;
 
 /** G702 lines 1–9, in cents. */
 export interface InvoicePdfSummary {
@@ -151,6 +162,21 @@ export function formatMoney(cents: number): string {
 /** 154313 in USD → "$1,543.13"; -5 → "-$0.05". */
 export function formatAmount(cents: number, currency: Currency): string {
   const figure = formatMoney(cents);
+  return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
+}
+
+/** "1250.5" → "1,250.5": the digits as given, grouped. */
+function formatQuantity(value: string): string {
+  if (!decimalPattern.test(value)) throw new RangeError(`a quantity must be a decimal string such as "12.5" (got "${value}")`);
+  const [whole = '', fraction] = value.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** "85.5" → "$85.50": at least two decimals, more when the price has them. */
+function formatUnitPrice(value: string, currency: Currency): string {
+  const [whole = '', fraction = ''] = formatQuantity(value).split('.');
+  const figure = `${whole}.${fraction.padEnd(2, '0')}`;
   return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
 }
 
@@ -338,6 +364,34 @@ function sheetColumns(terms: Terms, usableWidth: number): Array<Column & { x: nu
   });
 }
 
+interface UnitSubColumn {
+  name: string;
+  x: number;
+  width: number;
+  align: 'left' | 'right';
+  cell: (units: InvoicePdfUnits) => string;
+}
+
+/** Column B's sub-columns for unit lines: quantity, unit, unit price, quantity this period and to date. */
+function unitSubColumns(description: Column & { x: number }, currency: Currency): UnitSubColumn[] {
+  const shares: Array<Omit<UnitSubColumn, 'x' | 'width'> & { share: number }> = [
+    { name: 'Quantity', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantity) },
+    { name: 'Unit', share: 0.14, align: 'left', cell: (units) => units.unitOfMeasure ?? '' },
+    { name: 'Unit Price', share: 0.26, align: 'right', cell: (units) => formatUnitPrice(units.unitPrice, currency) },
+    { name: 'Qty This Period', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantityThisPeriod) },
+    { name: 'Qty to Date', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantityToDate) },
+  ];
+  const gap = 3;
+  const usable = description.width - 2 * CELL_PAD - gap * (shares.length - 1);
+  let x = description.x + CELL_PAD;
+  return shares.map(({ share, ...column }) => {
+    const width = usable * share;
+    const placed = { ...column, x, width };
+    x += width + gap;
+    return placed;
+  });
+}
+
 /** Renders the invoice as a PDF: a G702-style summary page, then G703-style continuation sheets. */
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
   const terms = termsFor(doc.region);
@@ -379,11 +433,14 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
   // Continuation sheets, landscape.
   const sheets = continuationSheetCount(doc.lines.length);
   const columns = sheetColumns(terms, paperHeight - 2 * MARGIN);
+  const description = columns[1];
+  const unitColumns =
+    description && doc.lines.some((line) => line.units) ? unitSubColumns(description, doc.currency ?? defaultCurrency(doc.region)) : undefined;
   for (let sheet = 0; sheet < sheets; sheet++) {
     const page = pdf.addPage([paperHeight, paperWidth]);
     headerAndFooter(page, `${terms.invoice} ${doc.invoice.number} \u2014 Continuation Sheet`, sheet + 2);
     const rows = doc.lines.slice(sheet * ROWS_PER_SHEET, (sheet + 1) * ROWS_PER_SHEET);
-    drawSheet(page, type, columns, rows, sheet === sheets - 1 ? doc.totals : undefined);
+    drawSheet(page, type, columns, rows, sheet === sheets - 1 ? doc.totals : undefined, unitColumns);
   }
 
   const title = `${terms.invoice} ${doc.invoice.number} \u2014 ${doc.commitment.number} ${doc.commitment.title}`;
@@ -677,6 +734,7 @@ function drawSheet(
   columns: Array<Column & { x: number }>,
   rows: InvoicePdfLine[],
   totals: InvoicePdfTotals | undefined,
+  unitColumns: UnitSubColumn[] | undefined,
 ): void {
   const { width, height } = page.getSize();
   const tableTop = height - MARGIN - HEADER_HEIGHT;
@@ -692,6 +750,10 @@ function drawSheet(
       type.draw(page, text, centre, tableTop - 17 - index * 7, { size: 6.5, bold: true, align: 'center' });
     });
   }
+  for (const unit of unitColumns ?? []) {
+    const x = unit.align === 'left' ? unit.x : unit.x + unit.width;
+    type.draw(page, unit.name, x, rowsTop + 5, { size: 5.5, bold: true, align: unit.align, maxWidth: unit.width, overflow: 'shrink' });
+  }
 
   let y = rowsTop;
   rows.forEach((line, index) => {
@@ -704,9 +766,17 @@ function drawSheet(
           type.draw(page, line.costCode, column.x + CELL_PAD, first - LINE_GAP, { size: 6.5, maxWidth: inner(column) });
         }
       } else if (column.letter === 'B') {
-        type.wrap(line.description, BODY_SIZE, inner(column), 2).forEach((text, lineIndex) => {
+        // A unit line's description keeps one line: the second holds its quantities.
+        const units = unitColumns && line.units;
+        type.wrap(line.description, BODY_SIZE, inner(column), units ? 1 : 2).forEach((text, lineIndex) => {
           type.draw(page, text, column.x + CELL_PAD, first - lineIndex * LINE_GAP, { size: BODY_SIZE });
         });
+        if (units) {
+          for (const unit of unitColumns) {
+            const x = unit.align === 'left' ? unit.x : unit.x + unit.width;
+            type.draw(page, unit.cell(units), x, first - LINE_GAP, { size: 6.5, align: unit.align, maxWidth: unit.width, overflow: 'shrink' });
+          }
+        }
       } else {
         type.draw(page, column.cell(line), column.x + column.width - CELL_PAD, first, {
           size: BODY_SIZE,

@@ -431,3 +431,24 @@ describe('renderInvoicePdf: the G702 certificates', () => {
     }
   });
 });
+
+describe('renderInvoicePdf: unit lines on the G703', () => {
+  it('prints quantity, unit, unit price, quantity this period and to date under a unit line, and nothing of the kind under amount lines', async () => {
+    const base = threeLineInvoice('en-AU');
+    const doc: InvoiceDocument = {
+      ...base,
+      lines: base.lines.map((line, index) =>
+        index === 1 ? { ...line, units: { quantity: '1250.5', unitOfMeasure: 'm³', unitPrice: '85.5', quantityThisPeriod: '120', quantityToDate: '640.25' } } : line,
+      ),
+    };
+    const file = save(await renderInvoicePdf(doc));
+    const [, sheet = ''] = pageTexts(file);
+    expect(sheet).toMatch(/Quantity\s+Unit\s+Unit Price\s+Qty This Period\s+Qty to Date/);
+    expect(sheet).toMatch(/1,250\.5\s+m³\s+\$85\.50\s+120\s+640\.25/);
+    expect(sheet.match(/\$85\.50/g)).toHaveLength(1);
+    expectLaidOutWithinPages(file);
+
+    const [, plain = ''] = pageTexts(save(await renderInvoicePdf(base)));
+    expect(plain).not.toContain('Qty This Period');
+  });
+});
