@@ -1,5 +1,6 @@
 import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFDocument, popGraphicsState, pushGraphicsState, type PDFPage, type PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
+import { decryptWithEmptyPassword } from './decrypt';
 import { drawCover, layoutCover, type CoverContent } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
@@ -54,7 +55,7 @@ interface Placement {
 const typeLabels: Record<SourceType, string> = { pdf: 'PDF', png: 'PNG image', jpeg: 'JPEG image' };
 
 const reasons = {
-  encrypted: 'the file is password-protected (encrypted), so its pages cannot be copied',
+  encrypted: 'the file is password-protected (it needs a password to open), so its pages cannot be copied',
   noPages: 'the file has no pages',
   unsupported: 'only PDF, JPEG and PNG files can be merged, and this file is none of those',
   damaged: (type: SourceType) => `the file is damaged or is not a valid ${typeLabels[type]}, so it could not be read`,
@@ -149,13 +150,25 @@ export class PdfMerger {
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
     try {
-      if (type === 'pdf') return (await this.appendPdf(source.bytes)) === 0 ? reasons.noPages : undefined;
+      if (type === 'pdf') return (await this.appendEncryptedOrNot(source.bytes)) === 0 ? reasons.noPages : undefined;
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
       const encrypted = error instanceof Error && error.message === encryptedMessage;
       logger.warn('Source left out of merged PDF', { title: source.title, error: (error as Error).message });
       return encrypted ? reasons.encrypted : reasons.damaged(type);
+    }
+  }
+
+  /** Appends a PDF; an encrypted one is decrypted first when it opens without a password. */
+  private async appendEncryptedOrNot(bytes: Uint8Array): Promise<number> {
+    try {
+      return await this.appendPdf(bytes);
+    } catch (error) {
+      if (!(error instanceof Error && error.message === encryptedMessage)) throw error;
+      const decrypted = await decryptWithEmptyPassword(bytes);
+      if (!decrypted) throw error;
+      return this.appendPdf(decrypted);
     }
   }
 

@@ -1,5 +1,7 @@
 import { PDFDict, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
-import { pageTexts } from './pdf-tools';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pageTexts, savePdf } from './pdf-tools';
 
 /**
  * Small, deterministic inputs for merge tests, and a reader that tells the pages of a
@@ -24,6 +26,25 @@ export async function encryptedPdf(): Promise<Uint8Array> {
   doc.addPage();
   doc.context.trailerInfo.Encrypt = doc.context.register(doc.context.obj({ Filter: 'Standard', V: 5, R: 6, Length: 256, P: -4 }));
   return doc.save();
+}
+
+/**
+ * The PDF encrypted by qpdf with this user password ('' opens without one) and an owner
+ * password, with `encryption` as qpdf's key length and options ("256"; "128 --use-aes=n").
+ */
+export function qpdfEncrypted(pdf: Uint8Array, userPassword: string, encryption: string[] = ['256']): Uint8Array {
+  const input = savePdf(pdf);
+  const output = `${input}.encrypted.pdf`;
+  execFileSync('qpdf', ['--allow-weak-crypto', '--encrypt', userPassword, 'owner-secret', ...encryption, '--', input, output]);
+  return readFileSync(output);
+}
+
+/** qpdf's own merge of the files, in order: what our merge is compared with. */
+export function qpdfMerged(pdfs: Uint8Array[]): Uint8Array {
+  const inputs = pdfs.map(savePdf);
+  const output = `${inputs[0]}.qpdf-merged.pdf`;
+  execFileSync('qpdf', ['--empty', '--pages', ...inputs, '--', output]);
+  return readFileSync(output);
 }
 
 /** A PDF cut off halfway, as an interrupted upload leaves it. */

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
-import { describePages, encryptedPdf, fontCount, labelledPdf, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
-import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
+import { describePages, encryptedPdf, fontCount, labelledPdf, qpdfEncrypted, qpdfMerged, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
+import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
 
 const A4 = { width: 595.28, height: 841.89 };
 
@@ -219,5 +220,40 @@ describe('combineParts', () => {
 
     await expect(combine([{ ...real, pages: 3, sources: [{ title: 'Invoice 1.pdf', pages: 3 }] }])).rejects.toThrow(/has 2 pages; its summary says 3/);
     await expect(combine([{ ...real, sources: [{ title: 'Invoice 1.pdf', pages: 1 }] }])).rejects.toThrow(/cover 1 pages; the part has 2/);
+  });
+});
+
+describe('mergeDocuments: encrypted PDFs', () => {
+  it.each([
+    ['AES-256', ['256']],
+    ['AES-128', ['128', '--use-aes=y']],
+    ['RC4-128', ['128', '--use-aes=n']],
+  ])('decrypts a file that opens without a password (%s) and merges its pages as qpdf does', async (_name, encryption) => {
+    const before = await labelledPdf('Supplier invoice', 1);
+    const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '', encryption);
+    expect(execFileSync('qpdf', ['--show-encryption', savePdf(locked)], { encoding: 'utf8' })).toContain('User password = ');
+
+    const result = await mergeDocuments([
+      { title: 'Supplier invoice.pdf', bytes: before },
+      { title: 'Bank statement.pdf', bytes: locked },
+    ]);
+
+    expect(result.warnings).toEqual([]);
+    expect(result.sources).toEqual([
+      { title: 'Supplier invoice.pdf', pages: 1 },
+      { title: 'Bank statement.pdf', pages: 2 },
+    ]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors found');
+    const words = (pages: string[]) => pages.map((page) => page.replace(/\s+/g, ' ').trim());
+    expect(words(pageTexts(result.pdf))).toEqual(words(pageTexts(qpdfMerged([before, locked]))));
+    expect(words(pageTexts(result.pdf))).toEqual(['Supplier invoice page 1', 'Bank statement page 1', 'Bank statement page 2']);
+  });
+
+  it('keeps the placeholder for a file that needs a password to open', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame');
+    const result = await mergeDocuments([{ title: 'Payroll.pdf', bytes: locked }]);
+    expect(result.warnings).toEqual([{ title: 'Payroll.pdf', reason: expect.stringContaining('password-protected') }]);
+    expect(result.sources).toEqual([{ title: 'Payroll.pdf', pages: 1, leftOut: result.warnings[0]?.reason }]);
+    expect(pageTexts(result.pdf)[0]).toContain('File left out');
   });
 });
