@@ -1,4 +1,4 @@
-import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFDocument, popGraphicsState, pushGraphicsState, type PDFPage, type PDFRef } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { decryptWithEmptyPassword } from './decrypt';
 import { drawCover, layoutCover, type CoverContent } from './cover';
@@ -133,6 +133,7 @@ export class PdfMerger {
    */
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await PDFDocument.load(bytes, { updateMetadata: false });
+    flattenViewerDrawnForm(source);
     const pages = await this.output.copyPages(source, source.getPageIndices());
     for (const page of pages) this.output.addPage(page);
     return pages.length;
@@ -227,6 +228,34 @@ export class PdfMerger {
       }
       y -= 8;
     }
+  }
+}
+
+/**
+ * A filled form whose AcroForm says NeedAppearances leaves drawing its fields to the viewer,
+ * from their values; `copyPages` drops the AcroForm, so ticks, radio selections and typed text
+ * would vanish. Such a form is flattened first: every field drawn from its value into the page.
+ * A form pdf-lib cannot flatten (e.g. text its standard font cannot encode) is copied as it is.
+ */
+function flattenViewerDrawnForm(document: PDFDocument): void {
+  const acroForm = document.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  if (acroForm?.lookupMaybe(PDFName.of('NeedAppearances'), PDFBool) !== PDFBool.True) return;
+  try {
+    const form = document.getForm();
+    // The viewer would redraw every field, so every field is redrawn, not only those without a look.
+    for (const field of form.getFields()) form.markFieldAsDirty(field.ref);
+    form.flatten({ updateFieldAppearances: true });
+    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots: drop those.
+    for (const page of document.getPages()) {
+      const annots = page.node.Annots();
+      if (!annots) continue;
+      for (let index = annots.size() - 1; index >= 0; index--) {
+        const entry = annots.get(index);
+        if (entry instanceof PDFRef && document.context.lookup(entry) === undefined) annots.remove(index);
+      }
+    }
+  } catch (error) {
+    logger.warn('Form not flattened before merging', { error: (error as Error).message });
   }
 }
 

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
-import { describePages, encryptedPdf, fontCount, labelledPdf, qpdfEncrypted, qpdfMerged, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
+import { describePages, encryptedPdf, fontCount, labelledPdf, FORM_BOXES, qpdfEncrypted, qpdfMerged, viewerDrawnForm, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
 import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -255,5 +255,45 @@ describe('mergeDocuments: encrypted PDFs', () => {
     expect(result.warnings).toEqual([{ title: 'Payroll.pdf', reason: expect.stringContaining('password-protected') }]);
     expect(result.sources).toEqual([{ title: 'Payroll.pdf', pages: 1, leftOut: result.warnings[0]?.reason }]);
     expect(pageTexts(result.pdf)[0]).toContain('File left out');
+  });
+});
+
+describe('mergeDocuments: filled forms drawn by the viewer (NeedAppearances)', () => {
+  /** The page rendered at 72 dpi in grey (PGM: one byte a pixel, so a pixel is a point). */
+  function greyPage(file: string): { width: number; height: number; pixels: Buffer } {
+    const pgm = execFileSync('pdftoppm', ['-r', '72', '-gray', '-singlefile', file]);
+    const match = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 50).toString('latin1'));
+    if (!match) throw new Error('pdftoppm did not write a PGM');
+    const [header, width, height] = [match[0].length, Number(match[1]), Number(match[2])];
+    return { width, height, pixels: pgm.subarray(header) };
+  }
+  /** Dark pixels inside a box, a point in from its border (the tick or dot, not the frame). */
+  function inkInside(page: ReturnType<typeof greyPage>, [x, y, width, height]: readonly number[]): number {
+    let dark = 0;
+    for (let row = page.height - (y! + height!) + 3; row < page.height - y! - 3; row++) {
+      for (let column = x! + 3; column < x! + width! - 3; column++) if (page.pixels[row * page.width + column]! < 128) dark++;
+    }
+    return dark;
+  }
+
+  it('flattens the form so ticks, radio selections and typed text survive the merge, as in qpdf\'s output of the same file', async () => {
+    const form = await viewerDrawnForm();
+    const result = await mergeDocuments([{ title: 'Statutory declaration.pdf', bytes: form }]);
+    expect(result.warnings).toEqual([]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors found');
+
+    const qpdfFile = `${savePdf(form)}.qpdf.pdf`;
+    execFileSync('qpdf', ['--generate-appearances', '--flatten-annotations=all', savePdf(form), qpdfFile]);
+    const ours = greyPage(savePdf(result.pdf));
+    const theirs = greyPage(qpdfFile);
+    expect(inkInside(ours, FORM_BOXES.tick)).toBeGreaterThan(10);
+    expect(inkInside(ours, FORM_BOXES.radioGreen)).toBeGreaterThan(10);
+    expect(inkInside(ours, FORM_BOXES.radioRed)).toBe(0);
+    for (const box of Object.values(FORM_BOXES)) {
+      expect(Math.abs(inkInside(ours, box) - inkInside(theirs, box))).toBeLessThanOrEqual(Math.max(4, inkInside(theirs, box) * 0.25));
+    }
+    expect(pageTexts(result.pdf)[0]).toContain('Ada Lovelace');
+    // No dangling references to the flattened widgets: poppler reads the file without complaint.
+    expect(spawnSync('pdftotext', [savePdf(result.pdf), '-'], { encoding: 'utf8' }).stderr).toBe('');
   });
 });
