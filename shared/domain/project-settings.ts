@@ -85,3 +85,21 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** The currency money figures are printed in: ISO 4217 code and the sign printed before amounts. */
+export interface Currency {
+  code: string;
+  sign: string;
+}
+
+const regionalCurrencies: Record<Region, Currency> = {
+  'en-US': { code: 'USD', sign: '$' },
+  'en-CA': { code: 'CAD', sign: '$' },
+  'en-AU': { code: 'AUD', sign: '$' },
+  'en-GB': { code: 'GBP', sign: '£' },
+};
+
+/** A project's currency unless it sets one: the region's own. */
+export function defaultCurrency(region: Region): Currency {
+  return regionalCurrencies[region];
+}

@@ -11,7 +11,7 @@ import type { InvoiceDocument, InvoicePdfLine } from './invoice-pdf';
 export interface InvoiceDocumentSource {
   invoice: Pick<EntityItem<typeof Invoice>, 'number' | 'position' | 'status' | 'createdAt' | 'submittedAt' | 'figures' | 'sovLines' | 'contract'>;
   project: Pick<EntityItem<typeof Project>, 'name' | 'number' | 'region' | 'timeZone'>;
-  commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'type' | 'vendorName'>;
+  commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'type' | 'vendorName' | 'contractDate'>;
   period: Pick<EntityItem<typeof BillingPeriod>, 'startDate' | 'endDate' | 'dueDate'>;
   printedAt: Date;
 }
@@ -42,6 +42,17 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
       percent: line.percentComplete,
       balanceCents: line.balanceToFinishCents,
       retainageCents: line.retainageCents,
+      ...(line.kind === 'unit' && line.quantity !== undefined && line.unitPrice !== undefined
+        ? {
+            units: {
+              quantity: line.quantity,
+              ...(sov?.unitOfMeasure ? { unitOfMeasure: sov.unitOfMeasure } : {}),
+              unitPrice: line.unitPrice,
+              quantityThisPeriod: line.quantityThisPeriod ?? '0',
+              quantityToDate: line.quantityToDate ?? '0',
+            },
+          }
+        : {}),
     };
   });
   const { totals, summary } = figures;
@@ -51,6 +62,9 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
     timeZone: project.timeZone,
     project: { name: project.name, number: project.number },
     commitment: { number: commitment.number, title: commitment.title, type: commitment.type, vendorName: commitment.vendorName },
+    // Owner, architect, the project's own currency and the change orders' monthly breakdown are
+    // not stored yet: the PDF prints a dash, the regional currency and the net change (line 2).
+    ...(commitment.contractDate ? { contract: { date: commitment.contractDate } } : {}),
     invoice: {
       number: invoice.number,
       position: invoice.position,

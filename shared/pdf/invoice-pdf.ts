@@ -2,6 +2,7 @@ import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { commitmentTypes } from '../domain/commitments';
 import { assertCents } from '../domain/money';
+import { defaultCurrency, type Currency } from '../domain/project-settings';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import { Typesetter as UnicodeTypesetter } from './typeset';
 
@@ -36,10 +37,21 @@ export interface InvoicePdfLine {
   percent: string;
   balanceCents: number; // H = C − G
   retainageCents: number; // I
+  /** Unit lines only: printed under the description, in the sub-columns of column B. */
+  units?: InvoicePdfUnits;
+}
+
+/** A unit line's quantities as exact decimal strings ("1250.5"); the unit price in currency units ("85.5"). */
+export interface InvoicePdfUnits {
+  quantity: string;
+  unitOfMeasure?: string;
+  unitPrice: string;
+  quantityThisPeriod: string;
+  quantityToDate: string;
 }
 
 /** The G703 totals row: the same columns, summed by the caller. */
-export type InvoicePdfTotals = Omit<InvoicePdfLine, 'lineId' | 'itemNumber' | 'costCode' | 'description'>;
+export type InvoicePdfTotals = Omit<InvoicePdfLine, 'lineId' | 'itemNumber' | 'costCode' | 'description' | 'units'>;
 
 /** G702 lines 1–9, in cents. */
 export interface InvoicePdfSummary {
@@ -78,6 +90,23 @@ export interface InvoiceDocument {
   printedAt: Date;
   /** The project's IANA time zone, in which `printedAt` is printed. */
   timeZone: string;
+  /** The project's currency; the region's (USD, CAD, AUD, GBP) when not given. */
+  currency?: Currency;
+  /** The contract's date (`YYYY-MM-DD`), owner and architect, each printed when known. */
+  contract?: { date?: string; owner?: string; architect?: string };
+  /**
+   * Change orders approved in months before this billing period and in it. Without it the
+   * summary prints only the net change (line 2) and says the breakdown is not recorded.
+   */
+  changeOrders?: ChangeOrderSummary;
+  /** The architect's or owner's certificate once given: left blank for them to fill in until then. */
+  certificate?: { amountCertifiedCents: number; differenceExplanation?: string };
+}
+
+/** Additions and deductions in cents, deductions as positive amounts. */
+export interface ChangeOrderSummary {
+  previousMonths: { additionsCents: number; deductionsCents: number };
+  thisMonth: { additionsCents: number; deductionsCents: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,6 +157,27 @@ export function formatMoney(cents: number): string {
   const digits = String(Math.abs(cents)).padStart(3, '0');
   const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${cents < 0 ? '-' : ''}${whole}.${digits.slice(-2)}`;
+}
+
+/** 154313 in USD → "$1,543.13"; -5 → "-$0.05". */
+export function formatAmount(cents: number, currency: Currency): string {
+  const figure = formatMoney(cents);
+  return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
+}
+
+/** "1250.5" → "1,250.5": the digits as given, grouped. */
+function formatQuantity(value: string): string {
+  if (!decimalPattern.test(value)) throw new RangeError(`a quantity must be a decimal string such as "12.5" (got "${value}")`);
+  const [whole = '', fraction] = value.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** "85.5" → "$85.50": at least two decimals, more when the price has them. */
+function formatUnitPrice(value: string, currency: Currency): string {
+  const [whole = '', fraction = ''] = formatQuantity(value).split('.');
+  const figure = `${whole}.${fraction.padEnd(2, '0')}`;
+  return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
 }
 
 const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
@@ -314,6 +364,34 @@ function sheetColumns(terms: Terms, usableWidth: number): Array<Column & { x: nu
   });
 }
 
+interface UnitSubColumn {
+  name: string;
+  x: number;
+  width: number;
+  align: 'left' | 'right';
+  cell: (units: InvoicePdfUnits) => string;
+}
+
+/** Column B's sub-columns for unit lines: quantity, unit, unit price, quantity this period and to date. */
+function unitSubColumns(description: Column & { x: number }, currency: Currency): UnitSubColumn[] {
+  const shares: Array<Omit<UnitSubColumn, 'x' | 'width'> & { share: number }> = [
+    { name: 'Quantity', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantity) },
+    { name: 'Unit', share: 0.14, align: 'left', cell: (units) => units.unitOfMeasure ?? '' },
+    { name: 'Unit Price', share: 0.26, align: 'right', cell: (units) => formatUnitPrice(units.unitPrice, currency) },
+    { name: 'Qty This Period', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantityThisPeriod) },
+    { name: 'Qty to Date', share: 0.2, align: 'right', cell: (units) => formatQuantity(units.quantityToDate) },
+  ];
+  const gap = 3;
+  const usable = description.width - 2 * CELL_PAD - gap * (shares.length - 1);
+  let x = description.x + CELL_PAD;
+  return shares.map(({ share, ...column }) => {
+    const width = usable * share;
+    const placed = { ...column, x, width };
+    x += width + gap;
+    return placed;
+  });
+}
+
 /** Renders the invoice as a PDF: a G702-style summary page, then G703-style continuation sheets. */
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array> {
   const terms = termsFor(doc.region);
@@ -355,11 +433,14 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
   // Continuation sheets, landscape.
   const sheets = continuationSheetCount(doc.lines.length);
   const columns = sheetColumns(terms, paperHeight - 2 * MARGIN);
+  const description = columns[1];
+  const unitColumns =
+    description && doc.lines.some((line) => line.units) ? unitSubColumns(description, doc.currency ?? defaultCurrency(doc.region)) : undefined;
   for (let sheet = 0; sheet < sheets; sheet++) {
     const page = pdf.addPage([paperHeight, paperWidth]);
     headerAndFooter(page, `${terms.invoice} ${doc.invoice.number} \u2014 Continuation Sheet`, sheet + 2);
     const rows = doc.lines.slice(sheet * ROWS_PER_SHEET, (sheet + 1) * ROWS_PER_SHEET);
-    drawSheet(page, type, columns, rows, sheet === sheets - 1 ? doc.totals : undefined);
+    drawSheet(page, type, columns, rows, sheet === sheets - 1 ? doc.totals : undefined, unitColumns);
   }
 
   const title = `${terms.invoice} ${doc.invoice.number} \u2014 ${doc.commitment.number} ${doc.commitment.title}`;
@@ -379,6 +460,8 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
 function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, terms: Terms, period: string): void {
   const { width, height } = page.getSize();
   const usable = width - 2 * MARGIN;
+  const currency = doc.currency ?? defaultCurrency(doc.region);
+  const amount = (cents: number) => formatAmount(cents, currency);
   let y = height - MARGIN - HEADER_HEIGHT - 22;
   type.draw(page, `${terms.invoice} \u2014 Application and Certificate for Payment`, MARGIN, y, {
     size: 15,
@@ -388,16 +471,19 @@ function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, term
   });
 
   // Who, what and when, in two columns of label: value.
-  y -= 28;
+  y -= 24;
   const columnWidth = usable / 2 - 8;
+  const unknown = '\u2014';
   const info: Array<Array<[string, string]>> = [
     [
       ['Project', doc.project.name],
       ['Project No.', doc.project.number],
-      ['Commitment', doc.commitment.number],
+      ['Owner', doc.contract?.owner ?? unknown],
+      ['Architect', doc.contract?.architect ?? unknown],
+      ['Commitment', `${doc.commitment.number} (${commitmentTypeLabels[doc.commitment.type]})`],
       ['Commitment title', doc.commitment.title],
-      ['Commitment type', commitmentTypeLabels[doc.commitment.type]],
-      ['Vendor', doc.commitment.vendorName],
+      ['Contractor', doc.commitment.vendorName],
+      ['Contract date', doc.contract?.date ? formatDate(doc.contract.date, doc.region) : unknown],
     ],
     [
       [`${terms.invoice} No.`, doc.invoice.number],
@@ -406,22 +492,23 @@ function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, term
       [`${terms.invoice} date`, formatDate(doc.invoice.invoiceDate, doc.region)],
       ['Billing period', period],
       ['Due date', formatDate(doc.invoice.billingPeriod.due, doc.region)],
+      ['Currency', `${currency.code} (${currency.sign})`],
     ],
   ];
   info.forEach((rows, index) => {
     const x = MARGIN + index * (columnWidth + 16);
     // Labels are never cut: the widest one (e.g. "Payment Application date") sets the value's left edge.
-    const labelWidth = Math.max(...rows.map(([label]) => type.width(type.printable(label), 9, true))) + 12;
+    const labelWidth = Math.max(...rows.map(([label]) => type.width(type.printable(label), 8.5, true))) + 10;
     rows.forEach(([label, value], row) => {
-      const rowY = y - row * 14;
-      type.draw(page, label, x, rowY, { size: 9, bold: true });
-      type.draw(page, value, x + labelWidth, rowY, { size: 9, maxWidth: columnWidth - labelWidth });
+      const rowY = y - row * INFO_ROW;
+      type.draw(page, label, x, rowY, { size: 8.5, bold: true });
+      type.draw(page, value, x + labelWidth, rowY, { size: 8.5, maxWidth: columnWidth - labelWidth });
     });
   });
 
   // Lines 1–9.
-  y -= 6 * 14 + 18;
-  type.draw(page, `${terms.invoice} Summary`, MARGIN, y, { size: 11, bold: true });
+  y -= 7 * INFO_ROW + 20;
+  type.draw(page, `${terms.invoice} Summary`, MARGIN, y, { size: 10.5, bold: true });
   y -= 6;
   page.drawLine({ start: { x: MARGIN, y }, end: { x: width - MARGIN, y }, thickness: 0.75, color: RULE });
   const s = doc.summary;
@@ -456,30 +543,189 @@ function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, term
   ];
   const amountWidth = 120;
   const amountRight = width - MARGIN - CELL_PAD;
-  y -= 4;
+  y -= 2;
   for (const line of lines) {
-    y -= 20;
-    if (line.strong) page.drawRectangle({ x: MARGIN, y: y - 6, width: usable, height: 19, color: SHADE });
+    y -= SUMMARY_ROW;
+    if (line.strong) page.drawRectangle({ x: MARGIN, y: y - 4, width: usable, height: 14, color: SHADE });
     const labelX = MARGIN + 22 + (line.indent ? 16 : 0);
-    type.draw(page, line.number, MARGIN + CELL_PAD, y, { size: 10, bold: true });
-    type.draw(page, line.label, labelX, y, { size: 10, bold: line.strong, maxWidth: amountRight - amountWidth - labelX });
+    type.draw(page, line.number, MARGIN + CELL_PAD, y, { size: 9, bold: true });
+    type.draw(page, line.label, labelX, y, { size: 9, bold: line.strong, maxWidth: amountRight - amountWidth - labelX });
     if (line.cents !== undefined) {
-      type.draw(page, formatMoney(line.cents), amountRight, y, {
-        size: 10,
-        bold: line.strong,
-        align: 'right',
-        maxWidth: amountWidth,
-        overflow: 'shrink',
-      });
+      type.draw(page, amount(line.cents), amountRight, y, { size: 9, bold: line.strong, align: 'right', maxWidth: amountWidth, overflow: 'shrink' });
     }
   }
-  y -= 28;
+  y -= 16;
   const sheets = continuationSheetCount(doc.lines.length);
   const where = sheets === 1 ? 'page 2' : `pages 2\u2013${sheets + 1}`;
   type.draw(page, `Each of the ${doc.lines.length} lines is detailed on the continuation sheets (${where}).`, MARGIN, y, {
-    size: 9,
+    size: 8,
     maxWidth: usable,
+    color: GREY,
   });
+
+  drawCertificates(page, type, doc, amount);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The certificates under the summary: change orders and the contractor's certification (with the
+// notary where the region uses one) on the left, the architect's/owner's certificate on the right.
+// Their places depend only on the paper, so `invoiceSignatureFields` can say where to sign.
+
+const INFO_ROW = 11.5;
+const SUMMARY_ROW = 14;
+/** From the page's top edge to the top of the certificates: the summary above is fixed in height. */
+const CERTIFICATES_TOP = 414;
+const CERTIFICATE_GAP = 16;
+const SIGNATURE_HEIGHT = 22;
+const SMALL = 7;
+const SMALL_GAP = 8.3;
+
+export type SignatureRole = 'contractor' | 'notary' | 'certifier';
+
+/** Where a signature goes on page 1 (PDF user space: points from the bottom-left corner). */
+export interface SignatureField {
+  role: SignatureRole;
+  label: string;
+  pageIndex: 0;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Regions whose certification is sworn before a notary (the AIA G702 form's own notary block). */
+function usesNotary(region: Region): boolean {
+  return region === 'en-US';
+}
+
+function certificateColumns(region: Region) {
+  const [width, height] = paperFor(region);
+  const columnWidth = (width - 2 * MARGIN - CERTIFICATE_GAP) / 2;
+  return { top: height - CERTIFICATES_TOP, columnWidth, left: MARGIN, right: MARGIN + columnWidth + CERTIFICATE_GAP };
+}
+
+/** Offsets below the certificates' top of each signature box's top edge. */
+const SIGNATURE_OFFSETS: Record<SignatureRole, number> = { contractor: 140, notary: 248, certifier: 168 };
+
+/**
+ * The signature fields on the invoice PDF's first page: the contractor's certification, the
+ * notary's (en-US) and the architect's/owner's certificate. E-signatures are placed here.
+ */
+export function invoiceSignatureFields(region: Region): SignatureField[] {
+  const { top, columnWidth, left, right } = certificateColumns(region);
+  const field = (role: SignatureRole, label: string, x: number): SignatureField => ({
+    role,
+    label,
+    pageIndex: 0,
+    x,
+    y: top - SIGNATURE_OFFSETS[role] - SIGNATURE_HEIGHT,
+    width: columnWidth,
+    height: SIGNATURE_HEIGHT,
+  });
+  return [
+    field('contractor', 'Contractor', left),
+    ...(usesNotary(region) ? [field('notary', 'Notary Public', left)] : []),
+    field('certifier', 'Architect / Owner', right),
+  ];
+}
+
+const contractorCertification =
+  'The undersigned Contractor certifies that to the best of the Contractor\u2019s knowledge, information and belief the Work covered by this Application for Payment has been completed in accordance with the Contract Documents, that all amounts have been paid by the Contractor for Work for which previous Certificates for Payment were issued and payments received from the Owner, and that the current payment shown herein is now due.';
+const architectCertification =
+  'In accordance with the Contract Documents, based on evaluation of the Work and the data comprising this application, the Architect or Owner certifies that to the best of their knowledge, information and belief the Work has progressed as indicated, the quality of the Work is in accordance with the Contract Documents, and the Contractor is entitled to payment of the AMOUNT CERTIFIED.';
+const differenceNote =
+  'Attach an explanation if the amount certified differs from the amount applied for. Initial all figures on this Application and on the Continuation Sheets that are changed to conform with the amount certified.';
+const notNegotiable =
+  'This Certificate is not negotiable. The AMOUNT CERTIFIED is payable only to the Contractor named herein. Issuance, payment and acceptance of payment are without prejudice to any rights of the Owner or Contractor under this Contract.';
+
+function drawCertificates(page: PDFPage, type: Typesetter, doc: InvoiceDocument, amount: (cents: number) => string): void {
+  const { top, columnWidth, left, right } = certificateColumns(doc.region);
+  const signatures = new Map(invoiceSignatureFields(doc.region).map((field) => [field.role, field]));
+  const paragraph = (text: string, x: number, y: number, maxLines: number) =>
+    type.wrap(text, SMALL, columnWidth, maxLines).forEach((line, index) => type.draw(page, line, x, y - index * SMALL_GAP, { size: SMALL }));
+  const heading = (text: string, x: number, y: number) => type.draw(page, text, x, y, { size: 9, bold: true, maxWidth: columnWidth });
+  /** A label with a rule to write on after it, and the value on the rule when known. */
+  const blank = (label: string, x: number, y: number, fieldWidth: number, value?: string) => {
+    type.draw(page, label, x, y, { size: 7.5, bold: true });
+    const from = x + type.width(type.printable(label), 7.5, true) + 4;
+    page.drawLine({ start: { x: from, y: y - 2 }, end: { x: x + fieldWidth, y: y - 2 }, thickness: 0.5, color: RULE });
+    if (value) type.draw(page, value, from + 2, y, { size: 7.5, maxWidth: x + fieldWidth - from - 2 });
+  };
+  const signatureBox = (role: SignatureRole) => {
+    const field = signatures.get(role);
+    if (!field) return;
+    page.drawRectangle({ x: field.x, y: field.y, width: field.width, height: field.height, borderColor: RULE, borderWidth: 0.5 });
+    type.draw(page, `Signature (${field.label})`, field.x + CELL_PAD, field.y + CELL_PAD, { size: 6, color: GREY });
+  };
+
+  // Left: the change-order summary.
+  let y = top;
+  heading('Change Order Summary', left, y);
+  const figureColumns = [left + columnWidth - 70, left + columnWidth];
+  type.draw(page, 'Additions', figureColumns[0]!, y, { size: SMALL, bold: true, align: 'right' });
+  type.draw(page, 'Deductions', figureColumns[1]!, y, { size: SMALL, bold: true, align: 'right' });
+  const co = doc.changeOrders;
+  const rows: Array<[string, number | undefined, number | undefined]> = co
+    ? [
+        ['Approved in previous months', co.previousMonths.additionsCents, co.previousMonths.deductionsCents],
+        ['Approved this month', co.thisMonth.additionsCents, co.thisMonth.deductionsCents],
+        ['Totals', co.previousMonths.additionsCents + co.thisMonth.additionsCents, co.previousMonths.deductionsCents + co.thisMonth.deductionsCents],
+      ]
+    : [
+        ['Approved in previous months', undefined, undefined],
+        ['Approved this month', undefined, undefined],
+      ];
+  rows.forEach(([label, additions, deductions], index) => {
+    const rowY = y - 11 - index * 10;
+    type.draw(page, label, left, rowY, { size: SMALL, bold: label === 'Totals', maxWidth: columnWidth - 150 });
+    type.draw(page, additions === undefined ? '\u2014' : amount(additions), figureColumns[0]!, rowY, { size: SMALL, align: 'right', maxWidth: 68, overflow: 'shrink' });
+    type.draw(page, deductions === undefined ? '\u2014' : amount(deductions), figureColumns[1]!, rowY, { size: SMALL, align: 'right', maxWidth: 68, overflow: 'shrink' });
+  });
+  const netY = y - 11 - 3 * 10;
+  type.draw(page, 'Net change by change orders (Line 2)', left, netY, { size: SMALL, bold: true });
+  type.draw(page, amount(doc.summary.netChangeOrdersCents), figureColumns[1]!, netY, { size: SMALL, bold: true, align: 'right', maxWidth: 90, overflow: 'shrink' });
+  if (!co) type.draw(page, 'Monthly breakdown not recorded for this commitment.', left, netY - 10, { size: 6.5, color: GREY, maxWidth: columnWidth });
+
+  // Left: the contractor's certification and signature.
+  y = top - 62;
+  heading('Contractor\u2019s Certification', left, y);
+  paragraph(contractorCertification, left, y - 11, 6);
+  blank('Contractor:', left, top - 128, columnWidth, doc.commitment.vendorName);
+  signatureBox('contractor');
+  const nameY = top - 140 - SIGNATURE_HEIGHT - 14;
+  blank('Name:', left, nameY, columnWidth * 0.55);
+  blank('Title:', left + columnWidth * 0.58, nameY, columnWidth * 0.42);
+  blank('Date:', left, nameY - 14, columnWidth * 0.55);
+
+  if (usesNotary(doc.region)) {
+    y = top - 212;
+    heading('Notary', left, y);
+    blank('State of:', left, y - 13, columnWidth * 0.55);
+    blank('County of:', left + columnWidth * 0.58, y - 13, columnWidth * 0.42);
+    type.draw(page, 'Subscribed and sworn to before me on (date):', left, y - 25, { size: SMALL, maxWidth: columnWidth });
+    page.drawLine({ start: { x: left + 160, y: y - 27 }, end: { x: left + columnWidth, y: y - 27 }, thickness: 0.5, color: RULE });
+    signatureBox('notary');
+    blank('My commission expires:', left, top - 248 - SIGNATURE_HEIGHT - 14, columnWidth);
+  }
+
+  // Right: the architect's/owner's certificate.
+  y = top;
+  heading('Architect\u2019s / Owner\u2019s Certificate for Payment', right, y);
+  paragraph(architectCertification, right, y - 11, 6);
+  const applied = doc.summary.currentPaymentDueCents;
+  type.draw(page, 'Amount applied for (Line 8)', right, top - 70, { size: 7.5, bold: true });
+  type.draw(page, amount(applied), right + columnWidth, top - 70, { size: 7.5, align: 'right', maxWidth: 100, overflow: 'shrink' });
+  page.drawRectangle({ x: right, y: top - 88, width: columnWidth, height: 14, borderColor: RULE, borderWidth: 0.75 });
+  type.draw(page, 'AMOUNT CERTIFIED', right + CELL_PAD, top - 84, { size: 8, bold: true });
+  const certified = doc.certificate?.amountCertifiedCents;
+  type.draw(page, certified === undefined ? '' : amount(certified), right + columnWidth - CELL_PAD, top - 84, { size: 8, bold: true, align: 'right', maxWidth: 110, overflow: 'shrink' });
+  paragraph(differenceNote, right, top - 98, 3);
+  blank('Explanation of difference:', right, top - 125, columnWidth, doc.certificate?.differenceExplanation);
+  page.drawLine({ start: { x: right, y: top - 139 }, end: { x: right + columnWidth, y: top - 139 }, thickness: 0.5, color: RULE });
+  blank('Architect / Owner:', right, top - 156, columnWidth, doc.contract?.architect ?? doc.contract?.owner);
+  signatureBox('certifier');
+  blank('Date:', right, top - 168 - SIGNATURE_HEIGHT - 14, columnWidth * 0.55);
+  paragraph(notNegotiable, right, top - 168 - SIGNATURE_HEIGHT - 30, 4);
 }
 
 function drawSheet(
@@ -488,6 +734,7 @@ function drawSheet(
   columns: Array<Column & { x: number }>,
   rows: InvoicePdfLine[],
   totals: InvoicePdfTotals | undefined,
+  unitColumns: UnitSubColumn[] | undefined,
 ): void {
   const { width, height } = page.getSize();
   const tableTop = height - MARGIN - HEADER_HEIGHT;
@@ -503,6 +750,10 @@ function drawSheet(
       type.draw(page, text, centre, tableTop - 17 - index * 7, { size: 6.5, bold: true, align: 'center' });
     });
   }
+  for (const unit of unitColumns ?? []) {
+    const x = unit.align === 'left' ? unit.x : unit.x + unit.width;
+    type.draw(page, unit.name, x, rowsTop + 5, { size: 5.5, bold: true, align: unit.align, maxWidth: unit.width, overflow: 'shrink' });
+  }
 
   let y = rowsTop;
   rows.forEach((line, index) => {
@@ -515,9 +766,17 @@ function drawSheet(
           type.draw(page, line.costCode, column.x + CELL_PAD, first - LINE_GAP, { size: 6.5, maxWidth: inner(column) });
         }
       } else if (column.letter === 'B') {
-        type.wrap(line.description, BODY_SIZE, inner(column), 2).forEach((text, lineIndex) => {
+        // A unit line's description keeps one line: the second holds its quantities.
+        const units = unitColumns && line.units;
+        type.wrap(line.description, BODY_SIZE, inner(column), units ? 1 : 2).forEach((text, lineIndex) => {
           type.draw(page, text, column.x + CELL_PAD, first - lineIndex * LINE_GAP, { size: BODY_SIZE });
         });
+        if (units) {
+          for (const unit of unitColumns) {
+            const x = unit.align === 'left' ? unit.x : unit.x + unit.width;
+            type.draw(page, unit.cell(units), x, first - LINE_GAP, { size: 6.5, align: unit.align, maxWidth: unit.width, overflow: 'shrink' });
+          }
+        }
       } else {
         type.draw(page, column.cell(line), column.x + column.width - CELL_PAD, first, {
           size: BODY_SIZE,

@@ -1,5 +1,6 @@
-import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFDocument, popGraphicsState, pushGraphicsState, type PDFPage, type PDFRef } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
+import { decryptWithEmptyPassword } from './decrypt';
 import { drawCover, layoutCover, type CoverContent } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
@@ -54,7 +55,7 @@ interface Placement {
 const typeLabels: Record<SourceType, string> = { pdf: 'PDF', png: 'PNG image', jpeg: 'JPEG image' };
 
 const reasons = {
-  encrypted: 'the file is password-protected (encrypted), so its pages cannot be copied',
+  encrypted: 'the file is password-protected (it needs a password to open), so its pages cannot be copied',
   noPages: 'the file has no pages',
   unsupported: 'only PDF, JPEG and PNG files can be merged, and this file is none of those',
   damaged: (type: SourceType) => `the file is damaged or is not a valid ${typeLabels[type]}, so it could not be read`,
@@ -132,6 +133,7 @@ export class PdfMerger {
    */
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await PDFDocument.load(bytes, { updateMetadata: false });
+    flattenViewerDrawnForm(source);
     const pages = await this.output.copyPages(source, source.getPageIndices());
     for (const page of pages) this.output.addPage(page);
     return pages.length;
@@ -149,13 +151,25 @@ export class PdfMerger {
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
     try {
-      if (type === 'pdf') return (await this.appendPdf(source.bytes)) === 0 ? reasons.noPages : undefined;
+      if (type === 'pdf') return (await this.appendEncryptedOrNot(source.bytes)) === 0 ? reasons.noPages : undefined;
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
       const encrypted = error instanceof Error && error.message === encryptedMessage;
       logger.warn('Source left out of merged PDF', { title: source.title, error: (error as Error).message });
       return encrypted ? reasons.encrypted : reasons.damaged(type);
+    }
+  }
+
+  /** Appends a PDF; an encrypted one is decrypted first when it opens without a password. */
+  private async appendEncryptedOrNot(bytes: Uint8Array): Promise<number> {
+    try {
+      return await this.appendPdf(bytes);
+    } catch (error) {
+      if (!(error instanceof Error && error.message === encryptedMessage)) throw error;
+      const decrypted = await decryptWithEmptyPassword(bytes);
+      if (!decrypted) throw error;
+      return this.appendPdf(decrypted);
     }
   }
 
@@ -214,6 +228,34 @@ export class PdfMerger {
       }
       y -= 8;
     }
+  }
+}
+
+/**
+ * A filled form whose AcroForm says NeedAppearances leaves drawing its fields to the viewer,
+ * from their values; `copyPages` drops the AcroForm, so ticks, radio selections and typed text
+ * would vanish. Such a form is flattened first: every field drawn from its value into the page.
+ * A form pdf-lib cannot flatten (e.g. text its standard font cannot encode) is copied as it is.
+ */
+function flattenViewerDrawnForm(document: PDFDocument): void {
+  const acroForm = document.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  if (acroForm?.lookupMaybe(PDFName.of('NeedAppearances'), PDFBool) !== PDFBool.True) return;
+  try {
+    const form = document.getForm();
+    // The viewer would redraw every field, so every field is redrawn, not only those without a look.
+    for (const field of form.getFields()) form.markFieldAsDirty(field.ref);
+    form.flatten({ updateFieldAppearances: true });
+    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots: drop those.
+    for (const page of document.getPages()) {
+      const annots = page.node.Annots();
+      if (!annots) continue;
+      for (let index = annots.size() - 1; index >= 0; index--) {
+        const entry = annots.get(index);
+        if (entry instanceof PDFRef && document.context.lookup(entry) === undefined) annots.remove(index);
+      }
+    }
+  } catch (error) {
+    logger.warn('Form not flattened before merging', { error: (error as Error).message });
   }
 }
 

@@ -21,7 +21,13 @@ function multilingual(): InvoiceDocument {
     ...doc,
     project: { name: 'Harbour Tower 東京', number: 'HT-2027' },
     commitment: { ...doc.commitment, vendorName: 'شركة البناء الحديث', title: 'Structure 構造工事' },
-    lines: descriptions.map((description, index) => ({ ...doc.lines[index % doc.lines.length]!, lineId: `line-${index}`, itemNumber: String(index + 1), description })),
+    lines: descriptions.map((description, index) => ({
+      ...doc.lines[index % doc.lines.length]!,
+      lineId: `line-${index}`,
+      itemNumber: String(index + 1),
+      description,
+      ...(index % 2 === 1 ? { units: { quantity: '1250.5', unitOfMeasure: 'm³', unitPrice: '85.5', quantityThisPeriod: '120', quantityToDate: '640.25' } } : {}),
+    })),
   };
 }
 

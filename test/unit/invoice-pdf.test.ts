@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Region } from '../../shared/domain/terminology';
 import {
   continuationSheetCount,
+  formatAmount,
+  invoiceSignatureFields,
   formatMoney,
   invoicePdfPageCount,
   renderInvoicePdf,
@@ -70,6 +72,7 @@ function pageWords(file: string): Array<{ width: number; height: number; words: 
 }
 
 const MARGIN = 28;
+const aud = { code: 'AUD', sign: '$' };
 
 /** poppler's metrics for the standard fonts differ from pdf-lib's by a fraction of a point over a line. */
 const SLACK = 1;
@@ -149,18 +152,18 @@ describe('renderInvoicePdf: a 3-line invoice (en-US)', () => {
     expect(summary).toMatch(labelled('Invoice No.', 'INV-0002'));
     expect(summary).toContain('Apex Builders Pty Ltd');
     expect(summary).toContain('Mar 1, 2025 to Mar 31, 2025');
-    expect(summary).toMatch(labelled('1. Original Contract Sum', '173,000.00'));
-    expect(summary).toMatch(labelled('2. Net Change by Change Orders', '-2,500.00'));
-    expect(summary).toMatch(labelled('3. Contract Sum to Date', '170,500.00'));
-    expect(summary).toMatch(labelled('4. Total Completed and Stored to Date', '77,793.13'));
+    expect(summary).toMatch(labelled('1. Original Contract Sum', '$173,000.00'));
+    expect(summary).toMatch(labelled('2. Net Change by Change Orders', '-$2,500.00'));
+    expect(summary).toMatch(labelled('3. Contract Sum to Date', '$170,500.00'));
+    expect(summary).toMatch(labelled('4. Total Completed and Stored to Date', '$77,793.13'));
     expect(summary).toMatch(/5\.\s+Retainage:\s*$/m);
-    expect(summary).toMatch(labelled('a. 10% of Completed Work', '7,529.31'));
-    expect(summary).toMatch(labelled('b. 5% of Stored Materials', '125.00'));
-    expect(summary).toMatch(labelled('Total Retainage', '7,654.31'));
-    expect(summary).toMatch(labelled('6. Total Earned Less Retainage', '70,138.82'));
-    expect(summary).toMatch(labelled('7. Less Previous Certificates for Payment (Line 6 of the previous Invoice)', '45,000.00'));
-    expect(summary).toMatch(labelled('8. Current Payment Due', '25,138.82'));
-    expect(summary).toMatch(labelled('9. Balance to Finish, Including Retainage', '100,361.18'));
+    expect(summary).toMatch(labelled('a. 10% of Completed Work', '$7,529.31'));
+    expect(summary).toMatch(labelled('b. 5% of Stored Materials', '$125.00'));
+    expect(summary).toMatch(labelled('Total Retainage', '$7,654.31'));
+    expect(summary).toMatch(labelled('6. Total Earned Less Retainage', '$70,138.82'));
+    expect(summary).toMatch(labelled('7. Less Previous Certificates for Payment (Line 6 of the previous Invoice)', '$45,000.00'));
+    expect(summary).toMatch(labelled('8. Current Payment Due', '$25,138.82'));
+    expect(summary).toMatch(labelled('9. Balance to Finish, Including Retainage', '$100,361.18'));
   });
 
   it('shows the G703 columns A–I, one row per line with right-aligned figures, and the totals row', () => {
@@ -197,24 +200,24 @@ describe('renderInvoicePdf: a 3-line invoice (en-US)', () => {
 });
 
 describe('renderInvoicePdf: terminology and paper by region', () => {
-  const cases: Array<[Region, { invoice: string; retainage: string; absent: string[]; paper: string; date: string }]> = [
-    ['en-US', { invoice: 'Invoice', retainage: 'Retainage', absent: ['Retention', 'Holdback', 'Progress Claim'], paper: '612 x 792', date: 'Mar 28, 2025' }],
-    ['en-AU', { invoice: 'Progress Claim', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
-    ['en-CA', { invoice: 'Invoice', retainage: 'Holdback', absent: ['Retainage', 'Retention', 'Progress Claim'], paper: '612 x 792', date: '28 Mar 2025' }],
-    ['en-GB', { invoice: 'Payment Application', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
+  const cases: Array<[Region, { sign: string; invoice: string; retainage: string; absent: string[]; paper: string; date: string }]> = [
+    ['en-US', { sign: '$', invoice: 'Invoice', retainage: 'Retainage', absent: ['Retention', 'Holdback', 'Progress Claim'], paper: '612 x 792', date: 'Mar 28, 2025' }],
+    ['en-AU', { sign: '$', invoice: 'Progress Claim', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
+    ['en-CA', { sign: '$', invoice: 'Invoice', retainage: 'Holdback', absent: ['Retainage', 'Retention', 'Progress Claim'], paper: '612 x 792', date: '28 Mar 2025' }],
+    ['en-GB', { sign: '£', invoice: 'Payment Application', retainage: 'Retention', absent: ['Retainage', 'Holdback', 'Invoice'], paper: '595.28 x 841.89', date: '28 Mar 2025' }],
   ];
 
   it.each(cases)('%s', async (region, expected) => {
     const file = save(await renderInvoicePdf(threeLineInvoice(region)));
     expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
     const [summary = '', sheet = ''] = pageTexts(file);
-    const { invoice, retainage } = expected;
+    const { invoice, retainage, sign } = expected;
     expect(summary).toContain(`${invoice} — Application and Certificate for Payment`);
     expect(summary).toMatch(labelled(`${invoice} No.`, 'INV-0002'));
     expect(summary).toMatch(new RegExp(`5\\.\\s+${retainage}:`));
-    expect(summary).toMatch(labelled(`Total ${retainage} (Line 5a + Line 5b, Column I)`, '7,654.31'));
-    expect(summary).toMatch(labelled(`Less Previous Certificates for Payment (Line 6 of the previous ${invoice})`, '45,000.00'));
-    expect(summary).toMatch(labelled(`9. Balance to Finish, Including ${retainage}`, '100,361.18'));
+    expect(summary).toMatch(labelled(`Total ${retainage} (Line 5a + Line 5b, Column I)`, `${sign}7,654.31`));
+    expect(summary).toMatch(labelled(`Less Previous Certificates for Payment (Line 6 of the previous ${invoice})`, `${sign}45,000.00`));
+    expect(summary).toMatch(labelled(`9. Balance to Finish, Including ${retainage}`, `${sign}100,361.18`));
     expect(summary).toMatch(labelled(`${invoice} date`, expected.date));
     expect(sheet).toContain(`${invoice} INV-0002 — Continuation Sheet`);
     expect(sheet).toMatch(new RegExp(`Balance to Finish\\s+${retainage}\\s*$`, 'm'));
@@ -270,11 +273,11 @@ describe('renderInvoicePdf: a 250-line invoice (en-AU)', () => {
     const { summary, totals } = doc;
     const first = pages[0] ?? '';
     expect(first).toContain('Progress Claim — Application and Certificate for Payment');
-    expect(first).toMatch(labelled('1. Original Contract Sum', formatMoney(summary.originalContractSumCents)));
-    expect(first).toMatch(labelled('4. Total Completed and Stored to Date', formatMoney(summary.totalCompletedAndStoredCents)));
-    expect(first).toMatch(labelled('Total Retention', formatMoney(summary.retainageTotalCents)));
-    expect(first).toMatch(labelled('8. Current Payment Due', formatMoney(summary.currentPaymentDueCents)));
-    expect(first).toMatch(labelled('9. Balance to Finish, Including Retention', formatMoney(summary.balanceToFinishCents)));
+    expect(first).toMatch(labelled('1. Original Contract Sum', formatAmount(summary.originalContractSumCents, aud)));
+    expect(first).toMatch(labelled('4. Total Completed and Stored to Date', formatAmount(summary.totalCompletedAndStoredCents, aud)));
+    expect(first).toMatch(labelled('Total Retention', formatAmount(summary.retainageTotalCents, aud)));
+    expect(first).toMatch(labelled('8. Current Payment Due', formatAmount(summary.currentPaymentDueCents, aud)));
+    expect(first).toMatch(labelled('9. Balance to Finish, Including Retention', formatAmount(summary.balanceToFinishCents, aud)));
     expect(formatMoney(summary.totalCompletedAndStoredCents)).toMatch(/^\d{1,3}(,\d{3})+\.\d{2}$/);
 
     const totalsRow = new RegExp(
@@ -370,5 +373,82 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
     const doc = threeLineInvoice();
     await expect(renderInvoicePdf({ ...doc, retainagePercent: { work: '10%', materials: '5' } })).rejects.toThrow(RangeError);
     await expect(renderInvoicePdf({ ...doc, invoice: { ...doc.invoice, invoiceDate: '28/03/2025' } })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('renderInvoicePdf: the G702 certificates', () => {
+  it('prints the contractor certification, notary (en-US), change orders, contract parties and the amount certified', async () => {
+    const doc: InvoiceDocument = {
+      ...threeLineInvoice('en-US'),
+      contract: { date: '2024-11-04', owner: 'Harbour Holdings LLC', architect: 'Stone & Partners' },
+      changeOrders: { previousMonths: { additionsCents: 120_000, deductionsCents: 250_000 }, thisMonth: { additionsCents: 30_000, deductionsCents: 0 } },
+      certificate: { amountCertifiedCents: 2_400_000, differenceExplanation: 'Line 2 rough-in not inspected' },
+    };
+    const [summary = ''] = pageTexts(save(await renderInvoicePdf(doc)));
+    expect(summary).toContain('Contractor’s Certification');
+    expect(summary).toContain('the current payment shown herein is now due');
+    expect(summary).toMatch(/Owner\s+Harbour Holdings LLC/);
+    expect(summary).toMatch(/Architect\s+Stone & Partners/);
+    expect(summary).toMatch(/Contract date\s+Nov 4, 2024/);
+    expect(summary).toMatch(/Currency\s+USD \(\$\)/);
+    expect(summary).toMatch(/Approved in previous months\s+\$1,200\.00\s+\$2,500\.00/);
+    expect(summary).toMatch(/Approved this month\s+\$300\.00\s+\$0\.00/);
+    expect(summary).toMatch(/Totals\s+\$1,500\.00\s+\$2,500\.00/);
+    expect(summary).toMatch(/Net change by change orders \(Line 2\)\s+-\$2,500\.00/);
+    expect(summary).toMatch(/Amount applied for \(Line 8\)\s+\$25,138\.82/);
+    expect(summary).toMatch(/AMOUNT CERTIFIED\s+\$24,000\.00/);
+    expect(summary).toContain('Attach an explanation if the amount certified differs from the amount applied for');
+    expect(summary).toMatch(/Explanation of difference:\s+Line 2 rough-in not inspected/);
+    expect(summary).toContain('Notary');
+    expect(summary).toContain('My commission expires:');
+    for (const label of ['Signature (Contractor)', 'Signature (Notary Public)', 'Signature (Architect / Owner)']) expect(summary).toContain(label);
+  });
+
+  it('leaves the notary out outside the US, prints the regional currency and says when change orders have no monthly breakdown', async () => {
+    const file = save(await renderInvoicePdf(threeLineInvoice('en-GB')));
+    const [summary = ''] = pageTexts(file);
+    expect(summary).not.toContain('Notary');
+    expect(summary).toMatch(/Currency\s+GBP \(£\)/);
+    expect(summary).toMatch(labelled('8. Current Payment Due', '£25,138.82'));
+    expect(summary).toContain('Monthly breakdown not recorded for this commitment.');
+    expect(summary).toMatch(/Contract date\s+—/);
+    expectLaidOutWithinPages(file);
+  });
+
+  it.each(['en-US', 'en-AU', 'en-CA', 'en-GB'] as const)('invoiceSignatureFields(%s): boxes on page 1, inside the margins, around the signature labels', async (region) => {
+    const fields = invoiceSignatureFields(region);
+    expect(fields.map((field) => field.role)).toEqual(region === 'en-US' ? ['contractor', 'notary', 'certifier'] : ['contractor', 'certifier']);
+    const [page] = pageWords(save(await renderInvoicePdf(threeLineInvoice(region))));
+    const { width = 0, height = 0, words = [] } = page ?? {};
+    for (const field of fields) {
+      expect(field.pageIndex).toBe(0);
+      expect(field.x).toBeGreaterThanOrEqual(MARGIN);
+      expect(field.x + field.width).toBeLessThanOrEqual(width - MARGIN + SLACK);
+      expect(field.y).toBeGreaterThan(MARGIN + 20);
+      // The box's label is inside it; no other text is (pdftotext's y grows downwards).
+      const inside = words.filter((word) => word.xMin >= field.x && word.xMax <= field.x + field.width && height - word.yMax >= field.y - SLACK && height - word.yMin <= field.y + field.height + SLACK);
+      expect(inside.map((word) => word.text).join(' ')).toMatch(/^Signature \(.+\)$/);
+    }
+  });
+});
+
+describe('renderInvoicePdf: unit lines on the G703', () => {
+  it('prints quantity, unit, unit price, quantity this period and to date under a unit line, and nothing of the kind under amount lines', async () => {
+    const base = threeLineInvoice('en-AU');
+    const doc: InvoiceDocument = {
+      ...base,
+      lines: base.lines.map((line, index) =>
+        index === 1 ? { ...line, units: { quantity: '1250.5', unitOfMeasure: 'm³', unitPrice: '85.5', quantityThisPeriod: '120', quantityToDate: '640.25' } } : line,
+      ),
+    };
+    const file = save(await renderInvoicePdf(doc));
+    const [, sheet = ''] = pageTexts(file);
+    expect(sheet).toMatch(/Quantity\s+Unit\s+Unit Price\s+Qty This Period\s+Qty to Date/);
+    expect(sheet).toMatch(/1,250\.5\s+m³\s+\$85\.50\s+120\s+640\.25/);
+    expect(sheet.match(/\$85\.50/g)).toHaveLength(1);
+    expectLaidOutWithinPages(file);
+
+    const [, plain = ''] = pageTexts(save(await renderInvoicePdf(base)));
+    expect(plain).not.toContain('Qty This Period');
   });
 });

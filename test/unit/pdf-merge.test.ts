@@ -1,8 +1,9 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
-import { describePages, encryptedPdf, fontCount, labelledPdf, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
-import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
+import { describePages, encryptedPdf, fontCount, labelledPdf, FORM_BOXES, qpdfEncrypted, qpdfMerged, viewerDrawnForm, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
+import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
 
 const A4 = { width: 595.28, height: 841.89 };
 
@@ -219,5 +220,80 @@ describe('combineParts', () => {
 
     await expect(combine([{ ...real, pages: 3, sources: [{ title: 'Invoice 1.pdf', pages: 3 }] }])).rejects.toThrow(/has 2 pages; its summary says 3/);
     await expect(combine([{ ...real, sources: [{ title: 'Invoice 1.pdf', pages: 1 }] }])).rejects.toThrow(/cover 1 pages; the part has 2/);
+  });
+});
+
+describe('mergeDocuments: encrypted PDFs', () => {
+  it.each([
+    ['AES-256', ['256']],
+    ['AES-128', ['128', '--use-aes=y']],
+    ['RC4-128', ['128', '--use-aes=n']],
+  ])('decrypts a file that opens without a password (%s) and merges its pages as qpdf does', async (_name, encryption) => {
+    const before = await labelledPdf('Supplier invoice', 1);
+    const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '', encryption);
+    expect(execFileSync('qpdf', ['--show-encryption', savePdf(locked)], { encoding: 'utf8' })).toContain('User password = ');
+
+    const result = await mergeDocuments([
+      { title: 'Supplier invoice.pdf', bytes: before },
+      { title: 'Bank statement.pdf', bytes: locked },
+    ]);
+
+    expect(result.warnings).toEqual([]);
+    expect(result.sources).toEqual([
+      { title: 'Supplier invoice.pdf', pages: 1 },
+      { title: 'Bank statement.pdf', pages: 2 },
+    ]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors found');
+    const words = (pages: string[]) => pages.map((page) => page.replace(/\s+/g, ' ').trim());
+    expect(words(pageTexts(result.pdf))).toEqual(words(pageTexts(qpdfMerged([before, locked]))));
+    expect(words(pageTexts(result.pdf))).toEqual(['Supplier invoice page 1', 'Bank statement page 1', 'Bank statement page 2']);
+  });
+
+  it('keeps the placeholder for a file that needs a password to open', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame');
+    const result = await mergeDocuments([{ title: 'Payroll.pdf', bytes: locked }]);
+    expect(result.warnings).toEqual([{ title: 'Payroll.pdf', reason: expect.stringContaining('password-protected') }]);
+    expect(result.sources).toEqual([{ title: 'Payroll.pdf', pages: 1, leftOut: result.warnings[0]?.reason }]);
+    expect(pageTexts(result.pdf)[0]).toContain('File left out');
+  });
+});
+
+describe('mergeDocuments: filled forms drawn by the viewer (NeedAppearances)', () => {
+  /** The page rendered at 72 dpi in grey (PGM: one byte a pixel, so a pixel is a point). */
+  function greyPage(file: string): { width: number; height: number; pixels: Buffer } {
+    const pgm = execFileSync('pdftoppm', ['-r', '72', '-gray', '-singlefile', file]);
+    const match = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 50).toString('latin1'));
+    if (!match) throw new Error('pdftoppm did not write a PGM');
+    const [header, width, height] = [match[0].length, Number(match[1]), Number(match[2])];
+    return { width, height, pixels: pgm.subarray(header) };
+  }
+  /** Dark pixels inside a box, a point in from its border (the tick or dot, not the frame). */
+  function inkInside(page: ReturnType<typeof greyPage>, [x, y, width, height]: readonly number[]): number {
+    let dark = 0;
+    for (let row = page.height - (y! + height!) + 3; row < page.height - y! - 3; row++) {
+      for (let column = x! + 3; column < x! + width! - 3; column++) if (page.pixels[row * page.width + column]! < 128) dark++;
+    }
+    return dark;
+  }
+
+  it('flattens the form so ticks, radio selections and typed text survive the merge, as in qpdf\'s output of the same file', async () => {
+    const form = await viewerDrawnForm();
+    const result = await mergeDocuments([{ title: 'Statutory declaration.pdf', bytes: form }]);
+    expect(result.warnings).toEqual([]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors found');
+
+    const qpdfFile = `${savePdf(form)}.qpdf.pdf`;
+    execFileSync('qpdf', ['--generate-appearances', '--flatten-annotations=all', savePdf(form), qpdfFile]);
+    const ours = greyPage(savePdf(result.pdf));
+    const theirs = greyPage(qpdfFile);
+    expect(inkInside(ours, FORM_BOXES.tick)).toBeGreaterThan(10);
+    expect(inkInside(ours, FORM_BOXES.radioGreen)).toBeGreaterThan(10);
+    expect(inkInside(ours, FORM_BOXES.radioRed)).toBe(0);
+    for (const box of Object.values(FORM_BOXES)) {
+      expect(Math.abs(inkInside(ours, box) - inkInside(theirs, box))).toBeLessThanOrEqual(Math.max(4, inkInside(theirs, box) * 0.25));
+    }
+    expect(pageTexts(result.pdf)[0]).toContain('Ada Lovelace');
+    // No dangling references to the flattened widgets: poppler reads the file without complaint.
+    expect(spawnSync('pdftotext', [savePdf(result.pdf), '-'], { encoding: 'utf8' }).stderr).toBe('');
   });
 });
