@@ -9,7 +9,7 @@ import { buildApp } from '../../infra/aws/app';
 import { backupAslPath, repoRoot } from '../../infra/aws/paths';
 import { tableDefinition } from '../../shared/db/table';
 import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
-import { eventRules } from '../../shared/wiring/event-rules';
+import { backupExecutionEndedRule, eventRules } from '../../shared/wiring/event-rules';
 import {
   functionArnPlaceholder,
   functions,
@@ -38,7 +38,9 @@ const grantServices: Record<Grant, string> = {
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Functions Lambda invokes asynchronously: the targets of event rules and of schedules. */
-const asyncTargets = [...new Set<FunctionName>([...eventRules.map((r) => r.target), ...schedules.map((s) => s.target)])];
+const asyncTargets = [
+  ...new Set<FunctionName>([...eventRules.map((r) => r.target), backupExecutionEndedRule.target, ...schedules.map((s) => s.target)]),
+];
 /** What SqsDestination grants a function on its own on-failure queue. */
 const sqsSendActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 
@@ -321,7 +323,23 @@ describe('HTTP API', () => {
 
 describe('events and schedules', () => {
   it('has one rule per event rule on the custom bus, with the detail-type pattern, retries and a DLQ', () => {
-    stateless.resourceCountIs('AWS::Events::Rule', eventRules.length);
+    // Plus the rule on the default bus for Step Functions' own events about the backup workflow.
+    stateless.resourceCountIs('AWS::Events::Rule', eventRules.length + 1);
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: [backupExecutionEndedRule.source],
+        'detail-type': [backupExecutionEndedRule.detailType],
+        detail: { status: [...backupExecutionEndedRule.detail.status], stateMachineArn: [{ Ref: logicalId(built.stateless.backupWorkflow) }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: getAtt(built.stateless.functions[backupExecutionEndedRule.target]),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        }),
+      ],
+    });
     for (const rule of eventRules) {
       stateless.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalId(built.stateless.eventBus) },
@@ -369,8 +387,8 @@ describe('events and schedules', () => {
   });
 
   it('keeps dead-letter queues (and on-failure queues) encrypted, TLS-only and alarmed', () => {
-    // Plus the outbox stream mapping's on-failure queue.
-    const count = eventRules.length + schedules.length + asyncTargets.length + 1;
+    // Plus the backup-ended rule's DLQ and the outbox stream mapping's on-failure queue.
+    const count = eventRules.length + 1 + schedules.length + asyncTargets.length + 1;
     stateless.resourceCountIs('AWS::SQS::Queue', count);
     expect(Object.keys(stateless.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }))).toHaveLength(count);
     expect(
