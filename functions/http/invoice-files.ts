@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client } from '../../shared/aws/clients';
 import { publishEvents } from '../../shared/aws/events';
@@ -24,7 +24,7 @@ import { explainFailure, writeTransaction, type WriteEntities } from '../../shar
 import { escapeHtml } from '../../shared/email/letter';
 import { invoiceLink } from '../../shared/email/invoice-notifications';
 import { formatMoney } from '../../shared/pdf/invoice-pdf';
-import { attachmentKey, contentDisposition, type InvoiceScope } from '../../shared/storage/keys';
+import { attachmentKey, attachmentUploadKey, contentDisposition, type InvoiceScope } from '../../shared/storage/keys';
 import { storeInvoicePdf, type StoredInvoicePdf } from '../../shared/storage/invoice-pdfs';
 import {
   downloadUrlSeconds,
@@ -139,6 +139,43 @@ async function headObject(key: string): Promise<HeadObjectCommandOutput | undefi
 /** "Application/PDF; charset=binary" → "application/pdf". */
 const mediaType = (value: string | undefined) => (value ?? '').split(';')[0]!.trim().toLowerCase();
 
+const deleteObject = (key: string) => s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
+
+/** How an object differs from what was declared for the attachment: 409, naming each difference. */
+function declaredRefusal(object: { ContentLength?: number; ContentType?: string }, attachment: InvoiceAttachmentItem) {
+  const differences = [
+    object.ContentLength !== attachment.sizeBytes ? `its size is ${object.ContentLength} bytes, not the ${attachment.sizeBytes} declared (sizeBytes)` : '',
+    mediaType(object.ContentType) !== attachment.contentType ? `its type is ${object.ContentType ?? 'unknown'}, not the ${attachment.contentType} declared (contentType)` : '',
+  ].filter(Boolean);
+  if (!differences.length) return undefined;
+  return problems.conflict(`The uploaded file does not match what was declared: ${differences.join('; ')}. Upload it again with the declared size and type, or start a new attachment.`);
+}
+
+/**
+ * Copies the uploaded bytes to a key written once (the upload URL stays valid, so the upload
+ * object can still change), checks the copy against what was declared and hashes it: what is
+ * confirmed is what is downloaded and backed up.
+ */
+async function keepConfirmedCopy(scope: InvoiceScope, attachment: InvoiceAttachmentItem): Promise<{ key: string; sha256: string }> {
+  const key = attachmentKey(scope, attachment.attachmentId, randomUUID(), attachment.filename);
+  const source = `${config.bucketName}/${attachment.key.split('/').map(encodeURIComponent).join('/')}`;
+  await s3Client().send(new CopyObjectCommand({ Bucket: config.bucketName, Key: key, CopySource: source }));
+  try {
+    const copy = await s3Client().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
+    const refusal = declaredRefusal(copy, attachment);
+    if (refusal) {
+      (copy.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw refusal;
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of copy.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+    return { key, sha256: hash.digest('hex') };
+  } catch (error) {
+    await deleteObject(key).catch(() => undefined);
+    throw error;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
@@ -152,6 +189,7 @@ async function toAttachmentResponse(item: InvoiceAttachmentItem): Promise<Attach
     sizeBytes: item.sizeBytes,
     status: item.status,
     uploadedAt: item.uploadedAt ?? null,
+    sha256: item.sha256 ?? null,
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     download: item.status === 'uploaded' ? await downloadUrl(item.key, item.filename, 'attachment', item.contentType) : null,
@@ -178,7 +216,7 @@ const abandoned = (item: InvoiceAttachmentItem, now: number) =>
 async function sweepAbandoned(items: InvoiceAttachmentItem[]): Promise<void> {
   await Promise.all(
     items.map(async (item) => {
-      await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: item.key }));
+      await deleteObject(item.key);
       await db().InvoiceAttachment.delete({ projectId: item.projectId, invoiceId: item.invoiceId, attachmentId: item.attachmentId }).where((a, op) => op.eq(a.status, 'pending')).go();
     }),
   ).catch((error: unknown) => logger.warn('abandoned attachment uploads not removed', { error: error as Error }));
@@ -251,7 +289,7 @@ export const handler = httpRouter(
         projectId: invoice.projectId,
         invoiceId: invoice.invoiceId,
         attachmentId,
-        key: attachmentKey(access.scope, attachmentId, body.filename),
+        key: attachmentUploadKey(access.scope, attachmentId, body.filename),
         filename: body.filename,
         contentType: body.contentType,
         sizeBytes: body.sizeBytes,
@@ -288,20 +326,16 @@ export const handler = httpRouter(
 
       const object = await headObject(attachment.key);
       if (!object) throw problems.conflict(`The file ${attachment.filename} is not uploaded yet: PUT it to the upload URL, then confirm.`);
-      const differences = [
-        object.ContentLength !== attachment.sizeBytes ? `its size is ${object.ContentLength} bytes, not the ${attachment.sizeBytes} declared (sizeBytes)` : '',
-        mediaType(object.ContentType) !== attachment.contentType ? `its type is ${object.ContentType ?? 'unknown'}, not the ${attachment.contentType} declared (contentType)` : '',
-      ].filter(Boolean);
-      if (differences.length) {
-        throw problems.conflict(`The uploaded file does not match what was declared: ${differences.join('; ')}. Upload it again with the declared size and type, or start a new attachment.`);
-      }
+      const refusal = declaredRefusal(object, attachment);
+      if (refusal) throw refusal;
+      const copy = await keepConfirmedCopy(access.scope, attachment);
 
       const uploadedAt = now.toISOString();
       const outcome = await writeTransaction((entities) =>
         ({
           ...stillEditable(entities, invoice),
           attachment: entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
-            .set({ status: 'uploaded', uploadedAt })
+            .set({ status: 'uploaded', uploadedAt, key: copy.key, sha256: copy.sha256 })
             .where((a, op) => op.eq(a.status, 'pending'))
             .commit(),
           event: invoiceEventWrite(entities, {
@@ -315,6 +349,7 @@ export const handler = httpRouter(
         }),
       );
       if (outcome.canceled) {
+        await deleteObject(copy.key).catch((error: unknown) => logger.warn('unused attachment copy not removed', { key: copy.key, error: error as Error }));
         if (outcome.failed.includes('editable') || outcome.failed.includes('latest')) throw notEditableNow();
         if (outcome.failed.includes('attachment')) {
           // A concurrent confirm won (the same answer), or the attachment was deleted meanwhile.
@@ -322,7 +357,9 @@ export const handler = httpRouter(
         }
         throw problems.busy('invoice');
       }
-      return { body: await toAttachmentResponse({ ...attachment, status: 'uploaded', uploadedAt }) };
+      // The upload object is no longer read; a PUT after this only recreates it (delete removes it too).
+      await deleteObject(attachment.key).catch((error: unknown) => logger.warn('confirmed upload object not removed', { key: attachment.key, error: error as Error }));
+      return { body: await toAttachmentResponse({ ...attachment, status: 'uploaded', uploadedAt, key: copy.key, sha256: copy.sha256 }) };
     },
 
     listAttachments: async ({ path, caller }) => {
@@ -348,7 +385,8 @@ export const handler = httpRouter(
       const attachment = await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId);
 
       // The bytes first: if the record's delete then fails, a retry finds the record and finishes.
-      await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: attachment.key }));
+      // Both objects: the kept copy, and whatever a PUT to the still-valid upload URL left.
+      await Promise.all([deleteObject(attachment.key), deleteObject(attachmentUploadKey(access.scope, attachment.attachmentId, attachment.filename))]);
       const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
       const outcome = await writeTransaction((entities) => ({
         ...stillEditable(entities, invoice),

@@ -67,6 +67,11 @@ export const attachmentResponse = z
     sizeBytes: z.number().int(),
     status: z.enum(['pending', 'uploaded']).meta({ description: 'pending until the upload is confirmed' }),
     uploadedAt: z.iso.datetime().nullable().meta({ description: 'When the upload was confirmed: the list’s order' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable()
+      .meta({ description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending' }),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     download: download.nullable().meta({ description: 'Absent (null) while pending' }),
@@ -143,7 +148,7 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: 'invoices.create_as_contact',
-    summary: 'Confirm an upload: the object must be in S3 with the declared size and type',
+    summary: 'Confirm an upload: the object must be in S3 with the declared size and type; it is copied to an immutable key and its SHA-256 recorded',
     tags,
     request: { path: attachmentPath },
     response: { status: 200, description: 'The attachment, uploaded', schema: attachmentResponse },

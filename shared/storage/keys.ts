@@ -2,7 +2,8 @@
  * The layout of the product bucket. Every object of a company lives under its prefix, so a key
  * names its tenant, project and invoice, and IAM or lifecycle rules can be scoped by prefix:
  *
- *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}/{filename}
+ *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/uploads/{attachmentId}/{filename}
+ *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}/{copyId}/{filename}
  *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/pdf/{invoiceId}-v{version}.pdf
  */
 
@@ -46,9 +47,20 @@ export function safeFilename(filename: string): string {
   return safe || 'file';
 }
 
-/** Where an attachment's bytes are uploaded. */
-export function attachmentKey(scope: InvoiceScope, attachmentId: string, filename: string): string {
-  return `${invoicePrefix(scope)}attachments/${segment(attachmentId)}/${safeFilename(filename)}`;
+/**
+ * Where an attachment's bytes are uploaded (the presigned PUT's target). The URL stays valid after
+ * confirm, so this object can change: nothing reads it but confirm, which copies it away.
+ */
+export function attachmentUploadKey(scope: InvoiceScope, attachmentId: string, filename: string): string {
+  return `${invoicePrefix(scope)}uploads/${segment(attachmentId)}/${safeFilename(filename)}`;
+}
+
+/**
+ * Where confirm copies an attachment's bytes: written once, never overwritten. `copyId` is unique to
+ * each confirm, so two confirms racing cannot overwrite each other's copy (the loser deletes its own).
+ */
+export function attachmentKey(scope: InvoiceScope, attachmentId: string, copyId: string, filename: string): string {
+  return `${invoicePrefix(scope)}attachments/${segment(attachmentId)}/${segment(copyId)}/${safeFilename(filename)}`;
 }
 
 /** The rendered PDF of one version of an invoice: a new version renders a new object, an unchanged one reuses it. */

@@ -118,7 +118,7 @@ let uploadClock = Date.parse('2026-01-05T01:00:00Z');
 /** An uploaded attachment: its bytes in the bucket and its record, confirmed at a later instant than the last. */
 async function seedAttachment(invoice: SeededInvoice, filename: string, bytes: Uint8Array, contentType: string) {
   const attachmentId = randomUUID();
-  const key = attachmentKey({ companyId: fx.companyId, projectId: fx.projectId, invoiceId: invoice.invoiceId }, attachmentId, filename);
+  const key = attachmentKey({ companyId: fx.companyId, projectId: fx.projectId, invoiceId: invoice.invoiceId }, attachmentId, randomUUID(), filename);
   await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key, Body: bytes, ContentType: contentType }));
   const uploadedAt = new Date((uploadClock += 60_000)).toISOString();
   await db()

@@ -14,7 +14,7 @@ import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { maxAttachmentBytes, maxAttachmentsPerInvoice } from '../../shared/api/invoice-files';
-import { attachmentKey, invoicePdfKey, safeFilename } from '../../shared/storage/keys';
+import { attachmentKey, attachmentUploadKey, invoicePdfKey, safeFilename } from '../../shared/storage/keys';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
 import { startRecordingBus, type RecordedEvent, deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
@@ -214,7 +214,7 @@ describe('attachments: presigned upload, confirm, list, download, delete', () =>
       expect(Date.parse(response.body.upload.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
       // The key names the company, project, invoice and attachment, then a safe file name.
       expect(keyOfUrl(response.body.upload.url)).toBe(
-        `companies/${fx.companyId}/projects/${fx.projectId}/invoices/${invoice.invoiceId}/attachments/${response.body.attachment.attachmentId}/${safeFilename(file.filename)}`,
+        `companies/${fx.companyId}/projects/${fx.projectId}/invoices/${invoice.invoiceId}/uploads/${response.body.attachment.attachmentId}/${safeFilename(file.filename)}`,
       );
       started.push({ ...file, contentType, created: response.body });
     }
@@ -231,6 +231,7 @@ describe('attachments: presigned upload, confirm, list, download, delete', () =>
         'confirm',
       ).body;
       expect(confirmed).toMatchObject({ status: 'uploaded', uploadedAt: expect.any(String), download: { url: expect.any(String) } });
+      expect(confirmed.sha256).toBe(createHash('sha256').update(file.bytes).digest('hex'));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     // Confirming again changes nothing.
@@ -258,7 +259,7 @@ describe('attachments: presigned upload, confirm, list, download, delete', () =>
 
     // Delete the docket: the record, the object and a history entry.
     const docket = started[0]!;
-    const key = keyOfUrl(docket.created.upload.url);
+    const key = keyOfUrl(list.items.find((item: Json) => item.attachmentId === docket.created.attachment.attachmentId).download.url);
     expect(await objectExists(key)).toBe(true);
     const deleted = await call(contact(), { method: 'DELETE', path: `${invoice.path}/attachments/${docket.created.attachment.attachmentId}` });
     expectStatus(deleted, 204, 'delete');
@@ -315,6 +316,32 @@ describe('attachments: presigned upload, confirm, list, download, delete', () =>
     expectStatus(await confirm(png), 200, 'confirm after a correct upload');
     const list = expectStatus(await call(contact(), { method: 'GET', path: `${invoice.path}/attachments` }), 200, 'list').body;
     expect(list.items).toHaveLength(1);
+  });
+
+  it('keeps what was confirmed: a PUT of other bytes (same size and type) to the still-valid upload URL changes neither the download nor the backup source', async () => {
+    const invoice = await seedInvoice();
+    const confirmedBytes = pdfBytes('the confirmed claim');
+    const swapBytes = pdfBytes('a swapped claim!!!!');
+    expect(swapBytes.length).toBe(confirmedBytes.length);
+    const created = expectStatus(await startUpload(invoice, contact(), { filename: 'claim.pdf', contentType: 'application/pdf', sizeBytes: confirmedBytes.length }), 201, 'start').body;
+    expect((await putBytes(created.upload, confirmedBytes)).status).toBe(200);
+    const confirmPath = `${invoice.path}/attachments/${created.attachment.attachmentId}/confirm`;
+    const confirmed = expectStatus(await call(contact(), { method: 'POST', path: confirmPath }), 200, 'confirm').body;
+    const sha256 = createHash('sha256').update(confirmedBytes).digest('hex');
+    expect(confirmed.sha256).toBe(sha256);
+
+    // s3rver does not check signatures: the swap lands in the upload object, and must change nothing.
+    expect((await putBytes(created.upload, swapBytes)).status).toBe(200);
+    expect(expectStatus(await call(contact(), { method: 'POST', path: confirmPath }), 200, 'confirm again').body.sha256).toBe(sha256);
+    const kept = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/attachments/${created.attachment.attachmentId}` }), 200, 'get').body;
+    expect(kept.sha256).toBe(sha256);
+    const downloaded = Buffer.from(await (await fetch(kept.download.url)).arrayBuffer());
+    expect(downloaded.equals(confirmedBytes)).toBe(true);
+    expect(createHash('sha256').update(downloaded).digest('hex')).toBe(sha256);
+    // The backup reads the record's key: the kept copy, not the upload target.
+    const { data: record } = await db().InvoiceAttachment.get({ projectId: fx.projectId, invoiceId: invoice.invoiceId, attachmentId: created.attachment.attachmentId }).go();
+    expect(record!.key).toBe(keyOfUrl(kept.download.url));
+    expect(record!.key).not.toBe(keyOfUrl(created.upload.url));
   });
 
   it('refuses a file over 25 MiB, a type off the list and a name with a path (400 naming the field)', async () => {
@@ -583,8 +610,9 @@ describe('forward by email', () => {
 describe('storage keys', () => {
   it('namespaces by company, project and invoice, and keeps file names safe', () => {
     const scope = { companyId: 'c1', projectId: 'p1', invoiceId: 'i1' };
-    expect(attachmentKey(scope, 'a1', 'Delivery docket (v2) ñ.pdf')).toBe('companies/c1/projects/p1/invoices/i1/attachments/a1/Delivery_docket_v2_n.pdf');
-    expect(attachmentKey({ ...scope, companyId: '../x' }, 'a1', '..')).toBe('companies/%2E%2E%2Fx/projects/p1/invoices/i1/attachments/a1/file');
+    expect(attachmentUploadKey(scope, 'a1', 'Delivery docket (v2) ñ.pdf')).toBe('companies/c1/projects/p1/invoices/i1/uploads/a1/Delivery_docket_v2_n.pdf');
+    expect(attachmentKey(scope, 'a1', 'k1', 'Delivery docket (v2) ñ.pdf')).toBe('companies/c1/projects/p1/invoices/i1/attachments/a1/k1/Delivery_docket_v2_n.pdf');
+    expect(attachmentKey({ ...scope, companyId: '../x' }, 'a1', '..', '..')).toBe('companies/%2E%2E%2Fx/projects/p1/invoices/i1/attachments/a1/%2E%2E/file');
     expect(invoicePdfKey(scope, 3)).toBe('companies/c1/projects/p1/invoices/i1/pdf/i1-v3.pdf');
   });
 });

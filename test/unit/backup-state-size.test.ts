@@ -37,7 +37,7 @@ const handlers = {
     partKey: input.partKey,
     title: `${long(50)} ${long(200)} — Progress claim 999 (${long(50)})`,
     sources: Array.from({ length: filesPerInvoice + 1 }, (_, n) => ({
-      key: attachmentKey({ companyId: randomUUID(), projectId, invoiceId: input.invoiceId }, randomUUID(), longName(n)),
+      key: attachmentKey({ companyId: randomUUID(), projectId, invoiceId: input.invoiceId }, randomUUID(), randomUUID(), longName(n)),
       title: longName(n),
     })),
   }),

@@ -121,7 +121,8 @@ export const InvoiceAttachment = new Entity({
     projectId: { type: 'string', required: true, readOnly: true },
     invoiceId: { type: 'string', required: true, readOnly: true },
     attachmentId: { type: 'string', required: true, readOnly: true },
-    key: { type: 'string', required: true, readOnly: true },
+    /** Where the bytes are: the upload (staging) object while pending, the immutable copy once confirmed. */
+    key: { type: 'string', required: true },
     filename: { type: 'string', required: true },
     contentType: { type: 'string', required: true },
     /** Declared at upload; confirmed (HeadObject) before the attachment counts. */
@@ -129,6 +130,8 @@ export const InvoiceAttachment = new Entity({
     status: { type: ['pending', 'uploaded'] as const, required: true },
     /** Upload order: ISO instant of confirmation (ties broken by id). */
     uploadedAt: { type: 'string' },
+    /** SHA-256 (hex) of the confirmed bytes, computed at confirm from the immutable copy. */
+    sha256: { type: 'string' },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },
   },
