@@ -71,7 +71,10 @@ export const attachmentResponse = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .nullable()
-      .meta({ description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending' }),
+      .meta({
+        description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
+        example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      }),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     download: download.nullable().meta({ description: 'Absent (null) while pending' }),

@@ -659,7 +659,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm an upload: the object must be in S3 with the declared size and type */
+        /** Confirm an upload: the object must be in S3 with the declared size and type; it is copied to an immutable key and its SHA-256 recorded */
         post: operations["confirmAttachment"];
         delete?: never;
         options?: never;
@@ -2198,6 +2198,11 @@ export interface components {
              * @description When the upload was confirmed: the list’s order
              */
             uploadedAt: string | null;
+            /**
+             * @description SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string | null;
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -14912,6 +14917,7 @@ export interface operations {
                      *           "sizeBytes": 1,
                      *           "status": "pending",
                      *           "uploadedAt": "2027-03-31T09:30:00.000Z",
+                     *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
                      *           "download": {
@@ -15113,6 +15119,7 @@ export interface operations {
                      *         "sizeBytes": 1,
                      *         "status": "pending",
                      *         "uploadedAt": "2027-03-31T09:30:00.000Z",
+                     *         "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                      *         "createdBy": "text",
                      *         "createdAt": "2027-03-31T09:30:00.000Z",
                      *         "download": {
@@ -15379,6 +15386,7 @@ export interface operations {
                      *       "sizeBytes": 1,
                      *       "status": "pending",
                      *       "uploadedAt": "2027-03-31T09:30:00.000Z",
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
                      *       "download": {
@@ -15597,6 +15605,7 @@ export interface operations {
                      *       "sizeBytes": 1,
                      *       "status": "pending",
                      *       "uploadedAt": "2027-03-31T09:30:00.000Z",
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
                      *       "download": {
