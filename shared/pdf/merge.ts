@@ -4,6 +4,7 @@ import { decryptWithEmptyPassword } from './decrypt';
 import { drawCover, layoutCover, linkContents, type CoverContent, type EntryArea } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
+import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
 import { printable, wrap } from './text';
 import { Typesetter } from './typeset';
@@ -172,7 +173,10 @@ export class PdfMerger {
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
     try {
-      if (type === 'pdf') return (await this.appendEncryptedOrNot(source.bytes)) === 0 ? reasons.noPages : undefined;
+      if (type === 'pdf') {
+        const pages = await withParseNotesLogged(source.title, () => this.appendEncryptedOrNot(source.bytes));
+        return pages === 0 ? reasons.noPages : undefined;
+      }
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
@@ -310,7 +314,8 @@ export async function combineParts(
   const outline: OutlineItem[] = [];
   for (const [index, part] of parts.entries()) {
     const start = merger.pageCount;
-    const pages = await merger.appendPdf(await load(index));
+    const bytes = await load(index);
+    const pages = await withParseNotesLogged(part.title, () => merger.appendPdf(bytes));
     // The cover already printed page numbers from the summaries: they must be the truth.
     if (pages !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages} pages; its summary says ${part.pages}`);
     outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/logger';
 import type { CoverContent } from '../../shared/pdf/cover';
 import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 import { describePages, encryptedPdf, fontCount, labelledPdf, FORM_BOXES, qpdfEncrypted, qpdfMerged, viewerDrawnForm, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
@@ -296,6 +297,26 @@ describe('mergeDocuments: encrypted PDFs', () => {
     expect(result.warnings).toEqual([{ title: 'Payroll.pdf', reason: expect.stringContaining('password-protected') }]);
     expect(result.sources).toEqual([{ title: 'Payroll.pdf', pages: 1, leftOut: result.warnings[0]?.reason }]);
     expect(pageTexts(result.pdf)[0]).toContain('File left out');
+  });
+
+  it('keeps pdf-lib’s parse notes off the console and logs them once per file, at debug level', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame');
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const consoleLog = vi.spyOn(console, 'log');
+    const debug = vi.spyOn(logger, 'debug');
+    try {
+      await mergeDocuments([{ title: 'Payroll.pdf', bytes: locked }, { title: 'Clean.pdf', bytes: await labelledPdf('Clean', 1) }]);
+
+      expect(consoleWarn).not.toHaveBeenCalled();
+      expect(consoleLog).not.toHaveBeenCalled();
+      const notes = debug.mock.calls.filter(([message]) => message === 'PDF parser notes');
+      expect(notes).toEqual([['PDF parser notes', { file: 'Payroll.pdf', count: expect.any(Number), notes: expect.arrayContaining([expect.stringContaining('Invalid object ref')]) }]]);
+      // The console is the console again afterwards.
+      console.warn('after');
+      expect(consoleWarn).toHaveBeenCalledWith('after');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
 
