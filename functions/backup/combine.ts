@@ -12,7 +12,13 @@ import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, pa
  */
 const combineSchema = z.object({
   outputKey: z.string().min(1),
-  cover: z.object({ title: z.string().min(1), lines: z.array(z.string()) }),
+  cover: z.object({
+    title: z.string().min(1),
+    lines: z.array(z.string()),
+    subject: z.string().optional(),
+    author: z.string().optional(),
+    createdAt: z.iso.datetime().optional(),
+  }),
   parts: z.array(z.object({ partKey: z.string().min(1) })).min(1),
 });
 

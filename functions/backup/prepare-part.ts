@@ -36,7 +36,7 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   const commitment = await loadCommitment(projectId, invoice.commitmentId);
   if (!commitment) throw new InvalidInputError(`The commitment of invoice ${invoice.number} no longer exists`);
 
-  const title = `${commitment.number} ${commitment.title} — ${termsFor(project.region).invoice} ${invoice.position} (${invoice.number})`;
+  const title = `${commitment.number} ${commitment.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}`;
 
   let invoicePdf: { key: string; title: string };
   if (invoice.signedPdfKey) {
@@ -59,3 +59,12 @@ export const handler = async (event: unknown): Promise<PartInput> => {
     .sort((a, b) => a.uploadedAt!.localeCompare(b.uploadedAt!) || a.attachmentId.localeCompare(b.attachmentId));
   return { partKey, title, sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename }))] };
 };
+
+/**
+ * "Progress Claim 3 (PC-3)": the invoice's place in its commitment, then its number — once only
+ * when the number is the place ("Progress Claim 1", not "Progress Claim 1 (1)").
+ */
+export function invoiceLabel(term: string, invoice: { position: number; number: string }): string {
+  const numberIsPosition = /^\d+$/.test(invoice.number.trim()) && Number(invoice.number) === invoice.position;
+  return numberIsPosition ? `${term} ${invoice.position}` : `${term} ${invoice.position} (${invoice.number})`;
+}

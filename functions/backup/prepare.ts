@@ -21,7 +21,7 @@ export interface PreparedPart {
 
 export interface PreparedBackup {
   outputKey: string;
-  cover: { title: string; lines: string[] };
+  cover: { title: string; lines: string[]; subject: string; createdAt: string };
   parts: PreparedPart[];
 }
 
@@ -61,12 +61,14 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
   await markBackupRunning(job, now);
   const { date, time } = localDateTime(new Date(job.createdAt), project.timeZone);
   const cover = {
-    title: backupTitle,
+    title: backupTitle(project.region),
     lines: [
       `${project.name} (${project.number})`,
       `Compiled ${date} at ${time.replace('.', ':')} (${project.timeZone})`,
       `${parts.length} ${parts.length === 1 ? terms.invoice.toLowerCase() : `${terms.invoice.toLowerCase()}s`}`,
     ],
+    subject: `${project.name} (${project.number}): ${parts.length} ${terms.invoice.toLowerCase()}${parts.length === 1 ? '' : 's'} with their files`,
+    createdAt: job.createdAt,
   };
   logger.info('Backup prepared', { projectId, jobId, parts: parts.length });
   return { outputKey: job.outputKey, cover, parts };

@@ -48,7 +48,7 @@ export const backupJobResponse = z
       .object({ done: z.number().int(), total: z.number().int() })
       .meta({ description: 'Invoices merged so far, of all the job’s invoices' }),
     warnings: z.array(warning).meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why' }),
-    fileName: z.string().meta({ example: 'Subcontractor invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
+    fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
     pages: z.number().int().nullable(),
     bytes: z.number().int().nullable(),
     download: z

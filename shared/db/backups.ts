@@ -3,13 +3,15 @@ import { isConditionalFailure } from './conditions';
 export type { BackupJobItem } from './entities/backup-job';
 import type { BackupJobItem } from './entities/backup-job';
 import type { ProjectItem } from './entities/project';
+import { termsFor, type Region } from '../domain/terminology';
 
 export interface BackupWarning {
   title: string;
   reason: string;
 }
 
-export const backupTitle = 'Subcontractor invoice backup';
+/** The backup's name in the project's terminology: "Progress Claim backup" in en-AU, "Invoice backup" in en-US. */
+export const backupTitle = (region: Region) => `${termsFor(region).invoice} backup`;
 
 /** One backup job of a project, or undefined. */
 export async function loadBackupJob(projectId: string, jobId: string, options: { consistent?: boolean } = {}): Promise<BackupJobItem | undefined> {
@@ -45,13 +47,13 @@ const fileNameSafe = (value: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** "Subcontractor invoice backup - {project name} - {project number} - {date} - {time}.pdf", on the project's clock. */
-export function backupFileName(project: Pick<ProjectItem, 'name' | 'number' | 'timeZone'>, at: Date): string {
+/** "{backup title} - {project name} - {project number} - {date} - {time}.pdf", on the project's clock. */
+export function backupFileName(project: Pick<ProjectItem, 'name' | 'number' | 'timeZone' | 'region'>, at: Date): string {
   const { date, time } = localDateTime(at, project.timeZone);
   // Keeps the whole name under the 255 bytes most file systems allow.
   const name = fileNameSafe(project.name).slice(0, 120);
   const number = fileNameSafe(project.number).slice(0, 40);
-  return `${backupTitle} - ${name} - ${number} - ${date} - ${time}.pdf`;
+  return `${backupTitle(project.region)} - ${name} - ${number} - ${date} - ${time}.pdf`;
 }
 
 /** Where the workflow writes the job's files: the parts, then the PDF under its file name (backups/ expire after 30 days). */

@@ -1,4 +1,4 @@
-import { rgb, type PDFDocument } from 'pdf-lib';
+import { PDFName, rgb, type PDFDocument } from 'pdf-lib';
 import { printable, wrap } from './text';
 import type { Typesetter } from './typeset';
 
@@ -13,12 +13,22 @@ import type { Typesetter } from './typeset';
 export interface CoverContent {
   title: string;
   lines: string[];
+  /** The document's metadata (PDF Info): who it is about and when it was compiled (ISO 8601). */
+  subject?: string;
+  author?: string;
+  createdAt?: string;
 }
 
 type Operation =
   | { kind: 'text'; text: string; x: number; y: number; size: number; bold: boolean }
   /** Where entry `entry`'s page number goes, right-aligned, with dot leaders back to `afterX`. */
-  | { kind: 'number'; entry: number; y: number; afterX: number };
+  | { kind: 'number'; entry: number; y: number; afterX: number; topY: number };
+
+/** Where a contents entry is printed: the cover page (zero-based) and the rectangle [x1, y1, x2, y2] a click opens its part from. */
+export interface EntryArea {
+  pageIndex: number;
+  rect: [number, number, number, number];
+}
 
 export interface CoverLayout {
   pages: Operation[][];
@@ -77,20 +87,26 @@ export function layoutCover(type: Typesetter, cover: CoverContent, entryTitles: 
     const lines = wrap(printable(short), measure(ENTRY_SIZE), width - NUMBER_COLUMN);
     // An entry is never split across pages: its number goes on its last line.
     reserve(lines.length * ENTRY_LEADING);
+    const topY = y;
     for (const line of lines) {
       y -= ENTRY_LEADING;
       page().push({ kind: 'text', text: line, x: MARGIN, y, size: ENTRY_SIZE, bold: false });
     }
     const afterX = MARGIN + type.width(lines[lines.length - 1] ?? '', ENTRY_SIZE);
-    page().push({ kind: 'number', entry, y, afterX });
+    page().push({ kind: 'number', entry, y, afterX, topY });
   });
   return { pages };
 }
 
-/** Appends the cover's pages; `firstPages[i]` is entry i's one-based first page in the final document. */
-export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayout, firstPages: number[]): void {
+/**
+ * Appends the cover's pages; `firstPages[i]` is entry i's one-based first page in the final document.
+ * Returns where each entry is printed, for `linkContents` once the parts' pages exist.
+ */
+export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayout, firstPages: number[]): EntryArea[] {
   const right = A4.width - MARGIN;
+  const areas: EntryArea[] = [];
   for (const operations of layout.pages) {
+    const pageIndex = doc.getPageCount();
     const page = doc.addPage([A4.width, A4.height]);
     for (const operation of operations) {
       if (operation.kind === 'text') {
@@ -98,6 +114,8 @@ export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayou
         type.draw(page, text, { x, y, size, bold });
         continue;
       }
+      // The entry's lines, from just above the first to just below the last (descenders included).
+      areas[operation.entry] = { pageIndex, rect: [MARGIN, operation.y - 4, right, operation.topY - 2] };
       const number = String(firstPages[operation.entry]);
       const numberX = right - type.width(number, ENTRY_SIZE);
       type.draw(page, number, { x: numberX, y: operation.y, size: ENTRY_SIZE });
@@ -109,4 +127,21 @@ export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayou
       }
     }
   }
+  return areas;
+}
+
+/** Makes each contents entry a link (a /Link annotation, PDF 1.7 12.5.6.5) to its part's first page, `targetPages[i]` zero-based. */
+export function linkContents(doc: PDFDocument, areas: EntryArea[], targetPages: number[]): void {
+  const pages = doc.getPages();
+  areas.forEach((area, entry) => {
+    const target = pages[targetPages[entry]!];
+    if (!target) throw new RangeError(`Contents entry ${entry + 1} points at page index ${targetPages[entry]}; the document has ${pages.length} pages`);
+    const link = doc.context.register(
+      doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: area.rect, Border: [0, 0, 0], Dest: [target.ref, PDFName.of('Fit')] }),
+    );
+    const page = pages[area.pageIndex]!;
+    const annots = page.node.Annots() ?? doc.context.obj([]);
+    annots.push(link);
+    page.node.set(PDFName.of('Annots'), annots);
+  });
 }

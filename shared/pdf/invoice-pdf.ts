@@ -448,6 +448,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
   pdf.setSubject(
     `${doc.project.name} (${doc.project.number}): ${terms.invoice} ${doc.invoice.number} from ${doc.commitment.vendorName}, billing period ${periodText()}`,
   );
+  pdf.setAuthor(doc.commitment.vendorName);
   pdf.setKeywords([doc.project.number, doc.commitment.number, doc.invoice.number]);
   pdf.setCreator('Progress Claims');
   pdf.setProducer('Progress Claims invoice renderer (pdf-lib)');

@@ -1,9 +1,10 @@
 import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { decryptWithEmptyPassword } from './decrypt';
-import { drawCover, layoutCover, type CoverContent } from './cover';
+import { drawCover, layoutCover, linkContents, type CoverContent, type EntryArea } from './cover';
 import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
+import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
 import { printable, wrap } from './text';
 import { Typesetter } from './typeset';
@@ -80,6 +81,8 @@ export class PdfMerger {
   readonly sources: SourceSummary[] = [];
   /** Fonts are embedded only once a placeholder or cover draws text, so clean merges carry none. */
   private readonly type: Typesetter;
+  /** Where the cover printed each contents entry, linked to its part once the parts are in. */
+  private contents: EntryArea[] = [];
 
   private constructor(private readonly output: PDFDocument) {
     this.type = new Typesetter(output);
@@ -119,8 +122,27 @@ export class PdfMerger {
       next += pages;
       return first;
     });
-    drawCover(this.output, this.type, layout, firstPages);
+    this.contents = drawCover(this.output, this.type, layout, firstPages);
+    this.setMetadata(cover);
     return layout.pages.length;
+  }
+
+  /** Title, Author, Subject and dates as a viewer's document properties show them. */
+  private setMetadata(cover: CoverContent): void {
+    const doc = this.output;
+    doc.setTitle(cover.title, { showInWindowTitleBar: true });
+    if (cover.subject) doc.setSubject(cover.subject);
+    doc.setAuthor(cover.author ?? 'Progress Claims');
+    const createdAt = cover.createdAt ? new Date(cover.createdAt) : new Date();
+    doc.setCreationDate(createdAt);
+    doc.setModificationDate(createdAt);
+    doc.setCreator('Progress Claims');
+    doc.setProducer('Progress Claims backup (pdf-lib)');
+  }
+
+  /** Links each cover contents entry to its part's first page (zero-based indexes). */
+  linkContents(partStarts: number[]): void {
+    linkContents(this.output, this.contents, partStarts);
   }
 
   setOutline(items: OutlineItem[]): void {
@@ -151,7 +173,10 @@ export class PdfMerger {
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
     try {
-      if (type === 'pdf') return (await this.appendEncryptedOrNot(source.bytes)) === 0 ? reasons.noPages : undefined;
+      if (type === 'pdf') {
+        const pages = await withParseNotesLogged(source.title, () => this.appendEncryptedOrNot(source.bytes));
+        return pages === 0 ? reasons.noPages : undefined;
+      }
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
@@ -289,11 +314,13 @@ export async function combineParts(
   const outline: OutlineItem[] = [];
   for (const [index, part] of parts.entries()) {
     const start = merger.pageCount;
-    const pages = await merger.appendPdf(await load(index));
+    const bytes = await load(index);
+    const pages = await withParseNotesLogged(part.title, () => merger.appendPdf(bytes));
     // The cover already printed page numbers from the summaries: they must be the truth.
     if (pages !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages} pages; its summary says ${part.pages}`);
     outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
   }
+  merger.linkContents(outline.map((item) => item.pageIndex));
   merger.setOutline(outline);
   return { ...(await merger.save()), coverPages };
 }

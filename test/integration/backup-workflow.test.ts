@@ -236,15 +236,15 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     const texts = pageTexts(bytes);
     expect(texts).toHaveLength(1 + expectedPages.length);
     // The cover: title, project, then the contents — SC-2 before SC-10, each at its first page.
-    expect(texts[0]).toMatch(/^\s*Subcontractor invoice backup\s*\n\s*Harbour Tower \(HT-1\)/);
-    expect(texts[0]).toMatch(/Contents\s*\n\s*SC-2 Electrical services — Invoice 1 \(1\)\s+2\s*\n\s*SC-10 Electrical services — Invoice 1 \(1\)\s+5\s*\n/);
+    expect(texts[0]).toMatch(/^\s*Invoice backup\s*\n\s*Harbour Tower \(HT-1\)/);
+    expect(texts[0]).toMatch(/Contents\s*\n\s*SC-2 Electrical services — Invoice 1\s+2\s*\n\s*SC-10 Electrical services — Invoice 1\s+5\s*\n/);
     expect([texts[1], texts[4]].map((text) => text?.trim())).toEqual(['Invoice 1 page 1', 'Invoice 2 page 1']);
 
     const outline = await readOutline(bytes);
     const bookmarks = outline.items.map((item) => [item.title, item.pageIndex + 1, item.children.map((child) => [child.title, child.pageIndex + 1])]);
     expect(bookmarks).toEqual([
       [
-        'SC-2 Electrical services — Invoice 1 (1)',
+        'SC-2 Electrical services — Invoice 1',
         2,
         [
           [expect.stringMatching(/\.pdf$/), 2],
@@ -252,7 +252,7 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
         ],
       ],
       [
-        'SC-10 Electrical services — Invoice 1 (1)',
+        'SC-10 Electrical services — Invoice 1',
         5,
         [
           [expect.stringMatching(/\.pdf$/), 5],

@@ -224,8 +224,8 @@ describe('compiling a backup end to end', () => {
       finishedAt: expect.any(String),
     });
     const { date } = localDateTime(new Date(job.createdAt), 'Australia/Sydney');
-    expect(job.fileName).toMatch(new RegExp(`^Subcontractor invoice backup - Harbour Tower - HT-TEST - ${date} - \\d{2}\\.\\d{2}\\.pdf$`));
-    expect(job.fileName).toBe(backupFileName({ name: 'Harbour Tower', number: 'HT-TEST', timeZone: 'Australia/Sydney' }, new Date(job.createdAt)));
+    expect(job.fileName).toMatch(new RegExp(`^Progress Claim backup - Harbour Tower - HT-TEST - ${date} - \\d{2}\\.\\d{2}\\.pdf$`));
+    expect(job.fileName).toBe(backupFileName({ name: 'Harbour Tower', number: 'HT-TEST', timeZone: 'Australia/Sydney', region: 'en-AU' }, new Date(job.createdAt)));
 
     // The download is the PDF, under the file name.
     const download = await fetch(job.download.url);
@@ -235,6 +235,12 @@ describe('compiling a backup end to end', () => {
     expect(pdf.byteLength).toBe(job.bytes);
     const output = await toFile('backup.pdf', pdf);
     execFileSync('qpdf', ['--check', output]); // throws on a damaged file
+    // The document properties, in the project's terminology (en-AU).
+    const info = execFileSync('pdfinfo', ['-isodates', output], { encoding: 'utf8' });
+    expect(info).toMatch(/^Title:\s+Progress Claim backup$/m);
+    expect(info).toMatch(/^Author:\s+Progress Claims$/m);
+    expect(info).toMatch(/^Subject:\s+Harbour Tower \(HT-TEST\): 3 progress claims with their files$/m);
+    expect(info).toMatch(new RegExp(`^CreationDate:\\s+${job.createdAt.slice(0, 19)}Z$`, 'm'));
 
     // Pages: each invoice's PDF, its attachments (the JPEG a page; a page for each file left out), after the cover.
     const invoicePdfPages = await Promise.all(

@@ -2300,7 +2300,7 @@ export interface components {
                 title: string;
                 reason: string;
             }[];
-            /** @example Subcontractor invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
+            /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
             fileName: string;
             pages: number | null;
             bytes: number | null;
@@ -17488,7 +17488,7 @@ export interface operations {
                      *           "reason": "text"
                      *         }
                      *       ],
-                     *       "fileName": "Subcontractor invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
+                     *       "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
                      *       "pages": 1,
                      *       "bytes": 1,
                      *       "download": {

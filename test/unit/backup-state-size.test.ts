@@ -30,7 +30,12 @@ const outputKey = backupOutputKey(jobId, `${long(200)}.pdf`);
 const handlers = {
   Prepare: (): PreparedBackup => ({
     outputKey,
-    cover: { title: 'Subcontractor invoice backup', lines: [`${long(200)} (${long(50)})`, `Compiled 31/12/2026 at 23:59 (America/Argentina/ComodRivadavia)`, '500 invoices'] },
+    cover: {
+      title: 'Payment Application backup',
+      lines: [`${long(200)} (${long(50)})`, `Compiled 31/12/2026 at 23:59 (America/Argentina/ComodRivadavia)`, '500 payment applications'],
+      subject: `${long(200)} (${long(50)}): 500 payment applications with their files`,
+      createdAt: '2026-12-31T23:59:59.999Z',
+    },
     parts: Array.from({ length: maxInvoicesPerBackup }, (_, index) => ({ invoiceId: randomUUID(), partKey: backupPartKey(jobId, index) })),
   }),
   PreparePart: (input: { invoiceId: string; partKey: string }): PartInput => ({

@@ -184,6 +184,7 @@ describe('renderInvoicePdf: a 3-line invoice (en-US)', () => {
     expect(pdfInfo(file)).toMatchObject({
       Title: 'Invoice INV-0002 — SC-001 Concrete and electrical works',
       Subject: expect.stringContaining('Harbour View Tower (P-2025-014): Invoice INV-0002 from Apex Builders Pty Ltd'),
+      Author: 'Apex Builders Pty Ltd',
       Creator: 'Progress Claims',
       Producer: 'Progress Claims invoice renderer (pdf-lib)',
       CreationDate: '2025-04-02T09:15:00Z',

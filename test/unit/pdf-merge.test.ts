@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { PDFDocument } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import { describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/logger';
+import type { CoverContent } from '../../shared/pdf/cover';
 import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 import { describePages, encryptedPdf, fontCount, labelledPdf, FORM_BOXES, qpdfEncrypted, qpdfMerged, viewerDrawnForm, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
 import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
@@ -107,7 +109,25 @@ async function part(title: string, sources: MergeSource[]) {
   return { title, pages: merged.pages, sources: merged.sources, pdf: merged.pdf };
 }
 
-async function combine(parts: Array<Awaited<ReturnType<typeof part>>>, cover = { title: 'Subcontractor invoice backup', lines: ['Tower One (P-100)', '3 March 2026, 14:05'] }) {
+/** Every /Link annotation, page by page: the page it sits on, its rectangle and the page it opens (zero-based). */
+async function links(pdf: Uint8Array): Promise<Array<{ page: number; rect: number[]; target: number }>> {
+  const doc = await PDFDocument.load(pdf);
+  const pages = doc.getPages();
+  return pages.flatMap((page, index) => {
+    const annots = page.node.Annots();
+    if (!annots) return [];
+    return annots.asArray().flatMap((ref) => {
+      const annot = doc.context.lookup(ref, PDFDict);
+      if (annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) return [];
+      const rect = annot.lookup(PDFName.of('Rect'), PDFArray).asArray().map((n) => (n as PDFNumber).asNumber());
+      const dest = annot.lookup(PDFName.of('Dest'), PDFArray);
+      const target = pages.findIndex((p) => p.ref === (dest.get(0) as PDFRef));
+      return [{ page: index, rect, target }];
+    });
+  });
+}
+
+async function combine(parts: Array<Awaited<ReturnType<typeof part>>>, cover: CoverContent = { title: 'Subcontractor invoice backup', lines: ['Tower One (P-100)', '3 March 2026, 14:05'] }) {
   const loaded: number[] = [];
   const result = await combineParts(cover, parts, async (index) => {
     loaded.push(index);
@@ -153,6 +173,11 @@ describe('combineParts', () => {
     // Each listed page is where the part's first page really is.
     expect([texts[1], texts[5], texts[8]].map((text) => text?.trim())).toEqual(['Electrical PC-1 page 1', 'Electrical PC-2 page 1', 'Plumbing PC-1 page 1']);
     expect(texts[3]).toContain('"Locked statement.pdf" was left out');
+    // Each contents line is a link to its part's first page, one below the other on the cover.
+    const contents = await links(result.pdf);
+    expect(contents.map(({ page, target }) => [page, target])).toEqual([[0, 1], [0, 5], [0, 8]]);
+    const tops = contents.map(({ rect }) => rect[3]!);
+    expect(tops).toEqual([...tops].sort((a, b) => b - a));
 
     const outline = await readOutline(result.pdf);
     const bookmarks = outline.items.map(({ title, pageIndex, children }) => ({ title, pageIndex, children: children.map((c) => [c.title, c.pageIndex]) }));
@@ -210,9 +235,26 @@ describe('combineParts', () => {
       const listed = listedPage(coverText, `(PC-${i + 1})`, false);
       expect({ part: i + 1, listed, text: texts[(listed ?? 0) - 1]?.trim() }).toEqual({ part: i + 1, listed: expect.any(Number), text: `Part ${i + 1} page 1` });
     });
-    expect((await readOutline(result.pdf)).items.map((item) => item.pageIndex + 1)).toEqual(
-      parts.map((_, i) => result.coverPages + 1 + parts.slice(0, i).reduce((sum, p) => sum + p.pages, 0)),
-    );
+    const starts = parts.map((_, i) => result.coverPages + parts.slice(0, i).reduce((sum, p) => sum + p.pages, 0));
+    expect((await readOutline(result.pdf)).items.map((item) => item.pageIndex)).toEqual(starts);
+    // Every entry links to its part from the cover page that lists it.
+    const contents = await links(result.pdf);
+    expect(contents.map((link) => link.target)).toEqual(starts);
+    parts.forEach((_, i) => expect(texts[contents[i]!.page]).toContain(`(PC-${i + 1})`));
+  });
+
+  it('sets the document properties from the cover', async () => {
+    const parts = [await part('SC-001 Electrical — Progress Claim 1', [{ title: 'Invoice 1.pdf', bytes: await labelledPdf('Invoice 1', 1) }])];
+    const cover = { title: 'Progress Claim backup', lines: ['Tower One (P-100)'], subject: 'Tower One (P-100): 1 progress claim with their files', createdAt: '2026-03-03T03:05:00.000Z' };
+
+    const doc = await PDFDocument.load((await combine(parts, cover)).pdf, { updateMetadata: false });
+
+    expect({ title: doc.getTitle(), author: doc.getAuthor(), subject: doc.getSubject(), created: doc.getCreationDate()?.toISOString() }).toEqual({
+      title: 'Progress Claim backup',
+      author: 'Progress Claims',
+      subject: cover.subject,
+      created: cover.createdAt,
+    });
   });
 
   it('refuses a part whose pages differ from its summary, since the cover already printed the numbers', async () => {
@@ -255,6 +297,26 @@ describe('mergeDocuments: encrypted PDFs', () => {
     expect(result.warnings).toEqual([{ title: 'Payroll.pdf', reason: expect.stringContaining('password-protected') }]);
     expect(result.sources).toEqual([{ title: 'Payroll.pdf', pages: 1, leftOut: result.warnings[0]?.reason }]);
     expect(pageTexts(result.pdf)[0]).toContain('File left out');
+  });
+
+  it('keeps pdf-lib’s parse notes off the console and logs them once per file, at debug level', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame');
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const consoleLog = vi.spyOn(console, 'log');
+    const debug = vi.spyOn(logger, 'debug');
+    try {
+      await mergeDocuments([{ title: 'Payroll.pdf', bytes: locked }, { title: 'Clean.pdf', bytes: await labelledPdf('Clean', 1) }]);
+
+      expect(consoleWarn).not.toHaveBeenCalled();
+      expect(consoleLog).not.toHaveBeenCalled();
+      const notes = debug.mock.calls.filter(([message]) => message === 'PDF parser notes');
+      expect(notes).toEqual([['PDF parser notes', { file: 'Payroll.pdf', count: expect.any(Number), notes: expect.arrayContaining([expect.stringContaining('Invalid object ref')]) }]]);
+      // The console is the console again afterwards.
+      console.warn('after');
+      expect(consoleWarn).toHaveBeenCalledWith('after');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
 

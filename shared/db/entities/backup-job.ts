@@ -29,7 +29,7 @@ export const BackupJob = new Entity({
       type: 'list',
       items: { type: 'map', properties: { title: { type: 'string', required: true }, reason: { type: 'string', required: true } } },
     },
-    /** "Subcontractor invoice backup - {project name} - {project number} - {date} - {time}.pdf", fixed at request time. */
+    /** "{Invoice term} backup - {project name} - {project number} - {date} - {time}.pdf", fixed at request time. */
     fileName: { type: 'string', required: true, readOnly: true },
     outputKey: { type: 'string', required: true, readOnly: true },
     pages: { type: 'number' },
