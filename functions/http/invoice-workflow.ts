@@ -11,9 +11,6 @@ import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { chunk, loadCommitmentsById, type ProjectItem } from '../../shared/db/invites';
 import {
   invoiceEventItem,
-  invoiceFigures,
-  invoiceLineReviews,
-  invoiceSovLines,
   isLatestInvoice,
   loadInvoice,
   successorCheck,
@@ -197,9 +194,9 @@ async function invoiceAdministrators(projectId: string): Promise<string[]> {
 }
 
 function rejectedLinesOf(invoice: InvoiceItem): RejectedLineInWords[] {
-  const reviews = invoiceLineReviews(invoice);
-  const sovLines = invoiceSovLines(invoice);
-  return invoiceFigures(invoice).lines.flatMap((line, index) => {
+  const reviews = (invoice.lineReviews ?? {});
+  const sovLines = invoice.sovLines;
+  return invoice.figures.lines.flatMap((line, index) => {
     const review = reviews[line.lineId];
     if (!review || review.approved) return [];
     const sov = sovLines[index];
@@ -237,7 +234,7 @@ async function notify(change: Omit<Loaded, 'member'> & { from: InvoiceStatus; ev
         frontendBaseUrl: config.frontendBaseUrl,
         projectId: project.projectId,
         projectName: project.name,
-        invoice: { invoiceId: invoice.invoiceId, number: invoice.number, currentPaymentDueCents: invoiceFigures(invoice).summary.currentPaymentDueCents },
+        invoice: { invoiceId: invoice.invoiceId, number: invoice.number, currentPaymentDueCents: invoice.figures.summary.currentPaymentDueCents },
         commitment: { number: commitment.number, title: commitment.title, vendorName: commitment.vendorName },
         actorName: users.get(event.by)?.name ?? 'The project team',
         recipientName: user.name,
@@ -291,8 +288,8 @@ export const handler = httpRouter(
       }
       const now = new Date();
       const outcome = reviewLines({
-        lineIds: invoiceFigures(invoice).lines.map((line) => line.lineId),
-        current: invoiceLineReviews(invoice),
+        lineIds: invoice.figures.lines.map((line) => line.lineId),
+        current: (invoice.lineReviews ?? {}),
         decisions: body.decisions,
         approveInvoice: body.approveInvoice,
         by: caller.userId,

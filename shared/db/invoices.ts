@@ -6,16 +6,6 @@ import type { WriteEntities } from './transaction';
 export type { InvoiceEventItem, InvoiceItem } from './entities/invoice';
 import type { InvoiceEventItem, InvoiceItem } from './entities/invoice';
 
-/**
- * @deprecated Read the typed column (`item.figures`, …). Kept only until functions/http/invoice-workflow.ts
- * (being changed on another branch) reads the columns too.
- */
-export const invoiceFigures = (item: InvoiceItem) => item.figures;
-/** @deprecated Read `item.sovLines`. */
-export const invoiceSovLines = (item: InvoiceItem) => item.sovLines;
-/** @deprecated Read `item.lineReviews ?? {}`. */
-export const invoiceLineReviews = (item: InvoiceItem) => item.lineReviews ?? {};
-
 // ---------------------------------------------------------------------------------------------
 // Reads
 
