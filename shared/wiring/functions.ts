@@ -131,7 +131,7 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put'],
   },
   invoiceFiles: {
-    entry: 'functions/http/invoice-files.ts',
+    entry: 'functions/http/invoice-files/index.ts',
     description: 'Invoice attachments (presigned S3 upload/download), the invoice PDF, forward by email',
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
     memoryMb: 1024,
