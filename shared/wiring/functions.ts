@@ -121,7 +121,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   invoices: {
-    entry: 'functions/http/invoices.ts',
+    entry: 'functions/http/invoices/index.ts',
     description: 'Subcontractor invoices: create from the SOV, line entry with G702/G703 figures, read, list, delete',
     grants: ['table:read', 'table:write'],
   },
