@@ -126,7 +126,7 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   invoiceWorkflow: {
-    entry: 'functions/http/invoice-workflow.ts',
+    entry: 'functions/http/invoice-workflow/index.ts',
     description: 'Invoice workflow: submit, review lines, set status, bulk status, history; notification emails',
     grants: ['table:read', 'table:write', 'events:put'],
   },
