@@ -68,7 +68,7 @@ export const functions = {
     grants: ['table:read', 'table:write', 'identity:invite'],
   },
   commitments: {
-    entry: 'functions/http/commitments.ts',
+    entry: 'functions/http/commitments/index.ts',
     description: 'Commitments: create, search, read, edit (contacts, private list, retainage)',
     grants: ['table:read', 'table:write'],
   },
