@@ -83,7 +83,7 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   sov: {
-    entry: 'functions/http/sov.ts',
+    entry: 'functions/http/sov/index.ts',
     description: 'Schedules of values and change orders',
     grants: ['table:read', 'table:write'],
   },
