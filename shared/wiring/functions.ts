@@ -58,7 +58,7 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   projects: {
-    entry: 'functions/http/projects.ts',
+    entry: 'functions/http/projects/index.ts',
     description: 'Projects: create, read, settings, members',
     grants: ['table:read', 'table:write'],
   },
