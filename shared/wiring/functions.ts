@@ -88,7 +88,7 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   ssov: {
-    entry: 'functions/http/ssov.ts',
+    entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',
     grants: ['table:read', 'table:write'],
   },
