@@ -319,6 +319,9 @@ async function runChild(mode: 'map' | 'combine' | 'direct', inputFile: string, e
 /** In the child: the phase itself, through the handlers as Lambda calls them. */
 async function childPhase(mode: string, inputFile: string): Promise<void> {
   const input = JSON.parse(await fs.readFile(inputFile, 'utf8'));
+  // The handlers' code is loaded before the clock starts, as in a warm Lambda: transpiling
+  // TypeScript with tsx (seconds on a busy machine) is no part of the merge.
+  await Promise.all([import('../functions/backup/merge-part'), import('../functions/backup/combine')]);
   const started = performance.now();
   let output: unknown;
   if (mode === 'map') {

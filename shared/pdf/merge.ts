@@ -94,12 +94,19 @@ export class PdfMerger {
   /** Where the cover printed each contents entry, linked to its part once the parts are in. */
   private contents: EntryArea[] = [];
 
-  private constructor(private readonly output: PDFDocument) {
+  private constructor(
+    private output: PDFDocument,
+    private readonly adoptFirstPdf: boolean,
+  ) {
     this.type = new Typesetter(output);
   }
 
-  static async create(): Promise<PdfMerger> {
-    return new PdfMerger(await PDFDocument.create());
+  /**
+   * `adoptFirstPdf`: a merger of one source (see `writeMerged`) takes a PDF's parsed document
+   * as its own instead of copying its pages into an empty one.
+   */
+  static async create(options: { adoptFirstPdf?: boolean } = {}): Promise<PdfMerger> {
+    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false);
   }
 
   /** The document being built. */
@@ -176,6 +183,11 @@ export class PdfMerger {
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await loadPdf(bytes);
     flattenViewerDrawnForm(source);
+    if (this.adoptFirstPdf && this.pageCount === 0 && source.getPageCount() > 0) {
+      // Nothing was drawn yet, and a PDF that has pages needs no placeholder: the Typesetter is not used again.
+      this.output = source;
+      return source.getPageCount();
+    }
     const pages = await this.output.copyPages(source, source.getPageIndices());
     for (const page of pages) this.output.addPage(page);
     return pages.length;
@@ -304,11 +316,33 @@ function flattenViewerDrawnForm(document: PDFDocument): void {
   }
 }
 
-/** Merges the sources, in order, into one PDF; nothing is dropped without a warning and a placeholder page. */
+/**
+ * Merges the sources, in order, into one PDF written to `sink` as it goes; nothing is dropped
+ * without a warning and a placeholder page. One source is in memory at a time: a PDF's parsed
+ * objects are written as they are, an image or a placeholder from a small document of its own.
+ */
+export async function writeMerged(
+  sources: Iterable<MergeSource> | AsyncIterable<MergeSource>,
+  sink: (chunk: Uint8Array) => Promise<void>,
+): Promise<Omit<MergeResult, 'pdf'> & { bytes: number }> {
+  const writer = new PdfStreamWriter(await PDFDocument.create(), sink);
+  await writer.start();
+  const result = { pages: 0, warnings: [] as MergeWarning[], sources: [] as SourceSummary[] };
+  for await (const source of sources) {
+    const single = await PdfMerger.create({ adoptFirstPdf: true });
+    result.sources.push(await single.add(source));
+    result.warnings.push(...single.warnings);
+    result.pages += (await writer.append(single.document)).length;
+  }
+  await writer.end();
+  return { ...result, bytes: writer.bytes };
+}
+
+/** `writeMerged` into one array of bytes. */
 export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>): Promise<MergeResult> {
-  const merger = await PdfMerger.create();
-  for await (const source of sources) await merger.add(source);
-  return { ...(await merger.save()), warnings: merger.warnings, sources: merger.sources };
+  const chunks: Uint8Array[] = [];
+  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk));
+  return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 
 /** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */

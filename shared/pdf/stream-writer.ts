@@ -52,6 +52,7 @@ export class PdfStreamWriter {
    * changed in place, and it must not be used afterwards.
    */
   async append(doc: PDFDocument): Promise<PDFRef[]> {
+    await doc.flush(); // images and fonts embedded since the last flush become objects
     const context = doc.context;
     const rootRef = doc.catalog.get(PDFName.of('Pages'));
     if (!(rootRef instanceof PDFRef)) throw new Error('The document has no page tree');
