@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logger } from '../../shared/logger';
 import { writeCombined, type MergeWarning } from '../../shared/pdf/merge';
-import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, type MergedPart, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
 
 /**
  * Backup workflow, `Combine`: the final PDF at `outputKey` — a cover listing the parts with
@@ -30,6 +30,14 @@ export interface CombinedBackup {
   warningCount: number;
 }
 
+/**
+ * The next part is downloaded while one is written only when the two together stay under this
+ * (an invoice's part may reach its 50 attachments × 25 MiB): memory then holds one large part at a time.
+ */
+const PREFETCH_LIMIT_BYTES = 256 * 1024 * 1024;
+const prefetchFits = (current: MergedPart, next: MergedPart) =>
+  current.bytes !== undefined && next.bytes !== undefined && current.bytes + next.bytes <= PREFETCH_LIMIT_BYTES;
+
 /** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
 const summaryReadConcurrency = 16;
 
@@ -51,7 +59,7 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       parts,
       (index) => {
         const current = next ?? download(index);
-        next = index + 1 < parts.length ? download(index + 1) : undefined;
+        next = index + 1 < parts.length && prefetchFits(parts[index]!, parts[index + 1]!) ? download(index + 1) : undefined;
         // A prefetch that fails while the current part is parsed is reported when its turn comes.
         next?.catch(() => undefined);
         return current;

@@ -35,8 +35,8 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
     await upload.abort();
     throw error;
   }
-  const { pages, warnings, sources } = merged;
-  const summary: MergedPart = { partKey: part.partKey, title: part.title, pages, warnings, sources };
+  const { pages, warnings, sources, bytes } = merged;
+  const summary: MergedPart = { partKey: part.partKey, title: part.title, pages, bytes, warnings, sources };
   await putJson(partSummaryKey(part.partKey), summary);
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
   return { partKey: part.partKey, pages, warningCount: warnings.length };

@@ -29,6 +29,8 @@ export const mergedPartSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
   pages: z.number().int().nonnegative(),
+  /** The part's size: Combine downloads the next part while it writes one only when both fit. */
+  bytes: z.number().int().nonnegative().optional(),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
   sources: z.array(z.object({ title: z.string(), pages: z.number().int().nonnegative(), leftOut: z.string().optional() })),
 });
