@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logger } from '../../shared/logger';
-import { combineParts, type MergeWarning } from '../../shared/pdf/merge';
-import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, partSummaryKey, putJson, putPdf } from '../../shared/backup/task-io';
+import { writeCombined, type MergeWarning } from '../../shared/pdf/merge';
+import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, type MergedPart, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
 
 /**
  * Backup workflow, `Combine`: the final PDF at `outputKey` — a cover listing the parts with
@@ -30,25 +30,53 @@ export interface CombinedBackup {
   warningCount: number;
 }
 
+/**
+ * The next part is downloaded while one is written only when the two together stay under this
+ * (an invoice's part may reach its 50 attachments × 25 MiB): memory then holds one large part at a time.
+ */
+const PREFETCH_LIMIT_BYTES = 256 * 1024 * 1024;
+const prefetchFits = (current: MergedPart, next: MergedPart) =>
+  current.bytes !== undefined && next.bytes !== undefined && current.bytes + next.bytes <= PREFETCH_LIMIT_BYTES;
+
 /** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
 const summaryReadConcurrency = 16;
 
 export const handler = async (event: unknown): Promise<CombinedBackup> => {
   const { outputKey, cover, parts: partKeys } = parseEvent(combineSchema, event);
   const parts = await mapLimited(partKeys, summaryReadConcurrency, ({ partKey }) => getJson(partSummaryKey(partKey), mergedPartSchema));
-  // One part in memory at a time: its bytes are released once its pages are copied.
-  const { pdf, pages, coverPages } = await combineParts(cover, parts, async (index) => {
-    const { partKey } = parts[index]!;
-    const part = await getObject(partKey);
-    if (!part) throw new Error(`Merged part ${partKey} is missing from the bucket`);
-    return part.bytes;
-  });
-  await putPdf(outputKey, pdf);
+  // One part parsed at a time, the next one already downloading; the output is uploaded as it is written.
+  const upload = pdfUpload(outputKey);
+  const download = (index: number) =>
+    getObject(parts[index]!.partKey).then((part) => {
+      if (!part) throw new Error(`Merged part ${parts[index]!.partKey} is missing from the bucket`);
+      return part.bytes;
+    });
+  let next: Promise<Uint8Array> | undefined;
+  let written;
+  try {
+    written = await writeCombined(
+      cover,
+      parts,
+      (index) => {
+        const current = next ?? download(index);
+        next = index + 1 < parts.length && prefetchFits(parts[index]!, parts[index + 1]!) ? download(index + 1) : undefined;
+        // A prefetch that fails while the current part is parsed is reported when its turn comes.
+        next?.catch(() => undefined);
+        return current;
+      },
+      (chunk) => upload.write(chunk),
+    );
+    await upload.end();
+  } catch (error) {
+    await upload.abort();
+    throw error;
+  }
+  const { pages, coverPages, bytes } = written;
   const warnings: MergeWarning[] = parts.flatMap((part) => part.warnings);
   const warningsKey = backupWarningsKey(outputKey);
   await putJson(warningsKey, warnings);
-  logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes: pdf.byteLength, warnings: warnings.length });
-  return { outputKey, pages, bytes: pdf.byteLength, warningsKey, warningCount: warnings.length };
+  logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
+  return { outputKey, pages, bytes, warningsKey, warningCount: warnings.length };
 };
 
 /** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
