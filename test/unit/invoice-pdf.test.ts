@@ -359,6 +359,28 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
     expectLaidOutWithinPages(file);
   });
 
+  it('keeps the billing period whole beside a long vendor name, which is cut with an ellipsis and overlaps nothing', async () => {
+    const doc = threeLineInvoice('en-AU');
+    const vendorName = 'Consolidated Mechanical, Electrical, Hydraulic and Fire Protection Services of Greater Western Sydney Pty Ltd';
+    const file = save(await renderInvoicePdf({ ...doc, commitment: { ...doc.commitment, vendorName } }));
+    const pages = pageWords(file);
+    expect(pages).toHaveLength(2);
+    for (const { width, words } of pages) {
+      // The header's second line: the project on the left, vendor and period on the right.
+      const billing = words.find((word) => word.text === 'Billing')!;
+      const line = words.filter((word) => Math.abs(word.yMin - billing.yMin) < 1).sort((a, b) => a.xMin - b.xMin);
+      const text = line.map((word) => word.text).join(' ');
+      expect(text).toMatch(/^Project: .* Consolidated Mechanical,.*… · Billing period 1 Mar 2025 to 31 Mar 2025$/);
+      expect(text).not.toContain('Pty Ltd');
+      expect(line.at(-1)!.xMax).toBeLessThanOrEqual(width - MARGIN + SLACK);
+      // Left to right without overlapping: each word ends before the next begins.
+      for (const [index, word] of line.entries()) if (index > 0) expect(word.xMin, word.text).toBeGreaterThanOrEqual(line[index - 1]!.xMax - 0.01);
+      // The vendor starts right of the page's middle: clear of the project on the left.
+      expect(line.find((word) => word.text === 'Consolidated')!.xMin).toBeGreaterThan(width / 2);
+    }
+    expectLaidOutWithinPages(file);
+  });
+
   it('renders an invoice without lines as a summary page and one sheet with the totals', async () => {
     const doc = { ...threeLineInvoice('en-GB'), lines: [] };
     const file = save(await renderInvoicePdf(doc));
