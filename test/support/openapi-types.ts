@@ -864,6 +864,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
             name: string;
             number: string;
         };
@@ -898,6 +913,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
         };
         PutMember: {
             /** @enum {string} */
@@ -1493,6 +1523,8 @@ export interface components {
             defaultInvoiceType: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval: boolean;
             billingPeriods: components["schemas"]["BillingPeriodSettings"];
+            contract: components["schemas"]["ProjectContract"];
+            currency: components["schemas"]["ProjectCurrency"];
         };
         BillingPeriodSettings: {
             /** @enum {string} */
@@ -1504,6 +1536,20 @@ export interface components {
             autoInvites: boolean;
             /** @description Remind contacts this many days before the due date; null: no reminder */
             reminderDaysBeforeDue: number | null;
+        };
+        /** @description The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash) */
+        ProjectContract: {
+            ownerName: string | null;
+            architectName: string | null;
+            /** Format: date */
+            date: string | null;
+        };
+        /** @description What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it */
+        ProjectCurrency: {
+            /** @example AUD */
+            code: string;
+            /** @example $ */
+            sign: string;
         };
         ProjectMemberList: {
             items: components["schemas"]["ProjectMember"][];
@@ -3362,6 +3408,12 @@ export interface operations {
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
                  *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD",
                  *       "name": "text",
                  *       "number": "text"
                  *     }
@@ -3405,6 +3457,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3672,6 +3733,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3862,6 +3932,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
@@ -4044,7 +4123,13 @@ export interface operations {
                  *         "dueDay": 1,
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
-                 *       }
+                 *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateProjectSettings"];
@@ -4079,6 +4164,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
