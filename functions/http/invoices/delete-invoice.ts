@@ -3,10 +3,12 @@ import { problems } from '../../../shared/http/problem';
 import { deletionRefusal } from '../../../shared/domain/invoice-rules';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
-import { invoiceFor } from './access';
+import { enforce } from '../../../shared/http/access';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
-  const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
+  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
+  enforce('invoices.delete', member, commitment);
   const undeletable = deletionRefusal(invoice);
   if (undeletable) throw problems.conflict(undeletable);
   if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
