@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
-import { writeCombined, type MergeWarning } from '../../shared/pdf/merge';
+import { writeCombined } from '../../shared/pdf/merge';
 import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, type MergedPart, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
 
 /**
@@ -72,12 +73,39 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
     throw error;
   }
   const { pages, coverPages, bytes } = written;
-  const warnings: MergeWarning[] = parts.flatMap((part) => part.warnings);
+  const warnings = backupWarnings(parts, coverPages);
   const warningsKey = backupWarningsKey(outputKey);
   await putJson(warningsKey, warnings);
   logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
   return { outputKey, pages, bytes, warningsKey, warningCount: warnings.length };
 };
+
+/**
+ * Every file left out, in the PDF's order, named by its commitment, invoice and attachment, with
+ * the page its placeholder took: the cover's pages, then each part's sources one after another.
+ */
+export function backupWarnings(parts: MergedPart[], coverPages: number): BackupWarning[] {
+  const warnings: BackupWarning[] = [];
+  let page = coverPages + 1;
+  for (const { invoice, sources } of parts) {
+    for (const source of sources) {
+      if (source.leftOut !== undefined) {
+        warnings.push({
+          commitmentNumber: invoice.commitmentNumber,
+          commitmentTitle: invoice.commitmentTitle,
+          invoiceId: invoice.invoiceId,
+          invoiceNumber: invoice.number,
+          attachmentId: source.attachmentId ?? null,
+          fileName: source.title,
+          reason: source.leftOut,
+          page,
+        });
+      }
+      page += source.pages;
+    }
+  }
+  return warnings;
+}
 
 /** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
 async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getObject, parseEvent, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
+import { getObject, parseEvent, partInvoiceSchema, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 
@@ -12,7 +12,8 @@ import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 const partSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
-  sources: z.array(z.object({ key: z.string().min(1), title: z.string().min(1) })).min(1),
+  invoice: partInvoiceSchema,
+  sources: z.array(z.object({ key: z.string().min(1), title: z.string().min(1), attachmentId: z.string().min(1).optional() })).min(1),
 });
 
 const MISSING_SOURCE = 'the file was not found in storage';
@@ -36,7 +37,16 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
     throw error;
   }
   const { pages, warnings, sources, bytes } = merged;
-  const summary: MergedPart = { partKey: part.partKey, title: part.title, pages, bytes, warnings, sources };
+  // The merge answers one summary per source, in order: each keeps its attachment id.
+  const summary: MergedPart = {
+    partKey: part.partKey,
+    title: part.title,
+    invoice: part.invoice,
+    pages,
+    bytes,
+    warnings,
+    sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
+  };
   await putJson(partSummaryKey(part.partKey), summary);
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
   return { partKey: part.partKey, pages, warningCount: warnings.length };

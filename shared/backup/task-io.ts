@@ -2,6 +2,7 @@ import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMult
 import { z } from 'zod';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
+import type { BackupWarning } from '../domain/backups';
 
 /**
  * What the backup workflow's Task functions share: their error names (matched by the ASL's
@@ -18,6 +19,15 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInput';
 }
 
+/** The invoice a backup part holds, as its warnings name it. */
+export const partInvoiceSchema = z.object({
+  invoiceId: z.string().min(1),
+  number: z.string(),
+  commitmentNumber: z.string(),
+  commitmentTitle: z.string(),
+});
+export type PartInvoice = z.infer<typeof partInvoiceSchema>;
+
 /**
  * What `MergePart` writes next to its part's PDF and `Combine` reads back, one per part. It lives
  * in S3, not in the workflow's state: with every file's name it grows with the invoices' files,
@@ -28,13 +38,35 @@ export class InvalidInputError extends Error {
 export const mergedPartSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
+  /** Whose part it is: a warning names the invoice and its commitment. */
+  invoice: partInvoiceSchema,
   pages: z.number().int().nonnegative(),
   /** The part's size: Combine downloads the next part while it writes one only when both fit. */
   bytes: z.number().int().nonnegative().optional(),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
-  sources: z.array(z.object({ title: z.string(), pages: z.number().int().nonnegative(), leftOut: z.string().optional() })),
+  sources: z.array(
+    z.object({
+      title: z.string(),
+      /** The attachment the file is; absent for the invoice's own PDF. */
+      attachmentId: z.string().optional(),
+      pages: z.number().int().nonnegative(),
+      leftOut: z.string().optional(),
+    }),
+  ),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
+
+/** Every warning of a backup, as Combine writes them to S3 (see `BackupWarning`). */
+export const backupWarningSchema: z.ZodType<BackupWarning> = z.object({
+  commitmentNumber: z.string(),
+  commitmentTitle: z.string(),
+  invoiceId: z.string(),
+  invoiceNumber: z.string(),
+  attachmentId: z.string().nullable(),
+  fileName: z.string(),
+  reason: z.string(),
+  page: z.number().int().positive(),
+});
 
 /** Where a part's summary is kept: beside the part's PDF. */
 export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.summary.json`;

@@ -413,11 +413,12 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
       maxWidth: half,
     });
     type.draw(page, `Project: ${doc.project.name} (${doc.project.number})`, MARGIN, top - 22, { size: 8, maxWidth: half });
-    type.draw(page, `${doc.commitment.vendorName} \u00b7 Billing period ${periodText()}`, width - MARGIN, top - 22, {
-      size: 8,
-      align: 'right',
-      maxWidth: half,
-    });
+    // The billing period is printed whole; the vendor gets the room left beside it, cut with an ellipsis.
+    const period = `\u00b7 Billing period ${periodText()}`;
+    const periodWidth = Math.min(type.width(period, 8), half);
+    type.draw(page, period, width - MARGIN, top - 22, { size: 8, align: 'right', maxWidth: half, overflow: 'shrink' });
+    const gap = type.width(' ', 8);
+    type.draw(page, doc.commitment.vendorName, width - MARGIN - periodWidth - gap, top - 22, { size: 8, align: 'right', maxWidth: half - periodWidth - gap });
     page.drawLine({ start: { x: MARGIN, y: top - 26 }, end: { x: width - MARGIN, y: top - 26 }, thickness: 0.75, color: RULE });
     type.draw(page, printed, MARGIN, MARGIN, { size: 7, maxWidth: half });
     type.draw(page, `Page ${pageNumber} of ${pageCount}`, width - MARGIN, MARGIN, { size: 8, align: 'right' });
