@@ -9,7 +9,7 @@ import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { escapeHtml } from '../../../shared/email/letter';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
-import { formatMoney } from '../../../shared/pdf/invoice-pdf';
+import { formatMoney } from '../../../shared/domain/money';
 import { loadInvoiceAccess, type InvoiceAccess } from './access';
 import { storedInvoicePdf } from './invoice-pdf';
 
