@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../shared/logger';
 import { combineParts, type MergeWarning } from '../../shared/pdf/merge';
 import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, partSummaryKey, putJson, putPdf } from '../../shared/backup/task-io';

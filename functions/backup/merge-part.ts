@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getObject, parseEvent, partSummaryKey, putJson, putPdf, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
