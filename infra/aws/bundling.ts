@@ -33,14 +33,14 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   ...Object.fromEntries(
     (
       [
-        ['getMe', 475], ['updateMe', 475], ['projects', 500], ['vendors', 500], ['commitments', 500], ['retainageRules', 500],
-        ['sov', 500], ['ssov', 500], ['billingPeriods', 500], ['invites', 500], ['invoices', 525], ['invoiceWorkflow', 525],
-        ['invoiceFiles', 500], ['payments', 500], ['backups', 500],
+        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
+        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups',
       ] as const
-    ).map(([name, ceilingKb]) => [
+    ).map((name) => [
       name,
       {
-        ceilingKb,
+        // 470–512 KB measured on 2026-12-04.
+        ceilingKb: 525,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),
