@@ -10,7 +10,7 @@ import { invokeLocal } from '../infra/local/lambda';
 import { s3Client } from '../shared/aws/clients';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
 import { combineParts, mergeDocuments, type CombinedPart } from '../shared/pdf/merge';
-import { table } from './stats';
+import { recordRatio, table } from './stats';
 
 /**
  * The backup merge at scale: 200 invoices × 5 attachments (about 2,100 pages) generated here —
@@ -111,6 +111,8 @@ export async function backup(): Promise<void> {
       `project output: ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
         `qpdf --check: ${check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
     );
+    recordRatio('backup', 'wall time / qpdf --empty --pages', ours.ms / qpdf.ms, '≤ 2.0×');
+    recordRatio('backup', 'peak RSS / qpdf', ours.maxRssKb / qpdf.maxRssKb);
     console.log(
       `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
         `(the fairer figure on a busy machine), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +

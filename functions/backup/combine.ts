@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/merge';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { backupWarningSchema, getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
 import { backupLink } from '../../shared/backup/links';
 import { publishEvents } from '../../shared/aws/events';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getObject, parseEvent, partInvoiceSchema, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';

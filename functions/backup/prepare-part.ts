@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadCommitment } from '../../shared/db/commitments';

@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';

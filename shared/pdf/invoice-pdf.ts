@@ -1,7 +1,7 @@
 import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { commitmentTypes } from '../domain/commitments';
-import { assertCents } from '../domain/money';
+import { formatMoney } from '../domain/money';
 import { defaultCurrency, type Currency } from '../domain/project-settings';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import { Typesetter as UnicodeTypesetter } from './typeset';
@@ -151,13 +151,8 @@ function paperFor(region: Region): Paper {
 // ---------------------------------------------------------------------------------------------
 // Formatting: integer and string math only, never floats for money.
 
-/** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */
-export function formatMoney(cents: number): string {
-  assertCents(cents);
-  const digits = String(Math.abs(cents)).padStart(3, '0');
-  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${cents < 0 ? '-' : ''}${whole}.${digits.slice(-2)}`;
-}
+// formatMoney lives in shared/domain/money.ts, so that HTTP code formats money without the PDF library.
+export { formatMoney };
 
 /** 154313 in USD → "$1,543.13"; -5 → "-$0.05". */
 export function formatAmount(cents: number, currency: Currency): string {
