@@ -107,6 +107,23 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/v1/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s work across their projects, by due date: invoices to review, submit or revise, invites to answer or bill */
+        get: operations["listMyTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -1466,6 +1483,55 @@ export interface components {
                 };
                 granular: ("create_purchase_order_contract" | "create_work_order_contract" | "update_purchase_order_contract" | "update_work_order_contract")[];
             }[];
+        };
+        MyTaskList: {
+            items: components["schemas"]["MyTask"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description One thing the caller can do now in one of their projects */
+        MyTask: {
+            /**
+             * @description `review_invoice`: an invoice under review, for invoice administrators; `submit_invoice` (a draft) and `resubmit_invoice` (sent back to revise & resubmit): for the commitment’s invoice contacts; `answer_invite`: an invite to bill not answered yet; `create_invoice`: an accepted invite whose commitment has no invoice for the period yet
+             * @enum {string}
+             */
+            kind: "answer_invite" | "create_invoice" | "submit_invoice" | "resubmit_invoice" | "review_invoice";
+            /**
+             * Format: date
+             * @description The billing period’s due date (project time): what the list is sorted by
+             */
+            dueDate: string;
+            project: {
+                projectId: string;
+                name: string;
+                number: string;
+            };
+            commitment: {
+                commitmentId: string;
+                number: string;
+                title: string;
+                vendorName: string;
+            };
+            billingPeriod: {
+                billingPeriodId: string;
+                /** Format: date */
+                startDate: string;
+                /** Format: date */
+                endDate: string;
+                /** Format: date */
+                dueDate: string;
+            };
+            invoice: {
+                invoiceId: string;
+                number: string;
+                /** @enum {string} */
+                status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+            } | null;
+            invite: {
+                inviteId: string;
+                /** @enum {string} */
+                status: "invited" | "accepted" | "declined";
+            } | null;
         };
         Project: {
             projectId: string;
@@ -3284,6 +3350,207 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/me"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyTasks: {
+        parameters: {
+            query?: {
+                kind?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tasks (a page may hold fewer than `limit` when some stopped being actionable) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "answer_invite",
+                     *           "dueDate": "2027-03-31",
+                     *           "project": {
+                     *             "projectId": "text",
+                     *             "name": "text",
+                     *             "number": "text"
+                     *           },
+                     *           "commitment": {
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "vendorName": "text"
+                     *           },
+                     *           "billingPeriod": {
+                     *             "billingPeriodId": "text",
+                     *             "startDate": "2027-03-31",
+                     *             "endDate": "2027-03-31",
+                     *             "dueDate": "2027-03-31"
+                     *           },
+                     *           "invoice": {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "status": "draft"
+                     *           },
+                     *           "invite": {
+                     *             "inviteId": "text",
+                     *             "status": "invited"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MyTaskList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/me/tasks",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/me/tasks"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../shared/db/service';
+import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { inviteSubject, subjectTaskItems } from '../../shared/db/tasks';
+import { addDays, localDate } from '../../shared/domain/billing-periods';
+import { defaultProjectSettings } from '../../shared/domain/project-settings';
+import { expectProblem, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
+import {
+  createBillingPeriod,
+  createCommitment,
+  sendInvites,
+  startFixtureApi,
+  type PermissionFixture,
+  type TestBillingPeriod,
+} from '../support/permission-fixtures';
+
+/**
+ * GET /v1/me/tasks through the local API Gateway against DynamoDB Local: invites to answer and
+ * to bill for the commitment's contacts only, a task gone as soon as it is done or no longer the
+ * caller's, the kind filter, and the page cost: the same two DynamoDB requests for a caller in
+ * one project or in twenty.
+ */
+let api: TestApi;
+let fx: PermissionFixture;
+let call: Call;
+let period: TestBillingPeriod;
+const today = localDate(new Date(), 'Australia/Sydney');
+
+const tasksOf = async (token: string, query = ''): Promise<Json> =>
+  expectStatus(await call(token, { method: 'GET', path: `/v1/me/tasks${query}` }), 200, `my tasks ${query}`).body;
+const forCommitment = (body: Json, commitmentId: string) => body.items.filter((item: Json) => item.commitment.commitmentId === commitmentId);
+const respond = (token: string, inviteId: string, accept: boolean) =>
+  call(token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invites/${inviteId}/response`, body: { accept } });
+
+beforeAll(async () => {
+  ({ api, fx, call } = await startFixtureApi());
+  period = await createBillingPeriod(call, fx, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) });
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('invites in my work', () => {
+  it('an invite is for its contacts to answer, then to bill once accepted; nobody else sees it', async () => {
+    const commitment = await createCommitment(call, fx, { sov: false });
+    const [inviteId] = await sendInvites(call, fx, period, [commitment]);
+
+    for (const contact of ['read_only+contact', 'standard+contact'] as const) {
+      const [task, ...more] = forCommitment(await tasksOf(fx.users[contact].token), commitment.commitmentId);
+      expect(more).toEqual([]);
+      expect(task).toEqual({
+        kind: 'answer_invite',
+        dueDate: addDays(today, 20),
+        project: { projectId: fx.projectId, name: 'Harbour Tower', number: 'HT-TEST' },
+        commitment: { commitmentId: commitment.commitmentId, number: commitment.number, title: expect.any(String), vendorName: fx.vendorName },
+        billingPeriod: { billingPeriodId: period.billingPeriodId, startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) },
+        invoice: null,
+        invite: { inviteId, status: 'invited' },
+      });
+    }
+    // Administrators send invites, they do not answer them; other members have nothing to do.
+    for (const profile of ['admin', 'standard', 'read_only', 'standard+private_list'] as const) {
+      expect(forCommitment(await tasksOf(fx.users[profile].token), commitment.commitmentId), profile).toEqual([]);
+    }
+
+    expectStatus(await respond(fx.users['read_only+contact'].token, inviteId!, true), 200, 'accept');
+    for (const contact of ['read_only+contact', 'standard+contact'] as const) {
+      const tasks = forCommitment(await tasksOf(fx.users[contact].token), commitment.commitmentId);
+      expect(tasks.map((task: Json) => [task.kind, task.invite.status])).toEqual([['create_invoice', 'accepted']]);
+    }
+  });
+
+  it('a declined invite leaves no task; a contact no longer designated stops seeing it at once', async () => {
+    const [declined, moved] = [await createCommitment(call, fx, { sov: false }), await createCommitment(call, fx, { sov: false })];
+    const [declinedInvite] = await sendInvites(call, fx, period, [declined, moved]);
+    expectStatus(await respond(fx.users['standard+contact'].token, declinedInvite!, false), 200, 'decline');
+    expect(forCommitment(await tasksOf(fx.users['standard+contact'].token), declined.commitmentId)).toEqual([]);
+    expect(forCommitment(await tasksOf(fx.users['read_only+contact'].token), declined.commitmentId)).toEqual([]);
+
+    // The designation changes without touching the invite: the policy decides at read time.
+    await db()
+      .Commitment.patch({ projectId: fx.projectId, commitmentId: moved.commitmentId })
+      .set({ invoiceContactIds: [fx.users['standard+contact'].userId] })
+      .go();
+    expect(forCommitment(await tasksOf(fx.users['read_only+contact'].token), moved.commitmentId)).toEqual([]);
+    expect(forCommitment(await tasksOf(fx.users['standard+contact'].token), moved.commitmentId).map((t: Json) => t.kind)).toEqual(['answer_invite']);
+  });
+
+  it('filters by kind (a comma list or the parameter repeated) and names a bad kind', async () => {
+    const token = fx.users['read_only+contact'].token;
+    await sendInvites(call, fx, period, [await createCommitment(call, fx, { sov: false })]);
+    const all = await tasksOf(token);
+    const answers = await tasksOf(token, '?kind=answer_invite');
+    expect(answers.items.length).toBeGreaterThan(0);
+    expect(answers.items.every((item: Json) => item.kind === 'answer_invite')).toBe(true);
+    const both = await tasksOf(token, '?kind=answer_invite&kind=create_invoice');
+    expect(both.items).toEqual(all.items);
+    expect((await tasksOf(token, '?kind=answer_invite,create_invoice')).items).toEqual(all.items);
+
+    const bad = expectProblem(await call(token, { method: 'GET', path: '/v1/me/tasks?kind=answer_invite,sleep' }), 400, 'validation');
+    expect(fieldsOf(bad)).toEqual(['kind']);
+    expectProblem(await call(token, { method: 'GET', path: '/v1/me/tasks?limit=21' }), 400, 'validation');
+  });
+});
+
+describe('the cost of a page', () => {
+  /**
+   * A vendor user who is the invoice contact of one commitment in each of `count` projects, each
+   * with an open period and an unanswered invite (and its task, as sending it writes them).
+   */
+  async function contactInProjects(count: number) {
+    const { Project, Member, Commitment, BillingPeriod, Invite, Task, User } = db();
+    const run = randomUUID().slice(0, 8);
+    const userId = `user-busy-${run}`;
+    const at = new Date().toISOString();
+    await User.create({ userId, email: `busy.${run}@example.test`, name: 'Busy Contact', companyId: fx.vendorId, createdAt: at }).go();
+    for (let n = 0; n < count; n++) {
+      const projectId = `project-busy-${run}-${n}`;
+      const commitmentId = `commitment-${n}`;
+      const billingPeriodId = `period-${n}`;
+      // Due dates in reverse order of creation: the list must sort them.
+      const dueDate = addDays(today, 30 - n);
+      await Promise.all([
+        Project.create({ ...defaultProjectSettings('en-AU'), projectId, companyId: fx.companyId, name: `Busy ${n}`, number: `B-${n}`, timeZone: 'Australia/Sydney', createdBy: 'seed', createdAt: at }).go(),
+        Member.create({ projectId, userId, commitments: 'read_only', headContracts: 'none', createdAt: at }).go(),
+        Commitment.create({
+          projectId, commitmentId, type: 'subcontract', number: `SC-${n}`, title: `Works ${n}`, vendorId: fx.vendorId, vendorName: fx.vendorName,
+          status: 'approved', accountingMethod: 'amount', retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
+          private: false, privateUserIds: [userId], invoiceContactIds: [userId], ssovEnabled: false, paymentsIssuedEnabled: false, lineCount: 0,
+          originalContractSumCents: 0, approvedChangeOrdersCents: 0, searchText: `sc-${n}`, version: 1, createdBy: 'seed', createdAt: at, updatedAt: at,
+        }).go(),
+        BillingPeriod.create({ projectId, billingPeriodId, position: 1, startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate, status: 'open', source: 'manual', version: 1, createdBy: 'seed', createdAt: at, updatedAt: at }).go(),
+        Invite.create({ projectId, billingPeriodId, commitmentId, status: 'invited', invoiceType: 'work_materials_retainage', contactIds: [userId], invitedBy: 'seed', invitedAt: at, emailStatus: 'sent', version: 1, updatedAt: at }).go(),
+      ]);
+      await Task.put(subjectTaskItems(inviteSubject({ projectId, billingPeriodId, commitmentId }, 'answer_invite', { contactIds: [userId], dueDate }), at)).go();
+    }
+    return api.idp.signToken({ sub: userId, email: `busy.${run}@example.test`, name: 'Busy Contact' });
+  }
+
+  /** The page and the DynamoDB requests it took (every command the shared client sent meanwhile). */
+  async function countedPage(token: string, query: string) {
+    let requests = 0;
+    const name = `count-${randomUUID()}`;
+    dynamoDocumentClient().middlewareStack.add((next) => (args) => ((requests += 1), next(args)), { step: 'initialize', name });
+    try {
+      return { body: await tasksOf(token, query), requests };
+    } finally {
+      dynamoDocumentClient().middlewareStack.remove(name);
+    }
+  }
+
+  it('is two DynamoDB requests (one Query, one BatchGet) for a caller in 1 project and in 20', async () => {
+    const one = await countedPage(await contactInProjects(1), '');
+    expect(one.body.items).toHaveLength(1);
+    expect(one.body.nextCursor).toBeNull();
+    expect(one.requests).toBe(2);
+
+    const token = await contactInProjects(20);
+    const twenty = await countedPage(token, '?limit=20');
+    expect(twenty.body.items).toHaveLength(20);
+    expect(twenty.requests).toBe(2);
+    const dueDates = twenty.body.items.map((item: Json) => item.dueDate);
+    expect(dueDates).toEqual([...dueDates].sort());
+    expect(new Set(twenty.body.items.map((item: Json) => item.project.projectId)).size).toBe(20);
+
+    // Paged by 6: four pages of 6, 6, 6 and 2, each two requests, in due-date order across pages.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await countedPage(token, `?limit=6${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.requests).toBe(2);
+      seen.push(...page.body.items.map((item: Json) => item.dueDate));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(4);
+    expect(seen).toEqual(dueDates);
+  });
+
+  it('refuses a cursor given to someone else', async () => {
+    const mine = await tasksOf(fx.users['read_only+contact'].token, '?limit=1');
+    expect(mine.nextCursor).toEqual(expect.any(String));
+    const stolen = await call(fx.users['standard+contact'].token, { method: 'GET', path: `/v1/me/tasks?cursor=${encodeURIComponent(mine.nextCursor)}` });
+    expect(fieldsOf(expectProblem(stolen, 400, 'validation'))).toEqual(['cursor']);
+  });
+});
