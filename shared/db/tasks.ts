@@ -8,7 +8,7 @@ import { createConversions } from 'electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
-import { assigneesOf, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
+import { assigneesOf, invoiceTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';
 import { db } from './service';
 import { Task, type TaskItem } from './entities/task';
@@ -141,6 +141,36 @@ export async function applyTaskPlan(plan: TaskPlan): Promise<void> {
   const { Task: tasks } = db();
   if (plan.remove.length) await tasks.delete(plan.remove.map(taskKey)).go();
   if (plan.put.length) await tasks.put(plan.put).go();
+}
+
+/**
+ * The task writes for an invoice moving to `status` (created, sent, reviewed, deleted): its tasks
+ * become those of the new status (the project's administrators read only when it enters review);
+ * `billsInvite` on creation also ends the "bill this period" task of the accepted invite.
+ */
+export async function planInvoiceTasks(
+  invoice: Pick<InvoiceItem, 'projectId' | 'invoiceId' | 'commitmentId' | 'billingPeriodId'>,
+  status: InvoiceItem['status'] | undefined,
+  commitment: Pick<CommitmentItem, 'invoiceContactIds'>,
+  options: { dueDate?: string; billsInvite?: boolean; now?: Date } = {},
+): Promise<TaskPlan> {
+  const kind = status && invoiceTaskKind(status);
+  const [administratorIds, dueDate] = await Promise.all([
+    kind === 'review_invoice' ? loadAdministratorIds(invoice.projectId) : [],
+    options.dueDate ??
+      db()
+        .BillingPeriod.get({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
+        .go()
+        .then(({ data }) => data?.dueDate ?? ''),
+  ]);
+  const subjects = [invoiceSubject(invoice, kind, { commitment, administratorIds, dueDate })];
+  if (options.billsInvite) subjects.push(inviteSubject(invoice, undefined, { contactIds: [], dueDate }));
+  return planTasks(subjects, options.now);
+}
+
+/** The plan as named items of a `writeTransaction` (`task0`, `task1`, …): they carry no condition. */
+export function namedTaskWrites(entities: WriteEntities, plan: TaskPlan): Record<`task${number}`, WriteItem> {
+  return Object.fromEntries(taskWrites(entities, plan).map((write, index) => [`task${index}`, write]));
 }
 
 /**

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
-import { inviteSubject, subjectTaskItems } from '../../shared/db/tasks';
+import { contactInProjects } from '../support/my-work-fixtures';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
-import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { expectProblem, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
 import {
   createBillingPeriod,
@@ -106,37 +105,9 @@ describe('invites in my work', () => {
 });
 
 describe('the cost of a page', () => {
-  /**
-   * A vendor user who is the invoice contact of one commitment in each of `count` projects, each
-   * with an open period and an unanswered invite (and its task, as sending it writes them).
-   */
-  async function contactInProjects(count: number) {
-    const { Project, Member, Commitment, BillingPeriod, Invite, Task, User } = db();
-    const run = randomUUID().slice(0, 8);
-    const userId = `user-busy-${run}`;
-    const at = new Date().toISOString();
-    await User.create({ userId, email: `busy.${run}@example.test`, name: 'Busy Contact', companyId: fx.vendorId, createdAt: at }).go();
-    for (let n = 0; n < count; n++) {
-      const projectId = `project-busy-${run}-${n}`;
-      const commitmentId = `commitment-${n}`;
-      const billingPeriodId = `period-${n}`;
-      // Due dates in reverse order of creation: the list must sort them.
-      const dueDate = addDays(today, 30 - n);
-      await Promise.all([
-        Project.create({ ...defaultProjectSettings('en-AU'), projectId, companyId: fx.companyId, name: `Busy ${n}`, number: `B-${n}`, timeZone: 'Australia/Sydney', createdBy: 'seed', createdAt: at }).go(),
-        Member.create({ projectId, userId, commitments: 'read_only', headContracts: 'none', createdAt: at }).go(),
-        Commitment.create({
-          projectId, commitmentId, type: 'subcontract', number: `SC-${n}`, title: `Works ${n}`, vendorId: fx.vendorId, vendorName: fx.vendorName,
-          status: 'approved', accountingMethod: 'amount', retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
-          private: false, privateUserIds: [userId], invoiceContactIds: [userId], ssovEnabled: false, paymentsIssuedEnabled: false, lineCount: 0,
-          originalContractSumCents: 0, approvedChangeOrdersCents: 0, searchText: `sc-${n}`, version: 1, createdBy: 'seed', createdAt: at, updatedAt: at,
-        }).go(),
-        BillingPeriod.create({ projectId, billingPeriodId, position: 1, startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate, status: 'open', source: 'manual', version: 1, createdBy: 'seed', createdAt: at, updatedAt: at }).go(),
-        Invite.create({ projectId, billingPeriodId, commitmentId, status: 'invited', invoiceType: 'work_materials_retainage', contactIds: [userId], invitedBy: 'seed', invitedAt: at, emailStatus: 'sent', version: 1, updatedAt: at }).go(),
-      ]);
-      await Task.put(subjectTaskItems(inviteSubject({ projectId, billingPeriodId, commitmentId }, 'answer_invite', { contactIds: [userId], dueDate }), at)).go();
-    }
-    return api.idp.signToken({ sub: userId, email: `busy.${run}@example.test`, name: 'Busy Contact' });
+  async function tokenInProjects(count: number) {
+    const user = await contactInProjects(count, { companyId: fx.companyId, vendorId: fx.vendorId, vendorName: fx.vendorName, today });
+    return api.idp.signToken({ sub: user.userId, email: user.email, name: user.name });
   }
 
   /** The page and the DynamoDB requests it took (every command the shared client sent meanwhile). */
@@ -152,12 +123,12 @@ describe('the cost of a page', () => {
   }
 
   it('is two DynamoDB requests (one Query, one BatchGet) for a caller in 1 project and in 20', async () => {
-    const one = await countedPage(await contactInProjects(1), '');
+    const one = await countedPage(await tokenInProjects(1), '');
     expect(one.body.items).toHaveLength(1);
     expect(one.body.nextCursor).toBeNull();
     expect(one.requests).toBe(2);
 
-    const token = await contactInProjects(20);
+    const token = await tokenInProjects(20);
     const twenty = await countedPage(token, '?limit=20');
     expect(twenty.body.items).toHaveLength(20);
     expect(twenty.requests).toBe(2);
