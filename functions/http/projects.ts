@@ -7,6 +7,7 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { batchGetAll, db, dbService, transactWithRetry } from '../../shared/db/service';
+import { syncMemberReviewTasks } from '../../shared/db/tasks';
 import { defaultProjectSettings, mergeSettings } from '../../shared/domain/project-settings';
 import { InputError } from '../../shared/domain/errors';
 import { nextBillingPeriodAt } from '../../shared/domain/billing-periods';
@@ -169,6 +170,7 @@ export const handler = httpRouter({
       const createdAt = new Date().toISOString();
       try {
         await Member.create({ projectId, userId, ...levels, ...(granular.length ? { granular } : {}), createdAt }).go();
+        if (body.commitments === 'admin') await syncMemberReviewTasks(projectId, userId);
         return answer(201, createdAt);
       } catch (error) {
         if (!isConditionalFailure(error)) throw error;
@@ -186,6 +188,8 @@ export const handler = httpRouter({
         throw problems.conflict(`${user.name} was removed from the project meanwhile; PUT again to add them.`);
       }
     }
+    // A new invoice administrator gets the reviews waiting in the project; a former one loses theirs.
+    if ((existing.commitments === 'admin') !== (body.commitments === 'admin')) await syncMemberReviewTasks(projectId, userId);
     return answer(200, existing.createdAt);
   },
 
@@ -202,6 +206,7 @@ export const handler = httpRouter({
     if (existing.commitments === 'admin') {
       const { data: user } = await User.get({ userId }).go();
       await whileAnotherAdminRemains(projectId, userId, user?.name ?? userId, 'remove');
+      await syncMemberReviewTasks(projectId, userId);
     } else {
       try {
         await Member.remove({ projectId, userId }).go();

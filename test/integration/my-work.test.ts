@@ -104,6 +104,71 @@ describe('invites in my work', () => {
   });
 });
 
+describe('invoices in my work', () => {
+  const setStatus = async (token: string, invoiceId: string, status: string) => {
+    const { data } = await db().Invoice.get({ projectId: fx.projectId, invoiceId }).go({ consistent: true });
+    return call(token, {
+      method: 'POST',
+      path: `/v1/projects/${fx.projectId}/invoices/${invoiceId}/status`,
+      body: { status },
+      headers: { 'if-match': `"${data!.version}"` },
+    });
+  };
+  const kindsFor = async (profile: keyof PermissionFixture['users'], commitmentId: string) =>
+    forCommitment(await tasksOf(fx.users[profile].token), commitmentId).map((task: Json) => task.kind);
+
+  it('follows the invoice: contacts submit, administrators review, contacts revise; a new administrator gets the reviews waiting', async () => {
+    const commitment = await createCommitment(call, fx);
+    const [inviteId] = await sendInvites(call, fx, period, [commitment]);
+    expectStatus(await respond(fx.users['read_only+contact'].token, inviteId!, true), 200, 'accept');
+    expect(await kindsFor('standard+contact', commitment.commitmentId)).toEqual(['create_invoice']);
+
+    const created = expectStatus(
+      await call(fx.users['read_only+contact'].token, { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress' } }),
+      201,
+      'create the invoice',
+    ).body;
+    // Creating the invoice bills the invite: the contacts now have the draft to submit.
+    for (const contact of ['read_only+contact', 'standard+contact'] as const) {
+      const [task, ...more] = forCommitment(await tasksOf(fx.users[contact].token), commitment.commitmentId);
+      expect(more).toEqual([]);
+      expect(task).toMatchObject({ kind: 'submit_invoice', invoice: { invoiceId: created.invoiceId, number: created.number, status: 'draft' }, invite: null });
+    }
+    expect(await kindsFor('admin', commitment.commitmentId)).toEqual([]);
+
+    expectStatus(await setStatus(fx.users['read_only+contact'].token, created.invoiceId, 'under_review'), 200, 'submit');
+    expect(await kindsFor('read_only+contact', commitment.commitmentId)).toEqual([]);
+    expect(await kindsFor('admin', commitment.commitmentId)).toEqual(['review_invoice']);
+    // Standard members may view and forward invoices, not review them.
+    expect(await kindsFor('standard', commitment.commitmentId)).toEqual([]);
+
+    // Made administrator while the invoice waits: the review is theirs at once; demoted, it is gone.
+    const promote = (commitments: string) =>
+      call(fx.users.admin.token, {
+        method: 'PUT',
+        path: `/v1/projects/${fx.projectId}/members/${fx.users.standard.userId}`,
+        body: { commitments, headContracts: 'standard', granular: [] },
+      });
+    expectStatus(await promote('admin'), 200, 'make standard an admin');
+    expect(await kindsFor('standard', commitment.commitmentId)).toEqual(['review_invoice']);
+    expectStatus(await promote('standard'), 200, 'and back');
+    expect(await kindsFor('standard', commitment.commitmentId)).toEqual([]);
+    expect(await db().Task.query.byAssignee({ userId: fx.users.standard.userId }).go().then(({ data }) => data)).toEqual([]);
+
+    expectStatus(await setStatus(fx.users.admin.token, created.invoiceId, 'revise_and_resubmit'), 200, 'send back');
+    expect(await kindsFor('admin', commitment.commitmentId)).toEqual([]);
+    expect(await kindsFor('standard+contact', commitment.commitmentId)).toEqual(['resubmit_invoice']);
+
+    expectStatus(await setStatus(fx.users.admin.token, created.invoiceId, 'approved'), 200, 'approve');
+    for (const profile of ['admin', 'read_only+contact', 'standard+contact'] as const) {
+      expect(await kindsFor(profile, commitment.commitmentId), profile).toEqual([]);
+    }
+    // Nothing left behind in the index either.
+    const { data: left } = await db().Task.query.bySubject({ projectId: fx.projectId, subjectId: created.invoiceId }).go();
+    expect(left).toEqual([]);
+  });
+});
+
 describe('the cost of a page', () => {
   async function tokenInProjects(count: number) {
     const user = await contactInProjects(count, { companyId: fx.companyId, vendorId: fx.vendorId, vendorName: fx.vendorName, today });
