@@ -63,7 +63,7 @@ export const functions = {
     grants: ['table:read'],
   },
   projects: {
-    entry: 'functions/http/projects.ts',
+    entry: 'functions/http/projects/index.ts',
     description: 'Projects: create, read, settings, members',
     grants: ['table:read', 'table:write'],
   },
@@ -88,12 +88,12 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   sov: {
-    entry: 'functions/http/sov.ts',
+    entry: 'functions/http/sov/index.ts',
     description: 'Schedules of values and change orders',
     grants: ['table:read', 'table:write'],
   },
   ssov: {
-    entry: 'functions/http/ssov.ts',
+    entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',
     grants: ['table:read', 'table:write'],
   },
