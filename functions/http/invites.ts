@@ -54,7 +54,7 @@ export const handler = httpRouter(
         loadBillingPeriod(project.projectId, path.billingPeriodId),
         db()
           .Commitment.query.byNumber({ projectId: project.projectId })
-          .go({ pages: 'all', attributes: ['commitmentId', 'number', 'title', 'vendorName', 'private', 'privateUserIds'] }),
+          .go({ pages: 'all', attributes: ['commitmentId', 'number', 'title', 'vendorName', 'private', 'privateUserIds', 'invoiceContactIds'] }),
         loadPeriodInvites(project.projectId, path.billingPeriodId),
       ]);
       if (!period) throw noSuchPeriod();
@@ -126,7 +126,7 @@ function reply(invite: InviteItem) {
 }
 
 function toRow(
-  commitment: { commitmentId: string; number: string; title: string; vendorName: string },
+  commitment: { commitmentId: string; number: string; title: string; vendorName: string; invoiceContactIds: readonly string[] },
   billingPeriodId: string,
   invite: InviteItem | undefined,
 ): PeriodInviteRow {
@@ -136,6 +136,7 @@ function toRow(
     title: commitment.title,
     vendorName: commitment.vendorName,
     status: invite?.status ?? 'not_invited',
+    contactIds: [...(invite?.contactIds ?? commitment.invoiceContactIds)],
     inviteId: invite ? inviteIdOf(billingPeriodId, commitment.commitmentId) : null,
     invoiceType: invite?.invoiceType ?? null,
     emailStatus: invite?.emailStatus ?? null,

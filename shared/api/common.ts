@@ -35,3 +35,10 @@ export function commaListOf<const T extends readonly [string, ...string[]]>(valu
     .transform((list) => [...new Set(list.split(','))] as Array<T[number]>)
     .meta({ description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`, example: values.slice(0, 2).join(',') });
 }
+
+/** A query parameter naming an instant (ISO 8601, any offset), normalized to UTC as stored `updatedAt` values are, so they compare as strings. */
+export const updatedSinceQuery = (what: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value).toISOString())
+    .meta({ description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' });

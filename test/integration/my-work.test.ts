@@ -169,6 +169,43 @@ describe('invoices in my work', () => {
   });
 });
 
+describe('lists across statuses, since a time, and mine', () => {
+  const list = async (token: string, path: string) => expectStatus(await call(token, { method: 'GET', path }), 200, `GET ${path}`).body;
+
+  it('commitments take `contact=me`, several statuses and `updatedSince`', async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    const mine = await createCommitment(call, fx, { sov: false, contactIds: [fx.users['standard+contact'].userId] });
+    const theirs = await createCommitment(call, fx, { sov: false, contactIds: [fx.users['read_only+contact'].userId] });
+    const base = `/v1/projects/${fx.projectId}/commitments`;
+    const contactOnly = await list(fx.users['standard+contact'].token, `${base}?contact=me&limit=100`);
+    const ids = contactOnly.items.map((item: Json) => item.commitmentId);
+    expect(ids).toContain(mine.commitmentId);
+    expect(ids).not.toContain(theirs.commitmentId);
+    expect(contactOnly.items.every((item: Json) => item.invoiceContactIds.includes(fx.users['standard+contact'].userId))).toBe(true);
+
+    const recent = await list(fx.users.admin.token, `${base}?updatedSince=${encodeURIComponent(before)}&status=draft,approved&limit=100`);
+    expect(recent.items.map((item: Json) => item.commitmentId)).toEqual(expect.arrayContaining([mine.commitmentId, theirs.commitmentId]));
+    expect(recent.items.every((item: Json) => item.updatedAt >= before && ['draft', 'approved'].includes(item.status))).toBe(true);
+    const future = await list(fx.users.admin.token, `${base}?updatedSince=2999-01-01T00:00:00%2B10:00`);
+    expect(future.items).toEqual([]);
+
+    const bad = expectProblem(await call(fx.users.admin.token, { method: 'GET', path: `${base}?status=draft,paid&updatedSince=yesterday` }), 400, 'validation');
+    expect(fieldsOf(bad).sort()).toEqual(['status', 'updatedSince']);
+  });
+
+  it('invoices take several statuses (repeated or comma-separated) and `updatedSince`', async () => {
+    const base = `/v1/projects/${fx.projectId}/invoices?limit=100`;
+    const all = await list(fx.users.admin.token, base);
+    const statuses = new Set(all.items.map((item: Json) => item.status));
+    expect(statuses.size).toBeGreaterThan(0);
+    const some = await list(fx.users.admin.token, `${base}&status=approved&status=draft`);
+    expect(some.items.every((item: Json) => ['approved', 'draft'].includes(item.status))).toBe(true);
+    expect(some.items.length).toBe(all.items.filter((item: Json) => ['approved', 'draft'].includes(item.status)).length);
+    expect((await list(fx.users.admin.token, `${base}&status=approved,draft`)).items).toEqual(some.items);
+    expect((await list(fx.users.admin.token, `${base}&updatedSince=2999-01-01T00:00:00Z`)).items).toEqual([]);
+  });
+});
+
 describe('the cost of a page', () => {
   async function tokenInProjects(count: number) {
     const user = await contactInProjects(count, { companyId: fx.companyId, vendorId: fx.vendorId, vendorName: fx.vendorName, today });

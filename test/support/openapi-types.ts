@@ -1872,6 +1872,8 @@ export interface components {
             vendorName: string;
             /** @enum {string} */
             status: "not_invited" | "invited" | "accepted" | "declined";
+            /** @description The invoice contacts (user ids): those the invite was sent to, else the commitment’s */
+            contactIds: string[];
             inviteId: string | null;
             /**
              * @description What the contact is invited to bill
@@ -6131,7 +6133,10 @@ export interface operations {
                 /** @description Searches number, title and vendor name (case-insensitive) */
                 q?: string;
                 type?: "subcontract" | "purchase_order";
-                status?: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+                status?: string;
+                /** @description `me`: only the commitments the caller is an invoice contact on */
+                contact?: "me";
+                updatedSince?: string;
                 cursor?: string;
                 limit?: number;
             };
@@ -11403,6 +11408,9 @@ export interface operations {
                      *           "title": "text",
                      *           "vendorName": "text",
                      *           "status": "not_invited",
+                     *           "contactIds": [
+                     *             "text"
+                     *           ],
                      *           "inviteId": "text",
                      *           "invoiceType": "work_materials_retainage",
                      *           "emailStatus": "pending",
@@ -12720,7 +12728,8 @@ export interface operations {
             query?: {
                 billingPeriodId?: string;
                 commitmentId?: string;
-                status?: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+                status?: string;
+                updatedSince?: string;
                 cursor?: string;
                 limit?: number;
             };
