@@ -163,6 +163,19 @@ describe('invoices in my work', () => {
     for (const profile of ['admin', 'read_only+contact', 'standard+contact'] as const) {
       expect(await kindsFor(profile, commitment.commitmentId), profile).toEqual([]);
     }
+    // The history names who did what, beside their ids.
+    const history = expectStatus(
+      await call(fx.users.admin.token, { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}/history` }),
+      200,
+      'history',
+    ).body;
+    const contact = fx.users['read_only+contact'];
+    expect(history.items.map((event: Json) => [event.type, event.by, event.byName])).toEqual([
+      ['created', contact.userId, contact.name],
+      ['status_changed', contact.userId, contact.name],
+      ['status_changed', fx.users.admin.userId, fx.users.admin.name],
+      ['status_changed', fx.users.admin.userId, fx.users.admin.name],
+    ]);
     // Nothing left behind in the index either.
     const { data: left } = await db().Task.query.bySubject({ projectId: fx.projectId, subjectId: created.invoiceId }).go();
     expect(left).toEqual([]);

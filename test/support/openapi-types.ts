@@ -2220,6 +2220,8 @@ export interface components {
             type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded";
             /** @description The user who made the change */
             by: string;
+            /** @description Their display name now (null when the user no longer exists) */
+            byName: string | null;
             /** Format: date-time */
             at: string;
             /** @enum {string|null} */
@@ -15008,6 +15010,7 @@ export interface operations {
                      *           "eventId": "text",
                      *           "type": "created",
                      *           "by": "text",
+                     *           "byName": "text",
                      *           "at": "2027-03-31T09:30:00.000Z",
                      *           "fromStatus": "draft",
                      *           "toStatus": "draft",
