@@ -1,39 +1,18 @@
-import { enforce, loadProjectAccess } from '../../../shared/http/access';
-import type { Caller } from '../../../shared/http/auth';
+import { enforce } from '../../../shared/http/access';
+import type { InvoiceContext } from '../../../shared/http/invoice-context';
 import { problems } from '../../../shared/http/problem';
 import type { Membership } from '../../../shared/domain/permissions';
 import { localDate } from '../../../shared/domain/billing-periods';
 import { deadlineRefusal, editableStatuses, editRefusal, invoiceRole, type InvoiceRole } from '../../../shared/domain/invoice-rules';
 import { isOneOf } from '../../../shared/db/conditions';
-import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
+import type { CommitmentItem } from '../../../shared/db/commitments';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
-import { isLatestInvoice, loadInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
+import { isLatestInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
 import type { WriteEntities } from '../../../shared/db/transaction';
-import type { ProjectItem } from '../../../shared/db/entities/project';
 import type { InvoiceScope } from '../../../shared/storage/keys';
 
-export const noSuchInvoice = () => problems.notFound('No such invoice.');
-
-export interface InvoiceAccess {
-  project: ProjectItem;
-  member: Membership;
-  invoice: InvoiceItem;
-  commitment: CommitmentItem;
-  scope: InvoiceScope;
-}
-
-/** The project, the caller's membership, the invoice and its commitment; 404 for any that is missing. */
-export async function loadInvoiceAccess(path: { projectId: string; invoiceId: string }, caller: Caller): Promise<InvoiceAccess> {
-  // The invoice read goes with the membership reads; it is only used once membership is established.
-  const [{ project, member }, invoice] = await Promise.all([
-    loadProjectAccess(path.projectId, caller.userId),
-    loadInvoice(path.projectId, path.invoiceId),
-  ]);
-  if (!invoice) throw noSuchInvoice();
-  const commitment = await loadCommitment(project.projectId, invoice.commitmentId);
-  if (!commitment) throw noSuchInvoice();
-  return { project, member, invoice, commitment, scope: { companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId } };
-}
+/** Where the invoice's files are stored (shared/storage/keys.ts). */
+export const scopeOf = ({ project, invoice }: InvoiceContext): InvoiceScope => ({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId });
 
 /**
  * Who may change an invoice's attachments: who may edit the invoice, i.e. an invoice
@@ -50,7 +29,7 @@ function enforceEditor(member: Membership, commitment: CommitmentItem): InvoiceR
  * Why the invoice cannot be edited now (→ 409), or undefined: only the commitment's latest
  * invoice, only in draft or revise & resubmit, and for contacts only until the period's due date.
  */
-async function attachmentChangeRefusal({ invoice, project }: InvoiceAccess, role: InvoiceRole, now: Date): Promise<string | undefined> {
+async function attachmentChangeRefusal({ invoice, project }: InvoiceContext, role: InvoiceRole, now: Date): Promise<string | undefined> {
   const notEditable = editRefusal(invoice.status, 'its attachments');
   if (notEditable) return notEditable;
   const [latest, period] = await Promise.all([
@@ -62,7 +41,7 @@ async function attachmentChangeRefusal({ invoice, project }: InvoiceAccess, role
 }
 
 /** The caller may change the invoice's attachments now: 403/404 for who, 409 for when. */
-export async function enforceEditable(access: InvoiceAccess, now: Date): Promise<void> {
+export async function enforceEditable(access: InvoiceContext, now: Date): Promise<void> {
   const role = enforceEditor(access.member, access.commitment);
   const refusal = await attachmentChangeRefusal(access, role, now);
   if (refusal) throw problems.conflict(refusal);

@@ -12,7 +12,7 @@ import type { Loaded } from './access';
 import { notify } from './notify';
 
 export interface Change {
-  loaded: Omit<Loaded, 'member'>;
+  loaded: Loaded;
   role: WorkflowRole;
   expectedVersion: number;
   to: InvoiceStatus;
@@ -91,7 +91,7 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
  * the contact's gates (latest invoice, due date), the write, then the emails.
  */
 export async function changeStatus(input: {
-  loaded: Omit<Loaded, 'member'>;
+  loaded: Loaded;
   role: WorkflowRole;
   expectedVersion: number;
   to: InvoiceStatus;

@@ -1,3 +1,4 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce } from '../../../shared/http/access';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
@@ -5,7 +6,6 @@ import { db } from '../../../shared/db/service';
 import { loadUserNames } from '../../../shared/db/people';
 import type { InvoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceHistoryEventResponse } from '../../../shared/api/invoice-workflow';
-import { load } from './access';
 
 function toHistoryEvent(event: InvoiceEventItem, names: Map<string, string>): InvoiceHistoryEventResponse {
   return {
@@ -22,7 +22,7 @@ function toHistoryEvent(event: InvoiceEventItem, names: Map<string, string>): In
 }
 
 export async function getInvoiceHistory({ path, query, caller }: HttpInput<'getInvoiceHistory'>): Promise<Reply> {
-  const { member, invoice, commitment } = await load(path.projectId, path.invoiceId, caller.userId);
+  const { member, invoice, commitment } = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.view', member, commitment);
   const scope = `invoice-history:${invoice.projectId}:${invoice.invoiceId}`;
   const { data, cursor } = await db()

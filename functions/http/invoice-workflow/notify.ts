@@ -10,7 +10,7 @@ import { logger } from '../../../shared/logger';
 import type { EmailRequested } from '../../../events/contracts';
 import type { Loaded } from './access';
 
-type NotifiedChange = Omit<Loaded, 'member'> & { from: InvoiceStatus; event: InvoiceEventItem };
+type NotifiedChange = Loaded & { from: InvoiceStatus; event: InvoiceEventItem };
 type UserItem = { userId: string; name: string; email: string };
 
 /** The project's invoice administrators: members with admin on the commitments tool (one Query). */

@@ -1,14 +1,15 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce } from '../../../shared/http/access';
 import { problems } from '../../../shared/http/problem';
 import { statusWords } from '../../../shared/domain/invoice-rules';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
-import { expectedVersion, load, reply } from './access';
+import { expectedVersion, reply } from './access';
 import { commitChange } from './change';
 import { notify } from './notify';
 
 export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'reviewInvoice'>): Promise<Reply> {
-  const { member, ...loaded } = await load(path.projectId, path.invoiceId, caller.userId);
+  const { member, ...loaded } = await loadInvoiceContext(path, caller.userId);
   const { invoice } = loaded;
   enforce('invoices.review', member, loaded.commitment);
   const version = expectedVersion(headers, invoice);

@@ -4,10 +4,12 @@ import { deletionRefusal } from '../../../shared/domain/invoice-rules';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
-import { invoiceFor } from './access';
+import { enforce } from '../../../shared/http/access';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
-  const { invoice, commitment } = await invoiceFor('invoices.delete', path, caller.userId);
+  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
+  enforce('invoices.delete', member, commitment);
   const undeletable = deletionRefusal(invoice);
   if (undeletable) throw problems.conflict(undeletable);
   if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');

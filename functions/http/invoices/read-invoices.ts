@@ -6,7 +6,7 @@ import { authorize } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import { loadCommitmentsById } from '../../../shared/db/invites';
 import { toInvoiceListItem, toInvoiceResponse } from '../../../shared/api/invoices';
-import { invoiceFor } from './access';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
@@ -41,6 +41,7 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
 }
 
 export async function getInvoice({ path, caller }: HttpInput<'getInvoice'>): Promise<Reply> {
-  const { invoice } = await invoiceFor('invoices.view', path, caller.userId);
+  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
+  enforce('invoices.view', member, commitment);
   return { body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } };
 }

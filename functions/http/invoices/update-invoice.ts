@@ -10,7 +10,8 @@ import { isOneOf } from '../../../shared/db/conditions';
 import { editableStatuses, editRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-figures';
 import { toInvoiceResponse } from '../../../shared/api/invoices';
-import { invoiceFor, lateRefusal, noSuchInvoice, type LoadedInvoice } from './access';
+import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
+import { lateRefusal, noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
@@ -21,7 +22,7 @@ const changedSinceRead = (version: number) => problems.preconditionFailed(`The i
  * fields need their own permission); the version read (412), an editable status, for contacts an open
  * period before its due date, and only the commitment's latest invoice (409).
  */
-async function enforceEditable({ project, member, invoice, commitment }: LoadedInvoice, body: UpdateInvoiceRequest, expected: number, now: Date) {
+async function enforceEditable({ project, member, invoice, commitment }: InvoiceContext, body: UpdateInvoiceRequest, expected: number, now: Date) {
   const asContact = invoiceRole(member, commitment) === 'contact';
   if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
   const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
@@ -77,7 +78,7 @@ function editFailure(outcome: WriteOutcome<'invoice' | 'successor' | 'event'>, i
 export async function updateInvoice({ path, body, caller, headers }: HttpInput<'updateInvoice'>): Promise<Reply> {
   const now = new Date();
   const expected = requiredIfMatch(headers);
-  const loaded = await invoiceFor(null, path, caller.userId);
+  const loaded = await loadInvoiceContext(path, caller.userId);
   await enforceEditable(loaded, body, expected, now);
   const { invoice, project } = loaded;
 

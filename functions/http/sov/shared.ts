@@ -3,14 +3,13 @@ import { problems, type HttpProblem } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import type { Action } from '../../../shared/domain/permissions';
-import { db, dbService, transactWithRetry } from '../../../shared/db/service';
+import { db } from '../../../shared/db/service';
+import { explainFailure, writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import type { ChangeOrderResponse, SovResponse } from '../../../shared/api/sov';
 import { sovTotals, type SovLine } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 
-/** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
-type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
 
 /** The SOV as stored: an empty one at version 0 if its item is missing (it is created with the commitment). */
 export interface StoredSov {
@@ -86,8 +85,8 @@ export const changeOrderLocation = (co: ChangeOrderItem) =>
   `/v1/projects/${co.projectId}/commitments/${co.commitmentId}/change-orders/${co.changeOrderId}`;
 
 /**
- * The transaction items that store new SOV lines: the Sov (conditional on the version read)
- * and the commitment's sums, kept equal to the lines. The commitment's version does not move:
+ * The named transaction items that store new SOV lines: the Sov (`sov`) (conditional on the version read)
+ * and the commitment's sums (`commitment`), kept equal to the lines. The commitment's version does not move:
  * its ETag guards its header fields, which SOV edits do not touch. The condition on the
  * accounting method makes a concurrent method change and these lines exclusive.
  */
@@ -111,7 +110,7 @@ export function sovWrites(commitment: CommitmentItem, sov: StoredSov, lines: Sov
       })
       .where((attr, op) => op.eq(attr.accountingMethod, commitment.accountingMethod))
       .commit();
-    return [storeLines, storeSums] as [typeof storeLines, typeof storeSums];
+    return { sov: storeLines, commitment: storeSums };
   };
 }
 
@@ -128,14 +127,16 @@ export async function commitmentRefusal(commitment: CommitmentItem): Promise<Htt
  */
 export async function storeSov(commitment: CommitmentItem, sov: StoredSov, lines: SovLine[]): Promise<StoredSov> {
   const now = new Date().toISOString();
-  const outcome = await transactWithRetry(() => dbService().transaction.write(sovWrites(commitment, sov, lines, now)).go());
+  const outcome = await writeTransaction(sovWrites(commitment, sov, lines, now));
   if (outcome.canceled) {
-    const [sovResult, commitmentResult] = outcome.data;
-    if (sovResult?.code === 'ConditionalCheckFailed') {
-      throw staleSov((await loadSov(commitment.projectId, commitment.commitmentId)).version);
-    }
-    if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
-    throw problems.busy('schedule of values');
+    throw await explainFailure(
+      outcome,
+      {
+        sov: async () => staleSov((await loadSov(commitment.projectId, commitment.commitmentId)).version),
+        commitment: () => commitmentRefusal(commitment),
+      },
+      () => problems.busy('schedule of values'),
+    );
   }
   return { lines, version: sov.version + 1 };
 }

@@ -3,7 +3,8 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { isConditionalFailure } from '../../../shared/db/conditions';
-import { db, dbService, transactWithRetry } from '../../../shared/db/service';
+import { db } from '../../../shared/db/service';
+import { writeTransaction } from '../../../shared/db/transaction';
 import type { CommitmentItem } from '../../../shared/db/commitments';
 import { applyChangeOrder, priceChangeOrder } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
@@ -59,30 +60,25 @@ async function approve(commitment: CommitmentItem, key: ChangeOrderKey, expected
     const [co, sov] = await Promise.all([current(), loadSov(key.projectId, key.commitmentId)]);
     const applied = applyChangeOrder(sov.lines, co.lines, commitment.accountingMethod, co.changeOrderId, randomUUID);
     const approvedFields = { status: 'approved' as const, lines: applied.lines, totalCents: applied.totalCents, approvedAt: now, approvedBy: by, updatedAt: now };
-    const outcome = await transactWithRetry(() =>
-      dbService()
-        .transaction.write((entities) => [
-          ...sovWrites(commitment, sov, applied.sovLines, now)(entities),
-          entities.ChangeOrder.patch(key)
-            .set(approvedFields)
-            .add({ version: 1 })
-            .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, 'pending')}`)
-            .commit(),
-        ])
-        .go(),
-    );
+    const outcome = await writeTransaction((entities) => ({
+      ...sovWrites(commitment, sov, applied.sovLines, now)(entities),
+      changeOrder: entities.ChangeOrder.patch(key)
+        .set(approvedFields)
+        .add({ version: 1 })
+        .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, 'pending')}`)
+        .commit(),
+    }));
     if (!outcome.canceled) {
       const approved: ChangeOrderItem = { ...co, ...approvedFields, version: co.version + 1 };
       return { body: changeOrderBody(approved), headers: { etag: etagFor(approved.version) } };
     }
-    const [sovResult, commitmentResult, coResult] = outcome.data;
-    if (coResult?.code === 'ConditionalCheckFailed') {
+    if (outcome.failed.includes('changeOrder')) {
       await current(); // throws the 404, 409 or 412 that now applies
       throw problems.busy('schedule of values');
     }
-    if (commitmentResult?.code === 'ConditionalCheckFailed') throw await commitmentRefusal(commitment);
+    if (outcome.failed.includes('commitment')) throw await commitmentRefusal(commitment);
     // Someone edited the SOV between our read and write: apply to the SOV as it is now.
-    if (sovResult?.code !== 'ConditionalCheckFailed') break;
+    if (!outcome.failed.includes('sov')) break;
   }
   throw problems.busy('schedule of values');
 }

@@ -3,7 +3,7 @@ import { enforce } from '../../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { problems } from '../../../shared/http/problem';
 import { allocate, submissionErrors, transitionRefusal } from '../../../shared/domain/ssov';
-import { enforceEdit, load, notAllocated, reply, requireSsovEnabled, view, type Loaded } from './shared';
+import { enforceEdit, loadSsovContext, notAllocated, reply, requireSsovEnabled, view, type Loaded } from './shared';
 import { writeSsov, type Write } from './write';
 
 type StatusBody = HttpInput<'changeSsovStatus'>['body'];
@@ -40,7 +40,7 @@ function statusWrite({ sov, ssov, parents }: Loaded, body: StatusBody, expectedV
 }
 
 export async function changeSsovStatus({ path, body, caller, headers }: HttpInput<'changeSsovStatus'>): Promise<Reply> {
-  const loaded = await load(path.projectId, path.commitmentId, caller.userId);
+  const loaded = await loadSsovContext(path.projectId, path.commitmentId, caller.userId);
   const { member, commitment, ssov, parents } = loaded;
   const submitting = body.status === 'under_review';
   if (submitting) enforceEdit(member, commitment);

@@ -24,7 +24,7 @@ export interface Loaded {
  * Everything a route needs in four parallel GetItems; nothing is answered before the caller's
  * membership and the commitment's visibility are checked by `enforce`.
  */
-export async function load(projectId: string, commitmentId: string, userId: string): Promise<Loaded> {
+export async function loadSsovContext(projectId: string, commitmentId: string, userId: string): Promise<Loaded> {
   const key = { projectId, commitmentId };
   const [{ member }, commitment, { data: sov }, { data: ssov }] = await Promise.all([
     loadProjectAccess(projectId, userId),

@@ -4,18 +4,18 @@ import { enforce } from '../../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { problems } from '../../../shared/http/problem';
 import { isEditable, subLineErrors } from '../../../shared/domain/ssov';
-import { bodyErrors, enforceEdit, load, reply, requireSsovEnabled, view } from './shared';
+import { bodyErrors, enforceEdit, loadSsovContext, reply, requireSsovEnabled, view } from './shared';
 import { writeSsov } from './write';
 
 export async function getSsov({ path, caller }: HttpInput<'getSsov'>): Promise<Reply> {
-  const { member, commitment, ssov, parents } = await load(path.projectId, path.commitmentId, caller.userId);
+  const { member, commitment, ssov, parents } = await loadSsovContext(path.projectId, path.commitmentId, caller.userId);
   enforce('commitments.view', member, commitment);
   requireSsovEnabled(commitment);
   return reply(view(path.projectId, path.commitmentId, ssov, parents));
 }
 
 export async function replaceSsov({ path, body, caller, headers }: HttpInput<'replaceSsov'>): Promise<Reply> {
-  const { member, commitment, sov, ssov, parents } = await load(path.projectId, path.commitmentId, caller.userId);
+  const { member, commitment, sov, ssov, parents } = await loadSsovContext(path.projectId, path.commitmentId, caller.userId);
   enforceEdit(member, commitment);
   requireSsovEnabled(commitment);
   const expectedVersion = requiredIfMatch(headers);
