@@ -2,7 +2,6 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { etagFor } from '../../shared/http/etag';
-import { isConditionalFailure } from '../../shared/db/conditions';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { canSee } from '../../shared/domain/permissions';
 import { resendRefusal } from '../../shared/domain/invites';
@@ -10,6 +9,7 @@ import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import {
+  answerInvite,
   inviteIdOf,
   loadPeriodInvites,
   parseInviteId,
@@ -54,7 +54,7 @@ export const handler = httpRouter(
         loadBillingPeriod(project.projectId, path.billingPeriodId),
         db()
           .Commitment.query.byNumber({ projectId: project.projectId })
-          .go({ pages: 'all', attributes: ['commitmentId', 'number', 'title', 'vendorName', 'private', 'privateUserIds'] }),
+          .go({ pages: 'all', attributes: ['commitmentId', 'number', 'title', 'vendorName', 'private', 'privateUserIds', 'invoiceContactIds'] }),
         loadPeriodInvites(project.projectId, path.billingPeriodId),
       ]);
       if (!period) throw noSuchPeriod();
@@ -91,17 +91,9 @@ export const handler = httpRouter(
 
       const status = body.accept ? 'accepted' : 'declined';
       if (invite.status === status) return reply(invite);
-      const now = new Date().toISOString();
-      try {
-        const { data } = await Invite.patch({ projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId })
-          .set({ status, respondedBy: caller.userId, respondedAt: now, version: invite.version + 1, updatedAt: now })
-          .where((attr, op) => op.eq(attr.version, invite.version))
-          .go({ response: 'all_new' });
-        return reply(data as InviteItem);
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-        throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
-      }
+      const updated = await answerInvite(invite, { status, by: caller.userId, contactIds: commitment.invoiceContactIds, dueDate: period.dueDate }, new Date());
+      if (!updated) throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
+      return reply(updated);
     },
 
     resendInvite: async ({ path, caller }) => {
@@ -134,7 +126,7 @@ function reply(invite: InviteItem) {
 }
 
 function toRow(
-  commitment: { commitmentId: string; number: string; title: string; vendorName: string },
+  commitment: { commitmentId: string; number: string; title: string; vendorName: string; invoiceContactIds: readonly string[] },
   billingPeriodId: string,
   invite: InviteItem | undefined,
 ): PeriodInviteRow {
@@ -144,6 +136,7 @@ function toRow(
     title: commitment.title,
     vendorName: commitment.vendorName,
     status: invite?.status ?? 'not_invited',
+    contactIds: [...(invite?.contactIds ?? commitment.invoiceContactIds)],
     inviteId: invite ? inviteIdOf(billingPeriodId, commitment.commitmentId) : null,
     invoiceType: invite?.invoiceType ?? null,
     emailStatus: invite?.emailStatus ?? null,

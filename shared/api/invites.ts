@@ -83,6 +83,7 @@ export const periodInviteRow = z
     title: z.string(),
     vendorName: z.string(),
     status: z.enum(['not_invited', ...inviteStatuses]),
+    contactIds: z.array(z.string()).meta({ description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
     inviteId: z.string().nullable(),
     invoiceType: invoiceType.nullable(),
     emailStatus: emailStatus.nullable(),

@@ -59,6 +59,11 @@ export const functions = {
     description: 'PATCH /v1/me: the caller changes their display name',
     grants: ['table:read', 'table:write'],
   },
+  myWork: {
+    entry: 'functions/http/my-work.ts',
+    description: 'GET /v1/me/tasks: the caller’s tasks across their projects',
+    grants: ['table:read'],
+  },
   projects: {
     entry: 'functions/http/projects/index.ts',
     description: 'Projects: create, read, settings, members',

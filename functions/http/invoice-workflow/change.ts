@@ -4,6 +4,7 @@ import { explainFailure, writeTransaction } from '../../../shared/db/transaction
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
 import { invoiceEventItem, isLatestInvoice, successorCheck, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
 import { notPastDue } from '../../../shared/db/conditions';
+import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { contactSendRefusal, entersReview, transitionRefusal, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
@@ -52,6 +53,8 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const event = changeEvent(change, at);
   const today = localDate(change.now, project.timeZone);
   const gated = change.role === 'contact';
+  // Whoever must act next gets the task, in the same transaction (only when the status changes).
+  const tasks = invoice.status === change.to ? { put: [], remove: [] } : await planInvoiceTasks(invoice, change.to, change.loaded.commitment, { now: change.now });
 
   const result = await writeTransaction((entities) => ({
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
@@ -65,6 +68,7 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
           .commit()
       : undefined,
     successor: gated ? successorCheck(entities, invoice) : undefined,
+    ...namedTaskWrites(entities, tasks),
   }));
   if (result.canceled) {
     throw await explainFailure(

@@ -2,6 +2,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { deletionRefusal } from '../../../shared/domain/invoice-rules';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
 import { enforce } from '../../../shared/http/access';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
@@ -14,6 +15,7 @@ export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>
   if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
+  const tasks = await planInvoiceTasks(invoice, undefined, commitment);
   const outcome = await writeTransaction((entities) => ({
     // Still as checked: no status change or payment since it was read.
     invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
@@ -23,6 +25,8 @@ export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>
     number: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
     position: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
     period: entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+    // A deleted invoice is nobody's task any more.
+    ...namedTaskWrites(entities, tasks),
   }));
   if (outcome.canceled) {
     throw await explainFailure(

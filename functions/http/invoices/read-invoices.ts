@@ -12,16 +12,23 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
   if (member.commitments !== 'read_only') enforce('invoices.view', member);
-  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status ?? ''}`;
+  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}`;
   const cursor = decodeCursor(scope, query.cursor);
   const { Invoice } = db();
-  const { projectId, billingPeriodId, commitmentId, status } = { projectId: path.projectId, ...query };
+  const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
   const request = billingPeriodId
     ? Invoice.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })
     : commitmentId
       ? Invoice.query.byCommitment({ projectId, commitmentId })
       : Invoice.query.byProject({ projectId });
-  const filtered = status ? request.where((attr, op) => op.eq(attr.status, status)) : request;
+  const filtered =
+    status || updatedSince
+      ? request.where((attr, op) =>
+          [status ? `(${status.map((one) => op.eq(attr.status, one)).join(' OR ')})` : '', updatedSince ? op.gte(attr.updatedAt, updatedSince) : '']
+            .filter(Boolean)
+            .join(' AND '),
+        )
+      : request;
   const page = await filtered.go({ cursor, limit: query.limit });
   const commitments = new Map(
     (await loadCommitmentsById(projectId, [...new Set(page.data.map((i) => i.commitmentId))])).map((c) => [c.commitmentId, c]),

@@ -1,3 +1,4 @@
+import { syncMemberReviewTasks } from '../../../shared/db/tasks';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
@@ -66,6 +67,7 @@ export async function putMember({ caller, path, body }: HttpInput<'putMember'>):
     const createdAt = new Date().toISOString();
     try {
       await Member.create({ projectId, userId, ...levels, ...(granular.length ? { granular } : {}), createdAt }).go();
+      if (body.commitments === 'admin') await syncMemberReviewTasks(projectId, userId);
       return answer(201, createdAt);
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -83,6 +85,8 @@ export async function putMember({ caller, path, body }: HttpInput<'putMember'>):
       throw problems.conflict(`${user.name} was removed from the project meanwhile; PUT again to add them.`);
     }
   }
+  // A new invoice administrator gets the reviews waiting in the project; a former one loses theirs.
+  if ((existing.commitments === 'admin') !== (body.commitments === 'admin')) await syncMemberReviewTasks(projectId, userId);
   return answer(200, existing.createdAt);
 }
 
@@ -99,6 +103,7 @@ export async function removeMember({ caller, path }: HttpInput<'removeMember'>):
   if (existing.commitments === 'admin') {
     const { data: user } = await User.get({ userId }).go();
     await whileAnotherAdminRemains(projectId, userId, user?.name ?? userId, 'remove');
+    await syncMemberReviewTasks(projectId, userId);
   } else {
     try {
       await Member.remove({ projectId, userId }).go();
