@@ -62,7 +62,7 @@ export async function invites(): Promise<void> {
   };
 
   // Seed: a project in Sydney, an admin, a vendor, `count` commitments with one contact each, an open period.
-  const { projectId, periodId, admin } = await seed(count);
+  const { projectId, periodId, admin } = await seedInviteProject(count);
   console.log(`seeded ${count} commitments, each with one invoice contact`);
 
   const idp = await openLocalIdp(dataDir);
@@ -153,7 +153,7 @@ export async function invites(): Promise<void> {
   await fs.rm(dataDir, { recursive: true, force: true });
 }
 
-async function seed(count: number) {
+export async function seedInviteProject(count: number) {
   const { Company, User, Project, Member, ProjectVendor, Commitment, BillingPeriod } = db();
   const at = new Date().toISOString();
   const companyId = 'bench-gc';
