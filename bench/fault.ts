@@ -2,7 +2,8 @@
  * `npm run fault -- <runs>`: the whole local stack (`tsx infra/local/start.ts`, what `npm start`
  * runs) as a child process group; each run sends 200 invites and starts a 20-invoice backup,
  * SIGKILLs the whole group at a random moment, restarts it on the same data directory and waits
- * until every invite's emailStatus is final and the backup job has ended (or the deadline passes).
+ * until every invite's emailStatus is final and the backup job has ended (or the deadline passes);
+ * a request the kill cut off is sent again after the restart, as its client would.
  * SES is a local SES server of this process, so what was sent survives the kill (as AWS's SES
  * outlives a crashed Lambda). Prints lost / duplicated / stuck per run and in total.
  *
@@ -132,29 +133,37 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const killAfterMs = Math.round(Math.random() * options.killMaxMs);
     const killer = sleep(killAfterMs).then(() => killStack(stack!));
     // The two operations, as clients would send them; a request the kill cuts off is fine (its client would retry).
-    const sends = (async () => {
+    const sendInvites = async (url: string) => {
       for (let i = 0; i < seeded.commitmentIds.length; i += 500) {
-        await fetch(`${apiUrl}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
+        const response = await fetch(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
           method: 'POST',
           headers: { authorization: benchAdmin, 'content-type': 'application/json' },
           body: JSON.stringify({ commitmentIds: seeded.commitmentIds.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
         });
+        if (response.status !== 200) throw new Error(`POST invites answered ${response.status}`);
       }
-    })().catch(() => undefined);
-    const backup = fetch(`${apiUrl}/v1/projects/${demoProject.projectId}/backups`, {
-      method: 'POST',
-      headers: { authorization: demoAdmin, 'content-type': 'application/json' },
-      body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
-    })
-      .then(async (response) => ((await response.json()) as { jobId?: string }).jobId)
-      .catch(() => undefined);
+      return true;
+    };
+    const requestBackup = async (url: string) => {
+      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/backups`, {
+        method: 'POST',
+        headers: { authorization: demoAdmin, 'content-type': 'application/json' },
+        body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
+      });
+      return ((await response.json()) as { jobId?: string }).jobId;
+    };
+    const sends = sendInvites(apiUrl).catch(() => false);
+    const backup = requestBackup(apiUrl).catch(() => undefined);
     await killer;
-    await sends;
+    const invitesAnswered = await sends;
     const acceptedJob = await backup;
-    log(`run ${run}: killed after ${killAfterMs} ms (backup ${acceptedJob ? 'accepted' : 'not answered'}); restarting`);
+    log(`run ${run}: killed after ${killAfterMs} ms (invites ${invitesAnswered ? 'answered' : 'not answered'}, backup ${acceptedJob ? 'accepted' : 'not answered'}); restarting`);
 
     stack = await startStack(dataDir, ses.endpoint, options);
     const restarted = Date.now();
+    // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
+    if (!invitesAnswered) await sendInvites(stack.runtime.apiUrl);
+    if (!acceptedJob) await requestBackup(stack.runtime.apiUrl);
     let state: { invited: number; final: number; pending: number; jobs: Array<{ jobId: string; status: string }> } | undefined;
     let emails: Email[] = [];
     while (Date.now() - restarted < options.waitMs) {
@@ -178,7 +187,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       lost: state!.invited - recipients.size,
       duplicated: inviteEmails.length - recipients.size,
       pendingInvites: state!.pending,
-      backupStatus: job?.status ?? (acceptedJob ? 'missing' : 'never requested'),
+      backupStatus: job?.status ?? 'missing',
       stuck: state!.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
       recoveredInMs,
     };
