@@ -62,8 +62,20 @@ interface Stack {
   runtime: RuntimeFile;
 }
 
-/** Starts the stack as `npm start` does, in its own process group (DynamoDB Local's JVM included). */
+/**
+ * Starts the stack as `npm start` does, in its own process group (DynamoDB Local's JVM included);
+ * once more if it fails to come up (on a loaded machine DynamoDB Local can miss its 30 s start).
+ */
 async function startStack(dataDir: string, sesEndpoint: string, options: FaultOptions): Promise<Stack> {
+  try {
+    return await startStackOnce(dataDir, sesEndpoint, options);
+  } catch (error) {
+    (options.log ?? console.log)(`the stack did not start (${(error as Error).message.split('\n')[0]}); starting it again`);
+    return startStackOnce(dataDir, sesEndpoint, options);
+  }
+}
+
+async function startStackOnce(dataDir: string, sesEndpoint: string, options: FaultOptions): Promise<Stack> {
   await fs.rm(runtimeFilePath(dataDir), { force: true });
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'infra/local/start.ts')], {
@@ -76,7 +88,10 @@ async function startStack(dataDir: string, sesEndpoint: string, options: FaultOp
   child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the stack exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) {
+      killStack({ child }); // whatever it started before failing
+      throw new Error(`the stack exited (${child.exitCode}): ${stderr}`);
+    }
     const text = await fs.readFile(runtimeFilePath(dataDir), 'utf8').catch(() => undefined);
     if (text) {
       const runtime = JSON.parse(text) as RuntimeFile;
@@ -85,7 +100,7 @@ async function startStack(dataDir: string, sesEndpoint: string, options: FaultOp
     }
     await sleep(250);
   }
-  killStack({ child } as Stack);
+  killStack({ child });
   throw new Error(`the stack did not start in 120 s: ${stderr}`);
 }
 
