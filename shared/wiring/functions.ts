@@ -23,6 +23,11 @@ export interface FunctionDefinition {
   readonly grants: readonly Grant[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * At most this many run at once (reserved concurrency): for a bulk SES sender, each instance
+   * paces to an equal share of the account's send rate (SES_SENDERS), so together they stay under it.
+   */
+  readonly reservedConcurrency?: number;
   /** Draws PDF text: gets the font files (shared/pdf/fonts.ts) as a layer; nothing else carries their weight. */
   readonly rendersPdf?: boolean;
 }
@@ -114,6 +119,8 @@ export const functions = {
     description: 'invites.sent events: one email per invoice contact, idempotent, status on the invite',
     grants: ['table:read', 'table:write', 'email:send'],
     timeoutSeconds: 300,
+    // Two paced senders share SES's rate; further events wait in Lambda's async queue (retried up to 6 h).
+    reservedConcurrency: 2,
   },
   automaticInvites: {
     entry: 'functions/events/automatic-invites.ts',

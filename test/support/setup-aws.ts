@@ -15,6 +15,8 @@ Object.assign(process.env, inject('awsEnv'), {
   EMAIL_FROM: 'billing@progress-claims.test',
   FRONTEND_BASE_URL: 'https://app.progress-claims.test',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  // Tests send few emails and are not about SES's rate (the pacer has its own tests): pace loosely.
+  SES_SEND_RATE: process.env.SES_SEND_RATE ?? '100',
 });
 
 let stopLambda: (() => Promise<void>) | undefined;

@@ -9,7 +9,9 @@ import { localDate } from '../../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { contactSendRefusal, entersReview, transitionRefusal, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
 import type { Loaded } from './access';
-import { notify } from './notify';
+import { notificationEmails } from './notify';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { logger } from '../../../shared/logger';
 
 export interface Change {
   loaded: Loaded;
@@ -22,7 +24,12 @@ export interface Change {
   event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: unknown };
   by: string;
   now: Date;
+  /** The status the invoice had when read: its change is emailed (per the project's settings) through the outbox. */
+  notifyFrom?: InvoiceStatus;
 }
+
+/** DynamoDB's 100 items per transaction, less the invoice, its event and the contact's two checks. */
+const emailsPerTransaction = 96;
 
 /** The history event of a change. */
 function changeEvent(change: Change, at: string): InvoiceEventItem {
@@ -42,8 +49,8 @@ function changeEvent(change: Change, at: string): InvoiceEventItem {
 /**
  * Commits one change: the invoice patched under its version, the event appended, and for a
  * contact checks that the billing period is still before its due date and that no later invoice
- * was created meanwhile (neither can slip through between the read and the write). Emails go out
- * after the commit.
+ * was created meanwhile (neither can slip through between the read and the write). Its emails are
+ * outbox records of the same transaction.
  */
 export async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; event: InvoiceEventItem }> {
   const { invoice, project } = change.loaded;
@@ -56,7 +63,15 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   // Whoever must act next gets the task, in the same transaction (only when the status changes).
   const tasks = invoice.status === change.to ? { put: [], remove: [] } : await planInvoiceTasks(invoice, change.to, change.loaded.commitment, { now: change.now });
 
+  const updated: InvoiceItem = { ...invoice, ...set };
+  if (change.clearLineReviews) delete updated.lineReviews;
+  // The emails as outbox records of the same transaction: committed with the change or not at all.
+  const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
+  if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
+  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
+
   const result = await writeTransaction((entities) => ({
+    ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
       .where((attr, op) => op.eq(attr.version, change.expectedVersion))
       .commit(),
@@ -81,14 +96,14 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
       () => problems.conflict('The invoice could not be changed because of a concurrent change; retry.'),
     );
   }
-  const updated: InvoiceItem = { ...invoice, ...set };
-  if (change.clearLineReviews) delete updated.lineReviews;
+  // Sent now from here; the table stream (or the sweeper) sends whatever this does not.
+  await dispatchSoon(records.map((record) => record.outboxId));
   return { invoice: updated, event };
 }
 
 /**
  * A status change as POST …/status and bulk status make it: the transition rule for the role,
- * the contact's gates (latest invoice, due date), the write, then the emails.
+ * the contact's gates (latest invoice, due date), the write with its emails.
  */
 export async function changeStatus(input: {
   loaded: Loaded;
@@ -110,7 +125,7 @@ export async function changeStatus(input: {
     if (gate) throw problems.conflict(gate);
   }
   const entering = entersReview(from, input.to);
-  const { invoice: updated, event } = await commitChange({
+  const { invoice: updated } = await commitChange({
     loaded: input.loaded,
     role: input.role,
     expectedVersion: input.expectedVersion,
@@ -120,7 +135,7 @@ export async function changeStatus(input: {
     event: { type: 'status_changed', ...(input.comment ? { comment: input.comment } : {}) },
     by: input.by,
     now,
+    notifyFrom: from,
   });
-  await notify({ ...input.loaded, invoice: updated, from, event });
   return updated;
 }

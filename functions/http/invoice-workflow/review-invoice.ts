@@ -6,7 +6,6 @@ import { statusWords } from '../../../shared/domain/invoice-rules';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
 import { expectedVersion, reply } from './access';
 import { commitChange } from './change';
-import { notify } from './notify';
 
 export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'reviewInvoice'>): Promise<Reply> {
   const { member, ...loaded } = await loadInvoiceContext(path, caller.userId);
@@ -26,7 +25,7 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
     at: now.toISOString(),
   });
 
-  const { invoice: updated, event } = await commitChange({
+  const { invoice: updated } = await commitChange({
     loaded,
     role: 'administrator',
     expectedVersion: version,
@@ -35,7 +34,7 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
     event: { type: 'lines_reviewed', ...(body.comment ? { comment: body.comment } : {}), changes: { decisions: body.decisions } },
     by: caller.userId,
     now,
+    notifyFrom: invoice.status,
   });
-  await notify({ ...loaded, invoice: updated, from: invoice.status, event });
   return reply(updated);
 }
