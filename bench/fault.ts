@@ -32,6 +32,12 @@ export interface FaultRunResult {
   emailed: number;
   lost: number;
   duplicated: number;
+  /**
+   * Of `duplicated`: copies of an email SES had accepted before the kill whose outcome the killed
+   * stack never recorded (its delivery was still `sending`), so it was sent again once the claim's
+   * lease ran out — the window no design closes (SES takes no idempotency key).
+   */
+  inFlightAtKill: number;
   /** Invites whose emailStatus is not final (sent or failed) at the deadline. */
   pendingInvites: number;
   backupStatus: string;
@@ -131,6 +137,9 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fault-'));
   const ses = await startSesLocal();
+  // The local SES keeps its mailbox in module state, shared by every server this process starts:
+  // without this, a second run would count the first run's emails as duplicates.
+  await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
   let stack: Stack | undefined;
   try {
     stack = await startStack(dataDir, ses.endpoint, options);
@@ -146,7 +155,11 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
 
     const apiUrl = stack.runtime.apiUrl;
     const killAfterMs = Math.round(Math.random() * options.killMaxMs);
-    const killer = sleep(killAfterMs).then(() => killStack(stack!));
+    let killedAt = 0;
+    const killer = sleep(killAfterMs).then(() => {
+      killStack(stack!);
+      killedAt = Date.now();
+    });
     // The two operations, as clients would send them; a request the kill cuts off is fine (its client would retry).
     const sendInvites = async (url: string) => {
       for (let i = 0; i < seeded.commitmentIds.length; i += 500) {
@@ -159,13 +172,17 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       }
       return true;
     };
+    // One key for the request and its retry after the restart, as a client would: the same job either way.
+    const backupKey = randomUUID();
     const requestBackup = async (url: string) => {
-      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/backups`, {
+      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
         method: 'POST',
-        headers: { authorization: demoAdmin, 'content-type': 'application/json' },
+        headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
         body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
       });
-      return ((await response.json()) as { jobId?: string }).jobId;
+      const body = (await response.json()) as { jobId?: string };
+      if (response.status !== 202 || !body.jobId) throw new Error(`POST invoice-backups answered ${response.status}: ${JSON.stringify(body)}`);
+      return body.jobId;
     };
     const sends = sendInvites(apiUrl).catch(() => false);
     const backup = requestBackup(apiUrl).catch(() => undefined);
@@ -179,7 +196,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
     if (!invitesAnswered) await sendInvites(stack.runtime.apiUrl);
     if (!acceptedJob) await requestBackup(stack.runtime.apiUrl);
-    let state: { invited: number; final: number; pending: number; jobs: Array<{ jobId: string; status: string }> } | undefined;
+    let state: InspectState | undefined;
     let emails: Email[] = [];
     while (Date.now() - restarted < options.waitMs) {
       const current: NonNullable<typeof state> = await inStack(stack.runtime, ['inspect', seeded.projectId, seeded.periodId]);
@@ -193,6 +210,19 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const inviteEmails = emails.filter((e) => e.destination.to.some((to) => to.endsWith('@vendor.bench')));
     const recipients = new Set(inviteEmails.flatMap((e) => e.destination.to));
     const job = state!.jobs[0];
+    const deliveries = new Map(state!.deliveries.map((d) => [d.to, d]));
+    const copiesOf = new Map<string, Email[]>();
+    for (const email of inviteEmails) copiesOf.set(email.destination.to[0]!, [...(copiesOf.get(email.destination.to[0]!) ?? []), email]);
+    let inFlightAtKill = 0;
+    for (const [to, copies] of copiesOf) {
+      if (copies.length < 2) continue;
+      const delivery = deliveries.get(to);
+      const acceptedBeforeKill = copies.filter((e) => e.at <= killedAt).length;
+      // One send SES accepted before the kill, taken over (a second attempt) after it, sent once more.
+      const inFlight = copies.length === 2 && acceptedBeforeKill === 1 && (delivery?.attempts ?? 0) >= 2;
+      if (inFlight) inFlightAtKill += 1;
+      else log(`run ${run}: ${to} got ${copies.length} copies (${acceptedBeforeKill} before the kill; delivery ${JSON.stringify(delivery)})`);
+    }
     const result: FaultRunResult = {
       run,
       killedAfterMs: killAfterMs,
@@ -201,6 +231,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       // Every invite written (the POST answered or not) must reach its contact.
       lost: state!.invited - recipients.size,
       duplicated: inviteEmails.length - recipients.size,
+      inFlightAtKill,
       pendingInvites: state!.pending,
       backupStatus: job?.status ?? 'missing',
       stuck: state!.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
@@ -222,14 +253,24 @@ export function printFaultTable(results: FaultRunResult[]): void {
     emailed: r.emailed,
     lost: r.lost,
     duplicated: r.duplicated,
+    'of which in flight at the kill': r.inFlightAtKill,
     'not final': r.pendingInvites,
     backup: r.backupStatus,
     stuck: r.stuck,
     'settled after restart': `${(r.recoveredInMs / 1000).toFixed(1)} s`,
   }));
   console.table(rows);
-  const sum = (key: 'lost' | 'duplicated' | 'stuck' | 'pendingInvites') => results.reduce((total, r) => total + r[key], 0);
-  console.log(`${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')}, stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}`);
+  const sum = (key: 'lost' | 'duplicated' | 'inFlightAtKill' | 'stuck' | 'pendingInvites') => results.reduce((total, r) => total + r[key], 0);
+  console.log(`${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')} (in flight at the kill ${sum('inFlightAtKill')}, other ${sum('duplicated') - sum('inFlightAtKill')}), stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}`);
+}
+
+interface InspectState {
+  invited: number;
+  final: number;
+  pending: number;
+  jobs: Array<{ jobId: string; status: string }>;
+  /** Each invite email's delivery record, by recipient. */
+  deliveries: Array<{ to: string; status: string; attempts: number }>;
 }
 
 /** In the child, with the stack's environment. */
@@ -253,12 +294,18 @@ async function child(args: string[]): Promise<unknown> {
     const [projectId, periodId] = args.slice(1) as [string, string];
     const { data: invites } = await db().Invite.query.byPeriod({ projectId, billingPeriodId: periodId }).go({ pages: 'all', consistent: true });
     const { data: jobs } = await db().BackupJob.query.byProject({ projectId: demoProject.projectId }).go({ pages: 'all', consistent: true });
-    return {
+    const { inviteEmailId } = await import('../functions/events/invite-emails');
+    const { batchGetAll } = await import('../shared/db/service');
+    const emailIds = invites.flatMap((invite) => invite.contactIds.map((contactId) => ({ emailId: inviteEmailId(invite, contactId, 'invite') })));
+    const deliveries = await batchGetAll(emailIds, (keys) => db().EmailDelivery.get(keys).go({ consistent: true }));
+    const state: InspectState = {
       invited: invites.length,
       final: invites.filter((i) => i.emailStatus === 'sent' || i.emailStatus === 'failed').length,
       pending: invites.filter((i) => i.emailStatus !== 'sent' && i.emailStatus !== 'failed').length,
       jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status })),
+      deliveries: deliveries.map((d) => ({ to: d.to[0]!, status: d.status, attempts: d.attempts })),
     };
+    return state;
   }
   throw new Error(`unknown fault helper ${args[0]}`);
 }
