@@ -14,6 +14,7 @@ import {
 } from '../../shared/db/invites';
 import { writeTransaction, type WriteEntities, type WriteItem } from '../../shared/db/transaction';
 import { renderInviteEmail } from '../../shared/email/invite';
+import { sendLeaseMs } from '../../shared/email/deliveries';
 import { sendOnce, TransientEmailError, type OutgoingEmail, type SendOutcome } from '../../shared/email/send';
 import type { CommitmentItem } from '../../shared/db/commitments';
 
@@ -25,6 +26,9 @@ export interface InviteEmailOptions {
   /** Emails in flight at once (SES's send rate is per account). */
   concurrency: number;
 }
+
+/** How often an email in flight elsewhere is checked again, at most. */
+const inFlightPollMs = 5_000;
 
 export const defaultInviteEmailOptions: InviteEmailOptions = { attemptsPerRun: 3, baseDelayMs: 250, concurrency: 8 };
 
@@ -142,6 +146,12 @@ async function deliverWithBackoff(
   options: InviteEmailOptions,
   settle?: (outcome: DeliveryStatus) => InviteStatusChange | undefined,
 ): Promise<SendOutcome & { alsoWritten?: boolean }> {
+  // Another attempt holds the email: it finishes, or (it died between its claim and its outcome,
+  // e.g. the stack was killed) its lease runs out and this attempt takes over. So an email found in
+  // flight is polled until a lease could have run out, not given up after a few tries: a redelivery
+  // that gave up would leave the invite's emailStatus pending for good.
+  const inFlightUntil = Date.now() + sendLeaseMs + 5_000;
+  let polls = 0;
   for (let attempt = 1; ; attempt++) {
     const lastAttempt = attempt >= options.attemptsPerRun;
     const outcome = await sendOnce(email, {
@@ -152,6 +162,11 @@ async function deliverWithBackoff(
         return change && inviteStatusWrite(entities, change);
       }),
     });
+    if (outcome.status === 'in-flight' && Date.now() < inFlightUntil) {
+      await sleep(Math.min(options.baseDelayMs * 2 ** polls++, inFlightPollMs) * (0.5 + Math.random()));
+      attempt -= 1; // waiting for another attempt is not an attempt of this one
+      continue;
+    }
     if ((outcome.status !== 'retrying' && outcome.status !== 'in-flight') || lastAttempt) return outcome;
     await sleep(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
   }
