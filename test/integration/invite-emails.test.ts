@@ -8,7 +8,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
-import { handler as inviteEmails, inviteEmailsHandler } from '../../functions/events/invite-emails';
+import { handler as inviteEmails, inviteEmailId, inviteEmailsHandler } from '../../functions/events/invite-emails';
 import { handler as inviteReminders } from '../../functions/scheduled/invite-reminders';
 import { eventBridgeClient } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
@@ -212,6 +212,29 @@ describe('invite emails (invites.sent → SES)', () => {
     // The mock "sent" one email (not in the store); the resend delivered only the other one.
     expect(await emailsAbout(c, inviteSubject)).toHaveLength(1);
     expect(await invite(fx.projectId, periodId, c)).toMatchObject({ emailStatus: 'sent', round: 1 });
+  });
+});
+
+describe('an invite email a killed attempt left in flight', () => {
+  it('is taken over once the dead attempt\'s lease runs out — a redelivery waits for it rather than giving up — and the invite settles', async () => {
+    const c = await createCommitment(call, fx);
+    await sendInvites(fx, periodId, [c]);
+    await bus.idle();
+    const sent = await invite(fx.projectId, periodId, c);
+    const [first, second] = sent.contactIds;
+    // As a SIGKILL between SES accepting the first contact's email and its outcome being written leaves it.
+    await db().Invite.patch({ projectId: fx.projectId, billingPeriodId: periodId, commitmentId: c.commitmentId }).set({ emailStatus: 'pending' }).go();
+    await db().EmailDelivery.patch({ emailId: inviteEmailId(sent, first!, 'invite') }).set({ status: 'sending', leaseUntil: Date.now() + 2_000 }).go();
+
+    const fast = inviteEmailsHandler({ attemptsPerRun: 3, baseDelayMs: 1, concurrency: 4 });
+    const detail: InvitesSent = { projectId: fx.projectId, billingPeriodId: periodId, commitmentIds: [c.commitmentId], kind: 'invite' };
+    await expect(fast(invitesSentEvent(detail))).resolves.toMatchObject({ status: 'done', sent: 1 });
+
+    // The one email in flight at the "kill" is sent again (SES takes no idempotency key); the other is not.
+    const emails = await emailsAbout(c, inviteSubject);
+    const copies = (userId: string) => emails.filter((e) => e.destination.to[0] === Object.values(fx.users).find((u) => u.userId === userId)?.email).length;
+    expect([copies(first!), copies(second!)]).toEqual([2, 1]);
+    expect(await invite(fx.projectId, periodId, c)).toMatchObject({ emailStatus: 'sent' });
   });
 });
 
