@@ -14,7 +14,7 @@ import { dynamoDocumentClient, sesClient } from '../shared/aws/clients';
 import { db } from '../shared/db/service';
 import { addDays, localDate } from '../shared/domain/billing-periods';
 import { defaultProjectSettings } from '../shared/domain/project-settings';
-import { ms, table } from './stats';
+import { ms, recordRatio, table } from './stats';
 
 /**
  * The invite fan-out for 1,000 commitments (one contact each) on the local stack: two POSTs of
@@ -126,6 +126,7 @@ export async function invites(): Promise<void> {
   console.log('DynamoDB requests of the POSTs by operation:', httpRequests.byOperation);
   console.log('DynamoDB requests of the fan-out by operation:', fanOutRequests.byOperation);
   console.log(`invites with emailStatus sent: ${sentStatus}/${stored.length}`);
+  recordRatio('invites', 'fan-out / (direct SendEmail + 3 PutItems per email)', fanOutMs / (referenceSes + 3 * referencePut));
   console.log(
     `fan-out / (direct SendEmail + 3 PutItems per email) reference: ${(fanOutMs / (referenceSes + 3 * referencePut)).toFixed(2)}× ` +
       `(the handler's writes per email: claim, outcome, invite status)`,

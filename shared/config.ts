@@ -21,6 +21,10 @@ export const config = {
   get backupStateMachineArn() {
     return required('BACKUP_STATE_MACHINE_ARN');
   },
+  /** The invoice PDF renderer's function name (the pdf:render grant sets it). */
+  get invoicePdfFunctionName() {
+    return required('INVOICE_PDF_FUNCTION_NAME');
+  },
   get emailFrom() {
     return required('EMAIL_FROM');
   },

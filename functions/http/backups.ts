@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -13,7 +14,10 @@ import { canSee, type Membership } from '../../shared/domain/permissions';
 import { backupNeedsWorkflowCheck, endedWorkflowReason } from '../../shared/domain/backups';
 import { failBackupJob } from '../../shared/backup/fail-job';
 import { batchGetAll, db } from '../../shared/db/service';
-import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, type BackupJobItem } from '../../shared/db/backups';
+import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
+import { backupWarningSchema, backupWarningsKey, getObject } from '../../shared/backup/task-io';
+import { backupWarningsPerPage, type BackupWarning } from '../../shared/domain/backups';
+import { decodeOffsetCursor, encodeOffsetCursor } from '../../shared/http/cursor';
 import { contentDisposition } from '../../shared/storage/keys';
 import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/backups';
 
@@ -25,7 +29,28 @@ import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/
 
 const jobLocation = (projectId: string, jobId: string) => `/v1/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
 
-async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobResponse> {
+/**
+ * One page of the job's warnings from `warningsCursor` on. The first page is the job item's own
+ * (it keeps the first `backupWarningsPerPage`); later pages come from the list Combine wrote to S3.
+ */
+async function warningsPage(job: BackupJobItem, cursor: string | undefined): Promise<{ warnings: BackupWarning[]; warningCount: number; warningsCursor: string | null }> {
+  const scope = `backup-warnings:${job.projectId}:${job.jobId}`;
+  const offset = decodeOffsetCursor(scope, cursor, 'warningsCursor');
+  const stored = (job.warnings ?? []).map(storedBackupWarning);
+  const warningCount = job.warningCount ?? stored.length;
+  let warnings = stored.slice(0, backupWarningsPerPage);
+  if (offset > 0) {
+    const object = await getObject(backupWarningsKey(job.outputKey));
+    // The list expires with the PDF (backups/ is kept 30 days).
+    if (!object) throw problems.notFound('This backup’s warnings are no longer kept; the job’s first warnings still are (ask without `warningsCursor`).');
+    const all = z.array(backupWarningSchema).parse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));
+    warnings = all.slice(offset, offset + backupWarningsPerPage);
+  }
+  const next = offset + warnings.length;
+  return { warnings, warningCount, warningsCursor: next < warningCount && warnings.length > 0 ? encodeOffsetCursor(scope, next) : null };
+}
+
+async function toBackupJobResponse(job: BackupJobItem, warningsCursor?: string): Promise<BackupJobResponse> {
   const download =
     job.status === 'succeeded'
       ? {
@@ -48,7 +73,7 @@ async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobRespons
     status: job.status,
     invoiceIds: job.invoiceIds,
     progress: { done: job.progress.done, total: job.progress.total },
-    warnings: (job.warnings ?? []).map(({ title, reason }) => ({ title, reason })),
+    ...(await warningsPage(job, warningsCursor)),
     fileName: job.fileName,
     pages: job.pages ?? null,
     bytes: job.bytes ?? null,
@@ -184,13 +209,13 @@ export const handler = httpRouter(
       return { status: 202, headers: { location }, body: { jobId, status: job.status, location } };
     },
 
-    getBackup: async ({ path, caller }) => {
+    getBackup: async ({ path, query, caller }) => {
       const { member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
       let job = await loadBackupJob(path.projectId, path.jobId);
       if (!job) throw problems.notFound('No such backup job.');
       if (backupNeedsWorkflowCheck(job, new Date())) job = (await endIfWorkflowEnded(job)) ?? job;
-      return { body: await toBackupJobResponse(job) };
+      return { body: await toBackupJobResponse(job, query.warningsCursor) };
     },
   },
   { idempotency: idempotencyKey },

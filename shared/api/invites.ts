@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceTypes } from '../domain/project-settings';
 import type { InviteItem } from '../db/invites';

@@ -11,6 +11,8 @@ export type Grant =
   | 'events:put'
   | 'email:send'
   | 'backup:start'
+  /** Invoke the invoice PDF renderer (renderInvoicePdf) and wait for its answer. */
+  | 'pdf:render'
   /** Create users in the identity provider (Cognito AdminCreateUser / AdminGetUser). */
   | 'identity:invite';
 
@@ -133,9 +135,15 @@ export const functions = {
   invoiceFiles: {
     entry: 'functions/http/invoice-files/index.ts',
     description: 'Invoice attachments (presigned S3 upload/download), the invoice PDF, forward by email',
-    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
-    memoryMb: 1024,
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put', 'pdf:render'],
     timeoutSeconds: 30,
+  },
+  renderInvoicePdf: {
+    entry: 'functions/internal/render-invoice-pdf.ts',
+    description: 'Invoked by invoiceFiles: renders an invoice’s PDF into S3 unless the stored one is current, so no HTTP function carries a PDF library',
+    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    memoryMb: 1024,
+    timeoutSeconds: 25,
     rendersPdf: true,
   },
   payments: {

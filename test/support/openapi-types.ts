@@ -864,6 +864,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
             name: string;
             number: string;
         };
@@ -898,6 +913,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
         };
         PutMember: {
             /** @enum {string} */
@@ -1493,6 +1523,8 @@ export interface components {
             defaultInvoiceType: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval: boolean;
             billingPeriods: components["schemas"]["BillingPeriodSettings"];
+            contract: components["schemas"]["ProjectContract"];
+            currency: components["schemas"]["ProjectCurrency"];
         };
         BillingPeriodSettings: {
             /** @enum {string} */
@@ -1504,6 +1536,20 @@ export interface components {
             autoInvites: boolean;
             /** @description Remind contacts this many days before the due date; null: no reminder */
             reminderDaysBeforeDue: number | null;
+        };
+        /** @description The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash) */
+        ProjectContract: {
+            ownerName: string | null;
+            architectName: string | null;
+            /** Format: date */
+            date: string | null;
+        };
+        /** @description What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it */
+        ProjectCurrency: {
+            /** @example AUD */
+            code: string;
+            /** @example $ */
+            sign: string;
         };
         ProjectMemberList: {
             items: components["schemas"]["ProjectMember"][];
@@ -2294,12 +2340,12 @@ export interface components {
                 done: number;
                 total: number;
             };
-            /** @description Files left out of the PDF (each replaced by a page saying so), and why */
-            warnings: {
-                /** @description The file left out */
-                title: string;
-                reason: string;
-            }[];
+            /** @description Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on */
+            warnings: components["schemas"]["InvoiceBackupWarning"][];
+            /** @description How many files were left out in all */
+            warningCount: number;
+            /** @description Pass as `warningsCursor` for the next warnings; null when these are the last */
+            warningsCursor: string | null;
             /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
             fileName: string;
             pages: number | null;
@@ -2323,6 +2369,19 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+        };
+        InvoiceBackupWarning: {
+            commitmentNumber: string;
+            commitmentTitle: string;
+            invoiceId: string;
+            invoiceNumber: string;
+            /** @description The attachment left out; null for the invoice’s own PDF */
+            attachmentId: string | null;
+            /** @description The file left out */
+            fileName: string;
+            reason: string;
+            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
+            page: number;
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -3349,6 +3408,12 @@ export interface operations {
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
                  *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD",
                  *       "name": "text",
                  *       "number": "text"
                  *     }
@@ -3392,6 +3457,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3659,6 +3733,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3849,6 +3932,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
@@ -4031,7 +4123,13 @@ export interface operations {
                  *         "dueDay": 1,
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
-                 *       }
+                 *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateProjectSettings"];
@@ -4066,6 +4164,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
@@ -17454,7 +17561,10 @@ export interface operations {
     };
     getBackup: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `warningsCursor` of the previous answer: the next page of warnings */
+                warningsCursor?: string;
+            };
             header?: never;
             path: {
                 projectId: string;
@@ -17484,10 +17594,18 @@ export interface operations {
                      *       },
                      *       "warnings": [
                      *         {
-                     *           "title": "text",
-                     *           "reason": "text"
+                     *           "commitmentNumber": "text",
+                     *           "commitmentTitle": "text",
+                     *           "invoiceId": "text",
+                     *           "invoiceNumber": "text",
+                     *           "attachmentId": "text",
+                     *           "fileName": "text",
+                     *           "reason": "text",
+                     *           "page": 1
                      *         }
                      *       ],
+                     *       "warningCount": 1,
+                     *       "warningsCursor": "text",
                      *       "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
                      *       "pages": 1,
                      *       "bytes": 1,

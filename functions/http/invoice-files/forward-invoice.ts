@@ -10,7 +10,7 @@ import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { escapeHtml } from '../../../shared/email/letter';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
-import { formatMoney } from '../../../shared/pdf/invoice-pdf';
+import { formatMoney } from '../../../shared/domain/money';
 import { storedInvoicePdf } from './invoice-pdf';
 
 /** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */

@@ -43,7 +43,8 @@ export async function updateProjectSettings({ caller, path, body, headers }: Htt
         .transaction.write(({ Project }) => {
           // Whole nested maps are written: merged above from the version the condition pins.
           const patch = Project.patch({ projectId: project.projectId })
-            .set({ ...settings, ...(nextAt ? { nextBillingPeriodAt: nextAt } : {}) })
+            // An empty contract map when every detail was removed (null), so none lingers.
+            .set({ ...settings, contract: settings.contract ?? {}, ...(nextAt ? { nextBillingPeriodAt: nextAt } : {}) })
             .add({ version: 1 });
           const write = (nextAt ? patch : patch.remove(['nextBillingPeriodAt'])).where((attr, op) => {
             const periodsUnchanged =
