@@ -301,7 +301,7 @@ export const invoiceRoutes = [
     path: invoice,
     function: 'invoices',
     auth: 'jwt',
-    action: 'invoices.delete',
+    action: ['invoices.delete', 'invoices.review'], // review: whose review tasks end with the invoice
     summary: 'Delete the latest invoice of its commitment, unless approved or paid',
     tags: ['invoices'],
     request: { path: invoicePath },
