@@ -34,7 +34,7 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     (
       [
         'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
-        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups',
+        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork',
       ] as const
     ).map((name) => [
       name,

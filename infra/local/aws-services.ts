@@ -101,7 +101,8 @@ async function startDynamoDbLocal(dbPath: string | undefined) {
   });
   await spawned;
   try {
-    await waitForPort(port, 30_000, () => child.exitCode === null);
+    // Generous: on a loaded machine the JVM can take well over 30 s to listen.
+    await waitForPort(port, 120_000, () => child.exitCode === null);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`DynamoDB Local did not start: ${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);

@@ -136,7 +136,7 @@ export const commitmentRoutes = [
     path: base,
     function: 'commitments',
     auth: 'jwt',
-    action: ['commitments.create_purchase_order', 'commitments.create_subcontract'],
+    action: ['commitments.create_purchase_order', 'commitments.create_subcontract', 'commitments.add_contacts'],
     summary: 'Create a subcontract or purchase order (number unique in the project)',
     tags: ['commitments'],
     request: { path: projectPath, body: createCommitmentBody },

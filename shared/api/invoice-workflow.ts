@@ -123,7 +123,7 @@ export const invoiceWorkflowRoutes = [
     function: 'invoiceWorkflow',
     auth: 'jwt',
     // a contact submits (invoices.submit_as_contact) or resubmits (invoices.resubmit_as_contact); anything else is a review
-    action: 'invoices.review',
+    action: ['invoices.review', 'invoices.create_as_contact', 'invoices.submit_as_contact', 'invoices.resubmit_as_contact'],
     summary: 'Submit or resubmit the invoice (contact, before the due date) or set any status (administrator); If-Match required',
     tags: ['invoices'],
     request: { path: invoicePath, body: changeInvoiceStatusBody },
@@ -147,7 +147,7 @@ export const invoiceWorkflowRoutes = [
     path: '/v1/projects/{projectId}/invoices/bulk-status',
     function: 'invoiceWorkflow',
     auth: 'jwt',
-    action: 'invoices.bulk_status',
+    action: ['invoices.bulk_status', 'invoices.create_as_contact', 'invoices.review'],
     summary: 'Set the status of up to 100 invoices; each is changed on its own and answered on its own',
     tags: ['invoices'],
     request: { path: projectPath, body: bulkInvoiceStatusBody },

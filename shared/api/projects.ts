@@ -287,7 +287,7 @@ export const projectRoutes = [
     path: '/v1/projects/{projectId}/members/{userId}',
     function: 'projects',
     auth: 'jwt',
-    action: 'members.manage',
+    action: ['members.manage', 'invoices.review'], // review: whether the member now has review tasks
     summary: 'Add a user of the company or of a project vendor as a member, or change their levels',
     tags: ['members'],
     request: { path: memberPath, body: putMemberBody },
@@ -299,7 +299,7 @@ export const projectRoutes = [
     path: '/v1/projects/{projectId}/members/{userId}',
     function: 'projects',
     auth: 'jwt',
-    action: 'members.manage',
+    action: ['members.manage', 'invoices.review'], // review: whether the member now has review tasks
     summary: 'Remove a member from the project (never its last commitments admin)',
     tags: ['members'],
     request: { path: memberPath },

@@ -270,7 +270,7 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     // Field edits need change_orders.edit; `status` needs change_orders.approve (the handler enforces both).
-    action: 'change_orders.edit',
+    action: ['change_orders.edit', 'change_orders.approve'],
     summary: 'Edit a pending change order, or approve (applies it to the SOV) or void it (If-Match required)',
     tags: ['change-orders'],
     request: { path: changeOrderPath, body: updateChangeOrderBody },

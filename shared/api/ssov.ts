@@ -98,7 +98,7 @@ export const ssovRoutes = [
     function: 'ssov',
     auth: 'jwt',
     // or ssov.create: an invoice contact, or a member allowed to create SSOVs
-    action: 'ssov.update_as_contact',
+    action: ['ssov.update_as_contact', 'ssov.create'],
     summary: 'Replace the sub-lines (If-Match required; "0" creates it); only in draft or revise & resubmit',
     tags: ['commitments'],
     request: { path: ssovPath, body: replaceSsovBody },
@@ -111,7 +111,7 @@ export const ssovRoutes = [
     function: 'ssov',
     auth: 'jwt',
     // submitting needs ssov.update_as_contact or ssov.create, as editing does
-    action: 'ssov.review',
+    action: ['ssov.review', 'ssov.create', 'ssov.update_as_contact'],
     summary: 'Submit the SSOV for review (fully allocated), or approve it / send it back with a comment',
     tags: ['commitments'],
     request: { path: ssovPath, body: changeSsovStatusBody },

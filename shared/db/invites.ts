@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { CommitmentItem } from './commitments';
 import type { BillingPeriodItem } from './billing-periods';
-import { batchGetAll, db, dbService, transactWithRetry } from './service';
+import { batchGetAll, db } from './service';
+import { explainFailure, writeTransaction } from './transaction';
 import { publishEvents } from '../aws/events';
 import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
 import { inviteIdOf, type InviteRefusalReason } from '../domain/invites';
-import { inviteSubject, planTasks, subjectTaskItems, taskWrites } from './tasks';
+import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites } from './tasks';
 import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
 export type { ProjectItem } from './entities/project';
@@ -270,41 +270,46 @@ async function writeInviteChunk(
       { projectId: period.projectId, billingPeriodId: period.billingPeriodId, commitmentIds: pending.map(({ item }) => item.commitmentId), kind: 'invite' },
       now,
     );
-    const outcome = await transactWithRetry(() =>
-      dbService()
-        .transaction.write((entities) => [
-          entities.BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
-            .where((attr, op) => `${op.eq(attr.status, 'open')} AND ${op.gte(attr.dueDate, today)}`)
-            .commit(),
-          ...pending.map(({ existing, item }) =>
+    const outcome = await writeTransaction<'period' | 'outbox' | `invite:${string}` | `task${number}`>(
+      (entities) => ({
+        period: entities.BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+          .where((attr, op) => `${op.eq(attr.status, 'open')} AND ${op.gte(attr.dueDate, today)}`)
+          .commit(),
+        ...Object.fromEntries(
+          pending.map(({ existing, item }) => [
+            inviteItemName(item),
             existing
               ? entities.Invite.put(item)
                   .where((attr, op) => `${op.eq(attr.version, existing.version)}`)
                   .commit()
               : entities.Invite.create(item).commit(),
-          ),
-          outboxWrite(entities, record),
-          // Last, so an invite's condition code stays at its index + 1 (these puts have none).
-          ...pending.flatMap(({ item }) => answerTaskWrites(entities, item, period)),
-        ])
-        // A token makes the SDK's own retries of this call idempotent.
-        .go({ token: randomUUID() }),
+          ]),
+        ),
+        outbox: outboxWrite(entities, record),
+        ...Object.fromEntries(pending.flatMap(({ item }) => answerTaskWrites(entities, item, period)).map((write, index) => [`task${index}`, write])),
+      }),
+      // A token makes the SDK's own retries of this call idempotent.
+      { idempotent: true },
     );
     if (!outcome.canceled) {
       for (const { item } of pending) outcomes.set(item.commitmentId, 'written');
       return { outcomes, outboxId: record.outboxId };
     }
-    const codes = outcome.data.map((d) => d.code);
-    if (codes[0] === 'ConditionalCheckFailed') {
+    if (outcome.failed.includes('period')) {
       for (const { item } of pending) outcomes.set(item.commitmentId, 'period');
       break;
     }
-    const lost = pending.filter((_, index) => codes[index + 1] === 'ConditionalCheckFailed');
-    if (lost.length === 0) throw new Error(`invite transaction canceled: ${codes.join(', ')}`);
+    const lost = pending.filter(({ item }) => outcome.failed.includes(inviteItemName(item)));
+    if (lost.length === 0) throw new Error(`invite transaction canceled: ${outcome.failed.join(', ') || 'no condition failed'}`);
     for (const { item } of lost) outcomes.set(item.commitmentId, 'conflict');
     pending = pending.filter((write) => !lost.includes(write));
   }
   return { outcomes };
+}
+
+/** An invite's item name in its chunk's transaction. */
+function inviteItemName(item: InviteItem): `invite:${string}` {
+  return `invite:${item.commitmentId}`;
 }
 
 /**
@@ -321,21 +326,21 @@ export async function resendInvite(invite: InviteItem, now: Date): Promise<Invit
   );
   const updated: InviteItem = { ...invite, emailStatus: 'pending', emailError: undefined, version: invite.version + 1, updatedAt: now.toISOString() };
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
-  const outcome = await transactWithRetry(() =>
-    dbService()
-      .transaction.write((entities) => [
-        entities.Invite.patch(key)
-          .set({ emailStatus: 'pending', version: updated.version, updatedAt: updated.updatedAt })
-          .remove(['emailError'])
-          .where((attr, op) => op.eq(attr.version, invite.version))
-          .commit(),
-        outboxWrite(entities, record),
-      ])
-      .go({ token: randomUUID() }),
+  const outcome = await writeTransaction(
+    (entities) => ({
+      invite: entities.Invite.patch(key)
+        .set({ emailStatus: 'pending', version: updated.version, updatedAt: updated.updatedAt })
+        .remove(['emailError'])
+        .where((attr, op) => op.eq(attr.version, invite.version))
+        .commit(),
+      outbox: outboxWrite(entities, record),
+    }),
+    { idempotent: true },
   );
   if (outcome.canceled) {
-    if (outcome.data[0]?.code === 'ConditionalCheckFailed') return undefined;
-    throw new Error(`invite resend transaction canceled: ${outcome.data.map((d) => d.code).join(', ')}`);
+    return explainFailure(outcome, { invite: () => undefined }, () => {
+      throw new Error('invite resend transaction canceled without a failed condition');
+    });
   }
   await dispatchSoon([record.outboxId]);
   return updated;
@@ -361,20 +366,20 @@ export async function answerInvite(
     now,
   );
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
-  const outcome = await transactWithRetry(() =>
-    dbService()
-      .transaction.write((entities) => [
-        entities.Invite.patch(key)
-          .set({ status: updated.status, respondedBy: answer.by, respondedAt: at, version: updated.version, updatedAt: at })
-          .where((attr, op) => op.eq(attr.version, invite.version))
-          .commit(),
-        ...taskWrites(entities, plan),
-      ])
-      .go({ token: randomUUID() }),
+  const outcome = await writeTransaction<'invite' | `task${number}`>(
+    (entities) => ({
+      invite: entities.Invite.patch(key)
+        .set({ status: updated.status, respondedBy: answer.by, respondedAt: at, version: updated.version, updatedAt: at })
+        .where((attr, op) => op.eq(attr.version, invite.version))
+        .commit(),
+      ...namedTaskWrites(entities, plan),
+    }),
+    { idempotent: true },
   );
   if (outcome.canceled) {
-    if (outcome.data[0]?.code === 'ConditionalCheckFailed') return undefined;
-    throw new Error(`invite answer transaction canceled: ${outcome.data.map((d) => d.code).join(', ')}`);
+    return explainFailure(outcome, { invite: () => undefined }, () => {
+      throw new Error('invite answer transaction canceled without a failed condition');
+    });
   }
   return updated;
 }

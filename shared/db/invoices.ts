@@ -3,7 +3,7 @@ import { db } from './service';
 import type { PreviousInvoice } from '../domain/invoice-figures';
 export type { StoredSovLine, StoredSubLine } from '../domain/invoice-figures';
 import type { WriteEntities } from './transaction';
-export type { InvoiceEventItem, InvoiceItem } from './entities/invoice';
+export type { InvoiceEventChanges, InvoiceEventItem, InvoiceItem } from './entities/invoice';
 import type { InvoiceEventItem, InvoiceItem } from './entities/invoice';
 
 // ---------------------------------------------------------------------------------------------

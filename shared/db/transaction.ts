@@ -2,6 +2,7 @@
  * Write transactions whose items have names, so a cancellation is read by name
  * ("the period check failed") and never by position in the item list.
  */
+import { randomUUID } from 'node:crypto';
 import type { TransactionItemCode } from 'electrodb';
 import { dbService, transactWithRetry } from './service';
 
@@ -20,10 +21,12 @@ export interface WriteOutcome<N extends string> {
 /**
  * Runs the named items as one transaction (retried on a bare TransactionConflict, see
  * transactWithRetry). An absent item (`undefined`) is left out, e.g. a check that only
- * applies to contacts.
+ * applies to contacts. `idempotent` sends a client token, so the SDK's own retries of one
+ * attempt cannot apply it twice.
  */
 export async function writeTransaction<N extends string>(
   items: (entities: WriteEntities) => Partial<Record<N, WriteItem>>,
+  options: { idempotent?: boolean } = {},
 ): Promise<WriteOutcome<N>> {
   let names: N[] = [];
   const outcome = await transactWithRetry(() =>
@@ -35,7 +38,7 @@ export async function writeTransaction<N extends string>(
         names = named.map(([name]) => name);
         return named.map(([, item]) => item);
       })
-      .go(),
+      .go(options.idempotent ? { token: randomUUID() } : undefined),
   );
   const codes = (outcome.data as ReadonlyArray<{ code?: TransactionItemCode } | undefined>).map((item) => item?.code);
   const failed = outcome.canceled ? names.filter((_, index) => codes[index] === 'ConditionalCheckFailed') : [];

@@ -131,7 +131,7 @@ export function formatCents(cents: number): string {
   assertCents(cents);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${(abs - (abs % 100)) / 100}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */

@@ -18,7 +18,8 @@ export interface RouteDefinition {
   /** `jwt`: the Cognito JWT authorizer must accept the caller's bearer token. */
   readonly auth: 'jwt' | 'none';
   /**
-   * The docs/permissions.md action the handler enforces (several when the body decides which);
+   * Every docs/permissions.md action the handler checks (several when the body or the caller's role
+   * decides which; test/unit/route-actions.test.ts reads them from the handler's code);
    * null: any authenticated caller (or public).
    */
   readonly action: Action | readonly Action[] | null;

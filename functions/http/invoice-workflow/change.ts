@@ -2,7 +2,7 @@
 import { problems } from '../../../shared/http/problem';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
-import { invoiceEventItem, isLatestInvoice, successorCheck, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
+import { invoiceEventItem, isLatestInvoice, successorCheck, type InvoiceEventChanges, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
 import { notPastDue } from '../../../shared/db/conditions';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
@@ -21,7 +21,7 @@ export interface Change {
   /** Attributes set besides status, version and updatedAt. */
   set?: { lineReviews?: LineReviews; submittedAt?: string };
   clearLineReviews?: boolean;
-  event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: unknown };
+  event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: InvoiceEventChanges };
   by: string;
   now: Date;
   /** The status the invoice had when read: its change is emailed (per the project's settings) through the outbox. */

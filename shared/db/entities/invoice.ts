@@ -3,6 +3,9 @@ import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '
 import type { LineReviews } from '../../domain/invoice-workflow';
 import type { StoredPaymentSchedule } from '../../domain/au-payment-schedules';
 import { tableKeys } from '../keys';
+
+/** An invoice event's `changes`: JSON whose shape depends on the event type. */
+export type InvoiceEventChanges = ReadonlyArray<Readonly<Record<string, unknown>>> | Readonly<Record<string, unknown>>;
 import { invoicePaymentStatuses, invoiceStatuses, invoiceKinds } from '../../domain/invoices';
 
 /**
@@ -103,8 +106,11 @@ export const InvoiceEvent = new Entity({
     fromStatus: { type: invoiceStatuses, readOnly: true },
     toStatus: { type: invoiceStatuses, readOnly: true },
     comment: { type: 'string', readOnly: true },
-    /** What changed: e.g. [{ lineId, field, from, to }] or review decisions. */
-    changes: { type: 'any', readOnly: true },
+    /**
+     * What changed, in the event type's own shape: line edits [{ lineId, field, from, to }],
+     * review decisions, an attachment, a payment, a forward. Plain JSON, shown as is in the history.
+     */
+    changes: { type: CustomAttributeType<InvoiceEventChanges>('any'), readOnly: true },
   },
   indexes: {
     byInvoice: {
