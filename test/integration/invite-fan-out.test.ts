@@ -127,8 +127,10 @@ describe('invite fan-out', () => {
     const ses = mockClient(SESv2Client);
     let calls = 0;
     const accepted: string[] = [];
+    const ratesAtSend: number[] = [];
     ses.on(SendEmailCommand).callsFake((input: { Destination: { ToAddresses: string[] } }) => {
       calls += 1;
+      ratesAtSend.push(emailPacer().rate);
       if (calls <= 8) throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
       accepted.push(`${input.Destination.ToAddresses.join(',')}`);
       return { MessageId: `m-${calls}` };
@@ -146,7 +148,8 @@ describe('invite fan-out', () => {
         expect(invocations).toBeLessThan(4);
       }
     }
-    expect(emailPacer().rate).toBeLessThan(40);
+    // The sends after the throttled burst went out slower (those that go through win the rate back).
+    expect(Math.min(...ratesAtSend)).toBeLessThan(40);
     // 5 invites × 2 contacts: each contact's email accepted once per invite — none lost, none doubled.
     expect(accepted).toHaveLength(10);
     expect(await emailStatuses(commitments)).toEqual(Array(5).fill('sent'));
