@@ -185,7 +185,8 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       return body.jobId;
     };
     const sends = sendInvites(apiUrl).catch(() => false);
-    const backup = requestBackup(apiUrl).catch(() => undefined);
+    // `invoices: 0` leaves the backup out (the invite half alone).
+    const backup = options.invoices > 0 ? requestBackup(apiUrl).catch(() => undefined) : Promise.resolve('none');
     await killer;
     const invitesAnswered = await sends;
     const acceptedJob = await backup;
@@ -195,7 +196,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const restarted = Date.now();
     // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
     if (!invitesAnswered) await sendInvites(stack.runtime.apiUrl);
-    if (!acceptedJob) await requestBackup(stack.runtime.apiUrl);
+    if (options.invoices > 0 && !acceptedJob) await requestBackup(stack.runtime.apiUrl);
     let state: InspectState | undefined;
     let emails: Email[] = [];
     while (Date.now() - restarted < options.waitMs) {
@@ -287,7 +288,7 @@ async function child(args: string[]): Promise<unknown> {
       const source = demoInvoices[i % demoInvoices.length]!;
       return { ...source, invoiceId: randomUUID(), number: `FAULT-${String(i + 1).padStart(3, '0')}` };
     });
-    await db().Invoice.put(copies).go();
+    if (copies.length > 0) await db().Invoice.put(copies).go();
     return { projectId, periodId, commitmentIds: commitments.map((c) => c.commitmentId), invoiceIds: copies.map((c) => c.invoiceId) };
   }
   if (args[0] === 'inspect') {
