@@ -126,18 +126,21 @@ export function isNegativeDecimal(value: string): boolean {
   return decimal.isNegative() && !decimal.isZero();
 }
 
+/** Cents as sign, whole units and the two-digit fraction, cut from the digits (no division). */
+function centsParts(cents: number): { sign: string; whole: string; fraction: string } {
+  assertCents(cents);
+  const digits = String(Math.abs(cents)).padStart(3, '0');
+  return { sign: cents < 0 ? '-' : '', whole: digits.slice(0, -2), fraction: digits.slice(-2) };
+}
+
 /** 154313 → "1543.13", -5 → "-0.05": for details a person reads. */
 export function formatCents(cents: number): string {
-  assertCents(cents);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${(abs - (abs % 100)) / 100}.${String(abs % 100).padStart(2, '0')}`;
+  const { sign, whole, fraction } = centsParts(cents);
+  return `${sign}${whole}.${fraction}`;
 }
 
 /** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */
 export function formatMoney(cents: number): string {
-  assertCents(cents);
-  const digits = String(Math.abs(cents)).padStart(3, '0');
-  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${cents < 0 ? '-' : ''}${whole}.${digits.slice(-2)}`;
+  const { sign, whole, fraction } = centsParts(cents);
+  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
 }
