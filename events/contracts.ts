@@ -43,10 +43,22 @@ export const billingPeriodOpened = z.object({
 });
 export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
 
+/**
+ * A backup job was queued. Written to the outbox with the job, never published: the outbox
+ * dispatcher starts the job's workflow itself (execution named by the job id, so a second
+ * delivery starts nothing more).
+ */
+export const backupRequested = z.object({
+  projectId: z.string().min(1),
+  jobId: z.string().min(1),
+});
+export type BackupRequested = z.infer<typeof backupRequested>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
   'billing-period.opened': billingPeriodOpened,
+  'backup.requested': backupRequested,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;
