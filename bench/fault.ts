@@ -41,7 +41,13 @@ export interface FaultRunResult {
   /** Invites whose emailStatus is not final (sent or failed) at the deadline. */
   pendingInvites: number;
   backupStatus: string;
-  /** 1 when the backup job is still queued or running at the deadline. */
+  /** The failed job's reason (null when it succeeded, or there is none). */
+  backupError: string | null;
+  /** Backup jobs made (a request the kill cut off after its commit, retried once its key's lock lapsed, makes a second). */
+  jobs: number;
+  /** From the restart's start to the last job's end (negative: it ended before the kill); null while one is open. */
+  backupEndedAfterRestartMs: number | null;
+  /** Jobs still queued or running at the deadline. */
   stuck: number;
   recoveredInMs: number;
 }
@@ -175,14 +181,21 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // One key for the request and its retry after the restart, as a client would: the same job either way.
     const backupKey = randomUUID();
     const requestBackup = async (url: string) => {
-      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
-        method: 'POST',
-        headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
-        body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
-      });
-      const body = (await response.json()) as { jobId?: string };
-      if (response.status !== 202 || !body.jobId) throw new Error(`POST invoice-backups answered ${response.status}: ${JSON.stringify(body)}`);
-      return body.jobId;
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
+          method: 'POST',
+          headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
+          body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
+        });
+        const body = (await response.json()) as { jobId?: string };
+        // The killed request still holds its key until the key's lock lapses: wait as Retry-After says.
+        if (response.status === 409 && attempt < 60) {
+          await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+          continue;
+        }
+        if (response.status !== 202 || !body.jobId) throw new Error(`POST invoice-backups answered ${response.status}: ${JSON.stringify(body)}`);
+        return body.jobId;
+      }
     };
     const sends = sendInvites(apiUrl).catch(() => false);
     // `invoices: 0` leaves the backup out (the invite half alone).
@@ -192,6 +205,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const acceptedJob = await backup;
     log(`run ${run}: killed after ${killAfterMs} ms (invites ${invitesAnswered ? 'answered' : 'not answered'}, backup ${acceptedJob ? 'accepted' : 'not answered'}); restarting`);
 
+    const restartBegan = Date.now();
     stack = await startStack(dataDir, ses.endpoint, options);
     const restarted = Date.now();
     // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
@@ -210,7 +224,8 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const recoveredInMs = Date.now() - restarted;
     const inviteEmails = emails.filter((e) => e.destination.to.some((to) => to.endsWith('@vendor.bench')));
     const recipients = new Set(inviteEmails.flatMap((e) => e.destination.to));
-    const job = state!.jobs[0];
+    const job = state!.jobs.find((j) => j.status !== 'succeeded') ?? state!.jobs[0];
+    const jobsEnded = state!.jobs.length > 0 && state!.jobs.every((j) => j.finishedAt);
     const deliveries = new Map(state!.deliveries.map((d) => [d.to, d]));
     const copiesOf = new Map<string, Email[]>();
     for (const email of inviteEmails) copiesOf.set(email.destination.to[0]!, [...(copiesOf.get(email.destination.to[0]!) ?? []), email]);
@@ -235,6 +250,9 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       inFlightAtKill,
       pendingInvites: state!.pending,
       backupStatus: job?.status ?? 'missing',
+      backupError: job?.error ?? null,
+      jobs: state!.jobs.length,
+      backupEndedAfterRestartMs: jobsEnded ? Math.max(...state!.jobs.map((j) => Date.parse(j.finishedAt!))) - restartBegan : null,
       stuck: state!.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
       recoveredInMs,
     };
@@ -256,20 +274,24 @@ export function printFaultTable(results: FaultRunResult[]): void {
     duplicated: r.duplicated,
     'of which in flight at the kill': r.inFlightAtKill,
     'not final': r.pendingInvites,
-    backup: r.backupStatus,
+    backup: r.jobs > 1 ? `${r.backupStatus} (${r.jobs} jobs)` : r.backupStatus,
+    'backup ended after restart': r.backupEndedAfterRestartMs === null ? '-' : `${(r.backupEndedAfterRestartMs / 1000).toFixed(1)} s`,
     stuck: r.stuck,
     'settled after restart': `${(r.recoveredInMs / 1000).toFixed(1)} s`,
   }));
   console.table(rows);
   const sum = (key: 'lost' | 'duplicated' | 'inFlightAtKill' | 'stuck' | 'pendingInvites') => results.reduce((total, r) => total + r[key], 0);
-  console.log(`${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')} (in flight at the kill ${sum('inFlightAtKill')}, other ${sum('duplicated') - sum('inFlightAtKill')}), stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}`);
+  const lateBackups = results.filter((r) => r.backupEndedAfterRestartMs === null || r.backupEndedAfterRestartMs > 120_000).length;
+  console.log(
+    `${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')} (in flight at the kill ${sum('inFlightAtKill')}, other ${sum('duplicated') - sum('inFlightAtKill')}), stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}, backups not ended within 2 min of the restart ${lateBackups}`,
+  );
 }
 
 interface InspectState {
   invited: number;
   final: number;
   pending: number;
-  jobs: Array<{ jobId: string; status: string }>;
+  jobs: Array<{ jobId: string; status: string; finishedAt?: string; error?: string }>;
   /** Each invite email's delivery record, by recipient. */
   deliveries: Array<{ to: string; status: string; attempts: number }>;
 }
@@ -303,7 +325,7 @@ async function child(args: string[]): Promise<unknown> {
       invited: invites.length,
       final: invites.filter((i) => i.emailStatus === 'sent' || i.emailStatus === 'failed').length,
       pending: invites.filter((i) => i.emailStatus !== 'sent' && i.emailStatus !== 'failed').length,
-      jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status })),
+      jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status, finishedAt: j.finishedAt, error: j.error })),
       deliveries: deliveries.map((d) => ({ to: d.to[0]!, status: d.status, attempts: d.attempts })),
     };
     return state;
