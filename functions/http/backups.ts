@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
@@ -166,16 +166,35 @@ async function checkBackupInvoices(projectId: string, member: Membership, invoic
   }
 }
 
+/**
+ * A keyed request's job id comes from its key (and who sent it where), so a retry after a crash
+ * that cut the first request off after its commit — when the key's lock has lapsed and the
+ * request runs again — finds the same job rather than making a second.
+ */
+function keyedJobId(projectId: string, userId: string, key: string): string {
+  const hex = createHash('sha256').update(`backup-job\n${projectId}\n${userId}\n${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The job an earlier request with this key made: the same answer (its status now); another list of invoices reuses the key (422). */
+async function replyWithKeyedJob(projectId: string, jobId: string, invoiceIds: string[]) {
+  const existing = await loadBackupJob(projectId, jobId, { consistent: true });
+  if (!existing || existing.invoiceIds.join('\n') !== invoiceIds.join('\n')) throw problems.idempotencyKeyReused();
+  const location = jobLocation(projectId, jobId);
+  return { status: 202, headers: { location }, body: { jobId, status: existing.status, location } };
+}
+
 export const handler = httpRouter(
   {
-    requestBackup: async ({ path, body, caller }) => {
+    requestBackup: async ({ path, body, caller, headers }) => {
       const now = new Date();
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
       const { projectId } = project;
       await checkBackupInvoices(projectId, member, body.invoiceIds);
 
-      const jobId = randomUUID();
+      const key = headers['idempotency-key'];
+      const jobId = key === undefined ? randomUUID() : keyedJobId(projectId, caller.userId, key);
       const fileName = backupFileName(project, now);
       const job: BackupJobItem = {
         projectId,
@@ -199,6 +218,7 @@ export const handler = httpRouter(
         job: entities.BackupJob.create(job).commit(),
         outbox: outboxWrite(entities, record),
       }));
+      if (outcome.failed.includes('job') && key !== undefined) return replyWithKeyedJob(projectId, jobId, body.invoiceIds);
       // A fresh job id cannot exist already: a cancellation is a conflict that outlasted the retries.
       if (outcome.canceled) throw new Error(`backup job transaction canceled (${outcome.failed.join(', ') || 'no failed condition'})`);
       await dispatchSoon([record.outboxId]);

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler as sendEmail } from '../../functions/events/send-email';
 import { failureReason } from '../../functions/backup/mark-failed';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
-import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient, s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { backupFileName, localDateTime, markBackupFailed, markBackupSucceeded, recordBackupProgress } from '../../shared/db/backups';
 import { dispatchOutbox, loadStalePending, sweepAfterMs } from '../../shared/db/outbox';
 import { backupNotStartedReason } from '../../shared/backup/start-workflow';
@@ -20,6 +20,8 @@ import type { BackupWarning } from '../../shared/domain/backups';
 import { loadCommitment } from '../../shared/db/commitments';
 import { normalizeInvoiceNumber, positionKey } from '../../shared/db/invoices';
 import { batchGetAll, db } from '../../shared/db/service';
+import { tableKeys } from '../../shared/db/keys';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import { attachmentKey, invoicePdfKey } from '../../shared/storage/keys';
@@ -418,6 +420,33 @@ describe('requesting a backup', () => {
     const jobs = (await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' })).data.filter((j) => j.jobId === first.body.jobId);
     expect(jobs).toHaveLength(1);
     await untilEnded(first.body.location);
+  });
+
+  it('finds the same job when a request cut off after its commit runs again once its key’s lock lapsed', async () => {
+    const key = randomUUID();
+    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
+    await untilEnded(first.body.location);
+    // What a kill after the commit leaves: the key still in progress, its lock run out, no answer kept.
+    const pk = `idempotency#${fx.users.admin.userId}`;
+    const sk = `POST ${backupsPath()}#${key}`;
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { [tableKeys.primary.pk]: pk, [tableKeys.primary.sk]: sk },
+        UpdateExpression: 'SET #status = :inProgress, lockedUntil = :lapsed REMOVE #response',
+        ConditionExpression: 'attribute_exists(#status)',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: { ':inProgress': 'in_progress', ':lapsed': 0 },
+      }),
+    );
+
+    const again = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'again');
+
+    expect(again.body).toEqual({ ...first.body, status: 'succeeded' });
+    // No second job since the first.
+    const { data: firstJob } = await db().BackupJob.get({ projectId: fx.projectId, jobId: first.body.jobId }).go();
+    const { data: jobs } = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
+    expect(jobs.filter((j) => j.createdAt >= firstJob!.createdAt).map((j) => j.jobId)).toEqual([first.body.jobId]);
   });
 });
 
