@@ -139,6 +139,20 @@ async function inStack<T>(runtime: RuntimeFile, args: string[]): Promise<T> {
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
+/**
+ * A POST as a client sends it: again after Retry-After while the answer is 409 (a killed request
+ * still holds the Idempotency-Key until its lock lapses) or 503 (a dependency busy, e.g. DynamoDB
+ * Local just restarted), for up to a minute.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if ((response.status !== 409 && response.status !== 503) || attempt >= 60) return response;
+    await response.body?.cancel();
+    await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+  }
+}
+
 export async function faultRun(run: number, options: FaultOptions = defaultFaultOptions): Promise<FaultRunResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fault-'));
@@ -169,7 +183,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // The two operations, as clients would send them; a request the kill cuts off is fine (its client would retry).
     const sendInvites = async (url: string) => {
       for (let i = 0; i < seeded.commitmentIds.length; i += 500) {
-        const response = await fetch(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
+        const response = await fetchRetrying(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
           method: 'POST',
           headers: { authorization: benchAdmin, 'content-type': 'application/json' },
           body: JSON.stringify({ commitmentIds: seeded.commitmentIds.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
@@ -181,21 +195,14 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // One key for the request and its retry after the restart, as a client would: the same job either way.
     const backupKey = randomUUID();
     const requestBackup = async (url: string) => {
-      for (let attempt = 1; ; attempt++) {
-        const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
-          method: 'POST',
-          headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
-          body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
-        });
-        const body = (await response.json()) as { jobId?: string };
-        // The killed request still holds its key until the key's lock lapses: wait as Retry-After says.
-        if (response.status === 409 && attempt < 60) {
-          await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
-          continue;
-        }
-        if (response.status !== 202 || !body.jobId) throw new Error(`POST invoice-backups answered ${response.status}: ${JSON.stringify(body)}`);
-        return body.jobId;
-      }
+      const response = await fetchRetrying(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
+        method: 'POST',
+        headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
+        body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
+      });
+      const body = (await response.json()) as { jobId?: string };
+      if (response.status !== 202 || !body.jobId) throw new Error(`POST invoice-backups answered ${response.status}: ${JSON.stringify(body)}`);
+      return body.jobId;
     };
     const sends = sendInvites(apiUrl).catch(() => false);
     // `invoices: 0` leaves the backup out (the invite half alone).
@@ -339,7 +346,12 @@ if (process.argv[2] === '--child') {
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 1);
   const results: FaultRunResult[] = [];
-  for (let run = 1; run <= runs; run++) results.push(await faultRun(run));
+  for (let run = 1; run <= runs; run++) {
+    const result = await faultRun(run);
+    // Each run as it ends: a long series can be read (or stopped) before its table.
+    console.log(JSON.stringify(result));
+    results.push(result);
+  }
   printFaultTable(results);
   process.exit(0);
 }
