@@ -181,6 +181,12 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put', 'backup:start'],
     timeoutSeconds: 120,
   },
+  attachmentSweeper: {
+    entry: 'functions/scheduled/attachment-sweeper.ts',
+    description: 'Scheduled: deletes attachment objects no attachment record names, a day after they were written (a copy whose confirm died before its write)',
+    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    timeoutSeconds: 300,
+  },
   billingCycle: {
     entry: 'functions/scheduled/billing-cycle.ts',
     description: 'Scheduled: creates each project’s next automatic billing period when it is due, exactly once',
