@@ -1,5 +1,6 @@
 import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
+import type { ChangeOrderSummary } from '../domain/change-order-summary';
 import type { commitmentTypes } from '../domain/commitments';
 import { formatMoney } from '../domain/money';
 import { defaultCurrency, type Currency } from '../domain/project-settings';
@@ -95,19 +96,15 @@ export interface InvoiceDocument {
   /** The contract's date (`YYYY-MM-DD`), owner and architect, each printed when known. */
   contract?: { date?: string; owner?: string; architect?: string };
   /**
-   * Change orders approved in months before this billing period and in it. Without it the
-   * summary prints only the net change (line 2) and says the breakdown is not recorded.
+   * Change orders approved before this billing period and since it began (shared/domain/change-order-summary.ts).
+   * Without it the summary prints only the net change (line 2) and says the breakdown is not available.
    */
   changeOrders?: ChangeOrderSummary;
   /** The architect's or owner's certificate once given: left blank for them to fill in until then. */
   certificate?: { amountCertifiedCents: number; differenceExplanation?: string };
 }
 
-/** Additions and deductions in cents, deductions as positive amounts. */
-export interface ChangeOrderSummary {
-  previousMonths: { additionsCents: number; deductionsCents: number };
-  thisMonth: { additionsCents: number; deductionsCents: number };
-}
+export type { ChangeOrderSummary };
 
 // ---------------------------------------------------------------------------------------------
 // Layout. All sizes in points; the continuation sheets' rows have one fixed height, so the
@@ -681,7 +678,7 @@ function drawCertificates(page: PDFPage, type: Typesetter, doc: InvoiceDocument,
   const netY = y - 11 - 3 * 10;
   type.draw(page, 'Net change by change orders (Line 2)', left, netY, { size: SMALL, bold: true });
   type.draw(page, amount(doc.summary.netChangeOrdersCents), figureColumns[1]!, netY, { size: SMALL, bold: true, align: 'right', maxWidth: 90, overflow: 'shrink' });
-  if (!co) type.draw(page, 'Monthly breakdown not recorded for this commitment.', left, netY - 10, { size: 6.5, color: GREY, maxWidth: columnWidth });
+  if (!co) type.draw(page, 'Breakdown by month not available for this invoice.', left, netY - 10, { size: 6.5, color: GREY, maxWidth: columnWidth });
 
   // Left: the contractor's certification and signature.
   y = top - 62;

@@ -513,6 +513,40 @@ describe('the invoice PDF', () => {
     }
   });
 
+  it('splits the change-order summary into approved in previous months and this month (additions, deductions, totals, net = line 2)', async () => {
+    const commitment = await createCommitment(call, fx, { title: 'Façade works' });
+    const sov = expectStatus(await call(admin(), { method: 'GET', path: `${commitment.path}/sov` }), 200, 'GET sov').body;
+    const approve = async (lines: Json[]) => {
+      const created = expectStatus(await call(admin(), { method: 'POST', path: `${commitment.path}/change-orders`, body: { number: `CO-${randomUUID().slice(0, 4)}`, title: 'Variation', lines } }), 201, 'create CO');
+      const coPath = `${commitment.path}/change-orders/${created.body.changeOrderId}`;
+      return expectStatus(await call(admin(), { method: 'PATCH', path: coPath, body: { status: 'approved' }, headers: { 'if-match': '"1"' } }), 200, 'approve CO').body;
+    };
+    // Approved before the period began (the approval dated back two months, as if made then) …
+    const earlier = await approve([{ kind: 'add', description: 'Sunshades', amountCents: 1_234_567 }]);
+    await db().ChangeOrder.patch({ projectId: fx.projectId, commitmentId: commitment.commitmentId, changeOrderId: earlier.changeOrderId }).set({ approvedAt: new Date(Date.now() - 60 * 86_400_000).toISOString() }).go();
+    // … and in it: an addition and a deduction.
+    await approve([{ kind: 'add', description: 'Extra louvres', amountCents: 30_003 }]);
+    await approve([{ kind: 'adjust', lineId: sov.lines[1].lineId, amountCents: -25_001 }]);
+    const invoice = await seedInvoice({ of: commitment, number: `COS-${randomUUID().slice(0, 4).toUpperCase()}` });
+    // Approved after the invoice froze its line 2: a later invoice's.
+    await approve([{ kind: 'add', description: 'Canopy', amountCents: 99_900 }]);
+
+    const dir = await tmp();
+    try {
+      const { url } = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf').body;
+      const file = path.join(dir, 'invoice.pdf');
+      await fs.writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const summary = execFileSync('pdftotext', ['-l', '1', '-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      expect(summary).toMatch(/Approved in previous months\s+\$12,345\.67\s+\$0\.00/);
+      expect(summary).toMatch(/Approved this month\s+\$300\.03\s+\$250\.01/);
+      expect(summary).toMatch(/Totals\s+\$12,645\.70\s+\$250\.01/);
+      expect(summary).toMatch(/Net change by change orders \(Line 2\)\s+\$12,395\.69/);
+      expect(summary).toMatch(/2\.\s+Net Change by Change Orders\s+\$12,395\.69/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('renders the stored figures to S3 under the invoice’s version, and serves it by a presigned URL', async () => {
     const invoice = await seedInvoice({ number: `PDF-${randomUUID().slice(0, 4).toUpperCase()}` });
     const response = expectStatus(await call(token('standard'), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf');

@@ -434,7 +434,7 @@ describe('renderInvoicePdf: the G702 certificates', () => {
     expect(summary).not.toContain('Notary');
     expect(summary).toMatch(/Currency\s+GBP \(£\)/);
     expect(summary).toMatch(labelled('8. Current Payment Due', '£25,138.82'));
-    expect(summary).toContain('Monthly breakdown not recorded for this commitment.');
+    expect(summary).toContain('Breakdown by month not available for this invoice.');
     expect(summary).toMatch(/Contract date\s+—/);
     expectLaidOutWithinPages(file);
   });
