@@ -488,12 +488,13 @@ describe('attachments: who may see and change them', () => {
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'invoice-files-'));
 
 describe('the invoice PDF', () => {
-  it('prints the project’s owner, architect, contract date and currency on the G702', async () => {
+  const patchSettings = async (body: Json) => {
     const settingsPath = `/v1/projects/${fx.projectId}/settings`;
-    const patchSettings = async (body: Json) => {
-      const etag = (await call(admin(), { method: 'GET', path: settingsPath })).headers.get('etag')!;
-      return expectStatus(await call(admin(), { method: 'PATCH', path: settingsPath, body, headers: { 'if-match': etag } }), 200, 'PATCH settings');
-    };
+    const etag = (await call(admin(), { method: 'GET', path: settingsPath })).headers.get('etag')!;
+    return expectStatus(await call(admin(), { method: 'PATCH', path: settingsPath, body, headers: { 'if-match': etag } }), 200, 'PATCH settings');
+  };
+
+  it('prints the project’s owner, architect, contract date and currency on the G702', async () => {
     await patchSettings({ contract: { ownerName: 'Harbour Health Trust', architectName: 'Łódź & Partners', date: '2026-02-14' }, currency: 'EUR' });
     const dir = await tmp();
     try {
@@ -509,6 +510,37 @@ describe('the invoice PDF', () => {
       expect(summary).toMatch(/€\s?[\d,]+\.\d{2}/);
     } finally {
       await patchSettings({ contract: { ownerName: null, architectName: null, date: null }, currency: 'AUD' });
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints a yen project’s money without decimals in the PDF and the forwarded email: ¥1,234,567', async () => {
+    await patchSettings({ currency: 'JPY' });
+    const dir = await tmp();
+    try {
+      const commitment = await createCommitment(call, fx, { title: 'Tower crane hire', sov: false });
+      const lines = [
+        { costCode: '01-500', description: 'Tower crane', scheduledValueCents: 123_456_700 },
+        { costCode: '01-510', description: 'Crane operators', scheduledValueCents: 50_000_000 },
+      ];
+      expectStatus(await call(admin(), { method: 'PUT', path: `${commitment.path}/sov`, body: { lines }, headers: { 'if-match': '"1"' } }), 200, 'PUT sov');
+      const invoice = await seedInvoice({ of: commitment, number: `JPY-${randomUUID().slice(0, 4).toUpperCase()}` });
+
+      const { url } = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf').body;
+      const file = path.join(dir, 'invoice.pdf');
+      await fs.writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const [summary = '', sheet = ''] = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).split('\f');
+      expect(summary).toMatch(/Currency\s+JPY \(¥\)/);
+      expect(summary).toMatch(/1\.\s+Original Contract Sum\s+¥1,734,567\n/);
+      // Line 1: scheduled ¥1,234,567, nothing before, ¥25,000 this period, no materials, ¥25,000 to date.
+      expect(sheet).toMatch(/Tower crane\s+1,234,567\s+0\s+25,000\s+0\s+25,000\s/);
+      expect(summary).not.toMatch(/¥[\d,]+\.\d/);
+
+      const forwarded = expectStatus(await call(admin(), { method: 'POST', path: `${invoice.path}/forward`, body: { to: ['owner@client.example'] } }), 202, 'forward');
+      const email = published.find((e) => e.detailType === 'email.requested' && e.detail.emailId === forwarded.body.emailId)!;
+      expect(email.detail.text).toMatch(/Current payment due: ¥\d{1,3}(,\d{3})*\n/);
+    } finally {
+      await patchSettings({ currency: 'AUD' });
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
