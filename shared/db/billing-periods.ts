@@ -7,7 +7,7 @@ import { isConditionalFailure } from './conditions';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
 export type { BillingPeriodItem } from './entities/billing-period';
 import type { BillingPeriodItem } from './entities/billing-period';
-import type { ProjectItem } from './entities/project';
+import { billingDueFields, type ProjectItem } from './entities/project';
 
 /** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
 type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
@@ -112,11 +112,13 @@ export type ChangeOutcome = { committed: true } | { committed: false; stale: tru
 export async function commitPeriodChange(state: PeriodsState, change: PeriodChange): Promise<ChangeOutcome> {
   const { project } = state;
   const readVersion = project.periodsVersion as number | undefined; // absent on projects from before issue 4
-  const set: Partial<Pick<ProjectItem, 'periodsVersion' | 'openBillingPeriodId' | 'nextBillingPeriodAt'>> = { periodsVersion: (readVersion ?? 0) + 1 };
+  const set: Partial<Pick<ProjectItem, 'periodsVersion' | 'openBillingPeriodId'>> & Partial<ReturnType<typeof billingDueFields>> = {
+    periodsVersion: (readVersion ?? 0) + 1,
+  };
   const remove: Array<'openBillingPeriodId' | 'nextBillingPeriodAt'> = [];
   if (change.openBillingPeriodId) set.openBillingPeriodId = change.openBillingPeriodId;
   else if (change.openBillingPeriodId === null) remove.push('openBillingPeriodId');
-  if (change.nextBillingPeriodAt) set.nextBillingPeriodAt = change.nextBillingPeriodAt;
+  if (change.nextBillingPeriodAt) Object.assign(set, billingDueFields(project.projectId, change.nextBillingPeriodAt));
   else if (change.nextBillingPeriodAt === null) remove.push('nextBillingPeriodAt');
 
   const outcome = await transactWithRetry(() =>
