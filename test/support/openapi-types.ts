@@ -2294,12 +2294,12 @@ export interface components {
                 done: number;
                 total: number;
             };
-            /** @description Files left out of the PDF (each replaced by a page saying so), and why */
-            warnings: {
-                /** @description The file left out */
-                title: string;
-                reason: string;
-            }[];
+            /** @description Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on */
+            warnings: components["schemas"]["InvoiceBackupWarning"][];
+            /** @description How many files were left out in all */
+            warningCount: number;
+            /** @description Pass as `warningsCursor` for the next warnings; null when these are the last */
+            warningsCursor: string | null;
             /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
             fileName: string;
             pages: number | null;
@@ -2323,6 +2323,19 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+        };
+        InvoiceBackupWarning: {
+            commitmentNumber: string;
+            commitmentTitle: string;
+            invoiceId: string;
+            invoiceNumber: string;
+            /** @description The attachment left out; null for the invoice’s own PDF */
+            attachmentId: string | null;
+            /** @description The file left out */
+            fileName: string;
+            reason: string;
+            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
+            page: number;
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -17454,7 +17467,10 @@ export interface operations {
     };
     getBackup: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `warningsCursor` of the previous answer: the next page of warnings */
+                warningsCursor?: string;
+            };
             header?: never;
             path: {
                 projectId: string;
@@ -17484,10 +17500,18 @@ export interface operations {
                      *       },
                      *       "warnings": [
                      *         {
-                     *           "title": "text",
-                     *           "reason": "text"
+                     *           "commitmentNumber": "text",
+                     *           "commitmentTitle": "text",
+                     *           "invoiceId": "text",
+                     *           "invoiceNumber": "text",
+                     *           "attachmentId": "text",
+                     *           "fileName": "text",
+                     *           "reason": "text",
+                     *           "page": 1
                      *         }
                      *       ],
+                     *       "warningCount": 1,
+                     *       "warningsCursor": "text",
                      *       "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
                      *       "pages": 1,
                      *       "bytes": 1,
