@@ -240,7 +240,9 @@ function authorizeAndValidate(route: RouteDefinition): MiddlewareObj<HttpEvent, 
   };
 }
 
-type OperationHandlers = { [Op in OperationId]?: (input: HttpInput<Op>) => Promise<Reply> };
+/** One operation's handler, as a module of a resource folder exports it to the resource's `httpRouter`. */
+export type OperationHandler<Op extends OperationId> = (input: HttpInput<Op>) => Promise<Reply>;
+type OperationHandlers = { [Op in OperationId]?: OperationHandler<Op> };
 
 /**
  * One Lambda serving several routes: each operation gets its own `httpHandler` chain, and the

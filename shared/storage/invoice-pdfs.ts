@@ -13,7 +13,7 @@ import type { ProjectItem } from '../db/entities/project';
 
 /**
  * The invoice PDF as stored in the bucket: one object per invoice version, rendered again only
- * when what it shows changed. The same key and fingerprint as GET …/pdf (functions/http/invoice-files.ts),
+ * when what it shows changed. The same key and fingerprint as GET …/pdf (functions/http/invoice-files/invoice-pdf.ts),
  * so either reuses what the other rendered.
  */
 

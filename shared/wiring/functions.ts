@@ -68,7 +68,7 @@ export const functions = {
     grants: ['table:read', 'table:write', 'identity:invite'],
   },
   commitments: {
-    entry: 'functions/http/commitments.ts',
+    entry: 'functions/http/commitments/index.ts',
     description: 'Commitments: create, search, read, edit (contacts, private list, retainage)',
     grants: ['table:read', 'table:write'],
   },
@@ -121,17 +121,17 @@ export const functions = {
     timeoutSeconds: 300,
   },
   invoices: {
-    entry: 'functions/http/invoices.ts',
+    entry: 'functions/http/invoices/index.ts',
     description: 'Subcontractor invoices: create from the SOV, line entry with G702/G703 figures, read, list, delete',
     grants: ['table:read', 'table:write'],
   },
   invoiceWorkflow: {
-    entry: 'functions/http/invoice-workflow.ts',
+    entry: 'functions/http/invoice-workflow/index.ts',
     description: 'Invoice workflow: submit, review lines, set status, bulk status, history; notification emails',
     grants: ['table:read', 'table:write', 'events:put'],
   },
   invoiceFiles: {
-    entry: 'functions/http/invoice-files.ts',
+    entry: 'functions/http/invoice-files/index.ts',
     description: 'Invoice attachments (presigned S3 upload/download), the invoice PDF, forward by email',
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
     memoryMb: 1024,

@@ -1,0 +1,8 @@
+/** The commitments function: create, search, read, edit (contacts, private list, retainage). */
+import { httpRouter } from '../../../shared/http/handler';
+import { idempotencyKey } from '../../../shared/http/idempotency';
+import { createCommitment } from './create-commitment';
+import { getCommitment, listCommitments } from './read-commitments';
+import { updateCommitment } from './update-commitment';
+
+export const handler = httpRouter({ createCommitment, listCommitments, getCommitment, updateCommitment }, { idempotency: idempotencyKey });

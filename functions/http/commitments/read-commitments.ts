@@ -1,0 +1,68 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { etagFor } from '../../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { enforce, loadProjectAccess } from '../../../shared/http/access';
+import { canSee, type Membership } from '../../../shared/domain/permissions';
+import { db } from '../../../shared/db/service';
+import type { CommitmentItem } from '../../../shared/db/commitments';
+import { toCommitmentResponse } from '../../../shared/api/commitments';
+import { commitmentCursors, filteredReadSize, maxListReads, visibleCommitment } from './shared';
+
+type ListQuery = HttpInput<'listCommitments'>['query'];
+
+/** The commitments query by number; filters run server-side so a page is full whenever enough rows match within the reads. */
+function searchFor(projectId: string, query: ListQuery, member: Membership, filtered: boolean) {
+  const needle = query.q?.toLowerCase();
+  const seesAll = member.commitments === 'admin';
+  const byNumber = db().Commitment.query.byNumber({ projectId });
+  if (!filtered) return byNumber;
+  return byNumber.where((attr, op) =>
+    [
+      needle ? op.contains(attr.searchText, needle) : '',
+      query.type ? op.eq(attr.type, query.type) : '',
+      query.status ? op.eq(attr.status, query.status) : '',
+      seesAll ? '' : `(${op.eq(attr.private, false)} OR ${op.contains(attr.privateUserIds, member.userId)})`,
+    ]
+      .filter(Boolean)
+      .join(' AND '),
+  );
+}
+
+export async function listCommitments({ path, query, caller }: HttpInput<'listCommitments'>): Promise<Reply> {
+  const { member } = await loadProjectAccess(path.projectId, caller.userId);
+  enforce('commitments.view', member);
+  const scope = `commitments:${path.projectId}`;
+  let cursor = decodeCursor(scope, query.cursor);
+  const filtered = Boolean(query.q || query.type || query.status || member.commitments !== 'admin');
+
+  // Reading one row more than the page tells whether another page exists.
+  const readSize = filtered ? Math.max(query.limit + 1, filteredReadSize) : query.limit + 1;
+  const items: CommitmentItem[] = [];
+  let next: string | null = null;
+  for (let reads = 0; reads < maxListReads; reads++) {
+    const page = await searchFor(path.projectId, query, member, filtered).go({ cursor, limit: readSize });
+    const room = query.limit - items.length;
+    if (page.data.length > room) {
+      items.push(...page.data.slice(0, room));
+      next = commitmentCursors.byAccessPattern.byNumber.fromComposite.toCursor(items.at(-1)!);
+      break;
+    }
+    items.push(...page.data);
+    next = cursor = page.cursor;
+    if (!cursor || items.length === query.limit) break;
+  }
+  return {
+    body: {
+      // The filter already hides what the caller cannot see; canSee is the policy's word on it.
+      items: items.filter((item) => canSee(member, 'commitments', item)).map(toCommitmentResponse),
+      nextCursor: encodeCursor(scope, next),
+    },
+  };
+}
+
+export async function getCommitment({ path, caller }: HttpInput<'getCommitment'>): Promise<Reply> {
+  const { member } = await loadProjectAccess(path.projectId, caller.userId);
+  const commitment = await visibleCommitment(path.projectId, path.commitmentId, member);
+  enforce('commitments.view', member, commitment);
+  return { body: toCommitmentResponse(commitment), headers: { etag: etagFor(commitment.version) } };
+}

@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { publishEvents } from '../../../shared/aws/events';
+import { config } from '../../../shared/config';
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { enforce } from '../../../shared/http/access';
+import { termsFor } from '../../../shared/domain/terminology';
+import { db } from '../../../shared/db/service';
+import { appendInvoiceEvent } from '../../../shared/db/invoices';
+import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
+import { escapeHtml } from '../../../shared/email/letter';
+import { invoiceLink } from '../../../shared/email/invoice-notifications';
+import { formatMoney } from '../../../shared/pdf/invoice-pdf';
+import { loadInvoiceAccess, type InvoiceAccess } from './access';
+import { storedInvoicePdf } from './invoice-pdf';
+
+/** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
+function forwardEmail(input: { access: InvoiceAccess; senderName: string; message?: string; period: BillingPeriodItem }) {
+  const { project, invoice, commitment } = input.access;
+  const terms = termsFor(project.region);
+  const invoiceName = `${terms.invoice} ${invoice.number}`;
+  const due = formatMoney(invoice.figures.summary.currentPaymentDueCents);
+  const link = invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
+  const subject = `${invoiceName} – ${commitment.number} ${commitment.title} (${project.name})`;
+  const facts = [
+    `Project: ${project.name} (${project.number})`,
+    `Commitment: ${commitment.number} – ${commitment.title}`,
+    `Vendor: ${commitment.vendorName}`,
+    `Billing period: ${input.period.startDate} to ${input.period.endDate}`,
+    `Current payment due: ${due}`,
+  ];
+  const intro = `${input.senderName} forwarded ${invoiceName} to you. The ${terms.invoice.toLowerCase()} is attached as a PDF.`;
+  const text = [intro, ...(input.message ? ['', input.message] : []), '', ...facts, '', `View it online: ${link}`].join('\n');
+  const html = [
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(input.message ? [`<blockquote>${escapeHtml(input.message).replace(/\n/g, '<br>')}</blockquote>`] : []),
+    `<ul>${facts.map((fact) => `<li>${escapeHtml(fact)}</li>`).join('')}</ul>`,
+    `<p><a href="${escapeHtml(link)}">View the ${escapeHtml(terms.invoice.toLowerCase())} online</a></p>`,
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** A retry with the same Idempotency-Key (after a failure past the publish) is the same email, sent once. */
+function forwardEmailId(requestKey: string | undefined, userId: string, { project, invoice }: InvoiceAccess): string {
+  return requestKey
+    ? `invoice-forward-${createHash('sha256').update(`${userId}\n${project.projectId}\n${invoice.invoiceId}\n${requestKey}`).digest('hex').slice(0, 40)}`
+    : `invoice-forward-${randomUUID()}`;
+}
+
+export async function forwardInvoice({ path, body, caller, headers }: HttpInput<'forwardInvoice'>): Promise<Reply> {
+  const now = new Date();
+  const access = await loadInvoiceAccess(path, caller);
+  enforce('invoices.forward', access.member, access.commitment);
+  const { invoice } = access;
+  const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), db().User.get({ userId: caller.userId }).go()]);
+  const emailId = forwardEmailId(headers['idempotency-key'], caller.userId, access);
+  const email = forwardEmail({
+    access,
+    senderName: sender.data?.name ?? caller.email ?? 'A colleague',
+    message: body.message || undefined,
+    period: pdf.period,
+  });
+  await publishEvents('email.requested', [
+    {
+      emailId,
+      to: body.to,
+      // Access tokens carry no email: the user record has it.
+      ...(sender.data?.email ?? caller.email ? { replyTo: [(sender.data?.email ?? caller.email)!] } : {}),
+      ...email,
+      attachments: [{ key: pdf.key, filename: pdf.filename, contentType: 'application/pdf' }],
+    },
+  ]);
+  await appendInvoiceEvent({
+    projectId: invoice.projectId,
+    invoiceId: invoice.invoiceId,
+    type: 'forwarded',
+    by: caller.userId,
+    at: now.toISOString(),
+    ...(body.message ? { comment: body.message } : {}),
+    changes: { to: body.to, emailId, pdfKey: pdf.key },
+  });
+  return { status: 202, body: { emailId, to: body.to, attachment: { filename: pdf.filename, contentType: 'application/pdf' as const } } };
+}

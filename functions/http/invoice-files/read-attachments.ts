@@ -1,0 +1,19 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { enforce } from '../../../shared/http/access';
+import { loadInvoiceAccess } from './access';
+import { loadAttachment, loadAttachments, toAttachmentResponse } from './attachments';
+
+export async function listAttachments({ path, caller }: HttpInput<'listAttachments'>): Promise<Reply> {
+  const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+  enforce('invoices.view', member, commitment);
+  const uploaded = (await loadAttachments(invoice.projectId, invoice.invoiceId))
+    .filter((item) => item.status === 'uploaded')
+    .sort((a, b) => a.uploadedAt!.localeCompare(b.uploadedAt!) || a.attachmentId.localeCompare(b.attachmentId));
+  return { body: { items: await Promise.all(uploaded.map(toAttachmentResponse)), nextCursor: null } };
+}
+
+export async function getAttachment({ path, caller }: HttpInput<'getAttachment'>): Promise<Reply> {
+  const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+  enforce('invoices.view', member, commitment);
+  return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId)) };
+}

@@ -1,0 +1,122 @@
+/** The write of every workflow change: the invoice (conditional on its version) and its history event, in one transaction. */
+import { problems } from '../../../shared/http/problem';
+import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { loadBillingPeriod } from '../../../shared/db/billing-periods';
+import { invoiceEventItem, isLatestInvoice, successorCheck, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
+import { notPastDue } from '../../../shared/db/conditions';
+import { localDate } from '../../../shared/domain/billing-periods';
+import type { InvoiceStatus } from '../../../shared/domain/invoices';
+import { contactSendRefusal, entersReview, transitionRefusal, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
+import type { Loaded } from './access';
+import { notify } from './notify';
+
+export interface Change {
+  loaded: Omit<Loaded, 'member'>;
+  role: WorkflowRole;
+  expectedVersion: number;
+  to: InvoiceStatus;
+  /** Attributes set besides status, version and updatedAt. */
+  set?: { lineReviews?: LineReviews; submittedAt?: string };
+  clearLineReviews?: boolean;
+  event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: unknown };
+  by: string;
+  now: Date;
+}
+
+/** The history event of a change. */
+function changeEvent(change: Change, at: string): InvoiceEventItem {
+  const { invoice } = change.loaded;
+  return invoiceEventItem({
+    projectId: invoice.projectId,
+    invoiceId: invoice.invoiceId,
+    type: change.event.type,
+    by: change.by,
+    at,
+    ...(invoice.status !== change.to ? { fromStatus: invoice.status, toStatus: change.to } : {}),
+    ...(change.event.comment ? { comment: change.event.comment } : {}),
+    ...(change.event.changes !== undefined ? { changes: change.event.changes } : {}),
+  });
+}
+
+/**
+ * Commits one change: the invoice patched under its version, the event appended, and for a
+ * contact checks that the billing period is still before its due date and that no later invoice
+ * was created meanwhile (neither can slip through between the read and the write). Emails go out
+ * after the commit.
+ */
+export async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; event: InvoiceEventItem }> {
+  const { invoice, project } = change.loaded;
+  const at = change.now.toISOString();
+  const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId };
+  const set = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: at };
+  const event = changeEvent(change, at);
+  const today = localDate(change.now, project.timeZone);
+  const gated = change.role === 'contact';
+
+  const result = await writeTransaction((entities) => ({
+    invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
+      .where((attr, op) => op.eq(attr.version, change.expectedVersion))
+      .commit(),
+    event: entities.InvoiceEvent.create(event).commit(),
+    // The contact's gates again at write time: before the due date, still the latest invoice.
+    period: gated
+      ? entities.BillingPeriod.check({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
+          .where((attr, op) => notPastDue(op, attr.dueDate, today))
+          .commit()
+      : undefined,
+    successor: gated ? successorCheck(entities, invoice) : undefined,
+  }));
+  if (result.canceled) {
+    throw await explainFailure(
+      result,
+      {
+        invoice: () => problems.preconditionFailed('The invoice changed since it was read; read it again and retry.'),
+        period: () => problems.conflict('The billing period’s due date passed or changed meanwhile; an invoice administrator can submit it on your behalf.'),
+        successor: () => problems.conflict('A later invoice of the commitment was created meanwhile; only the latest invoice can be sent for review.'),
+      },
+      () => problems.conflict('The invoice could not be changed because of a concurrent change; retry.'),
+    );
+  }
+  const updated: InvoiceItem = { ...invoice, ...set };
+  if (change.clearLineReviews) delete updated.lineReviews;
+  return { invoice: updated, event };
+}
+
+/**
+ * A status change as POST …/status and bulk status make it: the transition rule for the role,
+ * the contact's gates (latest invoice, due date), the write, then the emails.
+ */
+export async function changeStatus(input: {
+  loaded: Omit<Loaded, 'member'>;
+  role: WorkflowRole;
+  expectedVersion: number;
+  to: InvoiceStatus;
+  comment?: string;
+  by: string;
+}): Promise<InvoiceItem> {
+  const { invoice, project } = input.loaded;
+  const from = invoice.status;
+  const refusal = transitionRefusal(input.role, from, input.to);
+  if (refusal) throw problems.conflict(refusal);
+  const now = new Date();
+  if (input.role === 'contact') {
+    const [period, isLatest] = await Promise.all([loadBillingPeriod(invoice.projectId, invoice.billingPeriodId), isLatestInvoice(invoice)]);
+    if (!period) throw problems.conflict('The invoice’s billing period no longer exists.');
+    const gate = contactSendRefusal({ isLatest, dueDate: period.dueDate, today: localDate(now, project.timeZone) });
+    if (gate) throw problems.conflict(gate);
+  }
+  const entering = entersReview(from, input.to);
+  const { invoice: updated, event } = await commitChange({
+    loaded: input.loaded,
+    role: input.role,
+    expectedVersion: input.expectedVersion,
+    to: input.to,
+    // Entering review starts a new round of line decisions (the previous ones stay in the history).
+    ...(entering ? { set: { submittedAt: now.toISOString() }, clearLineReviews: Boolean(invoice.lineReviews) } : {}),
+    event: { type: 'status_changed', ...(input.comment ? { comment: input.comment } : {}) },
+    by: input.by,
+    now,
+  });
+  await notify({ ...input.loaded, invoice: updated, from, event });
+  return updated;
+}

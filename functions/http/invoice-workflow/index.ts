@@ -1,0 +1,9 @@
+/** The invoiceWorkflow function: submit and change status (one or in bulk), review lines, history; notification emails. */
+import { httpRouter } from '../../../shared/http/handler';
+import { idempotencyKey } from '../../../shared/http/idempotency';
+import { changeInvoiceStatus } from './change-status';
+import { reviewInvoice } from './review-invoice';
+import { bulkInvoiceStatus } from './bulk-status';
+import { getInvoiceHistory } from './history';
+
+export const handler = httpRouter({ changeInvoiceStatus, reviewInvoice, bulkInvoiceStatus, getInvoiceHistory }, { idempotency: idempotencyKey });

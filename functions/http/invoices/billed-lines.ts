@@ -1,0 +1,29 @@
+import { db } from '../../../shared/db/service';
+import type { CommitmentItem } from '../../../shared/db/commitments';
+import type { StoredSovLine } from '../../../shared/db/invoices';
+import type { SovLine } from '../../../shared/domain/sov';
+
+/** The SOV lines an invoice bills: the SOV (with approved change-order lines) and, with SSOV, its sub-lines for reference. */
+export async function billedLines(commitment: CommitmentItem): Promise<StoredSovLine[]> {
+  const key = { projectId: commitment.projectId, commitmentId: commitment.commitmentId };
+  const [{ data: sov }, ssov] = await Promise.all([
+    db().Sov.get(key).go({ consistent: true }),
+    commitment.ssovEnabled ? db().Ssov.get(key).go({ consistent: true }) : Promise.resolve(undefined),
+  ]);
+  const subLines = ssov?.data?.lines ?? [];
+  return ((sov?.lines ?? []) as SovLine[]).map((line) => {
+    const subs = subLines.filter((s) => s.parentLineId === line.lineId);
+    const stored: StoredSovLine = {
+      lineId: line.lineId,
+      description: line.description,
+      scheduledValueCents: line.scheduledValueCents,
+      ...(line.costCode !== undefined && { costCode: line.costCode }),
+      ...(line.changeOrderId !== undefined && { changeOrderId: line.changeOrderId }),
+      ...(line.quantity !== undefined && { quantity: line.quantity }),
+      ...(line.unitPrice !== undefined && { unitPrice: line.unitPrice }),
+      ...(line.unitOfMeasure !== undefined && { unitOfMeasure: line.unitOfMeasure }),
+      ...(subs.length > 0 && { subLines: subs.map((s) => ({ subLineId: s.subLineId, description: s.description, amountCents: s.amountCents })) }),
+    };
+    return stored;
+  });
+}

@@ -1,0 +1,36 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { problems } from '../../../shared/http/problem';
+import { deletionRefusal } from '../../../shared/domain/invoice-rules';
+import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
+import { invoiceFor } from './access';
+
+export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
+  const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
+  const undeletable = deletionRefusal(invoice);
+  if (undeletable) throw problems.conflict(undeletable);
+  if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
+
+  const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
+  const outcome = await writeTransaction((entities) => ({
+    // Still as checked: no status change or payment since it was read.
+    invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+      .where((attr, op) => op.eq(attr.version, invoice.version))
+      .commit(),
+    successor: successorCheck(entities, invoice),
+    number: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
+    position: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
+    period: entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+  }));
+  if (outcome.canceled) {
+    throw await explainFailure(
+      outcome,
+      {
+        invoice: () => problems.conflict('The invoice changed meanwhile; read it again.'),
+        successor: () => problems.conflict('Only the latest invoice of the commitment can be deleted.'),
+      },
+      () => problems.busy('invoice'),
+    );
+  }
+  return { status: 204 };
+}

@@ -1,0 +1,9 @@
+/** The invoices function: create an invoice from the SOV, edit its lines (G702/G703 figures), read, list, delete. */
+import { httpRouter } from '../../../shared/http/handler';
+import { idempotencyKey } from '../../../shared/http/idempotency';
+import { createInvoice } from './create-invoice';
+import { getInvoice, listInvoices } from './read-invoices';
+import { updateInvoice } from './update-invoice';
+import { deleteInvoice } from './delete-invoice';
+
+export const handler = httpRouter({ createInvoice, listInvoices, getInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });

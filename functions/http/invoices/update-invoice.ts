@@ -1,0 +1,95 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { problems } from '../../../shared/http/problem';
+import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
+import { enforce } from '../../../shared/http/access';
+import { db } from '../../../shared/db/service';
+import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
+import { loadBillingPeriod } from '../../../shared/db/billing-periods';
+import { invoiceEventWrite, isLatestInvoice, loadInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
+import { isOneOf } from '../../../shared/db/conditions';
+import { editableStatuses, editRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
+import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-figures';
+import { toInvoiceResponse } from '../../../shared/api/invoices';
+import { invoiceFor, lateRefusal, noSuchInvoice, type LoadedInvoice } from './access';
+import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
+
+type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
+const changedSinceRead = (version: number) => problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(version)}); read it again.`);
+
+/**
+ * The caller may edit these lines now: a contact, or an administrator on the contact's behalf (retainage
+ * fields need their own permission); the version read (412), an editable status, for contacts an open
+ * period before its due date, and only the commitment's latest invoice (409).
+ */
+async function enforceEditable({ project, member, invoice, commitment }: LoadedInvoice, body: UpdateInvoiceRequest, expected: number, now: Date) {
+  const asContact = invoiceRole(member, commitment) === 'contact';
+  if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
+  const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
+  if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
+
+  if (invoice.version !== expected) throw changedSinceRead(invoice.version);
+  const notEditable = editRefusal(invoice.status);
+  if (notEditable) throw problems.conflict(notEditable);
+  if (asContact) {
+    const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
+    if (!period || period.status !== 'open') throw problems.conflict('The invoice’s billing period is closed; an invoice administrator can still edit it.');
+    const late = lateRefusal(period, project, now, 'still edit it');
+    if (late) throw problems.conflict(late);
+  }
+  if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
+}
+
+/** The previous invoice's figures as stored (its position − 1); absent for the first. */
+async function loadPrevious(invoice: InvoiceItem): Promise<InvoiceItem | undefined> {
+  if (invoice.position <= 1) return undefined;
+  const { data } = await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go();
+  if (!data[0]) throw problems.busy('invoice');
+  return data[0];
+}
+
+/** Stores the new entries and figures if the invoice is still the version read, editable and the latest, with the history event. */
+function saveEdit(invoice: InvoiceItem, expected: number, edit: { entries: LineEntry[]; figures: InvoiceFigures; changes: EntryChange[]; by: string; at: string }) {
+  return writeTransaction((entities) => ({
+    invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+      .set({ entries: edit.entries, figures: edit.figures, updatedAt: edit.at })
+      .add({ version: 1 })
+      .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
+      .commit(),
+    successor: successorCheck(entities, invoice),
+    event: invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.invoiceId, type: 'edited', by: edit.by, at: edit.at, changes: edit.changes }),
+  }));
+}
+
+function editFailure(outcome: WriteOutcome<'invoice' | 'successor' | 'event'>, invoice: InvoiceItem) {
+  return explainFailure(
+    outcome,
+    {
+      invoice: async () => {
+        const now = await loadInvoice(invoice.projectId, invoice.invoiceId, { consistent: true });
+        return now ? changedSinceRead(now.version) : noSuchInvoice();
+      },
+      successor: () => problems.conflict('Only the latest invoice of the commitment can be edited.'),
+    },
+    () => problems.busy('invoice'),
+  );
+}
+
+export async function updateInvoice({ path, body, caller, headers }: HttpInput<'updateInvoice'>): Promise<Reply> {
+  const now = new Date();
+  const expected = requiredIfMatch(headers);
+  const loaded = await invoiceFor(null, path, caller.userId);
+  await enforceEditable(loaded, body, expected, now);
+  const { invoice, project } = loaded;
+
+  // Entries in invoice line order, so the figures' issues name lines by position.
+  const bodyIndexOf = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf);
+  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, compute);
+  const figures = compute(entries);
+
+  const at = now.toISOString();
+  const outcome = await saveEdit(invoice, expected, { entries, figures, changes, by: caller.userId, at });
+  if (outcome.canceled) throw await editFailure(outcome, invoice);
+  const stored: InvoiceItem = { ...invoice, entries, figures, updatedAt: at, version: invoice.version + 1 };
+  return { body: toInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+}
