@@ -1614,7 +1614,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
         };
+        /** @enum {string} */
+        CommitmentAction: "edit" | "edit_sov" | "create_change_order" | "add_payment";
         CommitmentList: {
             items: components["schemas"]["Commitment"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1774,7 +1783,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["BillingPeriodAction"][];
         };
+        /** @enum {string} */
+        BillingPeriodAction: "edit" | "close" | "delete" | "send_invites";
         /** @description Each requested commitment, invited or refused with the precondition it failed */
         SendInvitesResult: {
             invited: {
@@ -1824,7 +1842,16 @@ export interface components {
             respondedAt: string | null;
             /** Format: date-time */
             reminderSentAt: string | null;
+            /**
+             * @description What the caller may do with the invite now; empty when the commitment is not invited
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
+        /** @enum {string} */
+        InviteAction: "respond" | "resend";
         /** @description The invite to bill of one commitment for one billing period */
         Invite: {
             inviteId: string;
@@ -1854,8 +1881,22 @@ export interface components {
             /** Format: date-time */
             respondedAt: string | null;
             version: number;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
         Invoice: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -1910,6 +1951,8 @@ export interface components {
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
+        /** @enum {string} */
+        InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
         /** @description G703 column totals: sums of the lines */
         InvoiceTotals: {
             scheduledValueCents: number;
@@ -2067,6 +2110,13 @@ export interface components {
         };
         /** @description An invoice without its lines */
         InvoiceListItem: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -2294,12 +2344,12 @@ export interface components {
                 done: number;
                 total: number;
             };
-            /** @description Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on */
-            warnings: components["schemas"]["InvoiceBackupWarning"][];
-            /** @description How many files were left out in all */
-            warningCount: number;
-            /** @description Pass as `warningsCursor` for the next warnings; null when these are the last */
-            warningsCursor: string | null;
+            /** @description Files left out of the PDF (each replaced by a page saying so), and why */
+            warnings: {
+                /** @description The file left out */
+                title: string;
+                reason: string;
+            }[];
             /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
             fileName: string;
             pages: number | null;
@@ -2323,19 +2373,6 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
-        };
-        InvoiceBackupWarning: {
-            commitmentNumber: string;
-            commitmentTitle: string;
-            invoiceId: string;
-            invoiceNumber: string;
-            /** @description The attachment left out; null for the invoice’s own PDF */
-            attachmentId: string | null;
-            /** @description The file left out */
-            fileName: string;
-            reason: string;
-            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
-            page: number;
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -5936,7 +5973,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -6178,7 +6218,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -6457,7 +6500,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -6700,7 +6746,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -9605,7 +9654,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -9806,7 +9858,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10060,7 +10115,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10243,7 +10301,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10642,7 +10703,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10920,7 +10984,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11155,7 +11222,10 @@ export interface operations {
                      *           "emailError": "text",
                      *           "invitedAt": "2027-03-31T09:30:00.000Z",
                      *           "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z"
+                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "respond"
+                     *           ]
                      *         }
                      *       ],
                      *       "counts": {
@@ -11629,7 +11699,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -11889,7 +11962,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -12108,6 +12184,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -12488,6 +12567,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
                      *           "projectId": "text",
                      *           "invoiceId": "text",
                      *           "commitmentId": "text",
@@ -12722,6 +12804,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -13221,6 +13306,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -13629,6 +13717,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -14062,6 +14153,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -17467,10 +17561,7 @@ export interface operations {
     };
     getBackup: {
         parameters: {
-            query?: {
-                /** @description The `warningsCursor` of the previous answer: the next page of warnings */
-                warningsCursor?: string;
-            };
+            query?: never;
             header?: never;
             path: {
                 projectId: string;
@@ -17500,18 +17591,10 @@ export interface operations {
                      *       },
                      *       "warnings": [
                      *         {
-                     *           "commitmentNumber": "text",
-                     *           "commitmentTitle": "text",
-                     *           "invoiceId": "text",
-                     *           "invoiceNumber": "text",
-                     *           "attachmentId": "text",
-                     *           "fileName": "text",
-                     *           "reason": "text",
-                     *           "page": 1
+                     *           "title": "text",
+                     *           "reason": "text"
                      *         }
                      *       ],
-                     *       "warningCount": 1,
-                     *       "warningsCursor": "text",
                      *       "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
                      *       "pages": 1,
                      *       "bytes": 1,

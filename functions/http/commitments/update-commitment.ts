@@ -6,7 +6,7 @@ import { isConditionalFailure } from '../../../shared/db/conditions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
-import { toCommitmentResponse, type UpdateCommitmentBody } from '../../../shared/api/commitments';
+import { commitmentViewFor, type UpdateCommitmentBody } from '../../../shared/api/commitments';
 import {
   actionsFor,
   duplicateNumber,
@@ -135,5 +135,5 @@ export async function updateCommitment({ path, body, caller, headers }: HttpInpu
 
   const checked = await checkedEdit(current, body);
   const updated = await saveEdit(current, editedFields(current, body, checked), expectedVersion, checked.methodChanges);
-  return { body: toCommitmentResponse(updated), headers: { etag: etagFor(updated.version) } };
+  return { body: commitmentViewFor(member)(updated), headers: { etag: etagFor(updated.version) } };
 }

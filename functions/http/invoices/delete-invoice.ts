@@ -1,15 +1,16 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
-import { deletionRefusal } from '../../../shared/domain/invoice-rules';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
+import { enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
+import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
 import { invoiceFor } from './access';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
-  const { invoice } = await invoiceFor('invoices.delete', path, caller.userId);
-  const undeletable = deletionRefusal(invoice);
-  if (undeletable) throw problems.conflict(undeletable);
-  if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
+  const access = await invoiceFor('invoices.delete', path, caller.userId);
+  const { invoice } = access;
+  enforceRefusal(invoiceActionRefusal('delete', await invoiceActionContext(access)));
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
   const outcome = await writeTransaction((entities) => ({
