@@ -10,7 +10,7 @@ import { freePort } from '../infra/local/ports';
 import { seedDemoData } from '../infra/local/seed';
 import { dynamoDocumentClient } from '../shared/aws/clients';
 import { db } from '../shared/db/service';
-import { compare, ms, table } from './stats';
+import { compare, ms, recordRatio, table } from './stats';
 
 /**
  * The HTTP stack's cost: GET /health and GET /v1/me through the local API Gateway and the
@@ -73,6 +73,8 @@ export async function http_(): Promise<void> {
   const dynamoP50 = results['DynamoDB requests of /v1/me, direct (reference)'].p50;
   console.log(`DynamoDB requests per GET /v1/me: ${requestsPerMe} (GetItem user; GetItem company + Query memberships; BatchGet projects)`);
   console.log(`GET /health p50 / bare server p50: ${(results['GET /health'].p50 / bareP50).toFixed(2)}×`);
+  recordRatio('http', 'GET /health p50 / bare Node server p50', results['GET /health'].p50 / bareP50);
+  recordRatio('http', 'GET /v1/me p50 / (bare server + direct DynamoDB) p50', results['GET /v1/me'].p50 / (bareP50 + dynamoP50));
   console.log(
     `GET /v1/me p50 / (bare server + direct DynamoDB) p50: ${(results['GET /v1/me'].p50 / (bareP50 + dynamoP50)).toFixed(2)}× ` +
       `(stack overhead ≈ ${ms(results['GET /v1/me'].p50 - bareP50 - dynamoP50)})`,

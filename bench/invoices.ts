@@ -14,7 +14,7 @@ import { normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem, ty
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../shared/domain/invoice-figures';
 import { addDays, localDate } from '../shared/domain/billing-periods';
 import { defaultProjectSettings } from '../shared/domain/project-settings';
-import { ms, table, type Timing } from './stats';
+import { ms, recordRatio, table, type Timing } from './stats';
 
 /**
  * The invoice routes of issue 5 through the local API Gateway against DynamoDB Local (in memory):
@@ -211,6 +211,8 @@ export async function invoices(): Promise<void> {
       const b = results[`${key} · 10×`]!;
       const same = a.requests.min === a.requests.max && b.requests.min === b.requests.max && a.requests.max === b.requests.max;
       if (!same) grew.push(what);
+      recordRatio('invoices', `${what}: DynamoDB requests 10× / baseline`, b.requests.max / a.requests.max, '1.00×');
+      recordRatio('invoices', `${what}: p50 10× / baseline`, b.timing.p50 / a.timing.p50);
       return {
         what,
         'requests baseline': a.requests.max,
@@ -230,6 +232,7 @@ export async function invoices(): Promise<void> {
       : `request counts DIFFER between the projects (or between runs) for: ${grew.join(', ')}`,
   );
   const reference = results['reference: GET’s DynamoDB requests, direct']!;
+  recordRatio('invoices', 'GET invoice p50 / its DynamoDB requests sent directly p50', results['GET invoice (50 lines) · baseline']!.timing.p50 / reference.timing.p50);
   console.log(
     `GET invoice p50 / its DynamoDB requests sent directly p50: ${(results['GET invoice (50 lines) · baseline']!.timing.p50 / reference.timing.p50).toFixed(2)}× ` +
       `(HTTP stack, auth, response building ≈ ${ms(results['GET invoice (50 lines) · baseline']!.timing.p50 - reference.timing.p50)})`,

@@ -38,3 +38,11 @@ export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export function table(rows: Array<Record<string, string | number>>): void {
   console.table(rows);
 }
+
+/** Every ratio a benchmark reports, for the one summary table `npm run bench` ends with. */
+export const ratios: Array<{ benchmark: string; ratio: string; value: string; target: string }> = [];
+
+/** Records a ratio (measured against a reference in the same run) for the final summary. */
+export function recordRatio(benchmark: string, ratio: string, value: number, target = ''): void {
+  ratios.push({ benchmark, ratio, value: `${value.toFixed(2)}×`, target });
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Event contracts: one zod schema per detail-type. Publishers validate before PutEvents,

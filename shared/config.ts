@@ -8,6 +8,14 @@ function required(name: string): string {
   return value;
 }
 
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
 export const config = {
   get tableName() {
     return required('TABLE_NAME');
@@ -21,6 +29,10 @@ export const config = {
   get backupStateMachineArn() {
     return required('BACKUP_STATE_MACHINE_ARN');
   },
+  /** The invoice PDF renderer's function name (the pdf:render grant sets it). */
+  get invoicePdfFunctionName() {
+    return required('INVOICE_PDF_FUNCTION_NAME');
+  },
   get emailFrom() {
     return required('EMAIL_FROM');
   },
@@ -30,5 +42,13 @@ export const config = {
   },
   get frontendBaseUrl() {
     return required('FRONTEND_BASE_URL');
+  },
+  /** The account's SES maximum send rate (emails per second); every sender paces to it. Default 14 (SES production's starting quota). */
+  get sesSendRate(): number {
+    return positiveNumber('SES_SEND_RATE', 14);
+  },
+  /** How many bulk senders run at once (the invite-emails function's reserved concurrency); each takes an equal share of the rate. */
+  get sesSenders(): number {
+    return positiveNumber('SES_SENDERS', 1);
   },
 };

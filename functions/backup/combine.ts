@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
-import { combineParts, type MergeWarning } from '../../shared/pdf/merge';
-import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, partSummaryKey, putJson, putPdf } from '../../shared/backup/task-io';
+import { writeCombined } from '../../shared/pdf/merge';
+import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, type MergedPart, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
 
 /**
  * Backup workflow, `Combine`: the final PDF at `outputKey` — a cover listing the parts with
@@ -30,26 +31,81 @@ export interface CombinedBackup {
   warningCount: number;
 }
 
+/**
+ * The next part is downloaded while one is written only when the two together stay under this
+ * (an invoice's part may reach its 50 attachments × 25 MiB): memory then holds one large part at a time.
+ */
+const PREFETCH_LIMIT_BYTES = 256 * 1024 * 1024;
+const prefetchFits = (current: MergedPart, next: MergedPart) =>
+  current.bytes !== undefined && next.bytes !== undefined && current.bytes + next.bytes <= PREFETCH_LIMIT_BYTES;
+
 /** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
 const summaryReadConcurrency = 16;
 
 export const handler = async (event: unknown): Promise<CombinedBackup> => {
   const { outputKey, cover, parts: partKeys } = parseEvent(combineSchema, event);
   const parts = await mapLimited(partKeys, summaryReadConcurrency, ({ partKey }) => getJson(partSummaryKey(partKey), mergedPartSchema));
-  // One part in memory at a time: its bytes are released once its pages are copied.
-  const { pdf, pages, coverPages } = await combineParts(cover, parts, async (index) => {
-    const { partKey } = parts[index]!;
-    const part = await getObject(partKey);
-    if (!part) throw new Error(`Merged part ${partKey} is missing from the bucket`);
-    return part.bytes;
-  });
-  await putPdf(outputKey, pdf);
-  const warnings: MergeWarning[] = parts.flatMap((part) => part.warnings);
+  // One part parsed at a time, the next one already downloading; the output is uploaded as it is written.
+  const upload = pdfUpload(outputKey);
+  const download = (index: number) =>
+    getObject(parts[index]!.partKey).then((part) => {
+      if (!part) throw new Error(`Merged part ${parts[index]!.partKey} is missing from the bucket`);
+      return part.bytes;
+    });
+  let next: Promise<Uint8Array> | undefined;
+  let written;
+  try {
+    written = await writeCombined(
+      cover,
+      parts,
+      (index) => {
+        const current = next ?? download(index);
+        next = index + 1 < parts.length && prefetchFits(parts[index]!, parts[index + 1]!) ? download(index + 1) : undefined;
+        // A prefetch that fails while the current part is parsed is reported when its turn comes.
+        next?.catch(() => undefined);
+        return current;
+      },
+      (chunk) => upload.write(chunk),
+    );
+    await upload.end();
+  } catch (error) {
+    await upload.abort();
+    throw error;
+  }
+  const { pages, coverPages, bytes } = written;
+  const warnings = backupWarnings(parts, coverPages);
   const warningsKey = backupWarningsKey(outputKey);
   await putJson(warningsKey, warnings);
-  logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes: pdf.byteLength, warnings: warnings.length });
-  return { outputKey, pages, bytes: pdf.byteLength, warningsKey, warningCount: warnings.length };
+  logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
+  return { outputKey, pages, bytes, warningsKey, warningCount: warnings.length };
 };
+
+/**
+ * Every file left out, in the PDF's order, named by its commitment, invoice and attachment, with
+ * the page its placeholder took: the cover's pages, then each part's sources one after another.
+ */
+export function backupWarnings(parts: MergedPart[], coverPages: number): BackupWarning[] {
+  const warnings: BackupWarning[] = [];
+  let page = coverPages + 1;
+  for (const { invoice, sources } of parts) {
+    for (const source of sources) {
+      if (source.leftOut !== undefined) {
+        warnings.push({
+          commitmentNumber: invoice.commitmentNumber,
+          commitmentTitle: invoice.commitmentTitle,
+          invoiceId: invoice.invoiceId,
+          invoiceNumber: invoice.number,
+          attachmentId: source.attachmentId ?? null,
+          fileName: source.title,
+          reason: source.leftOut,
+          page,
+        });
+      }
+      page += source.pages;
+    }
+  }
+  return warnings;
+}
 
 /** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
 async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { failBackupJob } from '../../shared/backup/fail-job';
 import { parseEvent } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';

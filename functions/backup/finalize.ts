@@ -1,16 +1,16 @@
-import { z } from 'zod';
-import { getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
+import * as z from 'zod';
+import { backupWarningSchema, getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
 import { backupLink } from '../../shared/backup/links';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
-import { loadBackupJob, markBackupSucceeded, type BackupWarning } from '../../shared/db/backups';
+import { loadBackupJob, markBackupSucceeded } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
-import { escapeHtml } from '../../shared/email/letter';
+import { backupReadyEmail } from '../../shared/email/backup';
 import { logger } from '../../shared/logger';
 
 /**
- * Backup workflow, `Finalize`: the job succeeds with what Combine wrote (pages, size, warnings),
- * and the requester is emailed a link to it. The link opens the job in the app, which fetches a
+ * Backup workflow, `Finalize`: the job succeeds with what Combine wrote (pages, size, the first
+ * warnings and their count; all stay in S3), and the requester is emailed a link to it. The link opens the job in the app, which fetches a
  * fresh presigned download URL: a URL presigned here would die with this function's temporary
  * credentials long before the 7 days a presigned URL may otherwise last.
  */
@@ -24,29 +24,9 @@ const inputSchema = z.object({
   warningCount: z.number().int().nonnegative(),
 });
 
-const warningsSchema = z.array(z.object({ title: z.string(), reason: z.string() }));
-
-export function backupReadyEmail(input: { projectName: string; projectNumber: string; fileName: string; pages: number; warnings: BackupWarning[]; link: string }) {
-  const subject = `Your invoice backup for ${input.projectName} (${input.projectNumber}) is ready`;
-  const intro = `The invoice backup you requested is ready to download: ${input.fileName} (${input.pages} pages).`;
-  const leftOut = input.warnings.map((w) => `${w.title}: ${w.reason}`);
-  const warningText = leftOut.length
-    ? ['', `${leftOut.length} file${leftOut.length === 1 ? ' was' : 's were'} left out (the PDF has a page saying so where each would have been):`, ...leftOut.map((line) => `- ${line}`)]
-    : [];
-  const text = [intro, ...warningText, '', `Download it: ${input.link}`].join('\n');
-  const html = [
-    `<p>${escapeHtml(intro)}</p>`,
-    ...(leftOut.length
-      ? [`<p>${leftOut.length} file${leftOut.length === 1 ? ' was' : 's were'} left out (the PDF has a page saying so where each would have been):</p>`, `<ul>${leftOut.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`]
-      : []),
-    `<p><a href="${escapeHtml(input.link)}">Download the backup</a></p>`,
-  ].join('\n');
-  return { subject, text, html };
-}
-
 export const handler = async (event: unknown) => {
   const { projectId, jobId, outputKey, pages, bytes, warningsKey, warningCount } = parseEvent(inputSchema, event);
-  const warnings = await getJson(warningsKey, warningsSchema);
+  const warnings = await getJson(warningsKey, z.array(backupWarningSchema));
   if (warnings.length !== warningCount) throw new InvalidInputError(`${warningsKey} holds ${warnings.length} warnings; Combine counted ${warningCount}`);
   const job = await loadBackupJob(projectId, jobId, { consistent: true });
   if (!job) throw new InvalidInputError(`Backup job ${jobId} of project ${projectId} does not exist`);
@@ -65,6 +45,7 @@ export const handler = async (event: unknown) => {
       fileName: job.fileName,
       pages,
       warnings,
+      warningCount,
       link: backupLink(config.frontendBaseUrl, projectId, jobId),
     });
     try {

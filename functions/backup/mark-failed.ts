@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEvent } from '../../shared/backup/task-io';
 import { markBackupFailed } from '../../shared/db/backups';
 import { logger } from '../../shared/logger';

@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { getObject, parseEvent, partSummaryKey, putJson, putPdf, type MergedPart } from '../../shared/backup/task-io';
+import * as z from 'zod';
+import { getObject, parseEvent, partInvoiceSchema, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
-import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
+import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 
 /**
  * Backup workflow, `MergePart` (inside the Map): merges one part's S3 documents into one PDF
@@ -12,7 +12,8 @@ import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 const partSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
-  sources: z.array(z.object({ key: z.string().min(1), title: z.string().min(1) })).min(1),
+  invoice: partInvoiceSchema,
+  sources: z.array(z.object({ key: z.string().min(1), title: z.string().min(1), attachmentId: z.string().min(1).optional() })).min(1),
 });
 
 const MISSING_SOURCE = 'the file was not found in storage';
@@ -25,18 +26,58 @@ export interface MergedPartCounts {
 
 export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const part = parseEvent(partSchema, event);
-  const { pdf, pages, warnings, sources } = await mergeDocuments(fetchSources(part.sources));
-  await putPdf(part.partKey, pdf);
-  const summary: MergedPart = { partKey: part.partKey, title: part.title, pages, warnings, sources };
+  // The part is uploaded as it is written: memory holds the sources being read, not the output.
+  const upload = pdfUpload(part.partKey);
+  let merged;
+  try {
+    merged = await writeMerged(fetchSources(part.sources), (chunk) => upload.write(chunk));
+    await upload.end();
+  } catch (error) {
+    await upload.abort();
+    throw error;
+  }
+  const { pages, warnings, sources, bytes } = merged;
+  // The merge answers one summary per source, in order: each keeps its attachment id.
+  const summary: MergedPart = {
+    partKey: part.partKey,
+    title: part.title,
+    invoice: part.invoice,
+    pages,
+    bytes,
+    warnings,
+    sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
+  };
   await putJson(partSummaryKey(part.partKey), summary);
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
   return { partKey: part.partKey, pages, warningCount: warnings.length };
 };
 
-/** Fetches each source only when the merge reaches it, so one source's bytes are held at a time. */
+/**
+ * Sources in order, downloaded ahead of the merge: S3's latency overlaps the merging, and
+ * memory holds at most `SOURCES_AHEAD` sources besides the one being merged (each at most the
+ * upload limit).
+ */
+const SOURCES_AHEAD = 3;
+
 async function* fetchSources(sources: Array<{ key: string; title: string }>): AsyncGenerator<MergeSource> {
-  for (const { key, title } of sources) {
+  const fetch = async ({ key, title }: { key: string; title: string }): Promise<MergeSource> => {
     const object = await getObject(key);
-    yield object ? { title, ...object } : { title, unavailable: MISSING_SOURCE };
+    return object ? { title, ...object } : { title, unavailable: MISSING_SOURCE };
+  };
+  const queue: Array<Promise<MergeSource>> = [];
+  let next = 0;
+  const fill = () => {
+    while (next < sources.length && queue.length < SOURCES_AHEAD) {
+      const fetching = fetch(sources[next++]!);
+      // Rejections are reported when the merge reaches the source, in order.
+      fetching.catch(() => undefined);
+      queue.push(fetching);
+    }
+  };
+  fill();
+  while (queue.length > 0) {
+    const source = await queue.shift()!;
+    fill();
+    yield source;
   }
 }

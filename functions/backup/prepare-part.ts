@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
+import * as z from 'zod';
+import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
@@ -22,7 +22,9 @@ const inputSchema = z.object({
 export interface PartInput {
   partKey: string;
   title: string;
-  sources: Array<{ key: string; title: string }>;
+  invoice: PartInvoice;
+  /** The invoice's PDF first (no attachment id), then its attachments. */
+  sources: Array<{ key: string; title: string; attachmentId?: string }>;
 }
 
 export const handler = async (event: unknown): Promise<PartInput> => {
@@ -57,7 +59,12 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   const uploaded = attachments
     .filter((attachment) => attachment.status === 'uploaded')
     .sort((a, b) => a.uploadedAt!.localeCompare(b.uploadedAt!) || a.attachmentId.localeCompare(b.attachmentId));
-  return { partKey, title, sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename }))] };
+  return {
+    partKey,
+    title,
+    invoice: { invoiceId, number: invoice.number, commitmentNumber: commitment.number, commitmentTitle: commitment.title },
+    sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename, attachmentId: attachment.attachmentId }))],
+  };
 };
 
 /**

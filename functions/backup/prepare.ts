@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
 import { backupPartKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
 import { batchGetAll, db } from '../../shared/db/service';

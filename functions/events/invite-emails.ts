@@ -12,7 +12,7 @@ import {
   type InviteItem,
   type ProjectItem,
 } from '../../shared/db/invites';
-import { isConditionalFailure } from '../../shared/db/conditions';
+import { writeTransaction, type WriteEntities, type WriteItem } from '../../shared/db/transaction';
 import { renderInviteEmail } from '../../shared/email/invite';
 import { sendOnce, TransientEmailError, type OutgoingEmail, type SendOutcome } from '../../shared/email/send';
 import type { CommitmentItem } from '../../shared/db/commitments';
@@ -35,6 +35,8 @@ export function inviteEmailId(invite: Pick<InviteItem, 'billingPeriodId' | 'comm
 }
 
 type Delivery = SendOutcome | { status: 'no-address'; error: string };
+/** What the invite's emailStatus is decided from. */
+type DeliveryStatus = { status: Delivery['status']; error?: string };
 
 /**
  * `invites.sent`: one email per invoice contact of each invite (SES through the one idempotent
@@ -71,18 +73,26 @@ export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteE
       (await batchGetAll(userIds.map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
     );
 
-    // Per invite: its contacts' emails, then its emailStatus at once — a crash midway leaves the
-    // invites already emailed recorded as such, and the rest pending for the redelivered event.
+    // Per invite: its contacts' emails; the last one's outcome is recorded in one transaction with
+    // the invite's emailStatus (two writes per email: the claim, then outcome + status). A crash
+    // midway leaves the invites already emailed recorded as such, the rest pending for the retry.
     const perInvite = await mapLimit(toEmail, options.concurrency, async (invite) => {
       const results: Delivery[] = [];
-      for (const contactId of invite.contactIds) {
+      let settled = false;
+      for (const [index, contactId] of invite.contactIds.entries()) {
         const contact = users.get(contactId);
         const commitment = commitmentOf.get(invite.commitmentId);
         if (!contact) results.push({ status: 'no-address', error: `Contact ${contactId} has no user record to email.` });
         else if (!commitment) results.push({ status: 'no-address', error: `Commitment ${invite.commitmentId} no longer exists.` });
-        else results.push(await deliverWithBackoff(inviteEmail(kind, project, period, commitment, invite, users.get(invite.invitedBy)?.name, contact), options));
+        else {
+          const email = inviteEmail(kind, project, period, commitment, invite, users.get(invite.invitedBy)?.name, contact);
+          const isLast = index === invite.contactIds.length - 1;
+          const outcome = await deliverWithBackoff(email, options, isLast ? (final) => statusChange(invite, [...results, final]) : undefined);
+          settled = outcome.alsoWritten === true;
+          results.push(outcome);
+        }
       }
-      await settleEmailStatus(invite, results);
+      if (!settled) await settleEmailStatus(invite, results);
       return results;
     });
     const deliveries = perInvite.flat();
@@ -122,40 +132,70 @@ function inviteEmail(
   return { emailId: inviteEmailId(invite, contact.userId, kind), to: [contact.email], subject: rendered.subject, html: rendered.html, text: rendered.text };
 }
 
-/** Sends, backing off while SES throttles (or another attempt holds the email), up to `attemptsPerRun` times. */
-async function deliverWithBackoff(email: OutgoingEmail, options: InviteEmailOptions): Promise<SendOutcome> {
+/**
+ * Sends, backing off while SES throttles (or another attempt holds the email), up to
+ * `attemptsPerRun` times. `settle` (given for an invite's last email) names the invite's status
+ * change for the attempt's final outcome, written in the same transaction as that outcome.
+ */
+async function deliverWithBackoff(
+  email: OutgoingEmail,
+  options: InviteEmailOptions,
+  settle?: (outcome: DeliveryStatus) => InviteStatusChange | undefined,
+): Promise<SendOutcome & { alsoWritten?: boolean }> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await sendOnce(email);
-    if ((outcome.status !== 'retrying' && outcome.status !== 'in-flight') || attempt >= options.attemptsPerRun) return outcome;
+    const lastAttempt = attempt >= options.attemptsPerRun;
+    const outcome = await sendOnce(email, {
+      alsoWrite: settle && ((recorded, entities) => {
+        // A throttled attempt that will be retried now settles nothing yet.
+        if (recorded.status === 'retrying' && !lastAttempt) return undefined;
+        const change = settle(recorded);
+        return change && inviteStatusWrite(entities, change);
+      }),
+    });
+    if ((outcome.status !== 'retrying' && outcome.status !== 'in-flight') || lastAttempt) return outcome;
     await sleep(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
   }
 }
 
-/** `sent` when every contact got it, `failed` (with the errors) when any was refused; otherwise left pending for a retry. */
-async function settleEmailStatus(invite: InviteItem, results: Delivery[]): Promise<void> {
+interface InviteStatusChange {
+  invite: InviteItem;
+  emailStatus: 'sent' | 'failed';
+  error?: string;
+}
+
+/**
+ * What the invite's emailStatus becomes once `results` are all its contacts' deliveries: `sent`
+ * when every contact got it, `failed` (with the errors) when any was refused or still throttled;
+ * undefined when it is unchanged or still undecided (an email in flight elsewhere).
+ */
+function statusChange(invite: InviteItem, results: readonly DeliveryStatus[]): InviteStatusChange | undefined {
   const failures = results.filter((r) => r.status === 'rejected' || r.status === 'no-address' || r.status === 'retrying');
   if (failures.length > 0) {
-    const error = [...new Set(failures.map((f) => ('error' in f && f.error ? f.error : 'rejected by SES')))].join('; ');
-    if (invite.emailStatus !== 'failed' || invite.emailError !== error) await recordEmailStatus(invite, 'failed', error);
-  } else if (results.every((r) => r.status === 'sent' || r.status === 'already-sent')) {
-    if (invite.emailStatus !== 'sent' || invite.emailError) await recordEmailStatus(invite, 'sent');
+    const error = [...new Set(failures.map((f) => ('error' in f && f.error ? f.error : 'rejected by SES')))].join('; ').slice(0, 1000);
+    return invite.emailStatus !== 'failed' || invite.emailError !== error ? { invite, emailStatus: 'failed', error } : undefined;
   }
+  if (results.every((r) => r.status === 'sent' || r.status === 'already-sent')) {
+    return invite.emailStatus !== 'sent' || invite.emailError ? { invite, emailStatus: 'sent' } : undefined;
+  }
+  return undefined;
+}
+
+/** Records the status when the last email's outcome did not carry it (a rare path: one more write). */
+async function settleEmailStatus(invite: InviteItem, results: Delivery[]): Promise<void> {
+  const change = statusChange(invite, results);
+  if (!change) return;
+  const outcome = await writeTransaction((entities) => ({ invite: inviteStatusWrite(entities, change) }));
+  // The invite was re-invited meanwhile (another round): that round's emails report on it.
+  if (outcome.canceled && !outcome.failed.includes('invite')) throw new Error(`Recording the emailStatus of invite ${invite.commitmentId} failed`);
 }
 
 /** The invite's email status, for its current round only: a re-invite meanwhile starts over. */
-async function recordEmailStatus(invite: InviteItem, emailStatus: 'sent' | 'failed', error?: string): Promise<void> {
+function inviteStatusWrite({ Invite }: Pick<WriteEntities, 'Invite'>, { invite, emailStatus, error }: InviteStatusChange): WriteItem {
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
   const updatedAt = new Date().toISOString();
-  const patch = db().Invite.patch(key);
-  const update =
-    emailStatus === 'sent'
-      ? patch.set({ emailStatus, updatedAt }).remove(['emailError'])
-      : patch.set({ emailStatus, emailError: error!.slice(0, 1000), updatedAt });
-  try {
-    await update.where((attr, op) => op.eq(attr.round, invite.round)).go();
-  } catch (e) {
-    if (!isConditionalFailure(e)) throw e;
-  }
+  const patch = Invite.patch(key);
+  const update = emailStatus === 'sent' ? patch.set({ emailStatus, updatedAt }).remove(['emailError']) : patch.set({ emailStatus, emailError: error!, updatedAt });
+  return update.where((attr, op) => op.eq(attr.round, invite.round)).commit();
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -9,11 +10,14 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems, type FieldError } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
-import { canSee } from '../../shared/domain/permissions';
+import { canSee, type Membership } from '../../shared/domain/permissions';
 import { backupNeedsWorkflowCheck, endedWorkflowReason } from '../../shared/domain/backups';
 import { failBackupJob } from '../../shared/backup/fail-job';
 import { batchGetAll, db } from '../../shared/db/service';
-import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, type BackupJobItem } from '../../shared/db/backups';
+import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
+import { backupWarningSchema, backupWarningsKey, getObject } from '../../shared/backup/task-io';
+import { backupWarningsPerPage, type BackupWarning } from '../../shared/domain/backups';
+import { decodeOffsetCursor, encodeOffsetCursor } from '../../shared/http/cursor';
 import { contentDisposition } from '../../shared/storage/keys';
 import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/backups';
 
@@ -25,7 +29,28 @@ import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/
 
 const jobLocation = (projectId: string, jobId: string) => `/v1/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
 
-async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobResponse> {
+/**
+ * One page of the job's warnings from `warningsCursor` on. The first page is the job item's own
+ * (it keeps the first `backupWarningsPerPage`); later pages come from the list Combine wrote to S3.
+ */
+async function warningsPage(job: BackupJobItem, cursor: string | undefined): Promise<{ warnings: BackupWarning[]; warningCount: number; warningsCursor: string | null }> {
+  const scope = `backup-warnings:${job.projectId}:${job.jobId}`;
+  const offset = decodeOffsetCursor(scope, cursor, 'warningsCursor');
+  const stored = (job.warnings ?? []).map(storedBackupWarning);
+  const warningCount = job.warningCount ?? stored.length;
+  let warnings = stored.slice(0, backupWarningsPerPage);
+  if (offset > 0) {
+    const object = await getObject(backupWarningsKey(job.outputKey));
+    // The list expires with the PDF (backups/ is kept 30 days).
+    if (!object) throw problems.notFound('This backup’s warnings are no longer kept; the job’s first warnings still are (ask without `warningsCursor`).');
+    const all = z.array(backupWarningSchema).parse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));
+    warnings = all.slice(offset, offset + backupWarningsPerPage);
+  }
+  const next = offset + warnings.length;
+  return { warnings, warningCount, warningsCursor: next < warningCount && warnings.length > 0 ? encodeOffsetCursor(scope, next) : null };
+}
+
+async function toBackupJobResponse(job: BackupJobItem, warningsCursor?: string): Promise<BackupJobResponse> {
   const download =
     job.status === 'succeeded'
       ? {
@@ -48,7 +73,7 @@ async function toBackupJobResponse(job: BackupJobItem): Promise<BackupJobRespons
     status: job.status,
     invoiceIds: job.invoiceIds,
     progress: { done: job.progress.done, total: job.progress.total },
-    warnings: (job.warnings ?? []).map(({ title, reason }) => ({ title, reason })),
+    ...(await warningsPage(job, warningsCursor)),
     fileName: job.fileName,
     pages: job.pages ?? null,
     bytes: job.bytes ?? null,
@@ -88,6 +113,70 @@ async function endIfWorkflowEnded(job: BackupJobItem): Promise<BackupJobItem | u
   return loadBackupJob(job.projectId, job.jobId, { consistent: true });
 }
 
+/**
+ * Every invoice of the backup is one the caller can see in this project (else 400 naming each) and
+ * still has its billing period (else 409). Invoices of another project are simply not found under
+ * this one: the same refusal as a typo.
+ */
+async function checkBackupInvoices(projectId: string, member: Membership, invoiceIds: string[]): Promise<void> {
+  const { Invoice, Commitment, BillingPeriod } = db();
+  const invoices = new Map(
+    (await batchGetAll(invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go())).map((i) => [i.invoiceId, i]),
+  );
+  const found = [...invoices.values()];
+  const [commitments, periods] = await Promise.all([
+    batchGetAll([...new Set(found.map((i) => i.commitmentId))].map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go()),
+    batchGetAll([...new Set(found.map((i) => i.billingPeriodId))].map((billingPeriodId) => ({ projectId, billingPeriodId })), (keys) =>
+      BillingPeriod.get(keys).go(),
+    ),
+  ]);
+  const visible = new Map(commitments.filter((c) => canSee(member, 'commitments', c)).map((c) => [c.commitmentId, c]));
+  const periodIds = new Set(periods.map((p) => p.billingPeriodId));
+
+  const unknown: FieldError[] = [];
+  const periodless: FieldError[] = [];
+  invoiceIds.forEach((invoiceId, index) => {
+    const invoice = invoices.get(invoiceId);
+    const field = `invoiceIds.${index}`;
+    if (!invoice || !visible.has(invoice.commitmentId)) {
+      unknown.push({ location: 'body', field, message: `No invoice ${invoiceId} in this project.` });
+    } else if (!periodIds.has(invoice.billingPeriodId)) {
+      const commitment = visible.get(invoice.commitmentId)!;
+      periodless.push({
+        location: 'body',
+        field,
+        message: `The billing period of invoice ${invoice.number} (${commitment.number}, ${invoiceId}) was deleted; it cannot be compiled.`,
+      });
+    }
+  });
+  if (unknown.length) throw problems.validation([...unknown, ...periodless]);
+  if (periodless.length) {
+    const ids = periodless.map((e) => invoiceIds[Number(e.field.split('.')[1])]);
+    throw new HttpProblem(
+      409,
+      'conflict',
+      'Conflict',
+      `Every invoice of a backup needs its billing period; these invoices’ periods were deleted: ${ids.join(', ')}.`,
+      periodless,
+    );
+  }
+}
+
+/** Starts the job's workflow and records its execution; a job whose workflow cannot start is failed at once. */
+async function startWorkflow(job: BackupJobItem): Promise<void> {
+  const { projectId, jobId } = job;
+  try {
+    const { executionArn } = await stepFunctionsClient().send(
+      new StartExecutionCommand({ stateMachineArn: config.backupStateMachineArn, name: jobId, input: JSON.stringify({ projectId, jobId }) }),
+    );
+    await db().BackupJob.patch({ projectId, jobId }).set({ executionArn }).go();
+  } catch (error) {
+    logger.error('Backup workflow not started', { projectId, jobId, error: error as Error });
+    await markBackupFailed(job, 'The backup workflow could not be started.', new Date());
+    throw error;
+  }
+}
+
 export const handler = httpRouter(
   {
     requestBackup: async ({ path, body, caller }) => {
@@ -95,49 +184,7 @@ export const handler = httpRouter(
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
       const { projectId } = project;
-      const { Invoice, Commitment, BillingPeriod } = db();
-
-      // Invoices of another project are simply not found under this one: the same refusal as a typo.
-      const invoices = new Map(
-        (await batchGetAll(body.invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go())).map((i) => [i.invoiceId, i]),
-      );
-      const found = [...invoices.values()];
-      const [commitments, periods] = await Promise.all([
-        batchGetAll([...new Set(found.map((i) => i.commitmentId))].map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go()),
-        batchGetAll([...new Set(found.map((i) => i.billingPeriodId))].map((billingPeriodId) => ({ projectId, billingPeriodId })), (keys) =>
-          BillingPeriod.get(keys).go(),
-        ),
-      ]);
-      const visible = new Map(commitments.filter((c) => canSee(member, 'commitments', c)).map((c) => [c.commitmentId, c]));
-      const periodIds = new Set(periods.map((p) => p.billingPeriodId));
-
-      const unknown: FieldError[] = [];
-      const periodless: FieldError[] = [];
-      body.invoiceIds.forEach((invoiceId, index) => {
-        const invoice = invoices.get(invoiceId);
-        const field = `invoiceIds.${index}`;
-        if (!invoice || !visible.has(invoice.commitmentId)) {
-          unknown.push({ location: 'body', field, message: `No invoice ${invoiceId} in this project.` });
-        } else if (!periodIds.has(invoice.billingPeriodId)) {
-          const commitment = visible.get(invoice.commitmentId)!;
-          periodless.push({
-            location: 'body',
-            field,
-            message: `The billing period of invoice ${invoice.number} (${commitment.number}, ${invoiceId}) was deleted; it cannot be compiled.`,
-          });
-        }
-      });
-      if (unknown.length) throw problems.validation([...unknown, ...periodless]);
-      if (periodless.length) {
-        const ids = periodless.map((e) => body.invoiceIds[Number(e.field.split('.')[1])]);
-        throw new HttpProblem(
-          409,
-          'conflict',
-          'Conflict',
-          `Every invoice of a backup needs its billing period; these invoices’ periods were deleted: ${ids.join(', ')}.`,
-          periodless,
-        );
-      }
+      await checkBackupInvoices(projectId, member, body.invoiceIds);
 
       const jobId = randomUUID();
       const fileName = backupFileName(project, now);
@@ -156,29 +203,19 @@ export const handler = httpRouter(
         version: 1,
       };
       await db().BackupJob.create(job).go();
-
-      try {
-        const { executionArn } = await stepFunctionsClient().send(
-          new StartExecutionCommand({ stateMachineArn: config.backupStateMachineArn, name: jobId, input: JSON.stringify({ projectId, jobId }) }),
-        );
-        await db().BackupJob.patch({ projectId, jobId }).set({ executionArn }).go();
-      } catch (error) {
-        logger.error('Backup workflow not started', { projectId, jobId, error: error as Error });
-        await markBackupFailed(job, 'The backup workflow could not be started.', new Date());
-        throw error;
-      }
+      await startWorkflow(job);
 
       const location = jobLocation(projectId, jobId);
       return { status: 202, headers: { location }, body: { jobId, status: job.status, location } };
     },
 
-    getBackup: async ({ path, caller }) => {
+    getBackup: async ({ path, query, caller }) => {
       const { member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
       let job = await loadBackupJob(path.projectId, path.jobId);
       if (!job) throw problems.notFound('No such backup job.');
       if (backupNeedsWorkflowCheck(job, new Date())) job = (await endIfWorkflowEnded(job)) ?? job;
-      return { body: await toBackupJobResponse(job) };
+      return { body: await toBackupJobResponse(job, query.warningsCursor) };
     },
   },
   { idempotency: idempotencyKey },

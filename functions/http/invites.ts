@@ -2,7 +2,6 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { etagFor } from '../../shared/http/etag';
-import { isConditionalFailure } from '../../shared/db/conditions';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
 import { canSee, type GuardedRecord, type Membership } from '../../shared/domain/permissions';
 import { billingPeriodActionRefusal, inviteActionRefusal, inviteAllowedActions, type InviteActionContext } from '../../shared/domain/allowed-actions';
@@ -12,6 +11,7 @@ import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import {
+  answerInvite,
   inviteIdOf,
   loadPeriodInvites,
   parseInviteId,
@@ -94,18 +94,9 @@ export const handler = httpRouter(
 
       const status = body.accept ? 'accepted' : 'declined';
       if (invite.status === status) return reply(invite, context);
-      const now = new Date().toISOString();
-      try {
-        const { data } = await Invite.patch({ projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId })
-          .set({ status, respondedBy: caller.userId, respondedAt: now, version: invite.version + 1, updatedAt: now })
-          .where((attr, op) => op.eq(attr.version, invite.version))
-          .go({ response: 'all_new' });
-        const answered = data as InviteItem;
-        return reply(answered, { ...context, invite: answered });
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-        throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
-      }
+      const updated = await answerInvite(invite, { status, by: caller.userId, contactIds: commitment.invoiceContactIds, dueDate: period.dueDate }, context.now);
+      if (!updated) throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
+      return reply(updated, { ...context, invite: updated });
     },
 
     resendInvite: async ({ path, caller }) => {
@@ -146,7 +137,7 @@ function reply(invite: InviteItem, context: InviteActionContext) {
 }
 
 function toRow(
-  commitment: { commitmentId: string; number: string; title: string; vendorName: string },
+  commitment: { commitmentId: string; number: string; title: string; vendorName: string; invoiceContactIds: readonly string[] },
   billingPeriodId: string,
   invite: InviteItem | undefined,
   allowedActions: PeriodInviteRow['allowedActions'],
@@ -157,6 +148,7 @@ function toRow(
     title: commitment.title,
     vendorName: commitment.vendorName,
     status: invite?.status ?? 'not_invited',
+    contactIds: [...(invite?.contactIds ?? commitment.invoiceContactIds)],
     inviteId: invite ? inviteIdOf(billingPeriodId, commitment.commitmentId) : null,
     invoiceType: invite?.invoiceType ?? null,
     emailStatus: invite?.emailStatus ?? null,

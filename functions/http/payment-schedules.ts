@@ -1,28 +1,21 @@
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
-import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { enforce } from '../../shared/http/access';
+import { loadInvoiceContext } from '../../shared/http/invoice-context';
 import { etagFor } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import type { Action } from '../../shared/domain/permissions';
 import { db } from '../../shared/db/service';
-import { loadCommitment } from '../../shared/db/commitments';
-import { loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
+import type { InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
 import type { PaymentScheduleResponse } from '../../shared/api/regional';
 
-const noSuchInvoice = () => problems.notFound('No such invoice.');
-
-async function invoiceFor(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
-  const [{ project, member }, invoice] = await Promise.all([
-    loadProjectAccess(path.projectId, userId),
-    loadInvoice(path.projectId, path.invoiceId, { consistent: true }),
-  ]);
-  if (!invoice) throw noSuchInvoice();
-  const commitment = await loadCommitment(path.projectId, invoice.commitmentId);
-  if (!commitment) throw noSuchInvoice();
+/** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
+async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
+  const { project, member, invoice, commitment } = await loadInvoiceContext(path, userId, { consistent: true });
   enforce(action, member, commitment);
   return { project, invoice };
 }
@@ -78,7 +71,7 @@ function toResponse(invoice: InvoiceItem, deadline: PaymentScheduleDeadline, tod
 export const handler = httpRouter(
   {
     getPaymentSchedule: async ({ path, caller }) => {
-      const { project, invoice } = await invoiceFor('invoices.view', path, caller.userId);
+      const { project, invoice } = await invoiceWith('invoices.view', path, caller.userId);
       const stored = storedOf(invoice);
       const jurisdiction = jurisdictionOf(project, undefined, stored);
       const deadline = paymentScheduleDeadline({
@@ -90,7 +83,7 @@ export const handler = httpRouter(
     },
 
     servePaymentSchedule: async ({ path, body, caller }) => {
-      const { project, invoice } = await invoiceFor('payment_schedules.serve', path, caller.userId);
+      const { project, invoice } = await invoiceWith('payment_schedules.serve', path, caller.userId);
       const jurisdiction = jurisdictionOf(project, body.jurisdiction, storedOf(invoice));
       const claimServedOn = claimServedOnOf(invoice, project.timeZone, body.claimServedOn);
       const today = localDateTime(new Date(), project.timeZone).date;

@@ -6,10 +6,10 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
 import { commitmentActionRefusal } from '../../shared/domain/allowed-actions';
 import type { Action } from '../../shared/domain/permissions';
-import { db, dbService, transactWithRetry } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
-import type { WriteEntities } from '../../shared/db/transaction';
+import { writeTransaction, type WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
 import { applyPayment, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
@@ -87,13 +87,13 @@ function invoiceWrites(invoice: InvoiceItem, payment: PaymentItem, sign: 1 | -1,
   const verb = sign > 0 ? 'recorded' : 'deleted';
   return {
     next,
-    writes: (entities: WriteEntities) => [
-      entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+    writes: (entities: WriteEntities) => ({
+      invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
         .set({ paidCents: next.paidCents, paymentStatus: next.paymentStatus, updatedAt: at })
         .add({ version: 1 })
         .where((attr, op) => op.eq(attr.version, invoice.version))
         .commit(),
-      invoiceEventWrite(entities, {
+      invoiceEvent: invoiceEventWrite(entities, {
         projectId: invoice.projectId,
         invoiceId: invoice.invoiceId,
         type: 'payment_recorded',
@@ -106,12 +106,10 @@ function invoiceWrites(invoice: InvoiceItem, payment: PaymentItem, sign: 1 | -1,
           { field: 'payment', paymentId: payment.paymentId, paymentNumber: payment.paymentNumber, amountCents: sign * payment.amountCents },
         ],
       }),
-    ],
+    }),
   };
 }
 
-/** What DynamoDB said of the i-th item of a canceled transaction (the invoice's items come third and fourth when present). */
-const codeAt = (outcome: { data: ReadonlyArray<{ code: string }> }, index: number) => outcome.data[index]?.code;
 
 function paymentItem(path: { projectId: string; commitmentId: string }, body: CreatePaymentBody, by: string, at: string): PaymentItem {
   return {
@@ -169,19 +167,15 @@ export const handler = httpRouter(
           );
         }
         // One transaction: the payment, its number and the invoice's paid sum change together or not at all.
-        const outcome = await transactWithRetry(() =>
-          dbService()
-            .transaction.write((entities) => [
-              entities.Payment.create(item).commit(),
-              entities.PaymentNumber.create(numberItem).commit(),
-              ...(linked ? linked.writes(entities) : []),
-            ])
-            .go(),
-        );
+        const outcome = await writeTransaction((entities) => ({
+          payment: entities.Payment.create(item).commit(),
+          number: entities.PaymentNumber.create(numberItem).commit(),
+          ...linked?.writes(entities),
+        }));
         if (!outcome.canceled) return created;
-        if (codeAt(outcome, 1) === 'ConditionalCheckFailed') throw duplicateNumber(body.paymentNumber);
+        if (outcome.failed.includes('number')) throw duplicateNumber(body.paymentNumber);
         // The invoice moved on since it was read (another payment, an edit): read it again.
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
+        if (!outcome.failed.includes('invoice')) throw problems.busy('invoice');
       }
       throw problems.busy('invoice');
     },
@@ -196,19 +190,15 @@ export const handler = httpRouter(
         // An invoice deleted since leaves nothing to reverse.
         const invoice = payment.invoiceId ? await loadInvoiceOf(path.projectId, path.commitmentId, payment.invoiceId) : undefined;
         const linked = invoice ? invoiceWrites(invoice, payment, -1, caller.userId, at) : undefined;
-        const outcome = await transactWithRetry(() =>
-          dbService()
-            .transaction.write((entities) => [
-              // `remove` fails when the payment is gone: a concurrent delete reverses the invoice only once.
-              entities.Payment.remove(path).commit(),
-              entities.PaymentNumber.delete({ projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(payment.paymentNumber) }).commit(),
-              ...(linked ? linked.writes(entities) : []),
-            ])
-            .go(),
-        );
+        const outcome = await writeTransaction((entities) => ({
+          // `remove` fails when the payment is gone: a concurrent delete reverses the invoice only once.
+          payment: entities.Payment.remove(path).commit(),
+          number: entities.PaymentNumber.delete({ projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(payment.paymentNumber) }).commit(),
+          ...linked?.writes(entities),
+        }));
         if (!outcome.canceled) return { status: 204 };
-        if (codeAt(outcome, 0) === 'ConditionalCheckFailed') throw noSuchPayment();
-        if (codeAt(outcome, 2) !== 'ConditionalCheckFailed') throw problems.busy('invoice');
+        if (outcome.failed.includes('payment')) throw noSuchPayment();
+        if (!outcome.failed.includes('invoice')) throw problems.busy('invoice');
       }
       throw problems.busy('invoice');
     },

@@ -22,6 +22,26 @@ const toVendorResponse = (vendor: { vendorId: string; name: string; createdAt: s
 /** A vendor that is not on the project, or belongs to another contractor, does not exist for the caller. */
 const noSuchVendor = (vendorId: string) => problems.notFound(`No vendor ${vendorId} on this project.`);
 
+/**
+ * Invites a new user of the vendor and records their account; undefined when the account turns out
+ * to exist already under another company (another email on record, or a concurrent invitation).
+ */
+async function newVendorUser(email: string, name: string, vendorId: string) {
+  const { User } = db();
+  const userId = await inviteUser(email, name);
+  const fresh = { userId, email, name, companyId: vendorId, companyRole: 'member' as const, version: 1, createdAt: new Date().toISOString() };
+  try {
+    await User.create(fresh).go();
+    return { user: fresh, created: true };
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+    // The account exists already (another email on record, or a concurrent invitation).
+    const { data: existing } = await User.get({ userId }).go();
+    if (!existing || existing.companyId !== vendorId) return undefined;
+    return { user: existing, created: false };
+  }
+}
+
 export const handler = httpRouter({
   listVendors: async ({ caller, path, query }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
@@ -103,23 +123,10 @@ export const handler = httpRouter({
     const neutral = { status: 202, body: { email, status: 'received' } };
     if (sameEmail[0] && sameEmail[0].companyId !== vendorId) return neutral;
 
-    let created = false;
-    let user = sameEmail[0];
-    if (!user) {
-      const userId = await inviteUser(email, body.name);
-      const fresh = { userId, email, name: body.name, companyId: vendorId, companyRole: 'member' as const, version: 1, createdAt: new Date().toISOString() };
-      try {
-        await User.create(fresh).go();
-        user = fresh;
-        created = true;
-      } catch (error) {
-        if (!isConditionalFailure(error)) throw error;
-        // The account exists already (another email on record, or a concurrent invitation).
-        const { data: existing } = await User.get({ userId }).go();
-        if (!existing || existing.companyId !== vendorId) return neutral;
-        user = existing;
-      }
-    }
+    const account = sameEmail[0] ? { user: sameEmail[0], created: false } : await newVendorUser(email, body.name, vendorId);
+    if (!account) return neutral;
+    const { user } = account;
+    let created = account.created;
 
     const levels = { commitments: body.commitments, headContracts: body.headContracts };
     let { data: membership } = await Member.get({ projectId, userId: user.userId }).go();

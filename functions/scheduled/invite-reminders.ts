@@ -4,7 +4,9 @@ import { remindersDue } from '../../shared/db/entities/invite';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { localDate } from '../../shared/domain/billing-periods';
 import { isConditionalFailure } from '../../shared/db/conditions';
-import { publishInvitesSent, reminderDay, reminderInstant, type InviteItem } from '../../shared/db/invites';
+import { chunk, reminderDay, reminderInstant, type InviteItem } from '../../shared/db/invites';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { writeTransaction } from '../../shared/db/transaction';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
 
 /**
@@ -13,8 +15,9 @@ import type { ScheduledEvent } from '../../shared/wiring/schedules';
  * this is one Query for the reminders due by now — never a Scan, and it scales with the reminders
  * due, not with projects. Each is checked against the current settings and period first (they
  * may have changed since): moved later → re-indexed, moot → dropped from the index.
- * The reminder is published before `reminderSentAt` is set: a run that dies between the two
- * publishes again next hour, and the email ids (per invite round, contact and kind) send once.
+ * `reminderSentAt` is set in the transaction that writes the reminder's outbox record: a run that
+ * dies after it loses nothing (the stream or sweeper publishes the record), and the email ids (per
+ * invite round, contact and kind) send once however often the record is delivered.
  */
 export const handler = async (event: ScheduledEvent) => {
   const now = new Date(event.scheduledTime);
@@ -61,12 +64,45 @@ async function remindPeriod(invites: InviteItem[], now: Date) {
   const moot = invites.filter((invite) => !remind.includes(invite));
   await Promise.all(moot.map((invite) => settle(invite, {})));
   outcome.dropped = moot.length;
-  if (remind.length > 0) {
-    await publishInvitesSent(projectId, billingPeriodId, remind.map((invite) => invite.commitmentId), 'reminder');
-    await Promise.all(remind.map((invite) => settle(invite, { reminderSentAt: now.toISOString() })));
-    outcome.reminded = remind.length;
-  }
+  for (const group of chunk(remind, remindersPerTransaction)) outcome.reminded += await recordReminders(group, now);
   return outcome;
+}
+
+/** DynamoDB's 100 items per transaction: the invites and their one outbox record. */
+const remindersPerTransaction = 99;
+
+/**
+ * Marks the invites reminded (`reminderSentAt`, out of the index) and writes the outbox record of
+ * their `invites.sent` reminder in one transaction, then publishes it: a crash after the commit
+ * leaves the record for the stream or sweeper, and an invite marked reminded is never picked
+ * again — one reminder per invite round. Invites changed since they were read (a re-invite, a
+ * reminder already sent) are left out and the rest written again.
+ */
+async function recordReminders(invites: InviteItem[], now: Date): Promise<number> {
+  if (invites.length === 0) return 0;
+  const { projectId, billingPeriodId } = invites[0]!;
+  const record = outboxRecord('invites.sent', { projectId, billingPeriodId, commitmentIds: invites.map((i) => i.commitmentId), kind: 'reminder' }, now);
+  const at = now.toISOString();
+  const result = await writeTransaction<string>((entities) => ({
+    outbox: outboxWrite(entities, record),
+    ...Object.fromEntries(
+      invites.map((invite) => [
+        invite.commitmentId,
+        entities.Invite.patch({ projectId, billingPeriodId, commitmentId: invite.commitmentId })
+          .set({ reminderSentAt: at, updatedAt: at })
+          .remove(['remindAt'])
+          .where((attr, op) => `${op.eq(attr.round, invite.round)} AND ${op.eq(attr.remindAt, invite.remindAt!)} AND ${op.notExists(attr.reminderSentAt)}`)
+          .commit(),
+      ]),
+    ),
+  }));
+  if (result.canceled) {
+    const changed = new Set(result.failed);
+    if (changed.size === 0) throw new Error(`Recording ${invites.length} reminders failed (transaction canceled)`);
+    return recordReminders(invites.filter((invite) => !changed.has(invite.commitmentId)), now);
+  }
+  await dispatchSoon([record.outboxId]);
+  return invites.length;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface AppConfig {
   /** Where the frontend runs: links in emails, and the origin allowed by CORS. */
   readonly frontendBaseUrl: string;
   readonly frontendOrigin: string;
+  /** The account's SES maximum send rate (emails per second, `-c sesSendRate=…`): every sender paces to it. */
+  readonly sesSendRate: number;
 }
 
 export function readConfig(node: Node): AppConfig {
@@ -18,10 +20,13 @@ export function readConfig(node: Node): AppConfig {
   };
   const emailDomain = context('emailDomain') ?? 'example.com';
   const frontendBaseUrl = context('frontendBaseUrl') ?? 'https://app.example.com';
+  const sesSendRate = Number(context('sesSendRate') ?? 14);
+  if (!(sesSendRate > 0)) throw new Error('context sesSendRate must be a positive number');
   return {
     emailDomain,
     emailFrom: context('emailFrom') ?? `billing@${emailDomain}`,
     frontendBaseUrl,
     frontendOrigin: new URL(frontendBaseUrl).origin,
+    sesSendRate,
   };
 }

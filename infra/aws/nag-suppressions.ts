@@ -54,6 +54,10 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     'events:put': {},
     'email:send': {},
     'identity:invite': {},
+    'pdf:render': {
+      [`Resource::${nagName(stateless, stateless.functions.renderInvoicePdf.functionArn)}:*`]:
+        'Invoking the invoice PDF renderer by version or alias, as lambda grantInvoke allows; no other function.',
+    },
     'backup:start': {
       [`Resource::${nagName(stateless, stateless.backupExecutionsArn)}`]:
         'DescribeExecution on the executions of the backup workflow only; execution names are generated per job.',

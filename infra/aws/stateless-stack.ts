@@ -34,6 +34,7 @@ import { cors } from '../../shared/wiring/cors';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
+import { esmRequireBanner, externalModules } from './bundling';
 import type { AppConfig } from './config';
 import { repoRoot } from './paths';
 import type { StatefulResources } from './stateful-stack';
@@ -104,6 +105,7 @@ export class StatelessStack extends Stack {
       EMAIL_FROM: config.emailFrom,
       SES_CONFIGURATION_SET: stateful.configurationSet.configurationSetName,
       FRONTEND_BASE_URL: config.frontendBaseUrl,
+      SES_SEND_RATE: String(config.sesSendRate),
       POWERTOOLS_SERVICE_NAME: serviceName,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -156,6 +158,11 @@ export class StatelessStack extends Stack {
           new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.backupExecutionsArn] }),
         );
         fn.addEnvironment('BACKUP_STATE_MACHINE_ARN', this.backupWorkflow.stateMachineArn);
+      },
+      // Invoice PDFs are rendered by a function of its own, invoked synchronously (shared/storage/invoice-pdf-renderer.ts).
+      'pdf:render': (fn) => {
+        this.functions.renderInvoicePdf.grantInvoke(fn);
+        fn.addEnvironment('INVOICE_PDF_FUNCTION_NAME', this.functions.renderInvoicePdf.functionName);
       },
       // Invite a person: create (or find) their Cognito user, which yields the `sub` our records key on.
       'identity:invite': (fn) => {
@@ -221,10 +228,12 @@ export class StatelessStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: definition.memoryMb ?? functionDefaults.memoryMb,
       timeout: Duration.seconds(definition.timeoutSeconds ?? functionDefaults.timeoutSeconds),
+      reservedConcurrentExecutions: definition.reservedConcurrency,
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment,
+      // A reserved sender takes its share of SES's rate (shared/email/pace.ts).
+      environment: definition.reservedConcurrency ? { ...environment, SES_SENDERS: String(definition.reservedConcurrency) } : environment,
       layers,
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
@@ -235,10 +244,10 @@ export class StatelessStack extends Stack {
         sourceMap: true,
         // Stack traces map to file and line without shipping the sources themselves.
         sourcesContent: false,
-        // Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // Deploy the SDK versions the tests ran against, not whichever the runtime ships.
-        bundleAwsSDK: true,
+        banner: esmRequireBanner,
+        // The runtime's SDK, not a bundled one: see infra/aws/bundling.ts and docs/bundles.md.
+        bundleAwsSDK: false,
+        externalModules,
         forceDockerBundling: false,
         ...(name === 'docs' ? { commandHooks: docsAssetsHooks } : {}),
       },

@@ -59,7 +59,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     stops.push(dynamo.stop);
     const s3 = await startS3rver(options.dataDir ? path.join(options.dataDir, 's3') : undefined);
     stops.push(s3.stop);
-    const ses = await startSesLocal();
+    // An SES that outlives this stack (the fault test's: as AWS's SES outlives a crashed Lambda), or our own.
+    const ses = process.env.LOCAL_SES_ENDPOINT ? { endpoint: process.env.LOCAL_SES_ENDPOINT, stop: async () => undefined } : await startSesLocal();
     stops.push(ses.stop);
     return {
       env: {
@@ -131,7 +132,7 @@ async function startS3rver(directory: string | undefined) {
   };
 }
 
-async function startSesLocal() {
+export async function startSesLocal() {
   const port = await freePort();
   // The package is CommonJS with `exports.default`; Node's ESM interop may wrap it once more.
   const start = ((sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal) as typeof sesLocal;

@@ -9,6 +9,7 @@ import { localBusName, startLocalEventBus, type LocalEventBus } from './event-bu
 import { startHttpServer, type LocalHttpServer } from './http-server';
 import { startLocalIdentityProvider } from './identity-provider';
 import { invokeLocal, repoRoot } from './lambda';
+import { startLocalLambdaEndpoint } from './lambda-endpoint';
 import { followTableStream } from './table-stream';
 import { startScheduler } from './scheduler';
 import { seedDemoData } from './seed';
@@ -101,6 +102,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(stepFunctions.stop);
     const userPool = await startLocalIdentityProvider();
     stops.push(userPool.stop);
+    const lambda = await startLocalLambdaEndpoint();
+    stops.push(lambda.stop);
 
     const env: Record<string, string> = {
       ...aws.env,
@@ -109,6 +112,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // The SDK's variable for the service whose serviceId is "Cognito Identity Provider".
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: userPool.endpoint,
       USER_POOL_ID: userPool.userPoolId,
+      // Functions invoked synchronously (the invoice PDF renderer) run in this process.
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      INVOICE_PDF_FUNCTION_NAME: 'renderInvoicePdf',
       TABLE_NAME: tableName,
       BUCKET_NAME: bucketName,
       EVENT_BUS_NAME: bus.busName,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { backupJobStatuses } from '../domain/backups';
 import { projectPath } from './commitments';
@@ -36,7 +36,22 @@ export const backupRequestedResponse = z
   })
   .meta({ id: 'InvoiceBackupRequested' });
 
-const warning = z.object({ title: z.string().meta({ description: 'The file left out' }), reason: z.string() });
+const warning = z
+  .object({
+    commitmentNumber: z.string(),
+    commitmentTitle: z.string(),
+    invoiceId: z.string(),
+    invoiceNumber: z.string(),
+    attachmentId: z.string().nullable().meta({ description: 'The attachment left out; null for the invoice’s own PDF' }),
+    fileName: z.string().meta({ description: 'The file left out' }),
+    reason: z.string(),
+    page: z.number().int().meta({ description: 'The page of the backup PDF that stands in for the file (saying it was left out, and why)' }),
+  })
+  .meta({ id: 'InvoiceBackupWarning' });
+
+export const backupJobQuery = z.object({
+  warningsCursor: z.string().max(2048).optional().meta({ description: 'The `warningsCursor` of the previous answer: the next page of warnings' }),
+});
 
 export const backupJobResponse = z
   .object({
@@ -47,7 +62,11 @@ export const backupJobResponse = z
     progress: z
       .object({ done: z.number().int(), total: z.number().int() })
       .meta({ description: 'Invoices merged so far, of all the job’s invoices' }),
-    warnings: z.array(warning).meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why' }),
+    warnings: z
+      .array(warning)
+      .meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on' }),
+    warningCount: z.number().int().meta({ description: 'How many files were left out in all' }),
+    warningsCursor: z.string().nullable().meta({ description: 'Pass as `warningsCursor` for the next warnings; null when these are the last' }),
     fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
     pages: z.number().int().nullable(),
     bytes: z.number().int().nullable(),
@@ -91,7 +110,7 @@ export const backupRoutes = [
     action: 'invoices.compile_backups',
     summary: 'A backup job: status, progress, warnings and, when done, the download',
     tags: ['invoice backups'],
-    request: { path: backupJobPath },
+    request: { path: backupJobPath, query: backupJobQuery },
     response: { status: 200, description: 'The job', schema: backupJobResponse },
   },
 ] as const satisfies readonly RouteDefinition[];

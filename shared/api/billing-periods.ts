@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../domain/billing-periods';
 import { pageQuery } from '../http/cursor';

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
-import { allowedActionsField } from './common';
+import { allowedActionsField, commaListOf, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
@@ -117,7 +117,9 @@ export type CommitmentResponse = z.infer<typeof commitmentResponse>;
 export const listCommitmentsQuery = z.object({
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Searches number, title and vendor name (case-insensitive)' }),
   type: z.enum(commitmentTypes).optional(),
-  status: z.enum(commitmentStatuses).optional(),
+  status: commaListOf(commitmentStatuses, 'Only commitments in these statuses').optional(),
+  contact: z.enum(['me']).optional().meta({ description: '`me`: only the commitments the caller is an invoice contact on' }),
+  updatedSince: updatedSinceQuery('commitments').optional(),
   ...pageQuery,
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z
@@ -34,3 +34,25 @@ export const allowedActionsField = <const A extends readonly [string, ...string[
         'An action absent here is refused (403, 404 or 409) by its route.',
       example: [actions[0]],
     });
+
+/**
+ * A query parameter taking several values of `values`: a comma list (`?status=draft,submitted`);
+ * a repeated parameter (`?status=draft&status=submitted`) arrives as the same list, since API
+ * Gateway joins repeated values with commas. Parsed into the distinct values, in order.
+ */
+export function commaListOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
+  const one = values.map((value) => value.replace(/[^a-z0-9_]/gi, '')).join('|');
+  return z
+    .string()
+    .trim()
+    .regex(new RegExp(`^(${one})(,(${one}))*$`), { message: `One or more of ${values.join(', ')}, separated by commas` })
+    .transform((list) => [...new Set(list.split(','))] as Array<T[number]>)
+    .meta({ description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`, example: values.slice(0, 2).join(',') });
+}
+
+/** A query parameter naming an instant (ISO 8601, any offset), normalized to UTC as stored `updatedAt` values are, so they compare as strings. */
+export const updatedSinceQuery = (what: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value).toISOString())
+    .meta({ description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' });

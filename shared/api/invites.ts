@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceTypes } from '../domain/project-settings';
 import type { InviteItem } from '../db/invites';
@@ -88,6 +88,7 @@ export const periodInviteRow = z
     title: z.string(),
     vendorName: z.string(),
     status: z.enum(['not_invited', ...inviteStatuses]),
+    contactIds: z.array(z.string()).meta({ description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
     inviteId: z.string().nullable(),
     invoiceType: invoiceType.nullable(),
     emailStatus: emailStatus.nullable(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceStatuses } from '../domain/invoices';
@@ -99,6 +99,7 @@ export const invoiceHistoryEvent = z
     eventId: z.string().meta({ description: 'Sorts in the order of the history' }),
     type: z.enum(invoiceEventTypes),
     by: z.string().meta({ description: 'The user who made the change' }),
+    byName: z.string().nullable().meta({ description: 'Their display name now (null when the user no longer exists)' }),
     at: z.iso.datetime(),
     fromStatus: z.enum(invoiceStatuses).nullable(),
     toStatus: z.enum(invoiceStatuses).nullable(),

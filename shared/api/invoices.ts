@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { commaListOf, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
@@ -240,7 +241,8 @@ export const updateInvoiceBody = z
 export const listInvoicesQuery = z.object({
   billingPeriodId: z.string().min(1).max(100).optional(),
   commitmentId: z.string().min(1).max(100).optional(),
-  status: z.enum(invoiceStatuses).optional(),
+  status: commaListOf(invoiceStatuses, 'Only invoices in these statuses').optional(),
+  updatedSince: updatedSinceQuery('invoices').optional(),
   ...pageQuery,
 });
 

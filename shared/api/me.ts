@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels, granularPermissions } from '../domain/permissions';
 import { regions } from '../domain/terminology';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { billingFrequencies, defaultInvoiceTypes } from '../domain/project-settings';
+import { billingFrequencies, currencyOf, defaultInvoiceTypes } from '../domain/project-settings';
 import { granularPermissions, toolLevels } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 import { pageQuery } from '../http/cursor';
@@ -60,6 +60,12 @@ export const projectSettingsResponse = z
     defaultInvoiceType: z.enum(defaultInvoiceTypes).meta({ description: '`none`: contacts may invoice only when invited' }),
     notifyContactsOnApproval: z.boolean(),
     billingPeriods: billingPeriodSettings,
+    contract: z
+      .object({ ownerName: z.string().nullable(), architectName: z.string().nullable(), date: z.iso.date().nullable() })
+      .meta({ id: 'ProjectContract', description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)' }),
+    currency: z
+      .object({ code: z.string().meta({ example: 'AUD' }), sign: z.string().meta({ example: '$' }) })
+      .meta({ id: 'ProjectCurrency', description: 'What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it' }),
   })
   .meta({ id: 'ProjectSettings' });
 export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
@@ -83,6 +89,20 @@ const settingsFields = {
     })
     .strict()
     .optional(),
+  contract: z
+    .object({
+      ownerName: z.string().trim().min(1).max(200).nullable().optional(),
+      architectName: z.string().trim().min(1).max(200).nullable().optional(),
+      date: z.iso.date().nullable().optional().meta({ description: 'YYYY-MM-DD' }),
+    })
+    .strict()
+    .optional()
+    .meta({ description: 'Each field given replaces; null removes it' }),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters')
+    .optional()
+    .meta({ example: 'AUD', description: 'ISO 4217 code money is printed in (the sign follows from it)' }),
 };
 
 export const updateProjectSettingsBody = z
@@ -151,7 +171,7 @@ const memberPath = z.object({ projectId: z.string().min(1).max(100), userId: z.s
 
 export type StoredSettings = Pick<
   ProjectItem,
-  'timeZone' | 'region' | 'retainage' | 'overbillingAllowed' | 'defaultInvoiceType' | 'notifyContactsOnApproval' | 'billingPeriods'
+  'timeZone' | 'region' | 'retainage' | 'overbillingAllowed' | 'defaultInvoiceType' | 'notifyContactsOnApproval' | 'billingPeriods' | 'contract' | 'currency'
 >;
 
 export function toSettingsResponse(project: StoredSettings): ProjectSettingsResponse {
@@ -164,6 +184,8 @@ export function toSettingsResponse(project: StoredSettings): ProjectSettingsResp
     defaultInvoiceType: project.defaultInvoiceType,
     notifyContactsOnApproval: project.notifyContactsOnApproval,
     billingPeriods: { ...billing, reminderDaysBeforeDue: reminderDaysBeforeDue ?? null },
+    contract: { ownerName: project.contract?.ownerName ?? null, architectName: project.contract?.architectName ?? null, date: project.contract?.date ?? null },
+    currency: currencyOf(project),
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels } from '../domain/permissions';
 import { pageQuery } from '../http/cursor';

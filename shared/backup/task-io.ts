@@ -1,7 +1,8 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import * as z from 'zod';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
+import type { BackupWarning } from '../domain/backups';
 
 /**
  * What the backup workflow's Task functions share: their error names (matched by the ASL's
@@ -18,6 +19,15 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInput';
 }
 
+/** The invoice a backup part holds, as its warnings name it. */
+export const partInvoiceSchema = z.object({
+  invoiceId: z.string().min(1),
+  number: z.string(),
+  commitmentNumber: z.string(),
+  commitmentTitle: z.string(),
+});
+export type PartInvoice = z.infer<typeof partInvoiceSchema>;
+
 /**
  * What `MergePart` writes next to its part's PDF and `Combine` reads back, one per part. It lives
  * in S3, not in the workflow's state: with every file's name it grows with the invoices' files,
@@ -28,11 +38,35 @@ export class InvalidInputError extends Error {
 export const mergedPartSchema = z.object({
   partKey: z.string().min(1),
   title: z.string().min(1),
+  /** Whose part it is: a warning names the invoice and its commitment. */
+  invoice: partInvoiceSchema,
   pages: z.number().int().nonnegative(),
+  /** The part's size: Combine downloads the next part while it writes one only when both fit. */
+  bytes: z.number().int().nonnegative().optional(),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
-  sources: z.array(z.object({ title: z.string(), pages: z.number().int().nonnegative(), leftOut: z.string().optional() })),
+  sources: z.array(
+    z.object({
+      title: z.string(),
+      /** The attachment the file is; absent for the invoice's own PDF. */
+      attachmentId: z.string().optional(),
+      pages: z.number().int().nonnegative(),
+      leftOut: z.string().optional(),
+    }),
+  ),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
+
+/** Every warning of a backup, as Combine writes them to S3 (see `BackupWarning`). */
+export const backupWarningSchema: z.ZodType<BackupWarning> = z.object({
+  commitmentNumber: z.string(),
+  commitmentTitle: z.string(),
+  invoiceId: z.string(),
+  invoiceNumber: z.string(),
+  attachmentId: z.string().nullable(),
+  fileName: z.string(),
+  reason: z.string(),
+  page: z.number().int().positive(),
+});
 
 /** Where a part's summary is kept: beside the part's PDF. */
 export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.summary.json`;
@@ -74,6 +108,74 @@ export async function getJson<T extends z.ZodType>(key: string, schema: T): Prom
   const parsed = schema.safeParse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));
   if (!parsed.success) throw new Error(`${key} is not what the workflow wrote: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** S3's smallest part but the last; a part is held in memory until it is sent. */
+const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+/** Parts sent at once: the writer goes on while they travel, holding at most this many more. */
+const MULTIPART_PARTS_IN_FLIGHT = 3;
+
+/**
+ * A PDF written to `key` as it is produced: bytes are gathered into parts of a multipart upload
+ * sent while the writer goes on, so memory holds a few parts, never the whole file. A file
+ * smaller than one part is put in one request. `abort` discards the parts of a failed write.
+ */
+export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void>; abort(): Promise<void> } {
+  const client = s3Client();
+  const target = { Bucket: config.bucketName, Key: key };
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let uploadId: string | undefined;
+  const parts: Array<Promise<{ PartNumber: number; ETag?: string }>> = [];
+  const inFlight = new Set<Promise<unknown>>();
+
+  const sendPart = async (): Promise<void> => {
+    const body = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    try {
+      uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...target, ContentType: 'application/pdf' }))).UploadId;
+    } catch (error) {
+      throw asTransient(error, `S3 CreateMultipartUpload ${key}`);
+    }
+    while (inFlight.size >= MULTIPART_PARTS_IN_FLIGHT) await Promise.race(inFlight);
+    const PartNumber = parts.length + 1;
+    const sent = client
+      .send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: body }))
+      .then(({ ETag }) => ({ PartNumber, ETag }))
+      .catch((error: unknown) => {
+        throw asTransient(error, `S3 UploadPart ${key} #${PartNumber}`);
+      });
+    const settled: Promise<boolean> = sent.then(
+      () => inFlight.delete(settled),
+      () => inFlight.delete(settled),
+    );
+    inFlight.add(settled);
+    parts.push(sent);
+  };
+
+  return {
+    async write(chunk) {
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= MULTIPART_PART_SIZE) await sendPart();
+    },
+    async end() {
+      if (uploadId === undefined) return putPdf(key, Buffer.concat(pending, pendingBytes));
+      if (pendingBytes > 0) await sendPart();
+      const completed = await Promise.all(parts);
+      try {
+        await client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: completed } }));
+      } catch (error) {
+        throw asTransient(error, `S3 CompleteMultipartUpload ${key}`);
+      }
+    },
+    async abort() {
+      if (uploadId === undefined) return;
+      await Promise.allSettled(parts);
+      await client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);
+    },
+  };
 }
 
 async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {

@@ -4,11 +4,7 @@ export type { BackupJobItem } from './entities/backup-job';
 import type { BackupJobItem } from './entities/backup-job';
 import type { ProjectItem } from './entities/project';
 import { termsFor, type Region } from '../domain/terminology';
-
-export interface BackupWarning {
-  title: string;
-  reason: string;
-}
+import { backupWarningsPerPage, type BackupWarning } from '../domain/backups';
 
 /** The backup's name in the project's terminology: "Progress Claim backup" in en-AU, "Invoice backup" in en-US. */
 export const backupTitle = (region: Region) => `${termsFor(region).invoice} backup`;
@@ -99,7 +95,24 @@ export async function recordBackupProgress(job: Pick<BackupJobItem, 'projectId' 
   }
 }
 
-/** running → succeeded, with what Combine wrote. False when the job had already left running. */
+/**
+ * A warning as the job item holds it. A job compiled before warnings named their invoice kept the
+ * file name (`title`) and reason only: it is answered with those, the rest empty and page 0.
+ */
+export function storedBackupWarning(stored: NonNullable<BackupJobItem['warnings']>[number]): BackupWarning {
+  return {
+    commitmentNumber: stored.commitmentNumber ?? '',
+    commitmentTitle: stored.commitmentTitle ?? '',
+    invoiceId: stored.invoiceId ?? '',
+    invoiceNumber: stored.invoiceNumber ?? '',
+    attachmentId: stored.attachmentId ?? null,
+    fileName: stored.fileName ?? stored.title ?? '',
+    reason: stored.reason,
+    page: stored.page ?? 0,
+  };
+}
+
+/** running → succeeded, with what Combine wrote: the first warnings on the item, and their count. False when the job had already left running. */
 export async function markBackupSucceeded(
   job: Pick<BackupJobItem, 'projectId' | 'jobId'>,
   result: { pages: number; bytes: number; warnings: BackupWarning[] },
@@ -112,7 +125,9 @@ export async function markBackupSucceeded(
         status: 'succeeded',
         pages: result.pages,
         bytes: result.bytes,
-        warnings: result.warnings.map(({ title, reason }) => ({ title, reason })),
+        // DynamoDB stores no nulls in a map: the invoice's own PDF has no attachment id.
+        warnings: result.warnings.slice(0, backupWarningsPerPage).map(({ attachmentId, ...warning }) => ({ ...warning, ...(attachmentId !== null && { attachmentId }) })),
+        warningCount: result.warnings.length,
         finishedAt: now.toISOString(),
         updatedAt: now.toISOString(),
       })

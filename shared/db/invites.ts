@@ -8,6 +8,8 @@ import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
 import { inviteIdOf, invitesClosedRefusal, type InviteRefusalReason } from '../domain/invites';
+import { inviteSubject, planTasks, subjectTaskItems, taskWrites } from './tasks';
+import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
 export type { ProjectItem } from './entities/project';
 import type { InviteItem } from './entities/invite';
@@ -208,7 +210,8 @@ export async function sendInvites(input: SendInvitesInput): Promise<SendInvitesR
 
   const outcomes = new Map<string, WriteOutcome>();
   const outboxIds: string[] = [];
-  const chunks = chunk(writes, invitesPerTransaction);
+  // Each invite takes one transaction item and one per contact (their "answer the invite" task).
+  const chunks = chunkByWeight(writes, (write) => 1 + write.item.contactIds.length, invitesPerTransaction);
   const today = localDate(now, project.timeZone);
   for (const group of chunk(chunks, parallelTransactions)) {
     const results = await Promise.all(group.map((writes) => writeInviteChunk(period, today, writes, now)));
@@ -278,6 +281,8 @@ async function writeInviteChunk(
               : entities.Invite.create(item).commit(),
           ),
           outboxWrite(entities, record),
+          // Last, so an invite's condition code stays at its index + 1 (these puts have none).
+          ...pending.flatMap(({ item }) => answerTaskWrites(entities, item, period)),
         ])
         // A token makes the SDK's own retries of this call idempotent.
         .go({ token: randomUUID() }),
@@ -333,6 +338,44 @@ export async function resendInvite(invite: InviteItem, now: Date): Promise<Invit
   return updated;
 }
 
+/**
+ * Records a contact's answer (only if the invite is still the version read) and, in the same
+ * transaction, its tasks: nobody answers it any more; if accepted, its contacts bill the period
+ * unless the commitment already has an invoice for it. Undefined when the invite changed meanwhile.
+ */
+export async function answerInvite(
+  invite: InviteItem,
+  answer: { status: 'accepted' | 'declined'; by: string; contactIds: readonly string[]; dueDate: string },
+  now: Date,
+): Promise<InviteItem | undefined> {
+  const at = now.toISOString();
+  const updated: InviteItem = { ...invite, status: answer.status, respondedBy: answer.by, respondedAt: at, version: invite.version + 1, updatedAt: at };
+  const { data: invoiced } = await db()
+    .Invoice.query.byPeriod({ projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId })
+    .go({ limit: 1, attributes: ['invoiceId'] });
+  const plan = await planTasks(
+    [inviteSubject(invite, inviteTaskKind(updated, invoiced.length > 0), { contactIds: answer.contactIds, dueDate: answer.dueDate })],
+    now,
+  );
+  const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
+  const outcome = await transactWithRetry(() =>
+    dbService()
+      .transaction.write((entities) => [
+        entities.Invite.patch(key)
+          .set({ status: updated.status, respondedBy: answer.by, respondedAt: at, version: updated.version, updatedAt: at })
+          .where((attr, op) => op.eq(attr.version, invite.version))
+          .commit(),
+        ...taskWrites(entities, plan),
+      ])
+      .go({ token: randomUUID() }),
+  );
+  if (outcome.canceled) {
+    if (outcome.data[0]?.code === 'ConditionalCheckFailed') return undefined;
+    throw new Error(`invite answer transaction canceled: ${outcome.data.map((d) => d.code).join(', ')}`);
+  }
+  return updated;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 
@@ -351,6 +394,31 @@ export async function publishInvitesSent(
     'invites.sent',
     chunk(commitmentIds, 500).map((ids) => ({ projectId, billingPeriodId, commitmentIds: ids, kind })),
   );
+}
+
+/** The tasks a fresh invite makes: each contact it was sent to answers it (a re-invite's put overwrites the old ones). */
+function answerTaskWrites(entities: Parameters<typeof taskWrites>[0], invite: InviteItem, period: BillingPeriodItem) {
+  const subject = inviteSubject(invite, 'answer_invite', { contactIds: invite.contactIds, dueDate: period.dueDate });
+  return taskWrites(entities, { put: subjectTaskItems(subject, invite.invitedAt), remove: [] });
+}
+
+/** Consecutive groups whose weights add up to at most `max` each (an item heavier than `max` goes alone). */
+export function chunkByWeight<T>(items: readonly T[], weight: (item: T) => number, max: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const w = weight(item);
+    if (current.length > 0 && total + w > max) {
+      chunks.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += w;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -13,6 +13,7 @@ import { Invite } from './entities/invite';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, PaymentNumber } from './entities/invoice';
 import { BackupJob } from './entities/backup-job';
 import { Outbox } from './entities/outbox';
+import { Task } from './entities/task';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -38,6 +39,7 @@ export const entities = {
   PaymentNumber,
   BackupJob,
   Outbox,
+  Task,
 };
 
 export interface TableDefinition {

@@ -3,6 +3,33 @@ export const backupJobStatuses = ['queued', 'running', 'succeeded', 'failed'] as
 export type BackupJobStatus = (typeof backupJobStatuses)[number];
 
 /**
+ * A file left out of a backup, told apart from every other (two invoices may each carry a
+ * "Statutory declaration.pdf"): its commitment, invoice and attachment, and the page of the
+ * backup PDF that stands in for it.
+ */
+export interface BackupWarning {
+  commitmentNumber: string;
+  commitmentTitle: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  /** Null for the invoice's own PDF (e.g. its e-signed copy gone from storage). */
+  attachmentId: string | null;
+  fileName: string;
+  reason: string;
+  /** 1-based page of the placeholder in the backup PDF. */
+  page: number;
+}
+
+/** Warnings kept on the job item (all of them are in S3): a job answers them a page at a time. */
+export const backupWarningsPerPage = 100;
+
+/** One line per warning, as the email and logs word it. */
+export function describeBackupWarning(warning: BackupWarning): string {
+  const file = warning.attachmentId ? `"${warning.fileName}" (attachment ${warning.attachmentId})` : `"${warning.fileName}" (the invoice's own PDF)`;
+  return `${warning.commitmentNumber} ${warning.commitmentTitle}, invoice ${warning.invoiceNumber}: ${file}, page ${warning.page} — ${warning.reason}`;
+}
+
+/**
  * How long a queued or running job may go without progress before its workflow is asked whether
  * it is still running: a part merges in well under this, so silence this long means trouble.
  */

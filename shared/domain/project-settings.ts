@@ -18,6 +18,17 @@ export interface ProjectSettings {
   defaultInvoiceType: DefaultInvoiceType;
   notifyContactsOnApproval: boolean;
   billingPeriods: { frequency: BillingFrequency; startDay: number; endDay: number; dueDay: number; autoInvites: boolean; reminderDaysBeforeDue?: number };
+  /** The prime contract's parties and date, printed on the G702 (absent: printed as a dash). */
+  contract?: ContractDetails;
+  /** ISO 4217 code money is printed in; absent: the region's own (see `currencyOf`). */
+  currency?: string;
+}
+
+export interface ContractDetails {
+  ownerName?: string;
+  architectName?: string;
+  /** YYYY-MM-DD. */
+  date?: string;
 }
 
 /** A partial change: given fields replace, nested objects merge, a null reminder removes it. */
@@ -29,6 +40,9 @@ export interface SettingsPatch {
   defaultInvoiceType?: DefaultInvoiceType;
   notifyContactsOnApproval?: boolean;
   billingPeriods?: Partial<Omit<ProjectSettings['billingPeriods'], 'reminderDaysBeforeDue'>> & { reminderDaysBeforeDue?: number | null };
+  /** Each given field replaces, null removes it. */
+  contract?: { [K in keyof ContractDetails]?: ContractDetails[K] | null };
+  currency?: string;
 }
 
 /**
@@ -67,8 +81,13 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
       ...definedOnly(billingPatch),
       ...(reminderDays === undefined ? {} : { reminderDaysBeforeDue: reminderDays }),
     },
+    ...mergeContract(current.contract, patch.contract),
+    ...((patch.currency ?? current.currency) ? { currency: patch.currency ?? current.currency } : {}),
   };
   const errors: FieldIssue[] = [];
+  if (patch.currency !== undefined && !isCurrencyCode(patch.currency)) {
+    errors.push({ field: 'currency', message: `${patch.currency} is not an ISO 4217 currency code (e.g. AUD, USD, EUR).` });
+  }
   if (settings.billingPeriods.frequency === 'weekly') {
     for (const day of ['startDay', 'endDay', 'dueDay'] as const) {
       if (settings.billingPeriods[day] > 7) {
@@ -80,6 +99,13 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
     }
   }
   return { settings, errors };
+}
+
+/** The contract details after a patch: given fields replace, null removes; none left, none kept. */
+function mergeContract(current: ContractDetails | undefined, patch: SettingsPatch['contract']): { contract?: ContractDetails } {
+  const merged = { ...current, ...definedOnly(patch ?? {}) };
+  const kept = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null && value !== undefined)) as ContractDetails;
+  return Object.keys(kept).length ? { contract: kept } : {};
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -102,4 +128,23 @@ const regionalCurrencies: Record<Region, Currency> = {
 /** A project's currency unless it sets one: the region's own. */
 export function defaultCurrency(region: Region): Currency {
   return regionalCurrencies[region];
+}
+
+/** Whether the runtime knows `code` as an ISO 4217 currency. */
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
+}
+
+/**
+ * The project's currency, its sign derived from the code: the narrow sign ("€" for EUR), unless it
+ * would read as the region's own (USD's "$" in en-AU), then the sign the region writes ("US$").
+ */
+export function currencyOf(project: { region: Region; currency?: string }): Currency {
+  const regional = regionalCurrencies[project.region];
+  if (!project.currency || project.currency === regional.code) return regional;
+  const signAs = (currencyDisplay: 'narrowSymbol' | 'symbol') =>
+    new Intl.NumberFormat(project.region, { style: 'currency', currency: project.currency, currencyDisplay }).formatToParts(0).find((part) => part.type === 'currency')?.value ??
+    project.currency!;
+  const narrow = signAs('narrowSymbol');
+  return { code: project.currency, sign: narrow === regional.sign ? signAs('symbol') : narrow };
 }

@@ -1,4 +1,44 @@
+import { describeBackupWarning, type BackupWarning } from '../domain/backups';
 import { escapeHtml } from './letter';
+
+/** Warnings an email lists; the rest are counted, and the link shows them all. */
+export const warningsListedInEmail = 20;
+
+/**
+ * The requester's email when a backup is ready: the link, and every file left out — the first
+ * `warningsListedInEmail` named with their commitment, invoice, attachment and placeholder page,
+ * then "and N more" pointing at the job, which lists them all.
+ */
+export function backupReadyEmail(input: {
+  projectName: string;
+  projectNumber: string;
+  fileName: string;
+  pages: number;
+  warnings: BackupWarning[];
+  warningCount: number;
+  link: string;
+}) {
+  const subject = `Your invoice backup for ${input.projectName} (${input.projectNumber}) is ready`;
+  const intro = `The invoice backup you requested is ready to download: ${input.fileName} (${input.pages} pages).`;
+  const count = input.warningCount;
+  const listed = input.warnings.slice(0, warningsListedInEmail).map(describeBackupWarning);
+  const more = count - listed.length;
+  const leftOutIntro = `${count} file${count === 1 ? ' was' : 's were'} left out (the PDF has a page saying so where each would have been):`;
+  const moreText = `and ${more} more: see them all at ${input.link}`;
+  const text = [intro, ...(count ? ['', leftOutIntro, ...listed.map((line) => `- ${line}`), ...(more > 0 ? [moreText] : [])] : []), '', `Download it: ${input.link}`].join('\n');
+  const html = [
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(count
+      ? [
+          `<p>${escapeHtml(leftOutIntro)}</p>`,
+          `<ul>${listed.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
+          ...(more > 0 ? [`<p>and ${more} more: <a href="${escapeHtml(input.link)}">see them all</a></p>`] : []),
+        ]
+      : []),
+    `<p><a href="${escapeHtml(input.link)}">Download the backup</a></p>`,
+  ].join('\n');
+  return { subject, text, html };
+}
 
 /** The requester's email when a backup fails: what happened, in the job's words, and where to try again. */
 export function backupFailedEmail(input: { projectName: string; projectNumber: string; reason: string; link: string }) {

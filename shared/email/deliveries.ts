@@ -1,5 +1,6 @@
 import { db } from '../db/service';
 import { isConditionalFailure } from '../db/conditions';
+import { writeTransaction, type WriteEntities, type WriteItem } from '../db/transaction';
 
 /** How long one attempt owns a send before another delivery of the same event may take over. */
 export const sendLeaseMs = 2 * 60 * 1000;
@@ -45,17 +46,40 @@ export async function claimSend(emailId: string, email: { to: string[]; subject:
   return 'in-flight';
 }
 
+export type RecordedOutcome = { status: 'sent'; messageId: string } | { status: 'retrying' | 'rejected'; error: string };
+
+/** The write that records a send's outcome, as a transaction item (see recordOutcome). */
+export function outcomeWrite({ EmailDelivery }: Pick<WriteEntities, 'EmailDelivery'>, emailId: string, outcome: RecordedOutcome, now: number): WriteItem {
+  return EmailDelivery.patch({ emailId })
+    .set({ ...outcomeFields(outcome), updatedAt: new Date(now).toISOString() })
+    .commit();
+}
+
+/**
+ * Records the outcome of a claimed send, together with `also` (e.g. the invite's emailStatus) in
+ * one transaction when given — one write either way. Answers whether `also` was written: when its
+ * condition failed (the invite moved on), the outcome is recorded alone.
+ */
 export async function recordOutcome(
   emailId: string,
-  outcome: { status: 'sent'; messageId: string } | { status: 'retrying' | 'rejected'; error: string },
+  outcome: RecordedOutcome,
   now: number,
-): Promise<void> {
-  const { EmailDelivery } = db();
-  const update =
-    outcome.status === 'sent'
-      ? { status: outcome.status, messageId: outcome.messageId, leaseUntil: 0 }
-      : { status: outcome.status, lastError: outcome.error.slice(0, 1000), leaseUntil: 0 };
-  await EmailDelivery.patch({ emailId })
-    .set({ ...update, updatedAt: new Date(now).toISOString() })
+  also?: (entities: WriteEntities) => WriteItem | undefined,
+): Promise<{ alsoWritten: boolean }> {
+  if (also) {
+    const result = await writeTransaction((entities) => ({ outcome: outcomeWrite(entities, emailId, outcome, now), also: also(entities) }));
+    if (!result.canceled) return { alsoWritten: true };
+    if (!result.failed.includes('also')) throw new Error(`Recording the outcome of email ${emailId} failed: ${result.failed.join(', ') || 'transaction canceled'}`);
+  }
+  await db()
+    .EmailDelivery.patch({ emailId })
+    .set({ ...outcomeFields(outcome), updatedAt: new Date(now).toISOString() })
     .go();
+  return { alsoWritten: false };
+}
+
+function outcomeFields(outcome: RecordedOutcome) {
+  return outcome.status === 'sent'
+    ? { status: outcome.status, messageId: outcome.messageId, leaseUntil: 0 }
+    : { status: outcome.status, lastError: outcome.error.slice(0, 1000), leaseUntil: 0 };
 }

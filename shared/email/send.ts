@@ -2,7 +2,9 @@ import { SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
 import { sesClient } from '../aws/clients';
 import { config } from '../config';
 import { logger } from '../logger';
-import { claimSend, recordOutcome } from './deliveries';
+import { claimSend, recordOutcome, type RecordedOutcome } from './deliveries';
+import { emailPacer } from './pace';
+import type { WriteEntities, WriteItem } from '../db/transaction';
 import { db } from '../db/service';
 
 /** SES errors that a retry cannot fix: the email is marked rejected instead of retried. */
@@ -40,18 +42,35 @@ export type SendOutcome =
   /** Another attempt holds the send right now: retry later. */
   | { status: 'in-flight' }
   /** SES failed in a way a retry may fix (throttling, 5xx); the delivery is recorded as `retrying`. */
-  | { status: 'retrying'; error: string; cause: unknown };
+  | { status: 'retrying'; error: string; cause: unknown; throttled: boolean };
+
+/** SES refusing for the account's send rate: the pacer slows down (SES v2 answers 429 TooManyRequests). */
+const throttlingErrors = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+
+export interface SendOptions {
+  /**
+   * A write to make in the same transaction as the recorded outcome (e.g. the invite's
+   * emailStatus), or undefined for none: one write instead of two.
+   */
+  alsoWrite?: (outcome: RecordedOutcome, entities: WriteEntities) => WriteItem | undefined;
+}
 
 /**
  * The one SES sending path: claims the email id (EmailDelivery), sends through SES v2, records
  * the outcome, and tells transient failures from permanent ones. Never throws for an SES error;
  * DynamoDB errors propagate (the caller's retry finds the claim and takes over once its lease ends).
  */
-export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
+export async function sendOnce(email: OutgoingEmail, options: SendOptions = {}): Promise<SendOutcome & { alsoWritten?: boolean }> {
+  // Paced before the claim: a claim is a lease, and no lease should run out waiting for a slot.
+  const pacer = emailPacer();
+  await pacer.take();
   const claim = await claimSend(email.emailId, email, Date.now());
   if (claim === 'already-sent') return { status: 'already-sent' };
   if (claim === 'rejected') return { status: 'rejected', error: await rejection(email.emailId) };
   if (claim === 'in-flight') return { status: 'in-flight' };
+  const { alsoWrite } = options;
+  const record = (outcome: RecordedOutcome) =>
+    recordOutcome(email.emailId, outcome, Date.now(), alsoWrite && ((entities) => alsoWrite(outcome, entities)));
 
   try {
     const { MessageId } = await sesClient().send(
@@ -70,21 +89,24 @@ export async function sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
         EmailTags: [{ Name: 'emailId', Value: email.emailId.replace(/[^\w-]/g, '_').slice(0, 256) }],
       }),
     );
+    pacer.succeeded();
     const messageId = MessageId ?? 'unknown';
-    await recordOutcome(email.emailId, { status: 'sent', messageId }, Date.now());
+    const { alsoWritten } = await record({ status: 'sent', messageId });
     logger.info('email sent', { emailId: email.emailId, messageId, to: email.to.length });
-    return { status: 'sent', messageId };
+    return { status: 'sent', messageId, alsoWritten };
   } catch (error) {
     const name = (error as Error).name;
     const description = `${name}: ${(error as Error).message}`;
     if (permanentSesErrors.has(name)) {
-      await recordOutcome(email.emailId, { status: 'rejected', error: description }, Date.now());
+      const { alsoWritten } = await record({ status: 'rejected', error: description });
       logger.error('email rejected by SES', { emailId: email.emailId, error: error as Error });
-      return { status: 'rejected', error: description };
+      return { status: 'rejected', error: description, alsoWritten };
     }
-    await recordOutcome(email.emailId, { status: 'retrying', error: description }, Date.now());
-    logger.warn('email send failed, retryable', { emailId: email.emailId, error: error as Error });
-    return { status: 'retrying', error: description, cause: error };
+    const throttled = throttlingErrors.has(name);
+    if (throttled) pacer.throttled();
+    const { alsoWritten } = await record({ status: 'retrying', error: description });
+    logger.warn('email send failed, retryable', { emailId: email.emailId, throttled, rate: pacer.rate, error: error as Error });
+    return { status: 'retrying', error: description, cause: error, throttled, alsoWritten };
   }
 }
 

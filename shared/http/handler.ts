@@ -7,7 +7,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z, ZodType } from 'zod';
+import type * as z from 'zod';
+import type { ZodType } from 'zod';
 import { logger } from '../logger';
 import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';

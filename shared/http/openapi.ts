@@ -1,5 +1,5 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemSchema } from '../api/common';
 import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
 import { maxBodyBytes } from './handler';

@@ -1,4 +1,4 @@
-import { PDFName, rgb, type PDFDocument } from 'pdf-lib';
+import { PDFName, rgb, type PDFDocument, type PDFRef } from 'pdf-lib';
 import { printable, wrap } from './text';
 import type { Typesetter } from './typeset';
 
@@ -130,12 +130,15 @@ export function drawCover(doc: PDFDocument, type: Typesetter, layout: CoverLayou
   return areas;
 }
 
-/** Makes each contents entry a link (a /Link annotation, PDF 1.7 12.5.6.5) to its part's first page, `targetPages[i]` zero-based. */
-export function linkContents(doc: PDFDocument, areas: EntryArea[], targetPages: number[]): void {
+/**
+ * Makes each contents entry a link (a /Link annotation, PDF 1.7 12.5.6.5) to its part's first page, `targetPages[i]` zero-based.
+ * `targets` are the document's page references when they are not all in `doc` (see PdfStreamWriter).
+ */
+export function linkContents(doc: PDFDocument, areas: EntryArea[], targetPages: number[], targets: Array<{ ref: PDFRef }> = doc.getPages()): void {
   const pages = doc.getPages();
   areas.forEach((area, entry) => {
-    const target = pages[targetPages[entry]!];
-    if (!target) throw new RangeError(`Contents entry ${entry + 1} points at page index ${targetPages[entry]}; the document has ${pages.length} pages`);
+    const target = targets[targetPages[entry]!];
+    if (!target) throw new RangeError(`Contents entry ${entry + 1} points at page index ${targetPages[entry]}; the document has ${targets.length} pages`);
     const link = doc.context.register(
       doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: area.rect, Border: [0, 0, 0], Dest: [target.ref, PDFName.of('Fit')] }),
     );

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 /** Fallback order: each character is drawn with the first family that has it. */
-export const fontFamilies = ['noto-sans', 'noto-sans-hebrew', 'noto-sans-arabic', 'noto-sans-sc', 'noto-emoji'] as const;
+export const fontFamilies = ['noto-sans', 'noto-sans-hebrew', 'noto-sans-arabic', 'noto-sans-sc', 'noto-sans-kr', 'noto-emoji'] as const;
 export type FontFamily = (typeof fontFamilies)[number];
 export type FontWeight = 400 | 700;
 /** Weights shipped (and so embedded); a family without bold draws bold text in its regular weight. */

@@ -4,13 +4,14 @@ import type { Commitment } from '../db/entities/commitment';
 import type { Invoice } from '../db/entities/invoice';
 import type { Project } from '../db/entities/project';
 import { localDate } from '../domain/billing-periods';
+import { currencyOf } from '../domain/project-settings';
 import type { StoredSovLine } from '../db/invoices';
 import type { InvoiceContract, InvoiceFigures } from '../domain/invoice-figures';
 import type { InvoiceDocument, InvoicePdfLine } from './invoice-pdf';
 
 export interface InvoiceDocumentSource {
   invoice: Pick<EntityItem<typeof Invoice>, 'number' | 'position' | 'status' | 'createdAt' | 'submittedAt' | 'figures' | 'sovLines' | 'contract'>;
-  project: Pick<EntityItem<typeof Project>, 'name' | 'number' | 'region' | 'timeZone'>;
+  project: Pick<EntityItem<typeof Project>, 'name' | 'number' | 'region' | 'timeZone' | 'contract' | 'currency'>;
   commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'type' | 'vendorName' | 'contractDate'>;
   period: Pick<EntityItem<typeof BillingPeriod>, 'startDate' | 'endDate' | 'dueDate'>;
   printedAt: Date;
@@ -62,9 +63,10 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
     timeZone: project.timeZone,
     project: { name: project.name, number: project.number },
     commitment: { number: commitment.number, title: commitment.title, type: commitment.type, vendorName: commitment.vendorName },
-    // Owner, architect, the project's own currency and the change orders' monthly breakdown are
-    // not stored yet: the PDF prints a dash, the regional currency and the net change (line 2).
-    ...(commitment.contractDate ? { contract: { date: commitment.contractDate } } : {}),
+    // The project's owner and architect; the commitment's own contract date, else the project's.
+    // The change orders' monthly breakdown is not stored yet: the PDF prints the net change (line 2).
+    contract: definedOnly({ date: commitment.contractDate ?? project.contract?.date, owner: project.contract?.ownerName, architect: project.contract?.architectName }),
+    currency: currencyOf(project),
     invoice: {
       number: invoice.number,
       position: invoice.position,
@@ -102,4 +104,9 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
     },
     printedAt,
   };
+}
+
+/** The object without its undefined fields (the document's optional fields are absent, not undefined). */
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -1,7 +1,7 @@
 import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { commitmentTypes } from '../domain/commitments';
-import { assertCents } from '../domain/money';
+import { formatMoney } from '../domain/money';
 import { defaultCurrency, type Currency } from '../domain/project-settings';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import { Typesetter as UnicodeTypesetter } from './typeset';
@@ -151,13 +151,8 @@ function paperFor(region: Region): Paper {
 // ---------------------------------------------------------------------------------------------
 // Formatting: integer and string math only, never floats for money.
 
-/** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */
-export function formatMoney(cents: number): string {
-  assertCents(cents);
-  const digits = String(Math.abs(cents)).padStart(3, '0');
-  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${cents < 0 ? '-' : ''}${whole}.${digits.slice(-2)}`;
-}
+// formatMoney lives in shared/domain/money.ts, so that HTTP code formats money without the PDF library.
+export { formatMoney };
 
 /** 154313 in USD → "$1,543.13"; -5 → "-$0.05". */
 export function formatAmount(cents: number, currency: Currency): string {
@@ -413,11 +408,12 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
       maxWidth: half,
     });
     type.draw(page, `Project: ${doc.project.name} (${doc.project.number})`, MARGIN, top - 22, { size: 8, maxWidth: half });
-    type.draw(page, `${doc.commitment.vendorName} \u00b7 Billing period ${periodText()}`, width - MARGIN, top - 22, {
-      size: 8,
-      align: 'right',
-      maxWidth: half,
-    });
+    // The billing period is printed whole; the vendor gets the room left beside it, cut with an ellipsis.
+    const period = `\u00b7 Billing period ${periodText()}`;
+    const periodWidth = Math.min(type.width(period, 8), half);
+    type.draw(page, period, width - MARGIN, top - 22, { size: 8, align: 'right', maxWidth: half, overflow: 'shrink' });
+    const gap = type.width(' ', 8);
+    type.draw(page, doc.commitment.vendorName, width - MARGIN - periodWidth - gap, top - 22, { size: 8, align: 'right', maxWidth: half - periodWidth - gap });
     page.drawLine({ start: { x: MARGIN, y: top - 26 }, end: { x: width - MARGIN, y: top - 26 }, thickness: 0.75, color: RULE });
     type.draw(page, printed, MARGIN, MARGIN, { size: 7, maxWidth: half });
     type.draw(page, `Page ${pageNumber} of ${pageCount}`, width - MARGIN, MARGIN, { size: 8, align: 'right' });

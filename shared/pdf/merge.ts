@@ -1,4 +1,4 @@
-import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
+import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { decryptWithEmptyPassword } from './decrypt';
 import { drawCover, layoutCover, linkContents, type CoverContent, type EntryArea } from './cover';
@@ -6,6 +6,7 @@ import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
+import { PdfStreamWriter } from './stream-writer';
 import { printable, wrap } from './text';
 import { Typesetter } from './typeset';
 
@@ -72,6 +73,15 @@ const MAX_TITLE_LENGTH = 300;
 // its message is the one stable mark.
 const encryptedMessage = new EncryptedPDFError().message;
 
+/** Parsed without pausing every 100 objects for a timer tick: a Lambda has nothing else to do meanwhile. */
+const loadPdf = (bytes: Uint8Array) => PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+
+/**
+ * Written without object streams (pdf-lib deflates each one; parts are read again at once, and
+ * the streams inside, the bulk of the bytes, are compressed already) and without timer ticks.
+ */
+const saveOptions = { useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY };
+
 /**
  * Builds one PDF out of many, appending as it goes so that a source's bytes and parsed
  * document can be released as soon as its pages are copied.
@@ -84,12 +94,24 @@ export class PdfMerger {
   /** Where the cover printed each contents entry, linked to its part once the parts are in. */
   private contents: EntryArea[] = [];
 
-  private constructor(private readonly output: PDFDocument) {
+  private constructor(
+    private output: PDFDocument,
+    private readonly adoptFirstPdf: boolean,
+  ) {
     this.type = new Typesetter(output);
   }
 
-  static async create(): Promise<PdfMerger> {
-    return new PdfMerger(await PDFDocument.create());
+  /**
+   * `adoptFirstPdf`: a merger of one source (see `writeMerged`) takes a PDF's parsed document
+   * as its own instead of copying its pages into an empty one.
+   */
+  static async create(options: { adoptFirstPdf?: boolean } = {}): Promise<PdfMerger> {
+    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false);
+  }
+
+  /** The document being built. */
+  get document(): PDFDocument {
+    return this.output;
   }
 
   get pageCount(): number {
@@ -140,13 +162,18 @@ export class PdfMerger {
     doc.setProducer('Progress Claims backup (pdf-lib)');
   }
 
-  /** Links each cover contents entry to its part's first page (zero-based indexes). */
-  linkContents(partStarts: number[]): void {
-    linkContents(this.output, this.contents, partStarts);
+  /** Links each cover contents entry to its part's first page (zero-based indexes into `pages`, the output's pages by default). */
+  linkContents(partStarts: number[], pages?: Array<{ ref: PDFRef }>): void {
+    linkContents(this.output, this.contents, partStarts, pages);
   }
 
-  setOutline(items: OutlineItem[]): void {
-    setOutline(this.output, items);
+  setOutline(items: OutlineItem[], pages?: Array<{ ref: PDFRef }>): void {
+    setOutline(this.output, items, pages);
+  }
+
+  /** A writer that streams this document out with whole documents appended after its own pages. */
+  streamTo(sink: (chunk: Uint8Array) => Promise<void>): PdfStreamWriter {
+    return new PdfStreamWriter(this.output, sink);
   }
 
   /**
@@ -154,15 +181,20 @@ export class PdfMerger {
    * copied once), or throws. Returns the number of pages appended.
    */
   async appendPdf(bytes: Uint8Array): Promise<number> {
-    const source = await PDFDocument.load(bytes, { updateMetadata: false });
+    const source = await loadPdf(bytes);
     flattenViewerDrawnForm(source);
+    if (this.adoptFirstPdf && this.pageCount === 0 && source.getPageCount() > 0) {
+      // Nothing was drawn yet, and a PDF that has pages needs no placeholder: the Typesetter is not used again.
+      this.output = source;
+      return source.getPageCount();
+    }
     const pages = await this.output.copyPages(source, source.getPageIndices());
     for (const page of pages) this.output.addPage(page);
     return pages.length;
   }
 
   async save(): Promise<{ pdf: Uint8Array; pages: number }> {
-    return { pdf: await this.output.save(), pages: this.output.getPageCount() };
+    return { pdf: await this.output.save(saveOptions), pages: this.output.getPageCount() };
   }
 
   /** Appends the source and returns undefined, or returns why it could not be appended. */
@@ -284,11 +316,33 @@ function flattenViewerDrawnForm(document: PDFDocument): void {
   }
 }
 
-/** Merges the sources, in order, into one PDF; nothing is dropped without a warning and a placeholder page. */
+/**
+ * Merges the sources, in order, into one PDF written to `sink` as it goes; nothing is dropped
+ * without a warning and a placeholder page. One source is in memory at a time: a PDF's parsed
+ * objects are written as they are, an image or a placeholder from a small document of its own.
+ */
+export async function writeMerged(
+  sources: Iterable<MergeSource> | AsyncIterable<MergeSource>,
+  sink: (chunk: Uint8Array) => Promise<void>,
+): Promise<Omit<MergeResult, 'pdf'> & { bytes: number }> {
+  const writer = new PdfStreamWriter(await PDFDocument.create(), sink);
+  await writer.start();
+  const result = { pages: 0, warnings: [] as MergeWarning[], sources: [] as SourceSummary[] };
+  for await (const source of sources) {
+    const single = await PdfMerger.create({ adoptFirstPdf: true });
+    result.sources.push(await single.add(source));
+    result.warnings.push(...single.warnings);
+    result.pages += (await writer.append(single.document)).length;
+  }
+  await writer.end();
+  return { ...result, bytes: writer.bytes };
+}
+
+/** `writeMerged` into one array of bytes. */
 export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>): Promise<MergeResult> {
-  const merger = await PdfMerger.create();
-  for await (const source of sources) await merger.add(source);
-  return { ...(await merger.save()), warnings: merger.warnings, sources: merger.sources };
+  const chunks: Uint8Array[] = [];
+  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk));
+  return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 
 /** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */
@@ -300,29 +354,47 @@ export interface CombinedPart {
 
 /**
  * Builds a backup: the cover (with each part's first page), then every part's pages, then an
- * outline with a bookmark per part and, under it, one per source. Parts are loaded one at a
- * time, in order, and the outline comes from their summaries, so memory holds the output and
- * one part, never the sources again.
+ * outline with a bookmark per part and, under it, one per source. The output is written to
+ * `sink` as it goes and each part is loaded once, in order, its objects written as they are
+ * (not copied into a new document), so memory holds one part and the output's offsets.
  */
+export async function writeCombined(
+  cover: CoverContent,
+  parts: CombinedPart[],
+  load: (index: number) => Promise<Uint8Array>,
+  sink: (chunk: Uint8Array) => Promise<void>,
+): Promise<{ pages: number; coverPages: number; bytes: number }> {
+  const merger = await PdfMerger.create();
+  const coverPages = await merger.addCover(cover, parts);
+  const writer = merger.streamTo(sink);
+  await writer.start();
+  const pages: Array<{ ref: PDFRef }> = merger.document.getPages();
+  const outline: OutlineItem[] = [];
+  for (const [index, part] of parts.entries()) {
+    const start = pages.length;
+    const bytes = await load(index);
+    const document = await withParseNotesLogged(part.title, () => loadPdf(bytes));
+    const refs = await writer.append(document);
+    // The cover already printed page numbers from the summaries: they must be the truth.
+    if (refs.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${refs.length} pages; its summary says ${part.pages}`);
+    for (const ref of refs) pages.push({ ref });
+    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
+  }
+  merger.linkContents(outline.map((item) => item.pageIndex), pages);
+  merger.setOutline(outline, pages);
+  await writer.end();
+  return { pages: pages.length, coverPages, bytes: writer.bytes };
+}
+
+/** `writeCombined` into one array of bytes: for small backups and tests. */
 export async function combineParts(
   cover: CoverContent,
   parts: CombinedPart[],
   load: (index: number) => Promise<Uint8Array>,
 ): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
-  const merger = await PdfMerger.create();
-  const coverPages = await merger.addCover(cover, parts);
-  const outline: OutlineItem[] = [];
-  for (const [index, part] of parts.entries()) {
-    const start = merger.pageCount;
-    const bytes = await load(index);
-    const pages = await withParseNotesLogged(part.title, () => merger.appendPdf(bytes));
-    // The cover already printed page numbers from the summaries: they must be the truth.
-    if (pages !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages} pages; its summary says ${part.pages}`);
-    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
-  }
-  merger.linkContents(outline.map((item) => item.pageIndex));
-  merger.setOutline(outline);
-  return { ...(await merger.save()), coverPages };
+  const chunks: Uint8Array[] = [];
+  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(chunk));
+  return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
 }
 
 /** A bookmark per source at its first page (a left-out file's at its placeholder). */

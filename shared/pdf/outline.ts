@@ -16,11 +16,11 @@ export interface OutlineItem {
 
 /**
  * Replaces the document's outline with `items` and asks viewers to show it on opening.
- * Does nothing for an empty list.
+ * Does nothing for an empty list. `pages` are the document's page references when they are
+ * not all in `doc` (a document written as it goes: see PdfStreamWriter).
  */
-export function setOutline(doc: PDFDocument, items: OutlineItem[]): void {
+export function setOutline(doc: PDFDocument, items: OutlineItem[], pages: Array<{ ref: PDFRef }> = doc.getPages()): void {
   if (items.length === 0) return;
-  const pages = doc.getPages();
   const context = doc.context;
   const rootRef = context.nextRef();
   const root = context.obj({ Type: 'Outlines' });

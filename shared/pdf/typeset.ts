@@ -1,13 +1,13 @@
 import fontkit from '@pdf-lib/fontkit';
 import bidiFactory from 'bidi-js';
 import { CustomFontSubsetEmbedder, PDFFont, type Color, type PDFDocument, type PDFPage } from 'pdf-lib';
-import { fontBytes, fontFileFor, type FontFile } from './fonts';
+import { fontBytes, fontFamilies, fontFileFor, type FontFile, type FontWeight } from './fonts';
 
 /**
  * Unicode text for every PDF the product draws (invoice PDF, backup cover, placeholder pages).
  *
  * Each character is drawn with the first Noto family that has it (Latin, Greek and Cyrillic,
- * then Hebrew, Arabic, CJK, emoji), from the one small file of that family covering it, embedded
+ * then Hebrew, Arabic, Chinese/Japanese, Korean, emoji), from the one small file of that family covering it, embedded
  * as a subset. Right-to-left runs are put in visual order with the Unicode Bidirectional
  * Algorithm (bidi-js); fontkit shapes Arabic and lays each right-to-left run out right to left.
  * A character no family has is drawn as '?'.
@@ -15,6 +15,21 @@ import { fontBytes, fontFileFor, type FontFile } from './fonts';
 
 const bidi = bidiFactory();
 const REPLACEMENT = '?';
+
+/**
+ * The file of the first family, in fallback order, that really draws the character. A family's
+ * published range can claim characters its font has no glyph for (✓ in Noto Emoji; some Hangul
+ * in Noto Sans SC's slices, which Noto Sans KR has), so the next family is tried.
+ */
+function fileWithGlyph(codePoint: number, weight: FontWeight): FontFile | undefined {
+  const first = fontFileFor(codePoint, weight);
+  if (!first || parsedFont(first).hasGlyphForCodePoint(codePoint)) return first;
+  for (const family of fontFamilies.slice(fontFamilies.indexOf(first.family) + 1)) {
+    const file = fontFileFor(codePoint, weight, [family]);
+    if (file && parsedFont(file).hasGlyphForCodePoint(codePoint)) return file;
+  }
+  return undefined;
+}
 
 export interface DrawOptions {
   x: number;
@@ -85,9 +100,7 @@ export class Typesetter {
       // Spaces and punctuation stay in the run they sit in when its font has them: an Arabic
       // phrase stays one run (one shaping context) rather than being split at every space.
       const sticky = previous?.file && previous.level === level && followsNeighbour.test(char) && fontFileFor(codePoint, previous.file.weight, [previous.file.family])?.path === previous.file.path;
-      let file = sticky ? previous.file : fontFileFor(codePoint, bold ? 700 : 400);
-      // A family's published range can claim a character its font has no glyph for (e.g. ✓ in Noto Emoji).
-      if (file && !parsedFont(file).hasGlyphForCodePoint(codePoint)) file = undefined;
+      const file = sticky ? previous.file : fileWithGlyph(codePoint, bold ? 700 : 400);
       const drawn = file ? char : REPLACEMENT;
       const chosen = file ?? fontFileFor(REPLACEMENT.codePointAt(0)!, bold ? 700 : 400);
       if (previous && previous.level === level && previous.file?.path === chosen?.path) previous.chars.push(drawn);

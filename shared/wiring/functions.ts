@@ -11,6 +11,8 @@ export type Grant =
   | 'events:put'
   | 'email:send'
   | 'backup:start'
+  /** Invoke the invoice PDF renderer (renderInvoicePdf) and wait for its answer. */
+  | 'pdf:render'
   /** Create users in the identity provider (Cognito AdminCreateUser / AdminGetUser). */
   | 'identity:invite';
 
@@ -21,6 +23,11 @@ export interface FunctionDefinition {
   readonly grants: readonly Grant[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * At most this many run at once (reserved concurrency): for a bulk SES sender, each instance
+   * paces to an equal share of the account's send rate (SES_SENDERS), so together they stay under it.
+   */
+  readonly reservedConcurrency?: number;
   /** Draws PDF text: gets the font files (shared/pdf/fonts.ts) as a layer; nothing else carries their weight. */
   readonly rendersPdf?: boolean;
 }
@@ -57,8 +64,13 @@ export const functions = {
     description: 'PATCH /v1/me: the caller changes their display name',
     grants: ['table:read', 'table:write'],
   },
+  myWork: {
+    entry: 'functions/http/my-work.ts',
+    description: 'GET /v1/me/tasks: the caller’s tasks across their projects',
+    grants: ['table:read'],
+  },
   projects: {
-    entry: 'functions/http/projects.ts',
+    entry: 'functions/http/projects/index.ts',
     description: 'Projects: create, read, settings, members',
     grants: ['table:read', 'table:write'],
   },
@@ -83,12 +95,12 @@ export const functions = {
     grants: ['table:read', 'table:write'],
   },
   sov: {
-    entry: 'functions/http/sov.ts',
+    entry: 'functions/http/sov/index.ts',
     description: 'Schedules of values and change orders',
     grants: ['table:read', 'table:write'],
   },
   ssov: {
-    entry: 'functions/http/ssov.ts',
+    entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',
     grants: ['table:read', 'table:write'],
   },
@@ -107,6 +119,8 @@ export const functions = {
     description: 'invites.sent events: one email per invoice contact, idempotent, status on the invite',
     grants: ['table:read', 'table:write', 'email:send'],
     timeoutSeconds: 300,
+    // Two paced senders share SES's rate; further events wait in Lambda's async queue (retried up to 6 h).
+    reservedConcurrency: 2,
   },
   automaticInvites: {
     entry: 'functions/events/automatic-invites.ts',
@@ -133,9 +147,15 @@ export const functions = {
   invoiceFiles: {
     entry: 'functions/http/invoice-files/index.ts',
     description: 'Invoice attachments (presigned S3 upload/download), the invoice PDF, forward by email',
-    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put'],
-    memoryMb: 1024,
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put', 'pdf:render'],
     timeoutSeconds: 30,
+  },
+  renderInvoicePdf: {
+    entry: 'functions/internal/render-invoice-pdf.ts',
+    description: 'Invoked by invoiceFiles: renders an invoice’s PDF into S3 unless the stored one is current, so no HTTP function carries a PDF library',
+    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    memoryMb: 1024,
+    timeoutSeconds: 25,
     rendersPdf: true,
   },
   payments: {

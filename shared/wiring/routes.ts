@@ -1,6 +1,7 @@
 import type { RouteDefinition } from './route-definition';
 import { systemRoutes } from '../api/system';
 import { meRoutes } from '../api/me';
+import { myWorkRoutes } from '../api/my-work';
 import { projectRoutes } from '../api/projects';
 import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
@@ -24,6 +25,7 @@ export type { HttpMethod, RouteDefinition } from './route-definition';
 export const routes = [
   ...systemRoutes,
   ...meRoutes,
+  ...myWorkRoutes,
   ...projectRoutes,
   ...vendorRoutes,
   ...commitmentRoutes,

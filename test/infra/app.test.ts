@@ -35,6 +35,7 @@ const grantServices: Record<Grant, string> = {
   'email:send': 'ses',
   'backup:start': 'states',
   'identity:invite': 'cognito-idp',
+  'pdf:render': 'lambda',
 };
 const functionNames = Object.keys(functions) as FunctionName[];
 /** Functions Lambda invokes asynchronously: the targets of event rules and of schedules. */

@@ -66,10 +66,38 @@ async function seedJob(jobId: string): Promise<{ projectId: string; jobId: strin
   return { projectId, jobId, outputKey };
 }
 
+/** Each names its commitment, invoice, attachment and the page of its placeholder (after a 1-page cover). */
 const expectedWarnings = [
-  { title: 'Locked statement.pdf', reason: expect.stringContaining('password-protected') },
-  { title: 'Broken upload.pdf', reason: expect.stringContaining('damaged') },
-  { title: 'Never uploaded.pdf', reason: 'the file was not found in storage' },
+  {
+    commitmentNumber: 'SC-2',
+    commitmentTitle: 'Electrical services',
+    invoiceId: invoices[0].invoiceId,
+    invoiceNumber: '1',
+    attachmentId: 'a-0',
+    fileName: 'Locked statement.pdf',
+    reason: expect.stringContaining('password-protected'),
+    page: 4,
+  },
+  {
+    commitmentNumber: 'SC-10',
+    commitmentTitle: 'Electrical services',
+    invoiceId: invoices[1].invoiceId,
+    invoiceNumber: '1',
+    attachmentId: 'a-0',
+    fileName: 'Broken upload.pdf',
+    reason: expect.stringContaining('damaged'),
+    page: 8,
+  },
+  {
+    commitmentNumber: 'SC-10',
+    commitmentTitle: 'Electrical services',
+    invoiceId: invoices[1].invoiceId,
+    invoiceNumber: '1',
+    attachmentId: 'a-1',
+    fileName: 'Never uploaded.pdf',
+    reason: 'the file was not found in storage',
+    page: 9,
+  },
 ];
 
 /** After the cover: part 1, 2 pages + a placeholder; part 2, 3 pages + 2 placeholders. */
@@ -222,7 +250,10 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     expect(await bodyPages(job.outputKey)).toEqual(expectedPages);
     expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0002.pdf`)).bytes)).toHaveLength(5);
     const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
-    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, bytes: output.bytes.byteLength });
+    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, warningCount: 3, bytes: output.bytes.byteLength });
+    // Each warning's page is its placeholder in the PDF.
+    const texts = pageTexts(output.bytes);
+    for (const warning of data!.warnings!) expect(texts[warning.page! - 1]).toContain(`"${warning.fileName}" was left out`);
   });
 
   it('starts the PDF with a cover listing the invoices at their page numbers, and bookmarks each invoice and each of its files', async () => {

@@ -11,7 +11,9 @@ import { handler as sendEmail } from '../../functions/events/send-email';
 import { failureReason } from '../../functions/backup/mark-failed';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
-import { backupFileName, localDateTime, recordBackupProgress } from '../../shared/db/backups';
+import { backupFileName, localDateTime, markBackupSucceeded, recordBackupProgress } from '../../shared/db/backups';
+import { backupWarningsKey } from '../../shared/backup/task-io';
+import type { BackupWarning } from '../../shared/domain/backups';
 import { loadCommitment } from '../../shared/db/commitments';
 import { normalizeInvoiceNumber, positionKey } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
@@ -115,8 +117,8 @@ async function seedInvoice(of: TestCommitment, options: { position?: number; pro
 
 let uploadClock = Date.parse('2026-01-05T01:00:00Z');
 
-/** An uploaded attachment: its bytes in the bucket and its record, confirmed at a later instant than the last. */
-async function seedAttachment(invoice: SeededInvoice, filename: string, bytes: Uint8Array, contentType: string) {
+/** An uploaded attachment: its bytes in the bucket and its record, confirmed at a later instant than the last. Answers its id. */
+async function seedAttachment(invoice: SeededInvoice, filename: string, bytes: Uint8Array, contentType: string): Promise<string> {
   const attachmentId = randomUUID();
   const key = attachmentKey({ companyId: fx.companyId, projectId: fx.projectId, invoiceId: invoice.invoiceId }, attachmentId, randomUUID(), filename);
   await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key, Body: bytes, ContentType: contentType }));
@@ -136,6 +138,7 @@ async function seedAttachment(invoice: SeededInvoice, filename: string, bytes: U
       createdAt: uploadedAt,
     })
     .go();
+  return attachmentId;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,10 +190,10 @@ describe('compiling a backup end to end', () => {
     const late = await seedInvoice(first, { position: 2 });
     const other = await seedInvoice(second, { position: 1 });
     await seedAttachment(early, 'Delivery docket.pdf', await labelledPdf('Docket', 2), 'application/pdf');
-    await seedAttachment(early, 'Locked statement.pdf', await encryptedPdf(), 'application/pdf');
+    const locked = await seedAttachment(early, 'Locked statement.pdf', await encryptedPdf(), 'application/pdf');
     await seedAttachment(late, 'Site photo.jpg', TINY_JPEG, 'image/jpeg');
     await seedAttachment(late, 'Timesheet.pdf', await labelledPdf('Timesheet', 1), 'application/pdf');
-    await seedAttachment(other, 'Broken upload.pdf', await truncatedPdf(), 'application/pdf');
+    const broken = await seedAttachment(other, 'Broken upload.pdf', await truncatedPdf(), 'application/pdf');
 
     const requested = await requestBackup([other.invoiceId, late.invoiceId, early.invoiceId]);
 
@@ -214,10 +217,31 @@ describe('compiling a backup end to end', () => {
       status: 'succeeded',
       invoiceIds: [other.invoiceId, late.invoiceId, early.invoiceId],
       progress: { done: 3, total: 3 },
+      // Each left-out file named by its commitment, invoice and attachment, with its placeholder's page.
       warnings: [
-        { title: 'Locked statement.pdf', reason: expect.stringContaining('password-protected') },
-        { title: 'Broken upload.pdf', reason: expect.stringContaining('damaged') },
+        {
+          commitmentNumber: first.number,
+          commitmentTitle: 'Electrical services',
+          invoiceId: early.invoiceId,
+          invoiceNumber: early.number,
+          attachmentId: locked,
+          fileName: 'Locked statement.pdf',
+          reason: expect.stringContaining('password-protected'),
+          page: expect.any(Number),
+        },
+        {
+          commitmentNumber: second.number,
+          commitmentTitle: 'Hydraulic services',
+          invoiceId: other.invoiceId,
+          invoiceNumber: other.number,
+          attachmentId: broken,
+          fileName: 'Broken upload.pdf',
+          reason: expect.stringContaining('damaged'),
+          page: expect.any(Number),
+        },
       ],
+      warningCount: 2,
+      warningsCursor: null,
       error: null,
       requestedBy: fx.users.admin.userId,
       startedAt: expect.any(String),
@@ -265,6 +289,11 @@ describe('compiling a backup end to end', () => {
     };
     const order = [at(early.number), at('Docket page 1'), at('Docket page 2'), at('Locked statement.pdf'), at(late.number), at('Timesheet page 1'), at(other.number), at('Broken upload.pdf')];
     expect(order).toEqual([...order].sort((a, b) => a - b));
+    // Each warning's page is its placeholder.
+    for (const warning of job.warnings) {
+      const page = execFileSync('pdftotext', ['-f', String(warning.page), '-l', String(warning.page), output, '-'], { encoding: 'utf8' });
+      expect(page.replace(/\s+/g, ' ')).toContain(`"${warning.fileName}" was left out`);
+    }
     // The cover lists the project.
     expect(execFileSync('pdftotext', ['-l', String(coverPages), output, '-'], { encoding: 'utf8' })).toContain('Harbour Tower');
 
@@ -274,7 +303,8 @@ describe('compiling a backup end to end', () => {
     const email = emails[0]!.detail;
     expect(email).toMatchObject({ to: [fx.users.admin.email], subject: 'Your invoice backup for Harbour Tower (HT-TEST) is ready' });
     expect(email.text).toContain(`https://app.progress-claims.test/projects/${fx.projectId}/invoice-backups/${jobId}`);
-    expect(email.text).toContain('Locked statement.pdf');
+    expect(email.text).toContain(`${first.number} Electrical services, invoice ${early.number}: "Locked statement.pdf" (attachment ${locked}), page ${job.warnings[0].page}`);
+    expect(email.text).not.toContain('more: see them all');
     await expect(sendEmail(emailEvent(email))).resolves.toMatchObject({ status: 'sent' });
     const delivered = (await sentEmails(email.subject)).filter((e) => e.destination.to.includes(fx.users.admin.email));
     expect(delivered).toHaveLength(1);
@@ -421,6 +451,80 @@ describe('the workflow’s bookkeeping', () => {
     expect(failureReason({ Error: 'InvalidInput', Cause: JSON.stringify({ errorType: 'InvalidInput', errorMessage: 'No PDF', stackTrace: ['at x'] }) })).toBe('No PDF');
     expect(failureReason({ Error: 'States.Timeout', Cause: 'Task timed out' })).toBe('Task timed out');
     expect(failureReason({ Error: 'States.Timeout' })).toBe('States.Timeout');
+  });
+});
+
+describe('a job’s warnings, however many', () => {
+  /** A job that succeeded with `count` files left out, as Finalize leaves it: all warnings in S3, the first on the item. */
+  async function seedJobWithWarnings(count: number) {
+    const jobId = randomUUID();
+    const now = new Date();
+    const outputKey = `backups/${jobId}/backup.pdf`;
+    await db()
+      .BackupJob.create({
+        projectId: fx.projectId,
+        jobId,
+        status: 'running',
+        invoiceIds: ['invoice-x'],
+        requestedBy: fx.users.admin.userId,
+        progress: { done: 1, total: 1 },
+        fileName: 'backup.pdf',
+        outputKey,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        version: 2,
+      })
+      .go();
+    const warnings: BackupWarning[] = Array.from({ length: count }, (_, index) => ({
+      commitmentNumber: 'SC-1',
+      commitmentTitle: 'Electrical services',
+      invoiceId: `invoice-${index % 2}`,
+      invoiceNumber: String((index % 2) + 1),
+      attachmentId: `attachment-${index}`,
+      fileName: 'Statutory declaration.pdf',
+      reason: 'the file is damaged or is not a valid PDF, so it could not be read',
+      page: index + 2,
+    }));
+    await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: backupWarningsKey(outputKey), Body: JSON.stringify(warnings) }));
+    expect(await markBackupSucceeded({ projectId: fx.projectId, jobId }, { pages: count + 1, bytes: 1, warnings }, now)).toBe(true);
+    return { location: `${backupsPath()}/${jobId}`, warnings };
+  }
+
+  it('keeps the first 100 on the job and the count, and pages through all 250 with warningsCursor', async () => {
+    const { location, warnings } = await seedJobWithWarnings(250);
+    const { data: stored } = await db().BackupJob.get({ projectId: fx.projectId, jobId: location.split('/').at(-1)! }).go();
+    expect([stored!.warnings!.length, stored!.warningCount]).toEqual([100, 250]);
+
+    const pages: Array<{ warnings: BackupWarning[]; warningCount: number; warningsCursor: string | null }> = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = cursor ? `${location}?warningsCursor=${encodeURIComponent(cursor)}` : location;
+      const page: (typeof pages)[number] = expectStatus(await call(admin(), { method: 'GET', path }), 200, 'GET warnings').body;
+      pages.push(page);
+      cursor = page.warningsCursor;
+    } while (cursor && pages.length < 10);
+
+    expect(pages.map((page) => [page.warnings.length, page.warningCount])).toEqual([
+      [100, 250],
+      [100, 250],
+      [50, 250],
+    ]);
+    expect(pages.flatMap((page) => page.warnings)).toEqual(warnings);
+  });
+
+  it('refuses a warningsCursor that was altered or belongs to another job, naming the parameter', async () => {
+    const [one, another] = [await seedJobWithWarnings(101), await seedJobWithWarnings(101)];
+    const { warningsCursor } = expectStatus(await call(admin(), { method: 'GET', path: one.location }), 200, 'GET').body;
+    expect(warningsCursor).toEqual(expect.any(String));
+
+    for (const [path, token] of [
+      [one.location, `${warningsCursor}x`],
+      [one.location, 'not-a-cursor'],
+      [another.location, warningsCursor],
+    ]) {
+      const refused = await call(admin(), { method: 'GET', path: `${path}?warningsCursor=${encodeURIComponent(token)}` });
+      expect(fieldsOf(expectProblem(refused, 400, 'validation'))).toEqual(['warningsCursor']);
+    }
   });
 });
 

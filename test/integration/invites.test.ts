@@ -325,6 +325,7 @@ describe('the period’s invites (GET …/billing-periods/{id}/invites)', () => 
       title: expect.any(String),
       vendorName: fx.vendorName,
       status: 'not_invited',
+      contactIds: fx.contactIds,
       inviteId: null,
       invoiceType: null,
       emailStatus: null,

@@ -488,6 +488,31 @@ describe('attachments: who may see and change them', () => {
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'invoice-files-'));
 
 describe('the invoice PDF', () => {
+  it('prints the project’s owner, architect, contract date and currency on the G702', async () => {
+    const settingsPath = `/v1/projects/${fx.projectId}/settings`;
+    const patchSettings = async (body: Json) => {
+      const etag = (await call(admin(), { method: 'GET', path: settingsPath })).headers.get('etag')!;
+      return expectStatus(await call(admin(), { method: 'PATCH', path: settingsPath, body, headers: { 'if-match': etag } }), 200, 'PATCH settings');
+    };
+    await patchSettings({ contract: { ownerName: 'Harbour Health Trust', architectName: 'Łódź & Partners', date: '2026-02-14' }, currency: 'EUR' });
+    const dir = await tmp();
+    try {
+      const invoice = await seedInvoice({ number: `G702-${randomUUID().slice(0, 4).toUpperCase()}` });
+      const { url } = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf').body;
+      const file = path.join(dir, 'invoice.pdf');
+      await fs.writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const summary = execFileSync('pdftotext', ['-l', '1', '-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      expect(summary).toMatch(/Owner\s+Harbour Health Trust/);
+      expect(summary).toMatch(/Architect\s+Łódź & Partners/);
+      expect(summary).toMatch(/14 Feb(ruary)? 2026/);
+      expect(summary).toContain('EUR');
+      expect(summary).toMatch(/€\s?[\d,]+\.\d{2}/);
+    } finally {
+      await patchSettings({ contract: { ownerName: null, architectName: null, date: null }, currency: 'AUD' });
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('renders the stored figures to S3 under the invoice’s version, and serves it by a presigned URL', async () => {
     const invoice = await seedInvoice({ number: `PDF-${randomUUID().slice(0, 4).toUpperCase()}` });
     const response = expectStatus(await call(token('standard'), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf');

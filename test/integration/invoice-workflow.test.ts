@@ -13,6 +13,9 @@ import {
   type TestCommitment,
 } from '../support/permission-fixtures';
 import { db } from '../../shared/db/service';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { dispatchOutbox, loadStalePending } from '../../shared/db/outbox';
 import { appendInvoiceEvent, positionKey, type InvoiceItem, type StoredSovLine } from '../../shared/db/invoices';
 import { computeInvoice, type InvoiceContract } from '../../shared/domain/invoice-figures';
 import { invoiceStatuses, type InvoiceStatus } from '../../shared/domain/invoices';
@@ -435,6 +438,33 @@ describe('review, resubmission, approval and their emails', () => {
     const draft = await seedInvoice(commitment);
     expectStatus(await setStatus(fx.users.admin.token, draft.invoiceId, 'under_review'), 200, 'admin submits');
     expect(await emails()).toEqual([]);
+  });
+
+  it('a crash between the write and the publish loses no email: it is an outbox record of the change, delivered later, once', async () => {
+    const invoice = await seedInvoice(commitment);
+    // The publish right after the commit fails, as when the Lambda dies between the two.
+    const eventBridge = mockClient(EventBridgeClient);
+    eventBridge.on(PutEventsCommand).rejects(new Error('the function died before publishing'));
+    try {
+      expectStatus(await setStatus(fx.users['standard+contact'].token, invoice.invoiceId, 'under_review'), 200, 'submit');
+    } finally {
+      eventBridge.restore();
+    }
+    expect(await emails()).toEqual([]);
+
+    // The record was committed with the change; the sweeper (or the table stream) publishes it.
+    const pendingIds = await loadStalePending(new Date(Date.now() + 60_000));
+    const pending = (await Promise.all(pendingIds.map(async (outboxId) => (await db().Outbox.get({ outboxId }).go()).data))).filter(
+      (record) => record?.detailType === 'email.requested' && record.detail.includes(invoice.invoiceId),
+    );
+    expect(pending).toHaveLength(1);
+    const ids = pending.map((record) => record!.outboxId);
+    expect((await dispatchOutbox(ids)).dispatched).toEqual(ids);
+    // Delivered again (a stream redelivery): nothing more is published.
+    expect((await dispatchOutbox(ids)).skipped).toEqual(ids);
+    const sent = await emails();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: [fx.users.admin.email], subject: expect.stringContaining(`submitted Progress Claim ${invoice.number}`) });
   });
 
   it('a retried request with the same Idempotency-Key changes and emails once', async () => {

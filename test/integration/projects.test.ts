@@ -71,9 +71,18 @@ const patch = (path: string, who: Who, body: unknown, etag?: string) =>
 
 const sortedFields = (problem: Json) => fieldsOf(problem).sort();
 
+const regionalCurrency: Record<string, { code: string; sign: string }> = {
+  'en-US': { code: 'USD', sign: '$' },
+  'en-AU': { code: 'AUD', sign: '$' },
+  'en-GB': { code: 'GBP', sign: '£' },
+  'en-CA': { code: 'CAD', sign: '$' },
+};
+
 const defaultSettings = (timeZone: string, region: string) => ({
   timeZone,
   region,
+  contract: { ownerName: null, architectName: null, date: null },
+  currency: regionalCurrency[region],
   retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
   overbillingAllowed: false,
   defaultInvoiceType: 'work_materials_retainage',
@@ -231,6 +240,8 @@ describe('project settings', () => {
       defaultInvoiceType: 'none',
       notifyContactsOnApproval: false,
       billingPeriods: { frequency: 'weekly', startDay: 1, endDay: 7, dueDay: 5, autoInvites: true, reminderDaysBeforeDue: null },
+      contract: { ownerName: null, architectName: null, date: null },
+      currency: { code: 'GBP', sign: '£' },
     });
     expect((await get(`/v1/projects/${project}`, 'adminA')).body).toMatchObject({ settings: { region: 'en-GB', timeZone: 'Australia/Sydney' } });
   });
@@ -264,6 +275,30 @@ describe('project settings', () => {
     expect(responses.map((r) => r.status).sort()).toEqual([200, 412]);
     const winner = responses.find((r) => r.status === 200)!.body;
     expect((await get(settingsUrl(), 'adminA')).body.retainage.workPercent).toBe(winner.retainage.workPercent);
+  });
+
+  it('stores the G702’s owner, architect, contract date and currency; null removes a detail; the sign follows the code', async () => {
+    const set = await patch(
+      settingsUrl(),
+      'adminA',
+      { contract: { ownerName: 'Harbour Health Trust', architectName: 'Łódź & Partners', date: '2026-02-14' }, currency: 'EUR' },
+      await etagOf(),
+    );
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ contract: { ownerName: 'Harbour Health Trust', architectName: 'Łódź & Partners', date: '2026-02-14' }, currency: { code: 'EUR', sign: '€' } });
+
+    const cleared = await patch(settingsUrl(), 'adminA', { contract: { architectName: null } }, set.headers.get('etag')!);
+    expect(cleared.body).toMatchObject({ contract: { ownerName: 'Harbour Health Trust', architectName: null, date: '2026-02-14' }, currency: { code: 'EUR' } });
+    expect((await get(settingsUrl(), 'readOnlyA')).body).toEqual(cleared.body);
+
+    const refused = expectProblem(
+      await patch(settingsUrl(), 'adminA', { contract: { date: '2026-02-30', ownerName: '' }, currency: 'XYZ' }, cleared.headers.get('etag')!),
+      400,
+      'validation',
+    );
+    expect(sortedFields(refused)).toEqual(['contract.date', 'contract.ownerName']);
+    const unknownCurrency = expectProblem(await patch(settingsUrl(), 'adminA', { currency: 'XYZ' }, cleared.headers.get('etag')!), 400, 'validation');
+    expect(sortedFields(unknownCurrency)).toEqual(['currency']);
   });
 
   it('names each invalid field: time zone, percentages, days, reminder, unknown keys, empty body', async () => {

@@ -107,6 +107,23 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/v1/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s work across their projects, by due date: invoices to review, submit or revise, invites to answer or bill */
+        get: operations["listMyTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -864,6 +881,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
             name: string;
             number: string;
         };
@@ -898,6 +930,21 @@ export interface components {
                 /** @description 0–60, or null for no reminder */
                 reminderDaysBeforeDue?: number | null;
             };
+            /** @description Each field given replaces; null removes it */
+            contract?: {
+                ownerName?: string | null;
+                architectName?: string | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                date?: string | null;
+            };
+            /**
+             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @example AUD
+             */
+            currency?: string;
         };
         PutMember: {
             /** @enum {string} */
@@ -1467,6 +1514,55 @@ export interface components {
                 granular: ("create_purchase_order_contract" | "create_work_order_contract" | "update_purchase_order_contract" | "update_work_order_contract")[];
             }[];
         };
+        MyTaskList: {
+            items: components["schemas"]["MyTask"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description One thing the caller can do now in one of their projects */
+        MyTask: {
+            /**
+             * @description `review_invoice`: an invoice under review, for invoice administrators; `submit_invoice` (a draft) and `resubmit_invoice` (sent back to revise & resubmit): for the commitment’s invoice contacts; `answer_invite`: an invite to bill not answered yet; `create_invoice`: an accepted invite whose commitment has no invoice for the period yet
+             * @enum {string}
+             */
+            kind: "answer_invite" | "create_invoice" | "submit_invoice" | "resubmit_invoice" | "review_invoice";
+            /**
+             * Format: date
+             * @description The billing period’s due date (project time): what the list is sorted by
+             */
+            dueDate: string;
+            project: {
+                projectId: string;
+                name: string;
+                number: string;
+            };
+            commitment: {
+                commitmentId: string;
+                number: string;
+                title: string;
+                vendorName: string;
+            };
+            billingPeriod: {
+                billingPeriodId: string;
+                /** Format: date */
+                startDate: string;
+                /** Format: date */
+                endDate: string;
+                /** Format: date */
+                dueDate: string;
+            };
+            invoice: {
+                invoiceId: string;
+                number: string;
+                /** @enum {string} */
+                status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+            } | null;
+            invite: {
+                inviteId: string;
+                /** @enum {string} */
+                status: "invited" | "accepted" | "declined";
+            } | null;
+        };
         Project: {
             projectId: string;
             companyId: string;
@@ -1493,6 +1589,8 @@ export interface components {
             defaultInvoiceType: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval: boolean;
             billingPeriods: components["schemas"]["BillingPeriodSettings"];
+            contract: components["schemas"]["ProjectContract"];
+            currency: components["schemas"]["ProjectCurrency"];
         };
         BillingPeriodSettings: {
             /** @enum {string} */
@@ -1504,6 +1602,20 @@ export interface components {
             autoInvites: boolean;
             /** @description Remind contacts this many days before the due date; null: no reminder */
             reminderDaysBeforeDue: number | null;
+        };
+        /** @description The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash) */
+        ProjectContract: {
+            ownerName: string | null;
+            architectName: string | null;
+            /** Format: date */
+            date: string | null;
+        };
+        /** @description What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it */
+        ProjectCurrency: {
+            /** @example AUD */
+            code: string;
+            /** @example $ */
+            sign: string;
         };
         ProjectMemberList: {
             items: components["schemas"]["ProjectMember"][];
@@ -1824,6 +1936,8 @@ export interface components {
             vendorName: string;
             /** @enum {string} */
             status: "not_invited" | "invited" | "accepted" | "declined";
+            /** @description The invoice contacts (user ids): those the invite was sent to, else the commitment’s */
+            contactIds: string[];
             inviteId: string | null;
             /**
              * @description What the contact is invited to bill
@@ -2202,6 +2316,8 @@ export interface components {
             type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded";
             /** @description The user who made the change */
             by: string;
+            /** @description Their display name now (null when the user no longer exists) */
+            byName: string | null;
             /** Format: date-time */
             at: string;
             /** @enum {string|null} */
@@ -2344,12 +2460,12 @@ export interface components {
                 done: number;
                 total: number;
             };
-            /** @description Files left out of the PDF (each replaced by a page saying so), and why */
-            warnings: {
-                /** @description The file left out */
-                title: string;
-                reason: string;
-            }[];
+            /** @description Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on */
+            warnings: components["schemas"]["InvoiceBackupWarning"][];
+            /** @description How many files were left out in all */
+            warningCount: number;
+            /** @description Pass as `warningsCursor` for the next warnings; null when these are the last */
+            warningsCursor: string | null;
             /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf */
             fileName: string;
             pages: number | null;
@@ -2373,6 +2489,19 @@ export interface components {
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+        };
+        InvoiceBackupWarning: {
+            commitmentNumber: string;
+            commitmentTitle: string;
+            invoiceId: string;
+            invoiceNumber: string;
+            /** @description The attachment left out; null for the invoice’s own PDF */
+            attachmentId: string | null;
+            /** @description The file left out */
+            fileName: string;
+            reason: string;
+            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
+            page: number;
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -3366,6 +3495,207 @@ export interface operations {
             };
         };
     };
+    listMyTasks: {
+        parameters: {
+            query?: {
+                kind?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tasks (a page may hold fewer than `limit` when some stopped being actionable) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "answer_invite",
+                     *           "dueDate": "2027-03-31",
+                     *           "project": {
+                     *             "projectId": "text",
+                     *             "name": "text",
+                     *             "number": "text"
+                     *           },
+                     *           "commitment": {
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "vendorName": "text"
+                     *           },
+                     *           "billingPeriod": {
+                     *             "billingPeriodId": "text",
+                     *             "startDate": "2027-03-31",
+                     *             "endDate": "2027-03-31",
+                     *             "dueDate": "2027-03-31"
+                     *           },
+                     *           "invoice": {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "status": "draft"
+                     *           },
+                     *           "invite": {
+                     *             "inviteId": "text",
+                     *             "status": "invited"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MyTaskList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/me/tasks",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/me/tasks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createProject: {
         parameters: {
             query?: never;
@@ -3399,6 +3729,12 @@ export interface operations {
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
                  *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD",
                  *       "name": "text",
                  *       "number": "text"
                  *     }
@@ -3442,6 +3778,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3709,6 +4054,15 @@ export interface operations {
                      *           "dueDay": 1,
                      *           "autoInvites": true,
                      *           "reminderDaysBeforeDue": 1
+                     *         },
+                     *         "contract": {
+                     *           "ownerName": "text",
+                     *           "architectName": "text",
+                     *           "date": "2027-03-31"
+                     *         },
+                     *         "currency": {
+                     *           "code": "AUD",
+                     *           "sign": "$"
                      *         }
                      *       },
                      *       "createdBy": "text",
@@ -3899,6 +4253,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
@@ -4081,7 +4444,13 @@ export interface operations {
                  *         "dueDay": 1,
                  *         "autoInvites": true,
                  *         "reminderDaysBeforeDue": 1
-                 *       }
+                 *       },
+                 *       "contract": {
+                 *         "ownerName": "text",
+                 *         "architectName": "text",
+                 *         "date": "2027-03-31"
+                 *       },
+                 *       "currency": "AUD"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateProjectSettings"];
@@ -4116,6 +4485,15 @@ export interface operations {
                      *         "dueDay": 1,
                      *         "autoInvites": true,
                      *         "reminderDaysBeforeDue": 1
+                     *       },
+                     *       "contract": {
+                     *         "ownerName": "text",
+                     *         "architectName": "text",
+                     *         "date": "2027-03-31"
+                     *       },
+                     *       "currency": {
+                     *         "code": "AUD",
+                     *         "sign": "$"
                      *       }
                      *     }
                      */
@@ -5914,7 +6292,10 @@ export interface operations {
                 /** @description Searches number, title and vendor name (case-insensitive) */
                 q?: string;
                 type?: "subcontract" | "purchase_order";
-                status?: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+                status?: string;
+                /** @description `me`: only the commitments the caller is an invoice contact on */
+                contact?: "me";
+                updatedSince?: string;
                 cursor?: string;
                 limit?: number;
             };
@@ -11216,6 +11597,9 @@ export interface operations {
                      *           "title": "text",
                      *           "vendorName": "text",
                      *           "status": "not_invited",
+                     *           "contactIds": [
+                     *             "text"
+                     *           ],
                      *           "inviteId": "text",
                      *           "invoiceType": "work_materials_retainage",
                      *           "emailStatus": "pending",
@@ -12545,7 +12929,8 @@ export interface operations {
             query?: {
                 billingPeriodId?: string;
                 commitmentId?: string;
-                status?: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+                status?: string;
+                updatedSince?: string;
                 cursor?: string;
                 limit?: number;
             };
@@ -14839,6 +15224,7 @@ export interface operations {
                      *           "eventId": "text",
                      *           "type": "created",
                      *           "by": "text",
+                     *           "byName": "text",
                      *           "at": "2027-03-31T09:30:00.000Z",
                      *           "fromStatus": "draft",
                      *           "toStatus": "draft",
@@ -17561,7 +17947,10 @@ export interface operations {
     };
     getBackup: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `warningsCursor` of the previous answer: the next page of warnings */
+                warningsCursor?: string;
+            };
             header?: never;
             path: {
                 projectId: string;
@@ -17591,10 +17980,18 @@ export interface operations {
                      *       },
                      *       "warnings": [
                      *         {
-                     *           "title": "text",
-                     *           "reason": "text"
+                     *           "commitmentNumber": "text",
+                     *           "commitmentTitle": "text",
+                     *           "invoiceId": "text",
+                     *           "invoiceNumber": "text",
+                     *           "attachmentId": "text",
+                     *           "fileName": "text",
+                     *           "reason": "text",
+                     *           "page": 1
                      *         }
                      *       ],
+                     *       "warningCount": 1,
+                     *       "warningsCursor": "text",
                      *       "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf",
                      *       "pages": 1,
                      *       "bytes": 1,

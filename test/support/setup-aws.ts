@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { ensureBucket, ensureTable } from '../../infra/local/aws-services';
+import { startLocalLambdaEndpoint } from '../../infra/local/lambda-endpoint';
 
 /**
  * Each integration test file gets its own table and bucket on the shared local servers,
@@ -14,9 +15,21 @@ Object.assign(process.env, inject('awsEnv'), {
   EMAIL_FROM: 'billing@progress-claims.test',
   FRONTEND_BASE_URL: 'https://app.progress-claims.test',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  // Tests send few emails and are not about SES's rate (the pacer has its own tests): pace loosely.
+  SES_SEND_RATE: process.env.SES_SEND_RATE ?? '100',
 });
 
+let stopLambda: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
+  // Functions one function invokes synchronously (the invoice PDF renderer) run in this test's process.
+  const lambda = await startLocalLambdaEndpoint();
+  stopLambda = lambda.stop;
+  Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, INVOICE_PDF_FUNCTION_NAME: 'renderInvoicePdf' });
   await ensureTable(process.env.TABLE_NAME!, process.env.AWS_ENDPOINT_URL_DYNAMODB!);
   await ensureBucket(process.env.BUCKET_NAME!, process.env.AWS_ENDPOINT_URL_S3!);
+});
+
+afterAll(async () => {
+  await stopLambda?.();
 });

@@ -41,7 +41,9 @@ const handlers = {
   PreparePart: (input: { invoiceId: string; partKey: string }): PartInput => ({
     partKey: input.partKey,
     title: `${long(50)} ${long(200)} — Progress claim 999 (${long(50)})`,
+    invoice: { invoiceId: input.invoiceId, number: long(50), commitmentNumber: long(50), commitmentTitle: long(200) },
     sources: Array.from({ length: filesPerInvoice + 1 }, (_, n) => ({
+      attachmentId: randomUUID(),
       key: attachmentKey({ companyId: randomUUID(), projectId, invoiceId: input.invoiceId }, randomUUID(), randomUUID(), longName(n)),
       title: longName(n),
     })),

@@ -1,26 +1,79 @@
 import path from 'node:path';
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
-import { functions } from '../../shared/wiring/functions';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { budgetKbOf, esmRequireBanner, externalModules, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
+import { functions, type FunctionName } from '../../shared/wiring/functions';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/**
- * The route table (and so every HTTP function) imports the API schemas: they must stay free of
- * the database and AWS clients, or every function — /health included — bundles them.
- */
+/** Every function bundled as CDK bundles it (infra/aws/bundling.ts): minified ESM for Node 22, the SDK left to the runtime. */
+async function bundleAll(): Promise<Record<FunctionName, Metafile['outputs'][string]>> {
+  const result = await build({
+    entryPoints: Object.fromEntries(functionNames.map((name) => [name, path.join(root, functions[name].entry)])),
+    outdir: path.join(root, 'cdk.out', 'budget-test'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    external: externalModules,
+    banner: { js: esmRequireBanner },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const outputs = Object.entries(result.metafile.outputs);
+  return Object.fromEntries(
+    functionNames.map((name) => {
+      const output = outputs.find(([file]) => path.basename(file) === `${name}.js`);
+      if (!output) throw new Error(`no bundle for ${name}`);
+      return [name, output[1]];
+    }),
+  ) as Record<FunctionName, Metafile['outputs'][string]>;
+}
+
+const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+const packagesIn = (output: Metafile['outputs'][string]) =>
+  new Set(Object.keys(output.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
+
+let bundles: Record<FunctionName, Metafile['outputs'][string]>;
+beforeAll(async () => {
+  bundles = await bundleAll();
+}, 120_000);
+
 describe('bundles', () => {
-  it.each(['health', 'openApi', 'docs'] as const)('%s bundles no database or AWS SDK code', async (name) => {
-    const result = await build({
-      entryPoints: [path.join(root, functions[name].entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+  /**
+   * The route table (and so every HTTP function) imports the API schemas: they must stay free of
+   * the database and AWS clients, or every function — /health included — bundles them.
+   */
+  it.each(['health', 'openApi', 'docs'] as const)('%s bundles no database or AWS SDK code', (name) => {
+    const inputs = Object.keys(bundles[name].inputs);
     expect(inputs.filter((input) => /node_modules\/(electrodb|@aws-sdk)\//.test(input))).toEqual([]);
+  });
+
+  it('leave the AWS SDK to the Lambda runtime', () => {
+    for (const name of functionNames) expect([...packagesIn(bundles[name])].filter((pkg) => pkg.startsWith('@aws-sdk/')), name).toEqual([]);
+  });
+
+  it('keep the PDF library out of HTTP functions (invoice PDFs come from renderInvoicePdf)', () => {
+    for (const name of functionNames.filter(isHttpFunction)) {
+      expect([...packagesIn(bundles[name])].filter((pkg) => /pdf-lib|fontkit|pako/.test(pkg)), name).toEqual([]);
+    }
+  });
+
+  it('stay within their budget: 300 KB minified for HTTP functions, 500 KB for the others', () => {
+    const over = functionNames
+      .filter((name) => !overBudget[name])
+      .map((name) => ({ name, kb: kb(bundles[name].bytes), budgetKb: budgetKbOf(name) }))
+      .filter((row) => row.kb > row.budgetKb);
+    expect(over).toEqual([]);
+  });
+
+  it('known exceptions grow no further than their ceiling, and leave the list once within budget', () => {
+    for (const [name, { ceilingKb }] of Object.entries(overBudget) as [FunctionName, { ceilingKb: number }][]) {
+      const size = kb(bundles[name].bytes);
+      expect(size, `${name} grew past its ceiling`).toBeLessThanOrEqual(ceilingKb);
+      expect(size, `${name} is within budget now: remove it from overBudget`).toBeGreaterThan(budgetKbOf(name));
+    }
   });
 });

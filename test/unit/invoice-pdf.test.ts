@@ -315,7 +315,7 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
       commitment: { ...doc.commitment, title: `Concrete works ${'and more '.repeat(30)}end`, vendorName: 'Société Générale Bâtiment' },
       lines: [
         { ...first, description: longDescription },
-        { ...second, description: '混凝土 slab – Zone 3 ✓', itemNumber: '1.2.3.4.5.6.7.8.9.10' },
+        { ...second, description: '混凝土 slab – Zone 3 ✓ \uE000', itemNumber: '1.2.3.4.5.6.7.8.9.10' },
         { ...third, scheduledValueCents: Number.MAX_SAFE_INTEGER },
       ],
     };
@@ -325,18 +325,19 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
     const file = save(await renderInvoicePdf(awkwardInvoice()));
     expect(qpdfCheck(file)).toContain('No syntax or stream encoding errors found');
     const [summary = '', sheet = ''] = pageTexts(file);
-    expect(sheet).toContain('混凝土 slab – Zone 3 ?');
-    expect(summary).toContain('? Harbour View Tower');
+    // ✓ is in a fallback family (Noto Emoji's range claims it without a glyph); a private-use character is in none.
+    expect(sheet).toContain('混凝土 slab – Zone 3 ✓ ?');
+    expect(summary).toContain('🏗 Harbour View Tower');
     expect(summary).toContain('Société Générale Bâtiment');
   });
 
-  it('round-trips Latin Extended, Greek, Cyrillic, CJK, Hebrew, Arabic and emoji through pdftotext', async () => {
-    const names = ['Łódź Budownictwo', 'Ελληνικά Έργα', 'Строительство Москва', '東京建設', 'בניין ירושלים', 'مرحبا بالعالم', 'Crane 😀 hire'];
+  it('round-trips Latin Extended, Greek, Cyrillic, CJK, Korean, Hebrew, Arabic and emoji through pdftotext', async () => {
+    const names = ['Łódź Budownictwo', 'Ελληνικά Έργα', 'Строительство Москва', '東京建設', '서울건설 주식회사', 'בניין ירושלים', 'مرحبا بالعالم', 'Crane 😀 hire'];
     const doc = threeLineInvoice('en-AU');
     const file = save(
       await renderInvoicePdf({
         ...doc,
-        commitment: { ...doc.commitment, vendorName: names[3]! },
+        commitment: { ...doc.commitment, vendorName: names[4]! },
         lines: names.map((description, index) => ({ ...doc.lines[0]!, lineId: `line-${index}`, description })),
       }),
     );
@@ -356,6 +357,28 @@ describe('renderInvoicePdf: text the layout must fit or the fonts cannot encode'
     expect(sheet).not.toContain('west elevations');
     expect(summary).toMatch(/Commitment SC-001: Concrete works and more .*…/);
     expect(sheet).toContain('90,071,992,547,409.91');
+    expectLaidOutWithinPages(file);
+  });
+
+  it('keeps the billing period whole beside a long vendor name, which is cut with an ellipsis and overlaps nothing', async () => {
+    const doc = threeLineInvoice('en-AU');
+    const vendorName = 'Consolidated Mechanical, Electrical, Hydraulic and Fire Protection Services of Greater Western Sydney Pty Ltd';
+    const file = save(await renderInvoicePdf({ ...doc, commitment: { ...doc.commitment, vendorName } }));
+    const pages = pageWords(file);
+    expect(pages).toHaveLength(2);
+    for (const { width, words } of pages) {
+      // The header's second line: the project on the left, vendor and period on the right.
+      const billing = words.find((word) => word.text === 'Billing')!;
+      const line = words.filter((word) => Math.abs(word.yMin - billing.yMin) < 1).sort((a, b) => a.xMin - b.xMin);
+      const text = line.map((word) => word.text).join(' ');
+      expect(text).toMatch(/^Project: .* Consolidated Mechanical,.*… · Billing period 1 Mar 2025 to 31 Mar 2025$/);
+      expect(text).not.toContain('Pty Ltd');
+      expect(line.at(-1)!.xMax).toBeLessThanOrEqual(width - MARGIN + SLACK);
+      // Left to right without overlapping: each word ends before the next begins.
+      for (const [index, word] of line.entries()) if (index > 0) expect(word.xMin, word.text).toBeGreaterThanOrEqual(line[index - 1]!.xMax - 0.01);
+      // The vendor starts right of the page's middle: clear of the project on the left.
+      expect(line.find((word) => word.text === 'Consolidated')!.xMin).toBeGreaterThan(width / 2);
+    }
     expectLaidOutWithinPages(file);
   });
 

@@ -243,6 +243,22 @@ describe('combineParts', () => {
     parts.forEach((_, i) => expect(texts[contents[i]!.page]).toContain(`(PC-${i + 1})`));
   });
 
+  it('prints non-Latin titles and file names (Korean, CJK, Greek, Hebrew, Arabic) on the cover and placeholders, extractable by pdftotext', async () => {
+    const names = ['서울건설 주식회사', '東京建設', 'Ελληνικά Έργα', 'בניין ירושלים', 'مرحبا بالعالم'];
+    const parts = [
+      await part(`SC-001 ${names[0]} — 기성 청구 1`, [
+        { title: `${names[1]}.pdf`, bytes: await labelledPdf('Invoice 1', 1) },
+        { title: `${names[0]} 명세서.pdf`, bytes: await truncatedPdf() },
+      ]),
+    ];
+
+    const result = await combine(parts, { title: '기성 청구 백업', lines: names.slice(2) });
+
+    // poppler marks right-to-left runs with embedding controls and may give Arabic presentation forms.
+    const text = pageTexts(result.pdf).join('\n').normalize('NFKC').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+    for (const expected of ['기성 청구 백업', ...names.slice(2), `SC-001 ${names[0]} — 기성 청구 1`, `"${names[0]} 명세서.pdf" was left out`]) expect(text).toContain(expected);
+  });
+
   it('sets the document properties from the cover', async () => {
     const parts = [await part('SC-001 Electrical — Progress Claim 1', [{ title: 'Invoice 1.pdf', bytes: await labelledPdf('Invoice 1', 1) }])];
     const cover = { title: 'Progress Claim backup', lines: ['Tower One (P-100)'], subject: 'Tower One (P-100): 1 progress claim with their files', createdAt: '2026-03-03T03:05:00.000Z' };

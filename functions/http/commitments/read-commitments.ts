@@ -20,7 +20,9 @@ function searchFor(projectId: string, query: ListQuery, member: Membership, filt
     [
       needle ? op.contains(attr.searchText, needle) : '',
       query.type ? op.eq(attr.type, query.type) : '',
-      query.status ? op.eq(attr.status, query.status) : '',
+      query.status ? `(${query.status.map((status) => op.eq(attr.status, status)).join(' OR ')})` : '',
+      query.contact === 'me' ? op.contains(attr.invoiceContactIds, member.userId) : '',
+      query.updatedSince ? op.gte(attr.updatedAt, query.updatedSince) : '',
       seesAll ? '' : `(${op.eq(attr.private, false)} OR ${op.contains(attr.privateUserIds, member.userId)})`,
     ]
       .filter(Boolean)
@@ -33,7 +35,7 @@ export async function listCommitments({ path, query, caller }: HttpInput<'listCo
   enforce('commitments.view', member);
   const scope = `commitments:${path.projectId}`;
   let cursor = decodeCursor(scope, query.cursor);
-  const filtered = Boolean(query.q || query.type || query.status || member.commitments !== 'admin');
+  const filtered = Boolean(query.q || query.type || query.status || query.contact || query.updatedSince || member.commitments !== 'admin');
 
   // Reading one row more than the page tells whether another page exists.
   const readSize = filtered ? Math.max(query.limit + 1, filteredReadSize) : query.limit + 1;

@@ -1,9 +1,10 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { invoiceEventWrite, type InvoiceItem } from '../../../shared/db/invoices';
 import { writeTransaction } from '../../../shared/db/transaction';
 import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
-import { enforceEditable, loadInvoiceAccess, notEditableNow, stillEditable } from './access';
+import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
 import { deleteQuietly, loadAttachment, toAttachmentResponse } from './attachments';
 import { declaredRefusal, headObject, keepConfirmedCopy } from './s3';
 
@@ -28,7 +29,7 @@ function recordUpload(invoice: InvoiceItem, attachment: InvoiceAttachmentItem, c
 
 export async function confirmAttachment({ path, caller }: HttpInput<'confirmAttachment'>): Promise<Reply> {
   const now = new Date();
-  const access = await loadInvoiceAccess(path, caller);
+  const access = await loadInvoiceContext(path, caller.userId);
   await enforceEditable(access, now);
   const { invoice } = access;
   const attachment = await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId);
@@ -38,7 +39,7 @@ export async function confirmAttachment({ path, caller }: HttpInput<'confirmAtta
   if (!object) throw problems.conflict(`The file ${attachment.filename} is not uploaded yet: PUT it to the upload URL, then confirm.`);
   const refusal = declaredRefusal(object, attachment);
   if (refusal) throw refusal;
-  const copy = await keepConfirmedCopy(access.scope, attachment);
+  const copy = await keepConfirmedCopy(scopeOf(access), attachment);
 
   const uploadedAt = now.toISOString();
   const outcome = await recordUpload(invoice, attachment, copy, caller.userId, uploadedAt);

@@ -1,3 +1,4 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { attachmentTypeRefusal } from '../../../shared/domain/attachments';
@@ -6,7 +7,7 @@ import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { attachmentUploadKey } from '../../../shared/storage/keys';
 import { maxAttachmentsPerInvoice } from '../../../shared/api/invoice-files';
-import { enforceEditable, loadInvoiceAccess, notEditableNow, stillEditable } from './access';
+import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
 import { abandoned, loadAttachments, newAttachmentId, sweepAbandoned, toAttachmentResponse } from './attachments';
 import { uploadUrl } from './s3';
 
@@ -24,7 +25,7 @@ export async function createAttachment({ path, body, caller }: HttpInput<'create
   const now = new Date();
   const typeRefusal = attachmentTypeRefusal(body.contentType);
   if (typeRefusal) throw problems.validation([{ location: 'body', field: 'contentType', message: typeRefusal }]);
-  const access = await loadInvoiceAccess(path, caller);
+  const access = await loadInvoiceContext(path, caller.userId);
   await enforceEditable(access, now);
   const { invoice } = access;
   await makeRoom(invoice, now);
@@ -34,7 +35,7 @@ export async function createAttachment({ path, body, caller }: HttpInput<'create
     projectId: invoice.projectId,
     invoiceId: invoice.invoiceId,
     attachmentId,
-    key: attachmentUploadKey(access.scope, attachmentId, body.filename),
+    key: attachmentUploadKey(scopeOf(access), attachmentId, body.filename),
     filename: body.filename,
     contentType: body.contentType,
     sizeBytes: body.sizeBytes,

@@ -1,22 +1,23 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { attachmentUploadKey } from '../../../shared/storage/keys';
-import { enforceEditable, loadInvoiceAccess, notEditableNow, stillEditable } from './access';
+import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
 import { loadAttachment, noSuchAttachment } from './attachments';
 import { deleteObject } from './s3';
 
 export async function deleteAttachment({ path, caller }: HttpInput<'deleteAttachment'>): Promise<Reply> {
   const now = new Date();
-  const access = await loadInvoiceAccess(path, caller);
+  const access = await loadInvoiceContext(path, caller.userId);
   await enforceEditable(access, now);
   const { invoice } = access;
   const attachment = await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId);
 
   // The bytes first: if the record's delete then fails, a retry finds the record and finishes.
   // Both objects: the kept copy, and whatever a PUT to the still-valid upload URL left.
-  await Promise.all([deleteObject(attachment.key), deleteObject(attachmentUploadKey(access.scope, attachment.attachmentId, attachment.filename))]);
+  await Promise.all([deleteObject(attachment.key), deleteObject(attachmentUploadKey(scopeOf(access), attachment.attachmentId, attachment.filename))]);
   const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
   const outcome = await writeTransaction((entities) => ({
     ...stillEditable(entities, invoice),

@@ -1,3 +1,4 @@
+import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
 import { createHash, randomUUID } from 'node:crypto';
 import { publishEvents } from '../../../shared/aws/events';
 import { config } from '../../../shared/config';
@@ -9,12 +10,11 @@ import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { escapeHtml } from '../../../shared/email/letter';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
-import { formatMoney } from '../../../shared/pdf/invoice-pdf';
-import { loadInvoiceAccess, type InvoiceAccess } from './access';
+import { formatMoney } from '../../../shared/domain/money';
 import { storedInvoicePdf } from './invoice-pdf';
 
 /** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
-function forwardEmail(input: { access: InvoiceAccess; senderName: string; message?: string; period: BillingPeriodItem }) {
+function forwardEmail(input: { access: InvoiceContext; senderName: string; message?: string; period: BillingPeriodItem }) {
   const { project, invoice, commitment } = input.access;
   const terms = termsFor(project.region);
   const invoiceName = `${terms.invoice} ${invoice.number}`;
@@ -40,7 +40,7 @@ function forwardEmail(input: { access: InvoiceAccess; senderName: string; messag
 }
 
 /** A retry with the same Idempotency-Key (after a failure past the publish) is the same email, sent once. */
-function forwardEmailId(requestKey: string | undefined, userId: string, { project, invoice }: InvoiceAccess): string {
+function forwardEmailId(requestKey: string | undefined, userId: string, { project, invoice }: InvoiceContext): string {
   return requestKey
     ? `invoice-forward-${createHash('sha256').update(`${userId}\n${project.projectId}\n${invoice.invoiceId}\n${requestKey}`).digest('hex').slice(0, 40)}`
     : `invoice-forward-${randomUUID()}`;
@@ -48,7 +48,7 @@ function forwardEmailId(requestKey: string | undefined, userId: string, { projec
 
 export async function forwardInvoice({ path, body, caller, headers }: HttpInput<'forwardInvoice'>): Promise<Reply> {
   const now = new Date();
-  const access = await loadInvoiceAccess(path, caller);
+  const access = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.forward', access.member, access.commitment);
   const { invoice } = access;
   const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), db().User.get({ userId: caller.userId }).go()]);

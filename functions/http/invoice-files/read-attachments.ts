@@ -1,10 +1,10 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce } from '../../../shared/http/access';
-import { loadInvoiceAccess } from './access';
 import { loadAttachment, loadAttachments, toAttachmentResponse } from './attachments';
 
 export async function listAttachments({ path, caller }: HttpInput<'listAttachments'>): Promise<Reply> {
-  const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.view', member, commitment);
   const uploaded = (await loadAttachments(invoice.projectId, invoice.invoiceId))
     .filter((item) => item.status === 'uploaded')
@@ -13,7 +13,7 @@ export async function listAttachments({ path, caller }: HttpInput<'listAttachmen
 }
 
 export async function getAttachment({ path, caller }: HttpInput<'getAttachment'>): Promise<Reply> {
-  const { invoice, member, commitment } = await loadInvoiceAccess(path, caller);
+  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.view', member, commitment);
   return { body: await toAttachmentResponse(await loadAttachment(invoice.projectId, invoice.invoiceId, path.attachmentId)) };
 }

@@ -1,37 +1,21 @@
-import { loadProjectAccess } from '../../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { problems } from '../../../shared/http/problem';
-import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
-import type { ProjectItem } from '../../../shared/db/invites';
-import { loadInvoice, type InvoiceItem } from '../../../shared/db/invoices';
+import type { CommitmentItem } from '../../../shared/db/commitments';
+import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { Membership } from '../../../shared/domain/permissions';
 import { invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { WorkflowRole } from '../../../shared/domain/invoice-workflow';
 import { invoiceReply } from '../../../shared/http/invoice-actions';
+import type { InvoiceContext } from '../../../shared/http/invoice-context';
 
-const noSuchInvoice = () => problems.notFound('No such invoice.');
-
-export interface Loaded {
-  project: ProjectItem;
-  member: Membership;
-  invoice: InvoiceItem;
-  commitment: CommitmentItem;
-}
-
-/** The caller's membership and the invoice in parallel, then its commitment (what access is decided on). */
-export async function load(projectId: string, invoiceId: string, userId: string): Promise<Loaded> {
-  const [{ project, member }, invoice] = await Promise.all([loadProjectAccess(projectId, userId), loadInvoice(projectId, invoiceId)]);
-  if (!invoice) throw noSuchInvoice();
-  const commitment = await loadCommitment(projectId, invoice.commitmentId);
-  if (!commitment) throw noSuchInvoice();
-  return { project, member, invoice, commitment };
-}
+/** An invoice in context without the caller's membership: what a change (one, or one of a bulk) is made on. */
+export type Loaded = Omit<InvoiceContext, 'member'>;
 
 /** Anyone who is not an invoice administrator acts as a contact; the contact's actions are then enforced. */
 export const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole => invoiceRole(member, commitment) ?? 'contact';
 
 /** The changed invoice with what the caller may do next. */
-export const reply = (access: Loaded) => invoiceReply(access);
+export const reply = (access: InvoiceContext) => invoiceReply(access);
 
 /**
  * The version a change applies to: If-Match is required (428 without), 412 when it is not the

@@ -3,6 +3,7 @@ import { problems } from '../../../shared/http/problem';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { invoiceEventItem, successorCheck, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
 import { notPastDue } from '../../../shared/db/conditions';
+import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { entersReview, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
@@ -11,10 +12,12 @@ import type { Membership } from '../../../shared/domain/permissions';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import type { Loaded } from './access';
-import { notify } from './notify';
+import { notificationEmails } from './notify';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { logger } from '../../../shared/logger';
 
 export interface Change {
-  loaded: Omit<Loaded, 'member'>;
+  loaded: Loaded;
   role: WorkflowRole;
   expectedVersion: number;
   to: InvoiceStatus;
@@ -24,7 +27,12 @@ export interface Change {
   event: { type: 'status_changed' | 'lines_reviewed'; comment?: string; changes?: unknown };
   by: string;
   now: Date;
+  /** The status the invoice had when read: its change is emailed (per the project's settings) through the outbox. */
+  notifyFrom?: InvoiceStatus;
 }
+
+/** DynamoDB's 100 items per transaction, less the invoice, its event and the contact's two checks. */
+const emailsPerTransaction = 96;
 
 /** The history event of a change. */
 function changeEvent(change: Change, at: string): InvoiceEventItem {
@@ -44,8 +52,8 @@ function changeEvent(change: Change, at: string): InvoiceEventItem {
 /**
  * Commits one change: the invoice patched under its version, the event appended, and for a
  * contact checks that the billing period is still before its due date and that no later invoice
- * was created meanwhile (neither can slip through between the read and the write). Emails go out
- * after the commit.
+ * was created meanwhile (neither can slip through between the read and the write). Its emails are
+ * outbox records of the same transaction.
  */
 export async function commitChange(change: Change): Promise<{ invoice: InvoiceItem; event: InvoiceEventItem }> {
   const { invoice, project } = change.loaded;
@@ -55,8 +63,18 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const event = changeEvent(change, at);
   const today = localDate(change.now, project.timeZone);
   const gated = change.role === 'contact';
+  // Whoever must act next gets the task, in the same transaction (only when the status changes).
+  const tasks = invoice.status === change.to ? { put: [], remove: [] } : await planInvoiceTasks(invoice, change.to, change.loaded.commitment, { now: change.now });
+
+  const updated: InvoiceItem = { ...invoice, ...set };
+  if (change.clearLineReviews) delete updated.lineReviews;
+  // The emails as outbox records of the same transaction: committed with the change or not at all.
+  const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
+  if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
+  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
 
   const result = await writeTransaction((entities) => ({
+    ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
       .where((attr, op) => op.eq(attr.version, change.expectedVersion))
       .commit(),
@@ -68,6 +86,7 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
           .commit()
       : undefined,
     successor: gated ? successorCheck(entities, invoice) : undefined,
+    ...namedTaskWrites(entities, tasks),
   }));
   if (result.canceled) {
     throw await explainFailure(
@@ -80,17 +99,17 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
       () => problems.conflict('The invoice could not be changed because of a concurrent change; retry.'),
     );
   }
-  const updated: InvoiceItem = { ...invoice, ...set };
-  if (change.clearLineReviews) delete updated.lineReviews;
+  // Sent now from here; the table stream (or the sweeper) sends whatever this does not.
+  await dispatchSoon(records.map((record) => record.outboxId));
   return { invoice: updated, event };
 }
 
 /**
  * A status change as POST …/status and bulk status make it: the transition rule for the role,
- * the contact's gates (latest invoice, due date), the write, then the emails.
+ * the contact's gates (latest invoice, due date), the write with its emails.
  */
 export async function changeStatus(input: {
-  loaded: Omit<Loaded, 'member'>;
+  loaded: Loaded;
   member: Membership;
   role: WorkflowRole;
   expectedVersion: number;
@@ -104,7 +123,7 @@ export async function changeStatus(input: {
   // The transition, and a contact's gates (latest invoice, due date): the rule `allowedActions` answers with.
   enforceRefusal(statusChangeRefusal(input.to, await invoiceActionContext({ ...input.loaded, member: input.member }, now)));
   const entering = entersReview(from, input.to);
-  const { invoice: updated, event } = await commitChange({
+  const { invoice: updated } = await commitChange({
     loaded: input.loaded,
     role: input.role,
     expectedVersion: input.expectedVersion,
@@ -114,7 +133,7 @@ export async function changeStatus(input: {
     event: { type: 'status_changed', ...(input.comment ? { comment: input.comment } : {}) },
     by: input.by,
     now,
+    notifyFrom: from,
   });
-  await notify({ ...input.loaded, invoice: updated, from, event });
   return updated;
 }

@@ -1,16 +1,14 @@
-/** Emails: `email.requested` per recipient, after the commit, with an id stable per event. */
+/** Emails: `email.requested` per recipient, written to the outbox with the change, with an id stable per event. */
 import { batchGetAll, db } from '../../../shared/db/service';
 import type { InvoiceEventItem, InvoiceItem } from '../../../shared/db/invoices';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { notificationKind, type InvoiceNotificationKind } from '../../../shared/domain/invoice-rules';
 import { renderInvoiceNotification, type RejectedLineInWords } from '../../../shared/email/invoice-notifications';
-import { publishEvents } from '../../../shared/aws/events';
 import { config } from '../../../shared/config';
-import { logger } from '../../../shared/logger';
 import type { EmailRequested } from '../../../events/contracts';
 import type { Loaded } from './access';
 
-type NotifiedChange = Omit<Loaded, 'member'> & { from: InvoiceStatus; event: InvoiceEventItem };
+export type NotifiedChange = Omit<Loaded, 'member'> & { from: InvoiceStatus; event: InvoiceEventItem };
 type UserItem = { userId: string; name: string; email: string };
 
 /** The project's invoice administrators: members with admin on the commitments tool (one Query). */
@@ -57,35 +55,22 @@ async function recipientIdsOf({ project, commitment, event }: NotifiedChange, ki
 }
 
 /**
- * Publishes the change's emails. The change is committed already: a failure to publish is
- * logged as an error for follow-up, not answered as a failed change the client would retry.
+ * The change's emails, read before the write so they go in its transaction as outbox records (see
+ * commitChange): a crash after the commit cannot lose them, and a failed read fails the change
+ * (the client retries it) instead of losing its emails.
  */
-export async function notify(change: NotifiedChange): Promise<void> {
+export async function notificationEmails(change: NotifiedChange): Promise<EmailRequested[]> {
   const { project, invoice, event } = change;
   const kind = notificationKind(project, change.from, invoice.status);
-  if (!kind) return;
-  try {
-    const recipientIds = await recipientIdsOf(change, kind);
-    if (recipientIds.length === 0) return;
-    const users = new Map(
-      (await batchGetAll([...new Set([...recipientIds, event.by])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [
-        u.userId,
-        u,
-      ]),
-    );
-    const actorName = users.get(event.by)?.name ?? 'The project team';
-    const emails = recipientIds.flatMap((userId) => {
-      const user = users.get(userId);
-      return user ? [emailTo(user, change, kind, actorName)] : [];
-    });
-    if (emails.length) await publishEvents('email.requested', emails);
-  } catch (error) {
-    logger.error('invoice status changed but its emails were not requested', {
-      error: error as Error,
-      projectId: project.projectId,
-      invoiceId: invoice.invoiceId,
-      eventKey: event.eventKey,
-      kind,
-    });
-  }
+  if (!kind) return [];
+  const recipientIds = await recipientIdsOf(change, kind);
+  if (recipientIds.length === 0) return [];
+  const users = new Map(
+    (await batchGetAll([...new Set([...recipientIds, event.by])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
+  );
+  const actorName = users.get(event.by)?.name ?? 'The project team';
+  return recipientIds.flatMap((userId) => {
+    const user = users.get(userId);
+    return user ? [emailTo(user, change, kind, actorName)] : [];
+  });
 }

@@ -1,14 +1,14 @@
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
-import { expectedVersion, load, reply } from './access';
+import { expectedVersion, reply } from './access';
 import { commitChange } from './change';
-import { notify } from './notify';
 
 export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'reviewInvoice'>): Promise<Reply> {
-  const { member, ...loaded } = await load(path.projectId, path.invoiceId, caller.userId);
+  const { member, ...loaded } = await loadInvoiceContext(path, caller.userId);
   const { invoice } = loaded;
   enforce('invoices.review', member, loaded.commitment);
   const version = expectedVersion(headers, invoice);
@@ -23,7 +23,7 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
     at: now.toISOString(),
   });
 
-  const { invoice: updated, event } = await commitChange({
+  const { invoice: updated } = await commitChange({
     loaded,
     role: 'administrator',
     expectedVersion: version,
@@ -32,7 +32,7 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
     event: { type: 'lines_reviewed', ...(body.comment ? { comment: body.comment } : {}), changes: { decisions: body.decisions } },
     by: caller.userId,
     now,
+    notifyFrom: invoice.status,
   });
-  await notify({ ...loaded, invoice: updated, from: invoice.status, event });
   return reply({ ...loaded, member, invoice: updated });
 }

@@ -6,6 +6,7 @@ import type { Membership } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
+import { namedTaskWrites, planInvoiceTasks, type TaskPlan } from '../../../shared/db/tasks';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { invoiceEventWrite, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem } from '../../../shared/db/invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
@@ -19,7 +20,7 @@ import { lateRefusal, locationOf, noSuchCommitment } from './access';
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
 /** Why a create transaction was cancelled, by the name of its failed write. */
-async function createRefusal(outcome: WriteOutcome<CreateItem>, number: string, period: BillingPeriodItem) {
+async function createRefusal(outcome: WriteOutcome<CreateItem | `task${number}`>, number: string, period: BillingPeriodItem) {
   return explainFailure(
     outcome,
     {
@@ -79,9 +80,9 @@ const contractOf = (commitment: CommitmentItem): InvoiceContract => ({
 });
 
 /** Creates the invoice with its number and position claims, counts it in the open period, and checks the previous invoice is still as read. */
-function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: InvoiceItem | undefined) {
+function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: InvoiceItem | undefined, tasks: TaskPlan) {
   const numberKey = { projectId: item.projectId, commitmentId: item.commitmentId };
-  return writeTransaction<CreateItem>((entities) => ({
+  return writeTransaction<CreateItem | `task${number}`>((entities) => ({
     invoice: entities.Invoice.create(item).commit(),
     number: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(item.number), invoiceId: item.invoiceId }).commit(),
     position: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),
@@ -92,6 +93,8 @@ function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: In
     // The previous figures are final: it is still as read (settled, not reopened).
     previous: latest && entities.Invoice.check({ projectId: latest.projectId, invoiceId: latest.invoiceId }).where((attr, op) => op.eq(attr.version, latest.version)).commit(),
     event: invoiceEventWrite(entities, { projectId: item.projectId, invoiceId: item.invoiceId, type: 'created', by: item.createdBy, at: item.createdAt, toStatus: 'draft' }),
+    // The contacts' "submit it" tasks; the accepted invite's "bill this period" ones end.
+    ...namedTaskWrites(entities, tasks),
   }));
 }
 
@@ -131,7 +134,8 @@ export async function createInvoice({ path, body, caller }: HttpInput<'createInv
     updatedAt: at,
     version: 1,
   };
-  const outcome = await saveNewInvoice(item, period, latest);
+  const tasks = await planInvoiceTasks(item, item.status, commitment, { dueDate: period.dueDate, billsInvite: true, now });
+  const outcome = await saveNewInvoice(item, period, latest, tasks);
   if (outcome.canceled) throw await createRefusal(outcome, item.number, period);
   const created = await invoiceReply({ project, member, invoice: item, commitment }, 201);
   return { ...created, headers: { ...created.headers, location: locationOf(item) } };

@@ -4,15 +4,19 @@ import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
-import { invoiceFor } from './access';
+import { enforce } from '../../../shared/http/access';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
-  const access = await invoiceFor('invoices.delete', path, caller.userId);
-  const { invoice } = access;
+  const access = await loadInvoiceContext(path, caller.userId);
+  const { invoice, member, commitment } = access;
+  enforce('invoices.delete', member, commitment);
   enforceRefusal(invoiceActionRefusal('delete', await invoiceActionContext(access)));
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
+  const tasks = await planInvoiceTasks(invoice, undefined, commitment);
   const outcome = await writeTransaction((entities) => ({
     // Still as checked: no status change or payment since it was read.
     invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
@@ -22,6 +26,8 @@ export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>
     number: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(invoice.number) }).commit(),
     position: entities.InvoiceNumber.delete({ ...numberKey, normalizedNumber: positionKey(invoice.position) }).commit(),
     period: entities.BillingPeriod.patch({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).add({ invoiceCount: -1 }).commit(),
+    // A deleted invoice is nobody's task any more.
+    ...namedTaskWrites(entities, tasks),
   }));
   if (outcome.canceled) {
     throw await explainFailure(

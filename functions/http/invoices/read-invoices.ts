@@ -5,22 +5,29 @@ import { authorize } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import { loadCommitmentsById } from '../../../shared/db/invites';
 import { invoiceListView, invoiceReply } from '../../../shared/http/invoice-actions';
-import { invoiceFor } from './access';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
   if (member.commitments !== 'read_only') enforce('invoices.view', member);
-  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status ?? ''}`;
+  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}`;
   const cursor = decodeCursor(scope, query.cursor);
   const { Invoice } = db();
-  const { projectId, billingPeriodId, commitmentId, status } = { projectId: path.projectId, ...query };
+  const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
   const request = billingPeriodId
     ? Invoice.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })
     : commitmentId
       ? Invoice.query.byCommitment({ projectId, commitmentId })
       : Invoice.query.byProject({ projectId });
-  const filtered = status ? request.where((attr, op) => op.eq(attr.status, status)) : request;
+  const filtered =
+    status || updatedSince
+      ? request.where((attr, op) =>
+          [status ? `(${status.map((one) => op.eq(attr.status, one)).join(' OR ')})` : '', updatedSince ? op.gte(attr.updatedAt, updatedSince) : '']
+            .filter(Boolean)
+            .join(' AND '),
+        )
+      : request;
   const page = await filtered.go({ cursor, limit: query.limit });
   const commitments = new Map(
     (await loadCommitmentsById(projectId, [...new Set(page.data.map((i) => i.commitmentId))])).map((c) => [c.commitmentId, c]),
@@ -34,5 +41,7 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
 }
 
 export async function getInvoice({ path, caller }: HttpInput<'getInvoice'>): Promise<Reply> {
-  return invoiceReply(await invoiceFor('invoices.view', path, caller.userId));
+  const access = await loadInvoiceContext(path, caller.userId);
+  enforce('invoices.view', access.member, access.commitment);
+  return invoiceReply(access);
 }

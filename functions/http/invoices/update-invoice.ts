@@ -10,7 +10,8 @@ import { invoiceEventWrite, loadInvoice, successorCheck, type InvoiceItem } from
 import { isOneOf } from '../../../shared/db/conditions';
 import { editableStatuses, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-figures';
-import { invoiceFor, noSuchInvoice, type LoadedInvoice } from './access';
+import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
+import { noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
@@ -21,7 +22,7 @@ const changedSinceRead = (version: number) => problems.preconditionFailed(`The i
  * fields need their own permission); the version read (412), an editable status, for contacts an open
  * period before its due date, and only the commitment's latest invoice (409).
  */
-async function enforceEditable(access: LoadedInvoice, body: UpdateInvoiceRequest, expected: number, now: Date) {
+async function enforceEditable(access: InvoiceContext, body: UpdateInvoiceRequest, expected: number, now: Date) {
   const { member, invoice, commitment } = access;
   const asContact = invoiceRole(member, commitment) === 'contact';
   if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
@@ -71,7 +72,7 @@ function editFailure(outcome: WriteOutcome<'invoice' | 'successor' | 'event'>, i
 export async function updateInvoice({ path, body, caller, headers }: HttpInput<'updateInvoice'>): Promise<Reply> {
   const now = new Date();
   const expected = requiredIfMatch(headers);
-  const loaded = await invoiceFor(null, path, caller.userId);
+  const loaded = await loadInvoiceContext(path, caller.userId);
   await enforceEditable(loaded, body, expected, now);
   const { invoice, project } = loaded;
 

@@ -24,11 +24,30 @@ export const BackupJob = new Entity({
     },
     /** The parts already counted in `progress.done`: a retried RecordProgress counts its part once. */
     mergedParts: { type: 'set', items: 'string' },
-    /** What was left out of the PDF (encrypted, corrupt, unsupported or missing files), and why. */
+    /**
+     * What was left out of the PDF (encrypted, corrupt, unsupported or missing files), and why: the
+     * first `backupWarningsPerPage` (all are in S3, beside the PDF; the item stays far under 400 KB).
+     * Jobs compiled before warnings named their invoice hold `title` (the file name) and `reason` only.
+     */
     warnings: {
       type: 'list',
-      items: { type: 'map', properties: { title: { type: 'string', required: true }, reason: { type: 'string', required: true } } },
+      items: {
+        type: 'map',
+        properties: {
+          commitmentNumber: { type: 'string' },
+          commitmentTitle: { type: 'string' },
+          invoiceId: { type: 'string' },
+          invoiceNumber: { type: 'string' },
+          attachmentId: { type: 'string' },
+          fileName: { type: 'string' },
+          title: { type: 'string' },
+          reason: { type: 'string', required: true },
+          page: { type: 'number' },
+        },
+      },
     },
+    /** How many files were left out in all (`warnings` holds the first ones). */
+    warningCount: { type: 'number' },
     /** "{Invoice term} backup - {project name} - {project number} - {date} - {time}.pdf", fixed at request time. */
     fileName: { type: 'string', required: true, readOnly: true },
     outputKey: { type: 'string', required: true, readOnly: true },

@@ -39,6 +39,13 @@ export const Project = new Entity({
         reminderDaysBeforeDue: { type: 'number' },
       },
     },
+    /** The prime contract's owner, architect and date (YYYY-MM-DD), printed on the G702. */
+    contract: {
+      type: 'map',
+      properties: { ownerName: { type: 'string' }, architectName: { type: 'string' }, date: { type: 'string' } },
+    },
+    /** ISO 4217 code money is printed in; absent: the region's own. */
+    currency: { type: 'string' },
     /** Bumped by every change to the project's billing periods, in the same transaction (see BillingPeriod). */
     periodsVersion: { type: 'number', required: true, default: () => 0 },
     openBillingPeriodId: { type: 'string' },

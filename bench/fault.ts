@@ -1,0 +1,275 @@
+/**
+ * `npm run fault -- <runs>`: the whole local stack (`tsx infra/local/start.ts`, what `npm start`
+ * runs) as a child process group; each run sends 200 invites and starts a 20-invoice backup,
+ * SIGKILLs the whole group at a random moment, restarts it on the same data directory and waits
+ * until every invite's emailStatus is final and the backup job has ended (or the deadline passes);
+ * a request the kill cut off is sent again after the restart, as its client would.
+ * SES is a local SES server of this process, so what was sent survives the kill (as AWS's SES
+ * outlives a crashed Lambda). Prints lost / duplicated / stuck per run and in total.
+ *
+ * FAULT_INVITES, FAULT_INVOICES, FAULT_KILL_MAX_MS, FAULT_WAIT_MS and SES_SEND_RATE change the sizes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Email } from 'aws-ses-v2-local/dist/store';
+import { startSesLocal } from '../infra/local/aws-services';
+import { localUserId, openLocalIdp } from '../infra/local/auth';
+import { freePort } from '../infra/local/ports';
+import { runtimeFilePath, type RuntimeFile } from '../infra/local/runtime';
+import { demoProject, demoUsers } from '../infra/local/seed';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface FaultRunResult {
+  run: number;
+  killedAfterMs: number;
+  invites: number;
+  emailed: number;
+  lost: number;
+  duplicated: number;
+  /** Invites whose emailStatus is not final (sent or failed) at the deadline. */
+  pendingInvites: number;
+  backupStatus: string;
+  /** 1 when the backup job is still queued or running at the deadline. */
+  stuck: number;
+  recoveredInMs: number;
+}
+
+export interface FaultOptions {
+  invites: number;
+  invoices: number;
+  killMaxMs: number;
+  waitMs: number;
+  sesSendRate: number;
+  log?: (line: string) => void;
+}
+
+export const defaultFaultOptions: FaultOptions = {
+  invites: Number(process.env.FAULT_INVITES ?? 200),
+  invoices: Number(process.env.FAULT_INVOICES ?? 20),
+  killMaxMs: Number(process.env.FAULT_KILL_MAX_MS ?? 12_000),
+  waitMs: Number(process.env.FAULT_WAIT_MS ?? 240_000),
+  sesSendRate: Number(process.env.SES_SEND_RATE ?? 14),
+};
+
+interface Stack {
+  child: ChildProcess;
+  runtime: RuntimeFile;
+}
+
+/**
+ * Starts the stack as `npm start` does, in its own process group (DynamoDB Local's JVM included);
+ * once more if it fails to come up (on a loaded machine DynamoDB Local can miss its 30 s start).
+ */
+async function startStack(dataDir: string, sesEndpoint: string, options: FaultOptions): Promise<Stack> {
+  try {
+    return await startStackOnce(dataDir, sesEndpoint, options);
+  } catch (error) {
+    (options.log ?? console.log)(`the stack did not start (${(error as Error).message.split('\n')[0]}); starting it again`);
+    return startStackOnce(dataDir, sesEndpoint, options);
+  }
+}
+
+async function startStackOnce(dataDir: string, sesEndpoint: string, options: FaultOptions): Promise<Stack> {
+  await fs.rm(runtimeFilePath(dataDir), { force: true });
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'infra/local/start.ts')], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_SES_ENDPOINT: sesEndpoint, SES_SEND_RATE: String(options.sesSendRate), POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      killStack({ child }); // whatever it started before failing
+      throw new Error(`the stack exited (${child.exitCode}): ${stderr}`);
+    }
+    const text = await fs.readFile(runtimeFilePath(dataDir), 'utf8').catch(() => undefined);
+    if (text) {
+      const runtime = JSON.parse(text) as RuntimeFile;
+      const health = await fetch(`${runtime.apiUrl}/health`).catch(() => undefined);
+      if (health?.ok) return { child, runtime };
+    }
+    await sleep(250);
+  }
+  killStack({ child });
+  throw new Error(`the stack did not start in 120 s: ${stderr}`);
+}
+
+/** SIGKILL to the whole process group: node, DynamoDB Local's JVM, everything the stack started. */
+function killStack(stack: Pick<Stack, 'child'>): void {
+  try {
+    process.kill(-stack.child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs this file as a child with the stack's environment (its SDK clients bound to the stack's ports). */
+async function inStack<T>(runtime: RuntimeFile, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...runtime.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`fault helper ${args[0]} exited ${code}: ${stdout}`);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as T;
+}
+
+export async function faultRun(run: number, options: FaultOptions = defaultFaultOptions): Promise<FaultRunResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fault-'));
+  const ses = await startSesLocal();
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack(dataDir, ses.endpoint, options);
+    const seeded = await inStack<{ projectId: string; periodId: string; commitmentIds: string[]; invoiceIds: string[] }>(stack.runtime, [
+      'seed',
+      String(options.invites),
+      String(options.invoices),
+    ]);
+    const idp = await openLocalIdp(dataDir);
+    const benchAdmin = `Bearer ${await idp.signToken({ sub: 'bench-admin', email: 'admin@gc.bench', name: 'Priya Patel' })}`;
+    const priya = demoUsers[0]!;
+    const demoAdmin = `Bearer ${await idp.signToken({ sub: localUserId(priya.email), email: priya.email, name: priya.name })}`;
+
+    const apiUrl = stack.runtime.apiUrl;
+    const killAfterMs = Math.round(Math.random() * options.killMaxMs);
+    const killer = sleep(killAfterMs).then(() => killStack(stack!));
+    // The two operations, as clients would send them; a request the kill cuts off is fine (its client would retry).
+    const sendInvites = async (url: string) => {
+      for (let i = 0; i < seeded.commitmentIds.length; i += 500) {
+        const response = await fetch(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
+          method: 'POST',
+          headers: { authorization: benchAdmin, 'content-type': 'application/json' },
+          body: JSON.stringify({ commitmentIds: seeded.commitmentIds.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
+        });
+        if (response.status !== 200) throw new Error(`POST invites answered ${response.status}`);
+      }
+      return true;
+    };
+    const requestBackup = async (url: string) => {
+      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/backups`, {
+        method: 'POST',
+        headers: { authorization: demoAdmin, 'content-type': 'application/json' },
+        body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
+      });
+      return ((await response.json()) as { jobId?: string }).jobId;
+    };
+    const sends = sendInvites(apiUrl).catch(() => false);
+    const backup = requestBackup(apiUrl).catch(() => undefined);
+    await killer;
+    const invitesAnswered = await sends;
+    const acceptedJob = await backup;
+    log(`run ${run}: killed after ${killAfterMs} ms (invites ${invitesAnswered ? 'answered' : 'not answered'}, backup ${acceptedJob ? 'accepted' : 'not answered'}); restarting`);
+
+    stack = await startStack(dataDir, ses.endpoint, options);
+    const restarted = Date.now();
+    // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
+    if (!invitesAnswered) await sendInvites(stack.runtime.apiUrl);
+    if (!acceptedJob) await requestBackup(stack.runtime.apiUrl);
+    let state: { invited: number; final: number; pending: number; jobs: Array<{ jobId: string; status: string }> } | undefined;
+    let emails: Email[] = [];
+    while (Date.now() - restarted < options.waitMs) {
+      const current: NonNullable<typeof state> = await inStack(stack.runtime, ['inspect', seeded.projectId, seeded.periodId]);
+      state = current;
+      emails = ((await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: Email[] }).emails;
+      const jobsEnded = current.jobs.every((job) => job.status !== 'queued' && job.status !== 'running');
+      if (current.pending === 0 && jobsEnded && new Set(emails.flatMap((e) => e.destination.to)).size >= current.invited) break;
+      await sleep(2000);
+    }
+    const recoveredInMs = Date.now() - restarted;
+    const inviteEmails = emails.filter((e) => e.destination.to.some((to) => to.endsWith('@vendor.bench')));
+    const recipients = new Set(inviteEmails.flatMap((e) => e.destination.to));
+    const job = state!.jobs[0];
+    const result: FaultRunResult = {
+      run,
+      killedAfterMs: killAfterMs,
+      invites: state!.invited,
+      emailed: recipients.size,
+      // Every invite written (the POST answered or not) must reach its contact.
+      lost: state!.invited - recipients.size,
+      duplicated: inviteEmails.length - recipients.size,
+      pendingInvites: state!.pending,
+      backupStatus: job?.status ?? 'missing',
+      stuck: state!.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
+      recoveredInMs,
+    };
+    return result;
+  } finally {
+    if (stack) killStack(stack);
+    await ses.stop();
+    await fs.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export function printFaultTable(results: FaultRunResult[]): void {
+  const rows = results.map((r) => ({
+    run: r.run,
+    'killed at': `${(r.killedAfterMs / 1000).toFixed(2)} s`,
+    invites: r.invites,
+    emailed: r.emailed,
+    lost: r.lost,
+    duplicated: r.duplicated,
+    'not final': r.pendingInvites,
+    backup: r.backupStatus,
+    stuck: r.stuck,
+    'settled after restart': `${(r.recoveredInMs / 1000).toFixed(1)} s`,
+  }));
+  console.table(rows);
+  const sum = (key: 'lost' | 'duplicated' | 'stuck' | 'pendingInvites') => results.reduce((total, r) => total + r[key], 0);
+  console.log(`${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')}, stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}`);
+}
+
+/** In the child, with the stack's environment. */
+async function child(args: string[]): Promise<unknown> {
+  const { db } = await import('../shared/db/service');
+  if (args[0] === 'seed') {
+    const { seedInviteProject } = await import('./invites');
+    const { projectId, periodId } = await seedInviteProject(Number(args[1]));
+    const { data: commitments } = await db().Commitment.query.byProject({ projectId }).go({ pages: 'all', attributes: ['commitmentId'] });
+    // The backup's invoices: copies of the demo project's seeded invoices, each with an id and number of its own.
+    const { data: demoInvoices } = await db().Invoice.query.byProject({ projectId: demoProject.projectId }).go({ pages: 'all' });
+    if (demoInvoices.length === 0) throw new Error('the demo project has no invoices to copy');
+    const copies = Array.from({ length: Number(args[2]) }, (_, i) => {
+      const source = demoInvoices[i % demoInvoices.length]!;
+      return { ...source, invoiceId: randomUUID(), number: `FAULT-${String(i + 1).padStart(3, '0')}` };
+    });
+    await db().Invoice.put(copies).go();
+    return { projectId, periodId, commitmentIds: commitments.map((c) => c.commitmentId), invoiceIds: copies.map((c) => c.invoiceId) };
+  }
+  if (args[0] === 'inspect') {
+    const [projectId, periodId] = args.slice(1) as [string, string];
+    const { data: invites } = await db().Invite.query.byPeriod({ projectId, billingPeriodId: periodId }).go({ pages: 'all', consistent: true });
+    const { data: jobs } = await db().BackupJob.query.byProject({ projectId: demoProject.projectId }).go({ pages: 'all', consistent: true });
+    return {
+      invited: invites.length,
+      final: invites.filter((i) => i.emailStatus === 'sent' || i.emailStatus === 'failed').length,
+      pending: invites.filter((i) => i.emailStatus !== 'sent' && i.emailStatus !== 'failed').length,
+      jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status })),
+    };
+  }
+  throw new Error(`unknown fault helper ${args[0]}`);
+}
+
+if (process.argv[2] === '--child') {
+  console.log(JSON.stringify(await child(process.argv.slice(3))));
+  process.exit(0);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const runs = Number(process.argv[2] ?? 1);
+  const results: FaultRunResult[] = [];
+  for (let run = 1; run <= runs; run++) results.push(await faultRun(run));
+  printFaultTable(results);
+  process.exit(0);
+}

@@ -1,0 +1,1 @@
+export const projectUrl = (projectId: string) => `/v1/projects/${encodeURIComponent(projectId)}`;

@@ -1,0 +1,7 @@
+/** The ssov function: a commitment's subcontractor SOV, its edits and its review. */
+import { httpRouter } from '../../../shared/http/handler';
+import { idempotencyKey } from '../../../shared/http/idempotency';
+import { getSsov, replaceSsov } from './ssov';
+import { changeSsovStatus } from './change-status';
+
+export const handler = httpRouter({ getSsov, replaceSsov, changeSsovStatus }, { idempotency: idempotencyKey });

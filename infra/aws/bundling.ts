@@ -1,0 +1,58 @@
+import { functions, type FunctionName } from '../../shared/wiring/functions';
+import { routes } from '../../shared/wiring/routes';
+
+/**
+ * How every Lambda function is bundled, declared once: CDK (stateless-stack.ts) bundles with
+ * these options, and the budget test (test/unit/bundle-budgets.test.ts) builds the same way.
+ *
+ * The AWS SDK is not bundled: Lambda's Node.js 22 runtime provides SDK v3, and bundling it cost
+ * 530–820 KB per function. The trade-off is written down in docs/bundles.md.
+ */
+export const externalModules = ['@aws-sdk/*'];
+
+/** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
+export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The minified code size (index.mjs, source map aside) each function may reach, in KB (1,024 bytes). */
+export const bundleBudgetKb = { http: 300, other: 500 } as const;
+
+const httpFunctions: ReadonlySet<FunctionName> = new Set(routes.map((route) => route.function));
+
+export const isHttpFunction = (name: FunctionName): boolean => httpFunctions.has(name);
+
+export const budgetKbOf = (name: FunctionName): number => (isHttpFunction(name) ? bundleBudgetKb.http : bundleBudgetKb.other);
+
+const pdfLibraries = 'pdf-lib (303 KB), its standard fonts (129 KB) and @pdf-lib/fontkit (963 KB, a UMD build with its own dependencies and Unicode tables) for text in any script';
+
+/**
+ * Functions over budget today, each with the size it may not grow past and why it is over:
+ * the budget test holds them to that ceiling, and fails once one fits its budget (so the entry
+ * is removed and the budget itself applies).
+ */
+export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: string }>> = {
+  ...Object.fromEntries(
+    (
+      [
+        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
+        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups',
+      ] as const
+    ).map((name) => [
+      name,
+      {
+        // 470–512 KB measured on 2026-12-04.
+        ceilingKb: 525,
+        why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
+      },
+    ]),
+  ),
+  paymentSchedules: {
+    ceilingKb: 1575,
+    why: 'date-holidays-parser brings moment-timezone (715 KB) and astronomia (158 KB) to compute AU public holidays: a precomputed holiday table would remove both',
+  },
+  renderInvoicePdf: { ceilingKb: 1900, why: pdfLibraries },
+  backupPreparePart: { ceilingKb: 1900, why: pdfLibraries },
+  backupMergePart: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
+  backupCombine: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
+};
+
+export const functionNames = Object.keys(functions) as FunctionName[];

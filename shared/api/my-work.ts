@@ -1,0 +1,53 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { maxTaskPage, taskKinds } from '../domain/tasks';
+import { invoiceStatuses } from '../domain/invoices';
+import { inviteStatuses } from '../domain/invites';
+import { pageQuery } from '../http/cursor';
+import { commaListOf } from './common';
+
+export const listMyTasksQuery = z.object({
+  kind: commaListOf(taskKinds, 'Only tasks of these kinds').optional(),
+  cursor: pageQuery.cursor,
+  limit: z.coerce.number().int().min(1).max(maxTaskPage).default(maxTaskPage),
+});
+
+export const myTask = z
+  .object({
+    kind: z.enum(taskKinds).meta({
+      description:
+        '`review_invoice`: an invoice under review, for invoice administrators; `submit_invoice` (a draft) and `resubmit_invoice` ' +
+        '(sent back to revise & resubmit): for the commitment’s invoice contacts; `answer_invite`: an invite to bill not answered yet; ' +
+        '`create_invoice`: an accepted invite whose commitment has no invoice for the period yet',
+    }),
+    dueDate: z.iso.date().meta({ description: 'The billing period’s due date (project time): what the list is sorted by' }),
+    project: z.object({ projectId: z.string(), name: z.string(), number: z.string() }),
+    commitment: z.object({ commitmentId: z.string(), number: z.string(), title: z.string(), vendorName: z.string() }),
+    billingPeriod: z.object({ billingPeriodId: z.string(), startDate: z.iso.date(), endDate: z.iso.date(), dueDate: z.iso.date() }),
+    invoice: z.object({ invoiceId: z.string(), number: z.string(), status: z.enum(invoiceStatuses) }).nullable(),
+    invite: z.object({ inviteId: z.string(), status: z.enum(inviteStatuses) }).nullable(),
+  })
+  .meta({ id: 'MyTask', description: 'One thing the caller can do now in one of their projects' });
+export type MyTask = z.infer<typeof myTask>;
+
+export const myTaskList = z
+  .object({
+    items: z.array(myTask),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'MyTaskList' });
+
+export const myWorkRoutes = [
+  {
+    operationId: 'listMyTasks',
+    method: 'GET',
+    path: '/v1/me/tasks',
+    function: 'myWork',
+    auth: 'jwt',
+    action: null,
+    summary: 'The caller’s work across their projects, by due date: invoices to review, submit or revise, invites to answer or bill',
+    tags: ['users'],
+    request: { query: listMyTasksQuery },
+    response: { status: 200, description: 'One page of tasks (a page may hold fewer than `limit` when some stopped being actionable)', schema: myTaskList },
+  },
+] as const satisfies readonly RouteDefinition[];

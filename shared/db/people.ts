@@ -1,0 +1,15 @@
+import { batchGetAll, db } from './service';
+
+/**
+ * The display names of these users, in one BatchGet per 100 distinct ids (never one read per
+ * entry): for answers that show who did what. A user no longer stored has no entry.
+ */
+export async function loadUserNames(userIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const users = await batchGetAll(
+    ids.map((userId) => ({ userId })),
+    (keys) => db().User.get(keys).go({ attributes: ['userId', 'name'] }),
+  );
+  return new Map(users.map((user) => [user.userId, user.name]));
+}

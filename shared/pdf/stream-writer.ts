@@ -1,0 +1,190 @@
+import { PDFArray, PDFDict, PDFName, PDFNull, PDFNumber, PDFRef, PDFStream, type PDFDocument, type PDFObject } from 'pdf-lib';
+
+/**
+ * Writes a PDF as it goes, object by object, to a sink (an S3 multipart upload, a file), so
+ * that memory holds one source document and the cross-reference offsets, never the output.
+ *
+ * Whole documents are appended without copying their objects into a new document: the objects
+ * reachable from a document's page tree are renumbered in place and written out, and the
+ * document's page-tree root becomes a kid of the output's (PDF 1.7, 7.7.3: page trees nest,
+ * and inherited attributes such as /Resources or /MediaBox stay with the node that carries
+ * them). The output's own pages, outline and catalog come last from a `frame` document built
+ * with pdf-lib, whose object numbers are moved past every appended document's.
+ */
+export class PdfStreamWriter {
+  /** Byte offset of each object, by object number (0 is the free-list head). */
+  private readonly offsets: number[] = [];
+  private written = 0;
+  private buffer: Uint8Array;
+  private buffered = 0;
+  /** The next object number an appended document's objects may take. */
+  private nextNumber: number;
+  /** Page-tree roots of the appended documents, kids of the frame's root in this order. */
+  private readonly appendedRoots: Array<{ ref: PDFRef; count: number }> = [];
+
+  /**
+   * `frame` holds whatever of the output is drawn with pdf-lib (cover pages, fonts); its page
+   * tree is the output's root, and anything it adds later (links, outline) is numbered after
+   * the appended documents.
+   */
+  constructor(
+    private readonly frame: PDFDocument,
+    private readonly sink: (chunk: Uint8Array) => Promise<void>,
+    private readonly chunkSize = 1024 * 1024,
+  ) {
+    this.buffer = new Uint8Array(chunkSize);
+    this.nextNumber = frame.context.largestObjectNumber + 1;
+  }
+
+  /** Bytes written so far (the output's size once `end` has resolved). */
+  get bytes(): number {
+    return this.written + this.buffered;
+  }
+
+  async start(): Promise<void> {
+    // A binary comment on the second line tells transfer tools the file is binary (PDF 1.7, 7.5.2).
+    await this.write(Uint8Array.from([...Buffer.from('%PDF-1.7\n%'), 0x81, 0x81, 0x81, 0x81, 0x0a, 0x0a]));
+  }
+
+  /**
+   * Writes every object of `doc` that its pages reach, renumbered after those already written,
+   * and returns the new references of its pages in order. `doc` is spent: its objects are
+   * changed in place, and it must not be used afterwards.
+   */
+  async append(doc: PDFDocument): Promise<PDFRef[]> {
+    await doc.flush(); // images and fonts embedded since the last flush become objects
+    const context = doc.context;
+    const rootRef = doc.catalog.get(PDFName.of('Pages'));
+    if (!(rootRef instanceof PDFRef)) throw new Error('The document has no page tree');
+    const pageRefs = doc.getPages().map((page) => page.ref);
+
+    // Every object the page tree reaches, in the order found; each takes the next number.
+    this.nextNumber = Math.max(this.nextNumber, this.frame.context.largestObjectNumber + 1);
+    const renumbered = new Map<PDFRef, PDFRef>();
+    const order: PDFRef[] = [];
+    const pending: PDFObject[] = [rootRef];
+    while (pending.length > 0) {
+      const object = pending.pop();
+      if (object instanceof PDFRef) {
+        if (renumbered.has(object)) continue;
+        const target = context.lookup(object);
+        if (target === undefined) continue;
+        renumbered.set(object, PDFRef.of(this.nextNumber++));
+        order.push(object);
+        pending.push(target);
+      } else if (object instanceof PDFDict) {
+        pending.push(...object.values());
+      } else if (object instanceof PDFArray) {
+        pending.push(...object.asArray());
+      } else if (object instanceof PDFStream) {
+        pending.push(object.dict);
+      }
+    }
+
+    const rewritten = new Set<PDFObject>();
+    for (const ref of order) {
+      const object = context.lookup(ref)!;
+      rewriteRefs(object, renumbered, rewritten);
+      // After the rewrite: the frame's tree is numbered in the output, not in this document.
+      if (ref === rootRef) (object as PDFDict).set(PDFName.of('Parent'), this.frame.catalog.get(PDFName.of('Pages'))!);
+      await this.writeObject(renumbered.get(ref)!, object);
+    }
+    // Fonts, images and content streams of this document are written: let them go.
+    for (const ref of order) context.delete(ref);
+    const count = pageRefs.length;
+    this.appendedRoots.push({ ref: renumbered.get(rootRef)!, count });
+    return pageRefs.map((ref) => renumbered.get(ref)!);
+  }
+
+  /**
+   * Hangs the appended documents under the frame's page tree, after its own pages, then writes
+   * the frame's objects, the cross-reference table and the trailer, and flushes the sink.
+   * Whatever the frame needs to add (links, an outline) must be added before.
+   */
+  async end(): Promise<void> {
+    await this.frame.flush();
+    const context = this.frame.context;
+    const treeRef = this.frame.catalog.get(PDFName.of('Pages')) as PDFRef;
+    const tree = context.lookup(treeRef, PDFDict);
+    const kids = tree.lookup(PDFName.of('Kids'), PDFArray);
+    for (const { ref } of this.appendedRoots) kids.push(ref);
+    const ownPages = tree.lookup(PDFName.of('Count'), PDFNumber).asNumber();
+    tree.set(PDFName.of('Count'), PDFNumber.of(ownPages + this.appendedRoots.reduce((sum, root) => sum + root.count, 0)));
+
+    for (const [ref, object] of context.enumerateIndirectObjects()) await this.writeObject(ref, object);
+
+    const xrefOffset = this.bytes;
+    const size = Math.max(this.offsets.length, context.largestObjectNumber + 1);
+    const lines = [`xref\n0 ${size}\n`, '0000000000 65535 f\r\n'];
+    for (let n = 1; n < size; n++) {
+      const offset = this.offsets[n];
+      lines.push(offset === undefined ? '0000000000 00000 f\r\n' : `${String(offset).padStart(10, '0')} 00000 n\r\n`);
+    }
+    await this.write(Buffer.from(lines.join(''), 'latin1'));
+    const trailer = context.obj({ Size: size, Root: context.trailerInfo.Root, Info: context.trailerInfo.Info });
+    await this.write(Buffer.from(`trailer\n${trailer.toString()}\nstartxref\n${xrefOffset}\n%%EOF\n`, 'latin1'));
+    await this.flush();
+  }
+
+  /** The number the frame's next new object takes: after every appended document's. */
+  private syncFrameNumbers(): void {
+    this.frame.context.largestObjectNumber = Math.max(this.frame.context.largestObjectNumber, this.nextNumber - 1);
+  }
+
+  private async writeObject(ref: PDFRef, object: PDFObject): Promise<void> {
+    this.offsets[ref.objectNumber] = this.bytes;
+    const bytes = new Uint8Array(object.sizeInBytes());
+    object.copyBytesInto(bytes, 0);
+    await this.write(Buffer.from(`${ref.objectNumber} 0 obj\n`, 'latin1'));
+    await this.write(bytes);
+    await this.write(endobj);
+    this.syncFrameNumbers();
+  }
+
+  private async write(bytes: Uint8Array): Promise<void> {
+    if (this.buffered + bytes.length > this.buffer.length) await this.flush();
+    if (bytes.length >= this.buffer.length) {
+      this.written += bytes.length;
+      await this.sink(bytes);
+      return;
+    }
+    this.buffer.set(bytes, this.buffered);
+    this.buffered += bytes.length;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffered === 0) return;
+    const chunk = this.buffer.subarray(0, this.buffered);
+    this.written += this.buffered;
+    this.buffer = new Uint8Array(this.chunkSize);
+    this.buffered = 0;
+    await this.sink(chunk);
+  }
+}
+
+const endobj = Buffer.from('\nendobj\n', 'latin1');
+
+/**
+ * Replaces, inside `object`, every reference with its new number (one to no object with null,
+ * as a reader would read it: PDF 1.7, 7.3.10). `rewritten` keeps a direct object shared by two
+ * indirect ones from being renumbered twice.
+ */
+function rewriteRefs(object: PDFObject, renumbered: Map<PDFRef, PDFRef>, rewritten: Set<PDFObject>): void {
+  if (rewritten.has(object)) return;
+  if (object instanceof PDFDict) {
+    rewritten.add(object);
+    for (const [key, value] of object.entries()) {
+      if (value instanceof PDFRef) object.set(key, renumbered.get(value) ?? PDFNull);
+      else rewriteRefs(value, renumbered, rewritten);
+    }
+  } else if (object instanceof PDFArray) {
+    rewritten.add(object);
+    for (let i = 0; i < object.size(); i++) {
+      const value = object.get(i);
+      if (value instanceof PDFRef) object.set(i, renumbered.get(value) ?? PDFNull);
+      else rewriteRefs(value, renumbered, rewritten);
+    }
+  } else if (object instanceof PDFStream) {
+    rewriteRefs(object.dict, renumbered, rewritten);
+  }
+}

@@ -1,0 +1,33 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { lambdaClient } from '../aws/clients';
+import { config } from '../config';
+import type { StoredInvoicePdf } from './invoice-pdfs';
+
+/**
+ * The invoice PDF, rendered by a function of its own (functions/internal/render-invoice-pdf.ts):
+ * HTTP functions ask for it here and wait, so none of them bundles the PDF library and fonts.
+ */
+export interface InvoicePdfRequest {
+  projectId: string;
+  invoiceId: string;
+  /** The "printed" time shown on the PDF (ISO 8601). */
+  printedAt: string;
+}
+
+export interface RenderedInvoicePdf extends StoredInvoicePdf {
+  /** The invoice version the PDF shows (the renderer reads the invoice consistently). */
+  invoiceVersion: number;
+}
+
+/** The invoice's PDF in S3, current with the invoice: rendered now only when what it shows changed. */
+export async function requestInvoicePdf(request: InvoicePdfRequest): Promise<RenderedInvoicePdf> {
+  const { FunctionError, Payload } = await lambdaClient().send(
+    new InvokeCommand({ FunctionName: config.invoicePdfFunctionName, Payload: JSON.stringify(request) }),
+  );
+  const answer: unknown = Payload?.length ? JSON.parse(Buffer.from(Payload).toString('utf8')) : undefined;
+  if (FunctionError) {
+    const { errorType, errorMessage } = (answer ?? {}) as { errorType?: string; errorMessage?: string };
+    throw new Error(`The invoice PDF renderer failed (${errorType ?? FunctionError}): ${errorMessage ?? 'no message'}`);
+  }
+  return answer as RenderedInvoicePdf;
+}
