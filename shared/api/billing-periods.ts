@@ -4,6 +4,8 @@ import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../
 import { pageQuery } from '../http/cursor';
 import { projectPath } from './projects';
 import type { BillingPeriodItem } from '../db/billing-periods';
+import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowed-actions';
+import { allowedActionsField } from './common';
 
 /** A calendar date in the project's time zone. */
 const calendarDate = z
@@ -28,6 +30,7 @@ export const billingPeriodResponse = z
     createdBy: z.string().meta({ description: 'A user id, or `system` for the billing cycle' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    allowedActions: allowedActionsField(billingPeriodActions, 'BillingPeriodAction'),
   })
   .meta({ id: 'BillingPeriod' });
 export type BillingPeriodResponse = z.infer<typeof billingPeriodResponse>;
@@ -145,7 +148,7 @@ export const billingPeriodRoutes = [
 // ---------------------------------------------------------------------------------------------
 // The API's view
 
-export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodResponse {
+export function toBillingPeriodResponse(item: BillingPeriodItem, allowedActions: BillingPeriodAction[]): BillingPeriodResponse {
   return {
     projectId: item.projectId,
     billingPeriodId: item.billingPeriodId,
@@ -161,5 +164,6 @@ export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodR
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+    allowedActions,
   };
 }

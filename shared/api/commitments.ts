@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { commaListOf, updatedSinceQuery } from './common';
+import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
+import type { Membership } from '../domain/permissions';
+import { allowedActionsField, commaListOf, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
@@ -107,6 +109,7 @@ export const commitmentResponse = z
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    allowedActions: allowedActionsField(commitmentActions, 'CommitmentAction'),
   })
   .meta({ id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' });
 export type CommitmentResponse = z.infer<typeof commitmentResponse>;
@@ -180,8 +183,16 @@ export const commitmentRoutes = [
   },
 ] as const satisfies readonly RouteDefinition[];
 
-/** The API's view of a stored commitment: absent optional fields as null, the contract sum to date derived. */
-export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
+/**
+ * The API's view of a stored commitment as `member` sees it: absent optional fields as null, the
+ * contract sum to date derived, and what the member may do with it now.
+ */
+export const commitmentViewFor =
+  (member: Membership) =>
+  (item: CommitmentItem): CommitmentResponse =>
+    toCommitmentResponse(item, commitmentAllowedActions({ member, commitment: item }));
+
+export function toCommitmentResponse(item: CommitmentItem, allowedActions: CommitmentResponse['allowedActions']): CommitmentResponse {
   return {
     projectId: item.projectId,
     commitmentId: item.commitmentId,
@@ -212,5 +223,6 @@ export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+    allowedActions,
   };
 }

@@ -22,6 +22,20 @@ export const problemSchema = z
 export type Problem = z.infer<typeof problemSchema>;
 
 /**
+ * `allowedActions`: what the caller may do with the record now, decided by the same rules the
+ * routes enforce (shared/domain/allowed-actions.ts), so a frontend shows only the buttons that work.
+ */
+export const allowedActionsField = <const A extends readonly [string, ...string[]]>(actions: A, id: string) =>
+  z
+    .array(z.enum(actions).meta({ id }))
+    .meta({
+      description:
+        'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
+        'An action absent here is refused (403, 404 or 409) by its route.',
+      example: [actions[0]],
+    });
+
+/**
  * A query parameter taking several values of `values`: a comma list (`?status=draft,submitted`);
  * a repeated parameter (`?status=draft&status=submitted`) arrives as the same list, since API
  * Gateway joins repeated values with commas. Parsed into the distinct values, in order.

@@ -8,6 +8,8 @@ import type { InvoiceLineFigures, LineEntry, StoredSovLine } from '../domain/inv
 import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
+import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
+import { allowedActionsField } from './common';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -121,6 +123,7 @@ export const invoiceSummary = z
 // Invoices
 
 const invoiceHeader = {
+  allowedActions: allowedActionsField(invoiceActions, 'InvoiceAction'),
   projectId: z.string(),
   invoiceId: z.string(),
   commitmentId: z.string(),
@@ -348,9 +351,10 @@ function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntr
   };
 }
 
-function header(item: InvoiceItem) {
+function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
   const figures = item.figures;
   return {
+    allowedActions,
     projectId: item.projectId,
     invoiceId: item.invoiceId,
     commitmentId: item.commitmentId,
@@ -384,13 +388,13 @@ function servedSchedule(item: InvoiceItem) {
 }
 
 /** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */
-export function toInvoiceResponse(item: InvoiceItem): InvoiceResponse {
+export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[]): InvoiceResponse {
   const figures = item.figures;
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const reviews = (item.lineReviews ?? {});
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item),
+    ...header(item, allowedActions),
     retainage: { ...item.contract.retainage },
     lines: figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), reviews[line.lineId]),
@@ -399,6 +403,10 @@ export function toInvoiceResponse(item: InvoiceItem): InvoiceResponse {
 }
 
 /** An invoice in a list: without its lines, with its commitment's number, title and vendor. */
-export function toInvoiceListItem(item: InvoiceItem, commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>): InvoiceListItemResponse {
-  return { ...header(item), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
+export function toInvoiceListItem(
+  item: InvoiceItem,
+  commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>,
+  allowedActions: InvoiceAction[],
+): InvoiceListItemResponse {
+  return { ...header(item, allowedActions), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
 }

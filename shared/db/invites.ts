@@ -7,7 +7,7 @@ import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
-import { inviteIdOf, type InviteRefusalReason } from '../domain/invites';
+import { inviteIdOf, invitesClosedRefusal, type InviteRefusalReason } from '../domain/invites';
 import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites } from './tasks';
 import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
@@ -37,10 +37,7 @@ export function parseInviteId(inviteId: string): { billingPeriodId: string; comm
 
 /** Whether invites may be sent (or answered) in this period now: it is open and its due date has not passed locally. */
 export function periodClosedForInvites(period: BillingPeriodItem, timeZone: string, now: Date): string | undefined {
-  if (period.status !== 'open') return 'The billing period is closed.';
-  const today = localDate(now, timeZone);
-  if (today > period.dueDate) return `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.`;
-  return undefined;
+  return invitesClosedRefusal(period, localDate(now, timeZone));
 }
 
 /** Reminders go out in the morning of their local day, not at midnight. */

@@ -333,6 +333,7 @@ describe('the period’s invites (GET …/billing-periods/{id}/invites)', () => 
       invitedAt: null,
       respondedAt: null,
       reminderSentAt: null,
+      allowedActions: [],
     });
 
     expectStatus(await send(fx.users.admin.token, [x.commitmentId, y.commitmentId, z.commitmentId]), 200, 'send');

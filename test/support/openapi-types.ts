@@ -1726,7 +1726,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
         };
+        /** @enum {string} */
+        CommitmentAction: "edit" | "edit_sov" | "create_change_order" | "add_payment";
         CommitmentList: {
             items: components["schemas"]["Commitment"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1886,7 +1895,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["BillingPeriodAction"][];
         };
+        /** @enum {string} */
+        BillingPeriodAction: "edit" | "close" | "delete" | "send_invites";
         /** @description Each requested commitment, invited or refused with the precondition it failed */
         SendInvitesResult: {
             invited: {
@@ -1938,7 +1956,16 @@ export interface components {
             respondedAt: string | null;
             /** Format: date-time */
             reminderSentAt: string | null;
+            /**
+             * @description What the caller may do with the invite now; empty when the commitment is not invited
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
+        /** @enum {string} */
+        InviteAction: "respond" | "resend";
         /** @description The invite to bill of one commitment for one billing period */
         Invite: {
             inviteId: string;
@@ -1968,8 +1995,22 @@ export interface components {
             /** Format: date-time */
             respondedAt: string | null;
             version: number;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
         Invoice: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -2024,6 +2065,8 @@ export interface components {
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
+        /** @enum {string} */
+        InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
         /** @description G703 column totals: sums of the lines */
         InvoiceTotals: {
             scheduledValueCents: number;
@@ -2181,6 +2224,13 @@ export interface components {
         };
         /** @description An invoice without its lines */
         InvoiceListItem: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -6304,7 +6354,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -6546,7 +6599,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -6825,7 +6881,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -7068,7 +7127,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -9973,7 +10035,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -10174,7 +10239,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10428,7 +10496,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10611,7 +10682,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11010,7 +11084,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11288,7 +11365,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11526,7 +11606,10 @@ export interface operations {
                      *           "emailError": "text",
                      *           "invitedAt": "2027-03-31T09:30:00.000Z",
                      *           "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z"
+                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "respond"
+                     *           ]
                      *         }
                      *       ],
                      *       "counts": {
@@ -12000,7 +12083,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -12260,7 +12346,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -12479,6 +12568,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -12860,6 +12952,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
                      *           "projectId": "text",
                      *           "invoiceId": "text",
                      *           "commitmentId": "text",
@@ -13094,6 +13189,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -13593,6 +13691,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -14001,6 +14102,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -14434,6 +14538,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",

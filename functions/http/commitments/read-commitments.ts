@@ -5,7 +5,7 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import type { CommitmentItem } from '../../../shared/db/commitments';
-import { toCommitmentResponse } from '../../../shared/api/commitments';
+import { commitmentViewFor } from '../../../shared/api/commitments';
 import { commitmentCursors, filteredReadSize, maxListReads, visibleCommitment } from './shared';
 
 type ListQuery = HttpInput<'listCommitments'>['query'];
@@ -56,7 +56,7 @@ export async function listCommitments({ path, query, caller }: HttpInput<'listCo
   return {
     body: {
       // The filter already hides what the caller cannot see; canSee is the policy's word on it.
-      items: items.filter((item) => canSee(member, 'commitments', item)).map(toCommitmentResponse),
+      items: items.filter((item) => canSee(member, 'commitments', item)).map(commitmentViewFor(member)),
       nextCursor: encodeCursor(scope, next),
     },
   };
@@ -66,5 +66,5 @@ export async function getCommitment({ path, caller }: HttpInput<'getCommitment'>
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const commitment = await visibleCommitment(path.projectId, path.commitmentId, member);
   enforce('commitments.view', member, commitment);
-  return { body: toCommitmentResponse(commitment), headers: { etag: etagFor(commitment.version) } };
+  return { body: commitmentViewFor(member)(commitment), headers: { etag: etagFor(commitment.version) } };
 }
