@@ -23,6 +23,10 @@ export const retainageSettings = z
   })
   .strict()
   .meta({ id: 'RetainageSettings' });
+/** A change of retainage settings: the fields given replace. */
+export const retainageChange = retainageSettings
+  .partial()
+  .meta({ description: 'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)' });
 
 const isoDate = z.iso.date().meta({ description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.array(z.string().min(1).max(100)).max(100).meta({ description });
@@ -65,7 +69,7 @@ export const updateCommitmentBody = z
     estimatedCompletionDate: isoDate.nullable(),
     actualCompletionDate: isoDate.nullable(),
     accountingMethod: z.enum(accountingMethods),
-    retainage: retainageSettings.partial(),
+    retainage: retainageChange,
     private: z.boolean(),
     privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
     invoiceContactIds: userIds('Replaces the invoice contacts'),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { wholeCentsMessage } from '../domain/money';
 
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z
@@ -20,6 +21,9 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof problemSchema>;
+
+/** An amount in integer cents as input: a refusal says whole cents, with an example ("50025 for $500.25"). */
+export const centsInput = () => z.number({ error: wholeCentsMessage }).int({ error: wholeCentsMessage });
 
 /**
  * `allowedActions`: what the caller may do with the record now, decided by the same rules the

@@ -8,6 +8,7 @@ import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
 import { inviteIdOf, invitesClosedRefusal, type InviteRefusalReason } from '../domain/invites';
+import { ssovStatusWords } from '../domain/commitments';
 import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites } from './tasks';
 import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
@@ -127,7 +128,7 @@ export function planInvite(
   if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
     return refuse(
       'ssov_not_approved',
-      `Commitment ${commitment.number} has its subcontractor SOV enabled and it is ${commitment.ssovStatus ?? 'not started'}, not approved.`,
+      `Commitment ${commitment.number} has its subcontractor SOV enabled and it is ${commitment.ssovStatus ? ssovStatusWords[commitment.ssovStatus] : 'not started'}, not approved.`,
     );
   }
   if (!existing) return { commitment, round: 1 };

@@ -144,3 +144,6 @@ export function formatMoney(cents: number): string {
   const { sign, whole, fraction } = centsParts(cents);
   return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
 }
+
+/** Money is entered in integer cents: a refused amount's message says so, with an example. */
+export const wholeCentsMessage = 'must be a whole number of cents (e.g. 50025 for $500.25)';

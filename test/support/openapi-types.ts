@@ -856,6 +856,7 @@ export interface components {
             timeZone: string;
             /** @enum {string} */
             region: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -905,6 +906,7 @@ export interface components {
             timeZone?: string;
             /** @enum {string} */
             region?: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1068,6 +1070,7 @@ export interface components {
             actualCompletionDate?: string | null;
             /** @enum {string} */
             accountingMethod?: "amount" | "unit";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1258,8 +1261,14 @@ export interface components {
         InvoiceLineChange: {
             lineId: string;
             workThisPeriodCents?: number | null;
+            workCompletedToDateCents?: number | null;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string | null;
+            /**
+             * @description Old name of percentCompleteToDate
              * @example 50
              */
             percentComplete?: string | null;
@@ -1271,12 +1280,18 @@ export interface components {
             materialsStoredCents?: number | null;
             /** @example 10 */
             workRetainagePercent?: string | null;
+            workRetainedToDateCents?: number | null;
             workRetainageCents?: number | null;
             /** @example 10 */
             materialsRetainagePercent?: string | null;
+            materialsRetainedToDateCents?: number | null;
             materialsRetainageCents?: number | null;
+            workReleasedThisInvoiceCents?: number | null;
             workRetainageReleasedCents?: number | null;
+            materialsReleasedThisInvoiceCents?: number | null;
             materialsRetainageReleasedCents?: number | null;
+            /** @constant */
+            releaseAllRetainage?: true;
         };
         InvoiceAllLinesChange: {
             /**
@@ -2074,11 +2089,33 @@ export interface components {
             workThisPeriodCents: number;
             materialsStoredCents: number;
             completedAndStoredCents: number;
+            /** @description Σ G ÷ Σ C */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
+             */
             percentComplete: string;
             percentCompleteDisplay: string;
             balanceToFinishCents: number;
+            /** @description Σ I: retainage held now */
+            retainageHeldCents: number;
+            retainedThisInvoiceCents: number;
+            releasedThisInvoiceCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
             retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
             releasedThisPeriodCents: number;
         };
         /** @description The G702 lines */
@@ -2091,11 +2128,26 @@ export interface components {
             contractSumToDateCents: number;
             /** @description 4 = Σ G */
             totalCompletedAndStoredCents: number;
-            /** @description 5a */
-            workRetainageCents: number;
-            /** @description 5b */
-            materialsRetainageCents: number;
+            /** @description 5a: work retainage held */
+            workRetainageHeldCents: number;
+            /** @description 5b: materials retainage held */
+            materialsRetainageHeldCents: number;
             /** @description 5 = 5a + 5b */
+            totalRetainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of workRetainageHeldCents
+             */
+            workRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of materialsRetainageHeldCents
+             */
+            materialsRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of totalRetainageHeldCents
+             */
             totalRetainageCents: number;
             /** @description 6 = 4 − 5 */
             totalEarnedLessRetainageCents: number;
@@ -2146,7 +2198,13 @@ export interface components {
             /** @description G = D + E + F */
             completedAndStoredCents: number;
             /**
-             * @description G ÷ C, 4 places
+             * @description G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)
+             * @example 50
+             */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
              * @example 50
              */
             percentComplete: string;
@@ -2157,17 +2215,30 @@ export interface components {
             percentCompleteDisplay: string;
             /** @description H = C − G */
             balanceToFinishCents: number;
-            /** @description I: work + materials currently retained */
+            /** @description I: work + materials retainage held now */
+            retainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
             workRetainage: components["schemas"]["RetainageBucket"];
             materialsRetainage: components["schemas"]["RetainageBucket"];
         };
-        /** @description What was entered on the line this period */
+        /** @description What was entered on the line this period (in answers, by the current names only) */
         InvoiceLineEntry: {
             /** @description Amount lines: work completed this period (E); may be negative to correct */
             workThisPeriodCents?: number;
+            /** @description Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you */
+            workCompletedToDateCents?: number;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string;
+            /**
+             * @deprecated
+             * @description The old name of percentCompleteToDate, still accepted
              * @example 50
              */
             percentComplete?: string;
@@ -2183,19 +2254,44 @@ export interface components {
              * @example 10
              */
             workRetainagePercent?: string;
-            /** @description Work retainage by amount (instead of the %) */
+            /** @description Work retainage by amount, instead of the %: retained on work completed to date, before releases */
+            workRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workRetainedToDateCents, still accepted
+             */
             workRetainageCents?: number;
             /**
              * @description Amount lines: materials retainage % on F
              * @example 10
              */
             materialsRetainagePercent?: string;
-            /** @description Amount lines: materials retainage by amount */
+            /** @description Amount lines: materials retainage by amount, instead of the %: retained on F, before releases */
+            materialsRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsRetainedToDateCents, still accepted
+             */
             materialsRetainageCents?: number;
-            /** @description Work retainage released this period */
+            /** @description Work retainage released by this invoice */
+            workReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workReleasedThisInvoiceCents, still accepted
+             */
             workRetainageReleasedCents?: number;
-            /** @description Materials retainage released this period */
+            /** @description Materials retainage released by this invoice */
+            materialsReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsReleasedThisInvoiceCents, still accepted
+             */
             materialsRetainageReleasedCents?: number;
+            /**
+             * @description Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change
+             * @constant
+             */
+            releaseAllRetainage?: true;
         };
         RetainageBucket: {
             /**
@@ -2207,15 +2303,35 @@ export interface components {
             source: "percent" | "amount" | "disabled" | "sliding_scale";
             /** @description Work completed to date (D + E) or materials presently stored (F) */
             baseCents: number;
-            /** @description Retainage on the base to date, before releases */
-            retainageCents: number;
-            /** @description Change of what is held before this period’s release */
-            retainedThisPeriodCents: number;
-            /** @description Released this period */
-            releasedThisPeriodCents: number;
+            /** @description Retained on the base to date, before releases */
+            retainedToDateCents: number;
+            /** @description Retained by this invoice: the change of what is held before its release (negative when the base shrank) */
+            retainedThisInvoiceCents: number;
+            /** @description Released by this invoice */
+            releasedThisInvoiceCents: number;
             /** @description Released so far */
             releasedToDateCents: number;
-            /** @description Currently retained */
+            /** @description Held now: retained to date less released to date */
+            heldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedToDateCents
+             */
+            retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
+            retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
+            releasedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of heldCents
+             */
             currentlyRetainedCents: number;
         };
         InvoiceList: {
@@ -12587,9 +12703,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -12599,6 +12719,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -12652,15 +12775,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -12679,28 +12809,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -12971,9 +13111,13 @@ export interface operations {
                      *             "workThisPeriodCents": 1,
                      *             "materialsStoredCents": 1,
                      *             "completedAndStoredCents": 1,
+                     *             "completedAndStoredPercent": "text",
                      *             "percentComplete": "text",
                      *             "percentCompleteDisplay": "text",
                      *             "balanceToFinishCents": 1,
+                     *             "retainageHeldCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1
@@ -12983,6 +13127,9 @@ export interface operations {
                      *             "netChangeByChangeOrdersCents": 1,
                      *             "contractSumToDateCents": 1,
                      *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageHeldCents": 1,
+                     *             "materialsRetainageHeldCents": 1,
+                     *             "totalRetainageHeldCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainageCents": 1,
                      *             "totalRetainageCents": 1,
@@ -13208,9 +13355,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13220,6 +13371,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13273,15 +13427,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13300,28 +13461,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -13710,9 +13881,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13722,6 +13897,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13775,15 +13953,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13802,28 +13987,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -14121,9 +14316,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -14133,6 +14332,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -14186,15 +14388,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -14213,28 +14422,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -14557,9 +14776,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -14569,6 +14792,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -14622,15 +14848,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -14649,28 +14882,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }

@@ -3,6 +3,7 @@ import { problems, type FieldError } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { mergeRetainage } from '../../../shared/domain/project-settings';
 import { isConditionalFailure } from '../../../shared/db/conditions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
@@ -42,7 +43,7 @@ async function checkedEdit(current: CommitmentItem, body: UpdateCommitmentBody) 
   if (method === 'unit' && ssovEnabled) {
     throw body.ssovEnabled ? ssovNeedsAmounts() : problems.conflict('Disable the subcontractor SOV before switching to unit-based accounting.');
   }
-  const retainage = retainageFor(method, { ...current.retainage, ...body.retainage }, body.retainage?.materialsEnabled);
+  const retainage = retainageFor(method, mergeRetainage(current.retainage, body.retainage ?? {}), body.retainage?.materialsEnabled);
   if (isFieldError(retainage)) errors.push(retainage);
 
   const invoiceContactIds = unique(body.invoiceContactIds ?? current.invoiceContactIds);

@@ -1,3 +1,4 @@
+import { ssovStatusWords } from '../../../shared/domain/commitments';
 import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
@@ -62,7 +63,7 @@ async function creatablePeriod(input: { project: ProjectItem; member: Membership
     }
   }
   if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
-    throw problems.conflict(`The commitment's SSOV must be approved before invoicing; it is ${commitment.ssovStatus ?? 'not started'}.`);
+    throw problems.conflict(`The commitment's SSOV must be approved before invoicing; it is ${commitment.ssovStatus ? ssovStatusWords[commitment.ssovStatus] : 'not started'}.`);
   }
   return period;
 }

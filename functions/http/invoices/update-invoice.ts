@@ -13,6 +13,7 @@ import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-f
 import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
 import { noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
+import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
 const changedSinceRead = (version: number) => problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(version)}); read it again.`);
@@ -26,7 +27,8 @@ async function enforceEditable(access: InvoiceContext, body: UpdateInvoiceReques
   const { member, invoice, commitment } = access;
   const asContact = invoiceRole(member, commitment) === 'contact';
   if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
-  const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
+  const touchesRetainage =
+    body.allLines !== undefined || body.lines.some((line) => entryFieldNames.some((name) => line[name] !== undefined && retainageFields.includes(storedFieldOf[name])));
   if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
 
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
@@ -77,9 +79,9 @@ export async function updateInvoice({ path, body, caller, headers }: HttpInput<'
   const { invoice, project } = loaded;
 
   // Entries in invoice line order, so the figures' issues name lines by position.
-  const bodyIndexOf = bodyIndexesOf(invoice, body);
-  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf);
-  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, compute);
+  const { bodyIndexOf, changes: bodyChanges } = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
+  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const figures = compute(entries);
 
   const at = now.toISOString();
