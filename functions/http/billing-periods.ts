@@ -24,6 +24,7 @@ import { billingPeriodActionRefusal, billingPeriodAllowedActions } from '../../s
 import type { Membership } from '../../shared/domain/permissions';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { toBillingPeriodResponse } from '../../shared/api/billing-periods';
+import { orderOf } from '../../shared/api/common';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
@@ -74,10 +75,10 @@ export const handler = httpRouter(
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.list', member);
       const view = viewFor(member, project);
-      const scope = `billing-periods:${path.projectId}`;
+      const scope = `billing-periods:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
       const page = await db()
         .BillingPeriod.query.byStart({ projectId: path.projectId })
-        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit, order: orderOf(query.sort) });
       return { body: { items: page.data.map(view.body), nextCursor: encodeCursor(scope, page.cursor) } };
     },
 

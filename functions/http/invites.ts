@@ -3,6 +3,8 @@ import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { etagFor } from '../../shared/http/etag';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
+import { peopleNamed } from '../../shared/api/common';
+import { loadUserNames } from '../../shared/db/people';
 import { canSee, type GuardedRecord, type Membership } from '../../shared/domain/permissions';
 import { billingPeriodActionRefusal, inviteActionRefusal, inviteAllowedActions, type InviteActionContext } from '../../shared/domain/allowed-actions';
 import { localDate } from '../../shared/domain/billing-periods';
@@ -63,14 +65,16 @@ export const handler = httpRouter(
       const now = new Date();
       const today = localDate(now, project.timeZone);
       const counts = { notInvited: 0, invited: 0, accepted: 0, declined: 0 };
+      const visible = commitments.data.filter((commitment) => canSee(member, 'commitments', commitment));
+      const contactsOf = (commitment: (typeof visible)[number]) => inviteOf.get(commitment.commitmentId)?.contactIds ?? commitment.invoiceContactIds;
+      const names = await loadUserNames(visible.flatMap(contactsOf));
       const items: PeriodInviteRow[] = [];
-      for (const commitment of commitments.data) {
-        if (!canSee(member, 'commitments', commitment)) continue;
+      for (const commitment of visible) {
         const invite = inviteOf.get(commitment.commitmentId);
         if (invite) counts[invite.status] += 1;
         else counts.notInvited += 1;
         const allowedActions = invite ? inviteAllowedActions({ member, commitment, invite, period, now, today }) : [];
-        items.push(toRow(commitment, period.billingPeriodId, invite, allowedActions));
+        items.push({ ...toRow(commitment, period.billingPeriodId, invite, allowedActions), contacts: peopleNamed(contactsOf(commitment), names) });
       }
       return { body: { items, counts } };
     },
@@ -141,7 +145,7 @@ function toRow(
   billingPeriodId: string,
   invite: InviteItem | undefined,
   allowedActions: PeriodInviteRow['allowedActions'],
-): PeriodInviteRow {
+): Omit<PeriodInviteRow, 'contacts'> {
   return {
     commitmentId: commitment.commitmentId,
     number: commitment.number,

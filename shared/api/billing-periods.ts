@@ -5,7 +5,7 @@ import { pageQuery } from '../http/cursor';
 import { projectPath } from './projects';
 import type { BillingPeriodItem } from '../db/billing-periods';
 import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowed-actions';
-import { allowedActionsField } from './common';
+import { allowedActionsField, sortQuery } from './common';
 
 /** A calendar date in the project's time zone. */
 const calendarDate = z
@@ -58,6 +58,11 @@ const billingPeriodPath = z.object({ projectId: z.string().min(1).max(100), bill
 const periods = '/v1/projects/{projectId}/billing-periods';
 const period = `${periods}/{billingPeriodId}`;
 
+export const listBillingPeriodsQuery = z.object({
+  sort: sortQuery(['startDate'], 'By start date (the default), or `-startDate` for the latest first').optional(),
+  ...pageQuery,
+});
+
 export const billingPeriodRoutes = [
   {
     operationId: 'listBillingPeriods',
@@ -68,7 +73,7 @@ export const billingPeriodRoutes = [
     action: 'billing_periods.list',
     summary: 'The project’s billing periods in date order, a page at a time',
     tags: ['billing periods'],
-    request: { path: projectPath, query: z.object(pageQuery) },
+    request: { path: projectPath, query: listBillingPeriodsQuery },
     response: { status: 200, description: 'A page of periods; nextCursor fetches the next', schema: billingPeriodList },
   },
   {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
-import { allowedActionsField, commaListOf, updatedSinceQuery } from './common';
+import { allowedActionsField, commaListOf, personRef, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
@@ -124,12 +124,17 @@ export const listCommitmentsQuery = z.object({
   status: commaListOf(commitmentStatuses, 'Only commitments in these statuses').optional(),
   contact: z.enum(['me']).optional().meta({ description: '`me`: only the commitments the caller is an invoice contact on' }),
   updatedSince: updatedSinceQuery('commitments').optional(),
+  sort: sortQuery(['number'], 'By number (the default), or `-number` for descending').optional(),
   ...pageQuery,
 });
 
 export const commitmentListResponse = z
   .object({
-    items: z.array(commitmentResponse),
+    items: z.array(
+      commitmentResponse
+        .extend({ invoiceContacts: z.array(personRef).meta({ description: 'The invoice contacts with their names (one BatchGet per page)' }) })
+        .meta({ id: 'CommitmentListItem' }),
+    ),
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .meta({ id: 'CommitmentList' });

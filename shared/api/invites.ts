@@ -4,7 +4,7 @@ import { invoiceTypes } from '../domain/project-settings';
 import type { InviteItem } from '../db/invites';
 import { inviteEmailStatuses, inviteIdOf, inviteRefusalReasons, inviteStatuses } from '../domain/invites';
 import { inviteActions, type InviteAction } from '../domain/allowed-actions';
-import { allowedActionsField } from './common';
+import { allowedActionsField, personRef } from './common';
 
 const inviteAllowedActions = allowedActionsField(inviteActions, 'InviteAction');
 
@@ -89,6 +89,7 @@ export const periodInviteRow = z
     vendorName: z.string(),
     status: z.enum(['not_invited', ...inviteStatuses]),
     contactIds: z.array(z.string()).meta({ description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
+    contacts: z.array(personRef).meta({ description: 'The same contacts with their names (one BatchGet for the list)' }),
     inviteId: z.string().nullable(),
     invoiceType: invoiceType.nullable(),
     emailStatus: emailStatus.nullable(),

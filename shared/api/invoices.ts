@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { centsInput, commaListOf, updatedSinceQuery } from './common';
+import { centsInput, commaListOf, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
@@ -303,6 +303,7 @@ export const listInvoicesQuery = z.object({
   commitmentId: z.string().min(1).max(100).optional(),
   status: commaListOf(invoiceStatuses, 'Only invoices in these statuses').optional(),
   updatedSince: updatedSinceQuery('invoices').optional(),
+  sort: sortQuery(['position'], 'With commitmentId: by position in the commitment (`-position`: the latest first)').optional(),
   ...pageQuery,
 });
 

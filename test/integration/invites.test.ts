@@ -326,6 +326,8 @@ describe('the period’s invites (GET …/billing-periods/{id}/invites)', () => 
       vendorName: fx.vendorName,
       status: 'not_invited',
       contactIds: fx.contactIds,
+      // Their names, read in one BatchGet for the whole list.
+      contacts: await Promise.all(fx.contactIds.map(async (userId) => ({ userId, name: (await db().User.get({ userId }).go()).data!.name }))),
       inviteId: null,
       invoiceType: null,
       emailStatus: null,

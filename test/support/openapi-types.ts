@@ -1752,9 +1752,80 @@ export interface components {
         /** @enum {string} */
         CommitmentAction: "edit" | "edit_sov" | "create_change_order" | "add_payment";
         CommitmentList: {
-            items: components["schemas"]["Commitment"][];
+            items: components["schemas"]["CommitmentListItem"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        CommitmentListItem: {
+            projectId: string;
+            commitmentId: string;
+            /** @enum {string} */
+            type: "subcontract" | "purchase_order";
+            number: string;
+            title: string;
+            vendorId: string;
+            vendorName: string;
+            /** @enum {string} */
+            status: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            startDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate: string | null;
+            /** @enum {string} */
+            accountingMethod: "amount" | "unit";
+            retainage: components["schemas"]["RetainageSettings"];
+            private: boolean;
+            privateUserIds: string[];
+            invoiceContactIds: string[];
+            ssovEnabled: boolean;
+            /**
+             * @description Null until the subcontractor SOV is first saved
+             * @enum {string|null}
+             */
+            ssovStatus: "draft" | "under_review" | "revise_and_resubmit" | "approved" | null;
+            paymentsIssuedEnabled: boolean;
+            lineCount: number;
+            /** @description Sum of the original SOV lines */
+            originalContractSumCents: number;
+            approvedChangeOrdersCents: number;
+            /** @description Original contract sum plus approved change orders */
+            contractSumToDateCents: number;
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
+            /** @description The invoice contacts with their names (one BatchGet per page) */
+            invoiceContacts: components["schemas"]["PersonRef"][];
+        };
+        PersonRef: {
+            userId: string;
+            name: string | null;
         };
         /** @description A commitment’s schedule of values: original lines, then lines added by approved change orders */
         Sov: {
@@ -1953,6 +2024,8 @@ export interface components {
             status: "not_invited" | "invited" | "accepted" | "declined";
             /** @description The invoice contacts (user ids): those the invite was sent to, else the commitment’s */
             contactIds: string[];
+            /** @description The same contacts with their names (one BatchGet for the list) */
+            contacts: components["schemas"]["PersonRef"][];
             inviteId: string | null;
             /**
              * @description What the contact is invited to bill
@@ -6412,6 +6485,7 @@ export interface operations {
                 /** @description `me`: only the commitments the caller is an invoice contact on */
                 contact?: "me";
                 updatedSince?: string;
+                sort?: "number" | "-number";
                 cursor?: string;
                 limit?: number;
             };
@@ -6473,6 +6547,12 @@ export interface operations {
                      *           "updatedAt": "2027-03-31T09:30:00.000Z",
                      *           "allowedActions": [
                      *             "edit"
+                     *           ],
+                     *           "invoiceContacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
                      *           ]
                      *         }
                      *       ],
@@ -10117,6 +10197,7 @@ export interface operations {
     listBillingPeriods: {
         parameters: {
             query?: {
+                sort?: "startDate" | "-startDate";
                 cursor?: string;
                 limit?: number;
             };
@@ -11716,6 +11797,12 @@ export interface operations {
                      *           "contactIds": [
                      *             "text"
                      *           ],
+                     *           "contacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
+                     *           ],
                      *           "inviteId": "text",
                      *           "invoiceType": "work_materials_retainage",
                      *           "emailStatus": "pending",
@@ -13071,6 +13158,7 @@ export interface operations {
                 commitmentId?: string;
                 status?: string;
                 updatedSince?: string;
+                sort?: "position" | "-position";
                 cursor?: string;
                 limit?: number;
             };

@@ -1,5 +1,7 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { problems } from '../../../shared/http/problem';
+import { orderOf } from '../../../shared/api/common';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { authorize } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
@@ -11,7 +13,10 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
   if (member.commitments !== 'read_only') enforce('invoices.view', member);
-  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}`;
+  if (query.sort && !query.commitmentId) {
+    throw problems.validation([{ location: 'query', field: 'sort', message: 'sorting by position needs commitmentId: only a commitment’s invoices have an index in that order' }]);
+  }
+  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}${query.sort ? `:${query.sort}` : ''}`;
   const cursor = decodeCursor(scope, query.cursor);
   const { Invoice } = db();
   const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
@@ -28,7 +33,7 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
             .join(' AND '),
         )
       : request;
-  const page = await filtered.go({ cursor, limit: query.limit });
+  const page = await filtered.go({ cursor, limit: query.limit, order: orderOf(query.sort) });
   const commitments = new Map(
     (await loadCommitmentsById(projectId, [...new Set(page.data.map((i) => i.commitmentId))])).map((c) => [c.commitmentId, c]),
   );
