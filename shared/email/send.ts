@@ -72,6 +72,7 @@ export async function sendOnce(email: OutgoingEmail, options: SendOptions = {}):
   const record = (outcome: RecordedOutcome) =>
     recordOutcome(email.emailId, outcome, Date.now(), alsoWrite && ((entities) => alsoWrite(outcome, entities)));
 
+  let messageId: string;
   try {
     const { MessageId } = await sesClient().send(
       new SendEmailCommand({
@@ -89,11 +90,7 @@ export async function sendOnce(email: OutgoingEmail, options: SendOptions = {}):
         EmailTags: [{ Name: 'emailId', Value: email.emailId.replace(/[^\w-]/g, '_').slice(0, 256) }],
       }),
     );
-    pacer.succeeded();
-    const messageId = MessageId ?? 'unknown';
-    const { alsoWritten } = await record({ status: 'sent', messageId });
-    logger.info('email sent', { emailId: email.emailId, messageId, to: email.to.length });
-    return { status: 'sent', messageId, alsoWritten };
+    messageId = MessageId ?? 'unknown';
   } catch (error) {
     const name = (error as Error).name;
     const description = `${name}: ${(error as Error).message}`;
@@ -107,6 +104,29 @@ export async function sendOnce(email: OutgoingEmail, options: SendOptions = {}):
     const { alsoWritten } = await record({ status: 'retrying', error: description });
     logger.warn('email send failed, retryable', { emailId: email.emailId, throttled, rate: pacer.rate, error: error as Error });
     return { status: 'retrying', error: description, cause: error, throttled, alsoWritten };
+  }
+
+  // SES accepted it. A failure from here on is not a failed send: recorded as `retrying` it would be
+  // taken over and sent again at once. Recording is retried; if it still fails the claim stays
+  // `sending` under its lease (as after a crash at this instant) and the error propagates.
+  pacer.succeeded();
+  const { alsoWritten } = await recordSent(email.emailId, messageId, record);
+  logger.info('email sent', { emailId: email.emailId, messageId, to: email.to.length });
+  return { status: 'sent', messageId, alsoWritten };
+}
+
+/** Records an accepted send: with the caller's write first, then (if that fails) the outcome alone. */
+async function recordSent(
+  emailId: string,
+  messageId: string,
+  record: (outcome: RecordedOutcome) => Promise<{ alsoWritten: boolean }>,
+): Promise<{ alsoWritten: boolean }> {
+  try {
+    return await record({ status: 'sent', messageId });
+  } catch (error) {
+    logger.warn('recording a sent email failed; recording it alone', { emailId, error: error as Error });
+    await recordOutcome(emailId, { status: 'sent', messageId }, Date.now());
+    return { alsoWritten: false };
   }
 }
 

@@ -10,7 +10,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
 import { handler as inviteEmails, inviteEmailId, inviteEmailsHandler } from '../../functions/events/invite-emails';
 import { handler as inviteReminders } from '../../functions/scheduled/invite-reminders';
-import { eventBridgeClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient, eventBridgeClient } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { dateInWords } from '../../shared/email/invite';
@@ -234,6 +234,52 @@ describe('an invite email a killed attempt left in flight', () => {
     const emails = await emailsAbout(c, inviteSubject);
     const copies = (userId: string) => emails.filter((e) => e.destination.to[0] === Object.values(fx.users).find((u) => u.userId === userId)?.email).length;
     expect([copies(first!), copies(second!)]).toEqual([2, 1]);
+    expect(await invite(fx.projectId, periodId, c)).toMatchObject({ emailStatus: 'sent' });
+  });
+});
+
+describe('an invite email whose outcome could not be recorded at once', () => {
+  it('is not sent again when recording "sent" fails after SES accepted it, and the invite still settles', async () => {
+    const c = await createCommitment(call, fx);
+    const detail: InvitesSent = { projectId: fx.projectId, billingPeriodId: periodId, commitmentIds: [c.commitmentId], kind: 'invite' };
+    // Written without its event (a bus delivery would race the handler below).
+    const ses = mockClient(SESv2Client);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'not-delivered' });
+    await sendInvites(fx, periodId, [c]);
+    await bus.idle();
+    ses.restore();
+    const sentInvite = await invite(fx.projectId, periodId, c);
+    for (const contactId of sentInvite.contactIds) await db().EmailDelivery.delete({ emailId: inviteEmailId(sentInvite, contactId, 'invite') }).go();
+    await db().Invite.patch({ projectId: fx.projectId, billingPeriodId: periodId, commitmentId: c.commitmentId }).set({ emailStatus: 'pending' }).go();
+
+    // The last contact's outcome is written in one transaction with the invite's emailStatus: that
+    // write fails once after SES accepted the email (DynamoDB busy or a conflict outlasting the retries).
+    const stack = dynamoDocumentClient().middlewareStack;
+    let failures = 0;
+    stack.add(
+      (next, context) => async (args) => {
+        if (/TransactWrite/.test(context.commandName ?? '') && failures++ === 0) {
+          throw Object.assign(new Error('injected: the outcome transaction failed'), { name: 'InternalServerError', $fault: 'server' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstTransaction' },
+    );
+    try {
+      const fast = inviteEmailsHandler({ attemptsPerRun: 3, baseDelayMs: 1, concurrency: 4 });
+      await fast(invitesSentEvent(detail)).catch(() => undefined);
+    } finally {
+      stack.remove('failFirstTransaction');
+    }
+    expect(failures).toBeGreaterThan(0);
+
+    // Each contact got the email once; no delivery was attempted twice.
+    const emails = await emailsAbout(c, inviteSubject);
+    expect(emails.map((e) => e.destination.to[0]).sort()).toEqual(['read_only+contact', 'standard+contact'].map((p) => fx.users[p as 'read_only+contact'].email).sort());
+    for (const contactId of sentInvite.contactIds) {
+      const { data } = await db().EmailDelivery.get({ emailId: inviteEmailId(sentInvite, contactId, 'invite') }).go();
+      expect(data).toMatchObject({ status: 'sent', attempts: 1 });
+    }
     expect(await invite(fx.projectId, periodId, c)).toMatchObject({ emailStatus: 'sent' });
   });
 });
