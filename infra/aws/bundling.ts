@@ -33,14 +33,14 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   ...Object.fromEntries(
     (
       [
-        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
+        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'headContracts', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
         'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork',
       ] as const
     ).map((name) => [
       name,
       {
-        // 470–512 KB measured on 2026-12-04.
-        ceilingKb: 525,
+        // 496–531 KB measured on 2026-12-04 once the head-contract routes joined the route table (about 7 KB in every HTTP function).
+        ceilingKb: 545,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),

@@ -6,6 +6,7 @@ import { EmailDelivery } from './entities/email-delivery';
 import { ProjectVendor } from './entities/project-vendor';
 import { Commitment, CommitmentNumber } from './entities/commitment';
 import { Sov } from './entities/sov';
+import { HeadContract, HeadContractNumber } from './entities/head-contract';
 import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
@@ -27,6 +28,8 @@ export const entities = {
   Commitment,
   CommitmentNumber,
   Sov,
+  HeadContract,
+  HeadContractNumber,
   ChangeOrder,
   Ssov,
   BillingPeriod,

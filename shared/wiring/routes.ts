@@ -5,7 +5,8 @@ import { myWorkRoutes } from '../api/my-work';
 import { projectRoutes } from '../api/projects';
 import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
-import { sovRoutes } from '../api/sov';
+import { headContractSovRoutes, sovRoutes } from '../api/sov';
+import { headContractRoutes } from '../api/head-contracts';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
@@ -30,6 +31,8 @@ export const routes = [
   ...vendorRoutes,
   ...commitmentRoutes,
   ...sovRoutes,
+  ...headContractRoutes,
+  ...headContractSovRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
   ...inviteRoutes,
