@@ -33,7 +33,7 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   ...Object.fromEntries(
     (
       [
-        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'headContracts', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
+        'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'headContracts', 'ownerInvoices', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
         'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork',
       ] as const
     ).map((name) => [

@@ -318,7 +318,7 @@ const entryWithoutId = (entry: LineEntry | undefined): Omit<LineEntry, 'lineId'>
   return rest;
 };
 
-function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
+export function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
   return {
     lineId: sov.lineId,
     costCode: sov.costCode ?? null,

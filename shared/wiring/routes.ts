@@ -7,6 +7,7 @@ import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
 import { headContractSovRoutes, sovRoutes } from '../api/sov';
 import { headContractRoutes } from '../api/head-contracts';
+import { ownerInvoiceRoutes } from '../api/owner-invoices';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
@@ -33,6 +34,7 @@ export const routes = [
   ...sovRoutes,
   ...headContractRoutes,
   ...headContractSovRoutes,
+  ...ownerInvoiceRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
   ...inviteRoutes,

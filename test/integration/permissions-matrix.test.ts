@@ -148,6 +148,8 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
   backupJob?: string;
   /** The head contracts the head-contract groups work on. */
   headContracts?: Partial<Record<HeadTarget, TestHeadContract>>;
+  /** An owner invoice per head contract target: /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}. */
+  ownerInvoices?: Partial<Record<HeadTarget, string>>;
 }
 
 interface RouteCase {
@@ -518,6 +520,88 @@ async function headContractsContext(): Promise<Context> {
   }
   return ctx;
 }
+
+/** A fresh head contract shaped like `target` with a draft progress owner invoice in the open period, made by the admin. */
+async function freshOwnerInvoice(target: Target): Promise<{ contract: TestHeadContract; path: string; body: { version: number } }> {
+  await openPeriod();
+  const contract = await createHeadContract(call, fx, { private: target === 'head-private' });
+  const created = await call(fx.users.admin.token, { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} });
+  const { body } = expectStatus(created, 201, 'create an owner invoice');
+  return { contract, path: created.headers.get('location')!, body };
+}
+
+/** The owner invoices the reads work on, one per head contract target. */
+async function ownerInvoicesContext(): Promise<Context> {
+  const [headPublic, headPrivate] = await Promise.all([freshOwnerInvoice('head-public'), freshOwnerInvoice('head-private')]);
+  return {
+    changeOrders: {},
+    headContracts: { 'head-public': headPublic.contract, 'head-private': headPrivate.contract },
+    ownerInvoices: { 'head-public': headPublic.path, 'head-private': headPrivate.path },
+  } as unknown as Context;
+}
+
+const ownerInvoiceOf = (ctx: Context, target: Target) => {
+  const path = isHeadTarget(target) ? ctx.ownerInvoices?.[target] : undefined;
+  if (!path) throw new Error(`the group made no owner invoice on the ${target} head contract`);
+  return path;
+};
+
+/** A write of owner invoices: the head-contracts admin's alone, its row named. */
+const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
+  onTargets(headTargets, (target) => ({ route, row, tool: 'head_contracts', success, allowed: admins, names, request: (profile, ctx) => request(profile, ctx, target) }));
+
+/** A read of an owner invoice: whoever sees its head contract (reading: “view owner invoices of a visible head contract”). */
+const ownerInvoiceReads = (route: string, path: (ctx: Context, target: Target) => string): RouteCase[] =>
+  onTargets(headTargets, (target) => ({
+    route,
+    row: `(reading) view owner invoices of a visible head contract — ${headViewRow(target)}`,
+    tool: 'head_contracts',
+    success: 200,
+    allowed: headReaders,
+    names: /view owner invoices/,
+    request: async (_profile, ctx) => ({ method: 'GET', path: path(ctx, target) }),
+  }));
+
+const ownerInvoiceGroup: Group = {
+  name: 'owner invoices',
+  setup: ownerInvoicesContext,
+  cases: [
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices', 'create owner invoice', /create an owner invoice/, 201, async (_profile, _ctx, target) => ({
+      method: 'POST',
+      path: `${(await createHeadContract(call, fx, { private: target === 'head-private' })).path}/owner-invoices`,
+      body: {},
+    })),
+    ...onTargets(headTargets, (target) => ({
+      route: 'GET /v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices',
+      row: `(reading) view owner invoices of a visible head contract — ${headViewRow(target)}`,
+      tool: 'head_contracts',
+      success: 200,
+      allowed: headReaders,
+      names: /view owner invoices/,
+      request: async (_profile, ctx) => ({ method: 'GET', path: `${headContractOf(ctx, target).path}/owner-invoices` }),
+      check: (response) => expect(response.body.items).toHaveLength(1),
+    })),
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', (ctx, target) => ownerInvoiceOf(ctx, target)),
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history', (ctx, target) => `${ownerInvoiceOf(ctx, target)}/history`),
+    ...ownerInvoiceWrites('PATCH /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 200, async (profile, ctx, target) => {
+      const read = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: ownerInvoiceOf(ctx, target) }), 200, 'read the owner invoice');
+      return {
+        method: 'PATCH',
+        path: ownerInvoiceOf(ctx, target),
+        body: { lines: [{ lineId: read.body.lines[0].lineId, workThisPeriodCents: 1_000 + profile.length }] },
+        headers: { 'if-match': read.headers.get('etag')! },
+      };
+    }),
+    ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
+      method: 'DELETE',
+      path: (await freshOwnerInvoice(target)).path,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status', '(reading) delete / edit owner invoice — sending it to the owner and recording the answer', /edit or delete an owner invoice/, 200, async (_profile, _ctx, target) => {
+      const fresh = await freshOwnerInvoice(target);
+      return { method: 'POST', path: `${fresh.path}/status`, body: { status: 'under_review' }, headers: { 'if-match': `"${fresh.body.version}"` } };
+    }),
+  ],
+};
 
 const headContractGroups: Group[] = [
   {
@@ -899,6 +983,7 @@ const groups: Group[] = [
     ],
   },
   ...headContractGroups,
+  ownerInvoiceGroup,
   {
     name: 'subcontractor SOV: read and edit',
     setup: () => commitmentsContext({ ssov: true }),

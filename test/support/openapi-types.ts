@@ -478,6 +478,77 @@ export interface paths {
         patch: operations["updateHeadContractChangeOrder"];
         trace?: never;
     };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A head contract’s owner invoices in position order, a page at a time */
+        get: operations["listOwnerInvoices"];
+        put?: never;
+        /** Create an owner invoice in the open billing period (else the most recent): one progress invoice per period, or a retainage release */
+        post: operations["createOwnerInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One owner invoice with its G703 lines and G702 summary */
+        get: operations["getOwnerInvoice"];
+        put?: never;
+        post?: never;
+        /** Delete the latest owner invoice of its head contract (never once approved or paid) */
+        delete: operations["deleteOwnerInvoice"];
+        options?: never;
+        head?: never;
+        /** Enter line figures (only in draft or revise & resubmit, only the latest; If-Match required) */
+        patch: operations["updateOwnerInvoice"];
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an owner invoice to the owner or record the owner’s answer (If-Match required); recorded in its history */
+        post: operations["changeOwnerInvoiceStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed the owner invoice, when, from → to, and the figures changed */
+        get: operations["getOwnerInvoiceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{projectId}/commitments/{commitmentId}/ssov": {
         parameters: {
             query?: never;
@@ -1391,6 +1462,69 @@ export interface components {
             /** @description Replaces the private list */
             privateUserIds?: string[];
         };
+        CreateOwnerInvoice: {
+            /** @description Unique per head contract; the next in sequence when absent */
+            number?: string;
+            /**
+             * @default progress
+             * @enum {string}
+             */
+            kind?: "progress" | "retainage_release";
+        };
+        UpdateInvoice: {
+            /**
+             * @description Only the lines listed change; they override `allLines`
+             * @default []
+             */
+            lines?: components["schemas"]["InvoiceLineChange"][];
+            allLines?: components["schemas"]["InvoiceAllLinesChange"];
+        };
+        InvoiceLineChange: {
+            lineId: string;
+            workThisPeriodCents?: number | null;
+            /**
+             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @example 50
+             */
+            percentComplete?: string | null;
+            /**
+             * @description Unit lines: quantity completed this period; may be negative to correct
+             * @example 12.5
+             */
+            quantityThisPeriod?: string | null;
+            materialsStoredCents?: number | null;
+            /** @example 10 */
+            workRetainagePercent?: string | null;
+            workRetainageCents?: number | null;
+            /** @example 10 */
+            materialsRetainagePercent?: string | null;
+            materialsRetainageCents?: number | null;
+            workRetainageReleasedCents?: number | null;
+            materialsRetainageReleasedCents?: number | null;
+        };
+        InvoiceAllLinesChange: {
+            /**
+             * @description Work retainage % on every line
+             * @example 10
+             */
+            workRetainagePercent?: string;
+            /**
+             * @description Materials retainage % on every amount line
+             * @example 10
+             */
+            materialsRetainagePercent?: string;
+            /**
+             * @description Release everything each line holds (both buckets)
+             * @constant
+             */
+            releaseAllRetainage?: true;
+        };
+        /** @description draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review */
+        ChangeOwnerInvoiceStatus: {
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            comment?: string;
+        };
         /** @description The whole set of sub-lines; a draft may leave SOV lines partly allocated */
         ReplaceSsov: {
             lines: {
@@ -1450,54 +1584,6 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
-        };
-        UpdateInvoice: {
-            /**
-             * @description Only the lines listed change; they override `allLines`
-             * @default []
-             */
-            lines?: components["schemas"]["InvoiceLineChange"][];
-            allLines?: components["schemas"]["InvoiceAllLinesChange"];
-        };
-        InvoiceLineChange: {
-            lineId: string;
-            workThisPeriodCents?: number | null;
-            /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
-             * @example 50
-             */
-            percentComplete?: string | null;
-            /**
-             * @description Unit lines: quantity completed this period; may be negative to correct
-             * @example 12.5
-             */
-            quantityThisPeriod?: string | null;
-            materialsStoredCents?: number | null;
-            /** @example 10 */
-            workRetainagePercent?: string | null;
-            workRetainageCents?: number | null;
-            /** @example 10 */
-            materialsRetainagePercent?: string | null;
-            materialsRetainageCents?: number | null;
-            workRetainageReleasedCents?: number | null;
-            materialsRetainageReleasedCents?: number | null;
-        };
-        InvoiceAllLinesChange: {
-            /**
-             * @description Work retainage % on every line
-             * @example 10
-             */
-            workRetainagePercent?: string;
-            /**
-             * @description Materials retainage % on every amount line
-             * @example 10
-             */
-            materialsRetainagePercent?: string;
-            /**
-             * @description Release everything each line holds (both buckets)
-             * @constant
-             */
-            releaseAllRetainage?: true;
         };
         ChangeInvoiceStatus: {
             /**
@@ -2101,6 +2187,240 @@ export interface components {
             updatedAt: string;
             headContractId: string;
         };
+        /** @description A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices */
+        OwnerInvoice: {
+            projectId: string;
+            ownerInvoiceId: string;
+            headContractId: string;
+            billingPeriodId: string;
+            number: string;
+            /** @description 1, 2, … per head contract: line 7 is the previous one’s line 6 */
+            position: number;
+            /** @enum {string} */
+            kind: "progress" | "retainage_release";
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "partially_paid" | "paid";
+            paidCents: number;
+            totals: components["schemas"]["InvoiceTotals"];
+            summary: components["schemas"]["InvoiceSummary"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was last sent to the owner (→ under review)
+             */
+            submittedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Also the ETag; send it as If-Match to change the owner invoice */
+            version: number;
+            /** @description The head contract’s retainage settings the figures use */
+            retainage: components["schemas"]["RetainageSettings"];
+            lines: components["schemas"]["InvoiceLine"][];
+        };
+        /** @description G703 column totals: sums of the lines */
+        InvoiceTotals: {
+            scheduledValueCents: number;
+            previousWorkCents: number;
+            workThisPeriodCents: number;
+            materialsStoredCents: number;
+            completedAndStoredCents: number;
+            percentComplete: string;
+            percentCompleteDisplay: string;
+            balanceToFinishCents: number;
+            retainageCents: number;
+            retainedThisPeriodCents: number;
+            releasedThisPeriodCents: number;
+        };
+        /** @description The G702 lines */
+        InvoiceSummary: {
+            /** @description 1 */
+            originalContractSumCents: number;
+            /** @description 2 */
+            netChangeByChangeOrdersCents: number;
+            /** @description 3 = 1 + 2 */
+            contractSumToDateCents: number;
+            /** @description 4 = Σ G */
+            totalCompletedAndStoredCents: number;
+            /** @description 5a */
+            workRetainageCents: number;
+            /** @description 5b */
+            materialsRetainageCents: number;
+            /** @description 5 = 5a + 5b */
+            totalRetainageCents: number;
+            /** @description 6 = 4 − 5 */
+            totalEarnedLessRetainageCents: number;
+            /** @description 7 = line 6 of the previous invoice */
+            previousCertificatesCents: number;
+            /** @description 8 = 6 − 7 */
+            currentPaymentDueCents: number;
+            /** @description 9 = 3 − 6 */
+            balanceToFinishIncludingRetainageCents: number;
+        };
+        InvoiceLine: {
+            lineId: string;
+            costCode: string | null;
+            description: string;
+            /** @description The approved change order that added the line */
+            changeOrderId: string | null;
+            unitOfMeasure: string | null;
+            /** @description SSOV sub-lines, for reference (the figures stay per SOV line) */
+            subLines: {
+                subLineId: string;
+                description: string;
+                amountCents: number;
+            }[];
+            entry: components["schemas"]["InvoiceLineEntry"];
+            /** @description The invoice administrator’s decision on the line */
+            review: {
+                approved: boolean;
+                reason: string | null;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @enum {string} */
+            kind: "amount" | "unit";
+            /** @description C */
+            scheduledValueCents: number;
+            quantity: string | null;
+            unitPrice: string | null;
+            previousQuantity: string | null;
+            quantityThisPeriod: string | null;
+            quantityToDate: string | null;
+            /** @description D = previous D + previous E */
+            previousWorkCents: number;
+            /** @description E */
+            workThisPeriodCents: number;
+            /** @description F */
+            materialsStoredCents: number;
+            /** @description G = D + E + F */
+            completedAndStoredCents: number;
+            /**
+             * @description G ÷ C, 4 places
+             * @example 50
+             */
+            percentComplete: string;
+            /**
+             * @description G ÷ C, 2 places
+             * @example 50
+             */
+            percentCompleteDisplay: string;
+            /** @description H = C − G */
+            balanceToFinishCents: number;
+            /** @description I: work + materials currently retained */
+            retainageCents: number;
+            workRetainage: components["schemas"]["RetainageBucket"];
+            materialsRetainage: components["schemas"]["RetainageBucket"];
+        };
+        /** @description What was entered on the line this period */
+        InvoiceLineEntry: {
+            /** @description Amount lines: work completed this period (E); may be negative to correct */
+            workThisPeriodCents?: number;
+            /**
+             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @example 50
+             */
+            percentComplete?: string;
+            /**
+             * @description Unit lines: quantity completed this period; may be negative to correct
+             * @example 12.5
+             */
+            quantityThisPeriod?: string;
+            /** @description Amount lines: materials presently stored (F) */
+            materialsStoredCents?: number;
+            /**
+             * @description Work retainage % on work completed to date
+             * @example 10
+             */
+            workRetainagePercent?: string;
+            /** @description Work retainage by amount (instead of the %) */
+            workRetainageCents?: number;
+            /**
+             * @description Amount lines: materials retainage % on F
+             * @example 10
+             */
+            materialsRetainagePercent?: string;
+            /** @description Amount lines: materials retainage by amount */
+            materialsRetainageCents?: number;
+            /** @description Work retainage released this period */
+            workRetainageReleasedCents?: number;
+            /** @description Materials retainage released this period */
+            materialsRetainageReleasedCents?: number;
+        };
+        RetainageBucket: {
+            /**
+             * @description The % applied, or for an amount entered the % it is of the base
+             * @example 50
+             */
+            percent: string;
+            /** @enum {string} */
+            source: "percent" | "amount" | "disabled" | "sliding_scale";
+            /** @description Work completed to date (D + E) or materials presently stored (F) */
+            baseCents: number;
+            /** @description Retainage on the base to date, before releases */
+            retainageCents: number;
+            /** @description Change of what is held before this period’s release */
+            retainedThisPeriodCents: number;
+            /** @description Released this period */
+            releasedThisPeriodCents: number;
+            /** @description Released so far */
+            releasedToDateCents: number;
+            /** @description Currently retained */
+            currentlyRetainedCents: number;
+        };
+        OwnerInvoiceList: {
+            items: components["schemas"]["OwnerInvoiceListItem"][];
+            nextCursor: string | null;
+        };
+        /** @description An owner invoice without its lines */
+        OwnerInvoiceListItem: {
+            projectId: string;
+            ownerInvoiceId: string;
+            headContractId: string;
+            billingPeriodId: string;
+            number: string;
+            /** @description 1, 2, … per head contract: line 7 is the previous one’s line 6 */
+            position: number;
+            /** @enum {string} */
+            kind: "progress" | "retainage_release";
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "partially_paid" | "paid";
+            paidCents: number;
+            totals: components["schemas"]["InvoiceTotals"];
+            summary: components["schemas"]["InvoiceSummary"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was last sent to the owner (→ under review)
+             */
+            submittedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Also the ETag; send it as If-Match to change the owner invoice */
+            version: number;
+        };
+        OwnerInvoiceHistory: {
+            items: components["schemas"]["OwnerInvoiceEvent"][];
+        };
+        OwnerInvoiceEvent: {
+            type: string;
+            by: string;
+            /** Format: date-time */
+            at: string;
+            fromStatus: string | null;
+            toStatus: string | null;
+            comment: string | null;
+            /** @description Line edits [{ lineId, field, from, to }] and the G702 figures they changed */
+            changes: unknown;
+        };
         /** @description A commitment’s subcontractor SOV, allocated against the current SOV */
         Ssov: {
             projectId: string;
@@ -2318,157 +2638,6 @@ export interface components {
             /** @description The commitment’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
-        };
-        /** @description G703 column totals: sums of the lines */
-        InvoiceTotals: {
-            scheduledValueCents: number;
-            previousWorkCents: number;
-            workThisPeriodCents: number;
-            materialsStoredCents: number;
-            completedAndStoredCents: number;
-            percentComplete: string;
-            percentCompleteDisplay: string;
-            balanceToFinishCents: number;
-            retainageCents: number;
-            retainedThisPeriodCents: number;
-            releasedThisPeriodCents: number;
-        };
-        /** @description The G702 lines */
-        InvoiceSummary: {
-            /** @description 1 */
-            originalContractSumCents: number;
-            /** @description 2 */
-            netChangeByChangeOrdersCents: number;
-            /** @description 3 = 1 + 2 */
-            contractSumToDateCents: number;
-            /** @description 4 = Σ G */
-            totalCompletedAndStoredCents: number;
-            /** @description 5a */
-            workRetainageCents: number;
-            /** @description 5b */
-            materialsRetainageCents: number;
-            /** @description 5 = 5a + 5b */
-            totalRetainageCents: number;
-            /** @description 6 = 4 − 5 */
-            totalEarnedLessRetainageCents: number;
-            /** @description 7 = line 6 of the previous invoice */
-            previousCertificatesCents: number;
-            /** @description 8 = 6 − 7 */
-            currentPaymentDueCents: number;
-            /** @description 9 = 3 − 6 */
-            balanceToFinishIncludingRetainageCents: number;
-        };
-        InvoiceLine: {
-            lineId: string;
-            costCode: string | null;
-            description: string;
-            /** @description The approved change order that added the line */
-            changeOrderId: string | null;
-            unitOfMeasure: string | null;
-            /** @description SSOV sub-lines, for reference (the figures stay per SOV line) */
-            subLines: {
-                subLineId: string;
-                description: string;
-                amountCents: number;
-            }[];
-            entry: components["schemas"]["InvoiceLineEntry"];
-            /** @description The invoice administrator’s decision on the line */
-            review: {
-                approved: boolean;
-                reason: string | null;
-                by: string;
-                /** Format: date-time */
-                at: string;
-            } | null;
-            /** @enum {string} */
-            kind: "amount" | "unit";
-            /** @description C */
-            scheduledValueCents: number;
-            quantity: string | null;
-            unitPrice: string | null;
-            previousQuantity: string | null;
-            quantityThisPeriod: string | null;
-            quantityToDate: string | null;
-            /** @description D = previous D + previous E */
-            previousWorkCents: number;
-            /** @description E */
-            workThisPeriodCents: number;
-            /** @description F */
-            materialsStoredCents: number;
-            /** @description G = D + E + F */
-            completedAndStoredCents: number;
-            /**
-             * @description G ÷ C, 4 places
-             * @example 50
-             */
-            percentComplete: string;
-            /**
-             * @description G ÷ C, 2 places
-             * @example 50
-             */
-            percentCompleteDisplay: string;
-            /** @description H = C − G */
-            balanceToFinishCents: number;
-            /** @description I: work + materials currently retained */
-            retainageCents: number;
-            workRetainage: components["schemas"]["RetainageBucket"];
-            materialsRetainage: components["schemas"]["RetainageBucket"];
-        };
-        /** @description What was entered on the line this period */
-        InvoiceLineEntry: {
-            /** @description Amount lines: work completed this period (E); may be negative to correct */
-            workThisPeriodCents?: number;
-            /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
-             * @example 50
-             */
-            percentComplete?: string;
-            /**
-             * @description Unit lines: quantity completed this period; may be negative to correct
-             * @example 12.5
-             */
-            quantityThisPeriod?: string;
-            /** @description Amount lines: materials presently stored (F) */
-            materialsStoredCents?: number;
-            /**
-             * @description Work retainage % on work completed to date
-             * @example 10
-             */
-            workRetainagePercent?: string;
-            /** @description Work retainage by amount (instead of the %) */
-            workRetainageCents?: number;
-            /**
-             * @description Amount lines: materials retainage % on F
-             * @example 10
-             */
-            materialsRetainagePercent?: string;
-            /** @description Amount lines: materials retainage by amount */
-            materialsRetainageCents?: number;
-            /** @description Work retainage released this period */
-            workRetainageReleasedCents?: number;
-            /** @description Materials retainage released this period */
-            materialsRetainageReleasedCents?: number;
-        };
-        RetainageBucket: {
-            /**
-             * @description The % applied, or for an amount entered the % it is of the base
-             * @example 50
-             */
-            percent: string;
-            /** @enum {string} */
-            source: "percent" | "amount" | "disabled" | "sliding_scale";
-            /** @description Work completed to date (D + E) or materials presently stored (F) */
-            baseCents: number;
-            /** @description Retainage on the base to date, before releases */
-            retainageCents: number;
-            /** @description Change of what is held before this period’s release */
-            retainedThisPeriodCents: number;
-            /** @description Released this period */
-            releasedThisPeriodCents: number;
-            /** @description Released so far */
-            releasedToDateCents: number;
-            /** @description Currently retained */
-            currentlyRetainedCents: number;
         };
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
@@ -12224,6 +12393,1951 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwnerInvoices: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of owner invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "ownerInvoiceId": "text",
+                     *           "headContractId": "text",
+                     *           "billingPeriodId": "text",
+                     *           "number": "text",
+                     *           "position": 1,
+                     *           "kind": "progress",
+                     *           "status": "draft",
+                     *           "paymentStatus": "unpaid",
+                     *           "paidCents": 1,
+                     *           "totals": {
+                     *             "scheduledValueCents": 1,
+                     *             "previousWorkCents": 1,
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "completedAndStoredCents": 1,
+                     *             "percentComplete": "text",
+                     *             "percentCompleteDisplay": "text",
+                     *             "balanceToFinishCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1
+                     *           },
+                     *           "summary": {
+                     *             "originalContractSumCents": 1,
+                     *             "netChangeByChangeOrdersCents": 1,
+                     *             "contractSumToDateCents": 1,
+                     *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "totalRetainageCents": 1,
+                     *             "totalEarnedLessRetainageCents": 1,
+                     *             "previousCertificatesCents": 1,
+                     *             "currentPaymentDueCents": 1,
+                     *             "balanceToFinishIncludingRetainageCents": 1
+                     *           },
+                     *           "createdBy": "text",
+                     *           "createdAt": "2027-03-31T09:30:00.000Z",
+                     *           "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoiceList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "kind": "progress"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateOwnerInvoice"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (Location, ETag) */
+            201: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainageCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsRetainageReleasedCents": 1
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The owner invoice (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainageCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsRetainageReleasedCents": 1
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [],
+                 *       "allLines": {
+                 *         "workRetainagePercent": "10",
+                 *         "materialsRetainagePercent": "10",
+                 *         "releaseAllRetainage": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateInvoice"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainageCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsRetainageReleasedCents": 1
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeOwnerInvoiceStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "draft",
+                 *       "comment": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeOwnerInvoiceStatus"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainageCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsRetainageReleasedCents": 1
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoiceHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "type": "text",
+                     *           "by": "text",
+                     *           "at": "2027-03-31T09:30:00.000Z",
+                     *           "fromStatus": "text",
+                     *           "toStatus": "text",
+                     *           "comment": "text",
+                     *           "changes": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoiceHistory"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

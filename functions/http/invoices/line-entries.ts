@@ -10,6 +10,8 @@ import type { HttpInput } from '../../../shared/http/handler';
 import { type EntryField, entryFieldNames, type LineEntryPatch } from '../../../shared/api/invoices';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
+/** What of an invoice its line entry reads: a subcontractor invoice, or an owner invoice (stored alike). */
+type EnteredInvoice = Pick<InvoiceItem, 'sovLines' | 'entries' | 'kind' | 'contract'>;
 
 export const retainageFields: readonly EntryField[] = [
   'workRetainagePercent',
@@ -42,7 +44,7 @@ function clientLineField(field: string, bodyIndex: (invoiceIndex: number) => num
 }
 
 /** Where each body line sits on the invoice; 400 naming the fields of unknown or repeated lines and of what a release invoice cannot change. */
-export function bodyIndexesOf(invoice: InvoiceItem, body: UpdateInvoiceRequest): BodyIndexes {
+export function bodyIndexesOf(invoice: EnteredInvoice, body: UpdateInvoiceRequest): BodyIndexes {
   const lineIndex = new Map(invoice.sovLines.map((line, index) => [line.lineId, index]));
   const bodyIndexOf: BodyIndexes = new Map();
   const issues: FieldError[] = [];
@@ -69,7 +71,7 @@ export function bodyIndexesOf(invoice: InvoiceItem, body: UpdateInvoiceRequest):
 }
 
 /** The invoice's figures for some entries; the figures' input issues name lines in the client's numbering. */
-export function figuresFor(invoice: InvoiceItem, previous: InvoiceItem | undefined, overbillingAllowed: boolean, bodyIndexOf: BodyIndexes) {
+export function figuresFor(invoice: EnteredInvoice, previous: Pick<InvoiceItem, 'figures'> | undefined, overbillingAllowed: boolean, bodyIndexOf: BodyIndexes) {
   return (entries: LineEntry[]): InvoiceFigures => {
     try {
       return computeInvoice({
@@ -103,7 +105,7 @@ function patchEntry(entry: LineEntry, change: LineEntryPatch): { entry: LineEntr
 }
 
 /** The invoice's entries after the body's changes, with each field changed (for the history). */
-export function editedEntries(invoice: InvoiceItem, body: UpdateInvoiceRequest, bodyIndexOf: BodyIndexes, compute: (entries: LineEntry[]) => InvoiceFigures) {
+export function editedEntries(invoice: EnteredInvoice, body: UpdateInvoiceRequest, bodyIndexOf: BodyIndexes, compute: (entries: LineEntry[]) => InvoiceFigures) {
   const sovLines = invoice.sovLines;
   // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
   const current = new Map(invoice.entries.map((e) => [e.lineId, e]));
