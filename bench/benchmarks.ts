@@ -1,7 +1,8 @@
 import { backup } from './backup';
+import { billingCycle } from './billing-cycle';
 import { http } from './http';
 import { invites } from './invites';
 import { invoices } from './invoices';
 import { myWork } from './my-work';
 
-export const benchmarks = { backup, http, invites, invoices, 'my-work': myWork };
+export const benchmarks = { backup, 'billing-cycle': billingCycle, http, invites, invoices, 'my-work': myWork };

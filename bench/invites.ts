@@ -14,7 +14,7 @@ import { dynamoDocumentClient, sesClient } from '../shared/aws/clients';
 import { db } from '../shared/db/service';
 import { addDays, localDate } from '../shared/domain/billing-periods';
 import { defaultProjectSettings } from '../shared/domain/project-settings';
-import { ms, recordRatio, table } from './stats';
+import { inParallel, ms, recordRatio, table, timed } from './stats';
 
 /**
  * The invite fan-out for 1,000 commitments (one contact each; BENCH_INVITES=n for another count)
@@ -236,19 +236,4 @@ export async function seedInviteProject(count: number) {
   }).go();
   await Project.patch({ projectId }).set({ openBillingPeriodId: periodId }).go();
   return { projectId, periodId, admin };
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
-async function inParallel(count: number, concurrency: number, run: (index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await run(next++);
-    }),
-  );
 }

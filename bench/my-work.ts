@@ -8,7 +8,7 @@ import { freePort } from '../infra/local/ports';
 import { dynamoDocumentClient } from '../shared/aws/clients';
 import { localDate } from '../shared/domain/billing-periods';
 import { contactInProjects } from '../test/support/my-work-fixtures';
-import { ms, table } from './stats';
+import { ms, recordRatio, table } from './stats';
 
 /**
  * GET /v1/me/tasks through the local API Gateway for an invoice contact in 1 and in 20 projects
@@ -28,6 +28,7 @@ export async function myWork(): Promise<void> {
   const api = await startHttpServer({ port: await freePort(), host: '127.0.0.1', idp, log: () => undefined });
   const context = { companyId: 'bench-gc', vendorId: 'bench-vendor', vendorName: 'Bench Electrical', today: localDate(new Date(), 'Australia/Sydney') };
   const rows = [];
+  const measured: Array<{ requests: number; meanMs: number }> = [];
   try {
     for (const projects of [1, 20]) {
       const user = await contactInProjects(projects, context);
@@ -41,14 +42,13 @@ export async function myWork(): Promise<void> {
       const started = performance.now();
       let items = 0;
       for (let run = 0; run < runs; run++) items = (await page()).items.length;
-      rows.push({
-        projects,
-        'tasks on the page': items,
-        'DynamoDB requests per page': (requests - before) / runs,
-        'mean per page': ms((performance.now() - started) / runs),
-      });
+      measured.push({ requests: (requests - before) / runs, meanMs: (performance.now() - started) / runs });
+      rows.push({ projects, 'tasks on the page': items, 'DynamoDB requests per page': measured.at(-1)!.requests, 'mean per page': ms(measured.at(-1)!.meanMs) });
     }
     table(rows);
+    const [one, twenty] = measured as [(typeof measured)[number], (typeof measured)[number]];
+    recordRatio('my-work', 'DynamoDB requests per page: 20 projects / 1 project', twenty.requests / one.requests, '1.00×');
+    recordRatio('my-work', 'mean per page: 20 projects / 1 project', twenty.meanMs / one.meanMs);
   } finally {
     await api.stop();
     await aws.stop();

@@ -46,3 +46,20 @@ export const ratios: Array<{ benchmark: string; ratio: string; value: string; ta
 export function recordRatio(benchmark: string, ratio: string, value: number, target = ''): void {
   ratios.push({ benchmark, ratio, value: `${value.toFixed(2)}×`, target });
 }
+
+/** How long `run` takes, in milliseconds. */
+export async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Runs `run(0)` … `run(count - 1)`, at most `concurrency` at once. */
+export async function inParallel(count: number, concurrency: number, run: (index: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+}

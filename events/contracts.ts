@@ -43,10 +43,22 @@ export const billingPeriodOpened = z.object({
 });
 export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
 
+/**
+ * The billing cycle's fan-out: one partition of the due index (`billingDuePartitions`) has projects
+ * due at `scheduledTime`; one worker opens their periods. Duplicates and retries open nothing twice.
+ */
+export const billingCycleDue = z.object({
+  /** The scheduled run's instant: periods that open by then are opened. */
+  scheduledTime: z.iso.datetime({ offset: true }),
+  partition: z.string().min(1).max(100),
+});
+export type BillingCycleDue = z.infer<typeof billingCycleDue>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
   'billing-period.opened': billingPeriodOpened,
+  'billing-cycle.due': billingCycleDue,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

@@ -30,7 +30,7 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const upload = pdfUpload(part.partKey);
   let merged;
   try {
-    merged = await writeMerged(fetchSources(part.sources), (chunk) => upload.write(chunk));
+    merged = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk));
     await upload.end();
   } catch (error) {
     await upload.abort();
@@ -59,10 +59,12 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
  */
 const SOURCES_AHEAD = 3;
 
-async function* fetchSources(sources: Array<{ key: string; title: string }>): AsyncGenerator<MergeSource> {
-  const fetch = async ({ key, title }: { key: string; title: string }): Promise<MergeSource> => {
+async function* fetchSources(sources: Array<{ key: string; title: string; attachmentId?: string }>, partOf: string): AsyncGenerator<MergeSource> {
+  const fetch = async ({ key, title, attachmentId }: { key: string; title: string; attachmentId?: string }): Promise<MergeSource> => {
+    // A placeholder names the part and attachment as well as the file name.
+    const origin = { title, partOf, ...(attachmentId && { attachmentId }) };
     const object = await getObject(key);
-    return object ? { title, ...object } : { title, unavailable: MISSING_SOURCE };
+    return object ? { ...origin, ...object } : { ...origin, unavailable: MISSING_SOURCE };
   };
   const queue: Array<Promise<MergeSource>> = [];
   let next = 0;

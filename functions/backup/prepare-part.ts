@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
-import { loadCommitment } from '../../shared/db/commitments';
+import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import { termsFor } from '../../shared/domain/terminology';
@@ -44,11 +44,11 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   if (invoice.signedPdfKey) {
     invoicePdf = { key: invoice.signedPdfKey, title: invoicePdfFilename(project, invoice, commitment) };
   } else {
-    const period = await loadBillingPeriod(projectId, invoice.billingPeriodId);
+    const [period, changeOrders] = await Promise.all([loadBillingPeriod(projectId, invoice.billingPeriodId), loadChangeOrders(projectId, invoice.commitmentId)]);
     if (!period) throw new InvalidInputError(`The billing period of invoice ${invoice.number} (${commitment.number}) was deleted; its PDF cannot be rendered`);
     let stored;
     try {
-      stored = await storeInvoicePdf({ project, invoice, commitment, period, now: new Date() });
+      stored = await storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date() });
     } catch (error) {
       if ((error as { $metadata?: unknown }).$metadata) throw error; // S3 failures keep their own name
       throw new InvalidInputError(`The PDF of invoice ${invoice.number} (${commitment.number}) could not be rendered: ${(error as Error).message}`);

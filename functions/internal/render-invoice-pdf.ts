@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
-import { loadCommitment } from '../../shared/db/commitments';
+import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import type { RenderedInvoicePdf } from '../../shared/storage/invoice-pdf-renderer';
@@ -25,11 +25,12 @@ export const handler = async (event: unknown): Promise<RenderedInvoicePdf> => {
     db().Project.get({ projectId }).go(),
   ]);
   if (!invoice || !project) throw new Error(`Invoice ${invoiceId} of project ${projectId} does not exist`);
-  const [commitment, period] = await Promise.all([
+  const [commitment, period, changeOrders] = await Promise.all([
     loadCommitment(projectId, invoice.commitmentId),
     loadBillingPeriod(projectId, invoice.billingPeriodId),
+    loadChangeOrders(projectId, invoice.commitmentId),
   ]);
   if (!commitment || !period) throw new Error(`The ${commitment ? 'billing period' : 'commitment'} of invoice ${invoiceId} does not exist`);
-  const stored = await storeInvoicePdf({ project, invoice, commitment, period, now: new Date(printedAt) });
+  const stored = await storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date(printedAt) });
   return { ...stored, invoiceVersion: invoice.version };
 };

@@ -65,7 +65,11 @@ export const projectSettingsResponse = z
       .meta({ id: 'ProjectContract', description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)' }),
     currency: z
       .object({ code: z.string().meta({ example: 'AUD' }), sign: z.string().meta({ example: '$' }) })
-      .meta({ id: 'ProjectCurrency', description: 'What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it' }),
+      .meta({
+        id: 'ProjectCurrency',
+        description:
+          'What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency',
+      }),
   })
   .meta({ id: 'ProjectSettings' });
 export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
@@ -102,7 +106,10 @@ const settingsFields = {
     .string()
     .regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters')
     .optional()
-    .meta({ example: 'AUD', description: 'ISO 4217 code money is printed in (the sign follows from it)' }),
+    .meta({
+      example: 'AUD',
+      description: 'ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit',
+    }),
 };
 
 export const updateProjectSettingsBody = z

@@ -7,7 +7,7 @@ import { isConditionalFailure } from './conditions';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
 export type { BillingPeriodItem } from './entities/billing-period';
 import type { BillingPeriodItem } from './entities/billing-period';
-import type { ProjectItem } from './entities/project';
+import { billingDueFields, type ProjectItem } from './entities/project';
 
 /** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
 type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
@@ -91,8 +91,11 @@ export function scheduleFor(
 // Changes: one transaction that also conditions on and bumps the project's periodsVersion
 
 export interface PeriodChange {
-  /** The period items written with the project (each `.commit()`ed), after the project's update. */
-  writes: (entities: WriteEntities) => WriteItem[];
+  /**
+   * The period items written with the project (each `.commit()`ed), after the project's update.
+   * Absent: the project alone changes, in one conditional UpdateItem (a one-item transaction costs twice the writes).
+   */
+  writes?: (entities: WriteEntities) => WriteItem[];
   /** The open period afterwards: an id, null for none, undefined to leave it. */
   openBillingPeriodId?: string | null;
   /** When the next automatic period opens afterwards: an instant, null for never, undefined to leave it. */
@@ -100,6 +103,9 @@ export interface PeriodChange {
   /** The billing cycle: only while `nextBillingPeriodAt` is still the value read. */
   pinNextBillingPeriodAt?: boolean;
 }
+
+/** The conditions a project write puts on the project (ElectroDB's `where` callback). */
+type ProjectCondition = Parameters<ReturnType<ReturnType<ReturnType<typeof db>['Project']['patch']>['set']>['where']>[0];
 
 export type ChangeOutcome = { committed: true } | { committed: false; stale: true } | { committed: false; failedWrite: number };
 
@@ -112,29 +118,41 @@ export type ChangeOutcome = { committed: true } | { committed: false; stale: tru
 export async function commitPeriodChange(state: PeriodsState, change: PeriodChange): Promise<ChangeOutcome> {
   const { project } = state;
   const readVersion = project.periodsVersion as number | undefined; // absent on projects from before issue 4
-  const set: Partial<Pick<ProjectItem, 'periodsVersion' | 'openBillingPeriodId' | 'nextBillingPeriodAt'>> = { periodsVersion: (readVersion ?? 0) + 1 };
+  const set: Partial<Pick<ProjectItem, 'periodsVersion' | 'openBillingPeriodId'>> & Partial<ReturnType<typeof billingDueFields>> = {
+    periodsVersion: (readVersion ?? 0) + 1,
+  };
   const remove: Array<'openBillingPeriodId' | 'nextBillingPeriodAt'> = [];
   if (change.openBillingPeriodId) set.openBillingPeriodId = change.openBillingPeriodId;
   else if (change.openBillingPeriodId === null) remove.push('openBillingPeriodId');
-  if (change.nextBillingPeriodAt) set.nextBillingPeriodAt = change.nextBillingPeriodAt;
+  if (change.nextBillingPeriodAt) Object.assign(set, billingDueFields(project.projectId, change.nextBillingPeriodAt));
   else if (change.nextBillingPeriodAt === null) remove.push('nextBillingPeriodAt');
 
+  const unchanged: ProjectCondition = (attr, op) =>
+    [
+      readVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, readVersion),
+      op.eq(attr.version, project.version),
+      ...(change.pinNextBillingPeriodAt
+        ? [project.nextBillingPeriodAt === undefined ? op.notExists(attr.nextBillingPeriodAt) : op.eq(attr.nextBillingPeriodAt, project.nextBillingPeriodAt)]
+        : []),
+    ].join(' AND ');
+
+  const { writes } = change;
+  if (!writes) {
+    const patch = db().Project.patch({ projectId: project.projectId }).set(set);
+    try {
+      await (remove.length ? patch.remove(remove) : patch).where(unchanged).go();
+      return { committed: true };
+    } catch (error) {
+      if (isConditionalFailure(error)) return { committed: false, stale: true };
+      throw error;
+    }
+  }
   const outcome = await transactWithRetry(() =>
     dbService()
       .transaction.write((entities) => {
         const patch = entities.Project.patch({ projectId: project.projectId }).set(set);
-        const projectWrite = (remove.length ? patch.remove(remove) : patch)
-          .where((attr, op) =>
-            [
-              readVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, readVersion),
-              op.eq(attr.version, project.version),
-              ...(change.pinNextBillingPeriodAt
-                ? [project.nextBillingPeriodAt === undefined ? op.notExists(attr.nextBillingPeriodAt) : op.eq(attr.nextBillingPeriodAt, project.nextBillingPeriodAt)]
-                : []),
-            ].join(' AND '),
-          )
-          .commit();
-        return [projectWrite, ...change.writes(entities)];
+        const projectWrite = (remove.length ? patch.remove(remove) : patch).where(unchanged).commit();
+        return [projectWrite, ...writes(entities)];
       })
       .go(),
   );
@@ -322,7 +340,8 @@ export interface OpenedPeriod {
 
 /**
  * Opens a due project's automatic periods up to `dueAt`, one transaction each, until it is caught
- * up. Each round re-reads the project and its periods (consistently):
+ * up. Each round reads the project and its periods (consistently; after a round that created a
+ * period, the state as written — 5 DynamoDB requests for a project opening one period):
  * - not due any more (`nextBillingPeriodAt` absent or after `dueAt`): another run did it — stop;
  * - a period whose opened event is not out yet: publish it first (a failed publish throws and
  *   leaves the project due, so a retried or later run publishes it); while another run holds the
@@ -336,8 +355,12 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
   const due = dueAt.toISOString();
   const opened: OpenedPeriod[] = [];
   let staleRounds = 0;
+  // After a period is created and its event published, the next round decides on the state as
+  // written instead of reading it again: its commit is conditioned on periodsVersion like any other.
+  let written: PeriodsState | undefined;
   for (;;) {
-    const state = await loadPeriodsState(projectId);
+    const state = written ?? (await loadPeriodsState(projectId));
+    written = undefined;
     const at = state?.project.nextBillingPeriodAt;
     if (!state || !at || at > due) return opened;
 
@@ -358,7 +381,7 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
       outcome = await commitPeriodChange(state, { ...change, pinNextBillingPeriodAt: true });
     } else {
       // Caught up (or the frequency is `never` now): the project waits for its next period, or leaves the index.
-      outcome = await commitPeriodChange(state, { writes: () => [], nextBillingPeriodAt: next?.opensAt ?? null, pinNextBillingPeriodAt: true });
+      outcome = await commitPeriodChange(state, { nextBillingPeriodAt: next?.opensAt ?? null, pinNextBillingPeriodAt: true });
       if (outcome.committed) return opened;
     }
     if (!outcome.committed) {
@@ -369,6 +392,13 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
       opened.push({ projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate, dueDate: created.dueDate });
       logger.info('automatic billing period opened', { projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate });
       await publishOpenedEvents([created]);
+      written = {
+        project: { ...state.project, periodsVersion: ((state.project.periodsVersion as number | undefined) ?? 0) + 1, openBillingPeriodId: created.billingPeriodId },
+        periods: [
+          ...state.periods.map((p) => (p.billingPeriodId === state.project.openBillingPeriodId && p.status === 'open' ? { ...p, status: 'closed' as const } : p)),
+          { ...created, openedEventPublished: true, openedEventClaimedAt: undefined },
+        ],
+      };
     }
   }
 }

@@ -1,6 +1,7 @@
 import { db } from './service';
 export type { CommitmentItem } from './entities/commitment';
 import type { CommitmentItem } from './entities/commitment';
+import type { ChangeOrderItem } from './entities/change-order';
 
 
 /**
@@ -14,6 +15,12 @@ export async function loadCommitment(
 ): Promise<CommitmentItem | undefined> {
   const { data } = await db().Commitment.get({ projectId, commitmentId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
+}
+
+/** Every change order of a commitment, any status (what the G702 change-order summary reads). */
+export async function loadChangeOrders(projectId: string, commitmentId: string): Promise<ChangeOrderItem[]> {
+  const { data } = await db().ChangeOrder.query.byCommitment({ projectId, commitmentId }).go({ pages: 'all' });
+  return data;
 }
 
 /** The key a number is unique under: "sc-001" and " SC-001" are the same number. */

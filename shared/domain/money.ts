@@ -1,7 +1,9 @@
 import DecimalJs from 'decimal.js';
 
 /**
- * Money as integer cents; quantities, unit prices and percentages as exact decimal strings.
+ * Money as integer cents: hundredths of the currency's unit, in every currency (¥1,234,567 is
+ * 123456700; the project's currency only decides how amounts are printed, see formatMoney).
+ * Quantities, unit prices and percentages as exact decimal strings.
  * Products are computed with decimal.js and rounded ONCE to cents, half away from zero
  * (decimal.js's ROUND_HALF_UP rounds -0.5 to -1). Pure: no I/O.
  */
@@ -139,8 +141,16 @@ export function formatCents(cents: number): string {
   return `${sign}${whole}.${fraction}`;
 }
 
-/** 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer. */
-export function formatMoney(cents: number): string {
+/**
+ * 154313 → "1,543.13"; -5 → "-0.05"; 0 → "0.00". Throws unless cents are a safe integer.
+ * `fractionDigits` is the currency's (currencyFractionDigits: 0 for JPY, 3 for BHD): 123456700 with 0
+ * → "1,234,567"; 123 with 3 → "1.230". Never rounds: an amount with hundredths a zero-decimal
+ * currency does not write (a computed ¥0.50) keeps them, so printed columns still add up.
+ */
+export function formatMoney(cents: number, fractionDigits = 2): string {
   const { sign, whole, fraction } = centsParts(cents);
-  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
+  const grouped = `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+  if (fractionDigits >= 2) return `${grouped}.${fraction.padEnd(fractionDigits, '0')}`;
+  if (fraction !== '00') return `${grouped}.${fraction}`;
+  return fractionDigits === 0 ? grouped : `${grouped}.${fraction.slice(0, fractionDigits)}`;
 }

@@ -1,5 +1,6 @@
 import type { Region } from './terminology';
 import type { FieldIssue } from './errors';
+import { formatMoney } from './money';
 
 export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
 export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
@@ -147,4 +148,26 @@ export function currencyOf(project: { region: Region; currency?: string }): Curr
     project.currency!;
   const narrow = signAs('narrowSymbol');
   return { code: project.currency, sign: narrow === regional.sign ? signAs('symbol') : narrow };
+}
+
+const fractionDigitsByCode = new Map<string, number>();
+
+/** The digits after the point a currency is written with, as Intl knows it: JPY and KRW 0, AUD 2, BHD and KWD 3. */
+export function currencyFractionDigits(code: string): number {
+  let digits = fractionDigitsByCode.get(code);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    fractionDigitsByCode.set(code, digits);
+  }
+  return digits;
+}
+
+/**
+ * 154313 in USD → "$1,543.13"; -5 → "-$0.05"; 123456700 in JPY → "¥1,234,567"; 123456 in BHD →
+ * "BHD 1,234.560" (a sign in letters is kept apart from the digits by a no-break space).
+ */
+export function formatAmount(cents: number, currency: Currency): string {
+  const figure = formatMoney(cents, currencyFractionDigits(currency.code));
+  const sign = /\p{L}$/u.test(currency.sign) ? `${currency.sign}\u00a0` : currency.sign;
+  return figure.startsWith('-') ? `-${sign}${figure.slice(1)}` : `${sign}${figure}`;
 }

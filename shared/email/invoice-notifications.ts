@@ -1,5 +1,5 @@
 import { termsFor, type Region } from '../domain/terminology';
-import { formatCents } from '../domain/money';
+import { formatAmount, type Currency } from '../domain/project-settings';
 import { escapeHtml, renderLetter } from './letter';
 
 /**
@@ -23,6 +23,8 @@ export interface InvoiceNotificationInput {
   frontendBaseUrl: string;
   projectId: string;
   projectName: string;
+  /** The project's currency (currencyOf): amounts are printed in its sign and decimals. */
+  currency: Currency;
   invoice: { invoiceId: string; number: string; currentPaymentDueCents: number };
   commitment: { number: string; title: string; vendorName: string };
   /** Who made the change. */
@@ -42,13 +44,6 @@ export interface RenderedInvoiceEmail {
 
 export function invoiceLink(frontendBaseUrl: string, projectId: string, invoiceId: string): string {
   return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(invoiceId)}`;
-}
-
-/** "1,234.56" (no currency symbol: the project's currency is not a setting). */
-function amountInWords(cents: number): string {
-  const [whole, fraction] = formatCents(cents).split('.');
-  const sign = whole!.startsWith('-') ? '-' : '';
-  return `${sign}${whole!.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
 }
 
 export function renderInvoiceNotification(input: InvoiceNotificationInput): RenderedInvoiceEmail {
@@ -89,7 +84,7 @@ export function renderInvoiceNotification(input: InvoiceNotificationInput): Rend
     ['Project', input.projectName],
     ['Commitment', `${input.commitment.number} – ${input.commitment.title}`],
     [terms.invoice, input.invoice.number],
-    ['Current payment due', amountInWords(input.invoice.currentPaymentDueCents)],
+    ['Current payment due', formatAmount(input.invoice.currentPaymentDueCents, input.currency)],
     ...(input.comment ? ([['Comment', input.comment]] as Array<[string, string]>) : []),
   ];
   const rejected = input.kind === 'revise_and_resubmit' ? (input.rejectedLines ?? []) : [];

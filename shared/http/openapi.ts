@@ -274,7 +274,9 @@ export function openApiDocument() {
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         'Subcontractor invoicing for general contractors: billing periods, invites to bill, invoices (G702/G703), ' +
-        'attachments and invoice backups. Errors are RFC 9457 problem+json; money is integer cents.',
+        'attachments and invoice backups. Errors are RFC 9457 problem+json. Money is integer cents: hundredths of ' +
+        'the currency unit in every currency, JPY and KRW included (¥1,234,567 is 123456700); the project currency ' +
+        'only decides how amounts are printed (JPY and KRW without decimals, BHD and KWD with three).',
     },
     servers: [{ url: '/', description: 'This deployment: the API answers on the same origin as this document' }],
     tags: [...new Set(routes.flatMap((route) => route.tags))].map((name) => {

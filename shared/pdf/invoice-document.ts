@@ -4,6 +4,7 @@ import type { Commitment } from '../db/entities/commitment';
 import type { Invoice } from '../db/entities/invoice';
 import type { Project } from '../db/entities/project';
 import { localDate } from '../domain/billing-periods';
+import { changeOrderSummary, type SummarizedChangeOrder } from '../domain/change-order-summary';
 import { currencyOf } from '../domain/project-settings';
 import type { StoredSovLine } from '../db/invoices';
 import type { InvoiceContract, InvoiceFigures } from '../domain/invoice-figures';
@@ -14,6 +15,8 @@ export interface InvoiceDocumentSource {
   project: Pick<EntityItem<typeof Project>, 'name' | 'number' | 'region' | 'timeZone' | 'contract' | 'currency'>;
   commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'type' | 'vendorName' | 'contractDate'>;
   period: Pick<EntityItem<typeof BillingPeriod>, 'startDate' | 'endDate' | 'dueDate'>;
+  /** The commitment's change orders (any status): the G702 summary splits those behind line 2 by month. */
+  changeOrders: readonly SummarizedChangeOrder[];
   printedAt: Date;
 }
 
@@ -22,7 +25,7 @@ export interface InvoiceDocumentSource {
  * lines named as they were billed, dates in the project's time zone. The invoice date is the
  * day it was submitted, or created while it is still a draft.
  */
-export function invoiceDocument({ invoice, project, commitment, period, printedAt }: InvoiceDocumentSource): InvoiceDocument {
+export function invoiceDocument({ invoice, project, commitment, period, changeOrders, printedAt }: InvoiceDocumentSource): InvoiceDocument {
   const figures = invoice.figures as InvoiceFigures;
   // The lines and rates as billed (kept on the invoice), not the SOV or commitment as they are now.
   const billed = new Map((invoice.sovLines as StoredSovLine[]).map((line) => [line.lineId, line]));
@@ -57,6 +60,13 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
     };
   });
   const { totals, summary } = figures;
+  const changeOrderBreakdown = changeOrderSummary({
+    changeOrders,
+    invoiceCreatedAt: invoice.createdAt,
+    periodStart: period.startDate,
+    timeZone: project.timeZone,
+    netChangeCents: summary.netChangeByChangeOrdersCents,
+  });
 
   return {
     region: project.region,
@@ -64,9 +74,9 @@ export function invoiceDocument({ invoice, project, commitment, period, printedA
     project: { name: project.name, number: project.number },
     commitment: { number: commitment.number, title: commitment.title, type: commitment.type, vendorName: commitment.vendorName },
     // The project's owner and architect; the commitment's own contract date, else the project's.
-    // The change orders' monthly breakdown is not stored yet: the PDF prints the net change (line 2).
     contract: definedOnly({ date: commitment.contractDate ?? project.contract?.date, owner: project.contract?.ownerName, architect: project.contract?.architectName }),
     currency: currencyOf(project),
+    ...(changeOrderBreakdown && { changeOrders: changeOrderBreakdown }),
     invoice: {
       number: invoice.number,
       position: invoice.position,

@@ -1,8 +1,9 @@
 import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
+import type { ChangeOrderSummary } from '../domain/change-order-summary';
 import type { commitmentTypes } from '../domain/commitments';
 import { formatMoney } from '../domain/money';
-import { defaultCurrency, type Currency } from '../domain/project-settings';
+import { currencyFractionDigits, defaultCurrency, formatAmount, type Currency } from '../domain/project-settings';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import { Typesetter as UnicodeTypesetter } from './typeset';
 
@@ -95,19 +96,15 @@ export interface InvoiceDocument {
   /** The contract's date (`YYYY-MM-DD`), owner and architect, each printed when known. */
   contract?: { date?: string; owner?: string; architect?: string };
   /**
-   * Change orders approved in months before this billing period and in it. Without it the
-   * summary prints only the net change (line 2) and says the breakdown is not recorded.
+   * Change orders approved before this billing period and since it began (shared/domain/change-order-summary.ts).
+   * Without it the summary prints only the net change (line 2) and says the breakdown is not available.
    */
   changeOrders?: ChangeOrderSummary;
   /** The architect's or owner's certificate once given: left blank for them to fill in until then. */
   certificate?: { amountCertifiedCents: number; differenceExplanation?: string };
 }
 
-/** Additions and deductions in cents, deductions as positive amounts. */
-export interface ChangeOrderSummary {
-  previousMonths: { additionsCents: number; deductionsCents: number };
-  thisMonth: { additionsCents: number; deductionsCents: number };
-}
+export type { ChangeOrderSummary };
 
 // ---------------------------------------------------------------------------------------------
 // Layout. All sizes in points; the continuation sheets' rows have one fixed height, so the
@@ -151,14 +148,8 @@ function paperFor(region: Region): Paper {
 // ---------------------------------------------------------------------------------------------
 // Formatting: integer and string math only, never floats for money.
 
-// formatMoney lives in shared/domain/money.ts, so that HTTP code formats money without the PDF library.
-export { formatMoney };
-
-/** 154313 in USD → "$1,543.13"; -5 → "-$0.05". */
-export function formatAmount(cents: number, currency: Currency): string {
-  const figure = formatMoney(cents);
-  return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
-}
+// formatMoney and formatAmount live in shared/domain, so that HTTP and email code format money without the PDF library.
+export { formatAmount, formatMoney };
 
 /** "1250.5" → "1,250.5": the digits as given, grouped. */
 function formatQuantity(value: string): string {
@@ -168,10 +159,11 @@ function formatQuantity(value: string): string {
   return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
-/** "85.5" → "$85.50": at least two decimals, more when the price has them. */
+/** "85.5" → "$85.50", "1500" in JPY → "¥1,500": at least the currency's decimals, more when the price has them. */
 function formatUnitPrice(value: string, currency: Currency): string {
   const [whole = '', fraction = ''] = formatQuantity(value).split('.');
-  const figure = `${whole}.${fraction.padEnd(2, '0')}`;
+  const digits = fraction.padEnd(currencyFractionDigits(currency.code), '0');
+  const figure = digits ? `${whole}.${digits}` : whole;
   return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
 }
 
@@ -330,12 +322,13 @@ interface Column {
   cell: (line: InvoicePdfTotals) => string;
 }
 
-function sheetColumns(terms: Terms, usableWidth: number): Array<Column & { x: number }> {
+/** The G703 columns; money in the currency's decimals (no sign: the G702 names the currency). */
+function sheetColumns(terms: Terms, usableWidth: number, fractionDigits: number): Array<Column & { x: number }> {
   const money = (name: string, letter: string, cell: (line: InvoicePdfTotals) => number): Column => ({
     letter,
     name,
     width: 70,
-    cell: (line) => formatMoney(cell(line)),
+    cell: (line) => formatMoney(cell(line), fractionDigits),
   });
   const fixed: Column[] = [
     { letter: 'A', name: 'Item No.\u00a0/ Cost\u00a0Code', width: 54, cell: () => '' },
@@ -428,10 +421,10 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
 
   // Continuation sheets, landscape.
   const sheets = continuationSheetCount(doc.lines.length);
-  const columns = sheetColumns(terms, paperHeight - 2 * MARGIN);
+  const currency = doc.currency ?? defaultCurrency(doc.region);
+  const columns = sheetColumns(terms, paperHeight - 2 * MARGIN, currencyFractionDigits(currency.code));
   const description = columns[1];
-  const unitColumns =
-    description && doc.lines.some((line) => line.units) ? unitSubColumns(description, doc.currency ?? defaultCurrency(doc.region)) : undefined;
+  const unitColumns = description && doc.lines.some((line) => line.units) ? unitSubColumns(description, currency) : undefined;
   for (let sheet = 0; sheet < sheets; sheet++) {
     const page = pdf.addPage([paperHeight, paperWidth]);
     headerAndFooter(page, `${terms.invoice} ${doc.invoice.number} \u2014 Continuation Sheet`, sheet + 2);
@@ -681,7 +674,7 @@ function drawCertificates(page: PDFPage, type: Typesetter, doc: InvoiceDocument,
   const netY = y - 11 - 3 * 10;
   type.draw(page, 'Net change by change orders (Line 2)', left, netY, { size: SMALL, bold: true });
   type.draw(page, amount(doc.summary.netChangeOrdersCents), figureColumns[1]!, netY, { size: SMALL, bold: true, align: 'right', maxWidth: 90, overflow: 'shrink' });
-  if (!co) type.draw(page, 'Monthly breakdown not recorded for this commitment.', left, netY - 10, { size: 6.5, color: GREY, maxWidth: columnWidth });
+  if (!co) type.draw(page, 'Breakdown by month not available for this invoice.', left, netY - 10, { size: 6.5, color: GREY, maxWidth: columnWidth });
 
   // Left: the contractor's certification and signature.
   y = top - 62;

@@ -16,7 +16,14 @@ export interface MergeWarning {
   reason: string;
 }
 
-export interface SourceDocument {
+/** What a placeholder page says of the file besides its title: whose it is, so two "Statutory declaration.pdf" are told apart. */
+export interface SourceOrigin {
+  /** The part it belongs to, as titled: "SC-001 Electrical services — Progress Claim 3 (PC-3)". */
+  partOf?: string;
+  attachmentId?: string;
+}
+
+export interface SourceDocument extends SourceOrigin {
   title: string;
   bytes: Uint8Array;
   /** The declared type (e.g. S3's Content-Type); the bytes decide, this only words the warning. */
@@ -24,7 +31,7 @@ export interface SourceDocument {
 }
 
 /** A source that could not even be fetched: it still gets a warning and a placeholder page. */
-export interface UnavailableSource {
+export interface UnavailableSource extends SourceOrigin {
   title: string;
   unavailable: string;
 }
@@ -124,7 +131,7 @@ export class PdfMerger {
     const reason = 'unavailable' in source ? source.unavailable : await this.tryAppend(source);
     if (reason !== undefined) {
       this.warnings.push({ title: source.title, reason });
-      await this.addPlaceholder(source.title, reason);
+      await this.addPlaceholder(source, reason);
     }
     const summary: SourceSummary = { title: source.title, pages: this.pageCount - before, ...(reason !== undefined && { leftOut: reason }) };
     this.sources.push(summary);
@@ -266,25 +273,34 @@ export class PdfMerger {
     return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
-  private async addPlaceholder(title: string, reason: string): Promise<void> {
+  /** A page in the file's place: its name, the part (commitment and invoice) and attachment it belongs to, and why it is left out. */
+  private async addPlaceholder(source: { title: string } & SourceOrigin, reason: string): Promise<void> {
     const type = this.type;
     const page = this.output.addPage([A4.width, A4.height]);
     const maxWidth = A4.width - 2 * MARGIN;
     let y = A4.height - MARGIN - 18;
     type.draw(page, 'File left out', { x: MARGIN, y, size: 18, bold: true });
     y -= 32;
-    const shortTitle = title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH)}...` : title;
-    const paragraphs = [
-      `"${shortTitle}" was left out of this document: ${reason}.`,
-      'Open the original file to see its contents.',
-    ];
-    for (const paragraph of paragraphs) {
-      for (const line of wrap(printable(paragraph), (text) => type.width(text, 12), maxWidth)) {
-        type.draw(page, line, { x: MARGIN, y, size: 12 });
+    const cut = (text: string) => (text.length > MAX_TITLE_LENGTH ? `${text.slice(0, MAX_TITLE_LENGTH)}...` : text);
+    const paragraph = (text: string, indent = 0) => {
+      for (const line of wrap(printable(text), (candidate) => type.width(candidate, 12), maxWidth - indent)) {
+        type.draw(page, line, { x: MARGIN + indent, y, size: 12 });
         y -= 16;
       }
-      y -= 8;
+    };
+    paragraph(`"${cut(source.title)}" was left out of this document: ${reason}.`);
+    y -= 8;
+    const facts: Array<[string, string | undefined]> = [
+      ['Belongs to', source.partOf && cut(source.partOf)],
+      ['Attachment id', source.attachmentId],
+    ];
+    for (const [label, value] of facts) {
+      if (!value) continue;
+      type.draw(page, `${label}:`, { x: MARGIN, y, size: 12, bold: true });
+      paragraph(value, type.width(`${label}: `, 12, true));
     }
+    if (facts.some(([, value]) => value)) y -= 8;
+    paragraph('Open the original file to see its contents.');
   }
 }
 

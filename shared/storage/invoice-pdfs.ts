@@ -4,6 +4,7 @@ import { s3Client } from '../aws/clients';
 import { config } from '../config';
 import type { InvoiceItem } from '../db/invoices';
 import { termsFor } from '../domain/terminology';
+import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf } from '../pdf/invoice-pdf';
 import { invoicePdfKey } from './keys';
@@ -18,7 +19,7 @@ import type { ProjectItem } from '../db/entities/project';
  */
 
 /** Bumped when the renderer's output changes, so stored PDFs of unchanged invoices are rendered again. */
-const rendererVersion = '1';
+const rendererVersion = '2';
 
 export interface StoredInvoicePdf {
   key: string;
@@ -36,10 +37,12 @@ export async function storeInvoicePdf(input: {
   invoice: InvoiceItem;
   commitment: CommitmentItem;
   period: BillingPeriodItem;
+  /** The commitment's change orders, for the G702 change-order summary. */
+  changeOrders: readonly SummarizedChangeOrder[];
   now: Date;
 }): Promise<StoredInvoicePdf> {
-  const { project, invoice, commitment, period, now } = input;
-  const document = invoiceDocument({ invoice, project, commitment, period, printedAt: now });
+  const { project, invoice, commitment, period, changeOrders, now } = input;
+  const document = invoiceDocument({ invoice, project, commitment, period, changeOrders, printedAt: now });
   const { printedAt: _printedAt, ...shown } = document;
   const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
   const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId }, invoice.version);

@@ -35,6 +35,13 @@ export const eventRules = [
     target: 'automaticInvites',
     description: 'Sends invites for an automatic period when the project asks for it',
   },
+  {
+    name: 'billing-cycle-worker',
+    source: eventSource,
+    detailType: 'billing-cycle.due',
+    target: 'billingCycleWorker',
+    description: 'Opens the due billing periods of one partition of the sharded due index',
+  },
 ] as const satisfies readonly EventRuleDefinition[];
 
 /**

@@ -193,7 +193,13 @@ export const functions = {
   },
   billingCycle: {
     entry: 'functions/scheduled/billing-cycle.ts',
-    description: 'Scheduled: creates each project’s next automatic billing period when it is due, exactly once',
+    description: 'Scheduled: finds the partitions of the sharded due index with projects due and fans them out, one billing-cycle.due event each',
+    grants: ['table:read', 'events:put'],
+    timeoutSeconds: 60,
+  },
+  billingCycleWorker: {
+    entry: 'functions/events/billing-cycle-worker.ts',
+    description: 'billing-cycle.due events: opens the due automatic periods of one due-index partition’s projects, exactly once',
     grants: ['table:read', 'table:write', 'events:put'],
     timeoutSeconds: 300,
   },

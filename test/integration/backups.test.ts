@@ -289,10 +289,12 @@ describe('compiling a backup end to end', () => {
     };
     const order = [at(early.number), at('Docket page 1'), at('Docket page 2'), at('Locked statement.pdf'), at(late.number), at('Timesheet page 1'), at(other.number), at('Broken upload.pdf')];
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    // Each warning's page is its placeholder.
+    // Each warning's page is its placeholder, naming the file, its commitment, invoice and attachment.
     for (const warning of job.warnings) {
-      const page = execFileSync('pdftotext', ['-f', String(warning.page), '-l', String(warning.page), output, '-'], { encoding: 'utf8' });
-      expect(page.replace(/\s+/g, ' ')).toContain(`"${warning.fileName}" was left out`);
+      const page = execFileSync('pdftotext', ['-f', String(warning.page), '-l', String(warning.page), output, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(page).toContain(`"${warning.fileName}" was left out`);
+      expect(page).toMatch(new RegExp(`Belongs to: ${warning.commitmentNumber} ${warning.commitmentTitle} — Progress Claim \\d+ \\(${warning.invoiceNumber}\\)`));
+      expect(page).toContain(`Attachment id: ${warning.attachmentId}`);
     }
     // The cover lists the project.
     expect(execFileSync('pdftotext', ['-l', String(coverPages), output, '-'], { encoding: 'utf8' })).toContain('Harbour Tower');

@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalEventBus } from '../../infra/local/event-bus';
-import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { handler as billingCycle } from '../../functions/scheduled/billing-cycle';
+import { handler as billingCycleWorker } from '../../functions/events/billing-cycle-worker';
 import { db } from '../../shared/db/service';
-import { billingDue } from '../../shared/db/entities/project';
+import { dueProjectIds } from '../../shared/db/billing-cycle';
+import type { OpenedPeriod } from '../../shared/db/billing-periods';
+import { billingDueFields, billingDuePartitionOf, billingDuePartitions, legacyBillingDuePartition } from '../../shared/db/entities/project';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { addDays, nextBillingPeriodAt, type AutomaticPeriodSettings } from '../../shared/domain/billing-periods';
 import { expectStatus, type Call, type Json, type TestApi } from '../support/api-client';
 import { startFixtureApi, type PermissionFixture } from '../support/permission-fixtures';
 
 /**
- * The billing cycle's scheduled handler, called as EventBridge Scheduler calls it ({ schedule,
- * scheduledTime }), against DynamoDB Local: automatic periods opened exactly once whatever the
- * repetitions and races, in the project's time zone, with their `billing-period.opened` events
- * (recorded by the local bus) never lost. And the settings routes that keep `nextBillingPeriodAt`.
+ * The billing cycle against DynamoDB Local: its scheduled handler, called as EventBridge Scheduler
+ * calls it ({ schedule, scheduledTime }), publishes one `billing-cycle.due` event per partition of
+ * the sharded due index with projects due; the worker handler, called as the rule delivers each
+ * event, opens the periods. Automatic periods opened exactly once whatever the repetitions and
+ * races, in the project's time zone, with their `billing-period.opened` events (recorded by the
+ * local bus) never lost. And the settings routes that keep `nextBillingPeriodAt`.
  */
 let api: TestApi;
 let fx: PermissionFixture;
@@ -36,21 +41,44 @@ beforeEach(() => {
   published.length = 0;
 });
 
+/** Every project in the due index (any partition, the legacy one too) due by `at`. */
+const dueProjects = async (at = '9999-12-31T00:00:00.000Z') =>
+  (await Promise.all(billingDuePartitions.map((partition) => dueProjectIds(partition, new Date(at))))).flat();
+
 // Every test starts with no project due: the cycle reads all due projects of the table.
 afterEach(async () => {
-  const { Project } = db();
-  const { data } = await Project.query.byBillingDue({ billingDuePartition: billingDue }).go({ pages: 'all', attributes: ['projectId'] });
-  await Promise.all(data.map(({ projectId }) => Project.patch({ projectId }).remove(['nextBillingPeriodAt']).go()));
+  await Promise.all((await dueProjects()).map((projectId) => db().Project.patch({ projectId }).remove(['nextBillingPeriodAt']).go()));
 });
 
-const run = (scheduledTime: string) => billingCycle({ schedule: 'billing-cycle', scheduledTime });
+/** The scheduled run: answers the partitions it published a `billing-cycle.due` event for. */
+const dispatch = (scheduledTime: string) => billingCycle({ schedule: 'billing-cycle', scheduledTime });
+
+/** One worker run, as the rule delivers a `billing-cycle.due` event. */
+async function work(scheduledTime: string, partition: string): Promise<OpenedPeriod[]> {
+  const result = await billingCycleWorker(deliveredEvent('billing-cycle.due', { scheduledTime, partition }));
+  if (result.status !== 'done') throw new Error(`worker answered ${result.status}`);
+  return result.opened;
+}
+
+/** The workers of the partitions a scheduled run fanned out to, all at once; throws naming every failure. */
+async function workAll(scheduledTime: string, partitions: readonly string[]): Promise<{ opened: OpenedPeriod[] }> {
+  const results = await Promise.allSettled(partitions.map((partition) => work(scheduledTime, partition)));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length) throw new Error(failed.join('; '));
+  return { opened: results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])) };
+}
+
+/** A whole cycle: the scheduled run, then its workers. */
+async function run(scheduledTime: string): Promise<{ opened: OpenedPeriod[] }> {
+  const { scheduledTime: at, partitionsDue } = await dispatch(scheduledTime);
+  return workAll(at, partitionsDue);
+}
 
 const monthly: AutomaticPeriodSettings = { frequency: 'monthly', startDay: 1, endDay: 31, dueDay: 25 };
 const weekly: AutomaticPeriodSettings = { frequency: 'weekly', startDay: 1, endDay: 7, dueDay: 5 };
 
 /** A project with automatic periods as of `createdAt`, seeded as the create route stores it. */
-async function seedProject(settings: AutomaticPeriodSettings, timeZone: string, createdAt: string): Promise<string> {
-  const projectId = `cycle-${randomUUID().slice(0, 8)}`;
+async function seedProject(settings: AutomaticPeriodSettings, timeZone: string, createdAt: string, projectId = `cycle-${randomUUID().slice(0, 8)}`): Promise<string> {
   const nextAt = nextBillingPeriodAt(settings, timeZone, undefined, new Date(createdAt));
   await db()
     .Project.create({
@@ -147,7 +175,7 @@ describe('exactly once', () => {
     const newYork = await seedProject(weekly, 'America/New_York', '2027-01-13T15:00:00.000Z');
     const notDue = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
     // notDue's first period is not due until March (a manual February after January's rest).
-    await db().Project.patch({ projectId: notDue }).set({ nextBillingPeriodAt: '2027-02-28T13:00:00.000Z' }).go();
+    await db().Project.patch({ projectId: notDue }).set(billingDueFields(notDue, '2027-02-28T13:00:00.000Z')).go();
 
     // In a row: the second run (a duplicate delivery, a retry) finds nothing due.
     const first = await run('2027-01-15T02:15:00.000Z');
@@ -187,9 +215,11 @@ describe('exactly once', () => {
 
   it('a failed publish loses neither the period nor its event: the run throws, the retry publishes and creates nothing more', async () => {
     const projectId = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
-    process.env.EVENT_BUS_NAME = 'no-such-bus'; // the bus refuses the entry (FailedEntryCount 1)
+    const { partitionsDue } = await dispatch('2027-01-15T02:15:00.000Z');
+    expect(partitionsDue).toEqual([billingDuePartitionOf(projectId)]);
+    process.env.EVENT_BUS_NAME = 'no-such-bus'; // the bus refuses the worker's entry (FailedEntryCount 1)
     try {
-      await expect(run('2027-01-15T02:15:00.000Z')).rejects.toThrow(/1 of 1 due projects failed/);
+      await expect(workAll('2027-01-15T02:15:00.000Z', partitionsDue)).rejects.toThrow(/1 of 1 due projects failed/);
     } finally {
       process.env.EVENT_BUS_NAME = bus.busName;
     }
@@ -212,18 +242,89 @@ describe('exactly once', () => {
     const good = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
     const bad = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
     await db().Project.patch({ projectId: bad }).set({ timeZone: 'Mars/Olympus_Mons' }).go(); // stored before zones were validated
-    await expect(run('2027-01-15T02:15:00.000Z')).rejects.toThrow(new RegExp(`1 of 2 due projects failed \\(${bad}\\); 1 periods opened`));
+    await expect(run('2027-01-15T02:15:00.000Z')).rejects.toThrow(new RegExp(`due projects failed \\(${bad}\\)`));
     expect(await rangesOf(good)).toEqual([['2027-01-01', '2027-01-31', '2027-01-25']]);
     expect(await periodsOf(bad)).toEqual([]);
   });
 });
 
+describe('the sharded due index and its fan-out', () => {
+  const moment = '2027-01-15T02:15:00.000Z';
+
+  it('spreads due projects over the shards by their id; the run publishes one event per partition with a project due, and each worker opens its own', async () => {
+    const projects = await Promise.all(Array.from({ length: 24 }, () => seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z')));
+    const partitions = [...new Set(projects.map(billingDuePartitionOf))].sort();
+    expect(partitions.length).toBeGreaterThan(8); // 24 ids over 64 shards: a single partition would mean no spreading
+    for (const partition of partitions) {
+      expect((await dueProjectIds(partition, new Date(moment))).sort()).toEqual(projects.filter((p) => billingDuePartitionOf(p) === partition).sort());
+    }
+
+    const { scheduledTime, partitionsDue } = await dispatch(moment);
+    expect([...partitionsDue].sort()).toEqual(partitions);
+    await bus.idle();
+    const fanOut = published.filter((e) => e.detailType === 'billing-cycle.due').map((e) => e.detail);
+    expect(fanOut).toHaveLength(partitions.length);
+    expect(fanOut).toEqual(expect.arrayContaining(partitions.map((partition) => ({ scheduledTime, partition }))));
+
+    const { opened } = await workAll(scheduledTime, partitionsDue);
+    expect(opened.map((p) => p.projectId).sort()).toEqual([...projects].sort());
+    for (const projectId of projects) expect(await rangesOf(projectId)).toEqual([['2027-01-01', '2027-01-31', '2027-01-25']]);
+    // Caught up: nothing due any more, so the next run publishes nothing.
+    expect((await dispatch(moment)).partitionsDue).toEqual([]);
+  });
+
+  it('two workers on the same partition at once (a duplicated event) open each period once and publish its event once', async () => {
+    const first = await seedProject(weekly, 'America/New_York', '2027-01-13T15:00:00.000Z');
+    // A second project in the same partition: ids are drawn until one hashes there.
+    const partition = billingDuePartitionOf(first);
+    let secondId: string;
+    do secondId = `cycle-${randomUUID().slice(0, 8)}`;
+    while (billingDuePartitionOf(secondId) !== partition);
+    const second = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z', secondId);
+    const before = await work(moment, partition);
+    expect(before).toHaveLength(2);
+
+    // 1 February in Sydney: two New York weeks and Sydney's February are due.
+    const [a, b] = await Promise.all([work('2027-01-31T13:00:00.000Z', partition), work('2027-01-31T13:00:00.000Z', partition)]);
+    const opened = [...before, ...a, ...b];
+    expect(new Set(opened.map((p) => p.billingPeriodId)).size).toBe(opened.length);
+    expect(await rangesOf(first)).toEqual([
+      ['2027-01-11', '2027-01-17', '2027-01-15'],
+      ['2027-01-18', '2027-01-24', '2027-01-22'],
+      ['2027-01-25', '2027-01-31', '2027-01-29'],
+    ]);
+    expect(await rangesOf(second)).toEqual([
+      ['2027-01-01', '2027-01-31', '2027-01-25'],
+      ['2027-02-01', '2027-02-28', '2027-02-25'],
+    ]);
+    const periods = [...(await periodsOf(first)), ...(await periodsOf(second))];
+    expect(opened.map((p) => p.billingPeriodId).sort()).toEqual(periods.map((p) => p.billingPeriodId).sort());
+    const events = await openedEvents();
+    expect(events.map((e) => e.billingPeriodId).sort()).toEqual(periods.map((p) => p.billingPeriodId).sort());
+  });
+
+  it('still finds a project written with the single pre-shard partition, and moves it to its shard when it advances', async () => {
+    const projectId = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
+    // As the code before sharding wrote it: every project in one partition.
+    await db().Project.patch({ projectId }).set({ nextBillingPeriodAt: '2026-12-31T13:00:00.000Z', billingDuePartition: legacyBillingDuePartition }).go();
+    expect(await dueProjectIds(legacyBillingDuePartition, new Date(moment))).toEqual([projectId]);
+    expect(await dueProjectIds(billingDuePartitionOf(projectId), new Date(moment))).toEqual([]);
+
+    const { partitionsDue } = await dispatch(moment);
+    expect(partitionsDue).toEqual([legacyBillingDuePartition]);
+    expect((await workAll(moment, partitionsDue)).opened.map((p) => p.startDate)).toEqual(['2027-01-01']);
+    expect(await dueProjectIds(legacyBillingDuePartition, new Date('9999-12-31T00:00:00.000Z'))).toEqual([]);
+    expect(await dueProjectIds(billingDuePartitionOf(projectId), new Date('2027-01-31T13:00:00.000Z'))).toEqual([projectId]);
+  });
+
+  it('refuses a patch that moves nextBillingPeriodAt without its partition (it would lose the project from the index)', async () => {
+    const projectId = await seedProject(monthly, 'Australia/Sydney', '2027-01-15T02:00:00.000Z');
+    await expect(db().Project.patch({ projectId }).set({ nextBillingPeriodAt: '2027-01-31T13:00:00.000Z' }).go()).rejects.toThrow(/billingDueFields/);
+  });
+});
+
 describe('settings keep nextBillingPeriodAt (PATCH …/settings, POST /v1/projects, periods)', () => {
   const settingsPath = () => `/v1/projects/${fx.projectId}/settings`;
-  const dueProjects = async () =>
-    (await db().Project.query.byBillingDue({ billingDuePartition: billingDue }).lte({ nextBillingPeriodAt: '9999-12-31T00:00:00.000Z' }).go({ pages: 'all', attributes: ['projectId'] })).data.map(
-      (p) => p.projectId,
-    );
   const patchSettings = async (billingPeriods: Json) => {
     const etag = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: settingsPath() }), 200, 'settings').headers.get('etag')!;
     return expectStatus(

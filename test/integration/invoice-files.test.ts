@@ -488,12 +488,13 @@ describe('attachments: who may see and change them', () => {
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'invoice-files-'));
 
 describe('the invoice PDF', () => {
-  it('prints the project’s owner, architect, contract date and currency on the G702', async () => {
+  const patchSettings = async (body: Json) => {
     const settingsPath = `/v1/projects/${fx.projectId}/settings`;
-    const patchSettings = async (body: Json) => {
-      const etag = (await call(admin(), { method: 'GET', path: settingsPath })).headers.get('etag')!;
-      return expectStatus(await call(admin(), { method: 'PATCH', path: settingsPath, body, headers: { 'if-match': etag } }), 200, 'PATCH settings');
-    };
+    const etag = (await call(admin(), { method: 'GET', path: settingsPath })).headers.get('etag')!;
+    return expectStatus(await call(admin(), { method: 'PATCH', path: settingsPath, body, headers: { 'if-match': etag } }), 200, 'PATCH settings');
+  };
+
+  it('prints the project’s owner, architect, contract date and currency on the G702', async () => {
     await patchSettings({ contract: { ownerName: 'Harbour Health Trust', architectName: 'Łódź & Partners', date: '2026-02-14' }, currency: 'EUR' });
     const dir = await tmp();
     try {
@@ -509,6 +510,71 @@ describe('the invoice PDF', () => {
       expect(summary).toMatch(/€\s?[\d,]+\.\d{2}/);
     } finally {
       await patchSettings({ contract: { ownerName: null, architectName: null, date: null }, currency: 'AUD' });
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints a yen project’s money without decimals in the PDF and the forwarded email: ¥1,234,567', async () => {
+    await patchSettings({ currency: 'JPY' });
+    const dir = await tmp();
+    try {
+      const commitment = await createCommitment(call, fx, { title: 'Tower crane hire', sov: false });
+      const lines = [
+        { costCode: '01-500', description: 'Tower crane', scheduledValueCents: 123_456_700 },
+        { costCode: '01-510', description: 'Crane operators', scheduledValueCents: 50_000_000 },
+      ];
+      expectStatus(await call(admin(), { method: 'PUT', path: `${commitment.path}/sov`, body: { lines }, headers: { 'if-match': '"1"' } }), 200, 'PUT sov');
+      const invoice = await seedInvoice({ of: commitment, number: `JPY-${randomUUID().slice(0, 4).toUpperCase()}` });
+
+      const { url } = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf').body;
+      const file = path.join(dir, 'invoice.pdf');
+      await fs.writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const [summary = '', sheet = ''] = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).split('\f');
+      expect(summary).toMatch(/Currency\s+JPY \(¥\)/);
+      expect(summary).toMatch(/1\.\s+Original Contract Sum\s+¥1,734,567\n/);
+      // Line 1: scheduled ¥1,234,567, nothing before, ¥25,000 this period, no materials, ¥25,000 to date.
+      expect(sheet).toMatch(/Tower crane\s+1,234,567\s+0\s+25,000\s+0\s+25,000\s/);
+      expect(summary).not.toMatch(/¥[\d,]+\.\d/);
+
+      const forwarded = expectStatus(await call(admin(), { method: 'POST', path: `${invoice.path}/forward`, body: { to: ['owner@client.example'] } }), 202, 'forward');
+      const email = published.find((e) => e.detailType === 'email.requested' && e.detail.emailId === forwarded.body.emailId)!;
+      expect(email.detail.text).toMatch(/Current payment due: ¥\d{1,3}(,\d{3})*\n/);
+    } finally {
+      await patchSettings({ currency: 'AUD' });
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('splits the change-order summary into approved in previous months and this month (additions, deductions, totals, net = line 2)', async () => {
+    const commitment = await createCommitment(call, fx, { title: 'Façade works' });
+    const sov = expectStatus(await call(admin(), { method: 'GET', path: `${commitment.path}/sov` }), 200, 'GET sov').body;
+    const approve = async (lines: Json[]) => {
+      const created = expectStatus(await call(admin(), { method: 'POST', path: `${commitment.path}/change-orders`, body: { number: `CO-${randomUUID().slice(0, 4)}`, title: 'Variation', lines } }), 201, 'create CO');
+      const coPath = `${commitment.path}/change-orders/${created.body.changeOrderId}`;
+      return expectStatus(await call(admin(), { method: 'PATCH', path: coPath, body: { status: 'approved' }, headers: { 'if-match': '"1"' } }), 200, 'approve CO').body;
+    };
+    // Approved before the period began (the approval dated back two months, as if made then) …
+    const earlier = await approve([{ kind: 'add', description: 'Sunshades', amountCents: 1_234_567 }]);
+    await db().ChangeOrder.patch({ projectId: fx.projectId, commitmentId: commitment.commitmentId, changeOrderId: earlier.changeOrderId }).set({ approvedAt: new Date(Date.now() - 60 * 86_400_000).toISOString() }).go();
+    // … and in it: an addition and a deduction.
+    await approve([{ kind: 'add', description: 'Extra louvres', amountCents: 30_003 }]);
+    await approve([{ kind: 'adjust', lineId: sov.lines[1].lineId, amountCents: -25_001 }]);
+    const invoice = await seedInvoice({ of: commitment, number: `COS-${randomUUID().slice(0, 4).toUpperCase()}` });
+    // Approved after the invoice froze its line 2: a later invoice's.
+    await approve([{ kind: 'add', description: 'Canopy', amountCents: 99_900 }]);
+
+    const dir = await tmp();
+    try {
+      const { url } = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'GET pdf').body;
+      const file = path.join(dir, 'invoice.pdf');
+      await fs.writeFile(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      const summary = execFileSync('pdftotext', ['-l', '1', '-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      expect(summary).toMatch(/Approved in previous months\s+\$12,345\.67\s+\$0\.00/);
+      expect(summary).toMatch(/Approved this month\s+\$300\.03\s+\$250\.01/);
+      expect(summary).toMatch(/Totals\s+\$12,645\.70\s+\$250\.01/);
+      expect(summary).toMatch(/Net change by change orders \(Line 2\)\s+\$12,395\.69/);
+      expect(summary).toMatch(/2\.\s+Net Change by Change Orders\s+\$12,395\.69/);
+    } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

@@ -300,7 +300,7 @@ describe('review, resubmission, approval and their emails', () => {
       subject: `Harbour Tower: ${fx.vendorName} submitted Progress Claim ${invoice.number} for review`,
     });
     expect(sent[0].text).toContain(`${contact.name} of ${fx.vendorName} submitted Progress Claim ${invoice.number}`);
-    expect(sent[0].text).toContain('Current payment due: 1,792.12');
+    expect(sent[0].text).toContain('Current payment due: $1,792.12');
     expect(sent[0].text).toContain(`https://app.progress-claims.test/projects/${fx.projectId}/invoices/${invoice.invoiceId}`);
     const submittedEmailId = sent[0].emailId;
 

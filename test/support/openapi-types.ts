@@ -1071,7 +1071,7 @@ export interface components {
                 date?: string | null;
             };
             /**
-             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @description ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit
              * @example AUD
              */
             currency?: string;
@@ -1120,7 +1120,7 @@ export interface components {
                 date?: string | null;
             };
             /**
-             * @description ISO 4217 code money is printed in (the sign follows from it)
+             * @description ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit
              * @example AUD
              */
             currency?: string;
@@ -1900,7 +1900,7 @@ export interface components {
             /** Format: date */
             date: string | null;
         };
-        /** @description What money is printed in: the ISO 4217 code set, or the region’s; the sign follows from it */
+        /** @description What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency */
         ProjectCurrency: {
             /** @example AUD */
             code: string;

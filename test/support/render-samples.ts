@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { renderInvoicePdf, type InvoiceDocument } from '../../shared/pdf/invoice-pdf';
 import { mergeDocuments } from '../../shared/pdf/merge';
 import { manyLineInvoice, threeLineInvoice } from './invoice-fixtures';
+import { viewerDrawnForm } from './form-fixture';
 
 const out = path.resolve(process.argv[2] ?? '/tmp/samples');
 mkdirSync(out, { recursive: true });
@@ -31,6 +32,27 @@ function multilingual(): InvoiceDocument {
   };
 }
 
+/** The G702 with everything its certificates carry: contract parties, change orders by month, the amount certified. */
+function certified(): InvoiceDocument {
+  return {
+    ...threeLineInvoice('en-US'),
+    contract: { date: '2024-11-04', owner: 'Harbour Holdings LLC', architect: 'Stone & Partners' },
+    changeOrders: { previousMonths: { additionsCents: 120_000, deductionsCents: 250_000 }, thisMonth: { additionsCents: 30_000, deductionsCents: 0 } },
+    certificate: { amountCertifiedCents: 2_400_000, differenceExplanation: 'Line 2 rough-in not inspected' },
+  };
+}
+
+/** A yen project: no decimals (the fixture's figures in whole yen). */
+function yen(): InvoiceDocument {
+  const doc = threeLineInvoice('en-AU');
+  const whole = (cents: number) => Math.round(cents / 100) * 100;
+  return {
+    ...doc,
+    currency: { code: 'JPY', sign: '¥' },
+    summary: Object.fromEntries(Object.entries(doc.summary).map(([key, cents]) => [key, whole(cents)])) as unknown as InvoiceDocument['summary'],
+  };
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const result = await work();
@@ -41,7 +63,8 @@ const [, first] = await timed(() => renderInvoicePdf(threeLineInvoice('en-US')))
 const warm: number[] = [];
 for (let i = 0; i < 5; i++) warm.push((await timed(() => renderInvoicePdf(threeLineInvoice('en-US'))))[1]);
 const samples: Record<string, Uint8Array> = {
-  'g702-en-US': await renderInvoicePdf(threeLineInvoice('en-US')),
+  'g702-en-US': await renderInvoicePdf(certified()),
+  'g702-jpy': await renderInvoicePdf(yen()),
   'g703-cjk-arabic': await renderInvoicePdf(multilingual()),
   'invoice-250-lines': await renderInvoicePdf(manyLineInvoice(250)),
   'placeholder-arabic-cjk': (
@@ -50,6 +73,12 @@ const samples: Record<string, Uint8Array> = {
       { title: '見積書 – Łódź.docx', bytes: Buffer.from('PK') },
     ])
   ).pdf,
+  'placeholder-named': (
+    await mergeDocuments([
+      { title: 'Statutory declaration.pdf', bytes: Buffer.from('?'), contentType: 'application/pdf', partOf: 'SC-001 Electrical services — Progress Claim 3 (PC-3)', attachmentId: '7d1c…' },
+    ])
+  ).pdf,
+  'form-merged': (await mergeDocuments([{ title: 'Statutory declaration.pdf', bytes: await viewerDrawnForm() }])).pdf,
 };
 console.log(`invoice PDF (3 lines, en-US): first render ${first.toFixed(0)} ms, warm ${(warm.reduce((a, b) => a + b) / warm.length).toFixed(0)} ms`);
 for (const [name, pdf] of Object.entries(samples)) {

@@ -107,6 +107,18 @@ describe('formatMoney', () => {
     expect(formatMoney(Number.MAX_SAFE_INTEGER)).toBe('90,071,992,547,409.91');
   });
 
+  it('writes the currency’s decimals: none (JPY, KRW) unless hundredths are there, three (BHD) padded', () => {
+    expect(formatMoney(123_456_700, 0)).toBe('1,234,567');
+    expect(formatMoney(-500, 0)).toBe('-5');
+    expect(formatMoney(0, 0)).toBe('0');
+    // Never rounded away: a computed ¥12.50 keeps its hundredths, so the columns still add up.
+    expect(formatMoney(1_250, 0)).toBe('12.50');
+    expect(formatMoney(123_456, 3)).toBe('1,234.560');
+    expect(formatAmount(123_456_700, { code: 'JPY', sign: '¥' })).toBe('¥1,234,567');
+    expect(formatAmount(-5_000_000_000, { code: 'KRW', sign: '₩' })).toBe('-₩50,000,000');
+    expect(formatAmount(123_456, { code: 'KWD', sign: 'KWD' })).toBe('KWD\u00a01,234.560');
+  });
+
   it('refuses what is not a whole number of cents', () => {
     expect(() => formatMoney(1.5)).toThrow();
     expect(() => formatMoney(Number.MAX_SAFE_INTEGER + 1)).toThrow();
@@ -282,7 +294,7 @@ describe('renderInvoicePdf: a 250-line invoice (en-AU)', () => {
     expect(formatMoney(summary.totalCompletedAndStoredCents)).toMatch(/^\d{1,3}(,\d{3})+\.\d{2}$/);
 
     const totalsRow = new RegExp(
-      ['Grand Total', ...[totals.scheduledValueCents, totals.fromPreviousCents, totals.thisPeriodCents, totals.materialsStoredCents, totals.totalCompletedCents].map(formatMoney)]
+      ['Grand Total', ...[totals.scheduledValueCents, totals.fromPreviousCents, totals.thisPeriodCents, totals.materialsStoredCents, totals.totalCompletedCents].map((cents) => formatMoney(cents))]
         .concat([new DecimalJs(totals.percent).toFixed(2, DecimalJs.ROUND_HALF_UP), formatMoney(totals.balanceCents), formatMoney(totals.retainageCents)])
         .map(escape)
         .join('\\s+'),
@@ -434,7 +446,7 @@ describe('renderInvoicePdf: the G702 certificates', () => {
     expect(summary).not.toContain('Notary');
     expect(summary).toMatch(/Currency\s+GBP \(£\)/);
     expect(summary).toMatch(labelled('8. Current Payment Due', '£25,138.82'));
-    expect(summary).toContain('Monthly breakdown not recorded for this commitment.');
+    expect(summary).toContain('Breakdown by month not available for this invoice.');
     expect(summary).toMatch(/Contract date\s+—/);
     expectLaidOutWithinPages(file);
   });
@@ -453,6 +465,30 @@ describe('renderInvoicePdf: the G702 certificates', () => {
       const inside = words.filter((word) => word.xMin >= field.x && word.xMax <= field.x + field.width && height - word.yMax >= field.y - SLACK && height - word.yMin <= field.y + field.height + SLACK);
       expect(inside.map((word) => word.text).join(' ')).toMatch(/^Signature \(.+\)$/);
     }
+  });
+});
+
+describe('renderInvoicePdf: zero-decimal currencies', () => {
+  it('prints yen without decimals on the G702, the G703 and unit prices: ¥1,234,567', async () => {
+    const base = threeLineInvoice('en-AU');
+    const doc: InvoiceDocument = {
+      ...base,
+      currency: { code: 'JPY', sign: '¥' },
+      summary: { ...base.summary, currentPaymentDueCents: 123_456_700 },
+      lines: base.lines.map((line, index) =>
+        index === 1 ? { ...line, units: { quantity: '12', unitOfMeasure: 'set', unitPrice: '1500', quantityThisPeriod: '2', quantityToDate: '4' } } : line,
+      ),
+    };
+    const file = save(await renderInvoicePdf(doc));
+    const [summary = '', sheet = ''] = pageTexts(file);
+    expect(summary).toMatch(/Currency\s+JPY \(¥\)/);
+    expect(summary).toMatch(labelled('8. Current Payment Due', '¥1,234,567'));
+    expect(summary).toMatch(labelled('1. Original Contract Sum', '¥173,000'));
+    // Line 1: C 125,000, D 50,000, E 25,000, F 0; line 2's E is ¥1,543.13 (hundredths kept, not rounded away).
+    expect(sheet).toMatch(/Site preparation and earthworks\s+125,000\s+50,000\s+25,000\s+0\s+75,000\s/);
+    expect(sheet).toMatch(/\s1,543\.13\s/);
+    expect(sheet).toMatch(/12\s+set\s+¥1,500\s+2\s+4/);
+    expectLaidOutWithinPages(file);
   });
 });
 

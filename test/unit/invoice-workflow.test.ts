@@ -176,6 +176,7 @@ describe('invoice emails', () => {
     frontendBaseUrl: 'https://app.example.test/',
     projectId: 'p1',
     projectName: 'Harbour Tower',
+    currency: { code: 'AUD', sign: '$' },
     invoice: { invoiceId: 'i1', number: '3', currentPaymentDueCents: 179_212 },
     commitment: { number: 'SC-001', title: 'Electrical <services>', vendorName: 'Harbour Electrical' },
     actorName: 'Casey Contact',
@@ -185,7 +186,7 @@ describe('invoice emails', () => {
   it('submitted, in the project’s terminology, with a link to the invoice', () => {
     const email = renderInvoiceNotification(input);
     expect(email.subject).toBe('Harbour Tower: Harbour Electrical submitted Progress Claim 3 for review');
-    expect(email.text).toContain('Current payment due: 1,792.12');
+    expect(email.text).toContain('Current payment due: $1,792.12');
     expect(email.text).toContain('https://app.example.test/projects/p1/invoices/i1');
     expect(email.html).toContain('Electrical &lt;services&gt;');
     expect(renderInvoiceNotification({ ...input, kind: 'resubmitted', region: 'en-GB' }).subject).toBe(
@@ -214,7 +215,16 @@ describe('invoice emails', () => {
 
   it('shows negative amounts with their sign', () => {
     expect(renderInvoiceNotification({ ...input, invoice: { ...input.invoice, currentPaymentDueCents: -123_456_789 } }).text).toContain(
-      'Current payment due: -1,234,567.89',
+      'Current payment due: -$1,234,567.89',
     );
+  });
+
+  it('prints the project’s currency with its decimals: none for JPY and KRW, three for BHD', () => {
+    const due = (currency: { code: string; sign: string }, currentPaymentDueCents: number) =>
+      renderInvoiceNotification({ ...input, currency, invoice: { ...input.invoice, currentPaymentDueCents } });
+    expect(due({ code: 'JPY', sign: '¥' }, 123_456_700).text).toContain('Current payment due: ¥1,234,567');
+    expect(due({ code: 'JPY', sign: '¥' }, 123_456_700).html).toContain('¥1,234,567<');
+    expect(due({ code: 'KRW', sign: '₩' }, -5_000_000_000).text).toContain('Current payment due: -₩50,000,000\n');
+    expect(due({ code: 'BHD', sign: 'BHD' }, 123_456).text).toContain('Current payment due: BHD\u00a01,234.560');
   });
 });

@@ -92,7 +92,21 @@ describe('mergeDocuments', () => {
     expect(pages[1]?.text.replace(/ /g, '')).toContain(`"${longName}"`);
   });
 
-  it('copies the resources a source shares between its pages once, not once per page', async () => {
+  it('names on the placeholder the part (commitment, invoice) and attachment the file belongs to, so files of the same name are told apart', async () => {
+    const statement = (partOf: string, attachmentId: string): MergeSource => ({ title: 'Statutory declaration.pdf', bytes: Buffer.from('?'), contentType: 'application/pdf', partOf, attachmentId });
+    const result = await mergeDocuments([
+      statement('SC-001 Electrical services — Progress Claim 3 (PC-3)', 'att-1'),
+      statement('SC-002 Łódź façade — Progress Claim 1', 'att-2'),
+    ]);
+    const [first = '', second = ''] = pageTexts(result.pdf).map((text) => text.replace(/\s+/g, ' '));
+    expect(first).toContain('"Statutory declaration.pdf" was left out of this document');
+    expect(first).toContain('Belongs to: SC-001 Electrical services — Progress Claim 3 (PC-3)');
+    expect(first).toContain('Attachment id: att-1');
+    expect(second).toContain('Belongs to: SC-002 Łódź façade — Progress Claim 1');
+    expect(second).toContain('Attachment id: att-2');
+  });
+
+    it('copies the resources a source shares between its pages once, not once per page', async () => {
     const result = await mergeDocuments([
       { title: 'A.pdf', bytes: await labelledPdf('A', 2) },
       { title: 'B.pdf', bytes: await labelledPdf('B', 3) },

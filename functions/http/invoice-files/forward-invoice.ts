@@ -10,7 +10,7 @@ import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { escapeHtml } from '../../../shared/email/letter';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
-import { formatMoney } from '../../../shared/domain/money';
+import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { storedInvoicePdf } from './invoice-pdf';
 
 /** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
@@ -18,7 +18,7 @@ function forwardEmail(input: { access: InvoiceContext; senderName: string; messa
   const { project, invoice, commitment } = input.access;
   const terms = termsFor(project.region);
   const invoiceName = `${terms.invoice} ${invoice.number}`;
-  const due = formatMoney(invoice.figures.summary.currentPaymentDueCents);
+  const due = formatAmount(invoice.figures.summary.currentPaymentDueCents, currencyOf(project));
   const link = invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
   const subject = `${invoiceName} – ${commitment.number} ${commitment.title} (${project.name})`;
   const facts = [

@@ -5,6 +5,7 @@ import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { notificationKind, type InvoiceNotificationKind } from '../../../shared/domain/invoice-rules';
 import { renderInvoiceNotification, type RejectedLineInWords } from '../../../shared/email/invoice-notifications';
 import { config } from '../../../shared/config';
+import { currencyOf } from '../../../shared/domain/project-settings';
 import type { EmailRequested } from '../../../events/contracts';
 import type { Loaded } from './access';
 
@@ -37,6 +38,7 @@ function emailTo(user: UserItem, change: NotifiedChange, kind: InvoiceNotificati
     frontendBaseUrl: config.frontendBaseUrl,
     projectId: project.projectId,
     projectName: project.name,
+    currency: currencyOf(project),
     invoice: { invoiceId: invoice.invoiceId, number: invoice.number, currentPaymentDueCents: invoice.figures.summary.currentPaymentDueCents },
     commitment: { number: commitment.number, title: commitment.title, vendorName: commitment.vendorName },
     actorName,

@@ -6,6 +6,7 @@ import { dbService, transactWithRetry } from '../../../shared/db/service';
 import { mergeSettings } from '../../../shared/domain/project-settings';
 import { InputError } from '../../../shared/domain/errors';
 import { loadPeriodsState, scheduleFor } from '../../../shared/db/billing-periods';
+import { billingDueFields } from '../../../shared/db/entities/project';
 import { toProjectResponse, toSettingsResponse } from '../../../shared/api/projects';
 
 export async function getProject({ caller, path }: HttpInput<'getProject'>): Promise<Reply> {
@@ -44,7 +45,7 @@ export async function updateProjectSettings({ caller, path, body, headers }: Htt
           // Whole nested maps are written: merged above from the version the condition pins.
           const patch = Project.patch({ projectId: project.projectId })
             // An empty contract map when every detail was removed (null), so none lingers.
-            .set({ ...settings, contract: settings.contract ?? {}, ...(nextAt ? { nextBillingPeriodAt: nextAt } : {}) })
+            .set({ ...settings, contract: settings.contract ?? {}, ...(nextAt ? billingDueFields(project.projectId, nextAt) : {}) })
             .add({ version: 1 });
           const write = (nextAt ? patch : patch.remove(['nextBillingPeriodAt'])).where((attr, op) => {
             const periodsUnchanged =

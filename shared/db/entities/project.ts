@@ -1,13 +1,42 @@
+import { createHash } from 'node:crypto';
 import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';
 import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-settings';
 
+/**
+ * The `byBillingDue` index is write-sharded: a project's entry lives in one of this many
+ * partitions, chosen by a stable hash of its id, so the rewrites of `nextBillingPeriodAt` when a
+ * million projects fall due at one midnight spread over 64 partitions instead of one (each takes
+ * ≈ 1,000 writes/s; README "Scaling" has the arithmetic). The same number in both runtimes: it is
+ * part of the stored keys. It may grow (entries already written keep a shard below it and are
+ * still queried), never shrink.
+ */
+export const billingDueShards = 64;
 
+/** The partition of one shard: `billing-due-00` … `billing-due-63`. */
+export const billingDueShard = (shard: number): string => `billing-due-${String(shard).padStart(2, '0')}`;
 
-/** The one partition of the `byBillingDue` index: query it as `byBillingDue({ billingDuePartition: billingDue })`. */
-export const billingDue = 'billing-due';
+/** The shard a project's due-index entry lives in: the first 4 bytes of an MD5 of its id, modulo the shard count. */
+export const billingDuePartitionOf = (projectId: string): string =>
+  billingDueShard(createHash('md5').update(projectId).digest().readUInt32BE(0) % billingDueShards);
+
+/**
+ * The single partition every project used before sharding. A project leaves it for its shard the
+ * next time `nextBillingPeriodAt` is written — at the latest when the cycle opens its next period —
+ * so it empties within one billing period; until then the cycle queries it as one more shard.
+ */
+export const legacyBillingDuePartition = 'billing-due';
+
+/** Every partition the billing cycle reads: the shards, then the legacy partition. */
+export const billingDuePartitions: readonly string[] = [...Array.from({ length: billingDueShards }, (_, shard) => billingDueShard(shard)), legacyBillingDuePartition];
+
+/**
+ * What a patch moving a project's next automatic period writes: ElectroDB hands an update's
+ * attribute setters no key attributes, so the shard (a hash of `projectId`) is set beside the date.
+ */
+export const billingDueFields = (projectId: string, nextBillingPeriodAt: string) => ({ nextBillingPeriodAt, billingDuePartition: billingDuePartitionOf(projectId) });
 
 /** A construction project, owned by one company, with its invoicing settings. */
 export const Project = new Entity({
@@ -52,14 +81,21 @@ export const Project = new Entity({
     /** When the next automatic billing period opens (ISO instant); absent when frequency is `never`. */
     nextBillingPeriodAt: { type: 'string' },
     /**
-     * The partition of the sparse `byBillingDue` index, derived from `nextBillingPeriodAt`: an index
+     * The partition of the sparse `byBillingDue` index, written with `nextBillingPeriodAt`: an index
      * key with no attribute behind it is never rewritten by an update, so the index key needs one.
+     * A create derives it from `projectId`; a patch setting `nextBillingPeriodAt` must set it too
+     * (`billingDueFields`), as an update's setters never see the key attributes.
      */
     billingDuePartition: {
       type: 'string',
       hidden: true,
       watch: ['nextBillingPeriodAt'],
-      set: (_value, { nextBillingPeriodAt }) => (nextBillingPeriodAt === undefined ? undefined : billingDue),
+      set: (value, { nextBillingPeriodAt, projectId }) => {
+        if (nextBillingPeriodAt === undefined) return undefined;
+        if (projectId) return billingDuePartitionOf(projectId);
+        if (value) return value;
+        throw new Error('a patch setting nextBillingPeriodAt must set billingDuePartition too: spread billingDueFields(projectId, at)');
+      },
     },
     createdBy: { type: 'string', required: true, readOnly: true },
     /** Incremented by every change of the settings: the ETag of the settings resource. */
