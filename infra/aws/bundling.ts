@@ -50,7 +50,8 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     why: 'date-holidays-parser brings moment-timezone (715 KB) and astronomia (158 KB) to compute AU public holidays: a precomputed holiday table would remove both',
   },
   renderInvoicePdf: { ceilingKb: 1900, why: pdfLibraries },
-  backupPreparePart: { ceilingKb: 1900, why: pdfLibraries },
+  // 1901 KB on 2026-12-04: every entity of the table is bundled with the db (head contracts and owner invoices added 2 KB).
+  backupPreparePart: { ceilingKb: 1910, why: pdfLibraries },
   backupMergePart: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
   backupCombine: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
 };
