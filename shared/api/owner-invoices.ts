@@ -4,6 +4,7 @@ import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
 import { ownerInvoiceStatuses } from '../domain/owner-invoices';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
+import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
 import { invoiceLine, invoiceSummary, invoiceTotals, toLine, updateInvoiceBody } from './invoices';
@@ -59,6 +60,15 @@ export const changeOwnerInvoiceStatusBody = z
   })
   .strict()
   .meta({ id: 'ChangeOwnerInvoiceStatus', description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review' });
+
+export const ownerInvoicePreview = z
+  .object({
+    ownerInvoiceId: z.string(),
+    totals: invoiceTotals,
+    summary: invoiceSummary,
+    lines: z.array(invoiceLine),
+  })
+  .meta({ id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' });
 
 export const ownerInvoiceEvent = z
   .object({
@@ -161,6 +171,30 @@ export const ownerInvoiceRoutes = [
     request: { path: ownerInvoicePath },
     response: { status: 200, description: 'The history, oldest first', schema: ownerInvoiceHistory },
   },
+  {
+    operationId: 'previewOwnerInvoiceSummary',
+    method: 'POST',
+    path: `${one}/summary-preview`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.preview',
+    summary: 'The G702 summary (and G703 lines) the given entries would give, computed as a PATCH would; nothing is saved',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: updateInvoiceBody },
+    response: { status: 200, description: 'The figures, unsaved', schema: ownerInvoicePreview },
+  },
+  {
+    operationId: 'exportOwnerInvoiceCsv',
+    method: 'GET',
+    path: `${one}/g703.csv`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.export',
+    summary: 'The G703 lines as CSV (amounts in currency units, exact to the cent), with a totals row',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'CSV (RFC 4180)', contentType: 'text/csv' },
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 function header(item: OwnerInvoiceItem) {
@@ -199,3 +233,34 @@ export function toOwnerInvoiceResponse(item: OwnerInvoiceItem): OwnerInvoiceResp
 }
 
 export const toOwnerInvoiceListItem = header;
+
+const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/**
+ * The G703 continuation sheet as CSV: one row per line (columns A–I plus the retainage buckets),
+ * then the totals row, which is the sum of the rows (the figures' totals), so a spreadsheet adds up.
+ */
+export function g703Csv(item: OwnerInvoiceItem): string {
+  const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
+  const head = [
+    'item', 'cost code', 'description', 'scheduled value (C)', 'from previous application (D)', 'this period (E)', 'materials presently stored (F)',
+    'completed and stored to date (G)', '% (G ÷ C)', 'balance to finish (H)', 'work retainage', 'materials retainage', 'retainage (I)',
+  ];
+  const rows = item.figures.lines.map((line, index) => {
+    const sov = sovLines.get(line.lineId);
+    return [
+      String(index + 1), sov?.costCode ?? '', sov?.description ?? '', formatCents(line.scheduledValueCents), formatCents(line.previousWorkCents),
+      formatCents(line.workThisPeriodCents), formatCents(line.materialsStoredCents), formatCents(line.completedAndStoredCents), line.percentCompleteDisplay,
+      formatCents(line.balanceToFinishCents), formatCents(line.workRetainage.currentlyRetainedCents), formatCents(line.materialsRetainage.currentlyRetainedCents),
+      formatCents(line.retainageCents),
+    ];
+  });
+  const { totals: t, summary } = item.figures;
+  // The buckets' totals are G702 lines 5a and 5b: sums of the lines' buckets.
+  const totals = [
+    '', '', 'Totals', formatCents(t.scheduledValueCents), formatCents(t.previousWorkCents), formatCents(t.workThisPeriodCents), formatCents(t.materialsStoredCents),
+    formatCents(t.completedAndStoredCents), t.percentCompleteDisplay, formatCents(t.balanceToFinishCents), formatCents(summary.workRetainageCents),
+    formatCents(summary.materialsRetainageCents), formatCents(t.retainageCents),
+  ];
+  return [head, ...rows, totals].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

@@ -168,6 +168,34 @@ describe('the worked example, to the cent', () => {
   });
 });
 
+describe('summary preview and G703 export', () => {
+  it('a preview computes the G702 figures of given entries exactly as a PATCH would, and saves nothing', async () => {
+    const [, , release] = (await admin({ method: 'GET', path: `${contractPath}/owner-invoices` })).body.items;
+    const path = `/v1/projects/${fx.projectId}/owner-invoices/${release.ownerInvoiceId}`;
+    const preview = await admin({ method: 'POST', path: `${path}/summary-preview`, body: { lines: [{ lineId: lineA, workRetainageReleasedCents: 100_000 }] } });
+    // A keeps 433,333 − 100,000 = 333,333 held; B's release of 125,001 stays as entered.
+    expect(expectStatus(preview, 200, 'preview').body.summary).toMatchObject({
+      totalRetainageCents: 333_333,
+      totalEarnedLessRetainageCents: 5_250_006,
+      previousCertificatesCents: 5_025_005,
+      currentPaymentDueCents: 225_001,
+    });
+    expect((await admin({ method: 'GET', path })).body).toMatchObject({ version: release.version, summary: { currentPaymentDueCents: 558_334 } });
+    expectRefusal(await as('standard', { method: 'POST', path: `${path}/summary-preview`, body: { lines: [] , allLines: { releaseAllRetainage: true } } }), 403, /summary preview/);
+  });
+
+  it('the G703 CSV has a row per line and a totals row, in currency units exact to the cent', async () => {
+    const [first] = (await admin({ method: 'GET', path: `${contractPath}/owner-invoices` })).body.items;
+    const response = await as('admin', { method: 'GET', path: `/v1/projects/${fx.projectId}/owner-invoices/${first.ownerInvoiceId}/g703.csv` });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = String(response.body).trim().split('\r\n');
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toBe('1,16-100,Electrical: switchboards,150000.00,0.00,33333.33,1000.01,34333.34,22.89,115666.66,3333.33,50.00,3383.33');
+    expect(rows[3]).toBe(',,Totals,250000.50,0.00,45833.39,1000.01,46833.40,18.73,203167.10,4583.34,50.00,4633.34');
+  });
+});
+
 describe('rules and refusals', () => {
   it('If-Match is required and must be current; only the latest invoice is edited or deleted; approved ones are never deleted', async () => {
     const list = expectStatus(await as('read_only', { method: 'GET', path: `${contractPath}/owner-invoices` }), 200, 'list').body.items;

@@ -592,6 +592,15 @@ const ownerInvoiceGroup: Group = {
         headers: { 'if-match': read.headers.get('etag')! },
       };
     }),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview', 'view owner invoice summary preview', /view an owner invoice summary preview/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/summary-preview`,
+      body: { lines: [], allLines: { workRetainagePercent: '5' } },
+    })),
+    ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv', 'export owner invoice (PDF) — its G703 lines as CSV', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
+      method: 'GET',
+      path: `${ownerInvoiceOf(ctx, target)}/g703.csv`,
+    })),
     ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
       method: 'DELETE',
       path: (await freshOwnerInvoice(target)).path,

@@ -1,4 +1,4 @@
-/** The owner invoices function: create, list, read, line entry, status and history, delete. */
+/** The owner invoices function: create, list, read, line entry, status and history, delete, summary preview, G703 CSV. */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { createOwnerInvoice } from './create-owner-invoice';
@@ -6,8 +6,9 @@ import { getOwnerInvoice, getOwnerInvoiceHistory, listOwnerInvoices } from './re
 import { updateOwnerInvoice } from './update-owner-invoice';
 import { deleteOwnerInvoice } from './delete-owner-invoice';
 import { changeOwnerInvoiceStatus } from './change-status';
+import { exportOwnerInvoiceCsv, previewOwnerInvoiceSummary } from './preview-and-export';
 
 export const handler = httpRouter(
-  { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, getOwnerInvoiceHistory },
+  { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, getOwnerInvoiceHistory, previewOwnerInvoiceSummary, exportOwnerInvoiceCsv },
   { idempotency: idempotencyKey },
 );

@@ -19,7 +19,7 @@ function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
 }
 
 /** The previous owner invoice's figures (position − 1); absent for the first. */
-async function loadPrevious(invoice: OwnerInvoiceItem): Promise<OwnerInvoiceItem | undefined> {
+export async function loadPrevious(invoice: OwnerInvoiceItem): Promise<OwnerInvoiceItem | undefined> {
   if (invoice.position <= 1) return undefined;
   const previous = await loadOwnerInvoiceAt(invoice.projectId, invoice.headContractId, invoice.position - 1);
   if (!previous) throw problems.busy('owner invoice');
