@@ -39,8 +39,9 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     ).map((name) => [
       name,
       {
-        // 496–531 KB measured on 2026-12-04 once the head-contract routes joined the route table (about 7 KB in every HTTP function).
-        ceilingKb: 545,
+        // 470–512 KB measured on 2026-12-04; invoices 531 KB once its answers carry allowedActions and the money-entry names,
+        // then about 10 KB more in every HTTP function once the head-contract and owner-invoice routes joined the route table.
+        ceilingKb: 555,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),

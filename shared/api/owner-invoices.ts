@@ -7,7 +7,7 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
-import { invoiceLine, invoiceSummary, invoiceTotals, toLine, updateInvoiceBody } from './invoices';
+import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
 
@@ -209,8 +209,8 @@ function header(item: OwnerInvoiceItem) {
     status: item.status,
     paymentStatus: item.paymentStatus,
     paidCents: item.paidCents,
-    totals: { ...item.figures.totals },
-    summary: { ...item.figures.summary },
+    totals: totalsView(item.figures),
+    summary: summaryView(item.figures),
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     submittedAt: item.submittedAt ?? null,

@@ -1069,6 +1069,7 @@ export interface components {
             timeZone: string;
             /** @enum {string} */
             region: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1118,6 +1119,7 @@ export interface components {
             timeZone?: string;
             /** @enum {string} */
             region?: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1281,6 +1283,7 @@ export interface components {
             actualCompletionDate?: string | null;
             /** @enum {string} */
             accountingMethod?: "amount" | "unit";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1516,8 +1519,14 @@ export interface components {
         InvoiceLineChange: {
             lineId: string;
             workThisPeriodCents?: number | null;
+            workCompletedToDateCents?: number | null;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string | null;
+            /**
+             * @description Old name of percentCompleteToDate
              * @example 50
              */
             percentComplete?: string | null;
@@ -1529,12 +1538,18 @@ export interface components {
             materialsStoredCents?: number | null;
             /** @example 10 */
             workRetainagePercent?: string | null;
+            workRetainedToDateCents?: number | null;
             workRetainageCents?: number | null;
             /** @example 10 */
             materialsRetainagePercent?: string | null;
+            materialsRetainedToDateCents?: number | null;
             materialsRetainageCents?: number | null;
+            workReleasedThisInvoiceCents?: number | null;
             workRetainageReleasedCents?: number | null;
+            materialsReleasedThisInvoiceCents?: number | null;
             materialsRetainageReleasedCents?: number | null;
+            /** @constant */
+            releaseAllRetainage?: true;
         };
         InvoiceAllLinesChange: {
             /**
@@ -2050,11 +2065,91 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
         };
+        /** @enum {string} */
+        CommitmentAction: "edit" | "edit_sov" | "create_change_order" | "add_payment";
         CommitmentList: {
-            items: components["schemas"]["Commitment"][];
+            items: components["schemas"]["CommitmentListItem"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        CommitmentListItem: {
+            projectId: string;
+            commitmentId: string;
+            /** @enum {string} */
+            type: "subcontract" | "purchase_order";
+            number: string;
+            title: string;
+            vendorId: string;
+            vendorName: string;
+            /** @enum {string} */
+            status: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            startDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate: string | null;
+            /** @enum {string} */
+            accountingMethod: "amount" | "unit";
+            retainage: components["schemas"]["RetainageSettings"];
+            private: boolean;
+            privateUserIds: string[];
+            invoiceContactIds: string[];
+            ssovEnabled: boolean;
+            /**
+             * @description Null until the subcontractor SOV is first saved
+             * @enum {string|null}
+             */
+            ssovStatus: "draft" | "under_review" | "revise_and_resubmit" | "approved" | null;
+            paymentsIssuedEnabled: boolean;
+            lineCount: number;
+            /** @description Sum of the original SOV lines */
+            originalContractSumCents: number;
+            approvedChangeOrdersCents: number;
+            /** @description Original contract sum plus approved change orders */
+            contractSumToDateCents: number;
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
+            /** @description The invoice contacts with their names (one BatchGet per page) */
+            invoiceContacts: components["schemas"]["PersonRef"][];
+        };
+        PersonRef: {
+            userId: string;
+            name: string | null;
         };
         /** @description A commitment’s schedule of values: original lines, then lines added by approved change orders */
         Sov: {
@@ -2262,11 +2357,33 @@ export interface components {
             workThisPeriodCents: number;
             materialsStoredCents: number;
             completedAndStoredCents: number;
+            /** @description Σ G ÷ Σ C */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
+             */
             percentComplete: string;
             percentCompleteDisplay: string;
             balanceToFinishCents: number;
+            /** @description Σ I: retainage held now */
+            retainageHeldCents: number;
+            retainedThisInvoiceCents: number;
+            releasedThisInvoiceCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
             retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
             releasedThisPeriodCents: number;
         };
         /** @description The G702 lines */
@@ -2279,11 +2396,26 @@ export interface components {
             contractSumToDateCents: number;
             /** @description 4 = Σ G */
             totalCompletedAndStoredCents: number;
-            /** @description 5a */
-            workRetainageCents: number;
-            /** @description 5b */
-            materialsRetainageCents: number;
+            /** @description 5a: work retainage held */
+            workRetainageHeldCents: number;
+            /** @description 5b: materials retainage held */
+            materialsRetainageHeldCents: number;
             /** @description 5 = 5a + 5b */
+            totalRetainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of workRetainageHeldCents
+             */
+            workRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of materialsRetainageHeldCents
+             */
+            materialsRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of totalRetainageHeldCents
+             */
             totalRetainageCents: number;
             /** @description 6 = 4 − 5 */
             totalEarnedLessRetainageCents: number;
@@ -2334,7 +2466,13 @@ export interface components {
             /** @description G = D + E + F */
             completedAndStoredCents: number;
             /**
-             * @description G ÷ C, 4 places
+             * @description G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)
+             * @example 50
+             */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
              * @example 50
              */
             percentComplete: string;
@@ -2345,17 +2483,30 @@ export interface components {
             percentCompleteDisplay: string;
             /** @description H = C − G */
             balanceToFinishCents: number;
-            /** @description I: work + materials currently retained */
+            /** @description I: work + materials retainage held now */
+            retainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
             workRetainage: components["schemas"]["RetainageBucket"];
             materialsRetainage: components["schemas"]["RetainageBucket"];
         };
-        /** @description What was entered on the line this period */
+        /** @description What was entered on the line this period (in answers, by the current names only) */
         InvoiceLineEntry: {
             /** @description Amount lines: work completed this period (E); may be negative to correct */
             workThisPeriodCents?: number;
+            /** @description Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you */
+            workCompletedToDateCents?: number;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string;
+            /**
+             * @deprecated
+             * @description The old name of percentCompleteToDate, still accepted
              * @example 50
              */
             percentComplete?: string;
@@ -2371,19 +2522,44 @@ export interface components {
              * @example 10
              */
             workRetainagePercent?: string;
-            /** @description Work retainage by amount (instead of the %) */
+            /** @description Work retainage by amount, instead of the %: retained on work completed to date, before releases */
+            workRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workRetainedToDateCents, still accepted
+             */
             workRetainageCents?: number;
             /**
              * @description Amount lines: materials retainage % on F
              * @example 10
              */
             materialsRetainagePercent?: string;
-            /** @description Amount lines: materials retainage by amount */
+            /** @description Amount lines: materials retainage by amount, instead of the %: retained on F, before releases */
+            materialsRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsRetainedToDateCents, still accepted
+             */
             materialsRetainageCents?: number;
-            /** @description Work retainage released this period */
+            /** @description Work retainage released by this invoice */
+            workReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workReleasedThisInvoiceCents, still accepted
+             */
             workRetainageReleasedCents?: number;
-            /** @description Materials retainage released this period */
+            /** @description Materials retainage released by this invoice */
+            materialsReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsReleasedThisInvoiceCents, still accepted
+             */
             materialsRetainageReleasedCents?: number;
+            /**
+             * @description Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change
+             * @constant
+             */
+            releaseAllRetainage?: true;
         };
         RetainageBucket: {
             /**
@@ -2395,15 +2571,35 @@ export interface components {
             source: "percent" | "amount" | "disabled" | "sliding_scale";
             /** @description Work completed to date (D + E) or materials presently stored (F) */
             baseCents: number;
-            /** @description Retainage on the base to date, before releases */
-            retainageCents: number;
-            /** @description Change of what is held before this period’s release */
-            retainedThisPeriodCents: number;
-            /** @description Released this period */
-            releasedThisPeriodCents: number;
+            /** @description Retained on the base to date, before releases */
+            retainedToDateCents: number;
+            /** @description Retained by this invoice: the change of what is held before its release (negative when the base shrank) */
+            retainedThisInvoiceCents: number;
+            /** @description Released by this invoice */
+            releasedThisInvoiceCents: number;
             /** @description Released so far */
             releasedToDateCents: number;
-            /** @description Currently retained */
+            /** @description Held now: retained to date less released to date */
+            heldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedToDateCents
+             */
+            retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
+            retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
+            releasedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of heldCents
+             */
             currentlyRetainedCents: number;
         };
         OwnerInvoiceList: {
@@ -2542,7 +2738,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["BillingPeriodAction"][];
         };
+        /** @enum {string} */
+        BillingPeriodAction: "edit" | "close" | "delete" | "send_invites";
         /** @description Each requested commitment, invited or refused with the precondition it failed */
         SendInvitesResult: {
             invited: {
@@ -2576,6 +2781,8 @@ export interface components {
             status: "not_invited" | "invited" | "accepted" | "declined";
             /** @description The invoice contacts (user ids): those the invite was sent to, else the commitment’s */
             contactIds: string[];
+            /** @description The same contacts with their names (one BatchGet for the list) */
+            contacts: components["schemas"]["PersonRef"][];
             inviteId: string | null;
             /**
              * @description What the contact is invited to bill
@@ -2594,7 +2801,16 @@ export interface components {
             respondedAt: string | null;
             /** Format: date-time */
             reminderSentAt: string | null;
+            /**
+             * @description What the caller may do with the invite now; empty when the commitment is not invited
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
+        /** @enum {string} */
+        InviteAction: "respond" | "resend";
         /** @description The invite to bill of one commitment for one billing period */
         Invite: {
             inviteId: string;
@@ -2624,8 +2840,22 @@ export interface components {
             /** Format: date-time */
             respondedAt: string | null;
             version: number;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
         Invoice: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -2680,12 +2910,21 @@ export interface components {
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
+        /** @enum {string} */
+        InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
             nextCursor: string | null;
         };
         /** @description An invoice without its lines */
         InvoiceListItem: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -6751,6 +6990,7 @@ export interface operations {
                 /** @description `me`: only the commitments the caller is an invoice contact on */
                 contact?: "me";
                 updatedSince?: string;
+                sort?: "number" | "-number";
                 cursor?: string;
                 limit?: number;
             };
@@ -6809,7 +7049,16 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
+                     *           "invoiceContacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -7051,7 +7300,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -7330,7 +7582,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -7573,7 +7828,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -12507,9 +12765,13 @@ export interface operations {
                      *             "workThisPeriodCents": 1,
                      *             "materialsStoredCents": 1,
                      *             "completedAndStoredCents": 1,
+                     *             "completedAndStoredPercent": "text",
                      *             "percentComplete": "text",
                      *             "percentCompleteDisplay": "text",
                      *             "balanceToFinishCents": 1,
+                     *             "retainageHeldCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1
@@ -12519,6 +12781,9 @@ export interface operations {
                      *             "netChangeByChangeOrdersCents": 1,
                      *             "contractSumToDateCents": 1,
                      *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageHeldCents": 1,
+                     *             "materialsRetainageHeldCents": 1,
+                     *             "totalRetainageHeldCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainageCents": 1,
                      *             "totalRetainageCents": 1,
@@ -12733,9 +12998,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -12745,6 +13014,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -12780,15 +13052,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -12807,28 +13086,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -13088,9 +13377,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13100,6 +13393,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13135,15 +13431,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13162,28 +13465,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -13564,9 +13877,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13576,6 +13893,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13611,15 +13931,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13638,28 +13965,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -13914,9 +14251,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13926,6 +14267,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13961,15 +14305,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13988,28 +14339,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -14455,9 +14816,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -14467,6 +14832,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -14491,15 +14859,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -14518,28 +14893,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -15755,6 +16140,7 @@ export interface operations {
     listBillingPeriods: {
         parameters: {
             query?: {
+                sort?: "startDate" | "-startDate";
                 cursor?: string;
                 limit?: number;
             };
@@ -15789,7 +16175,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -15990,7 +16379,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -16244,7 +16636,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -16427,7 +16822,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -16826,7 +17224,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -17104,7 +17505,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -17336,13 +17740,22 @@ export interface operations {
                      *           "contactIds": [
                      *             "text"
                      *           ],
+                     *           "contacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
+                     *           ],
                      *           "inviteId": "text",
                      *           "invoiceType": "work_materials_retainage",
                      *           "emailStatus": "pending",
                      *           "emailError": "text",
                      *           "invitedAt": "2027-03-31T09:30:00.000Z",
                      *           "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z"
+                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "respond"
+                     *           ]
                      *         }
                      *       ],
                      *       "counts": {
@@ -17816,7 +18229,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -18076,7 +18492,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -18295,6 +18714,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -18311,9 +18733,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -18323,6 +18749,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -18376,15 +18805,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -18403,28 +18839,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -18655,6 +19101,7 @@ export interface operations {
                 commitmentId?: string;
                 status?: string;
                 updatedSince?: string;
+                sort?: "position" | "-position";
                 cursor?: string;
                 limit?: number;
             };
@@ -18676,6 +19123,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
                      *           "projectId": "text",
                      *           "invoiceId": "text",
                      *           "commitmentId": "text",
@@ -18692,9 +19142,13 @@ export interface operations {
                      *             "workThisPeriodCents": 1,
                      *             "materialsStoredCents": 1,
                      *             "completedAndStoredCents": 1,
+                     *             "completedAndStoredPercent": "text",
                      *             "percentComplete": "text",
                      *             "percentCompleteDisplay": "text",
                      *             "balanceToFinishCents": 1,
+                     *             "retainageHeldCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1
@@ -18704,6 +19158,9 @@ export interface operations {
                      *             "netChangeByChangeOrdersCents": 1,
                      *             "contractSumToDateCents": 1,
                      *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageHeldCents": 1,
+                     *             "materialsRetainageHeldCents": 1,
+                     *             "totalRetainageHeldCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainageCents": 1,
                      *             "totalRetainageCents": 1,
@@ -18910,6 +19367,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -18926,9 +19386,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -18938,6 +19402,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -18991,15 +19458,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -19018,28 +19492,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -19409,6 +19893,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -19425,9 +19912,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -19437,6 +19928,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -19490,15 +19984,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -19517,28 +20018,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -19817,6 +20328,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -19833,9 +20347,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -19845,6 +20363,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -19898,15 +20419,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -19925,28 +20453,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -20250,6 +20788,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -20266,9 +20807,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -20278,6 +20823,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -20331,15 +20879,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -20358,28 +20913,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }

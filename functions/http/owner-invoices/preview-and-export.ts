@@ -7,9 +7,9 @@ import { ownerInvoiceFor } from './shared';
 /** The figures the given entries would give, computed exactly as the PATCH would (same code); nothing is written. */
 export async function previewOwnerInvoiceSummary({ path, body, caller }: HttpInput<'previewOwnerInvoiceSummary'>): Promise<Reply> {
   const { invoice, project } = await ownerInvoiceFor('owner_invoices.preview', path, caller.userId);
-  const bodyIndexOf = bodyIndexesOf(invoice, body);
-  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf);
-  const { entries } = editedEntries(invoice, body, bodyIndexOf, compute);
+  const { bodyIndexOf, changes: bodyChanges } = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
+  const { entries } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const preview = toOwnerInvoiceResponse({ ...invoice, entries, figures: compute(entries) });
   return { body: { ownerInvoiceId: invoice.ownerInvoiceId, totals: preview.totals, summary: preview.summary, lines: preview.lines } };
 }

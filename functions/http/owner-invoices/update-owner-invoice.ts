@@ -35,9 +35,9 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
   if (!(await isLatestOwnerInvoice(invoice))) throw problems.conflict('Only the latest owner invoice of the head contract can be edited.');
 
   // The subcontractor invoice's line entry: the same PATCH body, rules and figures.
-  const bodyIndexOf = bodyIndexesOf(invoice, body);
-  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf);
-  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, compute);
+  const { bodyIndexOf, changes: bodyChanges } = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
+  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const figures: InvoiceFigures = compute(entries);
 
   const at = new Date().toISOString();

@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
 import { priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
-import { changeOrderBody, changeOrderLocation, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, type Contract } from './shared';
+import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, type Contract } from './shared';
 
 interface NewChangeOrder {
   number: string;
@@ -59,7 +60,7 @@ export async function listChangeOrders({ path, query, caller }: HttpInput<'listC
 }
 
 export async function createChangeOrder({ path, body, caller }: HttpInput<'createChangeOrder'>): Promise<Reply> {
-  return create(await contractFor('change_orders.edit', commitmentRef(path), caller.userId), body, caller.userId);
+  return create(await commitmentAllowing((access) => commitmentActionRefusal('create_change_order', access), path, caller.userId), body, caller.userId);
 }
 
 export async function getChangeOrder({ path, caller }: HttpInput<'getChangeOrder'>): Promise<Reply> {

@@ -3,7 +3,8 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
 import { editLine, replaceOriginalLines, type SovLineInput, type SovLinePatch } from '../../../shared/domain/sov';
-import { commitmentRef, contractFor, headContractRef, loadSov, sovAtIfMatch, sovBody, storeSov, type Contract } from './shared';
+import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { commitmentAllowing, commitmentRef, contractFor, headContractRef, loadSov, sovAtIfMatch, sovBody, storeSov, type Contract } from './shared';
 
 type Headers = Record<string, string | undefined>;
 
@@ -34,11 +35,11 @@ export async function getSov({ path, caller }: HttpInput<'getSov'>): Promise<Rep
 }
 
 export async function replaceSov({ path, body, caller, headers }: HttpInput<'replaceSov'>): Promise<Reply> {
-  return replaceLines(await contractFor('sov.edit', commitmentRef(path), caller.userId), body.lines, headers);
+  return replaceLines(await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId), body.lines, headers);
 }
 
 export async function updateSovLine({ path, body, caller, headers }: HttpInput<'updateSovLine'>): Promise<Reply> {
-  return editOneLine(await contractFor('sov.edit', commitmentRef(path), caller.userId), path.lineId, body, headers);
+  return editOneLine(await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId), path.lineId, body, headers);
 }
 
 // A head contract's schedule of values: the same rules and code

@@ -6,12 +6,13 @@
  */
 import { problems, type HttpProblem } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { enforce, loadProjectAccess } from '../../../shared/http/access';
-import type { Action } from '../../../shared/domain/permissions';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
+import type { Action, Membership } from '../../../shared/domain/permissions';
+import type { ActionRefusal } from '../../../shared/domain/allowed-actions';
 import type { ContractKind } from '../../../shared/domain/head-contracts';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
-import { loadCommitment } from '../../../shared/db/commitments';
+import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import { loadHeadContract } from '../../../shared/db/head-contracts';
 import type { ChangeOrderResponse, HeadContractChangeOrderResponse, HeadContractSovResponse, SovResponse } from '../../../shared/api/sov';
 import { sovTotals, type AccountingMethod, type SovLine } from '../../../shared/domain/sov';
@@ -66,6 +67,18 @@ export async function contractFor(action: Action, ref: ContractRef, userId: stri
   if (!contract) throw noSuchContract(ref.kind);
   enforce(action, member, contract);
   return { ...ref, accountingMethod: contract.accountingMethod };
+}
+
+/** A commitment, with a commitment action enforced as `allowedActions` reports it (404 invisible, 403). */
+export async function commitmentAllowing(
+  refusal: (access: { member: Membership; commitment: CommitmentItem }) => ActionRefusal | undefined,
+  path: { projectId: string; commitmentId: string },
+  userId: string,
+): Promise<Contract> {
+  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
+  if (!commitment) throw noSuchContract('commitment');
+  enforceRefusal(refusal({ member, commitment }));
+  return { ...commitmentRef(path), accountingMethod: commitment.accountingMethod };
 }
 
 export async function loadSov(contract: ContractRef): Promise<StoredSov> {
