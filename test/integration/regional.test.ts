@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
+import { handler as sendEmail } from '../../functions/events/send-email';
+import { dispatchOutbox } from '../../shared/db/outbox';
+import { startRecordingBus, deliveredEvent, type RecordedEvent } from '../support/event-recorder';
+import { sentEmails } from '../support/mailbox';
+import { pageTexts, qpdfCheck } from '../support/pdf-tools';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
 import {
@@ -21,13 +26,20 @@ import {
 let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
+let published: RecordedEvent[];
+let stopBus: () => Promise<void>;
 const today = localDate(new Date(), 'Australia/Sydney');
 
 beforeAll(async () => {
+  // Before any handler creates the EventBridge client: it is pointed at the recording bus.
+  const recording = await startRecordingBus();
+  published = recording.published;
+  stopBus = () => recording.bus.stop();
   ({ api, fx, call } = await startFixtureApi());
 });
 afterAll(async () => {
   await api?.stop();
+  await stopBus?.();
 });
 
 const as = (profile: Profile, request: ApiRequest) => call(fx.users[profile].token, request);
@@ -176,9 +188,10 @@ describe('worked example through the API: $400,000.00 at 10 % until 5 % ($20,000
 
 describe('payment schedules (NSW project; QLD given)', () => {
   let invoice: Json;
+  let commitment: TestCommitment;
   let schedulePath: string;
   beforeAll(async () => {
-    const commitment = await subcontract400k();
+    commitment = await subcontract400k();
     invoice = await claim(commitment, work(5_000_000, 2_000_000));
     schedulePath = `/v1/projects/${fx.projectId}/invoices/${invoice.invoiceId}/payment-schedule`;
   });
@@ -234,6 +247,47 @@ describe('payment schedules (NSW project; QLD given)', () => {
     const read = expectStatus(await as('read_only+contact', { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${invoice.invoiceId}` }), 200, 'the contact reads the invoice').body;
     expect(read.paymentSchedule).toEqual({ jurisdiction: 'NSW', claimServedOn: '2026-12-17', dueOn: '2027-01-08', servedOn: '2027-01-07', scheduledCents: 6_250_000, differenceCents: -750_000 });
     expect((await as('read_only+contact', { method: 'GET', path: schedulePath })).body.status).toBe('served');
+  });
+
+  it('emails the served schedule to each invoice contact once, with its PDF: lines, reasons, totals, dates and the Act', async () => {
+    const emailIds = (events: RecordedEvent[]) => events.filter((e) => e.detailType === 'email.requested' && String(e.detail.emailId).startsWith(`payment-schedule:${invoice.invoiceId}:`));
+    const requested = emailIds(published);
+    expect(requested.map((e) => e.detail.to[0]).sort()).toEqual(fx.contactIds.map((id) => Object.values(fx.users).find((u) => u.userId === id)!.email).sort());
+    const detail = requested.find((e) => e.detail.to[0] === fx.users['read_only+contact'].email)!.detail;
+    expect(detail.subject).toMatch(new RegExp(`^Payment schedule for Progress Claim ${invoice.number} – ${commitment.number} Sliding scale ${commitment.number} \\(`));
+    expect(detail.text).toContain('Building and Construction Industry Security of Payment Act 1999 (NSW)');
+    expect(detail.text).toContain('Scheduled amount: $62,500.00');
+
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'sent' });
+    const sent = await sentEmails(detail.subject);
+    const delivered = sent.filter((e) => e.destination.to.includes(fx.users['read_only+contact'].email));
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.attachments).toHaveLength(1);
+    const pdf = Buffer.from(delivered[0]!.attachments[0]!.content, 'base64');
+    qpdfCheck(pdf);
+    const text = pageTexts(pdf).join('\n').replace(/[ \t]+/g, ' ');
+    for (const shown of [
+      'Payment Schedule',
+      'Building and Construction Industry Security of Payment Act 1999 (NSW), s 14(4)',
+      'Reference date: 15 Dec 2026',
+      'Claim served: 17 Dec 2026',
+      'Schedule due by: 8 Jan 2027',
+      'Schedule served: 7 Jan 2027',
+      '1 Structure $50,000.00 $50,000.00 $0.00',
+      '2 Services $20,000.00 $12,500.00 -$7,500.00 Defective tiling, level 3',
+      'Totals $70,000.00 $62,500.00 -$7,500.00',
+    ]) {
+      expect(text).toContain(shown);
+    }
+
+    // A retried dispatch and a redelivered event send nothing twice.
+    const { data: records } = await db().Outbox.scan.go({ pages: 'all' });
+    const ours = records.filter((r) => requested.some((e) => r.detail.includes(`"emailId":"${e.detail.emailId}"`))).map((r) => r.outboxId);
+    expect(ours).toHaveLength(requested.length);
+    expect((await dispatchOutbox(ours)).skipped.sort()).toEqual([...ours].sort());
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'already-sent' });
+    expect((await sentEmails(detail.subject)).filter((e) => e.destination.to.includes(fx.users['read_only+contact'].email))).toHaveLength(1);
+    expect(emailIds(published)).toHaveLength(requested.length);
   });
 
   it('QLD: the same claim is due Thu 28 Jan 2027 (22 Dec–10 Jan and Australia Day are not business days); Easter 2027', async () => {
