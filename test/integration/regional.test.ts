@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
 import { handler as sendEmail } from '../../functions/events/send-email';
 import { dispatchOutbox } from '../../shared/db/outbox';
+import { handler as hourlyReminders } from '../../functions/scheduled/invite-reminders';
+import { reminderInstant } from '../../shared/db/invites';
+import { paymentScheduleDeadline } from '../../shared/domain/au-payment-schedules';
 import { startRecordingBus, deliveredEvent, type RecordedEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 import { pageTexts, qpdfCheck } from '../support/pdf-tools';
@@ -305,5 +308,51 @@ describe('payment schedules (NSW project; QLD given)', () => {
     const due = expectStatus(await as('read_only+contact', { method: 'GET', path }), 200, 'deadline').body;
     // Submitted 10 am 2 Nov in Sydney: 10 NSW business days → Mon 16 Nov 2026.
     expect(due).toMatchObject({ status: today > '2026-11-16' ? 'overdue' : 'due', servedOn: null, deadline: { claimServedOn: '2026-11-02', dueOn: '2026-11-16' } });
+  });
+});
+
+describe('payment schedule reminder to the commitments administrators', () => {
+  /** A claim sent for review by the admin today: it awaits a NSW payment schedule. */
+  async function submittedClaim(): Promise<Json> {
+    const commitment = await subcontract400k();
+    await nextPeriod();
+    const created = expectStatus(await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress' } }), 201, 'create').body;
+    const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
+    const lines = work(1_000_000, 500_000)(created.lines.map((l: Json) => l.lineId));
+    const edited = expectStatus(await as('admin', { method: 'PATCH', path, body: { lines }, headers: { 'if-match': `"${created.version}"` } }), 200, 'enter').body;
+    return expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'under_review' }, headers: { 'if-match': `"${edited.version}"` } }), 200, 'submit').body;
+  }
+  const run = (at: string) => hourlyReminders({ schedule: 'invite-reminders', scheduledTime: at });
+  const remindersOf = (invoiceId: string) => published.filter((e) => e.detailType === 'email.requested' && String(e.detail.emailId).startsWith(`payment-schedule-reminder:${invoiceId}:`));
+
+  it('reminds each admin once, 2 NSW business days before the schedule is due; a served schedule is not reminded', async () => {
+    const claim = await submittedClaim();
+    const served = await submittedClaim();
+    expectStatus(await as('admin', { method: 'POST', path: `/v1/projects/${fx.projectId}/invoices/${served.invoiceId}/payment-schedule`, body: { lines: [] } }), 200, 'serve');
+
+    const deadline = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: today });
+    const remindAt = reminderInstant(deadline.remindOn, 'Australia/Sydney');
+    const { data: entry } = await db().PaymentScheduleReminder.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
+    expect(entry?.remindAt).toBe(remindAt);
+
+    const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
+    expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
+    expect((await run(remindAt)).paymentSchedules).toEqual({ reminded: 1, rescheduled: 0, dropped: 1 });
+    const emails = remindersOf(claim.invoiceId);
+    expect(emails.map((e) => e.detail.to[0])).toContain(fx.users.admin.email);
+    expect(emails.every((e) => !fx.contactIds.some((id) => e.detail.to[0] === Object.values(fx.users).find((u) => u.userId === id)!.email))).toBe(true);
+    const detail = emails.find((e) => e.detail.to[0] === fx.users.admin.email)!.detail;
+    expect(detail.text).toContain(`Schedule due by: ${deadline.dueOn}`);
+    expect(detail.text).toContain('in 2 business days');
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'sent' });
+    expect(await sentEmails(detail.subject)).toHaveLength(1);
+    expect(remindersOf(served.invoiceId)).toHaveLength(0);
+
+    // Idempotent: the flag is on the invoice, the index entry gone; a later run sends nothing.
+    const { data: invoice } = await db().Invoice.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
+    expect(invoice?.paymentScheduleRemindedAt).toBeDefined();
+    const later = new Date(new Date(remindAt).getTime() + 3_600_000).toISOString();
+    expect((await run(later)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
+    expect(remindersOf(claim.invoiceId)).toHaveLength(emails.length);
   });
 });
