@@ -60,6 +60,8 @@ export async function backup(): Promise<void> {
     const parts = inputs.map((invoice, i) => ({
       partKey: `backups/bench/parts/${String(i + 1).padStart(4, '0')}.pdf`,
       title: invoice.title,
+      // Named as generateInputs names them: placeholder pages cite the commitment and invoice.
+      invoice: { invoiceId: `bench-invoice-${i + 1}`, number: `PC-${(i % 4) + 1}`, commitmentNumber: `SC-${String(Math.floor(i / 4) + 1).padStart(3, '0')}`, commitmentTitle: 'Bench trade package' },
       sources: invoice.sources.map(({ key, title }) => ({ key, title })),
     }));
     const partsFile = path.join(dir, 'parts.json');

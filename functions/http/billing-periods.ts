@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
-import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { logger } from '../../shared/logger';
@@ -19,8 +19,12 @@ import {
   type BillingPeriodItem,
   type PeriodsState,
 } from '../../shared/db/billing-periods';
-import { periodDateProblems, placementConflict, type PeriodDates } from '../../shared/domain/billing-periods';
+import { localDate, periodDateProblems, placementConflict, type PeriodDates } from '../../shared/domain/billing-periods';
+import { billingPeriodActionRefusal, billingPeriodAllowedActions } from '../../shared/domain/allowed-actions';
+import type { Membership } from '../../shared/domain/permissions';
+import type { ProjectItem } from '../../shared/db/entities/project';
 import { toBillingPeriodResponse } from '../../shared/api/billing-periods';
+import { orderOf } from '../../shared/api/common';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
@@ -49,22 +53,33 @@ function periodIn(state: PeriodsState, billingPeriodId: string, expectedVersion:
 
 const optionalIfMatch = (headers: Record<string, string | undefined>) => (headers['if-match'] ? requiredIfMatch(headers) : undefined);
 
-const reply = (period: BillingPeriodItem, status?: number) => ({
+/** The caller's view of periods: each with the actions they may take on it now. */
+const viewFor = (member: Membership, project: Pick<ProjectItem, 'timeZone'>) => {
+  const today = localDate(new Date(), project.timeZone);
+  return {
+    today,
+    body: (period: BillingPeriodItem) => toBillingPeriodResponse(period, billingPeriodAllowedActions({ member, period, today })),
+  };
+};
+type View = ReturnType<typeof viewFor>;
+
+const reply = (view: View, period: BillingPeriodItem, status?: number) => ({
   ...(status ? { status } : {}),
-  body: toBillingPeriodResponse(period),
+  body: view.body(period),
   headers: { etag: etagFor(period.version), ...(status === 201 ? { location: periodUrl(period) } : {}) },
 });
 
 export const handler = httpRouter(
   {
     listBillingPeriods: async ({ caller, path, query }) => {
-      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.list', member);
-      const scope = `billing-periods:${path.projectId}`;
+      const view = viewFor(member, project);
+      const scope = `billing-periods:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
       const page = await db()
         .BillingPeriod.query.byStart({ projectId: path.projectId })
-        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
-      return { body: { items: page.data.map(toBillingPeriodResponse), nextCursor: encodeCursor(scope, page.cursor) } };
+        .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit, order: orderOf(query.sort) });
+      return { body: { items: page.data.map(view.body), nextCursor: encodeCursor(scope, page.cursor) } };
     },
 
     getCurrentBillingPeriod: async ({ caller, path }) => {
@@ -72,21 +87,21 @@ export const handler = httpRouter(
       enforce('billing_periods.list', member);
       const period = await loadOpenPeriod(project.projectId, { project });
       if (!period) throw problems.notFound('No billing period is open in this project.');
-      return reply(period);
+      return reply(viewFor(member, project), period);
     },
 
     getBillingPeriod: async ({ caller, path }) => {
-      const [{ member }, period] = await Promise.all([
+      const [{ project, member }, period] = await Promise.all([
         loadProjectAccess(path.projectId, caller.userId),
         loadBillingPeriod(path.projectId, path.billingPeriodId),
       ]);
       enforce('billing_periods.list', member);
       if (!period) throw noSuchPeriod();
-      return reply(period);
+      return reply(viewFor(member, project), period);
     },
 
     createBillingPeriod: async ({ caller, path, body }) => {
-      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.create', member);
       checkDates(body);
       const billingPeriodId = randomUUID();
@@ -114,17 +129,19 @@ export const handler = httpRouter(
         // flag stays false, so the project's next billing cycle or period creation publishes it.
         logger.error('billing-period.opened not published; it stays pending', { projectId: item.projectId, billingPeriodId, error: error as Error });
       }
-      return reply(item, 201);
+      return reply(viewFor(member, project), item, 201);
     },
 
     updateBillingPeriod: async ({ caller, path, body, headers }) => {
-      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.edit', member);
+      const view = viewFor(member, project);
       const expectedVersion = requiredIfMatch(headers);
       return changePeriods(
         path.projectId,
         (state) => {
           const period = periodIn(state, path.billingPeriodId, expectedVersion);
+          enforceRefusal(billingPeriodActionRefusal('edit', { member, period, today: view.today }));
           const dates = { startDate: body.startDate ?? period.startDate, endDate: body.endDate ?? period.endDate, dueDate: body.dueDate ?? period.dueDate };
           checkDates(dates);
           const conflict = placementConflict(state.periods, dates, period.billingPeriodId);
@@ -143,7 +160,7 @@ export const handler = httpRouter(
               ],
               nextBillingPeriodAt: scheduleFor(state.project, periods, now) ?? null,
             },
-            result: () => reply(updated),
+            result: () => reply(view, updated),
           };
         },
         changeErrors,
@@ -151,16 +168,15 @@ export const handler = httpRouter(
     },
 
     closeBillingPeriod: async ({ caller, path, headers }) => {
-      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.manage', member);
+      const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       return changePeriods(
         path.projectId,
         (state) => {
           const period = periodIn(state, path.billingPeriodId, expectedVersion);
-          if (period.status !== 'open') {
-            throw problems.conflict(`Billing period ${period.position} (${period.startDate} – ${period.endDate}) is already closed.`);
-          }
+          enforceRefusal(billingPeriodActionRefusal('close', { member, period, today: view.today }));
           const at = new Date().toISOString();
           const closed: BillingPeriodItem = { ...period, status: 'closed', closedAt: at, updatedAt: at, version: period.version + 1 };
           return {
@@ -168,7 +184,7 @@ export const handler = httpRouter(
               writes: ({ BillingPeriod }) => [closeWrite(BillingPeriod, period, at)],
               openBillingPeriodId: state.project.openBillingPeriodId === period.billingPeriodId ? null : undefined,
             },
-            result: () => reply(closed),
+            result: () => reply(view, closed),
           };
         },
         changeErrors,
@@ -176,8 +192,9 @@ export const handler = httpRouter(
     },
 
     deleteBillingPeriod: async ({ caller, path, headers }) => {
-      const { member } = await loadProjectAccess(path.projectId, caller.userId);
+      const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('billing_periods.manage', member);
+      const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       const inUse = (period: BillingPeriodItem) =>
         problems.conflict(
@@ -187,7 +204,7 @@ export const handler = httpRouter(
         path.projectId,
         (state) => {
           const period = periodIn(state, path.billingPeriodId, expectedVersion);
-          if (period.invoiceCount > 0) throw inUse(period);
+          enforceRefusal(billingPeriodActionRefusal('delete', { member, period, today: view.today }));
           const key = { projectId: period.projectId, billingPeriodId: period.billingPeriodId };
           const periods = state.periods.filter((p) => p.billingPeriodId !== period.billingPeriodId);
           return {

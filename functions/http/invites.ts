@@ -2,9 +2,13 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
 import { etagFor } from '../../shared/http/etag';
-import { enforce, loadProjectAccess } from '../../shared/http/access';
-import { canSee } from '../../shared/domain/permissions';
-import { resendRefusal } from '../../shared/domain/invites';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
+import { peopleNamed } from '../../shared/api/common';
+import { loadUserNames } from '../../shared/db/people';
+import { canSee, type GuardedRecord, type Membership } from '../../shared/domain/permissions';
+import { billingPeriodActionRefusal, inviteActionRefusal, inviteAllowedActions, type InviteActionContext } from '../../shared/domain/allowed-actions';
+import { localDate } from '../../shared/domain/billing-periods';
+import type { BillingPeriodItem } from '../../shared/db/billing-periods';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
@@ -13,7 +17,6 @@ import {
   inviteIdOf,
   loadPeriodInvites,
   parseInviteId,
-  periodClosedForInvites,
   resendInvite,
   sendInvites,
   type InviteItem,
@@ -31,8 +34,7 @@ export const handler = httpRouter(
       const period = await loadBillingPeriod(project.projectId, path.billingPeriodId);
       if (!period) throw noSuchPeriod();
       const now = new Date();
-      const closed = periodClosedForInvites(period, project.timeZone, now);
-      if (closed) throw problems.conflict(`Invites are sent for the open billing period, before its due date. ${closed}`);
+      enforceRefusal(billingPeriodActionRefusal('send_invites', { member, period, today: localDate(now, project.timeZone) }));
 
       const { invited, refused } = await sendInvites({
         project,
@@ -60,14 +62,19 @@ export const handler = httpRouter(
       if (!period) throw noSuchPeriod();
 
       const inviteOf = new Map(invites.map((invite) => [invite.commitmentId, invite]));
+      const now = new Date();
+      const today = localDate(now, project.timeZone);
       const counts = { notInvited: 0, invited: 0, accepted: 0, declined: 0 };
+      const visible = commitments.data.filter((commitment) => canSee(member, 'commitments', commitment));
+      const contactsOf = (commitment: (typeof visible)[number]) => inviteOf.get(commitment.commitmentId)?.contactIds ?? commitment.invoiceContactIds;
+      const names = await loadUserNames(visible.flatMap(contactsOf));
       const items: PeriodInviteRow[] = [];
-      for (const commitment of commitments.data) {
-        if (!canSee(member, 'commitments', commitment)) continue;
+      for (const commitment of visible) {
         const invite = inviteOf.get(commitment.commitmentId);
         if (invite) counts[invite.status] += 1;
         else counts.notInvited += 1;
-        items.push(toRow(commitment, period.billingPeriodId, invite));
+        const allowedActions = invite ? inviteAllowedActions({ member, commitment, invite, period, now, today }) : [];
+        items.push({ ...toRow(commitment, period.billingPeriodId, invite, allowedActions), contacts: peopleNamed(contactsOf(commitment), names) });
       }
       return { body: { items, counts } };
     },
@@ -86,14 +93,14 @@ export const handler = httpRouter(
       if (!commitment) throw noSuchInvite();
       enforce('invites.respond', member, commitment);
       if (!invite || !period) throw noSuchInvite();
-      const closed = periodClosedForInvites(period, project.timeZone, new Date());
-      if (closed) throw problems.conflict(`Invites are answered while their billing period is open, before its due date. ${closed}`);
+      const context = contextOf(member, project, commitment, invite, period);
+      enforceRefusal(inviteActionRefusal('respond', context));
 
       const status = body.accept ? 'accepted' : 'declined';
-      if (invite.status === status) return reply(invite);
-      const updated = await answerInvite(invite, { status, by: caller.userId, contactIds: commitment.invoiceContactIds, dueDate: period.dueDate }, new Date());
+      if (invite.status === status) return reply(invite, context);
+      const updated = await answerInvite(invite, { status, by: caller.userId, contactIds: commitment.invoiceContactIds, dueDate: period.dueDate }, context.now);
       if (!updated) throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and answer again.');
-      return reply(updated);
+      return reply(updated, { ...context, invite: updated });
     },
 
     resendInvite: async ({ path, caller }) => {
@@ -107,29 +114,38 @@ export const handler = httpRouter(
       ]);
       // Invisible is 404 before a missing level is 403, as everywhere.
       if (!commitment || !canSee(member, 'commitments', commitment) || !invite || !period) throw noSuchInvite();
-      enforce('invites.send', member);
-      const now = new Date();
-      const closed = periodClosedForInvites(period, project.timeZone, now);
-      if (closed) throw problems.conflict(`Invites are re-sent while their billing period is open, before its due date. ${closed}`);
-      const refusal = resendRefusal(invite, now);
-      if (refusal) throw problems.conflict(refusal);
-      const updated = await resendInvite(invite, now);
+      const context = contextOf(member, project, commitment, invite, period);
+      enforceRefusal(inviteActionRefusal('resend', context));
+      const updated = await resendInvite(invite, context.now);
       if (!updated) throw problems.conflict('The invite changed meanwhile (it was answered or sent again); read it and try again.');
-      return reply(updated);
+      return reply(updated, { ...context, invite: updated });
     },
   },
   { idempotency: idempotencyKey },
 );
 
-function reply(invite: InviteItem) {
-  return { body: toInviteResponse(invite), headers: { etag: etagFor(invite.version) } };
+/** What the invite's actions are decided on, now. */
+function contextOf(
+  member: Membership,
+  project: { timeZone: string },
+  commitment: GuardedRecord,
+  invite: InviteItem,
+  period: BillingPeriodItem,
+): InviteActionContext {
+  const now = new Date();
+  return { member, commitment, invite, period, now, today: localDate(now, project.timeZone) };
+}
+
+function reply(invite: InviteItem, context: InviteActionContext) {
+  return { body: toInviteResponse(invite, inviteAllowedActions(context)), headers: { etag: etagFor(invite.version) } };
 }
 
 function toRow(
   commitment: { commitmentId: string; number: string; title: string; vendorName: string; invoiceContactIds: readonly string[] },
   billingPeriodId: string,
   invite: InviteItem | undefined,
-): PeriodInviteRow {
+  allowedActions: PeriodInviteRow['allowedActions'],
+): Omit<PeriodInviteRow, 'contacts'> {
   return {
     commitmentId: commitment.commitmentId,
     number: commitment.number,
@@ -144,5 +160,6 @@ function toRow(
     invitedAt: invite?.invitedAt ?? null,
     respondedAt: invite?.respondedAt ?? null,
     reminderSentAt: invite?.reminderSentAt ?? null,
+    allowedActions,
   };
 }

@@ -3,7 +3,8 @@ import { httpRouter } from '../../shared/http/handler';
 import { idempotencyKey } from '../../shared/http/idempotency';
 import { HttpProblem, problems } from '../../shared/http/problem';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { enforce, loadProjectAccess } from '../../shared/http/access';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
+import { commitmentActionRefusal } from '../../shared/domain/allowed-actions';
 import type { Action } from '../../shared/domain/permissions';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
@@ -37,10 +38,15 @@ const notAnInvoiceOfTheCommitment = () =>
 
 /** The caller's membership and the commitment, with the action enforced on it (404 when invisible). */
 async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
-  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
-  if (!commitment) throw noSuchCommitment();
+  const { member, commitment } = await commitmentAccess(path, userId);
   enforce(action, member, commitment);
   return commitment;
+}
+
+async function commitmentAccess(path: { projectId: string; commitmentId: string }, userId: string) {
+  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
+  if (!commitment) throw noSuchCommitment();
+  return { member, commitment };
 }
 
 async function loadInvoiceOf(projectId: string, commitmentId: string, invoiceId: string): Promise<InvoiceItem | undefined> {
@@ -141,10 +147,8 @@ export const handler = httpRouter(
     },
 
     createPayment: async ({ path, body, caller }) => {
-      const commitment = await commitmentFor('payments.add', path, caller.userId);
-      if (!commitment.paymentsIssuedEnabled) {
-        throw problems.conflict('Payments issued are not enabled on this commitment; an admin enables the tab first (paymentsIssuedEnabled).');
-      }
+      const { member, commitment } = await commitmentAccess(path, caller.userId);
+      enforceRefusal(commitmentActionRefusal('add_payment', { member, commitment }));
       const at = new Date().toISOString();
       const item = paymentItem(path, body, caller.userId, at);
       const numberItem = { projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(body.paymentNumber), paymentId: item.paymentId };

@@ -39,8 +39,8 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     ).map((name) => [
       name,
       {
-        // 470–512 KB measured on 2026-12-04.
-        ceilingKb: 525,
+        // 470–512 KB measured on 2026-12-04; invoices 531 KB once its answers carry allowedActions and the money-entry names.
+        ceilingKb: 535,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),

@@ -4,6 +4,8 @@ import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../
 import { pageQuery } from '../http/cursor';
 import { projectPath } from './projects';
 import type { BillingPeriodItem } from '../db/billing-periods';
+import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowed-actions';
+import { allowedActionsField, sortQuery } from './common';
 
 /** A calendar date in the project's time zone. */
 const calendarDate = z
@@ -28,6 +30,7 @@ export const billingPeriodResponse = z
     createdBy: z.string().meta({ description: 'A user id, or `system` for the billing cycle' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    allowedActions: allowedActionsField(billingPeriodActions, 'BillingPeriodAction'),
   })
   .meta({ id: 'BillingPeriod' });
 export type BillingPeriodResponse = z.infer<typeof billingPeriodResponse>;
@@ -55,6 +58,11 @@ const billingPeriodPath = z.object({ projectId: z.string().min(1).max(100), bill
 const periods = '/v1/projects/{projectId}/billing-periods';
 const period = `${periods}/{billingPeriodId}`;
 
+export const listBillingPeriodsQuery = z.object({
+  sort: sortQuery(['startDate'], 'By start date (the default), or `-startDate` for the latest first').optional(),
+  ...pageQuery,
+});
+
 export const billingPeriodRoutes = [
   {
     operationId: 'listBillingPeriods',
@@ -65,7 +73,7 @@ export const billingPeriodRoutes = [
     action: 'billing_periods.list',
     summary: 'The project’s billing periods in date order, a page at a time',
     tags: ['billing periods'],
-    request: { path: projectPath, query: z.object(pageQuery) },
+    request: { path: projectPath, query: listBillingPeriodsQuery },
     response: { status: 200, description: 'A page of periods; nextCursor fetches the next', schema: billingPeriodList },
   },
   {
@@ -145,7 +153,7 @@ export const billingPeriodRoutes = [
 // ---------------------------------------------------------------------------------------------
 // The API's view
 
-export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodResponse {
+export function toBillingPeriodResponse(item: BillingPeriodItem, allowedActions: BillingPeriodAction[]): BillingPeriodResponse {
   return {
     projectId: item.projectId,
     billingPeriodId: item.billingPeriodId,
@@ -161,5 +169,6 @@ export function toBillingPeriodResponse(item: BillingPeriodItem): BillingPeriodR
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+    allowedActions,
   };
 }

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { commaListOf, updatedSinceQuery } from './common';
+import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
+import type { Membership } from '../domain/permissions';
+import { allowedActionsField, commaListOf, personRef, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
@@ -21,6 +23,10 @@ export const retainageSettings = z
   })
   .strict()
   .meta({ id: 'RetainageSettings' });
+/** A change of retainage settings: the fields given replace. */
+export const retainageChange = retainageSettings
+  .partial()
+  .meta({ description: 'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)' });
 
 const isoDate = z.iso.date().meta({ description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.array(z.string().min(1).max(100)).max(100).meta({ description });
@@ -63,7 +69,7 @@ export const updateCommitmentBody = z
     estimatedCompletionDate: isoDate.nullable(),
     actualCompletionDate: isoDate.nullable(),
     accountingMethod: z.enum(accountingMethods),
-    retainage: retainageSettings.partial(),
+    retainage: retainageChange,
     private: z.boolean(),
     privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
     invoiceContactIds: userIds('Replaces the invoice contacts'),
@@ -107,6 +113,7 @@ export const commitmentResponse = z
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    allowedActions: allowedActionsField(commitmentActions, 'CommitmentAction'),
   })
   .meta({ id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' });
 export type CommitmentResponse = z.infer<typeof commitmentResponse>;
@@ -117,12 +124,17 @@ export const listCommitmentsQuery = z.object({
   status: commaListOf(commitmentStatuses, 'Only commitments in these statuses').optional(),
   contact: z.enum(['me']).optional().meta({ description: '`me`: only the commitments the caller is an invoice contact on' }),
   updatedSince: updatedSinceQuery('commitments').optional(),
+  sort: sortQuery(['number'], 'By number (the default), or `-number` for descending').optional(),
   ...pageQuery,
 });
 
 export const commitmentListResponse = z
   .object({
-    items: z.array(commitmentResponse),
+    items: z.array(
+      commitmentResponse
+        .extend({ invoiceContacts: z.array(personRef).meta({ description: 'The invoice contacts with their names (one BatchGet per page)' }) })
+        .meta({ id: 'CommitmentListItem' }),
+    ),
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .meta({ id: 'CommitmentList' });
@@ -180,8 +192,16 @@ export const commitmentRoutes = [
   },
 ] as const satisfies readonly RouteDefinition[];
 
-/** The API's view of a stored commitment: absent optional fields as null, the contract sum to date derived. */
-export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
+/**
+ * The API's view of a stored commitment as `member` sees it: absent optional fields as null, the
+ * contract sum to date derived, and what the member may do with it now.
+ */
+export const commitmentViewFor =
+  (member: Membership) =>
+  (item: CommitmentItem): CommitmentResponse =>
+    toCommitmentResponse(item, commitmentAllowedActions({ member, commitment: item }));
+
+export function toCommitmentResponse(item: CommitmentItem, allowedActions: CommitmentResponse['allowedActions']): CommitmentResponse {
   return {
     projectId: item.projectId,
     commitmentId: item.commitmentId,
@@ -212,5 +232,6 @@ export function toCommitmentResponse(item: CommitmentItem): CommitmentResponse {
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
+    allowedActions,
   };
 }

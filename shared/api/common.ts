@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { wholeCentsMessage } from '../domain/money';
 
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z
@@ -20,6 +21,42 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof problemSchema>;
+
+/** A person an answer names: their id and display name now (null when the user no longer exists). */
+export const personRef = z.object({ userId: z.string(), name: z.string().nullable() }).meta({ id: 'PersonRef' });
+export type PersonRef = z.infer<typeof personRef>;
+/** People by id, named from a map of display names (shared/db/people.ts `loadUserNames`). */
+export const peopleNamed = (userIds: readonly string[], names: ReadonlyMap<string, string>): PersonRef[] =>
+  userIds.map((userId) => ({ userId, name: names.get(userId) ?? null }));
+
+/**
+ * `sort`: only the orders an index gives, ascending or descending with a leading `-` (a list is
+ * never sorted in memory, so a page costs the same whatever the project's size); any other is a
+ * 400 naming `sort`.
+ */
+export const sortQuery = <const K extends string>(keys: readonly [K, ...K[]], description: string) => {
+  const orders = [...keys, ...keys.map((key) => `-${key}` as const)] as [K | `-${K}`, ...Array<K | `-${K}`>];
+  return z.enum(orders, { error: `must be one of ${orders.join(', ')}: the orders an index gives (a leading - for descending)` }).meta({ description });
+};
+/** ElectroDB's `order` for a `sort` value. */
+export const orderOf = (sort: string | undefined): 'asc' | 'desc' => (sort?.startsWith('-') ? 'desc' : 'asc');
+
+/** An amount in integer cents as input: a refusal says whole cents, with an example ("50025 for $500.25"). */
+export const centsInput = () => z.number({ error: wholeCentsMessage }).int({ error: wholeCentsMessage });
+
+/**
+ * `allowedActions`: what the caller may do with the record now, decided by the same rules the
+ * routes enforce (shared/domain/allowed-actions.ts), so a frontend shows only the buttons that work.
+ */
+export const allowedActionsField = <const A extends readonly [string, ...string[]]>(actions: A, id: string) =>
+  z
+    .array(z.enum(actions).meta({ id }))
+    .meta({
+      description:
+        'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
+        'An action absent here is refused (403, 404 or 409) by its route.',
+      example: [actions[0]],
+    });
 
 /**
  * A query parameter taking several values of `values`: a comma list (`?status=draft,submitted`);

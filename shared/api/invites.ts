@@ -3,6 +3,10 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceTypes } from '../domain/project-settings';
 import type { InviteItem } from '../db/invites';
 import { inviteEmailStatuses, inviteIdOf, inviteRefusalReasons, inviteStatuses } from '../domain/invites';
+import { inviteActions, type InviteAction } from '../domain/allowed-actions';
+import { allowedActionsField, personRef } from './common';
+
+const inviteAllowedActions = allowedActionsField(inviteActions, 'InviteAction');
 
 const id = z.string().min(1).max(100);
 
@@ -72,6 +76,7 @@ export const inviteResponse = z
     respondedBy: z.string().nullable(),
     respondedAt: z.iso.datetime().nullable(),
     version: z.number().int(),
+    allowedActions: inviteAllowedActions,
   })
   .meta({ id: 'Invite', description: 'The invite to bill of one commitment for one billing period' });
 export type InviteResponse = z.infer<typeof inviteResponse>;
@@ -84,6 +89,7 @@ export const periodInviteRow = z
     vendorName: z.string(),
     status: z.enum(['not_invited', ...inviteStatuses]),
     contactIds: z.array(z.string()).meta({ description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
+    contacts: z.array(personRef).meta({ description: 'The same contacts with their names (one BatchGet for the list)' }),
     inviteId: z.string().nullable(),
     invoiceType: invoiceType.nullable(),
     emailStatus: emailStatus.nullable(),
@@ -91,6 +97,7 @@ export const periodInviteRow = z
     invitedAt: z.iso.datetime().nullable(),
     respondedAt: z.iso.datetime().nullable(),
     reminderSentAt: z.iso.datetime().nullable(),
+    allowedActions: inviteAllowedActions.meta({ description: 'What the caller may do with the invite now; empty when the commitment is not invited' }),
   })
   .meta({ id: 'PeriodInviteRow' });
 export type PeriodInviteRow = z.infer<typeof periodInviteRow>;
@@ -152,7 +159,7 @@ export const inviteRoutes = [
     path: '/v1/projects/{projectId}/invites/{inviteId}/resend',
     function: 'invites',
     auth: 'jwt',
-    action: 'invites.send',
+    action: ['invites.send', 'commitments.view'],
     summary: 'Send an invite’s emails again when they failed or are stuck (pending for over 10 minutes); contacts who got it get nothing more',
     tags: ['invites'],
     request: { path: invitePath },
@@ -161,7 +168,7 @@ export const inviteRoutes = [
 ] as const satisfies readonly RouteDefinition[];
 
 /** The API's view of a stored invite: absent optional fields as null. */
-export function toInviteResponse(item: InviteItem): InviteResponse {
+export function toInviteResponse(item: InviteItem, allowedActions: InviteAction[]): InviteResponse {
   return {
     inviteId: inviteIdOf(item.billingPeriodId, item.commitmentId),
     projectId: item.projectId,
@@ -178,5 +185,6 @@ export function toInviteResponse(item: InviteItem): InviteResponse {
     respondedBy: item.respondedBy ?? null,
     respondedAt: item.respondedAt ?? null,
     version: item.version,
+    allowedActions,
   };
 }

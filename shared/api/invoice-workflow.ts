@@ -147,7 +147,7 @@ export const invoiceWorkflowRoutes = [
     path: '/v1/projects/{projectId}/invoices/bulk-status',
     function: 'invoiceWorkflow',
     auth: 'jwt',
-    action: ['invoices.bulk_status', 'invoices.create_as_contact', 'invoices.review'],
+    action: ['invoices.bulk_status', 'invoices.create_as_contact', 'invoices.review', 'invoices.submit_as_contact', 'invoices.resubmit_as_contact'],
     summary: 'Set the status of up to 100 invoices; each is changed on its own and answered on its own',
     tags: ['invoices'],
     request: { path: projectPath, body: bulkInvoiceStatusBody },

@@ -1,13 +1,15 @@
 import * as z from 'zod';
-import { commaListOf, updatedSinceQuery } from './common';
+import { centsInput, commaListOf, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
 import { commitmentPath, percentString, projectPath, retainageSettings } from './commitments';
-import type { InvoiceLineFigures, LineEntry, StoredSovLine } from '../domain/invoice-figures';
+import type { InvoiceLineFigures, LineEntry, RetainageBucket, StoredSovLine } from '../domain/invoice-figures';
 import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
+import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
+import { allowedActionsField } from './common';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -16,22 +18,69 @@ const percentShown = (description: string) => z.string().meta({ description, exa
 // ---------------------------------------------------------------------------------------------
 // Entries: what is entered per line (all optional; invoice-figures.ts checks the combinations)
 
+const centsEntry = (description: string) => centsInput().optional().meta({ description });
+const oldName = (of: string) => ({ deprecated: true, description: `The old name of ${of}, still accepted` });
+
 const entryFields = {
-  workThisPeriodCents: z.number().int().optional().meta({ description: 'Amount lines: work completed this period (E); may be negative to correct' }),
-  percentComplete: decimal('Amount lines, instead of workThisPeriodCents: total % complete to date (work)', '50').optional(),
+  workThisPeriodCents: centsEntry('Amount lines: work completed this period (E); may be negative to correct'),
+  workCompletedToDateCents: centsEntry(
+    'Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you',
+  ),
+  percentCompleteToDate: decimal(
+    'Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D',
+    '50',
+  ).optional(),
+  percentComplete: decimal('Old name of percentCompleteToDate', '50').optional().meta(oldName('percentCompleteToDate')),
   quantityThisPeriod: decimal('Unit lines: quantity completed this period; may be negative to correct', '12.5').optional(),
-  materialsStoredCents: z.number().int().optional().meta({ description: 'Amount lines: materials presently stored (F)' }),
+  materialsStoredCents: centsEntry('Amount lines: materials presently stored (F)'),
   workRetainagePercent: percentString.optional().meta({ description: 'Work retainage % on work completed to date' }),
-  workRetainageCents: z.number().int().optional().meta({ description: 'Work retainage by amount (instead of the %)' }),
+  workRetainedToDateCents: centsEntry('Work retainage by amount, instead of the %: retained on work completed to date, before releases'),
+  workRetainageCents: centsInput().optional().meta(oldName('workRetainedToDateCents')),
   materialsRetainagePercent: percentString.optional().meta({ description: 'Amount lines: materials retainage % on F' }),
-  materialsRetainageCents: z.number().int().optional().meta({ description: 'Amount lines: materials retainage by amount' }),
-  workRetainageReleasedCents: z.number().int().optional().meta({ description: 'Work retainage released this period' }),
-  materialsRetainageReleasedCents: z.number().int().optional().meta({ description: 'Materials retainage released this period' }),
+  materialsRetainedToDateCents: centsEntry('Amount lines: materials retainage by amount, instead of the %: retained on F, before releases'),
+  materialsRetainageCents: centsInput().optional().meta(oldName('materialsRetainedToDateCents')),
+  workReleasedThisInvoiceCents: centsEntry('Work retainage released by this invoice'),
+  workRetainageReleasedCents: centsInput().optional().meta(oldName('workReleasedThisInvoiceCents')),
+  materialsReleasedThisInvoiceCents: centsEntry('Materials retainage released by this invoice'),
+  materialsRetainageReleasedCents: centsInput().optional().meta(oldName('materialsReleasedThisInvoiceCents')),
+  releaseAllRetainage: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change' }),
 };
 export type EntryField = keyof typeof entryFields;
 export const entryFieldNames = Object.keys(entryFields) as EntryField[];
 
-export const lineEntry = z.object(entryFields).meta({ id: 'InvoiceLineEntry', description: 'What was entered on the line this period' });
+/** The entry field (as invoice-figures.ts and the stored invoice name it) each input name sets: old names stay accepted. */
+export const storedFieldOf = {
+  workThisPeriodCents: 'workThisPeriodCents',
+  workCompletedToDateCents: 'workCompletedToDateCents',
+  percentCompleteToDate: 'percentComplete',
+  percentComplete: 'percentComplete',
+  quantityThisPeriod: 'quantityThisPeriod',
+  materialsStoredCents: 'materialsStoredCents',
+  workRetainagePercent: 'workRetainagePercent',
+  workRetainedToDateCents: 'workRetainageCents',
+  workRetainageCents: 'workRetainageCents',
+  materialsRetainagePercent: 'materialsRetainagePercent',
+  materialsRetainedToDateCents: 'materialsRetainageCents',
+  materialsRetainageCents: 'materialsRetainageCents',
+  workReleasedThisInvoiceCents: 'workRetainageReleasedCents',
+  workRetainageReleasedCents: 'workRetainageReleasedCents',
+  materialsReleasedThisInvoiceCents: 'materialsRetainageReleasedCents',
+  materialsRetainageReleasedCents: 'materialsRetainageReleasedCents',
+  releaseAllRetainage: 'releaseAllRetainage',
+} as const satisfies Record<EntryField, Exclude<keyof LineEntry, 'lineId'>>;
+export type StoredEntryField = (typeof storedFieldOf)[EntryField];
+export const storedEntryFields = [...new Set(Object.values(storedFieldOf))] as StoredEntryField[];
+/** The current input name of each entry field (the first name listed above). */
+export const inputNameOf = Object.fromEntries(
+  storedEntryFields.map((stored) => [stored, entryFieldNames.find((name) => storedFieldOf[name] === stored)!]),
+) as Record<StoredEntryField, EntryField>;
+
+export const lineEntry = z
+  .object(entryFields)
+  .meta({ id: 'InvoiceLineEntry', description: 'What was entered on the line this period (in answers, by the current names only)' });
 
 // ---------------------------------------------------------------------------------------------
 // Figures (shared/domain/invoice-figures.ts)
@@ -41,11 +90,15 @@ export const retainageBucket = z
     percent: percentShown('The % applied, or for an amount entered the % it is of the base'),
     source: z.enum(['percent', 'amount', 'disabled', 'sliding_scale']),
     baseCents: cents('Work completed to date (D + E) or materials presently stored (F)'),
-    retainageCents: cents('Retainage on the base to date, before releases'),
-    retainedThisPeriodCents: cents('Change of what is held before this period’s release'),
-    releasedThisPeriodCents: cents('Released this period'),
+    retainedToDateCents: cents('Retained on the base to date, before releases'),
+    retainedThisInvoiceCents: cents('Retained by this invoice: the change of what is held before its release (negative when the base shrank)'),
+    releasedThisInvoiceCents: cents('Released by this invoice'),
     releasedToDateCents: cents('Released so far'),
-    currentlyRetainedCents: cents('Currently retained'),
+    heldCents: cents('Held now: retained to date less released to date'),
+    retainageCents: cents('Old name of retainedToDateCents').meta({ deprecated: true }),
+    retainedThisPeriodCents: cents('Old name of retainedThisInvoiceCents').meta({ deprecated: true }),
+    releasedThisPeriodCents: cents('Old name of releasedThisInvoiceCents').meta({ deprecated: true }),
+    currentlyRetainedCents: cents('Old name of heldCents').meta({ deprecated: true }),
   })
   .meta({ id: 'RetainageBucket' });
 
@@ -75,10 +128,12 @@ export const invoiceLine = z
     workThisPeriodCents: cents('E'),
     materialsStoredCents: cents('F'),
     completedAndStoredCents: cents('G = D + E + F'),
-    percentComplete: percentShown('G ÷ C, 4 places'),
+    completedAndStoredPercent: percentShown('G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)'),
+    percentComplete: percentShown('Old name of completedAndStoredPercent').meta({ deprecated: true }),
     percentCompleteDisplay: percentShown('G ÷ C, 2 places'),
     balanceToFinishCents: cents('H = C − G'),
-    retainageCents: cents('I: work + materials currently retained'),
+    retainageHeldCents: cents('I: work + materials retainage held now'),
+    retainageCents: cents('Old name of retainageHeldCents').meta({ deprecated: true }),
     workRetainage: retainageBucket,
     materialsRetainage: retainageBucket,
   })
@@ -92,12 +147,16 @@ export const invoiceTotals = z
     workThisPeriodCents: z.number().int(),
     materialsStoredCents: z.number().int(),
     completedAndStoredCents: z.number().int(),
-    percentComplete: z.string(),
+    completedAndStoredPercent: z.string().meta({ description: 'Σ G ÷ Σ C' }),
+    percentComplete: z.string().meta({ deprecated: true, description: 'Old name of completedAndStoredPercent' }),
     percentCompleteDisplay: z.string(),
     balanceToFinishCents: z.number().int(),
-    retainageCents: z.number().int(),
-    retainedThisPeriodCents: z.number().int(),
-    releasedThisPeriodCents: z.number().int(),
+    retainageHeldCents: z.number().int().meta({ description: 'Σ I: retainage held now' }),
+    retainedThisInvoiceCents: z.number().int(),
+    releasedThisInvoiceCents: z.number().int(),
+    retainageCents: z.number().int().meta({ deprecated: true, description: 'Old name of retainageHeldCents' }),
+    retainedThisPeriodCents: z.number().int().meta({ deprecated: true, description: 'Old name of retainedThisInvoiceCents' }),
+    releasedThisPeriodCents: z.number().int().meta({ deprecated: true, description: 'Old name of releasedThisInvoiceCents' }),
   })
   .meta({ id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' });
 
@@ -107,9 +166,12 @@ export const invoiceSummary = z
     netChangeByChangeOrdersCents: cents('2'),
     contractSumToDateCents: cents('3 = 1 + 2'),
     totalCompletedAndStoredCents: cents('4 = Σ G'),
-    workRetainageCents: cents('5a'),
-    materialsRetainageCents: cents('5b'),
-    totalRetainageCents: cents('5 = 5a + 5b'),
+    workRetainageHeldCents: cents('5a: work retainage held'),
+    materialsRetainageHeldCents: cents('5b: materials retainage held'),
+    totalRetainageHeldCents: cents('5 = 5a + 5b'),
+    workRetainageCents: cents('Old name of workRetainageHeldCents').meta({ deprecated: true }),
+    materialsRetainageCents: cents('Old name of materialsRetainageHeldCents').meta({ deprecated: true }),
+    totalRetainageCents: cents('Old name of totalRetainageHeldCents').meta({ deprecated: true }),
     totalEarnedLessRetainageCents: cents('6 = 4 − 5'),
     previousCertificatesCents: cents('7 = line 6 of the previous invoice'),
     currentPaymentDueCents: cents('8 = 6 − 7'),
@@ -121,6 +183,7 @@ export const invoiceSummary = z
 // Invoices
 
 const invoiceHeader = {
+  allowedActions: allowedActionsField(invoiceActions, 'InvoiceAction'),
   projectId: z.string(),
   invoiceId: z.string(),
   commitmentId: z.string(),
@@ -240,6 +303,7 @@ export const listInvoicesQuery = z.object({
   commitmentId: z.string().min(1).max(100).optional(),
   status: commaListOf(invoiceStatuses, 'Only invoices in these statuses').optional(),
   updatedSince: updatedSinceQuery('invoices').optional(),
+  sort: sortQuery(['position'], 'With commitmentId: by position in the commitment (`-position`: the latest first)').optional(),
   ...pageQuery,
 });
 
@@ -312,11 +376,18 @@ export const invoiceRoutes = [
 // ---------------------------------------------------------------------------------------------
 // API views
 
-const entryWithoutId = (entry: LineEntry | undefined): Omit<LineEntry, 'lineId'> => {
-  if (!entry) return {};
-  const { lineId: _lineId, ...rest } = entry;
-  return rest;
-};
+/** What was entered, by the current input names. */
+const entryByInputNames = (entry: LineEntry | undefined): InvoiceLineResponse['entry'] =>
+  Object.fromEntries(storedEntryFields.filter((field) => entry?.[field] !== undefined).map((field) => [inputNameOf[field], entry![field]]));
+
+/** A retainage bucket by the current names, the old ones beside them. */
+const bucketView = (bucket: RetainageBucket): InvoiceLineResponse['workRetainage'] => ({
+  ...bucket,
+  retainedToDateCents: bucket.retainageCents,
+  retainedThisInvoiceCents: bucket.retainedThisPeriodCents,
+  releasedThisInvoiceCents: bucket.releasedThisPeriodCents,
+  heldCents: bucket.currentlyRetainedCents,
+});
 
 function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
   return {
@@ -326,7 +397,7 @@ function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntr
     changeOrderId: sov.changeOrderId ?? null,
     unitOfMeasure: sov.unitOfMeasure ?? null,
     subLines: (sov.subLines ?? []).map((s) => ({ subLineId: s.subLineId, description: s.description, amountCents: s.amountCents })),
-    entry: entryWithoutId(entry),
+    entry: entryByInputNames(entry),
     review: review ? { approved: review.approved, reason: review.reason ?? null, by: review.by, at: review.at } : null,
     kind: figures.kind,
     scheduledValueCents: figures.scheduledValueCents,
@@ -339,18 +410,21 @@ function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntr
     workThisPeriodCents: figures.workThisPeriodCents,
     materialsStoredCents: figures.materialsStoredCents,
     completedAndStoredCents: figures.completedAndStoredCents,
+    completedAndStoredPercent: figures.percentComplete,
     percentComplete: figures.percentComplete,
     percentCompleteDisplay: figures.percentCompleteDisplay,
     balanceToFinishCents: figures.balanceToFinishCents,
+    retainageHeldCents: figures.retainageCents,
     retainageCents: figures.retainageCents,
-    workRetainage: { ...figures.workRetainage },
-    materialsRetainage: { ...figures.materialsRetainage },
+    workRetainage: bucketView(figures.workRetainage),
+    materialsRetainage: bucketView(figures.materialsRetainage),
   };
 }
 
-function header(item: InvoiceItem) {
+function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
   const figures = item.figures;
   return {
+    allowedActions,
     projectId: item.projectId,
     invoiceId: item.invoiceId,
     commitmentId: item.commitmentId,
@@ -361,8 +435,19 @@ function header(item: InvoiceItem) {
     status: item.status,
     paymentStatus: item.paymentStatus,
     paidCents: item.paidCents,
-    totals: { ...figures.totals },
-    summary: { ...figures.summary },
+    totals: {
+      ...figures.totals,
+      completedAndStoredPercent: figures.totals.percentComplete,
+      retainageHeldCents: figures.totals.retainageCents,
+      retainedThisInvoiceCents: figures.totals.retainedThisPeriodCents,
+      releasedThisInvoiceCents: figures.totals.releasedThisPeriodCents,
+    },
+    summary: {
+      ...figures.summary,
+      workRetainageHeldCents: figures.summary.workRetainageCents,
+      materialsRetainageHeldCents: figures.summary.materialsRetainageCents,
+      totalRetainageHeldCents: figures.summary.totalRetainageCents,
+    },
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     submittedAt: item.submittedAt ?? null,
@@ -384,13 +469,13 @@ function servedSchedule(item: InvoiceItem) {
 }
 
 /** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */
-export function toInvoiceResponse(item: InvoiceItem): InvoiceResponse {
+export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[]): InvoiceResponse {
   const figures = item.figures;
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const reviews = (item.lineReviews ?? {});
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item),
+    ...header(item, allowedActions),
     retainage: { ...item.contract.retainage },
     lines: figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), reviews[line.lineId]),
@@ -399,6 +484,10 @@ export function toInvoiceResponse(item: InvoiceItem): InvoiceResponse {
 }
 
 /** An invoice in a list: without its lines, with its commitment's number, title and vendor. */
-export function toInvoiceListItem(item: InvoiceItem, commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>): InvoiceListItemResponse {
-  return { ...header(item), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
+export function toInvoiceListItem(
+  item: InvoiceItem,
+  commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>,
+  allowedActions: InvoiceAction[],
+): InvoiceListItemResponse {
+  return { ...header(item, allowedActions), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
 }

@@ -4,7 +4,7 @@ import { billingFrequencies, currencyOf, defaultInvoiceTypes } from '../domain/p
 import { granularPermissions, toolLevels } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 import { pageQuery } from '../http/cursor';
-import { retainageSettings } from './commitments';
+import { retainageChange, retainageSettings } from './commitments';
 import type { CompanyItem } from '../db/entities/company';
 import type { MemberItem } from '../db/entities/member';
 import type { ProjectItem } from '../db/entities/project';
@@ -78,7 +78,7 @@ export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
 const settingsFields = {
   timeZone: timeZoneSchema.optional(),
   region: z.enum(regions).optional(),
-  retainage: retainageSettings.partial().optional(),
+  retainage: retainageChange.optional(),
   overbillingAllowed: z.boolean().optional(),
   defaultInvoiceType: z.enum(defaultInvoiceTypes).optional(),
   notifyContactsOnApproval: z.boolean().optional(),

@@ -392,13 +392,16 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
       opened.push({ projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate, dueDate: created.dueDate });
       logger.info('automatic billing period opened', { projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate });
       await publishOpenedEvents([created]);
-      written = {
-        project: { ...state.project, periodsVersion: ((state.project.periodsVersion as number | undefined) ?? 0) + 1, openBillingPeriodId: created.billingPeriodId },
-        periods: [
-          ...state.periods.map((p) => (p.billingPeriodId === state.project.openBillingPeriodId && p.status === 'open' ? { ...p, status: 'closed' as const } : p)),
-          { ...created, openedEventPublished: true, openedEventClaimedAt: undefined },
-        ],
-      };
+      // Not when this round published older events too: their flags changed since the read.
+      if (pending.length === 0) {
+        written = {
+          project: { ...state.project, periodsVersion: ((state.project.periodsVersion as number | undefined) ?? 0) + 1, openBillingPeriodId: created.billingPeriodId },
+          periods: [
+            ...state.periods.map((p) => (p.billingPeriodId === state.project.openBillingPeriodId && p.status === 'open' ? { ...p, status: 'closed' as const } : p)),
+            { ...created, openedEventPublished: true, openedEventClaimedAt: undefined },
+          ],
+        };
+      }
     }
   }
 }

@@ -7,7 +7,8 @@ import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
 import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
-import { inviteIdOf, type InviteRefusalReason } from '../domain/invites';
+import { inviteIdOf, invitesClosedRefusal, type InviteRefusalReason } from '../domain/invites';
+import { ssovStatusWords } from '../domain/commitments';
 import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites } from './tasks';
 import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
@@ -37,10 +38,7 @@ export function parseInviteId(inviteId: string): { billingPeriodId: string; comm
 
 /** Whether invites may be sent (or answered) in this period now: it is open and its due date has not passed locally. */
 export function periodClosedForInvites(period: BillingPeriodItem, timeZone: string, now: Date): string | undefined {
-  if (period.status !== 'open') return 'The billing period is closed.';
-  const today = localDate(now, timeZone);
-  if (today > period.dueDate) return `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.`;
-  return undefined;
+  return invitesClosedRefusal(period, localDate(now, timeZone));
 }
 
 /** Reminders go out in the morning of their local day, not at midnight. */
@@ -130,7 +128,7 @@ export function planInvite(
   if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
     return refuse(
       'ssov_not_approved',
-      `Commitment ${commitment.number} has its subcontractor SOV enabled and it is ${commitment.ssovStatus ?? 'not started'}, not approved.`,
+      `Commitment ${commitment.number} has its subcontractor SOV enabled and it is ${commitment.ssovStatus ? ssovStatusWords[commitment.ssovStatus] : 'not started'}, not approved.`,
     );
   }
   if (!existing) return { commitment, round: 1 };

@@ -26,3 +26,13 @@ export function resendRefusal(
   }
   return undefined;
 }
+
+/**
+ * Why invites of the period cannot be sent, answered or re-sent now, or undefined: only while it
+ * is open, until its due date. `today` is the local date in the project's time zone (YYYY-MM-DD).
+ */
+export function invitesClosedRefusal(period: { status: string; dueDate: string }, today: string): string | undefined {
+  if (period.status !== 'open') return 'The billing period is closed.';
+  if (today > period.dueDate) return `The billing period was due on ${period.dueDate}; it is ${today} in the project’s time zone.`;
+  return undefined;
+}

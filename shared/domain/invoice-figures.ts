@@ -8,7 +8,8 @@
  * away from zero. Figures that accumulate over invoices are computed to date and differenced,
  * never summed from rounded period amounts, so nothing drifts by a cent:
  * - a unit line's work this period is value(quantity to date) − value(previous quantity to date);
- * - an amount line entered by % complete bills round(C × %) − D;
+ * - an amount line entered by % complete to date bills round(C × %) − D, and one entered by work
+ *   completed to date bills that − D (the client never subtracts previous work);
  * - a retainage bucket holds round(% × its base to date); what it retained this period is that
  *   less the previous invoice's figure.
  * Totals are sums of the rounded lines, and G702 lines 3, 6, 8 and 9 are computed from rounded
@@ -52,6 +53,7 @@ import {
   percentOfCents,
   sumCents,
   unitValueCents,
+  wholeCentsMessage,
 } from './money';
 import { activeSlidingScaleRule, cappedRetentionThisPeriod, describeRule, type SlidingScaleRule } from './sliding-scale';
 
@@ -114,6 +116,8 @@ export interface LineEntry {
   workThisPeriodCents?: number;
   /** Amount lines, instead of `workThisPeriodCents`: total % complete to date (work only); E = round(C × %) − D. */
   percentComplete?: string;
+  /** Amount lines, the third way: work completed to date (D + E, not stored materials); E = it − D. */
+  workCompletedToDateCents?: number;
   /** Unit lines: quantity completed this period, may be negative to correct earlier billing. */
   quantityThisPeriod?: string;
   /** Amount lines: materials presently stored (F), entered each period (0 when not given). */
@@ -128,6 +132,11 @@ export interface LineEntry {
   materialsRetainageCents?: number;
   workRetainageReleasedCents?: number;
   materialsRetainageReleasedCents?: number;
+  /**
+   * Release everything each bucket holds this period: an intent, not an amount, so the release is
+   * recomputed whenever the line's figures change (instead of the released fields).
+   */
+  releaseAllRetainage?: boolean;
 }
 
 /** What of a previous invoice line the next invoice reads. */
@@ -292,6 +301,9 @@ function ratioPercent(part: number, whole: number): { exact: string; display: st
 
 const issue = (field: string, message: string): FieldIssue => ({ field, message });
 
+/** The three ways to enter an amount line's work; one at a time. */
+export const workEntryFields = ['workThisPeriodCents', 'workCompletedToDateCents', 'percentComplete'] as const;
+
 /** Thrown inside one line's computation once it has an issue; the line is skipped. */
 class LineRefused extends Error {}
 
@@ -324,14 +336,12 @@ function checkEntry(entry: LineEntry, kind: 'amount' | 'unit', index: number, se
     if (entry[field] !== undefined) issues.push(issue(at(field), `not allowed: ${why}`));
   };
   if (kind === 'amount') {
-    notAllowed('quantityThisPeriod', 'this is an amount line; enter workThisPeriodCents or percentComplete');
-    if (entry.workThisPeriodCents !== undefined && entry.percentComplete !== undefined) {
-      issues.push(issue(at('percentComplete'), 'give either workThisPeriodCents or percentComplete, not both'));
-    }
+    notAllowed('quantityThisPeriod', 'this is an amount line; enter workThisPeriodCents, workCompletedToDateCents or percentComplete');
+    const given = workEntryFields.filter((field) => entry[field] !== undefined);
+    for (const field of given.slice(1)) issues.push(issue(at(field), `give one of ${workEntryFields.join(', ')}, not ${given.join(' and ')}`));
   } else {
     const unit = 'this is a unit line; enter quantityThisPeriod';
-    notAllowed('workThisPeriodCents', unit);
-    notAllowed('percentComplete', unit);
+    for (const field of workEntryFields) notAllowed(field, unit);
     const noMaterials = 'unit lines have no stored materials';
     notAllowed('materialsStoredCents', noMaterials);
     notAllowed('materialsRetainagePercent', noMaterials);
@@ -341,10 +351,11 @@ function checkEntry(entry: LineEntry, kind: 'amount' | 'unit', index: number, se
   const cents = (field: keyof LineEntry, allowNegative: boolean) => {
     const value = entry[field];
     if (value === undefined) return;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) issues.push(issue(at(field), 'must be a whole number of cents'));
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) issues.push(issue(at(field), wholeCentsMessage));
     else if (value < 0 && !allowNegative) issues.push(issue(at(field), 'must not be negative'));
   };
   cents('workThisPeriodCents', true);
+  cents('workCompletedToDateCents', false);
   cents('materialsStoredCents', false);
   cents('workRetainageCents', false);
   cents('materialsRetainageCents', false);
@@ -361,6 +372,11 @@ function checkEntry(entry: LineEntry, kind: 'amount' | 'unit', index: number, se
   decimal('quantityThisPeriod');
   decimal('workRetainagePercent');
   decimal('materialsRetainagePercent');
+  if (entry.releaseAllRetainage) {
+    for (const field of ['workRetainageReleasedCents', 'materialsRetainageReleasedCents'] as const) {
+      if (entry[field] !== undefined) issues.push(issue(at(field), `give either releaseAllRetainage or ${field}, not both`));
+    }
+  }
   for (const bucket of ['work', 'materials'] as const) {
     const percentField = `${bucket}RetainagePercent` as const;
     const centsField = `${bucket}RetainageCents` as const;
@@ -382,6 +398,8 @@ interface BucketInput {
   percentEntry?: string;
   amountEntry?: number;
   releasedEntry?: number;
+  /** Release everything the bucket holds before this period's release (recomputed each time). */
+  releaseAll?: boolean;
   previous?: Pick<RetainageBucket, 'retainageCents' | 'releasedToDateCents'>;
   /** Sliding scale: the retainage to date it decided (wins over the % and amount). */
   slidingCents?: number;
@@ -422,7 +440,7 @@ function bucketFigures(ctx: LineContext, b: BucketInput): RetainageBucket {
   // back with it: what is held never goes below zero.
   const releasedBefore = Math.min(previousReleased, retainageCents);
   const heldBeforeRelease = subCents(retainageCents, releasedBefore);
-  const released = b.releasedEntry ?? 0;
+  const released = b.releaseAll ? heldBeforeRelease : (b.releasedEntry ?? 0);
   if (released > heldBeforeRelease) {
     fail(ctx, releasedField, `must not exceed the ${b.name} retainage currently retained (${formatCents(heldBeforeRelease)})`);
   }
@@ -474,6 +492,9 @@ function lineFigures(
   } else if (entry?.percentComplete !== undefined) {
     workField = 'percentComplete';
     E = subCents(percentOfCents(C, entry.percentComplete), D);
+  } else if (entry?.workCompletedToDateCents !== undefined) {
+    workField = 'workCompletedToDateCents';
+    E = subCents(entry.workCompletedToDateCents, D);
   } else {
     workField = entry?.workThisPeriodCents !== undefined ? 'workThisPeriodCents' : undefined;
     E = entry?.workThisPeriodCents ?? 0;
@@ -502,6 +523,7 @@ function lineFigures(
     percentEntry: entry?.workRetainagePercent,
     amountEntry: entry?.workRetainageCents,
     releasedEntry: entry?.workRetainageReleasedCents,
+    releaseAll: entry?.releaseAllRetainage,
     previous: previous?.workRetainage,
     slidingCents: sliding?.workCents,
   });
@@ -513,6 +535,7 @@ function lineFigures(
     percentEntry: entry?.materialsRetainagePercent,
     amountEntry: entry?.materialsRetainageCents,
     releasedEntry: entry?.materialsRetainageReleasedCents,
+    releaseAll: entry?.releaseAllRetainage,
     previous: previous?.materialsRetainage,
     slidingCents: sliding?.materialsCents,
   });

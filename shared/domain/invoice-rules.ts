@@ -51,7 +51,7 @@ export function creationRefusal(input: {
 }): string | undefined {
   if (input.sameKindInPeriod) return `This commitment already has a ${input.kind.replace('_', ' ')} invoice (${input.sameKindInPeriod.number}) in the open period.`;
   if (input.latest && !among(settledStatuses, input.latest.status)) {
-    return `The previous invoice ${input.latest.number} is ${input.latest.status}; the next one can be created once it is approved.`;
+    return `The previous invoice ${input.latest.number} is ${statusWords[input.latest.status]}; the next one can be created once it is approved.`;
   }
   if (input.sovLineCount === 0) return 'The commitment has no schedule of values lines to invoice.';
   return undefined;
@@ -59,8 +59,8 @@ export function creationRefusal(input: {
 
 /** Why the invoice cannot be deleted (→ 409), or undefined: never once approved or paid. */
 export function deletionRefusal(invoice: { status: InvoiceStatus; paymentStatus: string; paidCents: number }): string | undefined {
-  if (among(undeletableStatuses, invoice.status)) return `The invoice is ${invoice.status}; an approved invoice is never deleted.`;
-  if (invoice.paymentStatus !== 'unpaid' || invoice.paidCents > 0) return `The invoice is ${invoice.paymentStatus.replace('_', ' ')}; a paid invoice is never deleted.`;
+  if (among(undeletableStatuses, invoice.status)) return `The invoice is ${statusWords[invoice.status]}; an approved invoice is never deleted.`;
+  if (invoice.paymentStatus !== 'unpaid' || invoice.paidCents > 0) return `The invoice is ${invoice.paymentStatus.replace(/_/g, ' ')}; a paid invoice is never deleted.`;
   return undefined;
 }
 

@@ -154,3 +154,6 @@ export function formatMoney(cents: number, fractionDigits = 2): string {
   if (fraction !== '00') return `${grouped}.${fraction}`;
   return fractionDigits === 0 ? grouped : `${grouped}.${fraction.slice(0, fractionDigits)}`;
 }
+
+/** Money is entered in integer cents: a refused amount's message says so, with an example. */
+export const wholeCentsMessage = 'must be a whole number of cents (e.g. 50025 for $500.25)';

@@ -76,7 +76,7 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
   const settings: ProjectSettings = {
     timeZone: patch.timeZone ?? current.timeZone,
     region: patch.region ?? current.region,
-    retainage: { ...current.retainage, ...definedOnly(patch.retainage ?? {}) },
+    retainage: mergeRetainage(current.retainage, patch.retainage ?? {}),
     overbillingAllowed: patch.overbillingAllowed ?? current.overbillingAllowed,
     defaultInvoiceType: patch.defaultInvoiceType ?? current.defaultInvoiceType,
     notifyContactsOnApproval: patch.notifyContactsOnApproval ?? current.notifyContactsOnApproval,
@@ -103,6 +103,21 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
     }
   }
   return { settings, errors };
+}
+
+type RetainageSettings = ProjectSettings['retainage'];
+
+/**
+ * Retainage settings after a partial change: given fields replace; a bucket's % above zero given
+ * without its `…Enabled` turns the bucket on (a materials % alone must not leave line 5b at 0
+ * without a word), and a % of zero alone leaves it as it was.
+ */
+export function mergeRetainage(current: RetainageSettings, patch: Partial<RetainageSettings>): RetainageSettings {
+  const merged = { ...current, ...definedOnly(patch) };
+  const isAboveZero = (percent: string) => /[1-9]/.test(percent);
+  if (patch.workPercent !== undefined && patch.workEnabled === undefined && isAboveZero(patch.workPercent)) merged.workEnabled = true;
+  if (patch.materialsPercent !== undefined && patch.materialsEnabled === undefined && isAboveZero(patch.materialsPercent)) merged.materialsEnabled = true;
+  return merged;
 }
 
 /** The contract details after a patch: given fields replace, null removes; none left, none kept. */

@@ -5,7 +5,7 @@
  * SOV after approval shows up as new remaining amounts (and sub-lines of removed lines as orphans).
  */
 
-import type { ssovStatuses } from './commitments';
+import { ssovStatusWords, type ssovStatuses } from './commitments';
 import { addCents, formatCents } from './money';
 
 export type SsovStatus = (typeof ssovStatuses)[number];
@@ -155,16 +155,9 @@ const allowedFrom: Record<SsovTargetStatus, readonly SsovStatus[]> = {
   revise_and_resubmit: ['under_review', 'approved'],
 };
 
-const statusWords: Record<SsovStatus, string> = {
-  draft: 'draft',
-  under_review: 'under review',
-  revise_and_resubmit: 'revise & resubmit',
-  approved: 'approved',
-};
-
 /** Why `from → to` is not a transition of the workflow, or undefined when it is. */
 export function transitionRefusal(from: SsovStatus, to: SsovTargetStatus): string | undefined {
   if (allowedFrom[to].includes(from)) return undefined;
-  const needed = allowedFrom[to].map((s) => statusWords[s]).join(' or ');
-  return `The SSOV is ${statusWords[from]}; it can become ${statusWords[to]} only from ${needed}.`;
+  const needed = allowedFrom[to].map((s) => ssovStatusWords[s]).join(' or ');
+  return `The SSOV is ${ssovStatusWords[from]}; it can become ${ssovStatusWords[to]} only from ${needed}.`;
 }

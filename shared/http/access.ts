@@ -1,5 +1,6 @@
 import { db } from '../db/service';
 import { authorize, type Action, type GuardedRecord, type Membership } from '../domain/permissions';
+import type { ActionRefusal } from '../domain/allowed-actions';
 import { problems } from './problem';
 // Every module that serves a project's lists comes through here: read the cursor key at cold start.
 import './cursor-secret';
@@ -29,4 +30,11 @@ export function enforce(action: Action, member: Membership | undefined, record?:
   const decision = authorize(action, member, record);
   if (decision.allowed) return;
   throw decision.status === 404 ? problems.notFound(decision.detail) : problems.forbidden(decision.detail);
+}
+
+/** Throws an action's refusal (shared/domain/allowed-actions.ts) as problem+json: 404, 403 or 409. */
+export function enforceRefusal(refusal: ActionRefusal | undefined): void {
+  if (!refusal) return;
+  if (refusal.status === 404) throw problems.notFound(refusal.detail);
+  throw refusal.status === 403 ? problems.forbidden(refusal.detail) : problems.conflict(refusal.detail);
 }

@@ -326,6 +326,8 @@ describe('the period’s invites (GET …/billing-periods/{id}/invites)', () => 
       vendorName: fx.vendorName,
       status: 'not_invited',
       contactIds: fx.contactIds,
+      // Their names, read in one BatchGet for the whole list.
+      contacts: await Promise.all(fx.contactIds.map(async (userId) => ({ userId, name: (await db().User.get({ userId }).go()).data!.name }))),
       inviteId: null,
       invoiceType: null,
       emailStatus: null,
@@ -333,6 +335,7 @@ describe('the period’s invites (GET …/billing-periods/{id}/invites)', () => 
       invitedAt: null,
       respondedAt: null,
       reminderSentAt: null,
+      allowedActions: [],
     });
 
     expectStatus(await send(fx.users.admin.token, [x.commitmentId, y.commitmentId, z.commitmentId]), 200, 'send');

@@ -139,6 +139,9 @@ describe('figures over three invoices (exact cents, hand-checked)', () => {
       netChangeByChangeOrdersCents: 0,
       contractSumToDateCents: 12_000_000,
       totalCompletedAndStoredCents: 5_399_125,
+      workRetainageHeldCents: 519_913,
+      materialsRetainageHeldCents: 10_000,
+      totalRetainageHeldCents: 529_913,
       workRetainageCents: 519_913,
       materialsRetainageCents: 10_000,
       totalRetainageCents: 529_913,
@@ -274,26 +277,71 @@ describe('figures over three invoices (exact cents, hand-checked)', () => {
     expect(released.body.lines.map((l: Json) => l.workRetainage.currentlyRetainedCents)).toEqual([0, 0]);
     expect(released.body.summary).toMatchObject({ totalRetainageCents: 0, totalEarnedLessRetainageCents: 3_000_000, currentPaymentDueCents: 3_000_000 });
 
-    // A line's own fields win over allLines: b keeps its release, so lowering its % below it is refused, naming b.
-    const refused = expectProblem(
-      await update(released.headers.get('etag')!, { allLines: { workRetainagePercent: '10' }, lines: [{ lineId: b, workRetainagePercent: '0' }] }),
-      400,
-      'validation',
-    );
-    expect(fieldsOf(refused)).toEqual(['lines.0.workRetainageReleasedCents']);
+    // "Release all" is kept as an intent: lowering b's work afterwards recomputes its release (no 400 on a field never sent).
+    const lowered = expectStatus(await update(released.headers.get('etag')!, { lines: [{ lineId: b, workThisPeriodCents: 500_000 }] }), 200, 'lower work');
+    expect(lowered.body.lines[1].entry).toEqual({ workThisPeriodCents: 500_000, workRetainagePercent: '5', releaseAllRetainage: true });
+    expect(lowered.body.lines[1].workRetainage).toMatchObject({ retainedToDateCents: 25_000, releasedThisInvoiceCents: 25_000, heldCents: 0 });
+    expect(lowered.body.summary).toMatchObject({ totalRetainageHeldCents: 0, totalEarnedLessRetainageCents: 2_500_000 });
+
+    // A line's own release wins over allLines; naming an amount released ends the intent on that line.
     const mixed = expectStatus(
-      await update(released.headers.get('etag')!, {
+      await update(lowered.headers.get('etag')!, {
         allLines: { workRetainagePercent: '10' },
-        lines: [
-          { lineId: a, workRetainageReleasedCents: null },
-          { lineId: b, workRetainagePercent: '0', workRetainageReleasedCents: null },
-        ],
+        lines: [{ lineId: b, workRetainagePercent: '0', workReleasedThisInvoiceCents: 0 }],
       }),
       200,
       'mixed',
     );
     expect(mixed.body.lines.map((l: Json) => l.workRetainage.percent)).toEqual(['10', '0']);
+    expect(mixed.body.lines.map((l: Json) => l.entry.releaseAllRetainage ?? null)).toEqual([true, null]);
+    expect(mixed.body.lines[0].workRetainage).toMatchObject({ retainedToDateCents: 200_000, releasedThisInvoiceCents: 200_000, heldCents: 0 });
     expect(fieldsOf(expectProblem(await update(mixed.headers.get('etag')!, { allLines: {} }), 400, 'validation'))).toEqual(['allLines']);
+  });
+
+  it('entering money: work completed to date, whole cents, percent complete and retainage by unambiguous names', async () => {
+    const c = await commitmentWith(fx, retainage, [
+      { description: 'Switchboards', scheduledValueCents: 10_000_000 },
+      { description: 'Cabling', scheduledValueCents: 5_000_000 },
+    ]);
+    const created = expectStatus(await create(fx.users.admin.token, c), 201, 'create').body;
+    const [a, b] = created.lines.map((l: Json) => l.lineId);
+    const update = (etag: string, body: Json) =>
+      call(fx.users.admin.token, { method: 'PATCH', path: `${invoicesOf(fx)}/${created.invoiceId}`, body, headers: { 'if-match': etag } });
+
+    // $500.25 sent as dollars: the error says cents, with an example.
+    const dollars = expectProblem(await update('"1"', { lines: [{ lineId: a, workCompletedToDateCents: 500.25 }] }), 400, 'validation');
+    expect(dollars.errors).toEqual([expect.objectContaining({ field: 'lines.0.workCompletedToDateCents', message: 'must be a whole number of cents (e.g. 50025 for $500.25)' })]);
+
+    // Work to date, % to date under its new name and under its old one: the same figures.
+    const entered = expectStatus(
+      await update('"1"', { lines: [{ lineId: a, workCompletedToDateCents: 2_500_050 }, { lineId: b, percentCompleteToDate: '40' }] }),
+      200,
+      'enter to date',
+    );
+    expect(entered.body.lines.map((l: Json) => l.workThisPeriodCents)).toEqual([2_500_050, 2_000_000]);
+    expect(entered.body.lines[1]).toMatchObject({ entry: { percentCompleteToDate: '40' }, completedAndStoredPercent: '40', percentComplete: '40' });
+    const old = expectStatus(await update(entered.headers.get('etag')!, { lines: [{ lineId: b, percentComplete: '40' }] }), 200, 'old name');
+    expect(old.body.lines[1].workThisPeriodCents).toBe(2_000_000);
+    expect(old.body.lines[1].entry).toEqual({ percentCompleteToDate: '40' });
+    // Both names at once is refused; a refusal names the field as the client sent it.
+    const both = expectProblem(await update(old.headers.get('etag')!, { lines: [{ lineId: b, percentComplete: '40', percentCompleteToDate: '40' }] }), 400, 'validation');
+    expect(fieldsOf(both)).toEqual(['lines.0.percentComplete']);
+    const over = expectProblem(await update(old.headers.get('etag')!, { lines: [{ lineId: b, percentComplete: '100.5' }] }), 400, 'validation');
+    expect(fieldsOf(over)).toEqual(['lines.0.percentComplete']);
+    const overNew = expectProblem(await update(old.headers.get('etag')!, { lines: [{ lineId: b, workCompletedToDateCents: 5_000_001 }] }), 400, 'validation');
+    expect(fieldsOf(overNew)).toEqual(['lines.0.workCompletedToDateCents']);
+
+    // Retained by amount under the new name (old accepted), released this invoice, held: 10 % of a = 2,500.01 → 250,005.
+    const retained = expectStatus(
+      await update(old.headers.get('etag')!, { lines: [{ lineId: a, workRetainedToDateCents: 200_000 }, { lineId: b, workRetainageCents: 100_000 }] }),
+      200,
+      'retained by amount',
+    );
+    expect(retained.body.lines[0].entry).toEqual({ workCompletedToDateCents: 2_500_050, workRetainedToDateCents: 200_000 });
+    expect(retained.body.lines.map((l: Json) => l.workRetainage.retainedThisInvoiceCents)).toEqual([200_000, 100_000]);
+    expect(retained.body.lines.map((l: Json) => l.retainageHeldCents)).toEqual([200_000, 100_000]);
+    expect(retained.body.summary).toMatchObject({ workRetainageHeldCents: 300_000, materialsRetainageHeldCents: 0, totalRetainageHeldCents: 300_000, totalRetainageCents: 300_000 });
+    expect(retained.body.totals).toMatchObject({ retainageHeldCents: 300_000, retainedThisInvoiceCents: 300_000, releasedThisInvoiceCents: 0 });
   });
 
   it('unit lines: quantity × unit price, rounded once; retainage by amount', async () => {
@@ -449,7 +497,7 @@ describe('access, concurrency and deletion', () => {
       200,
       'by % complete',
     ).body;
-    expect(lineOf(switched, first.description).entry).toEqual({ percentComplete: '10' });
+    expect(lineOf(switched, first.description).entry).toEqual({ percentCompleteToDate: '10' });
     const cleared = expectStatus(await patch(fx.users.admin.token, fx, invoice, '"3"', [{ lineId: first.lineId, percentComplete: null }]), 200, 'clear').body;
     expect(lineOf(cleared, first.description)).toMatchObject({ entry: {}, workThisPeriodCents: 0 });
     invoice = cleared;

@@ -195,6 +195,10 @@ describe('lists across statuses, since a time, and mine', () => {
     expect(ids).toContain(mine.commitmentId);
     expect(ids).not.toContain(theirs.commitmentId);
     expect(contactOnly.items.every((item: Json) => item.invoiceContactIds.includes(fx.users['standard+contact'].userId))).toBe(true);
+    // The list names the contacts (one BatchGet per page).
+    const contactId = fx.users['standard+contact'].userId;
+    const contactName = (await db().User.get({ userId: contactId }).go()).data!.name;
+    expect(contactOnly.items.find((item: Json) => item.commitmentId === mine.commitmentId).invoiceContacts).toEqual([{ userId: contactId, name: contactName }]);
 
     const recent = await list(fx.users.admin.token, `${base}?updatedSince=${encodeURIComponent(before)}&status=draft,approved&limit=100`);
     expect(recent.items.map((item: Json) => item.commitmentId)).toEqual(expect.arrayContaining([mine.commitmentId, theirs.commitmentId]));
@@ -204,6 +208,23 @@ describe('lists across statuses, since a time, and mine', () => {
 
     const bad = expectProblem(await call(fx.users.admin.token, { method: 'GET', path: `${base}?status=draft,paid&updatedSince=yesterday` }), 400, 'validation');
     expect(fieldsOf(bad).sort()).toEqual(['status', 'updatedSince']);
+  });
+
+  it('`sort` takes only the orders an index gives, ascending or descending; any other is a 400 naming it', async () => {
+    const project = `/v1/projects/${fx.projectId}`;
+    const numbers = async (sort: string) => (await list(fx.users.admin.token, `${project}/commitments?limit=100&sort=${sort}`)).items.map((item: Json) => item.number);
+    const ascending = await numbers('number');
+    expect(ascending.length).toBeGreaterThan(1);
+    expect(ascending).toEqual([...ascending].sort());
+    expect(await numbers('-number')).toEqual([...ascending].reverse());
+
+    const starts = async (sort: string) => (await list(fx.users.admin.token, `${project}/billing-periods?sort=${sort}`)).items.map((item: Json) => item.startDate);
+    expect(await starts('-startDate')).toEqual([...(await starts('startDate'))].reverse());
+
+    for (const path of [`${project}/commitments?sort=createdAt`, `${project}/billing-periods?sort=dueDate`, `${project}/invoices?sort=position`]) {
+      const refused = expectProblem(await call(fx.users.admin.token, { method: 'GET', path }), 400, 'validation');
+      expect(fieldsOf(refused), path).toEqual(['sort']);
+    }
   });
 
   it('invoices take several statuses (repeated or comma-separated) and `updatedSince`', async () => {

@@ -856,6 +856,7 @@ export interface components {
             timeZone: string;
             /** @enum {string} */
             region: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -905,6 +906,7 @@ export interface components {
             timeZone?: string;
             /** @enum {string} */
             region?: "en-US" | "en-AU" | "en-CA" | "en-GB";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1068,6 +1070,7 @@ export interface components {
             actualCompletionDate?: string | null;
             /** @enum {string} */
             accountingMethod?: "amount" | "unit";
+            /** @description The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled) */
             retainage?: {
                 /** @example 10 */
                 workPercent?: string;
@@ -1258,8 +1261,14 @@ export interface components {
         InvoiceLineChange: {
             lineId: string;
             workThisPeriodCents?: number | null;
+            workCompletedToDateCents?: number | null;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string | null;
+            /**
+             * @description Old name of percentCompleteToDate
              * @example 50
              */
             percentComplete?: string | null;
@@ -1271,12 +1280,18 @@ export interface components {
             materialsStoredCents?: number | null;
             /** @example 10 */
             workRetainagePercent?: string | null;
+            workRetainedToDateCents?: number | null;
             workRetainageCents?: number | null;
             /** @example 10 */
             materialsRetainagePercent?: string | null;
+            materialsRetainedToDateCents?: number | null;
             materialsRetainageCents?: number | null;
+            workReleasedThisInvoiceCents?: number | null;
             workRetainageReleasedCents?: number | null;
+            materialsReleasedThisInvoiceCents?: number | null;
             materialsRetainageReleasedCents?: number | null;
+            /** @constant */
+            releaseAllRetainage?: true;
         };
         InvoiceAllLinesChange: {
             /**
@@ -1726,11 +1741,91 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
         };
+        /** @enum {string} */
+        CommitmentAction: "edit" | "edit_sov" | "create_change_order" | "add_payment";
         CommitmentList: {
-            items: components["schemas"]["Commitment"][];
+            items: components["schemas"]["CommitmentListItem"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        CommitmentListItem: {
+            projectId: string;
+            commitmentId: string;
+            /** @enum {string} */
+            type: "subcontract" | "purchase_order";
+            number: string;
+            title: string;
+            vendorId: string;
+            vendorName: string;
+            /** @enum {string} */
+            status: "draft" | "out_for_bid" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            startDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate: string | null;
+            /** @enum {string} */
+            accountingMethod: "amount" | "unit";
+            retainage: components["schemas"]["RetainageSettings"];
+            private: boolean;
+            privateUserIds: string[];
+            invoiceContactIds: string[];
+            ssovEnabled: boolean;
+            /**
+             * @description Null until the subcontractor SOV is first saved
+             * @enum {string|null}
+             */
+            ssovStatus: "draft" | "under_review" | "revise_and_resubmit" | "approved" | null;
+            paymentsIssuedEnabled: boolean;
+            lineCount: number;
+            /** @description Sum of the original SOV lines */
+            originalContractSumCents: number;
+            approvedChangeOrdersCents: number;
+            /** @description Original contract sum plus approved change orders */
+            contractSumToDateCents: number;
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["CommitmentAction"][];
+            /** @description The invoice contacts with their names (one BatchGet per page) */
+            invoiceContacts: components["schemas"]["PersonRef"][];
+        };
+        PersonRef: {
+            userId: string;
+            name: string | null;
         };
         /** @description A commitment’s schedule of values: original lines, then lines added by approved change orders */
         Sov: {
@@ -1886,7 +1981,16 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["BillingPeriodAction"][];
         };
+        /** @enum {string} */
+        BillingPeriodAction: "edit" | "close" | "delete" | "send_invites";
         /** @description Each requested commitment, invited or refused with the precondition it failed */
         SendInvitesResult: {
             invited: {
@@ -1920,6 +2024,8 @@ export interface components {
             status: "not_invited" | "invited" | "accepted" | "declined";
             /** @description The invoice contacts (user ids): those the invite was sent to, else the commitment’s */
             contactIds: string[];
+            /** @description The same contacts with their names (one BatchGet for the list) */
+            contacts: components["schemas"]["PersonRef"][];
             inviteId: string | null;
             /**
              * @description What the contact is invited to bill
@@ -1938,7 +2044,16 @@ export interface components {
             respondedAt: string | null;
             /** Format: date-time */
             reminderSentAt: string | null;
+            /**
+             * @description What the caller may do with the invite now; empty when the commitment is not invited
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
+        /** @enum {string} */
+        InviteAction: "respond" | "resend";
         /** @description The invite to bill of one commitment for one billing period */
         Invite: {
             inviteId: string;
@@ -1968,8 +2083,22 @@ export interface components {
             /** Format: date-time */
             respondedAt: string | null;
             version: number;
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "respond"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InviteAction"][];
         };
         Invoice: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -2024,6 +2153,8 @@ export interface components {
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
+        /** @enum {string} */
+        InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
         /** @description G703 column totals: sums of the lines */
         InvoiceTotals: {
             scheduledValueCents: number;
@@ -2031,11 +2162,33 @@ export interface components {
             workThisPeriodCents: number;
             materialsStoredCents: number;
             completedAndStoredCents: number;
+            /** @description Σ G ÷ Σ C */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
+             */
             percentComplete: string;
             percentCompleteDisplay: string;
             balanceToFinishCents: number;
+            /** @description Σ I: retainage held now */
+            retainageHeldCents: number;
+            retainedThisInvoiceCents: number;
+            releasedThisInvoiceCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
             retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
             releasedThisPeriodCents: number;
         };
         /** @description The G702 lines */
@@ -2048,11 +2201,26 @@ export interface components {
             contractSumToDateCents: number;
             /** @description 4 = Σ G */
             totalCompletedAndStoredCents: number;
-            /** @description 5a */
-            workRetainageCents: number;
-            /** @description 5b */
-            materialsRetainageCents: number;
+            /** @description 5a: work retainage held */
+            workRetainageHeldCents: number;
+            /** @description 5b: materials retainage held */
+            materialsRetainageHeldCents: number;
             /** @description 5 = 5a + 5b */
+            totalRetainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of workRetainageHeldCents
+             */
+            workRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of materialsRetainageHeldCents
+             */
+            materialsRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of totalRetainageHeldCents
+             */
             totalRetainageCents: number;
             /** @description 6 = 4 − 5 */
             totalEarnedLessRetainageCents: number;
@@ -2103,7 +2271,13 @@ export interface components {
             /** @description G = D + E + F */
             completedAndStoredCents: number;
             /**
-             * @description G ÷ C, 4 places
+             * @description G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)
+             * @example 50
+             */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
              * @example 50
              */
             percentComplete: string;
@@ -2114,17 +2288,30 @@ export interface components {
             percentCompleteDisplay: string;
             /** @description H = C − G */
             balanceToFinishCents: number;
-            /** @description I: work + materials currently retained */
+            /** @description I: work + materials retainage held now */
+            retainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
             retainageCents: number;
             workRetainage: components["schemas"]["RetainageBucket"];
             materialsRetainage: components["schemas"]["RetainageBucket"];
         };
-        /** @description What was entered on the line this period */
+        /** @description What was entered on the line this period (in answers, by the current names only) */
         InvoiceLineEntry: {
             /** @description Amount lines: work completed this period (E); may be negative to correct */
             workThisPeriodCents?: number;
+            /** @description Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you */
+            workCompletedToDateCents?: number;
             /**
-             * @description Amount lines, instead of workThisPeriodCents: total % complete to date (work)
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string;
+            /**
+             * @deprecated
+             * @description The old name of percentCompleteToDate, still accepted
              * @example 50
              */
             percentComplete?: string;
@@ -2140,19 +2327,44 @@ export interface components {
              * @example 10
              */
             workRetainagePercent?: string;
-            /** @description Work retainage by amount (instead of the %) */
+            /** @description Work retainage by amount, instead of the %: retained on work completed to date, before releases */
+            workRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workRetainedToDateCents, still accepted
+             */
             workRetainageCents?: number;
             /**
              * @description Amount lines: materials retainage % on F
              * @example 10
              */
             materialsRetainagePercent?: string;
-            /** @description Amount lines: materials retainage by amount */
+            /** @description Amount lines: materials retainage by amount, instead of the %: retained on F, before releases */
+            materialsRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsRetainedToDateCents, still accepted
+             */
             materialsRetainageCents?: number;
-            /** @description Work retainage released this period */
+            /** @description Work retainage released by this invoice */
+            workReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workReleasedThisInvoiceCents, still accepted
+             */
             workRetainageReleasedCents?: number;
-            /** @description Materials retainage released this period */
+            /** @description Materials retainage released by this invoice */
+            materialsReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsReleasedThisInvoiceCents, still accepted
+             */
             materialsRetainageReleasedCents?: number;
+            /**
+             * @description Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change
+             * @constant
+             */
+            releaseAllRetainage?: true;
         };
         RetainageBucket: {
             /**
@@ -2164,15 +2376,35 @@ export interface components {
             source: "percent" | "amount" | "disabled" | "sliding_scale";
             /** @description Work completed to date (D + E) or materials presently stored (F) */
             baseCents: number;
-            /** @description Retainage on the base to date, before releases */
-            retainageCents: number;
-            /** @description Change of what is held before this period’s release */
-            retainedThisPeriodCents: number;
-            /** @description Released this period */
-            releasedThisPeriodCents: number;
+            /** @description Retained on the base to date, before releases */
+            retainedToDateCents: number;
+            /** @description Retained by this invoice: the change of what is held before its release (negative when the base shrank) */
+            retainedThisInvoiceCents: number;
+            /** @description Released by this invoice */
+            releasedThisInvoiceCents: number;
             /** @description Released so far */
             releasedToDateCents: number;
-            /** @description Currently retained */
+            /** @description Held now: retained to date less released to date */
+            heldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedToDateCents
+             */
+            retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
+            retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
+            releasedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of heldCents
+             */
             currentlyRetainedCents: number;
         };
         InvoiceList: {
@@ -2181,6 +2413,13 @@ export interface components {
         };
         /** @description An invoice without its lines */
         InvoiceListItem: {
+            /**
+             * @description The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). An action absent here is refused (403, 404 or 409) by its route.
+             * @example [
+             *       "edit"
+             *     ]
+             */
+            allowedActions: components["schemas"]["InvoiceAction"][];
             projectId: string;
             invoiceId: string;
             commitmentId: string;
@@ -6246,6 +6485,7 @@ export interface operations {
                 /** @description `me`: only the commitments the caller is an invoice contact on */
                 contact?: "me";
                 updatedSince?: string;
+                sort?: "number" | "-number";
                 cursor?: string;
                 limit?: number;
             };
@@ -6304,7 +6544,16 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
+                     *           "invoiceContacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -6546,7 +6795,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -6825,7 +7077,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -7068,7 +7323,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Commitment"];
@@ -9939,6 +10197,7 @@ export interface operations {
     listBillingPeriods: {
         parameters: {
             query?: {
+                sort?: "startDate" | "-startDate";
                 cursor?: string;
                 limit?: number;
             };
@@ -9973,7 +10232,10 @@ export interface operations {
                      *           "version": 1,
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "text"
@@ -10174,7 +10436,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10428,7 +10693,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -10611,7 +10879,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11010,7 +11281,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11288,7 +11562,10 @@ export interface operations {
                      *       "version": 1,
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["BillingPeriod"];
@@ -11520,13 +11797,22 @@ export interface operations {
                      *           "contactIds": [
                      *             "text"
                      *           ],
+                     *           "contacts": [
+                     *             {
+                     *               "userId": "text",
+                     *               "name": "text"
+                     *             }
+                     *           ],
                      *           "inviteId": "text",
                      *           "invoiceType": "work_materials_retainage",
                      *           "emailStatus": "pending",
                      *           "emailError": "text",
                      *           "invitedAt": "2027-03-31T09:30:00.000Z",
                      *           "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z"
+                     *           "reminderSentAt": "2027-03-31T09:30:00.000Z",
+                     *           "allowedActions": [
+                     *             "respond"
+                     *           ]
                      *         }
                      *       ],
                      *       "counts": {
@@ -12000,7 +12286,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -12260,7 +12549,10 @@ export interface operations {
                      *       "reminderSentAt": "2027-03-31T09:30:00.000Z",
                      *       "respondedBy": "text",
                      *       "respondedAt": "2027-03-31T09:30:00.000Z",
-                     *       "version": 1
+                     *       "version": 1,
+                     *       "allowedActions": [
+                     *         "respond"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["Invite"];
@@ -12479,6 +12771,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -12495,9 +12790,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -12507,6 +12806,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -12560,15 +12862,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -12587,28 +12896,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -12839,6 +13158,7 @@ export interface operations {
                 commitmentId?: string;
                 status?: string;
                 updatedSince?: string;
+                sort?: "position" | "-position";
                 cursor?: string;
                 limit?: number;
             };
@@ -12860,6 +13180,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "allowedActions": [
+                     *             "edit"
+                     *           ],
                      *           "projectId": "text",
                      *           "invoiceId": "text",
                      *           "commitmentId": "text",
@@ -12876,9 +13199,13 @@ export interface operations {
                      *             "workThisPeriodCents": 1,
                      *             "materialsStoredCents": 1,
                      *             "completedAndStoredCents": 1,
+                     *             "completedAndStoredPercent": "text",
                      *             "percentComplete": "text",
                      *             "percentCompleteDisplay": "text",
                      *             "balanceToFinishCents": 1,
+                     *             "retainageHeldCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1
@@ -12888,6 +13215,9 @@ export interface operations {
                      *             "netChangeByChangeOrdersCents": 1,
                      *             "contractSumToDateCents": 1,
                      *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageHeldCents": 1,
+                     *             "materialsRetainageHeldCents": 1,
+                     *             "totalRetainageHeldCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainageCents": 1,
                      *             "totalRetainageCents": 1,
@@ -13094,6 +13424,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -13110,9 +13443,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13122,6 +13459,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13175,15 +13515,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13202,28 +13549,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -13593,6 +13950,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -13609,9 +13969,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -13621,6 +13985,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -13674,15 +14041,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -13701,28 +14075,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -14001,6 +14385,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -14017,9 +14404,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -14029,6 +14420,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -14082,15 +14476,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -14109,28 +14510,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
@@ -14434,6 +14845,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "allowedActions": [
+                     *         "edit"
+                     *       ],
                      *       "projectId": "text",
                      *       "invoiceId": "text",
                      *       "commitmentId": "text",
@@ -14450,9 +14864,13 @@ export interface operations {
                      *         "workThisPeriodCents": 1,
                      *         "materialsStoredCents": 1,
                      *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
                      *         "percentComplete": "text",
                      *         "percentCompleteDisplay": "text",
                      *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
                      *         "retainageCents": 1,
                      *         "retainedThisPeriodCents": 1,
                      *         "releasedThisPeriodCents": 1
@@ -14462,6 +14880,9 @@ export interface operations {
                      *         "netChangeByChangeOrdersCents": 1,
                      *         "contractSumToDateCents": 1,
                      *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
                      *         "workRetainageCents": 1,
                      *         "materialsRetainageCents": 1,
                      *         "totalRetainageCents": 1,
@@ -14515,15 +14936,22 @@ export interface operations {
                      *           ],
                      *           "entry": {
                      *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
                      *             "percentComplete": "50",
                      *             "quantityThisPeriod": "12.5",
                      *             "materialsStoredCents": 1,
                      *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
                      *             "workRetainageCents": 1,
                      *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
                      *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
                      *             "workRetainageReleasedCents": 1,
-                     *             "materialsRetainageReleasedCents": 1
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
                      *           },
                      *           "review": {
                      *             "approved": true,
@@ -14542,28 +14970,38 @@ export interface operations {
                      *           "workThisPeriodCents": 1,
                      *           "materialsStoredCents": 1,
                      *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
                      *           "percentComplete": "50",
                      *           "percentCompleteDisplay": "50",
                      *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
                      *           "retainageCents": 1,
                      *           "workRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           },
                      *           "materialsRetainage": {
                      *             "percent": "50",
                      *             "source": "percent",
                      *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
                      *             "retainageCents": 1,
                      *             "retainedThisPeriodCents": 1,
                      *             "releasedThisPeriodCents": 1,
-                     *             "releasedToDateCents": 1,
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }

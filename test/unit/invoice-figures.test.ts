@@ -511,6 +511,55 @@ describe('refusals', () => {
   });
 });
 
+describe('entering work: this period, to date or % to date', () => {
+  const sov: InvoiceSovLine[] = [{ lineId: 'A', description: 'Framing', scheduledValueCents: 1_000_000 }];
+  const first = computeInvoice(invoice(sov, [{ lineId: 'A', workThisPeriodCents: 250_025 }]));
+
+  it('work completed to date bills that less the previous work, to the cent', () => {
+    const second = computeInvoice(invoice(sov, [{ lineId: 'A', workCompletedToDateCents: 600_050 }], { previous: first }));
+    // D 2,500.25; to date 6,000.50 → E 3,500.25; the same as entering E or the % that gives it.
+    expect(second.lines[0]).toMatchObject({ previousWorkCents: 250_025, workThisPeriodCents: 350_025, completedAndStoredCents: 600_050 });
+    const byPeriod = computeInvoice(invoice(sov, [{ lineId: 'A', workThisPeriodCents: 350_025 }], { previous: first }));
+    expect(second).toEqual(byPeriod);
+    const byPercent = computeInvoice(invoice(sov, [{ lineId: 'A', percentComplete: '60.005' }], { previous: first }));
+    expect(byPercent.lines[0]!.workThisPeriodCents).toBe(350_025);
+  });
+
+  it('to date below the previous work is a negative correction; below zero or with another way is refused', () => {
+    const credit = computeInvoice(invoice(sov, [{ lineId: 'A', workCompletedToDateCents: 200_000 }], { previous: first }));
+    expect(credit.lines[0]!.workThisPeriodCents).toBe(-50_025);
+    const e = inputError(() =>
+      computeInvoice(invoice(sov, [{ lineId: 'A', workCompletedToDateCents: -1, workThisPeriodCents: 5 }], { previous: first })),
+    );
+    expect(e.issues).toEqual([
+      { field: 'lines.0.workCompletedToDateCents', message: 'give one of workThisPeriodCents, workCompletedToDateCents, percentComplete, not workThisPeriodCents and workCompletedToDateCents' },
+      { field: 'lines.0.workCompletedToDateCents', message: 'must not be negative' },
+    ]);
+    const cents = inputError(() => computeInvoice(invoice(sov, [{ lineId: 'A', workCompletedToDateCents: 500.25 }])));
+    expect(cents.issues).toEqual([{ field: 'lines.0.workCompletedToDateCents', message: 'must be a whole number of cents (e.g. 50025 for $500.25)' }]);
+  });
+});
+
+describe('release all: an intent, recomputed when the figures change', () => {
+  const sov: InvoiceSovLine[] = [{ lineId: 'A', description: 'Framing', scheduledValueCents: 1_000_000 }];
+  const first = computeInvoice(invoice(sov, [{ lineId: 'A', workThisPeriodCents: 500_000 }]));
+
+  it('releases what is held after this period’s work, whatever the work becomes', () => {
+    const released = computeInvoice(invoice(sov, [{ lineId: 'A', workThisPeriodCents: 100_000, releaseAllRetainage: true }], { previous: first }));
+    // Held before the release: 10% × 6,000.00 = 600.00, all released.
+    expect(released.lines[0]!.workRetainage).toMatchObject({ retainageCents: 60_000, releasedThisPeriodCents: 60_000, currentlyRetainedCents: 0 });
+    // Work lowered afterwards (a credit): the release follows, never above what is held.
+    const lowered = computeInvoice(invoice(sov, [{ lineId: 'A', workThisPeriodCents: -100_000, releaseAllRetainage: true }], { previous: first }));
+    expect(lowered.lines[0]!.workRetainage).toMatchObject({ retainageCents: 40_000, releasedThisPeriodCents: 40_000, currentlyRetainedCents: 0 });
+    expect(lowered.summary.totalRetainageCents).toBe(0);
+  });
+
+  it('is refused beside an amount released', () => {
+    const e = inputError(() => computeInvoice(invoice(sov, [{ lineId: 'A', releaseAllRetainage: true, workRetainageReleasedCents: 1 }], { previous: first })));
+    expect(fields(e)).toEqual(['lines.0.workRetainageReleasedCents']);
+  });
+});
+
 describe('change orders', () => {
   it('line 2 and a line added by a change order (no previous figures) take part like any other', () => {
     const sov: InvoiceSovLine[] = [{ lineId: 'A', scheduledValueCents: 1_000_000 }];

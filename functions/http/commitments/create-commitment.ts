@@ -7,7 +7,7 @@ import type { Membership } from '../../../shared/domain/permissions';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { commitmentSearchText, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { toCommitmentResponse } from '../../../shared/api/commitments';
+import { commitmentViewFor } from '../../../shared/api/commitments';
 import { duplicateNumber, fieldError, isFieldError, locationOf, participantErrors, retainageFor, unique, vendorOfProject } from './shared';
 
 type CreateCommitmentBody = HttpInput<'createCommitment'>['body'];
@@ -82,7 +82,7 @@ export async function createCommitment({ path, body, caller }: HttpInput<'create
   if (outcome.canceled) throw await explainFailure(outcome, { number: () => duplicateNumber(item.number) }, () => problems.busy('commitment'));
   return {
     status: 201,
-    body: toCommitmentResponse(item),
+    body: commitmentViewFor(member)(item),
     headers: { location: locationOf(item), etag: etagFor(item.version) },
   };
 }

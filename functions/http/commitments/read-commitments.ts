@@ -5,7 +5,9 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import type { CommitmentItem } from '../../../shared/db/commitments';
-import { toCommitmentResponse } from '../../../shared/api/commitments';
+import { commitmentViewFor } from '../../../shared/api/commitments';
+import { orderOf, peopleNamed } from '../../../shared/api/common';
+import { loadUserNames } from '../../../shared/db/people';
 import { commitmentCursors, filteredReadSize, maxListReads, visibleCommitment } from './shared';
 
 type ListQuery = HttpInput<'listCommitments'>['query'];
@@ -33,7 +35,7 @@ function searchFor(projectId: string, query: ListQuery, member: Membership, filt
 export async function listCommitments({ path, query, caller }: HttpInput<'listCommitments'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   enforce('commitments.view', member);
-  const scope = `commitments:${path.projectId}`;
+  const scope = `commitments:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
   let cursor = decodeCursor(scope, query.cursor);
   const filtered = Boolean(query.q || query.type || query.status || query.contact || query.updatedSince || member.commitments !== 'admin');
 
@@ -42,7 +44,7 @@ export async function listCommitments({ path, query, caller }: HttpInput<'listCo
   const items: CommitmentItem[] = [];
   let next: string | null = null;
   for (let reads = 0; reads < maxListReads; reads++) {
-    const page = await searchFor(path.projectId, query, member, filtered).go({ cursor, limit: readSize });
+    const page = await searchFor(path.projectId, query, member, filtered).go({ cursor, limit: readSize, order: orderOf(query.sort) });
     const room = query.limit - items.length;
     if (page.data.length > room) {
       items.push(...page.data.slice(0, room));
@@ -53,10 +55,13 @@ export async function listCommitments({ path, query, caller }: HttpInput<'listCo
     next = cursor = page.cursor;
     if (!cursor || items.length === query.limit) break;
   }
+  // The filter already hides what the caller cannot see; canSee is the policy's word on it.
+  const visible = items.filter((item) => canSee(member, 'commitments', item));
+  const names = await loadUserNames(visible.flatMap((item) => item.invoiceContactIds));
+  const view = commitmentViewFor(member);
   return {
     body: {
-      // The filter already hides what the caller cannot see; canSee is the policy's word on it.
-      items: items.filter((item) => canSee(member, 'commitments', item)).map(toCommitmentResponse),
+      items: visible.map((item) => ({ ...view(item), invoiceContacts: peopleNamed(item.invoiceContactIds, names) })),
       nextCursor: encodeCursor(scope, next),
     },
   };
@@ -66,5 +71,5 @@ export async function getCommitment({ path, caller }: HttpInput<'getCommitment'>
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const commitment = await visibleCommitment(path.projectId, path.commitmentId, member);
   enforce('commitments.view', member, commitment);
-  return { body: toCommitmentResponse(commitment), headers: { etag: etagFor(commitment.version) } };
+  return { body: commitmentViewFor(member)(commitment), headers: { etag: etagFor(commitment.version) } };
 }

@@ -1,12 +1,14 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems, type FieldError } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { enforce, loadProjectAccess } from '../../../shared/http/access';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
+import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { mergeRetainage } from '../../../shared/domain/project-settings';
 import { isConditionalFailure } from '../../../shared/db/conditions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
-import { toCommitmentResponse, type UpdateCommitmentBody } from '../../../shared/api/commitments';
+import { commitmentViewFor, type UpdateCommitmentBody } from '../../../shared/api/commitments';
 import {
   actionsFor,
   duplicateNumber,
@@ -41,7 +43,7 @@ async function checkedEdit(current: CommitmentItem, body: UpdateCommitmentBody) 
   if (method === 'unit' && ssovEnabled) {
     throw body.ssovEnabled ? ssovNeedsAmounts() : problems.conflict('Disable the subcontractor SOV before switching to unit-based accounting.');
   }
-  const retainage = retainageFor(method, { ...current.retainage, ...body.retainage }, body.retainage?.materialsEnabled);
+  const retainage = retainageFor(method, mergeRetainage(current.retainage, body.retainage ?? {}), body.retainage?.materialsEnabled);
   if (isFieldError(retainage)) errors.push(retainage);
 
   const invoiceContactIds = unique(body.invoiceContactIds ?? current.invoiceContactIds);
@@ -129,11 +131,15 @@ async function saveEdit(current: CommitmentItem, edit: ReturnType<typeof editedF
 export async function updateCommitment({ path, body, caller, headers }: HttpInput<'updateCommitment'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const current = await visibleCommitment(path.projectId, path.commitmentId, member);
-  for (const action of actionsFor(body)) enforce(action, member, current);
+  for (const action of actionsFor(body)) {
+    // Editing the commitment's own fields is the `edit` action as `allowedActions` reports it.
+    if (action === 'commitments.edit') enforceRefusal(commitmentActionRefusal('edit', { member, commitment: current }));
+    else enforce(action, member, current);
+  }
   const expectedVersion = requiredIfMatch(headers, current.version);
   if (current.version !== expectedVersion) throw changedSinceRead(current.version);
 
   const checked = await checkedEdit(current, body);
   const updated = await saveEdit(current, editedFields(current, body, checked), expectedVersion, checked.methodChanges);
-  return { body: toCommitmentResponse(updated), headers: { etag: etagFor(updated.version) } };
+  return { body: commitmentViewFor(member)(updated), headers: { etag: etagFor(updated.version) } };
 }

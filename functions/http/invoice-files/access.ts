@@ -1,13 +1,11 @@
-import { enforce } from '../../../shared/http/access';
+import { enforceRefusal } from '../../../shared/http/access';
 import type { InvoiceContext } from '../../../shared/http/invoice-context';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { problems } from '../../../shared/http/problem';
-import type { Membership } from '../../../shared/domain/permissions';
-import { localDate } from '../../../shared/domain/billing-periods';
-import { deadlineRefusal, editableStatuses, editRefusal, invoiceRole, type InvoiceRole } from '../../../shared/domain/invoice-rules';
+import { editableStatuses } from '../../../shared/domain/invoice-rules';
 import { isOneOf } from '../../../shared/db/conditions';
-import type { CommitmentItem } from '../../../shared/db/commitments';
-import { loadBillingPeriod } from '../../../shared/db/billing-periods';
-import { isLatestInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
+import { successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
 import type { WriteEntities } from '../../../shared/db/transaction';
 import type { InvoiceScope } from '../../../shared/storage/keys';
 
@@ -15,36 +13,12 @@ import type { InvoiceScope } from '../../../shared/storage/keys';
 export const scopeOf = ({ project, invoice }: InvoiceContext): InvoiceScope => ({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId });
 
 /**
- * Who may change an invoice's attachments: who may edit the invoice, i.e. an invoice
- * administrator (on the contact's behalf) or one of the commitment's invoice contacts.
+ * The caller may change the invoice's attachments now (the `upload_attachment` action, as
+ * `allowedActions` answers it): an invoice administrator or a contact (403/404), the latest invoice
+ * in draft or revise & resubmit, for contacts until the period's due date (409).
  */
-function enforceEditor(member: Membership, commitment: CommitmentItem): InvoiceRole {
-  const role = invoiceRole(member, commitment);
-  // Neither: refused as a contact would be (404 when the commitment is invisible, else 403).
-  if (!role) enforce('invoices.create_as_contact', member, commitment);
-  return role!;
-}
-
-/**
- * Why the invoice cannot be edited now (→ 409), or undefined: only the commitment's latest
- * invoice, only in draft or revise & resubmit, and for contacts only until the period's due date.
- */
-async function attachmentChangeRefusal({ invoice, project }: InvoiceContext, role: InvoiceRole, now: Date): Promise<string | undefined> {
-  const notEditable = editRefusal(invoice.status, 'its attachments');
-  if (notEditable) return notEditable;
-  const [latest, period] = await Promise.all([
-    isLatestInvoice(invoice),
-    role === 'contact' ? loadBillingPeriod(project.projectId, invoice.billingPeriodId) : undefined,
-  ]);
-  if (!latest) return 'Only the latest invoice of a commitment can be changed; a later invoice exists.';
-  return period && deadlineRefusal({ dueDate: period.dueDate, today: localDate(now, project.timeZone), onBehalf: 'change the invoice' });
-}
-
-/** The caller may change the invoice's attachments now: 403/404 for who, 409 for when. */
 export async function enforceEditable(access: InvoiceContext, now: Date): Promise<void> {
-  const role = enforceEditor(access.member, access.commitment);
-  const refusal = await attachmentChangeRefusal(access, role, now);
-  if (refusal) throw problems.conflict(refusal);
+  enforceRefusal(invoiceActionRefusal('upload_attachment', await invoiceActionContext(access, now)));
 }
 
 /**

@@ -3,7 +3,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { publishEvents } from '../../../shared/aws/events';
 import { config } from '../../../shared/config';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
-import { enforce } from '../../../shared/http/access';
+import { enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import { termsFor } from '../../../shared/domain/terminology';
 import { db } from '../../../shared/db/service';
 import { appendInvoiceEvent } from '../../../shared/db/invoices';
@@ -49,7 +51,8 @@ function forwardEmailId(requestKey: string | undefined, userId: string, { projec
 export async function forwardInvoice({ path, body, caller, headers }: HttpInput<'forwardInvoice'>): Promise<Reply> {
   const now = new Date();
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.forward', access.member, access.commitment);
+  // The `forward` action as `allowedActions` reports it.
+  enforceRefusal(invoiceActionRefusal('forward', await invoiceActionContext(access, now)));
   const { invoice } = access;
   const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), db().User.get({ userId: caller.userId }).go()]);
   const emailId = forwardEmailId(headers['idempotency-key'], caller.userId, access);

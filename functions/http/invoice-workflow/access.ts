@@ -5,8 +5,7 @@ import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { Membership } from '../../../shared/domain/permissions';
 import { invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { WorkflowRole } from '../../../shared/domain/invoice-workflow';
-import { toInvoiceResponse } from '../../../shared/api/invoices';
-
+import { invoiceReply } from '../../../shared/http/invoice-actions';
 import type { InvoiceContext } from '../../../shared/http/invoice-context';
 
 /** An invoice in context without the caller's membership: what a change (one, or one of a bulk) is made on. */
@@ -15,7 +14,8 @@ export type Loaded = Omit<InvoiceContext, 'member'>;
 /** Anyone who is not an invoice administrator acts as a contact; the contact's actions are then enforced. */
 export const roleOf = (member: Membership, commitment: CommitmentItem): WorkflowRole => invoiceRole(member, commitment) ?? 'contact';
 
-export const reply = (invoice: InvoiceItem) => ({ body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } });
+/** The changed invoice with what the caller may do next. */
+export const reply = (access: InvoiceContext) => invoiceReply(access);
 
 /**
  * The version a change applies to: If-Match is required (428 without), 412 when it is not the

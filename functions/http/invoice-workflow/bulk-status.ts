@@ -38,6 +38,7 @@ async function changeOne(context: BulkContext, { invoiceId, ...expected }: BulkB
   try {
     const updated = await changeStatus({
       loaded: { project, invoice, commitment },
+      member,
       role: roleOf(member, commitment),
       expectedVersion: invoice.version,
       to: body.status,

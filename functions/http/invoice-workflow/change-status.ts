@@ -11,11 +11,12 @@ export async function changeInvoiceStatus({ path, body, caller, headers }: HttpI
   enforce(statusChangeAction(role, loaded.invoice.status, body.status), member, loaded.commitment);
   const updated = await changeStatus({
     loaded,
+    member,
     role,
     expectedVersion: expectedVersion(headers, loaded.invoice),
     to: body.status,
     ...(body.comment ? { comment: body.comment } : {}),
     by: caller.userId,
   });
-  return reply(updated);
+  return reply({ ...loaded, member, invoice: updated });
 }

@@ -1,13 +1,16 @@
 /** The write of every workflow change: the invoice (conditional on its version) and its history event, in one transaction. */
 import { problems } from '../../../shared/http/problem';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import { loadBillingPeriod } from '../../../shared/db/billing-periods';
-import { invoiceEventItem, isLatestInvoice, successorCheck, type InvoiceEventChanges, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
+import { invoiceEventItem, successorCheck, type InvoiceEventChanges, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
 import { notPastDue } from '../../../shared/db/conditions';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
-import { contactSendRefusal, entersReview, transitionRefusal, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
+import { entersReview, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
+import { statusChangeRefusal } from '../../../shared/domain/allowed-actions';
+import type { Membership } from '../../../shared/domain/permissions';
+import { enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import type { Loaded } from './access';
 import { notificationEmails } from './notify';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
@@ -114,23 +117,18 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
  */
 export async function changeStatus(input: {
   loaded: Loaded;
+  member: Membership;
   role: WorkflowRole;
   expectedVersion: number;
   to: InvoiceStatus;
   comment?: string;
   by: string;
 }): Promise<InvoiceItem> {
-  const { invoice, project } = input.loaded;
+  const { invoice } = input.loaded;
   const from = invoice.status;
-  const refusal = transitionRefusal(input.role, from, input.to);
-  if (refusal) throw problems.conflict(refusal);
   const now = new Date();
-  if (input.role === 'contact') {
-    const [period, isLatest] = await Promise.all([loadBillingPeriod(invoice.projectId, invoice.billingPeriodId), isLatestInvoice(invoice)]);
-    if (!period) throw problems.conflict('The invoice’s billing period no longer exists.');
-    const gate = contactSendRefusal({ isLatest, dueDate: period.dueDate, today: localDate(now, project.timeZone) });
-    if (gate) throw problems.conflict(gate);
-  }
+  // The transition, and a contact's gates (latest invoice, due date): the rule `allowedActions` answers with.
+  enforceRefusal(statusChangeRefusal(input.to, await invoiceActionContext({ ...input.loaded, member: input.member }, now)));
   const entering = entersReview(from, input.to);
   const { invoice: updated } = await commitChange({
     loaded: input.loaded,

@@ -1,8 +1,8 @@
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
-import { enforce } from '../../../shared/http/access';
-import { problems } from '../../../shared/http/problem';
-import { statusWords } from '../../../shared/domain/invoice-rules';
+import { enforce, enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
 import { expectedVersion, reply } from './access';
 import { commitChange } from './change';
@@ -12,10 +12,8 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
   const { invoice } = loaded;
   enforce('invoices.review', member, loaded.commitment);
   const version = expectedVersion(headers, invoice);
-  if (invoice.status !== 'under_review') {
-    throw problems.conflict(`Only an invoice under review can be reviewed line by line; this one is ${statusWords[invoice.status]}.`);
-  }
   const now = new Date();
+  enforceRefusal(invoiceActionRefusal('review_lines', await invoiceActionContext({ ...loaded, member }, now)));
   const outcome = reviewLines({
     lineIds: invoice.figures.lines.map((line) => line.lineId),
     current: (invoice.lineReviews ?? {}),
@@ -36,5 +34,5 @@ export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'
     now,
     notifyFrom: invoice.status,
   });
-  return reply(updated);
+  return reply({ ...loaded, member, invoice: updated });
 }

@@ -1,7 +1,7 @@
+import { ssovStatusWords } from '../../../shared/domain/commitments';
 import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
-import { etagFor } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import type { Membership } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
@@ -11,7 +11,7 @@ import { namedTaskWrites, planInvoiceTasks, type TaskPlan } from '../../../share
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { invoiceEventWrite, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem } from '../../../shared/db/invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { toInvoiceResponse } from '../../../shared/api/invoices';
+import { invoiceReply } from '../../../shared/http/invoice-actions';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../../shared/domain/invoice-figures';
 import { creationRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { SlidingScaleRule } from '../../../shared/domain/sliding-scale';
@@ -63,7 +63,7 @@ async function creatablePeriod(input: { project: ProjectItem; member: Membership
     }
   }
   if (commitment.ssovEnabled && commitment.ssovStatus !== 'approved') {
-    throw problems.conflict(`The commitment's SSOV must be approved before invoicing; it is ${commitment.ssovStatus ?? 'not started'}.`);
+    throw problems.conflict(`The commitment's SSOV must be approved before invoicing; it is ${commitment.ssovStatus ? ssovStatusWords[commitment.ssovStatus] : 'not started'}.`);
   }
   return period;
 }
@@ -138,5 +138,6 @@ export async function createInvoice({ path, body, caller }: HttpInput<'createInv
   const tasks = await planInvoiceTasks(item, item.status, commitment, { dueDate: period.dueDate, billsInvite: true, now });
   const outcome = await saveNewInvoice(item, period, latest, tasks);
   if (outcome.canceled) throw await createRefusal(outcome, item.number, period);
-  return { status: 201, body: toInvoiceResponse(item), headers: { location: locationOf(item), etag: etagFor(item.version) } };
+  const created = await invoiceReply({ project, member, invoice: item, commitment }, 201);
+  return { ...created, headers: { ...created.headers, location: locationOf(item) } };
 }

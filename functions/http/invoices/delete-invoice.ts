@@ -1,18 +1,19 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
-import { deletionRefusal } from '../../../shared/domain/invoice-rules';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
+import { enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
-import { isLatestInvoice, normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
+import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
 import { enforce } from '../../../shared/http/access';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
-  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
+  const access = await loadInvoiceContext(path, caller.userId);
+  const { invoice, member, commitment } = access;
   enforce('invoices.delete', member, commitment);
-  const undeletable = deletionRefusal(invoice);
-  if (undeletable) throw problems.conflict(undeletable);
-  if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be deleted.');
+  enforceRefusal(invoiceActionRefusal('delete', await invoiceActionContext(access)));
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
   const tasks = await planInvoiceTasks(invoice, undefined, commitment);

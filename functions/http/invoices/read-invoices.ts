@@ -1,18 +1,22 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
-import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { problems } from '../../../shared/http/problem';
+import { orderOf } from '../../../shared/api/common';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { authorize } from '../../../shared/domain/permissions';
 import { db } from '../../../shared/db/service';
 import { loadCommitmentsById } from '../../../shared/db/invites';
-import { toInvoiceListItem, toInvoiceResponse } from '../../../shared/api/invoices';
+import { invoiceListView, invoiceReply } from '../../../shared/http/invoice-actions';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
-  const { member } = await loadProjectAccess(path.projectId, caller.userId);
+  const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
   if (member.commitments !== 'read_only') enforce('invoices.view', member);
-  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}`;
+  if (query.sort && !query.commitmentId) {
+    throw problems.validation([{ location: 'query', field: 'sort', message: 'sorting by position needs commitmentId: only a commitment’s invoices have an index in that order' }]);
+  }
+  const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}${query.sort ? `:${query.sort}` : ''}`;
   const cursor = decodeCursor(scope, query.cursor);
   const { Invoice } = db();
   const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
@@ -29,19 +33,20 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
             .join(' AND '),
         )
       : request;
-  const page = await filtered.go({ cursor, limit: query.limit });
+  const page = await filtered.go({ cursor, limit: query.limit, order: orderOf(query.sort) });
   const commitments = new Map(
     (await loadCommitmentsById(projectId, [...new Set(page.data.map((i) => i.commitmentId))])).map((c) => [c.commitmentId, c]),
   );
-  const items = page.data.flatMap((invoice) => {
+  const visible = page.data.flatMap((invoice) => {
     const commitment = commitments.get(invoice.commitmentId);
-    return commitment && authorize('invoices.view', member, commitment).allowed ? [toInvoiceListItem(invoice, commitment)] : [];
+    return commitment && authorize('invoices.view', member, commitment).allowed ? [{ invoice, commitment }] : [];
   });
+  const items = await invoiceListView(member, project, visible);
   return { body: { items, nextCursor: encodeCursor(scope, page.cursor) } };
 }
 
 export async function getInvoice({ path, caller }: HttpInput<'getInvoice'>): Promise<Reply> {
-  const { invoice, member, commitment } = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.view', member, commitment);
-  return { body: toInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } };
+  const access = await loadInvoiceContext(path, caller.userId);
+  enforce('invoices.view', access.member, access.commitment);
+  return invoiceReply(access);
 }

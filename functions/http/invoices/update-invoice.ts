@@ -1,18 +1,19 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { enforce } from '../../../shared/http/access';
+import { enforce, enforceRefusal } from '../../../shared/http/access';
+import { invoiceActionContext, invoiceReply } from '../../../shared/http/invoice-actions';
+import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
-import { loadBillingPeriod } from '../../../shared/db/billing-periods';
-import { invoiceEventWrite, isLatestInvoice, loadInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
+import { invoiceEventWrite, loadInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
 import { isOneOf } from '../../../shared/db/conditions';
-import { editableStatuses, editRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
+import { editableStatuses, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-figures';
-import { toInvoiceResponse } from '../../../shared/api/invoices';
 import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
-import { lateRefusal, noSuchInvoice } from './access';
+import { noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
+import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
 const changedSinceRead = (version: number) => problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(version)}); read it again.`);
@@ -22,22 +23,17 @@ const changedSinceRead = (version: number) => problems.preconditionFailed(`The i
  * fields need their own permission); the version read (412), an editable status, for contacts an open
  * period before its due date, and only the commitment's latest invoice (409).
  */
-async function enforceEditable({ project, member, invoice, commitment }: InvoiceContext, body: UpdateInvoiceRequest, expected: number, now: Date) {
+async function enforceEditable(access: InvoiceContext, body: UpdateInvoiceRequest, expected: number, now: Date) {
+  const { member, invoice, commitment } = access;
   const asContact = invoiceRole(member, commitment) === 'contact';
   if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
-  const touchesRetainage = body.allLines !== undefined || body.lines.some((line) => retainageFields.some((field) => line[field] !== undefined));
+  const touchesRetainage =
+    body.allLines !== undefined || body.lines.some((line) => entryFieldNames.some((name) => line[name] !== undefined && retainageFields.includes(storedFieldOf[name])));
   if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
 
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
-  const notEditable = editRefusal(invoice.status);
-  if (notEditable) throw problems.conflict(notEditable);
-  if (asContact) {
-    const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
-    if (!period || period.status !== 'open') throw problems.conflict('The invoice’s billing period is closed; an invoice administrator can still edit it.');
-    const late = lateRefusal(period, project, now, 'still edit it');
-    if (late) throw problems.conflict(late);
-  }
-  if (!(await isLatestInvoice(invoice))) throw problems.conflict('Only the latest invoice of the commitment can be edited.');
+  // The rest is the `edit` action's rule, as `allowedActions` answers it.
+  enforceRefusal(invoiceActionRefusal('edit', await invoiceActionContext(access, now)));
 }
 
 /** The previous invoice's figures as stored (its position − 1); absent for the first. */
@@ -83,14 +79,14 @@ export async function updateInvoice({ path, body, caller, headers }: HttpInput<'
   const { invoice, project } = loaded;
 
   // Entries in invoice line order, so the figures' issues name lines by position.
-  const bodyIndexOf = bodyIndexesOf(invoice, body);
-  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf);
-  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, compute);
+  const { bodyIndexOf, changes: bodyChanges } = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
+  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const figures = compute(entries);
 
   const at = now.toISOString();
   const outcome = await saveEdit(invoice, expected, { entries, figures, changes, by: caller.userId, at });
   if (outcome.canceled) throw await editFailure(outcome, invoice);
   const stored: InvoiceItem = { ...invoice, entries, figures, updatedAt: at, version: invoice.version + 1 };
-  return { body: toInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+  return invoiceReply({ ...loaded, invoice: stored });
 }

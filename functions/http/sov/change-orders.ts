@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
 import { priceChangeOrder } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
-import { changeOrderBody, changeOrderLocation, commitmentFor, loadChangeOrder, loadSov, noSuchChangeOrder } from './shared';
+import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentFor, loadChangeOrder, loadSov, noSuchChangeOrder } from './shared';
 
 export async function listChangeOrders({ path, query, caller }: HttpInput<'listChangeOrders'>): Promise<Reply> {
   await commitmentFor('commitments.view', path, caller.userId);
@@ -17,7 +18,7 @@ export async function listChangeOrders({ path, query, caller }: HttpInput<'listC
 }
 
 export async function createChangeOrder({ path, body, caller }: HttpInput<'createChangeOrder'>): Promise<Reply> {
-  const commitment = await commitmentFor('change_orders.edit', path, caller.userId);
+  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('create_change_order', access), path, caller.userId);
   const sov = await loadSov(path.projectId, path.commitmentId);
   const priced = priceChangeOrder(body.lines, commitment.accountingMethod, sov.lines);
   const now = new Date().toISOString();

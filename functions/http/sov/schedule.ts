@@ -3,7 +3,8 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
 import { editLine, replaceOriginalLines } from '../../../shared/domain/sov';
-import { commitmentFor, loadSov, sovAtIfMatch, sovBody, storeSov } from './shared';
+import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
+import { commitmentAllowing, commitmentFor, loadSov, sovAtIfMatch, sovBody, storeSov } from './shared';
 
 export async function getSov({ path, caller }: HttpInput<'getSov'>): Promise<Reply> {
   const commitment = await commitmentFor('commitments.view', path, caller.userId);
@@ -12,7 +13,7 @@ export async function getSov({ path, caller }: HttpInput<'getSov'>): Promise<Rep
 }
 
 export async function replaceSov({ path, body, caller, headers }: HttpInput<'replaceSov'>): Promise<Reply> {
-  const commitment = await commitmentFor('sov.edit', path, caller.userId);
+  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId);
   const sov = await sovAtIfMatch(commitment, headers);
   const lines = replaceOriginalLines(sov.lines, body.lines, commitment.accountingMethod, randomUUID);
   const stored = await storeSov(commitment, sov, lines);
@@ -20,7 +21,7 @@ export async function replaceSov({ path, body, caller, headers }: HttpInput<'rep
 }
 
 export async function updateSovLine({ path, body, caller, headers }: HttpInput<'updateSovLine'>): Promise<Reply> {
-  const commitment = await commitmentFor('sov.edit', path, caller.userId);
+  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId);
   const sov = await sovAtIfMatch(commitment, headers);
   const lines = editLine(sov.lines, path.lineId, body, commitment.accountingMethod);
   if (!lines) throw problems.notFound('No such line in this schedule of values.');

@@ -1,8 +1,9 @@
 /** What the SOV and change-order operations share: the loads, the replies, and the SOV's write with the commitment's sums. */
 import { problems, type HttpProblem } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { enforce, loadProjectAccess } from '../../../shared/http/access';
-import type { Action } from '../../../shared/domain/permissions';
+import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
+import type { Action, Membership } from '../../../shared/domain/permissions';
+import type { ActionRefusal } from '../../../shared/domain/allowed-actions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
@@ -29,15 +30,25 @@ export const staleChangeOrder = (version: number) =>
 export const settled = (co: ChangeOrderItem) =>
   problems.conflict(`Change order ${co.number} is ${co.status}; only a pending change order can change.`);
 
-/** The caller's project membership, the commitment, and the action enforced on it (404 when invisible). */
-export async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
-  const [{ member }, commitment] = await Promise.all([
-    loadProjectAccess(path.projectId, userId),
-    loadCommitment(path.projectId, path.commitmentId),
-  ]);
+/** The caller's project membership and the commitment (404 when absent). */
+export async function commitmentAccess(path: { projectId: string; commitmentId: string }, userId: string) {
+  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
   if (!commitment) throw noSuchCommitment();
+  return { member, commitment };
+}
+
+/** The commitment, with the action enforced on it (404 when invisible). */
+export async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
+  const { member, commitment } = await commitmentAccess(path, userId);
   enforce(action, member, commitment);
   return commitment;
+}
+
+/** The commitment, with a commitment action enforced as `allowedActions` reports it (404 invisible, 403). */
+export async function commitmentAllowing(refusal: (access: { member: Membership; commitment: CommitmentItem }) => ActionRefusal | undefined, path: { projectId: string; commitmentId: string }, userId: string) {
+  const access = await commitmentAccess(path, userId);
+  enforceRefusal(refusal(access));
+  return access.commitment;
 }
 
 export async function loadSov(projectId: string, commitmentId: string): Promise<StoredSov> {
