@@ -49,6 +49,10 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     ceilingKb: 1575,
     why: 'date-holidays-parser brings moment-timezone (715 KB) and astronomia (158 KB) to compute AU public holidays: a precomputed holiday table would remove both',
   },
+  inviteReminders: {
+    ceilingKb: 1475,
+    why: 'the payment schedule reminders it also sends count business days with date-holidays-parser (moment-timezone 715 KB, astronomia 158 KB): a precomputed holiday table would remove both',
+  },
   renderInvoicePdf: { ceilingKb: 1900, why: pdfLibraries },
   backupPreparePart: { ceilingKb: 1900, why: pdfLibraries },
   backupMergePart: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },

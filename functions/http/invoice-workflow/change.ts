@@ -15,8 +15,6 @@ import type { Loaded } from './access';
 import { notificationEmails } from './notify';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { logger } from '../../../shared/logger';
-import { awaitedScheduleDeadline } from '../../../shared/domain/au-payment-schedules';
-import { reminderInstant } from '../../../shared/db/invites';
 
 export interface Change {
   loaded: Loaded;
@@ -74,8 +72,9 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
   const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
-  // A claim submitted on an Australian project awaits a payment schedule: its reminder is indexed now.
-  const schedule = change.set?.submittedAt ? awaitedScheduleDeadline(project, updated) : undefined;
+  // A claim submitted on an Australian project awaits a payment schedule: it is indexed for the
+  // hourly reminder job now, which works out the reminder day (the holiday calendar stays out of this function).
+  const awaitsSchedule = change.set?.submittedAt !== undefined && project.region === 'en-AU' && updated.paymentSchedule === undefined;
 
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
@@ -91,8 +90,8 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
       : undefined,
     successor: gated ? successorCheck(entities, invoice) : undefined,
     ...namedTaskWrites(entities, tasks),
-    scheduleReminder: schedule
-      ? entities.PaymentScheduleReminder.put({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, remindAt: reminderInstant(schedule.remindOn, project.timeZone), createdAt: at }).commit()
+    scheduleReminder: awaitsSchedule
+      ? entities.PaymentScheduleReminder.put({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, remindAt: at, createdAt: at }).commit()
       : undefined,
   }));
   if (result.canceled) {

@@ -6,8 +6,9 @@ export const paymentScheduleRemindersDue = 'payment-schedule-reminders';
 
 /**
  * A claim on an Australian project awaiting its payment schedule: written when the claim is
- * submitted (in the same transaction), with the instant its reminder is due — 2 business days
- * before the schedule is — in a sparse index the hourly reminder job queries (never a Scan).
+ * submitted (in the same transaction, due at once), then moved by the hourly reminder job to the
+ * instant its reminder is due — 2 business days before the schedule is — in a sparse index the
+ * job queries (never a Scan).
  * Deleted once the reminder is sent or moot (the schedule served, the deadline passed).
  */
 export const PaymentScheduleReminder = new Entity({
