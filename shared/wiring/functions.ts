@@ -94,9 +94,19 @@ export const functions = {
     description: 'Payment schedules of progress claims (Security of Payment Acts): deadlines, serving',
     grants: ['table:read', 'table:write'],
   },
+  headContracts: {
+    entry: 'functions/http/head-contracts/index.ts',
+    description: 'Head contracts with the owner: create, list, read, edit, delete (their SOV and change orders are the sov function’s)',
+    grants: ['table:read', 'table:write'],
+  },
+  ownerInvoices: {
+    entry: 'functions/http/owner-invoices/index.ts',
+    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete',
+    grants: ['table:read', 'table:write'],
+  },
   sov: {
     entry: 'functions/http/sov/index.ts',
-    description: 'Schedules of values and change orders',
+    description: 'Schedules of values and change orders of commitments and head contracts',
     grants: ['table:read', 'table:write'],
   },
   ssov: {
