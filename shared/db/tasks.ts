@@ -8,7 +8,7 @@ import { createConversions } from 'electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
-import { assigneesOf, invoiceTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
+import { assigneesOf, audienceOf, invoiceTaskKind, inviteTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';
 import { db } from './service';
 import { Task, type TaskItem } from './entities/task';
@@ -321,4 +321,49 @@ async function batchGetRaw(keys: Array<Record<string, string>>): Promise<Array<R
     pending = (output.UnprocessedKeys?.[config.tableName]?.Keys as Array<Record<string, string>> | undefined) ?? [];
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a commitment's contacts
+
+/**
+ * The task writes for a commitment whose invoice contacts become `contactIds`: its latest invoice's
+ * send task (submit or revise) and the invites of the project's open periods (answer or bill) go to
+ * the new contacts, the removed ones lose theirs. Bounded: one invoice and one invite per open
+ * period, read in a handful of requests, so the plan fits the commitment's save transaction.
+ */
+export async function planContactTasks(
+  commitment: Pick<CommitmentItem, 'projectId' | 'commitmentId'>,
+  contactIds: readonly string[],
+  now = new Date(),
+): Promise<TaskPlan> {
+  const { projectId, commitmentId } = commitment;
+  const { Invoice, BillingPeriod, Invite } = db();
+  const [{ data: latest }, { data: openPeriods }] = await Promise.all([
+    Invoice.query.byCommitment({ projectId, commitmentId }).go({ order: 'desc', limit: 1 }),
+    BillingPeriod.query
+      .byProject({ projectId })
+      .where((attr, op) => op.eq(attr.status, 'open'))
+      .go({ pages: 'all', attributes: ['billingPeriodId', 'dueDate'] }),
+  ]);
+  const { data: invites } = openPeriods.length
+    ? await Invite.get(openPeriods.map(({ billingPeriodId }) => ({ projectId, billingPeriodId, commitmentId }))).go()
+    : { data: [] };
+  const dueDateOf = new Map(openPeriods.map((period) => [period.billingPeriodId, period.dueDate]));
+
+  const subjects: SubjectTasks[] = [];
+  const invoice = latest[0];
+  const invoiceKind = invoice && invoiceTaskKind(invoice.status);
+  if (invoice && invoiceKind && audienceOf(invoiceKind) === 'contacts') {
+    const dueDate =
+      dueDateOf.get(invoice.billingPeriodId) ??
+      (await BillingPeriod.get({ projectId, billingPeriodId: invoice.billingPeriodId }).go()).data?.dueDate ??
+      '';
+    subjects.push(invoiceSubject(invoice, invoiceKind, { commitment: { invoiceContactIds: [...contactIds] }, administratorIds: [], dueDate }));
+  }
+  for (const invite of invites) {
+    const kind = inviteTaskKind(invite, invoice?.billingPeriodId === invite.billingPeriodId);
+    if (kind) subjects.push(inviteSubject(invite, kind, { contactIds, dueDate: dueDateOf.get(invite.billingPeriodId)! }));
+  }
+  return planTasks(subjects, now);
 }

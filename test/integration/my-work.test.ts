@@ -182,6 +182,47 @@ describe('invoices in my work', () => {
   });
 });
 
+describe('tasks follow the commitment', () => {
+  const setContacts = async (commitment: { commitmentId: string; path: string }, contacts: Array<keyof PermissionFixture['users']>) => {
+    const { data } = await db().Commitment.get({ projectId: fx.projectId, commitmentId: commitment.commitmentId }).go({ consistent: true });
+    const body = { invoiceContactIds: contacts.map((profile) => fx.users[profile].userId) };
+    expectStatus(await call(fx.users.admin.token, { method: 'PATCH', path: commitment.path, body, headers: { 'if-match': `"${data!.version}"` } }), 200, 'set contacts');
+  };
+  const kindsFor = async (profile: keyof PermissionFixture['users'], commitmentId: string) =>
+    forCommitment(await tasksOf(fx.users[profile].token), commitmentId).map((task: Json) => task.kind);
+  /** What the index holds, not only what a page shows (a page re-checks the policy anyway). */
+  const storedKinds = async (profile: keyof PermissionFixture['users'], commitmentId: string) =>
+    (await db().Task.query.byAssignee({ userId: fx.users[profile].userId }).go({ pages: 'all' })).data
+      .filter((task) => task.commitmentId === commitmentId)
+      .map((task) => task.kind);
+
+  it('a change of invoice contacts moves the open invite and invoice tasks to the new contacts', async () => {
+    const commitment = await createCommitment(call, fx, { contactIds: [fx.users['standard+contact'].userId] });
+    const [inviteId] = await sendInvites(call, fx, period, [commitment]);
+    expect(await kindsFor('read_only+contact', commitment.commitmentId)).toEqual([]);
+
+    await setContacts(commitment, ['read_only+contact']);
+    expect(await kindsFor('read_only+contact', commitment.commitmentId)).toEqual(['answer_invite']);
+    expect(await kindsFor('standard+contact', commitment.commitmentId)).toEqual([]);
+    expect(await storedKinds('standard+contact', commitment.commitmentId)).toEqual([]);
+
+    expectStatus(await respond(fx.users['read_only+contact'].token, inviteId!, true), 200, 'accept');
+    const created = expectStatus(
+      await call(fx.users['read_only+contact'].token, { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress' } }),
+      201,
+      'create the invoice',
+    ).body;
+    await setContacts(commitment, ['read_only+contact', 'standard+contact']);
+    for (const contact of ['read_only+contact', 'standard+contact'] as const) {
+      const tasks = forCommitment(await tasksOf(fx.users[contact].token), commitment.commitmentId);
+      expect(tasks.map((task: Json) => [task.kind, task.invoice.invoiceId, task.dueDate]), contact).toEqual([['submit_invoice', created.invoiceId, addDays(today, 20)]]);
+    }
+    await setContacts(commitment, ['standard+contact']);
+    expect(await storedKinds('read_only+contact', commitment.commitmentId)).toEqual([]);
+    expect(await storedKinds('standard+contact', commitment.commitmentId)).toEqual(['submit_invoice']);
+  });
+});
+
 describe('lists across statuses, since a time, and mine', () => {
   const list = async (token: string, path: string) => expectStatus(await call(token, { method: 'GET', path }), 200, `GET ${path}`).body;
 
