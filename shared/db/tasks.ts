@@ -11,6 +11,7 @@ import { config } from '../config';
 import { assigneesOf, audienceOf, invoiceTaskKind, inviteTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';
 import { db } from './service';
+import { isConditionalFailure } from './conditions';
 import { Task, type TaskItem } from './entities/task';
 import type { WriteEntities, WriteItem } from './transaction';
 import type { BillingPeriodItem } from './entities/billing-period';
@@ -366,4 +367,51 @@ export async function planContactTasks(
     if (kind) subjects.push(inviteSubject(invite, kind, { contactIds, dueDate: dueDateOf.get(invite.billingPeriodId)! }));
   }
   return planTasks(subjects, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a billing period's due date
+
+/**
+ * Gives the period's task items its current due date (read now, so late or repeated events agree):
+ * its invites and invoices are read a page at a time, each page's subjects' tasks queried together,
+ * and only the items with another date rewritten (a condition keeps an ended task ended).
+ * Returns how many were rewritten.
+ */
+export async function resyncPeriodTaskDueDates(projectId: string, billingPeriodId: string): Promise<number> {
+  const { BillingPeriod, Invite, Invoice, Task: tasks } = db();
+  const { data: period } = await BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: true });
+  if (!period) return 0;
+  let rewritten = 0;
+  const resyncSubjects = async (subjectIds: readonly string[]) => {
+    const stored = (await Promise.all(subjectIds.map((subjectId) => loadSubjectTasks(projectId, subjectId)))).flat();
+    const stale = stored.filter((task) => task.dueDate !== period.dueDate);
+    await Promise.all(
+      stale.map(async (task) => {
+        try {
+          await tasks.patch(taskKey(task)).set({ dueDate: period.dueDate }).where((attr, op) => op.exists(attr.kind)).go();
+          rewritten += 1;
+        } catch (error) {
+          if (!isConditionalFailure(error)) throw error; // ended meanwhile: nothing to date
+        }
+      }),
+    );
+  };
+  const pageSize = 25;
+  let cursor: string | null = null;
+  do {
+    const page: { data: Array<{ commitmentId: string }>; cursor: string | null } = await Invite.query
+      .byPeriod({ projectId, billingPeriodId })
+      .go({ cursor, limit: pageSize, attributes: ['commitmentId'] });
+    await resyncSubjects(page.data.map((invite) => inviteIdOf(billingPeriodId, invite.commitmentId)));
+    cursor = page.cursor;
+  } while (cursor);
+  do {
+    const page: { data: Array<{ invoiceId: string }>; cursor: string | null } = await Invoice.query
+      .byPeriod({ projectId, billingPeriodId })
+      .go({ cursor, limit: pageSize, attributes: ['invoiceId'] });
+    await resyncSubjects(page.data.map((invoice) => invoice.invoiceId));
+    cursor = page.cursor;
+  } while (cursor);
+  return rewritten;
 }
