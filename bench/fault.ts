@@ -41,7 +41,13 @@ export interface FaultRunResult {
   /** Invites whose emailStatus is not final (sent or failed) at the deadline. */
   pendingInvites: number;
   backupStatus: string;
-  /** 1 when the backup job is still queued or running at the deadline. */
+  /** The failed job's reason (null when it succeeded, or there is none). */
+  backupError: string | null;
+  /** Backup jobs made (a request the kill cut off after its commit, retried once its key's lock lapsed, makes a second). */
+  jobs: number;
+  /** From the restart's start to the last job's end (negative: it ended before the kill); null while one is open. */
+  backupEndedAfterRestartMs: number | null;
+  /** Jobs still queued or running at the deadline. */
   stuck: number;
   recoveredInMs: number;
 }
@@ -133,6 +139,20 @@ async function inStack<T>(runtime: RuntimeFile, args: string[]): Promise<T> {
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
+/**
+ * A POST as a client sends it: again after Retry-After while the answer is 409 (a killed request
+ * still holds the Idempotency-Key until its lock lapses) or 503 (a dependency busy, e.g. DynamoDB
+ * Local just restarted), for up to a minute.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if ((response.status !== 409 && response.status !== 503) || attempt >= 60) return response;
+    await response.body?.cancel();
+    await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+  }
+}
+
 export async function faultRun(run: number, options: FaultOptions = defaultFaultOptions): Promise<FaultRunResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fault-'));
@@ -163,7 +183,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // The two operations, as clients would send them; a request the kill cuts off is fine (its client would retry).
     const sendInvites = async (url: string) => {
       for (let i = 0; i < seeded.commitmentIds.length; i += 500) {
-        const response = await fetch(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
+        const response = await fetchRetrying(`${url}/v1/projects/${seeded.projectId}/billing-periods/${seeded.periodId}/invites`, {
           method: 'POST',
           headers: { authorization: benchAdmin, 'content-type': 'application/json' },
           body: JSON.stringify({ commitmentIds: seeded.commitmentIds.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
@@ -175,7 +195,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     // One key for the request and its retry after the restart, as a client would: the same job either way.
     const backupKey = randomUUID();
     const requestBackup = async (url: string) => {
-      const response = await fetch(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
+      const response = await fetchRetrying(`${url}/v1/projects/${demoProject.projectId}/invoice-backups`, {
         method: 'POST',
         headers: { authorization: demoAdmin, 'content-type': 'application/json', 'idempotency-key': backupKey },
         body: JSON.stringify({ invoiceIds: seeded.invoiceIds }),
@@ -192,6 +212,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const acceptedJob = await backup;
     log(`run ${run}: killed after ${killAfterMs} ms (invites ${invitesAnswered ? 'answered' : 'not answered'}, backup ${acceptedJob ? 'accepted' : 'not answered'}); restarting`);
 
+    const restartBegan = Date.now();
     stack = await startStack(dataDir, ses.endpoint, options);
     const restarted = Date.now();
     // A request the kill cut off is retried, as its client would (invites already written are refused, not sent again).
@@ -210,7 +231,8 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const recoveredInMs = Date.now() - restarted;
     const inviteEmails = emails.filter((e) => e.destination.to.some((to) => to.endsWith('@vendor.bench')));
     const recipients = new Set(inviteEmails.flatMap((e) => e.destination.to));
-    const job = state!.jobs[0];
+    const job = state!.jobs.find((j) => j.status !== 'succeeded') ?? state!.jobs[0];
+    const jobsEnded = state!.jobs.length > 0 && state!.jobs.every((j) => j.finishedAt);
     const deliveries = new Map(state!.deliveries.map((d) => [d.to, d]));
     const copiesOf = new Map<string, Email[]>();
     for (const email of inviteEmails) copiesOf.set(email.destination.to[0]!, [...(copiesOf.get(email.destination.to[0]!) ?? []), email]);
@@ -235,6 +257,9 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       inFlightAtKill,
       pendingInvites: state!.pending,
       backupStatus: job?.status ?? 'missing',
+      backupError: job?.error ?? null,
+      jobs: state!.jobs.length,
+      backupEndedAfterRestartMs: jobsEnded ? Math.max(...state!.jobs.map((j) => Date.parse(j.finishedAt!))) - restartBegan : null,
       stuck: state!.jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
       recoveredInMs,
     };
@@ -256,20 +281,24 @@ export function printFaultTable(results: FaultRunResult[]): void {
     duplicated: r.duplicated,
     'of which in flight at the kill': r.inFlightAtKill,
     'not final': r.pendingInvites,
-    backup: r.backupStatus,
+    backup: r.jobs > 1 ? `${r.backupStatus} (${r.jobs} jobs)` : r.backupStatus,
+    'backup ended after restart': r.backupEndedAfterRestartMs === null ? '-' : `${(r.backupEndedAfterRestartMs / 1000).toFixed(1)} s`,
     stuck: r.stuck,
     'settled after restart': `${(r.recoveredInMs / 1000).toFixed(1)} s`,
   }));
   console.table(rows);
   const sum = (key: 'lost' | 'duplicated' | 'inFlightAtKill' | 'stuck' | 'pendingInvites') => results.reduce((total, r) => total + r[key], 0);
-  console.log(`${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')} (in flight at the kill ${sum('inFlightAtKill')}, other ${sum('duplicated') - sum('inFlightAtKill')}), stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}`);
+  const lateBackups = results.filter((r) => r.backupEndedAfterRestartMs === null || r.backupEndedAfterRestartMs > 120_000).length;
+  console.log(
+    `${results.length} runs: lost ${sum('lost')}, duplicated ${sum('duplicated')} (in flight at the kill ${sum('inFlightAtKill')}, other ${sum('duplicated') - sum('inFlightAtKill')}), stuck jobs ${sum('stuck')}, invites not final ${sum('pendingInvites')}, backups not ended within 2 min of the restart ${lateBackups}`,
+  );
 }
 
 interface InspectState {
   invited: number;
   final: number;
   pending: number;
-  jobs: Array<{ jobId: string; status: string }>;
+  jobs: Array<{ jobId: string; status: string; finishedAt?: string; error?: string }>;
   /** Each invite email's delivery record, by recipient. */
   deliveries: Array<{ to: string; status: string; attempts: number }>;
 }
@@ -303,7 +332,7 @@ async function child(args: string[]): Promise<unknown> {
       invited: invites.length,
       final: invites.filter((i) => i.emailStatus === 'sent' || i.emailStatus === 'failed').length,
       pending: invites.filter((i) => i.emailStatus !== 'sent' && i.emailStatus !== 'failed').length,
-      jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status })),
+      jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status, finishedAt: j.finishedAt, error: j.error })),
       deliveries: deliveries.map((d) => ({ to: d.to[0]!, status: d.status, attempts: d.attempts })),
     };
     return state;
@@ -317,7 +346,12 @@ if (process.argv[2] === '--child') {
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 1);
   const results: FaultRunResult[] = [];
-  for (let run = 1; run <= runs; run++) results.push(await faultRun(run));
+  for (let run = 1; run <= runs; run++) {
+    const result = await faultRun(run);
+    // Each run as it ends: a long series can be read (or stopped) before its table.
+    console.log(JSON.stringify(result));
+    results.push(result);
+  }
   printFaultTable(results);
   process.exit(0);
 }

@@ -44,6 +44,17 @@ export const billingPeriodOpened = z.object({
 export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
 
 /**
+ * A backup job was queued. Written to the outbox with the job, never published: the outbox
+ * dispatcher starts the job's workflow itself (execution named by the job id, so a second
+ * delivery starts nothing more).
+ */
+export const backupRequested = z.object({
+  projectId: z.string().min(1),
+  jobId: z.string().min(1),
+});
+export type BackupRequested = z.infer<typeof backupRequested>;
+
+/**
  * The billing cycle's fan-out: one partition of the due index (`billingDuePartitions`) has projects
  * due at `scheduledTime`; one worker opens their periods. Duplicates and retries open nothing twice.
  */
@@ -68,6 +79,7 @@ export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
   'billing-period.opened': billingPeriodOpened,
+  'backup.requested': backupRequested,
   'billing-cycle.due': billingCycleDue,
   'tasks.resync': tasksResync,
 } as const;

@@ -23,7 +23,8 @@ const jobSchema = z.object({ projectId: z.string().min(1), jobId: z.string().min
 
 export function executionEndReason(detail: { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string | null; cause?: string | null }): string {
   if (detail.status === 'TIMED_OUT') return 'The backup did not finish in the time it is allowed, so it was stopped';
-  if (detail.status === 'ABORTED') return 'The backup was stopped before it finished';
+  // A stop's cause says why (the local stack's restart gives one); StopExecution without one gives none.
+  if (detail.status === 'ABORTED') return detail.cause ? `The backup was stopped before it finished: ${detail.cause}` : 'The backup was stopped before it finished';
   return failureReason({ Error: detail.error ?? undefined, Cause: detail.cause ?? undefined });
 }
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { config } from '../../shared/config';
@@ -13,8 +13,11 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { canSee, type Membership } from '../../shared/domain/permissions';
 import { backupNeedsWorkflowCheck, endedWorkflowReason } from '../../shared/domain/backups';
 import { failBackupJob } from '../../shared/backup/fail-job';
+import { backupExecutionArn } from '../../shared/backup/start-workflow';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { writeTransaction } from '../../shared/db/transaction';
 import { batchGetAll, db } from '../../shared/db/service';
-import { backupFileName, backupOutputKey, loadBackupJob, markBackupFailed, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
+import { backupFileName, backupOutputKey, loadBackupJob, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
 import { backupWarningSchema, backupWarningsKey, getObject } from '../../shared/backup/task-io';
 import { backupWarningsPerPage, type BackupWarning } from '../../shared/domain/backups';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../../shared/http/cursor';
@@ -23,8 +26,9 @@ import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/
 
 /**
  * Invoice backups: the request checks every invoice (in this project, visible to the caller, its
- * billing period still there), writes the job and starts the backup workflow with the job id as
- * the execution name; the job then reports progress and, once done, a download.
+ * billing period still there), writes the job with a `backup.requested` outbox record and starts
+ * the backup workflow (execution named by the job id) through the outbox; the job then reports
+ * progress and, once done, a download.
  */
 
 const jobLocation = (projectId: string, jobId: string) => `/v1/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
@@ -91,7 +95,7 @@ async function toBackupJobResponse(job: BackupJobItem, warningsCursor?: string):
  * end event lost, or never sent) fails the job now, with the email. The job as it now is.
  */
 async function endIfWorkflowEnded(job: BackupJobItem): Promise<BackupJobItem | undefined> {
-  const executionArn = job.executionArn ?? `${config.backupStateMachineArn.replace(':stateMachine:', ':execution:')}:${job.jobId}`;
+  const executionArn = job.executionArn ?? backupExecutionArn(job.jobId);
   let status: string | undefined;
   try {
     status = (await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn }))).status;
@@ -162,31 +166,35 @@ async function checkBackupInvoices(projectId: string, member: Membership, invoic
   }
 }
 
-/** Starts the job's workflow and records its execution; a job whose workflow cannot start is failed at once. */
-async function startWorkflow(job: BackupJobItem): Promise<void> {
-  const { projectId, jobId } = job;
-  try {
-    const { executionArn } = await stepFunctionsClient().send(
-      new StartExecutionCommand({ stateMachineArn: config.backupStateMachineArn, name: jobId, input: JSON.stringify({ projectId, jobId }) }),
-    );
-    await db().BackupJob.patch({ projectId, jobId }).set({ executionArn }).go();
-  } catch (error) {
-    logger.error('Backup workflow not started', { projectId, jobId, error: error as Error });
-    await markBackupFailed(job, 'The backup workflow could not be started.', new Date());
-    throw error;
-  }
+/**
+ * A keyed request's job id comes from its key (and who sent it where), so a retry after a crash
+ * that cut the first request off after its commit — when the key's lock has lapsed and the
+ * request runs again — finds the same job rather than making a second.
+ */
+function keyedJobId(projectId: string, userId: string, key: string): string {
+  const hex = createHash('sha256').update(`backup-job\n${projectId}\n${userId}\n${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The job an earlier request with this key made: the same answer (its status now); another list of invoices reuses the key (422). */
+async function replyWithKeyedJob(projectId: string, jobId: string, invoiceIds: string[]) {
+  const existing = await loadBackupJob(projectId, jobId, { consistent: true });
+  if (!existing || existing.invoiceIds.join('\n') !== invoiceIds.join('\n')) throw problems.idempotencyKeyReused();
+  const location = jobLocation(projectId, jobId);
+  return { status: 202, headers: { location }, body: { jobId, status: existing.status, location } };
 }
 
 export const handler = httpRouter(
   {
-    requestBackup: async ({ path, body, caller }) => {
+    requestBackup: async ({ path, body, caller, headers }) => {
       const now = new Date();
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       enforce('invoices.compile_backups', member);
       const { projectId } = project;
       await checkBackupInvoices(projectId, member, body.invoiceIds);
 
-      const jobId = randomUUID();
+      const key = headers['idempotency-key'];
+      const jobId = key === undefined ? randomUUID() : keyedJobId(projectId, caller.userId, key);
       const fileName = backupFileName(project, now);
       const job: BackupJobItem = {
         projectId,
@@ -198,12 +206,22 @@ export const handler = httpRouter(
         warnings: [],
         fileName,
         outputKey: backupOutputKey(jobId, fileName),
+        executionArn: backupExecutionArn(jobId),
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
         version: 1,
       };
-      await db().BackupJob.create(job).go();
-      await startWorkflow(job);
+      // The job and the request to start its workflow in one transaction: a crash after the commit
+      // leaves the record pending, and the outbox's stream or sweeper starts the workflow.
+      const record = outboxRecord('backup.requested', { projectId, jobId }, now);
+      const outcome = await writeTransaction((entities) => ({
+        job: entities.BackupJob.create(job).commit(),
+        outbox: outboxWrite(entities, record),
+      }));
+      if (outcome.failed.includes('job') && key !== undefined) return replyWithKeyedJob(projectId, jobId, body.invoiceIds);
+      // A fresh job id cannot exist already: a cancellation is a conflict that outlasted the retries.
+      if (outcome.canceled) throw new Error(`backup job transaction canceled (${outcome.failed.join(', ') || 'no failed condition'})`);
+      await dispatchSoon([record.outboxId]);
 
       const location = jobLocation(projectId, jobId);
       return { status: 202, headers: { location }, body: { jobId, status: job.status, location } };

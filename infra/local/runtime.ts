@@ -13,6 +13,7 @@ import { startLocalLambdaEndpoint } from './lambda-endpoint';
 import { followTableStream } from './table-stream';
 import { startScheduler } from './scheduler';
 import { seedDemoData } from './seed';
+import { dispatchOutbox, loadStalePending } from '../../shared/db/outbox';
 import { startLocalStepFunctions, type ExecutionStatusChange } from './step-functions';
 
 /**
@@ -143,6 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     // Backups a killed run left running end now (failed, emailed), never left running.
     await stepFunctions.recover();
+    await deliverLeftPending(log);
     if (options.schedules ?? true) {
       const scheduler = startScheduler(log);
       stops.push(() => scheduler.stop());
@@ -169,6 +171,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
+/**
+ * Outbox records a killed run left pending go out now: the stream follower starts at the
+ * stream's end, and the sweeper would wait until they are two minutes old. Never throws: what
+ * fails here is still pending, and the sweeper retries it.
+ */
+async function deliverLeftPending(log: (line: string) => void): Promise<void> {
+  try {
+    const { dispatched, failed } = await dispatchOutbox(await loadStalePending(new Date()));
+    if (dispatched.length || failed.length) log(`outbox: ${dispatched.length} record(s) left pending by the last run delivered, ${failed.length} failed`);
+  } catch (error) {
+    log(`outbox: records left pending by the last run not delivered (${(error as Error).message}); the sweeper retries them`);
+  }
+}
 
 /** Step Functions' own event for an ended execution, on the local bus (in AWS it reaches the default bus). */
 async function publishStatusChange(endpoint: string, detail: ExecutionStatusChange): Promise<void> {

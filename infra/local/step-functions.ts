@@ -160,6 +160,8 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   const executionsFile = options.dataDir ? path.join(options.dataDir, 'step-functions-executions.json') : undefined;
   const executions = loadExecutions(executionsFile);
   const aborts = new Map<string, () => void>();
+  /** The error and cause StopExecution was given, kept on the execution it ends (as AWS does). */
+  const stopReasons = new Map<string, { error?: string; cause?: string }>();
   const running = new Set<Promise<void>>();
   const save = () => executionsFile && saveExecutions(executionsFile, executions);
 
@@ -176,7 +178,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   // ABORTED, and their status change is published once the product can handle it (recover()).
   const interrupted = [...executions.values()].filter((execution) => execution.status === 'RUNNING');
   for (const execution of interrupted) {
-    Object.assign(execution, { status: 'ABORTED', stopDate: new Date(), error: 'States.Aborted', cause: 'The local stack stopped while the execution ran' });
+    Object.assign(execution, { status: 'ABORTED', stopDate: new Date(), error: 'States.Aborted', cause: 'the service restarted while it ran; request it again' });
   }
   save();
 
@@ -204,7 +206,9 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
       const execution: Execution = { executionArn, name, input, startDate: new Date(), status: 'RUNNING' };
       const finish = async (result: WorkflowResult) => {
         if (result.status === 'SUCCEEDED') execution.output = JSON.stringify(result.output);
+        else if (result.status === 'ABORTED') ({ error: execution.error, cause: execution.cause } = stopReasons.get(executionArn) ?? {});
         else ({ error: execution.error, cause: execution.cause } = result);
+        stopReasons.delete(executionArn);
         execution.status = result.status;
         execution.stopDate = new Date();
         aborts.delete(executionArn);
@@ -243,6 +247,10 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
       const execution = executions.get(String(request.executionArn));
       if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(request.executionArn)}'`);
       // The run ends ABORTED through its result; stopping an ended execution changes nothing.
+      if (aborts.has(execution.executionArn)) {
+        const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+        stopReasons.set(execution.executionArn, { error: text(request.error), cause: text(request.cause) });
+      }
       aborts.get(execution.executionArn)?.();
       return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
     },

@@ -4,7 +4,7 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
 import { commitmentPath, percentString, projectPath, retainageSettings } from './commitments';
-import type { InvoiceLineFigures, LineEntry, RetainageBucket, StoredSovLine } from '../domain/invoice-figures';
+import type { InvoiceFigures, InvoiceLineFigures, LineEntry, RetainageBucket, StoredSovLine } from '../domain/invoice-figures';
 import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
@@ -389,7 +389,7 @@ const bucketView = (bucket: RetainageBucket): InvoiceLineResponse['workRetainage
   heldCents: bucket.currentlyRetainedCents,
 });
 
-function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
+export function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntry | undefined, review: LineReview | undefined): InvoiceLineResponse {
   return {
     lineId: sov.lineId,
     costCode: sov.costCode ?? null,
@@ -421,6 +421,23 @@ function toLine(sov: StoredSovLine, figures: InvoiceLineFigures, entry: LineEntr
   };
 }
 
+/** The G703 column totals under their API names (subcontractor and owner invoices alike). */
+export const totalsView = (figures: InvoiceFigures) => ({
+  ...figures.totals,
+  completedAndStoredPercent: figures.totals.percentComplete,
+  retainageHeldCents: figures.totals.retainageCents,
+  retainedThisInvoiceCents: figures.totals.retainedThisPeriodCents,
+  releasedThisInvoiceCents: figures.totals.releasedThisPeriodCents,
+});
+
+/** The G702 lines under their API names (subcontractor and owner invoices alike). */
+export const summaryView = (figures: InvoiceFigures) => ({
+  ...figures.summary,
+  workRetainageHeldCents: figures.summary.workRetainageCents,
+  materialsRetainageHeldCents: figures.summary.materialsRetainageCents,
+  totalRetainageHeldCents: figures.summary.totalRetainageCents,
+});
+
 function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
   const figures = item.figures;
   return {
@@ -435,19 +452,8 @@ function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
     status: item.status,
     paymentStatus: item.paymentStatus,
     paidCents: item.paidCents,
-    totals: {
-      ...figures.totals,
-      completedAndStoredPercent: figures.totals.percentComplete,
-      retainageHeldCents: figures.totals.retainageCents,
-      retainedThisInvoiceCents: figures.totals.retainedThisPeriodCents,
-      releasedThisInvoiceCents: figures.totals.releasedThisPeriodCents,
-    },
-    summary: {
-      ...figures.summary,
-      workRetainageHeldCents: figures.summary.workRetainageCents,
-      materialsRetainageHeldCents: figures.summary.materialsRetainageCents,
-      totalRetainageHeldCents: figures.summary.totalRetainageCents,
-    },
+    totals: totalsView(figures),
+    summary: summaryView(figures),
     createdBy: item.createdBy,
     createdAt: item.createdAt,
     submittedAt: item.submittedAt ?? null,

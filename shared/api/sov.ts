@@ -3,6 +3,7 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
 import { commitmentPath } from './commitments';
+import { headContractPath } from './head-contracts';
 
 /** Most lines an SOV holds: they live in one item (400 KB), with room to spare. */
 export const maxSovLines = 1000;
@@ -19,6 +20,8 @@ const costCode = z.string().trim().min(1).max(50).meta({ example: '16-100' });
 
 export const sovLinePath = commitmentPath.extend({ lineId: id });
 export const changeOrderPath = commitmentPath.extend({ changeOrderId: id });
+export const headContractSovLinePath = headContractPath.extend({ lineId: id });
+export const headContractChangeOrderPath = headContractPath.extend({ changeOrderId: id });
 
 export const sovLine = z
   .object({
@@ -59,6 +62,13 @@ export const sovResponse = z
   })
   .meta({ id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' });
 export type SovResponse = z.infer<typeof sovResponse>;
+
+/** A head contract's schedule of values: the same lines and rules as a commitment's. */
+export const headContractSovResponse = sovResponse
+  .omit({ commitmentId: true })
+  .extend({ headContractId: z.string() })
+  .meta({ id: 'HeadContractSov', description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders' });
+export type HeadContractSovResponse = z.infer<typeof headContractSovResponse>;
 
 export const sovLineInput = z
   .object({
@@ -155,6 +165,12 @@ export const changeOrderResponse = z
   .meta({ id: 'ChangeOrder' });
 export type ChangeOrderResponse = z.infer<typeof changeOrderResponse>;
 
+export const headContractChangeOrderResponse = changeOrderResponse
+  .omit({ commitmentId: true })
+  .extend({ headContractId: z.string() })
+  .meta({ id: 'HeadContractChangeOrder', description: 'A change order on a head contract: approving it changes the contract sum to date' });
+export type HeadContractChangeOrderResponse = z.infer<typeof headContractChangeOrderResponse>;
+
 export const createChangeOrderBody = z
   .object({
     number: z.string().trim().min(1).max(50),
@@ -186,6 +202,13 @@ export const changeOrderListResponse = z
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .meta({ id: 'ChangeOrderList' });
+
+export const headContractChangeOrderListResponse = z
+  .object({
+    items: z.array(headContractChangeOrderResponse),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'HeadContractChangeOrderList' });
 
 const sovPath = '/v1/projects/{projectId}/commitments/{commitmentId}/sov';
 const changeOrdersPath = '/v1/projects/{projectId}/commitments/{commitmentId}/change-orders';
@@ -275,5 +298,96 @@ export const sovRoutes = [
     tags: ['change-orders'],
     request: { path: changeOrderPath, body: updateChangeOrderBody },
     response: { status: 200, description: 'The change order (ETag: its new version)', schema: changeOrderResponse },
+  },
+] as const satisfies readonly RouteDefinition[];
+
+const headSovPath = '/v1/projects/{projectId}/head-contracts/{headContractId}/sov';
+const headChangeOrdersPath = '/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders';
+
+/** A head contract's SOV and change orders: the same operations (and code) as a commitment's, under its own permissions. */
+export const headContractSovRoutes = [
+  {
+    operationId: 'getHeadContractSov',
+    method: 'GET',
+    path: headSovPath,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.view',
+    summary: 'A head contract’s schedule of values with its totals',
+    tags: ['head contracts'],
+    request: { path: headContractPath },
+    response: { status: 200, description: 'The SOV (ETag: its version)', schema: headContractSovResponse },
+  },
+  {
+    operationId: 'replaceHeadContractSov',
+    method: 'PUT',
+    path: headSovPath,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.edit',
+    summary: 'Replace a head contract’s original SOV lines (If-Match required); lines added by change orders stay',
+    tags: ['head contracts'],
+    request: { path: headContractPath, body: replaceSovBody },
+    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: headContractSovResponse },
+  },
+  {
+    operationId: 'updateHeadContractSovLine',
+    method: 'PATCH',
+    path: `${headSovPath}/lines/{lineId}`,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.edit',
+    summary: 'Edit one line of a head contract’s SOV (If-Match: the SOV’s ETag)',
+    tags: ['head contracts'],
+    request: { path: headContractSovLinePath, body: updateSovLineBody },
+    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: headContractSovResponse },
+  },
+  {
+    operationId: 'listHeadContractChangeOrders',
+    method: 'GET',
+    path: headChangeOrdersPath,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.view',
+    summary: 'A head contract’s change orders, a page at a time',
+    tags: ['head contracts'],
+    request: { path: headContractPath, query: z.object(pageQuery) },
+    response: { status: 200, description: 'A page of change orders', schema: headContractChangeOrderListResponse },
+  },
+  {
+    operationId: 'createHeadContractChangeOrder',
+    method: 'POST',
+    path: headChangeOrdersPath,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.edit',
+    summary: 'Create a pending change order on a head contract',
+    tags: ['head contracts'],
+    request: { path: headContractPath, body: createChangeOrderBody },
+    response: { status: 201, description: 'The change order (Location, ETag)', schema: headContractChangeOrderResponse },
+  },
+  {
+    operationId: 'getHeadContractChangeOrder',
+    method: 'GET',
+    path: `${headChangeOrdersPath}/{changeOrderId}`,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.view',
+    summary: 'One change order of a head contract',
+    tags: ['head contracts'],
+    request: { path: headContractChangeOrderPath },
+    response: { status: 200, description: 'The change order (ETag: its version)', schema: headContractChangeOrderResponse },
+  },
+  {
+    operationId: 'updateHeadContractChangeOrder',
+    method: 'PATCH',
+    path: `${headChangeOrdersPath}/{changeOrderId}`,
+    function: 'sov',
+    auth: 'jwt',
+    action: 'head_contracts.edit',
+    summary: 'Edit a pending change order of a head contract, or approve (applies it to the contract sum to date) or void it (If-Match required)',
+    tags: ['head contracts'],
+    request: { path: headContractChangeOrderPath, body: updateChangeOrderBody },
+    response: { status: 200, description: 'The change order (ETag: its new version)', schema: headContractChangeOrderResponse },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -53,7 +53,7 @@ export function successorCheck(entities: WriteEntities, item: Pick<InvoiceItem, 
 }
 
 /** The previous figures the next invoice of the commitment builds on. */
-export function previousFrom(item: InvoiceItem): PreviousInvoice {
+export function previousFrom(item: Pick<InvoiceItem, 'figures'>): PreviousInvoice {
   return { lines: item.figures.lines, summary: item.figures.summary };
 }
 

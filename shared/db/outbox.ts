@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { outboxShardCount } from './entities/outbox';
 import { batchGetAll, db, dbService } from './service';
-import { putEvents } from '../aws/events';
+import { putEvents, type PutOutcome } from '../aws/events';
+import { startBackupWorkflows } from '../backup/start-workflow';
 import { isConditionalFailure } from './conditions';
 import { logger } from '../logger';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
@@ -46,9 +47,10 @@ export interface DispatchResult {
 }
 
 /**
- * Publishes each pending record to EventBridge, then marks it dispatched. At least once: a crash
- * between the two publishes it again, and every consumer is idempotent. Records already
- * dispatched (read consistently) are skipped, so a redelivered stream record publishes nothing.
+ * Delivers each pending record (publishes it to EventBridge, or starts its backup workflow), then
+ * marks it dispatched. At least once: a crash between the two delivers it again, and every
+ * consumer is idempotent. Records already dispatched (read consistently) are skipped, so a
+ * redelivered stream record delivers nothing.
  */
 export async function dispatchOutbox(outboxIds: readonly string[], now = new Date()): Promise<DispatchResult> {
   const result: DispatchResult = { dispatched: [], skipped: [], failed: [] };
@@ -74,7 +76,7 @@ export async function dispatchOutbox(outboxIds: readonly string[], now = new Dat
     byType.set(type, [...(byType.get(type) ?? []), record]);
   }
   for (const [detailType, group] of byType) {
-    const outcomes = await putEvents(
+    const outcomes = await deliver(
       detailType,
       group.map((record) => JSON.parse(record.detail) as Detail<typeof detailType>),
     );
@@ -89,6 +91,12 @@ export async function dispatchOutbox(outboxIds: readonly string[], now = new Dat
   }
   if (result.failed.length > 0) logger.warn('outbox records not dispatched', { failed: result.failed });
   return result;
+}
+
+/** How records go out: published to EventBridge, except a backup request, whose workflow is started directly (by its job's id, idempotent). */
+function deliver<T extends DetailType>(detailType: T, details: Detail<T>[]): Promise<PutOutcome[]> {
+  if (detailType === 'backup.requested') return startBackupWorkflows(details as Detail<'backup.requested'>[]);
+  return putEvents(detailType, details);
 }
 
 async function markDispatched(record: OutboxItem, now: Date): Promise<void> {
@@ -117,7 +125,7 @@ export async function loadStalePending(olderThan: Date): Promise<string[]> {
 }
 
 /**
- * Publishes records just committed, from the request that wrote them (so effects do not wait for
+ * Delivers records just committed, from the request that wrote them (so effects do not wait for
  * the stream). Never throws: what fails here is still pending, and the stream or sweeper sends it.
  */
 export async function dispatchSoon(outboxIds: readonly string[]): Promise<void> {

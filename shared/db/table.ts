@@ -6,6 +6,8 @@ import { EmailDelivery } from './entities/email-delivery';
 import { ProjectVendor } from './entities/project-vendor';
 import { Commitment, CommitmentNumber } from './entities/commitment';
 import { Sov } from './entities/sov';
+import { HeadContract, HeadContractNumber } from './entities/head-contract';
+import { OwnerInvoice, OwnerInvoiceClaim } from './entities/owner-invoice';
 import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
@@ -27,6 +29,10 @@ export const entities = {
   Commitment,
   CommitmentNumber,
   Sov,
+  HeadContract,
+  HeadContractNumber,
+  OwnerInvoice,
+  OwnerInvoiceClaim,
   ChangeOrder,
   Ssov,
   BillingPeriod,

@@ -48,12 +48,15 @@ export function creationRefusal(input: {
   latest?: { number: string; status: InvoiceStatus };
   sameKindInPeriod?: { number: string };
   sovLineCount: number;
+  /** What the invoices bill: a commitment, or a head contract (owner invoices). */
+  contract?: 'commitment' | 'head contract';
 }): string | undefined {
-  if (input.sameKindInPeriod) return `This commitment already has a ${input.kind.replace('_', ' ')} invoice (${input.sameKindInPeriod.number}) in the open period.`;
+  const contract = input.contract ?? 'commitment';
+  if (input.sameKindInPeriod) return `This ${contract} already has a ${input.kind.replace('_', ' ')} invoice (${input.sameKindInPeriod.number}) in the open period.`;
   if (input.latest && !among(settledStatuses, input.latest.status)) {
     return `The previous invoice ${input.latest.number} is ${statusWords[input.latest.status]}; the next one can be created once it is approved.`;
   }
-  if (input.sovLineCount === 0) return 'The commitment has no schedule of values lines to invoice.';
+  if (input.sovLineCount === 0) return `The ${contract} has no schedule of values lines to invoice.`;
   return undefined;
 }
 

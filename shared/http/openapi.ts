@@ -64,6 +64,10 @@ export const tagDescriptions: Record<string, string> = {
   vendors: 'Subcontractors and suppliers of a project, and their users (invoice contacts).',
   commitments: 'Subcontracts and purchase orders: amounts, contacts, private lists, retainage; the subcontractor schedule of values (SSOV).',
   sov: 'The schedule of values of a commitment: the lines invoices bill against.',
+  'owner invoices':
+    'Payment applications to the owner under a head contract: G702/G703 figures computed as for subcontractor invoices, sent to the owner and answered, with their history.',
+  'head contracts':
+    'The general contractor’s contracts with the owner (“Prime Contract” en-US/CA, “Head Contract” en-AU, “Main Contract” en-GB): their schedule of values with cost codes and change orders, the same rules as a commitment’s.',
   'change-orders': 'Changes to a commitment’s value, approved into its schedule of values.',
   'billing periods': 'Monthly (or ad hoc) periods in which vendors are invited to bill.',
   invites: 'Invitations to bill for a period, sent to invoice contacts, accepted or declined.',

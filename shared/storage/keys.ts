@@ -78,3 +78,15 @@ export function contentDisposition(type: 'attachment' | 'inline', filename: stri
   const exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${type}; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
+
+/** The attachment an upload or kept-copy key belongs to (ids decoded), or undefined for any other object. */
+export function attachmentOfKey(key: string): { projectId: string; invoiceId: string; attachmentId: string } | undefined {
+  const match = /^companies\/[^/]+\/projects\/([^/]+)\/invoices\/([^/]+)\/(?:uploads\/([^/]+)\/[^/]+|attachments\/([^/]+)\/[^/]+\/[^/]+)$/.exec(key);
+  if (!match) return undefined;
+  const [, projectId, invoiceId, uploadId, copyId] = match;
+  try {
+    return { projectId: decodeURIComponent(projectId!), invoiceId: decodeURIComponent(invoiceId!), attachmentId: decodeURIComponent((uploadId ?? copyId)!) };
+  } catch {
+    return undefined; // not a key this product wrote
+  }
+}

@@ -94,9 +94,19 @@ export const functions = {
     description: 'Payment schedules of progress claims (Security of Payment Acts): deadlines, serving',
     grants: ['table:read', 'table:write'],
   },
+  headContracts: {
+    entry: 'functions/http/head-contracts/index.ts',
+    description: 'Head contracts with the owner: create, list, read, edit, delete (their SOV and change orders are the sov function’s)',
+    grants: ['table:read', 'table:write'],
+  },
+  ownerInvoices: {
+    entry: 'functions/http/owner-invoices/index.ts',
+    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete',
+    grants: ['table:read', 'table:write'],
+  },
   sov: {
     entry: 'functions/http/sov/index.ts',
-    description: 'Schedules of values and change orders',
+    description: 'Schedules of values and change orders of commitments and head contracts',
     grants: ['table:read', 'table:write'],
   },
   ssov: {
@@ -177,15 +187,21 @@ export const functions = {
   },
   outboxDispatcher: {
     entry: 'functions/events/outbox-dispatcher.ts',
-    description: 'The table’s stream: publishes each new outbox record to EventBridge, then marks it dispatched',
-    grants: ['table:read', 'table:write', 'events:put'],
+    description: 'The table’s stream: publishes each new outbox record to EventBridge (or starts a requested backup’s workflow), then marks it dispatched',
+    grants: ['table:read', 'table:write', 'events:put', 'backup:start'],
     timeoutSeconds: 60,
   },
   outboxSweeper: {
     entry: 'functions/scheduled/outbox-sweeper.ts',
     description: 'Scheduled: dispatches outbox records still pending two minutes after they were written',
-    grants: ['table:read', 'table:write', 'events:put'],
+    grants: ['table:read', 'table:write', 'events:put', 'backup:start'],
     timeoutSeconds: 120,
+  },
+  attachmentSweeper: {
+    entry: 'functions/scheduled/attachment-sweeper.ts',
+    description: 'Scheduled: deletes attachment objects no attachment record names, a day after they were written (a copy whose confirm died before its write)',
+    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    timeoutSeconds: 300,
   },
   billingCycle: {
     entry: 'functions/scheduled/billing-cycle.ts',
@@ -201,7 +217,7 @@ export const functions = {
   },
   backups: {
     entry: 'functions/http/backups.ts',
-    description: 'Invoice backups: request (validates, queues the job, starts the workflow), read a job with its download (failing one whose workflow ended)',
+    description: 'Invoice backups: request (validates, queues the job with its outbox record, starts the workflow), read a job with its download (failing one whose workflow ended)',
     grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
   backupPrepare: {

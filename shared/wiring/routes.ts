@@ -5,7 +5,9 @@ import { myWorkRoutes } from '../api/my-work';
 import { projectRoutes } from '../api/projects';
 import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
-import { sovRoutes } from '../api/sov';
+import { headContractSovRoutes, sovRoutes } from '../api/sov';
+import { headContractRoutes } from '../api/head-contracts';
+import { ownerInvoiceRoutes } from '../api/owner-invoices';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
@@ -30,6 +32,9 @@ export const routes = [
   ...vendorRoutes,
   ...commitmentRoutes,
   ...sovRoutes,
+  ...headContractRoutes,
+  ...headContractSovRoutes,
+  ...ownerInvoiceRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
   ...inviteRoutes,

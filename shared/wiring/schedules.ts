@@ -37,6 +37,14 @@ export const schedules = [
     target: 'outboxSweeper',
     description: 'Dispatches outbox records the stream missed, two minutes after they were written',
   },
+  {
+    name: 'attachment-sweeper',
+    // Daily, at a quiet hour: what it deletes is at least a day old, so once a day is enough.
+    cron: '17 3 * * *',
+    timezone: 'UTC',
+    target: 'attachmentSweeper',
+    description: 'Deletes attachment objects no attachment record names, a day after they were written',
+  },
 ] as const satisfies readonly ScheduleDefinition[];
 
 /** `m h dom mon dow` → EventBridge Scheduler's `cron(m h dom mon dow year)`, where one of dom/dow must be `?`. */

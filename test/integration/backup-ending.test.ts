@@ -92,6 +92,17 @@ describe('a backup whose execution ends without succeeding', () => {
   });
   afterAll(() => stepFunctions?.stop());
 
+  it('fails the job with the cause StopExecution was given', async () => {
+    const job = await seedJob(`job-stopped-cause-${run}`);
+    const { executionArn } = await stepFunctionsClient().send(
+      new StartExecutionCommand({ stateMachineArn: stepFunctions.stateMachineArn, name: job.jobId, input: JSON.stringify(job) }),
+    );
+    await stepFunctionsClient().send(new StopExecutionCommand({ executionArn, error: 'Operator', cause: 'stopped for maintenance' }));
+
+    expect(await jobWhenEnded(job.jobId)).toMatchObject({ status: 'failed', error: 'The backup was stopped before it finished: stopped for maintenance' });
+    expect(await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'stopped for maintenance' });
+  });
+
   it('fails the job and emails the requester when the execution is stopped (StopExecution)', async () => {
     const job = await seedJob(`job-stopped-${run}`);
     const { executionArn } = await stepFunctionsClient().send(
@@ -177,7 +188,7 @@ describe('the local stack restarted after a kill', () => {
         await restarted.stop();
       }
 
-      expect(await jobWhenEnded(job.jobId)).toMatchObject({ status: 'failed', error: 'The backup was stopped before it finished' });
+      expect(await jobWhenEnded(job.jobId)).toMatchObject({ status: 'failed', error: 'The backup was stopped before it finished: the service restarted while it ran; request it again' });
       expect(failureEmails(job.jobId)).toHaveLength(1);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -6,17 +6,22 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
 import { handler as sendEmail } from '../../functions/events/send-email';
 import { failureReason } from '../../functions/backup/mark-failed';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
-import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
-import { backupFileName, localDateTime, markBackupSucceeded, recordBackupProgress } from '../../shared/db/backups';
+import { dynamoDocumentClient, s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { backupFileName, localDateTime, markBackupFailed, markBackupSucceeded, recordBackupProgress } from '../../shared/db/backups';
+import { dispatchOutbox, loadStalePending, sweepAfterMs } from '../../shared/db/outbox';
+import { backupNotStartedReason } from '../../shared/backup/start-workflow';
 import { backupWarningsKey } from '../../shared/backup/task-io';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { loadCommitment } from '../../shared/db/commitments';
 import { normalizeInvoiceNumber, positionKey } from '../../shared/db/invoices';
-import { db } from '../../shared/db/service';
+import { batchGetAll, db } from '../../shared/db/service';
+import { tableKeys } from '../../shared/db/keys';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shared/domain/invoice-figures';
 import { attachmentKey, invoicePdfKey } from '../../shared/storage/keys';
@@ -417,6 +422,122 @@ describe('requesting a backup', () => {
     const jobs = (await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' })).data.filter((j) => j.jobId === first.body.jobId);
     expect(jobs).toHaveLength(1);
     await untilEnded(first.body.location);
+  });
+
+  it('finds the same job when a request cut off after its commit runs again once its key’s lock lapsed', async () => {
+    const key = randomUUID();
+    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
+    await untilEnded(first.body.location);
+    // What a kill after the commit leaves: the key still in progress, its lock run out, no answer kept.
+    const pk = `idempotency#${fx.users.admin.userId}`;
+    const sk = `POST ${backupsPath()}#${key}`;
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { [tableKeys.primary.pk]: pk, [tableKeys.primary.sk]: sk },
+        UpdateExpression: 'SET #status = :inProgress, lockedUntil = :lapsed REMOVE #response',
+        ConditionExpression: 'attribute_exists(#status)',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: { ':inProgress': 'in_progress', ':lapsed': 0 },
+      }),
+    );
+
+    const again = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'again');
+
+    expect(again.body).toEqual({ ...first.body, status: 'succeeded' });
+    // No second job since the first.
+    const { data: firstJob } = await db().BackupJob.get({ projectId: fx.projectId, jobId: first.body.jobId }).go();
+    const { data: jobs } = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
+    expect(jobs.filter((j) => j.createdAt >= firstJob!.createdAt).map((j) => j.jobId)).toEqual([first.body.jobId]);
+  });
+});
+
+describe('a crash between the job’s write and its workflow’s start', () => {
+  let commitment: TestCommitment;
+
+  beforeAll(async () => {
+    commitment = await createCommitment(call, fx, { title: 'Façade' });
+  });
+
+  /** The job's `backup.requested` outbox records still pending (the sweeper's view, two minutes on). */
+  async function pendingStarts(jobId: string): Promise<string[]> {
+    const ids = await loadStalePending(new Date(Date.now() + sweepAfterMs + 60_000));
+    const records = await batchGetAll(ids.map((outboxId) => ({ outboxId })), (keys) => db().Outbox.get(keys).go({ consistent: true }));
+    return records.filter((r) => r.detailType === 'backup.requested' && JSON.parse(r.detail).jobId === jobId).map((r) => r.outboxId);
+  }
+
+  /** The request's own start fails after the commit, as when its Lambda dies between the two. */
+  async function requestWithLostStart(invoiceIds: string[]) {
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).rejects(new Error('the function died before starting the workflow'));
+    try {
+      return expectStatus(await requestBackup(invoiceIds), 202, 'request').body as { jobId: string; location: string };
+    } finally {
+      sfn.restore();
+    }
+  }
+
+  it('leaves the job queued with its start in the outbox; the stream and the sweeper both deliver it: one execution, the job succeeds, one email', async () => {
+    const invoice = await seedInvoice(commitment, { position: 1 });
+    const { jobId, location } = await requestWithLostStart([invoice.invoiceId]);
+
+    const queued = await db().BackupJob.get({ projectId: fx.projectId, jobId }).go({ consistent: true });
+    expect(queued.data).toMatchObject({ status: 'queued', executionArn: `${stepFunctions.stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}` });
+    await expect(stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: queued.data!.executionArn! }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    const ids = await pendingStarts(jobId);
+    expect(ids).toHaveLength(1);
+
+    // The stream's delivery and the sweeper's at the same moment: both start "the" execution named by the job.
+    const [stream, sweeper] = await Promise.all([dispatchOutbox(ids), dispatchOutbox(ids)]);
+    expect([...stream.dispatched, ...stream.skipped, ...sweeper.dispatched, ...sweeper.skipped].sort()).toEqual([...ids, ...ids].sort());
+    expect([...stream.failed, ...sweeper.failed]).toEqual([]);
+
+    const job = (await untilEnded(location)).at(-1)!.body;
+    expect(job).toMatchObject({ status: 'succeeded', progress: { done: 1, total: 1 }, error: null });
+    expect(await pendingStarts(jobId)).toEqual([]);
+    const execution = await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: queued.data!.executionArn! }));
+    expect(execution).toMatchObject({ name: jobId, status: 'SUCCEEDED' });
+
+    // Delivered once more after it ended (a crash before the record was marked): nothing starts.
+    await db().Outbox.patch({ outboxId: ids[0]! }).set({ pendingShard: 'outbox-pending-0', pendingSince: new Date().toISOString() }).go();
+    expect((await dispatchOutbox(ids)).dispatched).toEqual(ids);
+    expect(await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: queued.data!.executionArn! }))).toMatchObject({
+      startDate: execution.startDate,
+      status: 'SUCCEEDED',
+    });
+    expect(published.filter((e) => e.detailType === 'email.requested' && e.detail.emailId === `invoice-backup-${jobId}`)).toHaveLength(1);
+  });
+
+  it('starts nothing for a job that ended before its start was delivered', async () => {
+    const invoice = await seedInvoice(commitment, { position: 2 });
+    const { jobId } = await requestWithLostStart([invoice.invoiceId]);
+    await markBackupFailed({ projectId: fx.projectId, jobId }, 'Failed on read: its workflow was not found', new Date());
+
+    const ids = await pendingStarts(jobId);
+    expect((await dispatchOutbox(ids)).dispatched).toEqual(ids);
+
+    await expect(stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: `${stepFunctions.stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}` }))).rejects.toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
+  });
+
+  it('fails the job with the reason and the email when its workflow can never start, and stops retrying', async () => {
+    const invoice = await seedInvoice(commitment, { position: 3 });
+    const { jobId, location } = await requestWithLostStart([invoice.invoiceId]);
+    const ids = await pendingStarts(jobId);
+
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: 'State Machine Does Not Exist', $metadata: {} }));
+    try {
+      expect((await dispatchOutbox(ids)).dispatched).toEqual(ids);
+    } finally {
+      sfn.restore();
+    }
+
+    const job = expectStatus(await call(admin(), { method: 'GET', path: location }), 200, 'GET').body;
+    expect(job).toMatchObject({ status: 'failed', error: backupNotStartedReason });
+    expect(published.filter((e) => e.detailType === 'email.requested' && e.detail.emailId === `invoice-backup-failed-${jobId}`)).toHaveLength(1);
+    expect(await pendingStarts(jobId)).toEqual([]);
   });
 });
 

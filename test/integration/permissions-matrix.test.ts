@@ -13,6 +13,7 @@ import {
   createAttachment,
   createChangeOrder,
   createCommitment,
+  createHeadContract,
   createInvoice,
   createPayment,
   enablePayments,
@@ -21,6 +22,7 @@ import {
   freshMember,
   freshNumber,
   fullAllocation,
+  headContractLines,
   invoiceInStatus,
   paymentBody,
   profiles,
@@ -33,6 +35,7 @@ import {
   type TestAttachment,
   type TestBillingPeriod,
   type TestCommitment,
+  type TestHeadContract,
   type TestInvoice,
 } from '../support/permission-fixtures';
 
@@ -89,9 +92,12 @@ const contacts: readonly Profile[] = ['read_only+contact', 'standard+contact'];
  * designate the fixture's contact profiles as invoice contacts; the `…-other-contact` ones
  * designate another vendor user instead (so the contact profiles are not contacts of those).
  */
-type Target = 'project' | 'public' | 'private' | 'unit' | 'public-other-contact' | 'private-other-contact';
+type Target = 'project' | 'public' | 'private' | 'unit' | 'public-other-contact' | 'private-other-contact' | HeadTarget;
+/** A head contract: not private, or private with the fixture's private-list profiles on its list. */
+type HeadTarget = 'head-public' | 'head-private';
+const isHeadTarget = (target: Target): target is HeadTarget => target === 'head-public' || target === 'head-private';
 
-const isPrivate = (target: Target) => target === 'private' || target === 'private-other-contact';
+const isPrivate = (target: Target) => target === 'private' || target === 'private-other-contact' || target === 'head-private';
 /** Whether the contact profiles are the target commitment's invoice contacts. */
 const contactsOn = (target: Target) => target === 'public' || target === 'private' || target === 'unit';
 
@@ -100,14 +106,28 @@ const contactsOn = (target: Target) => target === 'public' || target === 'privat
  * list (the private-list profiles; the contacts only where they are contacts, which lists them).
  */
 function sees(profile: Profile, target: Target): boolean {
+  if (isHeadTarget(target)) return seesHeadContract(profile, target);
   if (noLevel.includes(profile)) return false;
   if (!isPrivate(target)) return true;
   if (['admin', 'standard+private_list', 'standard+G(update_po,update_wo)'].includes(profile)) return true;
   return contacts.includes(profile) && contactsOn(target);
 }
 
-/** The targets a commitment stands for: every one but the project. */
-type CommitmentTarget = Exclude<Target, 'project'>;
+/**
+ * The head contracts tool: the invoice contacts (vendor users) have no level on it; everyone
+ * else in A's project has the level their profile names. A private head contract is seen by its
+ * admins and by those on its list (the private-list profiles).
+ */
+const noHeadLevel: readonly Profile[] = [...noLevel, 'read_only+contact', 'standard+contact'];
+const headReaders: readonly Profile[] = profiles.filter((profile) => !noHeadLevel.includes(profile));
+const headLevelOf = (profile: Profile) => (noHeadLevel.includes(profile) ? 'none' : profile.split('+')[0]!);
+function seesHeadContract(profile: Profile, target: HeadTarget): boolean {
+  if (noHeadLevel.includes(profile)) return false;
+  return target === 'head-public' || ['admin', 'standard+private_list', 'standard+G(update_po,update_wo)'].includes(profile);
+}
+
+/** The targets a commitment stands for: every one but the project and the head contracts. */
+type CommitmentTarget = Exclude<Target, 'project' | HeadTarget>;
 
 interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'private-other-contact', TestCommitment>> {
   public: TestCommitment;
@@ -126,6 +146,10 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
   sparePayments?: Partial<Record<Target, { paymentId: string; path: string }>>;
   /** A backup job the admin requested of the targets' invoices: /v1/projects/{projectId}/invoice-backups/{jobId}. */
   backupJob?: string;
+  /** The head contracts the head-contract groups work on. */
+  headContracts?: Partial<Record<HeadTarget, TestHeadContract>>;
+  /** An owner invoice per head contract target: /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}. */
+  ownerInvoices?: Partial<Record<HeadTarget, string>>;
 }
 
 interface RouteCase {
@@ -138,6 +162,8 @@ interface RouteCase {
   allowed: readonly Profile[];
   /** What a 403's detail must name: the action. */
   names: RegExp;
+  /** The tool whose level decides (the 403 names it): commitments unless said. */
+  tool?: 'head_contracts';
   /** Builds the request at run time (reading ETags, creating fresh sub-resources first). */
   request: (profile: Profile, ctx: Context) => Promise<ApiRequest>;
   /** More checks on a success. */
@@ -159,7 +185,7 @@ function expected(c: RouteCase, profile: Profile): RouteCase['success'] | 403 | 
 
 const project = () => `/v1/projects/${fx.projectId}`;
 function commitmentOf(ctx: Context, target: Target): TestCommitment {
-  const commitment = target === 'project' ? undefined : ctx[target];
+  const commitment = target === 'project' || isHeadTarget(target) ? undefined : ctx[target];
   if (!commitment) throw new Error(`the group made no ${target} commitment`);
   return commitment;
 }
@@ -433,6 +459,238 @@ const scheduleBody = { claimServedOn: '2026-12-17', servedOn: '2027-01-07', line
 const paymentReadRow = (target: Target) => `(reading) ${isPrivate(target) ? 'view a private commitment' : 'view / search commitments not private'} — its payments issued`;
 
 // ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Head contracts (level on head_contracts)
+
+const headTargets: HeadTarget[] = ['head-public', 'head-private'];
+
+function headContractOf(ctx: Context, target: Target): TestHeadContract {
+  const contract = isHeadTarget(target) ? ctx.headContracts?.[target] : undefined;
+  if (!contract) throw new Error(`the group made no ${target} head contract`);
+  return contract;
+}
+
+/** A pending change order on a head contract, created by the admin: its path. */
+async function headChangeOrder(contract: TestHeadContract, number = freshNumber('PCCO')): Promise<string> {
+  const created = await call(fx.users.admin.token, {
+    method: 'POST',
+    path: `${contract.path}/change-orders`,
+    body: { number, title: 'Owner variation', lines: [{ kind: 'add', costCode: '16-900', description: 'Extra circuits', amountCents: 120_000 }] },
+  });
+  return expectStatus(created, 201, 'create a head contract change order').headers.get('location')!;
+}
+
+/** The rows of the head contracts table a case reads: its own for a private contract, else the one for those not private. */
+const headViewRow = (target: Target) => (target === 'head-private' ? 'view a private head contract' : 'view a head contract that is not private');
+const headEditRow = '(reading) create / edit a head contract, its SOV and change orders — admin';
+
+/** A GET of a head contract or of what hangs off it: every level sees what it may. */
+const headReads = (route: string, path: (ctx: Context, target: Target) => string, check?: (response: ApiResponse, ctx: Context, target: Target) => void): RouteCase[] =>
+  onTargets(headTargets, (target) => ({
+    route,
+    row: headViewRow(target),
+    tool: 'head_contracts',
+    success: 200,
+    allowed: headReaders,
+    names: /view head contracts/,
+    request: async (_profile, ctx) => ({ method: 'GET', path: path(ctx, target) }),
+    ...(check ? { check: (response: ApiResponse, _profile: Profile, ctx: Context) => check(response, ctx, target) } : {}),
+  }));
+
+/** A write to a head contract or what hangs off it: the head-contracts admin's alone. */
+const headEdits = (route: string, variant: string | undefined, success: 200 | 201 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
+  onTargets(headTargets, (target) => ({
+    route,
+    ...(variant ? { variant } : {}),
+    row: headEditRow,
+    tool: 'head_contracts',
+    success,
+    allowed: admins,
+    names: /create or edit a head contract/,
+    request: (profile, ctx) => request(profile, ctx, target),
+  }));
+
+async function headContractsContext(): Promise<Context> {
+  const [headPublic, headPrivate] = await Promise.all([createHeadContract(call, fx), createHeadContract(call, fx, { private: true })]);
+  const ctx = { changeOrders: {}, headContracts: { 'head-public': headPublic, 'head-private': headPrivate } } as unknown as Context;
+  for (const target of headTargets) {
+    const path = await headChangeOrder(headContractOf(ctx, target));
+    ctx.changeOrders[target] = { changeOrderId: path.split('/').at(-1)!, path };
+  }
+  return ctx;
+}
+
+/** A fresh head contract shaped like `target` with a draft progress owner invoice in the open period, made by the admin. */
+async function freshOwnerInvoice(target: Target): Promise<{ contract: TestHeadContract; path: string; body: { version: number } }> {
+  await openPeriod();
+  const contract = await createHeadContract(call, fx, { private: target === 'head-private' });
+  const created = await call(fx.users.admin.token, { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} });
+  const { body } = expectStatus(created, 201, 'create an owner invoice');
+  return { contract, path: created.headers.get('location')!, body };
+}
+
+/** The owner invoices the reads work on, one per head contract target. */
+async function ownerInvoicesContext(): Promise<Context> {
+  const [headPublic, headPrivate] = await Promise.all([freshOwnerInvoice('head-public'), freshOwnerInvoice('head-private')]);
+  return {
+    changeOrders: {},
+    headContracts: { 'head-public': headPublic.contract, 'head-private': headPrivate.contract },
+    ownerInvoices: { 'head-public': headPublic.path, 'head-private': headPrivate.path },
+  } as unknown as Context;
+}
+
+const ownerInvoiceOf = (ctx: Context, target: Target) => {
+  const path = isHeadTarget(target) ? ctx.ownerInvoices?.[target] : undefined;
+  if (!path) throw new Error(`the group made no owner invoice on the ${target} head contract`);
+  return path;
+};
+
+/** A write of owner invoices: the head-contracts admin's alone, its row named. */
+const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
+  onTargets(headTargets, (target) => ({ route, row, tool: 'head_contracts', success, allowed: admins, names, request: (profile, ctx) => request(profile, ctx, target) }));
+
+/** A read of an owner invoice: whoever sees its head contract (reading: “view owner invoices of a visible head contract”). */
+const ownerInvoiceReads = (route: string, path: (ctx: Context, target: Target) => string): RouteCase[] =>
+  onTargets(headTargets, (target) => ({
+    route,
+    row: `(reading) view owner invoices of a visible head contract — ${headViewRow(target)}`,
+    tool: 'head_contracts',
+    success: 200,
+    allowed: headReaders,
+    names: /view owner invoices/,
+    request: async (_profile, ctx) => ({ method: 'GET', path: path(ctx, target) }),
+  }));
+
+const ownerInvoiceGroup: Group = {
+  name: 'owner invoices',
+  setup: ownerInvoicesContext,
+  cases: [
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices', 'create owner invoice', /create an owner invoice/, 201, async (_profile, _ctx, target) => ({
+      method: 'POST',
+      path: `${(await createHeadContract(call, fx, { private: target === 'head-private' })).path}/owner-invoices`,
+      body: {},
+    })),
+    ...onTargets(headTargets, (target) => ({
+      route: 'GET /v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices',
+      row: `(reading) view owner invoices of a visible head contract — ${headViewRow(target)}`,
+      tool: 'head_contracts',
+      success: 200,
+      allowed: headReaders,
+      names: /view owner invoices/,
+      request: async (_profile, ctx) => ({ method: 'GET', path: `${headContractOf(ctx, target).path}/owner-invoices` }),
+      check: (response) => expect(response.body.items).toHaveLength(1),
+    })),
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', (ctx, target) => ownerInvoiceOf(ctx, target)),
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history', (ctx, target) => `${ownerInvoiceOf(ctx, target)}/history`),
+    ...ownerInvoiceWrites('PATCH /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 200, async (profile, ctx, target) => {
+      const read = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: ownerInvoiceOf(ctx, target) }), 200, 'read the owner invoice');
+      return {
+        method: 'PATCH',
+        path: ownerInvoiceOf(ctx, target),
+        body: { lines: [{ lineId: read.body.lines[0].lineId, workThisPeriodCents: 1_000 + profile.length }] },
+        headers: { 'if-match': read.headers.get('etag')! },
+      };
+    }),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview', 'view owner invoice summary preview', /view an owner invoice summary preview/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/summary-preview`,
+      body: { lines: [], allLines: { workRetainagePercent: '5' } },
+    })),
+    ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv', 'export owner invoice (PDF) — its G703 lines as CSV', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
+      method: 'GET',
+      path: `${ownerInvoiceOf(ctx, target)}/g703.csv`,
+    })),
+    ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
+      method: 'DELETE',
+      path: (await freshOwnerInvoice(target)).path,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status', '(reading) delete / edit owner invoice — sending it to the owner and recording the answer', /edit or delete an owner invoice/, 200, async (_profile, _ctx, target) => {
+      const fresh = await freshOwnerInvoice(target);
+      return { method: 'POST', path: `${fresh.path}/status`, body: { status: 'under_review' }, headers: { 'if-match': `"${fresh.body.version}"` } };
+    }),
+  ],
+};
+
+const headContractGroups: Group[] = [
+  {
+    name: 'head contracts: create, list, read, edit, delete',
+    setup: headContractsContext,
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/head-contracts',
+        row: headEditRow,
+        tool: 'head_contracts',
+        target: 'project',
+        success: 201,
+        allowed: admins,
+        names: /create or edit a head contract/,
+        request: async () => ({
+          method: 'POST',
+          path: `${project()}/head-contracts`,
+          body: { number: freshNumber('PC'), title: 'Main works', ownerCompanyName: 'Harbour Tower Developments Pty Ltd' },
+        }),
+        check: (response) => expect(response.body).toMatchObject({ status: 'draft', lineCount: 0 }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/head-contracts',
+        row: 'view a head contract that is not private; view a private head contract',
+        tool: 'head_contracts',
+        target: 'project',
+        success: 200,
+        allowed: headReaders,
+        names: /view head contracts/,
+        request: async () => ({ method: 'GET', path: `${project()}/head-contracts?limit=100` }),
+        // The private one is listed exactly for those who may see it.
+        check: (response, profile, ctx) => {
+          const ids = response.body.items.map((c: { headContractId: string }) => c.headContractId);
+          expect(ids).toContain(headContractOf(ctx, 'head-public').headContractId);
+          expect(ids.includes(headContractOf(ctx, 'head-private').headContractId)).toBe(seesHeadContract(profile, 'head-private'));
+        },
+      },
+      ...headReads('GET /v1/projects/{projectId}/head-contracts/{headContractId}', (ctx, target) => headContractOf(ctx, target).path, (response, ctx, target) =>
+        expect(response.body.headContractId).toBe(headContractOf(ctx, target).headContractId),
+      ),
+      ...headEdits('PATCH /v1/projects/{projectId}/head-contracts/{headContractId}', undefined, 200, (profile, ctx, target) =>
+        current('PATCH', headContractOf(ctx, target).path, { title: `Main works (edited by ${profile})`, status: 'out_for_signature' }),
+      ),
+      ...headEdits('DELETE /v1/projects/{projectId}/head-contracts/{headContractId}', 'a fresh draft shaped like the target', 204, async (_profile, _ctx, target) => ({
+        method: 'DELETE',
+        path: (await createHeadContract(call, fx, { private: target === 'head-private', sov: false })).path,
+      })),
+    ],
+  },
+  {
+    name: 'head contracts: schedule of values and change orders',
+    setup: headContractsContext,
+    cases: [
+      ...headReads('GET /v1/projects/{projectId}/head-contracts/{headContractId}/sov', (ctx, target) => `${headContractOf(ctx, target).path}/sov`, (response) =>
+        expect(response.body.totals.originalContractSumCents).toBe(25_000_050),
+      ),
+      ...headEdits('PUT /v1/projects/{projectId}/head-contracts/{headContractId}/sov', undefined, 200, (_profile, ctx, target) =>
+        current('PUT', `${headContractOf(ctx, target).path}/sov`, { lines: headContractLines }),
+      ),
+      ...headEdits('PATCH /v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}', undefined, 200, async (profile, ctx, target) => {
+        const path = `${headContractOf(ctx, target).path}/sov`;
+        const sov = await call(fx.users.admin.token, { method: 'GET', path });
+        return { method: 'PATCH', path: `${path}/lines/${sov.body.lines[0].lineId}`, body: { description: `Edited by ${profile}` }, headers: { 'if-match': sov.headers.get('etag')! } };
+      }),
+      ...headReads('GET /v1/projects/{projectId}/head-contracts/{headContractId}/change-orders', (ctx, target) => `${headContractOf(ctx, target).path}/change-orders`),
+      ...headEdits('POST /v1/projects/{projectId}/head-contracts/{headContractId}/change-orders', undefined, 201, async (profile, ctx, target) => ({
+        method: 'POST',
+        path: `${headContractOf(ctx, target).path}/change-orders`,
+        body: { number: freshNumber('PCCO'), title: `Variation raised by ${profile}`, lines: [{ kind: 'add', description: 'Extra lift', amountCents: 99_999 }] },
+      })),
+      ...headReads('GET /v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}', (ctx, target) => ctx.changeOrders[target]!.path),
+      ...headEdits('PATCH /v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}', 'fields of a pending change order', 200, (profile, ctx, target) =>
+        current('PATCH', ctx.changeOrders[target]!.path, { title: `Variation edited by ${profile}` }),
+      ),
+      ...headEdits('PATCH /v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}', 'status: approved (a fresh pending change order)', 200, async (_profile, ctx, target) =>
+        current('PATCH', await headChangeOrder(headContractOf(ctx, target)), { status: 'approved' }),
+      ),
+    ],
+  },
+];
 
 const groups: Group[] = [
   {
@@ -733,6 +991,8 @@ const groups: Group[] = [
       ),
     ],
   },
+  ...headContractGroups,
+  ownerInvoiceGroup,
   {
     name: 'subcontractor SOV: read and edit',
     setup: () => commitmentsContext({ ssov: true }),
@@ -1276,7 +1536,8 @@ describe.each(groups.map((group) => [group.name, group] as const))('%s', (_name,
       if (status === 403 || status === 404) {
         expectRefusal(response, status, c.names);
         // …and the level the caller has, which is what falls short.
-        if (status === 403) expect(response.body.detail).toMatch(new RegExp(`\\b${profile.split('+')[0]}\\b`));
+        const level = c.tool === 'head_contracts' ? headLevelOf(profile) : profile.split('+')[0];
+        if (status === 403) expect(response.body.detail).toMatch(new RegExp(`\\b${level}\\b`));
         return;
       }
       expect(response.status, JSON.stringify(response.body)).toBe(status);

@@ -4,12 +4,14 @@ import { expectProblem, expectRefusal, expectStatus, type ApiRequest, type ApiRe
 import {
   createChangeOrder,
   createCommitment,
+  createHeadContract,
   etagOf,
   freshNumber,
   fullAllocation,
   startFixtureApi,
   type PermissionFixture,
   type TestCommitment,
+  type TestHeadContract,
 } from '../support/permission-fixtures';
 
 /**
@@ -31,6 +33,9 @@ const a = {} as {
   lineId: string;
   changeOrderId: string;
   cursors: { commitments: string; members: string; vendors: string; changeOrders: string };
+  headContract: TestHeadContract;
+  privateHeadContract: TestHeadContract;
+  headChangeOrderId: string;
 };
 /** B's own records, for probes through B's paths. */
 const b = {} as { commitment: TestCommitment; sovEtag: string };
@@ -58,6 +63,13 @@ beforeAll(async () => {
   a.changeOrderId = (await createChangeOrder(call, fx, a.commitment)).changeOrderId;
   await createChangeOrder(call, fx, a.commitment);
   expectStatus(await call(admin, { method: 'POST', path: `/v1/projects/${fx.projectId}/vendors`, body: { name: 'Second Vendor Pty Ltd' } }), 201, 'A vendor');
+  [a.headContract, a.privateHeadContract] = await Promise.all([createHeadContract(call, fx), createHeadContract(call, fx, { private: true })]);
+  const headCo = await call(admin, {
+    method: 'POST',
+    path: `${a.headContract.path}/change-orders`,
+    body: { number: 'PCCO-1', title: 'Owner variation', lines: [{ kind: 'add', description: 'Extra lift', amountCents: 100 }] },
+  });
+  a.headChangeOrderId = expectStatus(headCo, 201, 'A head contract change order').body.changeOrderId;
 
   const firstPage = async (path: string) => {
     const response = expectStatus(await call(admin, { method: 'GET', path: `${path}${path.includes('?') ? '&' : '?'}limit=1` }), 200, path);
@@ -216,6 +228,31 @@ const onAProject: Probe[] = [
     build: ([p, c, co]) => ({ method: 'PATCH', path: `/v1/projects/${p}/commitments/${c}/change-orders/${co}`, body: { status: 'approved' }, headers: ifMatch }),
     status: 404,
   },
+  { name: 'GET head contracts', values: () => [fx.projectId], build: ([p]) => ({ method: 'GET', path: `/v1/projects/${p}/head-contracts` }), status: 404 },
+  {
+    name: 'POST head contract',
+    values: () => [fx.projectId],
+    build: ([p]) => ({ method: 'POST', path: `/v1/projects/${p}/head-contracts`, body: { number: 'X-1', title: 'X', ownerCompanyName: 'X' } }),
+    status: 404,
+  },
+  ...(['headContract', 'privateHeadContract'] as const).flatMap((which): Probe[] => {
+    const ids = () => [fx.projectId, a[which].headContractId];
+    const base = ([p, h]: string[]) => `/v1/projects/${p}/head-contracts/${h}`;
+    return [
+      { name: `GET ${which}`, values: ids, build: (v) => ({ method: 'GET', path: base(v) }), status: 404 },
+      { name: `PATCH ${which}`, values: ids, build: (v) => ({ method: 'PATCH', path: base(v), body: { title: 'Mine now' }, headers: ifMatch }), status: 404 },
+      { name: `DELETE ${which}`, values: ids, build: (v) => ({ method: 'DELETE', path: base(v) }), status: 404 },
+      { name: `GET ${which} SOV`, values: ids, build: (v) => ({ method: 'GET', path: `${base(v)}/sov` }), status: 404 },
+      { name: `PUT ${which} SOV`, values: ids, build: (v) => ({ method: 'PUT', path: `${base(v)}/sov`, body: { lines: [] }, headers: ifMatch }), status: 404 },
+      { name: `GET ${which} change orders`, values: ids, build: (v) => ({ method: 'GET', path: `${base(v)}/change-orders` }), status: 404 },
+    ];
+  }),
+  {
+    name: 'approve a head contract change order',
+    values: () => [fx.projectId, a.headContract.headContractId, a.headChangeOrderId],
+    build: ([p, h, co]) => ({ method: 'PATCH', path: `/v1/projects/${p}/head-contracts/${h}/change-orders/${co}`, body: { status: 'approved' }, headers: ifMatch }),
+    status: 404,
+  },
   {
     name: 'GET commitments with A’s cursor',
     values: () => [fx.projectId, a.cursors.commitments],
@@ -268,6 +305,22 @@ const onBProject: Probe[] = [
     name: 'approve A’s change order on B’s commitment',
     values: () => [a.changeOrderId],
     build: ([co]) => ({ method: 'PATCH', path: `${b.commitment.path}/change-orders/${co}`, body: { status: 'approved' }, headers: ifMatch }),
+    status: 404,
+  },
+  ...(['headContract', 'privateHeadContract'] as const).flatMap((which): Probe[] => [
+    { name: `GET A’s ${which}`, values: () => [a[which].headContractId], build: ([h]) => ({ method: 'GET', path: `${bProject()}/head-contracts/${h}` }), status: 404 },
+    { name: `GET A’s ${which} SOV`, values: () => [a[which].headContractId], build: ([h]) => ({ method: 'GET', path: `${bProject()}/head-contracts/${h}/sov` }), status: 404 },
+    {
+      name: `DELETE A’s ${which}`,
+      values: () => [a[which].headContractId],
+      build: ([h]) => ({ method: 'DELETE', path: `${bProject()}/head-contracts/${h}` }),
+      status: 404,
+    },
+  ]),
+  {
+    name: 'GET A’s head contract change order as B’s commitment’s',
+    values: () => [a.headChangeOrderId],
+    build: ([co]) => ({ method: 'GET', path: `${b.commitment.path}/change-orders/${co}` }),
     status: 404,
   },
   { name: 'GET A’s SSOV', values: () => [a.commitment.commitmentId], build: ([c]) => ({ method: 'GET', path: `${bProject()}/commitments/${c}/ssov` }), status: 404 },
@@ -370,7 +423,7 @@ describe.each([
 
 describe('B’s own lists', () => {
   it('never hold A’s rows, whatever B searches', async () => {
-    const ids = [a.commitment.commitmentId, a.privateCommitment.commitmentId, fx.vendorId, ...Object.values(fx.users).map((u) => u.userId)];
+    const ids = [a.commitment.commitmentId, a.privateCommitment.commitmentId, a.headContract.headContractId, a.privateHeadContract.headContractId, fx.vendorId, ...Object.values(fx.users).map((u) => u.userId)];
     const lists = [
       `${bProject()}/commitments?limit=100`,
       `${bProject()}/commitments?q=${encodeURIComponent(a.commitment.number.toLowerCase())}`,
@@ -378,6 +431,7 @@ describe('B’s own lists', () => {
       `${bProject()}/members?limit=100`,
       `${bProject()}/vendors?limit=100`,
       `${b.commitment.path}/change-orders?limit=100`,
+      `${bProject()}/head-contracts?limit=100`,
     ];
     for (const path of lists) {
       const response = expectStatus(await call(probeToken, { method: 'GET', path }), 200, path);

@@ -49,10 +49,11 @@ export interface ApiResponse {
   body: Json;
 }
 
-/** A fetch response with its body read (as JSON, or undefined when empty). */
+/** A fetch response with its body read (as JSON; as text when it is not JSON, e.g. a CSV; undefined when empty). */
 export async function readResponse(response: Response): Promise<ApiResponse> {
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const isJson = /json/.test(response.headers.get('content-type') ?? 'application/json');
+  return { status: response.status, headers: response.headers, body: text ? (isJson ? JSON.parse(text) : text) : undefined };
 }
 
 /** Calls the API as the bearer of `token` (none when undefined), sending `body` as JSON. */

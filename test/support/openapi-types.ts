@@ -370,6 +370,219 @@ export interface paths {
         patch: operations["updateChangeOrder"];
         trace?: never;
     };
+    "/v1/projects/{projectId}/head-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Head contracts the caller can see, by number */
+        get: operations["listHeadContracts"];
+        put?: never;
+        /** Create a head contract with the owner (number unique in the project) */
+        post: operations["createHeadContract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One head contract with its contract sum to date */
+        get: operations["getHeadContract"];
+        put?: never;
+        post?: never;
+        /** Delete a draft head contract with its SOV and change orders (If-Match required) */
+        delete: operations["deleteHeadContract"];
+        options?: never;
+        head?: never;
+        /** Edit a head contract’s fields, private list and retainage (If-Match required) */
+        patch: operations["updateHeadContract"];
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/sov": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A head contract’s schedule of values with its totals */
+        get: operations["getHeadContractSov"];
+        /** Replace a head contract’s original SOV lines (If-Match required); lines added by change orders stay */
+        put: operations["replaceHeadContractSov"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit one line of a head contract’s SOV (If-Match: the SOV’s ETag) */
+        patch: operations["updateHeadContractSovLine"];
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A head contract’s change orders, a page at a time */
+        get: operations["listHeadContractChangeOrders"];
+        put?: never;
+        /** Create a pending change order on a head contract */
+        post: operations["createHeadContractChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change order of a head contract */
+        get: operations["getHeadContractChangeOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a pending change order of a head contract, or approve (applies it to the contract sum to date) or void it (If-Match required) */
+        patch: operations["updateHeadContractChangeOrder"];
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A head contract’s owner invoices in position order, a page at a time */
+        get: operations["listOwnerInvoices"];
+        put?: never;
+        /** Create an owner invoice in the open billing period (else the most recent): one progress invoice per period, or a retainage release */
+        post: operations["createOwnerInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One owner invoice with its G703 lines and G702 summary */
+        get: operations["getOwnerInvoice"];
+        put?: never;
+        post?: never;
+        /** Delete the latest owner invoice of its head contract (never once approved or paid) */
+        delete: operations["deleteOwnerInvoice"];
+        options?: never;
+        head?: never;
+        /** Enter line figures (only in draft or revise & resubmit, only the latest; If-Match required) */
+        patch: operations["updateOwnerInvoice"];
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an owner invoice to the owner or record the owner’s answer (If-Match required); recorded in its history */
+        post: operations["changeOwnerInvoiceStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed the owner invoice, when, from → to, and the figures changed */
+        get: operations["getOwnerInvoiceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The G702 summary (and G703 lines) the given entries would give, computed as a PATCH would; nothing is saved */
+        post: operations["previewOwnerInvoiceSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The G703 lines as CSV (amounts in currency units, exact to the cent), with a totals row */
+        get: operations["exportOwnerInvoiceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{projectId}/commitments/{commitmentId}/ssov": {
         parameters: {
             query?: never;
@@ -1190,59 +1403,104 @@ export interface components {
              */
             status?: "approved" | "void";
         };
-        /** @description The whole set of sub-lines; a draft may leave SOV lines partly allocated */
-        ReplaceSsov: {
-            lines: {
-                /** @description Keep an existing sub-line’s id; omitted: a new id is assigned */
-                subLineId?: string;
-                /** @description The SOV line this sub-line breaks down */
-                parentLineId: string;
-                description: string;
-                amountCents: number;
-            }[];
-        };
-        ChangeSsovStatus: {
+        CreateHeadContract: {
+            /** @description Unique in the project, ignoring case and surrounding spaces */
+            number: string;
+            title: string;
+            /** @description The owner (client, principal) the contract is with */
+            ownerCompanyName: string;
             /**
-             * @description `under_review` submits (every SOV line fully allocated); `approved` / `revise_and_resubmit` review it
+             * @description The owner’s contacts: owner invoices are emailed to them
+             * @default []
+             */
+            ownerContactEmails?: string[];
+            /**
+             * @default draft
              * @enum {string}
              */
-            status: "under_review" | "approved" | "revise_and_resubmit";
-            /** @description The reviewer’s comment; required to send it back */
-            comment?: string;
-        };
-        /** @description Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed. */
-        CreateBillingPeriod: {
-            /** @example 2027-01-31 */
-            startDate: string;
-            /** @example 2027-01-31 */
-            endDate: string;
-            /** @example 2027-01-31 */
-            dueDate: string;
-        };
-        /** @description Only the dates given change; the same rules as on creation apply. */
-        UpdateBillingPeriod: {
-            /** @example 2027-01-31 */
+            status?: "draft" | "out_for_signature" | "approved" | "complete" | "terminated";
+            description?: string;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate?: string;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
             startDate?: string;
-            /** @example 2027-01-31 */
-            endDate?: string;
-            /** @example 2027-01-31 */
-            dueDate?: string;
-        };
-        SendInvites: {
-            /** @description 1–500 distinct commitments of the project */
-            commitmentIds: string[];
             /**
-             * @description What the contact is invited to bill
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate?: string;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate?: string;
+            /**
+             * @description Fixed once the SOV has lines
+             * @default amount
              * @enum {string}
              */
-            invoiceType: "work_materials_retainage" | "work_materials" | "retainage_release";
+            accountingMethod?: "amount" | "unit";
+            /** @description Defaults to the project’s retainage settings */
+            retainage?: components["schemas"]["RetainageSettings"];
+            /** @default false */
+            private?: boolean;
+            /**
+             * @description Project members who may see the head contract when it is private
+             * @default []
+             */
+            privateUserIds?: string[];
         };
-        InviteResponse: {
-            /** @description true: bill this period (accepted); false: declined */
-            accept: boolean;
+        UpdateHeadContract: {
+            number?: string;
+            title?: string;
+            ownerCompanyName?: string;
+            /** @description The owner’s contacts: owner invoices are emailed to them */
+            ownerContactEmails?: string[];
+            /** @enum {string} */
+            status?: "draft" | "out_for_signature" | "approved" | "complete" | "terminated";
+            description?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            startDate?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate?: string | null;
+            /** @enum {string} */
+            accountingMethod?: "amount" | "unit";
+            retainage?: {
+                /** @example 10 */
+                workPercent?: string;
+                workEnabled?: boolean;
+                /** @example 10 */
+                materialsPercent?: string;
+                materialsEnabled?: boolean;
+            };
+            private?: boolean;
+            /** @description Replaces the private list */
+            privateUserIds?: string[];
         };
-        CreateInvoice: {
-            /** @description Unique per commitment; the next in sequence when absent */
+        CreateOwnerInvoice: {
+            /** @description Unique per head contract; the next in sequence when absent */
             number?: string;
             /**
              * @default progress
@@ -1309,6 +1567,72 @@ export interface components {
              * @constant
              */
             releaseAllRetainage?: true;
+        };
+        /** @description draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review */
+        ChangeOwnerInvoiceStatus: {
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            comment?: string;
+        };
+        /** @description The whole set of sub-lines; a draft may leave SOV lines partly allocated */
+        ReplaceSsov: {
+            lines: {
+                /** @description Keep an existing sub-line’s id; omitted: a new id is assigned */
+                subLineId?: string;
+                /** @description The SOV line this sub-line breaks down */
+                parentLineId: string;
+                description: string;
+                amountCents: number;
+            }[];
+        };
+        ChangeSsovStatus: {
+            /**
+             * @description `under_review` submits (every SOV line fully allocated); `approved` / `revise_and_resubmit` review it
+             * @enum {string}
+             */
+            status: "under_review" | "approved" | "revise_and_resubmit";
+            /** @description The reviewer’s comment; required to send it back */
+            comment?: string;
+        };
+        /** @description Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed. */
+        CreateBillingPeriod: {
+            /** @example 2027-01-31 */
+            startDate: string;
+            /** @example 2027-01-31 */
+            endDate: string;
+            /** @example 2027-01-31 */
+            dueDate: string;
+        };
+        /** @description Only the dates given change; the same rules as on creation apply. */
+        UpdateBillingPeriod: {
+            /** @example 2027-01-31 */
+            startDate?: string;
+            /** @example 2027-01-31 */
+            endDate?: string;
+            /** @example 2027-01-31 */
+            dueDate?: string;
+        };
+        SendInvites: {
+            /** @description 1–500 distinct commitments of the project */
+            commitmentIds: string[];
+            /**
+             * @description What the contact is invited to bill
+             * @enum {string}
+             */
+            invoiceType: "work_materials_retainage" | "work_materials" | "retainage_release";
+        };
+        InviteResponse: {
+            /** @description true: bill this period (accepted); false: declined */
+            accept: boolean;
+        };
+        CreateInvoice: {
+            /** @description Unique per commitment; the next in sequence when absent */
+            number?: string;
+            /**
+             * @default progress
+             * @enum {string}
+             */
+            kind?: "progress" | "retainage_release";
         };
         ChangeInvoiceStatus: {
             /**
@@ -1901,6 +2225,439 @@ export interface components {
             /** @description What the line changes the contract sum by, rounded once; priced against the SOV as it is (again when approved) */
             valueCents: number;
         };
+        /** @description The general contractor’s contract with the owner (“Prime Contract” en-US/CA, “Head Contract” en-AU, “Main Contract” en-GB) */
+        HeadContract: {
+            projectId: string;
+            headContractId: string;
+            number: string;
+            title: string;
+            ownerCompanyName: string;
+            ownerContactEmails: string[];
+            /** @enum {string} */
+            status: "draft" | "out_for_signature" | "approved" | "complete" | "terminated";
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            contractDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            startDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            estimatedCompletionDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date (YYYY-MM-DD) in the project’s time zone
+             */
+            actualCompletionDate: string | null;
+            /** @enum {string} */
+            accountingMethod: "amount" | "unit";
+            retainage: components["schemas"]["RetainageSettings"];
+            private: boolean;
+            privateUserIds: string[];
+            lineCount: number;
+            /** @description G702 line 1: the SOV less what change orders added */
+            originalContractSumCents: number;
+            /** @description G702 line 2: net change by approved change orders */
+            approvedChangeOrdersCents: number;
+            /** @description G702 line 3: original contract sum plus approved change orders */
+            contractSumToDateCents: number;
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        HeadContractList: {
+            items: components["schemas"]["HeadContract"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description A head contract’s schedule of values: original lines, then lines added by approved change orders */
+        HeadContractSov: {
+            projectId: string;
+            /** @enum {string} */
+            accountingMethod: "amount" | "unit";
+            lines: components["schemas"]["SovLine"][];
+            totals: components["schemas"]["SovTotals"];
+            /** @description Also the ETag; send it as If-Match to change the SOV */
+            version: number;
+            headContractId: string;
+        };
+        HeadContractChangeOrderList: {
+            items: components["schemas"]["HeadContractChangeOrder"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description A change order on a head contract: approving it changes the contract sum to date */
+        HeadContractChangeOrder: {
+            projectId: string;
+            changeOrderId: string;
+            number: string;
+            title: string;
+            description: string | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "void";
+            lines: components["schemas"]["ChangeOrderLine"][];
+            totalCents: number;
+            approvedAt: string | null;
+            approvedBy: string | null;
+            /** @description Also the ETag; send it as If-Match to change the change order */
+            version: number;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
+            headContractId: string;
+        };
+        /** @description A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices */
+        OwnerInvoice: {
+            projectId: string;
+            ownerInvoiceId: string;
+            headContractId: string;
+            billingPeriodId: string;
+            number: string;
+            /** @description 1, 2, … per head contract: line 7 is the previous one’s line 6 */
+            position: number;
+            /** @enum {string} */
+            kind: "progress" | "retainage_release";
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "partially_paid" | "paid";
+            paidCents: number;
+            totals: components["schemas"]["InvoiceTotals"];
+            summary: components["schemas"]["InvoiceSummary"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was last sent to the owner (→ under review)
+             */
+            submittedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Also the ETag; send it as If-Match to change the owner invoice */
+            version: number;
+            /** @description The head contract’s retainage settings the figures use */
+            retainage: components["schemas"]["RetainageSettings"];
+            lines: components["schemas"]["InvoiceLine"][];
+        };
+        /** @description G703 column totals: sums of the lines */
+        InvoiceTotals: {
+            scheduledValueCents: number;
+            previousWorkCents: number;
+            workThisPeriodCents: number;
+            materialsStoredCents: number;
+            completedAndStoredCents: number;
+            /** @description Σ G ÷ Σ C */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
+             */
+            percentComplete: string;
+            percentCompleteDisplay: string;
+            balanceToFinishCents: number;
+            /** @description Σ I: retainage held now */
+            retainageHeldCents: number;
+            retainedThisInvoiceCents: number;
+            releasedThisInvoiceCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
+            retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
+            retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
+            releasedThisPeriodCents: number;
+        };
+        /** @description The G702 lines */
+        InvoiceSummary: {
+            /** @description 1 */
+            originalContractSumCents: number;
+            /** @description 2 */
+            netChangeByChangeOrdersCents: number;
+            /** @description 3 = 1 + 2 */
+            contractSumToDateCents: number;
+            /** @description 4 = Σ G */
+            totalCompletedAndStoredCents: number;
+            /** @description 5a: work retainage held */
+            workRetainageHeldCents: number;
+            /** @description 5b: materials retainage held */
+            materialsRetainageHeldCents: number;
+            /** @description 5 = 5a + 5b */
+            totalRetainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of workRetainageHeldCents
+             */
+            workRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of materialsRetainageHeldCents
+             */
+            materialsRetainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of totalRetainageHeldCents
+             */
+            totalRetainageCents: number;
+            /** @description 6 = 4 − 5 */
+            totalEarnedLessRetainageCents: number;
+            /** @description 7 = line 6 of the previous invoice */
+            previousCertificatesCents: number;
+            /** @description 8 = 6 − 7 */
+            currentPaymentDueCents: number;
+            /** @description 9 = 3 − 6 */
+            balanceToFinishIncludingRetainageCents: number;
+        };
+        InvoiceLine: {
+            lineId: string;
+            costCode: string | null;
+            description: string;
+            /** @description The approved change order that added the line */
+            changeOrderId: string | null;
+            unitOfMeasure: string | null;
+            /** @description SSOV sub-lines, for reference (the figures stay per SOV line) */
+            subLines: {
+                subLineId: string;
+                description: string;
+                amountCents: number;
+            }[];
+            entry: components["schemas"]["InvoiceLineEntry"];
+            /** @description The invoice administrator’s decision on the line */
+            review: {
+                approved: boolean;
+                reason: string | null;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @enum {string} */
+            kind: "amount" | "unit";
+            /** @description C */
+            scheduledValueCents: number;
+            quantity: string | null;
+            unitPrice: string | null;
+            previousQuantity: string | null;
+            quantityThisPeriod: string | null;
+            quantityToDate: string | null;
+            /** @description D = previous D + previous E */
+            previousWorkCents: number;
+            /** @description E */
+            workThisPeriodCents: number;
+            /** @description F */
+            materialsStoredCents: number;
+            /** @description G = D + E + F */
+            completedAndStoredCents: number;
+            /**
+             * @description G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)
+             * @example 50
+             */
+            completedAndStoredPercent: string;
+            /**
+             * @deprecated
+             * @description Old name of completedAndStoredPercent
+             * @example 50
+             */
+            percentComplete: string;
+            /**
+             * @description G ÷ C, 2 places
+             * @example 50
+             */
+            percentCompleteDisplay: string;
+            /** @description H = C − G */
+            balanceToFinishCents: number;
+            /** @description I: work + materials retainage held now */
+            retainageHeldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainageHeldCents
+             */
+            retainageCents: number;
+            workRetainage: components["schemas"]["RetainageBucket"];
+            materialsRetainage: components["schemas"]["RetainageBucket"];
+        };
+        /** @description What was entered on the line this period (in answers, by the current names only) */
+        InvoiceLineEntry: {
+            /** @description Amount lines: work completed this period (E); may be negative to correct */
+            workThisPeriodCents?: number;
+            /** @description Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you */
+            workCompletedToDateCents?: number;
+            /**
+             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
+             * @example 50
+             */
+            percentCompleteToDate?: string;
+            /**
+             * @deprecated
+             * @description The old name of percentCompleteToDate, still accepted
+             * @example 50
+             */
+            percentComplete?: string;
+            /**
+             * @description Unit lines: quantity completed this period; may be negative to correct
+             * @example 12.5
+             */
+            quantityThisPeriod?: string;
+            /** @description Amount lines: materials presently stored (F) */
+            materialsStoredCents?: number;
+            /**
+             * @description Work retainage % on work completed to date
+             * @example 10
+             */
+            workRetainagePercent?: string;
+            /** @description Work retainage by amount, instead of the %: retained on work completed to date, before releases */
+            workRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workRetainedToDateCents, still accepted
+             */
+            workRetainageCents?: number;
+            /**
+             * @description Amount lines: materials retainage % on F
+             * @example 10
+             */
+            materialsRetainagePercent?: string;
+            /** @description Amount lines: materials retainage by amount, instead of the %: retained on F, before releases */
+            materialsRetainedToDateCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsRetainedToDateCents, still accepted
+             */
+            materialsRetainageCents?: number;
+            /** @description Work retainage released by this invoice */
+            workReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of workReleasedThisInvoiceCents, still accepted
+             */
+            workRetainageReleasedCents?: number;
+            /** @description Materials retainage released by this invoice */
+            materialsReleasedThisInvoiceCents?: number;
+            /**
+             * @deprecated
+             * @description The old name of materialsReleasedThisInvoiceCents, still accepted
+             */
+            materialsRetainageReleasedCents?: number;
+            /**
+             * @description Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change
+             * @constant
+             */
+            releaseAllRetainage?: true;
+        };
+        RetainageBucket: {
+            /**
+             * @description The % applied, or for an amount entered the % it is of the base
+             * @example 50
+             */
+            percent: string;
+            /** @enum {string} */
+            source: "percent" | "amount" | "disabled" | "sliding_scale";
+            /** @description Work completed to date (D + E) or materials presently stored (F) */
+            baseCents: number;
+            /** @description Retained on the base to date, before releases */
+            retainedToDateCents: number;
+            /** @description Retained by this invoice: the change of what is held before its release (negative when the base shrank) */
+            retainedThisInvoiceCents: number;
+            /** @description Released by this invoice */
+            releasedThisInvoiceCents: number;
+            /** @description Released so far */
+            releasedToDateCents: number;
+            /** @description Held now: retained to date less released to date */
+            heldCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedToDateCents
+             */
+            retainageCents: number;
+            /**
+             * @deprecated
+             * @description Old name of retainedThisInvoiceCents
+             */
+            retainedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of releasedThisInvoiceCents
+             */
+            releasedThisPeriodCents: number;
+            /**
+             * @deprecated
+             * @description Old name of heldCents
+             */
+            currentlyRetainedCents: number;
+        };
+        OwnerInvoiceList: {
+            items: components["schemas"]["OwnerInvoiceListItem"][];
+            nextCursor: string | null;
+        };
+        /** @description An owner invoice without its lines */
+        OwnerInvoiceListItem: {
+            projectId: string;
+            ownerInvoiceId: string;
+            headContractId: string;
+            billingPeriodId: string;
+            number: string;
+            /** @description 1, 2, … per head contract: line 7 is the previous one’s line 6 */
+            position: number;
+            /** @enum {string} */
+            kind: "progress" | "retainage_release";
+            /** @enum {string} */
+            status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted";
+            /** @enum {string} */
+            paymentStatus: "unpaid" | "partially_paid" | "paid";
+            paidCents: number;
+            totals: components["schemas"]["InvoiceTotals"];
+            summary: components["schemas"]["InvoiceSummary"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was last sent to the owner (→ under review)
+             */
+            submittedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Also the ETag; send it as If-Match to change the owner invoice */
+            version: number;
+        };
+        OwnerInvoiceHistory: {
+            items: components["schemas"]["OwnerInvoiceEvent"][];
+        };
+        OwnerInvoiceEvent: {
+            type: string;
+            by: string;
+            /** Format: date-time */
+            at: string;
+            fromStatus: string | null;
+            toStatus: string | null;
+            comment: string | null;
+            /** @description Line edits [{ lineId, field, from, to }] and the G702 figures they changed */
+            changes: unknown;
+        };
+        /** @description The G702/G703 figures the given entries would give; nothing is saved */
+        OwnerInvoicePreview: {
+            ownerInvoiceId: string;
+            totals: components["schemas"]["InvoiceTotals"];
+            summary: components["schemas"]["InvoiceSummary"];
+            lines: components["schemas"]["InvoiceLine"][];
+        };
         /** @description A commitment’s subcontractor SOV, allocated against the current SOV */
         Ssov: {
             projectId: string;
@@ -2155,258 +2912,6 @@ export interface components {
         };
         /** @enum {string} */
         InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
-        /** @description G703 column totals: sums of the lines */
-        InvoiceTotals: {
-            scheduledValueCents: number;
-            previousWorkCents: number;
-            workThisPeriodCents: number;
-            materialsStoredCents: number;
-            completedAndStoredCents: number;
-            /** @description Σ G ÷ Σ C */
-            completedAndStoredPercent: string;
-            /**
-             * @deprecated
-             * @description Old name of completedAndStoredPercent
-             */
-            percentComplete: string;
-            percentCompleteDisplay: string;
-            balanceToFinishCents: number;
-            /** @description Σ I: retainage held now */
-            retainageHeldCents: number;
-            retainedThisInvoiceCents: number;
-            releasedThisInvoiceCents: number;
-            /**
-             * @deprecated
-             * @description Old name of retainageHeldCents
-             */
-            retainageCents: number;
-            /**
-             * @deprecated
-             * @description Old name of retainedThisInvoiceCents
-             */
-            retainedThisPeriodCents: number;
-            /**
-             * @deprecated
-             * @description Old name of releasedThisInvoiceCents
-             */
-            releasedThisPeriodCents: number;
-        };
-        /** @description The G702 lines */
-        InvoiceSummary: {
-            /** @description 1 */
-            originalContractSumCents: number;
-            /** @description 2 */
-            netChangeByChangeOrdersCents: number;
-            /** @description 3 = 1 + 2 */
-            contractSumToDateCents: number;
-            /** @description 4 = Σ G */
-            totalCompletedAndStoredCents: number;
-            /** @description 5a: work retainage held */
-            workRetainageHeldCents: number;
-            /** @description 5b: materials retainage held */
-            materialsRetainageHeldCents: number;
-            /** @description 5 = 5a + 5b */
-            totalRetainageHeldCents: number;
-            /**
-             * @deprecated
-             * @description Old name of workRetainageHeldCents
-             */
-            workRetainageCents: number;
-            /**
-             * @deprecated
-             * @description Old name of materialsRetainageHeldCents
-             */
-            materialsRetainageCents: number;
-            /**
-             * @deprecated
-             * @description Old name of totalRetainageHeldCents
-             */
-            totalRetainageCents: number;
-            /** @description 6 = 4 − 5 */
-            totalEarnedLessRetainageCents: number;
-            /** @description 7 = line 6 of the previous invoice */
-            previousCertificatesCents: number;
-            /** @description 8 = 6 − 7 */
-            currentPaymentDueCents: number;
-            /** @description 9 = 3 − 6 */
-            balanceToFinishIncludingRetainageCents: number;
-        };
-        InvoiceLine: {
-            lineId: string;
-            costCode: string | null;
-            description: string;
-            /** @description The approved change order that added the line */
-            changeOrderId: string | null;
-            unitOfMeasure: string | null;
-            /** @description SSOV sub-lines, for reference (the figures stay per SOV line) */
-            subLines: {
-                subLineId: string;
-                description: string;
-                amountCents: number;
-            }[];
-            entry: components["schemas"]["InvoiceLineEntry"];
-            /** @description The invoice administrator’s decision on the line */
-            review: {
-                approved: boolean;
-                reason: string | null;
-                by: string;
-                /** Format: date-time */
-                at: string;
-            } | null;
-            /** @enum {string} */
-            kind: "amount" | "unit";
-            /** @description C */
-            scheduledValueCents: number;
-            quantity: string | null;
-            unitPrice: string | null;
-            previousQuantity: string | null;
-            quantityThisPeriod: string | null;
-            quantityToDate: string | null;
-            /** @description D = previous D + previous E */
-            previousWorkCents: number;
-            /** @description E */
-            workThisPeriodCents: number;
-            /** @description F */
-            materialsStoredCents: number;
-            /** @description G = D + E + F */
-            completedAndStoredCents: number;
-            /**
-             * @description G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)
-             * @example 50
-             */
-            completedAndStoredPercent: string;
-            /**
-             * @deprecated
-             * @description Old name of completedAndStoredPercent
-             * @example 50
-             */
-            percentComplete: string;
-            /**
-             * @description G ÷ C, 2 places
-             * @example 50
-             */
-            percentCompleteDisplay: string;
-            /** @description H = C − G */
-            balanceToFinishCents: number;
-            /** @description I: work + materials retainage held now */
-            retainageHeldCents: number;
-            /**
-             * @deprecated
-             * @description Old name of retainageHeldCents
-             */
-            retainageCents: number;
-            workRetainage: components["schemas"]["RetainageBucket"];
-            materialsRetainage: components["schemas"]["RetainageBucket"];
-        };
-        /** @description What was entered on the line this period (in answers, by the current names only) */
-        InvoiceLineEntry: {
-            /** @description Amount lines: work completed this period (E); may be negative to correct */
-            workThisPeriodCents?: number;
-            /** @description Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you */
-            workCompletedToDateCents?: number;
-            /**
-             * @description Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D
-             * @example 50
-             */
-            percentCompleteToDate?: string;
-            /**
-             * @deprecated
-             * @description The old name of percentCompleteToDate, still accepted
-             * @example 50
-             */
-            percentComplete?: string;
-            /**
-             * @description Unit lines: quantity completed this period; may be negative to correct
-             * @example 12.5
-             */
-            quantityThisPeriod?: string;
-            /** @description Amount lines: materials presently stored (F) */
-            materialsStoredCents?: number;
-            /**
-             * @description Work retainage % on work completed to date
-             * @example 10
-             */
-            workRetainagePercent?: string;
-            /** @description Work retainage by amount, instead of the %: retained on work completed to date, before releases */
-            workRetainedToDateCents?: number;
-            /**
-             * @deprecated
-             * @description The old name of workRetainedToDateCents, still accepted
-             */
-            workRetainageCents?: number;
-            /**
-             * @description Amount lines: materials retainage % on F
-             * @example 10
-             */
-            materialsRetainagePercent?: string;
-            /** @description Amount lines: materials retainage by amount, instead of the %: retained on F, before releases */
-            materialsRetainedToDateCents?: number;
-            /**
-             * @deprecated
-             * @description The old name of materialsRetainedToDateCents, still accepted
-             */
-            materialsRetainageCents?: number;
-            /** @description Work retainage released by this invoice */
-            workReleasedThisInvoiceCents?: number;
-            /**
-             * @deprecated
-             * @description The old name of workReleasedThisInvoiceCents, still accepted
-             */
-            workRetainageReleasedCents?: number;
-            /** @description Materials retainage released by this invoice */
-            materialsReleasedThisInvoiceCents?: number;
-            /**
-             * @deprecated
-             * @description The old name of materialsReleasedThisInvoiceCents, still accepted
-             */
-            materialsRetainageReleasedCents?: number;
-            /**
-             * @description Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change
-             * @constant
-             */
-            releaseAllRetainage?: true;
-        };
-        RetainageBucket: {
-            /**
-             * @description The % applied, or for an amount entered the % it is of the base
-             * @example 50
-             */
-            percent: string;
-            /** @enum {string} */
-            source: "percent" | "amount" | "disabled" | "sliding_scale";
-            /** @description Work completed to date (D + E) or materials presently stored (F) */
-            baseCents: number;
-            /** @description Retained on the base to date, before releases */
-            retainedToDateCents: number;
-            /** @description Retained by this invoice: the change of what is held before its release (negative when the base shrank) */
-            retainedThisInvoiceCents: number;
-            /** @description Released by this invoice */
-            releasedThisInvoiceCents: number;
-            /** @description Released so far */
-            releasedToDateCents: number;
-            /** @description Held now: retained to date less released to date */
-            heldCents: number;
-            /**
-             * @deprecated
-             * @description Old name of retainedToDateCents
-             */
-            retainageCents: number;
-            /**
-             * @deprecated
-             * @description Old name of retainedThisInvoiceCents
-             */
-            retainedThisPeriodCents: number;
-            /**
-             * @deprecated
-             * @description Old name of releasedThisInvoiceCents
-             */
-            releasedThisPeriodCents: number;
-            /**
-             * @deprecated
-             * @description Old name of heldCents
-             */
-            currentlyRetainedCents: number;
-        };
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
             nextCursor: string | null;
@@ -9336,6 +9841,5444 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/commitments/{commitmentId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHeadContracts: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of head contracts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "headContractId": "text",
+                     *           "number": "text",
+                     *           "title": "text",
+                     *           "ownerCompanyName": "text",
+                     *           "ownerContactEmails": [
+                     *             "text"
+                     *           ],
+                     *           "status": "draft",
+                     *           "description": "text",
+                     *           "contractDate": "2027-03-31",
+                     *           "startDate": "2027-03-31",
+                     *           "estimatedCompletionDate": "2027-03-31",
+                     *           "actualCompletionDate": "2027-03-31",
+                     *           "accountingMethod": "amount",
+                     *           "retainage": {
+                     *             "workPercent": "10",
+                     *             "workEnabled": true,
+                     *             "materialsPercent": "10",
+                     *             "materialsEnabled": true
+                     *           },
+                     *           "private": true,
+                     *           "privateUserIds": [
+                     *             "text"
+                     *           ],
+                     *           "lineCount": 1,
+                     *           "originalContractSumCents": 1,
+                     *           "approvedChangeOrdersCents": 1,
+                     *           "contractSumToDateCents": 1,
+                     *           "version": 1,
+                     *           "createdBy": "text",
+                     *           "createdAt": "2027-03-31T09:30:00.000Z",
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHeadContract: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "title": "text",
+                 *       "ownerCompanyName": "text",
+                 *       "ownerContactEmails": [],
+                 *       "status": "draft",
+                 *       "description": "text",
+                 *       "contractDate": "2027-03-31",
+                 *       "startDate": "2027-03-31",
+                 *       "estimatedCompletionDate": "2027-03-31",
+                 *       "actualCompletionDate": "2027-03-31",
+                 *       "accountingMethod": "amount",
+                 *       "retainage": {
+                 *         "workPercent": "10",
+                 *         "workEnabled": true,
+                 *         "materialsPercent": "10",
+                 *         "materialsEnabled": true
+                 *       },
+                 *       "private": false,
+                 *       "privateUserIds": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateHeadContract"];
+            };
+        };
+        responses: {
+            /** @description The head contract, with an empty SOV (ETag: its version) */
+            201: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "headContractId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "ownerCompanyName": "text",
+                     *       "ownerContactEmails": [
+                     *         "text"
+                     *       ],
+                     *       "status": "draft",
+                     *       "description": "text",
+                     *       "contractDate": "2027-03-31",
+                     *       "startDate": "2027-03-31",
+                     *       "estimatedCompletionDate": "2027-03-31",
+                     *       "actualCompletionDate": "2027-03-31",
+                     *       "accountingMethod": "amount",
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "private": true,
+                     *       "privateUserIds": [
+                     *         "text"
+                     *       ],
+                     *       "lineCount": 1,
+                     *       "originalContractSumCents": 1,
+                     *       "approvedChangeOrdersCents": 1,
+                     *       "contractSumToDateCents": 1,
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContract"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHeadContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The head contract (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "headContractId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "ownerCompanyName": "text",
+                     *       "ownerContactEmails": [
+                     *         "text"
+                     *       ],
+                     *       "status": "draft",
+                     *       "description": "text",
+                     *       "contractDate": "2027-03-31",
+                     *       "startDate": "2027-03-31",
+                     *       "estimatedCompletionDate": "2027-03-31",
+                     *       "actualCompletionDate": "2027-03-31",
+                     *       "accountingMethod": "amount",
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "private": true,
+                     *       "privateUserIds": [
+                     *         "text"
+                     *       ],
+                     *       "lineCount": 1,
+                     *       "originalContractSumCents": 1,
+                     *       "approvedChangeOrdersCents": 1,
+                     *       "contractSumToDateCents": 1,
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContract"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteHeadContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHeadContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "title": "text",
+                 *       "ownerCompanyName": "text",
+                 *       "ownerContactEmails": [
+                 *         "priya@northbeam.example"
+                 *       ],
+                 *       "status": "draft",
+                 *       "description": "text",
+                 *       "contractDate": "2027-03-31",
+                 *       "startDate": "2027-03-31",
+                 *       "estimatedCompletionDate": "2027-03-31",
+                 *       "actualCompletionDate": "2027-03-31",
+                 *       "accountingMethod": "amount",
+                 *       "retainage": {
+                 *         "workPercent": "10",
+                 *         "workEnabled": true,
+                 *         "materialsPercent": "10",
+                 *         "materialsEnabled": true
+                 *       },
+                 *       "private": true,
+                 *       "privateUserIds": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateHeadContract"];
+            };
+        };
+        responses: {
+            /** @description The head contract, updated (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "headContractId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "ownerCompanyName": "text",
+                     *       "ownerContactEmails": [
+                     *         "text"
+                     *       ],
+                     *       "status": "draft",
+                     *       "description": "text",
+                     *       "contractDate": "2027-03-31",
+                     *       "startDate": "2027-03-31",
+                     *       "estimatedCompletionDate": "2027-03-31",
+                     *       "actualCompletionDate": "2027-03-31",
+                     *       "accountingMethod": "amount",
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "private": true,
+                     *       "privateUserIds": [
+                     *         "text"
+                     *       ],
+                     *       "lineCount": 1,
+                     *       "originalContractSumCents": 1,
+                     *       "approvedChangeOrdersCents": 1,
+                     *       "contractSumToDateCents": 1,
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContract"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHeadContractSov: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The SOV (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "accountingMethod": "amount",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "scheduledValueCents": 1,
+                     *           "changeOrderId": "text",
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "changeOrderAdjustmentCents": 1,
+                     *           "changeOrderAdjustmentQuantity": "text"
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "originalContractSumCents": 1,
+                     *         "approvedChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "lineCount": 1
+                     *       },
+                     *       "version": 1,
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractSov"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceHeadContractSov: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [
+                 *         {
+                 *           "lineId": "text",
+                 *           "costCode": "16-100",
+                 *           "description": "text",
+                 *           "scheduledValueCents": 1,
+                 *           "quantity": "12.5",
+                 *           "unitOfMeasure": "m",
+                 *           "unitPrice": "123.45"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplaceSov"];
+            };
+        };
+        responses: {
+            /** @description The SOV (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "accountingMethod": "amount",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "scheduledValueCents": 1,
+                     *           "changeOrderId": "text",
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "changeOrderAdjustmentCents": 1,
+                     *           "changeOrderAdjustmentQuantity": "text"
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "originalContractSumCents": 1,
+                     *         "approvedChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "lineCount": 1
+                     *       },
+                     *       "version": 1,
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractSov"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHeadContractSovLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+                lineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "costCode": "16-100",
+                 *       "description": "text",
+                 *       "scheduledValueCents": 1,
+                 *       "quantity": "12.5",
+                 *       "unitOfMeasure": "m",
+                 *       "unitPrice": "123.45"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateSovLine"];
+            };
+        };
+        responses: {
+            /** @description The SOV (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "accountingMethod": "amount",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "scheduledValueCents": 1,
+                     *           "changeOrderId": "text",
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "changeOrderAdjustmentCents": 1,
+                     *           "changeOrderAdjustmentQuantity": "text"
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "originalContractSumCents": 1,
+                     *         "approvedChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "lineCount": 1
+                     *       },
+                     *       "version": 1,
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractSov"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/sov/lines/{lineId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHeadContractChangeOrders: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of change orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "changeOrderId": "text",
+                     *           "number": "text",
+                     *           "title": "text",
+                     *           "description": "text",
+                     *           "status": "pending",
+                     *           "lines": [
+                     *             {
+                     *               "kind": "add",
+                     *               "lineId": "text",
+                     *               "costCode": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1,
+                     *               "quantity": "text",
+                     *               "unitOfMeasure": "text",
+                     *               "unitPrice": "text",
+                     *               "valueCents": 1
+                     *             }
+                     *           ],
+                     *           "totalCents": 1,
+                     *           "approvedAt": "text",
+                     *           "approvedBy": "text",
+                     *           "version": 1,
+                     *           "createdBy": "text",
+                     *           "createdAt": "text",
+                     *           "updatedAt": "text",
+                     *           "headContractId": "text"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractChangeOrderList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHeadContractChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "title": "text",
+                 *       "description": "text",
+                 *       "lines": [
+                 *         {
+                 *           "kind": "add",
+                 *           "costCode": "16-100",
+                 *           "description": "text",
+                 *           "amountCents": 1,
+                 *           "quantity": "12.5",
+                 *           "unitOfMeasure": "m",
+                 *           "unitPrice": "123.45"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateChangeOrder"];
+            };
+        };
+        responses: {
+            /** @description The change order (Location, ETag) */
+            201: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "changeOrderId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "description": "text",
+                     *       "status": "pending",
+                     *       "lines": [
+                     *         {
+                     *           "kind": "add",
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "amountCents": 1,
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "valueCents": 1
+                     *         }
+                     *       ],
+                     *       "totalCents": 1,
+                     *       "approvedAt": "text",
+                     *       "approvedBy": "text",
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "text",
+                     *       "updatedAt": "text",
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractChangeOrder"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHeadContractChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+                changeOrderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The change order (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "changeOrderId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "description": "text",
+                     *       "status": "pending",
+                     *       "lines": [
+                     *         {
+                     *           "kind": "add",
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "amountCents": 1,
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "valueCents": 1
+                     *         }
+                     *       ],
+                     *       "totalCents": 1,
+                     *       "approvedAt": "text",
+                     *       "approvedBy": "text",
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "text",
+                     *       "updatedAt": "text",
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractChangeOrder"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateHeadContractChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+                changeOrderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "title": "text",
+                 *       "description": "text",
+                 *       "lines": [
+                 *         {
+                 *           "kind": "add",
+                 *           "costCode": "16-100",
+                 *           "description": "text",
+                 *           "amountCents": 1,
+                 *           "quantity": "12.5",
+                 *           "unitOfMeasure": "m",
+                 *           "unitPrice": "123.45"
+                 *         }
+                 *       ],
+                 *       "status": "approved"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateChangeOrder"];
+            };
+        };
+        responses: {
+            /** @description The change order (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "changeOrderId": "text",
+                     *       "number": "text",
+                     *       "title": "text",
+                     *       "description": "text",
+                     *       "status": "pending",
+                     *       "lines": [
+                     *         {
+                     *           "kind": "add",
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "amountCents": 1,
+                     *           "quantity": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "unitPrice": "text",
+                     *           "valueCents": 1
+                     *         }
+                     *       ],
+                     *       "totalCents": 1,
+                     *       "approvedAt": "text",
+                     *       "approvedBy": "text",
+                     *       "version": 1,
+                     *       "createdBy": "text",
+                     *       "createdAt": "text",
+                     *       "updatedAt": "text",
+                     *       "headContractId": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HeadContractChangeOrder"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/change-orders/{changeOrderId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwnerInvoices: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of owner invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "ownerInvoiceId": "text",
+                     *           "headContractId": "text",
+                     *           "billingPeriodId": "text",
+                     *           "number": "text",
+                     *           "position": 1,
+                     *           "kind": "progress",
+                     *           "status": "draft",
+                     *           "paymentStatus": "unpaid",
+                     *           "paidCents": 1,
+                     *           "totals": {
+                     *             "scheduledValueCents": 1,
+                     *             "previousWorkCents": 1,
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "completedAndStoredCents": 1,
+                     *             "completedAndStoredPercent": "text",
+                     *             "percentComplete": "text",
+                     *             "percentCompleteDisplay": "text",
+                     *             "balanceToFinishCents": 1,
+                     *             "retainageHeldCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1
+                     *           },
+                     *           "summary": {
+                     *             "originalContractSumCents": 1,
+                     *             "netChangeByChangeOrdersCents": 1,
+                     *             "contractSumToDateCents": 1,
+                     *             "totalCompletedAndStoredCents": 1,
+                     *             "workRetainageHeldCents": 1,
+                     *             "materialsRetainageHeldCents": 1,
+                     *             "totalRetainageHeldCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "totalRetainageCents": 1,
+                     *             "totalEarnedLessRetainageCents": 1,
+                     *             "previousCertificatesCents": 1,
+                     *             "currentPaymentDueCents": 1,
+                     *             "balanceToFinishIncludingRetainageCents": 1
+                     *           },
+                     *           "createdBy": "text",
+                     *           "createdAt": "2027-03-31T09:30:00.000Z",
+                     *           "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *           "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoiceList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                headContractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "text",
+                 *       "kind": "progress"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateOwnerInvoice"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (Location, ETag) */
+            201: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The owner invoice (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [],
+                 *       "allLines": {
+                 *         "workRetainagePercent": "10",
+                 *         "materialsRetainagePercent": "10",
+                 *         "releaseAllRetainage": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateInvoice"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeOwnerInvoiceStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "draft",
+                 *       "comment": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeOwnerInvoiceStatus"];
+            };
+        };
+        responses: {
+            /** @description The owner invoice (ETag: its new version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoiceHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "type": "text",
+                     *           "by": "text",
+                     *           "at": "2027-03-31T09:30:00.000Z",
+                     *           "fromStatus": "text",
+                     *           "toStatus": "text",
+                     *           "comment": "text",
+                     *           "changes": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoiceHistory"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewOwnerInvoiceSummary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [],
+                 *       "allLines": {
+                 *         "workRetainagePercent": "10",
+                 *         "materialsRetainagePercent": "10",
+                 *         "releaseAllRetainage": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateInvoice"];
+            };
+        };
+        responses: {
+            /** @description The figures, unsaved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ownerInvoiceId": "text",
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoicePreview"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportOwnerInvoiceCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (RFC 4180) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

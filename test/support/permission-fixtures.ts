@@ -288,6 +288,50 @@ export async function createCommitment(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Head contracts, through the API as the project's admin
+
+/** A head contract's SOV lines: cost codes the commitments' lines map onto. */
+export const headContractLines: SovLineInput[] = [
+  { costCode: '16-100', description: 'Electrical: switchboards', scheduledValueCents: 15_000_000 },
+  { costCode: '16-200', description: 'Electrical: cabling', scheduledValueCents: 10_000_050 },
+];
+
+export interface TestHeadContract {
+  headContractId: string;
+  number: string;
+  /** /v1/projects/{projectId}/head-contracts/{headContractId} */
+  path: string;
+}
+
+/** A head contract of A's project as its admin creates it: the private list set when private, SOV lines unless `sov: false`. */
+export async function createHeadContract(
+  call: Call,
+  fx: PermissionFixture,
+  options: { private?: boolean; sov?: boolean; method?: 'amount' | 'unit' } = {},
+): Promise<TestHeadContract> {
+  const admin = fx.users.admin.token;
+  const number = freshNumber(options.private ? 'HPRIV' : 'HC');
+  const created = await call(admin, {
+    method: 'POST',
+    path: `/v1/projects/${fx.projectId}/head-contracts`,
+    body: {
+      number,
+      title: `Harbour Tower main works ${number}`,
+      ownerCompanyName: 'Harbour Tower Developments Pty Ltd',
+      accountingMethod: options.method ?? 'amount',
+      private: options.private ?? false,
+      privateUserIds: options.private ? fx.privateListIds : [],
+    },
+  });
+  expectStatus(created, 201, `create head contract ${number}`);
+  const path = `/v1/projects/${fx.projectId}/head-contracts/${created.body.headContractId}`;
+  if (options.sov !== false && (options.method ?? 'amount') === 'amount') {
+    expectStatus(await call(admin, { method: 'PUT', path: `${path}/sov`, body: { lines: headContractLines }, headers: { 'if-match': '"1"' } }), 200, `SOV of ${number}`);
+  }
+  return { headContractId: created.body.headContractId, number, path };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Billing periods and invites, through the API as the project's admin
 
 export interface TestBillingPeriod {

@@ -10,6 +10,8 @@ import type { HttpInput } from '../../../shared/http/handler';
 import { entryFieldNames, inputNameOf, storedEntryFields, storedFieldOf, type LineEntryPatch, type StoredEntryField } from '../../../shared/api/invoices';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
+/** What of an invoice its line entry reads: a subcontractor invoice, or an owner invoice (stored alike). */
+type EnteredInvoice = Pick<InvoiceItem, 'sovLines' | 'entries' | 'kind' | 'contract'>;
 
 export const retainageFields: readonly StoredEntryField[] = [
   'workRetainagePercent',
@@ -65,7 +67,7 @@ function clientLineField(field: string, bodyIndex: (invoiceIndex: number) => num
 }
 
 /** Where each body line sits on the invoice; 400 naming the fields of unknown or repeated lines and of what a release invoice cannot change. */
-export function bodyIndexesOf(invoice: InvoiceItem, body: UpdateInvoiceRequest): { bodyIndexOf: BodyIndexes; changes: StoredChange[] } {
+export function bodyIndexesOf(invoice: EnteredInvoice, body: UpdateInvoiceRequest): { bodyIndexOf: BodyIndexes; changes: StoredChange[] } {
   const lineIndex = new Map(invoice.sovLines.map((line, index) => [line.lineId, index]));
   const bodyIndexOf: BodyIndexes = new Map();
   const issues: FieldError[] = [];
@@ -94,7 +96,7 @@ export function bodyIndexesOf(invoice: InvoiceItem, body: UpdateInvoiceRequest):
 }
 
 /** The invoice's figures for some entries; the figures' input issues name lines in the client's numbering. */
-export function figuresFor(invoice: InvoiceItem, previous: InvoiceItem | undefined, overbillingAllowed: boolean, bodyIndexOf: BodyIndexes, body: UpdateInvoiceRequest) {
+export function figuresFor(invoice: EnteredInvoice, previous: Pick<InvoiceItem, 'figures'> | undefined, overbillingAllowed: boolean, bodyIndexOf: BodyIndexes, body: UpdateInvoiceRequest) {
   return (entries: LineEntry[]): InvoiceFigures => {
     try {
       return computeInvoice({
@@ -127,7 +129,7 @@ function patchEntry(entry: LineEntry, change: StoredChange): { entry: LineEntry;
 }
 
 /** The invoice's entries after the body's changes, with each field changed (for the history). */
-export function editedEntries(invoice: InvoiceItem, body: UpdateInvoiceRequest, bodyIndexOf: BodyIndexes, bodyChanges: readonly StoredChange[]) {
+export function editedEntries(invoice: EnteredInvoice, body: UpdateInvoiceRequest, bodyIndexOf: BodyIndexes, bodyChanges: readonly StoredChange[]) {
   const sovLines = invoice.sovLines;
   // Each line's change: what `allLines` sets for every line, then the line's own fields over it.
   // "Release all" is kept on each line as an intent (invoice-figures.ts recomputes it), unless the

@@ -3,28 +3,34 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
-import { priceChangeOrder } from '../../../shared/domain/sov';
+import { priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
-import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentFor, loadChangeOrder, loadSov, noSuchChangeOrder } from './shared';
+import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, type Contract } from './shared';
 
-export async function listChangeOrders({ path, query, caller }: HttpInput<'listChangeOrders'>): Promise<Reply> {
-  await commitmentFor('commitments.view', path, caller.userId);
-  const scope = `change-orders:${path.projectId}:${path.commitmentId}`;
-  const page = await db()
-    .ChangeOrder.query.byCommitment({ projectId: path.projectId, commitmentId: path.commitmentId })
-    .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
-  return { body: { items: page.data.map(changeOrderBody), nextCursor: encodeCursor(scope, page.cursor) } };
+interface NewChangeOrder {
+  number: string;
+  title: string;
+  description?: string;
+  lines: ChangeOrderLineInput[];
 }
 
-export async function createChangeOrder({ path, body, caller }: HttpInput<'createChangeOrder'>): Promise<Reply> {
-  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('create_change_order', access), path, caller.userId);
-  const sov = await loadSov(path.projectId, path.commitmentId);
-  const priced = priceChangeOrder(body.lines, commitment.accountingMethod, sov.lines);
+async function listOf(contract: Contract, query: { cursor?: string; limit: number }): Promise<Reply> {
+  const scope = `change-orders:${contract.projectId}:${contract.contractId}`;
+  const page = await db()
+    .ChangeOrder.query.byCommitment({ projectId: contract.projectId, commitmentId: contract.contractId })
+    .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+  return { body: { items: page.data.map((co) => changeOrderBody(contract, co)), nextCursor: encodeCursor(scope, page.cursor) } };
+}
+
+async function create(contract: Contract, body: NewChangeOrder, by: string): Promise<Reply> {
+  const sov = await loadSov(contract);
+  const priced = priceChangeOrder(body.lines, contract.accountingMethod, sov.lines);
   const now = new Date().toISOString();
   const item: ChangeOrderItem = {
-    projectId: path.projectId,
-    commitmentId: path.commitmentId,
+    projectId: contract.projectId,
+    commitmentId: contract.contractId,
+    contractKind: contract.kind,
     changeOrderId: randomUUID(),
     number: body.number,
     title: body.title,
@@ -33,17 +39,44 @@ export async function createChangeOrder({ path, body, caller }: HttpInput<'creat
     lines: priced.lines,
     totalCents: priced.totalCents,
     version: 1,
-    createdBy: caller.userId,
+    createdBy: by,
     createdAt: now,
     updatedAt: now,
   };
   await db().ChangeOrder.create(item).go();
-  return { status: 201, body: changeOrderBody(item), headers: { location: changeOrderLocation(item), etag: etagFor(item.version) } };
+  return { status: 201, body: changeOrderBody(contract, item), headers: { location: changeOrderLocation(contract, item), etag: etagFor(item.version) } };
+}
+
+async function readOne(contract: Contract, changeOrderId: string): Promise<Reply> {
+  const co = await loadChangeOrder(contract, changeOrderId);
+  if (!co) throw noSuchChangeOrder();
+  return { body: changeOrderBody(contract, co), headers: { etag: etagFor(co.version) } };
+}
+
+// A commitment's change orders
+
+export async function listChangeOrders({ path, query, caller }: HttpInput<'listChangeOrders'>): Promise<Reply> {
+  return listOf(await contractFor('commitments.view', commitmentRef(path), caller.userId), query);
+}
+
+export async function createChangeOrder({ path, body, caller }: HttpInput<'createChangeOrder'>): Promise<Reply> {
+  return create(await commitmentAllowing((access) => commitmentActionRefusal('create_change_order', access), path, caller.userId), body, caller.userId);
 }
 
 export async function getChangeOrder({ path, caller }: HttpInput<'getChangeOrder'>): Promise<Reply> {
-  await commitmentFor('commitments.view', path, caller.userId);
-  const co = await loadChangeOrder(path.projectId, path.commitmentId, path.changeOrderId);
-  if (!co) throw noSuchChangeOrder();
-  return { body: changeOrderBody(co), headers: { etag: etagFor(co.version) } };
+  return readOne(await contractFor('commitments.view', commitmentRef(path), caller.userId), path.changeOrderId);
+}
+
+// A head contract's change orders: the same rules and code
+
+export async function listHeadContractChangeOrders({ path, query, caller }: HttpInput<'listHeadContractChangeOrders'>): Promise<Reply> {
+  return listOf(await contractFor('head_contracts.view', headContractRef(path), caller.userId), query);
+}
+
+export async function createHeadContractChangeOrder({ path, body, caller }: HttpInput<'createHeadContractChangeOrder'>): Promise<Reply> {
+  return create(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), body, caller.userId);
+}
+
+export async function getHeadContractChangeOrder({ path, caller }: HttpInput<'getHeadContractChangeOrder'>): Promise<Reply> {
+  return readOne(await contractFor('head_contracts.view', headContractRef(path), caller.userId), path.changeOrderId);
 }

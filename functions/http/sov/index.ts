@@ -1,11 +1,33 @@
-/** The sov function: a commitment's schedule of values and its change orders. */
+/** The sov function: the schedule of values and change orders of a commitment or a head contract (one implementation for both). */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
-import { getSov, replaceSov, updateSovLine } from './schedule';
-import { createChangeOrder, getChangeOrder, listChangeOrders } from './change-orders';
-import { updateChangeOrder } from './update-change-order';
+import { getHeadContractSov, getSov, replaceHeadContractSov, replaceSov, updateHeadContractSovLine, updateSovLine } from './schedule';
+import {
+  createChangeOrder,
+  createHeadContractChangeOrder,
+  getChangeOrder,
+  getHeadContractChangeOrder,
+  listChangeOrders,
+  listHeadContractChangeOrders,
+} from './change-orders';
+import { updateChangeOrder, updateHeadContractChangeOrder } from './update-change-order';
 
 export const handler = httpRouter(
-  { getSov, replaceSov, updateSovLine, listChangeOrders, createChangeOrder, getChangeOrder, updateChangeOrder },
+  {
+    getSov,
+    replaceSov,
+    updateSovLine,
+    listChangeOrders,
+    createChangeOrder,
+    getChangeOrder,
+    updateChangeOrder,
+    getHeadContractSov,
+    replaceHeadContractSov,
+    updateHeadContractSovLine,
+    listHeadContractChangeOrders,
+    createHeadContractChangeOrder,
+    getHeadContractChangeOrder,
+    updateHeadContractChangeOrder,
+  },
   { idempotency: idempotencyKey },
 );

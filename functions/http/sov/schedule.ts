@@ -2,29 +2,56 @@ import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
-import { editLine, replaceOriginalLines } from '../../../shared/domain/sov';
+import { editLine, replaceOriginalLines, type SovLineInput, type SovLinePatch } from '../../../shared/domain/sov';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
-import { commitmentAllowing, commitmentFor, loadSov, sovAtIfMatch, sovBody, storeSov } from './shared';
+import { commitmentAllowing, commitmentRef, contractFor, headContractRef, loadSov, sovAtIfMatch, sovBody, storeSov, type Contract } from './shared';
+
+type Headers = Record<string, string | undefined>;
+
+async function readSov(contract: Contract): Promise<Reply> {
+  const sov = await loadSov(contract);
+  return { body: sovBody(contract, sov), headers: { etag: etagFor(sov.version) } };
+}
+
+async function replaceLines(contract: Contract, lines: readonly SovLineInput[], headers: Headers): Promise<Reply> {
+  const sov = await sovAtIfMatch(contract, headers);
+  const replaced = replaceOriginalLines(sov.lines, lines, contract.accountingMethod, randomUUID);
+  const stored = await storeSov(contract, sov, replaced);
+  return { body: sovBody(contract, stored), headers: { etag: etagFor(stored.version) } };
+}
+
+async function editOneLine(contract: Contract, lineId: string, patch: SovLinePatch, headers: Headers): Promise<Reply> {
+  const sov = await sovAtIfMatch(contract, headers);
+  const lines = editLine(sov.lines, lineId, patch, contract.accountingMethod);
+  if (!lines) throw problems.notFound('No such line in this schedule of values.');
+  const stored = await storeSov(contract, sov, lines);
+  return { body: sovBody(contract, stored), headers: { etag: etagFor(stored.version) } };
+}
+
+// A commitment's schedule of values
 
 export async function getSov({ path, caller }: HttpInput<'getSov'>): Promise<Reply> {
-  const commitment = await commitmentFor('commitments.view', path, caller.userId);
-  const sov = await loadSov(path.projectId, path.commitmentId);
-  return { body: sovBody(commitment, sov), headers: { etag: etagFor(sov.version) } };
+  return readSov(await contractFor('commitments.view', commitmentRef(path), caller.userId));
 }
 
 export async function replaceSov({ path, body, caller, headers }: HttpInput<'replaceSov'>): Promise<Reply> {
-  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId);
-  const sov = await sovAtIfMatch(commitment, headers);
-  const lines = replaceOriginalLines(sov.lines, body.lines, commitment.accountingMethod, randomUUID);
-  const stored = await storeSov(commitment, sov, lines);
-  return { body: sovBody(commitment, stored), headers: { etag: etagFor(stored.version) } };
+  return replaceLines(await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId), body.lines, headers);
 }
 
 export async function updateSovLine({ path, body, caller, headers }: HttpInput<'updateSovLine'>): Promise<Reply> {
-  const commitment = await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId);
-  const sov = await sovAtIfMatch(commitment, headers);
-  const lines = editLine(sov.lines, path.lineId, body, commitment.accountingMethod);
-  if (!lines) throw problems.notFound('No such line in this schedule of values.');
-  const stored = await storeSov(commitment, sov, lines);
-  return { body: sovBody(commitment, stored), headers: { etag: etagFor(stored.version) } };
+  return editOneLine(await commitmentAllowing((access) => commitmentActionRefusal('edit_sov', access), path, caller.userId), path.lineId, body, headers);
+}
+
+// A head contract's schedule of values: the same rules and code
+
+export async function getHeadContractSov({ path, caller }: HttpInput<'getHeadContractSov'>): Promise<Reply> {
+  return readSov(await contractFor('head_contracts.view', headContractRef(path), caller.userId));
+}
+
+export async function replaceHeadContractSov({ path, body, caller, headers }: HttpInput<'replaceHeadContractSov'>): Promise<Reply> {
+  return replaceLines(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), body.lines, headers);
+}
+
+export async function updateHeadContractSovLine({ path, body, caller, headers }: HttpInput<'updateHeadContractSovLine'>): Promise<Reply> {
+  return editOneLine(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), path.lineId, body, headers);
 }

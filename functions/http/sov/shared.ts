@@ -1,18 +1,45 @@
-/** What the SOV and change-order operations share: the loads, the replies, and the SOV's write with the commitment's sums. */
+/**
+ * What the SOV and change-order operations share: the loads, the replies, and the SOV's write with
+ * the contract's sums. One implementation serves both kinds of contract (DOMAIN.md: commitments and
+ * head contracts have the same SOV and change-order rules): each operation names its kind, its
+ * permission action and its contract's id, and everything below works on a `Contract`.
+ */
 import { problems, type HttpProblem } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
 import type { Action, Membership } from '../../../shared/domain/permissions';
 import type { ActionRefusal } from '../../../shared/domain/allowed-actions';
+import type { ContractKind } from '../../../shared/domain/head-contracts';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
-import type { ChangeOrderResponse, SovResponse } from '../../../shared/api/sov';
-import { sovTotals, type SovLine } from '../../../shared/domain/sov';
+import { loadHeadContract } from '../../../shared/db/head-contracts';
+import type { ChangeOrderResponse, HeadContractChangeOrderResponse, HeadContractSovResponse, SovResponse } from '../../../shared/api/sov';
+import { sovTotals, type AccountingMethod, type SovLine } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 
+/** A contract as its SOV and change orders need it: which one, and how it accounts. */
+export interface ContractRef {
+  kind: ContractKind;
+  projectId: string;
+  contractId: string;
+}
+export interface Contract extends ContractRef {
+  accountingMethod: AccountingMethod;
+}
 
-/** The SOV as stored: an empty one at version 0 if its item is missing (it is created with the commitment). */
+export const commitmentRef = (path: { projectId: string; commitmentId: string }): ContractRef => ({
+  kind: 'commitment',
+  projectId: path.projectId,
+  contractId: path.commitmentId,
+});
+export const headContractRef = (path: { projectId: string; headContractId: string }): ContractRef => ({
+  kind: 'head_contract',
+  projectId: path.projectId,
+  contractId: path.headContractId,
+});
+
+/** The SOV as stored: an empty one at version 0 if its item is missing (it is created with the contract). */
 export interface StoredSov {
   lines: SovLine[];
   version: number;
@@ -21,7 +48,8 @@ export interface StoredSov {
 /** How often an approval re-reads and retries when the SOV changed under it (the client's ETag is the change order's). */
 export const approvalAttempts = 3;
 
-export const noSuchCommitment = () => problems.notFound('No such commitment.');
+const contractNames: Record<ContractKind, string> = { commitment: 'commitment', head_contract: 'head contract' };
+export const noSuchContract = (kind: ContractKind) => problems.notFound(`No such ${contractNames[kind]}.`);
 export const noSuchChangeOrder = () => problems.notFound('No such change order.');
 export const staleSov = (version: number) =>
   problems.preconditionFailed(`The schedule of values changed since you read it (now ${etagFor(version)}); read it again.`);
@@ -30,52 +58,58 @@ export const staleChangeOrder = (version: number) =>
 export const settled = (co: ChangeOrderItem) =>
   problems.conflict(`Change order ${co.number} is ${co.status}; only a pending change order can change.`);
 
-/** The caller's project membership and the commitment (404 when absent). */
-export async function commitmentAccess(path: { projectId: string; commitmentId: string }, userId: string) {
+const loadContract = (ref: ContractRef, options: { consistent?: boolean } = {}) =>
+  ref.kind === 'commitment' ? loadCommitment(ref.projectId, ref.contractId, options) : loadHeadContract(ref.projectId, ref.contractId, options);
+
+/** The caller's project membership, the contract, and the action enforced on it (404 when invisible). */
+export async function contractFor(action: Action, ref: ContractRef, userId: string): Promise<Contract> {
+  const [{ member }, contract] = await Promise.all([loadProjectAccess(ref.projectId, userId), loadContract(ref)]);
+  if (!contract) throw noSuchContract(ref.kind);
+  enforce(action, member, contract);
+  return { ...ref, accountingMethod: contract.accountingMethod };
+}
+
+/** A commitment, with a commitment action enforced as `allowedActions` reports it (404 invisible, 403). */
+export async function commitmentAllowing(
+  refusal: (access: { member: Membership; commitment: CommitmentItem }) => ActionRefusal | undefined,
+  path: { projectId: string; commitmentId: string },
+  userId: string,
+): Promise<Contract> {
   const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
-  if (!commitment) throw noSuchCommitment();
-  return { member, commitment };
+  if (!commitment) throw noSuchContract('commitment');
+  enforceRefusal(refusal({ member, commitment }));
+  return { ...commitmentRef(path), accountingMethod: commitment.accountingMethod };
 }
 
-/** The commitment, with the action enforced on it (404 when invisible). */
-export async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
-  const { member, commitment } = await commitmentAccess(path, userId);
-  enforce(action, member, commitment);
-  return commitment;
-}
-
-/** The commitment, with a commitment action enforced as `allowedActions` reports it (404 invisible, 403). */
-export async function commitmentAllowing(refusal: (access: { member: Membership; commitment: CommitmentItem }) => ActionRefusal | undefined, path: { projectId: string; commitmentId: string }, userId: string) {
-  const access = await commitmentAccess(path, userId);
-  enforceRefusal(refusal(access));
-  return access.commitment;
-}
-
-export async function loadSov(projectId: string, commitmentId: string): Promise<StoredSov> {
-  const { data } = await db().Sov.get({ projectId, commitmentId }).go();
+export async function loadSov(contract: ContractRef): Promise<StoredSov> {
+  const { data } = await db().Sov.get({ projectId: contract.projectId, commitmentId: contract.contractId }).go();
   return data ? { lines: data.lines as SovLine[], version: data.version } : { lines: [], version: 0 };
 }
 
-export async function loadChangeOrder(projectId: string, commitmentId: string, changeOrderId: string) {
-  const { data } = await db().ChangeOrder.get({ projectId, commitmentId, changeOrderId }).go();
+export async function loadChangeOrder(contract: ContractRef, changeOrderId: string) {
+  const { data } = await db().ChangeOrder.get({ projectId: contract.projectId, commitmentId: contract.contractId, changeOrderId }).go();
   return data ?? undefined;
 }
 
-export function sovBody(commitment: CommitmentItem, sov: StoredSov): SovResponse {
+/** The contract's id under the name its kind's API uses. */
+const contractIdField = (contract: ContractRef) =>
+  contract.kind === 'commitment' ? { commitmentId: contract.contractId } : { headContractId: contract.contractId };
+
+export function sovBody(contract: Contract, sov: StoredSov): SovResponse | HeadContractSovResponse {
   return {
-    projectId: commitment.projectId,
-    commitmentId: commitment.commitmentId,
-    accountingMethod: commitment.accountingMethod,
+    projectId: contract.projectId,
+    ...contractIdField(contract),
+    accountingMethod: contract.accountingMethod,
     lines: sov.lines,
     totals: sovTotals(sov.lines),
     version: sov.version,
-  };
+  } as SovResponse | HeadContractSovResponse;
 }
 
-export function changeOrderBody(co: ChangeOrderItem): ChangeOrderResponse {
+export function changeOrderBody(contract: ContractRef, co: ChangeOrderItem): ChangeOrderResponse | HeadContractChangeOrderResponse {
   return {
     projectId: co.projectId,
-    commitmentId: co.commitmentId,
+    ...contractIdField(contract),
     changeOrderId: co.changeOrderId,
     number: co.number,
     title: co.title,
@@ -89,62 +123,70 @@ export function changeOrderBody(co: ChangeOrderItem): ChangeOrderResponse {
     createdBy: co.createdBy,
     createdAt: co.createdAt,
     updatedAt: co.updatedAt,
-  };
+  } as ChangeOrderResponse | HeadContractChangeOrderResponse;
 }
 
-export const changeOrderLocation = (co: ChangeOrderItem) =>
-  `/v1/projects/${co.projectId}/commitments/${co.commitmentId}/change-orders/${co.changeOrderId}`;
+const collectionOf: Record<ContractKind, string> = { commitment: 'commitments', head_contract: 'head-contracts' };
+export const changeOrderLocation = (contract: ContractRef, co: ChangeOrderItem) =>
+  `/v1/projects/${co.projectId}/${collectionOf[contract.kind]}/${contract.contractId}/change-orders/${co.changeOrderId}`;
 
 /**
  * The named transaction items that store new SOV lines: the Sov (`sov`) (conditional on the version read)
- * and the commitment's sums (`commitment`), kept equal to the lines. The commitment's version does not move:
+ * and the contract's sums (`contract`), kept equal to the lines. The contract's version does not move:
  * its ETag guards its header fields, which SOV edits do not touch. The condition on the
  * accounting method makes a concurrent method change and these lines exclusive.
  */
-export function sovWrites(commitment: CommitmentItem, sov: StoredSov, lines: SovLine[], now: string) {
-  const key = { projectId: commitment.projectId, commitmentId: commitment.commitmentId };
+export function sovWrites(contract: Contract, sov: StoredSov, lines: SovLine[], now: string) {
+  const key = { projectId: contract.projectId, commitmentId: contract.contractId };
   const totals = sovTotals(lines);
-  return ({ Sov, Commitment }: WriteEntities) => {
+  const sums = {
+    lineCount: totals.lineCount,
+    originalContractSumCents: totals.originalContractSumCents,
+    approvedChangeOrdersCents: totals.approvedChangeOrdersCents,
+  };
+  return ({ Sov, Commitment, HeadContract }: WriteEntities) => {
     const storeLines =
       sov.version === 0
-        ? Sov.create({ ...key, lines, version: 1, updatedAt: now }).commit()
+        ? Sov.create({ ...key, contractKind: contract.kind, lines, version: 1, updatedAt: now }).commit()
         : Sov.patch(key)
             .set({ lines, updatedAt: now })
             .add({ version: 1 })
             .where((attr, op) => op.eq(attr.version, sov.version))
             .commit();
-    const storeSums = Commitment.patch(key)
-      .set({
-        lineCount: totals.lineCount,
-        originalContractSumCents: totals.originalContractSumCents,
-        approvedChangeOrdersCents: totals.approvedChangeOrdersCents,
-      })
-      .where((attr, op) => op.eq(attr.accountingMethod, commitment.accountingMethod))
-      .commit();
-    return { sov: storeLines, commitment: storeSums };
+    const storeSums =
+      contract.kind === 'commitment'
+        ? Commitment.patch(key)
+            .set(sums)
+            .where((attr, op) => op.eq(attr.accountingMethod, contract.accountingMethod))
+            .commit()
+        : HeadContract.patch({ projectId: contract.projectId, headContractId: contract.contractId })
+            .set(sums)
+            .where((attr, op) => op.eq(attr.accountingMethod, contract.accountingMethod))
+            .commit();
+    return { sov: storeLines, contract: storeSums };
   };
 }
 
-/** Why the commitment's part of a transaction failed: it is gone, or its accounting method changed. */
-export async function commitmentRefusal(commitment: CommitmentItem): Promise<HttpProblem> {
-  const now = await loadCommitment(commitment.projectId, commitment.commitmentId);
-  if (!now) return noSuchCommitment();
-  return problems.conflict(`The commitment's accounting method changed to ${now.accountingMethod} meanwhile; read the SOV again.`);
+/** Why the contract's part of a transaction failed: it is gone, or its accounting method changed. */
+export async function contractRefusal(contract: Contract): Promise<HttpProblem> {
+  const now = await loadContract(contract, { consistent: true });
+  if (!now) return noSuchContract(contract.kind);
+  return problems.conflict(`The ${contractNames[contract.kind]}'s accounting method changed to ${now.accountingMethod} meanwhile; read the SOV again.`);
 }
 
 /**
- * Replaces the SOV's lines if it is still at `sov.version`, with the commitment's sums, in one
+ * Replaces the SOV's lines if it is still at `sov.version`, with the contract's sums, in one
  * transaction. Answers the stored SOV, or throws 412 when the SOV moved on.
  */
-export async function storeSov(commitment: CommitmentItem, sov: StoredSov, lines: SovLine[]): Promise<StoredSov> {
+export async function storeSov(contract: Contract, sov: StoredSov, lines: SovLine[]): Promise<StoredSov> {
   const now = new Date().toISOString();
-  const outcome = await writeTransaction(sovWrites(commitment, sov, lines, now));
+  const outcome = await writeTransaction(sovWrites(contract, sov, lines, now));
   if (outcome.canceled) {
     throw await explainFailure(
       outcome,
       {
-        sov: async () => staleSov((await loadSov(commitment.projectId, commitment.commitmentId)).version),
-        commitment: () => commitmentRefusal(commitment),
+        sov: async () => staleSov((await loadSov(contract)).version),
+        contract: () => contractRefusal(contract),
       },
       () => problems.busy('schedule of values'),
     );
@@ -153,9 +195,9 @@ export async function storeSov(commitment: CommitmentItem, sov: StoredSov, lines
 }
 
 /** The SOV at the version the client sent in If-Match (412 if it moved on, 428 if absent). */
-export async function sovAtIfMatch(commitment: CommitmentItem, headers: Record<string, string | undefined>): Promise<StoredSov> {
+export async function sovAtIfMatch(contract: Contract, headers: Record<string, string | undefined>): Promise<StoredSov> {
   const expected = requiredIfMatch(headers);
-  const sov = await loadSov(commitment.projectId, commitment.commitmentId);
+  const sov = await loadSov(contract);
   if (sov.version !== expected) throw staleSov(sov.version);
   return sov;
 }

@@ -1,18 +1,20 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
 import { changeOrderStatuses } from '../../domain/commitments';
-
-
+import { contractKinds } from '../../domain/head-contracts';
 
 /**
- * A change order on a commitment. Each line either adds an SOV line or adjusts an existing
+ * A change order on a contract: a commitment, or (`contractKind: head_contract`) a head contract. Each line either adds an SOV line or adjusts an existing
  * one (by amount, or by quantity for unit-based commitments). Approving applies it to the SOV.
  */
 export const ChangeOrder = new Entity({
   model: { entity: 'changeOrder', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
+    /** The contract's id: a commitment's, or a head contract's. */
     commitmentId: { type: 'string', required: true, readOnly: true },
+    /** Absent on change orders written before head contracts existed: those are commitments'. */
+    contractKind: { type: contractKinds, readOnly: true },
     changeOrderId: { type: 'string', required: true, readOnly: true },
     number: { type: 'string', required: true },
     title: { type: 'string', required: true },

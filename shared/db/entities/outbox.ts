@@ -8,9 +8,10 @@ import { tableKeys, ttlAttribute } from '../keys';
 export const outboxShardCount = 8;
 
 /**
- * An effect that must not be lost (an event to publish), written in the same transaction as the
- * state change that causes it. The dispatcher (fed by the table's stream, and the sweeper for
- * anything it missed) publishes it and then removes it from the sparse `pending` index.
+ * An effect that must not be lost (an event to publish, a backup workflow to start), written in
+ * the same transaction as the state change that causes it. The dispatcher (fed by the table's
+ * stream, and the sweeper for anything it missed) delivers it and then removes it from the
+ * sparse `pending` index.
  */
 export const Outbox = new Entity({
   model: { entity: 'outbox', version: '1', service: 'claims' },

@@ -1,8 +1,10 @@
 import { Entity, type EntityItem } from 'electrodb';
 import { tableKeys } from '../keys';
+import { contractKinds } from '../../domain/head-contracts';
 
 /**
- * A commitment's schedule of values: all lines in one item, so replacing them, their totals
+ * A contract's schedule of values (a commitment's or a head contract's: one implementation serves
+ * both, `commitmentId` holding the contract's id and `contractKind` saying which): all lines in one item, so replacing them, their totals
  * and the version change atomically (a 400 KB item holds well over a thousand lines).
  * Amount lines carry `scheduledValueCents`; unit lines carry quantity × unit price (exact
  * decimal strings) and the value rounded once to cents.
@@ -30,7 +32,10 @@ export const Sov = new Entity({
   model: { entity: 'sov', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
+    /** The contract's id: a commitment's, or a head contract's (ids are UUIDs, so they never meet). */
     commitmentId: { type: 'string', required: true, readOnly: true },
+    /** Absent on SOVs written before head contracts existed: those are commitments'. */
+    contractKind: { type: contractKinds, readOnly: true },
     lines: { type: 'list', required: true, items: { type: 'map', properties: sovLineProperties } },
     version: { type: 'number', required: true },
     updatedAt: { type: 'string', required: true },

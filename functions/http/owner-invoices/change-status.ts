@@ -1,0 +1,52 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { problems } from '../../../shared/http/problem';
+import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
+import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { invoiceEventWrite } from '../../../shared/db/invoices';
+import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+
+/** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
+export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
+  const expected = requiredIfMatch(headers);
+  const { invoice } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  if (invoice.version !== expected) throw changedSinceRead(invoice.version);
+  const refusal = ownerTransitionRefusal(invoice.status, body.status);
+  if (refusal) throw problems.conflict(refusal);
+
+  const at = new Date().toISOString();
+  const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
+  const outcome = await writeTransaction((entities) => ({
+    invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
+      .set(set)
+      .add({ version: 1 })
+      .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, invoice.status)}`)
+      .commit(),
+    event: invoiceEventWrite(entities, {
+      projectId: invoice.projectId,
+      invoiceId: invoice.ownerInvoiceId,
+      type: 'status_changed',
+      by: caller.userId,
+      at,
+      fromStatus: invoice.status,
+      toStatus: body.status,
+      ...(body.comment && { comment: body.comment }),
+    }),
+  }));
+  if (outcome.canceled) {
+    throw await explainFailure(
+      outcome,
+      {
+        invoice: async () => {
+          const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
+          return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
+        },
+      },
+      () => problems.busy('owner invoice'),
+    );
+  }
+  const stored: OwnerInvoiceItem = { ...invoice, ...set, version: invoice.version + 1 };
+  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+}

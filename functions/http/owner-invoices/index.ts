@@ -1,0 +1,14 @@
+/** The owner invoices function: create, list, read, line entry, status and history, delete, summary preview, G703 CSV. */
+import { httpRouter } from '../../../shared/http/handler';
+import { idempotencyKey } from '../../../shared/http/idempotency';
+import { createOwnerInvoice } from './create-owner-invoice';
+import { getOwnerInvoice, getOwnerInvoiceHistory, listOwnerInvoices } from './read-owner-invoices';
+import { updateOwnerInvoice } from './update-owner-invoice';
+import { deleteOwnerInvoice } from './delete-owner-invoice';
+import { changeOwnerInvoiceStatus } from './change-status';
+import { exportOwnerInvoiceCsv, previewOwnerInvoiceSummary } from './preview-and-export';
+
+export const handler = httpRouter(
+  { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, getOwnerInvoiceHistory, previewOwnerInvoiceSummary, exportOwnerInvoiceCsv },
+  { idempotency: idempotencyKey },
+);

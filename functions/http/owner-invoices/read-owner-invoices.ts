@@ -1,0 +1,38 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { etagFor } from '../../../shared/http/etag';
+import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
+import { db } from '../../../shared/db/service';
+import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { headContractFor, ownerInvoiceFor } from './shared';
+
+export async function listOwnerInvoices({ path, query, caller }: HttpInput<'listOwnerInvoices'>): Promise<Reply> {
+  const { contract } = await headContractFor('owner_invoices.view', path, caller.userId);
+  const scope = `owner-invoices:${contract.projectId}:${contract.headContractId}`;
+  const page = await db()
+    .OwnerInvoice.query.byHeadContract({ projectId: contract.projectId, headContractId: contract.headContractId })
+    .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
+  return { body: { items: page.data.map(toOwnerInvoiceListItem), nextCursor: encodeCursor(scope, page.cursor) } };
+}
+
+export async function getOwnerInvoice({ path, caller }: HttpInput<'getOwnerInvoice'>): Promise<Reply> {
+  const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  return { body: toOwnerInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } };
+}
+
+export async function getOwnerInvoiceHistory({ path, caller }: HttpInput<'getOwnerInvoiceHistory'>): Promise<Reply> {
+  const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  const { data } = await db().InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.ownerInvoiceId }).go({ pages: 'all' });
+  return {
+    body: {
+      items: data.map((event) => ({
+        type: event.type,
+        by: event.by,
+        at: event.at,
+        fromStatus: event.fromStatus ?? null,
+        toStatus: event.toStatus ?? null,
+        comment: event.comment ?? null,
+        changes: event.changes ?? null,
+      })),
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** What the owner-invoice operations share: the invoice with its visible head contract, and their problems. */
+import { problems } from '../../../shared/http/problem';
+import { etagFor } from '../../../shared/http/etag';
+import { enforce, loadProjectAccess } from '../../../shared/http/access';
+import { canSee, type Action } from '../../../shared/domain/permissions';
+import { loadHeadContract } from '../../../shared/db/head-contracts';
+import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+
+export const noSuchOwnerInvoice = () => problems.notFound('No such owner invoice.');
+export const noSuchHeadContract = () => problems.notFound('No such head contract.');
+export const changedSinceRead = (version: number) =>
+  problems.preconditionFailed(`The owner invoice changed since you read it (now ${etagFor(version)}); read it again.`);
+
+export const locationOf = (item: OwnerInvoiceItem) => `/v1/projects/${item.projectId}/owner-invoices/${item.ownerInvoiceId}`;
+
+/** The project, the caller's membership and the head contract, with `action` enforced on it (404 when it cannot be seen). */
+export async function headContractFor(action: Action, path: { projectId: string; headContractId: string }, userId: string) {
+  const [{ project, member }, contract] = await Promise.all([loadProjectAccess(path.projectId, userId), loadHeadContract(path.projectId, path.headContractId)]);
+  if (!contract) throw noSuchHeadContract();
+  enforce(action, member, contract);
+  return { project, member, contract };
+}
+
+/**
+ * The owner invoice with its project, the caller's membership and its head contract, `action`
+ * enforced on the contract. An invoice of a head contract the caller cannot see does not exist for them.
+ */
+export async function ownerInvoiceFor(action: Action, path: { projectId: string; ownerInvoiceId: string }, userId: string) {
+  const [{ project, member }, invoice] = await Promise.all([loadProjectAccess(path.projectId, userId), loadOwnerInvoice(path.projectId, path.ownerInvoiceId)]);
+  if (!invoice) throw noSuchOwnerInvoice();
+  const contract = await loadHeadContract(invoice.projectId, invoice.headContractId);
+  if (!contract || !canSee(member, 'head_contracts', contract)) throw noSuchOwnerInvoice();
+  enforce(action, member, contract);
+  return { project, member, contract, invoice };
+}

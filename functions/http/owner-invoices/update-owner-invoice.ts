@@ -1,0 +1,76 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { problems } from '../../../shared/http/problem';
+import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
+import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { isOneOf } from '../../../shared/db/conditions';
+import { invoiceEventWrite } from '../../../shared/db/invoices';
+import { isLatestOwnerInvoice, loadOwnerInvoice, loadOwnerInvoiceAt, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
+import type { InvoiceFigures, InvoiceSummary } from '../../../shared/domain/invoice-figures';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
+import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+
+/** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
+function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
+  return Object.fromEntries(
+    (Object.keys(after) as Array<keyof InvoiceSummary>).filter((line) => before[line] !== after[line]).map((line) => [line, { from: before[line], to: after[line] }]),
+  );
+}
+
+/** The previous owner invoice's figures (position − 1); absent for the first. */
+export async function loadPrevious(invoice: OwnerInvoiceItem): Promise<OwnerInvoiceItem | undefined> {
+  if (invoice.position <= 1) return undefined;
+  const previous = await loadOwnerInvoiceAt(invoice.projectId, invoice.headContractId, invoice.position - 1);
+  if (!previous) throw problems.busy('owner invoice');
+  return previous;
+}
+
+export async function updateOwnerInvoice({ path, body, caller, headers }: HttpInput<'updateOwnerInvoice'>): Promise<Reply> {
+  const expected = requiredIfMatch(headers);
+  const { invoice, project } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  if (invoice.version !== expected) throw changedSinceRead(invoice.version);
+  const notEditable = editRefusal(invoice.status);
+  if (notEditable) throw problems.conflict(notEditable);
+  if (!(await isLatestOwnerInvoice(invoice))) throw problems.conflict('Only the latest owner invoice of the head contract can be edited.');
+
+  // The subcontractor invoice's line entry: the same PATCH body, rules and figures.
+  const { bodyIndexOf, changes: bodyChanges } = bodyIndexesOf(invoice, body);
+  const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
+  const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
+  const figures: InvoiceFigures = compute(entries);
+
+  const at = new Date().toISOString();
+  const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
+  const outcome = await writeTransaction((entities) => ({
+    invoice: entities.OwnerInvoice.patch(key)
+      .set({ entries, figures, updatedAt: at })
+      .add({ version: 1 })
+      .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
+      .commit(),
+    successor: ownerSuccessorCheck(entities, invoice),
+    event: invoiceEventWrite(entities, {
+      projectId: invoice.projectId,
+      invoiceId: invoice.ownerInvoiceId,
+      type: 'edited',
+      by: caller.userId,
+      at,
+      changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary) },
+    }),
+  }));
+  if (outcome.canceled) {
+    throw await explainFailure(
+      outcome,
+      {
+        invoice: async () => {
+          const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
+          return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
+        },
+        successor: () => problems.conflict('Only the latest owner invoice of the head contract can be edited.'),
+      },
+      () => problems.busy('owner invoice'),
+    );
+  }
+  const stored: OwnerInvoiceItem = { ...invoice, entries, figures, updatedAt: at, version: invoice.version + 1 };
+  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+}

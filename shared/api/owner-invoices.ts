@@ -1,0 +1,266 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { pageQuery } from '../http/cursor';
+import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
+import { ownerInvoiceStatuses } from '../domain/owner-invoices';
+import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
+import { formatCents } from '../domain/money';
+import { retainageSettings } from './commitments';
+import { headContractPath } from './head-contracts';
+import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+
+export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
+
+const ownerInvoiceHeader = {
+  projectId: z.string(),
+  ownerInvoiceId: z.string(),
+  headContractId: z.string(),
+  billingPeriodId: z.string(),
+  number: z.string(),
+  position: z.number().int().meta({ description: '1, 2, … per head contract: line 7 is the previous one’s line 6' }),
+  kind: z.enum(invoiceKinds),
+  status: z.enum(ownerInvoiceStatuses),
+  paymentStatus: z.enum(invoicePaymentStatuses),
+  paidCents: z.number().int(),
+  totals: invoiceTotals,
+  summary: invoiceSummary,
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  submittedAt: z.iso.datetime().nullable().meta({ description: 'When it was last sent to the owner (→ under review)' }),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int().meta({ description: 'Also the ETag; send it as If-Match to change the owner invoice' }),
+};
+
+export const ownerInvoiceResponse = z
+  .object({
+    ...ownerInvoiceHeader,
+    retainage: retainageSettings.meta({ description: 'The head contract’s retainage settings the figures use' }),
+    lines: z.array(invoiceLine),
+  })
+  .meta({ id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' });
+export type OwnerInvoiceResponse = z.infer<typeof ownerInvoiceResponse>;
+
+export const ownerInvoiceListItem = z.object(ownerInvoiceHeader).meta({ id: 'OwnerInvoiceListItem', description: 'An owner invoice without its lines' });
+export const ownerInvoiceList = z
+  .object({ items: z.array(ownerInvoiceListItem), nextCursor: z.string().nullable() })
+  .meta({ id: 'OwnerInvoiceList' });
+
+export const createOwnerInvoiceBody = z
+  .object({
+    number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per head contract; the next in sequence when absent' }),
+    kind: z.enum(invoiceKinds).default('progress'),
+  })
+  .strict()
+  .meta({ id: 'CreateOwnerInvoice' });
+
+export const changeOwnerInvoiceStatusBody = z
+  .object({
+    status: z.enum(ownerInvoiceStatuses),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .meta({ id: 'ChangeOwnerInvoiceStatus', description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review' });
+
+export const ownerInvoicePreview = z
+  .object({
+    ownerInvoiceId: z.string(),
+    totals: invoiceTotals,
+    summary: invoiceSummary,
+    lines: z.array(invoiceLine),
+  })
+  .meta({ id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' });
+
+export const ownerInvoiceEvent = z
+  .object({
+    type: z.string(),
+    by: z.string(),
+    at: z.iso.datetime(),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string().nullable(),
+    comment: z.string().nullable(),
+    changes: z.unknown().meta({ description: 'Line edits [{ lineId, field, from, to }] and the G702 figures they changed' }),
+  })
+  .meta({ id: 'OwnerInvoiceEvent' });
+export const ownerInvoiceHistory = z.object({ items: z.array(ownerInvoiceEvent) }).meta({ id: 'OwnerInvoiceHistory' });
+
+const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
+const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';
+
+export const ownerInvoiceRoutes = [
+  {
+    operationId: 'createOwnerInvoice',
+    method: 'POST',
+    path: ofHeadContract,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.create',
+    summary: 'Create an owner invoice in the open billing period (else the most recent): one progress invoice per period, or a retainage release',
+    tags: ['owner invoices'],
+    request: { path: headContractPath, body: createOwnerInvoiceBody },
+    response: { status: 201, description: 'The owner invoice (Location, ETag)', schema: ownerInvoiceResponse },
+  },
+  {
+    operationId: 'listOwnerInvoices',
+    method: 'GET',
+    path: ofHeadContract,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'A head contract’s owner invoices in position order, a page at a time',
+    tags: ['owner invoices'],
+    request: { path: headContractPath, query: z.object(pageQuery) },
+    response: { status: 200, description: 'A page of owner invoices', schema: ownerInvoiceList },
+  },
+  {
+    operationId: 'getOwnerInvoice',
+    method: 'GET',
+    path: one,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'One owner invoice with its G703 lines and G702 summary',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'The owner invoice (ETag: its version)', schema: ownerInvoiceResponse },
+  },
+  {
+    operationId: 'updateOwnerInvoice',
+    method: 'PATCH',
+    path: one,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.edit',
+    summary: 'Enter line figures (only in draft or revise & resubmit, only the latest; If-Match required)',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: updateInvoiceBody },
+    response: { status: 200, description: 'The owner invoice (ETag: its new version)', schema: ownerInvoiceResponse },
+  },
+  {
+    operationId: 'deleteOwnerInvoice',
+    method: 'DELETE',
+    path: one,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.edit',
+    summary: 'Delete the latest owner invoice of its head contract (never once approved or paid)',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 204, description: 'Deleted' },
+  },
+  {
+    operationId: 'changeOwnerInvoiceStatus',
+    method: 'POST',
+    path: `${one}/status`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.edit',
+    summary: 'Send an owner invoice to the owner or record the owner’s answer (If-Match required); recorded in its history',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: changeOwnerInvoiceStatusBody },
+    response: { status: 200, description: 'The owner invoice (ETag: its new version)', schema: ownerInvoiceResponse },
+  },
+  {
+    operationId: 'getOwnerInvoiceHistory',
+    method: 'GET',
+    path: `${one}/history`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'Who changed the owner invoice, when, from → to, and the figures changed',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'The history, oldest first', schema: ownerInvoiceHistory },
+  },
+  {
+    operationId: 'previewOwnerInvoiceSummary',
+    method: 'POST',
+    path: `${one}/summary-preview`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.preview',
+    summary: 'The G702 summary (and G703 lines) the given entries would give, computed as a PATCH would; nothing is saved',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: updateInvoiceBody },
+    response: { status: 200, description: 'The figures, unsaved', schema: ownerInvoicePreview },
+  },
+  {
+    operationId: 'exportOwnerInvoiceCsv',
+    method: 'GET',
+    path: `${one}/g703.csv`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.export',
+    summary: 'The G703 lines as CSV (amounts in currency units, exact to the cent), with a totals row',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'CSV (RFC 4180)', contentType: 'text/csv' },
+  },
+] as const satisfies readonly RouteDefinition[];
+
+function header(item: OwnerInvoiceItem) {
+  return {
+    projectId: item.projectId,
+    ownerInvoiceId: item.ownerInvoiceId,
+    headContractId: item.headContractId,
+    billingPeriodId: item.billingPeriodId,
+    number: item.number,
+    position: item.position,
+    kind: item.kind,
+    status: item.status,
+    paymentStatus: item.paymentStatus,
+    paidCents: item.paidCents,
+    totals: totalsView(item.figures),
+    summary: summaryView(item.figures),
+    createdBy: item.createdBy,
+    createdAt: item.createdAt,
+    submittedAt: item.submittedAt ?? null,
+    updatedAt: item.updatedAt,
+    version: item.version,
+  };
+}
+
+/** The API's view of a stored owner invoice: the subcontractor invoice's lines, totals and summary. */
+export function toOwnerInvoiceResponse(item: OwnerInvoiceItem): OwnerInvoiceResponse {
+  const entries = new Map(item.entries.map((e) => [e.lineId, e]));
+  const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
+  return {
+    ...header(item),
+    retainage: { ...item.contract.retainage },
+    lines: item.figures.lines.map((line) =>
+      toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), undefined),
+    ),
+  };
+}
+
+export const toOwnerInvoiceListItem = header;
+
+const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/**
+ * The G703 continuation sheet as CSV: one row per line (columns A–I plus the retainage buckets),
+ * then the totals row, which is the sum of the rows (the figures' totals), so a spreadsheet adds up.
+ */
+export function g703Csv(item: OwnerInvoiceItem): string {
+  const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
+  const head = [
+    'item', 'cost code', 'description', 'scheduled value (C)', 'from previous application (D)', 'this period (E)', 'materials presently stored (F)',
+    'completed and stored to date (G)', '% (G ÷ C)', 'balance to finish (H)', 'work retainage', 'materials retainage', 'retainage (I)',
+  ];
+  const rows = item.figures.lines.map((line, index) => {
+    const sov = sovLines.get(line.lineId);
+    return [
+      String(index + 1), sov?.costCode ?? '', sov?.description ?? '', formatCents(line.scheduledValueCents), formatCents(line.previousWorkCents),
+      formatCents(line.workThisPeriodCents), formatCents(line.materialsStoredCents), formatCents(line.completedAndStoredCents), line.percentCompleteDisplay,
+      formatCents(line.balanceToFinishCents), formatCents(line.workRetainage.currentlyRetainedCents), formatCents(line.materialsRetainage.currentlyRetainedCents),
+      formatCents(line.retainageCents),
+    ];
+  });
+  const { totals: t, summary } = item.figures;
+  // The buckets' totals are G702 lines 5a and 5b: sums of the lines' buckets.
+  const totals = [
+    '', '', 'Totals', formatCents(t.scheduledValueCents), formatCents(t.previousWorkCents), formatCents(t.workThisPeriodCents), formatCents(t.materialsStoredCents),
+    formatCents(t.completedAndStoredCents), t.percentCompleteDisplay, formatCents(t.balanceToFinishCents), formatCents(summary.workRetainageCents),
+    formatCents(summary.materialsRetainageCents), formatCents(t.retainageCents),
+  ];
+  return [head, ...rows, totals].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

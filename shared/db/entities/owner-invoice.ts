@@ -1,0 +1,78 @@
+import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
+import { tableKeys } from '../keys';
+import { invoiceKinds, invoicePaymentStatuses } from '../../domain/invoices';
+import { ownerInvoiceStatuses } from '../../domain/owner-invoices';
+
+/**
+ * An owner invoice (payment application to the owner) of a head contract for a billing period:
+ * stored like a subcontractor invoice (entries, the figures `computeInvoice` made of them, the SOV
+ * lines and contract terms they were computed from), so the same code reads, edits and prints both.
+ * Its history is `InvoiceEvent` items under its id.
+ */
+export const OwnerInvoice = new Entity({
+  model: { entity: 'ownerInvoice', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    ownerInvoiceId: { type: 'string', required: true, readOnly: true },
+    headContractId: { type: 'string', required: true, readOnly: true },
+    billingPeriodId: { type: 'string', required: true, readOnly: true },
+    number: { type: 'string', required: true },
+    /** 1, 2, … per head contract: the "previous invoice" chain (line 7 = the previous one's line 6). */
+    position: { type: 'number', required: true, readOnly: true, padding: { length: 6, char: '0' } },
+    kind: { type: invoiceKinds, required: true, readOnly: true },
+    status: { type: ownerInvoiceStatuses, required: true },
+    paymentStatus: { type: invoicePaymentStatuses, required: true },
+    paidCents: { type: 'number', required: true },
+    entries: { type: CustomAttributeType<LineEntry[]>('any'), required: true },
+    figures: { type: CustomAttributeType<InvoiceFigures>('any'), required: true },
+    sovLines: { type: CustomAttributeType<StoredSovLine[]>('any'), required: true },
+    contract: { type: CustomAttributeType<InvoiceContract>('any'), required: true },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+    submittedAt: { type: 'string' },
+    updatedAt: { type: 'string', required: true },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byProject: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['ownerInvoiceId'] },
+    },
+    /** A head contract's owner invoices in position order: the latest is the last. */
+    byHeadContract: {
+      index: 'gsi1',
+      pk: { field: tableKeys.gsi1.pk, composite: ['projectId', 'headContractId'] },
+      sk: { field: tableKeys.gsi1.sk, composite: ['position'] },
+    },
+    /** A billing period's owner invoices. */
+    byPeriod: {
+      index: 'gsi2',
+      pk: { field: tableKeys.gsi2.pk, composite: ['projectId', 'billingPeriodId'] },
+      sk: { field: tableKeys.gsi2.sk, composite: ['headContractId', 'position'] },
+    },
+  },
+});
+
+/**
+ * Claims within a head contract, created in the owner invoice's transaction so races fail there:
+ * its number (`number:…`) and its position (`position:…`, two invoices can never share one, so
+ * two progress invoices created for one period at the same moment cannot both succeed).
+ */
+export const OwnerInvoiceClaim = new Entity({
+  model: { entity: 'ownerInvoiceClaim', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    headContractId: { type: 'string', required: true, readOnly: true },
+    claim: { type: 'string', required: true, readOnly: true },
+    ownerInvoiceId: { type: 'string', required: true },
+  },
+  indexes: {
+    byClaim: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['headContractId', 'claim'] },
+    },
+  },
+});
+
+export type OwnerInvoiceItem = EntityItem<typeof OwnerInvoice>;
