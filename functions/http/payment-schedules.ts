@@ -4,7 +4,6 @@ import { problems } from '../../shared/http/problem';
 import { enforce } from '../../shared/http/access';
 import { loadInvoiceContext } from '../../shared/http/invoice-context';
 import { etagFor } from '../../shared/http/etag';
-import { isConditionalFailure } from '../../shared/db/conditions';
 import type { Action } from '../../shared/domain/permissions';
 import { db } from '../../shared/db/service';
 import type { InvoiceItem } from '../../shared/db/invoices';
@@ -12,12 +11,26 @@ import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
 import type { PaymentScheduleResponse } from '../../shared/api/regional';
+import { randomUUID } from 'node:crypto';
+import { batchGetAll } from '../../shared/db/service';
+import { explainFailure, writeTransaction } from '../../shared/db/transaction';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import type { CommitmentItem } from '../../shared/db/entities/commitment';
+import type { ProjectItem } from '../../shared/db/entities/project';
+import { currencyOf } from '../../shared/domain/project-settings';
+import { termsFor } from '../../shared/domain/terminology';
+import { config } from '../../shared/config';
+import { paymentScheduleServedEmail } from '../../shared/email/payment-schedules';
+import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
+import { requestPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
+import { paymentSchedulePdfKey } from '../../shared/storage/keys';
+import type { EmailRequested } from '../../events/contracts';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
   const { project, member, invoice, commitment } = await loadInvoiceContext(path, userId, { consistent: true });
   enforce(action, member, commitment);
-  return { project, invoice };
+  return { project, invoice, commitment };
 }
 
 const storedOf = (invoice: InvoiceItem) => invoice.paymentSchedule;
@@ -68,6 +81,72 @@ function toResponse(invoice: InvoiceItem, deadline: PaymentScheduleDeadline, tod
   };
 }
 
+/** DynamoDB's 100 items per transaction, less the invoice. */
+const emailsPerTransaction = 99;
+
+/**
+ * The served schedule's PDF (rendered and stored now, before the schedule is written, so the
+ * emails can attach it) and one email per invoice contact of the commitment, with an id stable
+ * per serving: written as outbox records in the transaction that stores the schedule.
+ */
+async function servedScheduleEmails(input: { project: ProjectItem; commitment: CommitmentItem; invoice: InvoiceItem; schedule: StoredPaymentSchedule; version: number }): Promise<EmailRequested[]> {
+  const { project, commitment, invoice, schedule, version } = input;
+  const recipientIds = commitment.invoiceContactIds;
+  if (recipientIds.length === 0) return [];
+  const users = new Map(
+    (await batchGetAll([...new Set([...recipientIds, schedule.servedBy])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
+  );
+  const servedByName = users.get(schedule.servedBy)?.name ?? 'The project team';
+  const rules = auSecurityOfPayment[schedule.jurisdiction];
+  const claimName = `${termsFor(project.region).invoice} ${invoice.number}`;
+  const currency = currencyOf(project);
+  const positions = new Map(invoice.figures.lines.map((line, index) => [line.lineId, index + 1]));
+  const { figures } = schedule;
+  const document: PaymentScheduleDocument = {
+    region: project.region,
+    currency,
+    act: rules.act,
+    section: rules.scheduleSection,
+    project: { name: project.name, number: project.number },
+    commitment: { number: commitment.number, title: commitment.title, vendorName: commitment.vendorName },
+    claimName,
+    ...(schedule.referenceDate !== undefined && { referenceDate: schedule.referenceDate }),
+    claimServedOn: schedule.claimServedOn,
+    dueOn: schedule.dueOn,
+    servedOn: schedule.servedOn,
+    servedByName,
+    lines: figures.lines.map((line) => ({ ...line, itemNumber: positions.get(line.lineId) ?? 0, description: line.description ?? '' })),
+    claimedCents: figures.claimedCents,
+    scheduledCents: figures.scheduledCents,
+    differenceCents: figures.differenceCents,
+  };
+  const scope = { companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId };
+  const pdf = await requestPaymentSchedulePdf(paymentSchedulePdfKey(scope, `${invoice.invoiceId}-v${version}-${randomUUID().slice(0, 8)}`), document);
+  const attachment = { key: pdf.key, filename: `Payment Schedule - ${claimName} - ${commitment.number}.pdf`, contentType: 'application/pdf' };
+  return recipientIds.flatMap((userId) => {
+    const user = users.get(userId);
+    if (!user) return [];
+    const email = paymentScheduleServedEmail({
+      frontendBaseUrl: config.frontendBaseUrl,
+      projectId: project.projectId,
+      projectName: project.name,
+      invoiceId: invoice.invoiceId,
+      claimName,
+      commitment: document.commitment,
+      act: rules.act,
+      claimServedOn: schedule.claimServedOn,
+      dueOn: schedule.dueOn,
+      servedOn: schedule.servedOn,
+      servedByName,
+      currency,
+      claimedCents: figures.claimedCents,
+      scheduledCents: figures.scheduledCents,
+      recipientName: user.name,
+    });
+    return [{ emailId: `payment-schedule:${invoice.invoiceId}:v${version}:${userId}`, to: [user.email], ...email, attachments: [attachment] }];
+  });
+}
+
 export const handler = httpRouter(
   {
     getPaymentSchedule: async ({ path, caller }) => {
@@ -83,7 +162,7 @@ export const handler = httpRouter(
     },
 
     servePaymentSchedule: async ({ path, body, caller }) => {
-      const { project, invoice } = await invoiceWith('payment_schedules.serve', path, caller.userId);
+      const { project, invoice, commitment } = await invoiceWith('payment_schedules.serve', path, caller.userId);
       const jurisdiction = jurisdictionOf(project, body.jurisdiction, storedOf(invoice));
       const claimServedOn = claimServedOnOf(invoice, project.timeZone, body.claimServedOn);
       const today = localDateTime(new Date(), project.timeZone).date;
@@ -108,16 +187,23 @@ export const handler = httpRouter(
         dueOn: deadline.dueOn,
         figures: result.figures,
       };
-      try {
-        await db()
-          .Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-          .set({ paymentSchedule, version: invoice.version + 1, updatedAt: at })
+      const version = invoice.version + 1;
+      // The schedule and its emails commit together: a crash after the commit cannot lose them.
+      const emails = await servedScheduleEmails({ project, commitment, invoice, schedule: paymentSchedule, version });
+      const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
+      const written = await writeTransaction((entities) => ({
+        ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
+        invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+          .set({ paymentSchedule, version, updatedAt: at })
           .where((attr, op) => op.eq(attr.version, invoice.version))
-          .go();
-      } catch (error) {
-        if (isConditionalFailure(error)) throw problems.conflict('The invoice changed while the schedule was prepared; send it again.');
-        throw error;
+          .commit(),
+      }));
+      if (written.canceled) {
+        throw await explainFailure(written, { invoice: () => problems.conflict('The invoice changed while the schedule was prepared; send it again.') }, () =>
+          problems.conflict('The schedule could not be served because of a concurrent change; retry.'),
+        );
       }
+      await dispatchSoon(records.map((record) => record.outboxId));
       const updated = { ...invoice, paymentSchedule, version: invoice.version + 1 };
       return { body: toResponse(updated, deadline, today), headers: { etag: etagFor(updated.version) } };
     },

@@ -3,21 +3,31 @@ import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
-import type { RenderedInvoicePdf } from '../../shared/storage/invoice-pdf-renderer';
-import { storeInvoicePdf } from '../../shared/storage/invoice-pdfs';
+import type { RenderedInvoicePdf, RenderedPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
+import { storeInvoicePdf, storePaymentSchedulePdf } from '../../shared/storage/invoice-pdfs';
+import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
 
 /**
  * Renders an invoice's PDF into S3 (unless the stored one is current) for an HTTP function that
  * invokes it and waits (shared/storage/invoice-pdf-renderer.ts): the PDF library and the fonts
  * live here, not in the API's functions. The caller has checked access; this only renders.
+ * A served payment schedule's PDF is rendered here too, from the document the caller sends
+ * (`kind: 'payment-schedule'`): it is stored before the schedule is, so its email can attach it.
  */
 const requestSchema = z.object({
   projectId: z.string().min(1),
   invoiceId: z.string().min(1),
   printedAt: z.iso.datetime(),
 });
+const paymentScheduleRequestSchema = z.object({
+  kind: z.literal('payment-schedule'),
+  key: z.string().min(1),
+  document: z.custom<PaymentScheduleDocument>((value) => typeof value === 'object' && value !== null),
+});
 
-export const handler = async (event: unknown): Promise<RenderedInvoicePdf> => {
+export const handler = async (event: unknown): Promise<RenderedInvoicePdf | RenderedPaymentSchedulePdf> => {
+  const schedule = paymentScheduleRequestSchema.safeParse(event);
+  if (schedule.success) return storePaymentSchedulePdf(schedule.data.key, schedule.data.document);
   const { projectId, invoiceId, printedAt } = requestSchema.parse(event);
   const [invoice, { data: project }] = await Promise.all([
     // Consistent: the version the caller just read, or a later one, never an earlier one.

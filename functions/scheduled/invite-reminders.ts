@@ -8,6 +8,7 @@ import { chunk, reminderDay, reminderInstant, type InviteItem } from '../../shar
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { writeTransaction } from '../../shared/db/transaction';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
+import { remindPaymentSchedules } from './payment-schedule-reminders';
 
 /**
  * Hourly: reminds the contacts of invites whose reminder is due, once per invite. Invites carry
@@ -36,8 +37,10 @@ export const handler = async (event: ScheduledEvent) => {
     totals.rescheduled += outcome.rescheduled;
     totals.dropped += outcome.dropped;
   }
-  logger.info('invite reminders', { scheduledTime: event.scheduledTime, due: due.length, ...totals });
-  return { scheduledTime: now.toISOString(), ...totals };
+  // The same hourly run reminds administrators of payment schedules falling due (Australian claims).
+  const paymentSchedules = await remindPaymentSchedules(now);
+  logger.info('invite reminders', { scheduledTime: event.scheduledTime, due: due.length, ...totals, paymentSchedules });
+  return { scheduledTime: now.toISOString(), ...totals, paymentSchedules };
 };
 
 async function remindPeriod(invites: InviteItem[], now: Date) {

@@ -16,6 +16,7 @@ import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, Payme
 import { BackupJob } from './entities/backup-job';
 import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
+import { PaymentScheduleReminder } from './entities/payment-schedule-reminder';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -47,6 +48,7 @@ export const entities = {
   BackupJob,
   Outbox,
   Task,
+  PaymentScheduleReminder,
 };
 
 export interface TableDefinition {

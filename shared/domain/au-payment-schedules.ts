@@ -13,7 +13,8 @@
  * not yet checked against the current text (see `checked`).
  */
 import { auPublicHoliday } from './au-holidays';
-import type { AuJurisdiction } from './au-jurisdictions';
+import { auJurisdictionForTimeZone, type AuJurisdiction } from './au-jurisdictions';
+import { localDate } from './billing-periods';
 import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previousBusinessDay, type NonBusinessDay } from './business-days';
 import { addCents, formatCents, sumCents } from './money';
 import type { FieldIssue } from './errors';
@@ -132,6 +133,21 @@ export function paymentScheduleDeadline(input: {
     if (reason) skipped.push({ date: day, reason });
   }
   return { jurisdiction, claimServedOn, businessDays, dueOn, remindOn, skipped };
+}
+
+/**
+ * The deadline of the schedule a submitted claim still awaits on an Australian project (its
+ * state from the project's time zone; served the day it was submitted, project time), or
+ * undefined: not Australian, not submitted, already answered, or a state without schedules.
+ */
+export function awaitedScheduleDeadline(
+  project: { region: string; timeZone: string },
+  invoice: { submittedAt?: string; paymentSchedule?: unknown },
+): PaymentScheduleDeadline | undefined {
+  if (project.region !== 'en-AU' || !invoice.submittedAt || invoice.paymentSchedule !== undefined) return undefined;
+  const jurisdiction = auJurisdictionForTimeZone(project.timeZone);
+  if (!jurisdiction || paymentScheduleJurisdictionRefusal(jurisdiction)) return undefined;
+  return paymentScheduleDeadline({ jurisdiction, claimServedOn: localDate(new Date(invoice.submittedAt), project.timeZone) });
 }
 
 export type PaymentScheduleStatus = 'served' | 'due' | 'overdue';

@@ -1,3 +1,4 @@
+import { ontarioHoldbackPercent } from './ontario-prompt-payment';
 import type { Region } from './terminology';
 import type { FieldIssue } from './errors';
 import { formatMoney } from './money';
@@ -48,11 +49,13 @@ export interface SettingsPatch {
 
 /**
  * What a new project starts with (docs/domain.md): 10% retainage on completed work, none on
- * stored materials, no overbilling, monthly periods 1st → month end, due on the 25th.
+ * stored materials, no overbilling, monthly periods 1st → month end, due on the 25th. In Canada
+ * (Ontario's Construction Act s 22) the 10 % holdback is on services and materials alike.
  */
 export function defaultProjectSettings(region: Region) {
+  const holdback = region === 'en-CA';
   return {
-    retainage: { workPercent: '10', workEnabled: true, materialsPercent: '0', materialsEnabled: false },
+    retainage: { workPercent: holdback ? ontarioHoldbackPercent : '10', workEnabled: true, materialsPercent: holdback ? ontarioHoldbackPercent : '0', materialsEnabled: holdback },
     overbillingAllowed: false,
     defaultInvoiceType: 'work_materials_retainage' as const,
     notifyContactsOnApproval: true,

@@ -190,7 +190,7 @@ function formatRate(value: string): string {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "2025-03-31" → "Mar 31, 2025" (en-US) or "31 Mar 2025": unambiguous in every region. */
-function formatDate(isoDate: string, region: Region): string {
+export function formatDate(isoDate: string, region: Region): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
   if (!match || !month) throw new RangeError(`a date must be written YYYY-MM-DD (got "${isoDate}")`);

@@ -2,6 +2,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { lambdaClient } from '../aws/clients';
 import { config } from '../config';
 import type { StoredInvoicePdf } from './invoice-pdfs';
+import type { PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 
 /**
  * The invoice PDF, rendered by a function of its own (functions/internal/render-invoice-pdf.ts):
@@ -19,8 +20,22 @@ export interface RenderedInvoicePdf extends StoredInvoicePdf {
   invoiceVersion: number;
 }
 
+export interface RenderedPaymentSchedulePdf {
+  key: string;
+  sizeBytes: number;
+}
+
 /** The invoice's PDF in S3, current with the invoice: rendered now only when what it shows changed. */
 export async function requestInvoicePdf(request: InvoicePdfRequest): Promise<RenderedInvoicePdf> {
+  return invokeRenderer<RenderedInvoicePdf>(request);
+}
+
+/** A payment schedule's PDF rendered from `document` and stored at `key` (before the schedule is written). */
+export async function requestPaymentSchedulePdf(key: string, document: PaymentScheduleDocument): Promise<RenderedPaymentSchedulePdf> {
+  return invokeRenderer<RenderedPaymentSchedulePdf>({ kind: 'payment-schedule', key, document });
+}
+
+async function invokeRenderer<T>(request: object): Promise<T> {
   const { FunctionError, Payload } = await lambdaClient().send(
     new InvokeCommand({ FunctionName: config.invoicePdfFunctionName, Payload: JSON.stringify(request) }),
   );
@@ -29,5 +44,5 @@ export async function requestInvoicePdf(request: InvoicePdfRequest): Promise<Ren
     const { errorType, errorMessage } = (answer ?? {}) as { errorType?: string; errorMessage?: string };
     throw new Error(`The invoice PDF renderer failed (${errorType ?? FunctionError}): ${errorMessage ?? 'no message'}`);
   }
-  return answer as RenderedInvoicePdf;
+  return answer as T;
 }

@@ -7,6 +7,7 @@ import { termsFor } from '../domain/terminology';
 import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf } from '../pdf/invoice-pdf';
+import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 import { invoicePdfKey } from './keys';
 import type { BillingPeriodItem } from '../db/entities/billing-period';
 import type { CommitmentItem } from '../db/entities/commitment';
@@ -61,6 +62,13 @@ export async function storeInvoicePdf(input: {
     }),
   );
   return { key, filename, sizeBytes: bytes.length };
+}
+
+/** A payment schedule's PDF, rendered and stored at `key` (the caller's key names one serving). */
+export async function storePaymentSchedulePdf(key: string, document: PaymentScheduleDocument): Promise<{ key: string; sizeBytes: number }> {
+  const bytes = await renderPaymentSchedulePdf(document);
+  await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: bytes, ContentType: 'application/pdf' }));
+  return { key, sizeBytes: bytes.length };
 }
 
 async function headObject(key: string): Promise<HeadObjectCommandOutput | undefined> {

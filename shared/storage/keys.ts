@@ -5,6 +5,7 @@
  *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/uploads/{attachmentId}/{filename}
  *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}/{copyId}/{filename}
  *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/pdf/{invoiceId}-v{version}.pdf
+ *   companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/payment-schedules/{scheduleId}.pdf
  */
 
 export interface InvoiceScope {
@@ -67,6 +68,11 @@ export function attachmentKey(scope: InvoiceScope, attachmentId: string, copyId:
 export function invoicePdfKey(scope: InvoiceScope, version: number): string {
   if (!Number.isSafeInteger(version) || version < 1) throw new RangeError(`an invoice version must be a positive integer (got ${version})`);
   return `${invoicePrefix(scope)}pdf/${segment(scope.invoiceId)}-v${version}.pdf`;
+}
+
+/** A served payment schedule's PDF: one object per serving (a schedule served again is a new one). */
+export function paymentSchedulePdfKey(scope: InvoiceScope, scheduleId: string): string {
+  return `${invoicePrefix(scope)}payment-schedules/${segment(scheduleId)}.pdf`;
 }
 
 /**

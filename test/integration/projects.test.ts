@@ -206,6 +206,15 @@ describe('project settings', () => {
     expect(response.body).toEqual(defaultSettings('Australia/Perth', 'en-AU'));
   });
 
+  it('an en-CA project holds back 10 % on services and materials by default (Ontario Construction Act s 22)', async () => {
+    const ontario = (await post('/v1/projects', 'adminA', { name: 'Holdback', number: 'ON-1', timeZone: 'America/Toronto', region: 'en-CA' })).body.projectId;
+    const response = await get(`/v1/projects/${ontario}/settings`, 'adminA');
+    expect(response.body).toEqual({
+      ...defaultSettings('America/Toronto', 'en-CA'),
+      retainage: { workPercent: '10', workEnabled: true, materialsPercent: '10', materialsEnabled: true },
+    });
+  });
+
   it('PATCH changes only the fields given, merging nested objects, and moves the ETag', async () => {
     const etag = await etagOf();
     const response = await patch(settingsUrl(), 'adminA', { retainage: { workPercent: '7.5' }, billingPeriods: { reminderDaysBeforeDue: 2 } }, etag);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
+import { handler as sendEmail } from '../../functions/events/send-email';
+import { dispatchOutbox } from '../../shared/db/outbox';
+import { handler as hourlyReminders } from '../../functions/scheduled/invite-reminders';
+import { reminderInstant } from '../../shared/db/invites';
+import { paymentScheduleDeadline } from '../../shared/domain/au-payment-schedules';
+import { startRecordingBus, deliveredEvent, type RecordedEvent } from '../support/event-recorder';
+import { sentEmails } from '../support/mailbox';
+import { pageTexts, qpdfCheck } from '../support/pdf-tools';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
 import {
@@ -21,13 +29,20 @@ import {
 let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
+let published: RecordedEvent[];
+let stopBus: () => Promise<void>;
 const today = localDate(new Date(), 'Australia/Sydney');
 
 beforeAll(async () => {
+  // Before any handler creates the EventBridge client: it is pointed at the recording bus.
+  const recording = await startRecordingBus();
+  published = recording.published;
+  stopBus = () => recording.bus.stop();
   ({ api, fx, call } = await startFixtureApi());
 });
 afterAll(async () => {
   await api?.stop();
+  await stopBus?.();
 });
 
 const as = (profile: Profile, request: ApiRequest) => call(fx.users[profile].token, request);
@@ -176,9 +191,10 @@ describe('worked example through the API: $400,000.00 at 10 % until 5 % ($20,000
 
 describe('payment schedules (NSW project; QLD given)', () => {
   let invoice: Json;
+  let commitment: TestCommitment;
   let schedulePath: string;
   beforeAll(async () => {
-    const commitment = await subcontract400k();
+    commitment = await subcontract400k();
     invoice = await claim(commitment, work(5_000_000, 2_000_000));
     schedulePath = `/v1/projects/${fx.projectId}/invoices/${invoice.invoiceId}/payment-schedule`;
   });
@@ -236,6 +252,47 @@ describe('payment schedules (NSW project; QLD given)', () => {
     expect((await as('read_only+contact', { method: 'GET', path: schedulePath })).body.status).toBe('served');
   });
 
+  it('emails the served schedule to each invoice contact once, with its PDF: lines, reasons, totals, dates and the Act', async () => {
+    const emailIds = (events: RecordedEvent[]) => events.filter((e) => e.detailType === 'email.requested' && String(e.detail.emailId).startsWith(`payment-schedule:${invoice.invoiceId}:`));
+    const requested = emailIds(published);
+    expect(requested.map((e) => e.detail.to[0]).sort()).toEqual(fx.contactIds.map((id) => Object.values(fx.users).find((u) => u.userId === id)!.email).sort());
+    const detail = requested.find((e) => e.detail.to[0] === fx.users['read_only+contact'].email)!.detail;
+    expect(detail.subject).toMatch(new RegExp(`^Payment schedule for Progress Claim ${invoice.number} – ${commitment.number} Sliding scale ${commitment.number} \\(`));
+    expect(detail.text).toContain('Building and Construction Industry Security of Payment Act 1999 (NSW)');
+    expect(detail.text).toContain('Scheduled amount: $62,500.00');
+
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'sent' });
+    const sent = await sentEmails(detail.subject);
+    const delivered = sent.filter((e) => e.destination.to.includes(fx.users['read_only+contact'].email));
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.attachments).toHaveLength(1);
+    const pdf = Buffer.from(delivered[0]!.attachments[0]!.content, 'base64');
+    qpdfCheck(pdf);
+    const text = pageTexts(pdf).join('\n').replace(/[ \t]+/g, ' ');
+    for (const shown of [
+      'Payment Schedule',
+      'Building and Construction Industry Security of Payment Act 1999 (NSW), s 14(4)',
+      'Reference date: 15 Dec 2026',
+      'Claim served: 17 Dec 2026',
+      'Schedule due by: 8 Jan 2027',
+      'Schedule served: 7 Jan 2027',
+      '1 Structure $50,000.00 $50,000.00 $0.00',
+      '2 Services $20,000.00 $12,500.00 -$7,500.00 Defective tiling, level 3',
+      'Totals $70,000.00 $62,500.00 -$7,500.00',
+    ]) {
+      expect(text).toContain(shown);
+    }
+
+    // A retried dispatch and a redelivered event send nothing twice.
+    const { data: records } = await db().Outbox.scan.go({ pages: 'all' });
+    const ours = records.filter((r) => requested.some((e) => r.detail.includes(`"emailId":"${e.detail.emailId}"`))).map((r) => r.outboxId);
+    expect(ours).toHaveLength(requested.length);
+    expect((await dispatchOutbox(ours)).skipped.sort()).toEqual([...ours].sort());
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'already-sent' });
+    expect((await sentEmails(detail.subject)).filter((e) => e.destination.to.includes(fx.users['read_only+contact'].email))).toHaveLength(1);
+    expect(emailIds(published)).toHaveLength(requested.length);
+  });
+
   it('QLD: the same claim is due Thu 28 Jan 2027 (22 Dec–10 Jan and Australia Day are not business days); Easter 2027', async () => {
     const qld = expectStatus(await as('admin', { method: 'POST', path: schedulePath, body: { claimServedOn: '2026-12-17', jurisdiction: 'QLD', servedOn: '2027-01-29', lines: [] } }), 200, 'QLD').body;
     expect(qld).toMatchObject({ status: 'served', servedLate: true, deadline: { jurisdiction: 'QLD', businessDays: 15, dueOn: '2027-01-28' } });
@@ -251,5 +308,53 @@ describe('payment schedules (NSW project; QLD given)', () => {
     const due = expectStatus(await as('read_only+contact', { method: 'GET', path }), 200, 'deadline').body;
     // Submitted 10 am 2 Nov in Sydney: 10 NSW business days → Mon 16 Nov 2026.
     expect(due).toMatchObject({ status: today > '2026-11-16' ? 'overdue' : 'due', servedOn: null, deadline: { claimServedOn: '2026-11-02', dueOn: '2026-11-16' } });
+  });
+});
+
+describe('payment schedule reminder to the commitments administrators', () => {
+  /** A claim sent for review by the admin today: it awaits a NSW payment schedule. */
+  async function submittedClaim(): Promise<Json> {
+    const commitment = await subcontract400k();
+    await nextPeriod();
+    const created = expectStatus(await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress' } }), 201, 'create').body;
+    const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
+    const lines = work(1_000_000, 500_000)(created.lines.map((l: Json) => l.lineId));
+    const edited = expectStatus(await as('admin', { method: 'PATCH', path, body: { lines }, headers: { 'if-match': `"${created.version}"` } }), 200, 'enter').body;
+    return expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'under_review' }, headers: { 'if-match': `"${edited.version}"` } }), 200, 'submit').body;
+  }
+  const run = (at: string) => hourlyReminders({ schedule: 'invite-reminders', scheduledTime: at });
+  const remindersOf = (invoiceId: string) => published.filter((e) => e.detailType === 'email.requested' && String(e.detail.emailId).startsWith(`payment-schedule-reminder:${invoiceId}:`));
+
+  it('reminds each admin once, 2 NSW business days before the schedule is due; a served schedule is not reminded', async () => {
+    const claim = await submittedClaim();
+    const served = await submittedClaim();
+    expectStatus(await as('admin', { method: 'POST', path: `/v1/projects/${fx.projectId}/invoices/${served.invoiceId}/payment-schedule`, body: { lines: [] } }), 200, 'serve');
+
+    // Indexed at submission; the next run moves it to its reminder day and drops the served one.
+    const deadline = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: today });
+    const remindAt = reminderInstant(deadline.remindOn, 'Australia/Sydney');
+    expect((await run(new Date().toISOString())).paymentSchedules).toEqual({ reminded: 0, rescheduled: 1, dropped: 1 });
+    const { data: entry } = await db().PaymentScheduleReminder.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
+    expect(entry?.remindAt).toBe(remindAt);
+
+    const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
+    expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
+    expect((await run(remindAt)).paymentSchedules).toEqual({ reminded: 1, rescheduled: 0, dropped: 0 });
+    const emails = remindersOf(claim.invoiceId);
+    expect(emails.map((e) => e.detail.to[0])).toContain(fx.users.admin.email);
+    expect(emails.every((e) => !fx.contactIds.some((id) => e.detail.to[0] === Object.values(fx.users).find((u) => u.userId === id)!.email))).toBe(true);
+    const detail = emails.find((e) => e.detail.to[0] === fx.users.admin.email)!.detail;
+    expect(detail.text).toContain(`Schedule due by: ${deadline.dueOn}`);
+    expect(detail.text).toContain('in 2 business days');
+    await expect(sendEmail(deliveredEvent('email.requested', detail))).resolves.toMatchObject({ status: 'sent' });
+    expect(await sentEmails(detail.subject)).toHaveLength(1);
+    expect(remindersOf(served.invoiceId)).toHaveLength(0);
+
+    // Idempotent: the flag is on the invoice, the index entry gone; a later run sends nothing.
+    const { data: invoice } = await db().Invoice.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
+    expect(invoice?.paymentScheduleRemindedAt).toBeDefined();
+    const later = new Date(new Date(remindAt).getTime() + 3_600_000).toISOString();
+    expect((await run(later)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
+    expect(remindersOf(claim.invoiceId)).toHaveLength(emails.length);
   });
 });

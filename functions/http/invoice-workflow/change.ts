@@ -72,6 +72,9 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
   const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
+  // A claim submitted on an Australian project awaits a payment schedule: it is indexed for the
+  // hourly reminder job now, which works out the reminder day (the holiday calendar stays out of this function).
+  const awaitsSchedule = change.set?.submittedAt !== undefined && project.region === 'en-AU' && updated.paymentSchedule === undefined;
 
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
@@ -87,6 +90,9 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
       : undefined,
     successor: gated ? successorCheck(entities, invoice) : undefined,
     ...namedTaskWrites(entities, tasks),
+    scheduleReminder: awaitsSchedule
+      ? entities.PaymentScheduleReminder.put({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, remindAt: at, createdAt: at }).commit()
+      : undefined,
   }));
   if (result.canceled) {
     throw await explainFailure(

@@ -47,6 +47,8 @@ export const Invoice = new Entity({
     lineReviews: { type: CustomAttributeType<LineReviews>('any') },
     /** The payment schedule served in answer to the claim (StoredPaymentSchedule, shared/domain/au-payment-schedules.ts). */
     paymentSchedule: { type: CustomAttributeType<StoredPaymentSchedule>('any') },
+    /** When the administrators were reminded that the claim's payment schedule falls due (once per claim). */
+    paymentScheduleRemindedAt: { type: 'string' },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
     signedPdfKey: { type: 'string' },
     createdBy: { type: 'string', required: true, readOnly: true },
