@@ -65,12 +65,23 @@ export const billingCycleDue = z.object({
 });
 export type BillingCycleDue = z.infer<typeof billingCycleDue>;
 
+/**
+ * A billing period's due date changed: its task items ("my work") take the period's current due
+ * date. Carries no date: the consumer reads the period, so events applied out of order agree.
+ */
+export const tasksResync = z.object({
+  projectId: z.string().min(1),
+  billingPeriodId: z.string().min(1),
+});
+export type TasksResync = z.infer<typeof tasksResync>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
   'billing-period.opened': billingPeriodOpened,
   'backup.requested': backupRequested,
   'billing-cycle.due': billingCycleDue,
+  'tasks.resync': tasksResync,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

@@ -6,6 +6,7 @@ import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/ac
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { logger } from '../../shared/logger';
+import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../shared/db/outbox';
 import { db } from '../../shared/db/service';
 import {
   changePeriods,
@@ -137,7 +138,9 @@ export const handler = httpRouter(
       enforce('billing_periods.edit', member);
       const view = viewFor(member, project);
       const expectedVersion = requiredIfMatch(headers);
-      return changePeriods(
+      // A new due date re-dates the period's tasks: an outbox record in the same transaction.
+      let resync: OutboxItem | undefined;
+      const replied = await changePeriods(
         path.projectId,
         (state) => {
           const period = periodIn(state, path.billingPeriodId, expectedVersion);
@@ -149,14 +152,18 @@ export const handler = httpRouter(
           const now = new Date();
           const updated: BillingPeriodItem = { ...period, ...dates, version: period.version + 1, updatedAt: now.toISOString() };
           const periods = state.periods.map((p) => (p.billingPeriodId === period.billingPeriodId ? updated : p));
+          const record =
+            dates.dueDate === period.dueDate ? undefined : outboxRecord('tasks.resync', { projectId: period.projectId, billingPeriodId: period.billingPeriodId }, now);
+          resync = record;
           return {
             change: {
-              writes: ({ BillingPeriod }) => [
-                BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
+              writes: (entities) => [
+                entities.BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
                   .set({ ...dates, updatedAt: updated.updatedAt })
                   .add({ version: 1 })
                   .where((attr, op) => op.eq(attr.version, period.version))
                   .commit(),
+                ...(record ? [outboxWrite(entities, record)] : []),
               ],
               nextBillingPeriodAt: scheduleFor(state.project, periods, now) ?? null,
             },
@@ -165,6 +172,8 @@ export const handler = httpRouter(
         },
         changeErrors,
       );
+      if (resync) await dispatchSoon([resync.outboxId]);
+      return replied;
     },
 
     closeBillingPeriod: async ({ caller, path, headers }) => {

@@ -8,9 +8,10 @@ import { createConversions } from 'electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
-import { assigneesOf, invoiceTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
+import { assigneesOf, audienceOf, invoiceTaskKind, inviteTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';
 import { db } from './service';
+import { isConditionalFailure } from './conditions';
 import { Task, type TaskItem } from './entities/task';
 import type { WriteEntities, WriteItem } from './transaction';
 import type { BillingPeriodItem } from './entities/billing-period';
@@ -321,4 +322,96 @@ async function batchGetRaw(keys: Array<Record<string, string>>): Promise<Array<R
     pending = (output.UnprocessedKeys?.[config.tableName]?.Keys as Array<Record<string, string>> | undefined) ?? [];
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a commitment's contacts
+
+/**
+ * The task writes for a commitment whose invoice contacts become `contactIds`: its latest invoice's
+ * send task (submit or revise) and the invites of the project's open periods (answer or bill) go to
+ * the new contacts, the removed ones lose theirs. Bounded: one invoice and one invite per open
+ * period, read in a handful of requests, so the plan fits the commitment's save transaction.
+ */
+export async function planContactTasks(
+  commitment: Pick<CommitmentItem, 'projectId' | 'commitmentId'>,
+  contactIds: readonly string[],
+  now = new Date(),
+): Promise<TaskPlan> {
+  const { projectId, commitmentId } = commitment;
+  const { Invoice, BillingPeriod, Invite } = db();
+  const [{ data: latest }, { data: openPeriods }] = await Promise.all([
+    Invoice.query.byCommitment({ projectId, commitmentId }).go({ order: 'desc', limit: 1 }),
+    BillingPeriod.query
+      .byProject({ projectId })
+      .where((attr, op) => op.eq(attr.status, 'open'))
+      .go({ pages: 'all', attributes: ['billingPeriodId', 'dueDate'] }),
+  ]);
+  const { data: invites } = openPeriods.length
+    ? await Invite.get(openPeriods.map(({ billingPeriodId }) => ({ projectId, billingPeriodId, commitmentId }))).go()
+    : { data: [] };
+  const dueDateOf = new Map(openPeriods.map((period) => [period.billingPeriodId, period.dueDate]));
+
+  const subjects: SubjectTasks[] = [];
+  const invoice = latest[0];
+  const invoiceKind = invoice && invoiceTaskKind(invoice.status);
+  if (invoice && invoiceKind && audienceOf(invoiceKind) === 'contacts') {
+    const dueDate =
+      dueDateOf.get(invoice.billingPeriodId) ??
+      (await BillingPeriod.get({ projectId, billingPeriodId: invoice.billingPeriodId }).go()).data?.dueDate ??
+      '';
+    subjects.push(invoiceSubject(invoice, invoiceKind, { commitment: { invoiceContactIds: [...contactIds] }, administratorIds: [], dueDate }));
+  }
+  for (const invite of invites) {
+    const kind = inviteTaskKind(invite, invoice?.billingPeriodId === invite.billingPeriodId);
+    if (kind) subjects.push(inviteSubject(invite, kind, { contactIds, dueDate: dueDateOf.get(invite.billingPeriodId)! }));
+  }
+  return planTasks(subjects, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Following a billing period's due date
+
+/**
+ * Gives the period's task items its current due date (read now, so late or repeated events agree):
+ * its invites and invoices are read a page at a time, each page's subjects' tasks queried together,
+ * and only the items with another date rewritten (a condition keeps an ended task ended).
+ * Returns how many were rewritten.
+ */
+export async function resyncPeriodTaskDueDates(projectId: string, billingPeriodId: string): Promise<number> {
+  const { BillingPeriod, Invite, Invoice, Task: tasks } = db();
+  const { data: period } = await BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: true });
+  if (!period) return 0;
+  let rewritten = 0;
+  const resyncSubjects = async (subjectIds: readonly string[]) => {
+    const stored = (await Promise.all(subjectIds.map((subjectId) => loadSubjectTasks(projectId, subjectId)))).flat();
+    const stale = stored.filter((task) => task.dueDate !== period.dueDate);
+    await Promise.all(
+      stale.map(async (task) => {
+        try {
+          await tasks.patch(taskKey(task)).set({ dueDate: period.dueDate }).where((attr, op) => op.exists(attr.kind)).go();
+          rewritten += 1;
+        } catch (error) {
+          if (!isConditionalFailure(error)) throw error; // ended meanwhile: nothing to date
+        }
+      }),
+    );
+  };
+  const pageSize = 25;
+  let cursor: string | null = null;
+  do {
+    const page: { data: Array<{ commitmentId: string }>; cursor: string | null } = await Invite.query
+      .byPeriod({ projectId, billingPeriodId })
+      .go({ cursor, limit: pageSize, attributes: ['commitmentId'] });
+    await resyncSubjects(page.data.map((invite) => inviteIdOf(billingPeriodId, invite.commitmentId)));
+    cursor = page.cursor;
+  } while (cursor);
+  do {
+    const page: { data: Array<{ invoiceId: string }>; cursor: string | null } = await Invoice.query
+      .byPeriod({ projectId, billingPeriodId })
+      .go({ cursor, limit: pageSize, attributes: ['invoiceId'] });
+    await resyncSubjects(page.data.map((invoice) => invoice.invoiceId));
+    cursor = page.cursor;
+  } while (cursor);
+  return rewritten;
 }

@@ -42,6 +42,13 @@ export const eventRules = [
     target: 'billingCycleWorker',
     description: 'Opens the due billing periods of one partition of the sharded due index',
   },
+  {
+    name: 'tasks-resync',
+    source: eventSource,
+    detailType: 'tasks.resync',
+    target: 'tasksResync',
+    description: "A billing period's due date changed: its tasks take the new date",
+  },
 ] as const satisfies readonly EventRuleDefinition[];
 
 /**

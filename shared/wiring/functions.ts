@@ -138,6 +138,12 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put'],
     timeoutSeconds: 120,
   },
+  tasksResync: {
+    entry: 'functions/events/tasks-resync.ts',
+    description: "tasks.resync events: a billing period's task items take its current due date, page by page, idempotent",
+    grants: ['table:read', 'table:write'],
+    timeoutSeconds: 300,
+  },
   inviteReminders: {
     entry: 'functions/scheduled/invite-reminders.ts',
     description: 'Scheduled: reminders before the due date to invited contacts who have not submitted',

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { contactInProjects } from '../support/my-work-fixtures';
+import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import type { LocalEventBus } from '../../infra/local/event-bus';
+import { handler as tasksResync } from '../../functions/events/tasks-resync';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectStatus, fieldsOf, type Call, type Json, type TestApi } from '../support/api-client';
 import {
@@ -24,6 +27,8 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let period: TestBillingPeriod;
+let bus: LocalEventBus;
+let published: RecordedEvent[] = [];
 const today = localDate(new Date(), 'Australia/Sydney');
 
 const tasksOf = async (token: string, query = ''): Promise<Json> =>
@@ -33,12 +38,14 @@ const respond = (token: string, inviteId: string, accept: boolean) =>
   call(token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invites/${inviteId}/response`, body: { accept } });
 
 beforeAll(async () => {
+  ({ bus, published } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
   period = await createBillingPeriod(call, fx, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) });
 });
 
 afterAll(async () => {
   await api?.stop();
+  await bus?.stop();
 });
 
 describe('invites in my work', () => {
@@ -179,6 +186,85 @@ describe('invoices in my work', () => {
     // Nothing left behind in the index either.
     const { data: left } = await db().Task.query.bySubject({ projectId: fx.projectId, subjectId: created.invoiceId }).go();
     expect(left).toEqual([]);
+  });
+});
+
+describe('tasks follow the commitment', () => {
+  const setContacts = async (commitment: { commitmentId: string; path: string }, contacts: Array<keyof PermissionFixture['users']>) => {
+    const { data } = await db().Commitment.get({ projectId: fx.projectId, commitmentId: commitment.commitmentId }).go({ consistent: true });
+    const body = { invoiceContactIds: contacts.map((profile) => fx.users[profile].userId) };
+    expectStatus(await call(fx.users.admin.token, { method: 'PATCH', path: commitment.path, body, headers: { 'if-match': `"${data!.version}"` } }), 200, 'set contacts');
+  };
+  const kindsFor = async (profile: keyof PermissionFixture['users'], commitmentId: string) =>
+    forCommitment(await tasksOf(fx.users[profile].token), commitmentId).map((task: Json) => task.kind);
+  /** What the index holds, not only what a page shows (a page re-checks the policy anyway). */
+  const storedKinds = async (profile: keyof PermissionFixture['users'], commitmentId: string) =>
+    (await db().Task.query.byAssignee({ userId: fx.users[profile].userId }).go({ pages: 'all' })).data
+      .filter((task) => task.commitmentId === commitmentId)
+      .map((task) => task.kind);
+
+  it('a change of invoice contacts moves the open invite and invoice tasks to the new contacts', async () => {
+    const commitment = await createCommitment(call, fx, { contactIds: [fx.users['standard+contact'].userId] });
+    const [inviteId] = await sendInvites(call, fx, period, [commitment]);
+    expect(await kindsFor('read_only+contact', commitment.commitmentId)).toEqual([]);
+
+    await setContacts(commitment, ['read_only+contact']);
+    expect(await kindsFor('read_only+contact', commitment.commitmentId)).toEqual(['answer_invite']);
+    expect(await kindsFor('standard+contact', commitment.commitmentId)).toEqual([]);
+    expect(await storedKinds('standard+contact', commitment.commitmentId)).toEqual([]);
+
+    expectStatus(await respond(fx.users['read_only+contact'].token, inviteId!, true), 200, 'accept');
+    const created = expectStatus(
+      await call(fx.users['read_only+contact'].token, { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress' } }),
+      201,
+      'create the invoice',
+    ).body;
+    await setContacts(commitment, ['read_only+contact', 'standard+contact']);
+    for (const contact of ['read_only+contact', 'standard+contact'] as const) {
+      const tasks = forCommitment(await tasksOf(fx.users[contact].token), commitment.commitmentId);
+      expect(tasks.map((task: Json) => [task.kind, task.invoice.invoiceId, task.dueDate]), contact).toEqual([['submit_invoice', created.invoiceId, addDays(today, 20)]]);
+    }
+    await setContacts(commitment, ['standard+contact']);
+    expect(await storedKinds('read_only+contact', commitment.commitmentId)).toEqual([]);
+    expect(await storedKinds('standard+contact', commitment.commitmentId)).toEqual(['submit_invoice']);
+  });
+});
+
+describe('tasks follow the due date', () => {
+  /** Moves the due date through HTTP, then delivers the `tasks.resync` event its outbox record published, as EventBridge would. */
+  const setDueDate = async (dueDate: string) => {
+    const current = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: period.path }), 200, 'read the period');
+    const headers = { 'if-match': current.headers.get('etag')! };
+    expectStatus(await call(fx.users.admin.token, { method: 'PATCH', path: period.path, body: { dueDate }, headers }), 200, 'move the due date');
+    await expect.poll(() => published.filter((event) => event.detailType === 'tasks.resync').length, { timeout: 15_000 }).toBe(1);
+    const [event] = published.splice(published.findIndex((e) => e.detailType === 'tasks.resync'), 1);
+    expect(event!.detail).toEqual({ projectId: fx.projectId, billingPeriodId: period.billingPeriodId });
+    return event!.detail;
+  };
+  /** The contact's tasks of this period as the index orders them (what a page is sorted by). */
+  const periodDueDates = async () => {
+    const { data } = await db().Task.query.byAssignee({ userId: fx.users['standard+contact'].userId }).go({ pages: 'all' });
+    return data.filter((task) => task.projectId === fx.projectId && task.billingPeriodId === period.billingPeriodId).map((task) => task.dueDate);
+  };
+
+  it("a new due date re-dates the period's tasks through the outbox, and moving it back restores them", async () => {
+    await sendInvites(call, fx, period, [await createCommitment(call, fx, { sov: false })]);
+    expect(new Set(await periodDueDates())).toEqual(new Set([addDays(today, 20)]));
+
+    const detail = await setDueDate(addDays(today, 22));
+    expect(await tasksResync(deliveredEvent('tasks.resync', detail))).toMatchObject({ status: 'done', rewritten: expect.any(Number) });
+    expect([...new Set(await periodDueDates())]).toEqual([addDays(today, 22)]);
+    // Delivered again (at least once): nothing left to rewrite.
+    expect(await tasksResync(deliveredEvent('tasks.resync', detail))).toEqual({ status: 'done', rewritten: 0 });
+    const page = await tasksOf(fx.users['standard+contact'].token, '?limit=20');
+    const dueDates = page.items.map((item: Json) => item.dueDate);
+    expect(dueDates).toEqual([...dueDates].sort());
+    const ofPeriod = page.items.filter((item: Json) => item.billingPeriod.billingPeriodId === period.billingPeriodId);
+    expect(ofPeriod.length).toBeGreaterThan(0);
+    expect(ofPeriod.every((item: Json) => item.dueDate === addDays(today, 22))).toBe(true);
+
+    await tasksResync(deliveredEvent('tasks.resync', await setDueDate(addDays(today, 20))));
+    expect([...new Set(await periodDueDates())]).toEqual([addDays(today, 20)]);
   });
 });
 

@@ -7,6 +7,7 @@ import { mergeRetainage } from '../../../shared/domain/project-settings';
 import { isConditionalFailure } from '../../../shared/db/conditions';
 import { db } from '../../../shared/db/service';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { namedTaskWrites, planContactTasks, type TaskPlan } from '../../../shared/db/tasks';
 import { commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
 import { commitmentViewFor, type UpdateCommitmentBody } from '../../../shared/api/commitments';
 import {
@@ -87,9 +88,16 @@ function editedFields(current: CommitmentItem, body: UpdateCommitmentBody, check
 
 /**
  * Writes the edit under the version read (and, when the method changes, while the SOV is still empty);
- * a new number is claimed and the old one released with it, or none of it happens.
+ * a new number is claimed and the old one released with it, and the open tasks follow changed
+ * contacts (`tasks`), or none of it happens.
  */
-async function saveEdit(current: CommitmentItem, edit: ReturnType<typeof editedFields>, expectedVersion: number, methodChanges: boolean): Promise<CommitmentItem> {
+async function saveEdit(
+  current: CommitmentItem,
+  edit: ReturnType<typeof editedFields>,
+  expectedVersion: number,
+  methodChanges: boolean,
+  tasks: TaskPlan,
+): Promise<CommitmentItem> {
   const { set, remove } = edit;
   const key = { projectId: current.projectId, commitmentId: current.commitmentId };
   // The method may only change while the SOV is empty, whoever adds lines meanwhile.
@@ -105,7 +113,8 @@ async function saveEdit(current: CommitmentItem, edit: ReturnType<typeof editedF
 
   const oldKey = normalizeCommitmentNumber(current.number);
   const newKey = normalizeCommitmentNumber(set.number);
-  if (oldKey === newKey) {
+  const numberChanges = oldKey !== newKey;
+  if (!numberChanges && tasks.put.length + tasks.remove.length === 0) {
     try {
       const update = db().Commitment.patch(key).set(set).add({ version: 1 });
       const { data } = await (remove.length ? update.remove(remove) : update).where(condition).go({ response: 'all_new' });
@@ -115,13 +124,19 @@ async function saveEdit(current: CommitmentItem, edit: ReturnType<typeof editedF
       throw await refusal();
     }
   }
-  const outcome = await writeTransaction(({ Commitment, CommitmentNumber }) => ({
+  const outcome = await writeTransaction((entities) => {
+    const { Commitment, CommitmentNumber } = entities;
+    return {
     commitment: (remove.length ? Commitment.patch(key).set(set).add({ version: 1 }).remove(remove) : Commitment.patch(key).set(set).add({ version: 1 }))
       .where(condition)
       .commit(),
-    oldNumber: CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit(),
-    newNumber: CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit(),
-  }));
+    oldNumber: numberChanges ? CommitmentNumber.delete({ projectId: current.projectId, normalizedNumber: oldKey }).commit() : undefined,
+    newNumber: numberChanges
+      ? CommitmentNumber.create({ projectId: current.projectId, normalizedNumber: newKey, commitmentId: current.commitmentId }).commit()
+      : undefined,
+    ...namedTaskWrites(entities, tasks),
+    };
+  });
   if (outcome.canceled) throw await explainFailure(outcome, { commitment: refusal, newNumber: () => duplicateNumber(set.number) }, () => problems.busy('commitment'));
   const reloaded = await loadCommitment(current.projectId, current.commitmentId, { consistent: true });
   if (!reloaded) throw noSuchCommitment();
@@ -140,6 +155,8 @@ export async function updateCommitment({ path, body, caller, headers }: HttpInpu
   if (current.version !== expectedVersion) throw changedSinceRead(current.version);
 
   const checked = await checkedEdit(current, body);
-  const updated = await saveEdit(current, editedFields(current, body, checked), expectedVersion, checked.methodChanges);
+  const contactsChange = checked.invoiceContactIds.join() !== current.invoiceContactIds.join();
+  const tasks = contactsChange ? await planContactTasks(current, checked.invoiceContactIds) : { put: [], remove: [] };
+  const updated = await saveEdit(current, editedFields(current, body, checked), expectedVersion, checked.methodChanges, tasks);
   return { body: commitmentViewFor(member)(updated), headers: { etag: etagFor(updated.version) } };
 }
