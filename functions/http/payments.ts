@@ -11,7 +11,7 @@ import { loadCommitment } from '../../shared/db/commitments';
 import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import { writeTransaction, type WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
-import { applyPayment, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
+import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 import type { PaymentItem } from '../../shared/db/entities/invoice';
 
@@ -159,13 +159,11 @@ export const handler = httpRouter(
         if (body.invoiceId && !invoice) throw notAnInvoiceOfTheCommitment();
         const refusal = invoice ? paymentAmountRefusal({ dueCents: dueOf(invoice), paidCents: invoice.paidCents }, body.amountCents) : undefined;
         if (refusal) throw paymentTooLarge(refusal);
+        const overpays = invoice
+          ? overpaymentRefusal({ dueCents: dueOf(invoice), paidCents: invoice.paidCents, name: `Invoice ${invoice.number}` }, body.amountCents, body.allowOverpayment)
+          : undefined;
+        if (overpays) throw problems.conflict(overpays);
         const linked = invoice ? invoiceWrites(invoice, item, 1, caller.userId, at) : undefined;
-        if (invoice && linked && linked.next.overpaidCents > 0 && !body.allowOverpayment) {
-          throw problems.conflict(
-            `Invoice ${invoice.number} has ${formatCents(dueOf(invoice))} due and ${formatCents(invoice.paidCents)} paid; ` +
-              `this payment would overpay it by ${formatCents(linked.next.overpaidCents)}. Send allowOverpayment: true to record it anyway.`,
-          );
-        }
         // One transaction: the payment, its number and the invoice's paid sum change together or not at all.
         const outcome = await writeTransaction((entities) => ({
           payment: entities.Payment.create(item).commit(),

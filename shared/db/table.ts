@@ -7,7 +7,7 @@ import { ProjectVendor } from './entities/project-vendor';
 import { Commitment, CommitmentNumber } from './entities/commitment';
 import { Sov } from './entities/sov';
 import { HeadContract, HeadContractNumber } from './entities/head-contract';
-import { OwnerInvoice, OwnerInvoiceClaim } from './entities/owner-invoice';
+import { OwnerInvoice, OwnerInvoiceClaim, OwnerPayment } from './entities/owner-invoice';
 import { ChangeOrder } from './entities/change-order';
 import { Ssov } from './entities/ssov';
 import { BillingPeriod } from './entities/billing-period';
@@ -34,6 +34,7 @@ export const entities = {
   HeadContractNumber,
   OwnerInvoice,
   OwnerInvoiceClaim,
+  OwnerPayment,
   ChangeOrder,
   Ssov,
   BillingPeriod,

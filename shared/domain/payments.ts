@@ -5,7 +5,7 @@
  * What is due is the invoice's current payment due (G702 line 8). An invoice that asks for
  * nothing (line 8 ≤ 0: nothing billed, or a credit) has nothing left to pay: it is `paid`.
  */
-import { addCents, assertCents } from './money';
+import { addCents, assertCents, formatCents } from './money';
 import type { InvoicePaymentStatus } from './invoices';
 
 export interface InvoicePayments {
@@ -52,3 +52,16 @@ export function applyPayment(invoice: InvoicePayments, changeCents: number) {
 
 /** Payment numbers are unique per commitment ignoring case and surrounding spaces: "chq-1" is " CHQ-1". */
 export const normalizePaymentNumber = (number: string): string => number.trim().toUpperCase();
+
+/**
+ * Why recording `amountCents` against the invoice would overpay it (→ 409), or undefined: when it
+ * would pass what is due and overpayment was not allowed. `name` is how the invoice is referred to.
+ */
+export function overpaymentRefusal(invoice: InvoicePayments & { name: string }, amountCents: number, allowOverpayment: boolean): string | undefined {
+  const { overpaidCents } = applyPayment(invoice, amountCents);
+  if (overpaidCents === 0 || allowOverpayment) return undefined;
+  return (
+    `${invoice.name} has ${formatCents(invoice.dueCents)} due and ${formatCents(invoice.paidCents)} paid; ` +
+    `this payment of ${formatCents(amountCents)} would overpay it by ${formatCents(overpaidCents)}. Send allowOverpayment: true to record it anyway.`
+  );
+}

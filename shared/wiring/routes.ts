@@ -8,6 +8,7 @@ import { commitmentRoutes } from '../api/commitments';
 import { headContractSovRoutes, sovRoutes } from '../api/sov';
 import { headContractRoutes } from '../api/head-contracts';
 import { ownerInvoiceRoutes } from '../api/owner-invoices';
+import { ownerPaymentRoutes } from '../api/owner-payments';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
@@ -35,6 +36,7 @@ export const routes = [
   ...headContractRoutes,
   ...headContractSovRoutes,
   ...ownerInvoiceRoutes,
+  ...ownerPaymentRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
   ...inviteRoutes,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEventBus } from '../../infra/local/event-bus';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/step-functions';
@@ -562,6 +563,21 @@ const ownerInvoiceReads = (route: string, path: (ctx: Context, target: Target) =
     request: async (_profile, ctx) => ({ method: 'GET', path: path(ctx, target) }),
   }));
 
+/** A payment received of 1 cent (the draft owner invoice asks for nothing, so it overpays, allowed): a fresh number each time. */
+const receivedPayment = (profile: Profile) => ({
+  paymentNumber: `R-${profile.slice(0, 20)}-${randomUUID().slice(0, 8)}`,
+  method: 'electronic',
+  amountCents: 1,
+  receivedOn: '2026-01-15',
+  allowOverpayment: true,
+});
+
+/** A payment received recorded by the admin on the owner invoice at `invoicePath`: its path. */
+async function adminPaymentReceived(invoicePath: string, profile: Profile): Promise<string> {
+  const created = await call(fx.users.admin.token, { method: 'POST', path: `${invoicePath}/payments`, body: receivedPayment(profile) });
+  return expectStatus(created, 201, 'record a payment received').headers.get('location')!;
+}
+
 const ownerInvoiceGroup: Group = {
   name: 'owner invoices',
   setup: ownerInvoicesContext,
@@ -604,6 +620,25 @@ const ownerInvoiceGroup: Group = {
     ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
       method: 'DELETE',
       path: (await freshOwnerInvoice(target)).path,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments', 'record a payment received', /record a payment received/, 201, async (profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/payments`,
+      body: receivedPayment(profile),
+    })),
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments', (ctx, target) => `${ownerInvoiceOf(ctx, target)}/payments`),
+    ...onTargets(headTargets, (target) => ({
+      route: 'GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments/{paymentId}',
+      row: `(reading) view owner invoices of a visible head contract — ${headViewRow(target)}`,
+      tool: 'head_contracts',
+      success: 200,
+      allowed: headReaders,
+      names: /view owner invoices/,
+      request: async (profile, ctx) => ({ method: 'GET', path: await adminPaymentReceived(ownerInvoiceOf(ctx, target), profile) }),
+    })),
+    ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments/{paymentId}', 'record a payment received', /record a payment received/, 204, async (profile, ctx, target) => ({
+      method: 'DELETE',
+      path: await adminPaymentReceived(ownerInvoiceOf(ctx, target), profile),
     })),
     ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status', '(reading) delete / edit owner invoice — sending it to the owner and recording the answer', /edit or delete an owner invoice/, 200, async (_profile, _ctx, target) => {
       const fresh = await freshOwnerInvoice(target);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MoneyError } from '../../shared/domain/money';
-import { applyPayment, invoicePaymentStatus, maxPaymentCents, normalizePaymentNumber, paymentAmountRefusal } from '../../shared/domain/payments';
+import { applyPayment, invoicePaymentStatus, maxPaymentCents, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 
 describe('invoicePaymentStatus: from the current payment due (G702 line 8) and what was paid, in exact cents', () => {
   it('is unpaid while nothing is paid', () => {
@@ -46,6 +46,17 @@ describe('applyPayment: recording (+) or removing (−) a payment', () => {
     expect(applyPayment({ ...invoice, paidCents: 2_500_000 }, 13_883).overpaidCents).toBe(1);
     expect(applyPayment({ dueCents: 0, paidCents: 0 }, 500).overpaidCents).toBe(500);
     expect(applyPayment({ dueCents: -12_500, paidCents: 0 }, 500).overpaidCents).toBe(500);
+  });
+});
+
+describe('overpaymentRefusal: one rule for payments issued and payments received', () => {
+  const invoice = { dueCents: 900_001, paidCents: 400_000, name: 'Owner invoice 1' };
+  it('accepts what fits, refuses a cent more naming the amounts, unless overpayment is allowed', () => {
+    expect(overpaymentRefusal(invoice, 500_001, false)).toBeUndefined();
+    expect(overpaymentRefusal(invoice, 500_002, false)).toBe(
+      'Owner invoice 1 has 9000.01 due and 4000.00 paid; this payment of 5000.02 would overpay it by 0.01. Send allowOverpayment: true to record it anyway.',
+    );
+    expect(overpaymentRefusal(invoice, 500_002, true)).toBeUndefined();
   });
 });
 

@@ -75,4 +75,33 @@ export const OwnerInvoiceClaim = new Entity({
   },
 });
 
+/**
+ * A payment received from the owner against an owner invoice. Its number is held, unique per head
+ * contract, by an `OwnerInvoiceClaim` (`payment:…`) created in the same transaction.
+ */
+export const OwnerPayment = new Entity({
+  model: { entity: 'ownerPayment', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    ownerInvoiceId: { type: 'string', required: true, readOnly: true },
+    paymentId: { type: 'string', required: true, readOnly: true },
+    headContractId: { type: 'string', required: true, readOnly: true },
+    paymentNumber: { type: 'string', required: true },
+    method: { type: ['check', 'credit_card', 'electronic'] as const, required: true },
+    amountCents: { type: 'number', required: true },
+    /** YYYY-MM-DD */
+    receivedOn: { type: 'string', required: true },
+    reference: { type: 'string' },
+    createdBy: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'string', required: true, readOnly: true },
+  },
+  indexes: {
+    byOwnerInvoice: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['ownerInvoiceId', 'paymentId'] },
+    },
+  },
+});
+
 export type OwnerInvoiceItem = EntityItem<typeof OwnerInvoice>;
+export type OwnerPaymentItem = EntityItem<typeof OwnerPayment>;

@@ -1,0 +1,118 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { pageQuery } from '../http/cursor';
+import { maxPaymentCents } from '../domain/payments';
+import { paymentMethods } from './payments';
+import { ownerInvoicePath } from './owner-invoices';
+import type { OwnerPaymentItem } from '../db/entities/owner-invoice';
+
+export const ownerPaymentPath = ownerInvoicePath.extend({ paymentId: z.string().min(1).max(100) });
+
+const receivedOn = z.iso.date().meta({ description: 'The date the payment was received (YYYY-MM-DD)' });
+
+export const createOwnerPaymentBody = z
+  .object({
+    paymentNumber: z.string().trim().min(1).max(50).meta({ description: 'Unique in the head contract, ignoring case and surrounding spaces', example: 'RCV-001' }),
+    method: z.enum(paymentMethods),
+    amountCents: z.number().int().positive().max(maxPaymentCents).meta({ description: `Integer cents, from 1 to ${maxPaymentCents}` }),
+    receivedOn,
+    reference: z.string().trim().min(1).max(200).optional().meta({ description: 'The owner’s remittance, check or transfer reference' }),
+    allowOverpayment: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Record the payment even if the owner invoice’s payments then exceed its current payment due (G702 line 8)' }),
+  })
+  .strict()
+  .meta({ id: 'CreateOwnerPayment' });
+export type CreateOwnerPaymentBody = z.infer<typeof createOwnerPaymentBody>;
+
+export const ownerPaymentResponse = z
+  .object({
+    projectId: z.string(),
+    headContractId: z.string(),
+    ownerInvoiceId: z.string(),
+    paymentId: z.string(),
+    paymentNumber: z.string(),
+    method: z.enum(paymentMethods),
+    amountCents: z.number().int(),
+    receivedOn,
+    reference: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' });
+export type OwnerPaymentResponse = z.infer<typeof ownerPaymentResponse>;
+
+export const ownerPaymentList = z
+  .object({
+    items: z.array(ownerPaymentResponse),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'OwnerPaymentList' });
+
+export const toOwnerPaymentResponse = (item: OwnerPaymentItem): OwnerPaymentResponse => ({
+  projectId: item.projectId,
+  headContractId: item.headContractId,
+  ownerInvoiceId: item.ownerInvoiceId,
+  paymentId: item.paymentId,
+  paymentNumber: item.paymentNumber,
+  method: item.method,
+  amountCents: item.amountCents,
+  receivedOn: item.receivedOn,
+  reference: item.reference ?? null,
+  createdBy: item.createdBy,
+  createdAt: item.createdAt,
+});
+
+const base = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments';
+
+export const ownerPaymentRoutes = [
+  {
+    operationId: 'listOwnerPayments',
+    method: 'GET',
+    path: base,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'Payments received against an owner invoice, in the order they were recorded',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, query: z.object(pageQuery) },
+    response: { status: 200, description: 'A page of payments received', schema: ownerPaymentList },
+  },
+  {
+    operationId: 'createOwnerPayment',
+    method: 'POST',
+    path: base,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.record_payment',
+    summary: 'Record a payment received; the owner invoice’s paid amount and payment status follow (overpayment refused unless allowed)',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: createOwnerPaymentBody },
+    response: { status: 201, description: 'The payment (Location)', schema: ownerPaymentResponse },
+  },
+  {
+    operationId: 'getOwnerPayment',
+    method: 'GET',
+    path: `${base}/{paymentId}`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'One payment received',
+    tags: ['owner invoices'],
+    request: { path: ownerPaymentPath },
+    response: { status: 200, description: 'The payment received', schema: ownerPaymentResponse },
+  },
+  {
+    operationId: 'deleteOwnerPayment',
+    method: 'DELETE',
+    path: `${base}/{paymentId}`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.record_payment',
+    summary: 'Delete a payment received; the owner invoice’s paid amount and payment status are reversed',
+    tags: ['owner invoices'],
+    request: { path: ownerPaymentPath },
+    response: { status: 204, description: 'Deleted' },
+  },
+] as const satisfies readonly RouteDefinition[];
