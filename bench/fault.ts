@@ -300,7 +300,7 @@ interface InspectState {
   pending: number;
   jobs: Array<{ jobId: string; status: string; finishedAt?: string; error?: string }>;
   /** Each invite email's delivery record, by recipient. */
-  deliveries: Array<{ to: string; status: string; attempts: number }>;
+  deliveries: Array<{ to: string; status: string; attempts: number; lastError?: string }>;
 }
 
 /** In the child, with the stack's environment. */
@@ -333,7 +333,7 @@ async function child(args: string[]): Promise<unknown> {
       final: invites.filter((i) => i.emailStatus === 'sent' || i.emailStatus === 'failed').length,
       pending: invites.filter((i) => i.emailStatus !== 'sent' && i.emailStatus !== 'failed').length,
       jobs: jobs.map((j) => ({ jobId: j.jobId, status: j.status, finishedAt: j.finishedAt, error: j.error })),
-      deliveries: deliveries.map((d) => ({ to: d.to[0]!, status: d.status, attempts: d.attempts })),
+      deliveries: deliveries.map((d) => ({ to: d.to[0]!, status: d.status, attempts: d.attempts, lastError: d.lastError })),
     };
     return state;
   }
