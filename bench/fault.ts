@@ -38,6 +38,8 @@ export interface FaultRunResult {
    * lease ran out — the window no design closes (SES takes no idempotency key).
    */
   inFlightAtKill: number;
+  /** Each other duplicate: its copies' times, the kill's and its delivery record (should be none). */
+  otherDuplicates: string[];
   /** Invites whose emailStatus is not final (sent or failed) at the deadline. */
   pendingInvites: number;
   backupStatus: string;
@@ -237,14 +239,22 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
     const copiesOf = new Map<string, Email[]>();
     for (const email of inviteEmails) copiesOf.set(email.destination.to[0]!, [...(copiesOf.get(email.destination.to[0]!) ?? []), email]);
     let inFlightAtKill = 0;
+    const otherDuplicates: string[] = [];
     for (const [to, copies] of copiesOf) {
       if (copies.length < 2) continue;
       const delivery = deliveries.get(to);
-      const acceptedBeforeKill = copies.filter((e) => e.at <= killedAt).length;
+      // The local SES stamps `at` in whole seconds (not ms): a copy stamped in the kill's second or
+      // earlier may have been accepted before it; a take-over comes after the restart, seconds later.
+      const killedAtSecond = Math.floor(killedAt / 1000);
+      const acceptedBeforeKill = copies.filter((e) => e.at <= killedAtSecond).length;
       // One send SES accepted before the kill, taken over (a second attempt) after it, sent once more.
       const inFlight = copies.length === 2 && acceptedBeforeKill === 1 && (delivery?.attempts ?? 0) >= 2;
       if (inFlight) inFlightAtKill += 1;
-      else log(`run ${run}: ${to} got ${copies.length} copies (${acceptedBeforeKill} before the kill; delivery ${JSON.stringify(delivery)})`);
+      else {
+        const detail = `${to} got ${copies.length} copies at ${copies.map((e) => e.at).join(', ')} s (killed at ${killedAtSecond} s; delivery ${JSON.stringify(delivery)})`;
+        otherDuplicates.push(detail);
+        log(`run ${run}: ${detail}`);
+      }
     }
     const result: FaultRunResult = {
       run,
@@ -255,6 +265,7 @@ export async function faultRun(run: number, options: FaultOptions = defaultFault
       lost: state!.invited - recipients.size,
       duplicated: inviteEmails.length - recipients.size,
       inFlightAtKill,
+      otherDuplicates,
       pendingInvites: state!.pending,
       backupStatus: job?.status ?? 'missing',
       backupError: job?.error ?? null,
