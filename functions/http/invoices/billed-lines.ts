@@ -14,16 +14,23 @@ export async function billedLines(commitment: CommitmentItem): Promise<StoredSov
   return ((sov?.lines ?? []) as SovLine[]).map((line) => {
     const subs = subLines.filter((s) => s.parentLineId === line.lineId);
     const stored: StoredSovLine = {
-      lineId: line.lineId,
-      description: line.description,
-      scheduledValueCents: line.scheduledValueCents,
-      ...(line.costCode !== undefined && { costCode: line.costCode }),
-      ...(line.changeOrderId !== undefined && { changeOrderId: line.changeOrderId }),
-      ...(line.quantity !== undefined && { quantity: line.quantity }),
-      ...(line.unitPrice !== undefined && { unitPrice: line.unitPrice }),
-      ...(line.unitOfMeasure !== undefined && { unitOfMeasure: line.unitOfMeasure }),
+      ...storedSovLine(line),
       ...(subs.length > 0 && { subLines: subs.map((s) => ({ subLineId: s.subLineId, description: s.description, amountCents: s.amountCents })) }),
     };
     return stored;
   });
+}
+
+/** An SOV line as an invoice (subcontractor or owner) keeps it: the fields it bills by, nothing else. */
+export function storedSovLine(line: SovLine): StoredSovLine {
+  return {
+    lineId: line.lineId,
+    description: line.description,
+    scheduledValueCents: line.scheduledValueCents,
+    ...(line.costCode !== undefined && { costCode: line.costCode }),
+    ...(line.changeOrderId !== undefined && { changeOrderId: line.changeOrderId }),
+    ...(line.quantity !== undefined && { quantity: line.quantity }),
+    ...(line.unitPrice !== undefined && { unitPrice: line.unitPrice }),
+    ...(line.unitOfMeasure !== undefined && { unitOfMeasure: line.unitOfMeasure }),
+  };
 }

@@ -14,6 +14,7 @@ import { computeInvoice, type InvoiceContract, type LineEntry, type StoredSovLin
 import { creationRefusal } from '../../../shared/domain/invoice-rules';
 import type { SovLine } from '../../../shared/domain/sov';
 import { headContractFor, locationOf } from './shared';
+import { storedSovLine } from '../invoices/billed-lines';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -29,16 +30,7 @@ async function billingPeriodFor(project: ProjectItem): Promise<BillingPeriodItem
 /** The head contract's SOV lines as the invoice keeps them (a consistent read: what the last SOV edit wrote). */
 async function billedLines(contract: HeadContractItem): Promise<StoredSovLine[]> {
   const { data } = await db().Sov.get({ projectId: contract.projectId, commitmentId: contract.headContractId }).go({ consistent: true });
-  return ((data?.lines ?? []) as SovLine[]).map((line) => ({
-    lineId: line.lineId,
-    description: line.description,
-    scheduledValueCents: line.scheduledValueCents,
-    ...(line.costCode !== undefined && { costCode: line.costCode }),
-    ...(line.changeOrderId !== undefined && { changeOrderId: line.changeOrderId }),
-    ...(line.quantity !== undefined && { quantity: line.quantity }),
-    ...(line.unitPrice !== undefined && { unitPrice: line.unitPrice }),
-    ...(line.unitOfMeasure !== undefined && { unitOfMeasure: line.unitOfMeasure }),
-  }));
+  return ((data?.lines ?? []) as SovLine[]).map(storedSovLine);
 }
 
 /** The contract terms as they stand now: they travel with the invoice, later changes never reach it. */
