@@ -10,6 +10,8 @@ import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
 import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
 import { allowedActionsField } from './common';
+import { paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput } from './prompt-payment';
+import { noPaymentDeadlines, type PaymentDeadlines } from '../http/payment-deadlines';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -225,6 +227,8 @@ const invoiceHeader = {
     })
     .nullable()
     .meta({ description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' }),
+  paymentScheduleDue: paymentScheduleDueView,
+  promptPayment: promptPaymentView,
 };
 
 export const invoiceResponse = z
@@ -293,9 +297,13 @@ export const updateInvoiceBody = z
       .default([])
       .meta({ description: 'Only the lines listed change; they override `allLines`' }),
     allLines: allLinesChange.optional(),
+    properInvoice: properInvoiceDetailsInput.optional(),
   })
   .strict()
-  .refine((body) => body.lines.length > 0 || body.allLines !== undefined, { message: 'Send `lines`, `allLines` or both', path: ['lines'] })
+  .refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
+    message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
+    path: ['lines'],
+  })
   .meta({ id: 'UpdateInvoice' });
 
 export const listInvoicesQuery = z.object({
@@ -438,7 +446,7 @@ export const summaryView = (figures: InvoiceFigures) => ({
   totalRetainageHeldCents: figures.summary.totalRetainageCents,
 });
 
-function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
+function header(item: InvoiceItem, allowedActions: InvoiceAction[], deadlines: PaymentDeadlines) {
   const figures = item.figures;
   return {
     allowedActions,
@@ -463,6 +471,8 @@ function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
       ? (({ rule: _rule, ...applied }) => applied)(figures.slidingScale)
       : null,
     paymentSchedule: servedSchedule(item),
+    paymentScheduleDue: deadlines.paymentScheduleDue,
+    promptPayment: deadlines.promptPayment,
   };
 }
 
@@ -475,13 +485,13 @@ function servedSchedule(item: InvoiceItem) {
 }
 
 /** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */
-export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[]): InvoiceResponse {
+export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[], deadlines: PaymentDeadlines = noPaymentDeadlines): InvoiceResponse {
   const figures = item.figures;
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const reviews = (item.lineReviews ?? {});
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item, allowedActions),
+    ...header(item, allowedActions, deadlines),
     retainage: { ...item.contract.retainage },
     lines: figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), reviews[line.lineId]),
@@ -494,6 +504,7 @@ export function toInvoiceListItem(
   item: InvoiceItem,
   commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>,
   allowedActions: InvoiceAction[],
+  deadlines: PaymentDeadlines = noPaymentDeadlines,
 ): InvoiceListItemResponse {
-  return { ...header(item, allowedActions), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
+  return { ...header(item, allowedActions, deadlines), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
 }

@@ -19,7 +19,8 @@ import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previ
 import { addCents, formatCents, sumCents } from './money';
 import type { FieldIssue } from './errors';
 
-export type { AuJurisdiction } from './au-jurisdictions';
+export type { AuJurisdiction, PaymentScheduleStatus } from './au-jurisdictions';
+export { paymentScheduleStatus } from './au-jurisdictions';
 export { auJurisdictions } from './au-jurisdictions';
 
 /** A yearly run of non-business days, month-day to month-day inclusive (may wrap into January). */
@@ -148,14 +149,6 @@ export function awaitedScheduleDeadline(
   const jurisdiction = auJurisdictionForTimeZone(project.timeZone);
   if (!jurisdiction || paymentScheduleJurisdictionRefusal(jurisdiction)) return undefined;
   return paymentScheduleDeadline({ jurisdiction, claimServedOn: localDate(new Date(invoice.submittedAt), project.timeZone) });
-}
-
-export type PaymentScheduleStatus = 'served' | 'due' | 'overdue';
-
-/** Served once a schedule is served; overdue once `today` (the project's local date) is past the deadline. */
-export function paymentScheduleStatus(deadline: Pick<PaymentScheduleDeadline, 'dueOn'>, servedOn: string | undefined, today: string): PaymentScheduleStatus {
-  if (servedOn !== undefined) return 'served';
-  return today > deadline.dueOn ? 'overdue' : 'due';
 }
 
 /** Business days left to serve the schedule (0 on the day it is due; negative never: overdue is a status). */

@@ -308,6 +308,11 @@ describe('payment schedules (NSW project; QLD given)', () => {
     const due = expectStatus(await as('read_only+contact', { method: 'GET', path }), 200, 'deadline').body;
     // Submitted 10 am 2 Nov in Sydney: 10 NSW business days → Mon 16 Nov 2026.
     expect(due).toMatchObject({ status: today > '2026-11-16' ? 'overdue' : 'due', servedOn: null, deadline: { claimServedOn: '2026-11-02', dueOn: '2026-11-16' } });
+    // The invoice answer says the same once the hourly job has worked the deadline out.
+    await db().PaymentScheduleReminder.create({ projectId: fx.projectId, invoiceId: late.invoiceId, remindAt: new Date().toISOString(), createdAt: new Date().toISOString() }).go();
+    await hourlyReminders({ schedule: 'invite-reminders', scheduledTime: new Date().toISOString() });
+    const read = expectStatus(await as('read_only+contact', { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${late.invoiceId}` }), 200, 'the claim').body;
+    expect(read.paymentScheduleDue).toEqual({ jurisdiction: 'NSW', claimServedOn: '2026-11-02', dueOn: '2026-11-16', status: today > '2026-11-16' ? 'overdue' : 'due' });
   });
 });
 
@@ -336,6 +341,13 @@ describe('payment schedule reminder to the commitments administrators', () => {
     expect((await run(new Date().toISOString())).paymentSchedules).toEqual({ reminded: 0, rescheduled: 1, dropped: 1 });
     const { data: entry } = await db().PaymentScheduleReminder.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
     expect(entry?.remindAt).toBe(remindAt);
+    // The job worked out the deadline: the invoice answer flags it due (and the served one served).
+    const invoicePath = (id: string) => `/v1/projects/${fx.projectId}/invoices/${id}`;
+    const awaiting = expectStatus(await as('read_only+contact', { method: 'GET', path: invoicePath(claim.invoiceId) }), 200, 'the awaiting claim').body;
+    expect(awaiting.paymentScheduleDue).toEqual({ jurisdiction: 'NSW', claimServedOn: today, dueOn: deadline.dueOn, status: 'due' });
+    expect(awaiting.promptPayment).toBeNull();
+    const answered = expectStatus(await as('admin', { method: 'GET', path: invoicePath(served.invoiceId) }), 200, 'the answered claim').body;
+    expect(answered.paymentScheduleDue).toMatchObject({ jurisdiction: 'NSW', status: 'served' });
 
     const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
     expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });

@@ -5,13 +5,14 @@ import { explainFailure, writeTransaction } from '../../../shared/db/transaction
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
 
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const refusal = ownerTransitionRefusal(invoice.status, body.status);
   if (refusal) throw problems.conflict(refusal);
@@ -48,5 +49,5 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
     );
   }
   const stored: OwnerInvoiceItem = { ...invoice, ...set, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }

@@ -1,6 +1,7 @@
 import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
 import { tableKeys } from '../keys';
+import type { ProperInvoiceDetails } from '../../domain/ontario-prompt-payment';
 import { invoiceKinds, invoicePaymentStatuses } from '../../domain/invoices';
 import { ownerInvoiceStatuses } from '../../domain/owner-invoices';
 
@@ -28,6 +29,8 @@ export const OwnerInvoice = new Entity({
     figures: { type: CustomAttributeType<InvoiceFigures>('any'), required: true },
     sovLines: { type: CustomAttributeType<StoredSovLine[]>('any'), required: true },
     contract: { type: CustomAttributeType<InvoiceContract>('any'), required: true },
+    /** The proper-invoice fields the contractor entered (Ontario; shared/domain/ontario-prompt-payment.ts). */
+    properInvoice: { type: CustomAttributeType<ProperInvoiceDetails>('any') },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },
     submittedAt: { type: 'string' },
