@@ -9,8 +9,11 @@
  * the holiday period" (QLD 22 Dec–10 Jan), HWL Ebsworth "Preparing for the 2024 security of
  * payment season" and "Comparing Australia's Security of Payment Laws" (NSW and ACT 27–31 Dec;
  * VIC none; the periods NSW/VIC/ACT/TAS 10, QLD/WA/SA 15), Morrissey Law (the definitions).
- * WA, SA, TAS and NT's 27–31 December exclusions are from the Acts' definitions as remembered,
- * not yet checked against the current text (see `checked`).
+ * TAS: 27–31 December were added to the Act's "business day" (Civil Contractors Federation Tas,
+ * "Security of Payment Claims over the Christmas period", Dec 2015). WA, SA and NT's 27–31
+ * December exclusions are from the Acts' definitions as remembered, not yet checked against the
+ * current text (HWL Ebsworth 2023–24 says every jurisdiction but VIC has a holiday blackout, not
+ * which days; SA's 2017 bill proposed 22 Dec–10 Jan and lapsed): see `checked`.
  */
 import { auPublicHoliday } from './au-holidays';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from './au-jurisdictions';
@@ -61,7 +64,7 @@ export const auSecurityOfPayment: Readonly<Record<AuJurisdiction, AuSecurityOfPa
     scheduleSection: 's 17',
     scheduleBusinessDays: 10,
     closed: lastDaysOfDecember,
-    checked: false,
+    checked: true,
     note: '20 business days where the respondent is an owner-occupier',
   },
   ACT: { act: 'Building and Construction Industry (Security of Payment) Act 2009 (ACT)', scheduleSection: 's 16', scheduleBusinessDays: 10, closed: lastDaysOfDecember, checked: true },

@@ -170,14 +170,27 @@ describe('worked example through the API: $400,000.00 at 10 % until 5 % ($20,000
     expect(retained(claims[4])).toEqual([1_318_182, 681_818]);
   });
 
-  it('releases: 50 % at practical completion, 50 % after the defects liability period', async () => {
-    const release = (a: number, b: number) => (ids: string[]) => [
-      { lineId: ids[0], workRetainageReleasedCents: a },
-      { lineId: ids[1], workRetainageReleasedCents: b },
-    ];
-    const first = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+  it('releases: 50 % at practical completion, the rest ($10,000.00) after the defects liability period, apportioned to the cent', async () => {
+    /** A retainage-release invoice created with its staged release, then approved as created. */
+    const release = async (stage: Json, newPeriod = true) => {
+      if (newPeriod) await nextPeriod();
+      const created = expectStatus(await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'retainage_release', ...stage } }), 201, 'create the release').body;
+      const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
+      expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'approved' }, headers: { 'if-match': `"${created.version}"` } }), 200, 'approve the release');
+      return created;
+    };
+    const released = (invoice: Json) => invoice.lines.map((l: Json) => l.workRetainage.releasedThisPeriodCents);
+    const refused = await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress', releasePercent: '50' } });
+    expect(fieldsOf(expectProblem(refused, 400, 'validation'))).toEqual(['releasePercent']);
+
+    const first = await release({ releasePercent: '50' });
+    expect(released(first)).toEqual([659_091, 340_909]);
     expect(first.summary).toMatchObject({ totalRetainageCents: 1_000_000, currentPaymentDueCents: 1_000_000 });
-    const second = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+    await nextPeriod();
+    const tooMuch = await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'retainage_release', releaseAmountCents: 1_000_001 } });
+    expect(fieldsOf(expectProblem(tooMuch, 400, 'validation'))).toEqual(['releaseAmountCents']);
+    const second = await release({ releaseAmountCents: 1_000_000 }, false);
+    expect(released(second)).toEqual([659_091, 340_909]);
     expect(second.summary).toMatchObject({ totalRetainageCents: 0, currentPaymentDueCents: 1_000_000, balanceToFinishIncludingRetainageCents: 0 });
   });
 

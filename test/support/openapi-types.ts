@@ -1720,6 +1720,13 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
+            /**
+             * @description Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion
+             * @example 50
+             */
+            releasePercent?: string;
+            /** @description Retainage releases: release this amount of what is held, apportioned over the lines to the cent */
+            releaseAmountCents?: number;
         };
         ChangeInvoiceStatus: {
             /**
@@ -19860,7 +19867,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "number": "text",
-                 *       "kind": "progress"
+                 *       "kind": "progress",
+                 *       "releasePercent": "50",
+                 *       "releaseAmountCents": 1
                  *     }
                  */
                 "application/json": components["schemas"]["CreateInvoice"];
