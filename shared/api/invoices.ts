@@ -11,7 +11,6 @@ import type { LineReview } from '../domain/invoice-workflow';
 import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
 import { allowedActionsField } from './common';
 import { paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput } from './prompt-payment';
-import { noPaymentDeadlines, type PaymentDeadlines } from '../http/payment-deadlines';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -395,6 +394,13 @@ export const invoiceRoutes = [
 
 // ---------------------------------------------------------------------------------------------
 // API views
+
+/** The regional payment deadlines an invoice answer carries (shared/http/payment-deadlines.ts reads them). */
+export interface PaymentDeadlines {
+  promptPayment: z.infer<typeof promptPaymentView>;
+  paymentScheduleDue: z.infer<typeof paymentScheduleDueView>;
+}
+export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };
 
 /** What was entered, by the current input names. */
 const entryByInputNames = (entry: LineEntry | undefined): InvoiceLineResponse['entry'] =>

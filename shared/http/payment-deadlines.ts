@@ -8,6 +8,7 @@ import type { InvoiceItem } from '../db/invoices';
 import type { CommitmentItem } from '../db/commitments';
 import type { BillingPeriodItem } from '../db/billing-periods';
 import { localDate } from '../domain/billing-periods';
+import { noPaymentDeadlines, type PaymentDeadlines } from '../api/invoices';
 import type { OwnerInvoiceItem } from '../db/owner-invoices';
 import type { HeadContractItem } from '../db/head-contracts';
 import { loadBillingPeriod } from '../db/billing-periods';
@@ -20,12 +21,7 @@ interface RegionalProject {
   timeZone: string;
 }
 
-export interface PaymentDeadlines {
-  promptPayment: ReturnType<typeof promptPaymentOf> | null;
-  paymentScheduleDue: ReturnType<typeof paymentScheduleDueOf>;
-}
-
-export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };
+export type { PaymentDeadlines } from '../api/invoices';
 
 const givenOnOf = (submittedAt: string | undefined, timeZone: string) => (submittedAt ? localDate(new Date(submittedAt), timeZone) : undefined);
 
