@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as sendEmail } from '../../functions/events/send-email';
+import { db } from '../../shared/db/service';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
@@ -179,5 +180,41 @@ describe('emailing the owner invoice', () => {
     const path = `/v1/projects/${fx.projectId}/owner-invoices/${lonely.ownerInvoiceId}/email`;
     expect(fieldsOf(expectProblem(await admin({ method: 'POST', path, body: {} }), 400, 'validation'))).toEqual(['to']);
     expect(fieldsOf(expectProblem(await admin({ method: 'POST', path, body: { includeOwnerContacts: false } }), 400, 'validation'))).toEqual(['to']);
+  });
+});
+
+describe('status emails', () => {
+  it('tells the head-contract admins (not the one who acted) of each step, in the project’s terms, through the outbox records of the status change', async () => {
+    // A second head-contract admin to hear of what the admin does.
+    await db().Member.patch({ projectId: fx.projectId, userId: fx.memberTarget.userId }).set({ headContracts: 'admin' }).go();
+    const step = async (status: string, version: number, comment?: string) => {
+      const before = published.length;
+      const response = await admin({ method: 'POST', path: `${invoicePath}/status`, body: { status, ...(comment && { comment }) }, headers: { 'if-match': `"${version}"` } });
+      const changed = expectStatus(response, 200, `→ ${status}`).body;
+      return { changed, emails: published.slice(before).filter((e) => e.detailType === 'email.requested').map((e) => e.detail) };
+    };
+
+    const sent = await step('under_review', invoice.version);
+    expect(sent.emails).toHaveLength(1);
+    expect(sent.emails[0]).toMatchObject({
+      emailId: `owner-invoice:${invoice.ownerInvoiceId}:v${sent.changed.version}:${fx.memberTarget.userId}`,
+      to: [fx.memberTarget.email],
+      subject: 'Harbour Tower: Progress Claim 1 on Head Contract PC-PDF was sent to the owner for review',
+    });
+    expect(sent.emails[0].text).toContain(`Hello ${fx.memberTarget.name},`);
+    expect(sent.emails[0].text).toContain('Current payment due: $42,200.06');
+    expect(sent.emails[0].text).toContain(`recorded by ${fx.users.admin.name}`);
+    // The email is an outbox record, committed with the step (and marked dispatched once published).
+    const { data: records } = await db().Outbox.scan.where((attr, op) => op.contains(attr.detail, sent.emails[0].emailId)).go({ pages: 'all' });
+    expect(records).toHaveLength(1);
+
+    const answered = await step('revise_and_resubmit', sent.changed.version, 'Line 2 is ahead of site progress.');
+    expect(answered.emails.map((e) => [e.to, e.subject])).toEqual([
+      [[fx.memberTarget.email], 'Harbour Tower: Progress Claim 1 on Head Contract PC-PDF was sent back by the owner to revise & resubmit'],
+    ]);
+    expect(answered.emails[0].text).toContain('Comment: Line 2 is ahead of site progress.');
+    const resent = await step('under_review', answered.changed.version);
+    const approved = await step('approved', resent.changed.version);
+    expect(approved.emails.map((e) => e.subject)).toEqual(['Harbour Tower: Progress Claim 1 on Head Contract PC-PDF was approved by the owner']);
   });
 });

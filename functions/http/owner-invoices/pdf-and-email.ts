@@ -11,14 +11,10 @@ import { writeTransaction } from '../../../shared/db/transaction';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { termsFor } from '../../../shared/domain/terminology';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
+import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
 import { requestOwnerInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
 import { downloadUrl } from '../invoice-files/s3';
 import { ownerInvoiceFor } from './shared';
-
-/** Where an owner invoice is opened in the frontend. */
-export function ownerInvoiceLink(frontendBaseUrl: string, projectId: string, ownerInvoiceId: string): string {
-  return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/owner-invoices/${encodeURIComponent(ownerInvoiceId)}`;
-}
 
 export async function getOwnerInvoicePdf({ path, caller }: HttpInput<'getOwnerInvoicePdf'>): Promise<Reply> {
   const { invoice } = await ownerInvoiceFor('owner_invoices.export', path, caller.userId);
