@@ -8,6 +8,7 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
+import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
 import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
@@ -122,6 +123,15 @@ export const ownerInvoiceEvent = z
   })
   .meta({ id: 'OwnerInvoiceEvent' });
 export const ownerInvoiceHistory = z.object({ items: z.array(ownerInvoiceEvent) }).meta({ id: 'OwnerInvoiceHistory' });
+
+export const emailOwnerInvoiceBody = z
+  .object({
+    to: z.array(z.email()).max(20).default([]).meta({ description: 'Addresses that receive the PDF besides the owner’s contacts' }),
+    includeOwnerContacts: z.boolean().default(true).meta({ description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
+    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
+  })
+  .strict()
+  .meta({ id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' });
 
 const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
 const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';
@@ -246,6 +256,30 @@ export const ownerInvoiceRoutes = [
     tags: ['owner invoices'],
     request: { path: ownerInvoicePath },
     response: { status: 200, description: 'CSV (RFC 4180)', contentType: 'text/csv' },
+  },
+  {
+    operationId: 'getOwnerInvoicePdf',
+    method: 'GET',
+    path: `${one}/pdf`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.export',
+    summary: 'The owner invoice PDF (G702 summary to the owner, G703 continuation sheets) in the project’s terms: rendered for its version, stored, served by a presigned URL',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+  },
+  {
+    operationId: 'emailOwnerInvoice',
+    method: 'POST',
+    path: `${one}/email`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.email',
+    summary: 'Email the owner invoice PDF to the addresses given and the owner’s contacts (Idempotency-Key: sent once); recorded in its history',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: emailOwnerInvoiceBody },
+    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
   },
 ] as const satisfies readonly RouteDefinition[];
 
