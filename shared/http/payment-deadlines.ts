@@ -26,8 +26,8 @@ export type { PaymentDeadlines } from '../api/invoices';
 const givenOnOf = (submittedAt: string | undefined, timeZone: string) => (submittedAt ? localDate(new Date(submittedAt), timeZone) : undefined);
 
 /**
- * The payment schedule a claim awaits or was answered with: the deadline the reminder job stored
- * for this submission (the holiday calendar stays out of this bundle), due or overdue by today.
+ * The payment schedule a claim awaits or was answered with: the deadline stored with this
+ * submission (functions/http/invoice-workflow/change.ts), due or overdue by today.
  */
 function paymentScheduleDueOf(project: RegionalProject, invoice: InvoiceItem, today: string) {
   const served = invoice.paymentSchedule;

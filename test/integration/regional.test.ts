@@ -348,13 +348,13 @@ describe('payment schedule reminder to the commitments administrators', () => {
     const served = await submittedClaim();
     expectStatus(await as('admin', { method: 'POST', path: `/v1/projects/${fx.projectId}/invoices/${served.invoiceId}/payment-schedule`, body: { lines: [] } }), 200, 'serve');
 
-    // Indexed at submission; the next run moves it to its reminder day and drops the served one.
+    // Indexed at submission for its reminder day; a run before then has nothing to do.
     const deadline = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: today });
     const remindAt = reminderInstant(deadline.remindOn, 'Australia/Sydney');
-    expect((await run(new Date().toISOString())).paymentSchedules).toEqual({ reminded: 0, rescheduled: 1, dropped: 1 });
     const { data: entry } = await db().PaymentScheduleReminder.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
     expect(entry?.remindAt).toBe(remindAt);
-    // The job worked out the deadline: the invoice answer flags it due (and the served one served).
+    expect((await run(new Date().toISOString())).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
+    // The deadline is kept with the submission: the invoice answer flags it due at once (and the served one served).
     const invoicePath = (id: string) => `/v1/projects/${fx.projectId}/invoices/${id}`;
     const awaiting = expectStatus(await as('read_only+contact', { method: 'GET', path: invoicePath(claim.invoiceId) }), 200, 'the awaiting claim').body;
     expect(awaiting.paymentScheduleDue).toEqual({ jurisdiction: 'NSW', claimServedOn: today, dueOn: deadline.dueOn, status: 'due' });
@@ -364,7 +364,8 @@ describe('payment schedule reminder to the commitments administrators', () => {
 
     const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
     expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });
-    expect((await run(remindAt)).paymentSchedules).toEqual({ reminded: 1, rescheduled: 0, dropped: 0 });
+    // The served claim's entry falls due too, and is dropped without a reminder.
+    expect((await run(remindAt)).paymentSchedules).toEqual({ reminded: 1, rescheduled: 0, dropped: 1 });
     const emails = remindersOf(claim.invoiceId);
     expect(emails.map((e) => e.detail.to[0])).toContain(fx.users.admin.email);
     expect(emails.every((e) => !fx.contactIds.some((id) => e.detail.to[0] === Object.values(fx.users).find((u) => u.userId === id)!.email))).toBe(true);

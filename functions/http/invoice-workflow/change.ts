@@ -5,6 +5,8 @@ import { invoiceEventItem, successorCheck, type InvoiceEventChanges, type Invoic
 import { notPastDue } from '../../../shared/db/conditions';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
+import { awaitedScheduleDeadline } from '../../../shared/domain/au-payment-schedules';
+import { reminderInstant } from '../../../shared/db/invites';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { entersReview, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
 import { statusChangeRefusal } from '../../../shared/domain/allowed-actions';
@@ -59,22 +61,24 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const { invoice, project } = change.loaded;
   const at = change.now.toISOString();
   const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId };
-  const set = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: at };
+  const set: Partial<InvoiceItem> & Pick<InvoiceItem, 'status' | 'version' | 'updatedAt'> = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: at };
   const event = changeEvent(change, at);
   const today = localDate(change.now, project.timeZone);
   const gated = change.role === 'contact';
   // Whoever must act next gets the task, in the same transaction (only when the status changes).
   const tasks = invoice.status === change.to ? { put: [], remove: [] } : await planInvoiceTasks(invoice, change.to, change.loaded.commitment, { now: change.now });
 
+  // A claim submitted on an Australian project awaits a payment schedule: its deadline is kept on
+  // the invoice (its answer flags it due or overdue from now on) and indexed for the hourly
+  // reminder job on the reminder day, both with the submission.
+  const awaited = change.set?.submittedAt !== undefined ? awaitedScheduleDeadline(project, { ...invoice, ...set }) : undefined;
+  if (awaited) set.paymentScheduleDue = { jurisdiction: awaited.jurisdiction, claimServedOn: awaited.claimServedOn, dueOn: awaited.dueOn };
   const updated: InvoiceItem = { ...invoice, ...set };
   if (change.clearLineReviews) delete updated.lineReviews;
   // The emails as outbox records of the same transaction: committed with the change or not at all.
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
   const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
-  // A claim submitted on an Australian project awaits a payment schedule: it is indexed for the
-  // hourly reminder job now, which works out the reminder day (the holiday calendar stays out of this function).
-  const awaitsSchedule = change.set?.submittedAt !== undefined && project.region === 'en-AU' && updated.paymentSchedule === undefined;
 
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
@@ -90,8 +94,8 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
       : undefined,
     successor: gated ? successorCheck(entities, invoice) : undefined,
     ...namedTaskWrites(entities, tasks),
-    scheduleReminder: awaitsSchedule
-      ? entities.PaymentScheduleReminder.put({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, remindAt: at, createdAt: at }).commit()
+    scheduleReminder: awaited
+      ? entities.PaymentScheduleReminder.put({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, remindAt: reminderInstant(awaited.remindOn, project.timeZone), createdAt: at }).commit()
       : undefined,
   }));
   if (result.canceled) {
