@@ -424,31 +424,44 @@ describe('requesting a backup', () => {
     await untilEnded(first.body.location);
   });
 
-  it('finds the same job when a request cut off after its commit runs again once its key’s lock lapsed', async () => {
-    const key = randomUUID();
-    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
-    await untilEnded(first.body.location);
-    // What a kill after the commit leaves: the key still in progress, its lock run out, no answer kept.
-    const pk = `idempotency#${fx.users.admin.userId}`;
-    const sk = `POST ${backupsPath()}#${key}`;
+  /** What a kill after the commit leaves: the key still in progress, its lock run out, no answer kept (and the commit's mark, unless `unmarked`). */
+  async function killedAfterCommit(key: string, options: { unmarked?: boolean } = {}) {
     await dynamoDocumentClient().send(
       new UpdateCommand({
         TableName: process.env.TABLE_NAME,
-        Key: { [tableKeys.primary.pk]: pk, [tableKeys.primary.sk]: sk },
-        UpdateExpression: 'SET #status = :inProgress, lockedUntil = :lapsed REMOVE #response',
+        Key: { [tableKeys.primary.pk]: `idempotency#${fx.users.admin.userId}`, [tableKeys.primary.sk]: `POST ${backupsPath()}#${key}` },
+        UpdateExpression: `SET #status = :inProgress, lockedUntil = :lapsed REMOVE #response${options.unmarked ? ', committedAt' : ''}`,
         ConditionExpression: 'attribute_exists(#status)',
         ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
         ExpressionAttributeValues: { ':inProgress': 'in_progress', ':lapsed': 0 },
       }),
     );
+  }
+  const jobsSince = async (jobId: string) => {
+    const { data: firstJob } = await db().BackupJob.get({ projectId: fx.projectId, jobId }).go();
+    const { data: jobs } = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
+    return jobs.filter((j) => j.createdAt >= firstJob!.createdAt).map((j) => j.jobId);
+  };
+
+  it('a request cut off after its commit and retried once its key’s lock lapsed is told so, and makes no second job', async () => {
+    const key = randomUUID();
+    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
+    await untilEnded(first.body.location);
+    await killedAfterCommit(key);
+
+    expectProblem(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 409, 'idempotency-answer-lost');
+    expect(await jobsSince(first.body.jobId)).toEqual([first.body.jobId]);
+  });
+
+  it('without the commit’s mark on the key (a record kept from before it), the retry finds the same job: its id comes from the key', async () => {
+    const key = randomUUID();
+    const first = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'first');
+    await untilEnded(first.body.location);
+    await killedAfterCommit(key, { unmarked: true });
 
     const again = expectStatus(await requestBackup([invoice.invoiceId], admin(), { 'idempotency-key': key }), 202, 'again');
-
     expect(again.body).toEqual({ ...first.body, status: 'succeeded' });
-    // No second job since the first.
-    const { data: firstJob } = await db().BackupJob.get({ projectId: fx.projectId, jobId: first.body.jobId }).go();
-    const { data: jobs } = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
-    expect(jobs.filter((j) => j.createdAt >= firstJob!.createdAt).map((j) => j.jobId)).toEqual([first.body.jobId]);
+    expect(await jobsSince(first.body.jobId)).toEqual([first.body.jobId]);
   });
 });
 
