@@ -1135,6 +1135,8 @@ export interface components {
             /** @enum {string} */
             defaultInvoiceType?: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval?: boolean;
+            ownerApprovalHoldsSubcontractorInvoices?: boolean;
+            overpaymentAllowed?: boolean;
             billingPeriods?: {
                 /** @enum {string} */
                 frequency?: "monthly" | "weekly" | "never";
@@ -1185,6 +1187,8 @@ export interface components {
             /** @enum {string} */
             defaultInvoiceType?: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval?: boolean;
+            ownerApprovalHoldsSubcontractorInvoices?: boolean;
+            overpaymentAllowed?: boolean;
             billingPeriods?: {
                 /** @enum {string} */
                 frequency?: "monthly" | "weekly" | "never";
@@ -2008,6 +2012,10 @@ export interface components {
              */
             defaultInvoiceType: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval: boolean;
+            /** @description Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them */
+            ownerApprovalHoldsSubcontractorInvoices: boolean;
+            /** @description Payments received may take an owner invoice past what is due */
+            overpaymentAllowed: boolean;
             billingPeriods: components["schemas"]["BillingPeriodSettings"];
             contract: components["schemas"]["ProjectContract"];
             currency: components["schemas"]["ProjectCurrency"];
@@ -4583,6 +4591,8 @@ export interface operations {
                  *       "overbillingAllowed": true,
                  *       "defaultInvoiceType": "work_materials_retainage",
                  *       "notifyContactsOnApproval": true,
+                 *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                 *       "overpaymentAllowed": true,
                  *       "billingPeriods": {
                  *         "frequency": "monthly",
                  *         "startDay": 1,
@@ -4633,6 +4643,8 @@ export interface operations {
                      *         "overbillingAllowed": true,
                      *         "defaultInvoiceType": "work_materials_retainage",
                      *         "notifyContactsOnApproval": true,
+                     *         "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *         "overpaymentAllowed": true,
                      *         "billingPeriods": {
                      *           "frequency": "monthly",
                      *           "startDay": 1,
@@ -4909,6 +4921,8 @@ export interface operations {
                      *         "overbillingAllowed": true,
                      *         "defaultInvoiceType": "work_materials_retainage",
                      *         "notifyContactsOnApproval": true,
+                     *         "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *         "overpaymentAllowed": true,
                      *         "billingPeriods": {
                      *           "frequency": "monthly",
                      *           "startDay": 1,
@@ -5108,6 +5122,8 @@ export interface operations {
                      *       "overbillingAllowed": true,
                      *       "defaultInvoiceType": "work_materials_retainage",
                      *       "notifyContactsOnApproval": true,
+                     *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *       "overpaymentAllowed": true,
                      *       "billingPeriods": {
                      *         "frequency": "monthly",
                      *         "startDay": 1,
@@ -5299,6 +5315,8 @@ export interface operations {
                  *       "overbillingAllowed": true,
                  *       "defaultInvoiceType": "work_materials_retainage",
                  *       "notifyContactsOnApproval": true,
+                 *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                 *       "overpaymentAllowed": true,
                  *       "billingPeriods": {
                  *         "frequency": "monthly",
                  *         "startDay": 1,
@@ -5340,6 +5358,8 @@ export interface operations {
                      *       "overbillingAllowed": true,
                      *       "defaultInvoiceType": "work_materials_retainage",
                      *       "notifyContactsOnApproval": true,
+                     *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *       "overpaymentAllowed": true,
                      *       "billingPeriods": {
                      *         "frequency": "monthly",
                      *         "startDay": 1,

@@ -7,15 +7,18 @@ import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owne
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const refusal = ownerTransitionRefusal(invoice.status, body.status);
   if (refusal) throw problems.conflict(refusal);
 
+  // With the project's hold setting, the subcontractor invoices it includes move in the same transaction.
+  const held = await heldInvoiceMoves(project, invoice, body.status);
   const at = new Date().toISOString();
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
   const outcome = await writeTransaction((entities) => ({
@@ -34,6 +37,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
       toStatus: body.status,
       ...(body.comment && { comment: body.comment }),
     }),
+    ...heldInvoiceWrites(entities, invoice, held, caller.userId, at),
   }));
   if (outcome.canceled) {
     throw await explainFailure(
@@ -44,7 +48,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
           return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
         },
       },
-      () => problems.busy('owner invoice'),
+      () => (outcome.failed.some((name) => name.startsWith('held')) ? problems.conflict('A subcontractor invoice it includes changed meanwhile; retry.') : problems.busy('owner invoice')),
     );
   }
   const stored: OwnerInvoiceItem = { ...invoice, ...set, version: invoice.version + 1 };
