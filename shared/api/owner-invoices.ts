@@ -8,7 +8,11 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
+import { promptPaymentView } from './prompt-payment';
+import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
 import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+
+type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
 export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
 
@@ -25,6 +29,7 @@ const ownerInvoiceHeader = {
   paidCents: z.number().int(),
   totals: invoiceTotals,
   summary: invoiceSummary,
+  promptPayment: promptPaymentView,
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
   submittedAt: z.iso.datetime().nullable().meta({ description: 'When it was last sent to the owner (→ under review)' }),
@@ -122,6 +127,15 @@ export const ownerInvoiceEvent = z
   })
   .meta({ id: 'OwnerInvoiceEvent' });
 export const ownerInvoiceHistory = z.object({ items: z.array(ownerInvoiceEvent) }).meta({ id: 'OwnerInvoiceHistory' });
+
+export const emailOwnerInvoiceBody = z
+  .object({
+    to: z.array(z.email()).max(20).default([]).meta({ description: 'Addresses that receive the PDF besides the owner’s contacts' }),
+    includeOwnerContacts: z.boolean().default(true).meta({ description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
+    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
+  })
+  .strict()
+  .meta({ id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' });
 
 const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
 const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';
@@ -247,9 +261,33 @@ export const ownerInvoiceRoutes = [
     request: { path: ownerInvoicePath },
     response: { status: 200, description: 'CSV (RFC 4180)', contentType: 'text/csv' },
   },
+  {
+    operationId: 'getOwnerInvoicePdf',
+    method: 'GET',
+    path: `${one}/pdf`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.export',
+    summary: 'The owner invoice PDF (G702 summary to the owner, G703 continuation sheets) in the project’s terms: rendered for its version, stored, served by a presigned URL',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+  },
+  {
+    operationId: 'emailOwnerInvoice',
+    method: 'POST',
+    path: `${one}/email`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.email',
+    summary: 'Email the owner invoice PDF to the addresses given and the owner’s contacts (Idempotency-Key: sent once); recorded in its history',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: emailOwnerInvoiceBody },
+    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
+  },
 ] as const satisfies readonly RouteDefinition[];
 
-function header(item: OwnerInvoiceItem) {
+function header(item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null) {
   return {
     projectId: item.projectId,
     ownerInvoiceId: item.ownerInvoiceId,
@@ -268,15 +306,16 @@ function header(item: OwnerInvoiceItem) {
     submittedAt: item.submittedAt ?? null,
     updatedAt: item.updatedAt,
     version: item.version,
+    promptPayment,
   };
 }
 
 /** The API's view of a stored owner invoice: the subcontractor invoice's lines, totals and summary. */
-export function toOwnerInvoiceResponse(item: OwnerInvoiceItem): OwnerInvoiceResponse {
+export function toOwnerInvoiceResponse(item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null): OwnerInvoiceResponse {
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item),
+    ...header(item, promptPayment),
     retainage: { ...item.contract.retainage },
     lines: item.figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), undefined),
@@ -298,7 +337,7 @@ function prefillView(prefill: StoredPrefill): z.infer<typeof ownerInvoicePrefill
   };
 }
 
-export const toOwnerInvoiceListItem = header;
+export const toOwnerInvoiceListItem = (item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null) => header(item, promptPayment);
 
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 

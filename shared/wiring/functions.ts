@@ -94,6 +94,11 @@ export const functions = {
     description: 'Payment schedules of progress claims (Security of Payment Acts): deadlines, serving',
     grants: ['table:read', 'table:write'],
   },
+  nonPaymentNotices: {
+    entry: 'functions/http/non-payment-notices.ts',
+    description: 'Notices of non-payment on invoices (Ontario Construction Act): deadlines, recording, emails',
+    grants: ['table:read', 'table:write'],
+  },
   headContracts: {
     entry: 'functions/http/head-contracts/index.ts',
     description: 'Head contracts with the owner: create, list, read, edit, delete (their SOV and change orders are the sov function’s)',
@@ -101,8 +106,10 @@ export const functions = {
   },
   ownerInvoices: {
     entry: 'functions/http/owner-invoices/index.ts',
-    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete',
-    grants: ['table:read', 'table:write'],
+    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete, PDF and email',
+    // The PDF from the renderer, served presigned; emails and status emails through the outbox (published right after the commit).
+    grants: ['table:read', 'table:write', 'pdf:render', 'bucket:read', 'events:put'],
+    timeoutSeconds: 30,
   },
   sov: {
     entry: 'functions/http/sov/index.ts',

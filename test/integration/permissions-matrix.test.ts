@@ -175,6 +175,8 @@ interface Group {
   name: string;
   /** The commitments this group's cases work on, created fresh so one group's writes never disturb another's. */
   setup?: () => Promise<Context>;
+  /** Undoes what the setup changed beyond its own records (the project's region). */
+  teardown?: () => Promise<void>;
   cases: RouteCase[];
 }
 
@@ -548,7 +550,7 @@ const ownerInvoiceOf = (ctx: Context, target: Target) => {
 };
 
 /** A write of owner invoices: the head-contracts admin's alone, its row named. */
-const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
+const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 202 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
   onTargets(headTargets, (target) => ({ route, row, tool: 'head_contracts', success, allowed: admins, names, request: (profile, ctx) => request(profile, ctx, target) }));
 
 /** A read of an owner invoice: whoever sees its head contract (reading: “view owner invoices of a visible head contract”). */
@@ -620,6 +622,15 @@ const ownerInvoiceGroup: Group = {
     ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv', 'export owner invoice (PDF) — its G703 lines as CSV', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
       method: 'GET',
       path: `${ownerInvoiceOf(ctx, target)}/g703.csv`,
+    })),
+    ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/pdf', 'export owner invoice (PDF)', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
+      method: 'GET',
+      path: `${ownerInvoiceOf(ctx, target)}/pdf`,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/email', 'email owner invoice', /email an owner invoice/, 202, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/email`,
+      body: { to: ['owner@client.example'] },
     })),
     ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
       method: 'DELETE',
@@ -1481,6 +1492,41 @@ const groups: Group[] = [
     ],
   },
   {
+    name: 'Ontario prompt payment (the project in en-CA for the group)',
+    setup: async () => {
+      await db().Project.patch({ projectId: fx.projectId }).set({ region: 'en-CA', timeZone: 'America/Toronto' }).go();
+      return targetsContext({ invoice: true }, async (ctx, target) => {
+        // A submitted invoice asking for something, so a notice can be given on it.
+        const invoice = invoiceOf(ctx, target);
+        const etag = await etagOf(call, fx, invoice.path);
+        const body = { lines: [{ lineId: invoice.lineIds[0], workThisPeriodCents: 100_000 }] };
+        expectStatus(await call(fx.users.admin.token, { method: 'PATCH', path: invoice.path, body, headers: { 'if-match': etag } }), 200, 'enter the invoice');
+        await invoiceInStatus(call, fx, invoice, 'under_review');
+      });
+    },
+    teardown: async () => {
+      await db().Project.patch({ projectId: fx.projectId }).set({ region: 'en-AU', timeZone: 'Australia/Sydney' }).go();
+    },
+    cases: [
+      ...invoiceReads('GET /v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment', (invoice) => `${invoice.path}/notices-of-non-payment`, (response) =>
+        expect(response.body.promptPayment).toMatchObject({ tier: 1, status: 'not_proper' }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment',
+        row: `(reading) give a notice of non-payment, as ‘serve / edit an AU payment schedule’ — not the contacts ${asContactOf(target)}`,
+        success: 201,
+        allowed: admins,
+        names: /give a notice of non-payment/,
+        request: async (_profile, ctx) => ({
+          method: 'POST',
+          path: `${invoiceOf(ctx, target).path}/notices-of-non-payment`,
+          body: { basis: 'not_paid_from_above', amountCents: 100, reason: 'Not paid by the owner', noticeFromAboveReceivedOn: localDate(new Date(), 'America/Toronto') },
+        }),
+        check: (response, profile) => expect(response.body).toMatchObject({ givenBy: fx.users[profile].userId, amountCents: 100 }),
+      })),
+    ],
+  },
+  {
     name: 'invoice backups',
     setup: async () => {
       const ctx = await targetsContext({ invoice: true });
@@ -1565,6 +1611,9 @@ describe.each(groups.map((group) => [group.name, group] as const))('%s', (_name,
   let ctx: Context;
   beforeAll(async () => {
     ctx = group.setup ? await group.setup() : ({ changeOrders: {} } as unknown as Context);
+  });
+  afterAll(async () => {
+    await group.teardown?.();
   });
 
   describe.each(group.cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, c) => {
