@@ -4,5 +4,6 @@ import { http } from './http';
 import { invites } from './invites';
 import { invoices } from './invoices';
 import { myWork } from './my-work';
+import { ownerPrefill } from './owner-prefill';
 
-export const benchmarks = { backup, 'billing-cycle': billingCycle, http, invites, invoices, 'my-work': myWork };
+export const benchmarks = { backup, 'billing-cycle': billingCycle, http, invites, invoices, 'my-work': myWork, 'owner-prefill': ownerPrefill };

@@ -222,6 +222,7 @@ export async function seedDemoData(now = new Date()): Promise<number> {
     commitmentIds[commitment.header.number] = seeded.commitmentId;
   }
   count += await seedBillingWork(commitmentIds, now);
+  count += await seedHeadContract();
   count += await seedCycleProject(createdAt);
   return count;
 }
@@ -330,6 +331,53 @@ async function seedBillingWork(commitmentIds: Record<string, string>, now: Date)
     if (plan.until === 'under_review') continue;
     const approved = await asAdmin('POST', `${invoicePath}/status`, { status: 'approved' }, { 'if-match': submitted.headers.etag! });
     expectStatus(approved, 200, `approving the invoice of ${plan.number}`);
+  }
+  return created;
+}
+
+/**
+ * Harbour Tower's head contract with the owner: an SOV whose cost codes are the commitments' own, and
+ * an owner invoice for the first period pre-filled from the approved subcontractor invoices (PO-002's
+ * 15-410 today; SC-002's, still under review, joins when approved and the pre-fill is run again).
+ */
+const demoHeadContract = {
+  number: 'PC-001',
+  title: 'Harbour Tower: main works',
+  ownerCompanyName: 'Harbour Tower Developments Pty Ltd',
+  ownerContactEmails: ['accounts@harbour-tower-dev.example'],
+  status: 'approved',
+  contractDate: '2026-08-03',
+  lines: [
+    { costCode: '16-100', description: 'Electrical: main switchboard and distribution boards', scheduledValueCents: 5_350_000 },
+    { costCode: '16-200', description: 'Electrical: sub-mains and final sub-circuits', scheduledValueCents: 13_900_000 },
+    { costCode: '16-300', description: 'Electrical: lighting and emergency lighting', scheduledValueCents: 9_600_000 },
+    { costCode: '15-100', description: 'Hydraulics: sanitary drainage', scheduledValueCents: 7_060_000 },
+    { costCode: '15-200', description: 'Hydraulics: cold and hot water reticulation', scheduledValueCents: 6_460_000 },
+    { costCode: '15-410', description: 'Hydraulics: heat pump hot water plant', scheduledValueCents: 3_125_000 },
+    { costCode: '15-420', description: 'Hydraulics: storage tanks, valves and controls', scheduledValueCents: 1_085_000 },
+    { costCode: '05-120', description: 'Structural steel: beams', scheduledValueCents: 22_670_000 },
+  ],
+};
+
+async function seedHeadContract(): Promise<number> {
+  let created = 0;
+  const projectPath = `/v1/projects/${demoProject.projectId}`;
+  const list = expectStatus(await asAdmin('GET', `${projectPath}/head-contracts?limit=100`), 200, 'listing head contracts');
+  let contract = (list.items as Array<{ headContractId: string; number: string }>).find((c) => c.number === demoHeadContract.number);
+  if (!contract) {
+    const { lines: _lines, ...header } = demoHeadContract;
+    contract = expectStatus(await asAdmin('POST', `${projectPath}/head-contracts`, header), 201, `creating ${demoHeadContract.number}`);
+    created++;
+  }
+  const contractPath = `${projectPath}/head-contracts/${contract!.headContractId}`;
+  const sov = await asAdmin('GET', `${contractPath}/sov`);
+  if (expectStatus(sov, 200, `reading the SOV of ${demoHeadContract.number}`).lines.length === 0) {
+    expectStatus(await asAdmin('PUT', `${contractPath}/sov`, { lines: demoHeadContract.lines }, { 'if-match': sov.headers.etag! }), 200, `the SOV of ${demoHeadContract.number}`);
+  }
+  const invoices = expectStatus(await asAdmin('GET', `${contractPath}/owner-invoices`), 200, 'listing owner invoices');
+  if (invoices.items.length === 0) {
+    expectStatus(await asAdmin('POST', `${contractPath}/owner-invoices`, { prefill: true }), 201, 'the pre-filled owner invoice');
+    created++;
   }
   return created;
 }

@@ -59,6 +59,10 @@ export const projectSettingsResponse = z
     overbillingAllowed: z.boolean(),
     defaultInvoiceType: z.enum(defaultInvoiceTypes).meta({ description: '`none`: contacts may invoice only when invited' }),
     notifyContactsOnApproval: z.boolean(),
+    ownerApprovalHoldsSubcontractorInvoices: z.boolean().meta({
+      description: 'Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them',
+    }),
+    overpaymentAllowed: z.boolean().meta({ description: 'Payments received may take an owner invoice past what is due' }),
     billingPeriods: billingPeriodSettings,
     contract: z
       .object({ ownerName: z.string().nullable(), architectName: z.string().nullable(), date: z.iso.date().nullable() })
@@ -82,6 +86,8 @@ const settingsFields = {
   overbillingAllowed: z.boolean().optional(),
   defaultInvoiceType: z.enum(defaultInvoiceTypes).optional(),
   notifyContactsOnApproval: z.boolean().optional(),
+  ownerApprovalHoldsSubcontractorInvoices: z.boolean().optional(),
+  overpaymentAllowed: z.boolean().optional(),
   billingPeriods: z
     .object({
       frequency: z.enum(billingFrequencies).optional(),
@@ -179,7 +185,7 @@ const memberPath = z.object({ projectId: z.string().min(1).max(100), userId: z.s
 export type StoredSettings = Pick<
   ProjectItem,
   'timeZone' | 'region' | 'retainage' | 'overbillingAllowed' | 'defaultInvoiceType' | 'notifyContactsOnApproval' | 'billingPeriods' | 'contract' | 'currency'
->;
+> & Pick<Partial<ProjectItem>, 'ownerApprovalHoldsSubcontractorInvoices' | 'overpaymentAllowed'>;
 
 export function toSettingsResponse(project: StoredSettings): ProjectSettingsResponse {
   const { reminderDaysBeforeDue, ...billing } = project.billingPeriods;
@@ -190,6 +196,8 @@ export function toSettingsResponse(project: StoredSettings): ProjectSettingsResp
     overbillingAllowed: project.overbillingAllowed,
     defaultInvoiceType: project.defaultInvoiceType,
     notifyContactsOnApproval: project.notifyContactsOnApproval,
+    ownerApprovalHoldsSubcontractorInvoices: project.ownerApprovalHoldsSubcontractorInvoices ?? false,
+    overpaymentAllowed: project.overpaymentAllowed ?? false,
     billingPeriods: { ...billing, reminderDaysBeforeDue: reminderDaysBeforeDue ?? null },
     contract: { ownerName: project.contract?.ownerName ?? null, architectName: project.contract?.architectName ?? null, date: project.contract?.date ?? null },
     currency: currencyOf(project),

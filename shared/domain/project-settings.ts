@@ -19,6 +19,13 @@ export interface ProjectSettings {
   overbillingAllowed: boolean;
   defaultInvoiceType: DefaultInvoiceType;
   notifyContactsOnApproval: boolean;
+  /**
+   * Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to
+   * pending_owner_approval until the owner approves it (absent on projects from before: off).
+   */
+  ownerApprovalHoldsSubcontractorInvoices?: boolean;
+  /** Payments received may take an owner invoice past what is due (absent: off, unless a payment says allowOverpayment). */
+  overpaymentAllowed?: boolean;
   billingPeriods: { frequency: BillingFrequency; startDay: number; endDay: number; dueDay: number; autoInvites: boolean; reminderDaysBeforeDue?: number };
   /** The prime contract's parties and date, printed on the G702 (absent: printed as a dash). */
   contract?: ContractDetails;
@@ -41,6 +48,8 @@ export interface SettingsPatch {
   overbillingAllowed?: boolean;
   defaultInvoiceType?: DefaultInvoiceType;
   notifyContactsOnApproval?: boolean;
+  ownerApprovalHoldsSubcontractorInvoices?: boolean;
+  overpaymentAllowed?: boolean;
   billingPeriods?: Partial<Omit<ProjectSettings['billingPeriods'], 'reminderDaysBeforeDue'>> & { reminderDaysBeforeDue?: number | null };
   /** Each given field replaces, null removes it. */
   contract?: { [K in keyof ContractDetails]?: ContractDetails[K] | null };
@@ -80,6 +89,8 @@ export function mergeSettings(current: ProjectSettings, patch: SettingsPatch): {
     overbillingAllowed: patch.overbillingAllowed ?? current.overbillingAllowed,
     defaultInvoiceType: patch.defaultInvoiceType ?? current.defaultInvoiceType,
     notifyContactsOnApproval: patch.notifyContactsOnApproval ?? current.notifyContactsOnApproval,
+    ownerApprovalHoldsSubcontractorInvoices: patch.ownerApprovalHoldsSubcontractorInvoices ?? current.ownerApprovalHoldsSubcontractorInvoices ?? false,
+    overpaymentAllowed: patch.overpaymentAllowed ?? current.overpaymentAllowed ?? false,
     billingPeriods: {
       ...currentBilling,
       ...definedOnly(billingPatch),

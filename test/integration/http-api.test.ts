@@ -135,3 +135,18 @@ describe('PATCH /v1/me: body parsing, validation and optimistic concurrency', ()
     expect(me.name).toBe(winner.name);
   });
 });
+
+describe('demo data', () => {
+  it('Harbour Tower’s head contract has an owner invoice for the first period pre-filled from the approved subcontractor invoices', async () => {
+    const contracts = await json(await call(`/v1/projects/${demoProject.projectId}/head-contracts`, { token: priya }));
+    const contract = contracts.items.find((c: Json) => c.number === 'PC-001');
+    const invoices = await json(await call(`/v1/projects/${demoProject.projectId}/head-contracts/${contract.headContractId}/owner-invoices`, { token: priya }));
+    expect(invoices.items).toHaveLength(1);
+    const owner = await json(await call(`/v1/projects/${demoProject.projectId}/owner-invoices/${invoices.items[0].ownerInvoiceId}`, { token: priya }));
+    // PO-002's approved invoice billed $28,400.00 on 15-410; SC-002's is still under review.
+    const hotWater = owner.prefill.lines.find((l: Json) => l.costCode === '15-410');
+    expect(hotWater).toMatchObject({ workThisPeriodCents: 2_840_000, sources: [expect.objectContaining({ commitmentNumber: 'PO-002', workThisPeriodCents: 2_840_000 })] });
+    expect(owner.totals.workThisPeriodCents).toBe(2_840_000);
+    expect(owner.prefill.includedInvoices).toHaveLength(1);
+  });
+});

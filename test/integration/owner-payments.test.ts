@@ -71,6 +71,20 @@ describe('payments received on an owner invoice', () => {
     expect(await readInvoice()).toMatchObject({ paymentStatus: 'paid', paidCents: 900_001 });
   });
 
+  it('the project’s overpaymentAllowed setting records an overpayment without the flag; turned off, it is refused again', async () => {
+    const settingsPath = `/v1/projects/${fx.projectId}/settings`;
+    const setOverpayment = async (overpaymentAllowed: boolean) => {
+      const read = expectStatus(await admin({ method: 'GET', path: settingsPath }), 200, 'settings');
+      expectStatus(await admin({ method: 'PATCH', path: settingsPath, body: { overpaymentAllowed }, headers: { 'if-match': read.headers.get('etag')! } }), 200, 'overpayment setting');
+    };
+    await setOverpayment(true);
+    const allowed = expectStatus(await pay(payment({ paymentNumber: 'RCV-4', amountCents: 1 })), 201, 'overpayment the project allows');
+    expect(await readInvoice()).toMatchObject({ paymentStatus: 'paid', paidCents: 900_002 });
+    expectStatus(await admin({ method: 'DELETE', path: `${paymentsPath}/${allowed.body.paymentId}` }), 204, 'delete');
+    await setOverpayment(false);
+    expectProblem(await pay(payment({ paymentNumber: 'RCV-4', amountCents: 1 })), 409, 'overpayment');
+  });
+
   it('refuses a number already used on the head contract (ignoring case and spaces)', async () => {
     const duplicate = expectProblem(await pay(payment({ paymentNumber: ' rcv-1 ', amountCents: 1, allowOverpayment: true })), 409, 'conflict');
     expect(duplicate.errors).toContainEqual(expect.objectContaining({ field: 'paymentNumber' }));

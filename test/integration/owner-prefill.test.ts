@@ -44,6 +44,12 @@ async function enter(invoice: TestInvoice, lines: Array<{ work?: number; materia
   expectStatus(await admin({ method: 'PATCH', path: invoice.path, body, headers: { 'if-match': current.headers.get('etag')! } }), 200, 'enter sub invoice');
 }
 
+/** SC-1, SC-2, SC-3 and SC-4's invoices' statuses. */
+async function subStatuses(): Promise<string[]> {
+  const all = [...subInvoices, lateInvoice];
+  return Promise.all(all.map(async (invoice) => expectStatus(await admin({ method: 'GET', path: invoice.path }), 200, 'read sub invoice').body.status));
+}
+
 const prefill = (invoice: Json, etag: string | null = `"${invoice.version}"`) =>
   admin({ method: 'POST', path: `/v1/projects/${fx.projectId}/owner-invoices/${invoice.ownerInvoiceId}/prefill`, ...(etag && { headers: { 'if-match': etag } }) });
 
@@ -189,7 +195,11 @@ describe('an owner invoice pre-filled from three subcontractor invoices on two c
     expect(last.changes.summary.currentPaymentDueCents).toMatchObject({ to: 7_642_500 });
   });
 
-  it('is refused once sent to the owner, and for a retainage release; a non-boolean prefill is a 400 naming the field', async () => {
+  it('with the project’s hold setting on, sending it to the owner moves the invoices it included to pending owner approval, in the same step', async () => {
+    const settingsPath = `/v1/projects/${fx.projectId}/settings`;
+    const read = expectStatus(await admin({ method: 'GET', path: settingsPath }), 200, 'settings');
+    const on = await admin({ method: 'PATCH', path: settingsPath, body: { ownerApprovalHoldsSubcontractorInvoices: true }, headers: { 'if-match': read.headers.get('etag')! } });
+    expect(expectStatus(on, 200, 'hold setting on').body).toMatchObject({ ownerApprovalHoldsSubcontractorInvoices: true, overpaymentAllowed: false });
     const sent = await admin({
       method: 'POST',
       path: `/v1/projects/${fx.projectId}/owner-invoices/${owner.ownerInvoiceId}/status`,
@@ -197,7 +207,26 @@ describe('an owner invoice pre-filled from three subcontractor invoices on two c
       headers: { 'if-match': `"${owner.version}"` },
     });
     owner = expectStatus(sent, 200, 'send').body;
+    // SC-1, SC-2 and SC-4 wait for the owner; SC-3 was pending owner approval already when included.
+    expect(await subStatuses()).toEqual(['pending_owner_approval', 'pending_owner_approval', 'pending_owner_approval', 'pending_owner_approval']);
+    const history = expectStatus(await admin({ method: 'GET', path: `${subInvoices[1]!.path}/history` }), 200, 'sub history').body.items;
+    expect(history.at(-1)).toMatchObject({ type: 'status_changed', fromStatus: 'approved_as_noted', toStatus: 'pending_owner_approval', by: fx.users.admin.userId });
+    expect(history.at(-1).comment).toMatch(/Owner invoice 1/);
+  });
+
+  it('is refused once sent to the owner; the owner’s approval returns the held invoices to the status they had', async () => {
     expect(expectProblem(await prefill(owner), 409, 'conflict').detail).toMatch(/under review/);
+    const approved = await admin({
+      method: 'POST',
+      path: `/v1/projects/${fx.projectId}/owner-invoices/${owner.ownerInvoiceId}/status`,
+      body: { status: 'approved' },
+      headers: { 'if-match': `"${owner.version}"` },
+    });
+    owner = expectStatus(approved, 200, 'approve').body;
+    expect(await subStatuses()).toEqual(['approved', 'approved_as_noted', 'pending_owner_approval', 'approved']);
+  });
+
+  it('a retainage release is not pre-filled; a non-boolean prefill is a 400 naming the field', async () => {
 
     const bad = expectProblem(await admin({ method: 'POST', path: `${contractPath}/owner-invoices`, body: { prefill: 'yes' } }), 400, 'validation');
     expect(JSON.stringify(bad)).toMatch(/prefill/);

@@ -87,6 +87,8 @@ const defaultSettings = (timeZone: string, region: string) => ({
   overbillingAllowed: false,
   defaultInvoiceType: 'work_materials_retainage',
   notifyContactsOnApproval: true,
+  ownerApprovalHoldsSubcontractorInvoices: false,
+  overpaymentAllowed: false,
   billingPeriods: { frequency: 'never', startDay: 1, endDay: 31, dueDay: 25, autoInvites: false, reminderDaysBeforeDue: null },
 });
 
@@ -236,6 +238,7 @@ describe('project settings', () => {
         overbillingAllowed: true,
         defaultInvoiceType: 'none',
         notifyContactsOnApproval: false,
+        overpaymentAllowed: true,
         billingPeriods: { frequency: 'weekly', startDay: 1, endDay: 7, dueDay: 5, autoInvites: true, reminderDaysBeforeDue: null },
       },
       next,
@@ -248,6 +251,8 @@ describe('project settings', () => {
       overbillingAllowed: true,
       defaultInvoiceType: 'none',
       notifyContactsOnApproval: false,
+      ownerApprovalHoldsSubcontractorInvoices: false,
+      overpaymentAllowed: true,
       billingPeriods: { frequency: 'weekly', startDay: 1, endDay: 7, dueDay: 5, autoInvites: true, reminderDaysBeforeDue: null },
       contract: { ownerName: null, architectName: null, date: null },
       currency: { code: 'GBP', sign: '£' },

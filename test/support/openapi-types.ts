@@ -1187,6 +1187,8 @@ export interface components {
             /** @enum {string} */
             defaultInvoiceType?: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval?: boolean;
+            ownerApprovalHoldsSubcontractorInvoices?: boolean;
+            overpaymentAllowed?: boolean;
             billingPeriods?: {
                 /** @enum {string} */
                 frequency?: "monthly" | "weekly" | "never";
@@ -1237,6 +1239,8 @@ export interface components {
             /** @enum {string} */
             defaultInvoiceType?: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval?: boolean;
+            ownerApprovalHoldsSubcontractorInvoices?: boolean;
+            overpaymentAllowed?: boolean;
             billingPeriods?: {
                 /** @enum {string} */
                 frequency?: "monthly" | "weekly" | "never";
@@ -2112,6 +2116,10 @@ export interface components {
              */
             defaultInvoiceType: "work_materials_retainage" | "work_materials" | "retainage_release" | "none";
             notifyContactsOnApproval: boolean;
+            /** @description Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them */
+            ownerApprovalHoldsSubcontractorInvoices: boolean;
+            /** @description Payments received may take an owner invoice past what is due */
+            overpaymentAllowed: boolean;
             billingPeriods: components["schemas"]["BillingPeriodSettings"];
             contract: components["schemas"]["ProjectContract"];
             currency: components["schemas"]["ProjectCurrency"];
@@ -4768,6 +4776,8 @@ export interface operations {
                  *       "overbillingAllowed": true,
                  *       "defaultInvoiceType": "work_materials_retainage",
                  *       "notifyContactsOnApproval": true,
+                 *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                 *       "overpaymentAllowed": true,
                  *       "billingPeriods": {
                  *         "frequency": "monthly",
                  *         "startDay": 1,
@@ -4818,6 +4828,8 @@ export interface operations {
                      *         "overbillingAllowed": true,
                      *         "defaultInvoiceType": "work_materials_retainage",
                      *         "notifyContactsOnApproval": true,
+                     *         "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *         "overpaymentAllowed": true,
                      *         "billingPeriods": {
                      *           "frequency": "monthly",
                      *           "startDay": 1,
@@ -5094,6 +5106,8 @@ export interface operations {
                      *         "overbillingAllowed": true,
                      *         "defaultInvoiceType": "work_materials_retainage",
                      *         "notifyContactsOnApproval": true,
+                     *         "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *         "overpaymentAllowed": true,
                      *         "billingPeriods": {
                      *           "frequency": "monthly",
                      *           "startDay": 1,
@@ -5293,6 +5307,8 @@ export interface operations {
                      *       "overbillingAllowed": true,
                      *       "defaultInvoiceType": "work_materials_retainage",
                      *       "notifyContactsOnApproval": true,
+                     *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *       "overpaymentAllowed": true,
                      *       "billingPeriods": {
                      *         "frequency": "monthly",
                      *         "startDay": 1,
@@ -5484,6 +5500,8 @@ export interface operations {
                  *       "overbillingAllowed": true,
                  *       "defaultInvoiceType": "work_materials_retainage",
                  *       "notifyContactsOnApproval": true,
+                 *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                 *       "overpaymentAllowed": true,
                  *       "billingPeriods": {
                  *         "frequency": "monthly",
                  *         "startDay": 1,
@@ -5525,6 +5543,8 @@ export interface operations {
                      *       "overbillingAllowed": true,
                      *       "defaultInvoiceType": "work_materials_retainage",
                      *       "notifyContactsOnApproval": true,
+                     *       "ownerApprovalHoldsSubcontractorInvoices": true,
+                     *       "overpaymentAllowed": true,
                      *       "billingPeriods": {
                      *         "frequency": "monthly",
                      *         "startDay": 1,

@@ -9,6 +9,7 @@ import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 
 /** DynamoDB's 100 items per transaction, less the invoice and its event. */
@@ -22,12 +23,14 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   const refusal = ownerTransitionRefusal(invoice.status, body.status);
   if (refusal) throw problems.conflict(refusal);
 
+  // With the project's hold setting, the subcontractor invoices it includes move in the same transaction.
+  const held = await heldInvoiceMoves(project, invoice, body.status);
   const now = new Date();
   const at = now.toISOString();
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
   // The head-contract admins' emails, outbox records of the same transaction: sent exactly when the step is made.
   const emails = await ownerStatusEmails({ project, contract, invoice: { ...invoice, ...set, version: invoice.version + 1 }, to: body.status, by: caller.userId, ...(body.comment && { comment: body.comment }) });
-  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.slice(0, emailsPerTransaction - 2 * held.length).map((email) => outboxRecord('email.requested', email, now));
   const outcome = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
@@ -45,6 +48,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
       toStatus: body.status,
       ...(body.comment && { comment: body.comment }),
     }),
+    ...heldInvoiceWrites(entities, invoice, held, caller.userId, at),
   }));
   if (outcome.canceled) {
     throw await explainFailure(
@@ -55,7 +59,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
           return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
         },
       },
-      () => problems.busy('owner invoice'),
+      () => (outcome.failed.some((name) => name.startsWith('held')) ? problems.conflict('A subcontractor invoice it includes changed meanwhile; retry.') : problems.busy('owner invoice')),
     );
   }
   await dispatchSoon(records.map((record) => record.outboxId));

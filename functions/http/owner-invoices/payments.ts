@@ -86,7 +86,9 @@ export async function getOwnerPayment({ path, caller }: HttpInput<'getOwnerPayme
 }
 
 export async function createOwnerPayment({ path, body, caller }: HttpInput<'createOwnerPayment'>): Promise<Reply> {
-  const { invoice: first } = await ownerInvoiceFor('owner_invoices.record_payment', path, caller.userId);
+  const { invoice: first, project } = await ownerInvoiceFor('owner_invoices.record_payment', path, caller.userId);
+  // The project's setting allows it for every payment; a payment may also allow it for itself.
+  const overpaymentAllowed = body.allowOverpayment || (project.overpaymentAllowed ?? false);
   const at = new Date().toISOString();
   const item: OwnerPaymentItem = {
     projectId: first.projectId,
@@ -109,7 +111,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
     if (!invoice) throw problems.notFound('No such owner invoice.');
     const tooLarge = paymentAmountRefusal(paymentsOf(invoice), body.amountCents);
     if (tooLarge) throw refused(422, `amountCents ${tooLarge}.`);
-    const overpays = overpaymentRefusal({ ...paymentsOf(invoice), name: `Owner invoice ${invoice.number}` }, body.amountCents, body.allowOverpayment);
+    const overpays = overpaymentRefusal({ ...paymentsOf(invoice), name: `Owner invoice ${invoice.number}` }, body.amountCents, overpaymentAllowed);
     if (overpays) throw refused(409, overpays);
     const current = invoice;
     // One transaction: the payment, its number and the invoice's paid sum change together or not at all.

@@ -54,6 +54,10 @@ export const Project = new Entity({
     defaultInvoiceType: { type: defaultInvoiceTypes, required: true },
     /** Email the contacts when their invoice is approved. */
     notifyContactsOnApproval: { type: 'boolean', required: true },
+    /** Sending an owner invoice holds the subcontractor invoices it includes at pending_owner_approval until the owner approves (absent: off). */
+    ownerApprovalHoldsSubcontractorInvoices: { type: 'boolean' },
+    /** Payments received may overpay an owner invoice (absent: off). */
+    overpaymentAllowed: { type: 'boolean' },
     billingPeriods: {
       type: 'map',
       required: true,
