@@ -29,7 +29,8 @@ import { expectProblem, expectStatus, fieldsOf, type ApiResponse, type Call, typ
 import { startRecordingBus, type RecordedEvent, deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 import { encryptedPdf, labelledPdf, TINY_JPEG, truncatedPdf } from '../support/pdf-fixtures';
-import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { createBillingPeriod, createCommitment, createHeadContract, replaceSov, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
 
 /**
  * Invoice backups through the local API Gateway: the request and its refusals, then the real
@@ -77,7 +78,10 @@ interface SeededInvoice {
 }
 
 /** A stored invoice (figures from computeInvoice), its number and position held as the create transaction holds them. */
-async function seedInvoice(of: TestCommitment, options: { position?: number; projectId?: string; billingPeriodId?: string; brokenFigures?: boolean } = {}): Promise<SeededInvoice> {
+async function seedInvoice(
+  of: TestCommitment,
+  options: { position?: number; projectId?: string; billingPeriodId?: string; brokenFigures?: boolean; status?: InvoiceStatus } = {},
+): Promise<SeededInvoice> {
   const { Sov, Invoice, InvoiceNumber } = db();
   const projectId = options.projectId ?? fx.projectId;
   const [stored, sov] = await Promise.all([loadCommitment(fx.projectId, of.commitmentId), Sov.get({ projectId: fx.projectId, commitmentId: of.commitmentId }).go()]);
@@ -104,7 +108,7 @@ async function seedInvoice(of: TestCommitment, options: { position?: number; pro
     number,
     position,
     kind: 'progress',
-    status: 'under_review',
+    status: options.status ?? 'under_review',
     paymentStatus: 'unpaid',
     paidCents: 0,
     entries,
@@ -340,6 +344,50 @@ describe('compiling a backup end to end', () => {
       execution = await stepFunctionsClient().send(new DescribeExecutionCommand({ executionArn: stored.data!.executionArn! }));
     }
     expect(execution).toMatchObject({ status: 'FAILED', error: 'BackupFailed', cause: expect.stringContaining(broken.number) });
+  });
+});
+
+describe('a backup with an owner invoice', () => {
+  it('puts each owner invoice first, then the approved subcontractor invoices of its period on its cost codes, by cost code, then the other invoices', async () => {
+    // The head contract bills cost codes 16-100 and 16-200.
+    const contract = await createHeadContract(call, fx);
+    const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'owner invoice').body;
+    const onCode = async (title: string, costCode: string) => {
+      const commitment = await createCommitment(call, fx, { title });
+      await replaceSov(call, admin(), commitment, [{ costCode, description: `${title} works`, scheduledValueCents: 5_000_000 }]);
+      return commitment;
+    };
+    // Created in this order, so by commitment number cabling (16-200) would come before switchboards (16-100).
+    const cabling = await onCode('Cabling', '16-200');
+    const switchboards = await onCode('Switchboards', '16-100');
+    const pending = await onCode('Lighting', '16-100');
+    const unmapped = await onCode('Landscaping', '02-900');
+    await seedInvoice(cabling, { status: 'approved' });
+    await seedInvoice(switchboards, { status: 'approved_as_noted' });
+    // Not approved yet: not part of what the owner invoice bills.
+    await seedInvoice(pending, { status: 'under_review' });
+    const listed = await seedInvoice(unmapped, { status: 'approved' });
+
+    const requested = expectStatus(await requestBackup([listed.invoiceId, owner.ownerInvoiceId]), 202, 'request the backup');
+    const job = (await untilEnded(requested.body.location)).at(-1)!.body;
+    expect(job).toMatchObject({ status: 'succeeded', invoiceIds: [listed.invoiceId, owner.ownerInvoiceId], progress: { done: 4, total: 4 }, error: null });
+
+    // The page where each invoice's PDF starts (its header names the contract on every page), after the cover.
+    const output = await toFile('owner-backup.pdf', Buffer.from(await (await fetch(job.download.url)).arrayBuffer()));
+    const pages = execFileSync('pdftotext', ['-layout', output, '-'], { encoding: 'utf8' }).split('\f');
+    const firstPage = (marker: string) => pages.findIndex((text) => text.includes(marker));
+    const order = [
+      firstPage(`Head Contract ${contract.number}:`),
+      firstPage(`Commitment ${switchboards.number}:`),
+      firstPage(`Commitment ${cabling.number}:`),
+      firstPage(`Commitment ${unmapped.number}:`),
+    ];
+    expect(order.every((page) => page > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(firstPage(`Commitment ${pending.number}:`)).toBe(-1);
+    // The owner invoice's own PDF: the G702 in the project's terms.
+    expect(pages[order[0]!]).toContain('Progress Claim 1');
+    expect(pages[order[0]!]).toMatch(/To \(Owner\)\s+Harbour Tower Developments Pty Ltd/);
   });
 });
 
