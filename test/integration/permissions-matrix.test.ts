@@ -608,6 +608,10 @@ const ownerInvoiceGroup: Group = {
         headers: { 'if-match': read.headers.get('etag')! },
       };
     }),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill', 'delete / edit owner invoice', /edit or delete an owner invoice/, 200, async (_profile, ctx, target) => {
+      const read = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: ownerInvoiceOf(ctx, target) }), 200, 'read the owner invoice');
+      return { method: 'POST', path: `${ownerInvoiceOf(ctx, target)}/prefill`, headers: { 'if-match': read.headers.get('etag')! } };
+    }),
     ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview', 'view owner invoice summary preview', /view an owner invoice summary preview/, 200, async (_profile, ctx, target) => ({
       method: 'POST',
       path: `${ownerInvoiceOf(ctx, target)}/summary-preview`,

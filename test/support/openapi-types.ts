@@ -532,6 +532,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fill work this period and stored materials again from the billing period’s subcontractor costs (only in draft or revise & resubmit; If-Match required) */
+        post: operations["prefillOwnerInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/history": {
         parameters: {
             query?: never;
@@ -1577,6 +1594,11 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
+            /**
+             * @description Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it
+             * @default false
+             */
+            prefill?: boolean;
         };
         UpdateInvoice: {
             /**
@@ -2457,6 +2479,7 @@ export interface components {
             /** @description The head contract’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
+            prefill: components["schemas"]["OwnerInvoicePrefill"] | null;
         };
         /** @description G703 column totals: sums of the lines */
         InvoiceTotals: {
@@ -2709,6 +2732,67 @@ export interface components {
              * @description Old name of heldCents
              */
             currentlyRetainedCents: number;
+        };
+        /** @description The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval) */
+        OwnerInvoicePrefill: {
+            by: string;
+            /** Format: date-time */
+            at: string;
+            lines: {
+                /** @description The owner SOV line */
+                lineId: string;
+                costCode: string | null;
+                /** @description Σ of the sources’ work this period */
+                workThisPeriodCents: number;
+                /** @description Σ of the sources’ materials presently stored */
+                materialsStoredCents: number;
+                /** @description The subcontractor invoice lines summed into this line */
+                sources: {
+                    invoiceId: string;
+                    invoiceNumber: string;
+                    commitmentId: string;
+                    commitmentNumber: string | null;
+                    /** @description The subcontractor invoice’s SOV line */
+                    lineId: string;
+                    costCode: string | null;
+                    description: string;
+                    workThisPeriodCents: number;
+                    materialsStoredCents: number;
+                }[];
+            }[];
+            /** @description Costs of the period no owner line took: reported, not billed */
+            unmapped: {
+                invoiceId: string;
+                invoiceNumber: string;
+                commitmentId: string;
+                commitmentNumber: string | null;
+                /** @description The subcontractor invoice’s SOV line */
+                lineId: string;
+                costCode: string | null;
+                description: string;
+                workThisPeriodCents: number;
+                materialsStoredCents: number;
+                /** @enum {string} */
+                reason: "no_cost_code" | "cost_code_not_on_owner_sov" | "owner_line_is_unit_based";
+            }[];
+            /** @description The subcontractor invoices summed, with their status at the time */
+            includedInvoices: {
+                invoiceId: string;
+                number: string;
+                commitmentId: string;
+                /** @enum {string} */
+                status: "approved" | "approved_as_noted" | "pending_owner_approval";
+            }[];
+            /** @description Commitment change orders approved in the billing period */
+            changeOrders: {
+                changeOrderId: string;
+                commitmentId: string;
+                number: string;
+                title: string;
+                totalCents: number;
+                /** Format: date-time */
+                approvedAt: string;
+            }[];
         };
         OwnerInvoiceList: {
             items: components["schemas"]["OwnerInvoiceListItem"][];
@@ -4187,7 +4271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4720,7 +4804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5424,7 +5508,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5926,7 +6010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6141,7 +6225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6520,7 +6604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6996,7 +7080,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7539,7 +7623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8067,7 +8151,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8565,7 +8649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8866,7 +8950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9379,7 +9463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9871,7 +9955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10399,7 +10483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10832,7 +10916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11081,7 +11165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11536,7 +11620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11796,7 +11880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12273,7 +12357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12758,7 +12842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13098,7 +13182,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "number": "text",
-                 *       "kind": "progress"
+                 *       "kind": "progress",
+                 *       "prefill": false
                  *     }
                  */
                 "application/json": components["schemas"]["CreateOwnerInvoice"];
@@ -13254,7 +13339,64 @@ export interface operations {
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "prefill": {
+                     *         "by": "text",
+                     *         "at": "2027-03-31T09:30:00.000Z",
+                     *         "lines": [
+                     *           {
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "sources": [
+                     *               {
+                     *                 "invoiceId": "text",
+                     *                 "invoiceNumber": "text",
+                     *                 "commitmentId": "text",
+                     *                 "commitmentNumber": "text",
+                     *                 "lineId": "text",
+                     *                 "costCode": "text",
+                     *                 "description": "text",
+                     *                 "workThisPeriodCents": 1,
+                     *                 "materialsStoredCents": 1
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "unmapped": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "invoiceNumber": "text",
+                     *             "commitmentId": "text",
+                     *             "commitmentNumber": "text",
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "description": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "reason": "no_cost_code"
+                     *           }
+                     *         ],
+                     *         "includedInvoices": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "commitmentId": "text",
+                     *             "status": "approved"
+                     *           }
+                     *         ],
+                     *         "changeOrders": [
+                     *           {
+                     *             "changeOrderId": "text",
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "totalCents": 1,
+                     *             "approvedAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["OwnerInvoice"];
@@ -13357,7 +13499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13633,7 +13775,64 @@ export interface operations {
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "prefill": {
+                     *         "by": "text",
+                     *         "at": "2027-03-31T09:30:00.000Z",
+                     *         "lines": [
+                     *           {
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "sources": [
+                     *               {
+                     *                 "invoiceId": "text",
+                     *                 "invoiceNumber": "text",
+                     *                 "commitmentId": "text",
+                     *                 "commitmentNumber": "text",
+                     *                 "lineId": "text",
+                     *                 "costCode": "text",
+                     *                 "description": "text",
+                     *                 "workThisPeriodCents": 1,
+                     *                 "materialsStoredCents": 1
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "unmapped": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "invoiceNumber": "text",
+                     *             "commitmentId": "text",
+                     *             "commitmentNumber": "text",
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "description": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "reason": "no_cost_code"
+                     *           }
+                     *         ],
+                     *         "includedInvoices": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "commitmentId": "text",
+                     *             "status": "approved"
+                     *           }
+                     *         ],
+                     *         "changeOrders": [
+                     *           {
+                     *             "changeOrderId": "text",
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "totalCents": 1,
+                     *             "approvedAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["OwnerInvoice"];
@@ -13897,7 +14096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14133,7 +14332,64 @@ export interface operations {
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "prefill": {
+                     *         "by": "text",
+                     *         "at": "2027-03-31T09:30:00.000Z",
+                     *         "lines": [
+                     *           {
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "sources": [
+                     *               {
+                     *                 "invoiceId": "text",
+                     *                 "invoiceNumber": "text",
+                     *                 "commitmentId": "text",
+                     *                 "commitmentNumber": "text",
+                     *                 "lineId": "text",
+                     *                 "costCode": "text",
+                     *                 "description": "text",
+                     *                 "workThisPeriodCents": 1,
+                     *                 "materialsStoredCents": 1
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "unmapped": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "invoiceNumber": "text",
+                     *             "commitmentId": "text",
+                     *             "commitmentNumber": "text",
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "description": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "reason": "no_cost_code"
+                     *           }
+                     *         ],
+                     *         "includedInvoices": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "commitmentId": "text",
+                     *             "status": "approved"
+                     *           }
+                     *         ],
+                     *         "changeOrders": [
+                     *           {
+                     *             "changeOrderId": "text",
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "totalCents": 1,
+                     *             "approvedAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["OwnerInvoice"];
@@ -14236,7 +14492,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14507,7 +14763,64 @@ export interface operations {
                      *             "currentlyRetainedCents": 1
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "prefill": {
+                     *         "by": "text",
+                     *         "at": "2027-03-31T09:30:00.000Z",
+                     *         "lines": [
+                     *           {
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "sources": [
+                     *               {
+                     *                 "invoiceId": "text",
+                     *                 "invoiceNumber": "text",
+                     *                 "commitmentId": "text",
+                     *                 "commitmentNumber": "text",
+                     *                 "lineId": "text",
+                     *                 "costCode": "text",
+                     *                 "description": "text",
+                     *                 "workThisPeriodCents": 1,
+                     *                 "materialsStoredCents": 1
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "unmapped": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "invoiceNumber": "text",
+                     *             "commitmentId": "text",
+                     *             "commitmentNumber": "text",
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "description": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "reason": "no_cost_code"
+                     *           }
+                     *         ],
+                     *         "includedInvoices": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "commitmentId": "text",
+                     *             "status": "approved"
+                     *           }
+                     *         ],
+                     *         "changeOrders": [
+                     *           {
+                     *             "changeOrderId": "text",
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "totalCents": 1,
+                     *             "approvedAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["OwnerInvoice"];
@@ -14610,7 +14923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14695,6 +15008,409 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/status"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    prefillOwnerInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The owner invoice (ETag: its new version) with the pre-fill’s audit trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "ownerInvoiceId": "text",
+                     *       "headContractId": "text",
+                     *       "billingPeriodId": "text",
+                     *       "number": "text",
+                     *       "position": 1,
+                     *       "kind": "progress",
+                     *       "status": "draft",
+                     *       "paymentStatus": "unpaid",
+                     *       "paidCents": 1,
+                     *       "totals": {
+                     *         "scheduledValueCents": 1,
+                     *         "previousWorkCents": 1,
+                     *         "workThisPeriodCents": 1,
+                     *         "materialsStoredCents": 1,
+                     *         "completedAndStoredCents": 1,
+                     *         "completedAndStoredPercent": "text",
+                     *         "percentComplete": "text",
+                     *         "percentCompleteDisplay": "text",
+                     *         "balanceToFinishCents": 1,
+                     *         "retainageHeldCents": 1,
+                     *         "retainedThisInvoiceCents": 1,
+                     *         "releasedThisInvoiceCents": 1,
+                     *         "retainageCents": 1,
+                     *         "retainedThisPeriodCents": 1,
+                     *         "releasedThisPeriodCents": 1
+                     *       },
+                     *       "summary": {
+                     *         "originalContractSumCents": 1,
+                     *         "netChangeByChangeOrdersCents": 1,
+                     *         "contractSumToDateCents": 1,
+                     *         "totalCompletedAndStoredCents": 1,
+                     *         "workRetainageHeldCents": 1,
+                     *         "materialsRetainageHeldCents": 1,
+                     *         "totalRetainageHeldCents": 1,
+                     *         "workRetainageCents": 1,
+                     *         "materialsRetainageCents": 1,
+                     *         "totalRetainageCents": 1,
+                     *         "totalEarnedLessRetainageCents": 1,
+                     *         "previousCertificatesCents": 1,
+                     *         "currentPaymentDueCents": 1,
+                     *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "createdBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "submittedAt": "2027-03-31T09:30:00.000Z",
+                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "retainage": {
+                     *         "workPercent": "10",
+                     *         "workEnabled": true,
+                     *         "materialsPercent": "10",
+                     *         "materialsEnabled": true
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "text",
+                     *           "costCode": "text",
+                     *           "description": "text",
+                     *           "changeOrderId": "text",
+                     *           "unitOfMeasure": "text",
+                     *           "subLines": [
+                     *             {
+                     *               "subLineId": "text",
+                     *               "description": "text",
+                     *               "amountCents": 1
+                     *             }
+                     *           ],
+                     *           "entry": {
+                     *             "workThisPeriodCents": 1,
+                     *             "workCompletedToDateCents": 1,
+                     *             "percentCompleteToDate": "50",
+                     *             "percentComplete": "50",
+                     *             "quantityThisPeriod": "12.5",
+                     *             "materialsStoredCents": 1,
+                     *             "workRetainagePercent": "10",
+                     *             "workRetainedToDateCents": 1,
+                     *             "workRetainageCents": 1,
+                     *             "materialsRetainagePercent": "10",
+                     *             "materialsRetainedToDateCents": 1,
+                     *             "materialsRetainageCents": 1,
+                     *             "workReleasedThisInvoiceCents": 1,
+                     *             "workRetainageReleasedCents": 1,
+                     *             "materialsReleasedThisInvoiceCents": 1,
+                     *             "materialsRetainageReleasedCents": 1,
+                     *             "releaseAllRetainage": true
+                     *           },
+                     *           "review": {
+                     *             "approved": true,
+                     *             "reason": "text",
+                     *             "by": "text",
+                     *             "at": "2027-03-31T09:30:00.000Z"
+                     *           },
+                     *           "kind": "amount",
+                     *           "scheduledValueCents": 1,
+                     *           "quantity": "text",
+                     *           "unitPrice": "text",
+                     *           "previousQuantity": "text",
+                     *           "quantityThisPeriod": "text",
+                     *           "quantityToDate": "text",
+                     *           "previousWorkCents": 1,
+                     *           "workThisPeriodCents": 1,
+                     *           "materialsStoredCents": 1,
+                     *           "completedAndStoredCents": 1,
+                     *           "completedAndStoredPercent": "50",
+                     *           "percentComplete": "50",
+                     *           "percentCompleteDisplay": "50",
+                     *           "balanceToFinishCents": 1,
+                     *           "retainageHeldCents": 1,
+                     *           "retainageCents": 1,
+                     *           "workRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           },
+                     *           "materialsRetainage": {
+                     *             "percent": "50",
+                     *             "source": "percent",
+                     *             "baseCents": 1,
+                     *             "retainedToDateCents": 1,
+                     *             "retainedThisInvoiceCents": 1,
+                     *             "releasedThisInvoiceCents": 1,
+                     *             "releasedToDateCents": 1,
+                     *             "heldCents": 1,
+                     *             "retainageCents": 1,
+                     *             "retainedThisPeriodCents": 1,
+                     *             "releasedThisPeriodCents": 1,
+                     *             "currentlyRetainedCents": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "prefill": {
+                     *         "by": "text",
+                     *         "at": "2027-03-31T09:30:00.000Z",
+                     *         "lines": [
+                     *           {
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "sources": [
+                     *               {
+                     *                 "invoiceId": "text",
+                     *                 "invoiceNumber": "text",
+                     *                 "commitmentId": "text",
+                     *                 "commitmentNumber": "text",
+                     *                 "lineId": "text",
+                     *                 "costCode": "text",
+                     *                 "description": "text",
+                     *                 "workThisPeriodCents": 1,
+                     *                 "materialsStoredCents": 1
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "unmapped": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "invoiceNumber": "text",
+                     *             "commitmentId": "text",
+                     *             "commitmentNumber": "text",
+                     *             "lineId": "text",
+                     *             "costCode": "text",
+                     *             "description": "text",
+                     *             "workThisPeriodCents": 1,
+                     *             "materialsStoredCents": 1,
+                     *             "reason": "no_cost_code"
+                     *           }
+                     *         ],
+                     *         "includedInvoices": [
+                     *           {
+                     *             "invoiceId": "text",
+                     *             "number": "text",
+                     *             "commitmentId": "text",
+                     *             "status": "approved"
+                     *           }
+                     *         ],
+                     *         "changeOrders": [
+                     *           {
+                     *             "changeOrderId": "text",
+                     *             "commitmentId": "text",
+                     *             "number": "text",
+                     *             "title": "text",
+                     *             "totalCents": 1,
+                     *             "approvedAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnerInvoice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -15164,7 +15880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15763,7 +16479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16218,7 +16934,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16631,7 +17347,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17076,7 +17792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17385,7 +18101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17868,7 +18584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18477,7 +19193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18713,7 +19429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18994,7 +19710,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19444,7 +20160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19718,7 +20434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -19981,7 +20697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20360,7 +21076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21174,7 +21890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21539,7 +22255,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -21974,7 +22690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22434,7 +23150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -22736,7 +23452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23387,7 +24103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23645,7 +24361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24026,7 +24742,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24409,7 +25125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24868,7 +25584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25282,7 +25998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -25485,7 +26201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26147,7 +26863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -26626,7 +27342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running */
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
             409: {
                 headers: {
                     [name: string]: unknown;
