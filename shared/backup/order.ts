@@ -10,12 +10,14 @@ import type { OwnerInvoiceItem } from '../db/owner-invoices';
 import type { CommitmentItem } from '../db/entities/commitment';
 import type { HeadContractItem } from '../db/entities/head-contract';
 import type { InvoiceStatus } from '../domain/invoices';
+import { prefillStatuses } from '../domain/owner-prefill';
 
 /**
- * The subcontractor invoices an owner invoice includes: its period's, approved (or approved as
- * noted, or waiting on the owner), with a line whose cost code is one of the owner invoice's.
+ * The subcontractor invoices an owner invoice includes, when it was never pre-filled: its period's,
+ * in the statuses pre-fill sums (approved, approved as noted, pending owner approval), with a line
+ * whose cost code is one of the owner invoice's.
  */
-export const includedStatuses: readonly InvoiceStatus[] = ['approved', 'approved_as_noted', 'pending_owner_approval'];
+const includedStatuses: readonly InvoiceStatus[] = prefillStatuses;
 
 export type BackupEntry =
   | { kind: 'invoice'; invoice: InvoiceItem; commitment: CommitmentItem }
@@ -45,20 +47,45 @@ export async function backupOrder(projectId: string, invoiceIds: readonly string
   const owners = ownerIds.length ? await batchGetAll(ownerIds.map((ownerInvoiceId) => ({ projectId, ownerInvoiceId })), (keys) => OwnerInvoice.get(keys).go()) : [];
   const found = new Set([...listedIds, ...owners.map((owner) => owner.ownerInvoiceId)]);
 
-  // Each owner invoice's period, read once per period: its subcontractor invoices on the owner's cost codes.
-  const periodIds = [...new Set(owners.map((owner) => owner.billingPeriodId))];
-  const byPeriod = new Map(
-    await Promise.all(
-      periodIds.map(async (billingPeriodId) => [billingPeriodId, (await Invoice.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' })).data] as const),
-    ),
+  // A pre-filled owner invoice names the subcontractor invoice lines it summed (its audit trail):
+  // those invoices, each under the lowest cost code it was summed on. One never pre-filled takes
+  // its period's invoices in an included status with a line on one of its cost codes.
+  const prefilled = owners.filter((owner) => owner.prefill);
+  const summedCodes = new Map(
+    prefilled.map((owner) => {
+      const codes = new Map<string, string>();
+      for (const line of owner.prefill!.lines) {
+        for (const source of line.sources) {
+          const code = line.costCode ?? source.costCode ?? '';
+          const known = codes.get(source.invoiceId);
+          if (known === undefined || byNumber(code, known) < 0) codes.set(source.invoiceId, code);
+        }
+      }
+      return [owner.ownerInvoiceId, codes] as const;
+    }),
   );
+  const summedIds = [...new Set([...summedCodes.values()].flatMap((codes) => [...codes.keys()]))];
+  const periodIds = [...new Set(owners.filter((owner) => !owner.prefill).map((owner) => owner.billingPeriodId))];
+  const [summed, byPeriod] = await Promise.all([
+    summedIds.length ? batchGetAll(summedIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go()) : [],
+    Promise.all(
+      periodIds.map(async (billingPeriodId) => [billingPeriodId, (await Invoice.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' })).data] as const),
+    ).then((entries) => new Map(entries)),
+  ]);
+  const summedById = new Map(summed.map((invoice) => [invoice.invoiceId, invoice]));
   const included = new Map<string, Array<{ invoice: InvoiceItem; code: string }>>();
   for (const owner of owners) {
-    const codes = new Set(owner.sovLines.flatMap((line) => (line.costCode ? [line.costCode] : [])));
+    const codes = summedCodes.get(owner.ownerInvoiceId);
+    if (codes) {
+      // An invoice deleted since the pre-fill has nothing left to show.
+      included.set(owner.ownerInvoiceId, [...codes].flatMap(([invoiceId, code]) => (summedById.has(invoiceId) ? [{ invoice: summedById.get(invoiceId)!, code }] : [])));
+      continue;
+    }
+    const ownerCodes = new Set(owner.sovLines.flatMap((line) => (line.costCode ? [line.costCode] : [])));
     included.set(
       owner.ownerInvoiceId,
       (byPeriod.get(owner.billingPeriodId) ?? []).flatMap((invoice) => {
-        const code = includedStatuses.includes(invoice.status) ? firstMappedCode(invoice, codes) : undefined;
+        const code = includedStatuses.includes(invoice.status) ? firstMappedCode(invoice, ownerCodes) : undefined;
         return code ? [{ invoice, code }] : [];
       }),
     );

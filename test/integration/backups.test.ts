@@ -348,10 +348,7 @@ describe('compiling a backup end to end', () => {
 });
 
 describe('a backup with an owner invoice', () => {
-  it('puts each owner invoice first, then the approved subcontractor invoices of its period on its cost codes, by cost code, then the other invoices', async () => {
-    // The head contract bills cost codes 16-100 and 16-200.
-    const contract = await createHeadContract(call, fx);
-    const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'owner invoice').body;
+  it('puts each owner invoice first, then the subcontractor invoices it includes by cost code (its pre-fill’s, else its period’s approved ones on its cost codes), then the other invoices', async () => {
     const onCode = async (title: string, costCode: string) => {
       const commitment = await createCommitment(call, fx, { title });
       await replaceSov(call, admin(), commitment, [{ costCode, description: `${title} works`, scheduledValueCents: 5_000_000 }]);
@@ -368,27 +365,35 @@ describe('a backup with an owner invoice', () => {
     await seedInvoice(pending, { status: 'under_review' });
     const listed = await seedInvoice(unmapped, { status: 'approved' });
 
-    const requested = expectStatus(await requestBackup([listed.invoiceId, owner.ownerInvoiceId]), 202, 'request the backup');
-    const job = (await untilEnded(requested.body.location)).at(-1)!.body;
-    expect(job).toMatchObject({ status: 'succeeded', invoiceIds: [listed.invoiceId, owner.ownerInvoiceId], progress: { done: 4, total: 4 }, error: null });
+    // Head contracts billing cost codes 16-100 and 16-200: one owner invoice pre-filled from those costs, one not.
+    for (const prefill of [true, false]) {
+      const contract = await createHeadContract(call, fx);
+      const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: { prefill } }), 201, 'owner invoice').body;
+      expect(owner.prefill === null).toBe(!prefill);
 
-    // The page where each invoice's PDF starts (its header names the contract on every page), after the cover.
-    const output = await toFile('owner-backup.pdf', Buffer.from(await (await fetch(job.download.url)).arrayBuffer()));
-    const pages = execFileSync('pdftotext', ['-layout', output, '-'], { encoding: 'utf8' }).split('\f');
-    const firstPage = (marker: string) => pages.findIndex((text) => text.includes(marker));
-    const order = [
-      firstPage(`Head Contract ${contract.number}:`),
-      firstPage(`Commitment ${switchboards.number}:`),
-      firstPage(`Commitment ${cabling.number}:`),
-      firstPage(`Commitment ${unmapped.number}:`),
-    ];
-    expect(order.every((page) => page > 0)).toBe(true);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(firstPage(`Commitment ${pending.number}:`)).toBe(-1);
-    // The owner invoice's own PDF: the G702 in the project's terms.
-    expect(pages[order[0]!]).toContain('Progress Claim 1');
-    expect(pages[order[0]!]).toMatch(/To \(Owner\)\s+Harbour Tower Developments Pty Ltd/);
-  });
+      const requested = expectStatus(await requestBackup([listed.invoiceId, owner.ownerInvoiceId]), 202, 'request the backup');
+      const job = (await untilEnded(requested.body.location)).at(-1)!.body;
+      expect(job).toMatchObject({ status: 'succeeded', invoiceIds: [listed.invoiceId, owner.ownerInvoiceId], progress: { done: 4, total: 4 }, error: null });
+
+      // The page where each invoice's PDF starts (its header names the contract on every page), after the cover.
+      const output = await toFile(`owner-backup-${prefill}.pdf`, Buffer.from(await (await fetch(job.download.url)).arrayBuffer()));
+      const pages = execFileSync('pdftotext', ['-layout', output, '-'], { encoding: 'utf8' }).split('\f');
+      const firstPage = (marker: string) => pages.findIndex((text) => text.includes(marker));
+      const order = [
+        firstPage(`Head Contract ${contract.number}:`),
+        firstPage(`Commitment ${switchboards.number}:`),
+        firstPage(`Commitment ${cabling.number}:`),
+        firstPage(`Commitment ${unmapped.number}:`),
+      ];
+      expect(order.every((page) => page > 0), `pre-fill ${prefill}: ${order.join(', ')}`).toBe(true);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(firstPage(`Commitment ${pending.number}:`)).toBe(-1);
+      // The owner invoice's own PDF: the G702 in the project's terms.
+      expect(pages[order[0]!]).toContain('Progress Claim 1');
+      expect(pages[order[0]!]).toMatch(/To \(Owner\)\s+Harbour Tower Developments Pty Ltd/);
+    }
+    // Two backups compiled, with their PDFs rendered.
+  }, 90_000);
 });
 
 describe('requesting a backup', () => {
