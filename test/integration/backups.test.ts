@@ -419,6 +419,18 @@ describe('requesting a backup', () => {
     expect(after.data).toHaveLength(before.data.length);
   });
 
+  it('takes an owner invoice only from who sees its head contract: to a backup administrator without the head-contracts tool it does not exist', async () => {
+    const contract = await createHeadContract(call, fx);
+    const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'owner invoice').body;
+    await db().Member.patch({ projectId: fx.projectId, userId: fx.memberTarget.userId }).set({ commitments: 'admin', headContracts: 'none' }).go();
+    try {
+      const problem = expectProblem(await requestBackup([invoice.invoiceId, owner.ownerInvoiceId], fx.memberTarget.token), 400, 'validation');
+      expect(problem.errors).toEqual([{ location: 'body', field: 'invoiceIds.1', message: `No invoice ${owner.ownerInvoiceId} in this project.` }]);
+    } finally {
+      await db().Member.patch({ projectId: fx.projectId, userId: fx.memberTarget.userId }).set({ commitments: 'read_only', headContracts: 'read_only' }).go();
+    }
+  });
+
   it('refuses invoices whose billing period was deleted, naming them (409)', async () => {
     const { BillingPeriod } = db();
     const billingPeriodId = `doomed-${randomUUID()}`;
