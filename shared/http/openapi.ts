@@ -75,6 +75,7 @@ export const tagDescriptions: Record<string, string> = {
   payments: 'Payments recorded against approved invoices.',
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
   retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
+  'prompt payment': 'Ontario’s Construction Act on en-CA projects: proper-invoice fields, payment due dates and notices of non-payment given by their deadlines.',
   'payment schedules': 'Payment schedules answering progress claims under the Australian Security of Payment Acts, with their deadlines.',
 };
 

@@ -1142,6 +1142,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notices of non-payment given on an invoice (en-CA projects), with its prompt-payment dates */
+        get: operations["listNonPaymentNotices"];
+        put?: never;
+        /** Give a notice of non-payment on an invoice (Ontario Construction Act; by its deadline), emailed to the invoice contacts */
+        post: operations["giveNonPaymentNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1607,6 +1625,7 @@ export interface components {
              */
             lines?: components["schemas"]["InvoiceLineChange"][];
             allLines?: components["schemas"]["InvoiceAllLinesChange"];
+            properInvoice?: components["schemas"]["ProperInvoiceDetails"];
         };
         InvoiceLineChange: {
             lineId: string;
@@ -1659,6 +1678,15 @@ export interface components {
              * @constant
              */
             releaseAllRetainage?: true;
+        };
+        /** @description Ontario (en-CA projects): the proper-invoice fields entered on the invoice (Construction Act s 6.1); the rest come from the invoice, its period and contract */
+        ProperInvoiceDetails: {
+            contractorAddress?: string | null;
+            paymentTerms?: string | null;
+            payeeName?: string | null;
+            payeeTitle?: string | null;
+            payeePhone?: string | null;
+            payeeMailingAddress?: string | null;
         };
         /** @description draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review */
         ChangeOwnerInvoiceStatus: {
@@ -1763,6 +1791,13 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
+            /**
+             * @description Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion
+             * @example 50
+             */
+            releasePercent?: string;
+            /** @description Retainage releases: release this amount of what is held, apportioned over the lines to the cent */
+            releaseAmountCents?: number;
         };
         ChangeInvoiceStatus: {
             /**
@@ -1923,6 +1958,26 @@ export interface components {
              * @enum {string}
              */
             jurisdiction?: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+        };
+        GiveNonPaymentNotice: {
+            /**
+             * @description `disputed`: the amount is disputed (Form 1/2); `not_paid_from_above`: the payer was not paid by the tier above (Forms 2 and 3)
+             * @enum {string}
+             */
+            basis: "disputed" | "not_paid_from_above";
+            /** @description The amount that will not be paid */
+            amountCents: number;
+            reason: string;
+            /**
+             * Format: date
+             * @description When the notice is given; defaults to today on the project’s clock
+             */
+            givenOn?: string;
+            /**
+             * Format: date
+             * @description With `not_paid_from_above`: when the notice from the tier above was received
+             */
+            noticeFromAboveReceivedOn?: string;
         };
         Health: {
             /** @constant */
@@ -2464,6 +2519,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -2557,6 +2613,46 @@ export interface components {
             /** @description 9 = 3 − 6 */
             balanceToFinishIncludingRetainageCents: number;
         };
+        /** @description Ontario prompt payment (en-CA projects; null elsewhere): proper-invoice fields, payment due date, due / overdue */
+        PromptPayment: {
+            act: string;
+            /** @description 0: the owner pays the contractor; 1: the contractor pays its subcontractor */
+            tier: number;
+            /** @description Whether the invoice carries every field of a proper invoice */
+            proper: boolean;
+            missing: {
+                /** @enum {string} */
+                field: "contractorName" | "contractorAddress" | "invoiceDate" | "periodStart" | "periodEnd" | "authority" | "description" | "amountPayableCents" | "paymentTerms" | "payeeName" | "payeeTitle" | "payeePhone" | "payeeMailingAddress";
+                message: string;
+            }[];
+            details: {
+                contractorAddress: string | null;
+                paymentTerms: string | null;
+                payeeName: string | null;
+                payeeTitle: string | null;
+                payeePhone: string | null;
+                payeeMailingAddress: string | null;
+            };
+            /**
+             * Format: date
+             * @description The day the invoice was given (submitted), project time
+             */
+            givenOn: string | null;
+            /**
+             * Format: date
+             * @description The day the proper invoice the Act’s days count from was given to the owner
+             */
+            ownerInvoiceGivenOn: string | null;
+            /** Format: date */
+            paymentDueOn: string | null;
+            /**
+             * Format: date
+             * @description The last day to give a notice of non-payment disputing the invoice
+             */
+            nonPaymentNoticeBy: string | null;
+            /** @enum {string} */
+            status: "not_given" | "not_proper" | "awaiting_owner_invoice" | "due" | "overdue" | "paid";
+        } | null;
         InvoiceLine: {
             lineId: string;
             costCode: string | null;
@@ -2816,6 +2912,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -3149,12 +3246,25 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             /** @description The commitment’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
         /** @enum {string} */
         InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
+        /** @description Australian projects: when the payment schedule answering this claim is due, and whether it is overdue or served (null: not submitted, not an Australian payment-schedule state, or not yet worked out: the hourly reminder job stores it; GET …/payment-schedule always answers) */
+        PaymentScheduleDue: {
+            /** @enum {string} */
+            jurisdiction: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+            /** Format: date */
+            claimServedOn: string;
+            /** Format: date */
+            dueOn: string;
+            /** @enum {string} */
+            status: "due" | "overdue" | "served";
+        } | null;
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
             nextCursor: string | null;
@@ -3218,6 +3328,8 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             commitmentNumber: string;
             commitmentTitle: string;
             vendorName: string;
@@ -3250,7 +3362,7 @@ export interface components {
             /** @description Sorts in the order of the history */
             eventId: string;
             /** @enum {string} */
-            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded";
+            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded" | "non_payment_notice_given";
             /** @description The user who made the change */
             by: string;
             /** @description Their display name now (null when the user no longer exists) */
@@ -3490,6 +3602,30 @@ export interface components {
             claimedCents: number | null;
             scheduledCents: number | null;
             differenceCents: number | null;
+        };
+        /** @description The notices given on the invoice, oldest first, with its prompt-payment dates */
+        NonPaymentNoticeList: {
+            items: components["schemas"]["NonPaymentNotice"][];
+            promptPayment: components["schemas"]["PromptPayment"];
+        };
+        NonPaymentNotice: {
+            noticeId: string;
+            /** @enum {string} */
+            basis: "disputed" | "not_paid_from_above";
+            amountCents: number;
+            reason: string;
+            /** Format: date */
+            givenOn: string;
+            /** Format: date */
+            noticeFromAboveReceivedOn: string | null;
+            /**
+             * Format: date
+             * @description The Act’s last day for this notice
+             */
+            deadline: string;
+            givenBy: string;
+            /** Format: date-time */
+            recordedAt: string;
         };
     };
     responses: never;
@@ -13009,6 +13145,30 @@ export interface operations {
                      *             "currentPaymentDueCents": 1,
                      *             "balanceToFinishIncludingRetainageCents": 1
                      *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
                      *           "submittedAt": "2027-03-31T09:30:00.000Z",
@@ -13242,6 +13402,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -13678,6 +13862,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14178,6 +14386,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -14235,6 +14451,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14666,6 +14906,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15105,6 +15369,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15643,6 +15931,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -20796,7 +21092,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "number": "text",
-                 *       "kind": "progress"
+                 *       "kind": "progress",
+                 *       "releasePercent": "50",
+                 *       "releaseAmountCents": 1
                  *     }
                  */
                 "application/json": components["schemas"]["CreateInvoice"];
@@ -20881,6 +21179,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -21291,6 +21619,36 @@ export interface operations {
                      *             "scheduledCents": 1,
                      *             "differenceCents": 1
                      *           },
+                     *           "paymentScheduleDue": {
+                     *             "jurisdiction": "NSW",
+                     *             "claimServedOn": "2027-03-31",
+                     *             "dueOn": "2027-03-31",
+                     *             "status": "due"
+                     *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "commitmentNumber": "text",
                      *           "commitmentTitle": "text",
                      *           "vendorName": "text"
@@ -21534,6 +21892,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -21975,6 +22363,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -22060,6 +22456,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22495,6 +22921,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22955,6 +23411,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -27427,6 +27913,476 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNonPaymentNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notices, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "noticeId": "text",
+                     *           "basis": "disputed",
+                     *           "amountCents": 1,
+                     *           "reason": "text",
+                     *           "givenOn": "2027-03-31",
+                     *           "noticeFromAboveReceivedOn": "2027-03-31",
+                     *           "deadline": "2027-03-31",
+                     *           "givenBy": "text",
+                     *           "recordedAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NonPaymentNoticeList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    giveNonPaymentNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "basis": "disputed",
+                 *       "amountCents": 1,
+                 *       "reason": "text",
+                 *       "givenOn": "2027-03-31",
+                 *       "noticeFromAboveReceivedOn": "2027-03-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GiveNonPaymentNotice"];
+            };
+        };
+        responses: {
+            /** @description The notice as recorded (ETag: the invoice’s new version) */
+            201: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "noticeId": "text",
+                     *       "basis": "disputed",
+                     *       "amountCents": 1,
+                     *       "reason": "text",
+                     *       "givenOn": "2027-03-31",
+                     *       "noticeFromAboveReceivedOn": "2027-03-31",
+                     *       "deadline": "2027-03-31",
+                     *       "givenBy": "text",
+                     *       "recordedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NonPaymentNotice"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
