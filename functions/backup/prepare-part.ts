@@ -5,7 +5,10 @@ import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import { termsFor } from '../../shared/domain/terminology';
-import { invoicePdfFilename, storeInvoicePdf } from '../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename, storeInvoicePdf, storeOwnerInvoicePdf } from '../../shared/storage/invoice-pdfs';
+import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
+import { loadHeadContract } from '../../shared/db/head-contracts';
+import type { ProjectItem } from '../../shared/db/entities/project';
 
 /**
  * Backup workflow, `PreparePart` (inside the Map, before MergePart): one invoice's part — its
@@ -34,6 +37,7 @@ export const handler = async (event: unknown): Promise<PartInput> => {
     db().Project.get({ projectId }).go(),
     db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' }),
   ]);
+  if (!invoice && project) return ownerInvoicePart(project, invoiceId, partKey);
   if (!invoice || !project) throw new InvalidInputError(`Invoice ${invoiceId} was deleted after the backup was requested`);
   const commitment = await loadCommitment(projectId, invoice.commitmentId);
   if (!commitment) throw new InvalidInputError(`The commitment of invoice ${invoice.number} no longer exists`);
@@ -66,6 +70,37 @@ export const handler = async (event: unknown): Promise<PartInput> => {
     sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename, attachmentId: attachment.attachmentId }))],
   };
 };
+
+/**
+ * An owner invoice's part: its PDF (the same G702/G703 renderer, on its head contract), which
+ * stands before the subcontractor invoices it includes. Owner invoices carry no attachments.
+ */
+async function ownerInvoicePart(project: ProjectItem, ownerInvoiceId: string, partKey: string): Promise<PartInput> {
+  const { projectId } = project;
+  const invoice = await loadOwnerInvoice(projectId, ownerInvoiceId);
+  if (!invoice) throw new InvalidInputError(`Invoice ${ownerInvoiceId} was deleted after the backup was requested`);
+  const [contract, period, changeOrders, { data: company }] = await Promise.all([
+    loadHeadContract(projectId, invoice.headContractId),
+    loadBillingPeriod(projectId, invoice.billingPeriodId),
+    loadChangeOrders(projectId, invoice.headContractId),
+    db().Company.get({ companyId: project.companyId }).go(),
+  ]);
+  if (!contract) throw new InvalidInputError(`The head contract of owner invoice ${invoice.number} no longer exists`);
+  if (!period) throw new InvalidInputError(`The billing period of owner invoice ${invoice.number} (${contract.number}) was deleted; its PDF cannot be rendered`);
+  let stored;
+  try {
+    stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
+  } catch (error) {
+    if ((error as { $metadata?: unknown }).$metadata) throw error;
+    throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
+  }
+  return {
+    partKey,
+    title: `${contract.number} ${contract.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}`,
+    invoice: { invoiceId: ownerInvoiceId, number: invoice.number, commitmentNumber: contract.number, commitmentTitle: contract.title },
+    sources: [{ key: stored.key, title: stored.filename }],
+  };
+}
 
 /**
  * "Progress Claim 3 (PC-3)": the invoice's place in its commitment, then its number — once only

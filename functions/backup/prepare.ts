@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
 import { backupPartKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
-import { batchGetAll, db } from '../../shared/db/service';
+import { db } from '../../shared/db/service';
+import { backupOrder } from '../../shared/backup/order';
 import { termsFor } from '../../shared/domain/terminology';
 import { logger } from '../../shared/logger';
 
 /**
  * Backup workflow, `Prepare`: the job starts running; its invoices are put in the backup's order
- * (commitment number, then invoice position) as one item per part — ids and keys only, the
+ * (shared/backup/order.ts: each owner invoice followed by the subcontractor invoices it includes,
+ * by cost code; the others by commitment number, then invoice position) as one item per part — ids and keys only, the
  * part's title is PreparePart's — and the cover is written. What each part holds is found per invoice, inside the Map (PreparePart), so the
  * state stays small however many files the invoices carry.
  */
@@ -25,9 +27,6 @@ export interface PreparedBackup {
   parts: PreparedPart[];
 }
 
-/** "SC-2" before "SC-10". */
-const byNumber = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
-
 export const handler = async (event: unknown): Promise<PreparedBackup> => {
   const { projectId, jobId } = parseEvent(inputSchema, event);
   const now = new Date();
@@ -35,30 +34,19 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
   if (!job) throw new InvalidInputError(`Backup job ${jobId} of project ${projectId} does not exist`);
   if (job.status === 'succeeded' || job.status === 'failed') throw new InvalidInputError(`Backup job ${jobId} has already ${job.status}`);
 
-  const { Project, Invoice, Commitment } = db();
-  const [{ data: project }, invoices] = await Promise.all([
-    Project.get({ projectId }).go(),
-    batchGetAll(job.invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go()),
-  ]);
+  const [{ data: project }, order] = await Promise.all([db().Project.get({ projectId }).go(), backupOrder(projectId, job.invoiceIds)]);
   if (!project) throw new InvalidInputError(`Project ${projectId} does not exist`);
-  const found = new Set(invoices.map((invoice) => invoice.invoiceId));
-  const gone = job.invoiceIds.filter((invoiceId) => !found.has(invoiceId));
-  if (gone.length) throw new InvalidInputError(`These invoices were deleted after the backup was requested: ${gone.join(', ')}`);
+  if (order.gone.length) throw new InvalidInputError(`These invoices were deleted after the backup was requested: ${order.gone.join(', ')}`);
+  if (order.missingContracts.length) throw new InvalidInputError(`These commitments no longer exist: ${order.missingContracts.join(', ')}`);
 
-  const commitmentIds = [...new Set(invoices.map((invoice) => invoice.commitmentId))];
-  const commitments = new Map(
-    (await batchGetAll(commitmentIds.map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go())).map((c) => [c.commitmentId, c]),
-  );
-  const missing = commitmentIds.filter((id) => !commitments.has(id));
-  if (missing.length) throw new InvalidInputError(`These commitments no longer exist: ${missing.join(', ')}`);
-
-  const ordered = invoices
-    .map((invoice) => ({ invoice, commitment: commitments.get(invoice.commitmentId)! }))
-    .sort((a, b) => byNumber(a.commitment.number, b.commitment.number) || a.invoice.position - b.invoice.position);
   const terms = termsFor(project.region);
-  const parts = ordered.map(({ invoice }, index) => ({ invoiceId: invoice.invoiceId, partKey: backupPartKey(jobId, index) }));
+  const parts = order.entries.map((entry, index) => ({
+    invoiceId: entry.kind === 'owner_invoice' ? entry.invoice.ownerInvoiceId : entry.invoice.invoiceId,
+    partKey: backupPartKey(jobId, index),
+  }));
 
-  await markBackupRunning(job, now);
+  // Owner invoices bring the subcontractor invoices they include: the job counts every part.
+  await markBackupRunning(job, now, parts.length);
   const { date, time } = localDateTime(new Date(job.createdAt), project.timeZone);
   const cover = {
     title: backupTitle(project.region),

@@ -118,23 +118,35 @@ async function endIfWorkflowEnded(job: BackupJobItem): Promise<BackupJobItem | u
 }
 
 /**
- * Every invoice of the backup is one the caller can see in this project (else 400 naming each) and
+ * Every invoice of the backup — a subcontractor invoice or an owner invoice — is one the caller can see in this project (else 400 naming each) and
  * still has its billing period (else 409). Invoices of another project are simply not found under
  * this one: the same refusal as a typo.
  */
 async function checkBackupInvoices(projectId: string, member: Membership, invoiceIds: string[]): Promise<void> {
-  const { Invoice, Commitment, BillingPeriod } = db();
-  const invoices = new Map(
-    (await batchGetAll(invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go())).map((i) => [i.invoiceId, i]),
-  );
-  const found = [...invoices.values()];
-  const [commitments, periods] = await Promise.all([
-    batchGetAll([...new Set(found.map((i) => i.commitmentId))].map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go()),
-    batchGetAll([...new Set(found.map((i) => i.billingPeriodId))].map((billingPeriodId) => ({ projectId, billingPeriodId })), (keys) =>
+  const { Invoice, OwnerInvoice, Commitment, HeadContract, BillingPeriod } = db();
+  const subInvoices = await batchGetAll(invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go());
+  const others = invoiceIds.filter((id) => !subInvoices.some((i) => i.invoiceId === id));
+  // An id that is no subcontractor invoice may be an owner invoice (followed in the backup by those it includes).
+  const ownerInvoices = others.length ? await batchGetAll(others.map((ownerInvoiceId) => ({ projectId, ownerInvoiceId })), (keys) => OwnerInvoice.get(keys).go()) : [];
+  const [commitments, contracts, periods] = await Promise.all([
+    batchGetAll([...new Set(subInvoices.map((i) => i.commitmentId))].map((commitmentId) => ({ projectId, commitmentId })), (keys) => Commitment.get(keys).go()),
+    batchGetAll([...new Set(ownerInvoices.map((i) => i.headContractId))].map((headContractId) => ({ projectId, headContractId })), (keys) => HeadContract.get(keys).go()),
+    batchGetAll([...new Set([...subInvoices, ...ownerInvoices].map((i) => i.billingPeriodId))].map((billingPeriodId) => ({ projectId, billingPeriodId })), (keys) =>
       BillingPeriod.get(keys).go(),
     ),
   ]);
-  const visible = new Map(commitments.filter((c) => canSee(member, 'commitments', c)).map((c) => [c.commitmentId, c]));
+  const visibleCommitments = new Map(commitments.filter((c) => canSee(member, 'commitments', c)).map((c) => [c.commitmentId, c]));
+  const visibleContracts = new Map(contracts.filter((c) => canSee(member, 'head_contracts', c)).map((c) => [c.headContractId, c]));
+  // Each visible invoice: its number, its contract's number and its period.
+  const invoices = new Map<string, { number: string; contractNumber: string; billingPeriodId: string }>();
+  for (const i of subInvoices) {
+    const commitment = visibleCommitments.get(i.commitmentId);
+    if (commitment) invoices.set(i.invoiceId, { number: i.number, contractNumber: commitment.number, billingPeriodId: i.billingPeriodId });
+  }
+  for (const i of ownerInvoices) {
+    const contract = visibleContracts.get(i.headContractId);
+    if (contract) invoices.set(i.ownerInvoiceId, { number: i.number, contractNumber: contract.number, billingPeriodId: i.billingPeriodId });
+  }
   const periodIds = new Set(periods.map((p) => p.billingPeriodId));
 
   const unknown: FieldError[] = [];
@@ -142,14 +154,13 @@ async function checkBackupInvoices(projectId: string, member: Membership, invoic
   invoiceIds.forEach((invoiceId, index) => {
     const invoice = invoices.get(invoiceId);
     const field = `invoiceIds.${index}`;
-    if (!invoice || !visible.has(invoice.commitmentId)) {
+    if (!invoice) {
       unknown.push({ location: 'body', field, message: `No invoice ${invoiceId} in this project.` });
     } else if (!periodIds.has(invoice.billingPeriodId)) {
-      const commitment = visible.get(invoice.commitmentId)!;
       periodless.push({
         location: 'body',
         field,
-        message: `The billing period of invoice ${invoice.number} (${commitment.number}, ${invoiceId}) was deleted; it cannot be compiled.`,
+        message: `The billing period of invoice ${invoice.number} (${invoice.contractNumber}, ${invoiceId}) was deleted; it cannot be compiled.`,
       });
     }
   });

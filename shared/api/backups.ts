@@ -23,7 +23,10 @@ export const requestBackupBody = z
           seen.add(id);
         });
       })
-      .meta({ description: 'The invoices to compile (1–500, each once); the PDF orders them by commitment number, then invoice position' }),
+      .meta({
+        description:
+          'The subcontractor or owner invoices to compile (1–500, each once). Each owner invoice comes first with the subcontractor invoices it includes (its period’s approved ones on its cost codes) after it, by cost code; the other invoices follow by commitment number, then invoice position',
+      }),
   })
   .strict()
   .meta({ id: 'RequestInvoiceBackup' });
@@ -61,7 +64,7 @@ export const backupJobResponse = z
     invoiceIds: z.array(z.string()).meta({ description: 'As requested' }),
     progress: z
       .object({ done: z.number().int(), total: z.number().int() })
-      .meta({ description: 'Invoices merged so far, of all the job’s invoices' }),
+      .meta({ description: 'Invoices merged so far, of all the job’s invoices (owner invoices’ included ones counted once the job runs)' }),
     warnings: z
       .array(warning)
       .meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on' }),

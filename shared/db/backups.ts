@@ -61,11 +61,12 @@ export const backupPartKey = (jobId: string, index: number) => `${backupPrefix(j
 // The workflow's updates: each conditioned on the status it moves from, so a retried task is a no-op.
 
 /** queued → running (Prepare); a retried Prepare finds it running already. */
-export async function markBackupRunning(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, now: Date): Promise<boolean> {
+export async function markBackupRunning(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, now: Date, parts?: number): Promise<boolean> {
   try {
     await db()
       .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
-      .set({ status: 'running', startedAt: now.toISOString(), updatedAt: now.toISOString() })
+      // `parts`: the total once the parts are known (nothing is merged before the job runs).
+      .set({ status: 'running', startedAt: now.toISOString(), updatedAt: now.toISOString(), ...(parts !== undefined && { progress: { done: 0, total: parts } }) })
       .add({ version: 1 })
       .where((a, op) => op.eq(a.status, 'queued'))
       .go();

@@ -29,7 +29,8 @@ import { expectProblem, expectStatus, fieldsOf, type ApiResponse, type Call, typ
 import { startRecordingBus, type RecordedEvent, deliveredEvent } from '../support/event-recorder';
 import { sentEmails } from '../support/mailbox';
 import { encryptedPdf, labelledPdf, TINY_JPEG, truncatedPdf } from '../support/pdf-fixtures';
-import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
+import type { InvoiceStatus } from '../../shared/domain/invoices';
+import { createBillingPeriod, createCommitment, createHeadContract, replaceSov, startFixtureApi, type PermissionFixture, type TestBillingPeriod, type TestCommitment } from '../support/permission-fixtures';
 
 /**
  * Invoice backups through the local API Gateway: the request and its refusals, then the real
@@ -77,7 +78,10 @@ interface SeededInvoice {
 }
 
 /** A stored invoice (figures from computeInvoice), its number and position held as the create transaction holds them. */
-async function seedInvoice(of: TestCommitment, options: { position?: number; projectId?: string; billingPeriodId?: string; brokenFigures?: boolean } = {}): Promise<SeededInvoice> {
+async function seedInvoice(
+  of: TestCommitment,
+  options: { position?: number; projectId?: string; billingPeriodId?: string; brokenFigures?: boolean; status?: InvoiceStatus } = {},
+): Promise<SeededInvoice> {
   const { Sov, Invoice, InvoiceNumber } = db();
   const projectId = options.projectId ?? fx.projectId;
   const [stored, sov] = await Promise.all([loadCommitment(fx.projectId, of.commitmentId), Sov.get({ projectId: fx.projectId, commitmentId: of.commitmentId }).go()]);
@@ -104,7 +108,7 @@ async function seedInvoice(of: TestCommitment, options: { position?: number; pro
     number,
     position,
     kind: 'progress',
-    status: 'under_review',
+    status: options.status ?? 'under_review',
     paymentStatus: 'unpaid',
     paidCents: 0,
     entries,
@@ -343,6 +347,55 @@ describe('compiling a backup end to end', () => {
   });
 });
 
+describe('a backup with an owner invoice', () => {
+  it('puts each owner invoice first, then the subcontractor invoices it includes by cost code (its pre-fill’s, else its period’s approved ones on its cost codes), then the other invoices', async () => {
+    const onCode = async (title: string, costCode: string) => {
+      const commitment = await createCommitment(call, fx, { title });
+      await replaceSov(call, admin(), commitment, [{ costCode, description: `${title} works`, scheduledValueCents: 5_000_000 }]);
+      return commitment;
+    };
+    // Created in this order, so by commitment number cabling (16-200) would come before switchboards (16-100).
+    const cabling = await onCode('Cabling', '16-200');
+    const switchboards = await onCode('Switchboards', '16-100');
+    const pending = await onCode('Lighting', '16-100');
+    const unmapped = await onCode('Landscaping', '02-900');
+    await seedInvoice(cabling, { status: 'approved' });
+    await seedInvoice(switchboards, { status: 'approved_as_noted' });
+    // Not approved yet: not part of what the owner invoice bills.
+    await seedInvoice(pending, { status: 'under_review' });
+    const listed = await seedInvoice(unmapped, { status: 'approved' });
+
+    // Head contracts billing cost codes 16-100 and 16-200: one owner invoice pre-filled from those costs, one not.
+    for (const prefill of [true, false]) {
+      const contract = await createHeadContract(call, fx);
+      const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: { prefill } }), 201, 'owner invoice').body;
+      expect(owner.prefill === null).toBe(!prefill);
+
+      const requested = expectStatus(await requestBackup([listed.invoiceId, owner.ownerInvoiceId]), 202, 'request the backup');
+      const job = (await untilEnded(requested.body.location)).at(-1)!.body;
+      expect(job).toMatchObject({ status: 'succeeded', invoiceIds: [listed.invoiceId, owner.ownerInvoiceId], progress: { done: 4, total: 4 }, error: null });
+
+      // The page where each invoice's PDF starts (its header names the contract on every page), after the cover.
+      const output = await toFile(`owner-backup-${prefill}.pdf`, Buffer.from(await (await fetch(job.download.url)).arrayBuffer()));
+      const pages = execFileSync('pdftotext', ['-layout', output, '-'], { encoding: 'utf8' }).split('\f');
+      const firstPage = (marker: string) => pages.findIndex((text) => text.includes(marker));
+      const order = [
+        firstPage(`Head Contract ${contract.number}:`),
+        firstPage(`Commitment ${switchboards.number}:`),
+        firstPage(`Commitment ${cabling.number}:`),
+        firstPage(`Commitment ${unmapped.number}:`),
+      ];
+      expect(order.every((page) => page > 0), `pre-fill ${prefill}: ${order.join(', ')}`).toBe(true);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(firstPage(`Commitment ${pending.number}:`)).toBe(-1);
+      // The owner invoice's own PDF: the G702 in the project's terms.
+      expect(pages[order[0]!]).toContain('Progress Claim 1');
+      expect(pages[order[0]!]).toMatch(/To \(Owner\)\s+Harbour Tower Developments Pty Ltd/);
+    }
+    // Two backups compiled, with their PDFs rendered.
+  }, 90_000);
+});
+
 describe('requesting a backup', () => {
   let commitment: TestCommitment;
   let invoice: SeededInvoice;
@@ -364,6 +417,18 @@ describe('requesting a backup', () => {
     ]);
     const after = await db().BackupJob.query.byProject({ projectId: fx.projectId }).go({ pages: 'all' });
     expect(after.data).toHaveLength(before.data.length);
+  });
+
+  it('takes an owner invoice only from who sees its head contract: to a backup administrator without the head-contracts tool it does not exist', async () => {
+    const contract = await createHeadContract(call, fx);
+    const owner = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'owner invoice').body;
+    await db().Member.patch({ projectId: fx.projectId, userId: fx.memberTarget.userId }).set({ commitments: 'admin', headContracts: 'none' }).go();
+    try {
+      const problem = expectProblem(await requestBackup([invoice.invoiceId, owner.ownerInvoiceId], fx.memberTarget.token), 400, 'validation');
+      expect(problem.errors).toEqual([{ location: 'body', field: 'invoiceIds.1', message: `No invoice ${owner.ownerInvoiceId} in this project.` }]);
+    } finally {
+      await db().Member.patch({ projectId: fx.projectId, userId: fx.memberTarget.userId }).set({ commitments: 'read_only', headContracts: 'read_only' }).go();
+    }
   });
 
   it('refuses invoices whose billing period was deleted, naming them (409)', async () => {

@@ -1890,7 +1890,7 @@ export interface components {
             allowOverpayment?: boolean;
         };
         RequestInvoiceBackup: {
-            /** @description The invoices to compile (1–500, each once); the PDF orders them by commitment number, then invoice position */
+            /** @description The subcontractor or owner invoices to compile (1–500, each once). Each owner invoice comes first with the subcontractor invoices it includes (its period’s approved ones on its cost codes) after it, by cost code; the other invoices follow by commitment number, then invoice position */
             invoiceIds: string[];
         };
         PutRetainageRules: {
@@ -3486,7 +3486,7 @@ export interface components {
             status: "queued" | "running" | "succeeded" | "failed";
             /** @description As requested */
             invoiceIds: string[];
-            /** @description Invoices merged so far, of all the job’s invoices */
+            /** @description Invoices merged so far, of all the job’s invoices (owner invoices’ included ones counted once the job runs) */
             progress: {
                 done: number;
                 total: number;
