@@ -76,14 +76,22 @@ export async function invites(): Promise<void> {
   const started = performance.now();
   let invited = 0;
   for (let i = 0; i < ids.length; i += 500) {
-    const response = await fetch(`${api.url}/v1/projects/${projectId}/billing-periods/${periodId}/invites`, {
-      method: 'POST',
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ commitmentIds: ids.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
-    });
-    const body = (await response.json()) as { invited?: unknown[]; refused?: unknown[] };
-    if (response.status !== 200) throw new Error(`POST invites answered ${response.status}: ${JSON.stringify(body)}`);
-    invited += body.invited!.length;
+    // As a client would: again after Retry-After when DynamoDB Local is too busy to answer (503).
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${api.url}/v1/projects/${projectId}/billing-periods/${periodId}/invites`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ commitmentIds: ids.slice(i, i + 500), invoiceType: 'work_materials_retainage' }),
+      });
+      const body = (await response.json()) as { invited?: unknown[]; refused?: unknown[] };
+      if (response.status === 503 && attempt < 10) {
+        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 5) * 1000));
+        continue;
+      }
+      if (response.status !== 200) throw new Error(`POST invites answered ${response.status}: ${JSON.stringify(body)}`);
+      invited += body.invited!.length;
+      break;
+    }
   }
   const httpMs = performance.now() - started;
   const httpRequests = requestsSince(beforeHttp);
