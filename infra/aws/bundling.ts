@@ -34,14 +34,15 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     (
       [
         'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'headContracts', 'ownerInvoices', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
-        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork',
+        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork', 'webhookEndpoints',
       ] as const
     ).map((name) => [
       name,
       {
         // 470–512 KB measured on 2026-12-04; invoices 531 KB once its answers carry allowedActions and the money-entry names,
-        // then about 10 KB more in every HTTP function once the head-contract and owner-invoice routes joined the route table.
-        ceilingKb: 555,
+        // then about 10 KB more in every HTTP function once the head-contract and owner-invoice routes joined the route table,
+        // and 4 KB more once the webhook routes and entities joined (559 KB for ownerInvoices).
+        ceilingKb: 562,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),
