@@ -381,6 +381,17 @@ describe('review, resubmission, approval and their emails', () => {
     expect(paged.map((e) => e.eventId)).toEqual(events.map((e: Json) => e.eventId));
   });
 
+  it('every status change is an invoice.status-changed domain event (for webhooks), committed with it', async () => {
+    const contact = fx.users['standard+contact'];
+    const invoice = await seedInvoice(commitment);
+    published.length = 0;
+    expectStatus(await setStatus(contact.token, invoice.invoiceId, 'under_review'), 200, 'submit');
+    await bus.idle();
+    expect(published.filter((p) => p.detailType === 'invoice.status-changed').map((p) => p.detail)).toEqual([
+      expect.objectContaining({ projectId: fx.projectId, invoiceId: invoice.invoiceId, fromStatus: 'draft', toStatus: 'under_review', changedBy: contact.userId }),
+    ]);
+  });
+
   it('a review that approves every line without approveInvoice keeps it under review; the admin then sets approved as noted', async () => {
     const invoice = await seedInvoice(commitment, { status: 'under_review' });
     const lineIds = (invoice.sovLines as StoredSovLine[]).map((l) => l.lineId);
