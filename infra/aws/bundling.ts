@@ -41,15 +41,16 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
       {
         // 470–512 KB measured on 2026-12-04; invoices 531 KB once its answers carry allowedActions and the money-entry names,
         // then about 10 KB more in every HTTP function once the head-contract and owner-invoice routes joined the route table,
-        // and 4 KB more once the webhook routes and entities joined (559 KB for ownerInvoices).
-        ceilingKb: 562,
+        // and 5–25 KB more with pre-fill, owner-invoice PDF and email (ownerInvoices 578 KB: it also writes forwarded-invoice emails),
+        // and 4 KB more in each once the webhook routes, schemas and entities joined.
+        ceilingKb: 590,
         why: 'electrodb (191 KB with jsonschema 28 KB) alone leaves 110 KB for zod (99 KB), the API schemas of every route (60 KB), decimal.js (31 KB), the logger and the handler: replacing electrodb, or zod/mini and per-function schemas, is the way down',
       },
     ]),
   ),
   paymentSchedules: {
     // 1586 KB while date-holidays-parser computed the holidays (moment-timezone, astronomia); 570 KB with the precomputed table.
-    ceilingKb: 575,
+    ceilingKb: 600,
     why: 'what every database HTTP function carries (see above) and the AU public holiday table (37 KB, 2015–2060) deadlines are counted with',
   },
   renderInvoicePdf: { ceilingKb: 1905, why: pdfLibraries },
