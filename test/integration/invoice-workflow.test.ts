@@ -384,11 +384,22 @@ describe('review, resubmission, approval and their emails', () => {
   it('every status change is an invoice.status-changed domain event (for webhooks), committed with it', async () => {
     const contact = fx.users['standard+contact'];
     const invoice = await seedInvoice(commitment);
-    published.length = 0;
+    // A webhook endpoint of the project's company subscribed to it: the event fans out to it as a delivery.
+    const { data: project } = await db().Project.get({ projectId: fx.projectId }).go();
+    const endpointId = `wh-${invoice.invoiceId}`;
+    const at = new Date().toISOString();
+    await db()
+      .WebhookEndpoint.create({ endpointId, companyId: project!.companyId, url: 'http://127.0.0.1:9/', eventTypes: ['invoice.status-changed'], enabled: true, secret: 'whsec_AAAA', version: 1, createdBy: 'test', createdAt: at, updatedAt: at })
+      .go();
     expectStatus(await setStatus(contact.token, invoice.invoiceId, 'under_review'), 200, 'submit');
-    await bus.idle();
-    expect(published.filter((p) => p.detailType === 'invoice.status-changed').map((p) => p.detail)).toEqual([
-      expect.objectContaining({ projectId: fx.projectId, invoiceId: invoice.invoiceId, fromStatus: 'draft', toStatus: 'under_review', changedBy: contact.userId }),
+    const { data: deliveries } = await db().WebhookDelivery.query.byEndpoint({ endpointId }).go();
+    await db().WebhookEndpoint.delete({ endpointId }).go();
+    expect(deliveries.map((d) => JSON.parse(d.payload))).toEqual([
+      {
+        type: 'invoice.status-changed',
+        timestamp: expect.any(String),
+        data: expect.objectContaining({ projectId: fx.projectId, invoiceId: invoice.invoiceId, fromStatus: 'draft', toStatus: 'under_review', changedBy: contact.userId }),
+      },
     ]);
   });
 
