@@ -92,6 +92,7 @@ export const invoiceEventTypes = [
   'attachment_removed',
   'payment_recorded',
   'forwarded',
+  'non_payment_notice_given',
 ] as const;
 
 export const invoiceHistoryEvent = z

@@ -1142,88 +1142,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/webhook-endpoints": {
+    "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The webhook endpoints of the caller’s company (company admins) */
-        get: operations["listWebhookEndpoints"];
+        /** The notices of non-payment given on an invoice (en-CA projects), with its prompt-payment dates */
+        get: operations["listNonPaymentNotices"];
         put?: never;
-        /** Register a webhook endpoint of the caller’s company (company admins); the answer carries its secret, once */
-        post: operations["createWebhookEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhook-endpoints/{endpointId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A webhook endpoint (its secret is never shown again) */
-        get: operations["getWebhookEndpoint"];
-        put?: never;
-        post?: never;
-        /** Delete an endpoint (If-Match); its pending deliveries fail */
-        delete: operations["deleteWebhookEndpoint"];
-        options?: never;
-        head?: never;
-        /** Change an endpoint’s URL, event types, description, or enable/disable it (If-Match) */
-        patch: operations["updateWebhookEndpoint"];
-        trace?: never;
-    };
-    "/v1/webhook-endpoints/{endpointId}/rotate-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** A new signing secret; the previous one keeps signing (a second `v1,` signature) for 24 hours */
-        post: operations["rotateWebhookSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhook-endpoints/{endpointId}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The delivery log of an endpoint, newest first: status, attempts, response code, timings */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a delivery’s event again, as a new delivery (its own `webhook-id`, `replayOf` naming the original) */
-        post: operations["replayWebhookDelivery"];
+        /** Give a notice of non-payment on an invoice (Ontario Construction Act; by its deadline), emailed to the invoice contacts */
+        post: operations["giveNonPaymentNotice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1695,6 +1625,7 @@ export interface components {
              */
             lines?: components["schemas"]["InvoiceLineChange"][];
             allLines?: components["schemas"]["InvoiceAllLinesChange"];
+            properInvoice?: components["schemas"]["ProperInvoiceDetails"];
         };
         InvoiceLineChange: {
             lineId: string;
@@ -1747,6 +1678,15 @@ export interface components {
              * @constant
              */
             releaseAllRetainage?: true;
+        };
+        /** @description Ontario (en-CA projects): the proper-invoice fields entered on the invoice (Construction Act s 6.1); the rest come from the invoice, its period and contract */
+        ProperInvoiceDetails: {
+            contractorAddress?: string | null;
+            paymentTerms?: string | null;
+            payeeName?: string | null;
+            payeeTitle?: string | null;
+            payeePhone?: string | null;
+            payeeMailingAddress?: string | null;
         };
         /** @description draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review */
         ChangeOwnerInvoiceStatus: {
@@ -1851,6 +1791,13 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
+            /**
+             * @description Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion
+             * @example 50
+             */
+            releasePercent?: string;
+            /** @description Retainage releases: release this amount of what is held, apportioned over the lines to the cent */
+            releaseAmountCents?: number;
         };
         ChangeInvoiceStatus: {
             /**
@@ -2012,29 +1959,25 @@ export interface components {
              */
             jurisdiction?: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
         };
-        CreateWebhookEndpoint: {
+        GiveNonPaymentNotice: {
             /**
-             * @description Where deliveries are POSTed: https (locally also http to loopback); in AWS it must resolve to public addresses only
-             * @example https://erp.example.com/hooks/progress-claims
+             * @description `disputed`: the amount is disputed (Form 1/2); `not_paid_from_above`: the payer was not paid by the tier above (Forms 2 and 3)
+             * @enum {string}
              */
-            url: string;
-            /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes: ("invoice.status-changed" | "invites.sent")[];
-            description?: string;
-            /** @default true */
-            enabled?: boolean;
-        };
-        UpdateWebhookEndpoint: {
+            basis: "disputed" | "not_paid_from_above";
+            /** @description The amount that will not be paid */
+            amountCents: number;
+            reason: string;
             /**
-             * @description Where deliveries are POSTed: https (locally also http to loopback); in AWS it must resolve to public addresses only
-             * @example https://erp.example.com/hooks/progress-claims
+             * Format: date
+             * @description When the notice is given; defaults to today on the project’s clock
              */
-            url?: string;
-            /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes?: ("invoice.status-changed" | "invites.sent")[];
-            description?: string | null;
-            /** @description true re-enables an endpoint the product disabled after a day of failures */
-            enabled?: boolean;
+            givenOn?: string;
+            /**
+             * Format: date
+             * @description With `not_paid_from_above`: when the notice from the tier above was received
+             */
+            noticeFromAboveReceivedOn?: string;
         };
         Health: {
             /** @constant */
@@ -2576,6 +2519,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -2669,6 +2613,46 @@ export interface components {
             /** @description 9 = 3 − 6 */
             balanceToFinishIncludingRetainageCents: number;
         };
+        /** @description Ontario prompt payment (en-CA projects; null elsewhere): proper-invoice fields, payment due date, due / overdue */
+        PromptPayment: {
+            act: string;
+            /** @description 0: the owner pays the contractor; 1: the contractor pays its subcontractor */
+            tier: number;
+            /** @description Whether the invoice carries every field of a proper invoice */
+            proper: boolean;
+            missing: {
+                /** @enum {string} */
+                field: "contractorName" | "contractorAddress" | "invoiceDate" | "periodStart" | "periodEnd" | "authority" | "description" | "amountPayableCents" | "paymentTerms" | "payeeName" | "payeeTitle" | "payeePhone" | "payeeMailingAddress";
+                message: string;
+            }[];
+            details: {
+                contractorAddress: string | null;
+                paymentTerms: string | null;
+                payeeName: string | null;
+                payeeTitle: string | null;
+                payeePhone: string | null;
+                payeeMailingAddress: string | null;
+            };
+            /**
+             * Format: date
+             * @description The day the invoice was given (submitted), project time
+             */
+            givenOn: string | null;
+            /**
+             * Format: date
+             * @description The day the proper invoice the Act’s days count from was given to the owner
+             */
+            ownerInvoiceGivenOn: string | null;
+            /** Format: date */
+            paymentDueOn: string | null;
+            /**
+             * Format: date
+             * @description The last day to give a notice of non-payment disputing the invoice
+             */
+            nonPaymentNoticeBy: string | null;
+            /** @enum {string} */
+            status: "not_given" | "not_proper" | "awaiting_owner_invoice" | "due" | "overdue" | "paid";
+        } | null;
         InvoiceLine: {
             lineId: string;
             costCode: string | null;
@@ -2928,6 +2912,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -3261,12 +3246,25 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             /** @description The commitment’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
         /** @enum {string} */
         InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
+        /** @description Australian projects: when the payment schedule answering this claim is due, and whether it is overdue or served (null: not submitted, not an Australian payment-schedule state, or not yet worked out: the hourly reminder job stores it; GET …/payment-schedule always answers) */
+        PaymentScheduleDue: {
+            /** @enum {string} */
+            jurisdiction: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+            /** Format: date */
+            claimServedOn: string;
+            /** Format: date */
+            dueOn: string;
+            /** @enum {string} */
+            status: "due" | "overdue" | "served";
+        } | null;
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
             nextCursor: string | null;
@@ -3330,6 +3328,8 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             commitmentNumber: string;
             commitmentTitle: string;
             vendorName: string;
@@ -3362,7 +3362,7 @@ export interface components {
             /** @description Sorts in the order of the history */
             eventId: string;
             /** @enum {string} */
-            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded";
+            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded" | "non_payment_notice_given";
             /** @description The user who made the change */
             by: string;
             /** @description Their display name now (null when the user no longer exists) */
@@ -3603,94 +3603,29 @@ export interface components {
             scheduledCents: number | null;
             differenceCents: number | null;
         };
-        WebhookEndpointWithSecret: {
-            endpointId: string;
-            url: string;
-            eventTypes: string[];
-            description: string | null;
-            enabled: boolean;
-            /** @description Why the product disabled it (a day of failed deliveries) */
-            disabledReason: string | null;
-            /**
-             * Format: date-time
-             * @description First failed attempt since the last success; null while deliveries succeed
-             */
-            failingSince: string | null;
-            /**
-             * Format: date-time
-             * @description After a rotation: until when the previous secret still signs deliveries too
-             */
-            previousSecretValidUntil: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /**
-             * @description The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer; verify `webhook-signature` with it
-             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
-             */
-            secret: string;
+        /** @description The notices given on the invoice, oldest first, with its prompt-payment dates */
+        NonPaymentNoticeList: {
+            items: components["schemas"]["NonPaymentNotice"][];
+            promptPayment: components["schemas"]["PromptPayment"];
         };
-        WebhookEndpointList: {
-            items: components["schemas"]["WebhookEndpoint"][];
-            nextCursor: string | null;
-        };
-        WebhookEndpoint: {
-            endpointId: string;
-            url: string;
-            eventTypes: string[];
-            description: string | null;
-            enabled: boolean;
-            /** @description Why the product disabled it (a day of failed deliveries) */
-            disabledReason: string | null;
-            /**
-             * Format: date-time
-             * @description First failed attempt since the last success; null while deliveries succeed
-             */
-            failingSince: string | null;
-            /**
-             * Format: date-time
-             * @description After a rotation: until when the previous secret still signs deliveries too
-             */
-            previousSecretValidUntil: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        WebhookDeliveryList: {
-            items: components["schemas"]["WebhookDelivery"][];
-            nextCursor: string | null;
-        };
-        WebhookDelivery: {
-            /** @description Sent as `webhook-id`: the same for every attempt of this delivery */
-            deliveryId: string;
-            endpointId: string;
-            eventType: string;
+        NonPaymentNotice: {
+            noticeId: string;
             /** @enum {string} */
-            status: "pending" | "sending" | "succeeded" | "failed";
-            attempts: number;
-            /** @description HTTP status of the last attempt; null when none answered */
-            lastResponseStatus: number | null;
-            lastError: string | null;
-            lastDurationMs: number | null;
-            /** Format: date-time */
-            firstAttemptAt: string | null;
-            /** Format: date-time */
-            lastAttemptAt: string | null;
+            basis: "disputed" | "not_paid_from_above";
+            amountCents: number;
+            reason: string;
+            /** Format: date */
+            givenOn: string;
+            /** Format: date */
+            noticeFromAboveReceivedOn: string | null;
             /**
-             * Format: date-time
-             * @description When a pending delivery is tried again
+             * Format: date
+             * @description The Act’s last day for this notice
              */
-            nextAttemptAt: string | null;
+            deadline: string;
+            givenBy: string;
             /** Format: date-time */
-            deliveredAt: string | null;
-            /** @description The delivery this one replays */
-            replayOf: string | null;
-            /** @description The JSON body POSTed */
-            payload: string;
-            /** Format: date-time */
-            createdAt: string;
+            recordedAt: string;
         };
     };
     responses: never;
@@ -13210,6 +13145,30 @@ export interface operations {
                      *             "currentPaymentDueCents": 1,
                      *             "balanceToFinishIncludingRetainageCents": 1
                      *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
                      *           "submittedAt": "2027-03-31T09:30:00.000Z",
@@ -13443,6 +13402,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -13879,6 +13862,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14379,6 +14386,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -14436,6 +14451,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14867,6 +14906,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15306,6 +15369,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15844,6 +15931,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -20997,7 +21092,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "number": "text",
-                 *       "kind": "progress"
+                 *       "kind": "progress",
+                 *       "releasePercent": "50",
+                 *       "releaseAmountCents": 1
                  *     }
                  */
                 "application/json": components["schemas"]["CreateInvoice"];
@@ -21082,6 +21179,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -21492,6 +21619,36 @@ export interface operations {
                      *             "scheduledCents": 1,
                      *             "differenceCents": 1
                      *           },
+                     *           "paymentScheduleDue": {
+                     *             "jurisdiction": "NSW",
+                     *             "claimServedOn": "2027-03-31",
+                     *             "dueOn": "2027-03-31",
+                     *             "status": "due"
+                     *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "commitmentNumber": "text",
                      *           "commitmentTitle": "text",
                      *           "vendorName": "text"
@@ -21735,6 +21892,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22176,6 +22363,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -22261,6 +22456,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22696,6 +22921,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -23156,6 +23411,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -27660,19 +27945,19 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpoints: {
+    listNonPaymentNotices: {
         parameters: {
-            query?: {
-                cursor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A page of endpoints, oldest first */
+            /** @description The notices, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -27682,24 +27967,44 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "endpointId": "text",
-                     *           "url": "text",
-                     *           "eventTypes": [
-                     *             "text"
-                     *           ],
-                     *           "description": "text",
-                     *           "enabled": true,
-                     *           "disabledReason": "text",
-                     *           "failingSince": "2027-03-31T09:30:00.000Z",
-                     *           "previousSecretValidUntil": "2027-03-31T09:30:00.000Z",
-                     *           "createdAt": "2027-03-31T09:30:00.000Z",
-                     *           "updatedAt": "2027-03-31T09:30:00.000Z"
+                     *           "noticeId": "text",
+                     *           "basis": "disputed",
+                     *           "amountCents": 1,
+                     *           "reason": "text",
+                     *           "givenOn": "2027-03-31",
+                     *           "noticeFromAboveReceivedOn": "2027-03-31",
+                     *           "deadline": "2027-03-31",
+                     *           "givenBy": "text",
+                     *           "recordedAt": "2027-03-31T09:30:00.000Z"
                      *         }
                      *       ],
-                     *       "nextCursor": "text"
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
+                     *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["WebhookEndpointList"];
+                    "application/json": components["schemas"]["NonPaymentNoticeList"];
                 };
             };
             /** @description Invalid input; `errors` names each bad field */
@@ -27714,7 +28019,7 @@ export interface operations {
                      *       "title": "Invalid request",
                      *       "status": 400,
                      *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
                      *       "errors": [
                      *         {
                      *           "location": "body",
@@ -27739,7 +28044,7 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27757,7 +28062,7 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27775,7 +28080,7 @@ export interface operations {
                      *       "title": "Not found",
                      *       "status": 404,
                      *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27793,7 +28098,7 @@ export interface operations {
                      *       "title": "Method not allowed",
                      *       "status": 405,
                      *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27811,7 +28116,7 @@ export interface operations {
                      *       "title": "Internal error",
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27844,33 +28149,35 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpoint: {
+    giveNonPaymentNotice: {
         parameters: {
             query?: never;
             header?: {
                 /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
                 "idempotency-key"?: string;
             };
-            path?: never;
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
                 /**
                  * @example {
-                 *       "url": "https://erp.example.com/hooks/progress-claims",
-                 *       "eventTypes": [
-                 *         "invoice.status-changed"
-                 *       ],
-                 *       "description": "text",
-                 *       "enabled": true
+                 *       "basis": "disputed",
+                 *       "amountCents": 1,
+                 *       "reason": "text",
+                 *       "givenOn": "2027-03-31",
+                 *       "noticeFromAboveReceivedOn": "2027-03-31"
                  *     }
                  */
-                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+                "application/json": components["schemas"]["GiveNonPaymentNotice"];
             };
         };
         responses: {
-            /** @description The endpoint with its signing secret (Location: its URL; ETag) */
+            /** @description The notice as recorded (ETag: the invoice’s new version) */
             201: {
                 headers: {
                     /** @description Where the created resource (or job) is read */
@@ -27880,22 +28187,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "endpointId": "text",
-                     *       "url": "text",
-                     *       "eventTypes": [
-                     *         "text"
-                     *       ],
-                     *       "description": "text",
-                     *       "enabled": true,
-                     *       "disabledReason": "text",
-                     *       "failingSince": "2027-03-31T09:30:00.000Z",
-                     *       "previousSecretValidUntil": "2027-03-31T09:30:00.000Z",
-                     *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
-                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *       "noticeId": "text",
+                     *       "basis": "disputed",
+                     *       "amountCents": 1,
+                     *       "reason": "text",
+                     *       "givenOn": "2027-03-31",
+                     *       "noticeFromAboveReceivedOn": "2027-03-31",
+                     *       "deadline": "2027-03-31",
+                     *       "givenBy": "text",
+                     *       "recordedAt": "2027-03-31T09:30:00.000Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    "application/json": components["schemas"]["NonPaymentNotice"];
                 };
             };
             /** @description Invalid input; `errors` names each bad field */
@@ -27910,7 +28213,7 @@ export interface operations {
                      *       "title": "Invalid request",
                      *       "status": 400,
                      *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
                      *       "errors": [
                      *         {
                      *           "location": "body",
@@ -27935,7 +28238,7 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27953,7 +28256,7 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27971,7 +28274,7 @@ export interface operations {
                      *       "title": "Not found",
                      *       "status": 404,
                      *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -27989,7 +28292,7 @@ export interface operations {
                      *       "title": "Method not allowed",
                      *       "status": 405,
                      *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28007,7 +28310,7 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28025,7 +28328,7 @@ export interface operations {
                      *       "title": "Payload too large",
                      *       "status": 413,
                      *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28043,7 +28346,7 @@ export interface operations {
                      *       "title": "Unsupported media type",
                      *       "status": 415,
                      *       "detail": "The request body must be application/json, not 'text/plain'.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28061,7 +28364,7 @@ export interface operations {
                      *       "title": "Idempotency-Key reused",
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/webhook-endpoints"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28079,1239 +28382,7 @@ export interface operations {
                      *       "title": "Internal error",
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpointId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The endpoint (ETag) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "endpointId": "text",
-                     *       "url": "text",
-                     *       "eventTypes": [
-                     *         "text"
-                     *       ],
-                     *       "description": "text",
-                     *       "enabled": true,
-                     *       "disabledReason": "text",
-                     *       "failingSince": "2027-03-31T09:30:00.000Z",
-                     *       "previousSecretValidUntil": "2027-03-31T09:30:00.000Z",
-                     *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookEndpoint"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    deleteWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpointId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                endpointId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "url": "https://erp.example.com/hooks/progress-claims",
-                 *       "eventTypes": [
-                 *         "invoice.status-changed"
-                 *       ],
-                 *       "description": "text",
-                 *       "enabled": true
-                 *     }
-                 */
-                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
-            };
-        };
-        responses: {
-            /** @description The endpoint (ETag) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "endpointId": "text",
-                     *       "url": "text",
-                     *       "eventTypes": [
-                     *         "text"
-                     *       ],
-                     *       "description": "text",
-                     *       "enabled": true,
-                     *       "disabledReason": "text",
-                     *       "failingSince": "2027-03-31T09:30:00.000Z",
-                     *       "previousSecretValidUntil": "2027-03-31T09:30:00.000Z",
-                     *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookEndpoint"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body larger than 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "The request body must be application/json, not 'text/plain'.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    rotateWebhookSecret: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
-                "idempotency-key"?: string;
-            };
-            path: {
-                endpointId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The endpoint with its new secret, shown once (ETag) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "endpointId": "text",
-                     *       "url": "text",
-                     *       "eventTypes": [
-                     *         "text"
-                     *       ],
-                     *       "description": "text",
-                     *       "enabled": true,
-                     *       "disabledReason": "text",
-                     *       "failingSince": "2027-03-31T09:30:00.000Z",
-                     *       "previousSecretValidUntil": "2027-03-31T09:30:00.000Z",
-                     *       "createdAt": "2027-03-31T09:30:00.000Z",
-                     *       "updatedAt": "2027-03-31T09:30:00.000Z",
-                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
-                     *       "title": "Idempotency-Key reused",
-                     *       "status": 422,
-                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/rotate-secret"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listWebhookDeliveries: {
-        parameters: {
-            query?: {
-                cursor?: string;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                endpointId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of deliveries */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "deliveryId": "text",
-                     *           "endpointId": "text",
-                     *           "eventType": "text",
-                     *           "status": "pending",
-                     *           "attempts": 1,
-                     *           "lastResponseStatus": 1,
-                     *           "lastError": "text",
-                     *           "lastDurationMs": 1,
-                     *           "firstAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *           "lastAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *           "nextAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
-                     *           "replayOf": "text",
-                     *           "payload": "text",
-                     *           "createdAt": "2027-03-31T09:30:00.000Z"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "text"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDeliveryList"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    replayWebhookDelivery: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
-                "idempotency-key"?: string;
-            };
-            path: {
-                endpointId: string;
-                deliveryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The new delivery, queued */
-            202: {
-                headers: {
-                    /** @description Where the created resource (or job) is read */
-                    location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "deliveryId": "text",
-                     *       "endpointId": "text",
-                     *       "eventType": "text",
-                     *       "status": "pending",
-                     *       "attempts": 1,
-                     *       "lastResponseStatus": 1,
-                     *       "lastError": "text",
-                     *       "lastDurationMs": 1,
-                     *       "firstAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *       "lastAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *       "nextAttemptAt": "2027-03-31T09:30:00.000Z",
-                     *       "deliveredAt": "2027-03-31T09:30:00.000Z",
-                     *       "replayOf": "text",
-                     *       "payload": "text",
-                     *       "createdAt": "2027-03-31T09:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDelivery"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
-                     *       "title": "Idempotency-Key reused",
-                     *       "status": 422,
-                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
