@@ -75,6 +75,25 @@ export const tasksResync = z.object({
 });
 export type TasksResync = z.infer<typeof tasksResync>;
 
+/** An invoice's status changed (submitted, under review, approved, …): a domain event for integrations. */
+export const invoiceStatusChanged = z.object({
+  projectId: z.string().min(1),
+  invoiceId: z.string().min(1),
+  commitmentId: z.string().min(1),
+  billingPeriodId: z.string().min(1),
+  fromStatus: z.string().min(1),
+  toStatus: z.string().min(1),
+  changedBy: z.string().min(1),
+  changedAt: z.iso.datetime(),
+});
+export type InvoiceStatusChanged = z.infer<typeof invoiceStatusChanged>;
+
+/** Webhook deliveries were created by the outbox's fan-out: attempt them now (the retry job catches any this misses). */
+export const webhookDeliveriesDue = z.object({
+  deliveryIds: z.array(z.string().min(1)).min(1).max(500),
+});
+export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
@@ -82,6 +101,8 @@ export const detailSchemas = {
   'backup.requested': backupRequested,
   'billing-cycle.due': billingCycleDue,
   'tasks.resync': tasksResync,
+  'invoice.status-changed': invoiceStatusChanged,
+  'webhook.deliveries-due': webhookDeliveriesDue,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

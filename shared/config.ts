@@ -51,4 +51,11 @@ export const config = {
   get sesSenders(): number {
     return positiveNumber('SES_SENDERS', 1);
   },
+  /**
+   * Webhook targets: in AWS only public addresses over https; the local stack (WEBHOOK_ALLOW_LOOPBACK=true)
+   * also allows http and loopback, for receivers running on the same machine.
+   */
+  get webhookAllowLoopback(): boolean {
+    return process.env.WEBHOOK_ALLOW_LOOPBACK === 'true';
+  },
 };

@@ -322,7 +322,9 @@ export class StatelessStack extends Stack {
     const integrationFor = (name: FunctionName) => {
       let integration = integrations.get(name);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${name}Integration`, this.functions[name]);
+        // One invoke permission per function for the whole API, not one per route: 100+ per-route
+        // permissions took the stack past CloudFormation's 500 resources (the function checks its route).
+        integration = new HttpLambdaIntegration(`${name}Integration`, this.functions[name], { scopePermissionToRoute: false });
         integrations.set(name, integration);
       }
       return integration;

@@ -124,6 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       FRONTEND_BASE_URL: process.env.FRONTEND_BASE_URL ?? apiUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       CURSOR_SECRET: await localCursorSecret(dataDir),
+      // Webhook receivers on this machine (http, loopback) are allowed locally; AWS allows only public https.
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
     };
     Object.assign(process.env, env);
 

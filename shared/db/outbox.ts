@@ -5,6 +5,8 @@ import { putEvents, type PutOutcome } from '../aws/events';
 import { startBackupWorkflows } from '../backup/start-workflow';
 import { isConditionalFailure } from './conditions';
 import { logger } from '../logger';
+import { fanOutWebhooks } from './webhook-fan-out';
+import { isWebhookEventType } from '../domain/webhooks';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
 export type { OutboxItem } from './entities/outbox';
 import type { OutboxItem } from './entities/outbox';
@@ -76,10 +78,7 @@ export async function dispatchOutbox(outboxIds: readonly string[], now = new Dat
     byType.set(type, [...(byType.get(type) ?? []), record]);
   }
   for (const [detailType, group] of byType) {
-    const outcomes = await deliver(
-      detailType,
-      group.map((record) => JSON.parse(record.detail) as Detail<typeof detailType>),
-    );
+    const outcomes = await deliver(detailType, group, now);
     await Promise.all(
       group.map(async (record, index) => {
         const outcome = outcomes[index]!;
@@ -93,10 +92,31 @@ export async function dispatchOutbox(outboxIds: readonly string[], now = new Dat
   return result;
 }
 
-/** How records go out: published to EventBridge, except a backup request, whose workflow is started directly (by its job's id, idempotent). */
-function deliver<T extends DetailType>(detailType: T, details: Detail<T>[]): Promise<PutOutcome[]> {
+/**
+ * How records go out: published to EventBridge, except a backup request, whose workflow is started
+ * directly (by its job's id, idempotent). A domain event also fans out to the company's webhook
+ * endpoints first (idempotent deliveries), so it is marked dispatched only once both happened.
+ */
+async function deliver<T extends DetailType>(detailType: T, records: OutboxItem[], now: Date): Promise<PutOutcome[]> {
+  const details = records.map((record) => JSON.parse(record.detail) as Detail<T>);
   if (detailType === 'backup.requested') return startBackupWorkflows(details as Detail<'backup.requested'>[]);
-  return putEvents(detailType, details);
+  if (!isWebhookEventType(detailType)) return putEvents(detailType, details);
+  const fannedOut = await fanOutWebhooks(records, now);
+  const published = await putEvents(detailType, details);
+  const deliveryIds = fannedOut.flatMap((outcome) => (outcome.accepted ? outcome.deliveryIds : []));
+  if (deliveryIds.length > 0) await requestDeliveries(deliveryIds);
+  return published.map((outcome, index) => {
+    const fanOut = fannedOut[index]!;
+    return fanOut.accepted ? outcome : fanOut;
+  });
+}
+
+/** Asks the webhook delivery function to attempt new deliveries now; if this fails, the retry job finds them due within a minute. */
+async function requestDeliveries(deliveryIds: string[]): Promise<void> {
+  const batches = Array.from({ length: Math.ceil(deliveryIds.length / 500) }, (_, n) => deliveryIds.slice(n * 500, n * 500 + 500));
+  const outcomes = await putEvents('webhook.deliveries-due', batches.map((ids) => ({ deliveryIds: ids })));
+  const refused = outcomes.filter((outcome) => !outcome.accepted);
+  if (refused.length > 0) logger.warn('webhook deliveries not requested; the retry job attempts them', { refused });
 }
 
 async function markDispatched(record: OutboxItem, now: Date): Promise<void> {

@@ -75,6 +75,8 @@ export const tagDescriptions: Record<string, string> = {
   payments: 'Payments recorded against approved invoices.',
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
   retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
+  webhooks:
+    'Signed webhooks (Standard Webhooks) of a company’s domain events, from the outbox: endpoints, secret rotation, delivery log and replay; company admins only.',
   'prompt payment': 'Ontario’s Construction Act on en-CA projects: proper-invoice fields, payment due dates and notices of non-payment given by their deadlines.',
   'payment schedules': 'Payment schedules answering progress claims under the Australian Security of Payment Acts, with their deadlines.',
 };

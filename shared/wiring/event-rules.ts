@@ -49,6 +49,13 @@ export const eventRules = [
     target: 'tasksResync',
     description: "A billing period's due date changed: its tasks take the new date",
   },
+  {
+    name: 'deliver-webhooks',
+    source: eventSource,
+    detailType: 'webhook.deliveries-due',
+    target: 'deliverWebhooks',
+    description: 'The first attempt of new webhook deliveries (the retry schedule does the rest)',
+  },
 ] as const satisfies readonly EventRuleDefinition[];
 
 /**

@@ -204,6 +204,23 @@ export const functions = {
     grants: ['table:read', 'table:write', 'events:put', 'backup:start'],
     timeoutSeconds: 120,
   },
+  webhookEndpoints: {
+    entry: 'functions/http/webhook-endpoints/index.ts',
+    description: 'Webhook endpoints of the caller’s company (company admins): create, list, read, edit, delete, rotate the secret, delivery log, replay',
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  deliverWebhooks: {
+    entry: 'functions/events/deliver-webhooks.ts',
+    description: 'webhook.deliveries-due events: the first attempt of each new webhook delivery, signed (Standard Webhooks), once per delivery',
+    grants: ['table:read', 'table:write'],
+    timeoutSeconds: 120,
+  },
+  webhookRetries: {
+    entry: 'functions/scheduled/webhook-retries.ts',
+    description: 'Scheduled: attempts the webhook deliveries due (backoff retries for 24 h, lost first attempts); disables endpoints failing for a day',
+    grants: ['table:read', 'table:write'],
+    timeoutSeconds: 300,
+  },
   attachmentSweeper: {
     entry: 'functions/scheduled/attachment-sweeper.ts',
     description: 'Scheduled: deletes attachment objects no attachment record names, a day after they were written (a copy whose confirm died before its write)',

@@ -38,6 +38,13 @@ export const schedules = [
     description: 'Dispatches outbox records the stream missed, two minutes after they were written',
   },
   {
+    name: 'webhook-retries',
+    cron: '* * * * *',
+    timezone: 'UTC',
+    target: 'webhookRetries',
+    description: 'Attempts webhook deliveries whose retry is due; fails them after 24 hours',
+  },
+  {
     name: 'attachment-sweeper',
     // Daily, at a quiet hour: what it deletes is at least a day old, so once a day is enough.
     cron: '17 3 * * *',

@@ -381,6 +381,28 @@ describe('review, resubmission, approval and their emails', () => {
     expect(paged.map((e) => e.eventId)).toEqual(events.map((e: Json) => e.eventId));
   });
 
+  it('every status change is an invoice.status-changed domain event (for webhooks), committed with it', async () => {
+    const contact = fx.users['standard+contact'];
+    const invoice = await seedInvoice(commitment);
+    // A webhook endpoint of the project's company subscribed to it: the event fans out to it as a delivery.
+    const { data: project } = await db().Project.get({ projectId: fx.projectId }).go();
+    const endpointId = `wh-${invoice.invoiceId}`;
+    const at = new Date().toISOString();
+    await db()
+      .WebhookEndpoint.create({ endpointId, companyId: project!.companyId, url: 'http://127.0.0.1:9/', eventTypes: ['invoice.status-changed'], enabled: true, secret: 'whsec_AAAA', version: 1, createdBy: 'test', createdAt: at, updatedAt: at })
+      .go();
+    expectStatus(await setStatus(contact.token, invoice.invoiceId, 'under_review'), 200, 'submit');
+    const { data: deliveries } = await db().WebhookDelivery.query.byEndpoint({ endpointId }).go();
+    await db().WebhookEndpoint.delete({ endpointId }).go();
+    expect(deliveries.map((d) => JSON.parse(d.payload))).toEqual([
+      {
+        type: 'invoice.status-changed',
+        timestamp: expect.any(String),
+        data: expect.objectContaining({ projectId: fx.projectId, invoiceId: invoice.invoiceId, fromStatus: 'draft', toStatus: 'under_review', changedBy: contact.userId }),
+      },
+    ]);
+  });
+
   it('a review that approves every line without approveInvoice keeps it under review; the admin then sets approved as noted', async () => {
     const invoice = await seedInvoice(commitment, { status: 'under_review' });
     const lineIds = (invoice.sovLines as StoredSovLine[]).map((l) => l.lineId);

@@ -17,6 +17,8 @@ Object.assign(process.env, inject('awsEnv'), {
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   // Tests send few emails and are not about SES's rate (the pacer has its own tests): pace loosely.
   SES_SEND_RATE: process.env.SES_SEND_RATE ?? '100',
+  // Test receivers listen on loopback, as the local stack allows (a test sets it to 'false' for AWS's rules).
+  WEBHOOK_ALLOW_LOOPBACK: 'true',
 });
 
 let stopLambda: (() => Promise<void>) | undefined;

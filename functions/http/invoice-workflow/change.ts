@@ -33,8 +33,8 @@ export interface Change {
   notifyFrom?: InvoiceStatus;
 }
 
-/** DynamoDB's 100 items per transaction, less the invoice, its event and the contact's two checks. */
-const emailsPerTransaction = 96;
+/** DynamoDB's 100 items per transaction, less the invoice, its event, its domain event and the contact's two checks. */
+const emailsPerTransaction = 95;
 
 /** The history event of a change. */
 function changeEvent(change: Change, at: string): InvoiceEventItem {
@@ -79,9 +79,28 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
   const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
+  // The domain event integrations subscribe to (webhooks), committed with the change like its emails.
+  if (invoice.status !== change.to) {
+    records.push(
+      outboxRecord(
+        'invoice.status-changed',
+        {
+          projectId: invoice.projectId,
+          invoiceId: invoice.invoiceId,
+          commitmentId: invoice.commitmentId,
+          billingPeriodId: invoice.billingPeriodId,
+          fromStatus: invoice.status,
+          toStatus: change.to,
+          changedBy: change.by,
+          changedAt: at,
+        },
+        change.now,
+      ),
+    );
+  }
 
   const result = await writeTransaction((entities) => ({
-    ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
+    ...Object.fromEntries(records.map((record, index) => [`outbox${index}`, outboxWrite(entities, record)])),
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
       .where((attr, op) => op.eq(attr.version, change.expectedVersion))
       .commit(),

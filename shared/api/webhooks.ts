@@ -1,0 +1,209 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { webhookEventTypes } from '../domain/webhooks';
+import { pageQuery } from '../http/cursor';
+import type { WebhookDeliveryItem, WebhookEndpointItem } from '../db/entities/webhook';
+
+const base = '/v1/webhook-endpoints';
+const id = z.string().min(1).max(100);
+
+export const webhookEndpointPath = z.object({ endpointId: id });
+export const webhookDeliveryPath = webhookEndpointPath.extend({ deliveryId: id });
+
+const eventTypes = z
+  .array(z.enum(webhookEventTypes))
+  .min(1)
+  .max(webhookEventTypes.length)
+  .refine((types) => new Set(types).size === types.length, 'each event type once')
+  .meta({ description: 'The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”)' });
+
+const url = z
+  .string()
+  .max(2000)
+  .meta({ description: 'Where deliveries are POSTed: https (locally also http to loopback); in AWS it must resolve to public addresses only', example: 'https://erp.example.com/hooks/progress-claims' });
+
+export const createWebhookEndpointBody = z
+  .object({
+    url,
+    eventTypes,
+    description: z.string().trim().max(500).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .meta({ id: 'CreateWebhookEndpoint' });
+
+export const updateWebhookEndpointBody = z
+  .object({
+    url: url.optional(),
+    eventTypes: eventTypes.optional(),
+    description: z.string().trim().max(500).nullable().optional(),
+    enabled: z.boolean().optional().meta({ description: 'true re-enables an endpoint the product disabled after a day of failures' }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'change at least one field')
+  .meta({ id: 'UpdateWebhookEndpoint' });
+
+export const webhookEndpointResponse = z
+  .object({
+    endpointId: z.string(),
+    url: z.string(),
+    eventTypes: z.array(z.string()),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable().meta({ description: 'Why the product disabled it (a day of failed deliveries)' }),
+    failingSince: z.iso.datetime().nullable().meta({ description: 'First failed attempt since the last success; null while deliveries succeed' }),
+    previousSecretValidUntil: z.iso.datetime().nullable().meta({ description: 'After a rotation: until when the previous secret still signs deliveries too' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+
+export const webhookEndpointWithSecret = webhookEndpointResponse
+  .extend({
+    secret: z.string().meta({
+      description: 'The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer; verify `webhook-signature` with it',
+      example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    }),
+  })
+  .meta({ id: 'WebhookEndpointWithSecret' });
+
+export const webhookEndpointList = z.object({ items: z.array(webhookEndpointResponse), nextCursor: z.string().nullable() }).meta({ id: 'WebhookEndpointList' });
+
+export const webhookDeliveryResponse = z
+  .object({
+    deliveryId: z.string().meta({ description: 'Sent as `webhook-id`: the same for every attempt of this delivery' }),
+    endpointId: z.string(),
+    eventType: z.string(),
+    status: z.enum(['pending', 'sending', 'succeeded', 'failed']),
+    attempts: z.number().int(),
+    lastResponseStatus: z.number().int().nullable().meta({ description: 'HTTP status of the last attempt; null when none answered' }),
+    lastError: z.string().nullable(),
+    lastDurationMs: z.number().int().nullable(),
+    firstAttemptAt: z.iso.datetime().nullable(),
+    lastAttemptAt: z.iso.datetime().nullable(),
+    nextAttemptAt: z.iso.datetime().nullable().meta({ description: 'When a pending delivery is tried again' }),
+    deliveredAt: z.iso.datetime().nullable(),
+    replayOf: z.string().nullable().meta({ description: 'The delivery this one replays' }),
+    payload: z.string().meta({ description: 'The JSON body POSTed' }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const webhookDeliveryList = z.object({ items: z.array(webhookDeliveryResponse), nextCursor: z.string().nullable() }).meta({ id: 'WebhookDeliveryList' });
+
+export const listQuery = z.object(pageQuery);
+
+const iso = (epochMs: number | undefined) => (epochMs === undefined ? null : new Date(epochMs).toISOString());
+
+export function toWebhookEndpointResponse(endpoint: WebhookEndpointItem, now: number): z.infer<typeof webhookEndpointResponse> {
+  const overlap = endpoint.previousSecretUntil && Date.parse(endpoint.previousSecretUntil) > now ? endpoint.previousSecretUntil : null;
+  return {
+    endpointId: endpoint.endpointId,
+    url: endpoint.url,
+    eventTypes: endpoint.eventTypes,
+    description: endpoint.description ?? null,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason ?? null,
+    failingSince: iso(endpoint.failingSince),
+    previousSecretValidUntil: overlap,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  };
+}
+
+export function toWebhookDeliveryResponse(delivery: WebhookDeliveryItem): z.infer<typeof webhookDeliveryResponse> {
+  return {
+    deliveryId: delivery.deliveryId,
+    endpointId: delivery.endpointId,
+    eventType: delivery.eventType,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastResponseStatus: delivery.lastResponseStatus ?? null,
+    lastError: delivery.lastError ?? null,
+    lastDurationMs: delivery.lastDurationMs ?? null,
+    firstAttemptAt: iso(delivery.firstAttemptAt),
+    lastAttemptAt: iso(delivery.lastAttemptAt),
+    nextAttemptAt: delivery.status === 'pending' && delivery.dueAt ? iso(Number(delivery.dueAt)) : null,
+    deliveredAt: delivery.deliveredAt ?? null,
+    replayOf: delivery.replayOf ?? null,
+    payload: delivery.payload,
+    createdAt: delivery.createdAt,
+  };
+}
+
+const common = { function: 'webhookEndpoints', auth: 'jwt', action: null, tags: ['webhooks'] } as const;
+
+export const webhookRoutes = [
+  {
+    ...common,
+    operationId: 'createWebhookEndpoint',
+    method: 'POST',
+    path: base,
+    summary: 'Register a webhook endpoint of the caller’s company (company admins); the answer carries its secret, once',
+    request: { body: createWebhookEndpointBody },
+    response: { status: 201, description: 'The endpoint with its signing secret (Location: its URL; ETag)', schema: webhookEndpointWithSecret },
+  },
+  {
+    ...common,
+    operationId: 'listWebhookEndpoints',
+    method: 'GET',
+    path: base,
+    summary: 'The webhook endpoints of the caller’s company (company admins)',
+    request: { query: listQuery },
+    response: { status: 200, description: 'A page of endpoints, oldest first', schema: webhookEndpointList },
+  },
+  {
+    ...common,
+    operationId: 'getWebhookEndpoint',
+    method: 'GET',
+    path: `${base}/{endpointId}`,
+    summary: 'A webhook endpoint (its secret is never shown again)',
+    request: { path: webhookEndpointPath },
+    response: { status: 200, description: 'The endpoint (ETag)', schema: webhookEndpointResponse },
+  },
+  {
+    ...common,
+    operationId: 'updateWebhookEndpoint',
+    method: 'PATCH',
+    path: `${base}/{endpointId}`,
+    summary: 'Change an endpoint’s URL, event types, description, or enable/disable it (If-Match)',
+    request: { path: webhookEndpointPath, body: updateWebhookEndpointBody },
+    response: { status: 200, description: 'The endpoint (ETag)', schema: webhookEndpointResponse },
+  },
+  {
+    ...common,
+    operationId: 'deleteWebhookEndpoint',
+    method: 'DELETE',
+    path: `${base}/{endpointId}`,
+    summary: 'Delete an endpoint (If-Match); its pending deliveries fail',
+    request: { path: webhookEndpointPath },
+    response: { status: 204, description: 'Deleted' },
+  },
+  {
+    ...common,
+    operationId: 'rotateWebhookSecret',
+    method: 'POST',
+    path: `${base}/{endpointId}/rotate-secret`,
+    summary: 'A new signing secret; the previous one keeps signing (a second `v1,` signature) for 24 hours',
+    request: { path: webhookEndpointPath },
+    response: { status: 200, description: 'The endpoint with its new secret, shown once (ETag)', schema: webhookEndpointWithSecret },
+  },
+  {
+    ...common,
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: `${base}/{endpointId}/deliveries`,
+    summary: 'The delivery log of an endpoint, newest first: status, attempts, response code, timings',
+    request: { path: webhookEndpointPath, query: listQuery },
+    response: { status: 200, description: 'A page of deliveries', schema: webhookDeliveryList },
+  },
+  {
+    ...common,
+    operationId: 'replayWebhookDelivery',
+    method: 'POST',
+    path: `${base}/{endpointId}/deliveries/{deliveryId}/replay`,
+    summary: 'Send a delivery’s event again, as a new delivery (its own `webhook-id`, `replayOf` naming the original)',
+    request: { path: webhookDeliveryPath },
+    response: { status: 202, description: 'The new delivery, queued', schema: webhookDeliveryResponse },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,0 +1,141 @@
+import { db } from './service';
+import { isConditionalFailure } from './conditions';
+import { writeTransaction } from './transaction';
+import { outboxRecord, outboxWrite } from './outbox';
+import { dueKey, dueShardOf } from './webhook-fan-out';
+export { companyEndpoints, deliveryIdFor, dueKey, fanOutWebhooks, newDelivery, webhookPayload } from './webhook-fan-out';
+import { webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';
+import type { EmailRequested } from '../../events/contracts';
+export type { WebhookDeliveryItem, WebhookEndpointItem } from './entities/webhook';
+
+/** How long one attempt owns a delivery: longer than a receiver's timeout, so two attempts never overlap. */
+export const deliveryLeaseMs = 60_000;
+/** Finished deliveries stay in the log this long. */
+const keepFinishedSeconds = 30 * 24 * 60 * 60;
+
+/** The ids of deliveries due by `now`, across every shard of the sparse `due` index (pending, or sending under a lease that may have run out). */
+export async function loadDueDeliveries(now: number): Promise<string[]> {
+  const shards = Array.from({ length: webhookDueShardCount }, (_, n) => `webhook-due-${n}`);
+  const pages = await Promise.all(
+    shards.map((dueShard) => db().WebhookDelivery.query.due({ dueShard }).lte({ dueAt: dueKey(now) }).go({ pages: 'all', attributes: ['deliveryId'] })),
+  );
+  return pages.flatMap(({ data }) => data.map((d) => d.deliveryId));
+}
+
+/**
+ * Takes the right to attempt `delivery` now: exactly one concurrent caller gets it back with its
+ * attempt counted; the others (it succeeded, failed for good, is being attempted under a live
+ * lease, or is not due yet) get undefined.
+ */
+export async function claimDelivery(delivery: WebhookDeliveryItem, now: number): Promise<WebhookDeliveryItem | undefined> {
+  const claimable = delivery.status === 'pending' || (delivery.status === 'sending' && delivery.leaseUntil < now);
+  if (!claimable || delivery.dueAt === undefined || delivery.dueAt > dueKey(now)) return undefined;
+  const claimed = {
+    status: 'sending' as const,
+    attempts: delivery.attempts + 1,
+    leaseUntil: now + deliveryLeaseMs,
+    // Due again when the lease runs out: a crashed attempt is picked up by the retry job.
+    dueShard: dueShardOf(delivery.deliveryId),
+    dueAt: dueKey(now + deliveryLeaseMs),
+    firstAttemptAt: delivery.firstAttemptAt ?? now,
+    lastAttemptAt: now,
+    updatedAt: new Date(now).toISOString(),
+  };
+  try {
+    await db()
+      .WebhookDelivery.patch({ deliveryId: delivery.deliveryId })
+      .set(claimed)
+      .where((attr, op) => `${op.eq(attr.attempts, delivery.attempts)} AND (${op.eq(attr.status, 'pending')} OR (${op.eq(attr.status, 'sending')} AND ${op.lt(attr.leaseUntil, now)}))`)
+      .go();
+    return { ...delivery, ...claimed };
+  } catch (error) {
+    if (isConditionalFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+export type AttemptResult =
+  | { outcome: 'succeeded'; status: number; durationMs: number }
+  | { outcome: 'retry'; nextAt: number; status?: number; durationMs: number; error: string }
+  | { outcome: 'failed'; status?: number; durationMs: number; error: string };
+
+/**
+ * Records a claimed attempt's result, only while the claim still holds (same attempt number,
+ * still `sending`): a succeeded delivery leaves the `due` index for good; a failed one is due
+ * again at its next retry, or failed.
+ */
+export async function recordAttempt(delivery: WebhookDeliveryItem, result: AttemptResult, now: number): Promise<void> {
+  const common = {
+    lastDurationMs: result.durationMs,
+    updatedAt: new Date(now).toISOString(),
+    leaseUntil: 0,
+    ...(result.status !== undefined ? { lastResponseStatus: result.status } : {}),
+  };
+  const patch = () => db().WebhookDelivery.patch({ deliveryId: delivery.deliveryId });
+  try {
+    if (result.outcome === 'retry') {
+      await patch()
+        .set({ ...common, status: 'pending', dueShard: dueShardOf(delivery.deliveryId), dueAt: dueKey(result.nextAt), lastError: result.error.slice(0, 1000) })
+        .where((attr, op) => `${op.eq(attr.status, 'sending')} AND ${op.eq(attr.attempts, delivery.attempts)}`)
+        .go();
+    } else {
+      const finished = {
+        ...common,
+        status: result.outcome,
+        expiration: Math.floor(now / 1000) + keepFinishedSeconds,
+        ...(result.outcome === 'succeeded' ? { deliveredAt: new Date(now).toISOString() } : { lastError: result.error.slice(0, 1000) }),
+      };
+      await patch()
+        .set(finished)
+        .remove(['dueShard', 'dueAt'])
+        .where((attr, op) => `${op.eq(attr.status, 'sending')} AND ${op.eq(attr.attempts, delivery.attempts)}`)
+        .go();
+    }
+  } catch (error) {
+    // The lease ran out and another attempt took over: its record is the one that counts.
+    if (!isConditionalFailure(error)) throw error;
+  }
+}
+
+/** An endpoint's delivery succeeded: it is no longer failing. */
+export async function markEndpointHealthy(endpoint: WebhookEndpointItem): Promise<void> {
+  if (endpoint.failingSince === undefined) return;
+  await db().WebhookEndpoint.patch({ endpointId: endpoint.endpointId }).remove(['failingSince']).go().catch((error: unknown) => {
+    if (!isConditionalFailure(error)) throw error;
+  });
+}
+
+/** An endpoint's delivery failed: it is failing since now, unless it already was. */
+export async function markEndpointFailing(endpoint: WebhookEndpointItem, now: number): Promise<void> {
+  if (endpoint.failingSince !== undefined) return;
+  await db()
+    .WebhookEndpoint.patch({ endpointId: endpoint.endpointId })
+    .set({ failingSince: now })
+    .where((attr, op) => op.notExists(attr.failingSince))
+    .go()
+    .catch((error: unknown) => {
+      if (!isConditionalFailure(error)) throw error;
+    });
+}
+
+/**
+ * Disables an endpoint that has failed for too long, with the emails to its company's admins as
+ * outbox records of the same transaction; answers whether this call disabled it (only one does).
+ */
+export async function disableFailingEndpoint(endpoint: WebhookEndpointItem, reason: string, emails: EmailRequested[], now: Date): Promise<boolean> {
+  const records = emails.map((email) => outboxRecord('email.requested', email, now));
+  const result = await writeTransaction((entities) => ({
+    endpoint: entities.WebhookEndpoint.patch({ endpointId: endpoint.endpointId })
+      .set({ enabled: false, disabledReason: reason, version: endpoint.version + 1, updatedAt: now.toISOString() })
+      .where((attr, op) => `${op.eq(attr.enabled, true)} AND ${op.eq(attr.version, endpoint.version)}`)
+      .commit(),
+    ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
+  }));
+  return !result.canceled;
+}
+
+/** The administrators of a company (whom a disabled endpoint is reported to). */
+export async function companyAdmins(companyId: string) {
+  const { data } = await db().User.query.byCompany({ companyId }).go({ pages: 'all' });
+  return data.filter((user) => user.companyRole === 'admin');
+}
