@@ -17,6 +17,7 @@ import { BackupJob } from './entities/backup-job';
 import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
 import { PaymentScheduleReminder } from './entities/payment-schedule-reminder';
+import { InvoiceSignature, SigningLinkRecord } from './entities/signature';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -49,6 +50,8 @@ export const entities = {
   Outbox,
   Task,
   PaymentScheduleReminder,
+  InvoiceSignature,
+  SigningLinkRecord,
 };
 
 export interface TableDefinition {
