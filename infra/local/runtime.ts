@@ -124,6 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       FRONTEND_BASE_URL: process.env.FRONTEND_BASE_URL ?? apiUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       CURSOR_SECRET: await localCursorSecret(dataDir),
+      // Each company's e-signature certificate, made on first use and kept with the data.
+      SIGNING_CERTIFICATE_DIR: path.join(dataDir, 'signing-certificates'),
     };
     Object.assign(process.env, env);
 

@@ -62,9 +62,12 @@ export function currentSignatureStatus(request: Pick<SignatureRequest, 'status' 
   return openStatuses.includes(request.status) && request.expiresAt <= now.toISOString() ? 'expired' : request.status;
 }
 
+/** Statuses that leave the invoice's figures free: the request ended unsigned. */
+export const figuresFreeStatuses = ['declined', 'voided'] as const satisfies readonly SignatureStatus[];
+
 /** Whether the request holds the invoice's figures: open (even expired, until voided or resent) or completed. */
 export const locksFigures = (status: SignatureStatus | undefined): boolean =>
-  status === 'sent' || status === 'delivered' || status === 'completed' || status === 'expired';
+  status !== undefined && !(figuresFreeStatuses as readonly SignatureStatus[]).includes(status);
 
 /** The signer whose turn it is: the first, in routing order, who has not signed. */
 export function currentSigner(signers: readonly Signer[]): Signer | undefined {

@@ -18,6 +18,7 @@ import { invoiceFileRoutes } from '../api/invoice-files';
 import { paymentRoutes } from '../api/payments';
 import { backupRoutes } from '../api/backups';
 import { regionalRoutes } from '../api/regional';
+import { signatureRoutes } from '../api/signatures';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -46,6 +47,7 @@ export const routes = [
   ...paymentRoutes,
   ...backupRoutes,
   ...regionalRoutes,
+  ...signatureRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

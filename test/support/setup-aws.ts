@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { ensureBucket, ensureTable } from '../../infra/local/aws-services';
 import { startLocalLambdaEndpoint } from '../../infra/local/lambda-endpoint';
@@ -17,6 +19,8 @@ Object.assign(process.env, inject('awsEnv'), {
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   // Tests send few emails and are not about SES's rate (the pacer has its own tests): pace loosely.
   SES_SEND_RATE: process.env.SES_SEND_RATE ?? '100',
+  // E-signature certificates: made on first use, per test file.
+  SIGNING_CERTIFICATE_DIR: path.join(tmpdir(), `signing-certificates-${suffix}`),
 });
 
 let stopLambda: (() => Promise<void>) | undefined;
