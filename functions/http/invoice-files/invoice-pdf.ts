@@ -4,7 +4,7 @@ import { enforce } from '../../../shared/http/access';
 import { problems } from '../../../shared/http/problem';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { requestInvoicePdf, type RenderedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
-import { invoicePdfFilename } from '../../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { downloadUrl, headObject } from './s3';
 
 export interface StoredPdf extends RenderedInvoicePdf {

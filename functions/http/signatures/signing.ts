@@ -11,7 +11,7 @@ import { afterDelivery, afterSigning, currentSigner, signingRefusal, type Signat
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner, tokenHashOf } from '../../../shared/signature/builtin';
 import { requestInvoicePdf, requestSignedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
-import { invoicePdfFilename } from '../../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { signatureMarkKey } from '../../../shared/storage/keys';
 import { downloadUrl } from '../invoice-files/s3';
 import { signingMessagePage, signingPage } from './page';

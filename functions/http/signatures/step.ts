@@ -9,7 +9,7 @@ import type { CommitmentItem } from '../../../shared/db/commitments';
 import type { SignatureEventType } from '../../../shared/domain/signatures';
 import type { EmailRequested } from '../../../events/contracts';
 import { HttpProblem, problems } from '../../../shared/http/problem';
-import { invoicePdfFilename } from '../../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
 import { config } from '../../../shared/config';
 
