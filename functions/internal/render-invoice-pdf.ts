@@ -4,9 +4,11 @@ import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import type { RenderedInvoicePdf, RenderedPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
-import { storeInvoicePdf, storePaymentSchedulePdf } from '../../shared/storage/invoice-pdfs';
+import { storeInvoicePdf, storeOwnerInvoicePdf, storePaymentSchedulePdf } from '../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../shared/storage/pdf-names';
+import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
+import { loadHeadContract } from '../../shared/db/head-contracts';
 import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
-import { invoicePdfFilename } from '../../shared/storage/invoice-pdfs';
 import { storeSignedInvoicePdf, type StoredSignedPdf } from '../../shared/storage/signed-invoice-pdfs';
 import type { SignatureRequest } from '../../shared/domain/signatures';
 
@@ -30,6 +32,13 @@ const paymentScheduleRequestSchema = z.object({
   document: z.custom<PaymentScheduleDocument>((value) => typeof value === 'object' && value !== null),
 });
 
+const ownerInvoiceRequestSchema = z.object({
+  kind: z.literal('owner-invoice'),
+  projectId: z.string().min(1),
+  ownerInvoiceId: z.string().min(1),
+  printedAt: z.iso.datetime(),
+});
+
 const signRequestSchema = z.object({
   kind: z.literal('sign-invoice'),
   projectId: z.string().min(1),
@@ -43,6 +52,8 @@ const signRequestSchema = z.object({
 export const handler = async (event: unknown): Promise<RenderedInvoicePdf | RenderedPaymentSchedulePdf | StoredSignedPdf> => {
   const schedule = paymentScheduleRequestSchema.safeParse(event);
   if (schedule.success) return storePaymentSchedulePdf(schedule.data.key, schedule.data.document);
+  const owner = ownerInvoiceRequestSchema.safeParse(event);
+  if (owner.success) return renderOwnerInvoice(owner.data);
   const signing = signRequestSchema.safeParse(event);
   if (signing.success) return signInvoice(signing.data);
   const { projectId, invoiceId, printedAt } = requestSchema.parse(event);
@@ -85,4 +96,27 @@ async function loadInvoiceFacts(projectId: string, invoiceId: string) {
   ]);
   if (!commitment || !period) throw new Error(`The ${commitment ? 'billing period' : 'commitment'} of invoice ${invoiceId} does not exist`);
   return { project, invoice, commitment, period, changeOrders };
+}
+
+/** An owner invoice on its head contract (change orders are keyed by the contract's id), the general contractor as contractor. */
+async function renderOwnerInvoice({ projectId, ownerInvoiceId, printedAt }: z.infer<typeof ownerInvoiceRequestSchema>): Promise<RenderedInvoicePdf> {
+  const [invoice, { data: project }] = await Promise.all([loadOwnerInvoice(projectId, ownerInvoiceId, { consistent: true }), db().Project.get({ projectId }).go()]);
+  if (!invoice || !project) throw new Error(`Owner invoice ${ownerInvoiceId} of project ${projectId} does not exist`);
+  const [contract, period, changeOrders, { data: company }] = await Promise.all([
+    loadHeadContract(projectId, invoice.headContractId),
+    loadBillingPeriod(projectId, invoice.billingPeriodId),
+    loadChangeOrders(projectId, invoice.headContractId),
+    db().Company.get({ companyId: project.companyId }).go(),
+  ]);
+  if (!contract || !period) throw new Error(`The ${contract ? 'billing period' : 'head contract'} of owner invoice ${ownerInvoiceId} does not exist`);
+  const stored = await storeOwnerInvoicePdf({
+    project,
+    invoice,
+    contract,
+    contractorName: company?.name ?? 'General contractor',
+    period,
+    changeOrders,
+    now: new Date(printedAt),
+  });
+  return { ...stored, invoiceVersion: invoice.version };
 }

@@ -3,10 +3,12 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
 import { ownerInvoiceStatuses } from '../domain/owner-invoices';
+import { prefillStatuses, type StoredPrefill } from '../domain/owner-prefill';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
+import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
 import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
@@ -31,11 +33,49 @@ const ownerInvoiceHeader = {
   version: z.number().int().meta({ description: 'Also the ETag; send it as If-Match to change the owner invoice' }),
 };
 
+const costSource = {
+  invoiceId: z.string(),
+  invoiceNumber: z.string(),
+  commitmentId: z.string(),
+  commitmentNumber: z.string().nullable(),
+  lineId: z.string().meta({ description: 'The subcontractor invoice’s SOV line' }),
+  costCode: z.string().nullable(),
+  description: z.string(),
+  workThisPeriodCents: z.number().int(),
+  materialsStoredCents: z.number().int(),
+};
+
+export const ownerInvoicePrefill = z
+  .object({
+    by: z.string(),
+    at: z.iso.datetime(),
+    lines: z.array(
+      z.object({
+        lineId: z.string().meta({ description: 'The owner SOV line' }),
+        costCode: z.string().nullable(),
+        workThisPeriodCents: z.number().int().meta({ description: 'Σ of the sources’ work this period' }),
+        materialsStoredCents: z.number().int().meta({ description: 'Σ of the sources’ materials presently stored' }),
+        sources: z.array(z.object(costSource)).meta({ description: 'The subcontractor invoice lines summed into this line' }),
+      }),
+    ),
+    unmapped: z
+      .array(z.object({ ...costSource, reason: z.enum(['no_cost_code', 'cost_code_not_on_owner_sov', 'owner_line_is_unit_based']) }))
+      .meta({ description: 'Costs of the period no owner line took: reported, not billed' }),
+    includedInvoices: z
+      .array(z.object({ invoiceId: z.string(), number: z.string(), commitmentId: z.string(), status: z.enum(prefillStatuses) }))
+      .meta({ description: 'The subcontractor invoices summed, with their status at the time' }),
+    changeOrders: z
+      .array(z.object({ changeOrderId: z.string(), commitmentId: z.string(), number: z.string(), title: z.string(), totalCents: z.number().int(), approvedAt: z.iso.datetime() }))
+      .meta({ description: 'Commitment change orders approved in the billing period' }),
+  })
+  .meta({ id: 'OwnerInvoicePrefill', description: 'The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval)' });
+
 export const ownerInvoiceResponse = z
   .object({
     ...ownerInvoiceHeader,
     retainage: retainageSettings.meta({ description: 'The head contract’s retainage settings the figures use' }),
     lines: z.array(invoiceLine),
+    prefill: ownerInvoicePrefill.nullable(),
   })
   .meta({ id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' });
 export type OwnerInvoiceResponse = z.infer<typeof ownerInvoiceResponse>;
@@ -49,6 +89,7 @@ export const createOwnerInvoiceBody = z
   .object({
     number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per head contract; the next in sequence when absent' }),
     kind: z.enum(invoiceKinds).default('progress'),
+    prefill: z.boolean().default(false).meta({ description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it' }),
   })
   .strict()
   .meta({ id: 'CreateOwnerInvoice' });
@@ -82,6 +123,15 @@ export const ownerInvoiceEvent = z
   })
   .meta({ id: 'OwnerInvoiceEvent' });
 export const ownerInvoiceHistory = z.object({ items: z.array(ownerInvoiceEvent) }).meta({ id: 'OwnerInvoiceHistory' });
+
+export const emailOwnerInvoiceBody = z
+  .object({
+    to: z.array(z.email()).max(20).default([]).meta({ description: 'Addresses that receive the PDF besides the owner’s contacts' }),
+    includeOwnerContacts: z.boolean().default(true).meta({ description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
+    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
+  })
+  .strict()
+  .meta({ id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' });
 
 const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
 const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';
@@ -160,6 +210,18 @@ export const ownerInvoiceRoutes = [
     response: { status: 200, description: 'The owner invoice (ETag: its new version)', schema: ownerInvoiceResponse },
   },
   {
+    operationId: 'prefillOwnerInvoice',
+    method: 'POST',
+    path: `${one}/prefill`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.edit',
+    summary: 'Fill work this period and stored materials again from the billing period’s subcontractor costs (only in draft or revise & resubmit; If-Match required)',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'The owner invoice (ETag: its new version) with the pre-fill’s audit trail', schema: ownerInvoiceResponse },
+  },
+  {
     operationId: 'getOwnerInvoiceHistory',
     method: 'GET',
     path: `${one}/history`,
@@ -195,6 +257,30 @@ export const ownerInvoiceRoutes = [
     request: { path: ownerInvoicePath },
     response: { status: 200, description: 'CSV (RFC 4180)', contentType: 'text/csv' },
   },
+  {
+    operationId: 'getOwnerInvoicePdf',
+    method: 'GET',
+    path: `${one}/pdf`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.export',
+    summary: 'The owner invoice PDF (G702 summary to the owner, G703 continuation sheets) in the project’s terms: rendered for its version, stored, served by a presigned URL',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+  },
+  {
+    operationId: 'emailOwnerInvoice',
+    method: 'POST',
+    path: `${one}/email`,
+    function: 'ownerInvoices',
+    auth: 'jwt',
+    action: 'owner_invoices.email',
+    summary: 'Email the owner invoice PDF to the addresses given and the owner’s contacts (Idempotency-Key: sent once); recorded in its history',
+    tags: ['owner invoices'],
+    request: { path: ownerInvoicePath, body: emailOwnerInvoiceBody },
+    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 function header(item: OwnerInvoiceItem) {
@@ -229,6 +315,20 @@ export function toOwnerInvoiceResponse(item: OwnerInvoiceItem): OwnerInvoiceResp
     lines: item.figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), undefined),
     ),
+    prefill: item.prefill ? prefillView(item.prefill) : null,
+  };
+}
+
+const sourceView = <T extends { commitmentNumber?: string; costCode?: string }>(source: T) => ({ ...source, commitmentNumber: source.commitmentNumber ?? null, costCode: source.costCode ?? null });
+
+function prefillView(prefill: StoredPrefill): z.infer<typeof ownerInvoicePrefill> {
+  return {
+    by: prefill.by,
+    at: prefill.at,
+    lines: prefill.lines.map((line) => ({ ...line, costCode: line.costCode ?? null, sources: line.sources.map(sourceView) })),
+    unmapped: prefill.unmapped.map(sourceView),
+    includedInvoices: prefill.includedInvoices,
+    changeOrders: prefill.changeOrders,
   };
 }
 

@@ -3,6 +3,8 @@ import type { WriteEntities } from './transaction';
 import { positionKey } from './invoices';
 export type { OwnerInvoiceItem } from './entities/owner-invoice';
 import type { OwnerInvoiceItem } from './entities/owner-invoice';
+import type { BillingPeriodItem } from './entities/billing-period';
+import { addDays, startOfLocalDay } from '../domain/billing-periods';
 
 /** One owner invoice of a project, or undefined. `consistent`: read what a write just did. */
 export async function loadOwnerInvoice(projectId: string, ownerInvoiceId: string, options: { consistent?: boolean } = {}): Promise<OwnerInvoiceItem | undefined> {
@@ -35,4 +37,35 @@ export function ownerSuccessorCheck(entities: WriteEntities, item: Pick<OwnerInv
   return entities.OwnerInvoiceClaim.check({ projectId: item.projectId, headContractId: item.headContractId, claim: positionKey(item.position + 1) })
     .where((attr, op) => op.notExists(attr.ownerInvoiceId))
     .commit();
+}
+
+/**
+ * What pre-filling an owner invoice reads, bounded by its billing period whatever the project's
+ * history: the period's subcontractor invoices (a Query on the period index, only the fields summed),
+ * their commitments' numbers (one BatchGet), and the change orders approved from the period's first
+ * day to the day after its last (a Query on the approval index; the pure filter reads days in project time).
+ */
+export async function loadPeriodCosts(period: Pick<BillingPeriodItem, 'projectId' | 'billingPeriodId' | 'startDate' | 'endDate'>, timeZone: string) {
+  const { projectId, billingPeriodId } = period;
+  const [{ data: invoices }, { data: changeOrders }] = await Promise.all([
+    db()
+      .Invoice.query.byPeriod({ projectId, billingPeriodId })
+      .go({ pages: 'all', attributes: ['invoiceId', 'number', 'commitmentId', 'status', 'sovLines', 'figures'] }),
+    db()
+      .ChangeOrder.query.byApproval({ approvalPartition: projectId })
+      .between({ approvedAt: startOfLocalDay(period.startDate, timeZone).toISOString() }, { approvedAt: startOfLocalDay(addDays(period.endDate, 1), timeZone).toISOString() })
+      .go({ pages: 'all', attributes: ['changeOrderId', 'commitmentId', 'contractKind', 'number', 'title', 'status', 'totalCents', 'approvedAt'] }),
+  ]);
+  const commitmentIds = [...new Set(invoices.map((invoice) => invoice.commitmentId))];
+  const numbers = new Map<string, string>();
+  if (commitmentIds.length) {
+    const { data } = await db()
+      .Commitment.get(commitmentIds.map((commitmentId) => ({ projectId, commitmentId })))
+      .go({ attributes: ['commitmentId', 'number'] });
+    for (const commitment of data) numbers.set(commitment.commitmentId, commitment.number);
+  }
+  return {
+    invoices: invoices.map((invoice) => ({ ...invoice, ...(numbers.has(invoice.commitmentId) && { commitmentNumber: numbers.get(invoice.commitmentId)! }) })),
+    changeOrders: changeOrders.flatMap((co) => (co.approvedAt ? [{ ...co, approvedAt: co.approvedAt }] : [])),
+  };
 }

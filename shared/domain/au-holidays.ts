@@ -1,22 +1,29 @@
 /**
- * Australian public holidays by state or territory, from the date-holidays project's data
- * (CC-BY-SA-3.0): the only file that loads it. Lambda bundles carry the parser and the AU data
- * alone (au-holidays.data.json, extracted from the `date-holidays` package: ~50 kB instead of
- * every country's). Regenerate after upgrading date-holidays; the unit test says when:
- *   node --input-type=module -e "import{data}from'date-holidays/data';import{writeFileSync}from'node:fs';writeFileSync('shared/domain/au-holidays.data.json',JSON.stringify({version:data.version,license:data.license,holidays:{AU:data.holidays.AU},names:data.names},null,1)+'\n')"
- * Pure: a year in, civil dates out.
+ * Australian public holidays by state or territory: the only file that loads them. They come
+ * from a table (au-holidays.table.json) built from the date-holidays project's data (CC-BY-SA-3.0)
+ * by infra/tools/au-holidays-table.ts, so Lambda bundles carry ≈ 30 KB of dates instead of the
+ * parser with moment-timezone and astronomia. Pure: a year in, civil dates out.
  */
-import HolidaysParser from 'date-holidays-parser';
-import auHolidayData from './au-holidays.data.json';
+import table from './au-holidays.table.json';
 
 import type { AuJurisdiction } from './au-jurisdictions';
+
+export interface AuHolidayTable {
+  /** The data the table was built from: package, version and licence. */
+  source: string;
+  /** First and last year covered. */
+  years: number[];
+  names: string[];
+  /** Per state, per year: "MMDD.nameIndex" entries separated by spaces, in date order. */
+  holidays: Partial<Record<AuJurisdiction, Record<string, string>>>;
+}
 
 export interface PublicHoliday {
   date: string;
   name: string;
 }
 
-const parsers = new Map<AuJurisdiction, InstanceType<typeof HolidaysParser>>();
+const auHolidayTable = table as AuHolidayTable;
 const byYear = new Map<string, PublicHoliday[]>();
 
 /**
@@ -27,15 +34,13 @@ export function auPublicHolidays(jurisdiction: AuJurisdiction, year: number): Pu
   const key = `${jurisdiction}:${year}`;
   const cached = byYear.get(key);
   if (cached) return cached;
-  let parser = parsers.get(jurisdiction);
-  if (!parser) {
-    parser = new HolidaysParser(auHolidayData, 'AU', jurisdiction);
-    parsers.set(jurisdiction, parser);
-  }
-  const holidays = parser
-    .getHolidays(year, 'en')
-    .filter((h) => h.type === 'public' && h.date.endsWith(' 00:00:00'))
-    .map((h) => ({ date: h.date.slice(0, 10), name: h.name }));
+  const [from, to] = auHolidayTable.years;
+  const entries = auHolidayTable.holidays[jurisdiction]?.[year];
+  if (entries === undefined) throw new RangeError(`Public holidays are known for ${from}–${to}, not ${year}`);
+  const holidays = entries
+    .split(' ')
+    .filter(Boolean)
+    .map((entry) => ({ date: `${year}-${entry.slice(0, 2)}-${entry.slice(2, 4)}`, name: auHolidayTable.names[Number(entry.slice(5))]! }));
   byYear.set(key, holidays);
   return holidays;
 }

@@ -14,6 +14,7 @@ import { routeFor, type OperationId, type RouteDefinition, type routes } from '.
 import { callerFromEvent, type Caller } from './auth';
 import { ConflictError, InputError } from '../domain/errors';
 import { HttpProblem, problems, type FieldError } from './problem';
+import { currentRequest } from './request-scope';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -93,12 +94,14 @@ export function httpHandler<Op extends OperationId>(
       const replay = replayedReply.get(event);
       if (replay) return replay;
       const parsed = event[parsedKey]!;
-      const reply = await handle({
-        ...parsed,
-        headers: event.headers ?? {},
-        event,
-        context,
-      } as HttpInput<Op>);
+      const reply = await currentRequest.run(event, () =>
+        handle({
+          ...parsed,
+          headers: event.headers ?? {},
+          event,
+          context,
+        } as HttpInput<Op>),
+      );
       return toResult(route, reply);
     });
 }

@@ -9,6 +9,7 @@ import { logger } from '../logger';
 import { replayedReply, type HttpEvent, type HttpResult } from './handler';
 import { problems } from './problem';
 import { isConditionalFailure } from '../db/conditions';
+import { currentRequest } from './request-scope';
 
 /** How long a POST's answer is kept for replays of the same Idempotency-Key (the TTL attribute). */
 export const replayWindowSeconds = 24 * 60 * 60;
@@ -28,6 +29,11 @@ interface IdempotencyRecord {
   token: string;
   /** Epoch ms after which an in-progress record is abandoned (its Lambda ran out of time). */
   lockedUntil: number;
+  /**
+   * Set by the request's first write transaction, in that transaction: the request changed data.
+   * A record with it is never taken over, whatever became of the request afterwards.
+   */
+  committedAt?: string;
   [ttlAttribute]: number;
   response?: { statusCode: number; headers: Record<string, string>; body?: string };
 }
@@ -53,6 +59,49 @@ function bodyHashOf(event: HttpEvent): string {
 
 const inProgress = () => problems.idempotencyInProgress(retryAfterSeconds);
 
+/** The record each keyed request holds while it runs (by event: the DynamoDB client finds it through currentRequest). */
+const reserved = new WeakMap<object, { key: Record<string, string>; token: string }>();
+
+/** Transactions can hold 100 items: one at the limit is left as it is (none of ours comes near). */
+const maxTransactionItems = 100;
+
+/**
+ * Every write transaction a keyed request makes also stamps its idempotency record
+ * `committedAt`, on condition that the request still holds it: the change and the mark commit
+ * together. A request that dies after that commit (a crash, a timeout, an error while replying)
+ * leaves a record nobody may take over, so a retry can never make the change a second time; and a
+ * request whose lock lapsed and was taken over cannot commit at all. Installed once per client.
+ */
+const markedClients = new WeakSet<object>();
+function markCommitsOfKeyedRequests(): void {
+  const client = dynamoDocumentClient();
+  if (markedClients.has(client)) return;
+  markedClients.add(client);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const event = currentRequest.getStore();
+      const held = event && reserved.get(event);
+      const input = args.input as { TransactItems?: unknown[] };
+      if (held && context.commandName === 'TransactWriteItemsCommand' && Array.isArray(input.TransactItems) && input.TransactItems.length < maxTransactionItems) {
+        const mark = {
+          Update: {
+            TableName: config.tableName,
+            Key: held.key,
+            UpdateExpression: 'SET #committedAt = if_not_exists(#committedAt, :now)',
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#committedAt': 'committedAt', '#token': 'token' },
+            ExpressionAttributeValues: { ':now': new Date().toISOString(), ':token': held.token },
+          },
+        };
+        return next({ ...args, input: { ...input, TransactItems: [...input.TransactItems, mark] } });
+      }
+      return next(args);
+    },
+    // Before the document client marshals the input (its items are plain values here).
+    { step: 'initialize', name: 'markIdempotencyKeyCommitted' },
+  );
+}
+
 const invalidKey = () =>
   problems.validation([
     { location: 'header', field: 'idempotency-key', message: `1 to ${maxIdempotencyKeyLength} visible ASCII characters` },
@@ -63,24 +112,50 @@ const invalidKey = () =>
  * record (a conditional put, so one of any number of concurrent retries wins); the others get
  * 422 when their body differs, 409 with Retry-After while the first runs, and the first answer
  * (status, headers, body, plus `Idempotent-Replayed: true`) once it has finished, for 24 hours.
- * A request that fails (4xx or 5xx) created nothing, so it releases the key for a retry.
- * Requests without the header are untouched.
+ * A request that fails (4xx or 5xx) before changing anything releases the key for a retry; one
+ * whose change committed (its transaction marked the record, see markCommitsOfKeyedRequests)
+ * keeps it even if it then failed or its Lambda died: retries get 409 `idempotency-answer-lost`,
+ * never the change a second time. Requests without the header are untouched.
  */
 export function idempotencyKey(): Middleware {
-  const reserved = new WeakMap<object, { key: Record<string, string>; token: string }>();
   const table = () => config.tableName;
+  markCommitsOfKeyedRequests();
 
+  /** Frees the key of a request that changed nothing; one that committed keeps it (its retries learn so at once). */
   const release = async (event: HttpEvent) => {
     const held = reserved.get(event);
     if (!held) return;
     reserved.delete(event);
+    const names = { '#token': 'token', '#committedAt': 'committedAt' };
     try {
       await dynamoDocumentClient().send(
-        new DeleteCommand({ TableName: table(), Key: held.key, ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': held.token } }),
+        new DeleteCommand({
+          TableName: table(),
+          Key: held.key,
+          ConditionExpression: '#token = :token AND attribute_not_exists(#committedAt)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':token': held.token },
+        }),
       );
+      return;
     } catch (error) {
       // The key then stays "in progress" until its lock lapses; a retry waits, it does not double.
-      if (!isConditionalFailure(error)) logger.warn('idempotency key not released', { error: error as Error });
+      if (!isConditionalFailure(error)) return logger.warn('idempotency key not released', { error: error as Error });
+    }
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: held.key,
+          UpdateExpression: 'SET #lockedUntil = :now',
+          ConditionExpression: '#token = :token AND attribute_exists(#committedAt)',
+          ExpressionAttributeNames: { ...names, '#lockedUntil': 'lockedUntil' },
+          ExpressionAttributeValues: { ':token': held.token, ':now': Date.now() },
+        }),
+      );
+      logger.error('a keyed request failed after its change committed: its key answers "answer lost" from now on');
+    } catch (error) {
+      if (!isConditionalFailure(error)) logger.warn('idempotency key not unlocked', { error: error as Error });
     }
   };
 
@@ -107,9 +182,16 @@ export function idempotencyKey(): Middleware {
           new PutCommand({
             TableName: table(),
             Item: { ...itemKey, ...record },
-            // Free, expired (TTL deletes lazily), or abandoned by a request that ran out of time.
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiry < :nowSeconds OR (#status = :inProgress AND #lockedUntil < :now)',
-            ExpressionAttributeNames: { '#pk': tableKeys.primary.pk, '#expiry': ttlAttribute, '#status': 'status', '#lockedUntil': 'lockedUntil' },
+            // Free, expired (TTL deletes lazily), or abandoned by a request that ran out of time before changing anything.
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR #expiry < :nowSeconds OR (#status = :inProgress AND #lockedUntil < :now AND attribute_not_exists(#committedAt))',
+            ExpressionAttributeNames: {
+              '#pk': tableKeys.primary.pk,
+              '#expiry': ttlAttribute,
+              '#status': 'status',
+              '#lockedUntil': 'lockedUntil',
+              '#committedAt': 'committedAt',
+            },
             ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000), ':inProgress': 'in_progress', ':now': now },
           }),
         );
@@ -123,6 +205,7 @@ export function idempotencyKey(): Middleware {
       // Released between the put and the read: the client retries and then runs.
       if (!existing) throw inProgress();
       if (existing.bodyHash !== bodyHash) throw problems.idempotencyKeyReused();
+      if (existing.status !== 'completed' && existing.committedAt && existing.lockedUntil < now) throw problems.idempotencyAnswerLost(existing.committedAt);
       if (existing.status !== 'completed' || !existing.response) throw inProgress();
       const { statusCode, headers, body } = existing.response;
       replayedReply.set(event, { statusCode, headers: { ...headers, 'idempotent-replayed': 'true' }, ...(body !== undefined ? { body } : {}) });

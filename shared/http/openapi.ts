@@ -151,7 +151,7 @@ function errorResponses(route: RouteDefinition) {
       : {}),
     '405': problem('The path exists but does not accept this method (`Allow` lists those it does)'),
     ...(writes && route.auth === 'jwt'
-      ? { '409': problem('The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running') }
+      ? { '409': problem('The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering') }
       : {}),
     ...(ifMatch[operationId] ? { '412': problem('If-Match is not the current ETag: read the resource again') } : {}),
     ...(route.request?.body

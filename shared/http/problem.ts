@@ -72,6 +72,14 @@ export const problems = {
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     ),
+  /** The keyed request changed data, then stopped before answering (a crash, a timeout): its answer cannot be replayed. */
+  idempotencyAnswerLost: (committedAt: string) =>
+    new HttpProblem(
+      409,
+      'idempotency-answer-lost',
+      'Request already carried out',
+      `The request with this Idempotency-Key made its change at ${committedAt}, but the service stopped before answering, so there is no answer to replay. Do not send it again: read the resource (e.g. list it) to see the result.`,
+    ),
   idempotencyKeyReused: () =>
     new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request body; use a new key.'),
   /** A dependency (DynamoDB) is unreachable or throttling: retry, it is not the client's fault. */

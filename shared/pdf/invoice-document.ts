@@ -8,12 +8,13 @@ import { changeOrderSummary, type SummarizedChangeOrder } from '../domain/change
 import { currencyOf } from '../domain/project-settings';
 import type { StoredSovLine } from '../db/invoices';
 import type { InvoiceContract, InvoiceFigures } from '../domain/invoice-figures';
-import type { InvoiceDocument, InvoicePdfLine } from './invoice-pdf';
+import type { CommitmentType, InvoiceDocument, InvoicePdfLine } from './invoice-pdf';
 
 export interface InvoiceDocumentSource {
   invoice: Pick<EntityItem<typeof Invoice>, 'number' | 'position' | 'status' | 'createdAt' | 'submittedAt' | 'figures' | 'sovLines' | 'contract'>;
   project: Pick<EntityItem<typeof Project>, 'name' | 'number' | 'region' | 'timeZone' | 'contract' | 'currency'>;
-  commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'type' | 'vendorName' | 'contractDate'>;
+  /** The contract billed: a commitment, or for an owner invoice its head contract with the general contractor as vendor. */
+  commitment: Pick<EntityItem<typeof Commitment>, 'number' | 'title' | 'vendorName' | 'contractDate'> & { type: CommitmentType };
   period: Pick<EntityItem<typeof BillingPeriod>, 'startDate' | 'endDate' | 'dueDate'>;
   /** The commitment's change orders (any status): the G702 summary splits those behind line 2 by month. */
   changeOrders: readonly SummarizedChangeOrder[];

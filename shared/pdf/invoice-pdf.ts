@@ -19,7 +19,8 @@ import { Typesetter as UnicodeTypesetter } from './typeset';
  */
 
 export type InvoiceStatus = 'draft' | 'under_review' | 'revise_and_resubmit' | 'approved' | 'approved_as_noted' | 'pending_owner_approval';
-export type CommitmentType = (typeof commitmentTypes)[number];
+/** The contract billed: a commitment (subcontractor invoices) or the head contract (owner invoices). */
+export type CommitmentType = (typeof commitmentTypes)[number] | 'head_contract';
 
 /** One SOV line as a G703 row. Money in integer cents; dates elsewhere as `YYYY-MM-DD`. */
 export interface InvoicePdfLine {
@@ -73,6 +74,7 @@ export interface InvoiceDocument {
   /** Picks the terminology (termsFor) and the paper: Letter for en-US and en-CA, A4 otherwise. */
   region: Region;
   project: { name: string; number: string };
+  /** The contract billed; for an owner invoice the head contract, its vendor the general contractor (and the owner the "To": `contract.owner`). */
   commitment: { number: string; title: string; type: CommitmentType; vendorName: string };
   invoice: {
     number: string;
@@ -222,7 +224,12 @@ const statusLabels: Record<InvoiceStatus, string> = {
   pending_owner_approval: 'Pending Owner Approval',
 };
 
-const commitmentTypeLabels: Record<CommitmentType, string> = { subcontract: 'Subcontract', purchase_order: 'Purchase Order' };
+const commitmentTypeLabels: Record<Exclude<CommitmentType, 'head_contract'>, string> = { subcontract: 'Subcontract', purchase_order: 'Purchase Order' };
+
+/** What the contract is called: "Commitment", or the region's term for a head contract ("Head Contract" en-AU). */
+function contractWord(type: CommitmentType, terms: Terms): string {
+  return type === 'head_contract' ? terms.headContract : 'Commitment';
+}
 
 // ---------------------------------------------------------------------------------------------
 // Text: every string drawn passes through `Typesetter`, which fits it.
@@ -394,7 +401,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Uint8Array
     const top = height - MARGIN;
     const half = (width - 2 * MARGIN) / 2 - 6;
     type.draw(page, heading, MARGIN, top - 10, { size: 10, bold: true, maxWidth: half });
-    type.draw(page, `Commitment ${doc.commitment.number}: ${doc.commitment.title}`, width - MARGIN, top - 10, {
+    type.draw(page, `${contractWord(doc.commitment.type, terms)} ${doc.commitment.number}: ${doc.commitment.title}`, width - MARGIN, top - 10, {
       size: 10,
       bold: true,
       align: 'right',
@@ -464,14 +471,16 @@ function drawSummary(page: PDFPage, type: Typesetter, doc: InvoiceDocument, term
   y -= 24;
   const columnWidth = usable / 2 - 8;
   const unknown = '\u2014';
+  const { type: contractType } = doc.commitment;
+  const contract = contractWord(contractType, terms);
   const info: Array<Array<[string, string]>> = [
     [
       ['Project', doc.project.name],
       ['Project No.', doc.project.number],
-      ['Owner', doc.contract?.owner ?? unknown],
+      [contractType === 'head_contract' ? 'To (Owner)' : 'Owner', doc.contract?.owner ?? unknown],
       ['Architect', doc.contract?.architect ?? unknown],
-      ['Commitment', `${doc.commitment.number} (${commitmentTypeLabels[doc.commitment.type]})`],
-      ['Commitment title', doc.commitment.title],
+      [contract, contractType === 'head_contract' ? doc.commitment.number : `${doc.commitment.number} (${commitmentTypeLabels[contractType]})`],
+      [`${contract} title`, doc.commitment.title],
       ['Contractor', doc.commitment.vendorName],
       ['Contract date', doc.contract?.date ? formatDate(doc.contract.date, doc.region) : unknown],
     ],

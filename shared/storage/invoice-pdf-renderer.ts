@@ -32,6 +32,11 @@ export async function requestInvoicePdf(request: InvoicePdfRequest): Promise<Ren
   return invokeRenderer<RenderedInvoicePdf>(request);
 }
 
+/** The owner invoice's PDF in S3, current with it (the same renderer and G702/G703 document). */
+export async function requestOwnerInvoicePdf(request: { projectId: string; ownerInvoiceId: string; printedAt: string }): Promise<RenderedInvoicePdf> {
+  return invokeRenderer<RenderedInvoicePdf>({ kind: 'owner-invoice', ...request });
+}
+
 /** A payment schedule's PDF rendered from `document` and stored at `key` (before the schedule is written). */
 export async function requestPaymentSchedulePdf(key: string, document: PaymentScheduleDocument): Promise<RenderedPaymentSchedulePdf> {
   return invokeRenderer<RenderedPaymentSchedulePdf>({ kind: 'payment-schedule', key, document });

@@ -5,10 +5,13 @@ import { config } from '../config';
 import type { InvoiceItem } from '../db/invoices';
 import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import { invoiceDocument } from '../pdf/invoice-document';
-import { renderInvoicePdf } from '../pdf/invoice-pdf';
+import { renderInvoicePdf, type InvoiceDocument } from '../pdf/invoice-pdf';
+import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
+import type { HeadContractItem } from '../db/entities/head-contract';
 import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 import { invoicePdfKey } from './keys';
 import { invoicePdfFilename } from './pdf-names';
+import { termsFor } from '../domain/terminology';
 import type { BillingPeriodItem } from '../db/entities/billing-period';
 import type { CommitmentItem } from '../db/entities/commitment';
 import type { ProjectItem } from '../db/entities/project';
@@ -42,11 +45,46 @@ export async function storeInvoicePdf(input: {
 }): Promise<StoredInvoicePdf> {
   const { project, invoice, commitment, period, changeOrders, now } = input;
   const document = invoiceDocument({ invoice, project, commitment, period, changeOrders, printedAt: now });
+  const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId }, invoice.version);
+  return storeDocument(document, key, invoicePdfFilename(project, invoice, commitment), invoice.version);
+}
+
+/**
+ * The owner invoice's PDF: the same G702/G703 document, billed on the head contract by the general
+ * contractor to the owner (the "To"), stored beside subcontractor invoices' PDFs under its own id.
+ */
+export async function storeOwnerInvoicePdf(input: {
+  project: ProjectItem;
+  invoice: OwnerInvoiceItem;
+  contract: HeadContractItem;
+  /** The general contractor's name: the contractor of the application. */
+  contractorName: string;
+  period: BillingPeriodItem;
+  changeOrders: readonly SummarizedChangeOrder[];
+  now: Date;
+}): Promise<StoredInvoicePdf> {
+  const { project, invoice, contract, contractorName, period, changeOrders, now } = input;
+  const document = invoiceDocument({
+    invoice,
+    project: { ...project, contract: { ...project.contract, ownerName: contract.ownerCompanyName } },
+    commitment: { number: contract.number, title: contract.title, type: 'head_contract', vendorName: contractorName, ...(contract.contractDate && { contractDate: contract.contractDate }) },
+    period,
+    changeOrders,
+    printedAt: now,
+  });
+  const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.ownerInvoiceId }, invoice.version);
+  return storeDocument(document, key, ownerInvoicePdfFilename(project, invoice, contract), invoice.version);
+}
+
+/** "Progress Claim 2 - HC-001.pdf" (en-AU), in the project's terminology. */
+export function ownerInvoicePdfFilename(project: Pick<ProjectItem, 'region'>, invoice: Pick<OwnerInvoiceItem, 'number'>, contract: Pick<HeadContractItem, 'number'>) {
+  return `${termsFor(project.region).invoice} ${invoice.number} - ${contract.number}.pdf`;
+}
+
+/** Renders and stores the document at `key`, unless the object there already shows the same (its fingerprint). */
+async function storeDocument(document: InvoiceDocument, key: string, filename: string, version: number): Promise<StoredInvoicePdf> {
   const { printedAt: _printedAt, ...shown } = document;
   const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
-  const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId }, invoice.version);
-  const filename = invoicePdfFilename(project, invoice, commitment);
-
   const existing = await headObject(key);
   if (existing?.Metadata?.fingerprint === fingerprint && existing.ContentLength) return { key, filename, sizeBytes: existing.ContentLength };
   const bytes = await renderInvoicePdf(document);
@@ -56,7 +94,7 @@ export async function storeInvoicePdf(input: {
       Key: key,
       Body: bytes,
       ContentType: 'application/pdf',
-      Metadata: { fingerprint, 'invoice-version': String(invoice.version) },
+      Metadata: { fingerprint, 'invoice-version': String(version) },
     }),
   );
   return { key, filename, sizeBytes: bytes.length };

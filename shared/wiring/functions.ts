@@ -101,8 +101,10 @@ export const functions = {
   },
   ownerInvoices: {
     entry: 'functions/http/owner-invoices/index.ts',
-    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete',
-    grants: ['table:read', 'table:write'],
+    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete, PDF and email',
+    // The PDF from the renderer, served presigned; emails and status emails through the outbox (published right after the commit).
+    grants: ['table:read', 'table:write', 'pdf:render', 'bucket:read', 'events:put'],
+    timeoutSeconds: 30,
   },
   sov: {
     entry: 'functions/http/sov/index.ts',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, expectStatus, type ApiRequest, type ApiResponse, type Call, type Json, type TestApi } from '../support/api-client';
+import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { createCommitment, enablePayments, paymentBody, startFixtureApi, type PermissionFixture } from '../support/permission-fixtures';
 
 /**
@@ -62,6 +63,39 @@ describe('Idempotency-Key', () => {
     expectProblem(await admin({ method: 'POST', path: vendorsUrl(), body: unknownVendor, headers: key }), 404, 'not-found');
     const again = expectProblem(await admin({ method: 'POST', path: vendorsUrl(), body: unknownVendor, headers: key }), 404, 'not-found');
     expect(again.status).toBe(404);
+  });
+
+  it('a request that fails after its change committed keeps its key: the retry is told so and makes no second vendor', async () => {
+    const name = `Committed ${randomUUID().slice(0, 6)}`;
+    const key = { 'idempotency-key': `committed-${randomUUID()}` };
+    // The Lambda dies (here: throws) right after the vendor's transaction committed, before answering.
+    let armed = true;
+    const client = dynamoDocumentClient();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (armed && context.commandName === 'TransactWriteItemsCommand') {
+          armed = false;
+          throw new Error('injected: the function died after the commit');
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'dieAfterCommit', priority: 'low' },
+    );
+    try {
+      const died = await admin({ method: 'POST', path: vendorsUrl(), body: { name }, headers: key });
+      expect(died.status).toBe(500);
+    } finally {
+      client.middlewareStack.remove('dieAfterCommit');
+    }
+    expect(await vendorsNamed(name)).toHaveLength(1);
+
+    const answer = await admin({ method: 'POST', path: vendorsUrl(), body: { name }, headers: key });
+    expect(expectProblem(answer, 409, 'idempotency-answer-lost').detail).toMatch(/made its change at .*Do not send it again/);
+    expect(answer.headers.get('retry-after')).toBeNull();
+    expect(await vendorsNamed(name)).toHaveLength(1);
+    // Another body under the key is still the client's mistake, said as such.
+    expectProblem(await admin({ method: 'POST', path: vendorsUrl(), body: { name: `${name} 2` }, headers: key }), 422, 'idempotency-key-reused');
   });
 
   it('refuses a key that is not 1–255 visible characters (400 naming the header)', async () => {

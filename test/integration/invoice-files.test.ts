@@ -555,7 +555,7 @@ describe('the invoice PDF', () => {
     };
     // Approved before the period began (the approval dated back two months, as if made then) …
     const earlier = await approve([{ kind: 'add', description: 'Sunshades', amountCents: 1_234_567 }]);
-    await db().ChangeOrder.patch({ projectId: fx.projectId, commitmentId: commitment.commitmentId, changeOrderId: earlier.changeOrderId }).set({ approvedAt: new Date(Date.now() - 60 * 86_400_000).toISOString() }).go();
+    await db().ChangeOrder.patch({ projectId: fx.projectId, commitmentId: commitment.commitmentId, changeOrderId: earlier.changeOrderId }).set({ approvedAt: new Date(Date.now() - 60 * 86_400_000).toISOString(), approvalPartition: fx.projectId }).go();
     // … and in it: an addition and a deduction.
     await approve([{ kind: 'add', description: 'Extra louvres', amountCents: 30_003 }]);
     await approve([{ kind: 'adjust', lineId: sov.lines[1].lineId, amountCents: -25_001 }]);

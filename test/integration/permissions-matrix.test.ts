@@ -548,7 +548,7 @@ const ownerInvoiceOf = (ctx: Context, target: Target) => {
 };
 
 /** A write of owner invoices: the head-contracts admin's alone, its row named. */
-const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
+const ownerInvoiceWrites = (route: string, row: string, names: RegExp, success: 200 | 201 | 202 | 204, request: (profile: Profile, ctx: Context, target: Target) => Promise<ApiRequest>): RouteCase[] =>
   onTargets(headTargets, (target) => ({ route, row, tool: 'head_contracts', success, allowed: admins, names, request: (profile, ctx) => request(profile, ctx, target) }));
 
 /** A read of an owner invoice: whoever sees its head contract (reading: “view owner invoices of a visible head contract”). */
@@ -608,6 +608,10 @@ const ownerInvoiceGroup: Group = {
         headers: { 'if-match': read.headers.get('etag')! },
       };
     }),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/prefill', 'delete / edit owner invoice', /edit or delete an owner invoice/, 200, async (_profile, ctx, target) => {
+      const read = expectStatus(await call(fx.users.admin.token, { method: 'GET', path: ownerInvoiceOf(ctx, target) }), 200, 'read the owner invoice');
+      return { method: 'POST', path: `${ownerInvoiceOf(ctx, target)}/prefill`, headers: { 'if-match': read.headers.get('etag')! } };
+    }),
     ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/summary-preview', 'view owner invoice summary preview', /view an owner invoice summary preview/, 200, async (_profile, ctx, target) => ({
       method: 'POST',
       path: `${ownerInvoiceOf(ctx, target)}/summary-preview`,
@@ -616,6 +620,15 @@ const ownerInvoiceGroup: Group = {
     ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/g703.csv', 'export owner invoice (PDF) — its G703 lines as CSV', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
       method: 'GET',
       path: `${ownerInvoiceOf(ctx, target)}/g703.csv`,
+    })),
+    ...ownerInvoiceWrites('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/pdf', 'export owner invoice (PDF)', /export an owner invoice/, 200, async (_profile, ctx, target) => ({
+      method: 'GET',
+      path: `${ownerInvoiceOf(ctx, target)}/pdf`,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/email', 'email owner invoice', /email an owner invoice/, 202, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/email`,
+      body: { to: ['owner@client.example'] },
     })),
     ...ownerInvoiceWrites('DELETE /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}', 'delete / edit owner invoice', /edit or delete an owner invoice/, 204, async (_profile, _ctx, target) => ({
       method: 'DELETE',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auPublicHolidays } from '../../shared/domain/au-holidays';
-import auHolidayData from '../../shared/domain/au-holidays.data.json';
+import auHolidayTable from '../../shared/domain/au-holidays.table.json';
+import { buildAuHolidayTable } from '../../infra/tools/au-holidays-table';
 import {
   auJurisdictions,
   auSecurityOfPayment,
@@ -29,11 +30,12 @@ describe('business days', () => {
   });
 });
 
-describe('Australian public holidays (date-holidays, AU data only)', () => {
-  it('the extract is the installed date-holidays AU data (regenerate au-holidays.data.json after an upgrade: see au-holidays.ts)', async () => {
-    const { data } = await import('date-holidays/data');
-    expect(auHolidayData.version).toBe(data.version);
-    expect(auHolidayData.holidays.AU).toEqual(data.holidays.AU);
+describe('Australian public holidays (a table built from date-holidays)', () => {
+  it('the committed table is what the installed date-holidays data gives (else run `npm run holidays:table`)', () => {
+    expect(auHolidayTable).toEqual(buildAuHolidayTable());
+  });
+  it('says which years it knows rather than answering with no holidays', () => {
+    expect(() => auPublicHolidays('NSW', 2099)).toThrow(/2015–2060, not 2099/);
   });
   it('knows each state’s holidays, whole days only', () => {
     const nsw2027 = auPublicHolidays('NSW', 2027).map((h) => h.date);

@@ -6,39 +6,35 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
-import { termsFor } from '../../../shared/domain/terminology';
 import { db } from '../../../shared/db/service';
 import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
-import { escapeHtml } from '../../../shared/email/letter';
+import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { storedInvoicePdf } from './invoice-pdf';
 
-/** The forwarded email, in the project's terminology; every value is escaped for the HTML part. */
+/** The forwarded email, in the project's terminology. */
 function forwardEmail(input: { access: InvoiceContext; senderName: string; message?: string; period: BillingPeriodItem }) {
   const { project, invoice, commitment } = input.access;
-  const terms = termsFor(project.region);
-  const invoiceName = `${terms.invoice} ${invoice.number}`;
   const due = formatAmount(invoice.figures.summary.currentPaymentDueCents, currencyOf(project));
-  const link = invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
-  const subject = `${invoiceName} – ${commitment.number} ${commitment.title} (${project.name})`;
-  const facts = [
-    `Project: ${project.name} (${project.number})`,
-    `Commitment: ${commitment.number} – ${commitment.title}`,
-    `Vendor: ${commitment.vendorName}`,
-    `Billing period: ${input.period.startDate} to ${input.period.endDate}`,
-    `Current payment due: ${due}`,
-  ];
-  const intro = `${input.senderName} forwarded ${invoiceName} to you. The ${terms.invoice.toLowerCase()} is attached as a PDF.`;
-  const text = [intro, ...(input.message ? ['', input.message] : []), '', ...facts, '', `View it online: ${link}`].join('\n');
-  const html = [
-    `<p>${escapeHtml(intro)}</p>`,
-    ...(input.message ? [`<blockquote>${escapeHtml(input.message).replace(/\n/g, '<br>')}</blockquote>`] : []),
-    `<ul>${facts.map((fact) => `<li>${escapeHtml(fact)}</li>`).join('')}</ul>`,
-    `<p><a href="${escapeHtml(link)}">View the ${escapeHtml(terms.invoice.toLowerCase())} online</a></p>`,
-  ].join('\n');
-  return { subject, text, html };
+  return renderForwardedInvoice({
+    region: project.region,
+    invoiceNumber: invoice.number,
+    projectName: project.name,
+    contract: commitment,
+    senderName: input.senderName,
+    verb: 'forwarded',
+    ...(input.message && { message: input.message }),
+    facts: [
+      `Project: ${project.name} (${project.number})`,
+      `Commitment: ${commitment.number} – ${commitment.title}`,
+      `Vendor: ${commitment.vendorName}`,
+      `Billing period: ${input.period.startDate} to ${input.period.endDate}`,
+      `Current payment due: ${due}`,
+    ],
+    link: invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId),
+  });
 }
 
 /** A retry with the same Idempotency-Key (after a failure past the publish) is the same email, sent once. */

@@ -6,19 +6,29 @@ import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { ownerStatusEmails } from './notify';
+
+/** DynamoDB's 100 items per transaction, less the invoice and its event. */
+const emailsPerTransaction = 98;
 
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const refusal = ownerTransitionRefusal(invoice.status, body.status);
   if (refusal) throw problems.conflict(refusal);
 
-  const at = new Date().toISOString();
+  const now = new Date();
+  const at = now.toISOString();
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
+  // The head-contract admins' emails, outbox records of the same transaction: sent exactly when the step is made.
+  const emails = await ownerStatusEmails({ project, contract, invoice: { ...invoice, ...set, version: invoice.version + 1 }, to: body.status, by: caller.userId, ...(body.comment && { comment: body.comment }) });
+  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, now));
   const outcome = await writeTransaction((entities) => ({
+    ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
       .set(set)
       .add({ version: 1 })
@@ -47,6 +57,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
       () => problems.busy('owner invoice'),
     );
   }
+  await dispatchSoon(records.map((record) => record.outboxId));
   const stored: OwnerInvoiceItem = { ...invoice, ...set, version: invoice.version + 1 };
   return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
 }

@@ -15,6 +15,7 @@ import { creationRefusal } from '../../../shared/domain/invoice-rules';
 import type { SovLine } from '../../../shared/domain/sov';
 import { headContractFor, locationOf } from './shared';
 import { storedSovLine } from '../invoices/billed-lines';
+import { prefilled } from './prefill';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -70,6 +71,10 @@ const createRefusal = (outcome: WriteOutcome<CreateItem>, number: string) =>
   );
 
 export async function createOwnerInvoice({ path, body, caller }: HttpInput<'createOwnerInvoice'>): Promise<Reply> {
+  if (body.prefill && body.kind !== 'progress') {
+    throw problems.validation([{ location: 'body', field: 'prefill', message: 'A retainage release bills no work or materials; only a progress invoice is pre-filled from the period’s costs.' }]);
+  }
+
   const { project, contract } = await headContractFor('owner_invoices.create', path, caller.userId);
   const [period, recent, sovLines] = await Promise.all([billingPeriodFor(project), loadLatestOwnerInvoices(path.projectId, path.headContractId, 2), billedLines(contract)]);
   const latest = recent[0];
@@ -78,10 +83,14 @@ export async function createOwnerInvoice({ path, body, caller }: HttpInput<'crea
   if (refusal) throw problems.conflict(refusal);
 
   const terms = contractOf(contract);
-  const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
+  const blank: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
   // The same pure function as subcontractor invoices: line 7 = the previous owner invoice's line 6.
-  const figures = computeInvoice({ sovLines, contract: terms, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
+  const figuresOf = (entries: LineEntry[]) =>
+    computeInvoice({ sovLines, contract: terms, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
   const at = new Date().toISOString();
+  const { entries, figures, prefill } = body.prefill
+    ? await prefilled({ period, timeZone: project.timeZone, sovLines, entries: blank, by: caller.userId, at, figuresOf })
+    : { entries: blank, figures: figuresOf(blank), prefill: undefined };
   const item: OwnerInvoiceItem = {
     projectId: path.projectId,
     ownerInvoiceId: randomUUID(),
@@ -97,6 +106,7 @@ export async function createOwnerInvoice({ path, body, caller }: HttpInput<'crea
     figures,
     sovLines,
     contract: terms,
+    ...(prefill && { prefill }),
     createdBy: caller.userId,
     createdAt: at,
     updatedAt: at,

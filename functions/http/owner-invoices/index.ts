@@ -1,4 +1,4 @@
-/** The owner invoices function: create, list, read, line entry, status and history, delete, summary preview, G703 CSV, payments received. */
+/** The owner invoices function: create, list, read, line entry, pre-fill from the period's costs, status and history, delete, summary preview, G703 CSV, PDF and email, payments received. */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { createOwnerInvoice } from './create-owner-invoice';
@@ -6,11 +6,13 @@ import { getOwnerInvoice, getOwnerInvoiceHistory, listOwnerInvoices } from './re
 import { updateOwnerInvoice } from './update-owner-invoice';
 import { deleteOwnerInvoice } from './delete-owner-invoice';
 import { changeOwnerInvoiceStatus } from './change-status';
+import { prefillOwnerInvoice } from './prefill';
 import { exportOwnerInvoiceCsv, previewOwnerInvoiceSummary } from './preview-and-export';
+import { emailOwnerInvoice, getOwnerInvoicePdf } from './pdf-and-email';
 import { createOwnerPayment, deleteOwnerPayment, getOwnerPayment, listOwnerPayments } from './payments';
 
 export const handler = httpRouter(
-  { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, getOwnerInvoiceHistory, previewOwnerInvoiceSummary, exportOwnerInvoiceCsv,
+  { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, prefillOwnerInvoice, getOwnerInvoiceHistory, previewOwnerInvoiceSummary, exportOwnerInvoiceCsv, getOwnerInvoicePdf, emailOwnerInvoice,
     listOwnerPayments, getOwnerPayment, createOwnerPayment, deleteOwnerPayment },
   { idempotency: idempotencyKey },
 );

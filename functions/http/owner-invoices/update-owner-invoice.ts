@@ -12,7 +12,7 @@ import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entri
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
 
 /** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
-function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
+export function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
   return Object.fromEntries(
     (Object.keys(after) as Array<keyof InvoiceSummary>).filter((line) => before[line] !== after[line]).map((line) => [line, { from: before[line], to: after[line] }]),
   );

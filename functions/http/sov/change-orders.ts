@@ -3,6 +3,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
+import { writeTransaction } from '../../../shared/db/transaction';
 import { priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
@@ -43,7 +44,9 @@ async function create(contract: Contract, body: NewChangeOrder, by: string): Pro
     createdAt: now,
     updatedAt: now,
   };
-  await db().ChangeOrder.create(item).go();
+  // A transaction, though of one item: a keyed request's change and its Idempotency-Key's mark commit together.
+  const { canceled } = await writeTransaction((entities) => ({ changeOrder: entities.ChangeOrder.create(item).commit() }));
+  if (canceled) throw new Error(`creating change order ${item.changeOrderId} was canceled`);
   return { status: 201, body: changeOrderBody(contract, item), headers: { location: changeOrderLocation(contract, item), etag: etagFor(item.version) } };
 }
 

@@ -69,10 +69,12 @@ async function approve(contract: Contract, key: ChangeOrderKey, expected: number
     const [co, sov] = await Promise.all([current(), loadSov(contract)]);
     const applied = applyChangeOrder(sov.lines, co.lines, contract.accountingMethod, co.changeOrderId, randomUUID);
     const approvedFields = { status: 'approved' as const, lines: applied.lines, totalCents: applied.totalCents, approvedAt: now, approvedBy: by, updatedAt: now };
+    // The approval index's partition (an owner invoice's pre-fill lists the period's approvals by it).
+    const indexFields = { approvalPartition: key.projectId };
     const outcome = await writeTransaction((entities) => ({
       ...sovWrites(contract, sov, applied.sovLines, now)(entities),
       changeOrder: entities.ChangeOrder.patch(key)
-        .set(approvedFields)
+        .set({ ...approvedFields, ...indexFields })
         .add({ version: 1 })
         .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, 'pending')}`)
         .commit(),

@@ -44,6 +44,8 @@ export const ChangeOrder = new Entity({
     },
     totalCents: { type: 'number', required: true },
     approvedAt: { type: 'string' },
+    /** The partition of the sparse `byApproval` index: the project's id, written with `approvedAt` on approval. */
+    approvalPartition: { type: 'string' },
     approvedBy: { type: 'string' },
     version: { type: 'number', required: true },
     createdBy: { type: 'string', required: true, readOnly: true },
@@ -54,6 +56,16 @@ export const ChangeOrder = new Entity({
     byCommitment: {
       pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'changeOrderId'] },
+    },
+    /**
+     * Sparse: a project's approved change orders by when they were approved, so an owner invoice's
+     * pre-fill lists those of its billing period with a Query bounded by the period, never all history.
+     */
+    byApproval: {
+      index: 'gsi2',
+      condition: (attributes) => attributes.approvedAt !== undefined && attributes.approvalPartition !== undefined,
+      pk: { field: tableKeys.gsi2.pk, composite: ['approvalPartition'] },
+      sk: { field: tableKeys.gsi2.sk, composite: ['approvedAt'] },
     },
   },
 });

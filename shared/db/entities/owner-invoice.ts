@@ -1,5 +1,6 @@
 import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
+import type { StoredPrefill } from '../../domain/owner-prefill';
 import { tableKeys } from '../keys';
 import { invoiceKinds, invoicePaymentStatuses } from '../../domain/invoices';
 import { ownerInvoiceStatuses } from '../../domain/owner-invoices';
@@ -28,6 +29,8 @@ export const OwnerInvoice = new Entity({
     figures: { type: CustomAttributeType<InvoiceFigures>('any'), required: true },
     sovLines: { type: CustomAttributeType<StoredSovLine[]>('any'), required: true },
     contract: { type: CustomAttributeType<InvoiceContract>('any'), required: true },
+    /** The last pre-fill from the period's subcontractor costs (StoredPrefill): per line the invoice lines summed, unmapped costs, included invoices, change orders. */
+    prefill: { type: CustomAttributeType<StoredPrefill>('any') },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },
     submittedAt: { type: 'string' },

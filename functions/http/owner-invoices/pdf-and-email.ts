@@ -1,0 +1,98 @@
+/** An owner invoice's PDF (export) and emailing it to the owner, as a subcontractor invoice's PDF and forward do. */
+import { createHash, randomUUID } from 'node:crypto';
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { problems } from '../../../shared/http/problem';
+import { config } from '../../../shared/config';
+import { db } from '../../../shared/db/service';
+import { loadBillingPeriod } from '../../../shared/db/billing-periods';
+import { invoiceEventWrite } from '../../../shared/db/invoices';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { writeTransaction } from '../../../shared/db/transaction';
+import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
+import { termsFor } from '../../../shared/domain/terminology';
+import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
+import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
+import { requestOwnerInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
+import { downloadUrl } from '../invoice-files/s3';
+import { ownerInvoiceFor } from './shared';
+
+export async function getOwnerInvoicePdf({ path, caller }: HttpInput<'getOwnerInvoicePdf'>): Promise<Reply> {
+  const { invoice } = await ownerInvoiceFor('owner_invoices.export', path, caller.userId);
+  const pdf = await requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: new Date().toISOString() });
+  const download = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
+  return {
+    body: { ...download, filename: pdf.filename, contentType: 'application/pdf' as const, sizeBytes: pdf.sizeBytes, invoiceVersion: pdf.invoiceVersion },
+  };
+}
+
+/** A retry with the same Idempotency-Key is the same email (its id), which the sender delivers once. */
+function emailIdOf(requestKey: string | undefined, userId: string, projectId: string, ownerInvoiceId: string): string {
+  return requestKey
+    ? `owner-invoice-email-${createHash('sha256').update(`${userId}\n${projectId}\n${ownerInvoiceId}\n${requestKey}`).digest('hex').slice(0, 40)}`
+    : `owner-invoice-email-${randomUUID()}`;
+}
+
+/**
+ * Emails the PDF to the addresses given and the owner's contacts: the email is an outbox record
+ * written in one transaction with the history event, so it is sent (at least once, delivered once
+ * by its id) exactly when the history says it was.
+ */
+export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInput<'emailOwnerInvoice'>): Promise<Reply> {
+  const now = new Date();
+  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.email', path, caller.userId);
+  const to = [...new Set([...body.to, ...(body.includeOwnerContacts ? contract.ownerContactEmails : [])].map((address) => address.trim().toLowerCase()))];
+  if (to.length === 0) {
+    throw problems.validation([{ location: 'body', field: 'to', message: 'Give at least one address: the head contract has no owner contacts' }]);
+  }
+  const [pdf, sender, period] = await Promise.all([
+    requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: now.toISOString() }),
+    db().User.get({ userId: caller.userId }).go(),
+    loadBillingPeriod(invoice.projectId, invoice.billingPeriodId),
+  ]);
+  const emailId = emailIdOf(headers['idempotency-key'], caller.userId, invoice.projectId, invoice.ownerInvoiceId);
+  const replyTo = sender.data?.email ?? caller.email;
+  const terms = termsFor(project.region);
+  const email = renderForwardedInvoice({
+    region: project.region,
+    invoiceNumber: invoice.number,
+    projectName: project.name,
+    contract,
+    senderName: sender.data?.name ?? caller.email ?? 'The general contractor',
+    verb: 'sent',
+    ...(body.message && { message: body.message }),
+    facts: [
+      `Project: ${project.name} (${project.number})`,
+      `${terms.headContract}: ${contract.number} – ${contract.title}`,
+      `Owner: ${contract.ownerCompanyName}`,
+      ...(period ? [`Billing period: ${period.startDate} to ${period.endDate}`] : []),
+      `Current payment due: ${formatAmount(invoice.figures.summary.currentPaymentDueCents, currencyOf(project))}`,
+    ],
+    link: ownerInvoiceLink(config.frontendBaseUrl, project.projectId, invoice.ownerInvoiceId),
+  });
+  const record = outboxRecord(
+    'email.requested',
+    {
+      emailId,
+      to,
+      ...(replyTo ? { replyTo: [replyTo] } : {}),
+      ...email,
+      attachments: [{ key: pdf.key, filename: pdf.filename, contentType: 'application/pdf' }],
+    },
+    now,
+  );
+  const outcome = await writeTransaction((entities) => ({
+    email: outboxWrite(entities, record),
+    event: invoiceEventWrite(entities, {
+      projectId: invoice.projectId,
+      invoiceId: invoice.ownerInvoiceId,
+      type: 'forwarded',
+      by: caller.userId,
+      at: now.toISOString(),
+      ...(body.message ? { comment: body.message } : {}),
+      changes: { to, emailId, pdfKey: pdf.key },
+    }),
+  }));
+  if (outcome.canceled) throw problems.busy('owner invoice');
+  await dispatchSoon([record.outboxId]);
+  return { status: 202, body: { emailId, to, attachment: { filename: pdf.filename, contentType: 'application/pdf' as const } } };
+}
