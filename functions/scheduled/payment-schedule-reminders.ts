@@ -36,6 +36,7 @@ async function remindOne(entry: PaymentScheduleReminderItem, now: Date): Promise
   const [invoice, { data: project }] = await Promise.all([loadInvoice(entry.projectId, entry.invoiceId, { consistent: true }), db().Project.get({ projectId: entry.projectId }).go()]);
   const deadline = invoice && project && !invoice.paymentScheduleRemindedAt ? awaitedScheduleDeadline(project, invoice) : undefined;
   const today = project ? localDate(now, project.timeZone) : '';
+  if (invoice && deadline) await storeDeadline(invoice, deadline);
   if (!invoice || !project || !deadline || today > deadline.dueOn) {
     await settle(entry);
     return 'dropped';
@@ -93,6 +94,22 @@ async function reminderEmails(project: ProjectItem, invoice: InvoiceItem, deadli
       recipientName: user.name,
     }),
   }));
+}
+
+/** Keeps the deadline on the invoice (what its answer flags due or overdue), unless a schedule was served meanwhile. */
+async function storeDeadline(invoice: InvoiceItem, deadline: PaymentScheduleDeadline): Promise<void> {
+  const { jurisdiction, claimServedOn, dueOn } = deadline;
+  const stored = invoice.paymentScheduleDue;
+  if (stored?.claimServedOn === claimServedOn && stored.dueOn === dueOn) return;
+  try {
+    await db()
+      .Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
+      .set({ paymentScheduleDue: { jurisdiction, claimServedOn, dueOn } })
+      .where((attr, op) => op.notExists(attr.paymentSchedule))
+      .go();
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+  }
 }
 
 /** Deletes the index entry (or moves it to `remindAt`), only if it is still the one read. */

@@ -10,6 +10,7 @@ import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
 import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
 import { allowedActionsField } from './common';
+import { paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput } from './prompt-payment';
 
 const cents = (description: string) => z.number().int().meta({ description });
 const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
@@ -225,6 +226,8 @@ const invoiceHeader = {
     })
     .nullable()
     .meta({ description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' }),
+  paymentScheduleDue: paymentScheduleDueView,
+  promptPayment: promptPaymentView,
 };
 
 export const invoiceResponse = z
@@ -254,8 +257,20 @@ export const createInvoiceBody = z
   .object({
     number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per commitment; the next in sequence when absent' }),
     kind: z.enum(invoiceKinds).default('progress'),
+    releasePercent: percentString
+      .optional()
+      .meta({ description: 'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion', example: '50' }),
+    releaseAmountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent' }),
   })
   .strict()
+  .superRefine((body, ctx) => {
+    if (body.releasePercent !== undefined && body.releaseAmountCents !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['releaseAmountCents'], message: 'give releasePercent or releaseAmountCents, not both' });
+    }
+    for (const field of ['releasePercent', 'releaseAmountCents'] as const) {
+      if (body[field] !== undefined && body.kind !== 'retainage_release') ctx.addIssue({ code: 'custom', path: [field], message: 'only with kind retainage_release' });
+    }
+  })
   .meta({ id: 'CreateInvoice' });
 
 /**
@@ -293,9 +308,13 @@ export const updateInvoiceBody = z
       .default([])
       .meta({ description: 'Only the lines listed change; they override `allLines`' }),
     allLines: allLinesChange.optional(),
+    properInvoice: properInvoiceDetailsInput.optional(),
   })
   .strict()
-  .refine((body) => body.lines.length > 0 || body.allLines !== undefined, { message: 'Send `lines`, `allLines` or both', path: ['lines'] })
+  .refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
+    message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
+    path: ['lines'],
+  })
   .meta({ id: 'UpdateInvoice' });
 
 export const listInvoicesQuery = z.object({
@@ -376,6 +395,13 @@ export const invoiceRoutes = [
 // ---------------------------------------------------------------------------------------------
 // API views
 
+/** The regional payment deadlines an invoice answer carries (shared/http/payment-deadlines.ts reads them). */
+export interface PaymentDeadlines {
+  promptPayment: z.infer<typeof promptPaymentView>;
+  paymentScheduleDue: z.infer<typeof paymentScheduleDueView>;
+}
+export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };
+
 /** What was entered, by the current input names. */
 const entryByInputNames = (entry: LineEntry | undefined): InvoiceLineResponse['entry'] =>
   Object.fromEntries(storedEntryFields.filter((field) => entry?.[field] !== undefined).map((field) => [inputNameOf[field], entry![field]]));
@@ -438,7 +464,7 @@ export const summaryView = (figures: InvoiceFigures) => ({
   totalRetainageHeldCents: figures.summary.totalRetainageCents,
 });
 
-function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
+function header(item: InvoiceItem, allowedActions: InvoiceAction[], deadlines: PaymentDeadlines) {
   const figures = item.figures;
   return {
     allowedActions,
@@ -463,6 +489,8 @@ function header(item: InvoiceItem, allowedActions: InvoiceAction[]) {
       ? (({ rule: _rule, ...applied }) => applied)(figures.slidingScale)
       : null,
     paymentSchedule: servedSchedule(item),
+    paymentScheduleDue: deadlines.paymentScheduleDue,
+    promptPayment: deadlines.promptPayment,
   };
 }
 
@@ -475,13 +503,13 @@ function servedSchedule(item: InvoiceItem) {
 }
 
 /** The API's view of a stored invoice: its lines (SOV line, entry, figures, review), totals and summary. */
-export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[]): InvoiceResponse {
+export function toInvoiceResponse(item: InvoiceItem, allowedActions: InvoiceAction[], deadlines: PaymentDeadlines = noPaymentDeadlines): InvoiceResponse {
   const figures = item.figures;
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const reviews = (item.lineReviews ?? {});
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item, allowedActions),
+    ...header(item, allowedActions, deadlines),
     retainage: { ...item.contract.retainage },
     lines: figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), reviews[line.lineId]),
@@ -494,6 +522,7 @@ export function toInvoiceListItem(
   item: InvoiceItem,
   commitment: Pick<CommitmentItem, 'number' | 'title' | 'vendorName'>,
   allowedActions: InvoiceAction[],
+  deadlines: PaymentDeadlines = noPaymentDeadlines,
 ): InvoiceListItemResponse {
-  return { ...header(item, allowedActions), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
+  return { ...header(item, allowedActions, deadlines), commitmentNumber: commitment.number, commitmentTitle: commitment.title, vendorName: commitment.vendorName };
 }

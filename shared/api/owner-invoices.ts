@@ -8,8 +8,11 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
+import { promptPaymentView } from './prompt-payment';
 import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
 import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+
+type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
 export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
 
@@ -26,6 +29,7 @@ const ownerInvoiceHeader = {
   paidCents: z.number().int(),
   totals: invoiceTotals,
   summary: invoiceSummary,
+  promptPayment: promptPaymentView,
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
   submittedAt: z.iso.datetime().nullable().meta({ description: 'When it was last sent to the owner (→ under review)' }),
@@ -283,7 +287,7 @@ export const ownerInvoiceRoutes = [
   },
 ] as const satisfies readonly RouteDefinition[];
 
-function header(item: OwnerInvoiceItem) {
+function header(item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null) {
   return {
     projectId: item.projectId,
     ownerInvoiceId: item.ownerInvoiceId,
@@ -302,15 +306,16 @@ function header(item: OwnerInvoiceItem) {
     submittedAt: item.submittedAt ?? null,
     updatedAt: item.updatedAt,
     version: item.version,
+    promptPayment,
   };
 }
 
 /** The API's view of a stored owner invoice: the subcontractor invoice's lines, totals and summary. */
-export function toOwnerInvoiceResponse(item: OwnerInvoiceItem): OwnerInvoiceResponse {
+export function toOwnerInvoiceResponse(item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null): OwnerInvoiceResponse {
   const entries = new Map(item.entries.map((e) => [e.lineId, e]));
   const sovLines = new Map(item.sovLines.map((line) => [line.lineId, line]));
   return {
-    ...header(item),
+    ...header(item, promptPayment),
     retainage: { ...item.contract.retainage },
     lines: item.figures.lines.map((line) =>
       toLine(sovLines.get(line.lineId) ?? { lineId: line.lineId, description: '', scheduledValueCents: line.scheduledValueCents }, line, entries.get(line.lineId), undefined),
@@ -332,7 +337,7 @@ function prefillView(prefill: StoredPrefill): z.infer<typeof ownerInvoicePrefill
   };
 }
 
-export const toOwnerInvoiceListItem = header;
+export const toOwnerInvoiceListItem = (item: OwnerInvoiceItem, promptPayment: PromptPaymentView = null) => header(item, promptPayment);
 
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 

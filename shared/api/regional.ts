@@ -4,6 +4,7 @@ import { commitmentPath, percentString } from './commitments';
 import { invoicePath } from './invoices';
 import { auJurisdictions } from '../domain/au-jurisdictions';
 import { maxSlidingScaleRules } from '../domain/sliding-scale';
+import { nonPaymentNotice, nonPaymentNoticeBody, nonPaymentNoticeList } from './prompt-payment';
 
 // ---- Sliding-scale retention rules (DOMAIN.md "Sliding-scale retention") ----
 
@@ -100,6 +101,7 @@ export type PaymentScheduleResponse = z.infer<typeof paymentScheduleResponse>;
 
 const rulesPath = '/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules';
 const schedulePath = '/v1/projects/{projectId}/invoices/{invoiceId}/payment-schedule';
+const noticesPath = '/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment';
 
 export const regionalRoutes = [
   {
@@ -149,5 +151,29 @@ export const regionalRoutes = [
     tags: ['payment schedules'],
     request: { path: invoicePath, body: servePaymentScheduleBody },
     response: { status: 200, description: 'The schedule as served', schema: paymentScheduleResponse },
+  },
+  {
+    operationId: 'listNonPaymentNotices',
+    method: 'GET',
+    path: noticesPath,
+    function: 'nonPaymentNotices',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The notices of non-payment given on an invoice (en-CA projects), with its prompt-payment dates',
+    tags: ['prompt payment'],
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The notices, oldest first', schema: nonPaymentNoticeList },
+  },
+  {
+    operationId: 'giveNonPaymentNotice',
+    method: 'POST',
+    path: noticesPath,
+    function: 'nonPaymentNotices',
+    auth: 'jwt',
+    action: 'non_payment_notices.give',
+    summary: 'Give a notice of non-payment on an invoice (Ontario Construction Act; by its deadline), emailed to the invoice contacts',
+    tags: ['prompt payment'],
+    request: { path: invoicePath, body: nonPaymentNoticeBody },
+    response: { status: 201, description: 'The notice as recorded (ETag: the invoice’s new version)', schema: nonPaymentNotice },
   },
 ] as const satisfies readonly RouteDefinition[];

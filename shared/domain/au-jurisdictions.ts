@@ -57,3 +57,21 @@ export interface StoredSlidingScale {
   updatedBy: string;
   updatedAt: string;
 }
+
+export type PaymentScheduleStatus = 'served' | 'due' | 'overdue';
+
+/**
+ * Served once a schedule is served; overdue once `today` (the project's local date) is past the
+ * deadline. Here, away from the holiday calendar, so invoice answers can flag it without bundling it.
+ */
+export function paymentScheduleStatus(deadline: { dueOn: string }, servedOn: string | undefined, today: string): PaymentScheduleStatus {
+  if (servedOn !== undefined) return 'served';
+  return today > deadline.dueOn ? 'overdue' : 'due';
+}
+
+/** The deadline of the schedule a claim awaits, stored on the invoice by the reminder job (which has the holiday calendar). */
+export interface AwaitedScheduleDue {
+  jurisdiction: AuJurisdiction;
+  claimServedOn: string;
+  dueOn: string;
+}

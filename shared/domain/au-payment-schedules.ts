@@ -9,8 +9,11 @@
  * the holiday period" (QLD 22 Dec–10 Jan), HWL Ebsworth "Preparing for the 2024 security of
  * payment season" and "Comparing Australia's Security of Payment Laws" (NSW and ACT 27–31 Dec;
  * VIC none; the periods NSW/VIC/ACT/TAS 10, QLD/WA/SA 15), Morrissey Law (the definitions).
- * WA, SA, TAS and NT's 27–31 December exclusions are from the Acts' definitions as remembered,
- * not yet checked against the current text (see `checked`).
+ * TAS: 27–31 December were added to the Act's "business day" (Civil Contractors Federation Tas,
+ * "Security of Payment Claims over the Christmas period", Dec 2015). WA, SA and NT's 27–31
+ * December exclusions are from the Acts' definitions as remembered, not yet checked against the
+ * current text (HWL Ebsworth 2023–24 says every jurisdiction but VIC has a holiday blackout, not
+ * which days; SA's 2017 bill proposed 22 Dec–10 Jan and lapsed): see `checked`.
  */
 import { auPublicHoliday } from './au-holidays';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from './au-jurisdictions';
@@ -19,7 +22,8 @@ import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previ
 import { addCents, formatCents, sumCents } from './money';
 import type { FieldIssue } from './errors';
 
-export type { AuJurisdiction } from './au-jurisdictions';
+export type { AuJurisdiction, PaymentScheduleStatus } from './au-jurisdictions';
+export { paymentScheduleStatus } from './au-jurisdictions';
 export { auJurisdictions } from './au-jurisdictions';
 
 /** A yearly run of non-business days, month-day to month-day inclusive (may wrap into January). */
@@ -60,7 +64,7 @@ export const auSecurityOfPayment: Readonly<Record<AuJurisdiction, AuSecurityOfPa
     scheduleSection: 's 17',
     scheduleBusinessDays: 10,
     closed: lastDaysOfDecember,
-    checked: false,
+    checked: true,
     note: '20 business days where the respondent is an owner-occupier',
   },
   ACT: { act: 'Building and Construction Industry (Security of Payment) Act 2009 (ACT)', scheduleSection: 's 16', scheduleBusinessDays: 10, closed: lastDaysOfDecember, checked: true },
@@ -148,14 +152,6 @@ export function awaitedScheduleDeadline(
   const jurisdiction = auJurisdictionForTimeZone(project.timeZone);
   if (!jurisdiction || paymentScheduleJurisdictionRefusal(jurisdiction)) return undefined;
   return paymentScheduleDeadline({ jurisdiction, claimServedOn: localDate(new Date(invoice.submittedAt), project.timeZone) });
-}
-
-export type PaymentScheduleStatus = 'served' | 'due' | 'overdue';
-
-/** Served once a schedule is served; overdue once `today` (the project's local date) is past the deadline. */
-export function paymentScheduleStatus(deadline: Pick<PaymentScheduleDeadline, 'dueOn'>, servedOn: string | undefined, today: string): PaymentScheduleStatus {
-  if (servedOn !== undefined) return 'served';
-  return today > deadline.dueOn ? 'overdue' : 'due';
 }
 
 /** Business days left to serve the schedule (0 on the day it is due; negative never: overdue is a status). */

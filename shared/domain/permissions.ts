@@ -113,6 +113,7 @@ export const policy = {
   // Beyond the seed (docs/permissions.md readings)
   'retainage.configure_sliding_scale': { tool: 'commitments', does: 'configure sliding-scale retention on a commitment', allow: { admin: true } },
   'payment_schedules.serve': { tool: 'commitments', does: 'serve or edit a payment schedule', allow: { admin: true } },
+  'non_payment_notices.give': { tool: 'commitments', does: 'give a notice of non-payment', allow: { admin: true } },
 
   // Project administration (not in the seed's matrix; readings of the product)
   'project.view': { tool: 'commitments', does: 'view the project', allow: everyLevel },

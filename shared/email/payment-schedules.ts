@@ -61,3 +61,39 @@ export function paymentScheduleReminderEmail(input: ClaimInWords & { businessDay
   });
   return { subject, text, html };
 }
+
+/** Ontario: a notice of non-payment given on an invoice, to the commitment's invoice contacts. */
+export function nonPaymentNoticeEmail(input: {
+  frontendBaseUrl: string;
+  projectId: string;
+  projectName: string;
+  invoiceId: string;
+  claimName: string;
+  commitment: { number: string; title: string; vendorName: string };
+  act: string;
+  currency: Currency;
+  amountCents: number;
+  reason: string;
+  givenOn: string;
+  deadline: string;
+  givenByName: string;
+  recipientName: string;
+}) {
+  const subject = `Notice of non-payment: ${input.claimName} – ${input.commitment.number} ${input.commitment.title} (${input.projectName})`;
+  const { text, html } = renderLetter({
+    recipientName: input.recipientName,
+    intro: `${input.givenByName} gives notice under the ${input.act} that ${formatAmount(input.amountCents, input.currency)} of ${input.claimName} will not be paid, for the reason below.`,
+    fields: [
+      ['Project', input.projectName],
+      ['Commitment', `${input.commitment.number} – ${input.commitment.title}`],
+      ['Contractor', input.commitment.vendorName],
+      ['Amount not being paid', formatAmount(input.amountCents, input.currency)],
+      ['Reason', input.reason],
+      ['Notice given', input.givenOn],
+      ['Deadline for the notice', input.deadline],
+    ],
+    action: 'View the invoice',
+    link: invoiceLink(input.frontendBaseUrl, input.projectId, input.invoiceId),
+  });
+  return { subject, text, html };
+}

@@ -3,6 +3,7 @@
  * those same actions with (shared/domain/allowed-actions.ts): one decision for both.
  */
 import { loadInvoiceActionFacts } from '../db/invoice-action-facts';
+import type { BillingPeriodItem } from '../db/billing-periods';
 import type { InvoiceItem } from '../db/invoices';
 import type { CommitmentItem } from '../db/commitments';
 import { localDate } from '../domain/billing-periods';
@@ -10,12 +11,30 @@ import { invoiceAllowedActions, type InvoiceActionContext } from '../domain/allo
 import type { Membership } from '../domain/permissions';
 import { toInvoiceListItem, toInvoiceResponse, type InvoiceListItemResponse, type InvoiceResponse } from '../api/invoices';
 import { etagFor } from './etag';
+import { invoicePaymentDeadlines } from './payment-deadlines';
+
+type RegionalProject = { projectId: string; timeZone: string; region: string };
 
 interface InvoiceAccess {
   member: Membership;
-  project: { timeZone: string };
+  project: RegionalProject;
   invoice: InvoiceItem;
   commitment: CommitmentItem;
+}
+
+/** Each invoice's action context and its billing period: whether it is the latest and its period in one BatchGet, today in the project's time zone. */
+async function loadActionContexts(
+  member: Membership,
+  project: { timeZone: string },
+  items: ReadonlyArray<{ invoice: InvoiceItem; commitment: CommitmentItem }>,
+  now: Date,
+): Promise<Array<InvoiceActionContext & { billingPeriod: BillingPeriodItem | undefined }>> {
+  const facts = await loadInvoiceActionFacts(items.map((item) => item.invoice));
+  const today = localDate(now, project.timeZone);
+  return items.map(({ invoice, commitment }) => {
+    const { isLatest, period } = facts.get(invoice.invoiceId)!;
+    return { member, commitment, invoice, isLatest, period, today, billingPeriod: period };
+  });
 }
 
 /** Each invoice's action context: whether it is the latest and its period in one BatchGet, today in the project's time zone. */
@@ -25,12 +44,7 @@ export async function invoiceActionContexts(
   items: ReadonlyArray<{ invoice: InvoiceItem; commitment: CommitmentItem }>,
   now = new Date(),
 ): Promise<InvoiceActionContext[]> {
-  const facts = await loadInvoiceActionFacts(items.map((item) => item.invoice));
-  const today = localDate(now, project.timeZone);
-  return items.map(({ invoice, commitment }) => {
-    const { isLatest, period } = facts.get(invoice.invoiceId)!;
-    return { member, commitment, invoice, isLatest, period, today };
-  });
+  return loadActionContexts(member, project, items, now);
 }
 
 export async function invoiceActionContext(access: InvoiceAccess, now = new Date()): Promise<InvoiceActionContext> {
@@ -40,7 +54,9 @@ export async function invoiceActionContext(access: InvoiceAccess, now = new Date
 
 /** The invoice as the caller sees it now, with what they may do with it. */
 export async function invoiceView(access: InvoiceAccess): Promise<InvoiceResponse> {
-  return toInvoiceResponse(access.invoice, invoiceAllowedActions(await invoiceActionContext(access)));
+  const [context] = await loadActionContexts(access.member, access.project, [access], new Date());
+  const [deadlines] = await invoicePaymentDeadlines(access.project, [{ ...access, period: context!.billingPeriod }], context!.today);
+  return toInvoiceResponse(access.invoice, invoiceAllowedActions(context!), deadlines);
 }
 
 /** An answer with the invoice and its ETag. */
@@ -51,9 +67,11 @@ export async function invoiceReply(access: InvoiceAccess, status?: 200 | 201) {
 /** A page of invoices as the caller sees them, each with its commitment's names and its allowed actions. */
 export async function invoiceListView(
   member: Membership,
-  project: { timeZone: string },
+  project: RegionalProject,
   items: ReadonlyArray<{ invoice: InvoiceItem; commitment: CommitmentItem }>,
+  now = new Date(),
 ): Promise<InvoiceListItemResponse[]> {
-  const contexts = await invoiceActionContexts(member, project, items);
-  return items.map(({ invoice, commitment }, index) => toInvoiceListItem(invoice, commitment, invoiceAllowedActions(contexts[index]!)));
+  const contexts = await loadActionContexts(member, project, items, now);
+  const deadlines = await invoicePaymentDeadlines(project, items.map((item, index) => ({ ...item, period: contexts[index]!.billingPeriod })), localDate(now, project.timeZone));
+  return items.map(({ invoice, commitment }, index) => toInvoiceListItem(invoice, commitment, invoiceAllowedActions(contexts[index]!), deadlines[index]));
 }

@@ -94,6 +94,11 @@ export const functions = {
     description: 'Payment schedules of progress claims (Security of Payment Acts): deadlines, serving',
     grants: ['table:read', 'table:write'],
   },
+  nonPaymentNotices: {
+    entry: 'functions/http/non-payment-notices.ts',
+    description: 'Notices of non-payment on invoices (Ontario Construction Act): deadlines, recording, emails',
+    grants: ['table:read', 'table:write'],
+  },
   headContracts: {
     entry: 'functions/http/head-contracts/index.ts',
     description: 'Head contracts with the owner: create, list, read, edit, delete (their SOV and change orders are the sov function’s)',

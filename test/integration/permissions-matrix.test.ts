@@ -175,6 +175,8 @@ interface Group {
   name: string;
   /** The commitments this group's cases work on, created fresh so one group's writes never disturb another's. */
   setup?: () => Promise<Context>;
+  /** Undoes what the setup changed beyond its own records (the project's region). */
+  teardown?: () => Promise<void>;
   cases: RouteCase[];
 }
 
@@ -1541,6 +1543,41 @@ const groups: Group[] = [
     ],
   },
   {
+    name: 'Ontario prompt payment (the project in en-CA for the group)',
+    setup: async () => {
+      await db().Project.patch({ projectId: fx.projectId }).set({ region: 'en-CA', timeZone: 'America/Toronto' }).go();
+      return targetsContext({ invoice: true }, async (ctx, target) => {
+        // A submitted invoice asking for something, so a notice can be given on it.
+        const invoice = invoiceOf(ctx, target);
+        const etag = await etagOf(call, fx, invoice.path);
+        const body = { lines: [{ lineId: invoice.lineIds[0], workThisPeriodCents: 100_000 }] };
+        expectStatus(await call(fx.users.admin.token, { method: 'PATCH', path: invoice.path, body, headers: { 'if-match': etag } }), 200, 'enter the invoice');
+        await invoiceInStatus(call, fx, invoice, 'under_review');
+      });
+    },
+    teardown: async () => {
+      await db().Project.patch({ projectId: fx.projectId }).set({ region: 'en-AU', timeZone: 'Australia/Sydney' }).go();
+    },
+    cases: [
+      ...invoiceReads('GET /v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment', (invoice) => `${invoice.path}/notices-of-non-payment`, (response) =>
+        expect(response.body.promptPayment).toMatchObject({ tier: 1, status: 'not_proper' }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment',
+        row: `(reading) give a notice of non-payment, as ‘serve / edit an AU payment schedule’ — not the contacts ${asContactOf(target)}`,
+        success: 201,
+        allowed: admins,
+        names: /give a notice of non-payment/,
+        request: async (_profile, ctx) => ({
+          method: 'POST',
+          path: `${invoiceOf(ctx, target).path}/notices-of-non-payment`,
+          body: { basis: 'not_paid_from_above', amountCents: 100, reason: 'Not paid by the owner', noticeFromAboveReceivedOn: localDate(new Date(), 'America/Toronto') },
+        }),
+        check: (response, profile) => expect(response.body).toMatchObject({ givenBy: fx.users[profile].userId, amountCents: 100 }),
+      })),
+    ],
+  },
+  {
     name: 'invoice backups',
     setup: async () => {
       const ctx = await targetsContext({ invoice: true });
@@ -1625,6 +1662,9 @@ describe.each(groups.map((group) => [group.name, group] as const))('%s', (_name,
   let ctx: Context;
   beforeAll(async () => {
     ctx = group.setup ? await group.setup() : ({ changeOrders: {} } as unknown as Context);
+  });
+  afterAll(async () => {
+    await group.teardown?.();
   });
 
   describe.each(group.cases.map((c) => [caseTitle(c), c] as const))('%s', (_title, c) => {

@@ -170,14 +170,27 @@ describe('worked example through the API: $400,000.00 at 10 % until 5 % ($20,000
     expect(retained(claims[4])).toEqual([1_318_182, 681_818]);
   });
 
-  it('releases: 50 % at practical completion, 50 % after the defects liability period', async () => {
-    const release = (a: number, b: number) => (ids: string[]) => [
-      { lineId: ids[0], workRetainageReleasedCents: a },
-      { lineId: ids[1], workRetainageReleasedCents: b },
-    ];
-    const first = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+  it('releases: 50 % at practical completion, the rest ($10,000.00) after the defects liability period, apportioned to the cent', async () => {
+    /** A retainage-release invoice created with its staged release, then approved as created. */
+    const release = async (stage: Json, newPeriod = true) => {
+      if (newPeriod) await nextPeriod();
+      const created = expectStatus(await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'retainage_release', ...stage } }), 201, 'create the release').body;
+      const path = `/v1/projects/${fx.projectId}/invoices/${created.invoiceId}`;
+      expectStatus(await as('admin', { method: 'POST', path: `${path}/status`, body: { status: 'approved' }, headers: { 'if-match': `"${created.version}"` } }), 200, 'approve the release');
+      return created;
+    };
+    const released = (invoice: Json) => invoice.lines.map((l: Json) => l.workRetainage.releasedThisPeriodCents);
+    const refused = await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'progress', releasePercent: '50' } });
+    expect(fieldsOf(expectProblem(refused, 400, 'validation'))).toEqual(['releasePercent']);
+
+    const first = await release({ releasePercent: '50' });
+    expect(released(first)).toEqual([659_091, 340_909]);
     expect(first.summary).toMatchObject({ totalRetainageCents: 1_000_000, currentPaymentDueCents: 1_000_000 });
-    const second = await claim(commitment, release(659_091, 340_909), 'retainage_release');
+    await nextPeriod();
+    const tooMuch = await as('admin', { method: 'POST', path: `${commitment.path}/invoices`, body: { kind: 'retainage_release', releaseAmountCents: 1_000_001 } });
+    expect(fieldsOf(expectProblem(tooMuch, 400, 'validation'))).toEqual(['releaseAmountCents']);
+    const second = await release({ releaseAmountCents: 1_000_000 }, false);
+    expect(released(second)).toEqual([659_091, 340_909]);
     expect(second.summary).toMatchObject({ totalRetainageCents: 0, currentPaymentDueCents: 1_000_000, balanceToFinishIncludingRetainageCents: 0 });
   });
 
@@ -308,6 +321,11 @@ describe('payment schedules (NSW project; QLD given)', () => {
     const due = expectStatus(await as('read_only+contact', { method: 'GET', path }), 200, 'deadline').body;
     // Submitted 10 am 2 Nov in Sydney: 10 NSW business days → Mon 16 Nov 2026.
     expect(due).toMatchObject({ status: today > '2026-11-16' ? 'overdue' : 'due', servedOn: null, deadline: { claimServedOn: '2026-11-02', dueOn: '2026-11-16' } });
+    // The invoice answer says the same once the hourly job has worked the deadline out.
+    await db().PaymentScheduleReminder.create({ projectId: fx.projectId, invoiceId: late.invoiceId, remindAt: new Date().toISOString(), createdAt: new Date().toISOString() }).go();
+    await hourlyReminders({ schedule: 'invite-reminders', scheduledTime: new Date().toISOString() });
+    const read = expectStatus(await as('read_only+contact', { method: 'GET', path: `/v1/projects/${fx.projectId}/invoices/${late.invoiceId}` }), 200, 'the claim').body;
+    expect(read.paymentScheduleDue).toEqual({ jurisdiction: 'NSW', claimServedOn: '2026-11-02', dueOn: '2026-11-16', status: today > '2026-11-16' ? 'overdue' : 'due' });
   });
 });
 
@@ -336,6 +354,13 @@ describe('payment schedule reminder to the commitments administrators', () => {
     expect((await run(new Date().toISOString())).paymentSchedules).toEqual({ reminded: 0, rescheduled: 1, dropped: 1 });
     const { data: entry } = await db().PaymentScheduleReminder.get({ projectId: fx.projectId, invoiceId: claim.invoiceId }).go();
     expect(entry?.remindAt).toBe(remindAt);
+    // The job worked out the deadline: the invoice answer flags it due (and the served one served).
+    const invoicePath = (id: string) => `/v1/projects/${fx.projectId}/invoices/${id}`;
+    const awaiting = expectStatus(await as('read_only+contact', { method: 'GET', path: invoicePath(claim.invoiceId) }), 200, 'the awaiting claim').body;
+    expect(awaiting.paymentScheduleDue).toEqual({ jurisdiction: 'NSW', claimServedOn: today, dueOn: deadline.dueOn, status: 'due' });
+    expect(awaiting.promptPayment).toBeNull();
+    const answered = expectStatus(await as('admin', { method: 'GET', path: invoicePath(served.invoiceId) }), 200, 'the answered claim').body;
+    expect(answered.paymentScheduleDue).toMatchObject({ jurisdiction: 'NSW', status: 'served' });
 
     const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
     expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });

@@ -1142,86 +1142,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/projects/{projectId}/invoices/bulk-signature": {
+    "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The notices of non-payment given on an invoice (en-CA projects), with its prompt-payment dates */
+        get: operations["listNonPaymentNotices"];
         put?: never;
-        /** Send up to 100 approved invoices for e-signature (built-in signer); each is sent on its own and answered on its own */
-        post: operations["bulkInvoiceSignature"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/projects/{projectId}/invoices/{invoiceId}/signature": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The invoice’s signature request: its status and each signer’s */
-        get: operations["getInvoiceSignature"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Void the signature request (or the completed signature): the invoice can change again, and its PDF is the unsigned one */
-        post: operations["voidInvoiceSignature"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send the current signer a new link (earlier links stop working); an expired request is open again */
-        post: operations["resendInvoiceSignature"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/signing/{token}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signing page of a one-time link: the invoice PDF and a typed or drawn signature */
-        get: operations["getSigningPage"];
-        put?: never;
-        /** Sign (or decline) through a one-time link: the link is then spent */
-        post: operations["submitSigning"];
+        /** Give a notice of non-payment on an invoice (Ontario Construction Act; by its deadline), emailed to the invoice contacts */
+        post: operations["giveNonPaymentNotice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1693,6 +1625,7 @@ export interface components {
              */
             lines?: components["schemas"]["InvoiceLineChange"][];
             allLines?: components["schemas"]["InvoiceAllLinesChange"];
+            properInvoice?: components["schemas"]["ProperInvoiceDetails"];
         };
         InvoiceLineChange: {
             lineId: string;
@@ -1745,6 +1678,15 @@ export interface components {
              * @constant
              */
             releaseAllRetainage?: true;
+        };
+        /** @description Ontario (en-CA projects): the proper-invoice fields entered on the invoice (Construction Act s 6.1); the rest come from the invoice, its period and contract */
+        ProperInvoiceDetails: {
+            contractorAddress?: string | null;
+            paymentTerms?: string | null;
+            payeeName?: string | null;
+            payeeTitle?: string | null;
+            payeePhone?: string | null;
+            payeeMailingAddress?: string | null;
         };
         /** @description draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review */
         ChangeOwnerInvoiceStatus: {
@@ -1849,6 +1791,13 @@ export interface components {
              * @enum {string}
              */
             kind?: "progress" | "retainage_release";
+            /**
+             * @description Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion
+             * @example 50
+             */
+            releasePercent?: string;
+            /** @description Retainage releases: release this amount of what is held, apportioned over the lines to the cent */
+            releaseAmountCents?: number;
         };
         ChangeInvoiceStatus: {
             /**
@@ -2010,39 +1959,25 @@ export interface components {
              */
             jurisdiction?: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
         };
-        BulkSignature: {
-            /** @description Approved invoices to send for signature to their commitments’ invoice contacts (in contact order) */
-            invoiceIds: string[];
-        };
-        VoidSignature: {
-            /** @description Recorded in the history and emailed to the signers */
-            reason?: string;
-        };
-        SubmitSigning: {
-            /** @constant */
-            action: "sign";
+        GiveNonPaymentNotice: {
             /**
-             * @description The signer agrees to sign electronically
-             * @constant
+             * @description `disputed`: the amount is disputed (Form 1/2); `not_paid_from_above`: the payer was not paid by the tier above (Forms 2 and 3)
+             * @enum {string}
              */
-            consent: true;
-            signature: {
-                /** @constant */
-                kind: "typed";
-                text: string;
-            } | {
-                /** @constant */
-                kind: "drawn";
-                /**
-                 * @description The drawn signature as a PNG data URL
-                 * @example data:image/png;base64,iVBORw0KGgo=
-                 */
-                png: string;
-            };
-        } | {
-            /** @constant */
-            action: "decline";
+            basis: "disputed" | "not_paid_from_above";
+            /** @description The amount that will not be paid */
+            amountCents: number;
             reason: string;
+            /**
+             * Format: date
+             * @description When the notice is given; defaults to today on the project’s clock
+             */
+            givenOn?: string;
+            /**
+             * Format: date
+             * @description With `not_paid_from_above`: when the notice from the tier above was received
+             */
+            noticeFromAboveReceivedOn?: string;
         };
         Health: {
             /** @constant */
@@ -2584,6 +2519,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -2677,6 +2613,46 @@ export interface components {
             /** @description 9 = 3 − 6 */
             balanceToFinishIncludingRetainageCents: number;
         };
+        /** @description Ontario prompt payment (en-CA projects; null elsewhere): proper-invoice fields, payment due date, due / overdue */
+        PromptPayment: {
+            act: string;
+            /** @description 0: the owner pays the contractor; 1: the contractor pays its subcontractor */
+            tier: number;
+            /** @description Whether the invoice carries every field of a proper invoice */
+            proper: boolean;
+            missing: {
+                /** @enum {string} */
+                field: "contractorName" | "contractorAddress" | "invoiceDate" | "periodStart" | "periodEnd" | "authority" | "description" | "amountPayableCents" | "paymentTerms" | "payeeName" | "payeeTitle" | "payeePhone" | "payeeMailingAddress";
+                message: string;
+            }[];
+            details: {
+                contractorAddress: string | null;
+                paymentTerms: string | null;
+                payeeName: string | null;
+                payeeTitle: string | null;
+                payeePhone: string | null;
+                payeeMailingAddress: string | null;
+            };
+            /**
+             * Format: date
+             * @description The day the invoice was given (submitted), project time
+             */
+            givenOn: string | null;
+            /**
+             * Format: date
+             * @description The day the proper invoice the Act’s days count from was given to the owner
+             */
+            ownerInvoiceGivenOn: string | null;
+            /** Format: date */
+            paymentDueOn: string | null;
+            /**
+             * Format: date
+             * @description The last day to give a notice of non-payment disputing the invoice
+             */
+            nonPaymentNoticeBy: string | null;
+            /** @enum {string} */
+            status: "not_given" | "not_proper" | "awaiting_owner_invoice" | "due" | "overdue" | "paid";
+        } | null;
         InvoiceLine: {
             lineId: string;
             costCode: string | null;
@@ -2936,6 +2912,7 @@ export interface components {
             paidCents: number;
             totals: components["schemas"]["InvoiceTotals"];
             summary: components["schemas"]["InvoiceSummary"];
+            promptPayment: components["schemas"]["PromptPayment"];
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -3269,12 +3246,25 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             /** @description The commitment’s retainage settings the figures use */
             retainage: components["schemas"]["RetainageSettings"];
             lines: components["schemas"]["InvoiceLine"][];
         };
         /** @enum {string} */
         InvoiceAction: "edit" | "upload_attachment" | "submit" | "approve" | "approve_as_noted" | "revise_and_resubmit" | "mark_pending_owner_approval" | "return_to_draft" | "review_lines" | "forward" | "delete";
+        /** @description Australian projects: when the payment schedule answering this claim is due, and whether it is overdue or served (null: not submitted, not an Australian payment-schedule state, or not yet worked out: the hourly reminder job stores it; GET …/payment-schedule always answers) */
+        PaymentScheduleDue: {
+            /** @enum {string} */
+            jurisdiction: "NSW" | "VIC" | "QLD" | "WA" | "SA" | "TAS" | "ACT" | "NT";
+            /** Format: date */
+            claimServedOn: string;
+            /** Format: date */
+            dueOn: string;
+            /** @enum {string} */
+            status: "due" | "overdue" | "served";
+        } | null;
         InvoiceList: {
             items: components["schemas"]["InvoiceListItem"][];
             nextCursor: string | null;
@@ -3338,6 +3328,8 @@ export interface components {
                 scheduledCents: number;
                 differenceCents: number;
             } | null;
+            paymentScheduleDue: components["schemas"]["PaymentScheduleDue"];
+            promptPayment: components["schemas"]["PromptPayment"];
             commitmentNumber: string;
             commitmentTitle: string;
             vendorName: string;
@@ -3370,7 +3362,7 @@ export interface components {
             /** @description Sorts in the order of the history */
             eventId: string;
             /** @enum {string} */
-            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded" | "signature_sent" | "signature_delivered" | "signature_signed" | "signature_completed" | "signature_declined" | "signature_voided" | "signature_resent";
+            type: "created" | "edited" | "status_changed" | "lines_reviewed" | "attachment_added" | "attachment_removed" | "payment_recorded" | "forwarded" | "non_payment_notice_given";
             /** @description The user who made the change */
             by: string;
             /** @description Their display name now (null when the user no longer exists) */
@@ -3611,75 +3603,29 @@ export interface components {
             scheduledCents: number | null;
             differenceCents: number | null;
         };
-        BulkSignatureResponse: {
-            /** @description One per invoice id, in request order */
-            results: components["schemas"]["BulkSignatureResult"][];
+        /** @description The notices given on the invoice, oldest first, with its prompt-payment dates */
+        NonPaymentNoticeList: {
+            items: components["schemas"]["NonPaymentNotice"][];
+            promptPayment: components["schemas"]["PromptPayment"];
         };
-        BulkSignatureResult: {
-            invoiceId: string;
-            /** @constant */
-            ok: true;
-            /** @constant */
-            status: "sent";
-            signers: number;
-        } | {
-            invoiceId: string;
-            /** @constant */
-            ok: false;
-            /** @description What sending this invoice alone would have answered */
-            status: 404 | 409;
-            detail: string;
-        };
-        InvoiceSignature: {
-            invoiceId: string;
-            /**
-             * @description As of now: an unfinished request past its expiry is `expired`
-             * @enum {string}
-             */
-            status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired";
+        NonPaymentNotice: {
+            noticeId: string;
             /** @enum {string} */
-            provider: "builtin" | "docusign";
-            /** @description The invoice version sent: the document signed is that version’s PDF */
-            invoiceVersion: number;
-            /** Format: date-time */
-            sentAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            /** Format: date-time */
-            completedAt: string | null;
-            /** Format: date-time */
-            voidedAt: string | null;
-            voidReason: string | null;
-            /** @description SHA-256 (hex) of the document as sent, once completed */
-            documentSha256: string | null;
-            /** @description The signed PDF is what GET …/pdf, forwarding and backups use */
-            signed: boolean;
-            signers: {
-                userId: string;
-                name: string;
-                email: string;
-                routingOrder: number;
-                /** @enum {string} */
-                status: "waiting" | "sent" | "delivered" | "signed" | "declined";
-                /** Format: date-time */
-                sentAt: string | null;
-                /** Format: date-time */
-                deliveredAt: string | null;
-                /** Format: date-time */
-                signedAt: string | null;
-                /** Format: date-time */
-                declinedAt: string | null;
-                declineReason: string | null;
-            }[];
-        };
-        SigningResult: {
+            basis: "disputed" | "not_paid_from_above";
+            amountCents: number;
+            reason: string;
+            /** Format: date */
+            givenOn: string;
+            /** Format: date */
+            noticeFromAboveReceivedOn: string | null;
             /**
-             * @description The request’s status after this step: `completed` once the last signer signed
-             * @enum {string}
+             * Format: date
+             * @description The Act’s last day for this notice
              */
-            status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired";
-            /** @enum {string} */
-            signerStatus: "waiting" | "sent" | "delivered" | "signed" | "declined";
+            deadline: string;
+            givenBy: string;
+            /** Format: date-time */
+            recordedAt: string;
         };
     };
     responses: never;
@@ -13199,6 +13145,30 @@ export interface operations {
                      *             "currentPaymentDueCents": 1,
                      *             "balanceToFinishIncludingRetainageCents": 1
                      *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "createdBy": "text",
                      *           "createdAt": "2027-03-31T09:30:00.000Z",
                      *           "submittedAt": "2027-03-31T09:30:00.000Z",
@@ -13432,6 +13402,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -13868,6 +13862,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14368,6 +14386,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -14425,6 +14451,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -14856,6 +14906,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15295,6 +15369,30 @@ export interface operations {
                      *         "previousCertificatesCents": 1,
                      *         "currentPaymentDueCents": 1,
                      *         "balanceToFinishIncludingRetainageCents": 1
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "createdBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -15833,6 +15931,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -20986,7 +21092,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "number": "text",
-                 *       "kind": "progress"
+                 *       "kind": "progress",
+                 *       "releasePercent": "50",
+                 *       "releaseAmountCents": 1
                  *     }
                  */
                 "application/json": components["schemas"]["CreateInvoice"];
@@ -21071,6 +21179,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -21481,6 +21619,36 @@ export interface operations {
                      *             "scheduledCents": 1,
                      *             "differenceCents": 1
                      *           },
+                     *           "paymentScheduleDue": {
+                     *             "jurisdiction": "NSW",
+                     *             "claimServedOn": "2027-03-31",
+                     *             "dueOn": "2027-03-31",
+                     *             "status": "due"
+                     *           },
+                     *           "promptPayment": {
+                     *             "act": "text",
+                     *             "tier": 1,
+                     *             "proper": true,
+                     *             "missing": [
+                     *               {
+                     *                 "field": "contractorName",
+                     *                 "message": "text"
+                     *               }
+                     *             ],
+                     *             "details": {
+                     *               "contractorAddress": "text",
+                     *               "paymentTerms": "text",
+                     *               "payeeName": "text",
+                     *               "payeeTitle": "text",
+                     *               "payeePhone": "text",
+                     *               "payeeMailingAddress": "text"
+                     *             },
+                     *             "givenOn": "2027-03-31",
+                     *             "ownerInvoiceGivenOn": "2027-03-31",
+                     *             "paymentDueOn": "2027-03-31",
+                     *             "nonPaymentNoticeBy": "2027-03-31",
+                     *             "status": "not_given"
+                     *           },
                      *           "commitmentNumber": "text",
                      *           "commitmentTitle": "text",
                      *           "vendorName": "text"
@@ -21724,6 +21892,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22165,6 +22363,14 @@ export interface operations {
                  *         "workRetainagePercent": "10",
                  *         "materialsRetainagePercent": "10",
                  *         "releaseAllRetainage": true
+                 *       },
+                 *       "properInvoice": {
+                 *         "contractorAddress": "text",
+                 *         "paymentTerms": "text",
+                 *         "payeeName": "text",
+                 *         "payeeTitle": "text",
+                 *         "payeePhone": "text",
+                 *         "payeeMailingAddress": "text"
                  *       }
                  *     }
                  */
@@ -22250,6 +22456,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -22685,6 +22921,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -23145,6 +23411,36 @@ export interface operations {
                      *         "servedOn": "2027-03-31",
                      *         "scheduledCents": 1,
                      *         "differenceCents": 1
+                     *       },
+                     *       "paymentScheduleDue": {
+                     *         "jurisdiction": "NSW",
+                     *         "claimServedOn": "2027-03-31",
+                     *         "dueOn": "2027-03-31",
+                     *         "status": "due"
+                     *       },
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
                      *       },
                      *       "retainage": {
                      *         "workPercent": "10",
@@ -27649,267 +27945,7 @@ export interface operations {
             };
         };
     };
-    bulkInvoiceSignature: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
-                "idempotency-key"?: string;
-            };
-            path: {
-                projectId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "invoiceIds": [
-                 *         "text"
-                 *       ]
-                 *     }
-                 */
-                "application/json": components["schemas"]["BulkSignature"];
-            };
-        };
-        responses: {
-            /** @description One result per invoice */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "results": [
-                     *         {
-                     *           "invoiceId": "text",
-                     *           "ok": true,
-                     *           "status": "sent",
-                     *           "signers": 1
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["BulkSignatureResponse"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body larger than 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "The request body must be application/json, not 'text/plain'.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
-                     *       "title": "Idempotency-Key reused",
-                     *       "status": 422,
-                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/bulk-signature"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getInvoiceSignature: {
+    listNonPaymentNotices: {
         parameters: {
             query?: never;
             header?: never;
@@ -27921,7 +27957,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The signature request */
+            /** @description The notices, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -27929,34 +27965,46 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "invoiceId": "text",
-                     *       "status": "sent",
-                     *       "provider": "builtin",
-                     *       "invoiceVersion": 1,
-                     *       "sentAt": "2027-03-31T09:30:00.000Z",
-                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
-                     *       "completedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidReason": "text",
-                     *       "documentSha256": "text",
-                     *       "signed": true,
-                     *       "signers": [
+                     *       "items": [
                      *         {
-                     *           "userId": "text",
-                     *           "name": "text",
-                     *           "email": "text",
-                     *           "routingOrder": 1,
-                     *           "status": "waiting",
-                     *           "sentAt": "2027-03-31T09:30:00.000Z",
-                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
-                     *           "signedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declineReason": "text"
+                     *           "noticeId": "text",
+                     *           "basis": "disputed",
+                     *           "amountCents": 1,
+                     *           "reason": "text",
+                     *           "givenOn": "2027-03-31",
+                     *           "noticeFromAboveReceivedOn": "2027-03-31",
+                     *           "deadline": "2027-03-31",
+                     *           "givenBy": "text",
+                     *           "recordedAt": "2027-03-31T09:30:00.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "promptPayment": {
+                     *         "act": "text",
+                     *         "tier": 1,
+                     *         "proper": true,
+                     *         "missing": [
+                     *           {
+                     *             "field": "contractorName",
+                     *             "message": "text"
+                     *           }
+                     *         ],
+                     *         "details": {
+                     *           "contractorAddress": "text",
+                     *           "paymentTerms": "text",
+                     *           "payeeName": "text",
+                     *           "payeeTitle": "text",
+                     *           "payeePhone": "text",
+                     *           "payeeMailingAddress": "text"
+                     *         },
+                     *         "givenOn": "2027-03-31",
+                     *         "ownerInvoiceGivenOn": "2027-03-31",
+                     *         "paymentDueOn": "2027-03-31",
+                     *         "nonPaymentNoticeBy": "2027-03-31",
+                     *         "status": "not_given"
+                     *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["InvoiceSignature"];
+                    "application/json": components["schemas"]["NonPaymentNoticeList"];
                 };
             };
             /** @description Invalid input; `errors` names each bad field */
@@ -27971,7 +28019,7 @@ export interface operations {
                      *       "title": "Invalid request",
                      *       "status": 400,
                      *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
                      *       "errors": [
                      *         {
                      *           "location": "body",
@@ -27996,7 +28044,7 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "No bearer token",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28014,7 +28062,7 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28032,7 +28080,7 @@ export interface operations {
                      *       "title": "Not found",
                      *       "status": 404,
                      *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28050,7 +28098,7 @@ export interface operations {
                      *       "title": "Method not allowed",
                      *       "status": 405,
                      *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28068,7 +28116,7 @@ export interface operations {
                      *       "title": "Internal error",
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28101,7 +28149,7 @@ export interface operations {
             };
         };
     };
-    voidInvoiceSignature: {
+    giveNonPaymentNotice: {
         parameters: {
             query?: never;
             header?: {
@@ -28118,49 +28166,39 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "text"
+                 *       "basis": "disputed",
+                 *       "amountCents": 1,
+                 *       "reason": "text",
+                 *       "givenOn": "2027-03-31",
+                 *       "noticeFromAboveReceivedOn": "2027-03-31"
                  *     }
                  */
-                "application/json": components["schemas"]["VoidSignature"];
+                "application/json": components["schemas"]["GiveNonPaymentNotice"];
             };
         };
         responses: {
-            /** @description The voided request */
-            200: {
+            /** @description The notice as recorded (ETag: the invoice’s new version) */
+            201: {
                 headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "invoiceId": "text",
-                     *       "status": "sent",
-                     *       "provider": "builtin",
-                     *       "invoiceVersion": 1,
-                     *       "sentAt": "2027-03-31T09:30:00.000Z",
-                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
-                     *       "completedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidReason": "text",
-                     *       "documentSha256": "text",
-                     *       "signed": true,
-                     *       "signers": [
-                     *         {
-                     *           "userId": "text",
-                     *           "name": "text",
-                     *           "email": "text",
-                     *           "routingOrder": 1,
-                     *           "status": "waiting",
-                     *           "sentAt": "2027-03-31T09:30:00.000Z",
-                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
-                     *           "signedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declineReason": "text"
-                     *         }
-                     *       ]
+                     *       "noticeId": "text",
+                     *       "basis": "disputed",
+                     *       "amountCents": 1,
+                     *       "reason": "text",
+                     *       "givenOn": "2027-03-31",
+                     *       "noticeFromAboveReceivedOn": "2027-03-31",
+                     *       "deadline": "2027-03-31",
+                     *       "givenBy": "text",
+                     *       "recordedAt": "2027-03-31T09:30:00.000Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["InvoiceSignature"];
+                    "application/json": components["schemas"]["NonPaymentNotice"];
                 };
             };
             /** @description Invalid input; `errors` names each bad field */
@@ -28175,7 +28213,7 @@ export interface operations {
                      *       "title": "Invalid request",
                      *       "status": 400,
                      *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void",
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment",
                      *       "errors": [
                      *         {
                      *           "location": "body",
@@ -28200,7 +28238,7 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "No bearer token",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28218,7 +28256,7 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28236,7 +28274,7 @@ export interface operations {
                      *       "title": "Not found",
                      *       "status": 404,
                      *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28254,7 +28292,7 @@ export interface operations {
                      *       "title": "Method not allowed",
                      *       "status": 405,
                      *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28272,7 +28310,7 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28290,7 +28328,7 @@ export interface operations {
                      *       "title": "Payload too large",
                      *       "status": 413,
                      *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28308,7 +28346,7 @@ export interface operations {
                      *       "title": "Unsupported media type",
                      *       "status": 415,
                      *       "detail": "The request body must be application/json, not 'text/plain'.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28326,7 +28364,7 @@ export interface operations {
                      *       "title": "Idempotency-Key reused",
                      *       "status": 422,
                      *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -28344,515 +28382,7 @@ export interface operations {
                      *       "title": "Internal error",
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/void"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    resendInvoiceSignature: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
-                "idempotency-key"?: string;
-            };
-            path: {
-                projectId: string;
-                invoiceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The request with its new expiry */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "invoiceId": "text",
-                     *       "status": "sent",
-                     *       "provider": "builtin",
-                     *       "invoiceVersion": 1,
-                     *       "sentAt": "2027-03-31T09:30:00.000Z",
-                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
-                     *       "completedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
-                     *       "voidReason": "text",
-                     *       "documentSha256": "text",
-                     *       "signed": true,
-                     *       "signers": [
-                     *         {
-                     *           "userId": "text",
-                     *           "name": "text",
-                     *           "email": "text",
-                     *           "routingOrder": 1,
-                     *           "status": "waiting",
-                     *           "sentAt": "2027-03-31T09:30:00.000Z",
-                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
-                     *           "signedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
-                     *           "declineReason": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["InvoiceSignature"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "No bearer token",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
-                     *       "title": "Idempotency-Key reused",
-                     *       "status": 422,
-                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getSigningPage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The one-time token of a signing link (from the signer’s email) */
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description HTML page (410 when the link is used or expired) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/signing/{token}",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/signing/{token}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/signing/{token}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "text",
-                     *       "status": 1,
-                     *       "detail": "text",
-                     *       "instance": "text",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "text",
-                     *           "message": "text"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    submitSigning: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
-                "idempotency-key"?: string;
-            };
-            path: {
-                /** @description The one-time token of a signing link (from the signer’s email) */
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "action": "sign",
-                 *       "consent": true,
-                 *       "signature": {
-                 *         "kind": "typed",
-                 *         "text": "text"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["SubmitSigning"];
-            };
-        };
-        responses: {
-            /** @description The request’s status after this step */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "sent",
-                     *       "signerStatus": "waiting"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["SigningResult"];
-                };
-            };
-            /** @description Invalid input; `errors` names each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/validation",
-                     *       "title": "Invalid request",
-                     *       "status": 400,
-                     *       "detail": "The request has 1 invalid field: body name.",
-                     *       "instance": "/v1/signing/{token}",
-                     *       "errors": [
-                     *         {
-                     *           "location": "body",
-                     *           "field": "name",
-                     *           "message": "Too small: expected string to have >=1 characters"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
-                     *       "title": "Method not allowed",
-                     *       "status": 405,
-                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
-                     *       "instance": "/v1/signing/{token}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body larger than 1048576 bytes */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                     *       "instance": "/v1/signing/{token}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "The request body must be application/json, not 'text/plain'.",
-                     *       "instance": "/v1/signing/{token}"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error (logged with the correlation id) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://progress-claims.dev/problems/internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
-                     *       "instance": "/v1/signing/{token}"
+                     *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

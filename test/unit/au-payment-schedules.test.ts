@@ -91,6 +91,28 @@ describe('worked deadlines across Christmas 2026–27 and Easter 2027', () => {
     expect(paymentScheduleDeadline({ jurisdiction: 'QLD', claimServedOn: '2027-03-17', contractBusinessDays: 5 }).dueOn).toBe('2027-03-24');
   });
 
+  it('Easter 2026, claim served Wed 25 Mar 2026: NSW → Fri 10 Apr, QLD → Fri 17 Apr (Good Friday 3 Apr, Easter Monday 6 Apr skipped)', () => {
+    const nsw = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: '2026-03-25' });
+    expect(nsw.dueOn).toBe('2026-04-10');
+    expect(nsw.skipped.map((s) => s.date)).toEqual(['2026-04-03', '2026-04-06']);
+    expect(paymentScheduleDeadline({ jurisdiction: 'QLD', claimServedOn: '2026-03-25' }).dueOn).toBe('2026-04-17');
+  });
+
+  it('Christmas 2027, claim served Fri 17 Dec 2027: NSW → Mon 10 Jan 2028 (27–31 Dec, New Year’s Day observed Mon 3 Jan); QLD → Fri 28 Jan 2028', () => {
+    const nsw = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: '2027-12-17' });
+    expect(nsw).toMatchObject({ dueOn: '2028-01-10' });
+    expect(nsw.skipped.map((s) => s.date)).toEqual(['2027-12-27', '2027-12-28', '2027-12-29', '2027-12-30', '2027-12-31', '2028-01-03']);
+    // QLD: 20–21 Dec count, then nothing until Tue 11 Jan; Australia Day (Wed 26 Jan) skipped.
+    const qld = paymentScheduleDeadline({ jurisdiction: 'QLD', claimServedOn: '2027-12-17' });
+    expect(qld.dueOn).toBe('2028-01-28');
+    expect(qld.skipped.at(-1)).toEqual({ date: '2028-01-26', reason: 'Australia Day' });
+  });
+
+  it('TAS leaves out 27–31 December (checked); WA, SA and NT still unchecked against the Acts', () => {
+    expect(auSecurityOfPayment.TAS).toMatchObject({ closed: [{ from: '12-27', to: '12-31' }], checked: true });
+    expect([auSecurityOfPayment.WA.checked, auSecurityOfPayment.SA.checked, auSecurityOfPayment.NT.checked]).toEqual([false, false, false]);
+  });
+
   it('flags overdue the day after the deadline, never once served', () => {
     const d = paymentScheduleDeadline({ jurisdiction: 'NSW', claimServedOn: '2026-12-17' });
     expect(paymentScheduleStatus(d, undefined, '2027-01-08')).toBe('due');

@@ -407,6 +407,15 @@ const readings: readonly Row[] = [
   { section: 'Commitments', row: '(reading) add, change or remove members', allowed: 'admin', action: 'members.manage', subject: 'project', grants: [admin], named: /manage the project’s members/ },
   { section: 'Commitments', row: '(reading) view the project’s vendors', allowed: 'read_only, standard, admin', action: 'vendors.view', subject: 'project', grants: [readOnlyUp], named: /vendors/ },
   { section: 'Commitments', row: '(reading) add vendors and their users', allowed: 'admin', action: 'vendors.manage', subject: 'project', grants: [admin], named: /add vendors/ },
+  {
+    section: 'Beyond the seed',
+    row: '(reading) give an Ontario notice of non-payment on a subcontractor invoice — as “serve / edit an AU payment schedule”',
+    allowed: 'admin (commitments)',
+    action: 'non_payment_notices.give',
+    subject: 'commitment',
+    grants: [admin],
+    named: /notice of non-payment/,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

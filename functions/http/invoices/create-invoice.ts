@@ -12,7 +12,8 @@ import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../..
 import { invoiceEventWrite, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem } from '../../../shared/db/invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { invoiceReply } from '../../../shared/http/invoice-actions';
-import { computeInvoice, type InvoiceContract, type LineEntry } from '../../../shared/domain/invoice-figures';
+import { computeInvoice, type InvoiceContract, type InvoiceFigures, type LineEntry } from '../../../shared/domain/invoice-figures';
+import { stagedReleaseEntries } from '../../../shared/domain/staged-release';
 import { creationRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { SlidingScaleRule } from '../../../shared/domain/sliding-scale';
 import { billedLines } from './billed-lines';
@@ -99,6 +100,16 @@ function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: In
   }));
 }
 
+/** A staged release's entries (a % or an amount of what each line holds, to the cent), when the body asks for one. */
+function stagedRelease(body: HttpInput<'createInvoice'>['body'], figures: InvoiceFigures): LineEntry[] | undefined {
+  const release = body.releasePercent !== undefined ? { releasePercent: body.releasePercent } : body.releaseAmountCents !== undefined ? { releaseAmountCents: body.releaseAmountCents } : undefined;
+  if (!release) return undefined;
+  const held = figures.lines.map((line) => ({ lineId: line.lineId, workHeldCents: line.workRetainage.currentlyRetainedCents, materialsHeldCents: line.materialsRetainage.currentlyRetainedCents }));
+  const result = stagedReleaseEntries(held, release);
+  if ('issues' in result) throw problems.validation(result.issues.map((issue) => ({ location: 'body' as const, ...issue })));
+  return result.entries;
+}
+
 export async function createInvoice({ path, body, caller }: HttpInput<'createInvoice'>): Promise<Reply> {
   const now = new Date();
   const [{ project, member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, caller.userId), loadCommitment(path.projectId, path.commitmentId)]);
@@ -112,8 +123,11 @@ export async function createInvoice({ path, body, caller }: HttpInput<'createInv
   if (refusal) throw problems.conflict(refusal);
 
   const contract = contractOf(commitment);
-  const entries: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
-  const figures = computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
+  const blank: LineEntry[] = sovLines.map((line) => ({ lineId: line.lineId }));
+  const compute = (entries: LineEntry[]) => computeInvoice({ sovLines, contract, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
+  const blankFigures = compute(blank);
+  const entries = stagedRelease(body, blankFigures) ?? blank;
+  const figures = entries === blank ? blankFigures : compute(entries);
   const at = now.toISOString();
   const item: InvoiceItem = {
     projectId: path.projectId,

@@ -14,6 +14,9 @@ import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/in
 import { noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
 import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
+import { mergeProperInvoiceDetails, type ProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
+
+type DetailChange = ReturnType<typeof mergeProperInvoiceDetails>['changes'][number];
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];
 const changedSinceRead = (version: number) => problems.preconditionFailed(`The invoice changed since you read it (now ${etagFor(version)}); read it again.`);
@@ -45,10 +48,14 @@ async function loadPrevious(invoice: InvoiceItem): Promise<InvoiceItem | undefin
 }
 
 /** Stores the new entries and figures if the invoice is still the version read, editable and the latest, with the history event. */
-function saveEdit(invoice: InvoiceItem, expected: number, edit: { entries: LineEntry[]; figures: InvoiceFigures; changes: EntryChange[]; by: string; at: string }) {
+function saveEdit(
+  invoice: InvoiceItem,
+  expected: number,
+  edit: { entries: LineEntry[]; figures: InvoiceFigures; properInvoice: ProperInvoiceDetails | undefined; changes: ReadonlyArray<EntryChange | DetailChange>; by: string; at: string },
+) {
   return writeTransaction((entities) => ({
     invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
-      .set({ entries: edit.entries, figures: edit.figures, updatedAt: edit.at })
+      .set({ entries: edit.entries, figures: edit.figures, ...(edit.properInvoice && { properInvoice: edit.properInvoice }), updatedAt: edit.at })
       .add({ version: 1 })
       .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
       .commit(),
@@ -83,10 +90,13 @@ export async function updateInvoice({ path, body, caller, headers }: HttpInput<'
   const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
   const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const figures = compute(entries);
+  // Ontario's proper-invoice fields (stored on any invoice; the answer shows them on en-CA projects).
+  const details = body.properInvoice ? mergeProperInvoiceDetails(invoice.properInvoice, body.properInvoice) : undefined;
 
   const at = now.toISOString();
-  const outcome = await saveEdit(invoice, expected, { entries, figures, changes, by: caller.userId, at });
+  const properInvoice = details?.details ?? invoice.properInvoice;
+  const outcome = await saveEdit(invoice, expected, { entries, figures, properInvoice, changes: [...changes, ...(details?.changes ?? [])], by: caller.userId, at });
   if (outcome.canceled) throw await editFailure(outcome, invoice);
-  const stored: InvoiceItem = { ...invoice, entries, figures, updatedAt: at, version: invoice.version + 1 };
+  const stored: InvoiceItem = { ...invoice, entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at, version: invoice.version + 1 };
   return invoiceReply({ ...loaded, invoice: stored });
 }

@@ -5,6 +5,7 @@ import { explainFailure, writeTransaction } from '../../../shared/db/transaction
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
@@ -59,5 +60,5 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   }
   await dispatchSoon(records.map((record) => record.outboxId));
   const stored: OwnerInvoiceItem = { ...invoice, ...set, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }

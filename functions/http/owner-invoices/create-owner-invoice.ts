@@ -9,6 +9,7 @@ import { invoiceEventWrite, nextInvoiceNumber, normalizeInvoiceNumber, positionK
 import { loadLatestOwnerInvoices, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { HeadContractItem } from '../../../shared/db/head-contracts';
 import type { ProjectItem } from '../../../shared/db/entities/project';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { computeInvoice, type InvoiceContract, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
 import { creationRefusal } from '../../../shared/domain/invoice-rules';
@@ -114,5 +115,5 @@ export async function createOwnerInvoice({ path, body, caller }: HttpInput<'crea
   };
   const outcome = await saveNewInvoice(item, latest);
   if (outcome.canceled) throw await createRefusal(outcome, item.number);
-  return { status: 201, body: toOwnerInvoiceResponse(item), headers: { location: locationOf(item), etag: etagFor(item.version) } };
+  return { status: 201, body: toOwnerInvoiceResponse(item, await ownerInvoiceDeadlines(project, contract, item)), headers: { location: locationOf(item), etag: etagFor(item.version) } };
 }

@@ -11,6 +11,7 @@ import { InputError } from '../../../shared/domain/errors';
 import { periodChangeOrders, prefilledEntries, prefillFromCosts, type StoredPrefill } from '../../../shared/domain/owner-prefill';
 import { computeInvoice, type InvoiceFigures, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
 import { loadPrevious, summaryChanges } from './update-owner-invoice';
 
@@ -55,7 +56,7 @@ function entryChanges(before: readonly LineEntry[], after: readonly LineEntry[])
 /** Fills the owner invoice again from its billing period's subcontractor costs, at the If-Match version, with a history event. */
 export async function prefillOwnerInvoice({ path, caller, headers }: HttpInput<'prefillOwnerInvoice'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const notEditable = editRefusal(invoice.status);
   if (notEditable) throw problems.conflict(notEditable);
@@ -110,5 +111,5 @@ export async function prefillOwnerInvoice({ path, caller, headers }: HttpInput<'
     );
   }
   const stored: OwnerInvoiceItem = { ...invoice, entries, figures, prefill, updatedAt: at, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }

@@ -2,21 +2,23 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { headContractFor, ownerInvoiceFor } from './shared';
 
 export async function listOwnerInvoices({ path, query, caller }: HttpInput<'listOwnerInvoices'>): Promise<Reply> {
-  const { contract } = await headContractFor('owner_invoices.view', path, caller.userId);
+  const { project, contract } = await headContractFor('owner_invoices.view', path, caller.userId);
   const scope = `owner-invoices:${contract.projectId}:${contract.headContractId}`;
   const page = await db()
     .OwnerInvoice.query.byHeadContract({ projectId: contract.projectId, headContractId: contract.headContractId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
-  return { body: { items: page.data.map(toOwnerInvoiceListItem), nextCursor: encodeCursor(scope, page.cursor) } };
+  const deadlines = await Promise.all(page.data.map((item) => ownerInvoiceDeadlines(project, contract, item)));
+  return { body: { items: page.data.map((item, index) => toOwnerInvoiceListItem(item, deadlines[index])), nextCursor: encodeCursor(scope, page.cursor) } };
 }
 
 export async function getOwnerInvoice({ path, caller }: HttpInput<'getOwnerInvoice'>): Promise<Reply> {
-  const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
-  return { body: toOwnerInvoiceResponse(invoice), headers: { etag: etagFor(invoice.version) } };
+  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  return { body: toOwnerInvoiceResponse(invoice, await ownerInvoiceDeadlines(project, contract, invoice)), headers: { etag: etagFor(invoice.version) } };
 }
 
 export async function getOwnerInvoiceHistory({ path, caller }: HttpInput<'getOwnerInvoiceHistory'>): Promise<Reply> {

@@ -8,6 +8,8 @@ import { isLatestOwnerInvoice, loadOwnerInvoice, loadOwnerInvoiceAt, ownerSucces
 import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, InvoiceSummary } from '../../../shared/domain/invoice-figures';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { mergeProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
+import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
 import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
 
@@ -28,7 +30,7 @@ export async function loadPrevious(invoice: OwnerInvoiceItem): Promise<OwnerInvo
 
 export async function updateOwnerInvoice({ path, body, caller, headers }: HttpInput<'updateOwnerInvoice'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const notEditable = editRefusal(invoice.status);
   if (notEditable) throw problems.conflict(notEditable);
@@ -39,12 +41,14 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
   const compute = figuresFor(invoice, await loadPrevious(invoice), project.overbillingAllowed, bodyIndexOf, body);
   const { entries, changes } = editedEntries(invoice, body, bodyIndexOf, bodyChanges);
   const figures: InvoiceFigures = compute(entries);
+  const details = body.properInvoice ? mergeProperInvoiceDetails(invoice.properInvoice, body.properInvoice) : undefined;
+  const properInvoice = details?.details ?? invoice.properInvoice;
 
   const at = new Date().toISOString();
   const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
   const outcome = await writeTransaction((entities) => ({
     invoice: entities.OwnerInvoice.patch(key)
-      .set({ entries, figures, updatedAt: at })
+      .set({ entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at })
       .add({ version: 1 })
       .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
       .commit(),
@@ -55,7 +59,7 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
       type: 'edited',
       by: caller.userId,
       at,
-      changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary) },
+      changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary), ...(details && { properInvoice: details.changes }) },
     }),
   }));
   if (outcome.canceled) {
@@ -71,6 +75,6 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
       () => problems.busy('owner invoice'),
     );
   }
-  const stored: OwnerInvoiceItem = { ...invoice, entries, figures, updatedAt: at, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored), headers: { etag: etagFor(stored.version) } };
+  const stored: OwnerInvoiceItem = { ...invoice, entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at, version: invoice.version + 1 };
+  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }

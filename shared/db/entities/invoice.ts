@@ -2,7 +2,23 @@ import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
 import type { LineReviews } from '../../domain/invoice-workflow';
 import type { StoredPaymentSchedule } from '../../domain/au-payment-schedules';
+import type { AwaitedScheduleDue } from '../../domain/au-jurisdictions';
+import type { NonPaymentNoticeBasis, ProperInvoiceDetails } from '../../domain/ontario-prompt-payment';
 import { tableKeys } from '../keys';
+
+/** A notice of non-payment as recorded on an invoice. */
+export interface StoredNonPaymentNotice {
+  noticeId: string;
+  basis: NonPaymentNoticeBasis;
+  amountCents: number;
+  reason: string;
+  givenOn: string;
+  noticeFromAboveReceivedOn?: string;
+  /** The Act's deadline it was given by. */
+  deadline: string;
+  givenBy: string;
+  recordedAt: string;
+}
 
 /** An invoice event's `changes`: JSON whose shape depends on the event type. */
 export type InvoiceEventChanges = ReadonlyArray<Readonly<Record<string, unknown>>> | Readonly<Record<string, unknown>>;
@@ -48,6 +64,12 @@ export const Invoice = new Entity({
     lineReviews: { type: CustomAttributeType<LineReviews>('any') },
     /** The payment schedule served in answer to the claim (StoredPaymentSchedule, shared/domain/au-payment-schedules.ts). */
     paymentSchedule: { type: CustomAttributeType<StoredPaymentSchedule>('any') },
+    /** The proper-invoice fields the contractor entered (Ontario; shared/domain/ontario-prompt-payment.ts). */
+    properInvoice: { type: CustomAttributeType<ProperInvoiceDetails>('any') },
+    /** Notices of non-payment given on this invoice (Ontario Construction Act), oldest first. */
+    nonPaymentNotices: { type: CustomAttributeType<StoredNonPaymentNotice[]>('any') },
+    /** The awaited payment schedule's deadline (AwaitedScheduleDue), stored by the reminder job, which has the holiday calendar. */
+    paymentScheduleDue: { type: CustomAttributeType<AwaitedScheduleDue>('any') },
     /** When the administrators were reminded that the claim's payment schedule falls due (once per claim). */
     paymentScheduleRemindedAt: { type: 'string' },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
@@ -105,7 +127,11 @@ export const InvoiceEvent = new Entity({
     invoiceId: { type: 'string', required: true, readOnly: true },
     /** ISO instant + a suffix that keeps simultaneous events apart; the sort order is the history's. */
     eventKey: { type: 'string', required: true, readOnly: true },
+<<<<<<< HEAD
     type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', ...signatureEventTypes] as const, required: true, readOnly: true },
+=======
+    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', 'non_payment_notice_given'] as const, required: true, readOnly: true },
+>>>>>>> main
     by: { type: 'string', required: true, readOnly: true },
     at: { type: 'string', required: true, readOnly: true },
     fromStatus: { type: invoiceStatuses, readOnly: true },

@@ -2,6 +2,7 @@ import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
 import type { StoredPrefill } from '../../domain/owner-prefill';
 import { tableKeys } from '../keys';
+import type { ProperInvoiceDetails } from '../../domain/ontario-prompt-payment';
 import { invoiceKinds, invoicePaymentStatuses } from '../../domain/invoices';
 import { ownerInvoiceStatuses } from '../../domain/owner-invoices';
 
@@ -29,6 +30,8 @@ export const OwnerInvoice = new Entity({
     figures: { type: CustomAttributeType<InvoiceFigures>('any'), required: true },
     sovLines: { type: CustomAttributeType<StoredSovLine[]>('any'), required: true },
     contract: { type: CustomAttributeType<InvoiceContract>('any'), required: true },
+    /** The proper-invoice fields the contractor entered (Ontario; shared/domain/ontario-prompt-payment.ts). */
+    properInvoice: { type: CustomAttributeType<ProperInvoiceDetails>('any') },
     /** The last pre-fill from the period's subcontractor costs (StoredPrefill): per line the invoice lines summed, unmapped costs, included invoices, change orders. */
     prefill: { type: CustomAttributeType<StoredPrefill>('any') },
     createdBy: { type: 'string', required: true, readOnly: true },
