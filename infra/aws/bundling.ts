@@ -34,11 +34,7 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     (
       [
         'getMe', 'updateMe', 'projects', 'vendors', 'commitments', 'headContracts', 'ownerInvoices', 'retainageRules', 'sov', 'ssov', 'billingPeriods',
-<<<<<<< HEAD
-        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork', 'signatures',
-=======
-        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork', 'nonPaymentNotices',
->>>>>>> main
+        'invites', 'invoices', 'invoiceWorkflow', 'invoiceFiles', 'payments', 'backups', 'myWork', 'nonPaymentNotices', 'signatures',
       ] as const
     ).map((name) => [
       name,

@@ -93,11 +93,8 @@ export const invoiceEventTypes = [
   'attachment_removed',
   'payment_recorded',
   'forwarded',
-<<<<<<< HEAD
   ...signatureEventTypes,
-=======
   'non_payment_notice_given',
->>>>>>> main
 ] as const;
 
 export const invoiceHistoryEvent = z

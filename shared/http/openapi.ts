@@ -75,12 +75,9 @@ export const tagDescriptions: Record<string, string> = {
   payments: 'Payments recorded against approved invoices.',
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
   retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
-<<<<<<< HEAD
   'e-signature':
     'Invoices sent for signature (built-in signer: one-time email links to a signing page, a PAdES-sealed PDF with an audit page); once completed every PDF of the invoice is the signed one.',
-=======
   'prompt payment': 'Ontario’s Construction Act on en-CA projects: proper-invoice fields, payment due dates and notices of non-payment given by their deadlines.',
->>>>>>> main
   'payment schedules': 'Payment schedules answering progress claims under the Australian Security of Payment Acts, with their deadlines.',
 };
 

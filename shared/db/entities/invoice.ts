@@ -127,11 +127,7 @@ export const InvoiceEvent = new Entity({
     invoiceId: { type: 'string', required: true, readOnly: true },
     /** ISO instant + a suffix that keeps simultaneous events apart; the sort order is the history's. */
     eventKey: { type: 'string', required: true, readOnly: true },
-<<<<<<< HEAD
-    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', ...signatureEventTypes] as const, required: true, readOnly: true },
-=======
-    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', 'non_payment_notice_given'] as const, required: true, readOnly: true },
->>>>>>> main
+    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', 'non_payment_notice_given', ...signatureEventTypes] as const, required: true, readOnly: true },
     by: { type: 'string', required: true, readOnly: true },
     at: { type: 'string', required: true, readOnly: true },
     fromStatus: { type: invoiceStatuses, readOnly: true },
