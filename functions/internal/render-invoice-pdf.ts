@@ -5,9 +5,12 @@ import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import type { RenderedInvoicePdf, RenderedPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
 import { storeInvoicePdf, storeOwnerInvoicePdf, storePaymentSchedulePdf } from '../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../shared/storage/pdf-names';
 import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
 import { loadHeadContract } from '../../shared/db/head-contracts';
 import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
+import { storeSignedInvoicePdf, type StoredSignedPdf } from '../../shared/storage/signed-invoice-pdfs';
+import type { SignatureRequest } from '../../shared/domain/signatures';
 
 /**
  * Renders an invoice's PDF into S3 (unless the stored one is current) for an HTTP function that
@@ -15,6 +18,8 @@ import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-
  * live here, not in the API's functions. The caller has checked access; this only renders.
  * A served payment schedule's PDF is rendered here too, from the document the caller sends
  * (`kind: 'payment-schedule'`): it is stored before the schedule is, so its email can attach it.
+ * A completed signature request's PDF is signed here too (`kind: 'sign-invoice'`): the invoice
+ * PDF of the version sent, stamped, with its audit page, sealed with the company's certificate.
  */
 const requestSchema = z.object({
   projectId: z.string().min(1),
@@ -34,12 +39,50 @@ const ownerInvoiceRequestSchema = z.object({
   printedAt: z.iso.datetime(),
 });
 
-export const handler = async (event: unknown): Promise<RenderedInvoicePdf | RenderedPaymentSchedulePdf> => {
+const signRequestSchema = z.object({
+  kind: z.literal('sign-invoice'),
+  projectId: z.string().min(1),
+  invoiceId: z.string().min(1),
+  /** The request as completed: every signer signed, with their marks and audit facts. */
+  request: z.custom<SignatureRequest>((value) => typeof value === 'object' && value !== null),
+  sentByName: z.string(),
+  completedAt: z.iso.datetime(),
+});
+
+export const handler = async (event: unknown): Promise<RenderedInvoicePdf | RenderedPaymentSchedulePdf | StoredSignedPdf> => {
   const schedule = paymentScheduleRequestSchema.safeParse(event);
   if (schedule.success) return storePaymentSchedulePdf(schedule.data.key, schedule.data.document);
   const owner = ownerInvoiceRequestSchema.safeParse(event);
   if (owner.success) return renderOwnerInvoice(owner.data);
+  const signing = signRequestSchema.safeParse(event);
+  if (signing.success) return signInvoice(signing.data);
   const { projectId, invoiceId, printedAt } = requestSchema.parse(event);
+  const { project, invoice, commitment, period, changeOrders } = await loadInvoiceFacts(projectId, invoiceId);
+  const stored = await storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date(printedAt) });
+  return { ...stored, invoiceVersion: invoice.version };
+};
+
+/** The signed PDF of the invoice version the request was sent with (refused if the invoice changed since). */
+async function signInvoice({ projectId, invoiceId, request, sentByName, completedAt }: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
+  const { project, invoice, commitment, period, changeOrders } = await loadInvoiceFacts(projectId, invoiceId);
+  if (invoice.version !== request.invoiceVersion) throw new Error(`Invoice ${invoiceId} is at version ${invoice.version}, not the ${request.invoiceVersion} sent for signature`);
+  const [document, { data: company }] = await Promise.all([
+    storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date(request.sentAt) }),
+    db().Company.get({ companyId: project.companyId }).go(),
+  ]);
+  return storeSignedInvoicePdf({
+    project,
+    companyName: company?.name ?? project.name,
+    invoice,
+    documentKey: document.key,
+    title: invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, ''),
+    request,
+    sentByName,
+    completedAt,
+  });
+}
+
+async function loadInvoiceFacts(projectId: string, invoiceId: string) {
   const [invoice, { data: project }] = await Promise.all([
     // Consistent: the version the caller just read, or a later one, never an earlier one.
     loadInvoice(projectId, invoiceId, { consistent: true }),
@@ -52,9 +95,8 @@ export const handler = async (event: unknown): Promise<RenderedInvoicePdf | Rend
     loadChangeOrders(projectId, invoice.commitmentId),
   ]);
   if (!commitment || !period) throw new Error(`The ${commitment ? 'billing period' : 'commitment'} of invoice ${invoiceId} does not exist`);
-  const stored = await storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date(printedAt) });
-  return { ...stored, invoiceVersion: invoice.version };
-};
+  return { project, invoice, commitment, period, changeOrders };
+}
 
 /** An owner invoice on its head contract (change orders are keyed by the contract's id), the general contractor as contractor. */
 async function renderOwnerInvoice({ projectId, ownerInvoiceId, printedAt }: z.infer<typeof ownerInvoiceRequestSchema>): Promise<RenderedInvoicePdf> {

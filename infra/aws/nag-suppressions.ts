@@ -74,7 +74,15 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     acknowledge(fn.role, {
       'AwsSolutions-IAM5[Resource::*]':
         'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
-      ...iam5(Object.assign({}, ...definition.grants.map((grant) => grantFindings[grant]))),
+      ...iam5(
+        Object.assign(
+          {},
+          ...definition.grants.map((grant) => grantFindings[grant]),
+          name === 'renderInvoicePdf'
+            ? { [`Resource::${nagName(stateless, stateless.signingSecretsArn)}`]: 'Each company’s e-signature certificate is a secret under one prefix, made on first use; no other secret.' }
+            : {},
+        ),
+      ),
     });
   }
 
@@ -106,7 +114,9 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     const httpRoute = stateless.routes.get(route.operationId);
     if (!httpRoute) throw new Error(`No HTTP route for ${route.operationId}`);
     acknowledge(httpRoute, {
-      'AwsSolutions-APIG4': `${route.method} ${route.path} is public by design (${route.summary}); it reads no tenant data.`,
+      'AwsSolutions-APIG4': route.path.startsWith('/v1/signing/')
+        ? `${route.method} ${route.path} is authorized by its one-time signing link (a random 256-bit token, stored hashed, expiring, single use), not a bearer token.`
+        : `${route.method} ${route.path} is public by design (${route.summary}); it reads no tenant data.`,
     });
   }
 

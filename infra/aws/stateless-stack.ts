@@ -66,6 +66,9 @@ export const asyncInvokers: ReadonlyMap<FunctionName, readonly string[]> = (() =
 })();
 
 /** Functions, API, bus, schedules and the backup workflow: everything that can be replaced freely. */
+
+/** Where each company's e-signature certificate is kept (one secret per company). */
+const signingSecretPrefix = 'progress-claims/signing-certificates/';
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
@@ -81,6 +84,8 @@ export class StatelessStack extends Stack {
   readonly backupTaskFunctions: readonly FunctionName[];
   /** Every execution of the backup workflow, for DescribeExecution. */
   readonly backupExecutionsArn: string;
+  /** The secrets holding each company's e-signature certificate. */
+  readonly signingSecretsArn: string;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -173,6 +178,12 @@ export class StatelessStack extends Stack {
     for (const [name, definition] of definitions) {
       for (const grant of definition.grants) grants[grant](this.functions[name]);
     }
+    // The renderer seals signed invoices with each company's certificate, a secret it makes on first use (shared/signature/certificates.ts).
+    this.signingSecretsArn = this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${signingSecretPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.functions.renderInvoicePdf.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:CreateSecret'], resources: [this.signingSecretsArn] }),
+    );
+    this.functions.renderInvoicePdf.addEnvironment('SIGNING_SECRET_PREFIX', signingSecretPrefix);
     // Functions that serve lists sign and check cursors with the stateful stack's secret.
     const listFunctions = new Set(routes.filter((route) => route.method === 'GET' && route.auth === 'jwt').map((route) => route.function));
     for (const name of listFunctions) {

@@ -126,6 +126,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       CURSOR_SECRET: await localCursorSecret(dataDir),
       // Webhook receivers on this machine (http, loopback) are allowed locally; AWS allows only public https.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
+      // Each company's e-signature certificate, made on first use and kept with the data.
+      SIGNING_CERTIFICATE_DIR: path.join(dataDir, 'signing-certificates'),
     };
     Object.assign(process.env, env);
 

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceStatuses } from '../domain/invoices';
+import { signatureEventTypes } from '../domain/signatures';
 import { invoicePath, invoiceResponse } from './invoices';
 import { projectPath } from './commitments';
 
@@ -92,6 +93,7 @@ export const invoiceEventTypes = [
   'attachment_removed',
   'payment_recorded',
   'forwarded',
+  ...signatureEventTypes,
   'non_payment_notice_given',
 ] as const;
 

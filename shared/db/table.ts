@@ -18,6 +18,7 @@ import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
 import { PaymentScheduleReminder } from './entities/payment-schedule-reminder';
 import { WebhookDelivery, WebhookEndpoint } from './entities/webhook';
+import { InvoiceSignature, SigningLinkRecord } from './entities/signature';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -52,6 +53,8 @@ export const entities = {
   PaymentScheduleReminder,
   WebhookEndpoint,
   WebhookDelivery,
+  InvoiceSignature,
+  SigningLinkRecord,
 };
 
 export interface TableDefinition {

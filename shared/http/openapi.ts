@@ -77,6 +77,8 @@ export const tagDescriptions: Record<string, string> = {
   retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
   webhooks:
     'Signed webhooks (Standard Webhooks) of a company’s domain events, from the outbox: endpoints, secret rotation, delivery log and replay; company admins only.',
+  'e-signature':
+    'Invoices sent for signature (built-in signer: one-time email links to a signing page, a PAdES-sealed PDF with an audit page); once completed every PDF of the invoice is the signed one.',
   'prompt payment': 'Ontario’s Construction Act on en-CA projects: proper-invoice fields, payment due dates and notices of non-payment given by their deadlines.',
   'payment schedules': 'Payment schedules answering progress claims under the Australian Security of Payment Acts, with their deadlines.',
 };

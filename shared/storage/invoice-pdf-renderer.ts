@@ -3,6 +3,8 @@ import { lambdaClient } from '../aws/clients';
 import { config } from '../config';
 import type { StoredInvoicePdf } from './invoice-pdfs';
 import type { PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
+import type { SignatureRequest } from '../domain/signatures';
+import type { StoredSignedPdf } from './signed-invoice-pdfs';
 
 /**
  * The invoice PDF, rendered by a function of its own (functions/internal/render-invoice-pdf.ts):
@@ -38,6 +40,20 @@ export async function requestOwnerInvoicePdf(request: { projectId: string; owner
 /** A payment schedule's PDF rendered from `document` and stored at `key` (before the schedule is written). */
 export async function requestPaymentSchedulePdf(key: string, document: PaymentScheduleDocument): Promise<RenderedPaymentSchedulePdf> {
   return invokeRenderer<RenderedPaymentSchedulePdf>({ kind: 'payment-schedule', key, document });
+}
+
+/**
+ * The signed PDF of a completed signature request, made by the renderer (the PDF library and the
+ * signing libraries live there). The request carries every signer's mark and audit facts.
+ */
+export async function requestSignedInvoicePdf(request: {
+  projectId: string;
+  invoiceId: string;
+  request: SignatureRequest;
+  sentByName: string;
+  completedAt: string;
+}): Promise<StoredSignedPdf> {
+  return invokeRenderer<StoredSignedPdf>({ kind: 'sign-invoice', ...request });
 }
 
 async function invokeRenderer<T>(request: object): Promise<T> {

@@ -3,7 +3,6 @@ import { HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } fro
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
 import type { InvoiceItem } from '../db/invoices';
-import { termsFor } from '../domain/terminology';
 import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf, type InvoiceDocument } from '../pdf/invoice-pdf';
@@ -11,6 +10,8 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import type { HeadContractItem } from '../db/entities/head-contract';
 import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 import { invoicePdfKey } from './keys';
+import { invoicePdfFilename } from './pdf-names';
+import { termsFor } from '../domain/terminology';
 import type { BillingPeriodItem } from '../db/entities/billing-period';
 import type { CommitmentItem } from '../db/entities/commitment';
 import type { ProjectItem } from '../db/entities/project';
@@ -31,9 +32,7 @@ export interface StoredInvoicePdf {
   sizeBytes: number;
 }
 
-export function invoicePdfFilename(project: Pick<ProjectItem, 'region'>, invoice: Pick<InvoiceItem, 'number'>, commitment: Pick<CommitmentItem, 'number'>) {
-  return `${termsFor(project.region).invoice} ${invoice.number} - ${commitment.number}.pdf`;
-}
+export { invoicePdfFilename };
 
 export async function storeInvoicePdf(input: {
   project: ProjectItem;

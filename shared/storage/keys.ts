@@ -96,3 +96,16 @@ export function attachmentOfKey(key: string): { projectId: string; invoiceId: st
     return undefined; // not a key this product wrote
   }
 }
+
+/** A signature request's time as a key segment: "2026-12-04T21:30:00.000Z" → "20261204T213000000Z". */
+const instantSegment = (iso: string) => segment(iso.replace(/[-:.]/g, ''));
+
+/** The e-signed PDF of one signature request (its `sentAt`) of an invoice version: written once. */
+export function signedInvoicePdfKey(scope: InvoiceScope, version: number, requestSentAt: string): string {
+  return `${invoicePrefix(scope)}signed/${segment(scope.invoiceId)}-v${version}-${instantSegment(requestSentAt)}.pdf`;
+}
+
+/** A signer's drawn signature (PNG) for one signature request. */
+export function signatureMarkKey(scope: InvoiceScope, requestSentAt: string, userId: string): string {
+  return `${invoicePrefix(scope)}signatures/${instantSegment(requestSentAt)}/${segment(userId)}.png`;
+}

@@ -116,6 +116,11 @@ export const functions = {
     description: 'Schedules of values and change orders of commitments and head contracts',
     grants: ['table:read', 'table:write'],
   },
+  signatures: {
+    entry: 'functions/http/signatures/index.ts',
+    description: 'E-signature of invoices: bulk send, status, void, resend; the built-in signer’s signing page and submit (the PAdES signing runs in renderInvoicePdf)',
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put', 'pdf:render'],
+  },
   ssov: {
     entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',

@@ -19,6 +19,7 @@ import { paymentRoutes } from '../api/payments';
 import { backupRoutes } from '../api/backups';
 import { regionalRoutes } from '../api/regional';
 import { webhookRoutes } from '../api/webhooks';
+import { signatureRoutes } from '../api/signatures';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -48,6 +49,7 @@ export const routes = [
   ...backupRoutes,
   ...regionalRoutes,
   ...webhookRoutes,
+  ...signatureRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

@@ -1407,6 +1407,57 @@ const groups: Group[] = [
     ],
   },
   {
+    name: 'e-signature',
+    // Approved invoices, each already sent for signature (by the admin), so every route has a request to act on.
+    setup: () =>
+      targetsContext({ invoice: true }, async (ctx, target) => {
+        const invoice = invoiceOf(ctx, target);
+        await invoiceInStatus(call, fx, invoice, 'approved');
+        const sent = await call(fx.users.admin.token, { method: 'POST', path: `/v1/projects/${fx.projectId}/invoices/bulk-signature`, body: { invoiceIds: [invoice.invoiceId] } });
+        expect(expectStatus(sent, 200, 'send for signature').body.results[0]).toMatchObject({ ok: true });
+      }),
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/invoices/bulk-signature',
+        variant: 'the four invoices, already out for signature (answered 409 each)',
+        row: 'bulk send subcontractor invoices for e-signature (DocuSign)',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /bulk send subcontractor invoices for e-signature/,
+        request: async (_profile, ctx) => ({
+          method: 'POST',
+          path: `${project()}/invoices/bulk-signature`,
+          body: { invoiceIds: invoiceTargets.map((target) => invoiceOf(ctx, target).invoiceId) },
+        }),
+        check: (response) => expect(response.body.results.map((r: { status: number }) => r.status)).toEqual([409, 409, 409, 409]),
+      },
+      ...invoiceReads(
+        'GET /v1/projects/{projectId}/invoices/{invoiceId}/signature',
+        (invoice) => `${invoice.path}/signature`,
+        (response) => expect(response.body).toMatchObject({ provider: 'builtin', signers: expect.any(Array) }),
+      ),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/signature/resend',
+        row: 'bulk send subcontractor invoices for e-signature (DocuSign): resend a link',
+        success: 200,
+        allowed: admins,
+        names: /bulk send subcontractor invoices for e-signature/,
+        request: async (_profile, ctx) => ({ method: 'POST', path: `${invoiceOf(ctx, target).path}/signature/resend` }),
+        check: (response) => expect(response.body.status).toMatch(/sent|delivered/),
+      })),
+      ...onTargets(invoiceTargets, (target) => ({
+        route: 'POST /v1/projects/{projectId}/invoices/{invoiceId}/signature/void',
+        row: 'bulk send subcontractor invoices for e-signature (DocuSign): void',
+        success: 200,
+        allowed: admins,
+        names: /bulk send subcontractor invoices for e-signature/,
+        request: async (_profile, ctx) => ({ method: 'POST', path: `${invoiceOf(ctx, target).path}/signature/void`, body: {} }),
+        check: (response) => expect(response.body.status).toBe('voided'),
+      })),
+    ],
+  },
+  {
     name: 'payments issued',
     setup: () =>
       targetsContext({ invoice: false }, async (ctx, target) => {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { ensureBucket, ensureTable } from '../../infra/local/aws-services';
 import { startLocalLambdaEndpoint } from '../../infra/local/lambda-endpoint';
@@ -19,6 +21,8 @@ Object.assign(process.env, inject('awsEnv'), {
   SES_SEND_RATE: process.env.SES_SEND_RATE ?? '100',
   // Test receivers listen on loopback, as the local stack allows (a test sets it to 'false' for AWS's rules).
   WEBHOOK_ALLOW_LOOPBACK: 'true',
+  // E-signature certificates: made on first use, per test file.
+  SIGNING_CERTIFICATE_DIR: path.join(tmpdir(), `signing-certificates-${suffix}`),
 });
 
 let stopLambda: (() => Promise<void>) | undefined;

@@ -4,7 +4,8 @@ import { enforce } from '../../../shared/http/access';
 import { problems } from '../../../shared/http/problem';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { requestInvoicePdf, type RenderedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
-import { downloadUrl } from './s3';
+import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
+import { downloadUrl, headObject } from './s3';
 
 export interface StoredPdf extends RenderedInvoicePdf {
   period: BillingPeriodItem;
@@ -12,11 +13,19 @@ export interface StoredPdf extends RenderedInvoicePdf {
 
 /**
  * The invoice's PDF in S3, from the renderer function (renderInvoicePdf), which renders it only
- * when what it shows changed: this function carries no PDF library.
+ * when what it shows changed: this function carries no PDF library. Once its signature request
+ * completed, it is the signed PDF (download and forward alike).
  */
-export async function storedInvoicePdf({ project, invoice }: InvoiceContext, now: Date): Promise<StoredPdf> {
+export async function storedInvoicePdf({ project, invoice, commitment }: InvoiceContext, now: Date): Promise<StoredPdf> {
   const period = await loadBillingPeriod(project.projectId, invoice.billingPeriodId);
   if (!period) throw problems.conflict('The invoice’s billing period is missing; the PDF cannot be rendered.');
+  if (invoice.signedPdfKey && invoice.signatureStatus === 'completed') {
+    const signed = await headObject(invoice.signedPdfKey);
+    if (signed?.ContentLength) {
+      const filename = invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, ' (signed).pdf');
+      return { key: invoice.signedPdfKey, filename, sizeBytes: signed.ContentLength, invoiceVersion: invoice.version, period };
+    }
+  }
   const pdf = await requestInvoicePdf({ projectId: project.projectId, invoiceId: invoice.invoiceId, printedAt: now.toISOString() });
   return { ...pdf, period };
 }

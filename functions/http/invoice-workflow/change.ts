@@ -17,6 +17,9 @@ import type { Loaded } from './access';
 import { notificationEmails } from './notify';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { logger } from '../../../shared/logger';
+import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domain/signatures';
+import { isEditable } from '../../../shared/domain/invoice-rules';
+import { isOneOf } from '../../../shared/db/conditions';
 
 export interface Change {
   loaded: Loaded;
@@ -102,7 +105,12 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`outbox${index}`, outboxWrite(entities, record)])),
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
-      .where((attr, op) => op.eq(attr.version, change.expectedVersion))
+      .where((attr, op) =>
+        isEditable(change.to)
+          ? // …and no signature request took hold of the figures meanwhile.
+            `${op.eq(attr.version, change.expectedVersion)} AND (${op.notExists(attr.signatureStatus)} OR ${isOneOf(op, attr.signatureStatus, figuresFreeStatuses)})`
+          : op.eq(attr.version, change.expectedVersion),
+      )
       .commit(),
     event: entities.InvoiceEvent.create(event).commit(),
     // The contact's gates again at write time: before the due date, still the latest invoice.
@@ -151,6 +159,9 @@ export async function changeStatus(input: {
   const now = new Date();
   // The transition, and a contact's gates (latest invoice, due date): the rule `allowedActions` answers with.
   enforceRefusal(statusChangeRefusal(input.to, await invoiceActionContext({ ...input.loaded, member: input.member }, now)));
+  // A signed invoice (or one out for signature) keeps its figures: back to an editable status only once voided.
+  const locked = signatureLockRefusal(invoice.signatureStatus, input.to);
+  if (locked) throw problems.conflict(locked);
   const entering = entersReview(from, input.to);
   const { invoice: updated } = await commitChange({
     loaded: input.loaded,

@@ -23,6 +23,7 @@ export interface StoredNonPaymentNotice {
 /** An invoice event's `changes`: JSON whose shape depends on the event type. */
 export type InvoiceEventChanges = ReadonlyArray<Readonly<Record<string, unknown>>> | Readonly<Record<string, unknown>>;
 import { invoicePaymentStatuses, invoiceStatuses, invoiceKinds } from '../../domain/invoices';
+import { signatureEventTypes, signatureStatuses } from '../../domain/signatures';
 
 /**
  * A subcontractor invoice (progress claim) of a commitment for a billing period. `entries` are
@@ -73,6 +74,8 @@ export const Invoice = new Entity({
     paymentScheduleRemindedAt: { type: 'string' },
     /** Set when the signature workflow completes: the e-signed PDF's key, preferred by backups. */
     signedPdfKey: { type: 'string' },
+    /** The status of its signature request while it holds the figures (shared/domain/signatures.ts `locksFigures`). */
+    signatureStatus: { type: signatureStatuses },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },
     submittedAt: { type: 'string' },
@@ -124,7 +127,7 @@ export const InvoiceEvent = new Entity({
     invoiceId: { type: 'string', required: true, readOnly: true },
     /** ISO instant + a suffix that keeps simultaneous events apart; the sort order is the history's. */
     eventKey: { type: 'string', required: true, readOnly: true },
-    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', 'non_payment_notice_given'] as const, required: true, readOnly: true },
+    type: { type: ['created', 'edited', 'status_changed', 'lines_reviewed', 'attachment_added', 'attachment_removed', 'payment_recorded', 'forwarded', 'non_payment_notice_given', ...signatureEventTypes] as const, required: true, readOnly: true },
     by: { type: 'string', required: true, readOnly: true },
     at: { type: 'string', required: true, readOnly: true },
     fromStatus: { type: invoiceStatuses, readOnly: true },

@@ -1,0 +1,214 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../wiring/route-definition';
+import { signatureProviders, signatureStatuses, signerStatuses, type SignatureStatus } from '../domain/signatures';
+import type { InvoiceSignatureItem } from '../db/entities/signature';
+import { invoicePath } from './invoices';
+import { projectPath } from './commitments';
+
+const reason = z.string().trim().min(1).max(1000);
+
+export const bulkSignatureBody = z
+  .object({
+    invoiceIds: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' })
+      .meta({ description: 'Approved invoices to send for signature to their commitments’ invoice contacts (in contact order)' }),
+  })
+  .strict()
+  .meta({ id: 'BulkSignature' });
+
+export const bulkSignatureResult = z
+  .discriminatedUnion('ok', [
+    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.literal('sent'), signers: z.number().int().min(1) }),
+    z.object({
+      invoiceId: z.string(),
+      ok: z.literal(false),
+      status: z.union([z.literal(404), z.literal(409)]).meta({ description: 'What sending this invoice alone would have answered' }),
+      detail: z.string(),
+    }),
+  ])
+  .meta({ id: 'BulkSignatureResult' });
+export type BulkSignatureResult = z.infer<typeof bulkSignatureResult>;
+
+export const bulkSignatureResponse = z
+  .object({ results: z.array(bulkSignatureResult).meta({ description: 'One per invoice id, in request order' }) })
+  .meta({ id: 'BulkSignatureResponse' });
+
+export const signatureResponse = z
+  .object({
+    invoiceId: z.string(),
+    status: z.enum(signatureStatuses).meta({ description: 'As of now: an unfinished request past its expiry is `expired`' }),
+    provider: z.enum(signatureProviders),
+    invoiceVersion: z.number().int().meta({ description: 'The invoice version sent: the document signed is that version’s PDF' }),
+    sentAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+    voidedAt: z.iso.datetime().nullable(),
+    voidReason: z.string().nullable(),
+    documentSha256: z.string().nullable().meta({ description: 'SHA-256 (hex) of the document as sent, once completed' }),
+    signed: z.boolean().meta({ description: 'The signed PDF is what GET …/pdf, forwarding and backups use' }),
+    signers: z.array(
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        email: z.string(),
+        routingOrder: z.number().int(),
+        status: z.enum(signerStatuses),
+        sentAt: z.iso.datetime().nullable(),
+        deliveredAt: z.iso.datetime().nullable(),
+        signedAt: z.iso.datetime().nullable(),
+        declinedAt: z.iso.datetime().nullable(),
+        declineReason: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'InvoiceSignature' });
+
+/** The signature request as answered (status as of `now`). */
+export function toSignatureResponse(item: InvoiceSignatureItem, status: SignatureStatus): z.infer<typeof signatureResponse> {
+  return {
+    invoiceId: item.invoiceId,
+    status,
+    provider: item.provider,
+    invoiceVersion: item.invoiceVersion,
+    sentAt: item.sentAt,
+    expiresAt: item.expiresAt,
+    completedAt: item.completedAt ?? null,
+    voidedAt: item.voidedAt ?? null,
+    voidReason: item.voidReason ?? null,
+    documentSha256: item.documentSha256 ?? null,
+    signed: Boolean(item.signedPdfKey) && status === 'completed',
+    signers: item.signers.map((s) => ({
+      userId: s.userId,
+      name: s.name,
+      email: s.email,
+      routingOrder: s.routingOrder,
+      status: s.status,
+      sentAt: s.sentAt ?? null,
+      deliveredAt: s.deliveredAt ?? null,
+      signedAt: s.signedAt ?? null,
+      declinedAt: s.declinedAt ?? null,
+      declineReason: s.declineReason ?? null,
+    })),
+  };
+}
+
+export const voidSignatureBody = z.object({ reason: reason.optional().meta({ description: 'Recorded in the history and emailed to the signers' }) }).strict().meta({ id: 'VoidSignature' });
+
+export const signingPath = z.object({
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .meta({ description: 'The one-time token of a signing link (from the signer’s email)', example: 'q3Jx2m8b1K9fQ0pZ7wV4tR6yU5sH3gD2cA1eN0oL9iM' }),
+});
+
+export const submitSigningBody = z
+  .discriminatedUnion('action', [
+    z
+      .object({
+        action: z.literal('sign'),
+        consent: z.literal(true).meta({ description: 'The signer agrees to sign electronically' }),
+        signature: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('typed'), text: z.string().trim().min(1).max(100) }).strict(),
+          z
+            .object({
+              kind: z.literal('drawn'),
+              png: z
+                .string()
+                .max(400_000)
+                .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
+                .meta({ description: 'The drawn signature as a PNG data URL', example: 'data:image/png;base64,iVBORw0KGgo=' }),
+            })
+            .strict(),
+        ]),
+      })
+      .strict(),
+    z.object({ action: z.literal('decline'), reason: reason }).strict(),
+  ])
+  .meta({ id: 'SubmitSigning' });
+
+export const signingResult = z
+  .object({
+    status: z.enum(signatureStatuses).meta({ description: 'The request’s status after this step: `completed` once the last signer signed' }),
+    signerStatus: z.enum(signerStatuses),
+  })
+  .meta({ id: 'SigningResult' });
+
+const signature = '/v1/projects/{projectId}/invoices/{invoiceId}/signature';
+
+export const signatureRoutes = [
+  {
+    operationId: 'bulkInvoiceSignature',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/invoices/bulk-signature',
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'invoices.bulk_esign',
+    summary: 'Send up to 100 approved invoices for e-signature (built-in signer); each is sent on its own and answered on its own',
+    tags: ['e-signature'],
+    request: { path: projectPath, body: bulkSignatureBody },
+    response: { status: 200, description: 'One result per invoice', schema: bulkSignatureResponse },
+  },
+  {
+    operationId: 'getInvoiceSignature',
+    method: 'GET',
+    path: signature,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'invoices.view',
+    summary: 'The invoice’s signature request: its status and each signer’s',
+    tags: ['e-signature'],
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The signature request', schema: signatureResponse },
+  },
+  {
+    operationId: 'voidInvoiceSignature',
+    method: 'POST',
+    path: `${signature}/void`,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'invoices.bulk_esign',
+    summary: 'Void the signature request (or the completed signature): the invoice can change again, and its PDF is the unsigned one',
+    tags: ['e-signature'],
+    request: { path: invoicePath, body: voidSignatureBody },
+    response: { status: 200, description: 'The voided request', schema: signatureResponse },
+  },
+  {
+    operationId: 'resendInvoiceSignature',
+    method: 'POST',
+    path: `${signature}/resend`,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'invoices.bulk_esign',
+    summary: 'Send the current signer a new link (earlier links stop working); an expired request is open again',
+    tags: ['e-signature'],
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The request with its new expiry', schema: signatureResponse },
+  },
+  {
+    operationId: 'getSigningPage',
+    method: 'GET',
+    path: '/v1/signing/{token}',
+    function: 'signatures',
+    auth: 'none',
+    action: null,
+    summary: 'The signing page of a one-time link: the invoice PDF and a typed or drawn signature',
+    tags: ['e-signature'],
+    request: { path: signingPath },
+    response: { status: 200, description: 'HTML page (410 when the link is used or expired)', contentType: 'text/html' },
+  },
+  {
+    operationId: 'submitSigning',
+    method: 'POST',
+    path: '/v1/signing/{token}',
+    function: 'signatures',
+    auth: 'none',
+    action: null,
+    summary: 'Sign (or decline) through a one-time link: the link is then spent',
+    tags: ['e-signature'],
+    request: { path: signingPath, body: submitSigningBody },
+    response: { status: 200, description: 'The request’s status after this step', schema: signingResult },
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,0 +1,66 @@
+import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import { signatureProviders, signatureStatuses, type Signer } from '../../domain/signatures';
+import { tableKeys, ttlAttribute } from '../keys';
+
+/**
+ * An invoice's signature request (shared/domain/signatures.ts): one per invoice, replaced when the
+ * invoice is sent again after a void or decline. Its steps are in the invoice's history.
+ */
+export const InvoiceSignature = new Entity({
+  model: { entity: 'invoiceSignature', version: '1', service: 'claims' },
+  attributes: {
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    status: { type: signatureStatuses, required: true },
+    provider: { type: signatureProviders, required: true },
+    /** The invoice version sent: the document signed is that version's PDF. */
+    invoiceVersion: { type: 'number', required: true },
+    /** Signer[]: who signs, in routing order, and how far each got. */
+    signers: { type: CustomAttributeType<Signer[]>('any'), required: true },
+    /** When the current links were sent (a resend sends new ones); links name it. */
+    sentAt: { type: 'string', required: true },
+    sentBy: { type: 'string', required: true },
+    expiresAt: { type: 'string', required: true },
+    completedAt: { type: 'string' },
+    voidedAt: { type: 'string' },
+    voidedBy: { type: 'string' },
+    voidReason: { type: 'string' },
+    /** Completed: the signed PDF and the SHA-256 (hex) of the document before it was signed. */
+    signedPdfKey: { type: 'string' },
+    documentSha256: { type: 'string' },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byInvoice: {
+      pk: { field: tableKeys.primary.pk, composite: ['projectId'] },
+      sk: { field: tableKeys.primary.sk, composite: ['invoiceId'] },
+    },
+  },
+});
+export type InvoiceSignatureItem = EntityItem<typeof InvoiceSignature>;
+
+/**
+ * A one-time signing link of the built-in signer, found by the SHA-256 of its random token (the
+ * token itself is only in the signer's email). Used once; expires with the request's links.
+ */
+export const SigningLinkRecord = new Entity({
+  model: { entity: 'signingLink', version: '1', service: 'claims' },
+  attributes: {
+    tokenHash: { type: 'string', required: true, readOnly: true },
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    signerUserId: { type: 'string', required: true, readOnly: true },
+    requestSentAt: { type: 'string', required: true, readOnly: true },
+    expiresAt: { type: 'string', required: true, readOnly: true },
+    usedAt: { type: 'string' },
+    /** Epoch seconds: DynamoDB removes the record a while after it expired. */
+    [ttlAttribute]: { type: 'number' },
+  },
+  indexes: {
+    byTokenHash: {
+      pk: { field: tableKeys.primary.pk, composite: ['tokenHash'] },
+      sk: { field: tableKeys.primary.sk, composite: [] },
+    },
+  },
+});
+export type SigningLinkItem = EntityItem<typeof SigningLinkRecord>;
