@@ -249,7 +249,9 @@ describe('functions', () => {
           : undefined;
       // Functions serving authenticated GETs (the lists) read the cursor key's secret.
       const readsCursorSecret = routes.some((route) => route.function === name && route.method === 'GET' && route.auth === 'jwt');
-      const extra = [...(ownQueue ? ['sqs'] : []), ...(readsCursorSecret ? ['secretsmanager'] : [])];
+      // The PDF renderer seals signed invoices with the company's certificate, kept in Secrets Manager.
+      const readsSigningCertificates = name === 'renderInvoicePdf';
+      const extra = [...(ownQueue ? ['sqs'] : []), ...(readsCursorSecret || readsSigningCertificates ? ['secretsmanager'] : [])];
       expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...extra])].sort());
       const sqs = statements.filter((s) => hasAction(s, 'sqs:'));
       expect([...new Set(sqs.flatMap((s) => asArray(s.Action)))].sort(), name).toEqual(ownQueue ? sqsSendActions : []);
