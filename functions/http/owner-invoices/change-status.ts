@@ -3,12 +3,12 @@ import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
-import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
-import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';
 import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 
@@ -54,10 +54,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
     throw await explainFailure(
       outcome,
       {
-        invoice: async () => {
-          const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
-          return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
-        },
+        invoice: () => changedOrGone(invoice),
       },
       () => (outcome.failed.some((name) => name.startsWith('held')) ? problems.conflict('A subcontractor invoice it includes changed meanwhile; retry.') : problems.busy('owner invoice')),
     );

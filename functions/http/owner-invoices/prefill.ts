@@ -1,18 +1,18 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { writeTransaction } from '../../../shared/db/transaction';
 import { isOneOf } from '../../../shared/db/conditions';
 import { invoiceEventWrite, previousFrom } from '../../../shared/db/invoices';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
-import { isLatestOwnerInvoice, loadOwnerInvoice, loadPeriodCosts, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import { isLatestOwnerInvoice, loadPeriodCosts, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
 import { InputError } from '../../../shared/domain/errors';
 import { periodChangeOrders, prefilledEntries, prefillFromCosts, type StoredPrefill } from '../../../shared/domain/owner-prefill';
 import { computeInvoice, type InvoiceFigures, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
-import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
 import { loadPrevious, summaryChanges } from './update-owner-invoice';
 
 /**
@@ -97,19 +97,7 @@ export async function prefillOwnerInvoice({ path, caller, headers }: HttpInput<'
       },
     }),
   }));
-  if (outcome.canceled) {
-    throw await explainFailure(
-      outcome,
-      {
-        invoice: async () => {
-          const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
-          return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
-        },
-        successor: () => problems.conflict('Only the latest owner invoice of the head contract can be edited.'),
-      },
-      () => problems.busy('owner invoice'),
-    );
-  }
+  if (outcome.canceled) throw await editFailure(outcome, invoice);
   const stored: OwnerInvoiceItem = { ...invoice, entries, figures, prefill, updatedAt: at, version: invoice.version + 1 };
   return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }

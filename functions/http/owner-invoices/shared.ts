@@ -5,11 +5,26 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Action } from '../../../shared/domain/permissions';
 import { loadHeadContract } from '../../../shared/db/head-contracts';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import { explainFailure, type WriteOutcome } from '../../../shared/db/transaction';
 
 export const noSuchOwnerInvoice = () => problems.notFound('No such owner invoice.');
 export const noSuchHeadContract = () => problems.notFound('No such head contract.');
 export const changedSinceRead = (version: number) =>
   problems.preconditionFailed(`The owner invoice changed since you read it (now ${etagFor(version)}); read it again.`);
+
+/** Why a write under the invoice's version failed: it changed since it was read (412 with its version now), or it is gone. */
+export async function changedOrGone(invoice: Pick<OwnerInvoiceItem, 'projectId' | 'ownerInvoiceId'>) {
+  const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
+  return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
+}
+
+/** Why an edit of an invoice's figures (line entry, pre-fill) did not commit: the invoice moved, or a later one exists. */
+export const editFailure = (outcome: WriteOutcome<string>, invoice: Pick<OwnerInvoiceItem, 'projectId' | 'ownerInvoiceId'>) =>
+  explainFailure(
+    outcome,
+    { invoice: () => changedOrGone(invoice), successor: () => problems.conflict('Only the latest owner invoice of the head contract can be edited.') },
+    () => problems.busy('owner invoice'),
+  );
 
 export const locationOf = (item: OwnerInvoiceItem) => `/v1/projects/${item.projectId}/owner-invoices/${item.ownerInvoiceId}`;
 

@@ -1,17 +1,17 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { writeTransaction } from '../../../shared/db/transaction';
 import { isOneOf } from '../../../shared/db/conditions';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
-import { isLatestOwnerInvoice, loadOwnerInvoice, loadOwnerInvoiceAt, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import { isLatestOwnerInvoice, loadOwnerInvoiceAt, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, InvoiceSummary } from '../../../shared/domain/invoice-figures';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { mergeProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
-import { changedSinceRead, noSuchOwnerInvoice, ownerInvoiceFor } from './shared';
+import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
 
 /** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
 export function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
@@ -62,19 +62,7 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
       changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary), ...(details && { properInvoice: details.changes }) },
     }),
   }));
-  if (outcome.canceled) {
-    throw await explainFailure(
-      outcome,
-      {
-        invoice: async () => {
-          const now = await loadOwnerInvoice(invoice.projectId, invoice.ownerInvoiceId, { consistent: true });
-          return now ? changedSinceRead(now.version) : noSuchOwnerInvoice();
-        },
-        successor: () => problems.conflict('Only the latest owner invoice of the head contract can be edited.'),
-      },
-      () => problems.busy('owner invoice'),
-    );
-  }
+  if (outcome.canceled) throw await editFailure(outcome, invoice);
   const stored: OwnerInvoiceItem = { ...invoice, entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at, version: invoice.version + 1 };
   return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }
