@@ -3,6 +3,8 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { loadTaskPage, type TaskEntry } from '../../shared/db/tasks';
 import { localDate } from '../../shared/domain/billing-periods';
 import { invoiceTaskKind, inviteTaskKind, taskRefusal } from '../../shared/domain/tasks';
+import { paymentScheduleStatus } from '../../shared/domain/au-jurisdictions';
+import type { InvoiceItem } from '../../shared/db/entities/invoice';
 import type { MyTask } from '../../shared/api/my-work';
 
 /**
@@ -34,13 +36,8 @@ function actionable(entry: TaskEntry, now: Date): MyTask | undefined {
     : // An accepted invite is billed once the commitment has an invoice for the period: that invoice's creation removes this task.
       invite && inviteTaskKind(invite, false);
   const membership = member && { userId: member.userId, commitments: member.commitments, headContracts: member.headContracts, granular: member.granular ?? [] };
-  const refusal = taskRefusal(task.kind, {
-    member: membership,
-    commitment,
-    currentKind,
-    period,
-    today: localDate(now, project.timeZone),
-  });
+  const today = localDate(now, project.timeZone);
+  const refusal = taskRefusal(task.kind, { member: membership, commitment, currentKind, period, today });
   if (refusal) return undefined;
   return {
     kind: task.kind,
@@ -48,7 +45,13 @@ function actionable(entry: TaskEntry, now: Date): MyTask | undefined {
     project: { projectId: project.projectId, name: project.name, number: project.number },
     commitment: { commitmentId: commitment.commitmentId, number: commitment.number, title: commitment.title, vendorName: commitment.vendorName },
     billingPeriod: { billingPeriodId: period.billingPeriodId, startDate: period.startDate, endDate: period.endDate, dueDate: period.dueDate },
-    invoice: invoice ? { invoiceId: invoice.invoiceId, number: invoice.number, status: invoice.status } : null,
+    invoice: invoice ? { invoiceId: invoice.invoiceId, number: invoice.number, status: invoice.status, paymentScheduleDue: awaitedSchedule(invoice, today) } : null,
     invite: invite ? { inviteId: task.subjectId, status: invite.status } : null,
   };
+}
+
+/** The payment schedule an Australian claim awaits (its deadline was kept with its submission), due or overdue today. */
+function awaitedSchedule(invoice: InvoiceItem, today: string) {
+  const awaited = invoice.paymentSchedule ? undefined : invoice.paymentScheduleDue;
+  return awaited ? { dueOn: awaited.dueOn, status: paymentScheduleStatus(awaited, undefined, today) as 'due' | 'overdue' } : null;
 }

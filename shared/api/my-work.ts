@@ -24,7 +24,17 @@ export const myTask = z
     project: z.object({ projectId: z.string(), name: z.string(), number: z.string() }),
     commitment: z.object({ commitmentId: z.string(), number: z.string(), title: z.string(), vendorName: z.string() }),
     billingPeriod: z.object({ billingPeriodId: z.string(), startDate: z.iso.date(), endDate: z.iso.date(), dueDate: z.iso.date() }),
-    invoice: z.object({ invoiceId: z.string(), number: z.string(), status: z.enum(invoiceStatuses) }).nullable(),
+    invoice: z
+      .object({
+        invoiceId: z.string(),
+        number: z.string(),
+        status: z.enum(invoiceStatuses),
+        paymentScheduleDue: z
+          .object({ dueOn: z.iso.date(), status: z.enum(['due', 'overdue']) })
+          .nullable()
+          .meta({ description: 'On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim)' }),
+      })
+      .nullable(),
     invite: z.object({ inviteId: z.string(), status: z.enum(inviteStatuses) }).nullable(),
   })
   .meta({ id: 'MyTask', description: 'One thing the caller can do now in one of their projects' });

@@ -361,6 +361,16 @@ describe('payment schedule reminder to the commitments administrators', () => {
     expect(awaiting.promptPayment).toBeNull();
     const answered = expectStatus(await as('admin', { method: 'GET', path: invoicePath(served.invoiceId) }), 200, 'the answered claim').body;
     expect(answered.paymentScheduleDue).toMatchObject({ jurisdiction: 'NSW', status: 'served' });
+    // "My work" flags the awaited schedule on the administrator's review task; the served claim awaits none.
+    const tasks: Json[] = [];
+    for (let cursor: string | undefined, pages = 0; pages === 0 || (cursor && pages < 50); pages++) {
+      const page = expectStatus(await as('admin', { method: 'GET', path: `/v1/me/tasks?kind=review_invoice${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` }), 200, 'my work').body;
+      tasks.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    }
+    const reviewOf = (id: string) => tasks.find((t: Json) => t.invoice?.invoiceId === id);
+    expect(reviewOf(claim.invoiceId)?.invoice.paymentScheduleDue).toEqual({ dueOn: deadline.dueOn, status: 'due' });
+    expect(reviewOf(served.invoiceId)?.invoice.paymentScheduleDue ?? null).toBeNull();
 
     const hourBefore = new Date(new Date(remindAt).getTime() - 3_600_000).toISOString();
     expect((await run(hourBefore)).paymentSchedules).toEqual({ reminded: 0, rescheduled: 0, dropped: 0 });

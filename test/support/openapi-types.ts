@@ -2316,6 +2316,13 @@ export interface components {
                 number: string;
                 /** @enum {string} */
                 status: "draft" | "under_review" | "revise_and_resubmit" | "approved" | "approved_as_noted" | "pending_owner_approval";
+                /** @description On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim) */
+                paymentScheduleDue: {
+                    /** Format: date */
+                    dueOn: string;
+                    /** @enum {string} */
+                    status: "due" | "overdue";
+                } | null;
             } | null;
             invite: {
                 inviteId: string;
@@ -4986,7 +4993,11 @@ export interface operations {
                      *           "invoice": {
                      *             "invoiceId": "text",
                      *             "number": "text",
-                     *             "status": "draft"
+                     *             "status": "draft",
+                     *             "paymentScheduleDue": {
+                     *               "dueOn": "2027-03-31",
+                     *               "status": "due"
+                     *             }
                      *           },
                      *           "invite": {
                      *             "inviteId": "text",
