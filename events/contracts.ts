@@ -94,6 +94,23 @@ export const webhookDeliveriesDue = z.object({
 });
 export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
 
+/**
+ * A DocuSign call a signature step needs (written to the outbox with the step): send the request's
+ * envelope, void it, resend it to the current signer, or store the completed envelope's documents.
+ * The consumer (functions/events/docusign-envelopes.ts) reads the request and does each once.
+ */
+export const docusignRequested = z.object({
+  projectId: z.string().min(1),
+  invoiceId: z.string().min(1),
+  /** The request's `sentAt`: a call for an earlier request (voided, sent again) does nothing. */
+  sentAt: z.iso.datetime(),
+  action: z.enum(['send', 'void', 'resend', 'store-completed']),
+  /** The API's origin, where Connect posts the envelope's events (send only). */
+  apiBaseUrl: z.url().optional(),
+  reason: z.string().max(200).optional(),
+});
+export type DocusignRequested = z.infer<typeof docusignRequested>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
@@ -103,6 +120,7 @@ export const detailSchemas = {
   'tasks.resync': tasksResync,
   'invoice.status-changed': invoiceStatusChanged,
   'webhook.deliveries-due': webhookDeliveriesDue,
+  'docusign.requested': docusignRequested,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

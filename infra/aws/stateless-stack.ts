@@ -69,6 +69,10 @@ export const asyncInvokers: ReadonlyMap<FunctionName, readonly string[]> = (() =
 
 /** Where each company's e-signature certificate is kept (one secret per company). */
 const signingSecretPrefix = 'progress-claims/signing-certificates/';
+/** Where each company's DocuSign secrets are kept (RSA key for JWT grant, Connect HMAC keys), provisioned by an administrator. */
+const docusignSecretPrefix = 'progress-claims/docusign/';
+/** The functions that read them: the consumer calling DocuSign, and the signatures function checking Connect's HMAC. */
+export const docusignSecretReaders = ['docusignEnvelopes', 'signatures'] as const satisfies readonly FunctionName[];
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
@@ -184,6 +188,11 @@ export class StatelessStack extends Stack {
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:CreateSecret'], resources: [this.signingSecretsArn] }),
     );
     this.functions.renderInvoicePdf.addEnvironment('SIGNING_SECRET_PREFIX', signingSecretPrefix);
+    const docusignSecretsArn = this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${docusignSecretPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    for (const name of docusignSecretReaders) {
+      this.functions[name].addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [docusignSecretsArn] }));
+      this.functions[name].addEnvironment('DOCUSIGN_SECRET_PREFIX', docusignSecretPrefix);
+    }
     // Functions that serve lists sign and check cursors with the stateful stack's secret.
     const listFunctions = new Set(routes.filter((route) => route.method === 'GET' && route.auth === 'jwt').map((route) => route.function));
     for (const name of listFunctions) {

@@ -128,6 +128,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       // Each company's e-signature certificate, made on first use and kept with the data.
       SIGNING_CERTIFICATE_DIR: path.join(dataDir, 'signing-certificates'),
+      // A company's DocuSign secrets (RSA key, Connect HMAC keys), where an administrator puts them locally.
+      DOCUSIGN_SECRET_DIR: path.join(dataDir, 'docusign'),
     };
     Object.assign(process.env, env);
 

@@ -196,3 +196,58 @@ export const signatureEventTypes = [
   'signature_resent',
 ] as const;
 export type SignatureEventType = (typeof signatureEventTypes)[number];
+
+/** What a provider reports of a request it hosts (DocuSign: Connect or GET envelope), in its own words. */
+export interface ProviderReport {
+  /** The envelope's status: created, sent, delivered, completed, declined, voided. */
+  envelopeStatus: string;
+  at: string;
+  voidedReason?: string;
+  /** Per signer, by position in routing order (recipient id "1" is the first signer). */
+  signers: ReadonlyArray<{ recipientId: string; status: string; deliveredAt?: string; signedAt?: string; declinedAt?: string; declinedReason?: string }>;
+}
+
+const signerRank: Record<SignerStatus, number> = { waiting: 0, sent: 1, delivered: 2, signed: 3, declined: 3 };
+const providerSignerStatus: Record<string, SignerStatus> = { sent: 'sent', delivered: 'delivered', signed: 'signed', completed: 'signed', declined: 'declined' };
+const finalStatuses: readonly SignatureStatus[] = ['completed', 'declined', 'voided'];
+
+/**
+ * The request after a provider's report, and the history step it is, or undefined when the report
+ * says nothing new (the same message twice, or an older one arriving late): statuses only move
+ * forward, and a request that ended (completed, declined, voided) stays as it ended.
+ * DocuSign voids an envelope that expired: that is `expired` here.
+ */
+export function afterProviderReport(request: SignatureRequest, report: ProviderReport): { request: SignatureRequest; step: SignatureEventType } | undefined {
+  if (finalStatuses.includes(request.status)) return undefined;
+  const envelope = report.envelopeStatus.toLowerCase();
+  let newlySigned = false;
+  let newlyDelivered = false;
+  const signers = request.signers.map((signer, index) => {
+    const reported = report.signers.find((s) => s.recipientId === String(index + 1));
+    const status = envelope === 'completed' ? 'signed' : reported ? providerSignerStatus[reported.status.toLowerCase()] : undefined;
+    if (!status || signerRank[status] <= signerRank[signer.status]) return signer;
+    if (status === 'signed') newlySigned = true;
+    if (status === 'delivered') newlyDelivered = true;
+    const at = (time: string | undefined) => time ?? report.at;
+    return {
+      ...signer,
+      status,
+      ...(status === 'sent' ? { sentAt: at(undefined) } : {}),
+      ...(status === 'delivered' ? { deliveredAt: at(reported?.deliveredAt) } : {}),
+      ...(status === 'signed' ? { signedAt: at(reported?.signedAt) } : {}),
+      ...(status === 'declined' ? { declinedAt: at(reported?.declinedAt), ...(reported?.declinedReason ? { declineReason: reported.declinedReason } : {}) } : {}),
+    };
+  });
+  const ended: Partial<Record<string, [SignatureStatus, SignatureEventType]>> = {
+    completed: ['completed', 'signature_completed'],
+    declined: ['declined', 'signature_declined'],
+    voided: [/expir/i.test(report.voidedReason ?? '') ? 'expired' : 'voided', 'signature_voided'],
+  };
+  const end = ended[envelope];
+  if (end) return { request: { ...request, status: end[0], signers }, step: end[1] };
+  const status: SignatureStatus = envelope === 'delivered' || request.status === 'delivered' || newlyDelivered ? 'delivered' : request.status;
+  if (newlySigned) return { request: { ...request, status, signers }, step: 'signature_signed' };
+  if (newlyDelivered || status !== request.status) return { request: { ...request, status, signers }, step: 'signature_delivered' };
+  if (signers.some((signer, index) => signer !== request.signers[index])) return { request: { ...request, status, signers }, step: 'signature_sent' };
+  return undefined;
+}

@@ -56,6 +56,13 @@ export const eventRules = [
     target: 'deliverWebhooks',
     description: 'The first attempt of new webhook deliveries (the retry schedule does the rest)',
   },
+  {
+    name: 'docusign-envelopes',
+    source: eventSource,
+    detailType: 'docusign.requested',
+    target: 'docusignEnvelopes',
+    description: 'The DocuSign call a signature step needs (send, void, resend, store the completed documents), made once',
+  },
 ] as const satisfies readonly EventRuleDefinition[];
 
 /**

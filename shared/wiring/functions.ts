@@ -121,6 +121,13 @@ export const functions = {
     description: 'E-signature of invoices: bulk send, status, void, resend; the built-in signer’s signing page and submit (the PAdES signing runs in renderInvoicePdf)',
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put', 'pdf:render'],
   },
+  docusignEnvelopes: {
+    entry: 'functions/events/docusign-envelopes.ts',
+    description: 'docusign.requested events: creates an invoice’s DocuSign envelope once (official docusign-esign client, JWT grant), voids and resends it, stores the completed envelope’s signed PDF and certificate of completion',
+    // The invoice PDF from the renderer, read to send; the signed documents written back.
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'pdf:render'],
+    timeoutSeconds: 60,
+  },
   ssov: {
     entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',

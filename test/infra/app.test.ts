@@ -6,6 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/aws/app';
+import { docusignSecretReaders } from '../../infra/aws/stateless-stack';
 import { backupAslPath, repoRoot } from '../../infra/aws/paths';
 import { tableDefinition } from '../../shared/db/table';
 import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
@@ -250,7 +251,8 @@ describe('functions', () => {
       // Functions serving authenticated GETs (the lists) read the cursor key's secret.
       const readsCursorSecret = routes.some((route) => route.function === name && route.method === 'GET' && route.auth === 'jwt');
       // The PDF renderer seals signed invoices with the company's certificate, kept in Secrets Manager.
-      const readsSigningCertificates = name === 'renderInvoicePdf';
+      // …and the DocuSign consumer and the Connect route (signatures) read the company's DocuSign secrets.
+      const readsSigningCertificates = name === 'renderInvoicePdf' || (docusignSecretReaders as readonly string[]).includes(name);
       const extra = [...(ownQueue ? ['sqs'] : []), ...(readsCursorSecret || readsSigningCertificates ? ['secretsmanager'] : [])];
       expect([...services].sort(), name).toEqual([...new Set(['logs', 'xray', ...granted, ...extra])].sort());
       const sqs = statements.filter((s) => hasAction(s, 'sqs:'));

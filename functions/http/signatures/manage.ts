@@ -8,6 +8,7 @@ import { currentSignatureStatus, currentSigner, expiryFrom, resendSignatureRefus
 import { toSignatureResponse } from '../../../shared/api/signatures';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
+import { outboxRecord } from '../../../shared/db/outbox';
 import { documentNameOf, invoicePageOf, signingBaseUrl, writeSignatureStep } from './step';
 
 async function loadSignature(access: InvoiceContext): Promise<InvoiceSignatureItem> {
@@ -41,7 +42,9 @@ export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'vo
     ...(body.reason ? { voidReason: body.reason } : {}),
     version: before.version + 1,
   };
-  const contacted = before.signers.filter((signer) => signer.status !== 'waiting');
+  // DocuSign tells its own recipients (the envelope is voided through the consumer); the built-in signer's are emailed here.
+  const docusign = before.provider === 'docusign';
+  const contacted = docusign ? [] : before.signers.filter((signer) => signer.status !== 'waiting');
   const [actor] = await batchGetAll([{ userId: caller.userId }], (keys) => db().User.get(keys).go());
   const emails = contacted.map((signer) =>
     signatureNoticeEmail({
@@ -63,6 +66,11 @@ export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'vo
     invoice: { set: { signatureStatus: 'voided' }, removeSignedPdf: true },
     event: { type: 'signature_voided', by: caller.userId, ...(body.reason ? { comment: body.reason } : {}), changes: { from: before.status, wasSigned: before.status === 'completed' } },
     emails,
+    // A completed envelope stays completed at DocuSign; only an open one is voided there.
+    records:
+      docusign && before.status !== 'completed'
+        ? [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'void', ...(body.reason ? { reason: body.reason.slice(0, 200) } : {}) }, now)]
+        : [],
     now,
   });
   return { body: toSignatureResponse(after, 'voided') };
@@ -84,6 +92,22 @@ export async function resendInvoiceSignature({ path, caller, event }: HttpInput<
     signers: before.signers.map((s) => (s.userId === signer.userId ? { ...s, status: 'sent' as const, sentAt: at } : s)),
     version: before.version + 1,
   };
+  if (before.provider === 'docusign') {
+    // DocuSign emails the current signer again (through the consumer); its links are its own, so the
+    // request keeps its `sentAt` (it names the envelope) and only its expiry moves.
+    const resent: InvoiceSignatureItem = { ...after, sentAt: before.sentAt };
+    await writeSignatureStep({
+      loaded: access,
+      before,
+      after: resent,
+      invoice: { set: { signatureStatus: after.status } },
+      event: { type: 'signature_resent', by: caller.userId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
+      emails: [],
+      records: [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
+      now,
+    });
+    return { body: toSignatureResponse(resent, currentSignatureStatus(resent, now)) };
+  }
   const [actor] = await batchGetAll([{ userId: caller.userId }], (keys) => db().User.get(keys).go());
   const invitation = builtinSigner.invite({
     signer,

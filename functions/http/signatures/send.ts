@@ -11,6 +11,9 @@ import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { currentSignatureStatus, newSignatureRequest, sendForSignatureRefusal } from '../../../shared/domain/signatures';
 import type { BulkSignatureResult } from '../../../shared/api/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
+import { gcSignerPrefix } from '../../../shared/signature/docusign';
+import type { CompanyItem } from '../../../shared/db/entities/company';
+import { outboxRecord } from '../../../shared/db/outbox';
 import { documentNameOf, signingBaseUrl, writeSignatureStep } from './step';
 
 /** Sends run a few at a time: each is its own transaction and email. */
@@ -25,6 +28,8 @@ interface BulkContext {
   userOf: Map<string, { userId: string; name: string; email: string }>;
   by: string;
   baseUrl: string;
+  /** The company's provider: DocuSign when it chose it and named its account, else the built-in signer. */
+  docusign: CompanyItem['docusign'] | undefined;
   now: Date;
 }
 
@@ -46,8 +51,9 @@ async function sendOne(context: BulkContext, invoiceId: string): Promise<BulkSig
   });
   if (refusal) return { invoiceId, ok: false, status: 409, detail: refusal };
 
-  const request = newSignatureRequest({ provider: builtinSigner.provider, invoiceVersion: invoice.version, signers, now });
   const loaded = { project, invoice, commitment };
+  if (context.docusign) return sendOneToDocusign(context, loaded, before, signers, context.docusign);
+  const request = newSignatureRequest({ provider: builtinSigner.provider, invoiceVersion: invoice.version, signers, now });
   const invitation = builtinSigner.invite({
     signer: request.signers[0]!,
     invoiceId,
@@ -78,14 +84,48 @@ async function sendOne(context: BulkContext, invoiceId: string): Promise<BulkSig
   }
 }
 
+/**
+ * One invoice sent with DocuSign: the request (the contacts in routing order, then the company's GC
+ * signer) and a `docusign.requested` outbox record, in one transaction; the consumer
+ * (functions/events/docusign-envelopes.ts) creates the envelope, and DocuSign emails the signers.
+ */
+async function sendOneToDocusign(
+  context: BulkContext,
+  loaded: { project: ProjectItem; invoice: InvoiceItem; commitment: CommitmentItem },
+  before: InvoiceSignatureItem | undefined,
+  contacts: Array<{ userId: string; name: string; email: string }>,
+  account: NonNullable<CompanyItem['docusign']>,
+): Promise<BulkSignatureResult> {
+  const { project, invoice } = loaded;
+  const gc = account.gcSigner ? [{ userId: `${gcSignerPrefix}${account.gcSigner.email}`, ...account.gcSigner }] : [];
+  const request = newSignatureRequest({ provider: 'docusign', invoiceVersion: invoice.version, signers: [...contacts, ...gc], now: context.now });
+  try {
+    await writeSignatureStep({
+      loaded,
+      before,
+      after: { projectId: project.projectId, invoiceId: invoice.invoiceId, ...request, sentBy: context.by, version: (before?.version ?? 0) + 1 },
+      invoice: { set: { signatureStatus: 'sent' }, removeSignedPdf: true, requireInvoiceVersion: invoice.version },
+      event: { type: 'signature_sent', by: context.by, changes: { provider: request.provider, signers: request.signers.map((s) => s.name), expiresAt: request.expiresAt } },
+      emails: [],
+      records: [outboxRecord('docusign.requested', { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: request.sentAt, action: 'send', apiBaseUrl: context.baseUrl }, context.now)],
+      now: context.now,
+    });
+    return { invoiceId: invoice.invoiceId, ok: true, status: 'sent', signers: request.signers.length };
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status === 409) return { invoiceId: invoice.invoiceId, ok: false, status: 409, detail: error.detail };
+    throw error;
+  }
+}
+
 export async function bulkInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkInvoiceSignature'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   enforce('invoices.bulk_esign', member);
   const keys = body.invoiceIds.map((invoiceId) => ({ projectId: project.projectId, invoiceId }));
-  const [invoices, signatures] = await Promise.all([
+  const [invoices, signatures, { data: company }] = await Promise.all([
     batchGetAll(keys, (batch) => db().Invoice.get(batch).go()),
     batchGetAll(keys, (batch) => db().InvoiceSignature.get(batch).go()),
+    db().Company.get({ companyId: project.companyId }).go(),
   ]);
   const commitments = await loadCommitmentsById(project.projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
   const userIds = [...new Set([caller.userId, ...commitments.flatMap((c) => c.invoiceContactIds)])];
@@ -99,6 +139,7 @@ export async function bulkInvoiceSignature({ path, body, caller, event }: HttpIn
     userOf: new Map(users.map((u) => [u.userId, u])),
     by: caller.userId,
     baseUrl: signingBaseUrl(event),
+    docusign: company?.signatureProvider === 'docusign' ? company.docusign : undefined,
     now,
   };
   const results: BulkSignatureResult[] = [];

@@ -1,5 +1,5 @@
 /** One step of a signature request, written at once: the request, the invoice's lock, the history event, the emails and links. */
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { invoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceSignatureItem, SigningLinkItem } from '../../../shared/db/entities/signature';
@@ -28,6 +28,8 @@ export interface SignatureStep {
   invoice: { set: { signatureStatus: InvoiceSignatureItem['status']; signedPdfKey?: string }; removeSignedPdf?: boolean; requireInvoiceVersion?: number };
   event: { type: SignatureEventType; by: string; comment?: string; changes?: Record<string, unknown> };
   emails: EmailRequested[];
+  /** Other outbox records of the step (a DocuSign call: `docusign.requested`). */
+  records?: OutboxItem[];
   links?: SigningLinkItem[];
   /** The link this step spends (single use): its hash. */
   spendLink?: string;
@@ -49,7 +51,7 @@ export async function writeSignatureStep(step: SignatureStep): Promise<void> {
   const { invoice } = step.loaded;
   const at = step.now.toISOString();
   const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId };
-  const records = step.emails.map((email) => outboxRecord('email.requested', email, step.now));
+  const records = [...step.emails.map((email) => outboxRecord('email.requested', email, step.now)), ...(step.records ?? [])];
   const event = invoiceEventItem({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, at, ...step.event });
   const outcome = await writeTransaction((entities) => {
     const patch = entities.Invoice.patch(key).set(step.invoice.set);

@@ -1,4 +1,6 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import { signatureProviders } from '../../domain/signatures';
+import type { DocusignAccount } from '../../signature/docusign';
 import { tableKeys } from '../keys';
 
 /** A company: the general contractor that owns projects, or a vendor it contracts with. */
@@ -11,6 +13,9 @@ export const Company = new Entity({
     /** For a vendor: the general contractor whose projects it was added to (its tenant). */
     ownerCompanyId: { type: 'string' },
     createdAt: { type: 'string', required: true, readOnly: true },
+    /** Who hosts its invoices' e-signatures: the built-in signer (the default) or DocuSign (with `docusign` set). */
+    signatureProvider: { type: signatureProviders },
+    docusign: { type: CustomAttributeType<DocusignAccount>('any') },
   },
   indexes: {
     byId: {

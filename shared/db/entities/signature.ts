@@ -28,6 +28,10 @@ export const InvoiceSignature = new Entity({
     /** Completed: the signed PDF and the SHA-256 (hex) of the document before it was signed. */
     signedPdfKey: { type: 'string' },
     documentSha256: { type: 'string' },
+    /** DocuSign: the envelope (made once per request) and when the sender first claimed making it; the certificate of completion. */
+    envelopeId: { type: 'string' },
+    envelopeClaimedAt: { type: 'string' },
+    certificateKey: { type: 'string' },
     version: { type: 'number', required: true },
   },
   indexes: {
