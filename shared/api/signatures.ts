@@ -136,6 +136,13 @@ export const signingResult = z
   })
   .meta({ id: 'SigningResult' });
 
+export const docusignConnectResult = z
+  .object({
+    applied: z.boolean().meta({ description: 'Whether the message changed the request (false for a message already applied, or an older one)' }),
+    status: z.enum(signatureStatuses).nullable().meta({ description: 'The request’s status after the message' }),
+  })
+  .meta({ id: 'DocusignConnectResult' });
+
 const signature = '/v1/projects/{projectId}/invoices/{invoiceId}/signature';
 
 export const signatureRoutes = [
@@ -210,5 +217,18 @@ export const signatureRoutes = [
     tags: ['e-signature'],
     request: { path: signingPath, body: submitSigningBody },
     response: { status: 200, description: 'The request’s status after this step', schema: signingResult },
+  },
+  {
+    operationId: 'docusignConnect',
+    method: 'POST',
+    path: '/v1/integrations/docusign/connect/{projectId}/{invoiceId}',
+    function: 'signatures',
+    auth: 'none',
+    action: null,
+    summary:
+      'DocuSign Connect (JSON, SIM) for an invoice’s envelope: the raw body must carry an X-DocuSign-Signature-N header that is its HMAC-SHA256 under one of the company’s Connect keys (else 401); applied once',
+    tags: ['e-signature'],
+    request: { path: invoicePath },
+    response: { status: 200, description: 'The request after the message', schema: docusignConnectResult },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1334,6 +1334,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integrations/docusign/connect/{projectId}/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** DocuSign Connect (JSON, SIM) for an invoice’s envelope: the raw body must carry an X-DocuSign-Signature-N header that is its HMAC-SHA256 under one of the company’s Connect keys (else 401); applied once */
+        post: operations["docusignConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4032,6 +4049,15 @@ export interface components {
             status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired";
             /** @enum {string} */
             signerStatus: "waiting" | "sent" | "delivered" | "signed" | "declined";
+        };
+        DocusignConnectResult: {
+            /** @description Whether the message changed the request (false for a message already applied, or an older one) */
+            applied: boolean;
+            /**
+             * @description The request’s status after the message
+             * @enum {string|null}
+             */
+            status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired" | null;
         };
     };
     responses: never;
@@ -31725,6 +31751,124 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/signing/{token}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    docusignConnect: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied": true,
+                     *       "status": "sent"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DocusignConnectResult"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/integrations/docusign/connect/{projectId}/{invoiceId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/integrations/docusign/connect/{projectId}/{invoiceId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/integrations/docusign/connect/{projectId}/{invoiceId}"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

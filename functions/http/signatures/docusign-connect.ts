@@ -1,0 +1,88 @@
+import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { HttpProblem, problems } from '../../../shared/http/problem';
+import { db } from '../../../shared/db/service';
+import { loadInvoice } from '../../../shared/db/invoices';
+import { loadCommitment } from '../../../shared/db/commitments';
+import { outboxRecord } from '../../../shared/db/outbox';
+import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
+import { afterProviderReport } from '../../../shared/domain/signatures';
+import { connectMessage, connectSignatureValid, reportOfConnect } from '../../../shared/signature/docusign';
+import { configuredDocusignSecretStore } from '../../../shared/signature/docusign-secrets';
+import { writeSignatureStep } from './step';
+
+/** Who the history names for a step DocuSign reported. */
+const docusignActor = 'docusign';
+
+const notDocusign = () => problems.unauthorized('The message is not signed with one of the company’s DocuSign Connect keys.');
+
+/**
+ * DocuSign Connect for one invoice's envelope (the URL its envelope names). The raw body's HMAC
+ * is checked against the company's Connect keys before anything is read; the message is then
+ * applied as a signature step (statuses only move forward, so a message repeated or replayed
+ * changes nothing and records nothing). On completion the step also asks the DocuSign consumer
+ * to store the combined signed PDF and the certificate of completion. Answers 200 for anything
+ * DocuSign need not send again; a non-200 makes Connect retry.
+ */
+export async function docusignConnect({ path, event, headers }: HttpInput<'docusignConnect'>): Promise<Reply> {
+  const now = new Date();
+  const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const { data: project } = await db().Project.get({ projectId: path.projectId }).go();
+  // An unknown project answers as a bad signature does: the route says nothing to who cannot sign.
+  const secrets = project && (await configuredDocusignSecretStore().load(project.companyId));
+  if (!project || !secrets || !connectSignatureValid(raw, headers, secrets.connectHmacKeys)) throw notDocusign();
+
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw problems.malformedJson('the Connect message is not JSON (choose the JSON format and SIM delivery mode in the Connect configuration)');
+  }
+  const parsed = connectMessage.safeParse(json);
+  if (!parsed.success) throw problems.validation(parsed.error.issues.map((issue) => ({ location: 'body', field: issue.path.map(String).join('.'), message: issue.message })));
+  const message = parsed.data;
+
+  const key = { projectId: path.projectId, invoiceId: path.invoiceId };
+  const [{ data: signature }, invoice] = await Promise.all([db().InvoiceSignature.get(key).go({ consistent: true }), loadInvoice(path.projectId, path.invoiceId, { consistent: true })]);
+  if (!signature || !invoice || signature.provider !== 'docusign') return { body: { applied: false, status: signature?.status ?? null } };
+  if (!signature.envelopeId) {
+    // The envelope was made but its id is not recorded yet (Connect can be faster): Connect retries.
+    if (signature.envelopeClaimedAt) throw problems.busy('signature request');
+    return { body: { applied: false, status: signature.status } };
+  }
+  // A message about another envelope (an earlier, voided request of this invoice) changes nothing.
+  if (signature.envelopeId !== message.data.envelopeId) return { body: { applied: false, status: signature.status } };
+
+  const next = afterProviderReport(signature, reportOfConnect(message, now));
+  if (!next) return { body: { applied: false, status: signature.status } };
+  const commitment = await loadCommitment(path.projectId, invoice.commitmentId);
+  if (!commitment) throw problems.notFound('The invoice’s commitment no longer exists.');
+  const at = now.toISOString();
+  const after: InvoiceSignatureItem = {
+    ...signature,
+    ...next.request,
+    ...(next.request.status === 'completed' ? { completedAt: at } : {}),
+    ...(next.request.status === 'voided' || next.request.status === 'expired' ? { voidedAt: at, voidedBy: docusignActor, ...(message.data.envelopeSummary?.voidedReason ? { voidReason: message.data.envelopeSummary.voidedReason } : {}) } : {}),
+    version: signature.version + 1,
+  };
+  const changed = after.signers.filter((s, index) => s.status !== signature.signers[index]?.status).map((s) => ({ signer: s.name, status: s.status }));
+  try {
+    await writeSignatureStep({
+      loaded: { project, invoice, commitment },
+      before: signature,
+      after,
+      invoice: { set: { signatureStatus: after.status } },
+      event: { type: next.step, by: docusignActor, changes: { provider: 'docusign', envelopeId: signature.envelopeId, connectEvent: message.event, signers: changed } },
+      emails: [],
+      records:
+        after.status === 'completed'
+          ? [outboxRecord('docusign.requested', { projectId: path.projectId, invoiceId: path.invoiceId, sentAt: signature.sentAt, action: 'store-completed' }, now)]
+          : [],
+      now,
+    });
+  } catch (error) {
+    // Another message was applied meanwhile: Connect sends this one again, and it is read afresh.
+    if (error instanceof HttpProblem && error.status === 409) throw problems.busy('signature request');
+    throw error;
+  }
+  return { body: { applied: true, status: after.status } };
+}
