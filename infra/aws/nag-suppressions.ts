@@ -5,7 +5,7 @@ import { functions, type FunctionDefinition, type FunctionName, type Grant } fro
 import { routes } from '../../shared/wiring/routes';
 import { schedules } from '../../shared/wiring/schedules';
 import type { StatefulStack } from './stateful-stack';
-import { asyncInvokers, type StatelessStack } from './stateless-stack';
+import { asyncInvokers, docusignSecretReaders, type StatelessStack } from './stateless-stack';
 
 /**
  * Every acknowledged cdk-nag finding, each with the reason it is acceptable. cdk-nag 3 matches
@@ -80,6 +80,9 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
           ...definition.grants.map((grant) => grantFindings[grant]),
           name === 'renderInvoicePdf'
             ? { [`Resource::${nagName(stateless, stateless.signingSecretsArn)}`]: 'Each company’s e-signature certificate is a secret under one prefix, made on first use; no other secret.' }
+            : {},
+          (docusignSecretReaders as readonly string[]).includes(name)
+            ? { [`Resource::${nagName(stateless, stateless.docusignSecretsArn)}`]: 'Each company’s DocuSign secrets (RSA key, Connect HMAC keys) are a secret under one prefix, read only; no other secret.' }
             : {},
         ),
       ),

@@ -90,6 +90,7 @@ export class StatelessStack extends Stack {
   readonly backupExecutionsArn: string;
   /** The secrets holding each company's e-signature certificate. */
   readonly signingSecretsArn: string;
+  readonly docusignSecretsArn: string;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -188,9 +189,9 @@ export class StatelessStack extends Stack {
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:CreateSecret'], resources: [this.signingSecretsArn] }),
     );
     this.functions.renderInvoicePdf.addEnvironment('SIGNING_SECRET_PREFIX', signingSecretPrefix);
-    const docusignSecretsArn = this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${docusignSecretPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.docusignSecretsArn = this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${docusignSecretPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     for (const name of docusignSecretReaders) {
-      this.functions[name].addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [docusignSecretsArn] }));
+      this.functions[name].addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.docusignSecretsArn] }));
       this.functions[name].addEnvironment('DOCUSIGN_SECRET_PREFIX', docusignSecretPrefix);
     }
     // Functions that serve lists sign and check cursors with the stateful stack's secret.
