@@ -5,8 +5,10 @@ import { bulkInvoiceSignature } from './send';
 import { getInvoiceSignature, resendInvoiceSignature, voidInvoiceSignature } from './manage';
 import { getSigningPage, submitSigning } from './signing';
 import { docusignConnect } from './docusign-connect';
+import { signatureRoutes } from '../../../shared/api/signatures';
 
 export const handler = httpRouter(
+  signatureRoutes,
   { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning, docusignConnect },
   { idempotency: idempotencyKey },
 );
