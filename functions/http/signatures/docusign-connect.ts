@@ -5,7 +5,9 @@ import { loadInvoice } from '../../../shared/db/invoices';
 import { loadCommitment } from '../../../shared/db/commitments';
 import { outboxRecord } from '../../../shared/db/outbox';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
-import { afterProviderReport } from '../../../shared/domain/signatures';
+import { afterProviderReport, type ProviderReport } from '../../../shared/domain/signatures';
+import type { ProjectItem } from '../../../shared/db/entities/project';
+import type { InvoiceItem } from '../../../shared/db/invoices';
 import { connectMessage, connectSignatureValid, reportOfConnect } from '../../../shared/signature/docusign';
 import { configuredDocusignSecretStore } from '../../../shared/signature/docusign-secrets';
 import { writeSignatureStep } from './step';
@@ -52,16 +54,35 @@ export async function docusignConnect({ path, event, headers }: HttpInput<'docus
   // A message about another envelope (an earlier, voided request of this invoice) changes nothing.
   if (signature.envelopeId !== message.data.envelopeId) return { body: { applied: false, status: signature.status } };
 
-  const next = afterProviderReport(signature, reportOfConnect(message, now));
-  if (!next) return { body: { applied: false, status: signature.status } };
-  const commitment = await loadCommitment(path.projectId, invoice.commitmentId);
+  const after = await applyProviderReport({ project, invoice, signature, report: reportOfConnect(message, now), source: message.event, now });
+  return { body: after ? { applied: true, status: after.status } : { applied: false, status: signature.status } };
+}
+
+/**
+ * A provider's report applied as a signature step (from Connect, or the polling fallback): the new
+ * statuses and their history entry, and on completion the call that stores the signed documents.
+ * Answers the request as written, or undefined when the report said nothing new.
+ */
+export async function applyProviderReport(input: {
+  project: ProjectItem;
+  invoice: InvoiceItem;
+  signature: InvoiceSignatureItem;
+  report: ProviderReport;
+  /** What reported it: the Connect event, or `poll`. */
+  source: string;
+  now: Date;
+}): Promise<InvoiceSignatureItem | undefined> {
+  const { project, invoice, signature, report, now } = input;
+  const next = afterProviderReport(signature, report);
+  if (!next) return undefined;
+  const commitment = await loadCommitment(project.projectId, invoice.commitmentId);
   if (!commitment) throw problems.notFound('The invoice’s commitment no longer exists.');
   const at = now.toISOString();
   const after: InvoiceSignatureItem = {
     ...signature,
     ...next.request,
     ...(next.request.status === 'completed' ? { completedAt: at } : {}),
-    ...(next.request.status === 'voided' || next.request.status === 'expired' ? { voidedAt: at, voidedBy: docusignActor, ...(message.data.envelopeSummary?.voidedReason ? { voidReason: message.data.envelopeSummary.voidedReason } : {}) } : {}),
+    ...(next.request.status === 'voided' || next.request.status === 'expired' ? { voidedAt: at, voidedBy: docusignActor, ...(report.voidedReason ? { voidReason: report.voidedReason } : {}) } : {}),
     version: signature.version + 1,
   };
   const changed = after.signers.filter((s, index) => s.status !== signature.signers[index]?.status).map((s) => ({ signer: s.name, status: s.status }));
@@ -71,18 +92,18 @@ export async function docusignConnect({ path, event, headers }: HttpInput<'docus
       before: signature,
       after,
       invoice: { set: { signatureStatus: after.status } },
-      event: { type: next.step, by: docusignActor, changes: { provider: 'docusign', envelopeId: signature.envelopeId, connectEvent: message.event, signers: changed } },
+      event: { type: next.step, by: docusignActor, changes: { provider: 'docusign', envelopeId: signature.envelopeId, reportedBy: input.source, signers: changed } },
       emails: [],
       records:
         after.status === 'completed'
-          ? [outboxRecord('docusign.requested', { projectId: path.projectId, invoiceId: path.invoiceId, sentAt: signature.sentAt, action: 'store-completed' }, now)]
+          ? [outboxRecord('docusign.requested', { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: signature.sentAt, action: 'store-completed' }, now)]
           : [],
       now,
     });
   } catch (error) {
-    // Another message was applied meanwhile: Connect sends this one again, and it is read afresh.
+    // Another report was applied meanwhile: Connect sends this one again, and it is read afresh.
     if (error instanceof HttpProblem && error.status === 409) throw problems.busy('signature request');
     throw error;
   }
-  return { body: { applied: true, status: after.status } };
+  return after;
 }
