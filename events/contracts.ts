@@ -96,7 +96,8 @@ export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
 
 /**
  * A DocuSign call a signature step needs (written to the outbox with the step): send the request's
- * envelope, void it, resend it to the current signer, or store the completed envelope's documents.
+ * envelope, void it, resend it to the current signer, or store the completed envelope's documents;
+ * or the polling fallback's `refresh` of an envelope still open.
  * The consumer (functions/events/docusign-envelopes.ts) reads the request and does each once.
  */
 export const docusignRequested = z.object({
@@ -104,7 +105,8 @@ export const docusignRequested = z.object({
   invoiceId: z.string().min(1),
   /** The request's `sentAt`: a call for an earlier request (voided, sent again) does nothing. */
   sentAt: z.iso.datetime(),
-  action: z.enum(['send', 'void', 'resend', 'store-completed']),
+  /** `refresh`: the polling fallback asks for the envelope's status (Connect may have missed it). */
+  action: z.enum(['send', 'void', 'resend', 'store-completed', 'refresh']),
   /** The API's origin, where Connect posts the envelope's events (send only). */
   apiBaseUrl: z.url().optional(),
   reason: z.string().max(200).optional(),

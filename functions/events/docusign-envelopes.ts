@@ -17,6 +17,8 @@ import { signedInvoicePdfKey } from '../../shared/storage/keys';
 import { connectUrlOf, envelopeDefinition, requestKeyOf } from '../../shared/signature/docusign';
 import { docusignClient, type DocusignClient } from '../../shared/signature/docusign-client';
 import { gcSignerPrefix } from '../../shared/signature/docusign';
+import { applyProviderReport } from '../http/signatures/docusign-connect';
+import type { ProjectItem } from '../../shared/db/entities/project';
 import { configuredDocusignSecretStore } from '../../shared/signature/docusign-secrets';
 
 /** A send claimed this recently may still be creating its envelope: a second delivery waits rather than make another. */
@@ -61,6 +63,8 @@ export const handler = async (event: EventBridgeEvent<'docusign.requested', unkn
       return resend(client, signature);
     case 'store-completed':
       return storeCompleted(client, signature, project.companyId);
+    case 'refresh':
+      return refresh(client, signature, project);
   }
 };
 
@@ -111,6 +115,8 @@ async function send(client: DocusignClient, signature: InvoiceSignatureItem, req
   } catch (error) {
     if (!isConditionalFailure(error)) throw error;
   }
+  // Watched until it ends, for the polling fallback.
+  await db().DocusignWatch.put({ sentAt: signature.sentAt, projectId: signature.projectId, invoiceId: signature.invoiceId, envelopeId }).go();
   logger.info('docusign envelope sent', { envelopeId });
   return { status: 'sent' as const, envelopeId };
 }
@@ -159,6 +165,19 @@ async function storeCompleted(client: DocusignClient, signature: InvoiceSignatur
   if (outcome.canceled) throw new DocusignRetry(`the signature of ${signature.invoiceId} changed while its documents were stored`);
   logger.info('docusign documents stored', { signedKey, certificateKey, bytes: combined.length });
   return { status: 'stored' as const, key: signedKey, certificateKey };
+}
+
+/** The polling fallback: the envelope's status read from DocuSign and applied as Connect's would be; an ended one is no longer watched. */
+async function refresh(client: DocusignClient, signature: InvoiceSignatureItem, project: ProjectItem) {
+  if (!signature.envelopeId) return { status: 'no-envelope' as const };
+  const invoice = await loadInvoice(signature.projectId, signature.invoiceId, { consistent: true });
+  if (!invoice) throw new Error(`Invoice ${signature.invoiceId} no longer exists`);
+  const after = await applyProviderReport({ project, invoice, signature, report: await client.getReport(signature.envelopeId), source: 'poll', now: new Date() });
+  const status = after?.status ?? signature.status;
+  if (status !== 'sent' && status !== 'delivered') {
+    await db().DocusignWatch.delete({ sentAt: signature.sentAt, projectId: signature.projectId, invoiceId: signature.invoiceId }).go();
+  }
+  return { status: after ? ('refreshed' as const) : ('unchanged' as const), signatureStatus: status };
 }
 
 async function loadNames(signature: InvoiceSignatureItem) {

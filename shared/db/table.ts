@@ -18,7 +18,7 @@ import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
 import { PaymentScheduleReminder } from './entities/payment-schedule-reminder';
 import { WebhookDelivery, WebhookEndpoint } from './entities/webhook';
-import { InvoiceSignature, SigningLinkRecord } from './entities/signature';
+import { DocusignWatch, InvoiceSignature, SigningLinkRecord } from './entities/signature';
 import { tableKeys, ttlAttribute, type IndexName } from './keys';
 
 /** Every entity stored in the single table. */
@@ -54,6 +54,7 @@ export const entities = {
   WebhookEndpoint,
   WebhookDelivery,
   InvoiceSignature,
+  DocusignWatch,
   SigningLinkRecord,
 };
 

@@ -128,6 +128,12 @@ export const functions = {
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'pdf:render'],
     timeoutSeconds: 60,
   },
+  docusignPoll: {
+    entry: 'functions/scheduled/docusign-poll.ts',
+    description: 'Scheduled: the DocuSign polling fallback: a refresh call for every envelope out for more than six hours and still open; drops watches of requests that ended',
+    grants: ['table:read', 'table:write', 'events:put'],
+    timeoutSeconds: 120,
+  },
   ssov: {
     entry: 'functions/http/ssov/index.ts',
     description: 'Subcontractor schedules of values and their review',

@@ -52,6 +52,13 @@ export const schedules = [
     target: 'attachmentSweeper',
     description: 'Deletes attachment objects no attachment record names, a day after they were written',
   },
+  {
+    name: 'docusign-poll',
+    cron: '23 * * * *',
+    timezone: 'UTC',
+    target: 'docusignPoll',
+    description: 'Asks DocuSign for the status of envelopes still open six hours after they were sent (Connect may have missed them)',
+  },
 ] as const satisfies readonly ScheduleDefinition[];
 
 /** `m h dom mon dow` → EventBridge Scheduler's `cron(m h dom mon dow year)`, where one of dom/dow must be `?`. */

@@ -13,6 +13,7 @@ import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shar
 import { fileDocusignSecretStore } from '../../shared/signature/docusign-secrets';
 import { forgetDocusignTokens } from '../../shared/signature/docusign-client';
 import { handler as docusignEnvelopes } from '../../functions/events/docusign-envelopes';
+import { handler as docusignPoll } from '../../functions/scheduled/docusign-poll';
 import { expectFetchedProblem, expectRefusal, expectStatus, type Call, type Json, type TestApi } from '../support/api-client';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod } from '../support/permission-fixtures';
@@ -321,6 +322,29 @@ describe('DocuSign Connect', () => {
     await expectFetchedProblem(response, 400, 'validation');
     const other = connectPayload({ ...envelope, envelopeId: randomUUID(), status: 'completed' }, 'envelope-completed', accountId);
     expect(await postConnect(invoice!.invoiceId, other, { 'x-docusign-signature-1': connectSignature(other, hmacKey) })).toMatchObject({ status: 200, body: { applied: false, status: 'sent' } });
+  });
+});
+
+describe('the polling fallback', () => {
+  it('reads an envelope Connect said nothing about, after six hours, and completes it; then stops watching it', async () => {
+    const [invoice] = await seedInvoices(1);
+    const envelope = await sendOne(invoice!.invoiceId);
+    completeEnvelope(envelope);
+    const watched = async () => (await db().DocusignWatch.query.open({}).go({ pages: 'all' })).data.filter((w) => w.invoiceId === invoice!.invoiceId);
+    expect(await watched()).toHaveLength(1);
+    // Too early: not polled.
+    await docusignPoll({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 60 * 60_000).toISOString() });
+    expect(await deliverDocusignCalls([invoice!.invoiceId])).toEqual([]);
+
+    await docusignPoll({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 7 * 60 * 60_000).toISOString() });
+    const from = standIn.requests.length;
+    expect(await deliverDocusignCalls([invoice!.invoiceId])).toEqual([expect.objectContaining({ status: 'refreshed', signatureStatus: 'completed' })]);
+    const [read] = standIn.requests.slice(from);
+    expect(read).toMatchObject({ method: 'GET', path: `/restapi/v2.1/accounts/${accountId}/envelopes/${envelope.envelopeId}`, query: { include: 'recipients' } });
+    expect(await deliverDocusignCalls([invoice!.invoiceId])).toEqual([expect.objectContaining({ status: 'stored' })]);
+    expect(await signatureOf(invoice!.invoiceId)).toMatchObject({ status: 'completed', signedPdfKey: expect.any(String) });
+    expect((await historyOf(invoice!.invoiceId)).map((e) => e.type)).toContain('signature_completed');
+    expect(await watched()).toEqual([]);
   });
 });
 

@@ -68,3 +68,25 @@ export const SigningLinkRecord = new Entity({
   },
 });
 export type SigningLinkItem = EntityItem<typeof SigningLinkRecord>;
+
+/**
+ * A DocuSign envelope still open, for the polling fallback (functions/scheduled/docusign-poll.ts):
+ * written when the envelope is made, removed once its request ended. One small partition: only
+ * envelopes in flight (a company's invoices out for signature), ordered by when they were sent.
+ */
+export const DocusignWatch = new Entity({
+  model: { entity: 'docusignWatch', version: '1', service: 'claims' },
+  attributes: {
+    sentAt: { type: 'string', required: true, readOnly: true },
+    projectId: { type: 'string', required: true, readOnly: true },
+    invoiceId: { type: 'string', required: true, readOnly: true },
+    envelopeId: { type: 'string', required: true, readOnly: true },
+  },
+  indexes: {
+    open: {
+      pk: { field: tableKeys.primary.pk, composite: [] },
+      sk: { field: tableKeys.primary.sk, composite: ['sentAt', 'projectId', 'invoiceId'] },
+    },
+  },
+});
+export type DocusignWatchItem = EntityItem<typeof DocusignWatch>;
