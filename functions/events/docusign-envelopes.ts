@@ -17,6 +17,8 @@ import { signedInvoicePdfKey } from '../../shared/storage/keys';
 import { connectUrlOf, envelopeDefinition, requestKeyOf } from '../../shared/signature/docusign';
 import { docusignClient, type DocusignClient } from '../../shared/signature/docusign-client';
 import { gcSignerPrefix } from '../../shared/signature/docusign';
+import type { ScheduledEvent } from '../../shared/wiring/schedules';
+import { pollDocusignEnvelopes } from '../scheduled/docusign-poll';
 import { applyProviderReport } from '../http/signatures/docusign-connect';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { configuredDocusignSecretStore } from '../../shared/signature/docusign-secrets';
@@ -36,7 +38,9 @@ export class DocusignRetry extends Error {}
  * envelope; `store-completed` keeps the combined signed PDF and the certificate of completion in
  * S3 and makes the signed PDF the invoice's. A call for an earlier request does nothing.
  */
-export const handler = async (event: EventBridgeEvent<'docusign.requested', unknown>) => {
+export const handler = async (event: EventBridgeEvent<'docusign.requested', unknown> | ScheduledEvent) => {
+  // The `docusign-poll` schedule runs here too (one function fewer in the stack).
+  if ('schedule' in event) return pollDocusignEnvelopes(event);
   const parsed = docusignRequested.safeParse(event.detail);
   if (!parsed.success) {
     logger.error('invalid docusign.requested event', { eventId: event.id, issues: parsed.error.issues });

@@ -7,12 +7,12 @@ import type { ScheduledEvent } from '../../shared/wiring/schedules';
 export const pollAfterHours = 6;
 
 /**
- * Scheduled: the polling fallback for DocuSign. Every watched envelope sent more than
+ * Scheduled (the `docusign-poll` schedule, run by the docusignEnvelopes function): the polling fallback for DocuSign. Every watched envelope sent more than
  * `pollAfterHours` ago whose request is still open gets a `refresh` call (the consumer reads the
  * envelope with GET envelope and applies it as Connect's message would be); watches of requests
  * that ended meanwhile are dropped. Idempotent: a refresh that finds nothing new records nothing.
  */
-export const handler = async (event: ScheduledEvent) => {
+export const pollDocusignEnvelopes = async (event: ScheduledEvent) => {
   const now = new Date(event.scheduledTime);
   const cutoff = new Date(now.getTime() - pollAfterHours * 60 * 60 * 1000).toISOString();
   const { data: watches } = await db().DocusignWatch.query.open({}).lte({ sentAt: cutoff }).go({ pages: 'all' });

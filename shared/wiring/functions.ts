@@ -123,16 +123,11 @@ export const functions = {
   },
   docusignEnvelopes: {
     entry: 'functions/events/docusign-envelopes.ts',
-    description: 'docusign.requested events: creates an invoice’s DocuSign envelope once (official docusign-esign client, JWT grant), voids and resends it, stores the completed envelope’s signed PDF and certificate of completion',
-    // The invoice PDF from the renderer, read to send; the signed documents written back.
-    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'pdf:render'],
+    description:
+      'docusign.requested events: creates an invoice’s DocuSign envelope once (official docusign-esign client, JWT grant), voids and resends it, stores the completed envelope’s signed PDF and certificate of completion; scheduled, the polling fallback',
+    // The invoice PDF from the renderer, read to send; the signed documents written back; the poll publishes its refresh calls.
+    grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'pdf:render', 'events:put'],
     timeoutSeconds: 60,
-  },
-  docusignPoll: {
-    entry: 'functions/scheduled/docusign-poll.ts',
-    description: 'Scheduled: the DocuSign polling fallback: a refresh call for every envelope out for more than six hours and still open; drops watches of requests that ended',
-    grants: ['table:read', 'table:write', 'events:put'],
-    timeoutSeconds: 120,
   },
   ssov: {
     entry: 'functions/http/ssov/index.ts',

@@ -56,7 +56,8 @@ export const schedules = [
     name: 'docusign-poll',
     cron: '23 * * * *',
     timezone: 'UTC',
-    target: 'docusignPoll',
+    // The DocuSign consumer itself: a function of its own would push the stack past CloudFormation's 500 resources.
+    target: 'docusignEnvelopes',
     description: 'Asks DocuSign for the status of envelopes still open six hours after they were sent (Connect may have missed them)',
   },
 ] as const satisfies readonly ScheduleDefinition[];

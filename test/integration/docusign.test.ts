@@ -13,7 +13,6 @@ import { computeInvoice, type InvoiceContract, type LineEntry } from '../../shar
 import { fileDocusignSecretStore } from '../../shared/signature/docusign-secrets';
 import { forgetDocusignTokens } from '../../shared/signature/docusign-client';
 import { handler as docusignEnvelopes } from '../../functions/events/docusign-envelopes';
-import { handler as docusignPoll } from '../../functions/scheduled/docusign-poll';
 import { expectFetchedProblem, expectRefusal, expectStatus, type Call, type Json, type TestApi } from '../support/api-client';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod } from '../support/permission-fixtures';
@@ -235,7 +234,7 @@ describe('sending with DocuSign', () => {
     const response = expectStatus(await call(admin(), { method: 'POST', path: bulkPath(), body: { invoiceIds: invoices.map((i) => i.invoiceId) } }), 200, 'bulk');
     expect(response.body.results.filter((r: Json) => r.ok)).toHaveLength(100);
     const outcomes = await deliverDocusignCalls(invoices.map((i) => i.invoiceId));
-    expect(outcomes.filter((o) => o.status === 'sent')).toHaveLength(100);
+    expect(outcomes.filter((o) => 'status' in o && o.status === 'sent')).toHaveLength(100);
     const sent = standIn.requests.slice(from);
     const creates = sent.filter((r) => r.method === 'POST' && r.path.endsWith('/envelopes'));
     const tokens = sent.filter((r) => r.path === '/oauth/token');
@@ -333,10 +332,10 @@ describe('the polling fallback', () => {
     const watched = async () => (await db().DocusignWatch.query.open({}).go({ pages: 'all' })).data.filter((w) => w.invoiceId === invoice!.invoiceId);
     expect(await watched()).toHaveLength(1);
     // Too early: not polled.
-    await docusignPoll({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 60 * 60_000).toISOString() });
+    await docusignEnvelopes({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 60 * 60_000).toISOString() });
     expect(await deliverDocusignCalls([invoice!.invoiceId])).toEqual([]);
 
-    await docusignPoll({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 7 * 60 * 60_000).toISOString() });
+    await docusignEnvelopes({ schedule: 'docusign-poll', scheduledTime: new Date(Date.now() + 7 * 60 * 60_000).toISOString() });
     const from = standIn.requests.length;
     expect(await deliverDocusignCalls([invoice!.invoiceId])).toEqual([expect.objectContaining({ status: 'refreshed', signatureStatus: 'completed' })]);
     const [read] = standIn.requests.slice(from);
