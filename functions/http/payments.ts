@@ -16,6 +16,7 @@ import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox'
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 import type { PaymentItem } from '../../shared/db/entities/invoice';
+import { paymentRoutes } from '../../shared/api/payments';
 
 
 /**
@@ -130,7 +131,7 @@ function paymentItem(path: { projectId: string; commitmentId: string }, body: Cr
   };
 }
 
-export const handler = httpRouter(
+export const handler = httpRouter(paymentRoutes, 
   {
     listPayments: async ({ path, query, caller }) => {
       await commitmentFor('commitments.view', path, caller.userId);
