@@ -76,9 +76,9 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // 2217 KB once it also seals signed invoices (PAdES): node-forge (~280 KB) and @signpdf (~30 KB).
   // 2194 KB without electrodb's model validator.
   renderInvoicePdf: { ceilingKb: 2205, why: `${pdfLibraries}; the e-signature seal adds node-forge (PKCS#7/PKCS#12) and @signpdf` },
-  // 1910 KB on 2026-12-05: docusign-esign 1192 KB (EnvelopesApi pulls 265 model files: every tab type of an envelope),
+  // 1920 KB on 2026-12-05: docusign-esign 1192 KB (EnvelopesApi pulls 265 model files: every tab type of an envelope),
   // axios 90 KB with form-data 140 KB, jsonwebtoken; ApiClient alone (JWT grant and callApi, no EnvelopesApi) would be 343 KB.
-  docusignEnvelopes: { ceilingKb: 1920, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },
+  docusignEnvelopes: { ceilingKb: 1930, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },
   // 1901 KB on 2026-12-04: every entity of the table is bundled with the db (head contracts and owner invoices added 2 KB).
   // 1881 KB without electrodb's model validator.
   backupPreparePart: { ceilingKb: 1890, why: pdfLibraries },
