@@ -15,11 +15,8 @@ export const exportDownloadSeconds = 15 * 60;
 
 export const accountingExportPath = projectPath.extend({ exportId: z.string().min(1).max(100) });
 
-const date = (description: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date, YYYY-MM-DD' })
-    .meta({ description, example: '2027-01-31' });
+// A calendar date (YYYY-MM-DD), checked with the range by exportRangeRefusal so each field gets one message.
+const date = (description: string) => z.string().max(10).meta({ description: `${description}, YYYY-MM-DD`, example: '2027-01-31' });
 
 export const requestAccountingExportBody = z
   .object({

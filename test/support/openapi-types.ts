@@ -2254,12 +2254,12 @@ export interface components {
             /** @description A billing period: its approved invoices, and the payments dated within it */
             periodId?: string;
             /**
-             * @description Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day)
+             * @description Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day), YYYY-MM-DD
              * @example 2027-01-31
              */
             from?: string;
             /**
-             * @description The range’s last day (included)
+             * @description The range’s last day (included), YYYY-MM-DD
              * @example 2027-01-31
              */
             to?: string;
