@@ -114,14 +114,19 @@ export async function loadExportInvoices(projectId: string, periods: readonly Bi
   return pages.flatMap(({ data }) => data).filter((invoice) => exportedInvoiceStatuses.includes(invoice.status));
 }
 
-/** The invoices just before these ones on their commitments (position − 1), by `commitmentId#position`. */
+/**
+ * The invoices just before these ones on their commitments (position − 1), by `commitmentId#position`:
+ * those among `invoices` as they are (an export of consecutive periods has most), the others read.
+ */
 export async function loadPreviousInvoices(projectId: string, invoices: readonly InvoiceItem[]): Promise<Map<string, InvoiceItem>> {
-  const wanted = invoices.filter((invoice) => invoice.position > 1);
-  const found = await mapLimited(wanted, 8, async (invoice) => {
+  const byPosition = new Map(invoices.map((invoice) => [`${invoice.commitmentId}#${invoice.position}`, invoice]));
+  const missing = invoices.filter((invoice) => invoice.position > 1 && !byPosition.has(`${invoice.commitmentId}#${invoice.position - 1}`));
+  const found = await mapLimited(missing, 8, async (invoice) => {
     const { data } = await db().Invoice.query.byCommitment({ projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go();
     return data[0];
   });
-  return new Map(found.filter((item) => item !== undefined).map((item) => [`${item.commitmentId}#${item.position}`, item]));
+  for (const item of found) if (item) byPosition.set(`${item.commitmentId}#${item.position}`, item);
+  return byPosition;
 }
 
 /** When each invoice was last approved (as noted), from its history. */
