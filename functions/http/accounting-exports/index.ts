@@ -3,5 +3,6 @@ import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { requestAccountingExport } from './request-export';
 import { getAccountingExport, listAccountingExports } from './read-exports';
+import { accountingExportRoutes } from '../../../shared/api/accounting-exports';
 
-export const handler = httpRouter({ requestAccountingExport, listAccountingExports, getAccountingExport }, { idempotency: idempotencyKey });
+export const handler = httpRouter(accountingExportRoutes, { requestAccountingExport, listAccountingExports, getAccountingExport }, { idempotency: idempotencyKey });
