@@ -220,8 +220,8 @@ export function exportTotals(lines: ReadonlyArray<ExportRow<LineColumn>>, paymen
 
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return first)
- * gets a leading apostrophe (OWASP's CSV injection advice). Money is written by `csvValue`
- * unprefixed: "-12.50" is a number, and a ledger import must read it as one.
+ * gets a leading apostrophe (OWASP's CSV injection advice). Money and percentages are written by
+ * `csvValue` unprefixed: "-12.50" is a number, and a ledger import must read it as one.
  */
 export function formulaSafe(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
@@ -234,7 +234,8 @@ export function csvField(text: string): string {
 
 function csvValue(kind: ColumnKind, value: string | number): string {
   if (kind === 'money') return formatCents(value as number);
-  if (kind === 'integer') return String(value);
+  // Numbers we wrote ("-12.50" % of a credited line included): never a formula.
+  if (kind === 'integer' || kind === 'percent') return String(value);
   return formulaSafe(String(value));
 }
 

@@ -47,9 +47,15 @@ describe('CSV cells', () => {
       { name: 'description', kind: 'text' },
       { name: 'amount', kind: 'money' },
       { name: 'lineNumber', kind: 'integer' },
+      { name: 'percent', kind: 'percent' },
     ] as const;
-    const records = [...csvRecords(columns, [{ description: '=cmd|calc', amount: -1250, lineNumber: 3 }, { description: 'a, b', amount: 5, lineNumber: 4 }])];
-    expect(records).toEqual(['description,amount,lineNumber\r\n', "'=cmd|calc,-12.50,3\r\n", '"a, b",0.05,4\r\n']);
+    const records = [
+      ...csvRecords(columns, [
+        { description: '=cmd|calc', amount: -1250, lineNumber: 3, percent: '-2.50' },
+        { description: 'a, b', amount: 5, lineNumber: 4, percent: '100.00' },
+      ]),
+    ];
+    expect(records).toEqual(['description,amount,lineNumber,percent\r\n', "'=cmd|calc,-12.50,3,-2.50\r\n", '"a, b",0.05,4,100.00\r\n']);
   });
 });
 
