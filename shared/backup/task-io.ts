@@ -116,9 +116,10 @@ const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
 const MULTIPART_PARTS_IN_FLIGHT = 3;
 
 /**
- * A PDF (or another file, by `contentType`: the accounting exports' CSV and XLSX) written to `key` as it is produced: bytes are gathered into parts of a multipart upload
- * sent while the writer goes on, so memory holds a few parts, never the whole file. A file
- * smaller than one part is put in one request. `abort` discards the parts of a failed write.
+ * A PDF (or, by `contentType`, another file: the accounting exports' CSV and XLSX) written to
+ * `key` as it is produced: bytes are gathered into parts of a multipart upload sent while the
+ * writer goes on, so memory holds a few parts, never the whole file. A file smaller than one part
+ * is put in one request. `abort` discards the parts of a failed write.
  */
 export function pdfUpload(key: string, contentType = 'application/pdf'): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void>; abort(): Promise<void> } {
   const client = s3Client();
