@@ -66,6 +66,8 @@ export const backupWarningSchema: z.ZodType<BackupWarning> = z.object({
   fileName: z.string(),
   reason: z.string(),
   page: z.number().int().positive(),
+  /** Lists written before backups had volumes have none: theirs was the only one. */
+  volume: z.number().int().positive().default(1),
 });
 
 /** Where a part's summary is kept: beside the part's PDF. */
@@ -109,6 +111,27 @@ export async function getJson<T extends z.ZodType>(key: string, schema: T): Prom
   if (!parsed.success) throw new Error(`${key} is not what the workflow wrote: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
+export async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
+const summaryReadConcurrency = 16;
+
+/** The summaries MergePart wrote beside the parts, in the parts' order. */
+export const readPartSummaries = (parts: Array<{ partKey: string }>): Promise<MergedPart[]> =>
+  mapLimited(parts, summaryReadConcurrency, ({ partKey }) => getJson(partSummaryKey(partKey), mergedPartSchema));
 
 /** S3's smallest part but the last; a part is held in memory until it is sent. */
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
