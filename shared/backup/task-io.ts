@@ -164,7 +164,7 @@ export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void
     while (inFlight.size >= MULTIPART_PARTS_IN_FLIGHT) await Promise.race(inFlight);
     const PartNumber = parts.length + 1;
     const sent = client
-      .send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: body }))
+      .send(unsignedPayload(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: body })))
       .then(({ ETag }) => ({ PartNumber, ETag }))
       .catch((error: unknown) => {
         throw asTransient(error, `S3 UploadPart ${key} #${PartNumber}`);
@@ -201,9 +201,23 @@ export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void
   };
 }
 
+/**
+ * Sends the body unsigned (SigV4's UNSIGNED-PAYLOAD) rather than hashing every byte with SHA-256
+ * to sign it — a tenth of a backup's CPU time. S3 accepts it; TLS guards the bytes on the way.
+ */
+function unsignedPayload<T extends { middlewareStack: { add: (...args: never[]) => void } }>(command: T): T {
+  type Middleware = (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>;
+  const middleware: Middleware = (next) => async (args) => {
+    (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    return next(args);
+  };
+  (command.middlewareStack.add as (middleware: Middleware, options: { step: 'build'; name: string }) => void)(middleware, { step: 'build', name: 'unsignedPayload' });
+  return command;
+}
+
 async function putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
   try {
-    await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: body, ContentType: contentType }));
+    await s3Client().send(unsignedPayload(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: body, ContentType: contentType })));
   } catch (error) {
     throw asTransient(error, `S3 PutObject ${key}`);
   }

@@ -15,7 +15,7 @@ export class PdfStreamWriter {
   /** Byte offset of each object, by object number (0 is the free-list head). */
   private readonly offsets: number[] = [];
   private written = 0;
-  private buffer: Uint8Array;
+  private readonly buffer: Uint8Array;
   private buffered = 0;
   /** The next object number an appended document's objects may take. */
   private nextNumber: number;
@@ -200,7 +200,9 @@ export class PdfStreamWriter {
 
   private async write(bytes: Uint8Array): Promise<void> {
     if (this.buffered + bytes.length > this.buffer.length) await this.flush();
-    if (bytes.length >= this.buffer.length) {
+    // Large pieces (images, page contents) go to the sink as they are: copying them gains nothing.
+    if (bytes.length >= passThroughBytes) {
+      await this.flush();
       this.written += bytes.length;
       await this.sink(bytes);
       return;
@@ -211,15 +213,16 @@ export class PdfStreamWriter {
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    const chunk = this.buffer.subarray(0, this.buffered);
+    // The sink may keep the chunk (an upload gathers its parts): it gets a copy of what is buffered, and the buffer is reused.
+    const chunk = this.buffer.slice(0, this.buffered);
     this.written += this.buffered;
-    this.buffer = new Uint8Array(this.chunkSize);
     this.buffered = 0;
     await this.sink(chunk);
   }
 }
 
 const endobj = Buffer.from('\nendobj\n', 'latin1');
+const passThroughBytes = 64 * 1024;
 const streamStart = Buffer.from('\nstream\n', 'latin1');
 const streamEnd = Buffer.from('\nendstream\nendobj\n', 'latin1');
 
