@@ -4,8 +4,9 @@ import { idempotencyKey } from '../../../shared/http/idempotency';
 import { bulkInvoiceSignature } from './send';
 import { getInvoiceSignature, resendInvoiceSignature, voidInvoiceSignature } from './manage';
 import { getSigningPage, submitSigning } from './signing';
+import { signatureRoutes } from '../../../shared/api/signatures';
 
-export const handler = httpRouter(
+export const handler = httpRouter(signatureRoutes, 
   { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning },
   { idempotency: idempotencyKey },
 );
