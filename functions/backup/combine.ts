@@ -8,11 +8,10 @@ import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 /**
  * Backup workflow, `Combine` (one per volume, see PlanVolumes): the volume's PDF at `outputKey`
  * (" - Volume 2 of 3" added when there are several) — a cover listing its parts with their page
- * numbers ("Volume 2 of 3" under the title), the merged parts in order, and bookmarks per part and
- * per source. Parts
- * are our own output, so one that is missing or unreadable fails the run rather than becoming
- * a placeholder. The parts' summaries are read from S3 (MergePart wrote them); every warning is
- * written to S3 for Finalize, and the answer carries keys and counts only.
+ * numbers ("Volume 2 of 3" under the title), the merged parts in order, and bookmarks per part
+ * and per source. Parts are our own output, so one that is missing or unreadable fails the run
+ * rather than becoming a placeholder. The parts' summaries are read from S3 (MergePart wrote
+ * them); every warning is written to S3 for Finalize, and the answer carries counts only.
  */
 const combineSchema = z.object({
   outputKey: z.string().min(1),
