@@ -60,7 +60,7 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // head-contract schemas, Ontario prompt payment, and the forwarded-invoice emails.
   ownerInvoices: { ceilingKb: 530, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
   // 308 KB once the webhook and e-signature routes and schemas joined: it carries every route's schemas to build the document.
-  openApi: { ceilingKb: 310, why: 'zod and the API schemas of every route, from which it generates the OpenAPI document: serving a document generated at build time is the way down' },
+  openApi: { ceilingKb: 316, why: 'zod and the API schemas of every route (and every webhook payload contract), from which it generates the OpenAPI document: serving a document generated at build time is the way down' },
   // paymentSchedules: 1586 KB while date-holidays-parser computed the holidays (moment-timezone, astronomia), 570 KB with the table;
   // invoiceWorkflow 601 KB once a submitted claim's schedule deadline is worked out and kept with the submission, 618 KB with
   // the e-signature lock and the status-changed event for webhooks; 491 and 511 KB with their own areas' routes only.
