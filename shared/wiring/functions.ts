@@ -284,8 +284,9 @@ export const functions = {
   },
   backupFinalize: {
     entry: 'functions/backup/finalize.ts',
-    description: 'Backup workflow: the job succeeds (pages, size, warnings); emails the requester a link',
-    grants: ['table:read', 'table:write', 'events:put'],
+    description: 'Backup workflow: the job succeeds (pages, size, volumes, warnings); emails the requester a link',
+    // Reads each volume's warnings; a backup of several volumes gets one list of them all.
+    grants: ['table:read', 'table:write', 'events:put', 'bucket:read', 'bucket:write'],
   },
   backupFailed: {
     entry: 'functions/backup/mark-failed.ts',
@@ -305,9 +306,15 @@ export const functions = {
     timeoutSeconds: 300,
     rendersPdf: true,
   },
+  backupPlanVolumes: {
+    entry: 'functions/backup/plan-volumes.ts',
+    description: 'Backup workflow: splits the merged parts into volumes within the configured pages and bytes, from their summaries',
+    grants: ['bucket:read'],
+    timeoutSeconds: 60,
+  },
   backupCombine: {
     entry: 'functions/backup/combine.ts',
-    description: 'Backup workflow: combines the merged parts into the final PDF in S3',
+    description: 'Backup workflow: combines one volume’s merged parts into its PDF in S3',
     grants: ['bucket:read', 'bucket:write'],
     memoryMb: 1769,
     timeoutSeconds: 600,

@@ -4297,16 +4297,10 @@ export interface components {
             fileName: string;
             pages: number | null;
             bytes: number | null;
-            /** @description Once the job has succeeded */
-            download: {
-                /**
-                 * Format: uri
-                 * @description Presigned GET of the PDF, valid for 15 minutes; downloads it under `fileName`
-                 */
-                url: string;
-                /** Format: date-time */
-                expiresAt: string;
-            } | null;
+            /** @description Once the job has succeeded: the PDF (the first volume’s when it was split; `volumes` has each) */
+            download: components["schemas"]["InvoiceBackupDownload"] | null;
+            /** @description Once the job has succeeded, its PDFs: one, unless the backup was bigger than one volume holds (pages or bytes), when it is split between invoices into volumes, each with its own cover ("Volume 1 of 3"), contents and bookmarks */
+            volumes: components["schemas"]["InvoiceBackupVolume"][];
             /** @description Why the job failed */
             error: string | null;
             requestedBy: string;
@@ -4327,8 +4321,28 @@ export interface components {
             /** @description The file left out */
             fileName: string;
             reason: string;
-            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
+            /** @description The page of the backup PDF (of its volume’s, when there are several) that stands in for the file (saying it was left out, and why) */
             page: number;
+            /** @description The volume whose PDF has that page: 1 unless the backup was split into volumes */
+            volume: number;
+        };
+        InvoiceBackupDownload: {
+            /**
+             * Format: uri
+             * @description Presigned GET of the PDF, valid for 15 minutes; downloads it under its file name
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        InvoiceBackupVolume: {
+            /** @description 1-based, in the backup’s order */
+            volume: number;
+            /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf */
+            fileName: string;
+            pages: number;
+            bytes: number;
+            download: components["schemas"]["InvoiceBackupDownload"];
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -27909,7 +27923,8 @@ export interface operations {
                      *           "attachmentId": "text",
                      *           "fileName": "text",
                      *           "reason": "text",
-                     *           "page": 1
+                     *           "page": 1,
+                     *           "volume": 1
                      *         }
                      *       ],
                      *       "warningCount": 1,
@@ -27921,6 +27936,18 @@ export interface operations {
                      *         "url": "https://app.example.com/projects",
                      *         "expiresAt": "2027-03-31T09:30:00.000Z"
                      *       },
+                     *       "volumes": [
+                     *         {
+                     *           "volume": 1,
+                     *           "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf",
+                     *           "pages": 1,
+                     *           "bytes": 1,
+                     *           "download": {
+                     *             "url": "https://app.example.com/projects",
+                     *             "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
                      *       "error": "text",
                      *       "requestedBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
