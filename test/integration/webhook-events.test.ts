@@ -284,6 +284,15 @@ describe('each domain event reaches a subscribed endpoint, signed, with its docu
     expect(eventsAt(requests, '/backups', backupsOnly.secret)).toEqual([{ type: 'backup.completed', data: expected }]);
   });
 
+  it('billing periods: closed by hand, once though the close is posted twice', async () => {
+    const from = received.length;
+    expectStatus(await admin({ method: 'POST', path: `${period.path}/close` }), 200, 'close');
+    expect((await admin({ method: 'POST', path: `${period.path}/close` })).status).toBeGreaterThanOrEqual(400);
+    expect(ofType(await delivered(from), 'billing-period.closed')).toEqual([
+      { projectId: fx.projectId, billingPeriodId: period.billingPeriodId, startDate: addDays(today, -9), endDate: addDays(today, 25), reason: 'closed', closedBy: fx.users.admin.userId, occurredAt: expect.any(String) },
+    ]);
+  });
+
   it('an endpoint subscribed to other event types got nothing else, all along', () => {
     const types = received.filter((r) => r.path === '/backups').map((r) => (JSON.parse(r.body) as { type: string }).type);
     expect(types).toEqual(['backup.completed']);
