@@ -88,11 +88,16 @@ async function ownerInvoicePart(project: ProjectItem, ownerInvoiceId: string, pa
   if (!contract) throw new InvalidInputError(`The head contract of owner invoice ${invoice.number} no longer exists`);
   if (!period) throw new InvalidInputError(`The billing period of owner invoice ${invoice.number} (${contract.number}) was deleted; its PDF cannot be rendered`);
   let stored;
-  try {
-    stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
-  } catch (error) {
-    if ((error as { $metadata?: unknown }).$metadata) throw error;
-    throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
+  if (invoice.signedPdfKey) {
+    // Signed: the e-signed PDF, as for a subcontractor invoice.
+    stored = { key: invoice.signedPdfKey, filename: invoicePdfFilename(project, invoice, contract) };
+  } else {
+    try {
+      stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
+    } catch (error) {
+      if ((error as { $metadata?: unknown }).$metadata) throw error;
+      throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
+    }
   }
   return {
     partKey,

@@ -15,6 +15,10 @@ export const signerStatuses = ['waiting', 'sent', 'delivered', 'signed', 'declin
 export type SignerStatus = (typeof signerStatuses)[number];
 
 export const signatureProviders = ['builtin', 'docusign'] as const;
+
+/** What is signed: a subcontractor invoice or an owner invoice (the same flow, the same statuses). */
+export const signedDocumentKinds = ['invoice', 'owner_invoice'] as const;
+export type SignedDocumentKind = (typeof signedDocumentKinds)[number];
 export type SignatureProvider = (typeof signatureProviders)[number];
 
 /** A typed name (drawn in a script font) or a drawn signature (a PNG the signer drew). */
@@ -79,13 +83,21 @@ export function sendForSignatureRefusal(input: {
   invoiceStatus: InvoiceStatus;
   existing: SignatureStatus | undefined;
   signerCount: number;
+  /** Owner invoices are signed by the head contract's owner contacts, subcontractor invoices by the commitment's invoice contacts. */
+  document?: SignedDocumentKind;
 }): string | undefined {
-  if (!(settledStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) {
-    return `Only an approved invoice can be sent for signature; this one is ${input.invoiceStatus.replace(/_/g, ' ')}.`;
+  const status = input.invoiceStatus.replace(/_/g, ' ');
+  if (input.document === 'owner_invoice') {
+    // An owner invoice is signed once it left the contractor's hands: sent to the owner (under review) or answered.
+    if ((editableStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) return `Only an owner invoice sent to the owner or approved can be sent for signature; this one is ${status}.`;
+  } else if (!(settledStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) {
+    return `Only an approved invoice can be sent for signature; this one is ${status}.`;
   }
   if (input.existing === 'completed') return 'The invoice is already signed; void the signature first to send it again.';
   if (input.existing && locksFigures(input.existing)) return `The invoice is already out for signature (${input.existing}); resend or void it instead.`;
-  if (input.signerCount === 0) return 'The commitment has no invoice contacts to sign the invoice.';
+  if (input.signerCount === 0) {
+    return input.document === 'owner_invoice' ? 'The head contract has no owner contacts to sign the invoice.' : 'The commitment has no invoice contacts to sign the invoice.';
+  }
   return undefined;
 }
 
