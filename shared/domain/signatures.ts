@@ -5,6 +5,7 @@
  */
 import type { InvoiceStatus } from './invoices';
 import { settledStatuses, editableStatuses } from './invoice-rules';
+import { localDate } from './billing-periods';
 
 /** The request's status: sent → delivered (a signer opened it) → completed; or declined, voided, expired. */
 export const signatureStatuses = ['sent', 'delivered', 'completed', 'declined', 'voided', 'expired'] as const;
@@ -208,3 +209,10 @@ export const signatureEventTypes = [
   'signature_resent',
 ] as const;
 export type SignatureEventType = (typeof signatureEventTypes)[number];
+
+const providerNames: Record<SignatureProvider, string> = { builtin: 'built-in e-signature', docusign: 'DocuSign' };
+
+/** How a backup's contents mark a signed invoice: "Signed 2026-12-04 (built-in e-signature)", the day in the project's time zone. */
+export function signedMark(signature: { completedAt: string; provider: SignatureProvider }, timeZone: string): string {
+  return `Signed ${localDate(new Date(signature.completedAt), timeZone)} (${providerNames[signature.provider]})`;
+}

@@ -15,8 +15,8 @@ import { sentEmails } from '../support/mailbox';
  * (demo data), Priya bulk-sends two approved invoices for signature, Marco's signing emails
  * arrive in the local SES mailbox, and Debian's chromium (headless) opens each link, shows the
  * PDF, and signs: typed on one, drawn on the canvas on the other. Then, through the API, both
- * requests are completed and the invoice PDF route serves a file pdfsig verifies; a used link
- * opens the refusal page.
+ * requests are completed, the invoice PDF route serves a file pdfsig verifies, and a backup of both
+ * marks them signed on its cover and carries their signatures; a used link opens the refusal page.
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const priya = { sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' };
@@ -110,7 +110,7 @@ async function approvedInvoice(commitmentNumber: string): Promise<{ invoiceId: s
 }
 
 describe('signing in headless chromium', () => {
-  it('signs one invoice typed and another drawn on the canvas; the PDF route then serves sealed PDFs; a used link is refused', async () => {
+  it('signs one invoice typed and another drawn on the canvas; the PDF route then serves sealed PDFs, a backup marks and carries them; a used link is refused', async () => {
     const typed = await approvedInvoice('PO-002');
     const drawn = await approvedInvoice('SC-002');
     const sent = await asPriya('POST', `${projectPath}/invoices/bulk-signature`, { invoiceIds: [typed.invoiceId, drawn.invoiceId] });
@@ -160,6 +160,28 @@ describe('signing in headless chromium', () => {
       expect(report).toContain('Signature is Valid');
       expect(report).toContain('Total document signed');
     }
+
+    // A backup of both: the cover marks each as signed, and their pages are the sealed PDFs (stamp and audit page).
+    const requested = await asPriya('POST', `${projectPath}/invoice-backups`, { invoiceIds: [typed.invoiceId, drawn.invoiceId] });
+    expect(requested.status).toBe(202);
+    const job = await vi.waitFor(
+      async () => {
+        const current = await asPriya('GET', requested.body.location);
+        expect(current.body.status).toBe('succeeded');
+        return current.body;
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    const backupFile = path.join(dataDir, 'backup.pdf');
+    fs.writeFileSync(backupFile, new Uint8Array(await (await fetch(job.download.url)).arrayBuffer()));
+    const pages = spawnSync('pdftotext', ['-layout', backupFile, '-'], { encoding: 'utf8' }).stdout.split('\f');
+    const signedOn = new Intl.DateTimeFormat('en-CA', { timeZone: demoProject.timeZone }).format(new Date());
+    const cover = pages[0]!.replace(/\s+/g, ' ');
+    expect(cover.match(new RegExp(`Signed ${signedOn} \\(built-in e-signature\\)`, 'g'))).toHaveLength(2);
+    const body = pages.slice(1).join('\n');
+    expect(body.match(/Signed electronically by Marco Rossi/g)).toHaveLength(2);
+    expect(body.match(/Certificate of completion/g)).toHaveLength(2);
+    expect(body).toContain('Marco Rossi'); // the typed mark, in the G702 signature field
 
     // The typed link again: the refusal page, nothing to sign.
     const again = await browser.newPage();
