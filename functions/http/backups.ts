@@ -22,7 +22,7 @@ import { backupWarningSchema, backupWarningsKey, getObject } from '../../shared/
 import { backupWarningsPerPage, type BackupWarning } from '../../shared/domain/backups';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../../shared/http/cursor';
 import { contentDisposition } from '../../shared/storage/keys';
-import { backupDownloadSeconds, type BackupJobResponse } from '../../shared/api/backups';
+import { backupDownloadSeconds, type BackupJobResponse, backupRoutes } from '../../shared/api/backups';
 
 /**
  * Invoice backups: the request checks every invoice (in this project, visible to the caller, its
@@ -195,7 +195,7 @@ async function replyWithKeyedJob(projectId: string, jobId: string, invoiceIds: s
   return { status: 202, headers: { location }, body: { jobId, status: existing.status, location } };
 }
 
-export const handler = httpRouter(
+export const handler = httpRouter(backupRoutes, 
   {
     requestBackup: async ({ path, body, caller, headers }) => {
       const now = new Date();

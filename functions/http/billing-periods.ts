@@ -24,7 +24,7 @@ import { localDate, periodDateProblems, placementConflict, type PeriodDates } fr
 import { billingPeriodActionRefusal, billingPeriodAllowedActions } from '../../shared/domain/allowed-actions';
 import type { Membership } from '../../shared/domain/permissions';
 import type { ProjectItem } from '../../shared/db/entities/project';
-import { toBillingPeriodResponse } from '../../shared/api/billing-periods';
+import { toBillingPeriodResponse, billingPeriodRoutes } from '../../shared/api/billing-periods';
 import { orderOf } from '../../shared/api/common';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
@@ -70,7 +70,7 @@ const reply = (view: View, period: BillingPeriodItem, status?: number) => ({
   headers: { etag: etagFor(period.version), ...(status === 201 ? { location: periodUrl(period) } : {}) },
 });
 
-export const handler = httpRouter(
+export const handler = httpRouter(billingPeriodRoutes, 
   {
     listBillingPeriods: async ({ caller, path, query }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);

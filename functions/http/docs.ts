@@ -1,6 +1,7 @@
 import { httpRouter } from '../../shared/http/handler';
 import { buildDocsSite, docsContentSecurityPolicy, type DocsSite } from '../../shared/http/docs-page';
 import { problems } from '../../shared/http/problem';
+import { systemRoutes } from '../../shared/api/system';
 
 /** Built on the first request (read, hash and gzip the files), then kept for the container's life. */
 let site: DocsSite | undefined;
@@ -8,7 +9,7 @@ const docsSite = () => (site ??= buildDocsSite('Progress Claims API'));
 
 const securityHeaders = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
-export const handler = httpRouter({
+export const handler = httpRouter(systemRoutes, {
   getDocs: async () => ({
     text: docsSite().page,
     contentType: 'text/html; charset=utf-8',

@@ -1,6 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
+import { systemRoutes } from '../../shared/api/system';
 
-export const handler = httpHandler('getHealth', async () => ({
+export const handler = httpHandler(systemRoutes, 'getHealth', async () => ({
   body: {
     status: 'ok' as const,
     service: 'progress-claims',

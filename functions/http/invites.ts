@@ -21,12 +21,12 @@ import {
   sendInvites,
   type InviteItem,
 } from '../../shared/db/invites';
-import { type PeriodInviteRow, toInviteResponse } from '../../shared/api/invites';
+import { type PeriodInviteRow, toInviteResponse, inviteRoutes } from '../../shared/api/invites';
 
 const noSuchPeriod = () => problems.notFound('No such billing period.');
 const noSuchInvite = () => problems.notFound('No such invite.');
 
-export const handler = httpRouter(
+export const handler = httpRouter(inviteRoutes, 
   {
     sendInvites: async ({ path, body, caller }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);

@@ -6,13 +6,14 @@ import { invoiceTaskKind, inviteTaskKind, taskRefusal } from '../../shared/domai
 import { paymentScheduleStatus } from '../../shared/domain/au-jurisdictions';
 import type { InvoiceItem } from '../../shared/db/entities/invoice';
 import type { MyTask } from '../../shared/api/my-work';
+import { myWorkRoutes } from '../../shared/api/my-work';
 
 /**
  * GET /v1/me/tasks: one page of the caller's tasks across every project, by due date, in two
  * DynamoDB requests whatever the number of projects (loadTaskPage). A task is shown only if
  * the caller may act on it now, decided by the same policy the routes that do it enforce.
  */
-export const handler = httpHandler('listMyTasks', async ({ query, caller }) => {
+export const handler = httpHandler(myWorkRoutes, 'listMyTasks', async ({ query, caller }) => {
   const scope = `tasks:${caller.userId}`;
   const now = new Date();
   const page = await loadTaskPage(caller.userId, { kinds: query.kind, cursor: decodeCursor(scope, query.cursor), limit: query.limit });

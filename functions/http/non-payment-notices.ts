@@ -25,6 +25,7 @@ import { termsFor } from '../../shared/domain/terminology';
 import { config } from '../../shared/config';
 import { nonPaymentNoticeEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
+import { regionalRoutes } from '../../shared/api/regional';
 
 /** The invoice with `action` enforced on its commitment; notices follow Ontario's Act, so only on en-CA projects (409 elsewhere). */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -79,7 +80,7 @@ async function noticeEmails({ project, commitment, invoice }: InvoiceContext, no
 /** DynamoDB's 100 items per transaction, less the invoice and its history event. */
 const emailsPerTransaction = 98;
 
-export const handler = httpRouter(
+export const handler = httpRouter(regionalRoutes, 
   {
     listNonPaymentNotices: async ({ path, caller }) => {
       const context = await invoiceWith('invoices.view', path, caller.userId);

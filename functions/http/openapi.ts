@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { httpHandler } from '../../shared/http/handler';
 import { openApiDocument } from '../../shared/http/openapi';
+import { systemRoutes } from '../../shared/api/system';
 
 /** Serialized and compressed once per container: the document is the same for every request. */
 let served: { text: string; gzipped: Buffer } | undefined;
@@ -12,7 +13,7 @@ const document = () => {
 
 const contentType = 'application/json; charset=utf-8';
 
-export const handler = httpHandler('getOpenApi', async ({ headers }) => {
+export const handler = httpHandler(systemRoutes, 'getOpenApi', async ({ headers }) => {
   const cache = { 'cache-control': 'public, max-age=300', vary: 'accept-encoding' };
   if (/\bgzip\b/i.test(headers['accept-encoding'] ?? '')) {
     return { binary: document().gzipped, contentType, headers: { ...cache, 'content-encoding': 'gzip' } };

@@ -25,6 +25,7 @@ import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-
 import { requestPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
 import { paymentSchedulePdfKey } from '../../shared/storage/keys';
 import type { EmailRequested } from '../../events/contracts';
+import { regionalRoutes } from '../../shared/api/regional';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -147,7 +148,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
   });
 }
 
-export const handler = httpRouter(
+export const handler = httpRouter(regionalRoutes, 
   {
     getPaymentSchedule: async ({ path, caller }) => {
       const { project, invoice } = await invoiceWith('invoices.view', path, caller.userId);

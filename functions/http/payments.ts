@@ -14,6 +14,7 @@ import { formatCents } from '../../shared/domain/money';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 import type { PaymentItem } from '../../shared/db/entities/invoice';
+import { paymentRoutes } from '../../shared/api/payments';
 
 
 /**
@@ -128,7 +129,7 @@ function paymentItem(path: { projectId: string; commitmentId: string }, body: Cr
   };
 }
 
-export const handler = httpRouter(
+export const handler = httpRouter(paymentRoutes, 
   {
     listPayments: async ({ path, query, caller }) => {
       await commitmentFor('commitments.view', path, caller.userId);

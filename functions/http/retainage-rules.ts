@@ -10,6 +10,7 @@ import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValu
 import { auJurisdictionForTimeZone, qldRetentionCapIssues, type StoredSlidingScale } from '../../shared/domain/au-jurisdictions';
 import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/regional';
+import { regionalRoutes } from '../../shared/api/regional';
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 
@@ -43,7 +44,7 @@ function toResponse(commitment: CommitmentItem): RetainageRulesResponse {
 
 const asFieldErrors = (issues: FieldIssue[]) => issues.map((i) => ({ location: 'body' as const, field: i.field, message: i.message }));
 
-export const handler = httpRouter({
+export const handler = httpRouter(regionalRoutes, {
   getRetainageRules: async ({ path, caller }) => {
     const { commitment } = await commitmentFor('commitments.view', path, caller.userId);
     return { body: toResponse(commitment), headers: { etag: etagFor(commitment.version) } };

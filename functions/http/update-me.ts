@@ -4,8 +4,9 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import { db } from '../../shared/db/service';
 import { loadMe } from '../../shared/db/me';
+import { meRoutes } from '../../shared/api/me';
 
-export const handler = httpHandler('updateMe', async ({ caller, body, headers }) => {
+export const handler = httpHandler(meRoutes, 'updateMe', async ({ caller, body, headers }) => {
   const expectedVersion = requiredIfMatch(headers);
   try {
     await db()

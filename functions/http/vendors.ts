@@ -9,6 +9,7 @@ import { db, dbService } from '../../shared/db/service';
 import { inviteUser } from '../../shared/identity';
 import { toMemberResponse } from '../../shared/api/projects';
 import type { VendorResponse } from '../../shared/api/vendors';
+import { vendorRoutes } from '../../shared/api/vendors';
 
 const vendorUrl = (projectId: string, vendorId: string) =>
   `/v1/projects/${encodeURIComponent(projectId)}/vendors/${encodeURIComponent(vendorId)}`;
@@ -42,7 +43,7 @@ async function newVendorUser(email: string, name: string, vendorId: string) {
   }
 }
 
-export const handler = httpRouter({
+export const handler = httpRouter(vendorRoutes, {
   listVendors: async ({ caller, path, query }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
     enforce('vendors.view', member);

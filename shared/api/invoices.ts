@@ -253,24 +253,32 @@ export const invoiceList = z.object({ items: z.array(invoiceListItem), nextCurso
 
 export const invoicePath = z.object({ projectId: z.string().min(1).max(100), invoiceId: z.string().min(1).max(100) });
 
+/** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
+export const stagedReleaseFields = {
+  releasePercent: percentString
+    .optional()
+    .meta({ description: 'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion', example: '50' }),
+  releaseAmountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent' }),
+};
+
+/** One of the two, and only on a retainage-release invoice. */
+export function refineStagedRelease(body: { kind: string; releasePercent?: string | undefined; releaseAmountCents?: number | undefined }, ctx: z.RefinementCtx) {
+  if (body.releasePercent !== undefined && body.releaseAmountCents !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['releaseAmountCents'], message: 'give releasePercent or releaseAmountCents, not both' });
+  }
+  for (const field of ['releasePercent', 'releaseAmountCents'] as const) {
+    if (body[field] !== undefined && body.kind !== 'retainage_release') ctx.addIssue({ code: 'custom', path: [field], message: 'only with kind retainage_release' });
+  }
+}
+
 export const createInvoiceBody = z
   .object({
     number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per commitment; the next in sequence when absent' }),
     kind: z.enum(invoiceKinds).default('progress'),
-    releasePercent: percentString
-      .optional()
-      .meta({ description: 'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion', example: '50' }),
-    releaseAmountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent' }),
+    ...stagedReleaseFields,
   })
   .strict()
-  .superRefine((body, ctx) => {
-    if (body.releasePercent !== undefined && body.releaseAmountCents !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['releaseAmountCents'], message: 'give releasePercent or releaseAmountCents, not both' });
-    }
-    for (const field of ['releasePercent', 'releaseAmountCents'] as const) {
-      if (body[field] !== undefined && body.kind !== 'retainage_release') ctx.addIssue({ code: 'custom', path: [field], message: 'only with kind retainage_release' });
-    }
-  })
+  .superRefine(refineStagedRelease)
   .meta({ id: 'CreateInvoice' });
 
 /**

@@ -10,7 +10,7 @@ import { retainageSettings } from './commitments';
 import { headContractPath } from './head-contracts';
 import { promptPaymentView } from './prompt-payment';
 import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
-import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, stagedReleaseFields, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
@@ -94,8 +94,10 @@ export const createOwnerInvoiceBody = z
     number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per head contract; the next in sequence when absent' }),
     kind: z.enum(invoiceKinds).default('progress'),
     prefill: z.boolean().default(false).meta({ description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it' }),
+    ...stagedReleaseFields,
   })
   .strict()
+  .superRefine(refineStagedRelease)
   .meta({ id: 'CreateOwnerInvoice' });
 
 export const changeOwnerInvoiceStatusBody = z

@@ -10,7 +10,7 @@ import type {
 import type * as z from 'zod';
 import type { ZodType } from 'zod';
 import { logger } from '../logger';
-import { routeFor, type OperationId, type RouteDefinition, type routes } from '../wiring/routes';
+import type { OperationId, RouteDefinition, routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
 import { ConflictError, InputError } from '../domain/errors';
 import { HttpProblem, problems, type FieldError } from './problem';
@@ -72,15 +72,29 @@ export interface ChainOptions {
 }
 
 /**
+ * The routes a function serves, as its areas declare them (shared/api/*): a function is given only
+ * its own areas' tables, so it bundles only their schemas, not every route's (the whole table is
+ * for CDK, the local server and the OpenAPI document).
+ */
+export type AreaRoutes = readonly RouteDefinition[];
+
+function routeIn(areaRoutes: AreaRoutes, operationId: string): RouteDefinition {
+  const route = areaRoutes.find((candidate) => candidate.operationId === operationId);
+  if (!route) throw new Error(`No route ${operationId} among the routes given to this function`);
+  return route;
+}
+
+/**
  * The one way to write an HTTP handler: the route's declaration (by operationId) drives
  * body parsing, validation, auth and the OpenAPI document; the handler only does its job.
  */
 export function httpHandler<Op extends OperationId>(
+  areaRoutes: AreaRoutes,
   operationId: Op,
   handle: (input: HttpInput<Op>) => Promise<Reply>,
   options: ChainOptions = {},
 ) {
-  const route = routeFor(operationId);
+  const route = routeIn(areaRoutes, operationId);
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestLog(route))
@@ -252,11 +266,11 @@ type OperationHandlers = { [Op in OperationId]?: OperationHandler<Op> };
  * One Lambda serving several routes: each operation gets its own `httpHandler` chain, and the
  * event's routeKey (`GET /v1/projects/{projectId}`) picks it, as API Gateway routed it.
  */
-export function httpRouter(handlers: OperationHandlers, options: ChainOptions = {}) {
+export function httpRouter(areaRoutes: AreaRoutes, handlers: OperationHandlers, options: ChainOptions = {}) {
   const byRouteKey = new Map<string, ReturnType<typeof httpHandler>>();
   for (const [operationId, handle] of Object.entries(handlers)) {
-    const route = routeFor(operationId as OperationId);
-    byRouteKey.set(`${route.method} ${route.path}`, httpHandler(operationId as OperationId, handle as never, options));
+    const route = routeIn(areaRoutes, operationId);
+    byRouteKey.set(`${route.method} ${route.path}`, httpHandler(areaRoutes, operationId as OperationId, handle as never, options));
   }
   const handler = async (event: HttpEvent, context: Context) => {
     const chain = byRouteKey.get(event.routeKey);

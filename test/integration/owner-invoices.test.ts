@@ -151,8 +151,14 @@ describe('the worked example, to the cent', () => {
 
   it('a retainage release, in the most recent period once none is open, raises the amount due by what was held', async () => {
     expectStatus(await admin({ method: 'POST', path: `${periods[1]!.path}/close` }), 200, 'close period 2');
-    let release = expectStatus(await createOwnerInvoice({ kind: 'retainage_release' }), 201, 'release').body;
+    expect(fieldsOf(expectProblem(await createOwnerInvoice({ kind: 'progress', releasePercent: '50' }), 400, 'validation'))).toEqual(['releasePercent']);
+    expect(fieldsOf(expectProblem(await createOwnerInvoice({ kind: 'retainage_release', releaseAmountCents: 558_335 }), 400, 'validation'))).toEqual(['releaseAmountCents']);
+    // A staged release, as on subcontractor invoices: half of the 558,334 held = 279,167, apportioned to the cent
+    // over A's 433,333 and B's 125,001 (largest remainder: 216,666.5 → 216,667 and 62,500.5 → 62,500).
+    let release = expectStatus(await createOwnerInvoice({ kind: 'retainage_release', releasePercent: '50' }), 201, 'release').body;
     expect(release).toMatchObject({ kind: 'retainage_release', position: 3, billingPeriodId: periods[1]!.billingPeriodId });
+    expect(release.lines.map((l: Json) => l.workRetainage.releasedThisPeriodCents)).toEqual([216_667, 62_500]);
+    expect(release.summary).toMatchObject({ totalRetainageCents: 279_167, currentPaymentDueCents: 279_167 });
     // A release invoice only releases.
     expect(fieldsOf(expectProblem(await patchLines(release, { lines: [{ lineId: lineA, workThisPeriodCents: 1 }] }), 400, 'validation'))).toEqual(['lines.0.workThisPeriodCents']);
     release = expectStatus(await patchLines(release, { allLines: { releaseAllRetainage: true } }), 200, 'release all').body;

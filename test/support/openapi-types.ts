@@ -1863,6 +1863,13 @@ export interface components {
              * @default false
              */
             prefill?: boolean;
+            /**
+             * @description Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion
+             * @example 50
+             */
+            releasePercent?: string;
+            /** @description Retainage releases: release this amount of what is held, apportioned over the lines to the cent */
+            releaseAmountCents?: number;
         };
         UpdateInvoice: {
             /**
@@ -13838,7 +13845,9 @@ export interface operations {
                  * @example {
                  *       "number": "text",
                  *       "kind": "progress",
-                 *       "prefill": false
+                 *       "prefill": false,
+                 *       "releasePercent": "50",
+                 *       "releaseAmountCents": 1
                  *     }
                  */
                 "application/json": components["schemas"]["CreateOwnerInvoice"];

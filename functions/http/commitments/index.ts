@@ -4,5 +4,6 @@ import { idempotencyKey } from '../../../shared/http/idempotency';
 import { createCommitment } from './create-commitment';
 import { getCommitment, listCommitments } from './read-commitments';
 import { updateCommitment } from './update-commitment';
+import { commitmentRoutes } from '../../../shared/api/commitments';
 
-export const handler = httpRouter({ createCommitment, listCommitments, getCommitment, updateCommitment }, { idempotency: idempotencyKey });
+export const handler = httpRouter(commitmentRoutes, { createCommitment, listCommitments, getCommitment, updateCommitment }, { idempotency: idempotencyKey });

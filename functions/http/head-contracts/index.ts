@@ -5,5 +5,6 @@ import { createHeadContract } from './create-head-contract';
 import { getHeadContract, listHeadContracts } from './read-head-contracts';
 import { updateHeadContract } from './update-head-contract';
 import { deleteHeadContract } from './delete-head-contract';
+import { headContractRoutes } from '../../../shared/api/head-contracts';
 
-export const handler = httpRouter({ createHeadContract, listHeadContracts, getHeadContract, updateHeadContract, deleteHeadContract }, { idempotency: idempotencyKey });
+export const handler = httpRouter(headContractRoutes, { createHeadContract, listHeadContracts, getHeadContract, updateHeadContract, deleteHeadContract }, { idempotency: idempotencyKey });

@@ -7,8 +7,9 @@ import { getAttachment, listAttachments } from './read-attachments';
 import { deleteAttachment } from './delete-attachment';
 import { getInvoicePdf } from './invoice-pdf';
 import { forwardInvoice } from './forward-invoice';
+import { invoiceFileRoutes } from '../../../shared/api/invoice-files';
 
-export const handler = httpRouter(
+export const handler = httpRouter(invoiceFileRoutes, 
   { createAttachment, confirmAttachment, listAttachments, getAttachment, deleteAttachment, getInvoicePdf, forwardInvoice },
   { idempotency: idempotencyKey },
 );

@@ -5,5 +5,6 @@ import { changeInvoiceStatus } from './change-status';
 import { reviewInvoice } from './review-invoice';
 import { bulkInvoiceStatus } from './bulk-status';
 import { getInvoiceHistory } from './history';
+import { invoiceWorkflowRoutes } from '../../../shared/api/invoice-workflow';
 
-export const handler = httpRouter({ changeInvoiceStatus, reviewInvoice, bulkInvoiceStatus, getInvoiceHistory }, { idempotency: idempotencyKey });
+export const handler = httpRouter(invoiceWorkflowRoutes, { changeInvoiceStatus, reviewInvoice, bulkInvoiceStatus, getInvoiceHistory }, { idempotency: idempotencyKey });

@@ -12,8 +12,8 @@ import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../..
 import { invoiceEventWrite, loadLatestInvoices, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem } from '../../../shared/db/invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { invoiceReply } from '../../../shared/http/invoice-actions';
-import { computeInvoice, type InvoiceContract, type InvoiceFigures, type LineEntry } from '../../../shared/domain/invoice-figures';
-import { stagedReleaseEntries } from '../../../shared/domain/staged-release';
+import { computeInvoice, type InvoiceContract, type LineEntry } from '../../../shared/domain/invoice-figures';
+import { stagedRelease } from './staged-release';
 import { creationRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { SlidingScaleRule } from '../../../shared/domain/sliding-scale';
 import { billedLines } from './billed-lines';
@@ -98,16 +98,6 @@ function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: In
     // The contacts' "submit it" tasks; the accepted invite's "bill this period" ones end.
     ...namedTaskWrites(entities, tasks),
   }));
-}
-
-/** A staged release's entries (a % or an amount of what each line holds, to the cent), when the body asks for one. */
-function stagedRelease(body: HttpInput<'createInvoice'>['body'], figures: InvoiceFigures): LineEntry[] | undefined {
-  const release = body.releasePercent !== undefined ? { releasePercent: body.releasePercent } : body.releaseAmountCents !== undefined ? { releaseAmountCents: body.releaseAmountCents } : undefined;
-  if (!release) return undefined;
-  const held = figures.lines.map((line) => ({ lineId: line.lineId, workHeldCents: line.workRetainage.currentlyRetainedCents, materialsHeldCents: line.materialsRetainage.currentlyRetainedCents }));
-  const result = stagedReleaseEntries(held, release);
-  if ('issues' in result) throw problems.validation(result.issues.map((issue) => ({ location: 'body' as const, ...issue })));
-  return result.entries;
 }
 
 export async function createInvoice({ path, body, caller }: HttpInput<'createInvoice'>): Promise<Reply> {

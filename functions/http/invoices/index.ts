@@ -5,5 +5,6 @@ import { createInvoice } from './create-invoice';
 import { getInvoice, listInvoices } from './read-invoices';
 import { updateInvoice } from './update-invoice';
 import { deleteInvoice } from './delete-invoice';
+import { invoiceRoutes } from '../../../shared/api/invoices';
 
-export const handler = httpRouter({ createInvoice, listInvoices, getInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });
+export const handler = httpRouter(invoiceRoutes, { createInvoice, listInvoices, getInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });

@@ -16,6 +16,7 @@ import { creationRefusal } from '../../../shared/domain/invoice-rules';
 import type { SovLine } from '../../../shared/domain/sov';
 import { headContractFor, locationOf } from './shared';
 import { storedSovLine } from '../invoices/billed-lines';
+import { stagedRelease } from '../invoices/staged-release';
 import { prefilled } from './prefill';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
@@ -89,9 +90,13 @@ export async function createOwnerInvoice({ path, body, caller }: HttpInput<'crea
   const figuresOf = (entries: LineEntry[]) =>
     computeInvoice({ sovLines, contract: terms, ...(latest && { previous: previousFrom(latest) }), entries, overbillingAllowed: project.overbillingAllowed });
   const at = new Date().toISOString();
+  const blankFigures = figuresOf(blank);
+  const released = stagedRelease(body, blankFigures);
   const { entries, figures, prefill } = body.prefill
     ? await prefilled({ period, timeZone: project.timeZone, sovLines, entries: blank, by: caller.userId, at, figuresOf })
-    : { entries: blank, figures: figuresOf(blank), prefill: undefined };
+    : released
+      ? { entries: released, figures: figuresOf(released), prefill: undefined }
+      : { entries: blank, figures: blankFigures, prefill: undefined };
   const item: OwnerInvoiceItem = {
     projectId: path.projectId,
     ownerInvoiceId: randomUUID(),

@@ -1,5 +1,7 @@
 /** The owner invoices function: create, list, read, line entry, pre-fill from the period's costs, status and history, delete, summary preview, G703 CSV, PDF and email, payments received. */
 import { httpRouter } from '../../../shared/http/handler';
+import { ownerInvoiceRoutes } from '../../../shared/api/owner-invoices';
+import { ownerPaymentRoutes } from '../../../shared/api/owner-payments';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { createOwnerInvoice } from './create-owner-invoice';
 import { getOwnerInvoice, getOwnerInvoiceHistory, listOwnerInvoices } from './read-owner-invoices';
@@ -12,6 +14,7 @@ import { emailOwnerInvoice, getOwnerInvoicePdf } from './pdf-and-email';
 import { createOwnerPayment, deleteOwnerPayment, getOwnerPayment, listOwnerPayments } from './payments';
 
 export const handler = httpRouter(
+  [...ownerInvoiceRoutes, ...ownerPaymentRoutes],
   { createOwnerInvoice, listOwnerInvoices, getOwnerInvoice, updateOwnerInvoice, deleteOwnerInvoice, changeOwnerInvoiceStatus, prefillOwnerInvoice, getOwnerInvoiceHistory, previewOwnerInvoiceSummary, exportOwnerInvoiceCsv, getOwnerInvoicePdf, emailOwnerInvoice,
     listOwnerPayments, getOwnerPayment, createOwnerPayment, deleteOwnerPayment },
   { idempotency: idempotencyKey },

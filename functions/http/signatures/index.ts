@@ -4,8 +4,10 @@ import { idempotencyKey } from '../../../shared/http/idempotency';
 import { bulkInvoiceSignature, bulkOwnerInvoiceSignature } from './send';
 import { getInvoiceSignature, getOwnerInvoiceSignature, resendInvoiceSignature, resendOwnerInvoiceSignature, voidInvoiceSignature, voidOwnerInvoiceSignature } from './manage';
 import { getSigningPage, submitSigning } from './signing';
+import { signatureRoutes } from '../../../shared/api/signatures';
 
 export const handler = httpRouter(
+  signatureRoutes,
   { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning,
     bulkOwnerInvoiceSignature, getOwnerInvoiceSignature, voidOwnerInvoiceSignature, resendOwnerInvoiceSignature },
   { idempotency: idempotencyKey },

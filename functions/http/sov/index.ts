@@ -1,5 +1,6 @@
 /** The sov function: the schedule of values and change orders of a commitment or a head contract (one implementation for both). */
 import { httpRouter } from '../../../shared/http/handler';
+import { headContractSovRoutes, sovRoutes } from '../../../shared/api/sov';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { getHeadContractSov, getSov, replaceHeadContractSov, replaceSov, updateHeadContractSovLine, updateSovLine } from './schedule';
 import {
@@ -13,6 +14,7 @@ import {
 import { updateChangeOrder, updateHeadContractChangeOrder } from './update-change-order';
 
 export const handler = httpRouter(
+  [...sovRoutes, ...headContractSovRoutes],
   {
     getSov,
     replaceSov,

@@ -3,5 +3,6 @@ import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { getSsov, replaceSsov } from './ssov';
 import { changeSsovStatus } from './change-status';
+import { ssovRoutes } from '../../../shared/api/ssov';
 
-export const handler = httpRouter({ getSsov, replaceSsov, changeSsovStatus }, { idempotency: idempotencyKey });
+export const handler = httpRouter(ssovRoutes, { getSsov, replaceSsov, changeSsovStatus }, { idempotency: idempotencyKey });
