@@ -88,6 +88,28 @@ export const invoiceStatusChanged = z.object({
 });
 export type InvoiceStatusChanged = z.infer<typeof invoiceStatusChanged>;
 
+/**
+ * An invoice's (or owner invoice's) signature request ended: `signature.completed` (every signer
+ * signed; the signed PDF is what its PDF route serves now), `signature.declined` or `signature.voided`.
+ * Domain events for integrations, written with the step that ended the request.
+ */
+export const signatureEnded = z.object({
+  projectId: z.string().min(1),
+  /** The invoice's id, or the owner invoice's (`document`). */
+  invoiceId: z.string().min(1),
+  document: z.enum(['invoice', 'owner_invoice']),
+  provider: z.string().min(1),
+  status: z.enum(['completed', 'declined', 'voided']),
+  signers: z.array(z.object({ name: z.string(), email: z.string(), status: z.string(), signedAt: z.iso.datetime().optional() })),
+  /** Who ended it: the last signer, the signer who declined, or the user who voided it. */
+  by: z.string().min(1),
+  at: z.iso.datetime(),
+  /** Completed: the SHA-256 (hex) of the document as sent. */
+  documentSha256: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type SignatureEnded = z.infer<typeof signatureEnded>;
+
 /** Webhook deliveries were created by the outbox's fan-out: attempt them now (the retry job catches any this misses). */
 export const webhookDeliveriesDue = z.object({
   deliveryIds: z.array(z.string().min(1)).min(1).max(500),
@@ -102,6 +124,9 @@ export const detailSchemas = {
   'billing-cycle.due': billingCycleDue,
   'tasks.resync': tasksResync,
   'invoice.status-changed': invoiceStatusChanged,
+  'signature.completed': signatureEnded,
+  'signature.declined': signatureEnded,
+  'signature.voided': signatureEnded,
   'webhook.deliveries-due': webhookDeliveriesDue,
 } as const;
 

@@ -9,7 +9,7 @@
  * as their outbox detail-types. Only these reach webhooks; internal records (emails, backups to
  * start, billing-cycle fan-out) never do.
  */
-export const webhookEventTypes = ['invoice.status-changed', 'invites.sent'] as const;
+export const webhookEventTypes = ['invoice.status-changed', 'invites.sent', 'signature.completed', 'signature.declined', 'signature.voided'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const isWebhookEventType = (type: string): type is WebhookEventType => (webhookEventTypes as readonly string[]).includes(type);

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -110,7 +112,21 @@ async function approvedInvoice(commitmentNumber: string): Promise<{ invoiceId: s
 }
 
 describe('signing in headless chromium', () => {
-  it('signs one invoice typed and another drawn on the canvas; the PDF route then serves sealed PDFs, a backup marks and carries them; a used link is refused', async () => {
+  it('signs one invoice typed and another drawn on the canvas; the PDF route then serves sealed PDFs, a backup marks and carries them, a webhook hears of each; a used link is refused', async () => {
+    // An integration listening for completed signatures (the local stack delivers to loopback).
+    const heard: Json[] = [];
+    const receiver = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        heard.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = await asPriya('POST', '/v1/webhook-endpoints', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, eventTypes: ['signature.completed'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+
     const typed = await approvedInvoice('PO-002');
     const drawn = await approvedInvoice('SC-002');
     const sent = await asPriya('POST', `${projectPath}/invoices/bulk-signature`, { invoiceIds: [typed.invoiceId, drawn.invoiceId] });
@@ -160,6 +176,12 @@ describe('signing in headless chromium', () => {
       expect(report).toContain('Signature is Valid');
       expect(report).toContain('Total document signed');
     }
+
+    // The webhook: one signature.completed per invoice, from the transaction that completed it.
+    await vi.waitFor(() => expect(heard).toHaveLength(2), { timeout: 30_000, interval: 300 });
+    expect(heard.map((event) => [event.type, event.data.invoiceId]).sort()).toEqual([typed.invoiceId, drawn.invoiceId].sort().map((id) => ['signature.completed', id]));
+    expect(heard[0].data).toMatchObject({ projectId: demoProject.projectId, document: 'invoice', provider: 'builtin', status: 'completed', signers: [{ name: 'Marco Rossi', status: 'signed' }] });
+    receiver.close();
 
     // A backup of both: the cover marks each as signed, and their pages are the sealed PDFs (stamp and audit page).
     const requested = await asPriya('POST', `${projectPath}/invoice-backups`, { invoiceIds: [typed.invoiceId, drawn.invoiceId] });

@@ -2239,7 +2239,7 @@ export interface components {
              */
             url: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes: ("invoice.status-changed" | "invites.sent")[];
+            eventTypes: ("invoice.status-changed" | "invites.sent" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2251,7 +2251,7 @@ export interface components {
              */
             url?: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes?: ("invoice.status-changed" | "invites.sent")[];
+            eventTypes?: ("invoice.status-changed" | "invites.sent" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string | null;
             /** @description true re-enables an endpoint the product disabled after a day of failures */
             enabled?: boolean;

@@ -1,5 +1,6 @@
 /** One step of a signature request, written at once: the request, the invoice's lock, the history event, the emails and links. */
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import type { OutboxItem } from '../../../shared/db/entities/outbox';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { invoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceSignatureItem, SigningLinkItem } from '../../../shared/db/entities/signature';
@@ -72,11 +73,39 @@ export function signingBaseUrl(event: { headers: Record<string, string | undefin
   return `${event.headers['x-forwarded-proto'] ?? (local ? 'http' : 'https')}://${host}`;
 }
 
+/** The statuses that end a request, each a domain event (`signature.completed`, …) for webhooks. */
+const endings = { completed: 'signature.completed', declined: 'signature.declined', voided: 'signature.voided' } as const;
+
+/** The step's domain event when it ends the request, written in its transaction like its emails. */
+function endedEvent(step: SignatureStep): OutboxItem | undefined {
+  const { after } = step;
+  if (!(after.status in endings) || step.before?.status === after.status) return undefined;
+  const status = after.status as keyof typeof endings;
+  return outboxRecord(
+    endings[status],
+    {
+      projectId: after.projectId,
+      invoiceId: after.invoiceId,
+      document: after.document ?? 'invoice',
+      provider: after.provider,
+      status,
+      signers: after.signers.map((s) => ({ name: s.name, email: s.email, status: s.status, ...(s.signedAt ? { signedAt: s.signedAt } : {}) })),
+      by: step.event.by,
+      at: step.now.toISOString(),
+      ...(after.documentSha256 && status === 'completed' ? { documentSha256: after.documentSha256 } : {}),
+      ...(step.event.comment ? { reason: step.event.comment } : {}),
+    },
+    step.now,
+  );
+}
+
 export async function writeSignatureStep(step: SignatureStep): Promise<void> {
   const { projectId } = step.loaded.project;
   const document = documentOf(step.loaded);
   const at = step.now.toISOString();
   const records = step.emails.map((email) => outboxRecord('email.requested', email, step.now));
+  const ended = endedEvent(step);
+  if (ended) records.push(ended);
   const event = invoiceEventItem({ projectId, invoiceId: document.id, at, ...step.event });
   const outcome = await writeTransaction((entities) => {
     // The same lock on either kind: its signature status (and signed PDF), the version held.
