@@ -40,6 +40,11 @@ export const billingPeriodOpened = z.object({
   projectId: z.string().min(1),
   billingPeriodId: z.string().min(1),
   source: z.enum(['manual', 'automatic']),
+  // Added for integrations (webhooks); absent from events published before them.
+  startDate: z.iso.date().optional(),
+  endDate: z.iso.date().optional(),
+  dueDate: z.iso.date().optional(),
+  occurredAt: z.iso.datetime().optional(),
 });
 export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
 
@@ -88,6 +93,135 @@ export const invoiceStatusChanged = z.object({
 });
 export type InvoiceStatusChanged = z.infer<typeof invoiceStatusChanged>;
 
+// ---------------------------------------------------------------------------------------------
+// Domain events for integrations (DOMAIN.md, "Events for integrations"): written to the outbox
+// with the state change, POSTed to subscribed webhook endpoints as `{ type, timestamp, data }`.
+// Field names are a public contract: add fields, never rename or remove one. Money is integer
+// cents with its ISO 4217 currency; `occurredAt` is when the change was committed.
+
+const id = z.string().min(1);
+const currency = z.string().length(3).meta({ description: 'ISO 4217 code of the project’s currency', example: 'AUD' });
+const cents = z.number().int().meta({ description: 'Integer cents (hundredths of the currency unit)' });
+const occurredAt = z.iso.datetime().meta({ description: 'When the change was committed' });
+const userId = id.meta({ description: 'The user who made the change, or `system`' });
+
+/** An invoice was sent for review (submitted or resubmitted): the claim the subcontractor makes. */
+export const invoiceSubmitted = z.object({
+  projectId: id,
+  invoiceId: id,
+  invoiceNumber: z.string(),
+  commitmentId: id,
+  billingPeriodId: id,
+  /** 'draft' for a first submission, 'revise_and_resubmit' for a resubmission. */
+  fromStatus: z.string().min(1),
+  amountDueCents: cents.meta({ description: 'G702 line 8, current payment due (integer cents)' }),
+  totalCompletedAndStoredCents: cents.meta({ description: 'G702 line 4 (integer cents)' }),
+  retainageCents: cents.meta({ description: 'G702 line 5, retainage held to date (integer cents)' }),
+  currency,
+  submittedBy: userId,
+  occurredAt,
+});
+export type InvoiceSubmitted = z.infer<typeof invoiceSubmitted>;
+
+/** An invoice was approved, or approved as noted (approved with changes noted on lines). */
+export const invoiceApproved = z.object({
+  projectId: id,
+  invoiceId: id,
+  invoiceNumber: z.string(),
+  commitmentId: id,
+  billingPeriodId: id,
+  status: z.enum(['approved', 'approved_as_noted']),
+  amountDueCents: cents.meta({ description: 'G702 line 8, current payment due (integer cents)' }),
+  totalCompletedAndStoredCents: cents.meta({ description: 'G702 line 4 (integer cents)' }),
+  retainageCents: cents.meta({ description: 'G702 line 5, retainage held to date (integer cents)' }),
+  currency,
+  approvedBy: userId,
+  occurredAt,
+});
+export type InvoiceApproved = z.infer<typeof invoiceApproved>;
+
+/** An invoice contact answered an invite to bill a period. */
+export const inviteResponded = z.object({
+  projectId: id,
+  inviteId: id,
+  billingPeriodId: id,
+  commitmentId: id,
+  response: z.enum(['accepted', 'declined']),
+  respondedBy: userId,
+  occurredAt,
+});
+export type InviteResponded = z.infer<typeof inviteResponded>;
+
+/** A billing period closed: closed by hand, or when the next period opened. */
+export const billingPeriodClosed = z.object({
+  projectId: id,
+  billingPeriodId: id,
+  startDate: z.iso.date(),
+  endDate: z.iso.date(),
+  reason: z.enum(['closed', 'next-period-opened']),
+  closedBy: userId,
+  occurredAt,
+});
+export type BillingPeriodClosed = z.infer<typeof billingPeriodClosed>;
+
+/** A payment to a subcontractor was recorded on a commitment (optionally against one of its invoices). */
+export const paymentRecorded = z.object({
+  projectId: id,
+  commitmentId: id,
+  paymentId: id,
+  paymentNumber: z.string(),
+  invoiceId: id.nullable(),
+  amountCents: cents,
+  currency,
+  method: z.string(),
+  paidOn: z.iso.date(),
+  recordedBy: userId,
+  occurredAt,
+});
+export type PaymentRecorded = z.infer<typeof paymentRecorded>;
+
+/** A payment from the owner was received against an owner invoice. */
+export const paymentReceived = z.object({
+  projectId: id,
+  headContractId: id,
+  ownerInvoiceId: id,
+  paymentId: id,
+  paymentNumber: z.string(),
+  amountCents: cents,
+  currency,
+  method: z.string(),
+  receivedOn: z.iso.date(),
+  recordedBy: userId,
+  occurredAt,
+});
+export type PaymentReceived = z.infer<typeof paymentReceived>;
+
+/** An invoice backup job finished: succeeded (its PDF is ready) or failed. */
+export const backupCompleted = z.object({
+  projectId: id,
+  jobId: id,
+  status: z.enum(['succeeded', 'failed']),
+  pages: z.number().int().nullable(),
+  bytes: z.number().int().nullable(),
+  warningCount: z.number().int().nullable(),
+  error: z.string().nullable(),
+  occurredAt,
+});
+export type BackupCompleted = z.infer<typeof backupCompleted>;
+
+/** An owner invoice (billing the owner under a head contract) changed status. */
+export const ownerInvoiceStatusChanged = z.object({
+  projectId: id,
+  ownerInvoiceId: id,
+  headContractId: id,
+  invoiceNumber: z.string(),
+  fromStatus: z.string().min(1),
+  toStatus: z.string().min(1),
+  changedBy: userId,
+  occurredAt,
+});
+export type OwnerInvoiceStatusChanged = z.infer<typeof ownerInvoiceStatusChanged>;
+
 /**
  * An invoice's (or owner invoice's) signature request ended: `signature.completed` (every signer
  * signed; the signed PDF is what its PDF route serves now), `signature.declined` or `signature.voided`.
@@ -101,9 +235,9 @@ export const signatureEnded = z.object({
   provider: z.string().min(1),
   status: z.enum(['completed', 'declined', 'voided']),
   signers: z.array(z.object({ name: z.string(), email: z.string(), status: z.string(), signedAt: z.iso.datetime().optional() })),
-  /** Who ended it: the last signer, the signer who declined, or the user who voided it. */
-  by: z.string().min(1),
-  at: z.iso.datetime(),
+  /** Who ended it: the last signer (an owner contact's id is `owner-contact:<email>`), the signer who declined, or the user who voided it. */
+  endedBy: z.string().min(1),
+  occurredAt: z.iso.datetime(),
   /** Completed: the SHA-256 (hex) of the document as sent. */
   documentSha256: z.string().optional(),
   reason: z.string().optional(),
@@ -124,11 +258,43 @@ export const detailSchemas = {
   'billing-cycle.due': billingCycleDue,
   'tasks.resync': tasksResync,
   'invoice.status-changed': invoiceStatusChanged,
+  'webhook.deliveries-due': webhookDeliveriesDue,
+  'invoice.submitted': invoiceSubmitted,
+  'invoice.approved': invoiceApproved,
+  'invite.responded': inviteResponded,
+  'billing-period.closed': billingPeriodClosed,
+  'payment.recorded': paymentRecorded,
+  'payment.received': paymentReceived,
+  'backup.completed': backupCompleted,
+  'owner-invoice.status-changed': ownerInvoiceStatusChanged,
   'signature.completed': signatureEnded,
   'signature.declined': signatureEnded,
   'signature.voided': signatureEnded,
-  'webhook.deliveries-due': webhookDeliveriesDue,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;
 export type Detail<T extends DetailType> = z.infer<(typeof detailSchemas)[T]>;
+
+/**
+ * The domain events integrations subscribe to, with what each means: the one list webhooks'
+ * endpoints validate against, the outbox fans out, and the OpenAPI document and README describe.
+ * Internal records (emails, backups to start, billing-cycle fan-out) are not in it and never reach
+ * a webhook.
+ */
+export const domainEvents = {
+  'invoice.submitted': 'An invoice was sent for review (first submission or resubmission), with its G702 figures',
+  'invoice.status-changed': 'An invoice changed status (any step of the review workflow)',
+  'invoice.approved': 'An invoice was approved, or approved as noted',
+  'invites.sent': 'Invites to bill a period were emailed to these commitments’ contacts (`kind`: invite or reminder)',
+  'invite.responded': 'An invoice contact accepted or declined an invite to bill a period',
+  'billing-period.opened': 'A billing period opened, by hand (`manual`) or by the billing cycle (`automatic`)',
+  'billing-period.closed': 'A billing period closed, by hand or because the next one opened',
+  'payment.recorded': 'A payment to a subcontractor was recorded on a commitment',
+  'payment.received': 'A payment from the owner was received against an owner invoice',
+  'backup.completed': 'An invoice backup job finished: succeeded (PDF ready) or failed',
+  'owner-invoice.status-changed': 'An owner invoice changed status',
+  'signature.completed': 'Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one',
+  'signature.declined': 'A signer declined to sign an invoice or owner invoice',
+  'signature.voided': 'A signature request (open or completed) was voided',
+} as const satisfies Partial<Record<DetailType, string>>;
+export type DomainEventType = keyof typeof domainEvents;

@@ -11,6 +11,7 @@ import { db } from '../../shared/db/service';
 import {
   changePeriods,
   closeWrite,
+  closedRecord,
   loadBillingPeriod,
   loadOpenPeriod,
   newPeriodChange,
@@ -106,18 +107,18 @@ export const handler = httpRouter(billingPeriodRoutes,
       enforce('billing_periods.create', member);
       checkDates(body);
       const billingPeriodId = randomUUID();
-      const { item, pending } = await changePeriods(
+      const { item, pending, records } = await changePeriods(
         path.projectId,
         (state) => {
           const conflict = placementConflict(state.periods, body);
           if (conflict) throw problems.conflict(conflict);
           const now = new Date();
-          const { item, change } = newPeriodChange(state, { ...body, billingPeriodId, source: 'manual', createdBy: caller.userId }, now);
+          const { item, change, records } = newPeriodChange(state, { ...body, billingPeriodId, source: 'manual', createdBy: caller.userId }, now);
           // Events an earlier create could not publish go out with this one.
           const pending = state.periods.filter((p) => p.openedEventPublished === false);
           return {
             change: { ...change, nextBillingPeriodAt: scheduleFor(state.project, [...state.periods, item], now) ?? null },
-            result: () => ({ item, pending }),
+            result: () => ({ item, pending, records }),
           };
         },
         changeErrors,
@@ -130,6 +131,7 @@ export const handler = httpRouter(billingPeriodRoutes,
         // flag stays false, so the project's next billing cycle or period creation publishes it.
         logger.error('billing-period.opened not published; it stays pending', { projectId: item.projectId, billingPeriodId, error: error as Error });
       }
+      await dispatchSoon(records.map((record) => record.outboxId));
       return reply(viewFor(member, project), item, 201);
     },
 
@@ -181,23 +183,28 @@ export const handler = httpRouter(billingPeriodRoutes,
       enforce('billing_periods.manage', member);
       const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
-      return changePeriods(
+      const { replied, record } = await changePeriods(
         path.projectId,
         (state) => {
           const period = periodIn(state, path.billingPeriodId, expectedVersion);
           enforceRefusal(billingPeriodActionRefusal('close', { member, period, today: view.today }));
-          const at = new Date().toISOString();
+          const now = new Date();
+          const at = now.toISOString();
           const closed: BillingPeriodItem = { ...period, status: 'closed', closedAt: at, updatedAt: at, version: period.version + 1 };
+          // The domain event (webhooks), in the transaction that closes it.
+          const record = closedRecord(period, 'closed', caller.userId, now);
           return {
             change: {
-              writes: ({ BillingPeriod }) => [closeWrite(BillingPeriod, period, at)],
+              writes: (entities) => [closeWrite(entities.BillingPeriod, period, at), outboxWrite(entities, record)],
               openBillingPeriodId: state.project.openBillingPeriodId === period.billingPeriodId ? null : undefined,
             },
-            result: () => reply(view, closed),
+            result: () => ({ replied: reply(view, closed), record }),
           };
         },
         changeErrors,
       );
+      await dispatchSoon([record.outboxId]);
+      return replied;
     },
 
     deleteBillingPeriod: async ({ caller, path, headers }) => {

@@ -11,6 +11,8 @@ import { loadCommitment } from '../../shared/db/commitments';
 import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import { writeTransaction, type WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
+import { currencyOf } from '../../shared/domain/project-settings';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 import type { PaymentItem } from '../../shared/db/entities/invoice';
@@ -45,9 +47,9 @@ async function commitmentFor(action: Action, path: { projectId: string; commitme
 }
 
 async function commitmentAccess(path: { projectId: string; commitmentId: string }, userId: string) {
-  const [{ member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
+  const [{ project, member }, commitment] = await Promise.all([loadProjectAccess(path.projectId, userId), loadCommitment(path.projectId, path.commitmentId)]);
   if (!commitment) throw noSuchCommitment();
-  return { member, commitment };
+  return { project, member, commitment };
 }
 
 async function loadInvoiceOf(projectId: string, commitmentId: string, invoiceId: string): Promise<InvoiceItem | undefined> {
@@ -148,10 +150,29 @@ export const handler = httpRouter(paymentRoutes,
     },
 
     createPayment: async ({ path, body, caller }) => {
-      const { member, commitment } = await commitmentAccess(path, caller.userId);
+      const { project, member, commitment } = await commitmentAccess(path, caller.userId);
       enforceRefusal(commitmentActionRefusal('add_payment', { member, commitment }));
-      const at = new Date().toISOString();
+      const now = new Date();
+      const at = now.toISOString();
       const item = paymentItem(path, body, caller.userId, at);
+      // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
+      const recorded = outboxRecord(
+        'payment.recorded',
+        {
+          projectId: item.projectId,
+          commitmentId: item.commitmentId,
+          paymentId: item.paymentId,
+          paymentNumber: item.paymentNumber,
+          invoiceId: item.invoiceId ?? null,
+          amountCents: item.amountCents,
+          currency: currencyOf(project).code,
+          method: item.method,
+          paidOn: item.paidOn,
+          recordedBy: caller.userId,
+          occurredAt: at,
+        },
+        now,
+      );
       const numberItem = { projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(body.paymentNumber), paymentId: item.paymentId };
       const created = { status: 201, body: toPaymentResponse(item), headers: { location: locationOf(item) } };
 
@@ -169,9 +190,13 @@ export const handler = httpRouter(paymentRoutes,
         const outcome = await writeTransaction((entities) => ({
           payment: entities.Payment.create(item).commit(),
           number: entities.PaymentNumber.create(numberItem).commit(),
+          outbox: outboxWrite(entities, recorded),
           ...linked?.writes(entities),
         }));
-        if (!outcome.canceled) return created;
+        if (!outcome.canceled) {
+          await dispatchSoon([recorded.outboxId]);
+          return created;
+        }
         if (outcome.failed.includes('number')) throw duplicateNumber(body.paymentNumber);
         // The invoice moved on since it was read (another payment, an edit): read it again.
         if (!outcome.failed.includes('invoice')) throw problems.busy('invoice');

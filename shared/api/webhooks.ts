@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { webhookEventTypes } from '../domain/webhooks';
+import { detailSchemas, domainEvents, type DomainEventType } from '../../events/contracts';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { pageQuery } from '../http/cursor';
 import type { WebhookDeliveryItem, WebhookEndpointItem } from '../db/entities/webhook';
 
@@ -207,3 +209,54 @@ export const webhookRoutes = [
     response: { status: 202, description: 'The new delivery, queued', schema: webhookDeliveryResponse },
   },
 ] as const satisfies readonly RouteDefinition[];
+
+// ---------------------------------------------------------------------------------------------
+// What a receiver gets: the OpenAPI document's `webhooks` section, one POST per domain event type
+
+const pascal = (type: string) => type.split(/[.-]/).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+
+/** The JSON body POSTed for one event type (Standard Webhooks' shape): `{ type, timestamp, data }`. */
+export const webhookPayloadSchema = (type: DomainEventType) =>
+  z
+    .object({
+      type: z.literal(type),
+      timestamp: z.iso.datetime().meta({ description: 'When the event was written (with the change that caused it)' }),
+      data: detailSchemas[type],
+    })
+    .meta({ id: `${pascal(type)}Webhook`, description: domainEvents[type] });
+
+const signatureHeaders = z.object({
+  'webhook-id': z.string().meta({ description: 'The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own', example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }),
+  'webhook-timestamp': z.string().meta({ description: 'Unix seconds when this attempt was signed', example: '1796083200' }),
+  'webhook-signature': z.string().meta({
+    description: 'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package',
+    example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  }),
+});
+
+/**
+ * The `webhooks` of the OpenAPI document: for each domain event type, the POST an endpoint
+ * subscribed to it receives, its headers and its body. Answer any 2xx within 10 s; anything else
+ * is retried with backoff for 24 hours.
+ */
+export function webhookDocs(): ZodOpenApiPathsObject {
+  return Object.fromEntries(
+    webhookEventTypes.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `on${pascal(type)}`,
+          summary: domainEvents[type],
+          tags: ['webhooks'],
+          security: [],
+          requestParams: { header: signatureHeaders },
+          requestBody: { required: true, content: { 'application/json': { schema: webhookPayloadSchema(type) } } },
+          responses: {
+            '200': { description: 'Received (any 2xx): the delivery succeeded and is not sent again' },
+            '400': { description: 'Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed' },
+          },
+        },
+      },
+    ]),
+  );
+}

@@ -1,5 +1,8 @@
 import { db } from './service';
 import { isConditionalFailure } from './conditions';
+import { writeTransaction } from './transaction';
+import { outboxRecord, outboxWrite } from './outbox-record';
+import type { BackupCompleted } from '../../events/contracts';
 export type { BackupJobItem } from './entities/backup-job';
 import type { BackupJobItem } from './entities/backup-job';
 import type { ProjectItem } from './entities/project';
@@ -119,9 +122,9 @@ export async function markBackupSucceeded(
   result: { pages: number; bytes: number; warnings: BackupWarning[] },
   now: Date,
 ): Promise<boolean> {
-  try {
-    await db()
-      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+  const completed = completedRecord(job, { status: 'succeeded', pages: result.pages, bytes: result.bytes, warningCount: result.warnings.length, error: null }, now);
+  const outcome = await writeTransaction((entities) => ({
+    job: entities.BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       .set({
         status: 'succeeded',
         pages: result.pages,
@@ -134,26 +137,32 @@ export async function markBackupSucceeded(
       })
       .add({ version: 1 })
       .where((a, op) => op.eq(a.status, 'running'))
-      .go();
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
+      .commit(),
+    outbox: outboxWrite(entities, completed),
+  }));
+  if (outcome.canceled && !outcome.failed.includes('job')) throw new Error(`backup job ${job.jobId}: its final write kept conflicting; retry`);
+  return !outcome.canceled;
 }
+
+/**
+ * The `backup.completed` domain event (webhooks), written with the job's final status: a job ends
+ * once, so a retried Finalize or MarkFailed meets the status condition and emits nothing more.
+ * The table stream (or the sweeper) dispatches it.
+ */
+const completedRecord = (job: Pick<BackupJobItem, 'projectId' | 'jobId'>, end: Omit<BackupCompleted, 'projectId' | 'jobId' | 'occurredAt'>, now: Date) =>
+  outboxRecord('backup.completed', { projectId: job.projectId, jobId: job.jobId, ...end, occurredAt: now.toISOString() }, now);
 
 /** queued or running → failed, with the reason. A job that succeeded stays succeeded. */
 export async function markBackupFailed(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, reason: string, now: Date): Promise<boolean> {
-  try {
-    await db()
-      .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
+  const completed = completedRecord(job, { status: 'failed', pages: null, bytes: null, warningCount: null, error: reason }, now);
+  const outcome = await writeTransaction((entities) => ({
+    job: entities.BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       .set({ status: 'failed', error: reason, finishedAt: now.toISOString(), updatedAt: now.toISOString() })
       .add({ version: 1 })
       .where((a, op) => `${op.eq(a.status, 'queued')} OR ${op.eq(a.status, 'running')}`)
-      .go();
-    return true;
-  } catch (error) {
-    if (isConditionalFailure(error)) return false;
-    throw error;
-  }
+      .commit(),
+    outbox: outboxWrite(entities, completed),
+  }));
+  if (outcome.canceled && !outcome.failed.includes('job')) throw new Error(`backup job ${job.jobId}: its final write kept conflicting; retry`);
+  return !outcome.canceled;
 }

@@ -3,6 +3,7 @@ import type { TransactionItemCode } from 'electrodb';
 import { putEvents } from '../aws/events';
 import { db, dbService, transactWithRetry } from './service';
 import { logger } from '../logger';
+import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from './outbox';
 import { isConditionalFailure } from './conditions';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
 export type { BillingPeriodItem } from './entities/billing-period';
@@ -14,6 +15,7 @@ type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transac
 type Periods = WriteEntities['BillingPeriod'];
 /** A `.commit()`ed write of a period: create, patch or delete. */
 type WriteItem =
+  | ReturnType<typeof outboxWrite>
   | ReturnType<ReturnType<Periods['create']>['commit']>
   | ReturnType<ReturnType<ReturnType<Periods['patch']>['set']>['commit']>
   | ReturnType<ReturnType<Periods['delete']>['commit']>;
@@ -208,7 +210,7 @@ export function newPeriodChange(
   state: PeriodsState,
   period: PeriodDates & { billingPeriodId: string; source: BillingPeriodItem['source']; createdBy: string },
   now: Date,
-): { item: BillingPeriodItem; change: PeriodChange } {
+): { item: BillingPeriodItem; change: PeriodChange; records: OutboxItem[] } {
   const { project, periods } = state;
   const at = now.toISOString();
   const item: BillingPeriodItem = {
@@ -229,17 +231,43 @@ export function newPeriodChange(
     updatedAt: at,
   };
   const open = periods.find((p) => p.billingPeriodId === project.openBillingPeriodId && p.status === 'open');
+  // The domain events for integrations (webhooks), committed with the periods (dispatch them once committed).
+  const records = [openedRecord(item, now), ...(open ? [closedRecord(open, 'next-period-opened', period.createdBy, now)] : [])];
   return {
     item,
+    records,
     change: {
-      writes: ({ BillingPeriod }) => [
-        BillingPeriod.create(item).commit(),
-        ...(open ? [closeWrite(BillingPeriod, open, at)] : []),
+      writes: (entities) => [
+        entities.BillingPeriod.create(item).commit(),
+        ...(open ? [closeWrite(entities.BillingPeriod, open, at)] : []),
+        ...records.map((record) => outboxWrite(entities, record)),
       ],
       openBillingPeriodId: item.billingPeriodId,
     },
   };
 }
+
+/** What a `billing-period.opened` event says of a period (on the bus and to webhooks alike). */
+const openedDetail = (period: EventPeriod) => ({
+  projectId: period.projectId,
+  billingPeriodId: period.billingPeriodId,
+  source: period.source,
+  startDate: period.startDate,
+  endDate: period.endDate,
+  dueDate: period.dueDate,
+  occurredAt: period.createdAt,
+});
+
+/** The webhooks' `billing-period.opened`: an outbox record the dispatcher only fans out (the bus gets the event from the period's flag). */
+const openedRecord = (period: BillingPeriodItem, now: Date) => outboxRecord('billing-period.opened', openedDetail(period), now);
+
+/** The `billing-period.closed` domain event of a period closing now: put its outbox record in the transaction that closes it. */
+export const closedRecord = (period: BillingPeriodItem, reason: 'closed' | 'next-period-opened', by: string, now: Date) =>
+  outboxRecord(
+    'billing-period.closed',
+    { projectId: period.projectId, billingPeriodId: period.billingPeriodId, startDate: period.startDate, endDate: period.endDate, reason, closedBy: by, occurredAt: now.toISOString() },
+    now,
+  );
 
 /** Closes an open period (conditional on it still being open). */
 export function closeWrite(BillingPeriod: WriteEntities['BillingPeriod'], period: BillingPeriodItem, at: string): WriteItem {
@@ -260,7 +288,7 @@ export function closeWrite(BillingPeriod: WriteEntities['BillingPeriod'], period
  */
 const claimMs = 2 * 60_000;
 
-type EventPeriod = Pick<BillingPeriodItem, 'projectId' | 'billingPeriodId' | 'source'>;
+type EventPeriod = Pick<BillingPeriodItem, 'projectId' | 'billingPeriodId' | 'source' | 'startDate' | 'endDate' | 'dueDate' | 'createdAt'>;
 
 /** Whether a pending event's claim has lapsed (or was never taken) at wall-clock time `now`. */
 export const claimLapsed = (period: Pick<BillingPeriodItem, 'openedEventClaimedAt'>, now: Date): boolean =>
@@ -302,7 +330,7 @@ export async function publishOpenedEvents(periods: ReadonlyArray<EventPeriod & P
   if (periods.length === 0) return;
   const outcomes = await putEvents(
     'billing-period.opened',
-    periods.map((period) => ({ projectId: period.projectId, billingPeriodId: period.billingPeriodId, source: period.source })),
+    periods.map(openedDetail),
   );
   await Promise.all(periods.map((period, index) => settleClaim(period, outcomes[index]!.accepted)));
   const refusals = outcomes.flatMap((outcome) => (outcome.accepted ? [] : [outcome.reason]));
@@ -375,9 +403,11 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
     const next = nextAutomaticPeriodOf(state, dueAt);
     let outcome: ChangeOutcome;
     let created: BillingPeriodItem | undefined;
+    let records: OutboxItem[] = [];
     if (next && next.opensAt <= due) {
-      const { item, change } = newPeriodChange(state, { ...next.dates, billingPeriodId: randomUUID(), source: 'automatic', createdBy: 'system' }, new Date());
+      const { item, change, records: events } = newPeriodChange(state, { ...next.dates, billingPeriodId: randomUUID(), source: 'automatic', createdBy: 'system' }, new Date());
       created = item;
+      records = events;
       outcome = await commitPeriodChange(state, { ...change, pinNextBillingPeriodAt: true });
     } else {
       // Caught up (or the frequency is `never` now): the project waits for its next period, or leaves the index.
@@ -392,6 +422,7 @@ export async function advanceBillingCycle(projectId: string, dueAt: Date): Promi
       opened.push({ projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate, dueDate: created.dueDate });
       logger.info('automatic billing period opened', { projectId, billingPeriodId: created.billingPeriodId, startDate: created.startDate, endDate: created.endDate });
       await publishOpenedEvents([created]);
+      await dispatchSoon(records.map((record) => record.outboxId));
       // Not when this round published older events too: their flags changed since the read.
       if (pending.length === 0) {
         written = {

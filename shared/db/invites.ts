@@ -364,12 +364,19 @@ export async function answerInvite(
     now,
   );
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
-  const outcome = await writeTransaction<'invite' | `task${number}`>(
+  // The domain event (webhooks), committed with the answer: a retried answer meets the version condition and emits nothing.
+  const responded = outboxRecord(
+    'invite.responded',
+    { ...key, inviteId: inviteIdOf(invite.billingPeriodId, invite.commitmentId), response: answer.status, respondedBy: answer.by, occurredAt: at },
+    now,
+  );
+  const outcome = await writeTransaction<'invite' | 'outbox' | `task${number}`>(
     (entities) => ({
       invite: entities.Invite.patch(key)
         .set({ status: updated.status, respondedBy: answer.by, respondedAt: at, version: updated.version, updatedAt: at })
         .where((attr, op) => op.eq(attr.version, invite.version))
         .commit(),
+      outbox: outboxWrite(entities, responded),
       ...namedTaskWrites(entities, plan),
     }),
     { idempotent: true },
@@ -379,6 +386,7 @@ export async function answerInvite(
       throw new Error('invite answer transaction canceled without a failed condition');
     });
   }
+  await dispatchSoon([responded.outboxId]);
   return updated;
 }
 

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { outboxShardCount } from './entities/outbox';
-import { batchGetAll, db, dbService } from './service';
+import { batchGetAll, db } from './service';
+import { outboxRecord, outboxWrite } from './outbox-record';
+export { outboxRecord, outboxWrite };
 import { putEvents, type PutOutcome } from '../aws/events';
 import { startBackupWorkflows } from '../backup/start-workflow';
 import { isConditionalFailure } from './conditions';
@@ -9,37 +9,12 @@ import { fanOutWebhooks } from './webhook-fan-out';
 import { isWebhookEventType } from '../domain/webhooks';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
 export type { OutboxItem } from './entities/outbox';
-import type { OutboxItem } from './entities/outbox';
-
-
-/** The Outbox entity as a `transaction.write` callback receives it. */
-type TransactionEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
+import { outboxShardCount, type OutboxItem } from './entities/outbox';
 
 /** Records pending this long were missed by the stream (or their dispatch failed): the sweeper sends them. */
 export const sweepAfterMs = 2 * 60 * 1000;
 /** Dispatched records are kept a week, for tracing, then expire. */
 const keepDispatchedSeconds = 7 * 24 * 60 * 60;
-
-const shardOf = (outboxId: string) => `outbox-pending-${createHash('sha1').update(outboxId).digest()[0]! % outboxShardCount}`;
-
-/** A new outbox record for one event; the detail is checked against its contract now, not at dispatch. */
-export function outboxRecord<T extends DetailType>(detailType: T, detail: Detail<T>, now: Date): OutboxItem {
-  const outboxId = randomUUID();
-  const createdAt = now.toISOString();
-  return {
-    outboxId,
-    detailType,
-    detail: JSON.stringify(detailSchemas[detailType].parse(detail)),
-    createdAt,
-    pendingShard: shardOf(outboxId),
-    pendingSince: createdAt,
-  };
-}
-
-/** The transaction item that writes `record`: add it to the transaction that makes the state change. */
-export function outboxWrite({ Outbox }: Pick<TransactionEntities, 'Outbox'>, record: OutboxItem) {
-  return Outbox.create(record).commit();
-}
 
 export interface DispatchResult {
   dispatched: string[];
@@ -102,7 +77,7 @@ async function deliver<T extends DetailType>(detailType: T, records: OutboxItem[
   if (detailType === 'backup.requested') return startBackupWorkflows(details as Detail<'backup.requested'>[]);
   if (!isWebhookEventType(detailType)) return putEvents(detailType, details);
   const fannedOut = await fanOutWebhooks(records, now);
-  const published = await putEvents(detailType, details);
+  const published = webhooksOnly.has(detailType) ? records.map((): PutOutcome => ({ accepted: true })) : await putEvents(detailType, details);
   const deliveryIds = fannedOut.flatMap((outcome) => (outcome.accepted ? outcome.deliveryIds : []));
   if (deliveryIds.length > 0) await requestDeliveries(deliveryIds);
   return published.map((outcome, index) => {
@@ -110,6 +85,13 @@ async function deliver<T extends DetailType>(detailType: T, records: OutboxItem[
     return fanOut.accepted ? outcome : fanOut;
   });
 }
+
+/**
+ * Domain events whose bus event has its own publisher: `billing-period.opened` is put on the bus
+ * by the period's opened-event flag (which the billing cycle relies on), so its outbox record only
+ * feeds webhooks; publishing it as well would run the automatic invites twice.
+ */
+const webhooksOnly = new Set<DetailType>(['billing-period.opened']);
 
 /** Asks the webhook delivery function to attempt new deliveries now; if this fails, the retry job finds them due within a minute. */
 async function requestDeliveries(deliveryIds: string[]): Promise<void> {

@@ -54,6 +54,37 @@ export async function claimDelivery(delivery: WebhookDeliveryItem, now: number):
   }
 }
 
+/**
+ * Takes (or renews) the right to POST to an endpoint for the next `deliveryLeaseMs`: exactly one
+ * sender holds it at a time, until it lets go or its hold lapses (a crashed sender). False when
+ * another sender holds it, or the endpoint is gone.
+ */
+export async function holdEndpoint(endpointId: string, holder: string, now: number): Promise<boolean> {
+  try {
+    await db()
+      .WebhookEndpoint.patch({ endpointId })
+      .set({ sendingBy: holder, sendingUntil: now + deliveryLeaseMs })
+      .where((attr, op) => `${op.notExists(attr.sendingUntil)} OR ${op.lt(attr.sendingUntil, now)} OR ${op.eq(attr.sendingBy, holder)}`)
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Lets go of an endpoint held by `holder` (nothing when its hold lapsed and another sender took over). */
+export async function releaseEndpoint(endpointId: string, holder: string): Promise<void> {
+  await db()
+    .WebhookEndpoint.patch({ endpointId })
+    .remove(['sendingBy', 'sendingUntil'])
+    .where((attr, op) => op.eq(attr.sendingBy, holder))
+    .go()
+    .catch((error: unknown) => {
+      if (!isConditionalFailure(error)) throw error;
+    });
+}
+
 export type AttemptResult =
   | { outcome: 'succeeded'; status: number; durationMs: number }
   | { outcome: 'retry'; nextAt: number; status?: number; durationMs: number; error: string }

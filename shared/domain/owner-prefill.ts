@@ -217,5 +217,5 @@ export function heldInvoiceChanges(ownerTo: string, included: readonly IncludedI
   });
 }
 
-/** Subcontractor invoices one owner status change may move: each takes two items (status, history) of a transaction's 100, the owner invoice two. */
-export const maxHeldInvoices = 49;
+/** Subcontractor invoices one owner status change may move: each takes two items (status, history) of a transaction's 100, the owner invoice three (status, history, its domain event). */
+export const maxHeldInvoices = 48;

@@ -4,6 +4,7 @@ import { problemSchema } from '../api/common';
 import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
 import { maxBodyBytes } from './handler';
 import { addExamples } from './openapi-examples';
+import { webhookDocs } from '../api/webhooks';
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
@@ -295,6 +296,8 @@ export function openApiDocument() {
       },
     },
     paths,
+    // What an endpoint receives for each domain event type (issue 17).
+    webhooks: webhookDocs(),
   });
   document = tidySchema(document) as typeof document;
   addExamples(document as Parameters<typeof addExamples>[0]);

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { batchGetAll, db } from '../db/service';
 import {
   claimDelivery,
   companyAdmins,
   disableFailingEndpoint,
+  holdEndpoint,
+  releaseEndpoint,
   markEndpointFailing,
   markEndpointHealthy,
   recordAttempt,
@@ -42,20 +45,53 @@ export async function attemptDeliveries(deliveryIds: readonly string[], now = ()
     if (!endpoints.has(endpointId)) endpoints.set(endpointId, db().WebhookEndpoint.get({ endpointId }).go({ consistent: true }).then(({ data }) => data));
     return endpoints.get(endpointId)!;
   };
-  // Deliveries to one endpoint go one after another (in creation order); endpoints in parallel.
+  // Deliveries to one endpoint go one after another (in the order their events happened); endpoints in parallel.
   const byEndpoint = new Map<string, WebhookDeliveryItem[]>();
-  for (const delivery of deliveries.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+  for (const delivery of deliveries.sort((a, b) => eventOrder(a).localeCompare(eventOrder(b)))) {
     byEndpoint.set(delivery.endpointId, [...(byEndpoint.get(delivery.endpointId) ?? []), delivery]);
   }
   await Promise.all(
     [...byEndpoint].map(async ([endpointId, group]) => {
-      for (const delivery of group) {
-        const outcome = await attemptOne(delivery, await endpointOf(endpointId), now());
-        summary[outcome].push(delivery.deliveryId);
-      }
+      const outcomes = await attemptInOrder(group, await endpointOf(endpointId), now);
+      group.forEach((delivery, index) => summary[outcomes[index] ?? 'skipped'].push(delivery.deliveryId));
     }),
   );
   return summary;
+}
+
+/** Sorts deliveries by when their events happened (the payload's `timestamp`; one fan-out creates many deliveries at one instant). */
+const eventOrder = (delivery: WebhookDeliveryItem) => {
+  const { timestamp } = JSON.parse(delivery.payload) as { timestamp?: string };
+  return `${timestamp ?? delivery.createdAt} ${delivery.createdAt} ${delivery.deliveryId}`;
+};
+
+/**
+ * One endpoint's deliveries, serially in event order, while this sender holds the endpoint
+ * (another invocation — the retry schedule, the delivery function — never POSTs to it at the same
+ * time; what this one cannot hold stays due for the next run). The first failed POST ends the run
+ * for the endpoint: the later deliveries wait rather than overtake it at a receiver that is down.
+ * Answers one outcome per delivery attempted; those left out are skipped.
+ */
+async function attemptInOrder(group: WebhookDeliveryItem[], endpoint: WebhookEndpointItem | null, now: () => number): Promise<Array<keyof AttemptSummary>> {
+  const outcomes: Array<keyof AttemptSummary> = [];
+  // A deleted or disabled endpoint is POSTed nothing: its deliveries fail without a hold.
+  if (!endpoint?.enabled) {
+    for (const delivery of group) outcomes.push(await attemptOne(delivery, endpoint, now()));
+    return outcomes;
+  }
+  const holder = randomUUID();
+  try {
+    for (const delivery of group) {
+      // Taken before the first POST, renewed before each next one: a hold outlasts one attempt.
+      if (!(await holdEndpoint(endpoint.endpointId, holder, now()))) break;
+      const outcome = await attemptOne(delivery, endpoint, now());
+      outcomes.push(outcome);
+      if (outcome === 'retrying' || outcome === 'failed') break;
+    }
+  } finally {
+    await releaseEndpoint(endpoint.endpointId, holder);
+  }
+  return outcomes;
 }
 
 async function attemptOne(delivery: WebhookDeliveryItem, endpoint: WebhookEndpointItem | null, now: number): Promise<keyof AttemptSummary> {

@@ -189,7 +189,8 @@ export const functions = {
   payments: {
     entry: 'functions/http/payments.ts',
     description: 'Payments issued on a commitment and the invoices’ payment status',
-    grants: ['table:read', 'table:write'],
+    // events:put: a payment's payment.recorded event is dispatched from the request once committed.
+    grants: ['table:read', 'table:write', 'events:put'],
   },
   sendEmail: {
     entry: 'functions/events/send-email.ts',

@@ -118,8 +118,9 @@ describe('acceptance: monthly 1st → 31st, due 25th, Australia/Sydney, created 
     expect(first.opened).toEqual([{ projectId, billingPeriodId: expect.any(String), startDate: '2027-01-01', endDate: '2027-01-31', dueDate: '2027-01-25' }]);
     const [jan] = await periodsOf(projectId);
     expect(jan).toMatchObject({ position: 1, status: 'open', source: 'automatic', createdBy: 'system', invoiceCount: 0, version: 1, openedEventPublished: true });
+    const janOpened = { projectId, billingPeriodId: jan!.billingPeriodId, source: 'automatic', startDate: '2027-01-01', endDate: '2027-01-31', dueDate: '2027-01-25', occurredAt: jan!.createdAt };
     expect(await projectOf(projectId)).toMatchObject({ openBillingPeriodId: jan!.billingPeriodId, nextBillingPeriodAt: '2027-01-31T13:00:00.000Z', periodsVersion: 2 });
-    expect(await openedEvents()).toEqual([{ projectId, billingPeriodId: jan!.billingPeriodId, source: 'automatic' }]);
+    expect(await openedEvents()).toEqual([janOpened]);
 
     // 23:45 on 31 January in Sydney: February has not begun there.
     expect((await run('2027-01-31T12:45:00.000Z')).opened).toEqual([]);
@@ -231,7 +232,7 @@ describe('exactly once', () => {
     const retry = await run('2027-01-15T02:16:00.000Z');
     expect(retry.opened).toEqual([]);
     expect(await periodsOf(projectId)).toHaveLength(1);
-    expect(await openedEvents()).toEqual([{ projectId, billingPeriodId: jan!.billingPeriodId, source: 'automatic' }]);
+    expect(await openedEvents()).toEqual([{ projectId, billingPeriodId: jan!.billingPeriodId, source: 'automatic', startDate: '2027-01-01', endDate: '2027-01-31', dueDate: '2027-01-25', occurredAt: jan!.createdAt }]);
     expect((await periodsOf(projectId))[0]!.openedEventPublished).toBe(true);
     expect((await projectOf(projectId)).nextBillingPeriodAt).toBe('2027-01-31T13:00:00.000Z');
     expect((await run('2027-01-15T02:30:00.000Z')).opened).toEqual([]);

@@ -87,8 +87,11 @@ describe('creating periods (POST …/billing-periods)', () => {
 
     // Each creation published billing-period.opened, source manual.
     await bus.idle();
-    expect(published).toEqual(
-      items.map((p) => ({ detailType: 'billing-period.opened', detail: { projectId, billingPeriodId: p.billingPeriodId, source: 'manual' } })),
+    expect(published.filter((e) => e.detailType === 'billing-period.opened')).toEqual(
+      items.map((p) => ({
+        detailType: 'billing-period.opened',
+        detail: { projectId, billingPeriodId: p.billingPeriodId, source: 'manual', startDate: p.startDate, endDate: p.endDate, dueDate: p.dueDate, occurredAt: p.createdAt },
+      })),
     );
     const { data: stored } = await db().BillingPeriod.get({ projectId, billingPeriodId: items[0].billingPeriodId }).go();
     expect(stored?.openedEventPublished).toBe(true);

@@ -39,13 +39,13 @@ afterAll(async () => {
 
 it('publishes an outbox record written in a transaction from the table stream, once, and marks it dispatched', async () => {
   const projectId = randomUUID();
-  const detail = { projectId, billingPeriodId: randomUUID(), source: 'manual' as const };
-  const record = outboxRecord('billing-period.opened', detail, new Date());
+  const detail = { projectId, billingPeriodId: randomUUID() };
+  const record = outboxRecord('tasks.resync', detail, new Date());
   await dbService()
     .transaction.write((entities) => [outboxWrite(entities, record)])
     .go();
 
   await expect.poll(async () => (await db().Outbox.get({ outboxId: record.outboxId }).go()).data?.dispatchedAt, { timeout: 15_000 }).toBeDefined();
   await bus.idle();
-  expect(published.filter((p) => p.detail.projectId === projectId)).toEqual([{ detailType: 'billing-period.opened', detail }]);
+  expect(published.filter((p) => p.detail.projectId === projectId)).toEqual([{ detailType: 'tasks.resync', detail }]);
 });

@@ -9,6 +9,7 @@ import { handler as webhookRetries } from '../../functions/scheduled/webhook-ret
 import { handler as outboxSweeper } from '../../functions/scheduled/outbox-sweeper';
 import { dispatchOutbox, loadStalePending, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { db, dbService } from '../../shared/db/service';
+import { deliveryIdFor } from '../../shared/db/webhooks';
 import { postWebhook } from '../../shared/webhooks/post';
 import { client, expectProblem, fieldsOf, ifMatch, startTestApi, type Call, type Json, type TestApi } from '../support/api-client';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
@@ -169,6 +170,83 @@ describe('delivery from the outbox', () => {
     const mine = received.filter((r) => JSON.parse(r.body).data.invoiceId === 'inv-down');
     expect(mine).toHaveLength(1);
     expect(new Webhook(endpoint.secret).verify(mine[0]!.body, mine[0]!.headers)).toMatchObject({ data: { invoiceId: 'inv-down' } });
+  });
+
+  it('one endpoint never gets two deliveries at once, whoever sends them, and the retry schedule sends them in order', async () => {
+    // A slow receiver that counts the requests it is answering at the same time.
+    let open = 0;
+    let mostAtOnce = 0;
+    const order: string[] = [];
+    const slow = http.createServer((request, response) => {
+      open += 1;
+      mostAtOnce = Math.max(mostAtOnce, open);
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () =>
+        setTimeout(() => {
+          order.push((JSON.parse(Buffer.concat(chunks).toString()) as { data: { invoiceId: string } }).data.invoiceId);
+          open -= 1;
+          response.writeHead(204).end();
+        }, 150),
+      );
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      await createEndpoint({ url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow` });
+      const send = async (prefix: string) => {
+        const records = [];
+        for (let n = 1; n <= 4; n++) {
+          records.push((await commitEvent(`${prefix}-${n}`)).record);
+          await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation instants: their order
+        }
+        const before = requestedDeliveries().length;
+        await dispatchOutbox(records.map((record) => record.outboxId));
+        return requestedDeliveries().slice(before);
+      };
+
+      // The retry schedule twice at once: one run holds the endpoint and sends all four in order; the other sends nothing.
+      const queued = await send('inv-order');
+      expect(queued).toHaveLength(4);
+      const scheduledTime = new Date(Date.now() + 1_000).toISOString();
+      const runs = await Promise.all([1, 2].map(() => webhookRetries({ schedule: 'webhook-retries', scheduledTime })));
+      expect(runs.map((run) => (run as unknown as { succeeded: number }).succeeded).sort()).toEqual([0, 4]);
+      expect(order).toEqual(['inv-order-1', 'inv-order-2', 'inv-order-3', 'inv-order-4']);
+
+      // The delivery function (one invocation per delivery, all at once) racing two retry runs: still one POST at a time.
+      const raced = await send('inv-race');
+      await Promise.all([
+        ...raced.map((deliveryId) => deliverWebhooks(deliveredEvent('webhook.deliveries-due', { deliveryIds: [deliveryId] }))),
+        webhookRetries({ schedule: 'webhook-retries', scheduledTime: new Date(Date.now() + 1_000).toISOString() }),
+        webhookRetries({ schedule: 'webhook-retries', scheduledTime: new Date(Date.now() + 1_000).toISOString() }),
+      ]);
+      // What was left to a later run (the endpoint was held) goes out then.
+      for (const deliveryId of raced) await retryUntilFinished(deliveryId);
+      expect(mostAtOnce).toBe(1);
+      expect(order.filter((id) => id.startsWith('inv-race')).sort()).toEqual(['inv-race-1', 'inv-race-2', 'inv-race-3', 'inv-race-4']);
+    } finally {
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('a failed POST holds back the endpoint’s later deliveries in that run: they do not overtake it', async () => {
+    const endpoint = await createEndpoint();
+    const records = [];
+    for (const n of [1, 2, 3]) {
+      records.push((await commitEvent(`inv-held-${n}`)).record);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await dispatchOutbox(records.map((record) => record.outboxId));
+    const [first, ...later] = records.map((record) => deliveryIdFor(record.outboxId, endpoint.endpointId));
+    plan = [500];
+    const run = await webhookRetries({ schedule: 'webhook-retries', scheduledTime: new Date(Date.now() + 1_000).toISOString() });
+    expect(run).toMatchObject({ retrying: 1, succeeded: 0 });
+    expect(received.map((r) => JSON.parse(r.body).data.invoiceId)).toEqual(['inv-held-1']);
+    expect((await loadDelivery(first!)).attempts).toBe(1);
+    for (const deliveryId of later) expect(await loadDelivery(deliveryId)).toMatchObject({ status: 'pending', attempts: 0 });
+    // The next run sends the later ones (the first is not due again yet), then the first at its retry.
+    await webhookRetries({ schedule: 'webhook-retries', scheduledTime: new Date(Date.now() + 2_000).toISOString() });
+    await retryUntilFinished(first!);
+    expect(received.map((r) => JSON.parse(r.body).data.invoiceId)).toEqual(['inv-held-1', 'inv-held-2', 'inv-held-3', 'inv-held-1']);
   });
 
   it('an endpoint not subscribed to the event type, or disabled, gets nothing', async () => {

@@ -1403,7 +1403,246 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "invoice.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice was sent for review (first submission or resubmission), with its G702 figures */
+        post: operations["onInvoiceSubmitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.status-changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice changed status (any step of the review workflow) */
+        post: operations["onInvoiceStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice was approved, or approved as noted */
+        post: operations["onInvoiceApproved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invites.sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invites to bill a period were emailed to these commitments’ contacts (`kind`: invite or reminder) */
+        post: operations["onInvitesSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invite.responded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice contact accepted or declined an invite to bill a period */
+        post: operations["onInviteResponded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "billing-period.opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A billing period opened, by hand (`manual`) or by the billing cycle (`automatic`) */
+        post: operations["onBillingPeriodOpened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "billing-period.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A billing period closed, by hand or because the next one opened */
+        post: operations["onBillingPeriodClosed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.recorded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A payment to a subcontractor was recorded on a commitment */
+        post: operations["onPaymentRecorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A payment from the owner was received against an owner invoice */
+        post: operations["onPaymentReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "backup.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice backup job finished: succeeded (PDF ready) or failed */
+        post: operations["onBackupCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "owner-invoice.status-changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An owner invoice changed status */
+        post: operations["onOwnerInvoiceStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        post: operations["onSignatureCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signer declined to sign an invoice or owner invoice */
+        post: operations["onSignatureDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signature request (open or completed) was voided */
+        post: operations["onSignatureVoided"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         UpdateMe: {
@@ -2239,7 +2478,7 @@ export interface components {
              */
             url: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes: ("invoice.status-changed" | "invites.sent" | "signature.completed" | "signature.declined" | "signature.voided")[];
+            eventTypes: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2251,7 +2490,7 @@ export interface components {
              */
             url?: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes?: ("invoice.status-changed" | "invites.sent" | "signature.completed" | "signature.declined" | "signature.voided")[];
+            eventTypes?: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string | null;
             /** @description true re-enables an endpoint the product disabled after a day of failures */
             enabled?: boolean;
@@ -2289,6 +2528,404 @@ export interface components {
             /** @constant */
             action: "decline";
             reason: string;
+        };
+        /** @description An invoice was sent for review (first submission or resubmission), with its G702 figures */
+        InvoiceSubmittedWebhook: {
+            /** @constant */
+            type: "invoice.submitted";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                invoiceNumber: string;
+                commitmentId: string;
+                billingPeriodId: string;
+                fromStatus: string;
+                /** @description G702 line 8, current payment due (integer cents) */
+                amountDueCents: number;
+                /** @description G702 line 4 (integer cents) */
+                totalCompletedAndStoredCents: number;
+                /** @description G702 line 5, retainage held to date (integer cents) */
+                retainageCents: number;
+                /**
+                 * @description ISO 4217 code of the project’s currency
+                 * @example AUD
+                 */
+                currency: string;
+                /** @description The user who made the change, or `system` */
+                submittedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description An invoice changed status (any step of the review workflow) */
+        InvoiceStatusChangedWebhook: {
+            /** @constant */
+            type: "invoice.status-changed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                commitmentId: string;
+                billingPeriodId: string;
+                fromStatus: string;
+                toStatus: string;
+                changedBy: string;
+                /** Format: date-time */
+                changedAt: string;
+            };
+        };
+        /** @description An invoice was approved, or approved as noted */
+        InvoiceApprovedWebhook: {
+            /** @constant */
+            type: "invoice.approved";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                invoiceNumber: string;
+                commitmentId: string;
+                billingPeriodId: string;
+                /** @enum {string} */
+                status: "approved" | "approved_as_noted";
+                /** @description G702 line 8, current payment due (integer cents) */
+                amountDueCents: number;
+                /** @description G702 line 4 (integer cents) */
+                totalCompletedAndStoredCents: number;
+                /** @description G702 line 5, retainage held to date (integer cents) */
+                retainageCents: number;
+                /**
+                 * @description ISO 4217 code of the project’s currency
+                 * @example AUD
+                 */
+                currency: string;
+                /** @description The user who made the change, or `system` */
+                approvedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description Invites to bill a period were emailed to these commitments’ contacts (`kind`: invite or reminder) */
+        InvitesSentWebhook: {
+            /** @constant */
+            type: "invites.sent";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                billingPeriodId: string;
+                commitmentIds: string[];
+                /** @enum {string} */
+                kind: "invite" | "reminder";
+            };
+        };
+        /** @description An invoice contact accepted or declined an invite to bill a period */
+        InviteRespondedWebhook: {
+            /** @constant */
+            type: "invite.responded";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                inviteId: string;
+                billingPeriodId: string;
+                commitmentId: string;
+                /** @enum {string} */
+                response: "accepted" | "declined";
+                /** @description The user who made the change, or `system` */
+                respondedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description A billing period opened, by hand (`manual`) or by the billing cycle (`automatic`) */
+        BillingPeriodOpenedWebhook: {
+            /** @constant */
+            type: "billing-period.opened";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                billingPeriodId: string;
+                /** @enum {string} */
+                source: "manual" | "automatic";
+                /** Format: date */
+                startDate?: string;
+                /** Format: date */
+                endDate?: string;
+                /** Format: date */
+                dueDate?: string;
+                /** Format: date-time */
+                occurredAt?: string;
+            };
+        };
+        /** @description A billing period closed, by hand or because the next one opened */
+        BillingPeriodClosedWebhook: {
+            /** @constant */
+            type: "billing-period.closed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                billingPeriodId: string;
+                /** Format: date */
+                startDate: string;
+                /** Format: date */
+                endDate: string;
+                /** @enum {string} */
+                reason: "closed" | "next-period-opened";
+                /** @description The user who made the change, or `system` */
+                closedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description A payment to a subcontractor was recorded on a commitment */
+        PaymentRecordedWebhook: {
+            /** @constant */
+            type: "payment.recorded";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                commitmentId: string;
+                paymentId: string;
+                paymentNumber: string;
+                invoiceId: string | null;
+                /** @description Integer cents (hundredths of the currency unit) */
+                amountCents: number;
+                /**
+                 * @description ISO 4217 code of the project’s currency
+                 * @example AUD
+                 */
+                currency: string;
+                method: string;
+                /** Format: date */
+                paidOn: string;
+                /** @description The user who made the change, or `system` */
+                recordedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description A payment from the owner was received against an owner invoice */
+        PaymentReceivedWebhook: {
+            /** @constant */
+            type: "payment.received";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                headContractId: string;
+                ownerInvoiceId: string;
+                paymentId: string;
+                paymentNumber: string;
+                /** @description Integer cents (hundredths of the currency unit) */
+                amountCents: number;
+                /**
+                 * @description ISO 4217 code of the project’s currency
+                 * @example AUD
+                 */
+                currency: string;
+                method: string;
+                /** Format: date */
+                receivedOn: string;
+                /** @description The user who made the change, or `system` */
+                recordedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description An invoice backup job finished: succeeded (PDF ready) or failed */
+        BackupCompletedWebhook: {
+            /** @constant */
+            type: "backup.completed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                jobId: string;
+                /** @enum {string} */
+                status: "succeeded" | "failed";
+                pages: number | null;
+                bytes: number | null;
+                warningCount: number | null;
+                error: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description An owner invoice changed status */
+        OwnerInvoiceStatusChangedWebhook: {
+            /** @constant */
+            type: "owner-invoice.status-changed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                ownerInvoiceId: string;
+                headContractId: string;
+                invoiceNumber: string;
+                fromStatus: string;
+                toStatus: string;
+                /** @description The user who made the change, or `system` */
+                changedBy: string;
+                /**
+                 * Format: date-time
+                 * @description When the change was committed
+                 */
+                occurredAt: string;
+            };
+        };
+        /** @description Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        SignatureCompletedWebhook: {
+            /** @constant */
+            type: "signature.completed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signer declined to sign an invoice or owner invoice */
+        SignatureDeclinedWebhook: {
+            /** @constant */
+            type: "signature.declined";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signature request (open or completed) was voided */
+        SignatureVoidedWebhook: {
+            /** @constant */
+            type: "signature.voided";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
         };
         Health: {
             /** @constant */
@@ -29119,7 +29756,7 @@ export interface operations {
                  * @example {
                  *       "url": "https://erp.example.com/hooks/progress-claims",
                  *       "eventTypes": [
-                 *         "invoice.status-changed"
+                 *         "invoice.submitted"
                  *       ],
                  *       "description": "text",
                  *       "enabled": true
@@ -29742,7 +30379,7 @@ export interface operations {
                  * @example {
                  *       "url": "https://erp.example.com/hooks/progress-claims",
                  *       "eventTypes": [
-                 *         "invoice.status-changed"
+                 *         "invoice.submitted"
                  *       ],
                  *       "description": "text",
                  *       "enabled": true
@@ -32801,6 +33438,510 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    onInvoiceSubmitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceSubmittedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvoiceStatusChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvoiceApproved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceApprovedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitesSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitesSentWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInviteResponded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteRespondedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onBillingPeriodOpened: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingPeriodOpenedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onBillingPeriodClosed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingPeriodClosedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPaymentRecorded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRecordedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPaymentReceived: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentReceivedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onBackupCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onOwnerInvoiceStatusChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnerInvoiceStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureDeclinedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureVoided: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureVoidedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { blockedAddressReason, nextAttemptAt, signingSecrets, webhookUrlRefusal } from '../../shared/domain/webhooks';
+import { blockedAddressReason, nextAttemptAt, signingSecrets, webhookEventTypes, webhookUrlRefusal } from '../../shared/domain/webhooks';
+import { detailSchemas, domainEvents } from '../../events/contracts';
+import { openApiDocument } from '../../shared/http/openapi';
 import { newWebhookSecret, webhookSignature } from '../../shared/webhooks/signature';
 
 describe('addresses a webhook may not reach in AWS', () => {
@@ -84,5 +88,26 @@ describe('signatures', () => {
     expect(() => new Webhook(current).verify(`${body} `, headers)).toThrow();
     // Once the overlap ended, only the current secret signs.
     expect(signingSecrets({ secret: current, previousSecret: previous, previousSecretUntil: new Date(now - 1).toISOString() }, now)).toEqual([current]);
+  });
+});
+
+describe('the domain event list: one record read by the endpoints, the OpenAPI document and the README', () => {
+  it('every event type has a payload contract, is subscribable, is documented under `webhooks`, and is in the README table', () => {
+    const types = Object.keys(domainEvents);
+    expect(webhookEventTypes).toEqual(types);
+    for (const type of types) expect(detailSchemas[type as keyof typeof detailSchemas], type).toBeDefined();
+    const document = openApiDocument() as { webhooks?: Record<string, unknown>; components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(Object.keys(document.webhooks ?? {})).toEqual(types);
+    const eventTypes = document.components!.schemas!.CreateWebhookEndpoint!.properties!.eventTypes as { items: { enum: string[] } };
+    expect(eventTypes.items.enum).toEqual(types);
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Webhooks'));
+    for (const type of types) expect(section, type).toContain(`| \`${type}\` |`);
+  });
+
+  it('internal records never reach a webhook', () => {
+    for (const internal of ['email.requested', 'backup.requested', 'billing-cycle.due', 'tasks.resync', 'webhook.deliveries-due']) {
+      expect(webhookEventTypes as readonly string[]).not.toContain(internal);
+    }
   });
 });

@@ -15,7 +15,8 @@ import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
 import type { Loaded } from './access';
 import { notificationEmails } from './notify';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox';
+import { currencyOf } from '../../../shared/domain/project-settings';
 import { logger } from '../../../shared/logger';
 import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domain/signatures';
 import { isEditable } from '../../../shared/domain/invoice-rules';
@@ -36,8 +37,8 @@ export interface Change {
   notifyFrom?: InvoiceStatus;
 }
 
-/** DynamoDB's 100 items per transaction, less the invoice, its event, its domain event and the contact's two checks. */
-const emailsPerTransaction = 95;
+/** DynamoDB's 100 items per transaction, less the invoice, its event, its domain events (two at most) and the contact's two checks. */
+const emailsPerTransaction = 94;
 
 /** The history event of a change. */
 function changeEvent(change: Change, at: string): InvoiceEventItem {
@@ -52,6 +53,33 @@ function changeEvent(change: Change, at: string): InvoiceEventItem {
     ...(change.event.comment ? { comment: change.event.comment } : {}),
     ...(change.event.changes !== undefined ? { changes: change.event.changes } : {}),
   });
+}
+
+/**
+ * The domain events of a status change: `invoice.status-changed` always, and `invoice.submitted`
+ * on entering review or `invoice.approved` on an approval (as noted too), with the G702 figures.
+ */
+function statusEvents(change: Change, updated: InvoiceItem, at: string): OutboxItem[] {
+  const { invoice, project } = change.loaded;
+  const ids = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, commitmentId: invoice.commitmentId, billingPeriodId: invoice.billingPeriodId };
+  const { summary } = updated.figures;
+  const figures = {
+    invoiceNumber: updated.number,
+    amountDueCents: summary.currentPaymentDueCents,
+    totalCompletedAndStoredCents: summary.totalCompletedAndStoredCents,
+    retainageCents: summary.totalRetainageCents,
+    currency: currencyOf(project).code,
+  };
+  const records = [
+    outboxRecord('invoice.status-changed', { ...ids, fromStatus: invoice.status, toStatus: change.to, changedBy: change.by, changedAt: at }, change.now),
+  ];
+  if (entersReview(invoice.status, change.to)) {
+    records.push(outboxRecord('invoice.submitted', { ...ids, ...figures, fromStatus: invoice.status, submittedBy: change.by, occurredAt: at }, change.now));
+  }
+  if (change.to === 'approved' || change.to === 'approved_as_noted') {
+    records.push(outboxRecord('invoice.approved', { ...ids, ...figures, status: change.to, approvedBy: change.by, occurredAt: at }, change.now));
+  }
+  return records;
 }
 
 /**
@@ -82,25 +110,8 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
   const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
-  // The domain event integrations subscribe to (webhooks), committed with the change like its emails.
-  if (invoice.status !== change.to) {
-    records.push(
-      outboxRecord(
-        'invoice.status-changed',
-        {
-          projectId: invoice.projectId,
-          invoiceId: invoice.invoiceId,
-          commitmentId: invoice.commitmentId,
-          billingPeriodId: invoice.billingPeriodId,
-          fromStatus: invoice.status,
-          toStatus: change.to,
-          changedBy: change.by,
-          changedAt: at,
-        },
-        change.now,
-      ),
-    );
-  }
+  // The domain events integrations subscribe to (webhooks), committed with the change like its emails.
+  if (invoice.status !== change.to) records.push(...statusEvents(change, updated, at));
 
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`outbox${index}`, outboxWrite(entities, record)])),

@@ -15,8 +15,8 @@ import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';
 import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 
-/** DynamoDB's 100 items per transaction, less the invoice and its event. */
-const emailsPerTransaction = 98;
+/** DynamoDB's 100 items per transaction, less the invoice, its event and its domain event. */
+const emailsPerTransaction = 97;
 
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
@@ -35,7 +35,24 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
   // The head-contract admins' emails, outbox records of the same transaction: sent exactly when the step is made.
   const emails = await ownerStatusEmails({ project, contract, invoice: { ...invoice, ...set, version: invoice.version + 1 }, to: body.status, by: caller.userId, ...(body.comment && { comment: body.comment }) });
-  const records = emails.slice(0, emailsPerTransaction - 2 * held.length).map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.slice(0, Math.max(0, emailsPerTransaction - 2 * held.length)).map((email) => outboxRecord('email.requested', email, now));
+  // The domain event (webhooks), committed with the step like its emails.
+  records.push(
+    outboxRecord(
+      'owner-invoice.status-changed',
+      {
+        projectId: invoice.projectId,
+        ownerInvoiceId: invoice.ownerInvoiceId,
+        headContractId: invoice.headContractId,
+        invoiceNumber: invoice.number,
+        fromStatus: invoice.status,
+        toStatus: body.status,
+        changedBy: caller.userId,
+        occurredAt: at,
+      },
+      now,
+    ),
+  );
   const outcome = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })

@@ -12,6 +12,8 @@ import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { OwnerPaymentItem } from '../../../shared/db/entities/owner-invoice';
 import { formatCents } from '../../../shared/domain/money';
+import { currencyOf } from '../../../shared/domain/project-settings';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../../shared/domain/payments';
 import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
 import { ownerInvoiceFor } from './shared';
@@ -104,6 +106,24 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
     createdAt: at,
   };
 
+  // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
+  const received = outboxRecord(
+    'payment.received',
+    {
+      projectId: item.projectId,
+      headContractId: item.headContractId,
+      ownerInvoiceId: item.ownerInvoiceId,
+      paymentId: item.paymentId,
+      paymentNumber: item.paymentNumber,
+      amountCents: item.amountCents,
+      currency: currencyOf(project).code,
+      method: item.method,
+      receivedOn: item.receivedOn,
+      recordedBy: caller.userId,
+      occurredAt: at,
+    },
+    new Date(at),
+  );
   let invoice: OwnerInvoiceItem | undefined = first;
   for (let attempt = 1; attempt <= invoiceAttempts; attempt++) {
     // Consistent on retries: the read decides a conditional write and must see the write that beat it.
@@ -118,9 +138,11 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
     const outcome = await writeTransaction((entities) => ({
       payment: entities.OwnerPayment.create(item).commit(),
       number: entities.OwnerInvoiceClaim.create({ ...numberClaim(item), ownerInvoiceId: item.ownerInvoiceId }).commit(),
+      outbox: outboxWrite(entities, received),
       ...invoiceWrites(entities, current, item, 1, caller.userId, at),
     }));
     if (!outcome.canceled) {
+      await dispatchSoon([received.outboxId]);
       return { status: 201, body: toOwnerPaymentResponse(item), headers: { location: `/v1/projects/${item.projectId}/owner-invoices/${item.ownerInvoiceId}/payments/${item.paymentId}` } };
     }
     if (outcome.failed.includes('number')) throw duplicateNumber(body.paymentNumber);

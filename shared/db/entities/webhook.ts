@@ -25,6 +25,12 @@ export const WebhookEndpoint = new Entity({
     previousSecretUntil: { type: 'string' },
     /** Epoch ms of the first failed attempt since the last success; absent while deliveries succeed. */
     failingSince: { type: 'number' },
+    /**
+     * Who is POSTing to the endpoint now, and until when (epoch ms): one sender at a time, so a
+     * receiver never gets two deliveries at once and gets them in order. A crashed sender's hold lapses.
+     */
+    sendingBy: { type: 'string' },
+    sendingUntil: { type: 'number' },
     version: { type: 'number', required: true },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },

@@ -1,0 +1,33 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { outboxShardCount, type OutboxItem } from './entities/outbox';
+import type { dbService } from './service';
+import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
+
+/**
+ * Writing outbox records: what a state change's transaction adds (dispatching them is outbox.ts's).
+ * Apart so that stores the dispatcher itself reads (backups) can write records without an import cycle.
+ */
+
+/** The Outbox entity as a `transaction.write` callback receives it. */
+type TransactionEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
+
+const shardOf = (outboxId: string) => `outbox-pending-${createHash('sha1').update(outboxId).digest()[0]! % outboxShardCount}`;
+
+/** A new outbox record for one event; the detail is checked against its contract now, not at dispatch. */
+export function outboxRecord<T extends DetailType>(detailType: T, detail: Detail<T>, now: Date): OutboxItem {
+  const outboxId = randomUUID();
+  const createdAt = now.toISOString();
+  return {
+    outboxId,
+    detailType,
+    detail: JSON.stringify(detailSchemas[detailType].parse(detail)),
+    createdAt,
+    pendingShard: shardOf(outboxId),
+    pendingSince: createdAt,
+  };
+}
+
+/** The transaction item that writes `record`: add it to the transaction that makes the state change. */
+export function outboxWrite({ Outbox }: Pick<TransactionEntities, 'Outbox'>, record: OutboxItem) {
+  return Outbox.create(record).commit();
+}
