@@ -250,6 +250,13 @@ export const webhookDeliveriesDue = z.object({
 });
 export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
 
+/** An accounting export was queued (written to the outbox with its job): the export function produces its files. */
+export const accountingExportRequested = z.object({
+  projectId: z.string().min(1),
+  exportId: z.string().min(1),
+});
+export type AccountingExportRequested = z.infer<typeof accountingExportRequested>;
+
 export const detailSchemas = {
   'email.requested': emailRequested,
   'invites.sent': invitesSent,
@@ -270,6 +277,7 @@ export const detailSchemas = {
   'signature.completed': signatureEnded,
   'signature.declined': signatureEnded,
   'signature.voided': signatureEnded,
+  'accounting-export.requested': accountingExportRequested,
 } as const;
 
 export type DetailType = keyof typeof detailSchemas;

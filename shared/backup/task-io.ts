@@ -116,11 +116,12 @@ const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
 const MULTIPART_PARTS_IN_FLIGHT = 3;
 
 /**
- * A PDF written to `key` as it is produced: bytes are gathered into parts of a multipart upload
- * sent while the writer goes on, so memory holds a few parts, never the whole file. A file
- * smaller than one part is put in one request. `abort` discards the parts of a failed write.
+ * A PDF (or, by `contentType`, another file: the accounting exports' CSV and XLSX) written to
+ * `key` as it is produced: bytes are gathered into parts of a multipart upload sent while the
+ * writer goes on, so memory holds a few parts, never the whole file. A file smaller than one part
+ * is put in one request. `abort` discards the parts of a failed write.
  */
-export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void>; abort(): Promise<void> } {
+export function pdfUpload(key: string, contentType = 'application/pdf'): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void>; abort(): Promise<void> } {
   const client = s3Client();
   const target = { Bucket: config.bucketName, Key: key };
   let pending: Uint8Array[] = [];
@@ -134,7 +135,7 @@ export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void
     pending = [];
     pendingBytes = 0;
     try {
-      uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...target, ContentType: 'application/pdf' }))).UploadId;
+      uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...target, ContentType: contentType }))).UploadId;
     } catch (error) {
       throw asTransient(error, `S3 CreateMultipartUpload ${key}`);
     }
@@ -161,7 +162,7 @@ export function pdfUpload(key: string): { write(chunk: Uint8Array): Promise<void
       if (pendingBytes >= MULTIPART_PART_SIZE) await sendPart();
     },
     async end() {
-      if (uploadId === undefined) return putPdf(key, Buffer.concat(pending, pendingBytes));
+      if (uploadId === undefined) return putObject(key, Buffer.concat(pending, pendingBytes), contentType);
       if (pendingBytes > 0) await sendPart();
       const completed = await Promise.all(parts);
       try {

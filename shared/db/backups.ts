@@ -40,7 +40,7 @@ export function localDateTime(instant: Date, timeZone: string): { date: string; 
 }
 
 /** A name's characters that no common file system accepts (and control characters) become "-"; runs of spaces one. */
-const fileNameSafe = (value: string) =>
+export const fileNameSafe = (value: string) =>
   value
     .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-')
     .replace(/\s+/g, ' ')

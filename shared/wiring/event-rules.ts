@@ -56,6 +56,13 @@ export const eventRules = [
     target: 'deliverWebhooks',
     description: 'The first attempt of new webhook deliveries (the retry schedule does the rest)',
   },
+  {
+    name: 'accounting-export',
+    source: eventSource,
+    detailType: 'accounting-export.requested',
+    target: 'accountingExportWorker',
+    description: 'Writes a queued accounting export’s files; the job ends succeeded or failed',
+  },
 ] as const satisfies readonly EventRuleDefinition[];
 
 /**

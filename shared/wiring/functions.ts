@@ -250,6 +250,19 @@ export const functions = {
     description: 'Invoice backups: request (validates, queues the job with its outbox record, starts the workflow), read a job with its download (failing one whose workflow ended)',
     grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
+  accountingExports: {
+    entry: 'functions/http/accounting-exports/index.ts',
+    description: 'Accounting exports: request (validates, queues the job with its outbox record), list, read a job with its downloads (failing one that stalled)',
+    grants: ['table:read', 'table:write', 'bucket:read', 'events:put'],
+  },
+  accountingExportWorker: {
+    entry: 'functions/events/accounting-export.ts',
+    description: 'accounting-export.requested events: writes an export’s CSV files and XLSX workbook (exceljs, only here) to S3, streamed; the job ends succeeded or failed',
+    grants: ['table:read', 'table:write', 'bucket:write'],
+    memoryMb: 1769,
+    // One attempt's lease on the job (exportAttemptSeconds).
+    timeoutSeconds: 600,
+  },
   backupPrepare: {
     entry: 'functions/backup/prepare.ts',
     description: 'Backup workflow: the job starts running; its invoices in backup order, one part each, and the cover',

@@ -147,6 +147,8 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
   sparePayments?: Partial<Record<Target, { paymentId: string; path: string }>>;
   /** A backup job the admin requested of the targets' invoices: /v1/projects/{projectId}/invoice-backups/{jobId}. */
   backupJob?: string;
+  /** An accounting export the admin requested: /v1/projects/{projectId}/accounting-exports/{exportId}. */
+  accountingExport?: string;
   /** The head contracts the head-contract groups work on. */
   headContracts?: Partial<Record<HeadTarget, TestHeadContract>>;
   /** An owner invoice per head contract target: /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}. */
@@ -1670,6 +1672,48 @@ const groups: Group[] = [
         names: /compile invoice backups/,
         request: async (_profile, ctx) => ({ method: 'GET', path: ctx.backupJob! }),
         check: (response) => expect(response.body.progress.total).toBe(invoiceTargets.length),
+      },
+    ],
+  },
+  {
+    name: 'accounting exports',
+    setup: async () => {
+      // A project-level route: no commitments needed (an export of a range with nothing in it is queued all the same).
+      const ctx = { changeOrders: {} } as unknown as Context;
+      const requested = await call(fx.users.admin.token, { method: 'POST', path: `${project()}/accounting-exports`, body: { from: '2027-01-01', to: '2027-01-31' } });
+      ctx.accountingExport = expectStatus(requested, 202, 'request an accounting export').body.location;
+      return ctx;
+    },
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/accounting-exports',
+        row: '(reading) export approved invoices and payments for accounting — commitments admin',
+        target: 'project',
+        success: 202,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async () => ({ method: 'POST', path: `${project()}/accounting-exports`, body: { from: '2027-01-01', to: '2027-01-31', formats: ['csv'] } }),
+        check: (response) => expect(response.body).toMatchObject({ exportId: expect.any(String), status: 'queued' }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/accounting-exports',
+        row: '(reading) export approved invoices and payments for accounting — the list of exports',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async () => ({ method: 'GET', path: `${project()}/accounting-exports` }),
+        check: (response) => expect(response.body.items.length).toBeGreaterThan(0),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/accounting-exports/{exportId}',
+        row: '(reading) export approved invoices and payments for accounting — the job and its downloads',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.accountingExport! }),
+        check: (response) => expect(response.body).toMatchObject({ from: '2027-01-01', to: '2027-01-31' }),
       },
     ],
   },

@@ -1402,6 +1402,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/accounting-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project’s accounting exports, newest first */
+        get: operations["listAccountingExports"];
+        put?: never;
+        /** Export the approved invoices (one row per line) and payments of a period or date range as CSV and XLSX, asynchronously (Idempotency-Key: the same job) */
+        post: operations["requestAccountingExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/accounting-exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An accounting export: status, row counts, totals and, when done, the downloads */
+        get: operations["getAccountingExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "invoice.submitted": {
@@ -2528,6 +2563,28 @@ export interface components {
             /** @constant */
             action: "decline";
             reason: string;
+        };
+        RequestAccountingExport: {
+            /** @description A billing period: its approved invoices, and the payments dated within it */
+            periodId?: string;
+            /**
+             * @description Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day), YYYY-MM-DD
+             * @example 2027-01-31
+             */
+            from?: string;
+            /**
+             * @description The range’s last day (included), YYYY-MM-DD
+             * @example 2027-01-31
+             */
+            to?: string;
+            /**
+             * @description `csv`: lines and payments as two RFC 4180 files; `xlsx`: one workbook (Lines, Payments, a G703 and G702 sheet per invoice)
+             * @default [
+             *       "csv",
+             *       "xlsx"
+             *     ]
+             */
+            formats?: ("csv" | "xlsx")[];
         };
         /** @description An invoice was sent for review (first submission or resubmission), with its G702 figures */
         InvoiceSubmittedWebhook: {
@@ -4749,6 +4806,88 @@ export interface components {
             status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired";
             /** @enum {string} */
             signerStatus: "waiting" | "sent" | "delivered" | "signed" | "declined";
+        };
+        AccountingExportRequested: {
+            exportId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @description The job: GET it for its status and, when done, the downloads */
+            location: string;
+        };
+        AccountingExportList: {
+            items: components["schemas"]["AccountingExport"][];
+            nextCursor: string | null;
+        };
+        AccountingExport: {
+            projectId: string;
+            exportId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            periodId: string | null;
+            /** @description The range covered (a period’s dates once the job ran) */
+            from: string | null;
+            to: string | null;
+            formats: ("csv" | "xlsx")[];
+            /** @description Rows written, once the job has succeeded */
+            counts: {
+                invoices: number;
+                lines: number;
+                payments: number;
+            } | null;
+            /** @description Sums of the rows, once the job has succeeded */
+            totals: {
+                /** @description Σ thisPeriodWork, in cents */
+                thisPeriodWorkCents: number;
+                /** @description Σ completedToDate (each invoice’s G702 line 4), in cents */
+                completedToDateCents: number;
+                /** @description Σ retainageHeldToDate (line 5), in cents */
+                retainageHeldToDateCents: number;
+                /** @description Σ amountDue (line 8), in cents */
+                amountDueCents: number;
+                /** @description Σ of the payments’ amount, in cents */
+                paymentsCents: number;
+            } | null;
+            /** @description The files’ columns, in order */
+            columns: {
+                lines: components["schemas"]["AccountingExportLineColumn"][];
+                payments: components["schemas"]["AccountingExportPaymentColumn"][];
+            };
+            /** @description The downloads, once the job has succeeded */
+            files: components["schemas"]["AccountingExportFile"][];
+            /** @description Why the job failed */
+            error: string | null;
+            attempts: number;
+            requestedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        /**
+         * @description The columns of the lines file and the Lines sheet, in this order: `projectId`: The project’s id; `projectName`: The project’s name; `periodId`: The billing period’s id; `periodStart`: The billing period’s first day (YYYY-MM-DD); `periodEnd`: The billing period’s last day (YYYY-MM-DD); `invoiceId`: The subcontractor invoice’s id; `invoiceNumber`: The invoice’s number; `commitmentId`: The commitment’s id; `commitmentNumber`: The commitment’s number (SC-001, PO-002); `vendor`: The commitment’s vendor; `costCode`: The line’s cost code (empty when it has none); `lineNumber`: The line’s position on the invoice, from 1; `description`: The schedule-of-values line; `scheduledValue`: G703 column C; `previousWork`: G703 column D: work completed in previous applications; `thisPeriodWork`: G703 column E: work completed this period; `storedMaterials`: G703 column F: materials presently stored; `completedToDate`: G703 column G: completed and stored to date (its sum is G702 line 4); `percent`: G ÷ C in percent, 2 places; `retainageHeldThisPeriod`: Retainage held this period, work and materials (negative when the base shrank); `retainageReleased`: Retainage released this period; `retainageHeldToDate`: G703 column I: retainage currently held (its sum is G702 line 5); `amountDue`: The line’s share of the current payment due: its earned less retainage now less the same on the previous invoice (their sum is G702 line 8); `paidAmount`: Payments recorded against the invoice (the invoice’s figure, repeated on each of its lines); `paymentStatus`: The invoice’s payment status: unpaid, partially_paid or paid; `invoiceStatus`: approved or approved_as_noted; `approvedAt`: When the invoice was last approved (ISO 8601 instant; empty when its history does not say); `currency`: ISO 4217 code; amounts are in its units with 2 decimals (hundredths, also for JPY)
+         * @enum {string}
+         */
+        AccountingExportLineColumn: "projectId" | "projectName" | "periodId" | "periodStart" | "periodEnd" | "invoiceId" | "invoiceNumber" | "commitmentId" | "commitmentNumber" | "vendor" | "costCode" | "lineNumber" | "description" | "scheduledValue" | "previousWork" | "thisPeriodWork" | "storedMaterials" | "completedToDate" | "percent" | "retainageHeldThisPeriod" | "retainageReleased" | "retainageHeldToDate" | "amountDue" | "paidAmount" | "paymentStatus" | "invoiceStatus" | "approvedAt" | "currency";
+        /**
+         * @description The columns of the payments file and the Payments sheet, in this order: `projectId`: The project’s id; `paymentId`: The payment’s id; `paymentNumber`: The payment’s number; `paidOn`: The payment date (YYYY-MM-DD); `method`: check, credit_card or electronic; `checkNumber`: The check number (checks only); `commitmentId`: The commitment paid; `commitmentNumber`: The commitment’s number; `vendor`: The commitment’s vendor; `invoiceId`: The invoice paid (empty for a payment on the commitment); `invoiceNumber`: That invoice’s number; `amount`: The amount paid; `currency`: ISO 4217 code
+         * @enum {string}
+         */
+        AccountingExportPaymentColumn: "projectId" | "paymentId" | "paymentNumber" | "paidOn" | "method" | "checkNumber" | "commitmentId" | "commitmentNumber" | "vendor" | "invoiceId" | "invoiceNumber" | "amount" | "currency";
+        AccountingExportFile: {
+            /** @enum {string} */
+            kind: "lines_csv" | "payments_csv" | "xlsx";
+            /** @example Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv */
+            fileName: string;
+            bytes: number;
+            /**
+             * Format: uri
+             * @description Presigned GET, valid for 15 minutes; downloads under `fileName`
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
     };
     responses: never;
@@ -33409,6 +33548,696 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/signing/{token}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccountingExports: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of exports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "exportId": "text",
+                     *           "status": "queued",
+                     *           "periodId": "text",
+                     *           "from": "text",
+                     *           "to": "text",
+                     *           "formats": [
+                     *             "csv"
+                     *           ],
+                     *           "counts": {
+                     *             "invoices": 1,
+                     *             "lines": 1,
+                     *             "payments": 1
+                     *           },
+                     *           "totals": {
+                     *             "thisPeriodWorkCents": 1,
+                     *             "completedToDateCents": 1,
+                     *             "retainageHeldToDateCents": 1,
+                     *             "amountDueCents": 1,
+                     *             "paymentsCents": 1
+                     *           },
+                     *           "columns": {
+                     *             "lines": [
+                     *               "projectId"
+                     *             ],
+                     *             "payments": [
+                     *               "projectId"
+                     *             ]
+                     *           },
+                     *           "files": [
+                     *             {
+                     *               "kind": "lines_csv",
+                     *               "fileName": "Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv",
+                     *               "bytes": 1,
+                     *               "url": "https://app.example.com/projects",
+                     *               "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *             }
+                     *           ],
+                     *           "error": "text",
+                     *           "attempts": 1,
+                     *           "requestedBy": "text",
+                     *           "createdAt": "2027-03-31T09:30:00.000Z",
+                     *           "startedAt": "2027-03-31T09:30:00.000Z",
+                     *           "finishedAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExportList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestAccountingExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "periodId": "text",
+                 *       "from": "2027-01-31",
+                 *       "to": "2027-01-31",
+                 *       "formats": [
+                 *         "csv",
+                 *         "xlsx"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequestAccountingExport"];
+            };
+        };
+        responses: {
+            /** @description The job, queued */
+            202: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exportId": "text",
+                     *       "status": "queued",
+                     *       "location": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExportRequested"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountingExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                exportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "exportId": "text",
+                     *       "status": "queued",
+                     *       "periodId": "text",
+                     *       "from": "text",
+                     *       "to": "text",
+                     *       "formats": [
+                     *         "csv"
+                     *       ],
+                     *       "counts": {
+                     *         "invoices": 1,
+                     *         "lines": 1,
+                     *         "payments": 1
+                     *       },
+                     *       "totals": {
+                     *         "thisPeriodWorkCents": 1,
+                     *         "completedToDateCents": 1,
+                     *         "retainageHeldToDateCents": 1,
+                     *         "amountDueCents": 1,
+                     *         "paymentsCents": 1
+                     *       },
+                     *       "columns": {
+                     *         "lines": [
+                     *           "projectId"
+                     *         ],
+                     *         "payments": [
+                     *           "projectId"
+                     *         ]
+                     *       },
+                     *       "files": [
+                     *         {
+                     *           "kind": "lines_csv",
+                     *           "fileName": "Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv",
+                     *           "bytes": 1,
+                     *           "url": "https://app.example.com/projects",
+                     *           "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "error": "text",
+                     *       "attempts": 1,
+                     *       "requestedBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "startedAt": "2027-03-31T09:30:00.000Z",
+                     *       "finishedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
