@@ -664,6 +664,64 @@ const ownerInvoiceGroup: Group = {
   ],
 };
 
+/** An approved owner invoice on a fresh head contract shaped like `target` with one owner contact, sent for signature by the admin. */
+async function ownerInvoiceOutForSignature(target: Target): Promise<{ contract: TestHeadContract; path: string }> {
+  await openPeriod();
+  const admin = fx.users.admin.token;
+  const contract = await createHeadContract(call, fx, { private: target === 'head-private', ownerContactEmails: ['owner.rep@example.test'] });
+  const created = expectStatus(await call(admin, { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'create an owner invoice');
+  const path = created.headers.get('location')!;
+  let etag = created.headers.get('etag')!;
+  for (const status of ['under_review', 'approved']) {
+    etag = expectStatus(await call(admin, { method: 'POST', path: `${path}/status`, body: { status }, headers: { 'if-match': etag } }), 200, status).headers.get('etag')!;
+  }
+  const sent = await call(admin, { method: 'POST', path: `${project()}/owner-invoices/bulk-signature`, body: { invoiceIds: [path.split('/').at(-1)!] } });
+  expect(expectStatus(sent, 200, 'send the owner invoice for signature').body.results[0]).toMatchObject({ ok: true });
+  return { contract, path };
+}
+
+const ownerSignatureRow = 'bulk send owner invoices for e-signature';
+const ownerSignatureGroup: Group = {
+  name: 'owner invoices: e-signature',
+  // Approved owner invoices, each already sent for signature (by the admin), so every route has a request to act on.
+  setup: async () => {
+    const [headPublic, headPrivate] = await Promise.all([ownerInvoiceOutForSignature('head-public'), ownerInvoiceOutForSignature('head-private')]);
+    return {
+      changeOrders: {},
+      headContracts: { 'head-public': headPublic.contract, 'head-private': headPrivate.contract },
+      ownerInvoices: { 'head-public': headPublic.path, 'head-private': headPrivate.path },
+    } as unknown as Context;
+  },
+  cases: [
+    {
+      route: 'POST /v1/projects/{projectId}/owner-invoices/bulk-signature',
+      variant: 'the two owner invoices, already out for signature (answered 409 each)',
+      row: ownerSignatureRow,
+      tool: 'head_contracts',
+      target: 'project',
+      success: 200,
+      allowed: admins,
+      names: /bulk send owner invoices for e-signature/,
+      request: async (_profile, ctx) => ({
+        method: 'POST',
+        path: `${project()}/owner-invoices/bulk-signature`,
+        body: { invoiceIds: headTargets.map((target) => ownerInvoiceOf(ctx, target).split('/').at(-1)!) },
+      }),
+      check: (response) => expect(response.body.results.map((r: { status: number }) => r.status)).toEqual([409, 409]),
+    },
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature', (ctx, target) => `${ownerInvoiceOf(ctx, target)}/signature`),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend', `${ownerSignatureRow}: resend a link`, /bulk send owner invoices for e-signature/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/signature/resend`,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void', `${ownerSignatureRow}: void`, /bulk send owner invoices for e-signature/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/signature/void`,
+      body: {},
+    })),
+  ],
+};
+
 const headContractGroups: Group[] = [
   {
     name: 'head contracts: create, list, read, edit, delete',
@@ -1045,6 +1103,7 @@ const groups: Group[] = [
   },
   ...headContractGroups,
   ownerInvoiceGroup,
+  ownerSignatureGroup,
   {
     name: 'subcontractor SOV: read and edit',
     setup: () => commitmentsContext({ ssov: true }),

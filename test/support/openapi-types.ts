@@ -1316,6 +1316,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/owner-invoices/bulk-signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send up to 100 approved owner invoices for e-signature by their head contracts’ owner contacts (built-in signer); each answered on its own */
+        post: operations["bulkOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owner invoice’s signature request: its status and each signer’s */
+        get: operations["getOwnerInvoiceSignature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void the owner invoice’s signature request (or its completed signature): it can change again, and its PDF is the unsigned one */
+        post: operations["voidOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the owner invoice’s current signer a new link (earlier links stop working) */
+        post: operations["resendOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/signing/{token}": {
         parameters: {
             query?: never;
@@ -1552,6 +1620,57 @@ export interface webhooks {
         put?: never;
         /** An owner invoice changed status */
         post: operations["onOwnerInvoiceStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        post: operations["onSignatureCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signer declined to sign an invoice or owner invoice */
+        post: operations["onSignatureDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signature request (open or completed) was voided */
+        post: operations["onSignatureVoided"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2394,7 +2513,7 @@ export interface components {
              */
             url: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed")[];
+            eventTypes: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2406,13 +2525,13 @@ export interface components {
              */
             url?: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes?: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed")[];
+            eventTypes?: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string | null;
             /** @description true re-enables an endpoint the product disabled after a day of failures */
             enabled?: boolean;
         };
         BulkSignature: {
-            /** @description Approved invoices to send for signature to their commitments’ invoice contacts (in contact order) */
+            /** @description Approved invoices to send for signature: to their commitments’ invoice contacts (owner invoices: their head contracts’ owner contacts), in the order listed there */
             invoiceIds: string[];
         };
         VoidSignature: {
@@ -2770,6 +2889,99 @@ export interface components {
                  * @description When the change was committed
                  */
                 occurredAt: string;
+            };
+        };
+        /** @description Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        SignatureCompletedWebhook: {
+            /** @constant */
+            type: "signature.completed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signer declined to sign an invoice or owner invoice */
+        SignatureDeclinedWebhook: {
+            /** @constant */
+            type: "signature.declined";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signature request (open or completed) was voided */
+        SignatureVoidedWebhook: {
+            /** @constant */
+            type: "signature.voided";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
             };
         };
         Health: {
@@ -4573,6 +4785,11 @@ export interface components {
             /** Format: date-time */
             voidedAt: string | null;
             voidReason: string | null;
+            /**
+             * @description What is signed: a subcontractor invoice or an owner invoice (`invoiceId` is then the owner invoice’s id)
+             * @enum {string}
+             */
+            document: "invoice" | "owner_invoice";
             /** @description SHA-256 (hex) of the document as sent, once completed */
             documentSha256: string | null;
             /** @description The signed PDF is what GET …/pdf, forwarding and backups use */
@@ -31478,6 +31695,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -31682,6 +31900,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -31949,6 +32168,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -32116,6 +32336,968 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "invoiceIds": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BulkSignature"];
+            };
+        };
+        responses: {
+            /** @description One result per owner invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "invoiceId": "text",
+                     *           "ok": true,
+                     *           "status": "sent",
+                     *           "signers": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BulkSignatureResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signature request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VoidSignature"];
+            };
+        };
+        responses: {
+            /** @description The voided request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request with its new expiry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -33492,6 +34674,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["OwnerInvoiceStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureDeclinedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureVoided: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureVoidedWebhook"];
             };
         };
         responses: {
