@@ -9,6 +9,8 @@ import { ensureBucket, startLocalAws } from '../infra/local/aws-services';
 import { invokeLocal } from '../infra/local/lambda';
 import { s3Client } from '../shared/aws/clients';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
+import type { PlannedVolume } from '../functions/backup/plan-volumes';
+import { volumeName } from '../shared/backup/volumes';
 import { combineParts, mergeDocuments, type CombinedPart } from '../shared/pdf/merge';
 import { recordRatio, table } from './stats';
 
@@ -31,11 +33,21 @@ import { recordRatio, table } from './stats';
  *
  * `BENCH_INVOICES`, `BENCH_ATTACHMENTS` (≤ 5), `BENCH_CONCURRENCY` change the sizes;
  * `BENCH_KEEP=1` keeps the generated files in the temp directory.
+ *
+ * The large case, `BENCH_BACKUP_PAGES=10000`: 500 invoices (the most one backup takes) whose
+ * text attachments and scans have as many times more pages as it takes to reach that many pages
+ * (≥ 600 MB), merged one part at a time (`BENCH_CONCURRENCY=1` unless set) so that each process's
+ * peak RSS is one task's; the parts are split into volumes (PlanVolumes, with the configured
+ * limits) and each volume is combined in a fresh process. The merge without S3 is left out there.
  */
 export async function backup(): Promise<void> {
-  const invoiceCount = Number(process.env.BENCH_INVOICES ?? 200);
+  const targetPages = Number(process.env.BENCH_BACKUP_PAGES ?? 0);
+  const large = targetPages > 0;
+  const invoiceCount = Number(process.env.BENCH_INVOICES ?? (large ? 500 : 200));
   const attachmentCount = Math.min(5, Number(process.env.BENCH_ATTACHMENTS ?? 5));
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? (large ? 1 : 4));
+  // An invoice has 2 + 1 pages besides its text attachments and scan (7.5 pages on average): those are multiplied.
+  const pageScale = large ? Math.max(1, Math.ceil((targetPages / invoiceCount - 3) / 7.5)) : 1;
   const bucket = 'bench-backup';
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-backup-'));
   const aws = await startLocalAws();
@@ -45,7 +57,7 @@ export async function backup(): Promise<void> {
     await ensureBucket(bucket, aws.env.AWS_ENDPOINT_URL_S3!);
 
     let started = performance.now();
-    const inputs = await generateInputs(dir, invoiceCount, attachmentCount);
+    const inputs = await generateInputs(dir, invoiceCount, attachmentCount, pageScale);
     const totalBytes = inputs.flatMap((invoice) => invoice.sources).reduce((sum, source) => sum + source.bytes, 0);
     console.log(
       `generated ${invoiceCount} invoices × ${attachmentCount} attachments: ${inputs.length * (attachmentCount + 1)} files, ` +
@@ -68,20 +80,27 @@ export async function backup(): Promise<void> {
     await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
     const map = await runChild('map', partsFile, env);
     const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
-    const combineFile = path.join(dir, 'combine.json');
-    const combineEvent = {
-      outputKey: 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf',
-      cover: { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] },
-      parts: merged,
-    };
-    await fs.writeFile(combineFile, JSON.stringify(combineEvent));
-    const combine = await runChild('combine', combineFile, env);
-    const output = combine.output as { pages: number; bytes: number; warningCount: number };
-    const ours = { ms: map.ms + combine.ms, cpuMs: map.cpuMs + combine.cpuMs, maxRssKb: Math.max(map.maxRssKb, combine.maxRssKb) };
-    // The same merge without S3 (files on disk, one process): what s3rver and the SDK add.
+    const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
+    const outputKey = 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf';
+    // PlanVolumes, then Combine for each volume, each task in a fresh process.
+    const planFile = path.join(dir, 'plan.json');
+    await fs.writeFile(planFile, JSON.stringify({ parts: merged.map(({ partKey }) => ({ partKey })) }));
+    const plan = await runChild('plan', planFile, env);
+    const { volumes } = plan.output as { volumes: PlannedVolume[] };
+    const combines: ChildReport[] = [];
+    for (const volume of volumes) {
+      const combineFile = path.join(dir, `combine-${volume.volume}.json`);
+      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged.map(({ partKey }) => ({ partKey })), ...volume }));
+      combines.push(await runChild('combine', combineFile, env));
+    }
+    const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
+    const combine = { ms: sum(combines.map((c) => c.ms)), cpuMs: sum(combines.map((c) => c.cpuMs)), maxRssKb: Math.max(...combines.map((c) => c.maxRssKb)) };
+    const output = { pages: sum(combineOutputs.map((o) => o.pages)), bytes: sum(combineOutputs.map((o) => o.bytes)), warningCount: sum(combineOutputs.map((o) => o.warningCount)) };
+    const ours = { ms: map.ms + plan.ms + combine.ms, cpuMs: map.cpuMs + plan.cpuMs + combine.cpuMs, maxRssKb: Math.max(map.maxRssKb, plan.maxRssKb, combine.maxRssKb) };
+    // The same merge without S3 (files on disk, one process): what s3rver and the SDK add. It holds every part: not at 10,000 pages.
     const directFile = path.join(dir, 'direct.json');
-    await fs.writeFile(directFile, JSON.stringify({ cover: combineEvent.cover, parts: inputs.map((invoice) => ({ title: invoice.title, files: invoice.sources.map(({ file, title }) => ({ file, title })) })) }));
-    const direct = await runChild('direct', directFile, env);
+    await fs.writeFile(directFile, JSON.stringify({ cover, parts: inputs.map((invoice) => ({ title: invoice.title, files: invoice.sources.map(({ file, title }) => ({ file, title })) })) }));
+    const direct = large ? undefined : await runChild('direct', directFile, env);
 
     // The same files through qpdf, images as PDFs.
     const qpdfOut = path.join(dir, 'qpdf-out.pdf');
@@ -90,35 +109,52 @@ export async function backup(): Promise<void> {
     const qpdfPages = pdfPages(qpdfOut);
 
     // Checked outside the timing: a fast merge of a broken file would be no figure.
-    const ourFile = path.join(dir, 'ours.pdf');
-    await download(combineEvent.outputKey, ourFile);
-    const check = spawnSync('qpdf', ['--check', ourFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const ourPages = pdfPages(ourFile);
+    const checks: string[] = [];
+    let ourPages = 0;
+    for (const volume of volumes) {
+      const ourFile = path.join(dir, `ours-${volume.volume}.pdf`);
+      await download(volumeName(outputKey, volume.volume, volume.of), ourFile);
+      const check = spawnSync('qpdf', ['--check', ourFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      checks.push(check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`);
+      ourPages += pdfPages(ourFile);
+      await fs.rm(ourFile);
+    }
 
+    const partPages = merged.reduce((total, part) => total + part.pages, 0);
     table([
       {
         path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time)`,
         'wall time': seconds(map.ms),
         'CPU time': seconds(map.cpuMs),
         'peak RSS': mbKb(map.maxRssKb),
-        pages: merged.reduce((sum, part) => sum + part.pages, 0),
-        'pages/s': rate(merged.reduce((sum, part) => sum + part.pages, 0), map.ms),
+        pages: partPages,
+        'pages/s': rate(partPages, map.ms),
       },
-      { path: 'project: Combine (cover + outline)', 'wall time': seconds(combine.ms), 'CPU time': seconds(combine.cpuMs), 'peak RSS': mbKb(combine.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, combine.ms) },
+      { path: `project: PlanVolumes (${volumes.length} volume${volumes.length === 1 ? '' : 's'})`, 'wall time': seconds(plan.ms), 'CPU time': seconds(plan.cpuMs), 'peak RSS': mbKb(plan.maxRssKb), pages: partPages, 'pages/s': rate(partPages, plan.ms) },
+      ...combines.map((report, index) => ({
+        path: `project: Combine volume ${index + 1} of ${volumes.length} (cover + outline)`,
+        'wall time': seconds(report.ms),
+        'CPU time': seconds(report.cpuMs),
+        'peak RSS': mbKb(report.maxRssKb),
+        pages: combineOutputs[index]!.pages,
+        'pages/s': rate(combineOutputs[index]!.pages, report.ms),
+      })),
       { path: 'project: total', 'wall time': seconds(ours.ms), 'CPU time': seconds(ours.cpuMs), 'peak RSS': mbKb(ours.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, ours.ms) },
-      { path: 'project merge alone: no S3, one process', 'wall time': seconds(direct.ms), 'CPU time': seconds(direct.cpuMs), 'peak RSS': mbKb(direct.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, direct.ms) },
+      ...(direct
+        ? [{ path: 'project merge alone: no S3, one process', 'wall time': seconds(direct.ms), 'CPU time': seconds(direct.cpuMs), 'peak RSS': mbKb(direct.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, direct.ms) }]
+        : []),
       { path: 'qpdf --empty --pages', 'wall time': seconds(qpdf.ms), 'CPU time': seconds(qpdf.cpuMs), 'peak RSS': mbKb(qpdf.maxRssKb), pages: qpdfPages, 'pages/s': rate(qpdfPages, qpdf.ms) },
     ]);
     console.log(
-      `project output: ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
-        `qpdf --check: ${check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
+      `project output: ${volumes.length} volume(s), ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
+        `qpdf --check: ${[...new Set(checks)].join(', ')}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
     );
     recordRatio('backup', 'wall time / qpdf --empty --pages', ours.ms / qpdf.ms, '≤ 2.0×');
     recordRatio('backup', 'peak RSS / qpdf', ours.maxRssKb / qpdf.maxRssKb);
     console.log(
       `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
         `(the fairer figure on a busy machine), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
-        `(MergePart process, ${concurrency} tasks at once: ${mbKb(map.maxRssKb)}; Combine: ${mbKb(combine.maxRssKb)})`,
+        `(MergePart process, ${concurrency} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
     );
   } finally {
     await aws.stop();
@@ -207,7 +243,7 @@ async function imageAsPdf(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<Uint
   return doc.save();
 }
 
-async function generateInputs(dir: string, invoiceCount: number, attachmentCount: number): Promise<InvoiceInput[]> {
+async function generateInputs(dir: string, invoiceCount: number, attachmentCount: number, pageScale: number): Promise<InvoiceInput[]> {
   const files = path.join(dir, 'files');
   await fs.mkdir(files);
   // A few images, reused: each source is merged (and embedded) on its own all the same.
@@ -232,7 +268,7 @@ async function generateInputs(dir: string, invoiceCount: number, attachmentCount
       if (j === 3) {
         // A scanned document: JPEG pages inside a PDF.
         const doc = await PDFDocument.create();
-        const pages = 1 + ((i + j) % 2);
+        const pages = (1 + ((i + j) % 2)) * pageScale;
         for (let n = 0; n < pages; n++) {
           const image = await doc.embedJpg(jpegScans[(i + n) % 4]!);
           doc.addPage(A4).drawImage(image, { x: 0, y: 0, width: A4[0], height: A4[1] });
@@ -248,7 +284,7 @@ async function generateInputs(dir: string, invoiceCount: number, attachmentCount
           image: png ? 'png' : 'jpeg',
         });
       } else {
-        const pages = 1 + ((i + j) % 3);
+        const pages = (1 + ((i + j) % 3)) * pageScale;
         sources.push({ title: `Attachment ${j + 1} of invoice ${i + 1}.pdf`, contentType: 'application/pdf', bytes: await textPdf(`Attachment ${j + 1}`, pages, i * 10 + j + 2), pages });
       }
     }
@@ -310,7 +346,7 @@ interface ChildReport {
 const childTimeoutMs = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 240) * 1000;
 
 /** Runs one phase in a fresh Node process (as a Lambda would), returning its work time and peak RSS. */
-async function runChild(mode: 'map' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
+async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, ...env, BENCH_BACKUP_CHILD: mode, BENCH_BACKUP_INPUT: inputFile },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -330,13 +366,15 @@ async function childPhase(mode: string, inputFile: string): Promise<void> {
   const input = JSON.parse(await fs.readFile(inputFile, 'utf8'));
   // The handlers' code is loaded before the clock starts, as in a warm Lambda: transpiling
   // TypeScript with tsx (seconds on a busy machine) is no part of the merge.
-  await Promise.all([import('../functions/backup/merge-part'), import('../functions/backup/combine')]);
+  await Promise.all([import('../functions/backup/merge-part'), import('../functions/backup/plan-volumes'), import('../functions/backup/combine')]);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let output: unknown;
   if (mode === 'map') {
     const merged = await inBatches(input.parts as unknown[], input.concurrency as number, (part) => invokeLocal('backupMergePart', part));
     await fs.writeFile(`${inputFile}.merged.json`, JSON.stringify(merged));
+  } else if (mode === 'plan') {
+    output = await invokeLocal('backupPlanVolumes', input);
   } else if (mode === 'combine') {
     output = await invokeLocal('backupCombine', input);
   } else {
@@ -380,6 +418,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const mbKb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const rate = (pages: number, ms: number) => Math.round(pages / (ms / 1000));
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 if (process.env.BENCH_BACKUP_CHILD) {
   await childPhase(process.env.BENCH_BACKUP_CHILD, process.env.BENCH_BACKUP_INPUT!);

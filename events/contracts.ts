@@ -222,12 +222,40 @@ export const ownerInvoiceStatusChanged = z.object({
 });
 export type OwnerInvoiceStatusChanged = z.infer<typeof ownerInvoiceStatusChanged>;
 
+/**
+ * An invoice's (or owner invoice's) signature request ended: `signature.completed` (every signer
+ * signed; the signed PDF is what its PDF route serves now), `signature.declined` or `signature.voided`.
+ * Domain events for integrations, written with the step that ended the request.
+ */
+export const signatureEnded = z.object({
+  projectId: z.string().min(1),
+  /** The invoice's id, or the owner invoice's (`document`). */
+  invoiceId: z.string().min(1),
+  document: z.enum(['invoice', 'owner_invoice']),
+  provider: z.string().min(1),
+  status: z.enum(['completed', 'declined', 'voided']),
+  signers: z.array(z.object({ name: z.string(), email: z.string(), status: z.string(), signedAt: z.iso.datetime().optional() })),
+  /** Who ended it: the last signer (an owner contact's id is `owner-contact:<email>`), the signer who declined, or the user who voided it. */
+  endedBy: z.string().min(1),
+  occurredAt: z.iso.datetime(),
+  /** Completed: the SHA-256 (hex) of the document as sent. */
+  documentSha256: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type SignatureEnded = z.infer<typeof signatureEnded>;
+
 /** Webhook deliveries were created by the outbox's fan-out: attempt them now (the retry job catches any this misses). */
 export const webhookDeliveriesDue = z.object({
   deliveryIds: z.array(z.string().min(1)).min(1).max(500),
 });
 export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
 
+/** An accounting export was queued (written to the outbox with its job): the export function produces its files. */
+export const accountingExportRequested = z.object({
+  projectId: z.string().min(1),
+  exportId: z.string().min(1),
+});
+export type AccountingExportRequested = z.infer<typeof accountingExportRequested>;
 /**
  * A DocuSign call a signature step needs (written to the outbox with the step): send the request's
  * envelope, void it, resend it to the current signer, or store the completed envelope's documents;
@@ -264,6 +292,10 @@ export const detailSchemas = {
   'payment.received': paymentReceived,
   'backup.completed': backupCompleted,
   'owner-invoice.status-changed': ownerInvoiceStatusChanged,
+  'signature.completed': signatureEnded,
+  'signature.declined': signatureEnded,
+  'signature.voided': signatureEnded,
+  'accounting-export.requested': accountingExportRequested,
   'docusign.requested': docusignRequested,
 } as const;
 
@@ -288,5 +320,8 @@ export const domainEvents = {
   'payment.received': 'A payment from the owner was received against an owner invoice',
   'backup.completed': 'An invoice backup job finished: succeeded (PDF ready) or failed',
   'owner-invoice.status-changed': 'An owner invoice changed status',
+  'signature.completed': 'Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one',
+  'signature.declined': 'A signer declined to sign an invoice or owner invoice',
+  'signature.voided': 'A signature request (open or completed) was voided',
 } as const satisfies Partial<Record<DetailType, string>>;
 export type DomainEventType = keyof typeof domainEvents;

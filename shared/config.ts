@@ -52,6 +52,13 @@ export const config = {
     return positiveNumber('SES_SENDERS', 1);
   },
   /**
+   * The most pages and bytes one backup volume holds (a bigger backup is split between invoices):
+   * one Combine task writes each volume within its time limit, and viewers open it whole.
+   */
+  get backupVolumeLimits(): { maxPages: number; maxBytes: number } {
+    return { maxPages: positiveNumber('BACKUP_VOLUME_MAX_PAGES', 5000), maxBytes: positiveNumber('BACKUP_VOLUME_MAX_BYTES', 1024 * 1024 * 1024) };
+  },
+  /**
    * Webhook targets: in AWS only public addresses over https; the local stack (WEBHOOK_ALLOW_LOOPBACK=true)
    * also allows http and loopback, for receivers running on the same machine.
    */

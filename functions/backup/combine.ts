@@ -2,14 +2,16 @@ import * as z from 'zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/merge';
-import { backupWarningsKey, getJson, getObject, mergedPartSchema, parseEvent, type MergedPart, partSummaryKey, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { backupWarningsKey, getObject, InvalidInputError, parseEvent, readPartSummaries, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 
 /**
- * Backup workflow, `Combine`: the final PDF at `outputKey` — a cover listing the parts with
- * their page numbers, the merged parts in order, and bookmarks per part and per source. Parts
- * are our own output, so one that is missing or unreadable fails the run rather than becoming
- * a placeholder. The parts' summaries are read from S3 (MergePart wrote them); every warning is
- * written to S3 for Finalize, and the answer carries keys and counts only.
+ * Backup workflow, `Combine` (one per volume, see PlanVolumes): the volume's PDF at `outputKey`
+ * (" - Volume 2 of 3" added when there are several) — a cover listing its parts with their page
+ * numbers ("Volume 2 of 3" under the title), the merged parts in order, and bookmarks per part
+ * and per source. Parts are our own output, so one that is missing or unreadable fails the run
+ * rather than becoming a placeholder. The parts' summaries are read from S3 (MergePart wrote
+ * them); every warning is written to S3 for Finalize, and the answer carries counts only.
  */
 const combineSchema = z.object({
   outputKey: z.string().min(1),
@@ -21,13 +23,18 @@ const combineSchema = z.object({
     createdAt: z.iso.datetime().optional(),
   }),
   parts: z.array(z.object({ partKey: z.string().min(1) })).min(1),
+  /** Which volume of how many, and its parts among `parts` (PlanVolumes); all of them, one volume, by default. */
+  volume: z.number().int().positive().default(1),
+  of: z.number().int().positive().default(1),
+  first: z.number().int().nonnegative().default(0),
+  count: z.number().int().positive().optional(),
 });
 
+/** Counts only: Finalize finds the volume's PDF and warnings by the job's output key and the volume. */
 export interface CombinedBackup {
-  outputKey: string;
+  volume: number;
   pages: number;
   bytes: number;
-  warningsKey: string;
   warningCount: number;
 }
 
@@ -39,12 +46,14 @@ const PREFETCH_LIMIT_BYTES = 256 * 1024 * 1024;
 const prefetchFits = (current: MergedPart, next: MergedPart) =>
   current.bytes !== undefined && next.bytes !== undefined && current.bytes + next.bytes <= PREFETCH_LIMIT_BYTES;
 
-/** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
-const summaryReadConcurrency = 16;
-
 export const handler = async (event: unknown): Promise<CombinedBackup> => {
-  const { outputKey, cover, parts: partKeys } = parseEvent(combineSchema, event);
-  const parts = await mapLimited(partKeys, summaryReadConcurrency, ({ partKey }) => getJson(partSummaryKey(partKey), mergedPartSchema));
+  const { outputKey: backupKey, cover: backupCover, parts: allParts, volume, of, first, count } = parseEvent(combineSchema, event);
+  const partKeys = allParts.slice(first, count === undefined ? undefined : first + count);
+  if (partKeys.length === 0) throw new InvalidInputError(`Volume ${volume} has no parts: it starts at part ${first + 1} of ${allParts.length}`);
+  const outputKey = volumeName(backupKey, volume, of);
+  // "Volume 2 of 3" under the title, and in the document's properties.
+  const cover = of === 1 ? backupCover : { ...backupCover, lines: [volumeLabel(volume, of), ...backupCover.lines], subject: [backupCover.subject, volumeLabel(volume, of)].filter(Boolean).join(' — ') };
+  const parts = await readPartSummaries(partKeys);
   // One part parsed at a time, the next one already downloading; the output is uploaded as it is written.
   const upload = pdfUpload(outputKey);
   const download = (index: number) =>
@@ -73,18 +82,17 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
     throw error;
   }
   const { pages, coverPages, bytes } = written;
-  const warnings = backupWarnings(parts, coverPages);
-  const warningsKey = backupWarningsKey(outputKey);
-  await putJson(warningsKey, warnings);
-  logger.info('Backup combined', { outputKey, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
-  return { outputKey, pages, bytes, warningsKey, warningCount: warnings.length };
+  const warnings = backupWarnings(parts, coverPages, volume);
+  await putJson(backupWarningsKey(outputKey), warnings);
+  logger.info('Backup combined', { outputKey, volume, of, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
+  return { volume, pages, bytes, warningCount: warnings.length };
 };
 
 /**
  * Every file left out, in the PDF's order, named by its commitment, invoice and attachment, with
  * the page its placeholder took: the cover's pages, then each part's sources one after another.
  */
-export function backupWarnings(parts: MergedPart[], coverPages: number): BackupWarning[] {
+export function backupWarnings(parts: MergedPart[], coverPages: number, volume = 1): BackupWarning[] {
   const warnings: BackupWarning[] = [];
   let page = coverPages + 1;
   for (const { invoice, sources } of parts) {
@@ -98,6 +106,7 @@ export function backupWarnings(parts: MergedPart[], coverPages: number): BackupW
           attachmentId: source.attachmentId ?? null,
           fileName: source.title,
           reason: source.leftOut,
+          volume,
           page,
         });
       }
@@ -105,18 +114,4 @@ export function backupWarnings(parts: MergedPart[], coverPages: number): BackupW
     }
   }
   return warnings;
-}
-
-/** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
-async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,38 +1,68 @@
 import * as z from 'zod';
-import { backupWarningSchema, getJson, InvalidInputError, parseEvent, TransientError } from '../../shared/backup/task-io';
+import { backupWarningSchema, backupWarningsKey, getJson, InvalidInputError, parseEvent, putJson, TransientError } from '../../shared/backup/task-io';
 import { backupLink } from '../../shared/backup/links';
+import { volumeName } from '../../shared/backup/volumes';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
-import { loadBackupJob, markBackupSucceeded } from '../../shared/db/backups';
+import { loadBackupJob, markBackupSucceeded, type BackupVolume } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
+import type { BackupWarning } from '../../shared/domain/backups';
 import { backupReadyEmail } from '../../shared/email/backup';
 import { logger } from '../../shared/logger';
 
 /**
- * Backup workflow, `Finalize`: the job succeeds with what Combine wrote (pages, size, the first
- * warnings and their count; all stay in S3), and the requester is emailed a link to it. The link opens the job in the app, which fetches a
- * fresh presigned download URL: a URL presigned here would die with this function's temporary
- * credentials long before the 7 days a presigned URL may otherwise last.
+ * Backup workflow, `Finalize`: the job succeeds with what the Combine tasks wrote (its volumes'
+ * pages and sizes, the first warnings and their count; all stay in S3), and the requester is
+ * emailed a link to it. The link opens the job in the app, which fetches fresh presigned download
+ * URLs: a URL presigned here would die with this function's temporary credentials long before the
+ * 7 days a presigned URL may otherwise last. A backup of several volumes also gets the list of
+ * every volume's warnings in one, where the job's answer pages through them.
  */
 const inputSchema = z.object({
   projectId: z.string().min(1),
   jobId: z.string().min(1),
-  outputKey: z.string().min(1),
-  pages: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  warningsKey: z.string().min(1),
-  warningCount: z.number().int().nonnegative(),
+  /** One per volume, in order (the CombineVolumes Map's answers). */
+  volumes: z
+    .array(
+      z.object({
+        volume: z.number().int().positive(),
+        pages: z.number().int().nonnegative(),
+        bytes: z.number().int().nonnegative(),
+        warningCount: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
 });
 
 export const handler = async (event: unknown) => {
-  const { projectId, jobId, outputKey, pages, bytes, warningsKey, warningCount } = parseEvent(inputSchema, event);
-  const warnings = await getJson(warningsKey, z.array(backupWarningSchema));
-  if (warnings.length !== warningCount) throw new InvalidInputError(`${warningsKey} holds ${warnings.length} warnings; Combine counted ${warningCount}`);
+  const { projectId, jobId, volumes: combined } = parseEvent(inputSchema, event);
   const job = await loadBackupJob(projectId, jobId, { consistent: true });
   if (!job) throw new InvalidInputError(`Backup job ${jobId} of project ${projectId} does not exist`);
-  if (job.outputKey !== outputKey) throw new InvalidInputError(`Combine wrote ${outputKey}, not the job's ${job.outputKey}`);
+  const of = combined.length;
+  combined.forEach((volume, index) => {
+    if (volume.volume !== index + 1) throw new InvalidInputError(`Volume ${index + 1} of ${of} is missing: Combine answered volume ${volume.volume} in its place`);
+  });
+
+  const volumes: BackupVolume[] = combined.map(({ volume, pages, bytes }) => ({
+    volume,
+    fileName: volumeName(job.fileName, volume, of),
+    outputKey: volumeName(job.outputKey, volume, of),
+    pages,
+    bytes,
+  }));
+  const warnings: BackupWarning[] = [];
+  for (const [index, volume] of volumes.entries()) {
+    const written = await getJson(backupWarningsKey(volume.outputKey), z.array(backupWarningSchema));
+    if (written.length !== combined[index]!.warningCount) throw new InvalidInputError(`${backupWarningsKey(volume.outputKey)} holds ${written.length} warnings; Combine counted ${combined[index]!.warningCount}`);
+    warnings.push(...written);
+  }
+  // The job pages through one list: a single volume's is that list already.
+  if (of > 1) await putJson(backupWarningsKey(job.outputKey), warnings);
+  const pages = volumes.reduce((sum, volume) => sum + volume.pages, 0);
+  const bytes = volumes.reduce((sum, volume) => sum + volume.bytes, 0);
+
   // A retried Finalize finds the job succeeded already and only sends the (idempotent) email again.
-  if (!(await markBackupSucceeded(job, { pages, bytes, warnings }, new Date()))) {
+  if (!(await markBackupSucceeded(job, { pages, bytes, warnings, volumes }, new Date()))) {
     const now = await loadBackupJob(projectId, jobId, { consistent: true });
     if (now?.status !== 'succeeded') throw new InvalidInputError(`Backup job ${jobId} is ${now?.status ?? 'gone'}; it cannot succeed`);
   }
@@ -44,8 +74,9 @@ export const handler = async (event: unknown) => {
       projectNumber: project.number,
       fileName: job.fileName,
       pages,
+      volumes,
       warnings,
-      warningCount,
+      warningCount: warnings.length,
       link: backupLink(config.frontendBaseUrl, projectId, jobId),
     });
     try {
@@ -57,6 +88,6 @@ export const handler = async (event: unknown) => {
   } else {
     logger.warn('Backup requester has no email address; none sent', { projectId, jobId, requestedBy: job.requestedBy });
   }
-  logger.info('Backup succeeded', { projectId, jobId, pages, bytes, warnings: warnings.length });
-  return { projectId, jobId, status: 'succeeded' as const, outputKey, pages, bytes, warningCount };
+  logger.info('Backup succeeded', { projectId, jobId, pages, bytes, volumes: of, warnings: warnings.length });
+  return { projectId, jobId, status: 'succeeded' as const, outputKey: job.outputKey, pages, bytes, volumes: of, warningCount: warnings.length };
 };

@@ -5,6 +5,7 @@ import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import { termsFor } from '../../shared/domain/terminology';
+import { signedMark } from '../../shared/domain/signatures';
 import { invoicePdfFilename, storeInvoicePdf, storeOwnerInvoicePdf } from '../../shared/storage/invoice-pdfs';
 import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
 import { loadHeadContract } from '../../shared/db/head-contracts';
@@ -42,7 +43,7 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   const commitment = await loadCommitment(projectId, invoice.commitmentId);
   if (!commitment) throw new InvalidInputError(`The commitment of invoice ${invoice.number} no longer exists`);
 
-  const title = `${commitment.number} ${commitment.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}`;
+  const title = `${commitment.number} ${commitment.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}${await signedSuffix(project, invoice)}`;
 
   let invoicePdf: { key: string; title: string };
   if (invoice.signedPdfKey) {
@@ -88,18 +89,30 @@ async function ownerInvoicePart(project: ProjectItem, ownerInvoiceId: string, pa
   if (!contract) throw new InvalidInputError(`The head contract of owner invoice ${invoice.number} no longer exists`);
   if (!period) throw new InvalidInputError(`The billing period of owner invoice ${invoice.number} (${contract.number}) was deleted; its PDF cannot be rendered`);
   let stored;
-  try {
-    stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
-  } catch (error) {
-    if ((error as { $metadata?: unknown }).$metadata) throw error;
-    throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
+  if (invoice.signedPdfKey) {
+    // Signed: the e-signed PDF, as for a subcontractor invoice.
+    stored = { key: invoice.signedPdfKey, filename: invoicePdfFilename(project, invoice, contract) };
+  } else {
+    try {
+      stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
+    } catch (error) {
+      if ((error as { $metadata?: unknown }).$metadata) throw error;
+      throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
+    }
   }
   return {
     partKey,
-    title: `${contract.number} ${contract.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}`,
+    title: `${contract.number} ${contract.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}${await signedSuffix(project, { invoiceId: ownerInvoiceId, signedPdfKey: invoice.signedPdfKey })}`,
     invoice: { invoiceId: ownerInvoiceId, number: invoice.number, commitmentNumber: contract.number, commitmentTitle: contract.title },
     sources: [{ key: stored.key, title: stored.filename }],
   };
+}
+
+/** " — Signed 2026-12-04 (built-in e-signature)" when the part is the invoice's signed PDF: the cover's contents mark it. */
+async function signedSuffix(project: ProjectItem, invoice: { invoiceId: string; signedPdfKey?: string | undefined }): Promise<string> {
+  if (!invoice.signedPdfKey) return '';
+  const { data: signature } = await db().InvoiceSignature.get({ projectId: project.projectId, invoiceId: invoice.invoiceId }).go();
+  return signature?.completedAt ? ` — ${signedMark({ completedAt: signature.completedAt, provider: signature.provider }, project.timeZone)}` : '';
 }
 
 /**

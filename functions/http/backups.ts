@@ -17,7 +17,7 @@ import { backupExecutionArn } from '../../shared/backup/start-workflow';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { writeTransaction } from '../../shared/db/transaction';
 import { batchGetAll, db } from '../../shared/db/service';
-import { backupFileName, backupOutputKey, loadBackupJob, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
+import { backupFileName, backupOutputKey, backupVolumes, loadBackupJob, storedBackupWarning, type BackupJobItem } from '../../shared/db/backups';
 import { backupWarningSchema, backupWarningsKey, getObject } from '../../shared/backup/task-io';
 import { backupWarningsPerPage, type BackupWarning } from '../../shared/domain/backups';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../../shared/http/cursor';
@@ -54,23 +54,32 @@ async function warningsPage(job: BackupJobItem, cursor: string | undefined): Pro
   return { warnings, warningCount, warningsCursor: next < warningCount && warnings.length > 0 ? encodeOffsetCursor(scope, next) : null };
 }
 
+/** A presigned GET of one PDF of the job, downloading it under its file name. */
+async function presignedDownload(outputKey: string, fileName: string): Promise<{ url: string; expiresAt: string }> {
+  return {
+    url: await getSignedUrl(
+      s3Client(),
+      new GetObjectCommand({
+        Bucket: config.bucketName,
+        Key: outputKey,
+        ResponseContentDisposition: contentDisposition('attachment', fileName),
+        ResponseContentType: 'application/pdf',
+      }),
+      { expiresIn: backupDownloadSeconds },
+    ),
+    expiresAt: new Date(Date.now() + backupDownloadSeconds * 1000).toISOString(),
+  };
+}
+
 async function toBackupJobResponse(job: BackupJobItem, warningsCursor?: string): Promise<BackupJobResponse> {
-  const download =
+  const volumes =
     job.status === 'succeeded'
-      ? {
-          url: await getSignedUrl(
-            s3Client(),
-            new GetObjectCommand({
-              Bucket: config.bucketName,
-              Key: job.outputKey,
-              ResponseContentDisposition: contentDisposition('attachment', job.fileName),
-              ResponseContentType: 'application/pdf',
-            }),
-            { expiresIn: backupDownloadSeconds },
-          ),
-          expiresAt: new Date(Date.now() + backupDownloadSeconds * 1000).toISOString(),
-        }
-      : null;
+      ? await Promise.all(
+          backupVolumes(job).map(async ({ volume, fileName, outputKey, pages, bytes }) => ({ volume, fileName, pages, bytes, download: await presignedDownload(outputKey, fileName) })),
+        )
+      : [];
+  // The first volume's (the backup's, unless it was split): `volumes` has every one.
+  const download = volumes[0]?.download ?? null;
   return {
     projectId: job.projectId,
     jobId: job.jobId,
@@ -82,6 +91,7 @@ async function toBackupJobResponse(job: BackupJobItem, warningsCursor?: string):
     pages: job.pages ?? null,
     bytes: job.bytes ?? null,
     download,
+    volumes,
     error: job.error ?? null,
     requestedBy: job.requestedBy,
     createdAt: job.createdAt,

@@ -10,7 +10,7 @@ import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
 import { loadHeadContract } from '../../shared/db/head-contracts';
 import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
 import { storeSignedInvoicePdf, type StoredSignedPdf } from '../../shared/storage/signed-invoice-pdfs';
-import type { SignatureRequest } from '../../shared/domain/signatures';
+import { signedDocumentKinds, type SignatureRequest } from '../../shared/domain/signatures';
 
 /**
  * Renders an invoice's PDF into S3 (unless the stored one is current) for an HTTP function that
@@ -41,6 +41,7 @@ const ownerInvoiceRequestSchema = z.object({
 
 const signRequestSchema = z.object({
   kind: z.literal('sign-invoice'),
+  document: z.enum(signedDocumentKinds).default('invoice'),
   projectId: z.string().min(1),
   invoiceId: z.string().min(1),
   /** The request as completed: every signer signed, with their marks and audit facts. */
@@ -63,7 +64,8 @@ export const handler = async (event: unknown): Promise<RenderedInvoicePdf | Rend
 };
 
 /** The signed PDF of the invoice version the request was sent with (refused if the invoice changed since). */
-async function signInvoice({ projectId, invoiceId, request, sentByName, completedAt }: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
+async function signInvoice({ document: kind, projectId, invoiceId, request, sentByName, completedAt }: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
+  if (kind === 'owner_invoice') return signOwnerInvoice({ projectId, ownerInvoiceId: invoiceId, request, sentByName, completedAt });
   const { project, invoice, commitment, period, changeOrders } = await loadInvoiceFacts(projectId, invoiceId);
   if (invoice.version !== request.invoiceVersion) throw new Error(`Invoice ${invoiceId} is at version ${invoice.version}, not the ${request.invoiceVersion} sent for signature`);
   const [document, { data: company }] = await Promise.all([
@@ -98,8 +100,7 @@ async function loadInvoiceFacts(projectId: string, invoiceId: string) {
   return { project, invoice, commitment, period, changeOrders };
 }
 
-/** An owner invoice on its head contract (change orders are keyed by the contract's id), the general contractor as contractor. */
-async function renderOwnerInvoice({ projectId, ownerInvoiceId, printedAt }: z.infer<typeof ownerInvoiceRequestSchema>): Promise<RenderedInvoicePdf> {
+async function loadOwnerInvoiceFacts(projectId: string, ownerInvoiceId: string) {
   const [invoice, { data: project }] = await Promise.all([loadOwnerInvoice(projectId, ownerInvoiceId, { consistent: true }), db().Project.get({ projectId }).go()]);
   if (!invoice || !project) throw new Error(`Owner invoice ${ownerInvoiceId} of project ${projectId} does not exist`);
   const [contract, period, changeOrders, { data: company }] = await Promise.all([
@@ -109,14 +110,31 @@ async function renderOwnerInvoice({ projectId, ownerInvoiceId, printedAt }: z.in
     db().Company.get({ companyId: project.companyId }).go(),
   ]);
   if (!contract || !period) throw new Error(`The ${contract ? 'billing period' : 'head contract'} of owner invoice ${ownerInvoiceId} does not exist`);
-  const stored = await storeOwnerInvoicePdf({
-    project,
-    invoice,
-    contract,
-    contractorName: company?.name ?? 'General contractor',
-    period,
-    changeOrders,
-    now: new Date(printedAt),
-  });
+  return { project, invoice, contract, period, changeOrders, company };
+}
+
+/** An owner invoice on its head contract (change orders are keyed by the contract's id), the general contractor as contractor. */
+async function renderOwnerInvoice({ projectId, ownerInvoiceId, printedAt }: z.infer<typeof ownerInvoiceRequestSchema>): Promise<RenderedInvoicePdf> {
+  const { project, invoice, contract, period, changeOrders, company } = await loadOwnerInvoiceFacts(projectId, ownerInvoiceId);
+  const stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date(printedAt) });
   return { ...stored, invoiceVersion: invoice.version };
+}
+
+/** The signed PDF of the owner invoice version sent, as `signInvoice` makes a subcontractor invoice's. */
+async function signOwnerInvoice(input: { projectId: string; ownerInvoiceId: string; request: SignatureRequest; sentByName: string; completedAt: string }): Promise<StoredSignedPdf> {
+  const { project, invoice, contract, period, changeOrders, company } = await loadOwnerInvoiceFacts(input.projectId, input.ownerInvoiceId);
+  const { request } = input;
+  if (invoice.version !== request.invoiceVersion) throw new Error(`Owner invoice ${input.ownerInvoiceId} is at version ${invoice.version}, not the ${request.invoiceVersion} sent for signature`);
+  const companyName = company?.name ?? 'General contractor';
+  const document = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: companyName, period, changeOrders, now: new Date(request.sentAt) });
+  return storeSignedInvoicePdf({
+    project,
+    companyName,
+    invoice: { invoiceId: invoice.ownerInvoiceId },
+    documentKey: document.key,
+    title: invoicePdfFilename(project, invoice, contract).replace(/\.pdf$/, ''),
+    request,
+    sentByName: input.sentByName,
+    completedAt: input.completedAt,
+  });
 }

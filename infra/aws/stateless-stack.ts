@@ -367,7 +367,7 @@ export class StatelessStack extends Stack {
 
   private createEventRules(): void {
     for (const rule of eventRules) {
-      const deadLetterQueue = this.deadLetterQueue(`${rule.name}Rule`);
+      const deadLetterQueue = this.deadLetterQueue('EventRules');
       new events.Rule(this, `${rule.name}Rule`, {
         eventBus: this.eventBus,
         description: rule.description,
@@ -392,7 +392,7 @@ export class StatelessStack extends Stack {
       },
       targets: [
         new eventTargets.LambdaFunction(this.functions[ended.target], {
-          deadLetterQueue: this.deadLetterQueue('BackupExecutionEndedRule'),
+          deadLetterQueue: this.deadLetterQueue('EventRules'),
           retryAttempts: 8,
           maxEventAge: Duration.hours(6),
         }),
@@ -467,7 +467,7 @@ export class StatelessStack extends Stack {
         target: new LambdaInvoke(this.functions[schedule.target], {
           role,
           input: scheduler.ScheduleTargetInput.fromText(schedulerInput(schedule.name)),
-          deadLetterQueue: this.deadLetterQueue(`${schedule.name}Schedule`),
+          deadLetterQueue: this.deadLetterQueue('Schedules'),
           retryAttempts: 3,
           // Scheduled handlers are idempotent and catch up on their next run: an hour-old run is not worth retrying.
           maxEventAge: Duration.hours(1),
@@ -506,11 +506,19 @@ export class StatelessStack extends Stack {
     return queues;
   }
 
-  /** A dead-letter queue for undeliverable events, with an alarm as soon as one lands there. */
-  private deadLetterQueue(id: string): sqs.Queue {
-    const queue = this.alarmedQueue(`${id}DeadLetterQueue`, {
-      id: `${id}DeadLetterAlarm`,
-      description: `${id}: undeliverable events are waiting in the dead-letter queue`,
+  /**
+   * A dead-letter queue for events EventBridge or the scheduler could not deliver to Lambda at all
+   * (a permission or configuration fault, not a function's failure: those go to each function's own
+   * on-failure queue), alarmed as soon as one lands there. One queue for all event rules and one for
+   * all schedules: each message names its rule or schedule (RULE_ARN / the schedule's attributes),
+   * and a queue per rule cost three resources each against CloudFormation's 500 per stack.
+   */
+  private deadLetterQueue(kind: 'EventRules' | 'Schedules'): sqs.Queue {
+    const existing = this.deadLetterQueues.find((queue) => queue.node.id === `${kind}DeadLetterQueue`);
+    if (existing) return existing;
+    const queue = this.alarmedQueue(`${kind}DeadLetterQueue`, {
+      id: `${kind}DeadLetterAlarm`,
+      description: `${kind === 'EventRules' ? 'Event rules' : 'Schedules'}: undeliverable events are waiting in the dead-letter queue (each names its rule or schedule)`,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });

@@ -48,13 +48,21 @@ const warning = z
     attachmentId: z.string().nullable().meta({ description: 'The attachment left out; null for the invoice’s own PDF' }),
     fileName: z.string().meta({ description: 'The file left out' }),
     reason: z.string(),
-    page: z.number().int().meta({ description: 'The page of the backup PDF that stands in for the file (saying it was left out, and why)' }),
+    page: z.number().int().meta({ description: 'The page of the backup PDF (of its volume’s, when there are several) that stands in for the file (saying it was left out, and why)' }),
+    volume: z.number().int().meta({ description: 'The volume whose PDF has that page: 1 unless the backup was split into volumes' }),
   })
   .meta({ id: 'InvoiceBackupWarning' });
 
 export const backupJobQuery = z.object({
   warningsCursor: z.string().max(2048).optional().meta({ description: 'The `warningsCursor` of the previous answer: the next page of warnings' }),
 });
+
+const download = z
+  .object({
+    url: z.url().meta({ description: 'Presigned GET of the PDF, valid for 15 minutes; downloads it under its file name' }),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'InvoiceBackupDownload' });
 
 export const backupJobResponse = z
   .object({
@@ -73,13 +81,23 @@ export const backupJobResponse = z
     fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
     pages: z.number().int().nullable(),
     bytes: z.number().int().nullable(),
-    download: z
-      .object({
-        url: z.url().meta({ description: 'Presigned GET of the PDF, valid for 15 minutes; downloads it under `fileName`' }),
-        expiresAt: z.iso.datetime(),
-      })
-      .nullable()
-      .meta({ description: 'Once the job has succeeded' }),
+    download: download.nullable().meta({ description: 'Once the job has succeeded: the PDF (the first volume’s when it was split; `volumes` has each)' }),
+    volumes: z
+      .array(
+        z
+          .object({
+            volume: z.number().int().meta({ description: '1-based, in the backup’s order' }),
+            fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf' }),
+            pages: z.number().int(),
+            bytes: z.number().int(),
+            download,
+          })
+          .meta({ id: 'InvoiceBackupVolume' }),
+      )
+      .meta({
+        description:
+          'Once the job has succeeded, its PDFs: one, unless the backup was bigger than one volume holds (pages or bytes), when it is split between invoices into volumes, each with its own cover ("Volume 1 of 3"), contents and bookmarks',
+      }),
     error: z.string().nullable().meta({ description: 'Why the job failed' }),
     requestedBy: z.string(),
     createdAt: z.iso.datetime(),

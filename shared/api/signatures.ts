@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { signatureProviders, signatureStatuses, signerStatuses, type SignatureStatus } from '../domain/signatures';
+import { signatureProviders, signatureStatuses, signedDocumentKinds, signerStatuses, type SignatureStatus } from '../domain/signatures';
 import type { InvoiceSignatureItem } from '../db/entities/signature';
 import { invoicePath } from './invoices';
 import { projectPath } from './commitments';
+import { ownerInvoicePath } from './owner-invoices';
 
 const reason = z.string().trim().min(1).max(1000);
 
@@ -14,7 +15,7 @@ export const bulkSignatureBody = z
       .min(1)
       .max(100)
       .refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' })
-      .meta({ description: 'Approved invoices to send for signature to their commitments’ invoice contacts (in contact order)' }),
+      .meta({ description: 'Approved invoices to send for signature: to their commitments’ invoice contacts (owner invoices: their head contracts’ owner contacts), in the order listed there' }),
   })
   .strict()
   .meta({ id: 'BulkSignature' });
@@ -47,6 +48,7 @@ export const signatureResponse = z
     completedAt: z.iso.datetime().nullable(),
     voidedAt: z.iso.datetime().nullable(),
     voidReason: z.string().nullable(),
+    document: z.enum(signedDocumentKinds).meta({ description: 'What is signed: a subcontractor invoice or an owner invoice (`invoiceId` is then the owner invoice’s id)' }),
     documentSha256: z.string().nullable().meta({ description: 'SHA-256 (hex) of the document as sent, once completed' }),
     signed: z.boolean().meta({ description: 'The signed PDF is what GET …/pdf, forwarding and backups use' }),
     signers: z.array(
@@ -70,6 +72,7 @@ export const signatureResponse = z
 export function toSignatureResponse(item: InvoiceSignatureItem, status: SignatureStatus): z.infer<typeof signatureResponse> {
   return {
     invoiceId: item.invoiceId,
+    document: item.document ?? 'invoice',
     status,
     provider: item.provider,
     invoiceVersion: item.invoiceVersion,
@@ -144,6 +147,7 @@ export const docusignConnectResult = z
   .meta({ id: 'DocusignConnectResult' });
 
 const signature = '/v1/projects/{projectId}/invoices/{invoiceId}/signature';
+const ownerSignature = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature';
 
 export const signatureRoutes = [
   {
@@ -192,6 +196,54 @@ export const signatureRoutes = [
     summary: 'Send the current signer a new link (earlier links stop working); an expired request is open again',
     tags: ['e-signature'],
     request: { path: invoicePath },
+    response: { status: 200, description: 'The request with its new expiry', schema: signatureResponse },
+  },
+  {
+    operationId: 'bulkOwnerInvoiceSignature',
+    method: 'POST',
+    path: '/v1/projects/{projectId}/owner-invoices/bulk-signature',
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'owner_invoices.bulk_esign',
+    summary: 'Send up to 100 approved owner invoices for e-signature by their head contracts’ owner contacts (built-in signer); each answered on its own',
+    tags: ['e-signature'],
+    request: { path: projectPath, body: bulkSignatureBody },
+    response: { status: 200, description: 'One result per owner invoice', schema: bulkSignatureResponse },
+  },
+  {
+    operationId: 'getOwnerInvoiceSignature',
+    method: 'GET',
+    path: ownerSignature,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'owner_invoices.view',
+    summary: 'The owner invoice’s signature request: its status and each signer’s',
+    tags: ['e-signature'],
+    request: { path: ownerInvoicePath },
+    response: { status: 200, description: 'The signature request', schema: signatureResponse },
+  },
+  {
+    operationId: 'voidOwnerInvoiceSignature',
+    method: 'POST',
+    path: `${ownerSignature}/void`,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'owner_invoices.bulk_esign',
+    summary: 'Void the owner invoice’s signature request (or its completed signature): it can change again, and its PDF is the unsigned one',
+    tags: ['e-signature'],
+    request: { path: ownerInvoicePath, body: voidSignatureBody },
+    response: { status: 200, description: 'The voided request', schema: signatureResponse },
+  },
+  {
+    operationId: 'resendOwnerInvoiceSignature',
+    method: 'POST',
+    path: `${ownerSignature}/resend`,
+    function: 'signatures',
+    auth: 'jwt',
+    action: 'owner_invoices.bulk_esign',
+    summary: 'Send the owner invoice’s current signer a new link (earlier links stop working)',
+    tags: ['e-signature'],
+    request: { path: ownerInvoicePath },
     response: { status: 200, description: 'The request with its new expiry', schema: signatureResponse },
   },
   {

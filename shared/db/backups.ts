@@ -40,7 +40,7 @@ export function localDateTime(instant: Date, timeZone: string): { date: string; 
 }
 
 /** A name's characters that no common file system accepts (and control characters) become "-"; runs of spaces one. */
-const fileNameSafe = (value: string) =>
+export const fileNameSafe = (value: string) =>
   value
     .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-')
     .replace(/\s+/g, ' ')
@@ -113,13 +113,22 @@ export function storedBackupWarning(stored: NonNullable<BackupJobItem['warnings'
     fileName: stored.fileName ?? stored.title ?? '',
     reason: stored.reason,
     page: stored.page ?? 0,
+    volume: stored.volume ?? 1,
   };
+}
+
+/** One PDF of a backup: see the job's `volumes`. */
+export type BackupVolume = NonNullable<BackupJobItem['volumes']>[number];
+
+/** The job's PDFs, one per volume; a job finished before volumes has its one PDF. */
+export function backupVolumes(job: BackupJobItem): BackupVolume[] {
+  return job.volumes?.length ? job.volumes : [{ volume: 1, fileName: job.fileName, outputKey: job.outputKey, pages: job.pages ?? 0, bytes: job.bytes ?? 0 }];
 }
 
 /** running → succeeded, with what Combine wrote: the first warnings on the item, and their count. False when the job had already left running. */
 export async function markBackupSucceeded(
   job: Pick<BackupJobItem, 'projectId' | 'jobId'>,
-  result: { pages: number; bytes: number; warnings: BackupWarning[] },
+  result: { pages: number; bytes: number; warnings: BackupWarning[]; volumes?: BackupVolume[] },
   now: Date,
 ): Promise<boolean> {
   const completed = completedRecord(job, { status: 'succeeded', pages: result.pages, bytes: result.bytes, warningCount: result.warnings.length, error: null }, now);
@@ -129,6 +138,7 @@ export async function markBackupSucceeded(
         status: 'succeeded',
         pages: result.pages,
         bytes: result.bytes,
+        ...(result.volumes && { volumes: result.volumes }),
         // DynamoDB stores no nulls in a map: the invoice's own PDF has no attachment id.
         warnings: result.warnings.slice(0, backupWarningsPerPage).map(({ attachmentId, ...warning }) => ({ ...warning, ...(attachmentId !== null && { attachmentId }) })),
         warningCount: result.warnings.length,

@@ -14,6 +14,7 @@ import { BillingPeriod } from './entities/billing-period';
 import { Invite } from './entities/invite';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, Payment, PaymentNumber } from './entities/invoice';
 import { BackupJob } from './entities/backup-job';
+import { AccountingExport } from './entities/accounting-export';
 import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
 import { PaymentScheduleReminder } from './entities/payment-schedule-reminder';
@@ -48,6 +49,7 @@ export const entities = {
   Payment,
   PaymentNumber,
   BackupJob,
+  AccountingExport,
   Outbox,
   Task,
   PaymentScheduleReminder,

@@ -16,17 +16,20 @@ export interface BackupWarning {
   attachmentId: string | null;
   fileName: string;
   reason: string;
-  /** 1-based page of the placeholder in the backup PDF. */
+  /** 1-based page of the placeholder in the backup PDF (in its volume's, when there are several). */
   page: number;
+  /** The volume (1-based) whose PDF holds the placeholder: 1 unless the backup was split. */
+  volume: number;
 }
 
 /** Warnings kept on the job item (all of them are in S3): a job answers them a page at a time. */
 export const backupWarningsPerPage = 100;
 
-/** One line per warning, as the email and logs word it. */
-export function describeBackupWarning(warning: BackupWarning): string {
+/** One line per warning, as the email and logs word it; the volume is named when the backup has several. */
+export function describeBackupWarning(warning: BackupWarning, volumes = 1): string {
   const file = warning.attachmentId ? `"${warning.fileName}" (attachment ${warning.attachmentId})` : `"${warning.fileName}" (the invoice's own PDF)`;
-  return `${warning.commitmentNumber} ${warning.commitmentTitle}, invoice ${warning.invoiceNumber}: ${file}, page ${warning.page} — ${warning.reason}`;
+  const where = volumes > 1 ? `volume ${warning.volume}, page ${warning.page}` : `page ${warning.page}`;
+  return `${warning.commitmentNumber} ${warning.commitmentTitle}, invoice ${warning.invoiceNumber}: ${file}, ${where} — ${warning.reason}`;
 }
 
 /**

@@ -114,6 +114,8 @@ export const policy = {
   'retainage.configure_sliding_scale': { tool: 'commitments', does: 'configure sliding-scale retention on a commitment', allow: { admin: true } },
   'payment_schedules.serve': { tool: 'commitments', does: 'serve or edit a payment schedule', allow: { admin: true } },
   'non_payment_notices.give': { tool: 'commitments', does: 'give a notice of non-payment', allow: { admin: true } },
+  // (reading) the matrix is silent on exports: the level that sees every invoice and records payments issued
+  'accounting.export': { tool: 'commitments', does: 'export approved invoices and payments for accounting', allow: { admin: true } },
 
   // Project administration (not in the seed's matrix; readings of the product)
   'project.view': { tool: 'commitments', does: 'view the project', allow: everyLevel },

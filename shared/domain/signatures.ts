@@ -5,6 +5,7 @@
  */
 import type { InvoiceStatus } from './invoices';
 import { settledStatuses, editableStatuses } from './invoice-rules';
+import { localDate } from './billing-periods';
 
 /** The request's status: sent → delivered (a signer opened it) → completed; or declined, voided, expired. */
 export const signatureStatuses = ['sent', 'delivered', 'completed', 'declined', 'voided', 'expired'] as const;
@@ -15,6 +16,10 @@ export const signerStatuses = ['waiting', 'sent', 'delivered', 'signed', 'declin
 export type SignerStatus = (typeof signerStatuses)[number];
 
 export const signatureProviders = ['builtin', 'docusign'] as const;
+
+/** What is signed: a subcontractor invoice or an owner invoice (the same flow, the same statuses). */
+export const signedDocumentKinds = ['invoice', 'owner_invoice'] as const;
+export type SignedDocumentKind = (typeof signedDocumentKinds)[number];
 export type SignatureProvider = (typeof signatureProviders)[number];
 
 /** A typed name (drawn in a script font) or a drawn signature (a PNG the signer drew). */
@@ -79,13 +84,21 @@ export function sendForSignatureRefusal(input: {
   invoiceStatus: InvoiceStatus;
   existing: SignatureStatus | undefined;
   signerCount: number;
+  /** Owner invoices are signed by the head contract's owner contacts, subcontractor invoices by the commitment's invoice contacts. */
+  document?: SignedDocumentKind;
 }): string | undefined {
-  if (!(settledStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) {
-    return `Only an approved invoice can be sent for signature; this one is ${input.invoiceStatus.replace(/_/g, ' ')}.`;
+  const status = input.invoiceStatus.replace(/_/g, ' ');
+  if (input.document === 'owner_invoice') {
+    // An owner invoice is signed once it left the contractor's hands: sent to the owner (under review) or answered.
+    if ((editableStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) return `Only an owner invoice sent to the owner or approved can be sent for signature; this one is ${status}.`;
+  } else if (!(settledStatuses as readonly InvoiceStatus[]).includes(input.invoiceStatus)) {
+    return `Only an approved invoice can be sent for signature; this one is ${status}.`;
   }
   if (input.existing === 'completed') return 'The invoice is already signed; void the signature first to send it again.';
   if (input.existing && locksFigures(input.existing)) return `The invoice is already out for signature (${input.existing}); resend or void it instead.`;
-  if (input.signerCount === 0) return 'The commitment has no invoice contacts to sign the invoice.';
+  if (input.signerCount === 0) {
+    return input.document === 'owner_invoice' ? 'The head contract has no owner contacts to sign the invoice.' : 'The commitment has no invoice contacts to sign the invoice.';
+  }
   return undefined;
 }
 
@@ -196,6 +209,13 @@ export const signatureEventTypes = [
   'signature_resent',
 ] as const;
 export type SignatureEventType = (typeof signatureEventTypes)[number];
+
+const providerNames: Record<SignatureProvider, string> = { builtin: 'built-in e-signature', docusign: 'DocuSign' };
+
+/** How a backup's contents mark a signed invoice: "Signed 2026-12-04 (built-in e-signature)", the day in the project's time zone. */
+export function signedMark(signature: { completedAt: string; provider: SignatureProvider }, timeZone: string): string {
+  return `Signed ${localDate(new Date(signature.completedAt), timeZone)} (${providerNames[signature.provider]})`;
+}
 
 /** What a provider reports of a request it hosts (DocuSign: Connect or GET envelope), in its own words. */
 export interface ProviderReport {

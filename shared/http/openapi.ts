@@ -75,6 +75,8 @@ export const tagDescriptions: Record<string, string> = {
   invoices: 'Invoices (progress claims, G702/G703): amounts per line, workflow from draft to approved, attachments, PDF.',
   payments: 'Payments recorded against approved invoices.',
   'invoice backups': 'One PDF per invoice merging it with its attachments, built asynchronously.',
+  'accounting exports':
+    'Approved invoices (one row per line, G703 figures) and payments of a period or date range as CSV and XLSX for accounting systems, built asynchronously into S3.',
   retainage: 'Sliding-scale retention rules of a commitment, applied in order to new invoices (never retroactively).',
   webhooks:
     'Signed webhooks (Standard Webhooks) of a company’s domain events, from the outbox: endpoints, secret rotation, delivery log and replay; company admins only.',

@@ -371,8 +371,9 @@ export interface CombinedPart {
 /**
  * Builds a backup: the cover (with each part's first page), then every part's pages, then an
  * outline with a bookmark per part and, under it, one per source. The output is written to
- * `sink` as it goes and each part is loaded once, in order, its objects written as they are
- * (not copied into a new document), so memory holds one part and the output's offsets.
+ * `sink` as it goes and each part (written by `writeMerged`) is loaded once, in order, its
+ * objects copied as bytes with their numbers moved (not parsed into a document), so memory
+ * holds one part and the output's offsets.
  */
 export async function writeCombined(
   cover: CoverContent,
@@ -388,9 +389,7 @@ export async function writeCombined(
   const outline: OutlineItem[] = [];
   for (const [index, part] of parts.entries()) {
     const start = pages.length;
-    const bytes = await load(index);
-    const document = await withParseNotesLogged(part.title, () => loadPdf(bytes));
-    const refs = await writer.append(document);
+    const refs = await writer.appendWritten(await load(index));
     // The cover already printed page numbers from the summaries: they must be the truth.
     if (refs.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${refs.length} pages; its summary says ${part.pages}`);
     for (const ref of refs) pages.push({ ref });

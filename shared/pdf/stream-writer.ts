@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFName, PDFNull, PDFNumber, PDFRef, PDFStream, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFContext, PDFDict, PDFName, PDFNull, PDFNumber, PDFObjectParser, PDFRef, PDFStream, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /**
  * Writes a PDF as it goes, object by object, to a sink (an S3 multipart upload, a file), so
@@ -15,7 +15,7 @@ export class PdfStreamWriter {
   /** Byte offset of each object, by object number (0 is the free-list head). */
   private readonly offsets: number[] = [];
   private written = 0;
-  private buffer: Uint8Array;
+  private readonly buffer: Uint8Array;
   private buffered = 0;
   /** The next object number an appended document's objects may take. */
   private nextNumber: number;
@@ -97,6 +97,49 @@ export class PdfStreamWriter {
   }
 
   /**
+   * Appends a PDF that a PdfStreamWriter wrote (a backup part), without parsing it as a
+   * document: its cross-reference table gives each object's offset, each object's dictionary is
+   * read and its references moved past the objects written so far, and stream data is copied as
+   * it is, unread. Everything but its catalog and document information is written; its page tree
+   * becomes a kid of the frame's. Returns the new references of its pages in order.
+   */
+  async appendWritten(bytes: Uint8Array): Promise<PDFRef[]> {
+    const part = new WrittenPdfReader(bytes);
+    const { offsets, root, info } = part.trailer();
+    this.nextNumber = Math.max(this.nextNumber, this.frame.context.largestObjectNumber + 1);
+    // Object n of the part becomes object `base + n`.
+    const base = this.nextNumber - 1;
+    const moved = (ref: PDFRef) => PDFRef.of(base + ref.objectNumber);
+    const catalog = part.object(offsets[root]!).value;
+    const treeRef = catalog instanceof PDFDict ? catalog.get(PDFName.of('Pages')) : undefined;
+    if (!(treeRef instanceof PDFRef)) throw new Error('The part has no page tree');
+    const kidsOf = new Map<number, PDFRef[]>();
+    for (const [number, offset] of offsets.entries()) {
+      if (offset === undefined || number === root || number === info) continue;
+      const { value, data } = part.object(offset);
+      shiftRefs(value, moved);
+      if (value instanceof PDFDict && value.get(PDFName.of('Type')) === PDFName.of('Pages')) {
+        kidsOf.set(number, value.lookup(PDFName.of('Kids'), PDFArray).asArray().map((kid) => PDFRef.of((kid as PDFRef).objectNumber - base)));
+        if (number === treeRef.objectNumber) value.set(PDFName.of('Parent'), this.frame.catalog.get(PDFName.of('Pages'))!);
+      }
+      if (data) await this.writeStream(base + number, value as PDFDict, bytes.subarray(data.start, data.end));
+      else await this.writeObject(PDFRef.of(base + number), value);
+    }
+    this.nextNumber = base + offsets.length;
+    this.syncFrameNumbers();
+    // The leaves of the page tree in order: a kid with no Kids of its own is a page.
+    const pages: PDFRef[] = [];
+    const walk = (ref: PDFRef) => {
+      const kids = kidsOf.get(ref.objectNumber);
+      if (kids) kids.forEach(walk);
+      else pages.push(moved(ref));
+    };
+    walk(treeRef);
+    this.appendedRoots.push({ ref: moved(treeRef), count: pages.length });
+    return pages;
+  }
+
+  /**
    * Hangs the appended documents under the frame's page tree, after its own pages, then writes
    * the frame's objects, the cross-reference table and the trailer, and flushes the sink.
    * Whatever the frame needs to add (links, an outline) must be added before.
@@ -132,18 +175,34 @@ export class PdfStreamWriter {
   }
 
   private async writeObject(ref: PDFRef, object: PDFObject): Promise<void> {
+    // A stream's data goes to the sink as it is: pdf-lib would copy it byte by byte.
+    if (object instanceof PDFStream) {
+      object.updateDict(); // its /Length (and /Filter for a stream pdf-lib compresses)
+      return this.writeStream(ref.objectNumber, object.dict, object.getContents());
+    }
     this.offsets[ref.objectNumber] = this.bytes;
-    const bytes = new Uint8Array(object.sizeInBytes());
-    object.copyBytesInto(bytes, 0);
     await this.write(Buffer.from(`${ref.objectNumber} 0 obj\n`, 'latin1'));
-    await this.write(bytes);
+    await this.write(serialized(object));
     await this.write(endobj);
+    this.syncFrameNumbers();
+  }
+
+  private async writeStream(number: number, dict: PDFDict, data: Uint8Array): Promise<void> {
+    this.offsets[number] = this.bytes;
+    dict.set(PDFName.of('Length'), PDFNumber.of(data.length));
+    await this.write(Buffer.from(`${number} 0 obj\n`, 'latin1'));
+    await this.write(serialized(dict));
+    await this.write(streamStart);
+    await this.write(data);
+    await this.write(streamEnd);
     this.syncFrameNumbers();
   }
 
   private async write(bytes: Uint8Array): Promise<void> {
     if (this.buffered + bytes.length > this.buffer.length) await this.flush();
-    if (bytes.length >= this.buffer.length) {
+    // Large pieces (images, page contents) go to the sink as they are: copying them gains nothing.
+    if (bytes.length >= passThroughBytes) {
+      await this.flush();
       this.written += bytes.length;
       await this.sink(bytes);
       return;
@@ -154,15 +213,100 @@ export class PdfStreamWriter {
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    const chunk = this.buffer.subarray(0, this.buffered);
+    // The sink may keep the chunk (an upload gathers its parts): it gets a copy of what is buffered, and the buffer is reused.
+    const chunk = this.buffer.slice(0, this.buffered);
     this.written += this.buffered;
-    this.buffer = new Uint8Array(this.chunkSize);
     this.buffered = 0;
     await this.sink(chunk);
   }
 }
 
 const endobj = Buffer.from('\nendobj\n', 'latin1');
+const passThroughBytes = 64 * 1024;
+const streamStart = Buffer.from('\nstream\n', 'latin1');
+const streamEnd = Buffer.from('\nendstream\nendobj\n', 'latin1');
+
+function serialized(object: PDFObject): Uint8Array {
+  const bytes = new Uint8Array(object.sizeInBytes());
+  object.copyBytesInto(bytes, 0);
+  return bytes;
+}
+
+/** Moves every reference inside `object` (a dictionary's, an array's, nested) with `moved`. */
+function shiftRefs(object: PDFObject, moved: (ref: PDFRef) => PDFRef): void {
+  if (object instanceof PDFDict) {
+    for (const [key, value] of object.entries()) {
+      if (value instanceof PDFRef) object.set(key, moved(value));
+      else shiftRefs(value, moved);
+    }
+  } else if (object instanceof PDFArray) {
+    for (let i = 0; i < object.size(); i++) {
+      const value = object.get(i);
+      if (value instanceof PDFRef) object.set(i, moved(value));
+      else shiftRefs(value, moved);
+    }
+  }
+}
+
+const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
+const keywords = { obj: ascii('obj'), stream: ascii('stream') };
+
+/**
+ * Reads a PDF as PdfStreamWriter writes it — one cross-reference table, each object at the
+ * offset it gives, stream dictionaries with a direct /Length — object by object, leaving stream
+ * data where it is (its offsets only). Anything else is an error: parts are our own output.
+ */
+class WrittenPdfReader extends PDFObjectParser {
+  constructor(private readonly pdf: Uint8Array) {
+    // The parser's byte cursor is internal to pdf-lib: borrowed from a parser it builds.
+    super((PDFObjectParser.forBytes(pdf, PDFContext.create()) as unknown as { bytes: ConstructorParameters<typeof PDFObjectParser>[0] }).bytes, PDFContext.create());
+  }
+
+  /** Offsets by object number, and the numbers of the catalog and the document information. */
+  trailer(): { offsets: Array<number | undefined>; root: number; info?: number } {
+    const tail = Buffer.from(this.pdf.buffer, this.pdf.byteOffset + Math.max(0, this.pdf.length - 1024), Math.min(1024, this.pdf.length)).toString('latin1');
+    const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+    if (!startxref) throw new Error('The part does not end with startxref');
+    let at = Number(startxref[1]);
+    const text = (from: number, length: number) => Buffer.from(this.pdf.buffer, this.pdf.byteOffset + from, Math.min(length, this.pdf.length - from)).toString('latin1');
+    const header = /^xref\n0 (\d+)\n/.exec(text(at, 32));
+    if (!header) throw new Error('The part has no cross-reference table where startxref says');
+    const size = Number(header[1]);
+    at += header[0].length;
+    const table = text(at, size * 20);
+    const offsets: Array<number | undefined> = [];
+    for (let n = 0; n < size; n++) offsets.push(table[n * 20 + 17] === 'n' ? Number(table.slice(n * 20, n * 20 + 10)) : undefined);
+    this.bytes.moveTo(at + size * 20);
+    this.skipWhitespaceAndComments();
+    if (!this.matchKeyword(ascii('trailer'))) throw new Error('The part has no trailer after its cross-reference table');
+    const trailer = this.parseObject();
+    const root = trailer instanceof PDFDict ? trailer.get(PDFName.of('Root')) : undefined;
+    const info = trailer instanceof PDFDict ? trailer.get(PDFName.of('Info')) : undefined;
+    if (!(root instanceof PDFRef)) throw new Error('The part has no catalog');
+    return { offsets, root: root.objectNumber, ...(info instanceof PDFRef && { info: info.objectNumber }) };
+  }
+
+  /** The object at `offset`: its value and, for a stream, where its data lies. */
+  object(offset: number): { value: PDFObject; data?: { start: number; end: number } } {
+    this.bytes.moveTo(offset);
+    this.parseRawInt();
+    this.skipWhitespace();
+    this.parseRawInt();
+    this.skipWhitespace();
+    if (!this.matchKeyword(keywords.obj)) throw new Error(`No object at offset ${offset} of the part`);
+    this.skipWhitespaceAndComments();
+    if (this.bytes.peek() !== 0x3c || this.bytes.peekAhead(1) !== 0x3c) return { value: this.parseObject() };
+    const dict = this.parseDict();
+    this.skipWhitespaceAndComments();
+    if (!this.matchKeyword(keywords.stream)) return { value: dict };
+    if (this.bytes.peek() === 0x0d) this.bytes.next();
+    if (this.bytes.peek() === 0x0a) this.bytes.next();
+    const length = dict.get(PDFName.of('Length'));
+    if (!(length instanceof PDFNumber)) throw new Error(`The stream at offset ${offset} of the part has no direct /Length`);
+    const start = this.bytes.offset();
+    return { value: dict, data: { start, end: start + length.asNumber() } };
+  }
+}
 
 /**
  * Replaces, inside `object`, every reference with its new number (one to no object with null,

@@ -3,7 +3,7 @@ import { lambdaClient } from '../aws/clients';
 import { config } from '../config';
 import type { StoredInvoicePdf } from './invoice-pdfs';
 import type { PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
-import type { SignatureRequest } from '../domain/signatures';
+import type { SignatureRequest, SignedDocumentKind } from '../domain/signatures';
 import type { StoredSignedPdf } from './signed-invoice-pdfs';
 
 /**
@@ -47,6 +47,8 @@ export async function requestPaymentSchedulePdf(key: string, document: PaymentSc
  * signing libraries live there). The request carries every signer's mark and audit facts.
  */
 export async function requestSignedInvoicePdf(request: {
+  /** An owner invoice's id is `invoiceId` with `document: 'owner_invoice'`. */
+  document?: SignedDocumentKind;
   projectId: string;
   invoiceId: string;
   request: SignatureRequest;

@@ -28,7 +28,8 @@ export async function readObject(key: string): Promise<Uint8Array> {
 export async function storeSignedInvoicePdf(input: {
   project: ProjectItem;
   companyName: string;
-  invoice: InvoiceItem;
+  /** The invoice (or owner invoice: its id as `invoiceId`) signed. */
+  invoice: Pick<InvoiceItem, 'invoiceId'>;
   documentKey: string;
   title: string;
   request: SignatureRequest;

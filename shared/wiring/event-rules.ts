@@ -57,6 +57,13 @@ export const eventRules = [
     description: 'The first attempt of new webhook deliveries (the retry schedule does the rest)',
   },
   {
+    name: 'accounting-export',
+    source: eventSource,
+    detailType: 'accounting-export.requested',
+    target: 'accountingExportWorker',
+    description: 'Writes a queued accounting export’s files; the job ends succeeded or failed',
+  },
+  {
     name: 'docusign-envelopes',
     source: eventSource,
     detailType: 'docusign.requested',

@@ -258,6 +258,19 @@ export const functions = {
     description: 'Invoice backups: request (validates, queues the job with its outbox record, starts the workflow), read a job with its download (failing one whose workflow ended)',
     grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
+  accountingExports: {
+    entry: 'functions/http/accounting-exports/index.ts',
+    description: 'Accounting exports: request (validates, queues the job with its outbox record), list, read a job with its downloads (failing one that stalled)',
+    grants: ['table:read', 'table:write', 'bucket:read', 'events:put'],
+  },
+  accountingExportWorker: {
+    entry: 'functions/events/accounting-export.ts',
+    description: 'accounting-export.requested events: writes an export’s CSV files and XLSX workbook (exceljs, only here) to S3, streamed; the job ends succeeded or failed',
+    grants: ['table:read', 'table:write', 'bucket:write'],
+    memoryMb: 1769,
+    // One attempt's lease on the job (exportAttemptSeconds).
+    timeoutSeconds: 600,
+  },
   backupPrepare: {
     entry: 'functions/backup/prepare.ts',
     description: 'Backup workflow: the job starts running; its invoices in backup order, one part each, and the cover',
@@ -279,8 +292,9 @@ export const functions = {
   },
   backupFinalize: {
     entry: 'functions/backup/finalize.ts',
-    description: 'Backup workflow: the job succeeds (pages, size, warnings); emails the requester a link',
-    grants: ['table:read', 'table:write', 'events:put'],
+    description: 'Backup workflow: the job succeeds (pages, size, volumes, warnings); emails the requester a link',
+    // Reads each volume's warnings; a backup of several volumes gets one list of them all.
+    grants: ['table:read', 'table:write', 'events:put', 'bucket:read', 'bucket:write'],
   },
   backupFailed: {
     entry: 'functions/backup/mark-failed.ts',
@@ -300,9 +314,15 @@ export const functions = {
     timeoutSeconds: 300,
     rendersPdf: true,
   },
+  backupPlanVolumes: {
+    entry: 'functions/backup/plan-volumes.ts',
+    description: 'Backup workflow: splits the merged parts into volumes within the configured pages and bytes, from their summaries',
+    grants: ['bucket:read'],
+    timeoutSeconds: 60,
+  },
   backupCombine: {
     entry: 'functions/backup/combine.ts',
-    description: 'Backup workflow: combines the merged parts into the final PDF in S3',
+    description: 'Backup workflow: combines one volume’s merged parts into its PDF in S3',
     grants: ['bucket:read', 'bucket:write'],
     memoryMb: 1769,
     timeoutSeconds: 600,

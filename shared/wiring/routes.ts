@@ -20,6 +20,7 @@ import { backupRoutes } from '../api/backups';
 import { regionalRoutes } from '../api/regional';
 import { webhookRoutes } from '../api/webhooks';
 import { signatureRoutes } from '../api/signatures';
+import { accountingExportRoutes } from '../api/accounting-exports';
 
 export type { HttpMethod, RouteDefinition } from './route-definition';
 
@@ -50,6 +51,7 @@ export const routes = [
   ...regionalRoutes,
   ...webhookRoutes,
   ...signatureRoutes,
+  ...accountingExportRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 

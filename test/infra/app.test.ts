@@ -392,8 +392,9 @@ describe('events and schedules', () => {
   });
 
   it('keeps dead-letter queues (and on-failure queues) encrypted, TLS-only and alarmed', () => {
-    // Plus the backup-ended rule's DLQ and the outbox stream mapping's on-failure queue.
-    const count = eventRules.length + 1 + schedules.length + asyncTargets.length + 1;
+    // One dead-letter queue shared by the event rules, one by the schedules, one on-failure queue per
+    // asynchronously invoked function, and the outbox stream mapping's on-failure queue.
+    const count = 2 + asyncTargets.length + 1;
     stateless.resourceCountIs('AWS::SQS::Queue', count);
     expect(Object.keys(stateless.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }))).toHaveLength(count);
     expect(

@@ -77,6 +77,7 @@ const expectedWarnings = [
     fileName: 'Locked statement.pdf',
     reason: expect.stringContaining('password-protected'),
     page: 4,
+    volume: 1,
   },
   {
     commitmentNumber: 'SC-10',
@@ -87,6 +88,7 @@ const expectedWarnings = [
     fileName: 'Broken upload.pdf',
     reason: expect.stringContaining('damaged'),
     page: 8,
+    volume: 1,
   },
   {
     commitmentNumber: 'SC-10',
@@ -97,6 +99,7 @@ const expectedWarnings = [
     fileName: 'Never uploaded.pdf',
     reason: 'the file was not found in storage',
     page: 9,
+    volume: 1,
   },
 ];
 
@@ -216,6 +219,7 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
       PreparePart: 'backupPreparePart',
       MergePart: 'backupMergePart',
       RecordProgress: 'backupProgress',
+      PlanVolumes: 'backupPlanVolumes',
       Combine: 'backupCombine',
       Finalize: 'backupFinalize',
       MarkFailed: 'backupFailed',
@@ -242,7 +246,7 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
 
     expect(result).toEqual({
       status: 'SUCCEEDED',
-      output: { projectId, jobId: job.jobId, status: 'succeeded', outputKey: job.outputKey, pages: expect.any(Number), bytes: expect.any(Number), warningCount: 3 },
+      output: { projectId, jobId: job.jobId, status: 'succeeded', outputKey: job.outputKey, pages: expect.any(Number), bytes: expect.any(Number), volumes: 1, warningCount: 3 },
     });
     const output = await readPdf(job.outputKey);
     expect(output.contentType).toBe('application/pdf');
@@ -293,6 +297,63 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
       ],
     ]);
     expect(qpdfOutline(bytes).map((item) => [item.title, item.page])).toEqual(bookmarks.map(([title, page]) => [title, page]));
+  });
+});
+
+describe('a backup bigger than one volume holds', () => {
+  it('is split between invoices into volumes, each with its own cover ("Volume 1 of 2"), contents and bookmarks, all on the job', async () => {
+    const job = await seedJob(`job-volumes-${run}`);
+    // Part 1 has 3 pages (2 + a placeholder), part 2 has 5: at most 4 a volume, each is a volume.
+    process.env.BACKUP_VOLUME_MAX_PAGES = '4';
+    let result;
+    try {
+      result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+    } finally {
+      delete process.env.BACKUP_VOLUME_MAX_PAGES;
+    }
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outputKey: job.outputKey, volumes: 2, pages: 2 + 8, warningCount: 3 } });
+    const keys = [1, 2].map((volume) => `backups/${job.jobId}/backup - Volume ${volume} of 2.pdf`);
+    const pdfs = await Promise.all(keys.map(async (key) => (await readPdf(key)).bytes));
+    const texts = pdfs.map((pdf) => pageTexts(pdf));
+    expect(texts.map((pages) => pages.length)).toEqual([1 + 3, 1 + 5]);
+    texts.forEach((pages, index) => {
+      expect(pages[0]).toMatch(new RegExp(`^\\s*Invoice backup\\s*\\n\\s*Volume ${index + 1} of 2\\s*\\n\\s*Harbour Tower \\(HT-1\\)`));
+    });
+    // Each volume's contents and bookmarks list its own invoices, numbered in its own pages.
+    expect(texts[0]![0]).toMatch(/Contents\s*\n\s*SC-2 Electrical services — Invoice 1\s+2\s*\n/);
+    expect(texts[1]![0]).toMatch(/Contents\s*\n\s*SC-10 Electrical services — Invoice 1\s+2\s*\n/);
+    expect(texts[1]![0]).not.toContain('SC-2 ');
+    for (const pdf of pdfs) expect(qpdfCheck(pdf)).toContain('No syntax or stream encoding errors');
+    expect((await Promise.all(pdfs.map(readOutline))).map((outline) => outline.items.map((item) => [item.title, item.pageIndex + 1]))).toEqual([
+      [['SC-2 Electrical services — Invoice 1', 2]],
+      [['SC-10 Electrical services — Invoice 1', 2]],
+    ]);
+
+    const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
+    expect(data).toMatchObject({
+      status: 'succeeded',
+      pages: 10,
+      volumes: [
+        { volume: 1, fileName: 'backup - Volume 1 of 2.pdf', outputKey: keys[0], pages: 4, bytes: pdfs[0]!.byteLength },
+        { volume: 2, fileName: 'backup - Volume 2 of 2.pdf', outputKey: keys[1], pages: 6, bytes: pdfs[1]!.byteLength },
+      ],
+      // Each warning names its volume and the page there.
+      warnings: [
+        { ...expectedWarnings[0], volume: 1, page: 4 },
+        { ...expectedWarnings[1], volume: 2, page: 5 },
+        { ...expectedWarnings[2], volume: 2, page: 6 },
+      ],
+      warningCount: 3,
+    });
+    for (const warning of data!.warnings!) expect(texts[warning.volume! - 1]![warning.page! - 1]).toContain(`"${warning.fileName}" was left out`);
+    // The job pages through every volume's warnings in one list.
+    const all = JSON.parse(Buffer.from((await readPdf(`backups/${job.jobId}/backup.warnings.json`)).bytes).toString('utf8'));
+    expect(all.map((warning: { volume: number; page: number }) => [warning.volume, warning.page])).toEqual([
+      [1, 4],
+      [2, 5],
+      [2, 6],
+    ]);
   });
 });
 

@@ -260,6 +260,8 @@ describe('compiling a backup end to end', () => {
     expect(job.fileName).toMatch(new RegExp(`^Progress Claim backup - Harbour Tower - HT-TEST - ${date} - \\d{2}\\.\\d{2}\\.pdf$`));
     expect(job.fileName).toBe(backupFileName({ name: 'Harbour Tower', number: 'HT-TEST', timeZone: 'Australia/Sydney', region: 'en-AU' }, new Date(job.createdAt)));
 
+    // One volume, the backup itself: `download` is its download.
+    expect(job.volumes).toEqual([{ volume: 1, fileName: job.fileName, pages: job.pages, bytes: job.bytes, download: job.download }]);
     // The download is the PDF, under the file name.
     const download = await fetch(job.download.url);
     expect(download.status).toBe(200);
@@ -685,6 +687,7 @@ describe('a job’s warnings, however many', () => {
       fileName: 'Statutory declaration.pdf',
       reason: 'the file is damaged or is not a valid PDF, so it could not be read',
       page: index + 2,
+      volume: 1,
     }));
     await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: backupWarningsKey(outputKey), Body: JSON.stringify(warnings) }));
     expect(await markBackupSucceeded({ projectId: fx.projectId, jobId }, { pages: count + 1, bytes: 1, warnings }, now)).toBe(true);

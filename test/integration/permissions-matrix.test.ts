@@ -147,6 +147,8 @@ interface Context extends Partial<Record<'unit' | 'public-other-contact' | 'priv
   sparePayments?: Partial<Record<Target, { paymentId: string; path: string }>>;
   /** A backup job the admin requested of the targets' invoices: /v1/projects/{projectId}/invoice-backups/{jobId}. */
   backupJob?: string;
+  /** An accounting export the admin requested: /v1/projects/{projectId}/accounting-exports/{exportId}. */
+  accountingExport?: string;
   /** The head contracts the head-contract groups work on. */
   headContracts?: Partial<Record<HeadTarget, TestHeadContract>>;
   /** An owner invoice per head contract target: /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}. */
@@ -662,6 +664,64 @@ const ownerInvoiceGroup: Group = {
   ],
 };
 
+/** An approved owner invoice on a fresh head contract shaped like `target` with one owner contact, sent for signature by the admin. */
+async function ownerInvoiceOutForSignature(target: Target): Promise<{ contract: TestHeadContract; path: string }> {
+  await openPeriod();
+  const admin = fx.users.admin.token;
+  const contract = await createHeadContract(call, fx, { private: target === 'head-private', ownerContactEmails: ['owner.rep@example.test'] });
+  const created = expectStatus(await call(admin, { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'create an owner invoice');
+  const path = created.headers.get('location')!;
+  let etag = created.headers.get('etag')!;
+  for (const status of ['under_review', 'approved']) {
+    etag = expectStatus(await call(admin, { method: 'POST', path: `${path}/status`, body: { status }, headers: { 'if-match': etag } }), 200, status).headers.get('etag')!;
+  }
+  const sent = await call(admin, { method: 'POST', path: `${project()}/owner-invoices/bulk-signature`, body: { invoiceIds: [path.split('/').at(-1)!] } });
+  expect(expectStatus(sent, 200, 'send the owner invoice for signature').body.results[0]).toMatchObject({ ok: true });
+  return { contract, path };
+}
+
+const ownerSignatureRow = 'bulk send owner invoices for e-signature';
+const ownerSignatureGroup: Group = {
+  name: 'owner invoices: e-signature',
+  // Approved owner invoices, each already sent for signature (by the admin), so every route has a request to act on.
+  setup: async () => {
+    const [headPublic, headPrivate] = await Promise.all([ownerInvoiceOutForSignature('head-public'), ownerInvoiceOutForSignature('head-private')]);
+    return {
+      changeOrders: {},
+      headContracts: { 'head-public': headPublic.contract, 'head-private': headPrivate.contract },
+      ownerInvoices: { 'head-public': headPublic.path, 'head-private': headPrivate.path },
+    } as unknown as Context;
+  },
+  cases: [
+    {
+      route: 'POST /v1/projects/{projectId}/owner-invoices/bulk-signature',
+      variant: 'the two owner invoices, already out for signature (answered 409 each)',
+      row: ownerSignatureRow,
+      tool: 'head_contracts',
+      target: 'project',
+      success: 200,
+      allowed: admins,
+      names: /bulk send owner invoices for e-signature/,
+      request: async (_profile, ctx) => ({
+        method: 'POST',
+        path: `${project()}/owner-invoices/bulk-signature`,
+        body: { invoiceIds: headTargets.map((target) => ownerInvoiceOf(ctx, target).split('/').at(-1)!) },
+      }),
+      check: (response) => expect(response.body.results.map((r: { status: number }) => r.status)).toEqual([409, 409]),
+    },
+    ...ownerInvoiceReads('GET /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature', (ctx, target) => `${ownerInvoiceOf(ctx, target)}/signature`),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend', `${ownerSignatureRow}: resend a link`, /bulk send owner invoices for e-signature/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/signature/resend`,
+    })),
+    ...ownerInvoiceWrites('POST /v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void', `${ownerSignatureRow}: void`, /bulk send owner invoices for e-signature/, 200, async (_profile, ctx, target) => ({
+      method: 'POST',
+      path: `${ownerInvoiceOf(ctx, target)}/signature/void`,
+      body: {},
+    })),
+  ],
+};
+
 const headContractGroups: Group[] = [
   {
     name: 'head contracts: create, list, read, edit, delete',
@@ -1043,6 +1103,7 @@ const groups: Group[] = [
   },
   ...headContractGroups,
   ownerInvoiceGroup,
+  ownerSignatureGroup,
   {
     name: 'subcontractor SOV: read and edit',
     setup: () => commitmentsContext({ ssov: true }),
@@ -1611,6 +1672,48 @@ const groups: Group[] = [
         names: /compile invoice backups/,
         request: async (_profile, ctx) => ({ method: 'GET', path: ctx.backupJob! }),
         check: (response) => expect(response.body.progress.total).toBe(invoiceTargets.length),
+      },
+    ],
+  },
+  {
+    name: 'accounting exports',
+    setup: async () => {
+      // A project-level route: no commitments needed (an export of a range with nothing in it is queued all the same).
+      const ctx = { changeOrders: {} } as unknown as Context;
+      const requested = await call(fx.users.admin.token, { method: 'POST', path: `${project()}/accounting-exports`, body: { from: '2027-01-01', to: '2027-01-31' } });
+      ctx.accountingExport = expectStatus(requested, 202, 'request an accounting export').body.location;
+      return ctx;
+    },
+    cases: [
+      {
+        route: 'POST /v1/projects/{projectId}/accounting-exports',
+        row: '(reading) export approved invoices and payments for accounting — commitments admin',
+        target: 'project',
+        success: 202,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async () => ({ method: 'POST', path: `${project()}/accounting-exports`, body: { from: '2027-01-01', to: '2027-01-31', formats: ['csv'] } }),
+        check: (response) => expect(response.body).toMatchObject({ exportId: expect.any(String), status: 'queued' }),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/accounting-exports',
+        row: '(reading) export approved invoices and payments for accounting — the list of exports',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async () => ({ method: 'GET', path: `${project()}/accounting-exports` }),
+        check: (response) => expect(response.body.items.length).toBeGreaterThan(0),
+      },
+      {
+        route: 'GET /v1/projects/{projectId}/accounting-exports/{exportId}',
+        row: '(reading) export approved invoices and payments for accounting — the job and its downloads',
+        target: 'project',
+        success: 200,
+        allowed: admins,
+        names: /export approved invoices/,
+        request: async (_profile, ctx) => ({ method: 'GET', path: ctx.accountingExport! }),
+        check: (response) => expect(response.body).toMatchObject({ from: '2027-01-01', to: '2027-01-31' }),
       },
     ],
   },

@@ -13,7 +13,7 @@ import type { InvoiceStatus } from '../../shared/domain/invoices';
 import { tokenHashOf } from '../../shared/signature/builtin';
 import { expectProblem, expectRefusal, expectStatus, type Call, type Json, type TestApi } from '../support/api-client';
 import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
-import { createBillingPeriod, createCommitment, startFixtureApi, type PermissionFixture, type TestBillingPeriod } from '../support/permission-fixtures';
+import { createBillingPeriod, createCommitment, createHeadContract, startFixtureApi, type PermissionFixture, type TestBillingPeriod } from '../support/permission-fixtures';
 import { TINY_PNG } from '../support/pdf-fixtures';
 
 /**
@@ -238,5 +238,79 @@ describe('signing through one-time links', () => {
     // Declined: it can be sent again.
     const again = expectStatus(await call(admin(), { method: 'POST', path: bulkPath(), body: { invoiceIds: [invoice.invoiceId] } }), 200, 'again');
     expect(again.body.results[0]).toMatchObject({ ok: true });
+  });
+});
+
+describe('owner invoices', () => {
+  /** An owner invoice sent to the owner (under review) on a fresh head contract with these owner contacts. */
+  async function ownerInvoiceUnderReview(ownerContactEmails: string[]) {
+    const contract = await createHeadContract(call, fx, { ownerContactEmails });
+    const created = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'create owner invoice');
+    const ownerPath = created.headers.get('location')!;
+    let etag = created.headers.get('etag')!;
+    etag = expectStatus(await call(admin(), { method: 'POST', path: `${ownerPath}/status`, body: { status: 'under_review' }, headers: { 'if-match': etag } }), 200, 'sent to the owner').headers.get('etag')!;
+    return { ownerInvoiceId: ownerPath.split('/').at(-1)!, path: ownerPath, etag: () => etag };
+  }
+  const ownerBulkPath = () => `/v1/projects/${fx.projectId}/owner-invoices/bulk-signature`;
+
+  it('are signed by the head contract’s owner contacts in order; the PDF route and email then use the sealed PDF, and the figures stay locked until voided', async () => {
+    const [first, second] = ['owner.rep@developer.example', 'Finance@Developer.example'];
+    const invoice = await ownerInvoiceUnderReview([first, second]);
+    expectRefusal(await call(token('standard'), { method: 'POST', path: ownerBulkPath(), body: { invoiceIds: [invoice.ownerInvoiceId] } }), 403, /owner invoices for e-signature/);
+    // A subcontractor invoice's id is unknown here, and an owner invoice's to the subcontractor route.
+    const sent = expectStatus(await call(admin(), { method: 'POST', path: ownerBulkPath(), body: { invoiceIds: [invoice.ownerInvoiceId, (await seedInvoice()).invoiceId] } }), 200, 'send');
+    expect(sent.body.results).toEqual([
+      { invoiceId: invoice.ownerInvoiceId, ok: true, status: 'sent', signers: 2 },
+      { invoiceId: expect.any(String), ok: false, status: 404, detail: 'No such invoice.' },
+    ]);
+    const status = expectStatus(await call(token('read_only'), { method: 'GET', path: `${invoice.path}/signature` }), 200, 'status');
+    expect(status.body).toMatchObject({ document: 'owner_invoice', status: 'sent', signed: false });
+    expect(status.body.signers.map((s: Json) => [s.email, s.status])).toEqual([[first, 'sent'], ['finance@developer.example', 'waiting']]);
+
+    // Out for signature: the owner's answer cannot send it back to be edited.
+    const back = await call(admin(), { method: 'POST', path: `${invoice.path}/status`, body: { status: 'revise_and_resubmit' }, headers: { 'if-match': invoice.etag() } });
+    expect(expectProblem(back, 409, 'conflict').detail).toMatch(/signature/);
+
+    const firstToken = await waitFor(() => { try { return linkTokenFor(invoice.ownerInvoiceId, first); } catch { return undefined; } });
+    const page = await fetch(signingUrl(firstToken));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<iframe[^>]+src="http/);
+    expect(await submit(firstToken, { action: 'sign', consent: true, signature: { kind: 'typed', text: 'O. Representative' } })).toEqual({ status: 200, body: { status: 'delivered', signerStatus: 'signed' } });
+    const secondToken = await waitFor(() => { try { return linkTokenFor(invoice.ownerInvoiceId, 'finance@developer.example'); } catch { return undefined; } });
+    const drawn = `data:image/png;base64,${Buffer.from(TINY_PNG).toString('base64')}`;
+    expect(await submit(secondToken, { action: 'sign', consent: true, signature: { kind: 'drawn', png: drawn } })).toEqual({ status: 200, body: { status: 'completed', signerStatus: 'signed' } });
+
+    // The owner-invoice PDF route serves the sealed PDF; one byte changed is reported invalid.
+    const pdf = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'pdf');
+    expect(pdf.body.filename).toMatch(/\(signed\)\.pdf$/);
+    const bytes = new Uint8Array(await (await fetch(pdf.body.url)).arrayBuffer());
+    expect(pdfsig(bytes, `${invoice.ownerInvoiceId}.pdf`)).toContain('Signature is Valid');
+    const tampered = Buffer.from(bytes);
+    tampered[200]! ^= 0x01; // inside the first signed range
+    expect(pdfsig(tampered, `${invoice.ownerInvoiceId}-tampered.pdf`)).toMatch(/Signature is Invalid|Digest Mismatch/);
+    // Emailing it attaches the signed PDF.
+    const emailed = expectStatus(await call(admin(), { method: 'POST', path: `${invoice.path}/email`, body: { to: ['owner@client.example'] } }), 202, 'email');
+    expect(emailed.body.attachment.filename).toMatch(/\(signed\)\.pdf$/);
+    const history = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/history` }), 200, 'history');
+    expect(history.body.items.map((e: Json) => e.type)).toEqual(expect.arrayContaining(['signature_sent', 'signature_delivered', 'signature_signed', 'signature_completed']));
+
+    // Signed: still locked; voided: free again, and the PDF is the unsigned one.
+    expectProblem(await call(admin(), { method: 'POST', path: `${invoice.path}/status`, body: { status: 'revise_and_resubmit' }, headers: { 'if-match': invoice.etag() } }), 409, 'conflict');
+    expectRefusal(await call(token('standard'), { method: 'POST', path: `${invoice.path}/signature/void`, body: {} }), 403, /owner invoices for e-signature/);
+    expectStatus(await call(admin(), { method: 'POST', path: `${invoice.path}/signature/void`, body: { reason: 'Wrong period' } }), 200, 'void');
+    const unsigned = expectStatus(await call(admin(), { method: 'GET', path: `${invoice.path}/pdf` }), 200, 'unsigned pdf');
+    expect(unsigned.body.filename).not.toMatch(/signed/);
+    expectStatus(await call(admin(), { method: 'POST', path: `${invoice.path}/status`, body: { status: 'revise_and_resubmit' }, headers: { 'if-match': invoice.etag() } }), 200, 'editable again');
+  });
+
+  it('refuses a draft owner invoice, and one whose head contract has no owner contacts (409 each)', async () => {
+    const none = await ownerInvoiceUnderReview([]);
+    const contract = await createHeadContract(call, fx, { ownerContactEmails: ['owner@x.example'] });
+    const draft = expectStatus(await call(admin(), { method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'draft');
+    const sent = expectStatus(await call(admin(), { method: 'POST', path: ownerBulkPath(), body: { invoiceIds: [none.ownerInvoiceId, draft.body.ownerInvoiceId] } }), 200, 'send');
+    expect(sent.body.results).toEqual([
+      { invoiceId: none.ownerInvoiceId, ok: false, status: 409, detail: 'The head contract has no owner contacts to sign the invoice.' },
+      { invoiceId: draft.body.ownerInvoiceId, ok: false, status: 409, detail: expect.stringMatching(/sent to the owner or approved/) },
+    ]);
   });
 });

@@ -15,10 +15,11 @@ import { addDays, localDate, nextBillingPeriodAt } from '../../shared/domain/bil
 import { webhookEventTypes } from '../../shared/domain/webhooks';
 import { detailSchemas, type DomainEventType } from '../../events/contracts';
 import { expectStatus, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
-import { deliveredEvent, startRecordingBus } from '../support/event-recorder';
+import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import {
   createBillingPeriod,
   createCommitment,
+  createHeadContract,
   createInvoice,
   enablePayments,
   invoiceInStatus,
@@ -41,6 +42,7 @@ let api: TestApi;
 let fx: PermissionFixture;
 let call: Call;
 let bus: LocalEventBus;
+let published: RecordedEvent[];
 
 interface Received {
   path: string;
@@ -62,7 +64,7 @@ const today = localDate(new Date(), 'Australia/Sydney');
 const admin = (request: ApiRequest) => call(fx.users.admin.token, request);
 
 beforeAll(async () => {
-  ({ bus } = await startRecordingBus());
+  ({ bus, published } = await startRecordingBus());
   ({ api, fx, call } = await startFixtureApi());
   process.env.WEBHOOK_ALLOW_LOOPBACK = 'true';
   receiver = http.createServer((request, response) => {
@@ -282,6 +284,50 @@ describe('each domain event reaches a subscribed endpoint, signed, with its docu
     const expected = { projectId: fx.projectId, jobId, status: 'failed', pages: null, bytes: null, warningCount: null, error: 'Merge took too long', occurredAt: expect.any(String) };
     expect(ofType(eventsAt(requests, '/all', everything.secret), 'backup.completed')).toEqual([expected]);
     expect(eventsAt(requests, '/backups', backupsOnly.secret)).toEqual([{ type: 'backup.completed', data: expected }]);
+  });
+
+  it('billing periods: closed by hand, once though the close is posted twice', async () => {
+    const from = received.length;
+    expectStatus(await admin({ method: 'POST', path: `${period.path}/close` }), 200, 'close');
+    expect((await admin({ method: 'POST', path: `${period.path}/close` })).status).toBeGreaterThanOrEqual(400);
+    expect(ofType(await delivered(from), 'billing-period.closed')).toEqual([
+      { projectId: fx.projectId, billingPeriodId: period.billingPeriodId, startDate: addDays(today, -9), endDate: addDays(today, 25), reason: 'closed', closedBy: fx.users.admin.userId, occurredAt: expect.any(String) },
+    ]);
+  });
+
+  it('signatures: completed, declined and voided, each once, from the step that ended the request (owner invoices signed by their owner contact)', async () => {
+    const owner = 'owner.rep@developer.example';
+    /** An owner invoice (on a head contract of its own) sent to the owner and then for signature: its id and the signing link's token. */
+    const outForSignature = async () => {
+      const contract = await createHeadContract(call, fx, { ownerContactEmails: [owner] });
+      const created = expectStatus(await admin({ method: 'POST', path: `${contract.path}/owner-invoices`, body: {} }), 201, 'owner invoice');
+      const path = created.headers.get('location')!;
+      expectStatus(await admin({ method: 'POST', path: `${path}/status`, body: { status: 'under_review' }, headers: { 'if-match': created.headers.get('etag')! } }), 200, 'to the owner');
+      const id = path.split('/').at(-1)!;
+      const sent = expectStatus(await admin({ method: 'POST', path: `/v1/projects/${fx.projectId}/owner-invoices/bulk-signature`, body: { invoiceIds: [id] } }), 200, 'send for signature');
+      expect(sent.body.results[0]).toMatchObject({ ok: true });
+      await deliver(received.length);
+      const email = published.find((e) => e.detailType === 'email.requested' && String(e.detail.emailId).startsWith(`signature:${id}:`));
+      const token = /\/v1\/signing\/([A-Za-z0-9_-]{43})/.exec(String(email?.detail.text))![1]!;
+      return { id, path, token };
+    };
+    const sign = (token: string, body: Json) => fetch(`${api.server.url}/v1/signing/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const [signed, declined] = [await outForSignature(), await outForSignature()];
+    const from = received.length;
+    expect((await sign(signed.token, { action: 'sign', consent: true, signature: { kind: 'typed', text: 'O. Rep' } })).status).toBe(200);
+    expect((await sign(declined.token, { action: 'decline', reason: 'Wrong period' })).status).toBe(200);
+    expectStatus(await admin({ method: 'POST', path: `${signed.path}/signature/void`, body: { reason: 'Reissued' } }), 200, 'void');
+    const events = await delivered(from);
+    const common = { projectId: fx.projectId, document: 'owner_invoice', provider: 'builtin', occurredAt: expect.any(String) };
+    expect(ofType(events, 'signature.completed')).toEqual([
+      { ...common, invoiceId: signed.id, status: 'completed', endedBy: `owner-contact:${owner}`, documentSha256: expect.stringMatching(/^[0-9a-f]{64}$/), signers: [{ name: owner, email: owner, status: 'signed', signedAt: expect.any(String) }] },
+    ]);
+    expect(ofType(events, 'signature.declined')).toEqual([
+      { ...common, invoiceId: declined.id, status: 'declined', endedBy: `owner-contact:${owner}`, reason: 'Wrong period', signers: [{ name: owner, email: owner, status: 'declined' }] },
+    ]);
+    expect(ofType(events, 'signature.voided')).toEqual([
+      { ...common, invoiceId: signed.id, status: 'voided', endedBy: fx.users.admin.userId, reason: 'Reissued', signers: [{ name: owner, email: owner, status: 'signed', signedAt: expect.any(String) }] },
+    ]);
   });
 
   it('an endpoint subscribed to other event types got nothing else, all along', () => {

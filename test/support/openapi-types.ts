@@ -1316,6 +1316,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{projectId}/owner-invoices/bulk-signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send up to 100 approved owner invoices for e-signature by their head contracts’ owner contacts (built-in signer); each answered on its own */
+        post: operations["bulkOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owner invoice’s signature request: its status and each signer’s */
+        get: operations["getOwnerInvoiceSignature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void the owner invoice’s signature request (or its completed signature): it can change again, and its PDF is the unsigned one */
+        post: operations["voidOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the owner invoice’s current signer a new link (earlier links stop working) */
+        post: operations["resendOwnerInvoiceSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/signing/{token}": {
         parameters: {
             query?: never;
@@ -1345,6 +1413,41 @@ export interface paths {
         put?: never;
         /** DocuSign Connect (JSON, SIM) for an invoice’s envelope: the raw body must carry an X-DocuSign-Signature-N header that is its HMAC-SHA256 under one of the company’s Connect keys (else 401); applied once */
         post: operations["docusignConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/accounting-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project’s accounting exports, newest first */
+        get: operations["listAccountingExports"];
+        put?: never;
+        /** Export the approved invoices (one row per line) and payments of a period or date range as CSV and XLSX, asynchronously (Idempotency-Key: the same job) */
+        post: operations["requestAccountingExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/accounting-exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An accounting export: status, row counts, totals and, when done, the downloads */
+        get: operations["getAccountingExport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1534,6 +1637,57 @@ export interface webhooks {
         put?: never;
         /** An owner invoice changed status */
         post: operations["onOwnerInvoiceStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        post: operations["onSignatureCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signer declined to sign an invoice or owner invoice */
+        post: operations["onSignatureDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "signature.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signature request (open or completed) was voided */
+        post: operations["onSignatureVoided"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2376,7 +2530,7 @@ export interface components {
              */
             url: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed")[];
+            eventTypes: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string;
             /** @default true */
             enabled?: boolean;
@@ -2388,13 +2542,13 @@ export interface components {
              */
             url?: string;
             /** @description The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”) */
-            eventTypes?: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed")[];
+            eventTypes?: ("invoice.submitted" | "invoice.status-changed" | "invoice.approved" | "invites.sent" | "invite.responded" | "billing-period.opened" | "billing-period.closed" | "payment.recorded" | "payment.received" | "backup.completed" | "owner-invoice.status-changed" | "signature.completed" | "signature.declined" | "signature.voided")[];
             description?: string | null;
             /** @description true re-enables an endpoint the product disabled after a day of failures */
             enabled?: boolean;
         };
         BulkSignature: {
-            /** @description Approved invoices to send for signature to their commitments’ invoice contacts (in contact order) */
+            /** @description Approved invoices to send for signature: to their commitments’ invoice contacts (owner invoices: their head contracts’ owner contacts), in the order listed there */
             invoiceIds: string[];
         };
         VoidSignature: {
@@ -2426,6 +2580,28 @@ export interface components {
             /** @constant */
             action: "decline";
             reason: string;
+        };
+        RequestAccountingExport: {
+            /** @description A billing period: its approved invoices, and the payments dated within it */
+            periodId?: string;
+            /**
+             * @description Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day), YYYY-MM-DD
+             * @example 2027-01-31
+             */
+            from?: string;
+            /**
+             * @description The range’s last day (included), YYYY-MM-DD
+             * @example 2027-01-31
+             */
+            to?: string;
+            /**
+             * @description `csv`: lines and payments as two RFC 4180 files; `xlsx`: one workbook (Lines, Payments, a G703 and G702 sheet per invoice)
+             * @default [
+             *       "csv",
+             *       "xlsx"
+             *     ]
+             */
+            formats?: ("csv" | "xlsx")[];
         };
         /** @description An invoice was sent for review (first submission or resubmission), with its G702 figures */
         InvoiceSubmittedWebhook: {
@@ -2730,6 +2906,99 @@ export interface components {
                  * @description When the change was committed
                  */
                 occurredAt: string;
+            };
+        };
+        /** @description Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one */
+        SignatureCompletedWebhook: {
+            /** @constant */
+            type: "signature.completed";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signer declined to sign an invoice or owner invoice */
+        SignatureDeclinedWebhook: {
+            /** @constant */
+            type: "signature.declined";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
+            };
+        };
+        /** @description A signature request (open or completed) was voided */
+        SignatureVoidedWebhook: {
+            /** @constant */
+            type: "signature.voided";
+            /**
+             * Format: date-time
+             * @description When the event was written (with the change that caused it)
+             */
+            timestamp: string;
+            data: {
+                projectId: string;
+                invoiceId: string;
+                /** @enum {string} */
+                document: "invoice" | "owner_invoice";
+                provider: string;
+                /** @enum {string} */
+                status: "completed" | "declined" | "voided";
+                signers: {
+                    name: string;
+                    email: string;
+                    status: string;
+                    /** Format: date-time */
+                    signedAt?: string;
+                }[];
+                endedBy: string;
+                /** Format: date-time */
+                occurredAt: string;
+                documentSha256?: string;
+                reason?: string;
             };
         };
         Health: {
@@ -4257,16 +4526,10 @@ export interface components {
             fileName: string;
             pages: number | null;
             bytes: number | null;
-            /** @description Once the job has succeeded */
-            download: {
-                /**
-                 * Format: uri
-                 * @description Presigned GET of the PDF, valid for 15 minutes; downloads it under `fileName`
-                 */
-                url: string;
-                /** Format: date-time */
-                expiresAt: string;
-            } | null;
+            /** @description Once the job has succeeded: the PDF (the first volume’s when it was split; `volumes` has each) */
+            download: components["schemas"]["InvoiceBackupDownload"] | null;
+            /** @description Once the job has succeeded, its PDFs: one, unless the backup was bigger than one volume holds (pages or bytes), when it is split between invoices into volumes, each with its own cover ("Volume 1 of 3"), contents and bookmarks */
+            volumes: components["schemas"]["InvoiceBackupVolume"][];
             /** @description Why the job failed */
             error: string | null;
             requestedBy: string;
@@ -4287,8 +4550,28 @@ export interface components {
             /** @description The file left out */
             fileName: string;
             reason: string;
-            /** @description The page of the backup PDF that stands in for the file (saying it was left out, and why) */
+            /** @description The page of the backup PDF (of its volume’s, when there are several) that stands in for the file (saying it was left out, and why) */
             page: number;
+            /** @description The volume whose PDF has that page: 1 unless the backup was split into volumes */
+            volume: number;
+        };
+        InvoiceBackupDownload: {
+            /**
+             * Format: uri
+             * @description Presigned GET of the PDF, valid for 15 minutes; downloads it under its file name
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        InvoiceBackupVolume: {
+            /** @description 1-based, in the backup’s order */
+            volume: number;
+            /** @example Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf */
+            fileName: string;
+            pages: number;
+            bytes: number;
+            download: components["schemas"]["InvoiceBackupDownload"];
         };
         /** @description A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands */
         RetainageRules: {
@@ -4519,6 +4802,11 @@ export interface components {
             /** Format: date-time */
             voidedAt: string | null;
             voidReason: string | null;
+            /**
+             * @description What is signed: a subcontractor invoice or an owner invoice (`invoiceId` is then the owner invoice’s id)
+             * @enum {string}
+             */
+            document: "invoice" | "owner_invoice";
             /** @description SHA-256 (hex) of the document as sent, once completed */
             documentSha256: string | null;
             /** @description The signed PDF is what GET …/pdf, forwarding and backups use */
@@ -4558,6 +4846,88 @@ export interface components {
              * @enum {string|null}
              */
             status: "sent" | "delivered" | "completed" | "declined" | "voided" | "expired" | null;
+        };
+        AccountingExportRequested: {
+            exportId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @description The job: GET it for its status and, when done, the downloads */
+            location: string;
+        };
+        AccountingExportList: {
+            items: components["schemas"]["AccountingExport"][];
+            nextCursor: string | null;
+        };
+        AccountingExport: {
+            projectId: string;
+            exportId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            periodId: string | null;
+            /** @description The range covered (a period’s dates once the job ran) */
+            from: string | null;
+            to: string | null;
+            formats: ("csv" | "xlsx")[];
+            /** @description Rows written, once the job has succeeded */
+            counts: {
+                invoices: number;
+                lines: number;
+                payments: number;
+            } | null;
+            /** @description Sums of the rows, once the job has succeeded */
+            totals: {
+                /** @description Σ thisPeriodWork, in cents */
+                thisPeriodWorkCents: number;
+                /** @description Σ completedToDate (each invoice’s G702 line 4), in cents */
+                completedToDateCents: number;
+                /** @description Σ retainageHeldToDate (line 5), in cents */
+                retainageHeldToDateCents: number;
+                /** @description Σ amountDue (line 8), in cents */
+                amountDueCents: number;
+                /** @description Σ of the payments’ amount, in cents */
+                paymentsCents: number;
+            } | null;
+            /** @description The files’ columns, in order */
+            columns: {
+                lines: components["schemas"]["AccountingExportLineColumn"][];
+                payments: components["schemas"]["AccountingExportPaymentColumn"][];
+            };
+            /** @description The downloads, once the job has succeeded */
+            files: components["schemas"]["AccountingExportFile"][];
+            /** @description Why the job failed */
+            error: string | null;
+            attempts: number;
+            requestedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        /**
+         * @description The columns of the lines file and the Lines sheet, in this order: `projectId`: The project’s id; `projectName`: The project’s name; `periodId`: The billing period’s id; `periodStart`: The billing period’s first day (YYYY-MM-DD); `periodEnd`: The billing period’s last day (YYYY-MM-DD); `invoiceId`: The subcontractor invoice’s id; `invoiceNumber`: The invoice’s number; `commitmentId`: The commitment’s id; `commitmentNumber`: The commitment’s number (SC-001, PO-002); `vendor`: The commitment’s vendor; `costCode`: The line’s cost code (empty when it has none); `lineNumber`: The line’s position on the invoice, from 1; `description`: The schedule-of-values line; `scheduledValue`: G703 column C; `previousWork`: G703 column D: work completed in previous applications; `thisPeriodWork`: G703 column E: work completed this period; `storedMaterials`: G703 column F: materials presently stored; `completedToDate`: G703 column G: completed and stored to date (its sum is G702 line 4); `percent`: G ÷ C in percent, 2 places; `retainageHeldThisPeriod`: Retainage held this period, work and materials (negative when the base shrank); `retainageReleased`: Retainage released this period; `retainageHeldToDate`: G703 column I: retainage currently held (its sum is G702 line 5); `amountDue`: The line’s share of the current payment due: its earned less retainage now less the same on the previous invoice (their sum is G702 line 8); `paidAmount`: Payments recorded against the invoice (the invoice’s figure, repeated on each of its lines); `paymentStatus`: The invoice’s payment status: unpaid, partially_paid or paid; `invoiceStatus`: approved or approved_as_noted; `approvedAt`: When the invoice was last approved (ISO 8601 instant; empty when its history does not say); `currency`: ISO 4217 code; amounts are in its units with 2 decimals (hundredths, also for JPY)
+         * @enum {string}
+         */
+        AccountingExportLineColumn: "projectId" | "projectName" | "periodId" | "periodStart" | "periodEnd" | "invoiceId" | "invoiceNumber" | "commitmentId" | "commitmentNumber" | "vendor" | "costCode" | "lineNumber" | "description" | "scheduledValue" | "previousWork" | "thisPeriodWork" | "storedMaterials" | "completedToDate" | "percent" | "retainageHeldThisPeriod" | "retainageReleased" | "retainageHeldToDate" | "amountDue" | "paidAmount" | "paymentStatus" | "invoiceStatus" | "approvedAt" | "currency";
+        /**
+         * @description The columns of the payments file and the Payments sheet, in this order: `projectId`: The project’s id; `paymentId`: The payment’s id; `paymentNumber`: The payment’s number; `paidOn`: The payment date (YYYY-MM-DD); `method`: check, credit_card or electronic; `checkNumber`: The check number (checks only); `commitmentId`: The commitment paid; `commitmentNumber`: The commitment’s number; `vendor`: The commitment’s vendor; `invoiceId`: The invoice paid (empty for a payment on the commitment); `invoiceNumber`: That invoice’s number; `amount`: The amount paid; `currency`: ISO 4217 code
+         * @enum {string}
+         */
+        AccountingExportPaymentColumn: "projectId" | "paymentId" | "paymentNumber" | "paidOn" | "method" | "checkNumber" | "commitmentId" | "commitmentNumber" | "vendor" | "invoiceId" | "invoiceNumber" | "amount" | "currency";
+        AccountingExportFile: {
+            /** @enum {string} */
+            kind: "lines_csv" | "payments_csv" | "xlsx";
+            /** @example Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv */
+            fileName: string;
+            bytes: number;
+            /**
+             * Format: uri
+             * @description Presigned GET, valid for 15 minutes; downloads under `fileName`
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
     };
     responses: never;
@@ -27796,7 +28166,8 @@ export interface operations {
                      *           "attachmentId": "text",
                      *           "fileName": "text",
                      *           "reason": "text",
-                     *           "page": 1
+                     *           "page": 1,
+                     *           "volume": 1
                      *         }
                      *       ],
                      *       "warningCount": 1,
@@ -27808,6 +28179,18 @@ export interface operations {
                      *         "url": "https://app.example.com/projects",
                      *         "expiresAt": "2027-03-31T09:30:00.000Z"
                      *       },
+                     *       "volumes": [
+                     *         {
+                     *           "volume": 1,
+                     *           "fileName": "Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf",
+                     *           "pages": 1,
+                     *           "bytes": 1,
+                     *           "download": {
+                     *             "url": "https://app.example.com/projects",
+                     *             "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
                      *       "error": "text",
                      *       "requestedBy": "text",
                      *       "createdAt": "2027-03-31T09:30:00.000Z",
@@ -31338,6 +31721,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -31542,6 +31926,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -31809,6 +32194,7 @@ export interface operations {
                      *       "completedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidedAt": "2027-03-31T09:30:00.000Z",
                      *       "voidReason": "text",
+                     *       "document": "invoice",
                      *       "documentSha256": "text",
                      *       "signed": true,
                      *       "signers": [
@@ -31976,6 +32362,968 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
                      *       "instance": "/v1/projects/{projectId}/invoices/{invoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "invoiceIds": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BulkSignature"];
+            };
+        };
+        responses: {
+            /** @description One result per owner invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "invoiceId": "text",
+                     *           "ok": true,
+                     *           "status": "sent",
+                     *           "signers": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BulkSignatureResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/bulk-signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signature request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VoidSignature"];
+            };
+        };
+        responses: {
+            /** @description The voided request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/void"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendOwnerInvoiceSignature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+                ownerInvoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request with its new expiry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "invoiceId": "text",
+                     *       "status": "sent",
+                     *       "provider": "builtin",
+                     *       "invoiceVersion": 1,
+                     *       "sentAt": "2027-03-31T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-31T09:30:00.000Z",
+                     *       "completedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidedAt": "2027-03-31T09:30:00.000Z",
+                     *       "voidReason": "text",
+                     *       "document": "invoice",
+                     *       "documentSha256": "text",
+                     *       "signed": true,
+                     *       "signers": [
+                     *         {
+                     *           "userId": "text",
+                     *           "name": "text",
+                     *           "email": "text",
+                     *           "routingOrder": 1,
+                     *           "status": "waiting",
+                     *           "sentAt": "2027-03-31T09:30:00.000Z",
+                     *           "deliveredAt": "2027-03-31T09:30:00.000Z",
+                     *           "signedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declinedAt": "2027-03-31T09:30:00.000Z",
+                     *           "declineReason": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceSignature"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature/resend"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -32403,6 +33751,696 @@ export interface operations {
             };
         };
     };
+    listAccountingExports: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of exports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "text",
+                     *           "exportId": "text",
+                     *           "status": "queued",
+                     *           "periodId": "text",
+                     *           "from": "text",
+                     *           "to": "text",
+                     *           "formats": [
+                     *             "csv"
+                     *           ],
+                     *           "counts": {
+                     *             "invoices": 1,
+                     *             "lines": 1,
+                     *             "payments": 1
+                     *           },
+                     *           "totals": {
+                     *             "thisPeriodWorkCents": 1,
+                     *             "completedToDateCents": 1,
+                     *             "retainageHeldToDateCents": 1,
+                     *             "amountDueCents": 1,
+                     *             "paymentsCents": 1
+                     *           },
+                     *           "columns": {
+                     *             "lines": [
+                     *               "projectId"
+                     *             ],
+                     *             "payments": [
+                     *               "projectId"
+                     *             ]
+                     *           },
+                     *           "files": [
+                     *             {
+                     *               "kind": "lines_csv",
+                     *               "fileName": "Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv",
+                     *               "bytes": 1,
+                     *               "url": "https://app.example.com/projects",
+                     *               "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *             }
+                     *           ],
+                     *           "error": "text",
+                     *           "attempts": 1,
+                     *           "requestedBy": "text",
+                     *           "createdAt": "2027-03-31T09:30:00.000Z",
+                     *           "startedAt": "2027-03-31T09:30:00.000Z",
+                     *           "finishedAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExportList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestAccountingExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) chosen by the client: retrying with the same key within 24 hours answers the first answer again instead of creating or sending twice (409 while the first is in progress, 422 with another body). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "periodId": "text",
+                 *       "from": "2027-01-31",
+                 *       "to": "2027-01-31",
+                 *       "formats": [
+                 *         "csv",
+                 *         "xlsx"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequestAccountingExport"];
+            };
+        };
+        responses: {
+            /** @description The job, queued */
+            202: {
+                headers: {
+                    /** @description Where the created resource (or job) is read */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exportId": "text",
+                     *       "status": "queued",
+                     *       "location": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExportRequested"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource’s state does not allow this now (e.g. an invoice already submitted), or (`idempotency-in-progress`, with Retry-After) a request with this Idempotency-Key is still running, or (`idempotency-answer-lost`) it made its change but stopped before answering */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The invoice is under review; it can be changed in draft or revise and resubmit only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "The request body must be application/json, not 'text/plain'.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency-key-reused`: this Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/idempotency-key-reused",
+                     *       "title": "Idempotency-Key reused",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was used for a different request body; use a new key.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountingExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                exportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projectId": "text",
+                     *       "exportId": "text",
+                     *       "status": "queued",
+                     *       "periodId": "text",
+                     *       "from": "text",
+                     *       "to": "text",
+                     *       "formats": [
+                     *         "csv"
+                     *       ],
+                     *       "counts": {
+                     *         "invoices": 1,
+                     *         "lines": 1,
+                     *         "payments": 1
+                     *       },
+                     *       "totals": {
+                     *         "thisPeriodWorkCents": 1,
+                     *         "completedToDateCents": 1,
+                     *         "retainageHeldToDateCents": 1,
+                     *         "amountDueCents": 1,
+                     *         "paymentsCents": 1
+                     *       },
+                     *       "columns": {
+                     *         "lines": [
+                     *           "projectId"
+                     *         ],
+                     *         "payments": [
+                     *           "projectId"
+                     *         ]
+                     *       },
+                     *       "files": [
+                     *         {
+                     *           "kind": "lines_csv",
+                     *           "fileName": "Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv",
+                     *           "bytes": 1,
+                     *           "url": "https://app.example.com/projects",
+                     *           "expiresAt": "2027-03-31T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "error": "text",
+                     *       "attempts": 1,
+                     *       "requestedBy": "text",
+                     *       "createdAt": "2027-03-31T09:30:00.000Z",
+                     *       "startedAt": "2027-03-31T09:30:00.000Z",
+                     *       "finishedAt": "2027-03-31T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountingExport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid field: body name.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "name",
+                     *           "message": "Too small: expected string to have >=1 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "No bearer token",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Visible, but the caller lacks the level, designation or permission named in `detail` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Changing commitments needs the commitments tool at standard level or above; yours is read_only.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No project 3f2a9c1b-0d4e-4b5a-8c6d-7e8f9a0b1c2d, or you are not a member of it.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The path exists but does not accept this method (`Allow` lists those it does) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/method-not-allowed",
+                     *       "title": "Method not allowed",
+                     *       "status": 405,
+                     *       "detail": "/v1/me does not accept DELETE; it accepts GET, PATCH.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the correlation id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side; it has been logged. Please retry later.",
+                     *       "instance": "/v1/projects/{projectId}/accounting-exports/{exportId}"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database) is unreachable or throttling; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://progress-claims.dev/problems/validation",
+                     *       "title": "text",
+                     *       "status": 1,
+                     *       "detail": "text",
+                     *       "instance": "text",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "field": "text",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     onInvoiceSubmitted: {
         parameters: {
             query?: never;
@@ -32780,6 +34818,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["OwnerInvoiceStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCompletedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureDeclinedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the delivery succeeded and is not sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but a 2xx (or no answer within 10 s): retried with backoff for 24 hours, then failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onSignatureVoided: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureVoidedWebhook"];
             };
         };
         responses: {

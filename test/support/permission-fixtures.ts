@@ -307,7 +307,7 @@ export interface TestHeadContract {
 export async function createHeadContract(
   call: Call,
   fx: PermissionFixture,
-  options: { private?: boolean; sov?: boolean; method?: 'amount' | 'unit' } = {},
+  options: { private?: boolean; sov?: boolean; method?: 'amount' | 'unit'; ownerContactEmails?: string[] } = {},
 ): Promise<TestHeadContract> {
   const admin = fx.users.admin.token;
   const number = freshNumber(options.private ? 'HPRIV' : 'HC');
@@ -321,6 +321,7 @@ export async function createHeadContract(
       accountingMethod: options.method ?? 'amount',
       private: options.private ?? false,
       privateUserIds: options.private ? fx.privateListIds : [],
+      ...(options.ownerContactEmails ? { ownerContactEmails: options.ownerContactEmails } : {}),
     },
   });
   expectStatus(created, 201, `create head contract ${number}`);

@@ -11,6 +11,7 @@ const warning = (index: number): BackupWarning => ({
   fileName: 'Statutory declaration.pdf',
   reason: 'the file is damaged',
   page: 10 + index,
+  volume: 1,
 });
 
 const link = 'https://app.progress-claims.test/projects/p/invoice-backups/j';
@@ -37,6 +38,20 @@ describe('the backup-ready email', () => {
     expect(text).toContain(`and ${250 - warningsListedInEmail} more: see them all at ${link}`);
     expect(html).toContain(`<p>and ${250 - warningsListedInEmail} more: <a href="${link}">see them all</a></p>`);
     expect(html.match(/<li>/g)).toHaveLength(warningsListedInEmail);
+  });
+
+  it('links every volume of a backup split into several, and names the volume of each file left out', () => {
+    const volumes = [
+      { volume: 1, fileName: 'backup - Volume 1 of 2.pdf', pages: 30 },
+      { volume: 2, fileName: 'backup - Volume 2 of 2.pdf', pages: 10 },
+    ];
+    const { text, html } = backupReadyEmail({ projectName: 'Harbour Tower', projectNumber: 'HT-1', fileName: 'backup.pdf', pages: 40, volumes, warnings: [{ ...warning(1), volume: 2, page: 3 }], warningCount: 1, link });
+
+    expect(text).toContain('ready to download, in 2 volumes (40 pages in all):');
+    expect(text).toContain(`- Volume 1 of 2: backup - Volume 1 of 2.pdf (30 pages): ${link}?volume=1`);
+    expect(text).toContain(`- Volume 2 of 2: backup - Volume 2 of 2.pdf (10 pages): ${link}?volume=2`);
+    expect(text).toContain('(attachment attachment-1), volume 2, page 3 — the file is damaged');
+    expect(html).toContain(`<li><a href="${link}?volume=2">Volume 2 of 2: backup - Volume 2 of 2.pdf (10 pages)</a></li>`);
   });
 
   it('says nothing of warnings when nothing was left out', () => {

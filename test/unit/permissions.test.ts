@@ -416,6 +416,15 @@ const readings: readonly Row[] = [
     grants: [admin],
     named: /notice of non-payment/,
   },
+  {
+    section: 'Beyond the seed',
+    row: '(reading) export approved invoices and payments for accounting — the level that sees every invoice and adds payments issued',
+    allowed: 'admin (commitments)',
+    action: 'accounting.export',
+    subject: 'project',
+    grants: [admin],
+    named: /export approved invoices/,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ function operationNode(entry: string, operationId: string): ts.Node {
   let operation: ts.Node | undefined;
   const visit = (node: ts.Node) => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-      const [first, second] = node.arguments;
+      // The area's routes come first (httpHandler(routes, operationId, handle), httpRouter(routes, handlers)).
+      const [, first, second] = node.arguments;
       if (node.expression.text === 'httpHandler' && first && ts.isStringLiteral(first) && first.text === operationId) operation = second;
       if (node.expression.text === 'httpRouter' && first && ts.isObjectLiteralExpression(first)) {
         operation ??= first.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === operationId);

@@ -19,15 +19,21 @@ export interface StoredPdf extends RenderedInvoicePdf {
 export async function storedInvoicePdf({ project, invoice, commitment }: InvoiceContext, now: Date): Promise<StoredPdf> {
   const period = await loadBillingPeriod(project.projectId, invoice.billingPeriodId);
   if (!period) throw problems.conflict('The invoice’s billing period is missing; the PDF cannot be rendered.');
-  if (invoice.signedPdfKey && invoice.signatureStatus === 'completed') {
-    const signed = await headObject(invoice.signedPdfKey);
-    if (signed?.ContentLength) {
-      const filename = invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, ' (signed).pdf');
-      return { key: invoice.signedPdfKey, filename, sizeBytes: signed.ContentLength, invoiceVersion: invoice.version, period };
-    }
-  }
+  const signed = await signedPdfOf(invoice, invoicePdfFilename(project, invoice, commitment));
+  if (signed) return { ...signed, period };
   const pdf = await requestInvoicePdf({ projectId: project.projectId, invoiceId: invoice.invoiceId, printedAt: now.toISOString() });
   return { ...pdf, period };
+}
+
+/** The signed PDF of an invoice or owner invoice whose signature request completed (named "… (signed).pdf"), if it is stored. */
+export async function signedPdfOf(
+  invoice: { signedPdfKey?: string | undefined; signatureStatus?: string | undefined; version: number },
+  unsignedFilename: string,
+): Promise<RenderedInvoicePdf | undefined> {
+  if (!invoice.signedPdfKey || invoice.signatureStatus !== 'completed') return undefined;
+  const signed = await headObject(invoice.signedPdfKey);
+  if (!signed?.ContentLength) return undefined;
+  return { key: invoice.signedPdfKey, filename: unsignedFilename.replace(/\.pdf$/, ' (signed).pdf'), sizeBytes: signed.ContentLength, invoiceVersion: invoice.version };
 }
 
 export async function getInvoicePdf({ path, caller }: HttpInput<'getInvoicePdf'>): Promise<Reply> {

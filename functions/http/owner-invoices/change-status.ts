@@ -5,6 +5,9 @@ import { explainFailure, writeTransaction } from '../../../shared/db/transaction
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
+import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domain/signatures';
+import { isEditable } from '../../../shared/domain/invoice-rules';
+import { isOneOf } from '../../../shared/db/conditions';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
@@ -20,8 +23,10 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   const expected = requiredIfMatch(headers);
   const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
-  const refusal = ownerTransitionRefusal(invoice.status, body.status);
+  const refusal = ownerTransitionRefusal(invoice.status, body.status) ?? signatureLockRefusal(invoice.signatureStatus, body.status);
   if (refusal) throw problems.conflict(refusal);
+  // Back to an editable status only while no signature request holds the figures (checked again at write time).
+  const reopens = isEditable(body.status);
 
   // With the project's hold setting, the subcontractor invoices it includes move in the same transaction.
   const held = await heldInvoiceMoves(project, invoice, body.status);
@@ -53,7 +58,11 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
       .set(set)
       .add({ version: 1 })
-      .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, invoice.status)}`)
+      .where((attr, op) =>
+        reopens
+          ? `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, invoice.status)} AND (${op.notExists(attr.signatureStatus)} OR ${isOneOf(op, attr.signatureStatus, figuresFreeStatuses)})`
+          : `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, invoice.status)}`,
+      )
       .commit(),
     event: invoiceEventWrite(entities, {
       projectId: invoice.projectId,

@@ -13,12 +13,25 @@ import { termsFor } from '../../../shared/domain/terminology';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
 import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
 import { requestOwnerInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
+import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
+import type { ProjectItem } from '../../../shared/db/entities/project';
+import type { HeadContractItem } from '../../../shared/db/head-contracts';
+import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { downloadUrl } from '../invoice-files/s3';
+import { signedPdfOf } from '../invoice-files/invoice-pdf';
 import { ownerInvoiceFor } from './shared';
 
+/** The owner invoice's PDF: the signed one once its signature request completed, else rendered (when what it shows changed). */
+async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem, invoice: OwnerInvoiceItem, now: Date) {
+  return (
+    (await signedPdfOf(invoice, invoicePdfFilename(project, invoice, contract))) ??
+    (await requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: now.toISOString() }))
+  );
+}
+
 export async function getOwnerInvoicePdf({ path, caller }: HttpInput<'getOwnerInvoicePdf'>): Promise<Reply> {
-  const { invoice } = await ownerInvoiceFor('owner_invoices.export', path, caller.userId);
-  const pdf = await requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: new Date().toISOString() });
+  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.export', path, caller.userId);
+  const pdf = await ownerInvoicePdf(project, contract, invoice, new Date());
   const download = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
   return {
     body: { ...download, filename: pdf.filename, contentType: 'application/pdf' as const, sizeBytes: pdf.sizeBytes, invoiceVersion: pdf.invoiceVersion },
@@ -45,7 +58,7 @@ export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInp
     throw problems.validation([{ location: 'body', field: 'to', message: 'Give at least one address: the head contract has no owner contacts' }]);
   }
   const [pdf, sender, period] = await Promise.all([
-    requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: now.toISOString() }),
+    ownerInvoicePdf(project, contract, invoice, now),
     db().User.get({ userId: caller.userId }).go(),
     loadBillingPeriod(invoice.projectId, invoice.billingPeriodId),
   ]);

@@ -1,14 +1,15 @@
-/** The signatures function: e-signature of invoices (bulk send, status, void, resend), the built-in signer's page and submit, DocuSign Connect. */
+/** The signatures function: e-signature of invoices and owner invoices (bulk send, status, void, resend), the built-in signer's page and submit, DocuSign Connect. */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
-import { bulkInvoiceSignature } from './send';
-import { getInvoiceSignature, resendInvoiceSignature, voidInvoiceSignature } from './manage';
+import { bulkInvoiceSignature, bulkOwnerInvoiceSignature } from './send';
+import { getInvoiceSignature, getOwnerInvoiceSignature, resendInvoiceSignature, resendOwnerInvoiceSignature, voidInvoiceSignature, voidOwnerInvoiceSignature } from './manage';
 import { getSigningPage, submitSigning } from './signing';
 import { docusignConnect } from './docusign-connect';
 import { signatureRoutes } from '../../../shared/api/signatures';
 
 export const handler = httpRouter(
   signatureRoutes,
-  { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning, docusignConnect },
+  { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning,
+    bulkOwnerInvoiceSignature, getOwnerInvoiceSignature, voidOwnerInvoiceSignature, resendOwnerInvoiceSignature, docusignConnect },
   { idempotency: idempotencyKey },
 );

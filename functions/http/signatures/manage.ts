@@ -1,6 +1,7 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, enforceRefusal } from '../../../shared/http/access';
-import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
+import { loadInvoiceContext } from '../../../shared/http/invoice-context';
+import { ownerInvoiceFor } from '../owner-invoices/shared';
 import { problems } from '../../../shared/http/problem';
 import { batchGetAll, db } from '../../../shared/db/service';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
@@ -9,10 +10,10 @@ import { toSignatureResponse } from '../../../shared/api/signatures';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
 import { outboxRecord } from '../../../shared/db/outbox';
-import { documentNameOf, invoicePageOf, signingBaseUrl, writeSignatureStep } from './step';
+import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 
-async function loadSignature(access: InvoiceContext): Promise<InvoiceSignatureItem> {
-  const { data } = await db().InvoiceSignature.get({ projectId: access.invoice.projectId, invoiceId: access.invoice.invoiceId }).go({ consistent: true });
+async function loadSignature(access: Loaded): Promise<InvoiceSignatureItem> {
+  const { data } = await db().InvoiceSignature.get({ projectId: access.project.projectId, invoiceId: documentOf(access).id }).go({ consistent: true });
   if (!data) throw problems.notFound('The invoice was never sent for signature.');
   return data;
 }
@@ -22,15 +23,33 @@ const notNow = (detail: string | undefined) => enforceRefusal(detail === undefin
 export async function getInvoiceSignature({ path, caller }: HttpInput<'getInvoiceSignature'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.view', access.member, access.commitment);
-  const signature = await loadSignature(access);
+  return signatureOf(access);
+}
+
+export async function getOwnerInvoiceSignature({ path, caller }: HttpInput<'getOwnerInvoiceSignature'>): Promise<Reply> {
+  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  return signatureOf({ project, contract, ownerInvoice: invoice });
+}
+
+async function signatureOf(loaded: Loaded): Promise<Reply> {
+  const signature = await loadSignature(loaded);
   return { body: toSignatureResponse(signature, currentSignatureStatus(signature, new Date())) };
 }
 
 /** Voids the request (open or completed): the links stop working, the invoice's figures are free again and its PDF is the unsigned one. */
 export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'voidInvoiceSignature'>): Promise<Reply> {
-  const now = new Date();
   const access = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.bulk_esign', access.member, access.commitment);
+  return voidSignature(access, body, caller.userId);
+}
+
+export async function voidOwnerInvoiceSignature({ path, body, caller }: HttpInput<'voidOwnerInvoiceSignature'>): Promise<Reply> {
+  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.bulk_esign', path, caller.userId);
+  return voidSignature({ project, contract, ownerInvoice: invoice }, body, caller.userId);
+}
+
+async function voidSignature(access: Loaded, body: { reason?: string | undefined }, callerId: string): Promise<Reply> {
+  const now = new Date();
   const before = await loadSignature(access);
   notNow(voidSignatureRefusal(currentSignatureStatus(before, now)));
   const at = now.toISOString();
@@ -38,14 +57,14 @@ export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'vo
     ...before,
     status: 'voided',
     voidedAt: at,
-    voidedBy: caller.userId,
+    voidedBy: callerId,
     ...(body.reason ? { voidReason: body.reason } : {}),
     version: before.version + 1,
   };
   // DocuSign tells its own recipients (the envelope is voided through the consumer); the built-in signer's are emailed here.
   const docusign = before.provider === 'docusign';
   const contacted = docusign ? [] : before.signers.filter((signer) => signer.status !== 'waiting');
-  const [actor] = await batchGetAll([{ userId: caller.userId }], (keys) => db().User.get(keys).go());
+  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => db().User.get(keys).go());
   const emails = contacted.map((signer) =>
     signatureNoticeEmail({
       kind: 'voided',
@@ -64,7 +83,7 @@ export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'vo
     before,
     after,
     invoice: { set: { signatureStatus: 'voided' }, removeSignedPdf: true },
-    event: { type: 'signature_voided', by: caller.userId, ...(body.reason ? { comment: body.reason } : {}), changes: { from: before.status, wasSigned: before.status === 'completed' } },
+    event: { type: 'signature_voided', by: callerId, ...(body.reason ? { comment: body.reason } : {}), changes: { from: before.status, wasSigned: before.status === 'completed' } },
     emails,
     // A completed envelope stays completed at DocuSign; only an open one is voided there.
     records:
@@ -78,9 +97,18 @@ export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'vo
 
 /** A new link for the current signer (earlier ones stop working) and a new expiry. */
 export async function resendInvoiceSignature({ path, caller, event }: HttpInput<'resendInvoiceSignature'>): Promise<Reply> {
-  const now = new Date();
   const access = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.bulk_esign', access.member, access.commitment);
+  return resendSignature(access, caller.userId, signingBaseUrl(event));
+}
+
+export async function resendOwnerInvoiceSignature({ path, caller, event }: HttpInput<'resendOwnerInvoiceSignature'>): Promise<Reply> {
+  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.bulk_esign', path, caller.userId);
+  return resendSignature({ project, contract, ownerInvoice: invoice }, caller.userId, signingBaseUrl(event));
+}
+
+async function resendSignature(access: Loaded, callerId: string, baseUrl: string): Promise<Reply> {
+  const now = new Date();
   const before = await loadSignature(access);
   notNow(resendSignatureRefusal(currentSignatureStatus(before, now)));
   const signer = currentSigner(before.signers)!;
@@ -101,14 +129,14 @@ export async function resendInvoiceSignature({ path, caller, event }: HttpInput<
       before,
       after: resent,
       invoice: { set: { signatureStatus: after.status } },
-      event: { type: 'signature_resent', by: caller.userId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
+      event: { type: 'signature_resent', by: callerId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
       emails: [],
       records: [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
       now,
     });
     return { body: toSignatureResponse(resent, currentSignatureStatus(resent, now)) };
   }
-  const [actor] = await batchGetAll([{ userId: caller.userId }], (keys) => db().User.get(keys).go());
+  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => db().User.get(keys).go());
   const invitation = builtinSigner.invite({
     signer,
     invoiceId: before.invoiceId,
@@ -118,7 +146,7 @@ export async function resendInvoiceSignature({ path, caller, event }: HttpInput<
     senderName: actor?.name ?? 'The project team',
     requestSentAt: after.sentAt,
     expiresAt: after.expiresAt,
-    signingBaseUrl: signingBaseUrl(event),
+    signingBaseUrl: baseUrl,
     stepKey: `${at}:resent`,
   });
   await writeSignatureStep({
@@ -126,7 +154,7 @@ export async function resendInvoiceSignature({ path, caller, event }: HttpInput<
     before,
     after,
     invoice: { set: { signatureStatus: after.status } },
-    event: { type: 'signature_resent', by: caller.userId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
+    event: { type: 'signature_resent', by: callerId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
     emails: [invitation.email],
     links: invitation.link ? [invitation.link] : [],
     now,

@@ -6,42 +6,51 @@ import { config } from '../../../shared/config';
 import { batchGetAll, db } from '../../../shared/db/service';
 import { loadInvoice } from '../../../shared/db/invoices';
 import { loadCommitment } from '../../../shared/db/commitments';
+import { loadOwnerInvoice } from '../../../shared/db/owner-invoices';
+import { loadHeadContract } from '../../../shared/db/head-contracts';
 import type { InvoiceSignatureItem, SigningLinkItem } from '../../../shared/db/entities/signature';
 import { afterDelivery, afterSigning, currentSigner, signingRefusal, type SignatureMark } from '../../../shared/domain/signatures';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner, tokenHashOf } from '../../../shared/signature/builtin';
-import { requestInvoicePdf, requestSignedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
-import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
+import { requestInvoicePdf, requestOwnerInvoicePdf, requestSignedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
 import { signatureMarkKey } from '../../../shared/storage/keys';
 import { downloadUrl } from '../invoice-files/s3';
 import { signingMessagePage, signingPage } from './page';
-import { documentNameOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
+import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 
-interface SigningContext extends Loaded {
+interface SigningContext {
+  loaded: Loaded;
   link: SigningLinkItem;
   signature: InvoiceSignatureItem;
 }
 
 const securityHeaders = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' };
 
-/** What a link opens: the link record (by its token's hash), its request, invoice, project and commitment; 404 for an unknown token. */
+/** What a link opens: the link record (by its token's hash), its request, the invoice (or owner invoice), project and contract; 404 for an unknown token. */
 async function loadSigning(token: string): Promise<SigningContext> {
   const { data: link } = await db().SigningLinkRecord.get({ tokenHash: tokenHashOf(token) }).go({ consistent: true });
   if (!link) throw problems.notFound('No such signing link.');
-  const key = { projectId: link.projectId, invoiceId: link.invoiceId };
-  const [{ data: signature }, invoice, { data: project }] = await Promise.all([
-    db().InvoiceSignature.get(key).go({ consistent: true }),
-    loadInvoice(link.projectId, link.invoiceId, { consistent: true }),
+  const gone = () => problems.notFound('The invoice of this signing link no longer exists.');
+  const [{ data: signature }, { data: project }] = await Promise.all([
+    db().InvoiceSignature.get({ projectId: link.projectId, invoiceId: link.invoiceId }).go({ consistent: true }),
     db().Project.get({ projectId: link.projectId }).go(),
   ]);
+  if (!signature || !project) throw gone();
+  if (signature.document === 'owner_invoice') {
+    const ownerInvoice = await loadOwnerInvoice(link.projectId, link.invoiceId, { consistent: true });
+    const contract = ownerInvoice && (await loadHeadContract(link.projectId, ownerInvoice.headContractId));
+    if (!ownerInvoice || !contract) throw gone();
+    return { link, signature, loaded: { project, ownerInvoice, contract } };
+  }
+  const invoice = await loadInvoice(link.projectId, link.invoiceId, { consistent: true });
   const commitment = invoice && (await loadCommitment(link.projectId, invoice.commitmentId));
-  if (!signature || !invoice || !project || !commitment) throw problems.notFound('The invoice of this signing link no longer exists.');
-  return { link, signature, invoice, project, commitment };
+  if (!invoice || !commitment) throw gone();
+  return { link, signature, loaded: { project, invoice, commitment } };
 }
 
 /** Refused as the link's state says: 410 spent, 409 the request moved on. */
 function enforceSignable(context: SigningContext, now: Date): void {
-  const refusal = signingRefusal({ link: context.link, request: context.signature, invoiceVersion: context.invoice.version, now });
+  const refusal = signingRefusal({ link: context.link, request: context.signature, invoiceVersion: documentOf(context.loaded).version, now });
   if (refusal) throw refusal.status === 410 ? new HttpProblem(410, 'gone', 'Gone', refusal.detail) : problems.conflict(refusal.detail);
 }
 
@@ -63,7 +72,7 @@ export async function getSigningPage({ path }: HttpInput<'getSigningPage'>): Pro
   if (signer.status === 'sent') {
     try {
       await writeSignatureStep({
-        loaded: context,
+        loaded: context.loaded,
         before: signature,
         after: { ...signature, ...afterDelivery(signature, signer.userId, now.toISOString()), version: signature.version + 1 },
         invoice: { set: { signatureStatus: 'delivered' } },
@@ -75,14 +84,18 @@ export async function getSigningPage({ path }: HttpInput<'getSigningPage'>): Pro
       if (!(error instanceof HttpProblem && error.status === 409)) throw error;
     }
   }
+  const { project } = context.loaded;
+  const document = documentOf(context.loaded);
   const [pdf, sender] = await Promise.all([
-    requestInvoicePdf({ projectId: context.project.projectId, invoiceId: context.invoice.invoiceId, printedAt: signature.sentAt }),
+    document.kind === 'owner_invoice'
+      ? requestOwnerInvoicePdf({ projectId: project.projectId, ownerInvoiceId: document.id, printedAt: signature.sentAt })
+      : requestInvoicePdf({ projectId: project.projectId, invoiceId: document.id, printedAt: signature.sentAt }),
     userName(signature.sentBy),
   ]);
   const { url } = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
   const html = signingPage({
-    documentName: documentNameOf(context),
-    projectName: context.project.name,
+    documentName: documentNameOf(context.loaded),
+    projectName: project.name,
     signerName: signer.name,
     senderName: sender?.name ?? 'The project team',
     pdfUrl: url,
@@ -106,7 +119,8 @@ async function keepDrawnMark(context: SigningContext, dataUrl: string): Promise<
   if (!bytes.subarray(0, 8).equals(pngSignature)) {
     throw problems.validation([{ location: 'body', field: 'signature.png', message: 'The drawn signature is not a PNG image.' }]);
   }
-  const imageKey = signatureMarkKey({ companyId: context.project.companyId, projectId: context.project.projectId, invoiceId: context.invoice.invoiceId }, context.signature.sentAt, context.link.signerUserId);
+  const { project } = context.loaded;
+  const imageKey = signatureMarkKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: context.link.invoiceId }, context.signature.sentAt, context.link.signerUserId);
   await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: imageKey, Body: bytes, ContentType: 'image/png' }));
   return { kind: 'drawn', imageKey };
 }
@@ -116,9 +130,11 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
   const at = now.toISOString();
   const context = await loadSigning(path.token);
   enforceSignable(context, now);
-  const { signature, link, project, invoice } = context;
+  const { signature, link, loaded } = context;
+  const { project } = loaded;
+  const document = documentOf(loaded);
   const signer = signature.signers.find((s) => s.userId === link.signerUserId)!;
-  const documentName = documentNameOf(context);
+  const documentName = documentNameOf(loaded);
   const sender = await userName(signature.sentBy);
   const senderAsRecipient = { userId: signature.sentBy, name: sender?.name ?? 'Sender', email: sender?.email ?? '' };
 
@@ -130,13 +146,13 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
       version: signature.version + 1,
     };
     await writeSignatureStep({
-      loaded: context,
+      loaded,
       before: signature,
       after,
       invoice: { set: { signatureStatus: 'declined' } },
       event: { type: 'signature_declined', by: signer.userId, comment: body.reason, changes: { signer: signer.name } },
       emails: sender?.email
-        ? [signatureNoticeEmail({ kind: 'declined', recipient: senderAsRecipient, invoiceId: invoice.invoiceId, documentName, projectName: project.name, actorName: signer.name, reason: body.reason, link: invoicePageOf(context), stepKey: `${at}:declined` })]
+        ? [signatureNoticeEmail({ kind: 'declined', recipient: senderAsRecipient, invoiceId: document.id, documentName, projectName: project.name, actorName: signer.name, reason: body.reason, link: invoicePageOf(loaded), stepKey: `${at}:declined` })]
         : [],
       spendLink: link.tokenHash,
       now,
@@ -153,7 +169,7 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
     // Not the last: the next signer in routing order gets their link now.
     const invitation = builtinSigner.invite({
       signer: request.signers.find((s) => s.userId === next.userId)!,
-      invoiceId: invoice.invoiceId,
+      invoiceId: document.id,
       projectId: project.projectId,
       documentName,
       projectName: project.name,
@@ -164,7 +180,7 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
       stepKey: `${at}:signed:${signer.userId}`,
     });
     await writeSignatureStep({
-      loaded: context,
+      loaded,
       before: signature,
       after,
       invoice: { set: { signatureStatus: signature.status }, requireInvoiceVersion: signature.invoiceVersion },
@@ -178,18 +194,18 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
   }
 
   // The last signer: the signed PDF is made (stamped, audit page, PAdES seal) before the step is written.
-  const signed = await requestSignedInvoicePdf({ projectId: project.projectId, invoiceId: invoice.invoiceId, request, sentByName: sender?.name ?? 'The project team', completedAt: at });
+  const signed = await requestSignedInvoicePdf({ document: document.kind, projectId: project.projectId, invoiceId: document.id, request, sentByName: sender?.name ?? 'The project team', completedAt: at });
   after = { ...after, completedAt: at, signedPdfKey: signed.key, documentSha256: signed.documentSha256 };
-  const filename = invoicePdfFilename(project, invoice, context.commitment).replace(/\.pdf$/, ' (signed).pdf');
+  const filename = document.pdfFilename.replace(/\.pdf$/, ' (signed).pdf');
   const recipients = [...(sender?.email ? [senderAsRecipient] : []), ...request.signers];
   await writeSignatureStep({
-    loaded: context,
+    loaded,
     before: signature,
     after,
     invoice: { set: { signatureStatus: 'completed', signedPdfKey: signed.key }, requireInvoiceVersion: signature.invoiceVersion },
     event: { type: 'signature_completed', by: signer.userId, changes: { signer: signer.name, mark: mark.kind, signedPdfKey: signed.key, documentSha256: signed.documentSha256 } },
     emails: recipients.map((recipient) =>
-      signatureNoticeEmail({ kind: 'completed', recipient, invoiceId: invoice.invoiceId, documentName, projectName: project.name, actorName: signer.name, link: invoicePageOf(context), stepKey: `${at}:completed`, signedPdf: { key: signed.key, filename } }),
+      signatureNoticeEmail({ kind: 'completed', recipient, invoiceId: document.id, documentName, projectName: project.name, actorName: signer.name, link: invoicePageOf(loaded), stepKey: `${at}:completed`, signedPdf: { key: signed.key, filename } }),
     ),
     spendLink: link.tokenHash,
     now,

@@ -1,22 +1,50 @@
 /** One step of a signature request, written at once: the request, the invoice's lock, the history event, the emails and links. */
-import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox';
+import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import type { OutboxItem } from '../../../shared/db/entities/outbox';
 import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
 import { invoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceSignatureItem, SigningLinkItem } from '../../../shared/db/entities/signature';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { CommitmentItem } from '../../../shared/db/commitments';
-import type { SignatureEventType } from '../../../shared/domain/signatures';
+import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
+import type { HeadContractItem } from '../../../shared/db/head-contracts';
+import type { SignatureEventType, SignedDocumentKind } from '../../../shared/domain/signatures';
 import type { EmailRequested } from '../../../events/contracts';
 import { HttpProblem, problems } from '../../../shared/http/problem';
 import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
+import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
 import { config } from '../../../shared/config';
 
-export interface Loaded {
-  project: ProjectItem;
-  invoice: InvoiceItem;
-  commitment: CommitmentItem;
+/** What is signed, loaded: a subcontractor invoice on its commitment, or an owner invoice on its head contract. */
+export type Loaded =
+  | { project: ProjectItem; invoice: InvoiceItem; commitment: CommitmentItem }
+  | { project: ProjectItem; ownerInvoice: OwnerInvoiceItem; contract: HeadContractItem };
+
+/** The facts every step needs of the document, whichever kind it is. */
+export function documentOf(loaded: Loaded): { kind: SignedDocumentKind; id: string; version: number; status: InvoiceItem['status']; pdfFilename: string; page: string } {
+  const { project } = loaded;
+  if ('ownerInvoice' in loaded) {
+    const { ownerInvoice, contract } = loaded;
+    return {
+      kind: 'owner_invoice',
+      id: ownerInvoice.ownerInvoiceId,
+      version: ownerInvoice.version,
+      status: ownerInvoice.status,
+      pdfFilename: invoicePdfFilename(project, ownerInvoice, contract),
+      page: ownerInvoiceLink(config.frontendBaseUrl, project.projectId, ownerInvoice.ownerInvoiceId),
+    };
+  }
+  const { invoice, commitment } = loaded;
+  return {
+    kind: 'invoice',
+    id: invoice.invoiceId,
+    version: invoice.version,
+    status: invoice.status,
+    pdfFilename: invoicePdfFilename(project, invoice, commitment),
+    page: invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId),
+  };
 }
 
 export interface SignatureStep {
@@ -37,8 +65,8 @@ export interface SignatureStep {
 }
 
 /** "Progress claim 3 - SC-001": how emails and the audit page name the invoice. */
-export const documentNameOf = ({ project, invoice, commitment }: Loaded) => invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, '');
-export const invoicePageOf = ({ project, invoice }: Loaded) => invoiceLink(config.frontendBaseUrl, project.projectId, invoice.invoiceId);
+export const documentNameOf = (loaded: Loaded) => documentOf(loaded).pdfFilename.replace(/\.pdf$/, '');
+export const invoicePageOf = (loaded: Loaded) => documentOf(loaded).page;
 
 /** The signing page's origin: the API's own (the request's host), https in AWS. */
 export function signingBaseUrl(event: { headers: Record<string, string | undefined>; requestContext: { domainName: string } }): string {
@@ -47,14 +75,46 @@ export function signingBaseUrl(event: { headers: Record<string, string | undefin
   return `${event.headers['x-forwarded-proto'] ?? (local ? 'http' : 'https')}://${host}`;
 }
 
+/** The statuses that end a request, each a domain event (`signature.completed`, …) for webhooks. */
+const endings = { completed: 'signature.completed', declined: 'signature.declined', voided: 'signature.voided' } as const;
+
+/** The step's domain event when it ends the request, written in its transaction like its emails. */
+function endedEvent(step: SignatureStep): OutboxItem | undefined {
+  const { after } = step;
+  if (!(after.status in endings) || step.before?.status === after.status) return undefined;
+  const status = after.status as keyof typeof endings;
+  return outboxRecord(
+    endings[status],
+    {
+      projectId: after.projectId,
+      invoiceId: after.invoiceId,
+      document: after.document ?? 'invoice',
+      provider: after.provider,
+      status,
+      signers: after.signers.map((s) => ({ name: s.name, email: s.email, status: s.status, ...(s.signedAt ? { signedAt: s.signedAt } : {}) })),
+      endedBy: step.event.by,
+      occurredAt: step.now.toISOString(),
+      ...(after.documentSha256 && status === 'completed' ? { documentSha256: after.documentSha256 } : {}),
+      ...(step.event.comment ? { reason: step.event.comment } : {}),
+    },
+    step.now,
+  );
+}
+
 export async function writeSignatureStep(step: SignatureStep): Promise<void> {
-  const { invoice } = step.loaded;
+  const { projectId } = step.loaded.project;
+  const document = documentOf(step.loaded);
   const at = step.now.toISOString();
-  const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId };
   const records = [...step.emails.map((email) => outboxRecord('email.requested', email, step.now)), ...(step.records ?? [])];
-  const event = invoiceEventItem({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, at, ...step.event });
+  const ended = endedEvent(step);
+  if (ended) records.push(ended);
+  const event = invoiceEventItem({ projectId, invoiceId: document.id, at, ...step.event });
   const outcome = await writeTransaction((entities) => {
-    const patch = entities.Invoice.patch(key).set(step.invoice.set);
+    // The same lock on either kind: its signature status (and signed PDF), the version held.
+    const patch =
+      document.kind === 'owner_invoice'
+        ? entities.OwnerInvoice.patch({ projectId, ownerInvoiceId: document.id }).set(step.invoice.set)
+        : entities.Invoice.patch({ projectId, invoiceId: document.id }).set(step.invoice.set);
     const required = step.invoice.requireInvoiceVersion;
     return {
       signature: step.before

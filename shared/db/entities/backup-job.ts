@@ -43,6 +43,7 @@ export const BackupJob = new Entity({
           title: { type: 'string' },
           reason: { type: 'string', required: true },
           page: { type: 'number' },
+          volume: { type: 'number' },
         },
       },
     },
@@ -51,8 +52,26 @@ export const BackupJob = new Entity({
     /** "{Invoice term} backup - {project name} - {project number} - {date} - {time}.pdf", fixed at request time. */
     fileName: { type: 'string', required: true, readOnly: true },
     outputKey: { type: 'string', required: true, readOnly: true },
+    /** In all, every volume's. */
     pages: { type: 'number' },
     bytes: { type: 'number' },
+    /**
+     * The PDFs written, one per volume (shared/backup/volumes.ts): one, at `outputKey` under
+     * `fileName`, unless the backup was split. Jobs finished before volumes have none: theirs is that one.
+     */
+    volumes: {
+      type: 'list',
+      items: {
+        type: 'map',
+        properties: {
+          volume: { type: 'number', required: true },
+          fileName: { type: 'string', required: true },
+          outputKey: { type: 'string', required: true },
+          pages: { type: 'number', required: true },
+          bytes: { type: 'number', required: true },
+        },
+      },
+    },
     /** Why the job failed, in words (no stack traces). */
     error: { type: 'string' },
     executionArn: { type: 'string' },

@@ -5,6 +5,7 @@ import { tableKeys } from '../keys';
 import type { ProperInvoiceDetails } from '../../domain/ontario-prompt-payment';
 import { invoiceKinds, invoicePaymentStatuses } from '../../domain/invoices';
 import { ownerInvoiceStatuses } from '../../domain/owner-invoices';
+import { signatureStatuses } from '../../domain/signatures';
 
 /**
  * An owner invoice (payment application to the owner) of a head contract for a billing period:
@@ -34,6 +35,10 @@ export const OwnerInvoice = new Entity({
     properInvoice: { type: CustomAttributeType<ProperInvoiceDetails>('any') },
     /** The last pre-fill from the period's subcontractor costs (StoredPrefill): per line the invoice lines summed, unmapped costs, included invoices, change orders. */
     prefill: { type: CustomAttributeType<StoredPrefill>('any') },
+    /** Set when its signature request completes: the e-signed PDF's key, used by the PDF route, email and backups. */
+    signedPdfKey: { type: 'string' },
+    /** The status of its signature request while it holds the figures (shared/domain/signatures.ts `locksFigures`). */
+    signatureStatus: { type: signatureStatuses },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'string', required: true, readOnly: true },
     submittedAt: { type: 'string' },

@@ -1,5 +1,5 @@
 import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
-import { signatureProviders, signatureStatuses, type Signer } from '../../domain/signatures';
+import { signatureProviders, signatureStatuses, signedDocumentKinds, type Signer } from '../../domain/signatures';
 import { tableKeys, ttlAttribute } from '../keys';
 
 /**
@@ -10,7 +10,10 @@ export const InvoiceSignature = new Entity({
   model: { entity: 'invoiceSignature', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
+    /** The invoice's id, or the owner invoice's (`document`). */
     invoiceId: { type: 'string', required: true, readOnly: true },
+    /** What is signed; absent on requests made before owner invoices could be signed: a subcontractor invoice. */
+    document: { type: signedDocumentKinds },
     status: { type: signatureStatuses, required: true },
     provider: { type: signatureProviders, required: true },
     /** The invoice version sent: the document signed is that version's PDF. */
