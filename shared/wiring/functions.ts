@@ -254,7 +254,7 @@ export const functions = {
     timeoutSeconds: 300,
   },
   backups: {
-    entry: 'functions/http/backups.ts',
+    entry: 'functions/http/backups/index.ts',
     description: 'Invoice backups: request (validates, queues the job with its outbox record, starts the workflow), read a job with its download (failing one whose workflow ended)',
     grants: ['table:read', 'table:write', 'bucket:read', 'backup:start', 'events:put'],
   },
