@@ -23,6 +23,8 @@ Object.assign(process.env, inject('awsEnv'), {
   WEBHOOK_ALLOW_LOOPBACK: 'true',
   // E-signature certificates: made on first use, per test file.
   SIGNING_CERTIFICATE_DIR: path.join(tmpdir(), `signing-certificates-${suffix}`),
+  // DocuSign secrets, as the local stack keeps them (none until a test puts a company's there).
+  DOCUSIGN_SECRET_DIR: path.join(tmpdir(), `docusign-secrets-${suffix}`),
 });
 
 let stopLambda: (() => Promise<void>) | undefined;
