@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { expectProblem, expectRefusal, expectStatus, fieldsOf, type ApiRequest, type Call, type Json, type TestApi } from '../support/api-client';
-import { createBillingPeriod, startFixtureApi, type PermissionFixture, type Profile, type TestBillingPeriod } from '../support/permission-fixtures';
+import { createBillingPeriod, createHeadContract, startFixtureApi, workedExampleHeadContract, type PermissionFixture, type Profile, type TestBillingPeriod } from '../support/permission-fixtures';
 
 /**
  * Owner invoices through the local API Gateway against DynamoDB Local, with a hand-checked worked
@@ -33,29 +33,9 @@ const createOwnerInvoice = (body: object = {}) => admin({ method: 'POST', path: 
 
 beforeAll(async () => {
   ({ api, fx, call } = await startFixtureApi());
-  const created = await admin({
-    method: 'POST',
-    path: `/v1/projects/${fx.projectId}/head-contracts`,
-    body: {
-      number: 'PC-001',
-      title: 'Harbour Tower main works',
-      ownerCompanyName: 'Harbour Tower Developments Pty Ltd',
-      retainage: { workPercent: '10', workEnabled: true, materialsPercent: '5', materialsEnabled: true },
-    },
-  });
-  contractPath = expectStatus(created, 201, 'head contract').headers.get('location')!;
-  const sov = await admin({
-    method: 'PUT',
-    path: `${contractPath}/sov`,
-    body: {
-      lines: [
-        { costCode: '16-100', description: 'Electrical: switchboards', scheduledValueCents: 15_000_000 },
-        { costCode: '16-200', description: 'Electrical: cabling', scheduledValueCents: 10_000_050 },
-      ],
-    },
-    headers: { 'if-match': '"1"' },
-  });
-  [lineA, lineB] = expectStatus(sov, 200, 'SOV').body.lines.map((l: { lineId: string }) => l.lineId);
+  const contract = await createHeadContract(call, fx, { ...workedExampleHeadContract, sovLines: [...workedExampleHeadContract.sovLines] });
+  contractPath = contract.path;
+  [lineA, lineB] = contract.lineIds as [string, string];
 });
 
 afterAll(async () => {

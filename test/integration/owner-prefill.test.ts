@@ -5,9 +5,11 @@ import {
   createBillingPeriod,
   createChangeOrder,
   createCommitment,
+  createHeadContract,
   createInvoice,
   invoiceInStatus,
   startFixtureApi,
+  workedExampleHeadContract,
   type PermissionFixture,
   type TestCommitment,
   type TestInvoice,
@@ -55,29 +57,9 @@ const prefill = (invoice: Json, etag: string | null = `"${invoice.version}"`) =>
 
 beforeAll(async () => {
   ({ api, fx, call } = await startFixtureApi());
-  const created = await admin({
-    method: 'POST',
-    path: `/v1/projects/${fx.projectId}/head-contracts`,
-    body: {
-      number: 'PC-001',
-      title: 'Harbour Tower main works',
-      ownerCompanyName: 'Harbour Tower Developments Pty Ltd',
-      retainage: { workPercent: '10', workEnabled: true, materialsPercent: '5', materialsEnabled: true },
-    },
-  });
-  contractPath = expectStatus(created, 201, 'head contract').headers.get('location')!;
-  const sov = await admin({
-    method: 'PUT',
-    path: `${contractPath}/sov`,
-    body: {
-      lines: [
-        { costCode: '16-100', description: 'Electrical: switchboards', scheduledValueCents: 15_000_000 },
-        { costCode: '16-200', description: 'Electrical: cabling', scheduledValueCents: 10_000_050 },
-      ],
-    },
-    headers: { 'if-match': '"1"' },
-  });
-  ownerLines = expectStatus(sov, 200, 'SOV').body.lines.map((l: { lineId: string }) => l.lineId);
+  const contract = await createHeadContract(call, fx, { ...workedExampleHeadContract, sovLines: [...workedExampleHeadContract.sovLines] });
+  contractPath = contract.path;
+  ownerLines = contract.lineIds;
 
   await createBillingPeriod(call, fx, { startDate: addDays(today, -5), endDate: addDays(today, 25), dueDate: addDays(today, 20) });
   sc = [await createCommitment(call, fx), await createCommitment(call, fx), await createCommitment(call, fx), await createCommitment(call, fx)];

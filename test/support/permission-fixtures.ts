@@ -291,6 +291,18 @@ export async function createCommitment(
 // Head contracts, through the API as the project's admin
 
 /** A head contract's SOV lines: cost codes the commitments' lines map onto. */
+/**
+ * The owner-invoice worked examples' head contract: A 16-100 $150,000.00, B 16-200 $100,000.50;
+ * retainage 10 % on work, 5 % on stored materials.
+ */
+export const workedExampleHeadContract = {
+  retainage: { workPercent: '10', workEnabled: true, materialsPercent: '5', materialsEnabled: true },
+  sovLines: [
+    { costCode: '16-100', description: 'Electrical: switchboards', scheduledValueCents: 15_000_000 },
+    { costCode: '16-200', description: 'Electrical: cabling', scheduledValueCents: 10_000_050 },
+  ],
+} as const satisfies { retainage: object; sovLines: SovLineInput[] };
+
 export const headContractLines: SovLineInput[] = [
   { costCode: '16-100', description: 'Electrical: switchboards', scheduledValueCents: 15_000_000 },
   { costCode: '16-200', description: 'Electrical: cabling', scheduledValueCents: 10_000_050 },
@@ -307,8 +319,17 @@ export interface TestHeadContract {
 export async function createHeadContract(
   call: Call,
   fx: PermissionFixture,
-  options: { private?: boolean; sov?: boolean; method?: 'amount' | 'unit'; ownerContactEmails?: string[] } = {},
-): Promise<TestHeadContract> {
+  options: {
+    private?: boolean;
+    sov?: boolean;
+    method?: 'amount' | 'unit';
+    ownerContactEmails?: string[];
+    /** The head contract's retainage terms (the API's default when absent). */
+    retainage?: { workPercent: string; workEnabled: boolean; materialsPercent: string; materialsEnabled: boolean };
+    /** Its SOV lines, instead of the fixture's. */
+    sovLines?: SovLineInput[];
+  } = {},
+): Promise<TestHeadContract & { lineIds: string[] }> {
   const admin = fx.users.admin.token;
   const number = freshNumber(options.private ? 'HPRIV' : 'HC');
   const created = await call(admin, {
@@ -322,14 +343,17 @@ export async function createHeadContract(
       private: options.private ?? false,
       privateUserIds: options.private ? fx.privateListIds : [],
       ...(options.ownerContactEmails ? { ownerContactEmails: options.ownerContactEmails } : {}),
+      ...(options.retainage ? { retainage: options.retainage } : {}),
     },
   });
   expectStatus(created, 201, `create head contract ${number}`);
   const path = `/v1/projects/${fx.projectId}/head-contracts/${created.body.headContractId}`;
+  let lineIds: string[] = [];
   if (options.sov !== false && (options.method ?? 'amount') === 'amount') {
-    expectStatus(await call(admin, { method: 'PUT', path: `${path}/sov`, body: { lines: headContractLines }, headers: { 'if-match': '"1"' } }), 200, `SOV of ${number}`);
+    const sov = await call(admin, { method: 'PUT', path: `${path}/sov`, body: { lines: options.sovLines ?? headContractLines }, headers: { 'if-match': '"1"' } });
+    lineIds = expectStatus(sov, 200, `SOV of ${number}`).body.lines.map((line: { lineId: string }) => line.lineId);
   }
-  return { headContractId: created.body.headContractId, number, path };
+  return { headContractId: created.body.headContractId, number, path, lineIds };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,19 +1,15 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
-import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { writeTransaction } from '../../../shared/db/transaction';
-import { isOneOf } from '../../../shared/db/conditions';
-import { invoiceEventWrite, previousFrom } from '../../../shared/db/invoices';
+import { requiredIfMatch } from '../../../shared/http/etag';
+import { previousFrom } from '../../../shared/db/invoices';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
-import { isLatestOwnerInvoice, loadPeriodCosts, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
-import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
+import { isLatestOwnerInvoice, loadPeriodCosts } from '../../../shared/db/owner-invoices';
+import { editRefusal } from '../../../shared/domain/invoice-rules';
 import { InputError } from '../../../shared/domain/errors';
 import { periodChangeOrders, prefilledEntries, prefillFromCosts, type StoredPrefill } from '../../../shared/domain/owner-prefill';
 import { computeInvoice, type InvoiceFigures, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
-import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
-import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
-import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
-import { loadPrevious, summaryChanges } from './update-owner-invoice';
+import { changedSinceRead, ownerInvoiceFor } from './shared';
+import { loadPrevious, saveOwnerInvoiceEdit, summaryChanges } from './update-owner-invoice';
 
 /**
  * The period's subcontractor costs summed onto the owner SOV: the entries with E and F filled, the
@@ -76,28 +72,18 @@ export async function prefillOwnerInvoice({ path, caller, headers }: HttpInput<'
     figuresOf: (entries) =>
       computeInvoice({ sovLines: invoice.sovLines, contract: invoice.contract, ...(previous && { previous: previousFrom(previous) }), entries, overbillingAllowed: project.overbillingAllowed }),
   });
-  const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
-  const outcome = await writeTransaction((entities) => ({
-    invoice: entities.OwnerInvoice.patch(key)
-      .set({ entries, figures, prefill, updatedAt: at })
-      .add({ version: 1 })
-      .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
-      .commit(),
-    successor: ownerSuccessorCheck(entities, invoice),
-    event: invoiceEventWrite(entities, {
-      projectId: invoice.projectId,
-      invoiceId: invoice.ownerInvoiceId,
-      type: 'edited',
-      by: caller.userId,
-      at,
-      changes: {
-        prefilled: { includedInvoices: prefill.includedInvoices.length, unmappedCosts: prefill.unmapped.length },
-        entries: entryChanges(invoice.entries, entries),
-        summary: summaryChanges(invoice.figures.summary, figures.summary),
-      },
-    }),
-  }));
-  if (outcome.canceled) throw await editFailure(outcome, invoice);
-  const stored: OwnerInvoiceItem = { ...invoice, entries, figures, prefill, updatedAt: at, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
+  return saveOwnerInvoiceEdit({
+    invoice,
+    expected,
+    set: { entries, figures, prefill },
+    changes: {
+      prefilled: { includedInvoices: prefill.includedInvoices.length, unmappedCosts: prefill.unmapped.length },
+      entries: entryChanges(invoice.entries, entries),
+      summary: summaryChanges(invoice.figures.summary, figures.summary),
+    },
+    by: caller.userId,
+    at,
+    project,
+    contract,
+  });
 }

@@ -12,12 +12,44 @@ import { mergeProperInvoiceDetails } from '../../../shared/domain/ontario-prompt
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
 import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
+import type { ProjectItem } from '../../../shared/db/entities/project';
+import type { HeadContractItem } from '../../../shared/db/head-contracts';
 
 /** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
 export function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
   return Object.fromEntries(
     (Object.keys(after) as Array<keyof InvoiceSummary>).filter((line) => before[line] !== after[line]).map((line) => [line, { from: before[line], to: after[line] }]),
   );
+}
+
+/**
+ * Saves an edit of a draft (or revise & resubmit) owner invoice: on condition it is still the
+ * version read and editable, and still the latest; with its history entry; answering the invoice.
+ */
+export async function saveOwnerInvoiceEdit(edit: {
+  invoice: OwnerInvoiceItem;
+  expected: number;
+  set: Pick<OwnerInvoiceItem, 'entries' | 'figures'> & Partial<Pick<OwnerInvoiceItem, 'properInvoice' | 'prefill'>>;
+  changes: Record<string, unknown>;
+  by: string;
+  at: string;
+  project: ProjectItem;
+  contract: HeadContractItem;
+}): Promise<Reply> {
+  const { invoice, expected, set, at, project, contract } = edit;
+  const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
+  const outcome = await writeTransaction((entities) => ({
+    invoice: entities.OwnerInvoice.patch(key)
+      .set({ ...set, updatedAt: at })
+      .add({ version: 1 })
+      .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
+      .commit(),
+    successor: ownerSuccessorCheck(entities, invoice),
+    event: invoiceEventWrite(entities, { projectId: invoice.projectId, invoiceId: invoice.ownerInvoiceId, type: 'edited', by: edit.by, at, changes: edit.changes }),
+  }));
+  if (outcome.canceled) throw await editFailure(outcome, invoice);
+  const stored: OwnerInvoiceItem = { ...invoice, ...set, updatedAt: at, version: invoice.version + 1 };
+  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
 }
 
 /** The previous owner invoice's figures (position − 1); absent for the first. */
@@ -44,25 +76,14 @@ export async function updateOwnerInvoice({ path, body, caller, headers }: HttpIn
   const details = body.properInvoice ? mergeProperInvoiceDetails(invoice.properInvoice, body.properInvoice) : undefined;
   const properInvoice = details?.details ?? invoice.properInvoice;
 
-  const at = new Date().toISOString();
-  const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
-  const outcome = await writeTransaction((entities) => ({
-    invoice: entities.OwnerInvoice.patch(key)
-      .set({ entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at })
-      .add({ version: 1 })
-      .where((attr, op) => `${op.eq(attr.version, expected)} AND (${isOneOf(op, attr.status, editableStatuses)})`)
-      .commit(),
-    successor: ownerSuccessorCheck(entities, invoice),
-    event: invoiceEventWrite(entities, {
-      projectId: invoice.projectId,
-      invoiceId: invoice.ownerInvoiceId,
-      type: 'edited',
-      by: caller.userId,
-      at,
-      changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary), ...(details && { properInvoice: details.changes }) },
-    }),
-  }));
-  if (outcome.canceled) throw await editFailure(outcome, invoice);
-  const stored: OwnerInvoiceItem = { ...invoice, entries, figures, ...(properInvoice && { properInvoice }), updatedAt: at, version: invoice.version + 1 };
-  return { body: toOwnerInvoiceResponse(stored, await ownerInvoiceDeadlines(project, contract, stored)), headers: { etag: etagFor(stored.version) } };
+  return saveOwnerInvoiceEdit({
+    invoice,
+    expected,
+    set: { entries, figures, ...(properInvoice && { properInvoice }) },
+    changes: { entries: changes, summary: summaryChanges(invoice.figures.summary, figures.summary), ...(details && { properInvoice: details.changes }) },
+    by: caller.userId,
+    at: new Date().toISOString(),
+    project,
+    contract,
+  });
 }
