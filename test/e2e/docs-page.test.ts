@@ -1,51 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { routes } from '../../shared/wiring/routes';
 import { openApiDocument } from '../../shared/http/openapi';
-import { freePort } from '../../infra/local/ports';
-import { localUserId } from '../../infra/local/auth';
-import type { LocalRuntime } from '../../infra/local/runtime';
+import { demoStackInChromium, priya } from '../support/chromium-stack';
 
 /**
  * /docs as a frontend developer meets it: rendered by Debian's chromium (headless) from the
  * local stack, every operation on the page, the search box filtering them, and "try it out"
  * sending the bearer token entered under "Authorize".
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const priya = { sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' };
-
-let dataDir: string;
-let runtime: LocalRuntime;
-let browser: Browser;
-let token: string;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-page-'));
-  vi.resetModules();
-  const { startLocalRuntime } = await import('../../infra/local/runtime');
-  runtime = await startLocalRuntime({ port: await freePort(), dataDir, seed: true, schedules: false, log: () => {} });
-  token = await runtime.idp.signToken(priya);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const stack = demoStackInChromium('docs-page');
 
 /** A fresh page on /docs, with every console error and CSP violation collected. */
 async function openDocs(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${runtime.apiUrl}/docs`);
+  await page.goto(`${stack.runtime.apiUrl}/docs`);
   await page.locator('.opblock').first().waitFor();
   return { page, problems };
 }
@@ -103,7 +78,7 @@ describe('GET /docs in headless chromium', () => {
     const { page, problems } = await openDocs();
     expect(webhookOperationIds.length).toBeGreaterThan(10);
     expect(new Set(await shownOperationIds(page))).toEqual(new Set([...routeOperationIds, ...webhookOperationIds]));
-    const screenshot = await page.screenshot({ fullPage: false, path: path.join(dataDir, 'docs.png') });
+    const screenshot = await page.screenshot({ fullPage: false, path: path.join(stack.dataDir, 'docs.png') });
     // A blank or unstyled page compresses to a few KB; the rendered reference does not.
     expect(screenshot.length).toBeGreaterThan(30_000);
     // And what it shows: the method badges of the operation list in Swagger UI's colours.
@@ -135,7 +110,7 @@ describe('GET /docs in headless chromium', () => {
   it('sends the bearer token entered under Authorize with "try it out", and keeps it across reloads', async () => {
     const { page } = await openDocs();
     await page.locator('.auth-wrapper .authorize').click();
-    await page.locator('.auth-container input').fill(token);
+    await page.locator('.auth-container input').fill(stack.token);
     await page.locator('.auth-btn-wrapper .authorize').click();
     await page.locator('.auth-btn-wrapper .btn-done').click();
 
@@ -143,7 +118,7 @@ describe('GET /docs in headless chromium', () => {
     const requestSent = page.waitForRequest((request) => new URL(request.url()).pathname === '/v1/me');
     await page.locator('.opblock.is-open .execute').click();
     const request = await requestSent;
-    expect(await request.headerValue('authorization')).toBe(`Bearer ${token}`);
+    expect(await request.headerValue('authorization')).toBe(`Bearer ${stack.token}`);
     expect((await request.response())?.status()).toBe(200);
     await expect.poll(() => page.locator('.opblock.is-open .live-responses-table').innerText()).toContain(priya.email);
 
@@ -154,20 +129,20 @@ describe('GET /docs in headless chromium', () => {
   });
 
   it('serves the page under a same-origin CSP and its files hashed, gzip-encoded and cached for a year', async () => {
-    const response = await fetch(`${runtime.apiUrl}/docs`);
+    const response = await fetch(`${stack.runtime.apiUrl}/docs`);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const html = await response.text();
     const scripts = [...html.matchAll(/src="(docs\/[^"]+)"/g)].map((match) => match[1]!);
     expect(scripts).toHaveLength(2);
     for (const script of scripts) expect(script).toMatch(/^docs\/[a-z-]+\.[0-9a-f]{10}\.js$/);
-    const asset = await fetch(`${runtime.apiUrl}/${scripts[0]}`, { headers: { 'accept-encoding': 'gzip' } });
+    const asset = await fetch(`${stack.runtime.apiUrl}/${scripts[0]}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-encoding')).toBe('gzip');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect((await asset.text()).length).toBeGreaterThan(100_000); // fetch decodes gzip
-    const missing = await fetch(`${runtime.apiUrl}/docs/swagger-ui-bundle.0000000000.js`);
+    const missing = await fetch(`${stack.runtime.apiUrl}/docs/swagger-ui-bundle.0000000000.js`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
   });

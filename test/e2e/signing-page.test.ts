@@ -2,15 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../../infra/local/ports';
-import { localUserId } from '../../infra/local/auth';
-import type { LocalRuntime } from '../../infra/local/runtime';
+import { describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
 import { demoProject } from '../../infra/local/seed';
 import { sentEmails } from '../support/mailbox';
+import { demoStackInChromium } from '../support/chromium-stack';
 
 /**
  * The built-in signer as a signer meets it: the local stack started as `npm start` starts it
@@ -20,37 +17,16 @@ import { sentEmails } from '../support/mailbox';
  * requests are completed, the invoice PDF route serves a file pdfsig verifies, and a backup of both
  * marks them signed on its cover and carries their signatures; a used link opens the refusal page.
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const priya = { sub: localUserId('priya@northbeam.example'), email: 'priya@northbeam.example', name: 'Priya Patel' };
 const marcoEmail = 'marco@coastline-plumbing.example';
 const projectPath = `/v1/projects/${demoProject.projectId}`;
-
-let dataDir: string;
-let runtime: LocalRuntime;
-let browser: Browser;
-let token: string;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signing-page-'));
-  vi.resetModules();
-  const { startLocalRuntime } = await import('../../infra/local/runtime');
-  runtime = await startLocalRuntime({ port: await freePort(), dataDir, seed: true, schedules: false, log: () => {} });
-  token = await runtime.idp.signToken(priya);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const stack = demoStackInChromium('signing-page');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely; the contract is tested elsewhere
 type Json = any;
 async function asPriya(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json; etag: string | null }> {
-  const response = await fetch(`${runtime.apiUrl}${pathname}`, {
+  const response = await fetch(`${stack.runtime.apiUrl}${pathname}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: { authorization: `Bearer ${stack.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: await response.json(), etag: response.headers.get('etag') };
@@ -60,7 +36,7 @@ async function asPriya(method: string, pathname: string, body?: unknown, headers
 async function signingLinkFor(documentName: string): Promise<string> {
   return vi.waitFor(
     async () => {
-      const emails = (await sentEmails(undefined, runtime.mailboxUrl)).filter((e) => e.destination.to.includes(marcoEmail) && e.subject.startsWith(`Please sign ${documentName}`));
+      const emails = (await sentEmails(undefined, stack.runtime.mailboxUrl)).filter((e) => e.destination.to.includes(marcoEmail) && e.subject.startsWith(`Please sign ${documentName}`));
       const link = /https?:\/\/[^\s"<>]+\/v1\/signing\/[A-Za-z0-9_-]{43}/.exec(emails.at(-1)?.body.text ?? '')?.[0];
       expect(link, `signing email for ${documentName}`).toBeDefined();
       return link!;
@@ -71,7 +47,7 @@ async function signingLinkFor(documentName: string): Promise<string> {
 
 /** Opens the link: the page, with console errors and CSP violations collected, and the PDF its frame shows. */
 async function openSigningPage(link: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  const page = await stack.browser.newPage({ viewport: { width: 1100, height: 1000 } });
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
@@ -89,7 +65,7 @@ async function openSigningPage(link: string): Promise<{ page: Page; problems: st
 }
 
 function pdfsig(bytes: Uint8Array, name: string): string {
-  const file = path.join(dataDir, name);
+  const file = path.join(stack.dataDir, name);
   fs.writeFileSync(file, bytes);
   const run = spawnSync('pdfsig', [file], { encoding: 'utf8' });
   return `${run.stdout}${run.stderr}`;
@@ -194,7 +170,7 @@ describe('signing in headless chromium', () => {
       },
       { timeout: 60_000, interval: 500 },
     );
-    const backupFile = path.join(dataDir, 'backup.pdf');
+    const backupFile = path.join(stack.dataDir, 'backup.pdf');
     fs.writeFileSync(backupFile, new Uint8Array(await (await fetch(job.download.url)).arrayBuffer()));
     const pages = spawnSync('pdftotext', ['-layout', backupFile, '-'], { encoding: 'utf8' }).stdout.split('\f');
     const signedOn = new Intl.DateTimeFormat('en-CA', { timeZone: demoProject.timeZone }).format(new Date());
@@ -206,7 +182,7 @@ describe('signing in headless chromium', () => {
     expect(body).toContain('Marco Rossi'); // the typed mark, in the G702 signature field
 
     // The typed link again: the refusal page, nothing to sign.
-    const again = await browser.newPage();
+    const again = await stack.browser.newPage();
     const response = await again.goto(typedLink);
     expect(response?.status()).toBe(410);
     expect(await again.locator('h1').innerText()).toBe('This signing link cannot be used');
