@@ -2,9 +2,13 @@
  * DocuSign's eSignature REST API v2.1 through the official `docusign-esign` client, authenticated
  * by JWT grant (`requestJWTUserToken`, the company's RSA key) with the access token cached until
  * shortly before it expires. Only functions/events/docusign-envelopes.ts bundles this.
+ *
+ * The envelope calls go through `ApiClient.callApi` with the arguments the client's EnvelopesApi
+ * passes for the same operations (src/api/EnvelopesApi.js in docusign-esign 8.x), so the requests
+ * are the ones it sends; EnvelopesApi itself requires 265 model classes (1.2 MB bundled) whose only
+ * job is to copy the response into class instances, which we read as plain JSON.
  */
 import ApiClient from 'docusign-esign/src/ApiClient';
-import EnvelopesApi from 'docusign-esign/src/api/EnvelopesApi';
 import type { ProviderReport } from '../domain/signatures';
 import { requestFieldName, type DocusignAccount, type EnvelopeDefinition } from './docusign';
 
@@ -62,35 +66,56 @@ export async function docusignClient(account: DocusignAccount, privateKeyPem: st
     tokens.set(cacheKey, token);
   }
   apiClient.addDefaultHeader('Authorization', `Bearer ${token.accessToken}`);
-  const envelopes = new EnvelopesApi(apiClient);
   const { accountId } = account;
+  const envelopes = envelopesOf(apiClient);
 
   return {
     async createEnvelope(definition) {
-      const summary = await envelopes.createEnvelope(accountId, { envelopeDefinition: definition });
+      const summary = (await envelopes('POST', '/v2.1/accounts/{accountId}/envelopes', { accountId }, {}, definition)) as { envelopeId?: string };
       if (!summary.envelopeId) throw new Error('DocuSign created no envelope id');
       return summary.envelopeId;
     },
     async findEnvelope(requestKey, sentSince) {
-      const found = await envelopes.listStatusChanges(accountId, { fromDate: sentSince, customField: `${requestFieldName}=${requestKey}` });
+      const found = (await envelopes('GET', '/v2.1/accounts/{accountId}/envelopes', { accountId }, { custom_field: `${requestFieldName}=${requestKey}`, from_date: sentSince })) as EnvelopeList;
       return found.envelopes?.find((envelope) => envelope.envelopeId)?.envelopeId;
     },
     async getReport(envelopeId) {
-      return reportOf(await envelopes.getEnvelope(accountId, envelopeId, { include: 'recipients' }), now());
+      return reportOf((await envelopes('GET', '/v2.1/accounts/{accountId}/envelopes/{envelopeId}', { accountId, envelopeId }, { include: 'recipients' })) as EnvelopeLike, now());
     },
     async getDocument(envelopeId, documentId) {
-      return Buffer.from(await envelopes.getDocument(accountId, envelopeId, documentId, {}));
+      const path = '/v2.1/accounts/{accountId}/envelopes/{envelopeId}/documents/{documentId}';
+      return Buffer.from((await envelopes('GET', path, { accountId, envelopeId, documentId }, {}, null, 'application/pdf')) as Buffer);
     },
     async voidEnvelope(envelopeId, reason) {
-      await envelopes.update(accountId, envelopeId, { envelope: { status: 'voided', voidedReason: reason } });
+      await envelopes('PUT', '/v2.1/accounts/{accountId}/envelopes/{envelopeId}', { accountId, envelopeId }, {}, { status: 'voided', voidedReason: reason });
     },
     async resend(envelopeId, signer) {
-      await envelopes.updateRecipients(accountId, envelopeId, { recipients: { signers: [signer] }, resendEnvelope: 'true' });
+      await envelopes('PUT', '/v2.1/accounts/{accountId}/envelopes/{envelopeId}/recipients', { accountId, envelopeId }, { resend_envelope: 'true' }, { signers: [signer] });
     },
     async statusChanges(envelopeIds, fromDate) {
       if (envelopeIds.length === 0) return [];
-      const changed = await envelopes.listStatusChanges(accountId, { envelopeIds: envelopeIds.join(','), fromDate, include: 'recipients' });
-      return (changed.envelopes ?? []).flatMap((envelope) => (envelope.envelopeId ? [{ envelopeId: envelope.envelopeId, report: reportOf(envelope as EnvelopeLike, now()) }] : []));
+      const query = { envelope_ids: envelopeIds.join(','), from_date: fromDate, include: 'recipients' };
+      const changed = (await envelopes('GET', '/v2.1/accounts/{accountId}/envelopes', { accountId }, query)) as EnvelopeList;
+      return (changed.envelopes ?? []).flatMap((envelope) => (envelope.envelopeId ? [{ envelopeId: envelope.envelopeId, report: reportOf(envelope, now()) }] : []));
     },
   };
+}
+
+type EnvelopeList = { envelopes?: Array<EnvelopeLike & { envelopeId?: string }> };
+
+/**
+ * One envelope operation, called as EnvelopesApi calls it: the path template and its parameters, the
+ * query (DocuSign's snake_case names, in EnvelopesApi's order), the JSON body (`null` for none), the
+ * `docusignAccessCode` auth name, no declared content type (callApi sends application/json) and one
+ * accepted type. The answer is the response's JSON as is (`Object` return type), or a PDF's bytes.
+ */
+function envelopesOf(apiClient: ApiClient) {
+  return (
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    pathParams: Record<string, string>,
+    queryParams: Record<string, string>,
+    body: object | null = null,
+    accept: 'application/json' | 'application/pdf' = 'application/json',
+  ): Promise<unknown> => apiClient.callApi(path, method, pathParams, queryParams, {}, {}, body, ['docusignAccessCode'], [], [accept], Object);
 }

@@ -12,27 +12,21 @@ declare module 'docusign-esign/src/ApiClient' {
       rsaPrivateKey: string | Buffer,
       expiresIn: number,
     ): Promise<{ body: { access_token: string; token_type: string; expires_in: number } }>;
+    /** Sends one REST request (what every generated *Api method calls); resolves to the deserialized body, or a PDF's bytes. */
+    callApi(
+      path: string,
+      httpMethod: string,
+      pathParams: Record<string, string>,
+      queryParams: Record<string, string>,
+      headerParams: Record<string, string>,
+      formParams: Record<string, unknown>,
+      bodyParam: object | null,
+      authNames: string[],
+      contentTypes: string[],
+      accepts: string[],
+      returnType: unknown,
+    ): Promise<unknown>;
     defaultHeaders: Record<string, string>;
   }
   export = ApiClient;
-}
-
-declare module 'docusign-esign/src/api/EnvelopesApi' {
-  import type ApiClient from 'docusign-esign/src/ApiClient';
-  interface EnvelopeRecipients {
-    signers?: Array<Record<string, string | undefined>>;
-  }
-  class EnvelopesApi {
-    constructor(apiClient: ApiClient);
-    createEnvelope(accountId: string, opts: { envelopeDefinition: object }): Promise<{ envelopeId?: string; status?: string; statusDateTime?: string; uri?: string }>;
-    getEnvelope(accountId: string, envelopeId: string, opts?: { include?: string }): Promise<Record<string, unknown> & { status?: string; recipients?: EnvelopeRecipients }>;
-    getDocument(accountId: string, envelopeId: string, documentId: string, opts?: object): Promise<Buffer>;
-    update(accountId: string, envelopeId: string, opts: { envelope?: object; resendEnvelope?: string }): Promise<unknown>;
-    updateRecipients(accountId: string, envelopeId: string, opts: { recipients: object; resendEnvelope?: string }): Promise<unknown>;
-    listStatusChanges(
-      accountId: string,
-      opts: { fromDate?: string; envelopeIds?: string; customField?: string; include?: string },
-    ): Promise<{ envelopes?: Array<Record<string, unknown> & { envelopeId?: string; status?: string; recipients?: EnvelopeRecipients }>; resultSetSize?: string }>;
-  }
-  export = EnvelopesApi;
 }
