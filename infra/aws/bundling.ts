@@ -14,10 +14,12 @@ export const externalModules = ['@aws-sdk/*'];
 
 /**
  * Modules replaced in deployed bundles: electrodb's model validator (jsonschema, 28 KB) checks
- * constant models the tests check already — see infra/aws/jsonschema-skipped.ts.
+ * constant models the tests check already — see infra/aws/jsonschema-skipped.ts; axios's multipart
+ * body class (form-data, 160 KB) is never built by our requests — see infra/aws/form-data-refused.ts.
  */
 export const bundleAliases: Record<string, string> = {
   jsonschema: path.join(repoRoot, 'infra/aws/jsonschema-skipped.ts'),
+  'form-data': path.join(repoRoot, 'infra/aws/form-data-refused.ts'),
 };
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
