@@ -3,7 +3,7 @@
  * requires it at load, but builds one only for a multipart/form-data body (its `toFormData`, `env.FormData`);
  * its only user here, the DocuSign client (shared/signature/docusign-client.ts), sends JSON and one
  * urlencoded token request, never multipart. The package would cost the DocuSign consumer 160 KB, mostly
- * mime-db's table of every MIME type. test/unit/docusign-bundle.test.ts runs every DocuSign call bundled.
+ * mime-db's table of every MIME type. test/integration/docusign-bundled.test.ts runs every DocuSign call bundled.
  */
 class MultipartRefused {
   constructor() {
