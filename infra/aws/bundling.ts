@@ -83,11 +83,6 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // 2194 KB without electrodb's model validator.
   // 2205.6 KB once it also seals owner invoices.
   renderInvoicePdf: { ceilingKb: 2210, why: `${pdfLibraries}; the e-signature seal adds node-forge (PKCS#7/PKCS#12) and @signpdf` },
-  // 844 KB on 2026-12-05 (1,434 KB with the package entry).
-  accountingExportWorker: {
-    ceilingKb: 860,
-    why: 'exceljs’s streaming XLSX writer (163 KB) with archiver and its stream helpers (~290 KB), beside electrodb and zod: imported without the package entry, which adds the reader (unzipper, jszip: ~550 KB more)',
-  },
   // 1920 KB on 2026-12-05: docusign-esign 1192 KB (EnvelopesApi pulls 265 model files: every tab type of an envelope),
   // axios 90 KB with form-data 140 KB, jsonwebtoken; ApiClient alone (JWT grant and callApi, no EnvelopesApi) would be 343 KB.
   docusignEnvelopes: { ceilingKb: 1930, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },

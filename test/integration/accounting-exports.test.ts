@@ -259,7 +259,6 @@ describe('an export of 2,000 invoice lines', () => {
     expect(requested.headers.get('location')).toBe(location);
     job = await finished(location);
     expect(job.error).toBeNull();
-    console.log('XLSXLEAN job ms', Date.parse(job.finishedAt) - Date.parse(job.startedAt), JSON.stringify(job.files.map((f: Json) => [f.kind, f.bytes])));
     for (const file of job.files) {
       const download = await fetch(file.url);
       expect(download.status).toBe(200);
