@@ -100,11 +100,14 @@ class StyleSheet {
   }
 }
 
-/** Excel's rules for a sheet's name: at most 31 characters, none of : \ / ? * [ ], unique in the workbook (case aside). */
+/**
+ * Excel's rules for a sheet's name: 1 to 31 characters, none of : \ / ? * [ ], no apostrophe first
+ * or last, unique in the workbook (case aside). A name that breaks them makes Excel repair the file.
+ */
 function sheetNamer(): (wanted: string) => string {
   const used = new Set<string>();
   return (wanted) => {
-    const clean = wanted.replace(/[:\\/?*[\]]/g, '-').slice(0, 31);
+    const clean = wanted.replace(/[:\\/?*[\]]/g, '-').slice(0, 31).replace(/^'|'$/g, '-') || 'Sheet';
     let name = clean;
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${clean.slice(0, 31 - String(n).length - 1)}~${n}`;
     used.add(name.toLowerCase());

@@ -69,6 +69,7 @@ async function sampleWorkbook(xlsx: XlsxWriter): Promise<void> {
   await xlsx.sheet('Lines', { frozenRows: 1, columns: [{ width: 30 }, { width: 14, style: money }, { width: 10, style: percent }] }, rows);
   await xlsx.sheet('lines', { columns: [] }, [{ values: [1, 2, 3] }]);
   await xlsx.sheet('G703 A/B: [x] * y? & a name well past thirty-one characters', { columns: [] }, []);
+  await xlsx.sheet("'quoted'", { columns: [] }, []);
   await xlsx.end();
 }
 
@@ -87,6 +88,7 @@ describe('the XLSX writer', () => {
         'xl/worksheets/sheet1.xml',
         'xl/worksheets/sheet2.xml',
         'xl/worksheets/sheet3.xml',
+        'xl/worksheets/sheet4.xml',
       ].sort(),
     );
     for (const [name, content] of entries) parseXml(name, content.toString('utf8'));
@@ -97,7 +99,7 @@ describe('the XLSX writer', () => {
     const { file } = await written(sampleWorkbook);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(file as never);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Lines', 'lines~2', 'G703 A-B- -x- - y- & a name wel']);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Lines', 'lines~2', 'G703 A-B- -x- - y- & a name wel', "-quoted-"]);
 
     const sheet = workbook.getWorksheet('Lines')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
