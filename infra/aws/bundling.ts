@@ -85,11 +85,6 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // 2194 KB without electrodb's model validator.
   // 2205.6 KB once it also seals owner invoices.
   renderInvoicePdf: { ceilingKb: 2210, why: `${pdfLibraries}; the e-signature seal adds node-forge (PKCS#7/PKCS#12) and @signpdf` },
-  // 844 KB on 2026-12-05 (1,434 KB with the package entry).
-  accountingExportWorker: {
-    ceilingKb: 860,
-    why: 'exceljs’s streaming XLSX writer (163 KB) with archiver and its stream helpers (~290 KB), beside electrodb and zod: imported without the package entry, which adds the reader (unzipper, jszip: ~550 KB more)',
-  },
   // 1924 KB on 2026-12-05 with docusign-esign's EnvelopesApi (265 model classes, 1,192 KB) and form-data (140 KB);
   // 588 KB calling ApiClient.callApi as EnvelopesApi does, form-data aliased (infra/aws/form-data-refused.ts).
   docusignEnvelopes: {

@@ -1,15 +1,13 @@
-import { PassThrough } from 'node:stream';
-import type ExcelJS from 'exceljs';
-import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import { pdfUpload } from '../backup/task-io';
 import { csvRecords, lineColumns, paymentColumns, type ColumnKind, type ExportRow } from '../domain/accounting-exports';
 import type { InvoiceSummary } from '../domain/invoice-figures';
 import type { GatheredExport, GatheredInvoice } from './gather';
+import { XlsxWriter, type SheetRow } from './xlsx-writer';
 
 /**
  * The export's files, each streamed into S3 as it is produced (a multipart upload past 8 MB, so
- * memory holds a few parts, never the file): the CSVs a record at a time, the workbook through
- * exceljs's streaming writer. exceljs is imported here only, by the export function alone.
+ * memory holds a few parts, never the file): the CSVs a record at a time, the workbook a sheet's
+ * block of rows at a time through our small XLSX writer (xlsx-writer.ts).
  */
 
 type Upload = ReturnType<typeof pdfUpload>;
@@ -54,7 +52,6 @@ export function writeCsv<C extends string>(key: string, columns: ReadonlyArray<{
 
 /** Money as the currency's amount (cents ÷ 100, exact to the cent in a double far beyond any contract). */
 const amount = (cents: number) => cents / 100;
-const moneyFormat = (currency: string) => `#,##0.00 "${currency}";-#,##0.00 "${currency}"`;
 
 function cellValue(kind: ColumnKind, value: string | number): string | number {
   if (kind === 'money') return amount(value as number);
@@ -63,41 +60,27 @@ function cellValue(kind: ColumnKind, value: string | number): string | number {
   return value;
 }
 
-function columnFormat(kind: ColumnKind, currency: string): string | undefined {
-  if (kind === 'money') return moneyFormat(currency);
-  if (kind === 'percent') return '0.00%';
-  return undefined;
+/** The workbook's cell formats: money in the export's currency, percent, each plain or bold. */
+function workbookStyles(xlsx: XlsxWriter, currency: string) {
+  const money = `#,##0.00 "${currency}";-#,##0.00 "${currency}"`;
+  return {
+    bold: xlsx.style({ bold: true }),
+    money: xlsx.style({ numFmt: money }),
+    percent: xlsx.style({ numFmt: '0.00%' }),
+    boldMoney: xlsx.style({ bold: true, numFmt: money }),
+    boldPercent: xlsx.style({ bold: true, numFmt: '0.00%' }),
+  };
 }
+type Styles = ReturnType<typeof workbookStyles>;
 
 /** A sheet of `columns` with a bold frozen header, numbers as numbers in their formats. */
-function tableSheet<C extends string>(
-  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  name: string,
-  columns: ReadonlyArray<{ name: C; kind: ColumnKind }>,
-  rows: ReadonlyArray<ExportRow<C>>,
-  currency: string,
-): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((column) => {
-    const numFmt = columnFormat(column.kind, currency);
-    return { header: column.name, key: column.name, width: column.kind === 'text' ? 18 : 14, ...(numFmt && { style: { numFmt } }) };
-  });
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  for (const row of rows) sheet.addRow(columns.map((column) => cellValue(column.kind, row[column.name]))).commit();
-  sheet.commit();
-}
-
-/** Sheet names: at most 31 characters, none of : \ / ? * [ ], unique in the workbook (case aside). */
-function sheetNamer(): (wanted: string) => string {
-  const used = new Set<string>();
-  return (wanted) => {
-    const clean = wanted.replace(/[:\\/?*[\]]/g, '-').slice(0, 31);
-    let name = clean;
-    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${clean.slice(0, 31 - String(n).length - 1)}~${n}`;
-    used.add(name.toLowerCase());
-    return name;
-  };
+function tableSheet<C extends string>(xlsx: XlsxWriter, name: string, columns: ReadonlyArray<{ name: C; kind: ColumnKind }>, rows: ReadonlyArray<ExportRow<C>>, styles: Styles) {
+  const columnStyle = (kind: ColumnKind) => (kind === 'money' ? styles.money : kind === 'percent' ? styles.percent : undefined);
+  function* sheetRows(): Generator<SheetRow> {
+    yield { values: columns.map((column) => column.name), styles: columns.map(() => styles.bold) };
+    for (const row of rows) yield { values: columns.map((column) => cellValue(column.kind, row[column.name])) };
+  }
+  return xlsx.sheet(name, { frozenRows: 1, columns: columns.map((column) => ({ width: column.kind === 'text' ? 18 : 14, style: columnStyle(column.kind) })) }, sheetRows());
 }
 
 const g702Lines = (s: InvoiceSummary): Array<[string, number]> => [
@@ -114,35 +97,32 @@ const g702Lines = (s: InvoiceSummary): Array<[string, number]> => [
   ['9. Balance to finish, including retainage (3 − 6)', s.balanceToFinishIncludingRetainageCents],
 ];
 
-/** One invoice's continuation sheet (G703 columns A–I, with G ÷ C) and its totals row, then its G702 summary. */
-function g703Sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, item: GatheredInvoice, currency: string): void {
-  const { invoice, commitment, period } = item;
-  const sheet = workbook.addWorksheet(name);
-  const money = moneyFormat(currency);
-  sheet.columns = [8, 40, 16, 16, 16, 16, 16, 10, 16, 16].map((width) => ({ width }));
-  const add = (values: Array<string | number | null>, style: { bold?: boolean; moneyFrom?: number } = {}) => {
-    const row = sheet.addRow(values);
-    if (style.bold) row.font = { bold: true };
-    if (style.moneyFrom !== undefined) {
-      row.eachCell((cell, column) => {
-        if (typeof cell.value === 'number' && column >= style.moneyFrom!) cell.numFmt = column === 8 ? '0.00%' : money;
-      });
-    }
-    row.commit();
-  };
-  add([`Continuation sheet (G703): ${commitment.number} ${commitment.title}, ${commitment.vendorName}`], { bold: true });
-  add([`Invoice ${invoice.number} (${invoice.invoiceId}), period ${period.startDate} to ${period.endDate}, ${invoice.status}, ${currency}`]);
-  add([]);
-  add(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'G ÷ C', 'H', 'I'], { bold: true });
-  add(
+/** The G703 sheet's rows: numbers from column C in the currency's format, column H (G ÷ C) in percent. */
+function* g703Rows({ invoice, commitment, period }: GatheredInvoice, currency: string, styles: Styles): Generator<SheetRow> {
+  const row = (values: Array<string | number | null>, style: { bold?: boolean; moneyFrom?: number } = {}): SheetRow => ({
+    values,
+    styles: values.map((value, index) => {
+      const column = index + 1;
+      if (typeof value === 'number' && style.moneyFrom !== undefined && column >= style.moneyFrom) {
+        if (column === 8) return style.bold ? styles.boldPercent : styles.percent;
+        return style.bold ? styles.boldMoney : styles.money;
+      }
+      return style.bold ? styles.bold : undefined;
+    }),
+  });
+  yield row([`Continuation sheet (G703): ${commitment.number} ${commitment.title}, ${commitment.vendorName}`], { bold: true });
+  yield row([`Invoice ${invoice.number} (${invoice.invoiceId}), period ${period.startDate} to ${period.endDate}, ${invoice.status}, ${currency}`]);
+  yield row([]);
+  yield row(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'G ÷ C', 'H', 'I'], { bold: true });
+  yield row(
     ['Item no.', 'Description of work', 'Scheduled value', 'From previous application', 'This period', 'Materials presently stored', 'Completed and stored to date', '%', 'Balance to finish', 'Retainage'],
     { bold: true },
   );
   const sov = new Map(invoice.sovLines.map((line) => [line.lineId, line]));
-  invoice.figures.lines.forEach((line, index) => {
+  for (const [index, line] of invoice.figures.lines.entries()) {
     const sovLine = sov.get(line.lineId);
     const description = [sovLine?.costCode, sovLine?.description].filter(Boolean).join(' ');
-    add(
+    yield row(
       [
         index + 1,
         description,
@@ -157,9 +137,9 @@ function g703Sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, i
       ],
       { moneyFrom: 3 },
     );
-  });
+  }
   const t = invoice.figures.totals;
-  add(
+  yield row(
     [
       null,
       'Totals',
@@ -174,35 +154,21 @@ function g703Sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, i
     ],
     { bold: true, moneyFrom: 3 },
   );
-  add([]);
-  add([null, 'Application for payment (G702)'], { bold: true });
-  for (const [label, cents] of g702Lines(invoice.figures.summary)) add([null, label, amount(cents)], { moneyFrom: 3, bold: label.startsWith('8.') });
-  sheet.commit();
+  yield row([]);
+  yield row([null, 'Application for payment (G702)'], { bold: true });
+  for (const [label, cents] of g702Lines(invoice.figures.summary)) yield row([null, label, amount(cents)], { moneyFrom: 3, bold: label.startsWith('8.') });
 }
+
+const g703Columns = [8, 40, 16, 16, 16, 16, 16, 10, 16, 16].map((width) => ({ width }));
 
 /** The workbook: Lines, Payments, then a G703/G702 sheet per invoice in the Lines' order. */
 export function writeWorkbook(key: string, data: GatheredExport): Promise<number> {
   return streamToS3(key, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', async (write) => {
-    const stream = new PassThrough();
-    const consumed = (async () => {
-      for await (const chunk of stream) await write(chunk as Buffer);
-    })();
-    const workbook = new WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
-    const produced = (async () => {
-      const nameOf = sheetNamer();
-      tableSheet(workbook, nameOf('Lines'), lineColumns, data.lines, data.currency);
-      tableSheet(workbook, nameOf('Payments'), paymentColumns, data.payments, data.currency);
-      for (const item of data.invoices) g703Sheet(workbook, nameOf(`G703 ${item.commitment.number} #${item.invoice.number}`), item, data.currency);
-      await workbook.commit();
-    })();
-    // Whichever side fails first fails the file (Promise.all does not wait for the other, which a
-    // stalled stream could keep pending); the stream is destroyed so neither side writes on.
-    const stop = (error: unknown) => {
-      stream.destroy(error as Error);
-      throw error;
-    };
-    const sides = [produced.catch(stop), consumed.catch(stop)];
-    for (const side of sides) side.catch(() => undefined);
-    await Promise.all(sides);
+    const xlsx = new XlsxWriter(write);
+    const styles = workbookStyles(xlsx, data.currency);
+    await tableSheet(xlsx, 'Lines', lineColumns, data.lines, styles);
+    await tableSheet(xlsx, 'Payments', paymentColumns, data.payments, styles);
+    for (const item of data.invoices) await xlsx.sheet(`G703 ${item.commitment.number} #${item.invoice.number}`, { columns: g703Columns }, g703Rows(item, data.currency, styles));
+    await xlsx.end();
   });
 }

@@ -265,7 +265,7 @@ export const functions = {
   },
   accountingExportWorker: {
     entry: 'functions/events/accounting-export.ts',
-    description: 'accounting-export.requested events: writes an export’s CSV files and XLSX workbook (exceljs, only here) to S3, streamed; the job ends succeeded or failed',
+    description: 'accounting-export.requested events: writes an export’s CSV files and XLSX workbook (our streaming writer over fflate) to S3, streamed; the job ends succeeded or failed',
     grants: ['table:read', 'table:write', 'bucket:write'],
     memoryMb: 1769,
     // One attempt's lease on the job (exportAttemptSeconds).
