@@ -14,10 +14,14 @@ export const externalModules = ['@aws-sdk/*'];
 
 /**
  * Modules replaced in deployed bundles: electrodb's model validator (jsonschema, 28 KB) checks
- * constant models the tests check already — see infra/aws/jsonschema-skipped.ts.
+ * constant models the tests check already — see infra/aws/jsonschema-skipped.ts. fontkit's
+ * Unicode property table (unicode-properties) is taken inline, from the package's own browser
+ * build (base64, 16 KB), instead of read at import from a data.trie file beside the module,
+ * which no bundle has.
  */
 export const bundleAliases: Record<string, string> = {
   jsonschema: path.join(repoRoot, 'infra/aws/jsonschema-skipped.ts'),
+  '#binary-trie': path.join(repoRoot, 'node_modules/unicode-properties/binaryTrie.browser.js'),
 };
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
