@@ -18,12 +18,15 @@ export const externalModules = ['@aws-sdk/*'];
  * Unicode property table (unicode-properties) is taken inline, from the package's own browser
  * build (base64, 16 KB), instead of read at import from a data.trie file beside the module,
  * which no bundle has. pdf-lib's standard fonts are cut to Helvetica, the one it embeds for us
- * (infra/aws/standard-fonts-helvetica.ts).
+ * (infra/aws/standard-fonts-helvetica.ts), and the SVG colour and XML entity
+ * helpers of @cantoo/pdf-lib, which decrypts only, are left out (infra/aws/pdf-fork-unused.ts).
  */
 export const bundleAliases: Record<string, string> = {
   jsonschema: path.join(repoRoot, 'infra/aws/jsonschema-skipped.ts'),
   '#binary-trie': path.join(repoRoot, 'node_modules/unicode-properties/binaryTrie.browser.js'),
   '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
+  culori: path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
+  'html-entities': path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
 };
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
