@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { PDFDocument } from 'pdf-lib';
@@ -6,11 +9,13 @@ import { bundleAliases, esmRequireBanner, externalModules } from '../../infra/aw
 import { combineParts } from '../../shared/pdf/combine';
 import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
 import { mergeDocuments } from '../../shared/pdf/merge';
+import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
+import { companySigningCertificate, fileCertificateStore } from '../../shared/signature/certificates';
 import { Typesetter } from '../../shared/pdf/typeset';
 import { viewerDrawnForm } from '../support/form-fixture';
 import { threeLineInvoice } from '../support/invoice-fixtures';
-import { labelledPdf, qpdfEncrypted } from '../support/pdf-fixtures';
-import { pageTexts, qpdfCheck } from '../support/pdf-tools';
+import { labelledPdf, qpdfEncrypted, TINY_PNG } from '../support/pdf-fixtures';
+import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
 
 /**
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
@@ -28,13 +33,14 @@ interface PdfCode {
   mergeDocuments: typeof mergeDocuments;
   combineParts: typeof combineParts;
   renderInvoicePdf: typeof renderInvoicePdf;
+  signInvoicePdf: typeof signInvoicePdf;
 }
-const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf };
+const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf, signInvoicePdf };
 let bundled: PdfCode;
 
 beforeAll(async () => {
   const outfile = path.join(root, 'cdk.out', 'budget-test', 'pdf-code.mjs');
-  const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf' };
+  const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf', './shared/pdf/sign-invoice-pdf.ts': 'signInvoicePdf' };
   await build({
     stdin: { contents: [`export { PDFDocument } from 'pdf-lib';`, ...Object.entries(modules).map(([file, name]) => `export { ${name} } from '${file}';`)].join('\n'), resolveDir: root, loader: 'ts' },
     bundle: true,
@@ -100,5 +106,29 @@ describe('the bundled PDF code', () => {
     expect(ours.warnings.map((warning) => warning.title)).toEqual(['שרטוט.dwg']);
     expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
+  });
+
+  it('seals a signed invoice (pdf-lib with @signpdf and node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+    const certificate = await companySigningCertificate('company-1', 'Northbeam Bâtiments', fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
+    const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
+    const input = {
+      document,
+      region: 'en-AU' as const,
+      title: 'Progress claim 1 - SC-001',
+      companyName: 'Northbeam Builders',
+      sentAt: '2026-12-01T00:00:00.000Z',
+      sentByName: 'Priya Patel',
+      completedAt: '2026-12-02T03:04:05.000Z',
+      certificate,
+      signers: [
+        { name: 'Ella Ward', email: 'ella@example.test', routingOrder: 1, signedAt: '2026-12-02T01:00:00.000Z', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 test', mark: { kind: 'typed' as const, text: 'Ella Ward' } },
+        { name: 'Marco Rossi', email: 'marco@example.test', routingOrder: 2, signedAt: '2026-12-02T03:04:05.000Z', ip: '203.0.113.10', userAgent: 'curl/8', mark: { kind: 'drawn' as const, png: TINY_PNG } },
+      ],
+    };
+    const [ours, reference] = await Promise.all([bundled.signInvoicePdf(input), unbundled.signInvoicePdf(input)]);
+    const report = spawnSync('pdfsig', [savePdf(ours.bytes)], { encoding: 'utf8' });
+    expect(`${report.stdout}${report.stderr}`).toContain('Signature is Valid');
+    expect(ours.documentSha256).toBe(reference.documentSha256);
+    expect(pageTexts(ours.bytes)).toEqual(pageTexts(reference.bytes));
   });
 });
