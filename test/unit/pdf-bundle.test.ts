@@ -20,9 +20,10 @@ import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
 /**
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
  * included — fontkit's Unicode property table inlined (bundleAliases['#binary-trie']) rather than
- * read from a file no bundle has, and the standard fonts of pdf-lib and @cantoo/pdf-lib (which
- * decrypts) cut to Helvetica, the forms' default font (infra/aws/standard-fonts-helvetica.ts).
- * The bundle must load, and draw what the unbundled code the other tests run draws.
+ * read from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica, the
+ * forms' default font (infra/aws/standard-fonts-helvetica.ts), and @cantoo/pdf-lib (which
+ * decrypts) without its SVG and XML helpers (infra/aws/pdf-fork-unused.ts). The bundle must
+ * load, and draw what the unbundled code the other tests run draws.
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -102,7 +103,7 @@ describe('the bundled PDF code', () => {
     // Flattened: the fields are drawn into the page, no widget is left for a viewer to draw.
     expect((await PDFDocument.load(ours.part)).getPage(0).node.Annots()?.size() ?? 0).toBe(0);
     expect(pageTexts(ours.part)[0]).toContain('Ada Lovelace');
-    // Decrypted by @cantoo/pdf-lib, which the bundle carries with the same stand-in for the standard fonts.
+    // Decrypted by @cantoo/pdf-lib, bundled without culori and html-entities.
     expect(ours.warnings.map((warning) => warning.title)).toEqual(['שרטוט.dwg']);
     expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
