@@ -22,8 +22,9 @@ import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
  * included — fontkit's Unicode property table inlined (bundleAliases['#binary-trie']) rather than
  * read from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica, the
  * forms' default font (infra/aws/standard-fonts-helvetica.ts), and @cantoo/pdf-lib (which
- * decrypts) without its SVG and XML helpers (infra/aws/pdf-fork-unused.ts). The bundle must
- * load, and draw what the unbundled code the other tests run draws.
+ * decrypts) without its SVG and XML helpers (infra/aws/pdf-fork-unused.ts), and Node's zlib for
+ * pako (infra/aws/pako-node-zlib.ts). The bundle must load, and draw what the unbundled code
+ * the other tests run draws.
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -83,6 +84,8 @@ describe('the bundled PDF code', () => {
 
   it('renders the invoice PDF as the unbundled code does', async () => {
     const [ours, reference] = await Promise.all([bundled.renderInvoicePdf(threeLineInvoice('en-AU')), unbundled.renderInvoicePdf(threeLineInvoice('en-AU'))]);
+    // Its streams deflated by Node's zlib in the bundle (bundleAliases.pako): qpdf decodes every one.
+    expect(qpdfCheck(ours)).toContain('No syntax or stream encoding errors found');
     expect(pageTexts(ours)).toEqual(pageTexts(reference));
   });
 
@@ -106,6 +109,7 @@ describe('the bundled PDF code', () => {
     // Decrypted by @cantoo/pdf-lib, bundled without culori and html-entities.
     expect(ours.warnings.map((warning) => warning.title)).toEqual(['שרטוט.dwg']);
     expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
+    expect(qpdfCheck(ours.combined)).toContain('No syntax or stream encoding errors found');
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
   });
 
