@@ -24,6 +24,8 @@ export const bundleAliases: Record<string, string> = {
   'pdf-lib': path.join(repoRoot, 'node_modules/pdf-lib/es/index.js'),
   // The standard fonts cut to Helvetica, the one pdf-lib embeds for us (when a merge flattens a form): 106 KB less.
   '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
+  // The seal's parts of node-forge, not its every protocol (TLS, SSH, …).
+  'node-forge': path.join(repoRoot, 'infra/aws/node-forge-signing.mjs'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
   // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers are left out (119 KB).

@@ -19,12 +19,11 @@ import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
 
 /**
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
- * included — fontkit's Unicode property table inlined (bundleAliases['#binary-trie']) rather than
- * read from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica, the
- * forms' default font (infra/aws/standard-fonts-helvetica.ts), and @cantoo/pdf-lib (which
- * decrypts) without its SVG and XML helpers (infra/aws/pdf-fork-unused.ts), and Node's zlib for
- * pako (infra/aws/pako-node-zlib.ts). The bundle must load, and draw what the unbundled code
- * the other tests run draws.
+ * included (infra/aws/bundling.ts) — fontkit's Unicode property table inlined rather than read
+ * from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica (the forms'
+ * default font), @cantoo/pdf-lib (which decrypts) without its SVG and XML helpers, Node's zlib
+ * for pako, and node-forge's signing parts alone. The bundle must load, and draw what the
+ * unbundled code the other tests run draws.
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -36,13 +35,15 @@ interface PdfCode {
   combineParts: typeof combineParts;
   renderInvoicePdf: typeof renderInvoicePdf;
   signInvoicePdf: typeof signInvoicePdf;
+  companySigningCertificate: typeof companySigningCertificate;
+  fileCertificateStore: typeof fileCertificateStore;
 }
-const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf, signInvoicePdf };
+const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf, signInvoicePdf, companySigningCertificate, fileCertificateStore };
 let bundled: PdfCode;
 
 beforeAll(async () => {
   const outfile = path.join(root, 'cdk.out', 'budget-test', 'pdf-code.mjs');
-  const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf', './shared/pdf/sign-invoice-pdf.ts': 'signInvoicePdf' };
+  const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf', './shared/pdf/sign-invoice-pdf.ts': 'signInvoicePdf', './shared/signature/certificates.ts': 'companySigningCertificate, fileCertificateStore' };
   await build({
     stdin: { contents: [`export { PDFDocument } from 'pdf-lib';`, ...Object.entries(modules).map(([file, name]) => `export { ${name} } from '${file}';`)].join('\n'), resolveDir: root, loader: 'ts' },
     bundle: true,
@@ -113,8 +114,8 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
   });
 
-  it('seals a signed invoice (pdf-lib with @signpdf and node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
-    const certificate = await companySigningCertificate('company-1', 'Northbeam Bâtiments', fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
+  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+    const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
     const input = {
       document,
