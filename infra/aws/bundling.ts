@@ -45,7 +45,7 @@ export const isHttpFunction = (name: FunctionName): boolean => httpFunctions.has
 
 export const budgetKbOf = (name: FunctionName): number => (isHttpFunction(name) ? bundleBudgetKb.http : bundleBudgetKb.other);
 
-const pdfLibraries = 'pdf-lib (224 KB from its ES build, with pako 45 KB) and fontkit 3 (157 KB, its TrueType reader and the shapers we use, with its Unicode tables) for text in any script';
+const pdfLibraries = 'pdf-lib (224 KB from its ES build) and fontkit 3 (157 KB: its TrueType reader and the shapers we use, with its Unicode tables) for text in any script';
 
 /**
  * Functions over budget today, each with the size it may not grow past and why it is over:
@@ -94,8 +94,8 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   ),
   // 2217 KB once it also seals signed invoices (PAdES): node-forge (~280 KB) and @signpdf (~30 KB).
   // 2194 KB without electrodb's model validator.
-  // 2205.6 KB once it also seals owner invoices; 1260.8 KB with fontkit 3 for @pdf-lib/fontkit, pdf-lib's ES build and Helvetica alone of the standard fonts.
-  renderInvoicePdf: { ceilingKb: 1286, why: `${pdfLibraries}; the e-signature seal adds node-forge (292 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
+  // 2205.6 KB once it also seals owner invoices; 1156.1 KB on 2026-12-05 (fontkit 3, and the PDF aliases of bundleAliases).
+  renderInvoicePdf: { ceilingKb: 1180, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
   // 844 KB on 2026-12-05 (1,434 KB with the package entry).
   accountingExportWorker: {
     ceilingKb: 860,
@@ -105,12 +105,12 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // axios 90 KB with form-data 140 KB, jsonwebtoken; ApiClient alone (JWT grant and callApi, no EnvelopesApi) would be 343 KB.
   docusignEnvelopes: { ceilingKb: 1930, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },
   // 1901 KB on 2026-12-04: every entity of the table is bundled with the db (head contracts and owner invoices added 2 KB).
-  // 1881 KB without electrodb's model validator; 929.9 KB with fontkit 3, pdf-lib's ES build and Helvetica alone of the standard fonts.
-  backupPreparePart: { ceilingKb: 949, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
-  // 2230.5 KB before fontkit 3, pdf-lib's ES build, Helvetica alone and @cantoo/pdf-lib without culori and html-entities: 1146.5 KB.
-  backupMergePart: { ceilingKb: 1170, why: `${pdfLibraries}; @cantoo/pdf-lib (466 KB) decrypts attachments: a decryption step of its own is the way down` },
-  // 2232.6 KB while it carried merge.ts's source handling (@cantoo/pdf-lib); 656 KB with shared/pdf/combine.ts and the above.
-  backupCombine: { ceilingKb: 670, why: pdfLibraries },
+  // 1881 KB without electrodb's model validator; 885 KB on 2026-12-05 (fontkit 3, and the PDF aliases of bundleAliases).
+  backupPreparePart: { ceilingKb: 903, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
+  // 2230.5 KB before fontkit 3 and the PDF aliases of bundleAliases: 1101.6 KB.
+  backupMergePart: { ceilingKb: 1124, why: `${pdfLibraries}; @cantoo/pdf-lib (466 KB) decrypts attachments: a decryption step of its own is the way down` },
+  // 2232.6 KB while it carried merge.ts's source handling (@cantoo/pdf-lib); 611.2 KB with shared/pdf/combine.ts and the above.
+  backupCombine: { ceilingKb: 624, why: pdfLibraries },
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];
