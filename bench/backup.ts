@@ -11,7 +11,8 @@ import { s3Client } from '../shared/aws/clients';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
 import type { PlannedVolume } from '../functions/backup/plan-volumes';
 import { volumeName } from '../shared/backup/volumes';
-import { combineParts, mergeDocuments, type CombinedPart } from '../shared/pdf/merge';
+import { combineParts, type CombinedPart } from '../shared/pdf/combine';
+import { mergeDocuments } from '../shared/pdf/merge';
 import { recordRatio, table } from './stats';
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
-import { writeCombined } from '../../shared/pdf/merge';
+import { writeCombined } from '../../shared/pdf/combine';
 import { backupWarningsKey, getObject, InvalidInputError, parseEvent, readPartSummaries, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
 import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 

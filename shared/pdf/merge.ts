@@ -1,8 +1,6 @@
 import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { decryptWithEmptyPassword } from './decrypt';
-import { drawCover, layoutCover, linkContents, type CoverContent, type EntryArea } from './cover';
-import { setOutline, type OutlineItem } from './outline';
 import { exifOrientation, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
@@ -96,10 +94,8 @@ const saveOptions = { useObjectStreams: false, objectsPerTick: Number.POSITIVE_I
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
   readonly sources: SourceSummary[] = [];
-  /** Fonts are embedded only once a placeholder or cover draws text, so clean merges carry none. */
+  /** Fonts are embedded only once a placeholder draws text, so clean merges carry none. */
   private readonly type: Typesetter;
-  /** Where the cover printed each contents entry, linked to its part once the parts are in. */
-  private contents: EntryArea[] = [];
 
   private constructor(
     private output: PDFDocument,
@@ -136,51 +132,6 @@ export class PdfMerger {
     const summary: SourceSummary = { title: source.title, pages: this.pageCount - before, ...(reason !== undefined && { leftOut: reason }) };
     this.sources.push(summary);
     return summary;
-  }
-
-  /**
-   * Appends the cover pages of a backup whose parts will follow them, in this order, and
-   * returns how many pages the cover took. Must come first.
-   */
-  async addCover(cover: CoverContent, parts: Array<{ title: string; pages: number }>): Promise<number> {
-    if (this.pageCount !== 0) throw new Error('The cover must be the first pages of the document');
-    const layout = layoutCover(this.type, cover, parts.map((part) => part.title));
-    let next = layout.pages.length + 1;
-    const firstPages = parts.map(({ pages }) => {
-      const first = next;
-      next += pages;
-      return first;
-    });
-    this.contents = drawCover(this.output, this.type, layout, firstPages);
-    this.setMetadata(cover);
-    return layout.pages.length;
-  }
-
-  /** Title, Author, Subject and dates as a viewer's document properties show them. */
-  private setMetadata(cover: CoverContent): void {
-    const doc = this.output;
-    doc.setTitle(cover.title, { showInWindowTitleBar: true });
-    if (cover.subject) doc.setSubject(cover.subject);
-    doc.setAuthor(cover.author ?? 'Progress Claims');
-    const createdAt = cover.createdAt ? new Date(cover.createdAt) : new Date();
-    doc.setCreationDate(createdAt);
-    doc.setModificationDate(createdAt);
-    doc.setCreator('Progress Claims');
-    doc.setProducer('Progress Claims backup (pdf-lib)');
-  }
-
-  /** Links each cover contents entry to its part's first page (zero-based indexes into `pages`, the output's pages by default). */
-  linkContents(partStarts: number[], pages?: Array<{ ref: PDFRef }>): void {
-    linkContents(this.output, this.contents, partStarts, pages);
-  }
-
-  setOutline(items: OutlineItem[], pages?: Array<{ ref: PDFRef }>): void {
-    setOutline(this.output, items, pages);
-  }
-
-  /** A writer that streams this document out with whole documents appended after its own pages. */
-  streamTo(sink: (chunk: Uint8Array) => Promise<void>): PdfStreamWriter {
-    return new PdfStreamWriter(this.output, sink);
   }
 
   /**
@@ -359,69 +310,6 @@ export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncItera
   const chunks: Uint8Array[] = [];
   const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk));
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
-}
-
-/** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */
-export interface CombinedPart {
-  title: string;
-  pages: number;
-  sources: SourceSummary[];
-}
-
-/**
- * Builds a backup: the cover (with each part's first page), then every part's pages, then an
- * outline with a bookmark per part and, under it, one per source. The output is written to
- * `sink` as it goes and each part (written by `writeMerged`) is loaded once, in order, its
- * objects copied as bytes with their numbers moved (not parsed into a document), so memory
- * holds one part and the output's offsets.
- */
-export async function writeCombined(
-  cover: CoverContent,
-  parts: CombinedPart[],
-  load: (index: number) => Promise<Uint8Array>,
-  sink: (chunk: Uint8Array) => Promise<void>,
-): Promise<{ pages: number; coverPages: number; bytes: number }> {
-  const merger = await PdfMerger.create();
-  const coverPages = await merger.addCover(cover, parts);
-  const writer = merger.streamTo(sink);
-  await writer.start();
-  const pages: Array<{ ref: PDFRef }> = merger.document.getPages();
-  const outline: OutlineItem[] = [];
-  for (const [index, part] of parts.entries()) {
-    const start = pages.length;
-    const refs = await writer.appendWritten(await load(index));
-    // The cover already printed page numbers from the summaries: they must be the truth.
-    if (refs.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${refs.length} pages; its summary says ${part.pages}`);
-    for (const ref of refs) pages.push({ ref });
-    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
-  }
-  merger.linkContents(outline.map((item) => item.pageIndex), pages);
-  merger.setOutline(outline, pages);
-  await writer.end();
-  return { pages: pages.length, coverPages, bytes: writer.bytes };
-}
-
-/** `writeCombined` into one array of bytes: for small backups and tests. */
-export async function combineParts(
-  cover: CoverContent,
-  parts: CombinedPart[],
-  load: (index: number) => Promise<Uint8Array>,
-): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
-  const chunks: Uint8Array[] = [];
-  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(chunk));
-  return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
-}
-
-/** A bookmark per source at its first page (a left-out file's at its placeholder). */
-function sourceBookmarks(part: CombinedPart, start: number): OutlineItem[] {
-  const covered = part.sources.reduce((sum, source) => sum + source.pages, 0);
-  if (covered !== part.pages) throw new Error(`The sources of part "${part.title}" cover ${covered} pages; the part has ${part.pages}`);
-  let pageIndex = start;
-  return part.sources.flatMap((source) => {
-    const item = { title: source.leftOut ? `${source.title} (left out)` : source.title, pageIndex };
-    pageIndex += source.pages;
-    return source.pages > 0 ? [item] : [];
-  });
 }
 
 /** The type the bytes say they are: a declared content type is often wrong or generic. */

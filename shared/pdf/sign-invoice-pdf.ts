@@ -3,7 +3,7 @@ import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { P12Signer } from '@signpdf/signer-p12';
-import signpdf from '@signpdf/signpdf';
+import { SignPdf } from '@signpdf/signpdf';
 import type { Region } from '../domain/terminology';
 import { invoiceSignatureFields, type SignatureField } from './invoice-pdf';
 import { Typesetter } from './typeset';
@@ -69,7 +69,9 @@ export async function signInvoicePdf(input: SignInvoicePdfInput): Promise<Signed
   // The placeholder must stay readable in the file: no object streams.
   const prepared = Buffer.from(await pdf.save({ useObjectStreams: false }));
   const signer = new P12Signer(input.certificate.p12, { passphrase: input.certificate.passphrase });
-  const bytes = await signpdf.sign(prepared, signer, new Date(input.completedAt));
+  // The class, not the package's default instance: a CommonJS `exports.default` is not the default
+  // import under Node's ESM rules (the deployed bundle), only under the test runner's interop.
+  const bytes = await new SignPdf().sign(prepared, signer, new Date(input.completedAt));
   return { bytes, documentSha256 };
 }
 

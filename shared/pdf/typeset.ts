@@ -1,5 +1,8 @@
-import fontkit from '@pdf-lib/fontkit';
 import bidiFactory from 'bidi-js';
+import { create as parseFont, registerFormat, registerShaper, type FontkitFont, type FontkitSubset } from 'fontkit/core';
+import { TTFFont } from 'fontkit/formats/TTFFont';
+import { ArabicShaper } from 'fontkit/shapers/ArabicShaper';
+import { HangulShaper } from 'fontkit/shapers/HangulShaper';
 import { CustomFontSubsetEmbedder, PDFFont, type Color, type PDFDocument, type PDFPage } from 'pdf-lib';
 import { fontBytes, fontFamilies, fontFileFor, type FontFile, type FontWeight } from './fonts';
 
@@ -14,6 +17,14 @@ import { fontBytes, fontFamilies, fontFileFor, type FontFile, type FontWeight } 
  */
 
 const bidi = bidiFactory();
+
+// fontkit's engine with only what our fonts need: fonts.ts hands it TrueType (WOFF unpacked), so
+// no WOFF/WOFF2 reader (brotli) nor TrueType collections; shapers for the scripts we have fonts
+// for that shape at all (Arabic, Hangul jamo); every other script — Latin, Greek, Cyrillic,
+// Hebrew, Han, emoji — takes fontkit's default shaper, as it did with @pdf-lib/fontkit.
+registerFormat(TTFFont);
+registerShaper(ArabicShaper);
+registerShaper(HangulShaper);
 const REPLACEMENT = '?';
 
 /**
@@ -58,9 +69,7 @@ export class Typesetter {
   private readonly fonts = new Map<string, PDFFont>();
   private readonly layouts = new Map<string, Run[]>();
 
-  constructor(private readonly doc: PDFDocument) {
-    doc.registerFontkit(fontkit);
-  }
+  constructor(private readonly doc: PDFDocument) {}
 
   /** Width of one line of text at `size` points. */
   width(text: string, size: number, bold = false): number {
@@ -148,15 +157,25 @@ function mirrored(chars: string[]): string[] {
 }
 
 /** Fonts parsed once per process: each document's embedder makes its own subset of them. */
-const parsedFonts = new Map<string, ReturnType<typeof fontkit.create>>();
+const parsedFonts = new Map<string, FontkitFont>();
 
-function parsedFont(file: FontFile): ReturnType<typeof fontkit.create> {
+function parsedFont(file: FontFile): FontkitFont {
   let parsed = parsedFonts.get(file.path);
   if (!parsed) {
-    parsed = fontkit.create(fontBytes(file));
+    parsed = parseFont(fontBytes(file));
     parsedFonts.set(file.path, parsed);
   }
   return parsed;
+}
+
+// The constructor is private in pdf-lib's types; `CustomFontSubsetEmbedder.for` is the same call behind an await.
+const SubsetEmbedder = CustomFontSubsetEmbedder as unknown as new (font: FontkitFont, bytes: Uint8Array) => CustomFontSubsetEmbedder;
+
+/** pdf-lib 1.17's subset embedder over fontkit 3: pdf-lib reads the subset as a stream (@pdf-lib/fontkit's API), fontkit 2+ encodes it in one call. */
+class FontkitSubsetEmbedder extends SubsetEmbedder {
+  protected override serializeFont(): Promise<Uint8Array> {
+    return Promise.resolve((this as unknown as { subset: FontkitSubset }).subset.encode());
+  }
 }
 
 /**
@@ -165,10 +184,7 @@ function parsedFont(file: FontFile): ReturnType<typeof fontkit.create> {
  * pdf-lib 1.17's embedFont does, without its `await`: the embedder is written out at `save()`.
  */
 function embedSubsetFont(doc: PDFDocument, file: FontFile): PDFFont {
-  // The constructor is private in pdf-lib's types; `CustomFontSubsetEmbedder.for` is the same call behind an await.
-  const Embedder = CustomFontSubsetEmbedder as unknown as new (font: unknown, bytes: Uint8Array) => CustomFontSubsetEmbedder;
-  const embedder = new Embedder(parsedFont(file), fontBytes(file));
-  const font = PDFFont.of(doc.context.nextRef(), doc, embedder);
+  const font = PDFFont.of(doc.context.nextRef(), doc, new FontkitSubsetEmbedder(parsedFont(file), fontBytes(file)));
   (doc as unknown as { fonts: PDFFont[] }).fonts.push(font);
   return font;
 }

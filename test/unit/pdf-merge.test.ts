@@ -3,7 +3,8 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-
 import { describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
 import type { CoverContent } from '../../shared/pdf/cover';
-import { combineParts, mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
+import { combineParts } from '../../shared/pdf/combine';
+import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
 import { describePages, encryptedPdf, fontCount, labelledPdf, FORM_BOXES, qpdfEncrypted, qpdfMerged, viewerDrawnForm, TINY_JPEG, TINY_PNG, truncatedPdf } from '../support/pdf-fixtures';
 import { pageTexts, pdfPageCount, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
 

@@ -1,0 +1,98 @@
+import { PDFDocument, type PDFRef } from 'pdf-lib';
+import { drawCover, layoutCover, linkContents, type CoverContent } from './cover';
+import type { SourceSummary } from './merge';
+import { setOutline, type OutlineItem } from './outline';
+import { PdfStreamWriter } from './stream-writer';
+import { Typesetter } from './typeset';
+
+/**
+ * A backup's volume out of its merged parts (written by `writeMerged`, shared/pdf/merge.ts).
+ * Parts are our own output, never encrypted and never a source to be sniffed: this module
+ * leaves out the source handling of merge.ts, whose decryption carries a second PDF library.
+ */
+
+/** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */
+export interface CombinedPart {
+  title: string;
+  pages: number;
+  sources: SourceSummary[];
+}
+
+/**
+ * Builds a backup: the cover (with each part's first page), then every part's pages, then an
+ * outline with a bookmark per part and, under it, one per source. The output is written to
+ * `sink` as it goes and each part (written by `writeMerged`) is loaded once, in order, its
+ * objects copied as bytes with their numbers moved (not parsed into a document), so memory
+ * holds one part and the output's offsets.
+ */
+export async function writeCombined(
+  cover: CoverContent,
+  parts: CombinedPart[],
+  load: (index: number) => Promise<Uint8Array>,
+  sink: (chunk: Uint8Array) => Promise<void>,
+): Promise<{ pages: number; coverPages: number; bytes: number }> {
+  const doc = await PDFDocument.create();
+  const type = new Typesetter(doc);
+  const layout = layoutCover(type, cover, parts.map((part) => part.title));
+  const coverPages = layout.pages.length;
+  let next = coverPages + 1;
+  const firstPages = parts.map((part) => {
+    const first = next;
+    next += part.pages;
+    return first;
+  });
+  const contents = drawCover(doc, type, layout, firstPages);
+  setMetadata(doc, cover);
+
+  const writer = new PdfStreamWriter(doc, sink);
+  await writer.start();
+  const pages: Array<{ ref: PDFRef }> = doc.getPages();
+  const outline: OutlineItem[] = [];
+  for (const [index, part] of parts.entries()) {
+    const start = pages.length;
+    const refs = await writer.appendWritten(await load(index));
+    // The cover already printed page numbers from the summaries: they must be the truth.
+    if (refs.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${refs.length} pages; its summary says ${part.pages}`);
+    for (const ref of refs) pages.push({ ref });
+    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
+  }
+  linkContents(doc, contents, outline.map((item) => item.pageIndex), pages);
+  setOutline(doc, outline, pages);
+  await writer.end();
+  return { pages: pages.length, coverPages, bytes: writer.bytes };
+}
+
+/** `writeCombined` into one array of bytes: for small backups and tests. */
+export async function combineParts(
+  cover: CoverContent,
+  parts: CombinedPart[],
+  load: (index: number) => Promise<Uint8Array>,
+): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
+  const chunks: Uint8Array[] = [];
+  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(chunk));
+  return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
+}
+
+/** Title, Author, Subject and dates as a viewer's document properties show them. */
+function setMetadata(doc: PDFDocument, cover: CoverContent): void {
+  doc.setTitle(cover.title, { showInWindowTitleBar: true });
+  if (cover.subject) doc.setSubject(cover.subject);
+  doc.setAuthor(cover.author ?? 'Progress Claims');
+  const createdAt = cover.createdAt ? new Date(cover.createdAt) : new Date();
+  doc.setCreationDate(createdAt);
+  doc.setModificationDate(createdAt);
+  doc.setCreator('Progress Claims');
+  doc.setProducer('Progress Claims backup (pdf-lib)');
+}
+
+/** A bookmark per source at its first page (a left-out file's at its placeholder). */
+function sourceBookmarks(part: CombinedPart, start: number): OutlineItem[] {
+  const covered = part.sources.reduce((sum, source) => sum + source.pages, 0);
+  if (covered !== part.pages) throw new Error(`The sources of part "${part.title}" cover ${covered} pages; the part has ${part.pages}`);
+  let pageIndex = start;
+  return part.sources.flatMap((source) => {
+    const item = { title: source.leftOut ? `${source.title} (left out)` : source.title, pageIndex };
+    pageIndex += source.pages;
+    return source.pages > 0 ? [item] : [];
+  });
+}

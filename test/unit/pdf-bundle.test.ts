@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { PDFDocument } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleAliases, esmRequireBanner, externalModules } from '../../infra/aws/bundling';
+import { combineParts } from '../../shared/pdf/combine';
+import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
+import { mergeDocuments } from '../../shared/pdf/merge';
+import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
+import { companySigningCertificate, fileCertificateStore } from '../../shared/signature/certificates';
+import { Typesetter } from '../../shared/pdf/typeset';
+import { viewerDrawnForm } from '../support/form-fixture';
+import { threeLineInvoice } from '../support/invoice-fixtures';
+import { labelledPdf, qpdfEncrypted, TINY_PNG } from '../support/pdf-fixtures';
+import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
+
+/**
+ * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
+ * included (infra/aws/bundling.ts) — fontkit's Unicode property table inlined rather than read
+ * from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica (the forms'
+ * default font), @cantoo/pdf-lib (which decrypts) without its SVG and XML helpers, Node's zlib
+ * for pako, and node-forge's signing parts alone. The bundle must load, and draw what the
+ * unbundled code the other tests run draws.
+ */
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface PdfCode {
+  PDFDocument: typeof PDFDocument;
+  Typesetter: typeof Typesetter;
+  mergeDocuments: typeof mergeDocuments;
+  combineParts: typeof combineParts;
+  renderInvoicePdf: typeof renderInvoicePdf;
+  signInvoicePdf: typeof signInvoicePdf;
+  companySigningCertificate: typeof companySigningCertificate;
+  fileCertificateStore: typeof fileCertificateStore;
+}
+const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf, signInvoicePdf, companySigningCertificate, fileCertificateStore };
+let bundled: PdfCode;
+
+beforeAll(async () => {
+  const outfile = path.join(root, 'cdk.out', 'budget-test', 'pdf-code.mjs');
+  const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf', './shared/pdf/sign-invoice-pdf.ts': 'signInvoicePdf', './shared/signature/certificates.ts': 'companySigningCertificate, fileCertificateStore' };
+  await build({
+    stdin: { contents: [`export { PDFDocument } from 'pdf-lib';`, ...Object.entries(modules).map(([file, name]) => `export { ${name} } from '${file}';`)].join('\n'), resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    external: externalModules,
+    alias: bundleAliases,
+    banner: { js: esmRequireBanner },
+    logLevel: 'silent',
+    outfile,
+  });
+  bundled = (await import(outfile)) as PdfCode;
+}, 60_000);
+
+const lines = ['Łódź Budownictwo – façade', 'Ελληνικά Έργα', 'Строительство Москва', '東京建設 基礎工事', '서울건설 주식회사', 'בניין ירושלים', 'مرحبا بالعالم', 'Crane 😀 hire ✓'];
+
+async function typeset({ PDFDocument: Document, Typesetter: Setter }: PdfCode): Promise<{ pdf: Uint8Array; widths: number[] }> {
+  const doc = await Document.create();
+  const page = doc.addPage([595, 842]);
+  const typesetter = new Setter(doc);
+  lines.forEach((text, index) => typesetter.draw(page, text, { x: 40, y: 800 - index * 24, size: 12, bold: index % 2 === 1 }));
+  return { pdf: await doc.save(), widths: lines.map((text, index) => typesetter.width(text, 12, index % 2 === 1)) };
+}
+
+describe('the bundled PDF code', () => {
+  it('lays out Latin, Greek, Cyrillic, CJK, Korean, Hebrew, Arabic and emoji as the unbundled code does', async () => {
+    const ours = await typeset(bundled);
+    const reference = await typeset(unbundled);
+    expect(ours.widths).toEqual(reference.widths);
+    expect(qpdfCheck(ours.pdf)).toContain('No syntax or stream encoding errors found');
+    const [text = ''] = pageTexts(ours.pdf);
+    expect(text).toEqual(pageTexts(reference.pdf)[0]);
+    // poppler marks right-to-left runs with embedding controls and may give Arabic presentation forms.
+    const read = text.normalize('NFKC').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+    for (const line of lines) expect(read).toContain(line);
+  });
+
+  it('renders the invoice PDF as the unbundled code does', async () => {
+    const [ours, reference] = await Promise.all([bundled.renderInvoicePdf(threeLineInvoice('en-AU')), unbundled.renderInvoicePdf(threeLineInvoice('en-AU'))]);
+    // Its streams deflated by Node's zlib in the bundle (bundleAliases.pako): qpdf decodes every one.
+    expect(qpdfCheck(ours)).toContain('No syntax or stream encoding errors found');
+    expect(pageTexts(ours)).toEqual(pageTexts(reference));
+  });
+
+  it('flattens a viewer-drawn form (Helvetica, its default font), decrypts a file and prints placeholders and a cover as the unbundled code does', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '');
+    const sources = async () => [
+      { title: 'Statutory declaration.pdf', bytes: await viewerDrawnForm() },
+      { title: 'Bank statement.pdf', bytes: locked },
+      { title: 'שרטוט.dwg', bytes: new Uint8Array([1, 2, 3]) },
+    ];
+    const merge = async (code: PdfCode) => {
+      const part = await code.mergeDocuments(await sources());
+      const cover = { title: 'Harbour Tower — backup', lines: ['東京建設', 'Printed 5 December 2026'] };
+      const combined = await code.combineParts(cover, [{ title: 'SC-001 Concrete', pages: part.pages, sources: part.sources }], async () => part.pdf);
+      return { part: part.pdf, warnings: part.warnings, combined: combined.pdf };
+    };
+    const [ours, reference] = await Promise.all([merge(bundled), merge(unbundled)]);
+    // Flattened: the fields are drawn into the page, no widget is left for a viewer to draw.
+    expect((await PDFDocument.load(ours.part)).getPage(0).node.Annots()?.size() ?? 0).toBe(0);
+    expect(pageTexts(ours.part)[0]).toContain('Ada Lovelace');
+    // Decrypted by @cantoo/pdf-lib, bundled without culori and html-entities.
+    expect(ours.warnings.map((warning) => warning.title)).toEqual(['שרטוט.dwg']);
+    expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
+    expect(qpdfCheck(ours.combined)).toContain('No syntax or stream encoding errors found');
+    expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
+  });
+
+  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+    const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
+    const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
+    const input = {
+      document,
+      region: 'en-AU' as const,
+      title: 'Progress claim 1 - SC-001',
+      companyName: 'Northbeam Builders',
+      sentAt: '2026-12-01T00:00:00.000Z',
+      sentByName: 'Priya Patel',
+      completedAt: '2026-12-02T03:04:05.000Z',
+      certificate,
+      signers: [
+        { name: 'Ella Ward', email: 'ella@example.test', routingOrder: 1, signedAt: '2026-12-02T01:00:00.000Z', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 test', mark: { kind: 'typed' as const, text: 'Ella Ward' } },
+        { name: 'Marco Rossi', email: 'marco@example.test', routingOrder: 2, signedAt: '2026-12-02T03:04:05.000Z', ip: '203.0.113.10', userAgent: 'curl/8', mark: { kind: 'drawn' as const, png: TINY_PNG } },
+      ],
+    };
+    const [ours, reference] = await Promise.all([bundled.signInvoicePdf(input), unbundled.signInvoicePdf(input)]);
+    const report = spawnSync('pdfsig', [savePdf(ours.bytes)], { encoding: 'utf8' });
+    expect(`${report.stdout}${report.stderr}`).toContain('Signature is Valid');
+    expect(ours.documentSha256).toBe(reference.documentSha256);
+    expect(pageTexts(ours.bytes)).toEqual(pageTexts(reference.bytes));
+  });
+});
