@@ -17,7 +17,11 @@ export const emailRequested = z.object({
   html: z.string().check(z.minLength(1)),
   text: z.string().check(z.minLength(1)),
   /** Files already in the product's bucket, attached to the message. */
-  attachments: z.optional(z.array(z.object({ key: z.string().check(z.minLength(1)), filename: z.string().check(z.minLength(1)), contentType: z.string().check(z.minLength(1)) })).check(z.maxLength(10))),
+  attachments: z.optional(
+    z
+      .array(z.object({ key: z.string().check(z.minLength(1)), filename: z.string().check(z.minLength(1)), contentType: z.string().check(z.minLength(1)) }))
+      .check(z.maxLength(10)),
+  ),
 });
 export type EmailRequested = z.infer<typeof emailRequested>;
 

@@ -22,14 +22,16 @@ const inputSchema = z.object({
   projectId: z.string().check(z.minLength(1)),
   jobId: z.string().check(z.minLength(1)),
   /** One per volume, in order (the CombineVolumes Map's answers). */
-  volumes: z.array(
+  volumes: z
+    .array(
       z.object({
         volume: z.number().check(z.int(), z.positive()),
         pages: z.number().check(z.int(), z.nonnegative()),
         bytes: z.number().check(z.int(), z.nonnegative()),
         warningCount: z.number().check(z.int(), z.nonnegative()),
       }),
-    ).check(z.minLength(1)),
+    )
+    .check(z.minLength(1)),
 });
 
 export const handler = async (event: unknown) => {

@@ -13,7 +13,11 @@ const partSchema = z.object({
   partKey: z.string().check(z.minLength(1)),
   title: z.string().check(z.minLength(1)),
   invoice: partInvoiceSchema,
-  sources: z.array(z.object({ key: z.string().check(z.minLength(1)), title: z.string().check(z.minLength(1)), attachmentId: z.optional(z.string().check(z.minLength(1))) })).check(z.minLength(1)),
+  sources: z
+    .array(
+      z.object({ key: z.string().check(z.minLength(1)), title: z.string().check(z.minLength(1)), attachmentId: z.optional(z.string().check(z.minLength(1))) }),
+    )
+    .check(z.minLength(1)),
 });
 
 const MISSING_SOURCE = 'the file was not found in storage';

@@ -64,7 +64,14 @@ export const handler = async (event: unknown): Promise<RenderedInvoicePdf | Rend
 };
 
 /** The signed PDF of the invoice version the request was sent with (refused if the invoice changed since). */
-async function signInvoice({ document: kind, projectId, invoiceId, request, sentByName, completedAt }: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
+async function signInvoice({
+  document: kind,
+  projectId,
+  invoiceId,
+  request,
+  sentByName,
+  completedAt,
+}: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
   if (kind === 'owner_invoice') return signOwnerInvoice({ projectId, ownerInvoiceId: invoiceId, request, sentByName, completedAt });
   const { project, invoice, commitment, period, changeOrders } = await loadInvoiceFacts(projectId, invoiceId);
   if (invoice.version !== request.invoiceVersion) throw new Error(`Invoice ${invoiceId} is at version ${invoice.version}, not the ${request.invoiceVersion} sent for signature`);

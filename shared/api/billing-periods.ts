@@ -8,9 +8,15 @@ import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowe
 import { allowedActionsField, sortQuery } from './common';
 
 /** A calendar date in the project's time zone. */
-const calendarDate = z.withMeta(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'A date written YYYY-MM-DD', abort: true }), z.refine(isCalendarDate, 'Not a date on the calendar')), { example: '2027-01-31' });
+const calendarDate = z.withMeta(
+  z
+    .string()
+    .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'A date written YYYY-MM-DD', abort: true }), z.refine(isCalendarDate, 'Not a date on the calendar')),
+  { example: '2027-01-31' },
+);
 
-export const billingPeriodResponse = z.withMeta(z.object({
+export const billingPeriodResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     billingPeriodId: z.string(),
     position: z.withMeta(z.number().check(z.int()), { description: '1, 2, … in date order' }),
@@ -26,19 +32,32 @@ export const billingPeriodResponse = z.withMeta(z.object({
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     allowedActions: allowedActionsField(billingPeriodActions, 'BillingPeriodAction'),
-  }), { id: 'BillingPeriod' });
+  }),
+  { id: 'BillingPeriod' },
+);
 export type BillingPeriodResponse = z.infer<typeof billingPeriodResponse>;
 
-export const billingPeriodList = z.withMeta(z.object({ items: z.array(billingPeriodResponse), nextCursor: z.nullable(z.string()) }), { id: 'BillingPeriodList', description: 'In date order' });
+export const billingPeriodList = z.withMeta(z.object({ items: z.array(billingPeriodResponse), nextCursor: z.nullable(z.string()) }), {
+  id: 'BillingPeriodList',
+  description: 'In date order',
+});
 
 export const createBillingPeriodBody = z.withMeta(z.strictObject({ startDate: calendarDate, endDate: calendarDate, dueDate: calendarDate }), {
-    id: 'CreateBillingPeriod',
-    description: 'Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed.',
-  });
+  id: 'CreateBillingPeriod',
+  description: 'Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed.',
+});
 
-export const updateBillingPeriodBody = z.withMeta(z.strictObject({ startDate: z.optional(calendarDate), endDate: z.optional(calendarDate), dueDate: z.optional(calendarDate) }).check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one date to change')), { id: 'UpdateBillingPeriod', description: 'Only the dates given change; the same rules as on creation apply.' });
+export const updateBillingPeriodBody = z.withMeta(
+  z
+    .strictObject({ startDate: z.optional(calendarDate), endDate: z.optional(calendarDate), dueDate: z.optional(calendarDate) })
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one date to change')),
+  { id: 'UpdateBillingPeriod', description: 'Only the dates given change; the same rules as on creation apply.' },
+);
 
-const billingPeriodPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), billingPeriodId: z.string().check(z.minLength(1), z.maxLength(100)) });
+const billingPeriodPath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  billingPeriodId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 const periods = '/v1/projects/{projectId}/billing-periods';
 const period = `${periods}/{billingPeriodId}`;

@@ -8,17 +8,26 @@ import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } 
 import type { CommitmentItem } from '../db/commitments';
 
 /** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
-export const percentString = z.withMeta(z.string().check(z.regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')), { example: '10' });
+export const percentString = z.withMeta(
+  z.string().check(z.regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')),
+  { example: '10' },
+);
 
 /** Retainage on completed work and on stored materials, each with its own switch. */
-export const retainageSettings = z.withMeta(z.strictObject({
+export const retainageSettings = z.withMeta(
+  z.strictObject({
     workPercent: percentString,
     workEnabled: z.boolean(),
     materialsPercent: percentString,
     materialsEnabled: z.boolean(),
-  }), { id: 'RetainageSettings' });
+  }),
+  { id: 'RetainageSettings' },
+);
 /** A change of retainage settings: the fields given replace. */
-export const retainageChange = z.withMeta(z.partial(retainageSettings), { description: 'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)' });
+export const retainageChange = z.withMeta(z.partial(retainageSettings), {
+  description:
+    'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)',
+});
 
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
@@ -26,9 +35,12 @@ const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.m
 export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
 export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)) });
 
-export const createCommitmentBody = z.withMeta(z.strictObject({
+export const createCommitmentBody = z.withMeta(
+  z.strictObject({
     type: z.enum(commitmentTypes),
-    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), { description: 'Unique in the project, ignoring case and surrounding spaces' }),
+    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the project, ignoring case and surrounding spaces',
+    }),
     title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     vendorId: z.withMeta(z.string().check(z.minLength(1)), { description: 'A vendor of the project' }),
     status: z._default(z.enum(commitmentStatuses), 'draft'),
@@ -42,31 +54,41 @@ export const createCommitmentBody = z.withMeta(z.strictObject({
     private: z._default(z.boolean(), false),
     privateUserIds: z._default(userIds('Project members who may see the commitment when it is private'), []),
     invoiceContactIds: z._default(userIds('Users of the vendor who may bill (needs the add-contacts permission); each joins the private list'), []),
-  }), { id: 'CreateCommitment' });
+  }),
+  { id: 'CreateCommitment' },
+);
 export type CreateCommitmentBody = z.infer<typeof createCommitmentBody>;
 
 /** Every field optional; `null` clears an optional field. */
-export const updateCommitmentBody = z.withMeta(z.partial(z.strictObject({
-    number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
-    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    vendorId: z.string().check(z.minLength(1)),
-    status: z.enum(commitmentStatuses),
-    description: z.nullable(z.string().check(z.maxLength(5000))),
-    contractDate: z.nullable(isoDate),
-    startDate: z.nullable(isoDate),
-    estimatedCompletionDate: z.nullable(isoDate),
-    actualCompletionDate: z.nullable(isoDate),
-    accountingMethod: z.enum(accountingMethods),
-    retainage: retainageChange,
-    private: z.boolean(),
-    privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
-    invoiceContactIds: userIds('Replaces the invoice contacts'),
-    ssovEnabled: z.boolean(),
-    paymentsIssuedEnabled: z.boolean(),
-  })).check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')), { id: 'UpdateCommitment' });
+export const updateCommitmentBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        vendorId: z.string().check(z.minLength(1)),
+        status: z.enum(commitmentStatuses),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        contractDate: z.nullable(isoDate),
+        startDate: z.nullable(isoDate),
+        estimatedCompletionDate: z.nullable(isoDate),
+        actualCompletionDate: z.nullable(isoDate),
+        accountingMethod: z.enum(accountingMethods),
+        retainage: retainageChange,
+        private: z.boolean(),
+        privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
+        invoiceContactIds: userIds('Replaces the invoice contacts'),
+        ssovEnabled: z.boolean(),
+        paymentsIssuedEnabled: z.boolean(),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateCommitment' },
+);
 export type UpdateCommitmentBody = z.infer<typeof updateCommitmentBody>;
 
-export const commitmentResponse = z.withMeta(z.object({
+export const commitmentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     type: z.enum(commitmentTypes),
@@ -97,11 +119,15 @@ export const commitmentResponse = z.withMeta(z.object({
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     allowedActions: allowedActionsField(commitmentActions, 'CommitmentAction'),
-  }), { id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' });
+  }),
+  { id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' },
+);
 export type CommitmentResponse = z.infer<typeof commitmentResponse>;
 
 export const listCommitmentsQuery = z.object({
-  q: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), { description: 'Searches number, title and vendor name (case-insensitive)' }),
+  q: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
+    description: 'Searches number, title and vendor name (case-insensitive)',
+  }),
   type: z.optional(z.enum(commitmentTypes)),
   status: z.optional(commaListOf(commitmentStatuses, 'Only commitments in these statuses')),
   contact: z.withMeta(z.optional(z.enum(['me'])), { description: '`me`: only the commitments the caller is an invoice contact on' }),
@@ -110,12 +136,20 @@ export const listCommitmentsQuery = z.object({
   ...pageQuery,
 });
 
-export const commitmentListResponse = z.withMeta(z.object({
+export const commitmentListResponse = z.withMeta(
+  z.object({
     items: z.array(
-      z.withMeta(z.extend(commitmentResponse, { invoiceContacts: z.withMeta(z.array(personRef), { description: 'The invoice contacts with their names (one BatchGet per page)' }) }), { id: 'CommitmentListItem' }),
+      z.withMeta(
+        z.extend(commitmentResponse, {
+          invoiceContacts: z.withMeta(z.array(personRef), { description: 'The invoice contacts with their names (one BatchGet per page)' }),
+        }),
+        { id: 'CommitmentListItem' },
+      ),
     ),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'CommitmentList' });
+  }),
+  { id: 'CommitmentList' },
+);
 
 const base = '/v1/projects/{projectId}/commitments';
 

@@ -2,20 +2,25 @@ import * as z from '../zod';
 import { wholeCentsMessage } from '../domain/money';
 
 /** RFC 9457 problem details, as every error of the API answers. */
-export const problemSchema = z.withMeta(z.object({
+export const problemSchema = z.withMeta(
+  z.object({
     type: z.withMeta(z.string(), { example: 'https://progress-claims.dev/problems/validation' }),
     title: z.string(),
     status: z.number().check(z.int()),
     detail: z.string(),
     instance: z.optional(z.string()),
-    errors: z.optional(z.array(
+    errors: z.optional(
+      z.array(
         z.object({
           location: z.enum(['body', 'query', 'path', 'header']),
           field: z.withMeta(z.string(), { description: 'Dotted path of the field, e.g. `lines.0.amount`' }),
           message: z.string(),
         }),
-      )),
-  }), { id: 'Problem', description: 'RFC 9457 problem details' });
+      ),
+    ),
+  }),
+  { id: 'Problem', description: 'RFC 9457 problem details' },
+);
 export type Problem = z.infer<typeof problemSchema>;
 
 /** A person an answer names: their id and display name now (null when the user no longer exists). */
@@ -46,11 +51,11 @@ export const centsInput = () => z.number({ error: wholeCentsMessage }).check(z.i
  */
 export const allowedActionsField = <const A extends readonly [string, ...string[]]>(actions: A, id: string) =>
   z.withMeta(z.array(z.withMeta(z.enum(actions), { id })), {
-      description:
-        'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
-        'An action absent here is refused (403, 404 or 409) by its route.',
-      example: [actions[0]],
-    });
+    description:
+      'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
+      'An action absent here is refused (403, 404 or 409) by its route.',
+    example: [actions[0]],
+  });
 
 /**
  * A query parameter taking several values of `values`: a comma list (`?status=draft,submitted`);
@@ -59,9 +64,24 @@ export const allowedActionsField = <const A extends readonly [string, ...string[
  */
 export function commaListOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
   const one = values.map((value) => value.replace(/[^a-z0-9_]/gi, '')).join('|');
-  return z.withMeta(z.pipe(z.string().check(z.trim(), z.regex(new RegExp(`^(${one})(,(${one}))*$`), { message: `One or more of ${values.join(', ')}, separated by commas` })), z.transform((list) => [...new Set(list.split(','))] as Array<T[number]>)), { description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`, example: values.slice(0, 2).join(',') });
+  return z.withMeta(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(new RegExp(`^(${one})(,(${one}))*$`), { message: `One or more of ${values.join(', ')}, separated by commas` })),
+      z.transform((list) => [...new Set(list.split(','))] as Array<T[number]>),
+    ),
+    {
+      description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`,
+      example: values.slice(0, 2).join(','),
+    },
+  );
 }
 
 /** A query parameter naming an instant (ISO 8601, any offset), normalized to UTC as stored `updatedAt` values are, so they compare as strings. */
 export const updatedSinceQuery = (what: string) =>
-  z.withMeta(z.pipe(z.iso.datetime({ offset: true }), z.transform((value) => new Date(value).toISOString())), { description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' });
+  z.withMeta(
+    z.pipe(
+      z.iso.datetime({ offset: true }),
+      z.transform((value) => new Date(value).toISOString()),
+    ),
+    { description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' },
+  );

@@ -8,14 +8,21 @@ import { projectPath, retainageSettings } from './commitments';
 
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
-const emails = z.withMeta(z.array(z.email().check(z.maxLength(254))).check(z.maxLength(20)), { description: 'The owner’s contacts: owner invoices are emailed to them' });
+const emails = z.withMeta(z.array(z.email().check(z.maxLength(254))).check(z.maxLength(20)), {
+  description: 'The owner’s contacts: owner invoices are emailed to them',
+});
 
 export const headContractPath = z.object({ projectId: z.string().check(z.minLength(1)), headContractId: z.string().check(z.minLength(1)) });
 
-export const createHeadContractBody = z.withMeta(z.strictObject({
-    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), { description: 'Unique in the project, ignoring case and surrounding spaces' }),
+export const createHeadContractBody = z.withMeta(
+  z.strictObject({
+    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the project, ignoring case and surrounding spaces',
+    }),
     title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    ownerCompanyName: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), { description: 'The owner (client, principal) the contract is with' }),
+    ownerCompanyName: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), {
+      description: 'The owner (client, principal) the contract is with',
+    }),
     ownerContactEmails: z._default(emails, []),
     status: z._default(z.enum(headContractStatuses), 'draft'),
     description: z.optional(z.string().check(z.maxLength(5000))),
@@ -27,28 +34,38 @@ export const createHeadContractBody = z.withMeta(z.strictObject({
     retainage: z.withMeta(z.optional(retainageSettings), { description: 'Defaults to the project’s retainage settings' }),
     private: z._default(z.boolean(), false),
     privateUserIds: z._default(userIds('Project members who may see the head contract when it is private'), []),
-  }), { id: 'CreateHeadContract' });
+  }),
+  { id: 'CreateHeadContract' },
+);
 
 /** Every field optional; `null` clears an optional field. */
-export const updateHeadContractBody = z.withMeta(z.partial(z.strictObject({
-    number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
-    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    ownerCompanyName: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    ownerContactEmails: emails,
-    status: z.enum(headContractStatuses),
-    description: z.nullable(z.string().check(z.maxLength(5000))),
-    contractDate: z.nullable(isoDate),
-    startDate: z.nullable(isoDate),
-    estimatedCompletionDate: z.nullable(isoDate),
-    actualCompletionDate: z.nullable(isoDate),
-    accountingMethod: z.enum(accountingMethods),
-    retainage: z.partial(retainageSettings),
-    private: z.boolean(),
-    privateUserIds: userIds('Replaces the private list'),
-  })).check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')), { id: 'UpdateHeadContract' });
+export const updateHeadContractBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        ownerCompanyName: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        ownerContactEmails: emails,
+        status: z.enum(headContractStatuses),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        contractDate: z.nullable(isoDate),
+        startDate: z.nullable(isoDate),
+        estimatedCompletionDate: z.nullable(isoDate),
+        actualCompletionDate: z.nullable(isoDate),
+        accountingMethod: z.enum(accountingMethods),
+        retainage: z.partial(retainageSettings),
+        private: z.boolean(),
+        privateUserIds: userIds('Replaces the private list'),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateHeadContract' },
+);
 export type UpdateHeadContractBody = z.infer<typeof updateHeadContractBody>;
 
-export const headContractResponse = z.withMeta(z.object({
+export const headContractResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     headContractId: z.string(),
     number: z.string(),
@@ -73,7 +90,8 @@ export const headContractResponse = z.withMeta(z.object({
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  }), {
+  }),
+  {
     id: 'HeadContract',
     description: 'The general contractor’s contract with the owner (“Prime Contract” en-US/CA, “Head Contract” en-AU, “Main Contract” en-GB)',
   });
@@ -81,10 +99,13 @@ export type HeadContractResponse = z.infer<typeof headContractResponse>;
 
 export const listHeadContractsQuery = z.object({ ...pageQuery });
 
-export const headContractListResponse = z.withMeta(z.object({
+export const headContractListResponse = z.withMeta(
+  z.object({
     items: z.array(headContractResponse),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'HeadContractList' });
+  }),
+  { id: 'HeadContractList' },
+);
 
 const base = '/v1/projects/{projectId}/head-contracts';
 

@@ -19,18 +19,29 @@ export const invitePath = z.object({
 const invoiceType = z.withMeta(z.enum(invoiceTypes), { description: 'What the contact is invited to bill' });
 const refusalReason = z.withMeta(z.enum(inviteRefusalReasons), { id: 'InviteRefusalReason' });
 
-export const sendInvitesBody = z.withMeta(z.strictObject({
-    commitmentIds: z.withMeta(z.array(id).check(z.minLength(1), z.maxLength(500), z.superRefine((ids, ctx) => {
-        const seen = new Set<string>();
-        ids.forEach((commitmentId, index) => {
-          if (seen.has(commitmentId)) ctx.addIssue({ code: 'custom', path: [index], message: `${commitmentId} is listed more than once` });
-          seen.add(commitmentId);
-        });
-      })), { description: '1–500 distinct commitments of the project' }),
+export const sendInvitesBody = z.withMeta(
+  z.strictObject({
+    commitmentIds: z.withMeta(
+      z.array(id).check(
+        z.minLength(1),
+        z.maxLength(500),
+        z.superRefine((ids, ctx) => {
+          const seen = new Set<string>();
+          ids.forEach((commitmentId, index) => {
+            if (seen.has(commitmentId)) ctx.addIssue({ code: 'custom', path: [index], message: `${commitmentId} is listed more than once` });
+            seen.add(commitmentId);
+          });
+        }),
+      ),
+      { description: '1–500 distinct commitments of the project' },
+    ),
     invoiceType,
-  }), { id: 'SendInvites' });
+  }),
+  { id: 'SendInvites' },
+);
 
-export const sendInvitesResponse = z.withMeta(z.object({
+export const sendInvitesResponse = z.withMeta(
+  z.object({
     invited: z.array(z.object({ commitmentId: z.string(), inviteId: z.string() })),
     refused: z.array(
       z.object({
@@ -39,14 +50,20 @@ export const sendInvitesResponse = z.withMeta(z.object({
         detail: z.string(),
       }),
     ),
-  }), { id: 'SendInvitesResult', description: 'Each requested commitment, invited or refused with the precondition it failed' });
+  }),
+  { id: 'SendInvitesResult', description: 'Each requested commitment, invited or refused with the precondition it failed' },
+);
 
-export const respondToInviteBody = z.withMeta(z.strictObject({ accept: z.withMeta(z.boolean(), { description: 'true: bill this period (accepted); false: declined' }) }), { id: 'InviteResponse' });
+export const respondToInviteBody = z.withMeta(
+  z.strictObject({ accept: z.withMeta(z.boolean(), { description: 'true: bill this period (accepted); false: declined' }) }),
+  { id: 'InviteResponse' },
+);
 
 const inviteStatus = z.enum(inviteStatuses);
 const emailStatus = z.withMeta(z.enum(inviteEmailStatuses), { description: 'Delivery of the invite (and reminder) emails' });
 
-export const inviteResponse = z.withMeta(z.object({
+export const inviteResponse = z.withMeta(
+  z.object({
     inviteId: z.string(),
     projectId: z.string(),
     billingPeriodId: z.string(),
@@ -63,10 +80,13 @@ export const inviteResponse = z.withMeta(z.object({
     respondedAt: z.nullable(z.iso.datetime()),
     version: z.number().check(z.int()),
     allowedActions: inviteAllowedActions,
-  }), { id: 'Invite', description: 'The invite to bill of one commitment for one billing period' });
+  }),
+  { id: 'Invite', description: 'The invite to bill of one commitment for one billing period' },
+);
 export type InviteResponse = z.infer<typeof inviteResponse>;
 
-export const periodInviteRow = z.withMeta(z.object({
+export const periodInviteRow = z.withMeta(
+  z.object({
     commitmentId: z.string(),
     number: z.string(),
     title: z.string(),
@@ -82,10 +102,13 @@ export const periodInviteRow = z.withMeta(z.object({
     respondedAt: z.nullable(z.iso.datetime()),
     reminderSentAt: z.nullable(z.iso.datetime()),
     allowedActions: z.withMeta(inviteAllowedActions, { description: 'What the caller may do with the invite now; empty when the commitment is not invited' }),
-  }), { id: 'PeriodInviteRow' });
+  }),
+  { id: 'PeriodInviteRow' },
+);
 export type PeriodInviteRow = z.infer<typeof periodInviteRow>;
 
-export const periodInvitesResponse = z.withMeta(z.object({
+export const periodInvitesResponse = z.withMeta(
+  z.object({
     items: z.withMeta(z.array(periodInviteRow), { description: 'Every commitment the caller can see, by number' }),
     counts: z.object({
       notInvited: z.number().check(z.int()),
@@ -93,7 +116,9 @@ export const periodInvitesResponse = z.withMeta(z.object({
       accepted: z.number().check(z.int()),
       declined: z.number().check(z.int()),
     }),
-  }), { id: 'PeriodInvites' });
+  }),
+  { id: 'PeriodInvites' },
+);
 
 const periodInvites = '/v1/projects/{projectId}/billing-periods/{billingPeriodId}/invites';
 

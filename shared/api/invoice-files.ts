@@ -28,18 +28,37 @@ export const downloadUrlSeconds = 5 * 60;
 
 export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-export const createAttachmentBody = z.withMeta(z.strictObject({
-    filename: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.refine((name) => !/[/\\]/.test(name), 'must be a file name, without / or \\'), z.refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters'), z.refine((name) => name !== '.' && name !== '..', 'must be a file name')), { description: 'The file’s name as the user knows it (kept as given; the S3 key uses a safe form)', example: 'delivery-docket-0412.pdf' }),
+export const createAttachmentBody = z.withMeta(
+  z.strictObject({
+    filename: z.withMeta(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(200),
+        z.refine((name) => !/[/\\]/.test(name), 'must be a file name, without / or \\'),
+        z.refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters'),
+        z.refine((name) => name !== '.' && name !== '..', 'must be a file name'),
+      ),
+      { description: 'The file’s name as the user knows it (kept as given; the S3 key uses a safe form)', example: 'delivery-docket-0412.pdf' },
+    ),
     contentType: z.withMeta(z.enum(attachmentContentTypes), { description: 'The type the upload must be sent with (signed into the URL)' }),
-    sizeBytes: z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(maxAttachmentBytes, `must be at most ${maxAttachmentBytes} bytes (25 MiB)`)), { description: 'The exact size of the file; the upload must match it (signed into the URL)' }),
-  }), { id: 'CreateAttachment' });
+    sizeBytes: z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(maxAttachmentBytes, `must be at most ${maxAttachmentBytes} bytes (25 MiB)`)), {
+      description: 'The exact size of the file; the upload must match it (signed into the URL)',
+    }),
+  }),
+  { id: 'CreateAttachment' },
+);
 
-const download = z.withMeta(z.object({
+const download = z.withMeta(
+  z.object({
     url: z.withMeta(z.url(), { description: 'Presigned GET, valid for 5 minutes; downloads the file under its name' }),
     expiresAt: z.iso.datetime(),
-  }), { id: 'Download' });
+  }),
+  { id: 'Download' },
+);
 
-export const attachmentResponse = z.withMeta(z.object({
+export const attachmentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     invoiceId: z.string(),
     attachmentId: z.string(),
@@ -49,16 +68,19 @@ export const attachmentResponse = z.withMeta(z.object({
     status: z.withMeta(z.enum(['pending', 'uploaded']), { description: 'pending until the upload is confirmed' }),
     uploadedAt: z.withMeta(z.nullable(z.iso.datetime()), { description: 'When the upload was confirmed: the list’s order' }),
     sha256: z.withMeta(z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/))), {
-        description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
-        example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-      }),
+      description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
+      example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    }),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     download: z.withMeta(z.nullable(download), { description: 'Absent (null) while pending' }),
-  }), { id: 'InvoiceAttachment' });
+  }),
+  { id: 'InvoiceAttachment' },
+);
 export type AttachmentResponse = z.infer<typeof attachmentResponse>;
 
-export const createdAttachmentResponse = z.withMeta(z.object({
+export const createdAttachmentResponse = z.withMeta(
+  z.object({
     attachment: attachmentResponse,
     upload: z.object({
       method: z.literal('PUT'),
@@ -66,29 +88,46 @@ export const createdAttachmentResponse = z.withMeta(z.object({
       headers: z.withMeta(z.object({ 'content-type': z.string() }), { description: 'Send exactly these headers (the content type and the length are signed)' }),
       expiresAt: z.iso.datetime(),
     }),
-  }), { id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' });
+  }),
+  { id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' },
+);
 
-export const attachmentList = z.withMeta(z.object({ items: z.array(attachmentResponse), nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Always null: an invoice holds at most 50 attachments' }) }), { id: 'InvoiceAttachmentList' });
+export const attachmentList = z.withMeta(
+  z.object({
+    items: z.array(attachmentResponse),
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Always null: an invoice holds at most 50 attachments' }),
+  }),
+  { id: 'InvoiceAttachmentList' },
+);
 
-export const invoicePdfResponse = z.withMeta(z.object({
+export const invoicePdfResponse = z.withMeta(
+  z.object({
     url: z.withMeta(z.url(), { description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
     expiresAt: z.iso.datetime(),
     filename: z.string(),
     contentType: z.literal('application/pdf'),
     sizeBytes: z.number().check(z.int()),
     invoiceVersion: z.withMeta(z.number().check(z.int()), { description: 'The invoice version rendered: a new version renders a new PDF' }),
-  }), { id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' });
+  }),
+  { id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' },
+);
 
-export const forwardInvoiceBody = z.withMeta(z.strictObject({
+export const forwardInvoiceBody = z.withMeta(
+  z.strictObject({
     to: z.withMeta(z.array(z.email()).check(z.minLength(1), z.maxLength(20)), { description: 'Who receives the invoice PDF' }),
     message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
-  }), { id: 'ForwardInvoice' });
+  }),
+  { id: 'ForwardInvoice' },
+);
 
-export const forwardInvoiceResponse = z.withMeta(z.object({
+export const forwardInvoiceResponse = z.withMeta(
+  z.object({
     emailId: z.withMeta(z.string(), { description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
     to: z.array(z.string()),
     attachment: z.object({ filename: z.string(), contentType: z.literal('application/pdf') }),
-  }), { id: 'ForwardedInvoice' });
+  }),
+  { id: 'ForwardedInvoice' },
+);
 
 const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
 const attachment = `${attachments}/{attachmentId}`;

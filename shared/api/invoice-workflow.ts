@@ -8,43 +8,75 @@ import { projectPath } from './commitments';
 
 const comment = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
 
-export const changeInvoiceStatusBody = z.withMeta(z.strictObject({
+export const changeInvoiceStatusBody = z.withMeta(
+  z.strictObject({
     status: z.withMeta(z.enum(invoiceStatuses), {
       description: 'A contact may only send the invoice for review (`under_review`, from draft or revise_and_resubmit); an administrator may set any status',
     }),
     comment: z.withMeta(z.optional(comment), { description: 'Recorded in the history and shown in the email' }),
-  }), { id: 'ChangeInvoiceStatus' });
+  }),
+  { id: 'ChangeInvoiceStatus' },
+);
 export type ChangeInvoiceStatusBody = z.infer<typeof changeInvoiceStatusBody>;
 
-export const reviewInvoiceBody = z.withMeta(z.strictObject({
-    decisions: z.withMeta(z.array(
-        z.strictObject({
+export const reviewInvoiceBody = z.withMeta(
+  z.strictObject({
+    decisions: z.withMeta(
+      z
+        .array(
+          z.strictObject({
             lineId: z.string().check(z.minLength(1), z.maxLength(100)),
             approved: z.boolean(),
             reason: z.withMeta(z.optional(comment), { description: 'Why the line is rejected: required when `approved` is false' }),
           }),
-      ).check(z.minLength(1), z.maxLength(2000)), { description: 'Decisions on some or all lines; they add to the decisions already made in this review round' }),
+        )
+        .check(z.minLength(1), z.maxLength(2000)),
+      { description: 'Decisions on some or all lines; they add to the decisions already made in this review round' },
+    ),
     approveInvoice: z.withMeta(z._default(z.boolean(), false), { description: 'Also approve the invoice: every line must then be approved' }),
     comment: z.optional(comment),
-  }), { id: 'ReviewInvoice' });
+  }),
+  { id: 'ReviewInvoice' },
+);
 export type ReviewInvoiceBody = z.infer<typeof reviewInvoiceBody>;
 
-export const bulkInvoiceStatusBody = z.withMeta(z.strictObject({
-    invoices: z.withMeta(z.array(
-        z.strictObject({
-            invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
-            version: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1))), { description: 'The version (ETag) last read: the change applies only while it is current' }),
-            from: z.withMeta(z.optional(z.enum(invoiceStatuses)), { description: 'The status last seen: the change applies only while the invoice is still in it' }),
-          }).check(z.refine((item) => item.version !== undefined || item.from !== undefined, {
-            message: 'Give the version or the status (`from`) you last read, so a change made meanwhile is not overwritten.',
-            path: ['version'],
-          })),
-      ).check(z.minLength(1), z.maxLength(100), z.refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'Each invoice may be listed once.' })), { description: 'The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone' }),
+export const bulkInvoiceStatusBody = z.withMeta(
+  z.strictObject({
+    invoices: z.withMeta(
+      z
+        .array(
+          z
+            .strictObject({
+              invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+              version: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1))), {
+                description: 'The version (ETag) last read: the change applies only while it is current',
+              }),
+              from: z.withMeta(z.optional(z.enum(invoiceStatuses)), {
+                description: 'The status last seen: the change applies only while the invoice is still in it',
+              }),
+            })
+            .check(
+              z.refine((item) => item.version !== undefined || item.from !== undefined, {
+                message: 'Give the version or the status (`from`) you last read, so a change made meanwhile is not overwritten.',
+                path: ['version'],
+              }),
+            ),
+        )
+        .check(
+          z.minLength(1),
+          z.maxLength(100),
+          z.refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'Each invoice may be listed once.' }),
+        ),
+      { description: 'The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone' },
+    ),
     status: z.enum(invoiceStatuses),
     comment: z.optional(comment),
-  }), { id: 'BulkInvoiceStatus' });
+  }),
+  { id: 'BulkInvoiceStatus' },
+);
 
-export const bulkInvoiceStatusResult = z.withMeta(z.discriminatedUnion('ok', [
+export const bulkInvoiceStatusResult = z.withMeta(
+  z.discriminatedUnion('ok', [
     z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.enum(invoiceStatuses), version: z.number().check(z.int()) }),
     z.object({
       invoiceId: z.string(),
@@ -52,10 +84,15 @@ export const bulkInvoiceStatusResult = z.withMeta(z.discriminatedUnion('ok', [
       status: z.withMeta(z.union([z.literal(404), z.literal(409), z.literal(412)]), { description: 'What the single change would have answered' }),
       detail: z.string(),
     }),
-  ]), { id: 'BulkInvoiceStatusResult' });
+  ]),
+  { id: 'BulkInvoiceStatusResult' },
+);
 export type BulkInvoiceStatusResult = z.infer<typeof bulkInvoiceStatusResult>;
 
-export const bulkInvoiceStatusResponse = z.withMeta(z.object({ results: z.withMeta(z.array(bulkInvoiceStatusResult), { description: 'One per invoice id, in request order' }) }), { id: 'BulkInvoiceStatusResponse' });
+export const bulkInvoiceStatusResponse = z.withMeta(
+  z.object({ results: z.withMeta(z.array(bulkInvoiceStatusResult), { description: 'One per invoice id, in request order' }) }),
+  { id: 'BulkInvoiceStatusResponse' },
+);
 
 export const invoiceEventTypes = [
   'created',
@@ -70,7 +107,8 @@ export const invoiceEventTypes = [
   'non_payment_notice_given',
 ] as const;
 
-export const invoiceHistoryEvent = z.withMeta(z.object({
+export const invoiceHistoryEvent = z.withMeta(
+  z.object({
     eventId: z.withMeta(z.string(), { description: 'Sorts in the order of the history' }),
     type: z.enum(invoiceEventTypes),
     by: z.withMeta(z.string(), { description: 'The user who made the change' }),
@@ -80,10 +118,15 @@ export const invoiceHistoryEvent = z.withMeta(z.object({
     toStatus: z.nullable(z.enum(invoiceStatuses)),
     comment: z.nullable(z.string()),
     changes: z.withMeta(z.unknown(), { description: 'What changed: figures edited ([{ lineId, field, from, to }]) or review decisions' }),
-  }), { id: 'InvoiceHistoryEvent' });
+  }),
+  { id: 'InvoiceHistoryEvent' },
+);
 export type InvoiceHistoryEventResponse = z.infer<typeof invoiceHistoryEvent>;
 
-export const invoiceHistory = z.withMeta(z.object({ items: z.array(invoiceHistoryEvent), nextCursor: z.nullable(z.string()) }), { id: 'InvoiceHistory', description: 'The invoice’s append-only history, oldest first' });
+export const invoiceHistory = z.withMeta(z.object({ items: z.array(invoiceHistoryEvent), nextCursor: z.nullable(z.string()) }), {
+  id: 'InvoiceHistory',
+  description: 'The invoice’s append-only history, oldest first',
+});
 
 const invoice = '/v1/projects/{projectId}/invoices/{invoiceId}';
 

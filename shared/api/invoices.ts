@@ -27,10 +27,12 @@ const entryFields = {
   workCompletedToDateCents: centsEntry(
     'Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you',
   ),
-  percentCompleteToDate: z.optional(decimal(
-    'Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D',
-    '50',
-  )),
+  percentCompleteToDate: z.optional(
+    decimal(
+      'Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D',
+      '50',
+    ),
+  ),
   percentComplete: z.withMeta(z.optional(decimal('Old name of percentCompleteToDate', '50')), oldName('percentCompleteToDate')),
   quantityThisPeriod: z.optional(decimal('Unit lines: quantity completed this period; may be negative to correct', '12.5')),
   materialsStoredCents: centsEntry('Amount lines: materials presently stored (F)'),
@@ -44,7 +46,9 @@ const entryFields = {
   workRetainageReleasedCents: z.withMeta(z.optional(centsInput()), oldName('workReleasedThisInvoiceCents')),
   materialsReleasedThisInvoiceCents: centsEntry('Materials retainage released by this invoice'),
   materialsRetainageReleasedCents: z.withMeta(z.optional(centsInput()), oldName('materialsReleasedThisInvoiceCents')),
-  releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), { description: 'Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change' }),
+  releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), {
+    description: 'Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change',
+  }),
 };
 export type EntryField = keyof typeof entryFields;
 export const entryFieldNames = Object.keys(entryFields) as EntryField[];
@@ -76,12 +80,16 @@ export const inputNameOf = Object.fromEntries(
   storedEntryFields.map((stored) => [stored, entryFieldNames.find((name) => storedFieldOf[name] === stored)!]),
 ) as Record<StoredEntryField, EntryField>;
 
-export const lineEntry = z.withMeta(z.object(entryFields), { id: 'InvoiceLineEntry', description: 'What was entered on the line this period (in answers, by the current names only)' });
+export const lineEntry = z.withMeta(z.object(entryFields), {
+  id: 'InvoiceLineEntry',
+  description: 'What was entered on the line this period (in answers, by the current names only)',
+});
 
 // ---------------------------------------------------------------------------------------------
 // Figures (shared/domain/invoice-figures.ts)
 
-export const retainageBucket = z.withMeta(z.object({
+export const retainageBucket = z.withMeta(
+  z.object({
     percent: percentShown('The % applied, or for an amount entered the % it is of the base'),
     source: z.enum(['percent', 'amount', 'disabled', 'sliding_scale']),
     baseCents: cents('Work completed to date (D + E) or materials presently stored (F)'),
@@ -94,11 +102,14 @@ export const retainageBucket = z.withMeta(z.object({
     retainedThisPeriodCents: z.withMeta(cents('Old name of retainedThisInvoiceCents'), { deprecated: true }),
     releasedThisPeriodCents: z.withMeta(cents('Old name of releasedThisInvoiceCents'), { deprecated: true }),
     currentlyRetainedCents: z.withMeta(cents('Old name of heldCents'), { deprecated: true }),
-  }), { id: 'RetainageBucket' });
+  }),
+  { id: 'RetainageBucket' },
+);
 
 const subLine = z.object({ subLineId: z.string(), description: z.string(), amountCents: z.number().check(z.int()) });
 
-export const invoiceLine = z.withMeta(z.object({
+export const invoiceLine = z.withMeta(
+  z.object({
     lineId: z.string(),
     costCode: z.nullable(z.string()),
     description: z.string(),
@@ -106,7 +117,9 @@ export const invoiceLine = z.withMeta(z.object({
     unitOfMeasure: z.nullable(z.string()),
     subLines: z.withMeta(z.array(subLine), { description: 'SSOV sub-lines, for reference (the figures stay per SOV line)' }),
     entry: lineEntry,
-    review: z.withMeta(z.nullable(z.object({ approved: z.boolean(), reason: z.nullable(z.string()), by: z.string(), at: z.iso.datetime() })), { description: 'The invoice administrator’s decision on the line' }),
+    review: z.withMeta(z.nullable(z.object({ approved: z.boolean(), reason: z.nullable(z.string()), by: z.string(), at: z.iso.datetime() })), {
+      description: 'The invoice administrator’s decision on the line',
+    }),
     kind: z.enum(['amount', 'unit']),
     scheduledValueCents: cents('C'),
     quantity: z.nullable(z.string()),
@@ -126,10 +139,13 @@ export const invoiceLine = z.withMeta(z.object({
     retainageCents: z.withMeta(cents('Old name of retainageHeldCents'), { deprecated: true }),
     workRetainage: retainageBucket,
     materialsRetainage: retainageBucket,
-  }), { id: 'InvoiceLine' });
+  }),
+  { id: 'InvoiceLine' },
+);
 export type InvoiceLineResponse = z.infer<typeof invoiceLine>;
 
-export const invoiceTotals = z.withMeta(z.object({
+export const invoiceTotals = z.withMeta(
+  z.object({
     scheduledValueCents: z.number().check(z.int()),
     previousWorkCents: z.number().check(z.int()),
     workThisPeriodCents: z.number().check(z.int()),
@@ -145,9 +161,12 @@ export const invoiceTotals = z.withMeta(z.object({
     retainageCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of retainageHeldCents' }),
     retainedThisPeriodCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of retainedThisInvoiceCents' }),
     releasedThisPeriodCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of releasedThisInvoiceCents' }),
-  }), { id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' });
+  }),
+  { id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' },
+);
 
-export const invoiceSummary = z.withMeta(z.object({
+export const invoiceSummary = z.withMeta(
+  z.object({
     originalContractSumCents: cents('1'),
     netChangeByChangeOrdersCents: cents('2'),
     contractSumToDateCents: cents('3 = 1 + 2'),
@@ -162,7 +181,9 @@ export const invoiceSummary = z.withMeta(z.object({
     previousCertificatesCents: cents('7 = line 6 of the previous invoice'),
     currentPaymentDueCents: cents('8 = 6 − 7'),
     balanceToFinishIncludingRetainageCents: cents('9 = 3 − 6'),
-  }), { id: 'InvoiceSummary', description: 'The G702 lines' });
+  }),
+  { id: 'InvoiceSummary', description: 'The G702 lines' },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Invoices
@@ -186,55 +207,83 @@ const invoiceHeader = {
   submittedAt: z.nullable(z.iso.datetime()),
   updatedAt: z.iso.datetime(),
   version: z.number().check(z.int()),
-  slidingScale: z.withMeta(z.nullable(z.object({
-      ruleNumber: z.withMeta(z.nullable(z.number().check(z.int())), { description: '1-based; null once every rule’s limit was reached (0 % withheld)' }),
-      description: z.withMeta(z.string(), { example: '10 % until 5 % of the original contract value ($20000.00) is held' }),
-      retainagePercent: z.string(),
-      limitCents: z.nullable(z.number().check(z.int())),
-      withheldBeforeCents: z.number().check(z.int()),
-      withheldThisPeriodCents: z.number().check(z.int()),
-      withheldToDateCents: z.number().check(z.int()),
-      capped: z.withMeta(z.boolean(), { description: 'Whether the limit cut this period’s retention short' }),
-    })), { description: 'The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created)' }),
-  paymentSchedule: z.withMeta(z.nullable(z.object({
-      jurisdiction: z.string(),
-      claimServedOn: z.iso.date(),
-      dueOn: z.iso.date(),
-      servedOn: z.iso.date(),
-      scheduledCents: z.number().check(z.int()),
-      differenceCents: z.number().check(z.int()),
-    })), { description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' }),
+  slidingScale: z.withMeta(
+    z.nullable(
+      z.object({
+        ruleNumber: z.withMeta(z.nullable(z.number().check(z.int())), { description: '1-based; null once every rule’s limit was reached (0 % withheld)' }),
+        description: z.withMeta(z.string(), { example: '10 % until 5 % of the original contract value ($20000.00) is held' }),
+        retainagePercent: z.string(),
+        limitCents: z.nullable(z.number().check(z.int())),
+        withheldBeforeCents: z.number().check(z.int()),
+        withheldThisPeriodCents: z.number().check(z.int()),
+        withheldToDateCents: z.number().check(z.int()),
+        capped: z.withMeta(z.boolean(), { description: 'Whether the limit cut this period’s retention short' }),
+      }),
+    ),
+    { description: 'The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created)' },
+  ),
+  paymentSchedule: z.withMeta(
+    z.nullable(
+      z.object({
+        jurisdiction: z.string(),
+        claimServedOn: z.iso.date(),
+        dueOn: z.iso.date(),
+        servedOn: z.iso.date(),
+        scheduledCents: z.number().check(z.int()),
+        differenceCents: z.number().check(z.int()),
+      }),
+    ),
+    { description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' },
+  ),
   paymentScheduleDue: paymentScheduleDueView,
   promptPayment: promptPaymentView,
 };
 
-export const invoiceResponse = z.withMeta(z.object({
+export const invoiceResponse = z.withMeta(
+  z.object({
     ...invoiceHeader,
     retainage: z.withMeta(retainageSettings, { description: 'The commitment’s retainage settings the figures use' }),
     lines: z.array(invoiceLine),
-  }), { id: 'Invoice' });
+  }),
+  { id: 'Invoice' },
+);
 export type InvoiceResponse = z.infer<typeof invoiceResponse>;
 
-export const invoiceListItem = z.withMeta(z.object({
+export const invoiceListItem = z.withMeta(
+  z.object({
     ...invoiceHeader,
     commitmentNumber: z.string(),
     commitmentTitle: z.string(),
     vendorName: z.string(),
-  }), { id: 'InvoiceListItem', description: 'An invoice without its lines' });
+  }),
+  { id: 'InvoiceListItem', description: 'An invoice without its lines' },
+);
 export type InvoiceListItemResponse = z.infer<typeof invoiceListItem>;
 
 export const invoiceList = z.withMeta(z.object({ items: z.array(invoiceListItem), nextCursor: z.nullable(z.string()) }), { id: 'InvoiceList' });
 
-export const invoicePath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), invoiceId: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const invoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
 export const stagedReleaseFields = {
-  releasePercent: z.withMeta(z.optional(percentString), { description: 'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion', example: '50' }),
-  releaseAmountCents: z.withMeta(z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))), { description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent' }),
+  releasePercent: z.withMeta(z.optional(percentString), {
+    description:
+      'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion',
+    example: '50',
+  }),
+  releaseAmountCents: z.withMeta(z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))), {
+    description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent',
+  }),
 };
 
 /** One of the two, and only on a retainage-release invoice. */
-export function refineStagedRelease(body: { kind: string; releasePercent?: string | undefined; releaseAmountCents?: number | undefined }, ctx: z.core.$RefinementCtx) {
+export function refineStagedRelease(
+  body: { kind: string; releasePercent?: string | undefined; releaseAmountCents?: number | undefined },
+  ctx: z.core.$RefinementCtx,
+) {
   if (body.releasePercent !== undefined && body.releaseAmountCents !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['releaseAmountCents'], message: 'give releasePercent or releaseAmountCents, not both' });
   }
@@ -243,40 +292,64 @@ export function refineStagedRelease(body: { kind: string; releasePercent?: strin
   }
 }
 
-export const createInvoiceBody = z.withMeta(z.strictObject({
-    number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), { description: 'Unique per commitment; the next in sequence when absent' }),
-    kind: z._default(z.enum(invoiceKinds), 'progress'),
-    ...stagedReleaseFields,
-  }).check(z.superRefine(refineStagedRelease)), { id: 'CreateInvoice' });
+export const createInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Unique per commitment; the next in sequence when absent',
+      }),
+      kind: z._default(z.enum(invoiceKinds), 'progress'),
+      ...stagedReleaseFields,
+    })
+    .check(z.superRefine(refineStagedRelease)),
+  { id: 'CreateInvoice' },
+);
 
 /**
  * A line's change: the fields given replace what was entered, null clears one. Giving one of a
  * pair (workThisPeriodCents | percentComplete, a bucket's % | cents) clears the other.
  */
-const lineEntryPatch = z.withMeta(z.strictObject({
+const lineEntryPatch = z.withMeta(
+  z.strictObject({
     lineId: z.string().check(z.minLength(1), z.maxLength(100)),
     ...(Object.fromEntries(Object.entries(entryFields).map(([name, schema]) => [name, z.optional(z.nullable(schema.def.innerType))])) as {
       [K in EntryField]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof entryFields)[K]['def']['innerType']>>;
     }),
-  }), { id: 'InvoiceLineChange' });
+  }),
+  { id: 'InvoiceLineChange' },
+);
 export type LineEntryPatch = z.infer<typeof lineEntryPatch>;
 
 /** "Set retainage on all lines" and "release retainage on all lines", applied before `lines`. */
-export const allLinesChange = z.withMeta(z.strictObject({
-    workRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Work retainage % on every line' }),
-    materialsRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Materials retainage % on every amount line' }),
-    releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), { description: 'Release everything each line holds (both buckets)' }),
-  }).check(z.refine((change) => Object.keys(change).length > 0, { message: 'Name at least one change for all lines' })), { id: 'InvoiceAllLinesChange' });
+export const allLinesChange = z.withMeta(
+  z
+    .strictObject({
+      workRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Work retainage % on every line' }),
+      materialsRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Materials retainage % on every amount line' }),
+      releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), { description: 'Release everything each line holds (both buckets)' }),
+    })
+    .check(z.refine((change) => Object.keys(change).length > 0, { message: 'Name at least one change for all lines' })),
+  { id: 'InvoiceAllLinesChange' },
+);
 export type AllLinesChange = z.infer<typeof allLinesChange>;
 
-export const updateInvoiceBody = z.withMeta(z.strictObject({
-    lines: z.withMeta(z._default(z.array(lineEntryPatch).check(z.maxLength(2000)), []), { description: 'Only the lines listed change; they override `allLines`' }),
-    allLines: z.optional(allLinesChange),
-    properInvoice: z.optional(properInvoiceDetailsInput),
-  }).check(z.refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
-    message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
-    path: ['lines'],
-  })), { id: 'UpdateInvoice' });
+export const updateInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      lines: z.withMeta(z._default(z.array(lineEntryPatch).check(z.maxLength(2000)), []), {
+        description: 'Only the lines listed change; they override `allLines`',
+      }),
+      allLines: z.optional(allLinesChange),
+      properInvoice: z.optional(properInvoiceDetailsInput),
+    })
+    .check(
+      z.refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
+        message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
+        path: ['lines'],
+      }),
+    ),
+  { id: 'UpdateInvoice' },
+);
 
 export const listInvoicesQuery = z.object({
   billingPeriodId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),

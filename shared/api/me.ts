@@ -3,7 +3,8 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels, granularPermissions } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 
-export const meResponse = z.withMeta(z.object({
+export const meResponse = z.withMeta(
+  z.object({
     userId: z.string(),
     email: z.email(),
     name: z.string(),
@@ -19,12 +20,17 @@ export const meResponse = z.withMeta(z.object({
         granular: z.array(z.enum(granularPermissions)),
       }),
     ),
-  }), { id: 'Me', description: 'The caller, their company and the projects they are a member of' });
+  }),
+  { id: 'Me', description: 'The caller, their company and the projects they are a member of' },
+);
 export type MeResponse = z.infer<typeof meResponse>;
 
-export const updateMeBody = z.withMeta(z.strictObject({
+export const updateMeBody = z.withMeta(
+  z.strictObject({
     name: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), { description: 'Display name used in emails and PDFs' }),
-  }), { id: 'UpdateMe' });
+  }),
+  { id: 'UpdateMe' },
+);
 
 export const meRoutes = [
   {

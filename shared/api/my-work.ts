@@ -12,7 +12,8 @@ export const listMyTasksQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(maxTaskPage)), maxTaskPage),
 });
 
-export const myTask = z.withMeta(z.object({
+export const myTask = z.withMeta(
+  z.object({
     kind: z.withMeta(z.enum(taskKinds), {
       description:
         '`review_invoice`: an invoice under review, for invoice administrators; `submit_invoice` (a draft) and `resubmit_invoice` ' +
@@ -23,20 +24,30 @@ export const myTask = z.withMeta(z.object({
     project: z.object({ projectId: z.string(), name: z.string(), number: z.string() }),
     commitment: z.object({ commitmentId: z.string(), number: z.string(), title: z.string(), vendorName: z.string() }),
     billingPeriod: z.object({ billingPeriodId: z.string(), startDate: z.iso.date(), endDate: z.iso.date(), dueDate: z.iso.date() }),
-    invoice: z.nullable(z.object({
+    invoice: z.nullable(
+      z.object({
         invoiceId: z.string(),
         number: z.string(),
         status: z.enum(invoiceStatuses),
-        paymentScheduleDue: z.withMeta(z.nullable(z.object({ dueOn: z.iso.date(), status: z.enum(['due', 'overdue']) })), { description: 'On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim)' }),
-      })),
+        paymentScheduleDue: z.withMeta(z.nullable(z.object({ dueOn: z.iso.date(), status: z.enum(['due', 'overdue']) })), {
+          description:
+            'On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim)',
+        }),
+      }),
+    ),
     invite: z.nullable(z.object({ inviteId: z.string(), status: z.enum(inviteStatuses) })),
-  }), { id: 'MyTask', description: 'One thing the caller can do now in one of their projects' });
+  }),
+  { id: 'MyTask', description: 'One thing the caller can do now in one of their projects' },
+);
 export type MyTask = z.infer<typeof myTask>;
 
-export const myTaskList = z.withMeta(z.object({
+export const myTaskList = z.withMeta(
+  z.object({
     items: z.array(myTask),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'MyTaskList' });
+  }),
+  { id: 'MyTaskList' },
+);
 
 export const myWorkRoutes = [
   {

@@ -14,7 +14,10 @@ import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, staged
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
-export const ownerInvoicePath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const ownerInvoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 const ownerInvoiceHeader = {
   projectId: z.string(),
@@ -49,7 +52,8 @@ const costSource = {
   materialsStoredCents: z.number().check(z.int()),
 };
 
-export const ownerInvoicePrefill = z.withMeta(z.object({
+export const ownerInvoicePrefill = z.withMeta(
+  z.object({
     by: z.string(),
     at: z.iso.datetime(),
     lines: z.array(
@@ -61,42 +65,85 @@ export const ownerInvoicePrefill = z.withMeta(z.object({
         sources: z.withMeta(z.array(z.object(costSource)), { description: 'The subcontractor invoice lines summed into this line' }),
       }),
     ),
-    unmapped: z.withMeta(z.array(z.object({ ...costSource, reason: z.enum(['no_cost_code', 'cost_code_not_on_owner_sov', 'owner_line_is_unit_based']) })), { description: 'Costs of the period no owner line took: reported, not billed' }),
-    includedInvoices: z.withMeta(z.array(z.object({ invoiceId: z.string(), number: z.string(), commitmentId: z.string(), status: z.enum(prefillStatuses) })), { description: 'The subcontractor invoices summed, with their status at the time' }),
-    changeOrders: z.withMeta(z.array(z.object({ changeOrderId: z.string(), commitmentId: z.string(), number: z.string(), title: z.string(), totalCents: z.number().check(z.int()), approvedAt: z.iso.datetime() })), { description: 'Commitment change orders approved in the billing period' }),
-  }), { id: 'OwnerInvoicePrefill', description: 'The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval)' });
+    unmapped: z.withMeta(z.array(z.object({ ...costSource, reason: z.enum(['no_cost_code', 'cost_code_not_on_owner_sov', 'owner_line_is_unit_based']) })), {
+      description: 'Costs of the period no owner line took: reported, not billed',
+    }),
+    includedInvoices: z.withMeta(z.array(z.object({ invoiceId: z.string(), number: z.string(), commitmentId: z.string(), status: z.enum(prefillStatuses) })), {
+      description: 'The subcontractor invoices summed, with their status at the time',
+    }),
+    changeOrders: z.withMeta(
+      z.array(
+        z.object({
+          changeOrderId: z.string(),
+          commitmentId: z.string(),
+          number: z.string(),
+          title: z.string(),
+          totalCents: z.number().check(z.int()),
+          approvedAt: z.iso.datetime(),
+        }),
+      ),
+      { description: 'Commitment change orders approved in the billing period' },
+    ),
+  }),
+  {
+    id: 'OwnerInvoicePrefill',
+    description: 'The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval)',
+  },
+);
 
-export const ownerInvoiceResponse = z.withMeta(z.object({
+export const ownerInvoiceResponse = z.withMeta(
+  z.object({
     ...ownerInvoiceHeader,
     retainage: z.withMeta(retainageSettings, { description: 'The head contract’s retainage settings the figures use' }),
     lines: z.array(invoiceLine),
     prefill: z.nullable(ownerInvoicePrefill),
-  }), { id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' });
+  }),
+  { id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' },
+);
 export type OwnerInvoiceResponse = z.infer<typeof ownerInvoiceResponse>;
 
 export const ownerInvoiceListItem = z.withMeta(z.object(ownerInvoiceHeader), { id: 'OwnerInvoiceListItem', description: 'An owner invoice without its lines' });
 export const ownerInvoiceList = z.withMeta(z.object({ items: z.array(ownerInvoiceListItem), nextCursor: z.nullable(z.string()) }), { id: 'OwnerInvoiceList' });
 
-export const createOwnerInvoiceBody = z.withMeta(z.strictObject({
-    number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), { description: 'Unique per head contract; the next in sequence when absent' }),
-    kind: z._default(z.enum(invoiceKinds), 'progress'),
-    prefill: z.withMeta(z._default(z.boolean(), false), { description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it' }),
-    ...stagedReleaseFields,
-  }).check(z.superRefine(refineStagedRelease)), { id: 'CreateOwnerInvoice' });
+export const createOwnerInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Unique per head contract; the next in sequence when absent',
+      }),
+      kind: z._default(z.enum(invoiceKinds), 'progress'),
+      prefill: z.withMeta(z._default(z.boolean(), false), {
+        description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it',
+      }),
+      ...stagedReleaseFields,
+    })
+    .check(z.superRefine(refineStagedRelease)),
+  { id: 'CreateOwnerInvoice' },
+);
 
-export const changeOwnerInvoiceStatusBody = z.withMeta(z.strictObject({
+export const changeOwnerInvoiceStatusBody = z.withMeta(
+  z.strictObject({
     status: z.enum(ownerInvoiceStatuses),
     comment: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
-  }), { id: 'ChangeOwnerInvoiceStatus', description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review' });
+  }),
+  {
+    id: 'ChangeOwnerInvoiceStatus',
+    description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review',
+  },
+);
 
-export const ownerInvoicePreview = z.withMeta(z.object({
+export const ownerInvoicePreview = z.withMeta(
+  z.object({
     ownerInvoiceId: z.string(),
     totals: invoiceTotals,
     summary: invoiceSummary,
     lines: z.array(invoiceLine),
-  }), { id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' });
+  }),
+  { id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' },
+);
 
-export const ownerInvoiceEvent = z.withMeta(z.object({
+export const ownerInvoiceEvent = z.withMeta(
+  z.object({
     type: z.string(),
     by: z.string(),
     at: z.iso.datetime(),
@@ -104,14 +151,19 @@ export const ownerInvoiceEvent = z.withMeta(z.object({
     toStatus: z.nullable(z.string()),
     comment: z.nullable(z.string()),
     changes: z.withMeta(z.unknown(), { description: 'Line edits [{ lineId, field, from, to }] and the G702 figures they changed' }),
-  }), { id: 'OwnerInvoiceEvent' });
+  }),
+  { id: 'OwnerInvoiceEvent' },
+);
 export const ownerInvoiceHistory = z.withMeta(z.object({ items: z.array(ownerInvoiceEvent) }), { id: 'OwnerInvoiceHistory' });
 
-export const emailOwnerInvoiceBody = z.withMeta(z.strictObject({
+export const emailOwnerInvoiceBody = z.withMeta(
+  z.strictObject({
     to: z.withMeta(z._default(z.array(z.email()).check(z.maxLength(20)), []), { description: 'Addresses that receive the PDF besides the owner’s contacts' }),
     includeOwnerContacts: z.withMeta(z._default(z.boolean(), true), { description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
     message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
-  }), { id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' });
+  }),
+  { id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' },
+);
 
 const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
 const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';

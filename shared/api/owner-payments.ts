@@ -10,17 +10,30 @@ export const ownerPaymentPath = z.extend(ownerInvoicePath, { paymentId: z.string
 
 const receivedOn = z.withMeta(z.iso.date(), { description: 'The date the payment was received (YYYY-MM-DD)' });
 
-export const createOwnerPaymentBody = z.withMeta(z.strictObject({
-    paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), { description: 'Unique in the head contract, ignoring case and surrounding spaces', example: 'RCV-001' }),
+export const createOwnerPaymentBody = z.withMeta(
+  z.strictObject({
+    paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the head contract, ignoring case and surrounding spaces',
+      example: 'RCV-001',
+    }),
     method: z.enum(paymentMethods),
-    amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), { description: `Integer cents, from 1 to ${maxPaymentCents}` }),
+    amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), {
+      description: `Integer cents, from 1 to ${maxPaymentCents}`,
+    }),
     receivedOn,
-    reference: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), { description: 'The owner’s remittance, check or transfer reference' }),
-    allowOverpayment: z.withMeta(z._default(z.boolean(), false), { description: 'Record the payment even if the owner invoice’s payments then exceed its current payment due (G702 line 8)' }),
-  }), { id: 'CreateOwnerPayment' });
+    reference: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), {
+      description: 'The owner’s remittance, check or transfer reference',
+    }),
+    allowOverpayment: z.withMeta(z._default(z.boolean(), false), {
+      description: 'Record the payment even if the owner invoice’s payments then exceed its current payment due (G702 line 8)',
+    }),
+  }),
+  { id: 'CreateOwnerPayment' },
+);
 export type CreateOwnerPaymentBody = z.infer<typeof createOwnerPaymentBody>;
 
-export const ownerPaymentResponse = z.withMeta(z.object({
+export const ownerPaymentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     headContractId: z.string(),
     ownerInvoiceId: z.string(),
@@ -32,13 +45,18 @@ export const ownerPaymentResponse = z.withMeta(z.object({
     reference: z.nullable(z.string()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  }), { id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' });
+  }),
+  { id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' },
+);
 export type OwnerPaymentResponse = z.infer<typeof ownerPaymentResponse>;
 
-export const ownerPaymentList = z.withMeta(z.object({
+export const ownerPaymentList = z.withMeta(
+  z.object({
     items: z.array(ownerPaymentResponse),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'OwnerPaymentList' });
+  }),
+  { id: 'OwnerPaymentList' },
+);
 
 export const toOwnerPaymentResponse = (item: OwnerPaymentItem): OwnerPaymentResponse => ({
   projectId: item.projectId,

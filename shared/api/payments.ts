@@ -10,26 +10,45 @@ export const paymentPath = z.extend(commitmentPath, { paymentId: z.string().chec
 
 const paidOn = z.withMeta(z.iso.date(), { description: 'The date the payment was issued (YYYY-MM-DD)' });
 
-export const createPaymentBody = z.withMeta(z.strictObject({
-    paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), { description: 'Unique in the commitment, ignoring case and surrounding spaces', example: 'PMT-001' }),
-    method: z.enum(paymentMethods),
-    amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), { description: `Integer cents, from 1 to ${maxPaymentCents}` }),
-    paidOn,
-    invoiceId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), { description: 'An invoice of this commitment the payment pays (its payment status follows)' }),
-    checkNumber: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), { description: 'Required for, and only for, method `check`' }),
-    notes: z.optional(z.string().check(z.maxLength(2000))),
-    allowOverpayment: z.withMeta(z._default(z.boolean(), false), { description: 'Record the payment even if the invoice’s payments then exceed its current payment due (G702 line 8)' }),
-  }).check(z.superRefine((body, ctx) => {
-    if (body.method === 'check' && body.checkNumber === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: 'A check payment needs its check number' });
-    }
-    if (body.method !== 'check' && body.checkNumber !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: `Only check payments have a check number, not ${body.method}` });
-    }
-  })), { id: 'CreatePayment' });
+export const createPaymentBody = z.withMeta(
+  z
+    .strictObject({
+      paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+        description: 'Unique in the commitment, ignoring case and surrounding spaces',
+        example: 'PMT-001',
+      }),
+      method: z.enum(paymentMethods),
+      amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), {
+        description: `Integer cents, from 1 to ${maxPaymentCents}`,
+      }),
+      paidOn,
+      invoiceId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), {
+        description: 'An invoice of this commitment the payment pays (its payment status follows)',
+      }),
+      checkNumber: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Required for, and only for, method `check`',
+      }),
+      notes: z.optional(z.string().check(z.maxLength(2000))),
+      allowOverpayment: z.withMeta(z._default(z.boolean(), false), {
+        description: 'Record the payment even if the invoice’s payments then exceed its current payment due (G702 line 8)',
+      }),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.method === 'check' && body.checkNumber === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: 'A check payment needs its check number' });
+        }
+        if (body.method !== 'check' && body.checkNumber !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: `Only check payments have a check number, not ${body.method}` });
+        }
+      }),
+    ),
+  { id: 'CreatePayment' },
+);
 export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
-export const paymentResponse = z.withMeta(z.object({
+export const paymentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     paymentId: z.string(),
@@ -42,13 +61,18 @@ export const paymentResponse = z.withMeta(z.object({
     notes: z.nullable(z.string()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  }), { id: 'Payment', description: 'A payment issued on a commitment, optionally paying one of its invoices' });
+  }),
+  { id: 'Payment', description: 'A payment issued on a commitment, optionally paying one of its invoices' },
+);
 export type PaymentResponse = z.infer<typeof paymentResponse>;
 
-export const paymentListResponse = z.withMeta(z.object({
+export const paymentListResponse = z.withMeta(
+  z.object({
     items: z.array(paymentResponse),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'PaymentList' });
+  }),
+  { id: 'PaymentList' },
+);
 
 const base = '/v1/projects/{projectId}/commitments/{commitmentId}/payments';
 

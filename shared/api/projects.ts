@@ -14,7 +14,20 @@ import type { UserItem } from '../db/entities/user';
 // Field schemas
 
 /** An IANA zone name the runtime knows ("Australia/Sydney", "UTC"), stored in its canonical spelling. */
-export const timeZoneSchema = z.withMeta(z.pipe(z.string().check(z.trim(), z.maxLength(64), z.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true }), z.refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"')), z.transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone)), { example: 'Australia/Sydney' });
+export const timeZoneSchema = z.withMeta(
+  z.pipe(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.maxLength(64),
+        z.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true }),
+        z.refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"'),
+      ),
+    z.transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone),
+  ),
+  { example: 'Australia/Sydney' },
+);
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -25,18 +38,26 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const dayOfPeriod = z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(31)), { description: 'Monthly: day of the month, 1–31 (31 = the month’s last day). Weekly: ISO weekday, 1 (Monday) – 7.' });
+const dayOfPeriod = z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(31)), {
+  description: 'Monthly: day of the month, 1–31 (31 = the month’s last day). Weekly: ISO weekday, 1 (Monday) – 7.',
+});
 
-const billingPeriodSettings = z.withMeta(z.object({
+const billingPeriodSettings = z.withMeta(
+  z.object({
     frequency: z.enum(billingFrequencies),
     startDay: z.number().check(z.int()),
     endDay: z.number().check(z.int()),
     dueDay: z.number().check(z.int()),
     autoInvites: z.withMeta(z.boolean(), { description: 'Send invites to bill when an automatic period opens' }),
-    reminderDaysBeforeDue: z.withMeta(z.nullable(z.number().check(z.int())), { description: 'Remind contacts this many days before the due date; null: no reminder' }),
-  }), { id: 'BillingPeriodSettings' });
+    reminderDaysBeforeDue: z.withMeta(z.nullable(z.number().check(z.int())), {
+      description: 'Remind contacts this many days before the due date; null: no reminder',
+    }),
+  }),
+  { id: 'BillingPeriodSettings' },
+);
 
-export const projectSettingsResponse = z.withMeta(z.object({
+export const projectSettingsResponse = z.withMeta(
+  z.object({
     timeZone: z.string(),
     region: z.withMeta(z.enum(regions), { description: 'Terminology in emails and PDFs (API field names stay en-US)' }),
     retainage: retainageSettings,
@@ -44,17 +65,23 @@ export const projectSettingsResponse = z.withMeta(z.object({
     defaultInvoiceType: z.withMeta(z.enum(defaultInvoiceTypes), { description: '`none`: contacts may invoice only when invited' }),
     notifyContactsOnApproval: z.boolean(),
     ownerApprovalHoldsSubcontractorInvoices: z.withMeta(z.boolean(), {
-      description: 'Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them',
+      description:
+        'Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them',
     }),
     overpaymentAllowed: z.withMeta(z.boolean(), { description: 'Payments received may take an owner invoice past what is due' }),
     billingPeriods: billingPeriodSettings,
-    contract: z.withMeta(z.object({ ownerName: z.nullable(z.string()), architectName: z.nullable(z.string()), date: z.nullable(z.iso.date()) }), { id: 'ProjectContract', description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)' }),
+    contract: z.withMeta(z.object({ ownerName: z.nullable(z.string()), architectName: z.nullable(z.string()), date: z.nullable(z.iso.date()) }), {
+      id: 'ProjectContract',
+      description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)',
+    }),
     currency: z.withMeta(z.object({ code: z.withMeta(z.string(), { example: 'AUD' }), sign: z.withMeta(z.string(), { example: '$' }) }), {
-        id: 'ProjectCurrency',
-        description:
-          'What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency',
-      }),
-  }), { id: 'ProjectSettings' });
+      id: 'ProjectCurrency',
+      description:
+        'What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency',
+    }),
+  }),
+  { id: 'ProjectSettings' },
+);
 export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
 
 /** The settings a request may give: every field optional, nested objects merged field by field. */
@@ -67,37 +94,54 @@ const settingsFields = {
   notifyContactsOnApproval: z.optional(z.boolean()),
   ownerApprovalHoldsSubcontractorInvoices: z.optional(z.boolean()),
   overpaymentAllowed: z.optional(z.boolean()),
-  billingPeriods: z.optional(z.strictObject({
+  billingPeriods: z.optional(
+    z.strictObject({
       frequency: z.optional(z.enum(billingFrequencies)),
       startDay: z.optional(dayOfPeriod),
       endDay: z.optional(dayOfPeriod),
       dueDay: z.optional(dayOfPeriod),
       autoInvites: z.optional(z.boolean()),
-      reminderDaysBeforeDue: z.withMeta(z.optional(z.nullable(z.number().check(z.int(), z.minimum(0), z.maximum(60)))), { description: '0–60, or null for no reminder' }),
-    })),
-  contract: z.withMeta(z.optional(z.strictObject({
-      ownerName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
-      architectName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
-      date: z.withMeta(z.optional(z.nullable(z.iso.date())), { description: 'YYYY-MM-DD' }),
-    })), { description: 'Each field given replaces; null removes it' }),
-  currency: z.withMeta(z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters'))), {
-      example: 'AUD',
-      description: 'ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit',
+      reminderDaysBeforeDue: z.withMeta(z.optional(z.nullable(z.number().check(z.int(), z.minimum(0), z.maximum(60)))), {
+        description: '0–60, or null for no reminder',
+      }),
     }),
+  ),
+  contract: z.withMeta(
+    z.optional(
+      z.strictObject({
+        ownerName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
+        architectName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
+        date: z.withMeta(z.optional(z.nullable(z.iso.date())), { description: 'YYYY-MM-DD' }),
+      }),
+    ),
+    { description: 'Each field given replaces; null removes it' },
+  ),
+  currency: z.withMeta(z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters'))), {
+    example: 'AUD',
+    description:
+      'ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit',
+  }),
 };
 
-export const updateProjectSettingsBody = z.withMeta(z.strictObject(settingsFields).check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one setting to change')), { id: 'UpdateProjectSettings', description: 'Only the fields given change; nested objects are merged field by field.' });
+export const updateProjectSettingsBody = z.withMeta(
+  z.strictObject(settingsFields).check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one setting to change')),
+  { id: 'UpdateProjectSettings', description: 'Only the fields given change; nested objects are merged field by field.' },
+);
 export type SettingsPatch = z.infer<typeof updateProjectSettingsBody>;
 
-export const createProjectBody = z.withMeta(z.strictObject({
+export const createProjectBody = z.withMeta(
+  z.strictObject({
     ...settingsFields,
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
     timeZone: timeZoneSchema,
     region: z.enum(regions),
-  }), { id: 'CreateProject', description: 'Settings not given take the defaults (10% work retainage, no overbilling, no automatic periods)' });
+  }),
+  { id: 'CreateProject', description: 'Settings not given take the defaults (10% work retainage, no overbilling, no automatic periods)' },
+);
 
-export const projectResponse = z.withMeta(z.object({
+export const projectResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     companyId: z.string(),
     name: z.string(),
@@ -105,28 +149,36 @@ export const projectResponse = z.withMeta(z.object({
     settings: projectSettingsResponse,
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  }), { id: 'Project' });
+  }),
+  { id: 'Project' },
+);
 export type ProjectResponse = z.infer<typeof projectResponse>;
 
 const levels = z.object({ commitments: z.enum(toolLevels), headContracts: z.enum(toolLevels) });
 
-export const projectMember = z.withMeta(z.object({
+export const projectMember = z.withMeta(
+  z.object({
     userId: z.string(),
     name: z.string(),
     email: z.string(),
     company: z.object({ companyId: z.string(), name: z.string(), kind: z.enum(['general_contractor', 'vendor']) }),
     levels,
     granular: z.array(z.enum(granularPermissions)),
-  }), { id: 'ProjectMember' });
+  }),
+  { id: 'ProjectMember' },
+);
 export type ProjectMemberResponse = z.infer<typeof projectMember>;
 
 export const memberList = z.withMeta(z.object({ items: z.array(projectMember), nextCursor: z.nullable(z.string()) }), { id: 'ProjectMemberList' });
 
-export const putMemberBody = z.withMeta(z.strictObject({
+export const putMemberBody = z.withMeta(
+  z.strictObject({
     commitments: z.enum(toolLevels),
     headContracts: z.enum(toolLevels),
     granular: z._default(z.array(z.enum(granularPermissions)).check(z.maxLength(granularPermissions.length)), []),
-  }), { id: 'PutMember' });
+  }),
+  { id: 'PutMember' },
+);
 
 export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const memberPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), userId: z.string().check(z.minLength(1), z.maxLength(100)) });

@@ -11,41 +11,70 @@ import { nonPaymentNotice, nonPaymentNoticeBody, nonPaymentNoticeList } from './
 const cents = z.number().check(z.int(), z.maximum(Number.MAX_SAFE_INTEGER));
 const jurisdiction = z.withMeta(z.enum(auJurisdictions), { description: 'Australian state or territory; defaults from the project’s time zone' });
 
-export const slidingScaleRule = z.withMeta(z.strictObject({
+export const slidingScaleRule = z.withMeta(
+  z.strictObject({
     retainagePercent: z.withMeta(percentString, { description: 'Retention withheld from each claim while the rule applies' }),
     until: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('original_contract_percent'), percent: percentString }),
       z.strictObject({ kind: z.literal('revised_contract_percent'), percent: percentString }),
       z.strictObject({ kind: z.literal('amount'), cents: cents.check(z.positive()) }),
     ]),
-  }), { id: 'SlidingScaleRule', example: { retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } } });
+  }),
+  { id: 'SlidingScaleRule', example: { retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } } },
+);
 
-export const putRetainageRulesBody = z.withMeta(z.strictObject({
-    rules: z.withMeta(z.array(slidingScaleRule).check(z.maxLength(maxSlidingScaleRules)), { description: `Applied in order to new invoices, never to existing ones; at most ${maxSlidingScaleRules}; [] removes the sliding scale` }),
+export const putRetainageRulesBody = z.withMeta(
+  z.strictObject({
+    rules: z.withMeta(z.array(slidingScaleRule).check(z.maxLength(maxSlidingScaleRules)), {
+      description: `Applied in order to new invoices, never to existing ones; at most ${maxSlidingScaleRules}; [] removes the sliding scale`,
+    }),
     jurisdiction: z.optional(jurisdiction),
-  }), { id: 'PutRetainageRules' });
+  }),
+  { id: 'PutRetainageRules' },
+);
 export type PutRetainageRulesBody = z.infer<typeof putRetainageRulesBody>;
 
-export const retainageRulesResponse = z.withMeta(z.object({
+export const retainageRulesResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     rules: z.array(z.extend(slidingScaleRule, { limitCents: cents, description: z.string() })),
     jurisdiction: z.nullable(z.enum(auJurisdictions)),
     updatedBy: z.nullable(z.string()),
     updatedAt: z.nullable(z.iso.datetime()),
-  }), { id: 'RetainageRules', description: 'A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands' });
+  }),
+  { id: 'RetainageRules', description: 'A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands' },
+);
 export type RetainageRulesResponse = z.infer<typeof retainageRulesResponse>;
 
 // ---- Payment schedules (Security of Payment Acts) ----
 
-export const servePaymentScheduleBody = z.withMeta(z.strictObject({
-    lines: z.withMeta(z.array(z.strictObject({ lineId: z.string().check(z.minLength(1), z.maxLength(100)), scheduledCents: cents, reason: z.optional(z.string().check(z.maxLength(2000))) })).check(z.maxLength(2000)), { description: 'Scheduled (approved) amount per line; lines not given are scheduled as claimed; a difference needs its reason' }),
-    claimServedOn: z.withMeta(z.optional(z.iso.date()), { description: 'When the claim was served; defaults to the day it was submitted, on the project’s clock' }),
+export const servePaymentScheduleBody = z.withMeta(
+  z.strictObject({
+    lines: z.withMeta(
+      z
+        .array(
+          z.strictObject({
+            lineId: z.string().check(z.minLength(1), z.maxLength(100)),
+            scheduledCents: cents,
+            reason: z.optional(z.string().check(z.maxLength(2000))),
+          }),
+        )
+        .check(z.maxLength(2000)),
+      { description: 'Scheduled (approved) amount per line; lines not given are scheduled as claimed; a difference needs its reason' },
+    ),
+    claimServedOn: z.withMeta(z.optional(z.iso.date()), {
+      description: 'When the claim was served; defaults to the day it was submitted, on the project’s clock',
+    }),
     referenceDate: z.withMeta(z.optional(z.iso.date()), { description: 'The claim’s reference date' }),
     servedOn: z.withMeta(z.optional(z.iso.date()), { description: 'When this schedule is served; defaults to today on the project’s clock' }),
-    contractBusinessDays: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(20))), { description: 'A shorter period the contract gives (the earlier one applies)' }),
+    contractBusinessDays: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(20))), {
+      description: 'A shorter period the contract gives (the earlier one applies)',
+    }),
     jurisdiction: z.optional(jurisdiction),
-  }), { id: 'ServePaymentSchedule' });
+  }),
+  { id: 'ServePaymentSchedule' },
+);
 export type ServePaymentScheduleBody = z.infer<typeof servePaymentScheduleBody>;
 
 const deadline = z.object({
@@ -55,7 +84,9 @@ const deadline = z.object({
   businessDays: z.number().check(z.int()),
   dueOn: z.iso.date(),
   remindOn: z.iso.date(),
-  skipped: z.withMeta(z.array(z.object({ date: z.iso.date(), reason: z.string() })), { description: 'Weekdays that are not business days between the claim and the deadline' }),
+  skipped: z.withMeta(z.array(z.object({ date: z.iso.date(), reason: z.string() })), {
+    description: 'Weekdays that are not business days between the claim and the deadline',
+  }),
 });
 
 const scheduledLine = z.object({
@@ -67,7 +98,8 @@ const scheduledLine = z.object({
   reason: z.nullable(z.string()),
 });
 
-export const paymentScheduleResponse = z.withMeta(z.object({
+export const paymentScheduleResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     invoiceId: z.string(),
     status: z.enum(['due', 'overdue', 'served']),
@@ -80,7 +112,9 @@ export const paymentScheduleResponse = z.withMeta(z.object({
     claimedCents: z.nullable(cents),
     scheduledCents: z.nullable(cents),
     differenceCents: z.nullable(cents),
-  }), { id: 'PaymentSchedule', description: 'A progress claim’s payment schedule: its deadline and, once served, the scheduled amounts with reasons' });
+  }),
+  { id: 'PaymentSchedule', description: 'A progress claim’s payment schedule: its deadline and, once served, the scheduled amounts with reasons' },
+);
 export type PaymentScheduleResponse = z.infer<typeof paymentScheduleResponse>;
 
 const rulesPath = '/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules';

@@ -23,7 +23,8 @@ export const changeOrderPath = z.extend(commitmentPath, { changeOrderId: id });
 export const headContractSovLinePath = z.extend(headContractPath, { lineId: id });
 export const headContractChangeOrderPath = z.extend(headContractPath, { changeOrderId: id });
 
-export const sovLine = z.withMeta(z.object({
+export const sovLine = z.withMeta(
+  z.object({
     lineId: z.string(),
     costCode: z.optional(z.string()),
     description: z.string(),
@@ -32,75 +33,104 @@ export const sovLine = z.withMeta(z.object({
     quantity: z.optional(z.string()),
     unitOfMeasure: z.optional(z.string()),
     unitPrice: z.optional(z.string()),
-    changeOrderAdjustmentCents: z.withMeta(z.optional(z.number().check(z.int())), { description: 'Net change of the value by approved change orders (included in scheduledValueCents); present once one adjusted the line' }),
+    changeOrderAdjustmentCents: z.withMeta(z.optional(z.number().check(z.int())), {
+      description: 'Net change of the value by approved change orders (included in scheduledValueCents); present once one adjusted the line',
+    }),
     changeOrderAdjustmentQuantity: z.withMeta(z.optional(z.string()), { description: 'Unit lines: net change of the quantity by approved change orders' }),
-  }), { id: 'SovLine' });
+  }),
+  { id: 'SovLine' },
+);
 
-export const sovTotals = z.withMeta(z.object({
+export const sovTotals = z.withMeta(
+  z.object({
     originalContractSumCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 1: the lines less what change orders added' }),
     approvedChangeOrdersCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 2: net change by approved change orders' }),
     contractSumToDateCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 3: the sum of the lines' }),
     lineCount: z.number().check(z.int()),
-  }), { id: 'SovTotals' });
+  }),
+  { id: 'SovTotals' },
+);
 
-export const sovResponse = z.withMeta(z.object({
+export const sovResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     accountingMethod: z.enum(accountingMethods),
     lines: z.array(sovLine),
     totals: sovTotals,
     version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the SOV' }),
-  }), { id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' });
+  }),
+  { id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' },
+);
 export type SovResponse = z.infer<typeof sovResponse>;
 
 /** A head contract's schedule of values: the same lines and rules as a commitment's. */
-export const headContractSovResponse = z.withMeta(z.extend(z.omit(sovResponse, { commitmentId: true }), { headContractId: z.string() }), { id: 'HeadContractSov', description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders' });
+export const headContractSovResponse = z.withMeta(z.extend(z.omit(sovResponse, { commitmentId: true }), { headContractId: z.string() }), {
+  id: 'HeadContractSov',
+  description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders',
+});
 export type HeadContractSovResponse = z.infer<typeof headContractSovResponse>;
 
-export const sovLineInput = z.withMeta(z.strictObject({
+export const sovLineInput = z.withMeta(
+  z.strictObject({
     lineId: z.withMeta(z.optional(id), { description: 'Keeps an existing original line’s id; leave out for a new line' }),
     costCode: z.optional(costCode),
     description,
-    scheduledValueCents: z.withMeta(z.optional(cents), { description: 'Amount-based: required. Unit-based: computed (if sent, must equal quantity × unit price)' }),
+    scheduledValueCents: z.withMeta(z.optional(cents), {
+      description: 'Amount-based: required. Unit-based: computed (if sent, must equal quantity × unit price)',
+    }),
     quantity: z.withMeta(z.optional(quantity), { description: 'Unit-based only (required there)' }),
     unitOfMeasure: z.withMeta(z.optional(unitOfMeasure), { description: 'Unit-based only (required there)' }),
     unitPrice: z.withMeta(z.optional(unitPrice), { description: 'Unit-based only (required there)' }),
-  }), { id: 'SovLineInput' });
+  }),
+  { id: 'SovLineInput' },
+);
 
-export const replaceSovBody = z.withMeta(z.strictObject({ lines: z.array(sovLineInput).check(z.maxLength(maxSovLines)) }), { id: 'ReplaceSov', description: 'The original lines, in order; lines added by approved change orders stay' });
+export const replaceSovBody = z.withMeta(z.strictObject({ lines: z.array(sovLineInput).check(z.maxLength(maxSovLines)) }), {
+  id: 'ReplaceSov',
+  description: 'The original lines, in order; lines added by approved change orders stay',
+});
 
-export const updateSovLineBody = z.withMeta(z.partial(z.strictObject({
-    costCode: z.withMeta(z.nullable(costCode), { description: 'null removes it' }),
-    description,
-    scheduledValueCents: cents,
-    quantity,
-    unitOfMeasure,
-    unitPrice,
-  })).check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')), { id: 'UpdateSovLine' });
+export const updateSovLineBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        costCode: z.withMeta(z.nullable(costCode), { description: 'null removes it' }),
+        description,
+        scheduledValueCents: cents,
+        quantity,
+        unitOfMeasure,
+        unitPrice,
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateSovLine' },
+);
 
 // ---- Change orders ----
 
 const addLine = z.strictObject({
-    kind: z.literal('add'),
-    costCode: z.optional(costCode),
-    description,
-    amountCents: z.withMeta(z.optional(cents), { description: 'Amount-based: the new line’s value' }),
-    quantity: z.withMeta(z.optional(quantity), { description: 'Unit-based: the new line’s quantity' }),
-    unitOfMeasure: z.optional(unitOfMeasure),
-    unitPrice: z.optional(unitPrice),
-  });
+  kind: z.literal('add'),
+  costCode: z.optional(costCode),
+  description,
+  amountCents: z.withMeta(z.optional(cents), { description: 'Amount-based: the new line’s value' }),
+  quantity: z.withMeta(z.optional(quantity), { description: 'Unit-based: the new line’s quantity' }),
+  unitOfMeasure: z.optional(unitOfMeasure),
+  unitPrice: z.optional(unitPrice),
+});
 
 const adjustLine = z.strictObject({
-    kind: z.literal('adjust'),
-    lineId: z.withMeta(id, { description: 'The SOV line it changes' }),
-    description: z.withMeta(z.optional(description), { description: 'A note on the adjustment' }),
-    amountCents: z.withMeta(z.optional(deltaCents), { description: 'Amount-based: the change of the line’s value, may be negative' }),
-    quantity: z.optional(decimal('Unit-based: the change of the line’s quantity, may be negative', '-2.5')),
-  });
+  kind: z.literal('adjust'),
+  lineId: z.withMeta(id, { description: 'The SOV line it changes' }),
+  description: z.withMeta(z.optional(description), { description: 'A note on the adjustment' }),
+  amountCents: z.withMeta(z.optional(deltaCents), { description: 'Amount-based: the change of the line’s value, may be negative' }),
+  quantity: z.optional(decimal('Unit-based: the change of the line’s quantity, may be negative', '-2.5')),
+});
 
 export const changeOrderLineInput = z.withMeta(z.discriminatedUnion('kind', [addLine, adjustLine]), { id: 'ChangeOrderLineInput' });
 
-export const changeOrderLine = z.withMeta(z.object({
+export const changeOrderLine = z.withMeta(
+  z.object({
     kind: z.enum(['add', 'adjust']),
     lineId: z.withMeta(z.optional(z.string()), { description: 'adjust: the SOV line it changes; add, once approved: the SOV line it added' }),
     costCode: z.optional(z.string()),
@@ -112,9 +142,12 @@ export const changeOrderLine = z.withMeta(z.object({
     valueCents: z.withMeta(z.number().check(z.int()), {
       description: 'What the line changes the contract sum by, rounded once; priced against the SOV as it is (again when approved)',
     }),
-  }), { id: 'ChangeOrderLine' });
+  }),
+  { id: 'ChangeOrderLine' },
+);
 
-export const changeOrderResponse = z.withMeta(z.object({
+export const changeOrderResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     changeOrderId: z.string(),
@@ -130,38 +163,59 @@ export const changeOrderResponse = z.withMeta(z.object({
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
-  }), { id: 'ChangeOrder' });
+  }),
+  { id: 'ChangeOrder' },
+);
 export type ChangeOrderResponse = z.infer<typeof changeOrderResponse>;
 
-export const headContractChangeOrderResponse = z.withMeta(z.extend(z.omit(changeOrderResponse, { commitmentId: true }), { headContractId: z.string() }), { id: 'HeadContractChangeOrder', description: 'A change order on a head contract: approving it changes the contract sum to date' });
+export const headContractChangeOrderResponse = z.withMeta(z.extend(z.omit(changeOrderResponse, { commitmentId: true }), { headContractId: z.string() }), {
+  id: 'HeadContractChangeOrder',
+  description: 'A change order on a head contract: approving it changes the contract sum to date',
+});
 export type HeadContractChangeOrderResponse = z.infer<typeof headContractChangeOrderResponse>;
 
-export const createChangeOrderBody = z.withMeta(z.strictObject({
+export const createChangeOrderBody = z.withMeta(
+  z.strictObject({
     number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
     title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     description: z.optional(z.string().check(z.maxLength(5000))),
     lines: z.array(changeOrderLineInput).check(z.minLength(1), z.maxLength(maxSovLines)),
-  }), { id: 'CreateChangeOrder', description: 'Lines follow the commitment’s accounting method' });
+  }),
+  { id: 'CreateChangeOrder', description: 'Lines follow the commitment’s accounting method' },
+);
 
-export const updateChangeOrderBody = z.withMeta(z.partial(z.strictObject({
-    number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
-    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    description: z.nullable(z.string().check(z.maxLength(5000))),
-    lines: z.array(changeOrderLineInput).check(z.minLength(1), z.maxLength(maxSovLines)),
-    status: z.withMeta(z.enum(['approved', 'void']), {
-      description: 'Approving applies the change order to the SOV; approving and voiding need the approve permission and are sent on their own',
-    }),
-  })).check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')), { id: 'UpdateChangeOrder' });
+export const updateChangeOrderBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        lines: z.array(changeOrderLineInput).check(z.minLength(1), z.maxLength(maxSovLines)),
+        status: z.withMeta(z.enum(['approved', 'void']), {
+          description: 'Approving applies the change order to the SOV; approving and voiding need the approve permission and are sent on their own',
+        }),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateChangeOrder' },
+);
 
-export const changeOrderListResponse = z.withMeta(z.object({
+export const changeOrderListResponse = z.withMeta(
+  z.object({
     items: z.array(changeOrderResponse),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'ChangeOrderList' });
+  }),
+  { id: 'ChangeOrderList' },
+);
 
-export const headContractChangeOrderListResponse = z.withMeta(z.object({
+export const headContractChangeOrderListResponse = z.withMeta(
+  z.object({
     items: z.array(headContractChangeOrderResponse),
     nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }), { id: 'HeadContractChangeOrderList' });
+  }),
+  { id: 'HeadContractChangeOrderList' },
+);
 
 const sovPath = '/v1/projects/{projectId}/commitments/{commitmentId}/sov';
 const changeOrdersPath = '/v1/projects/{projectId}/commitments/{commitmentId}/change-orders';

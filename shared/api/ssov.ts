@@ -7,27 +7,40 @@ export const ssovPath = z.object({ projectId: z.string().check(z.minLength(1)), 
 
 const cents = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 
-export const replaceSsovBody = z.withMeta(z.strictObject({
-    lines: z.array(
+export const replaceSsovBody = z.withMeta(
+  z.strictObject({
+    lines: z
+      .array(
         z.strictObject({
-            subLineId: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))), { description: 'Keep an existing sub-line’s id; omitted: a new id is assigned' }),
-            parentLineId: z.withMeta(z.string().check(z.minLength(1)), { description: 'The SOV line this sub-line breaks down' }),
-            description: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-            amountCents: cents,
+          subLineId: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))), {
+            description: 'Keep an existing sub-line’s id; omitted: a new id is assigned',
           }),
-      ).check(z.maxLength(1000)),
-  }), { id: 'ReplaceSsov', description: 'The whole set of sub-lines; a draft may leave SOV lines partly allocated' });
+          parentLineId: z.withMeta(z.string().check(z.minLength(1)), { description: 'The SOV line this sub-line breaks down' }),
+          description: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+          amountCents: cents,
+        }),
+      )
+      .check(z.maxLength(1000)),
+  }),
+  { id: 'ReplaceSsov', description: 'The whole set of sub-lines; a draft may leave SOV lines partly allocated' },
+);
 export type ReplaceSsovBody = z.infer<typeof replaceSsovBody>;
 
-export const changeSsovStatusBody = z.withMeta(z.strictObject({
+export const changeSsovStatusBody = z.withMeta(
+  z.strictObject({
     status: z.withMeta(z.enum(ssovTargetStatuses), {
       description: '`under_review` submits (every SOV line fully allocated); `approved` / `revise_and_resubmit` review it',
     }),
-    comment: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))), { description: 'The reviewer’s comment; required to send it back' }),
-  }), { id: 'ChangeSsovStatus' });
+    comment: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))), {
+      description: 'The reviewer’s comment; required to send it back',
+    }),
+  }),
+  { id: 'ChangeSsovStatus' },
+);
 export type ChangeSsovStatusBody = z.infer<typeof changeSsovStatusBody>;
 
-export const ssovResponse = z.withMeta(z.object({
+export const ssovResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     status: z.enum(ssovStatuses),
@@ -40,7 +53,8 @@ export const ssovResponse = z.withMeta(z.object({
         orphaned: z.withMeta(z.boolean(), { description: 'The parent line is no longer in the SOV' }),
       }),
     ),
-    parentLines: z.withMeta(z.array(
+    parentLines: z.withMeta(
+      z.array(
         z.object({
           parentLineId: z.string(),
           costCode: z.optional(z.string()),
@@ -49,7 +63,9 @@ export const ssovResponse = z.withMeta(z.object({
           allocatedCents: z.number().check(z.int()),
           remainingCents: z.withMeta(z.number().check(z.int()), { description: 'Remaining to allocate: must be 0 on every line to submit' }),
         }),
-      ), { description: 'One per current SOV line, in SOV order' }),
+      ),
+      { description: 'One per current SOV line, in SOV order' },
+    ),
     totals: z.object({ scheduledValueCents: z.number().check(z.int()), allocatedCents: z.number().check(z.int()), remainingCents: z.number().check(z.int()) }),
     fullyAllocated: z.withMeta(z.boolean(), { description: 'Every SOV line allocated to the cent and no orphaned sub-lines' }),
     reviewComment: z.optional(z.string()),
@@ -59,7 +75,9 @@ export const ssovResponse = z.withMeta(z.object({
     reviewedBy: z.optional(z.string()),
     updatedAt: z.optional(z.string()),
     version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; 0 until first saved' }),
-  }), { id: 'Ssov', description: 'A commitment’s subcontractor SOV, allocated against the current SOV' });
+  }),
+  { id: 'Ssov', description: 'A commitment’s subcontractor SOV, allocated against the current SOV' },
+);
 export type SsovResponse = z.infer<typeof ssovResponse>;
 
 const base = '/v1/projects/{projectId}/commitments/{commitmentId}/ssov';

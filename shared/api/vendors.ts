@@ -4,33 +4,49 @@ import { toolLevels } from '../domain/permissions';
 import { pageQuery } from '../http/cursor';
 import { projectMember, projectPath } from './projects';
 
-export const vendorResponse = z.withMeta(z.object({
+export const vendorResponse = z.withMeta(
+  z.object({
     vendorId: z.withMeta(z.string(), { description: 'The vendor company’s id' }),
     name: z.string(),
     addedAt: z.withMeta(z.iso.datetime(), { description: 'When the vendor was added to this project' }),
-  }), { id: 'Vendor' });
+  }),
+  { id: 'Vendor' },
+);
 export type VendorResponse = z.infer<typeof vendorResponse>;
 
 export const vendorList = z.withMeta(z.object({ items: z.array(vendorResponse), nextCursor: z.nullable(z.string()) }), { id: 'VendorList' });
 
-export const vendorDetail = z.withMeta(z.extend(vendorResponse, {
+export const vendorDetail = z.withMeta(
+  z.extend(vendorResponse, {
     users: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
-  }), { id: 'VendorWithUsers' });
+  }),
+  { id: 'VendorWithUsers' },
+);
 
-export const createVendorBody = z.withMeta(z.strictObject({
-    name: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), { description: 'Create a new vendor company with this name' }),
-    vendorId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), { description: 'Add a vendor your company already works with' }),
-  }).check(z.refine((body) => (body.name === undefined) !== (body.vendorId === undefined), {
-    message: 'Give either name (a new vendor) or vendorId (an existing vendor of your company), not both',
-    path: ['name'],
-  })), { id: 'CreateVendor' });
+export const createVendorBody = z.withMeta(
+  z
+    .strictObject({
+      name: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), { description: 'Create a new vendor company with this name' }),
+      vendorId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), { description: 'Add a vendor your company already works with' }),
+    })
+    .check(
+      z.refine((body) => (body.name === undefined) !== (body.vendorId === undefined), {
+        message: 'Give either name (a new vendor) or vendorId (an existing vendor of your company), not both',
+        path: ['name'],
+      }),
+    ),
+  { id: 'CreateVendor' },
+);
 
-export const addVendorUserBody = z.withMeta(z.strictObject({
+export const addVendorUserBody = z.withMeta(
+  z.strictObject({
     email: z.email().check(z.maxLength(254)),
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     commitments: z.withMeta(z._default(z.enum(toolLevels), 'read_only'), { description: 'Level on the Commitments tool (collaborators: read_only)' }),
     headContracts: z._default(z.enum(toolLevels), 'none'),
-  }), { id: 'AddVendorUser' });
+  }),
+  { id: 'AddVendorUser' },
+);
 
 const vendorPath = z.extend(projectPath, { vendorId: z.string().check(z.minLength(1), z.maxLength(100)) });
 

@@ -14,7 +14,9 @@ const secret = () => process.env.CURSOR_SECRET || processSecret;
 
 /** What ElectroDB's cursor wraps: a DynamoDB key of string attributes of the table's indexes. */
 const keyAttributes = new Set<string>(Object.values(tableKeys).flatMap((index) => [index.pk, index.sk]));
-const lastEvaluatedKey = z.record(z.string(), z.string().check(z.minLength(1), z.maxLength(1024))).check(z.refine((key) => Object.keys(key).every((name) => keyAttributes.has(name)) && tableKeys.primary.pk in key && tableKeys.primary.sk in key));
+const lastEvaluatedKey = z
+  .record(z.string(), z.string().check(z.minLength(1), z.maxLength(1024)))
+  .check(z.refine((key) => Object.keys(key).every((name) => keyAttributes.has(name)) && tableKeys.primary.pk in key && tableKeys.primary.sk in key));
 
 const parseJson = (text: string): unknown => {
   try {
@@ -60,7 +62,9 @@ export function encodeOffsetCursor(scope: string, offset: number): string {
 /** The index an offset cursor points at, or 0 without one; a 400 naming `field` for one this scope did not give out. */
 export function decodeOffsetCursor(scope: string, token: string | undefined, field: string): number {
   if (!token) return 0;
-  const parsed = z.object({ s: z.literal(scope), o: z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)) }).safeParse(signedPayload(token));
+  const parsed = z
+    .object({ s: z.literal(scope), o: z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)) })
+    .safeParse(signedPayload(token));
   if (!parsed.success) throw invalidCursor(field);
   return parsed.data.o;
 }

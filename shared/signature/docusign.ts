@@ -142,14 +142,16 @@ export const connectMessage = z.looseObject({
     accountId: z.optional(z.string()),
     envelopeId: z.string().check(z.minLength(1)),
     recipientId: z.optional(z.string()),
-    envelopeSummary: z.optional(z.looseObject({
+    envelopeSummary: z.optional(
+      z.looseObject({
         status: z.string(),
         statusChangedDateTime: z.optional(z.string()),
         completedDateTime: z.optional(z.string()),
         voidedDateTime: z.optional(z.string()),
         voidedReason: z.optional(z.string()),
         recipients: z.optional(z.looseObject({ signers: z.optional(z.array(connectSigner)) })),
-      })),
+      }),
+    ),
   }),
 });
 export type ConnectMessage = z.infer<typeof connectMessage>;
