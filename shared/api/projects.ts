@@ -16,14 +16,13 @@ import type { UserItem } from '../db/entities/user';
 /** An IANA zone name the runtime knows ("Australia/Sydney", "UTC"), stored in its canonical spelling. */
 export const timeZoneSchema = z.withMeta(
   z.pipe(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.maxLength(64),
-        z.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true }),
-        z.refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"'),
-      ),
+    z.string().check(
+      z.trim(),
+      z.maxLength(64),
+      // Intl also accepts offsets ("+10:00"); a project needs a zone that follows daylight saving.
+      z.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true }),
+      z.refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"'),
+    ),
     z.transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone),
   ),
   { example: 'Australia/Sydney' },
