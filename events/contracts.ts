@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * Event contracts: one zod schema per detail-type. Publishers validate before PutEvents,
@@ -10,26 +10,27 @@ const emailAddress = z.email();
 
 export const emailRequested = z.object({
   /** Stable id of this email: a retried or duplicated event with the same id sends nothing more. */
-  emailId: z.string().min(1).max(200),
-  to: z.array(emailAddress).min(1).max(50),
-  replyTo: z.array(emailAddress).max(10).optional(),
-  subject: z.string().min(1).max(998),
-  html: z.string().min(1),
-  text: z.string().min(1),
+  emailId: z.string().check(z.minLength(1), z.maxLength(200)),
+  to: z.array(emailAddress).check(z.minLength(1), z.maxLength(50)),
+  replyTo: z.optional(z.array(emailAddress).check(z.maxLength(10))),
+  subject: z.string().check(z.minLength(1), z.maxLength(998)),
+  html: z.string().check(z.minLength(1)),
+  text: z.string().check(z.minLength(1)),
   /** Files already in the product's bucket, attached to the message. */
-  attachments: z
-    .array(z.object({ key: z.string().min(1), filename: z.string().min(1), contentType: z.string().min(1) }))
-    .max(10)
-    .optional(),
+  attachments: z.optional(
+    z
+      .array(z.object({ key: z.string().check(z.minLength(1)), filename: z.string().check(z.minLength(1)), contentType: z.string().check(z.minLength(1)) }))
+      .check(z.maxLength(10)),
+  ),
 });
 export type EmailRequested = z.infer<typeof emailRequested>;
 
 /** Invites were written for these commitments of an open period: email each contact once. */
 export const invitesSent = z.object({
-  projectId: z.string().min(1),
-  billingPeriodId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  billingPeriodId: z.string().check(z.minLength(1)),
   /** Commitments whose invites to email (at most one PutEvents entry's worth; larger sends are split). */
-  commitmentIds: z.array(z.string().min(1)).min(1).max(500),
+  commitmentIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(500)),
   /** `invite` for the first email, `reminder` for the reminder before the due date. */
   kind: z.enum(['invite', 'reminder']),
 });
@@ -37,14 +38,14 @@ export type InvitesSent = z.infer<typeof invitesSent>;
 
 /** A billing period opened (manually or by the billing cycle). */
 export const billingPeriodOpened = z.object({
-  projectId: z.string().min(1),
-  billingPeriodId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  billingPeriodId: z.string().check(z.minLength(1)),
   source: z.enum(['manual', 'automatic']),
   // Added for integrations (webhooks); absent from events published before them.
-  startDate: z.iso.date().optional(),
-  endDate: z.iso.date().optional(),
-  dueDate: z.iso.date().optional(),
-  occurredAt: z.iso.datetime().optional(),
+  startDate: z.optional(z.iso.date()),
+  endDate: z.optional(z.iso.date()),
+  dueDate: z.optional(z.iso.date()),
+  occurredAt: z.optional(z.iso.datetime()),
 });
 export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
 
@@ -54,8 +55,8 @@ export type BillingPeriodOpened = z.infer<typeof billingPeriodOpened>;
  * delivery starts nothing more).
  */
 export const backupRequested = z.object({
-  projectId: z.string().min(1),
-  jobId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  jobId: z.string().check(z.minLength(1)),
 });
 export type BackupRequested = z.infer<typeof backupRequested>;
 
@@ -66,7 +67,7 @@ export type BackupRequested = z.infer<typeof backupRequested>;
 export const billingCycleDue = z.object({
   /** The scheduled run's instant: periods that open by then are opened. */
   scheduledTime: z.iso.datetime({ offset: true }),
-  partition: z.string().min(1).max(100),
+  partition: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 export type BillingCycleDue = z.infer<typeof billingCycleDue>;
 
@@ -75,20 +76,20 @@ export type BillingCycleDue = z.infer<typeof billingCycleDue>;
  * date. Carries no date: the consumer reads the period, so events applied out of order agree.
  */
 export const tasksResync = z.object({
-  projectId: z.string().min(1),
-  billingPeriodId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  billingPeriodId: z.string().check(z.minLength(1)),
 });
 export type TasksResync = z.infer<typeof tasksResync>;
 
 /** An invoice's status changed (submitted, under review, approved, …): a domain event for integrations. */
 export const invoiceStatusChanged = z.object({
-  projectId: z.string().min(1),
-  invoiceId: z.string().min(1),
-  commitmentId: z.string().min(1),
-  billingPeriodId: z.string().min(1),
-  fromStatus: z.string().min(1),
-  toStatus: z.string().min(1),
-  changedBy: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
+  commitmentId: z.string().check(z.minLength(1)),
+  billingPeriodId: z.string().check(z.minLength(1)),
+  fromStatus: z.string().check(z.minLength(1)),
+  toStatus: z.string().check(z.minLength(1)),
+  changedBy: z.string().check(z.minLength(1)),
   changedAt: z.iso.datetime(),
 });
 export type InvoiceStatusChanged = z.infer<typeof invoiceStatusChanged>;
@@ -99,11 +100,11 @@ export type InvoiceStatusChanged = z.infer<typeof invoiceStatusChanged>;
 // Field names are a public contract: add fields, never rename or remove one. Money is integer
 // cents with its ISO 4217 currency; `occurredAt` is when the change was committed.
 
-const id = z.string().min(1);
-const currency = z.string().length(3).meta({ description: 'ISO 4217 code of the project’s currency', example: 'AUD' });
-const cents = z.number().int().meta({ description: 'Integer cents (hundredths of the currency unit)' });
-const occurredAt = z.iso.datetime().meta({ description: 'When the change was committed' });
-const userId = id.meta({ description: 'The user who made the change, or `system`' });
+const id = z.string().check(z.minLength(1));
+const currency = z.withMeta(z.string().check(z.length(3)), { description: 'ISO 4217 code of the project’s currency', example: 'AUD' });
+const cents = z.withMeta(z.number().check(z.int()), { description: 'Integer cents (hundredths of the currency unit)' });
+const occurredAt = z.withMeta(z.iso.datetime(), { description: 'When the change was committed' });
+const userId = z.withMeta(id, { description: 'The user who made the change, or `system`' });
 
 /** An invoice was sent for review (submitted or resubmitted): the claim the subcontractor makes. */
 export const invoiceSubmitted = z.object({
@@ -113,10 +114,10 @@ export const invoiceSubmitted = z.object({
   commitmentId: id,
   billingPeriodId: id,
   /** 'draft' for a first submission, 'revise_and_resubmit' for a resubmission. */
-  fromStatus: z.string().min(1),
-  amountDueCents: cents.meta({ description: 'G702 line 8, current payment due (integer cents)' }),
-  totalCompletedAndStoredCents: cents.meta({ description: 'G702 line 4 (integer cents)' }),
-  retainageCents: cents.meta({ description: 'G702 line 5, retainage held to date (integer cents)' }),
+  fromStatus: z.string().check(z.minLength(1)),
+  amountDueCents: z.withMeta(cents, { description: 'G702 line 8, current payment due (integer cents)' }),
+  totalCompletedAndStoredCents: z.withMeta(cents, { description: 'G702 line 4 (integer cents)' }),
+  retainageCents: z.withMeta(cents, { description: 'G702 line 5, retainage held to date (integer cents)' }),
   currency,
   submittedBy: userId,
   occurredAt,
@@ -131,9 +132,9 @@ export const invoiceApproved = z.object({
   commitmentId: id,
   billingPeriodId: id,
   status: z.enum(['approved', 'approved_as_noted']),
-  amountDueCents: cents.meta({ description: 'G702 line 8, current payment due (integer cents)' }),
-  totalCompletedAndStoredCents: cents.meta({ description: 'G702 line 4 (integer cents)' }),
-  retainageCents: cents.meta({ description: 'G702 line 5, retainage held to date (integer cents)' }),
+  amountDueCents: z.withMeta(cents, { description: 'G702 line 8, current payment due (integer cents)' }),
+  totalCompletedAndStoredCents: z.withMeta(cents, { description: 'G702 line 4 (integer cents)' }),
+  retainageCents: z.withMeta(cents, { description: 'G702 line 5, retainage held to date (integer cents)' }),
   currency,
   approvedBy: userId,
   occurredAt,
@@ -170,7 +171,7 @@ export const paymentRecorded = z.object({
   commitmentId: id,
   paymentId: id,
   paymentNumber: z.string(),
-  invoiceId: id.nullable(),
+  invoiceId: z.nullable(id),
   amountCents: cents,
   currency,
   method: z.string(),
@@ -201,10 +202,10 @@ export const backupCompleted = z.object({
   projectId: id,
   jobId: id,
   status: z.enum(['succeeded', 'failed']),
-  pages: z.number().int().nullable(),
-  bytes: z.number().int().nullable(),
-  warningCount: z.number().int().nullable(),
-  error: z.string().nullable(),
+  pages: z.nullable(z.number().check(z.int())),
+  bytes: z.nullable(z.number().check(z.int())),
+  warningCount: z.nullable(z.number().check(z.int())),
+  error: z.nullable(z.string()),
   occurredAt,
 });
 export type BackupCompleted = z.infer<typeof backupCompleted>;
@@ -215,8 +216,8 @@ export const ownerInvoiceStatusChanged = z.object({
   ownerInvoiceId: id,
   headContractId: id,
   invoiceNumber: z.string(),
-  fromStatus: z.string().min(1),
-  toStatus: z.string().min(1),
+  fromStatus: z.string().check(z.minLength(1)),
+  toStatus: z.string().check(z.minLength(1)),
   changedBy: userId,
   occurredAt,
 });
@@ -228,32 +229,32 @@ export type OwnerInvoiceStatusChanged = z.infer<typeof ownerInvoiceStatusChanged
  * Domain events for integrations, written with the step that ended the request.
  */
 export const signatureEnded = z.object({
-  projectId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
   /** The invoice's id, or the owner invoice's (`document`). */
-  invoiceId: z.string().min(1),
+  invoiceId: z.string().check(z.minLength(1)),
   document: z.enum(['invoice', 'owner_invoice']),
-  provider: z.string().min(1),
+  provider: z.string().check(z.minLength(1)),
   status: z.enum(['completed', 'declined', 'voided']),
-  signers: z.array(z.object({ name: z.string(), email: z.string(), status: z.string(), signedAt: z.iso.datetime().optional() })),
+  signers: z.array(z.object({ name: z.string(), email: z.string(), status: z.string(), signedAt: z.optional(z.iso.datetime()) })),
   /** Who ended it: the last signer (an owner contact's id is `owner-contact:<email>`), the signer who declined, or the user who voided it. */
-  endedBy: z.string().min(1),
+  endedBy: z.string().check(z.minLength(1)),
   occurredAt: z.iso.datetime(),
   /** Completed: the SHA-256 (hex) of the document as sent. */
-  documentSha256: z.string().optional(),
-  reason: z.string().optional(),
+  documentSha256: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 export type SignatureEnded = z.infer<typeof signatureEnded>;
 
 /** Webhook deliveries were created by the outbox's fan-out: attempt them now (the retry job catches any this misses). */
 export const webhookDeliveriesDue = z.object({
-  deliveryIds: z.array(z.string().min(1)).min(1).max(500),
+  deliveryIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(500)),
 });
 export type WebhookDeliveriesDue = z.infer<typeof webhookDeliveriesDue>;
 
 /** An accounting export was queued (written to the outbox with its job): the export function produces its files. */
 export const accountingExportRequested = z.object({
-  projectId: z.string().min(1),
-  exportId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  exportId: z.string().check(z.minLength(1)),
 });
 export type AccountingExportRequested = z.infer<typeof accountingExportRequested>;
 /**
@@ -263,15 +264,15 @@ export type AccountingExportRequested = z.infer<typeof accountingExportRequested
  * The consumer (functions/events/docusign-envelopes.ts) reads the request and does each once.
  */
 export const docusignRequested = z.object({
-  projectId: z.string().min(1),
-  invoiceId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
   /** The request's `sentAt`: a call for an earlier request (voided, sent again) does nothing. */
   sentAt: z.iso.datetime(),
   /** `refresh`: the polling fallback asks for the envelope's status (Connect may have missed it). */
   action: z.enum(['send', 'void', 'resend', 'store-completed', 'refresh']),
   /** The API's origin, where Connect posts the envelope's events (send only). */
-  apiBaseUrl: z.url().optional(),
-  reason: z.string().max(200).optional(),
+  apiBaseUrl: z.optional(z.url()),
+  reason: z.optional(z.string().check(z.maxLength(200))),
 });
 export type DocusignRequested = z.infer<typeof docusignRequested>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/combine';
@@ -14,20 +14,20 @@ import { volumeLabel, volumeName } from '../../shared/backup/volumes';
  * them); every warning is written to S3 for Finalize, and the answer carries counts only.
  */
 const combineSchema = z.object({
-  outputKey: z.string().min(1),
+  outputKey: z.string().check(z.minLength(1)),
   cover: z.object({
-    title: z.string().min(1),
+    title: z.string().check(z.minLength(1)),
     lines: z.array(z.string()),
-    subject: z.string().optional(),
-    author: z.string().optional(),
-    createdAt: z.iso.datetime().optional(),
+    subject: z.optional(z.string()),
+    author: z.optional(z.string()),
+    createdAt: z.optional(z.iso.datetime()),
   }),
-  parts: z.array(z.object({ partKey: z.string().min(1) })).min(1),
+  parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)) })).check(z.minLength(1)),
   /** Which volume of how many, and its parts among `parts` (PlanVolumes); all of them, one volume, by default. */
-  volume: z.number().int().positive().default(1),
-  of: z.number().int().positive().default(1),
-  first: z.number().int().nonnegative().default(0),
-  count: z.number().int().positive().optional(),
+  volume: z._default(z.number().check(z.int(), z.positive()), 1),
+  of: z._default(z.number().check(z.int(), z.positive()), 1),
+  first: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+  count: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 /** Counts only: Finalize finds the volume's PDF and warnings by the job's output key and the volume. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { failBackupJob } from '../../shared/backup/fail-job';
 import { parseEvent } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
@@ -14,12 +14,12 @@ const eventSchema = z.object({
   detail: z.object({
     executionArn: z.string(),
     status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-    input: z.string().nullish(),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
+    input: z.nullish(z.string()),
+    error: z.nullish(z.string()),
+    cause: z.nullish(z.string()),
   }),
 });
-const jobSchema = z.object({ projectId: z.string().min(1), jobId: z.string().min(1) });
+const jobSchema = z.object({ projectId: z.string().check(z.minLength(1)), jobId: z.string().check(z.minLength(1)) });
 
 export function executionEndReason(detail: { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string | null; cause?: string | null }): string {
   if (detail.status === 'TIMED_OUT') return 'The backup did not finish in the time it is allowed, so it was stopped';

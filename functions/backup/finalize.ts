@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { backupWarningSchema, backupWarningsKey, getJson, InvalidInputError, parseEvent, putJson, TransientError } from '../../shared/backup/task-io';
 import { backupLink } from '../../shared/backup/links';
 import { volumeName } from '../../shared/backup/volumes';
@@ -19,19 +19,19 @@ import { logger } from '../../shared/logger';
  * every volume's warnings in one, where the job's answer pages through them.
  */
 const inputSchema = z.object({
-  projectId: z.string().min(1),
-  jobId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  jobId: z.string().check(z.minLength(1)),
   /** One per volume, in order (the CombineVolumes Map's answers). */
   volumes: z
     .array(
       z.object({
-        volume: z.number().int().positive(),
-        pages: z.number().int().nonnegative(),
-        bytes: z.number().int().nonnegative(),
-        warningCount: z.number().int().nonnegative(),
+        volume: z.number().check(z.int(), z.positive()),
+        pages: z.number().check(z.int(), z.nonnegative()),
+        bytes: z.number().check(z.int(), z.nonnegative()),
+        warningCount: z.number().check(z.int(), z.nonnegative()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export const handler = async (event: unknown) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { parseEvent } from '../../shared/backup/task-io';
 import { markBackupFailed } from '../../shared/db/backups';
 import { logger } from '../../shared/logger';
@@ -8,9 +8,9 @@ import { logger } from '../../shared/logger';
  * The state machine then ends in its Fail state, so the execution (and its alarm) fails too.
  */
 const inputSchema = z.object({
-  projectId: z.string().min(1),
-  jobId: z.string().min(1),
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  projectId: z.string().check(z.minLength(1)),
+  jobId: z.string().check(z.minLength(1)),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
 /** Longest reason kept on the job. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { getObject, parseEvent, partInvoiceSchema, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
@@ -10,10 +10,14 @@ import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
  */
 
 const partSchema = z.object({
-  partKey: z.string().min(1),
-  title: z.string().min(1),
+  partKey: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1)),
   invoice: partInvoiceSchema,
-  sources: z.array(z.object({ key: z.string().min(1), title: z.string().min(1), attachmentId: z.string().min(1).optional() })).min(1),
+  sources: z
+    .array(
+      z.object({ key: z.string().check(z.minLength(1)), title: z.string().check(z.minLength(1)), attachmentId: z.optional(z.string().check(z.minLength(1))) }),
+    )
+    .check(z.minLength(1)),
 });
 
 const MISSING_SOURCE = 'the file was not found in storage';

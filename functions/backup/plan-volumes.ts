@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { parseEvent, readPartSummaries } from '../../shared/backup/task-io';
 import { planVolumes } from '../../shared/backup/volumes';
 import { config } from '../../shared/config';
@@ -10,7 +10,7 @@ import { logger } from '../../shared/logger';
  * each part's summary. One volume for most backups; each volume is then combined by a task of
  * its own. The answer carries counts only.
  */
-const inputSchema = z.object({ parts: z.array(z.object({ partKey: z.string().min(1) })).min(1) });
+const inputSchema = z.object({ parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)) })).check(z.minLength(1)) });
 
 /** A volume's parts are consecutive: `count` of them from index `first` of the backup's parts (the state stays small). */
 export interface PlannedVolume {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
@@ -18,9 +18,9 @@ import type { ProjectItem } from '../../shared/db/entities/project';
  */
 
 const inputSchema = z.object({
-  projectId: z.string().min(1),
-  invoiceId: z.string().min(1),
-  partKey: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
+  partKey: z.string().check(z.minLength(1)),
 });
 
 export interface PartInput {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
 import { backupPartKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
@@ -14,7 +14,7 @@ import { logger } from '../../shared/logger';
  * state stays small however many files the invoices carry.
  */
 
-const inputSchema = z.object({ projectId: z.string().min(1), jobId: z.string().min(1) });
+const inputSchema = z.object({ projectId: z.string().check(z.minLength(1)), jobId: z.string().check(z.minLength(1)) });
 
 export interface PreparedPart {
   invoiceId: string;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { parseEvent } from '../../shared/backup/task-io';
 import { recordBackupProgress } from '../../shared/db/backups';
 
@@ -7,7 +7,11 @@ import { recordBackupProgress } from '../../shared/db/backups';
  * the job's progress, once per part whatever the retries. Its result is discarded (ResultPath
  * null), so the iteration still answers MergePart's summary.
  */
-const inputSchema = z.object({ projectId: z.string().min(1), jobId: z.string().min(1), partKey: z.string().min(1) });
+const inputSchema = z.object({
+  projectId: z.string().check(z.minLength(1)),
+  jobId: z.string().check(z.minLength(1)),
+  partKey: z.string().check(z.minLength(1)),
+});
 
 export const handler = async (event: unknown): Promise<{ counted: boolean }> => {
   const { projectId, jobId, partKey } = parseEvent(inputSchema, event);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
@@ -22,28 +22,28 @@ import { signedDocumentKinds, type SignatureRequest } from '../../shared/domain/
  * PDF of the version sent, stamped, with its audit page, sealed with the company's certificate.
  */
 const requestSchema = z.object({
-  projectId: z.string().min(1),
-  invoiceId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
   printedAt: z.iso.datetime(),
 });
 const paymentScheduleRequestSchema = z.object({
   kind: z.literal('payment-schedule'),
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   document: z.custom<PaymentScheduleDocument>((value) => typeof value === 'object' && value !== null),
 });
 
 const ownerInvoiceRequestSchema = z.object({
   kind: z.literal('owner-invoice'),
-  projectId: z.string().min(1),
-  ownerInvoiceId: z.string().min(1),
+  projectId: z.string().check(z.minLength(1)),
+  ownerInvoiceId: z.string().check(z.minLength(1)),
   printedAt: z.iso.datetime(),
 });
 
 const signRequestSchema = z.object({
   kind: z.literal('sign-invoice'),
-  document: z.enum(signedDocumentKinds).default('invoice'),
-  projectId: z.string().min(1),
-  invoiceId: z.string().min(1),
+  document: z._default(z.enum(signedDocumentKinds), 'invoice'),
+  projectId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
   /** The request as completed: every signer signed, with their marks and audit facts. */
   request: z.custom<SignatureRequest>((value) => typeof value === 'object' && value !== null),
   sentByName: z.string(),
@@ -64,7 +64,14 @@ export const handler = async (event: unknown): Promise<RenderedInvoicePdf | Rend
 };
 
 /** The signed PDF of the invoice version the request was sent with (refused if the invoice changed since). */
-async function signInvoice({ document: kind, projectId, invoiceId, request, sentByName, completedAt }: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
+async function signInvoice({
+  document: kind,
+  projectId,
+  invoiceId,
+  request,
+  sentByName,
+  completedAt,
+}: z.infer<typeof signRequestSchema>): Promise<StoredSignedPdf> {
   if (kind === 'owner_invoice') return signOwnerInvoice({ projectId, ownerInvoiceId: invoiceId, request, sentByName, completedAt });
   const { project, invoice, commitment, period, changeOrders } = await loadInvoiceFacts(projectId, invoiceId);
   if (invoice.version !== request.invoiceVersion) throw new Error(`Invoice ${invoiceId} is at version ${invoice.version}, not the ${request.invoiceVersion} sent for signature`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 import type { createCommitmentBody } from '../../shared/api/commitments';
 import type { changeOrderLineInput, sovLineInput } from '../../shared/api/sov';
 import { normalizeCommitmentNumber } from '../../shared/db/commitments';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import {
   accountingExportFormats,
@@ -13,98 +13,110 @@ import { projectPath } from './commitments';
 /** How long a finished export's presigned download URLs are valid. */
 export const exportDownloadSeconds = 15 * 60;
 
-export const accountingExportPath = projectPath.extend({ exportId: z.string().min(1).max(100) });
+export const accountingExportPath = z.extend(projectPath, { exportId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 // A calendar date (YYYY-MM-DD), checked with the range by exportRangeRefusal so each field gets one message.
-const date = (description: string) => z.string().max(10).meta({ description: `${description}, YYYY-MM-DD`, example: '2027-01-31' });
+const date = (description: string) => z.withMeta(z.string().check(z.maxLength(10)), { description: `${description}, YYYY-MM-DD`, example: '2027-01-31' });
 
-export const requestAccountingExportBody = z
-  .object({
-    periodId: z.string().min(1).max(100).optional().meta({ description: 'A billing period: its approved invoices, and the payments dated within it' }),
-    from: date('Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day)').optional(),
-    to: date('The range’s last day (included)').optional(),
-    formats: z
-      .array(z.enum(accountingExportFormats))
-      .min(1)
-      .max(2)
-      .default(['csv', 'xlsx'])
-      .refine((formats) => new Set(formats).size === formats.length, { message: 'each format once' })
-      .meta({ description: '`csv`: lines and payments as two RFC 4180 files; `xlsx`: one workbook (Lines, Payments, a G703 and G702 sheet per invoice)' }),
-  })
-  .strict()
-  .superRefine((body, ctx) => {
-    for (const issue of exportRangeRefusal(body)) ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
-  })
-  .meta({ id: 'RequestAccountingExport' });
+export const requestAccountingExportBody = z.withMeta(
+  z
+    .strictObject({
+      periodId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), {
+        description: 'A billing period: its approved invoices, and the payments dated within it',
+      }),
+      from: z.optional(date('Instead of a period, a date range: the invoices of the billing periods that end in it, and the payments dated in it (first day)')),
+      to: z.optional(date('The range’s last day (included)')),
+      formats: z.withMeta(
+        z
+          ._default(z.array(z.enum(accountingExportFormats)).check(z.minLength(1), z.maxLength(2)), ['csv', 'xlsx'])
+          .check(z.refine((formats) => new Set(formats).size === formats.length, { message: 'each format once' })),
+        { description: '`csv`: lines and payments as two RFC 4180 files; `xlsx`: one workbook (Lines, Payments, a G703 and G702 sheet per invoice)' },
+      ),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        for (const issue of exportRangeRefusal(body)) ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
+      }),
+    ),
+  { id: 'RequestAccountingExport' },
+);
 
-export const accountingExportRequestedResponse = z
-  .object({
+export const accountingExportRequestedResponse = z.withMeta(
+  z.object({
     exportId: z.string(),
     status: z.enum(accountingExportStatuses),
-    location: z.string().meta({ description: 'The job: GET it for its status and, when done, the downloads' }),
-  })
-  .meta({ id: 'AccountingExportRequested' });
+    location: z.withMeta(z.string(), { description: 'The job: GET it for its status and, when done, the downloads' }),
+  }),
+  { id: 'AccountingExportRequested' },
+);
 
 const columnList = (columns: ReadonlyArray<{ name: string; description: string }>) => columns.map((column) => `\`${column.name}\`: ${column.description}`).join('; ');
 
-export const exportLineColumn = z
-  .enum(lineColumns.map((column) => column.name) as [string, ...string[]])
-  .meta({ id: 'AccountingExportLineColumn', description: `The columns of the lines file and the Lines sheet, in this order: ${columnList(lineColumns)}` });
-export const exportPaymentColumn = z
-  .enum(paymentColumns.map((column) => column.name) as [string, ...string[]])
-  .meta({ id: 'AccountingExportPaymentColumn', description: `The columns of the payments file and the Payments sheet, in this order: ${columnList(paymentColumns)}` });
+export const exportLineColumn = z.withMeta(z.enum(lineColumns.map((column) => column.name) as [string, ...string[]]), {
+  id: 'AccountingExportLineColumn',
+  description: `The columns of the lines file and the Lines sheet, in this order: ${columnList(lineColumns)}`,
+});
+export const exportPaymentColumn = z.withMeta(z.enum(paymentColumns.map((column) => column.name) as [string, ...string[]]), {
+  id: 'AccountingExportPaymentColumn',
+  description: `The columns of the payments file and the Payments sheet, in this order: ${columnList(paymentColumns)}`,
+});
 
-const cents = (description: string) => z.number().int().meta({ description: `${description}, in cents` });
+const cents = (description: string) => z.withMeta(z.number().check(z.int()), { description: `${description}, in cents` });
 
-const exportFile = z
-  .object({
+const exportFile = z.withMeta(
+  z.object({
     kind: z.enum(['lines_csv', 'payments_csv', 'xlsx']),
-    fileName: z.string().meta({ example: 'Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv' }),
-    bytes: z.number().int(),
-    url: z.url().meta({ description: 'Presigned GET, valid for 15 minutes; downloads under `fileName`' }),
+    fileName: z.withMeta(z.string(), { example: 'Accounting export - Harbour Tower - 2027-01-01 to 2027-01-31 - lines.csv' }),
+    bytes: z.number().check(z.int()),
+    url: z.withMeta(z.url(), { description: 'Presigned GET, valid for 15 minutes; downloads under `fileName`' }),
     expiresAt: z.iso.datetime(),
-  })
-  .meta({ id: 'AccountingExportFile' });
+  }),
+  { id: 'AccountingExportFile' },
+);
 
-export const accountingExportResponse = z
-  .object({
+export const accountingExportResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     exportId: z.string(),
     status: z.enum(accountingExportStatuses),
-    periodId: z.string().nullable(),
-    from: z.string().nullable().meta({ description: 'The range covered (a period’s dates once the job ran)' }),
-    to: z.string().nullable(),
+    periodId: z.nullable(z.string()),
+    from: z.withMeta(z.nullable(z.string()), { description: 'The range covered (a period’s dates once the job ran)' }),
+    to: z.nullable(z.string()),
     formats: z.array(z.enum(accountingExportFormats)),
-    counts: z
-      .object({ invoices: z.number().int(), lines: z.number().int(), payments: z.number().int() })
-      .nullable()
-      .meta({ description: 'Rows written, once the job has succeeded' }),
-    totals: z
-      .object({
-        thisPeriodWorkCents: cents('Σ thisPeriodWork'),
-        completedToDateCents: cents('Σ completedToDate (each invoice’s G702 line 4)'),
-        retainageHeldToDateCents: cents('Σ retainageHeldToDate (line 5)'),
-        amountDueCents: cents('Σ amountDue (line 8)'),
-        paymentsCents: cents('Σ of the payments’ amount'),
-      })
-      .nullable()
-      .meta({ description: 'Sums of the rows, once the job has succeeded' }),
-    columns: z.object({ lines: z.array(exportLineColumn), payments: z.array(exportPaymentColumn) }).meta({ description: 'The files’ columns, in order' }),
-    files: z.array(exportFile).meta({ description: 'The downloads, once the job has succeeded' }),
-    error: z.string().nullable().meta({ description: 'Why the job failed' }),
-    attempts: z.number().int(),
+    counts: z.withMeta(z.nullable(z.object({ invoices: z.number().check(z.int()), lines: z.number().check(z.int()), payments: z.number().check(z.int()) })), {
+      description: 'Rows written, once the job has succeeded',
+    }),
+    totals: z.withMeta(
+      z.nullable(
+        z.object({
+          thisPeriodWorkCents: cents('Σ thisPeriodWork'),
+          completedToDateCents: cents('Σ completedToDate (each invoice’s G702 line 4)'),
+          retainageHeldToDateCents: cents('Σ retainageHeldToDate (line 5)'),
+          amountDueCents: cents('Σ amountDue (line 8)'),
+          paymentsCents: cents('Σ of the payments’ amount'),
+        }),
+      ),
+      { description: 'Sums of the rows, once the job has succeeded' },
+    ),
+    columns: z.withMeta(z.object({ lines: z.array(exportLineColumn), payments: z.array(exportPaymentColumn) }), {
+      description: 'The files’ columns, in order',
+    }),
+    files: z.withMeta(z.array(exportFile), { description: 'The downloads, once the job has succeeded' }),
+    error: z.withMeta(z.nullable(z.string()), { description: 'Why the job failed' }),
+    attempts: z.number().check(z.int()),
     requestedBy: z.string(),
     createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'AccountingExport' });
+    startedAt: z.nullable(z.iso.datetime()),
+    finishedAt: z.nullable(z.iso.datetime()),
+  }),
+  { id: 'AccountingExport' },
+);
 export type AccountingExportResponse = z.infer<typeof accountingExportResponse>;
 
 export const listAccountingExportsQuery = z.object(pageQuery);
-export const accountingExportList = z
-  .object({ items: z.array(accountingExportResponse), nextCursor: z.string().nullable() })
-  .meta({ id: 'AccountingExportList' });
+export const accountingExportList = z.withMeta(z.object({ items: z.array(accountingExportResponse), nextCursor: z.nullable(z.string()) }), {
+  id: 'AccountingExportList',
+});
 
 const base = '/v1/projects/{projectId}/accounting-exports';
 const common = { function: 'accountingExports', auth: 'jwt', action: 'accounting.export', tags: ['accounting exports'] } as const;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { backupJobStatuses } from '../domain/backups';
 import { projectPath } from './commitments';
@@ -8,103 +8,117 @@ export const maxInvoicesPerBackup = 500;
 /** How long the presigned download URL of a finished backup is valid. */
 export const backupDownloadSeconds = 15 * 60;
 
-export const backupJobPath = projectPath.extend({ jobId: z.string().min(1).max(100) });
+export const backupJobPath = z.extend(projectPath, { jobId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-export const requestBackupBody = z
-  .object({
-    invoiceIds: z
-      .array(z.string().min(1).max(100))
-      .min(1)
-      .max(maxInvoicesPerBackup)
-      .superRefine((ids, ctx) => {
-        const seen = new Set<string>();
-        ids.forEach((id, index) => {
-          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: `invoice ${id} is listed twice` });
-          seen.add(id);
-        });
-      })
-      .meta({
+export const requestBackupBody = z.withMeta(
+  z.strictObject({
+    invoiceIds: z.withMeta(
+      z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(
+        z.minLength(1),
+        z.maxLength(maxInvoicesPerBackup),
+        z.superRefine((ids, ctx) => {
+          const seen = new Set<string>();
+          ids.forEach((id, index) => {
+            if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: `invoice ${id} is listed twice` });
+            seen.add(id);
+          });
+        }),
+      ),
+      {
         description:
           'The subcontractor or owner invoices to compile (1–500, each once). Each owner invoice comes first with the subcontractor invoices it includes (its period’s approved ones on its cost codes) after it, by cost code; the other invoices follow by commitment number, then invoice position',
-      }),
-  })
-  .strict()
-  .meta({ id: 'RequestInvoiceBackup' });
+      },
+    ),
+  }),
+  { id: 'RequestInvoiceBackup' },
+);
 
-export const backupRequestedResponse = z
-  .object({
+export const backupRequestedResponse = z.withMeta(
+  z.object({
     jobId: z.string(),
     status: z.enum(backupJobStatuses),
-    location: z.string().meta({ description: 'The job: GET it for progress and, when done, the download' }),
-  })
-  .meta({ id: 'InvoiceBackupRequested' });
+    location: z.withMeta(z.string(), { description: 'The job: GET it for progress and, when done, the download' }),
+  }),
+  { id: 'InvoiceBackupRequested' },
+);
 
-const warning = z
-  .object({
+const warning = z.withMeta(
+  z.object({
     commitmentNumber: z.string(),
     commitmentTitle: z.string(),
     invoiceId: z.string(),
     invoiceNumber: z.string(),
-    attachmentId: z.string().nullable().meta({ description: 'The attachment left out; null for the invoice’s own PDF' }),
-    fileName: z.string().meta({ description: 'The file left out' }),
+    attachmentId: z.withMeta(z.nullable(z.string()), { description: 'The attachment left out; null for the invoice’s own PDF' }),
+    fileName: z.withMeta(z.string(), { description: 'The file left out' }),
     reason: z.string(),
-    page: z.number().int().meta({ description: 'The page of the backup PDF (of its volume’s, when there are several) that stands in for the file (saying it was left out, and why)' }),
-    volume: z.number().int().meta({ description: 'The volume whose PDF has that page: 1 unless the backup was split into volumes' }),
-  })
-  .meta({ id: 'InvoiceBackupWarning' });
+    page: z.withMeta(z.number().check(z.int()), {
+      description: 'The page of the backup PDF (of its volume’s, when there are several) that stands in for the file (saying it was left out, and why)',
+    }),
+    volume: z.withMeta(z.number().check(z.int()), { description: 'The volume whose PDF has that page: 1 unless the backup was split into volumes' }),
+  }),
+  { id: 'InvoiceBackupWarning' },
+);
 
 export const backupJobQuery = z.object({
-  warningsCursor: z.string().max(2048).optional().meta({ description: 'The `warningsCursor` of the previous answer: the next page of warnings' }),
+  warningsCursor: z.withMeta(z.optional(z.string().check(z.maxLength(2048))), {
+    description: 'The `warningsCursor` of the previous answer: the next page of warnings',
+  }),
 });
 
-const download = z
-  .object({
-    url: z.url().meta({ description: 'Presigned GET of the PDF, valid for 15 minutes; downloads it under its file name' }),
+const download = z.withMeta(
+  z.object({
+    url: z.withMeta(z.url(), { description: 'Presigned GET of the PDF, valid for 15 minutes; downloads it under its file name' }),
     expiresAt: z.iso.datetime(),
-  })
-  .meta({ id: 'InvoiceBackupDownload' });
+  }),
+  { id: 'InvoiceBackupDownload' },
+);
 
-export const backupJobResponse = z
-  .object({
+export const backupJobResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     jobId: z.string(),
     status: z.enum(backupJobStatuses),
-    invoiceIds: z.array(z.string()).meta({ description: 'As requested' }),
-    progress: z
-      .object({ done: z.number().int(), total: z.number().int() })
-      .meta({ description: 'Invoices merged so far, of all the job’s invoices (owner invoices’ included ones counted once the job runs)' }),
-    warnings: z
-      .array(warning)
-      .meta({ description: 'Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on' }),
-    warningCount: z.number().int().meta({ description: 'How many files were left out in all' }),
-    warningsCursor: z.string().nullable().meta({ description: 'Pass as `warningsCursor` for the next warnings; null when these are the last' }),
-    fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
-    pages: z.number().int().nullable(),
-    bytes: z.number().int().nullable(),
-    download: download.nullable().meta({ description: 'Once the job has succeeded: the PDF (the first volume’s when it was split; `volumes` has each)' }),
-    volumes: z
-      .array(
-        z
-          .object({
-            volume: z.number().int().meta({ description: '1-based, in the backup’s order' }),
-            fileName: z.string().meta({ example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf' }),
-            pages: z.number().int(),
-            bytes: z.number().int(),
+    invoiceIds: z.withMeta(z.array(z.string()), { description: 'As requested' }),
+    progress: z.withMeta(z.object({ done: z.number().check(z.int()), total: z.number().check(z.int()) }), {
+      description: 'Invoices merged so far, of all the job’s invoices (owner invoices’ included ones counted once the job runs)',
+    }),
+    warnings: z.withMeta(z.array(warning), {
+      description: 'Files left out of the PDF (each replaced by a page saying so), and why: up to 100, in the PDF’s order; `warningsCursor` pages on',
+    }),
+    warningCount: z.withMeta(z.number().check(z.int()), { description: 'How many files were left out in all' }),
+    warningsCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `warningsCursor` for the next warnings; null when these are the last' }),
+    fileName: z.withMeta(z.string(), { example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05.pdf' }),
+    pages: z.nullable(z.number().check(z.int())),
+    bytes: z.nullable(z.number().check(z.int())),
+    download: z.withMeta(z.nullable(download), {
+      description: 'Once the job has succeeded: the PDF (the first volume’s when it was split; `volumes` has each)',
+    }),
+    volumes: z.withMeta(
+      z.array(
+        z.withMeta(
+          z.object({
+            volume: z.withMeta(z.number().check(z.int()), { description: '1-based, in the backup’s order' }),
+            fileName: z.withMeta(z.string(), { example: 'Invoice backup - Harbour Tower - HT-1 - 2026-11-21 - 14.05 - Volume 1 of 2.pdf' }),
+            pages: z.number().check(z.int()),
+            bytes: z.number().check(z.int()),
             download,
-          })
-          .meta({ id: 'InvoiceBackupVolume' }),
-      )
-      .meta({
+          }),
+          { id: 'InvoiceBackupVolume' },
+        ),
+      ),
+      {
         description:
           'Once the job has succeeded, its PDFs: one, unless the backup was bigger than one volume holds (pages or bytes), when it is split between invoices into volumes, each with its own cover ("Volume 1 of 3"), contents and bookmarks',
-      }),
-    error: z.string().nullable().meta({ description: 'Why the job failed' }),
+      },
+    ),
+    error: z.withMeta(z.nullable(z.string()), { description: 'Why the job failed' }),
     requestedBy: z.string(),
     createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'InvoiceBackup' });
+    startedAt: z.nullable(z.iso.datetime()),
+    finishedAt: z.nullable(z.iso.datetime()),
+  }),
+  { id: 'InvoiceBackup' },
+);
 export type BackupJobResponse = z.infer<typeof backupJobResponse>;
 
 const base = '/v1/projects/{projectId}/invoice-backups';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../domain/billing-periods';
 import { pageQuery } from '../http/cursor';
@@ -8,58 +8,62 @@ import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowe
 import { allowedActionsField, sortQuery } from './common';
 
 /** A calendar date in the project's time zone. */
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'A date written YYYY-MM-DD', abort: true })
-  .refine(isCalendarDate, 'Not a date on the calendar')
-  .meta({ example: '2027-01-31' });
+const calendarDate = z.withMeta(
+  z
+    .string()
+    .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'A date written YYYY-MM-DD', abort: true }), z.refine(isCalendarDate, 'Not a date on the calendar')),
+  { example: '2027-01-31' },
+);
 
-export const billingPeriodResponse = z
-  .object({
+export const billingPeriodResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     billingPeriodId: z.string(),
-    position: z.number().int().meta({ description: '1, 2, … in date order' }),
-    startDate: calendarDate.meta({ description: 'First day, in the project’s time zone' }),
-    endDate: calendarDate.meta({ description: 'Last day, in the project’s time zone' }),
-    dueDate: calendarDate.meta({ description: 'After this day contacts can no longer invoice the period' }),
+    position: z.withMeta(z.number().check(z.int()), { description: '1, 2, … in date order' }),
+    startDate: z.withMeta(calendarDate, { description: 'First day, in the project’s time zone' }),
+    endDate: z.withMeta(calendarDate, { description: 'Last day, in the project’s time zone' }),
+    dueDate: z.withMeta(calendarDate, { description: 'After this day contacts can no longer invoice the period' }),
     status: z.enum(billingPeriodStatuses),
     source: z.enum(billingPeriodSources),
-    invoiceCount: z.number().int().meta({ description: 'Invoices billed in the period: a period in use cannot be deleted' }),
-    closedAt: z.iso.datetime().nullable(),
-    version: z.number().int(),
-    createdBy: z.string().meta({ description: 'A user id, or `system` for the billing cycle' }),
+    invoiceCount: z.withMeta(z.number().check(z.int()), { description: 'Invoices billed in the period: a period in use cannot be deleted' }),
+    closedAt: z.nullable(z.iso.datetime()),
+    version: z.number().check(z.int()),
+    createdBy: z.withMeta(z.string(), { description: 'A user id, or `system` for the billing cycle' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     allowedActions: allowedActionsField(billingPeriodActions, 'BillingPeriodAction'),
-  })
-  .meta({ id: 'BillingPeriod' });
+  }),
+  { id: 'BillingPeriod' },
+);
 export type BillingPeriodResponse = z.infer<typeof billingPeriodResponse>;
 
-export const billingPeriodList = z
-  .object({ items: z.array(billingPeriodResponse), nextCursor: z.string().nullable() })
-  .meta({ id: 'BillingPeriodList', description: 'In date order' });
+export const billingPeriodList = z.withMeta(z.object({ items: z.array(billingPeriodResponse), nextCursor: z.nullable(z.string()) }), {
+  id: 'BillingPeriodList',
+  description: 'In date order',
+});
 
-export const createBillingPeriodBody = z
-  .object({ startDate: calendarDate, endDate: calendarDate, dueDate: calendarDate })
-  .strict()
-  .meta({
-    id: 'CreateBillingPeriod',
-    description: 'Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed.',
-  });
+export const createBillingPeriodBody = z.withMeta(z.strictObject({ startDate: calendarDate, endDate: calendarDate, dueDate: calendarDate }), {
+  id: 'CreateBillingPeriod',
+  description: 'Start ≤ end, due on or after start; after the latest period, never overlapping one. The open period is closed.',
+});
 
-export const updateBillingPeriodBody = z
-  .object({ startDate: calendarDate.optional(), endDate: calendarDate.optional(), dueDate: calendarDate.optional() })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Give at least one date to change')
-  .meta({ id: 'UpdateBillingPeriod', description: 'Only the dates given change; the same rules as on creation apply.' });
+export const updateBillingPeriodBody = z.withMeta(
+  z
+    .strictObject({ startDate: z.optional(calendarDate), endDate: z.optional(calendarDate), dueDate: z.optional(calendarDate) })
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one date to change')),
+  { id: 'UpdateBillingPeriod', description: 'Only the dates given change; the same rules as on creation apply.' },
+);
 
-const billingPeriodPath = z.object({ projectId: z.string().min(1).max(100), billingPeriodId: z.string().min(1).max(100) });
+const billingPeriodPath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  billingPeriodId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 const periods = '/v1/projects/{projectId}/billing-periods';
 const period = `${periods}/{billingPeriodId}`;
 
 export const listBillingPeriodsQuery = z.object({
-  sort: sortQuery(['startDate'], 'By start date (the default), or `-startDate` for the latest first').optional(),
+  sort: z.optional(sortQuery(['startDate'], 'By start date (the default), or `-startDate` for the latest first')),
   ...pageQuery,
 });
 

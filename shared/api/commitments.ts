@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
 import { allowedActionsField, commaListOf, personRef, sortQuery, updatedSinceQuery } from './common';
@@ -8,82 +8,87 @@ import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } 
 import type { CommitmentItem } from '../db/commitments';
 
 /** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
-export const percentString = z
-  .string()
-  .regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')
-  .meta({ example: '10' });
+export const percentString = z.withMeta(
+  z.string().check(z.regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')),
+  { example: '10' },
+);
 
 /** Retainage on completed work and on stored materials, each with its own switch. */
-export const retainageSettings = z
-  .object({
+export const retainageSettings = z.withMeta(
+  z.strictObject({
     workPercent: percentString,
     workEnabled: z.boolean(),
     materialsPercent: percentString,
     materialsEnabled: z.boolean(),
-  })
-  .strict()
-  .meta({ id: 'RetainageSettings' });
+  }),
+  { id: 'RetainageSettings' },
+);
 /** A change of retainage settings: the fields given replace. */
-export const retainageChange = retainageSettings
-  .partial()
-  .meta({ description: 'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)' });
+export const retainageChange = z.withMeta(z.partial(retainageSettings), {
+  description:
+    'The fields given replace; a % above zero given without its …Enabled turns that retainage on (workPercent → workEnabled, materialsPercent → materialsEnabled)',
+});
 
-const isoDate = z.iso.date().meta({ description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
-const userIds = (description: string) => z.array(z.string().min(1).max(100)).max(100).meta({ description });
+const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
+const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
 
-export const commitmentPath = z.object({ projectId: z.string().min(1), commitmentId: z.string().min(1) });
-export const projectPath = z.object({ projectId: z.string().min(1) });
+export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
+export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)) });
 
-export const createCommitmentBody = z
-  .object({
+export const createCommitmentBody = z.withMeta(
+  z.strictObject({
     type: z.enum(commitmentTypes),
-    number: z.string().trim().min(1).max(50).meta({ description: 'Unique in the project, ignoring case and surrounding spaces' }),
-    title: z.string().trim().min(1).max(200),
-    vendorId: z.string().min(1).meta({ description: 'A vendor of the project' }),
-    status: z.enum(commitmentStatuses).default('draft'),
-    description: z.string().max(5000).optional(),
-    contractDate: isoDate.optional(),
-    startDate: isoDate.optional(),
-    estimatedCompletionDate: isoDate.optional(),
-    actualCompletionDate: isoDate.optional(),
-    accountingMethod: z.enum(accountingMethods).default('amount').meta({ description: 'Fixed once the SOV has lines' }),
-    retainage: retainageSettings.optional().meta({ description: 'Defaults to the project’s retainage settings' }),
-    private: z.boolean().default(false),
-    privateUserIds: userIds('Project members who may see the commitment when it is private').default([]),
-    invoiceContactIds: userIds('Users of the vendor who may bill (needs the add-contacts permission); each joins the private list').default([]),
-  })
-  .strict()
-  .meta({ id: 'CreateCommitment' });
+    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the project, ignoring case and surrounding spaces',
+    }),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    vendorId: z.withMeta(z.string().check(z.minLength(1)), { description: 'A vendor of the project' }),
+    status: z._default(z.enum(commitmentStatuses), 'draft'),
+    description: z.optional(z.string().check(z.maxLength(5000))),
+    contractDate: z.optional(isoDate),
+    startDate: z.optional(isoDate),
+    estimatedCompletionDate: z.optional(isoDate),
+    actualCompletionDate: z.optional(isoDate),
+    accountingMethod: z.withMeta(z._default(z.enum(accountingMethods), 'amount'), { description: 'Fixed once the SOV has lines' }),
+    retainage: z.withMeta(z.optional(retainageSettings), { description: 'Defaults to the project’s retainage settings' }),
+    private: z._default(z.boolean(), false),
+    privateUserIds: z._default(userIds('Project members who may see the commitment when it is private'), []),
+    invoiceContactIds: z._default(userIds('Users of the vendor who may bill (needs the add-contacts permission); each joins the private list'), []),
+  }),
+  { id: 'CreateCommitment' },
+);
 export type CreateCommitmentBody = z.infer<typeof createCommitmentBody>;
 
 /** Every field optional; `null` clears an optional field. */
-export const updateCommitmentBody = z
-  .object({
-    number: z.string().trim().min(1).max(50),
-    title: z.string().trim().min(1).max(200),
-    vendorId: z.string().min(1),
-    status: z.enum(commitmentStatuses),
-    description: z.string().max(5000).nullable(),
-    contractDate: isoDate.nullable(),
-    startDate: isoDate.nullable(),
-    estimatedCompletionDate: isoDate.nullable(),
-    actualCompletionDate: isoDate.nullable(),
-    accountingMethod: z.enum(accountingMethods),
-    retainage: retainageChange,
-    private: z.boolean(),
-    privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
-    invoiceContactIds: userIds('Replaces the invoice contacts'),
-    ssovEnabled: z.boolean(),
-    paymentsIssuedEnabled: z.boolean(),
-  })
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')
-  .meta({ id: 'UpdateCommitment' });
+export const updateCommitmentBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        vendorId: z.string().check(z.minLength(1)),
+        status: z.enum(commitmentStatuses),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        contractDate: z.nullable(isoDate),
+        startDate: z.nullable(isoDate),
+        estimatedCompletionDate: z.nullable(isoDate),
+        actualCompletionDate: z.nullable(isoDate),
+        accountingMethod: z.enum(accountingMethods),
+        retainage: retainageChange,
+        private: z.boolean(),
+        privateUserIds: userIds('Replaces the private list (invoice contacts stay on it)'),
+        invoiceContactIds: userIds('Replaces the invoice contacts'),
+        ssovEnabled: z.boolean(),
+        paymentsIssuedEnabled: z.boolean(),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateCommitment' },
+);
 export type UpdateCommitmentBody = z.infer<typeof updateCommitmentBody>;
 
-export const commitmentResponse = z
-  .object({
+export const commitmentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     type: z.enum(commitmentTypes),
@@ -92,52 +97,59 @@ export const commitmentResponse = z
     vendorId: z.string(),
     vendorName: z.string(),
     status: z.enum(commitmentStatuses),
-    description: z.string().nullable(),
-    contractDate: isoDate.nullable(),
-    startDate: isoDate.nullable(),
-    estimatedCompletionDate: isoDate.nullable(),
-    actualCompletionDate: isoDate.nullable(),
+    description: z.nullable(z.string()),
+    contractDate: z.nullable(isoDate),
+    startDate: z.nullable(isoDate),
+    estimatedCompletionDate: z.nullable(isoDate),
+    actualCompletionDate: z.nullable(isoDate),
     accountingMethod: z.enum(accountingMethods),
     retainage: retainageSettings,
     private: z.boolean(),
     privateUserIds: z.array(z.string()),
     invoiceContactIds: z.array(z.string()),
     ssovEnabled: z.boolean(),
-    ssovStatus: z.enum(ssovStatuses).nullable().meta({ description: 'Null until the subcontractor SOV is first saved' }),
+    ssovStatus: z.withMeta(z.nullable(z.enum(ssovStatuses)), { description: 'Null until the subcontractor SOV is first saved' }),
     paymentsIssuedEnabled: z.boolean(),
-    lineCount: z.number().int(),
-    originalContractSumCents: z.number().int().meta({ description: 'Sum of the original SOV lines' }),
-    approvedChangeOrdersCents: z.number().int(),
-    contractSumToDateCents: z.number().int().meta({ description: 'Original contract sum plus approved change orders' }),
-    version: z.number().int(),
+    lineCount: z.number().check(z.int()),
+    originalContractSumCents: z.withMeta(z.number().check(z.int()), { description: 'Sum of the original SOV lines' }),
+    approvedChangeOrdersCents: z.number().check(z.int()),
+    contractSumToDateCents: z.withMeta(z.number().check(z.int()), { description: 'Original contract sum plus approved change orders' }),
+    version: z.number().check(z.int()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     allowedActions: allowedActionsField(commitmentActions, 'CommitmentAction'),
-  })
-  .meta({ id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' });
+  }),
+  { id: 'Commitment', description: 'A subcontract or purchase order to one vendor of the project' },
+);
 export type CommitmentResponse = z.infer<typeof commitmentResponse>;
 
 export const listCommitmentsQuery = z.object({
-  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Searches number, title and vendor name (case-insensitive)' }),
-  type: z.enum(commitmentTypes).optional(),
-  status: commaListOf(commitmentStatuses, 'Only commitments in these statuses').optional(),
-  contact: z.enum(['me']).optional().meta({ description: '`me`: only the commitments the caller is an invoice contact on' }),
-  updatedSince: updatedSinceQuery('commitments').optional(),
-  sort: sortQuery(['number'], 'By number (the default), or `-number` for descending').optional(),
+  q: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
+    description: 'Searches number, title and vendor name (case-insensitive)',
+  }),
+  type: z.optional(z.enum(commitmentTypes)),
+  status: z.optional(commaListOf(commitmentStatuses, 'Only commitments in these statuses')),
+  contact: z.withMeta(z.optional(z.enum(['me'])), { description: '`me`: only the commitments the caller is an invoice contact on' }),
+  updatedSince: z.optional(updatedSinceQuery('commitments')),
+  sort: z.optional(sortQuery(['number'], 'By number (the default), or `-number` for descending')),
   ...pageQuery,
 });
 
-export const commitmentListResponse = z
-  .object({
+export const commitmentListResponse = z.withMeta(
+  z.object({
     items: z.array(
-      commitmentResponse
-        .extend({ invoiceContacts: z.array(personRef).meta({ description: 'The invoice contacts with their names (one BatchGet per page)' }) })
-        .meta({ id: 'CommitmentListItem' }),
+      z.withMeta(
+        z.extend(commitmentResponse, {
+          invoiceContacts: z.withMeta(z.array(personRef), { description: 'The invoice contacts with their names (one BatchGet per page)' }),
+        }),
+        { id: 'CommitmentListItem' },
+      ),
     ),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'CommitmentList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'CommitmentList' },
+);
 
 const base = '/v1/projects/{projectId}/commitments';
 

@@ -1,29 +1,30 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { wholeCentsMessage } from '../domain/money';
 
 /** RFC 9457 problem details, as every error of the API answers. */
-export const problemSchema = z
-  .object({
-    type: z.string().meta({ example: 'https://progress-claims.dev/problems/validation' }),
+export const problemSchema = z.withMeta(
+  z.object({
+    type: z.withMeta(z.string(), { example: 'https://progress-claims.dev/problems/validation' }),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().check(z.int()),
     detail: z.string(),
-    instance: z.string().optional(),
-    errors: z
-      .array(
+    instance: z.optional(z.string()),
+    errors: z.optional(
+      z.array(
         z.object({
           location: z.enum(['body', 'query', 'path', 'header']),
-          field: z.string().meta({ description: 'Dotted path of the field, e.g. `lines.0.amount`' }),
+          field: z.withMeta(z.string(), { description: 'Dotted path of the field, e.g. `lines.0.amount`' }),
           message: z.string(),
         }),
-      )
-      .optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+      ),
+    ),
+  }),
+  { id: 'Problem', description: 'RFC 9457 problem details' },
+);
 export type Problem = z.infer<typeof problemSchema>;
 
 /** A person an answer names: their id and display name now (null when the user no longer exists). */
-export const personRef = z.object({ userId: z.string(), name: z.string().nullable() }).meta({ id: 'PersonRef' });
+export const personRef = z.withMeta(z.object({ userId: z.string(), name: z.nullable(z.string()) }), { id: 'PersonRef' });
 export type PersonRef = z.infer<typeof personRef>;
 /** People by id, named from a map of display names (shared/db/people.ts `loadUserNames`). */
 export const peopleNamed = (userIds: readonly string[], names: ReadonlyMap<string, string>): PersonRef[] =>
@@ -36,27 +37,25 @@ export const peopleNamed = (userIds: readonly string[], names: ReadonlyMap<strin
  */
 export const sortQuery = <const K extends string>(keys: readonly [K, ...K[]], description: string) => {
   const orders = [...keys, ...keys.map((key) => `-${key}` as const)] as [K | `-${K}`, ...Array<K | `-${K}`>];
-  return z.enum(orders, { error: `must be one of ${orders.join(', ')}: the orders an index gives (a leading - for descending)` }).meta({ description });
+  return z.withMeta(z.enum(orders, { error: `must be one of ${orders.join(', ')}: the orders an index gives (a leading - for descending)` }), { description });
 };
 /** ElectroDB's `order` for a `sort` value. */
 export const orderOf = (sort: string | undefined): 'asc' | 'desc' => (sort?.startsWith('-') ? 'desc' : 'asc');
 
 /** An amount in integer cents as input: a refusal says whole cents, with an example ("50025 for $500.25"). */
-export const centsInput = () => z.number({ error: wholeCentsMessage }).int({ error: wholeCentsMessage });
+export const centsInput = () => z.number({ error: wholeCentsMessage }).check(z.int({ error: wholeCentsMessage }));
 
 /**
  * `allowedActions`: what the caller may do with the record now, decided by the same rules the
  * routes enforce (shared/domain/allowed-actions.ts), so a frontend shows only the buttons that work.
  */
 export const allowedActionsField = <const A extends readonly [string, ...string[]]>(actions: A, id: string) =>
-  z
-    .array(z.enum(actions).meta({ id }))
-    .meta({
-      description:
-        'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
-        'An action absent here is refused (403, 404 or 409) by its route.',
-      example: [actions[0]],
-    });
+  z.withMeta(z.array(z.withMeta(z.enum(actions), { id })), {
+    description:
+      'The actions the caller may take on this record now (their permissions, the record’s state, the billing period’s due date). ' +
+      'An action absent here is refused (403, 404 or 409) by its route.',
+    example: [actions[0]],
+  });
 
 /**
  * A query parameter taking several values of `values`: a comma list (`?status=draft,submitted`);
@@ -65,17 +64,24 @@ export const allowedActionsField = <const A extends readonly [string, ...string[
  */
 export function commaListOf<const T extends readonly [string, ...string[]]>(values: T, description: string) {
   const one = values.map((value) => value.replace(/[^a-z0-9_]/gi, '')).join('|');
-  return z
-    .string()
-    .trim()
-    .regex(new RegExp(`^(${one})(,(${one}))*$`), { message: `One or more of ${values.join(', ')}, separated by commas` })
-    .transform((list) => [...new Set(list.split(','))] as Array<T[number]>)
-    .meta({ description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`, example: values.slice(0, 2).join(',') });
+  return z.withMeta(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(new RegExp(`^(${one})(,(${one}))*$`), { message: `One or more of ${values.join(', ')}, separated by commas` })),
+      z.transform((list) => [...new Set(list.split(','))] as Array<T[number]>),
+    ),
+    {
+      description: `${description}: one or more of ${values.map((v) => `\`${v}\``).join(', ')}, comma-separated (or the parameter repeated)`,
+      example: values.slice(0, 2).join(','),
+    },
+  );
 }
 
 /** A query parameter naming an instant (ISO 8601, any offset), normalized to UTC as stored `updatedAt` values are, so they compare as strings. */
 export const updatedSinceQuery = (what: string) =>
-  z.iso
-    .datetime({ offset: true })
-    .transform((value) => new Date(value).toISOString())
-    .meta({ description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' });
+  z.withMeta(
+    z.pipe(
+      z.iso.datetime({ offset: true }),
+      z.transform((value) => new Date(value).toISOString()),
+    ),
+    { description: `Only ${what} changed at or after this instant (ISO 8601)`, example: '2027-03-01T00:00:00Z' },
+  );

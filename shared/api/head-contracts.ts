@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods } from '../domain/commitments';
@@ -6,58 +6,66 @@ import { headContractStatuses } from '../domain/head-contracts';
 import type { HeadContractItem } from '../db/entities/head-contract';
 import { projectPath, retainageSettings } from './commitments';
 
-const isoDate = z.iso.date().meta({ description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
-const userIds = (description: string) => z.array(z.string().min(1).max(100)).max(100).meta({ description });
-const emails = z.array(z.email().max(254)).max(20).meta({ description: 'The owner’s contacts: owner invoices are emailed to them' });
+const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
+const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
+const emails = z.withMeta(z.array(z.email().check(z.maxLength(254))).check(z.maxLength(20)), {
+  description: 'The owner’s contacts: owner invoices are emailed to them',
+});
 
-export const headContractPath = z.object({ projectId: z.string().min(1), headContractId: z.string().min(1) });
+export const headContractPath = z.object({ projectId: z.string().check(z.minLength(1)), headContractId: z.string().check(z.minLength(1)) });
 
-export const createHeadContractBody = z
-  .object({
-    number: z.string().trim().min(1).max(50).meta({ description: 'Unique in the project, ignoring case and surrounding spaces' }),
-    title: z.string().trim().min(1).max(200),
-    ownerCompanyName: z.string().trim().min(1).max(200).meta({ description: 'The owner (client, principal) the contract is with' }),
-    ownerContactEmails: emails.default([]),
-    status: z.enum(headContractStatuses).default('draft'),
-    description: z.string().max(5000).optional(),
-    contractDate: isoDate.optional(),
-    startDate: isoDate.optional(),
-    estimatedCompletionDate: isoDate.optional(),
-    actualCompletionDate: isoDate.optional(),
-    accountingMethod: z.enum(accountingMethods).default('amount').meta({ description: 'Fixed once the SOV has lines' }),
-    retainage: retainageSettings.optional().meta({ description: 'Defaults to the project’s retainage settings' }),
-    private: z.boolean().default(false),
-    privateUserIds: userIds('Project members who may see the head contract when it is private').default([]),
-  })
-  .strict()
-  .meta({ id: 'CreateHeadContract' });
+export const createHeadContractBody = z.withMeta(
+  z.strictObject({
+    number: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the project, ignoring case and surrounding spaces',
+    }),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    ownerCompanyName: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), {
+      description: 'The owner (client, principal) the contract is with',
+    }),
+    ownerContactEmails: z._default(emails, []),
+    status: z._default(z.enum(headContractStatuses), 'draft'),
+    description: z.optional(z.string().check(z.maxLength(5000))),
+    contractDate: z.optional(isoDate),
+    startDate: z.optional(isoDate),
+    estimatedCompletionDate: z.optional(isoDate),
+    actualCompletionDate: z.optional(isoDate),
+    accountingMethod: z.withMeta(z._default(z.enum(accountingMethods), 'amount'), { description: 'Fixed once the SOV has lines' }),
+    retainage: z.withMeta(z.optional(retainageSettings), { description: 'Defaults to the project’s retainage settings' }),
+    private: z._default(z.boolean(), false),
+    privateUserIds: z._default(userIds('Project members who may see the head contract when it is private'), []),
+  }),
+  { id: 'CreateHeadContract' },
+);
 
 /** Every field optional; `null` clears an optional field. */
-export const updateHeadContractBody = z
-  .object({
-    number: z.string().trim().min(1).max(50),
-    title: z.string().trim().min(1).max(200),
-    ownerCompanyName: z.string().trim().min(1).max(200),
-    ownerContactEmails: emails,
-    status: z.enum(headContractStatuses),
-    description: z.string().max(5000).nullable(),
-    contractDate: isoDate.nullable(),
-    startDate: isoDate.nullable(),
-    estimatedCompletionDate: isoDate.nullable(),
-    actualCompletionDate: isoDate.nullable(),
-    accountingMethod: z.enum(accountingMethods),
-    retainage: retainageSettings.partial(),
-    private: z.boolean(),
-    privateUserIds: userIds('Replaces the private list'),
-  })
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')
-  .meta({ id: 'UpdateHeadContract' });
+export const updateHeadContractBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        ownerCompanyName: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        ownerContactEmails: emails,
+        status: z.enum(headContractStatuses),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        contractDate: z.nullable(isoDate),
+        startDate: z.nullable(isoDate),
+        estimatedCompletionDate: z.nullable(isoDate),
+        actualCompletionDate: z.nullable(isoDate),
+        accountingMethod: z.enum(accountingMethods),
+        retainage: z.partial(retainageSettings),
+        private: z.boolean(),
+        privateUserIds: userIds('Replaces the private list'),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateHeadContract' },
+);
 export type UpdateHeadContractBody = z.infer<typeof updateHeadContractBody>;
 
-export const headContractResponse = z
-  .object({
+export const headContractResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     headContractId: z.string(),
     number: z.string(),
@@ -65,25 +73,25 @@ export const headContractResponse = z
     ownerCompanyName: z.string(),
     ownerContactEmails: z.array(z.string()),
     status: z.enum(headContractStatuses),
-    description: z.string().nullable(),
-    contractDate: isoDate.nullable(),
-    startDate: isoDate.nullable(),
-    estimatedCompletionDate: isoDate.nullable(),
-    actualCompletionDate: isoDate.nullable(),
+    description: z.nullable(z.string()),
+    contractDate: z.nullable(isoDate),
+    startDate: z.nullable(isoDate),
+    estimatedCompletionDate: z.nullable(isoDate),
+    actualCompletionDate: z.nullable(isoDate),
     accountingMethod: z.enum(accountingMethods),
     retainage: retainageSettings,
     private: z.boolean(),
     privateUserIds: z.array(z.string()),
-    lineCount: z.number().int(),
-    originalContractSumCents: z.number().int().meta({ description: 'G702 line 1: the SOV less what change orders added' }),
-    approvedChangeOrdersCents: z.number().int().meta({ description: 'G702 line 2: net change by approved change orders' }),
-    contractSumToDateCents: z.number().int().meta({ description: 'G702 line 3: original contract sum plus approved change orders' }),
-    version: z.number().int(),
+    lineCount: z.number().check(z.int()),
+    originalContractSumCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 1: the SOV less what change orders added' }),
+    approvedChangeOrdersCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 2: net change by approved change orders' }),
+    contractSumToDateCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 3: original contract sum plus approved change orders' }),
+    version: z.number().check(z.int()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({
+  }),
+  {
     id: 'HeadContract',
     description: 'The general contractor’s contract with the owner (“Prime Contract” en-US/CA, “Head Contract” en-AU, “Main Contract” en-GB)',
   });
@@ -91,12 +99,13 @@ export type HeadContractResponse = z.infer<typeof headContractResponse>;
 
 export const listHeadContractsQuery = z.object({ ...pageQuery });
 
-export const headContractListResponse = z
-  .object({
+export const headContractListResponse = z.withMeta(
+  z.object({
     items: z.array(headContractResponse),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'HeadContractList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'HeadContractList' },
+);
 
 const base = '/v1/projects/{projectId}/head-contracts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceTypes } from '../domain/project-settings';
 import type { InviteItem } from '../db/invites';
@@ -8,38 +8,40 @@ import { allowedActionsField, personRef } from './common';
 
 const inviteAllowedActions = allowedActionsField(inviteActions, 'InviteAction');
 
-const id = z.string().min(1).max(100);
+const id = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const periodInvitesPath = z.object({ projectId: id, billingPeriodId: id });
 export const invitePath = z.object({
   projectId: id,
-  inviteId: z.string().min(3).max(201).meta({ description: '`<billingPeriodId>.<commitmentId>`' }),
+  inviteId: z.withMeta(z.string().check(z.minLength(3), z.maxLength(201)), { description: '`<billingPeriodId>.<commitmentId>`' }),
 });
 
-const invoiceType = z.enum(invoiceTypes).meta({ description: 'What the contact is invited to bill' });
-const refusalReason = z.enum(inviteRefusalReasons).meta({ id: 'InviteRefusalReason' });
+const invoiceType = z.withMeta(z.enum(invoiceTypes), { description: 'What the contact is invited to bill' });
+const refusalReason = z.withMeta(z.enum(inviteRefusalReasons), { id: 'InviteRefusalReason' });
 
-export const sendInvitesBody = z
-  .object({
-    commitmentIds: z
-      .array(id)
-      .min(1)
-      .max(500)
-      .superRefine((ids, ctx) => {
-        const seen = new Set<string>();
-        ids.forEach((commitmentId, index) => {
-          if (seen.has(commitmentId)) ctx.addIssue({ code: 'custom', path: [index], message: `${commitmentId} is listed more than once` });
-          seen.add(commitmentId);
-        });
-      })
-      .meta({ description: '1–500 distinct commitments of the project' }),
+export const sendInvitesBody = z.withMeta(
+  z.strictObject({
+    commitmentIds: z.withMeta(
+      z.array(id).check(
+        z.minLength(1),
+        z.maxLength(500),
+        z.superRefine((ids, ctx) => {
+          const seen = new Set<string>();
+          ids.forEach((commitmentId, index) => {
+            if (seen.has(commitmentId)) ctx.addIssue({ code: 'custom', path: [index], message: `${commitmentId} is listed more than once` });
+            seen.add(commitmentId);
+          });
+        }),
+      ),
+      { description: '1–500 distinct commitments of the project' },
+    ),
     invoiceType,
-  })
-  .strict()
-  .meta({ id: 'SendInvites' });
+  }),
+  { id: 'SendInvites' },
+);
 
-export const sendInvitesResponse = z
-  .object({
+export const sendInvitesResponse = z.withMeta(
+  z.object({
     invited: z.array(z.object({ commitmentId: z.string(), inviteId: z.string() })),
     refused: z.array(
       z.object({
@@ -48,19 +50,20 @@ export const sendInvitesResponse = z
         detail: z.string(),
       }),
     ),
-  })
-  .meta({ id: 'SendInvitesResult', description: 'Each requested commitment, invited or refused with the precondition it failed' });
+  }),
+  { id: 'SendInvitesResult', description: 'Each requested commitment, invited or refused with the precondition it failed' },
+);
 
-export const respondToInviteBody = z
-  .object({ accept: z.boolean().meta({ description: 'true: bill this period (accepted); false: declined' }) })
-  .strict()
-  .meta({ id: 'InviteResponse' });
+export const respondToInviteBody = z.withMeta(
+  z.strictObject({ accept: z.withMeta(z.boolean(), { description: 'true: bill this period (accepted); false: declined' }) }),
+  { id: 'InviteResponse' },
+);
 
 const inviteStatus = z.enum(inviteStatuses);
-const emailStatus = z.enum(inviteEmailStatuses).meta({ description: 'Delivery of the invite (and reminder) emails' });
+const emailStatus = z.withMeta(z.enum(inviteEmailStatuses), { description: 'Delivery of the invite (and reminder) emails' });
 
-export const inviteResponse = z
-  .object({
+export const inviteResponse = z.withMeta(
+  z.object({
     inviteId: z.string(),
     projectId: z.string(),
     billingPeriodId: z.string(),
@@ -71,48 +74,51 @@ export const inviteResponse = z
     invitedBy: z.string(),
     invitedAt: z.iso.datetime(),
     emailStatus,
-    emailError: z.string().nullable(),
-    reminderSentAt: z.iso.datetime().nullable(),
-    respondedBy: z.string().nullable(),
-    respondedAt: z.iso.datetime().nullable(),
-    version: z.number().int(),
+    emailError: z.nullable(z.string()),
+    reminderSentAt: z.nullable(z.iso.datetime()),
+    respondedBy: z.nullable(z.string()),
+    respondedAt: z.nullable(z.iso.datetime()),
+    version: z.number().check(z.int()),
     allowedActions: inviteAllowedActions,
-  })
-  .meta({ id: 'Invite', description: 'The invite to bill of one commitment for one billing period' });
+  }),
+  { id: 'Invite', description: 'The invite to bill of one commitment for one billing period' },
+);
 export type InviteResponse = z.infer<typeof inviteResponse>;
 
-export const periodInviteRow = z
-  .object({
+export const periodInviteRow = z.withMeta(
+  z.object({
     commitmentId: z.string(),
     number: z.string(),
     title: z.string(),
     vendorName: z.string(),
     status: z.enum(['not_invited', ...inviteStatuses]),
-    contactIds: z.array(z.string()).meta({ description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
-    contacts: z.array(personRef).meta({ description: 'The same contacts with their names (one BatchGet for the list)' }),
-    inviteId: z.string().nullable(),
-    invoiceType: invoiceType.nullable(),
-    emailStatus: emailStatus.nullable(),
-    emailError: z.string().nullable(),
-    invitedAt: z.iso.datetime().nullable(),
-    respondedAt: z.iso.datetime().nullable(),
-    reminderSentAt: z.iso.datetime().nullable(),
-    allowedActions: inviteAllowedActions.meta({ description: 'What the caller may do with the invite now; empty when the commitment is not invited' }),
-  })
-  .meta({ id: 'PeriodInviteRow' });
+    contactIds: z.withMeta(z.array(z.string()), { description: 'The invoice contacts (user ids): those the invite was sent to, else the commitment’s' }),
+    contacts: z.withMeta(z.array(personRef), { description: 'The same contacts with their names (one BatchGet for the list)' }),
+    inviteId: z.nullable(z.string()),
+    invoiceType: z.nullable(invoiceType),
+    emailStatus: z.nullable(emailStatus),
+    emailError: z.nullable(z.string()),
+    invitedAt: z.nullable(z.iso.datetime()),
+    respondedAt: z.nullable(z.iso.datetime()),
+    reminderSentAt: z.nullable(z.iso.datetime()),
+    allowedActions: z.withMeta(inviteAllowedActions, { description: 'What the caller may do with the invite now; empty when the commitment is not invited' }),
+  }),
+  { id: 'PeriodInviteRow' },
+);
 export type PeriodInviteRow = z.infer<typeof periodInviteRow>;
 
-export const periodInvitesResponse = z
-  .object({
-    items: z.array(periodInviteRow).meta({ description: 'Every commitment the caller can see, by number' }),
+export const periodInvitesResponse = z.withMeta(
+  z.object({
+    items: z.withMeta(z.array(periodInviteRow), { description: 'Every commitment the caller can see, by number' }),
     counts: z.object({
-      notInvited: z.number().int(),
-      invited: z.number().int(),
-      accepted: z.number().int(),
-      declined: z.number().int(),
+      notInvited: z.number().check(z.int()),
+      invited: z.number().check(z.int()),
+      accepted: z.number().check(z.int()),
+      declined: z.number().check(z.int()),
     }),
-  })
-  .meta({ id: 'PeriodInvites' });
+  }),
+  { id: 'PeriodInvites' },
+);
 
 const periodInvites = '/v1/projects/{projectId}/billing-periods/{billingPeriodId}/invites';
 

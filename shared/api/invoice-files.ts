@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoicePath } from './invoices';
 
@@ -26,106 +26,108 @@ export const uploadUrlSeconds = 15 * 60;
 /** How long a presigned download URL is valid. */
 export const downloadUrlSeconds = 5 * 60;
 
-export const attachmentPath = invoicePath.extend({ attachmentId: z.string().min(1).max(100) });
+export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-export const createAttachmentBody = z
-  .object({
-    filename: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine((name) => !/[/\\]/.test(name), 'must be a file name, without / or \\')
-      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
-      .refine((name) => name !== '.' && name !== '..', 'must be a file name')
-      .meta({ description: 'The file’s name as the user knows it (kept as given; the S3 key uses a safe form)', example: 'delivery-docket-0412.pdf' }),
-    contentType: z.enum(attachmentContentTypes).meta({ description: 'The type the upload must be sent with (signed into the URL)' }),
-    sizeBytes: z
-      .number()
-      .int()
-      .min(1)
-      .max(maxAttachmentBytes, `must be at most ${maxAttachmentBytes} bytes (25 MiB)`)
-      .meta({ description: 'The exact size of the file; the upload must match it (signed into the URL)' }),
-  })
-  .strict()
-  .meta({ id: 'CreateAttachment' });
+export const createAttachmentBody = z.withMeta(
+  z.strictObject({
+    filename: z.withMeta(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(200),
+        z.refine((name) => !/[/\\]/.test(name), 'must be a file name, without / or \\'),
+        z.refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters'),
+        z.refine((name) => name !== '.' && name !== '..', 'must be a file name'),
+      ),
+      { description: 'The file’s name as the user knows it (kept as given; the S3 key uses a safe form)', example: 'delivery-docket-0412.pdf' },
+    ),
+    contentType: z.withMeta(z.enum(attachmentContentTypes), { description: 'The type the upload must be sent with (signed into the URL)' }),
+    sizeBytes: z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(maxAttachmentBytes, `must be at most ${maxAttachmentBytes} bytes (25 MiB)`)), {
+      description: 'The exact size of the file; the upload must match it (signed into the URL)',
+    }),
+  }),
+  { id: 'CreateAttachment' },
+);
 
-const download = z
-  .object({
-    url: z.url().meta({ description: 'Presigned GET, valid for 5 minutes; downloads the file under its name' }),
+const download = z.withMeta(
+  z.object({
+    url: z.withMeta(z.url(), { description: 'Presigned GET, valid for 5 minutes; downloads the file under its name' }),
     expiresAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Download' });
+  }),
+  { id: 'Download' },
+);
 
-export const attachmentResponse = z
-  .object({
+export const attachmentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     invoiceId: z.string(),
     attachmentId: z.string(),
     filename: z.string(),
     contentType: z.string(),
-    sizeBytes: z.number().int(),
-    status: z.enum(['pending', 'uploaded']).meta({ description: 'pending until the upload is confirmed' }),
-    uploadedAt: z.iso.datetime().nullable().meta({ description: 'When the upload was confirmed: the list’s order' }),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .nullable()
-      .meta({
-        description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
-        example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-      }),
+    sizeBytes: z.number().check(z.int()),
+    status: z.withMeta(z.enum(['pending', 'uploaded']), { description: 'pending until the upload is confirmed' }),
+    uploadedAt: z.withMeta(z.nullable(z.iso.datetime()), { description: 'When the upload was confirmed: the list’s order' }),
+    sha256: z.withMeta(z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/))), {
+      description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
+      example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    }),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-    download: download.nullable().meta({ description: 'Absent (null) while pending' }),
-  })
-  .meta({ id: 'InvoiceAttachment' });
+    download: z.withMeta(z.nullable(download), { description: 'Absent (null) while pending' }),
+  }),
+  { id: 'InvoiceAttachment' },
+);
 export type AttachmentResponse = z.infer<typeof attachmentResponse>;
 
-export const createdAttachmentResponse = z
-  .object({
+export const createdAttachmentResponse = z.withMeta(
+  z.object({
     attachment: attachmentResponse,
     upload: z.object({
       method: z.literal('PUT'),
-      url: z.url().meta({ description: 'Presigned PUT, valid for 15 minutes' }),
-      headers: z
-        .object({ 'content-type': z.string() })
-        .meta({ description: 'Send exactly these headers (the content type and the length are signed)' }),
+      url: z.withMeta(z.url(), { description: 'Presigned PUT, valid for 15 minutes' }),
+      headers: z.withMeta(z.object({ 'content-type': z.string() }), { description: 'Send exactly these headers (the content type and the length are signed)' }),
       expiresAt: z.iso.datetime(),
     }),
-  })
-  .meta({ id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' });
+  }),
+  { id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' },
+);
 
-export const attachmentList = z
-  .object({ items: z.array(attachmentResponse), nextCursor: z.string().nullable().meta({ description: 'Always null: an invoice holds at most 50 attachments' }) })
-  .meta({ id: 'InvoiceAttachmentList' });
+export const attachmentList = z.withMeta(
+  z.object({
+    items: z.array(attachmentResponse),
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Always null: an invoice holds at most 50 attachments' }),
+  }),
+  { id: 'InvoiceAttachmentList' },
+);
 
-export const invoicePdfResponse = z
-  .object({
-    url: z.url().meta({ description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
+export const invoicePdfResponse = z.withMeta(
+  z.object({
+    url: z.withMeta(z.url(), { description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
     expiresAt: z.iso.datetime(),
     filename: z.string(),
     contentType: z.literal('application/pdf'),
-    sizeBytes: z.number().int(),
-    invoiceVersion: z.number().int().meta({ description: 'The invoice version rendered: a new version renders a new PDF' }),
-  })
-  .meta({ id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' });
+    sizeBytes: z.number().check(z.int()),
+    invoiceVersion: z.withMeta(z.number().check(z.int()), { description: 'The invoice version rendered: a new version renders a new PDF' }),
+  }),
+  { id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' },
+);
 
-export const forwardInvoiceBody = z
-  .object({
-    to: z.array(z.email()).min(1).max(20).meta({ description: 'Who receives the invoice PDF' }),
-    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
-  })
-  .strict()
-  .meta({ id: 'ForwardInvoice' });
+export const forwardInvoiceBody = z.withMeta(
+  z.strictObject({
+    to: z.withMeta(z.array(z.email()).check(z.minLength(1), z.maxLength(20)), { description: 'Who receives the invoice PDF' }),
+    message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
+  }),
+  { id: 'ForwardInvoice' },
+);
 
-export const forwardInvoiceResponse = z
-  .object({
-    emailId: z.string().meta({ description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
+export const forwardInvoiceResponse = z.withMeta(
+  z.object({
+    emailId: z.withMeta(z.string(), { description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
     to: z.array(z.string()),
     attachment: z.object({ filename: z.string(), contentType: z.literal('application/pdf') }),
-  })
-  .meta({ id: 'ForwardedInvoice' });
+  }),
+  { id: 'ForwardedInvoice' },
+);
 
 const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
 const attachment = `${attachments}/{attachmentId}`;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceStatuses } from '../domain/invoices';
@@ -6,83 +6,93 @@ import { signatureEventTypes } from '../domain/signatures';
 import { invoicePath, invoiceResponse } from './invoices';
 import { projectPath } from './commitments';
 
-const comment = z.string().trim().min(1).max(2000);
+const comment = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
 
-export const changeInvoiceStatusBody = z
-  .object({
-    status: z.enum(invoiceStatuses).meta({
+export const changeInvoiceStatusBody = z.withMeta(
+  z.strictObject({
+    status: z.withMeta(z.enum(invoiceStatuses), {
       description: 'A contact may only send the invoice for review (`under_review`, from draft or revise_and_resubmit); an administrator may set any status',
     }),
-    comment: comment.optional().meta({ description: 'Recorded in the history and shown in the email' }),
-  })
-  .strict()
-  .meta({ id: 'ChangeInvoiceStatus' });
+    comment: z.withMeta(z.optional(comment), { description: 'Recorded in the history and shown in the email' }),
+  }),
+  { id: 'ChangeInvoiceStatus' },
+);
 export type ChangeInvoiceStatusBody = z.infer<typeof changeInvoiceStatusBody>;
 
-export const reviewInvoiceBody = z
-  .object({
-    decisions: z
-      .array(
-        z
-          .object({
-            lineId: z.string().min(1).max(100),
+export const reviewInvoiceBody = z.withMeta(
+  z.strictObject({
+    decisions: z.withMeta(
+      z
+        .array(
+          z.strictObject({
+            lineId: z.string().check(z.minLength(1), z.maxLength(100)),
             approved: z.boolean(),
-            reason: comment.optional().meta({ description: 'Why the line is rejected: required when `approved` is false' }),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(2000)
-      .meta({ description: 'Decisions on some or all lines; they add to the decisions already made in this review round' }),
-    approveInvoice: z.boolean().default(false).meta({ description: 'Also approve the invoice: every line must then be approved' }),
-    comment: comment.optional(),
-  })
-  .strict()
-  .meta({ id: 'ReviewInvoice' });
+            reason: z.withMeta(z.optional(comment), { description: 'Why the line is rejected: required when `approved` is false' }),
+          }),
+        )
+        .check(z.minLength(1), z.maxLength(2000)),
+      { description: 'Decisions on some or all lines; they add to the decisions already made in this review round' },
+    ),
+    approveInvoice: z.withMeta(z._default(z.boolean(), false), { description: 'Also approve the invoice: every line must then be approved' }),
+    comment: z.optional(comment),
+  }),
+  { id: 'ReviewInvoice' },
+);
 export type ReviewInvoiceBody = z.infer<typeof reviewInvoiceBody>;
 
-export const bulkInvoiceStatusBody = z
-  .object({
-    invoices: z
-      .array(
-        z
-          .object({
-            invoiceId: z.string().min(1).max(100),
-            version: z.number().int().min(1).optional().meta({ description: 'The version (ETag) last read: the change applies only while it is current' }),
-            from: z.enum(invoiceStatuses).optional().meta({ description: 'The status last seen: the change applies only while the invoice is still in it' }),
-          })
-          .strict()
-          .refine((item) => item.version !== undefined || item.from !== undefined, {
-            message: 'Give the version or the status (`from`) you last read, so a change made meanwhile is not overwritten.',
-            path: ['version'],
-          }),
-      )
-      .min(1)
-      .max(100)
-      .refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'Each invoice may be listed once.' })
-      .meta({ description: 'The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone' }),
+export const bulkInvoiceStatusBody = z.withMeta(
+  z.strictObject({
+    invoices: z.withMeta(
+      z
+        .array(
+          z
+            .strictObject({
+              invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+              version: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1))), {
+                description: 'The version (ETag) last read: the change applies only while it is current',
+              }),
+              from: z.withMeta(z.optional(z.enum(invoiceStatuses)), {
+                description: 'The status last seen: the change applies only while the invoice is still in it',
+              }),
+            })
+            .check(
+              z.refine((item) => item.version !== undefined || item.from !== undefined, {
+                message: 'Give the version or the status (`from`) you last read, so a change made meanwhile is not overwritten.',
+                path: ['version'],
+              }),
+            ),
+        )
+        .check(
+          z.minLength(1),
+          z.maxLength(100),
+          z.refine((items) => new Set(items.map((i) => i.invoiceId)).size === items.length, { message: 'Each invoice may be listed once.' }),
+        ),
+      { description: 'The invoices to change, each with what the caller last read of it; an invoice that moved meanwhile is answered 412 and left alone' },
+    ),
     status: z.enum(invoiceStatuses),
-    comment: comment.optional(),
-  })
-  .strict()
-  .meta({ id: 'BulkInvoiceStatus' });
+    comment: z.optional(comment),
+  }),
+  { id: 'BulkInvoiceStatus' },
+);
 
-export const bulkInvoiceStatusResult = z
-  .discriminatedUnion('ok', [
-    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.enum(invoiceStatuses), version: z.number().int() }),
+export const bulkInvoiceStatusResult = z.withMeta(
+  z.discriminatedUnion('ok', [
+    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.enum(invoiceStatuses), version: z.number().check(z.int()) }),
     z.object({
       invoiceId: z.string(),
       ok: z.literal(false),
-      status: z.union([z.literal(404), z.literal(409), z.literal(412)]).meta({ description: 'What the single change would have answered' }),
+      status: z.withMeta(z.union([z.literal(404), z.literal(409), z.literal(412)]), { description: 'What the single change would have answered' }),
       detail: z.string(),
     }),
-  ])
-  .meta({ id: 'BulkInvoiceStatusResult' });
+  ]),
+  { id: 'BulkInvoiceStatusResult' },
+);
 export type BulkInvoiceStatusResult = z.infer<typeof bulkInvoiceStatusResult>;
 
-export const bulkInvoiceStatusResponse = z
-  .object({ results: z.array(bulkInvoiceStatusResult).meta({ description: 'One per invoice id, in request order' }) })
-  .meta({ id: 'BulkInvoiceStatusResponse' });
+export const bulkInvoiceStatusResponse = z.withMeta(
+  z.object({ results: z.withMeta(z.array(bulkInvoiceStatusResult), { description: 'One per invoice id, in request order' }) }),
+  { id: 'BulkInvoiceStatusResponse' },
+);
 
 export const invoiceEventTypes = [
   'created',
@@ -97,24 +107,26 @@ export const invoiceEventTypes = [
   'non_payment_notice_given',
 ] as const;
 
-export const invoiceHistoryEvent = z
-  .object({
-    eventId: z.string().meta({ description: 'Sorts in the order of the history' }),
+export const invoiceHistoryEvent = z.withMeta(
+  z.object({
+    eventId: z.withMeta(z.string(), { description: 'Sorts in the order of the history' }),
     type: z.enum(invoiceEventTypes),
-    by: z.string().meta({ description: 'The user who made the change' }),
-    byName: z.string().nullable().meta({ description: 'Their display name now (null when the user no longer exists)' }),
+    by: z.withMeta(z.string(), { description: 'The user who made the change' }),
+    byName: z.withMeta(z.nullable(z.string()), { description: 'Their display name now (null when the user no longer exists)' }),
     at: z.iso.datetime(),
-    fromStatus: z.enum(invoiceStatuses).nullable(),
-    toStatus: z.enum(invoiceStatuses).nullable(),
-    comment: z.string().nullable(),
-    changes: z.unknown().meta({ description: 'What changed: figures edited ([{ lineId, field, from, to }]) or review decisions' }),
-  })
-  .meta({ id: 'InvoiceHistoryEvent' });
+    fromStatus: z.nullable(z.enum(invoiceStatuses)),
+    toStatus: z.nullable(z.enum(invoiceStatuses)),
+    comment: z.nullable(z.string()),
+    changes: z.withMeta(z.unknown(), { description: 'What changed: figures edited ([{ lineId, field, from, to }]) or review decisions' }),
+  }),
+  { id: 'InvoiceHistoryEvent' },
+);
 export type InvoiceHistoryEventResponse = z.infer<typeof invoiceHistoryEvent>;
 
-export const invoiceHistory = z
-  .object({ items: z.array(invoiceHistoryEvent), nextCursor: z.string().nullable() })
-  .meta({ id: 'InvoiceHistory', description: 'The invoice’s append-only history, oldest first' });
+export const invoiceHistory = z.withMeta(z.object({ items: z.array(invoiceHistoryEvent), nextCursor: z.nullable(z.string()) }), {
+  id: 'InvoiceHistory',
+  description: 'The invoice’s append-only history, oldest first',
+});
 
 const invoice = '/v1/projects/{projectId}/invoices/{invoiceId}';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { centsInput, commaListOf, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
@@ -12,14 +12,14 @@ import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
 import { allowedActionsField } from './common';
 import { paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput } from './prompt-payment';
 
-const cents = (description: string) => z.number().int().meta({ description });
-const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
-const percentShown = (description: string) => z.string().meta({ description, example: '50' });
+const cents = (description: string) => z.withMeta(z.number().check(z.int()), { description });
+const decimal = (description: string, example: string) => z.withMeta(z.string().check(z.minLength(1), z.maxLength(32)), { description, example });
+const percentShown = (description: string) => z.withMeta(z.string(), { description, example: '50' });
 
 // ---------------------------------------------------------------------------------------------
 // Entries: what is entered per line (all optional; invoice-figures.ts checks the combinations)
 
-const centsEntry = (description: string) => centsInput().optional().meta({ description });
+const centsEntry = (description: string) => z.withMeta(z.optional(centsInput()), { description });
 const oldName = (of: string) => ({ deprecated: true, description: `The old name of ${of}, still accepted` });
 
 const entryFields = {
@@ -27,27 +27,28 @@ const entryFields = {
   workCompletedToDateCents: centsEntry(
     'Amount lines, instead of workThisPeriodCents: work completed to date (D + E, stored materials apart); E = this − D, previous work subtracted for you',
   ),
-  percentCompleteToDate: decimal(
-    'Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D',
-    '50',
-  ).optional(),
-  percentComplete: decimal('Old name of percentCompleteToDate', '50').optional().meta(oldName('percentCompleteToDate')),
-  quantityThisPeriod: decimal('Unit lines: quantity completed this period; may be negative to correct', '12.5').optional(),
+  percentCompleteToDate: z.optional(
+    decimal(
+      'Amount lines, instead of workThisPeriodCents: % of the line’s work complete to date, an input (the output G ÷ C is completedAndStoredPercent); E = round(C × %) − D',
+      '50',
+    ),
+  ),
+  percentComplete: z.withMeta(z.optional(decimal('Old name of percentCompleteToDate', '50')), oldName('percentCompleteToDate')),
+  quantityThisPeriod: z.optional(decimal('Unit lines: quantity completed this period; may be negative to correct', '12.5')),
   materialsStoredCents: centsEntry('Amount lines: materials presently stored (F)'),
-  workRetainagePercent: percentString.optional().meta({ description: 'Work retainage % on work completed to date' }),
+  workRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Work retainage % on work completed to date' }),
   workRetainedToDateCents: centsEntry('Work retainage by amount, instead of the %: retained on work completed to date, before releases'),
-  workRetainageCents: centsInput().optional().meta(oldName('workRetainedToDateCents')),
-  materialsRetainagePercent: percentString.optional().meta({ description: 'Amount lines: materials retainage % on F' }),
+  workRetainageCents: z.withMeta(z.optional(centsInput()), oldName('workRetainedToDateCents')),
+  materialsRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Amount lines: materials retainage % on F' }),
   materialsRetainedToDateCents: centsEntry('Amount lines: materials retainage by amount, instead of the %: retained on F, before releases'),
-  materialsRetainageCents: centsInput().optional().meta(oldName('materialsRetainedToDateCents')),
+  materialsRetainageCents: z.withMeta(z.optional(centsInput()), oldName('materialsRetainedToDateCents')),
   workReleasedThisInvoiceCents: centsEntry('Work retainage released by this invoice'),
-  workRetainageReleasedCents: centsInput().optional().meta(oldName('workReleasedThisInvoiceCents')),
+  workRetainageReleasedCents: z.withMeta(z.optional(centsInput()), oldName('workReleasedThisInvoiceCents')),
   materialsReleasedThisInvoiceCents: centsEntry('Materials retainage released by this invoice'),
-  materialsRetainageReleasedCents: centsInput().optional().meta(oldName('materialsReleasedThisInvoiceCents')),
-  releaseAllRetainage: z
-    .literal(true)
-    .optional()
-    .meta({ description: 'Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change' }),
+  materialsRetainageReleasedCents: z.withMeta(z.optional(centsInput()), oldName('materialsReleasedThisInvoiceCents')),
+  releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), {
+    description: 'Release everything the line holds (both buckets): kept as an intent, recomputed whenever the line’s figures change',
+  }),
 };
 export type EntryField = keyof typeof entryFields;
 export const entryFieldNames = Object.keys(entryFields) as EntryField[];
@@ -79,15 +80,16 @@ export const inputNameOf = Object.fromEntries(
   storedEntryFields.map((stored) => [stored, entryFieldNames.find((name) => storedFieldOf[name] === stored)!]),
 ) as Record<StoredEntryField, EntryField>;
 
-export const lineEntry = z
-  .object(entryFields)
-  .meta({ id: 'InvoiceLineEntry', description: 'What was entered on the line this period (in answers, by the current names only)' });
+export const lineEntry = z.withMeta(z.object(entryFields), {
+  id: 'InvoiceLineEntry',
+  description: 'What was entered on the line this period (in answers, by the current names only)',
+});
 
 // ---------------------------------------------------------------------------------------------
 // Figures (shared/domain/invoice-figures.ts)
 
-export const retainageBucket = z
-  .object({
+export const retainageBucket = z.withMeta(
+  z.object({
     percent: percentShown('The % applied, or for an amount entered the % it is of the base'),
     source: z.enum(['percent', 'amount', 'disabled', 'sliding_scale']),
     baseCents: cents('Work completed to date (D + E) or materials presently stored (F)'),
@@ -96,73 +98,75 @@ export const retainageBucket = z
     releasedThisInvoiceCents: cents('Released by this invoice'),
     releasedToDateCents: cents('Released so far'),
     heldCents: cents('Held now: retained to date less released to date'),
-    retainageCents: cents('Old name of retainedToDateCents').meta({ deprecated: true }),
-    retainedThisPeriodCents: cents('Old name of retainedThisInvoiceCents').meta({ deprecated: true }),
-    releasedThisPeriodCents: cents('Old name of releasedThisInvoiceCents').meta({ deprecated: true }),
-    currentlyRetainedCents: cents('Old name of heldCents').meta({ deprecated: true }),
-  })
-  .meta({ id: 'RetainageBucket' });
+    retainageCents: z.withMeta(cents('Old name of retainedToDateCents'), { deprecated: true }),
+    retainedThisPeriodCents: z.withMeta(cents('Old name of retainedThisInvoiceCents'), { deprecated: true }),
+    releasedThisPeriodCents: z.withMeta(cents('Old name of releasedThisInvoiceCents'), { deprecated: true }),
+    currentlyRetainedCents: z.withMeta(cents('Old name of heldCents'), { deprecated: true }),
+  }),
+  { id: 'RetainageBucket' },
+);
 
-const subLine = z.object({ subLineId: z.string(), description: z.string(), amountCents: z.number().int() });
+const subLine = z.object({ subLineId: z.string(), description: z.string(), amountCents: z.number().check(z.int()) });
 
-export const invoiceLine = z
-  .object({
+export const invoiceLine = z.withMeta(
+  z.object({
     lineId: z.string(),
-    costCode: z.string().nullable(),
+    costCode: z.nullable(z.string()),
     description: z.string(),
-    changeOrderId: z.string().nullable().meta({ description: 'The approved change order that added the line' }),
-    unitOfMeasure: z.string().nullable(),
-    subLines: z.array(subLine).meta({ description: 'SSOV sub-lines, for reference (the figures stay per SOV line)' }),
+    changeOrderId: z.withMeta(z.nullable(z.string()), { description: 'The approved change order that added the line' }),
+    unitOfMeasure: z.nullable(z.string()),
+    subLines: z.withMeta(z.array(subLine), { description: 'SSOV sub-lines, for reference (the figures stay per SOV line)' }),
     entry: lineEntry,
-    review: z
-      .object({ approved: z.boolean(), reason: z.string().nullable(), by: z.string(), at: z.iso.datetime() })
-      .nullable()
-      .meta({ description: 'The invoice administrator’s decision on the line' }),
+    review: z.withMeta(z.nullable(z.object({ approved: z.boolean(), reason: z.nullable(z.string()), by: z.string(), at: z.iso.datetime() })), {
+      description: 'The invoice administrator’s decision on the line',
+    }),
     kind: z.enum(['amount', 'unit']),
     scheduledValueCents: cents('C'),
-    quantity: z.string().nullable(),
-    unitPrice: z.string().nullable(),
-    previousQuantity: z.string().nullable(),
-    quantityThisPeriod: z.string().nullable(),
-    quantityToDate: z.string().nullable(),
+    quantity: z.nullable(z.string()),
+    unitPrice: z.nullable(z.string()),
+    previousQuantity: z.nullable(z.string()),
+    quantityThisPeriod: z.nullable(z.string()),
+    quantityToDate: z.nullable(z.string()),
     previousWorkCents: cents('D = previous D + previous E'),
     workThisPeriodCents: cents('E'),
     materialsStoredCents: cents('F'),
     completedAndStoredCents: cents('G = D + E + F'),
     completedAndStoredPercent: percentShown('G ÷ C, 4 places: an output, stored materials included (the input is entry.percentCompleteToDate)'),
-    percentComplete: percentShown('Old name of completedAndStoredPercent').meta({ deprecated: true }),
+    percentComplete: z.withMeta(percentShown('Old name of completedAndStoredPercent'), { deprecated: true }),
     percentCompleteDisplay: percentShown('G ÷ C, 2 places'),
     balanceToFinishCents: cents('H = C − G'),
     retainageHeldCents: cents('I: work + materials retainage held now'),
-    retainageCents: cents('Old name of retainageHeldCents').meta({ deprecated: true }),
+    retainageCents: z.withMeta(cents('Old name of retainageHeldCents'), { deprecated: true }),
     workRetainage: retainageBucket,
     materialsRetainage: retainageBucket,
-  })
-  .meta({ id: 'InvoiceLine' });
+  }),
+  { id: 'InvoiceLine' },
+);
 export type InvoiceLineResponse = z.infer<typeof invoiceLine>;
 
-export const invoiceTotals = z
-  .object({
-    scheduledValueCents: z.number().int(),
-    previousWorkCents: z.number().int(),
-    workThisPeriodCents: z.number().int(),
-    materialsStoredCents: z.number().int(),
-    completedAndStoredCents: z.number().int(),
-    completedAndStoredPercent: z.string().meta({ description: 'Σ G ÷ Σ C' }),
-    percentComplete: z.string().meta({ deprecated: true, description: 'Old name of completedAndStoredPercent' }),
+export const invoiceTotals = z.withMeta(
+  z.object({
+    scheduledValueCents: z.number().check(z.int()),
+    previousWorkCents: z.number().check(z.int()),
+    workThisPeriodCents: z.number().check(z.int()),
+    materialsStoredCents: z.number().check(z.int()),
+    completedAndStoredCents: z.number().check(z.int()),
+    completedAndStoredPercent: z.withMeta(z.string(), { description: 'Σ G ÷ Σ C' }),
+    percentComplete: z.withMeta(z.string(), { deprecated: true, description: 'Old name of completedAndStoredPercent' }),
     percentCompleteDisplay: z.string(),
-    balanceToFinishCents: z.number().int(),
-    retainageHeldCents: z.number().int().meta({ description: 'Σ I: retainage held now' }),
-    retainedThisInvoiceCents: z.number().int(),
-    releasedThisInvoiceCents: z.number().int(),
-    retainageCents: z.number().int().meta({ deprecated: true, description: 'Old name of retainageHeldCents' }),
-    retainedThisPeriodCents: z.number().int().meta({ deprecated: true, description: 'Old name of retainedThisInvoiceCents' }),
-    releasedThisPeriodCents: z.number().int().meta({ deprecated: true, description: 'Old name of releasedThisInvoiceCents' }),
-  })
-  .meta({ id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' });
+    balanceToFinishCents: z.number().check(z.int()),
+    retainageHeldCents: z.withMeta(z.number().check(z.int()), { description: 'Σ I: retainage held now' }),
+    retainedThisInvoiceCents: z.number().check(z.int()),
+    releasedThisInvoiceCents: z.number().check(z.int()),
+    retainageCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of retainageHeldCents' }),
+    retainedThisPeriodCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of retainedThisInvoiceCents' }),
+    releasedThisPeriodCents: z.withMeta(z.number().check(z.int()), { deprecated: true, description: 'Old name of releasedThisInvoiceCents' }),
+  }),
+  { id: 'InvoiceTotals', description: 'G703 column totals: sums of the lines' },
+);
 
-export const invoiceSummary = z
-  .object({
+export const invoiceSummary = z.withMeta(
+  z.object({
     originalContractSumCents: cents('1'),
     netChangeByChangeOrdersCents: cents('2'),
     contractSumToDateCents: cents('3 = 1 + 2'),
@@ -170,15 +174,16 @@ export const invoiceSummary = z
     workRetainageHeldCents: cents('5a: work retainage held'),
     materialsRetainageHeldCents: cents('5b: materials retainage held'),
     totalRetainageHeldCents: cents('5 = 5a + 5b'),
-    workRetainageCents: cents('Old name of workRetainageHeldCents').meta({ deprecated: true }),
-    materialsRetainageCents: cents('Old name of materialsRetainageHeldCents').meta({ deprecated: true }),
-    totalRetainageCents: cents('Old name of totalRetainageHeldCents').meta({ deprecated: true }),
+    workRetainageCents: z.withMeta(cents('Old name of workRetainageHeldCents'), { deprecated: true }),
+    materialsRetainageCents: z.withMeta(cents('Old name of materialsRetainageHeldCents'), { deprecated: true }),
+    totalRetainageCents: z.withMeta(cents('Old name of totalRetainageHeldCents'), { deprecated: true }),
     totalEarnedLessRetainageCents: cents('6 = 4 − 5'),
     previousCertificatesCents: cents('7 = line 6 of the previous invoice'),
     currentPaymentDueCents: cents('8 = 6 − 7'),
     balanceToFinishIncludingRetainageCents: cents('9 = 3 − 6'),
-  })
-  .meta({ id: 'InvoiceSummary', description: 'The G702 lines' });
+  }),
+  { id: 'InvoiceSummary', description: 'The G702 lines' },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Invoices
@@ -190,79 +195,95 @@ const invoiceHeader = {
   commitmentId: z.string(),
   billingPeriodId: z.string(),
   number: z.string(),
-  position: z.number().int().meta({ description: '1, 2, … per commitment' }),
+  position: z.withMeta(z.number().check(z.int()), { description: '1, 2, … per commitment' }),
   kind: z.enum(invoiceKinds),
   status: z.enum(invoiceStatuses),
   paymentStatus: z.enum(invoicePaymentStatuses),
-  paidCents: z.number().int(),
+  paidCents: z.number().check(z.int()),
   totals: invoiceTotals,
   summary: invoiceSummary,
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
-  submittedAt: z.iso.datetime().nullable(),
+  submittedAt: z.nullable(z.iso.datetime()),
   updatedAt: z.iso.datetime(),
-  version: z.number().int(),
-  slidingScale: z
-    .object({
-      ruleNumber: z.number().int().nullable().meta({ description: '1-based; null once every rule’s limit was reached (0 % withheld)' }),
-      description: z.string().meta({ example: '10 % until 5 % of the original contract value ($20000.00) is held' }),
-      retainagePercent: z.string(),
-      limitCents: z.number().int().nullable(),
-      withheldBeforeCents: z.number().int(),
-      withheldThisPeriodCents: z.number().int(),
-      withheldToDateCents: z.number().int(),
-      capped: z.boolean().meta({ description: 'Whether the limit cut this period’s retention short' }),
-    })
-    .nullable()
-    .meta({ description: 'The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created)' }),
-  paymentSchedule: z
-    .object({
-      jurisdiction: z.string(),
-      claimServedOn: z.iso.date(),
-      dueOn: z.iso.date(),
-      servedOn: z.iso.date(),
-      scheduledCents: z.number().int(),
-      differenceCents: z.number().int(),
-    })
-    .nullable()
-    .meta({ description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' }),
+  version: z.number().check(z.int()),
+  slidingScale: z.withMeta(
+    z.nullable(
+      z.object({
+        ruleNumber: z.withMeta(z.nullable(z.number().check(z.int())), { description: '1-based; null once every rule’s limit was reached (0 % withheld)' }),
+        description: z.withMeta(z.string(), { example: '10 % until 5 % of the original contract value ($20000.00) is held' }),
+        retainagePercent: z.string(),
+        limitCents: z.nullable(z.number().check(z.int())),
+        withheldBeforeCents: z.number().check(z.int()),
+        withheldThisPeriodCents: z.number().check(z.int()),
+        withheldToDateCents: z.number().check(z.int()),
+        capped: z.withMeta(z.boolean(), { description: 'Whether the limit cut this period’s retention short' }),
+      }),
+    ),
+    { description: 'The sliding-scale retention rule that applied to this invoice (null: the commitment had none when it was created)' },
+  ),
+  paymentSchedule: z.withMeta(
+    z.nullable(
+      z.object({
+        jurisdiction: z.string(),
+        claimServedOn: z.iso.date(),
+        dueOn: z.iso.date(),
+        servedOn: z.iso.date(),
+        scheduledCents: z.number().check(z.int()),
+        differenceCents: z.number().check(z.int()),
+      }),
+    ),
+    { description: 'The payment schedule served in answer to this claim (GET …/payment-schedule: its deadline and overdue status before)' },
+  ),
   paymentScheduleDue: paymentScheduleDueView,
   promptPayment: promptPaymentView,
 };
 
-export const invoiceResponse = z
-  .object({
+export const invoiceResponse = z.withMeta(
+  z.object({
     ...invoiceHeader,
-    retainage: retainageSettings.meta({ description: 'The commitment’s retainage settings the figures use' }),
+    retainage: z.withMeta(retainageSettings, { description: 'The commitment’s retainage settings the figures use' }),
     lines: z.array(invoiceLine),
-  })
-  .meta({ id: 'Invoice' });
+  }),
+  { id: 'Invoice' },
+);
 export type InvoiceResponse = z.infer<typeof invoiceResponse>;
 
-export const invoiceListItem = z
-  .object({
+export const invoiceListItem = z.withMeta(
+  z.object({
     ...invoiceHeader,
     commitmentNumber: z.string(),
     commitmentTitle: z.string(),
     vendorName: z.string(),
-  })
-  .meta({ id: 'InvoiceListItem', description: 'An invoice without its lines' });
+  }),
+  { id: 'InvoiceListItem', description: 'An invoice without its lines' },
+);
 export type InvoiceListItemResponse = z.infer<typeof invoiceListItem>;
 
-export const invoiceList = z.object({ items: z.array(invoiceListItem), nextCursor: z.string().nullable() }).meta({ id: 'InvoiceList' });
+export const invoiceList = z.withMeta(z.object({ items: z.array(invoiceListItem), nextCursor: z.nullable(z.string()) }), { id: 'InvoiceList' });
 
-export const invoicePath = z.object({ projectId: z.string().min(1).max(100), invoiceId: z.string().min(1).max(100) });
+export const invoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
 export const stagedReleaseFields = {
-  releasePercent: percentString
-    .optional()
-    .meta({ description: 'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion', example: '50' }),
-  releaseAmountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent' }),
+  releasePercent: z.withMeta(z.optional(percentString), {
+    description:
+      'Retainage releases: release this % of everything held (rounded once, apportioned over the lines to the cent), e.g. 50 at practical completion',
+    example: '50',
+  }),
+  releaseAmountCents: z.withMeta(z.optional(z.number().check(z.int(), z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))), {
+    description: 'Retainage releases: release this amount of what is held, apportioned over the lines to the cent',
+  }),
 };
 
 /** One of the two, and only on a retainage-release invoice. */
-export function refineStagedRelease(body: { kind: string; releasePercent?: string | undefined; releaseAmountCents?: number | undefined }, ctx: z.RefinementCtx) {
+export function refineStagedRelease(
+  body: { kind: string; releasePercent?: string | undefined; releaseAmountCents?: number | undefined },
+  ctx: z.core.$RefinementCtx,
+) {
   if (body.releasePercent !== undefined && body.releaseAmountCents !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['releaseAmountCents'], message: 'give releasePercent or releaseAmountCents, not both' });
   }
@@ -271,66 +292,71 @@ export function refineStagedRelease(body: { kind: string; releasePercent?: strin
   }
 }
 
-export const createInvoiceBody = z
-  .object({
-    number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per commitment; the next in sequence when absent' }),
-    kind: z.enum(invoiceKinds).default('progress'),
-    ...stagedReleaseFields,
-  })
-  .strict()
-  .superRefine(refineStagedRelease)
-  .meta({ id: 'CreateInvoice' });
+export const createInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Unique per commitment; the next in sequence when absent',
+      }),
+      kind: z._default(z.enum(invoiceKinds), 'progress'),
+      ...stagedReleaseFields,
+    })
+    .check(z.superRefine(refineStagedRelease)),
+  { id: 'CreateInvoice' },
+);
 
 /**
  * A line's change: the fields given replace what was entered, null clears one. Giving one of a
  * pair (workThisPeriodCents | percentComplete, a bucket's % | cents) clears the other.
  */
-const lineEntryPatch = z
-  .object({
-    lineId: z.string().min(1).max(100),
-    ...(Object.fromEntries(Object.entries(entryFields).map(([name, schema]) => [name, schema.unwrap().nullable().optional()])) as {
-      [K in EntryField]: z.ZodOptional<z.ZodNullable<ReturnType<(typeof entryFields)[K]['unwrap']>>>;
+const lineEntryPatch = z.withMeta(
+  z.strictObject({
+    lineId: z.string().check(z.minLength(1), z.maxLength(100)),
+    ...(Object.fromEntries(Object.entries(entryFields).map(([name, schema]) => [name, z.optional(z.nullable(schema.def.innerType))])) as {
+      [K in EntryField]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof entryFields)[K]['def']['innerType']>>;
     }),
-  })
-  .strict()
-  .meta({ id: 'InvoiceLineChange' });
+  }),
+  { id: 'InvoiceLineChange' },
+);
 export type LineEntryPatch = z.infer<typeof lineEntryPatch>;
 
 /** "Set retainage on all lines" and "release retainage on all lines", applied before `lines`. */
-export const allLinesChange = z
-  .object({
-    workRetainagePercent: percentString.optional().meta({ description: 'Work retainage % on every line' }),
-    materialsRetainagePercent: percentString.optional().meta({ description: 'Materials retainage % on every amount line' }),
-    releaseAllRetainage: z.literal(true).optional().meta({ description: 'Release everything each line holds (both buckets)' }),
-  })
-  .strict()
-  .refine((change) => Object.keys(change).length > 0, { message: 'Name at least one change for all lines' })
-  .meta({ id: 'InvoiceAllLinesChange' });
+export const allLinesChange = z.withMeta(
+  z
+    .strictObject({
+      workRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Work retainage % on every line' }),
+      materialsRetainagePercent: z.withMeta(z.optional(percentString), { description: 'Materials retainage % on every amount line' }),
+      releaseAllRetainage: z.withMeta(z.optional(z.literal(true)), { description: 'Release everything each line holds (both buckets)' }),
+    })
+    .check(z.refine((change) => Object.keys(change).length > 0, { message: 'Name at least one change for all lines' })),
+  { id: 'InvoiceAllLinesChange' },
+);
 export type AllLinesChange = z.infer<typeof allLinesChange>;
 
-export const updateInvoiceBody = z
-  .object({
-    lines: z
-      .array(lineEntryPatch)
-      .max(2000)
-      .default([])
-      .meta({ description: 'Only the lines listed change; they override `allLines`' }),
-    allLines: allLinesChange.optional(),
-    properInvoice: properInvoiceDetailsInput.optional(),
-  })
-  .strict()
-  .refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
-    message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
-    path: ['lines'],
-  })
-  .meta({ id: 'UpdateInvoice' });
+export const updateInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      lines: z.withMeta(z._default(z.array(lineEntryPatch).check(z.maxLength(2000)), []), {
+        description: 'Only the lines listed change; they override `allLines`',
+      }),
+      allLines: z.optional(allLinesChange),
+      properInvoice: z.optional(properInvoiceDetailsInput),
+    })
+    .check(
+      z.refine((body) => body.lines.length > 0 || body.allLines !== undefined || body.properInvoice !== undefined, {
+        message: 'Send `lines`, `allLines`, `properInvoice` or a combination',
+        path: ['lines'],
+      }),
+    ),
+  { id: 'UpdateInvoice' },
+);
 
 export const listInvoicesQuery = z.object({
-  billingPeriodId: z.string().min(1).max(100).optional(),
-  commitmentId: z.string().min(1).max(100).optional(),
-  status: commaListOf(invoiceStatuses, 'Only invoices in these statuses').optional(),
-  updatedSince: updatedSinceQuery('invoices').optional(),
-  sort: sortQuery(['position'], 'With commitmentId: by position in the commitment (`-position`: the latest first)').optional(),
+  billingPeriodId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  commitmentId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  status: z.optional(commaListOf(invoiceStatuses, 'Only invoices in these statuses')),
+  updatedSince: z.optional(updatedSinceQuery('invoices')),
+  sort: z.optional(sortQuery(['position'], 'With commitmentId: by position in the commitment (`-position`: the latest first)')),
   ...pageQuery,
 });
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels, granularPermissions } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 
-export const meResponse = z
-  .object({
+export const meResponse = z.withMeta(
+  z.object({
     userId: z.string(),
     email: z.email(),
     name: z.string(),
@@ -20,16 +20,17 @@ export const meResponse = z
         granular: z.array(z.enum(granularPermissions)),
       }),
     ),
-  })
-  .meta({ id: 'Me', description: 'The caller, their company and the projects they are a member of' });
+  }),
+  { id: 'Me', description: 'The caller, their company and the projects they are a member of' },
+);
 export type MeResponse = z.infer<typeof meResponse>;
 
-export const updateMeBody = z
-  .object({
-    name: z.string().trim().min(1).max(200).meta({ description: 'Display name used in emails and PDFs' }),
-  })
-  .strict()
-  .meta({ id: 'UpdateMe' });
+export const updateMeBody = z.withMeta(
+  z.strictObject({
+    name: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), { description: 'Display name used in emails and PDFs' }),
+  }),
+  { id: 'UpdateMe' },
+);
 
 export const meRoutes = [
   {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { maxTaskPage, taskKinds } from '../domain/tasks';
 import { invoiceStatuses } from '../domain/invoices';
@@ -7,45 +7,47 @@ import { pageQuery } from '../http/cursor';
 import { commaListOf } from './common';
 
 export const listMyTasksQuery = z.object({
-  kind: commaListOf(taskKinds, 'Only tasks of these kinds').optional(),
+  kind: z.optional(commaListOf(taskKinds, 'Only tasks of these kinds')),
   cursor: pageQuery.cursor,
-  limit: z.coerce.number().int().min(1).max(maxTaskPage).default(maxTaskPage),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(maxTaskPage)), maxTaskPage),
 });
 
-export const myTask = z
-  .object({
-    kind: z.enum(taskKinds).meta({
+export const myTask = z.withMeta(
+  z.object({
+    kind: z.withMeta(z.enum(taskKinds), {
       description:
         '`review_invoice`: an invoice under review, for invoice administrators; `submit_invoice` (a draft) and `resubmit_invoice` ' +
         '(sent back to revise & resubmit): for the commitment’s invoice contacts; `answer_invite`: an invite to bill not answered yet; ' +
         '`create_invoice`: an accepted invite whose commitment has no invoice for the period yet',
     }),
-    dueDate: z.iso.date().meta({ description: 'The billing period’s due date (project time): what the list is sorted by' }),
+    dueDate: z.withMeta(z.iso.date(), { description: 'The billing period’s due date (project time): what the list is sorted by' }),
     project: z.object({ projectId: z.string(), name: z.string(), number: z.string() }),
     commitment: z.object({ commitmentId: z.string(), number: z.string(), title: z.string(), vendorName: z.string() }),
     billingPeriod: z.object({ billingPeriodId: z.string(), startDate: z.iso.date(), endDate: z.iso.date(), dueDate: z.iso.date() }),
-    invoice: z
-      .object({
+    invoice: z.nullable(
+      z.object({
         invoiceId: z.string(),
         number: z.string(),
         status: z.enum(invoiceStatuses),
-        paymentScheduleDue: z
-          .object({ dueOn: z.iso.date(), status: z.enum(['due', 'overdue']) })
-          .nullable()
-          .meta({ description: 'On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim)' }),
-      })
-      .nullable(),
-    invite: z.object({ inviteId: z.string(), status: z.enum(inviteStatuses) }).nullable(),
-  })
-  .meta({ id: 'MyTask', description: 'One thing the caller can do now in one of their projects' });
+        paymentScheduleDue: z.withMeta(z.nullable(z.object({ dueOn: z.iso.date(), status: z.enum(['due', 'overdue']) })), {
+          description:
+            'On Australian projects, the payment schedule this claim awaits: the day it must be served by, and whether that day has passed; null when none is awaited (served, or not an Australian claim)',
+        }),
+      }),
+    ),
+    invite: z.nullable(z.object({ inviteId: z.string(), status: z.enum(inviteStatuses) })),
+  }),
+  { id: 'MyTask', description: 'One thing the caller can do now in one of their projects' },
+);
 export type MyTask = z.infer<typeof myTask>;
 
-export const myTaskList = z
-  .object({
+export const myTaskList = z.withMeta(
+  z.object({
     items: z.array(myTask),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'MyTaskList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'MyTaskList' },
+);
 
 export const myWorkRoutes = [
   {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
@@ -14,7 +14,10 @@ import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, staged
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
-export const ownerInvoicePath = z.object({ projectId: z.string().min(1).max(100), ownerInvoiceId: z.string().min(1).max(100) });
+export const ownerInvoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 const ownerInvoiceHeader = {
   projectId: z.string(),
@@ -22,122 +25,145 @@ const ownerInvoiceHeader = {
   headContractId: z.string(),
   billingPeriodId: z.string(),
   number: z.string(),
-  position: z.number().int().meta({ description: '1, 2, … per head contract: line 7 is the previous one’s line 6' }),
+  position: z.withMeta(z.number().check(z.int()), { description: '1, 2, … per head contract: line 7 is the previous one’s line 6' }),
   kind: z.enum(invoiceKinds),
   status: z.enum(ownerInvoiceStatuses),
   paymentStatus: z.enum(invoicePaymentStatuses),
-  paidCents: z.number().int(),
+  paidCents: z.number().check(z.int()),
   totals: invoiceTotals,
   summary: invoiceSummary,
   promptPayment: promptPaymentView,
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
-  submittedAt: z.iso.datetime().nullable().meta({ description: 'When it was last sent to the owner (→ under review)' }),
+  submittedAt: z.withMeta(z.nullable(z.iso.datetime()), { description: 'When it was last sent to the owner (→ under review)' }),
   updatedAt: z.iso.datetime(),
-  version: z.number().int().meta({ description: 'Also the ETag; send it as If-Match to change the owner invoice' }),
+  version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the owner invoice' }),
 };
 
 const costSource = {
   invoiceId: z.string(),
   invoiceNumber: z.string(),
   commitmentId: z.string(),
-  commitmentNumber: z.string().nullable(),
-  lineId: z.string().meta({ description: 'The subcontractor invoice’s SOV line' }),
-  costCode: z.string().nullable(),
+  commitmentNumber: z.nullable(z.string()),
+  lineId: z.withMeta(z.string(), { description: 'The subcontractor invoice’s SOV line' }),
+  costCode: z.nullable(z.string()),
   description: z.string(),
-  workThisPeriodCents: z.number().int(),
-  materialsStoredCents: z.number().int(),
+  workThisPeriodCents: z.number().check(z.int()),
+  materialsStoredCents: z.number().check(z.int()),
 };
 
-export const ownerInvoicePrefill = z
-  .object({
+export const ownerInvoicePrefill = z.withMeta(
+  z.object({
     by: z.string(),
     at: z.iso.datetime(),
     lines: z.array(
       z.object({
-        lineId: z.string().meta({ description: 'The owner SOV line' }),
-        costCode: z.string().nullable(),
-        workThisPeriodCents: z.number().int().meta({ description: 'Σ of the sources’ work this period' }),
-        materialsStoredCents: z.number().int().meta({ description: 'Σ of the sources’ materials presently stored' }),
-        sources: z.array(z.object(costSource)).meta({ description: 'The subcontractor invoice lines summed into this line' }),
+        lineId: z.withMeta(z.string(), { description: 'The owner SOV line' }),
+        costCode: z.nullable(z.string()),
+        workThisPeriodCents: z.withMeta(z.number().check(z.int()), { description: 'Σ of the sources’ work this period' }),
+        materialsStoredCents: z.withMeta(z.number().check(z.int()), { description: 'Σ of the sources’ materials presently stored' }),
+        sources: z.withMeta(z.array(z.object(costSource)), { description: 'The subcontractor invoice lines summed into this line' }),
       }),
     ),
-    unmapped: z
-      .array(z.object({ ...costSource, reason: z.enum(['no_cost_code', 'cost_code_not_on_owner_sov', 'owner_line_is_unit_based']) }))
-      .meta({ description: 'Costs of the period no owner line took: reported, not billed' }),
-    includedInvoices: z
-      .array(z.object({ invoiceId: z.string(), number: z.string(), commitmentId: z.string(), status: z.enum(prefillStatuses) }))
-      .meta({ description: 'The subcontractor invoices summed, with their status at the time' }),
-    changeOrders: z
-      .array(z.object({ changeOrderId: z.string(), commitmentId: z.string(), number: z.string(), title: z.string(), totalCents: z.number().int(), approvedAt: z.iso.datetime() }))
-      .meta({ description: 'Commitment change orders approved in the billing period' }),
-  })
-  .meta({ id: 'OwnerInvoicePrefill', description: 'The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval)' });
+    unmapped: z.withMeta(z.array(z.object({ ...costSource, reason: z.enum(['no_cost_code', 'cost_code_not_on_owner_sov', 'owner_line_is_unit_based']) })), {
+      description: 'Costs of the period no owner line took: reported, not billed',
+    }),
+    includedInvoices: z.withMeta(z.array(z.object({ invoiceId: z.string(), number: z.string(), commitmentId: z.string(), status: z.enum(prefillStatuses) })), {
+      description: 'The subcontractor invoices summed, with their status at the time',
+    }),
+    changeOrders: z.withMeta(
+      z.array(
+        z.object({
+          changeOrderId: z.string(),
+          commitmentId: z.string(),
+          number: z.string(),
+          title: z.string(),
+          totalCents: z.number().check(z.int()),
+          approvedAt: z.iso.datetime(),
+        }),
+      ),
+      { description: 'Commitment change orders approved in the billing period' },
+    ),
+  }),
+  {
+    id: 'OwnerInvoicePrefill',
+    description: 'The last pre-fill from the billing period’s subcontractor invoices (approved, approved as noted or pending owner approval)',
+  },
+);
 
-export const ownerInvoiceResponse = z
-  .object({
+export const ownerInvoiceResponse = z.withMeta(
+  z.object({
     ...ownerInvoiceHeader,
-    retainage: retainageSettings.meta({ description: 'The head contract’s retainage settings the figures use' }),
+    retainage: z.withMeta(retainageSettings, { description: 'The head contract’s retainage settings the figures use' }),
     lines: z.array(invoiceLine),
-    prefill: ownerInvoicePrefill.nullable(),
-  })
-  .meta({ id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' });
+    prefill: z.nullable(ownerInvoicePrefill),
+  }),
+  { id: 'OwnerInvoice', description: 'A payment application to the owner: G703 lines and G702 summary, computed as for subcontractor invoices' },
+);
 export type OwnerInvoiceResponse = z.infer<typeof ownerInvoiceResponse>;
 
-export const ownerInvoiceListItem = z.object(ownerInvoiceHeader).meta({ id: 'OwnerInvoiceListItem', description: 'An owner invoice without its lines' });
-export const ownerInvoiceList = z
-  .object({ items: z.array(ownerInvoiceListItem), nextCursor: z.string().nullable() })
-  .meta({ id: 'OwnerInvoiceList' });
+export const ownerInvoiceListItem = z.withMeta(z.object(ownerInvoiceHeader), { id: 'OwnerInvoiceListItem', description: 'An owner invoice without its lines' });
+export const ownerInvoiceList = z.withMeta(z.object({ items: z.array(ownerInvoiceListItem), nextCursor: z.nullable(z.string()) }), { id: 'OwnerInvoiceList' });
 
-export const createOwnerInvoiceBody = z
-  .object({
-    number: z.string().trim().min(1).max(50).optional().meta({ description: 'Unique per head contract; the next in sequence when absent' }),
-    kind: z.enum(invoiceKinds).default('progress'),
-    prefill: z.boolean().default(false).meta({ description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it' }),
-    ...stagedReleaseFields,
-  })
-  .strict()
-  .superRefine(refineStagedRelease)
-  .meta({ id: 'CreateOwnerInvoice' });
+export const createOwnerInvoiceBody = z.withMeta(
+  z
+    .strictObject({
+      number: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Unique per head contract; the next in sequence when absent',
+      }),
+      kind: z._default(z.enum(invoiceKinds), 'progress'),
+      prefill: z.withMeta(z._default(z.boolean(), false), {
+        description: 'Fill each line’s work this period and stored materials from the period’s subcontractor invoices whose cost codes map to it',
+      }),
+      ...stagedReleaseFields,
+    })
+    .check(z.superRefine(refineStagedRelease)),
+  { id: 'CreateOwnerInvoice' },
+);
 
-export const changeOwnerInvoiceStatusBody = z
-  .object({
+export const changeOwnerInvoiceStatusBody = z.withMeta(
+  z.strictObject({
     status: z.enum(ownerInvoiceStatuses),
-    comment: z.string().trim().max(2000).optional(),
-  })
-  .strict()
-  .meta({ id: 'ChangeOwnerInvoiceStatus', description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review' });
+    comment: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
+  }),
+  {
+    id: 'ChangeOwnerInvoiceStatus',
+    description: 'draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit → under_review',
+  },
+);
 
-export const ownerInvoicePreview = z
-  .object({
+export const ownerInvoicePreview = z.withMeta(
+  z.object({
     ownerInvoiceId: z.string(),
     totals: invoiceTotals,
     summary: invoiceSummary,
     lines: z.array(invoiceLine),
-  })
-  .meta({ id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' });
+  }),
+  { id: 'OwnerInvoicePreview', description: 'The G702/G703 figures the given entries would give; nothing is saved' },
+);
 
-export const ownerInvoiceEvent = z
-  .object({
+export const ownerInvoiceEvent = z.withMeta(
+  z.object({
     type: z.string(),
     by: z.string(),
     at: z.iso.datetime(),
-    fromStatus: z.string().nullable(),
-    toStatus: z.string().nullable(),
-    comment: z.string().nullable(),
-    changes: z.unknown().meta({ description: 'Line edits [{ lineId, field, from, to }] and the G702 figures they changed' }),
-  })
-  .meta({ id: 'OwnerInvoiceEvent' });
-export const ownerInvoiceHistory = z.object({ items: z.array(ownerInvoiceEvent) }).meta({ id: 'OwnerInvoiceHistory' });
+    fromStatus: z.nullable(z.string()),
+    toStatus: z.nullable(z.string()),
+    comment: z.nullable(z.string()),
+    changes: z.withMeta(z.unknown(), { description: 'Line edits [{ lineId, field, from, to }] and the G702 figures they changed' }),
+  }),
+  { id: 'OwnerInvoiceEvent' },
+);
+export const ownerInvoiceHistory = z.withMeta(z.object({ items: z.array(ownerInvoiceEvent) }), { id: 'OwnerInvoiceHistory' });
 
-export const emailOwnerInvoiceBody = z
-  .object({
-    to: z.array(z.email()).max(20).default([]).meta({ description: 'Addresses that receive the PDF besides the owner’s contacts' }),
-    includeOwnerContacts: z.boolean().default(true).meta({ description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
-    message: z.string().trim().max(2000).optional().meta({ description: 'A note shown above the invoice details' }),
-  })
-  .strict()
-  .meta({ id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' });
+export const emailOwnerInvoiceBody = z.withMeta(
+  z.strictObject({
+    to: z.withMeta(z._default(z.array(z.email()).check(z.maxLength(20)), []), { description: 'Addresses that receive the PDF besides the owner’s contacts' }),
+    includeOwnerContacts: z.withMeta(z._default(z.boolean(), true), { description: 'Also send it to the head contract’s owner contacts (ownerContactEmails)' }),
+    message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
+  }),
+  { id: 'EmailOwnerInvoice', description: 'At least one recipient: addresses given, or the owner’s contacts' },
+);
 
 const ofHeadContract = '/v1/projects/{projectId}/head-contracts/{headContractId}/owner-invoices';
 const one = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { maxPaymentCents } from '../domain/payments';
@@ -6,49 +6,57 @@ import { paymentMethods } from './payments';
 import { ownerInvoicePath } from './owner-invoices';
 import type { OwnerPaymentItem } from '../db/entities/owner-invoice';
 
-export const ownerPaymentPath = ownerInvoicePath.extend({ paymentId: z.string().min(1).max(100) });
+export const ownerPaymentPath = z.extend(ownerInvoicePath, { paymentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-const receivedOn = z.iso.date().meta({ description: 'The date the payment was received (YYYY-MM-DD)' });
+const receivedOn = z.withMeta(z.iso.date(), { description: 'The date the payment was received (YYYY-MM-DD)' });
 
-export const createOwnerPaymentBody = z
-  .object({
-    paymentNumber: z.string().trim().min(1).max(50).meta({ description: 'Unique in the head contract, ignoring case and surrounding spaces', example: 'RCV-001' }),
+export const createOwnerPaymentBody = z.withMeta(
+  z.strictObject({
+    paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+      description: 'Unique in the head contract, ignoring case and surrounding spaces',
+      example: 'RCV-001',
+    }),
     method: z.enum(paymentMethods),
-    amountCents: z.number().int().positive().max(maxPaymentCents).meta({ description: `Integer cents, from 1 to ${maxPaymentCents}` }),
+    amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), {
+      description: `Integer cents, from 1 to ${maxPaymentCents}`,
+    }),
     receivedOn,
-    reference: z.string().trim().min(1).max(200).optional().meta({ description: 'The owner’s remittance, check or transfer reference' }),
-    allowOverpayment: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Record the payment even if the owner invoice’s payments then exceed its current payment due (G702 line 8)' }),
-  })
-  .strict()
-  .meta({ id: 'CreateOwnerPayment' });
+    reference: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), {
+      description: 'The owner’s remittance, check or transfer reference',
+    }),
+    allowOverpayment: z.withMeta(z._default(z.boolean(), false), {
+      description: 'Record the payment even if the owner invoice’s payments then exceed its current payment due (G702 line 8)',
+    }),
+  }),
+  { id: 'CreateOwnerPayment' },
+);
 export type CreateOwnerPaymentBody = z.infer<typeof createOwnerPaymentBody>;
 
-export const ownerPaymentResponse = z
-  .object({
+export const ownerPaymentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     headContractId: z.string(),
     ownerInvoiceId: z.string(),
     paymentId: z.string(),
     paymentNumber: z.string(),
     method: z.enum(paymentMethods),
-    amountCents: z.number().int(),
+    amountCents: z.number().check(z.int()),
     receivedOn,
-    reference: z.string().nullable(),
+    reference: z.nullable(z.string()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' });
+  }),
+  { id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' },
+);
 export type OwnerPaymentResponse = z.infer<typeof ownerPaymentResponse>;
 
-export const ownerPaymentList = z
-  .object({
+export const ownerPaymentList = z.withMeta(
+  z.object({
     items: z.array(ownerPaymentResponse),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'OwnerPaymentList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'OwnerPaymentList' },
+);
 
 export const toOwnerPaymentResponse = (item: OwnerPaymentItem): OwnerPaymentResponse => ({
   projectId: item.projectId,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { commitmentPath } from './commitments';
@@ -6,60 +6,73 @@ import { maxPaymentCents } from '../domain/payments';
 
 export const paymentMethods = ['check', 'credit_card', 'electronic'] as const;
 
-export const paymentPath = commitmentPath.extend({ paymentId: z.string().min(1).max(100) });
+export const paymentPath = z.extend(commitmentPath, { paymentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-const paidOn = z.iso.date().meta({ description: 'The date the payment was issued (YYYY-MM-DD)' });
+const paidOn = z.withMeta(z.iso.date(), { description: 'The date the payment was issued (YYYY-MM-DD)' });
 
-export const createPaymentBody = z
-  .object({
-    paymentNumber: z.string().trim().min(1).max(50).meta({ description: 'Unique in the commitment, ignoring case and surrounding spaces', example: 'PMT-001' }),
-    method: z.enum(paymentMethods),
-    amountCents: z.number().int().positive().max(maxPaymentCents).meta({ description: `Integer cents, from 1 to ${maxPaymentCents}` }),
-    paidOn,
-    invoiceId: z.string().min(1).max(100).optional().meta({ description: 'An invoice of this commitment the payment pays (its payment status follows)' }),
-    checkNumber: z.string().trim().min(1).max(50).optional().meta({ description: 'Required for, and only for, method `check`' }),
-    notes: z.string().max(2000).optional(),
-    allowOverpayment: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Record the payment even if the invoice’s payments then exceed its current payment due (G702 line 8)' }),
-  })
-  .strict()
-  .superRefine((body, ctx) => {
-    if (body.method === 'check' && body.checkNumber === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: 'A check payment needs its check number' });
-    }
-    if (body.method !== 'check' && body.checkNumber !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: `Only check payments have a check number, not ${body.method}` });
-    }
-  })
-  .meta({ id: 'CreatePayment' });
+export const createPaymentBody = z.withMeta(
+  z
+    .strictObject({
+      paymentNumber: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), {
+        description: 'Unique in the commitment, ignoring case and surrounding spaces',
+        example: 'PMT-001',
+      }),
+      method: z.enum(paymentMethods),
+      amountCents: z.withMeta(z.number().check(z.int(), z.positive(), z.maximum(maxPaymentCents)), {
+        description: `Integer cents, from 1 to ${maxPaymentCents}`,
+      }),
+      paidOn,
+      invoiceId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), {
+        description: 'An invoice of this commitment the payment pays (its payment status follows)',
+      }),
+      checkNumber: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))), {
+        description: 'Required for, and only for, method `check`',
+      }),
+      notes: z.optional(z.string().check(z.maxLength(2000))),
+      allowOverpayment: z.withMeta(z._default(z.boolean(), false), {
+        description: 'Record the payment even if the invoice’s payments then exceed its current payment due (G702 line 8)',
+      }),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.method === 'check' && body.checkNumber === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: 'A check payment needs its check number' });
+        }
+        if (body.method !== 'check' && body.checkNumber !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checkNumber'], message: `Only check payments have a check number, not ${body.method}` });
+        }
+      }),
+    ),
+  { id: 'CreatePayment' },
+);
 export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
-export const paymentResponse = z
-  .object({
+export const paymentResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     paymentId: z.string(),
     paymentNumber: z.string(),
     method: z.enum(paymentMethods),
-    amountCents: z.number().int(),
+    amountCents: z.number().check(z.int()),
     paidOn,
-    invoiceId: z.string().nullable(),
-    checkNumber: z.string().nullable(),
-    notes: z.string().nullable(),
+    invoiceId: z.nullable(z.string()),
+    checkNumber: z.nullable(z.string()),
+    notes: z.nullable(z.string()),
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Payment', description: 'A payment issued on a commitment, optionally paying one of its invoices' });
+  }),
+  { id: 'Payment', description: 'A payment issued on a commitment, optionally paying one of its invoices' },
+);
 export type PaymentResponse = z.infer<typeof paymentResponse>;
 
-export const paymentListResponse = z
-  .object({
+export const paymentListResponse = z.withMeta(
+  z.object({
     items: z.array(paymentResponse),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'PaymentList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'PaymentList' },
+);
 
 const base = '/v1/projects/{projectId}/commitments/{commitmentId}/payments';
 

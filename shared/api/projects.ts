@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { billingFrequencies, currencyOf, defaultInvoiceTypes } from '../domain/project-settings';
 import { granularPermissions, toolLevels } from '../domain/permissions';
@@ -14,15 +14,19 @@ import type { UserItem } from '../db/entities/user';
 // Field schemas
 
 /** An IANA zone name the runtime knows ("Australia/Sydney", "UTC"), stored in its canonical spelling. */
-export const timeZoneSchema = z
-  .string()
-  .trim()
-  .max(64)
-  // Intl also accepts offsets ("+10:00"); a project needs a zone that follows daylight saving.
-  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true })
-  .refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"')
-  .transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone)
-  .meta({ example: 'Australia/Sydney' });
+export const timeZoneSchema = z.withMeta(
+  z.pipe(
+    z.string().check(
+      z.trim(),
+      z.maxLength(64),
+      // Intl also accepts offsets ("+10:00"); a project needs a zone that follows daylight saving.
+      z.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, { message: 'Not an IANA time zone name such as "Australia/Sydney"', abort: true }),
+      z.refine(isTimeZone, 'Not an IANA time zone this server knows, such as "Australia/Sydney"'),
+    ),
+    z.transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone),
+  ),
+  { example: 'Australia/Sydney' },
+);
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -33,111 +37,110 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const dayOfPeriod = z
-  .number()
-  .int()
-  .min(1)
-  .max(31)
-  .meta({ description: 'Monthly: day of the month, 1–31 (31 = the month’s last day). Weekly: ISO weekday, 1 (Monday) – 7.' });
+const dayOfPeriod = z.withMeta(z.number().check(z.int(), z.minimum(1), z.maximum(31)), {
+  description: 'Monthly: day of the month, 1–31 (31 = the month’s last day). Weekly: ISO weekday, 1 (Monday) – 7.',
+});
 
-const billingPeriodSettings = z
-  .object({
+const billingPeriodSettings = z.withMeta(
+  z.object({
     frequency: z.enum(billingFrequencies),
-    startDay: z.number().int(),
-    endDay: z.number().int(),
-    dueDay: z.number().int(),
-    autoInvites: z.boolean().meta({ description: 'Send invites to bill when an automatic period opens' }),
-    reminderDaysBeforeDue: z.number().int().nullable().meta({ description: 'Remind contacts this many days before the due date; null: no reminder' }),
-  })
-  .meta({ id: 'BillingPeriodSettings' });
+    startDay: z.number().check(z.int()),
+    endDay: z.number().check(z.int()),
+    dueDay: z.number().check(z.int()),
+    autoInvites: z.withMeta(z.boolean(), { description: 'Send invites to bill when an automatic period opens' }),
+    reminderDaysBeforeDue: z.withMeta(z.nullable(z.number().check(z.int())), {
+      description: 'Remind contacts this many days before the due date; null: no reminder',
+    }),
+  }),
+  { id: 'BillingPeriodSettings' },
+);
 
-export const projectSettingsResponse = z
-  .object({
+export const projectSettingsResponse = z.withMeta(
+  z.object({
     timeZone: z.string(),
-    region: z.enum(regions).meta({ description: 'Terminology in emails and PDFs (API field names stay en-US)' }),
+    region: z.withMeta(z.enum(regions), { description: 'Terminology in emails and PDFs (API field names stay en-US)' }),
     retainage: retainageSettings,
     overbillingAllowed: z.boolean(),
-    defaultInvoiceType: z.enum(defaultInvoiceTypes).meta({ description: '`none`: contacts may invoice only when invited' }),
+    defaultInvoiceType: z.withMeta(z.enum(defaultInvoiceTypes), { description: '`none`: contacts may invoice only when invited' }),
     notifyContactsOnApproval: z.boolean(),
-    ownerApprovalHoldsSubcontractorInvoices: z.boolean().meta({
-      description: 'Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them',
+    ownerApprovalHoldsSubcontractorInvoices: z.withMeta(z.boolean(), {
+      description:
+        'Sending an owner invoice to the owner moves the subcontractor invoices it was pre-filled from to pending_owner_approval; approving it (or revise & resubmit) returns them',
     }),
-    overpaymentAllowed: z.boolean().meta({ description: 'Payments received may take an owner invoice past what is due' }),
+    overpaymentAllowed: z.withMeta(z.boolean(), { description: 'Payments received may take an owner invoice past what is due' }),
     billingPeriods: billingPeriodSettings,
-    contract: z
-      .object({ ownerName: z.string().nullable(), architectName: z.string().nullable(), date: z.iso.date().nullable() })
-      .meta({ id: 'ProjectContract', description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)' }),
-    currency: z
-      .object({ code: z.string().meta({ example: 'AUD' }), sign: z.string().meta({ example: '$' }) })
-      .meta({
-        id: 'ProjectCurrency',
-        description:
-          'What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency',
-      }),
-  })
-  .meta({ id: 'ProjectSettings' });
+    contract: z.withMeta(z.object({ ownerName: z.nullable(z.string()), architectName: z.nullable(z.string()), date: z.nullable(z.iso.date()) }), {
+      id: 'ProjectContract',
+      description: 'The prime contract’s owner, architect and date, printed on the G702 (null: printed as a dash)',
+    }),
+    currency: z.withMeta(z.object({ code: z.withMeta(z.string(), { example: 'AUD' }), sign: z.withMeta(z.string(), { example: '$' }) }), {
+      id: 'ProjectCurrency',
+      description:
+        'What money is printed in: the ISO 4217 code set, or the region’s; the sign and decimals follow from it (JPY none, BHD three). Amounts stay in cents (hundredths of the unit) whatever the currency',
+    }),
+  }),
+  { id: 'ProjectSettings' },
+);
 export type ProjectSettingsResponse = z.infer<typeof projectSettingsResponse>;
 
 /** The settings a request may give: every field optional, nested objects merged field by field. */
 const settingsFields = {
-  timeZone: timeZoneSchema.optional(),
-  region: z.enum(regions).optional(),
-  retainage: retainageChange.optional(),
-  overbillingAllowed: z.boolean().optional(),
-  defaultInvoiceType: z.enum(defaultInvoiceTypes).optional(),
-  notifyContactsOnApproval: z.boolean().optional(),
-  ownerApprovalHoldsSubcontractorInvoices: z.boolean().optional(),
-  overpaymentAllowed: z.boolean().optional(),
-  billingPeriods: z
-    .object({
-      frequency: z.enum(billingFrequencies).optional(),
-      startDay: dayOfPeriod.optional(),
-      endDay: dayOfPeriod.optional(),
-      dueDay: dayOfPeriod.optional(),
-      autoInvites: z.boolean().optional(),
-      reminderDaysBeforeDue: z.number().int().min(0).max(60).nullable().optional().meta({ description: '0–60, or null for no reminder' }),
-    })
-    .strict()
-    .optional(),
-  contract: z
-    .object({
-      ownerName: z.string().trim().min(1).max(200).nullable().optional(),
-      architectName: z.string().trim().min(1).max(200).nullable().optional(),
-      date: z.iso.date().nullable().optional().meta({ description: 'YYYY-MM-DD' }),
-    })
-    .strict()
-    .optional()
-    .meta({ description: 'Each field given replaces; null removes it' }),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters')
-    .optional()
-    .meta({
-      example: 'AUD',
-      description: 'ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit',
+  timeZone: z.optional(timeZoneSchema),
+  region: z.optional(z.enum(regions)),
+  retainage: z.optional(retainageChange),
+  overbillingAllowed: z.optional(z.boolean()),
+  defaultInvoiceType: z.optional(z.enum(defaultInvoiceTypes)),
+  notifyContactsOnApproval: z.optional(z.boolean()),
+  ownerApprovalHoldsSubcontractorInvoices: z.optional(z.boolean()),
+  overpaymentAllowed: z.optional(z.boolean()),
+  billingPeriods: z.optional(
+    z.strictObject({
+      frequency: z.optional(z.enum(billingFrequencies)),
+      startDay: z.optional(dayOfPeriod),
+      endDay: z.optional(dayOfPeriod),
+      dueDay: z.optional(dayOfPeriod),
+      autoInvites: z.optional(z.boolean()),
+      reminderDaysBeforeDue: z.withMeta(z.optional(z.nullable(z.number().check(z.int(), z.minimum(0), z.maximum(60)))), {
+        description: '0–60, or null for no reminder',
+      }),
     }),
+  ),
+  contract: z.withMeta(
+    z.optional(
+      z.strictObject({
+        ownerName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
+        architectName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))),
+        date: z.withMeta(z.optional(z.nullable(z.iso.date())), { description: 'YYYY-MM-DD' }),
+      }),
+    ),
+    { description: 'Each field given replaces; null removes it' },
+  ),
+  currency: z.withMeta(z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 currency code: three capital letters'))), {
+    example: 'AUD',
+    description:
+      'ISO 4217 code money is printed in (the sign and decimals follow from it). Changing it reprints amounts, never converts them: they stay in cents, hundredths of the unit',
+  }),
 };
 
-export const updateProjectSettingsBody = z
-  .object(settingsFields)
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Give at least one setting to change')
-  .meta({ id: 'UpdateProjectSettings', description: 'Only the fields given change; nested objects are merged field by field.' });
+export const updateProjectSettingsBody = z.withMeta(
+  z.strictObject(settingsFields).check(z.refine((body) => Object.keys(body).length > 0, 'Give at least one setting to change')),
+  { id: 'UpdateProjectSettings', description: 'Only the fields given change; nested objects are merged field by field.' },
+);
 export type SettingsPatch = z.infer<typeof updateProjectSettingsBody>;
 
-export const createProjectBody = z
-  .object({
+export const createProjectBody = z.withMeta(
+  z.strictObject({
     ...settingsFields,
-    name: z.string().trim().min(1).max(200),
-    number: z.string().trim().min(1).max(50),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
     timeZone: timeZoneSchema,
     region: z.enum(regions),
-  })
-  .strict()
-  .meta({ id: 'CreateProject', description: 'Settings not given take the defaults (10% work retainage, no overbilling, no automatic periods)' });
+  }),
+  { id: 'CreateProject', description: 'Settings not given take the defaults (10% work retainage, no overbilling, no automatic periods)' },
+);
 
-export const projectResponse = z
-  .object({
+export const projectResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     companyId: z.string(),
     name: z.string(),
@@ -145,39 +148,39 @@ export const projectResponse = z
     settings: projectSettingsResponse,
     createdBy: z.string(),
     createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Project' });
+  }),
+  { id: 'Project' },
+);
 export type ProjectResponse = z.infer<typeof projectResponse>;
 
 const levels = z.object({ commitments: z.enum(toolLevels), headContracts: z.enum(toolLevels) });
 
-export const projectMember = z
-  .object({
+export const projectMember = z.withMeta(
+  z.object({
     userId: z.string(),
     name: z.string(),
     email: z.string(),
     company: z.object({ companyId: z.string(), name: z.string(), kind: z.enum(['general_contractor', 'vendor']) }),
     levels,
     granular: z.array(z.enum(granularPermissions)),
-  })
-  .meta({ id: 'ProjectMember' });
+  }),
+  { id: 'ProjectMember' },
+);
 export type ProjectMemberResponse = z.infer<typeof projectMember>;
 
-export const memberList = z
-  .object({ items: z.array(projectMember), nextCursor: z.string().nullable() })
-  .meta({ id: 'ProjectMemberList' });
+export const memberList = z.withMeta(z.object({ items: z.array(projectMember), nextCursor: z.nullable(z.string()) }), { id: 'ProjectMemberList' });
 
-export const putMemberBody = z
-  .object({
+export const putMemberBody = z.withMeta(
+  z.strictObject({
     commitments: z.enum(toolLevels),
     headContracts: z.enum(toolLevels),
-    granular: z.array(z.enum(granularPermissions)).max(granularPermissions.length).default([]),
-  })
-  .strict()
-  .meta({ id: 'PutMember' });
+    granular: z._default(z.array(z.enum(granularPermissions)).check(z.maxLength(granularPermissions.length)), []),
+  }),
+  { id: 'PutMember' },
+);
 
-export const projectPath = z.object({ projectId: z.string().min(1).max(100) });
-const memberPath = z.object({ projectId: z.string().min(1).max(100), userId: z.string().min(1).max(100) });
+export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });
+const memberPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), userId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 // ---------------------------------------------------------------------------------------------
 // Settings as stored ↔ as the API shows and changes them

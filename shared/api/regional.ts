@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { commitmentPath, percentString } from './commitments';
 import { invoicePath } from './invoices';
@@ -8,95 +8,113 @@ import { nonPaymentNotice, nonPaymentNoticeBody, nonPaymentNoticeList } from './
 
 // ---- Sliding-scale retention rules (DOMAIN.md "Sliding-scale retention") ----
 
-const cents = z.number().int().max(Number.MAX_SAFE_INTEGER);
-const jurisdiction = z.enum(auJurisdictions).meta({ description: 'Australian state or territory; defaults from the project’s time zone' });
+const cents = z.number().check(z.int(), z.maximum(Number.MAX_SAFE_INTEGER));
+const jurisdiction = z.withMeta(z.enum(auJurisdictions), { description: 'Australian state or territory; defaults from the project’s time zone' });
 
-export const slidingScaleRule = z
-  .object({
-    retainagePercent: percentString.meta({ description: 'Retention withheld from each claim while the rule applies' }),
+export const slidingScaleRule = z.withMeta(
+  z.strictObject({
+    retainagePercent: z.withMeta(percentString, { description: 'Retention withheld from each claim while the rule applies' }),
     until: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('original_contract_percent'), percent: percentString }).strict(),
-      z.object({ kind: z.literal('revised_contract_percent'), percent: percentString }).strict(),
-      z.object({ kind: z.literal('amount'), cents: cents.positive() }).strict(),
+      z.strictObject({ kind: z.literal('original_contract_percent'), percent: percentString }),
+      z.strictObject({ kind: z.literal('revised_contract_percent'), percent: percentString }),
+      z.strictObject({ kind: z.literal('amount'), cents: cents.check(z.positive()) }),
     ]),
-  })
-  .strict()
-  .meta({ id: 'SlidingScaleRule', example: { retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } } });
+  }),
+  { id: 'SlidingScaleRule', example: { retainagePercent: '10', until: { kind: 'original_contract_percent', percent: '5' } } },
+);
 
-export const putRetainageRulesBody = z
-  .object({
-    rules: z.array(slidingScaleRule).max(maxSlidingScaleRules).meta({ description: `Applied in order to new invoices, never to existing ones; at most ${maxSlidingScaleRules}; [] removes the sliding scale` }),
-    jurisdiction: jurisdiction.optional(),
-  })
-  .strict()
-  .meta({ id: 'PutRetainageRules' });
+export const putRetainageRulesBody = z.withMeta(
+  z.strictObject({
+    rules: z.withMeta(z.array(slidingScaleRule).check(z.maxLength(maxSlidingScaleRules)), {
+      description: `Applied in order to new invoices, never to existing ones; at most ${maxSlidingScaleRules}; [] removes the sliding scale`,
+    }),
+    jurisdiction: z.optional(jurisdiction),
+  }),
+  { id: 'PutRetainageRules' },
+);
 export type PutRetainageRulesBody = z.infer<typeof putRetainageRulesBody>;
 
-export const retainageRulesResponse = z
-  .object({
+export const retainageRulesResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
-    rules: z.array(slidingScaleRule.extend({ limitCents: cents, description: z.string() })),
-    jurisdiction: z.enum(auJurisdictions).nullable(),
-    updatedBy: z.string().nullable(),
-    updatedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'RetainageRules', description: 'A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands' });
+    rules: z.array(z.extend(slidingScaleRule, { limitCents: cents, description: z.string() })),
+    jurisdiction: z.nullable(z.enum(auJurisdictions)),
+    updatedBy: z.nullable(z.string()),
+    updatedAt: z.nullable(z.iso.datetime()),
+  }),
+  { id: 'RetainageRules', description: 'A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands' },
+);
 export type RetainageRulesResponse = z.infer<typeof retainageRulesResponse>;
 
 // ---- Payment schedules (Security of Payment Acts) ----
 
-export const servePaymentScheduleBody = z
-  .object({
-    lines: z
-      .array(z.object({ lineId: z.string().min(1).max(100), scheduledCents: cents, reason: z.string().max(2000).optional() }).strict())
-      .max(2000)
-      .meta({ description: 'Scheduled (approved) amount per line; lines not given are scheduled as claimed; a difference needs its reason' }),
-    claimServedOn: z.iso.date().optional().meta({ description: 'When the claim was served; defaults to the day it was submitted, on the project’s clock' }),
-    referenceDate: z.iso.date().optional().meta({ description: 'The claim’s reference date' }),
-    servedOn: z.iso.date().optional().meta({ description: 'When this schedule is served; defaults to today on the project’s clock' }),
-    contractBusinessDays: z.number().int().min(1).max(20).optional().meta({ description: 'A shorter period the contract gives (the earlier one applies)' }),
-    jurisdiction: jurisdiction.optional(),
-  })
-  .strict()
-  .meta({ id: 'ServePaymentSchedule' });
+export const servePaymentScheduleBody = z.withMeta(
+  z.strictObject({
+    lines: z.withMeta(
+      z
+        .array(
+          z.strictObject({
+            lineId: z.string().check(z.minLength(1), z.maxLength(100)),
+            scheduledCents: cents,
+            reason: z.optional(z.string().check(z.maxLength(2000))),
+          }),
+        )
+        .check(z.maxLength(2000)),
+      { description: 'Scheduled (approved) amount per line; lines not given are scheduled as claimed; a difference needs its reason' },
+    ),
+    claimServedOn: z.withMeta(z.optional(z.iso.date()), {
+      description: 'When the claim was served; defaults to the day it was submitted, on the project’s clock',
+    }),
+    referenceDate: z.withMeta(z.optional(z.iso.date()), { description: 'The claim’s reference date' }),
+    servedOn: z.withMeta(z.optional(z.iso.date()), { description: 'When this schedule is served; defaults to today on the project’s clock' }),
+    contractBusinessDays: z.withMeta(z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(20))), {
+      description: 'A shorter period the contract gives (the earlier one applies)',
+    }),
+    jurisdiction: z.optional(jurisdiction),
+  }),
+  { id: 'ServePaymentSchedule' },
+);
 export type ServePaymentScheduleBody = z.infer<typeof servePaymentScheduleBody>;
 
 const deadline = z.object({
   jurisdiction: z.enum(auJurisdictions),
   act: z.string(),
   claimServedOn: z.iso.date(),
-  businessDays: z.number().int(),
+  businessDays: z.number().check(z.int()),
   dueOn: z.iso.date(),
   remindOn: z.iso.date(),
-  skipped: z.array(z.object({ date: z.iso.date(), reason: z.string() })).meta({ description: 'Weekdays that are not business days between the claim and the deadline' }),
+  skipped: z.withMeta(z.array(z.object({ date: z.iso.date(), reason: z.string() })), {
+    description: 'Weekdays that are not business days between the claim and the deadline',
+  }),
 });
 
 const scheduledLine = z.object({
   lineId: z.string(),
-  description: z.string().optional(),
-  claimedCents: cents.meta({ description: 'Columns E + F of the claim for the line' }),
+  description: z.optional(z.string()),
+  claimedCents: z.withMeta(cents, { description: 'Columns E + F of the claim for the line' }),
   scheduledCents: cents,
   differenceCents: cents,
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
 });
 
-export const paymentScheduleResponse = z
-  .object({
+export const paymentScheduleResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     invoiceId: z.string(),
     status: z.enum(['due', 'overdue', 'served']),
     deadline,
-    referenceDate: z.iso.date().nullable(),
-    servedOn: z.iso.date().nullable(),
-    servedLate: z.boolean().nullable(),
-    servedBy: z.string().nullable(),
-    lines: z.array(scheduledLine).nullable(),
-    claimedCents: cents.nullable(),
-    scheduledCents: cents.nullable(),
-    differenceCents: cents.nullable(),
-  })
-  .meta({ id: 'PaymentSchedule', description: 'A progress claim’s payment schedule: its deadline and, once served, the scheduled amounts with reasons' });
+    referenceDate: z.nullable(z.iso.date()),
+    servedOn: z.nullable(z.iso.date()),
+    servedLate: z.nullable(z.boolean()),
+    servedBy: z.nullable(z.string()),
+    lines: z.nullable(z.array(scheduledLine)),
+    claimedCents: z.nullable(cents),
+    scheduledCents: z.nullable(cents),
+    differenceCents: z.nullable(cents),
+  }),
+  { id: 'PaymentSchedule', description: 'A progress claim’s payment schedule: its deadline and, once served, the scheduled amounts with reasons' },
+);
 export type PaymentScheduleResponse = z.infer<typeof paymentScheduleResponse>;
 
 const rulesPath = '/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { signatureProviders, signatureStatuses, signedDocumentKinds, signerStatuses, type SignatureStatus } from '../domain/signatures';
 import type { InvoiceSignatureItem } from '../db/entities/signature';
@@ -6,67 +6,77 @@ import { invoicePath } from './invoices';
 import { projectPath } from './commitments';
 import { ownerInvoicePath } from './owner-invoices';
 
-const reason = z.string().trim().min(1).max(1000);
+const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 
-export const bulkSignatureBody = z
-  .object({
-    invoiceIds: z
-      .array(z.string().min(1).max(100))
-      .min(1)
-      .max(100)
-      .refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' })
-      .meta({ description: 'Approved invoices to send for signature: to their commitments’ invoice contacts (owner invoices: their head contracts’ owner contacts), in the order listed there' }),
-  })
-  .strict()
-  .meta({ id: 'BulkSignature' });
+export const bulkSignatureBody = z.withMeta(
+  z.strictObject({
+    invoiceIds: z.withMeta(
+      z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(
+        z.minLength(1),
+        z.maxLength(100),
+        z.refine((ids) => new Set(ids).size === ids.length, { message: 'Each invoice may be listed once.' }),
+      ),
+      {
+        description:
+          'Approved invoices to send for signature: to their commitments’ invoice contacts (owner invoices: their head contracts’ owner contacts), in the order listed there',
+      },
+    ),
+  }),
+  { id: 'BulkSignature' },
+);
 
-export const bulkSignatureResult = z
-  .discriminatedUnion('ok', [
-    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.literal('sent'), signers: z.number().int().min(1) }),
+export const bulkSignatureResult = z.withMeta(
+  z.discriminatedUnion('ok', [
+    z.object({ invoiceId: z.string(), ok: z.literal(true), status: z.literal('sent'), signers: z.number().check(z.int(), z.minimum(1)) }),
     z.object({
       invoiceId: z.string(),
       ok: z.literal(false),
-      status: z.union([z.literal(404), z.literal(409)]).meta({ description: 'What sending this invoice alone would have answered' }),
+      status: z.withMeta(z.union([z.literal(404), z.literal(409)]), { description: 'What sending this invoice alone would have answered' }),
       detail: z.string(),
     }),
-  ])
-  .meta({ id: 'BulkSignatureResult' });
+  ]),
+  { id: 'BulkSignatureResult' },
+);
 export type BulkSignatureResult = z.infer<typeof bulkSignatureResult>;
 
-export const bulkSignatureResponse = z
-  .object({ results: z.array(bulkSignatureResult).meta({ description: 'One per invoice id, in request order' }) })
-  .meta({ id: 'BulkSignatureResponse' });
+export const bulkSignatureResponse = z.withMeta(
+  z.object({ results: z.withMeta(z.array(bulkSignatureResult), { description: 'One per invoice id, in request order' }) }),
+  { id: 'BulkSignatureResponse' },
+);
 
-export const signatureResponse = z
-  .object({
+export const signatureResponse = z.withMeta(
+  z.object({
     invoiceId: z.string(),
-    status: z.enum(signatureStatuses).meta({ description: 'As of now: an unfinished request past its expiry is `expired`' }),
+    status: z.withMeta(z.enum(signatureStatuses), { description: 'As of now: an unfinished request past its expiry is `expired`' }),
     provider: z.enum(signatureProviders),
-    invoiceVersion: z.number().int().meta({ description: 'The invoice version sent: the document signed is that version’s PDF' }),
+    invoiceVersion: z.withMeta(z.number().check(z.int()), { description: 'The invoice version sent: the document signed is that version’s PDF' }),
     sentAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),
-    completedAt: z.iso.datetime().nullable(),
-    voidedAt: z.iso.datetime().nullable(),
-    voidReason: z.string().nullable(),
-    document: z.enum(signedDocumentKinds).meta({ description: 'What is signed: a subcontractor invoice or an owner invoice (`invoiceId` is then the owner invoice’s id)' }),
-    documentSha256: z.string().nullable().meta({ description: 'SHA-256 (hex) of the document as sent, once completed' }),
-    signed: z.boolean().meta({ description: 'The signed PDF is what GET …/pdf, forwarding and backups use' }),
+    completedAt: z.nullable(z.iso.datetime()),
+    voidedAt: z.nullable(z.iso.datetime()),
+    voidReason: z.nullable(z.string()),
+    document: z.withMeta(z.enum(signedDocumentKinds), {
+      description: 'What is signed: a subcontractor invoice or an owner invoice (`invoiceId` is then the owner invoice’s id)',
+    }),
+    documentSha256: z.withMeta(z.nullable(z.string()), { description: 'SHA-256 (hex) of the document as sent, once completed' }),
+    signed: z.withMeta(z.boolean(), { description: 'The signed PDF is what GET …/pdf, forwarding and backups use' }),
     signers: z.array(
       z.object({
         userId: z.string(),
         name: z.string(),
         email: z.string(),
-        routingOrder: z.number().int(),
+        routingOrder: z.number().check(z.int()),
         status: z.enum(signerStatuses),
-        sentAt: z.iso.datetime().nullable(),
-        deliveredAt: z.iso.datetime().nullable(),
-        signedAt: z.iso.datetime().nullable(),
-        declinedAt: z.iso.datetime().nullable(),
-        declineReason: z.string().nullable(),
+        sentAt: z.nullable(z.iso.datetime()),
+        deliveredAt: z.nullable(z.iso.datetime()),
+        signedAt: z.nullable(z.iso.datetime()),
+        declinedAt: z.nullable(z.iso.datetime()),
+        declineReason: z.nullable(z.string()),
       }),
     ),
-  })
-  .meta({ id: 'InvoiceSignature' });
+  }),
+  { id: 'InvoiceSignature' },
+);
 
 /** The signature request as answered (status as of `now`). */
 export function toSignatureResponse(item: InvoiceSignatureItem, status: SignatureStatus): z.infer<typeof signatureResponse> {
@@ -98,53 +108,54 @@ export function toSignatureResponse(item: InvoiceSignatureItem, status: Signatur
   };
 }
 
-export const voidSignatureBody = z.object({ reason: reason.optional().meta({ description: 'Recorded in the history and emailed to the signers' }) }).strict().meta({ id: 'VoidSignature' });
+export const voidSignatureBody = z.withMeta(
+  z.strictObject({ reason: z.withMeta(z.optional(reason), { description: 'Recorded in the history and emailed to the signers' }) }),
+  { id: 'VoidSignature' },
+);
 
 export const signingPath = z.object({
-  token: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{43}$/)
-    .meta({ description: 'The one-time token of a signing link (from the signer’s email)', example: 'q3Jx2m8b1K9fQ0pZ7wV4tR6yU5sH3gD2cA1eN0oL9iM' }),
+  token: z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)), {
+    description: 'The one-time token of a signing link (from the signer’s email)',
+    example: 'q3Jx2m8b1K9fQ0pZ7wV4tR6yU5sH3gD2cA1eN0oL9iM',
+  }),
 });
 
-export const submitSigningBody = z
-  .discriminatedUnion('action', [
-    z
-      .object({
-        action: z.literal('sign'),
-        consent: z.literal(true).meta({ description: 'The signer agrees to sign electronically' }),
-        signature: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('typed'), text: z.string().trim().min(1).max(100) }).strict(),
-          z
-            .object({
-              kind: z.literal('drawn'),
-              png: z
-                .string()
-                .max(400_000)
-                .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
-                .meta({ description: 'The drawn signature as a PNG data URL', example: 'data:image/png;base64,iVBORw0KGgo=' }),
-            })
-            .strict(),
-        ]),
-      })
-      .strict(),
-    z.object({ action: z.literal('decline'), reason: reason }).strict(),
-  ])
-  .meta({ id: 'SubmitSigning' });
+export const submitSigningBody = z.withMeta(
+  z.discriminatedUnion('action', [
+    z.strictObject({
+      action: z.literal('sign'),
+      consent: z.withMeta(z.literal(true), { description: 'The signer agrees to sign electronically' }),
+      signature: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('typed'), text: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) }),
+        z.strictObject({
+          kind: z.literal('drawn'),
+          png: z.withMeta(z.string().check(z.maxLength(400_000), z.regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)), {
+            description: 'The drawn signature as a PNG data URL',
+            example: 'data:image/png;base64,iVBORw0KGgo=',
+          }),
+        }),
+      ]),
+    }),
+    z.strictObject({ action: z.literal('decline'), reason: reason }),
+  ]),
+  { id: 'SubmitSigning' },
+);
 
-export const signingResult = z
-  .object({
-    status: z.enum(signatureStatuses).meta({ description: 'The request’s status after this step: `completed` once the last signer signed' }),
+export const signingResult = z.withMeta(
+  z.object({
+    status: z.withMeta(z.enum(signatureStatuses), { description: 'The request’s status after this step: `completed` once the last signer signed' }),
     signerStatus: z.enum(signerStatuses),
-  })
-  .meta({ id: 'SigningResult' });
+  }),
+  { id: 'SigningResult' },
+);
 
-export const docusignConnectResult = z
-  .object({
-    applied: z.boolean().meta({ description: 'Whether the message changed the request (false for a message already applied, or an older one)' }),
-    status: z.enum(signatureStatuses).nullable().meta({ description: 'The request’s status after the message' }),
-  })
-  .meta({ id: 'DocusignConnectResult' });
+export const docusignConnectResult = z.withMeta(
+  z.object({
+    applied: z.withMeta(z.boolean(), { description: 'Whether the message changed the request (false for a message already applied, or an older one)' }),
+    status: z.withMeta(z.nullable(z.enum(signatureStatuses)), { description: 'The request’s status after the message' }),
+  }),
+  { id: 'DocusignConnectResult' },
+);
 
 const signature = '/v1/projects/{projectId}/invoices/{invoiceId}/signature';
 const ownerSignature = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/signature';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
@@ -8,207 +8,214 @@ import { headContractPath } from './head-contracts';
 /** Most lines an SOV holds: they live in one item (400 KB), with room to spare. */
 export const maxSovLines = 1000;
 
-const id = z.string().min(1).max(100);
-const cents = z.number().int().min(0).meta({ description: 'Integer cents, not negative' });
-const deltaCents = z.number().int().meta({ description: 'Integer cents; negative lowers the line' });
-const decimal = (description: string, example: string) => z.string().min(1).max(32).meta({ description, example });
+const id = z.string().check(z.minLength(1), z.maxLength(100));
+const cents = z.withMeta(z.number().check(z.int(), z.minimum(0)), { description: 'Integer cents, not negative' });
+const deltaCents = z.withMeta(z.number().check(z.int()), { description: 'Integer cents; negative lowers the line' });
+const decimal = (description: string, example: string) => z.withMeta(z.string().check(z.minLength(1), z.maxLength(32)), { description, example });
 const quantity = decimal('Exact decimal string, at most 4 decimal places, not negative', '12.5');
 const unitPrice = decimal('Exact decimal string (currency units), at most 4 decimal places, not negative', '123.45');
-const unitOfMeasure = z.string().trim().min(1).max(20).meta({ example: 'm' });
-const description = z.string().trim().min(1).max(500);
-const costCode = z.string().trim().min(1).max(50).meta({ example: '16-100' });
+const unitOfMeasure = z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(20)), { example: 'm' });
+const description = z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
+const costCode = z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(50)), { example: '16-100' });
 
-export const sovLinePath = commitmentPath.extend({ lineId: id });
-export const changeOrderPath = commitmentPath.extend({ changeOrderId: id });
-export const headContractSovLinePath = headContractPath.extend({ lineId: id });
-export const headContractChangeOrderPath = headContractPath.extend({ changeOrderId: id });
+export const sovLinePath = z.extend(commitmentPath, { lineId: id });
+export const changeOrderPath = z.extend(commitmentPath, { changeOrderId: id });
+export const headContractSovLinePath = z.extend(headContractPath, { lineId: id });
+export const headContractChangeOrderPath = z.extend(headContractPath, { changeOrderId: id });
 
-export const sovLine = z
-  .object({
+export const sovLine = z.withMeta(
+  z.object({
     lineId: z.string(),
-    costCode: z.string().optional(),
+    costCode: z.optional(z.string()),
     description: z.string(),
-    scheduledValueCents: cents.meta({ description: 'The line’s value today (G703 column C): on unit lines quantity × unit price, rounded once' }),
-    changeOrderId: z.string().optional().meta({ description: 'The approved change order that added the line; absent on original lines' }),
-    quantity: z.string().optional(),
-    unitOfMeasure: z.string().optional(),
-    unitPrice: z.string().optional(),
-    changeOrderAdjustmentCents: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: 'Net change of the value by approved change orders (included in scheduledValueCents); present once one adjusted the line' }),
-    changeOrderAdjustmentQuantity: z.string().optional().meta({ description: 'Unit lines: net change of the quantity by approved change orders' }),
-  })
-  .meta({ id: 'SovLine' });
+    scheduledValueCents: z.withMeta(cents, { description: 'The line’s value today (G703 column C): on unit lines quantity × unit price, rounded once' }),
+    changeOrderId: z.withMeta(z.optional(z.string()), { description: 'The approved change order that added the line; absent on original lines' }),
+    quantity: z.optional(z.string()),
+    unitOfMeasure: z.optional(z.string()),
+    unitPrice: z.optional(z.string()),
+    changeOrderAdjustmentCents: z.withMeta(z.optional(z.number().check(z.int())), {
+      description: 'Net change of the value by approved change orders (included in scheduledValueCents); present once one adjusted the line',
+    }),
+    changeOrderAdjustmentQuantity: z.withMeta(z.optional(z.string()), { description: 'Unit lines: net change of the quantity by approved change orders' }),
+  }),
+  { id: 'SovLine' },
+);
 
-export const sovTotals = z
-  .object({
-    originalContractSumCents: z.number().int().meta({ description: 'G702 line 1: the lines less what change orders added' }),
-    approvedChangeOrdersCents: z.number().int().meta({ description: 'G702 line 2: net change by approved change orders' }),
-    contractSumToDateCents: z.number().int().meta({ description: 'G702 line 3: the sum of the lines' }),
-    lineCount: z.number().int(),
-  })
-  .meta({ id: 'SovTotals' });
+export const sovTotals = z.withMeta(
+  z.object({
+    originalContractSumCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 1: the lines less what change orders added' }),
+    approvedChangeOrdersCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 2: net change by approved change orders' }),
+    contractSumToDateCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 3: the sum of the lines' }),
+    lineCount: z.number().check(z.int()),
+  }),
+  { id: 'SovTotals' },
+);
 
-export const sovResponse = z
-  .object({
+export const sovResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     accountingMethod: z.enum(accountingMethods),
     lines: z.array(sovLine),
     totals: sovTotals,
-    version: z.number().int().meta({ description: 'Also the ETag; send it as If-Match to change the SOV' }),
-  })
-  .meta({ id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' });
+    version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the SOV' }),
+  }),
+  { id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' },
+);
 export type SovResponse = z.infer<typeof sovResponse>;
 
 /** A head contract's schedule of values: the same lines and rules as a commitment's. */
-export const headContractSovResponse = sovResponse
-  .omit({ commitmentId: true })
-  .extend({ headContractId: z.string() })
-  .meta({ id: 'HeadContractSov', description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders' });
+export const headContractSovResponse = z.withMeta(z.extend(z.omit(sovResponse, { commitmentId: true }), { headContractId: z.string() }), {
+  id: 'HeadContractSov',
+  description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders',
+});
 export type HeadContractSovResponse = z.infer<typeof headContractSovResponse>;
 
-export const sovLineInput = z
-  .object({
-    lineId: id.optional().meta({ description: 'Keeps an existing original line’s id; leave out for a new line' }),
-    costCode: costCode.optional(),
+export const sovLineInput = z.withMeta(
+  z.strictObject({
+    lineId: z.withMeta(z.optional(id), { description: 'Keeps an existing original line’s id; leave out for a new line' }),
+    costCode: z.optional(costCode),
     description,
-    scheduledValueCents: cents.optional().meta({ description: 'Amount-based: required. Unit-based: computed (if sent, must equal quantity × unit price)' }),
-    quantity: quantity.optional().meta({ description: 'Unit-based only (required there)' }),
-    unitOfMeasure: unitOfMeasure.optional().meta({ description: 'Unit-based only (required there)' }),
-    unitPrice: unitPrice.optional().meta({ description: 'Unit-based only (required there)' }),
-  })
-  .strict()
-  .meta({ id: 'SovLineInput' });
+    scheduledValueCents: z.withMeta(z.optional(cents), {
+      description: 'Amount-based: required. Unit-based: computed (if sent, must equal quantity × unit price)',
+    }),
+    quantity: z.withMeta(z.optional(quantity), { description: 'Unit-based only (required there)' }),
+    unitOfMeasure: z.withMeta(z.optional(unitOfMeasure), { description: 'Unit-based only (required there)' }),
+    unitPrice: z.withMeta(z.optional(unitPrice), { description: 'Unit-based only (required there)' }),
+  }),
+  { id: 'SovLineInput' },
+);
 
-export const replaceSovBody = z
-  .object({ lines: z.array(sovLineInput).max(maxSovLines) })
-  .strict()
-  .meta({ id: 'ReplaceSov', description: 'The original lines, in order; lines added by approved change orders stay' });
+export const replaceSovBody = z.withMeta(z.strictObject({ lines: z.array(sovLineInput).check(z.maxLength(maxSovLines)) }), {
+  id: 'ReplaceSov',
+  description: 'The original lines, in order; lines added by approved change orders stay',
+});
 
-export const updateSovLineBody = z
-  .object({
-    costCode: costCode.nullable().meta({ description: 'null removes it' }),
-    description,
-    scheduledValueCents: cents,
-    quantity,
-    unitOfMeasure,
-    unitPrice,
-  })
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')
-  .meta({ id: 'UpdateSovLine' });
+export const updateSovLineBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        costCode: z.withMeta(z.nullable(costCode), { description: 'null removes it' }),
+        description,
+        scheduledValueCents: cents,
+        quantity,
+        unitOfMeasure,
+        unitPrice,
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateSovLine' },
+);
 
 // ---- Change orders ----
 
-const addLine = z
-  .object({
-    kind: z.literal('add'),
-    costCode: costCode.optional(),
-    description,
-    amountCents: cents.optional().meta({ description: 'Amount-based: the new line’s value' }),
-    quantity: quantity.optional().meta({ description: 'Unit-based: the new line’s quantity' }),
-    unitOfMeasure: unitOfMeasure.optional(),
-    unitPrice: unitPrice.optional(),
-  })
-  .strict();
+const addLine = z.strictObject({
+  kind: z.literal('add'),
+  costCode: z.optional(costCode),
+  description,
+  amountCents: z.withMeta(z.optional(cents), { description: 'Amount-based: the new line’s value' }),
+  quantity: z.withMeta(z.optional(quantity), { description: 'Unit-based: the new line’s quantity' }),
+  unitOfMeasure: z.optional(unitOfMeasure),
+  unitPrice: z.optional(unitPrice),
+});
 
-const adjustLine = z
-  .object({
-    kind: z.literal('adjust'),
-    lineId: id.meta({ description: 'The SOV line it changes' }),
-    description: description.optional().meta({ description: 'A note on the adjustment' }),
-    amountCents: deltaCents.optional().meta({ description: 'Amount-based: the change of the line’s value, may be negative' }),
-    quantity: decimal('Unit-based: the change of the line’s quantity, may be negative', '-2.5').optional(),
-  })
-  .strict();
+const adjustLine = z.strictObject({
+  kind: z.literal('adjust'),
+  lineId: z.withMeta(id, { description: 'The SOV line it changes' }),
+  description: z.withMeta(z.optional(description), { description: 'A note on the adjustment' }),
+  amountCents: z.withMeta(z.optional(deltaCents), { description: 'Amount-based: the change of the line’s value, may be negative' }),
+  quantity: z.optional(decimal('Unit-based: the change of the line’s quantity, may be negative', '-2.5')),
+});
 
-export const changeOrderLineInput = z.discriminatedUnion('kind', [addLine, adjustLine]).meta({ id: 'ChangeOrderLineInput' });
+export const changeOrderLineInput = z.withMeta(z.discriminatedUnion('kind', [addLine, adjustLine]), { id: 'ChangeOrderLineInput' });
 
-export const changeOrderLine = z
-  .object({
+export const changeOrderLine = z.withMeta(
+  z.object({
     kind: z.enum(['add', 'adjust']),
-    lineId: z.string().optional().meta({ description: 'adjust: the SOV line it changes; add, once approved: the SOV line it added' }),
-    costCode: z.string().optional(),
-    description: z.string().optional(),
-    amountCents: z.number().int().optional(),
-    quantity: z.string().optional(),
-    unitOfMeasure: z.string().optional(),
-    unitPrice: z.string().optional(),
-    valueCents: z.number().int().meta({
+    lineId: z.withMeta(z.optional(z.string()), { description: 'adjust: the SOV line it changes; add, once approved: the SOV line it added' }),
+    costCode: z.optional(z.string()),
+    description: z.optional(z.string()),
+    amountCents: z.optional(z.number().check(z.int())),
+    quantity: z.optional(z.string()),
+    unitOfMeasure: z.optional(z.string()),
+    unitPrice: z.optional(z.string()),
+    valueCents: z.withMeta(z.number().check(z.int()), {
       description: 'What the line changes the contract sum by, rounded once; priced against the SOV as it is (again when approved)',
     }),
-  })
-  .meta({ id: 'ChangeOrderLine' });
+  }),
+  { id: 'ChangeOrderLine' },
+);
 
-export const changeOrderResponse = z
-  .object({
+export const changeOrderResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     changeOrderId: z.string(),
     number: z.string(),
     title: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     status: z.enum(changeOrderStatuses),
     lines: z.array(changeOrderLine),
-    totalCents: z.number().int(),
-    approvedAt: z.string().nullable(),
-    approvedBy: z.string().nullable(),
-    version: z.number().int().meta({ description: 'Also the ETag; send it as If-Match to change the change order' }),
+    totalCents: z.number().check(z.int()),
+    approvedAt: z.nullable(z.string()),
+    approvedBy: z.nullable(z.string()),
+    version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the change order' }),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'ChangeOrder' });
+  }),
+  { id: 'ChangeOrder' },
+);
 export type ChangeOrderResponse = z.infer<typeof changeOrderResponse>;
 
-export const headContractChangeOrderResponse = changeOrderResponse
-  .omit({ commitmentId: true })
-  .extend({ headContractId: z.string() })
-  .meta({ id: 'HeadContractChangeOrder', description: 'A change order on a head contract: approving it changes the contract sum to date' });
+export const headContractChangeOrderResponse = z.withMeta(z.extend(z.omit(changeOrderResponse, { commitmentId: true }), { headContractId: z.string() }), {
+  id: 'HeadContractChangeOrder',
+  description: 'A change order on a head contract: approving it changes the contract sum to date',
+});
 export type HeadContractChangeOrderResponse = z.infer<typeof headContractChangeOrderResponse>;
 
-export const createChangeOrderBody = z
-  .object({
-    number: z.string().trim().min(1).max(50),
-    title: z.string().trim().min(1).max(200),
-    description: z.string().max(5000).optional(),
-    lines: z.array(changeOrderLineInput).min(1).max(maxSovLines),
-  })
-  .strict()
-  .meta({ id: 'CreateChangeOrder', description: 'Lines follow the commitment’s accounting method' });
+export const createChangeOrderBody = z.withMeta(
+  z.strictObject({
+    number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    description: z.optional(z.string().check(z.maxLength(5000))),
+    lines: z.array(changeOrderLineInput).check(z.minLength(1), z.maxLength(maxSovLines)),
+  }),
+  { id: 'CreateChangeOrder', description: 'Lines follow the commitment’s accounting method' },
+);
 
-export const updateChangeOrderBody = z
-  .object({
-    number: z.string().trim().min(1).max(50),
-    title: z.string().trim().min(1).max(200),
-    description: z.string().max(5000).nullable(),
-    lines: z.array(changeOrderLineInput).min(1).max(maxSovLines),
-    status: z.enum(['approved', 'void']).meta({
-      description: 'Approving applies the change order to the SOV; approving and voiding need the approve permission and are sent on their own',
-    }),
-  })
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')
-  .meta({ id: 'UpdateChangeOrder' });
+export const updateChangeOrderBody = z.withMeta(
+  z
+    .partial(
+      z.strictObject({
+        number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+        title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+        description: z.nullable(z.string().check(z.maxLength(5000))),
+        lines: z.array(changeOrderLineInput).check(z.minLength(1), z.maxLength(maxSovLines)),
+        status: z.withMeta(z.enum(['approved', 'void']), {
+          description: 'Approving applies the change order to the SOV; approving and voiding need the approve permission and are sent on their own',
+        }),
+      }),
+    )
+    .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to change: send at least one field')),
+  { id: 'UpdateChangeOrder' },
+);
 
-export const changeOrderListResponse = z
-  .object({
+export const changeOrderListResponse = z.withMeta(
+  z.object({
     items: z.array(changeOrderResponse),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'ChangeOrderList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'ChangeOrderList' },
+);
 
-export const headContractChangeOrderListResponse = z
-  .object({
+export const headContractChangeOrderListResponse = z.withMeta(
+  z.object({
     items: z.array(headContractChangeOrderResponse),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-  })
-  .meta({ id: 'HeadContractChangeOrderList' });
+    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  }),
+  { id: 'HeadContractChangeOrderList' },
+);
 
 const sovPath = '/v1/projects/{projectId}/commitments/{commitmentId}/sov';
 const changeOrdersPath = '/v1/projects/{projectId}/commitments/{commitmentId}/change-orders';

@@ -1,44 +1,46 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { ssovStatuses } from '../domain/commitments';
 import { ssovTargetStatuses } from '../domain/ssov';
 
-export const ssovPath = z.object({ projectId: z.string().min(1), commitmentId: z.string().min(1) });
+export const ssovPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
 
-const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const cents = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 
-export const replaceSsovBody = z
-  .object({
+export const replaceSsovBody = z.withMeta(
+  z.strictObject({
     lines: z
       .array(
-        z
-          .object({
-            subLineId: z.string().trim().min(1).max(64).optional().meta({ description: 'Keep an existing sub-line’s id; omitted: a new id is assigned' }),
-            parentLineId: z.string().min(1).meta({ description: 'The SOV line this sub-line breaks down' }),
-            description: z.string().trim().min(1).max(500),
-            amountCents: cents,
-          })
-          .strict(),
+        z.strictObject({
+          subLineId: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))), {
+            description: 'Keep an existing sub-line’s id; omitted: a new id is assigned',
+          }),
+          parentLineId: z.withMeta(z.string().check(z.minLength(1)), { description: 'The SOV line this sub-line breaks down' }),
+          description: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+          amountCents: cents,
+        }),
       )
-      .max(1000),
-  })
-  .strict()
-  .meta({ id: 'ReplaceSsov', description: 'The whole set of sub-lines; a draft may leave SOV lines partly allocated' });
+      .check(z.maxLength(1000)),
+  }),
+  { id: 'ReplaceSsov', description: 'The whole set of sub-lines; a draft may leave SOV lines partly allocated' },
+);
 export type ReplaceSsovBody = z.infer<typeof replaceSsovBody>;
 
-export const changeSsovStatusBody = z
-  .object({
-    status: z.enum(ssovTargetStatuses).meta({
+export const changeSsovStatusBody = z.withMeta(
+  z.strictObject({
+    status: z.withMeta(z.enum(ssovTargetStatuses), {
       description: '`under_review` submits (every SOV line fully allocated); `approved` / `revise_and_resubmit` review it',
     }),
-    comment: z.string().trim().min(1).max(2000).optional().meta({ description: 'The reviewer’s comment; required to send it back' }),
-  })
-  .strict()
-  .meta({ id: 'ChangeSsovStatus' });
+    comment: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))), {
+      description: 'The reviewer’s comment; required to send it back',
+    }),
+  }),
+  { id: 'ChangeSsovStatus' },
+);
 export type ChangeSsovStatusBody = z.infer<typeof changeSsovStatusBody>;
 
-export const ssovResponse = z
-  .object({
+export const ssovResponse = z.withMeta(
+  z.object({
     projectId: z.string(),
     commitmentId: z.string(),
     status: z.enum(ssovStatuses),
@@ -47,33 +49,35 @@ export const ssovResponse = z
         subLineId: z.string(),
         parentLineId: z.string(),
         description: z.string(),
-        amountCents: z.number().int(),
-        orphaned: z.boolean().meta({ description: 'The parent line is no longer in the SOV' }),
+        amountCents: z.number().check(z.int()),
+        orphaned: z.withMeta(z.boolean(), { description: 'The parent line is no longer in the SOV' }),
       }),
     ),
-    parentLines: z
-      .array(
+    parentLines: z.withMeta(
+      z.array(
         z.object({
           parentLineId: z.string(),
-          costCode: z.string().optional(),
+          costCode: z.optional(z.string()),
           description: z.string(),
-          scheduledValueCents: z.number().int(),
-          allocatedCents: z.number().int(),
-          remainingCents: z.number().int().meta({ description: 'Remaining to allocate: must be 0 on every line to submit' }),
+          scheduledValueCents: z.number().check(z.int()),
+          allocatedCents: z.number().check(z.int()),
+          remainingCents: z.withMeta(z.number().check(z.int()), { description: 'Remaining to allocate: must be 0 on every line to submit' }),
         }),
-      )
-      .meta({ description: 'One per current SOV line, in SOV order' }),
-    totals: z.object({ scheduledValueCents: z.number().int(), allocatedCents: z.number().int(), remainingCents: z.number().int() }),
-    fullyAllocated: z.boolean().meta({ description: 'Every SOV line allocated to the cent and no orphaned sub-lines' }),
-    reviewComment: z.string().optional(),
-    submittedAt: z.string().optional(),
-    submittedBy: z.string().optional(),
-    reviewedAt: z.string().optional(),
-    reviewedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
-    version: z.number().int().meta({ description: 'Also the ETag; 0 until first saved' }),
-  })
-  .meta({ id: 'Ssov', description: 'A commitment’s subcontractor SOV, allocated against the current SOV' });
+      ),
+      { description: 'One per current SOV line, in SOV order' },
+    ),
+    totals: z.object({ scheduledValueCents: z.number().check(z.int()), allocatedCents: z.number().check(z.int()), remainingCents: z.number().check(z.int()) }),
+    fullyAllocated: z.withMeta(z.boolean(), { description: 'Every SOV line allocated to the cent and no orphaned sub-lines' }),
+    reviewComment: z.optional(z.string()),
+    submittedAt: z.optional(z.string()),
+    submittedBy: z.optional(z.string()),
+    reviewedAt: z.optional(z.string()),
+    reviewedBy: z.optional(z.string()),
+    updatedAt: z.optional(z.string()),
+    version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; 0 until first saved' }),
+  }),
+  { id: 'Ssov', description: 'A commitment’s subcontractor SOV, allocated against the current SOV' },
+);
 export type SsovResponse = z.infer<typeof ssovResponse>;
 
 const base = '/v1/projects/{projectId}/commitments/{commitmentId}/ssov';

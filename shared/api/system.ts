@@ -1,18 +1,17 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 
-export const healthResponse = z
-  .object({
+export const healthResponse = z.withMeta(
+  z.object({
     status: z.literal('ok'),
     service: z.string(),
     version: z.string(),
     time: z.iso.datetime(),
-  })
-  .meta({ id: 'Health' });
+  }),
+  { id: 'Health' },
+);
 
-export const readyResponse = z
-  .object({ status: z.literal('ready'), service: z.string(), time: z.iso.datetime() })
-  .meta({ id: 'Ready' });
+export const readyResponse = z.withMeta(z.object({ status: z.literal('ready'), service: z.string(), time: z.iso.datetime() }), { id: 'Ready' });
 
 export const systemRoutes = [
 
@@ -69,7 +68,14 @@ export const systemRoutes = [
     action: null,
     summary: 'A script, stylesheet or icon of the API reference page (content-hashed name, cached for a year)',
     tags: ['system'],
-    request: { path: z.object({ asset: z.string().max(100).meta({ description: 'Content-hashed file name linked from /docs', example: 'swagger-ui.3f2a9c1b0d.css' }) }) },
+    request: {
+      path: z.object({
+        asset: z.withMeta(z.string().check(z.maxLength(100)), {
+          description: 'Content-hashed file name linked from /docs',
+          example: 'swagger-ui.3f2a9c1b0d.css',
+        }),
+      }),
+    },
     response: { status: 200, description: 'The file, gzip-encoded when the client accepts it', contentType: 'application/octet-stream' },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,49 +1,54 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels } from '../domain/permissions';
 import { pageQuery } from '../http/cursor';
 import { projectMember, projectPath } from './projects';
 
-export const vendorResponse = z
-  .object({
-    vendorId: z.string().meta({ description: 'The vendor company’s id' }),
+export const vendorResponse = z.withMeta(
+  z.object({
+    vendorId: z.withMeta(z.string(), { description: 'The vendor company’s id' }),
     name: z.string(),
-    addedAt: z.iso.datetime().meta({ description: 'When the vendor was added to this project' }),
-  })
-  .meta({ id: 'Vendor' });
+    addedAt: z.withMeta(z.iso.datetime(), { description: 'When the vendor was added to this project' }),
+  }),
+  { id: 'Vendor' },
+);
 export type VendorResponse = z.infer<typeof vendorResponse>;
 
-export const vendorList = z.object({ items: z.array(vendorResponse), nextCursor: z.string().nullable() }).meta({ id: 'VendorList' });
+export const vendorList = z.withMeta(z.object({ items: z.array(vendorResponse), nextCursor: z.nullable(z.string()) }), { id: 'VendorList' });
 
-export const vendorDetail = vendorResponse
-  .extend({
+export const vendorDetail = z.withMeta(
+  z.extend(vendorResponse, {
     users: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
-  })
-  .meta({ id: 'VendorWithUsers' });
+  }),
+  { id: 'VendorWithUsers' },
+);
 
-export const createVendorBody = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional().meta({ description: 'Create a new vendor company with this name' }),
-    vendorId: z.string().min(1).max(100).optional().meta({ description: 'Add a vendor your company already works with' }),
-  })
-  .strict()
-  .refine((body) => (body.name === undefined) !== (body.vendorId === undefined), {
-    message: 'Give either name (a new vendor) or vendorId (an existing vendor of your company), not both',
-    path: ['name'],
-  })
-  .meta({ id: 'CreateVendor' });
+export const createVendorBody = z.withMeta(
+  z
+    .strictObject({
+      name: z.withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), { description: 'Create a new vendor company with this name' }),
+      vendorId: z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), { description: 'Add a vendor your company already works with' }),
+    })
+    .check(
+      z.refine((body) => (body.name === undefined) !== (body.vendorId === undefined), {
+        message: 'Give either name (a new vendor) or vendorId (an existing vendor of your company), not both',
+        path: ['name'],
+      }),
+    ),
+  { id: 'CreateVendor' },
+);
 
-export const addVendorUserBody = z
-  .object({
-    email: z.email().max(254),
-    name: z.string().trim().min(1).max(200),
-    commitments: z.enum(toolLevels).default('read_only').meta({ description: 'Level on the Commitments tool (collaborators: read_only)' }),
-    headContracts: z.enum(toolLevels).default('none'),
-  })
-  .strict()
-  .meta({ id: 'AddVendorUser' });
+export const addVendorUserBody = z.withMeta(
+  z.strictObject({
+    email: z.email().check(z.maxLength(254)),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    commitments: z.withMeta(z._default(z.enum(toolLevels), 'read_only'), { description: 'Level on the Commitments tool (collaborators: read_only)' }),
+    headContracts: z._default(z.enum(toolLevels), 'none'),
+  }),
+  { id: 'AddVendorUser' },
+);
 
-const vendorPath = projectPath.extend({ vendorId: z.string().min(1).max(100) });
+const vendorPath = z.extend(projectPath, { vendorId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 export const vendorRoutes = [
   {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { webhookEventTypes } from '../domain/webhooks';
 import { detailSchemas, domainEvents, type DomainEventType } from '../../events/contracts';
@@ -7,91 +7,103 @@ import { pageQuery } from '../http/cursor';
 import type { WebhookDeliveryItem, WebhookEndpointItem } from '../db/entities/webhook';
 
 const base = '/v1/webhook-endpoints';
-const id = z.string().min(1).max(100);
+const id = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const webhookEndpointPath = z.object({ endpointId: id });
-export const webhookDeliveryPath = webhookEndpointPath.extend({ deliveryId: id });
+export const webhookDeliveryPath = z.extend(webhookEndpointPath, { deliveryId: id });
 
-const eventTypes = z
-  .array(z.enum(webhookEventTypes))
-  .min(1)
-  .max(webhookEventTypes.length)
-  .refine((types) => new Set(types).size === types.length, 'each event type once')
-  .meta({ description: 'The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”)' });
+const eventTypes = z.withMeta(
+  z.array(z.enum(webhookEventTypes)).check(
+    z.minLength(1),
+    z.maxLength(webhookEventTypes.length),
+    z.refine((types) => new Set(types).size === types.length, 'each event type once'),
+  ),
+  { description: 'The domain events POSTed to this endpoint (DOMAIN.md, “Events for integrations”)' },
+);
 
-const url = z
-  .string()
-  .max(2000)
-  .meta({ description: 'Where deliveries are POSTed: https (locally also http to loopback); in AWS it must resolve to public addresses only', example: 'https://erp.example.com/hooks/progress-claims' });
+const url = z.withMeta(z.string().check(z.maxLength(2000)), {
+  description: 'Where deliveries are POSTed: https (locally also http to loopback); in AWS it must resolve to public addresses only',
+  example: 'https://erp.example.com/hooks/progress-claims',
+});
 
-export const createWebhookEndpointBody = z
-  .object({
+export const createWebhookEndpointBody = z.withMeta(
+  z.strictObject({
     url,
     eventTypes,
-    description: z.string().trim().max(500).optional(),
-    enabled: z.boolean().default(true),
-  })
-  .strict()
-  .meta({ id: 'CreateWebhookEndpoint' });
+    description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+    enabled: z._default(z.boolean(), true),
+  }),
+  { id: 'CreateWebhookEndpoint' },
+);
 
-export const updateWebhookEndpointBody = z
-  .object({
-    url: url.optional(),
-    eventTypes: eventTypes.optional(),
-    description: z.string().trim().max(500).nullable().optional(),
-    enabled: z.boolean().optional().meta({ description: 'true re-enables an endpoint the product disabled after a day of failures' }),
-  })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'change at least one field')
-  .meta({ id: 'UpdateWebhookEndpoint' });
+export const updateWebhookEndpointBody = z.withMeta(
+  z
+    .strictObject({
+      url: z.optional(url),
+      eventTypes: z.optional(eventTypes),
+      description: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(500)))),
+      enabled: z.withMeta(z.optional(z.boolean()), { description: 'true re-enables an endpoint the product disabled after a day of failures' }),
+    })
+    .check(z.refine((body) => Object.keys(body).length > 0, 'change at least one field')),
+  { id: 'UpdateWebhookEndpoint' },
+);
 
-export const webhookEndpointResponse = z
-  .object({
+export const webhookEndpointResponse = z.withMeta(
+  z.object({
     endpointId: z.string(),
     url: z.string(),
     eventTypes: z.array(z.string()),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     enabled: z.boolean(),
-    disabledReason: z.string().nullable().meta({ description: 'Why the product disabled it (a day of failed deliveries)' }),
-    failingSince: z.iso.datetime().nullable().meta({ description: 'First failed attempt since the last success; null while deliveries succeed' }),
-    previousSecretValidUntil: z.iso.datetime().nullable().meta({ description: 'After a rotation: until when the previous secret still signs deliveries too' }),
+    disabledReason: z.withMeta(z.nullable(z.string()), { description: 'Why the product disabled it (a day of failed deliveries)' }),
+    failingSince: z.withMeta(z.nullable(z.iso.datetime()), { description: 'First failed attempt since the last success; null while deliveries succeed' }),
+    previousSecretValidUntil: z.withMeta(z.nullable(z.iso.datetime()), {
+      description: 'After a rotation: until when the previous secret still signs deliveries too',
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'WebhookEndpoint' });
+  }),
+  { id: 'WebhookEndpoint' },
+);
 
-export const webhookEndpointWithSecret = webhookEndpointResponse
-  .extend({
-    secret: z.string().meta({
+export const webhookEndpointWithSecret = z.withMeta(
+  z.extend(webhookEndpointResponse, {
+    secret: z.withMeta(z.string(), {
       description: 'The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer; verify `webhook-signature` with it',
       example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     }),
-  })
-  .meta({ id: 'WebhookEndpointWithSecret' });
+  }),
+  { id: 'WebhookEndpointWithSecret' },
+);
 
-export const webhookEndpointList = z.object({ items: z.array(webhookEndpointResponse), nextCursor: z.string().nullable() }).meta({ id: 'WebhookEndpointList' });
+export const webhookEndpointList = z.withMeta(z.object({ items: z.array(webhookEndpointResponse), nextCursor: z.nullable(z.string()) }), {
+  id: 'WebhookEndpointList',
+});
 
-export const webhookDeliveryResponse = z
-  .object({
-    deliveryId: z.string().meta({ description: 'Sent as `webhook-id`: the same for every attempt of this delivery' }),
+export const webhookDeliveryResponse = z.withMeta(
+  z.object({
+    deliveryId: z.withMeta(z.string(), { description: 'Sent as `webhook-id`: the same for every attempt of this delivery' }),
     endpointId: z.string(),
     eventType: z.string(),
     status: z.enum(['pending', 'sending', 'succeeded', 'failed']),
-    attempts: z.number().int(),
-    lastResponseStatus: z.number().int().nullable().meta({ description: 'HTTP status of the last attempt; null when none answered' }),
-    lastError: z.string().nullable(),
-    lastDurationMs: z.number().int().nullable(),
-    firstAttemptAt: z.iso.datetime().nullable(),
-    lastAttemptAt: z.iso.datetime().nullable(),
-    nextAttemptAt: z.iso.datetime().nullable().meta({ description: 'When a pending delivery is tried again' }),
-    deliveredAt: z.iso.datetime().nullable(),
-    replayOf: z.string().nullable().meta({ description: 'The delivery this one replays' }),
-    payload: z.string().meta({ description: 'The JSON body POSTed' }),
+    attempts: z.number().check(z.int()),
+    lastResponseStatus: z.withMeta(z.nullable(z.number().check(z.int())), { description: 'HTTP status of the last attempt; null when none answered' }),
+    lastError: z.nullable(z.string()),
+    lastDurationMs: z.nullable(z.number().check(z.int())),
+    firstAttemptAt: z.nullable(z.iso.datetime()),
+    lastAttemptAt: z.nullable(z.iso.datetime()),
+    nextAttemptAt: z.withMeta(z.nullable(z.iso.datetime()), { description: 'When a pending delivery is tried again' }),
+    deliveredAt: z.nullable(z.iso.datetime()),
+    replayOf: z.withMeta(z.nullable(z.string()), { description: 'The delivery this one replays' }),
+    payload: z.withMeta(z.string(), { description: 'The JSON body POSTed' }),
     createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'WebhookDelivery' });
+  }),
+  { id: 'WebhookDelivery' },
+);
 
-export const webhookDeliveryList = z.object({ items: z.array(webhookDeliveryResponse), nextCursor: z.string().nullable() }).meta({ id: 'WebhookDeliveryList' });
+export const webhookDeliveryList = z.withMeta(z.object({ items: z.array(webhookDeliveryResponse), nextCursor: z.nullable(z.string()) }), {
+  id: 'WebhookDeliveryList',
+});
 
 export const listQuery = z.object(pageQuery);
 
@@ -217,19 +229,24 @@ const pascal = (type: string) => type.split(/[.-]/).map((word) => word[0]!.toUpp
 
 /** The JSON body POSTed for one event type (Standard Webhooks' shape): `{ type, timestamp, data }`. */
 export const webhookPayloadSchema = (type: DomainEventType) =>
-  z
-    .object({
+  z.withMeta(
+    z.object({
       type: z.literal(type),
-      timestamp: z.iso.datetime().meta({ description: 'When the event was written (with the change that caused it)' }),
+      timestamp: z.withMeta(z.iso.datetime(), { description: 'When the event was written (with the change that caused it)' }),
       data: detailSchemas[type],
-    })
-    .meta({ id: `${pascal(type)}Webhook`, description: domainEvents[type] });
+    }),
+    { id: `${pascal(type)}Webhook`, description: domainEvents[type] },
+  );
 
 const signatureHeaders = z.object({
-  'webhook-id': z.string().meta({ description: 'The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own', example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }),
-  'webhook-timestamp': z.string().meta({ description: 'Unix seconds when this attempt was signed', example: '1796083200' }),
-  'webhook-signature': z.string().meta({
-    description: 'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package',
+  'webhook-id': z.withMeta(z.string(), {
+    description: 'The delivery’s id: the same for every attempt of one delivery (deduplicate on it); a replay has its own',
+    example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
+  }),
+  'webhook-timestamp': z.withMeta(z.string(), { description: 'Unix seconds when this attempt was signed', example: '1796083200' }),
+  'webhook-signature': z.withMeta(z.string(), {
+    description:
+      'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret (two during a rotation’s overlap); verify with the `standardwebhooks` package',
     example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
   }),
 });

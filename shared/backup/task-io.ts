@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from '../zod';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';
@@ -21,7 +21,7 @@ export class InvalidInputError extends Error {
 
 /** The invoice a backup part holds, as its warnings name it. */
 export const partInvoiceSchema = z.object({
-  invoiceId: z.string().min(1),
+  invoiceId: z.string().check(z.minLength(1)),
   number: z.string(),
   commitmentNumber: z.string(),
   commitmentTitle: z.string(),
@@ -36,38 +36,38 @@ export type PartInvoice = z.infer<typeof partInvoiceSchema>;
  * the bookmarks without reading the sources again.
  */
 export const mergedPartSchema = z.object({
-  partKey: z.string().min(1),
-  title: z.string().min(1),
+  partKey: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1)),
   /** Whose part it is: a warning names the invoice and its commitment. */
   invoice: partInvoiceSchema,
-  pages: z.number().int().nonnegative(),
+  pages: z.number().check(z.int(), z.nonnegative()),
   /** The part's size: Combine downloads the next part while it writes one only when both fit. */
-  bytes: z.number().int().nonnegative().optional(),
+  bytes: z.optional(z.number().check(z.int(), z.nonnegative())),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
   sources: z.array(
     z.object({
       title: z.string(),
       /** The attachment the file is; absent for the invoice's own PDF. */
-      attachmentId: z.string().optional(),
-      pages: z.number().int().nonnegative(),
-      leftOut: z.string().optional(),
+      attachmentId: z.optional(z.string()),
+      pages: z.number().check(z.int(), z.nonnegative()),
+      leftOut: z.optional(z.string()),
     }),
   ),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
 
 /** Every warning of a backup, as Combine writes them to S3 (see `BackupWarning`). */
-export const backupWarningSchema: z.ZodType<BackupWarning> = z.object({
+export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
   commitmentNumber: z.string(),
   commitmentTitle: z.string(),
   invoiceId: z.string(),
   invoiceNumber: z.string(),
-  attachmentId: z.string().nullable(),
+  attachmentId: z.nullable(z.string()),
   fileName: z.string(),
   reason: z.string(),
-  page: z.number().int().positive(),
+  page: z.number().check(z.int(), z.positive()),
   /** Lists written before backups had volumes have none: theirs was the only one. */
-  volume: z.number().int().positive().default(1),
+  volume: z._default(z.number().check(z.int(), z.positive()), 1),
 });
 
 /** Where a part's summary is kept: beside the part's PDF. */
@@ -76,7 +76,7 @@ export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, 
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
 
-export function parseEvent<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
+export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown): z.infer<T> {
   const parsed = schema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`Invalid input: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
@@ -104,7 +104,7 @@ export async function putJson(key: string, value: unknown): Promise<void> {
 }
 
 /** The JSON object at `key`, checked against `schema`; missing or malformed fails the run (it is our own output). */
-export async function getJson<T extends z.ZodType>(key: string, schema: T): Promise<z.infer<T>> {
+export async function getJson<T extends z.ZodMiniType>(key: string, schema: T): Promise<z.infer<T>> {
   const object = await getObject(key);
   if (!object) throw new Error(`${key} is missing from the bucket`);
   const parsed = schema.safeParse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { tableKeys } from '../db/keys';
 import { problems } from './problem';
 
@@ -15,8 +15,8 @@ const secret = () => process.env.CURSOR_SECRET || processSecret;
 /** What ElectroDB's cursor wraps: a DynamoDB key of string attributes of the table's indexes. */
 const keyAttributes = new Set<string>(Object.values(tableKeys).flatMap((index) => [index.pk, index.sk]));
 const lastEvaluatedKey = z
-  .record(z.string(), z.string().min(1).max(1024))
-  .refine((key) => Object.keys(key).every((name) => keyAttributes.has(name)) && tableKeys.primary.pk in key && tableKeys.primary.sk in key);
+  .record(z.string(), z.string().check(z.minLength(1), z.maxLength(1024)))
+  .check(z.refine((key) => Object.keys(key).every((name) => keyAttributes.has(name)) && tableKeys.primary.pk in key && tableKeys.primary.sk in key));
 
 const parseJson = (text: string): unknown => {
   try {
@@ -62,13 +62,15 @@ export function encodeOffsetCursor(scope: string, offset: number): string {
 /** The index an offset cursor points at, or 0 without one; a 400 naming `field` for one this scope did not give out. */
 export function decodeOffsetCursor(scope: string, token: string | undefined, field: string): number {
   if (!token) return 0;
-  const parsed = z.object({ s: z.literal(scope), o: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).safeParse(signedPayload(token));
+  const parsed = z
+    .object({ s: z.literal(scope), o: z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)) })
+    .safeParse(signedPayload(token));
   if (!parsed.success) throw invalidCursor(field);
   return parsed.data.o;
 }
 
 /** The query parameters every list accepts. */
 export const pageQuery = {
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
 };

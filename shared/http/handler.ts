@@ -7,8 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
-import type { ZodType } from 'zod';
+import type * as z from '../zod';
 import { logger } from '../logger';
 import type { OperationId, RouteDefinition, routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
@@ -23,7 +22,7 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export const maxBodyBytes = 1024 * 1024;
 
 type RouteOf<Op extends OperationId> = Extract<(typeof routes)[number], { operationId: Op }>;
-type ParsedPart<R, K extends string> = R extends { request: { [P in K]: infer S extends ZodType } } ? z.infer<S> : undefined;
+type ParsedPart<R, K extends string> = R extends { request: { [P in K]: infer S extends z.ZodMiniType } } ? z.infer<S> : undefined;
 
 export interface HttpInput<Op extends OperationId> {
   body: ParsedPart<RouteOf<Op>, 'body'>;
@@ -237,7 +236,7 @@ function authorizeAndValidate(route: RouteDefinition): MiddlewareObj<HttpEvent, 
     before: ({ event }) => {
       const caller = route.auth === 'jwt' ? callerFromEvent(event) : undefined;
       const errors: FieldError[] = [];
-      const parse = (location: FieldError['location'], schema: ZodType | undefined, value: unknown) => {
+      const parse = (location: FieldError['location'], schema: z.ZodMiniType | undefined, value: unknown) => {
         if (!schema) return undefined;
         const result = schema.safeParse(value);
         if (result.success) return result.data;

@@ -1,5 +1,5 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import * as z from 'zod';
+import * as z from '../zod';
 import { problemSchema } from '../api/common';
 import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
 import { maxBodyBytes } from './handler';
@@ -211,8 +211,8 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
     ...(route.request?.path || route.request?.query
       ? {
           requestParams: {
-            ...(route.request.path ? { path: route.request.path as z.ZodObject } : {}),
-            ...(route.request.query ? { query: route.request.query as z.ZodObject } : {}),
+            ...(route.request.path ? { path: route.request.path as z.ZodMiniObject } : {}),
+            ...(route.request.query ? { query: route.request.query as z.ZodMiniObject } : {}),
           },
         }
       : {}),

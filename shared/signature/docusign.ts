@@ -6,7 +6,7 @@
  * consumer, so no HTTP function bundles it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { signingLinkDays, type Signer } from '../domain/signatures';
 
 /** A company's DocuSign account (its RSA key and Connect HMAC keys are secrets: shared/signature/docusign-secrets.ts). */
@@ -123,35 +123,35 @@ export function connectSignatureValid(rawBody: string | Buffer, headers: Record<
 
 const connectSigner = z.looseObject({
   recipientId: z.string(),
-  email: z.string().optional(),
-  name: z.string().optional(),
-  routingOrder: z.string().optional(),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+  routingOrder: z.optional(z.string()),
   status: z.string(),
-  sentDateTime: z.string().optional(),
-  deliveredDateTime: z.string().optional(),
-  signedDateTime: z.string().optional(),
-  declinedDateTime: z.string().optional(),
-  declinedReason: z.string().optional(),
+  sentDateTime: z.optional(z.string()),
+  deliveredDateTime: z.optional(z.string()),
+  signedDateTime: z.optional(z.string()),
+  declinedDateTime: z.optional(z.string()),
+  declinedReason: z.optional(z.string()),
 });
 
 /** A Connect message (JSON, SIM delivery mode, `restv2.1` data): what this product reads of it. */
 export const connectMessage = z.looseObject({
-  event: z.string().min(1),
-  generatedDateTime: z.string().optional(),
+  event: z.string().check(z.minLength(1)),
+  generatedDateTime: z.optional(z.string()),
   data: z.looseObject({
-    accountId: z.string().optional(),
-    envelopeId: z.string().min(1),
-    recipientId: z.string().optional(),
-    envelopeSummary: z
-      .looseObject({
+    accountId: z.optional(z.string()),
+    envelopeId: z.string().check(z.minLength(1)),
+    recipientId: z.optional(z.string()),
+    envelopeSummary: z.optional(
+      z.looseObject({
         status: z.string(),
-        statusChangedDateTime: z.string().optional(),
-        completedDateTime: z.string().optional(),
-        voidedDateTime: z.string().optional(),
-        voidedReason: z.string().optional(),
-        recipients: z.looseObject({ signers: z.array(connectSigner).optional() }).optional(),
-      })
-      .optional(),
+        statusChangedDateTime: z.optional(z.string()),
+        completedDateTime: z.optional(z.string()),
+        voidedDateTime: z.optional(z.string()),
+        voidedReason: z.optional(z.string()),
+        recipients: z.optional(z.looseObject({ signers: z.optional(z.array(connectSigner)) })),
+      }),
+    ),
   }),
 });
 export type ConnectMessage = z.infer<typeof connectMessage>;

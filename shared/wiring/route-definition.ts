@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from '../zod';
 import type { FunctionName } from './functions';
 import type { Action } from '../domain/permissions';
 
@@ -25,7 +25,7 @@ export interface RouteDefinition {
   readonly action: Action | readonly Action[] | null;
   readonly summary: string;
   readonly tags: readonly string[];
-  readonly request?: { readonly body?: ZodType; readonly query?: ZodType; readonly path?: ZodType };
+  readonly request?: { readonly body?: ZodMiniType; readonly query?: ZodMiniType; readonly path?: ZodMiniType };
   /** Success response: status, schema (JSON) or a content type for non-JSON bodies. */
-  readonly response: { readonly status: number; readonly description: string; readonly schema?: ZodType; readonly contentType?: string };
+  readonly response: { readonly status: number; readonly description: string; readonly schema?: ZodMiniType; readonly contentType?: string };
 }

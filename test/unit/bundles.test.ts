@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { budgetKbOf, bundleAliases, esmRequireBanner, externalModules, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
 import { functions, type FunctionName } from '../../shared/wiring/functions';
 import { entities } from '../../shared/db/table';
+import { openApiDocument } from '../../shared/http/openapi';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -95,5 +96,20 @@ describe('bundles', () => {
     await build({ ...bundleOptions, entryPoints: [path.join(root, functions.getMe.entry)], outfile, write: true, metafile: false });
     const loaded = (await import(outfile)) as { handler?: unknown };
     expect(typeof loaded.handler).toBe('function');
+  });
+
+  it('bundle zod/mini, never classic zod (its methods carry every schema kind and the JSON Schema conversion)', () => {
+    for (const name of functionNames) expect(Object.keys(bundles[name].inputs).filter((input) => input.includes('node_modules/zod/v4/classic/')), name).toEqual([]);
+  });
+
+  it("serve zod-openapi's classic zod import with zod/mini in deployed bundles, and the bundled openApi function the same document", async () => {
+    expect(Object.keys(bundles.openApi.inputs).filter((input) => input.startsWith('infra/aws/zod-v4/')).sort()).toEqual(['infra/aws/zod-v4/core.ts', 'infra/aws/zod-v4/index.ts']);
+    const outfile = path.join(root, 'cdk.out', 'budget-test', 'openApi.mjs');
+    await build({ ...bundleOptions, entryPoints: [path.join(root, functions.openApi.entry)], outfile, write: true, metafile: false });
+    const { handler } = (await import(outfile)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }> };
+    const event = { routeKey: 'GET /openapi.json', rawPath: '/openapi.json', headers: {}, requestContext: { requestId: 'bundle-test', http: { method: 'GET', path: '/openapi.json' } } };
+    const answer = await handler(event, { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 });
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(openApiDocument());
   });
 });
