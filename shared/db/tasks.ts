@@ -4,7 +4,7 @@
  * one Query of the caller's tasks and one BatchGet of everything the page shows and checks.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { createConversions } from 'electrodb';
+import { createConversions } from './electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';

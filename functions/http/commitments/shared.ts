@@ -1,5 +1,5 @@
 /** What the commitment operations share: lookups, the participant and retainage checks, and their problems. */
-import { createConversions } from 'electrodb';
+import { createConversions } from '../../../shared/db/electrodb';
 import { HttpProblem, problems, type FieldError } from '../../../shared/http/problem';
 import { canSee, type Action, type Membership } from '../../../shared/domain/permissions';
 import { batchGetAll, db } from '../../../shared/db/service';

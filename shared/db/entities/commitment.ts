@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import type { StoredSlidingScale } from '../../domain/au-jurisdictions';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';

@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import { signatureProviders } from '../../domain/signatures';
 import type { DocusignAccount } from '../../signature/docusign';
 import { tableKeys } from '../keys';

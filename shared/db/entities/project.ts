@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';

@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import { signatureProviders, signatureStatuses, signedDocumentKinds, type Signer } from '../../domain/signatures';
 import { tableKeys, ttlAttribute } from '../keys';
 
