@@ -51,49 +51,50 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
       {
         // 376–474 KB on 2026-12-05, once each function bundles only its own areas' routes and schemas (it was 526–586 KB
         // with the whole route table) and electrodb's model validator is left out (infra/aws/jsonschema-skipped.ts).
-        ceilingKb: 485,
-        why: 'electrodb (190 KB), zod (83–99 KB), decimal.js (31 KB) and the logger (21 KB) come to 325–341 KB before the first line of our code: under 300 KB needs electrodb replaced by thin typed access over lib-dynamodb, or zod/mini (docs/bundles.md)',
+        // 311–413 KB with our own logger (−22 KB), big.js for decimal.js (−25 KB) and no electrodb Service (−20 KB).
+        ceilingKb: 421,
+        why: 'electrodb (171 KB), zod (83–99 KB), big.js (7 KB) and the logger (2 KB) come to 263–279 KB before the first line of our code, and every entity of the table (29 KB) with it: under 300 KB needs zod/mini, or each function bundling only its own entities (docs/bundles.md)',
       },
     ]),
   ),
   // 517 KB on 2026-12-05 (606 KB with the whole route table): it carries the owner-invoice, owner-payment, invoice and
   // head-contract schemas, Ontario prompt payment, and the forwarded-invoice emails.
-  ownerInvoices: { ceilingKb: 530, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
+  // 459 KB with the lighter logger, decimals and no electrodb Service (527 KB before).
+  ownerInvoices: { ceilingKb: 468, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
   // 489 KB on 2026-12-05 once owner invoices are signed too (496 KB after the domain-event merge): it also reads owner
   // invoices and head contracts and links to them, and writes the signature events.
   // 506 KB once it also answers DocuSign Connect (HMAC check, the report's mapping) and sends subcontractor invoices to DocuSign's queue.
-  signatures: { ceilingKb: 510, why: 'what every database HTTP function carries (see above), for both invoice kinds, the signing page and DocuSign Connect' },
-  // 308 KB once the webhook and e-signature routes and schemas joined: it carries every route's schemas to build the document.
-  // 316 KB with the webhook payload contracts; about 7 KB more once the accounting-export routes joined (their columns documented);
-  // 325.3 KB with the owner-invoice signature routes and the signature events.
-  openApi: { ceilingKb: 328, why: 'zod and the API schemas of every route (and every webhook payload contract), from which it generates the OpenAPI document: serving a document generated at build time is the way down' },
+  // 438 KB with the lighter logger, decimals and no electrodb Service.
+  signatures: { ceilingKb: 447, why: 'what every database HTTP function carries (see above), for both invoice kinds, the signing page and DocuSign Connect' },
   // paymentSchedules: 1586 KB while date-holidays-parser computed the holidays (moment-timezone, astronomia), 570 KB with the table;
   // invoiceWorkflow 601 KB once a submitted claim's schedule deadline is worked out and kept with the submission, 618 KB with
-  // the e-signature lock and the status-changed event for webhooks; 491 and 511 KB with their own areas' routes only.
+  // the e-signature lock and the status-changed event for webhooks; 491 and 511 KB with their own areas' routes only;
+  // 431 and 452 KB with the lighter logger, decimals and no electrodb Service.
   ...Object.fromEntries(
     (['paymentSchedules', 'invoiceWorkflow'] as const).map((name) => [
       name,
       {
-        ceilingKb: 525,
+        ceilingKb: 461,
         why: 'what every database HTTP function carries (see above) and the AU public holiday table (37 KB, 2015–2060) payment-schedule deadlines are counted with',
       },
     ]),
   ),
   // 2217 KB once it also seals signed invoices (PAdES): node-forge (~280 KB) and @signpdf (~30 KB).
   // 2194 KB without electrodb's model validator.
-  // 2205.6 KB once it also seals owner invoices.
-  renderInvoicePdf: { ceilingKb: 2210, why: `${pdfLibraries}; the e-signature seal adds node-forge (PKCS#7/PKCS#12) and @signpdf` },
-  // 844 KB on 2026-12-05 (1,434 KB with the package entry).
+  // 2205.6 KB once it also seals owner invoices; 2139 KB with the lighter logger, decimals and no electrodb Service.
+  renderInvoicePdf: { ceilingKb: 2182, why: `${pdfLibraries}; the e-signature seal adds node-forge (PKCS#7/PKCS#12) and @signpdf` },
+  // 844 KB on 2026-12-05 (1,434 KB with the package entry); 781 KB with the lighter logger, decimals and no electrodb Service.
   accountingExportWorker: {
-    ceilingKb: 860,
+    ceilingKb: 797,
     why: 'exceljs’s streaming XLSX writer (163 KB) with archiver and its stream helpers (~290 KB), beside electrodb and zod: imported without the package entry, which adds the reader (unzipper, jszip: ~550 KB more)',
   },
   // 1920 KB on 2026-12-05: docusign-esign 1192 KB (EnvelopesApi pulls 265 model files: every tab type of an envelope),
   // axios 90 KB with form-data 140 KB, jsonwebtoken; ApiClient alone (JWT grant and callApi, no EnvelopesApi) would be 343 KB.
-  docusignEnvelopes: { ceilingKb: 1930, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },
+  // 1857 KB with the lighter logger, decimals and no electrodb Service.
+  docusignEnvelopes: { ceilingKb: 1894, why: 'the official docusign-esign client: its EnvelopesApi and the 265 model classes it requires, axios and form-data; calling ApiClient.callApi without EnvelopesApi is the way down' },
   // 1901 KB on 2026-12-04: every entity of the table is bundled with the db (head contracts and owner invoices added 2 KB).
-  // 1881 KB without electrodb's model validator.
-  backupPreparePart: { ceilingKb: 1890, why: pdfLibraries },
+  // 1881 KB without electrodb's model validator; 1821 KB with the lighter logger, decimals and no electrodb Service.
+  backupPreparePart: { ceilingKb: 1858, why: pdfLibraries },
   backupMergePart: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
   backupCombine: { ceilingKb: 2250, why: `${pdfLibraries}; the merge also carries @cantoo/pdf-lib (467 KB)` },
 };
