@@ -9,6 +9,10 @@ import { CustomAttributeType as customAttributeType } from 'electrodb/src/schema
 import { createConversions as conversions } from 'electrodb/src/conversions.js';
 import { createWriteTransaction as writeTransactionOver } from 'electrodb/src/transaction.js';
 
+/**
+ * Each entity is built in an arrow function called at once and marked @__PURE__: esbuild then leaves
+ * out every entity a function does not name (a pure call's arguments would stay: they read tableKeys).
+ */
 export const Entity = entityClass as typeof ElectroDB.Entity;
 export const CustomAttributeType = customAttributeType as typeof ElectroDB.CustomAttributeType;
 export const createConversions = conversions as typeof ElectroDB.createConversions;

@@ -1,24 +1,39 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Service, TransactionItemCode } from 'electrodb';
+import type { Entity, Service, TransactionItemCode } from 'electrodb';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
 import { createWriteTransaction } from './electrodb';
 import { entities } from './table';
 
 type Entities = typeof entities;
-let bound: Entities | undefined;
+type AnyEntity = Entity<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any entity of the table
 
-/** The entities bound to the configured table and the shared DynamoDB client, for single-item reads, writes and queries. */
+/** What joining entities into an ElectroDB Service did, without its 19 KB (see electrodb.ts). */
+function bindToTable(entity: AnyEntity): void {
+  entity.setTableName(config.tableName);
+  entity.setClient(dynamoDocumentClient());
+}
+
+/**
+ * The given entities, bound to the configured table and the shared DynamoDB client on first use.
+ * A module that names the entities it uses this way bundles only those; `db()` brings every one.
+ */
+export function entitiesOf<E extends Record<string, AnyEntity>>(given: E): () => E {
+  let bound = false;
+  return () => {
+    if (!bound) Object.values(given).forEach(bindToTable);
+    bound = true;
+    return given;
+  };
+}
+
+let allBound = false;
+
+/** Every entity of the table, bound as entitiesOf binds them: for tests, seeds, tools and transactions. */
 export function db(): Entities {
-  if (!bound) {
-    // What joining them into an ElectroDB Service did, without its 19 KB (see electrodb.ts).
-    for (const entity of Object.values(entities)) {
-      entity.setTableName(config.tableName);
-      entity.setClient(dynamoDocumentClient());
-    }
-    bound = entities;
-  }
-  return bound;
+  if (!allBound) Object.values(entities).forEach(bindToTable);
+  allBound = true;
+  return entities;
 }
 
 type WriteOver = Service<Entities>['transaction']['write'];

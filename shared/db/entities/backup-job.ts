@@ -8,7 +8,7 @@ import { backupJobStatuses } from '../../domain/backups';
  * queued by the API, running from the workflow's Prepare, then succeeded (Finalize) or failed
  * (MarkFailed). The PDF itself is in the bucket at `outputKey`.
  */
-export const BackupJob = new Entity({
+export const BackupJob = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'backupJob', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -88,6 +88,6 @@ export const BackupJob = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['jobId'] },
     },
   },
-});
+}))();
 
 export type BackupJobItem = EntityItem<typeof BackupJob>;

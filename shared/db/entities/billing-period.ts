@@ -11,7 +11,7 @@ export { billingPeriodStatuses };
  * transaction, so period changes of one project are serialized: one open period, no overlaps,
  * and an automatic period created exactly once however often the billing cycle runs.
  */
-export const BillingPeriod = new Entity({
+export const BillingPeriod = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'billingPeriod', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -50,6 +50,6 @@ export const BillingPeriod = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['startDate'] },
     },
   },
-});
+}))();
 
 export type BillingPeriodItem = EntityItem<typeof BillingPeriod>;

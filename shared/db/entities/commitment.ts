@@ -9,7 +9,7 @@ import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } 
  * A subcontract or purchase order to one vendor. Its SOV lives in the `Sov` item; the sums
  * here are kept equal to it in the same transaction, for lists and the G702 header.
  */
-export const Commitment = new Entity({
+export const Commitment = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'commitment', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -59,10 +59,10 @@ export const Commitment = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['number'] },
     },
   },
-});
+}))();
 
 /** Holds a commitment number in its project: created with the commitment, so a duplicate fails the transaction. */
-export const CommitmentNumber = new Entity({
+export const CommitmentNumber = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'commitmentNumber', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -76,6 +76,6 @@ export const CommitmentNumber = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['normalizedNumber'] },
     },
   },
-});
+}))();
 
 export type CommitmentItem = EntityItem<typeof Commitment>;

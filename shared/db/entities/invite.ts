@@ -11,7 +11,7 @@ export const remindersDue = 'invite-reminders';
  * The invite to bill of one commitment for one billing period (absent = Not Invited). Its id
  * is `<billingPeriodId>.<commitmentId>`, so a second send for the same pair finds this item.
  */
-export const Invite = new Entity({
+export const Invite = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invite', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -59,6 +59,6 @@ export const Invite = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['remindAt'] },
     },
   },
-});
+}))();
 
 export type InviteItem = EntityItem<typeof Invite>;
