@@ -13,7 +13,7 @@ import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/regional';
 import { regionalRoutes } from '../../shared/api/regional';
 
-const commitments = entitiesOf({ Commitment });
+const commitments = /* @__PURE__ */ entitiesOf({ Commitment });
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 

@@ -7,7 +7,7 @@ import { User } from '../../shared/db/entities/user';
 import { loadMe } from '../../shared/db/me';
 import { meRoutes } from '../../shared/api/me';
 
-const users = entitiesOf({ User });
+const users = /* @__PURE__ */ entitiesOf({ User });
 
 export const handler = httpHandler(meRoutes, 'updateMe', async ({ caller, body, headers }) => {
   const expectedVersion = requiredIfMatch(headers);

@@ -16,7 +16,7 @@ import { toMemberResponse } from '../../shared/api/projects';
 import type { VendorResponse } from '../../shared/api/vendors';
 import { vendorRoutes } from '../../shared/api/vendors';
 
-const vendorEntities = entitiesOf({ Company, ProjectVendor, User, Member });
+const vendorEntities = /* @__PURE__ */ entitiesOf({ Company, ProjectVendor, User, Member });
 
 const vendorUrl = (projectId: string, vendorId: string) =>
   `/v1/projects/${encodeURIComponent(projectId)}/vendors/${encodeURIComponent(vendorId)}`;

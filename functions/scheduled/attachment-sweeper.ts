@@ -7,7 +7,7 @@ import { logger } from '../../shared/logger';
 import { attachmentOfKey } from '../../shared/storage/keys';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
 
-const attachments = entitiesOf({ InvoiceAttachment });
+const attachments = /* @__PURE__ */ entitiesOf({ InvoiceAttachment });
 
 /** Objects younger than this are left alone: a confirm may still be between its copy and its write. */
 export const orphanAfterMs = 24 * 60 * 60 * 1000;

@@ -8,7 +8,7 @@ import { backupFailedEmail } from '../email/backup';
 import { logger } from '../logger';
 import { backupLink } from './links';
 
-const readers = entitiesOf({ Project, User });
+const readers = /* @__PURE__ */ entitiesOf({ Project, User });
 
 /**
  * A backup job that cannot end any other way fails with `reason` (unless it has already ended),

@@ -5,7 +5,7 @@ import { ChangeOrder } from './entities/change-order';
 import { Sov } from './entities/sov';
 
 /** The entities head contracts are read and written with (their numbers, SOVs and change orders). */
-export const headContractEntities = entitiesOf({ HeadContract, HeadContractNumber, Sov, ChangeOrder });
+export const headContractEntities = /* @__PURE__ */ entitiesOf({ HeadContract, HeadContractNumber, Sov, ChangeOrder });
 
 /**
  * One head contract of a project, or undefined when there is none with that id there.

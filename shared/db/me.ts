@@ -4,7 +4,7 @@ import { Member, type MemberItem } from './entities/member';
 import { Project, type ProjectItem } from './entities/project';
 import { User } from './entities/user';
 
-const meEntities = entitiesOf({ User, Company, Member, Project });
+const meEntities = /* @__PURE__ */ entitiesOf({ User, Company, Member, Project });
 
 /** The caller's profile as the API shows it (checked against MeResponse where it is served). */
 export interface Me {

@@ -11,7 +11,7 @@ import { detailSchemas, type Detail, type DetailType } from '../../events/contra
 export type { OutboxItem } from './entities/outbox';
 import { Outbox, outboxShardCount, type OutboxItem } from './entities/outbox';
 
-const outboxEntities = entitiesOf({ Outbox });
+const outboxEntities = /* @__PURE__ */ entitiesOf({ Outbox });
 
 /** Records pending this long were missed by the stream (or their dispatch failed): the sweeper sends them. */
 export const sweepAfterMs = 2 * 60 * 1000;

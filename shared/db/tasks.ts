@@ -21,7 +21,7 @@ import { Invoice, type InvoiceItem } from './entities/invoice';
 import { Member, type MemberItem } from './entities/member';
 import { Project, type ProjectItem } from './entities/project';
 
-const taskEntities = entitiesOf({ Task, Member, Invoice, BillingPeriod, Invite, Project, Commitment });
+const taskEntities = /* @__PURE__ */ entitiesOf({ Task, Member, Invoice, BillingPeriod, Invite, Project, Commitment });
 
 export type { TaskItem };
 

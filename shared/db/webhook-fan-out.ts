@@ -6,7 +6,7 @@ import { Project } from './entities/project';
 import type { OutboxItem } from './entities/outbox';
 import { isWebhookEventType } from '../domain/webhooks';
 
-const fanOutEntities = entitiesOf({ WebhookEndpoint, WebhookDelivery, Project });
+const fanOutEntities = /* @__PURE__ */ entitiesOf({ WebhookEndpoint, WebhookDelivery, Project });
 
 /**
  * The outbox's side of webhooks: a domain event's record becomes one pending delivery per

@@ -10,7 +10,7 @@ import { User } from './entities/user';
 import type { EmailRequested } from '../../events/contracts';
 export type { WebhookDeliveryItem, WebhookEndpointItem } from './entities/webhook';
 
-const webhookEntities = entitiesOf({ WebhookDelivery, WebhookEndpoint, Outbox, User });
+const webhookEntities = /* @__PURE__ */ entitiesOf({ WebhookDelivery, WebhookEndpoint, Outbox, User });
 
 /** How long one attempt owns a delivery: longer than a receiver's timeout, so two attempts never overlap. */
 export const deliveryLeaseMs = 60_000;

@@ -7,7 +7,7 @@ import { problems } from './problem';
 // Every module that serves a project's lists comes through here: read the cursor key at cold start.
 import './cursor-secret';
 
-const accessEntities = entitiesOf({ Project, Member });
+const accessEntities = /* @__PURE__ */ entitiesOf({ Project, Member });
 
 /**
  * The caller's standing in a project: the project and their membership, in two parallel

@@ -21,7 +21,7 @@ import { logger } from '../logger';
 import { postWebhook } from './post';
 import { webhookSignature } from './signature';
 
-const deliveryEntities = entitiesOf({ WebhookDelivery, WebhookEndpoint });
+const deliveryEntities = /* @__PURE__ */ entitiesOf({ WebhookDelivery, WebhookEndpoint });
 
 export type AttemptSummary = {
   succeeded: string[];

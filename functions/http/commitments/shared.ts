@@ -10,7 +10,7 @@ import { Member } from '../../../shared/db/entities/member';
 import { ProjectVendor } from '../../../shared/db/entities/project-vendor';
 import { User } from '../../../shared/db/entities/user';
 
-const contractEntities = entitiesOf({ Commitment, ProjectVendor, User, Member });
+const contractEntities = /* @__PURE__ */ entitiesOf({ Commitment, ProjectVendor, User, Member });
 
 type Retainage = CommitmentItem['retainage'];
 type AccountingMethod = CommitmentItem['accountingMethod'];

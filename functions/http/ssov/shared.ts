@@ -10,7 +10,7 @@ import type { SsovResponse } from '../../../shared/api/ssov';
 import { Sov, type SovItem } from '../../../shared/db/entities/sov';
 import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
 
-const ssovEntities = entitiesOf({ Sov, Ssov });
+const ssovEntities = /* @__PURE__ */ entitiesOf({ Sov, Ssov });
 
 export type Commitment = NonNullable<Awaited<ReturnType<typeof loadCommitment>>>;
 

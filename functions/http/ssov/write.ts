@@ -6,7 +6,7 @@ import type { SsovStatus } from '../../../shared/domain/ssov';
 import { Sov, type SovItem } from '../../../shared/db/entities/sov';
 import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
 
-const ssovWriteEntities = entitiesOf({ Ssov, Commitment, Sov });
+const ssovWriteEntities = /* @__PURE__ */ entitiesOf({ Ssov, Commitment, Sov });
 
 export interface Write {
   expectedVersion: number;
