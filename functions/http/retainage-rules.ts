@@ -4,13 +4,16 @@ import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import type { Action } from '../../shared/domain/permissions';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { Commitment } from '../../shared/db/entities/commitment';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
 import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { auJurisdictionForTimeZone, qldRetentionCapIssues, type StoredSlidingScale } from '../../shared/domain/au-jurisdictions';
 import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/regional';
 import { regionalRoutes } from '../../shared/api/regional';
+
+const commitments = /* @__PURE__ */ entitiesOf({ Commitment });
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 
@@ -62,7 +65,7 @@ export const handler = httpRouter(regionalRoutes, {
     const slidingScale: StoredSlidingScale = { rules, ...(jurisdiction && { jurisdiction }), updatedBy: caller.userId, updatedAt: at };
     try {
       // Conditional on the version read: rules checked against contract sums that changed meanwhile are not stored.
-      await db()
+      await commitments()
         .Commitment.patch({ projectId: commitment.projectId, commitmentId: commitment.commitmentId })
         .set({ slidingScale, version: commitment.version + 1, updatedAt: at })
         .where((attr, op) => op.eq(attr.version, commitment.version))

@@ -2,14 +2,17 @@ import { httpHandler } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { User } from '../../shared/db/entities/user';
 import { loadMe } from '../../shared/db/me';
 import { meRoutes } from '../../shared/api/me';
+
+const users = /* @__PURE__ */ entitiesOf({ User });
 
 export const handler = httpHandler(meRoutes, 'updateMe', async ({ caller, body, headers }) => {
   const expectedVersion = requiredIfMatch(headers);
   try {
-    await db()
+    await users()
       .User.patch({ userId: caller.userId })
       .set({ name: body.name })
       .add({ version: 1 })

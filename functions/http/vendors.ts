@@ -5,11 +5,18 @@ import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
-import { db, dbService } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { createWriteTransaction } from '../../shared/db/electrodb';
+import { Company } from '../../shared/db/entities/company';
+import { Member } from '../../shared/db/entities/member';
+import { ProjectVendor } from '../../shared/db/entities/project-vendor';
+import { User } from '../../shared/db/entities/user';
 import { inviteUser } from '../../shared/identity';
 import { toMemberResponse } from '../../shared/api/projects';
 import type { VendorResponse } from '../../shared/api/vendors';
 import { vendorRoutes } from '../../shared/api/vendors';
+
+const vendorEntities = /* @__PURE__ */ entitiesOf({ Company, ProjectVendor, User, Member });
 
 const vendorUrl = (projectId: string, vendorId: string) =>
   `/v1/projects/${encodeURIComponent(projectId)}/vendors/${encodeURIComponent(vendorId)}`;
@@ -28,7 +35,7 @@ const noSuchVendor = (vendorId: string) => problems.notFound(`No vendor ${vendor
  * to exist already under another company (another email on record, or a concurrent invitation).
  */
 async function newVendorUser(email: string, name: string, vendorId: string) {
-  const { User } = db();
+  const { User } = vendorEntities();
   const userId = await inviteUser(email, name);
   const fresh = { userId, email, name, companyId: vendorId, companyRole: 'member' as const, version: 1, createdAt: new Date().toISOString() };
   try {
@@ -48,7 +55,7 @@ export const handler = httpRouter(vendorRoutes, {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
     enforce('vendors.view', member);
     const scope = `vendors:${project.projectId}`;
-    const page = await db()
+    const page = await vendorEntities()
       .ProjectVendor.query.byProject({ projectId: project.projectId })
       .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
     return { body: { items: page.data.map(toVendorResponse), nextCursor: encodeCursor(scope, page.cursor) } };
@@ -63,23 +70,21 @@ export const handler = httpRouter(vendorRoutes, {
     if (body.vendorId === undefined) {
       // A new vendor company, owned by (visible to) this project's contractor only.
       const vendor = { vendorId: randomUUID(), name: body.name!, createdAt };
-      const result = await dbService()
-        .transaction.write(({ Company, ProjectVendor }) => [
-          Company.create({ companyId: vendor.vendorId, name: vendor.name, kind: 'vendor', ownerCompanyId: project.companyId, createdAt }).commit(),
-          ProjectVendor.create({ projectId, ...vendor }).commit(),
-        ])
-        .go();
+      const result = await createWriteTransaction(vendorEntities(), ({ Company, ProjectVendor }) => [
+        Company.create({ companyId: vendor.vendorId, name: vendor.name, kind: 'vendor', ownerCompanyId: project.companyId, createdAt }).commit(),
+        ProjectVendor.create({ projectId, ...vendor }).commit(),
+      ]).go();
       if (result.canceled) throw new Error(`creating vendor ${vendor.vendorId} was canceled: ${JSON.stringify(result.data)}`);
       return { status: 201, body: toVendorResponse(vendor), headers: { location: vendorUrl(projectId, vendor.vendorId) } };
     }
 
-    const { data: company } = await db().Company.get({ companyId: body.vendorId }).go();
+    const { data: company } = await vendorEntities().Company.get({ companyId: body.vendorId }).go();
     if (!company || company.kind !== 'vendor' || company.ownerCompanyId !== project.companyId) {
       throw problems.notFound(`No vendor ${body.vendorId} among your company’s vendors.`);
     }
     const vendor = { vendorId: company.companyId, name: company.name, createdAt };
     try {
-      await db().ProjectVendor.create({ projectId, ...vendor }).go();
+      await vendorEntities().ProjectVendor.create({ projectId, ...vendor }).go();
     } catch (error) {
       if (isConditionalFailure(error)) throw problems.conflict(`${company.name} is already a vendor of this project.`);
       throw error;
@@ -90,7 +95,7 @@ export const handler = httpRouter(vendorRoutes, {
   getVendor: async ({ caller, path }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
     enforce('vendors.view', member);
-    const { ProjectVendor, User } = db();
+    const { ProjectVendor, User } = vendorEntities();
     const [{ data: vendor }, { data: users }] = await Promise.all([
       ProjectVendor.get({ projectId: project.projectId, vendorId: path.vendorId }).go(),
       // A vendor's people are few: every page of one Query on the company index.
@@ -112,7 +117,7 @@ export const handler = httpRouter(vendorRoutes, {
     enforce('vendors.manage', member);
     const { projectId } = project;
     const { vendorId } = path;
-    const { ProjectVendor, User, Member } = db();
+    const { ProjectVendor, User, Member } = vendorEntities();
     const email = body.email.trim().toLowerCase();
 
     const [{ data: vendor }, { data: sameEmail }] = await Promise.all([

@@ -1,10 +1,13 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3Client } from '../../shared/aws/clients';
 import { config } from '../../shared/config';
-import { batchGetAll, db } from '../../shared/db/service';
+import { batchGetAll, entitiesOf } from '../../shared/db/service';
+import { InvoiceAttachment } from '../../shared/db/entities/invoice';
 import { logger } from '../../shared/logger';
 import { attachmentOfKey } from '../../shared/storage/keys';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
+
+const attachments = /* @__PURE__ */ entitiesOf({ InvoiceAttachment });
 
 /** Objects younger than this are left alone: a confirm may still be between its copy and its write. */
 export const orphanAfterMs = 24 * 60 * 60 * 1000;
@@ -32,7 +35,7 @@ export const handler = async (event: ScheduledEvent) => {
     });
     examined += candidates.length;
     const ids = [...new Map(candidates.map((c) => [`${c.projectId}/${c.invoiceId}/${c.attachmentId}`, { projectId: c.projectId, invoiceId: c.invoiceId, attachmentId: c.attachmentId }])).values()];
-    const records = await batchGetAll(ids, (keys) => db().InvoiceAttachment.get(keys).go({ consistent: true }));
+    const records = await batchGetAll(ids, (keys) => attachments().InvoiceAttachment.get(keys).go({ consistent: true }));
     const kept = new Set(records.map((record) => record.key));
     for (const { key } of candidates.filter((c) => !kept.has(c.key))) {
       await s3Client().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));

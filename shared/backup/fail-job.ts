@@ -1,10 +1,14 @@
 import { publishEvents } from '../aws/events';
 import { config } from '../config';
 import { loadBackupJob, markBackupFailed } from '../db/backups';
-import { db } from '../db/service';
+import { entitiesOf } from '../db/service';
+import { Project } from '../db/entities/project';
+import { User } from '../db/entities/user';
 import { backupFailedEmail } from '../email/backup';
 import { logger } from '../logger';
 import { backupLink } from './links';
+
+const readers = /* @__PURE__ */ entitiesOf({ Project, User });
 
 /**
  * A backup job that cannot end any other way fails with `reason` (unless it has already ended),
@@ -17,8 +21,8 @@ export async function failBackupJob(job: { projectId: string; jobId: string }, r
   if (current?.status !== 'failed') return { marked, status: current?.status };
 
   const [{ data: project }, { data: requester }] = await Promise.all([
-    db().Project.get({ projectId: job.projectId }).go(),
-    db().User.get({ userId: current.requestedBy }).go(),
+    readers().Project.get({ projectId: job.projectId }).go(),
+    readers().User.get({ userId: current.requestedBy }).go(),
   ]);
   if (!project || !requester?.email) {
     logger.warn('Backup failed; no email sent (no project or requester email)', { ...job });

@@ -1,20 +1,23 @@
-import { db } from './service';
+import { entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
-import { writeTransaction } from './transaction';
+import { writeTransactionOver } from './transaction';
 import { outboxRecord, outboxWrite } from './outbox-record';
 import type { BackupCompleted } from '../../events/contracts';
 export type { BackupJobItem } from './entities/backup-job';
-import type { BackupJobItem } from './entities/backup-job';
+import { BackupJob, type BackupJobItem } from './entities/backup-job';
+import { Outbox } from './entities/outbox';
 import type { ProjectItem } from './entities/project';
 import { termsFor, type Region } from '../domain/terminology';
 import { backupWarningsPerPage, type BackupWarning } from '../domain/backups';
+
+const backupEntities = /* @__PURE__ */ entitiesOf({ BackupJob, Outbox });
 
 /** The backup's name in the project's terminology: "Progress Claim backup" in en-AU, "Invoice backup" in en-US. */
 export const backupTitle = (region: Region) => `${termsFor(region).invoice} backup`;
 
 /** One backup job of a project, or undefined. */
 export async function loadBackupJob(projectId: string, jobId: string, options: { consistent?: boolean } = {}): Promise<BackupJobItem | undefined> {
-  const { data } = await db().BackupJob.get({ projectId, jobId }).go({ consistent: options.consistent ?? false });
+  const { data } = await backupEntities().BackupJob.get({ projectId, jobId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }
 
@@ -66,7 +69,7 @@ export const backupPartKey = (jobId: string, index: number) => `${backupPrefix(j
 /** queued → running (Prepare); a retried Prepare finds it running already. */
 export async function markBackupRunning(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, now: Date, parts?: number): Promise<boolean> {
   try {
-    await db()
+    await backupEntities()
       .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       // `parts`: the total once the parts are known (nothing is merged before the job runs).
       .set({ status: 'running', startedAt: now.toISOString(), updatedAt: now.toISOString(), ...(parts !== undefined && { progress: { done: 0, total: parts } }) })
@@ -83,7 +86,7 @@ export async function markBackupRunning(job: Pick<BackupJobItem, 'projectId' | '
 /** Counts one merged part, once however often it is reported (a set of the parts counted). */
 export async function recordBackupProgress(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, partKey: string, now: Date): Promise<boolean> {
   try {
-    await db()
+    await backupEntities()
       .BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       .add({ mergedParts: [partKey] })
       .data((a, op) => {
@@ -132,7 +135,7 @@ export async function markBackupSucceeded(
   now: Date,
 ): Promise<boolean> {
   const completed = completedRecord(job, { status: 'succeeded', pages: result.pages, bytes: result.bytes, warningCount: result.warnings.length, error: null }, now);
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(backupEntities, (entities) => ({
     job: entities.BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       .set({
         status: 'succeeded',
@@ -165,7 +168,7 @@ const completedRecord = (job: Pick<BackupJobItem, 'projectId' | 'jobId'>, end: O
 /** queued or running → failed, with the reason. A job that succeeded stays succeeded. */
 export async function markBackupFailed(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, reason: string, now: Date): Promise<boolean> {
   const completed = completedRecord(job, { status: 'failed', pages: null, bytes: null, warningCount: null, error: reason }, now);
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(backupEntities, (entities) => ({
     job: entities.BackupJob.patch({ projectId: job.projectId, jobId: job.jobId })
       .set({ status: 'failed', error: reason, finishedAt: now.toISOString(), updatedAt: now.toISOString() })
       .add({ version: 1 })

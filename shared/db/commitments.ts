@@ -1,8 +1,14 @@
-import { db } from './service';
+import { entitiesOf } from './service';
 export type { CommitmentItem } from './entities/commitment';
-import type { CommitmentItem } from './entities/commitment';
-import type { ChangeOrderItem } from './entities/change-order';
+import { Commitment, CommitmentNumber, type CommitmentItem } from './entities/commitment';
+import { Sov } from './entities/sov';
+import { Task } from './entities/task';
+import { ChangeOrder, type ChangeOrderItem } from './entities/change-order';
 
+const commitmentReaders = /* @__PURE__ */ entitiesOf({ Commitment, ChangeOrder });
+
+/** The entities commitments are written with (their numbers, SOVs and the tasks a change moves). */
+export const commitmentEntities = /* @__PURE__ */ entitiesOf({ Commitment, CommitmentNumber, Sov, Task });
 
 /**
  * One commitment of a project, or undefined when there is none with that id there.
@@ -13,13 +19,13 @@ export async function loadCommitment(
   commitmentId: string,
   options: { consistent?: boolean } = {},
 ): Promise<CommitmentItem | undefined> {
-  const { data } = await db().Commitment.get({ projectId, commitmentId }).go({ consistent: options.consistent ?? false });
+  const { data } = await commitmentReaders().Commitment.get({ projectId, commitmentId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }
 
 /** Every change order of a commitment, any status (what the G702 change-order summary reads). */
 export async function loadChangeOrders(projectId: string, commitmentId: string): Promise<ChangeOrderItem[]> {
-  const { data } = await db().ChangeOrder.query.byCommitment({ projectId, commitmentId }).go({ pages: 'all' });
+  const { data } = await commitmentReaders().ChangeOrder.query.byCommitment({ projectId, commitmentId }).go({ pages: 'all' });
   return data;
 }
 

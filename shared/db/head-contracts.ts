@@ -1,6 +1,11 @@
-import { db } from './service';
+import { entitiesOf } from './service';
 export type { HeadContractItem } from './entities/head-contract';
-import type { HeadContractItem } from './entities/head-contract';
+import { HeadContract, HeadContractNumber, type HeadContractItem } from './entities/head-contract';
+import { ChangeOrder } from './entities/change-order';
+import { Sov } from './entities/sov';
+
+/** The entities head contracts are read and written with (their numbers, SOVs and change orders). */
+export const headContractEntities = /* @__PURE__ */ entitiesOf({ HeadContract, HeadContractNumber, Sov, ChangeOrder });
 
 /**
  * One head contract of a project, or undefined when there is none with that id there.
@@ -11,6 +16,6 @@ export async function loadHeadContract(
   headContractId: string,
   options: { consistent?: boolean } = {},
 ): Promise<HeadContractItem | undefined> {
-  const { data } = await db().HeadContract.get({ projectId, headContractId }).go({ consistent: options.consistent ?? false });
+  const { data } = await headContractEntities().HeadContract.get({ projectId, headContractId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }

@@ -1,7 +1,10 @@
-import { db } from './service';
-import type { CompanyItem } from './entities/company';
-import type { MemberItem } from './entities/member';
-import type { ProjectItem } from './entities/project';
+import { entitiesOf } from './service';
+import { Company, type CompanyItem } from './entities/company';
+import { Member, type MemberItem } from './entities/member';
+import { Project, type ProjectItem } from './entities/project';
+import { User } from './entities/user';
+
+const meEntities = /* @__PURE__ */ entitiesOf({ User, Company, Member, Project });
 
 /** The caller's profile as the API shows it (checked against MeResponse where it is served). */
 export interface Me {
@@ -28,7 +31,7 @@ const membershipLimit = 100;
  * (GetItem, then GetItem + Query in parallel, then one BatchGet). Undefined: no profile.
  */
 export async function loadMe(userId: string): Promise<{ me: Me; version: number } | undefined> {
-  const { User, Company, Member, Project } = db();
+  const { User, Company, Member, Project } = meEntities();
   const { data: user } = await User.get({ userId }).go();
   if (!user) return undefined;
 

@@ -1,4 +1,4 @@
-import { batchGetAll, db } from './service';
+import { batchGetAll, entitiesOf } from './service';
 import { outboxRecord, outboxWrite } from './outbox-record';
 export { outboxRecord, outboxWrite };
 import { putEvents, type PutOutcome } from '../aws/events';
@@ -9,7 +9,9 @@ import { fanOutWebhooks } from './webhook-fan-out';
 import { isWebhookEventType } from '../domain/webhooks';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
 export type { OutboxItem } from './entities/outbox';
-import { outboxShardCount, type OutboxItem } from './entities/outbox';
+import { Outbox, outboxShardCount, type OutboxItem } from './entities/outbox';
+
+const outboxEntities = /* @__PURE__ */ entitiesOf({ Outbox });
 
 /** Records pending this long were missed by the stream (or their dispatch failed): the sweeper sends them. */
 export const sweepAfterMs = 2 * 60 * 1000;
@@ -34,7 +36,7 @@ export async function dispatchOutbox(outboxIds: readonly string[], now = new Dat
   if (outboxIds.length === 0) return result;
   const records = await batchGetAll(
     outboxIds.map((outboxId) => ({ outboxId })),
-    (keys) => db().Outbox.get(keys).go({ consistent: true }),
+    (keys) => outboxEntities().Outbox.get(keys).go({ consistent: true }),
   );
   const pending = records.filter((record) => record.pendingShard !== undefined);
   const found = new Set(records.map((record) => record.outboxId));
@@ -103,7 +105,7 @@ async function requestDeliveries(deliveryIds: string[]): Promise<void> {
 
 async function markDispatched(record: OutboxItem, now: Date): Promise<void> {
   try {
-    await db()
+    await outboxEntities()
       .Outbox.patch({ outboxId: record.outboxId })
       .set({ dispatchedAt: now.toISOString(), expiration: Math.floor(now.getTime() / 1000) + keepDispatchedSeconds })
       .remove(['pendingShard', 'pendingSince'])
@@ -120,7 +122,7 @@ export async function loadStalePending(olderThan: Date): Promise<string[]> {
   const shards = Array.from({ length: outboxShardCount }, (_, n) => `outbox-pending-${n}`);
   const pages = await Promise.all(
     shards.map((pendingShard) =>
-      db().Outbox.query.pending({ pendingShard }).lte({ pendingSince: olderThan.toISOString() }).go({ pages: 'all', attributes: ['outboxId'] }),
+      outboxEntities().Outbox.query.pending({ pendingShard }).lte({ pendingSince: olderThan.toISOString() }).go({ pages: 'all', attributes: ['outboxId'] }),
     ),
   );
   return pages.flatMap(({ data }) => data.map((record) => record.outboxId));

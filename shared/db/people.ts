@@ -1,4 +1,7 @@
-import { batchGetAll, db } from './service';
+import { batchGetAll, entitiesOf } from './service';
+import { User } from './entities/user';
+
+const userEntities = /* @__PURE__ */ entitiesOf({ User });
 
 /**
  * The display names of these users, in one BatchGet per 100 distinct ids (never one read per
@@ -9,7 +12,7 @@ export async function loadUserNames(userIds: readonly string[]): Promise<Map<str
   if (ids.length === 0) return new Map();
   const users = await batchGetAll(
     ids.map((userId) => ({ userId })),
-    (keys) => db().User.get(keys).go({ attributes: ['userId', 'name'] }),
+    (keys) => userEntities().User.get(keys).go({ attributes: ['userId', 'name'] }),
   );
   return new Map(users.map((user) => [user.userId, user.name]));
 }

@@ -1,20 +1,47 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Service, type TransactionItemCode } from 'electrodb';
+import type { Entity, Service, TransactionItemCode } from 'electrodb';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
+import { createWriteTransaction } from './electrodb';
 import { entities } from './table';
 
-let service: Service<typeof entities> | undefined;
+type Entities = typeof entities;
+type AnyEntity = Entity<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any entity of the table
 
-/** The ElectroDB service bound to the configured table and the shared DynamoDB client (for `transaction.write`). */
-export function dbService() {
-  service ??= new Service(entities, { table: config.tableName, client: dynamoDocumentClient() });
-  return service;
+/** What joining entities into an ElectroDB Service did, without its 19 KB (see electrodb.ts). */
+function bindToTable(entity: AnyEntity): void {
+  entity.setTableName(config.tableName);
+  entity.setClient(dynamoDocumentClient());
 }
 
-/** The service's entities, for single-item reads, writes and queries. */
-export function db() {
-  return dbService().entities;
+/**
+ * The given entities, bound to the configured table and the shared DynamoDB client on first use.
+ * A module that names the entities it uses this way bundles only those; `db()` brings every one.
+ */
+export function entitiesOf<E extends Record<string, AnyEntity>>(given: E): () => E {
+  let bound = false;
+  return () => {
+    if (!bound) Object.values(given).forEach(bindToTable);
+    bound = true;
+    return given;
+  };
+}
+
+let allBound = false;
+
+/** Every entity of the table, bound as entitiesOf binds them: for tests, seeds, tools and transactions. */
+export function db(): Entities {
+  if (!allBound) Object.values(entities).forEach(bindToTable);
+  allBound = true;
+  return entities;
+}
+
+type WriteOver = Service<Entities>['transaction']['write'];
+
+/** The entities and write transactions over them (`transaction.write`), as an ElectroDB Service offered them. */
+export function dbService(): { entities: Entities; transaction: { write: WriteOver } } {
+  const write = ((fn: Parameters<WriteOver>[0]) => createWriteTransaction(db(), fn)) as WriteOver;
+  return { entities: db(), transaction: { write } };
 }
 
 /** BatchGet (ElectroDB chunks by 100) that fetches again, with backoff, what DynamoDB left unprocessed. */

@@ -4,22 +4,24 @@
  * one Query of the caller's tasks and one BatchGet of everything the page shows and checks.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { createConversions } from 'electrodb';
+import { createConversions } from './electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dynamoDocumentClient } from '../aws/clients';
 import { config } from '../config';
 import { assigneesOf, audienceOf, invoiceTaskKind, inviteTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';
-import { db } from './service';
+import { entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
 import { Task, type TaskItem } from './entities/task';
 import type { WriteEntities, WriteItem } from './transaction';
-import type { BillingPeriodItem } from './entities/billing-period';
-import type { CommitmentItem } from './entities/commitment';
-import type { InviteItem } from './entities/invite';
-import type { InvoiceItem } from './entities/invoice';
-import type { MemberItem } from './entities/member';
-import type { ProjectItem } from './entities/project';
+import { BillingPeriod, type BillingPeriodItem } from './entities/billing-period';
+import { Commitment, type CommitmentItem } from './entities/commitment';
+import { Invite, type InviteItem } from './entities/invite';
+import { Invoice, type InvoiceItem } from './entities/invoice';
+import { Member, type MemberItem } from './entities/member';
+import { Project, type ProjectItem } from './entities/project';
+
+const taskEntities = /* @__PURE__ */ entitiesOf({ Task, Member, Invoice, BillingPeriod, Invite, Project, Commitment });
 
 export type { TaskItem };
 
@@ -92,13 +94,13 @@ export function subjectTaskItems(subject: SubjectTasks, now: string): TaskItem[]
 
 /** A subject's stored tasks (one Query: they share a partition). */
 export async function loadSubjectTasks(projectId: string, subjectId: string): Promise<TaskItem[]> {
-  const { data } = await db().Task.query.bySubject({ projectId, subjectId }).go({ pages: 'all' });
+  const { data } = await taskEntities().Task.query.bySubject({ projectId, subjectId }).go({ pages: 'all' });
   return data;
 }
 
 /** The project's invoice administrators (one Query of its members, paged by DynamoDB's 1 MB). */
 export async function loadAdministratorIds(projectId: string): Promise<string[]> {
-  const { data } = await db().Member.query.byProject({ projectId }).go({ pages: 'all' });
+  const { data } = await taskEntities().Member.query.byProject({ projectId }).go({ pages: 'all' });
   return data.filter((member) => isInvoiceAdministrator({ ...member, granular: member.granular ?? [] })).map((member) => member.userId);
 }
 
@@ -133,13 +135,13 @@ export async function planTasks(subjects: readonly SubjectTasks[], now = new Dat
 const taskKey = (item: TaskItem) => ({ projectId: item.projectId, subjectId: item.subjectId, userId: item.userId });
 
 /** The plan as items of the transaction that makes the state change. */
-export function taskWrites(entities: WriteEntities, plan: TaskPlan): WriteItem[] {
+export function taskWrites(entities: Pick<WriteEntities, 'Task'>, plan: TaskPlan): WriteItem[] {
   return [...plan.remove.map((item) => entities.Task.delete(taskKey(item)).commit()), ...plan.put.map((item) => entities.Task.put(item).commit())];
 }
 
 /** The plan written on its own (BatchWrite), for changes that are not one transaction (membership backfills). */
 export async function applyTaskPlan(plan: TaskPlan): Promise<void> {
-  const { Task: tasks } = db();
+  const { Task: tasks } = taskEntities();
   if (plan.remove.length) await tasks.delete(plan.remove.map(taskKey)).go();
   if (plan.put.length) await tasks.put(plan.put).go();
 }
@@ -159,7 +161,7 @@ export async function planInvoiceTasks(
   const [administratorIds, dueDate] = await Promise.all([
     kind === 'review_invoice' ? loadAdministratorIds(invoice.projectId) : [],
     options.dueDate ??
-      db()
+      taskEntities()
         .BillingPeriod.get({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId })
         .go()
         .then(({ data }) => data?.dueDate ?? ''),
@@ -170,7 +172,7 @@ export async function planInvoiceTasks(
 }
 
 /** The plan as named items of a `writeTransaction` (`task0`, `task1`, …): they carry no condition. */
-export function namedTaskWrites(entities: WriteEntities, plan: TaskPlan): Record<`task${number}`, WriteItem> {
+export function namedTaskWrites(entities: Pick<WriteEntities, 'Task'>, plan: TaskPlan): Record<`task${number}`, WriteItem> {
   return Object.fromEntries(taskWrites(entities, plan).map((write, index) => [`task${index}`, write]));
 }
 
@@ -180,7 +182,7 @@ export function namedTaskWrites(entities: WriteEntities, plan: TaskPlan): Record
  * by page, filtered); anyone else loses theirs. Idempotent, so a retry or a second call is harmless.
  */
 export async function syncMemberReviewTasks(projectId: string, userId: string, now = new Date()): Promise<void> {
-  const { Member, Invoice, BillingPeriod, Task: tasks } = db();
+  const { Member, Invoice, BillingPeriod, Task: tasks } = taskEntities();
   const { data: member } = await Member.get({ projectId, userId }).go({ consistent: true });
   const reviewer = member ? isInvoiceAdministrator({ ...member, granular: member.granular ?? [] }) : false;
   const { data: held } = await tasks.query
@@ -242,7 +244,7 @@ export async function loadTaskPage(
   const limit = Math.min(options.limit, maxTaskPage);
   const kinds = options.kinds?.length ? options.kinds : undefined;
   const query = () => {
-    const byAssignee = db().Task.query.byAssignee({ userId });
+    const byAssignee = taskEntities().Task.query.byAssignee({ userId });
     return kinds ? byAssignee.where((attr, op) => kinds.map((kind) => op.eq(attr.kind, kind)).join(' OR ')) : byAssignee;
   };
   const tasks: TaskItem[] = [];
@@ -263,7 +265,7 @@ export async function loadTaskPage(
   return { entries: await loadTaskState(userId, tasks), cursor: next };
 }
 
-type Keyed = { entity: keyof ReturnType<typeof db>; id: string; key: Record<string, string> };
+type Keyed = { entity: keyof ReturnType<typeof taskEntities>; id: string; key: Record<string, string> };
 
 /** The items a page of tasks refers to, in one BatchGetItem (again for whatever DynamoDB left unprocessed). */
 async function loadTaskState(userId: string, tasks: readonly TaskItem[]): Promise<TaskEntry[]> {
@@ -280,7 +282,7 @@ async function loadTaskState(userId: string, tasks: readonly TaskItem[]): Promis
     else want('Invite', `${projectId}/${task.subjectId}`, { projectId, billingPeriodId: task.billingPeriodId, commitmentId: task.commitmentId });
   }
 
-  const entities = db();
+  const entities = taskEntities();
   const keyed = [...wanted.values()].map((item) => {
     const params = (entities[item.entity] as unknown as { get: (key: object) => { params: () => { Key: Record<string, string> } } })
       .get(item.key)
@@ -339,7 +341,7 @@ export async function planContactTasks(
   now = new Date(),
 ): Promise<TaskPlan> {
   const { projectId, commitmentId } = commitment;
-  const { Invoice, BillingPeriod, Invite } = db();
+  const { Invoice, BillingPeriod, Invite } = taskEntities();
   const [{ data: latest }, { data: openPeriods }] = await Promise.all([
     Invoice.query.byCommitment({ projectId, commitmentId }).go({ order: 'desc', limit: 1 }),
     BillingPeriod.query
@@ -379,7 +381,7 @@ export async function planContactTasks(
  * Returns how many were rewritten.
  */
 export async function resyncPeriodTaskDueDates(projectId: string, billingPeriodId: string): Promise<number> {
-  const { BillingPeriod, Invite, Invoice, Task: tasks } = db();
+  const { BillingPeriod, Invite, Invoice, Task: tasks } = taskEntities();
   const { data: period } = await BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: true });
   if (!period) return 0;
   let rewritten = 0;

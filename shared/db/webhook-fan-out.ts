@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { db } from './service';
+import { entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
-import { webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';
+import { WebhookDelivery, WebhookEndpoint, webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';
+import { Project } from './entities/project';
 import type { OutboxItem } from './entities/outbox';
 import { isWebhookEventType } from '../domain/webhooks';
+
+const fanOutEntities = /* @__PURE__ */ entitiesOf({ WebhookEndpoint, WebhookDelivery, Project });
 
 /**
  * The outbox's side of webhooks: a domain event's record becomes one pending delivery per
@@ -42,7 +45,7 @@ export function newDelivery(input: { deliveryId: string; endpoint: WebhookEndpoi
 }
 
 export async function companyEndpoints(companyId: string): Promise<WebhookEndpointItem[]> {
-  const { data } = await db().WebhookEndpoint.query.byCompany({ companyId }).go({ pages: 'all' });
+  const { data } = await fanOutEntities().WebhookEndpoint.query.byCompany({ companyId }).go({ pages: 'all' });
   return data;
 }
 
@@ -57,7 +60,7 @@ export async function fanOutWebhooks(records: readonly OutboxItem[], now: Date):
   const companyOf = new Map<string, Promise<string | undefined>>();
   const endpointsOf = new Map<string, Promise<WebhookEndpointItem[]>>();
   const projectCompany = (projectId: string) => {
-    if (!companyOf.has(projectId)) companyOf.set(projectId, db().Project.get({ projectId }).go({ attributes: ['companyId'] }).then(({ data }) => data?.companyId));
+    if (!companyOf.has(projectId)) companyOf.set(projectId, fanOutEntities().Project.get({ projectId }).go({ attributes: ['companyId'] }).then(({ data }) => data?.companyId));
     return companyOf.get(projectId)!;
   };
   const endpoints = (companyId: string) => {
@@ -77,7 +80,7 @@ export async function fanOutWebhooks(records: readonly OutboxItem[], now: Date):
           targets.map(async (endpoint) => {
             const delivery = newDelivery({ deliveryId: deliveryIdFor(record.outboxId, endpoint.endpointId), endpoint, eventType: record.detailType, payload, now });
             try {
-              await db().WebhookDelivery.create(delivery).go();
+              await fanOutEntities().WebhookDelivery.create(delivery).go();
             } catch (error) {
               if (!isConditionalFailure(error)) throw error; // created by an earlier dispatch of this record
             }

@@ -1,12 +1,16 @@
-import { db } from './service';
+import { entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
-import { writeTransaction } from './transaction';
+import { writeTransactionOver } from './transaction';
 import { outboxRecord, outboxWrite } from './outbox';
 import { dueKey, dueShardOf } from './webhook-fan-out';
 export { companyEndpoints, deliveryIdFor, dueKey, fanOutWebhooks, newDelivery, webhookPayload } from './webhook-fan-out';
-import { webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';
+import { WebhookDelivery, WebhookEndpoint, webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';
+import { Outbox } from './entities/outbox';
+import { User } from './entities/user';
 import type { EmailRequested } from '../../events/contracts';
 export type { WebhookDeliveryItem, WebhookEndpointItem } from './entities/webhook';
+
+const webhookEntities = /* @__PURE__ */ entitiesOf({ WebhookDelivery, WebhookEndpoint, Outbox, User });
 
 /** How long one attempt owns a delivery: longer than a receiver's timeout, so two attempts never overlap. */
 export const deliveryLeaseMs = 60_000;
@@ -17,7 +21,7 @@ const keepFinishedSeconds = 30 * 24 * 60 * 60;
 export async function loadDueDeliveries(now: number): Promise<string[]> {
   const shards = Array.from({ length: webhookDueShardCount }, (_, n) => `webhook-due-${n}`);
   const pages = await Promise.all(
-    shards.map((dueShard) => db().WebhookDelivery.query.due({ dueShard }).lte({ dueAt: dueKey(now) }).go({ pages: 'all', attributes: ['deliveryId'] })),
+    shards.map((dueShard) => webhookEntities().WebhookDelivery.query.due({ dueShard }).lte({ dueAt: dueKey(now) }).go({ pages: 'all', attributes: ['deliveryId'] })),
   );
   return pages.flatMap(({ data }) => data.map((d) => d.deliveryId));
 }
@@ -42,7 +46,7 @@ export async function claimDelivery(delivery: WebhookDeliveryItem, now: number):
     updatedAt: new Date(now).toISOString(),
   };
   try {
-    await db()
+    await webhookEntities()
       .WebhookDelivery.patch({ deliveryId: delivery.deliveryId })
       .set(claimed)
       .where((attr, op) => `${op.eq(attr.attempts, delivery.attempts)} AND (${op.eq(attr.status, 'pending')} OR (${op.eq(attr.status, 'sending')} AND ${op.lt(attr.leaseUntil, now)}))`)
@@ -61,7 +65,7 @@ export async function claimDelivery(delivery: WebhookDeliveryItem, now: number):
  */
 export async function holdEndpoint(endpointId: string, holder: string, now: number): Promise<boolean> {
   try {
-    await db()
+    await webhookEntities()
       .WebhookEndpoint.patch({ endpointId })
       .set({ sendingBy: holder, sendingUntil: now + deliveryLeaseMs })
       .where((attr, op) => `${op.notExists(attr.sendingUntil)} OR ${op.lt(attr.sendingUntil, now)} OR ${op.eq(attr.sendingBy, holder)}`)
@@ -75,7 +79,7 @@ export async function holdEndpoint(endpointId: string, holder: string, now: numb
 
 /** Lets go of an endpoint held by `holder` (nothing when its hold lapsed and another sender took over). */
 export async function releaseEndpoint(endpointId: string, holder: string): Promise<void> {
-  await db()
+  await webhookEntities()
     .WebhookEndpoint.patch({ endpointId })
     .remove(['sendingBy', 'sendingUntil'])
     .where((attr, op) => op.eq(attr.sendingBy, holder))
@@ -102,7 +106,7 @@ export async function recordAttempt(delivery: WebhookDeliveryItem, result: Attem
     leaseUntil: 0,
     ...(result.status !== undefined ? { lastResponseStatus: result.status } : {}),
   };
-  const patch = () => db().WebhookDelivery.patch({ deliveryId: delivery.deliveryId });
+  const patch = () => webhookEntities().WebhookDelivery.patch({ deliveryId: delivery.deliveryId });
   try {
     if (result.outcome === 'retry') {
       await patch()
@@ -131,7 +135,7 @@ export async function recordAttempt(delivery: WebhookDeliveryItem, result: Attem
 /** An endpoint's delivery succeeded: it is no longer failing. */
 export async function markEndpointHealthy(endpoint: WebhookEndpointItem): Promise<void> {
   if (endpoint.failingSince === undefined) return;
-  await db().WebhookEndpoint.patch({ endpointId: endpoint.endpointId }).remove(['failingSince']).go().catch((error: unknown) => {
+  await webhookEntities().WebhookEndpoint.patch({ endpointId: endpoint.endpointId }).remove(['failingSince']).go().catch((error: unknown) => {
     if (!isConditionalFailure(error)) throw error;
   });
 }
@@ -139,7 +143,7 @@ export async function markEndpointHealthy(endpoint: WebhookEndpointItem): Promis
 /** An endpoint's delivery failed: it is failing since now, unless it already was. */
 export async function markEndpointFailing(endpoint: WebhookEndpointItem, now: number): Promise<void> {
   if (endpoint.failingSince !== undefined) return;
-  await db()
+  await webhookEntities()
     .WebhookEndpoint.patch({ endpointId: endpoint.endpointId })
     .set({ failingSince: now })
     .where((attr, op) => op.notExists(attr.failingSince))
@@ -155,7 +159,7 @@ export async function markEndpointFailing(endpoint: WebhookEndpointItem, now: nu
  */
 export async function disableFailingEndpoint(endpoint: WebhookEndpointItem, reason: string, emails: EmailRequested[], now: Date): Promise<boolean> {
   const records = emails.map((email) => outboxRecord('email.requested', email, now));
-  const result = await writeTransaction((entities) => ({
+  const result = await writeTransactionOver(webhookEntities, (entities) => ({
     endpoint: entities.WebhookEndpoint.patch({ endpointId: endpoint.endpointId })
       .set({ enabled: false, disabledReason: reason, version: endpoint.version + 1, updatedAt: now.toISOString() })
       .where((attr, op) => `${op.eq(attr.enabled, true)} AND ${op.eq(attr.version, endpoint.version)}`)
@@ -167,6 +171,6 @@ export async function disableFailingEndpoint(endpoint: WebhookEndpointItem, reas
 
 /** The administrators of a company (whom a disabled endpoint is reported to). */
 export async function companyAdmins(companyId: string) {
-  const { data } = await db().User.query.byCompany({ companyId }).go({ pages: 'all' });
+  const { data } = await webhookEntities().User.query.byCompany({ companyId }).go({ pages: 'all' });
   return data.filter((user) => user.companyRole === 'admin');
 }

@@ -37,10 +37,10 @@
  * becomes the previous one plus this period's (capped) share, `source: 'sliding_scale'`;
  * `figures.slidingScale` names the rule. Without it, nothing here changes.
  */
-import DecimalJs from 'decimal.js';
 import type { SovLine } from './sov';
 import { ConflictError, InputError, type FieldIssue } from './errors';
 import {
+  Decimal,
   MoneyError,
   addCents,
   addDecimals,
@@ -57,8 +57,7 @@ import {
 } from './money';
 import { activeSlidingScaleRule, cappedRetentionThisPeriod, describeRule, type SlidingScaleRule } from './sliding-scale';
 
-// Ratios only (percentages shown); cents are rounded by money.ts alone.
-const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
+// Decimal for ratios only (percentages shown); cents are rounded by money.ts alone.
 
 // ---- Inputs ----
 
@@ -294,9 +293,9 @@ const subCents = (a: number, b: number) => addCents(a, -b);
 /** part ÷ whole as a percentage: rounded to 4 places in canonical form, and to 2 places. */
 function ratioPercent(part: number, whole: number): { exact: string; display: string } {
   if (whole === 0) return { exact: '0', display: '0.00' };
-  const ratio = new Decimal(part).times(100).dividedBy(whole);
-  const four = ratio.toDecimalPlaces(4);
-  return { exact: four.isZero() ? '0' : four.toFixed(), display: ratio.toFixed(2) };
+  const ratio = new Decimal(part).times(100).div(whole);
+  const four = ratio.round(4);
+  return { exact: four.eq(0) ? '0' : four.toFixed(), display: ratio.toFixed(2) };
 }
 
 const issue = (field: string, message: string): FieldIssue => ({ field, message });
@@ -483,7 +482,7 @@ function lineFigures(
     const quantityToDate = addDecimals(previousQuantity, quantityThisPeriod);
     workField = entry?.quantityThisPeriod !== undefined ? 'quantityThisPeriod' : undefined;
     if (isNegativeDecimal(quantityToDate)) fail(ctx, workField, `would take the quantity completed to date below zero (${quantityToDate})`);
-    if (!overbillingAllowed && new Decimal(quantityToDate).greaterThan(sov.quantity)) {
+    if (!overbillingAllowed && new Decimal(quantityToDate).gt(sov.quantity)) {
       fail(ctx, workField, `overbilling: the quantity to date (${quantityToDate}) would exceed the line's quantity (${sov.quantity}); this project does not allow overbilling`);
     }
     // Both values rounded once from their quantities to date: the cumulative never drifts.

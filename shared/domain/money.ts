@@ -1,16 +1,21 @@
-import DecimalJs from 'decimal.js';
+import BigJs from 'big.js';
 
 /**
  * Money as integer cents: hundredths of the currency's unit, in every currency (¥1,234,567 is
  * 123456700; the project's currency only decides how amounts are printed, see formatMoney).
  * Quantities, unit prices and percentages as exact decimal strings.
- * Products are computed with decimal.js and rounded ONCE to cents, half away from zero
- * (decimal.js's ROUND_HALF_UP rounds -0.5 to -1). Pure: no I/O.
+ * Products are computed exactly (big.js) and rounded ONCE to cents, half away from zero
+ * (big.js's roundHalfUp rounds -0.5 to -1). Pure: no I/O.
  */
 
-// The default precision (20 significant digits) would round large products silently.
-const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
-type Decimal = InstanceType<typeof Decimal>;
+/**
+ * Exact decimals: products and sums are exact; quotients are cut at 64 decimal places (big.js's default 20
+ * could shift a rounded figure). A constructor of our own, so no other user of big.js changes these settings.
+ */
+export const Decimal = BigJs();
+Decimal.DP = 64;
+Decimal.RM = Decimal.roundHalfUp;
+export type Decimal = BigJs.Big;
 
 /** A decimal string or cents value the caller must fix: names what is wrong, for a field error. */
 export class MoneyError extends Error {
@@ -42,17 +47,22 @@ export const decimalRules = {
 /** Plain notation only: no exponent, no sign other than a leading minus, no bare point. */
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
+/** Digits after the point, trailing zeros not counted: big.js keeps the significant digits (c) and the exponent (e). */
+function decimalPlaces(decimal: Decimal): number {
+  return Math.max(0, decimal.c.length - decimal.e - 1);
+}
+
 /** Parses a decimal string under a rule; throws MoneyError saying what is wrong. */
 export function parseDecimal(value: string, rule: DecimalRule): Decimal {
   if (!decimalPattern.test(value)) {
     throw new MoneyError('format', `must be a decimal number written like "12.5" (got "${value}")`);
   }
   const decimal = new Decimal(value);
-  if (decimal.isNegative() && !decimal.isZero() && !rule.allowNegative) throw new MoneyError('negative', 'must not be negative');
-  if (decimal.decimalPlaces() > rule.maxDecimals) {
+  if (decimal.lt(0) && !rule.allowNegative) throw new MoneyError('negative', 'must not be negative');
+  if (decimalPlaces(decimal) > rule.maxDecimals) {
     throw new MoneyError('decimals', `must have at most ${rule.maxDecimals} decimal places`);
   }
-  if (rule.max !== undefined && decimal.greaterThan(rule.max)) throw new MoneyError('range', `must be at most ${rule.max}`);
+  if (rule.max !== undefined && decimal.gt(rule.max)) throw new MoneyError('range', `must be at most ${rule.max}`);
   return decimal;
 }
 
@@ -70,17 +80,17 @@ export function decimalProblem(value: string, rule: DecimalRule): string | undef
 /** The canonical form stored and answered: "012.50" → "12.5", "-0" → "0". */
 export function normalizeDecimal(value: string, rule: DecimalRule): string {
   const decimal = parseDecimal(value, rule);
-  return decimal.isZero() ? '0' : decimal.toFixed();
+  return decimal.eq(0) ? '0' : decimal.toFixed();
 }
 
 /** Rounds a decimal number of cents once, half away from zero, refusing what integers cannot hold exactly. */
 function roundToCents(cents: Decimal): number {
-  const rounded = cents.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
-  if (rounded.abs().greaterThan(Number.MAX_SAFE_INTEGER)) {
+  const rounded = cents.round(0, Decimal.roundHalfUp);
+  if (rounded.abs().gt(Number.MAX_SAFE_INTEGER)) {
     throw new MoneyError('range', 'is too large to be held exactly in cents');
   }
   // -0 would compare unequal to 0 in strict equality checks.
-  return rounded.isZero() ? 0 : rounded.toNumber();
+  return rounded.eq(0) ? 0 : rounded.toNumber();
 }
 
 /** quantity × unit price in cents, rounded once: 12.5 × 123.45 = 154313; 3 × 33.33 = 9999. */
@@ -94,7 +104,7 @@ export function unitValueCents(quantity: string, unitPrice: string): number {
 export function percentOfCents(cents: number, percent: string): number {
   assertCents(cents);
   const rate = parseDecimal(percent, decimalRules.percent);
-  return roundToCents(new Decimal(cents).times(rate).dividedBy(100));
+  return roundToCents(new Decimal(cents).times(rate).div(100));
 }
 
 /** Throws unless the value is an integer number of cents that is held exactly. */
@@ -120,12 +130,11 @@ export function sumCents(values: Iterable<number>): number {
 /** Exact decimal addition of two decimal strings (quantity + delta), in canonical form. */
 export function addDecimals(a: string, b: string): string {
   const sum = new Decimal(a).plus(b);
-  return sum.isZero() ? '0' : sum.toFixed();
+  return sum.eq(0) ? '0' : sum.toFixed();
 }
 
 export function isNegativeDecimal(value: string): boolean {
-  const decimal = new Decimal(value);
-  return decimal.isNegative() && !decimal.isZero();
+  return new Decimal(value).lt(0);
 }
 
 /** Cents as sign, whole units and the two-digit fraction, cut from the digits (no division). */

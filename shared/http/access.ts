@@ -1,16 +1,20 @@
-import { db } from '../db/service';
+import { entitiesOf } from '../db/service';
+import { Member } from '../db/entities/member';
+import { Project } from '../db/entities/project';
 import { authorize, type Action, type GuardedRecord, type Membership } from '../domain/permissions';
 import type { ActionRefusal } from '../domain/allowed-actions';
 import { problems } from './problem';
 // Every module that serves a project's lists comes through here: read the cursor key at cold start.
 import './cursor-secret';
 
+const accessEntities = /* @__PURE__ */ entitiesOf({ Project, Member });
+
 /**
  * The caller's standing in a project: the project and their membership, in two parallel
  * GetItems. A project the caller is not a member of does not exist for them (404).
  */
 export async function loadProjectAccess(projectId: string, userId: string) {
-  const { Project, Member } = db();
+  const { Project, Member } = accessEntities();
   const [{ data: project }, { data: member }] = await Promise.all([
     Project.get({ projectId }).go(),
     Member.get({ projectId, userId }).go(),

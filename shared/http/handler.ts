@@ -1,14 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
 import type * as z from '../zod';
-import { logger } from '../logger';
+import { logContext, logger } from '../logger';
 import type { OperationId, RouteDefinition, routes } from '../wiring/routes';
 import { callerFromEvent, type Caller } from './auth';
 import { ConflictError, InputError } from '../domain/errors';
@@ -95,7 +94,7 @@ export function httpHandler<Op extends OperationId>(
 ) {
   const route = routeIn(areaRoutes, operationId);
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext())
     .use(requestLog(route))
     .use(problemResponses())
     .use(httpHeaderNormalizer())

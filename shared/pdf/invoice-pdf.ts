@@ -1,8 +1,7 @@
-import DecimalJs from 'decimal.js';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { ChangeOrderSummary } from '../domain/change-order-summary';
 import type { commitmentTypes } from '../domain/commitments';
-import { formatMoney } from '../domain/money';
+import { Decimal, formatMoney } from '../domain/money';
 import { currencyFractionDigits, defaultCurrency, formatAmount, type Currency } from '../domain/project-settings';
 import { termsFor, type Region, type Terms } from '../domain/terminology';
 import { Typesetter as UnicodeTypesetter } from './typeset';
@@ -169,10 +168,9 @@ function formatUnitPrice(value: string, currency: Currency): string {
   return figure.startsWith('-') ? `-${currency.sign}${figure.slice(1)}` : `${currency.sign}${figure}`;
 }
 
-const Decimal = DecimalJs.clone({ precision: 64, rounding: DecimalJs.ROUND_HALF_UP });
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
-function parsePercent(value: string, what: string): InstanceType<typeof Decimal> {
+function parsePercent(value: string, what: string): Decimal {
   if (!decimalPattern.test(value)) throw new RangeError(`${what} must be a decimal string such as "12.5" (got "${value}")`);
   return new Decimal(value);
 }
@@ -186,7 +184,7 @@ function formatLinePercent(value: string): string {
 /** A retainage rate as written, without trailing zeros: "10.00" → "10". */
 function formatRate(value: string): string {
   const rate = parsePercent(value, 'retainage percent');
-  return rate.isZero() ? '0' : rate.toFixed();
+  return rate.eq(0) ? '0' : rate.toFixed();
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { batchGetAll, db } from '../db/service';
+import { batchGetAll, entitiesOf } from '../db/service';
+import { WebhookDelivery, WebhookEndpoint } from '../db/entities/webhook';
 import {
   claimDelivery,
   companyAdmins,
@@ -20,6 +21,8 @@ import { logger } from '../logger';
 import { postWebhook } from './post';
 import { webhookSignature } from './signature';
 
+const deliveryEntities = /* @__PURE__ */ entitiesOf({ WebhookDelivery, WebhookEndpoint });
+
 export type AttemptSummary = {
   succeeded: string[];
   retrying: string[];
@@ -38,11 +41,11 @@ export async function attemptDeliveries(deliveryIds: readonly string[], now = ()
   if (deliveryIds.length === 0) return summary;
   const deliveries = await batchGetAll(
     [...new Set(deliveryIds)].map((deliveryId) => ({ deliveryId })),
-    (keys) => db().WebhookDelivery.get(keys).go({ consistent: true }),
+    (keys) => deliveryEntities().WebhookDelivery.get(keys).go({ consistent: true }),
   );
   const endpoints = new Map<string, Promise<WebhookEndpointItem | null>>();
   const endpointOf = (endpointId: string) => {
-    if (!endpoints.has(endpointId)) endpoints.set(endpointId, db().WebhookEndpoint.get({ endpointId }).go({ consistent: true }).then(({ data }) => data));
+    if (!endpoints.has(endpointId)) endpoints.set(endpointId, deliveryEntities().WebhookEndpoint.get({ endpointId }).go({ consistent: true }).then(({ data }) => data));
     return endpoints.get(endpointId)!;
   };
   // Deliveries to one endpoint go one after another (in the order their events happened); endpoints in parallel.

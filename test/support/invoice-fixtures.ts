@@ -1,4 +1,4 @@
-import DecimalJs from 'decimal.js';
+import Big from 'big.js';
 import { percentOfCents, sumCents } from '../../shared/domain/money';
 import type { Region } from '../../shared/domain/terminology';
 import type { InvoiceDocument, InvoicePdfLine, InvoicePdfSummary, InvoicePdfTotals } from '../../shared/pdf/invoice-pdf';
@@ -123,7 +123,7 @@ export function lineDescription(index: number): string {
   return `Line ${String(index + 1).padStart(3, '0')} ${trades[index % trades.length]}, level ${1 + (index % 12)}`;
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? '0' : new DecimalJs(part).times(100).dividedBy(whole).toFixed(4));
+const percent = (part: number, whole: number) => (whole === 0 ? '0' : new Big(part).times(100).div(whole).toFixed(4));
 
 /** `count` generated lines whose columns, totals and G702 lines add up exactly. */
 export function manyLineInvoice(count: number, region: Region = 'en-AU'): InvoiceDocument {

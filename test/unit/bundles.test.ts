@@ -69,6 +69,12 @@ describe('bundles', () => {
     }
   });
 
+  it("carry electrodb's entities without its Service (shared/db/electrodb.ts: the package index would bring it)", () => {
+    for (const name of functionNames) {
+      expect(Object.keys(bundles[name].inputs).filter((input) => input.endsWith('electrodb/src/service.js')), name).toEqual([]);
+    }
+  });
+
   it('stay within their budget: 300 KB minified for HTTP functions, 500 KB for the others', () => {
     const over = functionNames
       .filter((name) => !overBudget[name])

@@ -1,4 +1,4 @@
-import DecimalJs from 'decimal.js';
+import Big from 'big.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -295,7 +295,7 @@ describe('renderInvoicePdf: a 250-line invoice (en-AU)', () => {
 
     const totalsRow = new RegExp(
       ['Grand Total', ...[totals.scheduledValueCents, totals.fromPreviousCents, totals.thisPeriodCents, totals.materialsStoredCents, totals.totalCompletedCents].map((cents) => formatMoney(cents))]
-        .concat([new DecimalJs(totals.percent).toFixed(2, DecimalJs.ROUND_HALF_UP), formatMoney(totals.balanceCents), formatMoney(totals.retainageCents)])
+        .concat([new Big(totals.percent).toFixed(2, Big.roundHalfUp), formatMoney(totals.balanceCents), formatMoney(totals.retainageCents)])
         .map(escape)
         .join('\\s+'),
     );

@@ -6,7 +6,8 @@ import { routes } from '../../shared/wiring/routes';
 import { eventRules } from '../../shared/wiring/event-rules';
 import { schedules, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { detailSchemas } from '../../events/contracts';
-import { tableDefinition } from '../../shared/db/table';
+import { Service } from 'electrodb';
+import { entities, tableDefinition } from '../../shared/db/table';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -74,5 +75,9 @@ describe('table definition from the ElectroDB entities', () => {
       ],
       ttlAttribute: 'expiration',
     });
+  });
+
+  it("are consistent with each other as ElectroDB's Service checks (functions bind them one by one without it)", () => {
+    expect(() => new Service(entities, { table: 'consistency-check' })).not.toThrow();
   });
 });

@@ -4,8 +4,8 @@ import { problems, type FieldError } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import type { Membership } from '../../../shared/domain/permissions';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import { commitmentSearchText, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { commitmentEntities, commitmentSearchText, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { commitmentViewFor } from '../../../shared/api/commitments';
 import { duplicateNumber, fieldError, isFieldError, locationOf, participantErrors, retainageFor, unique, vendorOfProject } from './shared';
@@ -74,7 +74,7 @@ export async function createCommitment({ path, body, caller }: HttpInput<'create
   const item = newCommitment({ project, member, body, parts, by: caller.userId, now });
   const { commitmentId } = item;
   // One transaction: the number is claimed, the commitment and its empty SOV exist, or nothing does.
-  const outcome = await writeTransaction(({ Commitment, CommitmentNumber, Sov }) => ({
+  const outcome = await writeTransactionOver(commitmentEntities, ({ Commitment, CommitmentNumber, Sov }) => ({
     commitment: Commitment.create(item).commit(),
     number: CommitmentNumber.create({ projectId: item.projectId, normalizedNumber: normalizeCommitmentNumber(item.number), commitmentId }).commit(),
     sov: Sov.create({ projectId: item.projectId, commitmentId, lines: [], version: 1, updatedAt: now }).commit(),

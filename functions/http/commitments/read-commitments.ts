@@ -3,8 +3,7 @@ import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
-import { db } from '../../../shared/db/service';
-import type { CommitmentItem } from '../../../shared/db/commitments';
+import { commitmentEntities, type CommitmentItem } from '../../../shared/db/commitments';
 import { commitmentViewFor } from '../../../shared/api/commitments';
 import { orderOf, peopleNamed } from '../../../shared/api/common';
 import { loadUserNames } from '../../../shared/db/people';
@@ -16,7 +15,7 @@ type ListQuery = HttpInput<'listCommitments'>['query'];
 function searchFor(projectId: string, query: ListQuery, member: Membership, filtered: boolean) {
   const needle = query.q?.toLowerCase();
   const seesAll = member.commitments === 'admin';
-  const byNumber = db().Commitment.query.byNumber({ projectId });
+  const byNumber = commitmentEntities().Commitment.query.byNumber({ projectId });
   if (!filtered) return byNumber;
   return byNumber.where((attr, op) =>
     [

@@ -1,11 +1,16 @@
 /** What the commitment operations share: lookups, the participant and retainage checks, and their problems. */
-import { createConversions } from 'electrodb';
+import { createConversions } from '../../../shared/db/electrodb';
 import { HttpProblem, problems, type FieldError } from '../../../shared/http/problem';
 import { canSee, type Action, type Membership } from '../../../shared/domain/permissions';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll, entitiesOf } from '../../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import type { UpdateCommitmentBody } from '../../../shared/api/commitments';
 import { Commitment } from '../../../shared/db/entities/commitment';
+import { Member } from '../../../shared/db/entities/member';
+import { ProjectVendor } from '../../../shared/db/entities/project-vendor';
+import { User } from '../../../shared/db/entities/user';
+
+const contractEntities = /* @__PURE__ */ entitiesOf({ Commitment, ProjectVendor, User, Member });
 
 type Retainage = CommitmentItem['retainage'];
 type AccountingMethod = CommitmentItem['accountingMethod'];
@@ -42,7 +47,7 @@ export const ssovNeedsAmounts = () =>
   problems.conflict('The subcontractor SOV is not available for unit-based commitments.');
 
 export async function vendorOfProject(projectId: string, vendorId: string) {
-  const { data } = await db().ProjectVendor.get({ projectId, vendorId }).go();
+  const { data } = await contractEntities().ProjectVendor.get({ projectId, vendorId }).go();
   return data ?? undefined;
 }
 
@@ -59,7 +64,7 @@ export async function participantErrors(
   const contactIds = contacts?.ids ?? [];
   const memberIds = unique([...contactIds, ...(privateList ?? [])]);
   if (memberIds.length === 0) return [];
-  const { User, Member } = db();
+  const { User, Member } = contractEntities();
   const [users, members] = await Promise.all([
     contactIds.length ? batchGetAll(unique(contactIds).map((userId) => ({ userId })), (keys) => User.get(keys).go()) : [],
     batchGetAll(memberIds.map((userId) => ({ projectId, userId })), (keys) => Member.get(keys).go()),
@@ -101,7 +106,7 @@ export function actionsFor(body: UpdateCommitmentBody): Action[] {
   return [...actions];
 }
 
-type PatchChain = ReturnType<ReturnType<ReturnType<typeof db>['Commitment']['patch']>['set']>;
+type PatchChain = ReturnType<ReturnType<ReturnType<typeof contractEntities>['Commitment']['patch']>['set']>;
 export type PatchCondition = Parameters<PatchChain['where']>[0];
 
 export const optionalFields = ['description', 'contractDate', 'startDate', 'estimatedCompletionDate', 'actualCompletionDate'] as const;

@@ -5,10 +5,9 @@ import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
 import { mergeRetainage } from '../../../shared/domain/project-settings';
 import { isConditionalFailure } from '../../../shared/db/conditions';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { namedTaskWrites, planContactTasks, type TaskPlan } from '../../../shared/db/tasks';
-import { commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
+import { commitmentEntities, commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
 import { commitmentViewFor, type UpdateCommitmentBody } from '../../../shared/api/commitments';
 import {
   actionsFor,
@@ -116,7 +115,7 @@ async function saveEdit(
   const numberChanges = oldKey !== newKey;
   if (!numberChanges && tasks.put.length + tasks.remove.length === 0) {
     try {
-      const update = db().Commitment.patch(key).set(set).add({ version: 1 });
+      const update = commitmentEntities().Commitment.patch(key).set(set).add({ version: 1 });
       const { data } = await (remove.length ? update.remove(remove) : update).where(condition).go({ response: 'all_new' });
       return data as CommitmentItem;
     } catch (error) {
@@ -124,7 +123,7 @@ async function saveEdit(
       throw await refusal();
     }
   }
-  const outcome = await writeTransaction((entities) => {
+  const outcome = await writeTransactionOver(commitmentEntities, (entities) => {
     const { Commitment, CommitmentNumber } = entities;
     return {
     commitment: (remove.length ? Commitment.patch(key).set(set).add({ version: 1 }).remove(remove) : Commitment.patch(key).set(set).add({ version: 1 }))

@@ -3,8 +3,8 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import type { HeadContractItem } from '../../../shared/db/head-contracts';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { toHeadContractResponse } from '../../../shared/api/head-contracts';
 import { duplicateNumber, headContractRetainage, isFieldError, locationOf, normalizeHeadContractNumber, privateListErrors, unique } from './shared';
@@ -57,7 +57,7 @@ export async function createHeadContract({ path, body, caller }: HttpInput<'crea
   const item = newHeadContract(project.projectId, body, retainage, caller.userId, now);
   const { projectId, headContractId } = item;
   // One transaction: the number is claimed, the contract and its empty SOV exist, or nothing does.
-  const outcome = await writeTransaction(({ HeadContract, HeadContractNumber, Sov }) => ({
+  const outcome = await writeTransactionOver(headContractEntities, ({ HeadContract, HeadContractNumber, Sov }) => ({
     contract: HeadContract.create(item).commit(),
     number: HeadContractNumber.create({ projectId, normalizedNumber: normalizeHeadContractNumber(item.number), headContractId }).commit(),
     sov: Sov.create({ projectId, commitmentId: headContractId, contractKind: 'head_contract', lines: [], version: 1, updatedAt: now }).commit(),

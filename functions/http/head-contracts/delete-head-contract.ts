@@ -3,9 +3,8 @@ import { problems } from '../../../shared/http/problem';
 import { requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { headContractDeleteRefusal } from '../../../shared/domain/head-contracts';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import { loadHeadContract } from '../../../shared/db/head-contracts';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { headContractEntities, loadHeadContract } from '../../../shared/db/head-contracts';
 import { changedSinceRead, noSuchHeadContract, normalizeHeadContractNumber, visibleHeadContract } from './shared';
 
 /**
@@ -24,7 +23,7 @@ export async function deleteHeadContract({ path, caller, headers }: HttpInput<'d
   if (refusal) throw problems.conflict(refusal);
 
   const { projectId, headContractId } = current;
-  const outcome = await writeTransaction(({ HeadContract, HeadContractNumber, Sov }) => ({
+  const outcome = await writeTransactionOver(headContractEntities, ({ HeadContract, HeadContractNumber, Sov }) => ({
     contract: HeadContract.delete({ projectId, headContractId })
       .where((attr, op) => `${op.eq(attr.version, expectedVersion)} AND ${op.eq(attr.status, 'draft')}`)
       .commit(),
@@ -45,7 +44,7 @@ export async function deleteHeadContract({ path, caller, headers }: HttpInput<'d
       () => problems.busy('head contract'),
     );
   }
-  const { ChangeOrder } = db();
+  const { ChangeOrder } = headContractEntities();
   const changeOrders = await ChangeOrder.query.byCommitment({ projectId, commitmentId: headContractId }).go({ pages: 'all', attributes: ['projectId', 'commitmentId', 'changeOrderId'] });
   if (changeOrders.data.length) await ChangeOrder.delete(changeOrders.data).go();
   return { status: 204 };

@@ -3,8 +3,7 @@ import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
-import { db } from '../../../shared/db/service';
-import type { HeadContractItem } from '../../../shared/db/head-contracts';
+import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
 import { toHeadContractResponse } from '../../../shared/api/head-contracts';
 import { visibleHeadContract } from './shared';
 
@@ -13,7 +12,7 @@ const maxListReads = 3;
 
 /** Head contracts by number; a member who is not admin sees those not private, and the private ones listing them. */
 function byNumber(projectId: string, member: Membership) {
-  const query = db().HeadContract.query.byNumber({ projectId });
+  const query = headContractEntities().HeadContract.query.byNumber({ projectId });
   if (member.headContracts === 'admin') return query;
   return query.where((attr, op) => `${op.eq(attr.private, false)} OR ${op.contains(attr.privateUserIds, member.userId)}`);
 }

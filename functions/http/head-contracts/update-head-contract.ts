@@ -3,9 +3,8 @@ import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { isConditionalFailure } from '../../../shared/db/conditions';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
-import { loadHeadContract, type HeadContractItem } from '../../../shared/db/head-contracts';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { headContractEntities, loadHeadContract, type HeadContractItem } from '../../../shared/db/head-contracts';
 import { toHeadContractResponse, type UpdateHeadContractBody } from '../../../shared/api/head-contracts';
 import {
   changedSinceRead,
@@ -21,7 +20,7 @@ import {
   visibleHeadContract,
 } from './shared';
 
-type PatchChain = ReturnType<ReturnType<ReturnType<typeof db>['HeadContract']['patch']>['set']>;
+type PatchChain = ReturnType<ReturnType<ReturnType<typeof headContractEntities>['HeadContract']['patch']>['set']>;
 type PatchCondition = Parameters<PatchChain['where']>[0];
 
 /** The attributes the edit sets and the optional ones it removes (sent as null), once they check out. */
@@ -70,7 +69,7 @@ async function saveEdit(current: HeadContractItem, edit: Awaited<ReturnType<type
   const newKey = normalizeHeadContractNumber(set.number);
   if (oldKey === newKey) {
     try {
-      const update = db().HeadContract.patch(key).set(set).add({ version: 1 });
+      const update = headContractEntities().HeadContract.patch(key).set(set).add({ version: 1 });
       const { data } = await (remove.length ? update.remove(remove) : update).where(condition).go({ response: 'all_new' });
       return data as HeadContractItem;
     } catch (error) {
@@ -78,7 +77,7 @@ async function saveEdit(current: HeadContractItem, edit: Awaited<ReturnType<type
       throw await refusal();
     }
   }
-  const outcome = await writeTransaction(({ HeadContract, HeadContractNumber }) => ({
+  const outcome = await writeTransactionOver(headContractEntities, ({ HeadContract, HeadContractNumber }) => ({
     contract: (remove.length ? HeadContract.patch(key).set(set).add({ version: 1 }).remove(remove) : HeadContract.patch(key).set(set).add({ version: 1 }))
       .where(condition)
       .commit(),

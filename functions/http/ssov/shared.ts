@@ -2,13 +2,15 @@
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { etagFor } from '../../../shared/http/etag';
 import { HttpProblem, problems, type FieldError } from '../../../shared/http/problem';
-import { db } from '../../../shared/db/service';
+import { entitiesOf } from '../../../shared/db/service';
 import { loadCommitment } from '../../../shared/db/commitments';
 import { authorize, type Membership } from '../../../shared/domain/permissions';
 import { allocate, type ParentLine, type SsovFieldError, type SsovSubLine } from '../../../shared/domain/ssov';
 import type { SsovResponse } from '../../../shared/api/ssov';
-import type { SovItem } from '../../../shared/db/entities/sov';
-import type { SsovItem } from '../../../shared/db/entities/ssov';
+import { Sov, type SovItem } from '../../../shared/db/entities/sov';
+import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
+
+const ssovEntities = /* @__PURE__ */ entitiesOf({ Sov, Ssov });
 
 export type Commitment = NonNullable<Awaited<ReturnType<typeof loadCommitment>>>;
 
@@ -29,8 +31,8 @@ export async function loadSsovContext(projectId: string, commitmentId: string, u
   const [{ member }, commitment, { data: sov }, { data: ssov }] = await Promise.all([
     loadProjectAccess(projectId, userId),
     loadCommitment(projectId, commitmentId),
-    db().Sov.get(key).go(),
-    db().Ssov.get(key).go(),
+    ssovEntities().Sov.get(key).go(),
+    ssovEntities().Ssov.get(key).go(),
   ]);
   if (!commitment) throw problems.notFound('No such commitment.');
   const parents = (sov?.lines ?? []).map((line) => ({

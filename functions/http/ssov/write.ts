@@ -1,8 +1,12 @@
 import { problems } from '../../../shared/http/problem';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { entitiesOf } from '../../../shared/db/service';
+import { Commitment } from '../../../shared/db/entities/commitment';
 import type { SsovStatus } from '../../../shared/domain/ssov';
-import type { SovItem } from '../../../shared/db/entities/sov';
-import type { SsovItem } from '../../../shared/db/entities/ssov';
+import { Sov, type SovItem } from '../../../shared/db/entities/sov';
+import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
+
+const ssovWriteEntities = /* @__PURE__ */ entitiesOf({ Ssov, Commitment, Sov });
 
 export interface Write {
   expectedVersion: number;
@@ -23,7 +27,7 @@ export interface Write {
 export async function writeSsov(projectId: string, commitmentId: string, write: Write, staleStatus: 412 | 409): Promise<SsovItem> {
   const key = { projectId, commitmentId };
   const version = write.expectedVersion + 1;
-  const outcome = await writeTransaction(({ Ssov, Commitment, Sov }) => ({
+  const outcome = await writeTransactionOver(ssovWriteEntities, ({ Ssov, Commitment, Sov }) => ({
     ssov:
       write.expectedVersion === 0
         ? Ssov.create({ ...key, lines: [], ...write.set, status: write.status, version, updatedAt: write.now }).commit()

@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { accountingExportStatuses } from '../../domain/accounting-exports';
 
@@ -7,7 +8,7 @@ import { accountingExportStatuses } from '../../domain/accounting-exports';
  * up by the export function (running, under a lease of one attempt's time), then succeeded with
  * its files in the bucket, or failed with the reason. Newest first by `createdAt` (gsi1).
  */
-export const AccountingExport = new Entity({
+export const AccountingExport = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'accountingExport', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -73,7 +74,7 @@ export const AccountingExport = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['createdAt', 'exportId'] },
     },
   },
-});
+}))();
 
 export type AccountingExportItem = EntityItem<typeof AccountingExport>;
 export type AccountingExportFile = NonNullable<AccountingExportItem['files']>[number];

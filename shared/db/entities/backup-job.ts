@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { backupJobStatuses } from '../../domain/backups';
 
@@ -7,7 +8,7 @@ import { backupJobStatuses } from '../../domain/backups';
  * queued by the API, running from the workflow's Prepare, then succeeded (Finalize) or failed
  * (MarkFailed). The PDF itself is in the bucket at `outputKey`.
  */
-export const BackupJob = new Entity({
+export const BackupJob = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'backupJob', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -87,6 +88,6 @@ export const BackupJob = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['jobId'] },
     },
   },
-});
+}))();
 
 export type BackupJobItem = EntityItem<typeof BackupJob>;

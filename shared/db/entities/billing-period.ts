@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { billingPeriodSources, billingPeriodStatuses } from '../../domain/billing-periods';
 
@@ -10,7 +11,7 @@ export { billingPeriodStatuses };
  * transaction, so period changes of one project are serialized: one open period, no overlaps,
  * and an automatic period created exactly once however often the billing cycle runs.
  */
-export const BillingPeriod = new Entity({
+export const BillingPeriod = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'billingPeriod', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -49,6 +50,6 @@ export const BillingPeriod = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['startDate'] },
     },
   },
-});
+}))();
 
 export type BillingPeriodItem = EntityItem<typeof BillingPeriod>;

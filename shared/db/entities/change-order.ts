@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { changeOrderStatuses } from '../../domain/commitments';
 import { contractKinds } from '../../domain/head-contracts';
@@ -7,7 +8,7 @@ import { contractKinds } from '../../domain/head-contracts';
  * A change order on a contract: a commitment, or (`contractKind: head_contract`) a head contract. Each line either adds an SOV line or adjusts an existing
  * one (by amount, or by quantity for unit-based commitments). Approving applies it to the SOV.
  */
-export const ChangeOrder = new Entity({
+export const ChangeOrder = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'changeOrder', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -68,6 +69,6 @@ export const ChangeOrder = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['approvedAt'] },
     },
   },
-});
+}))();
 
 export type ChangeOrderItem = EntityItem<typeof ChangeOrder>;

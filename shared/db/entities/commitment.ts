@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import type { StoredSlidingScale } from '../../domain/au-jurisdictions';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
@@ -8,7 +9,7 @@ import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } 
  * A subcontract or purchase order to one vendor. Its SOV lives in the `Sov` item; the sums
  * here are kept equal to it in the same transaction, for lists and the G702 header.
  */
-export const Commitment = new Entity({
+export const Commitment = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'commitment', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -58,10 +59,10 @@ export const Commitment = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['number'] },
     },
   },
-});
+}))();
 
 /** Holds a commitment number in its project: created with the commitment, so a duplicate fails the transaction. */
-export const CommitmentNumber = new Entity({
+export const CommitmentNumber = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'commitmentNumber', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -75,6 +76,6 @@ export const CommitmentNumber = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['normalizedNumber'] },
     },
   },
-});
+}))();
 
 export type CommitmentItem = EntityItem<typeof Commitment>;

@@ -1,10 +1,11 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import { signatureProviders } from '../../domain/signatures';
 import type { DocusignAccount } from '../../signature/docusign';
 import { tableKeys } from '../keys';
 
 /** A company: the general contractor that owns projects, or a vendor it contracts with. */
-export const Company = new Entity({
+export const Company = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'company', version: '1', service: 'claims' },
   attributes: {
     companyId: { type: 'string', required: true, readOnly: true },
@@ -23,6 +24,6 @@ export const Company = new Entity({
       sk: { field: tableKeys.primary.sk, composite: [] },
     },
   },
-});
+}))();
 
 export type CompanyItem = EntityItem<typeof Company>;

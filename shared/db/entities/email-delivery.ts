@@ -1,11 +1,12 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 
 /**
  * One email the product sends, keyed by the sender's stable email id. A conditional
  * claim on this record is what makes sending idempotent: a duplicate event finds it `sent`.
  */
-export const EmailDelivery = new Entity({
+export const EmailDelivery = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'emailDelivery', version: '1', service: 'claims' },
   attributes: {
     emailId: { type: 'string', required: true, readOnly: true },
@@ -26,6 +27,6 @@ export const EmailDelivery = new Entity({
       sk: { field: tableKeys.primary.sk, composite: [] },
     },
   },
-});
+}))();
 
 export type EmailDeliveryItem = EntityItem<typeof EmailDelivery>;

@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { accountingMethods } from '../../domain/commitments';
@@ -9,7 +10,7 @@ import { headContractStatuses } from '../../domain/head-contracts';
  * `ChangeOrder` items keyed by its id (contractKind `head_contract`), served by the same code as a
  * commitment's; the sums here are kept equal to its SOV in the same transaction.
  */
-export const HeadContract = new Entity({
+export const HeadContract = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'headContract', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -50,10 +51,10 @@ export const HeadContract = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['number'] },
     },
   },
-});
+}))();
 
 /** Holds a head contract number in its project: created with the contract, so a duplicate fails the transaction. */
-export const HeadContractNumber = new Entity({
+export const HeadContractNumber = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'headContractNumber', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -67,6 +68,6 @@ export const HeadContractNumber = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['normalizedNumber'] },
     },
   },
-});
+}))();
 
 export type HeadContractItem = EntityItem<typeof HeadContract>;

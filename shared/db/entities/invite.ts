@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { invoiceTypes } from '../../domain/project-settings';
 import { inviteEmailStatuses, inviteStatuses } from '../../domain/invites';
@@ -10,7 +11,7 @@ export const remindersDue = 'invite-reminders';
  * The invite to bill of one commitment for one billing period (absent = Not Invited). Its id
  * is `<billingPeriodId>.<commitmentId>`, so a second send for the same pair finds this item.
  */
-export const Invite = new Entity({
+export const Invite = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invite', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -58,6 +59,6 @@ export const Invite = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['remindAt'] },
     },
   },
-});
+}))();
 
 export type InviteItem = EntityItem<typeof Invite>;

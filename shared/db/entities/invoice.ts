@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
 import type { LineReviews } from '../../domain/invoice-workflow';
 import type { StoredPaymentSchedule } from '../../domain/au-payment-schedules';
@@ -31,7 +32,7 @@ import { signatureEventTypes, signatureStatuses } from '../../domain/signatures'
  * computed from them by shared/domain/invoice-figures.ts (stored so reads, PDFs and the next
  * invoice's "previous" figures never recompute history).
  */
-export const Invoice = new Entity({
+export const Invoice = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invoice', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -100,10 +101,10 @@ export const Invoice = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['commitmentId', 'position'] },
     },
   },
-});
+}))();
 
 /** Holds an invoice number within its commitment (created in the invoice's transaction). */
-export const InvoiceNumber = new Entity({
+export const InvoiceNumber = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invoiceNumber', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -117,10 +118,10 @@ export const InvoiceNumber = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'normalizedNumber'] },
     },
   },
-});
+}))();
 
 /** The append-only history of an invoice: who, when, from → to, comment, which figures changed. */
-export const InvoiceEvent = new Entity({
+export const InvoiceEvent = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invoiceEvent', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -145,10 +146,10 @@ export const InvoiceEvent = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['invoiceId', 'eventKey'] },
     },
   },
-});
+}))();
 
 /** A file attached to an invoice, in S3 under companies/{companyId}/projects/{projectId}/invoices/{invoiceId}/. */
-export const InvoiceAttachment = new Entity({
+export const InvoiceAttachment = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invoiceAttachment', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -174,10 +175,10 @@ export const InvoiceAttachment = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['invoiceId', 'attachmentId'] },
     },
   },
-});
+}))();
 
 /** A payment issued on a commitment, optionally against one invoice. */
-export const Payment = new Entity({
+export const Payment = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'payment', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -200,10 +201,10 @@ export const Payment = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'paymentId'] },
     },
   },
-});
+}))();
 
 /** Holds a payment number within its commitment (created in the payment's transaction, deleted with it). */
-export const PaymentNumber = new Entity({
+export const PaymentNumber = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'paymentNumber', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -218,7 +219,7 @@ export const PaymentNumber = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId', 'normalizedNumber'] },
     },
   },
-});
+}))();
 
 export type InvoiceItem = EntityItem<typeof Invoice>;
 export type InvoiceEventItem = EntityItem<typeof InvoiceEvent>;

@@ -1,9 +1,10 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { toolLevels, granularPermissions } from '../../domain/permissions';
 
 /** A user's membership of a project: one level per tool plus granular permissions. */
-export const Member = new Entity({
+export const Member = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'member', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -25,6 +26,6 @@ export const Member = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['projectId'] },
     },
   },
-});
+}))();
 
 export type MemberItem = EntityItem<typeof Member>;

@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys, ttlAttribute } from '../keys';
 
 /**
@@ -13,7 +14,7 @@ export const outboxShardCount = 8;
  * stream, and the sweeper for anything it missed) delivers it and then removes it from the
  * sparse `pending` index.
  */
-export const Outbox = new Entity({
+export const Outbox = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'outbox', version: '1', service: 'claims' },
   attributes: {
     outboxId: { type: 'string', required: true, readOnly: true },
@@ -41,6 +42,6 @@ export const Outbox = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['pendingSince'] },
     },
   },
-});
+}))();
 
 export type OutboxItem = EntityItem<typeof Outbox>;

@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import type { InvoiceContract, InvoiceFigures, LineEntry, StoredSovLine } from '../../domain/invoice-figures';
 import type { StoredPrefill } from '../../domain/owner-prefill';
 import { tableKeys } from '../keys';
@@ -13,7 +14,7 @@ import { signatureStatuses } from '../../domain/signatures';
  * lines and contract terms they were computed from), so the same code reads, edits and prints both.
  * Its history is `InvoiceEvent` items under its id.
  */
-export const OwnerInvoice = new Entity({
+export const OwnerInvoice = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'ownerInvoice', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -63,14 +64,14 @@ export const OwnerInvoice = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['headContractId', 'position'] },
     },
   },
-});
+}))();
 
 /**
  * Claims within a head contract, created in the owner invoice's transaction so races fail there:
  * its number (`number:…`) and its position (`position:…`, two invoices can never share one, so
  * two progress invoices created for one period at the same moment cannot both succeed).
  */
-export const OwnerInvoiceClaim = new Entity({
+export const OwnerInvoiceClaim = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'ownerInvoiceClaim', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -84,13 +85,13 @@ export const OwnerInvoiceClaim = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['headContractId', 'claim'] },
     },
   },
-});
+}))();
 
 /**
  * A payment received from the owner against an owner invoice. Its number is held, unique per head
  * contract, by an `OwnerInvoiceClaim` (`payment:…`) created in the same transaction.
  */
-export const OwnerPayment = new Entity({
+export const OwnerPayment = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'ownerPayment', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -112,7 +113,7 @@ export const OwnerPayment = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['ownerInvoiceId', 'paymentId'] },
     },
   },
-});
+}))();
 
 export type OwnerInvoiceItem = EntityItem<typeof OwnerInvoice>;
 export type OwnerPaymentItem = EntityItem<typeof OwnerPayment>;

@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 
 /** The one partition of the `byReminder` index: query it as `byReminder({ reminderPartition: paymentScheduleRemindersDue })`. */
@@ -11,7 +12,7 @@ export const paymentScheduleRemindersDue = 'payment-schedule-reminders';
  * job queries (never a Scan).
  * Deleted once the reminder is sent or moot (the schedule served, the deadline passed).
  */
-export const PaymentScheduleReminder = new Entity({
+export const PaymentScheduleReminder = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'payment-schedule-reminder', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -37,6 +38,6 @@ export const PaymentScheduleReminder = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['remindAt'] },
     },
   },
-});
+}))();
 
 export type PaymentScheduleReminderItem = EntityItem<typeof PaymentScheduleReminder>;

@@ -1,8 +1,9 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 
 /** A vendor company the project contracts with (the vendor itself is a Company of kind `vendor`). */
-export const ProjectVendor = new Entity({
+export const ProjectVendor = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'projectVendor', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -17,6 +18,6 @@ export const ProjectVendor = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['vendorId'] },
     },
   },
-});
+}))();
 
 export type ProjectVendorItem = EntityItem<typeof ProjectVendor>;

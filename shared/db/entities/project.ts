@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';
@@ -39,7 +40,7 @@ export const billingDuePartitions: readonly string[] = [...Array.from({ length: 
 export const billingDueFields = (projectId: string, nextBillingPeriodAt: string) => ({ nextBillingPeriodAt, billingDuePartition: billingDuePartitionOf(projectId) });
 
 /** A construction project, owned by one company, with its invoicing settings. */
-export const Project = new Entity({
+export const Project = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'project', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -124,6 +125,6 @@ export const Project = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['nextBillingPeriodAt'] },
     },
   },
-});
+}))();
 
 export type ProjectItem = EntityItem<typeof Project>;

@@ -1,4 +1,5 @@
-import { CustomAttributeType, Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { CustomAttributeType, Entity } from '../electrodb';
 import { signatureProviders, signatureStatuses, signedDocumentKinds, type Signer } from '../../domain/signatures';
 import { tableKeys, ttlAttribute } from '../keys';
 
@@ -6,7 +7,7 @@ import { tableKeys, ttlAttribute } from '../keys';
  * An invoice's signature request (shared/domain/signatures.ts): one per invoice, replaced when the
  * invoice is sent again after a void or decline. Its steps are in the invoice's history.
  */
-export const InvoiceSignature = new Entity({
+export const InvoiceSignature = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'invoiceSignature', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -43,14 +44,14 @@ export const InvoiceSignature = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['invoiceId'] },
     },
   },
-});
+}))();
 export type InvoiceSignatureItem = EntityItem<typeof InvoiceSignature>;
 
 /**
  * A one-time signing link of the built-in signer, found by the SHA-256 of its random token (the
  * token itself is only in the signer's email). Used once; expires with the request's links.
  */
-export const SigningLinkRecord = new Entity({
+export const SigningLinkRecord = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'signingLink', version: '1', service: 'claims' },
   attributes: {
     tokenHash: { type: 'string', required: true, readOnly: true },
@@ -69,7 +70,7 @@ export const SigningLinkRecord = new Entity({
       sk: { field: tableKeys.primary.sk, composite: [] },
     },
   },
-});
+}))();
 export type SigningLinkItem = EntityItem<typeof SigningLinkRecord>;
 
 /**
@@ -77,7 +78,7 @@ export type SigningLinkItem = EntityItem<typeof SigningLinkRecord>;
  * written when the envelope is made, removed once its request ended. One small partition: only
  * envelopes in flight (a company's invoices out for signature), ordered by when they were sent.
  */
-export const DocusignWatch = new Entity({
+export const DocusignWatch = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'docusignWatch', version: '1', service: 'claims' },
   attributes: {
     sentAt: { type: 'string', required: true, readOnly: true },
@@ -91,5 +92,5 @@ export const DocusignWatch = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['sentAt', 'projectId', 'invoiceId'] },
     },
   },
-});
+}))();
 export type DocusignWatchItem = EntityItem<typeof DocusignWatch>;

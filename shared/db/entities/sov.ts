@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { contractKinds } from '../../domain/head-contracts';
 
@@ -28,7 +29,7 @@ export const sovLineProperties = {
   changeOrderAdjustmentQuantity: { type: 'string' },
 } as const;
 
-export const Sov = new Entity({
+export const Sov = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'sov', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -46,6 +47,6 @@ export const Sov = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId'] },
     },
   },
-});
+}))();
 
 export type SovItem = EntityItem<typeof Sov>;

@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { ssovStatuses } from '../../domain/commitments';
 
@@ -6,7 +7,7 @@ import { ssovStatuses } from '../../domain/commitments';
  * The subcontractor's own breakdown of each SOV line: sub-lines that must add up exactly to
  * their parent before it can be submitted. One item per commitment, versioned like the SOV.
  */
-export const Ssov = new Entity({
+export const Ssov = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'ssov', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -40,6 +41,6 @@ export const Ssov = new Entity({
       sk: { field: tableKeys.primary.sk, composite: ['commitmentId'] },
     },
   },
-});
+}))();
 
 export type SsovItem = EntityItem<typeof Ssov>;

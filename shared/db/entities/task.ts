@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { taskKinds } from '../../domain/tasks';
 
@@ -8,7 +9,7 @@ import { taskKinds } from '../../domain/tasks';
  * state change that makes it (or ends it); a page read checks each one against the current state.
  * `subjectId` is the invoice id or the invite id (`<billingPeriodId>.<commitmentId>`).
  */
-export const Task = new Entity({
+export const Task = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'task', version: '1', service: 'claims' },
   attributes: {
     projectId: { type: 'string', required: true, readOnly: true },
@@ -36,6 +37,6 @@ export const Task = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['dueDate', 'projectId', 'subjectId'] },
     },
   },
-});
+}))();
 
 export type TaskItem = EntityItem<typeof Task>;

@@ -1,8 +1,9 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 
 /** A person. `userId` is the identity provider's `sub` claim. */
-export const User = new Entity({
+export const User = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'user', version: '1', service: 'claims' },
   attributes: {
     userId: { type: 'string', required: true, readOnly: true },
@@ -31,6 +32,6 @@ export const User = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['userId'] },
     },
   },
-});
+}))();
 
 export type UserItem = EntityItem<typeof User>;

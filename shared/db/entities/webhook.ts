@@ -1,4 +1,5 @@
-import { Entity, type EntityItem } from 'electrodb';
+import type { EntityItem } from 'electrodb';
+import { Entity } from '../electrodb';
 import { tableKeys, ttlAttribute } from '../keys';
 
 /** Pending deliveries are spread over this many partitions of the `due` index; the retry job queries each. */
@@ -8,7 +9,7 @@ export const webhookDueShardCount = 4;
  * A company's webhook endpoint: where its subscribed domain events are POSTed, signed with its
  * secret (and, for a day after a rotation, the previous one too).
  */
-export const WebhookEndpoint = new Entity({
+export const WebhookEndpoint = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'webhookEndpoint', version: '1', service: 'claims' },
   attributes: {
     endpointId: { type: 'string', required: true, readOnly: true },
@@ -47,7 +48,7 @@ export const WebhookEndpoint = new Entity({
       sk: { field: tableKeys.gsi1.sk, composite: ['createdAt', 'endpointId'] },
     },
   },
-});
+}))();
 
 export type WebhookEndpointItem = EntityItem<typeof WebhookEndpoint>;
 
@@ -57,7 +58,7 @@ export type WebhookEndpointItem = EntityItem<typeof WebhookEndpoint>;
  * claim (status `sending` under a lease) makes at most one attempt run at a time, and a
  * `succeeded` delivery is never sent again.
  */
-export const WebhookDelivery = new Entity({
+export const WebhookDelivery = /* @__PURE__ */ (() => new Entity({
   model: { entity: 'webhookDelivery', version: '1', service: 'claims' },
   attributes: {
     deliveryId: { type: 'string', required: true, readOnly: true },
@@ -104,6 +105,6 @@ export const WebhookDelivery = new Entity({
       sk: { field: tableKeys.gsi2.sk, composite: ['dueAt'] },
     },
   },
-});
+}))();
 
 export type WebhookDeliveryItem = EntityItem<typeof WebhookDelivery>;
