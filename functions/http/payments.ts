@@ -6,17 +6,21 @@ import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
 import { commitmentActionRefusal } from '../../shared/domain/allowed-actions';
 import type { Action } from '../../shared/domain/permissions';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
-import { writeTransaction, type WriteEntities } from '../../shared/db/transaction';
+import { writeTransactionOver, type WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
 import { currencyOf } from '../../shared/domain/project-settings';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
-import type { PaymentItem } from '../../shared/db/entities/invoice';
+import { Invoice, InvoiceEvent, Payment, PaymentNumber, type PaymentItem } from '../../shared/db/entities/invoice';
+import { Outbox } from '../../shared/db/entities/outbox';
 import { paymentRoutes } from '../../shared/api/payments';
+
+/** A payment, its number, the invoice it pays (with its history) and the payment's domain event. */
+const paymentEntities = /* @__PURE__ */ entitiesOf({ Payment, PaymentNumber, Invoice, InvoiceEvent, Outbox });
 
 
 /**
@@ -90,7 +94,7 @@ function invoiceWrites(invoice: InvoiceItem, payment: PaymentItem, sign: 1 | -1,
   const verb = sign > 0 ? 'recorded' : 'deleted';
   return {
     next,
-    writes: (entities: WriteEntities) => ({
+    writes: (entities: Pick<WriteEntities, 'Invoice' | 'InvoiceEvent'>) => ({
       invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
         .set({ paidCents: next.paidCents, paymentStatus: next.paymentStatus, updatedAt: at })
         .add({ version: 1 })
@@ -136,7 +140,7 @@ export const handler = httpRouter(paymentRoutes,
     listPayments: async ({ path, query, caller }) => {
       await commitmentFor('commitments.view', path, caller.userId);
       const scope = `payments:${path.projectId}:${path.commitmentId}`;
-      const page = await db()
+      const page = await paymentEntities()
         .Payment.query.byCommitment({ projectId: path.projectId, commitmentId: path.commitmentId })
         .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
       return { body: { items: page.data.map(toPaymentResponse), nextCursor: encodeCursor(scope, page.cursor) } };
@@ -144,7 +148,7 @@ export const handler = httpRouter(paymentRoutes,
 
     getPayment: async ({ path, caller }) => {
       await commitmentFor('commitments.view', path, caller.userId);
-      const { data } = await db().Payment.get(path).go();
+      const { data } = await paymentEntities().Payment.get(path).go();
       if (!data) throw noSuchPayment();
       return { body: toPaymentResponse(data) };
     },
@@ -187,7 +191,7 @@ export const handler = httpRouter(paymentRoutes,
         if (overpays) throw problems.conflict(overpays);
         const linked = invoice ? invoiceWrites(invoice, item, 1, caller.userId, at) : undefined;
         // One transaction: the payment, its number and the invoice's paid sum change together or not at all.
-        const outcome = await writeTransaction((entities) => ({
+        const outcome = await writeTransactionOver(paymentEntities, (entities) => ({
           payment: entities.Payment.create(item).commit(),
           number: entities.PaymentNumber.create(numberItem).commit(),
           outbox: outboxWrite(entities, recorded),
@@ -206,7 +210,7 @@ export const handler = httpRouter(paymentRoutes,
 
     deletePayment: async ({ path, caller }) => {
       await commitmentFor('payments.add', path, caller.userId);
-      const { data: payment } = await db().Payment.get(path).go({ consistent: true });
+      const { data: payment } = await paymentEntities().Payment.get(path).go({ consistent: true });
       if (!payment) throw noSuchPayment();
       const at = new Date().toISOString();
 
@@ -214,7 +218,7 @@ export const handler = httpRouter(paymentRoutes,
         // An invoice deleted since leaves nothing to reverse.
         const invoice = payment.invoiceId ? await loadInvoiceOf(path.projectId, path.commitmentId, payment.invoiceId) : undefined;
         const linked = invoice ? invoiceWrites(invoice, payment, -1, caller.userId, at) : undefined;
-        const outcome = await writeTransaction((entities) => ({
+        const outcome = await writeTransactionOver(paymentEntities, (entities) => ({
           // `remove` fails when the payment is gone: a concurrent delete reverses the invoice only once.
           payment: entities.Payment.remove(path).commit(),
           number: entities.PaymentNumber.delete({ projectId: path.projectId, commitmentId: path.commitmentId, normalizedNumber: normalizePaymentNumber(payment.paymentNumber) }).commit(),

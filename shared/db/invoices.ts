@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { db } from './service';
+import { entitiesOf } from './service';
 import type { PreviousInvoice } from '../domain/invoice-figures';
 export type { StoredSovLine, StoredSubLine } from '../domain/invoice-figures';
 import type { WriteEntities } from './transaction';
 export type { InvoiceEventChanges, InvoiceEventItem, InvoiceItem } from './entities/invoice';
-import type { InvoiceEventItem, InvoiceItem } from './entities/invoice';
+import { Invoice, InvoiceEvent, InvoiceNumber, type InvoiceEventItem, type InvoiceItem } from './entities/invoice';
+
+const invoiceEntities = /* @__PURE__ */ entitiesOf({ Invoice, InvoiceNumber, InvoiceEvent });
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -15,7 +17,7 @@ export async function loadInvoice(
   invoiceId: string,
   options: { consistent?: boolean } = {},
 ): Promise<InvoiceItem | undefined> {
-  const { data } = await db().Invoice.get({ projectId, invoiceId }).go({ consistent: options.consistent ?? false });
+  const { data } = await invoiceEntities().Invoice.get({ projectId, invoiceId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }
 
@@ -24,7 +26,7 @@ export async function loadInvoice(
  * index is eventually consistent: writes that depend on it are conditioned (see createInvoice).
  */
 export async function loadLatestInvoices(projectId: string, commitmentId: string, limit = 1): Promise<InvoiceItem[]> {
-  const { data } = await db().Invoice.query.byCommitment({ projectId, commitmentId }).go({ order: 'desc', limit });
+  const { data } = await invoiceEntities().Invoice.query.byCommitment({ projectId, commitmentId }).go({ order: 'desc', limit });
   return data;
 }
 
@@ -39,14 +41,14 @@ export async function loadLatestInvoice(projectId: string, commitmentId: string)
  * depend on it also condition on `successorCheck`.
  */
 export async function isLatestInvoice(item: Pick<InvoiceItem, 'projectId' | 'commitmentId' | 'position'>): Promise<boolean> {
-  const { data } = await db()
+  const { data } = await invoiceEntities()
     .InvoiceNumber.get({ projectId: item.projectId, commitmentId: item.commitmentId, normalizedNumber: positionKey(item.position + 1) })
     .go({ consistent: true });
   return !data;
 }
 
 /** A transaction condition: `item` is still the latest invoice of its commitment. */
-export function successorCheck(entities: WriteEntities, item: Pick<InvoiceItem, 'projectId' | 'commitmentId' | 'position'>) {
+export function successorCheck(entities: Pick<WriteEntities, 'InvoiceNumber'>, item: Pick<InvoiceItem, 'projectId' | 'commitmentId' | 'position'>) {
   return entities.InvoiceNumber.check({ projectId: item.projectId, commitmentId: item.commitmentId, normalizedNumber: positionKey(item.position + 1) })
     .where((attr, op) => op.notExists(attr.invoiceId))
     .commit();
@@ -72,14 +74,14 @@ export function invoiceEventItem(event: InvoiceEventInput): InvoiceEventItem {
 }
 
 /** Appends an event inside a `transaction.write`: `invoiceEventWrite(entities, {...})`. */
-export function invoiceEventWrite(entities: WriteEntities, event: InvoiceEventInput) {
+export function invoiceEventWrite(entities: Pick<WriteEntities, 'InvoiceEvent'>, event: InvoiceEventInput) {
   return entities.InvoiceEvent.create(invoiceEventItem(event)).commit();
 }
 
 /** Appends an event on its own (when nothing else is written with it). */
 export async function appendInvoiceEvent(event: InvoiceEventInput): Promise<InvoiceEventItem> {
   const item = invoiceEventItem(event);
-  await db().InvoiceEvent.create(item).go();
+  await invoiceEntities().InvoiceEvent.create(item).go();
   return item;
 }
 
