@@ -8,8 +8,7 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { problems } from '../../../shared/http/problem';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { contentDisposition } from '../../../shared/storage/keys';
-import { db } from '../../../shared/db/service';
-import { loadAccountingExport, markAccountingExportFailed, type AccountingExportItem } from '../../../shared/db/accounting-exports';
+import { exportJobs, loadAccountingExport, markAccountingExportFailed, type AccountingExportItem } from '../../../shared/db/accounting-exports';
 import { lineColumns, paymentColumns, stalledExportReason, type AccountingExportFormat } from '../../../shared/domain/accounting-exports';
 import { exportDownloadSeconds, type AccountingExportResponse } from '../../../shared/api/accounting-exports';
 
@@ -84,7 +83,7 @@ export async function listAccountingExports({ path, query, caller }: HttpInput<'
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   enforce('accounting.export', member);
   const scope = `accounting-exports:${project.projectId}`;
-  const page = await db()
+  const page = await exportJobs()
     .AccountingExport.query.byCreated({ projectId: project.projectId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit, order: 'desc' });
   const now = new Date();

@@ -3,9 +3,15 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { problems } from '../../../shared/http/problem';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { writeTransactionOver } from '../../../shared/db/transaction';
+import { entitiesOf } from '../../../shared/db/service';
+import { AccountingExport } from '../../../shared/db/entities/accounting-export';
+import { Outbox } from '../../../shared/db/entities/outbox';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
 import { loadAccountingExport, type AccountingExportItem } from '../../../shared/db/accounting-exports';
+
+/** The job is created with its outbox record (which starts it). */
+const requestEntities = /* @__PURE__ */ entitiesOf({ AccountingExport, Outbox });
 
 export const exportLocation = (projectId: string, exportId: string) =>
   `/v1/projects/${encodeURIComponent(projectId)}/accounting-exports/${encodeURIComponent(exportId)}`;
@@ -58,7 +64,7 @@ export async function requestAccountingExport({ path, body, caller, headers }: H
     version: 1,
   };
   const record = outboxRecord('accounting-export.requested', { projectId, exportId }, now);
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(requestEntities, (entities) => ({
     job: entities.AccountingExport.create(job).commit(),
     outbox: outboxWrite(entities, record),
   }));
