@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { db } from '../../../shared/db/service';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { writeTransactionOver } from '../../../shared/db/transaction';
 import { priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
-import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, type Contract } from './shared';
+import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, sovEntities, type Contract } from './shared';
 
 interface NewChangeOrder {
   number: string;
@@ -18,7 +17,7 @@ interface NewChangeOrder {
 
 async function listOf(contract: Contract, query: { cursor?: string; limit: number }): Promise<Reply> {
   const scope = `change-orders:${contract.projectId}:${contract.contractId}`;
-  const page = await db()
+  const page = await sovEntities()
     .ChangeOrder.query.byCommitment({ projectId: contract.projectId, commitmentId: contract.contractId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
   return { body: { items: page.data.map((co) => changeOrderBody(contract, co)), nextCursor: encodeCursor(scope, page.cursor) } };
@@ -45,7 +44,7 @@ async function create(contract: Contract, body: NewChangeOrder, by: string): Pro
     updatedAt: now,
   };
   // A transaction, though of one item: a keyed request's change and its Idempotency-Key's mark commit together.
-  const { canceled } = await writeTransaction((entities) => ({ changeOrder: entities.ChangeOrder.create(item).commit() }));
+  const { canceled } = await writeTransactionOver(sovEntities, (entities) => ({ changeOrder: entities.ChangeOrder.create(item).commit() }));
   if (canceled) throw new Error(`creating change order ${item.changeOrderId} was canceled`);
   return { status: 201, body: changeOrderBody(contract, item), headers: { location: changeOrderLocation(contract, item), etag: etagFor(item.version) } };
 }

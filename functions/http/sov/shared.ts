@@ -10,13 +10,19 @@ import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http
 import type { Action, Membership } from '../../../shared/domain/permissions';
 import type { ActionRefusal } from '../../../shared/domain/allowed-actions';
 import type { ContractKind } from '../../../shared/domain/head-contracts';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
+import { entitiesOf } from '../../../shared/db/service';
+import { explainFailure, writeTransactionOver, type WriteEntities } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import { loadHeadContract } from '../../../shared/db/head-contracts';
 import type { ChangeOrderResponse, HeadContractChangeOrderResponse, HeadContractSovResponse, SovResponse } from '../../../shared/api/sov';
 import { sovTotals, type AccountingMethod, type SovLine } from '../../../shared/domain/sov';
-import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
+import { ChangeOrder, type ChangeOrderItem } from '../../../shared/db/entities/change-order';
+import { Commitment } from '../../../shared/db/entities/commitment';
+import { HeadContract } from '../../../shared/db/entities/head-contract';
+import { Sov } from '../../../shared/db/entities/sov';
+
+/** A contract's SOV and change orders, and the contract (either kind) whose sums its SOV writes keep. */
+export const sovEntities = /* @__PURE__ */ entitiesOf({ Sov, ChangeOrder, Commitment, HeadContract });
 
 /** A contract as its SOV and change orders need it: which one, and how it accounts. */
 export interface ContractRef {
@@ -82,12 +88,12 @@ export async function commitmentAllowing(
 }
 
 export async function loadSov(contract: ContractRef): Promise<StoredSov> {
-  const { data } = await db().Sov.get({ projectId: contract.projectId, commitmentId: contract.contractId }).go();
+  const { data } = await sovEntities().Sov.get({ projectId: contract.projectId, commitmentId: contract.contractId }).go();
   return data ? { lines: data.lines as SovLine[], version: data.version } : { lines: [], version: 0 };
 }
 
 export async function loadChangeOrder(contract: ContractRef, changeOrderId: string) {
-  const { data } = await db().ChangeOrder.get({ projectId: contract.projectId, commitmentId: contract.contractId, changeOrderId }).go();
+  const { data } = await sovEntities().ChangeOrder.get({ projectId: contract.projectId, commitmentId: contract.contractId, changeOrderId }).go();
   return data ?? undefined;
 }
 
@@ -144,7 +150,7 @@ export function sovWrites(contract: Contract, sov: StoredSov, lines: SovLine[], 
     originalContractSumCents: totals.originalContractSumCents,
     approvedChangeOrdersCents: totals.approvedChangeOrdersCents,
   };
-  return ({ Sov, Commitment, HeadContract }: WriteEntities) => {
+  return ({ Sov, Commitment, HeadContract }: Pick<WriteEntities, 'Sov' | 'Commitment' | 'HeadContract'>) => {
     const storeLines =
       sov.version === 0
         ? Sov.create({ ...key, contractKind: contract.kind, lines, version: 1, updatedAt: now }).commit()
@@ -180,7 +186,7 @@ export async function contractRefusal(contract: Contract): Promise<HttpProblem> 
  */
 export async function storeSov(contract: Contract, sov: StoredSov, lines: SovLine[]): Promise<StoredSov> {
   const now = new Date().toISOString();
-  const outcome = await writeTransaction(sovWrites(contract, sov, lines, now));
+  const outcome = await writeTransactionOver(sovEntities, sovWrites(contract, sov, lines, now));
   if (outcome.canceled) {
     throw await explainFailure(
       outcome,

@@ -3,8 +3,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { isConditionalFailure } from '../../../shared/db/conditions';
-import { db } from '../../../shared/db/service';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { writeTransactionOver } from '../../../shared/db/transaction';
 import { applyChangeOrder, priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/domain/sov';
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import {
@@ -18,6 +17,7 @@ import {
   loadSov,
   noSuchChangeOrder,
   settled,
+  sovEntities,
   sovWrites,
   staleChangeOrder,
   type Contract,
@@ -31,7 +31,7 @@ interface ChangeOrderEdit {
   lines?: ChangeOrderLineInput[];
   status?: 'approved' | 'void';
 }
-type ChangeOrderPatch = ReturnType<ReturnType<typeof db>['ChangeOrder']['patch']>;
+type ChangeOrderPatch = ReturnType<ReturnType<typeof sovEntities>['ChangeOrder']['patch']>;
 
 /** Number, title and description as sent; `description: null` removes it. */
 function withFields(patch: ReturnType<ChangeOrderPatch['set']>, fields: { number?: string; title?: string; description?: string | null }) {
@@ -47,7 +47,7 @@ function withFields(patch: ReturnType<ChangeOrderPatch['set']>, fields: { number
 /** A conditional edit of a pending change order at the If-Match version; a failed condition re-reads to say why. */
 async function patchChangeOrder(contract: Contract, key: ChangeOrderKey, expected: number, edit: (patch: ChangeOrderPatch) => ReturnType<ChangeOrderPatch['set']>, current: () => Promise<ChangeOrderItem>) {
   try {
-    const { data } = await edit(db().ChangeOrder.patch(key))
+    const { data } = await edit(sovEntities().ChangeOrder.patch(key))
       .add({ version: 1 })
       .where((attr, op) => `${op.eq(attr.version, expected)} AND ${op.eq(attr.status, 'pending')}`)
       .go({ response: 'all_new' });
@@ -71,7 +71,7 @@ async function approve(contract: Contract, key: ChangeOrderKey, expected: number
     const approvedFields = { status: 'approved' as const, lines: applied.lines, totalCents: applied.totalCents, approvedAt: now, approvedBy: by, updatedAt: now };
     // The approval index's partition (an owner invoice's pre-fill lists the period's approvals by it).
     const indexFields = { approvalPartition: key.projectId };
-    const outcome = await writeTransaction((entities) => ({
+    const outcome = await writeTransactionOver(sovEntities, (entities) => ({
       ...sovWrites(contract, sov, applied.sovLines, now)(entities),
       changeOrder: entities.ChangeOrder.patch(key)
         .set({ ...approvedFields, ...indexFields })
