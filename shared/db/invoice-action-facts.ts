@@ -3,9 +3,12 @@
  * whether a later invoice of its commitment exists, and its billing period. One BatchGet for any
  * number of invoices (a page of a list), so answering `allowedActions` costs no read per invoice.
  */
-import { batchGetAll, db } from './service';
+import { batchGetAll, entitiesOf } from './service';
 import { positionKey, type InvoiceItem } from './invoices';
-import type { BillingPeriodItem } from './billing-periods';
+import { InvoiceNumber } from './entities/invoice';
+import { BillingPeriod, type BillingPeriodItem } from './entities/billing-period';
+
+const factEntities = /* @__PURE__ */ entitiesOf({ InvoiceNumber, BillingPeriod });
 
 export interface InvoiceActionFacts {
   isLatest: boolean;
@@ -22,8 +25,8 @@ export async function loadInvoiceActionFacts(
     return { projectId, billingPeriodId };
   });
   const [successors, periods] = await Promise.all([
-    batchGetAll(invoices.map(successorKey), (keys) => db().InvoiceNumber.get(keys).go({ consistent: true })),
-    batchGetAll(periodIds, (keys) => db().BillingPeriod.get(keys).go({ consistent: true })),
+    batchGetAll(invoices.map(successorKey), (keys) => factEntities().InvoiceNumber.get(keys).go({ consistent: true })),
+    batchGetAll(periodIds, (keys) => factEntities().BillingPeriod.get(keys).go({ consistent: true })),
   ]);
   const taken = new Set(successors.map((s) => `${s.projectId}\n${s.commitmentId}\n${s.normalizedNumber}`));
   const periodOf = new Map(periods.map((p) => [`${p.projectId}\n${p.billingPeriodId}`, p]));

@@ -25,7 +25,7 @@ export async function enforceEditable(access: InvoiceContext, now: Date): Promis
  * A transaction's checks that the invoice is still editable, whatever happened since it was read:
  * still in an editable status (`editable`), still the latest of its commitment (`latest`).
  */
-export const stillEditable = (entities: WriteEntities, invoice: InvoiceItem) => ({
+export const stillEditable = (entities: Pick<WriteEntities, 'Invoice' | 'InvoiceNumber'>, invoice: InvoiceItem) => ({
   editable: entities.Invoice.check({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
     .where((a, op) => isOneOf(op, a.status, editableStatuses))
     .commit(),

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../../shared/logger';
 import { problems } from '../../../shared/http/problem';
-import { db } from '../../../shared/db/service';
+import { entitiesOf } from '../../../shared/db/service';
 import { uploadUrlSeconds, type AttachmentResponse } from '../../../shared/api/invoice-files';
-import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
+import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, type InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { deleteObject, downloadUrl } from './s3';
+
+/** An invoice's attachments, and what their writes check (the invoice, its successor) and record (its history). */
+export const attachmentEntities = /* @__PURE__ */ entitiesOf({ InvoiceAttachment, Invoice, InvoiceNumber, InvoiceEvent });
 
 export const noSuchAttachment = () => problems.notFound('No such attachment.');
 
@@ -27,12 +30,12 @@ export async function toAttachmentResponse(item: InvoiceAttachmentItem): Promise
 
 /** All of an invoice's attachment records: one Query (an invoice holds at most `maxAttachmentsPerInvoice`). */
 export async function loadAttachments(projectId: string, invoiceId: string): Promise<InvoiceAttachmentItem[]> {
-  const { data } = await db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' });
+  const { data } = await attachmentEntities().InvoiceAttachment.query.byInvoice({ projectId, invoiceId }).go({ pages: 'all' });
   return data;
 }
 
 export async function loadAttachment(projectId: string, invoiceId: string, attachmentId: string, consistent = false): Promise<InvoiceAttachmentItem> {
-  const { data } = await db().InvoiceAttachment.get({ projectId, invoiceId, attachmentId }).go({ consistent });
+  const { data } = await attachmentEntities().InvoiceAttachment.get({ projectId, invoiceId, attachmentId }).go({ consistent });
   if (!data) throw noSuchAttachment();
   return data;
 }
@@ -46,7 +49,7 @@ export async function sweepAbandoned(items: InvoiceAttachmentItem[]): Promise<vo
   await Promise.all(
     items.map(async (item) => {
       await deleteObject(item.key);
-      await db().InvoiceAttachment.delete({ projectId: item.projectId, invoiceId: item.invoiceId, attachmentId: item.attachmentId }).where((a, op) => op.eq(a.status, 'pending')).go();
+      await attachmentEntities().InvoiceAttachment.delete({ projectId: item.projectId, invoiceId: item.invoiceId, attachmentId: item.attachmentId }).where((a, op) => op.eq(a.status, 'pending')).go();
     }),
   ).catch((error: unknown) => logger.warn('abandoned attachment uploads not removed', { error: error as Error }));
 }

@@ -2,15 +2,15 @@ import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { invoiceEventWrite, type InvoiceItem } from '../../../shared/db/invoices';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { writeTransactionOver } from '../../../shared/db/transaction';
 import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
-import { deleteQuietly, loadAttachment, toAttachmentResponse } from './attachments';
+import { attachmentEntities, deleteQuietly, loadAttachment, toAttachmentResponse } from './attachments';
 import { declaredRefusal, headObject, keepConfirmedCopy } from './s3';
 
 /** Marks the attachment uploaded with its kept copy, and records the history event, while the invoice is still editable. */
 function recordUpload(invoice: InvoiceItem, attachment: InvoiceAttachmentItem, copy: { key: string; sha256: string }, by: string, uploadedAt: string) {
-  return writeTransaction((entities) => ({
+  return writeTransactionOver(attachmentEntities, (entities) => ({
     ...stillEditable(entities, invoice),
     attachment: entities.InvoiceAttachment.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId })
       .set({ status: 'uploaded', uploadedAt, key: copy.key, sha256: copy.sha256 })

@@ -2,13 +2,13 @@ import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { attachmentTypeRefusal } from '../../../shared/domain/attachments';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { attachmentUploadKey } from '../../../shared/storage/keys';
 import { maxAttachmentsPerInvoice } from '../../../shared/api/invoice-files';
 import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
-import { abandoned, loadAttachments, newAttachmentId, sweepAbandoned, toAttachmentResponse } from './attachments';
+import { abandoned, attachmentEntities, loadAttachments, newAttachmentId, sweepAbandoned, toAttachmentResponse } from './attachments';
 import { uploadUrl } from './s3';
 
 /** Room for one more attachment: abandoned uploads are swept first, then the cap is checked (409). */
@@ -43,7 +43,7 @@ export async function createAttachment({ path, body, caller }: HttpInput<'create
     createdBy: caller.userId,
     createdAt: now.toISOString(),
   };
-  const outcome = await writeTransaction((entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
+  const outcome = await writeTransactionOver(attachmentEntities, (entities) => ({ ...stillEditable(entities, invoice), attachment: entities.InvoiceAttachment.create(item).commit() }));
   if (outcome.canceled) throw await explainFailure(outcome, { editable: notEditableNow, latest: notEditableNow }, () => problems.busy('invoice'));
 
   return {

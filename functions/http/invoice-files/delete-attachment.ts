@@ -2,10 +2,10 @@ import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { attachmentUploadKey } from '../../../shared/storage/keys';
 import { enforceEditable, notEditableNow, stillEditable, scopeOf } from './access';
-import { loadAttachment, noSuchAttachment } from './attachments';
+import { attachmentEntities, loadAttachment, noSuchAttachment } from './attachments';
 import { deleteObject } from './s3';
 
 export async function deleteAttachment({ path, caller }: HttpInput<'deleteAttachment'>): Promise<Reply> {
@@ -19,7 +19,7 @@ export async function deleteAttachment({ path, caller }: HttpInput<'deleteAttach
   // Both objects: the kept copy, and whatever a PUT to the still-valid upload URL left.
   await Promise.all([deleteObject(attachment.key), deleteObject(attachmentUploadKey(scopeOf(access), attachment.attachmentId, attachment.filename))]);
   const key = { projectId: invoice.projectId, invoiceId: invoice.invoiceId, attachmentId: attachment.attachmentId };
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(attachmentEntities, (entities) => ({
     ...stillEditable(entities, invoice),
     attachment: entities.InvoiceAttachment.delete(key)
       .where((a, op) => op.exists(a.attachmentId))

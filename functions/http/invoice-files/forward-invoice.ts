@@ -6,13 +6,16 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
-import { db } from '../../../shared/db/service';
+import { entitiesOf } from '../../../shared/db/service';
+import { User } from '../../../shared/db/entities/user';
 import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { storedInvoicePdf } from './invoice-pdf';
+
+const senderEntities = /* @__PURE__ */ entitiesOf({ User });
 
 /** The forwarded email, in the project's terminology. */
 function forwardEmail(input: { access: InvoiceContext; senderName: string; message?: string; period: BillingPeriodItem }) {
@@ -50,7 +53,7 @@ export async function forwardInvoice({ path, body, caller, headers }: HttpInput<
   // The `forward` action as `allowedActions` reports it.
   enforceRefusal(invoiceActionRefusal('forward', await invoiceActionContext(access, now)));
   const { invoice } = access;
-  const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), db().User.get({ userId: caller.userId }).go()]);
+  const [pdf, sender] = await Promise.all([storedInvoicePdf(access, now), senderEntities().User.get({ userId: caller.userId }).go()]);
   const emailId = forwardEmailId(headers['idempotency-key'], caller.userId, access);
   const email = forwardEmail({
     access,
