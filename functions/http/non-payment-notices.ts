@@ -12,11 +12,14 @@ import { etagFor } from '../../shared/http/etag';
 import { loadInvoiceContext, type InvoiceContext } from '../../shared/http/invoice-context';
 import { promptPaymentOf, subcontractorSubject } from '../../shared/http/payment-deadlines';
 import type { Action } from '../../shared/domain/permissions';
-import { batchGetAll, db } from '../../shared/db/service';
-import type { InvoiceItem, StoredNonPaymentNotice } from '../../shared/db/entities/invoice';
+import { batchGetAll, entitiesOf } from '../../shared/db/service';
+import { Invoice, InvoiceEvent, type InvoiceItem, type StoredNonPaymentNotice } from '../../shared/db/entities/invoice';
+import { OwnerInvoice } from '../../shared/db/entities/owner-invoice';
+import { Outbox } from '../../shared/db/entities/outbox';
+import { User } from '../../shared/db/entities/user';
 import { invoiceEventWrite } from '../../shared/db/invoices';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
-import { explainFailure, writeTransaction } from '../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { localDate } from '../../shared/domain/billing-periods';
 import { nonPaymentNoticeDeadline, nonPaymentNoticeIssues, ontarioAct } from '../../shared/domain/ontario-prompt-payment';
@@ -26,6 +29,9 @@ import { config } from '../../shared/config';
 import { nonPaymentNoticeEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
 import { regionalRoutes } from '../../shared/api/regional';
+
+/** The period's owner invoices and the contacts read; the notice written on the invoice, its history and the emails' outbox records. */
+const noticeEntities = /* @__PURE__ */ entitiesOf({ OwnerInvoice, User, Invoice, InvoiceEvent, Outbox });
 
 /** The invoice with `action` enforced on its commitment; notices follow Ontario's Act, so only on en-CA projects (409 elsewhere). */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -39,7 +45,7 @@ async function invoiceWith(action: Action, path: { projectId: string; invoiceId:
 async function promptPaymentNow({ project, invoice, commitment }: InvoiceContext, today: string) {
   const period = await loadBillingPeriod(invoice.projectId, invoice.billingPeriodId);
   const givenOn = invoice.submittedAt ? localDate(new Date(invoice.submittedAt), project.timeZone) : undefined;
-  const { data: owners } = givenOn ? await db().OwnerInvoice.query.byPeriod({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).go({ pages: 'all' }) : { data: [] };
+  const { data: owners } = givenOn ? await noticeEntities().OwnerInvoice.query.byPeriod({ projectId: invoice.projectId, billingPeriodId: invoice.billingPeriodId }).go({ pages: 'all' }) : { data: [] };
   const ownerInvoiceGivenOn = owners
     .flatMap((owner) => (owner.submittedAt ? [localDate(new Date(owner.submittedAt), project.timeZone)] : []))
     .sort()
@@ -52,7 +58,7 @@ const noticeView = (notice: StoredNonPaymentNotice) => ({ ...notice, noticeFromA
 /** One email per invoice contact, with an id stable per notice (a retried dispatch sends nothing twice). */
 async function noticeEmails({ project, commitment, invoice }: InvoiceContext, notice: StoredNonPaymentNotice): Promise<EmailRequested[]> {
   const ids = [...new Set([...commitment.invoiceContactIds, notice.givenBy])];
-  const users = new Map((await batchGetAll(ids.map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]));
+  const users = new Map((await batchGetAll(ids.map((userId) => ({ userId })), (keys) => noticeEntities().User.get(keys).go())).map((u) => [u.userId, u]));
   const claimName = `${termsFor(project.region).invoice} ${invoice.number}`;
   return commitment.invoiceContactIds.flatMap((userId) => {
     const user = users.get(userId);
@@ -113,7 +119,7 @@ export const handler = httpRouter(regionalRoutes,
       };
       const notices = [...(invoice.nonPaymentNotices ?? []), notice];
       const records = (await noticeEmails(context, notice)).slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
-      const written = await writeTransaction((entities) => ({
+      const written = await writeTransactionOver(noticeEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
           .set({ nonPaymentNotices: notices, version: invoice.version + 1, updatedAt: at })

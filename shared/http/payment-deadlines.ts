@@ -3,7 +3,9 @@
  * projects, the awaited or served Australian payment schedule on en-AU ones. Reads what the
  * pure rules need (the period's owner invoices, for a subcontractor's tier) and decides nothing.
  */
-import { db } from '../db/service';
+import { entitiesOf } from '../db/service';
+import { OwnerInvoice } from '../db/entities/owner-invoice';
+import { Company } from '../db/entities/company';
 import type { InvoiceItem } from '../db/invoices';
 import type { CommitmentItem } from '../db/commitments';
 import type { BillingPeriodItem } from '../db/billing-periods';
@@ -14,6 +16,9 @@ import type { HeadContractItem } from '../db/head-contracts';
 import { loadBillingPeriod } from '../db/billing-periods';
 import { paymentScheduleStatus } from '../domain/au-jurisdictions';
 import { enteredProperInvoiceFields, invoicePromptPayment, ontarioAct, properInvoiceOf, type ProperInvoiceDetails } from '../domain/ontario-prompt-payment';
+
+const ownerInvoiceReaders = /* @__PURE__ */ entitiesOf({ OwnerInvoice });
+const companyReaders = /* @__PURE__ */ entitiesOf({ Company });
 
 interface RegionalProject {
   projectId: string;
@@ -84,7 +89,7 @@ export const subcontractorSubject = (invoice: InvoiceItem, commitment: Pick<Comm
 async function ownerInvoicesGivenByPeriod(projectId: string, periodIds: readonly string[], timeZone: string): Promise<Map<string, string[]>> {
   const entries = await Promise.all(
     periodIds.map(async (billingPeriodId) => {
-      const { data } = await db().OwnerInvoice.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' });
+      const { data } = await ownerInvoiceReaders().OwnerInvoice.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' });
       const given = data.flatMap((owner) => (owner.submittedAt ? [givenOnOf(owner.submittedAt, timeZone)!] : [])).sort();
       return [billingPeriodId, given] as const;
     }),
@@ -121,7 +126,7 @@ export async function ownerInvoiceDeadlines(
 ): Promise<PaymentDeadlines['promptPayment']> {
   if (project.region !== 'en-CA') return null;
   const [company, period] = await Promise.all([
-    db().Company.get({ companyId: project.companyId }).go(),
+    companyReaders().Company.get({ companyId: project.companyId }).go(),
     loadBillingPeriod(project.projectId, invoice.billingPeriodId),
   ]);
   const subject: PromptPaymentSubject = {
