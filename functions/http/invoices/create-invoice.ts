@@ -4,8 +4,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import type { Membership } from '../../../shared/domain/permissions';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver, type WriteOutcome } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import { namedTaskWrites, planInvoiceTasks, type TaskPlan } from '../../../shared/db/tasks';
 import { loadBillingPeriod, loadOpenPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
@@ -17,7 +16,7 @@ import { stagedRelease } from './staged-release';
 import { creationRefusal, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { SlidingScaleRule } from '../../../shared/domain/sliding-scale';
 import { billedLines } from './billed-lines';
-import { lateRefusal, locationOf, noSuchCommitment } from './access';
+import { invoiceHandlerEntities, lateRefusal, locationOf, noSuchCommitment } from './access';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -55,7 +54,7 @@ async function creatablePeriod(input: { project: ProjectItem; member: Membership
     const late = lateRefusal(period, project, now, 'still create the invoice');
     if (late) throw problems.conflict(late);
     if (project.defaultInvoiceType === 'none') {
-      const { data: invite } = await db().Invite.get({ projectId: project.projectId, billingPeriodId: period.billingPeriodId, commitmentId: commitment.commitmentId }).go();
+      const { data: invite } = await invoiceHandlerEntities().Invite.get({ projectId: project.projectId, billingPeriodId: period.billingPeriodId, commitmentId: commitment.commitmentId }).go();
       if (!invite || invite.status === 'declined') {
         throw problems.conflict(
           invite ? 'The invite to bill for this period was declined.' : 'This project invoices by invitation: this commitment has no invite to bill for the period.',
@@ -84,7 +83,7 @@ const contractOf = (commitment: CommitmentItem): InvoiceContract => ({
 /** Creates the invoice with its number and position claims, counts it in the open period, and checks the previous invoice is still as read. */
 function saveNewInvoice(item: InvoiceItem, period: BillingPeriodItem, latest: InvoiceItem | undefined, tasks: TaskPlan) {
   const numberKey = { projectId: item.projectId, commitmentId: item.commitmentId };
-  return writeTransaction<CreateItem | `task${number}`>((entities) => ({
+  return writeTransactionOver<ReturnType<typeof invoiceHandlerEntities>, CreateItem | `task${number}`>(invoiceHandlerEntities, (entities) => ({
     invoice: entities.Invoice.create(item).commit(),
     number: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: normalizeInvoiceNumber(item.number), invoiceId: item.invoiceId }).commit(),
     position: entities.InvoiceNumber.create({ ...numberKey, normalizedNumber: positionKey(item.position), invoiceId: item.invoiceId }).commit(),

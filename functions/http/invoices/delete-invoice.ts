@@ -3,11 +3,12 @@ import { problems } from '../../../shared/http/problem';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext } from '../../../shared/http/invoice-actions';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';
 import { enforce } from '../../../shared/http/access';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
+import { invoiceHandlerEntities } from './access';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
@@ -17,7 +18,7 @@ export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };
   const tasks = await planInvoiceTasks(invoice, undefined, commitment);
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(invoiceHandlerEntities, (entities) => ({
     // Still as checked: no status change or payment since it was read.
     invoice: entities.Invoice.delete({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
       .where((attr, op) => op.eq(attr.version, invoice.version))

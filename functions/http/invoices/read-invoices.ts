@@ -4,10 +4,10 @@ import { problems } from '../../../shared/http/problem';
 import { orderOf } from '../../../shared/api/common';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { authorize } from '../../../shared/domain/permissions';
-import { db } from '../../../shared/db/service';
 import { loadCommitmentsById } from '../../../shared/db/invites';
 import { invoiceListView, invoiceReply } from '../../../shared/http/invoice-actions';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
+import { invoiceHandlerEntities } from './access';
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
@@ -18,7 +18,7 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
   }
   const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}${query.sort ? `:${query.sort}` : ''}`;
   const cursor = decodeCursor(scope, query.cursor);
-  const { Invoice } = db();
+  const { Invoice } = invoiceHandlerEntities();
   const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
   const request = billingPeriodId
     ? Invoice.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })

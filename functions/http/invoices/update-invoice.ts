@@ -4,14 +4,13 @@ import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionContext, invoiceReply } from '../../../shared/http/invoice-actions';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver, type WriteOutcome } from '../../../shared/db/transaction';
 import { invoiceEventWrite, loadInvoice, successorCheck, type InvoiceItem } from '../../../shared/db/invoices';
 import { isOneOf } from '../../../shared/db/conditions';
 import { editableStatuses, invoiceRole } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-figures';
 import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
-import { noSuchInvoice } from './access';
+import { invoiceHandlerEntities, noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
 import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
 import { mergeProperInvoiceDetails, type ProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
@@ -42,7 +41,7 @@ async function enforceEditable(access: InvoiceContext, body: UpdateInvoiceReques
 /** The previous invoice's figures as stored (its position − 1); absent for the first. */
 async function loadPrevious(invoice: InvoiceItem): Promise<InvoiceItem | undefined> {
   if (invoice.position <= 1) return undefined;
-  const { data } = await db().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go();
+  const { data } = await invoiceHandlerEntities().Invoice.query.byCommitment({ projectId: invoice.projectId, commitmentId: invoice.commitmentId, position: invoice.position - 1 }).go();
   if (!data[0]) throw problems.busy('invoice');
   return data[0];
 }
@@ -53,7 +52,7 @@ function saveEdit(
   expected: number,
   edit: { entries: LineEntry[]; figures: InvoiceFigures; properInvoice: ProperInvoiceDetails | undefined; changes: ReadonlyArray<EntryChange | DetailChange>; by: string; at: string },
 ) {
-  return writeTransaction((entities) => ({
+  return writeTransactionOver(invoiceHandlerEntities, (entities) => ({
     invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
       .set({ entries: edit.entries, figures: edit.figures, ...(edit.properInvoice && { properInvoice: edit.properInvoice }), updatedAt: edit.at })
       .add({ version: 1 })
