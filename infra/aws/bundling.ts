@@ -64,7 +64,7 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     (
       [
         ['getMe', 323], ['updateMe', 324], ['vendors', 372], ['commitments', 375], ['headContracts', 373], ['retainageRules', 383],
-        ['sov', 398], ['ssov', 351], ['billingPeriods', 402], ['invoices', 431], ['invoiceFiles', 411], ['payments', 387],
+        ['sov', 398], ['ssov', 351], ['invoices', 431], ['invoiceFiles', 411], ['payments', 387],
         ['myWork', 351], ['nonPaymentNotices', 411], ['webhookEndpoints', 362], ['accountingExports', 389],
       ] as const
     ).map(([name, ceilingKb]) => [
