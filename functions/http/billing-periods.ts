@@ -7,7 +7,6 @@ import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { logger } from '../../shared/logger';
 import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../shared/db/outbox';
-import { db } from '../../shared/db/service';
 import {
   changePeriods,
   closeWrite,
@@ -15,6 +14,7 @@ import {
   loadBillingPeriod,
   loadOpenPeriod,
   newPeriodChange,
+  periodEntities,
   publishOpenedEvents,
   publishPendingEvents,
   scheduleFor,
@@ -78,7 +78,7 @@ export const handler = httpRouter(billingPeriodRoutes,
       enforce('billing_periods.list', member);
       const view = viewFor(member, project);
       const scope = `billing-periods:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
-      const page = await db()
+      const page = await periodEntities()
         .BillingPeriod.query.byStart({ projectId: path.projectId })
         .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit, order: orderOf(query.sort) });
       return { body: { items: page.data.map(view.body), nextCursor: encodeCursor(scope, page.cursor) } };

@@ -9,11 +9,11 @@ import { canSee, type GuardedRecord, type Membership } from '../../shared/domain
 import { billingPeriodActionRefusal, inviteActionRefusal, inviteAllowedActions, type InviteActionContext } from '../../shared/domain/allowed-actions';
 import { localDate } from '../../shared/domain/billing-periods';
 import type { BillingPeriodItem } from '../../shared/db/billing-periods';
-import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import {
   answerInvite,
+  inviteEntities,
   inviteIdOf,
   loadPeriodInvites,
   parseInviteId,
@@ -54,7 +54,7 @@ export const handler = httpRouter(inviteRoutes,
       // Two Queries (paged by DynamoDB's 1 MB), no per-commitment reads.
       const [period, commitments, invites] = await Promise.all([
         loadBillingPeriod(project.projectId, path.billingPeriodId),
-        db()
+        inviteEntities()
           .Commitment.query.byNumber({ projectId: project.projectId })
           .go({ pages: 'all', attributes: ['commitmentId', 'number', 'title', 'vendorName', 'private', 'privateUserIds', 'invoiceContactIds'] }),
         loadPeriodInvites(project.projectId, path.billingPeriodId),
@@ -83,7 +83,7 @@ export const handler = httpRouter(inviteRoutes,
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
       const key = parseInviteId(path.inviteId);
       if (!key) throw noSuchInvite();
-      const { Invite } = db();
+      const { Invite } = inviteEntities();
       const [commitment, { data: invite }, period] = await Promise.all([
         loadCommitment(project.projectId, key.commitmentId),
         Invite.get({ projectId: project.projectId, ...key }).go(),
@@ -109,7 +109,7 @@ export const handler = httpRouter(inviteRoutes,
       if (!key) throw noSuchInvite();
       const [commitment, { data: invite }, period] = await Promise.all([
         loadCommitment(project.projectId, key.commitmentId),
-        db().Invite.get({ projectId: project.projectId, ...key }).go(),
+        inviteEntities().Invite.get({ projectId: project.projectId, ...key }).go(),
         loadBillingPeriod(project.projectId, key.billingPeriodId),
       ]);
       // Invisible is 404 before a missing level is 403, as everywhere.

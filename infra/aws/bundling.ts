@@ -60,70 +60,40 @@ const pdfLibraries = 'pdf-lib (224 KB from its ES build) and fontkit 3 (157 KB: 
  * is removed and the budget itself applies).
  */
 export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: string }>> = {
+  // Database HTTP functions: 526–618 KB until 2026-12-05 (every route's schemas, classic zod, Powertools' logger, decimal.js,
+  // electrodb's Service and every entity of the table in each); 302–355 KB with their own routes, zod/mini, our logger, big.js,
+  // no Service. Each ceiling is its size then + 2 %.
   ...Object.fromEntries(
     (
       [
-        ['getMe', 323], ['updateMe', 324], ['projects', 389], ['vendors', 372], ['commitments', 375], ['headContracts', 373], ['retainageRules', 383],
-        ['ssov', 351], ['billingPeriods', 402], ['invites', 378], ['invoices', 362], ['invoiceFiles', 342],
-        ['backups', 390], ['myWork', 351], ['nonPaymentNotices', 342], ['webhookEndpoints', 362], ['accountingExports', 320],
-      ] as const
-    ).map(([name, ceilingKb]) => [
-      name,
-      {
-        // 376–474 KB on 2026-12-05, once each function bundles only its own areas' routes and schemas (it was 526–586 KB
-        // with the whole route table) and electrodb's model validator is left out (infra/aws/jsonschema-skipped.ts);
-        // 316–403 KB with zod/mini instead of classic zod (57–62 KB less each). Each ceiling is its size then + 2 %.
-        // accountingExports 313.5 KB: it names its own entities, but loadBillingPeriod still brings every one (293.1 KB without).
-        // invoiceFiles 335.2 KB likewise (316.2 KB once loadBillingPeriod names its entities), nonPaymentNotices 335.2 (320.7) KB,
-        // invoices 355.0 KB (339.7 once loadBillingPeriod and loadCommitmentsById name theirs).
-        ceilingKb,
-        why: 'electrodb (190 KB), decimal.js (31 KB), the logger (21 KB) and zod/mini (20–40 KB) come to 260–280 KB before the first line of our code: under 300 KB needs electrodb replaced by thin typed access over lib-dynamodb (docs/bundles.md)',
-      },
-    ]),
-  ),
-  // 517 KB on 2026-12-05 (606 KB with the whole route table): it carries the owner-invoice, owner-payment, invoice and
-  // head-contract schemas, Ontario prompt payment, and the forwarded-invoice emails. 468.4 KB with zod/mini.
-  ownerInvoices: { ceilingKb: 478, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
-  // 489 KB on 2026-12-05 once owner invoices are signed too (496 KB after the domain-event merge): it also reads owner
-  // invoices and head contracts and links to them, and writes the signature events.
-  // 506 KB once it also answers DocuSign Connect (HMAC check, the report's mapping) and sends subcontractor invoices to DocuSign's queue.
-  // 448.7 KB with zod/mini.
-  signatures: { ceilingKb: 458, why: 'what every database HTTP function carries (see above), for both invoice kinds, the signing page and DocuSign Connect' },
-  // paymentSchedules: 1586 KB while date-holidays-parser computed the holidays (moment-timezone, astronomia), 570 KB with the table;
-  // invoiceWorkflow 601 KB once a submitted claim's schedule deadline is worked out and kept with the submission, 618 KB with
-  // the e-signature lock and the status-changed event for webhooks; 491 and 511 KB with their own areas' routes only;
-  // 441.7 and 462.6 KB with zod/mini.
-  ...Object.fromEntries(
-    (
-      [
-        ['paymentSchedules', 451],
-        ['invoiceWorkflow', 472],
+        // Once they name their entities: invoiceFiles 335.0 → 316.2, nonPaymentNotices 335.1 → 320.7, invoices 354.8 → 339.7 KB.
+        ['invoiceFiles', 323],
+        ['nonPaymentNotices', 327],
+        ['invoices', 347],
       ] as const
     ).map(([name, ceilingKb]) => [
       name,
       {
         ceilingKb,
-        why: 'what every database HTTP function carries (see above) and the AU public holiday table (37 KB, 2015–2060) payment-schedule deadlines are counted with',
+        why: 'electrodb (171 KB) and zod/mini (25–40 KB) come to ~200 KB before our code; these name their entities already, and carry the invoice schemas (shared/api, 25 KB) and rules and figures (shared/domain, 17–33 KB): electrodb replaced by thin typed access over lib-dynamodb is the way under 300 KB (docs/bundles.md)',
       },
     ]),
   ),
-  // 2217 KB once it also seals signed invoices (PAdES): node-forge (~280 KB) and @signpdf (~30 KB).
-  // 2194 KB without electrodb's model validator.
-  // 2205.6 KB once it also seals owner invoices; 1156.1 KB on 2026-12-05 (fontkit 3, and the PDF aliases of bundleAliases).
-  renderInvoicePdf: { ceilingKb: 1180, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
-  // 1924 KB on 2026-12-05 with docusign-esign's EnvelopesApi (265 model classes, 1,192 KB) and form-data (140 KB);
-  // 588 KB calling ApiClient.callApi as EnvelopesApi does, form-data aliased (infra/aws/form-data-refused.ts).
-  docusignEnvelopes: {
-    ceilingKb: 600,
-    why: 'what every database function carries (electrodb, zod, decimal.js, the logger: 391 KB) and the official docusign-esign ApiClient with axios (83 KB), jsonwebtoken and semver (28 KB) for the JWT grant (about 182 KB), and our signature code: under 500 KB once that base loses 88 KB',
-  },
-  // 1901 KB on 2026-12-04: every entity of the table is bundled with the db (head contracts and owner invoices added 2 KB).
-  // 1881 KB without electrodb's model validator; 885 KB on 2026-12-05 (fontkit 3, and the PDF aliases of bundleAliases).
-  backupPreparePart: { ceilingKb: 903, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
-  // 2230.5 KB before fontkit 3 and the PDF aliases of bundleAliases: 1101.6 KB.
-  backupMergePart: { ceilingKb: 1124, why: `${pdfLibraries}; @cantoo/pdf-lib (466 KB) decrypts attachments: a decryption step of its own is the way down` },
-  // 2232.6 KB while it carried merge.ts's source handling (@cantoo/pdf-lib); 611.2 KB with shared/pdf/combine.ts and the above.
-  backupCombine: { ceilingKb: 624, why: pdfLibraries },
+  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.8 KB once lean (see above): it carries the owner-invoice,
+  // owner-payment, invoice and head-contract schemas, Ontario prompt payment, and the forwarded-invoice emails.
+  ownerInvoices: { ceilingKb: 409, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
+  // 506 KB on 2026-12-05 with DocuSign Connect, 381.2 KB once lean: both invoice kinds, the signing page and the signature events.
+  signatures: { ceilingKb: 389, why: 'what every database HTTP function carries (see above), for both invoice kinds, the signing page and DocuSign Connect' },
+  // paymentSchedules 1586 KB while date-holidays-parser computed the holidays, 499 KB with the table; invoiceWorkflow 519 KB:
+  // 374.2 and 395.2 KB once lean.
+  paymentSchedules: { ceilingKb: 382, why: 'what every database HTTP function carries (see above) and the AU public holiday table (37 KB, 2015–2060)' },
+  invoiceWorkflow: { ceilingKb: 404, why: 'what every database HTTP function carries (see above), the whole invoice workflow and the AU public holiday table (37 KB) for payment-schedule deadlines' },
+  // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
+  // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
+  renderInvoicePdf: { ceilingKb: 1050, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
+  backupMergePart: { ceilingKb: 1035, why: `${pdfLibraries}; @cantoo/pdf-lib (465 KB) decrypts attachments: a decryption step of its own is the way down` },
+  backupPreparePart: { ceilingKb: 774, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
+  backupCombine: { ceilingKb: 537, why: `${pdfLibraries} on the cover; pdf-lib's PDFDocument keeps its PNG decoder (25 KB), forms and Helvetica whether used or not` },
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];

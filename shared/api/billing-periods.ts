@@ -2,10 +2,9 @@ import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { billingPeriodSources, billingPeriodStatuses, isCalendarDate } from '../domain/billing-periods';
 import { pageQuery } from '../http/cursor';
-import { projectPath } from './projects';
 import type { BillingPeriodItem } from '../db/billing-periods';
 import { billingPeriodActions, type BillingPeriodAction } from '../domain/allowed-actions';
-import { allowedActionsField, sortQuery } from './common';
+import { allowedActionsField, projectPath, sortQuery } from './common';
 
 /** A calendar date in the project's time zone. */
 const calendarDate = z.withMeta(

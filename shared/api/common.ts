@@ -1,6 +1,9 @@
 import * as z from '../zod';
 import { wholeCentsMessage } from '../domain/money';
 
+/** A project's routes' path: here, not in projects.ts, so other areas' routes take it without the project schemas. */
+export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });
+
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z.withMeta(
   z.object({

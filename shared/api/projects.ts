@@ -9,6 +9,7 @@ import type { CompanyItem } from '../db/entities/company';
 import type { MemberItem } from '../db/entities/member';
 import type { ProjectItem } from '../db/entities/project';
 import type { UserItem } from '../db/entities/user';
+import { projectPath } from './common';
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
@@ -179,7 +180,7 @@ export const putMemberBody = z.withMeta(
   { id: 'PutMember' },
 );
 
-export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });
+export { projectPath };
 const memberPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)), userId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 // ---------------------------------------------------------------------------------------------

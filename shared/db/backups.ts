@@ -10,7 +10,8 @@ import type { ProjectItem } from './entities/project';
 import { termsFor, type Region } from '../domain/terminology';
 import { backupWarningsPerPage, type BackupWarning } from '../domain/backups';
 
-const backupEntities = /* @__PURE__ */ entitiesOf({ BackupJob, Outbox });
+/** The entities backup jobs are read and written with (a job and the outbox record that starts or ends its work). */
+export const backupEntities = /* @__PURE__ */ entitiesOf({ BackupJob, Outbox });
 
 /** The backup's name in the project's terminology: "Progress Claim backup" in en-AU, "Invoice backup" in en-US. */
 export const backupTitle = (region: Region) => `${termsFor(region).invoice} backup`;

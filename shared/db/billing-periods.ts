@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionItemCode } from 'electrodb';
 import { putEvents } from '../aws/events';
-import { db, dbService, transactWithRetry } from './service';
+import { entitiesOf, transactWithRetry } from './service';
+import { createWriteTransaction } from './electrodb';
+import type { WriteEntities as TableWriteEntities } from './transaction';
 import { logger } from '../logger';
 import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from './outbox';
 import { isConditionalFailure } from './conditions';
 import { localDate, nextAutomaticPeriod, nextBillingPeriodAt, startOfLocalDay, type PeriodDates } from '../domain/billing-periods';
 export type { BillingPeriodItem } from './entities/billing-period';
-import type { BillingPeriodItem } from './entities/billing-period';
-import { billingDueFields, type ProjectItem } from './entities/project';
+import { BillingPeriod, type BillingPeriodItem } from './entities/billing-period';
+import { billingDueFields, Project, type ProjectItem } from './entities/project';
+import { Outbox } from './entities/outbox';
 
-/** What a `transaction.write` callback is given: the entities, for `.commit()`ed operations. */
-type WriteEntities = Parameters<Parameters<ReturnType<typeof dbService>['transaction']['write']>[0]>[0];
+/** The entities periods are read and written with: the project that holds their version, and their outbox records. */
+export const periodEntities = /* @__PURE__ */ entitiesOf({ Project, BillingPeriod, Outbox });
+
+/** What a period change's writes are built from: the entities, for `.commit()`ed operations. */
+type WriteEntities = Pick<TableWriteEntities, 'Project' | 'BillingPeriod' | 'Outbox'>;
 type Periods = WriteEntities['BillingPeriod'];
 /** A `.commit()`ed write of a period: create, patch or delete. */
 type WriteItem =
@@ -29,7 +35,7 @@ export async function loadBillingPeriod(
   billingPeriodId: string,
   options: { consistent?: boolean } = {},
 ): Promise<BillingPeriodItem | undefined> {
-  const { data } = await db().BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: options.consistent ?? false });
+  const { data } = await periodEntities().BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }
 
@@ -42,7 +48,7 @@ export async function loadOpenPeriod(
   options: { consistent?: boolean; project?: Pick<ProjectItem, 'openBillingPeriodId'> } = {},
 ): Promise<BillingPeriodItem | undefined> {
   const consistent = options.consistent ?? false;
-  const project = options.project ?? (await db().Project.get({ projectId }).go({ consistent })).data;
+  const project = options.project ?? (await periodEntities().Project.get({ projectId }).go({ consistent })).data;
   if (!project?.openBillingPeriodId) return undefined;
   const period = await loadBillingPeriod(projectId, project.openBillingPeriodId, { consistent });
   return period?.status === 'open' ? period : undefined;
@@ -61,7 +67,7 @@ export interface PeriodsState {
  * A project holds a few hundred periods at most (weekly for years), one Query page.
  */
 export async function loadPeriodsState(projectId: string): Promise<PeriodsState | undefined> {
-  const { Project, BillingPeriod } = db();
+  const { Project, BillingPeriod } = periodEntities();
   const { data: project } = await Project.get({ projectId }).go({ consistent: true });
   if (!project) return undefined;
   const { data } = await BillingPeriod.query.byProject({ projectId }).go({ consistent: true, pages: 'all' });
@@ -107,7 +113,7 @@ export interface PeriodChange {
 }
 
 /** The conditions a project write puts on the project (ElectroDB's `where` callback). */
-type ProjectCondition = Parameters<ReturnType<ReturnType<ReturnType<typeof db>['Project']['patch']>['set']>['where']>[0];
+type ProjectCondition = Parameters<ReturnType<ReturnType<ReturnType<typeof periodEntities>['Project']['patch']>['set']>['where']>[0];
 
 export type ChangeOutcome = { committed: true } | { committed: false; stale: true } | { committed: false; failedWrite: number };
 
@@ -140,7 +146,7 @@ export async function commitPeriodChange(state: PeriodsState, change: PeriodChan
 
   const { writes } = change;
   if (!writes) {
-    const patch = db().Project.patch({ projectId: project.projectId }).set(set);
+    const patch = periodEntities().Project.patch({ projectId: project.projectId }).set(set);
     try {
       await (remove.length ? patch.remove(remove) : patch).where(unchanged).go();
       return { committed: true };
@@ -150,13 +156,11 @@ export async function commitPeriodChange(state: PeriodsState, change: PeriodChan
     }
   }
   const outcome = await transactWithRetry(() =>
-    dbService()
-      .transaction.write((entities) => {
-        const patch = entities.Project.patch({ projectId: project.projectId }).set(set);
-        const projectWrite = (remove.length ? patch.remove(remove) : patch).where(unchanged).commit();
-        return [projectWrite, ...writes(entities)];
-      })
-      .go(),
+    createWriteTransaction(periodEntities(), (entities) => {
+      const patch = entities.Project.patch({ projectId: project.projectId }).set(set);
+      const projectWrite = (remove.length ? patch.remove(remove) : patch).where(unchanged).commit();
+      return [projectWrite, ...writes(entities)];
+    }).go(),
   );
   if (!outcome.canceled) return { committed: true };
   const codes = (outcome.data as ReadonlyArray<{ code: TransactionItemCode }>).map((item) => item.code);
@@ -304,7 +308,7 @@ export async function publishPendingEvents(periods: ReadonlyArray<BillingPeriodI
   const taken: BillingPeriodItem[] = [];
   for (const period of periods.filter((p) => p.openedEventPublished === false && claimLapsed(p, now))) {
     try {
-      await db()
+      await periodEntities()
         .BillingPeriod.patch({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
         .set({ openedEventClaimedAt: claimedAt })
         .where(
@@ -341,7 +345,7 @@ export async function publishOpenedEvents(periods: ReadonlyArray<EventPeriod & P
 async function settleClaim(period: EventPeriod & Pick<BillingPeriodItem, 'openedEventClaimedAt'>, published: boolean): Promise<void> {
   const key = { projectId: period.projectId, billingPeriodId: period.billingPeriodId };
   try {
-    const patch = db().BillingPeriod.patch(key);
+    const patch = periodEntities().BillingPeriod.patch(key);
     await (published ? patch.set({ openedEventPublished: true }).remove(['openedEventClaimedAt']) : patch.remove(['openedEventClaimedAt']))
       .where((attr, op) => (period.openedEventClaimedAt ? op.eq(attr.openedEventClaimedAt, period.openedEventClaimedAt) : op.notExists(attr.openedEventClaimedAt)))
       .go();

@@ -1,7 +1,7 @@
 import type { CommitmentItem } from './commitments';
 import type { BillingPeriodItem } from './billing-periods';
-import { batchGetAll, db } from './service';
-import { explainFailure, writeTransaction } from './transaction';
+import { batchGetAll, entitiesOf } from './service';
+import { explainFailure, writeTransactionOver } from './transaction';
 import { publishEvents } from '../aws/events';
 import { dispatchSoon, outboxRecord, outboxWrite } from './outbox';
 import type { InvitesSent } from '../../events/contracts';
@@ -13,8 +13,17 @@ import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites
 import { inviteTaskKind } from '../domain/tasks';
 export type { InviteItem } from './entities/invite';
 export type { ProjectItem } from './entities/project';
-import type { InviteItem } from './entities/invite';
+import { Invite, type InviteItem } from './entities/invite';
 import type { ProjectItem } from './entities/project';
+import { Commitment } from './entities/commitment';
+import { BillingPeriod } from './entities/billing-period';
+import { Invoice } from './entities/invoice';
+import { Outbox } from './entities/outbox';
+import { Task } from './entities/task';
+
+/** The entities invites are read and written with (the period they check, the invoice an answer looks for, outbox and tasks). */
+export const inviteEntities = /* @__PURE__ */ entitiesOf({ Invite, Commitment, BillingPeriod, Invoice, Outbox, Task });
+type InviteEntities = ReturnType<typeof inviteEntities>;
 
 
 export type RefusalReason = InviteRefusalReason;
@@ -71,7 +80,7 @@ export function remindAtFor(project: ProjectItem, period: BillingPeriodItem, now
 
 export async function loadCommitmentsById(projectId: string, commitmentIds: readonly string[]): Promise<CommitmentItem[]> {
   if (commitmentIds.length === 0) return [];
-  const { Commitment } = db();
+  const { Commitment } = inviteEntities();
   return batchGetAll(
     commitmentIds.map((commitmentId) => ({ projectId, commitmentId })),
     (keys) => Commitment.get(keys).go(),
@@ -80,14 +89,14 @@ export async function loadCommitmentsById(projectId: string, commitmentIds: read
 
 /** Every commitment of the project (Query, pages of up to 1 MB). */
 export async function loadProjectCommitments(projectId: string): Promise<CommitmentItem[]> {
-  const { data } = await db().Commitment.query.byProject({ projectId }).go({ pages: 'all' });
+  const { data } = await inviteEntities().Commitment.query.byProject({ projectId }).go({ pages: 'all' });
   return data;
 }
 
 /** The invites of these commitments for the period, by commitment id (BatchGet). */
 export async function loadInvites(projectId: string, billingPeriodId: string, commitmentIds: readonly string[]): Promise<Map<string, InviteItem>> {
   if (commitmentIds.length === 0) return new Map();
-  const { Invite } = db();
+  const { Invite } = inviteEntities();
   const items = await batchGetAll(
     commitmentIds.map((commitmentId) => ({ projectId, billingPeriodId, commitmentId })),
     (keys) => Invite.get(keys).go(),
@@ -97,7 +106,7 @@ export async function loadInvites(projectId: string, billingPeriodId: string, co
 
 /** Every invite of the period (Query on the primary key's prefix). */
 export async function loadPeriodInvites(projectId: string, billingPeriodId: string): Promise<InviteItem[]> {
-  const { data } = await db().Invite.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' });
+  const { data } = await inviteEntities().Invite.query.byPeriod({ projectId, billingPeriodId }).go({ pages: 'all' });
   return data;
 }
 
@@ -268,7 +277,8 @@ async function writeInviteChunk(
       { projectId: period.projectId, billingPeriodId: period.billingPeriodId, commitmentIds: pending.map(({ item }) => item.commitmentId), kind: 'invite' },
       now,
     );
-    const outcome = await writeTransaction<'period' | 'outbox' | `invite:${string}` | `task${number}`>(
+    const outcome = await writeTransactionOver<InviteEntities, 'period' | 'outbox' | `invite:${string}` | `task${number}`>(
+      inviteEntities,
       (entities) => ({
         period: entities.BillingPeriod.check({ projectId: period.projectId, billingPeriodId: period.billingPeriodId })
           .where((attr, op) => `${op.eq(attr.status, 'open')} AND ${op.gte(attr.dueDate, today)}`)
@@ -324,7 +334,8 @@ export async function resendInvite(invite: InviteItem, now: Date): Promise<Invit
   );
   const updated: InviteItem = { ...invite, emailStatus: 'pending', emailError: undefined, version: invite.version + 1, updatedAt: now.toISOString() };
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
-  const outcome = await writeTransaction(
+  const outcome = await writeTransactionOver(
+    inviteEntities,
     (entities) => ({
       invite: entities.Invite.patch(key)
         .set({ emailStatus: 'pending', version: updated.version, updatedAt: updated.updatedAt })
@@ -356,7 +367,7 @@ export async function answerInvite(
 ): Promise<InviteItem | undefined> {
   const at = now.toISOString();
   const updated: InviteItem = { ...invite, status: answer.status, respondedBy: answer.by, respondedAt: at, version: invite.version + 1, updatedAt: at };
-  const { data: invoiced } = await db()
+  const { data: invoiced } = await inviteEntities()
     .Invoice.query.byPeriod({ projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId })
     .go({ limit: 1, attributes: ['invoiceId'] });
   const plan = await planTasks(
@@ -370,7 +381,8 @@ export async function answerInvite(
     { ...key, inviteId: inviteIdOf(invite.billingPeriodId, invite.commitmentId), response: answer.status, respondedBy: answer.by, occurredAt: at },
     now,
   );
-  const outcome = await writeTransaction<'invite' | 'outbox' | `task${number}`>(
+  const outcome = await writeTransactionOver<InviteEntities, 'invite' | 'outbox' | `task${number}`>(
+    inviteEntities,
     (entities) => ({
       invite: entities.Invite.patch(key)
         .set({ status: updated.status, respondedBy: answer.by, respondedAt: at, version: updated.version, updatedAt: at })

@@ -1,6 +1,14 @@
-import { db } from '../db/service';
+import { entitiesOf } from '../db/service';
 import { isConditionalFailure } from '../db/conditions';
-import { writeTransaction, type WriteEntities, type WriteItem } from '../db/transaction';
+import { writeTransactionOver, type WriteEntities, type WriteItem } from '../db/transaction';
+import { EmailDelivery } from '../db/entities/email-delivery';
+import { Invite } from '../db/entities/invite';
+
+/** The entities a send is recorded with: its delivery, and the invite whose emailStatus it may settle (`also`). */
+const deliveryEntities = /* @__PURE__ */ entitiesOf({ EmailDelivery, Invite });
+
+/** What a write recorded with a send's outcome (`also`) may be built from. */
+export type AlsoEntities = Pick<WriteEntities, 'Invite'>;
 
 /** How long one attempt owns a send before another delivery of the same event may take over. */
 export const sendLeaseMs = 2 * 60 * 1000;
@@ -12,7 +20,7 @@ export type Claim = 'claimed' | 'already-sent' | 'in-flight' | 'rejected';
  * the rest learn whether it was sent, is being sent, or was refused for good.
  */
 export async function claimSend(emailId: string, email: { to: string[]; subject: string }, now: number): Promise<Claim> {
-  const { EmailDelivery } = db();
+  const { EmailDelivery } = deliveryEntities();
   const timestamp = new Date(now).toISOString();
   try {
     await EmailDelivery.create({
@@ -46,6 +54,12 @@ export async function claimSend(emailId: string, email: { to: string[]; subject:
   return 'in-flight';
 }
 
+/** Why SES refused an email earlier (a second GetItem, only on this rare path). */
+export async function loadRejection(emailId: string): Promise<string | undefined> {
+  const { data } = await deliveryEntities().EmailDelivery.get({ emailId }).go({ attributes: ['lastError'] });
+  return data?.lastError;
+}
+
 export type RecordedOutcome = { status: 'sent'; messageId: string } | { status: 'retrying' | 'rejected'; error: string };
 
 /** The write that records a send's outcome, as a transaction item (see recordOutcome). */
@@ -64,14 +78,14 @@ export async function recordOutcome(
   emailId: string,
   outcome: RecordedOutcome,
   now: number,
-  also?: (entities: WriteEntities) => WriteItem | undefined,
+  also?: (entities: AlsoEntities) => WriteItem | undefined,
 ): Promise<{ alsoWritten: boolean }> {
   if (also) {
-    const result = await writeTransaction((entities) => ({ outcome: outcomeWrite(entities, emailId, outcome, now), also: also(entities) }));
+    const result = await writeTransactionOver(deliveryEntities, (entities) => ({ outcome: outcomeWrite(entities, emailId, outcome, now), also: also(entities) }));
     if (!result.canceled) return { alsoWritten: true };
     if (!result.failed.includes('also')) throw new Error(`Recording the outcome of email ${emailId} failed: ${result.failed.join(', ') || 'transaction canceled'}`);
   }
-  await db()
+  await deliveryEntities()
     .EmailDelivery.patch({ emailId })
     .set({ ...outcomeFields(outcome), updatedAt: new Date(now).toISOString() })
     .go();

@@ -2,10 +2,9 @@ import { SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
 import { sesClient } from '../aws/clients';
 import { config } from '../config';
 import { logger } from '../logger';
-import { claimSend, recordOutcome, type RecordedOutcome } from './deliveries';
+import { claimSend, loadRejection, recordOutcome, type AlsoEntities, type RecordedOutcome } from './deliveries';
 import { emailPacer } from './pace';
-import type { WriteEntities, WriteItem } from '../db/transaction';
-import { db } from '../db/service';
+import type { WriteItem } from '../db/transaction';
 
 /** SES errors that a retry cannot fix: the email is marked rejected instead of retried. */
 const permanentSesErrors = new Set([
@@ -52,7 +51,7 @@ export interface SendOptions {
    * A write to make in the same transaction as the recorded outcome (e.g. the invite's
    * emailStatus), or undefined for none: one write instead of two.
    */
-  alsoWrite?: (outcome: RecordedOutcome, entities: WriteEntities) => WriteItem | undefined;
+  alsoWrite?: (outcome: RecordedOutcome, entities: AlsoEntities) => WriteItem | undefined;
 }
 
 /**
@@ -66,7 +65,7 @@ export async function sendOnce(email: OutgoingEmail, options: SendOptions = {}):
   await pacer.take();
   const claim = await claimSend(email.emailId, email, Date.now());
   if (claim === 'already-sent') return { status: 'already-sent' };
-  if (claim === 'rejected') return { status: 'rejected', error: await rejection(email.emailId) };
+  if (claim === 'rejected') return { status: 'rejected', error: await loadRejection(email.emailId) };
   if (claim === 'in-flight') return { status: 'in-flight' };
   const { alsoWrite } = options;
   const record = (outcome: RecordedOutcome) =>
@@ -128,10 +127,4 @@ async function recordSent(
     await recordOutcome(emailId, { status: 'sent', messageId }, Date.now());
     return { alsoWritten: false };
   }
-}
-
-/** Why SES refused an email earlier (a second GetItem, only on this rare path). */
-async function rejection(emailId: string): Promise<string | undefined> {
-  const { data } = await db().EmailDelivery.get({ emailId }).go({ attributes: ['lastError'] });
-  return data?.lastError;
 }

@@ -4,11 +4,19 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { backupExecutionArn } from '../../../shared/backup/start-workflow';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
-import { writeTransaction } from '../../../shared/db/transaction';
-import { batchGetAll, db } from '../../../shared/db/service';
-import { backupFileName, backupOutputKey, loadBackupJob, type BackupJobItem } from '../../../shared/db/backups';
+import { writeTransactionOver } from '../../../shared/db/transaction';
+import { batchGetAll, entitiesOf } from '../../../shared/db/service';
+import { backupEntities, backupFileName, backupOutputKey, loadBackupJob, type BackupJobItem } from '../../../shared/db/backups';
+import { BillingPeriod } from '../../../shared/db/entities/billing-period';
+import { Commitment } from '../../../shared/db/entities/commitment';
+import { HeadContract } from '../../../shared/db/entities/head-contract';
+import { Invoice } from '../../../shared/db/entities/invoice';
+import { OwnerInvoice } from '../../../shared/db/entities/owner-invoice';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { jobLocation } from './job-answer';
+
+/** What a request's invoices are checked against: both invoice kinds, their contracts and their periods. */
+const invoiceReaders = /* @__PURE__ */ entitiesOf({ Invoice, OwnerInvoice, Commitment, HeadContract, BillingPeriod });
 
 /**
  * Invoice backups: the request checks every invoice (in this project, visible to the caller, its
@@ -23,7 +31,7 @@ import { jobLocation } from './job-answer';
  * this one: the same refusal as a typo.
  */
 async function checkBackupInvoices(projectId: string, member: Membership, invoiceIds: string[]): Promise<void> {
-  const { Invoice, OwnerInvoice, Commitment, HeadContract, BillingPeriod } = db();
+  const { Invoice, OwnerInvoice, Commitment, HeadContract, BillingPeriod } = invoiceReaders();
   const subInvoices = await batchGetAll(invoiceIds.map((invoiceId) => ({ projectId, invoiceId })), (keys) => Invoice.get(keys).go());
   const others = invoiceIds.filter((id) => !subInvoices.some((i) => i.invoiceId === id));
   // An id that is no subcontractor invoice may be an owner invoice (followed in the backup by those it includes).
@@ -123,7 +131,7 @@ export async function requestBackup({ path, body, caller, headers }: HttpInput<'
   // The job and the request to start its workflow in one transaction: a crash after the commit
   // leaves the record pending, and the outbox's stream or sweeper starts the workflow.
   const record = outboxRecord('backup.requested', { projectId, jobId }, now);
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(backupEntities, (entities) => ({
     job: entities.BackupJob.create(job).commit(),
     outbox: outboxWrite(entities, record),
   }));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
-import { db, dbService } from '../../../shared/db/service';
+import { createWriteTransaction } from '../../../shared/db/electrodb';
+import { projectEntities } from './entities';
 import { defaultProjectSettings, mergeSettings } from '../../../shared/domain/project-settings';
 import { InputError } from '../../../shared/domain/errors';
 import { nextBillingPeriodAt } from '../../../shared/domain/billing-periods';
@@ -12,7 +13,7 @@ import { projectUrl } from './urls';
 
 /** The caller's company, when the caller may create projects in it (403 otherwise). */
 async function creatorCompany(userId: string) {
-  const { User, Company } = db();
+  const { User, Company } = projectEntities();
   const { data: user } = await User.get({ userId }).go();
   const { data: company } = user ? await Company.get({ companyId: user.companyId }).go() : { data: null };
   const refusal = companyAdminRefusal(
@@ -46,12 +47,10 @@ export async function createProject({ caller, body }: HttpInput<'createProject'>
     createdAt: now,
   };
   // The project and its first admin together: a project nobody administers must never exist.
-  const result = await dbService()
-    .transaction.write(({ Project, Member }) => [
-      Project.create(project).commit(),
-      Member.create({ projectId: project.projectId, userId: caller.userId, commitments: 'admin', headContracts: 'admin', createdAt: now }).commit(),
-    ])
-    .go();
+  const result = await createWriteTransaction(projectEntities(), ({ Project, Member }) => [
+    Project.create(project).commit(),
+    Member.create({ projectId: project.projectId, userId: caller.userId, commitments: 'admin', headContracts: 'admin', createdAt: now }).commit(),
+  ]).go();
   if (result.canceled) throw new Error(`creating project ${project.projectId} was canceled: ${JSON.stringify(result.data)}`);
   return {
     status: 201,

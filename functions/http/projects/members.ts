@@ -4,17 +4,18 @@ import { problems } from '../../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { isConditionalFailure } from '../../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll } from '../../../shared/db/service';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { toMemberResponse, type ProjectMemberResponse } from '../../../shared/api/projects';
 import { memberUpdate, whileAnotherAdminRemains } from './last-admin';
+import { projectEntities } from './entities';
 import { projectUrl } from './urls';
 
 export async function listMembers({ caller, path, query }: HttpInput<'listMembers'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   enforce('members.view', member);
   const scope = `members:${project.projectId}`;
-  const { User, Company, Member } = db();
+  const { User, Company, Member } = projectEntities();
   const page = await Member.query.byProject({ projectId: project.projectId }).go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
 
   const users = await batchGetAll(page.data.map(({ userId }) => ({ userId })), (keys) => User.get(keys).go());
@@ -34,7 +35,7 @@ export async function listMembers({ caller, path, query }: HttpInput<'listMember
 /** The user, their company and their membership if any: users of the project's company or of its vendors, else 404. */
 async function candidateMember(project: ProjectItem, userId: string) {
   const { projectId } = project;
-  const { User, Member, Company, ProjectVendor } = db();
+  const { User, Member, Company, ProjectVendor } = projectEntities();
   const [{ data: user }, { data: existing }] = await Promise.all([User.get({ userId }).go(), Member.get({ projectId, userId }).go()]);
   // Users of other companies do not exist for this project: the same 404 as an unknown id.
   const noSuchUser = problems.notFound(`No user ${userId} in this project’s company or among its vendors.`);
@@ -52,7 +53,7 @@ export async function putMember({ caller, path, body }: HttpInput<'putMember'>):
   enforce('members.manage', member);
   const { projectId } = project;
   const { userId } = path;
-  const { Member } = db();
+  const { Member } = projectEntities();
   const { user, company, existing } = await candidateMember(project, userId);
 
   const levels = { commitments: body.commitments, headContracts: body.headContracts };
@@ -95,7 +96,7 @@ export async function removeMember({ caller, path }: HttpInput<'removeMember'>):
   enforce('members.manage', member);
   const { projectId } = project;
   const { userId } = path;
-  const { Member, User } = db();
+  const { Member, User } = projectEntities();
   const notMember = problems.notFound(`User ${userId} is not a member of this project.`);
   const { data: existing } = await Member.get({ projectId, userId }).go();
   if (!existing) throw notMember;

@@ -2,12 +2,14 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { dbService, transactWithRetry } from '../../../shared/db/service';
+import { transactWithRetry } from '../../../shared/db/service';
+import { createWriteTransaction } from '../../../shared/db/electrodb';
 import { mergeSettings } from '../../../shared/domain/project-settings';
 import { InputError } from '../../../shared/domain/errors';
 import { loadPeriodsState, scheduleFor } from '../../../shared/db/billing-periods';
 import { billingDueFields } from '../../../shared/db/entities/project';
 import { toProjectResponse, toSettingsResponse } from '../../../shared/api/projects';
+import { projectEntities } from './entities';
 
 export async function getProject({ caller, path }: HttpInput<'getProject'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
@@ -40,21 +42,19 @@ export async function updateProjectSettings({ caller, path, body, headers }: Htt
     const nextAt = scheduleFor({ ...settings, nextBillingPeriodAt: state.project.nextBillingPeriodAt }, state.periods, new Date());
     const periodsVersion = state.project.periodsVersion as number | undefined; // absent on projects from before issue 4
     const result = await transactWithRetry(() =>
-      dbService()
-        .transaction.write(({ Project }) => {
-          // Whole nested maps are written: merged above from the version the condition pins.
-          const patch = Project.patch({ projectId: project.projectId })
-            // An empty contract map when every detail was removed (null), so none lingers.
-            .set({ ...settings, contract: settings.contract ?? {}, ...(nextAt ? billingDueFields(project.projectId, nextAt) : {}) })
-            .add({ version: 1 });
-          const write = (nextAt ? patch : patch.remove(['nextBillingPeriodAt'])).where((attr, op) => {
-            const periodsUnchanged =
-              periodsVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, periodsVersion);
-            return `${op.eq(attr.version, expectedVersion)} AND ${periodsUnchanged}`;
-          });
-          return [write.commit()];
-        })
-        .go(),
+      createWriteTransaction(projectEntities(), ({ Project }) => {
+        // Whole nested maps are written: merged above from the version the condition pins.
+        const patch = Project.patch({ projectId: project.projectId })
+          // An empty contract map when every detail was removed (null), so none lingers.
+          .set({ ...settings, contract: settings.contract ?? {}, ...(nextAt ? billingDueFields(project.projectId, nextAt) : {}) })
+          .add({ version: 1 });
+        const write = (nextAt ? patch : patch.remove(['nextBillingPeriodAt'])).where((attr, op) => {
+          const periodsUnchanged =
+            periodsVersion === undefined ? op.notExists(attr.periodsVersion) : op.eq(attr.periodsVersion, periodsVersion);
+          return `${op.eq(attr.version, expectedVersion)} AND ${periodsUnchanged}`;
+        });
+        return [write.commit()];
+      }).go(),
     );
     if (!result.canceled) return { body: toSettingsResponse(settings), headers: { etag: etagFor(expectedVersion + 1) } };
     // The settings or the periods changed meanwhile: the next round tells which.
