@@ -43,6 +43,22 @@ export const bundleAliases: Record<string, string> = {
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
 export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * The same bundling as esbuild options, for the tests that build and load functions or shared code
+ * exactly as deployed (the budget test, the bundled PDF code, the bundled DocuSign consumer).
+ */
+export const deployedEsbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  external: externalModules,
+  alias: bundleAliases,
+  banner: { js: esmRequireBanner },
+  logLevel: 'silent',
+} as const;
+
 /** The minified code size (index.mjs, source map aside) each function may reach, in KB (1,024 bytes). */
 export const bundleBudgetKb = { http: 300, other: 500 } as const;
 

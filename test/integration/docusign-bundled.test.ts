@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleAliases, esmRequireBanner, externalModules } from '../../infra/aws/bundling';
+import { deployedEsbuildOptions } from '../../infra/aws/bundling';
 import { functions } from '../../shared/wiring/functions';
 import { requestFieldName, type DocusignAccount, type EnvelopeDefinition } from '../../shared/signature/docusign';
 import type { DocusignClient, docusignClient as DocusignClientFactory } from '../../shared/signature/docusign-client';
@@ -20,7 +20,6 @@ import { completeEnvelope, startDocusignStandIn, type DocusignStandIn, type Reco
 
 const root = path.resolve(import.meta.dirname, '../..');
 const outdir = path.join(root, 'cdk.out', 'docusign-bundle-test');
-const deployed = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, external: externalModules, alias: bundleAliases, banner: { js: esmRequireBanner }, logLevel: 'silent' } as const;
 
 const accountId = 'a1b2c3d4-1111-4e5f-8a9b-0c1d2e3f4a5b';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -31,7 +30,7 @@ let account: DocusignAccount;
 
 async function bundle(name: string, entry: string): Promise<{ file: string; inputs: string[] }> {
   const file = path.join(outdir, `${name}.mjs`);
-  const result = await build({ ...deployed, entryPoints: [path.join(root, entry)], outfile: file, write: true, metafile: true });
+  const result = await build({ ...deployedEsbuildOptions, entryPoints: [path.join(root, entry)], outfile: file, write: true, metafile: true });
   const output = Object.values(result.metafile.outputs)[0] as Metafile['outputs'][string];
   return { file, inputs: Object.keys(output.inputs) };
 }
@@ -149,7 +148,7 @@ describe('the DocuSign client, bundled as deployed', () => {
 
   it('refuses a multipart body with a clear error: form-data is not in the bundle', async () => {
     const outfile = path.join(outdir, 'axios-multipart.mjs');
-    await build({ ...deployed, stdin: { contents: "import axios from 'axios'; export const multipart = () => axios.toFormData({ file: 'x' });", resolveDir: root, loader: 'ts' }, outfile, write: true });
+    await build({ ...deployedEsbuildOptions, stdin: { contents: "import axios from 'axios'; export const multipart = () => axios.toFormData({ file: 'x' });", resolveDir: root, loader: 'ts' }, outfile, write: true });
     const { multipart } = (await import(outfile)) as { multipart: () => unknown };
     expect(multipart).toThrow(/multipart\/form-data is not bundled/);
   }, 60_000);

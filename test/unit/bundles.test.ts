@@ -2,29 +2,18 @@ import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { Entity } from 'electrodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { budgetKbOf, bundleAliases, esmRequireBanner, externalModules, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
+import { budgetKbOf, deployedEsbuildOptions, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
 import { functions, type FunctionName } from '../../shared/wiring/functions';
 import { entities } from '../../shared/db/table';
 import { openApiDocument } from '../../shared/http/openapi';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-const bundleOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  external: externalModules,
-  alias: bundleAliases,
-  banner: { js: esmRequireBanner },
-  logLevel: 'silent',
-} as const;
 
 /** Every function bundled as CDK bundles it (infra/aws/bundling.ts): minified ESM for Node 22, the SDK left to the runtime. */
 async function bundleAll(): Promise<Record<FunctionName, Metafile['outputs'][string]>> {
   const result = await build({
-    ...bundleOptions,
+    ...deployedEsbuildOptions,
     entryPoints: Object.fromEntries(functionNames.map((name) => [name, path.join(root, functions[name].entry)])),
     outdir: path.join(root, 'cdk.out', 'budget-test'),
     write: false,
@@ -99,7 +88,7 @@ describe('bundles', () => {
     expect(Object.keys(bundles.getMe.inputs).filter((input) => input.includes('jsonschema'))).toEqual(['infra/aws/jsonschema-skipped.ts']);
     // A bundled database function still loads: its entities are built at import with the stand-in.
     const outfile = path.join(root, 'cdk.out', 'budget-test', 'getMe.mjs');
-    await build({ ...bundleOptions, entryPoints: [path.join(root, functions.getMe.entry)], outfile, write: true, metafile: false });
+    await build({ ...deployedEsbuildOptions, entryPoints: [path.join(root, functions.getMe.entry)], outfile, write: true, metafile: false });
     const loaded = (await import(outfile)) as { handler?: unknown };
     expect(typeof loaded.handler).toBe('function');
   });
@@ -111,7 +100,7 @@ describe('bundles', () => {
   it("serve zod-openapi's classic zod import with zod/mini in deployed bundles, and the bundled openApi function the same document", async () => {
     expect(Object.keys(bundles.openApi.inputs).filter((input) => input.startsWith('infra/aws/zod-v4/')).sort()).toEqual(['infra/aws/zod-v4/core.ts', 'infra/aws/zod-v4/index.ts']);
     const outfile = path.join(root, 'cdk.out', 'budget-test', 'openApi.mjs');
-    await build({ ...bundleOptions, entryPoints: [path.join(root, functions.openApi.entry)], outfile, write: true, metafile: false });
+    await build({ ...deployedEsbuildOptions, entryPoints: [path.join(root, functions.openApi.entry)], outfile, write: true, metafile: false });
     const { handler } = (await import(outfile)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }> };
     const event = { routeKey: 'GET /openapi.json', rawPath: '/openapi.json', headers: {}, requestContext: { requestId: 'bundle-test', http: { method: 'GET', path: '/openapi.json' } } };
     const answer = await handler(event, { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleAliases, esmRequireBanner, externalModules } from '../../infra/aws/bundling';
+import { deployedEsbuildOptions } from '../../infra/aws/bundling';
 import { combineParts } from '../../shared/pdf/combine';
 import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
 import { mergeDocuments } from '../../shared/pdf/merge';
@@ -46,15 +46,7 @@ beforeAll(async () => {
   const modules = { './shared/pdf/typeset.ts': 'Typesetter', './shared/pdf/merge.ts': 'mergeDocuments', './shared/pdf/combine.ts': 'combineParts', './shared/pdf/invoice-pdf.ts': 'renderInvoicePdf', './shared/pdf/sign-invoice-pdf.ts': 'signInvoicePdf', './shared/signature/certificates.ts': 'companySigningCertificate, fileCertificateStore' };
   await build({
     stdin: { contents: [`export { PDFDocument } from 'pdf-lib';`, ...Object.entries(modules).map(([file, name]) => `export { ${name} } from '${file}';`)].join('\n'), resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    external: externalModules,
-    alias: bundleAliases,
-    banner: { js: esmRequireBanner },
-    logLevel: 'silent',
+    ...deployedEsbuildOptions,
     outfile,
   });
   bundled = (await import(outfile)) as PdfCode;
