@@ -2,6 +2,7 @@ import { PDFDict, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pageTexts, savePdf } from './pdf-tools';
+import type { SignInvoicePdfInput } from '../../shared/pdf/sign-invoice-pdf';
 
 /**
  * Small, deterministic inputs for merge tests, and a reader that tells the pages of a
@@ -97,4 +98,22 @@ export async function fontCount(pdf: Uint8Array): Promise<number> {
   return doc.context
     .enumerateIndirectObjects()
     .filter(([, object]) => object instanceof PDFDict && object.get(PDFName.of('Type')) === PDFName.of('Font')).length;
+}
+
+/** An invoice PDF signed by two contacts, one typed and one drawn mark: the seal's input in the signing tests. */
+export function twoSignerSealInput(document: Uint8Array, certificate: SignInvoicePdfInput['certificate']): SignInvoicePdfInput {
+  return {
+    document,
+    region: 'en-AU',
+    title: 'Progress claim 1 - SC-001',
+    companyName: 'Northbeam Builders',
+    sentAt: '2026-12-01T00:00:00.000Z',
+    sentByName: 'Priya Patel',
+    completedAt: '2026-12-02T03:04:05.000Z',
+    certificate,
+    signers: [
+      { name: 'Ella Ward', email: 'ella@example.test', routingOrder: 1, signedAt: '2026-12-02T01:00:00.000Z', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 test', mark: { kind: 'typed', text: 'Ella Ward' } },
+      { name: 'Marco Rossi', email: 'marco@example.test', routingOrder: 2, signedAt: '2026-12-02T03:04:05.000Z', ip: '203.0.113.10', userAgent: 'curl/8', mark: { kind: 'drawn', png: TINY_PNG } },
+    ],
+  };
 }

@@ -14,7 +14,7 @@ import { companySigningCertificate, fileCertificateStore } from '../../shared/si
 import { Typesetter } from '../../shared/pdf/typeset';
 import { viewerDrawnForm } from '../support/form-fixture';
 import { threeLineInvoice } from '../support/invoice-fixtures';
-import { labelledPdf, qpdfEncrypted, TINY_PNG } from '../support/pdf-fixtures';
+import { labelledPdf, qpdfEncrypted, twoSignerSealInput } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
 
 /**
@@ -109,20 +109,7 @@ describe('the bundled PDF code', () => {
   it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
     const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
-    const input = {
-      document,
-      region: 'en-AU' as const,
-      title: 'Progress claim 1 - SC-001',
-      companyName: 'Northbeam Builders',
-      sentAt: '2026-12-01T00:00:00.000Z',
-      sentByName: 'Priya Patel',
-      completedAt: '2026-12-02T03:04:05.000Z',
-      certificate,
-      signers: [
-        { name: 'Ella Ward', email: 'ella@example.test', routingOrder: 1, signedAt: '2026-12-02T01:00:00.000Z', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 test', mark: { kind: 'typed' as const, text: 'Ella Ward' } },
-        { name: 'Marco Rossi', email: 'marco@example.test', routingOrder: 2, signedAt: '2026-12-02T03:04:05.000Z', ip: '203.0.113.10', userAgent: 'curl/8', mark: { kind: 'drawn' as const, png: TINY_PNG } },
-      ],
-    };
+    const input = twoSignerSealInput(document, certificate);
     const [ours, reference] = await Promise.all([bundled.signInvoicePdf(input), unbundled.signInvoicePdf(input)]);
     const report = spawnSync('pdfsig', [savePdf(ours.bytes)], { encoding: 'utf8' });
     expect(`${report.stdout}${report.stderr}`).toContain('Signature is Valid');

@@ -7,7 +7,7 @@ import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
 import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
 import { companySigningCertificate, fileCertificateStore } from '../../shared/signature/certificates';
 import { threeLineInvoice } from './../support/invoice-fixtures';
-import { TINY_PNG } from '../support/pdf-fixtures';
+import { twoSignerSealInput } from '../support/pdf-fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'signed-pdf-'));
 
@@ -26,20 +26,7 @@ describe('signInvoicePdf', () => {
     // Kept: the second use reads the same certificate.
     expect((await companySigningCertificate('company-1', 'Northbeam Bâtiments', store)).p12.equals(certificate.p12)).toBe(true);
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
-    const { bytes, documentSha256 } = await signInvoicePdf({
-      document,
-      region: 'en-AU',
-      title: 'Progress claim 1 - SC-001',
-      companyName: 'Northbeam Builders',
-      sentAt: '2026-12-01T00:00:00.000Z',
-      sentByName: 'Priya Patel',
-      completedAt: '2026-12-02T03:04:05.000Z',
-      certificate,
-      signers: [
-        { name: 'Ella Ward', email: 'ella@example.test', routingOrder: 1, signedAt: '2026-12-02T01:00:00.000Z', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 test', mark: { kind: 'typed', text: 'Ella Ward' } },
-        { name: 'Marco Rossi', email: 'marco@example.test', routingOrder: 2, signedAt: '2026-12-02T03:04:05.000Z', ip: '203.0.113.10', userAgent: 'curl/8', mark: { kind: 'drawn', png: TINY_PNG } },
-      ],
-    });
+    const { bytes, documentSha256 } = await signInvoicePdf(twoSignerSealInput(document, certificate));
     expect(documentSha256).toMatch(/^[0-9a-f]{64}$/);
 
     const report = pdfsig(bytes, 'signed.pdf');
