@@ -1,5 +1,4 @@
-import * as z from '../../shared/zod';
-import { getObject, parseEvent, partInvoiceSchema, partSummaryKey, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
+import { EncryptedSourcesError, getObject, parseEvent, partSummaryKey, partToMergeSchema, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 
@@ -7,18 +6,12 @@ import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
  * Backup workflow, `MergePart` (inside the Map): merges one part's S3 documents into one PDF
  * at `partKey`, and its summary (titles, pages, warnings) beside it for Combine. It answers keys
  * and counts only: the Map collects one answer per invoice into the workflow's state.
+ *
+ * It does not decrypt (the library that can would double this function's code): meeting an
+ * encrypted PDF, it stops with EncryptedSourcesError, and the workflow runs DecryptSources and
+ * then this function again on the decrypted copies (`decryptionTried`), where an encrypted PDF
+ * left needs a password and gets a placeholder.
  */
-
-const partSchema = z.object({
-  partKey: z.string().check(z.minLength(1)),
-  title: z.string().check(z.minLength(1)),
-  invoice: partInvoiceSchema,
-  sources: z
-    .array(
-      z.object({ key: z.string().check(z.minLength(1)), title: z.string().check(z.minLength(1)), attachmentId: z.optional(z.string().check(z.minLength(1))) }),
-    )
-    .check(z.minLength(1)),
-});
 
 const MISSING_SOURCE = 'the file was not found in storage';
 
@@ -29,12 +22,17 @@ export interface MergedPartCounts {
 }
 
 export const handler = async (event: unknown): Promise<MergedPartCounts> => {
-  const part = parseEvent(partSchema, event);
+  const part = parseEvent(partToMergeSchema, event);
   // The part is uploaded as it is written: memory holds the sources being read, not the output.
   const upload = pdfUpload(part.partKey);
   let merged;
   try {
-    merged = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk));
+    const onEncrypted = part.decryptionTried
+      ? undefined
+      : ({ title }: { title: string }) => {
+          throw new EncryptedSourcesError(`${title} in ${part.partKey} is encrypted: DecryptSources decrypts the part's files that open without a password`);
+        };
+    merged = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk), { onEncrypted });
     await upload.end();
   } catch (error) {
     await upload.abort();

@@ -33,9 +33,10 @@ export const bundleAliases: Record<string, string> = {
   'node-forge': path.join(repoRoot, 'infra/aws/node-forge-signing.mjs'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
-  // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers are left out (119 KB).
+  // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers (119 KB) and its SVG and XFA parser (12 KB) are left out.
   culori: path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
   'html-entities': path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
+  'node-html-better-parser': path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
   // zod-openapi's classic zod import served by zod/mini (the key covers `zod/v4/*` too): see infra/aws/zod-v4/index.ts.
   'zod/v4': path.join(repoRoot, 'infra/aws/zod-v4'),
 };

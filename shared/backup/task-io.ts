@@ -19,6 +19,15 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInput';
 }
 
+/**
+ * Matched by name in the Catch of the ASL's MergePart: the part has an encrypted PDF. pdf-lib cannot
+ * decrypt, and the fork that can is too big to carry on every merge, so DecryptSources decrypts the
+ * part's files that open without a password and MergeDecryptedPart merges the part again.
+ */
+export class EncryptedSourcesError extends Error {
+  override readonly name = 'EncryptedSources';
+}
+
 /** The invoice a backup part holds, as its warnings name it. */
 export const partInvoiceSchema = z.object({
   invoiceId: z.string().check(z.minLength(1)),
@@ -27,6 +36,27 @@ export const partInvoiceSchema = z.object({
   commitmentTitle: z.string(),
 });
 export type PartInvoice = z.infer<typeof partInvoiceSchema>;
+
+/**
+ * One part as PreparePart answers it and MergePart (and DecryptSources) read it: the invoice's PDF
+ * first, then its attachments, each an S3 key.
+ */
+export const partToMergeSchema = z.object({
+  partKey: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1)),
+  invoice: partInvoiceSchema,
+  sources: z
+    .array(
+      z.object({ key: z.string().check(z.minLength(1)), title: z.string().check(z.minLength(1)), attachmentId: z.optional(z.string().check(z.minLength(1))) }),
+    )
+    .check(z.minLength(1)),
+  /**
+   * Set by DecryptSources: every file that opens without a password is a decrypted copy now, so an
+   * encrypted PDF still among the sources needs a password and is left out (a placeholder says so).
+   */
+  decryptionTried: z.optional(z.literal(true)),
+});
+export type PartToMerge = z.infer<typeof partToMergeSchema>;
 
 /**
  * What `MergePart` writes next to its part's PDF and `Combine` reads back, one per part. It lives
@@ -72,6 +102,9 @@ export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
 
 /** Where a part's summary is kept: beside the part's PDF. */
 export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.summary.json`;
+
+/** Where DecryptSources keeps the decrypted copy of a part's source (by its place in the part): beside the part, so a retry writes the same key. */
+export const decryptedSourceKey = (partKey: string, index: number) => `${partKey.replace(/\.pdf$/, '')}.decrypted/${index + 1}.pdf`;
 
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;

@@ -1,6 +1,5 @@
 import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
-import { decryptWithEmptyPassword } from './decrypt';
 import { exifOrientation, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
@@ -48,6 +47,15 @@ export interface MergeResult {
   pages: number;
   warnings: MergeWarning[];
   sources: SourceSummary[];
+}
+
+export interface MergeOptions {
+  /**
+   * Called with an encrypted PDF before it is left out as password-protected (pdf-lib cannot
+   * decrypt). It may throw to stop the merge: MergePart does, so the workflow decrypts the part's
+   * files that open without a password (DecryptSources, shared/pdf/decrypt.ts) and merges it again.
+   */
+  onEncrypted?: (source: SourceDocument) => void;
 }
 
 type SourceType = 'pdf' | 'png' | 'jpeg';
@@ -100,6 +108,7 @@ export class PdfMerger {
   private constructor(
     private output: PDFDocument,
     private readonly adoptFirstPdf: boolean,
+    private readonly onEncrypted: MergeOptions['onEncrypted'],
   ) {
     this.type = new Typesetter(output);
   }
@@ -108,8 +117,8 @@ export class PdfMerger {
    * `adoptFirstPdf`: a merger of one source (see `writeMerged`) takes a PDF's parsed document
    * as its own instead of copying its pages into an empty one.
    */
-  static async create(options: { adoptFirstPdf?: boolean } = {}): Promise<PdfMerger> {
-    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false);
+  static async create(options: { adoptFirstPdf?: boolean } & MergeOptions = {}): Promise<PdfMerger> {
+    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false, options.onEncrypted);
   }
 
   /** The document being built. */
@@ -162,30 +171,25 @@ export class PdfMerger {
       const declared = declaredType(source.contentType);
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
+    let encrypted = false;
     try {
       if (type === 'pdf') {
-        const pages = await withParseNotesLogged(source.title, () => this.appendEncryptedOrNot(source.bytes));
+        const pages = await withParseNotesLogged(source.title, () => this.appendPdf(source.bytes));
         return pages === 0 ? reasons.noPages : undefined;
       }
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
-      const encrypted = error instanceof Error && error.message === encryptedMessage;
-      logger.warn('Source left out of merged PDF', { title: source.title, error: (error as Error).message });
-      return encrypted ? reasons.encrypted : reasons.damaged(type);
+      encrypted = error instanceof Error && error.message === encryptedMessage;
+      if (!encrypted) {
+        logger.warn('Source left out of merged PDF', { title: source.title, error: (error as Error).message });
+        return reasons.damaged(type);
+      }
     }
-  }
-
-  /** Appends a PDF; an encrypted one is decrypted first when it opens without a password. */
-  private async appendEncryptedOrNot(bytes: Uint8Array): Promise<number> {
-    try {
-      return await this.appendPdf(bytes);
-    } catch (error) {
-      if (!(error instanceof Error && error.message === encryptedMessage)) throw error;
-      const decrypted = await decryptWithEmptyPassword(bytes);
-      if (!decrypted) throw error;
-      return this.appendPdf(decrypted);
-    }
+    // Outside the catch: a caller that has the file decrypted elsewhere stops the merge here.
+    this.onEncrypted?.(source);
+    logger.warn('Source left out of merged PDF', { title: source.title, error: encryptedMessage });
+    return reasons.encrypted;
   }
 
   /**
@@ -291,12 +295,13 @@ function flattenViewerDrawnForm(document: PDFDocument): void {
 export async function writeMerged(
   sources: Iterable<MergeSource> | AsyncIterable<MergeSource>,
   sink: (chunk: Uint8Array) => Promise<void>,
+  options: MergeOptions = {},
 ): Promise<Omit<MergeResult, 'pdf'> & { bytes: number }> {
   const writer = new PdfStreamWriter(await PDFDocument.create(), sink);
   await writer.start();
   const result = { pages: 0, warnings: [] as MergeWarning[], sources: [] as SourceSummary[] };
   for await (const source of sources) {
-    const single = await PdfMerger.create({ adoptFirstPdf: true });
+    const single = await PdfMerger.create({ adoptFirstPdf: true, ...options });
     result.sources.push(await single.add(source));
     result.warnings.push(...single.warnings);
     result.pages += (await writer.append(single.document)).length;
@@ -306,9 +311,9 @@ export async function writeMerged(
 }
 
 /** `writeMerged` into one array of bytes. */
-export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>): Promise<MergeResult> {
+export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>, options: MergeOptions = {}): Promise<MergeResult> {
   const chunks: Uint8Array[] = [];
-  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk));
+  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk), options);
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 

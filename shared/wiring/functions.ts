@@ -314,6 +314,14 @@ export const functions = {
     timeoutSeconds: 300,
     rendersPdf: true,
   },
+  backupDecryptSources: {
+    entry: 'functions/backup/decrypt-sources.ts',
+    description: 'Backup workflow: decrypts the files of a part that open without a password (MergePart met an encrypted one) into copies in S3',
+    grants: ['bucket:read', 'bucket:write'],
+    // Decrypting (AES, RC4) is CPU work in JavaScript: a whole vCPU.
+    memoryMb: 1769,
+    timeoutSeconds: 300,
+  },
   backupPlanVolumes: {
     entry: 'functions/backup/plan-volumes.ts',
     description: 'Backup workflow: splits the merged parts into volumes within the configured pages and bytes, from their summaries',
