@@ -11,12 +11,13 @@ import {
   taskFunctions,
   type LocalStepFunctions,
 } from '../../infra/local/step-functions';
+import { invokeLocal } from '../../infra/local/lambda';
 import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
 import { db } from '../../shared/db/service';
 import type { InvoiceItem } from '../../shared/db/invoices';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { startRecordingBus } from '../support/event-recorder';
-import { describePages, encryptedPdf, labelledPdf, truncatedPdf } from '../support/pdf-fixtures';
+import { describePages, encryptedPdf, labelledPdf, qpdfEncrypted, truncatedPdf } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
 
 /**
@@ -45,7 +46,19 @@ const invoices = [
   },
 ] as const;
 
-async function seedJob(jobId: string): Promise<{ projectId: string; jobId: string; outputKey: string }> {
+/** Invoice 3 (SC-30), backed up on its own: two encrypted attachments, one that opens without a password and one that needs one. */
+const encryptedInvoice = {
+  invoiceId: `invoice-3-${run}`,
+  commitmentId: `c-30-${run}`,
+  commitmentNumber: 'SC-30',
+  signed: 'uploads/invoice-3.pdf',
+  attachments: [
+    ['uploads/bank-statement.pdf', 'Bank statement.pdf'],
+    ['uploads/payroll.pdf', 'Payroll.pdf'],
+  ],
+} as const;
+
+async function seedJob(jobId: string, invoiceIds: string[] = invoices.map((i) => i.invoiceId)): Promise<{ projectId: string; jobId: string; outputKey: string }> {
   const outputKey = `backups/${jobId}/backup.pdf`;
   await db()
     .BackupJob.create({
@@ -53,9 +66,9 @@ async function seedJob(jobId: string): Promise<{ projectId: string; jobId: strin
       jobId,
       status: 'queued',
       // Requested in the other order: the workflow orders them.
-      invoiceIds: invoices.map((i) => i.invoiceId).reverse(),
+      invoiceIds: [...invoiceIds].reverse(),
       requestedBy: `user-${run}`,
-      progress: { done: 0, total: invoices.length },
+      progress: { done: 0, total: invoiceIds.length },
       fileName: 'backup.pdf',
       outputKey,
       createdAt,
@@ -135,6 +148,9 @@ beforeAll(async () => {
     'uploads/locked.pdf': await encryptedPdf(),
     'uploads/invoice-2.pdf': await labelledPdf('Invoice 2', 3),
     'uploads/broken.pdf': await truncatedPdf(),
+    'uploads/invoice-3.pdf': await labelledPdf('Invoice 3', 1),
+    'uploads/bank-statement.pdf': qpdfEncrypted(await labelledPdf('Bank statement', 2), ''),
+    'uploads/payroll.pdf': qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame'),
   };
   for (const [key, body] of Object.entries(uploads)) {
     await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key, Body: body, ContentType: 'application/pdf' }));
@@ -142,7 +158,7 @@ beforeAll(async () => {
   const { Project, Commitment, Invoice, InvoiceAttachment, User } = db();
   await User.create({ userId: `user-${run}`, email: `requester-${run}@example.test`, name: 'Requester', companyId: `company-${run}`, createdAt }).go();
   await Project.create({ ...defaultProjectSettings('en-US'), projectId, companyId: `company-${run}`, name: 'Harbour Tower', number: 'HT-1', timeZone: 'UTC', createdBy: `user-${run}`, createdAt }).go();
-  for (const invoice of invoices) {
+  for (const invoice of [...invoices, encryptedInvoice]) {
     await Commitment.create({
       projectId,
       commitmentId: invoice.commitmentId,
@@ -218,6 +234,8 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
       Prepare: 'backupPrepare',
       PreparePart: 'backupPreparePart',
       MergePart: 'backupMergePart',
+      DecryptSources: 'backupDecryptSources',
+      MergeDecryptedPart: 'backupMergePart',
       RecordProgress: 'backupProgress',
       PlanVolumes: 'backupPlanVolumes',
       Combine: 'backupCombine',
@@ -297,6 +315,66 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
       ],
     ]);
     expect(qpdfOutline(bytes).map((item) => [item.title, item.page])).toEqual(bookmarks.map(([title, page]) => [title, page]));
+  });
+});
+
+describe('a backup with encrypted attachments', () => {
+  it('decrypts the file that opens without a password (DecryptSources), merges its pages and leaves out the one that needs a password', async () => {
+    const job = await seedJob(`job-encrypted-${run}`, [encryptedInvoice.invoiceId]);
+
+    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + 4, volumes: 1, warningCount: 1 } });
+    const { bytes } = await readPdf(job.outputKey);
+    expect(qpdfCheck(bytes)).toContain('No syntax or stream encoding errors');
+    const pages = (await describePages(bytes)).map((page) => page.text).slice(1);
+    expect(pages).toEqual(['Invoice 3 page 1', 'Bank statement page 1', 'Bank statement page 2', expect.stringContaining('"Payroll.pdf" was left out of this document: the file is password-protected')]);
+    const partKey = `backups/${job.jobId}/parts/0001.pdf`;
+    // The decrypted copy is kept beside the part (under the job's prefix); the locked one is not copied.
+    expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0001.decrypted/2.pdf`)).bytes)).toHaveLength(2);
+    await expect(readPdf(`backups/${job.jobId}/parts/0001.decrypted/3.pdf`)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    const summary = JSON.parse(Buffer.from((await readPdf(partKey.replace(/\.pdf$/, '.summary.json'))).bytes).toString('utf8'));
+    expect(summary.sources).toEqual([
+      { title: expect.stringMatching(/\.pdf$/), pages: 1 },
+      { title: 'Bank statement.pdf', attachmentId: 'a-0', pages: 2 },
+      { title: 'Payroll.pdf', attachmentId: 'a-1', pages: 1, leftOut: expect.stringContaining('password-protected') },
+    ]);
+    const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
+    expect(data).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 1, total: 1 },
+      warningCount: 1,
+      warnings: [{ commitmentNumber: 'SC-30', invoiceId: encryptedInvoice.invoiceId, attachmentId: 'a-1', fileName: 'Payroll.pdf', reason: expect.stringContaining('password-protected'), page: 5 }],
+    });
+  });
+});
+
+describe('the DecryptSources step', () => {
+  it('answers the same part on a retry, its decrypted copy written to the same key, and leaves a part with nothing to decrypt as it is', async () => {
+    const partKey = `backups/job-retry-${run}/parts/0001.pdf`;
+    const part = {
+      partKey,
+      title: 'SC-30 Electrical services — Invoice 1',
+      invoice: { invoiceId: encryptedInvoice.invoiceId, number: '1', commitmentNumber: 'SC-30', commitmentTitle: 'Electrical services' },
+      sources: [
+        { key: 'uploads/invoice-3.pdf', title: 'Invoice 3.pdf' },
+        { key: 'uploads/bank-statement.pdf', title: 'Bank statement.pdf', attachmentId: 'a-0' },
+        { key: 'uploads/payroll.pdf', title: 'Payroll.pdf', attachmentId: 'a-1' },
+        { key: 'uploads/never-uploaded.pdf', title: 'Never uploaded.pdf', attachmentId: 'a-2' },
+      ],
+    };
+    const decryptedKey = `backups/job-retry-${run}/parts/0001.decrypted/2.pdf`;
+    const expected = { ...part, sources: [part.sources[0], { ...part.sources[1], key: decryptedKey }, part.sources[2], part.sources[3]], decryptionTried: true };
+
+    const first = await invokeLocal('backupDecryptSources', part);
+    const copy = (await readPdf(decryptedKey)).bytes;
+    const again = await invokeLocal('backupDecryptSources', part);
+
+    expect(first).toEqual(expected);
+    expect(again).toEqual(expected);
+    expect(pageTexts((await readPdf(decryptedKey)).bytes)).toEqual(pageTexts(copy));
+    const plain = { ...part, sources: [part.sources[0]!] };
+    expect(await invokeLocal('backupDecryptSources', plain)).toEqual({ ...plain, decryptionTried: true });
   });
 });
 

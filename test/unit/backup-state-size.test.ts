@@ -9,6 +9,7 @@ import type { PartInput } from '../../functions/backup/prepare-part';
 import type { PreparedBackup } from '../../functions/backup/prepare';
 import { backupDefinitionFile } from '../../infra/local/step-functions';
 import { maxInvoicesPerBackup } from '../../shared/api/backups';
+import { decryptedSourceKey, EncryptedSourcesError, type PartToMerge } from '../../shared/backup/task-io';
 import { backupOutputKey, backupPartKey } from '../../shared/db/backups';
 import { attachmentKey } from '../../shared/storage/keys';
 
@@ -60,11 +61,28 @@ const handlers = {
   MarkFailed: () => ({ marked: true }),
 };
 
+/** Every part met an encrypted file: each goes through DecryptSources (every file decrypted) and MergeDecryptedPart. */
+const decryptingHandlers = {
+  ...handlers,
+  MergePart: (): never => {
+    throw new EncryptedSourcesError('an encrypted file');
+  },
+  DecryptSources: (input: PartToMerge): PartToMerge => ({
+    ...input,
+    sources: input.sources.map((source, index) => ({ ...source, key: decryptedSourceKey(input.partKey, index) })),
+    decryptionTried: true,
+  }),
+  MergeDecryptedPart: handlers.MergePart,
+};
+
 describe('the backup workflow state at the largest backup the API accepts', () => {
-  it(`stays far under the 256 KB limit: ${maxInvoicesPerBackup} invoices × ${filesPerInvoice} long-named files`, async () => {
+  it.each([
+    ['', handlers, 'MergePart output'],
+    [', every part through DecryptSources', decryptingHandlers, 'MergeDecryptedPart output'],
+  ])(`stays far under the 256 KB limit: ${maxInvoicesPerBackup} invoices × ${filesPerInvoice} long-named files%s`, async (_case, taskHandlers, mergeOutput) => {
     const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8')) as StateMachineDefinition;
     const machine = new StateMachine(definition);
-    const execution = machine.run({ projectId, jobId }, { overrides: { taskResourceLocalHandlers: handlers as never } });
+    const execution = machine.run({ projectId, jobId }, { overrides: { taskResourceLocalHandlers: taskHandlers as never } });
 
     const largest = new Map<string, number>();
     const measure = (name: string, value: unknown) => {
@@ -84,7 +102,7 @@ describe('the backup workflow state at the largest backup the API accepts', () =
     const [name, bytes] = [...largest].sort((a, b) => b[1] - a[1])[0]!;
     console.info(`Largest backup workflow state: ${name}, ${bytes} bytes (${((100 * bytes) / stateLimitBytes).toFixed(1)}% of 256 KB)`);
     // Every state measured, the Map's iterations included.
-    expect([...largest.keys()]).toEqual(expect.arrayContaining(['Prepare output', 'MergeParts output', 'PreparePart output', 'MergePart output', 'PlanVolumes output', 'CombineVolumes output', 'Combine input', 'Finalize input']));
+    expect([...largest.keys()]).toEqual(expect.arrayContaining(['Prepare output', 'MergeParts output', 'PreparePart output', mergeOutput, 'PlanVolumes output', 'CombineVolumes output', 'Combine input', 'Finalize input']));
     // Half the limit: room for longer keys or names before anything comes near it.
     expect(bytes).toBeLessThan(stateLimitBytes / 2);
   });

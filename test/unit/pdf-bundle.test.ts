@@ -7,6 +7,7 @@ import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedEsbuildOptions } from '../../infra/aws/bundling';
 import { combineParts } from '../../shared/pdf/combine';
+import type { decryptWithEmptyPassword } from '../../shared/pdf/decrypt';
 import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
 import { mergeDocuments } from '../../shared/pdf/merge';
 import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
@@ -21,9 +22,10 @@ import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
  * included (infra/aws/bundling.ts) — fontkit's Unicode property table inlined rather than read
  * from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica (the forms'
- * default font), @cantoo/pdf-lib (which decrypts) without its SVG and XML helpers, Node's zlib
- * for pako, and node-forge's signing parts alone. The bundle must load, and draw what the
- * unbundled code the other tests run draws.
+ * default font), Node's zlib for pako, and node-forge's signing parts alone. The bundle must load,
+ * and draw what the unbundled code the other tests run draws. Decrypting is bundled on its own, as
+ * the backup's DecryptSources step carries it (MergePart does not): @cantoo/pdf-lib without its
+ * SVG, XFA and XML helpers.
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +42,7 @@ interface PdfCode {
 }
 const unbundled: PdfCode = { PDFDocument, Typesetter, mergeDocuments, combineParts, renderInvoicePdf, signInvoicePdf, companySigningCertificate, fileCertificateStore };
 let bundled: PdfCode;
+let bundledDecrypt: typeof decryptWithEmptyPassword;
 
 beforeAll(async () => {
   const outfile = path.join(root, 'cdk.out', 'budget-test', 'pdf-code.mjs');
@@ -50,6 +53,9 @@ beforeAll(async () => {
     outfile,
   });
   bundled = (await import(outfile)) as PdfCode;
+  const decryptFile = path.join(root, 'cdk.out', 'budget-test', 'pdf-decrypt.mjs');
+  await build({ entryPoints: [path.join(root, 'shared/pdf/decrypt.ts')], ...deployedEsbuildOptions, outfile: decryptFile });
+  ({ decryptWithEmptyPassword: bundledDecrypt } = (await import(decryptFile)) as { decryptWithEmptyPassword: typeof decryptWithEmptyPassword });
 }, 60_000);
 
 const lines = ['Łódź Budownictwo – façade', 'Ελληνικά Έργα', 'Строительство Москва', '東京建設 基礎工事', '서울건설 주식회사', 'בניין ירושלים', 'مرحبا بالعالم', 'Crane 😀 hire ✓'];
@@ -82,11 +88,15 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours)).toEqual(pageTexts(reference));
   });
 
-  it('flattens a viewer-drawn form (Helvetica, its default font), decrypts a file and prints placeholders and a cover as the unbundled code does', async () => {
+  it('decrypts a file (DecryptSources), flattens a viewer-drawn form (Helvetica, its default font) and prints placeholders and a cover as the unbundled code does', async () => {
     const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '');
+    // Decrypted by @cantoo/pdf-lib, bundled without culori, html-entities and node-html-better-parser.
+    const decrypted = await bundledDecrypt(locked);
+    expect(decrypted).toBeInstanceOf(Uint8Array);
+    expect(await bundledDecrypt(qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame'))).toBeUndefined();
     const sources = async () => [
       { title: 'Statutory declaration.pdf', bytes: await viewerDrawnForm() },
-      { title: 'Bank statement.pdf', bytes: locked },
+      { title: 'Bank statement.pdf', bytes: decrypted! },
       { title: 'שרטוט.dwg', bytes: new Uint8Array([1, 2, 3]) },
     ];
     const merge = async (code: PdfCode) => {
@@ -99,7 +109,6 @@ describe('the bundled PDF code', () => {
     // Flattened: the fields are drawn into the page, no widget is left for a viewer to draw.
     expect((await PDFDocument.load(ours.part)).getPage(0).node.Annots()?.size() ?? 0).toBe(0);
     expect(pageTexts(ours.part)[0]).toContain('Ada Lovelace');
-    // Decrypted by @cantoo/pdf-lib, bundled without culori and html-entities.
     expect(ours.warnings.map((warning) => warning.title)).toEqual(['שרטוט.dwg']);
     expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
     expect(qpdfCheck(ours.combined)).toContain('No syntax or stream encoding errors found');

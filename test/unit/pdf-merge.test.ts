@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
+import { decryptWithEmptyPassword, mayBeEncrypted } from '../../shared/pdf/decrypt';
 import type { CoverContent } from '../../shared/pdf/cover';
 import { combineParts } from '../../shared/pdf/combine';
 import { mergeDocuments, type MergeSource } from '../../shared/pdf/merge';
@@ -301,14 +302,16 @@ describe('mergeDocuments: encrypted PDFs', () => {
     ['AES-256', ['256']],
     ['AES-128', ['128', '--use-aes=y']],
     ['RC4-128', ['128', '--use-aes=n']],
-  ])('decrypts a file that opens without a password (%s) and merges its pages as qpdf does', async (_name, encryption) => {
+  ])('merges a file that opens without a password (%s), decrypted as the DecryptSources step does, as qpdf merges it', async (_name, encryption) => {
     const before = await labelledPdf('Supplier invoice', 1);
     const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '', encryption);
     expect(execFileSync('qpdf', ['--show-encryption', savePdf(locked)], { encoding: 'utf8' })).toContain('User password = ');
+    expect([mayBeEncrypted(locked), mayBeEncrypted(before)]).toEqual([true, false]);
 
+    const decrypted = await decryptWithEmptyPassword(locked);
     const result = await mergeDocuments([
       { title: 'Supplier invoice.pdf', bytes: before },
-      { title: 'Bank statement.pdf', bytes: locked },
+      { title: 'Bank statement.pdf', bytes: decrypted! },
     ]);
 
     expect(result.warnings).toEqual([]);
@@ -320,6 +323,32 @@ describe('mergeDocuments: encrypted PDFs', () => {
     const words = (pages: string[]) => pages.map((page) => page.replace(/\s+/g, ' ').trim());
     expect(words(pageTexts(result.pdf))).toEqual(words(pageTexts(qpdfMerged([before, locked]))));
     expect(words(pageTexts(result.pdf))).toEqual(['Supplier invoice page 1', 'Bank statement page 1', 'Bank statement page 2']);
+  });
+
+  it('cannot decrypt a file that needs a password (nor one only marked encrypted): the merge leaves it out', async () => {
+    expect(await decryptWithEmptyPassword(qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame'))).toBeUndefined();
+    expect(await decryptWithEmptyPassword(await encryptedPdf())).toBeUndefined();
+  });
+
+  it('tells the caller of each encrypted file before leaving it out, and stops when the caller throws (MergePart hands the part to DecryptSources)', async () => {
+    const locked = qpdfEncrypted(await labelledPdf('Bank statement', 2), '');
+    const sources = async () => [
+      { title: 'Supplier invoice.pdf', bytes: await labelledPdf('Supplier invoice', 1) },
+      { title: 'Bank statement.pdf', bytes: locked },
+    ];
+    const seen: string[] = [];
+    const result = await mergeDocuments(await sources(), { onEncrypted: (source) => void seen.push(source.title) });
+    expect(seen).toEqual(['Bank statement.pdf']);
+    expect(result.warnings).toEqual([{ title: 'Bank statement.pdf', reason: expect.stringContaining('password-protected') }]);
+
+    const stop = new Error('decrypt first');
+    await expect(
+      mergeDocuments(await sources(), {
+        onEncrypted: () => {
+          throw stop;
+        },
+      }),
+    ).rejects.toBe(stop);
   });
 
   it('keeps the placeholder for a file that needs a password to open', async () => {
