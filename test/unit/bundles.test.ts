@@ -58,6 +58,11 @@ describe('bundles', () => {
     }
   });
 
+  it('keep the pdf-lib fork that decrypts (@cantoo/pdf-lib) to the backup step that decrypts, out of the merge', () => {
+    const withFork = functionNames.filter((name) => packagesIn(bundles[name]).has('@cantoo/pdf-lib'));
+    expect(withFork).toEqual(['backupDecryptSources']);
+  });
+
   it("carry electrodb's entities without its Service (shared/db/electrodb.ts: the package index would bring it)", () => {
     for (const name of functionNames) {
       expect(Object.keys(bundles[name].inputs).filter((input) => input.endsWith('electrodb/src/service.js')), name).toEqual([]);
