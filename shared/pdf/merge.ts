@@ -171,7 +171,6 @@ export class PdfMerger {
       const declared = declaredType(source.contentType);
       return declared ? reasons.damaged(declared) : reasons.unsupported;
     }
-    let encrypted = false;
     try {
       if (type === 'pdf') {
         const pages = await withParseNotesLogged(source.title, () => this.appendPdf(source.bytes));
@@ -180,13 +179,12 @@ export class PdfMerger {
       await this.appendImage(source.bytes, type);
       return undefined;
     } catch (error) {
-      encrypted = error instanceof Error && error.message === encryptedMessage;
-      if (!encrypted) {
+      if (!(error instanceof Error && error.message === encryptedMessage)) {
         logger.warn('Source left out of merged PDF', { title: source.title, error: (error as Error).message });
         return reasons.damaged(type);
       }
     }
-    // Outside the catch: a caller that has the file decrypted elsewhere stops the merge here.
+    // Only an encrypted PDF gets here, outside the catch: a caller that has files decrypted elsewhere stops the merge.
     this.onEncrypted?.(source);
     logger.warn('Source left out of merged PDF', { title: source.title, error: encryptedMessage });
     return reasons.encrypted;
