@@ -1,10 +1,7 @@
-import * as z from '../../shared/zod';
-import type { InvoicePdfFacts, OwnerInvoicePdfFacts, RenderedInvoicePdf, RenderedPaymentSchedulePdf, RendererRequest } from '../../shared/storage/invoice-pdf-renderer';
+import type { RenderedInvoicePdf, RenderedPaymentSchedulePdf, RendererRequest } from '../../shared/storage/invoice-pdf-renderer';
 import { storeInvoicePdf, storeOwnerInvoicePdf, storePaymentSchedulePdf } from '../../shared/storage/invoice-pdfs';
 import { invoicePdfFilename } from '../../shared/storage/pdf-names';
 import { storeSignedInvoicePdf, type StoredSignedPdf } from '../../shared/storage/signed-invoice-pdfs';
-import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
-import type { SignatureRequest } from '../../shared/domain/signatures';
 
 /**
  * Renders an invoice's PDF into S3 (unless the stored one is current) for a function that invokes
@@ -16,26 +13,8 @@ import type { SignatureRequest } from '../../shared/domain/signatures';
  * A completed signature request's PDF is signed here too (`kind: 'sign-invoice'`): the invoice
  * PDF of the version sent, stamped, with its audit page, sealed with the company's certificate.
  */
-const record = <T>() => z.custom<T>((value) => typeof value === 'object' && value !== null);
-const invoiceFacts = { project: record<InvoicePdfFacts['project']>(), invoice: record<InvoicePdfFacts['invoice']>(), commitment: record<InvoicePdfFacts['commitment']>(), period: record<InvoicePdfFacts['period']>(), changeOrders: z.array(record<InvoicePdfFacts['changeOrders'][number]>()) };
-const ownerInvoiceFacts = { project: record<OwnerInvoicePdfFacts['project']>(), invoice: record<OwnerInvoicePdfFacts['invoice']>(), contract: record<OwnerInvoicePdfFacts['contract']>(), contractorName: z.string(), period: record<OwnerInvoicePdfFacts['period']>(), changeOrders: z.array(record<OwnerInvoicePdfFacts['changeOrders'][number]>()) };
-
-const requestSchema: z.ZodMiniType<RendererRequest> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('invoice'), printedAt: z.iso.datetime(), ...invoiceFacts }),
-  z.object({ kind: z.literal('owner-invoice'), printedAt: z.iso.datetime(), ...ownerInvoiceFacts }),
-  z.object({ kind: z.literal('payment-schedule'), key: z.string().check(z.minLength(1)), document: record<PaymentScheduleDocument>() }),
-  z.object({
-    kind: z.literal('sign-invoice'),
-    document: z.discriminatedUnion('kind', [z.object({ kind: z.literal('invoice'), ...invoiceFacts }), z.object({ kind: z.literal('owner_invoice'), ...ownerInvoiceFacts })]),
-    companyName: z.string(),
-    request: record<SignatureRequest>(),
-    sentByName: z.string(),
-    completedAt: z.iso.datetime(),
-  }),
-]);
-
 export const handler = async (event: unknown): Promise<RenderedInvoicePdf | RenderedPaymentSchedulePdf | StoredSignedPdf> => {
-  const request = requestSchema.parse(event);
+  const request = rendererRequestOf(event);
   switch (request.kind) {
     case 'payment-schedule':
       return storePaymentSchedulePdf(request.key, request.document);
@@ -73,4 +52,62 @@ async function signInvoice({ document, companyName, request, sentByName, complet
     sentByName,
     completedAt,
   });
+}
+
+/**
+ * The request as the requester (shared/storage/invoice-pdf-renderer.ts) typed it, its shape
+ * checked: its kind, the records and documents present as objects, the times ISO 8601. The
+ * records are the caller's reads of our own table, not input from outside (zod would add 24 KB).
+ */
+function rendererRequestOf(event: unknown): RendererRequest {
+  const request = objectAt(event, 'request');
+  /** What a PDF shows: an invoice's records (`commitment`) or an owner invoice's (`contract`, `contractorName`). */
+  const facts = (value: Record<string, unknown>, at: string, owner: boolean) => {
+    for (const name of ['project', 'invoice', owner ? 'contract' : 'commitment', 'period']) objectAt(value[name], `${at}.${name}`);
+    if (!Array.isArray(value.changeOrders)) throw invalid(`${at}.changeOrders`, 'an array');
+    if (owner) stringAt(value.contractorName, `${at}.contractorName`);
+  };
+  switch (request.kind) {
+    case 'invoice':
+    case 'owner-invoice':
+      facts(request, 'request', request.kind === 'owner-invoice');
+      timeAt(request.printedAt, 'printedAt');
+      break;
+    case 'payment-schedule':
+      stringAt(request.key, 'key');
+      objectAt(request.document, 'document');
+      break;
+    case 'sign-invoice': {
+      const document = objectAt(request.document, 'document');
+      if (document.kind !== 'invoice' && document.kind !== 'owner_invoice') throw invalid('document.kind', '"invoice" or "owner_invoice"');
+      facts(document, 'document', document.kind === 'owner_invoice');
+      objectAt(request.request, 'request');
+      stringAt(request.companyName, 'companyName');
+      if (typeof request.sentByName !== 'string') throw invalid('sentByName', 'a string');
+      timeAt(request.completedAt, 'completedAt');
+      break;
+    }
+    default:
+      throw invalid('kind', '"invoice", "owner-invoice", "payment-schedule" or "sign-invoice"');
+  }
+  return request as unknown as RendererRequest;
+}
+
+const invalid = (field: string, expected: string) => new Error(`Invalid renderer request: ${field} must be ${expected}`);
+
+function objectAt(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'an object');
+  return value as Record<string, unknown>;
+}
+
+function stringAt(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, 'a non-empty string');
+  return value;
+}
+
+/** An ISO 8601 instant, as JSON carries a Date. */
+function timeAt(value: unknown, field: string): void {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw invalid(field, 'an ISO 8601 date-time');
+  }
 }

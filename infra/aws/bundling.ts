@@ -29,8 +29,6 @@ export const bundleAliases: Record<string, string> = {
   'pdf-lib': path.join(repoRoot, 'node_modules/pdf-lib/es/index.js'),
   // The standard fonts cut to Helvetica, the one pdf-lib embeds for us (when a merge flattens a form): 106 KB less.
   '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
-  // The seal's parts of node-forge, not its every protocol (TLS, SSH, …).
-  'node-forge': path.join(repoRoot, 'infra/aws/node-forge-signing.mjs'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
   // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers are left out (119 KB).
@@ -106,8 +104,9 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   invoiceWorkflow: { ceilingKb: 404, why: 'what every database HTTP function carries (see above), the whole invoice workflow and the AU public holiday table (37 KB) for payment-schedule deadlines' },
   // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
   // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
-  // 1,028.9 → 810.1 KB once its callers send the records it draws (no electrodb, no entities).
-  renderInvoicePdf: { ceilingKb: 826, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf` },
+  // 1,028.9 → 810.1 KB once its callers send the records it draws (no electrodb, no entities), → 557.7 KB with the seal
+  // over Node's crypto (no node-forge) and the request checked without zod.
+  renderInvoicePdf: { ceilingKb: 569, why: `${pdfLibraries}; pdf-lib's PNG decoder (25 KB, for drawn signatures) and Helvetica (22 KB, unused here), and @signpdf` },
   backupMergePart: { ceilingKb: 1035, why: `${pdfLibraries}; @cantoo/pdf-lib (465 KB) decrypts attachments: a decryption step of its own is the way down` },
   backupCombine: { ceilingKb: 537, why: `${pdfLibraries} on the cover; pdf-lib's PDFDocument keeps its PNG decoder (25 KB), forms and Helvetica whether used or not` },
 };

@@ -22,7 +22,7 @@ import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
  * included (infra/aws/bundling.ts) — fontkit's Unicode property table inlined rather than read
  * from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica (the forms'
  * default font), @cantoo/pdf-lib (which decrypts) without its SVG and XML helpers, Node's zlib
- * for pako, and node-forge's signing parts alone. The bundle must load, and draw what the
+ * for pako; the seal over Node's crypto (shared/signature/pkcs.ts). The bundle must load, and draw what the
  * unbundled code the other tests run draws.
  */
 
@@ -106,7 +106,7 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
   });
 
-  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, the CMS of shared/signature/pkcs.ts) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
     const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
     const input = twoSignerSealInput(document, certificate);
