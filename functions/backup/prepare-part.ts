@@ -1,20 +1,22 @@
 import * as z from '../../shared/zod';
 import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
-import { loadChangeOrders, loadCommitment } from '../../shared/db/commitments';
+import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';
 import { termsFor } from '../../shared/domain/terminology';
 import { signedMark } from '../../shared/domain/signatures';
-import { invoicePdfFilename, storeInvoicePdf, storeOwnerInvoicePdf } from '../../shared/storage/invoice-pdfs';
+import { invoicePdfFilename } from '../../shared/storage/pdf-names';
+import { InvoicePdfUnrenderable, requestInvoicePdf, requestOwnerInvoicePdf } from '../../shared/storage/invoice-pdf-renderer';
 import { loadOwnerInvoice } from '../../shared/db/owner-invoices';
 import { loadHeadContract } from '../../shared/db/head-contracts';
 import type { ProjectItem } from '../../shared/db/entities/project';
 
 /**
  * Backup workflow, `PreparePart` (inside the Map, before MergePart): one invoice's part — its
- * PDF (the e-signed one when the signature workflow stored it, else rendered and stored), then
- * its uploaded attachments in upload order — and its title, as MergePart's input.
+ * PDF (the e-signed one when the signature workflow stored it, else the stored one, which the
+ * renderer function renders first when it is not current), then its uploaded attachments in
+ * upload order — and its title, as MergePart's input. This function carries no PDF library.
  */
 
 const inputSchema = z.object({
@@ -49,15 +51,9 @@ export const handler = async (event: unknown): Promise<PartInput> => {
   if (invoice.signedPdfKey) {
     invoicePdf = { key: invoice.signedPdfKey, title: invoicePdfFilename(project, invoice, commitment) };
   } else {
-    const [period, changeOrders] = await Promise.all([loadBillingPeriod(projectId, invoice.billingPeriodId), loadChangeOrders(projectId, invoice.commitmentId)]);
+    const period = await loadBillingPeriod(projectId, invoice.billingPeriodId);
     if (!period) throw new InvalidInputError(`The billing period of invoice ${invoice.number} (${commitment.number}) was deleted; its PDF cannot be rendered`);
-    let stored;
-    try {
-      stored = await storeInvoicePdf({ project, invoice, commitment, period, changeOrders, now: new Date() });
-    } catch (error) {
-      if ((error as { $metadata?: unknown }).$metadata) throw error; // S3 failures keep their own name
-      throw new InvalidInputError(`The PDF of invoice ${invoice.number} (${commitment.number}) could not be rendered: ${(error as Error).message}`);
-    }
+    const stored = await unlessUnrenderable(requestInvoicePdf({ project, invoice, commitment, period, printedAt: new Date().toISOString() }), `invoice ${invoice.number} (${commitment.number})`);
     invoicePdf = { key: stored.key, title: stored.filename };
   }
 
@@ -80,32 +76,33 @@ async function ownerInvoicePart(project: ProjectItem, ownerInvoiceId: string, pa
   const { projectId } = project;
   const invoice = await loadOwnerInvoice(projectId, ownerInvoiceId);
   if (!invoice) throw new InvalidInputError(`Invoice ${ownerInvoiceId} was deleted after the backup was requested`);
-  const [contract, period, changeOrders, { data: company }] = await Promise.all([
-    loadHeadContract(projectId, invoice.headContractId),
-    loadBillingPeriod(projectId, invoice.billingPeriodId),
-    loadChangeOrders(projectId, invoice.headContractId),
-    db().Company.get({ companyId: project.companyId }).go(),
-  ]);
+  const [contract, period] = await Promise.all([loadHeadContract(projectId, invoice.headContractId), loadBillingPeriod(projectId, invoice.billingPeriodId)]);
   if (!contract) throw new InvalidInputError(`The head contract of owner invoice ${invoice.number} no longer exists`);
   if (!period) throw new InvalidInputError(`The billing period of owner invoice ${invoice.number} (${contract.number}) was deleted; its PDF cannot be rendered`);
-  let stored;
-  if (invoice.signedPdfKey) {
-    // Signed: the e-signed PDF, as for a subcontractor invoice.
-    stored = { key: invoice.signedPdfKey, filename: invoicePdfFilename(project, invoice, contract) };
-  } else {
-    try {
-      stored = await storeOwnerInvoicePdf({ project, invoice, contract, contractorName: company?.name ?? 'General contractor', period, changeOrders, now: new Date() });
-    } catch (error) {
-      if ((error as { $metadata?: unknown }).$metadata) throw error;
-      throw new InvalidInputError(`The PDF of owner invoice ${invoice.number} (${contract.number}) could not be rendered: ${(error as Error).message}`);
-    }
-  }
+  const stored = invoice.signedPdfKey
+    ? // Signed: the e-signed PDF, as for a subcontractor invoice.
+      { key: invoice.signedPdfKey, filename: invoicePdfFilename(project, invoice, contract) }
+    : await unlessUnrenderable(requestOwnerInvoicePdf({ project, invoice, contract, period, printedAt: new Date().toISOString() }), `owner invoice ${invoice.number} (${contract.number})`);
   return {
     partKey,
     title: `${contract.number} ${contract.title} — ${invoiceLabel(termsFor(project.region).invoice, invoice)}${await signedSuffix(project, { invoiceId: ownerInvoiceId, signedPdfKey: invoice.signedPdfKey })}`,
     invoice: { invoiceId: ownerInvoiceId, number: invoice.number, commitmentNumber: contract.number, commitmentTitle: contract.title },
     sources: [{ key: stored.key, title: stored.filename }],
   };
+}
+
+/**
+ * The renderer's answer; a PDF it cannot make from the invoice's records ends the backup
+ * (InvalidInput, naming the invoice). S3's and Lambda's failures, here or in the renderer, keep
+ * their own names.
+ */
+async function unlessUnrenderable<T>(rendered: Promise<T>, invoiceName: string): Promise<T> {
+  try {
+    return await rendered;
+  } catch (error) {
+    if (error instanceof InvoicePdfUnrenderable) throw new InvalidInputError(`The PDF of ${invoiceName} could not be rendered: ${error.message}`);
+    throw error;
+  }
 }
 
 /** " — Signed 2026-12-04 (built-in e-signature)" when the part is the invoice's signed PDF: the cover's contents mark it. */

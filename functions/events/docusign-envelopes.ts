@@ -92,10 +92,8 @@ async function send(client: DocusignClient, signature: InvoiceSignatureItem, req
     envelopeId = await client.findEnvelope(requestKey, signature.sentAt);
   }
   if (!envelopeId) {
-    const [pdf, loaded] = await Promise.all([
-      requestInvoicePdf({ projectId: signature.projectId, invoiceId: signature.invoiceId, printedAt: signature.sentAt }),
-      loadNames(signature),
-    ]);
+    const loaded = await loadNames(signature);
+    const pdf = await requestInvoicePdf({ ...loaded, printedAt: signature.sentAt });
     if (pdf.invoiceVersion !== signature.invoiceVersion) return { status: 'invoice-changed' as const };
     envelopeId = await client.createEnvelope(
       envelopeDefinition({
@@ -188,7 +186,7 @@ async function loadNames(signature: InvoiceSignatureItem) {
   const [invoice, { data: project }] = await Promise.all([loadInvoice(signature.projectId, signature.invoiceId), db().Project.get({ projectId: signature.projectId }).go()]);
   const commitment = invoice && (await loadCommitment(signature.projectId, invoice.commitmentId));
   if (!invoice || !project || !commitment) throw new Error(`Invoice ${signature.invoiceId} or its commitment no longer exists`);
-  return { documentName: invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, ''), projectName: project.name };
+  return { project, invoice, commitment, documentName: invoicePdfFilename(project, invoice, commitment).replace(/\.pdf$/, ''), projectName: project.name };
 }
 
 async function readObject(key: string): Promise<Uint8Array> {

@@ -29,8 +29,6 @@ export const bundleAliases: Record<string, string> = {
   'pdf-lib': path.join(repoRoot, 'node_modules/pdf-lib/es/index.js'),
   // The standard fonts cut to Helvetica, the one pdf-lib embeds for us (when a merge flattens a form): 106 KB less.
   '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
-  // The seal's parts of node-forge, not its every protocol (TLS, SSH, …).
-  'node-forge': path.join(repoRoot, 'infra/aws/node-forge-signing.mjs'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
   // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers (119 KB) and its SVG and XFA parser (12 KB) are left out.
@@ -40,6 +38,18 @@ export const bundleAliases: Record<string, string> = {
   // zod-openapi's classic zod import served by zod/mini (the key covers `zod/v4/*` too): see infra/aws/zod-v4/index.ts.
   'zod/v4': path.join(repoRoot, 'infra/aws/zod-v4'),
 };
+
+/**
+ * Modules replaced in one function's bundle only, on top of `bundleAliases`: code of a dependency
+ * that function never reaches. test/unit/pdf-bundle.test.ts runs what the function draws, bundled so.
+ */
+export const functionAliases: Partial<Record<FunctionName, Record<string, string>>> = {
+  // The renderer draws every text with embedded fonts and touches no form: no standard font (22 KB).
+  renderInvoicePdf: { '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-none.ts') },
+};
+
+/** The aliases `name`'s bundle is built with. */
+export const bundleAliasesOf = (name: FunctionName): Record<string, string> => ({ ...bundleAliases, ...functionAliases[name] });
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
 export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -59,6 +69,9 @@ export const deployedEsbuildOptions = {
   banner: { js: esmRequireBanner },
   logLevel: 'silent',
 } as const;
+
+/** `deployedEsbuildOptions` with `name`'s own aliases (`functionAliases`). */
+export const deployedEsbuildOptionsOf = (name: FunctionName) => ({ ...deployedEsbuildOptions, alias: bundleAliasesOf(name) });
 
 /** The minified code size (index.mjs, source map aside) each function may reach, in KB (1,024 bytes). */
 export const bundleBudgetKb = { http: 300, other: 500 } as const;
@@ -107,13 +120,14 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   invoiceWorkflow: { ceilingKb: 404, why: 'what every database HTTP function carries (see above), the whole invoice workflow and the AU public holiday table (37 KB) for payment-schedule deadlines' },
   // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
   // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
-  renderInvoicePdf: { ceilingKb: 1050, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
+  // 1,028.9 → 810.1 KB once its callers send the records it draws (no electrodb, no entities), → 557.7 KB with the seal
+  // over Node's crypto (no node-forge) and the request checked without zod, → 535.5 KB without standard fonts (functionAliases).
+  renderInvoicePdf: { ceilingKb: 546, why: `${pdfLibraries}; pdf-lib's forms (~45 KB, never used here but imported by PDFDocument) and PNG decoder (25 KB, for drawn signatures), and @signpdf` },
   // 1,014.1 → 526.6 KB once decrypting left it for the backupDecryptSources step (@cantoo/pdf-lib, 486 KB, within its 500 KB budget).
   backupMergePart: {
     ceilingKb: 537,
     why: `${pdfLibraries} on the placeholder pages of files left out (208 KB with bidi-js and the Unicode tables); pdf-lib's forms and Helvetica flatten viewer-drawn forms; zod reads its input. Drawing the placeholders where the cover is drawn (Combine) would take it to ~320 KB`,
   },
-  backupPreparePart: { ceilingKb: 774, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
   backupCombine: { ceilingKb: 537, why: `${pdfLibraries} on the cover; pdf-lib's PDFDocument keeps its PNG decoder (25 KB), forms and Helvetica whether used or not` },
 };
 

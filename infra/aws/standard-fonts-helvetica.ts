@@ -12,24 +12,10 @@ import { Encodings } from '../../node_modules/@pdf-lib/standard-fonts/es/Encodin
 import HelveticaCompressed from '../../node_modules/@pdf-lib/standard-fonts/es/Helvetica.compressed.json';
 import { decompressJson } from '../../node_modules/@pdf-lib/standard-fonts/es/utils.js';
 
-export { Encodings };
+import { FontNames } from './standard-font-names';
 
-export enum FontNames {
-  Courier = 'Courier',
-  CourierBold = 'Courier-Bold',
-  CourierOblique = 'Courier-Oblique',
-  CourierBoldOblique = 'Courier-BoldOblique',
-  Helvetica = 'Helvetica',
-  HelveticaBold = 'Helvetica-Bold',
-  HelveticaOblique = 'Helvetica-Oblique',
-  HelveticaBoldOblique = 'Helvetica-BoldOblique',
-  TimesRoman = 'Times-Roman',
-  TimesRomanBold = 'Times-Bold',
-  TimesRomanItalic = 'Times-Italic',
-  TimesRomanBoldItalic = 'Times-BoldItalic',
-  Symbol = 'Symbol',
-  ZapfDingbats = 'ZapfDingbats',
-}
+export { Encodings, FontNames };
+
 
 interface Metrics {
   CharMetrics: Array<{ N: string; WX: number }>;

@@ -34,7 +34,7 @@ import { cors } from '../../shared/wiring/cors';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
-import { bundleAliases, esmRequireBanner, externalModules } from './bundling';
+import { bundleAliasesOf, esmRequireBanner, externalModules } from './bundling';
 import type { AppConfig } from './config';
 import { repoRoot } from './paths';
 import type { StatefulResources } from './stateful-stack';
@@ -269,7 +269,7 @@ export class StatelessStack extends Stack {
         // The runtime's SDK, not a bundled one: see infra/aws/bundling.ts and docs/bundles.md.
         bundleAwsSDK: false,
         externalModules,
-        esbuildArgs: Object.fromEntries(Object.entries(bundleAliases).map(([module, replacement]) => [`--alias:${module}`, replacement])),
+        esbuildArgs: Object.fromEntries(Object.entries(bundleAliasesOf(name)).map(([module, replacement]) => [`--alias:${module}`, replacement])),
         forceDockerBundling: false,
         ...(name === 'docs' ? { commandHooks: docsAssetsHooks } : {}),
       },

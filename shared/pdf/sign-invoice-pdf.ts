@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import { P12Signer } from '@signpdf/signer-p12';
+import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { SignPdf } from '@signpdf/signpdf';
+import { certificateOf, detachedSignedData, readPkcs12 } from '../signature/pkcs';
 import type { Region } from '../domain/terminology';
 import { invoiceSignatureFields, type SignatureField } from './invoice-pdf';
 import { Typesetter } from './typeset';
@@ -68,11 +68,23 @@ export async function signInvoicePdf(input: SignInvoicePdfInput): Promise<Signed
   });
   // The placeholder must stay readable in the file: no object streams.
   const prepared = Buffer.from(await pdf.save({ useObjectStreams: false }));
-  const signer = new P12Signer(input.certificate.p12, { passphrase: input.certificate.passphrase });
+  const signer = new Pkcs12Signer(input.certificate);
   // The class, not the package's default instance: a CommonJS `exports.default` is not the default
   // import under Node's ESM rules (the deployed bundle), only under the test runner's interop.
   const bytes = await new SignPdf().sign(prepared, signer, new Date(input.completedAt));
   return { bytes, documentSha256 };
+}
+
+/** @signpdf's signer over the company's PKCS#12 bundle: the CMS SignedData of shared/signature/pkcs.ts (Node's crypto). */
+class Pkcs12Signer extends Signer {
+  constructor(private readonly certificate: { p12: Buffer; passphrase: string }) {
+    super();
+  }
+
+  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
+    const { certificates, privateKey } = readPkcs12(this.certificate.p12, this.certificate.passphrase);
+    return detachedSignedData({ content: pdfBuffer, certificate: certificateOf(certificates, privateKey), privateKey, signingTime: signingTime ?? new Date() });
+  }
 }
 
 /** Each signer's mark side by side in the contractor's field, with "Signed electronically" under it. */

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import forge from 'node-forge';
+import { pkcs12Of, selfIssuedCertificate } from './pkcs';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
@@ -87,36 +87,21 @@ export function configuredCertificateStore(): CertificateStore {
   throw new Error('Set SIGNING_CERTIFICATE_DIR (local) or SIGNING_SECRET_PREFIX (AWS) for the signing certificates');
 }
 
-/** A new self-issued certificate for `companyName`, valid ten years. The key is made by Node (fast), the certificate by forge. */
+/** A new self-issued certificate for `companyName`, valid ten years, in a PKCS#12 bundle with its key. */
 export function newSigningCertificate(companyName: string, now = new Date()): StoredCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  // A positive serial: the first byte's high bit clear.
-  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
-  cert.validity.notBefore = new Date(now.getTime() - 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * 24 * 60 * 60 * 1000);
-  // ASCII only: forge re-encodes non-ASCII names differently when it reads the bundle back to sign,
-  // and the signature's issuer then no longer matches the certificate's (verifiers reject it).
+  // ASCII names, as the certificates made before (node-forge re-encoded other names differently when it read them back).
   const ascii = (value: string) => value.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64) || 'Company';
-  // forge types the tag as a class, though it takes the string type here.
-  const utf8String = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
-  const name = [
-    { name: 'commonName', value: `${ascii(companyName).slice(0, 46)} - invoice signing`, valueTagClass: utf8String },
-    { name: 'organizationName', value: ascii(companyName), valueTagClass: utf8String },
-  ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  cert.sign(key, forge.md.sha256.create());
+  const certificate = selfIssuedCertificate({
+    commonName: `${ascii(companyName).slice(0, 46)} - invoice signing`,
+    organizationName: ascii(companyName),
+    privateKey,
+    publicKey,
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: new Date(now.getTime() + 10 * 365 * 24 * 60 * 60 * 1000),
+  });
   const passphrase = randomBytes(24).toString('base64url');
-  const p12 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des' });
-  return { p12Base64: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64'), passphrase };
+  return { p12Base64: pkcs12Of(certificate, privateKey, passphrase).toString('base64'), passphrase };
 }
 
 /** The company's certificate, made and kept on first use. */

@@ -2,18 +2,16 @@ import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { s3Client } from '../aws/clients';
 import { config } from '../config';
-import type { InvoiceItem } from '../db/invoices';
-import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf, type InvoiceDocument } from '../pdf/invoice-pdf';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import type { HeadContractItem } from '../db/entities/head-contract';
+import type { InvoicePdfFacts, OwnerInvoicePdfFacts } from './invoice-pdf-renderer';
+import { InvoicePdfUnrenderable } from './invoice-pdf-unrenderable';
 import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 import { invoicePdfKey } from './keys';
 import { invoicePdfFilename } from './pdf-names';
 import { termsFor } from '../domain/terminology';
-import type { BillingPeriodItem } from '../db/entities/billing-period';
-import type { CommitmentItem } from '../db/entities/commitment';
 import type { ProjectItem } from '../db/entities/project';
 
 /**
@@ -34,17 +32,9 @@ export interface StoredInvoicePdf {
 
 export { invoicePdfFilename };
 
-export async function storeInvoicePdf(input: {
-  project: ProjectItem;
-  invoice: InvoiceItem;
-  commitment: CommitmentItem;
-  period: BillingPeriodItem;
-  /** The commitment's change orders, for the G702 change-order summary. */
-  changeOrders: readonly SummarizedChangeOrder[];
-  now: Date;
-}): Promise<StoredInvoicePdf> {
+export async function storeInvoicePdf(input: InvoicePdfFacts & { now: Date }): Promise<StoredInvoicePdf> {
   const { project, invoice, commitment, period, changeOrders, now } = input;
-  const document = invoiceDocument({ invoice, project, commitment, period, changeOrders, printedAt: now });
+  const document = drawable(() => invoiceDocument({ invoice, project, commitment, period, changeOrders, printedAt: now }));
   const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.invoiceId }, invoice.version);
   return storeDocument(document, key, invoicePdfFilename(project, invoice, commitment), invoice.version);
 }
@@ -53,25 +43,18 @@ export async function storeInvoicePdf(input: {
  * The owner invoice's PDF: the same G702/G703 document, billed on the head contract by the general
  * contractor to the owner (the "To"), stored beside subcontractor invoices' PDFs under its own id.
  */
-export async function storeOwnerInvoicePdf(input: {
-  project: ProjectItem;
-  invoice: OwnerInvoiceItem;
-  contract: HeadContractItem;
-  /** The general contractor's name: the contractor of the application. */
-  contractorName: string;
-  period: BillingPeriodItem;
-  changeOrders: readonly SummarizedChangeOrder[];
-  now: Date;
-}): Promise<StoredInvoicePdf> {
+export async function storeOwnerInvoicePdf(input: OwnerInvoicePdfFacts & { now: Date }): Promise<StoredInvoicePdf> {
   const { project, invoice, contract, contractorName, period, changeOrders, now } = input;
-  const document = invoiceDocument({
-    invoice,
-    project: { ...project, contract: { ...project.contract, ownerName: contract.ownerCompanyName } },
-    commitment: { number: contract.number, title: contract.title, type: 'head_contract', vendorName: contractorName, ...(contract.contractDate && { contractDate: contract.contractDate }) },
-    period,
-    changeOrders,
-    printedAt: now,
-  });
+  const document = drawable(() =>
+    invoiceDocument({
+      invoice,
+      project: { ...project, contract: { ...project.contract, ownerName: contract.ownerCompanyName } },
+      commitment: { number: contract.number, title: contract.title, type: 'head_contract', vendorName: contractorName, ...(contract.contractDate && { contractDate: contract.contractDate }) },
+      period,
+      changeOrders,
+      printedAt: now,
+    }),
+  );
   const key = invoicePdfKey({ companyId: project.companyId, projectId: project.projectId, invoiceId: invoice.ownerInvoiceId }, invoice.version);
   return storeDocument(document, key, ownerInvoicePdfFilename(project, invoice, contract), invoice.version);
 }
@@ -87,7 +70,7 @@ async function storeDocument(document: InvoiceDocument, key: string, filename: s
   const fingerprint = createHash('sha256').update(rendererVersion).update(JSON.stringify(shown)).digest('hex');
   const existing = await headObject(key);
   if (existing?.Metadata?.fingerprint === fingerprint && existing.ContentLength) return { key, filename, sizeBytes: existing.ContentLength };
-  const bytes = await renderInvoicePdf(document);
+  const bytes = await drawable(() => renderInvoicePdf(document));
   await s3Client().send(
     new PutObjectCommand({
       Bucket: config.bucketName,
@@ -105,6 +88,17 @@ export async function storePaymentSchedulePdf(key: string, document: PaymentSche
   const bytes = await renderPaymentSchedulePdf(document);
   await s3Client().send(new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: bytes, ContentType: 'application/pdf' }));
   return { key, sizeBytes: bytes.length };
+}
+
+/** What fails while the document is made or drawn fails for these records, not for S3: InvoicePdfUnrenderable. */
+function drawable<T>(draw: () => T): T {
+  const unrenderable = (error: unknown) => new InvoicePdfUnrenderable((error as Error).message, { cause: error });
+  try {
+    const drawn = draw();
+    return (drawn instanceof Promise ? drawn.catch((error: unknown) => Promise.reject(unrenderable(error))) : drawn) as T;
+  } catch (error) {
+    throw unrenderable(error);
+  }
 }
 
 async function headObject(key: string): Promise<HeadObjectCommandOutput | undefined> {

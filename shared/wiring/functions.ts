@@ -188,8 +188,9 @@ export const functions = {
   },
   renderInvoicePdf: {
     entry: 'functions/internal/render-invoice-pdf.ts',
-    description: 'Invoked by invoiceFiles: renders an invoice’s PDF into S3 unless the stored one is current, so no HTTP function carries a PDF library',
-    grants: ['table:read', 'bucket:read', 'bucket:write'],
+    description: 'Invoked with an invoice’s records: renders its PDF into S3 unless the stored one is current, so no other function carries a PDF library',
+    // The callers read the records it draws: it reads no table.
+    grants: ['bucket:read', 'bucket:write'],
     memoryMb: 1024,
     timeoutSeconds: 25,
     rendersPdf: true,
@@ -279,11 +280,10 @@ export const functions = {
   },
   backupPreparePart: {
     entry: 'functions/backup/prepare-part.ts',
-    description: 'Backup workflow: one invoice’s part — its PDF (e-signed, or rendered and stored) and its uploaded attachments',
-    grants: ['table:read', 'bucket:read', 'bucket:write'],
-    memoryMb: 1024,
+    description: 'Backup workflow: one invoice’s part — its PDF (e-signed, or stored by renderInvoicePdf) and its uploaded attachments',
+    // The invoice's records are read here and sent to the renderer, which renders and stores its PDF.
+    grants: ['table:read', 'pdf:render'],
     timeoutSeconds: 60,
-    rendersPdf: true,
   },
   backupProgress: {
     entry: 'functions/backup/record-progress.ts',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { Entity } from 'electrodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { budgetKbOf, deployedEsbuildOptions, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
+import { budgetKbOf, deployedEsbuildOptions, deployedEsbuildOptionsOf, functionAliases, functionNames, isHttpFunction, overBudget } from '../../infra/aws/bundling';
 import { functions, type FunctionName } from '../../shared/wiring/functions';
 import { entities } from '../../shared/db/table';
 import { openApiDocument } from '../../shared/http/openapi';
@@ -10,16 +10,27 @@ import { openApiDocument } from '../../shared/http/openapi';
 const root = path.resolve(import.meta.dirname, '../..');
 
 
-/** Every function bundled as CDK bundles it (infra/aws/bundling.ts): minified ESM for Node 22, the SDK left to the runtime. */
+/**
+ * Every function bundled as CDK bundles it (infra/aws/bundling.ts): minified ESM for Node 22, the SDK left to the runtime;
+ * one build for the functions without aliases of their own (`functionAliases`), one for each that has them.
+ */
 async function bundleAll(): Promise<Record<FunctionName, Metafile['outputs'][string]>> {
-  const result = await build({
-    ...deployedEsbuildOptions,
-    entryPoints: Object.fromEntries(functionNames.map((name) => [name, path.join(root, functions[name].entry)])),
-    outdir: path.join(root, 'cdk.out', 'budget-test'),
-    write: false,
-    metafile: true,
-  });
-  const outputs = Object.entries(result.metafile.outputs);
+  const own = functionNames.filter((name) => functionAliases[name]);
+  const groups = [functionNames.filter((name) => !functionAliases[name]), ...own.map((name) => [name])];
+  const outputs = (
+    await Promise.all(
+      groups.map(async (names) => {
+        const result = await build({
+          ...deployedEsbuildOptionsOf(names[0]!),
+          entryPoints: Object.fromEntries(names.map((name) => [name, path.join(root, functions[name].entry)])),
+          outdir: path.join(root, 'cdk.out', 'budget-test'),
+          write: false,
+          metafile: true,
+        });
+        return Object.entries(result.metafile.outputs);
+      }),
+    )
+  ).flat();
   return Object.fromEntries(
     functionNames.map((name) => {
       const output = outputs.find(([file]) => path.basename(file) === `${name}.js`);

@@ -3,13 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployedEsbuildOptions } from '../../infra/aws/bundling';
+import { deployedEsbuildOptions, deployedEsbuildOptionsOf } from '../../infra/aws/bundling';
 import { combineParts } from '../../shared/pdf/combine';
 import type { decryptWithEmptyPassword } from '../../shared/pdf/decrypt';
 import { renderInvoicePdf } from '../../shared/pdf/invoice-pdf';
 import { mergeDocuments } from '../../shared/pdf/merge';
+import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-pdf';
 import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
 import { companySigningCertificate, fileCertificateStore } from '../../shared/signature/certificates';
 import { Typesetter } from '../../shared/pdf/typeset';
@@ -17,15 +18,16 @@ import { viewerDrawnForm } from '../support/form-fixture';
 import { threeLineInvoice } from '../support/invoice-fixtures';
 import { labelledPdf, qpdfEncrypted, twoSignerSealInput } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
+import { forgeMadeCertificate } from '../support/forge-signing-certificate';
 
 /**
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
  * included (infra/aws/bundling.ts) — fontkit's Unicode property table inlined rather than read
  * from a file no bundle has, pdf-lib's ES build, its standard fonts cut to Helvetica (the forms'
- * default font), Node's zlib for pako, and node-forge's signing parts alone. The bundle must load,
- * and draw what the unbundled code the other tests run draws. Decrypting is bundled on its own, as
- * the backup's DecryptSources step carries it (MergePart does not): @cantoo/pdf-lib without its
- * SVG, XFA and XML helpers.
+ * default font), Node's zlib for pako; the seal over Node's crypto (shared/signature/pkcs.ts). The
+ * bundle must load, and draw what the unbundled code the other tests run draws. Decrypting is
+ * bundled on its own, as the backup's DecryptSources step carries it (MergePart does not):
+ * @cantoo/pdf-lib without its SVG, XFA and XML helpers.
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -115,7 +117,7 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
   });
 
-  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, node-forge) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, the CMS of shared/signature/pkcs.ts) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
     const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
     const input = twoSignerSealInput(document, certificate);
@@ -126,3 +128,76 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.bytes)).toEqual(pageTexts(reference.bytes));
   });
 });
+
+/**
+ * The renderer's PDF code as renderInvoicePdf deploys it: with its own aliases too
+ * (`functionAliases.renderInvoicePdf`: no standard font). Everything the renderer draws — the
+ * invoice, a payment schedule, a sealed invoice with a drawn mark — is drawn here as unbundled,
+ * so nothing it does reaches a standard font; one drawn deliberately throws.
+ */
+describe('the renderer’s PDF code, bundled as renderInvoicePdf is', () => {
+  interface RendererCode {
+    PDFDocument: typeof PDFDocument;
+    StandardFonts: typeof StandardFonts;
+    renderInvoicePdf: typeof renderInvoicePdf;
+    renderPaymentSchedulePdf: typeof renderPaymentSchedulePdf;
+    signInvoicePdf: typeof signInvoicePdf;
+  }
+  let renderer: RendererCode;
+  beforeAll(async () => {
+    const outfile = path.join(root, 'cdk.out', 'budget-test', 'renderer-pdf-code.mjs');
+    const contents = [
+      `export { PDFDocument, StandardFonts } from 'pdf-lib';`,
+      `export { renderInvoicePdf } from './shared/pdf/invoice-pdf.ts';`,
+      `export { renderPaymentSchedulePdf } from './shared/pdf/payment-schedule-pdf.ts';`,
+      `export { signInvoicePdf } from './shared/pdf/sign-invoice-pdf.ts';`,
+    ].join('\n');
+    await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, ...deployedEsbuildOptionsOf('renderInvoicePdf'), outfile });
+    renderer = (await import(outfile)) as RendererCode;
+  }, 60_000);
+
+  it('draws the invoice, a payment schedule and a sealed invoice (a drawn mark among its signatures) as the unbundled code does', async () => {
+    const [ours, reference] = await Promise.all([renderer.renderInvoicePdf(threeLineInvoice('en-GB')), renderInvoicePdf(threeLineInvoice('en-GB'))]);
+    expect(pageTexts(ours)).toEqual(pageTexts(reference));
+
+    const schedule = paymentScheduleFixture();
+    const [ourSchedule, referenceSchedule] = await Promise.all([renderer.renderPaymentSchedulePdf(schedule), renderPaymentSchedulePdf(schedule)]);
+    expect(qpdfCheck(ourSchedule)).toContain('No syntax or stream encoding errors found');
+    expect(pageTexts(ourSchedule)).toEqual(pageTexts(referenceSchedule));
+
+    const input = twoSignerSealInput(reference, { p12: Buffer.from(forgeMadeCertificate.p12Base64, 'base64'), passphrase: forgeMadeCertificate.passphrase });
+    expect(input.signers.some((signer) => signer.mark.kind === 'drawn')).toBe(true);
+    const [sealed, referenceSealed] = await Promise.all([renderer.signInvoicePdf(input), signInvoicePdf(input)]);
+    const report = spawnSync('pdfsig', [savePdf(sealed.bytes)], { encoding: 'utf8' });
+    expect(`${report.stdout}${report.stderr}`).toContain('Signature is Valid');
+    expect(pageTexts(sealed.bytes)).toEqual(pageTexts(referenceSealed.bytes));
+  });
+
+  it('has no standard font: embedding one throws, naming the stand-in', async () => {
+    const doc = await renderer.PDFDocument.create();
+    await expect(doc.embedFont(renderer.StandardFonts.Helvetica)).rejects.toThrow(/No standard font is in this function's bundle/);
+  });
+});
+
+function paymentScheduleFixture(): PaymentScheduleDocument {
+  return {
+    region: 'en-AU',
+    currency: { code: 'AUD', sign: '$' },
+    act: 'Building and Construction Industry Security of Payment Act 1999 (NSW)',
+    section: 's 14(4)',
+    project: { name: 'Harbour Tower', number: 'HT-1' },
+    commitment: { number: 'SC-001', title: 'Concrete – façade', vendorName: 'Łódź Budownictwo' },
+    claimName: 'Progress Claim 3',
+    claimServedOn: '2026-11-28',
+    dueOn: '2026-12-12',
+    servedOn: '2026-12-05',
+    servedByName: 'Ella Ward',
+    lines: [
+      { itemNumber: 1, description: 'Formwork', claimedCents: 1_250_000, scheduledCents: 1_000_000, differenceCents: 250_000, reason: 'Work not complete: level 3 slab' },
+      { itemNumber: 2, description: '東京建設 pumps', claimedCents: 300_000, scheduledCents: 300_000, differenceCents: 0, reason: null },
+    ],
+    claimedCents: 1_550_000,
+    scheduledCents: 1_300_000,
+    differenceCents: 250_000,
+  };
+}

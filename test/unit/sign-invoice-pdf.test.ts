@@ -8,6 +8,7 @@ import { signInvoicePdf } from '../../shared/pdf/sign-invoice-pdf';
 import { companySigningCertificate, fileCertificateStore } from '../../shared/signature/certificates';
 import { threeLineInvoice } from './../support/invoice-fixtures';
 import { twoSignerSealInput } from '../support/pdf-fixtures';
+import { forgeMadeCertificate } from '../support/forge-signing-certificate';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'signed-pdf-'));
 
@@ -45,5 +46,16 @@ describe('signInvoicePdf', () => {
     const at = tampered.indexOf('/Type /Catalog') + 1;
     tampered[at] = tampered[at] === 0x54 ? 0x55 : 0x54;
     expect(pdfsig(tampered, 'tampered.pdf')).toMatch(/Signature is Invalid|Digest Mismatch/);
+  });
+});
+
+describe('signInvoicePdf with a certificate node-forge made', () => {
+  it('seals with a company’s kept certificate from before (3DES-shrouded PKCS#12): pdfsig verifies it and names the company', async () => {
+    const certificate = { p12: Buffer.from(forgeMadeCertificate.p12Base64, 'base64'), passphrase: forgeMadeCertificate.passphrase };
+    const { bytes } = await signInvoicePdf(twoSignerSealInput(await renderInvoicePdf(threeLineInvoice('en-AU')), certificate));
+    const report = pdfsig(bytes, 'signed-forge-certificate.pdf');
+    expect(report).toContain('Signature is Valid');
+    expect(report).toContain('Northbeam Batiments - invoice signing');
+    expect(report).toMatch(/Signature Type: ETSI\.CAdES\.detached/);
   });
 });

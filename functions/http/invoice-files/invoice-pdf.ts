@@ -21,7 +21,7 @@ export async function storedInvoicePdf({ project, invoice, commitment }: Invoice
   if (!period) throw problems.conflict('The invoice’s billing period is missing; the PDF cannot be rendered.');
   const signed = await signedPdfOf(invoice, invoicePdfFilename(project, invoice, commitment));
   if (signed) return { ...signed, period };
-  const pdf = await requestInvoicePdf({ projectId: project.projectId, invoiceId: invoice.invoiceId, printedAt: now.toISOString() });
+  const pdf = await requestInvoicePdf({ project, invoice, commitment, period, printedAt: now.toISOString() });
   return { ...pdf, period };
 }
 

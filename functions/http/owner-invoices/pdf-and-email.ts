@@ -25,7 +25,7 @@ import { ownerInvoiceFor } from './shared';
 async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem, invoice: OwnerInvoiceItem, now: Date) {
   return (
     (await signedPdfOf(invoice, invoicePdfFilename(project, invoice, contract))) ??
-    (await requestOwnerInvoicePdf({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId, printedAt: now.toISOString() }))
+    (await requestOwnerInvoicePdf({ project, invoice, contract, printedAt: now.toISOString() }))
   );
 }
 

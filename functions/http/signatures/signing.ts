@@ -85,11 +85,10 @@ export async function getSigningPage({ path }: HttpInput<'getSigningPage'>): Pro
     }
   }
   const { project } = context.loaded;
-  const document = documentOf(context.loaded);
   const [pdf, sender] = await Promise.all([
-    document.kind === 'owner_invoice'
-      ? requestOwnerInvoicePdf({ projectId: project.projectId, ownerInvoiceId: document.id, printedAt: signature.sentAt })
-      : requestInvoicePdf({ projectId: project.projectId, invoiceId: document.id, printedAt: signature.sentAt }),
+    'ownerInvoice' in context.loaded
+      ? requestOwnerInvoicePdf({ project, invoice: context.loaded.ownerInvoice, contract: context.loaded.contract, printedAt: signature.sentAt })
+      : requestInvoicePdf({ ...context.loaded, printedAt: signature.sentAt }),
     userName(signature.sentBy),
   ]);
   const { url } = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
@@ -194,7 +193,7 @@ export async function submitSigning({ path, body, event, headers }: HttpInput<'s
   }
 
   // The last signer: the signed PDF is made (stamped, audit page, PAdES seal) before the step is written.
-  const signed = await requestSignedInvoicePdf({ document: document.kind, projectId: project.projectId, invoiceId: document.id, request, sentByName: sender?.name ?? 'The project team', completedAt: at });
+  const signed = await requestSignedInvoicePdf({ loaded, request, sentByName: sender?.name ?? 'The project team', completedAt: at });
   after = { ...after, completedAt: at, signedPdfKey: signed.key, documentSha256: signed.documentSha256 };
   const filename = document.pdfFilename.replace(/\.pdf$/, ' (signed).pdf');
   const recipients = [...(sender?.email ? [senderAsRecipient] : []), ...request.signers];
