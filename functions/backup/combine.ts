@@ -78,6 +78,7 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
     }
   };
   let written;
+  let warnings: BackupWarning[];
   try {
     written = await writeCombined(
       cover,
@@ -90,14 +91,14 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       },
       (chunk) => upload.write(chunk),
     );
-    await upload.end();
+    warnings = backupWarnings(parts, written.coverPages, volume);
+    // Written while the volume's last bytes are sent: Finalize reads them only once every Combine is done.
+    await Promise.all([upload.end(), putJson(backupWarningsKey(outputKey), warnings)]);
   } catch (error) {
     await upload.abort();
     throw error;
   }
   const { pages, coverPages, bytes } = written;
-  const warnings = backupWarnings(parts, coverPages, volume);
-  await putJson(backupWarningsKey(outputKey), warnings);
   logger.info('Backup combined', { outputKey, volume, of, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
   return { volume, pages, bytes, warningCount: warnings.length };
 };

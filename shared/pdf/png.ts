@@ -1,4 +1,5 @@
-import { crc32, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, inflate } from 'node:zlib';
 import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
 
 /**
@@ -13,8 +14,8 @@ import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
  * 8-bit grey or RGB, or a palette, without transparency; for anything else this returns
  * undefined and pdf-lib embeds it.
  */
-export function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): { ref: PDFRef; width: number; height: number } | undefined {
-  const png = readPng(bytes);
+export async function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): Promise<{ ref: PDFRef; width: number; height: number } | undefined> {
+  const png = await readPng(bytes);
   const { width, height, bitDepth, colorType, interlace, palette, transparent, data } = png;
   let colorSpace: unknown;
   let colors: number;
@@ -43,8 +44,11 @@ export function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): { ref: PDFR
 /** Samples per pixel by PNG colour type: grey, -, RGB, palette, grey + alpha, -, RGBA. */
 const channels: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
+/** Inflated on libuv's thread pool: other work (downloads, other merges) goes on meanwhile. */
+const inflateAsync = promisify(inflate);
+
 /** The PNG's header fields and its compressed image data; throws when the file is damaged. */
-function readPng(bytes: Uint8Array) {
+async function readPng(bytes: Uint8Array) {
   const damaged = (why: string) => new Error(`Damaged PNG: ${why}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | undefined;
@@ -80,7 +84,7 @@ function readPng(bytes: Uint8Array) {
   const expected = height * (1 + Math.ceil((width * samples * bitDepth) / 8));
   let inflated: number;
   try {
-    inflated = inflateSync(compressed, header.interlace === 0 ? { maxOutputLength: expected + 1 } : {}).byteLength;
+    inflated = (await inflateAsync(compressed, header.interlace === 0 ? { maxOutputLength: expected + 1 } : {})).byteLength;
   } catch (error) {
     throw damaged((error as Error).message);
   }
