@@ -211,7 +211,7 @@ export class PdfMerger {
   }
 
   private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
-    const direct = type === 'png' ? await embedPngDirect(this.output, bytes) : undefined;
+    const direct = type === 'png' ? embedPngDirect(this.output, bytes) : undefined;
     if (direct) {
       return {
         ...direct,

@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { crc32, inflate } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
 
 /**
@@ -14,8 +13,8 @@ import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
  * 8-bit grey or RGB, or a palette, without transparency; for anything else this returns
  * undefined and pdf-lib embeds it.
  */
-export async function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): Promise<{ ref: PDFRef; width: number; height: number } | undefined> {
-  const png = await readPng(bytes);
+export function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): { ref: PDFRef; width: number; height: number } | undefined {
+  const png = readPng(bytes);
   const { width, height, bitDepth, colorType, interlace, palette, transparent, data } = png;
   let colorSpace: unknown;
   let colors: number;
@@ -44,11 +43,8 @@ export async function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): Promi
 /** Samples per pixel by PNG colour type: grey, -, RGB, palette, grey + alpha, -, RGBA. */
 const channels: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** Inflated on libuv's thread pool: other work (downloads, other merges) goes on meanwhile. */
-const inflateAsync = promisify(inflate);
-
 /** The PNG's header fields and its compressed image data; throws when the file is damaged. */
-async function readPng(bytes: Uint8Array) {
+function readPng(bytes: Uint8Array) {
   const damaged = (why: string) => new Error(`Damaged PNG: ${why}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | undefined;
@@ -84,7 +80,7 @@ async function readPng(bytes: Uint8Array) {
   const expected = height * (1 + Math.ceil((width * samples * bitDepth) / 8));
   let inflated: number;
   try {
-    inflated = (await inflateAsync(compressed, header.interlace === 0 ? { maxOutputLength: expected + 1 } : {})).byteLength;
+    inflated = inflateSync(compressed, header.interlace === 0 ? { maxOutputLength: expected + 1 } : {}).byteLength;
   } catch (error) {
     throw damaged((error as Error).message);
   }

@@ -244,9 +244,11 @@ export class PdfStreamWriter {
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    // The sink may keep the chunk (an upload gathers its parts): it takes the buffer, and writing goes on in a new one.
-    const chunk = this.buffer.subarray(0, this.buffered);
-    this.buffer = noBuffer;
+    // The sink may keep the chunk (an upload gathers its parts): a full buffer is handed over and
+    // writing goes on in a new one; a little of one (before a large piece) is copied out.
+    const full = this.buffered >= this.buffer.length / 2;
+    const chunk = full ? this.buffer.subarray(0, this.buffered) : this.buffer.slice(0, this.buffered);
+    if (full) this.buffer = noBuffer;
     this.written += this.buffered;
     this.buffered = 0;
     await this.sink(chunk);
