@@ -62,21 +62,23 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       if (!part) throw new Error(`Merged part ${parts[index]!.partKey} is missing from the bucket`);
       return part.bytes;
     });
-  /** Downloads started ahead of their turn, by part index. */
-  const ahead = new Map<number, Promise<Uint8Array>>();
-  /** Starts downloading the parts after `index` that fit beside it and those already ahead (a part of unknown size fits nothing). */
+  /** Downloads started, by part index, until their turn comes. */
+  const started = new Map<number, Promise<Uint8Array>>();
+  /** Starts downloading part `index` and those after it that fit beside it (a part of unknown size fits nothing). */
   const prefetch = (index: number) => {
     let held = 0;
     for (let at = index; at < parts.length && at <= index + PARTS_AHEAD; at++) {
       held += parts[at]!.bytes ?? Number.POSITIVE_INFINITY;
-      if (held > PREFETCH_LIMIT_BYTES) return;
-      if (at === index || ahead.has(at)) continue;
+      if (at > index && held > PREFETCH_LIMIT_BYTES) return;
+      if (started.has(at)) continue;
       const fetching = download(at);
       // A download that fails while an earlier part is written is reported when its turn comes.
       fetching.catch(() => undefined);
-      ahead.set(at, fetching);
+      started.set(at, fetching);
     }
   };
+  // The first parts download while the cover is laid out and drawn.
+  prefetch(0);
   let written;
   let warnings: BackupWarning[];
   try {
@@ -84,9 +86,9 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       cover,
       parts,
       (index) => {
-        const current = ahead.get(index) ?? download(index);
-        ahead.delete(index);
         prefetch(index);
+        const current = started.get(index)!;
+        started.delete(index);
         return current;
       },
       (chunk) => upload.write(chunk),
