@@ -79,7 +79,6 @@ export class PartsWriter extends PdfStreamWriter {
     await this.write(bytes.subarray(object.valueEnd, end));
     this.syncFrameNumbers();
   }
-
 }
 
 /** Moves every reference inside `object` (a dictionary's, an array's, nested) with `moved`. */
