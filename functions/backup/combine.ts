@@ -39,12 +39,13 @@ export interface CombinedBackup {
 }
 
 /**
- * The next part is downloaded while one is written only when the two together stay under this
- * (an invoice's part may reach its 50 attachments × 25 MiB): memory then holds one large part at a time.
+ * Parts are downloaded ahead of the one being written — up to `PARTS_AHEAD` of them, and only
+ * while the parts held (the one written included) stay under `PREFETCH_LIMIT_BYTES` (an
+ * invoice's part may reach its 50 attachments × 25 MiB): S3's latency overlaps the writing, and
+ * memory then holds at most one large part at a time.
  */
+const PARTS_AHEAD = 6;
 const PREFETCH_LIMIT_BYTES = 256 * 1024 * 1024;
-const prefetchFits = (current: MergedPart, next: MergedPart) =>
-  current.bytes !== undefined && next.bytes !== undefined && current.bytes + next.bytes <= PREFETCH_LIMIT_BYTES;
 
 export const handler = async (event: unknown): Promise<CombinedBackup> => {
   const { outputKey: backupKey, cover: backupCover, parts: allParts, volume, of, first, count } = parseEvent(combineSchema, event);
@@ -54,36 +55,52 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
   // "Volume 2 of 3" under the title, and in the document's properties.
   const cover = of === 1 ? backupCover : { ...backupCover, lines: [volumeLabel(volume, of), ...backupCover.lines], subject: [backupCover.subject, volumeLabel(volume, of)].filter(Boolean).join(' — ') };
   const parts = await readPartSummaries(partKeys);
-  // One part parsed at a time, the next one already downloading; the output is uploaded as it is written.
+  // One part copied at a time, the next ones already downloading; the output is uploaded as it is written.
   const upload = pdfUpload(outputKey);
   const download = (index: number) =>
     getObject(parts[index]!.partKey).then((part) => {
       if (!part) throw new Error(`Merged part ${parts[index]!.partKey} is missing from the bucket`);
       return part.bytes;
     });
-  let next: Promise<Uint8Array> | undefined;
+  /** Downloads started, by part index, until their turn comes. */
+  const started = new Map<number, Promise<Uint8Array>>();
+  /** Starts downloading part `index` and those after it that fit beside it (a part of unknown size fits nothing). */
+  const prefetch = (index: number) => {
+    let held = 0;
+    for (let at = index; at < parts.length && at <= index + PARTS_AHEAD; at++) {
+      held += parts[at]!.bytes ?? Number.POSITIVE_INFINITY;
+      if (at > index && held > PREFETCH_LIMIT_BYTES) return;
+      if (started.has(at)) continue;
+      const fetching = download(at);
+      // A download that fails while an earlier part is written is reported when its turn comes.
+      fetching.catch(() => undefined);
+      started.set(at, fetching);
+    }
+  };
+  // The first parts download while the cover is laid out and drawn.
+  prefetch(0);
   let written;
+  let warnings: BackupWarning[];
   try {
     written = await writeCombined(
       cover,
       parts,
       (index) => {
-        const current = next ?? download(index);
-        next = index + 1 < parts.length && prefetchFits(parts[index]!, parts[index + 1]!) ? download(index + 1) : undefined;
-        // A prefetch that fails while the current part is parsed is reported when its turn comes.
-        next?.catch(() => undefined);
+        prefetch(index);
+        const current = started.get(index)!;
+        started.delete(index);
         return current;
       },
       (chunk) => upload.write(chunk),
     );
-    await upload.end();
+    warnings = backupWarnings(parts, written.coverPages, volume);
+    // Written while the volume's last bytes are sent: Finalize reads them only once every Combine is done.
+    await Promise.all([upload.end(), putJson(backupWarningsKey(outputKey), warnings)]);
   } catch (error) {
     await upload.abort();
     throw error;
   }
   const { pages, coverPages, bytes } = written;
-  const warnings = backupWarnings(parts, coverPages, volume);
-  await putJson(backupWarningsKey(outputKey), warnings);
   logger.info('Backup combined', { outputKey, volume, of, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
   return { volume, pages, bytes, warningCount: warnings.length };
 };

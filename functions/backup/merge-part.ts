@@ -25,31 +25,31 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const part = parseEvent(partToMergeSchema, event);
   // The part is uploaded as it is written: memory holds the sources being read, not the output.
   const upload = pdfUpload(part.partKey);
-  let merged;
+  let summary: MergedPart;
   try {
     const onEncrypted = part.decryptionTried
       ? undefined
       : ({ title }: { title: string }) => {
           throw new EncryptedSourcesError(`${title} in ${part.partKey} is encrypted: DecryptSources decrypts the part's files that open without a password`);
         };
-    merged = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk), { onEncrypted });
-    await upload.end();
+    const { pages, warnings, sources, bytes } = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk), { onEncrypted });
+    // The merge answers one summary per source, in order: each keeps its attachment id.
+    summary = {
+      partKey: part.partKey,
+      title: part.title,
+      invoice: part.invoice,
+      pages,
+      bytes,
+      warnings,
+      sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
+    };
+    // The summary is written while the part's last bytes are sent: Combine reads both only once the Map is done.
+    await Promise.all([upload.end(), putJson(partSummaryKey(part.partKey), summary)]);
   } catch (error) {
     await upload.abort();
     throw error;
   }
-  const { pages, warnings, sources, bytes } = merged;
-  // The merge answers one summary per source, in order: each keeps its attachment id.
-  const summary: MergedPart = {
-    partKey: part.partKey,
-    title: part.title,
-    invoice: part.invoice,
-    pages,
-    bytes,
-    warnings,
-    sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
-  };
-  await putJson(partSummaryKey(part.partKey), summary);
+  const { pages, warnings } = summary;
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
   return { partKey: part.partKey, pages, warningCount: warnings.length };
 };

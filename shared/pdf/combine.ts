@@ -2,7 +2,7 @@ import { PDFDocument, type PDFRef } from 'pdf-lib';
 import { drawCover, layoutCover, linkContents, type CoverContent } from './cover';
 import type { SourceSummary } from './merge';
 import { setOutline, type OutlineItem } from './outline';
-import { PdfStreamWriter } from './stream-writer';
+import { PartsWriter } from './parts-writer';
 import { Typesetter } from './typeset';
 
 /**
@@ -44,7 +44,7 @@ export async function writeCombined(
   const contents = drawCover(doc, type, layout, firstPages);
   setMetadata(doc, cover);
 
-  const writer = new PdfStreamWriter(doc, sink);
+  const writer = new PartsWriter(doc, sink);
   await writer.start();
   const pages: Array<{ ref: PDFRef }> = doc.getPages();
   const outline: OutlineItem[] = [];

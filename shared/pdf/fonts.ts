@@ -35,8 +35,9 @@ const EXTENSION = 'woff';
 
 /** Where the @fontsource folders are: the layer's mount point in AWS (its root holds them), node_modules locally. */
 export function fontRoot(): string {
-  return process.env.PDF_TOOLS_DIR || fileURLToPath(new URL('../../node_modules/@fontsource/', import.meta.url));
+  return process.env.PDF_TOOLS_DIR || (localFontRoot ??= fileURLToPath(new URL('../../node_modules/@fontsource/', import.meta.url)));
 }
+let localFontRoot: string | undefined;
 
 /** The files an asset directory (the Lambda layer) must hold, relative to `fontRoot()`. */
 export function shippedFontFiles(): string[] {
@@ -69,15 +70,32 @@ function rangeTables(): RangeTable[] {
   return tables;
 }
 
+/** Answers of `fontFileFor` by weight, code point and families (text is measured and drawn character by character), for one font root. */
+const filesFound = new Map<string, FontFile | undefined>();
+let filesFoundRoot: string | undefined;
+
 /** The file that draws `codePoint`, trying the families in fallback order; undefined when none has it. */
 export function fontFileFor(codePoint: number, weight: FontWeight, families: readonly FontFamily[] = fontFamilies): FontFile | undefined {
+  const root = fontRoot();
+  if (root !== filesFoundRoot) {
+    filesFound.clear();
+    filesFoundRoot = root;
+  }
+  const key = families === fontFamilies ? `${weight}:${codePoint}` : `${weight}:${codePoint}:${families.join(',')}`;
+  if (filesFound.has(key)) return filesFound.get(key);
+  const file = findFontFile(root, codePoint, weight, families);
+  filesFound.set(key, file);
+  return file;
+}
+
+function findFontFile(root: string, codePoint: number, weight: FontWeight, families: readonly FontFamily[]): FontFile | undefined {
   for (const table of rangeTables()) {
     if (!families.includes(table.family)) continue;
     const hit = table.ranges.find(({ from, to }) => codePoint >= from && codePoint <= to);
     if (!hit) continue;
     const shipped = regularOnly.has(table.family) ? 400 : weight;
     const name = `${table.family}-${hit.range.replace(/[[\]]/g, '')}-${shipped}-normal.${EXTENSION}`;
-    return { family: table.family, range: hit.range, weight: shipped, path: path.join(fontRoot(), table.family, 'files', name) };
+    return { family: table.family, range: hit.range, weight: shipped, path: path.join(root, table.family, 'files', name) };
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { PDFArray, PDFContext, PDFDict, PDFName, PDFNull, PDFNumber, PDFObjectParser, PDFRef, PDFStream, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNull, PDFNumber, PDFRef, PDFStream, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /**
  * Writes a PDF as it goes, object by object, to a sink (an S3 multipart upload, a file), so
@@ -13,14 +13,15 @@ import { PDFArray, PDFContext, PDFDict, PDFName, PDFNull, PDFNumber, PDFObjectPa
  */
 export class PdfStreamWriter {
   /** Byte offset of each object, by object number (0 is the free-list head). */
-  private readonly offsets: number[] = [];
+  protected readonly offsets: number[] = [];
   private written = 0;
-  private readonly buffer: Uint8Array;
+  /** Allocated when a write needs it: the sink takes each one that fills. */
+  private buffer = noBuffer;
   private buffered = 0;
   /** The next object number an appended document's objects may take. */
-  private nextNumber: number;
+  protected nextNumber: number;
   /** Page-tree roots of the appended documents, kids of the frame's root in this order. */
-  private readonly appendedRoots: Array<{ ref: PDFRef; count: number }> = [];
+  protected readonly appendedRoots: Array<{ ref: PDFRef; count: number }> = [];
 
   /**
    * `frame` holds whatever of the output is drawn with pdf-lib (cover pages, fonts); its page
@@ -28,11 +29,10 @@ export class PdfStreamWriter {
    * the appended documents.
    */
   constructor(
-    private readonly frame: PDFDocument,
+    protected readonly frame: PDFDocument,
     private readonly sink: (chunk: Uint8Array) => Promise<void>,
     private readonly chunkSize = 1024 * 1024,
   ) {
-    this.buffer = new Uint8Array(chunkSize);
     this.nextNumber = frame.context.largestObjectNumber + 1;
   }
 
@@ -97,49 +97,6 @@ export class PdfStreamWriter {
   }
 
   /**
-   * Appends a PDF that a PdfStreamWriter wrote (a backup part), without parsing it as a
-   * document: its cross-reference table gives each object's offset, each object's dictionary is
-   * read and its references moved past the objects written so far, and stream data is copied as
-   * it is, unread. Everything but its catalog and document information is written; its page tree
-   * becomes a kid of the frame's. Returns the new references of its pages in order.
-   */
-  async appendWritten(bytes: Uint8Array): Promise<PDFRef[]> {
-    const part = new WrittenPdfReader(bytes);
-    const { offsets, root, info } = part.trailer();
-    this.nextNumber = Math.max(this.nextNumber, this.frame.context.largestObjectNumber + 1);
-    // Object n of the part becomes object `base + n`.
-    const base = this.nextNumber - 1;
-    const moved = (ref: PDFRef) => PDFRef.of(base + ref.objectNumber);
-    const catalog = part.object(offsets[root]!).value;
-    const treeRef = catalog instanceof PDFDict ? catalog.get(PDFName.of('Pages')) : undefined;
-    if (!(treeRef instanceof PDFRef)) throw new Error('The part has no page tree');
-    const kidsOf = new Map<number, PDFRef[]>();
-    for (const [number, offset] of offsets.entries()) {
-      if (offset === undefined || number === root || number === info) continue;
-      const { value, data } = part.object(offset);
-      shiftRefs(value, moved);
-      if (value instanceof PDFDict && value.get(PDFName.of('Type')) === PDFName.of('Pages')) {
-        kidsOf.set(number, value.lookup(PDFName.of('Kids'), PDFArray).asArray().map((kid) => PDFRef.of((kid as PDFRef).objectNumber - base)));
-        if (number === treeRef.objectNumber) value.set(PDFName.of('Parent'), this.frame.catalog.get(PDFName.of('Pages'))!);
-      }
-      if (data) await this.writeStream(base + number, value as PDFDict, bytes.subarray(data.start, data.end));
-      else await this.writeObject(PDFRef.of(base + number), value);
-    }
-    this.nextNumber = base + offsets.length;
-    this.syncFrameNumbers();
-    // The leaves of the page tree in order: a kid with no Kids of its own is a page.
-    const pages: PDFRef[] = [];
-    const walk = (ref: PDFRef) => {
-      const kids = kidsOf.get(ref.objectNumber);
-      if (kids) kids.forEach(walk);
-      else pages.push(moved(ref));
-    };
-    walk(treeRef);
-    this.appendedRoots.push({ ref: moved(treeRef), count: pages.length });
-    return pages;
-  }
-
-  /**
    * Hangs the appended documents under the frame's page tree, after its own pages, then writes
    * the frame's objects, the cross-reference table and the trailer, and flushes the sink.
    * Whatever the frame needs to add (links, an outline) must be added before.
@@ -170,11 +127,11 @@ export class PdfStreamWriter {
   }
 
   /** The number the frame's next new object takes: after every appended document's. */
-  private syncFrameNumbers(): void {
+  protected syncFrameNumbers(): void {
     this.frame.context.largestObjectNumber = Math.max(this.frame.context.largestObjectNumber, this.nextNumber - 1);
   }
 
-  private async writeObject(ref: PDFRef, object: PDFObject): Promise<void> {
+  protected async writeObject(ref: PDFRef, object: PDFObject): Promise<void> {
     // A stream's data goes to the sink as it is: pdf-lib would copy it byte by byte.
     if (object instanceof PDFStream) {
       object.updateDict(); // its /Length (and /Filter for a stream pdf-lib compresses)
@@ -198,7 +155,7 @@ export class PdfStreamWriter {
     this.syncFrameNumbers();
   }
 
-  private async write(bytes: Uint8Array): Promise<void> {
+  protected async write(bytes: Uint8Array): Promise<void> {
     if (this.buffered + bytes.length > this.buffer.length) await this.flush();
     // Large pieces (images, page contents) go to the sink as they are: copying them gains nothing.
     if (bytes.length >= passThroughBytes) {
@@ -207,20 +164,25 @@ export class PdfStreamWriter {
       await this.sink(bytes);
       return;
     }
+    if (this.buffer === noBuffer) this.buffer = new Uint8Array(this.chunkSize);
     this.buffer.set(bytes, this.buffered);
     this.buffered += bytes.length;
   }
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    // The sink may keep the chunk (an upload gathers its parts): it gets a copy of what is buffered, and the buffer is reused.
-    const chunk = this.buffer.slice(0, this.buffered);
+    // The sink may keep the chunk (an upload gathers its parts): a full buffer is handed over and
+    // writing goes on in a new one; a little of one (before a large piece) is copied out.
+    const full = this.buffered >= this.buffer.length / 2;
+    const chunk = full ? this.buffer.subarray(0, this.buffered) : this.buffer.slice(0, this.buffered);
+    if (full) this.buffer = noBuffer;
     this.written += this.buffered;
     this.buffered = 0;
     await this.sink(chunk);
   }
 }
 
+const noBuffer = new Uint8Array(0);
 const endobj = Buffer.from('\nendobj\n', 'latin1');
 const passThroughBytes = 64 * 1024;
 const streamStart = Buffer.from('\nstream\n', 'latin1');
@@ -232,81 +194,6 @@ function serialized(object: PDFObject): Uint8Array {
   return bytes;
 }
 
-/** Moves every reference inside `object` (a dictionary's, an array's, nested) with `moved`. */
-function shiftRefs(object: PDFObject, moved: (ref: PDFRef) => PDFRef): void {
-  if (object instanceof PDFDict) {
-    for (const [key, value] of object.entries()) {
-      if (value instanceof PDFRef) object.set(key, moved(value));
-      else shiftRefs(value, moved);
-    }
-  } else if (object instanceof PDFArray) {
-    for (let i = 0; i < object.size(); i++) {
-      const value = object.get(i);
-      if (value instanceof PDFRef) object.set(i, moved(value));
-      else shiftRefs(value, moved);
-    }
-  }
-}
-
-const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
-const keywords = { obj: ascii('obj'), stream: ascii('stream') };
-
-/**
- * Reads a PDF as PdfStreamWriter writes it — one cross-reference table, each object at the
- * offset it gives, stream dictionaries with a direct /Length — object by object, leaving stream
- * data where it is (its offsets only). Anything else is an error: parts are our own output.
- */
-class WrittenPdfReader extends PDFObjectParser {
-  constructor(private readonly pdf: Uint8Array) {
-    // The parser's byte cursor is internal to pdf-lib: borrowed from a parser it builds.
-    super((PDFObjectParser.forBytes(pdf, PDFContext.create()) as unknown as { bytes: ConstructorParameters<typeof PDFObjectParser>[0] }).bytes, PDFContext.create());
-  }
-
-  /** Offsets by object number, and the numbers of the catalog and the document information. */
-  trailer(): { offsets: Array<number | undefined>; root: number; info?: number } {
-    const tail = Buffer.from(this.pdf.buffer, this.pdf.byteOffset + Math.max(0, this.pdf.length - 1024), Math.min(1024, this.pdf.length)).toString('latin1');
-    const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-    if (!startxref) throw new Error('The part does not end with startxref');
-    let at = Number(startxref[1]);
-    const text = (from: number, length: number) => Buffer.from(this.pdf.buffer, this.pdf.byteOffset + from, Math.min(length, this.pdf.length - from)).toString('latin1');
-    const header = /^xref\n0 (\d+)\n/.exec(text(at, 32));
-    if (!header) throw new Error('The part has no cross-reference table where startxref says');
-    const size = Number(header[1]);
-    at += header[0].length;
-    const table = text(at, size * 20);
-    const offsets: Array<number | undefined> = [];
-    for (let n = 0; n < size; n++) offsets.push(table[n * 20 + 17] === 'n' ? Number(table.slice(n * 20, n * 20 + 10)) : undefined);
-    this.bytes.moveTo(at + size * 20);
-    this.skipWhitespaceAndComments();
-    if (!this.matchKeyword(ascii('trailer'))) throw new Error('The part has no trailer after its cross-reference table');
-    const trailer = this.parseObject();
-    const root = trailer instanceof PDFDict ? trailer.get(PDFName.of('Root')) : undefined;
-    const info = trailer instanceof PDFDict ? trailer.get(PDFName.of('Info')) : undefined;
-    if (!(root instanceof PDFRef)) throw new Error('The part has no catalog');
-    return { offsets, root: root.objectNumber, ...(info instanceof PDFRef && { info: info.objectNumber }) };
-  }
-
-  /** The object at `offset`: its value and, for a stream, where its data lies. */
-  object(offset: number): { value: PDFObject; data?: { start: number; end: number } } {
-    this.bytes.moveTo(offset);
-    this.parseRawInt();
-    this.skipWhitespace();
-    this.parseRawInt();
-    this.skipWhitespace();
-    if (!this.matchKeyword(keywords.obj)) throw new Error(`No object at offset ${offset} of the part`);
-    this.skipWhitespaceAndComments();
-    if (this.bytes.peek() !== 0x3c || this.bytes.peekAhead(1) !== 0x3c) return { value: this.parseObject() };
-    const dict = this.parseDict();
-    this.skipWhitespaceAndComments();
-    if (!this.matchKeyword(keywords.stream)) return { value: dict };
-    if (this.bytes.peek() === 0x0d) this.bytes.next();
-    if (this.bytes.peek() === 0x0a) this.bytes.next();
-    const length = dict.get(PDFName.of('Length'));
-    if (!(length instanceof PDFNumber)) throw new Error(`The stream at offset ${offset} of the part has no direct /Length`);
-    const start = this.bytes.offset();
-    return { value: dict, data: { start, end: start + length.asNumber() } };
-  }
-}
 
 /**
  * Replaces, inside `object`, every reference with its new number (one to no object with null,

@@ -8,6 +8,8 @@ export function printable(text: string): string {
 /** Word-wraps to `maxWidth` as `width` measures; a word wider than a line (a long file name) is broken where it overflows. */
 export function wrap(text: string, width: (line: string) => number, maxWidth: number): string[] {
   const fits = (line: string) => width(line) <= maxWidth;
+  // Most text (a title, a contents entry) fits on one line: measured once, not word by word.
+  if (fits(text)) return text ? [text] : [];
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

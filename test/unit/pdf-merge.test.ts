@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
 import { decryptWithEmptyPassword, mayBeEncrypted } from '../../shared/pdf/decrypt';
@@ -287,6 +287,55 @@ describe('combineParts', () => {
       subject: cover.subject,
       created: cover.createdAt,
     });
+  });
+
+  it('copies each part as bytes, moving only its references: strings that read like references, names that start with /Pages, nested arrays survive', async () => {
+    /** A one-page PDF whose page has a note annotation pointing at a marker object through nested arrays and dictionaries. */
+    const annotated = async (label: string) => {
+      const doc = await PDFDocument.create();
+      const page = doc.addPage([300, 200]);
+      const marker = doc.context.register(doc.context.obj({ Marker: PDFString.of(label) }));
+      const note = doc.context.obj({
+        Type: 'Annot',
+        Subtype: 'Text',
+        Rect: [10, 10, 30, 30],
+        Contents: PDFString.of(`${label}: see 12 0 R \\) (nested 3 0 R) <not hex> [1 0 R]`),
+        NM: PDFHexString.fromText('7 0 R'),
+        PagesNote: PDFName.of('PagesX'),
+        Nested: [[marker], { Deeper: [marker, 0, PDFName.of('R')] }],
+      });
+      page.node.set(PDFName.of('Annots'), doc.context.obj([doc.context.register(note)]));
+      return doc.save({ useObjectStreams: false });
+    };
+    const parts = [await part('First', [{ title: 'One.pdf', bytes: await annotated('first') }]), await part('Second', [{ title: 'Two.pdf', bytes: await annotated('second') }])];
+
+    const result = await combine(parts);
+
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors');
+    const doc = await PDFDocument.load(result.pdf);
+    const notes = doc.getPages().slice(result.coverPages).map((page) => doc.context.lookup(page.node.Annots()!.get(0), PDFDict));
+    expect(
+      notes.map((note) => {
+        const nested = note.lookup(PDFName.of('Nested'), PDFArray);
+        const first = doc.context.lookup((nested.get(0) as PDFArray).get(0), PDFDict);
+        const deeper = (nested.get(1) as PDFDict).lookup(PDFName.of('Deeper'), PDFArray);
+        return {
+          contents: note.lookup(PDFName.of('Contents'), PDFString).asString(),
+          name: note.lookup(PDFName.of('NM'), PDFHexString).decodeText(),
+          pagesNote: note.get(PDFName.of('PagesNote'))?.toString(),
+          marker: first.lookup(PDFName.of('Marker'), PDFString).asString(),
+          deeper: [doc.context.lookup(deeper.get(0), PDFDict).lookup(PDFName.of('Marker'), PDFString).asString(), deeper.get(1)?.toString(), deeper.get(2)?.toString()],
+        };
+      }),
+    ).toEqual(
+      ['first', 'second'].map((label) => ({
+        contents: `${label}: see 12 0 R \\) (nested 3 0 R) <not hex> [1 0 R]`,
+        name: '7 0 R',
+        pagesNote: '/PagesX',
+        marker: label,
+        deeper: [label, '0', '/R'],
+      })),
+    );
   });
 
   it('refuses a part whose pages differ from its summary, since the cover already printed the numbers', async () => {
