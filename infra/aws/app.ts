@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig } from './config';
+import { ApiStack } from './api-stack';
 import { applyNagSuppressions } from './nag-suppressions';
 import { backupAslPath } from './paths';
 import { StatefulStack } from './stateful-stack';
@@ -32,14 +33,22 @@ export function buildApp(options: BuildAppOptions = {}) {
     config,
     stateful,
     backupAslPath: options.backupAslPath ?? backupAslPath,
-    description: 'Progress claims: functions, HTTP API, event bus, schedules, backup workflow',
+    description: 'Progress claims: functions, event bus, schedules, backup workflow',
+  });
+  // The HTTP API in a stack of its own: with it, the stateless stack neared CloudFormation's 500 resources.
+  const api = new ApiStack(app, 'ProgressClaims-Api', {
+    env,
+    config,
+    stateful,
+    functions: stateless.functions,
+    description: 'Progress claims: HTTP API (routes, JWT authorizer, integrations, stage)',
   });
 
   // cdk-nag 3 is a validation plugin: synth fails on any finding that is not acknowledged.
   const nag = new AwsSolutionsChecks(app, { verbose: true });
   Validations.of(app).addPlugins(nag);
-  applyNagSuppressions(stateful, stateless);
-  return { app, stateful, stateless, nag };
+  applyNagSuppressions(stateful, stateless, api);
+  return { app, stateful, stateless, api, nag };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

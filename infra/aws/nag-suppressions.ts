@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { functions, type FunctionDefinition, type FunctionName, type Grant } from '../../shared/wiring/functions';
 import { routes } from '../../shared/wiring/routes';
 import { schedules } from '../../shared/wiring/schedules';
+import type { ApiStack } from './api-stack';
 import type { StatefulStack } from './stateful-stack';
 import { asyncInvokers, docusignSecretReaders, type StatelessStack } from './stateless-stack';
 
@@ -13,7 +14,7 @@ import { asyncInvokers, docusignSecretReaders, type StatelessStack } from './sta
  * IDs carry no `AwsSolutions::` prefix (which the synth report suggests): CDK's report honours
  * the prefixed form, but cdk-nag's own check (`validateScope`, used by the tests) does not.
  */
-export function applyNagSuppressions(stateful: StatefulStack, stateless: StatelessStack): void {
+export function applyNagSuppressions(stateful: StatefulStack, stateless: StatelessStack, api: ApiStack): void {
   acknowledge(stateful.userPool, {
     'AwsSolutions-COG2':
       'MFA is optional (TOTP) as specified: subcontractor invoice contacts must be able to bill without enrolling a device; any user can turn TOTP on.',
@@ -114,7 +115,7 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
   });
 
   for (const route of routes.filter((r) => r.auth === 'none')) {
-    const httpRoute = stateless.routes.get(route.operationId);
+    const httpRoute = api.routes.get(route.operationId);
     if (!httpRoute) throw new Error(`No HTTP route for ${route.operationId}`);
     acknowledge(httpRoute, {
       'AwsSolutions-APIG4': route.path.startsWith('/v1/signing/')

@@ -2,10 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ArnFormat, CfnOutput, Duration, IgnoreMode, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -30,7 +26,6 @@ import {
   type Grant,
 } from '../../shared/wiring/functions';
 import { routes } from '../../shared/wiring/routes';
-import { cors } from '../../shared/wiring/cors';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
@@ -49,8 +44,6 @@ export interface StatelessStackProps extends StackProps {
 const serviceName = 'progress-claims';
 const logRetention = logs.RetentionDays.ONE_MONTH;
 const functionDefaults = { memoryMb: 1024, timeoutSeconds: 10 };
-// Steady-state and burst limits for the whole API; a runaway client cannot run up the Lambda bill.
-const apiThrottle = { rateLimit: 50, burstLimit: 100 };
 
 /**
  * The functions Lambda invokes asynchronously, each with what invokes it: event-rule targets
@@ -65,7 +58,7 @@ export const asyncInvokers: ReadonlyMap<FunctionName, readonly string[]> = (() =
   return invokers;
 })();
 
-/** Functions, API, bus, schedules and the backup workflow: everything that can be replaced freely. */
+/** Functions, bus, schedules and the backup workflow: everything that can be replaced freely (the HTTP API is in api-stack.ts). */
 
 /** Where each company's e-signature certificate is kept (one secret per company). */
 const signingSecretPrefix = 'progress-claims/signing-certificates/';
@@ -75,7 +68,6 @@ const docusignSecretPrefix = 'progress-claims/docusign/';
 export const docusignSecretReaders = ['docusignEnvelopes', 'signatures'] as const satisfies readonly FunctionName[];
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
-  readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
   readonly eventBus: events.EventBus;
   readonly schedulerRole: iam.Role;
   readonly deadLetterQueues: sqs.Queue[] = [];
@@ -201,14 +193,11 @@ export class StatelessStack extends Stack {
       this.functions[name].addEnvironment('CURSOR_SECRET_ARN', stateful.cursorSecret.secretArn);
     }
 
-    const { stage, routes: apiRoutes } = this.createHttpApi(config, stateful);
-    this.routes = apiRoutes;
     this.createEventRules();
     this.outboxFailureQueue = this.createOutboxStream(stateful);
     this.schedulerRole = this.createSchedules();
     this.asyncFailureQueues = this.createAsyncFailureDestinations();
 
-    new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'BucketName', { value: stateful.bucket.bucketName });
@@ -299,70 +288,6 @@ export class StatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     return workflow;
-  }
-
-  private createHttpApi(config: AppConfig, stateful: StatefulResources) {
-    const api = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'Progress claims API',
-      createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: [config.frontendOrigin],
-        allowMethods: cors.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
-        allowHeaders: [...cors.allowHeaders],
-        exposeHeaders: [...cors.exposeHeaders],
-        maxAge: Duration.seconds(cors.maxAgeSeconds),
-      },
-    });
-    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogGroup', { retention: logRetention });
-    const stage = api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: apiThrottle,
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-          }),
-        ),
-      },
-    });
-
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', stateful.userPool, {
-      userPoolClients: [stateful.userPoolClient],
-    });
-    // One integration per function, shared by all of its routes.
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    const integrationFor = (name: FunctionName) => {
-      let integration = integrations.get(name);
-      if (!integration) {
-        // One invoke permission per function for the whole API, not one per route: 100+ per-route
-        // permissions took the stack past CloudFormation's 500 resources (the function checks its route).
-        integration = new HttpLambdaIntegration(`${name}Integration`, this.functions[name], { scopePermissionToRoute: false });
-        integrations.set(name, integration);
-      }
-      return integration;
-    };
-    const apiRoutes = new Map<string, apigwv2.HttpRoute>();
-    for (const route of routes) {
-      const [httpRoute] = api.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration: integrationFor(route.function),
-        authorizer: route.auth === 'jwt' ? authorizer : new apigwv2.HttpNoneAuthorizer(),
-      });
-      if (!httpRoute) throw new Error(`No route created for ${route.operationId}`);
-      apiRoutes.set(route.operationId, httpRoute);
-    }
-    return { stage, routes: apiRoutes };
   }
 
   private createEventRules(): void {

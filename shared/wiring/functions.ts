@@ -106,10 +106,16 @@ export const functions = {
   },
   ownerInvoices: {
     entry: 'functions/http/owner-invoices/index.ts',
-    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete, PDF and email',
+    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete, PDF and email (payments received: ownerPayments)',
     // The PDF from the renderer, served presigned; emails and status emails through the outbox (published right after the commit).
     grants: ['table:read', 'table:write', 'pdf:render', 'bucket:read', 'events:put'],
     timeoutSeconds: 30,
+  },
+  ownerPayments: {
+    entry: 'functions/http/owner-payments.ts',
+    description: 'Payments received against owner invoices: list, read, record, delete; each updates the owner invoice’s paid sum and status',
+    // events:put: a payment's payment.received event is dispatched from the request once committed.
+    grants: ['table:read', 'table:write', 'events:put'],
   },
   sov: {
     entry: 'functions/http/sov/index.ts',
@@ -118,7 +124,15 @@ export const functions = {
   },
   signatures: {
     entry: 'functions/http/signatures/index.ts',
-    description: 'E-signature of invoices: bulk send, status, void, resend; the built-in signer’s signing page and submit (the PAdES signing runs in renderInvoicePdf)',
+    description: 'E-signature of invoices: bulk send, status, void, resend; DocuSign Connect (the signer’s own page and submit: signing)',
+    // Every step is a table transaction with its outbox records (emails, DocuSign calls) dispatched right after the commit.
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  signing: {
+    entry: 'functions/http/signing.ts',
+    description: 'The built-in signer’s signing page and submit, public through a one-time link (the PAdES signing runs in renderInvoicePdf)',
+    // The page shows the invoice PDF (rendered, served presigned); a drawn signature is stored; the signed PDF is rendered;
+    // the notices to the next signer and the sender go through the outbox.
     grants: ['table:read', 'table:write', 'bucket:read', 'bucket:write', 'events:put', 'pdf:render'],
   },
   docusignEnvelopes: {

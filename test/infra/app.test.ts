@@ -49,6 +49,7 @@ const sqsSendActions = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMe
 let built: ReturnType<typeof buildApp>;
 let stateful: Template;
 let stateless: Template;
+let api: Template;
 
 beforeAll(() => {
   // The same context `cdk synth` reads from cdk.json, so tests and CLI build the same templates.
@@ -57,11 +58,16 @@ beforeAll(() => {
   // Synth runs the cdk-nag validation plugin and throws its report on any unacknowledged finding.
   stateful = Template.fromStack(built.stateful);
   stateless = Template.fromStack(built.stateless);
+  api = Template.fromStack(built.api);
 }, 300_000);
 
 const logicalId = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 const getAtt = (construct: IConstruct, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
+/** A stateless stack's attribute as the API stack reads it: through the export CDK makes for it. */
+const importedArn = (construct: IConstruct, attribute = 'Arn') => ({
+  'Fn::ImportValue': expect.stringContaining(`${logicalId(construct)}${attribute}`),
+});
 const resourcesOf = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const key = (value: unknown): string => JSON.stringify(value);
@@ -274,12 +280,25 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
+  it('is a stack of its own: the stateless stack holds no API resources and both stay well under 500 resources', () => {
+    for (const type of ['Api', 'Stage', 'Route', 'Integration', 'Authorizer']) {
+      stateless.resourceCountIs(`AWS::ApiGatewayV2::${type}`, 0);
+    }
+    // The API's invoke permissions are the API stack's (rules and the workflow keep theirs here).
+    expect(Object.keys(stateless.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }))).toEqual([]);
+    expect(built.api.dependencies).toEqual(expect.arrayContaining([built.stateless, built.stateful]));
+    // Room for new functions (~5 resources each) and routes (1 each): CloudFormation refuses a stack over 500.
+    for (const template of [stateful, stateless, api]) {
+      expect(Object.keys(template.toJSON().Resources).length).toBeLessThanOrEqual(450);
+    }
+  });
+
   it('has one route per route table entry, JWT exactly where declared, one integration per function', () => {
-    const authorizerId = logicalId(built.stateless.node.findChild('HttpApi').node.findChild('CognitoAuthorizer'));
-    stateless.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
-    const routeResources = resourcesOf(stateless, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const authorizerId = logicalId(built.api.api.node.findChild('CognitoAuthorizer'));
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    const routeResources = resourcesOf(api, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const integrations = Object.fromEntries(
-      resourcesOf(stateless, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties]),
+      resourcesOf(api, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties]),
     );
     for (const route of routes) {
       const resource = routeResources.find((r) => r.RouteKey === `${route.method} ${route.path}`);
@@ -288,14 +307,26 @@ describe('HTTP API', () => {
       expect(resource?.AuthorizerId, route.operationId).toEqual(route.auth === 'jwt' ? { Ref: authorizerId } : undefined);
       const target = resource?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       const integration = integrations[target['Fn::Join'][1][1].Ref];
-      expect(integration?.IntegrationUri, route.operationId).toEqual(getAtt(built.stateless.functions[route.function]));
+      expect(integration?.IntegrationUri, route.operationId).toEqual(importedArn(built.stateless.functions[route.function]));
     }
-    stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(routes.map((r) => r.function)).size);
+    api.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(routes.map((r) => r.function)).size);
+  });
+
+  it('lets API Gateway invoke each integrated function from this API only, one permission per function', () => {
+    const integrated = [...new Set(routes.map((r) => r.function))];
+    const permissions = resourcesOf(api, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions).toHaveLength(integrated.length);
+    for (const name of integrated) {
+      const own = permissions.filter((p) => key(p.FunctionName).includes(`${logicalId(built.stateless.functions[name])}Arn`));
+      expect(own, name).toHaveLength(1);
+      expect(own[0], name).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(JSON.stringify(own[0]!.SourceArn), name).toContain(logicalId(built.api.api));
+    }
   });
 
   it('validates JWTs issued by the user pool for its web client', () => {
     const userPoolId = logicalId(built.stateful.userPool);
-    const authorizers = resourcesOf(stateless, 'AWS::ApiGatewayV2::Authorizer');
+    const authorizers = resourcesOf(api, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const { JwtConfiguration, AuthorizerType } = authorizers[0]![1].Properties as {
       AuthorizerType: string;
@@ -309,7 +340,7 @@ describe('HTTP API', () => {
   });
 
   it('allows the frontend origin and the headers the API uses; logs and throttles the default stage', () => {
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
@@ -317,7 +348,7 @@ describe('HTTP API', () => {
         ExposeHeaders: ['etag', 'location', 'x-correlation-id', 'idempotent-replayed', 'retry-after'],
       }),
     });
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
@@ -524,9 +555,17 @@ describe('backup workflow', () => {
 
 describe('outputs', () => {
   it('exports what a frontend and an operator need', () => {
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'BucketName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort(),
-    );
+    // Besides the exports CDK makes for the API stack: one per integrated function's ARN, nothing else.
+    const outputs = Object.keys(stateless.findOutputs('*'));
+    const exports = outputs.filter((id) => id.startsWith('ExportsOutput'));
+    expect(outputs.filter((id) => !exports.includes(id)).sort()).toEqual(['BucketName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort());
+    const integrated = [...new Set(routes.map((r) => r.function))];
+    expect(exports).toHaveLength(integrated.length);
+    for (const name of integrated) {
+      const prefix = `ExportsOutputFnGetAtt${logicalId(built.stateless.functions[name])}Arn`;
+      expect(exports.filter((id) => id.startsWith(prefix)), name).toHaveLength(1);
+    }
+    expect(Object.keys(api.findOutputs('*'))).toEqual(['ApiUrl']);
   });
 });
 
@@ -542,7 +581,7 @@ describe('cdk-nag (AwsSolutions)', () => {
   });
 
   it('leaves no error or warning annotations on either stack', () => {
-    for (const stack of [built.stateful, built.stateless]) {
+    for (const stack of [built.stateful, built.stateless, built.api]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
       expect(annotations.findWarning('*', Match.anyValue()), stack.stackName).toEqual([]);

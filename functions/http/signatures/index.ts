@@ -1,15 +1,14 @@
-/** The signatures function: e-signature of invoices and owner invoices (bulk send, status, void, resend), the built-in signer's page and submit, DocuSign Connect. */
+/** The signatures function: e-signature of invoices and owner invoices (bulk send, status, void, resend), DocuSign Connect (the signer's page and submit: functions/http/signing.ts). */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { bulkInvoiceSignature, bulkOwnerInvoiceSignature } from './send';
 import { getInvoiceSignature, getOwnerInvoiceSignature, resendInvoiceSignature, resendOwnerInvoiceSignature, voidInvoiceSignature, voidOwnerInvoiceSignature } from './manage';
-import { getSigningPage, submitSigning } from './signing';
 import { docusignConnect } from './docusign-connect';
 import { signatureRoutes } from '../../../shared/api/signatures';
 
 export const handler = httpRouter(
   signatureRoutes,
-  { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature, getSigningPage, submitSigning,
+  { bulkInvoiceSignature, getInvoiceSignature, voidInvoiceSignature, resendInvoiceSignature,
     bulkOwnerInvoiceSignature, getOwnerInvoiceSignature, voidOwnerInvoiceSignature, resendOwnerInvoiceSignature, docusignConnect },
   { idempotency: idempotencyKey },
 );
