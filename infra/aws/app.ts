@@ -35,13 +35,13 @@ export function buildApp(options: BuildAppOptions = {}) {
     backupAslPath: options.backupAslPath ?? backupAslPath,
     description: 'Progress claims: functions, event bus, schedules, backup workflow',
   });
-  // The HTTP API in a stack of its own: with it, the stateless stack neared CloudFormation's 500 resources.
+  // The API's routes in a stack of its own: with them, the stateless stack neared CloudFormation's 500 resources.
   const api = new ApiStack(app, 'ProgressClaims-Api', {
     env,
-    config,
     stateful,
+    httpApi: stateless.httpApi,
     functions: stateless.functions,
-    description: 'Progress claims: HTTP API (routes, JWT authorizer, integrations, stage)',
+    description: 'Progress claims: HTTP API routes (JWT authorizer, integrations, invoke permissions)',
   });
 
   // cdk-nag 3 is a validation plugin: synth fails on any finding that is not acknowledged.

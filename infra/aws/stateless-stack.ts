@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ArnFormat, CfnOutput, Duration, IgnoreMode, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -25,6 +27,7 @@ import {
   type FunctionName,
   type Grant,
 } from '../../shared/wiring/functions';
+import { cors } from '../../shared/wiring/cors';
 import { routes } from '../../shared/wiring/routes';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
@@ -44,6 +47,8 @@ export interface StatelessStackProps extends StackProps {
 const serviceName = 'progress-claims';
 const logRetention = logs.RetentionDays.ONE_MONTH;
 const functionDefaults = { memoryMb: 1024, timeoutSeconds: 10 };
+// Steady-state and burst limits for the whole API; a runaway client cannot run up the Lambda bill.
+const apiThrottle = { rateLimit: 50, burstLimit: 100 };
 
 /**
  * The functions Lambda invokes asynchronously, each with what invokes it: event-rule targets
@@ -68,6 +73,8 @@ const docusignSecretPrefix = 'progress-claims/docusign/';
 export const docusignSecretReaders = ['docusignEnvelopes', 'signatures'] as const satisfies readonly FunctionName[];
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
+  /** The HTTP API (routes: the API stack). */
+  readonly httpApi: apigwv2.HttpApi;
   readonly eventBus: events.EventBus;
   readonly schedulerRole: iam.Role;
   readonly deadLetterQueues: sqs.Queue[] = [];
@@ -198,6 +205,9 @@ export class StatelessStack extends Stack {
     this.schedulerRole = this.createSchedules();
     this.asyncFailureQueues = this.createAsyncFailureDestinations();
 
+    const { api, stage } = this.createHttpApi(config);
+    this.httpApi = api;
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'BucketName', { value: stateful.bucket.bucketName });
@@ -371,6 +381,48 @@ export class StatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     return queue;
+  }
+
+  /**
+   * The HTTP API and its logged, throttled default stage; its routes are the API stack's
+   * (infra/aws/api-stack.ts). The API stays here, where it always was, so its URL is stable.
+   */
+  private createHttpApi(config: AppConfig): { api: apigwv2.HttpApi; stage: apigwv2.HttpStage } {
+    const api = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Progress claims API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [config.frontendOrigin],
+        allowMethods: cors.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+        allowHeaders: [...cors.allowHeaders],
+        exposeHeaders: [...cors.exposeHeaders],
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogGroup', { retention: logRetention });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    return { api, stage };
   }
 
   private createSchedules(): iam.Role {

@@ -280,10 +280,17 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('is a stack of its own: the stateless stack holds no API resources and both stay well under 500 resources', () => {
-    for (const type of ['Api', 'Stage', 'Route', 'Integration', 'Authorizer']) {
-      stateless.resourceCountIs(`AWS::ApiGatewayV2::${type}`, 0);
-    }
+  it('has its routes in a stack of their own, the API (its URL) where it always was, every stack well under 500 resources', () => {
+    // The API and its stage stay in the stateless stack: moving the routes did not replace the API or change its URL.
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    api.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    api.resourceCountIs('AWS::ApiGatewayV2::Stage', 0);
+    for (const type of ['Route', 'Integration']) stateless.resourceCountIs(`AWS::ApiGatewayV2::${type}`, 0);
+    // The logical ids they had before the routes moved: CloudFormation keeps the same API, stage and authorizer.
+    expect(Object.keys(stateless.findResources('AWS::ApiGatewayV2::Api'))).toEqual(['HttpApiF5A9A8A7']);
+    expect(Object.keys(stateless.findResources('AWS::ApiGatewayV2::Stage'))).toEqual(['HttpApiDefaultStage3EEB07D6']);
+    expect(Object.keys(stateless.findResources('AWS::ApiGatewayV2::Authorizer'))).toEqual(['HttpApiCognitoAuthorizer935FA0F6']);
     // The API's invoke permissions are the API stack's (rules and the workflow keep theirs here).
     expect(Object.keys(stateless.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }))).toEqual([]);
     expect(built.api.dependencies).toEqual(expect.arrayContaining([built.stateless, built.stateful]));
@@ -294,7 +301,6 @@ describe('HTTP API', () => {
   });
 
   it('has one route per route table entry, JWT exactly where declared, one integration per function', () => {
-    const authorizerId = logicalId(built.api.api.node.findChild('CognitoAuthorizer'));
     api.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
     const routeResources = resourcesOf(api, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const integrations = Object.fromEntries(
@@ -304,7 +310,8 @@ describe('HTTP API', () => {
       const resource = routeResources.find((r) => r.RouteKey === `${route.method} ${route.path}`);
       expect(resource, route.operationId).toBeDefined();
       expect(resource?.AuthorizationType, route.operationId).toBe(route.auth === 'jwt' ? 'JWT' : 'NONE');
-      expect(resource?.AuthorizerId, route.operationId).toEqual(route.auth === 'jwt' ? { Ref: authorizerId } : undefined);
+      expect(resource?.AuthorizerId, route.operationId).toEqual(route.auth === 'jwt' ? importedArn(built.stateless.httpApi.node.findChild('CognitoAuthorizer'), 'Ref') : undefined);
+      expect(resource?.ApiId, route.operationId).toEqual(importedArn(built.stateless.httpApi, 'Ref'));
       const target = resource?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       const integration = integrations[target['Fn::Join'][1][1].Ref];
       expect(integration?.IntegrationUri, route.operationId).toEqual(importedArn(built.stateless.functions[route.function]));
@@ -320,13 +327,13 @@ describe('HTTP API', () => {
       const own = permissions.filter((p) => key(p.FunctionName).includes(`${logicalId(built.stateless.functions[name])}Arn`));
       expect(own, name).toHaveLength(1);
       expect(own[0], name).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
-      expect(JSON.stringify(own[0]!.SourceArn), name).toContain(logicalId(built.api.api));
+      expect(JSON.stringify(own[0]!.SourceArn), name).toContain(logicalId(built.stateless.httpApi));
     }
   });
 
   it('validates JWTs issued by the user pool for its web client', () => {
     const userPoolId = logicalId(built.stateful.userPool);
-    const authorizers = resourcesOf(api, 'AWS::ApiGatewayV2::Authorizer');
+    const authorizers = resourcesOf(stateless, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const { JwtConfiguration, AuthorizerType } = authorizers[0]![1].Properties as {
       AuthorizerType: string;
@@ -340,7 +347,7 @@ describe('HTTP API', () => {
   });
 
   it('allows the frontend origin and the headers the API uses; logs and throttles the default stage', () => {
-    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
@@ -348,7 +355,7 @@ describe('HTTP API', () => {
         ExposeHeaders: ['etag', 'location', 'x-correlation-id', 'idempotent-replayed', 'retry-after'],
       }),
     });
-    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
@@ -555,17 +562,18 @@ describe('backup workflow', () => {
 
 describe('outputs', () => {
   it('exports what a frontend and an operator need', () => {
-    // Besides the exports CDK makes for the API stack: one per integrated function's ARN, nothing else.
+    // Besides the exports CDK makes for the API stack: one per integrated function's ARN, the API's and the authorizer's ids.
     const outputs = Object.keys(stateless.findOutputs('*'));
     const exports = outputs.filter((id) => id.startsWith('ExportsOutput'));
-    expect(outputs.filter((id) => !exports.includes(id)).sort()).toEqual(['BucketName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort());
+    expect(outputs.filter((id) => !exports.includes(id)).sort()).toEqual(['ApiUrl', 'BucketName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort());
     const integrated = [...new Set(routes.map((r) => r.function))];
-    expect(exports).toHaveLength(integrated.length);
+    // And the API's and its authorizer's ids.
+    expect(exports).toHaveLength(integrated.length + 2);
     for (const name of integrated) {
       const prefix = `ExportsOutputFnGetAtt${logicalId(built.stateless.functions[name])}Arn`;
       expect(exports.filter((id) => id.startsWith(prefix)), name).toHaveLength(1);
     }
-    expect(Object.keys(api.findOutputs('*'))).toEqual(['ApiUrl']);
+    expect(Object.keys(api.findOutputs('*'))).toEqual([]);
   });
 });
 
