@@ -1,15 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/wiring/functions';
 import { routes } from '../../shared/wiring/routes';
-import type { StatefulResources } from './stateful-stack';
 
 export interface ApiStackProps extends StackProps {
-  readonly stateful: StatefulResources;
+  /** The API's JWT authorizer (the stateless stack's, beside the API). */
+  readonly authorizer: apigwv2.IHttpRouteAuthorizer;
   /** The API itself (its URL and stage) stays in the stateless stack, so moving the routes here left its URL as it was. */
   readonly httpApi: apigwv2.IHttpApi;
   /** The stateless stack's functions: the routes' integrations and invoke permissions refer to them across stacks. */
@@ -19,8 +18,8 @@ export interface ApiStackProps extends StackProps {
 /**
  * The HTTP API's routes: one route per route table entry, the JWT authorizer, one integration and
  * one invoke permission per function. A stack of its own because these 180-odd resources took the
- * stateless stack to CloudFormation's 500; it depends on the stateless stack (the API, function
- * ARNs) and the stateful one (the user pool), never the other way round. The API and its logged,
+ * stateless stack to CloudFormation's 500; it depends on the stateless stack (the API, its JWT
+ * authorizer, function ARNs), never the other way round. The API, its authorizer and its logged,
  * throttled stage stay in the stateless stack: its URL did not change when the routes moved.
  */
 export class ApiStack extends Stack {
@@ -28,10 +27,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { stateful } = props;
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', stateful.userPool, {
-      userPoolClients: [stateful.userPoolClient],
-    });
+    const { authorizer } = props;
     // One integration per function, shared by all of its routes.
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const integrationFor = (name: FunctionName) => {

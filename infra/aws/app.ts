@@ -38,8 +38,8 @@ export function buildApp(options: BuildAppOptions = {}) {
   // The API's routes in a stack of its own: with them, the stateless stack neared CloudFormation's 500 resources.
   const api = new ApiStack(app, 'ProgressClaims-Api', {
     env,
-    stateful,
     httpApi: stateless.httpApi,
+    authorizer: stateless.apiAuthorizer,
     functions: stateless.functions,
     description: 'Progress claims: HTTP API routes (JWT authorizer, integrations, invoke permissions)',
   });

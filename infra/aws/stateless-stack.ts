@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ArnFormat, CfnOutput, Duration, IgnoreMode, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -73,8 +74,9 @@ const docusignSecretPrefix = 'progress-claims/docusign/';
 export const docusignSecretReaders = ['docusignEnvelopes', 'signatures'] as const satisfies readonly FunctionName[];
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
-  /** The HTTP API (routes: the API stack). */
+  /** The HTTP API and its JWT authorizer (routes: the API stack). */
   readonly httpApi: apigwv2.HttpApi;
+  readonly apiAuthorizer: apigwv2.IHttpRouteAuthorizer;
   readonly eventBus: events.EventBus;
   readonly schedulerRole: iam.Role;
   readonly deadLetterQueues: sqs.Queue[] = [];
@@ -207,6 +209,8 @@ export class StatelessStack extends Stack {
 
     const { api, stage } = this.createHttpApi(config);
     this.httpApi = api;
+    // Bound by the first route that uses it, it is made under the API, in this stack.
+    this.apiAuthorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', stateful.userPool, { userPoolClients: [stateful.userPoolClient] });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
