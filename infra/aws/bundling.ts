@@ -33,6 +33,8 @@ export const bundleAliases: Record<string, string> = {
   'node-forge': path.join(repoRoot, 'infra/aws/node-forge-signing.mjs'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
+  // pdf-lib's PNG decoder (UPNG.js, 25 KB with its encoder, quantizer and inflater) replaced by a decoder over Node's zlib (3 KB).
+  '@pdf-lib/upng': path.join(repoRoot, 'infra/aws/upng-decode.ts'),
   // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers (119 KB) and its SVG and XFA parser (12 KB) are left out.
   culori: path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
   'html-entities': path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
