@@ -58,7 +58,7 @@ export function decode(input: ArrayBuffer | Uint8Array): DecodedPng {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 8 || view.getUint32(0) !== 0x89504e47 || view.getUint32(4) !== 0x0d0a1a0a) throw new Error('The input is not a PNG file!');
   let header: Omit<DecodedPng, 'palette' | 'transparency' | 'data'> | undefined;
-  let palette = new Uint8Array(0);
+  let palette: Uint8Array = new Uint8Array(0);
   let tRNS: Uint8Array | undefined;
   let frames = 0;
   const idat: Uint8Array[] = [];
@@ -105,7 +105,7 @@ function eachRow(image: DecodedPng, each: (row: Uint8Array, y: number, filter: n
   let offset = 0;
   for (const pass of passesOf(image)) {
     const rowBytes = Math.ceil((pass.w * bits) / 8);
-    let above = new Uint8Array(rowBytes);
+    let above: Uint8Array = new Uint8Array(rowBytes);
     for (let y = 0; y < pass.h; y++) {
       const row = image.data.subarray(offset + 1, offset + 1 + rowBytes);
       each(row, y, image.data[offset]!, above, pass);

@@ -74,7 +74,7 @@ export function imageData(spec: PngSpec): Buffer {
     const w = Math.ceil((width - x0) / dx);
     const h = Math.ceil((height - y0) / dy);
     if (w <= 0 || h <= 0) continue;
-    let above = Buffer.alloc(Math.ceil((w * channels * bitDepth) / 8));
+    let above: Buffer = Buffer.alloc(Math.ceil((w * channels * bitDepth) / 8));
     for (let y = y0; y < height; y += dy) {
       const type = spec.filterOf ? spec.filterOf(rowCount, y === y0) : rowCount % 5;
       rowCount++;
@@ -94,8 +94,8 @@ export function imageData(spec: PngSpec): Buffer {
         const c = i < bpp ? 0 : above[i - bpp]!;
         return byte - [0, a, b, (a + b) >> 1, paeth(a, b, c)][type]!;
       });
-      rows.push(Buffer.from([type]), filtered);
-      above = raw;
+      rows.push(Buffer.from([type]), Buffer.from(filtered));
+      above = Buffer.from(raw);
     }
   }
   return Buffer.concat(rows);

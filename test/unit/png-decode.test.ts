@@ -11,7 +11,8 @@ import { channelsOf, encodePng, expectedRgba, imageData, pngKinds, samplePng, ty
 
 const rgbaOf = (png: Uint8Array) => new Uint8Array(toRGBA8(decode(png))[0]!);
 const upngRgbaOf = (png: Uint8Array) => {
-  const image = UPNG.decode(png);
+  // As pdf-lib calls it, with the file's bytes (the package's types say ArrayBuffer).
+  const image = UPNG.decode(png as unknown as ArrayBuffer);
   return { ctype: image.ctype, width: image.width, height: image.height, rgba: new Uint8Array(UPNG.toRGBA8(image)[0]!) };
 };
 
