@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedEsbuildOptions } from '../../infra/aws/bundling';
 import { combineParts } from '../../shared/pdf/combine';
@@ -114,6 +114,19 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.part).join('\n')).toContain('Bank statement');
     expect(qpdfCheck(ours.combined)).toContain('No syntax or stream encoding errors found');
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
+  });
+
+  it("measures Helvetica text as the package's metrics do, and refuses the standard fonts the bundle leaves out", async () => {
+    // Every WinAnsi character but the controls, through pdf-lib's StandardFontEmbedder: widths and kerning.
+    const text = String.fromCodePoint(...[...Array(95).keys()].map((i) => i + 32), ...[...Array(96).keys()].map((i) => i + 160), 0x20ac, 0x2014, 0x201c, 0x201d, 0x2122, 0x152, 0x153, 0x160, 0x17d);
+    const widths = async ({ PDFDocument: Document }: PdfCode) => {
+      const font = (await Document.create()).embedStandardFont(StandardFonts.Helvetica);
+      return [font.widthOfTextAtSize(text, 11), font.widthOfTextAtSize('AVATAR Wavy “Tô” — 12½', 9), font.heightAtSize(10)];
+    };
+    expect(await widths(bundled)).toEqual(await widths(unbundled));
+    for (const name of [StandardFonts.Symbol, StandardFonts.ZapfDingbats, StandardFonts.TimesRoman]) {
+      await expect((await bundled.PDFDocument.create()).embedFont(name)).rejects.toThrow(`The standard font ${name} is not in this bundle`);
+    }
   });
 
   it('embeds the PNGs pdf-lib decodes (transparency, interlace, 16-bit, 2-bit grey) with the pixels the unbundled code and the samples give', async () => {
