@@ -110,13 +110,8 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
   // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
   renderInvoicePdf: { ceilingKb: 1050, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
-  // 1,014.1 → 526.6 KB once decrypting left it for the backupDecryptSources step (@cantoo/pdf-lib, 486 KB, within its 500 KB budget).
-  backupMergePart: {
-    ceilingKb: 537,
-    why: `${pdfLibraries} on the placeholder pages of files left out (208 KB with bidi-js and the Unicode tables); pdf-lib's forms and Helvetica flatten viewer-drawn forms; zod reads its input. Drawing the placeholders where the cover is drawn (Combine) would take it to ~320 KB`,
-  },
   backupPreparePart: { ceilingKb: 774, why: `${pdfLibraries}; electrodb reads the invoice it renders` },
-  backupCombine: { ceilingKb: 537, why: `${pdfLibraries} on the cover; pdf-lib's PDFDocument keeps its PNG decoder (25 KB), forms and Helvetica whether used or not` },
+  // backupMergePart 526.6 → 493.3 KB and backupCombine 526.8 → 493.5 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone.
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];
