@@ -7,14 +7,15 @@
  *
  * The PNGs that get here are the ones shared/pdf/png.ts cannot embed as they are: transparency,
  * interlace, 16-bit or grey below 8 bits (and every drawn signature, sign-invoice-pdf.ts).
- * test/unit/png-decode.test.ts holds the pixels to UPNG's for every colour type, bit depth, filter,
- * interlace and tRNS; test/unit/pdf-bundle.test.ts embeds PNGs through the bundled pdf-lib.
+ * test/unit/png-decode.test.ts decodes every colour type, bit depth, row filter, interlace and tRNS
+ * to the pixels their samples give, and to UPNG's wherever UPNG is right; test/unit/pdf-bundle.test.ts
+ * embeds PNGs through the bundled pdf-lib.
  *
- * Where this differs from UPNG: a 16-bit grey image's tRNS is compared with each pixel's own sample
- * (UPNG reads the wrong bytes, so its alpha is wrong there); damaged image data (too short, an
- * unknown row filter, data that does not inflate) throws rather than being drawn as zeros, or
- * spinning; an animated PNG's first frame (or its default image) is never composed: pdf-lib
- * refuses more than one frame, and a single-frame APNG is drawn from its default image.
+ * Where this differs from UPNG, UPNG is wrong (the test lists how): a grey tRNS value of 0, 16-bit
+ * grey tRNS, narrow or low-depth interlaced images, Average on an interlaced pass's first row. Damaged
+ * image data (too short, an unknown row filter, data that does not inflate) throws rather than being
+ * drawn as zeros, or spinning. Animation frames are never composed: pdf-lib refuses more than one
+ * frame, and a single-frame APNG is drawn from its default image.
  */
 import { constants, inflateSync } from 'node:zlib';
 
@@ -28,7 +29,7 @@ export interface DecodedPng {
   palette: Uint8Array;
   /** tRNS: the alpha of each palette entry, or the one transparent grey or RGB value (full sample depth). */
   transparency: Uint8Array | number[] | undefined;
-  /** The inflated image data: each (pass's) row a filter-type byte and its filtered samples. */
+  /** The inflated image data, unfiltered in place by `decode`: each (pass's) row its filter-type byte and its samples. */
   data: Uint8Array;
 }
 
