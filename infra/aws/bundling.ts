@@ -31,6 +31,8 @@ export const bundleAliases: Record<string, string> = {
   '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
+  // pdf-lib's PNG decoder (UPNG.js, 25 KB with its encoder, quantizer and inflater) replaced by a decoder over Node's zlib (3 KB).
+  '@pdf-lib/upng': path.join(repoRoot, 'infra/aws/upng-decode.ts'),
   // @cantoo/pdf-lib decrypts only: its SVG colour and XML entity helpers (119 KB) and its SVG and XFA parser (12 KB) are left out.
   culori: path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
   'html-entities': path.join(repoRoot, 'infra/aws/pdf-fork-unused.ts'),
@@ -127,13 +129,8 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // 1,028.9 → 810.1 KB once its callers send the records it draws (no electrodb, no entities), → 557.7 KB with the seal
   // over Node's crypto (no node-forge) and the request checked without zod, → 535.5 KB without standard fonts (functionAliases).
   renderInvoicePdf: { ceilingKb: 546, why: `${pdfLibraries}; pdf-lib's forms (~45 KB, never used here but imported by PDFDocument) and PNG decoder (25 KB, for drawn signatures), and @signpdf` },
-  // 1,014.1 → 526.6 KB once decrypting left it for the backupDecryptSources step (@cantoo/pdf-lib, 486 KB, within its 500 KB budget).
-  backupMergePart: {
-    ceilingKb: 537,
-    why: `${pdfLibraries} on the placeholder pages of files left out (208 KB with bidi-js and the Unicode tables); pdf-lib's forms and Helvetica flatten viewer-drawn forms; zod reads its input. Drawing the placeholders where the cover is drawn (Combine) would take it to ~320 KB`,
-  },
-  // backupCombine 526.0 → 528.6 KB with the part copier's token scan (parts copied as bytes, not parsed by pdf-lib).
-  backupCombine: { ceilingKb: 539, why: `${pdfLibraries} on the cover; pdf-lib's PDFDocument keeps its PNG decoder (25 KB), forms and Helvetica whether used or not` },
+  // backupMergePart 1,014.1 → 526.6 KB once decrypting left it for backupDecryptSources, and backupCombine 526.0 → 528.6 KB
+  // with the part copier; both → ~493 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone.
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];

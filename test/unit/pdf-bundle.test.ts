@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -19,6 +19,7 @@ import { threeLineInvoice } from '../support/invoice-fixtures';
 import { labelledPdf, qpdfEncrypted, twoSignerSealInput } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, savePdf } from '../support/pdf-tools';
 import { forgeMadeCertificate } from '../support/forge-signing-certificate';
+import { encodePng, expectedRgba, samplePng, type PngSpec } from '../support/png-fixtures';
 
 /**
  * The PDF code as the PDF functions deploy it: shared/pdf bundled with CDK's options, aliases
@@ -117,6 +118,46 @@ describe('the bundled PDF code', () => {
     expect(pageTexts(ours.combined)).toEqual(pageTexts(reference.combined));
   });
 
+  it("measures Helvetica text as the package's metrics do, and refuses the standard fonts the bundle leaves out", async () => {
+    // Every WinAnsi character but the controls, through pdf-lib's StandardFontEmbedder: widths and kerning.
+    const text = String.fromCodePoint(...[...Array(95).keys()].map((i) => i + 32), ...[...Array(96).keys()].map((i) => i + 160), 0x20ac, 0x2014, 0x201c, 0x201d, 0x2122, 0x152, 0x153, 0x160, 0x17d);
+    const widths = async ({ PDFDocument: Document }: PdfCode) => {
+      const font = (await Document.create()).embedStandardFont(StandardFonts.Helvetica);
+      return [font.widthOfTextAtSize(text, 11), font.widthOfTextAtSize('AVATAR Wavy “Tô” — 12½', 9), font.heightAtSize(10)];
+    };
+    expect(await widths(bundled)).toEqual(await widths(unbundled));
+    for (const name of [StandardFonts.Symbol, StandardFonts.ZapfDingbats, StandardFonts.TimesRoman]) {
+      await expect((await bundled.PDFDocument.create()).embedFont(name)).rejects.toThrow(`The standard font ${name} is not in this bundle`);
+    }
+  });
+
+  it('embeds the PNGs pdf-lib decodes (transparency, interlace, 16-bit, 2-bit grey) with the pixels the unbundled code and the samples give', async () => {
+    // What shared/pdf/png.ts cannot embed as it is reaches pdf-lib's decoder: infra/aws/upng-decode.ts in the bundle, UPNG unbundled.
+    const specs: PngSpec[] = [
+      samplePng({ colorType: 6, bitDepth: 8 }, { width: 13, height: 11, interlace: false, transparency: false, seed: 1 }),
+      samplePng({ colorType: 3, bitDepth: 8 }, { width: 13, height: 11, interlace: false, transparency: true, seed: 2 }),
+      // No pass starting with the Average filter, which UPNG undoes wrong (test/unit/png-decode.test.ts).
+      { ...samplePng({ colorType: 2, bitDepth: 8 }, { width: 37, height: 29, interlace: true, transparency: false, seed: 3 }), filterOf: (row, firstOfPass) => (firstOfPass ? 4 : row % 5) },
+      samplePng({ colorType: 4, bitDepth: 16 }, { width: 13, height: 11, interlace: false, transparency: false, seed: 4 }),
+      samplePng({ colorType: 0, bitDepth: 2 }, { width: 13, height: 11, interlace: false, transparency: false, seed: 5 }),
+    ];
+    const sources = specs.map((spec, index) => ({ title: `Drawing ${index}.png`, bytes: encodePng(spec) }));
+    const [ours, reference] = await Promise.all([bundled.mergeDocuments(sources), unbundled.mergeDocuments(sources)]);
+    expect(ours.sources).toEqual(reference.sources);
+    expect(ours.sources.every((source) => source.leftOut === undefined)).toBe(true);
+    const images = imagesOf(ours.pdf);
+    expect(images).toEqual(imagesOf(reference.pdf));
+    // Each page's image as RGB, and its soft mask (alpha) where any pixel is not opaque: grey, which pdfimages writes out as RGB.
+    let next = 0;
+    for (const spec of specs) {
+      const rgba = expectedRgba(spec);
+      expect(images[next++]).toEqual([...rgba].filter((_, i) => i % 4 !== 3));
+      const alpha = [...rgba].filter((_, i) => i % 4 === 3);
+      if (alpha.some((value) => value < 255)) expect(images[next++]).toEqual(alpha.flatMap((value) => [value, value, value]));
+    }
+    expect(next).toBe(images.length);
+  });
+
   it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, the CMS of shared/signature/pkcs.ts) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
     const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
@@ -200,4 +241,22 @@ function paymentScheduleFixture(): PaymentScheduleDocument {
     scheduledCents: 1_300_000,
     differenceCents: 250_000,
   };
+}
+
+/** The samples of every image and soft mask in the PDF, in page order, as poppler's pdfimages writes them out (PPM, PGM). */
+function imagesOf(pdf: Uint8Array): number[][] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pdf-bundle-images-'));
+  try {
+    execFileSync('pdfimages', [savePdf(pdf), path.join(dir, 'image')]);
+    return readdirSync(dir)
+      .sort()
+      .map((name) => {
+        const bytes = readFileSync(path.join(dir, name));
+        // Netpbm: magic, width, height, maximum value, then one whitespace byte before the samples.
+        const header = /^P[56]\s+\d+\s+\d+\s+\d+\s/.exec(bytes.toString('latin1'))!;
+        return [...bytes.subarray(header[0].length)];
+      });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
