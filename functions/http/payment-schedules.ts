@@ -5,15 +5,17 @@ import { enforce } from '../../shared/http/access';
 import { loadInvoiceContext } from '../../shared/http/invoice-context';
 import { etagFor } from '../../shared/http/etag';
 import type { Action } from '../../shared/domain/permissions';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { loadUsers } from '../../shared/db/people';
+import { Invoice } from '../../shared/db/entities/invoice';
+import { Outbox } from '../../shared/db/entities/outbox';
 import type { InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
 import type { PaymentScheduleResponse } from '../../shared/api/regional';
 import { randomUUID } from 'node:crypto';
-import { batchGetAll } from '../../shared/db/service';
-import { explainFailure, writeTransaction } from '../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import type { CommitmentItem } from '../../shared/db/entities/commitment';
 import type { ProjectItem } from '../../shared/db/entities/project';
@@ -85,6 +87,9 @@ function toResponse(invoice: InvoiceItem, deadline: PaymentScheduleDeadline, tod
 /** DynamoDB's 100 items per transaction, less the invoice. */
 const emailsPerTransaction = 99;
 
+/** Serving writes the invoice and its emails' outbox records. */
+const scheduleEntities = /* @__PURE__ */ entitiesOf({ Invoice, Outbox });
+
 /**
  * The served schedule's PDF (rendered and stored now, before the schedule is written, so the
  * emails can attach it) and one email per invoice contact of the commitment, with an id stable
@@ -94,9 +99,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
   const { project, commitment, invoice, schedule, version } = input;
   const recipientIds = commitment.invoiceContactIds;
   if (recipientIds.length === 0) return [];
-  const users = new Map(
-    (await batchGetAll([...new Set([...recipientIds, schedule.servedBy])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
-  );
+  const users = await loadUsers([...recipientIds, schedule.servedBy]);
   const servedByName = users.get(schedule.servedBy)?.name ?? 'The project team';
   const rules = auSecurityOfPayment[schedule.jurisdiction];
   const claimName = `${termsFor(project.region).invoice} ${invoice.number}`;
@@ -192,7 +195,7 @@ export const handler = httpRouter(regionalRoutes,
       // The schedule and its emails commit together: a crash after the commit cannot lose them.
       const emails = await servedScheduleEmails({ project, commitment, invoice, schedule: paymentSchedule, version });
       const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
-      const written = await writeTransaction((entities) => ({
+      const written = await writeTransactionOver(scheduleEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
           .set({ paymentSchedule, version, updatedAt: at })
