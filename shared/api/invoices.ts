@@ -1,16 +1,17 @@
 import * as z from '../zod';
-import { centsInput, commaListOf, sortQuery, updatedSinceQuery } from './common';
+import { centsInput, commaListOf, invoicePath, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
-import { commitmentPath, percentString, projectPath, retainageSettings } from './commitments';
+import { commitmentPath, percentString } from './common';
+import { projectPath, retainageSettings } from './commitments';
 import type { InvoiceFigures, InvoiceLineFigures, LineEntry, RetainageBucket, StoredSovLine } from '../domain/invoice-figures';
 import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
 import { invoiceActions, type InvoiceAction } from '../domain/allowed-actions';
 import { allowedActionsField } from './common';
-import { paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput } from './prompt-payment';
+import { noPaymentDeadlines, paymentScheduleDueView, promptPaymentView, properInvoiceDetailsInput, type PaymentDeadlines } from './prompt-payment';
 
 const cents = (description: string) => z.withMeta(z.number().check(z.int()), { description });
 const decimal = (description: string, example: string) => z.withMeta(z.string().check(z.minLength(1), z.maxLength(32)), { description, example });
@@ -262,10 +263,7 @@ export type InvoiceListItemResponse = z.infer<typeof invoiceListItem>;
 
 export const invoiceList = z.withMeta(z.object({ items: z.array(invoiceListItem), nextCursor: z.nullable(z.string()) }), { id: 'InvoiceList' });
 
-export const invoicePath = z.object({
-  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
-  invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
-});
+export { invoicePath } from './common';
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
 export const stagedReleaseFields = {
@@ -429,12 +427,7 @@ export const invoiceRoutes = [
 // ---------------------------------------------------------------------------------------------
 // API views
 
-/** The regional payment deadlines an invoice answer carries (shared/http/payment-deadlines.ts reads them). */
-export interface PaymentDeadlines {
-  promptPayment: z.infer<typeof promptPaymentView>;
-  paymentScheduleDue: z.infer<typeof paymentScheduleDueView>;
-}
-export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };
+export { noPaymentDeadlines, type PaymentDeadlines } from './prompt-payment';
 
 /** What was entered, by the current input names. */
 const entryByInputNames = (entry: LineEntry | undefined): InvoiceLineResponse['entry'] =>

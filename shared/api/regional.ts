@@ -1,7 +1,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { commitmentPath, percentString } from './commitments';
-import { invoicePath } from './invoices';
+import { commitmentPath, invoicePath, percentString } from './common';
 import { auJurisdictions } from '../domain/au-jurisdictions';
 import { maxSlidingScaleRules } from '../domain/sliding-scale';
 import { nonPaymentNotice, nonPaymentNoticeBody, nonPaymentNoticeList } from './prompt-payment';
