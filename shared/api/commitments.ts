@@ -1,13 +1,13 @@
 import * as z from '../zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
-import { allowedActionsField, commaListOf, commitmentPath, percentString, personRef, sortQuery, updatedSinceQuery } from './common';
+import { allowedActionsField, commaListOf, commitmentPath, percentString, personRef, projectPath, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
 import type { CommitmentItem } from '../db/commitments';
 
-export { commitmentPath, percentString } from './common';
+export { commitmentPath, percentString, projectPath } from './common';
 
 /** Retainage on completed work and on stored materials, each with its own switch. */
 export const retainageSettings = z.withMeta(
@@ -28,7 +28,6 @@ export const retainageChange = z.withMeta(z.partial(retainageSettings), {
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
 
-export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)) });
 
 export const createCommitmentBody = z.withMeta(
   z.strictObject({

@@ -6,12 +6,17 @@ export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)
 
 /**
  * Paths and a field other areas' routes share with the commitment and invoice routes: here, not in
- * commitments.ts or invoices.ts, so that taking them does not bundle those schemas.
+ * commitments.ts or invoices.ts, so that taking them does not bundle those schemas (nor head-contracts.ts's, owner-invoices.ts's).
  */
 export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
 export const invoicePath = z.object({
   projectId: z.string().check(z.minLength(1), z.maxLength(100)),
   invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
+export const headContractPath = z.object({ projectId: z.string().check(z.minLength(1)), headContractId: z.string().check(z.minLength(1)) });
+export const ownerInvoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
 /** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */

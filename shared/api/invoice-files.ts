@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { invoicePath } from './invoices';
+import { invoicePath } from './common';
 
 /** The files an invoice may carry: documents, spreadsheets and photos of delivery dockets. */
 export const attachmentContentTypes = [

@@ -7,17 +7,14 @@ import { prefillStatuses, type StoredPrefill } from '../domain/owner-prefill';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { retainageSettings } from './commitments';
-import { headContractPath } from './head-contracts';
+import { headContractPath, ownerInvoicePath } from './common';
 import { promptPaymentView } from './prompt-payment';
 import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
 import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, stagedReleaseFields, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
-export const ownerInvoicePath = z.object({
-  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
-  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
-});
+export { ownerInvoicePath } from './common';
 
 const ownerInvoiceHeader = {
   projectId: z.string(),
