@@ -18,7 +18,7 @@ import { entersReview, type LineReviews, type WorkflowRole } from '../../../shar
 import { statusChangeRefusal } from '../../../shared/domain/allowed-actions';
 import type { Membership } from '../../../shared/domain/permissions';
 import { enforceRefusal } from '../../../shared/http/access';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import type { Loaded } from './access';
 import { notificationEmails } from './notify';
 import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox';
