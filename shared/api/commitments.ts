@@ -1,24 +1,14 @@
 import * as z from '../zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
-import { allowedActionsField, commaListOf, commitmentPath, percentString, personRef, projectPath, sortQuery, updatedSinceQuery } from './common';
+import { allowedActionsField, commaListOf, commitmentPath, personRef, projectPath, retainageSettings, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
 import type { CommitmentItem } from '../db/commitments';
 
-export { commitmentPath, percentString, projectPath } from './common';
+export { commitmentPath, percentString, projectPath, retainageSettings } from './common';
 
-/** Retainage on completed work and on stored materials, each with its own switch. */
-export const retainageSettings = z.withMeta(
-  z.strictObject({
-    workPercent: percentString,
-    workEnabled: z.boolean(),
-    materialsPercent: percentString,
-    materialsEnabled: z.boolean(),
-  }),
-  { id: 'RetainageSettings' },
-);
 /** A change of retainage settings: the fields given replace. */
 export const retainageChange = z.withMeta(z.partial(retainageSettings), {
   description:

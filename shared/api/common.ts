@@ -25,6 +25,17 @@ export const percentString = z.withMeta(
   { example: '10' },
 );
 
+/** Retainage on completed work and on stored materials, each with its own switch. */
+export const retainageSettings = z.withMeta(
+  z.strictObject({
+    workPercent: percentString,
+    workEnabled: z.boolean(),
+    materialsPercent: percentString,
+    materialsEnabled: z.boolean(),
+  }),
+  { id: 'RetainageSettings' },
+);
+
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z.withMeta(
   z.object({

@@ -4,8 +4,7 @@ import { pageQuery } from '../http/cursor';
 import { accountingMethods } from '../domain/commitments';
 import { headContractStatuses } from '../domain/head-contracts';
 import type { HeadContractItem } from '../db/entities/head-contract';
-import { headContractPath, projectPath } from './common';
-import { retainageSettings } from './commitments';
+import { headContractPath, projectPath, retainageSettings } from './common';
 
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });

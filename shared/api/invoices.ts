@@ -3,8 +3,7 @@ import { centsInput, commaListOf, invoicePath, sortQuery, updatedSinceQuery } fr
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceKinds, invoicePaymentStatuses, invoiceStatuses } from '../domain/invoices';
-import { commitmentPath, percentString } from './common';
-import { projectPath, retainageSettings } from './commitments';
+import { commitmentPath, percentString, projectPath, retainageSettings } from './common';
 import type { InvoiceFigures, InvoiceLineFigures, LineEntry, RetainageBucket, StoredSovLine } from '../domain/invoice-figures';
 import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
