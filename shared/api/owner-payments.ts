@@ -1,8 +1,7 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { maxPaymentCents } from '../domain/payments';
-import { paymentMethods } from './payments';
+import { maxPaymentCents, paymentMethods } from '../domain/payments';
 import { ownerInvoicePath } from './owner-invoices';
 import type { OwnerPaymentItem } from '../db/entities/owner-invoice';
 
