@@ -13,7 +13,7 @@ import type { InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
-import type { PaymentScheduleResponse } from '../../shared/api/regional';
+import type { PaymentScheduleResponse } from '../../shared/api/payment-schedules';
 import { randomUUID } from 'node:crypto';
 import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
 import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
@@ -27,7 +27,7 @@ import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-
 import { requestPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
 import { paymentSchedulePdfKey } from '../../shared/storage/keys';
 import type { EmailRequested } from '../../events/contracts';
-import { regionalRoutes } from '../../shared/api/regional';
+import { paymentScheduleRoutes } from '../../shared/api/payment-schedules';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -151,7 +151,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
   });
 }
 
-export const handler = httpRouter(regionalRoutes, 
+export const handler = httpRouter(paymentScheduleRoutes, 
   {
     getPaymentSchedule: async ({ path, caller }) => {
       const { project, invoice } = await invoiceWith('invoices.view', path, caller.userId);
