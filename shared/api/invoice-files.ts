@@ -17,14 +17,8 @@ export const attachmentContentTypes = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ] as const;
 
-/** 25 MiB: the largest attachment (a presigned PUT signs the declared length, so S3 holds it to that). */
-export const maxAttachmentBytes = 25 * 1024 * 1024;
-/** Attachments (uploaded or being uploaded) one invoice may hold: keeps its list one bounded Query. */
-export const maxAttachmentsPerInvoice = 50;
-/** How long a presigned upload URL is valid. */
-export const uploadUrlSeconds = 15 * 60;
-/** How long a presigned download URL is valid. */
-export const downloadUrlSeconds = 5 * 60;
+import { maxAttachmentBytes } from './invoice-file-limits';
+export { downloadUrlSeconds, maxAttachmentBytes, maxAttachmentsPerInvoice, uploadUrlSeconds } from './invoice-file-limits';
 
 export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
