@@ -18,6 +18,7 @@ export const attachmentContentTypes = [
 ] as const;
 
 import { maxAttachmentBytes } from './invoice-file-limits';
+import { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 export { downloadUrlSeconds, maxAttachmentBytes, maxAttachmentsPerInvoice, uploadUrlSeconds } from './invoice-file-limits';
 
 export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
@@ -94,34 +95,7 @@ export const attachmentList = z.withMeta(
   { id: 'InvoiceAttachmentList' },
 );
 
-export const invoicePdfResponse = z.withMeta(
-  z.object({
-    url: z.withMeta(z.url(), { description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
-    expiresAt: z.iso.datetime(),
-    filename: z.string(),
-    contentType: z.literal('application/pdf'),
-    sizeBytes: z.number().check(z.int()),
-    invoiceVersion: z.withMeta(z.number().check(z.int()), { description: 'The invoice version rendered: a new version renders a new PDF' }),
-  }),
-  { id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' },
-);
-
-export const forwardInvoiceBody = z.withMeta(
-  z.strictObject({
-    to: z.withMeta(z.array(z.email()).check(z.minLength(1), z.maxLength(20)), { description: 'Who receives the invoice PDF' }),
-    message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
-  }),
-  { id: 'ForwardInvoice' },
-);
-
-export const forwardInvoiceResponse = z.withMeta(
-  z.object({
-    emailId: z.withMeta(z.string(), { description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
-    to: z.array(z.string()),
-    attachment: z.object({ filename: z.string(), contentType: z.literal('application/pdf') }),
-  }),
-  { id: 'ForwardedInvoice' },
-);
+export { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 
 const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
 const attachment = `${attachments}/{attachmentId}`;

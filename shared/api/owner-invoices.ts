@@ -8,7 +8,7 @@ import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
 import { headContractPath, ownerInvoicePath, retainageSettings } from './common';
 import { promptPaymentView } from './prompt-payment';
-import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
+import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, stagedReleaseFields, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
