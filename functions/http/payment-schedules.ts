@@ -16,7 +16,8 @@ import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/dom
 import type { PaymentScheduleResponse } from '../../shared/api/payment-schedules';
 import { randomUUID } from 'node:crypto';
 import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import type { CommitmentItem } from '../../shared/db/entities/commitment';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { currencyOf } from '../../shared/domain/project-settings';

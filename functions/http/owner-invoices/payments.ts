@@ -12,7 +12,8 @@ import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owne
 import type { OwnerPaymentItem } from '../../../shared/db/entities/owner-invoice';
 import { formatCents } from '../../../shared/domain/money';
 import { currencyOf } from '../../../shared/domain/project-settings';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../../shared/domain/payments';
 import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
 import { ownerInvoiceFor } from './shared';

@@ -2,7 +2,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { HttpProblem, problems } from '../../../shared/http/problem';
 import { loadInvoice } from '../../../shared/db/invoices';
 import { loadCommitment } from '../../../shared/db/commitments';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
 import { afterProviderReport, type ProviderReport } from '../../../shared/domain/signatures';
 import type { ProjectItem } from '../../../shared/db/entities/project';

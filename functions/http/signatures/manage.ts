@@ -9,7 +9,7 @@ import { currentSignatureStatus, currentSigner, expiryFrom, resendSignatureRefus
 import { toSignatureResponse } from '../../../shared/api/signatures';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
 

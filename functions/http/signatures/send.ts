@@ -13,7 +13,7 @@ import { gcSignerPrefix } from '../../../shared/signature/docusign';
 import type { CompanyItem } from '../../../shared/db/entities/company';
 import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { CommitmentItem } from '../../../shared/db/commitments';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
 

@@ -1,5 +1,6 @@
 /** One step of a signature request, written at once: the request, the invoice's lock, the history event, the emails and links. */
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import type { OutboxItem } from '../../../shared/db/entities/outbox';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { invoiceEventItem } from '../../../shared/db/invoices';
