@@ -79,22 +79,22 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // Database HTTP functions: 526–618 KB until 2026-12-05 (every route's schemas, classic zod, Powertools' logger, decimal.js,
   // electrodb's Service and every entity of the table in each); 302–401 KB with their own routes, zod/mini, our logger, big.js,
   // no Service; then named entities, the AU holidays as rules and shared schemas in modules of their own (docs/bundles.md).
-  // Each ceiling is its size then + 2 %. invoiceFiles (316.2 → 286.5), nonPaymentNotices (320.7 → 285.1) and
-  // paymentSchedules (374.3 → 288.6) left this list.
-  // invoices 339.7 → 331.5 KB: the commitment schemas and ChangeOrder left it.
+  // Each ceiling is its size then + 2 %. invoiceFiles (316.2 → 286.4), nonPaymentNotices (320.7 → 280.6) and
+  // paymentSchedules (374.3 → 284.1) left this list.
+  // invoices 339.7 → 331.4 KB: the commitment schemas and ChangeOrder left it.
   invoices: {
     ceilingKb: 338,
     why: 'electrodb (171 KB) and zod/mini (~37 KB) come to ~210 KB before our code; it carries the invoice schemas (shared/api, 20 KB) and the invoice rules and G702/G703 figures (shared/domain, 33 KB): electrodb replaced by thin typed access over lib-dynamodb is the way under 300 KB (docs/bundles.md)',
   },
-  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.9 KB once lean, 372.7 KB with named entities and the
-  // schemas it does not use left out: it carries the owner-invoice, owner-payment and invoice schemas, the G702/G703
+  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.9 KB once lean, 368.2 KB with named entities, the
+  // schemas it does not use and the backup starter left out: it carries the owner-invoice, owner-payment and invoice schemas, the G702/G703
   // figures, Ontario prompt payment, the forwarded-invoice emails.
-  ownerInvoices: { ceilingKb: 380, why: 'what every database HTTP function carries (see invoices), the owner-invoice and invoice schemas and figures, PDF and emails, and prompt payment' },
-  // 506 KB on 2026-12-05 with DocuSign Connect, 381.4 KB once lean, 325.3 KB with named entities and only its own schemas:
+  ownerInvoices: { ceilingKb: 376, why: 'what every database HTTP function carries (see invoices), the owner-invoice and invoice schemas and figures, PDF and emails, and prompt payment' },
+  // 506 KB on 2026-12-05 with DocuSign Connect, 381.4 KB once lean, 320.9 KB with named entities and only its own schemas:
   // both invoice kinds, the signing page and the signature events.
-  signatures: { ceilingKb: 332, why: 'what every database HTTP function carries (see invoices), for both invoice kinds, the signing page and DocuSign Connect' },
-  // 519 KB on 2026-12-05, 395.4 KB once lean, 344.5 KB with the AU holidays as rules (5 KB, was a 37 KB table) and named entities.
-  invoiceWorkflow: { ceilingKb: 351, why: 'what every database HTTP function carries (see invoices), the invoice answers and the whole invoice workflow, with the AU holiday rules for payment-schedule deadlines' },
+  signatures: { ceilingKb: 328, why: 'what every database HTTP function carries (see invoices), for both invoice kinds, the signing page and DocuSign Connect' },
+  // 519 KB on 2026-12-05, 395.4 KB once lean, 340.0 KB with the AU holidays as rules (5 KB, was a 37 KB table) and named entities.
+  invoiceWorkflow: { ceilingKb: 347, why: 'what every database HTTP function carries (see invoices), the invoice answers and the whole invoice workflow, with the AU holiday rules for payment-schedule deadlines' },
   // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
   // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
   renderInvoicePdf: { ceilingKb: 1050, why: `${pdfLibraries}; the e-signature seal adds node-forge (232 KB, PKCS#7/PKCS#12) and @signpdf; electrodb reads the invoice` },
