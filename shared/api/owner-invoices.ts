@@ -9,7 +9,8 @@ import { formatCents } from '../domain/money';
 import { headContractPath, ownerInvoicePath, retainageSettings } from './common';
 import { promptPaymentView } from './prompt-payment';
 import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
-import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, stagedReleaseFields, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView } from './invoices';
+import { refineStagedRelease, stagedReleaseFields, updateInvoiceBody } from './invoice-requests';
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
