@@ -3,7 +3,10 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { invitesSent, type InvitesSent } from '../../events/contracts';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
-import { batchGetAll, db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { loadUsers } from '../../shared/db/people';
+import { Project } from '../../shared/db/entities/project';
+import { Invite } from '../../shared/db/entities/invite';
 import { loadBillingPeriod, type BillingPeriodItem } from '../../shared/db/billing-periods';
 import {
   inviteIdOf,
@@ -12,11 +15,14 @@ import {
   type InviteItem,
   type ProjectItem,
 } from '../../shared/db/invites';
-import { writeTransaction, type WriteEntities, type WriteItem } from '../../shared/db/transaction';
+import { writeTransactionOver, type WriteEntities, type WriteItem } from '../../shared/db/transaction';
 import { renderInviteEmail } from '../../shared/email/invite';
 import { sendLeaseMs } from '../../shared/email/deliveries';
 import { sendOnce, TransientEmailError, type OutgoingEmail, type SendOutcome } from '../../shared/email/send';
 import type { CommitmentItem } from '../../shared/db/commitments';
+
+const projectReaders = /* @__PURE__ */ entitiesOf({ Project });
+const inviteWriters = /* @__PURE__ */ entitiesOf({ Invite });
 
 export interface InviteEmailOptions {
   /** SES attempts per email within one invocation (throttling backs off between them). */
@@ -60,7 +66,7 @@ export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteE
     logger.appendKeys({ projectId, billingPeriodId, kind });
 
     const [{ data: project }, period, invites, commitments] = await Promise.all([
-      db().Project.get({ projectId }).go(),
+      projectReaders().Project.get({ projectId }).go(),
       loadBillingPeriod(projectId, billingPeriodId),
       loadInvites(projectId, billingPeriodId, commitmentIds),
       loadCommitmentsById(projectId, commitmentIds),
@@ -73,9 +79,7 @@ export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteE
     const toEmail = [...invites.values()].filter((invite) => invite.status !== 'declined');
     const commitmentOf = new Map(commitments.map((c) => [c.commitmentId, c]));
     const userIds = [...new Set(toEmail.flatMap((invite) => [...invite.contactIds, invite.invitedBy]))];
-    const users = new Map(
-      (await batchGetAll(userIds.map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
-    );
+    const users = await loadUsers(userIds);
 
     // Per invite: its contacts' emails; the last one's outcome is recorded in one transaction with
     // the invite's emailStatus (two writes per email: the claim, then outcome + status). A crash
@@ -199,7 +203,7 @@ function statusChange(invite: InviteItem, results: readonly DeliveryStatus[]): I
 async function settleEmailStatus(invite: InviteItem, results: Delivery[]): Promise<void> {
   const change = statusChange(invite, results);
   if (!change) return;
-  const outcome = await writeTransaction((entities) => ({ invite: inviteStatusWrite(entities, change) }));
+  const outcome = await writeTransactionOver(inviteWriters, (entities) => ({ invite: inviteStatusWrite(entities, change) }));
   // The invite was re-invited meanwhile (another round): that round's emails report on it.
   if (outcome.canceled && !outcome.failed.includes('invite')) throw new Error(`Recording the emailStatus of invite ${invite.commitmentId} failed`);
 }

@@ -6,7 +6,8 @@ import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/ac
 import { etagFor, requiredIfMatch } from '../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { logger } from '../../shared/logger';
-import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../shared/db/outbox';
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite, type OutboxItem } from '../../shared/db/outbox-record';
 import {
   changePeriods,
   closeWrite,

@@ -20,7 +20,8 @@ import { User } from '../../shared/db/entities/user';
 import { invoiceEventWrite } from '../../shared/db/invoices';
 import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import { localDate } from '../../shared/domain/billing-periods';
 import { nonPaymentNoticeDeadline, nonPaymentNoticeIssues, ontarioAct } from '../../shared/domain/ontario-prompt-payment';
 import { currencyOf } from '../../shared/domain/project-settings';
@@ -28,7 +29,7 @@ import { termsFor } from '../../shared/domain/terminology';
 import { config } from '../../shared/config';
 import { nonPaymentNoticeEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
-import { regionalRoutes } from '../../shared/api/regional';
+import { nonPaymentNoticeRoutes } from '../../shared/api/non-payment-notices';
 
 /** The period's owner invoices and the contacts read; the notice written on the invoice, its history and the emails' outbox records. */
 const noticeEntities = /* @__PURE__ */ entitiesOf({ OwnerInvoice, User, Invoice, InvoiceEvent, Outbox });
@@ -86,7 +87,7 @@ async function noticeEmails({ project, commitment, invoice }: InvoiceContext, no
 /** DynamoDB's 100 items per transaction, less the invoice and its history event. */
 const emailsPerTransaction = 98;
 
-export const handler = httpRouter(regionalRoutes, 
+export const handler = httpRouter(nonPaymentNoticeRoutes, 
   {
     listNonPaymentNotices: async ({ path, caller }) => {
       const context = await invoiceWith('invoices.view', path, caller.userId);

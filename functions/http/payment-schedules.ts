@@ -5,16 +5,19 @@ import { enforce } from '../../shared/http/access';
 import { loadInvoiceContext } from '../../shared/http/invoice-context';
 import { etagFor } from '../../shared/http/etag';
 import type { Action } from '../../shared/domain/permissions';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { loadUsers } from '../../shared/db/people';
+import { Invoice } from '../../shared/db/entities/invoice';
+import { Outbox } from '../../shared/db/entities/outbox';
 import type { InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
-import type { PaymentScheduleResponse } from '../../shared/api/regional';
+import type { PaymentScheduleResponse } from '../../shared/api/payment-schedules';
 import { randomUUID } from 'node:crypto';
-import { batchGetAll } from '../../shared/db/service';
-import { explainFailure, writeTransaction } from '../../shared/db/transaction';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import type { CommitmentItem } from '../../shared/db/entities/commitment';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { currencyOf } from '../../shared/domain/project-settings';
@@ -25,7 +28,7 @@ import type { PaymentScheduleDocument } from '../../shared/pdf/payment-schedule-
 import { requestPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-renderer';
 import { paymentSchedulePdfKey } from '../../shared/storage/keys';
 import type { EmailRequested } from '../../events/contracts';
-import { regionalRoutes } from '../../shared/api/regional';
+import { paymentScheduleRoutes } from '../../shared/api/payment-schedules';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
 async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -85,6 +88,9 @@ function toResponse(invoice: InvoiceItem, deadline: PaymentScheduleDeadline, tod
 /** DynamoDB's 100 items per transaction, less the invoice. */
 const emailsPerTransaction = 99;
 
+/** Serving writes the invoice and its emails' outbox records. */
+const scheduleEntities = /* @__PURE__ */ entitiesOf({ Invoice, Outbox });
+
 /**
  * The served schedule's PDF (rendered and stored now, before the schedule is written, so the
  * emails can attach it) and one email per invoice contact of the commitment, with an id stable
@@ -94,9 +100,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
   const { project, commitment, invoice, schedule, version } = input;
   const recipientIds = commitment.invoiceContactIds;
   if (recipientIds.length === 0) return [];
-  const users = new Map(
-    (await batchGetAll([...new Set([...recipientIds, schedule.servedBy])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
-  );
+  const users = await loadUsers([...recipientIds, schedule.servedBy]);
   const servedByName = users.get(schedule.servedBy)?.name ?? 'The project team';
   const rules = auSecurityOfPayment[schedule.jurisdiction];
   const claimName = `${termsFor(project.region).invoice} ${invoice.number}`;
@@ -148,7 +152,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
   });
 }
 
-export const handler = httpRouter(regionalRoutes, 
+export const handler = httpRouter(paymentScheduleRoutes, 
   {
     getPaymentSchedule: async ({ path, caller }) => {
       const { project, invoice } = await invoiceWith('invoices.view', path, caller.userId);
@@ -192,7 +196,7 @@ export const handler = httpRouter(regionalRoutes,
       // The schedule and its emails commit together: a crash after the commit cannot lose them.
       const emails = await servedScheduleEmails({ project, commitment, invoice, schedule: paymentSchedule, version });
       const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
-      const written = await writeTransaction((entities) => ({
+      const written = await writeTransactionOver(scheduleEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
           .set({ paymentSchedule, version, updatedAt: at })

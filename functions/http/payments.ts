@@ -12,7 +12,8 @@ import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/d
 import { writeTransactionOver, type WriteEntities } from '../../shared/db/transaction';
 import { formatCents } from '../../shared/domain/money';
 import { currencyOf } from '../../shared/domain/project-settings';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../shared/domain/payments';
 import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/payments';
 import { Invoice, InvoiceEvent, Payment, PaymentNumber, type PaymentItem } from '../../shared/db/entities/invoice';

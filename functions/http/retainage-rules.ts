@@ -10,8 +10,8 @@ import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments
 import { describeRule, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { auJurisdictionForTimeZone, qldRetentionCapIssues, type StoredSlidingScale } from '../../shared/domain/au-jurisdictions';
 import type { FieldIssue } from '../../shared/domain/errors';
-import type { RetainageRulesResponse } from '../../shared/api/regional';
-import { regionalRoutes } from '../../shared/api/regional';
+import type { RetainageRulesResponse } from '../../shared/api/retainage-rules';
+import { retainageRuleRoutes } from '../../shared/api/retainage-rules';
 
 const commitments = /* @__PURE__ */ entitiesOf({ Commitment });
 
@@ -47,7 +47,7 @@ function toResponse(commitment: CommitmentItem): RetainageRulesResponse {
 
 const asFieldErrors = (issues: FieldIssue[]) => issues.map((i) => ({ location: 'body' as const, field: i.field, message: i.message }));
 
-export const handler = httpRouter(regionalRoutes, {
+export const handler = httpRouter(retainageRuleRoutes, {
   getRetainageRules: async ({ path, caller }) => {
     const { commitment } = await commitmentFor('commitments.view', path, caller.userId);
     return { body: toResponse(commitment), headers: { etag: etagFor(commitment.version) } };

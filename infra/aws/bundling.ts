@@ -93,42 +93,33 @@ const pdfLibraries = 'pdf-lib (224 KB from its ES build) and fontkit 3 (157 KB: 
  */
 export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: string }>> = {
   // Database HTTP functions: 526–618 KB until 2026-12-05 (every route's schemas, classic zod, Powertools' logger, decimal.js,
-  // electrodb's Service and every entity of the table in each); 302–355 KB with their own routes, zod/mini, our logger, big.js,
-  // no Service. Each ceiling is its size then + 2 %.
-  ...Object.fromEntries(
-    (
-      [
-        // Once they name their entities: invoiceFiles 335.0 → 316.2, nonPaymentNotices 335.1 → 320.7, invoices 354.8 → 339.7 KB.
-        ['invoiceFiles', 323],
-        ['nonPaymentNotices', 327],
-        ['invoices', 347],
-      ] as const
-    ).map(([name, ceilingKb]) => [
-      name,
-      {
-        ceilingKb,
-        why: 'electrodb (171 KB) and zod/mini (25–40 KB) come to ~200 KB before our code; these name their entities already, and carry the invoice schemas (shared/api, 25 KB) and rules and figures (shared/domain, 17–33 KB): electrodb replaced by thin typed access over lib-dynamodb is the way under 300 KB (docs/bundles.md)',
-      },
-    ]),
-  ),
-  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.8 KB once lean (see above): it carries the owner-invoice,
-  // invoice and head-contract schemas, Ontario prompt payment, and the forwarded-invoice emails; 400.9 → 390.3 KB once
-  // the payments received left for ownerPayments (347.0 KB).
-  ownerInvoices: { ceilingKb: 398, why: 'what every database HTTP function carries (see above), the owner-invoice PDF and emails, and prompt payment' },
-  ownerPayments: { ceilingKb: 354, why: 'what every database HTTP function carries (see above), with the owner-invoice schemas and the payment rules' },
-  // 506 KB on 2026-12-05 with DocuSign Connect, 381.2 KB once lean: both invoice kinds, the signing page and the signature
-  // events; 381.4 → 368.4 KB once the signer's page and submit left for signing (355.4 KB).
-  signatures: { ceilingKb: 376, why: 'what every database HTTP function carries (see above), for both invoice kinds, and DocuSign Connect' },
-  signing: { ceilingKb: 363, why: 'what every database HTTP function carries (see above), for both invoice kinds, the signing page and the signed-PDF request' },
-  // paymentSchedules 1586 KB while date-holidays-parser computed the holidays, 499 KB with the table; invoiceWorkflow 519 KB:
-  // 374.2 and 395.2 KB once lean.
-  paymentSchedules: { ceilingKb: 382, why: 'what every database HTTP function carries (see above) and the AU public holiday table (37 KB, 2015–2060)' },
-  invoiceWorkflow: { ceilingKb: 404, why: 'what every database HTTP function carries (see above), the whole invoice workflow and the AU public holiday table (37 KB) for payment-schedule deadlines' },
+  // electrodb's Service and every entity of the table in each); 302–401 KB with their own routes, zod/mini, our logger, big.js,
+  // no Service; then named entities, the AU holidays as rules and shared schemas in modules of their own (docs/bundles.md).
+  // Each ceiling is its size then + 2 %. invoiceFiles (316.2 → 286.4), nonPaymentNotices (320.7 → 280.6) and
+  // paymentSchedules (374.3 → 284.1) left this list.
+  // invoices 339.7 → 331.4 KB: the commitment schemas and ChangeOrder left it.
+  invoices: {
+    ceilingKb: 338,
+    why: 'electrodb (171 KB) and zod/mini (~37 KB) come to ~210 KB before our code; it carries the invoice schemas (shared/api, 20 KB) and the invoice rules and G702/G703 figures (shared/domain, 33 KB): electrodb replaced by thin typed access over lib-dynamodb is the way under 300 KB (docs/bundles.md)',
+  },
+  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.9 KB once lean, 368.2 KB with named entities, the
+  // schemas it does not use and the backup starter left out: it carries the owner-invoice, owner-payment and invoice schemas, the G702/G703
+  // figures, Ontario prompt payment, the forwarded-invoice emails.
+  // 368.2 → 360.2 KB once the payments received left for ownerPayments (284.3 KB, within budget).
+  ownerInvoices: { ceilingKb: 368, why: 'what every database HTTP function carries (see invoices), the owner-invoice and invoice schemas and figures, PDF and emails, and prompt payment' },
+  // 506 KB on 2026-12-05 with DocuSign Connect, 381.4 KB once lean, 320.9 KB with named entities and only its own schemas:
+  // both invoice kinds, the signing page and the signature events; 320.9 → 307.9 KB once the signer's page and submit left
+  // for signing (294.1 KB, within budget).
+  signatures: { ceilingKb: 315, why: 'what every database HTTP function carries (see invoices), for both invoice kinds, the signing page and DocuSign Connect' },
+  // 519 KB on 2026-12-05, 395.4 KB once lean, 335.3 KB with the AU holidays as rules (5 KB, was a 37 KB table), named entities and
+  // without the invoice requests (shared/api/invoice-requests.ts).
+  invoiceWorkflow: { ceilingKb: 342, why: 'what every database HTTP function carries (see invoices), the invoice answers and the whole invoice workflow, with the AU holiday rules for payment-schedule deadlines' },
   // PDF functions: 1.9–2.2 MB until 2026-12-05 (@pdf-lib/fontkit's 963 KB UMD build, pdf-lib's CommonJS build, every
   // standard font, pako); then fontkit 3, the PDF aliases of bundleAliases and the lean base (docs/bundles.md).
   // 1,028.9 → 810.1 KB once its callers send the records it draws (no electrodb, no entities), → 557.7 KB with the seal
-  // over Node's crypto (no node-forge) and the request checked without zod, → 535.5 KB without standard fonts (functionAliases).
-  renderInvoicePdf: { ceilingKb: 546, why: `${pdfLibraries}; pdf-lib's forms (~45 KB, never used here but imported by PDFDocument) and PNG decoder (25 KB, for drawn signatures), and @signpdf` },
+  // over Node's crypto (no node-forge) and the request checked without zod, → 535.5 KB without standard fonts (functionAliases),
+  // → 514.1 KB with the PNG decoder over Node's zlib.
+  renderInvoicePdf: { ceilingKb: 525, why: `${pdfLibraries}; pdf-lib's forms (~45 KB, never used here but imported by PDFDocument), and @signpdf` },
   // backupMergePart 1,014.1 → 526.6 KB once decrypting left it for backupDecryptSources, and backupCombine 526.0 → 528.6 KB
   // with the part copier; both → ~493 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone.
 };

@@ -8,7 +8,7 @@ import {
   paymentColumns,
 } from '../domain/accounting-exports';
 import { pageQuery } from '../http/cursor';
-import { projectPath } from './commitments';
+import { projectPath } from './common';
 
 /** How long a finished export's presigned download URLs are valid. */
 export const exportDownloadSeconds = 15 * 60;

@@ -1,7 +1,7 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { backupJobStatuses } from '../domain/backups';
-import { projectPath } from './commitments';
+import { projectPath } from './common';
 
 /** The most invoices one backup may hold (its parts travel through the workflow's state, which is capped at 256 KB). */
 export const maxInvoicesPerBackup = 500;

@@ -1,28 +1,14 @@
 import * as z from '../zod';
 import { commitmentActions, commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
-import { allowedActionsField, commaListOf, personRef, sortQuery, updatedSinceQuery } from './common';
+import { allowedActionsField, commaListOf, commitmentPath, personRef, projectPath, retainageSettings, sortQuery, updatedSinceQuery } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, commitmentStatuses, commitmentTypes, ssovStatuses } from '../domain/commitments';
 import type { CommitmentItem } from '../db/commitments';
 
-/** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
-export const percentString = z.withMeta(
-  z.string().check(z.regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')),
-  { example: '10' },
-);
+export { commitmentPath, percentString, projectPath, retainageSettings } from './common';
 
-/** Retainage on completed work and on stored materials, each with its own switch. */
-export const retainageSettings = z.withMeta(
-  z.strictObject({
-    workPercent: percentString,
-    workEnabled: z.boolean(),
-    materialsPercent: percentString,
-    materialsEnabled: z.boolean(),
-  }),
-  { id: 'RetainageSettings' },
-);
 /** A change of retainage settings: the fields given replace. */
 export const retainageChange = z.withMeta(z.partial(retainageSettings), {
   description:
@@ -32,8 +18,6 @@ export const retainageChange = z.withMeta(z.partial(retainageSettings), {
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
 
-export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
-export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)) });
 
 export const createCommitmentBody = z.withMeta(
   z.strictObject({

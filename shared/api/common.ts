@@ -4,6 +4,38 @@ import { wholeCentsMessage } from '../domain/money';
 /** A project's routes' path: here, not in projects.ts, so other areas' routes take it without the project schemas. */
 export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
+/**
+ * Paths and a field other areas' routes share with the commitment and invoice routes: here, not in
+ * commitments.ts or invoices.ts, so that taking them does not bundle those schemas (nor head-contracts.ts's, owner-invoices.ts's).
+ */
+export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
+export const invoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  invoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
+export const headContractPath = z.object({ projectId: z.string().check(z.minLength(1)), headContractId: z.string().check(z.minLength(1)) });
+export const ownerInvoicePath = z.object({
+  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
+  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
+
+/** A percentage as an exact decimal string between 0 and 100, at most 4 decimals ("10", "7.5"). */
+export const percentString = z.withMeta(
+  z.string().check(z.regex(/^(?:100(?:\.0{1,4})?|\d{1,2}(?:\.\d{1,4})?)$/, 'A percentage between 0 and 100 as a decimal string, e.g. "10" or "7.5"')),
+  { example: '10' },
+);
+
+/** Retainage on completed work and on stored materials, each with its own switch. */
+export const retainageSettings = z.withMeta(
+  z.strictObject({
+    workPercent: percentString,
+    workEnabled: z.boolean(),
+    materialsPercent: percentString,
+    materialsEnabled: z.boolean(),
+  }),
+  { id: 'RetainageSettings' },
+);
+
 /** RFC 9457 problem details, as every error of the API answers. */
 export const problemSchema = z.withMeta(
   z.object({

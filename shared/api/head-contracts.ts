@@ -4,7 +4,7 @@ import { pageQuery } from '../http/cursor';
 import { accountingMethods } from '../domain/commitments';
 import { headContractStatuses } from '../domain/head-contracts';
 import type { HeadContractItem } from '../db/entities/head-contract';
-import { projectPath, retainageSettings } from './commitments';
+import { headContractPath, projectPath, retainageSettings } from './common';
 
 const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
@@ -12,7 +12,7 @@ const emails = z.withMeta(z.array(z.email().check(z.maxLength(254))).check(z.max
   description: 'The owner’s contacts: owner invoices are emailed to them',
 });
 
-export const headContractPath = z.object({ projectId: z.string().check(z.minLength(1)), headContractId: z.string().check(z.minLength(1)) });
+export { headContractPath } from './common';
 
 export const createHeadContractBody = z.withMeta(
   z.strictObject({

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { invoicePath } from './invoices';
+import { invoicePath } from './common';
 
 /** The files an invoice may carry: documents, spreadsheets and photos of delivery dockets. */
 export const attachmentContentTypes = [
@@ -17,14 +17,9 @@ export const attachmentContentTypes = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ] as const;
 
-/** 25 MiB: the largest attachment (a presigned PUT signs the declared length, so S3 holds it to that). */
-export const maxAttachmentBytes = 25 * 1024 * 1024;
-/** Attachments (uploaded or being uploaded) one invoice may hold: keeps its list one bounded Query. */
-export const maxAttachmentsPerInvoice = 50;
-/** How long a presigned upload URL is valid. */
-export const uploadUrlSeconds = 15 * 60;
-/** How long a presigned download URL is valid. */
-export const downloadUrlSeconds = 5 * 60;
+import { maxAttachmentBytes } from './invoice-file-limits';
+import { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
+export { downloadUrlSeconds, maxAttachmentBytes, maxAttachmentsPerInvoice, uploadUrlSeconds } from './invoice-file-limits';
 
 export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
@@ -100,34 +95,7 @@ export const attachmentList = z.withMeta(
   { id: 'InvoiceAttachmentList' },
 );
 
-export const invoicePdfResponse = z.withMeta(
-  z.object({
-    url: z.withMeta(z.url(), { description: 'Presigned GET of the stored PDF, valid for 5 minutes' }),
-    expiresAt: z.iso.datetime(),
-    filename: z.string(),
-    contentType: z.literal('application/pdf'),
-    sizeBytes: z.number().check(z.int()),
-    invoiceVersion: z.withMeta(z.number().check(z.int()), { description: 'The invoice version rendered: a new version renders a new PDF' }),
-  }),
-  { id: 'InvoicePdf', description: 'Where to fetch the invoice PDF (rendered on request and stored in S3)' },
-);
-
-export const forwardInvoiceBody = z.withMeta(
-  z.strictObject({
-    to: z.withMeta(z.array(z.email()).check(z.minLength(1), z.maxLength(20)), { description: 'Who receives the invoice PDF' }),
-    message: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(2000))), { description: 'A note shown above the invoice details' }),
-  }),
-  { id: 'ForwardInvoice' },
-);
-
-export const forwardInvoiceResponse = z.withMeta(
-  z.object({
-    emailId: z.withMeta(z.string(), { description: 'The email’s id (from the Idempotency-Key when given): sent once' }),
-    to: z.array(z.string()),
-    attachment: z.object({ filename: z.string(), contentType: z.literal('application/pdf') }),
-  }),
-  { id: 'ForwardedInvoice' },
-);
+export { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 
 const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
 const attachment = `${attachments}/{attachmentId}`;

@@ -3,8 +3,8 @@ import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { invoiceStatuses } from '../domain/invoices';
 import { signatureEventTypes } from '../domain/signatures';
-import { invoicePath, invoiceResponse } from './invoices';
-import { projectPath } from './commitments';
+import { invoicePath, projectPath } from './common';
+import { invoiceResponse } from './invoices';
 
 const comment = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
 

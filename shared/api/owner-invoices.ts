@@ -6,18 +6,15 @@ import { ownerInvoiceStatuses } from '../domain/owner-invoices';
 import { prefillStatuses, type StoredPrefill } from '../domain/owner-prefill';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { formatCents } from '../domain/money';
-import { retainageSettings } from './commitments';
-import { headContractPath } from './head-contracts';
+import { headContractPath, ownerInvoicePath, retainageSettings } from './common';
 import { promptPaymentView } from './prompt-payment';
-import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-files';
-import { invoiceLine, invoiceSummary, invoiceTotals, refineStagedRelease, stagedReleaseFields, summaryView, toLine, totalsView, updateInvoiceBody } from './invoices';
+import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
+import { invoiceLine, invoiceSummary, invoiceTotals, summaryView, toLine, totalsView } from './invoices';
+import { refineStagedRelease, stagedReleaseFields, updateInvoiceBody } from './invoice-requests';
 
 type PromptPaymentView = z.infer<typeof promptPaymentView>;
 
-export const ownerInvoicePath = z.object({
-  projectId: z.string().check(z.minLength(1), z.maxLength(100)),
-  ownerInvoiceId: z.string().check(z.minLength(1), z.maxLength(100)),
-});
+export { ownerInvoicePath } from './common';
 
 const ownerInvoiceHeader = {
   projectId: z.string(),

@@ -1,9 +1,8 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { maxPaymentCents } from '../domain/payments';
-import { paymentMethods } from './payments';
-import { ownerInvoicePath } from './owner-invoices';
+import { maxPaymentCents, paymentMethods } from '../domain/payments';
+import { ownerInvoicePath } from './common';
 import type { OwnerPaymentItem } from '../db/entities/owner-invoice';
 
 export const ownerPaymentPath = z.extend(ownerInvoicePath, { paymentId: z.string().check(z.minLength(1), z.maxLength(100)) });

@@ -1,10 +1,10 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { commitmentPath } from './commitments';
-import { maxPaymentCents } from '../domain/payments';
+import { commitmentPath } from './common';
+import { maxPaymentCents, paymentMethods } from '../domain/payments';
 
-export const paymentMethods = ['check', 'credit_card', 'electronic'] as const;
+export { paymentMethods };
 
 export const paymentPath = z.extend(commitmentPath, { paymentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 

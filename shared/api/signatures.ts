@@ -2,9 +2,7 @@ import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { signatureProviders, signatureStatuses, signedDocumentKinds, signerStatuses, type SignatureStatus } from '../domain/signatures';
 import type { InvoiceSignatureItem } from '../db/entities/signature';
-import { invoicePath } from './invoices';
-import { projectPath } from './commitments';
-import { ownerInvoicePath } from './owner-invoices';
+import { invoicePath, ownerInvoicePath, projectPath } from './common';
 
 const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 

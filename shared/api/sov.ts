@@ -2,8 +2,7 @@ import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
-import { commitmentPath } from './commitments';
-import { headContractPath } from './head-contracts';
+import { commitmentPath, headContractPath } from './common';
 
 /** Most lines an SOV holds: they live in one item (400 KB), with room to spare. */
 export const maxSovLines = 1000;

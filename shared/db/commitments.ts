@@ -5,7 +5,8 @@ import { Sov } from './entities/sov';
 import { Task } from './entities/task';
 import { ChangeOrder, type ChangeOrderItem } from './entities/change-order';
 
-const commitmentReaders = /* @__PURE__ */ entitiesOf({ Commitment, ChangeOrder });
+const commitmentReaders = /* @__PURE__ */ entitiesOf({ Commitment });
+const changeOrderReaders = /* @__PURE__ */ entitiesOf({ ChangeOrder });
 
 /** The entities commitments are written with (their numbers, SOVs and the tasks a change moves). */
 export const commitmentEntities = /* @__PURE__ */ entitiesOf({ Commitment, CommitmentNumber, Sov, Task });
@@ -25,7 +26,7 @@ export async function loadCommitment(
 
 /** Every change order of a commitment, any status (what the G702 change-order summary reads). */
 export async function loadChangeOrders(projectId: string, commitmentId: string): Promise<ChangeOrderItem[]> {
-  const { data } = await commitmentReaders().ChangeOrder.query.byCommitment({ projectId, commitmentId }).go({ pages: 'all' });
+  const { data } = await changeOrderReaders().ChangeOrder.query.byCommitment({ projectId, commitmentId }).go({ pages: 'all' });
   return data;
 }
 

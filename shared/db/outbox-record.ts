@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { outboxShardCount, type OutboxItem } from './entities/outbox';
+export type { OutboxItem } from './entities/outbox';
 import type { dbService } from './service';
 import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
 

@@ -8,6 +8,9 @@
 import { addCents, assertCents, formatCents } from './money';
 import type { InvoicePaymentStatus } from './invoices';
 
+/** How a payment was made (issued to a subcontractor or received from the owner). */
+export const paymentMethods = ['check', 'credit_card', 'electronic'] as const;
+
 export interface InvoicePayments {
   /** G702 line 8 of the invoice. */
   dueCents: number;

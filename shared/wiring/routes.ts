@@ -12,7 +12,7 @@ import { ownerPaymentRoutes } from '../api/owner-payments';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
 import { inviteRoutes } from '../api/invites';
-import { invoiceRoutes } from '../api/invoices';
+import { invoiceRoutes } from '../api/invoice-requests';
 import { invoiceWorkflowRoutes } from '../api/invoice-workflow';
 import { invoiceFileRoutes } from '../api/invoice-files';
 import { paymentRoutes } from '../api/payments';

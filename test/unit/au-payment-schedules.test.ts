@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auPublicHolidays } from '../../shared/domain/au-holidays';
 import auHolidayTable from '../../shared/domain/au-holidays.table.json';
-import { buildAuHolidayTable } from '../../infra/tools/au-holidays-table';
+import { auHolidayYears, buildAuHolidayTable, dateHolidaysAu } from '../../infra/tools/au-holidays-table';
 import {
   auJurisdictions,
   auSecurityOfPayment,
@@ -34,8 +34,24 @@ describe('Australian public holidays (a table built from date-holidays)', () => 
   it('the committed table is what the installed date-holidays data gives (else run `npm run holidays:table`)', () => {
     expect(auHolidayTable).toEqual(buildAuHolidayTable());
   });
+  it('gives exactly the holidays date-holidays gives, names and order too, for every state and year it covers', () => {
+    for (const jurisdiction of auJurisdictions) {
+      const holidaysIn = dateHolidaysAu(jurisdiction);
+      for (let year = auHolidayYears.from; year <= auHolidayYears.to; year++) {
+        expect({ jurisdiction, year, holidays: auPublicHolidays(jurisdiction, year) }).toEqual({ jurisdiction, year, holidays: holidaysIn(year) });
+      }
+    }
+  });
+  it('holds each holiday as rules where it can (a fixed day, days from Easter, a weekday on or after a day, by weekday), one-offs as dates', () => {
+    const nsw = Object.fromEntries(auHolidayTable.holidays.NSW.map(([name, ...rules]) => [name, rules]));
+    expect(nsw['Good Friday']).toEqual(['E-2']);
+    expect(nsw['Labour Day']).toEqual(['1001>1']); // the first Monday of October
+    expect(nsw['Australia Day']).toEqual(['0126:1000002']); // a Sunday's or Saturday's on the Monday after
+    expect(nsw['National Day of Mourning for Queen Elizabeth II']).toEqual(['2022-09-22']);
+  });
   it('says which years it knows rather than answering with no holidays', () => {
     expect(() => auPublicHolidays('NSW', 2099)).toThrow(/2015–2060, not 2099/);
+    expect(() => auPublicHolidays('NSW', 2014)).toThrow(/2015–2060, not 2014/);
   });
   it('knows each state’s holidays, whole days only', () => {
     const nsw2027 = auPublicHolidays('NSW', 2027).map((h) => h.date);

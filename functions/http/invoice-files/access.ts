@@ -1,6 +1,6 @@
 import { enforceRefusal } from '../../../shared/http/access';
 import type { InvoiceContext } from '../../../shared/http/invoice-context';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { problems } from '../../../shared/http/problem';
 import { editableStatuses } from '../../../shared/domain/invoice-rules';

@@ -5,7 +5,7 @@ import { config } from '../../../shared/config';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforceRefusal } from '../../../shared/http/access';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import { entitiesOf } from '../../../shared/db/service';
 import { User } from '../../../shared/db/entities/user';
 import { appendInvoiceEvent } from '../../../shared/db/invoices';

@@ -5,7 +5,7 @@ import { s3Client } from '../../../shared/aws/clients';
 import { config } from '../../../shared/config';
 import { problems } from '../../../shared/http/problem';
 import { attachmentKey, contentDisposition, type InvoiceScope } from '../../../shared/storage/keys';
-import { downloadUrlSeconds, uploadUrlSeconds } from '../../../shared/api/invoice-files';
+import { downloadUrlSeconds, uploadUrlSeconds } from '../../../shared/api/invoice-file-limits';
 import type { InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 
 export const expiresAt = (seconds: number, now = Date.now()) => new Date(now + seconds * 1000).toISOString();

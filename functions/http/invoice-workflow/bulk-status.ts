@@ -1,7 +1,8 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { HttpProblem } from '../../../shared/http/problem';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll, entitiesOf } from '../../../shared/db/service';
+import { Invoice } from '../../../shared/db/entities/invoice';
 import type { CommitmentItem } from '../../../shared/db/commitments';
 import { chunk, loadCommitmentsById, type ProjectItem } from '../../../shared/db/invites';
 import type { InvoiceItem } from '../../../shared/db/invoices';
@@ -13,6 +14,8 @@ import { changeStatus } from './change';
 
 /** Bulk changes run a few at a time: each is its own transaction and emails. */
 const bulkConcurrency = 8;
+
+const invoiceReaders = /* @__PURE__ */ entitiesOf({ Invoice });
 
 type BulkBody = HttpInput<'bulkInvoiceStatus'>['body'];
 interface BulkContext {
@@ -59,7 +62,7 @@ export async function bulkInvoiceStatus({ path, body, caller }: HttpInput<'bulkI
   enforce('invoices.bulk_status', member);
   const invoices = await batchGetAll(
     body.invoices.map(({ invoiceId }) => ({ projectId: project.projectId, invoiceId })),
-    (keys) => db().Invoice.get(keys).go(),
+    (keys) => invoiceReaders().Invoice.get(keys).go(),
   );
   const commitments = await loadCommitmentsById(project.projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
   const context: BulkContext = {

@@ -1,6 +1,12 @@
 /** The write of every workflow change: the invoice (conditional on its version) and its history event, in one transaction. */
 import { problems } from '../../../shared/http/problem';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
+import { entitiesOf } from '../../../shared/db/service';
+import { Invoice, InvoiceEvent, InvoiceNumber } from '../../../shared/db/entities/invoice';
+import { BillingPeriod } from '../../../shared/db/entities/billing-period';
+import { Task } from '../../../shared/db/entities/task';
+import { PaymentScheduleReminder } from '../../../shared/db/entities/payment-schedule-reminder';
+import { Outbox } from '../../../shared/db/entities/outbox';
 import { invoiceEventItem, successorCheck, type InvoiceEventChanges, type InvoiceEventItem, type InvoiceItem } from '../../../shared/db/invoices';
 import { notPastDue } from '../../../shared/db/conditions';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
@@ -12,10 +18,11 @@ import { entersReview, type LineReviews, type WorkflowRole } from '../../../shar
 import { statusChangeRefusal } from '../../../shared/domain/allowed-actions';
 import type { Membership } from '../../../shared/domain/permissions';
 import { enforceRefusal } from '../../../shared/http/access';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import type { Loaded } from './access';
 import { notificationEmails } from './notify';
-import { dispatchSoon, outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite, type OutboxItem } from '../../../shared/db/outbox-record';
 import { currencyOf } from '../../../shared/domain/project-settings';
 import { logger } from '../../../shared/logger';
 import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domain/signatures';
@@ -39,6 +46,9 @@ export interface Change {
 
 /** DynamoDB's 100 items per transaction, less the invoice, its event, its domain events (two at most) and the contact's two checks. */
 const emailsPerTransaction = 94;
+
+/** What a change writes: the invoice, its event, the contact's period and successor checks, tasks, the schedule reminder, outbox records. */
+const changeEntities = /* @__PURE__ */ entitiesOf({ Invoice, InvoiceEvent, InvoiceNumber, BillingPeriod, Task, PaymentScheduleReminder, Outbox });
 
 /** The history event of a change. */
 function changeEvent(change: Change, at: string): InvoiceEventItem {
@@ -113,7 +123,7 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   // The domain events integrations subscribe to (webhooks), committed with the change like its emails.
   if (invoice.status !== change.to) records.push(...statusEvents(change, updated, at));
 
-  const result = await writeTransaction((entities) => ({
+  const result = await writeTransactionOver(changeEntities, (entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`outbox${index}`, outboxWrite(entities, record)])),
     invoice: (change.clearLineReviews ? entities.Invoice.patch(key).set(set).remove(['lineReviews']) : entities.Invoice.patch(key).set(set))
       .where((attr, op) =>

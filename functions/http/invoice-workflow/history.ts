@@ -2,10 +2,13 @@ import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce } from '../../../shared/http/access';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { db } from '../../../shared/db/service';
+import { entitiesOf } from '../../../shared/db/service';
+import { InvoiceEvent } from '../../../shared/db/entities/invoice';
 import { loadUserNames } from '../../../shared/db/people';
 import type { InvoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceHistoryEventResponse } from '../../../shared/api/invoice-workflow';
+
+const historyReaders = /* @__PURE__ */ entitiesOf({ InvoiceEvent });
 
 function toHistoryEvent(event: InvoiceEventItem, names: Map<string, string>): InvoiceHistoryEventResponse {
   return {
@@ -25,7 +28,7 @@ export async function getInvoiceHistory({ path, query, caller }: HttpInput<'getI
   const { member, invoice, commitment } = await loadInvoiceContext(path, caller.userId);
   enforce('invoices.view', member, commitment);
   const scope = `invoice-history:${invoice.projectId}:${invoice.invoiceId}`;
-  const { data, cursor } = await db()
+  const { data, cursor } = await historyReaders()
     .InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
   // Names for the page in one BatchGet of its distinct users.

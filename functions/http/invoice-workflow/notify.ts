@@ -1,5 +1,7 @@
 /** Emails: `email.requested` per recipient, written to the outbox with the change, with an id stable per event. */
-import { batchGetAll, db } from '../../../shared/db/service';
+import { entitiesOf } from '../../../shared/db/service';
+import { loadUsers } from '../../../shared/db/people';
+import { Member } from '../../../shared/db/entities/member';
 import type { InvoiceEventItem, InvoiceItem } from '../../../shared/db/invoices';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { notificationKind, type InvoiceNotificationKind } from '../../../shared/domain/invoice-rules';
@@ -12,9 +14,11 @@ import type { Loaded } from './access';
 export type NotifiedChange = Omit<Loaded, 'member'> & { from: InvoiceStatus; event: InvoiceEventItem };
 type UserItem = { userId: string; name: string; email: string };
 
+const memberReaders = /* @__PURE__ */ entitiesOf({ Member });
+
 /** The project's invoice administrators: members with admin on the commitments tool (one Query). */
 async function invoiceAdministrators(projectId: string): Promise<string[]> {
-  const { data } = await db().Member.query.byProject({ projectId }).go({ pages: 'all', attributes: ['userId', 'commitments'] });
+  const { data } = await memberReaders().Member.query.byProject({ projectId }).go({ pages: 'all', attributes: ['userId', 'commitments'] });
   return data.filter((m) => m.commitments === 'admin').map((m) => m.userId);
 }
 
@@ -67,9 +71,7 @@ export async function notificationEmails(change: NotifiedChange): Promise<EmailR
   if (!kind) return [];
   const recipientIds = await recipientIdsOf(change, kind);
   if (recipientIds.length === 0) return [];
-  const users = new Map(
-    (await batchGetAll([...new Set([...recipientIds, event.by])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
-  );
+  const users = await loadUsers([...recipientIds, event.by]);
   const actorName = users.get(event.by)?.name ?? 'The project team';
   return recipientIds.flatMap((userId) => {
     const user = users.get(userId);

@@ -1,7 +1,7 @@
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, enforceRefusal } from '../../../shared/http/access';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
 import { expectedVersion, reply } from './access';

@@ -1,14 +1,18 @@
 import type { CommitmentItem } from '../../../shared/db/commitments';
 import type { StoredSovLine } from '../../../shared/db/invoices';
 import type { SovLine } from '../../../shared/domain/sov';
-import { invoiceHandlerEntities } from './access';
+import { entitiesOf } from '../../../shared/db/service';
+import { Sov } from '../../../shared/db/entities/sov';
+import { Ssov } from '../../../shared/db/entities/ssov';
+
+const sovReaders = /* @__PURE__ */ entitiesOf({ Sov, Ssov });
 
 /** The SOV lines an invoice bills: the SOV (with approved change-order lines) and, with SSOV, its sub-lines for reference. */
 export async function billedLines(commitment: CommitmentItem): Promise<StoredSovLine[]> {
   const key = { projectId: commitment.projectId, commitmentId: commitment.commitmentId };
   const [{ data: sov }, ssov] = await Promise.all([
-    invoiceHandlerEntities().Sov.get(key).go({ consistent: true }),
-    commitment.ssovEnabled ? invoiceHandlerEntities().Ssov.get(key).go({ consistent: true }) : Promise.resolve(undefined),
+    sovReaders().Sov.get(key).go({ consistent: true }),
+    commitment.ssovEnabled ? sovReaders().Ssov.get(key).go({ consistent: true }) : Promise.resolve(undefined),
   ]);
   const subLines = ssov?.data?.lines ?? [];
   return ((sov?.lines ?? []) as SovLine[]).map((line) => {

@@ -2,7 +2,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { enforceRefusal } from '../../../shared/http/access';
-import { invoiceActionContext } from '../../../shared/http/invoice-actions';
+import { invoiceActionContext } from '../../../shared/http/invoice-action-context';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../shared/db/invoices';

@@ -5,6 +5,6 @@ import { createInvoice } from './create-invoice';
 import { getInvoice, listInvoices } from './read-invoices';
 import { updateInvoice } from './update-invoice';
 import { deleteInvoice } from './delete-invoice';
-import { invoiceRoutes } from '../../../shared/api/invoices';
+import { invoiceRoutes } from '../../../shared/api/invoice-requests';
 
 export const handler = httpRouter(invoiceRoutes, { createInvoice, listInvoices, getInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });

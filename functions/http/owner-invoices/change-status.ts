@@ -1,7 +1,7 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { ownerTransitionRefusal } from '../../../shared/domain/owner-invoices';
@@ -10,10 +10,12 @@ import { isEditable } from '../../../shared/domain/invoice-rules';
 import { isOneOf } from '../../../shared/db/conditions';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';
 import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
+import { ownerInvoiceEntities } from './entities';
 
 /** DynamoDB's 100 items per transaction, less the invoice, its event and its domain event. */
 const emailsPerTransaction = 97;
@@ -53,7 +55,7 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
       now,
     ),
   );
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
       .set(set)

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
-import { db } from '../../../shared/db/service';
-import { explainFailure, writeTransaction, type WriteOutcome } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver, type WriteOutcome } from '../../../shared/db/transaction';
 import { loadOpenPeriod, type BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { invoiceEventWrite, nextInvoiceNumber, normalizeInvoiceNumber, positionKey, previousFrom } from '../../../shared/db/invoices';
 import { loadLatestOwnerInvoices, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
@@ -18,6 +17,7 @@ import { headContractFor, locationOf } from './shared';
 import { storedSovLine } from '../invoices/billed-lines';
 import { stagedRelease } from '../invoices/staged-release';
 import { prefilled } from './prefill';
+import { ownerInvoiceEntities } from './entities';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -25,14 +25,14 @@ type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'e
 async function billingPeriodFor(project: ProjectItem): Promise<BillingPeriodItem> {
   const open = await loadOpenPeriod(project.projectId, { consistent: true, project });
   if (open) return open;
-  const { data } = await db().BillingPeriod.query.byStart({ projectId: project.projectId }).go({ order: 'desc', limit: 1 });
+  const { data } = await ownerInvoiceEntities().BillingPeriod.query.byStart({ projectId: project.projectId }).go({ order: 'desc', limit: 1 });
   if (!data[0]) throw problems.conflict('The project has no billing period; owner invoices are created in the open (or most recent) one.');
   return data[0];
 }
 
 /** The head contract's SOV lines as the invoice keeps them (a consistent read: what the last SOV edit wrote). */
 async function billedLines(contract: HeadContractItem): Promise<StoredSovLine[]> {
-  const { data } = await db().Sov.get({ projectId: contract.projectId, commitmentId: contract.headContractId }).go({ consistent: true });
+  const { data } = await ownerInvoiceEntities().Sov.get({ projectId: contract.projectId, commitmentId: contract.headContractId }).go({ consistent: true });
   return ((data?.lines ?? []) as SovLine[]).map(storedSovLine);
 }
 
@@ -50,7 +50,7 @@ const contractOf = (contract: HeadContractItem): InvoiceContract => ({
  */
 function saveNewInvoice(item: OwnerInvoiceItem, latest: OwnerInvoiceItem | undefined) {
   const claimKey = { projectId: item.projectId, headContractId: item.headContractId, ownerInvoiceId: item.ownerInvoiceId };
-  return writeTransaction<CreateItem>((entities) => ({
+  return writeTransactionOver<ReturnType<typeof ownerInvoiceEntities>, CreateItem>(ownerInvoiceEntities, (entities) => ({
     invoice: entities.OwnerInvoice.create(item).commit(),
     number: entities.OwnerInvoiceClaim.create({ ...claimKey, claim: normalizeInvoiceNumber(item.number) }).commit(),
     position: entities.OwnerInvoiceClaim.create({ ...claimKey, claim: positionKey(item.position) }).commit(),

@@ -1,10 +1,11 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { deletionRefusal } from '../../../shared/domain/invoice-rules';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { normalizeInvoiceNumber, positionKey } from '../../../shared/db/invoices';
 import { isLatestOwnerInvoice, ownerSuccessorCheck } from '../../../shared/db/owner-invoices';
 import { ownerInvoiceFor } from './shared';
+import { ownerInvoiceEntities } from './entities';
 
 /** Deletes the head contract's latest owner invoice with its claims, uncounted from its period; never once approved or paid. */
 export async function deleteOwnerInvoice({ path, caller }: HttpInput<'deleteOwnerInvoice'>): Promise<Reply> {
@@ -14,7 +15,7 @@ export async function deleteOwnerInvoice({ path, caller }: HttpInput<'deleteOwne
   if (!(await isLatestOwnerInvoice(invoice))) throw problems.conflict('Only the latest owner invoice of the head contract can be deleted.');
 
   const claimKey = { projectId: invoice.projectId, headContractId: invoice.headContractId };
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
     // Still as checked: no status change or payment since it was read.
     invoice: entities.OwnerInvoice.delete({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
       .where((attr, op) => op.eq(attr.version, invoice.version))

@@ -1,11 +1,11 @@
 /** The project's hold setting: the subcontractor invoices an owner invoice includes follow its status (DOMAIN.md). */
-import { db } from '../../../shared/db/service';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import type { WriteEntities, WriteItem } from '../../../shared/db/transaction';
 import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { heldInvoiceChanges, maxHeldInvoices, type HeldInvoiceChange } from '../../../shared/domain/owner-prefill';
 import { problems } from '../../../shared/http/problem';
+import { ownerInvoiceEntities } from './entities';
 
 export interface HeldInvoiceWrite extends HeldInvoiceChange {
   version: number;
@@ -18,7 +18,7 @@ export interface HeldInvoiceWrite extends HeldInvoiceChange {
 export async function heldInvoiceMoves(project: Pick<ProjectItem, 'ownerApprovalHoldsSubcontractorInvoices'>, invoice: OwnerInvoiceItem, to: string): Promise<HeldInvoiceWrite[]> {
   const included = invoice.prefill?.includedInvoices ?? [];
   if (!project.ownerApprovalHoldsSubcontractorInvoices || included.length === 0) return [];
-  const { data } = await db()
+  const { data } = await ownerInvoiceEntities()
     .Invoice.get(included.map(({ invoiceId }) => ({ projectId: invoice.projectId, invoiceId })))
     .go({ consistent: true, attributes: ['invoiceId', 'status', 'version'] });
   const versions = new Map(data.map((item) => [item.invoiceId, item.version]));
@@ -32,7 +32,7 @@ export async function heldInvoiceMoves(project: Pick<ProjectItem, 'ownerApproval
 }
 
 /** The transaction items moving each held invoice at its read version, with its history entry naming the owner invoice. */
-export function heldInvoiceWrites(entities: WriteEntities, invoice: OwnerInvoiceItem, moves: readonly HeldInvoiceWrite[], by: string, at: string): Record<string, WriteItem> {
+export function heldInvoiceWrites(entities: Pick<WriteEntities, 'Invoice' | 'InvoiceEvent'>, invoice: OwnerInvoiceItem, moves: readonly HeldInvoiceWrite[], by: string, at: string): Record<string, WriteItem> {
   const why = (move: HeldInvoiceWrite) =>
     move.to === 'pending_owner_approval' ? `Owner invoice ${invoice.number}, which includes it, was sent to the owner.` : `The owner answered owner invoice ${invoice.number}, which includes it.`;
   return Object.fromEntries(

@@ -1,5 +1,5 @@
 /** The status emails of an owner invoice: one `email.requested` per head-contract admin, written to the outbox with the change. */
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll } from '../../../shared/db/service';
 import type { HeadContractItem } from '../../../shared/db/head-contracts';
 import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
@@ -8,10 +8,11 @@ import { currencyOf } from '../../../shared/domain/project-settings';
 import type { OwnerInvoiceStatus } from '../../../shared/domain/owner-invoices';
 import { renderOwnerInvoiceNotification } from '../../../shared/email/owner-invoice-notifications';
 import type { EmailRequested } from '../../../events/contracts';
+import { ownerInvoiceEntities } from './entities';
 
 /** The project's head-contract administrators (one Query): they see every head contract, private ones too. */
 async function headContractAdministrators(projectId: string): Promise<string[]> {
-  const { data } = await db().Member.query.byProject({ projectId }).go({ pages: 'all', attributes: ['userId', 'headContracts'] });
+  const { data } = await ownerInvoiceEntities().Member.query.byProject({ projectId }).go({ pages: 'all', attributes: ['userId', 'headContracts'] });
   return data.filter((m) => m.headContracts === 'admin').map((m) => m.userId);
 }
 
@@ -33,7 +34,7 @@ export async function ownerStatusEmails(input: {
   const recipientIds = (await headContractAdministrators(project.projectId)).filter((userId) => userId !== by);
   if (recipientIds.length === 0) return [];
   const users = new Map(
-    (await batchGetAll([...new Set([...recipientIds, by])].map((userId) => ({ userId })), (keys) => db().User.get(keys).go())).map((u) => [u.userId, u]),
+    (await batchGetAll([...new Set([...recipientIds, by])].map((userId) => ({ userId })), (keys) => ownerInvoiceEntities().User.get(keys).go())).map((u) => [u.userId, u]),
   );
   const actorName = users.get(by)?.name ?? 'The project team';
   return recipientIds.flatMap((userId) => {

@@ -6,17 +6,18 @@ import { randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { HttpProblem, problems } from '../../../shared/http/problem';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { db } from '../../../shared/db/service';
-import { writeTransaction, type WriteEntities } from '../../../shared/db/transaction';
+import { writeTransactionOver, type WriteEntities } from '../../../shared/db/transaction';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { OwnerPaymentItem } from '../../../shared/db/entities/owner-invoice';
 import { formatCents } from '../../../shared/domain/money';
 import { currencyOf } from '../../../shared/domain/project-settings';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../../shared/domain/payments';
 import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
 import { ownerInvoiceFor } from './shared';
+import { ownerInvoiceEntities } from './entities';
 
 /** How often a payment re-reads the owner invoice when another write changed it between the read and the transaction. */
 const invoiceAttempts = 8;
@@ -47,7 +48,7 @@ const paymentsOf = (invoice: OwnerInvoiceItem) => ({ dueCents: invoice.figures.s
 const newPaymentId = () => `${Date.now().toString(36).padStart(10, '0')}-${randomUUID()}`;
 
 /** The owner invoice's side of a payment recorded (+) or removed (−): its paid sum and status, conditional on the version read, and its history entry. */
-function invoiceWrites(entities: WriteEntities, invoice: OwnerInvoiceItem, payment: OwnerPaymentItem, sign: 1 | -1, by: string, at: string) {
+function invoiceWrites(entities: Pick<WriteEntities, 'OwnerInvoice' | 'InvoiceEvent'>, invoice: OwnerInvoiceItem, payment: OwnerPaymentItem, sign: 1 | -1, by: string, at: string) {
   const next = applyPayment(paymentsOf(invoice), sign * payment.amountCents);
   return {
     invoice: entities.OwnerInvoice.patch({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
@@ -74,7 +75,7 @@ function invoiceWrites(entities: WriteEntities, invoice: OwnerInvoiceItem, payme
 export async function listOwnerPayments({ path, query, caller }: HttpInput<'listOwnerPayments'>): Promise<Reply> {
   const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
   const scope = `owner-payments:${invoice.projectId}:${invoice.ownerInvoiceId}`;
-  const page = await db()
+  const page = await ownerInvoiceEntities()
     .OwnerPayment.query.byOwnerInvoice({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
   return { body: { items: page.data.map(toOwnerPaymentResponse), nextCursor: encodeCursor(scope, page.cursor) } };
@@ -82,7 +83,7 @@ export async function listOwnerPayments({ path, query, caller }: HttpInput<'list
 
 export async function getOwnerPayment({ path, caller }: HttpInput<'getOwnerPayment'>): Promise<Reply> {
   await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
-  const { data } = await db().OwnerPayment.get(path).go();
+  const { data } = await ownerInvoiceEntities().OwnerPayment.get(path).go();
   if (!data) throw noSuchPayment();
   return { body: toOwnerPaymentResponse(data) };
 }
@@ -135,7 +136,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
     if (overpays) throw refused(409, overpays);
     const current = invoice;
     // One transaction: the payment, its number and the invoice's paid sum change together or not at all.
-    const outcome = await writeTransaction((entities) => ({
+    const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
       payment: entities.OwnerPayment.create(item).commit(),
       number: entities.OwnerInvoiceClaim.create({ ...numberClaim(item), ownerInvoiceId: item.ownerInvoiceId }).commit(),
       outbox: outboxWrite(entities, received),
@@ -154,7 +155,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
 
 export async function deleteOwnerPayment({ path, caller }: HttpInput<'deleteOwnerPayment'>): Promise<Reply> {
   const { invoice: first } = await ownerInvoiceFor('owner_invoices.record_payment', path, caller.userId);
-  const { data: payment } = await db().OwnerPayment.get(path).go({ consistent: true });
+  const { data: payment } = await ownerInvoiceEntities().OwnerPayment.get(path).go({ consistent: true });
   if (!payment) throw noSuchPayment();
   const at = new Date().toISOString();
 
@@ -162,7 +163,7 @@ export async function deleteOwnerPayment({ path, caller }: HttpInput<'deleteOwne
   for (let attempt = 1; attempt <= invoiceAttempts; attempt++) {
     invoice = attempt === 1 ? invoice : await loadOwnerInvoice(path.projectId, path.ownerInvoiceId, { consistent: true });
     const current = invoice;
-    const outcome = await writeTransaction((entities) => ({
+    const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
       // `remove` fails when the payment is gone: a concurrent delete reverses the invoice only once.
       payment: entities.OwnerPayment.remove(path).commit(),
       number: entities.OwnerInvoiceClaim.delete(numberClaim(payment)).commit(),

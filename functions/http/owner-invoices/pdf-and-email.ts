@@ -3,11 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { config } from '../../../shared/config';
-import { db } from '../../../shared/db/service';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
+import { writeTransactionOver } from '../../../shared/db/transaction';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { termsFor } from '../../../shared/domain/terminology';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
@@ -20,6 +20,7 @@ import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { downloadUrl } from '../invoice-files/s3';
 import { signedPdfOf } from '../invoice-files/invoice-pdf';
 import { ownerInvoiceFor } from './shared';
+import { ownerInvoiceEntities } from './entities';
 
 /** The owner invoice's PDF: the signed one once its signature request completed, else rendered (when what it shows changed). */
 async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem, invoice: OwnerInvoiceItem, now: Date) {
@@ -59,7 +60,7 @@ export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInp
   }
   const [pdf, sender, period] = await Promise.all([
     ownerInvoicePdf(project, contract, invoice, now),
-    db().User.get({ userId: caller.userId }).go(),
+    ownerInvoiceEntities().User.get({ userId: caller.userId }).go(),
     loadBillingPeriod(invoice.projectId, invoice.billingPeriodId),
   ]);
   const emailId = emailIdOf(headers['idempotency-key'], caller.userId, invoice.projectId, invoice.ownerInvoiceId);
@@ -93,7 +94,7 @@ export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInp
     },
     now,
   );
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
     email: outboxWrite(entities, record),
     event: invoiceEventWrite(entities, {
       projectId: invoice.projectId,

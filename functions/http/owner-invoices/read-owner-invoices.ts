@@ -1,15 +1,15 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
-import { db } from '../../../shared/db/service';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { headContractFor, ownerInvoiceFor } from './shared';
+import { ownerInvoiceEntities } from './entities';
 
 export async function listOwnerInvoices({ path, query, caller }: HttpInput<'listOwnerInvoices'>): Promise<Reply> {
   const { project, contract } = await headContractFor('owner_invoices.view', path, caller.userId);
   const scope = `owner-invoices:${contract.projectId}:${contract.headContractId}`;
-  const page = await db()
+  const page = await ownerInvoiceEntities()
     .OwnerInvoice.query.byHeadContract({ projectId: contract.projectId, headContractId: contract.headContractId })
     .go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
   const deadlines = await Promise.all(page.data.map((item) => ownerInvoiceDeadlines(project, contract, item)));
@@ -23,7 +23,7 @@ export async function getOwnerInvoice({ path, caller }: HttpInput<'getOwnerInvoi
 
 export async function getOwnerInvoiceHistory({ path, caller }: HttpInput<'getOwnerInvoiceHistory'>): Promise<Reply> {
   const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
-  const { data } = await db().InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.ownerInvoiceId }).go({ pages: 'all' });
+  const { data } = await ownerInvoiceEntities().InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.ownerInvoiceId }).go({ pages: 'all' });
   return {
     body: {
       items: data.map((event) => ({

@@ -1,7 +1,7 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
-import { writeTransaction } from '../../../shared/db/transaction';
+import { writeTransactionOver } from '../../../shared/db/transaction';
 import { isOneOf } from '../../../shared/db/conditions';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { isLatestOwnerInvoice, loadOwnerInvoiceAt, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
@@ -14,6 +14,7 @@ import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entri
 import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import type { HeadContractItem } from '../../../shared/db/head-contracts';
+import { ownerInvoiceEntities } from './entities';
 
 /** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
 export function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
@@ -38,7 +39,7 @@ export async function saveOwnerInvoiceEdit(edit: {
 }): Promise<Reply> {
   const { invoice, expected, set, at, project, contract } = edit;
   const key = { projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId };
-  const outcome = await writeTransaction((entities) => ({
+  const outcome = await writeTransactionOver(ownerInvoiceEntities, (entities) => ({
     invoice: entities.OwnerInvoice.patch(key)
       .set({ ...set, updatedAt: at })
       .add({ version: 1 })

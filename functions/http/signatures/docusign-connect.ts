@@ -1,9 +1,8 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { HttpProblem, problems } from '../../../shared/http/problem';
-import { db } from '../../../shared/db/service';
 import { loadInvoice } from '../../../shared/db/invoices';
 import { loadCommitment } from '../../../shared/db/commitments';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
 import { afterProviderReport, type ProviderReport } from '../../../shared/domain/signatures';
 import type { ProjectItem } from '../../../shared/db/entities/project';
@@ -11,6 +10,7 @@ import type { InvoiceItem } from '../../../shared/db/invoices';
 import { connectMessage, connectSignatureValid, reportOfConnect } from '../../../shared/signature/docusign';
 import { configuredDocusignSecretStore } from '../../../shared/signature/docusign-secrets';
 import { writeSignatureStep } from './step';
+import { signatureEntities } from './entities';
 
 /** Who the history names for a step DocuSign reported. */
 const docusignActor = 'docusign';
@@ -28,7 +28,7 @@ const notDocusign = () => problems.unauthorized('The message is not signed with 
 export async function docusignConnect({ path, event, headers }: HttpInput<'docusignConnect'>): Promise<Reply> {
   const now = new Date();
   const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  const { data: project } = await db().Project.get({ projectId: path.projectId }).go();
+  const { data: project } = await signatureEntities().Project.get({ projectId: path.projectId }).go();
   // An unknown project answers as a bad signature does: the route says nothing to who cannot sign.
   const secrets = project && (await configuredDocusignSecretStore().load(project.companyId));
   if (!project || !secrets || !connectSignatureValid(raw, headers, secrets.connectHmacKeys)) throw notDocusign();
@@ -44,7 +44,7 @@ export async function docusignConnect({ path, event, headers }: HttpInput<'docus
   const message = parsed.data;
 
   const key = { projectId: path.projectId, invoiceId: path.invoiceId };
-  const [{ data: signature }, invoice] = await Promise.all([db().InvoiceSignature.get(key).go({ consistent: true }), loadInvoice(path.projectId, path.invoiceId, { consistent: true })]);
+  const [{ data: signature }, invoice] = await Promise.all([signatureEntities().InvoiceSignature.get(key).go({ consistent: true }), loadInvoice(path.projectId, path.invoiceId, { consistent: true })]);
   if (!signature || !invoice || signature.provider !== 'docusign') return { body: { applied: false, status: signature?.status ?? null } };
   if (!signature.envelopeId) {
     // The envelope was made but its id is not recorded yet (Connect can be faster): Connect retries.

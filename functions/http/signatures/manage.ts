@@ -3,17 +3,18 @@ import { enforce, enforceRefusal } from '../../../shared/http/access';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import { ownerInvoiceFor } from '../owner-invoices/shared';
 import { problems } from '../../../shared/http/problem';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll } from '../../../shared/db/service';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
 import { currentSignatureStatus, currentSigner, expiryFrom, resendSignatureRefusal, voidSignatureRefusal } from '../../../shared/domain/signatures';
 import { toSignatureResponse } from '../../../shared/api/signatures';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
+import { signatureEntities } from './entities';
 
 async function loadSignature(access: Loaded): Promise<InvoiceSignatureItem> {
-  const { data } = await db().InvoiceSignature.get({ projectId: access.project.projectId, invoiceId: documentOf(access).id }).go({ consistent: true });
+  const { data } = await signatureEntities().InvoiceSignature.get({ projectId: access.project.projectId, invoiceId: documentOf(access).id }).go({ consistent: true });
   if (!data) throw problems.notFound('The invoice was never sent for signature.');
   return data;
 }
@@ -64,7 +65,7 @@ async function voidSignature(access: Loaded, body: { reason?: string | undefined
   // DocuSign tells its own recipients (the envelope is voided through the consumer); the built-in signer's are emailed here.
   const docusign = before.provider === 'docusign';
   const contacted = docusign ? [] : before.signers.filter((signer) => signer.status !== 'waiting');
-  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => db().User.get(keys).go());
+  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => signatureEntities().User.get(keys).go());
   const emails = contacted.map((signer) =>
     signatureNoticeEmail({
       kind: 'voided',
@@ -136,7 +137,7 @@ async function resendSignature(access: Loaded, callerId: string, baseUrl: string
     });
     return { body: toSignatureResponse(resent, currentSignatureStatus(resent, now)) };
   }
-  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => db().User.get(keys).go());
+  const [actor] = await batchGetAll([{ userId: callerId }], (keys) => signatureEntities().User.get(keys).go());
   const invitation = builtinSigner.invite({
     signer,
     invoiceId: before.invoiceId,

@@ -1,7 +1,7 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { HttpProblem } from '../../../shared/http/problem';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll } from '../../../shared/db/service';
 import { chunk, loadCommitmentsById } from '../../../shared/db/invites';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
 import type { ProjectItem } from '../../../shared/db/entities/project';
@@ -13,8 +13,9 @@ import { gcSignerPrefix } from '../../../shared/signature/docusign';
 import type { CompanyItem } from '../../../shared/db/entities/company';
 import type { InvoiceItem } from '../../../shared/db/invoices';
 import type { CommitmentItem } from '../../../shared/db/commitments';
-import { outboxRecord } from '../../../shared/db/outbox';
+import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
+import { signatureEntities } from './entities';
 
 /** Sends run a few at a time: each is its own transaction and email. */
 const bulkConcurrency = 8;
@@ -124,10 +125,10 @@ async function sendAll(context: BulkContext, invoiceIds: readonly string[]): Pro
 }
 
 const usersById = async (userIds: readonly string[]) =>
-  new Map((await batchGetAll([...new Set(userIds)].map((userId) => ({ userId })), (batch) => db().User.get(batch).go())).map((u) => [u.userId, u]));
+  new Map((await batchGetAll([...new Set(userIds)].map((userId) => ({ userId })), (batch) => signatureEntities().User.get(batch).go())).map((u) => [u.userId, u]));
 
 const signaturesOf = async (projectId: string, ids: readonly string[]) =>
-  new Map((await batchGetAll(ids.map((invoiceId) => ({ projectId, invoiceId })), (batch) => db().InvoiceSignature.get(batch).go())).map((s) => [s.invoiceId, s]));
+  new Map((await batchGetAll(ids.map((invoiceId) => ({ projectId, invoiceId })), (batch) => signatureEntities().InvoiceSignature.get(batch).go())).map((s) => [s.invoiceId, s]));
 
 /** Subcontractor invoices: signed by their commitment's invoice contacts, in contact order. */
 export async function bulkInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkInvoiceSignature'>): Promise<Reply> {
@@ -136,9 +137,9 @@ export async function bulkInvoiceSignature({ path, body, caller, event }: HttpIn
   enforce('invoices.bulk_esign', member);
   const keys = body.invoiceIds.map((invoiceId) => ({ projectId: project.projectId, invoiceId }));
   const [invoices, signatureOf, { data: company }] = await Promise.all([
-    batchGetAll(keys, (batch) => db().Invoice.get(batch).go()),
+    batchGetAll(keys, (batch) => signatureEntities().Invoice.get(batch).go()),
     signaturesOf(project.projectId, body.invoiceIds),
-    db().Company.get({ companyId: project.companyId }).go(),
+    signatureEntities().Company.get({ companyId: project.companyId }).go(),
   ]);
   const commitments = await loadCommitmentsById(project.projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
   const userOf = await usersById([caller.userId, ...commitments.flatMap((c) => c.invoiceContactIds)]);
@@ -173,12 +174,12 @@ export async function bulkOwnerInvoiceSignature({ path, body, caller, event }: H
   enforce('owner_invoices.bulk_esign', member);
   const keys = body.invoiceIds.map((ownerInvoiceId) => ({ projectId: project.projectId, ownerInvoiceId }));
   const [ownerInvoices, signatureOf, userOf] = await Promise.all([
-    batchGetAll(keys, (batch) => db().OwnerInvoice.get(batch).go()),
+    batchGetAll(keys, (batch) => signatureEntities().OwnerInvoice.get(batch).go()),
     signaturesOf(project.projectId, body.invoiceIds),
     usersById([caller.userId]),
   ]);
   const contractIds = [...new Set(ownerInvoices.map((i) => i.headContractId))];
-  const contracts = await batchGetAll(contractIds.map((headContractId) => ({ projectId: project.projectId, headContractId })), (batch) => db().HeadContract.get(batch).go());
+  const contracts = await batchGetAll(contractIds.map((headContractId) => ({ projectId: project.projectId, headContractId })), (batch) => signatureEntities().HeadContract.get(batch).go());
   const contractOf = new Map(contracts.map((c) => [c.headContractId, c]));
   const documents = new Map<string, { loaded: Loaded; signers: Recipient[] }>();
   for (const ownerInvoice of ownerInvoices) {

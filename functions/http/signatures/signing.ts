@@ -3,7 +3,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { HttpProblem, problems } from '../../../shared/http/problem';
 import { s3Client } from '../../../shared/aws/clients';
 import { config } from '../../../shared/config';
-import { batchGetAll, db } from '../../../shared/db/service';
+import { batchGetAll } from '../../../shared/db/service';
 import { loadInvoice } from '../../../shared/db/invoices';
 import { loadCommitment } from '../../../shared/db/commitments';
 import { loadOwnerInvoice } from '../../../shared/db/owner-invoices';
@@ -17,6 +17,7 @@ import { signatureMarkKey } from '../../../shared/storage/keys';
 import { downloadUrl } from '../invoice-files/s3';
 import { signingMessagePage, signingPage } from './page';
 import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
+import { signatureEntities } from './entities';
 
 interface SigningContext {
   loaded: Loaded;
@@ -28,12 +29,12 @@ const securityHeaders = { 'cache-control': 'no-store', 'referrer-policy': 'no-re
 
 /** What a link opens: the link record (by its token's hash), its request, the invoice (or owner invoice), project and contract; 404 for an unknown token. */
 async function loadSigning(token: string): Promise<SigningContext> {
-  const { data: link } = await db().SigningLinkRecord.get({ tokenHash: tokenHashOf(token) }).go({ consistent: true });
+  const { data: link } = await signatureEntities().SigningLinkRecord.get({ tokenHash: tokenHashOf(token) }).go({ consistent: true });
   if (!link) throw problems.notFound('No such signing link.');
   const gone = () => problems.notFound('The invoice of this signing link no longer exists.');
   const [{ data: signature }, { data: project }] = await Promise.all([
-    db().InvoiceSignature.get({ projectId: link.projectId, invoiceId: link.invoiceId }).go({ consistent: true }),
-    db().Project.get({ projectId: link.projectId }).go(),
+    signatureEntities().InvoiceSignature.get({ projectId: link.projectId, invoiceId: link.invoiceId }).go({ consistent: true }),
+    signatureEntities().Project.get({ projectId: link.projectId }).go(),
   ]);
   if (!signature || !project) throw gone();
   if (signature.document === 'owner_invoice') {
@@ -54,7 +55,7 @@ function enforceSignable(context: SigningContext, now: Date): void {
   if (refusal) throw refusal.status === 410 ? new HttpProblem(410, 'gone', 'Gone', refusal.detail) : problems.conflict(refusal.detail);
 }
 
-const userName = async (userId: string) => (await batchGetAll([{ userId }], (keys) => db().User.get(keys).go()))[0];
+const userName = async (userId: string) => (await batchGetAll([{ userId }], (keys) => signatureEntities().User.get(keys).go()))[0];
 
 export async function getSigningPage({ path }: HttpInput<'getSigningPage'>): Promise<Reply> {
   const now = new Date();

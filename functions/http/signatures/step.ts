@@ -1,7 +1,8 @@
 /** One step of a signature request, written at once: the request, the invoice's lock, the history event, the emails and links. */
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../../shared/db/outbox';
+import { dispatchSoon } from '../../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import type { OutboxItem } from '../../../shared/db/entities/outbox';
-import { explainFailure, writeTransaction } from '../../../shared/db/transaction';
+import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { invoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceSignatureItem, SigningLinkItem } from '../../../shared/db/entities/signature';
 import type { ProjectItem } from '../../../shared/db/entities/project';
@@ -16,6 +17,7 @@ import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { invoiceLink } from '../../../shared/email/invoice-notifications';
 import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
 import { config } from '../../../shared/config';
+import { signatureEntities } from './entities';
 
 /** What is signed, loaded: a subcontractor invoice on its commitment, or an owner invoice on its head contract. */
 export type Loaded =
@@ -109,7 +111,7 @@ export async function writeSignatureStep(step: SignatureStep): Promise<void> {
   const ended = endedEvent(step);
   if (ended) records.push(ended);
   const event = invoiceEventItem({ projectId, invoiceId: document.id, at, ...step.event });
-  const outcome = await writeTransaction((entities) => {
+  const outcome = await writeTransactionOver(signatureEntities, (entities) => {
     // The same lock on either kind: its signature status (and signed PDF), the version held.
     const patch =
       document.kind === 'owner_invoice'
