@@ -16,7 +16,6 @@ import type { ProjectItem } from '../db/entities/project';
 import type { SummarizedChangeOrder } from '../domain/change-order-summary';
 import type { SignatureRequest } from '../domain/signatures';
 import type { PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
-import type { StoredInvoicePdf } from './invoice-pdfs';
 import type { StoredSignedPdf } from './signed-invoice-pdfs';
 import { InvoicePdfUnrenderable } from './invoice-pdf-unrenderable';
 
@@ -49,6 +48,14 @@ export interface OwnerInvoicePdfFacts {
   contractorName: string;
   period: BillingPeriodItem;
   changeOrders: SummarizedChangeOrder[];
+}
+
+/** An invoice PDF stored in S3 (shared/storage/invoice-pdfs.ts stores it; declared here, where its callers read it). */
+export interface StoredInvoicePdf {
+  key: string;
+  /** "Invoice 3 - SC-001.pdf", in the project's terminology. */
+  filename: string;
+  sizeBytes: number;
 }
 
 export interface RenderedInvoicePdf extends StoredInvoicePdf {

@@ -6,7 +6,7 @@ import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf, type InvoiceDocument } from '../pdf/invoice-pdf';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import type { HeadContractItem } from '../db/entities/head-contract';
-import type { InvoicePdfFacts, OwnerInvoicePdfFacts } from './invoice-pdf-renderer';
+import type { InvoicePdfFacts, OwnerInvoicePdfFacts, StoredInvoicePdf } from './invoice-pdf-renderer';
 import { InvoicePdfUnrenderable } from './invoice-pdf-unrenderable';
 import { renderPaymentSchedulePdf, type PaymentScheduleDocument } from '../pdf/payment-schedule-pdf';
 import { invoicePdfKey } from './keys';
@@ -23,12 +23,7 @@ import type { ProjectItem } from '../db/entities/project';
 /** Bumped when the renderer's output changes, so stored PDFs of unchanged invoices are rendered again. */
 const rendererVersion = '2';
 
-export interface StoredInvoicePdf {
-  key: string;
-  /** "Invoice 3 - SC-001.pdf", in the project's terminology. */
-  filename: string;
-  sizeBytes: number;
-}
+export type { StoredInvoicePdf };
 
 export { invoicePdfFilename };
 
