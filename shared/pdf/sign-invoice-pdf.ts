@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
-import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import { SignPdf } from '@signpdf/signpdf';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFString, rgb, type PDFPage } from 'pdf-lib';
 import { certificateOf, detachedSignedData, readPkcs12 } from '../signature/pkcs';
 import type { Region } from '../domain/terminology';
 import { invoiceSignatureFields, type SignatureField } from './invoice-pdf';
@@ -57,34 +54,126 @@ export async function signInvoicePdf(input: SignInvoicePdfInput): Promise<Signed
   await stampSignatures(pdf, pdf.getPage(contractor.pageIndex), type, contractor, input.signers);
   auditPage(pdf, type, input, documentSha256);
 
-  pdflibAddPlaceholder({
-    pdfDoc: pdf,
+  addSignaturePlaceholder(pdf, {
     reason: `Signed by ${input.signers.map((s) => s.name).join(', ')}`,
     contactInfo: input.signers.map((s) => s.email).join(', '),
     name: input.companyName,
     location: 'Progress Claims built-in signer',
-    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
     signingTime: new Date(input.completedAt),
   });
   // The placeholder must stay readable in the file: no object streams.
   const prepared = Buffer.from(await pdf.save({ useObjectStreams: false }));
-  const signer = new Pkcs12Signer(input.certificate);
-  // The class, not the package's default instance: a CommonJS `exports.default` is not the default
-  // import under Node's ESM rules (the deployed bundle), only under the test runner's interop.
-  const bytes = await new SignPdf().sign(prepared, signer, new Date(input.completedAt));
+  const { certificates, privateKey } = readPkcs12(input.certificate.p12, input.certificate.passphrase);
+  const certificate = certificateOf(certificates, privateKey);
+  const signingTime = new Date(input.completedAt);
+  const bytes = spliceSignature(prepared, (signedBytes) => detachedSignedData({ content: signedBytes, certificate, privateKey, signingTime }));
   return { bytes, documentSha256 };
 }
 
-/** @signpdf's signer over the company's PKCS#12 bundle: the CMS SignedData of shared/signature/pkcs.ts (Node's crypto). */
-class Pkcs12Signer extends Signer {
-  constructor(private readonly certificate: { p12: Buffer; passphrase: string }) {
-    super();
-  }
+/*
+ * The PAdES seal as @signpdf (placeholder-pdf-lib, signpdf) made it, written over pdf-lib's ES
+ * build: those CommonJS packages' `require('pdf-lib')` put all of pdf-lib's exports in the
+ * renderer's bundle, and with @signpdf/utils came to ~20 KB of the 500 (docs/bundles.md). The CMS
+ * SignedData was ours already (shared/signature/pkcs.ts); what is left is a signature dictionary
+ * with room for it and the splice below. pdfsig checks every seal in the tests.
+ */
 
-  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
-    const { certificates, privateKey } = readPkcs12(this.certificate.p12, this.certificate.passphrase);
-    return detachedSignedData({ content: pdfBuffer, certificate: certificateOf(certificates, privateKey), privateKey, signingTime: signingTime ?? new Date() });
+/** Bytes reserved for the CMS SignedData, written as hex (as @signpdf reserved): our certificate, signed attributes and an RSA-4096 signature take ~2.5 KB. */
+const SIGNATURE_BYTES = 4096;
+/** Stands for each unknown ByteRange figure until the file is written; wide enough for the figures that replace it. */
+const BYTE_RANGE_PLACEHOLDER = '**********';
+/** Annotation flag: print the (empty) widget. Field flags of the AcroForm: signatures exist, append only. */
+const PRINT_FLAG = 4;
+const SIGNATURES_EXIST_APPEND_ONLY = 1 | 2;
+
+interface SignatureDetails {
+  reason: string;
+  contactInfo: string;
+  name: string;
+  location: string;
+  signingTime: Date;
+}
+
+/**
+ * A signature field (invisible widget on the first page) whose value is a signature dictionary
+ * (ETSI.CAdES.detached) with a ByteRange and a zero-filled /Contents to fill in once the file is written.
+ */
+function addSignaturePlaceholder(pdf: PDFDocument, details: SignatureDetails): void {
+  const { context, catalog } = pdf;
+  const page = pdf.getPage(0);
+  const byteRange = PDFArray.withContext(context);
+  byteRange.push(PDFNumber.of(0));
+  for (let i = 0; i < 3; i++) byteRange.push(PDFName.of(BYTE_RANGE_PLACEHOLDER));
+  const signature = context.obj({
+    Type: 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: 'ETSI.CAdES.detached',
+    ByteRange: byteRange,
+    Contents: PDFHexString.of('0'.repeat(SIGNATURE_BYTES * 2)),
+    Reason: PDFString.of(details.reason),
+    M: PDFString.fromDate(details.signingTime),
+    ContactInfo: PDFString.of(details.contactInfo),
+    Name: PDFString.of(details.name),
+    Location: PDFString.of(details.location),
+    Prop_Build: { Filter: { Name: 'Adobe.PPKLite' } },
+  });
+  // Registered as raw bytes, so pdf-lib writes it as is (never in an object stream) and the placeholders can be found.
+  const raw = new Uint8Array(signature.sizeInBytes());
+  signature.copyBytesInto(raw, 0);
+  const widget = context.register(
+    context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      Rect: [0, 0, 0, 0],
+      V: context.register(PDFInvalidObject.of(raw)),
+      T: PDFString.of('Signature1'),
+      F: PRINT_FLAG,
+      P: page.ref,
+      // An appearance stream, as PDF/A requires; empty resources, which Acrobat needs.
+      AP: { N: context.register(context.formXObject([], { BBox: [0, 0, 0, 0], Resources: {} })) },
+    }),
+  );
+  const annotations = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray) ?? context.obj([]);
+  annotations.push(widget);
+  page.node.set(PDFName.of('Annots'), annotations);
+
+  let acroForm = catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  if (!acroForm) {
+    acroForm = context.obj({ Fields: [] });
+    catalog.set(PDFName.of('AcroForm'), context.register(acroForm));
   }
+  const flags = acroForm.lookupMaybe(PDFName.of('SigFlags'), PDFNumber)?.asNumber() ?? 0;
+  acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(flags | SIGNATURES_EXIST_APPEND_ONLY));
+  let fields = acroForm.lookupMaybe(PDFName.of('Fields'), PDFArray);
+  if (!fields) {
+    fields = context.obj([]);
+    acroForm.set(PDFName.of('Fields'), fields);
+  }
+  fields.push(widget);
+}
+
+/**
+ * The written file with its ByteRange filled in (everything but the /Contents hex string) and the
+ * signature over those two ranges written into /Contents; the file's length does not change.
+ */
+function spliceSignature(pdf: Buffer, sign: (signedBytes: Buffer) => Buffer): Buffer {
+  const rangeAt = pdf.indexOf('/ByteRange');
+  const rangeEnd = pdf.indexOf(']', rangeAt) + 1;
+  const placeholders = pdf.subarray(rangeAt, rangeEnd).toString('latin1').split(`/${BYTE_RANGE_PLACEHOLDER}`).length - 1;
+  if (rangeAt < 0 || placeholders !== 3 || pdf.indexOf('/ByteRange', rangeEnd) >= 0) {
+    throw new Error('The prepared PDF must hold exactly one ByteRange placeholder');
+  }
+  const contentsAt = pdf.indexOf('<', pdf.indexOf('/Contents ', rangeEnd));
+  const contentsEnd = pdf.indexOf('>', contentsAt) + 1;
+  const byteRange = [0, contentsAt, contentsEnd, pdf.length - contentsEnd];
+  const written = `/ByteRange [${byteRange.join(' ')}]`.padEnd(rangeEnd - rangeAt, ' ');
+  const out = Buffer.from(pdf);
+  out.write(written, rangeAt, 'latin1');
+  const cms = sign(Buffer.concat([out.subarray(0, contentsAt), out.subarray(contentsEnd)]));
+  if (cms.length > SIGNATURE_BYTES) throw new Error(`The signature (${cms.length} bytes) exceeds its placeholder (${SIGNATURE_BYTES})`);
+  out.write(cms.toString('hex'), contentsAt + 1, 'latin1');
+  return out;
 }
 
 /** Each signer's mark side by side in the contractor's field, with "Signed electronically" under it. */
