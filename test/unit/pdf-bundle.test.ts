@@ -158,7 +158,7 @@ describe('the bundled PDF code', () => {
     expect(next).toBe(images.length);
   });
 
-  it('makes a certificate and seals a signed invoice (pdf-lib, @signpdf, the CMS of shared/signature/pkcs.ts) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
+  it('makes a certificate and seals a signed invoice (pdf-lib, the ByteRange placeholder of sign-invoice-pdf.ts, the CMS of shared/signature/pkcs.ts) with a signature pdfsig verifies, its audit page as the unbundled code prints it', async () => {
     const certificate = await bundled.companySigningCertificate('company-1', 'Northbeam Bâtiments', bundled.fileCertificateStore(mkdtempSync(path.join(tmpdir(), 'pdf-bundle-'))));
     const document = await renderInvoicePdf(threeLineInvoice('en-AU'));
     const input = twoSignerSealInput(document, certificate);
