@@ -304,12 +304,34 @@ export type DetailType = keyof typeof detailSchemas;
 export type Detail<T extends DetailType> = z.infer<(typeof detailSchemas)[T]>;
 
 /**
- * The domain events integrations subscribe to, with what each means: the one list webhooks'
- * endpoints validate against, the outbox fans out, and the OpenAPI document and README describe.
- * Internal records (emails, backups to start, billing-cycle fan-out) are not in it and never reach
- * a webhook.
+ * The domain events integrations subscribe to: the one list webhooks' endpoints validate against,
+ * the outbox fans out, and the OpenAPI document and README describe. Internal records (emails,
+ * backups to start, billing-cycle fan-out) are not in it and never reach a webhook.
  */
-export const domainEvents = {
+export const domainEventTypes = [
+  'invoice.submitted',
+  'invoice.status-changed',
+  'invoice.approved',
+  'invites.sent',
+  'invite.responded',
+  'billing-period.opened',
+  'billing-period.closed',
+  'payment.recorded',
+  'payment.received',
+  'backup.completed',
+  'owner-invoice.status-changed',
+  'signature.completed',
+  'signature.declined',
+  'signature.voided',
+] as const satisfies readonly DetailType[];
+export type DomainEventType = (typeof domainEventTypes)[number];
+
+/**
+ * What each domain event means, for the OpenAPI document and README (one entry per type, the
+ * compiler holds them to the list). Apart from the list so that functions that only dispatch
+ * records (which checks the type) do not bundle these words.
+ */
+export const domainEvents: Readonly<Record<DomainEventType, string>> = {
   'invoice.submitted': 'An invoice was sent for review (first submission or resubmission), with its G702 figures',
   'invoice.status-changed': 'An invoice changed status (any step of the review workflow)',
   'invoice.approved': 'An invoice was approved, or approved as noted',
@@ -324,5 +346,4 @@ export const domainEvents = {
   'signature.completed': 'Every signer signed an invoice or owner invoice (`document`): its PDF is now the sealed one',
   'signature.declined': 'A signer declined to sign an invoice or owner invoice',
   'signature.voided': 'A signature request (open or completed) was voided',
-} as const satisfies Partial<Record<DetailType, string>>;
-export type DomainEventType = keyof typeof domainEvents;
+};

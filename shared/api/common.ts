@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { wholeCentsMessage } from '../domain/money';
+import { wholeCentsMessage } from '../domain/money-messages';
 
 /** A project's routes' path: here, not in projects.ts, so other areas' routes take it without the project schemas. */
 export const projectPath = z.object({ projectId: z.string().check(z.minLength(1), z.maxLength(100)) });

@@ -10,8 +10,8 @@ import type { InvoicePaymentStatus, InvoiceStatus } from './invoices';
 import { addCents, formatCents, sumCents } from './money';
 import type { FieldIssue } from './errors';
 
-export const accountingExportStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type AccountingExportStatus = (typeof accountingExportStatuses)[number];
+import type { AccountingExportStatus } from './accounting-export-statuses';
+export { accountingExportStatuses, type AccountingExportStatus } from './accounting-export-statuses';
 
 export const accountingExportFormats = ['csv', 'xlsx'] as const;
 export type AccountingExportFormat = (typeof accountingExportFormats)[number];

@@ -38,92 +38,90 @@ const everyLevel = { read_only: true, standard: true, admin: true } as const;
 const contactOnly = { contact: true } as const;
 const updateContracts = { granular: ['update_purchase_order_contract', 'update_work_order_contract'] } as const;
 const createContracts = { granular: ['create_purchase_order_contract', 'create_work_order_contract'] } as const;
+const adminOnly = { admin: true } as const;
 
-export const policy = {
+// A row of the matrix, by the tool whose level decides it (short, as ~50 rows are bundled into every HTTP function).
+const onCommitments = <const A extends ActionRule['allow']>(does: string, allow: A) => ({ tool: 'commitments' as const, does, allow });
+const onHeadContracts = <const A extends ActionRule['allow']>(does: string, allow: A) => ({ tool: 'head_contracts' as const, does, allow });
+
+// Pure: functions that import only the level lists (entities) do not bundle the rows.
+export const policy = /* @__PURE__ */ (() => ({
   // Invoicing (level on commitments)
-  'invoices.bulk_status': { tool: 'commitments', does: 'bulk edit subcontractor invoice status', allow: { admin: true } },
-  'invoices.bulk_esign': { tool: 'commitments', does: 'bulk send subcontractor invoices for e-signature', allow: { admin: true } },
-  'invoices.compile_backups': { tool: 'commitments', does: 'compile invoice backups', allow: { admin: true } },
-  'settings.configure': { tool: 'commitments', does: 'configure invoicing settings', allow: { admin: true } },
-  'billing_periods.configure_automatic': { tool: 'commitments', does: 'create automatic billing periods', allow: { admin: true } },
-  'billing_periods.create': { tool: 'commitments', does: 'create manual billing periods', allow: { admin: true } },
-  'billing_periods.edit': { tool: 'commitments', does: 'edit billing periods', allow: { admin: true } },
-  'billing_periods.manage': { tool: 'commitments', does: 'close or delete billing periods', allow: { admin: true } },
+  'invoices.bulk_status': onCommitments('bulk edit subcontractor invoice status', adminOnly),
+  'invoices.bulk_esign': onCommitments('bulk send subcontractor invoices for e-signature', adminOnly),
+  'invoices.compile_backups': onCommitments('compile invoice backups', adminOnly),
+  'settings.configure': onCommitments('configure invoicing settings', adminOnly),
+  'billing_periods.configure_automatic': onCommitments('create automatic billing periods', adminOnly),
+  'billing_periods.create': onCommitments('create manual billing periods', adminOnly),
+  'billing_periods.edit': onCommitments('edit billing periods', adminOnly),
+  'billing_periods.manage': onCommitments('close or delete billing periods', adminOnly),
   // (reading) members must see periods to bill
-  'billing_periods.list': { tool: 'commitments', does: 'list billing periods', allow: everyLevel },
+  'billing_periods.list': onCommitments('list billing periods', everyLevel),
 
   // Head contracts (level on head_contracts)
-  'owner_invoices.create': { tool: 'head_contracts', does: 'create an owner invoice', allow: { admin: true } },
-  'owner_invoices.record_payment': { tool: 'head_contracts', does: 'record a payment received', allow: { admin: true } },
-  'owner_invoices.edit': { tool: 'head_contracts', does: 'edit or delete an owner invoice', allow: { admin: true } },
-  'owner_invoices.email': { tool: 'head_contracts', does: 'email an owner invoice', allow: { admin: true } },
-  'owner_invoices.export': { tool: 'head_contracts', does: 'export an owner invoice', allow: { admin: true } },
-  'owner_invoices.preview': { tool: 'head_contracts', does: 'view an owner invoice summary preview', allow: { admin: true } },
-  'head_contracts.view': { tool: 'head_contracts', does: 'view head contracts', allow: everyLevel },
+  'owner_invoices.create': onHeadContracts('create an owner invoice', adminOnly),
+  'owner_invoices.record_payment': onHeadContracts('record a payment received', adminOnly),
+  'owner_invoices.edit': onHeadContracts('edit or delete an owner invoice', adminOnly),
+  'owner_invoices.email': onHeadContracts('email an owner invoice', adminOnly),
+  'owner_invoices.export': onHeadContracts('export an owner invoice', adminOnly),
+  'owner_invoices.preview': onHeadContracts('view an owner invoice summary preview', adminOnly),
+  'head_contracts.view': onHeadContracts('view head contracts', everyLevel),
   // (reading) the seed lists no lower level for creating or editing a head contract
-  'head_contracts.edit': { tool: 'head_contracts', does: 'create or edit a head contract, its SOV and change orders', allow: { admin: true } },
+  'head_contracts.edit': onHeadContracts('create or edit a head contract, its SOV and change orders', adminOnly),
   // (reading) whoever sees a head contract sees its owner invoices
-  'owner_invoices.view': { tool: 'head_contracts', does: 'view owner invoices', allow: everyLevel },
+  'owner_invoices.view': onHeadContracts('view owner invoices', everyLevel),
   // (reading) as for subcontractor invoices
-  'owner_invoices.bulk_esign': { tool: 'head_contracts', does: 'bulk send owner invoices for e-signature', allow: { admin: true } },
+  'owner_invoices.bulk_esign': onHeadContracts('bulk send owner invoices for e-signature', adminOnly),
 
   // Commitments (level on commitments)
-  'commitments.view': { tool: 'commitments', does: 'view and search commitments', allow: everyLevel },
-  'commitments.create_purchase_order': {
-    tool: 'commitments',
-    does: 'create a purchase order',
-    allow: { admin: true, read_only: { granular: ['create_purchase_order_contract'] }, standard: { granular: ['create_purchase_order_contract'] } },
-  },
+  'commitments.view': onCommitments('view and search commitments', everyLevel),
+  'commitments.create_purchase_order': onCommitments('create a purchase order', { admin: true, read_only: { granular: ['create_purchase_order_contract'] }, standard: { granular: ['create_purchase_order_contract'] } }),
   // (reading) a subcontract is a work order contract
-  'commitments.create_subcontract': {
-    tool: 'commitments',
-    does: 'create a subcontract',
-    allow: { admin: true, read_only: { granular: ['create_work_order_contract'] }, standard: { granular: ['create_work_order_contract'] } },
-  },
-  'commitments.edit': { tool: 'commitments', does: 'edit a commitment’s header fields', allow: { admin: true } },
-  'sov.edit': { tool: 'commitments', does: 'edit a commitment’s schedule of values', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
+  'commitments.create_subcontract': onCommitments('create a subcontract', { admin: true, read_only: { granular: ['create_work_order_contract'] }, standard: { granular: ['create_work_order_contract'] } }),
+  'commitments.edit': onCommitments('edit a commitment’s header fields', adminOnly),
+  'sov.edit': onCommitments('edit a commitment’s schedule of values', { admin: true, read_only: updateContracts, standard: updateContracts }),
   // (reading) change orders change the SOV, so they follow its row; approving one is an admin's edit of the commitment
-  'change_orders.edit': { tool: 'commitments', does: 'create or edit change orders', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
-  'change_orders.approve': { tool: 'commitments', does: 'approve or void change orders', allow: { admin: true } },
-  'ssov.create': { tool: 'commitments', does: 'create a subcontractor SOV', allow: { admin: true, read_only: createContracts, standard: createContracts } },
-  'ssov.update_as_contact': { tool: 'commitments', does: 'update the subcontractor SOV', allow: { admin: true, read_only: contactOnly, standard: contactOnly } },
+  'change_orders.edit': onCommitments('create or edit change orders', { admin: true, read_only: updateContracts, standard: updateContracts }),
+  'change_orders.approve': onCommitments('approve or void change orders', adminOnly),
+  'ssov.create': onCommitments('create a subcontractor SOV', { admin: true, read_only: createContracts, standard: createContracts }),
+  'ssov.update_as_contact': onCommitments('update the subcontractor SOV', { admin: true, read_only: contactOnly, standard: contactOnly }),
   // (reading) reviewing an SSOV is the administrator's, like reviewing invoices
-  'ssov.review': { tool: 'commitments', does: 'review a subcontractor SOV', allow: { admin: true } },
-  'ssov.enable': { tool: 'commitments', does: 'enable or disable the subcontractor SOV', allow: { admin: true } },
-  'payments.enable': { tool: 'commitments', does: 'enable the payments issued tab', allow: { admin: true } },
-  'commitments.add_contacts': { tool: 'commitments', does: 'add invoice contacts', allow: { admin: true } },
-  'payments.add': { tool: 'commitments', does: 'add a payment issued', allow: { admin: true } },
-  'invites.send': { tool: 'commitments', does: 'send an invite to bill', allow: { admin: true } },
-  'invites.respond': { tool: 'commitments', does: 'accept or decline an invite to bill', allow: { read_only: contactOnly, standard: contactOnly } },
-  'invoices.create_as_contact': { tool: 'commitments', does: 'create an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
-  'invoices.submit_as_contact': { tool: 'commitments', does: 'submit an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
-  'invoices.review_lines_as_contact': { tool: 'commitments', does: 'review invoice line items as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
-  'invoices.resubmit_as_contact': { tool: 'commitments', does: 'revise and resubmit an invoice as invoice contact', allow: { read_only: contactOnly, standard: contactOnly } },
-  'invoices.create_on_behalf': { tool: 'commitments', does: 'create an invoice on behalf of an invoice contact', allow: { admin: true } },
-  'invoices.review': { tool: 'commitments', does: 'review an invoice as invoice administrator', allow: { admin: true } },
-  'invoices.forward': { tool: 'commitments', does: 'forward an invoice by email', allow: { standard: true, admin: true } },
+  'ssov.review': onCommitments('review a subcontractor SOV', adminOnly),
+  'ssov.enable': onCommitments('enable or disable the subcontractor SOV', adminOnly),
+  'payments.enable': onCommitments('enable the payments issued tab', adminOnly),
+  'commitments.add_contacts': onCommitments('add invoice contacts', adminOnly),
+  'payments.add': onCommitments('add a payment issued', adminOnly),
+  'invites.send': onCommitments('send an invite to bill', adminOnly),
+  'invites.respond': onCommitments('accept or decline an invite to bill', { read_only: contactOnly, standard: contactOnly }),
+  'invoices.create_as_contact': onCommitments('create an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
+  'invoices.submit_as_contact': onCommitments('submit an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
+  'invoices.review_lines_as_contact': onCommitments('review invoice line items as invoice contact', { read_only: contactOnly, standard: contactOnly }),
+  'invoices.resubmit_as_contact': onCommitments('revise and resubmit an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
+  'invoices.create_on_behalf': onCommitments('create an invoice on behalf of an invoice contact', adminOnly),
+  'invoices.review': onCommitments('review an invoice as invoice administrator', adminOnly),
+  'invoices.forward': onCommitments('forward an invoice by email', { standard: true, admin: true }),
   // (reading) read_only sees invoices only as the contact
-  'invoices.view': { tool: 'commitments', does: 'view subcontractor invoices', allow: { read_only: contactOnly, standard: true, admin: true } },
-  'invoices.delete': { tool: 'commitments', does: 'delete a subcontractor invoice', allow: { admin: true, read_only: updateContracts, standard: updateContracts } },
-  'retainage.set_current_period': { tool: 'commitments', does: 'set or release retainage during the current billing period', allow: { admin: true, read_only: contactOnly, standard: contactOnly } },
-  'retainage.create_release_current_period': { tool: 'commitments', does: 'create an invoice releasing retainage during the current billing period', allow: { admin: true, standard: contactOnly } },
-  'retainage.set_any_period': { tool: 'commitments', does: 'set or release retainage before, during or after the current billing period', allow: { admin: true } },
-  'retainage.create_release_any_period': { tool: 'commitments', does: 'create an invoice releasing retainage before, during or after the current period', allow: { admin: true } },
+  'invoices.view': onCommitments('view subcontractor invoices', { read_only: contactOnly, standard: true, admin: true }),
+  'invoices.delete': onCommitments('delete a subcontractor invoice', { admin: true, read_only: updateContracts, standard: updateContracts }),
+  'retainage.set_current_period': onCommitments('set or release retainage during the current billing period', { admin: true, read_only: contactOnly, standard: contactOnly }),
+  'retainage.create_release_current_period': onCommitments('create an invoice releasing retainage during the current billing period', { admin: true, standard: contactOnly }),
+  'retainage.set_any_period': onCommitments('set or release retainage before, during or after the current billing period', adminOnly),
+  'retainage.create_release_any_period': onCommitments('create an invoice releasing retainage before, during or after the current period', adminOnly),
 
   // Beyond the seed (docs/permissions.md readings)
-  'retainage.configure_sliding_scale': { tool: 'commitments', does: 'configure sliding-scale retention on a commitment', allow: { admin: true } },
-  'payment_schedules.serve': { tool: 'commitments', does: 'serve or edit a payment schedule', allow: { admin: true } },
-  'non_payment_notices.give': { tool: 'commitments', does: 'give a notice of non-payment', allow: { admin: true } },
+  'retainage.configure_sliding_scale': onCommitments('configure sliding-scale retention on a commitment', adminOnly),
+  'payment_schedules.serve': onCommitments('serve or edit a payment schedule', adminOnly),
+  'non_payment_notices.give': onCommitments('give a notice of non-payment', adminOnly),
   // (reading) the matrix is silent on exports: the level that sees every invoice and records payments issued
-  'accounting.export': { tool: 'commitments', does: 'export approved invoices and payments for accounting', allow: { admin: true } },
+  'accounting.export': onCommitments('export approved invoices and payments for accounting', adminOnly),
 
   // Project administration (not in the seed's matrix; readings of the product)
-  'project.view': { tool: 'commitments', does: 'view the project', allow: everyLevel },
-  'members.view': { tool: 'commitments', does: 'view the project’s members', allow: everyLevel },
-  'members.manage': { tool: 'commitments', does: 'manage the project’s members', allow: { admin: true } },
-  'vendors.view': { tool: 'commitments', does: 'view the project’s vendors', allow: everyLevel },
-  'vendors.manage': { tool: 'commitments', does: 'add vendors and their users', allow: { admin: true } },
-} as const satisfies Record<string, ActionRule>;
+  'project.view': onCommitments('view the project', everyLevel),
+  'members.view': onCommitments('view the project’s members', everyLevel),
+  'members.manage': onCommitments('manage the project’s members', adminOnly),
+  'vendors.view': onCommitments('view the project’s vendors', everyLevel),
+  'vendors.manage': onCommitments('add vendors and their users', adminOnly),
+}) as const satisfies Record<string, ActionRule>)();
 
 export type Action = keyof typeof policy;
 

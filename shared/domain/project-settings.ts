@@ -3,10 +3,8 @@ import type { Region } from './terminology';
 import type { FieldIssue } from './errors';
 import { formatMoney } from './money';
 
-export const billingFrequencies = ['monthly', 'weekly', 'never'] as const;
-export const invoiceTypes = ['work_materials_retainage', 'work_materials', 'retainage_release'] as const;
-/** `none` makes an invite required before a contact may invoice (docs/domain.md, "Invite to bill"). */
-export const defaultInvoiceTypes = [...invoiceTypes, 'none'] as const;
+import { billingFrequencies, defaultInvoiceTypes, invoiceTypes } from './project-setting-choices';
+export { billingFrequencies, defaultInvoiceTypes, invoiceTypes };
 
 export type BillingFrequency = (typeof billingFrequencies)[number];
 export type DefaultInvoiceType = (typeof defaultInvoiceTypes)[number];

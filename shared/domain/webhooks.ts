@@ -4,14 +4,14 @@
  * addresses a delivery may never connect to. Pure: time is passed in, nothing is resolved here.
  */
 
-import { domainEvents, type DomainEventType } from '../../events/contracts';
+import { domainEventTypes, type DomainEventType } from '../../events/contracts';
 
 /**
  * The domain events integrations can subscribe to (DOMAIN.md, "Events for integrations"), named
- * as their outbox detail-types: the keys of `domainEvents` (events/contracts.ts), their one list.
+ * as their outbox detail-types: `domainEventTypes` (events/contracts.ts), their one list.
  * Only these reach webhooks; internal records (emails, backups to start, billing-cycle fan-out) never do.
  */
-export const webhookEventTypes = Object.keys(domainEvents) as [DomainEventType, ...DomainEventType[]];
+export const webhookEventTypes: readonly [DomainEventType, ...DomainEventType[]] = domainEventTypes;
 export type WebhookEventType = DomainEventType;
 
 export const isWebhookEventType = (type: string): type is WebhookEventType => (webhookEventTypes as readonly string[]).includes(type);

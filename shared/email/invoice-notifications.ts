@@ -1,6 +1,7 @@
 import { termsFor, type Region } from '../domain/terminology';
 import { formatAmount, type Currency } from '../domain/project-settings';
 import { escapeHtml, renderLetter } from './letter';
+import { invoiceLink } from './links';
 
 /**
  * The invoice workflow's emails (docs/domain.md "Email notifications"), in the project's terminology:
@@ -42,9 +43,6 @@ export interface RenderedInvoiceEmail {
   link: string;
 }
 
-export function invoiceLink(frontendBaseUrl: string, projectId: string, invoiceId: string): string {
-  return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(invoiceId)}`;
-}
 
 export function renderInvoiceNotification(input: InvoiceNotificationInput): RenderedInvoiceEmail {
   const terms = termsFor(input.region);

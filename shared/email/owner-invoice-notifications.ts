@@ -2,6 +2,7 @@ import { termsFor, type Region } from '../domain/terminology';
 import { formatAmount, type Currency } from '../domain/project-settings';
 import type { OwnerInvoiceStatus } from '../domain/owner-invoices';
 import { renderLetter } from './letter';
+import { ownerInvoiceLink } from './links';
 
 /**
  * The email the head-contract admins get at each step of an owner invoice (sent to the owner,
@@ -21,10 +22,6 @@ export interface OwnerInvoiceNotificationInput {
   actorName: string;
   recipientName: string;
   comment?: string;
-}
-
-export function ownerInvoiceLink(frontendBaseUrl: string, projectId: string, ownerInvoiceId: string): string {
-  return `${frontendBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(projectId)}/owner-invoices/${encodeURIComponent(ownerInvoiceId)}`;
 }
 
 const happened: Record<OwnerInvoiceNotificationInput['to'], string> = {

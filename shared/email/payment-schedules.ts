@@ -1,5 +1,5 @@
 import { formatAmount, type Currency } from '../domain/project-settings';
-import { invoiceLink } from './invoice-notifications';
+import { invoiceLink } from './links';
 import { renderLetter } from './letter';
 
 /**

@@ -11,7 +11,7 @@ import { User } from '../../../shared/db/entities/user';
 import { appendInvoiceEvent } from '../../../shared/db/invoices';
 import type { BillingPeriodItem } from '../../../shared/db/billing-periods';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
-import { invoiceLink } from '../../../shared/email/invoice-notifications';
+import { invoiceLink } from '../../../shared/email/links';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { storedInvoicePdf } from './invoice-pdf';
 

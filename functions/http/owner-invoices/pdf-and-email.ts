@@ -11,7 +11,7 @@ import { writeTransactionOver } from '../../../shared/db/transaction';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { termsFor } from '../../../shared/domain/terminology';
 import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice';
-import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
+import { ownerInvoiceLink } from '../../../shared/email/links';
 import { requestOwnerInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
 import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import type { ProjectItem } from '../../../shared/db/entities/project';

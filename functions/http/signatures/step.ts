@@ -14,8 +14,7 @@ import type { SignatureEventType, SignedDocumentKind } from '../../../shared/dom
 import type { EmailRequested } from '../../../events/contracts';
 import { HttpProblem, problems } from '../../../shared/http/problem';
 import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
-import { invoiceLink } from '../../../shared/email/invoice-notifications';
-import { ownerInvoiceLink } from '../../../shared/email/owner-invoice-notifications';
+import { invoiceLink, ownerInvoiceLink } from '../../../shared/email/links';
 import { config } from '../../../shared/config';
 import { signatureEntities } from './entities';
 

@@ -1,7 +1,7 @@
 import type { EntityItem } from 'electrodb';
 import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
-import { accountingExportStatuses } from '../../domain/accounting-exports';
+import { accountingExportStatuses } from '../../domain/accounting-export-statuses';
 
 /**
  * One accounting export of a project (issue 17): queued by the API with its outbox record, taken

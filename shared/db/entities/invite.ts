@@ -1,7 +1,7 @@
 import type { EntityItem } from 'electrodb';
 import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
-import { invoiceTypes } from '../../domain/project-settings';
+import { invoiceTypes } from '../../domain/project-setting-choices';
 import { inviteEmailStatuses, inviteStatuses } from '../../domain/invites';
 
 /** The one partition of the `byReminder` index: query it as `byReminder({ reminderPartition: remindersDue })`. */

@@ -4,7 +4,7 @@ import { Entity } from '../electrodb';
 import { tableKeys } from '../keys';
 import { retainageAttribute } from '../attributes';
 import { regions } from '../../domain/terminology';
-import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-settings';
+import { billingFrequencies, defaultInvoiceTypes } from '../../domain/project-setting-choices';
 
 /**
  * The `byBillingDue` index is write-sharded: a project's entry lives in one of this many
