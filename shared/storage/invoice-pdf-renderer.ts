@@ -1,5 +1,5 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { lambdaClient } from '../aws/clients';
+import { lambdaClient } from '../aws/lambda';
 import { config } from '../config';
 import { loadBillingPeriod } from '../db/billing-periods';
 import { loadChangeOrders } from '../db/commitments';
