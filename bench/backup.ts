@@ -7,7 +7,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { ensureBucket, startLocalAws } from '../infra/local/aws-services';
 import { invokeLocal } from '../infra/local/lambda';
-import { s3Client } from '../shared/aws/clients';
+import { s3Client } from '../shared/aws/s3';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
 import type { PlannedVolume } from '../functions/backup/plan-volumes';
 import { volumeName } from '../shared/backup/volumes';

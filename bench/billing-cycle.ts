@@ -3,7 +3,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startLocalAws } from '../infra/local/aws-services';
 import { startLocalEventBus } from '../infra/local/event-bus';
 import { invokeLocal } from '../infra/local/lambda';
-import { dynamoDocumentClient } from '../shared/aws/clients';
+import { dynamoDocumentClient } from '../shared/aws/dynamo';
 import { db } from '../shared/db/service';
 import { projectsAtOnce } from '../shared/db/billing-cycle';
 import { billingDuePartitions } from '../shared/db/entities/project';

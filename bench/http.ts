@@ -8,7 +8,7 @@ import { openLocalIdp, localUserId } from '../infra/local/auth';
 import { startHttpServer } from '../infra/local/http-server';
 import { freePort } from '../infra/local/ports';
 import { seedDemoData } from '../infra/local/seed';
-import { dynamoDocumentClient } from '../shared/aws/clients';
+import { dynamoDocumentClient } from '../shared/aws/dynamo';
 import { db } from '../shared/db/service';
 import { compare, ms, recordRatio, table } from './stats';
 

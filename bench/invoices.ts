@@ -8,7 +8,7 @@ import { openLocalIdp } from '../infra/local/auth';
 import { startHttpServer } from '../infra/local/http-server';
 import { startLocalEventBus } from '../infra/local/event-bus';
 import { freePort } from '../infra/local/ports';
-import { dynamoDocumentClient } from '../shared/aws/clients';
+import { dynamoDocumentClient } from '../shared/aws/dynamo';
 import { db } from '../shared/db/service';
 import { normalizeInvoiceNumber, positionKey, previousFrom, type InvoiceItem, type StoredSovLine } from '../shared/db/invoices';
 import { computeInvoice, type InvoiceContract, type LineEntry } from '../shared/domain/invoice-figures';

@@ -5,7 +5,7 @@ import { ensureTable, startLocalAws } from '../infra/local/aws-services';
 import { openLocalIdp } from '../infra/local/auth';
 import { startHttpServer } from '../infra/local/http-server';
 import { freePort } from '../infra/local/ports';
-import { dynamoDocumentClient } from '../shared/aws/clients';
+import { dynamoDocumentClient } from '../shared/aws/dynamo';
 import { localDate } from '../shared/domain/billing-periods';
 import { contactInProjects } from '../test/support/my-work-fixtures';
 import { ms, recordRatio, table } from './stats';

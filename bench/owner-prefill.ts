@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startLocalAws } from '../infra/local/aws-services';
-import { dynamoDocumentClient } from '../shared/aws/clients';
+import { dynamoDocumentClient } from '../shared/aws/dynamo';
 import { db } from '../shared/db/service';
 import { addDays, localDate } from '../shared/domain/billing-periods';
 import type { InvoiceFigures, StoredSovLine } from '../shared/domain/invoice-figures';

@@ -3,7 +3,7 @@ import {
   AdminGetUserCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClient } from './aws/clients';
+import { cognitoClient } from './aws/cognito';
 
 /**
  * People join by invitation: a company admin names them, the identity provider (Cognito in

@@ -1,6 +1,6 @@
 import * as z from '../../shared/zod';
 import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
-import { loadBillingPeriod } from '../../shared/db/billing-periods';
+import { loadBillingPeriod } from '../../shared/db/billing-period-reads';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
 import { db } from '../../shared/db/service';

@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { docusignRequested, type DocusignRequested } from '../../events/contracts';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { db } from '../../shared/db/service';

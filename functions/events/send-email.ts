@@ -2,7 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { Attachment } from '@aws-sdk/client-sesv2';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { emailRequested, type EmailRequested } from '../../events/contracts';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { sendOnce, TransientEmailError } from '../../shared/email/send';

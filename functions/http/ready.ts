@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient } from '../../shared/aws/dynamo';
 import { config } from '../../shared/config';
 import { tableKeys } from '../../shared/db/keys';
 import { httpHandler } from '../../shared/http/handler';

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { config } from '../../shared/config';
 import { batchGetAll, entitiesOf } from '../../shared/db/service';
 import { InvoiceAttachment } from '../../shared/db/entities/invoice';

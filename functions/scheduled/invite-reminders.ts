@@ -5,7 +5,9 @@ import { loadBillingPeriod } from '../../shared/db/billing-periods';
 import { localDate } from '../../shared/domain/billing-periods';
 import { isConditionalFailure } from '../../shared/db/conditions';
 import { chunk, reminderDay, reminderInstant, type InviteItem } from '../../shared/db/invites';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+// Writes no backup request, so the dispatch that leaves those to the stream (no Step Functions client).
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import { writeTransaction } from '../../shared/db/transaction';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
 import { remindPaymentSchedules } from './payment-schedule-reminders';

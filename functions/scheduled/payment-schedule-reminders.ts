@@ -3,7 +3,9 @@ import { loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
 import { loadCommitment } from '../../shared/db/commitments';
 import { reminderInstant } from '../../shared/db/invites';
 import { isConditionalFailure } from '../../shared/db/conditions';
-import { dispatchSoon, outboxRecord, outboxWrite } from '../../shared/db/outbox';
+// Writes no backup request, so the dispatch that leaves those to the stream (no Step Functions client).
+import { dispatchSoon } from '../../shared/db/outbox-delivery';
+import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import { writeTransaction } from '../../shared/db/transaction';
 import { paymentScheduleRemindersDue, type PaymentScheduleReminderItem } from '../../shared/db/entities/payment-schedule-reminder';
 import type { ProjectItem } from '../../shared/db/entities/project';

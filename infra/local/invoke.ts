@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { eventBridgeClient } from '../../shared/aws/clients';
+import { eventBridgeClient } from '../../shared/aws/event-bridge';
 import { detailSchemas, eventSource, type DetailType } from '../../events/contracts';
 import { schedules } from '../../shared/wiring/schedules';
 import { repoRoot } from './lambda';

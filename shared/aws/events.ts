@@ -1,5 +1,5 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { eventBridgeClient } from './clients';
+import { eventBridgeClient } from './event-bridge';
 import { config } from '../config';
 import { detailSchemas, eventSource, type Detail, type DetailType } from '../../events/contracts';
 

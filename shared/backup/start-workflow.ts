@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctionsClient } from '../aws/clients';
+import { stepFunctionsClient } from '../aws/step-functions';
 import type { PutOutcome } from '../aws/events';
 import { config } from '../config';
 import { loadBackupJob } from '../db/backups';

@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import * as z from '../zod';
-import { s3Client } from '../aws/clients';
+import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';
 

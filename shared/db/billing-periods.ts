@@ -30,30 +30,9 @@ type WriteItem =
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-/** One billing period of a project, or undefined. `consistent`: read what a write just did. */
-export async function loadBillingPeriod(
-  projectId: string,
-  billingPeriodId: string,
-  options: { consistent?: boolean } = {},
-): Promise<BillingPeriodItem | undefined> {
-  const { data } = await periodEntities().BillingPeriod.get({ projectId, billingPeriodId }).go({ consistent: options.consistent ?? false });
-  return data ?? undefined;
-}
-
-/**
- * The project's open billing period, or undefined when none is open. Pass the project when it
- * was just read (it holds `openBillingPeriodId`) to save a read.
- */
-export async function loadOpenPeriod(
-  projectId: string,
-  options: { consistent?: boolean; project?: Pick<ProjectItem, 'openBillingPeriodId'> } = {},
-): Promise<BillingPeriodItem | undefined> {
-  const consistent = options.consistent ?? false;
-  const project = options.project ?? (await periodEntities().Project.get({ projectId }).go({ consistent })).data;
-  if (!project?.openBillingPeriodId) return undefined;
-  const period = await loadBillingPeriod(projectId, project.openBillingPeriodId, { consistent });
-  return period?.status === 'open' ? period : undefined;
-}
+// The single-period reads live in billing-period-reads.ts, so readers that publish nothing
+// (the PDF renderer, backup parts) bundle no EventBridge client.
+export { loadBillingPeriod, loadOpenPeriod } from './billing-period-reads';
 
 /** A project and all its periods in date order, read consistently: what a period change decides on. */
 export interface PeriodsState {

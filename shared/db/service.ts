@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Entity, Service, TransactionItemCode } from 'electrodb';
-import { dynamoDocumentClient } from '../aws/clients';
+import { dynamoDocumentClient } from '../aws/dynamo';
 import { config } from '../config';
 import { createWriteTransaction } from './electrodb';
 import { entities } from './table';

@@ -6,7 +6,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { createConversions } from './electrodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dynamoDocumentClient } from '../aws/clients';
+import { dynamoDocumentClient } from '../aws/dynamo';
 import { config } from '../config';
 import { assigneesOf, audienceOf, invoiceTaskKind, inviteTaskKind, isInvoiceAdministrator, maxTaskPage, type TaskKind } from '../domain/tasks';
 import { inviteIdOf } from '../domain/invites';

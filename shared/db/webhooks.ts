@@ -1,7 +1,7 @@
 import { entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
 import { writeTransactionOver } from './transaction';
-import { outboxRecord, outboxWrite } from './outbox';
+import { outboxRecord, outboxWrite } from './outbox-record';
 import { dueKey, dueShardOf } from './webhook-fan-out';
 export { companyEndpoints, deliveryIdFor, dueKey, fanOutWebhooks, newDelivery, webhookPayload } from './webhook-fan-out';
 import { WebhookDelivery, WebhookEndpoint, webhookDueShardCount, type WebhookDeliveryItem, type WebhookEndpointItem } from './entities/webhook';

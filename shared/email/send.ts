@@ -1,5 +1,5 @@
 import { SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
-import { sesClient } from '../aws/clients';
+import { sesClient } from '../aws/ses';
 import { config } from '../config';
 import { logger } from '../logger';
 import { claimSend, loadRejection, recordOutcome, type AlsoEntities, type RecordedOutcome } from './deliveries';

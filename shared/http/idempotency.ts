@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../aws/clients';
+import { dynamoDocumentClient } from '../aws/dynamo';
 import { config } from '../config';
 import { tableKeys, ttlAttribute } from '../db/keys';
 import { logger } from '../logger';

@@ -1,7 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { lambdaClient } from '../aws/clients';
+import { lambdaClient } from '../aws/lambda';
 import { config } from '../config';
-import { loadBillingPeriod } from '../db/billing-periods';
+import { loadBillingPeriod } from '../db/billing-period-reads';
 import { loadChangeOrders } from '../db/commitments';
 import { Company } from '../db/entities/company';
 import { loadInvoice } from '../db/invoices';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import { s3Client } from '../aws/clients';
+import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import { invoiceDocument } from '../pdf/invoice-document';
 import { renderInvoicePdf, type InvoiceDocument } from '../pdf/invoice-pdf';

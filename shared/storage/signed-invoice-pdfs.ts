@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../aws/clients';
+import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import type { SignatureRequest } from '../domain/signatures';
 import type { ProjectItem } from '../db/entities/project';

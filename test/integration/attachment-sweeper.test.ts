@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { handler as sweep, orphanAfterMs } from '../../functions/scheduled/attachment-sweeper';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { db } from '../../shared/db/service';
 import { attachmentKey, attachmentOfKey, attachmentUploadKey, invoicePdfKey } from '../../shared/storage/keys';
 

@@ -7,7 +7,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecuti
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as executionEnded } from '../../functions/backup/execution-ended';
 import { startLocalStepFunctions, type ExecutionStatusChange, type LocalStepFunctions } from '../../infra/local/step-functions';
-import { stepFunctionsClient } from '../../shared/aws/clients';
+import { stepFunctionsClient } from '../../shared/aws/step-functions';
 import { db } from '../../shared/db/service';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { backupExecutionEndedRule } from '../../shared/wiring/event-rules';

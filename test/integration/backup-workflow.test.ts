@@ -12,7 +12,8 @@ import {
   type LocalStepFunctions,
 } from '../../infra/local/step-functions';
 import { invokeLocal } from '../../infra/local/lambda';
-import { s3Client, stepFunctionsClient } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
+import { stepFunctionsClient } from '../../shared/aws/step-functions';
 import { db } from '../../shared/db/service';
 import type { InvoiceItem } from '../../shared/db/invoices';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient } from '../../shared/aws/dynamo';
 import { encodeCursor } from '../../shared/http/cursor';
 import { expectProblem, expectStatus, fieldsOf, readResponse, type ApiRequest, type Call, type TestApi } from '../support/api-client';
 import { createCommitment, startFixtureApi, type PermissionFixture } from '../support/permission-fixtures';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, expectStatus, type ApiRequest, type ApiResponse, type Call, type Json, type TestApi } from '../support/api-client';
-import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient } from '../../shared/aws/dynamo';
 import { createCommitment, enablePayments, paymentBody, startFixtureApi, type PermissionFixture } from '../support/permission-fixtures';
 
 /**

@@ -5,7 +5,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus';
 import { inviteEmailsHandler } from '../../functions/events/invite-emails';
-import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient } from '../../shared/aws/dynamo';
 import { db } from '../../shared/db/service';
 import { addDays, localDate } from '../../shared/domain/billing-periods';
 import { TransientEmailError } from '../../shared/email/send';

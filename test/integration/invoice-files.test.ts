@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { handler as sendEmail } from '../../functions/events/send-email';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { db } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { normalizeInvoiceNumber, positionKey } from '../../shared/db/invoices';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/service';
-import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { dynamoDocumentClient } from '../../shared/aws/dynamo';
 import { contactInProjects } from '../support/my-work-fixtures';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import type { LocalEventBus } from '../../infra/local/event-bus';

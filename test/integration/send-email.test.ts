@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { handler, TransientEmailError } from '../../functions/events/send-email';
-import { s3Client } from '../../shared/aws/clients';
+import { s3Client } from '../../shared/aws/s3';
 import { db } from '../../shared/db/service';
 import type { EmailRequested } from '../../events/contracts';
 import { deliveredEvent } from '../support/event-recorder';

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3Client } from '../../../shared/aws/clients';
+import { s3Client } from '../../../shared/aws/s3';
 import { config } from '../../../shared/config';
 import { logger } from '../../../shared/logger';
 import type { HttpInput, Reply } from '../../../shared/http/handler';

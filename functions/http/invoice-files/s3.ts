@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3Client } from '../../../shared/aws/clients';
+import { s3Client } from '../../../shared/aws/s3';
 import { config } from '../../../shared/config';
 import { problems } from '../../../shared/http/problem';
 import { attachmentKey, contentDisposition, type InvoiceScope } from '../../../shared/storage/keys';

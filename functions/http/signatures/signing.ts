@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { HttpProblem, problems } from '../../../shared/http/problem';
-import { s3Client } from '../../../shared/aws/clients';
+import { s3Client } from '../../../shared/aws/s3';
 import { config } from '../../../shared/config';
 import { batchGetAll } from '../../../shared/db/service';
 import { loadInvoice } from '../../../shared/db/invoices';
