@@ -131,14 +131,21 @@ async function markDispatched(record: OutboxItem, now: Date): Promise<void> {
 
 /**
  * Delivers records just committed, from the request that wrote them (so effects do not wait for
- * the stream). Never throws: what fails here is still pending, and the stream or sweeper sends it.
- * For requests that write no backup request (one would be left to the stream): request-backup
- * dispatches through outbox.ts's dispatchSoon, which starts it.
+ * the stream), starting backup requests with `startBackups` (without one, a backup request is left
+ * to the stream). Never throws: what fails here is still pending, and the stream or sweeper sends it.
  */
-export async function dispatchSoon(outboxIds: readonly string[]): Promise<void> {
+export async function dispatchSoonWith(outboxIds: readonly string[], startBackups: BackupStarter | undefined): Promise<void> {
   try {
-    await dispatchOutboxWith(outboxIds, new Date(), undefined);
+    await dispatchOutboxWith(outboxIds, new Date(), startBackups);
   } catch (error) {
     logger.warn('outbox dispatch after commit failed; the stream or sweeper will retry', { error: error as Error, count: outboxIds.length });
   }
+}
+
+/**
+ * dispatchSoonWith for requests that write no backup request: request-backup dispatches through
+ * outbox.ts's dispatchSoon, which starts it.
+ */
+export function dispatchSoon(outboxIds: readonly string[]): Promise<void> {
+  return dispatchSoonWith(outboxIds, undefined);
 }

@@ -1,8 +1,7 @@
 import { outboxRecord, outboxWrite } from './outbox-record';
 export { outboxRecord, outboxWrite };
 import { startBackupWorkflows } from '../backup/start-workflow';
-import { logger } from '../logger';
-import { dispatchOutboxWith, outboxEntities, type DispatchResult } from './outbox-delivery';
+import { dispatchOutboxWith, dispatchSoonWith, outboxEntities, type DispatchResult } from './outbox-delivery';
 export type { DispatchResult } from './outbox-delivery';
 export type { OutboxItem } from './entities/outbox';
 import { outboxShardCount } from './entities/outbox';
@@ -31,14 +30,7 @@ export async function loadStalePending(olderThan: Date): Promise<string[]> {
   return pages.flatMap(({ data }) => data.map((record) => record.outboxId));
 }
 
-/**
- * Delivers records just committed, from the request that wrote them (so effects do not wait for
- * the stream). Never throws: what fails here is still pending, and the stream or sweeper sends it.
- */
-export async function dispatchSoon(outboxIds: readonly string[]): Promise<void> {
-  try {
-    await dispatchOutbox(outboxIds);
-  } catch (error) {
-    logger.warn('outbox dispatch after commit failed; the stream or sweeper will retry', { error: error as Error, count: outboxIds.length });
-  }
+/** outbox-delivery.ts's dispatchSoon, starting the backup requests among the records too. */
+export function dispatchSoon(outboxIds: readonly string[]): Promise<void> {
+  return dispatchSoonWith(outboxIds, startBackupWorkflows);
 }
