@@ -19,7 +19,7 @@ import { auPublicHoliday } from './au-holidays';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from './au-jurisdictions';
 import { localDate } from './billing-periods';
 import { addBusinessDays, addCalendarDays, businessDaysBetween, isWeekend, previousBusinessDay, type NonBusinessDay } from './business-days';
-import { addCents, formatCents, sumCents } from './money';
+import { addCents, formatCents, sumCents } from './cents';
 import type { FieldIssue } from './errors';
 
 export type { AuJurisdiction, PaymentScheduleStatus } from './au-jurisdictions';
@@ -232,8 +232,6 @@ export function paymentScheduleFigures(claimed: readonly ClaimedLine[], entries:
   const scheduledCents = sumCents(lines.map((l) => l.scheduledCents));
   return { figures: { lines, claimedCents, scheduledCents, differenceCents: addCents(scheduledCents, -claimedCents) } };
 }
-
-export { qldRetentionCapIssues } from './au-jurisdictions';
 
 /** What an invoice stores in `paymentSchedule` once one is served. */
 export interface StoredPaymentSchedule {

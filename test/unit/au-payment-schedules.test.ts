@@ -10,8 +10,8 @@ import {
   paymentScheduleFigures,
   paymentScheduleJurisdictionRefusal,
   paymentScheduleStatus,
-  qldRetentionCapIssues,
 } from '../../shared/domain/au-payment-schedules';
+import { qldRetentionCapIssues } from '../../shared/domain/sliding-scale';
 import { addBusinessDays, addCalendarDays, businessDaysBetween, isCalendarDate, previousBusinessDay } from '../../shared/domain/business-days';
 
 describe('business days', () => {
