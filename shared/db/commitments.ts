@@ -1,4 +1,4 @@
-import { entitiesOf } from './service';
+import { batchGetAll, entitiesOf } from './service';
 export type { CommitmentItem } from './entities/commitment';
 import { Commitment, CommitmentNumber, type CommitmentItem } from './entities/commitment';
 import { Sov } from './entities/sov';
@@ -36,3 +36,19 @@ export const normalizeCommitmentNumber = (number: string): string => number.trim
 /** What `?q=` searches: number, title and vendor name, lower-cased. */
 export const commitmentSearchText = (fields: { number: string; title: string; vendorName: string }): string =>
   `${fields.number} ${fields.title} ${fields.vendorName}`.toLowerCase();
+
+/** Commitments by id (BatchGet); those not found are left out. */
+export async function loadCommitmentsById(projectId: string, commitmentIds: readonly string[]): Promise<CommitmentItem[]> {
+  if (commitmentIds.length === 0) return [];
+  const { Commitment } = commitmentReaders();
+  return batchGetAll(
+    commitmentIds.map((commitmentId) => ({ projectId, commitmentId })),
+    (keys) => Commitment.get(keys).go(),
+  );
+}
+
+/** Every commitment of the project (Query, pages of up to 1 MB). */
+export async function loadProjectCommitments(projectId: string): Promise<CommitmentItem[]> {
+  const { data } = await commitmentReaders().Commitment.query.byProject({ projectId }).go({ pages: 'all' });
+  return data;
+}

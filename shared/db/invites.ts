@@ -1,13 +1,19 @@
 import type { CommitmentItem } from './commitments';
 import type { BillingPeriodItem } from './billing-periods';
-import { batchGetAll, entitiesOf } from './service';
+import { batchGetAll, chunk, chunkByWeight, entitiesOf } from './service';
+import { remindAtFor } from './reminders';
+import { loadCommitmentsById, loadProjectCommitments } from './commitments';
+// Moved to the modules named, re-exported for the invites' callers.
+export { chunk, chunkByWeight } from './service';
+export { reminderDay, reminderInstant, remindAtFor } from './reminders';
+export { loadCommitmentsById, loadProjectCommitments };
 import { explainFailure, writeTransactionOver } from './transaction';
 import { publishEvents } from '../aws/events';
 import { dispatchSoon } from './outbox-delivery';
 import { outboxRecord, outboxWrite } from './outbox-record';
 import type { InvitesSent } from '../../events/contracts';
 import type { InvoiceType } from '../email/invite';
-import { addDays, localDate, startOfLocalDay } from '../domain/billing-periods';
+import { localDate } from '../domain/billing-periods';
 import { inviteIdOf, invitesClosedRefusal, type InviteRefusalReason } from '../domain/invites';
 import { ssovStatusWords } from '../domain/commitments';
 import { inviteSubject, namedTaskWrites, planTasks, subjectTaskItems, taskWrites } from './tasks';
@@ -51,48 +57,9 @@ export function periodClosedForInvites(period: BillingPeriodItem, timeZone: stri
   return invitesClosedRefusal(period, localDate(now, timeZone));
 }
 
-/** Reminders go out in the morning of their local day, not at midnight. */
-const reminderDelayMs = 8 * 60 * 60 * 1000;
-
-/** The local day (YYYY-MM-DD) the reminder is due on, or undefined when the project sets none. */
-export function reminderDay(project: ProjectItem, period: BillingPeriodItem): string | undefined {
-  const days = project.billingPeriods.reminderDaysBeforeDue;
-  return days === undefined ? undefined : addDays(period.dueDate, -days);
-}
-
-/** When a reminder due on `day` goes out (ISO instant): the morning of that day in the project's zone. */
-export function reminderInstant(day: string, timeZone: string): string {
-  return new Date(startOfLocalDay(day, timeZone).getTime() + reminderDelayMs).toISOString();
-}
-
-/**
- * When the reminder for an invite sent now is due, or undefined: no reminder set, or its day is
- * today or already past (an invite sent that late needs no reminder).
- */
-export function remindAtFor(project: ProjectItem, period: BillingPeriodItem, now: Date): string | undefined {
-  const day = reminderDay(project, period);
-  if (day === undefined || day <= localDate(now, project.timeZone)) return undefined;
-  return reminderInstant(day, project.timeZone);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-
-export async function loadCommitmentsById(projectId: string, commitmentIds: readonly string[]): Promise<CommitmentItem[]> {
-  if (commitmentIds.length === 0) return [];
-  const { Commitment } = inviteEntities();
-  return batchGetAll(
-    commitmentIds.map((commitmentId) => ({ projectId, commitmentId })),
-    (keys) => Commitment.get(keys).go(),
-  );
-}
-
-/** Every commitment of the project (Query, pages of up to 1 MB). */
-export async function loadProjectCommitments(projectId: string): Promise<CommitmentItem[]> {
-  const { data } = await inviteEntities().Commitment.query.byProject({ projectId }).go({ pages: 'all' });
-  return data;
-}
 
 /** The invites of these commitments for the period, by commitment id (BatchGet). */
 export async function loadInvites(projectId: string, billingPeriodId: string, commitmentIds: readonly string[]): Promise<Map<string, InviteItem>> {
@@ -429,27 +396,3 @@ function answerTaskWrites(entities: Parameters<typeof taskWrites>[0], invite: In
   return taskWrites(entities, { put: subjectTaskItems(subject, invite.invitedAt), remove: [] });
 }
 
-/** Consecutive groups whose weights add up to at most `max` each (an item heavier than `max` goes alone). */
-export function chunkByWeight<T>(items: readonly T[], weight: (item: T) => number, max: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let total = 0;
-  for (const item of items) {
-    const w = weight(item);
-    if (current.length > 0 && total + w > max) {
-      chunks.push(current);
-      current = [];
-      total = 0;
-    }
-    current.push(item);
-    total += w;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}

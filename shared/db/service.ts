@@ -78,3 +78,28 @@ export async function transactWithRetry<R extends TransactionOutcome>(run: () =>
     await sleep(Math.round(Math.random() * 20 * attempt));
   }
 }
+
+/** Consecutive groups whose weights add up to at most `max` each (an item heavier than `max` goes alone). */
+export function chunkByWeight<T>(items: readonly T[], weight: (item: T) => number, max: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const w = weight(item);
+    if (current.length > 0 && total + w > max) {
+      chunks.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += w;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

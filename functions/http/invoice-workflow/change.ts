@@ -12,7 +12,7 @@ import { notPastDue } from '../../../shared/db/conditions';
 import { namedTaskWrites, planInvoiceTasks } from '../../../shared/db/tasks';
 import { localDate } from '../../../shared/domain/billing-periods';
 import { awaitedScheduleDeadline } from '../../../shared/domain/au-payment-schedules';
-import { reminderInstant } from '../../../shared/db/invites';
+import { reminderInstant } from '../../../shared/db/reminders';
 import type { InvoiceStatus } from '../../../shared/domain/invoices';
 import { entersReview, type LineReviews, type WorkflowRole } from '../../../shared/domain/invoice-workflow';
 import { statusChangeRefusal } from '../../../shared/domain/allowed-actions';

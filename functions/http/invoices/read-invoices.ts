@@ -4,7 +4,7 @@ import { problems } from '../../../shared/http/problem';
 import { orderOf } from '../../../shared/api/common';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { authorize } from '../../../shared/domain/permissions';
-import { loadCommitmentsById } from '../../../shared/db/invites';
+import { loadCommitmentsById } from '../../../shared/db/commitments';
 import { invoiceListView, invoiceReply } from '../../../shared/http/invoice-actions';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import { invoiceHandlerEntities } from './access';
