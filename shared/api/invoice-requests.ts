@@ -1,15 +1,14 @@
 /**
- * What invoice routes take (create, update, list) and the routes themselves: apart from the invoice
- * answers (invoices.ts), which other functions (the workflow, owner invoices) reply with and so
- * bundle, without these.
+ * What invoice writes take (create, update) and their routes: apart from the invoice answers
+ * (invoices.ts), which other functions (the reads, the workflow, owner invoices) reply with and so
+ * bundle, without these; the reads' routes and query are in invoice-reads.ts.
  */
 import * as z from '../zod';
-import { commaListOf, commitmentPath, invoicePath, percentString, projectPath, sortQuery, updatedSinceQuery } from './common';
+import { commitmentPath, invoicePath, percentString } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { pageQuery } from '../http/cursor';
-import { invoiceKinds, invoiceStatuses } from '../domain/invoices';
+import { invoiceKinds } from '../domain/invoices';
 import { properInvoiceDetailsInput } from './prompt-payment';
-import { entryFields, invoiceList, invoiceResponse, type EntryField } from './invoices';
+import { entryFields, invoiceResponse, type EntryField } from './invoices';
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
 export const stagedReleaseFields = {
@@ -95,15 +94,6 @@ export const updateInvoiceBody = z.withMeta(
   { id: 'UpdateInvoice' },
 );
 
-export const listInvoicesQuery = z.object({
-  billingPeriodId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  commitmentId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  status: z.optional(commaListOf(invoiceStatuses, 'Only invoices in these statuses')),
-  updatedSince: z.optional(updatedSinceQuery('invoices')),
-  sort: z.optional(sortQuery(['position'], 'With commitmentId: by position in the commitment (`-position`: the latest first)')),
-  ...pageQuery,
-});
-
 const invoices = '/v1/projects/{projectId}/invoices';
 const invoice = `${invoices}/{invoiceId}`;
 
@@ -119,30 +109,6 @@ export const invoiceRoutes = [
     tags: ['invoices'],
     request: { path: commitmentPath, body: createInvoiceBody },
     response: { status: 201, description: 'The invoice, in draft (Location; ETag: its version)', schema: invoiceResponse },
-  },
-  {
-    operationId: 'listInvoices',
-    method: 'GET',
-    path: invoices,
-    function: 'invoices',
-    auth: 'jwt',
-    action: 'invoices.view',
-    summary: 'The project’s invoices (of one billing period with ?billingPeriodId), a page at a time',
-    tags: ['invoices'],
-    request: { path: projectPath, query: listInvoicesQuery },
-    response: { status: 200, description: 'A page of invoices the caller may view; nextCursor fetches the next', schema: invoiceList },
-  },
-  {
-    operationId: 'getInvoice',
-    method: 'GET',
-    path: invoice,
-    function: 'invoices',
-    auth: 'jwt',
-    action: 'invoices.view',
-    summary: 'One invoice with its lines, G703 totals and G702 summary',
-    tags: ['invoices'],
-    request: { path: invoicePath },
-    response: { status: 200, description: 'The invoice (ETag: its version)', schema: invoiceResponse },
   },
   {
     operationId: 'updateInvoice',

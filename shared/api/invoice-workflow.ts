@@ -1,8 +1,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
-import { pageQuery } from '../http/cursor';
 import { invoiceStatuses } from '../domain/invoices';
-import { signatureEventTypes } from '../domain/signatures';
 import { invoicePath, projectPath } from './common';
 import { invoiceResponse } from './invoices';
 
@@ -94,42 +92,9 @@ export const bulkInvoiceStatusResponse = z.withMeta(
   { id: 'BulkInvoiceStatusResponse' },
 );
 
-export const invoiceEventTypes = [
-  'created',
-  'edited',
-  'status_changed',
-  'lines_reviewed',
-  'attachment_added',
-  'attachment_removed',
-  'payment_recorded',
-  'forwarded',
-  ...signatureEventTypes,
-  'non_payment_notice_given',
-] as const;
-
-export const invoiceHistoryEvent = z.withMeta(
-  z.object({
-    eventId: z.withMeta(z.string(), { description: 'Sorts in the order of the history' }),
-    type: z.enum(invoiceEventTypes),
-    by: z.withMeta(z.string(), { description: 'The user who made the change' }),
-    byName: z.withMeta(z.nullable(z.string()), { description: 'Their display name now (null when the user no longer exists)' }),
-    at: z.iso.datetime(),
-    fromStatus: z.nullable(z.enum(invoiceStatuses)),
-    toStatus: z.nullable(z.enum(invoiceStatuses)),
-    comment: z.nullable(z.string()),
-    changes: z.withMeta(z.unknown(), { description: 'What changed: figures edited ([{ lineId, field, from, to }]) or review decisions' }),
-  }),
-  { id: 'InvoiceHistoryEvent' },
-);
-export type InvoiceHistoryEventResponse = z.infer<typeof invoiceHistoryEvent>;
-
-export const invoiceHistory = z.withMeta(z.object({ items: z.array(invoiceHistoryEvent), nextCursor: z.nullable(z.string()) }), {
-  id: 'InvoiceHistory',
-  description: 'The invoice’s append-only history, oldest first',
-});
-
 const invoice = '/v1/projects/{projectId}/invoices/{invoiceId}';
 
+// The history (GET …/history) is read by the invoice reads function: shared/api/invoice-reads.ts.
 export const invoiceWorkflowRoutes = [
   {
     operationId: 'changeInvoiceStatus',
@@ -167,17 +132,5 @@ export const invoiceWorkflowRoutes = [
     tags: ['invoices'],
     request: { path: projectPath, body: bulkInvoiceStatusBody },
     response: { status: 200, description: 'One result per invoice', schema: bulkInvoiceStatusResponse },
-  },
-  {
-    operationId: 'getInvoiceHistory',
-    method: 'GET',
-    path: `${invoice}/history`,
-    function: 'invoiceWorkflow',
-    auth: 'jwt',
-    action: 'invoices.view',
-    summary: 'The invoice’s history: who changed what and when, from → to, comments, figures and review decisions',
-    tags: ['invoices'],
-    request: { path: invoicePath, query: z.object(pageQuery) },
-    response: { status: 200, description: 'A page of events, oldest first', schema: invoiceHistory },
   },
 ] as const satisfies readonly RouteDefinition[];

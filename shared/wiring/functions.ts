@@ -186,12 +186,18 @@ export const functions = {
   },
   invoices: {
     entry: 'functions/http/invoices/index.ts',
-    description: 'Subcontractor invoices: create from the SOV, line entry with G702/G703 figures, read, list, delete',
+    description: 'Subcontractor invoices: create from the SOV, line entry with G702/G703 figures, delete (reads: invoiceReads)',
     grants: ['table:read', 'table:write'],
+  },
+  invoiceReads: {
+    entry: 'functions/http/invoice-reads.ts',
+    description: 'Subcontractor invoices read: list, one invoice with its lines and G702/G703 figures, its history',
+    // Reads only: the invoice, its commitment, period and project, payment deadlines, the history's user names.
+    grants: ['table:read'],
   },
   invoiceWorkflow: {
     entry: 'functions/http/invoice-workflow/index.ts',
-    description: 'Invoice workflow: submit, review lines, set status, bulk status, history; notification emails',
+    description: 'Invoice workflow: submit, review lines, set status, bulk status; notification emails (history: invoiceReads)',
     grants: ['table:read', 'table:write', 'events:put'],
   },
   invoiceFiles: {

@@ -1,10 +1,9 @@
-/** The invoices function: create an invoice from the SOV, edit its lines (G702/G703 figures), read, list, delete. */
+/** The invoices function: create an invoice from the SOV, edit its lines (G702/G703 figures), delete (reads: functions/http/invoice-reads.ts). */
 import { httpRouter } from '../../../shared/http/handler';
 import { idempotencyKey } from '../../../shared/http/idempotency';
 import { createInvoice } from './create-invoice';
-import { getInvoice, listInvoices } from './read-invoices';
 import { updateInvoice } from './update-invoice';
 import { deleteInvoice } from './delete-invoice';
 import { invoiceRoutes } from '../../../shared/api/invoice-requests';
 
-export const handler = httpRouter(invoiceRoutes, { createInvoice, listInvoices, getInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });
+export const handler = httpRouter(invoiceRoutes, { createInvoice, updateInvoice, deleteInvoice }, { idempotency: idempotencyKey });
