@@ -7,7 +7,11 @@ import { authorize } from '../../../shared/domain/permissions';
 import { loadCommitmentsById } from '../../../shared/db/commitments';
 import { invoiceListView, invoiceReply } from '../../../shared/http/invoice-actions';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
-import { invoiceHandlerEntities } from './access';
+import { entitiesOf } from '../../../shared/db/service';
+import { Invoice } from '../../../shared/db/entities/invoice';
+
+/** A list reads invoices only (invoiceHandlerEntities binds what writes need too). */
+const invoiceReaders = /* @__PURE__ */ entitiesOf({ Invoice });
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
@@ -18,13 +22,13 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
   }
   const scope = `invoices:${path.projectId}:${query.billingPeriodId ?? ''}:${query.commitmentId ?? ''}:${query.status?.join(',') ?? ''}:${query.updatedSince ?? ''}${query.sort ? `:${query.sort}` : ''}`;
   const cursor = decodeCursor(scope, query.cursor);
-  const { Invoice } = invoiceHandlerEntities();
+  const invoices = invoiceReaders().Invoice;
   const { projectId, billingPeriodId, commitmentId, status, updatedSince } = { projectId: path.projectId, ...query };
   const request = billingPeriodId
-    ? Invoice.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })
+    ? invoices.query.byPeriod({ projectId, billingPeriodId, ...(commitmentId && { commitmentId }) })
     : commitmentId
-      ? Invoice.query.byCommitment({ projectId, commitmentId })
-      : Invoice.query.byProject({ projectId });
+      ? invoices.query.byCommitment({ projectId, commitmentId })
+      : invoices.query.byProject({ projectId });
   const filtered =
     status || updatedSince
       ? request.where((attr, op) =>
