@@ -13,7 +13,7 @@ import { localDate } from '../domain/billing-periods';
 import { noPaymentDeadlines, type PaymentDeadlines } from '../api/prompt-payment';
 import type { OwnerInvoiceItem } from '../db/owner-invoices';
 import type { HeadContractItem } from '../db/head-contracts';
-import { loadBillingPeriod } from '../db/billing-periods';
+import { loadBillingPeriod } from '../db/billing-period-reads';
 import { paymentScheduleStatus } from '../domain/au-jurisdictions';
 import { enteredProperInvoiceFields, invoicePromptPayment, ontarioAct, properInvoiceOf, type ProperInvoiceDetails } from '../domain/ontario-prompt-payment';
 

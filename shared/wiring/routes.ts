@@ -7,7 +7,10 @@ import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
 import { headContractSovRoutes, sovRoutes } from '../api/sov';
 import { headContractRoutes } from '../api/head-contracts';
-import { ownerInvoiceRoutes } from '../api/owner-invoices';
+import { ownerInvoiceDraftRoutes } from '../api/owner-invoice-drafts';
+import { ownerInvoiceReadRoutes } from '../api/owner-invoice-reads';
+import { ownerInvoiceWorkflowRoutes } from '../api/owner-invoice-workflow';
+import { ownerInvoiceDocumentRoutes } from '../api/owner-invoice-documents';
 import { ownerPaymentRoutes } from '../api/owner-payments';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
@@ -38,7 +41,10 @@ export const routes = [
   ...sovRoutes,
   ...headContractRoutes,
   ...headContractSovRoutes,
-  ...ownerInvoiceRoutes,
+  ...ownerInvoiceDraftRoutes,
+  ...ownerInvoiceReadRoutes,
+  ...ownerInvoiceWorkflowRoutes,
+  ...ownerInvoiceDocumentRoutes,
   ...ownerPaymentRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
