@@ -1,5 +1,5 @@
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
-import { formatCents } from '../domain/money';
+import { formatCents } from '../domain/cents';
 
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 

@@ -5,8 +5,8 @@
  */
 import * as z from '../zod';
 import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
-import { ownerInvoiceStatuses } from '../domain/owner-invoices';
-import { prefillStatuses, type StoredPrefill } from '../domain/owner-prefill';
+import { ownerInvoiceStatuses, prefillStatuses } from '../domain/owner-invoices';
+import type { StoredPrefill } from '../domain/owner-prefill';
 import type { OwnerInvoiceItem } from '../db/entities/owner-invoice';
 import { retainageSettings } from './common';
 import { promptPaymentView } from './prompt-payment';

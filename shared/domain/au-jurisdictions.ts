@@ -1,10 +1,10 @@
 /**
  * Australian states and territories, and the rules of theirs that need no calendar (kept apart
- * from au-holidays.ts so that what loads them does not bundle holiday data). Pure.
+ * from au-holidays.ts so that what loads them does not bundle holiday data). Pure. Queensland's
+ * retention cap, which computes money, is in qld-retention-cap.ts: what only names a jurisdiction
+ * (every answer with payment deadlines) then bundles no big.js.
  */
-import { formatCents, percentOfCents } from './money';
-import { ruleLimitCents, type ContractValues, type SlidingScaleRule } from './sliding-scale';
-import type { FieldIssue } from './errors';
+import type { SlidingScaleRule } from './sliding-scale';
 
 export const auJurisdictions = ['NSW', 'VIC', 'QLD', 'WA', 'SA', 'TAS', 'ACT', 'NT'] as const;
 export type AuJurisdiction = (typeof auJurisdictions)[number];
@@ -26,29 +26,6 @@ const zoneJurisdiction: Readonly<Record<string, AuJurisdiction>> = {
 
 /** The state or territory a project in this time zone is presumed to be in, if Australian. */
 export const auJurisdictionForTimeZone = (timeZone: string): AuJurisdiction | undefined => zoneJurisdiction[timeZone];
-
-/**
- * Queensland Building and Construction Commission Act 1991 (Qld) s 67J: retention may not be
- * more than 10 % of any payment claimed, nor more than 5 % of the contract price in total before
- * practical completion. Checked when sliding-scale rules are set (`rules.N.…` issues).
- */
-export function qldRetentionCapIssues(rules: readonly SlidingScaleRule[], contract: ContractValues): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const totalCap = percentOfCents(contract.contractSumToDateCents, '5');
-  rules.forEach((rule, index) => {
-    if (Number(rule.retainagePercent) > 10) {
-      issues.push({ field: `rules.${index}.retainagePercent`, message: 'Queensland caps retention at 10 % of any payment claimed (QBCC Act s 67J)' });
-    }
-    const limit = ruleLimitCents(rule, contract);
-    if (limit > totalCap) {
-      issues.push({
-        field: `rules.${index}.until`,
-        message: `holds up to ${formatCents(limit)}, above Queensland's 5 % of the contract price (${formatCents(totalCap)}) before practical completion (QBCC Act s 67J)`,
-      });
-    }
-  });
-  return issues;
-}
 
 /** What a commitment stores in `slidingScale`: the rules, checked under the project's jurisdiction. */
 export interface StoredSlidingScale {

@@ -233,7 +233,7 @@ export function paymentScheduleFigures(claimed: readonly ClaimedLine[], entries:
   return { figures: { lines, claimedCents, scheduledCents, differenceCents: addCents(scheduledCents, -claimedCents) } };
 }
 
-export { qldRetentionCapIssues } from './au-jurisdictions';
+export { qldRetentionCapIssues } from './qld-retention-cap';
 
 /** What an invoice stores in `paymentSchedule` once one is served. */
 export interface StoredPaymentSchedule {
