@@ -106,7 +106,7 @@ export const functions = {
   },
   ownerInvoices: {
     entry: 'functions/http/owner-invoices/index.ts',
-    description: 'Owner invoices of head contracts: create, line entry with the G702/G703 figures of subcontractor invoices, pre-fill from the period’s costs, summary preview, delete (reads: ownerInvoiceReads; status: ownerInvoiceWorkflow; PDF and email: ownerInvoiceDocuments; payments received: ownerPayments)',
+    description: 'Owner invoices of head contracts: create, line entry with the G702/G703 figures, pre-fill from the period’s costs, summary preview, delete (reads, status, PDF and email, payments: ownerInvoiceReads, …Workflow, …Documents, ownerPayments)',
     grants: ['table:read', 'table:write'],
   },
   ownerInvoiceReads: {
