@@ -3,7 +3,6 @@
  * invoice includes follow its status. Pure; apart from owner-prefill.ts, whose sums need the figures.
  */
 import type { InvoiceStatus } from './invoices';
-import type { IncludedInvoice } from './owner-prefill';
 
 /** A subcontractor invoice's status change that follows an owner invoice's (the project's hold setting). */
 export interface HeldInvoiceChange {
@@ -19,7 +18,7 @@ export interface HeldInvoiceChange {
  * back to revise & resubmit), those waiting return to the status they had when included. An invoice
  * already pending owner approval when included is another's to release; one changed since is left alone.
  */
-export function heldInvoiceChanges(ownerTo: string, included: readonly IncludedInvoice[], current: ReadonlyMap<string, InvoiceStatus>): HeldInvoiceChange[] {
+export function heldInvoiceChanges(ownerTo: string, included: readonly { invoiceId: string; status: InvoiceStatus }[], current: ReadonlyMap<string, InvoiceStatus>): HeldInvoiceChange[] {
   const releasing = ownerTo === 'approved' || ownerTo === 'approved_as_noted' || ownerTo === 'revise_and_resubmit';
   if (ownerTo !== 'under_review' && !releasing) return [];
   return included.flatMap((invoice): HeldInvoiceChange[] => {
