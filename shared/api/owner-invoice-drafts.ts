@@ -1,6 +1,6 @@
 /**
  * The routes of the ownerInvoices function, with what they take: an owner invoice created, its lines entered or
- * pre-filled, its figures previewed, deleted (the G702/G703 figures are computed here only).
+ * pre-filled, its figures previewed, deleted (the owner-invoice routes that compute the G702/G703 figures).
  */
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';

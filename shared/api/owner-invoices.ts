@@ -1,7 +1,8 @@
 /**
  * The owner invoice answers (OwnerInvoice, its list item, its pre-fill) and the views that make them,
  * which most owner-invoice routes reply with. What the routes take, and the routes, live in a module
- * per function (owner-invoice-routes.ts), so that each function bundles only its own routes' schemas.
+ * per function (owner-invoice-drafts.ts, -reads, -workflow, -documents), so that each function bundles only
+ * its own routes' schemas; the G703 CSV is g703-csv.ts.
  */
 import * as z from '../zod';
 import { invoiceKinds, invoicePaymentStatuses } from '../domain/invoices';
