@@ -7,10 +7,7 @@ import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
 import { headContractSovRoutes, sovRoutes } from '../api/sov';
 import { headContractRoutes } from '../api/head-contracts';
-import { ownerInvoiceDraftRoutes } from '../api/owner-invoice-drafts';
-import { ownerInvoiceReadRoutes } from '../api/owner-invoice-reads';
-import { ownerInvoiceWorkflowRoutes } from '../api/owner-invoice-workflow';
-import { ownerInvoiceDocumentRoutes } from '../api/owner-invoice-documents';
+import { ownerInvoiceRoutes } from '../api/owner-invoice-routes';
 import { ownerPaymentRoutes } from '../api/owner-payments';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';
@@ -41,10 +38,7 @@ export const routes = [
   ...sovRoutes,
   ...headContractRoutes,
   ...headContractSovRoutes,
-  ...ownerInvoiceDraftRoutes,
-  ...ownerInvoiceReadRoutes,
-  ...ownerInvoiceWorkflowRoutes,
-  ...ownerInvoiceDocumentRoutes,
+  ...ownerInvoiceRoutes,
   ...ownerPaymentRoutes,
   ...ssovRoutes,
   ...billingPeriodRoutes,
