@@ -6,6 +6,8 @@ import { Sov } from './entities/sov';
 
 /** The entities head contracts are read and written with (their numbers, SOVs and change orders). */
 export const headContractEntities = /* @__PURE__ */ entitiesOf({ HeadContract, HeadContractNumber, Sov, ChangeOrder });
+/** The head contract alone, for its readers: a function that only reads one bundles no SOV or change-order entity. */
+const headContractReaders = /* @__PURE__ */ entitiesOf({ HeadContract });
 
 /**
  * One head contract of a project, or undefined when there is none with that id there.
@@ -16,6 +18,6 @@ export async function loadHeadContract(
   headContractId: string,
   options: { consistent?: boolean } = {},
 ): Promise<HeadContractItem | undefined> {
-  const { data } = await headContractEntities().HeadContract.get({ projectId, headContractId }).go({ consistent: options.consistent ?? false });
+  const { data } = await headContractReaders().HeadContract.get({ projectId, headContractId }).go({ consistent: options.consistent ?? false });
   return data ?? undefined;
 }

@@ -10,6 +10,10 @@ import type { InvoiceStatus } from './invoices';
 export const ownerInvoiceStatuses = ['draft', 'under_review', 'revise_and_resubmit', 'approved', 'approved_as_noted'] as const satisfies readonly InvoiceStatus[];
 export type OwnerInvoiceStatus = (typeof ownerInvoiceStatuses)[number];
 
+/** The subcontractor invoice statuses whose costs are billed on to the owner (owner-prefill.ts sums them). */
+export const prefillStatuses = ['approved', 'approved_as_noted', 'pending_owner_approval'] as const satisfies readonly InvoiceStatus[];
+export type PrefillStatus = (typeof prefillStatuses)[number];
+
 /** draft → under_review (sent to the owner) → approved | approved_as_noted | revise_and_resubmit; revised → under_review again. */
 const next: Record<OwnerInvoiceStatus, readonly OwnerInvoiceStatus[]> = {
   draft: ['under_review'],

@@ -8,12 +8,12 @@
 import type { InvoiceStatus } from './invoices';
 import type { LineEntry } from './invoice-figures';
 import { lineKind } from './invoice-figures';
-import { addCents } from './money';
+import { addCents } from './cents';
 import { localDate, type CalendarDate } from './billing-periods';
+import { prefillStatuses, type PrefillStatus } from './owner-invoices';
 
-/** The subcontractor invoice statuses whose costs are billed on to the owner. */
-export const prefillStatuses = ['approved', 'approved_as_noted', 'pending_owner_approval'] as const satisfies readonly InvoiceStatus[];
-export type PrefillStatus = (typeof prefillStatuses)[number];
+// The statuses themselves are listed in owner-invoices.ts: the answers that show them bundle no figures (nor big.js).
+export { prefillStatuses, type PrefillStatus } from './owner-invoices';
 
 /** What pre-filling reads of an owner SOV line. */
 export interface OwnerLine {
@@ -192,30 +192,5 @@ export function periodChangeOrders(
     .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt) || a.changeOrderId.localeCompare(b.changeOrderId));
 }
 
-/** A subcontractor invoice's status change that follows an owner invoice's (the project's hold setting). */
-export interface HeldInvoiceChange {
-  invoiceId: string;
-  from: InvoiceStatus;
-  to: InvoiceStatus;
-}
-
-/**
- * The included subcontractor invoices' status changes when the owner invoice goes to `ownerTo`, with
- * the project's `ownerApprovalHoldsSubcontractorInvoices` on: sent to the owner (under review), those
- * still approved or approved as noted wait at pending_owner_approval; approved by the owner (or sent
- * back to revise & resubmit), those waiting return to the status they had when included. An invoice
- * already pending owner approval when included is another's to release; one changed since is left alone.
- */
-export function heldInvoiceChanges(ownerTo: string, included: readonly IncludedInvoice[], current: ReadonlyMap<string, InvoiceStatus>): HeldInvoiceChange[] {
-  const releasing = ownerTo === 'approved' || ownerTo === 'approved_as_noted' || ownerTo === 'revise_and_resubmit';
-  if (ownerTo !== 'under_review' && !releasing) return [];
-  return included.flatMap((invoice): HeldInvoiceChange[] => {
-    const now = current.get(invoice.invoiceId);
-    if (invoice.status === 'pending_owner_approval' || now === undefined) return [];
-    if (ownerTo === 'under_review') return now === invoice.status ? [{ invoiceId: invoice.invoiceId, from: now, to: 'pending_owner_approval' }] : [];
-    return now === 'pending_owner_approval' ? [{ invoiceId: invoice.invoiceId, from: now, to: invoice.status }] : [];
-  });
-}
-
-/** Subcontractor invoices one owner status change may move: each takes two items (status, history) of a transaction's 100, the owner invoice three (status, history, its domain event). */
-export const maxHeldInvoices = 48;
+// The held invoices' moves (the project's hold setting) are in held-invoices.ts: a status change bundles no pre-fill (nor figures, nor big.js).
+export { heldInvoiceChanges, maxHeldInvoices, type HeldInvoiceChange } from './held-invoices';

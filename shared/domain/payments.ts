@@ -5,7 +5,7 @@
  * What is due is the invoice's current payment due (G702 line 8). An invoice that asks for
  * nothing (line 8 ≤ 0: nothing billed, or a credit) has nothing left to pay: it is `paid`.
  */
-import { addCents, assertCents, formatCents } from './money';
+import { addCents, assertCents, formatCents } from './cents';
 import type { InvoicePaymentStatus } from './invoices';
 
 /** How a payment was made (issued to a subcontractor or received from the owner). */

@@ -106,8 +106,24 @@ export const functions = {
   },
   ownerInvoices: {
     entry: 'functions/http/owner-invoices/index.ts',
-    description: 'Owner invoices of head contracts: create, read, list, line entry with the G702/G703 figures of subcontractor invoices, status and history, delete, PDF and email (payments received: ownerPayments)',
-    // The PDF from the renderer, served presigned; emails and status emails through the outbox (published right after the commit).
+    description: 'Owner invoices of head contracts: create, line entry with the G702/G703 figures, pre-fill from the period’s costs, summary preview, delete (reads, status, PDF and email, payments: ownerInvoiceReads, …Workflow, …Documents, ownerPayments)',
+    grants: ['table:read', 'table:write'],
+  },
+  ownerInvoiceReads: {
+    entry: 'functions/http/owner-invoice-reads.ts',
+    description: 'Owner invoices read: a head contract’s list, one with its G703 lines and G702 summary, its history, the G703 lines as CSV',
+    grants: ['table:read'],
+  },
+  ownerInvoiceWorkflow: {
+    entry: 'functions/http/owner-invoice-workflow.ts',
+    description: 'An owner invoice sent to the owner or the owner’s answer recorded: its history, the subcontractor invoices it holds, the status emails and event',
+    // The status emails and owner-invoice.status-changed go through the outbox, dispatched right after the commit.
+    grants: ['table:read', 'table:write', 'events:put'],
+  },
+  ownerInvoiceDocuments: {
+    entry: 'functions/http/owner-invoice-documents.ts',
+    description: 'An owner invoice’s PDF (rendered by renderInvoicePdf, served presigned) and emailing it to the owner',
+    // The PDF from the renderer, served presigned; the email through the outbox (dispatched right after the commit).
     grants: ['table:read', 'table:write', 'pdf:render', 'bucket:read', 'events:put'],
     timeoutSeconds: 30,
   },

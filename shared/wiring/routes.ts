@@ -7,7 +7,7 @@ import { vendorRoutes } from '../api/vendors';
 import { commitmentRoutes } from '../api/commitments';
 import { headContractSovRoutes, sovRoutes } from '../api/sov';
 import { headContractRoutes } from '../api/head-contracts';
-import { ownerInvoiceRoutes } from '../api/owner-invoices';
+import { ownerInvoiceRoutes } from '../api/owner-invoice-routes';
 import { ownerPaymentRoutes } from '../api/owner-payments';
 import { ssovRoutes } from '../api/ssov';
 import { billingPeriodRoutes } from '../api/billing-periods';

@@ -3,7 +3,7 @@ import { invoiceEventWrite } from '../../../shared/db/invoices';
 import type { WriteEntities, WriteItem } from '../../../shared/db/transaction';
 import type { OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { heldInvoiceChanges, maxHeldInvoices, type HeldInvoiceChange } from '../../../shared/domain/owner-prefill';
+import { heldInvoiceChanges, maxHeldInvoices, type HeldInvoiceChange } from '../../../shared/domain/held-invoices';
 import { problems } from '../../../shared/http/problem';
 import { ownerInvoiceEntities } from './entities';
 

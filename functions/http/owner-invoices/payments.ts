@@ -10,7 +10,7 @@ import { writeTransactionOver, type WriteEntities } from '../../../shared/db/tra
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import type { OwnerPaymentItem } from '../../../shared/db/entities/owner-invoice';
-import { formatCents } from '../../../shared/domain/money';
+import { formatCents } from '../../../shared/domain/cents';
 import { currencyOf } from '../../../shared/domain/project-settings';
 import { dispatchSoon } from '../../../shared/db/outbox-delivery';
 import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';

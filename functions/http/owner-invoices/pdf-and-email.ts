@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { problems } from '../../../shared/http/problem';
 import { config } from '../../../shared/config';
-import { loadBillingPeriod } from '../../../shared/db/billing-periods';
+import { loadBillingPeriod } from '../../../shared/db/billing-period-reads';
 import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { dispatchSoon } from '../../../shared/db/outbox-delivery';
 import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';

@@ -1,5 +1,6 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
-import { g703Csv, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { g703Csv } from '../../../shared/api/g703-csv';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
 import { loadPrevious } from './update-owner-invoice';
 import { ownerInvoiceFor } from './shared';
