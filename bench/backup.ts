@@ -85,13 +85,14 @@ export async function backup(): Promise<void> {
     const outputKey = 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf';
     // PlanVolumes, then Combine for each volume, each task in a fresh process.
     const planFile = path.join(dir, 'plan.json');
-    await fs.writeFile(planFile, JSON.stringify({ parts: merged.map(({ partKey }) => ({ partKey })) }));
+    // As the workflow passes them: the Map's answers (key, pages, bytes) replace the prepared parts.
+    await fs.writeFile(planFile, JSON.stringify({ parts: merged }));
     const plan = await runChild('plan', planFile, env);
     const { volumes } = plan.output as { volumes: PlannedVolume[] };
     const combines: ChildReport[] = [];
     for (const volume of volumes) {
       const combineFile = path.join(dir, `combine-${volume.volume}.json`);
-      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged.map(({ partKey }) => ({ partKey })), ...volume }));
+      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged, ...volume }));
       combines.push(await runChild('combine', combineFile, env));
     }
     const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
@@ -348,15 +349,19 @@ const childTimeoutMs = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 240) * 1000;
 
 /** Runs one phase in a fresh Node process (as a Lambda would), returning its work time and peak RSS. */
 async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+  // `BENCH_CPU_PROF=<dir>` writes each child's CPU profile there (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, ...env, BENCH_BACKUP_CHILD: mode, BENCH_BACKUP_INPUT: inputFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const startedAt = process.hrtime.bigint() / 1000n;
   const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
+  if (process.env.BENCH_CPU_PROF) console.error(`phase ${mode}: parent hrtime ${startedAt} → ${process.hrtime.bigint() / 1000n} µs`);
   const report = stdout.trim().split('\n').pop();
   if (code !== 0 || !report) throw new Error(`The ${mode} phase failed (exit ${code}): ${stdout.slice(-2000)}`);
   return JSON.parse(report) as ChildReport;

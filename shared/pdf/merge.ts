@@ -311,7 +311,8 @@ export async function writeMerged(
 /** `writeMerged` into one array of bytes. */
 export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>, options: MergeOptions = {}): Promise<MergeResult> {
   const chunks: Uint8Array[] = [];
-  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk), options);
+  // A copy of each chunk: the writer reuses its buffer.
+  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(new Uint8Array(chunk)), options);
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 
