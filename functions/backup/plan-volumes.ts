@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { parseEvent } from '../../shared/backup/task-io';
+import { parseEvent } from '../../shared/backup/task-input';
 import { planVolumes } from '../../shared/backup/volumes';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';

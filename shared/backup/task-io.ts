@@ -3,30 +3,15 @@ import * as z from '../zod';
 import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';
+import { TransientError } from './task-input';
 
 /**
  * What the backup workflow's Task functions share: their error names (matched by the ASL's
  * Retry and Catch), input parsing, the part summary they pass along, and bucket I/O.
  */
 
-/** Matched by name in the ASL's Retry: the same call may well succeed in a moment. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
-/** Not retried: the same input would fail the same way, so the ASL's Catch ends the run. */
-export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInput';
-}
-
-/**
- * Matched by name in the Catch of the ASL's MergePart: the part has an encrypted PDF. pdf-lib cannot
- * decrypt, and the fork that can is too big to carry on every merge, so DecryptSources decrypts the
- * part's files that open without a password and MergeDecryptedPart merges the part again.
- */
-export class EncryptedSourcesError extends Error {
-  override readonly name = 'EncryptedSources';
-}
+// Their home is task-input.ts, which loads no SDK: a task that reads nothing from S3 imports it alone.
+export { EncryptedSourcesError, InvalidInputError, parseEvent, TransientError } from './task-input';
 
 /** The invoice a backup part holds, as its warnings name it. */
 export const partInvoiceSchema = z.object({
@@ -108,12 +93,6 @@ export const decryptedSourceKey = (partKey: string, index: number) => `${partKey
 
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
-
-export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown): z.infer<T> {
-  const parsed = schema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`Invalid input: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
 
 /** An object of the bucket, or undefined when there is no such key. */
 export async function getObject(key: string): Promise<{ bytes: Uint8Array; contentType?: string } | undefined> {
