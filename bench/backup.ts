@@ -22,12 +22,13 @@ import { recordRatio, table } from './stats';
  *
  * Measured, in the same run:
  * - the project's path: the real `MergePart` handler for each invoice, 4 at a time (the Map's
- *   MaxConcurrency), each of the 4 slots in a child process of its own taking the next invoice
- *   when it is done — as the Map runs each in a Lambda sandbox of its own (`BENCH_MAP_ONE_PROCESS=1`:
- *   the 4 in one process, as before); then `PlanVolumes` and the real `Combine` handler (cover,
- *   parts, outline) each in a fresh child process, reading and writing s3rver over HTTP. Each
- *   child reports its work time, its CPU time and its peak RSS; a phase's CPU time is the sum of
- *   its processes' (s3rver's, in this process, is counted in neither ours nor qpdf's).
+ *   MaxConcurrency) in one child process (`BENCH_MAP_SLOTS=1`: each of the 4 slots in a process
+ *   of its own taking the next invoice when it is done, as the Map runs each in a Lambda sandbox
+ *   of its own — each then warms its own JIT, which on 2 shared cores cost more than it gave);
+ *   then `PlanVolumes` and the real `Combine` handler (cover, parts, outline) each in a fresh
+ *   child process, reading and writing s3rver over HTTP. Each child reports its work time, its
+ *   CPU time and its peak RSS; a phase's CPU time is the sum of its processes' (s3rver's, in this
+ *   process, is counted in neither ours nor qpdf's).
  * - the same merge without S3 (files read from disk, MergePart's and Combine's PDF code in one
  *   process): what s3rver and the SDK add.
  * - the reference: `qpdf --empty --pages <the 1,200 sources in order> -- out.pdf` on the same
@@ -82,7 +83,7 @@ export async function backup(): Promise<void> {
     }));
     const partsFile = path.join(dir, 'parts.json');
     await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
-    const mapInProcesses = !process.env.BENCH_MAP_ONE_PROCESS;
+    const mapInProcesses = Boolean(process.env.BENCH_MAP_SLOTS);
     const map = mapInProcesses ? await runMapSlots(parts, concurrency, partsFile, env) : await runChild('map', partsFile, env);
     const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
     const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
