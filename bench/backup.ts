@@ -21,10 +21,14 @@ import { recordRatio, table } from './stats';
  * 1–2 JPEG pages, and a photo (JPEG) or a scan (PNG) — put into s3rver.
  *
  * Measured, in the same run:
- * - the project's path: the real `MergePart` handler for each invoice (4 at a time, the Map's
- *   MaxConcurrency) in one child process, then the real `Combine` handler (cover, parts,
- *   outline) in a fresh child process — as two Lambdas would run them, reading and writing
- *   s3rver over HTTP. Each child reports its work time and its peak RSS.
+ * - the project's path: the real `MergePart` handler for each invoice, 4 at a time (the Map's
+ *   MaxConcurrency) in one child process (`BENCH_MAP_SLOTS=1`: each of the 4 slots in a process
+ *   of its own taking the next invoice when it is done, as the Map runs each in a Lambda sandbox
+ *   of its own — each then warms its own JIT, which on 2 shared cores cost more than it gave);
+ *   then `PlanVolumes` and the real `Combine` handler (cover, parts, outline) each in a fresh
+ *   child process, reading and writing s3rver over HTTP. Each child reports its work time, its
+ *   CPU time and its peak RSS; a phase's CPU time is the sum of its processes' (s3rver's, in this
+ *   process, is counted in neither ours nor qpdf's).
  * - the same merge without S3 (files read from disk, MergePart's and Combine's PDF code in one
  *   process): what s3rver and the SDK add.
  * - the reference: `qpdf --empty --pages <the 1,200 sources in order> -- out.pdf` on the same
@@ -79,19 +83,21 @@ export async function backup(): Promise<void> {
     }));
     const partsFile = path.join(dir, 'parts.json');
     await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
-    const map = await runChild('map', partsFile, env);
+    const mapInProcesses = Boolean(process.env.BENCH_MAP_SLOTS);
+    const map = mapInProcesses ? await runMapSlots(parts, concurrency, partsFile, env) : await runChild('map', partsFile, env);
     const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
     const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
     const outputKey = 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf';
     // PlanVolumes, then Combine for each volume, each task in a fresh process.
     const planFile = path.join(dir, 'plan.json');
-    await fs.writeFile(planFile, JSON.stringify({ parts: merged.map(({ partKey }) => ({ partKey })) }));
+    // As the workflow passes them: the Map's answers (key, pages, bytes) replace the prepared parts.
+    await fs.writeFile(planFile, JSON.stringify({ parts: merged }));
     const plan = await runChild('plan', planFile, env);
     const { volumes } = plan.output as { volumes: PlannedVolume[] };
     const combines: ChildReport[] = [];
     for (const volume of volumes) {
       const combineFile = path.join(dir, `combine-${volume.volume}.json`);
-      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged.map(({ partKey }) => ({ partKey })), ...volume }));
+      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged, ...volume }));
       combines.push(await runChild('combine', combineFile, env));
     }
     const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
@@ -124,7 +130,7 @@ export async function backup(): Promise<void> {
     const partPages = merged.reduce((total, part) => total + part.pages, 0);
     table([
       {
-        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time)`,
+        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time${mapInProcesses ? ', a process each' : ', one process'})`,
         'wall time': seconds(map.ms),
         'CPU time': seconds(map.cpuMs),
         'peak RSS': mbKb(map.maxRssKb),
@@ -155,7 +161,7 @@ export async function backup(): Promise<void> {
     console.log(
       `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
         `(the fairer figure on a busy machine), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
-        `(MergePart process, ${concurrency} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
+        `(MergePart process, ${mapInProcesses ? 'one task' : `${concurrency} task(s)`} at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
     );
   } finally {
     await aws.stop();
@@ -348,18 +354,103 @@ const childTimeoutMs = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 240) * 1000;
 
 /** Runs one phase in a fresh Node process (as a Lambda would), returning its work time and peak RSS. */
 async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+  // `BENCH_CPU_PROF=<dir>` writes each child's CPU profile there (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, ...env, BENCH_BACKUP_CHILD: mode, BENCH_BACKUP_INPUT: inputFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const startedAt = process.hrtime.bigint() / 1000n;
   const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
+  if (process.env.BENCH_CPU_PROF) console.error(`phase ${mode}: parent hrtime ${startedAt} → ${process.hrtime.bigint() / 1000n} µs`);
   const report = stdout.trim().split('\n').pop();
   if (code !== 0 || !report) throw new Error(`The ${mode} phase failed (exit ${code}): ${stdout.slice(-2000)}`);
   return JSON.parse(report) as ChildReport;
+}
+
+/**
+ * The Map's slots, each a fresh Node process (as each runs in a Lambda sandbox of its own):
+ * every slot takes the next part when it is done with one. Timed from when every slot has loaded
+ * its code until the last part is merged; the CPU time is the sum of the slots', the peak RSS the
+ * largest. The answers, in the parts' order, are written beside `partsFile` as the one-process
+ * phase writes them.
+ */
+async function runMapSlots(parts: unknown[], concurrency: number, partsFile: string, env: Record<string, string>): Promise<ChildReport> {
+  const slots = Array.from({ length: Math.min(concurrency, parts.length) }, (_, slot) => {
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=map-${slot + 1}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, ...env, BENCH_BACKUP_CHILD: 'map-slot', BENCH_BACKUP_INPUT: partsFile },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      void exited.then((code) => reject(new Error(`A MergePart slot exited (${code}) before it was ready: ${stdout.slice(-2000)}`)));
+    });
+    return { child, exited, ready, report: () => stdout.trim().split('\n').pop() };
+  });
+  const timer = setTimeout(() => slots.forEach(({ child }) => child.kill('SIGKILL')), childTimeoutMs);
+  try {
+    await Promise.all(slots.map((slot) => slot.ready));
+    const started = performance.now();
+    const merged: unknown[] = new Array(parts.length);
+    let next = 0;
+    await Promise.all(
+      slots.map(async ({ child, exited }) => {
+        while (next < parts.length) {
+          const index = next++;
+          const answer = new Promise<{ result?: unknown; error?: string }>((resolve, reject) => {
+            child.once('message', resolve);
+            void exited.then((code) => reject(new Error(`A MergePart slot exited (${code}) during part ${index + 1}`)));
+          });
+          child.send({ part: parts[index] });
+          const { result, error } = await answer;
+          if (error) throw new Error(`MergePart failed on part ${index + 1}: ${error}`);
+          merged[index] = result;
+        }
+        child.send({ end: true });
+      }),
+    );
+    const ms = performance.now() - started;
+    const reports: ChildReport[] = [];
+    for (const slot of slots) {
+      const code = await slot.exited;
+      const report = slot.report();
+      if (code !== 0 || !report) throw new Error(`A MergePart slot failed (exit ${code})`);
+      reports.push(JSON.parse(report) as ChildReport);
+    }
+    await fs.writeFile(`${partsFile}.merged.json`, JSON.stringify(merged));
+    return { ms, cpuMs: sum(reports.map((report) => report.cpuMs)), maxRssKb: Math.max(...reports.map((report) => report.maxRssKb)) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** In a Map slot's child: MergePart on each part the parent sends, until it says the end. */
+async function mapSlot(): Promise<void> {
+  await import('../functions/backup/merge-part');
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  let started = 0;
+  await new Promise<void>((resolve) => {
+    process.on('message', (message: { part?: unknown; end?: true }) => {
+      if (message.end) return resolve();
+      if (!cpuBefore) [cpuBefore, started] = [process.cpuUsage(), performance.now()];
+      invokeLocal('backupMergePart', message.part).then(
+        (result) => process.send!({ result }),
+        (error: unknown) => process.send!({ error: String(error) }),
+      );
+    });
+    process.send!({ ready: true });
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.disconnect();
 }
 
 /** In the child: the phase itself, through the handlers as Lambda calls them. */
@@ -421,7 +512,10 @@ const mbKb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const rate = (pages: number, ms: number) => Math.round(pages / (ms / 1000));
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-if (process.env.BENCH_BACKUP_CHILD) {
+if (process.env.BENCH_BACKUP_CHILD === 'map-slot') {
+  await mapSlot();
+  process.exit(0);
+} else if (process.env.BENCH_BACKUP_CHILD) {
   await childPhase(process.env.BENCH_BACKUP_CHILD, process.env.BENCH_BACKUP_INPUT!);
   process.exit(0);
 }

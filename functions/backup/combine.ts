@@ -2,7 +2,7 @@ import * as z from '../../shared/zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/combine';
-import { backupWarningsKey, getObject, InvalidInputError, parseEvent, readPartSummaries, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { backupWarningsKey, DownloadBuffers, getObjectInto, InvalidInputError, parseEvent, readPartSummaries, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
 import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 
 /**
@@ -22,7 +22,8 @@ const combineSchema = z.object({
     author: z.optional(z.string()),
     createdAt: z.optional(z.iso.datetime()),
   }),
-  parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)) })).check(z.minLength(1)),
+  /** Each part's size, as the Map answered it, lets its download start before the summaries are read. */
+  parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)), bytes: z.optional(z.number().check(z.int(), z.nonnegative())) })).check(z.minLength(1)),
   /** Which volume of how many, and its parts among `parts` (PlanVolumes); all of them, one volume, by default. */
   volume: z._default(z.number().check(z.int(), z.positive()), 1),
   of: z._default(z.number().check(z.int(), z.positive()), 1),
@@ -54,21 +55,27 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
   const outputKey = volumeName(backupKey, volume, of);
   // "Volume 2 of 3" under the title, and in the document's properties.
   const cover = of === 1 ? backupCover : { ...backupCover, lines: [volumeLabel(volume, of), ...backupCover.lines], subject: [backupCover.subject, volumeLabel(volume, of)].filter(Boolean).join(' — ') };
-  const parts = await readPartSummaries(partKeys);
+  // The summaries are read while the first parts download (their sizes came with the input).
+  const reading = readPartSummaries(partKeys);
+  reading.catch(() => undefined);
   // One part copied at a time, the next ones already downloading; the output is uploaded as it is written.
   const upload = pdfUpload(outputKey);
+  // A part's buffer is reused for a later one once it is copied: fresh memory costs more than the copy.
+  const buffers = new DownloadBuffers(PARTS_AHEAD + 2);
+  let summaries: MergedPart[] | undefined;
+  const sizeOf = (index: number) => partKeys[index]!.bytes ?? summaries?.[index]!.bytes ?? Number.POSITIVE_INFINITY;
   const download = (index: number) =>
-    getObject(parts[index]!.partKey).then((part) => {
-      if (!part) throw new Error(`Merged part ${parts[index]!.partKey} is missing from the bucket`);
-      return part.bytes;
+    getObjectInto(partKeys[index]!.partKey, buffers).then((part) => {
+      if (!part) throw new Error(`Merged part ${partKeys[index]!.partKey} is missing from the bucket`);
+      return part;
     });
   /** Downloads started, by part index, until their turn comes. */
   const started = new Map<number, Promise<Uint8Array>>();
   /** Starts downloading part `index` and those after it that fit beside it (a part of unknown size fits nothing). */
   const prefetch = (index: number) => {
     let held = 0;
-    for (let at = index; at < parts.length && at <= index + PARTS_AHEAD; at++) {
-      held += parts[at]!.bytes ?? Number.POSITIVE_INFINITY;
+    for (let at = index; at < partKeys.length && at <= index + PARTS_AHEAD; at++) {
+      held += sizeOf(at);
       if (at > index && held > PREFETCH_LIMIT_BYTES) return;
       if (started.has(at)) continue;
       const fetching = download(at);
@@ -77,19 +84,24 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       started.set(at, fetching);
     }
   };
-  // The first parts download while the cover is laid out and drawn.
+  // The first parts download while the summaries are read and the cover is laid out and drawn.
   prefetch(0);
+  /** The part being copied: its buffer is free once the next one is asked for. */
+  let copied: Uint8Array | undefined;
   let written;
   let warnings: BackupWarning[];
   try {
+    const parts = (summaries = await reading);
     written = await writeCombined(
       cover,
       parts,
-      (index) => {
+      async (index) => {
+        if (copied) buffers.give(copied);
+        copied = undefined;
         prefetch(index);
         const current = started.get(index)!;
         started.delete(index);
-        return current;
+        return (copied = await current);
       },
       (chunk) => upload.write(chunk),
     );
@@ -101,7 +113,7 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
     throw error;
   }
   const { pages, coverPages, bytes } = written;
-  logger.info('Backup combined', { outputKey, volume, of, parts: parts.length, coverPages, pages, bytes, warnings: warnings.length });
+  logger.info('Backup combined', { outputKey, volume, of, parts: partKeys.length, coverPages, pages, bytes, warnings: warnings.length });
   return { volume, pages, bytes, warningCount: warnings.length };
 };
 

@@ -5,7 +5,8 @@ import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 /**
  * Backup workflow, `MergePart` (inside the Map): merges one part's S3 documents into one PDF
  * at `partKey`, and its summary (titles, pages, warnings) beside it for Combine. It answers keys
- * and counts only: the Map collects one answer per invoice into the workflow's state.
+ * and counts only (pages, bytes, warnings): the Map collects one answer per invoice into the
+ * workflow's state.
  *
  * It does not decrypt (the library that can would double this function's code): meeting an
  * encrypted PDF, it stops with EncryptedSourcesError, and the workflow runs DecryptSources and
@@ -15,9 +16,11 @@ import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 
 const MISSING_SOURCE = 'the file was not found in storage';
 
+/** The Map's answer per part: PlanVolumes plans the volumes from its pages and bytes, reading nothing. */
 export interface MergedPartCounts {
   partKey: string;
   pages: number;
+  bytes: number;
   warningCount: number;
 }
 
@@ -25,7 +28,7 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const part = parseEvent(partToMergeSchema, event);
   // The part is uploaded as it is written: memory holds the sources being read, not the output.
   const upload = pdfUpload(part.partKey);
-  let summary: MergedPart;
+  let summary: MergedPart & { bytes: number };
   try {
     const onEncrypted = part.decryptionTried
       ? undefined
@@ -49,9 +52,9 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
     await upload.abort();
     throw error;
   }
-  const { pages, warnings } = summary;
-  logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, warnings: warnings.length });
-  return { partKey: part.partKey, pages, warningCount: warnings.length };
+  const { pages, warnings, bytes } = summary;
+  logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, bytes, warnings: warnings.length });
+  return { partKey: part.partKey, pages, bytes, warningCount: warnings.length };
 };
 
 /**

@@ -3,30 +3,15 @@ import * as z from '../zod';
 import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';
+import { TransientError } from './task-input';
 
 /**
  * What the backup workflow's Task functions share: their error names (matched by the ASL's
  * Retry and Catch), input parsing, the part summary they pass along, and bucket I/O.
  */
 
-/** Matched by name in the ASL's Retry: the same call may well succeed in a moment. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
-/** Not retried: the same input would fail the same way, so the ASL's Catch ends the run. */
-export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInput';
-}
-
-/**
- * Matched by name in the Catch of the ASL's MergePart: the part has an encrypted PDF. pdf-lib cannot
- * decrypt, and the fork that can is too big to carry on every merge, so DecryptSources decrypts the
- * part's files that open without a password and MergeDecryptedPart merges the part again.
- */
-export class EncryptedSourcesError extends Error {
-  override readonly name = 'EncryptedSources';
-}
+// Their home is task-input.ts, which loads no SDK: a task that reads nothing from S3 imports it alone.
+export { EncryptedSourcesError, InvalidInputError, parseEvent, TransientError } from './task-input';
 
 /** The invoice a backup part holds, as its warnings name it. */
 export const partInvoiceSchema = z.object({
@@ -109,12 +94,6 @@ export const decryptedSourceKey = (partKey: string, index: number) => `${partKey
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
 
-export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown): z.infer<T> {
-  const parsed = schema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`Invalid input: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
 /** An object of the bucket, or undefined when there is no such key. */
 export async function getObject(key: string): Promise<{ bytes: Uint8Array; contentType?: string } | undefined> {
   try {
@@ -123,6 +102,55 @@ export async function getObject(key: string): Promise<{ bytes: Uint8Array; conte
     if (!bytes) throw new TransientError(`S3 GetObject ${key} returned no body`);
     return { bytes, contentType: object.ContentType };
   } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw asTransient(error, `S3 GetObject ${key}`);
+  }
+}
+
+/**
+ * Buffers for downloads whose bytes are spent once read (Combine's parts), handed out again
+ * instead of allocating fresh memory for each object (see `spareParts`). A buffer is rounded
+ * up to a whole MiB so that the next object, a little bigger, fits it; one over
+ * `POOLED_MAX_BYTES` is the object's size and is not kept.
+ */
+export class DownloadBuffers {
+  private readonly spare: Uint8Array[] = [];
+
+  constructor(private readonly keep = 8) {}
+
+  take(size: number): Uint8Array {
+    const index = this.spare.findIndex((buffer) => buffer.byteLength >= size);
+    if (index !== -1) return this.spare.splice(index, 1)[0]!;
+    return new Uint8Array(size > POOLED_MAX_BYTES ? size : Math.ceil(Math.max(size, 1) / MiB) * MiB);
+  }
+
+  /** Gives back bytes `take` handed out (or a view from their start): they must not be read again. */
+  give(bytes: Uint8Array): void {
+    const whole = new Uint8Array(bytes.buffer);
+    if (bytes.byteOffset === 0 && whole.byteLength <= POOLED_MAX_BYTES && this.spare.length < this.keep) this.spare.push(whole);
+  }
+}
+
+const MiB = 1024 * 1024;
+const POOLED_MAX_BYTES = 16 * MiB;
+
+/** An object's bytes read into a buffer of `buffers` (see DownloadBuffers), or undefined when there is no such key. */
+export async function getObjectInto(key: string, buffers: DownloadBuffers): Promise<Uint8Array | undefined> {
+  let buffer: Uint8Array | undefined;
+  try {
+    const object = await s3Client().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
+    if (!object.Body || object.ContentLength === undefined) throw new TransientError(`S3 GetObject ${key} returned no body or length`);
+    buffer = buffers.take(object.ContentLength);
+    let length = 0;
+    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
+      if (length + chunk.byteLength > object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned more than its ${object.ContentLength} bytes`);
+      buffer.set(chunk, length);
+      length += chunk.byteLength;
+    }
+    if (length !== object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned ${length} of its ${object.ContentLength} bytes`);
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (buffer) buffers.give(buffer);
     if (error instanceof NoSuchKey) return undefined;
     throw asTransient(error, `S3 GetObject ${key}`);
   }
@@ -172,27 +200,43 @@ const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
 const MULTIPART_PARTS_IN_FLIGHT = 3;
 
 /**
+ * Part buffers, reused by every upload of the process (a Lambda's next invocations too). Fresh
+ * memory is what costs: the first touch of each page faults, several times the cost of copying
+ * into a buffer already touched — 126 MB of fresh parts took a second of a backup's Combine.
+ * At most one upload's worth is kept.
+ */
+const spareParts: Uint8Array[] = [];
+const takePartBuffer = () => spareParts.pop() ?? new Uint8Array(MULTIPART_PART_SIZE);
+const returnPartBuffer = (buffer: Uint8Array) => {
+  if (spareParts.length <= MULTIPART_PARTS_IN_FLIGHT) spareParts.push(buffer);
+};
+
+/**
  * A PDF (or, by `contentType`, another file: the accounting exports' CSV and XLSX) written to
- * `key` as it is produced: bytes are gathered into parts of a multipart upload sent while the
- * writer goes on, so memory holds a few parts, never the whole file. A file smaller than one part
- * is put in one request. `abort` discards the parts of a failed write.
+ * `key` as it is produced: bytes are copied into parts of a multipart upload sent while the
+ * writer goes on, so memory holds a few parts, never the whole file (and `write` keeps no
+ * chunk: the caller may reuse it). A file smaller than one part is put in one request. `abort`
+ * discards the parts of a failed write.
  */
 export function pdfUpload(key: string, contentType = 'application/pdf'): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void>; abort(): Promise<void> } {
   const client = s3Client();
   const target = { Bucket: config.bucketName, Key: key };
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  /** The part being filled, and how much of it is. */
+  let part: Uint8Array | undefined;
+  let filled = 0;
   let uploadId: string | undefined;
   const parts: Array<Promise<{ PartNumber: number; ETag?: string }>> = [];
   const inFlight = new Set<Promise<unknown>>();
 
   const sendPart = async (): Promise<void> => {
-    const body = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
+    const buffer = part!;
+    const body = buffer.subarray(0, filled);
+    part = undefined;
+    filled = 0;
     try {
       uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...target, ContentType: contentType }))).UploadId;
     } catch (error) {
+      returnPartBuffer(buffer);
       throw asTransient(error, `S3 CreateMultipartUpload ${key}`);
     }
     while (inFlight.size >= MULTIPART_PARTS_IN_FLIGHT) await Promise.race(inFlight);
@@ -203,23 +247,39 @@ export function pdfUpload(key: string, contentType = 'application/pdf'): { write
       .catch((error: unknown) => {
         throw asTransient(error, `S3 UploadPart ${key} #${PartNumber}`);
       });
+    // The buffer is free again once its request (with the SDK's retries) has settled.
     const settled: Promise<boolean> = sent.then(
       () => inFlight.delete(settled),
       () => inFlight.delete(settled),
     );
+    void settled.then(() => returnPartBuffer(buffer));
     inFlight.add(settled);
     parts.push(sent);
   };
 
   return {
     async write(chunk) {
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-      if (pendingBytes >= MULTIPART_PART_SIZE) await sendPart();
+      for (let at = 0; at < chunk.byteLength; ) {
+        part ??= takePartBuffer();
+        const taken = Math.min(chunk.byteLength - at, part.byteLength - filled);
+        part.set(chunk.subarray(at, at + taken), filled);
+        filled += taken;
+        at += taken;
+        if (filled === part.byteLength) await sendPart();
+      }
     },
     async end() {
-      if (uploadId === undefined) return putObject(key, Buffer.concat(pending, pendingBytes), contentType);
-      if (pendingBytes > 0) await sendPart();
+      if (uploadId === undefined) {
+        const buffer = part;
+        try {
+          return await putObject(key, buffer ? buffer.subarray(0, filled) : new Uint8Array(0), contentType);
+        } finally {
+          part = undefined;
+          filled = 0;
+          if (buffer) returnPartBuffer(buffer);
+        }
+      }
+      if (filled > 0) await sendPart();
       const completed = await Promise.all(parts);
       try {
         await client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: completed } }));
@@ -228,6 +288,9 @@ export function pdfUpload(key: string, contentType = 'application/pdf'): { write
       }
     },
     async abort() {
+      if (part) returnPartBuffer(part);
+      part = undefined;
+      filled = 0;
       if (uploadId === undefined) return;
       await Promise.allSettled(parts);
       await client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);

@@ -69,7 +69,8 @@ export async function combineParts(
   load: (index: number) => Promise<Uint8Array>,
 ): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
   const chunks: Uint8Array[] = [];
-  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(chunk));
+  // A copy of each chunk: the writer reuses its buffer.
+  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(new Uint8Array(chunk)));
   return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
 }
 

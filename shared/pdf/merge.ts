@@ -213,7 +213,7 @@ export class PdfMerger {
   }
 
   private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
-    const direct = type === 'png' ? embedPngDirect(this.output, bytes) : undefined;
+    const direct = type === 'png' ? await embedPngDirect(this.output, bytes) : undefined;
     if (direct) {
       return {
         ...direct,
@@ -221,8 +221,9 @@ export class PdfMerger {
       };
     }
     // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
-    // Buffer, a subarray): give it bytes of their own.
-    const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(new Uint8Array(bytes));
+    // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(whole ? bytes : new Uint8Array(bytes));
     return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
   }
 
@@ -311,7 +312,8 @@ export async function writeMerged(
 /** `writeMerged` into one array of bytes. */
 export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncIterable<MergeSource>, options: MergeOptions = {}): Promise<MergeResult> {
   const chunks: Uint8Array[] = [];
-  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(chunk), options);
+  // A copy of each chunk: the writer reuses its buffer.
+  const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(new Uint8Array(chunk)), options);
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 

@@ -1,4 +1,4 @@
-import { crc32, inflateSync } from 'node:zlib';
+import { createInflate, crc32 } from 'node:zlib';
 import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
 
 /**
@@ -13,8 +13,8 @@ import { PDFHexString, type PDFDocument, type PDFRef } from 'pdf-lib';
  * 8-bit grey or RGB, or a palette, without transparency; for anything else this returns
  * undefined and pdf-lib embeds it.
  */
-export function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): { ref: PDFRef; width: number; height: number } | undefined {
-  const png = readPng(bytes);
+export async function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): Promise<{ ref: PDFRef; width: number; height: number } | undefined> {
+  const png = await readPng(bytes);
   const { width, height, bitDepth, colorType, interlace, palette, transparent, data } = png;
   let colorSpace: unknown;
   let colors: number;
@@ -44,7 +44,7 @@ export function embedPngDirect(doc: PDFDocument, bytes: Uint8Array): { ref: PDFR
 const channels: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /** The PNG's header fields and its compressed image data; throws when the file is damaged. */
-function readPng(bytes: Uint8Array) {
+async function readPng(bytes: Uint8Array) {
   const damaged = (why: string) => new Error(`Damaged PNG: ${why}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | undefined;
@@ -80,10 +80,32 @@ function readPng(bytes: Uint8Array) {
   const expected = height * (1 + Math.ceil((width * samples * bitDepth) / 8));
   let inflated: number;
   try {
-    inflated = inflateSync(compressed, header.interlace === 0 ? { maxOutputLength: expected + 1 } : {}).byteLength;
+    inflated = await inflatedLength(compressed, header.interlace === 0 ? expected + 1 : Number.POSITIVE_INFINITY);
   } catch (error) {
     throw damaged((error as Error).message);
   }
   if (header.interlace === 0 && inflated !== expected) throw damaged(`image data inflates to ${inflated} bytes, not ${expected}`);
   return { ...header, palette, transparent, data: compressed };
+}
+
+/**
+ * How many bytes `compressed` inflates to (at most `limit`: past it, inflating stops), counted
+ * as the data streams by in small chunks and dropped: the image's pixels are never held, and
+ * no fresh megabytes are allocated per image (zlib's one-shot inflate gathers its whole output).
+ */
+function inflatedLength(compressed: Uint8Array, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflate({ chunkSize: 64 * 1024 });
+    let length = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      length += chunk.byteLength;
+      if (length >= limit) {
+        inflate.destroy();
+        resolve(length);
+      }
+    });
+    inflate.once('error', reject);
+    inflate.once('end', () => resolve(length));
+    inflate.end(compressed);
+  });
 }

@@ -15,7 +15,7 @@ export class PdfStreamWriter {
   /** Byte offset of each object, by object number (0 is the free-list head). */
   protected readonly offsets: number[] = [];
   private written = 0;
-  /** Allocated when a write needs it: the sink takes each one that fills. */
+  /** Allocated when a write needs it, then reused for every chunk. */
   private buffer = noBuffer;
   private buffered = 0;
   /** The next object number an appended document's objects may take. */
@@ -26,7 +26,8 @@ export class PdfStreamWriter {
   /**
    * `frame` holds whatever of the output is drawn with pdf-lib (cover pages, fonts); its page
    * tree is the output's root, and anything it adds later (links, outline) is numbered after
-   * the appended documents.
+   * the appended documents. `sink` must be done with each chunk when its promise resolves: it
+   * copies what it keeps, since the writer reuses its buffer.
    */
   constructor(
     protected readonly frame: PDFDocument,
@@ -171,11 +172,9 @@ export class PdfStreamWriter {
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    // The sink may keep the chunk (an upload gathers its parts): a full buffer is handed over and
-    // writing goes on in a new one; a little of one (before a large piece) is copied out.
-    const full = this.buffered >= this.buffer.length / 2;
-    const chunk = full ? this.buffer.subarray(0, this.buffered) : this.buffer.slice(0, this.buffered);
-    if (full) this.buffer = noBuffer;
+    // The sink is done with a chunk when its promise resolves (it copies what it keeps), so the
+    // one buffer is reused: fresh memory faults on first touch, and costs more than the copy.
+    const chunk = this.buffer.subarray(0, this.buffered);
     this.written += this.buffered;
     this.buffered = 0;
     await this.sink(chunk);

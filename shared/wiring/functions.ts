@@ -360,8 +360,9 @@ export const functions = {
   },
   backupPlanVolumes: {
     entry: 'functions/backup/plan-volumes.ts',
-    description: 'Backup workflow: splits the merged parts into volumes within the configured pages and bytes, from their summaries',
-    grants: ['bucket:read'],
+    description: 'Backup workflow: splits the merged parts into volumes within the configured pages and bytes, from the Map’s counts',
+    // It reads nothing: the Map's answers carry each part's pages and bytes.
+    grants: [],
     timeoutSeconds: 60,
   },
   backupCombine: {

@@ -50,10 +50,10 @@ const handlers = {
       title: longName(n),
     })),
   }),
-  MergePart: (input: PartInput): MergedPartCounts => ({ partKey: input.partKey, pages: 99_999, warningCount: filesPerInvoice }),
+  MergePart: (input: PartInput): MergedPartCounts => ({ partKey: input.partKey, pages: 99_999, bytes: 4_999_999_999, warningCount: filesPerInvoice }),
   RecordProgress: () => ({ counted: true }),
   // The most volumes there can be: every invoice bigger than a volume holds, a volume of its own.
-  PlanVolumes: (input: { parts: Array<{ partKey: string }> }): { volumes: PlannedVolume[] } => ({
+  PlanVolumes: (input: { parts: MergedPartCounts[] }): { volumes: PlannedVolume[] } => ({
     volumes: input.parts.map((_, index) => ({ volume: index + 1, of: input.parts.length, first: index, count: 1 })),
   }),
   Combine: (input: { volume: number }): CombinedBackup => ({ volume: input.volume, pages: 99_999, bytes: 4_999_999_999, warningCount: filesPerInvoice }),
