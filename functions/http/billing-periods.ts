@@ -28,6 +28,7 @@ import type { Membership } from '../../shared/domain/permissions';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { toBillingPeriodResponse, billingPeriodRoutes } from '../../shared/api/billing-periods';
 import { orderOf } from '../../shared/api/common';
+import { billingPeriodsCreate, billingPeriodsEdit, billingPeriodsList, billingPeriodsManage } from '../../shared/domain/permission-rules';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
@@ -76,7 +77,7 @@ export const handler = httpRouter(billingPeriodRoutes,
   {
     listBillingPeriods: async ({ caller, path, query }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       const view = viewFor(member, project);
       const scope = `billing-periods:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
       const page = await periodEntities()
@@ -87,7 +88,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     getCurrentBillingPeriod: async ({ caller, path }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       const period = await loadOpenPeriod(project.projectId, { project });
       if (!period) throw problems.notFound('No billing period is open in this project.');
       return reply(viewFor(member, project), period);
@@ -98,14 +99,14 @@ export const handler = httpRouter(billingPeriodRoutes,
         loadProjectAccess(path.projectId, caller.userId),
         loadBillingPeriod(path.projectId, path.billingPeriodId),
       ]);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       if (!period) throw noSuchPeriod();
       return reply(viewFor(member, project), period);
     },
 
     createBillingPeriod: async ({ caller, path, body }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.create', member);
+      enforce(billingPeriodsCreate, member);
       checkDates(body);
       const billingPeriodId = randomUUID();
       const { item, pending, records } = await changePeriods(
@@ -138,7 +139,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     updateBillingPeriod: async ({ caller, path, body, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.edit', member);
+      enforce(billingPeriodsEdit, member);
       const view = viewFor(member, project);
       const expectedVersion = requiredIfMatch(headers);
       // A new due date re-dates the period's tasks: an outbox record in the same transaction.
@@ -181,7 +182,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     closeBillingPeriod: async ({ caller, path, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.manage', member);
+      enforce(billingPeriodsManage, member);
       const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       const { replied, record } = await changePeriods(
@@ -210,7 +211,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     deleteBillingPeriod: async ({ caller, path, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.manage', member);
+      enforce(billingPeriodsManage, member);
       const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       const inUse = (period: BillingPeriodItem) =>

@@ -16,6 +16,7 @@ import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';
 import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
 
 /** DynamoDB's 100 items per transaction, less the invoice, its event and its domain event. */
 const emailsPerTransaction = 97;
@@ -23,7 +24,7 @@ const emailsPerTransaction = 97;
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor(ownerInvoicesEdit, path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const refusal = ownerTransitionRefusal(invoice.status, body.status) ?? signatureLockRefusal(invoice.signatureStatus, body.status);
   if (refusal) throw problems.conflict(refusal);

@@ -16,6 +16,7 @@ import type { CommitmentItem } from '../../../shared/db/commitments';
 import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
+import { invoicesBulkEsign, ownerInvoicesBulkEsign } from '../../../shared/domain/permission-rules';
 
 /** Sends run a few at a time: each is its own transaction and email. */
 const bulkConcurrency = 8;
@@ -134,7 +135,7 @@ const signaturesOf = async (projectId: string, ids: readonly string[]) =>
 export async function bulkInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkInvoiceSignature'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('invoices.bulk_esign', member);
+  enforce(invoicesBulkEsign, member);
   const keys = body.invoiceIds.map((invoiceId) => ({ projectId: project.projectId, invoiceId }));
   const [invoices, signatureOf, { data: company }] = await Promise.all([
     batchGetAll(keys, (batch) => signatureEntities().Invoice.get(batch).go()),
@@ -171,7 +172,7 @@ export const ownerContactSigner = (email: string): Recipient => ({ userId: `owne
 export async function bulkOwnerInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkOwnerInvoiceSignature'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('owner_invoices.bulk_esign', member);
+  enforce(ownerInvoicesBulkEsign, member);
   const keys = body.invoiceIds.map((ownerInvoiceId) => ({ projectId: project.projectId, ownerInvoiceId }));
   const [ownerInvoices, signatureOf, userOf] = await Promise.all([
     batchGetAll(keys, (batch) => signatureEntities().OwnerInvoice.get(batch).go()),
