@@ -9,6 +9,7 @@ import { db } from '../../shared/db/service';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { backupReadyEmail } from '../../shared/email/backup';
 import { logger } from '../../shared/logger';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /**
  * Backup workflow, `Finalize`: the job succeeds with what the Combine tasks wrote (its volumes'
@@ -80,7 +81,7 @@ export const handler = async (event: unknown) => {
       link: backupLink(config.frontendBaseUrl, projectId, jobId),
     });
     try {
-      await publishEvents('email.requested', [{ emailId: `invoice-backup-${jobId}`, to: [requester.email], ...email }]);
+      await publishEvents(emailRequestedEvent, [{ emailId: `invoice-backup-${jobId}`, to: [requester.email], ...email }]);
     } catch (error) {
       // The job has succeeded; the workflow's Retry sends again (the email id makes it one email).
       throw new TransientError(`The backup email could not be published: ${(error as Error).message}`, { cause: error });

@@ -29,6 +29,7 @@ import type { ProjectItem } from '../../shared/db/entities/project';
 import { toBillingPeriodResponse, billingPeriodRoutes } from '../../shared/api/billing-periods';
 import { orderOf } from '../../shared/api/common';
 import { billingPeriodsCreate, billingPeriodsEdit, billingPeriodsList, billingPeriodsManage } from '../../shared/domain/permission-rules';
+import { tasksResyncEvent } from '../../events/contracts';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
@@ -157,7 +158,7 @@ export const handler = httpRouter(billingPeriodRoutes,
           const updated: BillingPeriodItem = { ...period, ...dates, version: period.version + 1, updatedAt: now.toISOString() };
           const periods = state.periods.map((p) => (p.billingPeriodId === period.billingPeriodId ? updated : p));
           const record =
-            dates.dueDate === period.dueDate ? undefined : outboxRecord('tasks.resync', { projectId: period.projectId, billingPeriodId: period.billingPeriodId }, now);
+            dates.dueDate === period.dueDate ? undefined : outboxRecord(tasksResyncEvent, { projectId: period.projectId, billingPeriodId: period.billingPeriodId }, now);
           resync = record;
           return {
             change: {

@@ -31,6 +31,7 @@ import { nonPaymentNoticeEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
 import { nonPaymentNoticeRoutes } from '../../shared/api/non-payment-notices';
 import { invoicesView, nonPaymentNoticesGive } from '../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /** The period's owner invoices and the contacts read; the notice written on the invoice, its history and the emails' outbox records. */
 const noticeEntities = /* @__PURE__ */ entitiesOf({ OwnerInvoice, User, Invoice, InvoiceEvent, Outbox });
@@ -120,7 +121,7 @@ export const handler = httpRouter(nonPaymentNoticeRoutes,
         recordedAt: at,
       };
       const notices = [...(invoice.nonPaymentNotices ?? []), notice];
-      const records = (await noticeEmails(context, notice)).slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
+      const records = (await noticeEmails(context, notice)).slice(0, emailsPerTransaction).map((email) => outboxRecord(emailRequestedEvent, email, new Date(at)));
       const written = await writeTransactionOver(noticeEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })

@@ -30,6 +30,7 @@ import { paymentSchedulePdfKey } from '../../shared/storage/keys';
 import type { EmailRequested } from '../../events/contracts';
 import { paymentScheduleRoutes } from '../../shared/api/payment-schedules';
 import { invoicesView, paymentSchedulesServe } from '../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
 async function invoiceWith(action: ActionRule, path: { projectId: string; invoiceId: string }, userId: string) {
@@ -196,7 +197,7 @@ export const handler = httpRouter(paymentScheduleRoutes,
       const version = invoice.version + 1;
       // The schedule and its emails commit together: a crash after the commit cannot lose them.
       const emails = await servedScheduleEmails({ project, commitment, invoice, schedule: paymentSchedule, version });
-      const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
+      const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord(emailRequestedEvent, email, new Date(at)));
       const written = await writeTransactionOver(scheduleEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })

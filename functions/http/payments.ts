@@ -20,6 +20,7 @@ import { Invoice, InvoiceEvent, Payment, PaymentNumber, type PaymentItem } from 
 import { Outbox } from '../../shared/db/entities/outbox';
 import { paymentRoutes } from '../../shared/api/payments';
 import { commitmentsView, paymentsAdd } from '../../shared/domain/permission-rules';
+import { paymentRecordedEvent } from '../../events/contracts';
 
 /** A payment, its number, the invoice it pays (with its history) and the payment's domain event. */
 const paymentEntities = /* @__PURE__ */ entitiesOf({ Payment, PaymentNumber, Invoice, InvoiceEvent, Outbox });
@@ -163,7 +164,7 @@ export const handler = httpRouter(paymentRoutes,
       const item = paymentItem(path, body, caller.userId, at);
       // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
       const recorded = outboxRecord(
-        'payment.recorded',
+        paymentRecordedEvent,
         {
           projectId: item.projectId,
           commitmentId: item.commitmentId,

@@ -11,6 +11,7 @@ import { Outbox } from '../../../shared/db/entities/outbox';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
 import { loadAccountingExport, type AccountingExportItem } from '../../../shared/db/accounting-exports';
 import { accountingExport } from '../../../shared/domain/permission-rules';
+import { accountingExportRequestedEvent } from '../../../events/contracts';
 
 /** The job is created with its outbox record (which starts it). */
 const requestEntities = /* @__PURE__ */ entitiesOf({ AccountingExport, Outbox });
@@ -65,7 +66,7 @@ export async function requestAccountingExport({ path, body, caller, headers }: H
     updatedAt: now.toISOString(),
     version: 1,
   };
-  const record = outboxRecord('accounting-export.requested', { projectId, exportId }, now);
+  const record = outboxRecord(accountingExportRequestedEvent, { projectId, exportId }, now);
   const outcome = await writeTransactionOver(requestEntities, (entities) => ({
     job: entities.AccountingExport.create(job).commit(),
     outbox: outboxWrite(entities, record),

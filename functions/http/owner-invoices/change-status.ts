@@ -17,6 +17,7 @@ import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 import { ownerInvoiceEntities } from './entities';
 import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
+import { emailRequestedEvent, ownerInvoiceStatusChangedEvent } from '../../../events/contracts';
 
 /** DynamoDB's 100 items per transaction, less the invoice, its event and its domain event. */
 const emailsPerTransaction = 97;
@@ -38,11 +39,11 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
   // The head-contract admins' emails, outbox records of the same transaction: sent exactly when the step is made.
   const emails = await ownerStatusEmails({ project, contract, invoice: { ...invoice, ...set, version: invoice.version + 1 }, to: body.status, by: caller.userId, ...(body.comment && { comment: body.comment }) });
-  const records = emails.slice(0, Math.max(0, emailsPerTransaction - 2 * held.length)).map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.slice(0, Math.max(0, emailsPerTransaction - 2 * held.length)).map((email) => outboxRecord(emailRequestedEvent, email, now));
   // The domain event (webhooks), committed with the step like its emails.
   records.push(
     outboxRecord(
-      'owner-invoice.status-changed',
+      ownerInvoiceStatusChangedEvent,
       {
         projectId: invoice.projectId,
         ownerInvoiceId: invoice.ownerInvoiceId,

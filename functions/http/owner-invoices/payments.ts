@@ -19,6 +19,7 @@ import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
 import { ownerInvoicesRecordPayment, ownerInvoicesView } from '../../../shared/domain/permission-rules';
+import { paymentReceivedEvent } from '../../../events/contracts';
 
 /** How often a payment re-reads the owner invoice when another write changed it between the read and the transaction. */
 const invoiceAttempts = 8;
@@ -110,7 +111,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
 
   // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
   const received = outboxRecord(
-    'payment.received',
+    paymentReceivedEvent,
     {
       projectId: item.projectId,
       headContractId: item.headContractId,

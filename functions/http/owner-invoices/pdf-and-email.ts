@@ -22,6 +22,7 @@ import { signedPdfOf } from '../invoice-files/invoice-pdf';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
 import { ownerInvoicesEmail, ownerInvoicesExport } from '../../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../../events/contracts';
 
 /** The owner invoice's PDF: the signed one once its signature request completed, else rendered (when what it shows changed). */
 async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem, invoice: OwnerInvoiceItem, now: Date) {
@@ -85,7 +86,7 @@ export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInp
     link: ownerInvoiceLink(config.frontendBaseUrl, project.projectId, invoice.ownerInvoiceId),
   });
   const record = outboxRecord(
-    'email.requested',
+    emailRequestedEvent,
     {
       emailId,
       to,

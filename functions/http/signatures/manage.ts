@@ -13,6 +13,7 @@ import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
 import { invoicesBulkEsign, invoicesView, ownerInvoicesBulkEsign, ownerInvoicesView } from '../../../shared/domain/permission-rules';
+import { docusignRequestedEvent } from '../../../events/contracts';
 
 async function loadSignature(access: Loaded): Promise<InvoiceSignatureItem> {
   const { data } = await signatureEntities().InvoiceSignature.get({ projectId: access.project.projectId, invoiceId: documentOf(access).id }).go({ consistent: true });
@@ -90,7 +91,7 @@ async function voidSignature(access: Loaded, body: { reason?: string | undefined
     // A completed envelope stays completed at DocuSign; only an open one is voided there.
     records:
       docusign && before.status !== 'completed'
-        ? [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'void', ...(body.reason ? { reason: body.reason.slice(0, 200) } : {}) }, now)]
+        ? [outboxRecord(docusignRequestedEvent, { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'void', ...(body.reason ? { reason: body.reason.slice(0, 200) } : {}) }, now)]
         : [],
     now,
   });
@@ -133,7 +134,7 @@ async function resendSignature(access: Loaded, callerId: string, baseUrl: string
       invoice: { set: { signatureStatus: after.status } },
       event: { type: 'signature_resent', by: callerId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
       emails: [],
-      records: [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
+      records: [outboxRecord(docusignRequestedEvent, { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
       now,
     });
     return { body: toSignatureResponse(resent, currentSignatureStatus(resent, now)) };

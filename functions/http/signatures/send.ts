@@ -17,6 +17,7 @@ import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
 import { invoicesBulkEsign, ownerInvoicesBulkEsign } from '../../../shared/domain/permission-rules';
+import { docusignRequestedEvent } from '../../../events/contracts';
 
 /** Sends run a few at a time: each is its own transaction and email. */
 const bulkConcurrency = 8;
@@ -108,7 +109,7 @@ async function sendOneToDocusign(
       invoice: { set: { signatureStatus: 'sent' }, removeSignedPdf: true, requireInvoiceVersion: invoice.version },
       event: { type: 'signature_sent', by: context.by, changes: { provider: request.provider, signers: request.signers.map((s) => s.name), expiresAt: request.expiresAt } },
       emails: [],
-      records: [outboxRecord('docusign.requested', { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: request.sentAt, action: 'send', apiBaseUrl: context.baseUrl }, context.now)],
+      records: [outboxRecord(docusignRequestedEvent, { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: request.sentAt, action: 'send', apiBaseUrl: context.baseUrl }, context.now)],
       now: context.now,
     });
     return { invoiceId: invoice.invoiceId, ok: true, status: 'sent', signers: request.signers.length };
