@@ -394,7 +394,7 @@ const outsideTools: ReadonlyArray<{ row: string; allowed: string; check: () => v
 
 /**
  * Actions the code has beyond the markdown's rows, with the readings written beside them in
- * shared/domain/permissions.ts and issue 3 (change orders follow the SOV row; approving one,
+ * shared/domain/permission-rules.ts and issue 3 (change orders follow the SOV row; approving one,
  * reviewing an SSOV and managing members/vendors are the administrator's; every member sees the project).
  */
 const readings: readonly Row[] = [

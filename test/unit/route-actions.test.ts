@@ -73,7 +73,7 @@ function declarationOf(file: string, name: string, seen = new Set<string>()): { 
 }
 
 interface Reached {
-  /** Policy actions (permissions.ts) the code can refuse the request with. */
+  /** Policy actions (permission-rules.ts) the code can refuse the request with. */
   policy: Set<string>;
   /** Resource actions enforced through allowed-actions' refusals, as `<refusal function>:<action>`. */
   enforced: Set<string>;
