@@ -12,7 +12,7 @@ import { Member } from '../../shared/db/entities/member';
 import { ProjectVendor } from '../../shared/db/entities/project-vendor';
 import { User } from '../../shared/db/entities/user';
 import { inviteUser } from '../../shared/identity';
-import { toMemberResponse } from '../../shared/api/projects';
+import { toMemberResponse } from '../../shared/api/member-response';
 import type { VendorResponse } from '../../shared/api/vendors';
 import { vendorRoutes } from '../../shared/api/vendors';
 import { vendorsManage, vendorsView } from '../../shared/domain/permission-rules';
