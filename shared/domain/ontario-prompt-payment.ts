@@ -17,7 +17,7 @@
  */
 import { addCalendarDays } from './business-days';
 import type { FieldIssue } from './errors';
-import { formatCents } from './money';
+import { formatCents } from './cents';
 
 export const ontarioAct = 'Construction Act, R.S.O. 1990, c. C.30 (Ontario), Part I.1';
 export const ontarioHoldbackPercent = '10';

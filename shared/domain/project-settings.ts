@@ -1,7 +1,7 @@
 import { ontarioHoldbackPercent } from './ontario-prompt-payment';
 import type { Region } from './terminology';
 import type { FieldIssue } from './errors';
-import { formatMoney } from './money';
+import { formatMoney } from './cents';
 
 import { billingFrequencies, defaultInvoiceTypes, invoiceTypes } from './project-setting-choices';
 export { billingFrequencies, defaultInvoiceTypes, invoiceTypes };
