@@ -1,8 +1,11 @@
 import * as z from '../shared/zod';
 
 /**
- * Event contracts: one zod schema per detail-type. Publishers validate before PutEvents,
- * handlers validate on receipt; the sample events in events/samples are checked against these.
+ * Event contracts: one zod schema per detail-type. Publishers validate before PutEvents (the
+ * outbox when it writes the record), handlers validate on receipt; the sample events in
+ * events/samples are checked against these. Each schema is built in a pure-marked arrow function
+ * and each contract (`emailRequestedEvent`, below) is an export of its own, so a function bundles
+ * the contracts it names only.
  */
 export const eventSource = 'progress-claims';
 
