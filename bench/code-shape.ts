@@ -81,7 +81,7 @@ const rows: Array<[string, string | number, string]> = [
   ['due-date rule definitions', count(/today\s*(?:>|<=)\s*[\w.]*dueDate|op\.gte\([\w.]*dueDate/, invoiceCode), '`today > dueDate` / `op.gte(dueDate` (invoices)'],
   ['editable-status lists', count(/\[\s*'draft',\s*'revise_and_resubmit'\s*\]|op\.eq\(attr\.status, 'draft'\)/, invoiceCode), "`['draft', 'revise_and_resubmit']` literals and inline where"],
   ['invoice loaders', count(/async function (?:invoiceFor|load|loadInvoiceAccess|loadInvoiceContext)\(/), 'invoiceFor / load / loadInvoiceAccess / loadInvoiceContext'],
-  ['files computing the invoice role from policy rows', filesMatching(/authorize\('invoices\.(?:review|create_on_behalf)', member, (?:loaded\.)?commitment\)\.allowed|allowed\('invoices\.create_as_contact'/), "authorize('invoices.review'|'create_on_behalf').allowed"],
+  ['files computing the invoice role from policy rows', filesMatching(/authorize\(invoices(?:Review|CreateOnBehalf), member, (?:loaded\.)?commitment\)\.allowed|allowed\(invoicesCreateAsContact/), 'authorize(invoicesReview|invoicesCreateOnBehalf).allowed'],
   ['`type ProjectItem =` definitions', count(/type ProjectItem = /), 'grep'],
   ['`busy()` definitions', count(/const busy = /), 'grep'],
   ['positional `.code` reads', count(/data\[\d+\]\??\.code|\[\w*,[\w ,]*\] = (?:\w+\.)?data|codesOf\(|failed\(\d\)|codes\[\d\]|code(?:At)?\(\w+, \d\)/), 'data[i].code, destructured data, codes[i]'],

@@ -5,10 +5,15 @@ import { volumeName } from '../../shared/backup/volumes';
 import { publishEvents } from '../../shared/aws/events';
 import { config } from '../../shared/config';
 import { loadBackupJob, markBackupSucceeded, type BackupVolume } from '../../shared/db/backups';
-import { db } from '../../shared/db/service';
+import { entitiesOf } from '../../shared/db/service';
+import { Project } from '../../shared/db/entities/project';
+import { User } from '../../shared/db/entities/user';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { backupReadyEmail } from '../../shared/email/backup';
 import { logger } from '../../shared/logger';
+import { emailRequestedEvent } from '../../events/contracts';
+
+const readers = /* @__PURE__ */ entitiesOf({ Project, User });
 
 /**
  * Backup workflow, `Finalize`: the job succeeds with what the Combine tasks wrote (its volumes'
@@ -67,7 +72,7 @@ export const handler = async (event: unknown) => {
     if (now?.status !== 'succeeded') throw new InvalidInputError(`Backup job ${jobId} is ${now?.status ?? 'gone'}; it cannot succeed`);
   }
 
-  const [{ data: project }, { data: requester }] = await Promise.all([db().Project.get({ projectId }).go(), db().User.get({ userId: job.requestedBy }).go()]);
+  const [{ data: project }, { data: requester }] = await Promise.all([readers().Project.get({ projectId }).go(), readers().User.get({ userId: job.requestedBy }).go()]);
   if (project && requester?.email) {
     const email = backupReadyEmail({
       projectName: project.name,
@@ -80,7 +85,7 @@ export const handler = async (event: unknown) => {
       link: backupLink(config.frontendBaseUrl, projectId, jobId),
     });
     try {
-      await publishEvents('email.requested', [{ emailId: `invoice-backup-${jobId}`, to: [requester.email], ...email }]);
+      await publishEvents(emailRequestedEvent, [{ emailId: `invoice-backup-${jobId}`, to: [requester.email], ...email }]);
     } catch (error) {
       // The job has succeeded; the workflow's Retry sends again (the email id makes it one email).
       throw new TransientError(`The backup email could not be published: ${(error as Error).message}`, { cause: error });

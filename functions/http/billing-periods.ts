@@ -28,6 +28,8 @@ import type { Membership } from '../../shared/domain/permissions';
 import type { ProjectItem } from '../../shared/db/entities/project';
 import { toBillingPeriodResponse, billingPeriodRoutes } from '../../shared/api/billing-periods';
 import { orderOf } from '../../shared/api/common';
+import { billingPeriodsCreate, billingPeriodsEdit, billingPeriodsList, billingPeriodsManage } from '../../shared/domain/permission-rules';
+import { tasksResyncEvent } from '../../events/contracts';
 
 const periodUrl = (p: { projectId: string; billingPeriodId: string }) =>
   `/v1/projects/${encodeURIComponent(p.projectId)}/billing-periods/${encodeURIComponent(p.billingPeriodId)}`;
@@ -76,7 +78,7 @@ export const handler = httpRouter(billingPeriodRoutes,
   {
     listBillingPeriods: async ({ caller, path, query }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       const view = viewFor(member, project);
       const scope = `billing-periods:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
       const page = await periodEntities()
@@ -87,7 +89,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     getCurrentBillingPeriod: async ({ caller, path }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       const period = await loadOpenPeriod(project.projectId, { project });
       if (!period) throw problems.notFound('No billing period is open in this project.');
       return reply(viewFor(member, project), period);
@@ -98,14 +100,14 @@ export const handler = httpRouter(billingPeriodRoutes,
         loadProjectAccess(path.projectId, caller.userId),
         loadBillingPeriod(path.projectId, path.billingPeriodId),
       ]);
-      enforce('billing_periods.list', member);
+      enforce(billingPeriodsList, member);
       if (!period) throw noSuchPeriod();
       return reply(viewFor(member, project), period);
     },
 
     createBillingPeriod: async ({ caller, path, body }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.create', member);
+      enforce(billingPeriodsCreate, member);
       checkDates(body);
       const billingPeriodId = randomUUID();
       const { item, pending, records } = await changePeriods(
@@ -138,7 +140,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     updateBillingPeriod: async ({ caller, path, body, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.edit', member);
+      enforce(billingPeriodsEdit, member);
       const view = viewFor(member, project);
       const expectedVersion = requiredIfMatch(headers);
       // A new due date re-dates the period's tasks: an outbox record in the same transaction.
@@ -156,7 +158,7 @@ export const handler = httpRouter(billingPeriodRoutes,
           const updated: BillingPeriodItem = { ...period, ...dates, version: period.version + 1, updatedAt: now.toISOString() };
           const periods = state.periods.map((p) => (p.billingPeriodId === period.billingPeriodId ? updated : p));
           const record =
-            dates.dueDate === period.dueDate ? undefined : outboxRecord('tasks.resync', { projectId: period.projectId, billingPeriodId: period.billingPeriodId }, now);
+            dates.dueDate === period.dueDate ? undefined : outboxRecord(tasksResyncEvent, { projectId: period.projectId, billingPeriodId: period.billingPeriodId }, now);
           resync = record;
           return {
             change: {
@@ -181,7 +183,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     closeBillingPeriod: async ({ caller, path, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.manage', member);
+      enforce(billingPeriodsManage, member);
       const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       const { replied, record } = await changePeriods(
@@ -210,7 +212,7 @@ export const handler = httpRouter(billingPeriodRoutes,
 
     deleteBillingPeriod: async ({ caller, path, headers }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('billing_periods.manage', member);
+      enforce(billingPeriodsManage, member);
       const view = viewFor(member, project);
       const expectedVersion = optionalIfMatch(headers);
       const inUse = (period: BillingPeriodItem) =>

@@ -22,6 +22,7 @@ import {
   type InviteItem,
 } from '../../shared/db/invites';
 import { type PeriodInviteRow, toInviteResponse, inviteRoutes } from '../../shared/api/invites';
+import { commitmentsView, invitesRespond, invitesSend } from '../../shared/domain/permission-rules';
 
 const noSuchPeriod = () => problems.notFound('No such billing period.');
 const noSuchInvite = () => problems.notFound('No such invite.');
@@ -30,7 +31,7 @@ export const handler = httpRouter(inviteRoutes,
   {
     sendInvites: async ({ path, body, caller }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('invites.send', member);
+      enforce(invitesSend, member);
       const period = await loadBillingPeriod(project.projectId, path.billingPeriodId);
       if (!period) throw noSuchPeriod();
       const now = new Date();
@@ -50,7 +51,7 @@ export const handler = httpRouter(inviteRoutes,
 
     listInvites: async ({ path, caller }) => {
       const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-      enforce('commitments.view', member);
+      enforce(commitmentsView, member);
       // Two Queries (paged by DynamoDB's 1 MB), no per-commitment reads.
       const [period, commitments, invites] = await Promise.all([
         loadBillingPeriod(project.projectId, path.billingPeriodId),
@@ -91,7 +92,7 @@ export const handler = httpRouter(inviteRoutes,
       ]);
       // Only the commitment's invoice contacts answer; one the caller cannot see does not exist for them.
       if (!commitment) throw noSuchInvite();
-      enforce('invites.respond', member, commitment);
+      enforce(invitesRespond, member, commitment);
       if (!invite || !period) throw noSuchInvite();
       const context = contextOf(member, project, commitment, invite, period);
       enforceRefusal(inviteActionRefusal('respond', context));

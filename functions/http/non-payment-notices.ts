@@ -11,7 +11,7 @@ import { enforce } from '../../shared/http/access';
 import { etagFor } from '../../shared/http/etag';
 import { loadInvoiceContext, type InvoiceContext } from '../../shared/http/invoice-context';
 import { promptPaymentOf, subcontractorSubject } from '../../shared/http/payment-deadlines';
-import type { Action } from '../../shared/domain/permissions';
+import type { ActionRule } from '../../shared/domain/permissions';
 import { batchGetAll, entitiesOf } from '../../shared/db/service';
 import { Invoice, InvoiceEvent, type InvoiceItem, type StoredNonPaymentNotice } from '../../shared/db/entities/invoice';
 import { OwnerInvoice } from '../../shared/db/entities/owner-invoice';
@@ -30,12 +30,14 @@ import { config } from '../../shared/config';
 import { nonPaymentNoticeEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
 import { nonPaymentNoticeRoutes } from '../../shared/api/non-payment-notices';
+import { invoicesView, nonPaymentNoticesGive } from '../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /** The period's owner invoices and the contacts read; the notice written on the invoice, its history and the emails' outbox records. */
 const noticeEntities = /* @__PURE__ */ entitiesOf({ OwnerInvoice, User, Invoice, InvoiceEvent, Outbox });
 
 /** The invoice with `action` enforced on its commitment; notices follow Ontario's Act, so only on en-CA projects (409 elsewhere). */
-async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
+async function invoiceWith(action: ActionRule, path: { projectId: string; invoiceId: string }, userId: string) {
   const context = await loadInvoiceContext(path, userId, { consistent: true });
   enforce(action, context.member, context.commitment);
   if (context.project.region !== 'en-CA') throw problems.conflict('Notices of non-payment follow Ontario’s Construction Act: this project is not an en-CA project.');
@@ -90,13 +92,13 @@ const emailsPerTransaction = 98;
 export const handler = httpRouter(nonPaymentNoticeRoutes, 
   {
     listNonPaymentNotices: async ({ path, caller }) => {
-      const context = await invoiceWith('invoices.view', path, caller.userId);
+      const context = await invoiceWith(invoicesView, path, caller.userId);
       const today = localDate(new Date(), context.project.timeZone);
       return { body: { items: (context.invoice.nonPaymentNotices ?? []).map(noticeView), promptPayment: await promptPaymentNow(context, today) } };
     },
 
     giveNonPaymentNotice: async ({ path, body, caller }) => {
-      const context = await invoiceWith('non_payment_notices.give', path, caller.userId);
+      const context = await invoiceWith(nonPaymentNoticesGive, path, caller.userId);
       const { invoice } = context;
       const today = localDate(new Date(), context.project.timeZone);
       const promptPayment = await promptPaymentNow(context, today);
@@ -119,7 +121,7 @@ export const handler = httpRouter(nonPaymentNoticeRoutes,
         recordedAt: at,
       };
       const notices = [...(invoice.nonPaymentNotices ?? []), notice];
-      const records = (await noticeEmails(context, notice)).slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
+      const records = (await noticeEmails(context, notice)).slice(0, emailsPerTransaction).map((email) => outboxRecord(emailRequestedEvent, email, new Date(at)));
       const written = await writeTransactionOver(noticeEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })

@@ -4,7 +4,7 @@ import { problems } from '../../shared/http/problem';
 import { enforce } from '../../shared/http/access';
 import { loadInvoiceContext } from '../../shared/http/invoice-context';
 import { etagFor } from '../../shared/http/etag';
-import type { Action } from '../../shared/domain/permissions';
+import type { ActionRule } from '../../shared/domain/permissions';
 import { entitiesOf } from '../../shared/db/service';
 import { loadUsers } from '../../shared/db/people';
 import { Invoice } from '../../shared/db/entities/invoice';
@@ -29,9 +29,11 @@ import { requestPaymentSchedulePdf } from '../../shared/storage/invoice-pdf-rend
 import { paymentSchedulePdfKey } from '../../shared/storage/keys';
 import type { EmailRequested } from '../../events/contracts';
 import { paymentScheduleRoutes } from '../../shared/api/payment-schedules';
+import { invoicesView, paymentSchedulesServe } from '../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /** The invoice in context (read consistently: a schedule just served is seen), with `action` enforced on its commitment. */
-async function invoiceWith(action: Action, path: { projectId: string; invoiceId: string }, userId: string) {
+async function invoiceWith(action: ActionRule, path: { projectId: string; invoiceId: string }, userId: string) {
   const { project, member, invoice, commitment } = await loadInvoiceContext(path, userId, { consistent: true });
   enforce(action, member, commitment);
   return { project, invoice, commitment };
@@ -155,7 +157,7 @@ async function servedScheduleEmails(input: { project: ProjectItem; commitment: C
 export const handler = httpRouter(paymentScheduleRoutes, 
   {
     getPaymentSchedule: async ({ path, caller }) => {
-      const { project, invoice } = await invoiceWith('invoices.view', path, caller.userId);
+      const { project, invoice } = await invoiceWith(invoicesView, path, caller.userId);
       const stored = storedOf(invoice);
       const jurisdiction = jurisdictionOf(project, undefined, stored);
       const deadline = paymentScheduleDeadline({
@@ -167,7 +169,7 @@ export const handler = httpRouter(paymentScheduleRoutes,
     },
 
     servePaymentSchedule: async ({ path, body, caller }) => {
-      const { project, invoice, commitment } = await invoiceWith('payment_schedules.serve', path, caller.userId);
+      const { project, invoice, commitment } = await invoiceWith(paymentSchedulesServe, path, caller.userId);
       const jurisdiction = jurisdictionOf(project, body.jurisdiction, storedOf(invoice));
       const claimServedOn = claimServedOnOf(invoice, project.timeZone, body.claimServedOn);
       const today = localDateTime(new Date(), project.timeZone).date;
@@ -195,7 +197,7 @@ export const handler = httpRouter(paymentScheduleRoutes,
       const version = invoice.version + 1;
       // The schedule and its emails commit together: a crash after the commit cannot lose them.
       const emails = await servedScheduleEmails({ project, commitment, invoice, schedule: paymentSchedule, version });
-      const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, new Date(at)));
+      const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord(emailRequestedEvent, email, new Date(at)));
       const written = await writeTransactionOver(scheduleEntities, (entities) => ({
         ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),
         invoice: entities.Invoice.patch({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })

@@ -5,7 +5,7 @@ import { HttpProblem, problems } from '../../shared/http/problem';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../shared/http/access';
 import { commitmentActionRefusal } from '../../shared/domain/allowed-actions';
-import type { Action } from '../../shared/domain/permissions';
+import type { ActionRule } from '../../shared/domain/permissions';
 import { entitiesOf } from '../../shared/db/service';
 import { loadCommitment } from '../../shared/db/commitments';
 import { invoiceEventWrite, loadInvoice, type InvoiceItem } from '../../shared/db/invoices';
@@ -19,6 +19,8 @@ import type { CreatePaymentBody, PaymentResponse } from '../../shared/api/paymen
 import { Invoice, InvoiceEvent, Payment, PaymentNumber, type PaymentItem } from '../../shared/db/entities/invoice';
 import { Outbox } from '../../shared/db/entities/outbox';
 import { paymentRoutes } from '../../shared/api/payments';
+import { commitmentsView, paymentsAdd } from '../../shared/domain/permission-rules';
+import { paymentRecordedEvent } from '../../events/contracts';
 
 /** A payment, its number, the invoice it pays (with its history) and the payment's domain event. */
 const paymentEntities = /* @__PURE__ */ entitiesOf({ Payment, PaymentNumber, Invoice, InvoiceEvent, Outbox });
@@ -45,7 +47,7 @@ const notAnInvoiceOfTheCommitment = () =>
   problems.validation([{ location: 'body', field: 'invoiceId', message: 'Not an invoice of this commitment' }]);
 
 /** The caller's membership and the commitment, with the action enforced on it (404 when invisible). */
-async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
+async function commitmentFor(action: ActionRule, path: { projectId: string; commitmentId: string }, userId: string) {
   const { member, commitment } = await commitmentAccess(path, userId);
   enforce(action, member, commitment);
   return commitment;
@@ -139,7 +141,7 @@ function paymentItem(path: { projectId: string; commitmentId: string }, body: Cr
 export const handler = httpRouter(paymentRoutes, 
   {
     listPayments: async ({ path, query, caller }) => {
-      await commitmentFor('commitments.view', path, caller.userId);
+      await commitmentFor(commitmentsView, path, caller.userId);
       const scope = `payments:${path.projectId}:${path.commitmentId}`;
       const page = await paymentEntities()
         .Payment.query.byCommitment({ projectId: path.projectId, commitmentId: path.commitmentId })
@@ -148,7 +150,7 @@ export const handler = httpRouter(paymentRoutes,
     },
 
     getPayment: async ({ path, caller }) => {
-      await commitmentFor('commitments.view', path, caller.userId);
+      await commitmentFor(commitmentsView, path, caller.userId);
       const { data } = await paymentEntities().Payment.get(path).go();
       if (!data) throw noSuchPayment();
       return { body: toPaymentResponse(data) };
@@ -162,7 +164,7 @@ export const handler = httpRouter(paymentRoutes,
       const item = paymentItem(path, body, caller.userId, at);
       // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
       const recorded = outboxRecord(
-        'payment.recorded',
+        paymentRecordedEvent,
         {
           projectId: item.projectId,
           commitmentId: item.commitmentId,
@@ -210,7 +212,7 @@ export const handler = httpRouter(paymentRoutes,
     },
 
     deletePayment: async ({ path, caller }) => {
-      await commitmentFor('payments.add', path, caller.userId);
+      await commitmentFor(paymentsAdd, path, caller.userId);
       const { data: payment } = await paymentEntities().Payment.get(path).go({ consistent: true });
       if (!payment) throw noSuchPayment();
       const at = new Date().toISOString();

@@ -3,7 +3,7 @@ import { problems } from '../../shared/http/problem';
 import { enforce, loadProjectAccess } from '../../shared/http/access';
 import { etagFor } from '../../shared/http/etag';
 import { isConditionalFailure } from '../../shared/db/conditions';
-import type { Action } from '../../shared/domain/permissions';
+import type { ActionRule } from '../../shared/domain/permissions';
 import { entitiesOf } from '../../shared/db/service';
 import { Commitment } from '../../shared/db/entities/commitment';
 import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments';
@@ -12,12 +12,13 @@ import { auJurisdictionForTimeZone, type StoredSlidingScale } from '../../shared
 import type { FieldIssue } from '../../shared/domain/errors';
 import type { RetainageRulesResponse } from '../../shared/api/retainage-rules';
 import { retainageRuleRoutes } from '../../shared/api/retainage-rules';
+import { commitmentsView, retainageConfigureSlidingScale } from '../../shared/domain/permission-rules';
 
 const commitments = /* @__PURE__ */ entitiesOf({ Commitment });
 
 const noSuchCommitment = () => problems.notFound('No such commitment.');
 
-async function commitmentFor(action: Action, path: { projectId: string; commitmentId: string }, userId: string) {
+async function commitmentFor(action: ActionRule, path: { projectId: string; commitmentId: string }, userId: string) {
   const [{ project, member }, commitment] = await Promise.all([
     loadProjectAccess(path.projectId, userId),
     loadCommitment(path.projectId, path.commitmentId, { consistent: true }),
@@ -49,12 +50,12 @@ const asFieldErrors = (issues: FieldIssue[]) => issues.map((i) => ({ location: '
 
 export const handler = httpRouter(retainageRuleRoutes, {
   getRetainageRules: async ({ path, caller }) => {
-    const { commitment } = await commitmentFor('commitments.view', path, caller.userId);
+    const { commitment } = await commitmentFor(commitmentsView, path, caller.userId);
     return { body: toResponse(commitment), headers: { etag: etagFor(commitment.version) } };
   },
 
   putRetainageRules: async ({ path, body, caller }) => {
-    const { project, commitment } = await commitmentFor('retainage.configure_sliding_scale', path, caller.userId);
+    const { project, commitment } = await commitmentFor(retainageConfigureSlidingScale, path, caller.userId);
     const rules: SlidingScaleRule[] = body.rules;
     const values = contractValues(commitment);
     const jurisdiction = body.jurisdiction ?? (project.region === 'en-AU' ? auJurisdictionForTimeZone(project.timeZone) : undefined);

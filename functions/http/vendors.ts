@@ -12,9 +12,10 @@ import { Member } from '../../shared/db/entities/member';
 import { ProjectVendor } from '../../shared/db/entities/project-vendor';
 import { User } from '../../shared/db/entities/user';
 import { inviteUser } from '../../shared/identity';
-import { toMemberResponse } from '../../shared/api/projects';
+import { toMemberResponse } from '../../shared/api/member-response';
 import type { VendorResponse } from '../../shared/api/vendors';
 import { vendorRoutes } from '../../shared/api/vendors';
+import { vendorsManage, vendorsView } from '../../shared/domain/permission-rules';
 
 const vendorEntities = /* @__PURE__ */ entitiesOf({ Company, ProjectVendor, User, Member });
 
@@ -53,7 +54,7 @@ async function newVendorUser(email: string, name: string, vendorId: string) {
 export const handler = httpRouter(vendorRoutes, {
   listVendors: async ({ caller, path, query }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-    enforce('vendors.view', member);
+    enforce(vendorsView, member);
     const scope = `vendors:${project.projectId}`;
     const page = await vendorEntities()
       .ProjectVendor.query.byProject({ projectId: project.projectId })
@@ -63,7 +64,7 @@ export const handler = httpRouter(vendorRoutes, {
 
   createVendor: async ({ caller, path, body }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-    enforce('vendors.manage', member);
+    enforce(vendorsManage, member);
     const { projectId } = project;
     const createdAt = new Date().toISOString();
 
@@ -94,7 +95,7 @@ export const handler = httpRouter(vendorRoutes, {
 
   getVendor: async ({ caller, path }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-    enforce('vendors.view', member);
+    enforce(vendorsView, member);
     const { ProjectVendor, User } = vendorEntities();
     const [{ data: vendor }, { data: users }] = await Promise.all([
       ProjectVendor.get({ projectId: project.projectId, vendorId: path.vendorId }).go(),
@@ -114,7 +115,7 @@ export const handler = httpRouter(vendorRoutes, {
 
   addVendorUser: async ({ caller, path, body }) => {
     const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-    enforce('vendors.manage', member);
+    enforce(vendorsManage, member);
     const { projectId } = project;
     const { vendorId } = path;
     const { ProjectVendor, User, Member } = vendorEntities();

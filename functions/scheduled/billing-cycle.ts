@@ -2,6 +2,7 @@ import { partitionsDue } from '../../shared/db/billing-cycle';
 import { publishEvents } from '../../shared/aws/events';
 import { logger } from '../../shared/logger';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
+import { billingCycleDueEvent } from '../../events/contracts';
 
 /**
  * The billing cycle's scheduled run. The due index is write-sharded (`billingDuePartitions`): this
@@ -17,7 +18,7 @@ export const handler = async (event: ScheduledEvent) => {
   const scheduledTime = dueAt.toISOString();
   const partitions = await partitionsDue(dueAt);
   await publishEvents(
-    'billing-cycle.due',
+    billingCycleDueEvent,
     partitions.map((partition) => ({ scheduledTime, partition })),
   );
   logger.info('billing cycle', { scheduledTime, partitionsDue: partitions.length });

@@ -2,6 +2,7 @@ import { putEvents } from '../../shared/aws/events';
 import { batchGetAll, db } from '../../shared/db/service';
 import { logger } from '../../shared/logger';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
+import { docusignRequestedEvent } from '../../events/contracts';
 
 /** An envelope is polled once it has been out this long without ending: Connect should have said so by then. */
 export const pollAfterHours = 6;
@@ -28,7 +29,7 @@ export const pollDocusignEnvelopes = async (event: ScheduledEvent) => {
   const ended = watches.filter((watch) => !open.includes(watch));
   await Promise.all(ended.map(({ sentAt, projectId, invoiceId }) => db().DocusignWatch.delete({ sentAt, projectId, invoiceId }).go()));
   const outcomes = await putEvents(
-    'docusign.requested',
+    docusignRequestedEvent,
     open.map(({ projectId, invoiceId, sentAt }) => ({ projectId, invoiceId, sentAt, action: 'refresh' as const })),
   );
   const refused = outcomes.filter((outcome) => !outcome.accepted).length;

@@ -11,6 +11,7 @@ import { outboxRecord, outboxWrite } from '../../shared/db/outbox-record';
 import { writeTransaction } from '../../shared/db/transaction';
 import type { ScheduledEvent } from '../../shared/wiring/schedules';
 import { remindPaymentSchedules } from './payment-schedule-reminders';
+import { invitesSentEvent } from '../../events/contracts';
 
 /**
  * Hourly: reminds the contacts of invites whose reminder is due, once per invite. Invites carry
@@ -86,7 +87,7 @@ const remindersPerTransaction = 99;
 async function recordReminders(invites: InviteItem[], now: Date): Promise<number> {
   if (invites.length === 0) return 0;
   const { projectId, billingPeriodId } = invites[0]!;
-  const record = outboxRecord('invites.sent', { projectId, billingPeriodId, commitmentIds: invites.map((i) => i.commitmentId), kind: 'reminder' }, now);
+  const record = outboxRecord(invitesSentEvent, { projectId, billingPeriodId, commitmentIds: invites.map((i) => i.commitmentId), kind: 'reminder' }, now);
   const at = now.toISOString();
   const result = await writeTransaction<string>((entities) => ({
     outbox: outboxWrite(entities, record),

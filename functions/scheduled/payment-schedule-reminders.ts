@@ -15,6 +15,7 @@ import { termsFor } from '../../shared/domain/terminology';
 import { config } from '../../shared/config';
 import { paymentScheduleReminderEmail } from '../../shared/email/payment-schedules';
 import type { EmailRequested } from '../../events/contracts';
+import { emailRequestedEvent } from '../../events/contracts';
 
 /**
  * Reminds a project's commitments administrators, once per claim, when a claim's payment
@@ -49,7 +50,7 @@ async function remindOne(entry: PaymentScheduleReminderItem, now: Date): Promise
     return 'rescheduled';
   }
   const emails = (await reminderEmails(project, invoice, deadline, today)).slice(0, emailsPerTransaction);
-  const records = emails.map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.map((email) => outboxRecord(emailRequestedEvent, email, now));
   const at = now.toISOString();
   const result = await writeTransaction((entities) => ({
     ...Object.fromEntries(records.map((record, index) => [`email${index}`, outboxWrite(entities, record)])),

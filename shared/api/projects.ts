@@ -5,11 +5,10 @@ import { granularPermissions, toolLevels } from '../domain/permissions';
 import { regions } from '../domain/terminology';
 import { pageQuery } from '../http/cursor';
 import { retainageChange, retainageSettings } from './commitments';
-import type { CompanyItem } from '../db/entities/company';
-import type { MemberItem } from '../db/entities/member';
 import type { ProjectItem } from '../db/entities/project';
-import type { UserItem } from '../db/entities/user';
 import { projectPath } from './common';
+import { projectMember, type ProjectMemberResponse } from './member-response';
+export { projectMember, type ProjectMemberResponse };
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
@@ -154,20 +153,6 @@ export const projectResponse = z.withMeta(
 );
 export type ProjectResponse = z.infer<typeof projectResponse>;
 
-const levels = z.object({ commitments: z.enum(toolLevels), headContracts: z.enum(toolLevels) });
-
-export const projectMember = z.withMeta(
-  z.object({
-    userId: z.string(),
-    name: z.string(),
-    email: z.string(),
-    company: z.object({ companyId: z.string(), name: z.string(), kind: z.enum(['general_contractor', 'vendor']) }),
-    levels,
-    granular: z.array(z.enum(granularPermissions)),
-  }),
-  { id: 'ProjectMember' },
-);
-export type ProjectMemberResponse = z.infer<typeof projectMember>;
 
 export const memberList = z.withMeta(z.object({ items: z.array(projectMember), nextCursor: z.nullable(z.string()) }), { id: 'ProjectMemberList' });
 
@@ -217,22 +202,6 @@ export function toProjectResponse(project: ProjectItem): ProjectResponse {
     settings: toSettingsResponse(project),
     createdBy: project.createdBy,
     createdAt: project.createdAt,
-  };
-}
-
-/** A member as the API shows them: who they are, their company, their levels. */
-export function toMemberResponse(
-  member: MemberItem,
-  user: Pick<UserItem, 'name' | 'email'>,
-  company: Pick<CompanyItem, 'companyId' | 'name' | 'kind'>,
-): ProjectMemberResponse {
-  return {
-    userId: member.userId,
-    name: user.name,
-    email: user.email,
-    company: { companyId: company.companyId, name: company.name, kind: company.kind },
-    levels: { commitments: member.commitments, headContracts: member.headContracts },
-    granular: [...(member.granular ?? [])].sort(),
   };
 }
 

@@ -2,7 +2,8 @@ import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels } from '../domain/permissions';
 import { pageQuery } from '../http/cursor';
-import { projectMember, projectPath } from './projects';
+import { projectPath } from './common';
+import { projectMember } from './member-response';
 
 export const vendorResponse = z.withMeta(
   z.object({

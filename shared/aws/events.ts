@@ -1,7 +1,8 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridgeClient } from './event-bridge';
 import { config } from '../config';
-import { detailSchemas, eventSource, type Detail, type DetailType } from '../../events/contracts';
+import { eventSource, type DetailType, type EventContract } from '../../events/contracts';
+import type * as z from '../zod';
 
 /** PutEvents takes at most 10 entries and 256 KB per call; stay under with room for the envelope. */
 const entriesPerPut = 10;
@@ -15,12 +16,17 @@ export type PutOutcome = { accepted: true } | { accepted: false; reason: string 
  * contract first. Answers one outcome per event, in order — a refused entry or a failed call is
  * an outcome, not an exception — so callers can settle what went out and retry what did not.
  */
-export async function putEvents<T extends DetailType>(detailType: T, details: readonly Detail<T>[]): Promise<PutOutcome[]> {
+export async function putEvents<C extends EventContract>(contract: C, details: readonly z.infer<C['schema']>[]): Promise<PutOutcome[]> {
+  return putCheckedEvents(contract.detailType, details.map((detail) => JSON.stringify(contract.schema.parse(detail))));
+}
+
+/** putEvents for details already checked against their contract, as JSON: the outbox's records, checked when written. */
+export async function putCheckedEvents(detailType: DetailType, details: readonly string[]): Promise<PutOutcome[]> {
   const entries: PutEventsRequestEntry[] = details.map((detail) => ({
     EventBusName: config.eventBusName,
     Source: eventSource,
     DetailType: detailType,
-    Detail: JSON.stringify(detailSchemas[detailType].parse(detail)),
+    Detail: detail,
   }));
   const outcomes: PutOutcome[] = [];
   for (const batch of batchesOf(entries)) {
@@ -38,9 +44,9 @@ export async function putEvents<T extends DetailType>(detailType: T, details: re
 }
 
 /** Publishes and throws if EventBridge refused any event: for callers with nothing to settle per event. */
-export async function publishEvents<T extends DetailType>(detailType: T, details: readonly Detail<T>[]): Promise<void> {
-  const refused = (await putEvents(detailType, details)).filter((o): o is Extract<PutOutcome, { accepted: false }> => !o.accepted);
-  if (refused.length) throw new Error(`EventBridge refused ${refused.length} ${detailType} event(s): ${refused.map((o) => o.reason).join('; ')}`);
+export async function publishEvents<C extends EventContract>(contract: C, details: readonly z.infer<C['schema']>[]): Promise<void> {
+  const refused = (await putEvents(contract, details)).filter((o): o is Extract<PutOutcome, { accepted: false }> => !o.accepted);
+  if (refused.length) throw new Error(`EventBridge refused ${refused.length} ${contract.detailType} event(s): ${refused.map((o) => o.reason).join('; ')}`);
 }
 
 function batchesOf(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {

@@ -7,6 +7,7 @@ import { User } from '../db/entities/user';
 import { backupFailedEmail } from '../email/backup';
 import { logger } from '../logger';
 import { backupLink } from './links';
+import { emailRequestedEvent } from '../../events/contracts';
 
 const readers = /* @__PURE__ */ entitiesOf({ Project, User });
 
@@ -34,6 +35,6 @@ export async function failBackupJob(job: { projectId: string; jobId: string }, r
     reason: current.error ?? reason,
     link: backupLink(config.frontendBaseUrl, job.projectId, job.jobId),
   });
-  await publishEvents('email.requested', [{ emailId: `invoice-backup-failed-${job.jobId}`, to: [requester.email], ...email }]);
+  await publishEvents(emailRequestedEvent, [{ emailId: `invoice-backup-failed-${job.jobId}`, to: [requester.email], ...email }]);
   return { marked, status: current.status };
 }

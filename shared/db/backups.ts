@@ -9,6 +9,7 @@ import { Outbox } from './entities/outbox';
 import type { ProjectItem } from './entities/project';
 import { termsFor, type Region } from '../domain/terminology';
 import { backupWarningsPerPage, type BackupWarning } from '../domain/backups';
+import { backupCompletedEvent } from '../../events/contracts';
 
 /** The entities backup jobs are read and written with (a job and the outbox record that starts or ends its work). */
 export const backupEntities = /* @__PURE__ */ entitiesOf({ BackupJob, Outbox });
@@ -164,7 +165,7 @@ export async function markBackupSucceeded(
  * The table stream (or the sweeper) dispatches it.
  */
 const completedRecord = (job: Pick<BackupJobItem, 'projectId' | 'jobId'>, end: Omit<BackupCompleted, 'projectId' | 'jobId' | 'occurredAt'>, now: Date) =>
-  outboxRecord('backup.completed', { projectId: job.projectId, jobId: job.jobId, ...end, occurredAt: now.toISOString() }, now);
+  outboxRecord(backupCompletedEvent, { projectId: job.projectId, jobId: job.jobId, ...end, occurredAt: now.toISOString() }, now);
 
 /** queued or running → failed, with the reason. A job that succeeded stays succeeded. */
 export async function markBackupFailed(job: Pick<BackupJobItem, 'projectId' | 'jobId'>, reason: string, now: Date): Promise<boolean> {

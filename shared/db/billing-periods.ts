@@ -13,6 +13,7 @@ export type { BillingPeriodItem } from './entities/billing-period';
 import { BillingPeriod, type BillingPeriodItem } from './entities/billing-period';
 import { billingDueFields, Project, type ProjectItem } from './entities/project';
 import { Outbox } from './entities/outbox';
+import { billingPeriodClosedEvent, billingPeriodOpenedEvent } from '../../events/contracts';
 
 /** The entities periods are read and written with: the project that holds their version, and their outbox records. */
 export const periodEntities = /* @__PURE__ */ entitiesOf({ Project, BillingPeriod, Outbox });
@@ -243,12 +244,12 @@ const openedDetail = (period: EventPeriod) => ({
 });
 
 /** The webhooks' `billing-period.opened`: an outbox record the dispatcher only fans out (the bus gets the event from the period's flag). */
-const openedRecord = (period: BillingPeriodItem, now: Date) => outboxRecord('billing-period.opened', openedDetail(period), now);
+const openedRecord = (period: BillingPeriodItem, now: Date) => outboxRecord(billingPeriodOpenedEvent, openedDetail(period), now);
 
 /** The `billing-period.closed` domain event of a period closing now: put its outbox record in the transaction that closes it. */
 export const closedRecord = (period: BillingPeriodItem, reason: 'closed' | 'next-period-opened', by: string, now: Date) =>
   outboxRecord(
-    'billing-period.closed',
+    billingPeriodClosedEvent,
     { projectId: period.projectId, billingPeriodId: period.billingPeriodId, startDate: period.startDate, endDate: period.endDate, reason, closedBy: by, occurredAt: now.toISOString() },
     now,
   );
@@ -313,7 +314,7 @@ export async function publishPendingEvents(periods: ReadonlyArray<BillingPeriodI
 export async function publishOpenedEvents(periods: ReadonlyArray<EventPeriod & Pick<BillingPeriodItem, 'openedEventClaimedAt'>>): Promise<void> {
   if (periods.length === 0) return;
   const outcomes = await putEvents(
-    'billing-period.opened',
+    billingPeriodOpenedEvent,
     periods.map(openedDetail),
   );
   await Promise.all(periods.map((period, index) => settleClaim(period, outcomes[index]!.accepted)));

@@ -27,6 +27,7 @@ import { BillingPeriod } from './entities/billing-period';
 import { Invoice } from './entities/invoice';
 import { Outbox } from './entities/outbox';
 import { Task } from './entities/task';
+import { inviteRespondedEvent, invitesSentEvent } from '../../events/contracts';
 
 /** The entities invites are read and written with (the period they check, the invoice an answer looks for, outbox and tasks). */
 export const inviteEntities = /* @__PURE__ */ entitiesOf({ Invite, Commitment, BillingPeriod, Invoice, Outbox, Task });
@@ -241,7 +242,7 @@ async function writeInviteChunk(
   let pending = writes;
   while (pending.length > 0) {
     const record = outboxRecord(
-      'invites.sent',
+      invitesSentEvent,
       { projectId: period.projectId, billingPeriodId: period.billingPeriodId, commitmentIds: pending.map(({ item }) => item.commitmentId), kind: 'invite' },
       now,
     );
@@ -296,7 +297,7 @@ function inviteItemName(item: InviteItem): `invite:${string}` {
  */
 export async function resendInvite(invite: InviteItem, now: Date): Promise<InviteItem | undefined> {
   const record = outboxRecord(
-    'invites.sent',
+    invitesSentEvent,
     { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentIds: [invite.commitmentId], kind: 'invite' },
     now,
   );
@@ -345,7 +346,7 @@ export async function answerInvite(
   const key = { projectId: invite.projectId, billingPeriodId: invite.billingPeriodId, commitmentId: invite.commitmentId };
   // The domain event (webhooks), committed with the answer: a retried answer meets the version condition and emits nothing.
   const responded = outboxRecord(
-    'invite.responded',
+    inviteRespondedEvent,
     { ...key, inviteId: inviteIdOf(invite.billingPeriodId, invite.commitmentId), response: answer.status, respondedBy: answer.by, occurredAt: at },
     now,
   );
@@ -385,7 +386,7 @@ export async function publishInvitesSent(
   kind: InvitesSent['kind'],
 ): Promise<void> {
   await publishEvents(
-    'invites.sent',
+    invitesSentEvent,
     chunk(commitmentIds, 500).map((ids) => ({ projectId, billingPeriodId, commitmentIds: ids, kind })),
   );
 }

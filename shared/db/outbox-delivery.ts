@@ -6,12 +6,12 @@
  * the sweeper dispatch through outbox.ts, with it.
  */
 import { batchGetAll, entitiesOf } from './service';
-import { putEvents, type PutOutcome } from '../aws/events';
+import { putCheckedEvents, putEvents, type PutOutcome } from '../aws/events';
 import { isConditionalFailure } from './conditions';
 import { logger } from '../logger';
 import { fanOutWebhooks } from './webhook-fan-out';
 import { isWebhookEventType } from '../domain/webhooks';
-import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
+import { detailTypes, webhookDeliveriesDueEvent, type Detail, type DetailType } from '../../events/contracts';
 import { Outbox, type OutboxItem } from './entities/outbox';
 
 export const outboxEntities = /* @__PURE__ */ entitiesOf({ Outbox });
@@ -56,7 +56,7 @@ export async function dispatchOutboxWith(
   const byType = new Map<DetailType, OutboxItem[]>();
   for (const record of pending) {
     const type = record.detailType as DetailType;
-    if (!(type in detailSchemas)) {
+    if (!(detailTypes as readonly string[]).includes(type)) {
       result.failed.push({ outboxId: record.outboxId, reason: `unknown detail-type ${record.detailType}` });
       continue;
     }
@@ -82,16 +82,17 @@ export async function dispatchOutboxWith(
  * directly (by its job's id, idempotent). A domain event also fans out to the company's webhook
  * endpoints first (idempotent deliveries), so it is marked dispatched only once both happened.
  */
-async function deliver<T extends DetailType>(detailType: T, records: OutboxItem[], now: Date, startBackups: BackupStarter | undefined): Promise<PutOutcome[]> {
-  const details = records.map((record) => JSON.parse(record.detail) as Detail<T>);
+async function deliver(detailType: DetailType, records: OutboxItem[], now: Date, startBackups: BackupStarter | undefined): Promise<PutOutcome[]> {
   if (detailType === 'backup.requested') {
     // Left pending for the outbox dispatcher (the table's stream), which starts workflows.
     if (!startBackups) return records.map((): PutOutcome => ({ accepted: false, reason: 'backup requests are started by the outbox dispatcher' }));
-    return startBackups(details as Detail<'backup.requested'>[]);
+    return startBackups(records.map((record) => JSON.parse(record.detail) as Detail<'backup.requested'>));
   }
-  if (!isWebhookEventType(detailType)) return putEvents(detailType, details);
+  // Each detail was checked against its contract when its record was written (outboxRecord).
+  const details = records.map((record) => record.detail);
+  if (!isWebhookEventType(detailType)) return putCheckedEvents(detailType, details);
   const fannedOut = await fanOutWebhooks(records, now);
-  const published = webhooksOnly.has(detailType) ? records.map((): PutOutcome => ({ accepted: true })) : await putEvents(detailType, details);
+  const published = webhooksOnly.has(detailType) ? records.map((): PutOutcome => ({ accepted: true })) : await putCheckedEvents(detailType, details);
   const deliveryIds = fannedOut.flatMap((outcome) => (outcome.accepted ? outcome.deliveryIds : []));
   if (deliveryIds.length > 0) await requestDeliveries(deliveryIds);
   return published.map((outcome, index) => {
@@ -110,7 +111,7 @@ const webhooksOnly = new Set<DetailType>(['billing-period.opened']);
 /** Asks the webhook delivery function to attempt new deliveries now; if this fails, the retry job finds them due within a minute. */
 async function requestDeliveries(deliveryIds: string[]): Promise<void> {
   const batches = Array.from({ length: Math.ceil(deliveryIds.length / 500) }, (_, n) => deliveryIds.slice(n * 500, n * 500 + 500));
-  const outcomes = await putEvents('webhook.deliveries-due', batches.map((ids) => ({ deliveryIds: ids })));
+  const outcomes = await putEvents(webhookDeliveriesDueEvent, batches.map((ids) => ({ deliveryIds: ids })));
   const refused = outcomes.filter((outcome) => !outcome.accepted);
   if (refused.length > 0) logger.warn('webhook deliveries not requested; the retry job attempts them', { refused });
 }

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { outboxShardCount, type OutboxItem } from './entities/outbox';
 export type { OutboxItem } from './entities/outbox';
 import type { dbService } from './service';
-import { detailSchemas, type Detail, type DetailType } from '../../events/contracts';
+import type { EventContract } from '../../events/contracts';
+import type * as z from '../zod';
 
 /**
  * Writing outbox records: what a state change's transaction adds (dispatching them is outbox.ts's).
@@ -15,13 +16,13 @@ type TransactionEntities = Parameters<Parameters<ReturnType<typeof dbService>['t
 const shardOf = (outboxId: string) => `outbox-pending-${createHash('sha1').update(outboxId).digest()[0]! % outboxShardCount}`;
 
 /** A new outbox record for one event; the detail is checked against its contract now, not at dispatch. */
-export function outboxRecord<T extends DetailType>(detailType: T, detail: Detail<T>, now: Date): OutboxItem {
+export function outboxRecord<C extends EventContract>(contract: C, detail: z.infer<C['schema']>, now: Date): OutboxItem {
   const outboxId = randomUUID();
   const createdAt = now.toISOString();
   return {
     outboxId,
-    detailType,
-    detail: JSON.stringify(detailSchemas[detailType].parse(detail)),
+    detailType: contract.detailType,
+    detail: JSON.stringify(contract.schema.parse(detail)),
     createdAt,
     pendingShard: shardOf(outboxId),
     pendingSince: createdAt,

@@ -8,6 +8,7 @@ import { WebhookDelivery, WebhookEndpoint, webhookDueShardCount, type WebhookDel
 import { Outbox } from './entities/outbox';
 import { User } from './entities/user';
 import type { EmailRequested } from '../../events/contracts';
+import { emailRequestedEvent } from '../../events/contracts';
 export type { WebhookDeliveryItem, WebhookEndpointItem } from './entities/webhook';
 
 const webhookEntities = /* @__PURE__ */ entitiesOf({ WebhookDelivery, WebhookEndpoint, Outbox, User });
@@ -158,7 +159,7 @@ export async function markEndpointFailing(endpoint: WebhookEndpointItem, now: nu
  * outbox records of the same transaction; answers whether this call disabled it (only one does).
  */
 export async function disableFailingEndpoint(endpoint: WebhookEndpointItem, reason: string, emails: EmailRequested[], now: Date): Promise<boolean> {
-  const records = emails.map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.map((email) => outboxRecord(emailRequestedEvent, email, now));
   const result = await writeTransactionOver(webhookEntities, (entities) => ({
     endpoint: entities.WebhookEndpoint.patch({ endpointId: endpoint.endpointId })
       .set({ enabled: false, disabledReason: reason, version: endpoint.version + 1, updatedAt: now.toISOString() })

@@ -1,15 +1,16 @@
 /**
  * What the caller may do next with a commitment, an invoice, a billing period or an invite: the
  * `allowedActions` every answer carries, so a frontend shows the buttons without re-implementing
- * the permission matrix. One definition: each action's refusal is the policy (permissions.ts) and
+ * the permission matrix. One definition: each action's refusal is the policy (permission-rules.ts) and
  * the rule functions the routes enforce, and the routes enforce through these same functions.
  * Pure: the caller's membership, the record and the facts the rules need come in.
  */
-import { authorize, type Action, type GuardedRecord, type Membership } from './permissions';
+import { authorize, type ActionRule, type GuardedRecord, type Membership } from './permissions';
 import type { InvoiceStatus } from './invoices';
 import { deadlineRefusal, deletionRefusal, editRefusal, invoiceRole, statusWords } from './invoice-rules';
 import { contactSendRefusal, statusChangeAction, transitionRefusal } from './invoice-workflow';
 import { invitesClosedRefusal, resendRefusal } from './invites';
+import { billingPeriodsEdit, billingPeriodsManage, changeOrdersEdit, commitmentsEdit, commitmentsView, invitesRespond, invitesSend, invoicesCreateAsContact, invoicesCreateOnBehalf, invoicesDelete, invoicesForward, invoicesReview, paymentsAdd, sovEdit } from './permission-rules';
 
 /** A refused action as the route answers it: 404 (not visible), 403 (not permitted), 409 (not now). */
 export interface ActionRefusal {
@@ -17,8 +18,8 @@ export interface ActionRefusal {
   detail: string;
 }
 
-const byPolicy = (action: Action, member: Membership | undefined, record?: GuardedRecord): ActionRefusal | undefined => {
-  const decision = authorize(action, member, record);
+const byPolicy = (rule: ActionRule, member: Membership | undefined, record?: GuardedRecord): ActionRefusal | undefined => {
+  const decision = authorize(rule, member, record);
   return decision.allowed ? undefined : decision;
 };
 const notNow = (detail: string | undefined): ActionRefusal | undefined => (detail === undefined ? undefined : { status: 409, detail });
@@ -89,7 +90,7 @@ export function invoiceActionRefusal(action: InvoiceAction, ctx: InvoiceActionCo
       const asContact = invoiceRole(member, commitment) === 'contact';
       return firstOf(
         // An invoice administrator edits on the contacts' behalf; anyone else is refused as one would be.
-        () => (asContact ? undefined : byPolicy('invoices.create_on_behalf', member, commitment)),
+        () => (asContact ? undefined : byPolicy(invoicesCreateOnBehalf, member, commitment)),
         () => notNow(editRefusal(invoice.status)),
         () => (asContact && period?.status !== 'open' ? notNow('The invoice’s billing period is closed; an invoice administrator can still edit it.') : undefined),
         () => (asContact ? notNow(deadlineRefusal({ dueDate: period!.dueDate, today, onBehalf: 'still edit it' })) : undefined),
@@ -100,7 +101,7 @@ export function invoiceActionRefusal(action: InvoiceAction, ctx: InvoiceActionCo
       const role = invoiceRole(member, commitment);
       return firstOf(
         // Neither administrator nor contact: refused as a contact would be.
-        () => (role ? undefined : byPolicy('invoices.create_as_contact', member, commitment)),
+        () => (role ? undefined : byPolicy(invoicesCreateAsContact, member, commitment)),
         () => notNow(editRefusal(invoice.status, 'its attachments')),
         () => (isLatest ? undefined : notNow('Only the latest invoice of a commitment can be changed; a later invoice exists.')),
         () => (role === 'contact' && period ? notNow(deadlineRefusal({ dueDate: period.dueDate, today, onBehalf: 'change the invoice' })) : undefined),
@@ -108,17 +109,17 @@ export function invoiceActionRefusal(action: InvoiceAction, ctx: InvoiceActionCo
     }
     case 'review_lines':
       return firstOf(
-        () => byPolicy('invoices.review', member, commitment),
+        () => byPolicy(invoicesReview, member, commitment),
         () =>
           invoice.status === 'under_review'
             ? undefined
             : notNow(`Only an invoice under review can be reviewed line by line; this one is ${statusWords[invoice.status]}.`),
       );
     case 'forward':
-      return byPolicy('invoices.forward', member, commitment);
+      return byPolicy(invoicesForward, member, commitment);
     case 'delete':
       return firstOf(
-        () => byPolicy('invoices.delete', member, commitment),
+        () => byPolicy(invoicesDelete, member, commitment),
         () => notNow(deletionRefusal(invoice)),
         () => (isLatest ? undefined : notNow('Only the latest invoice of the commitment can be deleted.')),
       );
@@ -158,14 +159,14 @@ export interface CommitmentActionContext {
 export function commitmentActionRefusal(action: CommitmentAction, { member, commitment }: CommitmentActionContext): ActionRefusal | undefined {
   switch (action) {
     case 'edit':
-      return byPolicy('commitments.edit', member, commitment);
+      return byPolicy(commitmentsEdit, member, commitment);
     case 'edit_sov':
-      return byPolicy('sov.edit', member, commitment);
+      return byPolicy(sovEdit, member, commitment);
     case 'create_change_order':
-      return byPolicy('change_orders.edit', member, commitment);
+      return byPolicy(changeOrdersEdit, member, commitment);
     case 'add_payment':
       return firstOf(
-        () => byPolicy('payments.add', member, commitment),
+        () => byPolicy(paymentsAdd, member, commitment),
         () =>
           commitment.paymentsIssuedEnabled
             ? undefined
@@ -194,15 +195,15 @@ export function billingPeriodActionRefusal(action: BillingPeriodAction, { member
   const named = `Billing period ${period.position} (${period.startDate} – ${period.endDate})`;
   switch (action) {
     case 'edit':
-      return byPolicy('billing_periods.edit', member);
+      return byPolicy(billingPeriodsEdit, member);
     case 'close':
       return firstOf(
-        () => byPolicy('billing_periods.manage', member),
+        () => byPolicy(billingPeriodsManage, member),
         () => (period.status === 'open' ? undefined : notNow(`${named} is already closed.`)),
       );
     case 'delete':
       return firstOf(
-        () => byPolicy('billing_periods.manage', member),
+        () => byPolicy(billingPeriodsManage, member),
         () =>
           period.invoiceCount > 0
             ? notNow(`${named} is used by ${period.invoiceCount} invoice${period.invoiceCount === 1 ? '' : 's'}; it cannot be deleted.`)
@@ -210,7 +211,7 @@ export function billingPeriodActionRefusal(action: BillingPeriodAction, { member
       );
     case 'send_invites':
       return firstOf(
-        () => byPolicy('invites.send', member),
+        () => byPolicy(invitesSend, member),
         () => notNow(sendInvitesRefusal(period, today)),
       );
   }
@@ -247,14 +248,14 @@ export function inviteActionRefusal(action: InviteAction, ctx: InviteActionConte
   switch (action) {
     case 'respond':
       return firstOf(
-        () => byPolicy('invites.respond', member, commitment),
+        () => byPolicy(invitesRespond, member, commitment),
         () => notNow(closed && `Invites are answered while their billing period is open, before its due date. ${closed}`),
       );
     case 'resend':
       return firstOf(
         // Invisible is 404 before a missing level is 403, as everywhere.
-        () => byPolicy('commitments.view', member, commitment),
-        () => byPolicy('invites.send', member),
+        () => byPolicy(commitmentsView, member, commitment),
+        () => byPolicy(invitesSend, member),
         () => notNow(closed && `Invites are re-sent while their billing period is open, before its due date. ${closed}`),
         () => notNow(resendRefusal(invite, now)),
       );

@@ -5,6 +5,7 @@
  */
 import { authorize, type GuardedRecord, type Membership } from './permissions';
 import type { InvoiceKind, InvoiceStatus } from './invoices';
+import { invoicesCreateAsContact, invoicesReview } from './permission-rules';
 
 /** Statuses in which an invoice (its lines, its attachments) can be changed, and that a contact sends for review from. */
 export const editableStatuses = ['draft', 'revise_and_resubmit'] as const satisfies readonly InvoiceStatus[];
@@ -21,8 +22,8 @@ export type InvoiceRole = 'administrator' | 'contact';
 
 /** The caller's part in a commitment's invoices, or undefined when it has neither. */
 export function invoiceRole(member: Membership | undefined, commitment: GuardedRecord): InvoiceRole | undefined {
-  if (authorize('invoices.review', member, commitment).allowed) return 'administrator';
-  if (authorize('invoices.create_as_contact', member, commitment).allowed) return 'contact';
+  if (authorize(invoicesReview, member, commitment).allowed) return 'administrator';
+  if (authorize(invoicesCreateAsContact, member, commitment).allowed) return 'contact';
   return undefined;
 }
 

@@ -3,10 +3,11 @@
  * status changes a contact or an invoice administrator may make, the due-date gate on contacts,
  * and the line-by-line review. Pure: the invoice, the caller's role and today's date come in.
  */
-import type { Action } from './permissions';
+import type { ActionRule } from './permissions';
 import { InputError, type FieldIssue } from './errors';
 import type { InvoiceStatus } from './invoices';
 import { deadlineRefusal, isEditable, statusWords, type InvoiceRole } from './invoice-rules';
+import { invoicesResubmitAsContact, invoicesReview, invoicesSubmitAsContact } from './permission-rules';
 
 /** An invoice administrator (`invoices.review`) or one of the commitment's invoice contacts. */
 export type WorkflowRole = InvoiceRole;
@@ -15,9 +16,9 @@ export type WorkflowRole = InvoiceRole;
  * The policy action a status change needs. An administrator reviews (any status); anyone else
  * can only send the invoice for review: submitting a draft or resubmitting one sent back.
  */
-export function statusChangeAction(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): Action {
-  if (role === 'administrator' || to !== 'under_review') return 'invoices.review';
-  return from === 'revise_and_resubmit' ? 'invoices.resubmit_as_contact' : 'invoices.submit_as_contact';
+export function statusChangeAction(role: WorkflowRole, from: InvoiceStatus, to: InvoiceStatus): ActionRule {
+  if (role === 'administrator' || to !== 'under_review') return invoicesReview;
+  return from === 'revise_and_resubmit' ? invoicesResubmitAsContact : invoicesSubmitAsContact;
 }
 
 /** Why `role` may not move an invoice from `from` to `to` (→ 409), or undefined when it may. */

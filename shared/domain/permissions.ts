@@ -1,6 +1,8 @@
 /**
- * The permission matrix of docs/permissions.md as data, and the one decision function every route
- * consults. Pure: the caller passes the member and the record; nothing here does I/O.
+ * The decision function every route consults, over the rows of the permission matrix of
+ * docs/permissions.md (shared/domain/permission-rules.ts, one export per row, so a function bundles
+ * the rows it enforces; shared/domain/permission-policy.ts assembles them all). Pure: the caller
+ * passes the rule, the member and the record; nothing here does I/O.
  */
 export const toolLevels = ['none', 'read_only', 'standard', 'admin'] as const;
 export type ToolLevel = (typeof toolLevels)[number];
@@ -27,103 +29,14 @@ export interface Requirement {
   granular?: readonly GranularPermission[];
 }
 
+/** A row of the matrix (shared/domain/permission-rules.ts): the docs/permissions.md action it decides, by the tool whose level decides it. */
 export interface ActionRule {
+  action: string;
   tool: Tool;
   /** The docs/permissions.md row, in words that read well in a 403's detail. */
   does: string;
   allow: Partial<Record<Exclude<ToolLevel, 'none'>, true | Requirement>>;
 }
-
-const everyLevel = { read_only: true, standard: true, admin: true } as const;
-const contactOnly = { contact: true } as const;
-const updateContracts = { granular: ['update_purchase_order_contract', 'update_work_order_contract'] } as const;
-const createContracts = { granular: ['create_purchase_order_contract', 'create_work_order_contract'] } as const;
-const adminOnly = { admin: true } as const;
-
-// A row of the matrix, by the tool whose level decides it (short, as ~50 rows are bundled into every HTTP function).
-const onCommitments = <const A extends ActionRule['allow']>(does: string, allow: A) => ({ tool: 'commitments' as const, does, allow });
-const onHeadContracts = <const A extends ActionRule['allow']>(does: string, allow: A) => ({ tool: 'head_contracts' as const, does, allow });
-
-// Pure: functions that import only the level lists (entities) do not bundle the rows.
-export const policy = /* @__PURE__ */ (() => ({
-  // Invoicing (level on commitments)
-  'invoices.bulk_status': onCommitments('bulk edit subcontractor invoice status', adminOnly),
-  'invoices.bulk_esign': onCommitments('bulk send subcontractor invoices for e-signature', adminOnly),
-  'invoices.compile_backups': onCommitments('compile invoice backups', adminOnly),
-  'settings.configure': onCommitments('configure invoicing settings', adminOnly),
-  'billing_periods.configure_automatic': onCommitments('create automatic billing periods', adminOnly),
-  'billing_periods.create': onCommitments('create manual billing periods', adminOnly),
-  'billing_periods.edit': onCommitments('edit billing periods', adminOnly),
-  'billing_periods.manage': onCommitments('close or delete billing periods', adminOnly),
-  // (reading) members must see periods to bill
-  'billing_periods.list': onCommitments('list billing periods', everyLevel),
-
-  // Head contracts (level on head_contracts)
-  'owner_invoices.create': onHeadContracts('create an owner invoice', adminOnly),
-  'owner_invoices.record_payment': onHeadContracts('record a payment received', adminOnly),
-  'owner_invoices.edit': onHeadContracts('edit or delete an owner invoice', adminOnly),
-  'owner_invoices.email': onHeadContracts('email an owner invoice', adminOnly),
-  'owner_invoices.export': onHeadContracts('export an owner invoice', adminOnly),
-  'owner_invoices.preview': onHeadContracts('view an owner invoice summary preview', adminOnly),
-  'head_contracts.view': onHeadContracts('view head contracts', everyLevel),
-  // (reading) the seed lists no lower level for creating or editing a head contract
-  'head_contracts.edit': onHeadContracts('create or edit a head contract, its SOV and change orders', adminOnly),
-  // (reading) whoever sees a head contract sees its owner invoices
-  'owner_invoices.view': onHeadContracts('view owner invoices', everyLevel),
-  // (reading) as for subcontractor invoices
-  'owner_invoices.bulk_esign': onHeadContracts('bulk send owner invoices for e-signature', adminOnly),
-
-  // Commitments (level on commitments)
-  'commitments.view': onCommitments('view and search commitments', everyLevel),
-  'commitments.create_purchase_order': onCommitments('create a purchase order', { admin: true, read_only: { granular: ['create_purchase_order_contract'] }, standard: { granular: ['create_purchase_order_contract'] } }),
-  // (reading) a subcontract is a work order contract
-  'commitments.create_subcontract': onCommitments('create a subcontract', { admin: true, read_only: { granular: ['create_work_order_contract'] }, standard: { granular: ['create_work_order_contract'] } }),
-  'commitments.edit': onCommitments('edit a commitment’s header fields', adminOnly),
-  'sov.edit': onCommitments('edit a commitment’s schedule of values', { admin: true, read_only: updateContracts, standard: updateContracts }),
-  // (reading) change orders change the SOV, so they follow its row; approving one is an admin's edit of the commitment
-  'change_orders.edit': onCommitments('create or edit change orders', { admin: true, read_only: updateContracts, standard: updateContracts }),
-  'change_orders.approve': onCommitments('approve or void change orders', adminOnly),
-  'ssov.create': onCommitments('create a subcontractor SOV', { admin: true, read_only: createContracts, standard: createContracts }),
-  'ssov.update_as_contact': onCommitments('update the subcontractor SOV', { admin: true, read_only: contactOnly, standard: contactOnly }),
-  // (reading) reviewing an SSOV is the administrator's, like reviewing invoices
-  'ssov.review': onCommitments('review a subcontractor SOV', adminOnly),
-  'ssov.enable': onCommitments('enable or disable the subcontractor SOV', adminOnly),
-  'payments.enable': onCommitments('enable the payments issued tab', adminOnly),
-  'commitments.add_contacts': onCommitments('add invoice contacts', adminOnly),
-  'payments.add': onCommitments('add a payment issued', adminOnly),
-  'invites.send': onCommitments('send an invite to bill', adminOnly),
-  'invites.respond': onCommitments('accept or decline an invite to bill', { read_only: contactOnly, standard: contactOnly }),
-  'invoices.create_as_contact': onCommitments('create an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
-  'invoices.submit_as_contact': onCommitments('submit an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
-  'invoices.review_lines_as_contact': onCommitments('review invoice line items as invoice contact', { read_only: contactOnly, standard: contactOnly }),
-  'invoices.resubmit_as_contact': onCommitments('revise and resubmit an invoice as invoice contact', { read_only: contactOnly, standard: contactOnly }),
-  'invoices.create_on_behalf': onCommitments('create an invoice on behalf of an invoice contact', adminOnly),
-  'invoices.review': onCommitments('review an invoice as invoice administrator', adminOnly),
-  'invoices.forward': onCommitments('forward an invoice by email', { standard: true, admin: true }),
-  // (reading) read_only sees invoices only as the contact
-  'invoices.view': onCommitments('view subcontractor invoices', { read_only: contactOnly, standard: true, admin: true }),
-  'invoices.delete': onCommitments('delete a subcontractor invoice', { admin: true, read_only: updateContracts, standard: updateContracts }),
-  'retainage.set_current_period': onCommitments('set or release retainage during the current billing period', { admin: true, read_only: contactOnly, standard: contactOnly }),
-  'retainage.create_release_current_period': onCommitments('create an invoice releasing retainage during the current billing period', { admin: true, standard: contactOnly }),
-  'retainage.set_any_period': onCommitments('set or release retainage before, during or after the current billing period', adminOnly),
-  'retainage.create_release_any_period': onCommitments('create an invoice releasing retainage before, during or after the current period', adminOnly),
-
-  // Beyond the seed (docs/permissions.md readings)
-  'retainage.configure_sliding_scale': onCommitments('configure sliding-scale retention on a commitment', adminOnly),
-  'payment_schedules.serve': onCommitments('serve or edit a payment schedule', adminOnly),
-  'non_payment_notices.give': onCommitments('give a notice of non-payment', adminOnly),
-  // (reading) the matrix is silent on exports: the level that sees every invoice and records payments issued
-  'accounting.export': onCommitments('export approved invoices and payments for accounting', adminOnly),
-
-  // Project administration (not in the seed's matrix; readings of the product)
-  'project.view': onCommitments('view the project', everyLevel),
-  'members.view': onCommitments('view the project’s members', everyLevel),
-  'members.manage': onCommitments('manage the project’s members', adminOnly),
-  'vendors.view': onCommitments('view the project’s vendors', everyLevel),
-  'vendors.manage': onCommitments('add vendors and their users', adminOnly),
-}) as const satisfies Record<string, ActionRule>)();
-
-export type Action = keyof typeof policy;
 
 /** The caller as a member of the project: their levels, granular permissions and id. */
 export interface Membership {
@@ -157,11 +70,10 @@ export function canSee(member: Membership | undefined, tool: Tool, record?: Guar
 }
 
 /**
- * The decision for `action` by `member` (undefined: not a member of the project), on `record`
+ * The decision on `rule`'s action by `member` (undefined: not a member of the project), on `record`
  * when the action concerns one. Invisible → 404, visible but not allowed → 403 naming what is missing.
  */
-export function authorize(action: Action, member: Membership | undefined, record?: GuardedRecord): Decision {
-  const rule: ActionRule = policy[action];
+export function authorize(rule: ActionRule, member: Membership | undefined, record?: GuardedRecord): Decision {
   if (!member) return { allowed: false, status: 404, detail: 'No such project.' };
   // A record the member cannot see does not exist for them. (A project is visible to every member.)
   if (record && !canSee(member, rule.tool, record)) return { allowed: false, status: 404, detail: 'No such record.' };

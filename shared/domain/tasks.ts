@@ -8,9 +8,10 @@
  * change) and, when a page is read, whether the caller may still act on each one now (the same
  * policy the routes enforce), so a stale item is never shown.
  */
-import { authorize, type Action, type GuardedRecord, type Membership } from './permissions';
+import { authorize, type ActionRule, type GuardedRecord, type Membership } from './permissions';
 import { deadlineRefusal } from './invoice-rules';
 import type { InvoiceStatus } from './invoices';
+import { invitesRespond, invoicesCreateAsContact, invoicesResubmitAsContact, invoicesReview, invoicesSubmitAsContact } from './permission-rules';
 
 export const taskKinds = ['answer_invite', 'create_invoice', 'submit_invoice', 'resubmit_invoice', 'review_invoice'] as const;
 export type TaskKind = (typeof taskKinds)[number];
@@ -20,12 +21,12 @@ export const maxTaskPage = 20;
 
 /** The policy action each task asks for: the same one the route that does it enforces. */
 export const taskActions = {
-  answer_invite: 'invites.respond',
-  create_invoice: 'invoices.create_as_contact',
-  submit_invoice: 'invoices.submit_as_contact',
-  resubmit_invoice: 'invoices.resubmit_as_contact',
-  review_invoice: 'invoices.review',
-} as const satisfies Record<TaskKind, Action>;
+  answer_invite: invitesRespond,
+  create_invoice: invoicesCreateAsContact,
+  submit_invoice: invoicesSubmitAsContact,
+  resubmit_invoice: invoicesResubmitAsContact,
+  review_invoice: invoicesReview,
+} as const satisfies Record<TaskKind, ActionRule>;
 
 /** Who a task is for: the project's invoice administrators or the commitment's invoice contacts. */
 export type Audience = 'administrators' | 'contacts';
@@ -52,7 +53,7 @@ export function assigneesOf(kind: TaskKind, people: { administratorIds: readonly
 }
 
 /** Whether the member is one of the project's invoice administrators (reviews every commitment's invoices). */
-export const isInvoiceAdministrator = (member: Membership): boolean => authorize('invoices.review', member).allowed;
+export const isInvoiceAdministrator = (member: Membership): boolean => authorize(invoicesReview, member).allowed;
 
 /** What the caller's standing in a subject is, now, as the read of a page finds it. */
 export interface TaskState {

@@ -1,7 +1,7 @@
 import { entitiesOf } from '../db/service';
 import { Member } from '../db/entities/member';
 import { Project } from '../db/entities/project';
-import { authorize, type Action, type GuardedRecord, type Membership } from '../domain/permissions';
+import { authorize, type ActionRule, type GuardedRecord, type Membership } from '../domain/permissions';
 import type { ActionRefusal } from '../domain/allowed-actions';
 import { problems } from './problem';
 // Every module that serves a project's lists comes through here: read the cursor key at cold start.
@@ -30,8 +30,8 @@ export async function loadProjectAccess(projectId: string, userId: string) {
 }
 
 /** Throws the policy's refusal as problem+json: 404 for what the member cannot see, 403 naming what is missing. */
-export function enforce(action: Action, member: Membership | undefined, record?: GuardedRecord): void {
-  const decision = authorize(action, member, record);
+export function enforce(rule: ActionRule, member: Membership | undefined, record?: GuardedRecord): void {
+  const decision = authorize(rule, member, record);
   if (decision.allowed) return;
   throw decision.status === 404 ? problems.notFound(decision.detail) : problems.forbidden(decision.detail);
 }

@@ -1,6 +1,6 @@
 import type { ZodMiniType } from '../zod';
 import type { FunctionName } from './functions';
-import type { Action } from '../domain/permissions';
+import type { Action } from '../domain/permission-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

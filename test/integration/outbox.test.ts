@@ -7,6 +7,7 @@ import { handler as dispatcher } from '../../functions/events/outbox-dispatcher'
 import { dbService, db } from '../../shared/db/service';
 import { outboxRecord, outboxWrite } from '../../shared/db/outbox';
 import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
+import { tasksResyncEvent } from '../../events/contracts';
 
 /**
  * The local stack's outbox path: a record committed in a transaction reaches the bus through
@@ -40,7 +41,7 @@ afterAll(async () => {
 it('publishes an outbox record written in a transaction from the table stream, once, and marks it dispatched', async () => {
   const projectId = randomUUID();
   const detail = { projectId, billingPeriodId: randomUUID() };
-  const record = outboxRecord('tasks.resync', detail, new Date());
+  const record = outboxRecord(tasksResyncEvent, detail, new Date());
   await dbService()
     .transaction.write((entities) => [outboxWrite(entities, record)])
     .go();

@@ -14,6 +14,7 @@ import { postWebhook } from '../../shared/webhooks/post';
 import { client, expectProblem, fieldsOf, ifMatch, startTestApi, type Call, type Json, type TestApi } from '../support/api-client';
 import { deliveredEvent, startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { person, seedPeople } from '../support/people';
+import { invoiceStatusChangedEvent } from '../../events/contracts';
 
 /**
  * Webhooks end to end against DynamoDB Local: a committed domain event's outbox record fans out to
@@ -96,7 +97,7 @@ async function createEndpoint(body: Json = {}) {
 async function commitEvent(invoiceId: string) {
   const at = new Date();
   const detail = { projectId, invoiceId, commitmentId: 'c-1', billingPeriodId: 'bp-1', fromStatus: 'draft', toStatus: 'submitted', changedBy: people.member.userId, changedAt: at.toISOString() };
-  const record = outboxRecord('invoice.status-changed', detail, at);
+  const record = outboxRecord(invoiceStatusChangedEvent, detail, at);
   await dbService().transaction.write((entities) => [outboxWrite(entities, record)]).go();
   return { record, detail };
 }

@@ -11,6 +11,7 @@ import {
   type WorkflowRole,
 } from '../../shared/domain/invoice-workflow';
 import { authorize, type Membership, type ToolLevel } from '../../shared/domain/permissions';
+import { invoicesReview } from '../../shared/domain/permission-rules';
 import { renderInvoiceNotification, type InvoiceNotificationInput } from '../../shared/email/invoice-notifications';
 
 /** docs/domain.md by hand: a contact only sends for review, from draft (submit) or revise & resubmit (resubmit). */
@@ -39,10 +40,10 @@ describe('status transitions per role', () => {
   });
 
   it('names the action each change needs', () => {
-    expect(statusChangeAction('contact', 'draft', 'under_review')).toBe('invoices.submit_as_contact');
-    expect(statusChangeAction('contact', 'revise_and_resubmit', 'under_review')).toBe('invoices.resubmit_as_contact');
-    expect(statusChangeAction('contact', 'draft', 'approved')).toBe('invoices.review');
-    for (const [from, to] of pairs) expect(statusChangeAction('administrator', from, to)).toBe('invoices.review');
+    expect(statusChangeAction('contact', 'draft', 'under_review').action).toBe('invoices.submit_as_contact');
+    expect(statusChangeAction('contact', 'revise_and_resubmit', 'under_review').action).toBe('invoices.resubmit_as_contact');
+    expect(statusChangeAction('contact', 'draft', 'approved').action).toBe('invoices.review');
+    for (const [from, to] of pairs) expect(statusChangeAction('administrator', from, to).action).toBe('invoices.review');
   });
 
   it('entering review starts a new round of line decisions', () => {
@@ -60,7 +61,7 @@ describe('status changes per permission level and contact designation', () => {
 
   const decide = (level: ToolLevel, contact: boolean, from: InvoiceStatus, to: InvoiceStatus) => {
     const member: Membership = { userId: contact ? 'contact' : 'someone', commitments: level, headContracts: 'none' };
-    const role: WorkflowRole = authorize('invoices.review', member, commitment).allowed ? 'administrator' : 'contact';
+    const role: WorkflowRole = authorize(invoicesReview, member, commitment).allowed ? 'administrator' : 'contact';
     const decision = authorize(statusChangeAction(role, from, to), member, commitment);
     if (!decision.allowed) return decision.status;
     return transitionRefusal(role, from, to) ? 409 : 200;

@@ -7,13 +7,12 @@ import {
   companyAdminRefusal,
   signingLinkRefusal,
   granularPermissions,
-  policy,
-  type Action,
   type GranularPermission,
   type GuardedRecord,
   type Membership,
   type ToolLevel,
 } from '../../shared/domain/permissions';
+import { policy, type Action } from '../../shared/domain/permission-policy';
 
 /**
  * PERMISSIONS.md transcribed by hand, row by row, and `authorize` checked against it for every
@@ -395,7 +394,7 @@ const outsideTools: ReadonlyArray<{ row: string; allowed: string; check: () => v
 
 /**
  * Actions the code has beyond the markdown's rows, with the readings written beside them in
- * shared/domain/permissions.ts and issue 3 (change orders follow the SOV row; approving one,
+ * shared/domain/permission-rules.ts and issue 3 (change orders follow the SOV row; approving one,
  * reviewing an SSOV and managing members/vendors are the administrator's; every member sees the project).
  */
 const readings: readonly Row[] = [
@@ -537,7 +536,7 @@ function check(row: Row) {
 }
 
 function verify(row: Row, s: Scenario, want: Outcome) {
-  const decision = authorize(row.action, member(row, s), record(s, row.subject));
+  const decision = authorize(policy[row.action], member(row, s), record(s, row.subject));
   if (want.status === 200) expect(decision).toEqual({ allowed: true });
   else expect(decision).toMatchObject({ allowed: false, status: want.status });
   if (want.status === 403 && !decision.allowed) {
@@ -603,7 +602,7 @@ describe('the transcription itself', () => {
 
 describe('outside the project', () => {
   it.each(Object.keys(policy) as Action[])('%s: a caller who is not a member gets 404', (action) => {
-    expect(authorize(action, undefined)).toMatchObject({ allowed: false, status: 404 });
-    expect(authorize(action, undefined, { private: false, privateUserIds: [] })).toMatchObject({ allowed: false, status: 404 });
+    expect(authorize(policy[action], undefined)).toMatchObject({ allowed: false, status: 404 });
+    expect(authorize(policy[action], undefined, { private: false, privateUserIds: [] })).toMatchObject({ allowed: false, status: 404 });
   });
 });

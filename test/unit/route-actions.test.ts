@@ -1,7 +1,8 @@
 /**
  * `route.action` is what each operation's code actually checks: read statically from the source,
  * the policy actions an operation's handler mentions (in its body and, transitively, in every
- * function of the repository it calls) must be exactly the actions its route declares.
+ * function of the repository it calls, and the rows of shared/domain/permission-rules.ts it names)
+ * must be exactly the actions its route declares.
  *
  * shared/domain/allowed-actions.ts both enforces and reports. A route ENFORCES an action by calling
  * its refusal (`invoiceActionRefusal('delete', …)`): only that action's case is followed. A route
@@ -15,13 +16,17 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/wiring/routes';
 import { functions } from '../../shared/wiring/functions';
-import { policy } from '../../shared/domain/permissions';
+import { policy } from '../../shared/domain/permission-policy';
+import * as rules from '../../shared/domain/permission-rules';
 import { billingPeriodActions, commitmentActions, inviteActions, invoiceActions, statusChangeTargets } from '../../shared/domain/allowed-actions';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const actions = new Set(Object.keys(policy));
 const sources = new Map<string, ts.SourceFile>();
 const allowedActionsModule = path.join(root, 'shared/domain/allowed-actions.ts');
+/** The matrix's rows, each exported by name: code enforces a row by naming it (`enforce(invoicesView, …)`). */
+const rulesModule = path.join(root, 'shared/domain/permission-rules.ts');
+const ruleNames = new Set(Object.keys(rules));
 /** Each refusal function of allowed-actions.ts and the table of the actions it decides. */
 const refusalTables: Record<string, readonly string[]> = {
   invoiceActionRefusal: invoiceActions,
@@ -68,7 +73,7 @@ function declarationOf(file: string, name: string, seen = new Set<string>()): { 
 }
 
 interface Reached {
-  /** Policy actions (permissions.ts) the code can refuse the request with. */
+  /** Policy actions (permission-rules.ts) the code can refuse the request with. */
   policy: Set<string>;
   /** Resource actions enforced through allowed-actions' refusals, as `<refusal function>:<action>`. */
   enforced: Set<string>;
@@ -100,6 +105,11 @@ function actionsReachedFrom(file: string, node: ts.Node, reached: Reached = { po
   };
   const visit = (current: ts.Node) => {
     if (ts.isStringLiteralLike(current) && actions.has(current.text)) reached.policy.add(current.text);
+    // A row named by the code: its declaration holds the action's literal.
+    if (ts.isIdentifier(current) && ruleNames.has(current.text) && !(ts.isPropertyAccessExpression(current.parent) && current.parent.name === current)) {
+      const declaration = declarationOf(file, current.text);
+      if (declaration?.file === rulesModule) follow(declaration);
+    }
     const callee = ts.isCallExpression(current) ? current.expression : ts.isShorthandPropertyAssignment(current) ? current.name : undefined;
     if (callee && ts.isIdentifier(callee)) {
       const declaration = declarationOf(file, callee.text);

@@ -11,6 +11,7 @@ import { contentDisposition } from '../../../shared/storage/keys';
 import { exportJobs, loadAccountingExport, markAccountingExportFailed, type AccountingExportItem } from '../../../shared/db/accounting-exports';
 import { lineColumns, paymentColumns, stalledExportReason, type AccountingExportFormat } from '../../../shared/domain/accounting-exports';
 import { exportDownloadSeconds, type AccountingExportResponse } from '../../../shared/api/accounting-exports';
+import { accountingExport } from '../../../shared/domain/permission-rules';
 
 const contentTypes = {
   lines_csv: 'text/csv; charset=utf-8',
@@ -73,7 +74,7 @@ async function failIfStalled(job: AccountingExportItem, now: Date): Promise<Acco
 
 export async function getAccountingExport({ path, caller }: HttpInput<'getAccountingExport'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('accounting.export', member);
+  enforce(accountingExport, member);
   const job = await loadAccountingExport(path.projectId, path.exportId);
   if (!job) throw problems.notFound('No such accounting export.');
   return { body: await toAccountingExportResponse(await failIfStalled(job, new Date())) };
@@ -81,7 +82,7 @@ export async function getAccountingExport({ path, caller }: HttpInput<'getAccoun
 
 export async function listAccountingExports({ path, query, caller }: HttpInput<'listAccountingExports'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('accounting.export', member);
+  enforce(accountingExport, member);
   const scope = `accounting-exports:${project.projectId}`;
   const page = await exportJobs()
     .AccountingExport.query.byCreated({ projectId: project.projectId })

@@ -10,6 +10,8 @@ import { AccountingExport } from '../../../shared/db/entities/accounting-export'
 import { Outbox } from '../../../shared/db/entities/outbox';
 import { loadBillingPeriod } from '../../../shared/db/billing-periods';
 import { loadAccountingExport, type AccountingExportItem } from '../../../shared/db/accounting-exports';
+import { accountingExport } from '../../../shared/domain/permission-rules';
+import { accountingExportRequestedEvent } from '../../../events/contracts';
 
 /** The job is created with its outbox record (which starts it). */
 const requestEntities = /* @__PURE__ */ entitiesOf({ AccountingExport, Outbox });
@@ -37,7 +39,7 @@ const sameRequest = (job: AccountingExportItem, wanted: Pick<AccountingExportIte
 export async function requestAccountingExport({ path, body, caller, headers }: HttpInput<'requestAccountingExport'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('accounting.export', member);
+  enforce(accountingExport, member);
   const { projectId } = project;
 
   // A period's range is its dates, fixed now: the payments of the export are those dated within them.
@@ -64,7 +66,7 @@ export async function requestAccountingExport({ path, body, caller, headers }: H
     updatedAt: now.toISOString(),
     version: 1,
   };
-  const record = outboxRecord('accounting-export.requested', { projectId, exportId }, now);
+  const record = outboxRecord(accountingExportRequestedEvent, { projectId, exportId }, now);
   const outcome = await writeTransactionOver(requestEntities, (entities) => ({
     job: entities.AccountingExport.create(job).commit(),
     outbox: outboxWrite(entities, record),

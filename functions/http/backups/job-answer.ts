@@ -18,6 +18,7 @@ import { decodeOffsetCursor, encodeOffsetCursor } from '../../../shared/http/cur
 import { contentDisposition } from '../../../shared/storage/keys';
 import { backupDownloadSeconds, type BackupJobResponse } from '../../../shared/api/backups';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
+import { invoicesCompileBackups } from '../../../shared/domain/permission-rules';
 
 /** A backup job as the API answers it: status, progress, its volumes' downloads, a page of warnings. */
 export const jobLocation = (projectId: string, jobId: string) => `/v1/projects/${encodeURIComponent(projectId)}/invoice-backups/${encodeURIComponent(jobId)}`;
@@ -119,7 +120,7 @@ async function endIfWorkflowEnded(job: BackupJobItem): Promise<BackupJobItem | u
 /** The job's status; a job silent for long is checked against its workflow first. */
 export async function getBackup({ path, query, caller }: HttpInput<'getBackup'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('invoices.compile_backups', member);
+  enforce(invoicesCompileBackups, member);
   let job = await loadBackupJob(path.projectId, path.jobId);
   if (!job) throw problems.notFound('No such backup job.');
   if (backupNeedsWorkflowCheck(job, new Date())) job = (await endIfWorkflowEnded(job)) ?? job;

@@ -14,6 +14,8 @@ import { Invoice } from '../../../shared/db/entities/invoice';
 import { OwnerInvoice } from '../../../shared/db/entities/owner-invoice';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { jobLocation } from './job-answer';
+import { invoicesCompileBackups } from '../../../shared/domain/permission-rules';
+import { backupRequestedEvent } from '../../../events/contracts';
 
 /** What a request's invoices are checked against: both invoice kinds, their contracts and their periods. */
 const invoiceReaders = /* @__PURE__ */ entitiesOf({ Invoice, OwnerInvoice, Commitment, HeadContract, BillingPeriod });
@@ -106,7 +108,7 @@ async function replyWithKeyedJob(projectId: string, jobId: string, invoiceIds: s
 export async function requestBackup({ path, body, caller, headers }: HttpInput<'requestBackup'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('invoices.compile_backups', member);
+  enforce(invoicesCompileBackups, member);
   const { projectId } = project;
   await checkBackupInvoices(projectId, member, body.invoiceIds);
 
@@ -130,7 +132,7 @@ export async function requestBackup({ path, body, caller, headers }: HttpInput<'
   };
   // The job and the request to start its workflow in one transaction: a crash after the commit
   // leaves the record pending, and the outbox's stream or sweeper starts the workflow.
-  const record = outboxRecord('backup.requested', { projectId, jobId }, now);
+  const record = outboxRecord(backupRequestedEvent, { projectId, jobId }, now);
   const outcome = await writeTransactionOver(backupEntities, (entities) => ({
     job: entities.BackupJob.create(job).commit(),
     outbox: outboxWrite(entities, record),

@@ -9,6 +9,7 @@ import { commitmentEntities, commitmentSearchText, normalizeCommitmentNumber, ty
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { commitmentViewFor } from '../../../shared/api/commitments';
 import { duplicateNumber, fieldError, isFieldError, locationOf, participantErrors, retainageFor, unique, vendorOfProject } from './shared';
+import { commitmentsAddContacts, commitmentsCreatePurchaseOrder, commitmentsCreateSubcontract } from '../../../shared/domain/permission-rules';
 
 type CreateCommitmentBody = HttpInput<'createCommitment'>['body'];
 
@@ -66,8 +67,8 @@ function newCommitment(input: { project: ProjectItem; member: Membership; body: 
 
 export async function createCommitment({ path, body, caller }: HttpInput<'createCommitment'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce(body.type === 'purchase_order' ? 'commitments.create_purchase_order' : 'commitments.create_subcontract', member);
-  if (body.invoiceContactIds.length) enforce('commitments.add_contacts', member);
+  enforce(body.type === 'purchase_order' ? commitmentsCreatePurchaseOrder : commitmentsCreateSubcontract, member);
+  if (body.invoiceContactIds.length) enforce(commitmentsAddContacts, member);
   const parts = await checkedParts(project, body);
 
   const now = new Date().toISOString();

@@ -8,6 +8,7 @@ import { commitmentViewFor } from '../../../shared/api/commitments';
 import { orderOf, peopleNamed } from '../../../shared/api/common';
 import { loadUserNames } from '../../../shared/db/people';
 import { commitmentCursors, filteredReadSize, maxListReads, visibleCommitment } from './shared';
+import { commitmentsView } from '../../../shared/domain/permission-rules';
 
 type ListQuery = HttpInput<'listCommitments'>['query'];
 
@@ -33,7 +34,7 @@ function searchFor(projectId: string, query: ListQuery, member: Membership, filt
 
 export async function listCommitments({ path, query, caller }: HttpInput<'listCommitments'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('commitments.view', member);
+  enforce(commitmentsView, member);
   const scope = `commitments:${path.projectId}${query.sort ? `:${query.sort}` : ''}`;
   let cursor = decodeCursor(scope, query.cursor);
   const filtered = Boolean(query.q || query.type || query.status || query.contact || query.updatedSince || member.commitments !== 'admin');
@@ -69,6 +70,6 @@ export async function listCommitments({ path, query, caller }: HttpInput<'listCo
 export async function getCommitment({ path, caller }: HttpInput<'getCommitment'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const commitment = await visibleCommitment(path.projectId, path.commitmentId, member);
-  enforce('commitments.view', member, commitment);
+  enforce(commitmentsView, member, commitment);
   return { body: commitmentViewFor(member)(commitment), headers: { etag: etagFor(commitment.version) } };
 }

@@ -1,7 +1,7 @@
 /** What the commitment operations share: lookups, the participant and retainage checks, and their problems. */
 import { createConversions } from '../../../shared/db/electrodb';
 import { HttpProblem, problems, type FieldError } from '../../../shared/http/problem';
-import { canSee, type Action, type Membership } from '../../../shared/domain/permissions';
+import { canSee, type ActionRule, type Membership } from '../../../shared/domain/permissions';
 import { batchGetAll, entitiesOf } from '../../../shared/db/service';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import type { UpdateCommitmentBody } from '../../../shared/api/commitments';
@@ -9,6 +9,7 @@ import { Commitment } from '../../../shared/db/entities/commitment';
 import { Member } from '../../../shared/db/entities/member';
 import { ProjectVendor } from '../../../shared/db/entities/project-vendor';
 import { User } from '../../../shared/db/entities/user';
+import { commitmentsAddContacts, commitmentsEdit, paymentsEnable, ssovEnable } from '../../../shared/domain/permission-rules';
 
 const contractEntities = /* @__PURE__ */ entitiesOf({ Commitment, ProjectVendor, User, Member });
 
@@ -95,13 +96,13 @@ export function retainageFor(method: AccountingMethod, retainage: Retainage, exp
 export const isFieldError = (value: unknown): value is FieldError => typeof value === 'object' && value !== null && 'location' in value;
 
 /** Which policy actions a PATCH needs, by the fields it sends. */
-export function actionsFor(body: UpdateCommitmentBody): Action[] {
-  const actions = new Set<Action>();
+export function actionsFor(body: UpdateCommitmentBody): ActionRule[] {
+  const actions = new Set<ActionRule>();
   for (const key of Object.keys(body) as Array<keyof UpdateCommitmentBody>) {
-    if (key === 'invoiceContactIds') actions.add('commitments.add_contacts');
-    else if (key === 'ssovEnabled') actions.add('ssov.enable');
-    else if (key === 'paymentsIssuedEnabled') actions.add('payments.enable');
-    else actions.add('commitments.edit');
+    if (key === 'invoiceContactIds') actions.add(commitmentsAddContacts);
+    else if (key === 'ssovEnabled') actions.add(ssovEnable);
+    else if (key === 'paymentsIssuedEnabled') actions.add(paymentsEnable);
+    else actions.add(commitmentsEdit);
   }
   return [...actions];
 }

@@ -25,6 +25,7 @@ import {
   visibleCommitment,
   type PatchCondition,
 } from './shared';
+import { commitmentsEdit } from '../../../shared/domain/permission-rules';
 
 const changedSinceRead = (version: number) => problems.preconditionFailed(`The commitment changed since you read it (now ${etagFor(version)}); read it again.`);
 
@@ -147,7 +148,7 @@ export async function updateCommitment({ path, body, caller, headers }: HttpInpu
   const current = await visibleCommitment(path.projectId, path.commitmentId, member);
   for (const action of actionsFor(body)) {
     // Editing the commitment's own fields is the `edit` action as `allowedActions` reports it.
-    if (action === 'commitments.edit') enforceRefusal(commitmentActionRefusal('edit', { member, commitment: current }));
+    if (action === commitmentsEdit) enforceRefusal(commitmentActionRefusal('edit', { member, commitment: current }));
     else enforce(action, member, current);
   }
   const expectedVersion = requiredIfMatch(headers, current.version);

@@ -8,6 +8,7 @@ import { headContractEntities, type HeadContractItem } from '../../../shared/db/
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { toHeadContractResponse } from '../../../shared/api/head-contracts';
 import { duplicateNumber, headContractRetainage, isFieldError, locationOf, normalizeHeadContractNumber, privateListErrors, unique } from './shared';
+import { headContractsEdit } from '../../../shared/domain/permission-rules';
 
 type CreateBody = HttpInput<'createHeadContract'>['body'];
 
@@ -50,7 +51,7 @@ function newHeadContract(projectId: string, body: CreateBody, retainage: HeadCon
 
 export async function createHeadContract({ path, body, caller }: HttpInput<'createHeadContract'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('head_contracts.edit', member);
+  enforce(headContractsEdit, member);
   const retainage = await checkedRetainage(project, body);
 
   const now = new Date().toISOString();

@@ -6,6 +6,7 @@ import { headContractDeleteRefusal } from '../../../shared/domain/head-contracts
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { headContractEntities, loadHeadContract } from '../../../shared/db/head-contracts';
 import { changedSinceRead, noSuchHeadContract, normalizeHeadContractNumber, visibleHeadContract } from './shared';
+import { headContractsEdit } from '../../../shared/domain/permission-rules';
 
 /**
  * Deletes a draft head contract: the contract, its number and its SOV in one transaction
@@ -15,7 +16,7 @@ import { changedSinceRead, noSuchHeadContract, normalizeHeadContractNumber, visi
 export async function deleteHeadContract({ path, caller, headers }: HttpInput<'deleteHeadContract'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const current = await visibleHeadContract(path.projectId, path.headContractId, member);
-  enforce('head_contracts.edit', member, current);
+  enforce(headContractsEdit, member, current);
   // If-Match is optional: sent, it must be the version read.
   const expectedVersion = headers['if-match'] ? requiredIfMatch(headers, current.version) : current.version;
   if (current.version !== expectedVersion) throw changedSinceRead(current.version);

@@ -6,6 +6,7 @@ import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
 import { toHeadContractResponse } from '../../../shared/api/head-contracts';
 import { visibleHeadContract } from './shared';
+import { headContractsView } from '../../../shared/domain/permission-rules';
 
 /** A list reads at most this many pages of the index per request, so a member who sees few private contracts stays cheap. */
 const maxListReads = 3;
@@ -19,7 +20,7 @@ function byNumber(projectId: string, member: Membership) {
 
 export async function listHeadContracts({ path, query, caller }: HttpInput<'listHeadContracts'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('head_contracts.view', member);
+  enforce(headContractsView, member);
   const scope = `head-contracts:${path.projectId}`;
   let cursor = decodeCursor(scope, query.cursor);
   const items: HeadContractItem[] = [];
@@ -41,6 +42,6 @@ export async function listHeadContracts({ path, query, caller }: HttpInput<'list
 export async function getHeadContract({ path, caller }: HttpInput<'getHeadContract'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const contract = await visibleHeadContract(path.projectId, path.headContractId, member);
-  enforce('head_contracts.view', member, contract);
+  enforce(headContractsView, member, contract);
   return { body: toHeadContractResponse(contract), headers: { etag: etagFor(contract.version) } };
 }

@@ -19,6 +19,7 @@ import {
   unique,
   visibleHeadContract,
 } from './shared';
+import { headContractsEdit } from '../../../shared/domain/permission-rules';
 
 type PatchChain = ReturnType<ReturnType<ReturnType<typeof headContractEntities>['HeadContract']['patch']>['set']>;
 type PatchCondition = Parameters<PatchChain['where']>[0];
@@ -93,7 +94,7 @@ async function saveEdit(current: HeadContractItem, edit: Awaited<ReturnType<type
 export async function updateHeadContract({ path, body, caller, headers }: HttpInput<'updateHeadContract'>): Promise<Reply> {
   const { member } = await loadProjectAccess(path.projectId, caller.userId);
   const current = await visibleHeadContract(path.projectId, path.headContractId, member);
-  enforce('head_contracts.edit', member, current);
+  enforce(headContractsEdit, member, current);
   const expectedVersion = requiredIfMatch(headers, current.version);
   if (current.version !== expectedVersion) throw changedSinceRead(current.version);
 

@@ -14,6 +14,7 @@ import { renderForwardedInvoice } from '../../../shared/email/forwarded-invoice'
 import { invoiceLink } from '../../../shared/email/links';
 import { currencyOf, formatAmount } from '../../../shared/domain/project-settings';
 import { storedInvoicePdf } from './invoice-pdf';
+import { emailRequestedEvent } from '../../../events/contracts';
 
 const senderEntities = /* @__PURE__ */ entitiesOf({ User });
 
@@ -61,7 +62,7 @@ export async function forwardInvoice({ path, body, caller, headers }: HttpInput<
     message: body.message || undefined,
     period: pdf.period,
   });
-  await publishEvents('email.requested', [
+  await publishEvents(emailRequestedEvent, [
     {
       emailId,
       to: body.to,

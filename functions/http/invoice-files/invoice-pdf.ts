@@ -6,6 +6,7 @@ import { loadBillingPeriod, type BillingPeriodItem } from '../../../shared/db/bi
 import { requestInvoicePdf, type RenderedInvoicePdf } from '../../../shared/storage/invoice-pdf-renderer';
 import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { downloadUrl, headObject } from './s3';
+import { invoicesView } from '../../../shared/domain/permission-rules';
 
 export interface StoredPdf extends RenderedInvoicePdf {
   period: BillingPeriodItem;
@@ -39,7 +40,7 @@ export async function signedPdfOf(
 export async function getInvoicePdf({ path, caller }: HttpInput<'getInvoicePdf'>): Promise<Reply> {
   const now = new Date();
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.view', access.member, access.commitment);
+  enforce(invoicesView, access.member, access.commitment);
   const pdf = await storedInvoicePdf(access, now);
   const download = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
   return {

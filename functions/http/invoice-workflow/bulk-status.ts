@@ -13,6 +13,7 @@ import { staleExpectationRefusal } from '../../../shared/domain/invoice-workflow
 import type { BulkInvoiceStatusResult } from '../../../shared/api/invoice-workflow';
 import { roleOf } from './access';
 import { changeStatus } from './change';
+import { invoicesBulkStatus } from '../../../shared/domain/permission-rules';
 
 /** Bulk changes run a few at a time: each is its own transaction and emails. */
 const bulkConcurrency = 8;
@@ -61,7 +62,7 @@ async function changeOne(context: BulkContext, { invoiceId, ...expected }: BulkB
 
 export async function bulkInvoiceStatus({ path, body, caller }: HttpInput<'bulkInvoiceStatus'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('invoices.bulk_status', member);
+  enforce(invoicesBulkStatus, member);
   const invoices = await batchGetAll(
     body.invoices.map(({ invoiceId }) => ({ projectId: project.projectId, invoiceId })),
     (keys) => invoiceReaders().Invoice.get(keys).go(),

@@ -28,6 +28,7 @@ import { logger } from '../../../shared/logger';
 import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domain/signatures';
 import { isEditable } from '../../../shared/domain/invoice-rules';
 import { isOneOf } from '../../../shared/db/conditions';
+import { emailRequestedEvent, invoiceApprovedEvent, invoiceStatusChangedEvent, invoiceSubmittedEvent } from '../../../events/contracts';
 
 export interface Change {
   loaded: Loaded;
@@ -81,13 +82,13 @@ function statusEvents(change: Change, updated: InvoiceItem, at: string): OutboxI
     currency: currencyOf(project).code,
   };
   const records = [
-    outboxRecord('invoice.status-changed', { ...ids, fromStatus: invoice.status, toStatus: change.to, changedBy: change.by, changedAt: at }, change.now),
+    outboxRecord(invoiceStatusChangedEvent, { ...ids, fromStatus: invoice.status, toStatus: change.to, changedBy: change.by, changedAt: at }, change.now),
   ];
   if (entersReview(invoice.status, change.to)) {
-    records.push(outboxRecord('invoice.submitted', { ...ids, ...figures, fromStatus: invoice.status, submittedBy: change.by, occurredAt: at }, change.now));
+    records.push(outboxRecord(invoiceSubmittedEvent, { ...ids, ...figures, fromStatus: invoice.status, submittedBy: change.by, occurredAt: at }, change.now));
   }
   if (change.to === 'approved' || change.to === 'approved_as_noted') {
-    records.push(outboxRecord('invoice.approved', { ...ids, ...figures, status: change.to, approvedBy: change.by, occurredAt: at }, change.now));
+    records.push(outboxRecord(invoiceApprovedEvent, { ...ids, ...figures, status: change.to, approvedBy: change.by, occurredAt: at }, change.now));
   }
   return records;
 }
@@ -119,7 +120,7 @@ export async function commitChange(change: Change): Promise<{ invoice: InvoiceIt
   // The emails as outbox records of the same transaction: committed with the change or not at all.
   const emails = change.notifyFrom ? await notificationEmails({ ...change.loaded, invoice: updated, from: change.notifyFrom, event }) : [];
   if (emails.length > emailsPerTransaction) logger.warn('more recipients than one transaction holds; the rest are not emailed', { invoiceId: invoice.invoiceId, recipients: emails.length });
-  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord('email.requested', email, change.now));
+  const records = emails.slice(0, emailsPerTransaction).map((email) => outboxRecord(emailRequestedEvent, email, change.now));
   // The domain events integrations subscribe to (webhooks), committed with the change like its emails.
   if (invoice.status !== change.to) records.push(...statusEvents(change, updated, at));
 

@@ -7,6 +7,7 @@ import { InvoiceEvent } from '../../../shared/db/entities/invoice';
 import { loadUserNames } from '../../../shared/db/people';
 import type { InvoiceEventItem } from '../../../shared/db/invoices';
 import type { InvoiceHistoryEventResponse } from '../../../shared/api/invoice-reads';
+import { invoicesView } from '../../../shared/domain/permission-rules';
 
 const historyReaders = /* @__PURE__ */ entitiesOf({ InvoiceEvent });
 
@@ -26,7 +27,7 @@ function toHistoryEvent(event: InvoiceEventItem, names: Map<string, string>): In
 
 export async function getInvoiceHistory({ path, query, caller }: HttpInput<'getInvoiceHistory'>): Promise<Reply> {
   const { member, invoice, commitment } = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.view', member, commitment);
+  enforce(invoicesView, member, commitment);
   const scope = `invoice-history:${invoice.projectId}:${invoice.invoiceId}`;
   const { data, cursor } = await historyReaders()
     .InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.invoiceId })

@@ -6,11 +6,12 @@ import { invoiceActionRefusal } from '../../../shared/domain/allowed-actions';
 import { reviewLines } from '../../../shared/domain/invoice-workflow';
 import { expectedVersion, reply } from './access';
 import { commitChange } from './change';
+import { invoicesReview } from '../../../shared/domain/permission-rules';
 
 export async function reviewInvoice({ path, body, caller, headers }: HttpInput<'reviewInvoice'>): Promise<Reply> {
   const { member, ...loaded } = await loadInvoiceContext(path, caller.userId);
   const { invoice } = loaded;
-  enforce('invoices.review', member, loaded.commitment);
+  enforce(invoicesReview, member, loaded.commitment);
   const version = expectedVersion(headers, invoice);
   const now = new Date();
   enforceRefusal(invoiceActionRefusal('review_lines', await invoiceActionContext({ ...loaded, member }, now)));

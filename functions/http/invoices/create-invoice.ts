@@ -18,6 +18,7 @@ import { creationRefusal, invoiceRole } from '../../../shared/domain/invoice-rul
 import type { SlidingScaleRule } from '../../../shared/domain/sliding-scale';
 import { billedLines } from './billed-lines';
 import { invoiceHandlerEntities, lateRefusal, locationOf, noSuchCommitment } from './access';
+import { invoicesCreateOnBehalf, retainageCreateReleaseCurrentPeriod } from '../../../shared/domain/permission-rules';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -46,8 +47,8 @@ async function createRefusal(outcome: WriteOutcome<CreateItem | `task${number}`>
 async function creatablePeriod(input: { project: ProjectItem; member: Membership; commitment: CommitmentItem; kind: InvoiceItem['kind']; now: Date }): Promise<BillingPeriodItem> {
   const { project, member, commitment, now } = input;
   const asContact = invoiceRole(member, commitment) === 'contact';
-  if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
-  if (input.kind === 'retainage_release') enforce('retainage.create_release_current_period', member, commitment);
+  if (!asContact) enforce(invoicesCreateOnBehalf, member, commitment);
+  if (input.kind === 'retainage_release') enforce(retainageCreateReleaseCurrentPeriod, member, commitment);
 
   const period = await loadOpenPeriod(project.projectId, { consistent: true, project });
   if (!period) throw problems.conflict('The project has no open billing period; invoices are created in the open period.');

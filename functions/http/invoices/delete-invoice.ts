@@ -9,11 +9,12 @@ import { normalizeInvoiceNumber, positionKey, successorCheck } from '../../../sh
 import { enforce } from '../../../shared/http/access';
 import { loadInvoiceContext } from '../../../shared/http/invoice-context';
 import { invoiceHandlerEntities } from './access';
+import { invoicesDelete } from '../../../shared/domain/permission-rules';
 
 export async function deleteInvoice({ path, caller }: HttpInput<'deleteInvoice'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
   const { invoice, member, commitment } = access;
-  enforce('invoices.delete', member, commitment);
+  enforce(invoicesDelete, member, commitment);
   enforceRefusal(invoiceActionRefusal('delete', await invoiceActionContext(access)));
 
   const numberKey = { projectId: invoice.projectId, commitmentId: invoice.commitmentId };

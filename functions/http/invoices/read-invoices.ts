@@ -12,11 +12,12 @@ import { Invoice } from '../../../shared/db/entities/invoice';
 
 /** A list reads invoices only (invoiceHandlerEntities binds what writes need too). */
 const invoiceReaders = /* @__PURE__ */ entitiesOf({ Invoice });
+import { invoicesView } from '../../../shared/domain/permission-rules';
 
 export async function listInvoices({ path, query, caller }: HttpInput<'listInvoices'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
   // read_only members see the invoices of the commitments they are contacts on: decided per commitment below.
-  if (member.commitments !== 'read_only') enforce('invoices.view', member);
+  if (member.commitments !== 'read_only') enforce(invoicesView, member);
   if (query.sort && !query.commitmentId) {
     throw problems.validation([{ location: 'query', field: 'sort', message: 'sorting by position needs commitmentId: only a commitment’s invoices have an index in that order' }]);
   }
@@ -43,7 +44,7 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
   );
   const visible = page.data.flatMap((invoice) => {
     const commitment = commitments.get(invoice.commitmentId);
-    return commitment && authorize('invoices.view', member, commitment).allowed ? [{ invoice, commitment }] : [];
+    return commitment && authorize(invoicesView, member, commitment).allowed ? [{ invoice, commitment }] : [];
   });
   const items = await invoiceListView(member, project, visible);
   return { body: { items, nextCursor: encodeCursor(scope, page.cursor) } };
@@ -51,6 +52,6 @@ export async function listInvoices({ path, query, caller }: HttpInput<'listInvoi
 
 export async function getInvoice({ path, caller }: HttpInput<'getInvoice'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.view', access.member, access.commitment);
+  enforce(invoicesView, access.member, access.commitment);
   return invoiceReply(access);
 }

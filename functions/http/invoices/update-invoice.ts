@@ -14,6 +14,7 @@ import { invoiceHandlerEntities, noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
 import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
 import { mergeProperInvoiceDetails, type ProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
+import { invoicesCreateOnBehalf, retainageSetAnyPeriod, retainageSetCurrentPeriod } from '../../../shared/domain/permission-rules';
 
 type DetailChange = ReturnType<typeof mergeProperInvoiceDetails>['changes'][number];
 
@@ -28,10 +29,10 @@ const changedSinceRead = (version: number) => problems.preconditionFailed(`The i
 async function enforceEditable(access: InvoiceContext, body: UpdateInvoiceRequest, expected: number, now: Date) {
   const { member, invoice, commitment } = access;
   const asContact = invoiceRole(member, commitment) === 'contact';
-  if (!asContact) enforce('invoices.create_on_behalf', member, commitment);
+  if (!asContact) enforce(invoicesCreateOnBehalf, member, commitment);
   const touchesRetainage =
     body.allLines !== undefined || body.lines.some((line) => entryFieldNames.some((name) => line[name] !== undefined && retainageFields.includes(storedFieldOf[name])));
-  if (touchesRetainage) enforce(asContact ? 'retainage.set_current_period' : 'retainage.set_any_period', member, commitment);
+  if (touchesRetainage) enforce(asContact ? retainageSetCurrentPeriod : retainageSetAnyPeriod, member, commitment);
 
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   // The rest is the `edit` action's rule, as `allowedActions` answers it.

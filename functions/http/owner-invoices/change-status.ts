@@ -16,6 +16,8 @@ import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';
 import { heldInvoiceMoves, heldInvoiceWrites } from './held-invoices';
 import { ownerStatusEmails } from './notify';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
+import { emailRequestedEvent, ownerInvoiceStatusChangedEvent } from '../../../events/contracts';
 
 /** DynamoDB's 100 items per transaction, less the invoice, its event and its domain event. */
 const emailsPerTransaction = 97;
@@ -23,7 +25,7 @@ const emailsPerTransaction = 97;
 /** Sends the owner invoice to the owner (→ under review) or records the owner's answer, with the history event, at the If-Match version. */
 export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: HttpInput<'changeOwnerInvoiceStatus'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor(ownerInvoicesEdit, path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const refusal = ownerTransitionRefusal(invoice.status, body.status) ?? signatureLockRefusal(invoice.signatureStatus, body.status);
   if (refusal) throw problems.conflict(refusal);
@@ -37,11 +39,11 @@ export async function changeOwnerInvoiceStatus({ path, body, caller, headers }: 
   const set = { status: body.status, updatedAt: at, ...(body.status === 'under_review' && { submittedAt: at }) };
   // The head-contract admins' emails, outbox records of the same transaction: sent exactly when the step is made.
   const emails = await ownerStatusEmails({ project, contract, invoice: { ...invoice, ...set, version: invoice.version + 1 }, to: body.status, by: caller.userId, ...(body.comment && { comment: body.comment }) });
-  const records = emails.slice(0, Math.max(0, emailsPerTransaction - 2 * held.length)).map((email) => outboxRecord('email.requested', email, now));
+  const records = emails.slice(0, Math.max(0, emailsPerTransaction - 2 * held.length)).map((email) => outboxRecord(emailRequestedEvent, email, now));
   // The domain event (webhooks), committed with the step like its emails.
   records.push(
     outboxRecord(
-      'owner-invoice.status-changed',
+      ownerInvoiceStatusChangedEvent,
       {
         projectId: invoice.projectId,
         ownerInvoiceId: invoice.ownerInvoiceId,

@@ -19,6 +19,7 @@ import { storedSovLine } from '../invoices/billed-lines';
 import { stagedRelease } from '../invoices/staged-release';
 import { prefilled } from './prefill';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesCreate } from '../../../shared/domain/permission-rules';
 
 type CreateItem = 'invoice' | 'number' | 'position' | 'period' | 'previous' | 'event';
 
@@ -78,7 +79,7 @@ export async function createOwnerInvoice({ path, body, caller }: HttpInput<'crea
     throw problems.validation([{ location: 'body', field: 'prefill', message: 'A retainage release bills no work or materials; only a progress invoice is pre-filled from the period’s costs.' }]);
   }
 
-  const { project, contract } = await headContractFor('owner_invoices.create', path, caller.userId);
+  const { project, contract } = await headContractFor(ownerInvoicesCreate, path, caller.userId);
   const [period, recent, sovLines] = await Promise.all([billingPeriodFor(project), loadLatestOwnerInvoices(path.projectId, path.headContractId, 2), billedLines(contract)]);
   const latest = recent[0];
   const sameKindInPeriod = recent.find((i) => i.billingPeriodId === period.billingPeriodId && i.kind === body.kind);

@@ -6,10 +6,11 @@ import { normalizeInvoiceNumber, positionKey } from '../../../shared/db/invoices
 import { isLatestOwnerInvoice, ownerSuccessorCheck } from '../../../shared/db/owner-invoices';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
 
 /** Deletes the head contract's latest owner invoice with its claims, uncounted from its period; never once approved or paid. */
 export async function deleteOwnerInvoice({ path, caller }: HttpInput<'deleteOwnerInvoice'>): Promise<Reply> {
-  const { invoice } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice } = await ownerInvoiceFor(ownerInvoicesEdit, path, caller.userId);
   const undeletable = deletionRefusal(invoice);
   if (undeletable) throw problems.conflict(undeletable);
   if (!(await isLatestOwnerInvoice(invoice))) throw problems.conflict('Only the latest owner invoice of the head contract can be deleted.');

@@ -18,6 +18,8 @@ import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmount
 import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesRecordPayment, ownerInvoicesView } from '../../../shared/domain/permission-rules';
+import { paymentReceivedEvent } from '../../../events/contracts';
 
 /** How often a payment re-reads the owner invoice when another write changed it between the read and the transaction. */
 const invoiceAttempts = 8;
@@ -73,7 +75,7 @@ function invoiceWrites(entities: Pick<WriteEntities, 'OwnerInvoice' | 'InvoiceEv
 }
 
 export async function listOwnerPayments({ path, query, caller }: HttpInput<'listOwnerPayments'>): Promise<Reply> {
-  const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  const { invoice } = await ownerInvoiceFor(ownerInvoicesView, path, caller.userId);
   const scope = `owner-payments:${invoice.projectId}:${invoice.ownerInvoiceId}`;
   const page = await ownerInvoiceEntities()
     .OwnerPayment.query.byOwnerInvoice({ projectId: invoice.projectId, ownerInvoiceId: invoice.ownerInvoiceId })
@@ -82,14 +84,14 @@ export async function listOwnerPayments({ path, query, caller }: HttpInput<'list
 }
 
 export async function getOwnerPayment({ path, caller }: HttpInput<'getOwnerPayment'>): Promise<Reply> {
-  await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  await ownerInvoiceFor(ownerInvoicesView, path, caller.userId);
   const { data } = await ownerInvoiceEntities().OwnerPayment.get(path).go();
   if (!data) throw noSuchPayment();
   return { body: toOwnerPaymentResponse(data) };
 }
 
 export async function createOwnerPayment({ path, body, caller }: HttpInput<'createOwnerPayment'>): Promise<Reply> {
-  const { invoice: first, project } = await ownerInvoiceFor('owner_invoices.record_payment', path, caller.userId);
+  const { invoice: first, project } = await ownerInvoiceFor(ownerInvoicesRecordPayment, path, caller.userId);
   // The project's setting allows it for every payment; a payment may also allow it for itself.
   const overpaymentAllowed = body.allowOverpayment || (project.overpaymentAllowed ?? false);
   const at = new Date().toISOString();
@@ -109,7 +111,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
 
   // The domain event (webhooks), committed with the payment: a retry that meets the taken number emits nothing.
   const received = outboxRecord(
-    'payment.received',
+    paymentReceivedEvent,
     {
       projectId: item.projectId,
       headContractId: item.headContractId,
@@ -154,7 +156,7 @@ export async function createOwnerPayment({ path, body, caller }: HttpInput<'crea
 }
 
 export async function deleteOwnerPayment({ path, caller }: HttpInput<'deleteOwnerPayment'>): Promise<Reply> {
-  const { invoice: first } = await ownerInvoiceFor('owner_invoices.record_payment', path, caller.userId);
+  const { invoice: first } = await ownerInvoiceFor(ownerInvoicesRecordPayment, path, caller.userId);
   const { data: payment } = await ownerInvoiceEntities().OwnerPayment.get(path).go({ consistent: true });
   if (!payment) throw noSuchPayment();
   const at = new Date().toISOString();

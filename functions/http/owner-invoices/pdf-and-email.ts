@@ -21,6 +21,8 @@ import { downloadUrl } from '../invoice-files/s3';
 import { signedPdfOf } from '../invoice-files/invoice-pdf';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesEmail, ownerInvoicesExport } from '../../../shared/domain/permission-rules';
+import { emailRequestedEvent } from '../../../events/contracts';
 
 /** The owner invoice's PDF: the signed one once its signature request completed, else rendered (when what it shows changed). */
 async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem, invoice: OwnerInvoiceItem, now: Date) {
@@ -31,7 +33,7 @@ async function ownerInvoicePdf(project: ProjectItem, contract: HeadContractItem,
 }
 
 export async function getOwnerInvoicePdf({ path, caller }: HttpInput<'getOwnerInvoicePdf'>): Promise<Reply> {
-  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.export', path, caller.userId);
+  const { project, contract, invoice } = await ownerInvoiceFor(ownerInvoicesExport, path, caller.userId);
   const pdf = await ownerInvoicePdf(project, contract, invoice, new Date());
   const download = await downloadUrl(pdf.key, pdf.filename, 'inline', 'application/pdf');
   return {
@@ -53,7 +55,7 @@ function emailIdOf(requestKey: string | undefined, userId: string, projectId: st
  */
 export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInput<'emailOwnerInvoice'>): Promise<Reply> {
   const now = new Date();
-  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.email', path, caller.userId);
+  const { project, contract, invoice } = await ownerInvoiceFor(ownerInvoicesEmail, path, caller.userId);
   const to = [...new Set([...body.to, ...(body.includeOwnerContacts ? contract.ownerContactEmails : [])].map((address) => address.trim().toLowerCase()))];
   if (to.length === 0) {
     throw problems.validation([{ location: 'body', field: 'to', message: 'Give at least one address: the head contract has no owner contacts' }]);
@@ -84,7 +86,7 @@ export async function emailOwnerInvoice({ path, body, caller, headers }: HttpInp
     link: ownerInvoiceLink(config.frontendBaseUrl, project.projectId, invoice.ownerInvoiceId),
   });
   const record = outboxRecord(
-    'email.requested',
+    emailRequestedEvent,
     {
       emailId,
       to,

@@ -11,6 +11,7 @@ import { periodChangeOrders, prefilledEntries, prefillFromCosts, type StoredPref
 import { computeInvoice, type InvoiceFigures, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
 import { changedSinceRead, ownerInvoiceFor } from './shared';
 import { loadPrevious, saveOwnerInvoiceEdit, summaryChanges } from './update-owner-invoice';
+import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
 
 /**
  * The period's subcontractor costs summed onto the owner SOV: the entries with E and F filled, the
@@ -53,7 +54,7 @@ function entryChanges(before: readonly LineEntry[], after: readonly LineEntry[])
 /** Fills the owner invoice again from its billing period's subcontractor costs, at the If-Match version, with a history event. */
 export async function prefillOwnerInvoice({ path, caller, headers }: HttpInput<'prefillOwnerInvoice'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor(ownerInvoicesEdit, path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const notEditable = editRefusal(invoice.status);
   if (notEditable) throw problems.conflict(notEditable);

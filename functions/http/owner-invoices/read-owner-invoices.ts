@@ -5,9 +5,10 @@ import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
 import { headContractFor, ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesView } from '../../../shared/domain/permission-rules';
 
 export async function listOwnerInvoices({ path, query, caller }: HttpInput<'listOwnerInvoices'>): Promise<Reply> {
-  const { project, contract } = await headContractFor('owner_invoices.view', path, caller.userId);
+  const { project, contract } = await headContractFor(ownerInvoicesView, path, caller.userId);
   const scope = `owner-invoices:${contract.projectId}:${contract.headContractId}`;
   const page = await ownerInvoiceEntities()
     .OwnerInvoice.query.byHeadContract({ projectId: contract.projectId, headContractId: contract.headContractId })
@@ -17,12 +18,12 @@ export async function listOwnerInvoices({ path, query, caller }: HttpInput<'list
 }
 
 export async function getOwnerInvoice({ path, caller }: HttpInput<'getOwnerInvoice'>): Promise<Reply> {
-  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor(ownerInvoicesView, path, caller.userId);
   return { body: toOwnerInvoiceResponse(invoice, await ownerInvoiceDeadlines(project, contract, invoice)), headers: { etag: etagFor(invoice.version) } };
 }
 
 export async function getOwnerInvoiceHistory({ path, caller }: HttpInput<'getOwnerInvoiceHistory'>): Promise<Reply> {
-  const { invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  const { invoice } = await ownerInvoiceFor(ownerInvoicesView, path, caller.userId);
   const { data } = await ownerInvoiceEntities().InvoiceEvent.query.byInvoice({ projectId: invoice.projectId, invoiceId: invoice.ownerInvoiceId }).go({ pages: 'all' });
   return {
     body: {

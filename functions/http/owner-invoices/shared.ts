@@ -2,7 +2,7 @@
 import { problems } from '../../../shared/http/problem';
 import { etagFor } from '../../../shared/http/etag';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
-import { canSee, type Action } from '../../../shared/domain/permissions';
+import { canSee, type ActionRule } from '../../../shared/domain/permissions';
 import { loadHeadContract } from '../../../shared/db/head-contracts';
 import { loadOwnerInvoice, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { explainFailure, type WriteOutcome } from '../../../shared/db/transaction';
@@ -29,7 +29,7 @@ export const editFailure = (outcome: WriteOutcome<string>, invoice: Pick<OwnerIn
 export const locationOf = (item: OwnerInvoiceItem) => `/v1/projects/${item.projectId}/owner-invoices/${item.ownerInvoiceId}`;
 
 /** The project, the caller's membership and the head contract, with `action` enforced on it (404 when it cannot be seen). */
-export async function headContractFor(action: Action, path: { projectId: string; headContractId: string }, userId: string) {
+export async function headContractFor(action: ActionRule, path: { projectId: string; headContractId: string }, userId: string) {
   const [{ project, member }, contract] = await Promise.all([loadProjectAccess(path.projectId, userId), loadHeadContract(path.projectId, path.headContractId)]);
   if (!contract) throw noSuchHeadContract();
   enforce(action, member, contract);
@@ -40,7 +40,7 @@ export async function headContractFor(action: Action, path: { projectId: string;
  * The owner invoice with its project, the caller's membership and its head contract, `action`
  * enforced on the contract. An invoice of a head contract the caller cannot see does not exist for them.
  */
-export async function ownerInvoiceFor(action: Action, path: { projectId: string; ownerInvoiceId: string }, userId: string) {
+export async function ownerInvoiceFor(action: ActionRule, path: { projectId: string; ownerInvoiceId: string }, userId: string) {
   const [{ project, member }, invoice] = await Promise.all([loadProjectAccess(path.projectId, userId), loadOwnerInvoice(path.projectId, path.ownerInvoiceId)]);
   if (!invoice) throw noSuchOwnerInvoice();
   const contract = await loadHeadContract(invoice.projectId, invoice.headContractId);

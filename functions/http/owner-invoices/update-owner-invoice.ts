@@ -15,6 +15,7 @@ import { changedSinceRead, editFailure, ownerInvoiceFor } from './shared';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import type { HeadContractItem } from '../../../shared/db/head-contracts';
 import { ownerInvoiceEntities } from './entities';
+import { ownerInvoicesEdit } from '../../../shared/domain/permission-rules';
 
 /** The G702 lines an edit changed, from → to: what the history shows beside the entries. */
 export function summaryChanges(before: InvoiceSummary, after: InvoiceSummary) {
@@ -63,7 +64,7 @@ export async function loadPrevious(invoice: OwnerInvoiceItem): Promise<OwnerInvo
 
 export async function updateOwnerInvoice({ path, body, caller, headers }: HttpInput<'updateOwnerInvoice'>): Promise<Reply> {
   const expected = requiredIfMatch(headers);
-  const { invoice, project, contract } = await ownerInvoiceFor('owner_invoices.edit', path, caller.userId);
+  const { invoice, project, contract } = await ownerInvoiceFor(ownerInvoicesEdit, path, caller.userId);
   if (invoice.version !== expected) throw changedSinceRead(invoice.version);
   const notEditable = editRefusal(invoice.status);
   if (notEditable) throw problems.conflict(notEditable);

@@ -6,14 +6,16 @@ import { isConditionalFailure } from '../../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { batchGetAll } from '../../../shared/db/service';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { toMemberResponse, type ProjectMemberResponse } from '../../../shared/api/projects';
+import type { ProjectMemberResponse } from '../../../shared/api/projects';
+import { toMemberResponse } from '../../../shared/api/member-response';
 import { memberUpdate, whileAnotherAdminRemains } from './last-admin';
 import { projectEntities } from './entities';
 import { projectUrl } from './urls';
+import { membersManage, membersView } from '../../../shared/domain/permission-rules';
 
 export async function listMembers({ caller, path, query }: HttpInput<'listMembers'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('members.view', member);
+  enforce(membersView, member);
   const scope = `members:${project.projectId}`;
   const { User, Company, Member } = projectEntities();
   const page = await Member.query.byProject({ projectId: project.projectId }).go({ cursor: decodeCursor(scope, query.cursor), limit: query.limit });
@@ -50,7 +52,7 @@ async function candidateMember(project: ProjectItem, userId: string) {
 
 export async function putMember({ caller, path, body }: HttpInput<'putMember'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('members.manage', member);
+  enforce(membersManage, member);
   const { projectId } = project;
   const { userId } = path;
   const { Member } = projectEntities();
@@ -93,7 +95,7 @@ export async function putMember({ caller, path, body }: HttpInput<'putMember'>):
 
 export async function removeMember({ caller, path }: HttpInput<'removeMember'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('members.manage', member);
+  enforce(membersManage, member);
   const { projectId } = project;
   const { userId } = path;
   const { Member, User } = projectEntities();

@@ -10,16 +10,17 @@ import { loadPeriodsState, scheduleFor } from '../../../shared/db/billing-period
 import { billingDueFields } from '../../../shared/db/entities/project';
 import { toProjectResponse, toSettingsResponse } from '../../../shared/api/projects';
 import { projectEntities } from './entities';
+import { projectView, settingsConfigure } from '../../../shared/domain/permission-rules';
 
 export async function getProject({ caller, path }: HttpInput<'getProject'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('project.view', member);
+  enforce(projectView, member);
   return { body: toProjectResponse(project), headers: { etag: etagFor(project.version) } };
 }
 
 export async function getProjectSettings({ caller, path }: HttpInput<'getProjectSettings'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('project.view', member);
+  enforce(projectView, member);
   return { body: toSettingsResponse(project), headers: { etag: etagFor(project.version) } };
 }
 
@@ -27,7 +28,7 @@ const stale = () => problems.preconditionFailed('The project’s settings change
 
 export async function updateProjectSettings({ caller, path, body, headers }: HttpInput<'updateProjectSettings'>): Promise<Reply> {
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('settings.configure', member);
+  enforce(settingsConfigure, member);
   const expectedVersion = requiredIfMatch(headers, project.version);
   if (expectedVersion !== project.version) throw stale();
 

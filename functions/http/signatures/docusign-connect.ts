@@ -11,6 +11,7 @@ import { connectMessage, connectSignatureValid, reportOfConnect } from '../../..
 import { configuredDocusignSecretStore } from '../../../shared/signature/docusign-secrets';
 import { writeSignatureStep } from './step';
 import { signatureEntities } from './entities';
+import { docusignRequestedEvent } from '../../../events/contracts';
 
 /** Who the history names for a step DocuSign reported. */
 const docusignActor = 'docusign';
@@ -96,7 +97,7 @@ export async function applyProviderReport(input: {
       emails: [],
       records:
         after.status === 'completed'
-          ? [outboxRecord('docusign.requested', { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: signature.sentAt, action: 'store-completed' }, now)]
+          ? [outboxRecord(docusignRequestedEvent, { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: signature.sentAt, action: 'store-completed' }, now)]
           : [],
       now,
     });

@@ -12,6 +12,8 @@ import { builtinSigner } from '../../../shared/signature/builtin';
 import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, invoicePageOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
+import { invoicesBulkEsign, invoicesView, ownerInvoicesBulkEsign, ownerInvoicesView } from '../../../shared/domain/permission-rules';
+import { docusignRequestedEvent } from '../../../events/contracts';
 
 async function loadSignature(access: Loaded): Promise<InvoiceSignatureItem> {
   const { data } = await signatureEntities().InvoiceSignature.get({ projectId: access.project.projectId, invoiceId: documentOf(access).id }).go({ consistent: true });
@@ -23,12 +25,12 @@ const notNow = (detail: string | undefined) => enforceRefusal(detail === undefin
 
 export async function getInvoiceSignature({ path, caller }: HttpInput<'getInvoiceSignature'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.view', access.member, access.commitment);
+  enforce(invoicesView, access.member, access.commitment);
   return signatureOf(access);
 }
 
 export async function getOwnerInvoiceSignature({ path, caller }: HttpInput<'getOwnerInvoiceSignature'>): Promise<Reply> {
-  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.view', path, caller.userId);
+  const { project, contract, invoice } = await ownerInvoiceFor(ownerInvoicesView, path, caller.userId);
   return signatureOf({ project, contract, ownerInvoice: invoice });
 }
 
@@ -40,12 +42,12 @@ async function signatureOf(loaded: Loaded): Promise<Reply> {
 /** Voids the request (open or completed): the links stop working, the invoice's figures are free again and its PDF is the unsigned one. */
 export async function voidInvoiceSignature({ path, body, caller }: HttpInput<'voidInvoiceSignature'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.bulk_esign', access.member, access.commitment);
+  enforce(invoicesBulkEsign, access.member, access.commitment);
   return voidSignature(access, body, caller.userId);
 }
 
 export async function voidOwnerInvoiceSignature({ path, body, caller }: HttpInput<'voidOwnerInvoiceSignature'>): Promise<Reply> {
-  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.bulk_esign', path, caller.userId);
+  const { project, contract, invoice } = await ownerInvoiceFor(ownerInvoicesBulkEsign, path, caller.userId);
   return voidSignature({ project, contract, ownerInvoice: invoice }, body, caller.userId);
 }
 
@@ -89,7 +91,7 @@ async function voidSignature(access: Loaded, body: { reason?: string | undefined
     // A completed envelope stays completed at DocuSign; only an open one is voided there.
     records:
       docusign && before.status !== 'completed'
-        ? [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'void', ...(body.reason ? { reason: body.reason.slice(0, 200) } : {}) }, now)]
+        ? [outboxRecord(docusignRequestedEvent, { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'void', ...(body.reason ? { reason: body.reason.slice(0, 200) } : {}) }, now)]
         : [],
     now,
   });
@@ -99,12 +101,12 @@ async function voidSignature(access: Loaded, body: { reason?: string | undefined
 /** A new link for the current signer (earlier ones stop working) and a new expiry. */
 export async function resendInvoiceSignature({ path, caller, event }: HttpInput<'resendInvoiceSignature'>): Promise<Reply> {
   const access = await loadInvoiceContext(path, caller.userId);
-  enforce('invoices.bulk_esign', access.member, access.commitment);
+  enforce(invoicesBulkEsign, access.member, access.commitment);
   return resendSignature(access, caller.userId, signingBaseUrl(event));
 }
 
 export async function resendOwnerInvoiceSignature({ path, caller, event }: HttpInput<'resendOwnerInvoiceSignature'>): Promise<Reply> {
-  const { project, contract, invoice } = await ownerInvoiceFor('owner_invoices.bulk_esign', path, caller.userId);
+  const { project, contract, invoice } = await ownerInvoiceFor(ownerInvoicesBulkEsign, path, caller.userId);
   return resendSignature({ project, contract, ownerInvoice: invoice }, caller.userId, signingBaseUrl(event));
 }
 
@@ -132,7 +134,7 @@ async function resendSignature(access: Loaded, callerId: string, baseUrl: string
       invoice: { set: { signatureStatus: after.status } },
       event: { type: 'signature_resent', by: callerId, changes: { signer: signer.name, expiresAt: after.expiresAt } },
       emails: [],
-      records: [outboxRecord('docusign.requested', { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
+      records: [outboxRecord(docusignRequestedEvent, { projectId: before.projectId, invoiceId: before.invoiceId, sentAt: before.sentAt, action: 'resend' }, now)],
       now,
     });
     return { body: toSignatureResponse(resent, currentSignatureStatus(resent, now)) };

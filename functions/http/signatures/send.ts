@@ -16,6 +16,8 @@ import type { CommitmentItem } from '../../../shared/db/commitments';
 import { outboxRecord } from '../../../shared/db/outbox-record';
 import { documentNameOf, documentOf, signingBaseUrl, writeSignatureStep, type Loaded } from './step';
 import { signatureEntities } from './entities';
+import { invoicesBulkEsign, ownerInvoicesBulkEsign } from '../../../shared/domain/permission-rules';
+import { docusignRequestedEvent } from '../../../events/contracts';
 
 /** Sends run a few at a time: each is its own transaction and email. */
 const bulkConcurrency = 8;
@@ -107,7 +109,7 @@ async function sendOneToDocusign(
       invoice: { set: { signatureStatus: 'sent' }, removeSignedPdf: true, requireInvoiceVersion: invoice.version },
       event: { type: 'signature_sent', by: context.by, changes: { provider: request.provider, signers: request.signers.map((s) => s.name), expiresAt: request.expiresAt } },
       emails: [],
-      records: [outboxRecord('docusign.requested', { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: request.sentAt, action: 'send', apiBaseUrl: context.baseUrl }, context.now)],
+      records: [outboxRecord(docusignRequestedEvent, { projectId: project.projectId, invoiceId: invoice.invoiceId, sentAt: request.sentAt, action: 'send', apiBaseUrl: context.baseUrl }, context.now)],
       now: context.now,
     });
     return { invoiceId: invoice.invoiceId, ok: true, status: 'sent', signers: request.signers.length };
@@ -134,7 +136,7 @@ const signaturesOf = async (projectId: string, ids: readonly string[]) =>
 export async function bulkInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkInvoiceSignature'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('invoices.bulk_esign', member);
+  enforce(invoicesBulkEsign, member);
   const keys = body.invoiceIds.map((invoiceId) => ({ projectId: project.projectId, invoiceId }));
   const [invoices, signatureOf, { data: company }] = await Promise.all([
     batchGetAll(keys, (batch) => signatureEntities().Invoice.get(batch).go()),
@@ -171,7 +173,7 @@ export const ownerContactSigner = (email: string): Recipient => ({ userId: `owne
 export async function bulkOwnerInvoiceSignature({ path, body, caller, event }: HttpInput<'bulkOwnerInvoiceSignature'>): Promise<Reply> {
   const now = new Date();
   const { project, member } = await loadProjectAccess(path.projectId, caller.userId);
-  enforce('owner_invoices.bulk_esign', member);
+  enforce(ownerInvoicesBulkEsign, member);
   const keys = body.invoiceIds.map((ownerInvoiceId) => ({ projectId: project.projectId, ownerInvoiceId }));
   const [ownerInvoices, signatureOf, userOf] = await Promise.all([
     batchGetAll(keys, (batch) => signatureEntities().OwnerInvoice.get(batch).go()),

@@ -17,6 +17,7 @@ import { invoicePdfFilename } from '../../../shared/storage/pdf-names';
 import { invoiceLink, ownerInvoiceLink } from '../../../shared/email/links';
 import { config } from '../../../shared/config';
 import { signatureEntities } from './entities';
+import { emailRequestedEvent, signatureCompletedEvent, signatureDeclinedEvent, signatureVoidedEvent } from '../../../events/contracts';
 
 /** What is signed, loaded: a subcontractor invoice on its commitment, or an owner invoice on its head contract. */
 export type Loaded =
@@ -77,7 +78,7 @@ export function signingBaseUrl(event: { headers: Record<string, string | undefin
 }
 
 /** The statuses that end a request, each a domain event (`signature.completed`, …) for webhooks. */
-const endings = { completed: 'signature.completed', declined: 'signature.declined', voided: 'signature.voided' } as const;
+const endings = { completed: signatureCompletedEvent, declined: signatureDeclinedEvent, voided: signatureVoidedEvent } as const;
 
 /** The step's domain event when it ends the request, written in its transaction like its emails. */
 function endedEvent(step: SignatureStep): OutboxItem | undefined {
@@ -106,7 +107,7 @@ export async function writeSignatureStep(step: SignatureStep): Promise<void> {
   const { projectId } = step.loaded.project;
   const document = documentOf(step.loaded);
   const at = step.now.toISOString();
-  const records = [...step.emails.map((email) => outboxRecord('email.requested', email, step.now)), ...(step.records ?? [])];
+  const records = [...step.emails.map((email) => outboxRecord(emailRequestedEvent, email, step.now)), ...(step.records ?? [])];
   const ended = endedEvent(step);
   if (ended) records.push(ended);
   const event = invoiceEventItem({ projectId, invoiceId: document.id, at, ...step.event });

@@ -7,6 +7,7 @@ import { priceChangeOrder, type ChangeOrderLineInput } from '../../../shared/dom
 import type { ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
 import { changeOrderBody, changeOrderLocation, commitmentAllowing, commitmentRef, contractFor, headContractRef, loadChangeOrder, loadSov, noSuchChangeOrder, sovEntities, type Contract } from './shared';
+import { commitmentsView, headContractsEdit, headContractsView } from '../../../shared/domain/permission-rules';
 
 interface NewChangeOrder {
   number: string;
@@ -58,7 +59,7 @@ async function readOne(contract: Contract, changeOrderId: string): Promise<Reply
 // A commitment's change orders
 
 export async function listChangeOrders({ path, query, caller }: HttpInput<'listChangeOrders'>): Promise<Reply> {
-  return listOf(await contractFor('commitments.view', commitmentRef(path), caller.userId), query);
+  return listOf(await contractFor(commitmentsView, commitmentRef(path), caller.userId), query);
 }
 
 export async function createChangeOrder({ path, body, caller }: HttpInput<'createChangeOrder'>): Promise<Reply> {
@@ -66,19 +67,19 @@ export async function createChangeOrder({ path, body, caller }: HttpInput<'creat
 }
 
 export async function getChangeOrder({ path, caller }: HttpInput<'getChangeOrder'>): Promise<Reply> {
-  return readOne(await contractFor('commitments.view', commitmentRef(path), caller.userId), path.changeOrderId);
+  return readOne(await contractFor(commitmentsView, commitmentRef(path), caller.userId), path.changeOrderId);
 }
 
 // A head contract's change orders: the same rules and code
 
 export async function listHeadContractChangeOrders({ path, query, caller }: HttpInput<'listHeadContractChangeOrders'>): Promise<Reply> {
-  return listOf(await contractFor('head_contracts.view', headContractRef(path), caller.userId), query);
+  return listOf(await contractFor(headContractsView, headContractRef(path), caller.userId), query);
 }
 
 export async function createHeadContractChangeOrder({ path, body, caller }: HttpInput<'createHeadContractChangeOrder'>): Promise<Reply> {
-  return create(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), body, caller.userId);
+  return create(await contractFor(headContractsEdit, headContractRef(path), caller.userId), body, caller.userId);
 }
 
 export async function getHeadContractChangeOrder({ path, caller }: HttpInput<'getHeadContractChangeOrder'>): Promise<Reply> {
-  return readOne(await contractFor('head_contracts.view', headContractRef(path), caller.userId), path.changeOrderId);
+  return readOne(await contractFor(headContractsView, headContractRef(path), caller.userId), path.changeOrderId);
 }

@@ -5,6 +5,7 @@ import { etagFor } from '../../../shared/http/etag';
 import { editLine, replaceOriginalLines, type SovLineInput, type SovLinePatch } from '../../../shared/domain/sov';
 import { commitmentActionRefusal } from '../../../shared/domain/allowed-actions';
 import { commitmentAllowing, commitmentRef, contractFor, headContractRef, loadSov, sovAtIfMatch, sovBody, storeSov, type Contract } from './shared';
+import { commitmentsView, headContractsEdit, headContractsView } from '../../../shared/domain/permission-rules';
 
 type Headers = Record<string, string | undefined>;
 
@@ -31,7 +32,7 @@ async function editOneLine(contract: Contract, lineId: string, patch: SovLinePat
 // A commitment's schedule of values
 
 export async function getSov({ path, caller }: HttpInput<'getSov'>): Promise<Reply> {
-  return readSov(await contractFor('commitments.view', commitmentRef(path), caller.userId));
+  return readSov(await contractFor(commitmentsView, commitmentRef(path), caller.userId));
 }
 
 export async function replaceSov({ path, body, caller, headers }: HttpInput<'replaceSov'>): Promise<Reply> {
@@ -45,13 +46,13 @@ export async function updateSovLine({ path, body, caller, headers }: HttpInput<'
 // A head contract's schedule of values: the same rules and code
 
 export async function getHeadContractSov({ path, caller }: HttpInput<'getHeadContractSov'>): Promise<Reply> {
-  return readSov(await contractFor('head_contracts.view', headContractRef(path), caller.userId));
+  return readSov(await contractFor(headContractsView, headContractRef(path), caller.userId));
 }
 
 export async function replaceHeadContractSov({ path, body, caller, headers }: HttpInput<'replaceHeadContractSov'>): Promise<Reply> {
-  return replaceLines(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), body.lines, headers);
+  return replaceLines(await contractFor(headContractsEdit, headContractRef(path), caller.userId), body.lines, headers);
 }
 
 export async function updateHeadContractSovLine({ path, body, caller, headers }: HttpInput<'updateHeadContractSovLine'>): Promise<Reply> {
-  return editOneLine(await contractFor('head_contracts.edit', headContractRef(path), caller.userId), path.lineId, body, headers);
+  return editOneLine(await contractFor(headContractsEdit, headContractRef(path), caller.userId), path.lineId, body, headers);
 }

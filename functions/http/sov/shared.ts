@@ -7,7 +7,7 @@
 import { problems, type HttpProblem } from '../../../shared/http/problem';
 import { etagFor, requiredIfMatch } from '../../../shared/http/etag';
 import { enforce, enforceRefusal, loadProjectAccess } from '../../../shared/http/access';
-import type { Action, Membership } from '../../../shared/domain/permissions';
+import type { ActionRule, Membership } from '../../../shared/domain/permissions';
 import type { ActionRefusal } from '../../../shared/domain/allowed-actions';
 import type { ContractKind } from '../../../shared/domain/head-contracts';
 import { entitiesOf } from '../../../shared/db/service';
@@ -68,7 +68,7 @@ const loadContract = (ref: ContractRef, options: { consistent?: boolean } = {}) 
   ref.kind === 'commitment' ? loadCommitment(ref.projectId, ref.contractId, options) : loadHeadContract(ref.projectId, ref.contractId, options);
 
 /** The caller's project membership, the contract, and the action enforced on it (404 when invisible). */
-export async function contractFor(action: Action, ref: ContractRef, userId: string): Promise<Contract> {
+export async function contractFor(action: ActionRule, ref: ContractRef, userId: string): Promise<Contract> {
   const [{ member }, contract] = await Promise.all([loadProjectAccess(ref.projectId, userId), loadContract(ref)]);
   if (!contract) throw noSuchContract(ref.kind);
   enforce(action, member, contract);

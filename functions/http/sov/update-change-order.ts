@@ -22,6 +22,7 @@ import {
   staleChangeOrder,
   type Contract,
 } from './shared';
+import { changeOrdersApprove, changeOrdersEdit, headContractsEdit } from '../../../shared/domain/permission-rules';
 
 type ChangeOrderKey = { projectId: string; commitmentId: string; changeOrderId: string };
 interface ChangeOrderEdit {
@@ -128,12 +129,12 @@ async function edit(contract: Contract, changeOrderId: string, body: ChangeOrder
 }
 
 export async function updateChangeOrder({ path, body, caller, headers }: HttpInput<'updateChangeOrder'>): Promise<Reply> {
-  const contract = await contractFor(body.status ? 'change_orders.approve' : 'change_orders.edit', commitmentRef(path), caller.userId);
+  const contract = await contractFor(body.status ? changeOrdersApprove : changeOrdersEdit, commitmentRef(path), caller.userId);
   return edit(contract, path.changeOrderId, body, headers, caller.userId);
 }
 
 /** A head contract's change orders: creating, editing, approving and voiding are all its admin's edit. */
 export async function updateHeadContractChangeOrder({ path, body, caller, headers }: HttpInput<'updateHeadContractChangeOrder'>): Promise<Reply> {
-  const contract = await contractFor('head_contracts.edit', headContractRef(path), caller.userId);
+  const contract = await contractFor(headContractsEdit, headContractRef(path), caller.userId);
   return edit(contract, path.changeOrderId, body, headers, caller.userId);
 }

@@ -5,6 +5,7 @@ import { problems } from '../../../shared/http/problem';
 import { allocate, submissionErrors, transitionRefusal } from '../../../shared/domain/ssov';
 import { enforceEdit, loadSsovContext, notAllocated, reply, requireSsovEnabled, view, type Loaded } from './shared';
 import { writeSsov, type Write } from './write';
+import { ssovReview } from '../../../shared/domain/permission-rules';
 
 type StatusBody = HttpInput<'changeSsovStatus'>['body'];
 
@@ -44,7 +45,7 @@ export async function changeSsovStatus({ path, body, caller, headers }: HttpInpu
   const { member, commitment, ssov, parents } = loaded;
   const submitting = body.status === 'under_review';
   if (submitting) enforceEdit(member, commitment);
-  else enforce('ssov.review', member, commitment);
+  else enforce(ssovReview, member, commitment);
   requireSsovEnabled(commitment);
 
   // If-Match is optional here: without it the change applies to the SSOV as just read.

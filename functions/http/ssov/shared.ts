@@ -9,6 +9,7 @@ import { allocate, type ParentLine, type SsovFieldError, type SsovSubLine } from
 import type { SsovResponse } from '../../../shared/api/ssov';
 import { Sov, type SovItem } from '../../../shared/db/entities/sov';
 import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
+import { ssovCreate, ssovUpdateAsContact } from '../../../shared/domain/permission-rules';
 
 const ssovEntities = /* @__PURE__ */ entitiesOf({ Sov, Ssov });
 
@@ -58,8 +59,8 @@ export function requireSsovEnabled(commitment: Commitment): void {
 
 /** Editing (and submitting) is for the invoice contact or a member allowed to create SSOVs; the contact's refusal is the one shown. */
 export function enforceEdit(member: Membership, commitment: Commitment): void {
-  if (authorize('ssov.create', member, commitment).allowed) return;
-  enforce('ssov.update_as_contact', member, commitment);
+  if (authorize(ssovCreate, member, commitment).allowed) return;
+  enforce(ssovUpdateAsContact, member, commitment);
 }
 
 export function view(projectId: string, commitmentId: string, ssov: SsovItem | undefined, parents: ParentLine[]): SsovResponse {

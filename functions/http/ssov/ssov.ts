@@ -6,10 +6,11 @@ import { problems } from '../../../shared/http/problem';
 import { isEditable, subLineErrors } from '../../../shared/domain/ssov';
 import { bodyErrors, enforceEdit, loadSsovContext, reply, requireSsovEnabled, view } from './shared';
 import { writeSsov } from './write';
+import { commitmentsView } from '../../../shared/domain/permission-rules';
 
 export async function getSsov({ path, caller }: HttpInput<'getSsov'>): Promise<Reply> {
   const { member, commitment, ssov, parents } = await loadSsovContext(path.projectId, path.commitmentId, caller.userId);
-  enforce('commitments.view', member, commitment);
+  enforce(commitmentsView, member, commitment);
   requireSsovEnabled(commitment);
   return reply(view(path.projectId, path.commitmentId, ssov, parents));
 }

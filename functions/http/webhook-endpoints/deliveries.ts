@@ -8,6 +8,7 @@ import { toWebhookDeliveryResponse } from '../../../shared/api/webhooks';
 import { logger } from '../../../shared/logger';
 import { loadEndpoint, loadWebhookAdmin } from './access';
 import { randomBytes } from 'node:crypto';
+import { webhookDeliveriesDueEvent } from '../../../events/contracts';
 
 export async function listWebhookDeliveries({ caller, path, query }: HttpInput<'listWebhookDeliveries'>): Promise<Reply> {
   const { companyId } = await loadWebhookAdmin(caller.userId);
@@ -31,7 +32,7 @@ export async function replayWebhookDelivery({ caller, path }: HttpInput<'replayW
   if (!endpoint.enabled) throw problems.conflict('The endpoint is disabled; enable it before replaying deliveries to it.');
   const delivery = newDelivery({ deliveryId: `msg_${randomBytes(20).toString('base64url')}`, endpoint, eventType: original.eventType, payload: original.payload, replayOf: original.deliveryId, now: new Date() });
   await db().WebhookDelivery.create(delivery).go();
-  const [outcome] = await putEvents('webhook.deliveries-due', [{ deliveryIds: [delivery.deliveryId] }]);
+  const [outcome] = await putEvents(webhookDeliveriesDueEvent, [{ deliveryIds: [delivery.deliveryId] }]);
   if (!outcome?.accepted) logger.warn('replay not requested now; the retry job attempts it within a minute', { deliveryId: delivery.deliveryId });
   return { status: 202, body: toWebhookDeliveryResponse(delivery), headers: { location: `/v1/webhook-endpoints/${endpoint.endpointId}/deliveries` } };
 }
