@@ -1,12 +1,19 @@
 import type { RouteDefinition, RouteDocs } from './route-definition';
 import type { OperationId, routes } from './routes';
+import { invoiceRouteDocs } from '../api/invoice-requests.docs';
+import { invoiceReadDocs } from '../api/invoice-reads.docs';
+import { invoiceWorkflowDocs } from '../api/invoice-workflow.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
  * (shared/api/<area>.docs.ts). Only the OpenAPI document (shared/http/openapi.ts), infra and tests
  * read it: the Lambda handlers import the route lists, never this.
  */
-export const routeDocs = {} satisfies Record<TableDocumented, RouteDocs>;
+export const routeDocs = {
+  ...invoiceRouteDocs,
+  ...invoiceReadDocs,
+  ...invoiceWorkflowDocs,
+} satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
 type InlineDocumented = Extract<(typeof routes)[number], { summary: string }>['operationId'];
