@@ -1,10 +1,8 @@
 /**
- * What is entered on an invoice line (all optional; invoice-figures.ts checks the combinations), by
- * input name and by the name the stored invoice uses: the invoice writes read these, and the answers
- * (invoice-answers.ts) show the entry by the current names.
+ * What is entered on an invoice line (all optional; invoice-figures.ts checks the combinations): the
+ * invoice writes' bodies take these; their names apart from the schemas are in invoice-entry-names.ts.
  */
 import * as z from '../zod';
-import type { LineEntry } from '../domain/invoice-figures';
 import { centsInput, percentString } from './common';
 
 const decimal = (description: string, example: string) => z.withMeta(z.string().check(z.minLength(1), z.maxLength(32)), { description, example });
@@ -40,31 +38,3 @@ export const entryFields = {
   }),
 };
 export type EntryField = keyof typeof entryFields;
-export const entryFieldNames = Object.keys(entryFields) as EntryField[];
-
-/** The entry field (as invoice-figures.ts and the stored invoice name it) each input name sets: old names stay accepted. */
-export const storedFieldOf = {
-  workThisPeriodCents: 'workThisPeriodCents',
-  workCompletedToDateCents: 'workCompletedToDateCents',
-  percentCompleteToDate: 'percentComplete',
-  percentComplete: 'percentComplete',
-  quantityThisPeriod: 'quantityThisPeriod',
-  materialsStoredCents: 'materialsStoredCents',
-  workRetainagePercent: 'workRetainagePercent',
-  workRetainedToDateCents: 'workRetainageCents',
-  workRetainageCents: 'workRetainageCents',
-  materialsRetainagePercent: 'materialsRetainagePercent',
-  materialsRetainedToDateCents: 'materialsRetainageCents',
-  materialsRetainageCents: 'materialsRetainageCents',
-  workReleasedThisInvoiceCents: 'workRetainageReleasedCents',
-  workRetainageReleasedCents: 'workRetainageReleasedCents',
-  materialsReleasedThisInvoiceCents: 'materialsRetainageReleasedCents',
-  materialsRetainageReleasedCents: 'materialsRetainageReleasedCents',
-  releaseAllRetainage: 'releaseAllRetainage',
-} as const satisfies Record<EntryField, Exclude<keyof LineEntry, 'lineId'>>;
-export type StoredEntryField = (typeof storedFieldOf)[EntryField];
-export const storedEntryFields = [...new Set(Object.values(storedFieldOf))] as StoredEntryField[];
-/** The current input name of each entry field (the first name listed above). */
-export const inputNameOf = Object.fromEntries(
-  storedEntryFields.map((stored) => [stored, entryFieldNames.find((name) => storedFieldOf[name] === stored)!]),
-) as Record<StoredEntryField, EntryField>;

@@ -7,8 +7,8 @@ import type { CommitmentItem } from '../db/commitments';
 import type { InvoiceItem } from '../db/invoices';
 import type { LineReview } from '../domain/invoice-workflow';
 import type { InvoiceAction } from '../domain/allowed-actions';
-import { noPaymentDeadlines, type PaymentDeadlines } from './prompt-payment';
-import { inputNameOf, storedEntryFields } from './invoice-entries';
+import { noPaymentDeadlines, type PaymentDeadlines } from './invoice-deadlines';
+import { inputNameOf, storedEntryFields } from './invoice-entry-names';
 import type { InvoiceLineResponse, InvoiceListItemResponse, InvoiceResponse } from './invoice-answers';
 
 /** What was entered, by the current input names. */

@@ -4,7 +4,8 @@
  * invoice-views.ts themselves, so they bundle no answer schema (invoice-answers.ts).
  */
 export * from './invoice-entries';
+export * from './invoice-entry-names';
 export * from './invoice-answers';
 export * from './invoice-views';
 export { invoicePath } from './common';
-export { noPaymentDeadlines, type PaymentDeadlines } from './prompt-payment';
+export { noPaymentDeadlines, type PaymentDeadlines } from './invoice-deadlines';

@@ -95,10 +95,3 @@ export const nonPaymentNoticeList = z.withMeta(
   }),
   { id: 'NonPaymentNoticeList', description: 'The notices given on the invoice, oldest first, with its prompt-payment dates' },
 );
-
-/** The regional payment deadlines an invoice answer carries (shared/http/payment-deadlines.ts reads them). */
-export interface PaymentDeadlines {
-  promptPayment: z.infer<typeof promptPaymentView>;
-  paymentScheduleDue: z.infer<typeof paymentScheduleDueView>;
-}
-export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };
