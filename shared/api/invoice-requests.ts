@@ -7,7 +7,7 @@ import * as z from '../zod';
 import { commitmentPath, invoicePath, percentString } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceKinds } from '../domain/invoices';
-import { properInvoiceDetailsInput } from './prompt-payment';
+import { properInvoiceDetailsInput } from './proper-invoice-input';
 import { entryFields, type EntryField } from './invoice-entries';
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
