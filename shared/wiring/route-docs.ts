@@ -3,6 +3,7 @@ import type { OperationId, routes } from './routes';
 import { invoiceRouteDocs } from '../api/invoice-requests.docs';
 import { invoiceReadDocs } from '../api/invoice-reads.docs';
 import { invoiceWorkflowDocs } from '../api/invoice-workflow.docs';
+import { signatureDocs } from '../api/signatures.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
@@ -13,6 +14,7 @@ export const routeDocs = {
   ...invoiceRouteDocs,
   ...invoiceReadDocs,
   ...invoiceWorkflowDocs,
+  ...signatureDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
