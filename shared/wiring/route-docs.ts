@@ -4,6 +4,7 @@ import { invoiceRouteDocs } from '../api/invoice-requests.docs';
 import { invoiceReadDocs } from '../api/invoice-reads.docs';
 import { invoiceWorkflowDocs } from '../api/invoice-workflow.docs';
 import { signatureDocs } from '../api/signatures.docs';
+import { paymentScheduleDocs } from '../api/payment-schedules.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
@@ -15,6 +16,7 @@ export const routeDocs = {
   ...invoiceReadDocs,
   ...invoiceWorkflowDocs,
   ...signatureDocs,
+  ...paymentScheduleDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
