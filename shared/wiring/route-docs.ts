@@ -5,6 +5,13 @@ import { invoiceReadDocs } from '../api/invoice-reads.docs';
 import { invoiceWorkflowDocs } from '../api/invoice-workflow.docs';
 import { signatureDocs } from '../api/signatures.docs';
 import { paymentScheduleDocs } from '../api/payment-schedules.docs';
+import { retainageRuleDocs } from '../api/retainage-rules.docs';
+import { systemDocs } from '../api/system.docs';
+import { meDocs } from '../api/me.docs';
+import { myWorkDocs } from '../api/my-work.docs';
+import { ssovDocs } from '../api/ssov.docs';
+import { paymentDocs } from '../api/payments.docs';
+import { backupDocs } from '../api/backups.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
@@ -17,6 +24,13 @@ export const routeDocs = {
   ...invoiceWorkflowDocs,
   ...signatureDocs,
   ...paymentScheduleDocs,
+  ...retainageRuleDocs,
+  ...systemDocs,
+  ...meDocs,
+  ...myWorkDocs,
+  ...ssovDocs,
+  ...paymentDocs,
+  ...backupDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
