@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { commitmentDocs } from '../api/commitments.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
@@ -31,6 +32,7 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...commitmentDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
