@@ -12,6 +12,9 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { inviteDocs } from '../api/invites.docs';
+import { billingPeriodDocs } from '../api/billing-periods.docs';
+import { headContractDocs } from '../api/head-contracts.docs';
 import { commitmentDocs } from '../api/commitments.docs';
 
 /**
@@ -32,6 +35,9 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...inviteDocs,
+  ...billingPeriodDocs,
+  ...headContractDocs,
   ...commitmentDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 

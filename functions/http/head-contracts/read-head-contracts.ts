@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
-import { toHeadContractResponse } from '../../../shared/api/head-contracts';
+import { toHeadContractResponse } from '../../../shared/api/head-contracts-views';
 import { visibleHeadContract } from './shared';
 
 /** A list reads at most this many pages of the index per request, so a member who sees few private contracts stays cheap. */
