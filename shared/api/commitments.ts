@@ -15,7 +15,6 @@ export const retainageChange = z.withMeta(z.partial(retainageSettings), {
 export const isoDate = z.withMeta(z.iso.date(), { description: 'A calendar date (YYYY-MM-DD) in the project’s time zone' });
 const userIds = (description: string) => z.withMeta(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), { description });
 
-
 export const createCommitmentBody = z.withMeta(
   z.strictObject({
     type: z.enum(commitmentTypes),

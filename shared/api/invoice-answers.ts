@@ -13,7 +13,6 @@ import { entryFields } from './invoice-entries';
 const cents = (description: string) => z.withMeta(z.number().check(z.int()), { description });
 const percentShown = (description: string) => z.withMeta(z.string(), { description, example: '50' });
 
-
 export const lineEntry = z.withMeta(z.object(entryFields), {
   id: 'InvoiceLineEntry',
   description: 'What was entered on the line this period (in answers, by the current names only)',

@@ -6,7 +6,6 @@
 import type { LineEntry } from '../domain/invoice-figures';
 import type { EntryField } from './invoice-entries';
 
-
 /** The entry field (as invoice-figures.ts and the stored invoice name it) each input name sets: old names stay accepted. */
 export const storedFieldOf = {
   workThisPeriodCents: 'workThisPeriodCents',

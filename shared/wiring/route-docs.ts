@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { headContractSovDocs, sovDocs } from '../api/sov.docs';
 import { inviteDocs } from '../api/invites.docs';
 import { billingPeriodDocs } from '../api/billing-periods.docs';
 import { headContractDocs } from '../api/head-contracts.docs';
@@ -35,6 +36,8 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...sovDocs,
+  ...headContractSovDocs,
   ...inviteDocs,
   ...billingPeriodDocs,
   ...headContractDocs,
