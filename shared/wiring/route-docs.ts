@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { invoiceFileDocs } from '../api/invoice-files.docs';
 import { headContractSovDocs, sovDocs } from '../api/sov.docs';
 import { inviteDocs } from '../api/invites.docs';
 import { billingPeriodDocs } from '../api/billing-periods.docs';
@@ -36,6 +37,7 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...invoiceFileDocs,
   ...sovDocs,
   ...headContractSovDocs,
   ...inviteDocs,
