@@ -145,11 +145,12 @@ export function toWebhookDeliveryResponse(delivery: WebhookDeliveryItem): z.infe
   };
 }
 
-const common = { function: 'webhookEndpoints', auth: 'jwt', action: null, tags: ['webhooks'] } as const;
+const common = { function: 'webhookEndpoints', auth: 'jwt', action: null } as const;
 
 export const webhookRoutes = [
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'createWebhookEndpoint',
     method: 'POST',
     path: base,
@@ -159,6 +160,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'listWebhookEndpoints',
     method: 'GET',
     path: base,
@@ -168,6 +170,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'getWebhookEndpoint',
     method: 'GET',
     path: `${base}/{endpointId}`,
@@ -177,6 +180,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'updateWebhookEndpoint',
     method: 'PATCH',
     path: `${base}/{endpointId}`,
@@ -186,6 +190,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'deleteWebhookEndpoint',
     method: 'DELETE',
     path: `${base}/{endpointId}`,
@@ -195,6 +200,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'rotateWebhookSecret',
     method: 'POST',
     path: `${base}/{endpointId}/rotate-secret`,
@@ -204,6 +210,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'listWebhookDeliveries',
     method: 'GET',
     path: `${base}/{endpointId}/deliveries`,
@@ -213,6 +220,7 @@ export const webhookRoutes = [
   },
   {
     ...common,
+    tags: ['webhooks'],
     operationId: 'replayWebhookDelivery',
     method: 'POST',
     path: `${base}/{endpointId}/deliveries/{deliveryId}/replay`,

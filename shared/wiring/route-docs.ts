@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { accountingExportDocs } from '../api/accounting-exports.docs';
 import { invoiceFileDocs } from '../api/invoice-files.docs';
 import { headContractSovDocs, sovDocs } from '../api/sov.docs';
 import { inviteDocs } from '../api/invites.docs';
@@ -37,6 +38,7 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...accountingExportDocs,
   ...invoiceFileDocs,
   ...sovDocs,
   ...headContractSovDocs,
