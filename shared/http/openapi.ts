@@ -5,7 +5,7 @@ import { routeFor, routes, type OperationId, type RouteDefinition } from '../wir
 import { docsOf } from '../wiring/route-docs';
 import { maxBodyBytes } from './handler';
 import { addExamples } from './openapi-examples';
-import { webhookDocs } from '../api/webhooks';
+import { webhookDocs } from '../api/webhooks.docs';
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 

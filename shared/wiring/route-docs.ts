@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { webhookRouteDocs } from '../api/webhooks.docs';
 import { accountingExportDocs } from '../api/accounting-exports.docs';
 import { invoiceFileDocs } from '../api/invoice-files.docs';
 import { headContractSovDocs, sovDocs } from '../api/sov.docs';
@@ -38,6 +39,7 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...webhookRouteDocs,
   ...accountingExportDocs,
   ...invoiceFileDocs,
   ...sovDocs,
