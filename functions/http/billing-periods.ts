@@ -26,7 +26,8 @@ import { localDate, periodDateProblems, placementConflict, type PeriodDates } fr
 import { billingPeriodActionRefusal, billingPeriodAllowedActions } from '../../shared/domain/allowed-actions';
 import type { Membership } from '../../shared/domain/permissions';
 import type { ProjectItem } from '../../shared/db/entities/project';
-import { toBillingPeriodResponse, billingPeriodRoutes } from '../../shared/api/billing-periods';
+import { billingPeriodRoutes } from '../../shared/api/billing-periods';
+import { toBillingPeriodResponse } from '../../shared/api/billing-periods-views';
 import { orderOf } from '../../shared/api/common';
 import { billingPeriodsCreate, billingPeriodsEdit, billingPeriodsList, billingPeriodsManage } from '../../shared/domain/permission-rules';
 import { tasksResyncEvent } from '../../events/contracts';

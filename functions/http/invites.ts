@@ -21,7 +21,9 @@ import {
   sendInvites,
   type InviteItem,
 } from '../../shared/db/invites';
-import { type PeriodInviteRow, toInviteResponse, inviteRoutes } from '../../shared/api/invites';
+import { inviteRoutes } from '../../shared/api/invites';
+import { type PeriodInviteRow } from '../../shared/api/invites.docs';
+import { toInviteResponse } from '../../shared/api/invites-views';
 import { commitmentsView, invitesRespond, invitesSend } from '../../shared/domain/permission-rules';
 
 const noSuchPeriod = () => problems.notFound('No such billing period.');

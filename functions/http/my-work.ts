@@ -5,7 +5,7 @@ import { localDate } from '../../shared/domain/billing-periods';
 import { invoiceTaskKind, inviteTaskKind, taskRefusal } from '../../shared/domain/tasks';
 import { paymentScheduleStatus } from '../../shared/domain/au-jurisdictions';
 import type { InvoiceItem } from '../../shared/db/entities/invoice';
-import type { MyTask } from '../../shared/api/my-work';
+import type { MyTask } from '../../shared/api/my-work.docs';
 import { myWorkRoutes } from '../../shared/api/my-work';
 
 /**

@@ -13,7 +13,7 @@ import type { InvoiceItem } from '../../shared/db/invoices';
 import { localDateTime } from '../../shared/db/backups';
 import { auSecurityOfPayment, paymentScheduleDeadline, paymentScheduleFigures, paymentScheduleJurisdictionRefusal, paymentScheduleStatus, type ClaimedLine, type PaymentScheduleDeadline, type StoredPaymentSchedule } from '../../shared/domain/au-payment-schedules';
 import { auJurisdictionForTimeZone, type AuJurisdiction } from '../../shared/domain/au-jurisdictions';
-import type { PaymentScheduleResponse } from '../../shared/api/payment-schedules';
+import type { PaymentScheduleResponse } from '../../shared/api/payment-schedules.docs';
 import { randomUUID } from 'node:crypto';
 import { explainFailure, writeTransactionOver } from '../../shared/db/transaction';
 import { dispatchSoon } from '../../shared/db/outbox-delivery';

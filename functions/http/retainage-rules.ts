@@ -10,7 +10,7 @@ import { loadCommitment, type CommitmentItem } from '../../shared/db/commitments
 import { describeRule, qldRetentionCapIssues, ruleLimitCents, slidingScaleRuleIssues, type ContractValues, type SlidingScaleRule } from '../../shared/domain/sliding-scale';
 import { auJurisdictionForTimeZone, type StoredSlidingScale } from '../../shared/domain/au-jurisdictions';
 import type { FieldIssue } from '../../shared/domain/errors';
-import type { RetainageRulesResponse } from '../../shared/api/retainage-rules';
+import type { RetainageRulesResponse } from '../../shared/api/retainage-rules.docs';
 import { retainageRuleRoutes } from '../../shared/api/retainage-rules';
 import { commitmentsView, retainageConfigureSlidingScale } from '../../shared/domain/permission-rules';
 

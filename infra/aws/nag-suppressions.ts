@@ -3,6 +3,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import { functions, type FunctionDefinition, type FunctionName, type Grant } from '../../shared/wiring/functions';
 import { routes } from '../../shared/wiring/routes';
+import { docsOf } from '../../shared/wiring/route-docs';
 import { schedules } from '../../shared/wiring/schedules';
 import type { ApiStack } from './api-stack';
 import type { StatefulStack } from './stateful-stack';
@@ -120,7 +121,7 @@ export function applyNagSuppressions(stateful: StatefulStack, stateless: Statele
     acknowledge(httpRoute, {
       'AwsSolutions-APIG4': route.path.startsWith('/v1/signing/')
         ? `${route.method} ${route.path} is authorized by its one-time signing link (a random 256-bit token, stored hashed, expiring, single use), not a bearer token.`
-        : `${route.method} ${route.path} is public by design (${route.summary}); it reads no tenant data.`,
+        : `${route.method} ${route.path} is public by design (${docsOf(route).summary}); it reads no tenant data.`,
     });
   }
 

@@ -18,7 +18,7 @@ export const attachmentContentTypes = [
 ] as const;
 
 import { maxAttachmentBytes } from './invoice-file-limits';
-import { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
+import { forwardInvoiceBody } from './invoice-pdf';
 export { downloadUrlSeconds, maxAttachmentBytes, maxAttachmentsPerInvoice, uploadUrlSeconds } from './invoice-file-limits';
 
 export const attachmentPath = z.extend(invoicePath, { attachmentId: z.string().check(z.minLength(1), z.maxLength(100)) });
@@ -44,62 +44,10 @@ export const createAttachmentBody = z.withMeta(
   { id: 'CreateAttachment' },
 );
 
-const download = z.withMeta(
-  z.object({
-    url: z.withMeta(z.url(), { description: 'Presigned GET, valid for 5 minutes; downloads the file under its name' }),
-    expiresAt: z.iso.datetime(),
-  }),
-  { id: 'Download' },
-);
-
-export const attachmentResponse = z.withMeta(
-  z.object({
-    projectId: z.string(),
-    invoiceId: z.string(),
-    attachmentId: z.string(),
-    filename: z.string(),
-    contentType: z.string(),
-    sizeBytes: z.number().check(z.int()),
-    status: z.withMeta(z.enum(['pending', 'uploaded']), { description: 'pending until the upload is confirmed' }),
-    uploadedAt: z.withMeta(z.nullable(z.iso.datetime()), { description: 'When the upload was confirmed: the list’s order' }),
-    sha256: z.withMeta(z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/))), {
-      description: 'SHA-256 (hex) of the confirmed bytes: what is downloaded and backed up; null while pending',
-      example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    }),
-    createdBy: z.string(),
-    createdAt: z.iso.datetime(),
-    download: z.withMeta(z.nullable(download), { description: 'Absent (null) while pending' }),
-  }),
-  { id: 'InvoiceAttachment' },
-);
-export type AttachmentResponse = z.infer<typeof attachmentResponse>;
-
-export const createdAttachmentResponse = z.withMeta(
-  z.object({
-    attachment: attachmentResponse,
-    upload: z.object({
-      method: z.literal('PUT'),
-      url: z.withMeta(z.url(), { description: 'Presigned PUT, valid for 15 minutes' }),
-      headers: z.withMeta(z.object({ 'content-type': z.string() }), { description: 'Send exactly these headers (the content type and the length are signed)' }),
-      expiresAt: z.iso.datetime(),
-    }),
-  }),
-  { id: 'AttachmentUpload', description: 'The pending attachment and where to PUT its bytes; then POST …/confirm' },
-);
-
-export const attachmentList = z.withMeta(
-  z.object({
-    items: z.array(attachmentResponse),
-    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Always null: an invoice holds at most 50 attachments' }),
-  }),
-  { id: 'InvoiceAttachmentList' },
-);
-
 export { forwardInvoiceBody, forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 
 const attachments = '/v1/projects/{projectId}/invoices/{invoiceId}/attachments';
 const attachment = `${attachments}/{attachmentId}`;
-const tags = ['invoices'];
 
 export const invoiceFileRoutes = [
   {
@@ -109,10 +57,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: ['invoices.create_as_contact', 'invoices.review'],
-    summary: 'Start an attachment upload (contact or admin, while the invoice is editable): a presigned PUT for the declared type and size',
-    tags,
     request: { path: invoicePath, body: createAttachmentBody },
-    response: { status: 201, description: 'The pending attachment and its upload (Location)', schema: createdAttachmentResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'confirmAttachment',
@@ -121,10 +67,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: ['invoices.create_as_contact', 'invoices.review'],
-    summary: 'Confirm an upload: the object must be in S3 with the declared size and type; it is copied to an immutable key and its SHA-256 recorded',
-    tags,
     request: { path: attachmentPath },
-    response: { status: 200, description: 'The attachment, uploaded', schema: attachmentResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'listAttachments',
@@ -133,10 +77,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: 'invoices.view',
-    summary: 'The invoice’s uploaded attachments in upload order, each with a download URL',
-    tags,
     request: { path: invoicePath },
-    response: { status: 200, description: 'The uploaded attachments', schema: attachmentList },
+    response: { status: 200 },
   },
   {
     operationId: 'getAttachment',
@@ -145,10 +87,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: 'invoices.view',
-    summary: 'One attachment with its download URL',
-    tags,
     request: { path: attachmentPath },
-    response: { status: 200, description: 'The attachment', schema: attachmentResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'deleteAttachment',
@@ -157,10 +97,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: ['invoices.create_as_contact', 'invoices.review'],
-    summary: 'Delete an attachment (contact or admin, while the invoice is editable)',
-    tags,
     request: { path: attachmentPath },
-    response: { status: 204, description: 'Deleted' },
+    response: { status: 204 },
   },
   {
     operationId: 'getInvoicePdf',
@@ -169,10 +107,8 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: 'invoices.view',
-    summary: 'The invoice PDF (G702 summary, G703 continuation sheets): rendered for the invoice’s version, stored, and served by a presigned URL',
-    tags,
     request: { path: invoicePath },
-    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'forwardInvoice',
@@ -181,9 +117,7 @@ export const invoiceFileRoutes = [
     function: 'invoiceFiles',
     auth: 'jwt',
     action: 'invoices.forward',
-    summary: 'Email the invoice PDF to the addresses given (Idempotency-Key: sent once)',
-    tags,
     request: { path: invoicePath, body: forwardInvoiceBody },
-    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
+    response: { status: 202 },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,14 +1,14 @@
 /**
- * What invoice writes take (create, update) and their routes: apart from the invoice answers
- * (invoices.ts), which other functions (the reads, the workflow, owner invoices) reply with and so
- * bundle, without these; the reads' routes and query are in invoice-reads.ts.
+ * What invoice writes take (create, update) and their routes: apart from the reads' routes and query
+ * (invoice-reads.ts); what they answer is documented in invoice-requests.docs.ts (the schemas in
+ * invoice-answers.ts), which no handler bundles.
  */
 import * as z from '../zod';
 import { commitmentPath, invoicePath, percentString } from './common';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoiceKinds } from '../domain/invoices';
-import { properInvoiceDetailsInput } from './prompt-payment';
-import { entryFields, invoiceResponse, type EntryField } from './invoices';
+import { properInvoiceDetailsInput } from './proper-invoice-input';
+import { entryFields, type EntryField } from './invoice-entries';
 
 /** A staged retainage release (DOMAIN.md): part of what is held, on subcontractor and owner release invoices alike. */
 export const stagedReleaseFields = {
@@ -105,10 +105,8 @@ export const invoiceRoutes = [
     function: 'invoices',
     auth: 'jwt',
     action: ['invoices.create_as_contact', 'invoices.create_on_behalf', 'invoices.review', 'retainage.create_release_current_period'],
-    summary: 'Create the commitment’s invoice for the open billing period (contact, or an admin on their behalf)',
-    tags: ['invoices'],
     request: { path: commitmentPath, body: createInvoiceBody },
-    response: { status: 201, description: 'The invoice, in draft (Location; ETag: its version)', schema: invoiceResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'updateInvoice',
@@ -117,10 +115,8 @@ export const invoiceRoutes = [
     function: 'invoices',
     auth: 'jwt',
     action: ['invoices.create_as_contact', 'invoices.create_on_behalf', 'invoices.review', 'retainage.set_current_period', 'retainage.set_any_period'],
-    summary: 'Enter this period’s figures on some lines (If-Match required); the invoice is recomputed',
-    tags: ['invoices'],
     request: { path: invoicePath, body: updateInvoiceBody },
-    response: { status: 200, description: 'The invoice, recomputed (ETag: its new version)', schema: invoiceResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'deleteInvoice',
@@ -129,9 +125,7 @@ export const invoiceRoutes = [
     function: 'invoices',
     auth: 'jwt',
     action: ['invoices.delete', 'invoices.review'], // review: whose review tasks end with the invoice
-    summary: 'Delete the latest invoice of its commitment, unless approved or paid',
-    tags: ['invoices'],
     request: { path: invoicePath },
-    response: { status: 204, description: 'Deleted' },
+    response: { status: 204 },
   },
 ] as const satisfies readonly RouteDefinition[];

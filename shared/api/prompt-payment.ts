@@ -2,21 +2,10 @@
 import * as z from '../zod';
 import { auJurisdictions } from '../domain/au-jurisdictions';
 import { enteredProperInvoiceFields, nonPaymentNoticeBases, ontarioProperInvoiceFields, type EnteredProperInvoiceField } from '../domain/ontario-prompt-payment';
+// Apart, so the invoice writes bundle them without the views below.
+export { properInvoiceDetailsInput, type ProperInvoiceDetailsInput } from './proper-invoice-input';
 
 const cents = z.number().check(z.int(), z.maximum(Number.MAX_SAFE_INTEGER));
-
-/** The proper-invoice fields the contractor enters: each given replaces, null clears it. */
-export const properInvoiceDetailsInput = z.withMeta(
-  z.strictObject(
-    Object.fromEntries(
-      enteredProperInvoiceFields.map((field) => [field, z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))))]),
-    ) as Record<EnteredProperInvoiceField, z.ZodMiniOptional<z.ZodMiniNullable<z.ZodMiniString>>>,
-  ),
-  {
-    id: 'ProperInvoiceDetails',
-    description: 'Ontario (en-CA projects): the proper-invoice fields entered on the invoice (Construction Act s 6.1); the rest come from the invoice, its period and contract',
-  });
-export type ProperInvoiceDetailsInput = z.infer<typeof properInvoiceDetailsInput>;
 
 export const promptPaymentView = z.withMeta(
   z.nullable(
@@ -95,10 +84,3 @@ export const nonPaymentNoticeList = z.withMeta(
   }),
   { id: 'NonPaymentNoticeList', description: 'The notices given on the invoice, oldest first, with its prompt-payment dates' },
 );
-
-/** The regional payment deadlines an invoice answer carries (shared/http/payment-deadlines.ts reads them). */
-export interface PaymentDeadlines {
-  promptPayment: z.infer<typeof promptPaymentView>;
-  paymentScheduleDue: z.infer<typeof paymentScheduleDueView>;
-}
-export const noPaymentDeadlines: PaymentDeadlines = { promptPayment: null, paymentScheduleDue: null };

@@ -2,7 +2,6 @@ import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { commitmentPath, percentString } from './common';
 import { cents, jurisdiction } from './au-fields';
-import { auJurisdictions } from '../domain/au-jurisdictions';
 import { maxSlidingScaleRules } from '../domain/sliding-scale';
 
 // ---- Sliding-scale retention rules (DOMAIN.md "Sliding-scale retention") ----
@@ -30,19 +29,6 @@ export const putRetainageRulesBody = z.withMeta(
 );
 export type PutRetainageRulesBody = z.infer<typeof putRetainageRulesBody>;
 
-export const retainageRulesResponse = z.withMeta(
-  z.object({
-    projectId: z.string(),
-    commitmentId: z.string(),
-    rules: z.array(z.extend(slidingScaleRule, { limitCents: cents, description: z.string() })),
-    jurisdiction: z.nullable(z.enum(auJurisdictions)),
-    updatedBy: z.nullable(z.string()),
-    updatedAt: z.nullable(z.iso.datetime()),
-  }),
-  { id: 'RetainageRules', description: 'A commitment’s sliding-scale retention rules, each with its limit in cents for the contract as it stands' },
-);
-export type RetainageRulesResponse = z.infer<typeof retainageRulesResponse>;
-
 const rulesPath = '/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules';
 
 export const retainageRuleRoutes = [
@@ -53,10 +39,8 @@ export const retainageRuleRoutes = [
     function: 'retainageRules',
     auth: 'jwt',
     action: 'commitments.view',
-    summary: 'A commitment’s sliding-scale retention rules',
-    tags: ['retainage'],
     request: { path: commitmentPath },
-    response: { status: 200, description: 'The rules (empty when the commitment has none)', schema: retainageRulesResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'putRetainageRules',
@@ -65,9 +49,7 @@ export const retainageRuleRoutes = [
     function: 'retainageRules',
     auth: 'jwt',
     action: 'retainage.configure_sliding_scale',
-    summary: 'Set a commitment’s sliding-scale retention rules (applied to invoices created from now on; QLD caps checked)',
-    tags: ['retainage'],
     request: { path: commitmentPath, body: putRetainageRulesBody },
-    response: { status: 200, description: 'The rules as stored', schema: retainageRulesResponse },
+    response: { status: 200 },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,14 +1,13 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
-import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
 import { commitmentPath, headContractPath } from './common';
 
 /** Most lines an SOV holds: they live in one item (400 KB), with room to spare. */
 export const maxSovLines = 1000;
 
 const id = z.string().check(z.minLength(1), z.maxLength(100));
-const cents = z.withMeta(z.number().check(z.int(), z.minimum(0)), { description: 'Integer cents, not negative' });
+export const cents = z.withMeta(z.number().check(z.int(), z.minimum(0)), { description: 'Integer cents, not negative' });
 const deltaCents = z.withMeta(z.number().check(z.int()), { description: 'Integer cents; negative lowers the line' });
 const decimal = (description: string, example: string) => z.withMeta(z.string().check(z.minLength(1), z.maxLength(32)), { description, example });
 const quantity = decimal('Exact decimal string, at most 4 decimal places, not negative', '12.5');
@@ -21,54 +20,6 @@ export const sovLinePath = z.extend(commitmentPath, { lineId: id });
 export const changeOrderPath = z.extend(commitmentPath, { changeOrderId: id });
 export const headContractSovLinePath = z.extend(headContractPath, { lineId: id });
 export const headContractChangeOrderPath = z.extend(headContractPath, { changeOrderId: id });
-
-export const sovLine = z.withMeta(
-  z.object({
-    lineId: z.string(),
-    costCode: z.optional(z.string()),
-    description: z.string(),
-    scheduledValueCents: z.withMeta(cents, { description: 'The line’s value today (G703 column C): on unit lines quantity × unit price, rounded once' }),
-    changeOrderId: z.withMeta(z.optional(z.string()), { description: 'The approved change order that added the line; absent on original lines' }),
-    quantity: z.optional(z.string()),
-    unitOfMeasure: z.optional(z.string()),
-    unitPrice: z.optional(z.string()),
-    changeOrderAdjustmentCents: z.withMeta(z.optional(z.number().check(z.int())), {
-      description: 'Net change of the value by approved change orders (included in scheduledValueCents); present once one adjusted the line',
-    }),
-    changeOrderAdjustmentQuantity: z.withMeta(z.optional(z.string()), { description: 'Unit lines: net change of the quantity by approved change orders' }),
-  }),
-  { id: 'SovLine' },
-);
-
-export const sovTotals = z.withMeta(
-  z.object({
-    originalContractSumCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 1: the lines less what change orders added' }),
-    approvedChangeOrdersCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 2: net change by approved change orders' }),
-    contractSumToDateCents: z.withMeta(z.number().check(z.int()), { description: 'G702 line 3: the sum of the lines' }),
-    lineCount: z.number().check(z.int()),
-  }),
-  { id: 'SovTotals' },
-);
-
-export const sovResponse = z.withMeta(
-  z.object({
-    projectId: z.string(),
-    commitmentId: z.string(),
-    accountingMethod: z.enum(accountingMethods),
-    lines: z.array(sovLine),
-    totals: sovTotals,
-    version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the SOV' }),
-  }),
-  { id: 'Sov', description: 'A commitment’s schedule of values: original lines, then lines added by approved change orders' },
-);
-export type SovResponse = z.infer<typeof sovResponse>;
-
-/** A head contract's schedule of values: the same lines and rules as a commitment's. */
-export const headContractSovResponse = z.withMeta(z.extend(z.omit(sovResponse, { commitmentId: true }), { headContractId: z.string() }), {
-  id: 'HeadContractSov',
-  description: 'A head contract’s schedule of values: original lines, then lines added by approved change orders',
-});
-export type HeadContractSovResponse = z.infer<typeof headContractSovResponse>;
 
 export const sovLineInput = z.withMeta(
   z.strictObject({
@@ -128,51 +79,6 @@ const adjustLine = z.strictObject({
 
 export const changeOrderLineInput = z.withMeta(z.discriminatedUnion('kind', [addLine, adjustLine]), { id: 'ChangeOrderLineInput' });
 
-export const changeOrderLine = z.withMeta(
-  z.object({
-    kind: z.enum(['add', 'adjust']),
-    lineId: z.withMeta(z.optional(z.string()), { description: 'adjust: the SOV line it changes; add, once approved: the SOV line it added' }),
-    costCode: z.optional(z.string()),
-    description: z.optional(z.string()),
-    amountCents: z.optional(z.number().check(z.int())),
-    quantity: z.optional(z.string()),
-    unitOfMeasure: z.optional(z.string()),
-    unitPrice: z.optional(z.string()),
-    valueCents: z.withMeta(z.number().check(z.int()), {
-      description: 'What the line changes the contract sum by, rounded once; priced against the SOV as it is (again when approved)',
-    }),
-  }),
-  { id: 'ChangeOrderLine' },
-);
-
-export const changeOrderResponse = z.withMeta(
-  z.object({
-    projectId: z.string(),
-    commitmentId: z.string(),
-    changeOrderId: z.string(),
-    number: z.string(),
-    title: z.string(),
-    description: z.nullable(z.string()),
-    status: z.enum(changeOrderStatuses),
-    lines: z.array(changeOrderLine),
-    totalCents: z.number().check(z.int()),
-    approvedAt: z.nullable(z.string()),
-    approvedBy: z.nullable(z.string()),
-    version: z.withMeta(z.number().check(z.int()), { description: 'Also the ETag; send it as If-Match to change the change order' }),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  }),
-  { id: 'ChangeOrder' },
-);
-export type ChangeOrderResponse = z.infer<typeof changeOrderResponse>;
-
-export const headContractChangeOrderResponse = z.withMeta(z.extend(z.omit(changeOrderResponse, { commitmentId: true }), { headContractId: z.string() }), {
-  id: 'HeadContractChangeOrder',
-  description: 'A change order on a head contract: approving it changes the contract sum to date',
-});
-export type HeadContractChangeOrderResponse = z.infer<typeof headContractChangeOrderResponse>;
-
 export const createChangeOrderBody = z.withMeta(
   z.strictObject({
     number: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
@@ -200,22 +106,6 @@ export const updateChangeOrderBody = z.withMeta(
   { id: 'UpdateChangeOrder' },
 );
 
-export const changeOrderListResponse = z.withMeta(
-  z.object({
-    items: z.array(changeOrderResponse),
-    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }),
-  { id: 'ChangeOrderList' },
-);
-
-export const headContractChangeOrderListResponse = z.withMeta(
-  z.object({
-    items: z.array(headContractChangeOrderResponse),
-    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }),
-  { id: 'HeadContractChangeOrderList' },
-);
-
 const sovPath = '/v1/projects/{projectId}/commitments/{commitmentId}/sov';
 const changeOrdersPath = '/v1/projects/{projectId}/commitments/{commitmentId}/change-orders';
 
@@ -227,10 +117,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'commitments.view',
-    summary: 'A commitment’s schedule of values with its totals',
-    tags: ['sov'],
     request: { path: commitmentPath },
-    response: { status: 200, description: 'The SOV (ETag: its version)', schema: sovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'replaceSov',
@@ -239,10 +127,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'sov.edit',
-    summary: 'Replace the original lines (If-Match required); lines added by change orders stay',
-    tags: ['sov'],
     request: { path: commitmentPath, body: replaceSovBody },
-    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: sovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'updateSovLine',
@@ -251,10 +137,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'sov.edit',
-    summary: 'Edit one SOV line (If-Match: the SOV’s ETag)',
-    tags: ['sov'],
     request: { path: sovLinePath, body: updateSovLineBody },
-    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: sovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'listChangeOrders',
@@ -263,10 +147,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'commitments.view',
-    summary: 'A commitment’s change orders, a page at a time',
-    tags: ['change-orders'],
     request: { path: commitmentPath, query: z.object(pageQuery) },
-    response: { status: 200, description: 'A page of change orders', schema: changeOrderListResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'createChangeOrder',
@@ -275,10 +157,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'change_orders.edit',
-    summary: 'Create a pending change order',
-    tags: ['change-orders'],
     request: { path: commitmentPath, body: createChangeOrderBody },
-    response: { status: 201, description: 'The change order (Location, ETag)', schema: changeOrderResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'getChangeOrder',
@@ -287,10 +167,8 @@ export const sovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'commitments.view',
-    summary: 'One change order',
-    tags: ['change-orders'],
     request: { path: changeOrderPath },
-    response: { status: 200, description: 'The change order (ETag: its version)', schema: changeOrderResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'updateChangeOrder',
@@ -300,10 +178,8 @@ export const sovRoutes = [
     auth: 'jwt',
     // Field edits need change_orders.edit; `status` needs change_orders.approve (the handler enforces both).
     action: ['change_orders.edit', 'change_orders.approve'],
-    summary: 'Edit a pending change order, or approve (applies it to the SOV) or void it (If-Match required)',
-    tags: ['change-orders'],
     request: { path: changeOrderPath, body: updateChangeOrderBody },
-    response: { status: 200, description: 'The change order (ETag: its new version)', schema: changeOrderResponse },
+    response: { status: 200 },
   },
 ] as const satisfies readonly RouteDefinition[];
 
@@ -319,10 +195,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.view',
-    summary: 'A head contract’s schedule of values with its totals',
-    tags: ['head contracts'],
     request: { path: headContractPath },
-    response: { status: 200, description: 'The SOV (ETag: its version)', schema: headContractSovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'replaceHeadContractSov',
@@ -331,10 +205,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.edit',
-    summary: 'Replace a head contract’s original SOV lines (If-Match required); lines added by change orders stay',
-    tags: ['head contracts'],
     request: { path: headContractPath, body: replaceSovBody },
-    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: headContractSovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'updateHeadContractSovLine',
@@ -343,10 +215,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.edit',
-    summary: 'Edit one line of a head contract’s SOV (If-Match: the SOV’s ETag)',
-    tags: ['head contracts'],
     request: { path: headContractSovLinePath, body: updateSovLineBody },
-    response: { status: 200, description: 'The SOV (ETag: its new version)', schema: headContractSovResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'listHeadContractChangeOrders',
@@ -355,10 +225,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.view',
-    summary: 'A head contract’s change orders, a page at a time',
-    tags: ['head contracts'],
     request: { path: headContractPath, query: z.object(pageQuery) },
-    response: { status: 200, description: 'A page of change orders', schema: headContractChangeOrderListResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'createHeadContractChangeOrder',
@@ -367,10 +235,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.edit',
-    summary: 'Create a pending change order on a head contract',
-    tags: ['head contracts'],
     request: { path: headContractPath, body: createChangeOrderBody },
-    response: { status: 201, description: 'The change order (Location, ETag)', schema: headContractChangeOrderResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'getHeadContractChangeOrder',
@@ -379,10 +245,8 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.view',
-    summary: 'One change order of a head contract',
-    tags: ['head contracts'],
     request: { path: headContractChangeOrderPath },
-    response: { status: 200, description: 'The change order (ETag: its version)', schema: headContractChangeOrderResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'updateHeadContractChangeOrder',
@@ -391,9 +255,7 @@ export const headContractSovRoutes = [
     function: 'sov',
     auth: 'jwt',
     action: 'head_contracts.edit',
-    summary: 'Edit a pending change order of a head contract, or approve (applies it to the contract sum to date) or void it (If-Match required)',
-    tags: ['head contracts'],
     request: { path: headContractChangeOrderPath, body: updateChangeOrderBody },
-    response: { status: 200, description: 'The change order (ETag: its new version)', schema: headContractChangeOrderResponse },
+    response: { status: 200 },
   },
 ] as const satisfies readonly RouteDefinition[];

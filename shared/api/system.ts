@@ -1,18 +1,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 
-export const healthResponse = z.withMeta(
-  z.object({
-    status: z.literal('ok'),
-    service: z.string(),
-    version: z.string(),
-    time: z.iso.datetime(),
-  }),
-  { id: 'Health' },
-);
-
-export const readyResponse = z.withMeta(z.object({ status: z.literal('ready'), service: z.string(), time: z.iso.datetime() }), { id: 'Ready' });
-
 export const systemRoutes = [
 
   {
@@ -22,9 +10,7 @@ export const systemRoutes = [
     function: 'health',
     auth: 'none',
     action: null,
-    summary: 'Liveness check',
-    tags: ['system'],
-    response: { status: 200, description: 'The service is up', schema: healthResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'getReady',
@@ -33,9 +19,7 @@ export const systemRoutes = [
     function: 'ready',
     auth: 'none',
     action: null,
-    summary: 'Readiness check: the service reaches its database (503 problem+json with Retry-After when not)',
-    tags: ['system'],
-    response: { status: 200, description: 'The service can serve requests', schema: readyResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'getOpenApi',
@@ -44,9 +28,7 @@ export const systemRoutes = [
     function: 'openApi',
     auth: 'none',
     action: null,
-    summary: 'This API’s OpenAPI 3.1 document',
-    tags: ['system'],
-    response: { status: 200, description: 'OpenAPI document', contentType: 'application/json' },
+    response: { status: 200, contentType: 'application/json' },
   },
   {
     operationId: 'getDocs',
@@ -55,9 +37,7 @@ export const systemRoutes = [
     function: 'docs',
     auth: 'none',
     action: null,
-    summary: 'API reference page',
-    tags: ['system'],
-    response: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    response: { status: 200, contentType: 'text/html' },
   },
   {
     operationId: 'getDocsAsset',
@@ -66,8 +46,6 @@ export const systemRoutes = [
     function: 'docs',
     auth: 'none',
     action: null,
-    summary: 'A script, stylesheet or icon of the API reference page (content-hashed name, cached for a year)',
-    tags: ['system'],
     request: {
       path: z.object({
         asset: z.withMeta(z.string().check(z.maxLength(100)), {
@@ -76,6 +54,6 @@ export const systemRoutes = [
         }),
       }),
     },
-    response: { status: 200, description: 'The file, gzip-encoded when the client accepts it', contentType: 'application/octet-stream' },
+    response: { status: 200, contentType: 'application/octet-stream' },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -2,9 +2,10 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import * as z from '../zod';
 import { problemSchema } from '../api/common';
 import { routeFor, routes, type OperationId, type RouteDefinition } from '../wiring/routes';
+import { docsOf } from '../wiring/route-docs';
 import { maxBodyBytes } from './handler';
 import { addExamples } from './openapi-examples';
-import { webhookDocs } from '../api/webhooks';
+import { webhookDocs } from '../api/webhooks.docs';
 
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
@@ -112,7 +113,7 @@ function linksFrom(route: RouteDefinition) {
       const parameters = Object.fromEntries(
         pathParameters(target.path).map((name) => [name, own.has(name) ? `$request.path.${name}` : `$response.body#/${name}`]),
       );
-      return [operationId, { operationId, parameters, description: target.summary }];
+      return [operationId, { operationId, parameters, description: docsOf(target).summary }];
     }),
   );
 }
@@ -177,6 +178,7 @@ function errorResponses(route: RouteDefinition) {
 
 function successResponse(route: RouteDefinition, status: number, description: string) {
   const { response } = route;
+  const { schema } = docsOf(route).response;
   const operationId = route.operationId as OperationId;
   const headers = {
     ...(ifMatch[operationId] || answersETag.has(operationId) ? { etag: etagHeader } : {}),
@@ -187,8 +189,8 @@ function successResponse(route: RouteDefinition, status: number, description: st
     description,
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(links ? { links } : {}),
-    ...(response.schema
-      ? { content: { 'application/json': { schema: response.schema } } }
+    ...(schema
+      ? { content: { 'application/json': { schema } } }
       : response.contentType && status !== 204
         ? { content: { [response.contentType]: { schema: { type: 'string' } } } }
         : {}),
@@ -203,10 +205,11 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
     ...(route.method === 'POST' ? [idempotencyKeyHeader] : []),
   ];
   const other = alsoAnswers[operationId];
+  const docs = docsOf(route);
   return {
     operationId: route.operationId,
-    summary: route.summary,
-    tags: [...route.tags],
+    summary: docs.summary,
+    tags: [...docs.tags],
     ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
     ...(route.request?.path || route.request?.query
       ? {
@@ -221,7 +224,7 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
       : {}),
     responses: {
-      [String(response.status)]: successResponse(route, response.status, response.description),
+      [String(response.status)]: successResponse(route, response.status, docs.response.description),
       ...(other ? { [String(other.status)]: successResponse(route, other.status, other.description) } : {}),
       ...errorResponses(route),
     },
@@ -287,7 +290,7 @@ export function openApiDocument() {
         'only decides how amounts are printed (JPY and KRW without decimals, BHD and KWD with three).',
     },
     servers: [{ url: '/', description: 'This deployment: the API answers on the same origin as this document' }],
-    tags: [...new Set(routes.flatMap((route) => route.tags))].map((name) => {
+    tags: [...new Set(routes.flatMap((route) => docsOf(route).tags))].map((name) => {
       const description = tagDescriptions[name];
       if (!description) throw new Error(`No description for tag ${name}`);
       return { name, description };

@@ -10,7 +10,7 @@ import type { InvoiceItem } from '../db/invoices';
 import type { CommitmentItem } from '../db/commitments';
 import type { BillingPeriodItem } from '../db/billing-periods';
 import { localDate } from '../domain/billing-periods';
-import { noPaymentDeadlines, type PaymentDeadlines } from '../api/prompt-payment';
+import { noPaymentDeadlines, type PaymentDeadlines } from '../api/invoice-deadlines';
 import type { OwnerInvoiceItem } from '../db/owner-invoices';
 import type { HeadContractItem } from '../db/head-contracts';
 import { loadBillingPeriod } from '../db/billing-period-reads';
@@ -26,7 +26,7 @@ interface RegionalProject {
   timeZone: string;
 }
 
-export type { PaymentDeadlines } from '../api/prompt-payment';
+export type { PaymentDeadlines } from '../api/invoice-deadlines';
 
 const givenOnOf = (submittedAt: string | undefined, timeZone: string) => (submittedAt ? localDate(new Date(submittedAt), timeZone) : undefined);
 

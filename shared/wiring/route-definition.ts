@@ -6,8 +6,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * One HTTP route, declared once: one API Gateway route in AWS, the same API Gateway v2 event
- * from the local server. Handlers find their schemas here by operationId, and the OpenAPI
- * document is generated from these declarations.
+ * from the local server. Handlers find their schemas here by operationId. It holds what the
+ * runtime reads; what only the OpenAPI document says (RouteDocs) lives apart, so no Lambda bundles it.
  */
 export interface RouteDefinition {
   readonly operationId: string;
@@ -23,9 +23,31 @@ export interface RouteDefinition {
    * null: any authenticated caller (or public).
    */
   readonly action: Action | readonly Action[] | null;
+  readonly request?: { readonly body?: ZodMiniType; readonly query?: ZodMiniType; readonly path?: ZodMiniType };
+  /** Success response: its status, and a content type for non-JSON bodies. */
+  readonly response: {
+    readonly status: number;
+    readonly contentType?: string;
+    /** Areas not converted yet (docs/bundles.md, "Route documentation") still document the answer here. */
+    readonly description?: string;
+    readonly schema?: ZodMiniType;
+  };
+  /** Areas not converted yet still document the route here; the others in their RouteDocs. */
+  readonly summary?: string;
+  readonly tags?: readonly string[];
+}
+
+/**
+ * What only the OpenAPI document says of a route (the answer's schema included): declared in the
+ * area's documentation module (shared/api/<area>.docs.ts) by operationId, which no handler imports,
+ * and read by shared/http/openapi.ts through shared/wiring/route-docs.ts.
+ */
+export interface RouteDocs {
   readonly summary: string;
   readonly tags: readonly string[];
-  readonly request?: { readonly body?: ZodMiniType; readonly query?: ZodMiniType; readonly path?: ZodMiniType };
-  /** Success response: status, schema (JSON) or a content type for non-JSON bodies. */
-  readonly response: { readonly status: number; readonly description: string; readonly schema?: ZodMiniType; readonly contentType?: string };
+  /** The success response: what it is, and its JSON schema (none for 204 and non-JSON bodies). */
+  readonly response: { readonly description: string; readonly schema?: ZodMiniType };
 }
+
+/** The operationIds of an area's route list: its documentation module is `satisfies Record<OperationIdOf<…>, RouteDocs>`. */
+export type OperationIdOf<Routes extends readonly RouteDefinition[]> = Routes[number]['operationId'];

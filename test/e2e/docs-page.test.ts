@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { routes } from '../../shared/wiring/routes';
+import { docsOf } from '../../shared/wiring/route-docs';
 import { openApiDocument } from '../../shared/http/openapi';
 import { demoStackInChromium, priya } from '../support/chromium-stack';
 
@@ -96,7 +97,7 @@ describe('GET /docs in headless chromium', () => {
     await page.locator('.operation-filter-input').fill(phrase);
     const expected = routes
       .filter((route) =>
-        [route.tags.join(' '), route.method, route.path, route.summary, route.operationId].join(' ').toLowerCase().includes(phrase),
+        [docsOf(route).tags.join(' '), route.method, route.path, docsOf(route).summary, route.operationId].join(' ').toLowerCase().includes(phrase),
       )
       .map((route) => route.operationId);
     // Swagger UI's filter narrows the paths' operations; the webhooks section is listed as it is.

@@ -15,9 +15,7 @@ const route = (method: RouteDefinition['method'], path: string, auth: RouteDefin
   function: 'health',
   auth,
   action: null,
-  summary: '',
-  tags: [],
-  response: { status: 200, description: '' },
+  response: { status: 200 },
 });
 
 const table = [

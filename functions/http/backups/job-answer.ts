@@ -16,7 +16,8 @@ import { backupWarningSchema, backupWarningsKey, getObject } from '../../../shar
 import { backupWarningsPerPage, type BackupWarning } from '../../../shared/domain/backups';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../../../shared/http/cursor';
 import { contentDisposition } from '../../../shared/storage/keys';
-import { backupDownloadSeconds, type BackupJobResponse } from '../../../shared/api/backups';
+import { backupDownloadSeconds } from '../../../shared/api/backups';
+import type { BackupJobResponse } from '../../../shared/api/backups.docs';
 import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { invoicesCompileBackups } from '../../../shared/domain/permission-rules';
 

@@ -7,7 +7,7 @@ import type { Membership } from '../../../shared/domain/permissions';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { commitmentEntities, commitmentSearchText, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { commitmentViewFor } from '../../../shared/api/commitments';
+import { commitmentViewFor } from '../../../shared/api/commitments-views';
 import { duplicateNumber, fieldError, isFieldError, locationOf, participantErrors, retainageFor, unique, vendorOfProject } from './shared';
 import { commitmentsAddContacts, commitmentsCreatePurchaseOrder, commitmentsCreateSubcontract } from '../../../shared/domain/permission-rules';
 

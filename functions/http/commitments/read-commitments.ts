@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { commitmentEntities, type CommitmentItem } from '../../../shared/db/commitments';
-import { commitmentViewFor } from '../../../shared/api/commitments';
+import { commitmentViewFor } from '../../../shared/api/commitments-views';
 import { orderOf, peopleNamed } from '../../../shared/api/common';
 import { loadUserNames } from '../../../shared/db/people';
 import { commitmentCursors, filteredReadSize, maxListReads, visibleCommitment } from './shared';

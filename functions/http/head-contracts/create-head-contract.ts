@@ -6,7 +6,7 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import { toHeadContractResponse } from '../../../shared/api/head-contracts';
+import { toHeadContractResponse } from '../../../shared/api/head-contracts-views';
 import { duplicateNumber, headContractRetainage, isFieldError, locationOf, normalizeHeadContractNumber, privateListErrors, unique } from './shared';
 import { headContractsEdit } from '../../../shared/domain/permission-rules';
 

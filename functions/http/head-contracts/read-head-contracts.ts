@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { headContractEntities, type HeadContractItem } from '../../../shared/db/head-contracts';
-import { toHeadContractResponse } from '../../../shared/api/head-contracts';
+import { toHeadContractResponse } from '../../../shared/api/head-contracts-views';
 import { visibleHeadContract } from './shared';
 import { headContractsView } from '../../../shared/domain/permission-rules';
 

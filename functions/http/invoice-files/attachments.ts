@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../../../shared/logger';
 import { problems } from '../../../shared/http/problem';
 import { entitiesOf } from '../../../shared/db/service';
-import { uploadUrlSeconds, type AttachmentResponse } from '../../../shared/api/invoice-files';
+import { uploadUrlSeconds } from '../../../shared/api/invoice-files';
+import { type AttachmentResponse } from '../../../shared/api/invoice-files.docs';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, type InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { deleteObject, downloadUrl } from './s3';
 

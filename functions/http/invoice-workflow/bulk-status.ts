@@ -10,7 +10,7 @@ import type { ProjectItem } from '../../../shared/db/entities/project';
 import type { InvoiceItem } from '../../../shared/db/invoices';
 import { canSee, type Membership } from '../../../shared/domain/permissions';
 import { staleExpectationRefusal } from '../../../shared/domain/invoice-workflow';
-import type { BulkInvoiceStatusResult } from '../../../shared/api/invoice-workflow';
+import type { BulkInvoiceStatusResult } from '../../../shared/api/invoice-workflow.docs';
 import { roleOf } from './access';
 import { changeStatus } from './change';
 import { invoicesBulkStatus } from '../../../shared/domain/permission-rules';

@@ -6,7 +6,7 @@ import { entitiesOf } from '../../../shared/db/service';
 import { InvoiceEvent } from '../../../shared/db/entities/invoice';
 import { loadUserNames } from '../../../shared/db/people';
 import type { InvoiceEventItem } from '../../../shared/db/invoices';
-import type { InvoiceHistoryEventResponse } from '../../../shared/api/invoice-reads';
+import type { InvoiceHistoryEventResponse } from '../../../shared/api/invoice-reads.docs';
 import { invoicesView } from '../../../shared/domain/permission-rules';
 
 const historyReaders = /* @__PURE__ */ entitiesOf({ InvoiceEvent });

@@ -7,7 +7,7 @@ import { InputError } from '../../../shared/domain/errors';
 import { computeInvoice, type InvoiceFigures, type LineEntry } from '../../../shared/domain/invoice-figures';
 import { previousFrom, type InvoiceItem } from '../../../shared/db/invoices';
 import type { HttpInput } from '../../../shared/http/handler';
-import { entryFieldNames, inputNameOf, storedEntryFields, storedFieldOf, type StoredEntryField } from '../../../shared/api/invoices';
+import { entryFieldNames, inputNameOf, storedEntryFields, storedFieldOf, type StoredEntryField } from '../../../shared/api/invoice-entry-names';
 import type { LineEntryPatch } from '../../../shared/api/invoice-requests';
 
 type UpdateInvoiceRequest = HttpInput<'updateInvoice'>['body'];

@@ -12,7 +12,7 @@ import type { InvoiceFigures, LineEntry } from '../../../shared/domain/invoice-f
 import { loadInvoiceContext, type InvoiceContext } from '../../../shared/http/invoice-context';
 import { invoiceHandlerEntities, noSuchInvoice } from './access';
 import { bodyIndexesOf, editedEntries, figuresFor, retainageFields, type EntryChange } from './line-entries';
-import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoices';
+import { entryFieldNames, storedFieldOf } from '../../../shared/api/invoice-entry-names';
 import { mergeProperInvoiceDetails, type ProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
 import { invoicesCreateOnBehalf, retainageSetAnyPeriod, retainageSetCurrentPeriod } from '../../../shared/domain/permission-rules';
 

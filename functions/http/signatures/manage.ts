@@ -6,7 +6,7 @@ import { problems } from '../../../shared/http/problem';
 import { batchGetAll } from '../../../shared/db/service';
 import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature';
 import { currentSignatureStatus, currentSigner, expiryFrom, resendSignatureRefusal, voidSignatureRefusal } from '../../../shared/domain/signatures';
-import { toSignatureResponse } from '../../../shared/api/signatures';
+import { toSignatureResponse } from '../../../shared/api/signature-views';
 import { signatureNoticeEmail } from '../../../shared/email/signatures';
 import { builtinSigner } from '../../../shared/signature/builtin';
 import { outboxRecord } from '../../../shared/db/outbox-record';

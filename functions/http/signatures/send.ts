@@ -7,7 +7,7 @@ import type { InvoiceSignatureItem } from '../../../shared/db/entities/signature
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { canSee } from '../../../shared/domain/permissions';
 import { currentSignatureStatus, newSignatureRequest, sendForSignatureRefusal, type Signer } from '../../../shared/domain/signatures';
-import type { BulkSignatureResult } from '../../../shared/api/signatures';
+import type { BulkSignatureResult } from '../../../shared/api/signatures.docs';
 import { builtinSigner } from '../../../shared/signature/builtin';
 import { gcSignerPrefix } from '../../../shared/signature/docusign';
 import type { CompanyItem } from '../../../shared/db/entities/company';

@@ -14,7 +14,7 @@ import { entitiesOf } from '../../../shared/db/service';
 import { explainFailure, writeTransactionOver, type WriteEntities } from '../../../shared/db/transaction';
 import { loadCommitment, type CommitmentItem } from '../../../shared/db/commitments';
 import { loadHeadContract } from '../../../shared/db/head-contracts';
-import type { ChangeOrderResponse, HeadContractChangeOrderResponse, HeadContractSovResponse, SovResponse } from '../../../shared/api/sov';
+import type { ChangeOrderResponse, HeadContractChangeOrderResponse, HeadContractSovResponse, SovResponse } from '../../../shared/api/sov.docs';
 import { sovTotals, type AccountingMethod, type SovLine } from '../../../shared/domain/sov';
 import { ChangeOrder, type ChangeOrderItem } from '../../../shared/db/entities/change-order';
 import { Commitment } from '../../../shared/db/entities/commitment';

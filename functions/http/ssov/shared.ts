@@ -6,7 +6,7 @@ import { entitiesOf } from '../../../shared/db/service';
 import { loadCommitment } from '../../../shared/db/commitments';
 import { authorize, type Membership } from '../../../shared/domain/permissions';
 import { allocate, type ParentLine, type SsovFieldError, type SsovSubLine } from '../../../shared/domain/ssov';
-import type { SsovResponse } from '../../../shared/api/ssov';
+import type { SsovResponse } from '../../../shared/api/ssov.docs';
 import { Sov, type SovItem } from '../../../shared/db/entities/sov';
 import { Ssov, type SsovItem } from '../../../shared/db/entities/ssov';
 import { ssovCreate, ssovUpdateAsContact } from '../../../shared/domain/permission-rules';

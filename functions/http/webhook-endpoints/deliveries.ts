@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { db } from '../../../shared/db/service';
 import { newDelivery } from '../../../shared/db/webhooks';
 import { putEvents } from '../../../shared/aws/events';
-import { toWebhookDeliveryResponse } from '../../../shared/api/webhooks';
+import { toWebhookDeliveryResponse } from '../../../shared/api/webhooks-views';
 import { logger } from '../../../shared/logger';
 import { loadEndpoint, loadWebhookAdmin } from './access';
 import { randomBytes } from 'node:crypto';

@@ -8,7 +8,7 @@ import { db } from '../../../shared/db/service';
 import type { WebhookEndpointItem } from '../../../shared/db/webhooks';
 import { InputError } from '../../../shared/domain/errors';
 import { secretOverlapMs, webhookUrlRefusal } from '../../../shared/domain/webhooks';
-import { toWebhookEndpointResponse } from '../../../shared/api/webhooks';
+import { toWebhookEndpointResponse } from '../../../shared/api/webhooks-views';
 import { newWebhookSecret } from '../../../shared/webhooks/signature';
 import { config } from '../../../shared/config';
 import { loadEndpoint, loadWebhookAdmin } from './access';
