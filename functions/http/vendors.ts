@@ -13,7 +13,7 @@ import { ProjectVendor } from '../../shared/db/entities/project-vendor';
 import { User } from '../../shared/db/entities/user';
 import { inviteUser } from '../../shared/identity';
 import { toMemberResponse } from '../../shared/api/member-response';
-import type { VendorResponse } from '../../shared/api/vendors';
+import type { VendorResponse } from '../../shared/api/vendors.docs';
 import { vendorRoutes } from '../../shared/api/vendors';
 import { vendorsManage, vendorsView } from '../../shared/domain/permission-rules';
 

@@ -103,14 +103,6 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
     ceilingKb: 318,
     why: 'electrodb (171 KB) and zod/mini (~30 KB) come to ~200 KB before our code; it carries the invoice answers and write requests (shared/api, 19 KB) and the invoice rules and G702/G703 figures (shared/domain, 31 KB, with big.js): electrodb replaced by thin typed access over lib-dynamodb is the way under 300 KB (docs/bundles.md)',
   },
-  // 527 KB on 2026-12-05 (606 KB with the whole route table), 400.9 KB once lean, 368.2 KB with named entities, the
-  // schemas it does not use and the backup starter left out: it carries the owner-invoice, owner-payment and invoice schemas, the G702/G703
-  // figures, Ontario prompt payment, the forwarded-invoice emails.
-  // 368.2 → 360.2 KB once the payments received left for ownerPayments (284.3 KB, within budget); → 357.5 KB with the
-  // permission rows by tool and the domain events' descriptions apart from their list.
-  // 357.5 → 320.8 KB once split by resource: reads and the G703 CSV (ownerInvoiceReads 277.6), the status change
-  // (ownerInvoiceWorkflow 288.9) and the PDF and email (ownerInvoiceDocuments 268.8) left it, all within budget.
-  ownerInvoices: { ceilingKb: 327, why: 'what every database HTTP function carries (see invoices), the OwnerInvoice answer (the invoice line, totals and summary schemas, prompt payment) and the routes that compute the G702/G703 figures: create with pre-fill, line entry, preview (big.js), with idempotency' },
   // 519 KB on 2026-12-05, 395.4 KB once lean, 335.3 KB with the AU holidays as rules (5 KB, was a 37 KB table), named entities and
   // without the invoice requests (shared/api/invoice-requests.ts); 335.3 → 332.6 KB with the permission rows by tool and
   // the domain events' descriptions apart from their list; 332.3 → 325.5 KB once cents and the AU rules stopped bundling

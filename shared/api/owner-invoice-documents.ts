@@ -5,7 +5,6 @@
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { ownerInvoicePath } from './common';
-import { forwardInvoiceResponse, invoicePdfResponse } from './invoice-pdf';
 
 export const emailOwnerInvoiceBody = z.withMeta(
   z.strictObject({
@@ -26,10 +25,8 @@ export const ownerInvoiceDocumentRoutes = [
     function: 'ownerInvoiceDocuments',
     auth: 'jwt',
     action: 'owner_invoices.export',
-    summary: 'The owner invoice PDF (G702 summary to the owner, G703 continuation sheets) in the project’s terms: rendered for its version, stored, served by a presigned URL',
-    tags: ['owner invoices'],
     request: { path: ownerInvoicePath },
-    response: { status: 200, description: 'Where to download the PDF', schema: invoicePdfResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'emailOwnerInvoice',
@@ -38,9 +35,7 @@ export const ownerInvoiceDocumentRoutes = [
     function: 'ownerInvoiceDocuments',
     auth: 'jwt',
     action: 'owner_invoices.email',
-    summary: 'Email the owner invoice PDF to the addresses given and the owner’s contacts (Idempotency-Key: sent once); recorded in its history',
-    tags: ['owner invoices'],
     request: { path: ownerInvoicePath, body: emailOwnerInvoiceBody },
-    response: { status: 202, description: 'The email is on its way', schema: forwardInvoiceResponse },
+    response: { status: 202 },
   },
 ] as const satisfies readonly RouteDefinition[];

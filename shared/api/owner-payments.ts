@@ -1,13 +1,13 @@
+/** The payments received against an owner invoice: the routes and what they take (their answers in owner-payments.docs.ts). */
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { pageQuery } from '../http/cursor';
 import { maxPaymentCents, paymentMethods } from '../domain/payments';
 import { ownerInvoicePath } from './common';
-import type { OwnerPaymentItem } from '../db/entities/owner-invoice';
 
 export const ownerPaymentPath = z.extend(ownerInvoicePath, { paymentId: z.string().check(z.minLength(1), z.maxLength(100)) });
 
-const receivedOn = z.withMeta(z.iso.date(), { description: 'The date the payment was received (YYYY-MM-DD)' });
+export const receivedOn = z.withMeta(z.iso.date(), { description: 'The date the payment was received (YYYY-MM-DD)' });
 
 export const createOwnerPaymentBody = z.withMeta(
   z.strictObject({
@@ -31,46 +31,6 @@ export const createOwnerPaymentBody = z.withMeta(
 );
 export type CreateOwnerPaymentBody = z.infer<typeof createOwnerPaymentBody>;
 
-export const ownerPaymentResponse = z.withMeta(
-  z.object({
-    projectId: z.string(),
-    headContractId: z.string(),
-    ownerInvoiceId: z.string(),
-    paymentId: z.string(),
-    paymentNumber: z.string(),
-    method: z.enum(paymentMethods),
-    amountCents: z.number().check(z.int()),
-    receivedOn,
-    reference: z.nullable(z.string()),
-    createdBy: z.string(),
-    createdAt: z.iso.datetime(),
-  }),
-  { id: 'OwnerPayment', description: 'A payment received from the owner against an owner invoice' },
-);
-export type OwnerPaymentResponse = z.infer<typeof ownerPaymentResponse>;
-
-export const ownerPaymentList = z.withMeta(
-  z.object({
-    items: z.array(ownerPaymentResponse),
-    nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page' }),
-  }),
-  { id: 'OwnerPaymentList' },
-);
-
-export const toOwnerPaymentResponse = (item: OwnerPaymentItem): OwnerPaymentResponse => ({
-  projectId: item.projectId,
-  headContractId: item.headContractId,
-  ownerInvoiceId: item.ownerInvoiceId,
-  paymentId: item.paymentId,
-  paymentNumber: item.paymentNumber,
-  method: item.method,
-  amountCents: item.amountCents,
-  receivedOn: item.receivedOn,
-  reference: item.reference ?? null,
-  createdBy: item.createdBy,
-  createdAt: item.createdAt,
-});
-
 const base = '/v1/projects/{projectId}/owner-invoices/{ownerInvoiceId}/payments';
 
 export const ownerPaymentRoutes = [
@@ -81,10 +41,8 @@ export const ownerPaymentRoutes = [
     function: 'ownerPayments',
     auth: 'jwt',
     action: 'owner_invoices.view',
-    summary: 'Payments received against an owner invoice, in the order they were recorded',
-    tags: ['owner invoices'],
     request: { path: ownerInvoicePath, query: z.object(pageQuery) },
-    response: { status: 200, description: 'A page of payments received', schema: ownerPaymentList },
+    response: { status: 200 },
   },
   {
     operationId: 'createOwnerPayment',
@@ -93,10 +51,8 @@ export const ownerPaymentRoutes = [
     function: 'ownerPayments',
     auth: 'jwt',
     action: 'owner_invoices.record_payment',
-    summary: 'Record a payment received; the owner invoice’s paid amount and payment status follow (overpayment refused unless allowed)',
-    tags: ['owner invoices'],
     request: { path: ownerInvoicePath, body: createOwnerPaymentBody },
-    response: { status: 201, description: 'The payment (Location)', schema: ownerPaymentResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'getOwnerPayment',
@@ -105,10 +61,8 @@ export const ownerPaymentRoutes = [
     function: 'ownerPayments',
     auth: 'jwt',
     action: 'owner_invoices.view',
-    summary: 'One payment received',
-    tags: ['owner invoices'],
     request: { path: ownerPaymentPath },
-    response: { status: 200, description: 'The payment received', schema: ownerPaymentResponse },
+    response: { status: 200 },
   },
   {
     operationId: 'deleteOwnerPayment',
@@ -117,9 +71,7 @@ export const ownerPaymentRoutes = [
     function: 'ownerPayments',
     auth: 'jwt',
     action: 'owner_invoices.record_payment',
-    summary: 'Delete a payment received; the owner invoice’s paid amount and payment status are reversed',
-    tags: ['owner invoices'],
     request: { path: ownerPaymentPath },
-    response: { status: 204, description: 'Deleted' },
+    response: { status: 204 },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,28 +1,9 @@
+/** The vendors of a project: the routes and what they take (their answers in vendors.docs.ts). */
 import * as z from '../zod';
 import type { RouteDefinition } from '../wiring/route-definition';
 import { toolLevels } from '../domain/permissions';
 import { pageQuery } from '../http/cursor';
 import { projectPath } from './common';
-import { projectMember } from './member-response';
-
-export const vendorResponse = z.withMeta(
-  z.object({
-    vendorId: z.withMeta(z.string(), { description: 'The vendor company’s id' }),
-    name: z.string(),
-    addedAt: z.withMeta(z.iso.datetime(), { description: 'When the vendor was added to this project' }),
-  }),
-  { id: 'Vendor' },
-);
-export type VendorResponse = z.infer<typeof vendorResponse>;
-
-export const vendorList = z.withMeta(z.object({ items: z.array(vendorResponse), nextCursor: z.nullable(z.string()) }), { id: 'VendorList' });
-
-export const vendorDetail = z.withMeta(
-  z.extend(vendorResponse, {
-    users: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
-  }),
-  { id: 'VendorWithUsers' },
-);
 
 export const createVendorBody = z.withMeta(
   z
@@ -59,10 +40,8 @@ export const vendorRoutes = [
     function: 'vendors',
     auth: 'jwt',
     action: 'vendors.view',
-    summary: 'The vendors of the project, a page at a time',
-    tags: ['vendors'],
     request: { path: projectPath, query: z.object(pageQuery) },
-    response: { status: 200, description: 'A page of vendors; nextCursor fetches the next', schema: vendorList },
+    response: { status: 200 },
   },
   {
     operationId: 'createVendor',
@@ -71,10 +50,8 @@ export const vendorRoutes = [
     function: 'vendors',
     auth: 'jwt',
     action: 'vendors.manage',
-    summary: 'Add a vendor to the project: a new vendor company, or one your company already works with',
-    tags: ['vendors'],
     request: { path: projectPath, body: createVendorBody },
-    response: { status: 201, description: 'The vendor (Location: its URL)', schema: vendorResponse },
+    response: { status: 201 },
   },
   {
     operationId: 'getVendor',
@@ -83,10 +60,8 @@ export const vendorRoutes = [
     function: 'vendors',
     auth: 'jwt',
     action: 'vendors.view',
-    summary: 'A vendor of the project with its users',
-    tags: ['vendors'],
     request: { path: vendorPath },
-    response: { status: 200, description: 'The vendor and its users', schema: vendorDetail },
+    response: { status: 200 },
   },
   {
     operationId: 'addVendorUser',
@@ -95,9 +70,7 @@ export const vendorRoutes = [
     function: 'vendors',
     auth: 'jwt',
     action: 'vendors.manage',
-    summary: 'Invite a person of the vendor (an account by email) and make them a project member',
-    tags: ['vendors'],
     request: { path: vendorPath, body: addVendorUserBody },
-    response: { status: 201, description: 'The member (201 invited or added; 200 when they already were; 202 `{ email, status: "received" }` when the email is not one this vendor can have, without saying why)', schema: projectMember },
+    response: { status: 201 },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -20,6 +20,10 @@ import { inviteDocs } from '../api/invites.docs';
 import { billingPeriodDocs } from '../api/billing-periods.docs';
 import { headContractDocs } from '../api/head-contracts.docs';
 import { commitmentDocs } from '../api/commitments.docs';
+import { ownerInvoiceDocs } from '../api/owner-invoices.docs';
+import { ownerPaymentDocs } from '../api/owner-payments.docs';
+import { projectDocs } from '../api/projects.docs';
+import { vendorDocs } from '../api/vendors.docs';
 
 /**
  * Every route's documentation (RouteDocs) by operationId, from the areas' documentation modules
@@ -48,6 +52,10 @@ export const routeDocs = {
   ...billingPeriodDocs,
   ...headContractDocs,
   ...commitmentDocs,
+  ...ownerInvoiceDocs,
+  ...ownerPaymentDocs,
+  ...projectDocs,
+  ...vendorDocs,
 } satisfies Record<TableDocumented, RouteDocs>;
 
 /** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */

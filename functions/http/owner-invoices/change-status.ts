@@ -9,7 +9,7 @@ import { figuresFreeStatuses, signatureLockRefusal } from '../../../shared/domai
 import { isEditable } from '../../../shared/domain/invoice-rules';
 import { isOneOf } from '../../../shared/db/conditions';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
-import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoice-views';
 import { dispatchSoon } from '../../../shared/db/outbox-delivery';
 import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import { changedOrGone, changedSinceRead, ownerInvoiceFor } from './shared';

@@ -10,7 +10,7 @@ import { loadLatestOwnerInvoices, type OwnerInvoiceItem } from '../../../shared/
 import type { HeadContractItem } from '../../../shared/db/head-contracts';
 import type { ProjectItem } from '../../../shared/db/entities/project';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
-import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoice-views';
 import { computeInvoice, type InvoiceContract, type LineEntry, type StoredSovLine } from '../../../shared/domain/invoice-figures';
 import { creationRefusal } from '../../../shared/domain/invoice-rules';
 import type { SovLine } from '../../../shared/domain/sov';

@@ -15,7 +15,7 @@ import { currencyOf } from '../../../shared/domain/project-settings';
 import { dispatchSoon } from '../../../shared/db/outbox-delivery';
 import { outboxRecord, outboxWrite } from '../../../shared/db/outbox-record';
 import { applyPayment, normalizePaymentNumber, overpaymentRefusal, paymentAmountRefusal } from '../../../shared/domain/payments';
-import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments';
+import { toOwnerPaymentResponse } from '../../../shared/api/owner-payments-views';
 import { ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
 import { ownerInvoicesRecordPayment, ownerInvoicesView } from '../../../shared/domain/permission-rules';

@@ -1,5 +1,5 @@
 import type { HttpInput, Reply } from '../../../shared/http/handler';
-import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoice-views';
 import { g703Csv } from '../../../shared/api/g703-csv';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';
 import { loadPrevious } from './update-owner-invoice';

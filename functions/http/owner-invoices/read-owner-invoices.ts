@@ -2,7 +2,7 @@ import type { HttpInput, Reply } from '../../../shared/http/handler';
 import { etagFor } from '../../../shared/http/etag';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
-import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceListItem, toOwnerInvoiceResponse } from '../../../shared/api/owner-invoice-views';
 import { headContractFor, ownerInvoiceFor } from './shared';
 import { ownerInvoiceEntities } from './entities';
 import { ownerInvoicesView } from '../../../shared/domain/permission-rules';

@@ -7,7 +7,7 @@ import { invoiceEventWrite } from '../../../shared/db/invoices';
 import { isLatestOwnerInvoice, loadOwnerInvoiceAt, ownerSuccessorCheck, type OwnerInvoiceItem } from '../../../shared/db/owner-invoices';
 import { editableStatuses, editRefusal } from '../../../shared/domain/invoice-rules';
 import type { InvoiceFigures, InvoiceSummary } from '../../../shared/domain/invoice-figures';
-import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoices';
+import { toOwnerInvoiceResponse } from '../../../shared/api/owner-invoice-views';
 import { mergeProperInvoiceDetails } from '../../../shared/domain/ontario-prompt-payment';
 import { ownerInvoiceDeadlines } from '../../../shared/http/payment-deadlines';
 import { bodyIndexesOf, editedEntries, figuresFor } from '../invoices/line-entries';

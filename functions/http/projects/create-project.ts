@@ -8,7 +8,7 @@ import { defaultProjectSettings, mergeSettings } from '../../../shared/domain/pr
 import { InputError } from '../../../shared/domain/errors';
 import { nextBillingPeriodAt } from '../../../shared/domain/billing-periods';
 import { companyAdminRefusal } from '../../../shared/domain/permissions';
-import { toProjectResponse } from '../../../shared/api/projects';
+import { toProjectResponse } from '../../../shared/api/projects-views';
 import { projectUrl } from './urls';
 
 /** The caller's company, when the caller may create projects in it (403 otherwise). */

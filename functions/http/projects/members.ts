@@ -6,7 +6,7 @@ import { isConditionalFailure } from '../../../shared/db/conditions';
 import { decodeCursor, encodeCursor } from '../../../shared/http/cursor';
 import { batchGetAll } from '../../../shared/db/service';
 import type { ProjectItem } from '../../../shared/db/entities/project';
-import type { ProjectMemberResponse } from '../../../shared/api/projects';
+import type { ProjectMemberResponse } from '../../../shared/api/projects.docs';
 import { toMemberResponse } from '../../../shared/api/member-response';
 import { memberUpdate, whileAnotherAdminRemains } from './last-admin';
 import { projectEntities } from './entities';

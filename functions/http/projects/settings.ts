@@ -8,7 +8,7 @@ import { mergeSettings } from '../../../shared/domain/project-settings';
 import { InputError } from '../../../shared/domain/errors';
 import { loadPeriodsState, scheduleFor } from '../../../shared/db/billing-periods';
 import { billingDueFields } from '../../../shared/db/entities/project';
-import { toProjectResponse, toSettingsResponse } from '../../../shared/api/projects';
+import { toProjectResponse, toSettingsResponse } from '../../../shared/api/projects-views';
 import { projectEntities } from './entities';
 import { projectView, settingsConfigure } from '../../../shared/domain/permission-rules';
 
