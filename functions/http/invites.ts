@@ -22,7 +22,7 @@ import {
   type InviteItem,
 } from '../../shared/db/invites';
 import { inviteRoutes } from '../../shared/api/invites';
-import { type PeriodInviteRow } from '../../shared/api/invites.docs';
+import type { PeriodInviteRow } from '../../shared/api/invites.docs';
 import { toInviteResponse } from '../../shared/api/invites-views';
 import { commitmentsView, invitesRespond, invitesSend } from '../../shared/domain/permission-rules';
 

@@ -1,3 +1,4 @@
+/** The accounting exports routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { accountingExportFormats, accountingExportStatuses, lineColumns, paymentColumns } from '../domain/accounting-exports';
 import type { OperationIdOf, RouteDocs } from '../wiring/route-definition';

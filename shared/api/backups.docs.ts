@@ -1,3 +1,4 @@
+/** The backups routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { backupJobStatuses } from '../domain/backups';
 import type { OperationIdOf, RouteDocs } from '../wiring/route-definition';

@@ -1,5 +1,6 @@
+/** The API's views of stored billing periods (what the handlers answer; its schema is in billing-periods.docs.ts, which no handler bundles). */
 import type { BillingPeriodItem } from '../db/billing-periods';
-import { type BillingPeriodAction } from '../domain/allowed-actions';
+import type { BillingPeriodAction } from '../domain/allowed-actions';
 import type { BillingPeriodResponse } from './billing-periods.docs';
 
 export function toBillingPeriodResponse(item: BillingPeriodItem, allowedActions: BillingPeriodAction[]): BillingPeriodResponse {

@@ -1,3 +1,4 @@
+/** The billing periods routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { billingPeriodSources, billingPeriodStatuses } from '../domain/billing-periods';
 import { billingPeriodActions } from '../domain/allowed-actions';

@@ -1,3 +1,4 @@
+/** The API's views of stored commitments (what the handlers answer; its schema is in commitments.docs.ts, which no handler bundles). */
 import { commitmentAllowedActions } from '../domain/allowed-actions';
 import type { Membership } from '../domain/permissions';
 import type { CommitmentItem } from '../db/commitments';

@@ -1,3 +1,4 @@
+/** The commitments routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { commitmentActions } from '../domain/allowed-actions';
 import { allowedActionsField, personRef, retainageSettings } from './common';

@@ -1,3 +1,4 @@
+/** The API's views of stored head contracts (what the handlers answer; its schema is in head-contracts.docs.ts, which no handler bundles). */
 import type { HeadContractItem } from '../db/entities/head-contract';
 import type { HeadContractResponse } from './head-contracts.docs';
 

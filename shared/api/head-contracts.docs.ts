@@ -1,3 +1,4 @@
+/** The head contracts routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { accountingMethods } from '../domain/commitments';
 import { headContractStatuses } from '../domain/head-contracts';

@@ -1,3 +1,4 @@
+/** The API's views of stored invites (what the handlers answer; its schema is in invites.docs.ts, which no handler bundles). */
 import type { InviteItem } from '../db/invites';
 import { inviteIdOf } from '../domain/invites';
 import type { InviteAction } from '../domain/allowed-actions';

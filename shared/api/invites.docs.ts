@@ -1,3 +1,4 @@
+/** The invites routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { inviteEmailStatuses, inviteRefusalReasons, inviteStatuses } from '../domain/invites';
 import { inviteActions } from '../domain/allowed-actions';

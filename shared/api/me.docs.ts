@@ -1,3 +1,4 @@
+/** The me routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { toolLevels, granularPermissions } from '../domain/permissions';
 import { regions } from '../domain/terminology';

@@ -1,3 +1,4 @@
+/** The my work routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { taskKinds } from '../domain/tasks';
 import { invoiceStatuses } from '../domain/invoices';

@@ -1,6 +1,26 @@
+/** Notices of non-payment (Ontario): their routes and what giving one takes; the answers (prompt-payment.ts) are documented in non-payment-notices.docs.ts. */
 import type { RouteDefinition } from '../wiring/route-definition';
 import { invoicePath } from './common';
-import { nonPaymentNotice, nonPaymentNoticeBody, nonPaymentNoticeList } from './prompt-payment';
+import * as z from '../zod';
+import { nonPaymentNoticeBases } from '../domain/ontario-prompt-payment';
+
+const cents = z.number().check(z.int(), z.maximum(Number.MAX_SAFE_INTEGER));
+
+export const nonPaymentNoticeBody = z.withMeta(
+  z.strictObject({
+    basis: z.withMeta(z.enum(nonPaymentNoticeBases), {
+      description: '`disputed`: the amount is disputed (Form 1/2); `not_paid_from_above`: the payer was not paid by the tier above (Forms 2 and 3)',
+    }),
+    amountCents: z.withMeta(cents, { description: 'The amount that will not be paid' }),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    givenOn: z.withMeta(z.optional(z.iso.date()), { description: 'When the notice is given; defaults to today on the project’s clock' }),
+    noticeFromAboveReceivedOn: z.withMeta(z.optional(z.iso.date()), {
+      description: 'With `not_paid_from_above`: when the notice from the tier above was received',
+    }),
+  }),
+  { id: 'GiveNonPaymentNotice' },
+);
+export type NonPaymentNoticeBody = z.infer<typeof nonPaymentNoticeBody>;
 
 const noticesPath = '/v1/projects/{projectId}/invoices/{invoiceId}/notices-of-non-payment';
 
@@ -12,10 +32,8 @@ export const nonPaymentNoticeRoutes = [
     function: 'nonPaymentNotices',
     auth: 'jwt',
     action: 'invoices.view',
-    summary: 'The notices of non-payment given on an invoice (en-CA projects), with its prompt-payment dates',
-    tags: ['prompt payment'],
     request: { path: invoicePath },
-    response: { status: 200, description: 'The notices, oldest first', schema: nonPaymentNoticeList },
+    response: { status: 200 },
   },
   {
     operationId: 'giveNonPaymentNotice',
@@ -24,9 +42,7 @@ export const nonPaymentNoticeRoutes = [
     function: 'nonPaymentNotices',
     auth: 'jwt',
     action: 'non_payment_notices.give',
-    summary: 'Give a notice of non-payment on an invoice (Ontario Construction Act; by its deadline), emailed to the invoice contacts',
-    tags: ['prompt payment'],
     request: { path: invoicePath, body: nonPaymentNoticeBody },
-    response: { status: 201, description: 'The notice as recorded (ETag: the invoice’s new version)', schema: nonPaymentNotice },
+    response: { status: 201 },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,3 +1,4 @@
+/** The payment schedules routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { cents } from './au-fields';
 import { auJurisdictions } from '../domain/au-jurisdictions';

@@ -1,4 +1,4 @@
-/** Ontario prompt payment on invoices (shared/domain/ontario-prompt-payment.ts): the views and inputs. */
+/** Ontario prompt payment on invoices (shared/domain/ontario-prompt-payment.ts): the answers' views, which only the OpenAPI document and owner invoices read (the proper-invoice input is in proper-invoice-input.ts, the notice's body in non-payment-notices.ts). */
 import * as z from '../zod';
 import { auJurisdictions } from '../domain/au-jurisdictions';
 import { enteredProperInvoiceFields, nonPaymentNoticeBases, ontarioProperInvoiceFields, type EnteredProperInvoiceField } from '../domain/ontario-prompt-payment';
@@ -45,22 +45,6 @@ export const paymentScheduleDueView = z.withMeta(
       'Australian projects: when the payment schedule answering this claim is due, and whether it is overdue or served (null: not submitted, not an Australian payment-schedule state, or not yet worked out: the hourly reminder job stores it; GET …/payment-schedule always answers)',
   },
 );
-
-export const nonPaymentNoticeBody = z.withMeta(
-  z.strictObject({
-    basis: z.withMeta(z.enum(nonPaymentNoticeBases), {
-      description: '`disputed`: the amount is disputed (Form 1/2); `not_paid_from_above`: the payer was not paid by the tier above (Forms 2 and 3)',
-    }),
-    amountCents: z.withMeta(cents, { description: 'The amount that will not be paid' }),
-    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
-    givenOn: z.withMeta(z.optional(z.iso.date()), { description: 'When the notice is given; defaults to today on the project’s clock' }),
-    noticeFromAboveReceivedOn: z.withMeta(z.optional(z.iso.date()), {
-      description: 'With `not_paid_from_above`: when the notice from the tier above was received',
-    }),
-  }),
-  { id: 'GiveNonPaymentNotice' },
-);
-export type NonPaymentNoticeBody = z.infer<typeof nonPaymentNoticeBody>;
 
 export const nonPaymentNotice = z.withMeta(
   z.object({

@@ -1,3 +1,4 @@
+/** The API's view of a stored signature request (what the handlers answer; its schema is in signatures.docs.ts, which no handler bundles). */
 import type { SignatureStatus } from '../domain/signatures';
 import type { InvoiceSignatureItem } from '../db/entities/signature';
 import type { SignatureResponse } from './signatures.docs';

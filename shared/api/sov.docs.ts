@@ -1,3 +1,4 @@
+/** The sov routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { accountingMethods, changeOrderStatuses } from '../domain/commitments';
 import type { OperationIdOf, RouteDocs } from '../wiring/route-definition';

@@ -1,3 +1,4 @@
+/** The system routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import type { OperationIdOf, RouteDocs } from '../wiring/route-definition';
 import type { systemRoutes } from './system';

@@ -1,3 +1,4 @@
+/** The API's views of stored webhook endpoints and deliveries (what the handlers answer; their schemas are in webhooks.docs.ts, which no handler bundles). */
 import type { WebhookDeliveryItem, WebhookEndpointItem } from '../db/entities/webhook';
 import type { WebhookDeliveryResponse, WebhookEndpointResponse } from './webhooks.docs';
 

@@ -1,3 +1,4 @@
+/** The webhooks routes' documentation (summaries, tags, what they answer, with the answers' schemas): read by the OpenAPI document only, so no handler bundles it. */
 import * as z from '../zod';
 import { webhookEventTypes } from '../domain/webhooks';
 import { detailSchemas, domainEvents, type DomainEventType } from '../../events/contracts';

@@ -12,6 +12,7 @@ import { myWorkDocs } from '../api/my-work.docs';
 import { ssovDocs } from '../api/ssov.docs';
 import { paymentDocs } from '../api/payments.docs';
 import { backupDocs } from '../api/backups.docs';
+import { nonPaymentNoticeDocs } from '../api/non-payment-notices.docs';
 import { webhookRouteDocs } from '../api/webhooks.docs';
 import { accountingExportDocs } from '../api/accounting-exports.docs';
 import { invoiceFileDocs } from '../api/invoice-files.docs';
@@ -43,6 +44,7 @@ export const routeDocs = {
   ...ssovDocs,
   ...paymentDocs,
   ...backupDocs,
+  ...nonPaymentNoticeDocs,
   ...webhookRouteDocs,
   ...accountingExportDocs,
   ...invoiceFileDocs,

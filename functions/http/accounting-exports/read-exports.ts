@@ -11,7 +11,7 @@ import { contentDisposition } from '../../../shared/storage/keys';
 import { exportJobs, loadAccountingExport, markAccountingExportFailed, type AccountingExportItem } from '../../../shared/db/accounting-exports';
 import { lineColumns, paymentColumns, stalledExportReason, type AccountingExportFormat } from '../../../shared/domain/accounting-exports';
 import { exportDownloadSeconds } from '../../../shared/api/accounting-exports';
-import { type AccountingExportResponse } from '../../../shared/api/accounting-exports.docs';
+import type { AccountingExportResponse } from '../../../shared/api/accounting-exports.docs';
 import { accountingExport } from '../../../shared/domain/permission-rules';
 
 const contentTypes = {

@@ -8,7 +8,7 @@ import { isConditionalFailure } from '../../../shared/db/conditions';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { namedTaskWrites, planContactTasks, type TaskPlan } from '../../../shared/db/tasks';
 import { commitmentEntities, commitmentSearchText, loadCommitment, normalizeCommitmentNumber, type CommitmentItem } from '../../../shared/db/commitments';
-import { type UpdateCommitmentBody } from '../../../shared/api/commitments';
+import type { UpdateCommitmentBody } from '../../../shared/api/commitments';
 import { commitmentViewFor } from '../../../shared/api/commitments-views';
 import {
   actionsFor,

@@ -5,7 +5,7 @@ import { enforce, loadProjectAccess } from '../../../shared/http/access';
 import { isConditionalFailure } from '../../../shared/db/conditions';
 import { explainFailure, writeTransactionOver } from '../../../shared/db/transaction';
 import { headContractEntities, loadHeadContract, type HeadContractItem } from '../../../shared/db/head-contracts';
-import { type UpdateHeadContractBody } from '../../../shared/api/head-contracts';
+import type { UpdateHeadContractBody } from '../../../shared/api/head-contracts';
 import { toHeadContractResponse } from '../../../shared/api/head-contracts-views';
 import {
   changedSinceRead,

@@ -3,7 +3,7 @@ import { logger } from '../../../shared/logger';
 import { problems } from '../../../shared/http/problem';
 import { entitiesOf } from '../../../shared/db/service';
 import { uploadUrlSeconds } from '../../../shared/api/invoice-files';
-import { type AttachmentResponse } from '../../../shared/api/invoice-files.docs';
+import type { AttachmentResponse } from '../../../shared/api/invoice-files.docs';
 import { Invoice, InvoiceAttachment, InvoiceEvent, InvoiceNumber, type InvoiceAttachmentItem } from '../../../shared/db/entities/invoice';
 import { deleteObject, downloadUrl } from './s3';
 
