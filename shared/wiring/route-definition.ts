@@ -28,13 +28,7 @@ export interface RouteDefinition {
   readonly response: {
     readonly status: number;
     readonly contentType?: string;
-    /** Areas not converted yet (docs/bundles.md, "Route documentation") still document the answer here. */
-    readonly description?: string;
-    readonly schema?: ZodMiniType;
   };
-  /** Areas not converted yet still document the route here; the others in their RouteDocs. */
-  readonly summary?: string;
-  readonly tags?: readonly string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { RouteDefinition, RouteDocs } from './route-definition';
-import type { OperationId, routes } from './routes';
+import type { OperationId } from './routes';
 import { invoiceRouteDocs } from '../api/invoice-requests.docs';
 import { invoiceReadDocs } from '../api/invoice-reads.docs';
 import { invoiceWorkflowDocs } from '../api/invoice-workflow.docs';
@@ -58,20 +58,7 @@ export const routeDocs = {
   ...ownerPaymentDocs,
   ...projectDocs,
   ...vendorDocs,
-} satisfies Record<TableDocumented, RouteDocs>;
+} satisfies Record<OperationId, RouteDocs>;
 
-/** Routes of areas not converted yet carry their documentation inline (docs/bundles.md, "Route documentation"). */
-type InlineDocumented = Extract<(typeof routes)[number], { summary: string }>['operationId'];
-type TableDocumented = Exclude<OperationId, InlineDocumented>;
-// One home each: a route documented inline has no entry in the table.
-const oneHomeEach: [Extract<keyof typeof routeDocs, InlineDocumented>] extends [never] ? true : never = true;
-void oneHomeEach;
-
-/** A route's documentation, from its area's documentation module or (not converted yet) from the route. */
-export function docsOf(route: RouteDefinition): RouteDocs {
-  const documented = (routeDocs as Partial<Record<string, RouteDocs>>)[route.operationId];
-  if (documented) return documented;
-  const { summary, tags, response } = route;
-  if (summary === undefined || tags === undefined || response.description === undefined) throw new Error(`No documentation for ${route.operationId}`);
-  return { summary, tags, response: { description: response.description, ...(response.schema ? { schema: response.schema } : {}) } };
-}
+/** A route's documentation, from its area's documentation module. */
+export const docsOf = (route: RouteDefinition): RouteDocs => routeDocs[route.operationId as OperationId];
