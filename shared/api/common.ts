@@ -6,7 +6,8 @@ export const projectPath = z.object({ projectId: z.string().check(z.minLength(1)
 
 /**
  * Paths and a field other areas' routes share with the commitment and invoice routes: here, not in
- * commitments.ts or invoices.ts, so that taking them does not bundle those schemas (nor head-contracts.ts's, owner-invoices.ts's).
+ * commitments.ts or the invoice route modules, so that taking them does not bundle those schemas (nor head-contracts.ts's or the
+ * owner-invoice route modules').
  */
 export const commitmentPath = z.object({ projectId: z.string().check(z.minLength(1)), commitmentId: z.string().check(z.minLength(1)) });
 export const invoicePath = z.object({

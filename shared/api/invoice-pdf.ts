@@ -2,7 +2,7 @@ import * as z from '../zod';
 
 /**
  * An invoice's PDF and its forwarding by email, as both invoice kinds answer them (invoice-files.ts,
- * owner-invoices.ts): apart, so owner invoices do not bundle the attachment schemas.
+ * owner-invoices.docs.ts): apart, so owner invoices do not bundle the attachment schemas.
  */
 export const invoicePdfResponse = z.withMeta(
   z.object({
