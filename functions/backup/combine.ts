@@ -2,7 +2,7 @@ import * as z from '../../shared/zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/combine';
-import { backupWarningsKey, DownloadBuffers, getObjectInto, InvalidInputError, parseEvent, readPartSummaries, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { backupWarningsKey, DownloadBuffers, getObjectInto, InvalidInputError, parseEvent, partSummaryOf, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
 import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 
 /**
@@ -10,8 +10,9 @@ import { volumeLabel, volumeName } from '../../shared/backup/volumes';
  * (" - Volume 2 of 3" added when there are several) — a cover listing its parts with their page
  * numbers ("Volume 2 of 3" under the title), the merged parts in order, and bookmarks per part
  * and per source. Parts are our own output, so one that is missing or unreadable fails the run
- * rather than becoming a placeholder. The parts' summaries are read from S3 (MergePart wrote
- * them); every warning is written to S3 for Finalize, and the answer carries counts only.
+ * rather than becoming a placeholder. Each part carries its summary (MergePart appended it):
+ * the parts are written as they download, and the cover, which needs every summary, after the
+ * last. Every warning is written to S3 for Finalize, and the answer carries counts only.
  */
 const combineSchema = z.object({
   outputKey: z.string().check(z.minLength(1)),
@@ -22,7 +23,7 @@ const combineSchema = z.object({
     author: z.optional(z.string()),
     createdAt: z.optional(z.iso.datetime()),
   }),
-  /** Each part's size, as the Map answered it, lets its download start before the summaries are read. */
+  /** Each part's size, as the Map answered it: the next parts download while one is written when they fit in memory beside it. */
   parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)), bytes: z.optional(z.number().check(z.int(), z.nonnegative())) })).check(z.minLength(1)),
   /** Which volume of how many, and its parts among `parts` (PlanVolumes); all of them, one volume, by default. */
   volume: z._default(z.number().check(z.int(), z.positive()), 1),
@@ -55,15 +56,11 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
   const outputKey = volumeName(backupKey, volume, of);
   // "Volume 2 of 3" under the title, and in the document's properties.
   const cover = of === 1 ? backupCover : { ...backupCover, lines: [volumeLabel(volume, of), ...backupCover.lines], subject: [backupCover.subject, volumeLabel(volume, of)].filter(Boolean).join(' — ') };
-  // The summaries are read while the first parts download (their sizes came with the input).
-  const reading = readPartSummaries(partKeys);
-  reading.catch(() => undefined);
   // One part copied at a time, the next ones already downloading; the output is uploaded as it is written.
   const upload = pdfUpload(outputKey);
   // A part's buffer is reused for a later one once it is copied: fresh memory costs more than the copy.
   const buffers = new DownloadBuffers(PARTS_AHEAD + 2);
-  let summaries: MergedPart[] | undefined;
-  const sizeOf = (index: number) => partKeys[index]!.bytes ?? summaries?.[index]!.bytes ?? Number.POSITIVE_INFINITY;
+  const sizeOf = (index: number) => partKeys[index]!.bytes ?? Number.POSITIVE_INFINITY;
   const download = (index: number) =>
     getObjectInto(partKeys[index]!.partKey, buffers).then((part) => {
       if (!part) throw new Error(`Merged part ${partKeys[index]!.partKey} is missing from the bucket`);
@@ -84,17 +81,16 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       started.set(at, fetching);
     }
   };
-  // The first parts download while the summaries are read and the cover is laid out and drawn.
   prefetch(0);
   /** The part being copied: its buffer is free once the next one is asked for. */
   let copied: Uint8Array | undefined;
   let written;
   let warnings: BackupWarning[];
+  const summaries: MergedPart[] = [];
   try {
-    const parts = (summaries = await reading);
     written = await writeCombined(
       cover,
-      parts,
+      partKeys.length,
       async (index) => {
         if (copied) buffers.give(copied);
         copied = undefined;
@@ -103,9 +99,10 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
         started.delete(index);
         return (copied = await current);
       },
+      (index, appendix) => (summaries[index] = partSummaryOf(partKeys[index]!.partKey, appendix)),
       (chunk) => upload.write(chunk),
     );
-    warnings = backupWarnings(parts, written.coverPages, volume);
+    warnings = backupWarnings(summaries, written.coverPages, volume);
     // Written while the volume's last bytes are sent: Finalize reads them only once every Combine is done.
     await Promise.all([upload.end(), putJson(backupWarningsKey(outputKey), warnings)]);
   } catch (error) {

@@ -1,12 +1,13 @@
-import { EncryptedSourcesError, getObject, parseEvent, partSummaryKey, partToMergeSchema, pdfUpload, putJson, type MergedPart } from '../../shared/backup/task-io';
+import { EncryptedSourcesError, getObject, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
+import { PdfAppendix } from '../../shared/pdf/stream-writer';
 
 /**
  * Backup workflow, `MergePart` (inside the Map): merges one part's S3 documents into one PDF
- * at `partKey`, and its summary (titles, pages, warnings) beside it for Combine. It answers keys
- * and counts only (pages, bytes, warnings): the Map collects one answer per invoice into the
- * workflow's state.
+ * at `partKey`, its summary (titles, pages, warnings) for Combine appended inside it (see
+ * PdfAppendix). It answers keys and counts only (pages, bytes, warnings): the Map collects one
+ * answer per invoice into the workflow's state.
  *
  * It does not decrypt (the library that can would double this function's code): meeting an
  * encrypted PDF, it stops with EncryptedSourcesError, and the workflow runs DecryptSources and
@@ -28,31 +29,33 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
   const part = parseEvent(partToMergeSchema, event);
   // The part is uploaded as it is written: memory holds the sources being read, not the output.
   const upload = pdfUpload(part.partKey);
-  let summary: MergedPart & { bytes: number };
+  const output = new PdfAppendix((chunk) => upload.write(chunk));
+  let summary: MergedPart;
   try {
     const onEncrypted = part.decryptionTried
       ? undefined
       : ({ title }: { title: string }) => {
           throw new EncryptedSourcesError(`${title} in ${part.partKey} is encrypted: DecryptSources decrypts the part's files that open without a password`);
         };
-    const { pages, warnings, sources, bytes } = await writeMerged(fetchSources(part.sources, part.title), (chunk) => upload.write(chunk), { onEncrypted });
+    const { pages, warnings, sources } = await writeMerged(fetchSources(part.sources, part.title), output.write, { onEncrypted });
     // The merge answers one summary per source, in order: each keeps its attachment id.
     summary = {
       partKey: part.partKey,
       title: part.title,
       invoice: part.invoice,
       pages,
-      bytes,
       warnings,
       sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
     };
-    // The summary is written while the part's last bytes are sent: Combine reads both only once the Map is done.
-    await Promise.all([upload.end(), putJson(partSummaryKey(part.partKey), summary)]);
+    // Inside the part, Combine finds it in the bytes it downloads anyway: no object beside it.
+    await output.append(partSummaryBytes(summary));
+    await upload.end();
   } catch (error) {
     await upload.abort();
     throw error;
   }
-  const { pages, warnings, bytes } = summary;
+  const { pages, warnings } = summary;
+  const bytes = output.bytes;
   logger.info('Backup part merged', { partKey: part.partKey, sources: part.sources.length, pages, bytes, warnings: warnings.length });
   return { partKey: part.partKey, pages, bytes, warningCount: warnings.length };
 };

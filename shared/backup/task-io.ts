@@ -7,7 +7,8 @@ import { TransientError } from './task-input';
 
 /**
  * What the backup workflow's Task functions share: their error names (matched by the ASL's
- * Retry and Catch), input parsing, the part summary they pass along, and bucket I/O.
+ * Retry and Catch), input parsing, the part summary MergePart hands to Combine inside the part,
+ * and bucket I/O.
  */
 
 // Their home is task-input.ts, which loads no SDK: a task that reads nothing from S3 imports it alone.
@@ -44,11 +45,13 @@ export const partToMergeSchema = z.object({
 export type PartToMerge = z.infer<typeof partToMergeSchema>;
 
 /**
- * What `MergePart` writes next to its part's PDF and `Combine` reads back, one per part. It lives
- * in S3, not in the workflow's state: with every file's name it grows with the invoices' files,
- * and the state (256 KB at most) carries only keys and counts. The pages of each source (a
- * left-out file's placeholder page included) let Combine number the cover's contents and place
- * the bookmarks without reading the sources again.
+ * What `MergePart` writes inside its part's PDF (the appendix, see PdfAppendix) and `Combine`
+ * reads back from the part it downloads anyway: no request of its own, and Combine need not
+ * wait for every summary before writing the first part. It stays out of the workflow's state:
+ * with every file's name it grows with the invoices' files, and the state (256 KB at most)
+ * carries only keys and counts. The pages of each source (a left-out file's placeholder page
+ * included) let Combine number the cover's contents and place the bookmarks without reading
+ * the sources again.
  */
 export const mergedPartSchema = z.object({
   partKey: z.string().check(z.minLength(1)),
@@ -56,8 +59,6 @@ export const mergedPartSchema = z.object({
   /** Whose part it is: a warning names the invoice and its commitment. */
   invoice: partInvoiceSchema,
   pages: z.number().check(z.int(), z.nonnegative()),
-  /** The part's size: Combine downloads the next part while it writes one only when both fit. */
-  bytes: z.optional(z.number().check(z.int(), z.nonnegative())),
   warnings: z.array(z.object({ title: z.string(), reason: z.string() })),
   sources: z.array(
     z.object({
@@ -70,6 +71,28 @@ export const mergedPartSchema = z.object({
   ),
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
+
+/** The summary as MergePart appends it to its part. */
+export const partSummaryBytes = (summary: MergedPart): Uint8Array => Buffer.from(JSON.stringify(summary), 'utf8');
+
+/**
+ * The summary a part carries (`appendix`, as PartsWriter found it), checked against
+ * `mergedPartSchema`: a part without one, or with a malformed one or another part's, fails the
+ * run (parts are our own output). A part merged before summaries travelled inside parts has none.
+ */
+export function partSummaryOf(partKey: string, appendix: Uint8Array | undefined): MergedPart {
+  if (!appendix) throw new Error(`Merged part ${partKey} carries no summary (a part merged before this version of MergePart): the backup must be started again`);
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(appendix.buffer, appendix.byteOffset, appendix.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new Error(`The summary merged part ${partKey} carries is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = mergedPartSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`The summary merged part ${partKey} carries is not what MergePart writes: ${z.prettifyError(parsed.error)}`);
+  if (parsed.data.partKey !== partKey) throw new Error(`Merged part ${partKey} carries the summary of ${parsed.data.partKey}`);
+  return parsed.data;
+}
 
 /** Every warning of a backup, as Combine writes them to S3 (see `BackupWarning`). */
 export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
@@ -84,9 +107,6 @@ export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
   /** Lists written before backups had volumes have none: theirs was the only one. */
   volume: z._default(z.number().check(z.int(), z.positive()), 1),
 });
-
-/** Where a part's summary is kept: beside the part's PDF. */
-export const partSummaryKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.summary.json`;
 
 /** Where DecryptSources keeps the decrypted copy of a part's source (by its place in the part): beside the part, so a retry writes the same key. */
 export const decryptedSourceKey = (partKey: string, index: number) => `${partKey.replace(/\.pdf$/, '')}.decrypted/${index + 1}.pdf`;
@@ -172,27 +192,6 @@ export async function getJson<T extends z.ZodMiniType>(key: string, schema: T): 
   if (!parsed.success) throw new Error(`${key} is not what the workflow wrote: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
-
-/** `map` over the items with at most `limit` calls in flight, answers in the items' order. */
-export async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** Summaries read at once: each is a small object, and 500 one after the other would be slow. */
-const summaryReadConcurrency = 16;
-
-/** The summaries MergePart wrote beside the parts, in the parts' order. */
-export const readPartSummaries = (parts: Array<{ partKey: string }>): Promise<MergedPart[]> =>
-  mapLimited(parts, summaryReadConcurrency, ({ partKey }) => getJson(partSummaryKey(partKey), mergedPartSchema));
 
 /** S3's smallest part but the last; a part is held in memory until it is sent. */
 const MULTIPART_PART_SIZE = 8 * 1024 * 1024;

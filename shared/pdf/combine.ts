@@ -11,7 +11,7 @@ import { Typesetter } from './typeset';
  * leaves out the source handling of merge.ts, whose decryption carries a second PDF library.
  */
 
-/** A merged part as `combineParts` needs it: its summary, and its PDF on demand. */
+/** A merged part as `writeCombined` needs it: what its summary says of it. */
 export interface CombinedPart {
   title: string;
   pages: number;
@@ -23,46 +23,53 @@ export interface CombinedPart {
  * outline with a bookmark per part and, under it, one per source. The output is written to
  * `sink` as it goes and each part (written by `writeMerged`) is loaded once, in order, its
  * objects copied as bytes with their numbers moved (not parsed into a document), so memory
- * holds one part and the output's offsets.
+ * holds one part and the output's offsets. `describe` answers what a part holds, given the
+ * appendix it carries (see PdfAppendix), if any.
+ *
+ * The parts are written first, as soon as they arrive; the cover, which lists them all, is laid
+ * out and drawn after the last, its objects numbered after the parts' and written at the end
+ * with the outline — the page tree still puts its pages first.
  */
 export async function writeCombined(
   cover: CoverContent,
-  parts: CombinedPart[],
+  partCount: number,
   load: (index: number) => Promise<Uint8Array>,
+  describe: (index: number, appendix: Uint8Array | undefined) => CombinedPart,
   sink: (chunk: Uint8Array) => Promise<void>,
 ): Promise<{ pages: number; coverPages: number; bytes: number }> {
   const doc = await PDFDocument.create();
-  const type = new Typesetter(doc);
-  const layout = layoutCover(type, cover, parts.map((part) => part.title));
-  const coverPages = layout.pages.length;
-  let next = coverPages + 1;
-  const firstPages = parts.map((part) => {
-    const first = next;
-    next += part.pages;
-    return first;
-  });
-  const contents = drawCover(doc, type, layout, firstPages);
-  setMetadata(doc, cover);
-
   const writer = new PartsWriter(doc, sink);
   await writer.start();
-  const pages: Array<{ ref: PDFRef }> = doc.getPages();
-  const outline: OutlineItem[] = [];
-  for (const [index, part] of parts.entries()) {
-    const start = pages.length;
-    const refs = await writer.appendWritten(await load(index));
-    // The cover already printed page numbers from the summaries: they must be the truth.
-    if (refs.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${refs.length} pages; its summary says ${part.pages}`);
-    for (const ref of refs) pages.push({ ref });
-    outline.push({ title: part.title, pageIndex: start, children: sourceBookmarks(part, start) });
+  const parts: Array<{ part: CombinedPart; pages: PDFRef[] }> = [];
+  for (let index = 0; index < partCount; index++) {
+    const { pages, appendix } = await writer.appendWritten(await load(index));
+    const part = describe(index, appendix);
+    // The cover prints page numbers and the outline places bookmarks from the summaries: they must be the truth.
+    if (pages.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages.length} pages; its summary says ${part.pages}`);
+    parts.push({ part, pages });
   }
+
+  const type = new Typesetter(doc);
+  const layout = layoutCover(type, cover, parts.map(({ part }) => part.title));
+  const coverPages = layout.pages.length;
+  const firstPages: number[] = [];
+  const outline: OutlineItem[] = [];
+  let next = coverPages;
+  for (const { part } of parts) {
+    firstPages.push(next + 1);
+    outline.push({ title: part.title, pageIndex: next, children: sourceBookmarks(part, next) });
+    next += part.pages;
+  }
+  const contents = drawCover(doc, type, layout, firstPages);
+  setMetadata(doc, cover);
+  const pages: Array<{ ref: PDFRef }> = [...doc.getPages(), ...parts.flatMap((part) => part.pages.map((ref) => ({ ref })))];
   linkContents(doc, contents, outline.map((item) => item.pageIndex), pages);
   setOutline(doc, outline, pages);
   await writer.end();
   return { pages: pages.length, coverPages, bytes: writer.bytes };
 }
 
-/** `writeCombined` into one array of bytes: for small backups and tests. */
+/** `writeCombined` into one array of bytes, the parts' summaries given: for small backups and tests. */
 export async function combineParts(
   cover: CoverContent,
   parts: CombinedPart[],
@@ -70,7 +77,7 @@ export async function combineParts(
 ): Promise<{ pdf: Uint8Array; pages: number; coverPages: number }> {
   const chunks: Uint8Array[] = [];
   // A copy of each chunk: the writer reuses its buffer.
-  const result = await writeCombined(cover, parts, load, async (chunk) => void chunks.push(new Uint8Array(chunk)));
+  const result = await writeCombined(cover, parts.length, load, (index) => parts[index]!, async (chunk) => void chunks.push(new Uint8Array(chunk)));
   return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
 }
 

@@ -1,5 +1,5 @@
 import { PDFArray, PDFContext, PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRef, type PDFObject } from 'pdf-lib';
-import { PdfStreamWriter } from './stream-writer';
+import { APPENDIX_KEY, PdfStreamWriter } from './stream-writer';
 
 /**
  * A PdfStreamWriter that also appends PDFs a PdfStreamWriter wrote (backup parts, for Combine),
@@ -13,12 +13,15 @@ export class PartsWriter extends PdfStreamWriter {
    * as bytes with only its references' numbers moved past the objects written so far (found by
    * `scanObject`, which reads tokens, not objects); stream data is copied as it is, unread. The
    * few objects that may be page-tree nodes are parsed, for the page order. Everything but its
-   * catalog and document information is written; its page tree becomes a kid of the frame's.
-   * Returns the new references of its pages in order.
+   * catalog, document information and appendix (see PdfAppendix) is written; its page tree
+   * becomes a kid of the frame's. Returns the new references of its pages in order, and a copy
+   * of its appendix's data if it has one.
    */
-  async appendWritten(bytes: Uint8Array): Promise<PDFRef[]> {
+  async appendWritten(bytes: Uint8Array): Promise<{ pages: PDFRef[]; appendix?: Uint8Array }> {
     const part = new WrittenPdfReader(bytes);
-    const { offsets, root, info, xref } = part.trailer();
+    const { offsets, root, info, appendix, xrefs } = part.trailer();
+    const appendixData = appendix === undefined ? undefined : part.object(offsets[appendix]!).data;
+    if (appendix !== undefined && !appendixData) throw new Error('The appendix the part\'s trailer names is not a stream');
     this.nextNumber = Math.max(this.nextNumber, this.frame.context.largestObjectNumber + 1);
     // Object n of the part becomes object `base + n`.
     const base = this.nextNumber - 1;
@@ -26,12 +29,14 @@ export class PartsWriter extends PdfStreamWriter {
     const catalog = part.object(offsets[root]!).value;
     const treeRef = catalog instanceof PDFDict ? catalog.get(PDFName.of('Pages')) : undefined;
     if (!(treeRef instanceof PDFRef)) throw new Error('The part has no page tree');
-    // Each object runs from its offset to the next object's (the last one's to the xref table).
-    const starts = offsets.flatMap((offset, number) => (offset === undefined ? [] : [{ number, offset }])).sort((a, b) => a.offset - b.offset);
+    // Each object runs from its offset to the next object's or cross-reference section's, whichever comes first.
+    const starts = [...offsets.flatMap((offset, number) => (offset === undefined ? [] : [{ number, offset }])), ...xrefs.map((offset) => ({ number: -1, offset }))].sort(
+      (a, b) => a.offset - b.offset,
+    );
     const kidsOf = new Map<number, PDFRef[]>();
     for (const [index, { number, offset }] of starts.entries()) {
-      if (number === root || number === info) continue;
-      const end = index + 1 < starts.length ? starts[index + 1]!.offset : xref;
+      if (number === -1 || number === root || number === info || number === appendix) continue;
+      const end = starts[index + 1]?.offset ?? bytes.length;
       const object = scanObject(bytes, offset, end);
       if (!object.stream && mayBePageTreeNode(bytes, object.valueStart, object.valueEnd)) {
         // Parsed: its kids give the page order, and the tree's root takes the frame's as its parent.
@@ -57,7 +62,7 @@ export class PartsWriter extends PdfStreamWriter {
     };
     walk(treeRef);
     this.appendedRoots.push({ ref: moved(treeRef), count: pages.length });
-    return pages;
+    return { pages, ...(appendixData && { appendix: bytes.slice(appendixData.start, appendixData.end) }) };
   }
 
   /**
@@ -101,9 +106,10 @@ const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
 const keywords = { obj: ascii('obj'), stream: ascii('stream'), endobj: ascii('endobj') };
 
 /**
- * Reads a PDF as PdfStreamWriter writes it — one cross-reference table, each object at the
- * offset it gives, stream dictionaries with a direct /Length — object by object, leaving stream
- * data where it is (its offsets only). Anything else is an error: parts are our own output.
+ * Reads a PDF as PdfStreamWriter writes it — a cross-reference table (and the sections of
+ * updates PdfAppendix adds), each object at the offset it gives, stream dictionaries with a
+ * direct /Length — object by object, leaving stream data where it is (its offsets only).
+ * Anything else is an error: parts are our own output.
  */
 class WrittenPdfReader extends PDFObjectParser {
   constructor(private readonly pdf: Uint8Array) {
@@ -111,29 +117,55 @@ class WrittenPdfReader extends PDFObjectParser {
     super((PDFObjectParser.forBytes(pdf, PDFContext.create()) as unknown as { bytes: ConstructorParameters<typeof PDFObjectParser>[0] }).bytes, PDFContext.create());
   }
 
-  /** Offsets by object number, and the numbers of the catalog and the document information. */
-  trailer(): { offsets: Array<number | undefined>; root: number; info?: number; xref: number } {
+  /**
+   * Offsets by object number (an update's entries over the ones before), the numbers of the
+   * catalog, the document information and the appendix, and where each cross-reference section starts.
+   */
+  trailer(): { offsets: Array<number | undefined>; root: number; info?: number; appendix?: number; xrefs: number[] } {
     const tail = Buffer.from(this.pdf.buffer, this.pdf.byteOffset + Math.max(0, this.pdf.length - 1024), Math.min(1024, this.pdf.length)).toString('latin1');
     const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
     if (!startxref) throw new Error('The part does not end with startxref');
-    const xref = Number(startxref[1]);
-    let at = xref;
-    const text = (from: number, length: number) => Buffer.from(this.pdf.buffer, this.pdf.byteOffset + from, Math.min(length, this.pdf.length - from)).toString('latin1');
-    const header = /^xref\n0 (\d+)\n/.exec(text(at, 32));
-    if (!header) throw new Error('The part has no cross-reference table where startxref says');
-    const size = Number(header[1]);
-    at += header[0].length;
-    const table = text(at, size * 20);
+    const text = (from: number, length: number) => Buffer.from(this.pdf.buffer, this.pdf.byteOffset + from, Math.max(0, Math.min(length, this.pdf.length - from))).toString('latin1');
     const offsets: Array<number | undefined> = [];
-    for (let n = 0; n < size; n++) offsets.push(table[n * 20 + 17] === 'n' ? Number(table.slice(n * 20, n * 20 + 10)) : undefined);
-    this.bytes.moveTo(at + size * 20);
-    this.skipWhitespaceAndComments();
-    if (!this.matchKeyword(ascii('trailer'))) throw new Error('The part has no trailer after its cross-reference table');
-    const trailer = this.parseObject();
-    const root = trailer instanceof PDFDict ? trailer.get(PDFName.of('Root')) : undefined;
-    const info = trailer instanceof PDFDict ? trailer.get(PDFName.of('Info')) : undefined;
+    /** Object numbers a later section has given (an offset, or free): earlier sections do not change them. */
+    const given = new Set<number>();
+    const xrefs: number[] = [];
+    let last: PDFDict | undefined;
+    for (let xref: number | undefined = Number(startxref[1]); xref !== undefined; ) {
+      if (xrefs.includes(xref) || !(xref >= 0 && xref < this.pdf.length)) throw new Error(`The part's cross-reference sections loop or lie outside it (at ${xref})`);
+      xrefs.push(xref);
+      if (text(xref, 5) !== 'xref\n') throw new Error('The part has no cross-reference table where its trailer says');
+      let at = xref + 5;
+      // Subsections: "first count", then count entries of 20 bytes each.
+      for (let header = /^(\d+) (\d+)\n/.exec(text(at, 32)); header; header = /^(\d+) (\d+)\n/.exec(text(at, 32))) {
+        const [first, count] = [Number(header[1]), Number(header[2])];
+        at += header[0].length;
+        const table = text(at, count * 20);
+        for (let n = 0; n < count; n++) {
+          if (given.has(first + n)) continue;
+          given.add(first + n);
+          offsets[first + n] = table[n * 20 + 17] === 'n' ? Number(table.slice(n * 20, n * 20 + 10)) : undefined;
+        }
+        at += count * 20;
+      }
+      this.bytes.moveTo(at);
+      this.skipWhitespaceAndComments();
+      if (!this.matchKeyword(ascii('trailer'))) throw new Error('The part has no trailer after its cross-reference table');
+      const trailer = this.parseObject();
+      if (!(trailer instanceof PDFDict)) throw new Error('The part\'s trailer is not a dictionary');
+      last ??= trailer;
+      const prev = trailer.get(PDFName.of('Prev'));
+      xref = prev instanceof PDFNumber ? prev.asNumber() : undefined;
+    }
+    const [root, info, appendix] = ['Root', 'Info', APPENDIX_KEY].map((key) => last!.get(PDFName.of(key)));
     if (!(root instanceof PDFRef)) throw new Error('The part has no catalog');
-    return { offsets, root: root.objectNumber, ...(info instanceof PDFRef && { info: info.objectNumber }), xref };
+    return {
+      offsets,
+      root: root.objectNumber,
+      ...(info instanceof PDFRef && { info: info.objectNumber }),
+      ...(appendix instanceof PDFRef && { appendix: appendix.objectNumber }),
+      xrefs,
+    };
   }
 
   /** The object at `offset`: its value and, for a stream, where its data lies. */

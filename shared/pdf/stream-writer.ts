@@ -181,6 +181,58 @@ export class PdfStreamWriter {
   }
 }
 
+/**
+ * The trailer's private key (PDF 1.7, 7.5.5: readers ignore keys they do not know) naming the
+ * stream `PdfAppendix` adds: data for the PDF's next reader (a backup part's summary, for Combine).
+ */
+export const APPENDIX_KEY = 'PCAppendix';
+
+/**
+ * A PdfStreamWriter's sink that can then add data to the finished PDF as an incremental update
+ * (PDF 1.7, 7.5.6): a stream object, a cross-reference section of its own and a trailer that
+ * repeats the last one's entries and names the stream under `APPENDIX_KEY`. Nothing before is
+ * rewritten, the pages are unchanged, and the PDF stays valid. Data known only once the PDF is
+ * written — the pages and warnings of a merge — travels inside it instead of in a file beside it.
+ */
+export class PdfAppendix {
+  private written = 0;
+  /** The last bytes written, which hold the trailer once the PDF is finished. */
+  private tail = new Uint8Array(0);
+
+  constructor(private readonly sink: (chunk: Uint8Array) => Promise<void>) {}
+
+  /** Bytes written so far (the PDF's size once `append` has resolved). */
+  get bytes(): number {
+    return this.written;
+  }
+
+  /** The sink to give the PdfStreamWriter: each chunk goes on to the sink as it is. */
+  readonly write = async (chunk: Uint8Array): Promise<void> => {
+    this.tail = chunk.byteLength >= tailBytes ? chunk.slice(-tailBytes) : Buffer.concat([this.tail, chunk]).subarray(-tailBytes);
+    this.written += chunk.byteLength;
+    await this.sink(chunk);
+  };
+
+  /** Appends `data` as the PDF's appendix; the PDF (as PdfStreamWriter ends it) must be finished. */
+  async append(data: Uint8Array): Promise<void> {
+    const tail = Buffer.from(this.tail).toString('latin1');
+    const end = /^trailer\s*<<([^]*)>>\s*startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail.slice(tail.lastIndexOf('trailer')));
+    const size = end && /\/Size (\d+)/.exec(end[1]!);
+    if (!end || !size) throw new Error('The PDF is not finished: no trailer with its /Size at its end');
+    const number = Number(size[1]);
+    const objectOffset = this.written;
+    await this.write(Buffer.from(`${number} 0 obj\n<< /Length ${data.byteLength} >>\nstream\n`, 'latin1'));
+    await this.write(data);
+    const xrefOffset = this.written + streamEnd.byteLength;
+    const entries = end[1]!.replace(size[0], `/Size ${number + 1}`).trim();
+    const update = `xref\n${number} 1\n${String(objectOffset).padStart(10, '0')} 00000 n\r\ntrailer\n<< ${entries} /Prev ${end[2]} /${APPENDIX_KEY} ${number} 0 R >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+    await this.write(Buffer.concat([streamEnd, Buffer.from(update, 'latin1')]));
+  }
+}
+
+/** Enough for the trailer PdfStreamWriter writes (its /Size, /Root and /Info) and what follows it. */
+const tailBytes = 1024;
+
 const noBuffer = new Uint8Array(0);
 const endobj = Buffer.from('\nendobj\n', 'latin1');
 const passThroughBytes = 64 * 1024;

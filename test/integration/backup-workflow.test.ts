@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +20,8 @@ import type { InvoiceItem } from '../../shared/db/invoices';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
 import { startRecordingBus } from '../support/event-recorder';
 import { describePages, encryptedPdf, labelledPdf, qpdfEncrypted, truncatedPdf } from '../support/pdf-fixtures';
-import { pageTexts, qpdfCheck, qpdfOutline, readOutline } from '../support/pdf-tools';
+import { pageTexts, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
+import { mergeDocuments } from '../../shared/pdf/merge';
 
 /**
  * The backup workflow (shared/wiring/backup.asl.json) run locally, from a job's { projectId, jobId }:
@@ -132,6 +134,15 @@ const expectedPages = [
 async function readPdf(key: string) {
   const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
   return { contentType: object.ContentType, bytes: await object.Body!.transformToByteArray() };
+}
+
+/** The summary MergePart appended to a part, as qpdf reads it: the stream the trailer's /PCAppendix names. */
+function appendedSummary(pdf: Uint8Array): unknown {
+  const file = savePdf(pdf);
+  const trailer = execFileSync('qpdf', ['--show-object=trailer', file], { encoding: 'utf8' });
+  const appendix = /\/PCAppendix (\d+) 0 R/.exec(trailer)?.[1];
+  if (!appendix) throw new Error(`The part's trailer names no appendix: ${trailer}`);
+  return JSON.parse(execFileSync('qpdf', [`--show-object=${appendix}`, '--raw-stream-data', file], { encoding: 'utf8' }));
 }
 
 /** The text of each page after the cover. */
@@ -334,7 +345,12 @@ describe('a backup with encrypted attachments', () => {
     // The decrypted copy is kept beside the part (under the job's prefix); the locked one is not copied.
     expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0001.decrypted/2.pdf`)).bytes)).toHaveLength(2);
     await expect(readPdf(`backups/${job.jobId}/parts/0001.decrypted/3.pdf`)).rejects.toMatchObject({ name: 'NoSuchKey' });
-    const summary = JSON.parse(Buffer.from((await readPdf(partKey.replace(/\.pdf$/, '.summary.json'))).bytes).toString('utf8'));
+    // The part's summary travels inside it, for Combine: a valid PDF still, and no object beside it.
+    const part = (await readPdf(partKey)).bytes;
+    expect(qpdfCheck(part)).toContain('No syntax or stream encoding errors');
+    await expect(readPdf(partKey.replace(/\.pdf$/, '.summary.json'))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    const summary = appendedSummary(part) as { partKey: string; pages: number; sources: unknown[] };
+    expect(summary).toMatchObject({ partKey, pages: 4 });
     expect(summary.sources).toEqual([
       { title: expect.stringMatching(/\.pdf$/), pages: 1 },
       { title: 'Bank statement.pdf', attachmentId: 'a-0', pages: 2 },
@@ -347,6 +363,34 @@ describe('a backup with encrypted attachments', () => {
       warningCount: 1,
       warnings: [{ commitmentNumber: 'SC-30', invoiceId: encryptedInvoice.invoiceId, attachmentId: 'a-1', fileName: 'Payroll.pdf', reason: expect.stringContaining('password-protected'), page: 5 }],
     });
+  });
+});
+
+describe('the Combine step', () => {
+  const cover = { title: 'Invoice backup', lines: [] };
+
+  it('fails naming the part when a part carries no summary (merged before summaries travelled inside parts) or another part’s', async () => {
+    const oldPartKey = `backups/job-old-${run}/parts/0001.pdf`;
+    const { pdf } = await mergeDocuments([{ title: 'Invoice 1.pdf', bytes: await labelledPdf('Invoice 1', 2) }]);
+    await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: oldPartKey, Body: pdf, ContentType: 'application/pdf' }));
+    const partKey = `backups/job-moved-${run}/parts/0001.pdf`;
+    const merged = await invokeLocal('backupMergePart', {
+      partKey,
+      title: 'SC-2 Electrical services — Invoice 1',
+      invoice: { invoiceId: invoices[0].invoiceId, number: '1', commitmentNumber: 'SC-2', commitmentTitle: 'Electrical services' },
+      sources: [{ key: 'uploads/invoice-1.pdf', title: 'Invoice 1.pdf' }],
+    });
+    const movedKey = `backups/job-moved-${run}/parts/0002.pdf`;
+    await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: movedKey, Body: (await readPdf(partKey)).bytes, ContentType: 'application/pdf' }));
+
+    await expect(invokeLocal('backupCombine', { outputKey: `backups/job-old-${run}/backup.pdf`, cover, parts: [{ partKey: oldPartKey, bytes: pdf.byteLength }] })).rejects.toThrow(
+      `Merged part ${oldPartKey} carries no summary`,
+    );
+    await expect(invokeLocal('backupCombine', { outputKey: `backups/job-moved-${run}/backup.pdf`, cover, parts: [merged, { partKey: movedKey }] })).rejects.toThrow(
+      `Merged part ${movedKey} carries the summary of ${partKey}`,
+    );
+    // Nothing is left half-written: the failed volume was never completed.
+    await expect(readPdf(`backups/job-moved-${run}/backup.pdf`)).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 });
 
