@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFRef } from 'pdf-lib';
-import { drawCover, layoutCover, linkContents, type CoverContent } from './cover';
+import { CoverWriter, linkContents, type CoverContent } from './cover';
 import type { SourceSummary } from './merge';
 import { setOutline, type OutlineItem } from './outline';
 import { PartsWriter } from './parts-writer';
@@ -26,9 +26,9 @@ export interface CombinedPart {
  * holds one part and the output's offsets. `describe` answers what a part holds, given the
  * appendix it carries (see PdfAppendix), if any.
  *
- * The parts are written first, as soon as they arrive; the cover, which lists them all, is laid
- * out and drawn after the last, its objects numbered after the parts' and written at the end
- * with the outline — the page tree still puts its pages first.
+ * The parts are written as soon as they arrive, and the cover's entries drawn as their summaries
+ * come (its page numbers once the last is in): the cover's objects are numbered among the
+ * parts' and written at the end with the outline — the page tree still puts its pages first.
  */
 export async function writeCombined(
   cover: CoverContent,
@@ -40,6 +40,8 @@ export async function writeCombined(
   const doc = await PDFDocument.create();
   const writer = new PartsWriter(doc, sink);
   await writer.start();
+  // Drawn while the first parts download (Combine starts them first): the fonts are read and parsed here.
+  const coverWriter = new CoverWriter(doc, new Typesetter(doc), cover);
   const parts: Array<{ part: CombinedPart; pages: PDFRef[] }> = [];
   for (let index = 0; index < partCount; index++) {
     const { pages, appendix } = await writer.appendWritten(await load(index));
@@ -47,11 +49,10 @@ export async function writeCombined(
     // The cover prints page numbers and the outline places bookmarks from the summaries: they must be the truth.
     if (pages.length !== part.pages) throw new Error(`Part ${index + 1} ("${part.title}") has ${pages.length} pages; its summary says ${part.pages}`);
     parts.push({ part, pages });
+    coverWriter.addEntry(part.title);
   }
 
-  const type = new Typesetter(doc);
-  const layout = layoutCover(type, cover, parts.map(({ part }) => part.title));
-  const coverPages = layout.pages.length;
+  const coverPages = coverWriter.pageCount;
   const firstPages: number[] = [];
   const outline: OutlineItem[] = [];
   let next = coverPages;
@@ -60,7 +61,7 @@ export async function writeCombined(
     outline.push({ title: part.title, pageIndex: next, children: sourceBookmarks(part, next) });
     next += part.pages;
   }
-  const contents = drawCover(doc, type, layout, firstPages);
+  const contents = coverWriter.finish(firstPages);
   setMetadata(doc, cover);
   const pages: Array<{ ref: PDFRef }> = [...doc.getPages(), ...parts.flatMap((part) => part.pages.map((ref) => ({ ref })))];
   linkContents(doc, contents, outline.map((item) => item.pageIndex), pages);
