@@ -11,8 +11,9 @@ import { volumeLabel, volumeName } from '../../shared/backup/volumes';
  * numbers ("Volume 2 of 3" under the title), the merged parts in order, and bookmarks per part
  * and per source. Parts are our own output, so one that is missing or unreadable fails the run
  * rather than becoming a placeholder. Each part carries its summary (MergePart appended it):
- * the parts are written as they download, and the cover, which needs every summary, after the
- * last. Every warning is written to S3 for Finalize, and the answer carries counts only.
+ * the parts are written as they download, the cover's entries drawn as their summaries come and
+ * its page numbers after the last. Every warning is written to S3 for Finalize, and the answer
+ * carries counts only.
  */
 const combineSchema = z.object({
   outputKey: z.string().check(z.minLength(1)),
@@ -81,6 +82,7 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
       started.set(at, fetching);
     }
   };
+  // The first parts download while the cover's title is drawn.
   prefetch(0);
   /** The part being copied: its buffer is free once the next one is asked for. */
   let copied: Uint8Array | undefined;
