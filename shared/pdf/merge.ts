@@ -1,4 +1,4 @@
-import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
+import { concatTransformationMatrix, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFContentStream, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
 import { exifOrientation, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
@@ -60,13 +60,6 @@ export interface MergeOptions {
 
 type SourceType = 'pdf' | 'png' | 'jpeg';
 
-interface Placement {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 const typeLabels: Record<SourceType, string> = { pdf: 'PDF', png: 'PNG image', jpeg: 'JPEG image' };
 
 const reasons = {
@@ -102,32 +95,33 @@ const saveOptions = { useObjectStreams: false, objectsPerTick: Number.POSITIVE_I
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
   readonly sources: SourceSummary[] = [];
+  /** Made when first needed: a merger of one PDF (see `writeMerged`) adopts that PDF's document instead. */
+  private output: PDFDocument | undefined;
   /** Fonts are embedded only once a placeholder draws text, so clean merges carry none. */
-  private readonly type: Typesetter;
+  private typesetter: Typesetter | undefined;
 
   private constructor(
-    private output: PDFDocument,
     private readonly adoptFirstPdf: boolean,
     private readonly onEncrypted: MergeOptions['onEncrypted'],
-  ) {
-    this.type = new Typesetter(output);
-  }
+  ) {}
 
   /**
    * `adoptFirstPdf`: a merger of one source (see `writeMerged`) takes a PDF's parsed document
    * as its own instead of copying its pages into an empty one.
    */
   static async create(options: { adoptFirstPdf?: boolean } & MergeOptions = {}): Promise<PdfMerger> {
-    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false, options.onEncrypted);
+    return new PdfMerger(options.adoptFirstPdf ?? false, options.onEncrypted);
   }
 
-  /** The document being built. */
-  get document(): PDFDocument {
+  /** The document being built (an empty one while nothing was added). */
+  async document(): Promise<PDFDocument> {
+    // No Producer nor dates: whoever writes the merged output sets its own document properties.
+    this.output ??= await PDFDocument.create({ updateMetadata: false });
     return this.output;
   }
 
   get pageCount(): number {
-    return this.output.getPageCount();
+    return this.output?.getPageCount() ?? 0;
   }
 
   /** Appends a source; one that cannot be merged becomes a warning and a placeholder page. */
@@ -150,18 +144,20 @@ export class PdfMerger {
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await loadPdf(bytes);
     flattenViewerDrawnForm(source);
-    if (this.adoptFirstPdf && this.pageCount === 0 && source.getPageCount() > 0) {
-      // Nothing was drawn yet, and a PDF that has pages needs no placeholder: the Typesetter is not used again.
+    if (this.adoptFirstPdf && this.output === undefined && source.getPageCount() > 0) {
+      // Nothing was drawn yet, and a PDF that has pages needs no placeholder.
       this.output = source;
       return source.getPageCount();
     }
-    const pages = await this.output.copyPages(source, source.getPageIndices());
-    for (const page of pages) this.output.addPage(page);
+    const output = await this.document();
+    const pages = await output.copyPages(source, source.getPageIndices());
+    for (const page of pages) output.addPage(page);
     return pages.length;
   }
 
   async save(): Promise<{ pdf: Uint8Array; pages: number }> {
-    return { pdf: await this.output.save(saveOptions), pages: this.output.getPageCount() };
+    const output = await this.document();
+    return { pdf: await output.save(saveOptions), pages: output.getPageCount() };
   }
 
   /** Appends the source and returns undefined, or returns why it could not be appended. */
@@ -195,42 +191,29 @@ export class PdfMerger {
    * margins, upright as its EXIF Orientation says (phone photos are stored sideways with one).
    */
   private async appendImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<void> {
-    const stored = await this.embedImage(bytes, type);
+    const output = await this.document();
+    const stored = await embedImage(output, bytes, type);
     const orientation = type === 'jpeg' ? exifOrientation(bytes) : 1;
     // Orientations 5–8 turn the image a quarter: its displayed width is its stored height.
-    const image = orientation >= 5 ? { ...stored, width: stored.height, height: stored.width } : stored;
+    const image = orientation >= 5 ? { width: stored.height, height: stored.width } : stored;
     const landscape = image.width > image.height;
     const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
     const scale = Math.min((width - 2 * MARGIN) / image.width, (height - 2 * MARGIN) / image.height);
     const fitted = { width: image.width * scale, height: image.height * scale };
-    const page = this.output.addPage([width, height]);
+    const page = output.addPage([width, height]);
     const at = { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
-    if (orientation === 1) image.draw(page, at);
-    else {
-      const name = page.node.newXObject('Image', stored.ref);
-      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState());
-    }
-  }
-
-  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
-    const direct = type === 'png' ? await embedPngDirect(this.output, bytes) : undefined;
-    if (direct) {
-      return {
-        ...direct,
-        draw: (page, at) => page.pushOperators(...drawImage(page.node.newXObject('Image', direct.ref), { ...at, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0) })),
-      };
-    }
-    // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
-    // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(whole ? bytes : new Uint8Array(bytes));
-    return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
+    const name = page.node.newXObject('Image', stored.ref);
+    const operators = [pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState()];
+    // Four operators, left uncompressed: pdf-lib deflates a page's content with pako, whose
+    // set-up alone allocates a quarter of a megabyte per stream.
+    page.node.addContentStream(output.context.register(PDFContentStream.of(output.context.obj({}), operators, false)));
   }
 
   /** A page in the file's place: its name, the part (commitment and invoice) and attachment it belongs to, and why it is left out. */
   private async addPlaceholder(source: { title: string } & SourceOrigin, reason: string): Promise<void> {
-    const type = this.type;
-    const page = this.output.addPage([A4.width, A4.height]);
+    const output = await this.document();
+    const type = (this.typesetter ??= new Typesetter(output));
+    const page = output.addPage([A4.width, A4.height]);
     const maxWidth = A4.width - 2 * MARGIN;
     let y = A4.height - MARGIN - 18;
     type.draw(page, 'File left out', { x: MARGIN, y, size: 18, bold: true });
@@ -303,7 +286,7 @@ export async function writeMerged(
     const single = await PdfMerger.create({ adoptFirstPdf: true, ...options });
     result.sources.push(await single.add(source));
     result.warnings.push(...single.warnings);
-    result.pages += (await writer.append(single.document)).length;
+    result.pages += (await writer.append(await single.document())).length;
   }
   await writer.end();
   return { ...result, bytes: writer.bytes };
@@ -315,6 +298,17 @@ export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncItera
   // A copy of each chunk: the writer reuses its buffer.
   const { pages, warnings, sources: summaries } = await writeMerged(sources, async (chunk) => void chunks.push(new Uint8Array(chunk)), options);
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
+}
+
+/** The image as an XObject of `output`: a PNG as it is when it can be (see embedPngDirect), else by pdf-lib. */
+async function embedImage(output: PDFDocument, bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number }> {
+  const direct = type === 'png' ? await embedPngDirect(output, bytes) : undefined;
+  if (direct) return direct;
+  // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
+  // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const image = type === 'png' ? await output.embedPng(bytes) : await output.embedJpg(whole ? bytes : new Uint8Array(bytes));
+  return { ref: image.ref, width: image.width, height: image.height };
 }
 
 /** The type the bytes say they are: a declared content type is often wrong or generic. */
