@@ -302,7 +302,7 @@ export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncItera
 
 /** The image as an XObject of `output`: a PNG as it is when it can be (see embedPngDirect), else by pdf-lib. */
 async function embedImage(output: PDFDocument, bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number }> {
-  const direct = type === 'png' ? await embedPngDirect(output, bytes) : undefined;
+  const direct = type === 'png' ? embedPngDirect(output, bytes) : undefined;
   if (direct) return direct;
   // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
   // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
