@@ -25,6 +25,11 @@ export interface SourceDocument extends SourceOrigin {
   bytes: Uint8Array;
   /** The declared type (e.g. S3's Content-Type); the bytes decide, this only words the warning. */
   contentType?: string;
+  /**
+   * Called once the source is written to the output (its pages, or its placeholder): nothing
+   * reads its bytes afterwards, and their buffer may be reused.
+   */
+  release?: () => void;
 }
 
 /** A source that could not even be fetched: it still gets a warning and a placeholder page. */
@@ -79,8 +84,13 @@ const MAX_TITLE_LENGTH = 300;
 // its message is the one stable mark.
 const encryptedMessage = new EncryptedPDFError().message;
 
-/** Parsed without pausing every 100 objects for a timer tick: a Lambda has nothing else to do meanwhile. */
-const loadPdf = (bytes: Uint8Array) => PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+/**
+ * Parsed without pausing every 100 objects for a timer tick: a Lambda has nothing else to do
+ * meanwhile. Handed over as a Buffer: pdf-lib takes each stream's data with `slice`, which
+ * copies out of a Uint8Array (into fresh memory, most of a PDF's bytes) but is a view of a
+ * Buffer. The document's streams are then views of `bytes`, read until the document is written.
+ */
+const loadPdf = (bytes: Uint8Array) => PDFDocument.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
 
 /**
  * Written without object streams (pdf-lib deflates each one; parts are read again at once, and
@@ -287,6 +297,8 @@ export async function writeMerged(
     result.sources.push(await single.add(source));
     result.warnings.push(...single.warnings);
     result.pages += (await writer.append(await single.document())).length;
+    // Parsed objects are views of the bytes, and the writer has sent them all: the document is spent.
+    if ('release' in source) source.release?.();
   }
   await writer.end();
   return { ...result, bytes: writer.bytes };
