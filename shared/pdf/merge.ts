@@ -1,6 +1,6 @@
 import { concatTransformationMatrix, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFContentStream, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
-import { exifOrientation, orientationMatrix } from './exif';
+import { exifOrientation, jpegFrame, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
 import { PdfStreamWriter } from './stream-writer';
@@ -312,16 +312,34 @@ export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncItera
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 
-/** The image as an XObject of `output`: a PNG as it is when it can be (see embedPngDirect), else by pdf-lib. */
+/**
+ * The image as an XObject of `output`, its bytes embedded as they are: a JPEG's are DCTDecode
+ * data, a PNG's image data is FlateDecode data when it can be (see embedPngDirect); pdf-lib
+ * embeds any other PNG. The JPEG's stream is a view of `bytes`, read when the page is written.
+ */
 async function embedImage(output: PDFDocument, bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number }> {
-  const direct = type === 'png' ? embedPngDirect(output, bytes) : undefined;
-  if (direct) return direct;
-  // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
-  // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const image = type === 'png' ? await output.embedPng(bytes) : await output.embedJpg(whole ? bytes : new Uint8Array(bytes));
-  return { ref: image.ref, width: image.width, height: image.height };
+  if (type === 'png') {
+    const image = embedPngDirect(output, bytes) ?? (await output.embedPng(bytes));
+    return { ref: image.ref, width: image.width, height: image.height };
+  }
+  // As pdf-lib's embedJpg writes it, which reads the headers through `bytes.buffer` from its
+  // start, whatever the view's offset (a pooled buffer, a subarray).
+  const { width, height, bitsPerComponent, components } = jpegFrame(bytes);
+  const stream = output.context.stream(bytes, {
+    Type: 'XObject',
+    Subtype: 'Image',
+    BitsPerComponent: bitsPerComponent,
+    Width: width,
+    Height: height,
+    ColorSpace: jpegColorSpaces[components],
+    Filter: 'DCTDecode',
+    // CMYK JPEGs (Photoshop's) store their samples inverted: pdf-lib's embedJpg sets the same Decode.
+    ...(components === 4 && { Decode: [1, 0, 1, 0, 1, 0, 1, 0] }),
+  });
+  return { ref: output.context.register(stream), width, height };
 }
+
+const jpegColorSpaces = { 1: 'DeviceGray', 3: 'DeviceRGB', 4: 'DeviceCMYK' } as const;
 
 /** The type the bytes say they are: a declared content type is often wrong or generic. */
 function sniffType(bytes: Uint8Array): SourceType | undefined {
