@@ -341,13 +341,17 @@ async function embedImage(output: PDFDocument, bytes: Uint8Array, type: 'png' | 
 
 const jpegColorSpaces = { 1: 'DeviceGray', 3: 'DeviceRGB', 4: 'DeviceCMYK' } as const;
 
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const jpegSignature = Buffer.from([0xff, 0xd8, 0xff]);
+const pdfHeader = Buffer.from('%PDF-', 'latin1');
+
 /** The type the bytes say they are: a declared content type is often wrong or generic. */
 function sniffType(bytes: Uint8Array): SourceType | undefined {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'jpeg';
+  if (head.subarray(0, pngSignature.length).equals(pngSignature)) return 'png';
+  if (head.subarray(0, jpegSignature.length).equals(jpegSignature)) return 'jpeg';
   // PDF readers accept the header anywhere in the first 1024 bytes.
-  if (head.includes('%PDF-')) return 'pdf';
+  if (head.includes(pdfHeader)) return 'pdf';
   return undefined;
 }
 
