@@ -214,8 +214,8 @@ export class PdfMerger {
     const at = { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
     const name = page.node.newXObject('Image', stored.ref);
     const operators = [pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState()];
-    // Four operators, left uncompressed: pdf-lib deflates a page's content with pako, whose
-    // set-up alone allocates a quarter of a megabyte per stream.
+    // Four operators, left uncompressed: pdf-lib deflates a page's content, and a deflate's
+    // set-up alone (pako's, or Node's zlib where it stands in) allocates a quarter of a megabyte.
     page.node.addContentStream(output.context.register(PDFContentStream.of(output.context.obj({}), operators, false)));
   }
 
