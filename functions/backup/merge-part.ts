@@ -1,4 +1,4 @@
-import { EncryptedSourcesError, getObject, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
+import { DownloadBuffers, EncryptedSourcesError, getObjectWithTypeInto, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 import { PdfAppendix } from '../../shared/pdf/stream-writer';
@@ -67,12 +67,20 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
  */
 const SOURCES_AHEAD = 3;
 
+/**
+ * The sources' buffers, given back once a source is written and handed out again, to this
+ * invocation's next sources and the Lambda's next invocations: fresh memory faults on first
+ * touch, which cost more CPU than reading the bytes. Enough are kept for a part's sources in
+ * memory at once (the one being merged and those ahead).
+ */
+const sourceBuffers = new DownloadBuffers(SOURCES_AHEAD + 1);
+
 async function* fetchSources(sources: Array<{ key: string; title: string; attachmentId?: string }>, partOf: string): AsyncGenerator<MergeSource> {
   const fetch = async ({ key, title, attachmentId }: { key: string; title: string; attachmentId?: string }): Promise<MergeSource> => {
     // A placeholder names the part and attachment as well as the file name.
     const origin = { title, partOf, ...(attachmentId && { attachmentId }) };
-    const object = await getObject(key);
-    return object ? { ...origin, ...object } : { ...origin, unavailable: MISSING_SOURCE };
+    const object = await getObjectWithTypeInto(key, sourceBuffers);
+    return object ? { ...origin, ...object, release: () => sourceBuffers.give(object.bytes) } : { ...origin, unavailable: MISSING_SOURCE };
   };
   const queue: Array<Promise<MergeSource>> = [];
   let next = 0;

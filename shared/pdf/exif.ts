@@ -1,4 +1,8 @@
-/** EXIF Orientation of JPEG photos: which way the stored pixels must be turned or mirrored to stand upright. */
+/**
+ * What a JPEG's headers say of its image: its frame (size, colour components), read to embed it
+ * as it is, and its EXIF Orientation (which way the stored pixels must be turned or mirrored to
+ * stand upright).
+ */
 
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
@@ -17,6 +21,43 @@ export function exifOrientation(jpeg: Uint8Array): Orientation {
     offset += 2 + length;
   }
   return 1;
+}
+
+/** The JPEG's frame header: the first SOF marker's fields. */
+export interface JpegFrame {
+  width: number;
+  height: number;
+  bitsPerComponent: number;
+  /** 1 grey, 3 YCbCr/RGB, 4 CMYK. */
+  components: 1 | 3 | 4;
+}
+
+/** SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC), which share the range. */
+const isFrameMarker = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+/** The JPEG's frame; throws when the file has none before its image data, or one of an unknown number of components. */
+export function jpegFrame(jpeg: Uint8Array): JpegFrame {
+  const view = new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
+  if (jpeg.byteLength < 4 || view.getUint16(0) !== 0xffd8) throw new Error('Damaged JPEG: no start-of-image marker');
+  for (let offset = 2; offset + 4 <= jpeg.byteLength && jpeg[offset] === 0xff; ) {
+    const marker = jpeg[offset + 1]!;
+    // Fill bytes: a marker may be preceded by any number of 0xFF.
+    if (marker === 0xff) {
+      offset++;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break;
+    const start = offset + 4;
+    if (isFrameMarker(marker) && start + 6 <= jpeg.byteLength) {
+      const components = jpeg[start + 5]!;
+      if (components !== 1 && components !== 3 && components !== 4) throw new Error(`Damaged JPEG: ${components} colour components`);
+      const frame = { bitsPerComponent: jpeg[start]!, height: view.getUint16(start + 1), width: view.getUint16(start + 3), components } as const;
+      if (frame.width === 0 || frame.height === 0) throw new Error('Damaged JPEG: no image size');
+      return frame;
+    }
+    offset += 2 + view.getUint16(offset + 2);
+  }
+  throw new Error('Damaged JPEG: no frame header before the image data');
 }
 
 function orientationInTiff(view: DataView, tiff: number, end: number): Orientation {

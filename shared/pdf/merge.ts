@@ -1,6 +1,6 @@
-import { concatTransformationMatrix, degrees, drawImage, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, type PDFPage, PDFRef } from 'pdf-lib';
+import { concatTransformationMatrix, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFContentStream, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, PDFRef } from 'pdf-lib';
 import { logger } from '../logger';
-import { exifOrientation, orientationMatrix } from './exif';
+import { exifOrientation, jpegFrame, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
 import { embedPngDirect } from './png';
 import { PdfStreamWriter } from './stream-writer';
@@ -25,6 +25,11 @@ export interface SourceDocument extends SourceOrigin {
   bytes: Uint8Array;
   /** The declared type (e.g. S3's Content-Type); the bytes decide, this only words the warning. */
   contentType?: string;
+  /**
+   * Called once the source is written to the output (its pages, or its placeholder): nothing
+   * reads its bytes afterwards, and their buffer may be reused.
+   */
+  release?: () => void;
 }
 
 /** A source that could not even be fetched: it still gets a warning and a placeholder page. */
@@ -60,13 +65,6 @@ export interface MergeOptions {
 
 type SourceType = 'pdf' | 'png' | 'jpeg';
 
-interface Placement {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 const typeLabels: Record<SourceType, string> = { pdf: 'PDF', png: 'PNG image', jpeg: 'JPEG image' };
 
 const reasons = {
@@ -86,8 +84,13 @@ const MAX_TITLE_LENGTH = 300;
 // its message is the one stable mark.
 const encryptedMessage = new EncryptedPDFError().message;
 
-/** Parsed without pausing every 100 objects for a timer tick: a Lambda has nothing else to do meanwhile. */
-const loadPdf = (bytes: Uint8Array) => PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+/**
+ * Parsed without pausing every 100 objects for a timer tick: a Lambda has nothing else to do
+ * meanwhile. Handed over as a Buffer: pdf-lib takes each stream's data with `slice`, which
+ * copies out of a Uint8Array (into fresh memory, most of a PDF's bytes) but is a view of a
+ * Buffer. The document's streams are then views of `bytes`, read until the document is written.
+ */
+const loadPdf = (bytes: Uint8Array) => PDFDocument.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
 
 /**
  * Written without object streams (pdf-lib deflates each one; parts are read again at once, and
@@ -102,32 +105,33 @@ const saveOptions = { useObjectStreams: false, objectsPerTick: Number.POSITIVE_I
 export class PdfMerger {
   readonly warnings: MergeWarning[] = [];
   readonly sources: SourceSummary[] = [];
+  /** Made when first needed: a merger of one PDF (see `writeMerged`) adopts that PDF's document instead. */
+  private output: PDFDocument | undefined;
   /** Fonts are embedded only once a placeholder draws text, so clean merges carry none. */
-  private readonly type: Typesetter;
+  private typesetter: Typesetter | undefined;
 
   private constructor(
-    private output: PDFDocument,
     private readonly adoptFirstPdf: boolean,
     private readonly onEncrypted: MergeOptions['onEncrypted'],
-  ) {
-    this.type = new Typesetter(output);
-  }
+  ) {}
 
   /**
    * `adoptFirstPdf`: a merger of one source (see `writeMerged`) takes a PDF's parsed document
    * as its own instead of copying its pages into an empty one.
    */
   static async create(options: { adoptFirstPdf?: boolean } & MergeOptions = {}): Promise<PdfMerger> {
-    return new PdfMerger(await PDFDocument.create(), options.adoptFirstPdf ?? false, options.onEncrypted);
+    return new PdfMerger(options.adoptFirstPdf ?? false, options.onEncrypted);
   }
 
-  /** The document being built. */
-  get document(): PDFDocument {
+  /** The document being built (an empty one while nothing was added). */
+  async document(): Promise<PDFDocument> {
+    // No Producer nor dates: whoever writes the merged output sets its own document properties.
+    this.output ??= await PDFDocument.create({ updateMetadata: false });
     return this.output;
   }
 
   get pageCount(): number {
-    return this.output.getPageCount();
+    return this.output?.getPageCount() ?? 0;
   }
 
   /** Appends a source; one that cannot be merged becomes a warning and a placeholder page. */
@@ -150,18 +154,20 @@ export class PdfMerger {
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await loadPdf(bytes);
     flattenViewerDrawnForm(source);
-    if (this.adoptFirstPdf && this.pageCount === 0 && source.getPageCount() > 0) {
-      // Nothing was drawn yet, and a PDF that has pages needs no placeholder: the Typesetter is not used again.
+    if (this.adoptFirstPdf && this.output === undefined && source.getPageCount() > 0) {
+      // Nothing was drawn yet, and a PDF that has pages needs no placeholder.
       this.output = source;
       return source.getPageCount();
     }
-    const pages = await this.output.copyPages(source, source.getPageIndices());
-    for (const page of pages) this.output.addPage(page);
+    const output = await this.document();
+    const pages = await output.copyPages(source, source.getPageIndices());
+    for (const page of pages) output.addPage(page);
     return pages.length;
   }
 
   async save(): Promise<{ pdf: Uint8Array; pages: number }> {
-    return { pdf: await this.output.save(saveOptions), pages: this.output.getPageCount() };
+    const output = await this.document();
+    return { pdf: await output.save(saveOptions), pages: output.getPageCount() };
   }
 
   /** Appends the source and returns undefined, or returns why it could not be appended. */
@@ -195,42 +201,29 @@ export class PdfMerger {
    * margins, upright as its EXIF Orientation says (phone photos are stored sideways with one).
    */
   private async appendImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<void> {
-    const stored = await this.embedImage(bytes, type);
+    const output = await this.document();
+    const stored = await embedImage(output, bytes, type);
     const orientation = type === 'jpeg' ? exifOrientation(bytes) : 1;
     // Orientations 5–8 turn the image a quarter: its displayed width is its stored height.
-    const image = orientation >= 5 ? { ...stored, width: stored.height, height: stored.width } : stored;
+    const image = orientation >= 5 ? { width: stored.height, height: stored.width } : stored;
     const landscape = image.width > image.height;
     const [width, height] = landscape ? [A4.height, A4.width] : [A4.width, A4.height];
     const scale = Math.min((width - 2 * MARGIN) / image.width, (height - 2 * MARGIN) / image.height);
     const fitted = { width: image.width * scale, height: image.height * scale };
-    const page = this.output.addPage([width, height]);
+    const page = output.addPage([width, height]);
     const at = { x: (width - fitted.width) / 2, y: (height - fitted.height) / 2, ...fitted };
-    if (orientation === 1) image.draw(page, at);
-    else {
-      const name = page.node.newXObject('Image', stored.ref);
-      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState());
-    }
-  }
-
-  private async embedImage(bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number; draw(page: PDFPage, at: Placement): void }> {
-    const direct = type === 'png' ? await embedPngDirect(this.output, bytes) : undefined;
-    if (direct) {
-      return {
-        ...direct,
-        draw: (page, at) => page.pushOperators(...drawImage(page.node.newXObject('Image', direct.ref), { ...at, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0) })),
-      };
-    }
-    // pdf-lib reads a JPEG through `bytes.buffer`, ignoring the offset of a view (a pooled
-    // Buffer, a subarray): give it bytes of their own, unless they are their buffer's all.
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const image = type === 'png' ? await this.output.embedPng(bytes) : await this.output.embedJpg(whole ? bytes : new Uint8Array(bytes));
-    return { ref: image.ref, width: image.width, height: image.height, draw: (page, at) => page.drawImage(image, at) };
+    const name = page.node.newXObject('Image', stored.ref);
+    const operators = [pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, at)), drawObject(name), popGraphicsState()];
+    // Four operators, left uncompressed: pdf-lib deflates a page's content, and a deflate's
+    // set-up alone (pako's, or Node's zlib where it stands in) allocates a quarter of a megabyte.
+    page.node.addContentStream(output.context.register(PDFContentStream.of(output.context.obj({}), operators, false)));
   }
 
   /** A page in the file's place: its name, the part (commitment and invoice) and attachment it belongs to, and why it is left out. */
   private async addPlaceholder(source: { title: string } & SourceOrigin, reason: string): Promise<void> {
-    const type = this.type;
-    const page = this.output.addPage([A4.width, A4.height]);
+    const output = await this.document();
+    const type = (this.typesetter ??= new Typesetter(output));
+    const page = output.addPage([A4.width, A4.height]);
     const maxWidth = A4.width - 2 * MARGIN;
     let y = A4.height - MARGIN - 18;
     type.draw(page, 'File left out', { x: MARGIN, y, size: 18, bold: true });
@@ -303,7 +296,9 @@ export async function writeMerged(
     const single = await PdfMerger.create({ adoptFirstPdf: true, ...options });
     result.sources.push(await single.add(source));
     result.warnings.push(...single.warnings);
-    result.pages += (await writer.append(single.document)).length;
+    result.pages += (await writer.append(await single.document())).length;
+    // Parsed objects are views of the bytes, and the writer has sent them all: the document is spent.
+    if ('release' in source) source.release?.();
   }
   await writer.end();
   return { ...result, bytes: writer.bytes };
@@ -317,13 +312,46 @@ export async function mergeDocuments(sources: Iterable<MergeSource> | AsyncItera
   return { pdf: Buffer.concat(chunks), pages, warnings, sources: summaries };
 }
 
+/**
+ * The image as an XObject of `output`, its bytes embedded as they are: a JPEG's are DCTDecode
+ * data, a PNG's image data is FlateDecode data when it can be (see embedPngDirect); pdf-lib
+ * embeds any other PNG. The JPEG's stream is a view of `bytes`, read when the page is written.
+ */
+async function embedImage(output: PDFDocument, bytes: Uint8Array, type: 'png' | 'jpeg'): Promise<{ ref: PDFRef; width: number; height: number }> {
+  if (type === 'png') {
+    const image = embedPngDirect(output, bytes) ?? (await output.embedPng(bytes));
+    return { ref: image.ref, width: image.width, height: image.height };
+  }
+  // As pdf-lib's embedJpg writes it, which reads the headers through `bytes.buffer` from its
+  // start, whatever the view's offset (a pooled buffer, a subarray).
+  const { width, height, bitsPerComponent, components } = jpegFrame(bytes);
+  const stream = output.context.stream(bytes, {
+    Type: 'XObject',
+    Subtype: 'Image',
+    BitsPerComponent: bitsPerComponent,
+    Width: width,
+    Height: height,
+    ColorSpace: jpegColorSpaces[components],
+    Filter: 'DCTDecode',
+    // CMYK JPEGs (Photoshop's) store their samples inverted: pdf-lib's embedJpg sets the same Decode.
+    ...(components === 4 && { Decode: [1, 0, 1, 0, 1, 0, 1, 0] }),
+  });
+  return { ref: output.context.register(stream), width, height };
+}
+
+const jpegColorSpaces = { 1: 'DeviceGray', 3: 'DeviceRGB', 4: 'DeviceCMYK' } as const;
+
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const jpegSignature = Buffer.from([0xff, 0xd8, 0xff]);
+const pdfHeader = Buffer.from('%PDF-', 'latin1');
+
 /** The type the bytes say they are: a declared content type is often wrong or generic. */
 function sniffType(bytes: Uint8Array): SourceType | undefined {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'jpeg';
+  if (head.subarray(0, pngSignature.length).equals(pngSignature)) return 'png';
+  if (head.subarray(0, jpegSignature.length).equals(jpegSignature)) return 'jpeg';
   // PDF readers accept the header anywhere in the first 1024 bytes.
-  if (head.includes('%PDF-')) return 'pdf';
+  if (head.includes(pdfHeader)) return 'pdf';
   return undefined;
 }
 

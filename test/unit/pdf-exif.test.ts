@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { jpegFrame } from '../../shared/pdf/exif';
 import { mergeDocuments } from '../../shared/pdf/merge';
-import { savePdf } from '../support/pdf-tools';
+import { describePages, TINY_JPEG } from '../support/pdf-fixtures';
+import { qpdfCheck, savePdf } from '../support/pdf-tools';
 
 /** A 200×100 JPEG (made by poppler) with a dark block in its top-left corner. */
 async function cornerJpeg(): Promise<Buffer> {
@@ -65,5 +67,33 @@ describe('JPEG photos with an EXIF Orientation', () => {
     expect(result.warnings).toEqual([]);
     const centre = darkCentre(result.pdf);
     expect({ landscape: centre.landscape, left: centre.x < 0.5, top: centre.y < 0.5 }).toEqual({ landscape, left, top });
+  });
+});
+
+describe('JPEG frames', () => {
+  it('reads the frame past the EXIF segment, and embeds the JPEG as it is from a view into a larger buffer', async () => {
+    const photo = withOrientation(await cornerJpeg(), 6);
+    expect(jpegFrame(photo)).toEqual({ width: 200, height: 100, bitsPerComponent: 8, components: 3 });
+    expect(jpegFrame(TINY_JPEG)).toEqual({ width: 8, height: 8, bitsPerComponent: 8, components: 1 });
+
+    // As MergePart hands it over: the bytes at the start of a reused buffer holding an older, longer file.
+    const pooled = Buffer.alloc(photo.length + 5000, 0xee);
+    photo.copy(pooled);
+    const result = await mergeDocuments([{ title: 'Site photo.jpg', bytes: new Uint8Array(pooled.buffer, pooled.byteOffset, photo.length) }]);
+
+    expect(result.warnings).toEqual([]);
+    expect((await describePages(result.pdf))[0]).toMatchObject({ images: 1 });
+    expect(Buffer.from(result.pdf).includes(photo)).toBe(true);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors');
+  });
+
+  it('leaves out a JPEG whose headers end before its frame, with a placeholder', async () => {
+    const photo = withOrientation(await cornerJpeg(), 1);
+    const headless = photo.subarray(0, photo.indexOf(Buffer.from([0xff, 0xc0])));
+    expect(() => jpegFrame(headless)).toThrow('Damaged JPEG');
+
+    const result = await mergeDocuments([{ title: 'Site photo.jpg', bytes: headless }]);
+
+    expect(result.sources).toEqual([{ title: 'Site photo.jpg', pages: 1, leftOut: 'the file is damaged or is not a valid JPEG image, so it could not be read' }]);
   });
 });

@@ -108,6 +108,29 @@ describe('mergeDocuments', () => {
     expect(second).toContain('Attachment id: att-2');
   });
 
+  it('releases each source once its pages are written, in order: bytes overwritten then (a reused buffer) leave the output as it was', async () => {
+    const released: string[] = [];
+    const reused = (title: string, bytes: Uint8Array): MergeSource => ({
+      title,
+      bytes,
+      release: () => {
+        released.push(title);
+        bytes.fill(0);
+      },
+    });
+
+    const result = await mergeDocuments([reused('A.pdf', await labelledPdf('A', 2)), reused('Photo.jpg', Buffer.from(TINY_JPEG)), reused('B.pdf', await labelledPdf('B', 1))]);
+
+    expect(released).toEqual(['A.pdf', 'Photo.jpg', 'B.pdf']);
+    expect((await describePages(result.pdf)).map(({ text, images }) => ({ text, images }))).toEqual([
+      { text: 'A page 1', images: 0 },
+      { text: 'A page 2', images: 0 },
+      { text: '', images: 1 },
+      { text: 'B page 1', images: 0 },
+    ]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors');
+  });
+
     it('copies the resources a source shares between its pages once, not once per page', async () => {
     const result = await mergeDocuments([
       { title: 'A.pdf', bytes: await labelledPdf('A', 2) },

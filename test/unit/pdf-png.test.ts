@@ -86,6 +86,33 @@ describe('PNG pages', { timeout: 10_000 }, () => {
     expect(bilevelImage).toEqual({ list: expect.arrayContaining(['index', '1']), pixels: [0b10100000, 0b10000000] });
   });
 
+  it('checks a PNG whose data inflates to many times the check\'s 64 KB window: whole, it is embedded; a row short or cut off, it is left out', async () => {
+    // 300 × 300 grey: 90,300 bytes of rows; each row a different shade so that the data does not shrink to nothing.
+    const rows = Array.from({ length: 300 }, (_, y) => Array.from({ length: 300 }, (_, x) => (x * 7 + y * 13) % 256));
+    const whole = png({ width: 300, height: 300, colorType: 0, bitDepth: 8, rows });
+    const rowShort = png({ width: 300, height: 300, colorType: 0, bitDepth: 8, rows: rows.slice(1) });
+    const compressed = deflateSync(Buffer.concat(rows.map((row) => Buffer.from([0, ...row]))));
+    const cutOff = png({ width: 300, height: 300, colorType: 0, bitDepth: 8, rows: [], idat: compressed.subarray(0, compressed.length - 100) });
+
+    const result = await mergeDocuments([
+      { title: 'Scan.png', bytes: whole },
+      { title: 'Row short.png', bytes: rowShort },
+      { title: 'Cut off.png', bytes: cutOff },
+    ]);
+
+    const damaged = 'the file is damaged or is not a valid PNG image, so it could not be read';
+    expect(result.sources).toEqual([
+      { title: 'Scan.png', pages: 1 },
+      { title: 'Row short.png', pages: 1, leftOut: damaged },
+      { title: 'Cut off.png', pages: 1, leftOut: damaged },
+    ]);
+    const { list, pixels } = extractImage((await mergeDocuments([{ title: 'Scan.png', bytes: whole }])).pdf);
+    expect(list.slice(2, 9)).toEqual(['image', '300', '300', 'gray', '1', '8', 'image']);
+    // pdfimages writes grey out as RGB: every third byte is the grey sample.
+    expect(pixels.filter((_, index) => index % 3 === 0)).toEqual(rows.flat());
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors');
+  });
+
   it('leaves transparency to pdf-lib, and a PNG whose data is damaged becomes a placeholder', async () => {
     const transparent = png({ width: 1, height: 1, colorType: 3, bitDepth: 8, rows: [[0]], palette: [1, 2, 3], transparent: true });
     const flipped = Buffer.from(TINY_PNG);
