@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ensureBucket, startS3rver } from '../infra/local/aws-services';
 import { recordRatio, table } from './stats';
 
@@ -64,7 +64,6 @@ export async function s3Requests(): Promise<void> {
     for (const [ours, raw] of [
       [variants.getObject, variants.rawGet],
       [variants.getObjectInto, variants.rawGet],
-      [variants.transformToByteArray, variants.rawGet],
       [variants.putPdf, variants.rawPut],
     ].filter((pair) => pair.every((name) => name in byName))) {
       const perRequest = (name: string) => byName[name]!.cpuMs / byName[name]!.requests;
@@ -94,7 +93,6 @@ const partKey = (i: number) => `backups/bench/parts/${String(i % sourceKeys).pad
 const variants = {
   getObject: 'GET 105 KB: getObject (task-io)',
   getObjectInto: 'GET 105 KB: getObjectInto (task-io)',
-  transformToByteArray: "GET 105 KB: s3Client(), the SDK's transformToByteArray",
   rawGet: 'GET 105 KB: raw signed node:http',
   putPdf: 'PUT 640 KB: putPdf (task-io)',
   rawPut: 'PUT 640 KB: raw signed node:http',
@@ -103,15 +101,12 @@ const variants = {
 /** In the child: each variant's requests, a block of each in turn, the parent told when a block starts and ends. */
 async function child(): Promise<void> {
   const { DownloadBuffers, getObject, getObjectInto, putPdf } = await import('../shared/backup/task-io');
-  const { s3Client } = await import('../shared/aws/s3');
   const raw = rawS3(process.env.AWS_ENDPOINT_URL_S3!, process.env.BUCKET_NAME!);
   const buffers = new DownloadBuffers();
   const part = new Uint8Array(partBytes).fill(7);
   const tasks: Record<string, (i: number) => Promise<unknown>> = {
     [variants.getObject]: (i) => getObject(sourceKey(i)),
     [variants.getObjectInto]: async (i) => buffers.give((await getObjectInto(sourceKey(i), buffers))!),
-    // How getObject read a body before it read it into a buffer of its own.
-    [variants.transformToByteArray]: async (i) => (await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: sourceKey(i) }))).Body!.transformToByteArray(),
     [variants.rawGet]: (i) => raw.get(sourceKey(i)),
     [variants.putPdf]: (i) => putPdf(partKey(i), part),
     [variants.rawPut]: (i) => raw.put(partKey(i), part, 'application/pdf'),

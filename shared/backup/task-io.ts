@@ -98,30 +98,13 @@ export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.
 export async function getObject(key: string): Promise<{ bytes: Uint8Array; contentType?: string } | undefined> {
   try {
     const object = await s3Client().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
-    if (!object.Body) throw new TransientError(`S3 GetObject ${key} returned no body`);
-    // Read into one buffer of the object's size: the SDK's transformToByteArray pipes the body into a
-    // Writable and concatenates its chunks, a millisecond more CPU for a 100 KB source (bench/s3-requests.ts).
-    const bytes =
-      object.ContentLength === undefined
-        ? await object.Body.transformToByteArray()
-        : await readBody(key, object.Body as AsyncIterable<Uint8Array>, object.ContentLength, new Uint8Array(object.ContentLength));
+    const bytes = await object.Body?.transformToByteArray();
+    if (!bytes) throw new TransientError(`S3 GetObject ${key} returned no body`);
     return { bytes, contentType: object.ContentType };
   } catch (error) {
     if (error instanceof NoSuchKey) return undefined;
     throw asTransient(error, `S3 GetObject ${key}`);
   }
-}
-
-/** An object's body of `length` bytes read into `buffer` (at least that long); a body of another length is a TransientError. */
-async function readBody(key: string, body: AsyncIterable<Uint8Array>, length: number, buffer: Uint8Array): Promise<Uint8Array> {
-  let read = 0;
-  for await (const chunk of body) {
-    if (read + chunk.byteLength > length) throw new TransientError(`S3 GetObject ${key} returned more than its ${length} bytes`);
-    buffer.set(chunk, read);
-    read += chunk.byteLength;
-  }
-  if (read !== length) throw new TransientError(`S3 GetObject ${key} returned ${read} of its ${length} bytes`);
-  return buffer.subarray(0, length);
 }
 
 /**
@@ -158,7 +141,14 @@ export async function getObjectInto(key: string, buffers: DownloadBuffers): Prom
     const object = await s3Client().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
     if (!object.Body || object.ContentLength === undefined) throw new TransientError(`S3 GetObject ${key} returned no body or length`);
     buffer = buffers.take(object.ContentLength);
-    return await readBody(key, object.Body as AsyncIterable<Uint8Array>, object.ContentLength, buffer);
+    let length = 0;
+    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
+      if (length + chunk.byteLength > object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned more than its ${object.ContentLength} bytes`);
+      buffer.set(chunk, length);
+      length += chunk.byteLength;
+    }
+    if (length !== object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned ${length} of its ${object.ContentLength} bytes`);
+    return buffer.subarray(0, length);
   } catch (error) {
     if (buffer) buffers.give(buffer);
     if (error instanceof NoSuchKey) return undefined;
