@@ -22,13 +22,18 @@ import { recordRatio, table } from './stats';
  *
  * Measured, in the same run:
  * - the project's path: the real `MergePart` handler for each invoice, 4 at a time (the Map's
- *   MaxConcurrency) in one child process (`BENCH_MAP_SLOTS=1`: each of the 4 slots in a process
- *   of its own taking the next invoice when it is done, as the Map runs each in a Lambda sandbox
- *   of its own — each then warms its own JIT, which on 2 shared cores cost more than it gave);
- *   then `PlanVolumes` and the real `Combine` handler (cover, parts, outline) each in a fresh
- *   child process, reading and writing s3rver over HTTP. Each child reports its work time, its
- *   CPU time and its peak RSS; a phase's CPU time is the sum of its processes' (s3rver's, in this
- *   process, is counted in neither ours nor qpdf's).
+ *   MaxConcurrency) in one child process; then `PlanVolumes` and the real `Combine` handler
+ *   (cover, parts, outline) each in a fresh child process, reading and writing s3rver over HTTP.
+ *   Each child reports its work time, its CPU time and its peak RSS; a phase's CPU time is the sum
+ *   of its processes'. s3rver runs in this process: its CPU time per phase (this process does
+ *   nothing else meanwhile) and the requests it served, by operation, are a table of their own,
+ *   counted in neither ours nor qpdf's figures.
+ *   `BENCH_MAP_PROCESSES=n` runs the Map's parts in n processes instead, the 4 slots spread across
+ *   them, each process taking the next part when it finishes one (`BENCH_MAP_SLOTS=1`: a process
+ *   per slot). It is the more faithful model — in AWS each slot is a Lambda sandbox of its own —
+ *   but not the default: each process loads and warms its own JIT, and on 2 cores shared with
+ *   s3rver that cost more than it gave (2026-12-05, 4 runs of each taking turns, load 4–8:
+ *   MergePart wall 9.5–12.4 s in one process, 9.6–15.2 s in 2; CPU 5.4–6.6 s against 6.4–8.7 s).
  * - the same merge without S3 (files read from disk, MergePart's and Combine's PDF code in one
  *   process): what s3rver and the SDK add.
  * - the reference: `qpdf --empty --pages <the 1,200 sources in order> -- out.pdf` on the same
@@ -67,6 +72,7 @@ export async function backup(): Promise<void> {
      * counted by s3rver as it receives them (`s3Operation`).
      */
     const s3Phases: Array<Record<string, string | number>> = [];
+    let s3rverCpuMs = 0;
     const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       const [cpuBefore, requestsBefore] = [process.cpuUsage(), aws.s3Requests()];
       const result = await run();
@@ -76,6 +82,7 @@ export async function backup(): Promise<void> {
         .filter(([, count]) => count > 0);
       const total = sum(requests.map(([, count]) => count));
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      s3rverCpuMs += cpuMs;
       s3Phases.push({ phase: name, 's3rver CPU': seconds(cpuMs), requests: total, 'CPU/request': total ? `${(cpuMs / total).toFixed(2)} ms` : '', ...Object.fromEntries(requests) });
       return result;
     };
@@ -182,7 +189,7 @@ export async function backup(): Promise<void> {
     recordRatio('backup', 'peak RSS / qpdf', ours.maxRssKb / qpdf.maxRssKb);
     console.log(
       `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
-        `(the fairer figure on a busy machine), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
+        `(the fairer figure on a busy machine; s3rver's ${seconds(s3rverCpuMs)} of CPU besides), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
         `(MergePart process, ${Math.ceil(concurrency / mapProcesses)} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
     );
   } finally {
