@@ -22,13 +22,18 @@ import { recordRatio, table } from './stats';
  *
  * Measured, in the same run:
  * - the project's path: the real `MergePart` handler for each invoice, 4 at a time (the Map's
- *   MaxConcurrency) in one child process (`BENCH_MAP_SLOTS=1`: each of the 4 slots in a process
- *   of its own taking the next invoice when it is done, as the Map runs each in a Lambda sandbox
- *   of its own — each then warms its own JIT, which on 2 shared cores cost more than it gave);
- *   then `PlanVolumes` and the real `Combine` handler (cover, parts, outline) each in a fresh
- *   child process, reading and writing s3rver over HTTP. Each child reports its work time, its
- *   CPU time and its peak RSS; a phase's CPU time is the sum of its processes' (s3rver's, in this
- *   process, is counted in neither ours nor qpdf's).
+ *   MaxConcurrency) in one child process; then `PlanVolumes` and the real `Combine` handler
+ *   (cover, parts, outline) each in a fresh child process, reading and writing s3rver over HTTP.
+ *   Each child reports its work time, its CPU time and its peak RSS; a phase's CPU time is the sum
+ *   of its processes'. s3rver runs in this process: its CPU time per phase (this process does
+ *   nothing else meanwhile) and the requests it served, by operation, are a table of their own,
+ *   counted in neither ours nor qpdf's figures.
+ *   `BENCH_MAP_PROCESSES=n` runs the Map's parts in n processes instead, the 4 slots spread across
+ *   them, each process taking the next part when it finishes one (`BENCH_MAP_SLOTS=1`: a process
+ *   per slot). It is the more faithful model — in AWS each slot is a Lambda sandbox of its own —
+ *   but not the default: each process loads and warms its own JIT, and on 2 cores shared with
+ *   s3rver that cost more than it gave (2026-12-05, 4 runs of each taking turns, load 4–8:
+ *   MergePart wall 9.5–12.4 s in one process, 9.6–15.2 s in 2; CPU 5.4–6.6 s against 6.4–8.7 s).
  * - the same merge without S3 (files read from disk, MergePart's and Combine's PDF code in one
  *   process): what s3rver and the SDK add.
  * - the reference: `qpdf --empty --pages <the 1,200 sources in order> -- out.pdf` on the same
@@ -61,6 +66,27 @@ export async function backup(): Promise<void> {
     Object.assign(process.env, env);
     await ensureBucket(bucket, aws.env.AWS_ENDPOINT_URL_S3!);
 
+    /**
+     * A phase's S3 side: s3rver runs in this process, which does nothing else while a phase's
+     * children work, so this process's CPU time across the phase is s3rver's; the requests are
+     * counted by s3rver as it receives them (`s3Operation`).
+     */
+    const s3Phases: Array<Record<string, string | number>> = [];
+    let s3rverCpuMs = 0;
+    const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const [cpuBefore, requestsBefore] = [process.cpuUsage(), aws.s3Requests()];
+      const result = await run();
+      const cpu = process.cpuUsage(cpuBefore);
+      const requests = Object.entries(aws.s3Requests())
+        .map(([operation, count]) => [operation, count - (requestsBefore[operation] ?? 0)] as const)
+        .filter(([, count]) => count > 0);
+      const total = sum(requests.map(([, count]) => count));
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      s3rverCpuMs += cpuMs;
+      s3Phases.push({ phase: name, 's3rver CPU': seconds(cpuMs), requests: total, 'CPU/request': total ? `${(cpuMs / total).toFixed(2)} ms` : '', ...Object.fromEntries(requests) });
+      return result;
+    };
+
     let started = performance.now();
     const inputs = await generateInputs(dir, invoiceCount, attachmentCount, pageScale);
     const totalBytes = inputs.flatMap((invoice) => invoice.sources).reduce((sum, source) => sum + source.bytes, 0);
@@ -83,8 +109,9 @@ export async function backup(): Promise<void> {
     }));
     const partsFile = path.join(dir, 'parts.json');
     await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
-    const mapInProcesses = Boolean(process.env.BENCH_MAP_SLOTS);
-    const map = mapInProcesses ? await runMapSlots(parts, concurrency, partsFile, env) : await runChild('map', partsFile, env);
+    // `BENCH_MAP_SLOTS=1`: a process for each slot (the former name of BENCH_MAP_PROCESSES=<concurrency>).
+    const mapProcesses = Math.max(1, Math.min(concurrency, Number(process.env.BENCH_MAP_PROCESSES ?? (process.env.BENCH_MAP_SLOTS ? concurrency : 1))));
+    const map = await phase('MergePart', () => (mapProcesses > 1 ? runMapProcesses(parts, mapProcesses, concurrency, partsFile, env) : runChild('map', partsFile, env)));
     const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
     const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
     const outputKey = 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf';
@@ -92,13 +119,13 @@ export async function backup(): Promise<void> {
     const planFile = path.join(dir, 'plan.json');
     // As the workflow passes them: the Map's answers (key, pages, bytes) replace the prepared parts.
     await fs.writeFile(planFile, JSON.stringify({ parts: merged }));
-    const plan = await runChild('plan', planFile, env);
+    const plan = await phase('PlanVolumes', () => runChild('plan', planFile, env));
     const { volumes } = plan.output as { volumes: PlannedVolume[] };
     const combines: ChildReport[] = [];
     for (const volume of volumes) {
       const combineFile = path.join(dir, `combine-${volume.volume}.json`);
       await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged, ...volume }));
-      combines.push(await runChild('combine', combineFile, env));
+      combines.push(await phase(`Combine volume ${volume.volume}`, () => runChild('combine', combineFile, env)));
     }
     const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
     const combine = { ms: sum(combines.map((c) => c.ms)), cpuMs: sum(combines.map((c) => c.cpuMs)), maxRssKb: Math.max(...combines.map((c) => c.maxRssKb)) };
@@ -130,7 +157,7 @@ export async function backup(): Promise<void> {
     const partPages = merged.reduce((total, part) => total + part.pages, 0);
     table([
       {
-        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time${mapInProcesses ? ', a process each' : ', one process'})`,
+        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time, ${mapProcesses === 1 ? 'one process' : mapProcesses === concurrency ? 'a process each' : `${mapProcesses} processes`})`,
         'wall time': seconds(map.ms),
         'CPU time': seconds(map.cpuMs),
         'peak RSS': mbKb(map.maxRssKb),
@@ -152,6 +179,8 @@ export async function backup(): Promise<void> {
         : []),
       { path: 'qpdf --empty --pages', 'wall time': seconds(qpdf.ms), 'CPU time': seconds(qpdf.cpuMs), 'peak RSS': mbKb(qpdf.maxRssKb), pages: qpdfPages, 'pages/s': rate(qpdfPages, qpdf.ms) },
     ]);
+    console.log("S3 requests by phase (counted by s3rver) and s3rver's CPU time (this process's, in neither figure above):");
+    table(s3Phases);
     console.log(
       `project output: ${volumes.length} volume(s), ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
         `qpdf --check: ${[...new Set(checks)].join(', ')}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
@@ -160,8 +189,8 @@ export async function backup(): Promise<void> {
     recordRatio('backup', 'peak RSS / qpdf', ours.maxRssKb / qpdf.maxRssKb);
     console.log(
       `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
-        `(the fairer figure on a busy machine), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
-        `(MergePart process, ${mapInProcesses ? 'one task' : `${concurrency} task(s)`} at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
+        `(the fairer figure on a busy machine; s3rver's ${seconds(s3rverCpuMs)} of CPU besides), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
+        `(MergePart process, ${Math.ceil(concurrency / mapProcesses)} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
     );
   } finally {
     await aws.stop();
@@ -373,14 +402,14 @@ async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct', inputFile: 
 }
 
 /**
- * The Map's slots, each a fresh Node process (as each runs in a Lambda sandbox of its own):
- * every slot takes the next part when it is done with one. Timed from when every slot has loaded
- * its code until the last part is merged; the CPU time is the sum of the slots', the peak RSS the
- * largest. The answers, in the parts' order, are written beside `partsFile` as the one-process
- * phase writes them.
+ * The Map's tasks in `processes` fresh Node processes, `concurrency` parts in flight across them
+ * (spread evenly): each process takes the next part as it finishes one. Timed from when every
+ * process has loaded its code until the last part is merged; the CPU time is the sum of the
+ * processes', the peak RSS the largest. The answers, in the parts' order, are written beside
+ * `partsFile` as the one-process phase writes them.
  */
-async function runMapSlots(parts: unknown[], concurrency: number, partsFile: string, env: Record<string, string>): Promise<ChildReport> {
-  const slots = Array.from({ length: Math.min(concurrency, parts.length) }, (_, slot) => {
+async function runMapProcesses(parts: unknown[], processes: number, concurrency: number, partsFile: string, env: Record<string, string>): Promise<ChildReport> {
+  const children = Array.from({ length: processes }, (_, slot) => {
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=map-${slot + 1}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url)], {
       env: { ...process.env, ...env, BENCH_BACKUP_CHILD: 'map-slot', BENCH_BACKUP_INPUT: partsFile },
@@ -389,40 +418,55 @@ async function runMapSlots(parts: unknown[], concurrency: number, partsFile: str
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Each answer names its part: a process has several in flight.
+    const pending = new Map<number, (answer: { result?: unknown; error?: string }) => void>();
     const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      void exited.then((code) => reject(new Error(`A MergePart slot exited (${code}) before it was ready: ${stdout.slice(-2000)}`)));
+      child.on('message', (message: { index?: number; result?: unknown; error?: string }) => {
+        if (message.index === undefined) return resolve();
+        pending.get(message.index)?.(message);
+        pending.delete(message.index);
+      });
+      void exited.then((code) => reject(new Error(`A MergePart process exited (${code}) before it was ready: ${stdout.slice(-2000)}`)));
     });
-    return { child, exited, ready, report: () => stdout.trim().split('\n').pop() };
+    const merge = (index: number) =>
+      new Promise<{ result?: unknown; error?: string }>((resolve, reject) => {
+        pending.set(index, resolve);
+        void exited.then((code) => reject(new Error(`A MergePart process exited (${code}) during part ${index + 1}`)));
+        child.send({ index, part: parts[index] });
+      });
+    // The first processes take the odd slots left when `concurrency` does not divide evenly.
+    const slots = Math.floor(concurrency / processes) + (slot < concurrency % processes ? 1 : 0);
+    return { child, exited, ready, merge, slots, report: () => stdout.trim().split('\n').pop() };
   });
-  const timer = setTimeout(() => slots.forEach(({ child }) => child.kill('SIGKILL')), childTimeoutMs);
+  const timer = setTimeout(() => children.forEach(({ child }) => child.kill('SIGKILL')), childTimeoutMs);
   try {
-    await Promise.all(slots.map((slot) => slot.ready));
+    await Promise.all(children.map((child) => child.ready));
     const started = performance.now();
     const merged: unknown[] = new Array(parts.length);
     let next = 0;
     await Promise.all(
-      slots.map(async ({ child, exited }) => {
-        while (next < parts.length) {
-          const index = next++;
-          const answer = new Promise<{ result?: unknown; error?: string }>((resolve, reject) => {
-            child.once('message', resolve);
-            void exited.then((code) => reject(new Error(`A MergePart slot exited (${code}) during part ${index + 1}`)));
-          });
-          child.send({ part: parts[index] });
-          const { result, error } = await answer;
-          if (error) throw new Error(`MergePart failed on part ${index + 1}: ${error}`);
-          merged[index] = result;
-        }
+      children.map(async ({ child, merge, slots }) => {
+        await inBatches(
+          Array.from({ length: slots }, () => undefined),
+          slots,
+          async () => {
+            while (next < parts.length) {
+              const index = next++;
+              const { result, error } = await merge(index);
+              if (error) throw new Error(`MergePart failed on part ${index + 1}: ${error}`);
+              merged[index] = result;
+            }
+          },
+        );
         child.send({ end: true });
       }),
     );
     const ms = performance.now() - started;
     const reports: ChildReport[] = [];
-    for (const slot of slots) {
-      const code = await slot.exited;
-      const report = slot.report();
-      if (code !== 0 || !report) throw new Error(`A MergePart slot failed (exit ${code})`);
+    for (const child of children) {
+      const code = await child.exited;
+      const report = child.report();
+      if (code !== 0 || !report) throw new Error(`A MergePart process failed (exit ${code})`);
       reports.push(JSON.parse(report) as ChildReport);
     }
     await fs.writeFile(`${partsFile}.merged.json`, JSON.stringify(merged));
@@ -432,18 +476,18 @@ async function runMapSlots(parts: unknown[], concurrency: number, partsFile: str
   }
 }
 
-/** In a Map slot's child: MergePart on each part the parent sends, until it says the end. */
+/** In a Map process: MergePart on each part the parent sends (several at once if it sends them), until it says the end. */
 async function mapSlot(): Promise<void> {
   await import('../functions/backup/merge-part');
   let cpuBefore: NodeJS.CpuUsage | undefined;
   let started = 0;
   await new Promise<void>((resolve) => {
-    process.on('message', (message: { part?: unknown; end?: true }) => {
+    process.on('message', (message: { index?: number; part?: unknown; end?: true }) => {
       if (message.end) return resolve();
       if (!cpuBefore) [cpuBefore, started] = [process.cpuUsage(), performance.now()];
       invokeLocal('backupMergePart', message.part).then(
-        (result) => process.send!({ result }),
-        (error: unknown) => process.send!({ error: String(error) }),
+        (result) => process.send!({ index: message.index, result }),
+        (error: unknown) => process.send!({ index: message.index, error: String(error) }),
       );
     });
     process.send!({ ready: true });

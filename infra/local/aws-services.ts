@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import S3rver from 's3rver';
 import sesLocal from 'aws-ses-v2-local';
 import {
@@ -32,6 +32,8 @@ export interface LocalAws {
   /** Environment that points the AWS SDK (and so every handler) at these servers. */
   env: Record<string, string>;
   mailboxUrl: string;
+  /** The S3 requests s3rver has served so far, by operation (see `s3Operation`): the benchmarks' tally. */
+  s3Requests(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       },
       mailboxUrl: ses.endpoint,
+      s3Requests: s3.requests,
       stop,
     };
   } catch (error) {
@@ -118,19 +121,40 @@ async function startDynamoDbLocal(dbPath: string | undefined) {
   };
 }
 
-async function startS3rver(directory: string | undefined) {
+/** s3rver on a free port, counting the requests it serves by operation. */
+export async function startS3rver(directory?: string) {
   const port = await freePort();
   const dir = directory ?? fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 's3rver-'));
   fs.mkdirSync(dir, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port, directory: dir, silent: true });
   await server.run();
+  const counts: Record<string, number> = {};
+  (server as unknown as { httpServer: Server }).httpServer.on('request', (request: IncomingMessage) => {
+    const operation = s3Operation(request.method ?? '', request.url ?? '');
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    requests: () => ({ ...counts }),
     stop: async () => {
       await server.close();
       if (!directory) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The S3 operation a path-style request is, by its method, whether it names a key, and its query. */
+export function s3Operation(method: string, url: string): string {
+  const { pathname, searchParams } = new URL(url, 'http://s3');
+  const object = pathname.split('/').filter(Boolean).length > 1;
+  const has = (name: string) => searchParams.has(name);
+  if (!object) return method === 'GET' ? 'ListObjects' : `${method} bucket`;
+  if (method === 'GET') return 'GetObject';
+  if (method === 'HEAD') return 'HeadObject';
+  if (method === 'PUT') return has('partNumber') && has('uploadId') ? 'UploadPart' : 'PutObject';
+  if (method === 'POST') return has('uploads') ? 'CreateMultipartUpload' : has('uploadId') ? 'CompleteMultipartUpload' : 'POST object';
+  if (method === 'DELETE') return has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+  return `${method} object`;
 }
 
 export async function startSesLocal() {
