@@ -156,29 +156,13 @@ const POOLED_MAX_BYTES = 16 * MiB;
 
 /** An object's bytes read into a buffer of `buffers` (see DownloadBuffers), or undefined when there is no such key. */
 export async function getObjectInto(key: string, buffers: DownloadBuffers): Promise<Uint8Array | undefined> {
-  let buffer: Uint8Array | undefined;
-  try {
-    const object = await s3Client().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
-    if (!object.Body || object.ContentLength === undefined) throw new TransientError(`S3 GetObject ${key} returned no body or length`);
-    buffer = buffers.take(object.ContentLength);
-    let length = 0;
-    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) {
-      if (length + chunk.byteLength > object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned more than its ${object.ContentLength} bytes`);
-      buffer.set(chunk, length);
-      length += chunk.byteLength;
-    }
-    if (length !== object.ContentLength) throw new TransientError(`S3 GetObject ${key} returned ${length} of its ${object.ContentLength} bytes`);
-    return buffer.subarray(0, length);
-  } catch (error) {
-    if (buffer) buffers.give(buffer);
-    if (error instanceof NoSuchKey) return undefined;
-    throw asTransient(error, `S3 GetObject ${key}`);
-  }
+  return (await getObjectWithTypeInto(key, buffers))?.bytes;
 }
 
 /**
- * `getObject`'s answer (bytes and declared type) with the bytes read into a buffer of `buffers`:
- * MergePart's sources, given back once their pages are written (see `getObjectInto`).
+ * `getObject`'s answer (bytes and declared type) with the bytes read into a buffer of `buffers`
+ * (checked against the object's length), for bytes spent once read: MergePart's sources, given
+ * back once their pages are written; Combine's parts (`getObjectInto`).
  */
 export async function getObjectWithTypeInto(key: string, buffers: DownloadBuffers): Promise<{ bytes: Uint8Array; contentType?: string } | undefined> {
   let buffer: Uint8Array | undefined;
