@@ -111,6 +111,13 @@ export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
 /** Where DecryptSources keeps the decrypted copy of a part's source (by its place in the part): beside the part, so a retry writes the same key. */
 export const decryptedSourceKey = (partKey: string, index: number) => `${partKey.replace(/\.pdf$/, '')}.decrypted/${index + 1}.pdf`;
 
+/**
+ * Where PreparePart keeps a part's description (its `PartInput`: title, invoice, sources) for
+ * MergeVolume, beside the part's key: the route that merges a whole backup in one task reads
+ * every part's description from S3, since hundreds of them would not fit in the workflow's state.
+ */
+export const partManifestKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.json`;
+
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
 
