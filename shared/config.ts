@@ -16,6 +16,15 @@ function positiveNumber(name: string, fallback: number): number {
   return value;
 }
 
+/** Like positiveNumber, but 0 is allowed: it switches off what the setting bounds. */
+function nonNegativeNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`${name} must be a number of at least 0, got ${raw}`);
+  return value;
+}
+
 export const config = {
   get tableName() {
     return required('TABLE_NAME');
@@ -57,6 +66,14 @@ export const config = {
    */
   get backupVolumeLimits(): { maxPages: number; maxBytes: number } {
     return { maxPages: positiveNumber('BACKUP_VOLUME_MAX_PAGES', 5000), maxBytes: positiveNumber('BACKUP_VOLUME_MAX_BYTES', 1024 * 1024 * 1024) };
+  },
+  /**
+   * The most source bytes (the database's estimate, see shared/backup/route.ts) of a backup that
+   * one task merges whole (the "volume" route: no parts written to S3 and read back); a bigger one
+   * takes the parts route. 0 switches the volume route off.
+   */
+  get backupSingleTaskMaxBytes(): number {
+    return nonNegativeNumber('BACKUP_SINGLE_TASK_MAX_BYTES', 256 * 1024 * 1024);
   },
   /**
    * Webhook targets: in AWS only public addresses over https; the local stack (WEBHOOK_ALLOW_LOOPBACK=true)

@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
+import { InvalidInputError, parseEvent, partManifestKey, putJson, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-period-reads';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
@@ -17,12 +17,16 @@ import type { ProjectItem } from '../../shared/db/entities/project';
  * PDF (the e-signed one when the signature workflow stored it, else the stored one, which the
  * renderer function renders first when it is not current), then its uploaded attachments in
  * upload order — and its title, as MergePart's input. This function carries no PDF library.
+ * In the volume route (`PreparePartManifest`, `writeManifest: true`) the part is written to S3 at
+ * `partManifestKey(partKey)` instead, for MergeVolume, and only its key is answered: the whole
+ * backup's parts would not fit in the workflow's state.
  */
 
 const inputSchema = z.object({
   projectId: z.string().check(z.minLength(1)),
   invoiceId: z.string().check(z.minLength(1)),
   partKey: z.string().check(z.minLength(1)),
+  writeManifest: z.optional(z.literal(true)),
 });
 
 export interface PartInput {
@@ -33,8 +37,15 @@ export interface PartInput {
   sources: Array<{ key: string; title: string; attachmentId?: string }>;
 }
 
-export const handler = async (event: unknown): Promise<PartInput> => {
-  const { projectId, invoiceId, partKey } = parseEvent(inputSchema, event);
+export const handler = async (event: unknown): Promise<PartInput | { partKey: string }> => {
+  const { writeManifest, ...request } = parseEvent(inputSchema, event);
+  const part = await preparePart(request);
+  if (!writeManifest) return part;
+  await putJson(partManifestKey(part.partKey), part);
+  return { partKey: part.partKey };
+};
+
+async function preparePart({ projectId, invoiceId, partKey }: { projectId: string; invoiceId: string; partKey: string }): Promise<PartInput> {
   const [invoice, { data: project }, { data: attachments }] = await Promise.all([
     loadInvoice(projectId, invoiceId),
     db().Project.get({ projectId }).go(),
@@ -66,7 +77,7 @@ export const handler = async (event: unknown): Promise<PartInput> => {
     invoice: { invoiceId, number: invoice.number, commitmentNumber: commitment.number, commitmentTitle: commitment.title },
     sources: [invoicePdf, ...uploaded.map((attachment) => ({ key: attachment.key, title: attachment.filename, attachmentId: attachment.attachmentId }))],
   };
-};
+}
 
 /**
  * An owner invoice's part: its PDF (the same G702/G703 renderer, on its head contract), which

@@ -2,7 +2,10 @@ import * as z from '../../shared/zod';
 import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
 import { backupPartKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
-import { backupOrder } from '../../shared/backup/order';
+import { backupOrder, type BackupEntry } from '../../shared/backup/order';
+import { backupRoute, invoicePdfEstimateBytes, type BackupRoute } from '../../shared/backup/route';
+import { config } from '../../shared/config';
+import { mapLimited } from '../../shared/map-limited';
 import { termsFor } from '../../shared/domain/terminology';
 import { logger } from '../../shared/logger';
 
@@ -11,7 +14,8 @@ import { logger } from '../../shared/logger';
  * (shared/backup/order.ts: each owner invoice followed by the subcontractor invoices it includes,
  * by cost code; the others by commitment number, then invoice position) as one item per part — ids and keys only, the
  * part's title is PreparePart's — and the cover is written. What each part holds is found per invoice, inside the Map (PreparePart), so the
- * state stays small however many files the invoices carry.
+ * state stays small however many files the invoices carry. The route (shared/backup/route.ts) is
+ * decided here, from the sources' bytes as the database records them.
  */
 
 const inputSchema = z.object({ projectId: z.string().check(z.minLength(1)), jobId: z.string().check(z.minLength(1)) });
@@ -25,6 +29,8 @@ export interface PreparedBackup {
   outputKey: string;
   cover: { title: string; lines: string[]; subject: string; createdAt: string };
   parts: PreparedPart[];
+  /** Which way the workflow merges it (its Choice state). */
+  route: BackupRoute;
 }
 
 export const handler = async (event: unknown): Promise<PreparedBackup> => {
@@ -45,6 +51,9 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
     partKey: backupPartKey(jobId, index),
   }));
 
+  const sourceBytes = await estimatedSourceBytes(projectId, order.entries);
+  const { route, reason } = backupRoute({ sourceBytes, parts: parts.length }, { singleTaskMaxBytes: config.backupSingleTaskMaxBytes, volumeMaxBytes: config.backupVolumeLimits.maxBytes });
+
   // Owner invoices bring the subcontractor invoices they include: the job counts every part.
   await markBackupRunning(job, now, parts.length);
   const { date, time } = localDateTime(new Date(job.createdAt), project.timeZone);
@@ -58,6 +67,21 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
     subject: `${project.name} (${project.number}): ${parts.length} ${terms.invoice.toLowerCase()}${parts.length === 1 ? '' : 's'} with their files`,
     createdAt: job.createdAt,
   };
-  logger.info('Backup prepared', { projectId, jobId, parts: parts.length });
-  return { outputKey: job.outputKey, cover, parts };
+  logger.info('Backup prepared', { projectId, jobId, parts: parts.length, sourceBytes, route, reason });
+  return { outputKey: job.outputKey, cover, parts, route };
 };
+
+/**
+ * The bytes the backup's sources hold, as far as the database knows: each invoice's uploaded
+ * attachments (their confirmed sizes) and its own PDF, whose size no item stores (estimated,
+ * see `invoicePdfEstimateBytes`). Owner invoices carry no attachments.
+ */
+async function estimatedSourceBytes(projectId: string, entries: readonly BackupEntry[]): Promise<number> {
+  const perInvoice = await mapLimited(entries, 16, async (entry) => {
+    const pdf = entry.invoice.signedPdfKey ? invoicePdfEstimateBytes.signed : invoicePdfEstimateBytes.rendered;
+    if (entry.kind === 'owner_invoice') return pdf;
+    const { data: attachments } = await db().InvoiceAttachment.query.byInvoice({ projectId, invoiceId: entry.invoice.invoiceId }).go({ pages: 'all' });
+    return attachments.reduce((sum, attachment) => sum + (attachment.status === 'uploaded' ? attachment.sizeBytes : 0), pdf);
+  });
+  return perInvoice.reduce((sum, bytes) => sum + bytes, 0);
+}

@@ -3,6 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { invitesSent, type InvitesSent } from '../../events/contracts';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/logger';
+import { mapLimited } from '../../shared/map-limited';
 import { entitiesOf } from '../../shared/db/service';
 import { loadUsers } from '../../shared/db/people';
 import { Project } from '../../shared/db/entities/project';
@@ -84,7 +85,7 @@ export function inviteEmailsHandler(options: InviteEmailOptions = defaultInviteE
     // Per invite: its contacts' emails; the last one's outcome is recorded in one transaction with
     // the invite's emailStatus (two writes per email: the claim, then outcome + status). A crash
     // midway leaves the invites already emailed recorded as such, the rest pending for the retry.
-    const perInvite = await mapLimit(toEmail, options.concurrency, async (invite) => {
+    const perInvite = await mapLimited(toEmail, options.concurrency, async (invite) => {
       const results: Delivery[] = [];
       let settled = false;
       for (const [index, contactId] of invite.contactIds.entries()) {
@@ -215,17 +216,4 @@ function inviteStatusWrite({ Invite }: Pick<WriteEntities, 'Invite'>, { invite, 
   const patch = Invite.patch(key);
   const update = emailStatus === 'sent' ? patch.set({ emailStatus, updatedAt }).remove(['emailError']) : patch.set({ emailStatus, emailError: error!, updatedAt });
   return update.where((attr, op) => op.eq(attr.round, invite.round)).commit();
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await run(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,5 +1,6 @@
 import { batchGetAll, entitiesOf } from './service';
 import { isConditionalFailure } from './conditions';
+import { mapLimited } from '../map-limited';
 export type { AccountingExportFile, AccountingExportItem } from './entities/accounting-export';
 import { AccountingExport, type AccountingExportFile, type AccountingExportItem } from './entities/accounting-export';
 import { BillingPeriod, type BillingPeriodItem } from './entities/billing-period';
@@ -153,18 +154,4 @@ export async function loadCommitments(projectId: string, commitmentIds: readonly
 export async function loadExportPayments(projectId: string, range: { from: string; to: string }): Promise<PaymentItem[]> {
   const { data } = await exportSources().Payment.query.byCommitment({ projectId }).go({ pages: 'all' });
   return data.filter((payment) => inRange(payment.paidOn, range)).sort((a, b) => a.paidOn.localeCompare(b.paidOn) || a.paymentNumber.localeCompare(b.paymentNumber));
-}
-
-/** `work` over the items, at most `limit` at a time, results in the items' order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

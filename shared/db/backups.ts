@@ -130,9 +130,12 @@ export function backupVolumes(job: BackupJobItem): BackupVolume[] {
   return job.volumes?.length ? job.volumes : [{ volume: 1, fileName: job.fileName, outputKey: job.outputKey, pages: job.pages ?? 0, bytes: job.bytes ?? 0 }];
 }
 
-/** running → succeeded, with what Combine wrote: the first warnings on the item, and their count. False when the job had already left running. */
+/**
+ * running → succeeded, with what Combine wrote: the first warnings on the item, and their count. False when the job had already left running.
+ * Given the job's `progress`, every part counts as merged: the volume route merges them all in one task, which no RecordProgress follows.
+ */
 export async function markBackupSucceeded(
-  job: Pick<BackupJobItem, 'projectId' | 'jobId'>,
+  job: Pick<BackupJobItem, 'projectId' | 'jobId'> & Partial<Pick<BackupJobItem, 'progress'>>,
   result: { pages: number; bytes: number; warnings: BackupWarning[]; volumes?: BackupVolume[] },
   now: Date,
 ): Promise<boolean> {
@@ -144,6 +147,7 @@ export async function markBackupSucceeded(
         pages: result.pages,
         bytes: result.bytes,
         ...(result.volumes && { volumes: result.volumes }),
+        ...(job.progress && { progress: { done: job.progress.total, total: job.progress.total } }),
         // DynamoDB stores no nulls in a map: the invoice's own PDF has no attachment id.
         warnings: result.warnings.slice(0, backupWarningsPerPage).map(({ attachmentId, ...warning }) => ({ ...warning, ...(attachmentId !== null && { attachmentId }) })),
         warningCount: result.warnings.length,

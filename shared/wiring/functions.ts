@@ -318,7 +318,8 @@ export const functions = {
     entry: 'functions/backup/prepare-part.ts',
     description: 'Backup workflow: one invoice’s part — its PDF (e-signed, or stored by renderInvoicePdf) and its uploaded attachments',
     // The invoice's records are read here and sent to the renderer, which renders and stores its PDF.
-    grants: ['table:read', 'pdf:render'],
+    // In the volume route it writes the part's description (its manifest) to the bucket for MergeVolume.
+    grants: ['table:read', 'pdf:render', 'bucket:write'],
     timeoutSeconds: 60,
   },
   backupProgress: {

@@ -39,6 +39,7 @@ const handlers = {
       createdAt: '2026-12-31T23:59:59.999Z',
     },
     parts: Array.from({ length: maxInvoicesPerBackup }, (_, index) => ({ invoiceId: randomUUID(), partKey: backupPartKey(jobId, index) })),
+    route: 'parts',
   }),
   PreparePart: (input: { invoiceId: string; partKey: string }): PartInput => ({
     partKey: input.partKey,
