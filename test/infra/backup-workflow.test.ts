@@ -40,3 +40,58 @@ describe('aslFunctionNames', () => {
     expect(TimeoutSeconds).toBeLessThanOrEqual(7200);
   });
 });
+
+describe('the backup workflow’s routes', () => {
+  interface State {
+    Type: string;
+    Next?: string;
+    Default?: string;
+    Choices?: Array<{ Variable: string; StringEquals: string; Next: string }>;
+    Resource?: string;
+    Parameters?: Record<string, unknown>;
+    ResultPath?: string | null;
+    TimeoutSeconds?: number;
+    Retry?: unknown[];
+    Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string | null; Next: string }>;
+    ItemsPath?: string;
+    MaxConcurrency?: number;
+    ItemProcessor?: { StartAt: string; States: Record<string, State> };
+  }
+  const { States } = JSON.parse(readFileSync(backupAslPath, 'utf8')) as { States: Record<string, State> };
+
+  it('chooses after Prepare: the volume route for route "volume", else the parts route (MergeParts)', () => {
+    expect(States.Prepare!.Next).toBe('ChooseRoute');
+    expect(States.ChooseRoute).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.backup.route', StringEquals: 'volume', Next: 'PreparePartManifests' }], Default: 'MergeParts' });
+  });
+
+  it('writes each part’s manifest in a Map as wide as the parts route’s, keeping the prepared parts in the state', () => {
+    const map = States.PreparePartManifests!;
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.backup.parts', MaxConcurrency: States.MergeParts!.MaxConcurrency, ResultPath: null, Next: 'MergeVolume' });
+    expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }]);
+    expect(map.ItemProcessor!.StartAt).toBe('PreparePartManifest');
+    expect(map.ItemProcessor!.States.PreparePartManifest).toMatchObject({
+      Type: 'Task',
+      Resource: `\${${functionArnPlaceholder('backupPreparePart')}}`,
+      Parameters: { 'projectId.$': '$.projectId', 'invoiceId.$': '$.part.invoiceId', 'partKey.$': '$.part.partKey', writeManifest: true },
+      Retry: States.Prepare!.Retry,
+      End: true,
+    });
+  });
+
+  it('merges the volume in one task that hands the backup to the parts route on EncryptedSources or NeedsVolumes, and fails the job on anything else', () => {
+    expect(States.MergeVolume).toMatchObject({
+      Type: 'Task',
+      Resource: `\${${functionArnPlaceholder('backupMergeVolume')}}`,
+      Parameters: { 'outputKey.$': '$.backup.outputKey', 'cover.$': '$.backup.cover', 'parts.$': '$.backup.parts' },
+      // Where the CombineVolumes Map puts its answers: Finalize reads the same array either way.
+      ResultPath: States.CombineVolumes!.ResultPath,
+      TimeoutSeconds: 900,
+      Retry: States.Prepare!.Retry,
+      Next: 'Finalize',
+    });
+    expect(States.MergeVolume!.Catch).toEqual([
+      { ErrorEquals: ['EncryptedSources', 'NeedsVolumes'], ResultPath: null, Next: 'MergeParts' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' },
+    ]);
+  });
+});

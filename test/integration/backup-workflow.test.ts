@@ -18,21 +18,28 @@ import { stepFunctionsClient } from '../../shared/aws/step-functions';
 import { db } from '../../shared/db/service';
 import type { InvoiceItem } from '../../shared/db/invoices';
 import { defaultProjectSettings } from '../../shared/domain/project-settings';
-import { startRecordingBus } from '../support/event-recorder';
+import { startRecordingBus, type RecordedEvent } from '../support/event-recorder';
 import { describePages, encryptedPdf, labelledPdf, qpdfEncrypted, truncatedPdf } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../support/pdf-tools';
 import { mergeDocuments } from '../../shared/pdf/merge';
+import { invoicePdfEstimateBytes } from '../../shared/backup/route';
+import type { PreparedBackup } from '../../functions/backup/prepare';
+import { partManifestKey, partToMergeSchema } from '../../shared/backup/task-io';
 
 /**
  * The backup workflow (shared/wiring/backup.asl.json) run locally, from a job's { projectId, jobId }:
  * two invoices whose e-signed PDFs are in S3 (so nothing is rendered), five sources, three of
  * them left out (encrypted, corrupt, never uploaded). The HTTP side is test/integration/backups.test.ts.
+ * A backup this small takes the volume route (one MergeVolume task) unless BACKUP_SINGLE_TASK_MAX_BYTES
+ * is below its sources' bytes: the tests run both routes, and the volume route handing a backup
+ * over to the parts route (an encrypted source, several volumes).
  */
 
 const run = randomUUID().slice(0, 8);
 const projectId = `project-${run}`;
 const createdAt = new Date().toISOString();
 let stopBus: () => Promise<void>;
+let published: RecordedEvent[];
 
 /** Invoice 1 (commitment SC-2) and invoice 2 (SC-10): SC-2 comes first, by number. */
 const invoices = [
@@ -131,6 +138,35 @@ const expectedPages = [
   expect.stringContaining('"Never uploaded.pdf" was left out'),
 ];
 
+/**
+ * Below the sources' bytes of any backup here (each invoice's PDF alone is estimated at 1 MiB):
+ * the parts route.
+ */
+const partsRoute = { BACKUP_SINGLE_TASK_MAX_BYTES: '1024' };
+
+/** `work` with these environment variables set: the tasks run in this process and read them. */
+async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+const runWorkflowWith = (env: Record<string, string>, input: { projectId: string; jobId: string }) => withEnv(env, () => runLocalWorkflow(input));
+
+/** Which route merged the job: the volume route leaves each part's manifest, the parts route each part's PDF (both when the volume route handed over). */
+async function routeTaken(jobId: string, parts: number) {
+  const keys = Array.from({ length: parts }, (_, index) => `backups/${jobId}/parts/${String(index + 1).padStart(4, '0')}.pdf`);
+  const found = async (key: string) => (await readPdf(key).then(() => true, (error: Error) => (error.name === 'NoSuchKey' ? false : Promise.reject(error))));
+  return { manifests: await Promise.all(keys.map((key) => found(partManifestKey(key)))), partPdfs: await Promise.all(keys.map(found)) };
+}
+
 async function readPdf(key: string) {
   const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
   return { contentType: object.ContentType, bytes: await object.Body!.transformToByteArray() };
@@ -155,6 +191,7 @@ beforeAll(async () => {
   // Finalize emails the requester: the email event goes to a recording bus.
   const recording = await startRecordingBus();
   stopBus = () => recording.bus.stop();
+  published = recording.published;
   const uploads: Record<string, Uint8Array> = {
     'uploads/invoice-1.pdf': await labelledPdf('Invoice 1', 2),
     'uploads/locked.pdf': await encryptedPdf(),
@@ -235,6 +272,19 @@ beforeAll(async () => {
       }).go();
     }
   }
+  // An upload never confirmed: not in the backup, nor in its estimated bytes (else every backup here would take the parts route).
+  await InvoiceAttachment.create({
+    projectId,
+    invoiceId: invoices[1].invoiceId,
+    attachmentId: 'a-pending',
+    key: 'uploads/pending.pdf',
+    filename: 'Pending.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: 10 * 1024 * 1024 * 1024,
+    status: 'pending',
+    createdBy: `user-${run}`,
+    createdAt,
+  }).go();
 });
 
 afterAll(() => stopBus?.());
@@ -244,6 +294,8 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8'));
     expect(taskFunctions(definition)).toEqual({
       Prepare: 'backupPrepare',
+      PreparePartManifest: 'backupPreparePart',
+      MergeVolume: 'backupMergeVolume',
       PreparePart: 'backupPreparePart',
       MergePart: 'backupMergePart',
       DecryptSources: 'backupDecryptSources',
@@ -268,11 +320,16 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     };
     expect(() => taskFunctions(definition)).toThrow(/Task state "Render" has Resource "\$\{renderFunctionArn\}", which names no function/);
   });
+});
 
-  it('merges each invoice’s part from S3, combines the parts in order after the cover, reports what was left out and finishes the job', async () => {
-    const job = await seedJob(`job-direct-${run}`);
+describe.each([
+  { route: 'volume', env: {}, taken: { manifests: [true, true], partPdfs: [false, false] } },
+  { route: 'parts', env: partsRoute, taken: { manifests: [false, false], partPdfs: [true, true] } },
+])('the $route route', ({ route, env, taken }) => {
+  it('merges every invoice’s files in order after the cover, reports what was left out, finishes the job (every part counted) and emails the requester', async () => {
+    const job = await seedJob(`job-direct-${route}-${run}`);
 
-    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+    const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toEqual({
       status: 'SUCCEEDED',
@@ -282,18 +339,21 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     expect(output.contentType).toBe('application/pdf');
     expect(result).toMatchObject({ output: { bytes: output.bytes.byteLength } });
     expect(await bodyPages(job.outputKey)).toEqual(expectedPages);
-    expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0002.pdf`)).bytes)).toHaveLength(5);
+    expect(await routeTaken(job.jobId, 2)).toEqual(taken);
+    if (route === 'parts') expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0002.pdf`)).bytes)).toHaveLength(5);
     const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
-    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, warningCount: 3, bytes: output.bytes.byteLength });
+    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, warningCount: 3, bytes: output.bytes.byteLength, volumes: [{ volume: 1, pages: 9 }] });
     // Each warning's page is its placeholder in the PDF.
     const texts = pageTexts(output.bytes);
     for (const warning of data!.warnings!) expect(texts[warning.page! - 1]).toContain(`"${warning.fileName}" was left out`);
+    const emails = published.filter((event) => event.detailType === 'email.requested' && event.detail.emailId === `invoice-backup-${job.jobId}`);
+    expect(emails).toEqual([{ detailType: 'email.requested', detail: expect.objectContaining({ to: [`requester-${run}@example.test`], subject: expect.stringContaining('Harbour Tower') }) }]);
   });
 
   it('starts the PDF with a cover listing the invoices at their page numbers, and bookmarks each invoice and each of its files', async () => {
-    const job = await seedJob(`job-cover-${run}`);
+    const job = await seedJob(`job-cover-${route}-${run}`);
 
-    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+    const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + expectedPages.length } });
     const { bytes } = await readPdf(job.outputKey);
@@ -330,17 +390,22 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
   });
 });
 
-describe('a backup with encrypted attachments', () => {
+describe.each([
+  { how: 'in the parts route', env: partsRoute, manifests: [false] },
+  // MergeVolume does not decrypt: it fails with EncryptedSources and the parts route starts over.
+  { how: 'handed over from the volume route (EncryptedSources)', env: {}, manifests: [true] },
+])('a backup with encrypted attachments, $how', ({ how, env, manifests }) => {
   it('decrypts the file that opens without a password (DecryptSources), merges its pages and leaves out the one that needs a password', async () => {
-    const job = await seedJob(`job-encrypted-${run}`, [encryptedInvoice.invoiceId]);
+    const job = await seedJob(`job-encrypted-${manifests[0] ? 'volume' : 'parts'}-${run}`, [encryptedInvoice.invoiceId]);
 
-    const result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
+    const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + 4, volumes: 1, warningCount: 1 } });
     const { bytes } = await readPdf(job.outputKey);
     expect(qpdfCheck(bytes)).toContain('No syntax or stream encoding errors');
     const pages = (await describePages(bytes)).map((page) => page.text).slice(1);
     expect(pages).toEqual(['Invoice 3 page 1', 'Bank statement page 1', 'Bank statement page 2', expect.stringContaining('"Payroll.pdf" was left out of this document: the file is password-protected')]);
+    expect(await routeTaken(job.jobId, 1), how).toEqual({ manifests, partPdfs: [true] });
     const partKey = `backups/${job.jobId}/parts/0001.pdf`;
     // The decrypted copy is kept beside the part (under the job's prefix); the locked one is not copied.
     expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0001.decrypted/2.pdf`)).bytes)).toHaveLength(2);
@@ -362,6 +427,40 @@ describe('a backup with encrypted attachments', () => {
       progress: { done: 1, total: 1 },
       warningCount: 1,
       warnings: [{ commitmentNumber: 'SC-30', invoiceId: encryptedInvoice.invoiceId, attachmentId: 'a-1', fileName: 'Payroll.pdf', reason: expect.stringContaining('password-protected'), page: 5 }],
+    });
+  });
+});
+
+describe('the Prepare step', () => {
+  it('takes the volume route while the sources’ estimated bytes (uploaded attachments’ sizes, each invoice’s PDF estimated) are within BACKUP_SINGLE_TASK_MAX_BYTES', async () => {
+    const job = await seedJob(`job-route-${run}`);
+    // Two e-signed invoices; their uploaded attachments are recorded at 1 byte each (3); the pending one is left out.
+    const estimate = 2 * invoicePdfEstimateBytes.signed + 3;
+    const prepare = (limit?: number) =>
+      withEnv(limit === undefined ? {} : { BACKUP_SINGLE_TASK_MAX_BYTES: String(limit) }, () => invokeLocal('backupPrepare', { projectId, jobId: job.jobId }) as Promise<PreparedBackup>);
+
+    expect(await prepare()).toMatchObject({ route: 'volume', outputKey: job.outputKey, parts: [{ partKey: `backups/${job.jobId}/parts/0001.pdf` }, { partKey: `backups/${job.jobId}/parts/0002.pdf` }] });
+    expect((await prepare(estimate)).route).toBe('volume');
+    expect((await prepare(estimate - 1)).route).toBe('parts');
+    expect((await prepare(0)).route).toBe('parts');
+  });
+});
+
+describe('the PreparePart step', () => {
+  it('writes the part it would answer to S3 beside the part’s key when asked (writeManifest), answering the key only', async () => {
+    const request = { projectId, invoiceId: invoices[1].invoiceId, partKey: `backups/job-manifest-${run}/parts/0001.pdf` };
+
+    const part = await invokeLocal('backupPreparePart', request);
+    const answer = await invokeLocal('backupPreparePart', { ...request, writeManifest: true });
+
+    expect(answer).toEqual({ partKey: request.partKey });
+    const manifest = JSON.parse(Buffer.from((await readPdf(`backups/job-manifest-${run}/parts/0001.json`)).bytes).toString('utf8'));
+    expect(manifest).toEqual(part);
+    expect(partToMergeSchema.parse(manifest)).toEqual(manifest);
+    expect(manifest).toMatchObject({
+      partKey: request.partKey,
+      invoice: { invoiceId: invoices[1].invoiceId, commitmentNumber: 'SC-10' },
+      sources: [{ key: invoices[1].signed }, { key: 'uploads/broken.pdf', attachmentId: 'a-0' }, { key: 'uploads/never-uploaded.pdf', attachmentId: 'a-1' }],
     });
   });
 });
@@ -423,19 +522,18 @@ describe('the DecryptSources step', () => {
   });
 });
 
-describe('a backup bigger than one volume holds', () => {
+describe.each([
+  { how: 'in the parts route', name: 'parts', env: partsRoute, manifests: [false, false] },
+  // Its sources fit one task, its pages not one volume: MergeVolume fails with NeedsVolumes and the parts route starts over.
+  { how: 'handed over from the volume route (NeedsVolumes)', name: 'volume', env: { BACKUP_SINGLE_TASK_MAX_BYTES: String(1024 * 1024 * 1024) }, manifests: [true, true] },
+])('a backup bigger than one volume holds, $how', ({ how, name, env, manifests }) => {
   it('is split between invoices into volumes, each with its own cover ("Volume 1 of 2"), contents and bookmarks, all on the job', async () => {
-    const job = await seedJob(`job-volumes-${run}`);
+    const job = await seedJob(`job-volumes-${name}-${run}`);
     // Part 1 has 3 pages (2 + a placeholder), part 2 has 5: at most 4 a volume, each is a volume.
-    process.env.BACKUP_VOLUME_MAX_PAGES = '4';
-    let result;
-    try {
-      result = await runLocalWorkflow({ projectId: job.projectId, jobId: job.jobId });
-    } finally {
-      delete process.env.BACKUP_VOLUME_MAX_PAGES;
-    }
+    const result = await runWorkflowWith({ ...env, BACKUP_VOLUME_MAX_PAGES: '4' }, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outputKey: job.outputKey, volumes: 2, pages: 2 + 8, warningCount: 3 } });
+    expect(await routeTaken(job.jobId, 2), how).toEqual({ manifests, partPdfs: [true, true] });
     const keys = [1, 2].map((volume) => `backups/${job.jobId}/backup - Volume ${volume} of 2.pdf`);
     const pdfs = await Promise.all(keys.map(async (key) => (await readPdf(key)).bytes));
     const texts = pdfs.map((pdf) => pageTexts(pdf));
