@@ -2,7 +2,8 @@ import * as z from '../../shared/zod';
 import type { BackupWarning } from '../../shared/domain/backups';
 import { logger } from '../../shared/logger';
 import { writeCombined } from '../../shared/pdf/combine';
-import { backupWarningsKey, DownloadBuffers, getObjectInto, InvalidInputError, parseEvent, partSummaryOf, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { backupWarnings, backupWarningsKey, DownloadBuffers, getObjectInto, InvalidInputError, parseEvent, partSummaryOf, type MergedPart, pdfUpload, putJson } from '../../shared/backup/task-io';
+import { coverSchema } from '../../shared/backup/task-input';
 import { volumeLabel, volumeName } from '../../shared/backup/volumes';
 
 /**
@@ -17,13 +18,7 @@ import { volumeLabel, volumeName } from '../../shared/backup/volumes';
  */
 const combineSchema = z.object({
   outputKey: z.string().check(z.minLength(1)),
-  cover: z.object({
-    title: z.string().check(z.minLength(1)),
-    lines: z.array(z.string()),
-    subject: z.optional(z.string()),
-    author: z.optional(z.string()),
-    createdAt: z.optional(z.iso.datetime()),
-  }),
+  cover: coverSchema,
   /** Each part's size, as the Map answered it: the next parts download while one is written when they fit in memory beside it. */
   parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)), bytes: z.optional(z.number().check(z.int(), z.nonnegative())) })).check(z.minLength(1)),
   /** Which volume of how many, and its parts among `parts` (PlanVolumes); all of them, one volume, by default. */
@@ -115,31 +110,3 @@ export const handler = async (event: unknown): Promise<CombinedBackup> => {
   logger.info('Backup combined', { outputKey, volume, of, parts: partKeys.length, coverPages, pages, bytes, warnings: warnings.length });
   return { volume, pages, bytes, warningCount: warnings.length };
 };
-
-/**
- * Every file left out, in the PDF's order, named by its commitment, invoice and attachment, with
- * the page its placeholder took: the cover's pages, then each part's sources one after another.
- */
-export function backupWarnings(parts: MergedPart[], coverPages: number, volume = 1): BackupWarning[] {
-  const warnings: BackupWarning[] = [];
-  let page = coverPages + 1;
-  for (const { invoice, sources } of parts) {
-    for (const source of sources) {
-      if (source.leftOut !== undefined) {
-        warnings.push({
-          commitmentNumber: invoice.commitmentNumber,
-          commitmentTitle: invoice.commitmentTitle,
-          invoiceId: invoice.invoiceId,
-          invoiceNumber: invoice.number,
-          attachmentId: source.attachmentId ?? null,
-          fileName: source.title,
-          reason: source.leftOut,
-          volume,
-          page,
-        });
-      }
-      page += source.pages;
-    }
-  }
-  return warnings;
-}

@@ -1,4 +1,4 @@
-import { DownloadBuffers, EncryptedSourcesError, getObjectWithTypeInto, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
+import { DownloadBuffers, EncryptedSourcesError, fetchMergeSource, inOrderAhead, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 import { PdfAppendix } from '../../shared/pdf/stream-writer';
@@ -14,8 +14,6 @@ import { PdfAppendix } from '../../shared/pdf/stream-writer';
  * then this function again on the decrypted copies (`decryptionTried`), where an encrypted PDF
  * left needs a password and gets a placeholder.
  */
-
-const MISSING_SOURCE = 'the file was not found in storage';
 
 /** The Map's answer per part: PlanVolumes plans the volumes from its pages and bytes, reading nothing. */
 export interface MergedPartCounts {
@@ -75,27 +73,9 @@ const SOURCES_AHEAD = 3;
  */
 const sourceBuffers = new DownloadBuffers(SOURCES_AHEAD + 1);
 
-async function* fetchSources(sources: Array<{ key: string; title: string; attachmentId?: string }>, partOf: string): AsyncGenerator<MergeSource> {
-  const fetch = async ({ key, title, attachmentId }: { key: string; title: string; attachmentId?: string }): Promise<MergeSource> => {
-    // A placeholder names the part and attachment as well as the file name.
-    const origin = { title, partOf, ...(attachmentId && { attachmentId }) };
-    const object = await getObjectWithTypeInto(key, sourceBuffers);
-    return object ? { ...origin, ...object, release: () => sourceBuffers.give(object.bytes) } : { ...origin, unavailable: MISSING_SOURCE };
-  };
-  const queue: Array<Promise<MergeSource>> = [];
-  let next = 0;
-  const fill = () => {
-    while (next < sources.length && queue.length < SOURCES_AHEAD) {
-      const fetching = fetch(sources[next++]!);
-      // Rejections are reported when the merge reaches the source, in order.
-      fetching.catch(() => undefined);
-      queue.push(fetching);
-    }
-  };
-  fill();
-  while (queue.length > 0) {
-    const source = await queue.shift()!;
-    fill();
-    yield source;
-  }
+function fetchSources(sources: Array<{ key: string; title: string; attachmentId?: string }>, partOf: string): AsyncGenerator<MergeSource> {
+  return inOrderAhead(
+    sources.map((source) => () => fetchMergeSource(source, partOf, sourceBuffers)),
+    SOURCES_AHEAD,
+  );
 }

@@ -109,6 +109,9 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // and splice over pdf-lib's ES build (no @signpdf, whose require('pdf-lib') took in all of pdf-lib's exports).
   // backupMergePart 1,014.1 → 526.6 KB once decrypting left it for backupDecryptSources, and backupCombine 526.0 → 528.6 KB
   // with the part copier; both → ~493 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone.
+  // backupMergeVolume (new 2026-12-05): MergePart's merge and Combine's cover in one bundle, 501.8 KB, until the PDF bundles
+  // make room (in progress).
+  backupMergeVolume: { ceilingKb: 503, why: 'the merge and the cover together, until the PDF bundles make room' },
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];

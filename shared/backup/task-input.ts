@@ -25,6 +25,24 @@ export class EncryptedSourcesError extends Error {
   override readonly name = 'EncryptedSources';
 }
 
+/**
+ * Matched by name in the Catch of the ASL's MergeVolume: the backup, merged by one task, would pass
+ * a volume's limits (pages or bytes). The workflow runs the parts route instead, which splits it.
+ */
+export class NeedsVolumesError extends Error {
+  override readonly name = 'NeedsVolumes';
+}
+
+/** A backup's cover as Prepare answers it: Combine and MergeVolume draw it (built only in the bundles that use it). */
+export const coverSchema = /* @__PURE__ */ (() =>
+  z.object({
+    title: z.string().check(z.minLength(1)),
+    lines: z.array(z.string()),
+    subject: z.optional(z.string()),
+    author: z.optional(z.string()),
+    createdAt: z.optional(z.iso.datetime()),
+  }))();
+
 export function parseEvent<T extends z.ZodMiniType>(schema: T, event: unknown): z.infer<T> {
   const parsed = schema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`Invalid input: ${z.prettifyError(parsed.error)}`);

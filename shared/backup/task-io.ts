@@ -3,6 +3,7 @@ import * as z from '../zod';
 import { s3Client } from '../aws/s3';
 import { config } from '../config';
 import type { BackupWarning } from '../domain/backups';
+import type { MergeSource } from '../pdf/merge';
 import { TransientError } from './task-input';
 
 /**
@@ -12,7 +13,7 @@ import { TransientError } from './task-input';
  */
 
 // Their home is task-input.ts, which loads no SDK: a task that reads nothing from S3 imports it alone.
-export { EncryptedSourcesError, InvalidInputError, parseEvent, TransientError } from './task-input';
+export { EncryptedSourcesError, InvalidInputError, NeedsVolumesError, parseEvent, TransientError } from './task-input';
 
 /** The invoice a backup part holds, as its warnings name it. */
 export const partInvoiceSchema = z.object({
@@ -108,6 +109,34 @@ export const backupWarningSchema: z.ZodMiniType<BackupWarning> = z.object({
   volume: z._default(z.number().check(z.int(), z.positive()), 1),
 });
 
+/**
+ * Every file left out, in the PDF's order, named by its commitment, invoice and attachment, with
+ * the page its placeholder took: the cover's pages, then each part's sources one after another.
+ */
+export function backupWarnings(parts: MergedPart[], coverPages: number, volume = 1): BackupWarning[] {
+  const warnings: BackupWarning[] = [];
+  let page = coverPages + 1;
+  for (const { invoice, sources } of parts) {
+    for (const source of sources) {
+      if (source.leftOut !== undefined) {
+        warnings.push({
+          commitmentNumber: invoice.commitmentNumber,
+          commitmentTitle: invoice.commitmentTitle,
+          invoiceId: invoice.invoiceId,
+          invoiceNumber: invoice.number,
+          attachmentId: source.attachmentId ?? null,
+          fileName: source.title,
+          reason: source.leftOut,
+          volume,
+          page,
+        });
+      }
+      page += source.pages;
+    }
+  }
+  return warnings;
+}
+
 /** Where DecryptSources keeps the decrypted copy of a part's source (by its place in the part): beside the part, so a retry writes the same key. */
 export const decryptedSourceKey = (partKey: string, index: number) => `${partKey.replace(/\.pdf$/, '')}.decrypted/${index + 1}.pdf`;
 
@@ -120,6 +149,52 @@ export const partManifestKey = (partKey: string) => `${partKey.replace(/\.pdf$/,
 
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;
+
+/**
+ * The results of `tasks` in order, each task started up to `ahead` places before its turn: S3's
+ * latency overlaps the caller's work on the earlier ones, and memory holds at most `ahead` results
+ * besides the one being used. A rejection is reported when its turn comes.
+ */
+export async function* inOrderAhead<T>(tasks: Iterable<() => Promise<T>> | AsyncIterable<() => Promise<T>>, ahead: number): AsyncGenerator<T> {
+  const iterator = Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : tasks[Symbol.iterator]();
+  const started: Array<Promise<T>> = [];
+  let exhausted = false;
+  const fill = async () => {
+    while (!exhausted && started.length < ahead) {
+      const next = await iterator.next();
+      if (next.done) exhausted = true;
+      else {
+        const running = next.value();
+        running.catch(() => undefined);
+        started.push(running);
+      }
+    }
+  };
+  await fill();
+  while (started.length > 0) {
+    const result = await started.shift()!;
+    await fill();
+    yield result;
+  }
+}
+
+/** The placeholder's reason for a source whose key is not in the bucket. */
+const MISSING_SOURCE = 'the file was not found in storage';
+
+/**
+ * A part's source as the merge takes it, read into one of `buffers` (given back by its `release`
+ * once its pages are written); a key missing from the bucket becomes a placeholder's reason. Its
+ * placeholder, if it needs one, names the part and the attachment as well as the file name.
+ */
+export async function fetchMergeSource(
+  { key, title, attachmentId }: { key: string; title: string; attachmentId?: string | undefined },
+  partOf: string,
+  buffers: DownloadBuffers,
+): Promise<MergeSource> {
+  const origin = { title, partOf, ...(attachmentId && { attachmentId }) };
+  const object = await getObjectWithTypeInto(key, buffers);
+  return object ? { ...origin, ...object, release: () => buffers.give(object.bytes) } : { ...origin, unavailable: MISSING_SOURCE };
+}
 
 /** An object of the bucket, or undefined when there is no such key. */
 export async function getObject(key: string): Promise<{ bytes: Uint8Array; contentType?: string } | undefined> {

@@ -1,7 +1,6 @@
 import { PDFDocument, type PDFRef } from 'pdf-lib';
-import { CoverWriter, linkContents, type CoverContent } from './cover';
-import type { SourceSummary } from './merge';
-import { setOutline, type OutlineItem } from './outline';
+import { finishBackupVolume, type CombinedPart } from './backup-finish';
+import { CoverWriter, type CoverContent } from './cover';
 import { PartsWriter } from './parts-writer';
 import { Typesetter } from './typeset';
 
@@ -11,12 +10,7 @@ import { Typesetter } from './typeset';
  * leaves out the source handling of merge.ts, whose decryption carries a second PDF library.
  */
 
-/** A merged part as `writeCombined` needs it: what its summary says of it. */
-export interface CombinedPart {
-  title: string;
-  pages: number;
-  sources: SourceSummary[];
-}
+export type { CombinedPart };
 
 /**
  * Builds a backup: the cover (with each part's first page), then every part's pages, then an
@@ -52,22 +46,9 @@ export async function writeCombined(
     coverWriter.addEntry(part.title);
   }
 
-  const coverPages = coverWriter.pageCount;
-  const firstPages: number[] = [];
-  const outline: OutlineItem[] = [];
-  let next = coverPages;
-  for (const { part } of parts) {
-    firstPages.push(next + 1);
-    outline.push({ title: part.title, pageIndex: next, children: sourceBookmarks(part, next) });
-    next += part.pages;
-  }
-  const contents = coverWriter.finish(firstPages);
-  setMetadata(doc, cover);
-  const pages: Array<{ ref: PDFRef }> = [...doc.getPages(), ...parts.flatMap((part) => part.pages.map((ref) => ({ ref })))];
-  linkContents(doc, contents, outline.map((item) => item.pageIndex), pages);
-  setOutline(doc, outline, pages);
+  const { pages, coverPages } = finishBackupVolume(doc, coverWriter, cover, parts);
   await writer.end();
-  return { pages: pages.length, coverPages, bytes: writer.bytes };
+  return { pages, coverPages, bytes: writer.bytes };
 }
 
 /** `writeCombined` into one array of bytes, the parts' summaries given: for small backups and tests. */
@@ -80,28 +61,4 @@ export async function combineParts(
   // A copy of each chunk: the writer reuses its buffer.
   const result = await writeCombined(cover, parts.length, load, (index) => parts[index]!, async (chunk) => void chunks.push(new Uint8Array(chunk)));
   return { pdf: Buffer.concat(chunks), pages: result.pages, coverPages: result.coverPages };
-}
-
-/** Title, Author, Subject and dates as a viewer's document properties show them. */
-function setMetadata(doc: PDFDocument, cover: CoverContent): void {
-  doc.setTitle(cover.title, { showInWindowTitleBar: true });
-  if (cover.subject) doc.setSubject(cover.subject);
-  doc.setAuthor(cover.author ?? 'Progress Claims');
-  const createdAt = cover.createdAt ? new Date(cover.createdAt) : new Date();
-  doc.setCreationDate(createdAt);
-  doc.setModificationDate(createdAt);
-  doc.setCreator('Progress Claims');
-  doc.setProducer('Progress Claims backup (pdf-lib)');
-}
-
-/** A bookmark per source at its first page (a left-out file's at its placeholder). */
-function sourceBookmarks(part: CombinedPart, start: number): OutlineItem[] {
-  const covered = part.sources.reduce((sum, source) => sum + source.pages, 0);
-  if (covered !== part.pages) throw new Error(`The sources of part "${part.title}" cover ${covered} pages; the part has ${part.pages}`);
-  let pageIndex = start;
-  return part.sources.flatMap((source) => {
-    const item = { title: source.leftOut ? `${source.title} (left out)` : source.title, pageIndex };
-    pageIndex += source.pages;
-    return source.pages > 0 ? [item] : [];
-  });
 }

@@ -366,6 +366,14 @@ export const functions = {
     grants: [],
     timeoutSeconds: 60,
   },
+  backupMergeVolume: {
+    entry: 'functions/backup/merge-volume.ts',
+    description: 'Backup workflow: merges a backup one task can hold straight into its one PDF in S3 (cover, parts, bookmarks)',
+    grants: ['bucket:read', 'bucket:write'],
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+    rendersPdf: true,
+  },
   backupCombine: {
     entry: 'functions/backup/combine.ts',
     description: 'Backup workflow: combines one volume’s merged parts into its PDF in S3',
