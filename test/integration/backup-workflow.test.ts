@@ -56,6 +56,15 @@ const invoices = [
   },
 ] as const;
 
+/** Invoice 4 (SC-4): an attachment that merges as it is. Backed up with invoice 2, nothing needs decrypting: one task merges it (the volume route). */
+const plainInvoice = {
+  invoiceId: `invoice-4-${run}`,
+  commitmentId: `c-4-${run}`,
+  commitmentNumber: 'SC-4',
+  signed: 'uploads/invoice-4.pdf',
+  attachments: [['uploads/docket.pdf', 'Docket.pdf']],
+} as const;
+
 /** Invoice 3 (SC-30), backed up on its own: two encrypted attachments, one that opens without a password and one that needs one. */
 const encryptedInvoice = {
   invoiceId: `invoice-3-${run}`,
@@ -167,6 +176,26 @@ async function routeTaken(jobId: string, parts: number) {
   return { manifests: await Promise.all(keys.map((key) => found(partManifestKey(key)))), partPdfs: await Promise.all(keys.map(found)) };
 }
 
+/**
+ * The backups the routes are compared on: invoices 1 and 2, whose locked statement MergeVolume
+ * hands to the parts route (DecryptSources leaves it out), and invoices 4 and 2, which one task merges.
+ */
+const lockedBackup = {
+  name: 'invoices 1 and 2',
+  invoiceIds: invoices.map((invoice) => invoice.invoiceId),
+  pages: expectedPages,
+  warnings: expectedWarnings,
+  first: { commitmentNumber: 'SC-2', firstPage: 'Invoice 1 page 1', fileBookmark: ['Locked statement.pdf (left out)', 4] },
+};
+const plainBackup = {
+  name: 'invoices 4 and 2',
+  invoiceIds: [plainInvoice.invoiceId, invoices[1].invoiceId],
+  pages: ['Invoice 4 page 1', 'Docket page 1', 'Docket page 2', ...expectedPages.slice(3)],
+  // Invoice 4's part has as many pages as invoice 1's (3): invoice 2's warnings keep their pages.
+  warnings: expectedWarnings.slice(1),
+  first: { commitmentNumber: 'SC-4', firstPage: 'Invoice 4 page 1', fileBookmark: ['Docket.pdf', 3] },
+};
+
 async function readPdf(key: string) {
   const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
   return { contentType: object.ContentType, bytes: await object.Body!.transformToByteArray() };
@@ -198,6 +227,8 @@ beforeAll(async () => {
     'uploads/invoice-2.pdf': await labelledPdf('Invoice 2', 3),
     'uploads/broken.pdf': await truncatedPdf(),
     'uploads/invoice-3.pdf': await labelledPdf('Invoice 3', 1),
+    'uploads/invoice-4.pdf': await labelledPdf('Invoice 4', 1),
+    'uploads/docket.pdf': await labelledPdf('Docket', 2),
     'uploads/bank-statement.pdf': qpdfEncrypted(await labelledPdf('Bank statement', 2), ''),
     'uploads/payroll.pdf': qpdfEncrypted(await labelledPdf('Payroll', 1), 'open-sesame'),
   };
@@ -207,7 +238,7 @@ beforeAll(async () => {
   const { Project, Commitment, Invoice, InvoiceAttachment, User } = db();
   await User.create({ userId: `user-${run}`, email: `requester-${run}@example.test`, name: 'Requester', companyId: `company-${run}`, createdAt }).go();
   await Project.create({ ...defaultProjectSettings('en-US'), projectId, companyId: `company-${run}`, name: 'Harbour Tower', number: 'HT-1', timeZone: 'UTC', createdBy: `user-${run}`, createdAt }).go();
-  for (const invoice of [...invoices, encryptedInvoice]) {
+  for (const invoice of [...invoices, encryptedInvoice, plainInvoice]) {
     await Commitment.create({
       projectId,
       commitmentId: invoice.commitmentId,
@@ -322,27 +353,40 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
   });
 });
 
+const partsTaken = { manifests: [false, false], partPdfs: [true, true] };
+
 describe.each([
-  { route: 'volume', env: {}, taken: { manifests: [true, true], partPdfs: [false, false] } },
-  { route: 'parts', env: partsRoute, taken: { manifests: [false, false], partPdfs: [true, true] } },
-])('the $route route', ({ route, env, taken }) => {
+  { route: 'parts', backup: lockedBackup, env: partsRoute, taken: partsTaken },
+  { route: 'parts', backup: plainBackup, env: partsRoute, taken: partsTaken },
+  // The same backup, the same PDF: merged whole by MergeVolume, no part written to S3.
+  { route: 'volume', backup: plainBackup, env: {}, taken: { manifests: [true, true], partPdfs: [false, false] } },
+])('the $route route, $backup.name', ({ route, backup, env, taken }) => {
+  const seedBackup = (name: string) => seedJob(`job-${name}-${route}-${backup.first.commitmentNumber}-${run}`, backup.invoiceIds);
+
   it('merges every invoice’s files in order after the cover, reports what was left out, finishes the job (every part counted) and emails the requester', async () => {
-    const job = await seedJob(`job-direct-${route}-${run}`);
+    const job = await seedBackup('direct');
 
     const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toEqual({
       status: 'SUCCEEDED',
-      output: { projectId, jobId: job.jobId, status: 'succeeded', outputKey: job.outputKey, pages: expect.any(Number), bytes: expect.any(Number), volumes: 1, warningCount: 3 },
+      output: { projectId, jobId: job.jobId, status: 'succeeded', outputKey: job.outputKey, pages: 1 + backup.pages.length, bytes: expect.any(Number), volumes: 1, warningCount: backup.warnings.length },
     });
     const output = await readPdf(job.outputKey);
     expect(output.contentType).toBe('application/pdf');
     expect(result).toMatchObject({ output: { bytes: output.bytes.byteLength } });
-    expect(await bodyPages(job.outputKey)).toEqual(expectedPages);
+    expect(await bodyPages(job.outputKey)).toEqual(backup.pages);
     expect(await routeTaken(job.jobId, 2)).toEqual(taken);
     if (route === 'parts') expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0002.pdf`)).bytes)).toHaveLength(5);
     const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
-    expect(data).toMatchObject({ status: 'succeeded', progress: { done: 2, total: 2 }, warnings: expectedWarnings, warningCount: 3, bytes: output.bytes.byteLength, volumes: [{ volume: 1, pages: 9 }] });
+    expect(data).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 2, total: 2 },
+      warnings: backup.warnings,
+      warningCount: backup.warnings.length,
+      bytes: output.bytes.byteLength,
+      volumes: [{ volume: 1, pages: 1 + backup.pages.length, bytes: output.bytes.byteLength }],
+    });
     // Each warning's page is its placeholder in the PDF.
     const texts = pageTexts(output.bytes);
     for (const warning of data!.warnings!) expect(texts[warning.page! - 1]).toContain(`"${warning.fileName}" was left out`);
@@ -351,31 +395,24 @@ describe.each([
   });
 
   it('starts the PDF with a cover listing the invoices at their page numbers, and bookmarks each invoice and each of its files', async () => {
-    const job = await seedJob(`job-cover-${route}-${run}`);
+    const job = await seedBackup('cover');
 
     const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
-    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + expectedPages.length } });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { pages: 1 + backup.pages.length } });
     const { bytes } = await readPdf(job.outputKey);
     expect(qpdfCheck(bytes)).toContain('No syntax or stream encoding errors');
     const texts = pageTexts(bytes);
-    expect(texts).toHaveLength(1 + expectedPages.length);
-    // The cover: title, project, then the contents — SC-2 before SC-10, each at its first page.
+    expect(texts).toHaveLength(1 + backup.pages.length);
+    // The cover: title, project, then the contents — the first commitment before SC-10, each at its first page.
     expect(texts[0]).toMatch(/^\s*Invoice backup\s*\n\s*Harbour Tower \(HT-1\)/);
-    expect(texts[0]).toMatch(/Contents\s*\n\s*SC-2 Electrical services — Invoice 1\s+2\s*\n\s*SC-10 Electrical services — Invoice 1\s+5\s*\n/);
-    expect([texts[1], texts[4]].map((text) => text?.trim())).toEqual(['Invoice 1 page 1', 'Invoice 2 page 1']);
+    expect(texts[0]).toMatch(new RegExp(`Contents\\s*\\n\\s*${backup.first.commitmentNumber} Electrical services — Invoice 1\\s+2\\s*\\n\\s*SC-10 Electrical services — Invoice 1\\s+5\\s*\\n`));
+    expect([texts[1], texts[4]].map((text) => text?.trim())).toEqual([backup.first.firstPage, 'Invoice 2 page 1']);
 
     const outline = await readOutline(bytes);
     const bookmarks = outline.items.map((item) => [item.title, item.pageIndex + 1, item.children.map((child) => [child.title, child.pageIndex + 1])]);
     expect(bookmarks).toEqual([
-      [
-        'SC-2 Electrical services — Invoice 1',
-        2,
-        [
-          [expect.stringMatching(/\.pdf$/), 2],
-          ['Locked statement.pdf (left out)', 4],
-        ],
-      ],
+      [`${backup.first.commitmentNumber} Electrical services — Invoice 1`, 2, [[expect.stringMatching(/\.pdf$/), 2], backup.first.fileBookmark]],
       [
         'SC-10 Electrical services — Invoice 1',
         5,
@@ -522,18 +559,14 @@ describe('the DecryptSources step', () => {
   });
 });
 
-describe.each([
-  { how: 'in the parts route', name: 'parts', env: partsRoute, manifests: [false, false] },
-  // Its sources fit one task, its pages not one volume: MergeVolume fails with NeedsVolumes and the parts route starts over.
-  { how: 'handed over from the volume route (NeedsVolumes)', name: 'volume', env: { BACKUP_SINGLE_TASK_MAX_BYTES: String(1024 * 1024 * 1024) }, manifests: [true, true] },
-])('a backup bigger than one volume holds, $how', ({ how, name, env, manifests }) => {
+describe('a backup bigger than one volume holds', () => {
   it('is split between invoices into volumes, each with its own cover ("Volume 1 of 2"), contents and bookmarks, all on the job', async () => {
-    const job = await seedJob(`job-volumes-${name}-${run}`);
+    const job = await seedJob(`job-volumes-${run}`);
     // Part 1 has 3 pages (2 + a placeholder), part 2 has 5: at most 4 a volume, each is a volume.
-    const result = await runWorkflowWith({ ...env, BACKUP_VOLUME_MAX_PAGES: '4' }, { projectId: job.projectId, jobId: job.jobId });
+    const result = await runWorkflowWith({ ...partsRoute, BACKUP_VOLUME_MAX_PAGES: '4' }, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outputKey: job.outputKey, volumes: 2, pages: 2 + 8, warningCount: 3 } });
-    expect(await routeTaken(job.jobId, 2), how).toEqual({ manifests, partPdfs: [true, true] });
+    expect(await routeTaken(job.jobId, 2)).toEqual(partsTaken);
     const keys = [1, 2].map((volume) => `backups/${job.jobId}/backup - Volume ${volume} of 2.pdf`);
     const pdfs = await Promise.all(keys.map(async (key) => (await readPdf(key)).bytes));
     const texts = pdfs.map((pdf) => pageTexts(pdf));
@@ -575,6 +608,31 @@ describe.each([
       [2, 5],
       [2, 6],
     ]);
+  });
+
+  it('is split by the parts route when one task could merge its sources but not into one volume (MergeVolume hands it over: NeedsVolumes)', async () => {
+    const job = await seedJob(`job-volumes-handed-${run}`, plainBackup.invoiceIds);
+
+    // Invoice 4's part has 3 pages, invoice 2's 5: at most 4 a volume, each is a volume.
+    const result = await runWorkflowWith({ BACKUP_VOLUME_MAX_PAGES: '4' }, { projectId: job.projectId, jobId: job.jobId });
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outputKey: job.outputKey, volumes: 2, pages: 2 + 8, warningCount: 2 } });
+    expect(await routeTaken(job.jobId, 2)).toEqual({ manifests: [true, true], partPdfs: [true, true] });
+    const texts = await Promise.all([1, 2].map(async (volume) => pageTexts((await readPdf(`backups/${job.jobId}/backup - Volume ${volume} of 2.pdf`)).bytes)));
+    expect(texts.map((pages) => pages.map((page) => page.trim()).slice(1, 2))).toEqual([['Invoice 4 page 1'], ['Invoice 2 page 1']]);
+    texts.forEach((pages, index) => expect(pages[0]).toMatch(new RegExp(`^\\s*Invoice backup\\s*\\n\\s*Volume ${index + 1} of 2`)));
+    // Nothing of MergeVolume's remains where the backup's one PDF would have been.
+    await expect(readPdf(job.outputKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    const { data } = await db().BackupJob.get({ projectId, jobId: job.jobId }).go({ consistent: true });
+    expect(data).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 2, total: 2 },
+      volumes: [{ volume: 1, pages: 4 }, { volume: 2, pages: 6 }],
+      warnings: [
+        { ...expectedWarnings[1], volume: 2, page: 5 },
+        { ...expectedWarnings[2], volume: 2, page: 6 },
+      ],
+    });
   });
 });
 
