@@ -8,20 +8,12 @@ function required(name: string): string {
   return value;
 }
 
-function positiveNumber(name: string, fallback: number): number {
+/** `zeroAllowed`: 0 switches off what the setting bounds. */
+function positiveNumber(name: string, fallback: number, zeroAllowed = false): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number, got ${raw}`);
-  return value;
-}
-
-/** Like positiveNumber, but 0 is allowed: it switches off what the setting bounds. */
-function nonNegativeNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`${name} must be a number of at least 0, got ${raw}`);
+  if (!(value > 0 || (zeroAllowed && value === 0)) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number${zeroAllowed ? ' or 0' : ''}, got ${raw}`);
   return value;
 }
 
@@ -73,7 +65,7 @@ export const config = {
    * takes the parts route. 0 switches the volume route off.
    */
   get backupSingleTaskMaxBytes(): number {
-    return nonNegativeNumber('BACKUP_SINGLE_TASK_MAX_BYTES', 256 * 1024 * 1024);
+    return positiveNumber('BACKUP_SINGLE_TASK_MAX_BYTES', 256 * 1024 * 1024, true);
   },
   /**
    * Webhook targets: in AWS only public addresses over https; the local stack (WEBHOOK_ALLOW_LOOPBACK=true)

@@ -43,7 +43,7 @@ describe('config.backupSingleTaskMaxBytes', () => {
   it('refuses a negative or non-numeric value, naming the variable', () => {
     for (const value of ['-1', 'lots', 'Infinity']) {
       process.env.BACKUP_SINGLE_TASK_MAX_BYTES = value;
-      expect(() => config.backupSingleTaskMaxBytes).toThrow(`BACKUP_SINGLE_TASK_MAX_BYTES must be a number of at least 0, got ${value}`);
+      expect(() => config.backupSingleTaskMaxBytes).toThrow(`BACKUP_SINGLE_TASK_MAX_BYTES must be a positive number or 0, got ${value}`);
     }
   });
 });
