@@ -10,6 +10,7 @@ import { invokeLocal } from '../infra/local/lambda';
 import { s3Client } from '../shared/aws/s3';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
 import type { PlannedVolume } from '../functions/backup/plan-volumes';
+import { putJson } from '../shared/backup/task-io';
 import { volumeName } from '../shared/backup/volumes';
 import { combineParts, type CombinedPart } from '../shared/pdf/combine';
 import { mergeDocuments } from '../shared/pdf/merge';
@@ -99,7 +100,7 @@ export async function backup(): Promise<void> {
     await uploadAll(inputs, 16);
     console.log(`uploaded to s3rver in ${seconds(performance.now() - started)}`);
 
-    // The project's merge: MergePart × N, then Combine, each phase in its own fresh process.
+    // The parts as PreparePart describes them (the volume route's manifest holds them all, written in a phase of its own).
     const parts = inputs.map((invoice, i) => ({
       partKey: `backups/bench/parts/${String(i + 1).padStart(4, '0')}.pdf`,
       title: invoice.title,
@@ -107,30 +108,18 @@ export async function backup(): Promise<void> {
       invoice: { invoiceId: `bench-invoice-${i + 1}`, number: `PC-${(i % 4) + 1}`, commitmentNumber: `SC-${String(Math.floor(i / 4) + 1).padStart(3, '0')}`, commitmentTitle: 'Bench trade package' },
       sources: invoice.sources.map(({ key, title }) => ({ key, title })),
     }));
-    const partsFile = path.join(dir, 'parts.json');
-    await fs.writeFile(partsFile, JSON.stringify({ parts, concurrency }));
-    // `BENCH_MAP_SLOTS=1`: a process for each slot (the former name of BENCH_MAP_PROCESSES=<concurrency>).
-    const mapProcesses = Math.max(1, Math.min(concurrency, Number(process.env.BENCH_MAP_PROCESSES ?? (process.env.BENCH_MAP_SLOTS ? concurrency : 1))));
-    const map = await phase('MergePart', () => (mapProcesses > 1 ? runMapProcesses(parts, mapProcesses, concurrency, partsFile, env) : runChild('map', partsFile, env)));
-    const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
     const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
-    const outputKey = 'backups/bench/Subcontractor invoice backup - Bench Tower - P-100.pdf';
-    // PlanVolumes, then Combine for each volume, each task in a fresh process.
-    const planFile = path.join(dir, 'plan.json');
-    // As the workflow passes them: the Map's answers (key, pages, bytes) replace the prepared parts.
-    await fs.writeFile(planFile, JSON.stringify({ parts: merged }));
-    const plan = await phase('PlanVolumes', () => runChild('plan', planFile, env));
-    const { volumes } = plan.output as { volumes: PlannedVolume[] };
-    const combines: ChildReport[] = [];
-    for (const volume of volumes) {
-      const combineFile = path.join(dir, `combine-${volume.volume}.json`);
-      await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged, ...volume }));
-      combines.push(await phase(`Combine volume ${volume.volume}`, () => runChild('combine', combineFile, env)));
+    const product = productRoute(totalBytes, parts.length);
+    // `BENCH_ROUTES=both` measures the other route too, after the product's (informative; the ratio is the product's route's).
+    const routes: Route[] = process.env.BENCH_ROUTES === 'both' ? [product, product === 'volume' ? 'parts' : 'volume'] : [product];
+    console.log(`route: ${product} (${mb(totalBytes)} of sources; ${describeRoute(product)})`);
+
+    const measured: RouteRun[] = [];
+    for (const route of routes) {
+      const outputKey = `backups/bench-${route}/Subcontractor invoice backup - Bench Tower - P-100.pdf`;
+      const routeParts = parts.map((part) => ({ ...part, partKey: part.partKey.replace('backups/bench/', `backups/bench-${route}/`) }));
+      measured.push(route === 'volume' ? await volumeRoute(routeParts, cover, outputKey) : await partsRoute(routeParts, cover, outputKey));
     }
-    const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
-    const combine = { ms: sum(combines.map((c) => c.ms)), cpuMs: sum(combines.map((c) => c.cpuMs)), maxRssKb: Math.max(...combines.map((c) => c.maxRssKb)) };
-    const output = { pages: sum(combineOutputs.map((o) => o.pages)), bytes: sum(combineOutputs.map((o) => o.bytes)), warningCount: sum(combineOutputs.map((o) => o.warningCount)) };
-    const ours = { ms: map.ms + plan.ms + combine.ms, cpuMs: map.cpuMs + plan.cpuMs + combine.cpuMs, maxRssKb: Math.max(map.maxRssKb, plan.maxRssKb, combine.maxRssKb) };
     // The same merge without S3 (files on disk, one process): what s3rver and the SDK add. It holds every part: not at 10,000 pages.
     const directFile = path.join(dir, 'direct.json');
     await fs.writeFile(directFile, JSON.stringify({ cover, parts: inputs.map((invoice) => ({ title: invoice.title, files: invoice.sources.map(({ file, title }) => ({ file, title })) })) }));
@@ -143,60 +132,163 @@ export async function backup(): Promise<void> {
     const qpdfPages = pdfPages(qpdfOut);
 
     // Checked outside the timing: a fast merge of a broken file would be no figure.
-    const checks: string[] = [];
-    let ourPages = 0;
-    for (const volume of volumes) {
-      const ourFile = path.join(dir, `ours-${volume.volume}.pdf`);
-      await download(volumeName(outputKey, volume.volume, volume.of), ourFile);
-      const check = spawnSync('qpdf', ['--check', ourFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      checks.push(check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`);
-      ourPages += pdfPages(ourFile);
-      await fs.rm(ourFile);
+    for (const run of measured) {
+      const checks: string[] = [];
+      let ourPages = 0;
+      for (const volume of run.volumes) {
+        const ourFile = path.join(dir, `ours-${run.route}-${volume.volume}.pdf`);
+        await download(volumeName(run.outputKey, volume.volume, volume.of), ourFile);
+        const check = spawnSync('qpdf', ['--check', ourFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        checks.push(check.status === 0 ? 'clean' : `exit ${check.status}: ${check.stdout.slice(-500)}`);
+        ourPages += pdfPages(ourFile);
+        await fs.rm(ourFile);
+      }
+      run.checked = `${run.volumes.length} volume(s), ${ourPages} pages (${run.output.pages - qpdfPages} of them cover), ${mb(run.output.bytes)}, ${run.output.warningCount} warnings, qpdf --check: ${[...new Set(checks)].join(', ')}`;
     }
 
-    const partPages = merged.reduce((total, part) => total + part.pages, 0);
     table([
-      {
-        path: 'project: MergePart ×' + parts.length + ` (${concurrency} at a time, ${mapProcesses === 1 ? 'one process' : mapProcesses === concurrency ? 'a process each' : `${mapProcesses} processes`})`,
-        'wall time': seconds(map.ms),
-        'CPU time': seconds(map.cpuMs),
-        'peak RSS': mbKb(map.maxRssKb),
-        pages: partPages,
-        'pages/s': rate(partPages, map.ms),
-      },
-      { path: `project: PlanVolumes (${volumes.length} volume${volumes.length === 1 ? '' : 's'})`, 'wall time': seconds(plan.ms), 'CPU time': seconds(plan.cpuMs), 'peak RSS': mbKb(plan.maxRssKb), pages: partPages, 'pages/s': rate(partPages, plan.ms) },
-      ...combines.map((report, index) => ({
-        path: `project: Combine volume ${index + 1} of ${volumes.length} (cover + outline)`,
-        'wall time': seconds(report.ms),
-        'CPU time': seconds(report.cpuMs),
-        'peak RSS': mbKb(report.maxRssKb),
-        pages: combineOutputs[index]!.pages,
-        'pages/s': rate(combineOutputs[index]!.pages, report.ms),
-      })),
-      { path: 'project: total', 'wall time': seconds(ours.ms), 'CPU time': seconds(ours.cpuMs), 'peak RSS': mbKb(ours.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, ours.ms) },
+      ...measured.flatMap((run) => [
+        ...run.rows,
+        { path: `${run.route} route: total${run.route === product ? ' (the product\'s route for this backup)' : ''}`, 'wall time': seconds(run.total.ms), 'CPU time': seconds(run.total.cpuMs), 'peak RSS': mbKb(run.total.maxRssKb), pages: run.output.pages, 'pages/s': rate(run.output.pages, run.total.ms) },
+      ]),
       ...(direct
-        ? [{ path: 'project merge alone: no S3, one process', 'wall time': seconds(direct.ms), 'CPU time': seconds(direct.cpuMs), 'peak RSS': mbKb(direct.maxRssKb), pages: output.pages, 'pages/s': rate(output.pages, direct.ms) }]
+        ? [{ path: 'merge alone: no S3, one process', 'wall time': seconds(direct.ms), 'CPU time': seconds(direct.cpuMs), 'peak RSS': mbKb(direct.maxRssKb), pages: measured[0]!.output.pages, 'pages/s': rate(measured[0]!.output.pages, direct.ms) }]
         : []),
       { path: 'qpdf --empty --pages', 'wall time': seconds(qpdf.ms), 'CPU time': seconds(qpdf.cpuMs), 'peak RSS': mbKb(qpdf.maxRssKb), pages: qpdfPages, 'pages/s': rate(qpdfPages, qpdf.ms) },
     ]);
     console.log("S3 requests by phase (counted by s3rver) and s3rver's CPU time (this process's, in neither figure above):");
     table(s3Phases);
-    console.log(
-      `project output: ${volumes.length} volume(s), ${ourPages} pages (${output.pages - qpdfPages} of them cover), ${mb(output.bytes)}, ${output.warningCount} warnings, ` +
-        `qpdf --check: ${[...new Set(checks)].join(', ')}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`,
-    );
-    recordRatio('backup', 'wall time / qpdf --empty --pages', ours.ms / qpdf.ms, '≤ 2.0×');
-    recordRatio('backup', 'peak RSS / qpdf', ours.maxRssKb / qpdf.maxRssKb);
-    console.log(
-      `ratio project / qpdf: time ${(ours.ms / qpdf.ms).toFixed(2)}× (target ≤ 2×), CPU time ${(ours.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
-        `(the fairer figure on a busy machine; s3rver's ${seconds(s3rverCpuMs)} of CPU besides), peak RSS per process ${(ours.maxRssKb / qpdf.maxRssKb).toFixed(1)}× ` +
-        `(MergePart process, ${Math.ceil(concurrency / mapProcesses)} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)})`,
-    );
+    for (const run of measured) console.log(`${run.route} route output: ${run.checked}; qpdf's output: ${mb((await fs.stat(qpdfOut)).size)}`);
+    const ours = measured[0]!;
+    recordRatio('backup', `wall time / qpdf --empty --pages (${ours.route} route)`, ours.total.ms / qpdf.ms, '≤ 2.0×');
+    recordRatio('backup', 'peak RSS / qpdf', ours.total.maxRssKb / qpdf.maxRssKb);
+    for (const run of measured) {
+      console.log(
+        `ratio ${run.route} route / qpdf: time ${(run.total.ms / qpdf.ms).toFixed(2)}×${run.route === product ? ' (target ≤ 2×)' : ''}, CPU time ${(run.total.cpuMs / qpdf.cpuMs).toFixed(2)}× ` +
+          `(the fairer figure on a busy machine; s3rver's ${seconds(run.s3rverCpuMs)} of CPU besides), peak RSS per process ${(run.total.maxRssKb / qpdf.maxRssKb).toFixed(1)}× (${run.peaks})`,
+      );
+    }
+
+    /** The parts route: MergePart × N (the Map), PlanVolumes, then Combine for each volume, each phase in its own fresh process. */
+    async function partsRoute(routeParts: typeof parts, cover: { title: string; lines: string[] }, outputKey: string): Promise<RouteRun> {
+      const s3rverBefore = s3rverCpuMs;
+      const partsFile = path.join(dir, 'parts.json');
+      await fs.writeFile(partsFile, JSON.stringify({ parts: routeParts, concurrency }));
+      // `BENCH_MAP_SLOTS=1`: a process for each slot (the former name of BENCH_MAP_PROCESSES=<concurrency>).
+      const mapProcesses = Math.max(1, Math.min(concurrency, Number(process.env.BENCH_MAP_PROCESSES ?? (process.env.BENCH_MAP_SLOTS ? concurrency : 1))));
+      const map = await phase('parts: MergePart', () => (mapProcesses > 1 ? runMapProcesses(routeParts, mapProcesses, concurrency, partsFile, env) : runChild('map', partsFile, env)));
+      const merged = JSON.parse(await fs.readFile(`${partsFile}.merged.json`, 'utf8')) as MergedPartCounts[];
+      // PlanVolumes, then Combine for each volume, each task in a fresh process.
+      const planFile = path.join(dir, 'plan.json');
+      // As the workflow passes them: the Map's answers (key, pages, bytes) replace the prepared parts.
+      await fs.writeFile(planFile, JSON.stringify({ parts: merged }));
+      const plan = await phase('parts: PlanVolumes', () => runChild('plan', planFile, env));
+      const { volumes } = plan.output as { volumes: PlannedVolume[] };
+      const combines: ChildReport[] = [];
+      for (const volume of volumes) {
+        const combineFile = path.join(dir, `combine-${volume.volume}.json`);
+        await fs.writeFile(combineFile, JSON.stringify({ outputKey, cover, parts: merged, ...volume }));
+        combines.push(await phase(`parts: Combine volume ${volume.volume}`, () => runChild('combine', combineFile, env)));
+      }
+      const combineOutputs = combines.map((report) => report.output as { pages: number; bytes: number; warningCount: number });
+      const combine = { ms: sum(combines.map((c) => c.ms)), cpuMs: sum(combines.map((c) => c.cpuMs)), maxRssKb: Math.max(...combines.map((c) => c.maxRssKb)) };
+      const partPages = merged.reduce((total, part) => total + part.pages, 0);
+      const output = { pages: sum(combineOutputs.map((o) => o.pages)), bytes: sum(combineOutputs.map((o) => o.bytes)), warningCount: sum(combineOutputs.map((o) => o.warningCount)) };
+      return {
+        route: 'parts',
+        outputKey,
+        volumes,
+        output,
+        total: { ms: map.ms + plan.ms + combine.ms, cpuMs: map.cpuMs + plan.cpuMs + combine.cpuMs, maxRssKb: Math.max(map.maxRssKb, plan.maxRssKb, combine.maxRssKb) },
+        s3rverCpuMs: s3rverCpuMs - s3rverBefore,
+        peaks: `MergePart process, ${Math.ceil(concurrency / mapProcesses)} task(s) at once: ${mbKb(map.maxRssKb)}; PlanVolumes: ${mbKb(plan.maxRssKb)}; Combine, the largest of ${volumes.length}: ${mbKb(combine.maxRssKb)}`,
+        rows: [
+          {
+            path: `parts route: MergePart ×${routeParts.length} (${concurrency} at a time, ${mapProcesses === 1 ? 'one process' : mapProcesses === concurrency ? 'a process each' : `${mapProcesses} processes`})`,
+            'wall time': seconds(map.ms),
+            'CPU time': seconds(map.cpuMs),
+            'peak RSS': mbKb(map.maxRssKb),
+            pages: partPages,
+            'pages/s': rate(partPages, map.ms),
+          },
+          { path: `parts route: PlanVolumes (${volumes.length} volume${volumes.length === 1 ? '' : 's'})`, 'wall time': seconds(plan.ms), 'CPU time': seconds(plan.cpuMs), 'peak RSS': mbKb(plan.maxRssKb), pages: partPages, 'pages/s': rate(partPages, plan.ms) },
+          ...combines.map((report, index) => ({
+            path: `parts route: Combine volume ${index + 1} of ${volumes.length} (cover + outline)`,
+            'wall time': seconds(report.ms),
+            'CPU time': seconds(report.cpuMs),
+            'peak RSS': mbKb(report.maxRssKb),
+            pages: combineOutputs[index]!.pages,
+            'pages/s': rate(combineOutputs[index]!.pages, report.ms),
+          })),
+        ],
+      };
+    }
+
+    /**
+     * The volume route: Prepare's manifest of every part (one S3 PUT; its database reads are no
+     * part of either route's figures, as PreparePart's are not), then MergeVolume, each phase in
+     * its own fresh process.
+     */
+    async function volumeRoute(routeParts: typeof parts, cover: { title: string; lines: string[] }, outputKey: string): Promise<RouteRun> {
+      const s3rverBefore = s3rverCpuMs;
+      const manifestKey = outputKey.replace(/[^/]*$/, 'parts/manifest.json');
+      const manifestFile = path.join(dir, 'manifest.json');
+      await fs.writeFile(manifestFile, JSON.stringify({ manifestKey, parts: routeParts }));
+      const manifest = await phase("volume: Prepare's manifest", () => runChild('manifest', manifestFile, env));
+      const volumeFile = path.join(dir, 'volume.json');
+      await fs.writeFile(volumeFile, JSON.stringify({ outputKey, cover, manifestKey }));
+      const merge = await phase('volume: MergeVolume', () => runChild('volume', volumeFile, env));
+      const [output] = merge.output as Array<{ pages: number; bytes: number; warningCount: number }>;
+      return {
+        route: 'volume',
+        outputKey,
+        volumes: [{ volume: 1, of: 1 }],
+        output: output!,
+        total: { ms: manifest.ms + merge.ms, cpuMs: manifest.cpuMs + merge.cpuMs, maxRssKb: Math.max(manifest.maxRssKb, merge.maxRssKb) },
+        s3rverCpuMs: s3rverCpuMs - s3rverBefore,
+        peaks: `MergeVolume: ${mbKb(merge.maxRssKb)}`,
+        rows: [
+          {
+            path: `volume route: Prepare's manifest of ${routeParts.length} parts (one PUT)`,
+            'wall time': seconds(manifest.ms),
+            'CPU time': seconds(manifest.cpuMs),
+            'peak RSS': mbKb(manifest.maxRssKb),
+            pages: '',
+            'pages/s': '',
+          },
+          { path: 'volume route: MergeVolume (every part, cover + outline)', 'wall time': seconds(merge.ms), 'CPU time': seconds(merge.cpuMs), 'peak RSS': mbKb(merge.maxRssKb), pages: output!.pages, 'pages/s': rate(output!.pages, merge.ms) },
+        ],
+      };
+    }
   } finally {
     await aws.stop();
     if (!process.env.BENCH_KEEP) await fs.rm(dir, { recursive: true, force: true });
   }
 }
+
+type Route = 'volume' | 'parts';
+
+/** One route's run: its phases' rows, its total and its output (checked after the timing). */
+interface RouteRun {
+  route: Route;
+  outputKey: string;
+  volumes: Array<{ volume: number; of: number }>;
+  output: { pages: number; bytes: number; warningCount: number };
+  total: { ms: number; cpuMs: number; maxRssKb: number };
+  s3rverCpuMs: number;
+  peaks: string;
+  rows: Array<Record<string, string | number>>;
+  checked?: string;
+}
+
+/** The route the workflow takes for a backup of these sources (Prepare's decision), unless `BENCH_ROUTE` names one. */
+function productRoute(sourceBytes: number, parts: number): Route {
+  const forced = process.env.BENCH_ROUTE;
+  if (forced === 'volume' || forced === 'parts') return forced;
+  return parts > 0 && sourceBytes <= 256 * 1024 * 1024 ? 'volume' : 'parts';
+}
+
+const describeRoute = (route: Route) => (route === 'volume' ? 'one task merges every part straight into the PDF' : 'a part per invoice, then Combine');
 
 interface Source {
   key: string;
@@ -382,7 +474,7 @@ interface ChildReport {
 const childTimeoutMs = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 240) * 1000;
 
 /** Runs one phase in a fresh Node process (as a Lambda would), returning its work time and peak RSS. */
-async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
+async function runChild(mode: 'map' | 'plan' | 'combine' | 'direct' | 'manifest' | 'volume', inputFile: string, env: Record<string, string>): Promise<ChildReport> {
   // `BENCH_CPU_PROF=<dir>` writes each child's CPU profile there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url)], {
@@ -502,7 +594,7 @@ async function childPhase(mode: string, inputFile: string): Promise<void> {
   const input = JSON.parse(await fs.readFile(inputFile, 'utf8'));
   // The handlers' code is loaded before the clock starts, as in a warm Lambda: transpiling
   // TypeScript with tsx (seconds on a busy machine) is no part of the merge.
-  await Promise.all([import('../functions/backup/merge-part'), import('../functions/backup/plan-volumes'), import('../functions/backup/combine')]);
+  await Promise.all([import('../functions/backup/merge-part'), import('../functions/backup/plan-volumes'), import('../functions/backup/combine'), import('../functions/backup/merge-volume')]);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let output: unknown;
@@ -513,6 +605,10 @@ async function childPhase(mode: string, inputFile: string): Promise<void> {
     output = await invokeLocal('backupPlanVolumes', input);
   } else if (mode === 'combine') {
     output = await invokeLocal('backupCombine', input);
+  } else if (mode === 'manifest') {
+    await putJson(input.manifestKey as string, { parts: input.parts });
+  } else if (mode === 'volume') {
+    output = await invokeLocal('backupMergeVolume', input);
   } else {
     type Part = { title: string; files: Array<{ file: string; title: string }> };
     const parts: Array<CombinedPart & { pdf?: Uint8Array }> = [];

@@ -9,8 +9,8 @@ import {
   inOrderAhead,
   NeedsVolumesError,
   parseEvent,
-  partManifestKey,
-  partToMergeSchema,
+  partsManifestSchema,
+  type PartToMerge,
   pdfUpload,
   putJson,
   type MergedPart,
@@ -24,9 +24,9 @@ import { VolumeLimitExceeded, writeVolume, type VolumeSource } from '../../share
  * Backup workflow, `MergeVolume` (the route for backups one task can hold; see Prepare): merges
  * every part's sources straight into the backup's one PDF at `outputKey` — the cover, the parts
  * in order, the bookmarks — as MergePart and Combine together would, without writing the parts
- * to S3 and reading them back. Each part's description (title, invoice, sources) is read from
- * the manifest PreparePart wrote beside the part's key. It answers the volume as the
- * CombineVolumes Map does (one), and writes every warning to S3 for Finalize.
+ * to S3 and reading them back. Every part's description (title, invoice, sources) is read from
+ * the one manifest Prepare wrote (`manifestKey`). It answers the volume as the CombineVolumes
+ * Map does (one), and writes every warning to S3 for Finalize.
  *
  * It hands the backup to the parts route, by failing with a name the workflow catches, when a
  * source is an encrypted PDF (EncryptedSources: DecryptSources runs in that route) or the backup
@@ -35,8 +35,8 @@ import { VolumeLimitExceeded, writeVolume, type VolumeSource } from '../../share
 const mergeVolumeSchema = z.object({
   outputKey: z.string().check(z.minLength(1)),
   cover: coverSchema,
-  /** Prepare's parts, in the backup's order: each part's manifest is found by its key. */
-  parts: z.array(z.object({ partKey: z.string().check(z.minLength(1)) })).check(z.minLength(1)),
+  /** Where Prepare wrote every part's description, in the backup's order (see `partsManifestSchema`). */
+  manifestKey: z.string().check(z.minLength(1)),
 });
 
 /** The volume, as one answer of the CombineVolumes Map: Finalize takes either. */
@@ -47,32 +47,31 @@ export interface MergedVolume {
   warningCount: number;
 }
 
-/** Manifests are small: several are read ahead of the sources they list. */
-const MANIFESTS_AHEAD = 8;
-
 /**
- * Sources downloaded ahead of the one being merged, across parts: memory holds at most this
- * many sources besides it (each at most the upload limit), in buffers kept for the Lambda's next
- * invocations (fresh memory faults on first touch, which costs more CPU than reading the bytes).
+ * Sources downloaded ahead of the one being merged, across parts: S3's latency stays off the
+ * merge's path (one task merges every source in turn, where the Map ran four). Memory holds at
+ * most this many sources besides it (each at most the upload limit: 200 MiB at worst, in a
+ * function of 1,769 MB), in buffers kept for the Lambda's next invocations (fresh memory faults
+ * on first touch, which costs more CPU than reading the bytes).
  */
-const SOURCES_AHEAD = 3;
+const SOURCES_AHEAD = 8;
 const sourceBuffers = new DownloadBuffers(SOURCES_AHEAD + 1);
 
 export const handler = async (event: unknown): Promise<MergedVolume[]> => {
-  const { outputKey, cover, parts } = parseEvent(mergeVolumeSchema, event);
-  const manifests: Array<z.infer<typeof partToMergeSchema>> = [];
+  const { outputKey, cover, manifestKey } = parseEvent(mergeVolumeSchema, event);
+  const { parts } = await getJson(manifestKey, partsManifestSchema);
   const upload = pdfUpload(outputKey);
   let written;
   let warnings;
   try {
-    written = await writeVolume(cover, volumeSources(parts, manifests), (chunk) => upload.write(chunk), {
+    written = await writeVolume(cover, volumeSources(parts), (chunk) => upload.write(chunk), {
       limits: config.backupVolumeLimits,
       onEncrypted: ({ title, partOf }) => {
         throw new EncryptedSourcesError(`${title} in "${partOf}" is encrypted: the parts route decrypts the files that open without a password`);
       },
     });
     const summaries: MergedPart[] = written.parts.map((part, index) => {
-      const manifest = manifests[index]!;
+      const manifest = parts[index]!;
       return {
         partKey: manifest.partKey,
         title: part.title,
@@ -95,24 +94,10 @@ export const handler = async (event: unknown): Promise<MergedVolume[]> => {
   return [{ volume: 1, pages, bytes, warningCount: warnings.length }];
 };
 
-/**
- * Every part's sources in order, each tagged with its part; `manifests` collects the parts'
- * descriptions as they are read. Manifests and sources download ahead of the merge.
- */
-function volumeSources(parts: Array<{ partKey: string }>, manifests: Array<z.infer<typeof partToMergeSchema>>): AsyncGenerator<VolumeSource> {
-  const read = inOrderAhead(
-    parts.map(({ partKey }) => () => getJson(partManifestKey(partKey), partToMergeSchema)),
-    MANIFESTS_AHEAD,
+/** Every part's sources in order, each tagged with its part, downloaded ahead of the merge. */
+function volumeSources(parts: PartToMerge[]): AsyncGenerator<VolumeSource> {
+  const fetches = parts.flatMap((part, index) =>
+    part.sources.map((source) => async () => ({ part: index, partTitle: part.title, source: await fetchMergeSource(source, part.title, sourceBuffers) })),
   );
-  async function* fetches(): AsyncGenerator<() => Promise<VolumeSource>> {
-    for await (const manifest of read) {
-      const part = manifests.length;
-      if (manifest.partKey !== parts[part]!.partKey) throw new Error(`The manifest of part ${parts[part]!.partKey} describes ${manifest.partKey}`);
-      manifests.push(manifest);
-      for (const source of manifest.sources) {
-        yield async () => ({ part, partTitle: manifest.title, source: await fetchMergeSource(source, manifest.title, sourceBuffers) });
-      }
-    }
-  }
-  return inOrderAhead(fetches(), SOURCES_AHEAD);
+  return inOrderAhead(fetches, SOURCES_AHEAD);
 }

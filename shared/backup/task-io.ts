@@ -141,11 +141,10 @@ export function backupWarnings(parts: MergedPart[], coverPages: number, volume =
 export const decryptedSourceKey = (partKey: string, index: number) => `${partKey.replace(/\.pdf$/, '')}.decrypted/${index + 1}.pdf`;
 
 /**
- * Where PreparePart keeps a part's description (its `PartInput`: title, invoice, sources) for
- * MergeVolume, beside the part's key: the route that merges a whole backup in one task reads
- * every part's description from S3, since hundreds of them would not fit in the workflow's state.
+ * Every part of a backup merged in one task (MergeVolume), in order, as Prepare writes it to S3:
+ * hundreds of part descriptions would not fit in the workflow's state.
  */
-export const partManifestKey = (partKey: string) => `${partKey.replace(/\.pdf$/, '')}.json`;
+export const partsManifestSchema = z.object({ parts: z.array(partToMergeSchema).check(z.minLength(1)) });
 
 /** Where every warning of a backup is kept (the job item keeps the first ones and the count). */
 export const backupWarningsKey = (outputKey: string) => `${outputKey.replace(/\.pdf$/i, '')}.warnings.json`;

@@ -64,6 +64,8 @@ export function backupFileName(project: Pick<ProjectItem, 'name' | 'number' | 't
 export const backupPrefix = (jobId: string) => `backups/${jobId}/`;
 export const backupOutputKey = (jobId: string, fileName: string) => `${backupPrefix(jobId)}${fileName}`;
 export const backupPartKey = (jobId: string, index: number) => `${backupPrefix(jobId)}parts/${String(index + 1).padStart(4, '0')}.pdf`;
+/** Where Prepare describes every part of a backup merged in one task (MergeVolume reads it). */
+export const backupPartsManifestKey = (jobId: string) => `${backupPrefix(jobId)}parts/manifest.json`;
 
 // ---------------------------------------------------------------------------------------------
 // The workflow's updates: each conditioned on the status it moves from, so a retried task is a no-op.

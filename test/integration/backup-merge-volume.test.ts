@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { invokeLocal } from '../../infra/local/lambda';
 import { s3Client } from '../../shared/aws/s3';
-import { backupWarningsKey, partManifestKey } from '../../shared/backup/task-io';
+import { backupWarningsKey } from '../../shared/backup/task-io';
 import type { PartInput } from '../../functions/backup/prepare-part';
 import { encryptedPdf, labelledPdf, TINY_JPEG, TINY_PNG } from '../support/pdf-fixtures';
 import { pageTexts, qpdfCheck, qpdfOutline } from '../support/pdf-tools';
@@ -27,16 +27,17 @@ async function put(objectKey: string, body: Uint8Array | string, contentType: st
   await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: objectKey, Body: body, ContentType: contentType }));
 }
 
-/** Parts as PreparePart describes them, their manifests written where MergeVolume reads them. */
-async function prepareParts(job: string, parts: Array<{ title: string; number: string; sources: Array<{ file: string; attachmentId?: string }> }>): Promise<PartInput[]> {
+/** Parts as PreparePart describes them, in the one manifest Prepare writes for MergeVolume. */
+async function prepareParts(job: string, parts: Array<{ title: string; number: string; sources: Array<{ file: string; attachmentId?: string }> }>): Promise<{ manifestKey: string; parts: PartInput[] }> {
   const inputs = parts.map((part, index) => ({
     partKey: key(`${job}/parts/${String(index + 1).padStart(4, '0')}.pdf`),
     title: part.title,
     invoice: { invoiceId: `invoice-${index + 1}`, number: part.number, commitmentNumber: `SC-00${index + 1}`, commitmentTitle: 'Electrical services' },
     sources: part.sources.map(({ file, attachmentId }) => ({ key: key(file), title: file, ...(attachmentId && { attachmentId }) })),
   }));
-  for (const input of inputs) await put(partManifestKey(input.partKey), JSON.stringify(input), 'application/json');
-  return inputs;
+  const manifestKey = key(`${job}/parts/manifest.json`);
+  await put(manifestKey, JSON.stringify({ parts: inputs }), 'application/json');
+  return { manifestKey, parts: inputs };
 }
 
 const threeParts = [
@@ -69,10 +70,10 @@ afterEach(() => {
 
 describe('MergeVolume', () => {
   it('merges every part into one PDF: the cover with its contents, the pages in order, bookmarks, warnings with their pages', async () => {
-    const parts = await prepareParts('job-a', threeParts);
+    const { manifestKey } = await prepareParts('job-a', threeParts);
     const outputKey = key('job-a/Subcontractor invoice backup.pdf');
 
-    const answer = await invokeLocal('backupMergeVolume', { outputKey, cover, parts: parts.map(({ partKey }, index) => ({ invoiceId: `invoice-${index + 1}`, partKey })) });
+    const answer = await invokeLocal('backupMergeVolume', { outputKey, cover, manifestKey });
 
     const pdf = await readObject(outputKey);
     expect(qpdfCheck(pdf)).toContain('No syntax or stream encoding errors');
@@ -111,11 +112,11 @@ describe('MergeVolume', () => {
   });
 
   it('makes the PDF the parts route makes: MergePart for each part, then Combine', async () => {
-    const parts = await prepareParts('job-b', threeParts);
+    const { manifestKey, parts } = await prepareParts('job-b', threeParts);
     const volumeKey = key('job-b/volume.pdf');
     const combinedKey = key('job-b/combined.pdf');
 
-    const [volume] = (await invokeLocal('backupMergeVolume', { outputKey: volumeKey, cover, parts })) as Array<{ pages: number; warningCount: number }>;
+    const [volume] = (await invokeLocal('backupMergeVolume', { outputKey: volumeKey, cover, manifestKey })) as Array<{ pages: number; warningCount: number }>;
     const merged = [];
     for (const part of parts) merged.push((await invokeLocal('backupMergePart', part)) as { partKey: string; bytes: number });
     const combined = (await invokeLocal('backupCombine', { outputKey: combinedKey, cover, parts: merged })) as { pages: number; warningCount: number };
@@ -129,35 +130,34 @@ describe('MergeVolume', () => {
   });
 
   it('hands a backup with an encrypted PDF to the parts route (EncryptedSources), leaving no PDF behind', async () => {
-    const parts = await prepareParts('job-c', [threeParts[0]!, { title: 'SC-002 Electrical services — Progress Claim 2', number: '2', sources: [{ file: 'claim-2.pdf' }, { file: 'locked.pdf', attachmentId: 'att-locked' }] }]);
+    const { manifestKey } = await prepareParts('job-c', [threeParts[0]!, { title: 'SC-002 Electrical services — Progress Claim 2', number: '2', sources: [{ file: 'claim-2.pdf' }, { file: 'locked.pdf', attachmentId: 'att-locked' }] }]);
     const outputKey = key('job-c/backup.pdf');
 
-    await expect(invokeLocal('backupMergeVolume', { outputKey, cover, parts })).rejects.toMatchObject({ name: 'EncryptedSources' });
+    await expect(invokeLocal('backupMergeVolume', { outputKey, cover, manifestKey })).rejects.toMatchObject({ name: 'EncryptedSources' });
     await expect(readObject(outputKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   it('hands a backup that passes a volume’s limits to the parts route (NeedsVolumes); one part alone may pass them', async () => {
     process.env.BACKUP_VOLUME_MAX_PAGES = '7';
-    const parts = await prepareParts('job-d', threeParts);
+    const { manifestKey } = await prepareParts('job-d', threeParts);
     const outputKey = key('job-d/backup.pdf');
-    await expect(invokeLocal('backupMergeVolume', { outputKey, cover, parts })).rejects.toMatchObject({ name: 'NeedsVolumes', message: expect.stringContaining('at part 2') });
+    await expect(invokeLocal('backupMergeVolume', { outputKey, cover, manifestKey })).rejects.toMatchObject({ name: 'NeedsVolumes', message: expect.stringContaining('at part 2') });
     await expect(readObject(outputKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
 
     // A single part larger than a volume is a volume by itself, as PlanVolumes plans it.
     process.env.BACKUP_VOLUME_MAX_PAGES = '2';
-    const [single] = await prepareParts('job-e', [threeParts[0]!]);
-    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-e/backup.pdf'), cover, parts: [single] })).resolves.toEqual([expect.objectContaining({ volume: 1, pages: 7 })]);
+    const single = await prepareParts('job-e', [threeParts[0]!]);
+    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-e/backup.pdf'), cover, manifestKey: single.manifestKey })).resolves.toEqual([expect.objectContaining({ volume: 1, pages: 7 })]);
   });
 
-  it('fails the run on a missing or mismatched manifest, and on bad input (InvalidInput)', async () => {
-    const [first, second] = await prepareParts('job-f', threeParts.slice(0, 2));
-    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/a.pdf'), cover, parts: [first, { partKey: key('job-f/parts/0009.pdf') }] })).rejects.toThrow(/0009\.json is missing from the bucket/);
-    // Another part's description under this part's key.
-    const copied = key('job-f/parts/0005.pdf');
-    await put(partManifestKey(copied), JSON.stringify(first), 'application/json');
-    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/b.pdf'), cover, parts: [second, { partKey: copied }] })).rejects.toThrow(/The manifest of part .*0005\.pdf describes .*0001\.pdf/);
-    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/c.pdf'), cover, parts: [] })).rejects.toMatchObject({ name: 'InvalidInput' });
-    await expect(invokeLocal('backupMergeVolume', { cover, parts: [first] })).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('outputKey') });
-    for (const name of ['a', 'b']) await expect(readObject(key(`job-f/${name}.pdf`))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  it('fails the run on a missing or malformed manifest, and on bad input (InvalidInput)', async () => {
+    const { manifestKey } = await prepareParts('job-f', threeParts.slice(0, 2));
+    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/a.pdf'), cover, manifestKey: key('job-f/parts/none.json') })).rejects.toThrow(/none\.json is missing from the bucket/);
+    const malformed = key('job-f/parts/malformed.json');
+    await put(malformed, JSON.stringify({ parts: [{ partKey: 'x.pdf', title: 'No sources' }] }), 'application/json');
+    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/b.pdf'), cover, manifestKey: malformed })).rejects.toThrow(/malformed\.json is not what the workflow wrote/);
+    await expect(invokeLocal('backupMergeVolume', { outputKey: key('job-f/c.pdf'), cover: { lines: [] }, manifestKey })).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('cover.title') });
+    await expect(invokeLocal('backupMergeVolume', { cover, manifestKey })).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('outputKey') });
+    for (const name of ['a', 'b', 'c']) await expect(readObject(key(`job-f/${name}.pdf`))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 });
