@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { InvalidInputError, parseEvent, partManifestKey, putJson, type PartInvoice } from '../../shared/backup/task-io';
+import { InvalidInputError, parseEvent, type PartInvoice } from '../../shared/backup/task-io';
 import { loadBillingPeriod } from '../../shared/db/billing-period-reads';
 import { loadCommitment } from '../../shared/db/commitments';
 import { loadInvoice } from '../../shared/db/invoices';
@@ -17,16 +17,13 @@ import type { ProjectItem } from '../../shared/db/entities/project';
  * PDF (the e-signed one when the signature workflow stored it, else the stored one, which the
  * renderer function renders first when it is not current), then its uploaded attachments in
  * upload order — and its title, as MergePart's input. This function carries no PDF library.
- * In the volume route (`PreparePartManifest`, `writeManifest: true`) the part is written to S3 at
- * `partManifestKey(partKey)` instead, for MergeVolume, and only its key is answered: the whole
- * backup's parts would not fit in the workflow's state.
+ * In the volume route Prepare describes every part the same way (`preparePart`), in one manifest.
  */
 
 const inputSchema = z.object({
   projectId: z.string().check(z.minLength(1)),
   invoiceId: z.string().check(z.minLength(1)),
   partKey: z.string().check(z.minLength(1)),
-  writeManifest: z.optional(z.literal(true)),
 });
 
 export interface PartInput {
@@ -37,15 +34,10 @@ export interface PartInput {
   sources: Array<{ key: string; title: string; attachmentId?: string }>;
 }
 
-export const handler = async (event: unknown): Promise<PartInput | { partKey: string }> => {
-  const { writeManifest, ...request } = parseEvent(inputSchema, event);
-  const part = await preparePart(request);
-  if (!writeManifest) return part;
-  await putJson(partManifestKey(part.partKey), part);
-  return { partKey: part.partKey };
-};
+export const handler = async (event: unknown): Promise<PartInput> => preparePart(parseEvent(inputSchema, event));
 
-async function preparePart({ projectId, invoiceId, partKey }: { projectId: string; invoiceId: string; partKey: string }): Promise<PartInput> {
+/** One invoice's part, as MergePart (or, in the manifest, MergeVolume) reads it. */
+export async function preparePart({ projectId, invoiceId, partKey }: { projectId: string; invoiceId: string; partKey: string }): Promise<PartInput> {
   const [invoice, { data: project }, { data: attachments }] = await Promise.all([
     loadInvoice(projectId, invoiceId),
     db().Project.get({ projectId }).go(),

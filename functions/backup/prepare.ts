@@ -1,6 +1,6 @@
 import * as z from '../../shared/zod';
-import { InvalidInputError, parseEvent } from '../../shared/backup/task-io';
-import { backupPartKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
+import { InvalidInputError, parseEvent, putJson } from '../../shared/backup/task-io';
+import { backupPartKey, backupPartsManifestKey, backupTitle, localDateTime, loadBackupJob, markBackupRunning } from '../../shared/db/backups';
 import { db } from '../../shared/db/service';
 import { backupOrder, type BackupEntry } from '../../shared/backup/order';
 import { backupRoute, invoicePdfEstimateBytes, type BackupRoute } from '../../shared/backup/route';
@@ -8,6 +8,7 @@ import { config } from '../../shared/config';
 import { mapLimited } from '../../shared/map-limited';
 import { termsFor } from '../../shared/domain/terminology';
 import { logger } from '../../shared/logger';
+import { preparePart } from './prepare-part';
 
 /**
  * Backup workflow, `Prepare`: the job starts running; its invoices are put in the backup's order
@@ -15,7 +16,10 @@ import { logger } from '../../shared/logger';
  * by cost code; the others by commitment number, then invoice position) as one item per part — ids and keys only, the
  * part's title is PreparePart's — and the cover is written. What each part holds is found per invoice, inside the Map (PreparePart), so the
  * state stays small however many files the invoices carry. The route (shared/backup/route.ts) is
- * decided here, from the sources' bytes as the database records them.
+ * decided here, from the sources' bytes as the database records them; in the volume route every
+ * part is described here instead (as PreparePart does, 16 at a time) in the one manifest
+ * MergeVolume reads — no Map runs, and the parts route's Map describes them again if MergeVolume
+ * hands the backup over.
  */
 
 const inputSchema = z.object({ projectId: z.string().check(z.minLength(1)), jobId: z.string().check(z.minLength(1)) });
@@ -31,6 +35,8 @@ export interface PreparedBackup {
   parts: PreparedPart[];
   /** Which way the workflow merges it (its Choice state). */
   route: BackupRoute;
+  /** The volume route's: where every part's description is (`backupPartsManifestKey`). */
+  manifestKey?: string;
 }
 
 export const handler = async (event: unknown): Promise<PreparedBackup> => {
@@ -67,8 +73,13 @@ export const handler = async (event: unknown): Promise<PreparedBackup> => {
     subject: `${project.name} (${project.number}): ${parts.length} ${terms.invoice.toLowerCase()}${parts.length === 1 ? '' : 's'} with their files`,
     createdAt: job.createdAt,
   };
+  let manifestKey: string | undefined;
+  if (route === 'volume') {
+    manifestKey = backupPartsManifestKey(jobId);
+    await putJson(manifestKey, { parts: await mapLimited(parts, 16, (part) => preparePart({ projectId, ...part })) });
+  }
   logger.info('Backup prepared', { projectId, jobId, parts: parts.length, sourceBytes, route, reason });
-  return { outputKey: job.outputKey, cover, parts, route };
+  return { outputKey: job.outputKey, cover, parts, route, ...(manifestKey && { manifestKey }) };
 };
 
 /**

@@ -310,16 +310,16 @@ export const functions = {
   },
   backupPrepare: {
     entry: 'functions/backup/prepare.ts',
-    description: 'Backup workflow: the job starts running; its invoices in backup order, one part each, and the cover',
-    grants: ['table:read', 'table:write'],
-    timeoutSeconds: 60,
+    description: 'Backup workflow: the job starts running; its invoices in backup order, one part each, and the cover; the route, and the volume route’s manifest of every part',
+    // The volume route's manifest: every part described as PreparePart does (rendering invoice PDFs that are not current).
+    grants: ['table:read', 'table:write', 'pdf:render', 'bucket:write'],
+    timeoutSeconds: 300,
   },
   backupPreparePart: {
     entry: 'functions/backup/prepare-part.ts',
     description: 'Backup workflow: one invoice’s part — its PDF (e-signed, or stored by renderInvoicePdf) and its uploaded attachments',
     // The invoice's records are read here and sent to the renderer, which renders and stores its PDF.
-    // In the volume route it writes the part's description (its manifest) to the bucket for MergeVolume.
-    grants: ['table:read', 'pdf:render', 'bucket:write'],
+    grants: ['table:read', 'pdf:render'],
     timeoutSeconds: 60,
   },
   backupProgress: {

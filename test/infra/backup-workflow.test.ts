@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aslFunctionNames } from '../../infra/aws/backup-workflow';
 import { backupAslPath } from '../../infra/aws/paths';
-import { functionArnPlaceholder } from '../../shared/wiring/functions';
+import { functionArnPlaceholder, functions } from '../../shared/wiring/functions';
 
 const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
 const asl = (...resources: string[]) =>
@@ -53,36 +53,23 @@ describe('the backup workflow’s routes', () => {
     TimeoutSeconds?: number;
     Retry?: unknown[];
     Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string | null; Next: string }>;
-    ItemsPath?: string;
-    MaxConcurrency?: number;
-    ItemProcessor?: { StartAt: string; States: Record<string, State> };
   }
   const { States } = JSON.parse(readFileSync(backupAslPath, 'utf8')) as { States: Record<string, State> };
 
   it('chooses after Prepare: the volume route for route "volume", else the parts route (MergeParts)', () => {
     expect(States.Prepare!.Next).toBe('ChooseRoute');
-    expect(States.ChooseRoute).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.backup.route', StringEquals: 'volume', Next: 'PreparePartManifests' }], Default: 'MergeParts' });
+    expect(States.ChooseRoute).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.backup.route', StringEquals: 'volume', Next: 'MergeVolume' }], Default: 'MergeParts' });
   });
 
-  it('writes each part’s manifest in a Map as wide as the parts route’s, keeping the prepared parts in the state', () => {
-    const map = States.PreparePartManifests!;
-    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.backup.parts', MaxConcurrency: States.MergeParts!.MaxConcurrency, ResultPath: null, Next: 'MergeVolume' });
-    expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }]);
-    expect(map.ItemProcessor!.StartAt).toBe('PreparePartManifest');
-    expect(map.ItemProcessor!.States.PreparePartManifest).toMatchObject({
-      Type: 'Task',
-      Resource: `\${${functionArnPlaceholder('backupPreparePart')}}`,
-      Parameters: { 'projectId.$': '$.projectId', 'invoiceId.$': '$.part.invoiceId', 'partKey.$': '$.part.partKey', writeManifest: true },
-      Retry: States.Prepare!.Retry,
-      End: true,
-    });
+  it('gives Prepare, which describes every part in the volume route, as long as its function has', () => {
+    expect(States.Prepare!.TimeoutSeconds).toBe(functions.backupPrepare.timeoutSeconds);
   });
 
   it('merges the volume in one task that hands the backup to the parts route on EncryptedSources or NeedsVolumes, and fails the job on anything else', () => {
     expect(States.MergeVolume).toMatchObject({
       Type: 'Task',
       Resource: `\${${functionArnPlaceholder('backupMergeVolume')}}`,
-      Parameters: { 'outputKey.$': '$.backup.outputKey', 'cover.$': '$.backup.cover', 'parts.$': '$.backup.parts' },
+      Parameters: { 'outputKey.$': '$.backup.outputKey', 'cover.$': '$.backup.cover', 'manifestKey.$': '$.backup.manifestKey' },
       // Where the CombineVolumes Map puts its answers: Finalize reads the same array either way.
       ResultPath: States.CombineVolumes!.ResultPath,
       TimeoutSeconds: 900,

@@ -24,7 +24,8 @@ import { pageTexts, qpdfCheck, qpdfOutline, readOutline, savePdf } from '../supp
 import { mergeDocuments } from '../../shared/pdf/merge';
 import { invoicePdfEstimateBytes } from '../../shared/backup/route';
 import type { PreparedBackup } from '../../functions/backup/prepare';
-import { partManifestKey, partToMergeSchema } from '../../shared/backup/task-io';
+import { partsManifestSchema } from '../../shared/backup/task-io';
+import { backupPartsManifestKey } from '../../shared/db/backups';
 
 /**
  * The backup workflow (shared/wiring/backup.asl.json) run locally, from a job's { projectId, jobId }:
@@ -169,11 +170,11 @@ async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): 
 
 const runWorkflowWith = (env: Record<string, string>, input: { projectId: string; jobId: string }) => withEnv(env, () => runLocalWorkflow(input));
 
-/** Which route merged the job: the volume route leaves each part's manifest, the parts route each part's PDF (both when the volume route handed over). */
+/** Which route merged the job: the volume route leaves Prepare's manifest, the parts route each part's PDF (both when the volume route handed over). */
 async function routeTaken(jobId: string, parts: number) {
   const keys = Array.from({ length: parts }, (_, index) => `backups/${jobId}/parts/${String(index + 1).padStart(4, '0')}.pdf`);
   const found = async (key: string) => (await readPdf(key).then(() => true, (error: Error) => (error.name === 'NoSuchKey' ? false : Promise.reject(error))));
-  return { manifests: await Promise.all(keys.map((key) => found(partManifestKey(key)))), partPdfs: await Promise.all(keys.map(found)) };
+  return { manifest: await found(backupPartsManifestKey(jobId)), partPdfs: await Promise.all(keys.map(found)) };
 }
 
 /**
@@ -325,7 +326,6 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
     const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8'));
     expect(taskFunctions(definition)).toEqual({
       Prepare: 'backupPrepare',
-      PreparePartManifest: 'backupPreparePart',
       MergeVolume: 'backupMergeVolume',
       PreparePart: 'backupPreparePart',
       MergePart: 'backupMergePart',
@@ -353,13 +353,13 @@ describe('the backup workflow, run locally from shared/wiring/backup.asl.json', 
   });
 });
 
-const partsTaken = { manifests: [false, false], partPdfs: [true, true] };
+const partsTaken = { manifest: false, partPdfs: [true, true] };
 
 describe.each([
   { route: 'parts', backup: lockedBackup, env: partsRoute, taken: partsTaken },
   { route: 'parts', backup: plainBackup, env: partsRoute, taken: partsTaken },
   // The same backup, the same PDF: merged whole by MergeVolume, no part written to S3.
-  { route: 'volume', backup: plainBackup, env: {}, taken: { manifests: [true, true], partPdfs: [false, false] } },
+  { route: 'volume', backup: plainBackup, env: {}, taken: { manifest: true, partPdfs: [false, false] } },
 ])('the $route route, $backup.name', ({ route, backup, env, taken }) => {
   const seedBackup = (name: string) => seedJob(`job-${name}-${route}-${backup.first.commitmentNumber}-${run}`, backup.invoiceIds);
 
@@ -428,12 +428,12 @@ describe.each([
 });
 
 describe.each([
-  { how: 'in the parts route', env: partsRoute, manifests: [false] },
+  { how: 'in the parts route', env: partsRoute, manifest: false },
   // MergeVolume does not decrypt: it fails with EncryptedSources and the parts route starts over.
-  { how: 'handed over from the volume route (EncryptedSources)', env: {}, manifests: [true] },
-])('a backup with encrypted attachments, $how', ({ how, env, manifests }) => {
+  { how: 'handed over from the volume route (EncryptedSources)', env: {}, manifest: true },
+])('a backup with encrypted attachments, $how', ({ how, env, manifest }) => {
   it('decrypts the file that opens without a password (DecryptSources), merges its pages and leaves out the one that needs a password', async () => {
-    const job = await seedJob(`job-encrypted-${manifests[0] ? 'volume' : 'parts'}-${run}`, [encryptedInvoice.invoiceId]);
+    const job = await seedJob(`job-encrypted-${manifest ? 'volume' : 'parts'}-${run}`, [encryptedInvoice.invoiceId]);
 
     const result = await runWorkflowWith(env, { projectId: job.projectId, jobId: job.jobId });
 
@@ -442,7 +442,7 @@ describe.each([
     expect(qpdfCheck(bytes)).toContain('No syntax or stream encoding errors');
     const pages = (await describePages(bytes)).map((page) => page.text).slice(1);
     expect(pages).toEqual(['Invoice 3 page 1', 'Bank statement page 1', 'Bank statement page 2', expect.stringContaining('"Payroll.pdf" was left out of this document: the file is password-protected')]);
-    expect(await routeTaken(job.jobId, 1), how).toEqual({ manifests, partPdfs: [true] });
+    expect(await routeTaken(job.jobId, 1), how).toEqual({ manifest, partPdfs: [true] });
     const partKey = `backups/${job.jobId}/parts/0001.pdf`;
     // The decrypted copy is kept beside the part (under the job's prefix); the locked one is not copied.
     expect(await describePages((await readPdf(`backups/${job.jobId}/parts/0001.decrypted/2.pdf`)).bytes)).toHaveLength(2);
@@ -481,24 +481,26 @@ describe('the Prepare step', () => {
     expect((await prepare(estimate - 1)).route).toBe('parts');
     expect((await prepare(0)).route).toBe('parts');
   });
-});
 
-describe('the PreparePart step', () => {
-  it('writes the part it would answer to S3 beside the part’s key when asked (writeManifest), answering the key only', async () => {
-    const request = { projectId, invoiceId: invoices[1].invoiceId, partKey: `backups/job-manifest-${run}/parts/0001.pdf` };
+  it('describes every part in one manifest for MergeVolume in the volume route, as PreparePart describes each; none in the parts route', async () => {
+    const job = await seedJob(`job-manifest-${run}`, plainBackup.invoiceIds);
+    const manifestKey = backupPartsManifestKey(job.jobId);
 
-    const part = await invokeLocal('backupPreparePart', request);
-    const answer = await invokeLocal('backupPreparePart', { ...request, writeManifest: true });
+    const parts = (await withEnv(partsRoute, () => invokeLocal('backupPrepare', { projectId, jobId: job.jobId }))) as PreparedBackup;
+    expect(parts).not.toHaveProperty('manifestKey');
+    await expect(readPdf(manifestKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
 
-    expect(answer).toEqual({ partKey: request.partKey });
-    const manifest = JSON.parse(Buffer.from((await readPdf(`backups/job-manifest-${run}/parts/0001.json`)).bytes).toString('utf8'));
-    expect(manifest).toEqual(part);
-    expect(partToMergeSchema.parse(manifest)).toEqual(manifest);
-    expect(manifest).toMatchObject({
-      partKey: request.partKey,
-      invoice: { invoiceId: invoices[1].invoiceId, commitmentNumber: 'SC-10' },
-      sources: [{ key: invoices[1].signed }, { key: 'uploads/broken.pdf', attachmentId: 'a-0' }, { key: 'uploads/never-uploaded.pdf', attachmentId: 'a-1' }],
-    });
+    const volume = (await invokeLocal('backupPrepare', { projectId, jobId: job.jobId })) as PreparedBackup;
+    expect(volume).toMatchObject({ route: 'volume', manifestKey, parts: parts.parts });
+    const manifest = JSON.parse(Buffer.from((await readPdf(manifestKey)).bytes).toString('utf8'));
+    expect(partsManifestSchema.parse(manifest)).toEqual(manifest);
+    const described = [];
+    for (const part of volume.parts) described.push(await invokeLocal('backupPreparePart', { projectId, ...part }));
+    expect(manifest).toEqual({ parts: described });
+    expect(manifest.parts.map((part: { invoice: { commitmentNumber: string }; sources: Array<{ key: string }> }) => [part.invoice.commitmentNumber, part.sources.map((source) => source.key)])).toEqual([
+      ['SC-4', [plainInvoice.signed, 'uploads/docket.pdf']],
+      ['SC-10', [invoices[1].signed, 'uploads/broken.pdf', 'uploads/never-uploaded.pdf']],
+    ]);
   });
 });
 
@@ -617,7 +619,7 @@ describe('a backup bigger than one volume holds', () => {
     const result = await runWorkflowWith({ BACKUP_VOLUME_MAX_PAGES: '4' }, { projectId: job.projectId, jobId: job.jobId });
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outputKey: job.outputKey, volumes: 2, pages: 2 + 8, warningCount: 2 } });
-    expect(await routeTaken(job.jobId, 2)).toEqual({ manifests: [true, true], partPdfs: [true, true] });
+    expect(await routeTaken(job.jobId, 2)).toEqual({ manifest: true, partPdfs: [true, true] });
     const texts = await Promise.all([1, 2].map(async (volume) => pageTexts((await readPdf(`backups/${job.jobId}/backup - Volume ${volume} of 2.pdf`)).bytes)));
     expect(texts.map((pages) => pages.map((page) => page.trim()).slice(1, 2))).toEqual([['Invoice 4 page 1'], ['Invoice 2 page 1']]);
     texts.forEach((pages, index) => expect(pages[0]).toMatch(new RegExp(`^\\s*Invoice backup\\s*\\n\\s*Volume ${index + 1} of 2`)));

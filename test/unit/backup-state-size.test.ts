@@ -10,7 +10,7 @@ import type { PreparedBackup } from '../../functions/backup/prepare';
 import { backupDefinitionFile } from '../../infra/local/step-functions';
 import { maxInvoicesPerBackup } from '../../shared/api/backups';
 import { decryptedSourceKey, EncryptedSourcesError, type PartToMerge } from '../../shared/backup/task-io';
-import { backupOutputKey, backupPartKey } from '../../shared/db/backups';
+import { backupOutputKey, backupPartKey, backupPartsManifestKey } from '../../shared/db/backups';
 import { attachmentKey } from '../../shared/storage/keys';
 
 /**
@@ -62,11 +62,10 @@ const handlers = {
   MarkFailed: () => ({ marked: true }),
 };
 
-/** The volume route: each part's description goes to S3, MergeVolume answers the one volume. */
+/** The volume route: every part's description is in S3 (Prepare's manifest), MergeVolume answers the one volume. */
 const volumeHandlers = {
   ...handlers,
-  Prepare: (): PreparedBackup => ({ ...handlers.Prepare(), route: 'volume' }),
-  PreparePartManifest: (input: { partKey: string }) => ({ partKey: input.partKey }),
+  Prepare: (): PreparedBackup => ({ ...handlers.Prepare(), route: 'volume', manifestKey: backupPartsManifestKey(jobId) }),
   MergeVolume: (): CombinedBackup[] => [{ volume: 1, pages: 99_999, bytes: 4_999_999_999, warningCount: maxInvoicesPerBackup * filesPerInvoice }],
 };
 
@@ -96,8 +95,8 @@ describe('the backup workflow state at the largest backup the API accepts', () =
   it.each([
     ['', handlers, ['MergePart output', 'PlanVolumes output', 'CombineVolumes output', 'Combine input'], ['MergeVolume input']],
     [', every part through DecryptSources', decryptingHandlers, ['MergeDecryptedPart output', 'PlanVolumes output', 'CombineVolumes output', 'Combine input'], ['MergeVolume input']],
-    [', the volume route', volumeHandlers, ['PreparePartManifests input', 'PreparePartManifest output', 'MergeVolume input', 'MergeVolume output'], ['MergeParts input', 'PlanVolumes input']],
-    [', the volume route handing over to the parts route', handedOverHandlers, ['PreparePartManifests output', 'MergeVolume input', 'MergePart output', 'CombineVolumes output'], []],
+    [', the volume route', volumeHandlers, ['ChooseRoute output', 'MergeVolume input', 'MergeVolume output'], ['MergeParts input', 'PlanVolumes input']],
+    [', the volume route handing over to the parts route', handedOverHandlers, ['MergeVolume input', 'MergePart output', 'CombineVolumes output'], []],
   ])(`stays far under the 256 KB limit: ${maxInvoicesPerBackup} invoices × ${filesPerInvoice} long-named files%s`, async (_case, taskHandlers, routeStates, notEntered) => {
     const definition = JSON.parse(readFileSync(backupDefinitionFile, 'utf8')) as StateMachineDefinition;
     const machine = new StateMachine(definition);
