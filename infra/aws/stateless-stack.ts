@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -33,7 +33,7 @@ import { routes } from '../../shared/wiring/routes';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
-import { bundleAliasesOf, esmRequireBanner, externalModules } from './bundling';
+import { bundleAliasesOf, bundleCharset, esmRequireBanner, externalModules } from './bundling';
 import type { AppConfig } from './config';
 import { repoRoot } from './paths';
 import type { StatefulResources } from './stateful-stack';
@@ -269,6 +269,7 @@ export class StatelessStack extends Stack {
         // Stack traces map to file and line without shipping the sources themselves.
         sourcesContent: false,
         banner: esmRequireBanner,
+        charset: { utf8: Charset.UTF8, ascii: Charset.ASCII }[bundleCharset],
         // The runtime's SDK, not a bundled one: see infra/aws/bundling.ts and docs/bundles.md.
         bundleAwsSDK: false,
         externalModules,
