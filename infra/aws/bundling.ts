@@ -27,8 +27,8 @@ export const bundleAliases: Record<string, string> = {
   // pdf-lib's ES build (its `module` entry; esbuild on Node takes `main`, the CommonJS build), so
   // what we never call is left out: 78 KB less.
   'pdf-lib': path.join(repoRoot, 'node_modules/pdf-lib/es/index.js'),
-  // The standard fonts cut to Helvetica, the one pdf-lib embeds for us (when a merge flattens a form): 106 KB less.
-  '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
+  // No standard font (128 KB less): every text we draw, a flattened form's fields included, is set with embedded fonts.
+  '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-none.ts'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
   // pdf-lib's PNG decoder (UPNG.js, 25 KB with its encoder, quantizer and inflater) replaced by a decoder over Node's zlib (3 KB).
@@ -45,10 +45,7 @@ export const bundleAliases: Record<string, string> = {
  * Modules replaced in one function's bundle only, on top of `bundleAliases`: code of a dependency
  * that function never reaches. test/unit/pdf-bundle.test.ts runs what the function draws, bundled so.
  */
-export const functionAliases: Partial<Record<FunctionName, Record<string, string>>> = {
-  // The renderer draws every text with embedded fonts and touches no form: no standard font (22 KB).
-  renderInvoicePdf: { '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-none.ts') },
-};
+export const functionAliases: Partial<Record<FunctionName, Record<string, string>>> = {};
 
 /** The aliases `name`'s bundle is built with. */
 export const bundleAliasesOf = (name: FunctionName): Record<string, string> => ({ ...bundleAliases, ...functionAliases[name] });

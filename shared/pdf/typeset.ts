@@ -76,6 +76,15 @@ export class Typesetter {
     return this.runs(text, bold).reduce((sum, run) => sum + run.unitWidth * size, 0);
   }
 
+  /**
+   * The height of a line at `size` points, as pdf-lib measures an embedded font's (`heightAtSize`):
+   * ascent to descent, or to the baseline without `descender`, of the first family (Latin).
+   */
+  height(size: number, { descender = true }: { descender?: boolean } = {}): number {
+    const { ascent, descent, unitsPerEm } = parsedFont(fontFileFor('H'.codePointAt(0)!, 400)!);
+    return ((descender ? ascent - descent : ascent) / unitsPerEm) * size;
+  }
+
   /** Draws one line of text, left edge at `x`. */
   draw(page: PDFPage, text: string, options: DrawOptions): void {
     const { size, bold = false, color } = options;
