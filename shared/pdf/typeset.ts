@@ -1,4 +1,4 @@
-import bidiFactory from 'bidi-js';
+import { getEmbeddingLevels, getMirroredCharacter } from 'bidi-js/src/index.js';
 import { create as parseFont, registerFormat, registerShaper, type FontkitFont, type FontkitSubset } from 'fontkit/core';
 import { TTFFont } from 'fontkit/formats/TTFFont';
 import { ArabicShaper } from 'fontkit/shapers/ArabicShaper';
@@ -15,8 +15,6 @@ import { fontBytes, fontFamilies, fontFileFor, type FontFile, type FontWeight } 
  * Algorithm (bidi-js); fontkit shapes Arabic and lays each right-to-left run out right to left.
  * A character no family has is drawn as '?'.
  */
-
-const bidi = bidiFactory();
 
 // fontkit's engine with only what our fonts need: fonts.ts hands it TrueType (WOFF unpacked), so
 // no WOFF/WOFF2 reader (brotli) nor TrueType collections; shapers for the scripts we have fonts
@@ -107,7 +105,7 @@ export class Typesetter {
 
     // Left-to-right paragraphs: every page reads left to right, and a line that merely starts
     // with a Hebrew or Arabic name ('"فاتورة.pdf" was left out …') must not turn the sentence around.
-    const { levels } = bidi.getEmbeddingLevels(text, 'ltr');
+    const { levels } = getEmbeddingLevels(text, 'ltr');
     const logical: Array<{ file?: FontFile; level: number; chars: string[] }> = [];
     let index = 0;
     for (const char of text) {
@@ -162,7 +160,7 @@ export class Typesetter {
 
 /** Brackets and the like in a right-to-left run face the other way (rule L4). */
 function mirrored(chars: string[]): string[] {
-  return chars.map((char) => bidi.getMirroredCharacter(char) ?? char);
+  return chars.map((char) => getMirroredCharacter(char) ?? char);
 }
 
 /** Fonts parsed once per process: each document's embedder makes its own subset of them. */
