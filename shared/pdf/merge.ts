@@ -290,7 +290,11 @@ function flattenViewerDrawnForm(document: PDFDocument): boolean {
       document.context.delete(field.ref);
     }
     form.flatten({ updateFieldAppearances: false });
-    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots, as the typeset ones are: drop those.
+  } catch (error) {
+    logger.warn('Form not flattened before merging', { error: (error as Error).message });
+  } finally {
+    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots, as the typeset ones are
+    // (also when a later field failed): drop those.
     for (const page of document.getPages()) {
       const annots = page.node.Annots();
       if (!annots) continue;
@@ -299,8 +303,6 @@ function flattenViewerDrawnForm(document: PDFDocument): boolean {
         if (entry instanceof PDFRef && document.context.lookup(entry) === undefined) annots.remove(index);
       }
     }
-  } catch (error) {
-    logger.warn('Form not flattened before merging', { error: (error as Error).message });
   }
   return typesetter !== undefined;
 }
