@@ -56,7 +56,7 @@ export const bundleAliasesOf = (name: FunctionName): Record<string, string> => (
  * Non-ASCII characters written as they are (UTF-8), not as \uXXXX escapes (esbuild's default, up to
  * 6 bytes for 2): fontkit's and bidi-js's tables, our messages. Node reads an ES module as UTF-8.
  */
-export const bundleCharset: 'utf8' | 'ascii' = 'utf8';
+export const bundleCharset = 'utf8';
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
 export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

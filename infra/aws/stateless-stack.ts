@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Charset, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { docsAssetsFolder, swaggerUiFiles } from '../../shared/http/docs-page';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -269,11 +269,14 @@ export class StatelessStack extends Stack {
         // Stack traces map to file and line without shipping the sources themselves.
         sourcesContent: false,
         banner: esmRequireBanner,
-        charset: { utf8: Charset.UTF8, ascii: Charset.ASCII }[bundleCharset],
         // The runtime's SDK, not a bundled one: see infra/aws/bundling.ts and docs/bundles.md.
         bundleAwsSDK: false,
         externalModules,
-        esbuildArgs: Object.fromEntries(Object.entries(bundleAliasesOf(name)).map(([module, replacement]) => [`--alias:${module}`, replacement])),
+        esbuildArgs: {
+          ...Object.fromEntries(Object.entries(bundleAliasesOf(name)).map(([module, replacement]) => [`--alias:${module}`, replacement])),
+          // As an argument: CDK (2.276) declares a `charset` bundling option but never hands it to esbuild.
+          '--charset': bundleCharset,
+        },
         forceDockerBundling: false,
         ...(name === 'docs' ? { commandHooks: docsAssetsHooks } : {}),
       },

@@ -206,6 +206,14 @@ describe('functions', () => {
     }
   });
 
+  it('bundle non-ASCII characters as they are (bundleCharset), as the budget test measures them', () => {
+    const code = built.stateless.functions.backupCombine.node.findChild('Code') as Asset;
+    const bundle = readFileSync(path.join(Stage.of(built.stateless)!.outdir, code.assetPath, 'index.mjs'), 'utf8');
+    // Combine's volume subject: "<subject> — Volume 1 of 2".
+    expect(bundle).toContain(' — ');
+    expect(bundle).not.toContain('\\u2014');
+  });
+
   it('ship the Swagger UI files beside the docs function only', () => {
     const bundleFolder = (name: FunctionName) => {
       const code = built.stateless.functions[name].node.findChild('Code') as Asset;
