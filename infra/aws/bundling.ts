@@ -27,8 +27,8 @@ export const bundleAliases: Record<string, string> = {
   // pdf-lib's ES build (its `module` entry; esbuild on Node takes `main`, the CommonJS build), so
   // what we never call is left out: 78 KB less.
   'pdf-lib': path.join(repoRoot, 'node_modules/pdf-lib/es/index.js'),
-  // The standard fonts cut to Helvetica, the one pdf-lib embeds for us (when a merge flattens a form): 106 KB less.
-  '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-helvetica.ts'),
+  // No standard font (128 KB less): every text we draw, a flattened form's fields included, is set with embedded fonts.
+  '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-none.ts'),
   // pdf-lib's zlib in JavaScript replaced by Node's own (45 KB).
   pako: path.join(repoRoot, 'infra/aws/pako-node-zlib.ts'),
   // pdf-lib's PNG decoder (UPNG.js, 25 KB with its encoder, quantizer and inflater) replaced by a decoder over Node's zlib (3 KB).
@@ -46,12 +46,17 @@ export const bundleAliases: Record<string, string> = {
  * that function never reaches. test/unit/pdf-bundle.test.ts runs what the function draws, bundled so.
  */
 export const functionAliases: Partial<Record<FunctionName, Record<string, string>>> = {
-  // The renderer draws every text with embedded fonts and touches no form: no standard font (22 KB).
-  renderInvoicePdf: { '@pdf-lib/standard-fonts': path.join(repoRoot, 'infra/aws/standard-fonts-none.ts') },
+  // None today: the renderer's "no standard font" became every bundle's once forms were flattened with the Typesetter.
 };
 
 /** The aliases `name`'s bundle is built with. */
 export const bundleAliasesOf = (name: FunctionName): Record<string, string> => ({ ...bundleAliases, ...functionAliases[name] });
+
+/**
+ * Non-ASCII characters written as they are (UTF-8), not as \uXXXX escapes (esbuild's default, up to
+ * 6 bytes for 2): fontkit's and bidi-js's tables, our messages. Node reads an ES module as UTF-8.
+ */
+export const bundleCharset = 'utf8';
 
 /** Some CommonJS dependencies call require() for Node built-ins; ESM has none of its own. */
 export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -69,6 +74,7 @@ export const deployedEsbuildOptions = {
   external: externalModules,
   alias: bundleAliases,
   banner: { js: esmRequireBanner },
+  charset: bundleCharset,
   logLevel: 'silent',
 } as const;
 
@@ -108,10 +114,9 @@ export const overBudget: Partial<Record<FunctionName, { ceilingKb: number; why: 
   // (functionAliases), → 514.1 KB with the PNG decoder over Node's zlib, → 488.7 KB, within budget, with the seal's placeholder
   // and splice over pdf-lib's ES build (no @signpdf, whose require('pdf-lib') took in all of pdf-lib's exports).
   // backupMergePart 1,014.1 → 526.6 KB once decrypting left it for backupDecryptSources, and backupCombine 526.0 → 528.6 KB
-  // with the part copier; both → ~493 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone.
-  // backupMergeVolume (new 2026-12-05): MergePart's merge and Combine's cover in one bundle, 501.8 KB, until the PDF bundles
-  // make room (in progress).
-  backupMergeVolume: { ceilingKb: 503, why: 'the merge and the cover together, until the PDF bundles make room' },
+  // with the part copier; both → ~493 KB, within budget: PNGs decoded over Node's zlib, Helvetica with WinAnsi alone;
+  // → 480.0 and 481.6 KB with no standard font (forms flattened with the Typesetter), UTF-8 output and bidi-js's ES modules.
+  // backupMergeVolume (new 2026-12-05, MergePart's merge and Combine's cover in one bundle) was 501.8 KB before that room.
 };
 
 export const functionNames = Object.keys(functions) as FunctionName[];

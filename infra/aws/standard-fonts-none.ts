@@ -1,9 +1,9 @@
 /**
- * Stands in for `@pdf-lib/standard-fonts` in the bundles of functions that draw no standard font
- * (`functionAliases`, infra/aws/bundling.ts): no metrics and no encodings (22 KB less than
- * standard-fonts-helvetica.ts). Their text is drawn with embedded Noto fonts (shared/pdf/typeset.ts)
- * and they touch no form, whose default font is Helvetica. Embedding a standard font throws here;
- * test/unit/pdf-bundle.test.ts runs what such a function draws, bundled this way.
+ * Stands in for `@pdf-lib/standard-fonts` in deployed bundles (`bundleAliases`, infra/aws/bundling.ts):
+ * no metrics and no encodings (the package is 129 KB). Every text the PDF functions draw is set
+ * with embedded Noto fonts (shared/pdf/typeset.ts), a flattened form's fields included
+ * (shared/pdf/merge.ts), never with a form's default Helvetica. Embedding a standard font throws
+ * here; test/unit/pdf-bundle.test.ts runs what the functions draw, bundled this way.
  */
 import { FontNames } from './standard-font-names';
 

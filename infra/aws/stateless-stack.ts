@@ -33,7 +33,7 @@ import { routes } from '../../shared/wiring/routes';
 import { schedules, schedulerInput, toSchedulerExpression } from '../../shared/wiring/schedules';
 import { fontRoot, shippedFontFiles } from '../../shared/pdf/fonts';
 import { aslFunctionNames } from './backup-workflow';
-import { bundleAliasesOf, esmRequireBanner, externalModules } from './bundling';
+import { bundleAliasesOf, bundleCharset, esmRequireBanner, externalModules } from './bundling';
 import type { AppConfig } from './config';
 import { repoRoot } from './paths';
 import type { StatefulResources } from './stateful-stack';
@@ -272,7 +272,11 @@ export class StatelessStack extends Stack {
         // The runtime's SDK, not a bundled one: see infra/aws/bundling.ts and docs/bundles.md.
         bundleAwsSDK: false,
         externalModules,
-        esbuildArgs: Object.fromEntries(Object.entries(bundleAliasesOf(name)).map(([module, replacement]) => [`--alias:${module}`, replacement])),
+        esbuildArgs: {
+          ...Object.fromEntries(Object.entries(bundleAliasesOf(name)).map(([module, replacement]) => [`--alias:${module}`, replacement])),
+          // As an argument: CDK (2.276) declares a `charset` bundling option but never hands it to esbuild.
+          '--charset': bundleCharset,
+        },
         forceDockerBundling: false,
         ...(name === 'docs' ? { commandHooks: docsAssetsHooks } : {}),
       },

@@ -1,4 +1,9 @@
-import { concatTransformationMatrix, drawObject, EncryptedPDFError, ParseSpeeds, PDFBool, PDFContentStream, PDFDict, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, PDFRef } from 'pdf-lib';
+import {
+  adjustDimsForRotation, clip, closePath, cmyk, componentsToColor, concatTransformationMatrix, degrees, drawObject, drawRectangle, EncryptedPDFError, endPath, grayscale,
+  layoutCombedText, layoutMultilineText, layoutSinglelineText, lineTo, moveTo, ParseSpeeds, PDFBool, PDFButton, PDFCheckBox, PDFContentStream, PDFDict, PDFDocument,
+  PDFDropdown, PDFName, PDFOptionList, PDFRadioGroup, PDFRef, PDFTextField, popGraphicsState, pushGraphicsState, reduceRotation, rgb, rotateInPlace, TextAlignment, translate,
+  type Color, type PDFFont, type PDFPage, type PDFWidgetAnnotation,
+} from 'pdf-lib';
 import { logger } from '../logger';
 import { exifOrientation, jpegFrame, orientationMatrix } from './exif';
 import { withParseNotesLogged } from './parse-notes';
@@ -153,7 +158,8 @@ export class PdfMerger {
    */
   async appendPdf(bytes: Uint8Array): Promise<number> {
     const source = await loadPdf(bytes);
-    flattenViewerDrawnForm(source);
+    // Text a flattened field drew is in fonts embedded only now, before its pages are copied or written.
+    if (flattenViewerDrawnForm(source)) await source.flush();
     if (this.adoptFirstPdf && this.output === undefined && source.getPageCount() > 0) {
       // Nothing was drawn yet, and a PDF that has pages needs no placeholder.
       this.output = source;
@@ -255,17 +261,40 @@ export class PdfMerger {
  * A filled form whose AcroForm says NeedAppearances leaves drawing its fields to the viewer,
  * from their values; `copyPages` drops the AcroForm, so ticks, radio selections and typed text
  * would vanish. Such a form is flattened first: every field drawn from its value into the page.
- * A form pdf-lib cannot flatten (e.g. text its standard font cannot encode) is copied as it is.
+ * Ticks and radio dots are pdf-lib's (paths, no font); the text of text fields, choices and
+ * button captions is set with the Typesetter, in the fonts of every page we draw, so text in any
+ * script flattens (a standard font encodes WinAnsi only, and no PDF function bundles one). A form
+ * that cannot be flattened (e.g. more characters than a combed field's cells) is copied as it is.
+ * Answers whether it drew text: that text's fonts are embedded at the document's `flush()`.
  */
-function flattenViewerDrawnForm(document: PDFDocument): void {
+function flattenViewerDrawnForm(document: PDFDocument): boolean {
   const acroForm = document.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
-  if (acroForm?.lookupMaybe(PDFName.of('NeedAppearances'), PDFBool) !== PDFBool.True) return;
+  if (acroForm?.lookupMaybe(PDFName.of('NeedAppearances'), PDFBool) !== PDFBool.True) return false;
+  let typesetter: Typesetter | undefined;
   try {
     const form = document.getForm();
-    // The viewer would redraw every field, so every field is redrawn, not only those without a look.
-    for (const field of form.getFields()) form.markFieldAsDirty(field.ref);
-    form.flatten({ updateFieldAppearances: true });
-    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots: drop those.
+    for (const field of form.getFields()) {
+      // The viewer would redraw every field, so every field is redrawn, not only those without a look.
+      if (field instanceof PDFCheckBox || field instanceof PDFRadioGroup) field.updateAppearances();
+      if (!(field instanceof PDFTextField || field instanceof PDFDropdown || field instanceof PDFOptionList || field instanceof PDFButton)) continue;
+      // A push button keeps the look it has (its caption is set only where it has none).
+      if (field instanceof PDFButton && field.acroField.getWidgets().every((widget) => widget.getAppearances()?.normal)) continue;
+      for (const widget of field.acroField.getWidgets()) {
+        const page = widgetPage(document, widget);
+        if (page) typesetWidget((typesetter ??= new Typesetter(document)), page, field, widget);
+        // Drawn: the widget goes (pdf-lib's removeField needs an appearance to find it by).
+        const ref = document.context.getObjectRef(widget.dict);
+        if (ref) document.context.delete(ref);
+      }
+      form.acroForm.removeField(field.acroField);
+      document.context.delete(field.ref);
+    }
+    form.flatten({ updateFieldAppearances: false });
+  } catch (error) {
+    logger.warn('Form not flattened before merging', { error: (error as Error).message });
+  } finally {
+    // pdf-lib deletes the flattened widgets but leaves some in the pages' /Annots, as the typeset ones are
+    // (also when a later field failed): drop those.
     for (const page of document.getPages()) {
       const annots = page.node.Annots();
       if (!annots) continue;
@@ -274,9 +303,109 @@ function flattenViewerDrawnForm(document: PDFDocument): void {
         if (entry instanceof PDFRef && document.context.lookup(entry) === undefined) annots.remove(index);
       }
     }
-  } catch (error) {
-    logger.warn('Form not flattened before merging', { error: (error as Error).message });
   }
+  return typesetter !== undefined;
+}
+
+type TextWidgetField = PDFTextField | PDFDropdown | PDFOptionList | PDFButton;
+
+/** The page a widget is on: the one it names, or the one that lists it (as pdf-lib's flatten finds it). */
+function widgetPage(document: PDFDocument, widget: PDFWidgetAnnotation): PDFPage | undefined {
+  const named = widget.P();
+  return document.getPages().find((page) => page.ref === named) ?? document.findPageForAnnotationRef(document.context.getObjectRef(widget.dict)!);
+}
+
+/** pdf-lib's highlight of a list's selected options. */
+const selectedOptionColor = rgb(153 / 255, 193 / 255, 218 / 255);
+
+/**
+ * Draws a text-bearing widget into its page as pdf-lib's default appearances draw it — the same
+ * box (rotation, background, border, padding, clip), font size (the DA's, or the largest that
+ * fits) and layout (alignment, lines, comb cells), measured by the Typesetter — with its text set
+ * by the Typesetter.
+ */
+function typesetWidget(typesetter: Typesetter, page: PDFPage, field: TextWidgetField, widget: PDFWidgetAnnotation): void {
+  const rectangle = widget.getRectangle();
+  const look = widget.getAppearanceCharacteristics();
+  const borderWidth = widget.getBorderStyle()?.getWidth() ?? 0;
+  const rotation = reduceRotation(look?.getRotation());
+  const { width, height } = adjustDimsForRotation(rectangle, rotation);
+  const combed = field instanceof PDFTextField && field.isCombed();
+  const padding = combed ? 0 : 1;
+  const inset = borderWidth + padding;
+  const bounds = { x: inset, y: inset, width: width - inset * 2, height: height - inset * 2 };
+  // The widget's DA first, then the field's (where a form sets it for all its widgets).
+  const appearance = [widget.getDefaultAppearance(), field.acroField.getDefaultAppearance()];
+  const fontSize = appearance.map(fontSizeOf).find((size) => size !== undefined);
+  const color = appearance.map(colorOf).find((found) => found !== undefined) ?? rgb(0, 0, 0);
+  // pdf-lib's layout measures through a font; ours measures what the Typesetter draws (several fonts).
+  const measure = {
+    widthOfTextAtSize: (text: string, size: number) => typesetter.width(text, size),
+    heightAtSize: (size: number, options?: { descender?: boolean }) => typesetter.height(size, options),
+    encodeText: () => undefined,
+  } as unknown as PDFFont;
+  const layout = (): { size: number; lines: Array<{ text: string; x: number; y: number }>; selected?: Array<{ x: number; y: number; height: number; lineHeight: number }> } => {
+    if (field instanceof PDFOptionList) {
+      const options = field.getOptions();
+      const selected = new Set(field.getSelected());
+      const laidOut = layoutMultilineText(options.join('\n'), { alignment: TextAlignment.Left, fontSize, font: measure, bounds });
+      const highlighted = laidOut.lines.filter((_, index) => selected.has(options[index]!)).map((line) => ({ ...line, lineHeight: laidOut.lineHeight }));
+      return { size: laidOut.fontSize, lines: laidOut.lines, selected: highlighted };
+    }
+    if (field instanceof PDFTextField && field.isMultiline()) {
+      const laidOut = layoutMultilineText(field.getText() ?? '', { alignment: field.getAlignment(), fontSize, font: measure, bounds });
+      return { size: laidOut.fontSize, lines: laidOut.lines };
+    }
+    if (field instanceof PDFTextField && combed) {
+      const text = field.getText() ?? '';
+      const laidOut = layoutCombedText(text, { fontSize, font: measure, bounds, cellCount: field.getMaxLength() ?? 0 });
+      // Each cell's character (pdf-lib's cells carry the whole line as their text).
+      const chars = [...text.replace(/\r\n|\r|\n/g, ' ')];
+      return { size: laidOut.fontSize, lines: laidOut.cells.map((cell, index) => ({ ...cell, text: chars[index] ?? '' })) };
+    }
+    const [text, alignment] =
+      field instanceof PDFTextField ? [field.getText() ?? '', field.getAlignment()]
+      : field instanceof PDFDropdown ? [field.getSelected()[0] ?? '', TextAlignment.Left]
+      : [look?.getCaptions()?.normal ?? '', TextAlignment.Center];
+    const laidOut = layoutSinglelineText(text, { alignment, fontSize, font: measure, bounds });
+    return { size: laidOut.fontSize, lines: [laidOut.line] };
+  };
+  const { size, lines, selected = [] } = layout();
+
+  const clipAt = borderWidth / 2 + padding;
+  page.pushOperators(
+    pushGraphicsState(),
+    translate(rectangle.x, rectangle.y),
+    ...rotateInPlace({ ...rectangle, rotation }),
+    ...drawRectangle({
+      x: borderWidth / 2, y: borderWidth / 2, width: width - borderWidth, height: height - borderWidth, borderWidth,
+      color: componentsToColor(look?.getBackgroundColor()), borderColor: componentsToColor(look?.getBorderColor()),
+      rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0),
+    }),
+    ...selected.flatMap((line) => drawRectangle({
+      x: line.x - padding, y: line.y - (line.lineHeight - line.height) / 2, width: width - borderWidth, height: line.height + (line.lineHeight - line.height) / 2,
+      borderWidth: 0, color: selectedOptionColor, borderColor: undefined, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0),
+    })),
+    moveTo(clipAt, clipAt), lineTo(clipAt, height - clipAt), lineTo(width - clipAt, height - clipAt), lineTo(width - clipAt, clipAt), closePath(), clip(), endPath(),
+  );
+  for (const line of lines) typesetter.draw(page, line.text, { x: line.x, y: line.y, size, color });
+  page.pushOperators(popGraphicsState());
+}
+
+/** The font size a DA string sets (`/Helv 12 Tf`; 0: as large as fits); undefined when it sets none. */
+function fontSizeOf(appearance: string | undefined): number | undefined {
+  const size = [...(appearance ?? '').matchAll(/\/[^\0\t\n\f\r ]+[\0\t\n\f\r ]+(\d*\.\d+|\d+)[\0\t\n\f\r ]+Tf/g)].pop()?.[1];
+  return size === undefined ? undefined : Number(size);
+}
+
+/** The text colour a DA string sets (`0 g`, `1 0 0 rg`, `0 0 0 1 k`). */
+function colorOf(appearance: string | undefined): Color | undefined {
+  const match = [...(appearance ?? '').matchAll(/((?:(?:\d*\.\d+|\d+)[\0\t\n\f\r ]+){1,4})(g|rg|k)\b/g)].pop();
+  const components = match?.[1]!.trim().split(/[\0\t\n\f\r ]+/).map(Number) ?? [];
+  if (match?.[2] === 'g' && components.length === 1) return grayscale(components[0]!);
+  if (match?.[2] === 'rg' && components.length === 3) return rgb(components[0]!, components[1]!, components[2]!);
+  if (match?.[2] === 'k' && components.length === 4) return cmyk(components[0]!, components[1]!, components[2]!, components[3]!);
+  return undefined;
 }
 
 /**

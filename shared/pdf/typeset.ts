@@ -1,4 +1,4 @@
-import bidiFactory from 'bidi-js';
+import { getEmbeddingLevels, getMirroredCharacter } from 'bidi-js/src/index.js';
 import { create as parseFont, registerFormat, registerShaper, type FontkitFont, type FontkitSubset } from 'fontkit/core';
 import { TTFFont } from 'fontkit/formats/TTFFont';
 import { ArabicShaper } from 'fontkit/shapers/ArabicShaper';
@@ -15,8 +15,6 @@ import { fontBytes, fontFamilies, fontFileFor, type FontFile, type FontWeight } 
  * Algorithm (bidi-js); fontkit shapes Arabic and lays each right-to-left run out right to left.
  * A character no family has is drawn as '?'.
  */
-
-const bidi = bidiFactory();
 
 // fontkit's engine with only what our fonts need: fonts.ts hands it TrueType (WOFF unpacked), so
 // no WOFF/WOFF2 reader (brotli) nor TrueType collections; shapers for the scripts we have fonts
@@ -76,6 +74,15 @@ export class Typesetter {
     return this.runs(text, bold).reduce((sum, run) => sum + run.unitWidth * size, 0);
   }
 
+  /**
+   * The height of a line at `size` points, as pdf-lib measures an embedded font's (`heightAtSize`):
+   * ascent to descent, or to the baseline without `descender`, of the first family (Latin).
+   */
+  height(size: number, { descender = true }: { descender?: boolean } = {}): number {
+    const { ascent, descent, unitsPerEm } = parsedFont(fontFileFor('H'.codePointAt(0)!, 400)!);
+    return ((descender ? ascent - descent : ascent) / unitsPerEm) * size;
+  }
+
   /** Draws one line of text, left edge at `x`. */
   draw(page: PDFPage, text: string, options: DrawOptions): void {
     const { size, bold = false, color } = options;
@@ -98,7 +105,7 @@ export class Typesetter {
 
     // Left-to-right paragraphs: every page reads left to right, and a line that merely starts
     // with a Hebrew or Arabic name ('"فاتورة.pdf" was left out …') must not turn the sentence around.
-    const { levels } = bidi.getEmbeddingLevels(text, 'ltr');
+    const { levels } = getEmbeddingLevels(text, 'ltr');
     const logical: Array<{ file?: FontFile; level: number; chars: string[] }> = [];
     let index = 0;
     for (const char of text) {
@@ -153,7 +160,7 @@ export class Typesetter {
 
 /** Brackets and the like in a right-to-left run face the other way (rule L4). */
 function mirrored(chars: string[]): string[] {
-  return chars.map((char) => bidi.getMirroredCharacter(char) ?? char);
+  return chars.map((char) => getMirroredCharacter(char) ?? char);
 }
 
 /** Fonts parsed once per process: each document's embedder makes its own subset of them. */

@@ -206,6 +206,14 @@ describe('functions', () => {
     }
   });
 
+  it('bundle non-ASCII characters as they are (bundleCharset), as the budget test measures them', () => {
+    const code = built.stateless.functions.backupCombine.node.findChild('Code') as Asset;
+    const bundle = readFileSync(path.join(Stage.of(built.stateless)!.outdir, code.assetPath, 'index.mjs'), 'utf8');
+    // ASCII output (esbuild's default) escapes every one: its dashes, fontkit's and bidi-js's tables.
+    // A boolean: a failed toMatch would print the whole bundle.
+    expect(/[^\x00-\x7f]/.test(bundle), 'non-ASCII characters written as they are').toBe(true);
+  });
+
   it('ship the Swagger UI files beside the docs function only', () => {
     const bundleFolder = (name: FunctionName) => {
       const code = built.stateless.functions[name].node.findChild('Code') as Asset;

@@ -1,4 +1,4 @@
-import { PDFBool, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFBool, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 
 /** Where the filled form's tick box and radio buttons are (x, y, width, height in points, from the bottom left). */
 export const FORM_BOXES = { tick: [40, 120, 20, 20], radioRed: [40, 70, 20, 20], radioGreen: [100, 70, 20, 20] } as const;
@@ -6,9 +6,11 @@ export const FORM_BOXES = { tick: [40, 120, 20, 20], radioRed: [40, 70, 20, 20],
 /**
  * A filled form as viewer-reliant files come: NeedAppearances set, the tick box and the
  * "green" radio button selected only by their values (each widget's /AS still /Off) and the
- * text field with no appearance at all, so only a viewer that draws fields shows them.
+ * text field (`name`: "Ada Lovelace" unless given) with no appearance at all, so only a viewer
+ * that draws fields shows them. pdf-lib writes the appearances it then takes away with
+ * Helvetica, so a name it cannot encode is set after they are written.
  */
-export async function viewerDrawnForm(): Promise<Uint8Array> {
+export async function viewerDrawnForm(name = 'Ada Lovelace'): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([300, 200]);
   const form = doc.getForm();
@@ -21,10 +23,11 @@ export async function viewerDrawnForm(): Promise<Uint8Array> {
     radio.addOptionToPage(option, page, { x: box[0], y: box[1], width: box[2], height: box[3] });
   }
   radio.select('green');
-  const name = form.createTextField('name');
-  name.addToPage(page, { x: 150, y: 120, width: 120, height: 20 });
-  name.setText('Ada Lovelace');
+  const nameField = form.createTextField('name');
+  nameField.addToPage(page, { x: 150, y: 120, width: 120, height: 20 });
+  nameField.setText('Ada Lovelace');
   await doc.save(); // writes the appearances, which are then taken away below
+  nameField.acroField.setValue(PDFHexString.fromText(name));
   for (const field of form.getFields()) {
     for (const widget of field.acroField.getWidgets()) {
       if (field.getName() === 'name') widget.dict.delete(PDFName.of('AP'));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
 import { decryptWithEmptyPassword, mayBeEncrypted } from '../../shared/pdf/decrypt';
@@ -489,5 +489,67 @@ describe('mergeDocuments: filled forms drawn by the viewer (NeedAppearances)', (
     expect(pageTexts(result.pdf)[0]).toContain('Ada Lovelace');
     // No dangling references to the flattened widgets: poppler reads the file without complaint.
     expect(spawnSync('pdftotext', [savePdf(result.pdf), '-'], { encoding: 'utf8' }).stderr).toBe('');
+  });
+
+  it('flattens every kind of text a form shows — lines, comb cells, a choice, a list, a button caption — where the viewer would draw it', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([400, 400]);
+    const form = doc.getForm();
+    const notes = form.createTextField('notes');
+    notes.enableMultiline();
+    notes.addToPage(page, { x: 20, y: 300, width: 360, height: 80 });
+    const postcode = form.createTextField('postcode');
+    postcode.setMaxLength(4);
+    postcode.enableCombing();
+    postcode.addToPage(page, { x: 20, y: 250, width: 120, height: 30 });
+    const region = form.createDropdown('region');
+    region.addOptions(['Attica', 'Crete']);
+    region.addToPage(page, { x: 20, y: 200, width: 200, height: 24 });
+    const trades = form.createOptionList('trades');
+    trades.addOptions(['Formwork', 'Steel fixing', 'Concrete']);
+    trades.addToPage(page, { x: 20, y: 100, width: 200, height: 80 });
+    const submit = form.createButton('submit');
+    submit.addToPage('Submit', page, { x: 250, y: 100, width: 100, height: 30 });
+    // Values WinAnsi has no code for, set once pdf-lib (with Helvetica) has drawn the widgets, then left to the viewer;
+    // sizes as large as fits (pdf-lib wrote the size it drew the empty fields with).
+    for (const field of [notes, postcode]) field.acroField.setDefaultAppearance('/Helv 0 Tf 0 g');
+    notes.acroField.setValue(PDFHexString.fromText('Первая строка\nΔεύτερη γραμμή'));
+    postcode.acroField.setValue(PDFHexString.fromText('2000'));
+    region.addOptions(['Αττική']);
+    region.acroField.setValues([PDFHexString.fromText('Αττική')]);
+    trades.acroField.setValues([PDFHexString.fromText('Steel fixing')]);
+    for (const widget of submit.acroField.getWidgets()) widget.dict.delete(PDFName.of('AP'));
+    form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.True);
+    const bytes = await doc.save({ updateFieldAppearances: false });
+
+    const result = await mergeDocuments([{ title: 'Site induction.pdf', bytes }]);
+    expect(result.warnings).toEqual([]);
+    expect(qpdfCheck(result.pdf)).toContain('No syntax or stream encoding errors found');
+    expect((await PDFDocument.load(result.pdf)).getPage(0).node.Annots()?.size() ?? 0).toBe(0);
+    const text = pageTexts(result.pdf)[0]!;
+    for (const shown of ['Первая строка', 'Δεύτερη γραμμή', 'Αττική', 'Formwork', 'Steel fixing', 'Concrete', 'Submit']) expect(text).toContain(shown);
+    // A comb field's characters each in a cell of their own.
+    expect(text.replace(/\s/g, '')).toContain('2000');
+    expect(spawnSync('pdftotext', [savePdf(result.pdf), '-'], { encoding: 'utf8' }).stderr).toBe('');
+  });
+
+  it('flattens typed text in any script with the fonts of our other pages (no standard font, which encodes WinAnsi alone)', async () => {
+    const names = ['Łódź Budownictwo', 'Ελληνικά Έργα', 'Строительство', '東京建設', 'בניין ירושלים', 'مرحبا'];
+    for (const name of names) {
+      const result = await mergeDocuments([{ title: 'Statutory declaration.pdf', bytes: await viewerDrawnForm(name) }]);
+      expect(result.warnings, name).toEqual([]);
+      expect(qpdfCheck(result.pdf), name).toContain('No syntax or stream encoding errors found');
+      const merged = await PDFDocument.load(result.pdf);
+      expect(merged.getPage(0).node.Annots()?.size() ?? 0, name).toBe(0);
+      // poppler marks right-to-left runs with embedding controls and may give Arabic presentation forms.
+      const text = pageTexts(result.pdf)[0]!.normalize('NFKC').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+      expect(text, name).toContain(name);
+      const ink = greyPage(savePdf(result.pdf));
+      expect(inkInside(ink, FORM_BOXES.tick), name).toBeGreaterThan(10);
+      expect(inkInside(ink, FORM_BOXES.radioGreen), name).toBeGreaterThan(10);
+      const fonts = execFileSync('pdffonts', [savePdf(result.pdf)], { encoding: 'utf8' });
+      expect(fonts, name).toMatch(/Noto/);
+      expect(fonts, name).not.toMatch(/Helvetica/);
+    }
   });
 });
