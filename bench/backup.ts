@@ -1,16 +1,17 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { ensureBucket, startLocalAws } from '../infra/local/aws-services';
+import { ensureBucket, memoryTempDir, startLocalAws } from '../infra/local/aws-services';
 import { invokeLocal } from '../infra/local/lambda';
 import { s3Client } from '../shared/aws/s3';
 import type { MergedPartCounts } from '../functions/backup/merge-part';
 import type { PlannedVolume } from '../functions/backup/plan-volumes';
+import { backupRoute, invoicePdfEstimateBytes } from '../shared/backup/route';
 import { putJson } from '../shared/backup/task-io';
+import { config } from '../shared/config';
 import { volumeName } from '../shared/backup/volumes';
 import { combineParts, type CombinedPart } from '../shared/pdf/combine';
 import { mergeDocuments } from '../shared/pdf/merge';
@@ -22,13 +23,20 @@ import { recordRatio, table } from './stats';
  * 1–2 JPEG pages, and a photo (JPEG) or a scan (PNG) — put into s3rver.
  *
  * Measured, in the same run:
- * - the project's path: the real `MergePart` handler for each invoice, 4 at a time (the Map's
- *   MaxConcurrency) in one child process; then `PlanVolumes` and the real `Combine` handler
- *   (cover, parts, outline) each in a fresh child process, reading and writing s3rver over HTTP.
+ * - the project's path, the route the workflow takes for a backup this size (Prepare's decision,
+ *   shared/backup/route.ts; `BENCH_ROUTE=volume|parts` forces one, `BENCH_ROUTES=both` measures the
+ *   other one too, after it — the ratio recorded is the product's route's):
+ *   - the volume route (backups one task can hold, this one): Prepare's manifest of every part
+ *     (one PUT), then the real `MergeVolume` handler in a fresh child process, which merges every
+ *     source straight into the backup's PDF (cover, parts, outline) uploaded to s3rver;
+ *   - the parts route (larger backups, the 10,000-page case): the real `MergePart` handler for each
+ *     invoice, 4 at a time (the Map's MaxConcurrency) in one child process; then `PlanVolumes` and
+ *     the real `Combine` handler (cover, parts, outline) each in a fresh child process.
  *   Each child reports its work time, its CPU time and its peak RSS; a phase's CPU time is the sum
  *   of its processes'. s3rver runs in this process: its CPU time per phase (this process does
  *   nothing else meanwhile) and the requests it served, by operation, are a table of their own,
- *   counted in neither ours nor qpdf's figures.
+ *   counted in neither ours nor qpdf's figures. s3rver keeps its objects in memory, as the tests'
+ *   does, and the generated files, qpdf's input and output are in memory too (memoryTempDir).
  *   `BENCH_MAP_PROCESSES=n` runs the Map's parts in n processes instead, the 4 slots spread across
  *   them, each process taking the next part when it finishes one (`BENCH_MAP_SLOTS=1`: a process
  *   per slot). It is the more faithful model — in AWS each slot is a Lambda sandbox of its own —
@@ -60,7 +68,8 @@ export async function backup(): Promise<void> {
   // An invoice has 2 + 1 pages besides its text attachments and scan (7.5 pages on average): those are multiplied.
   const pageScale = large ? Math.max(1, Math.ceil((targetPages / invoiceCount - 3) / 7.5)) : 1;
   const bucket = 'bench-backup';
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-backup-'));
+  // In memory, as s3rver's objects are (memoryTempDir): qpdf reads and writes the same kind of storage as the project's path.
+  const dir = await fs.mkdtemp(path.join(memoryTempDir(), 'bench-backup-'));
   const aws = await startLocalAws();
   try {
     const env = { ...aws.env, BUCKET_NAME: bucket, TABLE_NAME: bucket, POWERTOOLS_LOG_LEVEL: 'SILENT' };
@@ -109,10 +118,10 @@ export async function backup(): Promise<void> {
       sources: invoice.sources.map(({ key, title }) => ({ key, title })),
     }));
     const cover = { title: 'Subcontractor invoice backup', lines: ['Bench Tower (P-100)', new Date().toISOString()] };
-    const product = productRoute(totalBytes, parts.length);
+    const { route: product, reason } = productRoute(inputs);
     // `BENCH_ROUTES=both` measures the other route too, after the product's (informative; the ratio is the product's route's).
     const routes: Route[] = process.env.BENCH_ROUTES === 'both' ? [product, product === 'volume' ? 'parts' : 'volume'] : [product];
-    console.log(`route: ${product} (${mb(totalBytes)} of sources; ${describeRoute(product)})`);
+    console.log(`route: ${product}, as Prepare decides it: ${reason} (${describeRoute(product)})`);
 
     const measured: RouteRun[] = [];
     for (const route of routes) {
@@ -281,11 +290,18 @@ interface RouteRun {
   checked?: string;
 }
 
-/** The route the workflow takes for a backup of these sources (Prepare's decision), unless `BENCH_ROUTE` names one. */
-function productRoute(sourceBytes: number, parts: number): Route {
+/**
+ * The route the workflow takes for this backup, decided as Prepare decides it (its estimate: the
+ * attachments' sizes, each invoice's own PDF counted as a rendered one), unless `BENCH_ROUTE` names one.
+ */
+function productRoute(invoices: InvoiceInput[]): { route: Route; reason: string } {
   const forced = process.env.BENCH_ROUTE;
-  if (forced === 'volume' || forced === 'parts') return forced;
-  return parts > 0 && sourceBytes <= 256 * 1024 * 1024 ? 'volume' : 'parts';
+  if (forced === 'volume' || forced === 'parts') return { route: forced, reason: 'BENCH_ROUTE' };
+  const attachmentBytes = invoices.flatMap((invoice) => invoice.sources.slice(1)).reduce((total, source) => total + source.bytes, 0);
+  return backupRoute(
+    { sourceBytes: attachmentBytes + invoices.length * invoicePdfEstimateBytes.rendered, parts: invoices.length },
+    { singleTaskMaxBytes: config.backupSingleTaskMaxBytes, volumeMaxBytes: config.backupVolumeLimits.maxBytes },
+  );
 }
 
 const describeRoute = (route: Route) => (route === 'volume' ? 'one task merges every part straight into the PDF' : 'a part per invoice, then Combine');

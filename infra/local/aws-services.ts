@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, Server } from 'node:http';
 import S3rver from 's3rver';
@@ -121,10 +122,27 @@ async function startDynamoDbLocal(dbPath: string | undefined) {
   };
 }
 
-/** s3rver on a free port, counting the requests it serves by operation. */
+/**
+ * Where data that lives only as long as a run is kept: a RAM-backed directory (/dev/shm, Linux's
+ * tmpfs) when there is one, so that tests and benchmarks keep S3 in memory as they keep DynamoDB
+ * (-inMemory); else the system's temp directory.
+ */
+export function memoryTempDir(): string {
+  try {
+    if (fs.statSync('/dev/shm').isDirectory()) {
+      fs.accessSync('/dev/shm', fs.constants.W_OK);
+      return '/dev/shm';
+    }
+  } catch {
+    // No tmpfs here (macOS, Windows): the temp directory.
+  }
+  return os.tmpdir();
+}
+
+/** s3rver on a free port, counting the requests it serves by operation; its objects in memory unless `directory` is given. */
 export async function startS3rver(directory?: string) {
   const port = await freePort();
-  const dir = directory ?? fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 's3rver-'));
+  const dir = directory ?? fs.mkdtempSync(path.join(memoryTempDir(), 's3rver-'));
   fs.mkdirSync(dir, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port, directory: dir, silent: true });
   await server.run();
