@@ -173,6 +173,10 @@ export async function* inOrderAhead<T>(tasks: Iterable<() => Promise<T>> | Async
   while (started.length > 0) {
     const result = await started.shift()!;
     await fill();
+    // A turn of the event loop before the caller's work: the responses of the tasks ahead are
+    // read as they come, rather than waiting in the socket (and S3 with them) while results that
+    // are already there are used one after another.
+    await new Promise((resolve) => setImmediate(resolve));
     yield result;
   }
 }
