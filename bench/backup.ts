@@ -13,6 +13,7 @@ import { backupRoute, invoicePdfEstimateBytes } from '../shared/backup/route';
 import { putJson } from '../shared/backup/task-io';
 import { config } from '../shared/config';
 import { volumeName } from '../shared/backup/volumes';
+import { mapLimited } from '../shared/map-limited';
 import { combineParts, type CombinedPart } from '../shared/pdf/combine';
 import { mergeDocuments } from '../shared/pdf/merge';
 import { recordRatio, table } from './stats';
@@ -454,7 +455,7 @@ async function generateInputs(dir: string, invoiceCount: number, attachmentCount
 
 async function uploadAll(invoices: InvoiceInput[], concurrency: number): Promise<void> {
   const sources = invoices.flatMap((invoice) => invoice.sources);
-  await inBatches(sources, concurrency, async (source) => {
+  await mapLimited(sources, concurrency, async (source) => {
     await s3Client().send(new PutObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: source.key, Body: await fs.readFile(source.file), ContentType: source.contentType }));
   });
 }
@@ -462,20 +463,6 @@ async function uploadAll(invoices: InvoiceInput[], concurrency: number): Promise
 async function download(key: string, file: string): Promise<void> {
   const object = await s3Client().send(new GetObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: key }));
   await fs.writeFile(file, await object.Body!.transformToByteArray());
-}
-
-/** Runs `task` over the items with at most `concurrency` at once, like the Map's MaxConcurrency. */
-async function inBatches<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }
 
 interface ChildReport {
@@ -554,7 +541,7 @@ async function runMapProcesses(parts: unknown[], processes: number, concurrency:
     let next = 0;
     await Promise.all(
       children.map(async ({ child, merge, slots }) => {
-        await inBatches(
+        await mapLimited(
           Array.from({ length: slots }, () => undefined),
           slots,
           async () => {
@@ -615,7 +602,7 @@ async function childPhase(mode: string, inputFile: string): Promise<void> {
   const cpuBefore = process.cpuUsage();
   let output: unknown;
   if (mode === 'map') {
-    const merged = await inBatches(input.parts as unknown[], input.concurrency as number, (part) => invokeLocal('backupMergePart', part));
+    const merged = await mapLimited(input.parts as unknown[], input.concurrency as number, (part) => invokeLocal('backupMergePart', part));
     await fs.writeFile(`${inputFile}.merged.json`, JSON.stringify(merged));
   } else if (mode === 'plan') {
     output = await invokeLocal('backupPlanVolumes', input);
