@@ -1,4 +1,4 @@
-import { DownloadBuffers, EncryptedSourcesError, fetchMergeSource, inOrderAhead, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
+import { DownloadBuffers, EncryptedSourcesError, fetchMergeSource, inOrderAhead, mergedPartOf, parseEvent, partSummaryBytes, partToMergeSchema, pdfUpload, type MergedPart } from '../../shared/backup/task-io';
 import { logger } from '../../shared/logger';
 import { writeMerged, type MergeSource } from '../../shared/pdf/merge';
 import { PdfAppendix } from '../../shared/pdf/stream-writer';
@@ -35,16 +35,7 @@ export const handler = async (event: unknown): Promise<MergedPartCounts> => {
       : ({ title }: { title: string }) => {
           throw new EncryptedSourcesError(`${title} in ${part.partKey} is encrypted: DecryptSources decrypts the part's files that open without a password`);
         };
-    const { pages, warnings, sources } = await writeMerged(fetchSources(part.sources, part.title), output.write, { onEncrypted });
-    // The merge answers one summary per source, in order: each keeps its attachment id.
-    summary = {
-      partKey: part.partKey,
-      title: part.title,
-      invoice: part.invoice,
-      pages,
-      warnings,
-      sources: sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
-    };
+    summary = mergedPartOf(part, await writeMerged(fetchSources(part.sources, part.title), output.write, { onEncrypted }));
     // Inside the part, Combine finds it in the bytes it downloads anyway: no object beside it.
     await output.append(partSummaryBytes(summary));
     await upload.end();

@@ -7,13 +7,13 @@ import {
   fetchMergeSource,
   getJson,
   inOrderAhead,
+  mergedPartOf,
   NeedsVolumesError,
   parseEvent,
   partsManifestSchema,
   type PartToMerge,
   pdfUpload,
   putJson,
-  type MergedPart,
 } from '../../shared/backup/task-io';
 import { coverSchema } from '../../shared/backup/task-input';
 import { config } from '../../shared/config';
@@ -72,17 +72,8 @@ export const handler = async (event: unknown): Promise<MergedVolume[]> => {
         throw new EncryptedSourcesError(`${title} in "${partOf}" is encrypted: the parts route decrypts the files that open without a password`);
       },
     });
-    const summaries: MergedPart[] = written.parts.map((part, index) => {
-      const manifest = parts[index]!;
-      return {
-        partKey: manifest.partKey,
-        title: part.title,
-        invoice: manifest.invoice,
-        pages: part.pages,
-        warnings: part.warnings,
-        sources: part.sources.map((source, at) => ({ ...source, ...(manifest.sources[at]?.attachmentId && { attachmentId: manifest.sources[at].attachmentId }) })),
-      };
-    });
+    // Each part as PreparePart described it, with what the merge wrote of it (the title is the manifest's too).
+    const summaries = written.parts.map((part, index) => mergedPartOf(parts[index]!, part));
     warnings = backupWarnings(summaries, written.coverPages);
     // Written while the volume's last bytes are sent: Finalize reads them once this task is done.
     await Promise.all([upload.end(), putJson(backupWarningsKey(outputKey), warnings)]);

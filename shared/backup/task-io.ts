@@ -73,6 +73,21 @@ export const mergedPartSchema = z.object({
 });
 export type MergedPart = z.infer<typeof mergedPartSchema>;
 
+/**
+ * A merged part's summary: the part as PreparePart described it, with what the merge answered
+ * (one summary per source, in order, each keeping its attachment id).
+ */
+export function mergedPartOf(part: PartToMerge, merged: Pick<MergedPart, 'pages' | 'warnings' | 'sources'>): MergedPart {
+  return {
+    partKey: part.partKey,
+    title: part.title,
+    invoice: part.invoice,
+    pages: merged.pages,
+    warnings: merged.warnings,
+    sources: merged.sources.map((source, index) => ({ ...source, ...(part.sources[index]?.attachmentId && { attachmentId: part.sources[index].attachmentId }) })),
+  };
+}
+
 /** The summary as MergePart appends it to its part. */
 export const partSummaryBytes = (summary: MergedPart): Uint8Array => Buffer.from(JSON.stringify(summary), 'utf8');
 

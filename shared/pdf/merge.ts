@@ -422,15 +422,30 @@ export async function writeMerged(
   await writer.start();
   const result = { pages: 0, warnings: [] as MergeWarning[], sources: [] as SourceSummary[] };
   for await (const source of sources) {
-    const single = await PdfMerger.create({ adoptFirstPdf: true, ...options });
-    result.sources.push(await single.add(source));
-    result.warnings.push(...single.warnings);
-    result.pages += (await writer.append(await single.document())).length;
-    // Parsed objects are views of the bytes, and the writer has sent them all: the document is spent.
-    if ('release' in source) source.release?.();
+    const { summary, warnings, pages } = await appendSource(writer, source, options);
+    result.sources.push(summary);
+    result.warnings.push(...warnings);
+    result.pages += pages.length;
   }
   await writer.end();
   return { ...result, bytes: writer.bytes };
+}
+
+/**
+ * Writes one source to `writer` — its pages, or its placeholder when it cannot be merged — and
+ * releases its bytes: what it took (its summary, its warnings, the output references of its pages).
+ */
+export async function appendSource(
+  writer: PdfStreamWriter,
+  source: MergeSource,
+  options: MergeOptions = {},
+): Promise<{ summary: SourceSummary; warnings: MergeWarning[]; pages: PDFRef[] }> {
+  const single = await PdfMerger.create({ adoptFirstPdf: true, ...options });
+  const summary = await single.add(source);
+  const pages = await writer.append(await single.document());
+  // Parsed objects are views of the bytes, and the writer has sent them all: the document is spent.
+  if ('release' in source) source.release?.();
+  return { summary, warnings: single.warnings, pages };
 }
 
 /** `writeMerged` into one array of bytes. */

@@ -1,7 +1,7 @@
 import { PDFDocument, type PDFRef } from 'pdf-lib';
 import { finishBackupVolume, type CombinedPart } from './backup-finish';
 import { CoverWriter, type CoverContent } from './cover';
-import { PdfMerger, type MergeOptions, type MergeSource, type MergeWarning } from './merge';
+import { appendSource, type MergeOptions, type MergeSource, type MergeWarning } from './merge';
 import { PdfStreamWriter } from './stream-writer';
 import { Typesetter } from './typeset';
 
@@ -57,12 +57,9 @@ export async function writeVolume(
       parts.push(current);
       coverWriter.addEntry(partTitle);
     }
-    const merger = await PdfMerger.create({ adoptFirstPdf: true, onEncrypted: options.onEncrypted });
-    current!.part.sources.push(await merger.add(source));
-    current!.part.warnings.push(...merger.warnings);
-    const pages = await writer.append(await merger.document());
-    // Parsed objects are views of the bytes, and the writer has sent them all: the document is spent.
-    if ('release' in source) source.release?.();
+    const { summary, warnings, pages } = await appendSource(writer, source, { onEncrypted: options.onEncrypted });
+    current!.part.sources.push(summary);
+    current!.part.warnings.push(...warnings);
     current!.pages.push(...pages);
     current!.part.pages += pages.length;
     partPages += pages.length;
